@@ -1,0 +1,65 @@
+/**
+ * What analysis works on: the neighbourhood of the outbreak pulled from the store
+ * (src/analysis/load.ts), as plain data. Algorithms take this (or graphology graphs built from
+ * it) and never see a store.
+ */
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Handling,
+  Id,
+  Instant,
+  Person,
+  Place,
+  Sample,
+  Stay,
+} from '../domain/types';
+
+export interface OutbreakData {
+  /** Everything recorded after this instant is ignored. */
+  asOf: Instant;
+  cases: Case[];
+  /** Samples of cases and of exposed persons, and positive environmental samples. */
+  samples: Sample[];
+  /** Stays of cases in their windows, and stays of others at the same hosts in those windows. */
+  stays: Stay[];
+  contacts: Contact[];
+  handlings: Handling[];
+  /** Persons involved (cases, exposed persons, household members), by id. */
+  persons: Map<Id, Person>;
+  places: Map<Id, Place>;
+  boats: Map<Id, Boat>;
+  items: Map<Id, ColdChainItem>;
+  /** Quarantine sites with their bed capacity. */
+  quarantineSites: Place[];
+}
+
+/** How a person was exposed. */
+export type ExposureSetting =
+  | 'household'
+  | 'boat'
+  | 'cold_chain'
+  | 'contact'
+  /** A shared place; `placeKind` says which kind. */
+  | 'place';
+
+/** One person exposed to one source (a case, a contaminated lot/boat/place) over a span. */
+export interface Exposure {
+  /** The exposed person. */
+  personId: Id;
+  /** The case (person id) or environmental source (lot, boat or place id). */
+  sourceId: Id;
+  sourceKind: 'case' | 'item' | 'boat' | 'place';
+  setting: ExposureSetting;
+  /** Where it happened (place or boat id); the home for a household; null for a reported contact. */
+  hostId: Id | null;
+  placeKind: string | null;
+  /** Reported-contact setting when setting is `contact`. */
+  contactSetting: string | null;
+  start: Instant;
+  end: Instant;
+  /** Overlap in minutes (summed when several stays overlap). */
+  minutes: number;
+}

@@ -1,0 +1,46 @@
+/**
+ * Probability densities for the delay distributions in the parameters (incubation, generation
+ * and serial intervals), in days.
+ */
+import type { Distribution } from './parameters';
+
+/** Lanczos approximation of ln Γ(x). */
+export function logGamma(x: number): number {
+  const g = 7;
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + g + 0.5;
+  for (let i = 1; i < g + 2; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Density at `days` (0 for days <= 0). */
+export function density(dist: Distribution, days: number): number {
+  if (!(days > 0)) return 0;
+  if (dist.family === 'lognormal') {
+    const z = (Math.log(days) - dist.meanlog) / dist.sdlog;
+    return Math.exp(-0.5 * z * z) / (days * dist.sdlog * Math.sqrt(2 * Math.PI));
+  }
+  const shape = (dist.mean / dist.sd) ** 2;
+  const rate = dist.mean / dist.sd ** 2;
+  return Math.exp(shape * Math.log(rate) + (shape - 1) * Math.log(days) - rate * days - logGamma(shape));
+}
+
+/** Mean of the distribution, in days. */
+export function mean(dist: Distribution): number {
+  return dist.family === 'lognormal' ? Math.exp(dist.meanlog + dist.sdlog ** 2 / 2) : dist.mean;
+}
+
+/** Cumulative probability up to `days`, by Simpson integration of the density. */
+export function cdf(dist: Distribution, days: number, steps = 400): number {
+  if (!(days > 0)) return 0;
+  const h = days / steps;
+  let sum = density(dist, 1e-9) + density(dist, days);
+  for (let i = 1; i < steps; i++) sum += (i % 2 ? 4 : 2) * density(dist, i * h);
+  return Math.min(1, (sum * h) / 3);
+}

@@ -1,0 +1,50 @@
+/** Errors tracegraph reports to its users: each names where the problem is. */
+
+/** One problem with one field of one record: file/line/column for a bundle, a path for the API. */
+export interface FieldProblem {
+  /** File name within a bundle (e.g. `stays.csv`), or the GraphQL argument path. */
+  file: string;
+  /** 1-based line in the file (the header is line 1); 0 when the problem is with the whole file. */
+  line: number;
+  /** The column (CSV header name) or input field. */
+  column: string;
+  reason: string;
+}
+
+export function describeProblem(p: FieldProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}` : p.file;
+  return p.column ? `${where}: column "${p.column}": ${p.reason}` : `${where}: ${p.reason}`;
+}
+
+/** Input that breaks the import format; nothing of it was written. */
+export class ValidationError extends Error {
+  constructor(
+    readonly problems: FieldProblem[],
+    /** How many problems there were in all (problems may be capped). */
+    readonly total = problems.length,
+  ) {
+    const shown = problems.slice(0, 20).map(describeProblem).join('\n  ');
+    const more = total > Math.min(problems.length, 20) ? `\n  ... and ${total - Math.min(problems.length, 20)} more` : '';
+    super(`${total} problem${total === 1 ? '' : 's'} found; nothing was written:\n  ${shown}${more}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** The configured store cannot be reached (e.g. Neo4j is down). */
+export class StoreUnavailableError extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A lookup named something that does not exist. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Epidemiological parameters: protocol presets (what counts as a close contact, how long
+ * quarantine lasts, when risk areas lift) and pathogen presets (incubation, generation interval,
+ * infectiousness, attack rates). Every number can be overridden from a JSON file or
+ * `--param path=value`. Sources: ../shared/epidemiology.md (China COVID-19 protocol, 9th ed.,
+ * June 2022; Omicron BA.5 studies cited per field below).
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const distribution = z.discriminatedUnion('family', [
+  z.object({ family: z.literal('lognormal'), meanlog: z.number(), sdlog: z.number().positive() }),
+  z.object({ family: z.literal('gamma'), mean: z.number().positive(), sd: z.number().positive() }),
+]);
+export type Distribution = z.infer<typeof distribution>;
+
+const days = z.number().int().min(0).max(60);
+
+export const protocolSchema = z.object({
+  name: z.string(),
+  /** Infectious window opens this many days before onset (or first positive sample). Some
+   *  cities used 4. */
+  preOnsetDays: z.number().min(0).max(14),
+  /** For a case found by screening, open the window at the last negative sample when that is
+   *  later than onset/first positive minus preOnsetDays. */
+  windowFromLastNegative: z.boolean(),
+  /** Minimum minutes together at a shared place to count as a close contact (enclosed venue). */
+  closeContactMinutes: z.number().min(0),
+  /** Place kinds where co-presence counts as close contact (enclosed; same workshop/crew). */
+  closeContactPlaceKinds: z.array(z.string()),
+  /** Minimum minutes at a venue with a case to be venue-exposed. */
+  venueExposureMinutes: z.number().min(0),
+  closeContactQuarantineDays: days,
+  closeContactHomeMonitoringDays: days,
+  closeContactPcrDays: z.array(days),
+  closeContactHomePcrDays: z.array(days),
+  /** Whether contacts of close contacts are traced at all (dropped by the 20 measures). */
+  traceContactsOfCloseContacts: z.boolean(),
+  contactOfCloseContactQuarantineDays: days,
+  contactOfCloseContactPcrDays: z.array(days),
+  /** Place kinds that become high-risk when a case lived or worked there. */
+  highRiskPlaceKinds: z.array(z.string()),
+  /** Days without a new infection before high is lifted to medium, and medium to low. */
+  highRiskLiftDays: days,
+  mediumRiskLiftDays: days,
+});
+export type Protocol = z.infer<typeof protocolSchema>;
+
+export const pathogenSchema = z.object({
+  name: z.string(),
+  /** Infection to onset. Li et al., Chin J Epidemiol 2023;44(3):367-72 (Sanya BA.5.1.3, 315 cases). */
+  incubation: distribution,
+  /** Infection to first positive PCR (same study: median 2.45 d). */
+  infectionToPositive: distribution,
+  /** Infector's infection to infectee's infection. Park et al., PNAS 2023 (mean 3.0 d). */
+  generationInterval: distribution,
+  /** Onset to onset. Guo et al., Influenza Other Respir Viruses 2023 (BA.5: 2.7 d). */
+  serialInterval: distribution,
+  /** Relative infectiousness of an asymptomatic case (Thompson et al., CID 2021: about 1/7). */
+  asymptomaticInfectiousness: z.number().min(0).max(1),
+  /** Relative infectiousness before onset (same source: about 2/3). */
+  presymptomaticInfectiousness: z.number().min(0).max(1),
+  /** Secondary attack rate per setting (household: Madewell, JAMA Netw Open 2022; social and
+   *  casual: Thompson, CID 2021; boat crew: Addetia 2020). */
+  attackRates: z.object({
+    household: z.number().min(0).max(1),
+    boat: z.number().min(0).max(1),
+    work: z.number().min(0).max(1),
+    social: z.number().min(0).max(1),
+    care: z.number().min(0).max(1),
+    transport: z.number().min(0).max(1),
+    cold_chain: z.number().min(0).max(1),
+    casual: z.number().min(0).max(1),
+  }),
+  /** Transmission risk added per hour of exposure (Ferretti et al., Nature 2023: about 1.1%). */
+  riskPerHour: z.number().min(0).max(1),
+  /** Offspring dispersion k (J Travel Med 2022, PMID 35435992). */
+  dispersionK: z.number().positive(),
+  /** Days an infected person stays infectious after onset when not isolated. */
+  infectiousDaysAfterOnset: z.number().min(0).max(30),
+  /** Days a contaminated lot, boat or place stays a possible source after a positive sample. */
+  environmentalPersistenceDays: z.number().min(0).max(60),
+});
+export type Pathogen = z.infer<typeof pathogenSchema>;
+
+export const parametersSchema = z.object({ protocol: protocolSchema, pathogen: pathogenSchema });
+export type Parameters = z.infer<typeof parametersSchema>;
+
+const CN_9TH_2022: Protocol = {
+  name: 'cn-9th-2022',
+  preOnsetDays: 2,
+  windowFromLastNegative: true,
+  closeContactMinutes: 15,
+  closeContactPlaceKinds: [
+    'home', 'workplace', 'school', 'restaurant', 'cold_storage', 'fishing_port', 'quarantine_site', 'hospital',
+  ],
+  venueExposureMinutes: 5,
+  closeContactQuarantineDays: 7,
+  closeContactHomeMonitoringDays: 3,
+  closeContactPcrDays: [1, 2, 3, 5, 7],
+  closeContactHomePcrDays: [3],
+  traceContactsOfCloseContacts: true,
+  contactOfCloseContactQuarantineDays: 7,
+  contactOfCloseContactPcrDays: [1, 4, 7],
+  highRiskPlaceKinds: ['home', 'village', 'community', 'workplace', 'fishing_port', 'cold_storage', 'market'],
+  highRiskLiftDays: 7,
+  mediumRiskLiftDays: 7,
+};
+
+/** The "20 measures" of November 2022: 5 + 3 days, no contacts of close contacts. */
+const CN_20_MEASURES_2022: Protocol = {
+  ...CN_9TH_2022,
+  name: 'cn-20-measures-2022',
+  closeContactQuarantineDays: 5,
+  closeContactHomeMonitoringDays: 3,
+  closeContactPcrDays: [1, 2, 3, 5],
+  closeContactHomePcrDays: [3],
+  traceContactsOfCloseContacts: false,
+};
+
+const OMICRON_BA5: Pathogen = {
+  name: 'omicron-ba5',
+  incubation: { family: 'lognormal', meanlog: 0.928, sdlog: 0.456 },
+  // Median 2.45 d; the spread is taken equal to the incubation's (no SD was published).
+  infectionToPositive: { family: 'lognormal', meanlog: Math.log(2.45), sdlog: 0.456 },
+  // Park et al. give the mean (3.0, 95% CI 2.7-3.2); the SD of 1.7 d is an assumption.
+  generationInterval: { family: 'gamma', mean: 3.0, sd: 1.7 },
+  serialInterval: { family: 'gamma', mean: 2.7, sd: 1.8 },
+  asymptomaticInfectiousness: 1 / 7,
+  presymptomaticInfectiousness: 2 / 3,
+  attackRates: {
+    household: 0.427,
+    boat: 0.85,
+    work: 0.059,
+    social: 0.059,
+    care: 0.059,
+    transport: 0.012,
+    cold_chain: 0.05,
+    casual: 0.012,
+  },
+  riskPerHour: 0.011,
+  dispersionK: 0.33,
+  infectiousDaysAfterOnset: 10,
+  environmentalPersistenceDays: 14,
+};
+
+export const PROTOCOL_PRESETS: Record<string, Protocol> = {
+  'cn-9th-2022': CN_9TH_2022,
+  'cn-20-measures-2022': CN_20_MEASURES_2022,
+};
+export const PATHOGEN_PRESETS: Record<string, Pathogen> = { 'omicron-ba5': OMICRON_BA5 };
+
+export interface ParameterChoice {
+  protocol?: string;
+  pathogen?: string;
+  /** A JSON file with a partial { protocol, pathogen } object. */
+  file?: string;
+  /** `path=value` overrides, e.g. `protocol.preOnsetDays=4`; values are read as JSON. */
+  overrides?: string[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isObject(base) || !isObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let node: Record<string, unknown> = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(node[key])) throw new Error(`parameter "${dotted}": "${key}" is not a group of parameters`);
+    node = node[key] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1]!;
+  if (!(last in node)) throw new Error(`parameter "${dotted}" does not exist`);
+  node[last] = value;
+}
+
+/** Builds the parameters: presets, then the file, then the overrides; validated as a whole. */
+export function resolveParameters(choice: ParameterChoice = {}): Parameters {
+  const protocol = PROTOCOL_PRESETS[choice.protocol ?? 'cn-9th-2022'];
+  if (!protocol) throw new Error(`unknown protocol preset "${choice.protocol}" (known: ${Object.keys(PROTOCOL_PRESETS).join(', ')})`);
+  const pathogen = PATHOGEN_PRESETS[choice.pathogen ?? 'omicron-ba5'];
+  if (!pathogen) throw new Error(`unknown pathogen preset "${choice.pathogen}" (known: ${Object.keys(PATHOGEN_PRESETS).join(', ')})`);
+  let merged: unknown = structuredClone({ protocol, pathogen });
+  if (choice.file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(choice.file, 'utf8'));
+    } catch (err) {
+      throw new Error(`parameter file ${choice.file}: ${(err as Error).message}`);
+    }
+    merged = deepMerge(merged, parsed);
+  }
+  for (const override of choice.overrides ?? []) {
+    const eq = override.indexOf('=');
+    if (eq < 1) throw new Error(`parameter override "${override}" is not path=value`);
+    const raw = override.slice(eq + 1);
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    setPath(merged as Record<string, unknown>, override.slice(0, eq), value);
+  }
+  const result = parametersSchema.safeParse(merged);
+  if (!result.success) {
+    const where = choice.file ? ` (from ${choice.file})` : '';
+    throw new Error(
+      `invalid parameters${where}: ` +
+        result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
+}

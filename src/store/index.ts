@@ -1,0 +1,41 @@
+/**
+ * Chooses the store: Neo4j when NEO4J_URI is set, otherwise the embedded store under the data
+ * directory (`--data DIR`, env TRACEGRAPH_DATA, default `./data`).
+ */
+import type { TraceStore } from './port';
+import { openEmbeddedStore } from './embedded';
+import { openNeo4jStore } from './neo4j';
+
+export interface StoreConfig {
+  dataDir: string;
+  neo4j: { uri: string; user: string; password: string; database: string } | null;
+}
+
+export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir?: string): StoreConfig {
+  const uri = env.NEO4J_URI?.trim();
+  return {
+    dataDir: dataDir ?? env.TRACEGRAPH_DATA ?? './data',
+    neo4j: uri
+      ? {
+          uri,
+          user: env.NEO4J_USER ?? 'neo4j',
+          password: env.NEO4J_PASSWORD ?? '',
+          database: env.NEO4J_DATABASE ?? 'neo4j',
+        }
+      : null,
+  };
+}
+
+/** Opens the configured store and runs its (idempotent) migration. */
+export async function openStore(config: StoreConfig): Promise<TraceStore> {
+  const store = config.neo4j ? await openNeo4jStore(config.neo4j) : await openEmbeddedStore(config.dataDir);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}
+
+export type { TraceStore } from './port';

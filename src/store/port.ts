@@ -1,0 +1,110 @@
+/**
+ * The store port: the narrow set of reads and writes that import, analysis and the API need.
+ * Two adapters implement it (embedded SQLite and Neo4j) and one contract suite
+ * (test/store/contract.ts) runs unchanged against both. Reads are shaped so analysis pulls only
+ * the neighbourhood it needs (stays of given subjects or at given hosts within a window), never
+ * the whole graph.
+ */
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Counts,
+  EntityKind,
+  Handling,
+  Id,
+  Instant,
+  Person,
+  Place,
+  RecordBatch,
+  Sample,
+  Stay,
+} from '../domain/types';
+
+/** A closed time window [from, to]; an interval overlaps it when start <= to and end >= from. */
+export interface TimeWindow {
+  from: Instant;
+  to: Instant;
+}
+
+/** A window per id: "stays of this subject between these instants". */
+export interface WindowedId {
+  id: Id;
+  from: Instant;
+  to: Instant;
+}
+
+/**
+ * Writes of one import. The embedded store makes them one transaction (all or nothing); Neo4j
+ * commits batch by batch, and since every write is an idempotent merge, re-running an import that
+ * was cut off completes it.
+ */
+export interface ImportSession {
+  write(batch: RecordBatch): Promise<void>;
+  commit(): Promise<void>;
+  /** Undo what can be undone (everything on the embedded store). */
+  abort(): Promise<void>;
+}
+
+export interface TraceStore {
+  readonly kind: 'embedded' | 'neo4j';
+  /** A human-readable location, e.g. `./data/tracegraph.db` or `bolt://127.0.0.1:7687/neo4j`. */
+  readonly location: string;
+
+  /** Creates constraints and indexes; idempotent. */
+  migrate(): Promise<void>;
+  /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // ---- writes ---------------------------------------------------------------------------
+  /** Upserts everything in the batch in one transaction. Entities are upserted by id, stays,
+   *  contacts and handlings are merged on all their fields, samples on (subject, instant, method),
+   *  cases on person. */
+  write(batch: RecordBatch): Promise<void>;
+  beginImport(): Promise<ImportSession>;
+  /** Removes everything (tests and the demo reset). */
+  clear(): Promise<void>;
+
+  // ---- lookups by id, in key order, null where missing (DataLoader-ready) -----------------
+  entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]>;
+  persons(ids: readonly Id[]): Promise<(Person | null)[]>;
+  places(ids: readonly Id[]): Promise<(Place | null)[]>;
+  boats(ids: readonly Id[]): Promise<(Boat | null)[]>;
+  items(ids: readonly Id[]): Promise<(ColdChainItem | null)[]>;
+  /** The case of each person, or null. */
+  casesOf(personIds: readonly Id[]): Promise<(Case | null)[]>;
+
+  // ---- neighbourhood reads for analysis ---------------------------------------------------
+  /** All cases, optionally only those known by `asOf` (confirmed or, failing that, onset). */
+  listCases(asOf?: Instant): Promise<Case[]>;
+  /** Samples of these subjects (persons, lots, places, boats) taken by `asOf`. */
+  samplesOf(subjectIds: readonly Id[], asOf?: Instant): Promise<Sample[]>;
+  /** Positive samples of lots, places and boats taken by `asOf`. */
+  positiveEnvironmentalSamples(asOf?: Instant): Promise<Sample[]>;
+  /** Stays of each subject that overlap its window. */
+  staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]>;
+  /** Stays at (or aboard) each host that overlap its window. */
+  staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]>;
+  /** Residents of these homes (people whose home_id is one of them). */
+  residentsOf(homeIds: readonly Id[]): Promise<Person[]>;
+  /** Reported contacts involving these persons that overlap their windows. */
+  contactsOf(windows: readonly WindowedId[]): Promise<Contact[]>;
+  /** Handlings by these persons within their windows. */
+  handlingsBy(windows: readonly WindowedId[]): Promise<Handling[]>;
+  /** Handlings of these lots within their windows. */
+  handlingsOf(windows: readonly WindowedId[]): Promise<Handling[]>;
+  /** Places of the given kinds (e.g. quarantine sites). */
+  placesOfKind(kinds: readonly string[]): Promise<Place[]>;
+  /** Persons whose name, phone or id number contains the text (case-insensitive). */
+  searchPersons(text: string, limit: number): Promise<Person[]>;
+  counts(): Promise<Counts>;
+
+  // ---- streaming reads for export ---------------------------------------------------------
+  /** Every record of one kind, in pages of at most `pageSize`, in a stable order. */
+  scan<K extends keyof RecordBatch>(
+    kind: K,
+    pageSize: number,
+  ): AsyncIterable<NonNullable<RecordBatch[K]>>;
+}

@@ -1,0 +1,31 @@
+/**
+ * Starts a real Neo4j for the Neo4j suites, unless NEO4J_URI points at one already. If it
+ * cannot start, the run fails here: Neo4j suites never skip.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchNeo4j, type RunningNeo4j } from '../../src/store/neo4j/launcher';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __TRACEGRAPH_NEO4J__: RunningNeo4j | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.NEO4J_URI) {
+    process.env.TRACEGRAPH_TEST_NEO4J_URI = process.env.NEO4J_URI;
+    process.env.TRACEGRAPH_TEST_NEO4J_USER = process.env.NEO4J_USER ?? 'neo4j';
+    process.env.TRACEGRAPH_TEST_NEO4J_PASSWORD = process.env.NEO4J_PASSWORD ?? '';
+    return;
+  }
+  const home = mkdtempSync(path.join(tmpdir(), 'tracegraph-neo4j-test-'));
+  const started = Date.now();
+  process.stderr.write(`\nstarting Neo4j for the Neo4j suites (data in ${home}) ...\n`);
+  const neo4j = await launchNeo4j({ home, heap: '1g', pageCache: '256m' });
+  process.stderr.write(`Neo4j ready at ${neo4j.uri} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  globalThis.__TRACEGRAPH_NEO4J__ = neo4j;
+  process.env.TRACEGRAPH_TEST_NEO4J_URI = neo4j.uri;
+  process.env.TRACEGRAPH_TEST_NEO4J_USER = neo4j.user;
+  process.env.TRACEGRAPH_TEST_NEO4J_PASSWORD = neo4j.password;
+}

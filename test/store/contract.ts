@@ -1,0 +1,174 @@
+/**
+ * The store contract: one suite that both adapters (embedded SQLite and Neo4j) must pass
+ * unchanged. Analysis and the API rely only on what is asserted here.
+ */
+import type { TraceStore } from '../../src/store/port';
+import type { RecordBatch } from '../../src/domain/types';
+import { smallDistrict, t } from './fixtures';
+
+const byKey = <T>(rows: T[], key: (r: T) => string): T[] => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+const stayKey = (s: { subjectId: string; hostId: string; start: number }): string => `${s.subjectId}|${s.hostId}|${s.start}`;
+
+export function describeStoreContract(name: string, open: () => Promise<TraceStore>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: TraceStore;
+    const district = smallDistrict();
+
+    beforeAll(async () => {
+      store = await open();
+      await store.migrate();
+      await store.migrate(); // idempotent
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+    beforeEach(async () => {
+      await store.clear();
+      await store.write(district);
+    });
+
+    test('ping answers', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    test('counts every kind of record', async () => {
+      expect(await store.counts()).toEqual({
+        persons: 4, places: 6, boats: 1, items: 1, stays: 7, contacts: 1, handlings: 1, samples: 4, cases: 2,
+      });
+    });
+
+    test('writing the same batch again changes nothing', async () => {
+      const before = await store.counts();
+      await store.write(district);
+      expect(await store.counts()).toEqual(before);
+      expect(await store.persons(['P1'])).toEqual([district.persons[0]]);
+    });
+
+    test('a later batch adds records and updates entities and cases', async () => {
+      await store.write({
+        persons: [{ ...district.persons[3]!, name: 'Wang Fang', age: 28 }],
+        stays: [{ subjectId: 'P2', hostId: 'MKT', start: t('2022-08-01T09:45:00+08:00'), end: t('2022-08-01T09:55:00+08:00') }],
+        cases: [{ personId: 'P3', classification: 'confirmed', onset: t('2022-08-04'), confirmedAt: t('2022-08-05T12:00:00+08:00') }],
+        samples: [{ subjectId: 'P1', sampledAt: t('2022-08-02T10:00:00+08:00'), result: 'positive', method: 'pcr', ct: 22 }],
+      });
+      const counts = await store.counts();
+      expect(counts.stays).toBe(8);
+      expect(counts.cases).toBe(2);
+      expect(counts.samples).toBe(4);
+      expect((await store.persons(['P4']))[0]).toMatchObject({ name: 'Wang Fang', age: 28 });
+      expect((await store.casesOf(['P3']))[0]).toMatchObject({ classification: 'confirmed', onset: t('2022-08-04') });
+      const p1Samples = await store.samplesOf(['P1']);
+      expect(p1Samples.find((s) => s.result === 'positive')?.ct).toBe(22);
+    });
+
+    test('lookups by id keep key order, repeat keys and give null for unknown ids', async () => {
+      const persons = await store.persons(['P3', 'nope', 'P1', 'P3']);
+      expect(persons.map((p) => p?.id ?? null)).toEqual(['P3', null, 'P1', 'P3']);
+      expect(persons[0]).toEqual(district.persons[2]);
+      expect(await store.places(['QH1', 'P1'])).toEqual([district.places[5], null]);
+      expect(await store.boats(['B1'])).toEqual(district.boats);
+      expect(await store.items(['L1', 'B1'])).toEqual([district.items[0], null]);
+      expect(await store.entityKinds(['P1', 'H1', 'B1', 'L1', 'zzz'])).toEqual(['person', 'place', 'boat', 'item', null]);
+      expect(await store.casesOf(['P2', 'P1'])).toEqual([null, district.cases[0]]);
+      expect(await store.persons([])).toEqual([]);
+    });
+
+    test('keeps null fields and unicode text exactly', async () => {
+      const [p4] = await store.persons(['P4']);
+      expect(p4).toEqual(district.persons[3]);
+      expect((await store.persons(['P1']))[0]?.name).toBe('陈大明');
+    });
+
+    test('lists cases, optionally as known at an instant', async () => {
+      expect(byKey(await store.listCases(), (c) => c.personId)).toEqual(byKey(district.cases, (c) => c.personId));
+      expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P1']);
+    });
+
+    test('samples of subjects, cut at asOf', async () => {
+      expect(await store.samplesOf(['P1'])).toHaveLength(2);
+      expect(await store.samplesOf(['P1'], t('2022-08-01T00:00:00+08:00'))).toHaveLength(1);
+      expect(await store.samplesOf(['L1', 'MKT'])).toHaveLength(2);
+      const env = await store.positiveEnvironmentalSamples();
+      expect(env.map((s) => s.subjectId)).toEqual(['L1']);
+      expect(await store.positiveEnvironmentalSamples(t('2022-08-01T00:00:00+08:00'))).toEqual([]);
+    });
+
+    test('stays of subjects overlapping per-subject windows', async () => {
+      const stays = await store.staysOfSubjects([
+        { id: 'P1', from: t('2022-08-01T00:00:00+08:00'), to: t('2022-08-02T00:00:00+08:00') },
+        { id: 'L1', from: t('2022-08-04T00:00:00+08:00'), to: t('2022-08-04T01:00:00+08:00') },
+      ]);
+      expect(byKey(stays, stayKey).map(stayKey)).toEqual(
+        byKey([district.stays[2]!, district.stays[5]!], stayKey).map(stayKey),
+      );
+      expect(stays.find((s) => s.subjectId === 'P1')).toEqual(district.stays[2]);
+    });
+
+    test('stays at hosts: boundaries touch, windows are per host', async () => {
+      // [09:00,10:00] and the window starting at 10:00 share an instant: they overlap.
+      const touching = await store.staysAtHosts([{ id: 'MKT', from: t('2022-08-01T10:00:00+08:00'), to: t('2022-08-01T10:00:00+08:00') }]);
+      expect(touching.map((s) => s.subjectId).sort()).toEqual(['P1', 'P3']);
+      const aboard = await store.staysAtHosts([
+        { id: 'B1', from: t('2022-07-30T13:00:00+08:00'), to: t('2022-07-30T14:00:00+08:00') },
+        { id: 'PORT', from: t('2022-08-01T00:00:00+08:00'), to: t('2022-08-01T01:00:00+08:00') },
+      ]);
+      expect(aboard.map(stayKey).sort()).toEqual(['B1|PORT|' + t('2022-07-31T18:00:00+08:00'), 'P1|B1|' + t('2022-07-30T04:00:00+08:00')]);
+      expect(await store.staysAtHosts([{ id: 'MKT', from: t('2022-09-01T00:00:00+08:00'), to: t('2022-09-02T00:00:00+08:00') }])).toEqual([]);
+    });
+
+    test('residents of homes', async () => {
+      const residents = await store.residentsOf(['H1', 'H2']);
+      expect(residents.map((p) => p.id).sort()).toEqual(['P1', 'P2', 'P3']);
+      expect(await store.residentsOf(['MKT'])).toEqual([]);
+    });
+
+    test('contacts and handlings within windows, from either side', async () => {
+      const win = { from: t('2022-08-02T00:00:00+08:00'), to: t('2022-08-03T00:00:00+08:00') };
+      expect(await store.contactsOf([{ id: 'P4', ...win }])).toEqual(district.contacts);
+      expect(await store.contactsOf([{ id: 'P1', ...win }])).toEqual(district.contacts);
+      expect(await store.contactsOf([{ id: 'P1', from: t('2022-08-05T00:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') }])).toEqual([]);
+      const hwin = { from: t('2022-07-29T00:00:00+08:00'), to: t('2022-07-30T00:00:00+08:00') };
+      expect(await store.handlingsBy([{ id: 'P3', ...hwin }])).toEqual(district.handlings);
+      expect(await store.handlingsOf([{ id: 'L1', ...hwin }])).toEqual(district.handlings);
+      expect(await store.handlingsOf([{ id: 'L1', from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-31T00:00:00+08:00') }])).toEqual([]);
+    });
+
+    test('places of a kind and person search', async () => {
+      expect(await store.placesOfKind(['quarantine_site'])).toEqual([district.places[5]]);
+      expect((await store.searchPersons('陈', 10)).map((p) => p.id).sort()).toEqual(['P1', 'P2']);
+      expect((await store.searchPersons('li w', 10)).map((p) => p.id)).toEqual(['P3']);
+      expect((await store.searchPersons('0000333', 10)).map((p) => p.id)).toEqual(['P3']);
+      expect((await store.searchPersons('4602001977', 10)).map((p) => p.id)).toEqual(['P1']);
+      expect(await store.searchPersons('陈', 1)).toHaveLength(1);
+    });
+
+    test('scan pages through every record in a stable order', async () => {
+      const pages: NonNullable<RecordBatch['stays']>[] = [];
+      for await (const page of store.scan('stays', 3)) pages.push(page);
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+      expect(byKey(pages.flat(), stayKey)).toEqual(byKey(district.stays, stayKey));
+      const persons: NonNullable<RecordBatch['persons']>[] = [];
+      for await (const page of store.scan('persons', 100)) persons.push(page);
+      expect(byKey(persons.flat(), (p) => p.id)).toEqual(byKey(district.persons, (p) => p.id));
+    });
+
+    test('an aborted import leaves the store as it was; a committed one writes everything', async () => {
+      const before = await store.counts();
+      const session = await store.beginImport();
+      await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
+      await session.commit();
+      expect((await store.counts()).persons).toBe(before.persons + 1);
+      if (store.kind === 'embedded') {
+        const aborted = await store.beginImport();
+        await aborted.write({ persons: [{ ...district.persons[3]!, id: 'P10' }] });
+        await aborted.abort();
+        expect((await store.persons(['P10']))[0]).toBeNull();
+      }
+    });
+
+    test('clear removes everything', async () => {
+      await store.clear();
+      expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
+    });
+  });
+}
