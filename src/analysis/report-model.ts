@@ -1,0 +1,191 @@
+/**
+ * The analysis report: everything one run of the engine found, as plain JSON-ready data. It is
+ * what `tracegraph report --format json` prints and what the HTML/Markdown/CSV renderers and the
+ * chain view draw from. Instants are ISO 8601 strings (+08:00); dates are `YYYY-MM-DD`.
+ */
+
+export type SourceKind = 'case' | 'person' | 'item' | 'boat' | 'place' | 'unknown';
+export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
+export type RiskLevel = 'high' | 'medium' | 'low';
+
+export interface InfectorRef {
+  /** Person id of the infecting case, or the lot/boat/place id; `unknown` for outside. */
+  id: string;
+  kind: SourceKind;
+  probability: number;
+}
+
+export interface InfectorCandidateReport extends InfectorRef {
+  /** How they met, e.g. `boat`, `household`, `place:market`, `cold_chain`, `contact:social`. */
+  setting: string | null;
+  /** Where (place or boat id), if anywhere. */
+  hostId: string | null;
+  /** Days between the infector's and the case's (estimated) infection times. */
+  gapDays: number | null;
+  /** One sentence with the numbers behind the weight. */
+  evidence: string;
+}
+
+export interface TimelineEvent {
+  at: string;
+  kind: 'onset' | 'sample' | 'stay' | 'confirmed' | 'window';
+  /** e.g. `PCR positive (Ct 24.5)`, `at Baogang market (market) 1h30`, `infectious window opens`. */
+  label: string;
+  hostId?: string;
+  end?: string;
+}
+
+export interface CaseReport {
+  personId: string;
+  classification: 'confirmed' | 'asymptomatic';
+  onset: string | null;
+  confirmedAt: string | null;
+  infectiousWindow: { from: string; to: string; basis: string };
+  infector: InfectorRef | null;
+  candidates: InfectorCandidateReport[];
+  chainId: string;
+  generation: number;
+  offspring: number;
+  /** Consistency flags on the link to the infector (e.g. `onset order reversed`). */
+  flags: string[];
+  timeline: TimelineEvent[];
+}
+
+export interface ChainLink {
+  from: string;
+  fromKind: SourceKind;
+  to: string;
+  probability: number;
+  setting: string | null;
+  flags: string[];
+}
+
+export interface ChainReport {
+  id: string;
+  /** The root: the first case, or the environmental source it came from. */
+  rootId: string;
+  rootKind: SourceKind;
+  caseIds: string[];
+  size: number;
+  /** Highest generation (root case = 0). */
+  length: number;
+  firstDate: string;
+  lastDate: string;
+  durationDays: number;
+  active: boolean;
+  links: ChainLink[];
+  /** Mean offspring per generation. */
+  rByGeneration: { generation: number; cases: number; meanOffspring: number }[];
+}
+
+export interface ExposureEvidence {
+  /** The case or environmental source. */
+  sourceId: string;
+  sourceKind: SourceKind;
+  setting: string;
+  hostId: string | null;
+  start: string;
+  end: string;
+  minutes: number;
+}
+
+export interface ContactReport {
+  personId: string;
+  tier: ContactTier;
+  /** Probability of being infected now. */
+  probability: number;
+  /** Priority score (probability weighted by onward risk and vulnerability). */
+  score: number;
+  /** 1 = first to quarantine. */
+  priority: number;
+  /** The score explained in words and numbers. */
+  reasons: string;
+  evidence: ExposureEvidence[];
+  assignedSiteId: string | null;
+  lastExposure: string;
+  releaseOn: string | null;
+  homeMonitoringUntil: string | null;
+  pcrDates: string[];
+}
+
+export interface SourceReport {
+  id: string;
+  kind: SourceKind;
+  score: number;
+  chainIds: string[];
+  reasons: string[];
+}
+
+export interface RiskAreaReport {
+  placeId: string;
+  level: RiskLevel;
+  /** Date of the last infection linked to the area. */
+  lastInfection: string;
+  /** When the area may be lowered one level (null once low). */
+  liftOn: string | null;
+  reason: string;
+}
+
+export interface ClusterReport {
+  id: string;
+  kind: 'case_component' | 'exposure_community';
+  memberIds: string[];
+  size: number;
+  caseCount: number;
+}
+
+export interface SpreaderReport {
+  personId: string;
+  offspring: number;
+  betweenness: number;
+  pagerank: number;
+}
+
+export interface QuarantineSiteReport {
+  id: string;
+  capacity: number;
+  assigned: number;
+}
+
+export interface EntityLabel {
+  kind: 'person' | 'place' | 'boat' | 'item';
+  name: string | null;
+  /** Place kind, boat registration, lot product: what a reader needs to recognise it. */
+  detail: string | null;
+  /** Personal data, only for persons: masked by role before rendering where a role applies. */
+  phone?: string | null;
+  age?: number | null;
+  sex?: string | null;
+  homeId?: string | null;
+}
+
+export interface AnalysisReport {
+  asOf: string;
+  parameters: { protocol: string; pathogen: string };
+  summary: {
+    cases: number;
+    confirmed: number;
+    asymptomatic: number;
+    chains: number;
+    activeChains: number;
+    closeContacts: number;
+    contactsOfCloseContacts: number;
+    venueExposed: number;
+    quarantineBeds: number;
+    assignedBeds: number;
+    highRiskAreas: number;
+    mediumRiskAreas: number;
+  };
+  epiCurve: { date: string; confirmed: number; asymptomatic: number; byOnset: number }[];
+  rByGeneration: { generation: number; cases: number; meanOffspring: number }[];
+  cases: CaseReport[];
+  chains: ChainReport[];
+  contacts: ContactReport[];
+  sources: SourceReport[];
+  riskAreas: RiskAreaReport[];
+  clusters: ClusterReport[];
+  superspreaders: SpreaderReport[];
+  quarantineSites: QuarantineSiteReport[];
+  /** Names and details of everything the report mentions, by id. */
+  entities: Record<string, EntityLabel>;
+}
