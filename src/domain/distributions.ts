@@ -44,3 +44,17 @@ export function cdf(dist: Distribution, days: number, steps = 400): number {
   for (let i = 1; i < steps; i++) sum += (i % 2 ? 4 : 2) * density(dist, i * h);
   return Math.min(1, (sum * h) / 3);
 }
+
+/** The `p`-quantile (0 < p < 1) in days, by bisection of the cdf. */
+export function quantile(dist: Distribution, p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`quantile: p must be strictly between 0 and 1 (got ${p})`);
+  let lo = 0;
+  let hi = Math.max(1, mean(dist));
+  while (cdf(dist, hi) < p && hi < 1e4) hi *= 2;
+  while (hi - lo > 1e-6) {
+    const mid = (lo + hi) / 2;
+    if (cdf(dist, mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

@@ -43,6 +43,9 @@ export const protocolSchema = z.object({
   /** Days without a new infection before high is lifted to medium, and medium to low. */
   highRiskLiftDays: days,
   mediumRiskLiftDays: days,
+  /** A transmission chain stays active while one of its cases was confirmed within this many days
+   *  (the 9th edition's 7 days of quarantine plus 7 of monitoring: two Omicron incubation periods). */
+  chainActiveDays: days,
 });
 export type Protocol = z.infer<typeof protocolSchema>;
 
@@ -105,6 +108,7 @@ const CN_9TH_2022: Protocol = {
   highRiskPlaceKinds: ['home', 'village', 'community', 'workplace', 'fishing_port', 'cold_storage', 'market'],
   highRiskLiftDays: 7,
   mediumRiskLiftDays: 7,
+  chainActiveDays: 14,
 };
 
 /** The "20 measures" of November 2022: 5 + 3 days, no contacts of close contacts. */
