@@ -1,0 +1,68 @@
+/**
+ * Embedded store connections: the data directory, the database file in it, and the pragmas every
+ * connection runs with (WAL journal, synchronous FULL so a commit survives a crash or power loss,
+ * deferred foreign keys enforced).
+ */
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../../domain/errors';
+
+export const DATABASE_FILE = 'tracegraph.db';
+
+/** How long a connection waits for another process's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+function reasonOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'it (or a folder above it) is a file, not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * Creates the data directory if needed and returns the database file's path in it.
+ * Throws StoreUnavailableError naming the directory when it cannot hold the database.
+ */
+export function databaseFileIn(dataDir: string): string {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new StoreUnavailableError(`cannot use data directory "${dataDir}": ${reasonOf(err)}`, err);
+  }
+  return path.join(dataDir, DATABASE_FILE);
+}
+
+/** Opens one connection to the database file with the store's pragmas. */
+export function openConnection(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const journal = db.pragma('journal_mode = WAL', { simple: true });
+    if (journal !== 'wal') throw new Error(`the journal cannot be switched to WAL (it is ${String(journal)})`);
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (err) {
+    db?.close();
+    throw new StoreUnavailableError(`cannot open database "${file}": ${reasonOf(err)}`, err);
+  }
+}
+
+/** Whether an error is SQLite giving up on a lock another connection holds. */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+}

@@ -1,0 +1,34 @@
+/**
+ * Opens the embedded store: `<dataDir>/tracegraph.db`, a SQLite database in WAL mode, created
+ * and migrated on first use.
+ */
+import { StoreUnavailableError } from '../../domain/errors';
+import type { TraceStore } from '../port';
+import { databaseFileIn, openConnection } from './connection';
+import { migrateSchema } from './schema';
+import { EmbeddedStore } from './store';
+
+/**
+ * Opens (creating if needed) the store in `dataDir`, with its schema up to date.
+ * Throws StoreUnavailableError naming the path when the directory or file cannot be used.
+ */
+export async function openEmbeddedStore(dataDir: string): Promise<TraceStore> {
+  const file = databaseFileIn(dataDir);
+  const db = openConnection(file);
+  try {
+    // The store's statements are prepared against the schema, so it must exist first;
+    // migrate() stays available (and idempotent) for the port.
+    migrateSchema(db);
+    return new EmbeddedStore(db, file);
+  } catch (err) {
+    db.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StoreUnavailableError(
+      reason.includes(file) ? reason : `cannot open database "${file}": ${reason}`,
+      err,
+    );
+  }
+}
+
+export { DATABASE_FILE } from './connection';
+export { EmbeddedStore } from './store';

@@ -1,0 +1,159 @@
+/**
+ * Embedded store schema: the SQLite tables and indexes, applied as numbered migrations tracked in
+ * `PRAGMA user_version` so that opening an older database brings it up to date.
+ */
+import type Database from 'better-sqlite3';
+
+/** Keys of the `meta` table: the longest stay and contact kept, which bound window range scans. */
+export const MAX_STAY_MS = 'max_stay_ms';
+export const MAX_CONTACT_MS = 'max_contact_ms';
+
+/**
+ * Each entry brings the schema from version i to i + 1. Never edit a released entry: append one.
+ *
+ * Instants are INTEGER epoch milliseconds. References are deferred foreign keys, checked at
+ * commit, so that one transaction may write a stay before the person it names. Window indexes
+ * lead with the id and the start instant and also carry the end (and the other id), so a window
+ * read is answered from the index alone.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE entities (
+    id   TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'place', 'boat', 'item'))
+  );
+
+  CREATE TABLE places (
+    id       TEXT PRIMARY KEY,
+    name     TEXT,
+    kind     TEXT NOT NULL,
+    lat      REAL,
+    lon      REAL,
+    capacity INTEGER
+  );
+  CREATE INDEX places_by_kind ON places (kind);
+
+  CREATE TABLE persons (
+    id         TEXT PRIMARY KEY,
+    name       TEXT,
+    sex        TEXT CHECK (sex IN ('M', 'F')),
+    age        INTEGER,
+    phone      TEXT,
+    id_number  TEXT,
+    home_id    TEXT REFERENCES places (id) DEFERRABLE INITIALLY DEFERRED,
+    occupation TEXT
+  );
+  CREATE INDEX persons_by_home ON persons (home_id);
+
+  CREATE TABLE boats (
+    id           TEXT PRIMARY KEY,
+    name         TEXT,
+    registration TEXT,
+    home_port_id TEXT REFERENCES places (id) DEFERRABLE INITIALLY DEFERRED
+  );
+  CREATE INDEX boats_by_home_port ON boats (home_port_id);
+
+  CREATE TABLE items (
+    id         TEXT PRIMARY KEY,
+    product    TEXT,
+    lot        TEXT,
+    origin     TEXT,
+    arrived_at INTEGER
+  );
+
+  CREATE TABLE stays (
+    subject_id TEXT NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+    host_id    TEXT NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+    start_at   INTEGER NOT NULL,
+    end_at     INTEGER NOT NULL CHECK (end_at >= start_at)
+  );
+  CREATE UNIQUE INDEX stays_by_subject ON stays (subject_id, start_at, end_at, host_id);
+  CREATE INDEX stays_by_host ON stays (host_id, start_at, end_at, subject_id);
+
+  CREATE TABLE contacts (
+    person_a TEXT NOT NULL REFERENCES persons (id) DEFERRABLE INITIALLY DEFERRED,
+    person_b TEXT NOT NULL REFERENCES persons (id) DEFERRABLE INITIALLY DEFERRED,
+    start_at INTEGER NOT NULL,
+    end_at   INTEGER NOT NULL CHECK (end_at >= start_at),
+    setting  TEXT NOT NULL
+  );
+  -- The same contact whichever person is a or b: the pair as first written is kept.
+  CREATE UNIQUE INDEX contacts_identity
+    ON contacts (min(person_a, person_b), max(person_a, person_b), start_at, end_at, setting);
+  CREATE INDEX contacts_by_a ON contacts (person_a, start_at, end_at);
+  CREATE INDEX contacts_by_b ON contacts (person_b, start_at, end_at);
+
+  CREATE TABLE handlings (
+    person_id TEXT NOT NULL REFERENCES persons (id) DEFERRABLE INITIALLY DEFERRED,
+    item_id   TEXT NOT NULL REFERENCES items (id) DEFERRABLE INITIALLY DEFERRED,
+    at        INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX handlings_by_person ON handlings (person_id, at, item_id);
+  CREATE INDEX handlings_by_item ON handlings (item_id, at, person_id);
+
+  CREATE TABLE samples (
+    subject_id TEXT NOT NULL REFERENCES entities (id) DEFERRABLE INITIALLY DEFERRED,
+    sampled_at INTEGER NOT NULL,
+    method     TEXT NOT NULL CHECK (method IN ('pcr', 'antigen')),
+    result     TEXT NOT NULL CHECK (result IN ('positive', 'negative')),
+    ct         REAL
+  );
+  CREATE UNIQUE INDEX samples_identity ON samples (subject_id, sampled_at, method);
+  CREATE INDEX samples_positive ON samples (sampled_at) WHERE result = 'positive';
+
+  CREATE TABLE cases (
+    person_id      TEXT PRIMARY KEY REFERENCES persons (id) DEFERRABLE INITIALLY DEFERRED,
+    classification TEXT NOT NULL CHECK (classification IN ('confirmed', 'asymptomatic')),
+    onset          INTEGER,
+    confirmed_at   INTEGER
+  );
+
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('${MAX_STAY_MS}', 0), ('${MAX_CONTACT_MS}', 0);
+  `,
+];
+
+/** Tables in an order that deletes referring rows before the rows they refer to. */
+export const TABLES_CHILDREN_FIRST = [
+  'cases',
+  'samples',
+  'handlings',
+  'contacts',
+  'stays',
+  'persons',
+  'boats',
+  'items',
+  'places',
+  'entities',
+] as const;
+
+/** Applies the migrations this database has not had yet, each in its own transaction. */
+export function migrateSchema(db: Database.Database): void {
+  const known = MIGRATIONS.length;
+  const versionOf = (): number => db.pragma('user_version', { simple: true }) as number;
+  // Up to date: no need for the write lock (another process may be importing).
+  if (versionOf() === known) return;
+  for (;;) {
+    // Read the version inside the write lock, so two processes opening the same file at once
+    // do not both apply a migration.
+    const applied = db
+      .transaction((): boolean => {
+        const version = versionOf();
+        if (version > known) {
+          throw new Error(
+            `${db.name} has schema version ${version}, newer than this tracegraph knows (${known}); ` +
+              'upgrade tracegraph to open it',
+          );
+        }
+        if (version === known) return false;
+        db.exec(MIGRATIONS[version]!);
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!applied) return;
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The embedded store: the store port over one SQLite file (better-sqlite3). Writes are single
+ * transactions; an import holds its own connection and transaction, so it is all-or-nothing and
+ * readers keep seeing the last committed state until it commits.
+ */
+import type Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../../domain/errors';
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Counts,
+  EntityKind,
+  Handling,
+  Id,
+  Instant,
+  Person,
+  Place,
+  RecordBatch,
+  Sample,
+  Stay,
+} from '../../domain/types';
+import type { ImportSession, TraceStore, WindowedId } from '../port';
+import { openConnection } from './connection';
+import { migrateSchema, TABLES_CHILDREN_FIRST } from './schema';
+import { asJson, Statements } from './statements';
+import { beginWrite, commitOrRollBack, inWriteTransaction } from './transaction';
+
+/** The latest instant a Date can hold: "no cut-off". */
+const END_OF_TIME = 8.64e15;
+
+/** Instants bound into JSON must be finite numbers (JSON has no Infinity). */
+function clampInstant(at: Instant): Instant {
+  if (Number.isNaN(at)) throw new RangeError('an instant is NaN');
+  return Math.max(-END_OF_TIME, Math.min(END_OF_TIME, at));
+}
+
+function windowsJson(windows: readonly WindowedId[]): string {
+  return asJson(windows.map((w) => ({ id: w.id, from: clampInstant(w.from), to: clampInstant(w.to) })));
+}
+
+/** Puts rows back in key order: one entry per key, null where there is no row. */
+function inKeyOrder<T>(ids: readonly Id[], rows: readonly T[], keyOf: (row: T) => Id): (T | null)[] {
+  const byId = new Map(rows.map((row) => [keyOf(row), row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+const distinct = (ids: readonly Id[]): Id[] => [...new Set(ids)];
+
+class EmbeddedImport implements ImportSession {
+  private ended = false;
+  private readonly writeBatch: (batch: RecordBatch) => void;
+
+  constructor(
+    private readonly statements: Statements,
+    private readonly file: string,
+    private readonly onEnd: () => void,
+  ) {
+    // Inside the import's transaction this runs as a savepoint: a batch that fails leaves the
+    // batches before it in place, for the caller to commit or abort.
+    this.writeBatch = statements.db.transaction((batch: RecordBatch) => statements.apply(batch));
+  }
+
+  private get db(): Database.Database {
+    return this.statements.db;
+  }
+
+  private assertActive(): void {
+    if (this.ended) throw new Error(`this import into ${this.file} has already ended`);
+  }
+
+  private end(): void {
+    this.ended = true;
+    if (this.db.open) this.db.close();
+    this.onEnd();
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    this.assertActive();
+    this.writeBatch(batch);
+  }
+
+  async commit(): Promise<void> {
+    this.assertActive();
+    try {
+      commitOrRollBack(this.db, this.file);
+    } finally {
+      this.end();
+    }
+  }
+
+  /** Rolls everything back; does nothing once the import has ended (e.g. after a failed commit). */
+  async abort(): Promise<void> {
+    if (this.ended) return;
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
+      this.end();
+    }
+  }
+}
+
+export class EmbeddedStore implements TraceStore {
+  readonly kind = 'embedded' as const;
+  private readonly statements: Statements;
+  private activeImport: EmbeddedImport | null = null;
+
+  /** Takes an open connection whose schema is migrated. */
+  constructor(
+    private readonly db: Database.Database,
+    /** The database file. */
+    readonly location: string,
+  ) {
+    this.statements = new Statements(db);
+  }
+
+  private assertWritable(): void {
+    if (this.activeImport) {
+      throw new Error(`an import into ${this.location} is in progress; write again when it has ended`);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    migrateSchema(this.db);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch (err) {
+      throw new StoreUnavailableError(`the database ${this.location} does not answer: ${(err as Error).message}`, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.activeImport?.abort();
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  async write(batch: RecordBatch): Promise<void> {
+    this.assertWritable();
+    inWriteTransaction(this.db, this.location, () => this.statements.apply(batch));
+  }
+
+  async beginImport(): Promise<ImportSession> {
+    this.assertWritable();
+    const connection = openConnection(this.location);
+    try {
+      const session = new EmbeddedImport(new Statements(connection), this.location, () => {
+        this.activeImport = null;
+      });
+      beginWrite(connection, this.location);
+      this.activeImport = session;
+      return session;
+    } catch (err) {
+      connection.close();
+      throw err;
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.assertWritable();
+    inWriteTransaction(this.db, this.location, () => {
+      for (const table of TABLES_CHILDREN_FIRST) this.db.exec(`DELETE FROM ${table}`);
+      this.statements.resetMeta.run();
+    });
+  }
+
+  // ---- lookups by id ------------------------------------------------------------------------
+
+  async entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]> {
+    const rows = this.statements.entityKinds.all(asJson(ids));
+    return inKeyOrder(ids, rows, (r) => r.id).map((r) => r?.kind ?? null);
+  }
+
+  async persons(ids: readonly Id[]): Promise<(Person | null)[]> {
+    return inKeyOrder(ids, this.statements.persons.all(asJson(ids)), (p) => p.id);
+  }
+
+  async places(ids: readonly Id[]): Promise<(Place | null)[]> {
+    return inKeyOrder(ids, this.statements.places.all(asJson(ids)), (p) => p.id);
+  }
+
+  async boats(ids: readonly Id[]): Promise<(Boat | null)[]> {
+    return inKeyOrder(ids, this.statements.boats.all(asJson(ids)), (b) => b.id);
+  }
+
+  async items(ids: readonly Id[]): Promise<(ColdChainItem | null)[]> {
+    return inKeyOrder(ids, this.statements.items.all(asJson(ids)), (i) => i.id);
+  }
+
+  async casesOf(personIds: readonly Id[]): Promise<(Case | null)[]> {
+    return inKeyOrder(personIds, this.statements.casesOf.all(asJson(personIds)), (c) => c.personId);
+  }
+
+  // ---- neighbourhood reads ------------------------------------------------------------------
+
+  async listCases(asOf?: Instant): Promise<Case[]> {
+    return this.statements.listCases.all({ asOf: asOf === undefined ? null : clampInstant(asOf) });
+  }
+
+  async samplesOf(subjectIds: readonly Id[], asOf?: Instant): Promise<Sample[]> {
+    return this.statements.samplesOf.all(asJson(distinct(subjectIds)), clampInstant(asOf ?? END_OF_TIME));
+  }
+
+  async positiveEnvironmentalSamples(asOf?: Instant): Promise<Sample[]> {
+    return this.statements.positiveEnvironmentalSamples.all(clampInstant(asOf ?? END_OF_TIME));
+  }
+
+  async staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
+    return this.statements.staysOfSubjects.all(windowsJson(windows));
+  }
+
+  async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
+    return this.statements.staysAtHosts.all(windowsJson(windows));
+  }
+
+  async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
+    return this.statements.residentsOf.all(asJson(distinct(homeIds)));
+  }
+
+  async contactsOf(windows: readonly WindowedId[]): Promise<Contact[]> {
+    const json = windowsJson(windows);
+    return this.statements.contactsOf.all(json, json);
+  }
+
+  async handlingsBy(windows: readonly WindowedId[]): Promise<Handling[]> {
+    return this.statements.handlingsBy.all(windowsJson(windows));
+  }
+
+  async handlingsOf(windows: readonly WindowedId[]): Promise<Handling[]> {
+    return this.statements.handlingsOf.all(windowsJson(windows));
+  }
+
+  async placesOfKind(kinds: readonly string[]): Promise<Place[]> {
+    return this.statements.placesOfKind.all(asJson(distinct(kinds)));
+  }
+
+  async searchPersons(text: string, limit: number): Promise<Person[]> {
+    // SQLite reads a negative LIMIT as "no limit".
+    const count = Math.floor(limit);
+    if (!(count > 0)) return [];
+    return this.statements.searchPersons.all({ text, limit: count });
+  }
+
+  async counts(): Promise<Counts> {
+    return { ...this.statements.counts.get()! };
+  }
+
+  // ---- streaming reads ----------------------------------------------------------------------
+
+  scan<K extends keyof RecordBatch>(kind: K, pageSize: number): AsyncIterable<NonNullable<RecordBatch[K]>> {
+    if (!Number.isInteger(pageSize) || pageSize < 1) {
+      throw new RangeError(`page size must be a whole number of at least 1, not ${pageSize}`);
+    }
+    const page = this.statements.scanPage[kind];
+    return (async function* pages() {
+      // Keyset pagination on rowid: each page starts after the last row of the one before.
+      let after = 0;
+      for (;;) {
+        const rows = page.all(after, pageSize);
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]!.rowid_;
+        yield rows.map(({ rowid_: _, ...record }) => record) as NonNullable<RecordBatch[K]>;
+        if (rows.length < pageSize) return;
+      }
+    })();
+  }
+}

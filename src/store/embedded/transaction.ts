@@ -1,0 +1,96 @@
+/**
+ * Embedded store transactions: BEGIN IMMEDIATE (take the write lock up front, so a writer waits
+ * at the start rather than failing half-way), and a COMMIT that, when deferred foreign keys fail,
+ * rolls back and says which rows refer to which unknown ids.
+ */
+import type Database from 'better-sqlite3';
+import { isBusy } from './connection';
+
+/** What each referenced table holds, for messages. */
+const NOUN: Record<string, string> = {
+  entities: 'person, place, boat or lot',
+  persons: 'person',
+  places: 'place',
+  items: 'lot',
+};
+
+interface ForeignKeyViolation {
+  table: string;
+  rowid: number;
+  parent: string;
+  fkid: number;
+}
+
+interface ForeignKey {
+  id: number;
+  from: string;
+}
+
+const SHOWN_PROBLEMS = 10;
+
+/** Lists rows (at most a few) whose references name nothing; runs inside the failed transaction. */
+function danglingReferences(db: Database.Database): { shown: string[]; total: number } {
+  const violations = db.prepare<[], ForeignKeyViolation>('PRAGMA foreign_key_check').all();
+  const keysOf = new Map<string, ForeignKey[]>();
+  const shown = violations.slice(0, SHOWN_PROBLEMS).map((v) => {
+    if (!keysOf.has(v.table)) {
+      keysOf.set(v.table, db.prepare<[], ForeignKey>(`PRAGMA foreign_key_list("${v.table}")`).all());
+    }
+    const column = keysOf.get(v.table)!.find((k) => k.id === v.fkid)?.from ?? '?';
+    const id = db.prepare(`SELECT "${column}" FROM "${v.table}" WHERE rowid = ?`).pluck().get(v.rowid);
+    return `${v.table}.${column} "${String(id)}" names no known ${NOUN[v.parent] ?? v.parent}`;
+  });
+  return { shown, total: violations.length };
+}
+
+/** Commits the open transaction; on failure it rolls back and rethrows, explaining broken references. */
+export function commitOrRollBack(db: Database.Database, file: string): void {
+  try {
+    db.exec('COMMIT');
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' && db.inTransaction) {
+      const { shown, total } = danglingReferences(db);
+      db.exec('ROLLBACK');
+      const more = total > shown.length ? `\n  ... and ${total - shown.length} more` : '';
+      throw new Error(
+        `nothing was written to ${file}: ${total} reference${total === 1 ? '' : 's'} to unknown records:\n  ` +
+          `${shown.join('\n  ')}${more}`,
+        { cause: err },
+      );
+    }
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw describeLockFailure(err, file);
+  }
+}
+
+/** Opens a write transaction, waiting (up to the busy timeout) for other writers. */
+export function beginWrite(db: Database.Database, file: string): void {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (err) {
+    throw describeLockFailure(err, file);
+  }
+}
+
+/** Runs `work` in one write transaction: all of it is written or none. */
+export function inWriteTransaction<T>(db: Database.Database, file: string, work: () => T): T {
+  beginWrite(db, file);
+  let result: T;
+  try {
+    result = work();
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+  commitOrRollBack(db, file);
+  return result;
+}
+
+/** Gives a lock timeout a message that says what to do; other errors pass unchanged. */
+export function describeLockFailure(err: unknown, file: string): unknown {
+  if (!isBusy(err)) return err;
+  return new Error(`${file} is locked by another writer (an import in another process?); try again when it ends`, {
+    cause: err,
+  });
+}
