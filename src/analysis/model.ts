@@ -62,4 +62,6 @@ export interface Exposure {
   end: Instant;
   /** Overlap in minutes (summed when several stays overlap). */
   minutes: number;
+  /** Household exposures: the nights spent together. */
+  nights?: number;
 }

@@ -22,8 +22,11 @@ export const protocolSchema = z.object({
    *  cities used 4. */
   preOnsetDays: z.number().min(0).max(14),
   /** For a case found by screening, open the window at the last negative sample when that is
-   *  later than onset/first positive minus preOnsetDays. */
+   *  earlier than onset/first positive minus preOnsetDays (the infection may date back to it). */
   windowFromLastNegative: z.boolean(),
+  /** ...but never more than this many days before the first positive sample, so a negative from
+   *  weeks ago does not open a huge window (assumption: one week, the usual screening cycle). */
+  screeningLookbackMaxDays: z.number().min(0).max(30),
   /** Minimum minutes together at a shared place to count as a close contact (enclosed venue). */
   closeContactMinutes: z.number().min(0),
   /** Place kinds where co-presence counts as close contact (enclosed; same workshop/crew). */
@@ -93,6 +96,7 @@ const CN_9TH_2022: Protocol = {
   name: 'cn-9th-2022',
   preOnsetDays: 2,
   windowFromLastNegative: true,
+  screeningLookbackMaxDays: 7,
   closeContactMinutes: 15,
   closeContactPlaceKinds: [
     'home', 'workplace', 'school', 'restaurant', 'cold_storage', 'fishing_port', 'quarantine_site', 'hospital',

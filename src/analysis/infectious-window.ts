@@ -1,0 +1,136 @@
+/**
+ * Infectious window of a case: the span during which the people around the case become close
+ * contacts, per China's COVID-19 protocol, 9th edition (June 2022), section on close contacts.
+ *
+ * - It opens `preOnsetDays` (2 by default; some cities used 4) before the earliest evidence of
+ *   infection: symptom onset, or for an asymptomatic case the first positive sample (when a
+ *   symptomatic case tested positive before onset, the earlier of the two).
+ * - A case found by screening (no onset, or a positive sample before onset) may have been infected
+ *   at any time since the last negative sample: when that negative is earlier than the default
+ *   start, the window opens there instead, but never more than `screeningLookbackMaxDays` before
+ *   the first positive sample.
+ * - It closes at isolation: the confirmation, failing that the first positive sample, failing that
+ *   `asOf` (the case is not isolated yet). Nothing after `asOf` is known.
+ */
+import type { Parameters } from '../domain/parameters';
+import { DAY, formatDate, formatInstant } from '../domain/time';
+import type { Case, Instant, Sample } from '../domain/types';
+
+export interface InfectiousWindow {
+  from: Instant;
+  to: Instant;
+  /** In words: what opened and what closed the window. */
+  basis: string;
+}
+
+function assertInstant(value: unknown, field: string, personId: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`infectious window of case ${personId}: field "${field}" is not an instant (got ${String(value)})`);
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The infectious window of `caseRecord` from its own samples (samples of other subjects and samples
+ * taken after `asOf` are ignored).
+ */
+export function infectiousWindow(
+  caseRecord: Case,
+  samplesOfPerson: Sample[],
+  params: Parameters,
+  asOf: Instant,
+): { from: Instant; to: Instant; basis: string } {
+  const personId = caseRecord?.personId;
+  if (typeof personId !== 'string' || personId === '') {
+    throw new TypeError('infectious window: field "personId" of the case is missing');
+  }
+  assertInstant(asOf, 'asOf', personId);
+  if (caseRecord.onset !== null) assertInstant(caseRecord.onset, 'onset', personId);
+  if (caseRecord.confirmedAt !== null) assertInstant(caseRecord.confirmedAt, 'confirmedAt', personId);
+  samplesOfPerson.forEach((s, i) => {
+    if (s.subjectId === personId) assertInstant(s.sampledAt, `samples[${i}].sampledAt`, personId);
+  });
+  const { preOnsetDays, windowFromLastNegative, screeningLookbackMaxDays } = params.protocol;
+
+  const own = samplesOfPerson
+    .filter((s) => s.subjectId === personId && s.sampledAt <= asOf)
+    .sort((a, b) => a.sampledAt - b.sampledAt);
+  const firstPositive = own.find((s) => s.result === 'positive')?.sampledAt ?? null;
+  const onset = caseRecord.onset !== null && caseRecord.onset <= asOf ? caseRecord.onset : null;
+
+  // The earliest evidence of infection anchors the default start.
+  let anchor: Instant;
+  let anchorWords: string;
+  if (onset !== null && (firstPositive === null || onset <= firstPositive)) {
+    anchor = onset;
+    anchorWords = `onset ${formatDate(onset)}`;
+  } else if (firstPositive !== null) {
+    anchor = firstPositive;
+    anchorWords = `first positive sample ${formatInstant(firstPositive)}`;
+  } else if (caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf) {
+    anchor = caseRecord.confirmedAt;
+    anchorWords = `confirmation ${formatInstant(caseRecord.confirmedAt)} (no onset, no positive sample on record)`;
+  } else {
+    anchor = asOf;
+    anchorWords = `the analysis instant ${formatInstant(asOf)} (no onset, sample or confirmation on record)`;
+  }
+  let from = anchor - preOnsetDays * DAY;
+  let opened = `${plural(preOnsetDays, 'day')} before ${anchorWords}`;
+
+  const foundByScreening = firstPositive !== null && (onset === null || firstPositive < onset);
+  if (foundByScreening && windowFromLastNegative) {
+    const lastNegative = own.filter((s) => s.result === 'negative' && s.sampledAt < firstPositive).at(-1)?.sampledAt;
+    if (lastNegative !== undefined && lastNegative < from) {
+      const earliest = firstPositive - screeningLookbackMaxDays * DAY;
+      if (lastNegative >= earliest) {
+        from = lastNegative;
+        opened = `last negative sample ${formatInstant(lastNegative)} before the first positive (found by screening)`;
+      } else if (earliest < from) {
+        from = earliest;
+        opened =
+          `${plural(screeningLookbackMaxDays, 'day')} before the first positive sample: the last negative ` +
+          `(${formatInstant(lastNegative)}) is older than the screening look-back`;
+      }
+    }
+  }
+
+  let to: Instant;
+  let closed: string;
+  if (caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf) {
+    to = caseRecord.confirmedAt;
+    closed = `isolated at confirmation ${formatInstant(to)}`;
+  } else if (firstPositive !== null) {
+    to = firstPositive;
+    closed = `isolated at the first positive sample ${formatInstant(to)}`;
+  } else {
+    to = asOf;
+    closed = `not isolated by ${formatInstant(asOf)}`;
+  }
+  if (to < from) {
+    // Isolation recorded before the default start: the window is empty, at the isolation.
+    from = to;
+    opened = `${opened}, cut to the isolation`;
+  }
+  return { from, to, basis: `from ${opened}; until ${closed}` };
+}
+
+/** The infectious window of every case, by person id, from all the samples given. */
+export function windowsOfCases(
+  cases: readonly Case[],
+  samples: readonly Sample[],
+  params: Parameters,
+  asOf: Instant,
+): Map<string, InfectiousWindow> {
+  const samplesBySubject = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const list = samplesBySubject.get(s.subjectId);
+    if (list) list.push(s);
+    else samplesBySubject.set(s.subjectId, [s]);
+  }
+  const windows = new Map<string, InfectiousWindow>();
+  for (const c of cases) windows.set(c.personId, infectiousWindow(c, samplesBySubject.get(c.personId) ?? [], params, asOf));
+  return windows;
+}

@@ -1,0 +1,334 @@
+import fc from 'fast-check';
+import { computeExposures, nightsOverlapping, sweepOverlaps, unionSpans } from '../../src/analysis/exposures';
+import { windowsOfCases } from '../../src/analysis/infectious-window';
+import type { Exposure } from '../../src/analysis/model';
+import { resolveParameters } from '../../src/domain/parameters';
+import { DAY, HOUR, MINUTE } from '../../src/domain/time';
+import type { Case, Stay } from '../../src/domain/types';
+import { aug, boat, item, negative, outbreak, person, place, positive, stay, t } from './outbreak-fixtures';
+
+const params = resolveParameters();
+
+/** C1: onset Aug 5, confirmed Aug 6 10:00, so infectious over [Aug 3 00:00, Aug 6 10:00]. */
+const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
+/** C2: asymptomatic, first positive Aug 7 09:00, confirmed Aug 8 09:00: [Aug 5 09:00, Aug 8 09:00]. */
+const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(8, '09:00') };
+const C2_SAMPLES = [positive('C2', aug(7, '09:00'))];
+
+const brief = (e: Exposure) => ({
+  personId: e.personId, sourceId: e.sourceId, setting: e.setting, hostId: e.hostId, minutes: e.minutes,
+});
+
+describe('computeExposures', () => {
+  test('throws on invalid input', () => {
+    expect(() => computeExposures(outbreak({ asOf: Number.NaN }), params)).toThrow(/field "asOf"/);
+    const backwards = outbreak({ asOf: aug(10), stays: [stay('P1', 'MKT', aug(2), aug(1))] });
+    expect(() => computeExposures(backwards, params)).toThrow(/stays\[0\] \(P1 at MKT\): field "end" is before "start"/);
+  });
+
+  test('no cases and no contaminated sources: no exposures', () => {
+    const data = outbreak({ asOf: aug(10), persons: [person('P1')], stays: [stay('P1', 'MKT', aug(4), aug(5))] });
+    expect(computeExposures(data, params)).toEqual([]);
+  });
+
+  test('co-presence at a place: overlap minutes, merged stays, touching and out-of-window stays', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      persons: ['C1', 'P2', 'P3', 'P4', 'P5'].map((id) => person(id)),
+      places: [place('MKT', 'market')],
+      stays: [
+        stay('C1', 'MKT', aug(4, '09:30'), aug(4, '11:00')),
+        stay('P2', 'MKT', aug(4, '09:00'), aug(4, '10:00')), // 30 min
+        stay('P3', 'MKT', aug(4, '09:00'), aug(4, '09:40')), // 10 min ...
+        stay('P3', 'MKT', aug(4, '10:30'), aug(4, '12:00')), // ... + 30 min
+        stay('P5', 'MKT', aug(4, '11:00'), aug(4, '12:00')), // touches only
+        stay('C1', 'MKT', aug(2, '09:00'), aug(2, '10:00')), // before the window
+        stay('P4', 'MKT', aug(2, '09:00'), aug(2, '10:00')),
+      ],
+    });
+    expect(computeExposures(data, params)).toEqual([
+      {
+        personId: 'P2', sourceId: 'C1', sourceKind: 'case', setting: 'place', hostId: 'MKT', placeKind: 'market',
+        contactSetting: null, start: aug(4, '09:30'), end: aug(4, '10:00'), minutes: 30,
+      },
+      {
+        personId: 'P3', sourceId: 'C1', sourceKind: 'case', setting: 'place', hostId: 'MKT', placeKind: 'market',
+        contactSetting: null, start: aug(4, '09:30'), end: aug(4, '11:00'), minutes: 40,
+      },
+    ]);
+  });
+
+  test('duplicate and overlapping stays of the same person count once', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      stays: [
+        stay('C1', 'MKT', aug(4, '09:00'), aug(4, '11:00')),
+        stay('C1', 'MKT', aug(4, '09:00'), aug(4, '11:00')),
+        stay('P2', 'MKT', aug(4, '08:00'), aug(4, '10:00')),
+        stay('P2', 'MKT', aug(4, '09:30'), aug(4, '10:30')),
+      ],
+    });
+    expect(computeExposures(data, params).map(brief)).toEqual([
+      { personId: 'P2', sourceId: 'C1', setting: 'place', hostId: 'MKT', minutes: 90 },
+    ]);
+  });
+
+  test('aboard a boat with a case: setting boat, no place kind', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      boats: [boat('B1')],
+      stays: [stay('C1', 'B1', aug(5, '04:00'), aug(5, '18:00')), stay('P6', 'B1', aug(5, '04:00'), aug(5, '12:00'))],
+    });
+    expect(computeExposures(data, params)).toEqual([
+      {
+        personId: 'P6', sourceId: 'C1', sourceKind: 'case', setting: 'boat', hostId: 'B1', placeKind: null,
+        contactSetting: null, start: aug(5, '04:00'), end: aug(5, '12:00'), minutes: 480,
+      },
+    ]);
+  });
+
+  test('household: together each night of the window unless someone stayed elsewhere', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      persons: [person('C1', 'H1'), person('P7', 'H1'), person('P8', 'H1'), person('P9', 'H2')],
+      places: [place('H1', 'home'), place('R1', 'restaurant')],
+      boats: [boat('B1')],
+      stays: [
+        // C1 at sea from 04:00 on Aug 5: the night of Aug 4-5 nobody was with C1 at home.
+        stay('C1', 'B1', aug(5, '04:00'), aug(5, '18:00')),
+        // P8 out until 23:00 on Aug 3: not home that night.
+        stay('P8', 'R1', aug(3, '21:00'), aug(3, '23:00')),
+      ],
+    });
+    const household = computeExposures(data, params).filter((e) => e.setting === 'household');
+    // Window [Aug 3 00:00, Aug 6 10:00]. Nights: Aug 2-3 cut to 00:00-07:00 (7 h), Aug 3-4 (9 h),
+    // Aug 4-5 (C1 at sea), Aug 5-6 (9 h).
+    expect(household).toEqual([
+      {
+        personId: 'P7', sourceId: 'C1', sourceKind: 'case', setting: 'household', hostId: 'H1', placeKind: 'home',
+        contactSetting: null, start: aug(3), end: aug(6, '07:00'), minutes: 25 * 60, nights: 3,
+      },
+      {
+        personId: 'P8', sourceId: 'C1', sourceKind: 'case', setting: 'household', hostId: 'H1', placeKind: 'home',
+        contactSetting: null, start: aug(3), end: aug(6, '07:00'), minutes: 16 * 60, nights: 2,
+      },
+    ]);
+  });
+
+  test('reported contacts: clipped to the window, with their setting', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      contacts: [
+        { personA: 'C1', personB: 'P9', start: aug(5, '19:00'), end: aug(5, '21:00'), setting: 'social' },
+        { personA: 'P10', personB: 'C1', start: aug(1, '10:00'), end: aug(3, '01:00'), setting: 'work' },
+        { personA: 'P11', personB: 'C1', start: aug(7, '10:00'), end: aug(7, '11:00'), setting: 'work' },
+      ],
+    });
+    expect(computeExposures(data, params)).toEqual([
+      {
+        personId: 'P10', sourceId: 'C1', sourceKind: 'case', setting: 'contact', hostId: null, placeKind: null,
+        contactSetting: 'work', start: aug(3), end: aug(3, '01:00'), minutes: 60,
+      },
+      {
+        personId: 'P9', sourceId: 'C1', sourceKind: 'case', setting: 'contact', hostId: null, placeKind: null,
+        contactSetting: 'social', start: aug(5, '19:00'), end: aug(5, '21:00'), minutes: 120,
+      },
+    ]);
+  });
+
+  test('cases are exposed to cases, both ways, but only until their own isolation', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1, C2],
+      samples: C2_SAMPLES,
+      places: [place('R1', 'restaurant'), place('MKT', 'market')],
+      stays: [
+        stay('C2', 'R1', aug(6, '08:00'), aug(6, '09:00')),
+        stay('C1', 'R1', aug(6, '08:30'), aug(6, '09:30')),
+        // After C1's isolation (Aug 6 10:00): C1 can neither infect nor be infected here.
+        stay('C1', 'MKT', aug(7, '10:00'), aug(7, '11:00')),
+        stay('C2', 'MKT', aug(7, '10:00'), aug(7, '11:00')),
+      ],
+    });
+    expect(computeExposures(data, params).map(brief)).toEqual([
+      { personId: 'C1', sourceId: 'C2', setting: 'place', hostId: 'R1', minutes: 30 },
+      { personId: 'C2', sourceId: 'C1', setting: 'place', hostId: 'R1', minutes: 30 },
+    ]);
+  });
+
+  test('contaminated lot, boat and place: handlers, crews and visitors around the positive sample', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      items: [item('L1')],
+      boats: [boat('B2')],
+      places: [place('COLD', 'cold_storage')],
+      samples: [
+        positive('L1', aug(4, '12:00')),
+        positive('B2', aug(6, '12:00')),
+        positive('COLD', aug(3, '12:00')),
+        negative('MKT', aug(3, '12:00')),
+      ],
+      handlings: [
+        { personId: 'P12', itemId: 'L1', at: aug(1, '08:00') },
+        { personId: 'P13', itemId: 'L1', at: t('2022-07-15T08:00:00+08:00') }, // more than 14 days before
+      ],
+      stays: [
+        stay('P14', 'B2', aug(6, '06:00'), aug(6, '10:00')),
+        stay('P15', 'COLD', aug(3, '08:00'), aug(3, '09:00')),
+        stay('P16', 'MKT', aug(3, '08:00'), aug(3, '09:00')),
+        stay('L1', 'COLD', aug(1), aug(9)), // a lot is not a person
+      ],
+    });
+    expect(computeExposures(data, params)).toEqual([
+      {
+        personId: 'P12', sourceId: 'L1', sourceKind: 'item', setting: 'cold_chain', hostId: null, placeKind: null,
+        contactSetting: null, start: aug(1, '08:00'), end: aug(1, '08:00'), minutes: 0,
+      },
+      {
+        personId: 'P14', sourceId: 'B2', sourceKind: 'boat', setting: 'boat', hostId: 'B2', placeKind: null,
+        contactSetting: null, start: aug(6, '06:00'), end: aug(6, '10:00'), minutes: 240,
+      },
+      {
+        personId: 'P15', sourceId: 'COLD', sourceKind: 'place', setting: 'place', hostId: 'COLD', placeKind: 'cold_storage',
+        contactSetting: null, start: aug(3, '08:00'), end: aug(3, '09:00'), minutes: 60,
+      },
+    ]);
+  });
+
+  test('nightsOverlapping: the night running at the start is included', () => {
+    expect(nightsOverlapping(aug(3, '03:00'), aug(4, '12:00'))).toEqual([
+      { start: aug(2, '22:00'), end: aug(3, '07:00') },
+      { start: aug(3, '22:00'), end: aug(4, '07:00') },
+    ]);
+    expect(nightsOverlapping(aug(3, '08:00'), aug(3, '21:00'))).toEqual([]);
+  });
+
+  test('unionSpans joins overlapping and touching spans', () => {
+    expect(unionSpans([{ start: 5, end: 7 }, { start: 0, end: 2 }, { start: 2, end: 3 }, { start: 6, end: 9 }])).toEqual([
+      { start: 0, end: 3 },
+      { start: 5, end: 9 },
+    ]);
+  });
+});
+
+// ---- properties on random small neighbourhoods --------------------------------------------------
+
+const PERSONS = ['A', 'B', 'C', 'D', 'E'];
+const HOSTS = ['X', 'Y'];
+const BASE = aug(1);
+
+const arbStay = fc
+  .record({
+    subjectId: fc.constantFrom(...PERSONS),
+    hostId: fc.constantFrom(...HOSTS),
+    startHour: fc.integer({ min: 0, max: 8 * 24 }),
+    hours: fc.integer({ min: 0, max: 30 }),
+  })
+  .map((s): Stay => ({ subjectId: s.subjectId, hostId: s.hostId, start: BASE + s.startHour * HOUR, end: BASE + (s.startHour + s.hours) * HOUR }));
+
+const arbCase = fc
+  .record({
+    personId: fc.constantFrom(...PERSONS),
+    onsetDay: fc.integer({ min: 1, max: 8 }),
+    isolatedAfterHours: fc.option(fc.integer({ min: 0, max: 96 })),
+  })
+  .map((c): Case => ({
+    personId: c.personId,
+    classification: 'confirmed',
+    onset: BASE + c.onsetDay * DAY,
+    confirmedAt: c.isolatedAfterHours === null ? null : BASE + c.onsetDay * DAY + c.isolatedAfterHours * HOUR,
+  }));
+
+const arbOutbreak = fc
+  .record({
+    stays: fc.array(arbStay, { maxLength: 14 }),
+    cases: fc.uniqueArray(arbCase, { selector: (c) => c.personId, maxLength: 3 }),
+    asOfDay: fc.integer({ min: 3, max: 10 }),
+  })
+  .map(({ stays, cases, asOfDay }) => outbreak({ asOf: BASE + asOfDay * DAY, stays, cases, places: HOSTS.map((h) => place(h, 'market')) }));
+
+/** Pairwise reference: the shared time of every (case, other person, host), by brute force. */
+function bruteForceMinutes(data: ReturnType<typeof outbreak>): Map<string, number> {
+  const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
+  const result = new Map<string, number>();
+  for (const [caseId, window] of windows) {
+    for (const personId of PERSONS) {
+      if (personId === caseId) continue;
+      const limit = Math.min(windows.get(personId)?.to ?? data.asOf, data.asOf);
+      for (const hostId of HOSTS) {
+        // Minute by minute on the hour grid: every stay starts and ends on a whole hour.
+        let minutes = 0;
+        for (let at = BASE; at < BASE + 12 * DAY; at += HOUR) {
+          const mid = at + HOUR / 2;
+          const present = (id: string) => data.stays.some((s) => s.subjectId === id && s.hostId === hostId && s.start <= at && at + HOUR <= s.end);
+          if (mid > window.from && mid < window.to && mid < limit && present(caseId) && present(personId)) minutes += 60;
+        }
+        if (minutes > 0) result.set(`${personId}|${caseId}|${hostId}`, minutes);
+      }
+    }
+  }
+  return result;
+}
+
+describe('computeExposures properties', () => {
+  test('the sweep finds exactly the pairwise shared time', () => {
+    fc.assert(
+      fc.property(arbOutbreak, (data) => {
+        // Stays, onsets and isolations all fall on whole hours, so the hour grid is exact.
+        const got = new Map(computeExposures(data, params).map((e) => [`${e.personId}|${e.sourceId}|${e.hostId}`, e.minutes]));
+        expect(got).toEqual(bruteForceMinutes(data));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('exposure minutes never exceed the source case window, and nobody is exposed to themselves', () => {
+    fc.assert(
+      fc.property(arbOutbreak, (data) => {
+        const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
+        for (const e of computeExposures(data, params)) {
+          const w = windows.get(e.sourceId)!;
+          expect(e.personId).not.toBe(e.sourceId);
+          expect(e.minutes).toBeLessThanOrEqual((w.to - w.from) / MINUTE);
+          expect(e.start).toBeGreaterThanOrEqual(w.from);
+          expect(e.end).toBeLessThanOrEqual(w.to);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a case isolated before an exposure is not exposed in it', () => {
+    fc.assert(
+      fc.property(arbOutbreak, (data) => {
+        const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
+        for (const e of computeExposures(data, params)) {
+          const own = windows.get(e.personId);
+          if (own) expect(e.end).toBeLessThanOrEqual(own.to);
+          expect(e.end).toBeLessThanOrEqual(data.asOf);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('sweepOverlaps reports each overlapping source/receptor pair once', () => {
+    const seen: string[] = [];
+    sweepOverlaps(
+      [
+        { role: 'source', id: 'S', sourceKind: 'case', start: 0, end: 10 },
+        { role: 'receptor', id: 'R1', sourceKind: 'case', start: 5, end: 20 },
+        { role: 'receptor', id: 'R2', sourceKind: 'case', start: 0, end: 3 },
+        { role: 'receptor', id: 'R3', sourceKind: 'case', start: 10, end: 12 },
+        { role: 'receptor', id: 'S', sourceKind: 'case', start: 0, end: 10 },
+      ],
+      (source, receptor, start, end) => seen.push(`${source.id}>${receptor.id}:${start}-${end}`),
+    );
+    expect(seen.sort()).toEqual(['S>R1:5-10', 'S>R2:0-3']);
+  });
+});

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { infectiousWindow, windowsOfCases } from '../../src/analysis/infectious-window';
+import { resolveParameters } from '../../src/domain/parameters';
+import { DAY, HOUR } from '../../src/domain/time';
+import type { Case } from '../../src/domain/types';
+import { aug, negative, positive, t } from './outbreak-fixtures';
+
+const params = resolveParameters();
+const asOf = aug(20);
+const symptomatic = (onset: number | null, confirmedAt: number | null): Case => ({
+  personId: 'P1', classification: 'confirmed', onset, confirmedAt,
+});
+const asymptomatic = (confirmedAt: number | null): Case => ({
+  personId: 'P1', classification: 'asymptomatic', onset: null, confirmedAt,
+});
+
+describe('infectiousWindow', () => {
+  test('throws on invalid input', () => {
+    expect(() => infectiousWindow(symptomatic(aug(5), null), [], params, Number.NaN)).toThrow(/case P1: field "asOf"/);
+    expect(() => infectiousWindow({ ...symptomatic(aug(5), null), personId: '' }, [], params, asOf)).toThrow(/personId/);
+    expect(() => infectiousWindow(symptomatic(Number.POSITIVE_INFINITY, null), [], params, asOf)).toThrow(/field "onset"/);
+    expect(() =>
+      infectiousWindow(symptomatic(aug(5), null), [{ ...positive('P1', 0), sampledAt: Number.NaN }], params, asOf),
+    ).toThrow(/samples\[0\]\.sampledAt/);
+  });
+
+  test('symptomatic case: 2 days before onset until confirmation', () => {
+    const w = infectiousWindow(symptomatic(t('2022-08-05'), aug(6, '10:00')), [positive('P1', aug(6, '08:00'))], params, asOf);
+    expect(w.from).toBe(aug(3));
+    expect(w.to).toBe(aug(6, '10:00'));
+    expect(w.basis).toBe('from 2 days before onset 2022-08-05; until isolated at confirmation 2022-08-06T10:00:00+08:00');
+  });
+
+  test('the pre-onset days are a parameter (some cities used 4)', () => {
+    const four = resolveParameters({ overrides: ['protocol.preOnsetDays=4'] });
+    const w = infectiousWindow(symptomatic(aug(5), aug(6, '10:00')), [], four, asOf);
+    expect(w.from).toBe(aug(1));
+  });
+
+  test('asymptomatic case: 2 days before the first positive sample', () => {
+    const samples = [positive('P1', aug(4, '09:00')), positive('P1', aug(5, '09:00'))];
+    const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
+    expect(w.from).toBe(aug(2, '09:00'));
+    expect(w.to).toBe(aug(5, '12:00'));
+    expect(w.basis).toMatch(/^from 2 days before first positive sample 2022-08-04T09:00:00\+08:00;/);
+  });
+
+  test('found by screening: opens at the last negative sample when that is earlier', () => {
+    const samples = [negative('P1', aug(1, '09:00')), positive('P1', aug(4, '09:00')), negative('P1', t('2022-07-29T09:00:00+08:00'))];
+    const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
+    expect(w.from).toBe(aug(1, '09:00'));
+    expect(w.basis).toMatch(/^from last negative sample 2022-08-01T09:00:00\+08:00 before the first positive/);
+  });
+
+  test('found by screening: a negative later than the default start does not shorten the window', () => {
+    const samples = [negative('P1', aug(3, '09:00')), positive('P1', aug(4, '09:00'))];
+    expect(infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf).from).toBe(aug(2, '09:00'));
+  });
+
+  test('found by screening: the look-back is capped at screeningLookbackMaxDays before the first positive', () => {
+    const samples = [negative('P1', t('2022-07-20T09:00:00+08:00')), positive('P1', aug(4, '09:00'))];
+    const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
+    expect(w.from).toBe(aug(4, '09:00') - 7 * DAY);
+    expect(w.basis).toMatch(/^from 7 days before the first positive sample: the last negative/);
+  });
+
+  test('the last-negative rule can be switched off', () => {
+    const off = resolveParameters({ overrides: ['protocol.windowFromLastNegative=false'] });
+    const samples = [negative('P1', aug(1, '09:00')), positive('P1', aug(4, '09:00'))];
+    expect(infectiousWindow(asymptomatic(aug(5, '12:00')), samples, off, asOf).from).toBe(aug(2, '09:00'));
+  });
+
+  test('positive before onset: screening anchors on the sample and may reach back to the negative', () => {
+    const samples = [negative('P1', t('2022-07-31T09:00:00+08:00')), positive('P1', aug(3, '09:00'))];
+    const w = infectiousWindow(symptomatic(aug(5), aug(4, '09:00')), samples, params, asOf);
+    expect(w.from).toBe(t('2022-07-31T09:00:00+08:00'));
+    expect(w.to).toBe(aug(4, '09:00'));
+    // Without the negative: 2 days before the positive sample, not before onset.
+    expect(infectiousWindow(symptomatic(aug(5), aug(4, '09:00')), samples.slice(1), params, asOf).from).toBe(aug(1, '09:00'));
+  });
+
+  test('not confirmed yet: closes at the first positive sample, else at asOf', () => {
+    expect(infectiousWindow(asymptomatic(null), [positive('P1', aug(4, '09:00'))], params, asOf)).toMatchObject({
+      from: aug(2, '09:00'),
+      to: aug(4, '09:00'),
+    });
+    const w = infectiousWindow(symptomatic(aug(5), null), [], params, aug(7, '12:00'));
+    expect(w).toMatchObject({ from: aug(3), to: aug(7, '12:00') });
+    expect(w.basis).toMatch(/until not isolated by 2022-08-07T12:00:00\+08:00$/);
+  });
+
+  test('ignores samples taken after asOf, samples of others and a confirmation after asOf', () => {
+    const samples = [positive('P1', aug(8, '09:00')), positive('P2', aug(4, '09:00'))];
+    const w = infectiousWindow(symptomatic(aug(5), aug(9)), samples, params, aug(7));
+    expect(w).toMatchObject({ from: aug(3), to: aug(7) });
+  });
+
+  test('windowsOfCases: one window per case from its own samples', () => {
+    const cases: Case[] = [
+      { personId: 'A', classification: 'asymptomatic', onset: null, confirmedAt: aug(6) },
+      { personId: 'B', classification: 'confirmed', onset: aug(4), confirmedAt: aug(5) },
+    ];
+    const windows = windowsOfCases(cases, [positive('A', aug(5)), positive('B', aug(1))], params, asOf);
+    expect(windows.get('A')).toMatchObject({ from: aug(3), to: aug(6) });
+    expect(windows.get('B')).toMatchObject({ from: t('2022-07-30'), to: aug(5) });
+  });
+
+  test('property: from <= to <= asOf, with a basis in words', () => {
+    const hours = fc.integer({ min: 0, max: 30 * 24 });
+    fc.assert(
+      fc.property(
+        fc.option(hours),
+        fc.option(hours),
+        fc.array(fc.record({ at: hours, positive: fc.boolean() }), { maxLength: 5 }),
+        hours,
+        (onset, confirmed, samples, asOfHour) => {
+          const base = t('2022-07-01');
+          const c = symptomatic(onset === null ? null : base + onset * HOUR, confirmed === null ? null : base + confirmed * HOUR);
+          const s = samples.map((x) => (x.positive ? positive : negative)('P1', base + x.at * HOUR));
+          const w = infectiousWindow(c, s, params, base + asOfHour * HOUR);
+          return w.from <= w.to && w.to <= base + asOfHour * HOUR && w.basis.length > 0;
+        },
+      ),
+    );
+  });
+});
