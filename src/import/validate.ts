@@ -1,0 +1,351 @@
+/**
+ * Bundle validation, pass 1 of an import: reads every file of a bundle once and checks each row
+ * against the import format (src/domain/records.ts), ids across the bundle and the store, and
+ * references into the bundle or the store, so that every problem is reported with its file, line
+ * and column before anything is written.
+ */
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ValidationError, type FieldProblem } from '../domain/errors';
+import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
+import { stayTypeOf, type EntityKind, type Id } from '../domain/types';
+import type { TraceStore } from '../store/port';
+import { readCsvRows } from './csv-source';
+
+/** Problems kept for the report; all are counted. */
+export const MAX_PROBLEMS = 100;
+/** Ids looked up in the store per query. */
+const LOOKUP_BATCH = 1000;
+
+/** Every file spec, typed loosely enough to be handled one after another. */
+export const BUNDLE_SPECS: readonly FileSpec<unknown>[] = FILE_SPECS;
+
+/** One file present in a bundle. */
+export interface BundleFile {
+  spec: FileSpec<unknown>;
+  path: string;
+  bytes: number;
+}
+
+/** Rows read per file. */
+export type RowCounts = Partial<Record<FileName, number>>;
+
+export interface ValidationOptions {
+  maxProblems?: number;
+  /** Bytes read so far of the file being validated. */
+  onBytes?(file: BundleFile, bytesRead: number): void;
+}
+
+export interface ValidationResult {
+  files: BundleFile[];
+  rows: RowCounts;
+}
+
+/** What validation needs from a store: the kind behind each id. */
+export type KindLookup = Pick<TraceStore, 'entityKinds'>;
+
+/** Files whose key does not cover every field, so two rows may share a key and disagree. */
+const KEYED_FILES: Partial<Record<FileName, string>> = {
+  'samples.csv': 'subject, sampled_at and method',
+  'cases.csv': 'person',
+};
+
+const KIND_WORDS: Record<EntityKind, string> = {
+  person: 'person',
+  place: 'place',
+  boat: 'boat',
+  item: 'item (lot)',
+};
+
+function kindList(kinds: readonly EntityKind[]): string {
+  const words = kinds.map((k) => KIND_WORDS[k]);
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function fingerprint(record: unknown): string {
+  return createHash('sha1').update(JSON.stringify(record)).digest('base64');
+}
+
+/** Keeps the first problems and counts all of them. */
+class ProblemLog {
+  readonly kept: FieldProblem[] = [];
+  total = 0;
+  constructor(private readonly cap: number) {}
+
+  add(problem: FieldProblem): void {
+    this.total++;
+    if (this.kept.length < this.cap) this.kept.push(problem);
+  }
+}
+
+/** An entity defined by the bundle. */
+interface Definition {
+  kind: EntityKind;
+  file: FileName;
+  line: number;
+  /** Null when the row had other problems (its id still counts as defined). */
+  fingerprint: string | null;
+}
+
+/** A row whose references wait for the kinds of their ids. */
+interface PendingRow {
+  file: FileName;
+  line: number;
+  references: Reference[];
+}
+
+/**
+ * Resolves ids to kinds, from the bundle first and then from the store in batches, and checks
+ * each reference against the kinds its column allows.
+ */
+class ReferenceChecker {
+  /** Kinds of ids looked up in the store; null where the store does not have the id. */
+  private readonly storeKinds = new Map<Id, EntityKind | null>();
+  private pending: PendingRow[] = [];
+  private readonly unresolved = new Set<Id>();
+  /** Entity ids of the bundle waiting to be checked against the store. */
+  private definitions: { id: Id; kind: EntityKind; file: FileName; line: number }[] = [];
+  /** Until every entity file is read, an id missing from the bundle may still be defined later. */
+  private entitiesRead = false;
+  /** Kinds whose file could not be read to its end: ids missing from it are not reported again. */
+  readonly unreadKinds = new Set<EntityKind>();
+
+  constructor(
+    private readonly store: KindLookup,
+    private readonly bundle: Map<Id, Definition>,
+    private readonly problems: ProblemLog,
+  ) {}
+
+  private kindOf(id: Id): EntityKind | null | undefined {
+    const defined = this.bundle.get(id);
+    if (defined) return defined.kind;
+    return this.storeKinds.get(id);
+  }
+
+  async addRow(row: PendingRow): Promise<void> {
+    if (row.references.length === 0) return;
+    if (this.entitiesRead && row.references.every((r) => this.kindOf(r.id) !== undefined)) {
+      this.check(row);
+      return;
+    }
+    this.pending.push(row);
+    if (this.entitiesRead) {
+      for (const r of row.references) if (this.kindOf(r.id) === undefined) this.unresolved.add(r.id);
+      if (this.unresolved.size >= LOOKUP_BATCH) await this.flush();
+    }
+  }
+
+  /** A bundle id must not name something of another kind in the store. */
+  async addDefinition(id: Id, kind: EntityKind, file: FileName, line: number): Promise<void> {
+    this.definitions.push({ id, kind, file, line });
+    if (this.definitions.length >= LOOKUP_BATCH) await this.flushDefinitions();
+  }
+
+  async allEntitiesRead(): Promise<void> {
+    if (this.entitiesRead) return;
+    this.entitiesRead = true;
+    await this.flushDefinitions();
+    await this.flush();
+  }
+
+  async finish(): Promise<void> {
+    await this.flushDefinitions();
+    await this.flush();
+  }
+
+  private async flushDefinitions(): Promise<void> {
+    const definitions = this.definitions;
+    this.definitions = [];
+    if (definitions.length === 0) return;
+    const kinds = await this.store.entityKinds(definitions.map((d) => d.id));
+    definitions.forEach((d, i) => {
+      const stored = kinds[i];
+      if (stored && stored !== d.kind) {
+        this.problems.add({
+          file: d.file,
+          line: d.line,
+          column: 'id',
+          reason: `"${d.id}" is already a ${KIND_WORDS[stored]} in the store; ids are unique across bundles`,
+        });
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const ids = new Set<Id>();
+    for (const row of this.pending)
+      for (const r of row.references) if (this.kindOf(r.id) === undefined) ids.add(r.id);
+    const all = [...ids];
+    for (let i = 0; i < all.length; i += LOOKUP_BATCH) {
+      const batch = all.slice(i, i + LOOKUP_BATCH);
+      const kinds = await this.store.entityKinds(batch);
+      batch.forEach((id, j) => this.storeKinds.set(id, kinds[j] ?? null));
+    }
+    const rows = this.pending;
+    this.pending = [];
+    this.unresolved.clear();
+    for (const row of rows) this.check(row);
+  }
+
+  private check(row: PendingRow): void {
+    const kinds = new Map<string, EntityKind>();
+    for (const r of row.references) {
+      const kind = this.kindOf(r.id);
+      if (!kind && r.kinds.some((k) => this.unreadKinds.has(k))) {
+        continue;
+      } else if (!kind) {
+        this.problems.add({
+          file: row.file,
+          line: row.line,
+          column: r.column,
+          reason: `no ${kindList(r.kinds)} "${r.id}" in this bundle or in the store`,
+        });
+      } else if (!r.kinds.includes(kind)) {
+        const defined = this.bundle.get(r.id);
+        const where = defined ? `${defined.file}:${defined.line}` : 'in the store';
+        this.problems.add({
+          file: row.file,
+          line: row.line,
+          column: r.column,
+          reason: `"${r.id}" is a ${KIND_WORDS[kind]} (${where}), not a ${kindList(r.kinds)}`,
+        });
+      } else {
+        kinds.set(r.column, kind);
+      }
+    }
+    const subject = kinds.get('subject_id');
+    const host = kinds.get('host_id');
+    if (row.file === 'stays.csv' && subject && host && stayTypeOf(subject, host) === null) {
+      this.problems.add({
+        file: row.file,
+        line: row.line,
+        column: 'host_id',
+        reason: `a ${KIND_WORDS[subject]} cannot stay at or aboard a ${KIND_WORDS[host]}`,
+      });
+    }
+  }
+}
+
+/**
+ * The files of a bundle folder, in the order they are written. Throws ValidationError when the
+ * folder is missing or lacks a required file.
+ */
+export async function listBundle(dir: string): Promise<BundleFile[]> {
+  const folder = await stat(dir).catch(() => null);
+  if (!folder?.isDirectory()) {
+    throw new ValidationError([
+      { file: dir, line: 0, column: '', reason: 'is not a folder (a bundle is a folder of CSV files)' },
+    ]);
+  }
+  const files: BundleFile[] = [];
+  for (const spec of BUNDLE_SPECS) {
+    const filePath = path.join(dir, spec.file);
+    const info = await stat(filePath).catch(() => null);
+    if (info?.isFile()) files.push({ spec, path: filePath, bytes: info.size });
+  }
+  const missing = REQUIRED_FILES.filter((name) => !files.some((f) => f.spec.file === name));
+  if (missing.length) {
+    throw new ValidationError(
+      missing.map((file) => ({
+        file,
+        line: 0,
+        column: '',
+        reason: `is missing from ${dir} (every bundle needs one)`,
+      })),
+    );
+  }
+  return files;
+}
+
+/**
+ * Reads the whole bundle and checks it. Resolves with the files and their row counts when the
+ * bundle can be imported; throws ValidationError listing the first problems otherwise.
+ */
+export async function validateBundle(
+  store: KindLookup,
+  dir: string,
+  options: ValidationOptions = {},
+): Promise<ValidationResult> {
+  const files = await listBundle(dir);
+  const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const bundle = new Map<Id, Definition>();
+  const references = new ReferenceChecker(store, bundle, problems);
+  const rows: RowCounts = {};
+
+  for (const spec of BUNDLE_SPECS) {
+    if (!spec.defines) await references.allEntitiesRead();
+    const file = files.find((f) => f.spec === spec);
+    if (!file) continue;
+    const keyed = KEYED_FILES[spec.file];
+    const keys = new Map<string, { line: number; fingerprint: string }>();
+    let count = 0;
+    const source = readCsvRows(file.path, {
+      columns: spec.columns,
+      onProblem: (p) => {
+        problems.add({ ...p, file: spec.file });
+        if (spec.defines) references.unreadKinds.add(spec.defines);
+      },
+      onBytes: options.onBytes && ((bytes) => options.onBytes!(file, bytes)),
+    });
+    for await (const { line, row } of source) {
+      count++;
+      const parsed = spec.parse(row);
+      for (const p of parsed.problems)
+        problems.add({ file: spec.file, line, column: p.column, reason: p.reason });
+
+      if (spec.defines && spec.idColumn) {
+        const id = (row[spec.idColumn] ?? '').trim();
+        if (id) await define(id, spec.defines, spec.idColumn, line, parsed.record);
+      } else if (keyed && parsed.record) {
+        const key = spec.key(parsed.record);
+        const print = fingerprint(parsed.record);
+        const earlier = keys.get(key);
+        if (!earlier) keys.set(key, { line, fingerprint: print });
+        else if (earlier.fingerprint !== print) {
+          problems.add({
+            file: spec.file,
+            line,
+            column: spec.columns[0]!,
+            reason: `repeats the ${keyed} of line ${earlier.line} with different fields`,
+          });
+        }
+      }
+      await references.addRow({ file: spec.file, line, references: parsed.references });
+    }
+    rows[spec.file] = count;
+
+    async function define(
+      id: Id,
+      kind: EntityKind,
+      column: string,
+      line: number,
+      record: unknown,
+    ): Promise<void> {
+      const print = record === null ? null : fingerprint(record);
+      const earlier = bundle.get(id);
+      if (!earlier) {
+        bundle.set(id, { kind, file: spec.file, line, fingerprint: print });
+        await references.addDefinition(id, kind, spec.file, line);
+      } else if (earlier.file !== spec.file) {
+        problems.add({
+          file: spec.file,
+          line,
+          column,
+          reason: `"${id}" is already a ${KIND_WORDS[earlier.kind]} (${earlier.file}:${earlier.line}); ids are unique across the bundle`,
+        });
+      } else if (print !== null && earlier.fingerprint !== null && print !== earlier.fingerprint) {
+        problems.add({
+          file: spec.file,
+          line,
+          column,
+          reason: `"${id}" is defined again with different fields (first at line ${earlier.line})`,
+        });
+      }
+    }
+  }
+  await references.finish();
+
+  if (problems.total > 0) throw new ValidationError(problems.kept, problems.total);
+  return { files, rows };
+}
