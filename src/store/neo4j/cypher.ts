@@ -1,0 +1,409 @@
+/**
+ * Neo4j Cypher: every statement the Neo4j store runs, as named constants, and the graph model
+ * they read and write.
+ *
+ * Graph model:
+ *   (:Person:Entity {id, name, sex, age, phone, idNumber, homeId, occupation})
+ *   (:Place:Entity {id, name, kind, lat, lon, capacity})
+ *   (:Boat:Entity {id, name, registration, homePortId})
+ *   (:ColdChainItem:Entity {id, product, lot, origin, arrivedAt})
+ *   (:Person)-[:LIVES_IN]->(:Place)          from Person.homeId
+ *   (:Boat)-[:HOME_PORT]->(:Place)           from Boat.homePortId
+ *   (:Person)-[:STAYED_AT {start, end}]->(:Place)
+ *   (:Person)-[:ABOARD {start, end}]->(:Boat)
+ *   (:ColdChainItem)-[:STORED_AT {start, end}]->(:Place)
+ *   (:ColdChainItem)-[:CARRIED_BY {start, end}]->(:Boat)
+ *   (:Boat)-[:DOCKED_AT {start, end}]->(:Place)
+ *   (:Person)-[:CONTACTED {start, end, setting}]->(:Person)
+ *   (:Person)-[:HANDLED {at}]->(:ColdChainItem)
+ *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct})
+ *   (:Person)-[:DIAGNOSED]->(:Case {personId, classification, onset, confirmedAt})
+ *
+ * Every instant (start, end, at, sampledAt, onset, confirmedAt, arrivedAt) is an INTEGER of epoch
+ * milliseconds, UTC; read one as a date in Cypher with `datetime({epochMillis: r.start})`.
+ * A field that is null is not stored, so it is absent from the node or relationship.
+ * The shared :Entity label keeps ids unique across kinds and answers "what is this id" in one
+ * index lookup. homeId and homePortId are also kept as properties so that a reference written
+ * before its place survives; the relationship is made whenever both ends exist.
+ *
+ * Every value is a parameter; the only text built here comes from the fixed labels and
+ * relationship types below (labels and types cannot be parameters).
+ */
+import type { EntityKind, StayType } from '../../domain/types';
+
+export const LABEL_OF_KIND: Record<EntityKind, string> = {
+  person: 'Person',
+  place: 'Place',
+  boat: 'Boat',
+  item: 'ColdChainItem',
+};
+
+export const STAY_TYPES: readonly StayType[] = ['STAYED_AT', 'ABOARD', 'STORED_AT', 'CARRIED_BY', 'DOCKED_AT'];
+
+/** The labels of subject and host that each stay type joins. */
+export const STAY_ENDS: Record<StayType, { subject: string; host: string }> = {
+  STAYED_AT: { subject: 'Person', host: 'Place' },
+  ABOARD: { subject: 'Person', host: 'Boat' },
+  STORED_AT: { subject: 'ColdChainItem', host: 'Place' },
+  CARRIED_BY: { subject: 'ColdChainItem', host: 'Boat' },
+  DOCKED_AT: { subject: 'Boat', host: 'Place' },
+};
+
+const ANY_STAY = STAY_TYPES.join('|');
+
+// ---- migration ------------------------------------------------------------------------------
+
+export const CONSTRAINTS: readonly string[] = [
+  'CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT place_id IF NOT EXISTS FOR (n:Place) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT boat_id IF NOT EXISTS FOR (n:Boat) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT cold_chain_item_id IF NOT EXISTS FOR (n:ColdChainItem) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT case_person_id IF NOT EXISTS FOR (c:Case) REQUIRE c.personId IS UNIQUE',
+];
+
+/** Range indexes for the lookups and time-window reads. */
+export const INDEXES: readonly string[] = [
+  'CREATE INDEX person_home_id IF NOT EXISTS FOR (p:Person) ON (p.homeId)',
+  'CREATE INDEX boat_home_port_id IF NOT EXISTS FOR (b:Boat) ON (b.homePortId)',
+  'CREATE INDEX place_kind IF NOT EXISTS FOR (p:Place) ON (p.kind)',
+  'CREATE INDEX sample_sampled_at IF NOT EXISTS FOR (s:Sample) ON (s.sampledAt)',
+  'CREATE INDEX sample_result IF NOT EXISTS FOR (s:Sample) ON (s.result)',
+  'CREATE INDEX case_confirmed_at IF NOT EXISTS FOR (c:Case) ON (c.confirmedAt)',
+  'CREATE INDEX case_onset IF NOT EXISTS FOR (c:Case) ON (c.onset)',
+  ...STAY_TYPES.flatMap((type) => [
+    `CREATE INDEX ${type.toLowerCase()}_start IF NOT EXISTS FOR ()-[r:${type}]-() ON (r.start)`,
+    `CREATE INDEX ${type.toLowerCase()}_end IF NOT EXISTS FOR ()-[r:${type}]-() ON (r.end)`,
+  ]),
+  'CREATE INDEX contacted_start IF NOT EXISTS FOR ()-[r:CONTACTED]-() ON (r.start)',
+  'CREATE INDEX contacted_end IF NOT EXISTS FOR ()-[r:CONTACTED]-() ON (r.end)',
+  'CREATE INDEX handled_at IF NOT EXISTS FOR ()-[r:HANDLED]-() ON (r.at)',
+];
+
+/** Waits (up to the given seconds) until every index is online. */
+export const AWAIT_INDEXES = 'CALL db.awaitIndexes($seconds)';
+
+export const PING = 'RETURN 1 AS ok';
+
+// ---- writes: entities -----------------------------------------------------------------------
+
+export const MERGE_PLACES = `
+UNWIND $rows AS row
+MERGE (p:Place:Entity {id: row.id})
+SET p.name = row.name, p.kind = row.kind, p.lat = row.lat, p.lon = row.lon, p.capacity = row.capacity
+WITH p
+CALL (p) {
+  MATCH (resident:Person {homeId: p.id})
+  MERGE (resident)-[:LIVES_IN]->(p)
+}
+CALL (p) {
+  MATCH (boat:Boat {homePortId: p.id})
+  MERGE (boat)-[:HOME_PORT]->(p)
+}`;
+
+export const MERGE_PERSONS = `
+UNWIND $rows AS row
+MERGE (p:Person:Entity {id: row.id})
+SET p.name = row.name, p.sex = row.sex, p.age = row.age, p.phone = row.phone,
+    p.idNumber = row.idNumber, p.homeId = row.homeId, p.occupation = row.occupation
+WITH p
+CALL (p) {
+  MATCH (p)-[moved:LIVES_IN]->(old:Place)
+  WHERE p.homeId IS NULL OR old.id <> p.homeId
+  DELETE moved
+}
+CALL (p) {
+  MATCH (home:Place {id: p.homeId})
+  MERGE (p)-[:LIVES_IN]->(home)
+}`;
+
+export const MERGE_BOATS = `
+UNWIND $rows AS row
+MERGE (b:Boat:Entity {id: row.id})
+SET b.name = row.name, b.registration = row.registration, b.homePortId = row.homePortId
+WITH b
+CALL (b) {
+  MATCH (b)-[moved:HOME_PORT]->(old:Place)
+  WHERE b.homePortId IS NULL OR old.id <> b.homePortId
+  DELETE moved
+}
+CALL (b) {
+  MATCH (port:Place {id: b.homePortId})
+  MERGE (b)-[:HOME_PORT]->(port)
+}`;
+
+export const MERGE_ITEMS = `
+UNWIND $rows AS row
+MERGE (i:ColdChainItem:Entity {id: row.id})
+SET i.product = row.product, i.lot = row.lot, i.origin = row.origin, i.arrivedAt = row.arrivedAt`;
+
+// ---- writes: what happened between entities -------------------------------------------------
+
+/** One statement per stay type: a stay is merged on subject, host, start and end. */
+export const MERGE_STAYS: Record<StayType, string> = Object.fromEntries(
+  STAY_TYPES.map((type) => [
+    type,
+    `
+UNWIND $rows AS row
+MATCH (subject:${STAY_ENDS[type].subject} {id: row.subjectId})
+MATCH (host:${STAY_ENDS[type].host} {id: row.hostId})
+MERGE (subject)-[:${type} {start: row.start, end: row.end}]->(host)`,
+  ]),
+) as Record<StayType, string>;
+
+export const MERGE_CONTACTS = `
+UNWIND $rows AS row
+MATCH (a:Person {id: row.personA})
+MATCH (b:Person {id: row.personB})
+MERGE (a)-[:CONTACTED {start: row.start, end: row.end, setting: row.setting}]->(b)`;
+
+export const MERGE_HANDLINGS = `
+UNWIND $rows AS row
+MATCH (p:Person {id: row.personId})
+MATCH (i:ColdChainItem {id: row.itemId})
+MERGE (p)-[:HANDLED {at: row.at}]->(i)`;
+
+/** A sample is keyed on (subject, sampledAt, method); a later one corrects result and ct. */
+export const MERGE_SAMPLES = `
+UNWIND $rows AS row
+MATCH (subject:Entity {id: row.subjectId})
+MERGE (subject)-[:SAMPLED]->(s:Sample {sampledAt: row.sampledAt, method: row.method})
+SET s.result = row.result, s.ct = row.ct`;
+
+/** One case per person; a later one updates its fields. */
+export const MERGE_CASES = `
+UNWIND $rows AS row
+MATCH (p:Person {id: row.personId})
+MERGE (c:Case {personId: row.personId})
+SET c.classification = row.classification, c.onset = row.onset, c.confirmedAt = row.confirmedAt
+MERGE (p)-[:DIAGNOSED]->(c)`;
+
+/** Deletes every tracegraph node (and so its relationships) in batches; auto-commit only. */
+export const CLEAR_ALL = `
+MATCH (n) WHERE n:Entity OR n:Sample OR n:Case
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`;
+
+// ---- shared projections ---------------------------------------------------------------------
+
+const PERSON_FIELDS = 'p {.id, .name, .sex, .age, .phone, .idNumber, .homeId, .occupation}';
+const PLACE_FIELDS = 'p {.id, .name, .kind, .lat, .lon, .capacity}';
+const BOAT_FIELDS = 'b {.id, .name, .registration, .homePortId}';
+const ITEM_FIELDS = 'i {.id, .product, .lot, .origin, .arrivedAt}';
+const CASE_FIELDS = 'c {.personId, .classification, .onset, .confirmedAt}';
+const SAMPLE_FIELDS = '{subjectId: x.id, sampledAt: s.sampledAt, result: s.result, method: s.method, ct: s.ct}';
+const STAY_FIELDS = '{subjectId: x.id, hostId: h.id, start: s.start, end: s.end}';
+const CONTACT_FIELDS =
+  '{personA: startNode(c).id, personB: endNode(c).id, start: c.start, end: c.end, setting: c.setting}';
+const HANDLING_FIELDS = '{personId: p.id, itemId: i.id, at: h.at}';
+
+// ---- lookups by id ----------------------------------------------------------------------------
+
+export const ENTITY_LABELS = `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, labels(n) AS labels`;
+
+export const PERSONS_BY_ID = `
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+RETURN ${PERSON_FIELDS} AS record`;
+
+export const PLACES_BY_ID = `
+UNWIND $ids AS id
+MATCH (p:Place {id: id})
+RETURN ${PLACE_FIELDS} AS record`;
+
+export const BOATS_BY_ID = `
+UNWIND $ids AS id
+MATCH (b:Boat {id: id})
+RETURN ${BOAT_FIELDS} AS record`;
+
+export const ITEMS_BY_ID = `
+UNWIND $ids AS id
+MATCH (i:ColdChainItem {id: id})
+RETURN ${ITEM_FIELDS} AS record`;
+
+export const CASES_OF_PERSONS = `
+UNWIND $ids AS id
+MATCH (c:Case {personId: id})
+RETURN ${CASE_FIELDS} AS record`;
+
+// ---- neighbourhood reads for analysis ---------------------------------------------------------
+
+/** A case is known by $asOf when it was confirmed by then or, with no confirmation date, had onset by then. */
+export const LIST_CASES = `
+MATCH (c:Case)
+WHERE $asOf IS NULL OR coalesce(c.confirmedAt, c.onset) <= $asOf
+RETURN ${CASE_FIELDS} AS record
+ORDER BY c.personId`;
+
+export const SAMPLES_OF_SUBJECTS = `
+UNWIND $ids AS id
+MATCH (x:Entity {id: id})-[:SAMPLED]->(s:Sample)
+WHERE $asOf IS NULL OR s.sampledAt <= $asOf
+RETURN ${SAMPLE_FIELDS} AS record
+ORDER BY x.id, s.sampledAt, s.method`;
+
+export const POSITIVE_ENVIRONMENTAL_SAMPLES = `
+MATCH (x:Entity)-[:SAMPLED]->(s:Sample {result: 'positive'})
+WHERE NOT x:Person AND ($asOf IS NULL OR s.sampledAt <= $asOf)
+RETURN ${SAMPLE_FIELDS} AS record
+ORDER BY x.id, s.sampledAt, s.method`;
+
+/** Closed intervals: a stay overlaps [from, to] when start <= to and end >= from. */
+export const STAYS_OF_SUBJECTS = `
+UNWIND $windows AS w
+MATCH (x:Entity {id: w.id})-[s:${ANY_STAY}]->(h:Entity)
+WHERE s.start <= w.to AND s.end >= w.from
+WITH DISTINCT x, s, h
+RETURN ${STAY_FIELDS} AS record
+ORDER BY x.id, s.start, h.id, s.end`;
+
+export const STAYS_AT_HOSTS = `
+UNWIND $windows AS w
+MATCH (h:Entity {id: w.id})<-[s:${ANY_STAY}]-(x:Entity)
+WHERE s.start <= w.to AND s.end >= w.from
+WITH DISTINCT x, s, h
+RETURN ${STAY_FIELDS} AS record
+ORDER BY h.id, s.start, x.id, s.end`;
+
+export const RESIDENTS_OF = `
+MATCH (p:Person)
+WHERE p.homeId IN $ids
+RETURN ${PERSON_FIELDS} AS record
+ORDER BY p.id`;
+
+export const CONTACTS_OF = `
+UNWIND $windows AS w
+MATCH (:Person {id: w.id})-[c:CONTACTED]-(:Person)
+WHERE c.start <= w.to AND c.end >= w.from
+WITH DISTINCT c
+RETURN ${CONTACT_FIELDS} AS record
+ORDER BY c.start, record.personA, record.personB, c.end, c.setting`;
+
+export const HANDLINGS_BY = `
+UNWIND $windows AS w
+MATCH (p:Person {id: w.id})-[h:HANDLED]->(i:ColdChainItem)
+WHERE h.at >= w.from AND h.at <= w.to
+WITH DISTINCT p, h, i
+RETURN ${HANDLING_FIELDS} AS record
+ORDER BY p.id, h.at, i.id`;
+
+export const HANDLINGS_OF = `
+UNWIND $windows AS w
+MATCH (i:ColdChainItem {id: w.id})<-[h:HANDLED]-(p:Person)
+WHERE h.at >= w.from AND h.at <= w.to
+WITH DISTINCT p, h, i
+RETURN ${HANDLING_FIELDS} AS record
+ORDER BY i.id, h.at, p.id`;
+
+export const PLACES_OF_KIND = `
+MATCH (p:Place)
+WHERE p.kind IN $kinds
+RETURN ${PLACE_FIELDS} AS record
+ORDER BY p.id`;
+
+/** $text is lower-case already. */
+export const SEARCH_PERSONS = `
+MATCH (p:Person)
+WHERE toLower(p.name) CONTAINS $text OR toLower(p.phone) CONTAINS $text OR toLower(p.idNumber) CONTAINS $text
+RETURN ${PERSON_FIELDS} AS record
+ORDER BY p.id
+LIMIT $limit`;
+
+export const COUNTS = `
+RETURN
+  COUNT { (:Person) } AS persons,
+  COUNT { (:Place) } AS places,
+  COUNT { (:Boat) } AS boats,
+  COUNT { (:ColdChainItem) } AS items,
+  COUNT { ()-[:${ANY_STAY}]->() } AS stays,
+  COUNT { ()-[:CONTACTED]->() } AS contacts,
+  COUNT { ()-[:HANDLED]->() } AS handlings,
+  COUNT { (:Entity)-[:SAMPLED]->(:Sample) } AS samples,
+  COUNT { (:Case) } AS cases`;
+
+// ---- scans: keyset pagination ------------------------------------------------------------------
+
+/**
+ * `(k1, k2, ...) > $after` written out for Cypher, over the key columns of a scan: each page
+ * starts strictly after the last key of the one before, so no page ever needs SKIP.
+ */
+function afterKey(columns: readonly string[], index = 0): string {
+  const column = columns[index]!;
+  if (index === columns.length - 1) return `${column} > $after[${index}]`;
+  return `(${column} > $after[${index}] OR (${column} = $after[${index}] AND ${afterKey(columns, index + 1)}))`;
+}
+
+/** A scan query: `$from` seeks the first key column in its index, `$after` is the last key or null. */
+export interface ScanQuery {
+  cypher: string;
+  /** Names of the key columns, in sort order. */
+  key: readonly string[];
+}
+
+function entityScan(label: string, alias: string, fields: string): ScanQuery {
+  return {
+    key: ['id'],
+    cypher: `
+MATCH (${alias}:${label})
+WHERE ${alias}.id >= $from
+WITH ${alias}, ${alias}.id AS id
+WHERE $after IS NULL OR ${afterKey(['id'])}
+RETURN ${fields} AS record, [id] AS key
+ORDER BY id
+LIMIT $limit`,
+  };
+}
+
+function relationshipScan(match: string, keys: Record<string, string>, fields: string): ScanQuery {
+  const names = Object.keys(keys);
+  return {
+    key: names,
+    cypher: `
+${match}
+WITH *, ${names.map((n) => `${keys[n]} AS ${n}`).join(', ')}
+WHERE $after IS NULL OR ${afterKey(names)}
+RETURN ${fields} AS record, [${names.join(', ')}] AS key
+ORDER BY ${names.join(', ')}
+LIMIT $limit`,
+  };
+}
+
+export const SCANS = {
+  persons: entityScan('Person', 'p', PERSON_FIELDS),
+  places: entityScan('Place', 'p', PLACE_FIELDS),
+  boats: entityScan('Boat', 'b', BOAT_FIELDS),
+  items: entityScan('ColdChainItem', 'i', ITEM_FIELDS),
+  stays: relationshipScan(
+    `MATCH (x:Entity)-[s:${ANY_STAY}]->(h:Entity) WHERE x.id >= $from`,
+    { subjectId: 'x.id', hostId: 'h.id', start: 's.start', end: 's.end' },
+    STAY_FIELDS,
+  ),
+  contacts: relationshipScan(
+    'MATCH (a:Person)-[c:CONTACTED]->(b:Person) WHERE a.id >= $from',
+    { personA: 'a.id', personB: 'b.id', start: 'c.start', end: 'c.end', setting: 'c.setting' },
+    CONTACT_FIELDS,
+  ),
+  handlings: relationshipScan(
+    'MATCH (p:Person)-[h:HANDLED]->(i:ColdChainItem) WHERE p.id >= $from',
+    { personId: 'p.id', itemId: 'i.id', at: 'h.at' },
+    HANDLING_FIELDS,
+  ),
+  samples: relationshipScan(
+    'MATCH (x:Entity)-[:SAMPLED]->(s:Sample) WHERE x.id >= $from',
+    { subjectId: 'x.id', sampledAt: 's.sampledAt', method: 's.method' },
+    SAMPLE_FIELDS,
+  ),
+  cases: {
+    key: ['personId'],
+    cypher: `
+MATCH (c:Case)
+WHERE c.personId >= $from
+WITH c, c.personId AS personId
+WHERE $after IS NULL OR ${afterKey(['personId'])}
+RETURN ${CASE_FIELDS} AS record, [personId] AS key
+ORDER BY personId
+LIMIT $limit`,
+  },
+} satisfies Record<string, ScanQuery>;

@@ -1,0 +1,209 @@
+/**
+ * Neo4j executor: the one way the Neo4j store runs Cypher, modelled on @neo4j/graphql's
+ * Executor: explicit database, managed read or write transactions chosen by mode, the session
+ * always closed, transaction metadata naming the app, and driver errors mapped to ours.
+ * Set DEBUG=tracegraph:cypher to log each statement and its parameters to stderr.
+ */
+import neo4j, {
+  isInt,
+  type Driver,
+  type ManagedTransaction,
+  type Record as Neo4jRecord,
+} from 'neo4j-driver';
+import { StoreUnavailableError } from '../../domain/errors';
+
+export type AccessMode = 'READ' | 'WRITE';
+export type Parameters = Record<string, unknown>;
+
+export interface Neo4jConnection {
+  uri: string;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/** Neo4j answered but refused the user name or password. */
+export class CredentialsRefusedError extends StoreUnavailableError {
+  constructor(message: string, cause?: unknown) {
+    super(message, cause);
+    this.name = 'CredentialsRefusedError';
+  }
+}
+
+const TRANSACTION_METADATA = { app: 'tracegraph' };
+
+// Fail fast when the server is down: a few seconds to connect, a few more of retries.
+const DRIVER_CONFIG = {
+  connectionTimeout: 5_000,
+  connectionAcquisitionTimeout: 15_000,
+  maxTransactionRetryTime: 5_000,
+  userAgent: 'tracegraph',
+};
+
+const NETWORK_ERROR_CODES = new Set([
+  'ServiceUnavailable',
+  'SessionExpired',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The innermost cause's message, which names the real problem (e.g. `connect ECONNREFUSED ...`). */
+function rootMessage(err: Error): string {
+  let current: unknown = err;
+  let message = err.message;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current.message) message = current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+/** Translates a driver or socket error into the error tracegraph reports. */
+export function mapNeo4jError(err: unknown, connection: Pick<Neo4jConnection, 'uri' | 'user' | 'database'>): unknown {
+  if (!(err instanceof Error) || err instanceof StoreUnavailableError) return err;
+  const code = errorCode(err) ?? '';
+  if (code.startsWith('Neo.ClientError.Security.Unauthorized') || code === 'Neo.ClientError.Security.AuthenticationRateLimit') {
+    return new CredentialsRefusedError(
+      `Neo4j at ${connection.uri} refused the credentials of user "${connection.user}" ` +
+        `(check NEO4J_USER and NEO4J_PASSWORD): ${err.message}`,
+      err,
+    );
+  }
+  if (code === 'Neo.ClientError.Database.DatabaseNotFound') {
+    return new StoreUnavailableError(
+      `Neo4j at ${connection.uri} has no database "${connection.database}" (check NEO4J_DATABASE): ${err.message}`,
+      err,
+    );
+  }
+  if (NETWORK_ERROR_CODES.has(code) || NETWORK_ERROR_CODES.has(errorCode((err as { cause?: unknown }).cause) ?? '')) {
+    return new StoreUnavailableError(`Neo4j at ${connection.uri} could not be reached: ${rootMessage(err)}`, err);
+  }
+  return err;
+}
+
+function cypherDebugEnabled(env: NodeJS.ProcessEnv): boolean {
+  return (env.DEBUG ?? '').includes('tracegraph:cypher');
+}
+
+/** Parameters for the log: driver integers as numbers, long lists cut to their first rows. */
+function describeParameters(params: Parameters): string {
+  return JSON.stringify(params, (_key, value: unknown) => {
+    if (isInt(value)) return value.toString();
+    if (Array.isArray(value) && value.length > 5) return [...value.slice(0, 5), `... ${value.length - 5} more`];
+    return value;
+  });
+}
+
+/** A statement runner inside one managed transaction. */
+export interface Transaction {
+  query(cypher: string, params?: Parameters): Promise<Neo4jRecord[]>;
+}
+
+export class Neo4jExecutor {
+  private readonly debug: boolean;
+
+  constructor(
+    private readonly driver: Driver,
+    readonly connection: Pick<Neo4jConnection, 'uri' | 'user' | 'database'>,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.debug = cypherDebugEnabled(env);
+  }
+
+  /** Runs `work` in one managed read transaction (retried by the driver on transient errors). */
+  read<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.execute('READ', work);
+  }
+
+  /** Runs `work` in one managed write transaction: it commits when `work` resolves. */
+  write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.execute('WRITE', work);
+  }
+
+  /** One statement in its own read transaction. */
+  readQuery(cypher: string, params: Parameters = {}): Promise<Neo4jRecord[]> {
+    return this.read((tx) => tx.query(cypher, params));
+  }
+
+  /** One statement in its own write transaction. */
+  writeQuery(cypher: string, params: Parameters = {}): Promise<Neo4jRecord[]> {
+    return this.write((tx) => tx.query(cypher, params));
+  }
+
+  /**
+   * One statement in an auto-commit transaction: the only kind that may run
+   * `CALL { ... } IN TRANSACTIONS`.
+   */
+  async autoCommit(cypher: string, params: Parameters = {}): Promise<Neo4jRecord[]> {
+    const session = this.driver.session({ database: this.connection.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      this.log(cypher, params);
+      const result = await session.run(cypher, params, { metadata: TRANSACTION_METADATA });
+      return result.records;
+    } catch (err) {
+      throw mapNeo4jError(err, this.connection);
+    } finally {
+      await this.closeSession(session);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  private async execute<T>(mode: AccessMode, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const session = this.driver.session({
+      database: this.connection.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    const unitOfWork = (tx: ManagedTransaction): Promise<T> =>
+      work({
+        query: async (cypher, params = {}) => {
+          this.log(cypher, params);
+          return (await tx.run(cypher, params)).records;
+        },
+      });
+    try {
+      return mode === 'READ'
+        ? await session.executeRead(unitOfWork, { metadata: TRANSACTION_METADATA })
+        : await session.executeWrite(unitOfWork, { metadata: TRANSACTION_METADATA });
+    } catch (err) {
+      throw mapNeo4jError(err, this.connection);
+    } finally {
+      await this.closeSession(session);
+    }
+  }
+
+  private async closeSession(session: { close(): Promise<void> }): Promise<void> {
+    // The transaction has already committed or failed; a broken socket at close changes nothing.
+    await session.close().catch(() => undefined);
+  }
+
+  private log(cypher: string, params: Parameters): void {
+    if (!this.debug) return;
+    process.stderr.write(`tracegraph:cypher ${cypher.trim()}\n  params ${describeParameters(params)}\n`);
+  }
+}
+
+/** A driver for the given server with tracegraph's timeouts; it connects lazily. */
+export function createNeo4jExecutor(connection: Neo4jConnection, env: NodeJS.ProcessEnv = process.env): Neo4jExecutor {
+  let driver: Driver;
+  try {
+    driver = neo4j.driver(connection.uri, neo4j.auth.basic(connection.user, connection.password), DRIVER_CONFIG);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StoreUnavailableError(`Neo4j at ${connection.uri} cannot be used: ${reason}`, err);
+  }
+  return new Neo4jExecutor(driver, connection, env);
+}

@@ -1,0 +1,299 @@
+/**
+ * Neo4j store: the store port over a Neo4j 5 graph (model and Cypher in ./cypher.ts), written
+ * with idempotent UNWIND + MERGE batches and read by per-id time windows.
+ */
+import type { Record as Neo4jRecord } from 'neo4j-driver';
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Counts,
+  EntityKind,
+  Handling,
+  Id,
+  Instant,
+  Person,
+  Place,
+  RecordBatch,
+  Sample,
+  Stay,
+} from '../../domain/types';
+import { COUNT_KEYS } from '../../domain/types';
+import type { ImportSession, TraceStore, WindowedId } from '../port';
+import * as cypher from './cypher';
+import {
+  boatRow,
+  caseRow,
+  contactRow,
+  handlingRow,
+  integer,
+  itemRow,
+  personRow,
+  placeRow,
+  sampleRow,
+  stayRow,
+  toBoat,
+  toCase,
+  toContact,
+  toHandling,
+  toItem,
+  toPerson,
+  toPlace,
+  toSample,
+  toStay,
+  windowRow,
+} from './convert';
+import { createNeo4jExecutor, type Neo4jConnection, type Neo4jExecutor, type Transaction } from './executor';
+import { idsToLookUp, resolveBatch } from './references';
+
+export { CredentialsRefusedError, type Neo4jConnection } from './executor';
+
+/** Rows per UNWIND statement: big enough to be fast, small enough for the server's heap. */
+export const ROWS_PER_STATEMENT = 10_000;
+
+/** How long migrate() waits for new indexes to come online. */
+const INDEX_WAIT_SECONDS = 300;
+
+const KIND_OF_LABEL: Record<string, EntityKind> = Object.fromEntries(
+  Object.entries(cypher.LABEL_OF_KIND).map(([kind, label]) => [label, kind as EntityKind]),
+);
+
+type Fields = Record<string, unknown>;
+
+const SCAN_CONVERTERS: { [K in keyof RecordBatch]-?: (f: Fields) => NonNullable<RecordBatch[K]>[number] } = {
+  persons: toPerson,
+  places: toPlace,
+  boats: toBoat,
+  items: toItem,
+  stays: toStay,
+  contacts: toContact,
+  handlings: toHandling,
+  samples: toSample,
+  cases: toCase,
+};
+
+function chunks<T>(rows: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+const unique = (ids: readonly Id[]): Id[] => [...new Set(ids)];
+
+function records<T>(rows: Neo4jRecord[], convert: (f: Fields) => T): T[] {
+  return rows.map((r) => convert(r.get('record') as Fields));
+}
+
+class Neo4jStore implements TraceStore {
+  readonly kind = 'neo4j' as const;
+  readonly location: string;
+
+  constructor(
+    private readonly executor: Neo4jExecutor,
+    connection: Pick<Neo4jConnection, 'uri' | 'database'>,
+  ) {
+    this.location = `${connection.uri}/${connection.database}`;
+  }
+
+  async migrate(): Promise<void> {
+    // Schema commands cannot share a transaction with data, so each runs on its own.
+    for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES]) await this.executor.writeQuery(statement);
+    await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
+  }
+
+  async ping(): Promise<void> {
+    await this.executor.readQuery(cypher.PING);
+  }
+
+  close(): Promise<void> {
+    return this.executor.close();
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+
+  async write(batch: RecordBatch): Promise<void> {
+    await this.executor.write((tx) => this.writeIn(tx, batch));
+  }
+
+  async beginImport(): Promise<ImportSession> {
+    return {
+      // Each batch commits on its own: Neo4j cannot hold a whole district in one transaction,
+      // and since every write is a MERGE, re-running a cut-off import completes it.
+      write: (batch) => this.write(batch),
+      // Nothing is pending: every write has already committed.
+      commit: async () => undefined,
+      // Committed batches cannot be taken back on Neo4j; a re-run import merges over them.
+      abort: async () => undefined,
+    };
+  }
+
+  async clear(): Promise<void> {
+    await this.executor.autoCommit(cypher.CLEAR_ALL);
+  }
+
+  /** Nodes first, then the relationships between them, all in the caller's transaction. */
+  private async writeIn(tx: Transaction, batch: RecordBatch): Promise<void> {
+    const stored = await this.kindsIn(tx, idsToLookUp(batch));
+    const staysByType = resolveBatch(batch, stored);
+    const run = async <T>(statement: string, rows: readonly T[] | undefined, toRow: (r: T) => object): Promise<void> => {
+      for (const chunk of chunks(rows ?? [])) await tx.query(statement, { rows: chunk.map(toRow) });
+    };
+    await run(cypher.MERGE_PLACES, batch.places, placeRow);
+    await run(cypher.MERGE_PERSONS, batch.persons, personRow);
+    await run(cypher.MERGE_BOATS, batch.boats, boatRow);
+    await run(cypher.MERGE_ITEMS, batch.items, itemRow);
+    for (const [type, stays] of staysByType) await run(cypher.MERGE_STAYS[type], stays, stayRow);
+    await run(cypher.MERGE_CONTACTS, batch.contacts, contactRow);
+    await run(cypher.MERGE_HANDLINGS, batch.handlings, handlingRow);
+    await run(cypher.MERGE_SAMPLES, batch.samples, sampleRow);
+    await run(cypher.MERGE_CASES, batch.cases, caseRow);
+  }
+
+  private async kindsIn(tx: Transaction, ids: readonly Id[]): Promise<Map<Id, EntityKind>> {
+    const kinds = new Map<Id, EntityKind>();
+    for (const chunk of chunks(ids)) {
+      for (const record of await tx.query(cypher.ENTITY_LABELS, { ids: chunk })) {
+        const kind = (record.get('labels') as string[]).map((label) => KIND_OF_LABEL[label]).find((k) => k !== undefined);
+        if (kind !== undefined) kinds.set(record.get('id') as Id, kind);
+      }
+    }
+    return kinds;
+  }
+
+  // ---- lookups by id ------------------------------------------------------------------------
+
+  async entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]> {
+    if (ids.length === 0) return [];
+    const kinds = await this.executor.read((tx) => this.kindsIn(tx, unique(ids)));
+    return ids.map((id) => kinds.get(id) ?? null);
+  }
+
+  persons(ids: readonly Id[]): Promise<(Person | null)[]> {
+    return this.byId(cypher.PERSONS_BY_ID, ids, toPerson, (p) => p.id);
+  }
+
+  places(ids: readonly Id[]): Promise<(Place | null)[]> {
+    return this.byId(cypher.PLACES_BY_ID, ids, toPlace, (p) => p.id);
+  }
+
+  boats(ids: readonly Id[]): Promise<(Boat | null)[]> {
+    return this.byId(cypher.BOATS_BY_ID, ids, toBoat, (b) => b.id);
+  }
+
+  items(ids: readonly Id[]): Promise<(ColdChainItem | null)[]> {
+    return this.byId(cypher.ITEMS_BY_ID, ids, toItem, (i) => i.id);
+  }
+
+  casesOf(personIds: readonly Id[]): Promise<(Case | null)[]> {
+    return this.byId(cypher.CASES_OF_PERSONS, personIds, toCase, (c) => c.personId);
+  }
+
+  /** One query for the distinct ids; answers in key order, repeats kept, null where missing. */
+  private async byId<T>(statement: string, ids: readonly Id[], convert: (f: Fields) => T, keyOf: (r: T) => Id): Promise<(T | null)[]> {
+    if (ids.length === 0) return [];
+    const found = new Map<Id, T>();
+    for (const row of records(await this.executor.readQuery(statement, { ids: unique(ids) }), convert)) found.set(keyOf(row), row);
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  // ---- neighbourhood reads for analysis -----------------------------------------------------
+
+  async listCases(asOf?: Instant): Promise<Case[]> {
+    return records(await this.executor.readQuery(cypher.LIST_CASES, { asOf: asOfParameter(asOf) }), toCase);
+  }
+
+  async samplesOf(subjectIds: readonly Id[], asOf?: Instant): Promise<Sample[]> {
+    if (subjectIds.length === 0) return [];
+    const rows = await this.executor.readQuery(cypher.SAMPLES_OF_SUBJECTS, { ids: unique(subjectIds), asOf: asOfParameter(asOf) });
+    return records(rows, toSample);
+  }
+
+  async positiveEnvironmentalSamples(asOf?: Instant): Promise<Sample[]> {
+    return records(await this.executor.readQuery(cypher.POSITIVE_ENVIRONMENTAL_SAMPLES, { asOf: asOfParameter(asOf) }), toSample);
+  }
+
+  staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
+    return this.windowed(cypher.STAYS_OF_SUBJECTS, windows, toStay);
+  }
+
+  staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
+    return this.windowed(cypher.STAYS_AT_HOSTS, windows, toStay);
+  }
+
+  async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
+    if (homeIds.length === 0) return [];
+    return records(await this.executor.readQuery(cypher.RESIDENTS_OF, { ids: unique(homeIds) }), toPerson);
+  }
+
+  contactsOf(windows: readonly WindowedId[]): Promise<Contact[]> {
+    return this.windowed(cypher.CONTACTS_OF, windows, toContact);
+  }
+
+  handlingsBy(windows: readonly WindowedId[]): Promise<Handling[]> {
+    return this.windowed(cypher.HANDLINGS_BY, windows, toHandling);
+  }
+
+  handlingsOf(windows: readonly WindowedId[]): Promise<Handling[]> {
+    return this.windowed(cypher.HANDLINGS_OF, windows, toHandling);
+  }
+
+  private async windowed<T>(statement: string, windows: readonly WindowedId[], convert: (f: Fields) => T): Promise<T[]> {
+    if (windows.length === 0) return [];
+    return records(await this.executor.readQuery(statement, { windows: windows.map(windowRow) }), convert);
+  }
+
+  async placesOfKind(kinds: readonly string[]): Promise<Place[]> {
+    if (kinds.length === 0) return [];
+    return records(await this.executor.readQuery(cypher.PLACES_OF_KIND, { kinds: [...kinds] }), toPlace);
+  }
+
+  async searchPersons(text: string, limit: number): Promise<Person[]> {
+    if (!Number.isInteger(limit) || limit <= 0) return [];
+    const rows = await this.executor.readQuery(cypher.SEARCH_PERSONS, { text: text.toLowerCase(), limit: integer(limit) });
+    return records(rows, toPerson);
+  }
+
+  async counts(): Promise<Counts> {
+    const [row] = await this.executor.readQuery(cypher.COUNTS);
+    return Object.fromEntries(
+      COUNT_KEYS.map((key) => [key, (row!.get(key) as { toNumber(): number }).toNumber()]),
+    ) as Counts;
+  }
+
+  // ---- streaming reads for export -----------------------------------------------------------
+
+  scan<K extends keyof RecordBatch>(kind: K, pageSize: number): AsyncIterable<NonNullable<RecordBatch[K]>> {
+    if (!Number.isInteger(pageSize) || pageSize <= 0) {
+      throw new RangeError(`scan page size must be a positive whole number, not ${pageSize}`);
+    }
+    return this.pages(kind, pageSize) as AsyncIterable<NonNullable<RecordBatch[K]>>;
+  }
+
+  /** Keyset pages: each query starts strictly after the last key of the page before. */
+  private async *pages(kind: keyof RecordBatch, pageSize: number): AsyncGenerator<unknown[]> {
+    const query = cypher.SCANS[kind];
+    const convert = SCAN_CONVERTERS[kind] as (f: Fields) => unknown;
+    let after: unknown[] | null = null;
+    for (;;) {
+      const rows: Neo4jRecord[] = await this.executor.readQuery(query.cypher, {
+        from: after?.[0] ?? '',
+        after,
+        limit: integer(pageSize),
+      });
+      if (rows.length === 0) return;
+      yield records(rows, convert);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.get('key') as unknown[];
+    }
+  }
+}
+
+function asOfParameter(asOf: Instant | undefined): ReturnType<typeof integer> | null {
+  return asOf === undefined ? null : integer(asOf);
+}
+
+/** Opens the Neo4j store; it connects lazily, so ping() or migrate() report an unreachable server. */
+export async function openNeo4jStore(config: Neo4jConnection): Promise<TraceStore> {
+  return new Neo4jStore(createNeo4jExecutor(config), config);
+}

@@ -1,0 +1,240 @@
+import neo4j, { type Driver } from 'neo4j-driver';
+import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
+import { openNeo4jStore, CredentialsRefusedError, ROWS_PER_STATEMENT } from '../../src/store/neo4j';
+import { freePort } from '../../src/store/neo4j/launcher';
+import type { TraceStore } from '../../src/store/port';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { describeStoreContract } from './contract';
+import { smallDistrict, t } from './fixtures';
+
+const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
+
+describeStoreContract('neo4j', open);
+
+describe('neo4j store', () => {
+  let store: TraceStore;
+  let driver: Driver;
+
+  /** Runs Cypher directly, as a user of the graph would. */
+  const cypher = async (query: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> => {
+    const { records } = await driver.executeQuery(query, params, { database: 'neo4j' });
+    return records.map((r) => r.toObject());
+  };
+
+  beforeAll(async () => {
+    const { uri, user, password } = neo4jTestConfig();
+    driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
+    store = await open();
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await driver?.close();
+  });
+  beforeEach(async () => {
+    await store.clear();
+  });
+
+  test('kind and location name the server and database', () => {
+    expect(store.kind).toBe('neo4j');
+    expect(store.location).toBe(`${neo4jTestConfig().uri}/neo4j`);
+  });
+
+  test('the migration is idempotent and creates the uniqueness constraints', async () => {
+    await store.migrate();
+    await store.migrate();
+    const constraints = await cypher(
+      'SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties ORDER BY name',
+    );
+    const ours = constraints.filter((c) =>
+      ['entity_id', 'person_id', 'place_id', 'boat_id', 'cold_chain_item_id', 'case_person_id'].includes(c.name as string),
+    );
+    expect(ours).toEqual([
+      { name: 'boat_id', type: 'UNIQUENESS', labelsOrTypes: ['Boat'], properties: ['id'] },
+      { name: 'case_person_id', type: 'UNIQUENESS', labelsOrTypes: ['Case'], properties: ['personId'] },
+      { name: 'cold_chain_item_id', type: 'UNIQUENESS', labelsOrTypes: ['ColdChainItem'], properties: ['id'] },
+      { name: 'entity_id', type: 'UNIQUENESS', labelsOrTypes: ['Entity'], properties: ['id'] },
+      { name: 'person_id', type: 'UNIQUENESS', labelsOrTypes: ['Person'], properties: ['id'] },
+      { name: 'place_id', type: 'UNIQUENESS', labelsOrTypes: ['Place'], properties: ['id'] },
+    ]);
+    const indexes = await cypher(
+      "SHOW RANGE INDEXES YIELD name, state, entityType, labelsOrTypes, properties WHERE name IN ['stayed_at_start', 'aboard_end', 'sample_sampled_at', 'case_confirmed_at'] RETURN name, state, entityType, labelsOrTypes, properties ORDER BY name",
+    );
+    expect(indexes).toEqual([
+      { name: 'aboard_end', state: 'ONLINE', entityType: 'RELATIONSHIP', labelsOrTypes: ['ABOARD'], properties: ['end'] },
+      { name: 'case_confirmed_at', state: 'ONLINE', entityType: 'NODE', labelsOrTypes: ['Case'], properties: ['confirmedAt'] },
+      { name: 'sample_sampled_at', state: 'ONLINE', entityType: 'NODE', labelsOrTypes: ['Sample'], properties: ['sampledAt'] },
+      { name: 'stayed_at_start', state: 'ONLINE', entityType: 'RELATIONSHIP', labelsOrTypes: ['STAYED_AT'], properties: ['start'] },
+    ]);
+  });
+
+  test('the graph reads naturally in Cypher', async () => {
+    await store.write(smallDistrict());
+    expect(await cypher("MATCH (p:Person {id:'P1'})-[:ABOARD]->(b:Boat) RETURN b.id AS boat")).toEqual([{ boat: 'B1' }]);
+    expect(await cypher("MATCH (p:Person)-[:LIVES_IN]->(:Place {id:'H1'}) RETURN p.id AS id ORDER BY id")).toEqual([
+      { id: 'P1' },
+      { id: 'P2' },
+    ]);
+    expect(await cypher("MATCH (:Boat {id:'B1'})-[:HOME_PORT]->(p:Place) RETURN p.id AS id")).toEqual([{ id: 'PORT' }]);
+    expect(await cypher("MATCH (:ColdChainItem {id:'L1'})-[:STORED_AT]->(p:Place) RETURN p.id AS id")).toEqual([{ id: 'COLD' }]);
+    expect(await cypher("MATCH (:Boat {id:'B1'})-[:DOCKED_AT]->(p:Place) RETURN p.id AS id")).toEqual([{ id: 'PORT' }]);
+    expect(await cypher("MATCH (:Person {id:'P3'})-[:HANDLED]->(i:ColdChainItem) RETURN i.id AS id")).toEqual([{ id: 'L1' }]);
+    expect(await cypher("MATCH (:Person {id:'P1'})-[c:CONTACTED]->(p:Person) RETURN p.id AS id, c.setting AS setting")).toEqual([
+      { id: 'P4', setting: 'social' },
+    ]);
+    expect(await cypher("MATCH (:Person {id:'P3'})-[:DIAGNOSED]->(c:Case) RETURN c.classification AS c, c.onset AS onset")).toEqual([
+      { c: 'asymptomatic', onset: null },
+    ]);
+    // Every tracegraph entity carries :Entity; 4 persons + 6 places + 1 boat + 1 lot.
+    expect(await cypher('MATCH (n:Entity) RETURN count(n) AS n')).toEqual([{ n: neo4j.int(12) }]);
+  });
+
+  test('instants are stored as integer epoch milliseconds; null fields are not stored', async () => {
+    await store.write(smallDistrict());
+    const [stay] = await cypher(
+      "MATCH (:Person {id:'P1'})-[s:STAYED_AT]->(:Place {id:'MKT'}) RETURN s.start AS start, valueType(s.start) AS type, toString(datetime({epochMillis: s.start})) AS text",
+    );
+    expect(stay).toEqual({ start: neo4j.int(t('2022-08-01T09:00:00+08:00')), type: 'INTEGER NOT NULL', text: '2022-08-01T01:00:00Z' });
+    const [p4] = await cypher("MATCH (p:Person {id:'P4'}) RETURN keys(p) AS keys");
+    expect(p4).toEqual({ keys: ['id'] });
+    const [age] = await cypher("MATCH (p:Person {id:'P1'}) RETURN valueType(p.age) AS type");
+    expect(age).toEqual({ type: 'INTEGER NOT NULL' });
+  });
+
+  test('updating an entity to null removes the property and moves its relationship', async () => {
+    await store.write(smallDistrict());
+    const [p1] = await store.persons(['P1']);
+    await store.write({ persons: [{ ...p1!, phone: null, homeId: 'H2' }] });
+    expect((await store.persons(['P1']))[0]).toEqual({ ...p1, phone: null, homeId: 'H2' });
+    expect(await cypher("MATCH (:Person {id:'P1'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([{ id: 'H2' }]);
+    expect((await store.residentsOf(['H1'])).map((p) => p.id)).toEqual(['P2']);
+  });
+
+  test('a home written after its residents is linked to them', async () => {
+    await store.write({
+      persons: [{ id: 'P7', name: null, sex: null, age: null, phone: null, idNumber: null, homeId: 'H7', occupation: null }],
+    });
+    expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([]);
+    await store.write({ places: [{ id: 'H7', name: null, kind: 'home', lat: null, lon: null, capacity: null }] });
+    expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([{ id: 'H7' }]);
+  });
+
+  test('a batch with a reference to an unknown or wrong-kind id is refused whole, naming record and field', async () => {
+    await store.write(smallDistrict());
+    const before = await store.counts();
+    const attempt = store.write({
+      places: [{ id: 'NEW', name: null, kind: 'market', lat: null, lon: null, capacity: null }],
+      stays: [
+        { subjectId: 'P1', hostId: 'NOWHERE', start: 0, end: 1 },
+        { subjectId: 'P1', hostId: 'P2', start: 0, end: 1 },
+      ],
+      handlings: [{ personId: 'P1', itemId: 'B1', at: 0 }],
+      persons: [{ id: 'MKT', name: null, sex: null, age: null, phone: null, idNumber: null, homeId: null, occupation: null }],
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toMatchObject({
+      problems: [
+        { file: 'persons[0]', line: 0, column: 'id', reason: '"MKT" is already a place' },
+        { file: 'stays[0]', line: 0, column: 'hostId', reason: '"NOWHERE" is not a known place or boat' },
+        { file: 'stays[1]', line: 0, column: 'hostId', reason: '"P2" is a person, not a place or boat' },
+        { file: 'handlings[0]', line: 0, column: 'itemId', reason: '"B1" is a boat, not a lot' },
+      ],
+    });
+    expect(await store.counts()).toEqual(before);
+    expect((await store.places(['NEW']))[0]).toBeNull();
+  });
+
+  test(`batches larger than ${ROWS_PER_STATEMENT} rows are split and all written`, async () => {
+    const n = ROWS_PER_STATEMENT + 5;
+    const places = Array.from({ length: n }, (_, i) => ({
+      id: `X${String(i).padStart(5, '0')}`,
+      name: null,
+      kind: 'village',
+      lat: null,
+      lon: null,
+      capacity: null,
+    }));
+    await store.write({ places });
+    expect((await store.counts()).places).toBe(n);
+    const last = places[n - 1]!;
+    expect(await store.places([last.id])).toEqual([last]);
+    let seen = 0;
+    let pages = 0;
+    for await (const page of store.scan('places', 4000)) {
+      seen += page.length;
+      pages += 1;
+    }
+    expect([seen, pages]).toEqual([n, 3]);
+  }, 120_000);
+
+  test('scan pages through relationships with ties on the leading key', async () => {
+    await store.write(smallDistrict());
+    const stays = [];
+    for await (const page of store.scan('stays', 1)) stays.push(...page);
+    // Ordered by subject, host, start, end; P1 and P3 each have two stays.
+    expect(stays.map((s) => `${s.subjectId}>${s.hostId}`)).toEqual([
+      'B1>PORT',
+      'L1>COLD',
+      'P1>B1',
+      'P1>MKT',
+      'P3>B1',
+      'P3>MKT',
+      'P4>MKT',
+    ]);
+    const samples = [];
+    for await (const page of store.scan('samples', 2)) samples.push(...page);
+    expect(samples.map((s) => `${s.subjectId}@${s.sampledAt}`)).toEqual([
+      `L1@${t('2022-08-01T15:00:00+08:00')}`,
+      `MKT@${t('2022-08-04T15:00:00+08:00')}`,
+      `P1@${t('2022-07-29T10:00:00+08:00')}`,
+      `P1@${t('2022-08-02T10:00:00+08:00')}`,
+    ]);
+    const cases = [];
+    for await (const page of store.scan('cases', 1)) cases.push(...page);
+    expect(cases).toEqual(smallDistrict().cases);
+  });
+
+  test('a window asked twice returns each stay once', async () => {
+    await store.write(smallDistrict());
+    const window = { id: 'MKT', from: t('2022-08-01T09:00:00+08:00'), to: t('2022-08-01T09:10:00+08:00') };
+    const stays = await store.staysAtHosts([window, { ...window, to: t('2022-08-01T09:20:00+08:00') }]);
+    expect(stays).toEqual([smallDistrict().stays[2]]);
+  });
+
+  test('listCases(asOf) uses onset when there is no confirmation date', async () => {
+    await store.write(smallDistrict());
+    await store.write({ cases: [{ personId: 'P2', classification: 'confirmed', onset: t('2022-08-02'), confirmedAt: null }] });
+    expect((await store.listCases(t('2022-08-02T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P2']);
+    expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P1', 'P2']);
+  });
+});
+
+describe('neo4j store failures', () => {
+  test('an unreachable server makes ping() and migrate() reject quickly, naming the URI', async () => {
+    const port = await freePort();
+    const uri = `bolt://127.0.0.1:${port}`;
+    const store = await openNeo4jStore({ uri, user: 'neo4j', password: 'whatever', database: 'neo4j' });
+    try {
+      const started = Date.now();
+      await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.ping()).rejects.toThrow(`Neo4j at ${uri} could not be reached: `);
+      await expect(store.migrate()).rejects.toThrow(new RegExp(`^Neo4j at ${uri} could not be reached: .*ECONNREFUSED`));
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a wrong password is reported as refused credentials', async () => {
+    const { uri, user } = neo4jTestConfig();
+    const store = await openNeo4jStore({ uri, user, password: 'not-the-password', database: 'neo4j' });
+    try {
+      const failure = store.ping();
+      await expect(failure).rejects.toBeInstanceOf(CredentialsRefusedError);
+      await expect(failure).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(failure).rejects.toThrow(`Neo4j at ${uri} refused the credentials of user "${user}"`);
+    } finally {
+      await store.close();
+    }
+  });
+});
