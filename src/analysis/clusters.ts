@@ -1,0 +1,198 @@
+/**
+ * Clusters and superspreaders: connected components of the case graph (links of the infector
+ * inference above a threshold), communities of the exposure graph (Louvain: Blondel et al.,
+ * J Stat Mech 2008, via graphology-communities-louvain with an injected rng), and the cases that
+ * drive transmission, by offspring in the chains (over-dispersion k = 0.33 makes a few cases cause
+ * most infections: J Travel Med 2022, PMID 35435992) and by betweenness and PageRank of the case
+ * graph (graphology-metrics).
+ */
+import { DirectedGraph, UndirectedGraph } from 'graphology';
+import louvain from 'graphology-communities-louvain';
+import { connectedComponents } from 'graphology-components';
+import betweennessCentrality from 'graphology-metrics/centrality/betweenness';
+import pagerank from 'graphology-metrics/centrality/pagerank';
+import type { Id } from '../domain/types';
+import type { ChainAnalysis } from './chains';
+import type { InfectorInference } from './infector';
+import type { Exposure } from './model';
+
+export interface ClusterOptions {
+  /** A case-to-case link counts when its probability is at least this. */
+  threshold: number;
+  /** Louvain resolution (1 = classic modularity). */
+  resolution: number;
+  /** Randomness of Louvain's node order, e.g. `seedrandom('42')`; required for exposure communities. */
+  rng: (() => number) | null;
+  /** How many spreaders to list. */
+  limit: number;
+}
+
+export const DEFAULTS: ClusterOptions = {
+  threshold: 0.1,
+  resolution: 1,
+  rng: null,
+  limit: 10,
+};
+
+export interface Cluster {
+  /** `component-<smallest member id>` or `community-<smallest member id>`. */
+  id: string;
+  kind: 'case_component' | 'exposure_community';
+  memberIds: Id[];
+  size: number;
+  caseCount: number;
+}
+
+export interface Spreader {
+  personId: Id;
+  /** Cases whose most likely infector this case is. */
+  offspring: number;
+  /** Σ of link probabilities to other cases (Wallinga & Teunis). */
+  expectedOffspring: number;
+  /** Normalised betweenness in the directed case graph. */
+  betweenness: number;
+  /** PageRank with links reversed (infectee to infector, weighted by probability): a case ranks
+   *  high when its infectees, and theirs, point at it. */
+  pagerank: number;
+}
+
+export interface Spreaders {
+  byOffspring: Spreader[];
+  byBetweenness: Spreader[];
+  byPagerank: Spreader[];
+}
+
+function checkThreshold(threshold: number, where: string): void {
+  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`${where}: option "threshold" must be between 0 and 1 (got ${threshold})`);
+}
+
+function checkInferences(inferences: readonly InfectorInference[], where: string): Set<Id> {
+  if (!Array.isArray(inferences)) throw new TypeError(`${where}: inferences must be an array`);
+  const ids = new Set<Id>();
+  inferences.forEach((inf, i) => {
+    if (!inf || typeof inf.personId !== 'string' || !Array.isArray(inf.distribution)) {
+      throw new TypeError(`${where}: inferences[${i}] has no "personId" or "distribution"`);
+    }
+    ids.add(inf.personId);
+  });
+  return ids;
+}
+
+/** The directed case graph: infector -> infectee for every case link at or above `threshold`. */
+export function caseGraph(inferences: readonly InfectorInference[], threshold = DEFAULTS.threshold): DirectedGraph {
+  const where = 'case graph';
+  checkThreshold(threshold, where);
+  const ids = checkInferences(inferences, where);
+  const graph = new DirectedGraph();
+  for (const id of [...ids].sort()) graph.addNode(id);
+  for (const inf of inferences) {
+    for (const d of inf.distribution) {
+      if (d.kind !== 'case' || d.id === inf.personId || !ids.has(d.id) || d.probability < threshold || d.probability === 0) continue;
+      graph.mergeEdge(d.id, inf.personId, { probability: d.probability });
+    }
+  }
+  return graph;
+}
+
+/** Connected components of the case graph (links at or above the threshold), largest first. */
+export function caseComponents(inferences: readonly InfectorInference[], options: Partial<ClusterOptions> = {}): Cluster[] {
+  const { threshold } = { ...DEFAULTS, ...options };
+  const graph = caseGraph(inferences, threshold);
+  return connectedComponents(graph)
+    .map((members) => {
+      const memberIds = [...members].sort();
+      return {
+        id: `component-${memberIds[0]}`,
+        kind: 'case_component' as const,
+        memberIds,
+        size: memberIds.length,
+        caseCount: memberIds.length,
+      };
+    })
+    .sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
+}
+
+/**
+ * Louvain communities of the exposure graph: persons and sources joined by their exposures,
+ * weighted by minutes (at least 1, so an instant handling counts). `caseIds` marks which members
+ * are cases. Returns the communities (largest first) and their modularity.
+ */
+export function exposureCommunities(
+  exposures: readonly Exposure[],
+  caseIds: ReadonlySet<Id>,
+  options: Partial<ClusterOptions> = {},
+): { communities: Cluster[]; modularity: number } {
+  const { resolution, rng } = { ...DEFAULTS, ...options };
+  if (!Array.isArray(exposures)) throw new TypeError('exposure communities: exposures must be an array');
+  if (typeof rng !== 'function') throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
+  if (!(resolution > 0)) throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
+  const graph = new UndirectedGraph();
+  exposures.forEach((e, i) => {
+    if (typeof e.personId !== 'string' || typeof e.sourceId !== 'string') {
+      throw new TypeError(`exposure communities: exposures[${i}] has no "personId" or "sourceId"`);
+    }
+    if (!(e.minutes >= 0)) throw new RangeError(`exposure communities: exposures[${i}]: field "minutes" must be >= 0`);
+    if (e.personId === e.sourceId) return;
+    graph.mergeNode(e.personId);
+    graph.mergeNode(e.sourceId);
+    graph.updateEdge(e.personId, e.sourceId, (attr) => ({ weight: (attr.weight ?? 0) + Math.max(1, e.minutes) }));
+  });
+  if (graph.order === 0) return { communities: [], modularity: 0 };
+  const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
+  const members = new Map<number, Id[]>();
+  for (const [node, community] of Object.entries(detailed.communities)) {
+    const list = members.get(community) ?? [];
+    list.push(node);
+    members.set(community, list);
+  }
+  const communities = [...members.values()]
+    .map((list) => {
+      const memberIds = list.sort();
+      return {
+        id: `community-${memberIds[0]}`,
+        kind: 'exposure_community' as const,
+        memberIds,
+        size: memberIds.length,
+        caseCount: memberIds.filter((id) => caseIds.has(id)).length,
+      };
+    })
+    .sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
+  return { communities, modularity: detailed.modularity };
+}
+
+/**
+ * The top spreaders by offspring in the chains, by betweenness and by PageRank of the case graph
+ * (links at or above the threshold). Ties are broken by person id.
+ */
+export function topSpreaders(
+  chains: ChainAnalysis,
+  inferences: readonly InfectorInference[],
+  options: Partial<ClusterOptions> = {},
+): Spreaders {
+  const { threshold, limit } = { ...DEFAULTS, ...options };
+  if (!chains || !Array.isArray(chains.cases)) throw new TypeError('top spreaders: chains must have a "cases" array');
+  if (!(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`top spreaders: option "limit" must be a whole number >= 0 (got ${limit})`);
+  const graph = caseGraph(inferences, threshold);
+  for (const c of chains.cases) graph.mergeNode(c.personId);
+  const betweenness = graph.order > 0 ? betweennessCentrality(graph, { normalized: true, getEdgeWeight: null }) : {};
+  const reversed = new DirectedGraph();
+  graph.forEachNode((node) => reversed.addNode(node));
+  graph.forEachEdge((_edge, attr, source, target) => reversed.addEdge(target, source, { weight: attr.probability }));
+  const rank = reversed.order > 0 ? pagerank(reversed, { getEdgeWeight: 'weight' }) : {};
+  const spreaders: Spreader[] = chains.cases.map((c) => ({
+    personId: c.personId,
+    offspring: c.offspring,
+    expectedOffspring: c.expectedOffspring,
+    betweenness: betweenness[c.personId] ?? 0,
+    pagerank: rank[c.personId] ?? 0,
+  }));
+  const top = (key: (s: Spreader) => number, tie?: (s: Spreader) => number): Spreader[] =>
+    [...spreaders]
+      .sort((a, b) => key(b) - key(a) || (tie ? tie(b) - tie(a) : 0) || a.personId.localeCompare(b.personId))
+      .slice(0, limit);
+  return {
+    byOffspring: top((s) => s.offspring, (s) => s.expectedOffspring),
+    byBetweenness: top((s) => s.betweenness),
+    byPagerank: top((s) => s.pagerank),
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Infection time of a case: a discrete posterior over a grid of instants, since nobody observes
+ * the moment of infection. As in outbreaker2 (Campbell et al., PLoS Comput Biol 2019), the onset
+ * weighs each instant by the incubation density, a first positive sample found by screening by the
+ * infection-to-positive density, and every earlier negative sample by the chance that the
+ * infection was not yet detectable then (the survival of the infection-to-positive delay); the
+ * analyses that use it integrate over this uncertainty instead of fixing one date.
+ */
+import { cdf, density, quantile } from '../domain/distributions';
+import type { Distribution, Parameters } from '../domain/parameters';
+import { DAY, HOUR, formatDate, formatInstant } from '../domain/time';
+import type { Case, Id, Instant, Sample } from '../domain/types';
+
+export interface InfectionTimeOptions {
+  /** Width of a grid cell. */
+  stepHours: number;
+  /** The grid reaches back to this quantile of the incubation / infection-to-positive delays. */
+  lookbackQuantile: number;
+}
+
+export const DEFAULTS: InfectionTimeOptions = {
+  stepHours: 6,
+  lookbackQuantile: 0.999,
+};
+
+export interface InfectionTimePosterior {
+  personId: Id;
+  /** Midpoints of the grid cells, ascending, one step apart. */
+  times: Instant[];
+  /** Probability of each cell; sums to 1. */
+  probabilities: number[];
+  /** Cell width in milliseconds. */
+  stepMs: number;
+  /** Infection happened before this instant (onset, first positive or confirmation). */
+  latest: Instant;
+  /** Posterior mean. */
+  mean: Instant;
+  /** Central 95% interval (cell midpoints). */
+  lower: Instant;
+  upper: Instant;
+  /** In words: what bounded and weighted the posterior. */
+  basis: string;
+}
+
+/** Tabulated cumulative distribution (trapezoid rule on a fine grid), cached per distribution. */
+const cdfTables = new Map<string, { stepDays: number; values: Float64Array }>();
+
+function cumulative(dist: Distribution, days: number): number {
+  if (!(days > 0)) return 0;
+  const key = JSON.stringify(dist);
+  let table = cdfTables.get(key);
+  if (!table) {
+    const stepDays = 1 / 96;
+    const maxDays = Math.max(60, quantile(dist, 0.99999));
+    const n = Math.ceil(maxDays / stepDays);
+    const values = new Float64Array(n + 1);
+    // The first step by Simpson (the density may be steep near 0), the rest by trapezoids.
+    values[1] = cdf(dist, stepDays, 50);
+    for (let k = 2; k <= n; k++) {
+      values[k] = values[k - 1]! + ((density(dist, (k - 1) * stepDays) + density(dist, k * stepDays)) * stepDays) / 2;
+    }
+    table = { stepDays, values };
+    cdfTables.set(key, table);
+  }
+  const x = days / table.stepDays;
+  const k = Math.floor(x);
+  if (k >= table.values.length - 1) return Math.min(1, table.values[table.values.length - 1]!);
+  const v = table.values[k]! + (x - k) * (table.values[k + 1]! - table.values[k]!);
+  return Math.min(1, v);
+}
+
+function assertInstant(value: unknown, field: string, personId: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`infection time of case ${personId}: field "${field}" is not an instant (got ${String(value)})`);
+  }
+}
+
+/**
+ * The posterior of `caseRecord`'s infection time from its onset and its own samples (samples of
+ * other subjects and samples after `asOf` are ignored). With no onset, sample or confirmation on
+ * record, the grid ends at `asOf` and is flat.
+ */
+export function inferInfectionTime(
+  caseRecord: Case,
+  samplesOfPerson: readonly Sample[],
+  params: Parameters,
+  asOf: Instant,
+  options: Partial<InfectionTimeOptions> = {},
+): InfectionTimePosterior {
+  const { stepHours, lookbackQuantile } = { ...DEFAULTS, ...options };
+  const personId = caseRecord?.personId;
+  if (typeof personId !== 'string' || personId === '') {
+    throw new TypeError('infection time: field "personId" of the case is missing');
+  }
+  if (!(stepHours > 0) || !Number.isFinite(stepHours)) {
+    throw new RangeError(`infection time: option "stepHours" must be a positive number (got ${stepHours})`);
+  }
+  if (!(lookbackQuantile > 0 && lookbackQuantile < 1)) {
+    throw new RangeError(`infection time: option "lookbackQuantile" must be between 0 and 1 (got ${lookbackQuantile})`);
+  }
+  assertInstant(asOf, 'asOf', personId);
+  if (caseRecord.onset !== null) assertInstant(caseRecord.onset, 'onset', personId);
+  if (caseRecord.confirmedAt !== null) assertInstant(caseRecord.confirmedAt, 'confirmedAt', personId);
+  const own = samplesOfPerson
+    .filter((s) => s.subjectId === personId)
+    .map((s, i) => {
+      assertInstant(s.sampledAt, `samples[${i}].sampledAt`, personId);
+      return s;
+    })
+    .filter((s) => s.sampledAt <= asOf)
+    .sort((a, b) => a.sampledAt - b.sampledAt);
+  const { incubation, infectionToPositive } = params.pathogen;
+
+  const onset = caseRecord.onset !== null && caseRecord.onset <= asOf ? caseRecord.onset : null;
+  const firstPositive = own.find((s) => s.result === 'positive')?.sampledAt ?? null;
+  const confirmedAt = caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf ? caseRecord.confirmedAt : null;
+  // A confirmation implies a positive test: it stands in for a sample that is not on record.
+  const positive = firstPositive ?? (onset === null ? confirmedAt : null);
+  // A positive found after onset was prompted by the symptoms: it bounds, but does not time, the infection.
+  const positiveTimes = positive !== null && (onset === null || positive < onset);
+  const bounds = [onset, positive, confirmedAt].filter((t): t is number => t !== null);
+  const latest = bounds.length ? Math.min(...bounds) : asOf;
+  const negatives = own.filter((s) => s.result === 'negative' && s.sampledAt < latest).map((s) => s.sampledAt);
+
+  const delays = [onset !== null ? incubation : null, positiveTimes ? infectionToPositive : null].filter(
+    (d): d is Distribution => d !== null,
+  );
+  const lookbackDays = Math.max(...(delays.length ? delays : [incubation]).map((d) => quantile(d, lookbackQuantile)));
+  const stepMs = stepHours * HOUR;
+  const cells = Math.max(1, Math.ceil((lookbackDays * DAY) / stepMs));
+
+  const times: Instant[] = [];
+  const weights: number[] = [];
+  for (let k = cells - 1; k >= 0; k--) {
+    const t = latest - (k + 0.5) * stepMs;
+    let w = 1;
+    if (onset !== null) w *= density(incubation, (onset - t) / DAY);
+    if (positiveTimes) w *= density(infectionToPositive, (positive! - t) / DAY);
+    for (const s of negatives) if (s > t) w *= 1 - cumulative(infectionToPositive, (s - t) / DAY);
+    times.push(t);
+    weights.push(w);
+  }
+  let total = weights.reduce((a, b) => a + b, 0);
+  let flat = false;
+  if (!(total > 0)) {
+    // The observations contradict each other (or there are none): a flat posterior over the grid.
+    weights.fill(1);
+    total = weights.length;
+    flat = true;
+  }
+  const probabilities = weights.map((w) => w / total);
+  const mean = times.reduce((sum, t, i) => sum + t * probabilities[i]!, 0);
+  const quantileTime = (p: number): Instant => {
+    let acc = 0;
+    for (let i = 0; i < times.length; i++) {
+      acc += probabilities[i]!;
+      if (acc >= p) return times[i]!;
+    }
+    return times[times.length - 1]!;
+  };
+
+  const words: string[] = [];
+  if (onset !== null) words.push(`incubation before onset ${formatDate(onset)}`);
+  if (positiveTimes && firstPositive !== null) words.push(`infection-to-positive before the first positive ${formatInstant(firstPositive)}`);
+  else if (positiveTimes) words.push(`infection-to-positive before confirmation ${formatInstant(positive!)}`);
+  else if (firstPositive !== null) words.push(`before the first positive ${formatInstant(firstPositive)}`);
+  if (negatives.length) words.push(`${negatives.length} negative sample${negatives.length === 1 ? '' : 's'}, last ${formatInstant(negatives.at(-1)!)}`);
+  if (!bounds.length) words.push(`no onset, sample or confirmation: before ${formatInstant(asOf)}, flat`);
+  else if (flat) words.push('observations inconsistent: flat');
+
+  return {
+    personId,
+    times,
+    probabilities,
+    stepMs,
+    latest,
+    mean,
+    lower: quantileTime(0.025),
+    upper: quantileTime(0.975),
+    basis: words.join('; '),
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * Likely sources (溯源): boats, cold-chain lots, places and persons ranked as the origin of each
+ * transmission chain and of the outbreak, by backward tracing from the earliest cases of each
+ * chain (Endo et al., Wellcome Open Res 2021; Bradshaw et al., Nat Commun 2021: look back
+ * `backwardDays` before onset, and a host shared by several early cases is the likelier origin),
+ * together with the environmental infectors the inference found for them and positive
+ * environmental samples.
+ */
+import { DAY } from '../domain/time';
+import type { Case, Id, Instant } from '../domain/types';
+import type { ChainAnalysis } from './chains';
+import type { InfectorInference } from './infector';
+import type { Exposure, OutbreakData } from './model';
+
+export type SourceKind = 'person' | 'item' | 'boat' | 'place';
+
+export interface SourceOptions {
+  /** Backward tracing looks this many days before each early case's onset (Endo et al. 2021). */
+  backwardDays: number;
+  /** The earliest cases of a chain (by inferred infection time) traced back, the root included. */
+  earlyCases: number;
+  /** Score of a source with a positive environmental sample taken while the chain's early cases could meet it. */
+  positiveSampleBonus: number;
+  /** Place kinds whose sharing says little about an origin (homes: a household shares them anyway). */
+  discountedPlaceKinds: string[];
+  /** Weight of a shared host of a discounted kind. */
+  discount: number;
+}
+
+export const DEFAULTS: SourceOptions = {
+  backwardDays: 6,
+  earlyCases: 4,
+  positiveSampleBonus: 0.5,
+  discountedPlaceKinds: ['home'],
+  discount: 0.25,
+};
+
+export interface RankedSource {
+  id: Id;
+  kind: SourceKind;
+  /** Overall: the cases it explains (Σ over chains of chain size × its share of the chain's scores);
+   *  per chain: its raw score. */
+  score: number;
+  chainIds: string[];
+  reasons: string[];
+}
+
+export interface SourceRanking {
+  /** Best first. */
+  overall: RankedSource[];
+  /** Per chain id, best first. */
+  byChain: Record<string, RankedSource[]>;
+}
+
+interface Tally {
+  kind: SourceKind;
+  score: number;
+  reasons: string[];
+}
+
+function anchorOf(c: Case, firstPositive: Instant | undefined): Instant | null {
+  const times = [c.onset, firstPositive ?? null, c.confirmedAt].filter((t): t is number => t !== null);
+  return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * Ranks the likely origin of each chain of `chains` and of the whole outbreak. `exposures` (from
+ * computeExposures) supply the environmental exposures; `data` the stays, handlings, contacts and
+ * homes looked at by backward tracing.
+ */
+export function rankSources(
+  data: OutbreakData,
+  exposures: readonly Exposure[],
+  inferences: readonly InfectorInference[],
+  chains: ChainAnalysis,
+  options: Partial<SourceOptions> = {},
+): SourceRanking {
+  const settings: SourceOptions = { ...DEFAULTS, ...options };
+  if (!data || !Array.isArray(data.cases) || !Array.isArray(data.stays)) {
+    throw new TypeError('sources: data must have "cases" and "stays" arrays');
+  }
+  if (!Array.isArray(exposures) || !Array.isArray(inferences) || !chains || !Array.isArray(chains.chains)) {
+    throw new TypeError('sources: exposures, inferences and chains are required');
+  }
+  if (!(settings.backwardDays >= 0) || !(settings.earlyCases >= 1) || !Number.isInteger(settings.earlyCases)) {
+    throw new RangeError(
+      `sources: option "backwardDays" must be >= 0 and "earlyCases" a whole number >= 1 (got ${settings.backwardDays}, ${settings.earlyCases})`,
+    );
+  }
+  const caseById = new Map<Id, Case>(data.cases.map((c) => [c.personId, c]));
+  const inferenceOf = new Map<Id, InfectorInference>(inferences.map((inf) => [inf.personId, inf]));
+  const kindOf = (id: Id): SourceKind | null =>
+    data.items.has(id) ? 'item' : data.boats.has(id) ? 'boat' : data.places.has(id) ? 'place' : data.persons.has(id) || caseById.has(id) ? 'person' : null;
+
+  const firstPositive = new Map<Id, Instant>();
+  const environmentalPositives = new Map<Id, Instant[]>();
+  for (const s of data.samples) {
+    if (s.result !== 'positive' || s.sampledAt > data.asOf) continue;
+    if (caseById.has(s.subjectId) || data.persons.has(s.subjectId)) {
+      firstPositive.set(s.subjectId, Math.min(firstPositive.get(s.subjectId) ?? Infinity, s.sampledAt));
+    } else {
+      const list = environmentalPositives.get(s.subjectId) ?? [];
+      list.push(s.sampledAt);
+      environmentalPositives.set(s.subjectId, list);
+    }
+  }
+  const staysBySubject = new Map<Id, { hostId: Id; start: Instant; end: Instant }[]>();
+  for (const s of data.stays) {
+    const list = staysBySubject.get(s.subjectId) ?? [];
+    list.push(s);
+    staysBySubject.set(s.subjectId, list);
+  }
+  const environmentalExposures = new Map<Id, Exposure[]>();
+  for (const e of exposures) {
+    if (e.sourceKind === 'case') continue;
+    const list = environmentalExposures.get(e.personId) ?? [];
+    list.push(e);
+    environmentalExposures.set(e.personId, list);
+  }
+
+  const byChain: Record<string, RankedSource[]> = {};
+  const overall = new Map<Id, Tally & { chainIds: string[] }>();
+  for (const chain of chains.chains) {
+    const tallies = new Map<Id, Tally>();
+    const add = (id: Id, kind: SourceKind, score: number, reason: string): void => {
+      if (!(score > 0)) return;
+      const t = tallies.get(id) ?? { kind, score: 0, reasons: [] };
+      t.score += score;
+      t.reasons.push(reason);
+      tallies.set(id, t);
+    };
+    const infectionTime = (id: Id): number => inferenceOf.get(id)?.infectionTime.mean ?? Infinity;
+    const early = [chain.rootId, ...chain.caseIds.filter((id) => id !== chain.rootId).sort((a, b) => infectionTime(a) - infectionTime(b) || a.localeCompare(b))].slice(
+      0,
+      settings.earlyCases,
+    );
+
+    // 1. Environmental infectors the inference found for the early cases.
+    for (const id of early) {
+      for (const d of inferenceOf.get(id)?.distribution ?? []) {
+        if (d.kind === 'case' || d.kind === 'unknown') continue;
+        add(d.id, d.kind, d.probability, `likely infected early case ${id} (p = ${d.probability.toFixed(2)})`);
+      }
+    }
+    // The root itself, as the index case, when it was most likely infected outside.
+    const rootUnknown = inferenceOf.get(chain.rootId)?.distribution.find((d) => d.kind === 'unknown')?.probability ?? 1;
+    add(chain.rootId, 'person', rootUnknown * 0.5, `index case of ${chain.id}, infected outside the records (p = ${rootUnknown.toFixed(2)})`);
+
+    // 2. Backward tracing: where each early case was in the days before its onset.
+    const visited = new Map<Id, Set<Id>>();
+    const shares = new Map<Id, number>();
+    let from = Infinity;
+    let to = -Infinity;
+    for (const id of early) {
+      const c = caseById.get(id);
+      if (!c) continue;
+      const anchor = anchorOf(c, firstPositive.get(id));
+      if (anchor === null) continue;
+      const start = anchor - settings.backwardDays * DAY;
+      from = Math.min(from, start);
+      to = Math.max(to, anchor);
+      const hosts = new Set<Id>();
+      for (const s of staysBySubject.get(id) ?? []) if (s.start <= anchor && s.end >= start) hosts.add(s.hostId);
+      for (const h of data.handlings) if (h.personId === id && h.at <= anchor && h.at >= start) hosts.add(h.itemId);
+      for (const e of environmentalExposures.get(id) ?? []) if (e.start <= anchor && e.end >= start) hosts.add(e.sourceId);
+      for (const k of data.contacts) {
+        if (k.start > anchor || k.end < start) continue;
+        const other = k.personA === id ? k.personB : k.personB === id ? k.personA : null;
+        // Other cases of the chain are explained by the chain itself.
+        if (other !== null && !chain.caseIds.includes(other)) hosts.add(other);
+      }
+      const home = data.persons.get(id)?.homeId;
+      if (home) hosts.add(home);
+      for (const h of hosts) {
+        const set = visited.get(h) ?? new Set<Id>();
+        set.add(id);
+        visited.set(h, set);
+        shares.set(h, (shares.get(h) ?? 0) + 1 / hosts.size);
+      }
+    }
+    for (const [host, cases] of visited) {
+      const kind = kindOf(host);
+      if (!kind) continue;
+      const placeKind = data.places.get(host)?.kind;
+      const weight = placeKind && settings.discountedPlaceKinds.includes(placeKind) ? settings.discount : 1;
+      const score = weight * (shares.get(host) ?? 0) * (cases.size / early.length);
+      const names = [...cases].sort().join(', ');
+      add(host, kind, score, `${cases.size} of ${early.length} early cases (${names}) there within ${settings.backwardDays} days before onset`);
+    }
+
+    // 3. Positive environmental samples while the early cases could have met the source.
+    for (const [id, times] of environmentalPositives) {
+      const kind = kindOf(id);
+      if (!kind || kind === 'person' || !visited.has(id)) continue;
+      const near = times.filter((t) => t >= from - settings.backwardDays * DAY && t <= to + settings.backwardDays * DAY);
+      if (near.length) add(id, kind, settings.positiveSampleBonus, `positive environmental sample (${near.length})`);
+    }
+
+    const ranked = [...tallies]
+      .map(([id, t]) => ({ id, kind: t.kind, score: t.score, chainIds: [chain.id], reasons: t.reasons }))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    byChain[chain.id] = ranked;
+    const total = ranked.reduce((sum, r) => sum + r.score, 0);
+    for (const r of ranked) {
+      const o = overall.get(r.id) ?? { kind: r.kind, score: 0, reasons: [], chainIds: [] };
+      o.score += (chain.size * r.score) / total;
+      o.chainIds.push(chain.id);
+      o.reasons.push(...r.reasons.map((reason) => `${chain.id}: ${reason}`));
+      overall.set(r.id, o);
+    }
+  }
+  return {
+    overall: [...overall]
+      .map(([id, o]) => ({ id, kind: o.kind, score: o.score, chainIds: o.chainIds, reasons: o.reasons }))
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)),
+    byChain,
+  };
+}
