@@ -1,8 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../../src/domain/errors';
+import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
+import { MIGRATIONS } from '../../src/store/embedded/schema';
+import { Statements } from '../../src/store/embedded/statements';
+import type { TraceStore } from '../../src/store/port';
 import { describeStoreContract } from './contract';
+import { smallDistrict, t } from './fixtures';
 
 const tmpDirs: string[] = [];
 function freshDir(): string {
@@ -15,3 +23,416 @@ afterAll(() => {
 });
 
 describeStoreContract('embedded', () => openEmbeddedStore(freshDir()));
+
+const KINDS = ['persons', 'places', 'boats', 'items', 'stays', 'contacts', 'handlings', 'samples', 'cases'] as const;
+
+/** Every record of every kind, in scan order. */
+async function snapshot(store: TraceStore): Promise<Required<RecordBatch>> {
+  const all = {} as Record<(typeof KINDS)[number], unknown[]>;
+  for (const kind of KINDS) {
+    all[kind] = [];
+    for await (const page of store.scan(kind, 4)) all[kind].push(...page);
+  }
+  return all as Required<RecordBatch>;
+}
+
+describe('embedded store', () => {
+  const district = smallDistrict();
+
+  describe('files and durability', () => {
+    test('keeps its database in <dataDir>/tracegraph.db, creating the folder, in WAL mode', async () => {
+      const dataDir = path.join(freshDir(), 'nested', 'data');
+      const store = await openEmbeddedStore(dataDir);
+      try {
+        expect(store.kind).toBe('embedded');
+        expect(store.location).toBe(path.join(dataDir, 'tracegraph.db'));
+        expect(existsSync(store.location)).toBe(true);
+        const raw = new Database(store.location, { readonly: true });
+        expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+        expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        raw.close();
+      } finally {
+        await store.close();
+      }
+    });
+
+    test('data survives close and reopen', async () => {
+      const dataDir = freshDir();
+      const first = await openEmbeddedStore(dataDir);
+      await first.write(district);
+      const before = await snapshot(first);
+      await first.close();
+
+      const second = await openEmbeddedStore(dataDir);
+      try {
+        await second.migrate();
+        expect(await snapshot(second)).toEqual(before);
+        expect(await second.counts()).toEqual({
+          persons: 4, places: 6, boats: 1, items: 1, stays: 7, contacts: 1, handlings: 1, samples: 4, cases: 2,
+        });
+        expect((await second.persons(['P1']))[0]).toEqual(district.persons[0]);
+        // The window bound (longest stay) is kept too: the 8-day cold-storage stay is still found
+        // from a window at its very end.
+        const late = await second.staysAtHosts([{ id: 'COLD', from: t('2022-08-05T10:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') }]);
+        expect(late).toEqual([district.stays[5]]);
+      } finally {
+        await second.close();
+      }
+    });
+
+    test('an import killed before commit leaves the store exactly as it was', async () => {
+      const dataDir = freshDir();
+      const store = await openEmbeddedStore(dataDir);
+      await store.write(district);
+      const before = await snapshot(store);
+      await store.close();
+
+      const child = fork(path.join(__dirname, 'embedded-import-child.ts'), [dataDir], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      const written = await Promise.race([
+        new Promise<boolean>((resolve) => child.on('message', (m) => resolve(m === 'written'))),
+        exit.then(() => false),
+      ]);
+      expect({ written, stderr }).toEqual({ written: true, stderr: '' });
+      child.kill('SIGKILL');
+      expect(await exit).toEqual({ code: null, signal: 'SIGKILL' });
+
+      const reopened = await openEmbeddedStore(dataDir);
+      try {
+        expect(await snapshot(reopened)).toEqual(before);
+        expect(await reopened.persons(['P9'])).toEqual([null]);
+        // The killed writer left no lock behind: a new import commits.
+        const session = await reopened.beginImport();
+        await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
+        await session.commit();
+        expect((await reopened.counts()).persons).toBe(5);
+      } finally {
+        await reopened.close();
+      }
+    }, 30_000);
+  });
+
+  describe('a data directory that cannot be used', () => {
+    test('is a file: the error names the path', async () => {
+      const file = path.join(freshDir(), 'not-a-dir');
+      writeFileSync(file, 'x');
+      const opening = openEmbeddedStore(file);
+      await expect(opening).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(opening).rejects.toThrow(`cannot use data directory "${file}": it (or a folder above it) is a file, not a directory`);
+    });
+
+    test('lies under a file: the error names the path', async () => {
+      const file = path.join(freshDir(), 'plain-file');
+      writeFileSync(file, 'x');
+      const dataDir = path.join(file, 'data');
+      await expect(openEmbeddedStore(dataDir)).rejects.toThrow(`cannot use data directory "${dataDir}"`);
+    });
+
+    test('holds a tracegraph.db that is not a database: the error names the file', async () => {
+      const dataDir = freshDir();
+      const dbFile = path.join(dataDir, 'tracegraph.db');
+      writeFileSync(dbFile, 'this is not SQLite, just some text that is long enough to have a header'.repeat(20));
+      await expect(openEmbeddedStore(dataDir)).rejects.toThrow(`cannot open database "${dbFile}": file is not a database`);
+    });
+
+    test('holds a tracegraph.db that is a folder: the error names the file', async () => {
+      const dataDir = freshDir();
+      const dbFile = path.join(dataDir, 'tracegraph.db');
+      mkdirSync(dbFile);
+      await expect(openEmbeddedStore(dataDir)).rejects.toThrow(`cannot open database "${dbFile}"`);
+    });
+
+    test('holds a database from a newer tracegraph: the error names the file and the versions', async () => {
+      const dataDir = freshDir();
+      const dbFile = path.join(dataDir, 'tracegraph.db');
+      const raw = new Database(dbFile);
+      raw.pragma('user_version = 99');
+      raw.close();
+      await expect(openEmbeddedStore(dataDir)).rejects.toThrow(
+        `${dbFile} has schema version 99, newer than this tracegraph knows (${MIGRATIONS.length})`,
+      );
+    });
+  });
+
+  describe('writes', () => {
+    let store: TraceStore;
+    beforeAll(async () => {
+      store = await openEmbeddedStore(freshDir());
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+    beforeEach(async () => {
+      await store.clear();
+      await store.write(district);
+    });
+
+    test('a batch naming an unknown id is refused whole, and the error names the column and id', async () => {
+      const before = await snapshot(store);
+      const writing = store.write({
+        persons: [{ ...district.persons[3]!, id: 'P5', homeId: 'H9' }],
+        stays: [{ subjectId: 'P1', hostId: 'NOWHERE', start: t('2022-08-09T09:00:00+08:00'), end: t('2022-08-09T10:00:00+08:00') }],
+      });
+      await expect(writing).rejects.toThrow(/2 references to unknown records/);
+      await expect(writing).rejects.toThrow('persons.home_id "H9" names no known place');
+      await expect(writing).rejects.toThrow('stays.host_id "NOWHERE" names no known person, place, boat or lot');
+      expect(await snapshot(store)).toEqual(before);
+    });
+
+    test('an id cannot name two kinds of record', async () => {
+      await expect(
+        store.write({ places: [{ id: 'P1', name: 'clash', kind: 'market', lat: null, lon: null, capacity: null }] }),
+      ).rejects.toThrow('id "P1" already names a person; it cannot also name a place');
+      expect(await store.places(['P1'])).toEqual([null]);
+      expect(await store.entityKinds(['P1'])).toEqual(['person']);
+    });
+
+    test('a contact is the same whichever person is written first; it keeps its first order', async () => {
+      const contact = district.contacts[0]!;
+      await store.write({ contacts: [{ ...contact, personA: contact.personB, personB: contact.personA }] });
+      expect((await store.counts()).contacts).toBe(1);
+      expect(await store.contactsOf([{ id: 'P4', from: contact.start, to: contact.end }])).toEqual([contact]);
+      // Another setting is another contact.
+      await store.write({ contacts: [{ ...contact, setting: 'household' }] });
+      expect((await store.counts()).contacts).toBe(2);
+    });
+
+    test('a sample is corrected by a later one of the same subject, instant and method', async () => {
+      const [negative] = district.samples;
+      await store.write({ samples: [{ ...negative!, result: 'positive', ct: 31 }, { ...negative!, method: 'antigen' }] });
+      expect(await store.samplesOf(['P1'], negative!.sampledAt)).toEqual([
+        { ...negative!, method: 'antigen' },
+        { ...negative!, result: 'positive', ct: 31 },
+      ]);
+    });
+
+    test('an interval ending before it starts is refused', async () => {
+      await expect(
+        store.write({ stays: [{ subjectId: 'P1', hostId: 'MKT', start: t('2022-08-09T10:00:00+08:00'), end: t('2022-08-09T09:00:00+08:00') }] }),
+      ).rejects.toThrow(/CHECK constraint failed/);
+      expect((await store.counts()).stays).toBe(7);
+    });
+
+    test('clear empties every table and forgets the longest stay and contact', async () => {
+      const raw = new Database(store.location, { readonly: true });
+      const longest = raw.prepare('SELECT key, value FROM meta ORDER BY key');
+      try {
+        // The 8-day cold-storage stay and the 2-hour contact.
+        expect(longest.all()).toEqual([
+          { key: 'max_contact_ms', value: 2 * 3_600_000 },
+          { key: 'max_stay_ms', value: 8 * 86_400_000 },
+        ]);
+        await store.clear();
+        expect(await snapshot(store)).toEqual({
+          persons: [], places: [], boats: [], items: [], stays: [], contacts: [], handlings: [], samples: [], cases: [],
+        });
+        expect(longest.all()).toEqual([
+          { key: 'max_contact_ms', value: 0 },
+          { key: 'max_stay_ms', value: 0 },
+        ]);
+      } finally {
+        raw.close();
+      }
+      await store.write(district);
+      expect((await store.counts()).stays).toBe(7);
+    });
+  });
+
+  describe('imports', () => {
+    let store: TraceStore;
+    beforeAll(async () => {
+      store = await openEmbeddedStore(freshDir());
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+    beforeEach(async () => {
+      await store.clear();
+      await store.write(district);
+    });
+
+    test('readers see the last committed state until the import commits; other writes are refused until it ends', async () => {
+      const session = await store.beginImport();
+      await session.write({ persons: [{ ...district.persons[3]!, id: 'P9', name: 'Zhou Jie' }] });
+      expect(await store.persons(['P9'])).toEqual([null]);
+      expect((await store.counts()).persons).toBe(4);
+      await expect(store.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] })).rejects.toThrow(
+        `an import into ${store.location} is in progress`,
+      );
+      await expect(store.beginImport()).rejects.toThrow('is in progress');
+      await session.commit();
+      expect((await store.persons(['P9']))[0]?.name).toBe('Zhou Jie');
+      await store.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
+      expect((await store.counts()).persons).toBe(6);
+    });
+
+    test('a batch that fails inside an import leaves the batches before it, for commit or abort', async () => {
+      const session = await store.beginImport();
+      await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
+      await expect(
+        session.write({
+          persons: [{ ...district.persons[3]!, id: 'P10' }],
+          places: [{ id: 'P2', name: null, kind: 'home', lat: null, lon: null, capacity: null }],
+        }),
+      ).rejects.toThrow('id "P2" already names a person');
+      await session.commit();
+      expect((await store.persons(['P9', 'P10'])).map((p) => p?.id ?? null)).toEqual(['P9', null]);
+      await expect(session.write({ persons: [] })).rejects.toThrow('has already ended');
+      await expect(session.commit()).rejects.toThrow('has already ended');
+    });
+
+    test('references are checked at commit, across batches; a failed commit writes nothing', async () => {
+      const before = await snapshot(store);
+      const session = await store.beginImport();
+      // A stay may come before the person it names, within one import.
+      await session.write({ stays: [{ subjectId: 'P9', hostId: 'MKT', start: t('2022-08-09T09:00:00+08:00'), end: t('2022-08-09T10:00:00+08:00') }] });
+      await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
+      await session.write({ handlings: [{ personId: 'P9', itemId: 'L404', at: t('2022-08-09T09:30:00+08:00') }] });
+      await expect(session.commit()).rejects.toThrow(
+        `nothing was written to ${store.location}: 1 reference to unknown records:\n  handlings.item_id "L404" names no known lot`,
+      );
+      await expect(session.abort()).resolves.toBeUndefined();
+      expect(await snapshot(store)).toEqual(before);
+      // The store takes writes again.
+      await store.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
+      expect((await store.counts()).persons).toBe(5);
+    });
+
+    test('closing the store aborts an import in progress', async () => {
+      const dataDir = freshDir();
+      const own = await openEmbeddedStore(dataDir);
+      await own.write(district);
+      const session = await own.beginImport();
+      await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
+      await own.close();
+      const reopened = await openEmbeddedStore(dataDir);
+      try {
+        expect((await reopened.counts()).persons).toBe(4);
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+
+  describe('reads', () => {
+    let store: TraceStore;
+    beforeAll(async () => {
+      store = await openEmbeddedStore(freshDir());
+      await store.write(district);
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    test('a stay that began long before the window is found through the longest-stay bound', async () => {
+      // 60 days at the port, beginning 59 days before the window, among short stays.
+      const long = { subjectId: 'B1', hostId: 'PORT', start: t('2022-06-01T00:00:00+08:00'), end: t('2022-07-31T00:00:00+08:00') };
+      await store.write({ stays: [long] });
+      const window = { from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-30T06:00:00+08:00') };
+      expect(await store.staysAtHosts([{ id: 'PORT', ...window }])).toEqual([long]);
+      expect(await store.staysOfSubjects([{ id: 'B1', ...window }])).toEqual([long]);
+      // Just after it ended, it is not.
+      expect(await store.staysAtHosts([{ id: 'PORT', from: long.end + 1, to: long.end + 1 }])).toEqual([]);
+    });
+
+    test('overlapping windows of one id give each stay once, ordered by start', async () => {
+      const stays = await store.staysAtHosts([
+        { id: 'MKT', from: t('2022-08-01T00:00:00+08:00'), to: t('2022-08-04T00:00:00+08:00') },
+        { id: 'MKT', from: t('2022-08-01T09:40:00+08:00'), to: t('2022-08-01T09:50:00+08:00') },
+      ]);
+      expect(stays).toEqual([district.stays[2], district.stays[3], district.stays[4]]);
+    });
+
+    test('unbounded windows and asOf reach everything', async () => {
+      expect(await store.handlingsOf([{ id: 'L1', from: -Infinity, to: Infinity }])).toEqual(district.handlings);
+      expect(await store.samplesOf(['MKT'], Infinity)).toEqual([district.samples[3]]);
+    });
+
+    test('a case with an onset and no confirmation is known from its onset', async () => {
+      const onsetOnly = { personId: 'P2', classification: 'confirmed' as const, onset: t('2022-08-03'), confirmedAt: null };
+      await store.write({ cases: [onsetOnly] });
+      expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P1', 'P2']);
+      expect((await store.listCases(t('2022-08-02T23:59:59+08:00'))).map((c) => c.personId)).toEqual(['P1']);
+    });
+
+    test('lookups take more ids than SQLite allows bound parameters', async () => {
+      const ids = Array.from({ length: 40_000 }, (_, i) => `X${i}`);
+      ids[25_000] = 'P2';
+      const persons = await store.persons(ids);
+      expect(persons).toHaveLength(40_000);
+      expect(persons.filter((p) => p !== null)).toEqual([district.persons[1]]);
+      expect(persons[25_000]).toEqual(district.persons[1]);
+    });
+
+    test('person search folds ASCII case, matches any of the three fields, and honours the limit', async () => {
+      expect((await store.searchPersons('LI WEI', 10)).map((p) => p.id)).toEqual(['P3']);
+      expect((await store.searchPersons('1380000', 10)).map((p) => p.id)).toEqual(['P1', 'P2']);
+      expect((await store.searchPersons('1380000', 1)).map((p) => p.id)).toEqual(['P1']);
+      expect(await store.searchPersons('1380000', 0)).toEqual([]);
+      expect(await store.searchPersons('%', 10)).toEqual([]);
+    });
+
+    test('scan gives no pages for an empty kind and refuses a page size below 1', async () => {
+      const empty = await openEmbeddedStore(freshDir());
+      try {
+        const pages: unknown[] = [];
+        for await (const page of empty.scan('contacts', 10)) pages.push(page);
+        expect(pages).toEqual([]);
+        expect(() => empty.scan('persons', 0)).toThrow('page size must be a whole number of at least 1, not 0');
+      } finally {
+        await empty.close();
+      }
+    });
+
+    test('window reads are index range scans, never table scans', () => {
+      const raw = new Database(store.location, { readonly: true });
+      try {
+        const statements = new Statements(raw);
+        const plan = (sql: string, ...params: unknown[]): string =>
+          raw
+            .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+            .all(...params)
+            .map((row) => row.detail)
+            .join('\n');
+        const plans = {
+          staysAtHosts: plan(statements.staysAtHosts.source, '[]'),
+          staysOfSubjects: plan(statements.staysOfSubjects.source, '[]'),
+          contactsOf: plan(statements.contactsOf.source, '[]', '[]'),
+          handlingsBy: plan(statements.handlingsBy.source, '[]'),
+          handlingsOf: plan(statements.handlingsOf.source, '[]'),
+          samplesOf: plan(statements.samplesOf.source, '[]', 0),
+        };
+        expect(plans.staysAtHosts).toContain(
+          'SEARCH t USING COVERING INDEX stays_by_host (host_id=? AND start_at>? AND start_at<?)',
+        );
+        expect(plans.staysOfSubjects).toContain(
+          'SEARCH t USING COVERING INDEX stays_by_subject (subject_id=? AND start_at>? AND start_at<?)',
+        );
+        expect(plans.contactsOf).toContain('SEARCH t USING COVERING INDEX contacts_by_a (person_a=? AND start_at>? AND start_at<?)');
+        expect(plans.contactsOf).toContain('SEARCH t USING COVERING INDEX contacts_by_b (person_b=? AND start_at>? AND start_at<?)');
+        expect(plans.handlingsBy).toContain('SEARCH h USING COVERING INDEX handlings_by_person (person_id=? AND at>? AND at<?)');
+        expect(plans.handlingsOf).toContain('SEARCH h USING COVERING INDEX handlings_by_item (item_id=? AND at>? AND at<?)');
+        expect(plans.samplesOf).toContain('SEARCH s USING INDEX samples_identity (subject_id=? AND sampled_at<?)');
+        // The only scan is of the bound JSON list.
+        for (const detail of Object.values(plans)) expect(detail).not.toMatch(/SCAN (?!\w+ VIRTUAL TABLE)/);
+      } finally {
+        raw.close();
+      }
+    });
+
+    test('ping fails with StoreUnavailableError once the store is closed', async () => {
+      const own = await openEmbeddedStore(freshDir());
+      await own.close();
+      await own.close();
+      await expect(own.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(own.ping()).rejects.toThrow(`the database ${own.location} does not answer`);
+    });
+  });
+});

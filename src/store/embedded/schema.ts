@@ -80,8 +80,8 @@ export const MIGRATIONS: readonly string[] = [
   -- The same contact whichever person is a or b: the pair as first written is kept.
   CREATE UNIQUE INDEX contacts_identity
     ON contacts (min(person_a, person_b), max(person_a, person_b), start_at, end_at, setting);
-  CREATE INDEX contacts_by_a ON contacts (person_a, start_at, end_at);
-  CREATE INDEX contacts_by_b ON contacts (person_b, start_at, end_at);
+  CREATE INDEX contacts_by_a ON contacts (person_a, start_at, end_at, person_b, setting);
+  CREATE INDEX contacts_by_b ON contacts (person_b, start_at, end_at, person_a, setting);
 
   CREATE TABLE handlings (
     person_id TEXT NOT NULL REFERENCES persons (id) DEFERRABLE INITIALLY DEFERRED,

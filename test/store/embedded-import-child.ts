@@ -1,0 +1,35 @@
+/**
+ * Child process for the embedded store's crash test: opens the store in the data directory given
+ * as argv[2], begins an import, writes a batch (new records and changes to existing ones), tells
+ * the parent and then waits, never committing, until the parent kills it.
+ */
+import { openEmbeddedStore } from '../../src/store/embedded';
+import { t } from './fixtures';
+
+async function main(): Promise<void> {
+  const dataDir = process.argv[2];
+  if (!dataDir) throw new Error('usage: embedded-import-child.ts DATA_DIR');
+  const store = await openEmbeddedStore(dataDir);
+  const session = await store.beginImport();
+  await session.write({
+    persons: [
+      { id: 'P1', name: 'renamed by the killed import', sex: 'M', age: 46, phone: null, idNumber: null, homeId: 'H1', occupation: null },
+      { id: 'P9', name: 'Zhou Jie', sex: 'F', age: 33, phone: '13700009999', idNumber: null, homeId: 'H2', occupation: null },
+    ],
+    stays: Array.from({ length: 500 }, (_, i) => ({
+      subjectId: 'P9',
+      hostId: 'MKT',
+      start: t('2022-08-10T00:00:00+08:00') + i * 60_000,
+      end: t('2022-08-10T00:00:00+08:00') + i * 60_000 + 30_000,
+    })),
+    cases: [{ personId: 'P3', classification: 'confirmed', onset: t('2022-08-04'), confirmedAt: null }],
+  });
+  process.send?.('written');
+  // Hold the open transaction until killed.
+  setInterval(() => undefined, 60_000);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
