@@ -154,7 +154,7 @@ export function sweepOverlaps(
 }
 
 /** Groups a list into a map of lists by key. */
-function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -218,6 +218,29 @@ function placeAndBoatSegments(
   }
 }
 
+/**
+ * The nights two residents of `homeId` spent together at home within [from, to]: each night cut
+ * to the span, dropped when either of them has a stay elsewhere overlapping it.
+ */
+export function householdNights(
+  a: Id,
+  b: Id,
+  homeId: Id,
+  from: Instant,
+  to: Instant,
+  staysBySubject: ReadonlyMap<Id, readonly Stay[]>,
+  options: Partial<ExposureOptions> = {},
+): Span[] {
+  const elsewhere = (personId: Id, night: Span): boolean =>
+    (staysBySubject.get(personId) ?? []).some((s) => s.hostId !== homeId && s.start < night.end && s.end > night.start);
+  const together: Span[] = [];
+  for (const night of nightsOverlapping(from, to, options)) {
+    const [span] = clipSpans([night], from, to);
+    if (span && !elsewhere(a, night) && !elsewhere(b, night)) together.push(span);
+  }
+  return together;
+}
+
 function householdSegments(
   data: OutbreakData,
   windows: Map<Id, InfectiousWindow>,
@@ -230,21 +253,15 @@ function householdSegments(
     [...data.persons.values()].filter((p) => p.homeId !== null),
     (p) => p.homeId as Id,
   );
-  const elsewhere = (personId: Id, homeId: Id, night: Span): boolean =>
-    (staysBySubject.get(personId) ?? []).some((s: Stay) => s.hostId !== homeId && s.start < night.end && s.end > night.start);
   for (const c of data.cases) {
     const window = windows.get(c.personId);
     const homeId = data.persons.get(c.personId)?.homeId ?? null;
     if (!window || homeId === null) continue;
     const placeKind = data.places.get(homeId)?.kind ?? 'home';
-    const nights = nightsOverlapping(window.from, window.to, options);
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === c.personId) continue;
       const limit = Math.min(window.to, limitOf(member.id));
-      for (const night of nights) {
-        const [together] = clipSpans([night], window.from, limit);
-        if (!together) continue;
-        if (elsewhere(c.personId, homeId, night) || elsewhere(member.id, homeId, night)) continue;
+      for (const night of householdNights(c.personId, member.id, homeId, window.from, limit, staysBySubject, options)) {
         out.push({
           personId: member.id,
           sourceId: c.personId,
@@ -253,7 +270,7 @@ function householdSegments(
           hostId: homeId,
           placeKind,
           contactSetting: null,
-          ...together,
+          ...night,
           night: true,
         });
       }

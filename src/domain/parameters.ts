@@ -46,6 +46,22 @@ export const protocolSchema = z.object({
   /** Days without a new infection before high is lifted to medium, and medium to low. */
   highRiskLiftDays: days,
   mediumRiskLiftDays: days,
+  /** A case's home belongs to the nearest village or community within this distance; farther
+   *  away, the home itself is the residential risk area (assumption: a village's houses lie
+   *  within about 2 km of its recorded centre). */
+  riskAreaRadiusKm: z.number().min(0).max(50),
+  /** How quarantine priority weighs onward risk and vulnerability on top of the probability of
+   *  infection (assumption: policy weights, no published source). */
+  quarantinePriority: z.object({
+    /** Added per other household member (onward spread at home). */
+    householdMemberWeight: z.number().min(0),
+    /** Added at the highest centrality in the exposure graph (scaled 0..1 by the maximum). */
+    centralityWeight: z.number().min(0),
+    /** Added for a vulnerable person (age at least olderAge or at most youngerAge). */
+    vulnerableWeight: z.number().min(0),
+    vulnerableOlderAge: z.number().int().min(0).max(130),
+    vulnerableYoungerAge: z.number().int().min(0).max(130),
+  }),
   /** A transmission chain stays active while one of its cases was confirmed within this many days
    *  (the 9th edition's 7 days of quarantine plus 7 of monitoring: two Omicron incubation periods). */
   chainActiveDays: days,
@@ -112,6 +128,14 @@ const CN_9TH_2022: Protocol = {
   highRiskPlaceKinds: ['home', 'village', 'community', 'workplace', 'fishing_port', 'cold_storage', 'market'],
   highRiskLiftDays: 7,
   mediumRiskLiftDays: 7,
+  riskAreaRadiusKm: 2,
+  quarantinePriority: {
+    householdMemberWeight: 0.1,
+    centralityWeight: 0.5,
+    vulnerableWeight: 0.2,
+    vulnerableOlderAge: 60,
+    vulnerableYoungerAge: 6,
+  },
   chainActiveDays: 14,
 };
 
