@@ -95,7 +95,22 @@ export const caseRow = (c: Case) => ({
   confirmedAt: integer(c.confirmedAt),
 });
 
-export const windowRow = (w: WindowedId) => ({ id: w.id, from: integer(w.from), to: integer(w.to) });
+/** The latest instant a Date can hold; query bounds beyond it (e.g. Infinity) are cut to it. */
+const END_OF_TIME = 8.64e15;
+
+function clampBound(at: number): number {
+  if (Number.isNaN(at)) throw new RangeError('an instant bound is NaN');
+  return Math.max(-END_OF_TIME, Math.min(END_OF_TIME, at));
+}
+
+/**
+ * Query bounds as integers that select exactly the stored (whole-millisecond) instants the
+ * number would: `x >= from` is `x >= ceil(from)`, `x <= to` is `x <= floor(to)`.
+ */
+export const lowerBound = (from: number): Integer => integer(Math.ceil(clampBound(from)));
+export const upperBound = (to: number): Integer => integer(Math.floor(clampBound(to)));
+
+export const windowRow = (w: WindowedId) => ({ id: w.id, from: lowerBound(w.from), to: upperBound(w.to) });
 
 // ---- out --------------------------------------------------------------------------------------
 

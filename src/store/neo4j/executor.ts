@@ -112,6 +112,8 @@ export interface Transaction {
 
 export class Neo4jExecutor {
   private readonly debug: boolean;
+  /** Set once the server has answered; cleared when a check fails so the next call checks again. */
+  private reached: Promise<void> | null = null;
 
   constructor(
     private readonly driver: Driver,
@@ -146,6 +148,7 @@ export class Neo4jExecutor {
    * `CALL { ... } IN TRANSACTIONS`.
    */
   async autoCommit(cypher: string, params: Parameters = {}): Promise<Neo4jRecord[]> {
+    await this.reachServer();
     const session = this.driver.session({ database: this.connection.database, defaultAccessMode: neo4j.session.WRITE });
     try {
       this.log(cypher, params);
@@ -163,6 +166,7 @@ export class Neo4jExecutor {
   }
 
   private async execute<T>(mode: AccessMode, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    await this.reachServer();
     const session = this.driver.session({
       database: this.connection.database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
@@ -183,6 +187,22 @@ export class Neo4jExecutor {
     } finally {
       await this.closeSession(session);
     }
+  }
+
+  /**
+   * The driver retries a failed transaction for several seconds, which helps when a server that
+   * was up blips, but only delays the answer when it was never up: so the first call checks
+   * the server once, without retries.
+   */
+  private reachServer(): Promise<void> {
+    this.reached ??= this.driver
+      .verifyConnectivity({ database: this.connection.database })
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        this.reached = null;
+        throw mapNeo4jError(err, this.connection);
+      });
+    return this.reached;
   }
 
   private async closeSession(session: { close(): Promise<void> }): Promise<void> {

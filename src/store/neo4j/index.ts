@@ -42,6 +42,7 @@ import {
   toPlace,
   toSample,
   toStay,
+  upperBound,
   windowRow,
 } from './convert';
 import { createNeo4jExecutor, type Neo4jConnection, type Neo4jExecutor, type Transaction } from './executor';
@@ -249,8 +250,9 @@ class Neo4jStore implements TraceStore {
   }
 
   async searchPersons(text: string, limit: number): Promise<Person[]> {
-    if (!Number.isInteger(limit) || limit <= 0) return [];
-    const rows = await this.executor.readQuery(cypher.SEARCH_PERSONS, { text: text.toLowerCase(), limit: integer(limit) });
+    const count = Math.floor(limit);
+    if (!(count > 0)) return [];
+    const rows = await this.executor.readQuery(cypher.SEARCH_PERSONS, { text: text.toLowerCase(), limit: integer(count) });
     return records(rows, toPerson);
   }
 
@@ -289,8 +291,8 @@ class Neo4jStore implements TraceStore {
   }
 }
 
-function asOfParameter(asOf: Instant | undefined): ReturnType<typeof integer> | null {
-  return asOf === undefined ? null : integer(asOf);
+function asOfParameter(asOf: Instant | undefined): ReturnType<typeof upperBound> | null {
+  return asOf === undefined ? null : upperBound(asOf);
 }
 
 /** Opens the Neo4j store; it connects lazily, so ping() or migrate() report an unreachable server. */
