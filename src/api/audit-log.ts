@@ -1,0 +1,73 @@
+/**
+ * The audit log of personal-data reads: who (key id and role) read whose name, phone or id number,
+ * in which operation and when. Kept in memory up to a cap (oldest dropped first) and, when a file
+ * is configured, appended to it as JSON lines in the order the reads happened.
+ */
+import { appendFile } from 'node:fs/promises';
+import type { Instant } from '../domain/types';
+import type { Role } from './context.type';
+import type { PersonalField } from './personal-data';
+
+export interface AuditEntry {
+  /** Increases by one per entry, from 1; the cursor of the audit log. */
+  seq: number;
+  at: Instant;
+  keyId: string;
+  role: Role;
+  operationName: string | null;
+  personIds: string[];
+  fields: PersonalField[];
+}
+
+export interface AuditLogOptions {
+  /** Entries kept in memory (default 10,000). */
+  capacity?: number;
+  /** A JSON-lines file to append every entry to. */
+  file?: string | null;
+  /** Called when the file cannot be written (the entry stays in memory). */
+  onFileError?: (err: unknown) => void;
+}
+
+export const DEFAULT_AUDIT_CAPACITY = 10_000;
+
+export class AuditLog {
+  private readonly entries: AuditEntry[] = [];
+  private nextSeq = 1;
+  private readonly capacity: number;
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: AuditLogOptions = {}) {
+    this.capacity = Math.max(1, options.capacity ?? DEFAULT_AUDIT_CAPACITY);
+  }
+
+  append(entry: Omit<AuditEntry, 'seq'>): AuditEntry {
+    const stored: AuditEntry = { seq: this.nextSeq++, ...entry };
+    this.entries.push(stored);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    const file = this.options.file;
+    if (file) {
+      const line = JSON.stringify({ ...stored, at: new Date(stored.at).toISOString() }) + '\n';
+      // Chained so lines land in order without blocking the request.
+      this.writes = this.writes
+        .then(() => appendFile(file, line, 'utf8'))
+        .catch((err) => this.options.onFileError?.(err));
+    }
+    return stored;
+  }
+
+  /** Newest first: up to `first` entries older than the entry numbered `beforeSeq`. */
+  page(first: number, beforeSeq?: number): { entries: AuditEntry[]; hasMore: boolean } {
+    const older = beforeSeq === undefined ? this.entries : this.entries.filter((e) => e.seq < beforeSeq);
+    const newestFirst = older.slice(Math.max(0, older.length - first)).reverse();
+    return { entries: newestFirst, hasMore: older.length > first };
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Resolves when every entry so far is in the file. */
+  async flush(): Promise<void> {
+    await this.writes;
+  }
+}

@@ -1,0 +1,63 @@
+/** Arguments shared by list fields: a page (first/after) and a time window (from/to). */
+import { GraphQLDateTime } from 'graphql-scalars';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { ArgsType, Field, Int } from 'type-graphql';
+import { badUserInput } from '../errors';
+import { ALL_TIME } from '../loaders';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+@ArgsType()
+export class WindowArgs {
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window start (inclusive); open when omitted.' })
+  from?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
+  to?: Date | null;
+}
+
+@ArgsType()
+export class WindowPageArgs extends PageArgs {
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window start (inclusive); open when omitted.' })
+  from?: Date | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
+  to?: Date | null;
+}
+
+@ArgsType()
+export class RequiredWindowPageArgs extends PageArgs {
+  @Field(() => GraphQLDateTime, { description: 'Window start (inclusive).' })
+  from!: Date;
+
+  @Field(() => GraphQLDateTime, { description: 'Window end (inclusive).' })
+  to!: Date;
+}
+
+/** The window as epoch milliseconds; an omitted end is open. */
+export function windowOf(args: { from?: Date | null; to?: Date | null }): { from: number; to: number } {
+  const from = args.from ? args.from.getTime() : ALL_TIME.from;
+  const to = args.to ? args.to.getTime() : ALL_TIME.to;
+  if (to < from) throw badUserInput([{ path: 'to', reason: 'is before from' }]);
+  return { from, to };
+}
+
+/** A connection costs its page size times what each node costs. */
+export const pagedComplexity: ComplexityEstimator = ({ args, childComplexity }) => {
+  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+  return 1 + childComplexity * Math.max(1, Math.min(first, MAX_PAGE_SIZE));
+};
+
+/** An unpaged list is priced as if it held this many items. */
+export const listComplexity =
+  (typicalLength: number): ComplexityEstimator =>
+  ({ childComplexity }) =>
+    1 + childComplexity * typicalLength;

@@ -1,0 +1,65 @@
+/** Boat: lookup, home port, crew and cargo in a window, dockings, environmental samples. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Boat, EntityKind, Place, Sample, Stay } from '../../domain/types';
+import type { ApiContext } from '../context.type';
+import type { Page } from '../pagination';
+import { BoatType } from '../types/boat.type';
+import { StayConnection } from '../types/connections';
+import { PlaceType } from '../types/place.type';
+import { SampleType } from '../types/sample.type';
+import { listComplexity, pagedComplexity, RequiredWindowPageArgs, windowOf, WindowPageArgs } from './args';
+import { bySampledAt } from './person.resolver';
+import { stayPage } from './stay-pages';
+
+/** Stays aboard the boat in the window whose subject is of the given kind. */
+async function aboard(boat: Boat, args: RequiredWindowPageArgs, kind: EntityKind, ctx: ApiContext): Promise<Page<Stay>> {
+  const stays = await ctx.loaders.staysAtHost.load({ id: boat.id, ...windowOf(args) });
+  const kinds = await Promise.all(stays.map((s) => ctx.loaders.entityKinds.load(s.subjectId)));
+  return stayPage(
+    stays.filter((_, i) => kinds[i] === kind),
+    args,
+  );
+}
+
+@Resolver(() => BoatType)
+export class BoatResolver {
+  @Authorized()
+  @Query(() => BoatType, { nullable: true, description: 'A boat by id; null when there is none.' })
+  boat(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Boat | null> {
+    return ctx.loaders.boats.load(id);
+  }
+
+  @FieldResolver(() => PlaceType, { nullable: true })
+  homePort(@Root() boat: Boat, @Ctx() ctx: ApiContext): Promise<Place | null> | null {
+    return boat.homePortId ? ctx.loaders.places.load(boat.homePortId) : null;
+  }
+
+  @FieldResolver(() => StayConnection, {
+    description: 'Persons aboard overlapping [from, to], by start.',
+    complexity: pagedComplexity,
+  })
+  crew(@Root() boat: Boat, @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+    return aboard(boat, args, 'person', ctx);
+  }
+
+  @FieldResolver(() => StayConnection, {
+    description: 'Cold-chain lots carried overlapping [from, to], by start.',
+    complexity: pagedComplexity,
+  })
+  cargo(@Root() boat: Boat, @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+    return aboard(boat, args, 'item', ctx);
+  }
+
+  @FieldResolver(() => StayConnection, {
+    description: 'Where the boat was docked, overlapping the window, by start.',
+    complexity: pagedComplexity,
+  })
+  async dockings(@Root() boat: Boat, @Args(() => WindowPageArgs) args: WindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+    return stayPage(await ctx.loaders.staysOfSubject.load({ id: boat.id, ...windowOf(args) }), args);
+  }
+
+  @FieldResolver(() => [SampleType], { description: 'Environmental samples of the boat, by time.', complexity: listComplexity(5) })
+  async samples(@Root() boat: Boat, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return bySampledAt(await ctx.loaders.samplesOf.load(boat.id));
+  }
+}

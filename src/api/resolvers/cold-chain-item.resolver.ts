@@ -1,0 +1,43 @@
+/** ColdChainItem: lookup, who handled the lot, where it was stored or carried, its samples. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { ColdChainItem, Handling, Sample, Stay } from '../../domain/types';
+import type { ApiContext } from '../context.type';
+import type { Page } from '../pagination';
+import { ColdChainItemType } from '../types/cold-chain-item.type';
+import { StayConnection } from '../types/connections';
+import { HandlingType } from '../types/handling.type';
+import { SampleType } from '../types/sample.type';
+import { listComplexity, pagedComplexity, WindowArgs, windowOf, WindowPageArgs } from './args';
+import { bySampledAt } from './person.resolver';
+import { stayPage } from './stay-pages';
+
+@Resolver(() => ColdChainItemType)
+export class ColdChainItemResolver {
+  @Authorized()
+  @Query(() => ColdChainItemType, { nullable: true, description: 'A cold-chain lot by id; null when there is none.' })
+  coldChainItem(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<ColdChainItem | null> {
+    return ctx.loaders.items.load(id);
+  }
+
+  @FieldResolver(() => [HandlingType], {
+    description: 'Who handled this lot within the window, by time.',
+    complexity: listComplexity(10),
+  })
+  async handlers(@Root() item: ColdChainItem, @Args(() => WindowArgs) args: WindowArgs, @Ctx() ctx: ApiContext): Promise<Handling[]> {
+    const handlings = await ctx.loaders.handlingsOf.load({ id: item.id, ...windowOf(args) });
+    return [...handlings].sort((a, b) => a.at - b.at || (a.personId < b.personId ? -1 : 1));
+  }
+
+  @FieldResolver(() => StayConnection, {
+    description: 'Where the lot was stored (places) or carried (boats), overlapping the window, by start.',
+    complexity: pagedComplexity,
+  })
+  async storage(@Root() item: ColdChainItem, @Args(() => WindowPageArgs) args: WindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+    return stayPage(await ctx.loaders.staysOfSubject.load({ id: item.id, ...windowOf(args) }), args);
+  }
+
+  @FieldResolver(() => [SampleType], { description: 'Environmental samples of the lot, by time.', complexity: listComplexity(5) })
+  async samples(@Root() item: ColdChainItem, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return bySampledAt(await ctx.loaders.samplesOf.load(item.id));
+  }
+}

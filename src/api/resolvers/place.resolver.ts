@@ -1,0 +1,50 @@
+/** Place: lookup, visitors in a window, residents of a home, environmental samples. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Person, Place, Sample, Stay } from '../../domain/types';
+import type { ApiContext } from '../context.type';
+import { primePersons } from '../loaders';
+import type { Page } from '../pagination';
+import { StayConnection } from '../types/connections';
+import { PersonType } from '../types/person.type';
+import { PlaceType } from '../types/place.type';
+import { SampleType } from '../types/sample.type';
+import { listComplexity, pagedComplexity, RequiredWindowPageArgs, windowOf } from './args';
+import { bySampledAt } from './person.resolver';
+import { stayPage } from './stay-pages';
+
+@Resolver(() => PlaceType)
+export class PlaceResolver {
+  @Authorized()
+  @Query(() => PlaceType, { nullable: true, description: 'A place by id; null when there is none.' })
+  place(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    return ctx.loaders.places.load(id);
+  }
+
+  @FieldResolver(() => StayConnection, {
+    description: 'Stays at this place overlapping [from, to]: persons, lots stored here and boats docked here, by start.',
+    complexity: pagedComplexity,
+  })
+  async visitors(
+    @Root() place: Place,
+    @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Stay>> {
+    const stays = await ctx.loaders.staysAtHost.load({ id: place.id, ...windowOf(args) });
+    return stayPage(stays, args);
+  }
+
+  @FieldResolver(() => [PersonType], {
+    description: 'People whose home this is (empty for other kinds of place).',
+    complexity: listComplexity(5),
+  })
+  async residents(@Root() place: Place, @Ctx() ctx: ApiContext): Promise<Person[]> {
+    const residents = await ctx.loaders.residentsOf.load(place.id);
+    primePersons(ctx.loaders, residents);
+    return [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  @FieldResolver(() => [SampleType], { description: 'Environmental samples taken here, by time.', complexity: listComplexity(5) })
+  async samples(@Root() place: Place, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return bySampledAt(await ctx.loaders.samplesOf.load(place.id));
+  }
+}

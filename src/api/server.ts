@@ -1,0 +1,346 @@
+/**
+ * The HTTP server: GraphQL at /graphql (Apollo Server 5 driven from plain node:http through
+ * `executeHTTPGraphQLRequest`), the offline explorer at / and on browser GETs of /graphql,
+ * /health and /ready, one structured log line per request, and a graceful stop (stop accepting,
+ * finish what is in flight, then close the store).
+ */
+import 'reflect-metadata';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import pino, { type Logger } from 'pino';
+import type { TraceStore } from '../store/port';
+import { KeyRing, type ApiKey } from './api-keys';
+import { AuditLog } from './audit-log';
+import { createContext, flushPersonalDataReads, type ApiContext } from './context.type';
+import { ErrorCode, formatApiError } from './errors';
+import { loadExamples, type ExampleOperation } from './explorer/examples';
+import { EXPLORER_PREFIX, Explorer, type ExplorerResponse } from './explorer/explorer';
+import { DEFAULT_LIMITS, operationLimitErrors, type ApiLimits } from './limits';
+import { buildApiSchema } from './schema';
+
+export interface ApiServerOptions {
+  store: TraceStore;
+  apiKeys: readonly ApiKey[];
+  /** Schema introspection (default on). */
+  introspection?: boolean;
+  logger?: Logger;
+  /** Append audit entries to this JSON-lines file as well. */
+  auditFile?: string | null;
+  /** Audit entries kept in memory. */
+  auditCapacity?: number;
+  limits?: Partial<ApiLimits>;
+  /** The explorer's preloaded operations (default: schema/examples.graphql). */
+  examples?: readonly ExampleOperation[];
+  /** Close the store when the server stops (default true). */
+  closeStore?: boolean;
+}
+
+export interface ApiServer {
+  readonly schema: GraphQLSchema;
+  readonly audit: AuditLog;
+  readonly limits: ApiLimits;
+  /** The node:http request listener. */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** From now on /ready answers 503 and responses close their connections. */
+  drain(): void;
+  /** Stops Apollo, writes out the audit log and closes the store; call after the HTTP server stopped. */
+  close(): Promise<void>;
+}
+
+/** What one request did, for its log line. */
+interface RequestRecord {
+  operations: string[];
+  errorCodes: Set<string>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+/** Reads the body up to a size cap. */
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function prefersHtml(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html');
+}
+
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const { store } = options;
+  const logger = options.logger ?? pino({ name: 'tracegraph-api' });
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const introspection = options.introspection ?? true;
+  const keyRing = new KeyRing(options.apiKeys);
+  if (keyRing.size === 0) logger.warn('no API keys configured (TRACEGRAPH_API_KEYS): every GraphQL request will be refused');
+  const audit = new AuditLog({
+    capacity: options.auditCapacity,
+    file: options.auditFile ?? null,
+    onFileError: (err) => logger.error({ err }, 'cannot append to the audit file'),
+  });
+  const schema = buildApiSchema();
+  const explorer = new Explorer(options.examples ?? loadExamples());
+  const records = new WeakMap<ApiContext, RequestRecord>();
+  let draining = false;
+
+  const plugin: ApolloServerPlugin<ApiContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          records.get(rc.contextValue)?.operations.push(rc.operationName ?? '(anonymous)');
+          const errors = operationLimitErrors(schema, rc.document, rc.operationName, rc.request.variables, limits);
+          if (errors.length) throw errors[0];
+        },
+        async willSendResponse(rc) {
+          flushPersonalDataReads(rc.contextValue);
+          const record = records.get(rc.contextValue);
+          const body = rc.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+          for (const e of errors ?? []) record?.errorCodes.add(String(e.extensions?.code ?? 'UNKNOWN'));
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
+    allowBatchedHttpRequests: true,
+    status400ForVariableCoercionErrors: true,
+    includeStacktraceInErrorResponses: false,
+    logger: logger.child({ component: 'apollo' }),
+    plugins: [ApolloServerPluginLandingPageDisabled(), plugin],
+    formatError: (formatted, error) =>
+      formatApiError(formatted, error, (err) => logger.error({ err }, 'internal error while resolving')),
+  });
+  await apollo.start();
+
+  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+    if (draining) headers = { ...headers, connection: 'close' };
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
+  function sendJson(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+    send(res, status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra }, body);
+  }
+
+  function sendExplorer(res: ServerResponse, response: ExplorerResponse, head: boolean): void {
+    send(res, response.status, response.headers, head ? '' : response.body);
+  }
+
+  async function sendGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+    const headers: Record<string, string> = { 'cache-control': 'no-store' };
+    for (const [name, value] of response.headers) headers[name] = value;
+    if (draining) headers.connection = 'close';
+    res.writeHead(response.status ?? 200, headers);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, log: Record<string, unknown>): Promise<void> {
+    const viewer = keyRing.authenticate(req.headers.authorization);
+    if (!viewer) {
+      log.errors = [ErrorCode.UNAUTHENTICATED];
+      req.resume();
+      sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'A valid API key is required: send "Authorization: Bearer <key>".'), {
+        'www-authenticate': 'Bearer realm="tracegraph"',
+      });
+      return;
+    }
+    log.role = viewer.role;
+    log.keyId = viewer.keyId;
+
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      const text = await readBody(req, limits.maxBodyBytes);
+      const contentType = req.headers['content-type'] ?? '';
+      if (contentType.includes('application/json')) {
+        try {
+          body = text ? JSON.parse(text) : {};
+        } catch {
+          throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
+        }
+      } else {
+        body = text;
+      }
+      if (Array.isArray(body) && body.length > limits.maxBatch) {
+        throw new HttpError(
+          400,
+          ErrorCode.BATCH_TOO_LARGE,
+          `The request batches ${body.length} operations; at most ${limits.maxBatch} are allowed.`,
+        );
+      }
+    } else {
+      req.resume();
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const record: RequestRecord = { operations: [], errorCodes: new Set() };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => {
+        const context = createContext({ store, viewer, audit });
+        records.set(context, record);
+        return context;
+      },
+    });
+    log.operations = record.operations;
+    if (record.errorCodes.size) log.errors = [...record.errorCodes];
+    await sendGraphQLResponse(res, response);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, log: Record<string, unknown>): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const readOnly = method === 'GET' || method === 'HEAD';
+    const path = url.pathname;
+    if (path === '/health' && readOnly) {
+      sendJson(res, 200, JSON.stringify({ status: 'ok' }));
+    } else if (path === '/ready' && readOnly) {
+      if (draining) {
+        sendJson(res, 503, JSON.stringify({ status: 'stopping' }));
+        return;
+      }
+      try {
+        await store.ping();
+        sendJson(res, 200, JSON.stringify({ status: 'ready', store: store.kind }));
+      } catch (err) {
+        log.storeError = (err as Error).name;
+        sendJson(res, 503, JSON.stringify({ status: 'unavailable', store: store.kind }));
+      }
+    } else if ((path === '/' && readOnly) || (path === '/graphql' && readOnly && prefersHtml(req))) {
+      sendExplorer(res, explorer.page(req.headers['accept-encoding']), method === 'HEAD');
+    } else if (path.startsWith(EXPLORER_PREFIX) && readOnly) {
+      const asset = explorer.asset(path.slice(EXPLORER_PREFIX.length), req.headers['accept-encoding']);
+      if (asset) sendExplorer(res, asset, method === 'HEAD');
+      else sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+    } else if (path === '/graphql') {
+      await handleGraphQL(req, res, url, log);
+    } else {
+      req.resume();
+      sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+    }
+  }
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    // Only the path: a query string may carry variables, which may carry personal data.
+    const log: Record<string, unknown> = { method: req.method, path: (req.url ?? '/').split('?')[0] };
+    res.on('finish', () => {
+      log.status = res.statusCode;
+      log.durationMs = Number((process.hrtime.bigint() - started) / 1000n) / 1000;
+      logger.info(log, 'request');
+    });
+    route(req, res, log).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        log.errors = [err.code];
+        if (!res.headersSent) sendJson(res, err.status, errorBody(err.code, err.message), { connection: 'close' });
+        req.resume();
+        return;
+      }
+      logger.error({ err }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+      else res.destroy();
+    });
+  };
+
+  return {
+    schema,
+    audit,
+    limits,
+    listener,
+    drain() {
+      draining = true;
+    },
+    async close() {
+      draining = true;
+      await apollo.stop();
+      await audit.flush();
+      if (options.closeStore ?? true) await store.close();
+    },
+  };
+}
+
+export interface RunningApiServer {
+  readonly api: ApiServer;
+  readonly httpServer: http.Server;
+  readonly host: string;
+  readonly port: number;
+  /** e.g. http://127.0.0.1:4000 */
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes everything. */
+  stop(): Promise<void>;
+}
+
+export interface ListenOptions {
+  port: number;
+  /** Default 127.0.0.1; use 0.0.0.0 in a container. */
+  host?: string;
+  /** Connections still open this long after stop() began are cut (default 10 s). */
+  shutdownTimeoutMs?: number;
+}
+
+export async function startApiServer(options: ApiServerOptions, listen: ListenOptions): Promise<RunningApiServer> {
+  const api = await createApiServer(options);
+  const host = listen.host ?? '127.0.0.1';
+  const httpServer = http.createServer(api.listener);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(listen.port, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+  const port = (httpServer.address() as AddressInfo).port;
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      api.drain();
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const force = setTimeout(() => httpServer.closeAllConnections(), listen.shutdownTimeoutMs ?? 10_000);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+      await api.close();
+    })());
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { api, httpServer, host, port, url: `http://${urlHost}:${port}`, stop };
+}

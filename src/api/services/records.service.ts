@@ -1,0 +1,126 @@
+/**
+ * Writing records through the API: each input row goes through the import's row spec
+ * (src/domain/records.ts) under its CSV column names, then the references are checked against
+ * the store, and only a batch with no problem at all is written (in one store write).
+ */
+import type { FileSpec, RawRow } from '../../domain/records';
+import { stayTypeOf, type EntityKind, type Id, type RecordBatch, type Stay } from '../../domain/types';
+import type { TraceStore } from '../../store/port';
+import { badUserInput, type InputProblem } from '../errors';
+import { clearLoaders, type Loaders } from '../loaders';
+
+export const MAX_RECORDS_PER_MUTATION = 1000;
+
+const KIND_WORDS: Record<EntityKind, string> = { person: 'person', place: 'place', boat: 'boat', item: 'cold-chain lot' };
+
+/** CSV column name to input field name: `home_port_id` -> `homePortId`. */
+export const fieldOfColumn = (column: string): string => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** An input object as a CSV row: empty text for null, ISO 8601 for instants. */
+export function inputAsRow(input: object, columns: readonly string[]): RawRow {
+  const row: RawRow = {};
+  const fields = input as Record<string, unknown>;
+  for (const column of columns) {
+    const value = fields[fieldOfColumn(column)];
+    row[column] =
+      value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  }
+  return row;
+}
+
+function listOf(kinds: readonly EntityKind[]): string {
+  const words = kinds.map((k) => KIND_WORDS[k]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0]!;
+}
+
+export class RecordsService {
+  constructor(
+    private readonly store: TraceStore,
+    private readonly loaders: Loaders,
+  ) {}
+
+  /**
+   * Validates and writes one batch of one kind. `argument` is the mutation argument (e.g.
+   * `stays`), used in problem paths such as `stays[3].end`.
+   */
+  async write<T>(argument: string, spec: FileSpec<T>, batchKey: keyof RecordBatch, inputs: readonly object[]): Promise<T[]> {
+    if (inputs.length > MAX_RECORDS_PER_MUTATION) {
+      throw badUserInput([
+        { path: argument, reason: `at most ${MAX_RECORDS_PER_MUTATION} records per call (got ${inputs.length})` },
+      ]);
+    }
+    const problems: (InputProblem & { index: number })[] = [];
+    const records: T[] = [];
+    const references: { index: number; field: string; id: Id; kinds: readonly EntityKind[] }[] = [];
+    const firstIndexOfKey = new Map<string, number>();
+
+    inputs.forEach((input, index) => {
+      const parsed = spec.parse(inputAsRow(input, spec.columns));
+      for (const p of parsed.problems) {
+        problems.push({ index, path: `${argument}[${index}].${fieldOfColumn(p.column)}`, reason: p.reason });
+      }
+      for (const r of parsed.references) references.push({ index, field: fieldOfColumn(r.column), id: r.id, kinds: r.kinds });
+      if (!parsed.record) return;
+      const key = spec.key(parsed.record);
+      const earlier = firstIndexOfKey.get(key);
+      if (earlier !== undefined) {
+        const where = spec.idColumn ? `${argument}[${index}].${fieldOfColumn(spec.idColumn)}` : `${argument}[${index}]`;
+        problems.push({ index, path: where, reason: `repeats ${argument}[${earlier}]` });
+      } else {
+        firstIndexOfKey.set(key, index);
+      }
+      records.push(parsed.record);
+    });
+
+    // One store call resolves every id the batch refers to or defines.
+    const defined = spec.idColumn && spec.defines ? records.map((r) => (r as Record<string, unknown>)['id'] as Id) : [];
+    const ids = [...new Set([...references.map((r) => r.id), ...defined])];
+    const kinds = new Map<Id, EntityKind | null>();
+    if (ids.length) {
+      const found = await this.store.entityKinds(ids);
+      ids.forEach((id, i) => kinds.set(id, found[i] ?? null));
+    }
+    if (spec.defines) {
+      for (const [index, input] of inputs.entries()) {
+        const id = String((input as Record<string, unknown>)['id'] ?? '').trim();
+        const existing = kinds.get(id);
+        if (existing && existing !== spec.defines) {
+          problems.push({ index, path: `${argument}[${index}].id`, reason: `"${id}" is already a ${KIND_WORDS[existing]}` });
+        }
+      }
+      for (const id of defined) if (!kinds.get(id)) kinds.set(id, spec.defines);
+    }
+    for (const ref of references) {
+      const kind = kinds.get(ref.id);
+      const path = `${argument}[${ref.index}].${ref.field}`;
+      if (!kind) problems.push({ index: ref.index, path, reason: `"${ref.id}" does not exist` });
+      else if (!ref.kinds.includes(kind)) {
+        problems.push({ index: ref.index, path, reason: `"${ref.id}" is a ${KIND_WORDS[kind]}, not a ${listOf(ref.kinds)}` });
+      }
+    }
+    if (batchKey === 'stays') {
+      inputs.forEach((input, index) => {
+        const stay = input as Partial<Stay>;
+        const subject = kinds.get(String(stay.subjectId ?? '').trim());
+        const host = kinds.get(String(stay.hostId ?? '').trim());
+        if (subject && host && (subject === 'person' || subject === 'item' || subject === 'boat') && (host === 'place' || host === 'boat') && !stayTypeOf(subject, host)) {
+          problems.push({
+            index,
+            path: `${argument}[${index}].hostId`,
+            reason: `a ${KIND_WORDS[subject]} cannot stay at a ${KIND_WORDS[host]}`,
+          });
+        }
+      });
+    }
+
+    if (problems.length) {
+      problems.sort((a, b) => a.index - b.index);
+      throw badUserInput(problems.map(({ path, reason }) => ({ path, reason })));
+    }
+    if (records.length) {
+      await this.store.write({ [batchKey]: records } as RecordBatch);
+      clearLoaders(this.loaders);
+    }
+    return records;
+  }
+}

@@ -1,0 +1,29 @@
+/** AuditEntry: one operation's reads of unmasked personal data. */
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { Role } from '../context.type';
+import { RoleEnum } from './enums';
+
+@ObjectType('AuditEntry', { description: "One operation's reads of unmasked personal data (name, phone, id number)." })
+export class AuditEntryType {
+  @Field(() => Int, { description: 'Increases by one per entry.' })
+  seq!: number;
+
+  @Field(() => GraphQLDateTime)
+  at!: number;
+
+  @Field(() => String, { description: 'Fingerprint of the API key used (never the key).' })
+  keyId!: string;
+
+  @Field(() => RoleEnum)
+  role!: Role;
+
+  @Field(() => String, { nullable: true })
+  operationName!: string | null;
+
+  @Field(() => [ID])
+  personIds!: string[];
+
+  @Field(() => [String], { description: 'Which of name, phone, idNumber were read.' })
+  fields!: string[];
+}

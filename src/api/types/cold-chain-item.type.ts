@@ -1,0 +1,21 @@
+/** ColdChainItem: a lot of frozen goods, with its handlers and storage as field resolvers. */
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType('ColdChainItem', { description: 'A cold-chain lot (frozen goods).' })
+export class ColdChainItemType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  product!: string | null;
+
+  @Field(() => String, { nullable: true })
+  lot!: string | null;
+
+  @Field(() => String, { nullable: true })
+  origin!: string | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true })
+  arrivedAt!: number | null;
+}

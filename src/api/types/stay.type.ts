@@ -1,0 +1,14 @@
+/** Stay: a subject at or in a host over an interval (health-code scans, port logs, ledgers). */
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, ObjectType } from 'type-graphql';
+
+@ObjectType('Stay', {
+  description: 'A person at a place or aboard a boat, a lot stored at a place or carried by a boat, or a boat docked at a place.',
+})
+export class StayType {
+  @Field(() => GraphQLDateTime)
+  start!: number;
+
+  @Field(() => GraphQLDateTime)
+  end!: number;
+}
