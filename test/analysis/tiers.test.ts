@@ -1,0 +1,129 @@
+import { computeExposures } from '../../src/analysis/exposures';
+import type { Exposure } from '../../src/analysis/model';
+import { assignTiers, tierOfExposure } from '../../src/analysis/tiers';
+import { resolveParameters } from '../../src/domain/parameters';
+import type { Case } from '../../src/domain/types';
+import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+
+const params = resolveParameters();
+const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
+const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(7, '10:00') };
+
+/** C1 infectious over [Aug 3 00:00, Aug 6 10:00]; analysis at Aug 7 12:00. */
+function district(p = params) {
+  const data = outbreak({
+    asOf: aug(7, '12:00'),
+    cases: [C1, C2],
+    samples: [positive('C2', aug(7, '08:00'))],
+    persons: [
+      person('C1', 'H1'), person('P2', 'H1'), person('C2'),
+      person('P3', 'H3'), person('P4', 'H3'), person('P8', 'H3'),
+      person('P5'), person('P6'), person('P7'), person('P9'), person('P10'),
+    ],
+    places: [place('H1', 'home'), place('H3', 'home'), place('W1', 'workplace'), place('MKT', 'market')],
+    stays: [
+      stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
+      stay('P3', 'W1', aug(4, '09:00'), aug(4, '09:20')), // 20 min in a workshop: close contact
+      stay('P4', 'W1', aug(4, '11:50'), aug(4, '12:10')), // 10 min: venue-exposed only
+      stay('C2', 'W1', aug(4, '09:00'), aug(4, '09:30')), // a case: never listed
+      stay('C1', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')), // 60 min at a market: venue-exposed
+      stay('P6', 'MKT', aug(5, '15:57'), aug(5, '16:30')), // 3 min: nothing
+    ],
+    contacts: [
+      { personA: 'C1', personB: 'P7', start: aug(5, '19:00'), end: aug(5, '21:00'), setting: 'social' },
+      { personA: 'P9', personB: 'P7', start: aug(6, '18:00'), end: aug(6, '19:00'), setting: 'social' },
+      { personA: 'P7', personB: 'P10', start: aug(4, '10:00'), end: aug(4, '11:00'), setting: 'work' },
+    ],
+  });
+  return { data, exposures: computeExposures(data, p) };
+}
+
+describe('assignTiers', () => {
+  test('throws on invalid input', () => {
+    const { data, exposures } = district();
+    expect(() => assignTiers({ ...data, asOf: Number.NaN }, exposures, params)).toThrow(/field "asOf"/);
+    const bad: Exposure = { ...exposures[0]!, minutes: -1 };
+    expect(() => assignTiers(data, [bad], params)).toThrow(/exposures\[0\] \(.+\): field "minutes" is negative/);
+  });
+
+  test('no exposures: nobody is listed', () => {
+    const { data } = district();
+    expect(assignTiers(data, [], params)).toEqual([]);
+  });
+
+  test('close contacts, contacts of close contacts and venue-exposed, highest tier kept', () => {
+    const { data, exposures } = district();
+    const tiers = assignTiers(data, exposures, params);
+    expect(tiers.map((e) => [e.personId, e.tier, e.sourceIds])).toEqual([
+      ['P2', 'close_contact', ['C1']],
+      ['P3', 'close_contact', ['C1']],
+      ['P7', 'close_contact', ['C1']],
+      ['P4', 'contact_of_close_contact', ['P3']],
+      ['P8', 'contact_of_close_contact', ['P3']],
+      ['P9', 'contact_of_close_contact', ['P7']],
+      ['P5', 'venue_exposed', ['C1']],
+    ]);
+    const byId = new Map(tiers.map((e) => [e.personId, e]));
+
+    // P2 lives with C1: nights Aug 2-3 (cut at 00:00, 7 h), 3-4, 4-5, 5-6 (9 h each).
+    expect(byId.get('P2')!.evidence).toEqual([
+      expect.objectContaining({ tier: 'close_contact', setting: 'household', hostId: 'H1', nights: 4, minutes: 34 * 60 }),
+    ]);
+    expect(byId.get('P3')!.evidence[0]!.reason).toBe(
+      'with case C1 at workplace W1 for 20 min (at least 15 min in an enclosed workplace), ' +
+        '2022-08-04T09:00:00+08:00 to 2022-08-04T09:20:00+08:00',
+    );
+    expect(byId.get('P3')).toMatchObject({ firstExposure: aug(4, '09:00'), lastExposure: aug(4, '09:20') });
+
+    // P4 lives with close contact P3 from P3's exposure (Aug 4 09:00) to asOf: nights Aug 4-5, 5-6,
+    // 6-7; P4's own 10 minutes at W1 stay as lower-tier evidence.
+    const p4 = byId.get('P4')!;
+    expect(p4.evidence.map((e) => [e.tier, e.sourceId, e.setting, e.minutes, e.nights])).toEqual([
+      ['contact_of_close_contact', 'P3', 'household', 27 * 60, 3],
+      ['venue_exposed', 'C1', 'place', 10, undefined],
+    ]);
+    expect(p4).toMatchObject({ firstExposure: aug(4, '22:00'), lastExposure: aug(7, '07:00') });
+    expect(byId.get('P9')!.evidence[0]).toMatchObject({ setting: 'contact', contactSetting: 'social', minutes: 60, start: aug(6, '18:00') });
+    expect(byId.get('P9')!.evidence[0]!.reason).toMatch(/^reported social contact with close contact P7 for 1 h,/);
+    expect(byId.get('P5')!.evidence[0]).toMatchObject({ minutes: 60, placeKind: 'market' });
+    // P10 met P7 before P7 was exposed; P6 was at the market 3 minutes; C2 is a case.
+    expect(byId.has('P10') || byId.has('P6') || byId.has('C2')).toBe(false);
+  });
+
+  test('the 20 measures trace no contacts of close contacts', () => {
+    const twenty = resolveParameters({ protocol: 'cn-20-measures-2022' });
+    const { data, exposures } = district(twenty);
+    const tiers = assignTiers(data, exposures, twenty);
+    expect(tiers.map((e) => [e.personId, e.tier])).toEqual([
+      ['P2', 'close_contact'],
+      ['P3', 'close_contact'],
+      ['P7', 'close_contact'],
+      ['P4', 'venue_exposed'],
+      ['P5', 'venue_exposed'],
+    ]);
+  });
+
+  test('a household member away every night since the exposure is not a contact of a close contact', () => {
+    const { data } = district();
+    data.stays.push(stay('P8', 'W1', aug(4, '20:00'), aug(7, '12:00')));
+    const tiers = assignTiers(data, computeExposures(data, params), params);
+    expect(tiers.find((e) => e.personId === 'P8')).toBeUndefined();
+  });
+
+  test('tierOfExposure: settings that always qualify, and the minute thresholds at places', () => {
+    const base: Exposure = {
+      personId: 'P', sourceId: 'S', sourceKind: 'case', setting: 'place', hostId: 'X', placeKind: 'restaurant',
+      contactSetting: null, start: 0, end: 0, minutes: 15,
+    };
+    const p = params.protocol;
+    expect(tierOfExposure({ ...base, setting: 'boat', placeKind: null, minutes: 1 }, p)).toBe('close_contact');
+    expect(tierOfExposure({ ...base, setting: 'cold_chain', sourceKind: 'item', minutes: 0 }, p)).toBe('close_contact');
+    expect(tierOfExposure({ ...base, setting: 'contact', minutes: 0 }, p)).toBe('close_contact');
+    expect(tierOfExposure(base, p)).toBe('close_contact');
+    expect(tierOfExposure({ ...base, minutes: 14.9 }, p)).toBe('venue_exposed');
+    expect(tierOfExposure({ ...base, placeKind: 'checkpoint', minutes: 120 }, p)).toBe('venue_exposed');
+    expect(tierOfExposure({ ...base, minutes: 4.9 }, p)).toBeNull();
+    expect(tierOfExposure({ ...base, placeKind: null, minutes: 5 }, p)).toBe('venue_exposed');
+  });
+});
