@@ -102,6 +102,9 @@ export const pathogenSchema = z.object({
   infectiousDaysAfterOnset: z.number().min(0).max(30),
   /** Days a contaminated lot, boat or place stays a possible source after a positive sample. */
   environmentalPersistenceDays: z.number().min(0).max(60),
+  /** Days after infection a case may still be found by a first positive PCR (assumption: RNA stays
+   *  detectable about two weeks), bounding how long before such a sample the infection can be. */
+  pcrPositiveDays: z.number().min(1).max(60),
 });
 export type Pathogen = z.infer<typeof pathogenSchema>;
 
@@ -174,6 +177,7 @@ const OMICRON_BA5: Pathogen = {
   dispersionK: 0.33,
   infectiousDaysAfterOnset: 10,
   environmentalPersistenceDays: 14,
+  pcrPositiveDays: 14,
 };
 
 export const PROTOCOL_PRESETS: Record<string, Protocol> = {
