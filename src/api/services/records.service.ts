@@ -28,6 +28,13 @@ export function inputAsRow(input: object, columns: readonly string[]): RawRow {
   return row;
 }
 
+/** A reason that names another column (`is the same person as person_a`) names the input field instead. */
+function inFieldNames(reason: string, columns: readonly string[]): string {
+  return columns
+    .filter((c) => c.includes('_'))
+    .reduce((text, column) => text.replace(new RegExp(`\\b${column}\\b`, 'g'), fieldOfColumn(column)), reason);
+}
+
 function listOf(kinds: readonly EntityKind[]): string {
   const words = kinds.map((k) => KIND_WORDS[k]);
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0]!;
@@ -57,7 +64,7 @@ export class RecordsService {
     inputs.forEach((input, index) => {
       const parsed = spec.parse(inputAsRow(input, spec.columns));
       for (const p of parsed.problems) {
-        problems.push({ index, path: `${argument}[${index}].${fieldOfColumn(p.column)}`, reason: p.reason });
+        problems.push({ index, path: `${argument}[${index}].${fieldOfColumn(p.column)}`, reason: inFieldNames(p.reason, spec.columns) });
       }
       for (const r of parsed.references) references.push({ index, field: fieldOfColumn(r.column), id: r.id, kinds: r.kinds });
       if (!parsed.record) return;

@@ -1,0 +1,68 @@
+/** Shared test fixtures for the API suites: a real embedded store, contexts per role, a counting store. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { AuditLog } from '../../src/api/audit-log';
+import { createContext, flushPersonalDataReads, type ApiContext, type Role } from '../../src/api/context.type';
+import { openEmbeddedStore } from '../../src/store/embedded';
+import type { TraceStore } from '../../src/store/port';
+import { smallDistrict } from '../store/fixtures';
+
+export interface TempStore {
+  store: TraceStore;
+  dispose(): Promise<void>;
+}
+
+/** An embedded store in a fresh temp dir holding the small district of the store contract. */
+export async function districtStore(): Promise<TempStore> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-'));
+  const store = await openEmbeddedStore(dir);
+  await store.migrate();
+  await store.write(smallDistrict());
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function contextFor(store: TraceStore, role: Role | null, audit = new AuditLog()): ApiContext {
+  return createContext({ store, viewer: role ? { keyId: `key-${role}`, role } : null, audit });
+}
+
+/**
+ * Executes an operation against the schema as the server would, including the audit flush; data
+ * is returned as it travels (JSON), so DateTime values are ISO 8601 strings.
+ */
+export async function run(
+  schema: GraphQLSchema,
+  context: ApiContext,
+  source: string,
+  variableValues?: Record<string, unknown>,
+): Promise<ExecutionResult> {
+  const result = await graphql({ schema, source, contextValue: context, variableValues });
+  flushPersonalDataReads(context, 0);
+  return result.data ? { ...result, data: JSON.parse(JSON.stringify(result.data)) } : result;
+}
+
+/** The error codes of a result, in order. */
+export const codes = (result: ExecutionResult): unknown[] => (result.errors ?? []).map((e) => e.extensions?.code);
+
+/** A store that counts calls per method (and can be switched "down") in front of a real one. */
+export function countingStore(inner: TraceStore): { store: TraceStore; calls: Map<string, number>; reset(): void } {
+  const calls = new Map<string, number>();
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, calls, reset: () => calls.clear() };
+}
