@@ -1,0 +1,80 @@
+/**
+ * Batch trace reports: renders all cases of an analysis report, or a list of them, in one of the
+ * four formats and writes the result to a file (or hands it back for stdout). Case ids that are
+ * not cases are reported, in the returned problems and in the report itself, and the rest is
+ * still rendered.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AnalysisReport } from '../analysis/report-model';
+import { renderQuarantineCsv } from './csv';
+import { renderHtml } from './html';
+import { renderJson } from './json';
+import { renderMarkdown } from './markdown';
+import { selectCases } from './select';
+
+export const REPORT_FORMATS = ['html', 'md', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface WriteReportOptions {
+  format: ReportFormat;
+  /** Only these cases; all cases when absent or empty. */
+  caseIds?: string[];
+  /** A file to write; without it the text is returned (for stdout). */
+  out?: string;
+  /** Mask names and phones. */
+  mask?: boolean;
+  title?: string;
+  /** Called once per case rendered: `done` of `total`. */
+  onProgress?: (done: number, total: number, caseId: string) => void;
+}
+
+export interface WriteReportResult {
+  /** Requested case ids that are not cases, one sentence each. */
+  problems: string[];
+  /** The rendered report when no `out` file was given. */
+  text?: string;
+  /** The file written, when `out` was given. */
+  file?: string;
+}
+
+export async function writeReport(report: AnalysisReport, options: WriteReportOptions): Promise<WriteReportResult> {
+  const { format, caseIds, mask = false, onProgress } = options;
+  const selection = selectCases(report, caseIds);
+  const problems = selection.problems;
+  let text: string;
+  switch (format) {
+    case 'html':
+      text = renderHtml(report, { caseIds, mask, title: options.title, onProgress });
+      break;
+    case 'md':
+      text = renderMarkdown(report, { caseIds, mask, title: options.title, onProgress });
+      break;
+    case 'json':
+      text = renderJson(report, { caseIds, mask });
+      reportAllDone(selection.report, onProgress);
+      break;
+    case 'csv':
+      // The list carries no problem box: a spreadsheet must stay one table. Problems are returned.
+      text = renderQuarantineCsv(selection.report, { mask, bom: options.out !== undefined });
+      reportAllDone(selection.report, onProgress);
+      break;
+    default:
+      throw new Error(`unknown report format "${String(format)}": use one of ${REPORT_FORMATS.join(', ')}`);
+  }
+
+  if (options.out === undefined) return { problems, text };
+  const file = path.resolve(options.out);
+  await mkdir(path.dirname(file), { recursive: true });
+  // Written beside the target and renamed, so a reader never sees half a report.
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, text, 'utf8');
+  await rename(partial, file);
+  return { problems, file };
+}
+
+/** Formats rendered in one piece still count their cases, so a progress bar reaches its end. */
+function reportAllDone(report: AnalysisReport, onProgress: WriteReportOptions['onProgress']): void {
+  if (!onProgress) return;
+  report.cases.forEach((c, i) => onProgress(i + 1, report.cases.length, c.personId));
+}

@@ -1,0 +1,364 @@
+// @ts-check
+/**
+ * Chain view (browser): draws the transmission chains with sigma.js on a graphology graph,
+ * colours nodes by generation or by setting, filters by chain, date range and setting, and shows
+ * a clicked case with its infector candidates in the side panel. Bundled by
+ * scripts/build-assets.js; type-checked with ./tsconfig.json.
+ */
+import Graph from 'graphology';
+import Sigma from 'sigma';
+
+/** @typedef {import('../data').ChainViewData} ChainViewData */
+/** @typedef {import('../data').ChainViewNode} ChainViewNode */
+/** @typedef {import('../data').ChainViewEdge} ChainViewEdge */
+
+/** Generation colours: a sequential ramp that stays readable on white. */
+const GENERATION_COLOURS = ['#08306b', '#2171b5', '#41b6c4', '#78c679', '#f0a830', '#e6550d', '#a50f15'];
+const SOURCE_COLOUR = '#455a64';
+const UNKNOWN_COLOUR = '#b0bec5';
+const DIMMED = '#e3e7eb';
+/** Room kept right of the rightmost node for its label, in layout units. */
+const LABEL_ROOM = 140;
+
+/** @param {number} generation */
+function generationColour(generation) {
+  return GENERATION_COLOURS[Math.min(generation, GENERATION_COLOURS.length - 1)] ?? SOURCE_COLOUR;
+}
+
+/**
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @returns {T}
+ */
+function byId(id) {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`missing #${id}`);
+  return /** @type {T} */ (element);
+}
+
+/**
+ * @param {string} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {(Node | string)[]} [children]
+ */
+function el(tag, attributes = {}, children = []) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  for (const child of children) element.append(child);
+  return element;
+}
+
+/** @param {number} p */
+function percent(p) {
+  return p > 0 && p < 0.005 ? '<1%' : `${Math.round(p * 100)}%`;
+}
+
+/** @param {string | null} iso */
+function when(iso) {
+  if (!iso) return '—';
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/** @param {ChainViewData} data */
+function buildGraph(data) {
+  const graph = new Graph({ multi: true, type: 'directed' });
+  for (const node of data.nodes) {
+    graph.addNode(node.key, {
+      x: node.x,
+      y: node.y,
+      size: node.kind === 'case' ? 9 : 11,
+      label: node.label,
+      color: SOURCE_COLOUR,
+      info: node,
+    });
+  }
+  for (const edge of data.edges) {
+    if (!graph.hasNode(edge.source) || !graph.hasNode(edge.target)) continue;
+    graph.addDirectedEdgeWithKey(edge.key, edge.source, edge.target, {
+      size: 1 + 3 * edge.probability,
+      color: edge.colour,
+      label: `${percent(edge.probability)}${edge.flags.length ? ' !' : ''}`,
+      info: edge,
+    });
+  }
+  return graph;
+}
+
+/** @param {ChainViewData} data */
+function start(data) {
+  const state = {
+    colourBy: /** @type {'generation' | 'setting'} */ ('generation'),
+    chain: '',
+    from: '',
+    to: '',
+    settings: new Set(data.settings.map((s) => s.key)),
+    selected: /** @type {string | null} */ (null),
+  };
+  const colourOfSetting = new Map(data.settings.map((s) => [s.key, s.colour]));
+  const graph = buildGraph(data);
+
+  /** @param {ChainViewNode} node */
+  function nodeColour(node) {
+    if (node.kind === 'unknown' || node.kind === 'person') return UNKNOWN_COLOUR;
+    if (node.kind !== 'case') return SOURCE_COLOUR;
+    if (state.colourBy === 'setting') return colourOfSetting.get(node.setting) ?? SOURCE_COLOUR;
+    return generationColour(node.generation ?? 0);
+  }
+
+  /** Cases pass the filters on their own; a source is shown when a case it infected is. */
+  function computeVisible() {
+    /** @type {Set<string>} */
+    const visible = new Set();
+    for (const node of data.nodes) {
+      if (node.kind !== 'case') continue;
+      if (state.chain && node.chainId !== state.chain) continue;
+      if (!state.settings.has(node.setting)) continue;
+      if (state.from && (!node.date || node.date < state.from)) continue;
+      if (state.to && (!node.date || node.date > state.to)) continue;
+      visible.add(node.key);
+    }
+    for (const edge of data.edges) {
+      const source = graph.getNodeAttribute(edge.source, 'info');
+      if (source.kind !== 'case' && visible.has(edge.target)) visible.add(edge.source);
+    }
+    return visible;
+  }
+  let visible = computeVisible();
+
+  const container = byId('graph');
+  container.replaceChildren();
+  const renderer = new Sigma(graph, container, {
+    defaultEdgeType: 'arrow',
+    renderEdgeLabels: true,
+    labelRenderedSizeThreshold: 0,
+    labelFont: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
+    labelSize: 12,
+    edgeLabelFont: 'system-ui, sans-serif',
+    edgeLabelSize: 11,
+    edgeLabelColor: { color: '#37474f' },
+    stagePadding: 40,
+    zIndex: true,
+    nodeReducer: (key, attributes) => {
+      /** @type {ChainViewNode} */
+      const node = attributes.info;
+      const result = { ...attributes, color: nodeColour(node), zIndex: 1 };
+      if (!visible.has(key)) return { ...result, hidden: true };
+      if (state.selected === key) return { ...result, highlighted: true, zIndex: 2 };
+      return result;
+    },
+    edgeReducer: (key, attributes) => {
+      const source = graph.source(key);
+      const target = graph.target(key);
+      if (!visible.has(source) || !visible.has(target)) return { ...attributes, hidden: true };
+      if (state.selected && source !== state.selected && target !== state.selected) {
+        return { ...attributes, color: DIMMED, label: '' };
+      }
+      return attributes;
+    },
+  });
+
+  /** Frames the visible nodes, with room on the right for their labels. */
+  function fitToVisible() {
+    const keys = [...visible];
+    if (keys.length === 0) return;
+    const xs = keys.map((k) => /** @type {number} */ (graph.getNodeAttribute(k, 'x')));
+    const ys = keys.map((k) => /** @type {number} */ (graph.getNodeAttribute(k, 'y')));
+    renderer.setCustomBBox({ x: [Math.min(...xs), Math.max(...xs) + LABEL_ROOM], y: [Math.min(...ys), Math.max(...ys)] });
+    renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  }
+
+  function refresh() {
+    visible = computeVisible();
+    if (state.selected && !visible.has(state.selected)) showPanel(null);
+    renderer.refresh();
+    renderLegend();
+    const cases = [...visible].filter((key) => graph.getNodeAttribute(key, 'info').kind === 'case').length;
+    byId('status').textContent = `${cases} of ${data.nodes.filter((n) => n.kind === 'case').length} cases shown`;
+  }
+
+  function renderLegend() {
+    const legend = byId('legend');
+    legend.replaceChildren();
+    /** @type {[string, string][]} */
+    const items = [];
+    if (state.colourBy === 'generation') {
+      for (let g = 0; g <= data.maxGeneration; g++) items.push([generationColour(g), `generation ${g}`]);
+    } else {
+      const used = new Set(data.nodes.filter((n) => n.kind === 'case').map((n) => n.setting));
+      for (const s of data.settings) if (used.has(s.key)) items.push([s.colour, s.label]);
+    }
+    items.push([SOURCE_COLOUR, 'boat / lot / place']);
+    items.push([UNKNOWN_COLOUR, 'unknown source']);
+    for (const [colour, label] of items) {
+      legend.append(el('span', {}, [el('span', { class: 'swatch', style: `background:${colour}` }), label]));
+    }
+  }
+
+  /** @param {string | null} key */
+  function showPanel(key) {
+    state.selected = key;
+    const panel = byId('panel');
+    panel.replaceChildren();
+    if (key === null) {
+      panel.append(el('p', { class: 'hint' }, ['Click a case to see its infector candidates and the evidence behind them.']));
+      renderer.refresh();
+      return;
+    }
+    /** @type {ChainViewNode} */
+    const node = graph.getNodeAttribute(key, 'info');
+    panel.dataset.selected = node.id;
+    const heading = el('h2', {}, [node.label, ' ']);
+    if (node.classification) heading.append(el('span', { class: `badge ${node.classification}` }, [node.classification]));
+    panel.append(heading);
+    for (const flag of node.flags) panel.append(el('span', { class: 'badge flag' }, [flag]), ' ');
+
+    /** @type {[string, string][]} */
+    const facts =
+      node.kind === 'case'
+        ? [
+            ['Chain', node.chainId],
+            ['Generation', String(node.generation ?? '—')],
+            ['Infected via', node.settingLabel],
+            ['Onset', when(node.onset)],
+            ['Confirmed', when(node.confirmedAt)],
+            ['Offspring', String(node.offspring ?? 0)],
+            ['Infector', node.infector ? `${node.infector.label} (${percent(node.infector.probability)})` : '—'],
+          ]
+        : [
+            ['Kind', node.settingLabel],
+            ['Chain', node.chainId],
+            ['Detail', node.detail ?? '—'],
+            ['Infected', graph.outNeighbors(key).map((k) => graph.getNodeAttribute(k, 'info').id).join(', ') || '—'],
+          ];
+    panel.append(el('dl', {}, facts.flatMap(([k, v]) => [el('dt', {}, [k]), el('dd', {}, [v])])));
+
+    if (node.kind === 'case') {
+      panel.append(el('h3', {}, ['Infector candidates']));
+      if (node.candidates.length === 0) panel.append(el('p', { class: 'hint' }, ['None recorded.']));
+      else {
+        const rows = node.candidates.map((c) =>
+          el('tr', { 'data-candidate-id': c.id }, [
+            el('td', {}, [c.label, el('div', { class: 'evidence' }, [`${c.settingLabel} · ${c.evidence}`])]),
+            el('td', { class: 'num' }, [percent(c.probability)]),
+          ]),
+        );
+        panel.append(
+          el('table', { class: 'candidates' }, [
+            el('thead', {}, [el('tr', {}, [el('th', {}, ['Candidate']), el('th', {}, ['Probability'])])]),
+            el('tbody', {}, rows),
+          ]),
+        );
+      }
+    }
+    renderer.refresh();
+  }
+
+  renderer.on('clickNode', ({ node }) => showPanel(node));
+  renderer.on('clickStage', () => showPanel(null));
+  renderer.on('enterNode', () => {
+    container.style.cursor = 'pointer';
+  });
+  renderer.on('leaveNode', () => {
+    container.style.cursor = '';
+  });
+
+  // Controls.
+  byId('as-of').textContent = `as of ${when(data.asOf)}`;
+  /** @type {HTMLSelectElement} */
+  const chainSelect = byId('chain-filter');
+  for (const chain of data.chains) {
+    const text = `${chain.id}: ${chain.rootLabel} (${chain.size} case${chain.size === 1 ? '' : 's'}${chain.active ? '' : ', ended'})`;
+    chainSelect.append(el('option', { value: chain.id }, [text]));
+  }
+  chainSelect.addEventListener('change', () => {
+    state.chain = chainSelect.value;
+    refresh();
+    fitToVisible();
+  });
+  for (const input of document.querySelectorAll('input[name=colour]')) {
+    input.addEventListener('change', (event) => {
+      const target = /** @type {HTMLInputElement} */ (event.target);
+      state.colourBy = target.value === 'setting' ? 'setting' : 'generation';
+      refresh();
+    });
+  }
+  /** @type {HTMLInputElement} */
+  const from = byId('date-from');
+  /** @type {HTMLInputElement} */
+  const to = byId('date-to');
+  const dates = data.nodes.map((n) => n.date).filter((d) => d !== null).sort();
+  if (dates.length) {
+    from.min = to.min = /** @type {string} */ (dates[0]);
+    from.max = to.max = /** @type {string} */ (dates[dates.length - 1]);
+  }
+  from.addEventListener('change', () => {
+    state.from = from.value;
+    refresh();
+  });
+  to.addEventListener('change', () => {
+    state.to = to.value;
+    refresh();
+  });
+  const settingFilter = byId('setting-filter');
+  const usedSettings = new Set(data.nodes.filter((n) => n.kind === 'case').map((n) => n.setting));
+  for (const setting of data.settings) {
+    if (!usedSettings.has(setting.key)) continue;
+    const box = el('input', { type: 'checkbox', value: setting.key, checked: '' });
+    box.addEventListener('change', () => {
+      const checkbox = /** @type {HTMLInputElement} */ (box);
+      if (checkbox.checked) state.settings.add(setting.key);
+      else state.settings.delete(setting.key);
+      refresh();
+    });
+    settingFilter.append(
+      el('label', {}, [box, ' ', el('span', { class: 'swatch', style: `background:${setting.colour}` }), setting.label]),
+    );
+  }
+  byId('reset').addEventListener('click', () => {
+    state.chain = chainSelect.value = '';
+    state.from = from.value = '';
+    state.to = to.value = '';
+    state.settings = new Set(data.settings.map((s) => s.key));
+    for (const box of settingFilter.querySelectorAll('input')) box.checked = true;
+    /** @type {HTMLInputElement} */ (document.querySelector('input[name=colour][value=generation]')).checked = true;
+    state.colourBy = 'generation';
+    showPanel(null);
+    refresh();
+    fitToVisible();
+  });
+
+  refresh();
+  fitToVisible();
+  renderer.refresh();
+
+  // A handle for the browser console and for the end-to-end tests.
+  /** @type {any} */ (window).chainView = {
+    graph,
+    renderer,
+    /** @param {string} key */
+    viewportPositionOf(key) {
+      const { x, y } = renderer.getNodeDisplayData(key) ?? { x: 0, y: 0 };
+      return renderer.framedGraphToViewport({ x, y });
+    },
+    visibleNodeKeys() {
+      return [...visible];
+    },
+  };
+}
+
+async function main() {
+  const source = document.body.dataset.source ?? 'data.json';
+  try {
+    const response = await fetch(source, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`${source}: ${response.status} ${response.statusText}`);
+    start(/** @type {ChainViewData} */ (await response.json()));
+    document.body.dataset.ready = 'true';
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    byId('graph').replaceChildren(el('p', { class: 'error' }, [`Could not load the chains: ${message}`]));
+    document.body.dataset.ready = 'error';
+  }
+}
+
+main();

@@ -1,0 +1,447 @@
+/**
+ * The HTML trace report: one self-contained file (inline CSS and SVG, nothing fetched) with the
+ * district summary, the epidemic curve, the drawn transmission chains, one printable page per
+ * case (timeline, infector candidates, contacts by tier), likely sources, risk areas and the
+ * quarantine list.
+ */
+import type { AnalysisReport, CaseReport, ChainReport, ContactReport, RiskLevel } from '../analysis/report-model';
+import { prepareReport } from './select';
+import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
+import {
+  byPriority,
+  colourOfSetting,
+  contactsOfCase,
+  decimal,
+  describe,
+  formatWhen,
+  percent,
+  SETTING_CATEGORIES,
+  SETTING_CATEGORY_LABELS,
+  SETTING_COLOURS,
+  settingLabel,
+  SOURCE_KIND_LABELS,
+  TIER_LABELS,
+  TIER_SHORT,
+  TIERS,
+} from './view';
+
+export interface RenderOptions {
+  /** Only these cases (and the chains they belong to); unknown ids become problems. */
+  caseIds?: string[];
+  /** Mask names and phones (for roles that may not see personal data). */
+  mask?: boolean;
+  title?: string;
+  /** Shown in a box at the top, e.g. case ids of a batch that are not cases. */
+  problems?: string[];
+  /** Called after each case is rendered. */
+  onProgress?: (done: number, total: number, caseId: string) => void;
+}
+
+const CSS = `
+:root { --ink:#1f2933; --muted:#5f6b7a; --line:#d9dee4; --band:#f4f6f8; --accent:#0b5394; }
+* { box-sizing: border-box; }
+body { margin:0; color:var(--ink); background:#fff; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 0 24px 48px; }
+header.report { background: var(--accent); color: #fff; padding: 20px 24px; }
+header.report h1 { margin: 0 0 4px; font-size: 24px; max-width: 1072px; margin-inline: auto; }
+header.report p { margin: 0; opacity: .9; max-width: 1072px; margin-inline: auto; }
+h2 { font-size: 19px; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 2px solid var(--accent); color: var(--accent); }
+h3 { font-size: 17px; margin: 20px 0 8px; }
+h5 { font-size: 13px; margin: 10px 0 4px; }
+h4 { font-size: 14px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+nav.toc { margin: 16px 0; padding: 10px 14px; background: var(--band); border-radius: 6px; font-size: 13px; }
+nav.toc a { color: var(--accent); text-decoration: none; margin-right: 12px; white-space: nowrap; }
+.problems { margin: 16px 0; padding: 12px 16px; border: 2px solid #c62828; background: #fdecea; border-radius: 6px; }
+.problems strong { color: #b71c1c; }
+.problems ul { margin: 6px 0 0; padding-left: 20px; }
+.cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; }
+@media (max-width: 720px) { .cards { grid-template-columns: repeat(2, 1fr); } }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; background: #fff; }
+.card .value { font-size: 24px; font-weight: 700; }
+.card .label { color: var(--muted); font-size: 12px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 13px; }
+table.compact { width: auto; min-width: 320px; }
+table.wide { font-size: 12px; }
+table.wide td { padding: 4px 6px; }
+td .nowrap, .nowrap { white-space: nowrap; }
+.scroll { overflow-x: auto; }
+.timeline-legend { font-size: 11px; color: var(--muted); margin: 2px 0 6px; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
+th { background: var(--band); font-weight: 600; white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr { break-inside: avoid; }
+.badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; font-weight: 600; vertical-align: middle; }
+.badge.confirmed { background: #c62828; color: #fff; }
+.badge.asymptomatic { background: #f4a3a3; color: #5d1010; }
+.badge.high { background: #c62828; color: #fff; }
+.badge.medium { background: #ef8f00; color: #fff; }
+.badge.low { background: #2e7d32; color: #fff; }
+.badge.active { background: #0b5394; color: #fff; }
+.badge.ended { background: #cfd8dc; color: #37474f; }
+.badge.flag { background: #fff3cd; color: #7a4f00; border: 1px solid #e0b84c; }
+.prob { display: inline-flex; align-items: center; gap: 6px; }
+.prob .bar { display: inline-block; width: 60px; height: 8px; background: #eceff1; border-radius: 4px; overflow: hidden; }
+.prob .bar span { display: block; height: 100%; background: var(--accent); }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%; vertical-align: -1px; margin-right: 4px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 16px; font-size: 12px; color: var(--muted); margin: 4px 0 10px; }
+figure.chain { margin: 14px 0 24px; padding: 12px; border: 1px solid var(--line); border-radius: 8px; break-inside: avoid; }
+figure.chain figcaption { font-weight: 600; margin-bottom: 8px; }
+figure.chain figcaption .meta { font-weight: 400; color: var(--muted); }
+.diagram { overflow-x: auto; text-align: center; }
+svg { max-width: 100%; height: auto; }
+svg text { font-family: inherit; }
+svg .node-id { font-size: 11px; font-weight: 700; fill: #1f2933; }
+svg .node-name { font-size: 10px; fill: #5f6b7a; }
+svg .glyph { font-size: 11px; font-weight: 700; }
+svg .edge-label { font-size: 10px; fill: #37474f; }
+svg .axis { font-size: 11px; fill: #5f6b7a; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 4px 14px; margin: 8px 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; }
+.muted { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
+a { color: var(--accent); }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { font-size: 11px; }
+  main { max-width: none; padding: 0; }
+  header.report { background: none; color: var(--ink); padding: 0 0 8px; border-bottom: 2px solid var(--ink); }
+  nav.toc { display: none; }
+  article.case { break-before: page; }
+  section.after-cases { break-before: page; }
+  h2, h3, h4 { break-after: avoid; }
+  figure.chain, .card, table { break-inside: auto; }
+  .diagram { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+`;
+
+function probability(p: number): string {
+  const width = Math.max(0, Math.min(100, Math.round(p * 100)));
+  return `<span class="prob"><span class="bar"><span style="width:${width}%"></span></span>${percent(p)}</span>`;
+}
+
+function anchorId(prefix: string, id: string): string {
+  return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+function caseLink(report: AnalysisReport, id: string, shownCases: ReadonlySet<string>): string {
+  const text = esc(describe(report, id));
+  return shownCases.has(id) ? `<a href="#${anchorId('case', id)}">${text}</a>` : text;
+}
+
+function table(
+  headers: string[],
+  rows: string[][],
+  numeric: ReadonlySet<number> = new Set(),
+  style: 'compact' | 'wide' | null = null,
+): string {
+  const head = headers.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
+  const body = rows
+    .map((row) => `<tr>${row.map((cell, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`)
+    .join('');
+  const html = `<table${style ? ` class="${style}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return style === 'wide' ? `<div class="scroll">${html}</div>` : html;
+}
+
+function problemsBox(problems: string[]): string {
+  if (problems.length === 0) return '';
+  return (
+    `<div class="problems" role="alert"><strong>${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report</strong>` +
+    `<ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul></div>`
+  );
+}
+
+function summarySection(report: AnalysisReport): string {
+  const s = report.summary;
+  const card = (value: string | number, label: string) =>
+    `<div class="card"><div class="value">${esc(String(value))}</div><div class="label">${esc(label)}</div></div>`;
+  const cards = [
+    card(s.cases, `cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic)`),
+    card(s.chains, `transmission chains (${s.activeChains} active)`),
+    card(s.closeContacts, 'close contacts'),
+    card(s.contactsOfCloseContacts, 'contacts of close contacts'),
+    card(s.venueExposed, 'venue-exposed'),
+    card(`${s.assignedBeds} / ${s.quarantineBeds}`, 'quarantine beds assigned'),
+    card(s.highRiskAreas, 'high-risk areas'),
+    card(s.mediumRiskAreas, 'medium-risk areas'),
+  ];
+  const r = report.rByGeneration.length
+    ? `<h4>Mean offspring by generation</h4>${table(
+        ['Generation', 'Cases', 'Mean offspring'],
+        report.rByGeneration.map((g) => [String(g.generation), String(g.cases), decimal(g.meanOffspring, 2)]),
+        new Set([0, 1, 2]),
+        'compact',
+      )}`
+    : '';
+  return `<section id="summary"><h2>District summary</h2><div class="cards">${cards.join('')}</div>${r}</section>`;
+}
+
+function epiCurveSection(report: AnalysisReport): string {
+  const body = report.epiCurve.length
+    ? `<div class="diagram">${renderEpiCurveSvg(report.epiCurve)}</div>`
+    : '<p class="empty">No cases by day yet.</p>';
+  return `<section id="epi-curve"><h2>Epidemic curve</h2><p class="muted">Cases by day of confirmation; dots: cases by day of symptom onset.</p>${body}</section>`;
+}
+
+function chainLegend(): string {
+  const settings = SETTING_CATEGORIES.map(
+    (c) => `<span><span class="swatch" style="background:${SETTING_COLOURS[c]}"></span>${esc(SETTING_CATEGORY_LABELS[c])}</span>`,
+  ).join('');
+  const shapes = [
+    '<span>● case (filled: confirmed, ring: asymptomatic; number: generation)</span>',
+    '<span>⬢ boat</span>',
+    '<span>◆ cold-chain lot</span>',
+    '<span>▬ place</span>',
+    '<span>◌ unknown source</span>',
+    '<span>edge label: probability of the link</span>',
+  ].join('');
+  return `<div class="legend"><strong>Colour = setting of the infecting link:</strong>${settings}</div><div class="legend"><strong>Shapes:</strong>${shapes}</div>`;
+}
+
+function chainFigure(full: AnalysisReport, chain: ChainReport, index: number, selected: ReadonlySet<string> | null): string {
+  const root = `${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId)}`;
+  const meta = [
+    `root: ${root}`,
+    `${chain.size} case${chain.size === 1 ? '' : 's'}`,
+    `generations 0–${chain.length}`,
+    `${chain.firstDate} to ${chain.lastDate} (${chain.durationDays} d)`,
+  ].join(' · ');
+  const r = chain.rByGeneration.length
+    ? table(
+        ['Generation', 'Cases', 'Mean offspring'],
+        chain.rByGeneration.map((g) => [String(g.generation), String(g.cases), decimal(g.meanOffspring, 2)]),
+        new Set([0, 1, 2]),
+        'compact',
+      )
+    : '';
+  return (
+    `<figure class="chain" id="${anchorId('chain', chain.id)}"><figcaption>Chain ${esc(chain.id)} ` +
+    `<span class="badge ${chain.active ? 'active' : 'ended'}">${chain.active ? 'active' : 'ended'}</span> ` +
+    `<span class="meta">${esc(meta)}</span></figcaption>` +
+    `<div class="diagram">${renderChainSvg(full, chain, index, selected)}</div>${r}</figure>`
+  );
+}
+
+function chainsSection(full: AnalysisReport, shown: AnalysisReport, selected: ReadonlySet<string> | null): string {
+  const figures = shown.chains.map((chain, i) => chainFigure(full, chain, i, selected)).join('');
+  const note = selected ? '<p class="muted">Chains of the selected cases; selected cases are ringed in amber.</p>' : '';
+  return `<section id="chains"><h2>Transmission chains</h2>${note}${chainLegend()}${figures || '<p class="empty">No chains.</p>'}</section>`;
+}
+
+function contactRows(report: AnalysisReport, contacts: ContactReport[]): string[][] {
+  return contacts.map((c) => [
+    String(c.priority),
+    esc(describe(report, c.personId)),
+    probability(c.probability),
+    decimal(c.score),
+    c.assignedSiteId ? esc(describe(report, c.assignedSiteId)) : '<span class="muted">home</span>',
+    esc(c.releaseOn ?? '—'),
+    esc(c.reasons),
+  ]);
+}
+
+function caseArticle(full: AnalysisReport, shown: AnalysisReport, c: CaseReport, shownCases: ReadonlySet<string>): string {
+  const person = full.entities[c.personId];
+  const infector = c.infector
+    ? `${caseLink(full, c.infector.id, shownCases)} (${esc(SOURCE_KIND_LABELS[c.infector.kind])}, ${percent(c.infector.probability)})`
+    : '—';
+  const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
+    .filter(Boolean)
+    .join(', ');
+  const facts: [string, string][] = [
+    ['Person', esc(who || '—')],
+    ['Home', person?.homeId ? esc(describe(full, person.homeId)) : '—'],
+    ['Onset', esc(formatWhen(c.onset))],
+    ['Confirmed', esc(formatWhen(c.confirmedAt))],
+    [
+      'Infectious window',
+      `${esc(formatWhen(c.infectiousWindow.from))} – ${esc(formatWhen(c.infectiousWindow.to))} <span class="muted">(${esc(c.infectiousWindow.basis)})</span>`,
+    ],
+    ['Chain', `<a href="#${anchorId('chain', c.chainId)}">${esc(c.chainId)}</a>, generation ${c.generation}`],
+    ['Most likely infector', infector],
+    ['Offspring', String(c.offspring)],
+  ];
+  if (person?.phone) facts.splice(1, 0, ['Phone', esc(person.phone)]);
+  const flags = c.flags.length ? ` ${c.flags.map((f) => `<span class="badge flag">${esc(f)}</span>`).join(' ')}` : '';
+
+  const events = [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const timeline = events.length
+    ? `${renderTimelineSvg(c)}<div class="timeline-legend">shaded: infectious window · bars: stays · ▲ onset · ○ sample · ■ confirmed</div>${table(
+        ['When', 'Event', 'Until', 'Where'],
+        events.map((e) => [
+          esc(formatWhen(e.at)),
+          esc(e.label),
+          esc(e.end ? formatWhen(e.end) : ''),
+          e.hostId ? esc(describe(full, e.hostId)) : '',
+        ]),
+      )}`
+    : '<p class="empty">No events recorded.</p>';
+
+  const candidates = c.candidates.length
+    ? table(
+        ['Candidate', 'Kind', 'Setting', 'Where', 'Gap (d)', 'Probability', 'Evidence'],
+        [...c.candidates]
+          .sort((a, b) => b.probability - a.probability)
+          .map((k) => [
+            caseLink(full, k.id, shownCases),
+            esc(SOURCE_KIND_LABELS[k.kind]),
+            k.setting ? `<span class="swatch" style="background:${colourOfSetting(k.setting)}"></span>${esc(settingLabel(k.setting))}` : '—',
+            k.hostId ? esc(describe(full, k.hostId)) : '—',
+            k.gapDays === null ? '—' : decimal(k.gapDays, 1),
+            probability(k.probability),
+            esc(k.evidence),
+          ]),
+        new Set([4]),
+      )
+    : '<p class="empty">No infector candidates.</p>';
+
+  const byTier = contactsOfCase(shown, c.personId);
+  const contacts = TIERS.map((tier) => {
+    const list = byTier[tier];
+    if (list.length === 0) return '';
+    return `<h5>${esc(TIER_LABELS[tier])} (${list.length})</h5>${table(
+      ['Priority', 'Person', 'Probability', 'Score', 'Quarantine site', 'Release on', 'Reasons'],
+      contactRows(full, list),
+      new Set([0, 3]),
+    )}`;
+  }).join('');
+
+  return (
+    `<article class="case" id="${anchorId('case', c.personId)}">` +
+    `<h3>${esc(describe(full, c.personId))} <span class="badge ${c.classification}">${c.classification}</span>${flags}</h3>` +
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>` +
+    `<h4>Timeline</h4>${timeline}` +
+    `<h4>Infector candidates</h4>${candidates}` +
+    `<h4>Contacts</h4>${contacts || '<p class="empty">No contacts traced from this case.</p>'}` +
+    '</article>'
+  );
+}
+
+function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
+  const rows = [...shown.sources]
+    .sort((a, b) => b.score - a.score)
+    .map((s) => [
+      esc(describe(full, s.id)),
+      esc(SOURCE_KIND_LABELS[s.kind]),
+      decimal(s.score),
+      s.chainIds.map((id) => `<a href="#${anchorId('chain', id)}">${esc(id)}</a>`).join(', '),
+      esc(s.reasons.join('; ')),
+    ]);
+  const body = rows.length ? table(['Source', 'Kind', 'Score', 'Chains', 'Reasons'], rows, new Set([2])) : '<p class="empty">No likely sources.</p>';
+  return `<section id="sources" class="after-cases"><h2>Likely sources</h2>${body}</section>`;
+}
+
+const LEVEL_ORDER: Record<RiskLevel, number> = { high: 0, medium: 1, low: 2 };
+
+function riskAreasSection(full: AnalysisReport, shown: AnalysisReport): string {
+  const rows = [...shown.riskAreas]
+    .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId))
+    .map((a) => [
+      esc(describe(full, a.placeId)),
+      `<span class="badge ${a.level}">${a.level}</span>`,
+      esc(a.lastInfection),
+      esc(a.liftOn ?? '—'),
+      esc(a.reason),
+    ]);
+  const body = rows.length
+    ? table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)
+    : '<p class="empty">No risk areas.</p>';
+  return `<section id="risk-areas"><h2>Risk areas</h2>${body}</section>`;
+}
+
+function quarantineSection(full: AnalysisReport, shown: AnalysisReport): string {
+  const nowrap = (text: string) => `<span class="nowrap">${esc(text)}</span>`;
+  const rows = [...shown.contacts].sort(byPriority).map((c) => [
+    String(c.priority),
+    nowrap(describe(full, c.personId)),
+    nowrap(full.entities[c.personId]?.phone ?? '—'),
+    esc(TIER_SHORT[c.tier]),
+    probability(c.probability),
+    decimal(c.score),
+    c.assignedSiteId
+      ? `<span title="${esc(describe(full, c.assignedSiteId))}">${esc(c.assignedSiteId)}</span>`
+      : '<span class="muted">home</span>',
+    nowrap(formatWhen(c.lastExposure)),
+    nowrap(c.releaseOn ?? '—'),
+    nowrap(c.homeMonitoringUntil ?? '—'),
+    // Month-day is enough within one quarantine; the full dates are in the CSV list.
+    esc(c.pcrDates.map((d) => d.slice(5)).join(' ')),
+    esc(c.reasons),
+  ]);
+  const list = rows.length
+    ? table(
+        ['#', 'Person', 'Phone', 'Tier', 'Probability', 'Score', 'Site', 'Last exposure', 'Release on', 'Home until', 'PCR days', 'Reasons'],
+        rows,
+        new Set([0, 5]),
+        'wide',
+      )
+    : '<p class="empty">Nobody to quarantine.</p>';
+  const sites = shown.quarantineSites.length
+    ? `<h4>Quarantine sites</h4>${table(
+        ['Site', 'Beds', 'Assigned', 'Free'],
+        shown.quarantineSites.map((s) => [
+          esc(describe(full, s.id)),
+          String(s.capacity),
+          String(s.assigned),
+          String(Math.max(0, s.capacity - s.assigned)),
+        ]),
+        new Set([1, 2, 3]),
+        'compact',
+      )}`
+    : '';
+  return `<section id="quarantine"><h2>Quarantine list</h2><p class="muted">In priority order (1 = first to quarantine).</p>${list}${sites}</section>`;
+}
+
+/** Renders the report as one self-contained HTML document. */
+export function renderHtml(report: AnalysisReport, options: RenderOptions = {}): string {
+  const { full, shown, selected, problems } = prepareReport(report, options);
+  const title = options.title ?? 'Trace report';
+  const shownCases = new Set(shown.cases.map((c) => c.personId));
+  const subtitle = [
+    `As of ${formatWhen(report.asOf)}`,
+    `protocol ${report.parameters.protocol}`,
+    `pathogen ${report.parameters.pathogen}`,
+    selected ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}` : `${shown.cases.length} cases`,
+    options.mask ? 'personal data masked' : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  const articles: string[] = [];
+  shown.cases.forEach((c, i) => {
+    articles.push(caseArticle(full, shown, c, shownCases));
+    options.onProgress?.(i + 1, shown.cases.length, c.personId);
+  });
+
+  const toc = [
+    '<a href="#summary">Summary</a>',
+    '<a href="#epi-curve">Epidemic curve</a>',
+    '<a href="#chains">Chains</a>',
+    '<a href="#cases">Cases</a>',
+    '<a href="#sources">Sources</a>',
+    '<a href="#risk-areas">Risk areas</a>',
+    '<a href="#quarantine">Quarantine list</a>',
+    ...shown.cases.map((c) => `<a href="#${anchorId('case', c.personId)}">${esc(c.personId)}</a>`),
+  ].join('');
+
+  return (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">' +
+    `<title>${esc(title)}</title><style>${CSS}</style></head><body>` +
+    `<header class="report"><h1>${esc(title)}</h1><p>${esc(subtitle)}</p></header><main>` +
+    problemsBox(problems) +
+    `<nav class="toc">${toc}</nav>` +
+    summarySection(shown) +
+    epiCurveSection(shown) +
+    chainsSection(full, shown, selected) +
+    `<section id="cases"><h2>Cases</h2>${articles.join('') || '<p class="empty">No cases to report.</p>'}</section>` +
+    sourcesSection(full, shown) +
+    riskAreasSection(full, shown) +
+    quarantineSection(full, shown) +
+    `<footer>tracegraph trace report · as of ${esc(formatWhen(report.asOf))} · ${esc(report.parameters.protocol)} / ${esc(report.parameters.pathogen)}</footer>` +
+    '</main></body></html>\n'
+  );
+}

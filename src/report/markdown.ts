@@ -1,0 +1,295 @@
+/**
+ * The Markdown trace report: the content of the HTML report as tables and lists, with each
+ * transmission chain written as an indented tree from its root (for chat, tickets and diffs).
+ */
+import type { AnalysisReport, CaseReport, ChainReport, ContactReport, RiskLevel } from '../analysis/report-model';
+import type { RenderOptions } from './html';
+import { prepareReport } from './select';
+import {
+  byPriority,
+  chainTree,
+  contactsOfCase,
+  decimal,
+  describe,
+  formatWhen,
+  percent,
+  settingLabel,
+  SOURCE_KIND_LABELS,
+  TIER_LABELS,
+  TIER_SHORT,
+  TIERS,
+  type ChainTreeNode,
+} from './view';
+
+/** Text safe inside a table cell: pipes escaped, line breaks flattened. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const rule = headers.map((_, i) => (rightAligned.has(i) ? '---:' : '---'));
+  return [line(headers.map(cell)), line(rule), ...rows.map((row) => line(row.map(cell)))].join('\n');
+}
+
+function treeLines(full: AnalysisReport, node: ChainTreeNode, depth: number, selected: ReadonlySet<string> | null): string[] {
+  const indent = '  '.repeat(depth);
+  let text: string;
+  if (node.kind === 'case') {
+    const c = full.cases.find((x) => x.personId === node.id);
+    const parts = [
+      c ? `generation ${c.generation}` : null,
+      c ? c.classification : null,
+      node.link ? `via ${settingLabel(node.link.setting)} ${percent(node.link.probability)}` : null,
+      node.link?.flags.length ? `⚠ ${node.link.flags.join('; ')}` : null,
+      selected?.has(node.id) ? 'selected' : null,
+    ].filter(Boolean);
+    text = `**${describe(full, node.id)}** — ${parts.join(', ')}`;
+  } else {
+    const via = node.link ? ` — via ${settingLabel(node.link.setting)} ${percent(node.link.probability)}` : '';
+    text = `${describe(full, node.id)} (${SOURCE_KIND_LABELS[node.kind]})${via}`;
+  }
+  return [`${indent}- ${text}`, ...node.children.flatMap((child) => treeLines(full, child, depth + 1, selected))];
+}
+
+function chainSection(full: AnalysisReport, chain: ChainReport, selected: ReadonlySet<string> | null): string {
+  const meta = [
+    `root: ${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId)}`,
+    `${chain.size} case${chain.size === 1 ? '' : 's'}`,
+    `generations 0–${chain.length}`,
+    `${chain.firstDate} to ${chain.lastDate} (${chain.durationDays} d)`,
+    chain.active ? 'active' : 'ended',
+  ].join(' · ');
+  const tree = chainTree(chain).flatMap((root) => treeLines(full, root, 0, selected));
+  const r = chain.rByGeneration.length
+    ? `\n\n${table(
+        ['Generation', 'Cases', 'Mean offspring'],
+        chain.rByGeneration.map((g) => [String(g.generation), String(g.cases), decimal(g.meanOffspring, 2)]),
+        new Set([0, 1, 2]),
+      )}`
+    : '';
+  return `### Chain ${chain.id}\n\n${meta}\n\n${tree.join('\n')}${r}`;
+}
+
+function contactTable(full: AnalysisReport, contacts: ContactReport[]): string {
+  return table(
+    ['Priority', 'Person', 'Probability', 'Score', 'Quarantine site', 'Release on', 'Reasons'],
+    contacts.map((c) => [
+      String(c.priority),
+      describe(full, c.personId),
+      percent(c.probability),
+      decimal(c.score),
+      c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
+      c.releaseOn ?? '—',
+      c.reasons,
+    ]),
+    new Set([0, 2, 3]),
+  );
+}
+
+function caseSection(full: AnalysisReport, shown: AnalysisReport, c: CaseReport): string {
+  const person = full.entities[c.personId];
+  const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
+    .filter(Boolean)
+    .join(', ');
+  const facts = [
+    ['Classification', c.classification],
+    ['Person', who || '—'],
+    ...(person?.phone ? [['Phone', person.phone]] : []),
+    ['Home', person?.homeId ? describe(full, person.homeId) : '—'],
+    ['Onset', formatWhen(c.onset)],
+    ['Confirmed', formatWhen(c.confirmedAt)],
+    [
+      'Infectious window',
+      `${formatWhen(c.infectiousWindow.from)} – ${formatWhen(c.infectiousWindow.to)} (${c.infectiousWindow.basis})`,
+    ],
+    ['Chain', `${c.chainId}, generation ${c.generation}, offspring ${c.offspring}`],
+    [
+      'Most likely infector',
+      c.infector
+        ? `${describe(full, c.infector.id)} (${SOURCE_KIND_LABELS[c.infector.kind]}, ${percent(c.infector.probability)})`
+        : '—',
+    ],
+    ...(c.flags.length ? [['Flags', c.flags.join('; ')]] : []),
+  ];
+  const events = [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const timeline = events.length
+    ? table(
+        ['When', 'Event', 'Until', 'Where'],
+        events.map((e) => [
+          formatWhen(e.at),
+          e.label,
+          e.end ? formatWhen(e.end) : '',
+          e.hostId ? describe(full, e.hostId) : '',
+        ]),
+      )
+    : '_No events recorded._';
+  const candidates = c.candidates.length
+    ? table(
+        ['Candidate', 'Kind', 'Setting', 'Where', 'Gap (d)', 'Probability', 'Evidence'],
+        [...c.candidates]
+          .sort((a, b) => b.probability - a.probability)
+          .map((k) => [
+            describe(full, k.id),
+            SOURCE_KIND_LABELS[k.kind],
+            k.setting ? settingLabel(k.setting) : '—',
+            k.hostId ? describe(full, k.hostId) : '—',
+            k.gapDays === null ? '—' : decimal(k.gapDays, 1),
+            percent(k.probability),
+            k.evidence,
+          ]),
+        new Set([4, 5]),
+      )
+    : '_No infector candidates._';
+  const byTier = contactsOfCase(shown, c.personId);
+  const contacts = TIERS.filter((tier) => byTier[tier].length > 0)
+    .map((tier) => `**${TIER_LABELS[tier]} (${byTier[tier].length})**\n\n${contactTable(full, byTier[tier])}`)
+    .join('\n\n');
+  return [
+    `### ${describe(full, c.personId)}`,
+    facts.map(([k, v]) => `- **${k}:** ${v}`).join('\n'),
+    `#### Timeline\n\n${timeline}`,
+    `#### Infector candidates\n\n${candidates}`,
+    `#### Contacts\n\n${contacts || '_No contacts traced from this case._'}`,
+  ].join('\n\n');
+}
+
+const LEVEL_ORDER: Record<RiskLevel, number> = { high: 0, medium: 1, low: 2 };
+
+/** Renders the report as Markdown (GitHub-flavoured tables). */
+export function renderMarkdown(report: AnalysisReport, options: RenderOptions = {}): string {
+  const { full, shown, selected, problems } = prepareReport(report, options);
+  const s = shown.summary;
+  const out: string[] = [];
+  out.push(`# ${options.title ?? 'Trace report'}`);
+  out.push(
+    [
+      `As of ${formatWhen(report.asOf)}`,
+      `protocol ${report.parameters.protocol}`,
+      `pathogen ${report.parameters.pathogen}`,
+      selected ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}` : `${shown.cases.length} cases`,
+      options.mask ? 'personal data masked' : null,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  );
+  if (problems.length) {
+    out.push(`> **${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report**\n>\n${problems.map((p) => `> - ${p}`).join('\n')}`);
+  }
+
+  out.push('## District summary');
+  out.push(
+    table(
+      ['Measure', 'Value'],
+      [
+        ['Cases', `${s.cases} (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic)`],
+        ['Transmission chains', `${s.chains} (${s.activeChains} active)`],
+        ['Close contacts', String(s.closeContacts)],
+        ['Contacts of close contacts', String(s.contactsOfCloseContacts)],
+        ['Venue-exposed', String(s.venueExposed)],
+        ['Quarantine beds assigned', `${s.assignedBeds} / ${s.quarantineBeds}`],
+        ['High-risk areas', String(s.highRiskAreas)],
+        ['Medium-risk areas', String(s.mediumRiskAreas)],
+      ],
+    ),
+  );
+  if (shown.rByGeneration.length) {
+    out.push(
+      table(
+        ['Generation', 'Cases', 'Mean offspring'],
+        shown.rByGeneration.map((g) => [String(g.generation), String(g.cases), decimal(g.meanOffspring, 2)]),
+        new Set([0, 1, 2]),
+      ),
+    );
+  }
+
+  out.push('## Epidemic curve');
+  out.push(
+    shown.epiCurve.length
+      ? table(
+          ['Date', 'Confirmed', 'Asymptomatic', 'By onset', ''],
+          shown.epiCurve.map((d) => [
+            d.date,
+            String(d.confirmed),
+            String(d.asymptomatic),
+            String(d.byOnset),
+            '█'.repeat(d.confirmed) + '░'.repeat(d.asymptomatic),
+          ]),
+          new Set([1, 2, 3]),
+        )
+      : '_No cases by day yet._',
+  );
+
+  out.push('## Transmission chains');
+  out.push(shown.chains.length ? shown.chains.map((chain) => chainSection(full, chain, selected)).join('\n\n') : '_No chains._');
+
+  out.push('## Cases');
+  if (shown.cases.length === 0) out.push('_No cases to report._');
+  shown.cases.forEach((c, i) => {
+    out.push(caseSection(full, shown, c));
+    options.onProgress?.(i + 1, shown.cases.length, c.personId);
+  });
+
+  out.push('## Likely sources');
+  out.push(
+    shown.sources.length
+      ? table(
+          ['Source', 'Kind', 'Score', 'Chains', 'Reasons'],
+          [...shown.sources]
+            .sort((a, b) => b.score - a.score)
+            .map((src) => [describe(full, src.id), SOURCE_KIND_LABELS[src.kind], decimal(src.score), src.chainIds.join(', '), src.reasons.join('; ')]),
+          new Set([2]),
+        )
+      : '_No likely sources._',
+  );
+
+  out.push('## Risk areas');
+  out.push(
+    shown.riskAreas.length
+      ? table(
+          ['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'],
+          [...shown.riskAreas]
+            .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId))
+            .map((a) => [describe(full, a.placeId), a.level, a.lastInfection, a.liftOn ?? '—', a.reason]),
+        )
+      : '_No risk areas._',
+  );
+
+  out.push('## Quarantine list');
+  out.push(
+    shown.contacts.length
+      ? table(
+          ['#', 'Person', 'Phone', 'Tier', 'Probability', 'Score', 'Site', 'Release on', 'Home monitoring until', 'PCR dates', 'Reasons'],
+          [...shown.contacts].sort(byPriority).map((c) => [
+            String(c.priority),
+            describe(full, c.personId),
+            full.entities[c.personId]?.phone ?? '—',
+            TIER_SHORT[c.tier],
+            percent(c.probability),
+            decimal(c.score),
+            c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
+            c.releaseOn ?? '—',
+            c.homeMonitoringUntil ?? '—',
+            c.pcrDates.join(', '),
+            c.reasons,
+          ]),
+          new Set([0, 4, 5]),
+        )
+      : '_Nobody to quarantine._',
+  );
+  if (shown.quarantineSites.length) {
+    out.push(
+      table(
+        ['Quarantine site', 'Beds', 'Assigned', 'Free'],
+        shown.quarantineSites.map((q) => [
+          describe(full, q.id),
+          String(q.capacity),
+          String(q.assigned),
+          String(Math.max(0, q.capacity - q.assigned)),
+        ]),
+        new Set([1, 2, 3]),
+      ),
+    );
+  }
+  return `${out.join('\n\n')}\n`;
+}

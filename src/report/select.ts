@@ -1,0 +1,175 @@
+/**
+ * Case selection for batch reports: narrows an analysis report to the requested cases, the
+ * chains they belong to and what hangs off them (their contacts, sources, risk areas), and
+ * lists the requested ids that are not cases so the report can say so.
+ */
+import type { AnalysisReport, ContactReport } from '../analysis/report-model';
+import { maskReport } from './mask';
+
+export interface Selection {
+  report: AnalysisReport;
+  /** One sentence per requested id that could not be used. */
+  problems: string[];
+}
+
+const ENVIRONMENTAL_KINDS = new Set(['item', 'boat', 'place']);
+
+/**
+ * Keeps the requested cases (in the order asked) and, whole, the chains they belong to; the
+ * district-wide parts (summary, epidemic curve, R by generation, quarantine sites) stay as they
+ * are. Without `caseIds` (or with an empty list) the report is returned unchanged.
+ */
+export function selectCases(report: AnalysisReport, caseIds?: readonly string[]): Selection {
+  if (!caseIds || caseIds.length === 0) return { report, problems: [] };
+
+  const byId = new Map(report.cases.map((c) => [c.personId, c]));
+  const problems: string[] = [];
+  const wanted: string[] = [];
+  for (const raw of caseIds) {
+    const id = raw.trim();
+    if (id === '' || wanted.includes(id)) continue;
+    if (byId.has(id)) wanted.push(id);
+    else problems.push(`unknown case id "${id}": not a case in this report (as of ${report.asOf})`);
+  }
+
+  const cases = wanted.map((id) => byId.get(id)!);
+  const chainIds = new Set(cases.map((c) => c.chainId));
+  const chains = report.chains.filter((chain) => chainIds.has(chain.id));
+  const chainCaseIds = new Set(chains.flatMap((chain) => chain.caseIds));
+
+  const contacts = contactsReachedFrom(report.contacts, [
+    ...wanted,
+    // A contact exposed to the lot or boat that infected a selected case belongs with it too.
+    ...cases.flatMap((c) => (c.infector && ENVIRONMENTAL_KINDS.has(c.infector.kind) ? [c.infector.id] : [])),
+  ]);
+
+  const sources = report.sources.filter((s) => s.chainIds.some((id) => chainIds.has(id)));
+
+  const relevantPlaces = new Set<string>();
+  for (const c of cases) {
+    for (const event of c.timeline) if (event.hostId) relevantPlaces.add(event.hostId);
+    for (const candidate of c.candidates) if (candidate.hostId) relevantPlaces.add(candidate.hostId);
+    const homeId = report.entities[c.personId]?.homeId;
+    if (homeId) relevantPlaces.add(homeId);
+  }
+  for (const contact of contacts) for (const e of contact.evidence) if (e.hostId) relevantPlaces.add(e.hostId);
+  for (const s of sources) if (s.kind === 'place') relevantPlaces.add(s.id);
+  const riskAreas = report.riskAreas.filter((area) => relevantPlaces.has(area.placeId));
+
+  const selectedIds = new Set(wanted);
+  const clusters = report.clusters.filter((k) => k.memberIds.some((id) => selectedIds.has(id)));
+  const superspreaders = report.superspreaders.filter((s) => chainCaseIds.has(s.personId));
+
+  const narrowed: AnalysisReport = {
+    ...report,
+    cases,
+    chains,
+    contacts,
+    sources,
+    riskAreas,
+    clusters,
+    superspreaders,
+    entities: {},
+  };
+  narrowed.entities = pickEntities(report, referencedIds(narrowed));
+  return { report: narrowed, problems };
+}
+
+/**
+ * Contacts exposed to any of the seed ids, then contacts of those contacts (a contact of a close
+ * contact names the close contact as its source), until nothing new is reached.
+ */
+function contactsReachedFrom(all: ContactReport[], seeds: string[]): ContactReport[] {
+  const reached = new Set(seeds);
+  const kept = new Set<ContactReport>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const contact of all) {
+      if (kept.has(contact)) continue;
+      if (contact.evidence.some((e) => reached.has(e.sourceId))) {
+        kept.add(contact);
+        reached.add(contact.personId);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((c) => kept.has(c));
+}
+
+/** Every id the report mentions, so entity labels of the rest can be left out. */
+export function referencedIds(report: AnalysisReport): Set<string> {
+  const ids = new Set<string>();
+  const add = (id: string | null | undefined) => {
+    if (id) ids.add(id);
+  };
+  for (const c of report.cases) {
+    add(c.personId);
+    add(c.infector?.id);
+    for (const candidate of c.candidates) {
+      add(candidate.id);
+      add(candidate.hostId);
+    }
+    for (const event of c.timeline) add(event.hostId);
+  }
+  for (const chain of report.chains) {
+    add(chain.rootId);
+    chain.caseIds.forEach(add);
+    for (const link of chain.links) {
+      add(link.from);
+      add(link.to);
+    }
+  }
+  for (const contact of report.contacts) {
+    add(contact.personId);
+    add(contact.assignedSiteId);
+    for (const e of contact.evidence) {
+      add(e.sourceId);
+      add(e.hostId);
+    }
+  }
+  report.sources.forEach((s) => add(s.id));
+  report.riskAreas.forEach((a) => add(a.placeId));
+  report.clusters.forEach((k) => k.memberIds.forEach(add));
+  report.superspreaders.forEach((s) => add(s.personId));
+  report.quarantineSites.forEach((s) => add(s.id));
+  // Homes of the persons named, so a household can still be recognised.
+  for (const id of [...ids]) add(report.entities[id]?.homeId);
+  return ids;
+}
+
+function pickEntities(report: AnalysisReport, ids: Set<string>): AnalysisReport['entities'] {
+  const picked: AnalysisReport['entities'] = {};
+  for (const [id, label] of Object.entries(report.entities)) if (ids.has(id)) picked[id] = label;
+  return picked;
+}
+
+export interface PrepareOptions {
+  caseIds?: readonly string[];
+  mask?: boolean;
+  /** Problems found before rendering (e.g. by the caller), shown with those of the selection. */
+  problems?: readonly string[];
+}
+
+export interface Prepared {
+  /** The whole report (masked when asked): chains are drawn with every case looked up here. */
+  full: AnalysisReport;
+  /** The part to render. */
+  shown: AnalysisReport;
+  /** The cases asked for, or null when the whole report is rendered. */
+  selected: ReadonlySet<string> | null;
+  problems: string[];
+}
+
+/** Masks (when asked) and selects, merging the caller's problems with the selection's. */
+export function prepareReport(report: AnalysisReport, options: PrepareOptions): Prepared {
+  const full = options.mask ? maskReport(report) : report;
+  const selection = selectCases(full, options.caseIds);
+  const selected = options.caseIds && options.caseIds.length > 0 ? new Set(selection.report.cases.map((c) => c.personId)) : null;
+  return {
+    full,
+    shown: selection.report,
+    selected,
+    problems: [...new Set([...(options.problems ?? []), ...selection.problems])],
+  };
+}

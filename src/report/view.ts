@@ -1,0 +1,192 @@
+/**
+ * What every renderer shares: how ids, instants, probabilities and settings are written, the
+ * colour of each transmission setting, the contacts that hang off a case and a chain as a tree.
+ */
+import type {
+  AnalysisReport,
+  ChainLink,
+  ChainReport,
+  ContactReport,
+  ContactTier,
+  SourceKind,
+} from '../analysis/report-model';
+
+export const TIER_LABELS: Record<ContactTier, string> = {
+  close_contact: 'Close contacts',
+  contact_of_close_contact: 'Contacts of close contacts',
+  venue_exposed: 'Venue-exposed',
+};
+
+export const TIER_SHORT: Record<ContactTier, string> = {
+  close_contact: 'close contact',
+  contact_of_close_contact: 'contact of close contact',
+  venue_exposed: 'venue-exposed',
+};
+
+export const TIERS: ContactTier[] = ['close_contact', 'contact_of_close_contact', 'venue_exposed'];
+
+/** Setting families, each with one colour (ColorBrewer Dark2, readable on white and in grey print). */
+export const SETTING_CATEGORIES = ['boat', 'household', 'cold_chain', 'place', 'contact', 'other', 'none'] as const;
+export type SettingCategory = (typeof SETTING_CATEGORIES)[number];
+
+export const SETTING_COLOURS: Record<SettingCategory, string> = {
+  boat: '#1f78b4',
+  household: '#d95f02',
+  cold_chain: '#7570b3',
+  place: '#e7298a',
+  contact: '#1b9e77',
+  other: '#a6761d',
+  none: '#8a8a8a',
+};
+
+export const SETTING_CATEGORY_LABELS: Record<SettingCategory, string> = {
+  boat: 'boat',
+  household: 'household',
+  cold_chain: 'cold chain',
+  place: 'shared place',
+  contact: 'reported contact',
+  other: 'other',
+  none: 'source not known',
+};
+
+/** `place:market` → `place`; a null setting (no known infector) → `none`. */
+export function settingCategory(setting: string | null): SettingCategory {
+  if (setting === null || setting === '') return 'none';
+  const family = setting.split(':')[0]!;
+  return (SETTING_CATEGORIES as readonly string[]).includes(family) ? (family as SettingCategory) : 'other';
+}
+
+/** `place:market` → `market`, `contact:social` → `social contact`, `cold_chain` → `cold chain`. */
+export function settingLabel(setting: string | null): string {
+  if (setting === null || setting === '') return 'unknown';
+  const [family, detail] = setting.split(':') as [string, string | undefined];
+  const words = (s: string) => s.replace(/_/g, ' ');
+  if (detail === undefined) return words(family);
+  if (family === 'contact') return `${words(detail)} contact`;
+  return words(detail);
+}
+
+export function colourOfSetting(setting: string | null): string {
+  return SETTING_COLOURS[settingCategory(setting)];
+}
+
+/** The colour a source node is drawn in: that of the setting it infects through. */
+export function colourOfSourceKind(kind: SourceKind): string {
+  if (kind === 'boat') return SETTING_COLOURS.boat;
+  if (kind === 'item') return SETTING_COLOURS.cold_chain;
+  if (kind === 'place') return SETTING_COLOURS.place;
+  return SETTING_COLOURS.none;
+}
+
+export const SOURCE_KIND_LABELS: Record<SourceKind, string> = {
+  case: 'case',
+  person: 'person',
+  item: 'cold-chain lot',
+  boat: 'boat',
+  place: 'place',
+  unknown: 'unknown / outside',
+};
+
+/** `2022-08-02T10:00:00+08:00` → `2022-08-02 10:00`; a date stays as it is. */
+export function formatWhen(iso: string | null): string {
+  if (!iso) return '—';
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/** The calendar date part of an instant or date. */
+export function dateOf(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** 0.82 → `82%`; small non-zero values stay visible (`<1%`). */
+export function percent(p: number): string {
+  if (p > 0 && p < 0.005) return '<1%';
+  return `${Math.round(p * 100)}%`;
+}
+
+/** A score or probability with at most three decimals (0.4 → `0.4`, 0.61234 → `0.612`). */
+export function decimal(x: number, digits = 3): string {
+  const factor = 10 ** digits;
+  return String(Math.round(x * factor) / factor);
+}
+
+export function nameOf(report: AnalysisReport, id: string): string | null {
+  return report.entities[id]?.name ?? null;
+}
+
+/** `P01 陈伟`, `B01 琼三亚渔12345`, or the id alone when nothing is known of it. */
+export function describe(report: AnalysisReport, id: string | null): string {
+  if (id === null) return '—';
+  if (id === 'unknown') return 'unknown / outside';
+  const name = nameOf(report, id);
+  return name && name !== id ? `${id} ${name}` : id;
+}
+
+/** A contact's sources: the case (or close contact) ids its evidence names. */
+export function contactSources(contact: ContactReport): string[] {
+  return [...new Set(contact.evidence.map((e) => e.sourceId))];
+}
+
+export function byPriority(a: ContactReport, b: ContactReport): number {
+  return a.priority - b.priority || a.personId.localeCompare(b.personId);
+}
+
+/**
+ * The contacts a case is responsible for: those exposed to it directly (close contacts and
+ * venue-exposed), and the contacts of those close contacts; each tier in priority order.
+ */
+export function contactsOfCase(report: AnalysisReport, caseId: string): Record<ContactTier, ContactReport[]> {
+  const direct = report.contacts.filter((c) => c.evidence.some((e) => e.sourceId === caseId));
+  const closeIds = new Set(direct.filter((c) => c.tier === 'close_contact').map((c) => c.personId));
+  const secondary = report.contacts.filter(
+    (c) => !direct.includes(c) && c.evidence.some((e) => closeIds.has(e.sourceId)),
+  );
+  const all = [...direct, ...secondary];
+  const result = {} as Record<ContactTier, ContactReport[]>;
+  for (const tier of TIERS) result[tier] = all.filter((c) => c.tier === tier).sort(byPriority);
+  return result;
+}
+
+export interface ChainTreeNode {
+  id: string;
+  kind: SourceKind;
+  /** The link that leads to this node from its parent; null for a root. */
+  link: ChainLink | null;
+  children: ChainTreeNode[];
+}
+
+/**
+ * A chain as a tree from its root: each case under the infector of its link. Cases with no link
+ * inside the chain hang from the top so that none is lost.
+ */
+export function chainTree(chain: ChainReport): ChainTreeNode[] {
+  const childLinks = new Map<string, ChainLink[]>();
+  const hasParent = new Set<string>();
+  for (const link of chain.links) {
+    if (!childLinks.has(link.from)) childLinks.set(link.from, []);
+    childLinks.get(link.from)!.push(link);
+    hasParent.add(link.to);
+  }
+  const caseIds = new Set(chain.caseIds);
+  const visited = new Set<string>();
+  const build = (id: string, kind: SourceKind, link: ChainLink | null): ChainTreeNode => {
+    visited.add(id);
+    const children = (childLinks.get(id) ?? [])
+      .filter((l) => !visited.has(l.to))
+      .map((l) => build(l.to, caseIds.has(l.to) ? 'case' : 'person', l));
+    return { id, kind, link, children };
+  };
+
+  const roots: ChainTreeNode[] = [];
+  const rootIds = new Set<string>([chain.rootId]);
+  for (const link of chain.links) if (!hasParent.has(link.from)) rootIds.add(link.from);
+  for (const id of rootIds) {
+    if (visited.has(id)) continue;
+    const kind = id === chain.rootId ? chain.rootKind : (chain.links.find((l) => l.from === id)?.fromKind ?? 'case');
+    if (hasParent.has(id)) continue;
+    roots.push(build(id, kind, null));
+  }
+  for (const id of chain.caseIds) if (!visited.has(id)) roots.push(build(id, 'case', null));
+  return roots;
+}
