@@ -20,7 +20,8 @@ function parseArgs(argv) {
   const options = { home: path.join(root, '.neo4j'), port: 7687, password: 'tracegraph' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const [name, inline] =
+      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') usage(`${name} needs a value`);
@@ -29,7 +30,8 @@ function parseArgs(argv) {
     if (name === '--home') options.home = path.resolve(value());
     else if (name === '--port') {
       const port = Number(value());
-      if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`--port must be a port number from 1 to 65535`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        usage(`--port must be a port number from 1 to 65535`);
       options.port = port;
     } else if (name === '--password') {
       options.password = value();
@@ -68,7 +70,9 @@ async function main() {
     password: options.password,
     log: (line) => process.stderr.write(`  ${line}\n`),
   });
-  process.stderr.write(`Neo4j is ready after ${((Date.now() - started) / 1000).toFixed(1)} s. In another shell:\n`);
+  process.stderr.write(
+    `Neo4j is ready after ${((Date.now() - started) / 1000).toFixed(1)} s. In another shell:\n`,
+  );
   process.stdout.write(
     `export NEO4J_URI=${neo4j.uri}\nexport NEO4J_USER=${neo4j.user}\nexport NEO4J_PASSWORD=${neo4j.password}\n`,
   );

@@ -33,7 +33,10 @@ describe('neo4j executor', () => {
 
   test('logs Cypher and parameters when DEBUG names tracegraph:cypher, long lists cut', async () => {
     const rows = [1, 2, 3, 4, 5, 6, 7].map((n) => integer(n));
-    await executor({ DEBUG: 'other,tracegraph:cypher' }).writeQuery('UNWIND $rows AS n RETURN sum(n) AS total', { rows });
+    await executor({ DEBUG: 'other,tracegraph:cypher' }).writeQuery(
+      'UNWIND $rows AS n RETURN sum(n) AS total',
+      { rows },
+    );
     expect(logged()).toBe(
       'tracegraph:cypher UNWIND $rows AS n RETURN sum(n) AS total\n  params {"rows":["1","2","3","4","5","... 2 more"]}\n',
     );
@@ -46,8 +49,8 @@ describe('neo4j executor', () => {
   });
 
   test('a URI the driver cannot use is reported with the URI', () => {
-    expect(() => createNeo4jExecutor({ uri: 'http//nowhere', user: 'neo4j', password: 'x', database: 'neo4j' })).toThrow(
-      'Neo4j at http//nowhere cannot be used: ',
-    );
+    expect(() =>
+      createNeo4jExecutor({ uri: 'http//nowhere', user: 'neo4j', password: 'x', database: 'neo4j' }),
+    ).toThrow('Neo4j at http//nowhere cannot be used: ');
   });
 });

@@ -16,7 +16,10 @@ describe('neo4j store', () => {
   let driver: Driver;
 
   /** Runs Cypher directly, as a user of the graph would. */
-  const cypher = async (query: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> => {
+  const cypher = async (
+    query: string,
+    params: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>[]> => {
     const { records } = await driver.executeQuery(query, params, { database: 'neo4j' });
     return records.map((r) => r.toObject());
   };
@@ -47,12 +50,19 @@ describe('neo4j store', () => {
       'SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties ORDER BY name',
     );
     const ours = constraints.filter((c) =>
-      ['entity_id', 'person_id', 'place_id', 'boat_id', 'cold_chain_item_id', 'case_person_id'].includes(c.name as string),
+      ['entity_id', 'person_id', 'place_id', 'boat_id', 'cold_chain_item_id', 'case_person_id'].includes(
+        c.name as string,
+      ),
     );
     expect(ours).toEqual([
       { name: 'boat_id', type: 'UNIQUENESS', labelsOrTypes: ['Boat'], properties: ['id'] },
       { name: 'case_person_id', type: 'UNIQUENESS', labelsOrTypes: ['Case'], properties: ['personId'] },
-      { name: 'cold_chain_item_id', type: 'UNIQUENESS', labelsOrTypes: ['ColdChainItem'], properties: ['id'] },
+      {
+        name: 'cold_chain_item_id',
+        type: 'UNIQUENESS',
+        labelsOrTypes: ['ColdChainItem'],
+        properties: ['id'],
+      },
       { name: 'entity_id', type: 'UNIQUENESS', labelsOrTypes: ['Entity'], properties: ['id'] },
       { name: 'person_id', type: 'UNIQUENESS', labelsOrTypes: ['Person'], properties: ['id'] },
       { name: 'place_id', type: 'UNIQUENESS', labelsOrTypes: ['Place'], properties: ['id'] },
@@ -61,30 +71,67 @@ describe('neo4j store', () => {
       "SHOW RANGE INDEXES YIELD name, state, entityType, labelsOrTypes, properties WHERE name IN ['stayed_at_start', 'aboard_end', 'sample_sampled_at', 'case_confirmed_at'] RETURN name, state, entityType, labelsOrTypes, properties ORDER BY name",
     );
     expect(indexes).toEqual([
-      { name: 'aboard_end', state: 'ONLINE', entityType: 'RELATIONSHIP', labelsOrTypes: ['ABOARD'], properties: ['end'] },
-      { name: 'case_confirmed_at', state: 'ONLINE', entityType: 'NODE', labelsOrTypes: ['Case'], properties: ['confirmedAt'] },
-      { name: 'sample_sampled_at', state: 'ONLINE', entityType: 'NODE', labelsOrTypes: ['Sample'], properties: ['sampledAt'] },
-      { name: 'stayed_at_start', state: 'ONLINE', entityType: 'RELATIONSHIP', labelsOrTypes: ['STAYED_AT'], properties: ['start'] },
+      {
+        name: 'aboard_end',
+        state: 'ONLINE',
+        entityType: 'RELATIONSHIP',
+        labelsOrTypes: ['ABOARD'],
+        properties: ['end'],
+      },
+      {
+        name: 'case_confirmed_at',
+        state: 'ONLINE',
+        entityType: 'NODE',
+        labelsOrTypes: ['Case'],
+        properties: ['confirmedAt'],
+      },
+      {
+        name: 'sample_sampled_at',
+        state: 'ONLINE',
+        entityType: 'NODE',
+        labelsOrTypes: ['Sample'],
+        properties: ['sampledAt'],
+      },
+      {
+        name: 'stayed_at_start',
+        state: 'ONLINE',
+        entityType: 'RELATIONSHIP',
+        labelsOrTypes: ['STAYED_AT'],
+        properties: ['start'],
+      },
     ]);
   });
 
   test('the graph reads naturally in Cypher', async () => {
     await store.write(smallDistrict());
-    expect(await cypher("MATCH (p:Person {id:'P1'})-[:ABOARD]->(b:Boat) RETURN b.id AS boat")).toEqual([{ boat: 'B1' }]);
-    expect(await cypher("MATCH (p:Person)-[:LIVES_IN]->(:Place {id:'H1'}) RETURN p.id AS id ORDER BY id")).toEqual([
-      { id: 'P1' },
-      { id: 'P2' },
+    expect(await cypher("MATCH (p:Person {id:'P1'})-[:ABOARD]->(b:Boat) RETURN b.id AS boat")).toEqual([
+      { boat: 'B1' },
     ]);
-    expect(await cypher("MATCH (:Boat {id:'B1'})-[:HOME_PORT]->(p:Place) RETURN p.id AS id")).toEqual([{ id: 'PORT' }]);
-    expect(await cypher("MATCH (:ColdChainItem {id:'L1'})-[:STORED_AT]->(p:Place) RETURN p.id AS id")).toEqual([{ id: 'COLD' }]);
-    expect(await cypher("MATCH (:Boat {id:'B1'})-[:DOCKED_AT]->(p:Place) RETURN p.id AS id")).toEqual([{ id: 'PORT' }]);
-    expect(await cypher("MATCH (:Person {id:'P3'})-[:HANDLED]->(i:ColdChainItem) RETURN i.id AS id")).toEqual([{ id: 'L1' }]);
-    expect(await cypher("MATCH (:Person {id:'P1'})-[c:CONTACTED]->(p:Person) RETURN p.id AS id, c.setting AS setting")).toEqual([
-      { id: 'P4', setting: 'social' },
+    expect(
+      await cypher("MATCH (p:Person)-[:LIVES_IN]->(:Place {id:'H1'}) RETURN p.id AS id ORDER BY id"),
+    ).toEqual([{ id: 'P1' }, { id: 'P2' }]);
+    expect(await cypher("MATCH (:Boat {id:'B1'})-[:HOME_PORT]->(p:Place) RETURN p.id AS id")).toEqual([
+      { id: 'PORT' },
     ]);
-    expect(await cypher("MATCH (:Person {id:'P3'})-[:DIAGNOSED]->(c:Case) RETURN c.classification AS c, c.onset AS onset")).toEqual([
-      { c: 'asymptomatic', onset: null },
+    expect(
+      await cypher("MATCH (:ColdChainItem {id:'L1'})-[:STORED_AT]->(p:Place) RETURN p.id AS id"),
+    ).toEqual([{ id: 'COLD' }]);
+    expect(await cypher("MATCH (:Boat {id:'B1'})-[:DOCKED_AT]->(p:Place) RETURN p.id AS id")).toEqual([
+      { id: 'PORT' },
     ]);
+    expect(await cypher("MATCH (:Person {id:'P3'})-[:HANDLED]->(i:ColdChainItem) RETURN i.id AS id")).toEqual(
+      [{ id: 'L1' }],
+    );
+    expect(
+      await cypher(
+        "MATCH (:Person {id:'P1'})-[c:CONTACTED]->(p:Person) RETURN p.id AS id, c.setting AS setting",
+      ),
+    ).toEqual([{ id: 'P4', setting: 'social' }]);
+    expect(
+      await cypher(
+        "MATCH (:Person {id:'P3'})-[:DIAGNOSED]->(c:Case) RETURN c.classification AS c, c.onset AS onset",
+      ),
+    ).toEqual([{ c: 'asymptomatic', onset: null }]);
     // Every tracegraph entity carries :Entity; 4 persons + 6 places + 1 boat + 1 lot.
     expect(await cypher('MATCH (n:Entity) RETURN count(n) AS n')).toEqual([{ n: neo4j.int(12) }]);
   });
@@ -94,7 +141,11 @@ describe('neo4j store', () => {
     const [stay] = await cypher(
       "MATCH (:Person {id:'P1'})-[s:STAYED_AT]->(:Place {id:'MKT'}) RETURN s.start AS start, valueType(s.start) AS type, toString(datetime({epochMillis: s.start})) AS text",
     );
-    expect(stay).toEqual({ start: neo4j.int(t('2022-08-01T09:00:00+08:00')), type: 'INTEGER NOT NULL', text: '2022-08-01T01:00:00Z' });
+    expect(stay).toEqual({
+      start: neo4j.int(t('2022-08-01T09:00:00+08:00')),
+      type: 'INTEGER NOT NULL',
+      text: '2022-08-01T01:00:00Z',
+    });
     const [p4] = await cypher("MATCH (p:Person {id:'P4'}) RETURN keys(p) AS keys");
     expect(p4).toEqual({ keys: ['id'] });
     const [age] = await cypher("MATCH (p:Person {id:'P1'}) RETURN valueType(p.age) AS type");
@@ -106,17 +157,34 @@ describe('neo4j store', () => {
     const [p1] = await store.persons(['P1']);
     await store.write({ persons: [{ ...p1!, phone: null, homeId: 'H2' }] });
     expect((await store.persons(['P1']))[0]).toEqual({ ...p1, phone: null, homeId: 'H2' });
-    expect(await cypher("MATCH (:Person {id:'P1'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([{ id: 'H2' }]);
+    expect(await cypher("MATCH (:Person {id:'P1'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([
+      { id: 'H2' },
+    ]);
     expect((await store.residentsOf(['H1'])).map((p) => p.id)).toEqual(['P2']);
   });
 
   test('a home written after its residents is linked to them', async () => {
     await store.write({
-      persons: [{ id: 'P7', name: null, sex: null, age: null, phone: null, idNumber: null, homeId: 'H7', occupation: null }],
+      persons: [
+        {
+          id: 'P7',
+          name: null,
+          sex: null,
+          age: null,
+          phone: null,
+          idNumber: null,
+          homeId: 'H7',
+          occupation: null,
+        },
+      ],
     });
     expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([]);
-    await store.write({ places: [{ id: 'H7', name: null, kind: 'home', lat: null, lon: null, capacity: null }] });
-    expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([{ id: 'H7' }]);
+    await store.write({
+      places: [{ id: 'H7', name: null, kind: 'home', lat: null, lon: null, capacity: null }],
+    });
+    expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([
+      { id: 'H7' },
+    ]);
   });
 
   test('a batch with a reference to an unknown or wrong-kind id is refused whole, naming record and field', async () => {
@@ -129,7 +197,18 @@ describe('neo4j store', () => {
         { subjectId: 'P1', hostId: 'P2', start: 0, end: 1 },
       ],
       handlings: [{ personId: 'P1', itemId: 'B1', at: 0 }],
-      persons: [{ id: 'MKT', name: null, sex: null, age: null, phone: null, idNumber: null, homeId: null, occupation: null }],
+      persons: [
+        {
+          id: 'MKT',
+          name: null,
+          sex: null,
+          age: null,
+          phone: null,
+          idNumber: null,
+          homeId: null,
+          occupation: null,
+        },
+      ],
     });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toMatchObject({
@@ -206,7 +285,9 @@ describe('neo4j store', () => {
     const all = await store.staysOfSubjects([{ id: 'P1', from: -Infinity, to: Infinity }]);
     expect(all.map((s) => s.hostId)).toEqual(['B1', 'MKT']);
     // P1 left MKT at 10:00:00.000, half a millisecond before the window opens.
-    const later = await store.staysAtHosts([{ id: 'MKT', from: t('2022-08-01T10:00:00+08:00') + 0.5, to: Infinity }]);
+    const later = await store.staysAtHosts([
+      { id: 'MKT', from: t('2022-08-01T10:00:00+08:00') + 0.5, to: Infinity },
+    ]);
     expect(later.map((s) => s.subjectId)).toEqual(['P3', 'P4']);
     expect(await store.samplesOf(['P1'], t('2022-08-02T10:00:00+08:00') - 0.5)).toHaveLength(1);
     expect(await store.listCases(Infinity)).toHaveLength(2);
@@ -214,9 +295,14 @@ describe('neo4j store', () => {
 
   test('listCases(asOf) uses onset when there is no confirmation date', async () => {
     await store.write(smallDistrict());
-    await store.write({ cases: [{ personId: 'P2', classification: 'confirmed', onset: t('2022-08-02'), confirmedAt: null }] });
+    await store.write({
+      cases: [{ personId: 'P2', classification: 'confirmed', onset: t('2022-08-02'), confirmedAt: null }],
+    });
     expect((await store.listCases(t('2022-08-02T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P2']);
-    expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P1', 'P2']);
+    expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual([
+      'P1',
+      'P2',
+    ]);
   });
 });
 
@@ -229,7 +315,9 @@ describe('neo4j store failures', () => {
       const started = Date.now();
       await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(store.ping()).rejects.toThrow(`Neo4j at ${uri} could not be reached: `);
-      await expect(store.migrate()).rejects.toThrow(new RegExp(`^Neo4j at ${uri} could not be reached: .*ECONNREFUSED`));
+      await expect(store.migrate()).rejects.toThrow(
+        new RegExp(`^Neo4j at ${uri} could not be reached: .*ECONNREFUSED`),
+      );
       // Checked once without the driver's retry loop: no waiting for a server that was never up.
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

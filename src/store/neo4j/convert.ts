@@ -53,7 +53,12 @@ export const placeRow = (p: Place) => ({
   capacity: integer(p.capacity),
 });
 
-export const boatRow = (b: Boat) => ({ id: b.id, name: b.name, registration: b.registration, homePortId: b.homePortId });
+export const boatRow = (b: Boat) => ({
+  id: b.id,
+  name: b.name,
+  registration: b.registration,
+  homePortId: b.homePortId,
+});
 
 export const itemRow = (i: ColdChainItem) => ({
   id: i.id,
@@ -119,7 +124,8 @@ type Fields = Record<string, unknown>;
 function numberOrNull(value: unknown, field: string): number | null {
   if (value === null || value === undefined) return null;
   if (isInt(value)) {
-    if (!value.inSafeRange()) throw new RangeError(`Neo4j returned ${field} = ${value.toString()}, too large for a number`);
+    if (!value.inSafeRange())
+      throw new RangeError(`Neo4j returned ${field} = ${value.toString()}, too large for a number`);
     return value.toNumber();
   }
   if (typeof value === 'number') return value;
@@ -140,6 +146,9 @@ function text(value: unknown, field: string): string {
   if (value === null || value === undefined) throw new TypeError(`Neo4j returned no ${field}`);
   return String(value);
 }
+
+/** A count (a driver Integer) as a number. */
+export const toCount = (value: unknown, what: string): number => numberOf(value, what);
 
 export const toPerson = (f: Fields): Person => ({
   id: text(f.id, 'Person.id'),

@@ -38,7 +38,13 @@ export const LABEL_OF_KIND: Record<EntityKind, string> = {
   item: 'ColdChainItem',
 };
 
-export const STAY_TYPES: readonly StayType[] = ['STAYED_AT', 'ABOARD', 'STORED_AT', 'CARRIED_BY', 'DOCKED_AT'];
+export const STAY_TYPES: readonly StayType[] = [
+  'STAYED_AT',
+  'ABOARD',
+  'STORED_AT',
+  'CARRIED_BY',
+  'DOCKED_AT',
+];
 
 /** The labels of subject and host that each stay type joins. */
 export const STAY_ENDS: Record<StayType, { subject: string; host: string }> = {
@@ -190,7 +196,8 @@ const PLACE_FIELDS = 'p {.id, .name, .kind, .lat, .lon, .capacity}';
 const BOAT_FIELDS = 'b {.id, .name, .registration, .homePortId}';
 const ITEM_FIELDS = 'i {.id, .product, .lot, .origin, .arrivedAt}';
 const CASE_FIELDS = 'c {.personId, .classification, .onset, .confirmedAt}';
-const SAMPLE_FIELDS = '{subjectId: x.id, sampledAt: s.sampledAt, result: s.result, method: s.method, ct: s.ct}';
+const SAMPLE_FIELDS =
+  '{subjectId: x.id, sampledAt: s.sampledAt, result: s.result, method: s.method, ct: s.ct}';
 const STAY_FIELDS = '{subjectId: x.id, hostId: h.id, start: s.start, end: s.end}';
 const CONTACT_FIELDS =
   '{personA: startNode(c).id, personB: endNode(c).id, start: c.start, end: c.end, setting: c.setting}';

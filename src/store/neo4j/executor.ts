@@ -4,12 +4,7 @@
  * always closed, transaction metadata naming the app, and driver errors mapped to ours.
  * Set DEBUG=tracegraph:cypher to log each statement and its parameters to stderr.
  */
-import neo4j, {
-  isInt,
-  type Driver,
-  type ManagedTransaction,
-  type Record as Neo4jRecord,
-} from 'neo4j-driver';
+import neo4j, { isInt, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
 import { StoreUnavailableError } from '../../domain/errors';
 
 export type AccessMode = 'READ' | 'WRITE';
@@ -70,10 +65,16 @@ function rootMessage(err: Error): string {
 }
 
 /** Translates a driver or socket error into the error tracegraph reports. */
-export function mapNeo4jError(err: unknown, connection: Pick<Neo4jConnection, 'uri' | 'user' | 'database'>): unknown {
+export function mapNeo4jError(
+  err: unknown,
+  connection: Pick<Neo4jConnection, 'uri' | 'user' | 'database'>,
+): unknown {
   if (!(err instanceof Error) || err instanceof StoreUnavailableError) return err;
   const code = errorCode(err) ?? '';
-  if (code.startsWith('Neo.ClientError.Security.Unauthorized') || code === 'Neo.ClientError.Security.AuthenticationRateLimit') {
+  if (
+    code.startsWith('Neo.ClientError.Security.Unauthorized') ||
+    code === 'Neo.ClientError.Security.AuthenticationRateLimit'
+  ) {
     return new CredentialsRefusedError(
       `Neo4j at ${connection.uri} refused the credentials of user "${connection.user}" ` +
         `(check NEO4J_USER and NEO4J_PASSWORD): ${err.message}`,
@@ -86,8 +87,14 @@ export function mapNeo4jError(err: unknown, connection: Pick<Neo4jConnection, 'u
       err,
     );
   }
-  if (NETWORK_ERROR_CODES.has(code) || NETWORK_ERROR_CODES.has(errorCode((err as { cause?: unknown }).cause) ?? '')) {
-    return new StoreUnavailableError(`Neo4j at ${connection.uri} could not be reached: ${rootMessage(err)}`, err);
+  if (
+    NETWORK_ERROR_CODES.has(code) ||
+    NETWORK_ERROR_CODES.has(errorCode((err as { cause?: unknown }).cause) ?? '')
+  ) {
+    return new StoreUnavailableError(
+      `Neo4j at ${connection.uri} could not be reached: ${rootMessage(err)}`,
+      err,
+    );
   }
   return err;
 }
@@ -100,7 +107,8 @@ function cypherDebugEnabled(env: NodeJS.ProcessEnv): boolean {
 function describeParameters(params: Parameters): string {
   return JSON.stringify(params, (_key, value: unknown) => {
     if (isInt(value)) return value.toString();
-    if (Array.isArray(value) && value.length > 5) return [...value.slice(0, 5), `... ${value.length - 5} more`];
+    if (Array.isArray(value) && value.length > 5)
+      return [...value.slice(0, 5), `... ${value.length - 5} more`];
     return value;
   });
 }
@@ -149,7 +157,10 @@ export class Neo4jExecutor {
    */
   async autoCommit(cypher: string, params: Parameters = {}): Promise<Neo4jRecord[]> {
     await this.reachServer();
-    const session = this.driver.session({ database: this.connection.database, defaultAccessMode: neo4j.session.WRITE });
+    const session = this.driver.session({
+      database: this.connection.database,
+      defaultAccessMode: neo4j.session.WRITE,
+    });
     try {
       this.log(cypher, params);
       const result = await session.run(cypher, params, { metadata: TRANSACTION_METADATA });
@@ -217,10 +228,17 @@ export class Neo4jExecutor {
 }
 
 /** A driver for the given server with tracegraph's timeouts; it connects lazily. */
-export function createNeo4jExecutor(connection: Neo4jConnection, env: NodeJS.ProcessEnv = process.env): Neo4jExecutor {
+export function createNeo4jExecutor(
+  connection: Neo4jConnection,
+  env: NodeJS.ProcessEnv = process.env,
+): Neo4jExecutor {
   let driver: Driver;
   try {
-    driver = neo4j.driver(connection.uri, neo4j.auth.basic(connection.user, connection.password), DRIVER_CONFIG);
+    driver = neo4j.driver(
+      connection.uri,
+      neo4j.auth.basic(connection.user, connection.password),
+      DRIVER_CONFIG,
+    );
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new StoreUnavailableError(`Neo4j at ${connection.uri} cannot be used: ${reason}`, err);

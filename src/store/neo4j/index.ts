@@ -36,6 +36,7 @@ import {
   toBoat,
   toCase,
   toContact,
+  toCount,
   toHandling,
   toItem,
   toPerson,
@@ -99,7 +100,8 @@ class Neo4jStore implements TraceStore {
 
   async migrate(): Promise<void> {
     // Schema commands cannot share a transaction with data, so each runs on its own.
-    for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES]) await this.executor.writeQuery(statement);
+    for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES])
+      await this.executor.writeQuery(statement);
     await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
   }
 
@@ -137,7 +139,11 @@ class Neo4jStore implements TraceStore {
   private async writeIn(tx: Transaction, batch: RecordBatch): Promise<void> {
     const stored = await this.kindsIn(tx, idsToLookUp(batch));
     const staysByType = resolveBatch(batch, stored);
-    const run = async <T>(statement: string, rows: readonly T[] | undefined, toRow: (r: T) => object): Promise<void> => {
+    const run = async <T>(
+      statement: string,
+      rows: readonly T[] | undefined,
+      toRow: (r: T) => object,
+    ): Promise<void> => {
       for (const chunk of chunks(rows ?? [])) await tx.query(statement, { rows: chunk.map(toRow) });
     };
     await run(cypher.MERGE_PLACES, batch.places, placeRow);
@@ -155,7 +161,9 @@ class Neo4jStore implements TraceStore {
     const kinds = new Map<Id, EntityKind>();
     for (const chunk of chunks(ids)) {
       for (const record of await tx.query(cypher.ENTITY_LABELS, { ids: chunk })) {
-        const kind = (record.get('labels') as string[]).map((label) => KIND_OF_LABEL[label]).find((k) => k !== undefined);
+        const kind = (record.get('labels') as string[])
+          .map((label) => KIND_OF_LABEL[label])
+          .find((k) => k !== undefined);
         if (kind !== undefined) kinds.set(record.get('id') as Id, kind);
       }
     }
@@ -191,10 +199,16 @@ class Neo4jStore implements TraceStore {
   }
 
   /** One query for the distinct ids; answers in key order, repeats kept, null where missing. */
-  private async byId<T>(statement: string, ids: readonly Id[], convert: (f: Fields) => T, keyOf: (r: T) => Id): Promise<(T | null)[]> {
+  private async byId<T>(
+    statement: string,
+    ids: readonly Id[],
+    convert: (f: Fields) => T,
+    keyOf: (r: T) => Id,
+  ): Promise<(T | null)[]> {
     if (ids.length === 0) return [];
     const found = new Map<Id, T>();
-    for (const row of records(await this.executor.readQuery(statement, { ids: unique(ids) }), convert)) found.set(keyOf(row), row);
+    for (const row of records(await this.executor.readQuery(statement, { ids: unique(ids) }), convert))
+      found.set(keyOf(row), row);
     return ids.map((id) => found.get(id) ?? null);
   }
 
@@ -206,12 +220,18 @@ class Neo4jStore implements TraceStore {
 
   async samplesOf(subjectIds: readonly Id[], asOf?: Instant): Promise<Sample[]> {
     if (subjectIds.length === 0) return [];
-    const rows = await this.executor.readQuery(cypher.SAMPLES_OF_SUBJECTS, { ids: unique(subjectIds), asOf: asOfParameter(asOf) });
+    const rows = await this.executor.readQuery(cypher.SAMPLES_OF_SUBJECTS, {
+      ids: unique(subjectIds),
+      asOf: asOfParameter(asOf),
+    });
     return records(rows, toSample);
   }
 
   async positiveEnvironmentalSamples(asOf?: Instant): Promise<Sample[]> {
-    return records(await this.executor.readQuery(cypher.POSITIVE_ENVIRONMENTAL_SAMPLES, { asOf: asOfParameter(asOf) }), toSample);
+    return records(
+      await this.executor.readQuery(cypher.POSITIVE_ENVIRONMENTAL_SAMPLES, { asOf: asOfParameter(asOf) }),
+      toSample,
+    );
   }
 
   staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
@@ -239,7 +259,11 @@ class Neo4jStore implements TraceStore {
     return this.windowed(cypher.HANDLINGS_OF, windows, toHandling);
   }
 
-  private async windowed<T>(statement: string, windows: readonly WindowedId[], convert: (f: Fields) => T): Promise<T[]> {
+  private async windowed<T>(
+    statement: string,
+    windows: readonly WindowedId[],
+    convert: (f: Fields) => T,
+  ): Promise<T[]> {
     if (windows.length === 0) return [];
     return records(await this.executor.readQuery(statement, { windows: windows.map(windowRow) }), convert);
   }
@@ -252,14 +276,17 @@ class Neo4jStore implements TraceStore {
   async searchPersons(text: string, limit: number): Promise<Person[]> {
     const count = Math.floor(limit);
     if (!(count > 0)) return [];
-    const rows = await this.executor.readQuery(cypher.SEARCH_PERSONS, { text: text.toLowerCase(), limit: integer(count) });
+    const rows = await this.executor.readQuery(cypher.SEARCH_PERSONS, {
+      text: text.toLowerCase(),
+      limit: integer(count),
+    });
     return records(rows, toPerson);
   }
 
   async counts(): Promise<Counts> {
     const [row] = await this.executor.readQuery(cypher.COUNTS);
     return Object.fromEntries(
-      COUNT_KEYS.map((key) => [key, (row!.get(key) as { toNumber(): number }).toNumber()]),
+      COUNT_KEYS.map((key) => [key, toCount(row!.get(key), `count of ${key}`)]),
     ) as Counts;
   }
 

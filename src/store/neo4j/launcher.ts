@@ -62,11 +62,10 @@ export function prepareLauncher(log: (line: string) => void = () => {}): string 
   const cpFile = path.join(dir, 'target', 'classpath.txt');
   if (newer(pom, cpFile)) {
     log('resolving Neo4j from Maven Central (first run downloads ~150 MB into ~/.m2)');
-    const mvn = spawnSync(
-      'mvn',
-      ['-q', '-B', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`],
-      { cwd: dir, encoding: 'utf8' },
-    );
+    const mvn = spawnSync('mvn', ['-q', '-B', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     if (mvn.error || mvn.status !== 0) {
       throw new Error(
         `could not resolve Neo4j with Maven (mvn exit ${mvn.status ?? mvn.error?.message}):\n${mvn.stdout}${mvn.stderr}`,
@@ -81,7 +80,9 @@ export function prepareLauncher(log: (line: string) => void = () => {}): string 
     mkdirSync(classes, { recursive: true });
     const javac = spawnSync('javac', ['-d', classes, '-cp', classpath, source], { encoding: 'utf8' });
     if (javac.error || javac.status !== 0) {
-      throw new Error(`could not compile the Neo4j launcher:\n${javac.stdout}${javac.stderr}${javac.error ?? ''}`);
+      throw new Error(
+        `could not compile the Neo4j launcher:\n${javac.stdout}${javac.stderr}${javac.error ?? ''}`,
+      );
     }
   }
   return `${classes}${path.delimiter}${classpath}`;
@@ -128,7 +129,11 @@ export async function launchNeo4j(options: LaunchOptions): Promise<RunningNeo4j>
   const uri = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`Neo4j did not start within ${(options.timeoutMs ?? 180_000) / 1000} s:\n${output.slice(-30).join('\n')}`));
+      reject(
+        new Error(
+          `Neo4j did not start within ${(options.timeoutMs ?? 180_000) / 1000} s:\n${output.slice(-30).join('\n')}`,
+        ),
+      );
     }, options.timeoutMs ?? 180_000);
     let buffer = '';
     const onData = (chunk: Buffer): void => {
@@ -155,7 +160,11 @@ export async function launchNeo4j(options: LaunchOptions): Promise<RunningNeo4j>
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`Neo4j exited before it was ready (code ${code}, signal ${signal}):\n${output.slice(-30).join('\n')}`));
+      reject(
+        new Error(
+          `Neo4j exited before it was ready (code ${code}, signal ${signal}):\n${output.slice(-30).join('\n')}`,
+        ),
+      );
     });
   });
   child.removeAllListeners('exit');

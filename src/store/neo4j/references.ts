@@ -6,7 +6,14 @@
  * type from the kinds of its ends.
  */
 import { ValidationError, type FieldProblem } from '../../domain/errors';
-import { stayTypeOf, type EntityKind, type Id, type RecordBatch, type Stay, type StayType } from '../../domain/types';
+import {
+  stayTypeOf,
+  type EntityKind,
+  type Id,
+  type RecordBatch,
+  type Stay,
+  type StayType,
+} from '../../domain/types';
 
 const ENTITY_LISTS = [
   ['places', 'place'],
@@ -54,12 +61,23 @@ export function resolveBatch(batch: RecordBatch, stored: ReadonlyMap<Id, EntityK
     });
   }
   const kindOf = (id: Id): EntityKind | undefined => defined.get(id) ?? stored.get(id);
-  const expect = (file: string, column: string, id: Id, kinds: readonly EntityKind[]): EntityKind | undefined => {
+  const expect = (
+    file: string,
+    column: string,
+    id: Id,
+    kinds: readonly EntityKind[],
+  ): EntityKind | undefined => {
     const kind = kindOf(id);
     if (kind === undefined || !kinds.includes(kind)) {
       const words = kinds.map((k) => KIND_WORD[k]);
       const wanted = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0];
-      problem(file, column, kind === undefined ? `"${id}" is not a known ${wanted}` : `"${id}" is a ${KIND_WORD[kind]}, not a ${wanted}`);
+      problem(
+        file,
+        column,
+        kind === undefined
+          ? `"${id}" is not a known ${wanted}`
+          : `"${id}" is a ${KIND_WORD[kind]}, not a ${wanted}`,
+      );
       return undefined;
     }
     return kind;
