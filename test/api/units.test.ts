@@ -1,0 +1,146 @@
+/** Small parts of the API: cursors, API keys, settings from the environment, the audit log, examples. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { KeyRing, keyId, parseApiKeys } from '../../src/api/api-keys';
+import { AuditLog } from '../../src/api/audit-log';
+import { apiSettingsFromEnv } from '../../src/api/config';
+import { loadExamples, parseExamples } from '../../src/api/explorer/examples';
+import { decodeCursor, encodeCursor, paginate } from '../../src/api/pagination';
+
+describe('pagination', () => {
+  const items = [{ k: 3 }, { k: 1 }, { k: 2 }, { k: 5 }, { k: 4 }];
+  const keyOf = (i: { k: number }) => [i.k] as const;
+
+  test('pages follow the sort key; cursors are opaque and round-trip', () => {
+    const page1 = paginate(items, { first: 2 }, keyOf);
+    expect(page1.edges.map((e) => e.node.k)).toEqual([1, 2]);
+    expect(page1.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor([2]) });
+    expect(page1.totalCount).toBe(5);
+    const page3 = paginate(items, { first: 2, after: encodeCursor([4]) }, keyOf);
+    expect(page3.edges.map((e) => e.node.k)).toEqual([5]);
+    expect(page3.pageInfo.hasNextPage).toBe(false);
+    expect(decodeCursor(encodeCursor([7, 'x']), [0, ''])).toEqual([7, 'x']);
+    expect(decodeCursor(encodeCursor(['7']), [0])).toBeNull();
+    expect(decodeCursor('%%%', [0])).toBeNull();
+  });
+
+  test('a cursor past a deleted item still continues after it', () => {
+    // The item with key 3 is gone; a cursor made from it continues at 4.
+    const page = paginate(items.filter((i) => i.k !== 3), { first: 10, after: encodeCursor([3]) }, keyOf);
+    expect(page.edges.map((e) => e.node.k)).toEqual([4, 5]);
+  });
+
+  test('page sizes out of range are refused', () => {
+    expect(() => paginate(items, { first: 501 }, keyOf)).toThrow('first: must be a whole number from 0 to 500');
+    expect(() => paginate(items, { first: -1 }, keyOf)).toThrow('first: must be a whole number from 0 to 500');
+    expect(paginate(items, { first: 0 }, keyOf).edges).toEqual([]);
+  });
+});
+
+describe('API keys', () => {
+  test('parses key:role lists and refuses malformed ones with the entry number', () => {
+    expect(parseApiKeys(' alpha-key:admin , beta:key:cdc,,gamma:investigator ')).toEqual([
+      { key: 'alpha-key', role: 'admin' },
+      { key: 'beta:key', role: 'cdc' },
+      { key: 'gamma', role: 'investigator' },
+    ]);
+    expect(parseApiKeys(undefined)).toEqual([]);
+    expect(() => parseApiKeys('a:admin,b')).toThrow('TRACEGRAPH_API_KEYS: entry 2 is not "key:role"');
+    expect(() => parseApiKeys('a:root')).toThrow('TRACEGRAPH_API_KEYS: entry 1 has role "root" (known: admin, investigator, cdc)');
+    expect(() => parseApiKeys('a:admin,a:cdc')).toThrow('TRACEGRAPH_API_KEYS: entry 2 repeats a key');
+  });
+
+  test('a bearer key authenticates; the key id is a fingerprint, not the key', () => {
+    const ring = new KeyRing([{ key: 's3cret-key', role: 'cdc' }]);
+    expect(ring.authenticate('Bearer s3cret-key')).toEqual({ keyId: keyId('s3cret-key'), role: 'cdc' });
+    expect(ring.authenticate('bearer   s3cret-key ')).toEqual({ keyId: keyId('s3cret-key'), role: 'cdc' });
+    expect(ring.authenticate('Bearer s3cret-keyX')).toBeNull();
+    expect(ring.authenticate('s3cret-key')).toBeNull();
+    expect(ring.authenticate(undefined)).toBeNull();
+    // sha256("s3cret-key") starts with these 8 hex digits.
+    expect(keyId('s3cret-key')).toMatch(/^key-[0-9a-f]{8}$/);
+    expect(keyId('s3cret-key')).not.toContain('s3cret');
+    expect(keyId('s3cret-key')).not.toBe(keyId('s3cret-keyX'));
+  });
+
+  test('settings from the environment', () => {
+    expect(apiSettingsFromEnv({})).toEqual({ apiKeys: [], introspection: true, auditFile: null });
+    expect(
+      apiSettingsFromEnv({ TRACEGRAPH_API_KEYS: 'k:cdc', TRACEGRAPH_INTROSPECTION: 'false', TRACEGRAPH_AUDIT_FILE: ' /tmp/a.jsonl ' }),
+    ).toEqual({ apiKeys: [{ key: 'k', role: 'cdc' }], introspection: false, auditFile: '/tmp/a.jsonl' });
+    expect(() => apiSettingsFromEnv({ TRACEGRAPH_INTROSPECTION: 'maybe' })).toThrow('TRACEGRAPH_INTROSPECTION: "maybe" is not true or false');
+  });
+});
+
+describe('audit log', () => {
+  const entry = (operationName: string) => ({
+    at: Date.UTC(2022, 7, 1),
+    keyId: 'key-0000abcd',
+    role: 'investigator' as const,
+    operationName,
+    personIds: ['P1'],
+    fields: ['name' as const],
+  });
+
+  test('keeps the newest entries up to its capacity and appends every entry to the file as JSON lines', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-audit-'));
+    try {
+      const file = path.join(dir, 'audit.jsonl');
+      const audit = new AuditLog({ capacity: 2, file });
+      audit.append(entry('A'));
+      audit.append(entry('B'));
+      audit.append(entry('C'));
+      expect(audit.size).toBe(2);
+      expect(audit.page(10).entries.map((e) => [e.seq, e.operationName])).toEqual([
+        [3, 'C'],
+        [2, 'B'],
+      ]);
+      expect(audit.page(1, 3)).toEqual({ entries: [expect.objectContaining({ seq: 2 })], hasMore: false });
+      await audit.flush();
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+      expect(lines).toEqual(['A', 'B', 'C'].map((op, i) => ({ ...entry(op), seq: i + 1, at: '2022-08-01T00:00:00.000Z' })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file that cannot be written is reported, and the entry is kept in memory', async () => {
+    const failures: unknown[] = [];
+    const audit = new AuditLog({ file: '/nonexistent-dir/audit.jsonl', onFileError: (err) => failures.push(err) });
+    audit.append(entry('A'));
+    await audit.flush();
+    expect(failures).toHaveLength(1);
+    expect(audit.size).toBe(1);
+  });
+});
+
+describe('explorer examples', () => {
+  test('one tab per operation, with the variables from the comment above it and the fragments it uses', () => {
+    const examples = parseExamples(`# A comment that is not about variables.
+# variables: {"id": "P1"}
+query One($id: ID!) { person(id: $id) { ...Bits } }
+
+query Two { stats { persons } }
+
+fragment Bits on Person { id }
+`);
+    expect(examples).toEqual([
+      {
+        name: 'One',
+        query: 'query One($id: ID!) { person(id: $id) { ...Bits } }\n\nfragment Bits on Person { id }\n',
+        variables: '{\n  "id": "P1"\n}',
+      },
+      { name: 'Two', query: 'query Two { stats { persons } }\n' },
+    ]);
+    expect(() => parseExamples('# variables: {nope}\nquery X { stats { persons } }', 'ex.graphql')).toThrow(
+      /^ex\.graphql: variables of X are not JSON/,
+    );
+    expect(() => parseExamples('{ stats { persons } }', 'ex.graphql')).toThrow('ex.graphql: every example operation needs a name');
+  });
+
+  test('the checked-in examples: a person with stays, visitors, crew and search by phone', () => {
+    const names = loadExamples().map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['PersonWithStays', 'PlaceVisitors', 'BoatCrew', 'SearchByPhone']));
+  });
+});
