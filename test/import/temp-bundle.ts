@@ -1,0 +1,30 @@
+/** Bundles for tests: a copy of a fixture bundle in a temporary folder, with files replaced. */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const FIXTURE_BUNDLES = path.join(__dirname, '..', 'fixtures', 'bundles');
+
+/** A fresh temporary folder; removed by `removeTemp`. */
+export function tempDir(prefix = 'tracegraph-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function removeTemp(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Copies fixture bundle `name` (or starts empty when null) into a temporary folder, then writes
+ * each file in `files` (text as UTF-8, a Buffer as is) or deletes it when null.
+ */
+export function bundleFrom(name: string | null, files: Record<string, string | Buffer | null> = {}): string {
+  const dir = tempDir('tracegraph-bundle-');
+  if (name) cpSync(path.join(FIXTURE_BUNDLES, name), dir, { recursive: true });
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(dir, file);
+    if (content === null) rmSync(target, { force: true });
+    else writeFileSync(target, content);
+  }
+  return dir;
+}
