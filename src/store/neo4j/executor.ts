@@ -61,7 +61,9 @@ function rootMessage(err: Error): string {
     if (current.message) message = current.message;
     current = (current as { cause?: unknown }).cause;
   }
-  return message;
+  // The driver appends the socket error to a paragraph of generic advice; keep the socket error.
+  const causedBy = message.lastIndexOf('Caused by: ');
+  return causedBy >= 0 ? message.slice(causedBy + 'Caused by: '.length) : message;
 }
 
 /** Translates a driver or socket error into the error tracegraph reports. */
