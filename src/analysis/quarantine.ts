@@ -1,0 +1,379 @@
+/**
+ * Quarantine priority and bed allocation: who is most likely infected now and most likely to pass
+ * it on, first to a bed, under the close-contact management of China's COVID-19 protocol,
+ * 9th edition (centralised quarantine from the last exposure, home monitoring, PCR days).
+ *
+ * Probability of being infected now, per exposed person who is not a case:
+ *
+ *   p_e = f · [1 − (1 − a) · (1 − r)^h]          for each exposure e
+ *   P   = 1 − Π_e (1 − p_e)                        (independent exposures)
+ *
+ * with a the secondary attack rate of the exposure's setting (household 42.7%, Madewell 2022;
+ * social/work 5.9%, casual 1.2%, Thompson 2021; crew 85%, Addetia 2020; a contaminated lot, boat
+ * or place: the cold-chain rate), r = `riskPerHour` (about 1.1% per hour, Ferretti et al.,
+ * Nature 2023), h the hours of exposure, and f the source's relative infectiousness (1 for a
+ * symptomatic case after onset, `presymptomaticInfectiousness` for an exposure that ended before
+ * onset, `asymptomaticInfectiousness` for an asymptomatic case, Thompson 2021; 1 for an
+ * environmental source, whose rate already says it). A contact of a close contact X adds
+ * P(X) · f_pre · [1 − (1 − a)(1 − r)^h] for their time with X (X, if infected, is pre-symptomatic).
+ *
+ * Priority score = P · (1 + w_h · (household size − 1) + w_c · c) · (1 + w_v · vulnerable),
+ * c the person's centrality in the exposure graph divided by the highest among the persons
+ * ranked (graphology-metrics; PageRank by default), vulnerable = age ≥ `vulnerableOlderAge` or
+ * ≤ `vulnerableYoungerAge`; the weights are `protocol.quarantinePriority`. Priority 1 = highest
+ * score.
+ *
+ * Beds: persons of the tiers sent to centralised quarantine (close contacts by default) take beds
+ * at `data.quarantineSites` in priority order, under an optional overall `capacity`. A person's
+ * household members waiting for a bed go with them to one site (the site that fits them with the
+ * fewest beds to spare) when any site has room for all; otherwise the person alone goes to the
+ * site with the most free beds. Release = last exposure + quarantine days; PCR on quarantine day
+ * n means the calendar day n days after the day of the last exposure (home days: after release).
+ */
+import betweenness from 'graphology-metrics/centrality/betweenness';
+import { degreeCentrality } from 'graphology-metrics/centrality/degree';
+import pagerank from 'graphology-metrics/centrality/pagerank';
+import type { Parameters } from '../domain/parameters';
+import { DAY, startOfDay } from '../domain/time';
+import type { Id, Instant, Person } from '../domain/types';
+import type { ExposureGraph } from './exposure-graph';
+import { attackRateOf, type AttackSetting } from './infector';
+import type { Exposure, OutbreakData } from './model';
+import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from './tiers';
+
+export type Placement =
+  /** A bed at `assignedSiteId`. */
+  | 'site'
+  /** Due for centralised quarantine, but no bed (or no capacity) is left. */
+  | 'waiting'
+  /** Home quarantine (tiers not sent to a site, e.g. contacts of close contacts). */
+  | 'home'
+  /** Venue-exposed: health monitoring and tests, no quarantine. */
+  | 'monitoring'
+  /** The quarantine period had already ended at `asOf`. */
+  | 'completed'
+  /** Exposed below every tier's threshold. */
+  | 'none';
+
+export interface QuarantineEntry {
+  personId: Id;
+  /** Null for a person exposed below every tier's threshold. */
+  tier: ContactTier | null;
+  /** Probability of being infected now. */
+  probability: number;
+  /** Probability weighted by onward risk and vulnerability. */
+  score: number;
+  /** 1 = first to quarantine. */
+  priority: number;
+  placement: Placement;
+  assignedSiteId: Id | null;
+  /** The home shared with other entries, if any. */
+  householdId: Id | null;
+  householdSize: number;
+  /** Centrality in the exposure graph, scaled so that the highest among the entries is 1. */
+  centrality: number;
+  lastExposure: Instant;
+  releaseOn: Instant | null;
+  homeMonitoringUntil: Instant | null;
+  /** Midnight (+08:00) of each PCR day in quarantine, then at home. */
+  pcrDates: Instant[];
+  homePcrDates: Instant[];
+  /** The score explained in words and numbers. */
+  reasons: string;
+}
+
+export interface SiteUsage {
+  siteId: Id;
+  capacity: number;
+  assigned: number;
+}
+
+export interface QuarantinePlan {
+  asOf: Instant;
+  /** In priority order. */
+  entries: QuarantineEntry[];
+  sites: SiteUsage[];
+  /** Persons due for a bed who got none. */
+  waiting: number;
+}
+
+export interface QuarantineOptions {
+  asOf: Instant;
+  /** The exposure graph (src/analysis/exposure-graph.ts) that centrality is measured on. */
+  exposureGraph: ExposureGraph;
+  /** At most this many beds in all, whatever the sites hold. */
+  capacity?: number | null;
+  /** Tiers sent to centralised quarantine. */
+  siteTiers?: ContactTier[];
+  centrality?: 'pagerank' | 'betweenness' | 'degree';
+  /** The attack-rate setting of a shared place, by place kind (as in src/analysis/infector.ts). */
+  placeKindSettings?: Record<string, AttackSetting>;
+}
+
+export const DEFAULTS = {
+  capacity: null as number | null,
+  siteTiers: ['close_contact'] as ContactTier[],
+  centrality: 'pagerank' as 'pagerank' | 'betweenness' | 'degree',
+};
+
+interface Weighed {
+  p: number;
+  words: string;
+}
+
+function hoursWords(minutes: number): string {
+  const rounded = Math.round(minutes);
+  if (rounded < 60) return `${rounded} min`;
+  const h = Math.floor(rounded / 60);
+  const m = rounded % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+const fixed = (x: number, digits = 2): string => x.toFixed(digits);
+const percent = (x: number): string => `+${Math.round(x * 100)}%`;
+
+/** Probability that one exposure infected the person: f · [1 − (1 − a)(1 − r)^h]. */
+export function exposureProbability(attackRate: number, riskPerHour: number, minutes: number, infectiousness: number): number {
+  return infectiousness * (1 - (1 - attackRate) * (1 - riskPerHour) ** (minutes / 60));
+}
+
+function validate(data: OutbreakData, options: QuarantineOptions): void {
+  if (!Number.isFinite(options?.asOf)) throw new TypeError(`quarantine: option "asOf" is not an instant (got ${String(options?.asOf)})`);
+  if (!options.exposureGraph || typeof options.exposureGraph.forEachNode !== 'function') {
+    throw new TypeError('quarantine: option "exposureGraph" is not a graph');
+  }
+  const cap = options.capacity;
+  if (cap !== undefined && cap !== null && !(Number.isInteger(cap) && cap >= 0)) {
+    throw new RangeError(`quarantine: option "capacity" must be a whole number of beds, at least 0 (got ${cap})`);
+  }
+  data.quarantineSites.forEach((s, i) => {
+    if (s.capacity !== null && !(Number.isInteger(s.capacity) && s.capacity >= 0)) {
+      throw new RangeError(`quarantine: quarantineSites[${i}] (${s.id}): field "capacity" must be a whole number of beds`);
+    }
+  });
+}
+
+function centralityOf(graph: ExposureGraph, method: 'pagerank' | 'betweenness' | 'degree'): Record<string, number> {
+  if (graph.order === 0) return {};
+  if (method === 'degree') return degreeCentrality(graph);
+  if (method === 'betweenness') return betweenness(graph, { getEdgeWeight: null });
+  return pagerank(graph, { getEdgeWeight: null });
+}
+
+function daysAfter(anchor: Instant, days: readonly number[]): Instant[] {
+  return days.map((n) => startOfDay(anchor) + n * DAY);
+}
+
+/**
+ * Ranks every exposed person who is not a case (and every contact of a close contact) for
+ * quarantine, allocates beds and gives each their release and PCR dates.
+ */
+export function prioritiseQuarantine(
+  data: OutbreakData,
+  exposures: readonly Exposure[],
+  tiers: readonly TierEntry[],
+  params: Parameters,
+  options: QuarantineOptions,
+): QuarantinePlan {
+  validate(data, options);
+  const { protocol, pathogen } = params;
+  const weights = protocol.quarantinePriority;
+  const { asOf, exposureGraph } = options;
+  const capacity = options.capacity ?? DEFAULTS.capacity;
+  const siteTiers = options.siteTiers ?? DEFAULTS.siteTiers;
+  const rateOptions = options.placeKindSettings ? { placeKindSettings: options.placeKindSettings } : {};
+  const caseById = new Map(data.cases.map((c) => [c.personId, c]));
+  const tierOf = new Map(tiers.map((t) => [t.personId, t]));
+
+  // ---- probability of infection from direct exposures ---------------------------------------
+  const weighedOf = new Map<Id, Weighed[]>();
+  const lastExposureOf = new Map<Id, Instant>();
+  for (const e of exposures) {
+    if (caseById.has(e.personId)) continue;
+    const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
+    let f = 1;
+    let note = '';
+    if (source?.classification === 'asymptomatic') {
+      f = pathogen.asymptomaticInfectiousness;
+      note = `, asymptomatic source ×${fixed(f)}`;
+    } else if (source?.onset != null && e.end <= source.onset) {
+      f = pathogen.presymptomaticInfectiousness;
+      note = `, before onset ×${fixed(f)}`;
+    }
+    const a = attackRateOf(e, pathogen, rateOptions);
+    const p = exposureProbability(a, pathogen.riskPerHour, e.minutes, f);
+    const list = weighedOf.get(e.personId) ?? [];
+    list.push({ p, words: `${exposureWords(e)} (p=${fixed(p)}${note})` });
+    weighedOf.set(e.personId, list);
+    lastExposureOf.set(e.personId, Math.max(lastExposureOf.get(e.personId) ?? -Infinity, e.end));
+  }
+  const combine = (list: readonly Weighed[]): number => 1 - list.reduce((q, w) => q * (1 - w.p), 1);
+  const direct = new Map([...weighedOf].map(([id, list]) => [id, combine(list)]));
+
+  // ---- contacts of close contacts: through the close contact's own probability ----------------
+  const personIds = new Set<Id>([...weighedOf.keys()]);
+  for (const t of tiers) if (!caseById.has(t.personId)) personIds.add(t.personId);
+  for (const t of tiers) {
+    for (const ev of t.evidence) {
+      if (ev.sourceKind !== 'close_contact') continue;
+      const pSource = direct.get(ev.sourceId) ?? 0;
+      const a = linkAttackRate(ev, pathogen.attackRates);
+      const link = exposureProbability(a, pathogen.riskPerHour, ev.minutes, pathogen.presymptomaticInfectiousness);
+      const p = pSource * link;
+      const list = weighedOf.get(t.personId) ?? [];
+      list.push({ p, words: `${linkWords(ev)} (p=${fixed(pSource)}×${fixed(link)}=${fixed(p)})` });
+      weighedOf.set(t.personId, list);
+      lastExposureOf.set(t.personId, Math.max(lastExposureOf.get(t.personId) ?? -Infinity, ev.end));
+    }
+  }
+
+  // ---- onward risk and vulnerability --------------------------------------------------------
+  const residentsOf = new Map<Id, number>();
+  for (const p of data.persons.values()) if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
+  const rawCentrality = centralityOf(exposureGraph, options.centrality ?? DEFAULTS.centrality);
+  const maxCentrality = Math.max(0, ...[...personIds].map((id) => rawCentrality[id] ?? 0));
+
+  const unranked = [...personIds].map((personId) => {
+    const list = (weighedOf.get(personId) ?? []).sort((x, y) => y.p - x.p);
+    const probability = combine(list);
+    const person: Person | undefined = data.persons.get(personId);
+    const homeId = person?.homeId ?? null;
+    const householdSize = homeId === null ? 1 : Math.max(1, residentsOf.get(homeId) ?? 1);
+    const centrality = maxCentrality > 0 ? (rawCentrality[personId] ?? 0) / maxCentrality : 0;
+    const age = person?.age ?? null;
+    const vulnerable = age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge);
+    const householdBoost = weights.householdMemberWeight * (householdSize - 1);
+    const centralityBoost = weights.centralityWeight * centrality;
+    const vulnerableBoost = vulnerable ? weights.vulnerableWeight : 0;
+    const score = probability * (1 + householdBoost + centralityBoost) * (1 + vulnerableBoost);
+
+    const parts = list.slice(0, 3).map((w) => w.words);
+    if (list.length > 3) parts.push(`${list.length - 3} more exposure(s)`);
+    parts.push(`P(infected)=${fixed(probability)}`);
+    if (householdSize > 1) parts.push(`household of ${householdSize} (${percent(householdBoost)})`);
+    if (centralityBoost > 0) parts.push(`centrality ${fixed(centrality)} of the highest (${percent(centralityBoost)})`);
+    if (vulnerable) parts.push(`age ${age} (${percent(vulnerableBoost)})`);
+    parts.push(`score ${fixed(score, 3)}`);
+    const tier = tierOf.get(personId)?.tier ?? null;
+    return { personId, tier, probability, score, homeId, householdSize, centrality, reasons: parts.join('; ') };
+  });
+  unranked.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (b.tier ? TIER_RANK[b.tier] : 0) - (a.tier ? TIER_RANK[a.tier] : 0) ||
+      a.personId.localeCompare(b.personId),
+  );
+
+  // ---- dates -------------------------------------------------------------------------------
+  const entries: QuarantineEntry[] = unranked.map((u, i) => {
+    const tierEntry = tierOf.get(u.personId);
+    const lastExposure =
+      tierEntry && tierEntry.tier !== 'venue_exposed' ? tierEntry.lastExposure : (lastExposureOf.get(u.personId) ?? asOf);
+    let releaseOn: Instant | null = null;
+    let homeMonitoringUntil: Instant | null = null;
+    let pcrDates: Instant[] = [];
+    let homePcrDates: Instant[] = [];
+    if (u.tier === 'close_contact') {
+      releaseOn = lastExposure + protocol.closeContactQuarantineDays * DAY;
+      homeMonitoringUntil = releaseOn + protocol.closeContactHomeMonitoringDays * DAY;
+      pcrDates = daysAfter(lastExposure, protocol.closeContactPcrDays);
+      homePcrDates = daysAfter(releaseOn, protocol.closeContactHomePcrDays);
+    } else if (u.tier === 'contact_of_close_contact') {
+      releaseOn = lastExposure + protocol.contactOfCloseContactQuarantineDays * DAY;
+      homeMonitoringUntil = releaseOn;
+      pcrDates = daysAfter(lastExposure, protocol.contactOfCloseContactPcrDays);
+    }
+    let placement: Placement;
+    if (u.tier === null) placement = 'none';
+    else if (releaseOn !== null && releaseOn <= asOf) placement = 'completed';
+    else if (siteTiers.includes(u.tier)) placement = 'waiting';
+    else placement = u.tier === 'venue_exposed' ? 'monitoring' : 'home';
+    return {
+      personId: u.personId,
+      tier: u.tier,
+      probability: u.probability,
+      score: u.score,
+      priority: i + 1,
+      placement,
+      assignedSiteId: null,
+      householdId: u.homeId,
+      householdSize: u.householdSize,
+      centrality: u.centrality,
+      lastExposure,
+      releaseOn,
+      homeMonitoringUntil,
+      pcrDates,
+      homePcrDates,
+      reasons: u.reasons,
+    };
+  });
+
+  // ---- beds ----------------------------------------------------------------------------------
+  const sites: SiteUsage[] = [...data.quarantineSites]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((s) => ({ siteId: s.id, capacity: s.capacity ?? 0, assigned: 0 }));
+  let bedsLeft = capacity ?? Infinity;
+  const free = (s: SiteUsage): number => s.capacity - s.assigned;
+  const place = (entry: QuarantineEntry, site: SiteUsage): void => {
+    entry.placement = 'site';
+    entry.assignedSiteId = site.siteId;
+    site.assigned += 1;
+    bedsLeft -= 1;
+  };
+  for (const entry of entries) {
+    if (entry.placement !== 'waiting') continue;
+    const household =
+      entry.householdId === null
+        ? [entry]
+        : entries.filter((e) => e === entry || (e.placement === 'waiting' && e.householdId === entry.householdId));
+    const fitting = sites.filter((s) => free(s) >= household.length);
+    if (household.length <= bedsLeft && fitting.length > 0) {
+      const best = fitting.reduce((x, y) => (free(y) < free(x) ? y : x));
+      for (const member of household) place(member, best);
+      continue;
+    }
+    const roomiest = sites.reduce<SiteUsage | null>((x, y) => (x === null || free(y) > free(x) ? y : x), null);
+    if (roomiest && free(roomiest) > 0 && bedsLeft > 0) place(entry, roomiest);
+  }
+
+  return {
+    asOf,
+    entries,
+    sites,
+    waiting: entries.filter((e) => e.placement === 'waiting').length,
+  };
+}
+
+function sourceWords(e: Exposure): string {
+  return e.sourceKind === 'case' ? `case ${e.sourceId}` : `contaminated ${e.sourceKind === 'item' ? 'lot' : e.sourceKind} ${e.sourceId}`;
+}
+
+function exposureWords(e: Exposure): string {
+  switch (e.setting) {
+    case 'household':
+      return `household contact of ${sourceWords(e)} for ${e.nights ?? 0} night(s)`;
+    case 'boat':
+      return e.sourceKind === 'case' ? `aboard ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}` : `aboard ${sourceWords(e)} for ${hoursWords(e.minutes)}`;
+    case 'cold_chain':
+      return `handled ${sourceWords(e)}`;
+    case 'contact':
+      return `${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursWords(e.minutes)}`;
+    case 'place':
+      return e.sourceKind === 'case'
+        ? `at ${e.placeKind ?? 'place'} ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}`
+        : `at ${sourceWords(e)} (${e.placeKind ?? 'place'}) for ${hoursWords(e.minutes)}`;
+  }
+}
+
+function linkAttackRate(ev: TierEvidence, rates: Parameters['pathogen']['attackRates']): number {
+  if (ev.setting === 'household') return rates.household;
+  const s = ev.contactSetting;
+  return s && s !== 'other' && s in rates ? rates[s as AttackSetting] : rates.casual;
+}
+
+function linkWords(ev: TierEvidence): string {
+  return ev.setting === 'household'
+    ? `lives with close contact ${ev.sourceId} (${ev.nights ?? 0} night(s) since their exposure)`
+    : `${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId} for ${hoursWords(ev.minutes)}`;
+}
+
