@@ -13,8 +13,26 @@ async function main(): Promise<void> {
   const session = await store.beginImport();
   await session.write({
     persons: [
-      { id: 'P1', name: 'renamed by the killed import', sex: 'M', age: 46, phone: null, idNumber: null, homeId: 'H1', occupation: null },
-      { id: 'P9', name: 'Zhou Jie', sex: 'F', age: 33, phone: '13700009999', idNumber: null, homeId: 'H2', occupation: null },
+      {
+        id: 'P1',
+        name: 'renamed by the killed import',
+        sex: 'M',
+        age: 46,
+        phone: null,
+        idNumber: null,
+        homeId: 'H1',
+        occupation: null,
+      },
+      {
+        id: 'P9',
+        name: 'Zhou Jie',
+        sex: 'F',
+        age: 33,
+        phone: '13700009999',
+        idNumber: null,
+        homeId: 'H2',
+        occupation: null,
+      },
     ],
     stays: Array.from({ length: 500 }, (_, i) => ({
       subjectId: 'P9',

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../src/domain/errors';
+import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import { MIGRATIONS } from '../../src/store/embedded/schema';
@@ -24,7 +24,17 @@ afterAll(() => {
 
 describeStoreContract('embedded', () => openEmbeddedStore(freshDir()));
 
-const KINDS = ['persons', 'places', 'boats', 'items', 'stays', 'contacts', 'handlings', 'samples', 'cases'] as const;
+const KINDS = [
+  'persons',
+  'places',
+  'boats',
+  'items',
+  'stays',
+  'contacts',
+  'handlings',
+  'samples',
+  'cases',
+] as const;
 
 /** Every record of every kind, in scan order. */
 async function snapshot(store: TraceStore): Promise<Required<RecordBatch>> {
@@ -68,12 +78,22 @@ describe('embedded store', () => {
         await second.migrate();
         expect(await snapshot(second)).toEqual(before);
         expect(await second.counts()).toEqual({
-          persons: 4, places: 6, boats: 1, items: 1, stays: 7, contacts: 1, handlings: 1, samples: 4, cases: 2,
+          persons: 4,
+          places: 6,
+          boats: 1,
+          items: 1,
+          stays: 7,
+          contacts: 1,
+          handlings: 1,
+          samples: 4,
+          cases: 2,
         });
         expect((await second.persons(['P1']))[0]).toEqual(district.persons[0]);
         // The window bound (longest stay) is kept too: the 8-day cold-storage stay is still found
         // from a window at its very end.
-        const late = await second.staysAtHosts([{ id: 'COLD', from: t('2022-08-05T10:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') }]);
+        const late = await second.staysAtHosts([
+          { id: 'COLD', from: t('2022-08-05T10:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') },
+        ]);
         expect(late).toEqual([district.stays[5]]);
       } finally {
         await second.close();
@@ -125,7 +145,9 @@ describe('embedded store', () => {
       writeFileSync(file, 'x');
       const opening = openEmbeddedStore(file);
       await expect(opening).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(opening).rejects.toThrow(`cannot use data directory "${file}": it (or a folder above it) is a file, not a directory`);
+      await expect(opening).rejects.toThrow(
+        `cannot use data directory "${file}": it (or a folder above it) is a file, not a directory`,
+      );
     });
 
     test('lies under a file: the error names the path', async () => {
@@ -138,8 +160,13 @@ describe('embedded store', () => {
     test('holds a tracegraph.db that is not a database: the error names the file', async () => {
       const dataDir = freshDir();
       const dbFile = path.join(dataDir, 'tracegraph.db');
-      writeFileSync(dbFile, 'this is not SQLite, just some text that is long enough to have a header'.repeat(20));
-      await expect(openEmbeddedStore(dataDir)).rejects.toThrow(`cannot open database "${dbFile}": file is not a database`);
+      writeFileSync(
+        dbFile,
+        'this is not SQLite, just some text that is long enough to have a header'.repeat(20),
+      );
+      await expect(openEmbeddedStore(dataDir)).rejects.toThrow(
+        `cannot open database "${dbFile}": file is not a database`,
+      );
     });
 
     test('holds a tracegraph.db that is a folder: the error names the file', async () => {
@@ -178,18 +205,42 @@ describe('embedded store', () => {
       const before = await snapshot(store);
       const writing = store.write({
         persons: [{ ...district.persons[3]!, id: 'P5', homeId: 'H9' }],
-        stays: [{ subjectId: 'P1', hostId: 'NOWHERE', start: t('2022-08-09T09:00:00+08:00'), end: t('2022-08-09T10:00:00+08:00') }],
+        stays: [
+          {
+            subjectId: 'P1',
+            hostId: 'NOWHERE',
+            start: t('2022-08-09T09:00:00+08:00'),
+            end: t('2022-08-09T10:00:00+08:00'),
+          },
+        ],
       });
-      await expect(writing).rejects.toThrow(/2 references to unknown records/);
-      await expect(writing).rejects.toThrow('persons.home_id "H9" names no known place');
-      await expect(writing).rejects.toThrow('stays.host_id "NOWHERE" names no known person, place, boat or lot');
+      await expect(writing).rejects.toBeInstanceOf(ValidationError);
+      await expect(writing).rejects.toMatchObject({
+        total: 2,
+        problems: expect.arrayContaining([
+          { file: 'persons', line: 0, column: 'homeId', reason: '"H9" is not a known place' },
+          {
+            file: 'stays',
+            line: 0,
+            column: 'hostId',
+            reason: '"NOWHERE" is not a known person, place, boat or lot',
+          },
+        ]),
+      });
+      await expect(writing).rejects.toThrow(/^2 problems found; nothing was written:\n/);
       expect(await snapshot(store)).toEqual(before);
     });
 
     test('an id cannot name two kinds of record', async () => {
-      await expect(
-        store.write({ places: [{ id: 'P1', name: 'clash', kind: 'market', lat: null, lon: null, capacity: null }] }),
-      ).rejects.toThrow('id "P1" already names a person; it cannot also name a place');
+      const writing = store.write({
+        places: [
+          { id: 'MKT2', name: 'fine', kind: 'market', lat: null, lon: null, capacity: null },
+          { id: 'P1', name: 'clash', kind: 'market', lat: null, lon: null, capacity: null },
+        ],
+      });
+      await expect(writing).rejects.toBeInstanceOf(ValidationError);
+      await expect(writing).rejects.toThrow('places[1]: column "id": "P1" is already a person');
+      expect(await store.places(['MKT2'])).toEqual([null]);
       expect(await store.places(['P1'])).toEqual([null]);
       expect(await store.entityKinds(['P1'])).toEqual(['person']);
     });
@@ -206,7 +257,12 @@ describe('embedded store', () => {
 
     test('a sample is corrected by a later one of the same subject, instant and method', async () => {
       const [negative] = district.samples;
-      await store.write({ samples: [{ ...negative!, result: 'positive', ct: 31 }, { ...negative!, method: 'antigen' }] });
+      await store.write({
+        samples: [
+          { ...negative!, result: 'positive', ct: 31 },
+          { ...negative!, method: 'antigen' },
+        ],
+      });
       expect(await store.samplesOf(['P1'], negative!.sampledAt)).toEqual([
         { ...negative!, method: 'antigen' },
         { ...negative!, result: 'positive', ct: 31 },
@@ -215,7 +271,16 @@ describe('embedded store', () => {
 
     test('an interval ending before it starts is refused', async () => {
       await expect(
-        store.write({ stays: [{ subjectId: 'P1', hostId: 'MKT', start: t('2022-08-09T10:00:00+08:00'), end: t('2022-08-09T09:00:00+08:00') }] }),
+        store.write({
+          stays: [
+            {
+              subjectId: 'P1',
+              hostId: 'MKT',
+              start: t('2022-08-09T10:00:00+08:00'),
+              end: t('2022-08-09T09:00:00+08:00'),
+            },
+          ],
+        }),
       ).rejects.toThrow(/CHECK constraint failed/);
       expect((await store.counts()).stays).toBe(7);
     });
@@ -231,7 +296,15 @@ describe('embedded store', () => {
         ]);
         await store.clear();
         expect(await snapshot(store)).toEqual({
-          persons: [], places: [], boats: [], items: [], stays: [], contacts: [], handlings: [], samples: [], cases: [],
+          persons: [],
+          places: [],
+          boats: [],
+          items: [],
+          stays: [],
+          contacts: [],
+          handlings: [],
+          samples: [],
+          cases: [],
         });
         expect(longest.all()).toEqual([
           { key: 'max_contact_ms', value: 0 },
@@ -281,7 +354,7 @@ describe('embedded store', () => {
           persons: [{ ...district.persons[3]!, id: 'P10' }],
           places: [{ id: 'P2', name: null, kind: 'home', lat: null, lon: null, capacity: null }],
         }),
-      ).rejects.toThrow('id "P2" already names a person');
+      ).rejects.toThrow('places[0]: column "id": "P2" is already a person');
       await session.commit();
       expect((await store.persons(['P9', 'P10'])).map((p) => p?.id ?? null)).toEqual(['P9', null]);
       await expect(session.write({ persons: [] })).rejects.toThrow('has already ended');
@@ -292,11 +365,24 @@ describe('embedded store', () => {
       const before = await snapshot(store);
       const session = await store.beginImport();
       // A stay may come before the person it names, within one import.
-      await session.write({ stays: [{ subjectId: 'P9', hostId: 'MKT', start: t('2022-08-09T09:00:00+08:00'), end: t('2022-08-09T10:00:00+08:00') }] });
+      await session.write({
+        stays: [
+          {
+            subjectId: 'P9',
+            hostId: 'MKT',
+            start: t('2022-08-09T09:00:00+08:00'),
+            end: t('2022-08-09T10:00:00+08:00'),
+          },
+        ],
+      });
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
-      await session.write({ handlings: [{ personId: 'P9', itemId: 'L404', at: t('2022-08-09T09:30:00+08:00') }] });
-      await expect(session.commit()).rejects.toThrow(
-        `nothing was written to ${store.location}: 1 reference to unknown records:\n  handlings.item_id "L404" names no known lot`,
+      await session.write({
+        handlings: [{ personId: 'P9', itemId: 'L404', at: t('2022-08-09T09:30:00+08:00') }],
+      });
+      const committing = session.commit();
+      await expect(committing).rejects.toBeInstanceOf(ValidationError);
+      await expect(committing).rejects.toThrow(
+        '1 problem found; nothing was written:\n  handlings: column "itemId": "L404" is not a known lot',
       );
       await expect(session.abort()).resolves.toBeUndefined();
       expect(await snapshot(store)).toEqual(before);
@@ -333,7 +419,12 @@ describe('embedded store', () => {
 
     test('a stay that began long before the window is found through the longest-stay bound', async () => {
       // 60 days at the port, beginning 59 days before the window, among short stays.
-      const long = { subjectId: 'B1', hostId: 'PORT', start: t('2022-06-01T00:00:00+08:00'), end: t('2022-07-31T00:00:00+08:00') };
+      const long = {
+        subjectId: 'B1',
+        hostId: 'PORT',
+        start: t('2022-06-01T00:00:00+08:00'),
+        end: t('2022-07-31T00:00:00+08:00'),
+      };
       await store.write({ stays: [long] });
       const window = { from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-30T06:00:00+08:00') };
       expect(await store.staysAtHosts([{ id: 'PORT', ...window }])).toEqual([long]);
@@ -351,14 +442,24 @@ describe('embedded store', () => {
     });
 
     test('unbounded windows and asOf reach everything', async () => {
-      expect(await store.handlingsOf([{ id: 'L1', from: -Infinity, to: Infinity }])).toEqual(district.handlings);
+      expect(await store.handlingsOf([{ id: 'L1', from: -Infinity, to: Infinity }])).toEqual(
+        district.handlings,
+      );
       expect(await store.samplesOf(['MKT'], Infinity)).toEqual([district.samples[3]]);
     });
 
     test('a case with an onset and no confirmation is known from its onset', async () => {
-      const onsetOnly = { personId: 'P2', classification: 'confirmed' as const, onset: t('2022-08-03'), confirmedAt: null };
+      const onsetOnly = {
+        personId: 'P2',
+        classification: 'confirmed' as const,
+        onset: t('2022-08-03'),
+        confirmedAt: null,
+      };
       await store.write({ cases: [onsetOnly] });
-      expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P1', 'P2']);
+      expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual([
+        'P1',
+        'P2',
+      ]);
       expect((await store.listCases(t('2022-08-02T23:59:59+08:00'))).map((c) => c.personId)).toEqual(['P1']);
     });
 
@@ -385,7 +486,9 @@ describe('embedded store', () => {
         const pages: unknown[] = [];
         for await (const page of empty.scan('contacts', 10)) pages.push(page);
         expect(pages).toEqual([]);
-        expect(() => empty.scan('persons', 0)).toThrow('page size must be a whole number of at least 1, not 0');
+        expect(() => empty.scan('persons', 0)).toThrow(
+          'page size must be a whole number of at least 1, not 0',
+        );
       } finally {
         await empty.close();
       }
@@ -415,11 +518,21 @@ describe('embedded store', () => {
         expect(plans.staysOfSubjects).toContain(
           'SEARCH t USING COVERING INDEX stays_by_subject (subject_id=? AND start_at>? AND start_at<?)',
         );
-        expect(plans.contactsOf).toContain('SEARCH t USING COVERING INDEX contacts_by_a (person_a=? AND start_at>? AND start_at<?)');
-        expect(plans.contactsOf).toContain('SEARCH t USING COVERING INDEX contacts_by_b (person_b=? AND start_at>? AND start_at<?)');
-        expect(plans.handlingsBy).toContain('SEARCH h USING COVERING INDEX handlings_by_person (person_id=? AND at>? AND at<?)');
-        expect(plans.handlingsOf).toContain('SEARCH h USING COVERING INDEX handlings_by_item (item_id=? AND at>? AND at<?)');
-        expect(plans.samplesOf).toContain('SEARCH s USING INDEX samples_identity (subject_id=? AND sampled_at<?)');
+        expect(plans.contactsOf).toContain(
+          'SEARCH t USING COVERING INDEX contacts_by_a (person_a=? AND start_at>? AND start_at<?)',
+        );
+        expect(plans.contactsOf).toContain(
+          'SEARCH t USING COVERING INDEX contacts_by_b (person_b=? AND start_at>? AND start_at<?)',
+        );
+        expect(plans.handlingsBy).toContain(
+          'SEARCH h USING COVERING INDEX handlings_by_person (person_id=? AND at>? AND at<?)',
+        );
+        expect(plans.handlingsOf).toContain(
+          'SEARCH h USING COVERING INDEX handlings_by_item (item_id=? AND at>? AND at<?)',
+        );
+        expect(plans.samplesOf).toContain(
+          'SEARCH s USING INDEX samples_identity (subject_id=? AND sampled_at<?)',
+        );
         // The only scan is of the bound JSON list.
         for (const detail of Object.values(plans)) expect(detail).not.toMatch(/SCAN (?!\w+ VIRTUAL TABLE)/);
       } finally {

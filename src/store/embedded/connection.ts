@@ -38,7 +38,8 @@ function reasonOf(err: unknown): string {
 export function databaseFileIn(dataDir: string): string {
   try {
     mkdirSync(dataDir, { recursive: true });
-    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    if (!statSync(dataDir).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (err) {
     throw new StoreUnavailableError(`cannot use data directory "${dataDir}": ${reasonOf(err)}`, err);
@@ -53,7 +54,8 @@ export function openConnection(file: string): Database.Database {
     db = new Database(file);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const journal = db.pragma('journal_mode = WAL', { simple: true });
-    if (journal !== 'wal') throw new Error(`the journal cannot be switched to WAL (it is ${String(journal)})`);
+    if (journal !== 'wal')
+      throw new Error(`the journal cannot be switched to WAL (it is ${String(journal)})`);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = -${CACHE_KIB}`);

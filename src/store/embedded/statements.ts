@@ -19,12 +19,12 @@ import type {
   Sample,
   Stay,
 } from '../../domain/types';
+import { ValidationError } from '../../domain/errors';
 import { MAX_CONTACT_MS, MAX_STAY_MS } from './schema';
 
 // ---- projections: columns renamed to the domain's field names, written once --------------------
 
-const PERSON_COLUMNS =
-  'id, name, sex, age, phone, id_number AS idNumber, home_id AS homeId, occupation';
+const PERSON_COLUMNS = 'id, name, sex, age, phone, id_number AS idNumber, home_id AS homeId, occupation';
 const PLACE_COLUMNS = 'id, name, kind, lat, lon, capacity';
 const BOAT_COLUMNS = 'id, name, registration, home_port_id AS homePortId';
 const ITEM_COLUMNS = 'id, product, lot, origin, arrived_at AS arrivedAt';
@@ -103,7 +103,13 @@ const byIds = (table: string, columns: string, key = 'id'): string =>
  * no interval is longer than the longest one kept (`meta`), its start is also >= from - longest.
  * The projection's columns are unqualified: none of them is also a column of `json_each`.
  */
-const windowed = (table: string, columns: string, index: string, idColumn: string, longest: string): string => `
+const windowed = (
+  table: string,
+  columns: string,
+  index: string,
+  idColumn: string,
+  longest: string,
+): string => `
   SELECT ${columns}
   FROM json_each(?) AS w CROSS JOIN ${table} AS t INDEXED BY ${index}
   WHERE t.${idColumn} = w.value ->> 'id'
@@ -234,7 +240,9 @@ export class Statements {
 
     const scanPage = (kind: keyof RecordBatch): Database.Statement<[number, number], Row<unknown>> => {
       const { table, columns } = RECORD_TABLES[kind];
-      return db.prepare(`SELECT rowid AS rowid_, ${columns} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+      return db.prepare(
+        `SELECT rowid AS rowid_, ${columns} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+      );
     };
     this.scanPage = {
       persons: scanPage('persons'),
@@ -250,22 +258,25 @@ export class Statements {
   }
 
   /** Records that an id names an entity of this kind; an id cannot name two kinds. */
-  private claim(id: Id, kind: EntityKind): void {
+  private claim(id: Id, kind: EntityKind, list: keyof RecordBatch, index: number): void {
     if (this.claimId.run(id, kind).changes > 0) return;
     const existing = this.kindOf.get(id);
-    if (existing !== kind) {
-      throw new Error(`id "${id}" already names a ${existing ?? 'record'}; it cannot also name a ${kind}`);
+    if (existing !== undefined && existing !== kind) {
+      const word = existing === 'item' ? 'lot' : existing;
+      throw new ValidationError([
+        { file: `${list}[${index}]`, line: 0, column: 'id', reason: `"${id}" is already a ${word}` },
+      ]);
     }
   }
 
   /** Writes a batch on this connection; the caller holds the transaction. */
   apply(batch: RecordBatch): void {
-    for (const p of batch.places ?? []) {
-      this.claim(p.id, 'place');
+    for (const [index, p] of (batch.places ?? []).entries()) {
+      this.claim(p.id, 'place', 'places', index);
       this.upsertPlace.run(p.id, p.name ?? null, p.kind, p.lat ?? null, p.lon ?? null, p.capacity ?? null);
     }
-    for (const p of batch.persons ?? []) {
-      this.claim(p.id, 'person');
+    for (const [index, p] of (batch.persons ?? []).entries()) {
+      this.claim(p.id, 'person', 'persons', index);
       this.upsertPerson.run(
         p.id,
         p.name ?? null,
@@ -277,12 +288,12 @@ export class Statements {
         p.occupation ?? null,
       );
     }
-    for (const b of batch.boats ?? []) {
-      this.claim(b.id, 'boat');
+    for (const [index, b] of (batch.boats ?? []).entries()) {
+      this.claim(b.id, 'boat', 'boats', index);
       this.upsertBoat.run(b.id, b.name ?? null, b.registration ?? null, b.homePortId ?? null);
     }
-    for (const i of batch.items ?? []) {
-      this.claim(i.id, 'item');
+    for (const [index, i] of (batch.items ?? []).entries()) {
+      this.claim(i.id, 'item', 'items', index);
       this.upsertItem.run(i.id, i.product ?? null, i.lot ?? null, i.origin ?? null, i.arrivedAt ?? null);
     }
     let longestStay = 0;

@@ -129,7 +129,10 @@ export class EmbeddedStore implements TraceStore {
     try {
       this.db.prepare('SELECT 1').get();
     } catch (err) {
-      throw new StoreUnavailableError(`the database ${this.location} does not answer: ${(err as Error).message}`, err);
+      throw new StoreUnavailableError(
+        `the database ${this.location} does not answer: ${(err as Error).message}`,
+        err,
+      );
     }
   }
 

@@ -4,15 +4,20 @@
  * rolls back and says which rows refer to which unknown ids.
  */
 import type Database from 'better-sqlite3';
+import { ValidationError, type FieldProblem } from '../../domain/errors';
 import { isBusy } from './connection';
 
-/** What each referenced table holds, for messages. */
+/** What each referenced table holds, in investigators' words (a cold-chain item is a lot). */
 const NOUN: Record<string, string> = {
   entities: 'person, place, boat or lot',
   persons: 'person',
   places: 'place',
   items: 'lot',
 };
+
+/** A column as the domain names it: `home_id` is `homeId`. */
+const fieldName = (column: string): string =>
+  column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 interface ForeignKeyViolation {
   table: string;
@@ -26,38 +31,41 @@ interface ForeignKey {
   from: string;
 }
 
-const SHOWN_PROBLEMS = 10;
+const LISTED_PROBLEMS = 100;
 
-/** Lists rows (at most a few) whose references name nothing; runs inside the failed transaction. */
-function danglingReferences(db: Database.Database): { shown: string[]; total: number } {
+/** Rows (the first hundred) whose references name nothing; runs inside the failed transaction. */
+function danglingReferences(db: Database.Database): { problems: FieldProblem[]; total: number } {
   const violations = db.prepare<[], ForeignKeyViolation>('PRAGMA foreign_key_check').all();
   const keysOf = new Map<string, ForeignKey[]>();
-  const shown = violations.slice(0, SHOWN_PROBLEMS).map((v) => {
+  const problems = violations.slice(0, LISTED_PROBLEMS).map((v): FieldProblem => {
     if (!keysOf.has(v.table)) {
       keysOf.set(v.table, db.prepare<[], ForeignKey>(`PRAGMA foreign_key_list("${v.table}")`).all());
     }
     const column = keysOf.get(v.table)!.find((k) => k.id === v.fkid)?.from ?? '?';
     const id = db.prepare(`SELECT "${column}" FROM "${v.table}" WHERE rowid = ?`).pluck().get(v.rowid);
-    return `${v.table}.${column} "${String(id)}" names no known ${NOUN[v.parent] ?? v.parent}`;
+    return {
+      file: v.table,
+      line: 0,
+      column: fieldName(column),
+      reason: `"${String(id)}" is not a known ${NOUN[v.parent] ?? v.parent}`,
+    };
   });
-  return { shown, total: violations.length };
+  return { problems, total: violations.length };
 }
 
-/** Commits the open transaction; on failure it rolls back and rethrows, explaining broken references. */
+/**
+ * Commits the open transaction. On failure it rolls back and rethrows; references to unknown
+ * records become a ValidationError listing each table, field and id.
+ */
 export function commitOrRollBack(db: Database.Database, file: string): void {
   try {
     db.exec('COMMIT');
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' && db.inTransaction) {
-      const { shown, total } = danglingReferences(db);
+      const { problems, total } = danglingReferences(db);
       db.exec('ROLLBACK');
-      const more = total > shown.length ? `\n  ... and ${total - shown.length} more` : '';
-      throw new Error(
-        `nothing was written to ${file}: ${total} reference${total === 1 ? '' : 's'} to unknown records:\n  ` +
-          `${shown.join('\n  ')}${more}`,
-        { cause: err },
-      );
+      throw new ValidationError(problems, total);
     }
     if (db.inTransaction) db.exec('ROLLBACK');
     throw describeLockFailure(err, file);
@@ -90,7 +98,10 @@ export function inWriteTransaction<T>(db: Database.Database, file: string, work:
 /** Gives a lock timeout a message that says what to do; other errors pass unchanged. */
 export function describeLockFailure(err: unknown, file: string): unknown {
   if (!isBusy(err)) return err;
-  return new Error(`${file} is locked by another writer (an import in another process?); try again when it ends`, {
-    cause: err,
-  });
+  return new Error(
+    `${file} is locked by another writer (an import in another process?); try again when it ends`,
+    {
+      cause: err,
+    },
+  );
 }
