@@ -17,6 +17,12 @@ export interface Viewer {
   role: Role;
 }
 
+/** What a request did, for its log line (shared by the operations of a batched request). */
+export interface RequestTrace {
+  operations: string[];
+  errorCodes: Set<string>;
+}
+
 export interface ApiContext {
   store: TraceStore;
   /** Null when the request carried no valid key. */
@@ -24,6 +30,7 @@ export interface ApiContext {
   loaders: Loaders;
   audit: AuditLog;
   personalReads: PersonalDataReads;
+  trace: RequestTrace;
 }
 
 export interface ContextInit {
@@ -40,6 +47,7 @@ export function createContext({ store, viewer, audit }: ContextInit): ApiContext
     audit,
     loaders: createLoaders(store),
     personalReads: new PersonalDataReads(),
+    trace: { operations: [], errorCodes: new Set() },
   } satisfies ApiContext;
 }
 

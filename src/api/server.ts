@@ -50,12 +50,6 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** What one request did, for its log line. */
-interface RequestRecord {
-  operations: string[];
-  errorCodes: Set<string>;
-}
-
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -103,23 +97,22 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   const schema = buildApiSchema();
   const explorer = new Explorer(options.examples ?? loadExamples());
-  const records = new WeakMap<ApiContext, RequestRecord>();
   let draining = false;
 
   const plugin: ApolloServerPlugin<ApiContext> = {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          records.get(rc.contextValue)?.operations.push(rc.operationName ?? '(anonymous)');
+          // Apollo hands each operation a shallow copy of the context: the trace object is shared.
+          rc.contextValue.trace.operations.push(rc.operationName ?? '(anonymous)');
           const errors = operationLimitErrors(schema, rc.document, rc.operationName, rc.request.variables, limits);
           if (errors.length) throw errors[0];
         },
         async willSendResponse(rc) {
           flushPersonalDataReads(rc.contextValue);
-          const record = records.get(rc.contextValue);
           const body = rc.response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
-          for (const e of errors ?? []) record?.errorCodes.add(String(e.extensions?.code ?? 'UNKNOWN'));
+          for (const e of errors ?? []) rc.contextValue.trace.errorCodes.add(String(e.extensions?.code ?? 'UNKNOWN'));
         },
       };
     },
@@ -130,7 +123,6 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,
     allowBatchedHttpRequests: true,
-    status400ForVariableCoercionErrors: true,
     includeStacktraceInErrorResponses: false,
     logger: logger.child({ component: 'apollo' }),
     plugins: [ApolloServerPluginLandingPageDisabled(), plugin],
@@ -207,17 +199,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const record: RequestRecord = { operations: [], errorCodes: new Set() };
+    const context = createContext({ store, viewer, audit });
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        const context = createContext({ store, viewer, audit });
-        records.set(context, record);
-        return context;
-      },
+      context: async () => context,
     });
-    log.operations = record.operations;
-    if (record.errorCodes.size) log.errors = [...record.errorCodes];
+    log.operations = context.trace.operations;
+    if (context.trace.errorCodes.size) log.errors = [...context.trace.errorCodes];
     await sendGraphQLResponse(res, response);
   }
 
