@@ -51,17 +51,17 @@ const KEYED_FILES: Partial<Record<FileName, string>> = {
   'cases.csv': 'person',
 };
 
-const KIND_WORDS: Record<EntityKind, string> = {
-  person: 'person',
-  place: 'place',
-  boat: 'boat',
-  item: 'item (lot)',
-};
-
+/** `person`, `place or boat`, `person, item or boat`. */
 function kindList(kinds: readonly EntityKind[]): string {
-  const words = kinds.map((k) => KIND_WORDS[k]);
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return kinds.length < 2 ? kinds.join('') : `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
 }
+
+/** The same with its article: `a person`, `an item`, `a place or boat`. */
+function aKindList(kinds: readonly EntityKind[]): string {
+  return `${kinds[0] === 'item' ? 'an' : 'a'} ${kindList(kinds)}`;
+}
+
+const aKind = (kind: EntityKind): string => aKindList([kind]);
 
 function fingerprint(record: unknown): string {
   return createHash('sha1').update(JSON.stringify(record)).digest('base64');
@@ -166,7 +166,7 @@ class ReferenceChecker {
           file: d.file,
           line: d.line,
           column: 'id',
-          reason: `"${d.id}" is already a ${KIND_WORDS[stored]} in the store; ids are unique across bundles`,
+          reason: `"${d.id}" is already ${aKind(stored)} in the store; ids are unique across bundles`,
         });
       }
     });
@@ -208,7 +208,7 @@ class ReferenceChecker {
           file: row.file,
           line: row.line,
           column: r.column,
-          reason: `"${r.id}" is a ${KIND_WORDS[kind]} (${where}), not a ${kindList(r.kinds)}`,
+          reason: `"${r.id}" is ${aKind(kind)} (${where}), not ${aKindList(r.kinds)}`,
         });
       } else {
         kinds.set(r.column, kind);
@@ -221,7 +221,7 @@ class ReferenceChecker {
         file: row.file,
         line: row.line,
         column: 'host_id',
-        reason: `a ${KIND_WORDS[subject]} cannot stay at or aboard a ${KIND_WORDS[host]}`,
+        reason: `${aKind(subject)} cannot stay at or aboard ${aKind(host)}`,
       });
     }
   }
@@ -332,7 +332,7 @@ export async function validateBundle(
           file: spec.file,
           line,
           column,
-          reason: `"${id}" is already a ${KIND_WORDS[earlier.kind]} (${earlier.file}:${earlier.line}); ids are unique across the bundle`,
+          reason: `"${id}" is already ${aKind(earlier.kind)} (${earlier.file}:${earlier.line}); ids are unique across the bundle`,
         });
       } else if (print !== null && earlier.fingerprint !== null && print !== earlier.fingerprint) {
         problems.add({

@@ -1,0 +1,308 @@
+import { ValidationError, type FieldProblem } from '../../src/domain/errors';
+import type { EntityKind, Id } from '../../src/domain/types';
+import { validateBundle, type KindLookup } from '../../src/import/validate';
+import { bundleFrom, removeTemp } from './temp-bundle';
+
+/** A store that knows only the kinds of some ids, and records how it was asked. */
+class KnownKinds implements KindLookup {
+  readonly calls: Id[][] = [];
+  constructor(private readonly kinds: Record<Id, EntityKind> = {}) {}
+  async entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]> {
+    this.calls.push([...ids]);
+    return ids.map((id) => this.kinds[id] ?? null);
+  }
+}
+
+const DISTRICT_IN_STORE: Record<Id, EntityKind> = {
+  H1: 'place',
+  H2: 'place',
+  PORT: 'place',
+  MKT: 'place',
+  COLD: 'place',
+  QH1: 'place',
+  P1: 'person',
+  P2: 'person',
+  P3: 'person',
+  P4: 'person',
+  B1: 'boat',
+  L1: 'item',
+};
+
+const made: string[] = [];
+function bundle(name: string | null, files: Record<string, string | Buffer | null> = {}): string {
+  const dir = bundleFrom(name, files);
+  made.push(dir);
+  return dir;
+}
+afterAll(() => made.forEach(removeTemp));
+
+async function problemsOf(
+  dir: string,
+  store: KindLookup = new KnownKinds(),
+): Promise<{ problems: FieldProblem[]; total: number }> {
+  try {
+    await validateBundle(store, dir);
+  } catch (err) {
+    if (err instanceof ValidationError) return { problems: err.problems, total: err.total };
+    throw err;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('validateBundle', () => {
+  test('accepts the district bundle and counts the rows of each file', async () => {
+    const result = await validateBundle(new KnownKinds(), bundle('district'));
+    expect(result.rows).toEqual({
+      'places.csv': 6,
+      'persons.csv': 4,
+      'boats.csv': 1,
+      'items.csv': 1,
+      'stays.csv': 8,
+      'contacts.csv': 1,
+      'handlings.csv': 1,
+      'samples.csv': 4,
+      'cases.csv': 2,
+    });
+    expect(result.files.map((f) => f.spec.file)).toEqual([
+      'places.csv',
+      'persons.csv',
+      'boats.csv',
+      'items.csv',
+      'stays.csv',
+      'contacts.csv',
+      'handlings.csv',
+      'samples.csv',
+      'cases.csv',
+    ]);
+  });
+
+  test('a later bundle may refer to what only the store has, looked up in a few batches', async () => {
+    const store = new KnownKinds(DISTRICT_IN_STORE);
+    const result = await validateBundle(store, bundle('district-later'));
+    expect(result.rows).toEqual({ 'persons.csv': 2, 'stays.csv': 2, 'samples.csv': 2, 'cases.csv': 1 });
+    expect(store.calls).toEqual([['P4', 'P5'], ['H2'], ['P2', 'MKT', 'P1', 'P3']]);
+  });
+
+  test('without the store, every reference outside the bundle is a problem', async () => {
+    expect(await problemsOf(bundle('district-later'))).toEqual({
+      total: 6,
+      problems: [
+        {
+          file: 'persons.csv',
+          line: 3,
+          column: 'home_id',
+          reason: 'no place "H2" in this bundle or in the store',
+        },
+        {
+          file: 'stays.csv',
+          line: 2,
+          column: 'subject_id',
+          reason: 'no person, item or boat "P2" in this bundle or in the store',
+        },
+        {
+          file: 'stays.csv',
+          line: 2,
+          column: 'host_id',
+          reason: 'no place or boat "MKT" in this bundle or in the store',
+        },
+        {
+          file: 'stays.csv',
+          line: 3,
+          column: 'host_id',
+          reason: 'no place or boat "MKT" in this bundle or in the store',
+        },
+        {
+          file: 'samples.csv',
+          line: 2,
+          column: 'subject_id',
+          reason: 'no person, item, place or boat "P1" in this bundle or in the store',
+        },
+        {
+          file: 'cases.csv',
+          line: 2,
+          column: 'person_id',
+          reason: 'no person "P3" in this bundle or in the store',
+        },
+      ],
+    });
+  });
+
+  test('a reference to an id of the wrong kind names where that id is', async () => {
+    const dir = bundle('district', {
+      'handlings.csv': 'person_id,item_id,at\nP3,B1,2022-07-29T08:00:00+08:00\n',
+      'cases.csv': 'person_id,classification,onset,confirmed_at\nL9,asymptomatic,,\n',
+    });
+    expect(await problemsOf(dir, new KnownKinds({ L9: 'item' }))).toEqual({
+      total: 2,
+      problems: [
+        {
+          file: 'handlings.csv',
+          line: 2,
+          column: 'item_id',
+          reason: '"B1" is a boat (boats.csv:2), not an item',
+        },
+        {
+          file: 'cases.csv',
+          line: 2,
+          column: 'person_id',
+          reason: '"L9" is an item (in the store), not a person',
+        },
+      ],
+    });
+  });
+
+  test('a boat cannot stay aboard a boat', async () => {
+    const dir = bundle('district', {
+      'boats.csv': 'id,name,registration,home_port_id\nB1,Qiong Ya Yu 01,QYY-01,PORT\nB2,,,\n',
+      'stays.csv':
+        'subject_id,host_id,start,end\nB2,B1,2022-08-01T09:00:00+08:00,2022-08-01T10:00:00+08:00\n',
+    });
+    expect((await problemsOf(dir)).problems).toEqual([
+      { file: 'stays.csv', line: 2, column: 'host_id', reason: 'a boat cannot stay at or aboard a boat' },
+    ]);
+  });
+
+  test('ids are unique across files, across the store, and within a file unless the rows are equal', async () => {
+    const dir = bundle('district', {
+      'boats.csv':
+        'id,name,registration,home_port_id\nB1,Qiong Ya Yu 01,QYY-01,PORT\nMKT,,,\nB1,Qiong Ya Yu 01,QYY-01,PORT\nB1,Qiong Ya Yu 02,,PORT\n',
+      'items.csv': 'id,product,lot,origin,arrived_at\nL1,frozen shrimp,LOT-77,import,2022-07-28\n',
+    });
+    expect(await problemsOf(dir, new KnownKinds({ L1: 'person' }))).toEqual({
+      total: 3,
+      problems: [
+        {
+          file: 'boats.csv',
+          line: 3,
+          column: 'id',
+          reason: '"MKT" is already a place (places.csv:5); ids are unique across the bundle',
+        },
+        {
+          file: 'boats.csv',
+          line: 5,
+          column: 'id',
+          reason: '"B1" is defined again with different fields (first at line 2)',
+        },
+        {
+          file: 'items.csv',
+          line: 2,
+          column: 'id',
+          reason: '"L1" is already a person in the store; ids are unique across bundles',
+        },
+      ],
+    });
+  });
+
+  test('two samples of one subject, instant and method must agree; two cases of one person too', async () => {
+    const dir = bundle('district', {
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\nP1,2022-08-02T10:00:00+08:00,positive,pcr,24.5\n' +
+        'P1,2022-08-02T02:00:00Z,positive,pcr,24.5\nP1,2022-08-02T10:00:00+08:00,negative,pcr,\n',
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\nP1,confirmed,2022-08-01,\nP1,confirmed,2022-08-02,\n',
+    });
+    expect((await problemsOf(dir)).problems).toEqual([
+      {
+        file: 'samples.csv',
+        line: 4,
+        column: 'subject_id',
+        reason: 'repeats the subject, sampled_at and method of line 2 with different fields',
+      },
+      {
+        file: 'cases.csv',
+        line: 3,
+        column: 'person_id',
+        reason: 'repeats the person of line 2 with different fields',
+      },
+    ]);
+  });
+
+  test('a row with a bad field still defines its id, so rows referring to it are not reported too', async () => {
+    const dir = bundle('district', {
+      'persons.csv':
+        'id,name,sex,age,phone,id_number,home_id,occupation\nP1,,X,45,,,H1,\nP2,,,,,,,\nP3,,,,,,,\nP4,,,,,,,\n',
+    });
+    expect((await problemsOf(dir)).problems).toEqual([
+      { file: 'persons.csv', line: 2, column: 'sex', reason: '"X" is not M or F' },
+    ]);
+  });
+
+  test('a file that cannot be read is one problem, not one per row referring to it', async () => {
+    const dir = bundle('district', { 'persons.csv': 'id,name\nP1,a\n' });
+    expect((await problemsOf(dir)).problems).toEqual([
+      {
+        file: 'persons.csv',
+        line: 1,
+        column: '',
+        reason:
+          'header is missing columns "sex", "age", "phone", "id_number", "home_id", "occupation" (found: id, name)',
+      },
+    ]);
+  });
+
+  test('keeps the first 100 problems and counts them all', async () => {
+    const rows = Array.from(
+      { length: 150 },
+      (_, i) => `P1,MKT,2022-08-01T10:00:00+08:00,2022-08-01T09:${String(i % 60).padStart(2, '0')}:00+08:00`,
+    );
+    const dir = bundle('district', { 'stays.csv': `subject_id,host_id,start,end\n${rows.join('\n')}\n` });
+    let error: ValidationError | undefined;
+    await validateBundle(new KnownKinds(), dir).catch((err: ValidationError) => (error = err));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error!.total).toBe(150);
+    expect(error!.problems).toHaveLength(100);
+    expect(error!.problems[99]).toEqual({
+      file: 'stays.csv',
+      line: 101,
+      column: 'end',
+      reason: 'is before start',
+    });
+    expect(error!.message.split('\n')[0]).toBe('150 problems found; nothing was written:');
+    expect(error!.message.split('\n')[1]).toBe('  stays.csv:2: column "end": is before start');
+    expect(error!.message.split('\n').pop()).toBe('  ... and 130 more');
+  });
+
+  test('looks up at most 1000 ids at a time however many rows refer to the store', async () => {
+    const known: Record<Id, EntityKind> = { MKT: 'place' };
+    const rows: string[] = [];
+    for (let i = 1; i <= 2500; i++) {
+      known[`S${i}`] = 'person';
+      rows.push(`S${i},MKT,2022-08-01T09:00:00+08:00,2022-08-01T10:00:00+08:00`);
+    }
+    const store = new KnownKinds(known);
+    const dir = bundle(null, {
+      'persons.csv': 'id,name,sex,age,phone,id_number,home_id,occupation\n',
+      'stays.csv': `subject_id,host_id,start,end\n${rows.join('\n')}\n`,
+    });
+    expect((await validateBundle(store, dir)).rows['stays.csv']).toBe(2500);
+    expect(store.calls.every((ids) => ids.length <= 1000)).toBe(true);
+    expect(new Set(store.calls.flat())).toEqual(new Set(Object.keys(known)));
+    expect(store.calls.flat()).toHaveLength(2501);
+  });
+
+  test('a folder without persons.csv, and a path that is not a folder, are refused', async () => {
+    const dir = bundle('district', { 'persons.csv': null });
+    expect(await problemsOf(dir)).toEqual({
+      total: 1,
+      problems: [
+        {
+          file: 'persons.csv',
+          line: 0,
+          column: '',
+          reason: `is missing from ${dir} (every bundle needs one)`,
+        },
+      ],
+    });
+    expect(await problemsOf(`${dir}/nowhere`)).toEqual({
+      total: 1,
+      problems: [
+        {
+          file: `${dir}/nowhere`,
+          line: 0,
+          column: '',
+          reason: 'is not a folder (a bundle is a folder of CSV files)',
+        },
+      ],
+    });
+  });
+});
