@@ -1,0 +1,115 @@
+import { haversineKm, residentialAreaOf, riskAreas } from '../../src/analysis/risk-areas';
+import { resolveParameters } from '../../src/domain/parameters';
+import type { Case } from '../../src/domain/types';
+import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+
+const params = resolveParameters();
+/** Infectious over [Aug 3 00:00, Aug 6 10:00]. */
+const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
+/** Infectious over [Aug 7 09:00, Aug 9 20:00]. */
+const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(9, '20:00') };
+
+function district(asOf: number) {
+  return outbreak({
+    asOf,
+    cases: [C1, C2],
+    samples: [positive('C2', aug(9, '09:00'))],
+    persons: [person('C1', 'H1'), person('C2', 'H2'), person('P3', 'H1')],
+    places: [
+      place('V1', 'village', { lat: 18.3, lon: 109.1 }),
+      place('V2', 'village', { lat: 18.4, lon: 109.1 }),
+      place('H1', 'home', { lat: 18.305, lon: 109.1 }), // 0.56 km from V1
+      place('H2', 'home', { lat: 18.35, lon: 109.1 }), // 5.6 km from both villages
+      place('MKT', 'market'),
+      place('R1', 'restaurant'),
+      place('W1', 'workplace'),
+    ],
+    stays: [
+      stay('C1', 'MKT', aug(4, '09:00'), aug(4, '10:00')),
+      stay('C1', 'R1', aug(4, '12:00'), aug(4, '13:00')),
+      stay('C1', 'W1', aug(1, '09:00'), aug(1, '17:00')), // before the window
+      stay('C1', 'R1', aug(8, '12:00'), aug(8, '13:00')), // after isolation
+      stay('C2', 'R1', aug(8, '19:00'), aug(8, '19:00')), // a health-code scan: an instant counts
+      stay('P3', 'W1', aug(4, '09:00'), aug(4, '10:00')), // not a case
+    ],
+  });
+}
+
+const summary = (asOf: number) =>
+  riskAreas(district(asOf), params).map((a) => [a.placeId, a.level, a.liftOn, a.caseIds.join(',')]);
+
+describe('riskAreas', () => {
+  test('throws on invalid input', () => {
+    expect(() => riskAreas(district(aug(10)), params, { asOf: Number.NaN })).toThrow(/option "asOf"/);
+  });
+
+  test('no cases: no risk areas', () => {
+    expect(riskAreas(outbreak({ asOf: aug(10), places: [place('V1', 'village')] }), params)).toEqual([]);
+  });
+
+  test('residences (mapped to villages), high-risk venues and other places, with their lift days', () => {
+    // Last infection: C1 isolated Aug 6, C2 Aug 9. High lifts after 7 whole days: Aug 14 / Aug 17.
+    expect(summary(aug(10))).toEqual([
+      ['H2', 'high', aug(17), 'C2'],
+      ['MKT', 'high', aug(14), 'C1'],
+      ['V1', 'high', aug(14), 'C1'],
+      ['R1', 'medium', aug(17), 'C1,C2'],
+    ]);
+    const v1 = riskAreas(district(aug(10)), params).find((a) => a.placeId === 'V1')!;
+    expect(v1).toMatchObject({ designatedLevel: 'high', lastInfection: aug(6, '10:00'), placeKind: 'village' });
+    expect(v1.reason).toBe(
+      'residence of case C1 (home H1 is 0.56 km from village V1); last infection 2022-08-06; may be lowered on 2022-08-14',
+    );
+  });
+
+  test('areas whose lift day has come are reported lowered', () => {
+    expect(summary(aug(15))).toEqual([
+      ['H2', 'high', aug(17), 'C2'],
+      ['MKT', 'medium', aug(21), 'C1'],
+      ['R1', 'medium', aug(17), 'C1,C2'],
+      ['V1', 'medium', aug(21), 'C1'],
+    ]);
+    expect(summary(aug(22))).toEqual([
+      ['H2', 'medium', aug(24), 'C2'],
+      ['MKT', 'low', null, 'C1'],
+      ['R1', 'low', null, 'C1,C2'],
+      ['V1', 'low', null, 'C1'],
+    ]);
+    const mkt = riskAreas(district(aug(15)), params).find((a) => a.placeId === 'MKT')!;
+    expect(mkt.designatedLevel).toBe('high');
+    expect(mkt.reason).toMatch(/lowered from high; may be lowered on 2022-08-21$/);
+  });
+
+  test('lift days are parameters', () => {
+    const p = resolveParameters({ overrides: ['protocol.highRiskLiftDays=3', 'protocol.mediumRiskLiftDays=2'] });
+    const areas = riskAreas(district(aug(10)), p).map((a) => [a.placeId, a.level, a.liftOn]);
+    expect(areas).toEqual([
+      ['H2', 'high', aug(13)],
+      ['MKT', 'medium', aug(12)],
+      ['R1', 'medium', aug(12)],
+      ['V1', 'medium', aug(12)],
+    ]);
+  });
+
+  test('outside the radius the home itself is the residential area', () => {
+    const p = resolveParameters({ overrides: ['protocol.riskAreaRadiusKm=0.5'] });
+    const ids = riskAreas(district(aug(10)), p).map((a) => a.placeId);
+    expect(ids).toEqual(['H1', 'H2', 'MKT', 'R1']);
+  });
+
+  test('residentialAreaOf picks the nearest village or community within the radius', () => {
+    const home = place('H', 'home', { lat: 18.305, lon: 109.1 });
+    const v1 = place('V1', 'village', { lat: 18.3, lon: 109.1 });
+    const c1 = place('C', 'community', { lat: 18.306, lon: 109.1 });
+    const far = place('V9', 'village', { lat: 19, lon: 110 });
+    expect(residentialAreaOf(home, [v1, c1, far], 2).area.id).toBe('C');
+    expect(residentialAreaOf(home, [far], 2)).toEqual({ area: home, distanceKm: null });
+    expect(residentialAreaOf(place('H0', 'home'), [v1], 2).area.id).toBe('H0');
+  });
+
+  test('haversineKm: 0.005 degrees of latitude is 0.556 km; a degree of longitude at the equator 111.2 km', () => {
+    expect(haversineKm(18.3, 109.1, 18.305, 109.1)).toBeCloseTo((0.005 * Math.PI * 6371.0088) / 180, 9);
+    expect(haversineKm(0, 0, 0, 1)).toBeCloseTo(111.195, 3);
+    expect(haversineKm(18.3, 109.1, 18.3, 109.1)).toBe(0);
+  });
+});
