@@ -278,6 +278,7 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
       const html = await page.text();
       expect(html.match(/https?:\/\/[^\s"'<>)]*/g)).toBeNull();
       expect(html.match(/(?:src|href)="[^"]*"/g)).toEqual([
+        'href="data:,"',
         'href="/explorer/graphiql.min.css"',
         'href="/explorer/explorer.css"',
         'src="/explorer/react.production.min.js"',

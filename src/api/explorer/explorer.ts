@@ -65,6 +65,9 @@ const BOOT_SCRIPT = `(function () {
     root.render(React.createElement(GraphiQL, {
       fetcher: makeFetcher(key),
       defaultTabs: examples.map(function (e) { return { query: e.query, variables: e.variables }; }),
+      // GraphiQL fills the open tab's editors from these, not from defaultTabs.
+      query: examples.length ? examples[0].query : undefined,
+      variables: examples.length ? examples[0].variables : undefined,
       defaultEditorToolsVisibility: true,
       shouldPersistHeaders: false
     }));
@@ -97,6 +100,7 @@ function page(examples: readonly ExampleOperation[]): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>tracegraph API explorer</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${EXPLORER_PREFIX}graphiql.min.css">
 <link rel="stylesheet" href="${EXPLORER_PREFIX}explorer.css">
 </head>
@@ -104,7 +108,7 @@ function page(examples: readonly ExampleOperation[]): string {
 <form id="key-form" autocomplete="off">
 <strong>tracegraph</strong>
 <label for="api-key">API key</label>
-<input id="api-key" name="api-key" type="password" placeholder="paste your key">
+<input id="api-key" name="api-key" type="password" autocomplete="off" placeholder="paste your key">
 <button id="use-key" type="submit">Use key</button>
 <span id="key-status"></span>
 </form>
