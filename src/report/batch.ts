@@ -6,6 +6,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import cliProgress from 'cli-progress';
 import type { AnalysisReport } from '../analysis/report-model';
 import { renderQuarantineCsv } from './csv';
 import { renderHtml } from './html';
@@ -38,7 +39,10 @@ export interface WriteReportResult {
   file?: string;
 }
 
-export async function writeReport(report: AnalysisReport, options: WriteReportOptions): Promise<WriteReportResult> {
+export async function writeReport(
+  report: AnalysisReport,
+  options: WriteReportOptions,
+): Promise<WriteReportResult> {
   const { format, caseIds, mask = false, onProgress } = options;
   const selection = selectCases(report, caseIds);
   const problems = selection.problems;
@@ -77,4 +81,37 @@ export async function writeReport(report: AnalysisReport, options: WriteReportOp
 function reportAllDone(report: AnalysisReport, onProgress: WriteReportOptions['onProgress']): void {
   if (!onProgress) return;
   report.cases.forEach((c, i) => onProgress(i + 1, report.cases.length, c.personId));
+}
+
+/**
+ * A progress bar on a terminal (cli-progress), for the CLI: `onProgress` is undefined when the
+ * stream is not a TTY, so piped output stays clean.
+ */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
+  onProgress?: WriteReportOptions['onProgress'];
+  stop(): void;
+} {
+  if (!stream.isTTY) return { stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: 'rendering cases [{bar}] {value}/{total} {caseId}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress(done, total, caseId) {
+      if (!started) {
+        bar.start(total, 0, { caseId });
+        started = true;
+      }
+      bar.update(done, { caseId });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }

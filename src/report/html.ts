@@ -4,7 +4,13 @@
  * case (timeline, infector candidates, contacts by tier), likely sources, risk areas and the
  * quarantine list.
  */
-import type { AnalysisReport, CaseReport, ChainReport, ContactReport, RiskLevel } from '../analysis/report-model';
+import type {
+  AnalysisReport,
+  CaseReport,
+  ChainReport,
+  ContactReport,
+  RiskLevel,
+} from '../analysis/report-model';
 import { prepareReport } from './select';
 import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
 import {
@@ -88,6 +94,10 @@ figure.chain { margin: 14px 0 24px; padding: 12px; border: 1px solid var(--line)
 figure.chain figcaption { font-weight: 600; margin-bottom: 8px; }
 figure.chain figcaption .meta { font-weight: 400; color: var(--muted); }
 .diagram { overflow-x: auto; text-align: center; }
+.chain-body { display: flex; gap: 24px; align-items: flex-start; }
+.chain-body .diagram { flex: 1; }
+.chain-r h4 { margin-top: 0; }
+@media (max-width: 720px) { .chain-body { flex-direction: column; } }
 svg { max-width: 100%; height: auto; }
 svg text { font-family: inherit; }
 svg .node-id { font-size: 11px; font-weight: 700; fill: #1f2933; }
@@ -140,7 +150,10 @@ function table(
 ): string {
   const head = headers.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${row.map((cell, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`,
+    )
     .join('');
   const html = `<table${style ? ` class="${style}"` : ''}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
   return style === 'wide' ? `<div class="scroll">${html}</div>` : html;
@@ -188,7 +201,8 @@ function epiCurveSection(report: AnalysisReport): string {
 
 function chainLegend(): string {
   const settings = SETTING_CATEGORIES.map(
-    (c) => `<span><span class="swatch" style="background:${SETTING_COLOURS[c]}"></span>${esc(SETTING_CATEGORY_LABELS[c])}</span>`,
+    (c) =>
+      `<span><span class="swatch" style="background:${SETTING_COLOURS[c]}"></span>${esc(SETTING_CATEGORY_LABELS[c])}</span>`,
   ).join('');
   const shapes = [
     '<span>● case (filled: confirmed, ring: asymptomatic; number: generation)</span>',
@@ -201,7 +215,12 @@ function chainLegend(): string {
   return `<div class="legend"><strong>Colour = setting of the infecting link:</strong>${settings}</div><div class="legend"><strong>Shapes:</strong>${shapes}</div>`;
 }
 
-function chainFigure(full: AnalysisReport, chain: ChainReport, index: number, selected: ReadonlySet<string> | null): string {
+function chainFigure(
+  full: AnalysisReport,
+  chain: ChainReport,
+  index: number,
+  selected: ReadonlySet<string> | null,
+): string {
   const root = `${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId)}`;
   const meta = [
     `root: ${root}`,
@@ -221,13 +240,20 @@ function chainFigure(full: AnalysisReport, chain: ChainReport, index: number, se
     `<figure class="chain" id="${anchorId('chain', chain.id)}"><figcaption>Chain ${esc(chain.id)} ` +
     `<span class="badge ${chain.active ? 'active' : 'ended'}">${chain.active ? 'active' : 'ended'}</span> ` +
     `<span class="meta">${esc(meta)}</span></figcaption>` +
-    `<div class="diagram">${renderChainSvg(full, chain, index, selected)}</div>${r}</figure>`
+    `<div class="chain-body"><div class="diagram">${renderChainSvg(full, chain, index, selected)}</div>` +
+    `${r ? `<div class="chain-r"><h4>Mean offspring by generation</h4>${r}</div>` : ''}</div></figure>`
   );
 }
 
-function chainsSection(full: AnalysisReport, shown: AnalysisReport, selected: ReadonlySet<string> | null): string {
+function chainsSection(
+  full: AnalysisReport,
+  shown: AnalysisReport,
+  selected: ReadonlySet<string> | null,
+): string {
   const figures = shown.chains.map((chain, i) => chainFigure(full, chain, i, selected)).join('');
-  const note = selected ? '<p class="muted">Chains of the selected cases; selected cases are ringed in amber.</p>' : '';
+  const note = selected
+    ? '<p class="muted">Chains of the selected cases; selected cases are ringed in amber.</p>'
+    : '';
   return `<section id="chains"><h2>Transmission chains</h2>${note}${chainLegend()}${figures || '<p class="empty">No chains.</p>'}</section>`;
 }
 
@@ -243,7 +269,12 @@ function contactRows(report: AnalysisReport, contacts: ContactReport[]): string[
   ]);
 }
 
-function caseArticle(full: AnalysisReport, shown: AnalysisReport, c: CaseReport, shownCases: ReadonlySet<string>): string {
+function caseArticle(
+  full: AnalysisReport,
+  shown: AnalysisReport,
+  c: CaseReport,
+  shownCases: ReadonlySet<string>,
+): string {
   const person = full.entities[c.personId];
   const infector = c.infector
     ? `${caseLink(full, c.infector.id, shownCases)} (${esc(SOURCE_KIND_LABELS[c.infector.kind])}, ${percent(c.infector.probability)})`
@@ -265,7 +296,9 @@ function caseArticle(full: AnalysisReport, shown: AnalysisReport, c: CaseReport,
     ['Offspring', String(c.offspring)],
   ];
   if (person?.phone) facts.splice(1, 0, ['Phone', esc(person.phone)]);
-  const flags = c.flags.length ? ` ${c.flags.map((f) => `<span class="badge flag">${esc(f)}</span>`).join(' ')}` : '';
+  const flags = c.flags.length
+    ? ` ${c.flags.map((f) => `<span class="badge flag">${esc(f)}</span>`).join(' ')}`
+    : '';
 
   const events = [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const timeline = events.length
@@ -288,7 +321,9 @@ function caseArticle(full: AnalysisReport, shown: AnalysisReport, c: CaseReport,
           .map((k) => [
             caseLink(full, k.id, shownCases),
             esc(SOURCE_KIND_LABELS[k.kind]),
-            k.setting ? `<span class="swatch" style="background:${colourOfSetting(k.setting)}"></span>${esc(settingLabel(k.setting))}` : '—',
+            k.setting
+              ? `<span class="swatch" style="background:${colourOfSetting(k.setting)}"></span>${esc(settingLabel(k.setting))}`
+              : '—',
             k.hostId ? esc(describe(full, k.hostId)) : '—',
             k.gapDays === null ? '—' : decimal(k.gapDays, 1),
             probability(k.probability),
@@ -330,7 +365,9 @@ function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
       s.chainIds.map((id) => `<a href="#${anchorId('chain', id)}">${esc(id)}</a>`).join(', '),
       esc(s.reasons.join('; ')),
     ]);
-  const body = rows.length ? table(['Source', 'Kind', 'Score', 'Chains', 'Reasons'], rows, new Set([2])) : '<p class="empty">No likely sources.</p>';
+  const body = rows.length
+    ? table(['Source', 'Kind', 'Score', 'Chains', 'Reasons'], rows, new Set([2]))
+    : '<p class="empty">No likely sources.</p>';
   return `<section id="sources" class="after-cases"><h2>Likely sources</h2>${body}</section>`;
 }
 
@@ -373,7 +410,20 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport): string 
   ]);
   const list = rows.length
     ? table(
-        ['#', 'Person', 'Phone', 'Tier', 'Probability', 'Score', 'Site', 'Last exposure', 'Release on', 'Home until', 'PCR days', 'Reasons'],
+        [
+          '#',
+          'Person',
+          'Phone',
+          'Tier',
+          'Probability',
+          'Score',
+          'Site',
+          'Last exposure',
+          'Release on',
+          'Home until',
+          'PCR days',
+          'Reasons',
+        ],
         rows,
         new Set([0, 5]),
         'wide',
@@ -404,7 +454,9 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
     `As of ${formatWhen(report.asOf)}`,
     `protocol ${report.parameters.protocol}`,
     `pathogen ${report.parameters.pathogen}`,
-    selected ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}` : `${shown.cases.length} cases`,
+    selected
+      ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}`
+      : `${shown.cases.length} cases`,
     options.mask ? 'personal data masked' : null,
   ]
     .filter(Boolean)

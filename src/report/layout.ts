@@ -39,7 +39,13 @@ export interface LayoutOptions {
   margin: number;
 }
 
-export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 96, nodeHeight: 66, rankSep: 46, nodeSep: 24, margin: 12 };
+export const DEFAULT_LAYOUT: LayoutOptions = {
+  nodeWidth: 96,
+  nodeHeight: 66,
+  rankSep: 46,
+  nodeSep: 24,
+  margin: 12,
+};
 
 /** The nodes a chain draws: its cases, then its root and every infector outside the chain. */
 export function chainNodes(chain: ChainReport): { id: string; kind: SourceKind }[] {
@@ -56,7 +62,13 @@ export function chainNodes(chain: ChainReport): { id: string; kind: SourceKind }
 export function layoutChain(chain: ChainReport, options: Partial<LayoutOptions> = {}): ChainLayout {
   const o = { ...DEFAULT_LAYOUT, ...options };
   const graph = new dagre.graphlib.Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'TB', ranksep: o.rankSep, nodesep: o.nodeSep, marginx: o.margin, marginy: o.margin });
+  graph.setGraph({
+    rankdir: 'TB',
+    ranksep: o.rankSep,
+    nodesep: o.nodeSep,
+    marginx: o.margin,
+    marginy: o.margin,
+  });
   graph.setDefaultEdgeLabel(() => ({}));
 
   const nodes = chainNodes(chain);

@@ -2,7 +2,13 @@
  * The Markdown trace report: the content of the HTML report as tables and lists, with each
  * transmission chain written as an indented tree from its root (for chat, tickets and diffs).
  */
-import type { AnalysisReport, CaseReport, ChainReport, ContactReport, RiskLevel } from '../analysis/report-model';
+import type {
+  AnalysisReport,
+  CaseReport,
+  ChainReport,
+  ContactReport,
+  RiskLevel,
+} from '../analysis/report-model';
 import type { RenderOptions } from './html';
 import { prepareReport } from './select';
 import {
@@ -32,7 +38,12 @@ function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<nu
   return [line(headers.map(cell)), line(rule), ...rows.map((row) => line(row.map(cell)))].join('\n');
 }
 
-function treeLines(full: AnalysisReport, node: ChainTreeNode, depth: number, selected: ReadonlySet<string> | null): string[] {
+function treeLines(
+  full: AnalysisReport,
+  node: ChainTreeNode,
+  depth: number,
+  selected: ReadonlySet<string> | null,
+): string[] {
   const indent = '  '.repeat(depth);
   let text: string;
   if (node.kind === 'case') {
@@ -45,14 +56,25 @@ function treeLines(full: AnalysisReport, node: ChainTreeNode, depth: number, sel
       selected?.has(node.id) ? 'selected' : null,
     ].filter(Boolean);
     text = `**${describe(full, node.id)}** — ${parts.join(', ')}`;
+  } else if (node.kind === 'unknown') {
+    text = 'unknown source (outside the recorded network)';
   } else {
-    const via = node.link ? ` — via ${settingLabel(node.link.setting)} ${percent(node.link.probability)}` : '';
+    const via = node.link
+      ? ` — via ${settingLabel(node.link.setting)} ${percent(node.link.probability)}`
+      : '';
     text = `${describe(full, node.id)} (${SOURCE_KIND_LABELS[node.kind]})${via}`;
   }
-  return [`${indent}- ${text}`, ...node.children.flatMap((child) => treeLines(full, child, depth + 1, selected))];
+  return [
+    `${indent}- ${text}`,
+    ...node.children.flatMap((child) => treeLines(full, child, depth + 1, selected)),
+  ];
 }
 
-function chainSection(full: AnalysisReport, chain: ChainReport, selected: ReadonlySet<string> | null): string {
+function chainSection(
+  full: AnalysisReport,
+  chain: ChainReport,
+  selected: ReadonlySet<string> | null,
+): string {
   const meta = [
     `root: ${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId)}`,
     `${chain.size} case${chain.size === 1 ? '' : 's'}`,
@@ -167,14 +189,18 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
       `As of ${formatWhen(report.asOf)}`,
       `protocol ${report.parameters.protocol}`,
       `pathogen ${report.parameters.pathogen}`,
-      selected ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}` : `${shown.cases.length} cases`,
+      selected
+        ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}`
+        : `${shown.cases.length} cases`,
       options.mask ? 'personal data masked' : null,
     ]
       .filter(Boolean)
       .join(' · '),
   );
   if (problems.length) {
-    out.push(`> **${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report**\n>\n${problems.map((p) => `> - ${p}`).join('\n')}`);
+    out.push(
+      `> **${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report**\n>\n${problems.map((p) => `> - ${p}`).join('\n')}`,
+    );
   }
 
   out.push('## District summary');
@@ -221,7 +247,11 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   );
 
   out.push('## Transmission chains');
-  out.push(shown.chains.length ? shown.chains.map((chain) => chainSection(full, chain, selected)).join('\n\n') : '_No chains._');
+  out.push(
+    shown.chains.length
+      ? shown.chains.map((chain) => chainSection(full, chain, selected)).join('\n\n')
+      : '_No chains._',
+  );
 
   out.push('## Cases');
   if (shown.cases.length === 0) out.push('_No cases to report._');
@@ -237,7 +267,13 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
           ['Source', 'Kind', 'Score', 'Chains', 'Reasons'],
           [...shown.sources]
             .sort((a, b) => b.score - a.score)
-            .map((src) => [describe(full, src.id), SOURCE_KIND_LABELS[src.kind], decimal(src.score), src.chainIds.join(', '), src.reasons.join('; ')]),
+            .map((src) => [
+              describe(full, src.id),
+              SOURCE_KIND_LABELS[src.kind],
+              decimal(src.score),
+              src.chainIds.join(', '),
+              src.reasons.join('; '),
+            ]),
           new Set([2]),
         )
       : '_No likely sources._',
@@ -259,20 +295,34 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   out.push(
     shown.contacts.length
       ? table(
-          ['#', 'Person', 'Phone', 'Tier', 'Probability', 'Score', 'Site', 'Release on', 'Home monitoring until', 'PCR dates', 'Reasons'],
-          [...shown.contacts].sort(byPriority).map((c) => [
-            String(c.priority),
-            describe(full, c.personId),
-            full.entities[c.personId]?.phone ?? '—',
-            TIER_SHORT[c.tier],
-            percent(c.probability),
-            decimal(c.score),
-            c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
-            c.releaseOn ?? '—',
-            c.homeMonitoringUntil ?? '—',
-            c.pcrDates.join(', '),
-            c.reasons,
-          ]),
+          [
+            '#',
+            'Person',
+            'Phone',
+            'Tier',
+            'Probability',
+            'Score',
+            'Site',
+            'Release on',
+            'Home monitoring until',
+            'PCR dates',
+            'Reasons',
+          ],
+          [...shown.contacts]
+            .sort(byPriority)
+            .map((c) => [
+              String(c.priority),
+              describe(full, c.personId),
+              full.entities[c.personId]?.phone ?? '—',
+              TIER_SHORT[c.tier],
+              percent(c.probability),
+              decimal(c.score),
+              c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
+              c.releaseOn ?? '—',
+              c.homeMonitoringUntil ?? '—',
+              c.pcrDates.join(', '),
+              c.reasons,
+            ]),
           new Set([0, 4, 5]),
         )
       : '_Nobody to quarantine._',

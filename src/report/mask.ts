@@ -18,7 +18,11 @@ export function maskReport(report: AnalysisReport): AnalysisReport {
     const name = maskName(label.name);
     // One-character names would mask unrelated characters in free text; they are masked in labels only.
     if (label.name && name && [...label.name.trim()].length > 1) replacements.push([label.name.trim(), name]);
-    entities[id] = { ...label, name, ...(label.phone !== undefined ? { phone: maskPhone(label.phone) } : {}) };
+    entities[id] = {
+      ...label,
+      name,
+      ...(label.phone !== undefined ? { phone: maskPhone(label.phone) } : {}),
+    };
   }
   replacements.sort((a, b) => b[0].length - a[0].length);
   const text = (s: string) => replacements.reduce((acc, [from, to]) => acc.split(from).join(to), s);

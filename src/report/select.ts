@@ -25,9 +25,11 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
   const byId = new Map(report.cases.map((c) => [c.personId, c]));
   const problems: string[] = [];
   const wanted: string[] = [];
+  const seen = new Set<string>();
   for (const raw of caseIds) {
     const id = raw.trim();
-    if (id === '' || wanted.includes(id)) continue;
+    if (id === '' || seen.has(id)) continue;
+    seen.add(id);
     if (byId.has(id)) wanted.push(id);
     else problems.push(`unknown case id "${id}": not a case in this report (as of ${report.asOf})`);
   }
@@ -52,7 +54,8 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
     const homeId = report.entities[c.personId]?.homeId;
     if (homeId) relevantPlaces.add(homeId);
   }
-  for (const contact of contacts) for (const e of contact.evidence) if (e.hostId) relevantPlaces.add(e.hostId);
+  for (const contact of contacts)
+    for (const e of contact.evidence) if (e.hostId) relevantPlaces.add(e.hostId);
   for (const s of sources) if (s.kind === 'place') relevantPlaces.add(s.id);
   const riskAreas = report.riskAreas.filter((area) => relevantPlaces.has(area.placeId));
 
@@ -165,7 +168,10 @@ export interface Prepared {
 export function prepareReport(report: AnalysisReport, options: PrepareOptions): Prepared {
   const full = options.mask ? maskReport(report) : report;
   const selection = selectCases(full, options.caseIds);
-  const selected = options.caseIds && options.caseIds.length > 0 ? new Set(selection.report.cases.map((c) => c.personId)) : null;
+  const selected =
+    options.caseIds && options.caseIds.length > 0
+      ? new Set(selection.report.cases.map((c) => c.personId))
+      : null;
   return {
     full,
     shown: selection.report,

@@ -58,7 +58,13 @@ function sourceShape(kind: SourceKind, cx: number, cy: number, fill: string): st
   }
 }
 
-const SOURCE_GLYPH: Partial<Record<SourceKind, string>> = { boat: 'B', item: 'L', place: 'P', unknown: '?', person: '?' };
+const SOURCE_GLYPH: Partial<Record<SourceKind, string>> = {
+  boat: 'B',
+  item: 'L',
+  place: 'P',
+  unknown: '?',
+  person: '?',
+};
 
 function renderNode(
   report: AnalysisReport,
@@ -81,7 +87,9 @@ function renderNode(
       describe(report, node.id),
       c ? c.classification : 'case',
       generation !== undefined ? `generation ${generation}` : '',
-      node.incoming ? `infected via ${settingLabel(setting)} (${percent(node.incoming.probability)})` : 'no recorded infector',
+      node.incoming
+        ? `infected via ${settingLabel(setting)} (${percent(node.incoming.probability)})`
+        : 'no recorded infector',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -95,8 +103,13 @@ function renderNode(
       generation !== undefined
         ? `<text x="${n(cx)}" y="${n(cy + 4)}" text-anchor="middle" class="glyph" fill="${asymptomatic ? colour : '#ffffff'}">${generation}</text>`
         : '';
-    lines.push(`<text x="${n(cx)}" y="${n(textY)}" text-anchor="middle" class="node-id">${escapeXml(clip(node.id, 14))}</text>`);
-    if (name) lines.push(`<text x="${n(cx)}" y="${n(textY + 12)}" text-anchor="middle" class="node-name">${escapeXml(clip(name, 12))}</text>`);
+    lines.push(
+      `<text x="${n(cx)}" y="${n(textY)}" text-anchor="middle" class="node-id">${escapeXml(clip(node.id, 14))}</text>`,
+    );
+    if (name)
+      lines.push(
+        `<text x="${n(cx)}" y="${n(textY + 12)}" text-anchor="middle" class="node-name">${escapeXml(clip(name, 12))}</text>`,
+      );
     return (
       `<g class="node case" data-case-id="${escapeXml(node.id)}" data-setting="${settingCategory(setting)}"` +
       `${generation !== undefined ? ` data-generation="${generation}"` : ''}><title>${escapeXml(title)}</title>` +
@@ -106,9 +119,15 @@ function renderNode(
   const fill = colourOfSourceKind(node.kind);
   const label = node.id === 'unknown' ? 'unknown' : node.id;
   const title = `${describe(report, node.id)} · ${SOURCE_KIND_LABELS[node.kind]}`;
-  const glyphColour = node.kind === 'boat' || node.kind === 'item' || node.kind === 'place' ? '#ffffff' : '#616161';
-  lines.push(`<text x="${n(cx)}" y="${n(textY)}" text-anchor="middle" class="node-id">${escapeXml(clip(label, 14))}</text>`);
-  if (name) lines.push(`<text x="${n(cx)}" y="${n(textY + 12)}" text-anchor="middle" class="node-name">${escapeXml(clip(name, 14))}</text>`);
+  const glyphColour =
+    node.kind === 'boat' || node.kind === 'item' || node.kind === 'place' ? '#ffffff' : '#616161';
+  lines.push(
+    `<text x="${n(cx)}" y="${n(textY)}" text-anchor="middle" class="node-id">${escapeXml(clip(label, 14))}</text>`,
+  );
+  if (name)
+    lines.push(
+      `<text x="${n(cx)}" y="${n(textY + 12)}" text-anchor="middle" class="node-name">${escapeXml(clip(name, 14))}</text>`,
+    );
   return (
     `<g class="node source" data-source-id="${escapeXml(node.id)}" data-source-kind="${node.kind}"><title>${escapeXml(title)}</title>` +
     `${sourceShape(node.kind, cx, cy, fill)}<text x="${n(cx)}" y="${n(cy + 4)}" text-anchor="middle" class="glyph" fill="${glyphColour}">${SOURCE_GLYPH[node.kind] ?? ''}</text>${lines.join('')}</g>`
@@ -174,7 +193,9 @@ export function renderEpiCurveSvg(curve: AnalysisReport['epiCurve']): string {
 
   const parts: string[] = [];
   for (let v = 0; v <= top; v += step) {
-    parts.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(v))}" y2="${n(y(v))}" stroke="${v === 0 ? '#455a64' : '#e0e0e0'}"/>`);
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${n(y(v))}" y2="${n(y(v))}" stroke="${v === 0 ? '#455a64' : '#e0e0e0'}"/>`,
+    );
     parts.push(`<text x="${margin.left - 6}" y="${n(y(v) + 4)}" text-anchor="end" class="axis">${v}</text>`);
   }
   curve.forEach((day, i) => {
@@ -195,7 +216,9 @@ export function renderEpiCurveSvg(curve: AnalysisReport['epiCurve']): string {
     );
     if (i % labelEvery === 0) {
       const lx = margin.left + i * slot + slot / 2;
-      parts.push(`<text x="${n(lx)}" y="${n(y(0) + 16)}" text-anchor="middle" class="axis">${escapeXml(day.date.slice(5))}</text>`);
+      parts.push(
+        `<text x="${n(lx)}" y="${n(y(0) + 16)}" text-anchor="middle" class="axis">${escapeXml(day.date.slice(5))}</text>`,
+      );
     }
   });
   const legendY = height - 10;
@@ -214,7 +237,11 @@ const DAY_MS = 86_400_000;
 
 /** A case's days on one strip: the infectious window shaded, stays as bars, events as marks. */
 export function renderTimelineSvg(c: CaseReport): string {
-  const times = [c.infectiousWindow.from, c.infectiousWindow.to, ...c.timeline.flatMap((e) => [e.at, e.end ?? e.at])]
+  const times = [
+    c.infectiousWindow.from,
+    c.infectiousWindow.to,
+    ...c.timeline.flatMap((e) => [e.at, e.end ?? e.at]),
+  ]
     .map((t) => Date.parse(t.length === 10 ? `${t}T00:00:00+08:00` : t))
     .filter((t) => Number.isFinite(t));
   if (times.length === 0) return '';
@@ -238,7 +265,9 @@ export function renderTimelineSvg(c: CaseReport): string {
     parts.push(`<line x1="${n(dx)}" x2="${n(dx)}" y1="4" y2="44" stroke="#eceff1"/>`);
     if (d < days) {
       const date = new Date(startDay + d * DAY_MS + offsetMs).toISOString().slice(5, 10);
-      parts.push(`<text x="${n(dx + (width - left - right) / days / 2)}" y="56" text-anchor="middle" class="axis">${date}</text>`);
+      parts.push(
+        `<text x="${n(dx + (width - left - right) / days / 2)}" y="56" text-anchor="middle" class="axis">${date}</text>`,
+      );
     }
   }
   for (const e of c.timeline) {
@@ -246,13 +275,21 @@ export function renderTimelineSvg(c: CaseReport): string {
     const title = `<title>${escapeXml(`${e.at}${e.end ? ` – ${e.end}` : ''}: ${e.label}`)}</title>`;
     if (e.kind === 'stay') {
       const w = Math.max(3, x(e.end ?? e.at) - ex);
-      parts.push(`<rect class="stay" x="${n(ex)}" y="16" width="${n(w)}" height="14" rx="2" fill="#1f78b4">${title}</rect>`);
+      parts.push(
+        `<rect class="stay" x="${n(ex)}" y="16" width="${n(w)}" height="14" rx="2" fill="#1f78b4">${title}</rect>`,
+      );
     } else if (e.kind === 'onset') {
-      parts.push(`<polygon class="mark-onset" points="${n(ex)},10 ${n(ex + 6)},22 ${n(ex - 6)},22" fill="#c62828">${title}</polygon>`);
+      parts.push(
+        `<polygon class="mark-onset" points="${n(ex)},10 ${n(ex + 6)},22 ${n(ex - 6)},22" fill="#c62828">${title}</polygon>`,
+      );
     } else if (e.kind === 'sample') {
-      parts.push(`<circle class="mark-sample" cx="${n(ex)}" cy="32" r="5" fill="#ffffff" stroke="#263238" stroke-width="2">${title}</circle>`);
+      parts.push(
+        `<circle class="mark-sample" cx="${n(ex)}" cy="32" r="5" fill="#ffffff" stroke="#263238" stroke-width="2">${title}</circle>`,
+      );
     } else if (e.kind === 'confirmed') {
-      parts.push(`<rect class="mark-confirmed" x="${n(ex - 5)}" y="27" width="10" height="10" fill="#263238">${title}</rect>`);
+      parts.push(
+        `<rect class="mark-confirmed" x="${n(ex - 5)}" y="27" width="10" height="10" fill="#263238">${title}</rect>`,
+      );
     }
   }
   return `<svg class="timeline" viewBox="0 0 ${width} 62" width="${width}" height="62" role="img" aria-label="Timeline of ${escapeXml(c.personId)}">${parts.join('')}</svg>`;

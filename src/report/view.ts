@@ -26,7 +26,15 @@ export const TIER_SHORT: Record<ContactTier, string> = {
 export const TIERS: ContactTier[] = ['close_contact', 'contact_of_close_contact', 'venue_exposed'];
 
 /** Setting families, each with one colour (ColorBrewer Dark2, readable on white and in grey print). */
-export const SETTING_CATEGORIES = ['boat', 'household', 'cold_chain', 'place', 'contact', 'other', 'none'] as const;
+export const SETTING_CATEGORIES = [
+  'boat',
+  'household',
+  'cold_chain',
+  'place',
+  'contact',
+  'other',
+  'none',
+] as const;
 export type SettingCategory = (typeof SETTING_CATEGORIES)[number];
 
 export const SETTING_COLOURS: Record<SettingCategory, string> = {
@@ -58,7 +66,7 @@ export function settingCategory(setting: string | null): SettingCategory {
 
 /** `place:market` → `market`, `contact:social` → `social contact`, `cold_chain` → `cold chain`. */
 export function settingLabel(setting: string | null): string {
-  if (setting === null || setting === '') return 'unknown';
+  if (setting === null || setting === '') return 'unknown setting';
   const [family, detail] = setting.split(':') as [string, string | undefined];
   const words = (s: string) => s.replace(/_/g, ' ');
   if (detail === undefined) return words(family);
@@ -84,7 +92,7 @@ export const SOURCE_KIND_LABELS: Record<SourceKind, string> = {
   item: 'cold-chain lot',
   boat: 'boat',
   place: 'place',
-  unknown: 'unknown / outside',
+  unknown: 'outside',
 };
 
 /** `2022-08-02T10:00:00+08:00` → `2022-08-02 10:00`; a date stays as it is. */
@@ -118,7 +126,7 @@ export function nameOf(report: AnalysisReport, id: string): string | null {
 /** `P01 陈伟`, `B01 琼三亚渔12345`, or the id alone when nothing is known of it. */
 export function describe(report: AnalysisReport, id: string | null): string {
   if (id === null) return '—';
-  if (id === 'unknown') return 'unknown / outside';
+  if (id === 'unknown') return 'unknown source';
   const name = nameOf(report, id);
   return name && name !== id ? `${id} ${name}` : id;
 }
@@ -183,7 +191,8 @@ export function chainTree(chain: ChainReport): ChainTreeNode[] {
   for (const link of chain.links) if (!hasParent.has(link.from)) rootIds.add(link.from);
   for (const id of rootIds) {
     if (visited.has(id)) continue;
-    const kind = id === chain.rootId ? chain.rootKind : (chain.links.find((l) => l.from === id)?.fromKind ?? 'case');
+    const kind =
+      id === chain.rootId ? chain.rootKind : (chain.links.find((l) => l.from === id)?.fromKind ?? 'case');
     if (hasParent.has(id)) continue;
     roots.push(build(id, kind, null));
   }

@@ -23,7 +23,8 @@ function projectRoot(): string {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tracegraph') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'tracegraph')
+          return dir;
       } catch {
         // Not a readable manifest: keep looking above.
       }

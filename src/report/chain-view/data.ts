@@ -128,11 +128,16 @@ export function chainViewData(report: AnalysisReport, options: ChainViewDataOpti
         settingLabel: node.kind === 'case' ? settingLabel(setting) : SOURCE_KIND_LABELS[node.kind],
         onset: c?.onset ?? null,
         confirmedAt: c?.confirmedAt ?? null,
-        date: c ? (c.onset ?? c.confirmedAt)?.slice(0, 10) ?? null : null,
+        date: c ? ((c.onset ?? c.confirmedAt)?.slice(0, 10) ?? null) : null,
         offspring: c?.offspring ?? null,
         flags: c?.flags ?? [],
         infector: c?.infector
-          ? { id: c.infector.id, label: describe(full, c.infector.id), kind: c.infector.kind, probability: c.infector.probability }
+          ? {
+              id: c.infector.id,
+              label: describe(full, c.infector.id),
+              kind: c.infector.kind,
+              probability: c.infector.probability,
+            }
           : null,
         candidates: (c?.candidates ?? [])
           .slice()
@@ -183,7 +188,11 @@ export function chainViewData(report: AnalysisReport, options: ChainViewDataOpti
     })),
     nodes,
     edges,
-    settings: SETTING_CATEGORIES.map((key) => ({ key, label: SETTING_CATEGORY_LABELS[key], colour: SETTING_COLOURS[key] })),
+    settings: SETTING_CATEGORIES.map((key) => ({
+      key,
+      label: SETTING_CATEGORY_LABELS[key],
+      colour: SETTING_COLOURS[key],
+    })),
     maxGeneration,
   };
 }

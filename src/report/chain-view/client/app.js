@@ -164,7 +164,10 @@ function start(data) {
     if (keys.length === 0) return;
     const xs = keys.map((k) => /** @type {number} */ (graph.getNodeAttribute(k, 'x')));
     const ys = keys.map((k) => /** @type {number} */ (graph.getNodeAttribute(k, 'y')));
-    renderer.setCustomBBox({ x: [Math.min(...xs), Math.max(...xs) + LABEL_ROOM], y: [Math.min(...ys), Math.max(...ys)] });
+    renderer.setCustomBBox({
+      x: [Math.min(...xs), Math.max(...xs) + LABEL_ROOM],
+      y: [Math.min(...ys), Math.max(...ys)],
+    });
     renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   }
 
@@ -174,7 +177,8 @@ function start(data) {
     renderer.refresh();
     renderLegend();
     const cases = [...visible].filter((key) => graph.getNodeAttribute(key, 'info').kind === 'case').length;
-    byId('status').textContent = `${cases} of ${data.nodes.filter((n) => n.kind === 'case').length} cases shown`;
+    byId('status').textContent =
+      `${cases} of ${data.nodes.filter((n) => n.kind === 'case').length} cases shown`;
   }
 
   function renderLegend() {
@@ -201,7 +205,11 @@ function start(data) {
     const panel = byId('panel');
     panel.replaceChildren();
     if (key === null) {
-      panel.append(el('p', { class: 'hint' }, ['Click a case to see its infector candidates and the evidence behind them.']));
+      panel.append(
+        el('p', { class: 'hint' }, [
+          'Click a case to see its infector candidates and the evidence behind them.',
+        ]),
+      );
       renderer.refresh();
       return;
     }
@@ -209,7 +217,8 @@ function start(data) {
     const node = graph.getNodeAttribute(key, 'info');
     panel.dataset.selected = node.id;
     const heading = el('h2', {}, [node.label, ' ']);
-    if (node.classification) heading.append(el('span', { class: `badge ${node.classification}` }, [node.classification]));
+    if (node.classification)
+      heading.append(el('span', { class: `badge ${node.classification}` }, [node.classification]));
     panel.append(heading);
     for (const flag of node.flags) panel.append(el('span', { class: 'badge flag' }, [flag]), ' ');
 
@@ -223,15 +232,30 @@ function start(data) {
             ['Onset', when(node.onset)],
             ['Confirmed', when(node.confirmedAt)],
             ['Offspring', String(node.offspring ?? 0)],
-            ['Infector', node.infector ? `${node.infector.label} (${percent(node.infector.probability)})` : '—'],
+            [
+              'Infector',
+              node.infector ? `${node.infector.label} (${percent(node.infector.probability)})` : '—',
+            ],
           ]
         : [
             ['Kind', node.settingLabel],
             ['Chain', node.chainId],
             ['Detail', node.detail ?? '—'],
-            ['Infected', graph.outNeighbors(key).map((k) => graph.getNodeAttribute(k, 'info').id).join(', ') || '—'],
+            [
+              'Infected',
+              graph
+                .outNeighbors(key)
+                .map((k) => graph.getNodeAttribute(k, 'info').id)
+                .join(', ') || '—',
+            ],
           ];
-    panel.append(el('dl', {}, facts.flatMap(([k, v]) => [el('dt', {}, [k]), el('dd', {}, [v])])));
+    panel.append(
+      el(
+        'dl',
+        {},
+        facts.flatMap(([k, v]) => [el('dt', {}, [k]), el('dd', {}, [v])]),
+      ),
+    );
 
     if (node.kind === 'case') {
       panel.append(el('h3', {}, ['Infector candidates']));
@@ -239,7 +263,12 @@ function start(data) {
       else {
         const rows = node.candidates.map((c) =>
           el('tr', { 'data-candidate-id': c.id }, [
-            el('td', {}, [c.label, el('div', { class: 'evidence' }, [`${c.settingLabel} · ${c.evidence}`])]),
+            el('td', {}, [
+              c.label,
+              el('div', { class: 'evidence' }, [
+                c.setting ? `${c.settingLabel} · ${c.evidence}` : c.evidence,
+              ]),
+            ]),
             el('td', { class: 'num' }, [percent(c.probability)]),
           ]),
         );
@@ -287,7 +316,10 @@ function start(data) {
   const from = byId('date-from');
   /** @type {HTMLInputElement} */
   const to = byId('date-to');
-  const dates = data.nodes.map((n) => n.date).filter((d) => d !== null).sort();
+  const dates = data.nodes
+    .map((n) => n.date)
+    .filter((d) => d !== null)
+    .sort();
   if (dates.length) {
     from.min = to.min = /** @type {string} */ (dates[0]);
     from.max = to.max = /** @type {string} */ (dates[dates.length - 1]);
@@ -312,7 +344,12 @@ function start(data) {
       refresh();
     });
     settingFilter.append(
-      el('label', {}, [box, ' ', el('span', { class: 'swatch', style: `background:${setting.colour}` }), setting.label]),
+      el('label', {}, [
+        box,
+        ' ',
+        el('span', { class: 'swatch', style: `background:${setting.colour}` }),
+        setting.label,
+      ]),
     );
   }
   byId('reset').addEventListener('click', () => {
@@ -321,7 +358,8 @@ function start(data) {
     state.to = to.value = '';
     state.settings = new Set(data.settings.map((s) => s.key));
     for (const box of settingFilter.querySelectorAll('input')) box.checked = true;
-    /** @type {HTMLInputElement} */ (document.querySelector('input[name=colour][value=generation]')).checked = true;
+    /** @type {HTMLInputElement} */ (document.querySelector('input[name=colour][value=generation]')).checked =
+      true;
     state.colourBy = 'generation';
     showPanel(null);
     refresh();

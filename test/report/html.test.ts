@@ -1,0 +1,176 @@
+import { renderHtml } from '../../src/report/html';
+import { analysisReportFixture } from './fixtures';
+
+/** Values of one attribute across the document, in order. */
+function attributeValues(html: string, name: string): string[] {
+  return [...html.matchAll(new RegExp(`\\s${name}="([^"]*)"`, 'g'))].map((m) => m[1]!);
+}
+
+/** The text between an element's opening tag (found by its id) and the next `</article>`/`</section>`. */
+function part(html: string, id: string, end: string): string {
+  const start = html.indexOf(`id="${id}"`);
+  if (start < 0) throw new Error(`no element with id ${id}`);
+  return html.slice(start, html.indexOf(end, start));
+}
+
+describe('renderHtml', () => {
+  const full = renderHtml(analysisReportFixture(), { title: 'Yazhou trace report' });
+
+  it('is one self-contained document: no script, no outside URL, only in-page and data: links', () => {
+    expect(full.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(full).not.toMatch(/https?:\/\//);
+    expect(full).not.toMatch(/<script/i);
+    // Only in-page references (arrowhead markers), nothing to fetch.
+    expect(full).not.toMatch(/@import|url\((?!#)/);
+    const links = [...attributeValues(full, 'src'), ...attributeValues(full, 'href')];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link.startsWith('#') || link.startsWith('data:')).toBe(true);
+    expect(full).toContain('<title>Yazhou trace report</title>');
+  });
+
+  it('prints each case on its own page', () => {
+    expect(full).toMatch(/@media print \{[^]*article\.case \{ break-before: page; \}/);
+    expect(full.match(/<article class="case"/g)).toHaveLength(9);
+  });
+
+  it('draws one diagram node per case of the chains, plus the boat, the lot and the unknown source', () => {
+    expect(attributeValues(full, 'data-case-id')).toEqual([
+      'P01',
+      'P02',
+      'P03',
+      'P04',
+      'P05',
+      'P06',
+      'P07',
+      'P08',
+      'P09',
+    ]);
+    expect(attributeValues(full, 'data-source-id')).toEqual(['B01', 'L01', 'unknown']);
+    expect(attributeValues(full, 'data-chain-id')).toEqual(['C1', 'C2', 'C3']);
+    expect(full.match(/<g class="edge"/g)).toHaveLength(9);
+  });
+
+  it('colours each case by the setting of the link that infected it and shapes sources by kind', () => {
+    const settings = Object.fromEntries(
+      [...full.matchAll(/data-case-id="([^"]+)" data-setting="([^"]+)"/g)].map((m) => [m[1], m[2]]),
+    );
+    expect(settings).toEqual({
+      P01: 'boat',
+      P02: 'boat',
+      P03: 'household',
+      P04: 'place',
+      P05: 'contact',
+      P06: 'place',
+      P07: 'cold_chain',
+      P08: 'household',
+      P09: 'none',
+    });
+    const boat = part(full, 'chain-C1', '</figure>').match(/data-source-id="B01"[^]*?<\/g>/)![0];
+    expect(boat.match(/<polygon class="shape" points="([^"]+)"/)![1]!.split(' ')).toHaveLength(6);
+    const lot = part(full, 'chain-C2', '</figure>').match(/data-source-id="L01"[^]*?<\/g>/)![0];
+    expect(lot.match(/<polygon class="shape" points="([^"]+)"/)![1]!.split(' ')).toHaveLength(4);
+    const unknown = part(full, 'chain-C3', '</figure>').match(/data-source-id="unknown"[^]*?<\/g>/)![0];
+    expect(unknown).toContain('stroke-dasharray');
+    // Edge labels carry the probability of each link.
+    const c1Labels = [
+      ...part(full, 'chain-C1', '</figure>').matchAll(/class="edge-label"[^>]*>([^<]+)</g),
+    ].map((m) => m[1]);
+    expect(c1Labels).toEqual(['82%', '77%', '71%', '46%', '58%', '39% !']);
+  });
+
+  it('draws the epidemic curve with one bar group per day', () => {
+    expect(attributeValues(full, 'data-date')).toHaveLength(10);
+    expect(full.match(/class="bar-confirmed"/g)).toHaveLength(6);
+    expect(full.match(/class="bar-asymptomatic"/g)).toHaveLength(3);
+    expect(full.match(/class="onset"/g)).toHaveLength(6);
+  });
+
+  it('shows the district summary', () => {
+    const summary = part(full, 'summary', '</section>');
+    expect(summary).toContain(
+      '<div class="value">9</div><div class="label">cases (6 confirmed, 3 asymptomatic)</div>',
+    );
+    expect(summary).toContain(
+      '<div class="value">4 / 70</div><div class="label">quarantine beds assigned</div>',
+    );
+  });
+
+  it('gives each case its timeline, infector candidates with evidence and contacts by tier', () => {
+    const p01 = part(full, 'case-P01', '</article>');
+    expect(p01).toContain('<h3>P01 陈伟 <span class="badge confirmed">confirmed</span></h3>');
+    expect(p01).toContain('<svg class="timeline"');
+    expect(p01.match(/class="stay"/g)).toHaveLength(2);
+    expect(p01).toContain('aboard 琼三亚渔12345 (boat) 8h');
+    expect(p01).toContain('aboard B01 for 31h from 2022-07-28; boat swab positive (Ct 29.1) on 2022-08-03');
+    expect(p01.indexOf('82%')).toBeLessThan(p01.indexOf('18%'));
+    const close = p01.indexOf('<h5>Close contacts (1)</h5>');
+    const secondary = p01.indexOf('<h5>Contacts of close contacts (1)</h5>');
+    expect(close).toBeGreaterThan(0);
+    expect(p01.indexOf('K01 何海生')).toBeGreaterThan(close);
+    expect(p01.indexOf('K04 何秀英')).toBeGreaterThan(secondary);
+    expect(p01).not.toContain('Venue-exposed');
+
+    const p06 = part(full, 'case-P06', '</article>');
+    expect(p06).toContain('<span class="badge flag">onset order reversed</span>');
+    expect(p06).toContain('No contacts traced from this case.');
+  });
+
+  it('lists sources by score, risk areas by level and the quarantine list by priority', () => {
+    const sources = part(full, 'sources', '</section>');
+    expect(sources.indexOf('B01 琼三亚渔12345')).toBeLessThan(sources.indexOf('L01 frozen shrimp'));
+    expect(sources.indexOf('L01 frozen shrimp')).toBeLessThan(sources.indexOf('M01 Yazhou market'));
+    const areas = part(full, 'risk-areas', '</section>');
+    const order = ['CS01', 'H01', 'FP01', 'M01', 'R01'].map((id) => areas.indexOf(`${id} `));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    const quarantine = part(full, 'quarantine', '</section>');
+    const people = [...quarantine.matchAll(/<span class="nowrap">(K\d\d) /g)].map((m) => m[1]);
+    expect(people).toEqual(['K01', 'K02', 'K03', 'K06', 'K04', 'K05']);
+    expect(quarantine).toContain('13812341234');
+  });
+
+  it('shows only the chains of the asked cases, and the unknown ids in a visible box', () => {
+    const progress: [number, number, string][] = [];
+    const html = renderHtml(analysisReportFixture(), {
+      caseIds: ['P07', 'P999'],
+      onProgress: (done, total, id) => progress.push([done, total, id]),
+    });
+    expect(attributeValues(html, 'data-case-id')).toEqual(['P07', 'P08']);
+    expect(attributeValues(html, 'data-source-id')).toEqual(['L01']);
+    expect(html.match(/<article class="case"/g)).toHaveLength(1);
+    expect(html).not.toContain('id="case-P01"');
+    expect(html).toMatch(
+      /<div class="problems" role="alert"><strong>1 problem with this report<\/strong><ul><li>unknown case id &quot;P999&quot;: not a case in this report/,
+    );
+    expect(html.match(/class="selected-ring"/g)).toHaveLength(1);
+    expect(progress).toEqual([[1, 1, 'P07']]);
+  });
+
+  it('draws the whole chain of a selected case, ringing only that case', () => {
+    const html = renderHtml(analysisReportFixture(), { caseIds: ['P03'] });
+    expect(attributeValues(html, 'data-case-id')).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06']);
+    expect(html).toMatch(/data-case-id="P03"[^>]*><title>[^<]*<\/title><circle class="selected-ring"/);
+  });
+
+  it('shows problems given by the caller and has no box when there are none', () => {
+    expect(full).not.toContain('class="problems"');
+    const html = renderHtml(analysisReportFixture(), { problems: ['stays.csv is 3 days old'] });
+    expect(html).toContain('<li>stays.csv is 3 days old</li>');
+  });
+
+  it('masks names and phones when asked', () => {
+    const html = renderHtml(analysisReportFixture(), { mask: true });
+    expect(html).toContain('K01 何**');
+    expect(html).toContain('138****1234');
+    expect(html).not.toContain('何海生');
+    expect(html).not.toContain('13812341234');
+    expect(html).toContain('personal data masked');
+  });
+
+  it('escapes text from the data', () => {
+    const fixture = analysisReportFixture();
+    fixture.entities.P01!.name = '<b>陈伟</b> & co';
+    const html = renderHtml(fixture);
+    expect(html).toContain('P01 &lt;b&gt;陈伟&lt;/b&gt; &amp; co');
+    expect(html).not.toContain('<b>陈伟</b>');
+  });
+});

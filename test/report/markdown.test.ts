@@ -1,0 +1,113 @@
+import { renderMarkdown } from '../../src/report/markdown';
+import { analysisReportFixture } from './fixtures';
+
+/** The lines of one `##`/`###` section, up to the next heading of the same or a higher level. */
+function section(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new Error(`no heading ${heading}`);
+  const level = heading.indexOf(' ');
+  const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && line.indexOf(' ') <= level);
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+describe('renderMarkdown', () => {
+  const markdown = renderMarkdown(analysisReportFixture(), { title: 'Yazhou trace report' });
+
+  it('opens with the title and the run it describes', () => {
+    expect(markdown.split('\n').slice(0, 3)).toEqual([
+      '# Yazhou trace report',
+      '',
+      'As of 2022-08-10 20:00 · protocol cn-9th-2022 · pathogen omicron-ba5 · 9 cases',
+    ]);
+  });
+
+  it('writes each chain as an indented tree from its root', () => {
+    expect(section(markdown, '### Chain C1')).toContain(
+      [
+        '- B01 琼三亚渔12345 (boat)',
+        '  - **P01 陈伟** — generation 0, confirmed, via boat 82%',
+        '    - **P03 黄丽** — generation 1, confirmed, via household 71%',
+        '      - **P05 郑浩** — generation 2, confirmed, via work contact 58%',
+        '  - **P02 林强** — generation 0, confirmed, via boat 77%',
+        '    - **P04 吴敏** — generation 1, asymptomatic, via market 46%',
+        '      - **P06 周晓燕** — generation 2, asymptomatic, via restaurant 39%, ⚠ onset order reversed',
+      ].join('\n'),
+    );
+    expect(section(markdown, '### Chain C2')).toContain(
+      [
+        '- L01 frozen shrimp lot 220728A (cold-chain lot)',
+        '  - **P07 王芳** — generation 0, confirmed, via cold chain 68%',
+        '    - **P08 王建国** — generation 1, asymptomatic, via household 74%',
+      ].join('\n'),
+    );
+    expect(section(markdown, '### Chain C3')).toContain(
+      [
+        '- unknown source (outside the recorded network)',
+        '  - **P09 Li Na** — generation 0, confirmed, via unknown setting 88%',
+      ].join('\n'),
+    );
+    expect(section(markdown, '### Chain C1')).toContain(
+      'root: boat B01 琼三亚渔12345 · 6 cases · generations 0–2 · 2022-08-01 to 2022-08-09 (8 d) · active',
+    );
+  });
+
+  it('has the summary and the epidemic curve as tables', () => {
+    expect(section(markdown, '## District summary')).toContain('| Cases | 9 (6 confirmed, 3 asymptomatic) |');
+    const curve = section(markdown, '## Epidemic curve')
+      .split('\n')
+      .filter((l) => l.startsWith('| 2022'));
+    expect(curve).toHaveLength(10);
+    expect(curve[4]).toBe('| 2022-08-05 | 1 | 1 | 0 | █░ |');
+  });
+
+  it('gives each case its facts, timeline, candidates and contacts by tier', () => {
+    const p02 = section(markdown, '### P02 林强');
+    expect(p02).toContain('- **Most likely infector:** B01 琼三亚渔12345 (boat, 77%)');
+    expect(p02).toContain(
+      '| 2022-08-01 08:00 | at Yazhou market (market) 1h30 | 2022-08-01 09:30 | M01 Yazhou market |',
+    );
+    expect(p02).toContain(
+      '| P01 陈伟 | case | boat | B01 琼三亚渔12345 | 0.5 | 15% | crew with P01; generation interval density 0.08 at 0.5 d |',
+    );
+    expect(p02).toContain('**Venue-exposed (1)**');
+    expect(p02).toContain(
+      '| 6 | K05 Zhang Wei | 4% | 0.05 | home | — | at Yazhou market with P02 for 40 min (venue exposure) |',
+    );
+    expect(p02).not.toContain('Close contacts');
+  });
+
+  it('lists the quarantine list in priority order', () => {
+    const rows = section(markdown, '## Quarantine list')
+      .split('\n')
+      .filter((l) => /^\| \d /.test(l))
+      .map((l) => l.split(' | ')[1]);
+    expect(rows).toEqual(['K01 何海生', 'K02 陈小明', 'K03 赵磊', 'K06 孙悦', 'K04 何秀英', 'K05 Zhang Wei']);
+  });
+
+  it('shows only the chains of the asked cases and quotes the problems', () => {
+    const progress: string[] = [];
+    const md = renderMarkdown(analysisReportFixture(), {
+      caseIds: ['P07', 'P999'],
+      mask: true,
+      onProgress: (done, total, id) => progress.push(`${done}/${total} ${id}`),
+    });
+    expect(md).toContain(
+      '> **1 problem with this report**\n>\n> - unknown case id "P999": not a case in this report (as of 2022-08-10T20:00:00+08:00)',
+    );
+    expect(md).toContain('### Chain C2');
+    expect(md).not.toContain('### Chain C1');
+    expect(md).not.toContain('### Chain C3');
+    expect(md).toContain('### P07 王*');
+    expect(md).toContain('  - **P07 王*** — generation 0, confirmed, via cold chain 68%, selected');
+    expect(md).not.toContain('王芳');
+    expect(md).not.toContain('### P01');
+    expect(progress).toEqual(['1/1 P07']);
+  });
+
+  it('escapes pipes in table cells', () => {
+    const fixture = analysisReportFixture();
+    fixture.contacts[1]!.reasons = 'boat | crew';
+    expect(renderMarkdown(fixture)).toContain('boat \\| crew');
+  });
+});
