@@ -122,7 +122,11 @@ a { color: var(--accent); }
   section.after-cases { break-before: page; }
   h2, h3, h4 { break-after: avoid; }
   figure.chain, .card, table { break-inside: auto; }
-  .diagram { overflow: visible; }
+  .diagram, .scroll { overflow: visible; }
+  table.wide { font-size: 9px; }
+  table.wide .nowrap { white-space: normal; }
+  table.wide .prob .bar { display: none; }
+  dl.facts { grid-template-columns: max-content 1fr; }
   a { color: inherit; text-decoration: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -305,9 +309,9 @@ function caseArticle(
     ? `${renderTimelineSvg(c)}<div class="timeline-legend">shaded: infectious window · bars: stays · ▲ onset · ○ sample · ■ confirmed</div>${table(
         ['When', 'Event', 'Until', 'Where'],
         events.map((e) => [
-          esc(formatWhen(e.at)),
+          `<span class="nowrap">${esc(formatWhen(e.at))}</span>`,
           esc(e.label),
-          esc(e.end ? formatWhen(e.end) : ''),
+          e.end ? `<span class="nowrap">${esc(formatWhen(e.end))}</span>` : '',
           e.hostId ? esc(describe(full, e.hostId)) : '',
         ]),
       )}`

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Script } from 'node:vm';
 import { chainViewAsset, chainViewData, chainViewPage } from '../../src/report/chain-view';
-import { analysisReportFixture } from './fixtures';
+import { analysisReportFixture, emptyReportFixture } from './fixtures';
 
 // The bundler script is plain CommonJS (it runs before anything is compiled).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -91,6 +91,13 @@ describe('chainViewData', () => {
     expect(narrowed.nodes.map((n) => n.key)).toEqual(['P07', 'P08', 'C2:L01']);
     expect(narrowed.nodes[0]!.label).toBe('P07 王*');
     expect(narrowed.nodes[1]!.infector!.label).toBe('P07 王*');
+  });
+});
+
+describe('chainViewData of an empty report', () => {
+  it('has no nodes, edges or chains', () => {
+    const data = chainViewData(emptyReportFixture());
+    expect([data.nodes, data.edges, data.chains, data.maxGeneration]).toEqual([[], [], [], 0]);
   });
 });
 

@@ -900,3 +900,23 @@ export function analysisReportFixture(): AnalysisReport {
     },
   };
 }
+
+/** A report of a district with nothing in it yet. */
+export function emptyReportFixture(): AnalysisReport {
+  const report = analysisReportFixture();
+  return {
+    ...report,
+    summary: Object.fromEntries(Object.keys(report.summary).map((k) => [k, 0])) as AnalysisReport['summary'],
+    epiCurve: [],
+    rByGeneration: [],
+    cases: [],
+    chains: [],
+    contacts: [],
+    sources: [],
+    riskAreas: [],
+    clusters: [],
+    superspreaders: [],
+    quarantineSites: [],
+    entities: {},
+  };
+}

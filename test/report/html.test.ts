@@ -1,5 +1,5 @@
 import { renderHtml } from '../../src/report/html';
-import { analysisReportFixture } from './fixtures';
+import { analysisReportFixture, emptyReportFixture } from './fixtures';
 
 /** Values of one attribute across the document, in order. */
 function attributeValues(html: string, name: string): string[] {
@@ -172,5 +172,30 @@ describe('renderHtml', () => {
     const html = renderHtml(fixture);
     expect(html).toContain('P01 &lt;b&gt;陈伟&lt;/b&gt; &amp; co');
     expect(html).not.toContain('<b>陈伟</b>');
+  });
+
+  it('renders a report with nothing in it', () => {
+    const html = renderHtml(emptyReportFixture());
+    expect(html).toContain('<p class="empty">No cases to report.</p>');
+    expect(html).toContain('<p class="empty">No chains.</p>');
+    expect(html).toContain('<p class="empty">No cases by day yet.</p>');
+    expect(html).toContain('<p class="empty">Nobody to quarantine.</p>');
+    expect(html).not.toContain('data-case-id');
+  });
+
+  it('labels every day of a short curve and thins the labels of a long one', () => {
+    const fixture = analysisReportFixture();
+    fixture.epiCurve = Array.from({ length: 40 }, (_, i) => ({
+      date: new Date(Date.UTC(2022, 6, 10 + i)).toISOString().slice(0, 10),
+      confirmed: i % 3,
+      asymptomatic: 0,
+      byOnset: 0,
+    }));
+    const curve = renderHtml(fixture).match(/<svg class="epi-curve"[^]*?<\/svg>/)![0];
+    const labels = [...curve.matchAll(/class="axis">(\d\d-\d\d)</g)].map((m) => m[1]);
+    // 40 days, one label every third day: 07-10, 07-13, ..., 08-17.
+    expect(labels).toHaveLength(14);
+    expect(labels.slice(0, 3)).toEqual(['07-10', '07-13', '07-16']);
+    expect(curve.match(/data-date=/g)).toHaveLength(40);
   });
 });

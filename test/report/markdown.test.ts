@@ -1,5 +1,5 @@
 import { renderMarkdown } from '../../src/report/markdown';
-import { analysisReportFixture } from './fixtures';
+import { analysisReportFixture, emptyReportFixture } from './fixtures';
 
 /** The lines of one `##`/`###` section, up to the next heading of the same or a higher level. */
 function section(markdown: string, heading: string): string {
@@ -109,5 +109,12 @@ describe('renderMarkdown', () => {
     const fixture = analysisReportFixture();
     fixture.contacts[1]!.reasons = 'boat | crew';
     expect(renderMarkdown(fixture)).toContain('boat \\| crew');
+  });
+
+  it('renders a report with nothing in it', () => {
+    const md = renderMarkdown(emptyReportFixture());
+    expect(section(md, '## Transmission chains')).toBe('## Transmission chains\n\n_No chains._\n');
+    expect(section(md, '## Cases')).toBe('## Cases\n\n_No cases to report._\n');
+    expect(section(md, '## Quarantine list')).toBe('## Quarantine list\n\n_Nobody to quarantine._\n');
   });
 });
