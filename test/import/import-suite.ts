@@ -1,0 +1,360 @@
+/**
+ * Import on a real store: the same suite runs on the embedded store and on Neo4j
+ * (import.embedded.test.ts, import.neo4j.test.ts).
+ */
+import { ValidationError, type FieldProblem } from '../../src/domain/errors';
+import { importBundle } from '../../src/import/import';
+import type { TraceStore } from '../../src/store/port';
+import { smallDistrict, t } from '../store/fixtures';
+import { snapshot, sortedRecords } from './store-snapshot';
+import { bundleFrom, removeTemp } from './temp-bundle';
+
+const LATER_PERSONS = 'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\n';
+const LATER_STAYS_HEADER = 'subject_id,host_id,start,end\n';
+
+/** A bad bundle: the later bundle (which would change the store) with one file broken. */
+interface BadBundle {
+  name: string;
+  files: Record<string, string | Buffer | null>;
+  problems: FieldProblem[] | ((dir: string) => FieldProblem[]);
+}
+
+const BAD_BUNDLES: BadBundle[] = [
+  {
+    name: 'no persons.csv',
+    files: { 'persons.csv': null },
+    problems: (dir) => [
+      { file: 'persons.csv', line: 0, column: '', reason: `is missing from ${dir} (every bundle needs one)` },
+    ],
+  },
+  {
+    name: 'a missing column',
+    files: { 'stays.csv': 'subject_id,host_id,start\nP2,MKT,2022-08-01T09:45:00+08:00\n' },
+    problems: [
+      {
+        file: 'stays.csv',
+        line: 1,
+        column: '',
+        reason: 'header is missing column "end" (found: subject_id, host_id, start)',
+      },
+    ],
+  },
+  {
+    name: 'an unknown reference',
+    files: {
+      'stays.csv':
+        LATER_STAYS_HEADER +
+        'P2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:55:00+08:00\nP9,MKT,2022-08-03T10:00:00+08:00,2022-08-03T10:30:00+08:00\n',
+    },
+    problems: [
+      {
+        file: 'stays.csv',
+        line: 3,
+        column: 'subject_id',
+        reason: 'no person, item or boat "P9" in this bundle or in the store',
+      },
+    ],
+  },
+  {
+    name: 'a reference to an id of the wrong kind',
+    files: { 'handlings.csv': 'person_id,item_id,at\nP5,B1,2022-08-04T08:00:00+08:00\n' },
+    problems: [
+      {
+        file: 'handlings.csv',
+        line: 2,
+        column: 'item_id',
+        reason: '"B1" is a boat (in the store), not an item',
+      },
+    ],
+  },
+  {
+    name: 'an end before its start',
+    files: {
+      'stays.csv': LATER_STAYS_HEADER + 'P2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:40:00+08:00\n',
+    },
+    problems: [{ file: 'stays.csv', line: 2, column: 'end', reason: 'is before start' }],
+  },
+  {
+    name: 'a timestamp without an offset',
+    files: { 'stays.csv': LATER_STAYS_HEADER + 'P2,MKT,2022-08-01 09:45,2022-08-01T09:55:00+08:00\n' },
+    problems: [
+      {
+        file: 'stays.csv',
+        line: 2,
+        column: 'start',
+        reason: '"2022-08-01 09:45" is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00)',
+      },
+    ],
+  },
+  {
+    name: 'a value outside its enum',
+    files: {
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\nP1,2022-08-02T10:00:00+08:00,positive,pcr,22\nP5,2022-08-06T09:00:00+08:00,pos,antigen,\n',
+    },
+    problems: [
+      { file: 'samples.csv', line: 3, column: 'result', reason: '"pos" is not one of positive, negative' },
+    ],
+  },
+  {
+    name: 'one id twice with different fields',
+    files: { 'persons.csv': LATER_PERSONS + 'P5,Zhao Min,F,35,,,H2,vendor\nP5,Zhao Min,F,36,,,H2,vendor\n' },
+    problems: [
+      {
+        file: 'persons.csv',
+        line: 4,
+        column: 'id',
+        reason: '"P5" is defined again with different fields (first at line 3)',
+      },
+    ],
+  },
+  {
+    name: 'an empty file',
+    files: { 'contacts.csv': '' },
+    problems: [
+      {
+        file: 'contacts.csv',
+        line: 0,
+        column: '',
+        reason: 'is empty: the first line must be a header naming the columns',
+      },
+    ],
+  },
+  {
+    name: 'a file in Latin-1',
+    files: {
+      'persons.csv': Buffer.concat([
+        Buffer.from(LATER_PERSONS + 'P5,Zhao M'),
+        Buffer.from([0xed]), // í in Latin-1
+        Buffer.from('n,F,35,,,H2,vendor\n'),
+      ]),
+    },
+    problems: [
+      {
+        file: 'persons.csv',
+        line: 3,
+        column: '',
+        reason:
+          'is not UTF-8 text (this line has a byte of another encoding, e.g. GBK or Latin-1); save the file as UTF-8',
+      },
+    ],
+  },
+  {
+    name: 'malformed quoting',
+    files: { 'persons.csv': LATER_PERSONS + 'P5,"Zhao" Min,F,35,,,H2,vendor\n' },
+    problems: [
+      {
+        file: 'persons.csv',
+        line: 3,
+        column: 'name',
+        reason:
+          'malformed CSV: text follows a closing quote before the next comma (write "" for a quote inside a quoted value)',
+      },
+    ],
+  },
+];
+
+export function describeImport(name: string, open: () => Promise<TraceStore>): void {
+  describe(`import into the ${name} store`, () => {
+    let store: TraceStore;
+    const dirs: string[] = [];
+    const bundle = (base: string, files: BadBundle['files'] = {}): string => {
+      const dir = bundleFrom(base, files);
+      dirs.push(dir);
+      return dir;
+    };
+
+    beforeAll(async () => {
+      store = await open();
+      await store.migrate();
+      await store.clear();
+    });
+    afterAll(async () => {
+      await store?.close();
+      dirs.forEach(removeTemp);
+    });
+
+    test('imports the district bundle: every record as written, the repeated stay once', async () => {
+      await store.clear();
+      const summary = await importBundle(store, bundle('district'));
+      expect(summary.rows).toEqual({
+        'places.csv': 6,
+        'persons.csv': 4,
+        'boats.csv': 1,
+        'items.csv': 1,
+        'stays.csv': 8,
+        'contacts.csv': 1,
+        'handlings.csv': 1,
+        'samples.csv': 4,
+        'cases.csv': 2,
+      });
+      expect(summary.total).toBe(28);
+      const district = smallDistrict();
+      const { counts, records } = await snapshot(store);
+      expect(counts).toEqual({
+        persons: 4,
+        places: 6,
+        boats: 1,
+        items: 1,
+        stays: 7,
+        contacts: 1,
+        handlings: 1,
+        samples: 4,
+        cases: 2,
+      });
+      for (const key of Object.keys(records) as (keyof typeof records)[]) {
+        expect([key, records[key]]).toEqual([key, sortedRecords(district[key] as unknown[])]);
+      }
+    });
+
+    test('reports progress over both passes, ending at the size of the bundle twice', async () => {
+      await store.clear();
+      const seen: { phase: string; bytesDone: number; bytesTotal: number }[] = [];
+      await importBundle(store, bundle('district'), { onProgress: (p) => seen.push(p) });
+      expect(seen.some((p) => p.phase === 'validate')).toBe(true);
+      const last = seen[seen.length - 1]!;
+      expect(last.phase).toBe('write');
+      expect(last.bytesDone).toBe(last.bytesTotal);
+      expect(seen.every((p, i) => i === 0 || p.bytesDone >= seen[i - 1]!.bytesDone)).toBe(true);
+    });
+
+    test('importing the same bundle twice leaves the store as after the first import', async () => {
+      await store.clear();
+      const dir = bundle('district');
+      await importBundle(store, dir);
+      const first = await snapshot(store);
+      await importBundle(store, dir);
+      expect(await snapshot(store)).toEqual(first);
+    });
+
+    test('a later bundle adds stays, samples and persons and updates persons, samples and cases', async () => {
+      await store.clear();
+      await importBundle(store, bundle('district'));
+      const summary = await importBundle(store, bundle('district-later'));
+      expect(summary.rows).toEqual({ 'persons.csv': 2, 'stays.csv': 2, 'samples.csv': 2, 'cases.csv': 1 });
+      expect(await store.counts()).toEqual({
+        persons: 5,
+        places: 6,
+        boats: 1,
+        items: 1,
+        stays: 9,
+        contacts: 1,
+        handlings: 1,
+        samples: 5,
+        cases: 2,
+      });
+      expect(await store.persons(['P4', 'P5'])).toEqual([
+        {
+          id: 'P4',
+          name: 'Wang Fang',
+          sex: null,
+          age: 28,
+          phone: null,
+          idNumber: null,
+          homeId: null,
+          occupation: null,
+        },
+        {
+          id: 'P5',
+          name: 'Zhao Min',
+          sex: 'F',
+          age: 35,
+          phone: '13700005555',
+          idNumber: null,
+          homeId: 'H2',
+          occupation: 'vendor',
+        },
+      ]);
+      expect(await store.casesOf(['P3'])).toEqual([
+        {
+          personId: 'P3',
+          classification: 'confirmed',
+          onset: t('2022-08-04'),
+          confirmedAt: t('2022-08-05T12:00:00+08:00'),
+        },
+      ]);
+      expect(sortedRecords(await store.samplesOf(['P1', 'P5']))).toEqual(
+        sortedRecords([
+          {
+            subjectId: 'P1',
+            sampledAt: t('2022-07-29T10:00:00+08:00'),
+            result: 'negative',
+            method: 'pcr',
+            ct: null,
+          },
+          {
+            subjectId: 'P1',
+            sampledAt: t('2022-08-02T10:00:00+08:00'),
+            result: 'positive',
+            method: 'pcr',
+            ct: 22,
+          },
+          {
+            subjectId: 'P5',
+            sampledAt: t('2022-08-06T09:00:00+08:00'),
+            result: 'positive',
+            method: 'antigen',
+            ct: null,
+          },
+        ]),
+      );
+      const p2 = await store.staysOfSubjects([{ id: 'P2', from: t('2022-08-01'), to: t('2022-08-02') }]);
+      expect(p2).toEqual([
+        {
+          subjectId: 'P2',
+          hostId: 'MKT',
+          start: t('2022-08-01T09:45:00+08:00'),
+          end: t('2022-08-01T09:55:00+08:00'),
+        },
+      ]);
+    });
+
+    describe('a bundle with a problem is refused with one clear message and changes nothing', () => {
+      let before: Awaited<ReturnType<typeof snapshot>>;
+      beforeAll(async () => {
+        await store.clear();
+        await importBundle(store, bundle('district'));
+        before = await snapshot(store);
+      });
+
+      test.each(BAD_BUNDLES)('$name', async ({ files, problems }) => {
+        const dir = bundle('district-later', files);
+        const expected = typeof problems === 'function' ? problems(dir) : problems;
+        const error = await importBundle(store, dir).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).problems).toEqual(expected);
+        const [p] = expected;
+        const where = p!.line > 0 ? `${p!.file}:${p!.line}` : p!.file;
+        const column = p!.column ? ` column "${p!.column}":` : '';
+        expect((error as ValidationError).message).toBe(
+          `1 problem found; nothing was written:\n  ${where}:${column} ${p!.reason}`,
+        );
+        expect(await snapshot(store)).toEqual(before);
+      });
+
+      test('many problems: the first 100 are kept, all are counted', async () => {
+        const rows = Array.from(
+          { length: 150 },
+          (_, i) =>
+            `P2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T08:${String(i % 60).padStart(2, '0')}:00+08:00`,
+        );
+        const dir = bundle('district-later', { 'stays.csv': LATER_STAYS_HEADER + rows.join('\n') + '\n' });
+        const error = (await importBundle(store, dir).catch((err: unknown) => err)) as ValidationError;
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error.total).toBe(150);
+        expect(error.problems).toHaveLength(100);
+        expect(error.problems[0]).toEqual({
+          file: 'stays.csv',
+          line: 2,
+          column: 'end',
+          reason: 'is before start',
+        });
+        expect(error.message.split('\n').pop()).toBe('  ... and 130 more');
+        expect(await snapshot(store)).toEqual(before);
+      });
+    });
+  });
+}
