@@ -54,7 +54,9 @@ export function unavailable(): GraphQLError {
 }
 
 function isStoreUnavailable(err: unknown): boolean {
-  return err instanceof StoreUnavailableError || (err instanceof Error && err.name === 'StoreUnavailableError');
+  return (
+    err instanceof StoreUnavailableError || (err instanceof Error && err.name === 'StoreUnavailableError')
+  );
 }
 
 /** Store outages become UNAVAILABLE errors where they happen, so the rest of the response survives. */

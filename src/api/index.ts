@@ -17,7 +17,11 @@ import type { Logger } from 'pino';
 import type { RunningApiServer } from './server';
 
 /** Stops the server gracefully on SIGTERM/SIGINT (a second signal exits at once). */
-export function stopOnSignals(running: RunningApiServer, logger?: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+export function stopOnSignals(
+  running: RunningApiServer,
+  logger?: Logger,
+  signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
+): void {
   let stopping = false;
   for (const signal of signals) {
     process.on(signal, () => {

@@ -88,8 +88,13 @@ function measure(
   return { depth, aliases };
 }
 
-function selectedOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+function selectedOperation(
+  document: DocumentNode,
+  operationName?: string | null,
+): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
 }
 
@@ -111,10 +116,20 @@ export function operationLimitErrors(
   const errors: GraphQLError[] = [];
   const { depth, aliases } = measure(operation.selectionSet, fragments, new Map());
   if (depth > limits.maxDepth) {
-    errors.push(limitError(ErrorCode.QUERY_TOO_DEEP, `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`));
+    errors.push(
+      limitError(
+        ErrorCode.QUERY_TOO_DEEP,
+        `The query is ${depth} levels deep; at most ${limits.maxDepth} are allowed.`,
+      ),
+    );
   }
   if (aliases > limits.maxAliases) {
-    errors.push(limitError(ErrorCode.TOO_MANY_ALIASES, `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`));
+    errors.push(
+      limitError(
+        ErrorCode.TOO_MANY_ALIASES,
+        `The query uses ${aliases} aliases; at most ${limits.maxAliases} are allowed.`,
+      ),
+    );
   }
   if (!errors.length) {
     let cost: number;
@@ -133,7 +148,10 @@ export function operationLimitErrors(
     }
     if (cost > limits.maxComplexity) {
       errors.push(
-        limitError(ErrorCode.QUERY_TOO_COMPLEX, `The query would cost ${cost}; at most ${limits.maxComplexity} is allowed.`),
+        limitError(
+          ErrorCode.QUERY_TOO_COMPLEX,
+          `The query would cost ${cost}; at most ${limits.maxComplexity} is allowed.`,
+        ),
       );
     }
   }

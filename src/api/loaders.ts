@@ -48,7 +48,10 @@ function byId<T>(fetch: (ids: readonly Id[]) => Promise<T[]>): DataLoader<Id, T>
 }
 
 /** Groups a flat result by the id each record belongs to. */
-function grouped<T>(fetch: (ids: readonly Id[]) => Promise<T[]>, owner: (record: T) => Id): DataLoader<Id, T[]> {
+function grouped<T>(
+  fetch: (ids: readonly Id[]) => Promise<T[]>,
+  owner: (record: T) => Id,
+): DataLoader<Id, T[]> {
   return new DataLoader<Id, T[]>(
     async (ids) => {
       const groups = new Map<Id, T[]>(ids.map((id) => [id, []]));
@@ -98,8 +101,14 @@ export function createLoaders(store: TraceStore): Loaders {
     boats: byId((ids) => store.boats(ids)),
     items: byId((ids) => store.items(ids)),
     caseOf: byId((ids) => store.casesOf(ids)),
-    samplesOf: grouped((ids) => store.samplesOf(ids), (s) => s.subjectId),
-    residentsOf: grouped((ids) => store.residentsOf(ids), (p) => p.homeId ?? ''),
+    samplesOf: grouped(
+      (ids) => store.samplesOf(ids),
+      (s) => s.subjectId,
+    ),
+    residentsOf: grouped(
+      (ids) => store.residentsOf(ids),
+      (p) => p.homeId ?? '',
+    ),
     staysOfSubject: windowed(
       (ws) => store.staysOfSubjects(ws),
       (s, w) => s.subjectId === w.id && overlaps(s.start, s.end, w),

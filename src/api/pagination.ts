@@ -67,7 +67,8 @@ export function paginate<T>(items: readonly T[], args: PageArgs, keyOf: (item: T
   let start = 0;
   if (args.after !== null && args.after !== undefined) {
     const after = keyed.length ? decodeCursor(args.after, keyed[0]!.key) : null;
-    if (keyed.length && !after) throw badUserInput([{ path: 'after', reason: 'is not a cursor of this list' }]);
+    if (keyed.length && !after)
+      throw badUserInput([{ path: 'after', reason: 'is not a cursor of this list' }]);
     start = after ? keyed.findIndex((k) => compareKeys(k.key, after) > 0) : keyed.length;
     if (start < 0) start = keyed.length;
   }

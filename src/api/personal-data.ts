@@ -29,7 +29,10 @@ export interface PersonalDataRead {
 
 /** Collects reads during a request; a batched HTTP request shares it, so reads are kept per operation. */
 export class PersonalDataReads {
-  private readonly byOperation = new Map<string | null, { personIds: Set<string>; fields: Set<PersonalField> }>();
+  private readonly byOperation = new Map<
+    string | null,
+    { personIds: Set<string>; fields: Set<PersonalField> }
+  >();
 
   note(operationName: string | null, personId: string, field: PersonalField): void {
     let read = this.byOperation.get(operationName);

@@ -67,12 +67,14 @@ function errorBody(code: string, message: string): string {
 /** Reads the body up to a size cap. */
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
+  if (declared > maxBytes)
+    throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
+    if (size > maxBytes)
+      throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -89,7 +91,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const introspection = options.introspection ?? true;
   const keyRing = new KeyRing(options.apiKeys);
-  if (keyRing.size === 0) logger.warn('no API keys configured (TRACEGRAPH_API_KEYS): every GraphQL request will be refused');
+  if (keyRing.size === 0)
+    logger.warn('no API keys configured (TRACEGRAPH_API_KEYS): every GraphQL request will be refused');
   const audit = new AuditLog({
     capacity: options.auditCapacity,
     file: options.auditFile ?? null,
@@ -105,14 +108,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         async didResolveOperation(rc) {
           // Apollo hands each operation a shallow copy of the context: the trace object is shared.
           rc.contextValue.trace.operations.push(rc.operationName ?? '(anonymous)');
-          const errors = operationLimitErrors(schema, rc.document, rc.operationName, rc.request.variables, limits);
+          const errors = operationLimitErrors(
+            schema,
+            rc.document,
+            rc.operationName,
+            rc.request.variables,
+            limits,
+          );
           if (errors.length) throw errors[0];
         },
         async willSendResponse(rc) {
           flushPersonalDataReads(rc.contextValue);
           const body = rc.response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
-          for (const e of errors ?? []) rc.contextValue.trace.errorCodes.add(String(e.extensions?.code ?? 'UNKNOWN'));
+          for (const e of errors ?? [])
+            rc.contextValue.trace.errorCodes.add(String(e.extensions?.code ?? 'UNKNOWN'));
         },
       };
     },
@@ -131,14 +141,29 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   await apollo.start();
 
-  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: string | Buffer,
+  ): void {
     if (draining) headers = { ...headers, connection: 'close' };
     res.writeHead(status, headers);
     res.end(body);
   }
 
-  function sendJson(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
-    send(res, status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra }, body);
+  function sendJson(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    extra: Record<string, string> = {},
+  ): void {
+    send(
+      res,
+      status,
+      { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra },
+      body,
+    );
   }
 
   function sendExplorer(res: ServerResponse, response: ExplorerResponse, head: boolean): void {
@@ -158,14 +183,27 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     res.end();
   }
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, log: Record<string, unknown>): Promise<void> {
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    log: Record<string, unknown>,
+  ): Promise<void> {
     const viewer = keyRing.authenticate(req.headers.authorization);
     if (!viewer) {
       log.errors = [ErrorCode.UNAUTHENTICATED];
       req.resume();
-      sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'A valid API key is required: send "Authorization: Bearer <key>".'), {
-        'www-authenticate': 'Bearer realm="tracegraph"',
-      });
+      sendJson(
+        res,
+        401,
+        errorBody(
+          ErrorCode.UNAUTHENTICATED,
+          'A valid API key is required: send "Authorization: Bearer <key>".',
+        ),
+        {
+          'www-authenticate': 'Bearer realm="tracegraph"',
+        },
+      );
       return;
     }
     log.role = viewer.role;
@@ -209,7 +247,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     await sendGraphQLResponse(res, response);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, log: Record<string, unknown>): Promise<void> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    log: Record<string, unknown>,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const readOnly = method === 'GET' || method === 'HEAD';
@@ -254,12 +296,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     route(req, res, log).catch((err: unknown) => {
       if (err instanceof HttpError) {
         log.errors = [err.code];
-        if (!res.headersSent) sendJson(res, err.status, errorBody(err.code, err.message), { connection: 'close' });
+        if (!res.headersSent)
+          sendJson(res, err.status, errorBody(err.code, err.message), { connection: 'close' });
         req.resume();
         return;
       }
       logger.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+      if (!res.headersSent)
+        sendJson(res, 500, errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
       else res.destroy();
     });
   };
@@ -300,7 +344,10 @@ export interface ListenOptions {
   shutdownTimeoutMs?: number;
 }
 
-export async function startApiServer(options: ApiServerOptions, listen: ListenOptions): Promise<RunningApiServer> {
+export async function startApiServer(
+  options: ApiServerOptions,
+  listen: ListenOptions,
+): Promise<RunningApiServer> {
   const api = await createApiServer(options);
   const host = listen.host ?? '127.0.0.1';
   const httpServer = http.createServer(api.listener);

@@ -1,7 +1,7 @@
 /** Who may do what: UNAUTHENTICATED without a key, FORBIDDEN by role, masking for cdc, the audit log. */
 import { AuditLog } from '../../src/api/audit-log';
 import { buildApiSchema } from '../../src/api/schema';
-import { codes, contextFor, districtStore, run, type TempStore } from './helpers';
+import { codes, contextFor, districtStore, run, type Json, type TempStore } from './helpers';
 
 const schema = buildApiSchema();
 let temp: TempStore;
@@ -14,7 +14,11 @@ afterAll(async () => {
 
 describe('authentication and roles', () => {
   test('without a key every root field is UNAUTHENTICATED', async () => {
-    const result = await run(schema, contextFor(temp.store, null), '{ person(id: "P1") { id } stats { persons } }');
+    const result = await run(
+      schema,
+      contextFor(temp.store, null),
+      '{ person(id: "P1") { id } stats { persons } }',
+    );
     expect(result.data).toBeNull();
     expect(codes(result)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED']);
   });
@@ -29,7 +33,14 @@ describe('authentication and roles', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       persons: [
-        { id: 'P1', name: '陈**', phone: '138****1111', idNumber: '460200********1234', age: 45, home: { id: 'H1' } },
+        {
+          id: 'P1',
+          name: '陈**',
+          phone: '138****1111',
+          idNumber: '460200********1234',
+          age: 45,
+          home: { id: 'H1' },
+        },
         { id: 'P3', name: 'L*****', phone: '139****3333', idNumber: null, age: 30, home: { id: 'H2' } },
         { id: 'P4', name: null, phone: null, idNumber: null, age: null, home: null },
       ],
@@ -44,7 +55,11 @@ describe('authentication and roles', () => {
     expect(search.errors?.[0]?.message).toBe('The cdc role may not use the query searchPersons.');
 
     const before = await temp.store.counts();
-    const write = await run(schema, ctx, 'mutation { upsertPersons(persons: [{ id: "P9", name: "Wang" }]) { id } }');
+    const write = await run(
+      schema,
+      ctx,
+      'mutation { upsertPersons(persons: [{ id: "P9", name: "Wang" }]) { id } }',
+    );
     expect(codes(write)).toEqual(['FORBIDDEN']);
     expect(write.errors?.[0]?.message).toBe('The cdc role may not use the mutation upsertPersons.');
     expect(await temp.store.counts()).toEqual(before);
@@ -65,7 +80,15 @@ describe('authentication and roles', () => {
     await run(schema, investigator, 'query Ages { person(id: "P3") { age occupation } }');
     await run(schema, investigator, 'query Ids { person(id: "P1") { idNumber } }');
     expect(audit.page(10).entries).toEqual([
-      { seq: 2, at: 0, keyId: 'key-investigator', role: 'investigator', operationName: 'Ids', personIds: ['P1'], fields: ['idNumber'] },
+      {
+        seq: 2,
+        at: 0,
+        keyId: 'key-investigator',
+        role: 'investigator',
+        operationName: 'Ids',
+        personIds: ['P1'],
+        fields: ['idNumber'],
+      },
       {
         seq: 1,
         at: 0,
@@ -87,15 +110,22 @@ describe('authentication and roles', () => {
     }`;
     const first = await run(schema, admin, query);
     expect(first.errors).toBeUndefined();
-    const page1 = (first.data as any).auditLog;
+    const page1 = (first.data as Json).auditLog;
     expect(page1.totalCount).toBe(2);
-    expect(page1.edges.map((e: any) => e.node)).toEqual([
-      { seq: 2, keyId: 'key-investigator', role: 'INVESTIGATOR', operationName: 'Ids', personIds: ['P1'], fields: ['idNumber'] },
+    expect(page1.edges.map((e: Json) => e.node)).toEqual([
+      {
+        seq: 2,
+        keyId: 'key-investigator',
+        role: 'INVESTIGATOR',
+        operationName: 'Ids',
+        personIds: ['P1'],
+        fields: ['idNumber'],
+      },
     ]);
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const second = await run(schema, admin, query, { after: page1.pageInfo.endCursor });
-    const page2 = (second.data as any).auditLog;
-    expect(page2.edges.map((e: any) => e.node.seq)).toEqual([1]);
+    const page2 = (second.data as Json).auditLog;
+    expect(page2.edges.map((e: Json) => e.node.seq)).toEqual([1]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 });

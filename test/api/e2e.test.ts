@@ -15,6 +15,7 @@ import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { smallDistrict } from '../store/fixtures';
+import type { Json } from './helpers';
 import { errorCodes, postGraphQL } from './http';
 
 const KEYS = { admin: 'admin-key-7f3a9c', investigator: 'investigator-key-51be20', cdc: 'cdc-key-c0ffee42' };
@@ -112,29 +113,49 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
       case: { classification: 'CONFIRMED', onset: '2022-07-31T16:00:00.000Z' },
       stays: { totalCount: 2, pageInfo: { hasNextPage: false } },
     });
-    expect(person.body.data.person.stays.edges.map((e: any) => [e.node.relation, e.node.host.id])).toEqual([
+    expect(person.body.data.person.stays.edges.map((e: Json) => [e.node.relation, e.node.host.id])).toEqual([
       ['ABOARD', 'B1'],
       ['STAYED_AT', 'MKT'],
     ]);
 
     const visitors = await postGraphQL(url, KEYS.investigator, example('PlaceVisitors'));
-    expect(visitors.body.data.place.visitors.edges.map((e: any) => [e.node.subject.id, e.node.subject.phone])).toEqual([
+    expect(
+      visitors.body.data.place.visitors.edges.map((e: Json) => [e.node.subject.id, e.node.subject.phone]),
+    ).toEqual([
       ['P1', '13800001111'],
       ['P3', '13900003333'],
     ]);
 
     const crew = await postGraphQL(url, KEYS.investigator, example('BoatCrew'));
-    expect(crew.body.data.boat).toMatchObject({ id: 'B1', homePort: { id: 'PORT' }, crew: { totalCount: 2 } });
-    expect(crew.body.data.boat.crew.edges.map((e: any) => e.node.subject.id)).toEqual(['P3', 'P1']);
+    expect(crew.body.data.boat).toMatchObject({
+      id: 'B1',
+      homePort: { id: 'PORT' },
+      crew: { totalCount: 2 },
+    });
+    expect(crew.body.data.boat.crew.edges.map((e: Json) => e.node.subject.id)).toEqual(['P3', 'P1']);
 
     const search = await postGraphQL(url, KEYS.investigator, example('SearchByPhone'));
     expect(search.body.data.searchPersons).toEqual([
-      { id: 'P1', name: '陈大明', phone: '13800001111', home: { id: 'H1' }, case: { classification: 'CONFIRMED' } },
+      {
+        id: 'P1',
+        name: '陈大明',
+        phone: '13800001111',
+        home: { id: 'H1' },
+        case: { classification: 'CONFIRMED' },
+      },
     ]);
 
     const stats = await postGraphQL(url, KEYS.cdc, example('Stats'));
     expect(stats.body.data.stats).toEqual({
-      persons: 4, places: 6, boats: 1, items: 1, stays: 7, contacts: 1, handlings: 1, samples: 4, cases: 2,
+      persons: 4,
+      places: 6,
+      boats: 1,
+      items: 1,
+      stays: 7,
+      contacts: 1,
+      handlings: 1,
+      samples: 4,
+      cases: 2,
     });
   });
 
@@ -143,7 +164,10 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
     expect(person.body.errors).toBeUndefined();
     expect(person.body.data.person).toMatchObject({ id: 'P1', name: '陈**', age: 45 });
     const visitors = await postGraphQL(url, KEYS.cdc, example('PlaceVisitors'));
-    expect(visitors.body.data.place.visitors.edges.map((e: any) => e.node.subject.phone)).toEqual(['138****1111', '139****3333']);
+    expect(visitors.body.data.place.visitors.edges.map((e: Json) => e.node.subject.phone)).toEqual([
+      '138****1111',
+      '139****3333',
+    ]);
 
     const search = await postGraphQL(url, KEYS.cdc, example('SearchByPhone'));
     expect(errorCodes(search.body)).toEqual(['FORBIDDEN']);
@@ -169,10 +193,19 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
       fields: ['name'],
     });
     await running.api.audit.flush();
-    const lines = readFileSync(auditFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    expect(lines.at(-1)).toMatchObject({ keyId: keyId(KEYS.investigator), operationName: 'PersonWithStays', personIds: ['P1'] });
+    const lines = readFileSync(auditFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toMatchObject({
+      keyId: keyId(KEYS.investigator),
+      operationName: 'PersonWithStays',
+      personIds: ['P1'],
+    });
 
-    const requestLogs = logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request' && l.path === '/graphql');
+    const requestLogs = logLines
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'request' && l.path === '/graphql');
     expect(requestLogs.find((l) => l.operations?.[0] === 'PersonWithStays')).toMatchObject({
       method: 'POST',
       status: 200,
@@ -192,13 +225,23 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
       query: `mutation Stays($stays: [StayInput!]!) { addStays(stays: $stays) { start } }`,
       variables: {
         stays: [
-          { subjectId: 'P2', hostId: 'MKT', start: '2022-08-05T09:00:00+08:00', end: '2022-08-05T10:00:00+08:00' },
-          { subjectId: 'P2', hostId: 'MKT', start: '2022-08-05T12:00:00+08:00', end: '2022-08-05T11:00:00+08:00' },
+          {
+            subjectId: 'P2',
+            hostId: 'MKT',
+            start: '2022-08-05T09:00:00+08:00',
+            end: '2022-08-05T10:00:00+08:00',
+          },
+          {
+            subjectId: 'P2',
+            hostId: 'MKT',
+            start: '2022-08-05T12:00:00+08:00',
+            end: '2022-08-05T11:00:00+08:00',
+          },
         ],
       },
     });
     expect(refused.status).toBe(200);
-    expect(refused.body.errors.map((e: any) => [e.extensions.code, e.message])).toEqual([
+    expect(refused.body.errors.map((e: Json) => [e.extensions.code, e.message])).toEqual([
       ['BAD_USER_INPUT', 'stays[1].end: is before start'],
     ]);
     const written = await postGraphQL(url, KEYS.investigator, {
@@ -229,9 +272,12 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
     expect(enumValue.status).toBe(400);
 
     const unknown = await postGraphQL(url, KEYS.investigator, {
-      query: '{ person(id: "nobody") { id } place(id: "P1") { id } boat(id: "x") { id } coldChainItem(id: "x") { id } case(personId: "x") { onset } }',
+      query:
+        '{ person(id: "nobody") { id } place(id: "P1") { id } boat(id: "x") { id } coldChainItem(id: "x") { id } case(personId: "x") { onset } }',
     });
-    expect(unknown.body).toEqual({ data: { person: null, place: null, boat: null, coldChainItem: null, case: null } });
+    expect(unknown.body).toEqual({
+      data: { person: null, place: null, boat: null, coldChainItem: null, case: null },
+    });
   });
 
   test('too deep, too costly, too many aliases, too large, too many batched: refused with 400/413', async () => {
@@ -243,7 +289,8 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
 
     const ids = Array.from({ length: 1000 }, (_, i) => `P${i}`);
     const costly = await postGraphQL(url, KEYS.investigator, {
-      query: 'query ($ids: [ID!]!) { persons(ids: $ids) { stays(first: 500) { edges { node { start end } } } } }',
+      query:
+        'query ($ids: [ID!]!) { persons(ids: $ids) { stays(first: 500) { edges { node { start end } } } } }',
       variables: { ids },
     });
     expect([costly.status, errorCodes(costly.body)]).toEqual([400, ['QUERY_TOO_COMPLEX']]);
@@ -252,10 +299,17 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
     const aliased = await postGraphQL(url, KEYS.investigator, { query: `{ ${aliases} }` });
     expect([aliased.status, errorCodes(aliased.body)]).toEqual([400, ['TOO_MANY_ALIASES']]);
 
-    const huge = await postGraphQL(url, KEYS.investigator, { query: '{ stats { persons } }', variables: { pad: 'x'.repeat(1_100_000) } });
+    const huge = await postGraphQL(url, KEYS.investigator, {
+      query: '{ stats { persons } }',
+      variables: { pad: 'x'.repeat(1_100_000) },
+    });
     expect([huge.status, errorCodes(huge.body)]).toEqual([413, ['PAYLOAD_TOO_LARGE']]);
 
-    const tooMany = await postGraphQL(url, KEYS.investigator, Array.from({ length: 11 }, () => ({ query: '{ stats { persons } }' })));
+    const tooMany = await postGraphQL(
+      url,
+      KEYS.investigator,
+      Array.from({ length: 11 }, () => ({ query: '{ stats { persons } }' })),
+    );
     expect([tooMany.status, errorCodes(tooMany.body)]).toEqual([400, ['BATCH_TOO_LARGE']]);
 
     const batch = await postGraphQL(url, KEYS.investigator, [
@@ -288,14 +342,24 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
       ]);
       expect(html).toContain('query PersonWithStays');
     }
-    for (const asset of ['graphiql.min.js', 'graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js', 'explorer.js']) {
+    for (const asset of [
+      'graphiql.min.js',
+      'graphiql.min.css',
+      'react.production.min.js',
+      'react-dom.production.min.js',
+      'explorer.js',
+    ]) {
       const response = await fetch(`${url}/explorer/${asset}`);
       expect(response.status).toBe(200);
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
     }
-    const graphiql = await fetch(`${url}/explorer/graphiql.min.js`, { headers: { 'accept-encoding': 'identity' } });
+    const graphiql = await fetch(`${url}/explorer/graphiql.min.js`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
     const served = Buffer.from(await graphiql.arrayBuffer());
-    const shipped = readFileSync(path.join(path.dirname(require.resolve('graphiql/package.json')), 'graphiql.min.js'));
+    const shipped = readFileSync(
+      path.join(path.dirname(require.resolve('graphiql/package.json')), 'graphiql.min.js'),
+    );
     expect(served.equals(shipped)).toBe(true);
     expect((await fetch(`${url}/explorer/../package.json`)).status).toBe(404);
     expect((await fetch(`${url}/explorer/nothing.js`)).status).toBe(404);
@@ -304,7 +368,9 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
   test('a store outage: UNAVAILABLE and /ready 503, then back to normal by itself', async () => {
     switchable.setDown(true);
     try {
-      const result = await postGraphQL(url, KEYS.investigator, { query: '{ person(id: "P1") { id } place(id: "MKT") { id } }' });
+      const result = await postGraphQL(url, KEYS.investigator, {
+        query: '{ person(id: "P1") { id } place(id: "MKT") { id } }',
+      });
       expect(result.status).toBe(200);
       expect(result.body.data).toEqual({ person: null, place: null });
       expect(errorCodes(result.body)).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
@@ -323,9 +389,14 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
 describe('server settings and shutdown (embedded store)', () => {
   test('introspection can be switched off', async () => {
     const store = await openEmbeddedStore(freshDir('tracegraph-api-nointro-'));
-    const running = await startApiServer({ store, apiKeys, introspection: false, logger: pino({ level: 'silent' }) }, { port: 0 });
+    const running = await startApiServer(
+      { store, apiKeys, introspection: false, logger: pino({ level: 'silent' }) },
+      { port: 0 },
+    );
     try {
-      const result = await postGraphQL(running.url, KEYS.admin, { query: '{ __schema { queryType { name } } }' });
+      const result = await postGraphQL(running.url, KEYS.admin, {
+        query: '{ __schema { queryType { name } } }',
+      });
       expect(result.status).toBe(400);
       expect(errorCodes(result.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       const normal = await postGraphQL(running.url, KEYS.admin, { query: '{ stats { persons } }' });

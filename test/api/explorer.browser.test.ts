@@ -50,7 +50,8 @@ describe('the explorer in a browser', () => {
     const page = await context.newPage();
     page.on('pageerror', (err) => void pageErrors.push(err.message));
     page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+        pageErrors.push(message.text());
     });
 
     await page.goto(`${running.url}/`);
@@ -73,7 +74,10 @@ describe('the explorer in a browser', () => {
     expect(text).toContain('"totalCount": 2');
 
     mkdirSync(path.resolve(__dirname, '../../test-output'), { recursive: true });
-    await page.screenshot({ path: path.resolve(__dirname, '../../test-output/explorer.png'), fullPage: true });
+    await page.screenshot({
+      path: path.resolve(__dirname, '../../test-output/explorer.png'),
+      fullPage: true,
+    });
 
     const origin = new URL(running.url).origin;
     expect(requested.length).toBeGreaterThan(5);

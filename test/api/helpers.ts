@@ -4,10 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { AuditLog } from '../../src/api/audit-log';
-import { createContext, flushPersonalDataReads, type ApiContext, type Role } from '../../src/api/context.type';
+import {
+  createContext,
+  flushPersonalDataReads,
+  type ApiContext,
+  type Role,
+} from '../../src/api/context.type';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { smallDistrict } from '../store/fixtures';
+
+/** A response as JSON, read in the shape the operation asked for. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
 
 export interface TempStore {
   store: TraceStore;
@@ -49,10 +58,15 @@ export async function run(
 }
 
 /** The error codes of a result, in order. */
-export const codes = (result: ExecutionResult): unknown[] => (result.errors ?? []).map((e) => e.extensions?.code);
+export const codes = (result: ExecutionResult): unknown[] =>
+  (result.errors ?? []).map((e) => e.extensions?.code);
 
 /** A store that counts calls per method (and can be switched "down") in front of a real one. */
-export function countingStore(inner: TraceStore): { store: TraceStore; calls: Map<string, number>; reset(): void } {
+export function countingStore(inner: TraceStore): {
+  store: TraceStore;
+  calls: Map<string, number>;
+  reset(): void;
+} {
   const calls = new Map<string, number>();
   const store = new Proxy(inner, {
     get(target, prop, receiver) {

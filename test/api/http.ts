@@ -1,8 +1,10 @@
 /** A small HTTP client for the end-to-end suites (Node's fetch). */
+import type { Json } from './helpers';
+
 export interface GraphQLHttpResult {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
 }
 
 export async function postGraphQL(
@@ -11,11 +13,20 @@ export async function postGraphQL(
   payload: unknown,
   extraHeaders: Record<string, string> = {},
 ): Promise<GraphQLHttpResult> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...extraHeaders };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...extraHeaders,
+  };
   if (key !== null) headers.authorization = `Bearer ${key}`;
-  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify(payload) });
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(payload),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
 
-export const errorCodes = (body: any): unknown[] => (body?.errors ?? []).map((e: any) => e.extensions?.code);
+export const errorCodes = (body: Json): unknown[] =>
+  (body?.errors ?? []).map((e: Json) => e.extensions?.code);

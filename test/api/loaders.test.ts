@@ -7,7 +7,7 @@ import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { t } from '../store/fixtures';
-import { contextFor, countingStore, run } from './helpers';
+import { contextFor, countingStore, run, type Json } from './helpers';
 
 const schema = buildApiSchema();
 const HOUR = 3_600_000;
@@ -17,7 +17,14 @@ function town(persons: number): RecordBatch {
   const day0 = t('2022-08-01T08:00:00+08:00');
   return {
     places: [
-      ...Array.from({ length: 10 }, (_, h) => ({ id: `H${h}`, name: null, kind: 'home', lat: null, lon: null, capacity: null })),
+      ...Array.from({ length: 10 }, (_, h) => ({
+        id: `H${h}`,
+        name: null,
+        kind: 'home',
+        lat: null,
+        lon: null,
+        capacity: null,
+      })),
       { id: 'MKT', name: 'Market', kind: 'market', lat: null, lon: null, capacity: null },
     ],
     boats: [
@@ -78,7 +85,7 @@ describe('DataLoader batching', () => {
     const ids = Array.from({ length: count }, (_, i) => id(i));
     const result = await run(schema, contextFor(counting.store, 'investigator'), QUERY, { ids });
     expect(result.errors).toBeUndefined();
-    const persons = (result.data as any).persons;
+    const persons = (result.data as Json).persons;
     expect(persons).toHaveLength(count);
     expect(persons[7]).toEqual({
       id: 'P007',
@@ -87,8 +94,18 @@ describe('DataLoader batching', () => {
       case: null,
       stays: {
         edges: [
-          { node: { start: '2022-07-31T00:00:00.000Z', host: { __typename: 'Boat', id: 'B1', name: 'Boat 1' } } },
-          { node: { start: '2022-08-01T07:00:00.000Z', host: { __typename: 'Place', id: 'MKT', kind: 'market' } } },
+          {
+            node: {
+              start: '2022-07-31T00:00:00.000Z',
+              host: { __typename: 'Boat', id: 'B1', name: 'Boat 1' },
+            },
+          },
+          {
+            node: {
+              start: '2022-08-01T07:00:00.000Z',
+              host: { __typename: 'Place', id: 'MKT', kind: 'market' },
+            },
+          },
         ],
       },
     });
@@ -99,7 +116,14 @@ describe('DataLoader batching', () => {
   test('200 persons with stays, homes, cases and hosts: one call per lookup and level', async () => {
     const calls = await callsFor(200);
     // persons, then (homes, stays, cases) together, then the hosts' kinds, then the hosts.
-    expect(calls).toEqual({ persons: 1, places: 2, casesOf: 1, staysOfSubjects: 1, entityKinds: 1, boats: 1 });
+    expect(calls).toEqual({
+      persons: 1,
+      places: 2,
+      casesOf: 1,
+      staysOfSubjects: 1,
+      entityKinds: 1,
+      boats: 1,
+    });
   });
 
   test('the number of store calls does not grow with the number of persons', async () => {

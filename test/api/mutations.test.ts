@@ -25,20 +25,47 @@ describe('mutations', () => {
   test('adds stays and returns them', async () => {
     const result = await write(ADD_STAYS, {
       stays: [
-        { subjectId: 'P2', hostId: 'MKT', start: '2022-08-01T09:45:00+08:00', end: '2022-08-01T09:55:00+08:00' },
-        { subjectId: 'L1', hostId: 'B1', start: '2022-07-27T10:00:00+08:00', end: '2022-07-28T09:00:00+08:00' },
+        {
+          subjectId: 'P2',
+          hostId: 'MKT',
+          start: '2022-08-01T09:45:00+08:00',
+          end: '2022-08-01T09:55:00+08:00',
+        },
+        {
+          subjectId: 'L1',
+          hostId: 'B1',
+          start: '2022-07-27T10:00:00+08:00',
+          end: '2022-07-28T09:00:00+08:00',
+        },
       ],
     });
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       addStays: [
-        { start: '2022-08-01T01:45:00.000Z', end: '2022-08-01T01:55:00.000Z', relation: 'STAYED_AT', subject: { __typename: 'Person' } },
-        { start: '2022-07-27T02:00:00.000Z', end: '2022-07-28T01:00:00.000Z', relation: 'CARRIED_BY', subject: { __typename: 'ColdChainItem' } },
+        {
+          start: '2022-08-01T01:45:00.000Z',
+          end: '2022-08-01T01:55:00.000Z',
+          relation: 'STAYED_AT',
+          subject: { __typename: 'Person' },
+        },
+        {
+          start: '2022-07-27T02:00:00.000Z',
+          end: '2022-07-28T01:00:00.000Z',
+          relation: 'CARRIED_BY',
+          subject: { __typename: 'ColdChainItem' },
+        },
       ],
     });
     expect((await temp.store.counts()).stays).toBe(9);
-    expect(await temp.store.staysOfSubjects([{ id: 'P2', from: t('2022-08-01'), to: t('2022-08-02') }])).toEqual([
-      { subjectId: 'P2', hostId: 'MKT', start: t('2022-08-01T09:45:00+08:00'), end: t('2022-08-01T09:55:00+08:00') },
+    expect(
+      await temp.store.staysOfSubjects([{ id: 'P2', from: t('2022-08-01'), to: t('2022-08-02') }]),
+    ).toEqual([
+      {
+        subjectId: 'P2',
+        hostId: 'MKT',
+        start: t('2022-08-01T09:45:00+08:00'),
+        end: t('2022-08-01T09:55:00+08:00'),
+      },
     ]);
   });
 
@@ -47,12 +74,42 @@ describe('mutations', () => {
     const before = await temp.store.counts();
     const result = await write(ADD_STAYS, {
       stays: [
-        { subjectId: 'P2', hostId: 'MKT', start: '2022-08-01T09:45:00+08:00', end: '2022-08-01T09:55:00+08:00' },
-        { subjectId: 'P2', hostId: 'MKT', start: '2022-08-01T12:00:00+08:00', end: '2022-08-01T11:00:00+08:00' },
-        { subjectId: 'P2', hostId: 'NOWHERE', start: '2022-08-01T12:00:00+08:00', end: '2022-08-01T13:00:00+08:00' },
-        { subjectId: 'MKT', hostId: 'PORT', start: '2022-08-01T12:00:00+08:00', end: '2022-08-01T13:00:00+08:00' },
-        { subjectId: 'B2', hostId: 'B1', start: '2022-08-01T12:00:00+08:00', end: '2022-08-01T13:00:00+08:00' },
-        { subjectId: 'P2', hostId: 'MKT', start: '2022-08-01T09:45:00+08:00', end: '2022-08-01T09:55:00+08:00' },
+        {
+          subjectId: 'P2',
+          hostId: 'MKT',
+          start: '2022-08-01T09:45:00+08:00',
+          end: '2022-08-01T09:55:00+08:00',
+        },
+        {
+          subjectId: 'P2',
+          hostId: 'MKT',
+          start: '2022-08-01T12:00:00+08:00',
+          end: '2022-08-01T11:00:00+08:00',
+        },
+        {
+          subjectId: 'P2',
+          hostId: 'NOWHERE',
+          start: '2022-08-01T12:00:00+08:00',
+          end: '2022-08-01T13:00:00+08:00',
+        },
+        {
+          subjectId: 'MKT',
+          hostId: 'PORT',
+          start: '2022-08-01T12:00:00+08:00',
+          end: '2022-08-01T13:00:00+08:00',
+        },
+        {
+          subjectId: 'B2',
+          hostId: 'B1',
+          start: '2022-08-01T12:00:00+08:00',
+          end: '2022-08-01T13:00:00+08:00',
+        },
+        {
+          subjectId: 'P2',
+          hostId: 'MKT',
+          start: '2022-08-01T09:45:00+08:00',
+          end: '2022-08-01T09:55:00+08:00',
+        },
       ],
     });
     expect(result.data).toBeNull();
@@ -110,8 +167,26 @@ describe('mutations', () => {
       ],
     });
     expect(await temp.store.persons(['P4', 'P5'])).toEqual([
-      { id: 'P4', name: 'Wang Fang', sex: 'F', age: 28, phone: null, idNumber: null, homeId: 'H2', occupation: null },
-      { id: 'P5', name: 'Zhou Min', sex: null, age: null, phone: '13700005555', idNumber: null, homeId: null, occupation: null },
+      {
+        id: 'P4',
+        name: 'Wang Fang',
+        sex: 'F',
+        age: 28,
+        phone: null,
+        idNumber: null,
+        homeId: 'H2',
+        occupation: null,
+      },
+      {
+        id: 'P5',
+        name: 'Zhou Min',
+        sex: null,
+        age: null,
+        phone: '13700005555',
+        idNumber: null,
+        homeId: null,
+        occupation: null,
+      },
     ]);
   });
 
@@ -126,7 +201,8 @@ describe('mutations', () => {
       { path: 'cases[0].onset', reason: 'an asymptomatic case has no onset' },
       {
         path: 'cases[1].onset',
-        reason: '"yesterday" is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)',
+        reason:
+          '"yesterday" is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)',
       },
     ]);
 

@@ -1,6 +1,6 @@
 /** Reading the district through the schema: lookups, relationships, unions, windows and pages. */
 import { buildApiSchema } from '../../src/api/schema';
-import { contextFor, districtStore, run, type TempStore } from './helpers';
+import { contextFor, districtStore, run, type Json, type TempStore } from './helpers';
 
 const schema = buildApiSchema();
 let temp: TempStore;
@@ -73,9 +73,9 @@ describe('queries', () => {
     }`;
     const first = await asInvestigator(query);
     expect(first.errors).toBeUndefined();
-    const page1 = (first.data as any).person.stays;
+    const page1 = (first.data as Json).person.stays;
     expect(page1.totalCount).toBe(2);
-    expect(page1.edges.map((e: any) => e.node)).toEqual([
+    expect(page1.edges.map((e: Json) => e.node)).toEqual([
       {
         start: '2022-07-29T20:00:00.000Z',
         end: '2022-07-31T10:00:00.000Z',
@@ -88,8 +88,8 @@ describe('queries', () => {
     expect(page1.edges[0].cursor).not.toContain('B1');
 
     const second = await asInvestigator(query, { after: page1.pageInfo.endCursor });
-    const page2 = (second.data as any).person.stays;
-    expect(page2.edges.map((e: any) => e.node)).toEqual([
+    const page2 = (second.data as Json).person.stays;
+    expect(page2.edges.map((e: Json) => e.node)).toEqual([
       {
         start: '2022-08-01T01:00:00.000Z',
         end: '2022-08-01T02:00:00.000Z',
@@ -115,7 +115,7 @@ describe('queries', () => {
       }
     }`);
     expect(result.errors).toBeUndefined();
-    expect((result.data as any).place).toEqual({
+    expect((result.data as Json).place).toEqual({
       visitors: {
         totalCount: 2,
         edges: [
@@ -131,7 +131,9 @@ describe('queries', () => {
     const result = await asInvestigator(`{
       place(id: "MKT") { visitors(from: "2022-08-02T00:00:00+08:00", to: "2022-08-01T00:00:00+08:00") { totalCount } }
     }`);
-    expect(result.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([['to: is before from', 'BAD_USER_INPUT']]);
+    expect(result.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['to: is before from', 'BAD_USER_INPUT'],
+    ]);
   });
 
   test("a boat's crew, cargo, dockings and home port", async () => {
@@ -147,7 +149,7 @@ describe('queries', () => {
       }
     }`);
     expect(result.errors).toBeUndefined();
-    expect((result.data as any).boat).toEqual({
+    expect((result.data as Json).boat).toEqual({
       name: 'Qiong Ya Yu 01',
       homePort: { id: 'PORT', kind: 'fishing_port' },
       crew: {
@@ -171,11 +173,13 @@ describe('queries', () => {
       }
     }`);
     expect(result.errors).toBeUndefined();
-    expect((result.data as any).coldChainItem).toEqual({
+    expect((result.data as Json).coldChainItem).toEqual({
       product: 'frozen shrimp',
       lot: 'LOT-77',
       arrivedAt: '2022-07-27T16:00:00.000Z',
-      handlers: [{ at: '2022-07-29T00:00:00.000Z', person: { id: 'P3', occupation: 'porter' }, item: { id: 'L1' } }],
+      handlers: [
+        { at: '2022-07-29T00:00:00.000Z', person: { id: 'P3', occupation: 'porter' }, item: { id: 'L1' } },
+      ],
       storage: {
         edges: [
           {
@@ -220,10 +224,18 @@ describe('queries', () => {
       stats { persons places boats items stays contacts handlings samples cases }
     }`);
     expect(result.errors).toBeUndefined();
-    const found = (result.data as any).searchPersons.map((p: any) => p.id).sort();
+    const found = (result.data as Json).searchPersons.map((p: Json) => p.id).sort();
     expect(found).toEqual(['P1', 'P2']);
-    expect((result.data as any).stats).toEqual({
-      persons: 4, places: 6, boats: 1, items: 1, stays: 7, contacts: 1, handlings: 1, samples: 4, cases: 2,
+    expect((result.data as Json).stats).toEqual({
+      persons: 4,
+      places: 6,
+      boats: 1,
+      items: 1,
+      stays: 7,
+      contacts: 1,
+      handlings: 1,
+      samples: 4,
+      cases: 2,
     });
     const tooShort = await asInvestigator('{ searchPersons(text: " 1 ") { id } }');
     expect(tooShort.errors?.[0]?.message).toBe('text: needs at least 2 characters');

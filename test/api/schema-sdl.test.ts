@@ -8,7 +8,9 @@ test('schema/schema.graphql matches the schema built from src/api', () => {
   const checkedIn = readFileSync(file, 'utf8');
   const built = printApiSchema(buildApiSchema());
   if (checkedIn !== built) {
-    throw new Error('schema/schema.graphql is out of date with src/api: run `npm run schema` and commit the result.');
+    throw new Error(
+      'schema/schema.graphql is out of date with src/api: run `npm run schema` and commit the result.',
+    );
   }
   expect(checkedIn).toContain('type Query {');
 });

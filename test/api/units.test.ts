@@ -27,13 +27,21 @@ describe('pagination', () => {
 
   test('a cursor past a deleted item still continues after it', () => {
     // The item with key 3 is gone; a cursor made from it continues at 4.
-    const page = paginate(items.filter((i) => i.k !== 3), { first: 10, after: encodeCursor([3]) }, keyOf);
+    const page = paginate(
+      items.filter((i) => i.k !== 3),
+      { first: 10, after: encodeCursor([3]) },
+      keyOf,
+    );
     expect(page.edges.map((e) => e.node.k)).toEqual([4, 5]);
   });
 
   test('page sizes out of range are refused', () => {
-    expect(() => paginate(items, { first: 501 }, keyOf)).toThrow('first: must be a whole number from 0 to 500');
-    expect(() => paginate(items, { first: -1 }, keyOf)).toThrow('first: must be a whole number from 0 to 500');
+    expect(() => paginate(items, { first: 501 }, keyOf)).toThrow(
+      'first: must be a whole number from 0 to 500',
+    );
+    expect(() => paginate(items, { first: -1 }, keyOf)).toThrow(
+      'first: must be a whole number from 0 to 500',
+    );
     expect(paginate(items, { first: 0 }, keyOf).edges).toEqual([]);
   });
 });
@@ -47,7 +55,9 @@ describe('API keys', () => {
     ]);
     expect(parseApiKeys(undefined)).toEqual([]);
     expect(() => parseApiKeys('a:admin,b')).toThrow('TRACEGRAPH_API_KEYS: entry 2 is not "key:role"');
-    expect(() => parseApiKeys('a:root')).toThrow('TRACEGRAPH_API_KEYS: entry 1 has role "root" (known: admin, investigator, cdc)');
+    expect(() => parseApiKeys('a:root')).toThrow(
+      'TRACEGRAPH_API_KEYS: entry 1 has role "root" (known: admin, investigator, cdc)',
+    );
     expect(() => parseApiKeys('a:admin,a:cdc')).toThrow('TRACEGRAPH_API_KEYS: entry 2 repeats a key');
   });
 
@@ -67,9 +77,15 @@ describe('API keys', () => {
   test('settings from the environment', () => {
     expect(apiSettingsFromEnv({})).toEqual({ apiKeys: [], introspection: true, auditFile: null });
     expect(
-      apiSettingsFromEnv({ TRACEGRAPH_API_KEYS: 'k:cdc', TRACEGRAPH_INTROSPECTION: 'false', TRACEGRAPH_AUDIT_FILE: ' /tmp/a.jsonl ' }),
+      apiSettingsFromEnv({
+        TRACEGRAPH_API_KEYS: 'k:cdc',
+        TRACEGRAPH_INTROSPECTION: 'false',
+        TRACEGRAPH_AUDIT_FILE: ' /tmp/a.jsonl ',
+      }),
     ).toEqual({ apiKeys: [{ key: 'k', role: 'cdc' }], introspection: false, auditFile: '/tmp/a.jsonl' });
-    expect(() => apiSettingsFromEnv({ TRACEGRAPH_INTROSPECTION: 'maybe' })).toThrow('TRACEGRAPH_INTROSPECTION: "maybe" is not true or false');
+    expect(() => apiSettingsFromEnv({ TRACEGRAPH_INTROSPECTION: 'maybe' })).toThrow(
+      'TRACEGRAPH_INTROSPECTION: "maybe" is not true or false',
+    );
   });
 });
 
@@ -98,8 +114,13 @@ describe('audit log', () => {
       ]);
       expect(audit.page(1, 3)).toEqual({ entries: [expect.objectContaining({ seq: 2 })], hasMore: false });
       await audit.flush();
-      const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-      expect(lines).toEqual(['A', 'B', 'C'].map((op, i) => ({ ...entry(op), seq: i + 1, at: '2022-08-01T00:00:00.000Z' })));
+      const lines = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toEqual(
+        ['A', 'B', 'C'].map((op, i) => ({ ...entry(op), seq: i + 1, at: '2022-08-01T00:00:00.000Z' })),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -107,7 +128,10 @@ describe('audit log', () => {
 
   test('a file that cannot be written is reported, and the entry is kept in memory', async () => {
     const failures: unknown[] = [];
-    const audit = new AuditLog({ file: '/nonexistent-dir/audit.jsonl', onFileError: (err) => failures.push(err) });
+    const audit = new AuditLog({
+      file: '/nonexistent-dir/audit.jsonl',
+      onFileError: (err) => failures.push(err),
+    });
     audit.append(entry('A'));
     await audit.flush();
     expect(failures).toHaveLength(1);
@@ -136,11 +160,15 @@ fragment Bits on Person { id }
     expect(() => parseExamples('# variables: {nope}\nquery X { stats { persons } }', 'ex.graphql')).toThrow(
       /^ex\.graphql: variables of X are not JSON/,
     );
-    expect(() => parseExamples('{ stats { persons } }', 'ex.graphql')).toThrow('ex.graphql: every example operation needs a name');
+    expect(() => parseExamples('{ stats { persons } }', 'ex.graphql')).toThrow(
+      'ex.graphql: every example operation needs a name',
+    );
   });
 
   test('the checked-in examples: a person with stays, visitors, crew and search by phone', () => {
     const names = loadExamples().map((e) => e.name);
-    expect(names).toEqual(expect.arrayContaining(['PersonWithStays', 'PlaceVisitors', 'BoatCrew', 'SearchByPhone']));
+    expect(names).toEqual(
+      expect.arrayContaining(['PersonWithStays', 'PlaceVisitors', 'BoatCrew', 'SearchByPhone']),
+    );
   });
 });

@@ -4,4 +4,6 @@
  * quarantine-entry, quarantine-site, risk-area, cluster, outbreak-summary), and are listed here
  * so the schema picks them up.
  */
-export const analysisResolvers: Function[] = [];
+import type { ClassType } from 'type-graphql';
+
+export const analysisResolvers: ClassType[] = [];

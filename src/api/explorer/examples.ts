@@ -60,6 +60,8 @@ export function parseExamples(text: string, file = 'examples.graphql'): ExampleO
 }
 
 /** The examples checked in at schema/examples.graphql. */
-export function loadExamples(file = projectFile(path.join('schema', 'examples.graphql'))): ExampleOperation[] {
+export function loadExamples(
+  file = projectFile(path.join('schema', 'examples.graphql')),
+): ExampleOperation[] {
   return parseExamples(readFileSync(file, 'utf8'), path.relative(process.cwd(), file) || file);
 }

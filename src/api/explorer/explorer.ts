@@ -149,8 +149,14 @@ export class Explorer {
     for (const [name, source] of Object.entries(ASSET_SOURCES)) {
       this.assets.set(name, { contentType: source.contentType, body: readFileSync(source.file()) });
     }
-    this.assets.set('explorer.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from(BOOT_SCRIPT) });
-    this.assets.set('explorer.css', { contentType: 'text/css; charset=utf-8', body: Buffer.from(PAGE_STYLE) });
+    this.assets.set('explorer.js', {
+      contentType: 'text/javascript; charset=utf-8',
+      body: Buffer.from(BOOT_SCRIPT),
+    });
+    this.assets.set('explorer.css', {
+      contentType: 'text/css; charset=utf-8',
+      body: Buffer.from(PAGE_STYLE),
+    });
     this.assets.set('', { contentType: 'text/html; charset=utf-8', body: Buffer.from(page(examples)) });
   }
 
@@ -164,7 +170,11 @@ export class Explorer {
     return name ? this.respond(name, acceptEncoding, 'public, max-age=3600') : null;
   }
 
-  private respond(name: string, acceptEncoding: string | undefined, cacheControl: string): ExplorerResponse | null {
+  private respond(
+    name: string,
+    acceptEncoding: string | undefined,
+    cacheControl: string,
+  ): ExplorerResponse | null {
     const asset = this.assets.get(name);
     if (!asset) return null;
     const headers: Record<string, string> = {

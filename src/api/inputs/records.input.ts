@@ -6,9 +6,16 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import type { CaseClassification, ContactSetting, SampleMethod, SampleResult, Sex } from '../../domain/types';
-import { CaseClassificationEnum, ContactSettingEnum, SampleMethodEnum, SampleResultEnum, SexEnum } from '../types/enums';
+import {
+  CaseClassificationEnum,
+  ContactSettingEnum,
+  SampleMethodEnum,
+  SampleResultEnum,
+  SexEnum,
+} from '../types/enums';
 
-const DATE_OR_TIMESTAMP = 'ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01).';
+const DATE_OR_TIMESTAMP =
+  'ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01).';
 
 @InputType('PersonInput', { description: 'A row of persons.csv.' })
 export class PersonInput {
@@ -26,7 +33,8 @@ export class PersonInput {
 export class PlaceInput {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { description: 'home, village, market, ... or any other word (letters, digits, _).' }) kind!: string;
+  @Field(() => String, { description: 'home, village, market, ... or any other word (letters, digits, _).' })
+  kind!: string;
   @Field(() => Float, { nullable: true }) lat?: number | null;
   @Field(() => Float, { nullable: true }) lon?: number | null;
   @Field(() => Int, { nullable: true, description: 'Beds, for a quarantine site.' }) capacity?: number | null;
@@ -86,7 +94,10 @@ export class SampleInput {
 export class CaseInput {
   @Field(() => ID) personId!: string;
   @Field(() => CaseClassificationEnum) classification!: CaseClassification;
-  @Field(() => String, { nullable: true, description: `Symptom onset (none when asymptomatic): ${DATE_OR_TIMESTAMP}` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Symptom onset (none when asymptomatic): ${DATE_OR_TIMESTAMP}`,
+  })
   onset?: string | null;
   @Field(() => String, { nullable: true, description: DATE_OR_TIMESTAMP }) confirmedAt?: string | null;
 }

@@ -8,7 +8,10 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+  })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
@@ -17,7 +20,10 @@ export class PageArgs {
 
 @ArgsType()
 export class WindowArgs {
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window start (inclusive); open when omitted.' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'Window start (inclusive); open when omitted.',
+  })
   from?: Date | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
@@ -26,7 +32,10 @@ export class WindowArgs {
 
 @ArgsType()
 export class WindowPageArgs extends PageArgs {
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window start (inclusive); open when omitted.' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'Window start (inclusive); open when omitted.',
+  })
   from?: Date | null;
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'Window end (inclusive); open when omitted.' })

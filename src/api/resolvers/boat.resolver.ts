@@ -12,7 +12,12 @@ import { bySampledAt } from './person.resolver';
 import { stayPage } from './stay-pages';
 
 /** Stays aboard the boat in the window whose subject is of the given kind. */
-async function aboard(boat: Boat, args: RequiredWindowPageArgs, kind: EntityKind, ctx: ApiContext): Promise<Page<Stay>> {
+async function aboard(
+  boat: Boat,
+  args: RequiredWindowPageArgs,
+  kind: EntityKind,
+  ctx: ApiContext,
+): Promise<Page<Stay>> {
   const stays = await ctx.loaders.staysAtHost.load({ id: boat.id, ...windowOf(args) });
   const kinds = await Promise.all(stays.map((s) => ctx.loaders.entityKinds.load(s.subjectId)));
   return stayPage(
@@ -38,7 +43,11 @@ export class BoatResolver {
     description: 'Persons aboard overlapping [from, to], by start.',
     complexity: pagedComplexity,
   })
-  crew(@Root() boat: Boat, @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+  crew(
+    @Root() boat: Boat,
+    @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Stay>> {
     return aboard(boat, args, 'person', ctx);
   }
 
@@ -46,7 +55,11 @@ export class BoatResolver {
     description: 'Cold-chain lots carried overlapping [from, to], by start.',
     complexity: pagedComplexity,
   })
-  cargo(@Root() boat: Boat, @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+  cargo(
+    @Root() boat: Boat,
+    @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Stay>> {
     return aboard(boat, args, 'item', ctx);
   }
 
@@ -54,11 +67,18 @@ export class BoatResolver {
     description: 'Where the boat was docked, overlapping the window, by start.',
     complexity: pagedComplexity,
   })
-  async dockings(@Root() boat: Boat, @Args(() => WindowPageArgs) args: WindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+  async dockings(
+    @Root() boat: Boat,
+    @Args(() => WindowPageArgs) args: WindowPageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Stay>> {
     return stayPage(await ctx.loaders.staysOfSubject.load({ id: boat.id, ...windowOf(args) }), args);
   }
 
-  @FieldResolver(() => [SampleType], { description: 'Environmental samples of the boat, by time.', complexity: listComplexity(5) })
+  @FieldResolver(() => [SampleType], {
+    description: 'Environmental samples of the boat, by time.',
+    complexity: listComplexity(5),
+  })
   async samples(@Root() boat: Boat, @Ctx() ctx: ApiContext): Promise<Sample[]> {
     return bySampledAt(await ctx.loaders.samplesOf.load(boat.id));
   }

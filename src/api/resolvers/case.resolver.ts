@@ -13,7 +13,10 @@ import { bySampledAt } from './person.resolver';
 @Resolver(() => CaseType)
 export class CaseResolver {
   @Authorized()
-  @Query(() => CaseType, { nullable: true, description: "A person's case; null when the person is not a case." })
+  @Query(() => CaseType, {
+    nullable: true,
+    description: "A person's case; null when the person is not a case.",
+  })
   case(@Arg('personId', () => ID) personId: string, @Ctx() ctx: ApiContext): Promise<Case | null> {
     return ctx.loaders.caseOf.load(personId);
   }
@@ -23,7 +26,10 @@ export class CaseResolver {
     return ctx.loaders.persons.load(c.personId);
   }
 
-  @FieldResolver(() => [SampleType], { description: "The person's tests, by time.", complexity: listComplexity(5) })
+  @FieldResolver(() => [SampleType], {
+    description: "The person's tests, by time.",
+    complexity: listComplexity(5),
+  })
   async samples(@Root() c: Case, @Ctx() ctx: ApiContext): Promise<Sample[]> {
     return bySampledAt(await ctx.loaders.samplesOf.load(c.personId));
   }

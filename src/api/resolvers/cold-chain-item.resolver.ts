@@ -14,7 +14,10 @@ import { stayPage } from './stay-pages';
 @Resolver(() => ColdChainItemType)
 export class ColdChainItemResolver {
   @Authorized()
-  @Query(() => ColdChainItemType, { nullable: true, description: 'A cold-chain lot by id; null when there is none.' })
+  @Query(() => ColdChainItemType, {
+    nullable: true,
+    description: 'A cold-chain lot by id; null when there is none.',
+  })
   coldChainItem(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<ColdChainItem | null> {
     return ctx.loaders.items.load(id);
   }
@@ -23,7 +26,11 @@ export class ColdChainItemResolver {
     description: 'Who handled this lot within the window, by time.',
     complexity: listComplexity(10),
   })
-  async handlers(@Root() item: ColdChainItem, @Args(() => WindowArgs) args: WindowArgs, @Ctx() ctx: ApiContext): Promise<Handling[]> {
+  async handlers(
+    @Root() item: ColdChainItem,
+    @Args(() => WindowArgs) args: WindowArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Handling[]> {
     const handlings = await ctx.loaders.handlingsOf.load({ id: item.id, ...windowOf(args) });
     return [...handlings].sort((a, b) => a.at - b.at || (a.personId < b.personId ? -1 : 1));
   }
@@ -32,11 +39,18 @@ export class ColdChainItemResolver {
     description: 'Where the lot was stored (places) or carried (boats), overlapping the window, by start.',
     complexity: pagedComplexity,
   })
-  async storage(@Root() item: ColdChainItem, @Args(() => WindowPageArgs) args: WindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+  async storage(
+    @Root() item: ColdChainItem,
+    @Args(() => WindowPageArgs) args: WindowPageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Stay>> {
     return stayPage(await ctx.loaders.staysOfSubject.load({ id: item.id, ...windowOf(args) }), args);
   }
 
-  @FieldResolver(() => [SampleType], { description: 'Environmental samples of the lot, by time.', complexity: listComplexity(5) })
+  @FieldResolver(() => [SampleType], {
+    description: 'Environmental samples of the lot, by time.',
+    complexity: listComplexity(5),
+  })
   async samples(@Root() item: ColdChainItem, @Ctx() ctx: ApiContext): Promise<Sample[]> {
     return bySampledAt(await ctx.loaders.samplesOf.load(item.id));
   }

@@ -1,6 +1,18 @@
 /** Person: lookups, search, personal data (masked or audited) and relationships. */
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Case, Contact, Handling, Person, Place, Sample } from '../../domain/types';
 import { UNMASKED_READERS } from '../auth-checker';
 import type { ApiContext } from '../context.type';
@@ -34,11 +46,14 @@ export class PersonResolver {
   @Query(() => [PersonType], {
     nullable: 'items',
     description: `Persons by id, in the order asked, null where there is none (at most ${MAX_IDS_PER_LOOKUP}).`,
-    complexity: ({ args, childComplexity }) => 1 + childComplexity * Math.max(1, (args.ids as unknown[] | undefined)?.length ?? 1),
+    complexity: ({ args, childComplexity }) =>
+      1 + childComplexity * Math.max(1, (args.ids as unknown[] | undefined)?.length ?? 1),
   })
   persons(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: ApiContext): Promise<(Person | null)[]> {
     if (ids.length > MAX_IDS_PER_LOOKUP) {
-      throw badUserInput([{ path: 'ids', reason: `at most ${MAX_IDS_PER_LOOKUP} ids per call (got ${ids.length})` }]);
+      throw badUserInput([
+        { path: 'ids', reason: `at most ${MAX_IDS_PER_LOOKUP} ids per call (got ${ids.length})` },
+      ]);
     }
     return Promise.all(ids.map((id) => ctx.loaders.persons.load(id)));
   }
@@ -46,18 +61,26 @@ export class PersonResolver {
   @Authorized(UNMASKED_READERS)
   @Query(() => [PersonType], {
     description: 'Persons whose name, phone or id number contains the text (case-insensitive).',
-    complexity: ({ args, childComplexity }) => 1 + childComplexity * (typeof args.first === 'number' ? args.first : 20),
+    complexity: ({ args, childComplexity }) =>
+      1 + childComplexity * (typeof args.first === 'number' ? args.first : 20),
   })
   async searchPersons(
     @Arg('text', () => String) text: string,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: `At most ${MAX_SEARCH_RESULTS}.` }) first: number | null,
+    @Arg('first', () => Int, {
+      nullable: true,
+      defaultValue: 20,
+      description: `At most ${MAX_SEARCH_RESULTS}.`,
+    })
+    first: number | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Person[]> {
     const needle = text.trim();
     first ??= 20;
     if (needle.length < 2) throw badUserInput([{ path: 'text', reason: 'needs at least 2 characters' }]);
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEARCH_RESULTS) {
-      throw badUserInput([{ path: 'first', reason: `must be a whole number from 1 to ${MAX_SEARCH_RESULTS}` }]);
+      throw badUserInput([
+        { path: 'first', reason: `must be a whole number from 1 to ${MAX_SEARCH_RESULTS}` },
+      ]);
     }
     const found = await ctx.store.searchPersons(needle, first);
     primePersons(ctx.loaders, found);
@@ -92,14 +115,20 @@ export class PersonResolver {
     if (!person.homeId) return [];
     const residents = await ctx.loaders.residentsOf.load(person.homeId);
     primePersons(ctx.loaders, residents);
-    return residents.filter((p) => p.id !== person.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return residents
+      .filter((p) => p.id !== person.id)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   @FieldResolver(() => StayConnection, {
     description: 'Stays of this person (at places, aboard boats) overlapping the window, by start.',
     complexity: pagedComplexity,
   })
-  async stays(@Root() person: Person, @Args(() => WindowPageArgs) args: WindowPageArgs, @Ctx() ctx: ApiContext): Promise<Page<Stay>> {
+  async stays(
+    @Root() person: Person,
+    @Args(() => WindowPageArgs) args: WindowPageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Stay>> {
     const stays = await ctx.loaders.staysOfSubject.load({ id: person.id, ...windowOf(args) });
     return stayPage(stays, args);
   }
@@ -109,7 +138,10 @@ export class PersonResolver {
     return ctx.loaders.caseOf.load(person.id);
   }
 
-  @FieldResolver(() => [SampleType], { description: 'Tests of this person, by time.', complexity: listComplexity(5) })
+  @FieldResolver(() => [SampleType], {
+    description: 'Tests of this person, by time.',
+    complexity: listComplexity(5),
+  })
   async samples(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Sample[]> {
     return bySampledAt(await ctx.loaders.samplesOf.load(person.id));
   }
@@ -118,7 +150,11 @@ export class PersonResolver {
     description: 'Reported contacts of this person overlapping the window, by start.',
     complexity: listComplexity(10),
   })
-  async contacts(@Root() person: Person, @Args(() => WindowArgs) args: WindowArgs, @Ctx() ctx: ApiContext): Promise<Contact[]> {
+  async contacts(
+    @Root() person: Person,
+    @Args(() => WindowArgs) args: WindowArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Contact[]> {
     const contacts = await ctx.loaders.contactsOf.load({ id: person.id, ...windowOf(args) });
     return [...contacts].sort((a, b) => a.start - b.start || a.end - b.end);
   }
@@ -127,12 +163,18 @@ export class PersonResolver {
     description: 'Cold-chain lots this person handled within the window, by time.',
     complexity: listComplexity(10),
   })
-  async handlings(@Root() person: Person, @Args(() => WindowArgs) args: WindowArgs, @Ctx() ctx: ApiContext): Promise<Handling[]> {
+  async handlings(
+    @Root() person: Person,
+    @Args(() => WindowArgs) args: WindowArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Handling[]> {
     const handlings = await ctx.loaders.handlingsBy.load({ id: person.id, ...windowOf(args) });
     return [...handlings].sort((a, b) => a.at - b.at || (a.itemId < b.itemId ? -1 : 1));
   }
 }
 
 export function bySampledAt(samples: readonly Sample[]): Sample[] {
-  return [...samples].sort((a, b) => a.sampledAt - b.sampledAt || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+  return [...samples].sort(
+    (a, b) => a.sampledAt - b.sampledAt || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0),
+  );
 }

@@ -21,7 +21,8 @@ export class PlaceResolver {
   }
 
   @FieldResolver(() => StayConnection, {
-    description: 'Stays at this place overlapping [from, to]: persons, lots stored here and boats docked here, by start.',
+    description:
+      'Stays at this place overlapping [from, to]: persons, lots stored here and boats docked here, by start.',
     complexity: pagedComplexity,
   })
   async visitors(
@@ -43,7 +44,10 @@ export class PlaceResolver {
     return [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  @FieldResolver(() => [SampleType], { description: 'Environmental samples taken here, by time.', complexity: listComplexity(5) })
+  @FieldResolver(() => [SampleType], {
+    description: 'Environmental samples taken here, by time.',
+    complexity: listComplexity(5),
+  })
   async samples(@Root() place: Place, @Ctx() ctx: ApiContext): Promise<Sample[]> {
     return bySampledAt(await ctx.loaders.samplesOf.load(place.id));
   }

@@ -15,7 +15,17 @@ import {
   samplesSpec,
   staysSpec,
 } from '../../domain/records';
-import type { Boat, Case, ColdChainItem, Contact, Handling, Person, Place, Sample, Stay } from '../../domain/types';
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Handling,
+  Person,
+  Place,
+  Sample,
+  Stay,
+} from '../../domain/types';
 import { WRITERS } from '../auth-checker';
 import type { ApiContext } from '../context.type';
 import {
@@ -53,13 +63,19 @@ const service = (ctx: ApiContext) => new RecordsService(ctx.store, ctx.loaders);
 export class RecordsResolver {
   @Authorized(WRITERS)
   @Mutation(() => [PersonType], opts('Adds or updates persons by id.'))
-  upsertPersons(@Arg('persons', () => [PersonInput]) persons: PersonInput[], @Ctx() ctx: ApiContext): Promise<Person[]> {
+  upsertPersons(
+    @Arg('persons', () => [PersonInput]) persons: PersonInput[],
+    @Ctx() ctx: ApiContext,
+  ): Promise<Person[]> {
     return service(ctx).write('persons', personsSpec, 'persons', persons);
   }
 
   @Authorized(WRITERS)
   @Mutation(() => [PlaceType], opts('Adds or updates places by id.'))
-  upsertPlaces(@Arg('places', () => [PlaceInput]) places: PlaceInput[], @Ctx() ctx: ApiContext): Promise<Place[]> {
+  upsertPlaces(
+    @Arg('places', () => [PlaceInput]) places: PlaceInput[],
+    @Ctx() ctx: ApiContext,
+  ): Promise<Place[]> {
     return service(ctx).write('places', placesSpec, 'places', places);
   }
 
@@ -86,19 +102,31 @@ export class RecordsResolver {
 
   @Authorized(WRITERS)
   @Mutation(() => [ContactType], opts('Adds reported contacts.'))
-  addContacts(@Arg('contacts', () => [ContactInput]) contacts: ContactInput[], @Ctx() ctx: ApiContext): Promise<Contact[]> {
+  addContacts(
+    @Arg('contacts', () => [ContactInput]) contacts: ContactInput[],
+    @Ctx() ctx: ApiContext,
+  ): Promise<Contact[]> {
     return service(ctx).write('contacts', contactsSpec, 'contacts', contacts);
   }
 
   @Authorized(WRITERS)
   @Mutation(() => [HandlingType], opts('Adds handlings of cold-chain lots.'))
-  addHandlings(@Arg('handlings', () => [HandlingInput]) handlings: HandlingInput[], @Ctx() ctx: ApiContext): Promise<Handling[]> {
+  addHandlings(
+    @Arg('handlings', () => [HandlingInput]) handlings: HandlingInput[],
+    @Ctx() ctx: ApiContext,
+  ): Promise<Handling[]> {
     return service(ctx).write('handlings', handlingsSpec, 'handlings', handlings);
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => [SampleType], opts('Adds samples; a sample of the same subject, instant and method is corrected.'))
-  addSamples(@Arg('samples', () => [SampleInput]) samples: SampleInput[], @Ctx() ctx: ApiContext): Promise<Sample[]> {
+  @Mutation(
+    () => [SampleType],
+    opts('Adds samples; a sample of the same subject, instant and method is corrected.'),
+  )
+  addSamples(
+    @Arg('samples', () => [SampleInput]) samples: SampleInput[],
+    @Ctx() ctx: ApiContext,
+  ): Promise<Sample[]> {
     return service(ctx).write('samples', samplesSpec, 'samples', samples);
   }
 

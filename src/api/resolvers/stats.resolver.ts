@@ -18,7 +18,9 @@ export class StatsResolver {
   }
 
   @Authorized(['admin'])
-  @Query(() => AuditEntryConnection, { description: 'Reads of unmasked personal data, newest first (admin only).' })
+  @Query(() => AuditEntryConnection, {
+    description: 'Reads of unmasked personal data, newest first (admin only).',
+  })
   auditLog(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: ApiContext): Page<AuditEntry> {
     const first = pageSize(args.first);
     let before: number | undefined;

@@ -9,12 +9,18 @@ import { StayHost, StaySubject } from '../types/unions';
 
 @Resolver(() => StayType)
 export class StayResolver {
-  @FieldResolver(() => StaySubject, { nullable: true, description: 'Who or what stayed; null only if its record is missing.' })
+  @FieldResolver(() => StaySubject, {
+    nullable: true,
+    description: 'Who or what stayed; null only if its record is missing.',
+  })
   subject(@Root() stay: Stay, @Ctx() ctx: ApiContext): Promise<Entity | null> {
     return loadEntity(ctx.loaders, stay.subjectId);
   }
 
-  @FieldResolver(() => StayHost, { nullable: true, description: 'Where; null only if its record is missing.' })
+  @FieldResolver(() => StayHost, {
+    nullable: true,
+    description: 'Where; null only if its record is missing.',
+  })
   host(@Root() stay: Stay, @Ctx() ctx: ApiContext): Promise<Entity | null> {
     return loadEntity(ctx.loaders, stay.hostId);
   }

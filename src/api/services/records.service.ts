@@ -11,10 +11,16 @@ import { clearLoaders, type Loaders } from '../loaders';
 
 export const MAX_RECORDS_PER_MUTATION = 1000;
 
-const KIND_WORDS: Record<EntityKind, string> = { person: 'person', place: 'place', boat: 'boat', item: 'cold-chain lot' };
+const KIND_WORDS: Record<EntityKind, string> = {
+  person: 'person',
+  place: 'place',
+  boat: 'boat',
+  item: 'cold-chain lot',
+};
 
 /** CSV column name to input field name: `home_port_id` -> `homePortId`. */
-export const fieldOfColumn = (column: string): string => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+export const fieldOfColumn = (column: string): string =>
+  column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** An input object as a CSV row: empty text for null, ISO 8601 for instants. */
 export function inputAsRow(input: object, columns: readonly string[]): RawRow {
@@ -23,7 +29,11 @@ export function inputAsRow(input: object, columns: readonly string[]): RawRow {
   for (const column of columns) {
     const value = fields[fieldOfColumn(column)];
     row[column] =
-      value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+      value === null || value === undefined
+        ? ''
+        : value instanceof Date
+          ? value.toISOString()
+          : String(value);
   }
   return row;
 }
@@ -32,7 +42,10 @@ export function inputAsRow(input: object, columns: readonly string[]): RawRow {
 function inFieldNames(reason: string, columns: readonly string[]): string {
   return columns
     .filter((c) => c.includes('_'))
-    .reduce((text, column) => text.replace(new RegExp(`\\b${column}\\b`, 'g'), fieldOfColumn(column)), reason);
+    .reduce(
+      (text, column) => text.replace(new RegExp(`\\b${column}\\b`, 'g'), fieldOfColumn(column)),
+      reason,
+    );
 }
 
 function listOf(kinds: readonly EntityKind[]): string {
@@ -50,10 +63,18 @@ export class RecordsService {
    * Validates and writes one batch of one kind. `argument` is the mutation argument (e.g.
    * `stays`), used in problem paths such as `stays[3].end`.
    */
-  async write<T>(argument: string, spec: FileSpec<T>, batchKey: keyof RecordBatch, inputs: readonly object[]): Promise<T[]> {
+  async write<T>(
+    argument: string,
+    spec: FileSpec<T>,
+    batchKey: keyof RecordBatch,
+    inputs: readonly object[],
+  ): Promise<T[]> {
     if (inputs.length > MAX_RECORDS_PER_MUTATION) {
       throw badUserInput([
-        { path: argument, reason: `at most ${MAX_RECORDS_PER_MUTATION} records per call (got ${inputs.length})` },
+        {
+          path: argument,
+          reason: `at most ${MAX_RECORDS_PER_MUTATION} records per call (got ${inputs.length})`,
+        },
       ]);
     }
     const problems: (InputProblem & { index: number })[] = [];
@@ -64,14 +85,21 @@ export class RecordsService {
     inputs.forEach((input, index) => {
       const parsed = spec.parse(inputAsRow(input, spec.columns));
       for (const p of parsed.problems) {
-        problems.push({ index, path: `${argument}[${index}].${fieldOfColumn(p.column)}`, reason: inFieldNames(p.reason, spec.columns) });
+        problems.push({
+          index,
+          path: `${argument}[${index}].${fieldOfColumn(p.column)}`,
+          reason: inFieldNames(p.reason, spec.columns),
+        });
       }
-      for (const r of parsed.references) references.push({ index, field: fieldOfColumn(r.column), id: r.id, kinds: r.kinds });
+      for (const r of parsed.references)
+        references.push({ index, field: fieldOfColumn(r.column), id: r.id, kinds: r.kinds });
       if (!parsed.record) return;
       const key = spec.key(parsed.record);
       const earlier = firstIndexOfKey.get(key);
       if (earlier !== undefined) {
-        const where = spec.idColumn ? `${argument}[${index}].${fieldOfColumn(spec.idColumn)}` : `${argument}[${index}]`;
+        const where = spec.idColumn
+          ? `${argument}[${index}].${fieldOfColumn(spec.idColumn)}`
+          : `${argument}[${index}]`;
         problems.push({ index, path: where, reason: `repeats ${argument}[${earlier}]` });
       } else {
         firstIndexOfKey.set(key, index);
@@ -80,7 +108,8 @@ export class RecordsService {
     });
 
     // One store call resolves every id the batch refers to or defines.
-    const defined = spec.idColumn && spec.defines ? records.map((r) => (r as Record<string, unknown>)['id'] as Id) : [];
+    const defined =
+      spec.idColumn && spec.defines ? records.map((r) => (r as Record<string, unknown>)['id'] as Id) : [];
     const ids = [...new Set([...references.map((r) => r.id), ...defined])];
     const kinds = new Map<Id, EntityKind | null>();
     if (ids.length) {
@@ -92,7 +121,11 @@ export class RecordsService {
         const id = String((input as Record<string, unknown>)['id'] ?? '').trim();
         const existing = kinds.get(id);
         if (existing && existing !== spec.defines) {
-          problems.push({ index, path: `${argument}[${index}].id`, reason: `"${id}" is already a ${KIND_WORDS[existing]}` });
+          problems.push({
+            index,
+            path: `${argument}[${index}].id`,
+            reason: `"${id}" is already a ${KIND_WORDS[existing]}`,
+          });
         }
       }
       for (const id of defined) if (!kinds.get(id)) kinds.set(id, spec.defines);
@@ -102,7 +135,11 @@ export class RecordsService {
       const path = `${argument}[${ref.index}].${ref.field}`;
       if (!kind) problems.push({ index: ref.index, path, reason: `"${ref.id}" does not exist` });
       else if (!ref.kinds.includes(kind)) {
-        problems.push({ index: ref.index, path, reason: `"${ref.id}" is a ${KIND_WORDS[kind]}, not a ${listOf(ref.kinds)}` });
+        problems.push({
+          index: ref.index,
+          path,
+          reason: `"${ref.id}" is a ${KIND_WORDS[kind]}, not a ${listOf(ref.kinds)}`,
+        });
       }
     }
     if (batchKey === 'stays') {
@@ -110,7 +147,13 @@ export class RecordsService {
         const stay = input as Partial<Stay>;
         const subject = kinds.get(String(stay.subjectId ?? '').trim());
         const host = kinds.get(String(stay.hostId ?? '').trim());
-        if (subject && host && (subject === 'person' || subject === 'item' || subject === 'boat') && (host === 'place' || host === 'boat') && !stayTypeOf(subject, host)) {
+        if (
+          subject &&
+          host &&
+          (subject === 'person' || subject === 'item' || subject === 'boat') &&
+          (host === 'place' || host === 'boat') &&
+          !stayTypeOf(subject, host)
+        ) {
           problems.push({
             index,
             path: `${argument}[${index}].hostId`,

@@ -4,7 +4,9 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Role } from '../context.type';
 import { RoleEnum } from './enums';
 
-@ObjectType('AuditEntry', { description: "One operation's reads of unmasked personal data (name, phone, id number)." })
+@ObjectType('AuditEntry', {
+  description: "One operation's reads of unmasked personal data (name, phone, id number).",
+})
 export class AuditEntryType {
   @Field(() => Int, { description: 'Increases by one per entry.' })
   seq!: number;

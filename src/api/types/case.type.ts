@@ -9,7 +9,10 @@ export class CaseType {
   @Field(() => CaseClassificationEnum)
   classification!: CaseClassification;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Symptom onset; null for an asymptomatic case.' })
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'Symptom onset; null for an asymptomatic case.',
+  })
   onset!: number | null;
 
   @Field(() => GraphQLDateTime, { nullable: true })

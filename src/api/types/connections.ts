@@ -1,5 +1,5 @@
 /** Relay connections (https://relay.dev/graphql/connections.htm): edges with opaque cursors and PageInfo. */
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { AuditEntryType } from './audit-entry.type';
 import { StayType } from './stay.type';
 
@@ -12,7 +12,7 @@ export class PageInfoType {
   endCursor!: string | null;
 }
 
-function connectionOf(name: string, nodeType: () => Function) {
+function connectionOf(name: string, nodeType: () => ClassType) {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field(nodeType)

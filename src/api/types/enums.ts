@@ -15,7 +15,10 @@ export const ContactSettingEnum = {
   CARE: 'care',
   OTHER: 'other',
 } as const;
-registerEnumType(ContactSettingEnum, { name: 'ContactSetting', description: 'Where a reported contact happened.' });
+registerEnumType(ContactSettingEnum, {
+  name: 'ContactSetting',
+  description: 'Where a reported contact happened.',
+});
 
 export const SampleResultEnum = { POSITIVE: 'positive', NEGATIVE: 'negative' } as const;
 registerEnumType(SampleResultEnum, { name: 'SampleResult' });

@@ -4,7 +4,10 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Sex } from '../../domain/types';
 import { SexEnum } from './enums';
 
-@ObjectType('Person', { description: 'A person. name, phone and idNumber are personal data: masked for the cdc role, audited otherwise.' })
+@ObjectType('Person', {
+  description:
+    'A person. name, phone and idNumber are personal data: masked for the cdc role, audited otherwise.',
+})
 export class PersonType {
   @Field(() => ID)
   id!: string;

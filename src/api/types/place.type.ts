@@ -1,7 +1,9 @@
 /** Place: a home, venue, port, cold storage, quarantine site or any other location. */
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType('Place', { description: 'A place: a home, venue, fishing port, cold storage, quarantine site, ...' })
+@ObjectType('Place', {
+  description: 'A place: a home, venue, fishing port, cold storage, quarantine site, ...',
+})
 export class PlaceType {
   @Field(() => ID)
   id!: string;
@@ -9,7 +11,9 @@ export class PlaceType {
   @Field(() => String, { nullable: true })
   name!: string | null;
 
-  @Field(() => String, { description: 'home, village, community, fishing_port, cold_storage, market, ... or any other word.' })
+  @Field(() => String, {
+    description: 'home, village, community, fishing_port, cold_storage, market, ... or any other word.',
+  })
   kind!: string;
 
   @Field(() => Float, { nullable: true })

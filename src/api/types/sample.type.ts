@@ -4,7 +4,9 @@ import { Field, Float, ObjectType } from 'type-graphql';
 import type { SampleMethod, SampleResult } from '../../domain/types';
 import { SampleMethodEnum, SampleResultEnum } from './enums';
 
-@ObjectType('Sample', { description: 'A test of a person, or an environmental sample of a lot, place or boat.' })
+@ObjectType('Sample', {
+  description: 'A test of a person, or an environmental sample of a lot, place or boat.',
+})
 export class SampleType {
   @Field(() => GraphQLDateTime)
   sampledAt!: number;

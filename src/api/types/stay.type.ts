@@ -3,7 +3,8 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 
 @ObjectType('Stay', {
-  description: 'A person at a place or aboard a boat, a lot stored at a place or carried by a boat, or a boat docked at a place.',
+  description:
+    'A person at a place or aboard a boat, a lot stored at a place or carried by a boat, or a boat docked at a place.',
 })
 export class StayType {
   @Field(() => GraphQLDateTime)
