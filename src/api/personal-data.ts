@@ -69,3 +69,23 @@ export function personalField(
   if (value !== null) context.personalReads.note(info.operation.name?.value ?? null, person.id, field);
   return value;
 }
+
+/**
+ * A search by personal data tells the searcher that each result's name, phone or id number holds
+ * the text, so the matching fields count as read even when they are not selected.
+ */
+export function noteSearchMatches(
+  found: readonly Person[],
+  text: string,
+  context: ApiContext,
+  info: GraphQLResolveInfo,
+): void {
+  const needle = text.toLowerCase();
+  const operationName = info.operation.name?.value ?? null;
+  for (const person of found) {
+    for (const field of PERSONAL_FIELDS) {
+      if (person[field]?.toLowerCase().includes(needle))
+        context.personalReads.note(operationName, person.id, field);
+    }
+  }
+}

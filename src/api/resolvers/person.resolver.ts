@@ -19,7 +19,7 @@ import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
 import { primePersons } from '../loaders';
 import type { Page } from '../pagination';
-import { personalField } from '../personal-data';
+import { noteSearchMatches, personalField } from '../personal-data';
 import { CaseType } from '../types/case.type';
 import { StayConnection } from '../types/connections';
 import { ContactType } from '../types/contact.type';
@@ -73,6 +73,7 @@ export class PersonResolver {
     })
     first: number | null,
     @Ctx() ctx: ApiContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Person[]> {
     const needle = text.trim();
     first ??= 20;
@@ -83,6 +84,7 @@ export class PersonResolver {
       ]);
     }
     const found = await ctx.store.searchPersons(needle, first);
+    noteSearchMatches(found, needle, ctx, info);
     primePersons(ctx.loaders, found);
     return found;
   }
