@@ -1,0 +1,258 @@
+/**
+ * Loading the outbreak neighbourhood: everything analysis needs, and only that, pulled through
+ * the store port (never an adapter) as of an instant.
+ *
+ * In order: the cases known by `asOf` and their samples, hence their infectious windows; their
+ * stays in those windows and everybody else's stays at those hosts at those times; lots, boats
+ * and places with a positive environmental sample, with the handlings and stays around them
+ * (`environmentalPersistenceDays`); reported contacts of cases; household members of cases with
+ * their stays (for the nights at home). A first pass of the exposures then names the exposed
+ * persons, whose samples, household members, reported contacts and stays since their first
+ * exposure are fetched too (contacts of close contacts). Then the persons, places, boats and lots
+ * referenced, the quarantine sites and the villages/communities (for risk areas). Nothing
+ * recorded after `asOf` is kept: stays and contacts are cut at `asOf`, later samples, cases and
+ * handlings dropped. Id lists go to the store in batches.
+ */
+import type { Parameters } from '../domain/parameters';
+import { DAY } from '../domain/time';
+import type { Boat, Case, ColdChainItem, Contact, Handling, Id, Instant, Person, Place, Sample, Stay } from '../domain/types';
+import type { TraceStore, WindowedId } from '../store/port';
+import { computeExposures, contaminationSpans, unionSpans, type Span } from './exposures';
+import { windowsOfCases } from './infectious-window';
+import type { OutbreakData } from './model';
+
+export interface LoadOptions {
+  /** Ids (or windows) per store call. */
+  batchSize: number;
+  /** Place kinds loaded in full for risk areas (a home belongs to the nearest one). */
+  residentialKinds: string[];
+}
+
+export const DEFAULTS: LoadOptions = {
+  batchSize: 2000,
+  residentialKinds: ['village', 'community'],
+};
+
+/** Calls `fetch` on consecutive slices of `items`, one after the other, and concatenates. */
+async function inBatches<T, R>(items: readonly T[], size: number, fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await fetch(items.slice(i, i + size))));
+  return out;
+}
+
+/** One window per id: the union of its spans, each as its own WindowedId. */
+function windowsOf(spansById: Map<Id, Span[]>): WindowedId[] {
+  const out: WindowedId[] = [];
+  for (const [id, spans] of [...spansById].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const s of unionSpans(spans)) out.push({ id, from: s.start, to: s.end });
+  }
+  return out;
+}
+
+function addSpan(map: Map<Id, Span[]>, id: Id, span: Span): void {
+  const list = map.get(id);
+  if (list) list.push(span);
+  else map.set(id, [span]);
+}
+
+const stayKey = (s: Stay): string => `${s.subjectId}\u0000${s.hostId}\u0000${s.start}\u0000${s.end}`;
+const contactKey = (c: Contact): string => `${c.personA}\u0000${c.personB}\u0000${c.start}\u0000${c.end}\u0000${c.setting}`;
+const handlingKey = (h: Handling): string => `${h.personId}\u0000${h.itemId}\u0000${h.at}`;
+const sampleKey = (s: Sample): string => `${s.subjectId}\u0000${s.sampledAt}\u0000${s.method}`;
+
+function uniqueSorted<T>(rows: Iterable<T>, key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(key(row), row);
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+/** A case is known at `asOf` once confirmed, or, with no confirmation on record, once it had onset. */
+function knownBy(c: Case, asOf: Instant): boolean {
+  const known = c.confirmedAt ?? c.onset;
+  return known !== null && known <= asOf;
+}
+
+interface Gathered {
+  stays: Stay[];
+  contacts: Contact[];
+  handlings: Handling[];
+  samples: Sample[];
+  persons: Map<Id, Person>;
+  places: Map<Id, Place>;
+  boats: Map<Id, Boat>;
+  items: Map<Id, ColdChainItem>;
+}
+
+/** The data gathered so far, cut at `asOf`, without duplicates, in a stable order. */
+function assemble(asOf: Instant, cases: Case[], gathered: Gathered): OutbreakData {
+  const { stays, contacts, handlings, samples, persons, places, boats, items } = gathered;
+  const sortedMap = <T extends { id: Id }>(map: Map<Id, T>): Map<Id, T> =>
+    new Map([...map.values()].sort((a, b) => a.id.localeCompare(b.id)).map((v) => [v.id, v]));
+  const sortedPlaces = sortedMap(places);
+  return {
+    asOf,
+    cases,
+    samples: uniqueSorted(
+      samples.filter((s) => s.sampledAt <= asOf),
+      sampleKey,
+    ),
+    stays: uniqueSorted(
+      stays.filter((s) => s.start <= asOf).map((s) => (s.end > asOf ? { ...s, end: asOf } : s)),
+      stayKey,
+    ),
+    contacts: uniqueSorted(
+      contacts.filter((c) => c.start <= asOf).map((c) => (c.end > asOf ? { ...c, end: asOf } : c)),
+      contactKey,
+    ),
+    handlings: uniqueSorted(
+      handlings.filter((h) => h.at <= asOf),
+      handlingKey,
+    ),
+    persons: sortedMap(persons),
+    places: sortedPlaces,
+    boats: sortedMap(boats),
+    items: sortedMap(items),
+    quarantineSites: [...sortedPlaces.values()].filter((p) => p.kind === 'quarantine_site'),
+  };
+}
+
+/** Everything the analysis needs, as of `asOf`, from the store. */
+export async function loadOutbreak(
+  store: TraceStore,
+  params: Parameters,
+  asOf: Instant,
+  options: Partial<LoadOptions> = {},
+): Promise<OutbreakData> {
+  if (!Number.isFinite(asOf)) throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
+  const { batchSize, residentialKinds } = { ...DEFAULTS, ...options };
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
+  const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> => inBatches(items, batchSize, fetch);
+
+  const stays: Stay[] = [];
+  const contacts: Contact[] = [];
+  const handlings: Handling[] = [];
+  const samples: Sample[] = [];
+  const persons = new Map<Id, Person>();
+  const places = new Map<Id, Place>();
+  const boats = new Map<Id, Boat>();
+  const items = new Map<Id, ColdChainItem>();
+  const kindKnown = new Set<Id>();
+
+  /** Looks up what each new id names and fetches the entity. */
+  const resolve = async (ids: Iterable<Id>): Promise<void> => {
+    const fresh = [...new Set(ids)].filter((id) => !kindKnown.has(id)).sort();
+    if (fresh.length === 0) return;
+    const kinds = await batched(fresh, (b) => store.entityKinds(b));
+    const byKind = { person: [] as Id[], place: [] as Id[], boat: [] as Id[], item: [] as Id[] };
+    fresh.forEach((id, i) => {
+      kindKnown.add(id);
+      const kind = kinds[i];
+      if (kind) byKind[kind].push(id);
+    });
+    for (const p of await batched(byKind.person, (b) => store.persons(b))) if (p) persons.set(p.id, p);
+    for (const p of await batched(byKind.place, (b) => store.places(b))) if (p) places.set(p.id, p);
+    for (const b of await batched(byKind.boat, (ids) => store.boats(ids))) if (b) boats.set(b.id, b);
+    for (const i of await batched(byKind.item, (b) => store.items(b))) if (i) items.set(i.id, i);
+  };
+  const addPersons = (list: readonly Person[]): void => {
+    for (const p of list) {
+      persons.set(p.id, p);
+      kindKnown.add(p.id);
+    }
+  };
+  const referencedIds = (): Id[] => [
+    ...stays.flatMap((s) => [s.subjectId, s.hostId]),
+    ...contacts.flatMap((c) => [c.personA, c.personB]),
+    ...handlings.flatMap((h) => [h.personId, h.itemId]),
+    ...samples.map((s) => s.subjectId),
+    ...[...persons.values()].flatMap((p) => (p.homeId === null ? [] : [p.homeId])),
+  ];
+
+  // ---- cases, their samples and windows ------------------------------------------------------
+  const cases = (await store.listCases(asOf)).filter((c) => knownBy(c, asOf)).sort((a, b) => a.personId.localeCompare(b.personId));
+  const caseIds = cases.map((c) => c.personId);
+  samples.push(...(await batched(caseIds, (b) => store.samplesOf(b, asOf))));
+  const windows = windowsOfCases(cases, samples, params, asOf);
+  const caseWindows: WindowedId[] = cases.map((c) => ({ id: c.personId, from: windows.get(c.personId)!.from, to: windows.get(c.personId)!.to }));
+  // The nights at home around a window reach up to a day beyond it.
+  const widened = (w: WindowedId): WindowedId => ({ id: w.id, from: w.from - DAY, to: Math.min(w.to + DAY, asOf) });
+  addPersons((await batched(caseIds, (b) => store.persons(b))).filter((p): p is Person => p !== null));
+
+  // ---- where the cases were, and who else was there --------------------------------------------
+  const caseStays = await batched(caseWindows.map(widened), (b) => store.staysOfSubjects(b));
+  stays.push(...caseStays);
+  const hostSpans = new Map<Id, Span[]>();
+  for (const s of caseStays) {
+    const w = windows.get(s.subjectId);
+    if (!w) continue;
+    const from = Math.max(s.start, w.from);
+    const to = Math.min(s.end, w.to);
+    if (to >= from) addSpan(hostSpans, s.hostId, { start: from, end: to });
+  }
+
+  // ---- contaminated lots, boats and places -----------------------------------------------------
+  const environmental = await store.positiveEnvironmentalSamples(asOf);
+  samples.push(...environmental);
+  await resolve(environmental.map((s) => s.subjectId));
+  const contaminated = contaminationSpans(
+    { asOf, cases: [], samples: environmental, stays: [], contacts: [], handlings: [], persons, places, boats, items, quarantineSites: [] },
+    params,
+  );
+  const lotSpans = new Map<Id, Span[]>();
+  for (const [id, spans] of contaminated) {
+    for (const span of spans) addSpan(items.has(id) ? lotSpans : hostSpans, id, span);
+  }
+  stays.push(...(await batched(windowsOf(hostSpans), (b) => store.staysAtHosts(b))));
+  handlings.push(...(await batched(windowsOf(lotSpans), (b) => store.handlingsOf(b))));
+
+  // ---- reported contacts and households of cases -----------------------------------------------
+  contacts.push(...(await batched(caseWindows, (b) => store.contactsOf(b))));
+  const caseHomes = [...new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []))].sort();
+  const caseResidents = await batched(caseHomes, (b) => store.residentsOf(b));
+  addPersons(caseResidents);
+  const memberWindows: WindowedId[] = [];
+  for (const c of cases) {
+    const homeId = persons.get(c.personId)?.homeId;
+    if (!homeId) continue;
+    const w = widened(caseWindows.find((x) => x.id === c.personId)!);
+    for (const r of caseResidents) if (r.homeId === homeId && r.id !== c.personId) memberWindows.push({ ...w, id: r.id });
+  }
+  stays.push(...(await batched(memberWindows, (b) => store.staysOfSubjects(b))));
+  await resolve(referencedIds());
+
+  // ---- the exposed persons: their samples, households, contacts and stays since exposure -------
+  const draft = assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items });
+  const firstExposure = new Map<Id, Instant>();
+  for (const e of computeExposures(draft, params)) {
+    if (windows.has(e.personId)) continue;
+    firstExposure.set(e.personId, Math.min(firstExposure.get(e.personId) ?? Infinity, e.start));
+  }
+  const exposedIds = [...firstExposure.keys()].sort();
+  await resolve(exposedIds);
+  samples.push(...(await batched(exposedIds, (b) => store.samplesOf(b, asOf))));
+  const sinceExposure: WindowedId[] = exposedIds.map((id) => ({ id, from: firstExposure.get(id)!, to: asOf }));
+  contacts.push(...(await batched(sinceExposure, (b) => store.contactsOf(b))));
+  const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))].filter((h) => !caseHomes.includes(h)).sort();
+  const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
+  addPersons(exposedResidents);
+  const householdSince = new Map<Id, Instant>();
+  for (const id of exposedIds) {
+    const homeId = persons.get(id)?.homeId;
+    const from = firstExposure.get(id)! - DAY;
+    householdSince.set(id, Math.min(householdSince.get(id) ?? Infinity, from));
+    if (!homeId) continue;
+    for (const r of [...exposedResidents, ...caseResidents]) {
+      if (r.homeId === homeId) householdSince.set(r.id, Math.min(householdSince.get(r.id) ?? Infinity, from));
+    }
+  }
+  const householdWindows = [...householdSince].sort(([a], [b]) => a.localeCompare(b)).map(([id, from]) => ({ id, from, to: asOf }));
+  stays.push(...(await batched(householdWindows, (b) => store.staysOfSubjects(b))));
+
+  // ---- everything referenced, quarantine sites, villages -----------------------------------------
+  await resolve(referencedIds());
+  for (const p of await store.placesOfKind(['quarantine_site', ...residentialKinds])) {
+    places.set(p.id, p);
+    kindKnown.add(p.id);
+  }
+  return assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items });
+}

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { computeExposures } from '../../src/analysis/exposures';
+import { loadOutbreak } from '../../src/analysis/load';
+import type { OutbreakData } from '../../src/analysis/model';
+import { assignTiers } from '../../src/analysis/tiers';
+import { resolveParameters } from '../../src/domain/parameters';
+import type { RecordBatch } from '../../src/domain/types';
+import { openEmbeddedStore } from '../../src/store/embedded';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import type { TraceStore } from '../../src/store/port';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { aug, boat, item, negative, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+
+const params = resolveParameters();
+const ASOF = aug(10);
+
+/**
+ * C1 is infectious over [Aug 3 00:00, Aug 6 10:00]. C2 is confirmed only after asOf. P7 and R9
+ * have nothing to do with the outbreak. Several records fall after asOf.
+ */
+function district(): Required<RecordBatch> {
+  return {
+    places: [
+      place('H1', 'home', { lat: 18.305, lon: 109.1 }), place('H2', 'home'), place('H3', 'home'),
+      place('V1', 'village', { lat: 18.3, lon: 109.1 }), place('MKT', 'market'), place('W1', 'workplace'),
+      place('COLD', 'cold_storage'), place('R9', 'restaurant'), place('Q1', 'quarantine_site', { capacity: 5 }),
+    ],
+    persons: [
+      person('C1', 'H1'), person('P2', 'H1'), person('C2', 'H2'), person('P3', 'H3'), person('P4', 'H3'),
+      person('P5'), person('P6'), person('P7'), person('P8'), person('P9'),
+    ],
+    boats: [boat('B1')],
+    items: [item('L1')],
+    stays: [
+      stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
+      stay('P3', 'W1', aug(4, '09:00'), aug(4, '09:20')),
+      stay('C1', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('C1', 'B1', aug(5, '04:00'), aug(5, '18:00')),
+      stay('P6', 'B1', aug(5, '04:00'), aug(5, '12:00')),
+      stay('P2', 'R9', aug(4, '21:00'), aug(4, '23:00')), // P2 out on the night of Aug 4
+      stay('P4', 'W1', aug(9, '20:00'), aug(11, '08:00')), // runs past asOf: cut
+      stay('L1', 'COLD', aug(1), aug(6)),
+      stay('P7', 'R9', aug(4, '12:00'), aug(4, '13:00')), // unrelated
+      stay('C2', 'MKT', aug(11, '09:00'), aug(11, '10:00')), // after asOf
+    ],
+    contacts: [
+      { personA: 'P3', personB: 'P8', start: aug(8, '18:00'), end: aug(8, '19:00'), setting: 'social' },
+      { personA: 'P8', personB: 'P3', start: aug(11, '18:00'), end: aug(11, '19:00'), setting: 'social' }, // after asOf
+    ],
+    handlings: [
+      { personId: 'P9', itemId: 'L1', at: aug(2, '08:00') },
+      { personId: 'P9', itemId: 'L1', at: aug(11, '08:00') }, // after asOf
+    ],
+    samples: [
+      positive('C1', aug(6, '08:00')),
+      negative('P3', aug(7, '09:00')),
+      positive('P3', aug(11, '09:00')), // after asOf
+      positive('L1', aug(3, '12:00')),
+      positive('C2', aug(11, '09:00')), // after asOf
+    ],
+    cases: [
+      { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') },
+      { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(12) }, // after asOf
+    ],
+  };
+}
+
+/** Everything in the district as known at asOf, in memory: the reference the neighbourhood must match. */
+function everythingAsOf(): OutbreakData {
+  const d = district();
+  return outbreak({
+    asOf: ASOF,
+    cases: d.cases.filter((c) => (c.confirmedAt ?? c.onset ?? Infinity) <= ASOF),
+    samples: d.samples.filter((s) => s.sampledAt <= ASOF),
+    stays: d.stays.filter((s) => s.start <= ASOF).map((s) => ({ ...s, end: Math.min(s.end, ASOF) })),
+    contacts: d.contacts.filter((c) => c.start <= ASOF),
+    handlings: d.handlings.filter((h) => h.at <= ASOF),
+    persons: d.persons,
+    places: d.places,
+    boats: d.boats,
+    items: d.items,
+  });
+}
+
+const tmpDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function loadedFrom(store: TraceStore, batchSize?: number): Promise<OutbreakData> {
+  await store.migrate();
+  await store.clear();
+  await store.write(district());
+  return loadOutbreak(store, params, ASOF, batchSize ? { batchSize } : {});
+}
+
+describe('loadOutbreak', () => {
+  let embedded: TraceStore;
+  let graph: TraceStore;
+  let fromEmbedded: OutbreakData;
+  let fromNeo4j: OutbreakData;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-'));
+    tmpDirs.push(dir);
+    embedded = await openEmbeddedStore(dir);
+    graph = await openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
+    fromEmbedded = await loadedFrom(embedded);
+    fromNeo4j = await loadedFrom(graph);
+  });
+  afterAll(async () => {
+    await embedded?.close();
+    await graph?.clear();
+    await graph?.close();
+  });
+
+  test('throws on invalid input', async () => {
+    await expect(loadOutbreak(embedded, params, Number.NaN)).rejects.toThrow(/argument "asOf"/);
+    await expect(loadOutbreak(embedded, params, ASOF, { batchSize: 0 })).rejects.toThrow(/option "batchSize"/);
+  });
+
+  test('the embedded store and Neo4j give the same data', () => {
+    expect(fromNeo4j).toEqual(fromEmbedded);
+  });
+
+  test('records after asOf are ignored; stays running past it are cut', () => {
+    const data = fromEmbedded;
+    expect(data.cases.map((c) => c.personId)).toEqual(['C1']);
+    expect(data.samples.map((s) => `${s.subjectId}@${s.sampledAt}`)).toEqual([
+      `C1@${aug(6, '08:00')}`, `L1@${aug(3, '12:00')}`, `P3@${aug(7, '09:00')}`,
+    ]);
+    expect(data.handlings).toEqual([{ personId: 'P9', itemId: 'L1', at: aug(2, '08:00') }]);
+    expect(data.contacts).toEqual([district().contacts[0]]);
+    expect(data.stays.find((s) => s.subjectId === 'P4')).toEqual(stay('P4', 'W1', aug(9, '20:00'), ASOF));
+    expect(data.stays.every((s) => s.end <= ASOF)).toBe(true);
+    expect(data.stays.some((s) => s.subjectId === 'C2')).toBe(false);
+  });
+
+  test('only the neighbourhood: no unrelated persons or places; quarantine sites and villages are there', () => {
+    const data = fromEmbedded;
+    expect([...data.persons.keys()]).toEqual(['C1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P9']);
+    // R9: where P2 was on a night at home; COLD (where lot L1 lay) is not needed.
+    expect([...data.places.keys()]).toEqual(['H1', 'H3', 'MKT', 'Q1', 'R9', 'V1', 'W1']);
+    expect(data.stays.some((s) => s.subjectId === 'P7')).toBe(false);
+    expect([...data.boats.keys()]).toEqual(['B1']);
+    expect([...data.items.keys()]).toEqual(['L1']);
+    expect(data.quarantineSites.map((p) => [p.id, p.capacity])).toEqual([['Q1', 5]]);
+  });
+
+  test('the neighbourhood is enough: exposures and tiers equal those over everything', () => {
+    const everything = everythingAsOf();
+    const exposures = computeExposures(fromEmbedded, params);
+    expect(exposures).toEqual(computeExposures(everything, params));
+    expect(exposures.map((e) => `${e.personId}<${e.sourceId}:${e.setting}`)).toEqual([
+      'P2<C1:household', 'P3<C1:place', 'P5<C1:place', 'P6<C1:boat', 'P9<L1:cold_chain',
+    ]);
+    const tiers = assignTiers(fromEmbedded, exposures, params);
+    expect(tiers).toEqual(assignTiers(everything, computeExposures(everything, params), params));
+    // P4 lives with close contact P3 (out at W1 the night of Aug 9); P8 had a reported contact with P3.
+    expect(tiers.map((t) => `${t.personId}:${t.tier}`)).toEqual([
+      'P2:close_contact', 'P3:close_contact', 'P6:close_contact', 'P9:close_contact',
+      'P4:contact_of_close_contact', 'P8:contact_of_close_contact', 'P5:venue_exposed',
+    ]);
+    const p4 = tiers.find((t) => t.personId === 'P4')!;
+    // Nights from P3's exposure (Aug 4 09:00) to asOf: Aug 4-5 ... 8-9; on Aug 9-10 P4 was at W1.
+    expect(p4.evidence[0]).toMatchObject({ setting: 'household', nights: 5, start: aug(4, '22:00'), end: aug(9, '07:00') });
+  });
+
+  test('small batches give the same data', async () => {
+    expect(await loadOutbreak(embedded, params, ASOF, { batchSize: 1 })).toEqual(fromEmbedded);
+  });
+});
