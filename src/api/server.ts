@@ -64,20 +64,36 @@ function errorBody(code: string, message: string): string {
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
-/** Reads the body up to a size cap. */
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes)
-    throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes)
-      throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads the body up to a size cap. Past the cap it stops reading (the stream stays paused and the
+ * 413 response closes the connection), so an endless body costs no more than the cap.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is over ${maxBytes} bytes.`);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.pause();
+        settle(() => reject(tooLarge()));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => settle(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', (err) => settle(() => reject(err)));
+  });
 }
 
 function prefersHtml(req: IncomingMessage): boolean {

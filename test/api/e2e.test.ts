@@ -3,6 +3,7 @@
  * roles, masking, validation, limits, the explorer, health and readiness, store outages.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -401,6 +402,45 @@ describe('server settings and shutdown (embedded store)', () => {
       expect(errorCodes(result.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       const normal = await postGraphQL(running.url, KEYS.admin, { query: '{ stats { persons } }' });
       expect(normal.body).toEqual({ data: { stats: { persons: 0 } } });
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test('a body streamed without a length is cut at the cap with 413', async () => {
+    const store = await openEmbeddedStore(freshDir('tracegraph-api-stream-'));
+    const running = await startApiServer(
+      { store, apiKeys, logger: pino({ level: 'silent' }), limits: { maxBodyBytes: 1000 } },
+      { port: 0 },
+    );
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const req = http.request(`${running.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.admin}` },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+        });
+        req.on('error', reject);
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 100_000) {
+            sent += 500;
+            if (!req.write('x'.repeat(500))) {
+              req.once('drain', pump);
+              return;
+            }
+          }
+          req.end();
+        };
+        pump();
+      });
+      expect(answer).toBe(
+        '413 {"errors":[{"message":"The request body is over 1000 bytes.","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}',
+      );
     } finally {
       await running.stop();
     }
