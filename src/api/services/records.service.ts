@@ -11,6 +11,9 @@ import { clearLoaders, type Loaders } from '../loaders';
 
 export const MAX_RECORDS_PER_MUTATION = 1000;
 
+const STAY_SUBJECTS: readonly EntityKind[] = ['person', 'item', 'boat'];
+const STAY_HOSTS: readonly EntityKind[] = ['place', 'boat'];
+
 const KIND_WORDS: Record<EntityKind, string> = {
   person: 'person',
   place: 'place',
@@ -143,17 +146,13 @@ export class RecordsService {
       }
     }
     if (batchKey === 'stays') {
+      // Kinds that are each allowed can still make no stay together (a boat aboard a boat).
       inputs.forEach((input, index) => {
         const stay = input as Partial<Stay>;
         const subject = kinds.get(String(stay.subjectId ?? '').trim());
         const host = kinds.get(String(stay.hostId ?? '').trim());
-        if (
-          subject &&
-          host &&
-          (subject === 'person' || subject === 'item' || subject === 'boat') &&
-          (host === 'place' || host === 'boat') &&
-          !stayTypeOf(subject, host)
-        ) {
+        const eachAllowed = subject && host && STAY_SUBJECTS.includes(subject) && STAY_HOSTS.includes(host);
+        if (eachAllowed && !stayTypeOf(subject, host)) {
           problems.push({
             index,
             path: `${argument}[${index}].hostId`,
