@@ -49,12 +49,18 @@ function emptyEdge(): ExposureEdgeAttributes {
 }
 
 /** Updates the edge between a and b, creating it first if needed. */
-function updateEdge(graph: ExposureGraph, a: Id, b: Id, update: (edge: ExposureEdgeAttributes) => ExposureEdgeAttributes): void {
+function updateEdge(
+  graph: ExposureGraph,
+  a: Id,
+  b: Id,
+  update: (edge: ExposureEdgeAttributes) => ExposureEdgeAttributes,
+): void {
   const key = graph.edge(a, b) ?? graph.addEdge(a, b, emptyEdge());
   graph.replaceEdgeAttributes(key, update(graph.getEdgeAttributes(key)));
 }
 
-const withItem = <T extends string>(list: T[], value: T): T[] => (list.includes(value) ? list : [...list, value].sort());
+const withItem = <T extends string>(list: T[], value: T): T[] =>
+  list.includes(value) ? list : [...list, value].sort();
 
 function addNode(graph: ExposureGraph, id: Id, kind: ExposureNodeKind): void {
   // A case stays a case even if first seen as an exposed person.

@@ -61,7 +61,11 @@ function clipSpans(spans: readonly Span[], from: Instant, to: Instant, keepInsta
 }
 
 /** The nights (local nightStartHour to nightEndHour) that overlap [from, to], unclipped. */
-export function nightsOverlapping(from: Instant, to: Instant, options: Partial<ExposureOptions> = {}): Span[] {
+export function nightsOverlapping(
+  from: Instant,
+  to: Instant,
+  options: Partial<ExposureOptions> = {},
+): Span[] {
   const { nightStartHour, nightEndHour, utcOffsetMinutes } = { ...DEFAULTS, ...options };
   const nights: Span[] = [];
   // The night that started the evening before `from`'s day may still be running at `from`.
@@ -83,7 +87,8 @@ export function contaminationSpans(data: OutbreakData, params: Parameters): Map<
   const raw = new Map<Id, Span[]>();
   for (const s of data.samples) {
     if (s.result !== 'positive' || s.sampledAt > data.asOf) continue;
-    if (!data.items.has(s.subjectId) && !data.boats.has(s.subjectId) && !data.places.has(s.subjectId)) continue;
+    if (!data.items.has(s.subjectId) && !data.boats.has(s.subjectId) && !data.places.has(s.subjectId))
+      continue;
     const span = { start: s.sampledAt - persistence, end: Math.min(s.sampledAt + persistence, data.asOf) };
     const list = raw.get(s.subjectId);
     if (list) list.push(span);
@@ -110,7 +115,7 @@ interface Segment {
   night?: boolean;
 }
 
-interface SweepInterval {
+export interface SweepInterval {
   role: 'source' | 'receptor';
   /** The case or environmental source (for sources), the person (for receptors). */
   id: Id;
@@ -131,7 +136,10 @@ export function sweepOverlaps(
   const events: Event[] = [];
   for (const interval of intervals) {
     if (!(interval.end > interval.start)) continue; // an instant shares no time with anyone
-    events.push({ at: interval.start, isStart: true, interval }, { at: interval.end, isStart: false, interval });
+    events.push(
+      { at: interval.start, isStart: true, interval },
+      { at: interval.end, isStart: false, interval },
+    );
   }
   // Ends before starts at the same instant: intervals that only touch share no time.
   events.sort((a, b) => a.at - b.at || Number(a.isStart) - Number(b.isStart));
@@ -232,7 +240,9 @@ export function householdNights(
   options: Partial<ExposureOptions> = {},
 ): Span[] {
   const elsewhere = (personId: Id, night: Span): boolean =>
-    (staysBySubject.get(personId) ?? []).some((s) => s.hostId !== homeId && s.start < night.end && s.end > night.start);
+    (staysBySubject.get(personId) ?? []).some(
+      (s) => s.hostId !== homeId && s.start < night.end && s.end > night.start,
+    );
   const together: Span[] = [];
   for (const night of nightsOverlapping(from, to, options)) {
     const [span] = clipSpans([night], from, to);
@@ -261,7 +271,15 @@ function householdSegments(
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === c.personId) continue;
       const limit = Math.min(window.to, limitOf(member.id));
-      for (const night of householdNights(c.personId, member.id, homeId, window.from, limit, staysBySubject, options)) {
+      for (const night of householdNights(
+        c.personId,
+        member.id,
+        homeId,
+        window.from,
+        limit,
+        staysBySubject,
+        options,
+      )) {
         out.push({
           personId: member.id,
           sourceId: c.personId,
@@ -369,15 +387,20 @@ function mergeSegments(segments: Segment[]): Exposure[] {
 }
 
 function validate(data: OutbreakData): void {
-  if (!Number.isFinite(data.asOf)) throw new TypeError(`exposures: field "asOf" is not an instant (got ${String(data.asOf)})`);
+  if (!Number.isFinite(data.asOf))
+    throw new TypeError(`exposures: field "asOf" is not an instant (got ${String(data.asOf)})`);
   data.stays.forEach((s, i) => {
     if (!(s.end >= s.start)) {
-      throw new RangeError(`exposures: stays[${i}] (${s.subjectId} at ${s.hostId}): field "end" is before "start"`);
+      throw new RangeError(
+        `exposures: stays[${i}] (${s.subjectId} at ${s.hostId}): field "end" is before "start"`,
+      );
     }
   });
   data.contacts.forEach((c, i) => {
     if (!(c.end >= c.start)) {
-      throw new RangeError(`exposures: contacts[${i}] (${c.personA}-${c.personB}): field "end" is before "start"`);
+      throw new RangeError(
+        `exposures: contacts[${i}] (${c.personA}-${c.personB}): field "end" is before "start"`,
+      );
     }
   });
 }
@@ -386,7 +409,11 @@ function validate(data: OutbreakData): void {
  * Every exposure of a person to a case in its infectious window or to a contaminated lot, boat or
  * place, merged per person, source, setting and host. Cases are exposed persons too.
  */
-export function computeExposures(data: OutbreakData, params: Parameters, options: Partial<ExposureOptions> = {}): Exposure[] {
+export function computeExposures(
+  data: OutbreakData,
+  params: Parameters,
+  options: Partial<ExposureOptions> = {},
+): Exposure[] {
   validate(data);
   const settings = { ...DEFAULTS, ...options };
   const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);

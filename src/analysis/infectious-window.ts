@@ -25,7 +25,9 @@ export interface InfectiousWindow {
 
 function assertInstant(value: unknown, field: string, personId: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`infectious window of case ${personId}: field "${field}" is not an instant (got ${String(value)})`);
+    throw new TypeError(
+      `infectious window of case ${personId}: field "${field}" is not an instant (got ${String(value)})`,
+    );
   }
 }
 
@@ -82,7 +84,9 @@ export function infectiousWindow(
 
   const foundByScreening = firstPositive !== null && (onset === null || firstPositive < onset);
   if (foundByScreening && windowFromLastNegative) {
-    const lastNegative = own.filter((s) => s.result === 'negative' && s.sampledAt < firstPositive).at(-1)?.sampledAt;
+    const lastNegative = own
+      .filter((s) => s.result === 'negative' && s.sampledAt < firstPositive)
+      .at(-1)?.sampledAt;
     if (lastNegative !== undefined && lastNegative < from) {
       const earliest = firstPositive - screeningLookbackMaxDays * DAY;
       if (lastNegative >= earliest) {
@@ -131,6 +135,7 @@ export function windowsOfCases(
     else samplesBySubject.set(s.subjectId, [s]);
   }
   const windows = new Map<string, InfectiousWindow>();
-  for (const c of cases) windows.set(c.personId, infectiousWindow(c, samplesBySubject.get(c.personId) ?? [], params, asOf));
+  for (const c of cases)
+    windows.set(c.personId, infectiousWindow(c, samplesBySubject.get(c.personId) ?? [], params, asOf));
   return windows;
 }

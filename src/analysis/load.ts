@@ -15,7 +15,19 @@
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
-import type { Boat, Case, ColdChainItem, Contact, Handling, Id, Instant, Person, Place, Sample, Stay } from '../domain/types';
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Handling,
+  Id,
+  Instant,
+  Person,
+  Place,
+  Sample,
+  Stay,
+} from '../domain/types';
 import type { TraceStore, WindowedId } from '../store/port';
 import { computeExposures, contaminationSpans, unionSpans, type Span } from './exposures';
 import { windowsOfCases } from './infectious-window';
@@ -34,7 +46,11 @@ export const DEFAULTS: LoadOptions = {
 };
 
 /** Calls `fetch` on consecutive slices of `items`, one after the other, and concatenates. */
-async function inBatches<T, R>(items: readonly T[], size: number, fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> {
+async function inBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  fetch: (batch: T[]) => Promise<R[]>,
+): Promise<R[]> {
   const out: R[] = [];
   for (let i = 0; i < items.length; i += size) out.push(...(await fetch(items.slice(i, i + size))));
   return out;
@@ -56,7 +72,8 @@ function addSpan(map: Map<Id, Span[]>, id: Id, span: Span): void {
 }
 
 const stayKey = (s: Stay): string => `${s.subjectId}\u0000${s.hostId}\u0000${s.start}\u0000${s.end}`;
-const contactKey = (c: Contact): string => `${c.personA}\u0000${c.personB}\u0000${c.start}\u0000${c.end}\u0000${c.setting}`;
+const contactKey = (c: Contact): string =>
+  `${c.personA}\u0000${c.personB}\u0000${c.start}\u0000${c.end}\u0000${c.setting}`;
 const handlingKey = (h: Handling): string => `${h.personId}\u0000${h.itemId}\u0000${h.at}`;
 const sampleKey = (s: Sample): string => `${s.subjectId}\u0000${s.sampledAt}\u0000${s.method}`;
 
@@ -123,10 +140,13 @@ export async function loadOutbreak(
   asOf: Instant,
   options: Partial<LoadOptions> = {},
 ): Promise<OutbreakData> {
-  if (!Number.isFinite(asOf)) throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
+  if (!Number.isFinite(asOf))
+    throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
   const { batchSize, residentialKinds } = { ...DEFAULTS, ...options };
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
-  const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> => inBatches(items, batchSize, fetch);
+  if (!(Number.isInteger(batchSize) && batchSize > 0))
+    throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
+  const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> =>
+    inBatches(items, batchSize, fetch);
 
   const stays: Stay[] = [];
   const contacts: Contact[] = [];
@@ -169,13 +189,23 @@ export async function loadOutbreak(
   ];
 
   // ---- cases, their samples and windows ------------------------------------------------------
-  const cases = (await store.listCases(asOf)).filter((c) => knownBy(c, asOf)).sort((a, b) => a.personId.localeCompare(b.personId));
+  const cases = (await store.listCases(asOf))
+    .filter((c) => knownBy(c, asOf))
+    .sort((a, b) => a.personId.localeCompare(b.personId));
   const caseIds = cases.map((c) => c.personId);
   samples.push(...(await batched(caseIds, (b) => store.samplesOf(b, asOf))));
   const windows = windowsOfCases(cases, samples, params, asOf);
-  const caseWindows: WindowedId[] = cases.map((c) => ({ id: c.personId, from: windows.get(c.personId)!.from, to: windows.get(c.personId)!.to }));
+  const caseWindows: WindowedId[] = cases.map((c) => ({
+    id: c.personId,
+    from: windows.get(c.personId)!.from,
+    to: windows.get(c.personId)!.to,
+  }));
   // The nights at home around a window reach up to a day beyond it.
-  const widened = (w: WindowedId): WindowedId => ({ id: w.id, from: w.from - DAY, to: Math.min(w.to + DAY, asOf) });
+  const widened = (w: WindowedId): WindowedId => ({
+    id: w.id,
+    from: w.from - DAY,
+    to: Math.min(w.to + DAY, asOf),
+  });
   addPersons((await batched(caseIds, (b) => store.persons(b))).filter((p): p is Person => p !== null));
 
   // ---- where the cases were, and who else was there --------------------------------------------
@@ -195,7 +225,19 @@ export async function loadOutbreak(
   samples.push(...environmental);
   await resolve(environmental.map((s) => s.subjectId));
   const contaminated = contaminationSpans(
-    { asOf, cases: [], samples: environmental, stays: [], contacts: [], handlings: [], persons, places, boats, items, quarantineSites: [] },
+    {
+      asOf,
+      cases: [],
+      samples: environmental,
+      stays: [],
+      contacts: [],
+      handlings: [],
+      persons,
+      places,
+      boats,
+      items,
+      quarantineSites: [],
+    },
     params,
   );
   const lotSpans = new Map<Id, Span[]>();
@@ -215,7 +257,8 @@ export async function loadOutbreak(
     const homeId = persons.get(c.personId)?.homeId;
     if (!homeId) continue;
     const w = widened(caseWindows.find((x) => x.id === c.personId)!);
-    for (const r of caseResidents) if (r.homeId === homeId && r.id !== c.personId) memberWindows.push({ ...w, id: r.id });
+    for (const r of caseResidents)
+      if (r.homeId === homeId && r.id !== c.personId) memberWindows.push({ ...w, id: r.id });
   }
   stays.push(...(await batched(memberWindows, (b) => store.staysOfSubjects(b))));
   await resolve(referencedIds());
@@ -230,9 +273,15 @@ export async function loadOutbreak(
   const exposedIds = [...firstExposure.keys()].sort();
   await resolve(exposedIds);
   samples.push(...(await batched(exposedIds, (b) => store.samplesOf(b, asOf))));
-  const sinceExposure: WindowedId[] = exposedIds.map((id) => ({ id, from: firstExposure.get(id)!, to: asOf }));
+  const sinceExposure: WindowedId[] = exposedIds.map((id) => ({
+    id,
+    from: firstExposure.get(id)!,
+    to: asOf,
+  }));
   contacts.push(...(await batched(sinceExposure, (b) => store.contactsOf(b))));
-  const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))].filter((h) => !caseHomes.includes(h)).sort();
+  const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
+    .filter((h) => !caseHomes.includes(h))
+    .sort();
   const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
   addPersons(exposedResidents);
   const householdSince = new Map<Id, Instant>();
@@ -245,7 +294,9 @@ export async function loadOutbreak(
       if (r.homeId === homeId) householdSince.set(r.id, Math.min(householdSince.get(r.id) ?? Infinity, from));
     }
   }
-  const householdWindows = [...householdSince].sort(([a], [b]) => a.localeCompare(b)).map(([id, from]) => ({ id, from, to: asOf }));
+  const householdWindows = [...householdSince]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, from]) => ({ id, from, to: asOf }));
   stays.push(...(await batched(householdWindows, (b) => store.staysOfSubjects(b))));
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------

@@ -133,27 +133,40 @@ const fixed = (x: number, digits = 2): string => x.toFixed(digits);
 const percent = (x: number): string => `+${Math.round(x * 100)}%`;
 
 /** Probability that one exposure infected the person: f · [1 − (1 − a)(1 − r)^h]. */
-export function exposureProbability(attackRate: number, riskPerHour: number, minutes: number, infectiousness: number): number {
+export function exposureProbability(
+  attackRate: number,
+  riskPerHour: number,
+  minutes: number,
+  infectiousness: number,
+): number {
   return infectiousness * (1 - (1 - attackRate) * (1 - riskPerHour) ** (minutes / 60));
 }
 
 function validate(data: OutbreakData, options: QuarantineOptions): void {
-  if (!Number.isFinite(options?.asOf)) throw new TypeError(`quarantine: option "asOf" is not an instant (got ${String(options?.asOf)})`);
+  if (!Number.isFinite(options?.asOf))
+    throw new TypeError(`quarantine: option "asOf" is not an instant (got ${String(options?.asOf)})`);
   if (!options.exposureGraph || typeof options.exposureGraph.forEachNode !== 'function') {
     throw new TypeError('quarantine: option "exposureGraph" is not a graph');
   }
   const cap = options.capacity;
   if (cap !== undefined && cap !== null && !(Number.isInteger(cap) && cap >= 0)) {
-    throw new RangeError(`quarantine: option "capacity" must be a whole number of beds, at least 0 (got ${cap})`);
+    throw new RangeError(
+      `quarantine: option "capacity" must be a whole number of beds, at least 0 (got ${cap})`,
+    );
   }
   data.quarantineSites.forEach((s, i) => {
     if (s.capacity !== null && !(Number.isInteger(s.capacity) && s.capacity >= 0)) {
-      throw new RangeError(`quarantine: quarantineSites[${i}] (${s.id}): field "capacity" must be a whole number of beds`);
+      throw new RangeError(
+        `quarantine: quarantineSites[${i}] (${s.id}): field "capacity" must be a whole number of beds`,
+      );
     }
   });
 }
 
-function centralityOf(graph: ExposureGraph, method: 'pagerank' | 'betweenness' | 'degree'): Record<string, number> {
+function centralityOf(
+  graph: ExposureGraph,
+  method: 'pagerank' | 'betweenness' | 'degree',
+): Record<string, number> {
   if (graph.order === 0) return {};
   if (method === 'degree') return degreeCentrality(graph);
   if (method === 'betweenness') return betweenness(graph, { getEdgeWeight: null });
@@ -218,7 +231,12 @@ export function prioritiseQuarantine(
       if (ev.sourceKind !== 'close_contact') continue;
       const pSource = direct.get(ev.sourceId) ?? 0;
       const a = linkAttackRate(ev, pathogen.attackRates);
-      const link = exposureProbability(a, pathogen.riskPerHour, ev.minutes, pathogen.presymptomaticInfectiousness);
+      const link = exposureProbability(
+        a,
+        pathogen.riskPerHour,
+        ev.minutes,
+        pathogen.presymptomaticInfectiousness,
+      );
       const p = pSource * link;
       const list = weighedOf.get(t.personId) ?? [];
       list.push({ p, words: `${linkWords(ev)} (p=${fixed(pSource)}×${fixed(link)}=${fixed(p)})` });
@@ -229,7 +247,8 @@ export function prioritiseQuarantine(
 
   // ---- onward risk and vulnerability --------------------------------------------------------
   const residentsOf = new Map<Id, number>();
-  for (const p of data.persons.values()) if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
+  for (const p of data.persons.values())
+    if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
   const rawCentrality = centralityOf(exposureGraph, options.centrality ?? DEFAULTS.centrality);
   const maxCentrality = Math.max(0, ...[...personIds].map((id) => rawCentrality[id] ?? 0));
 
@@ -241,7 +260,8 @@ export function prioritiseQuarantine(
     const householdSize = homeId === null ? 1 : Math.max(1, residentsOf.get(homeId) ?? 1);
     const centrality = maxCentrality > 0 ? (rawCentrality[personId] ?? 0) / maxCentrality : 0;
     const age = person?.age ?? null;
-    const vulnerable = age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge);
+    const vulnerable =
+      age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge);
     const householdBoost = weights.householdMemberWeight * (householdSize - 1);
     const centralityBoost = weights.centralityWeight * centrality;
     const vulnerableBoost = vulnerable ? weights.vulnerableWeight : 0;
@@ -251,11 +271,21 @@ export function prioritiseQuarantine(
     if (list.length > 3) parts.push(`${list.length - 3} more exposure(s)`);
     parts.push(`P(infected)=${fixed(probability)}`);
     if (householdSize > 1) parts.push(`household of ${householdSize} (${percent(householdBoost)})`);
-    if (centralityBoost > 0) parts.push(`centrality ${fixed(centrality)} of the highest (${percent(centralityBoost)})`);
+    if (centralityBoost > 0)
+      parts.push(`centrality ${fixed(centrality)} of the highest (${percent(centralityBoost)})`);
     if (vulnerable) parts.push(`age ${age} (${percent(vulnerableBoost)})`);
     parts.push(`score ${fixed(score, 3)}`);
     const tier = tierOf.get(personId)?.tier ?? null;
-    return { personId, tier, probability, score, homeId, householdSize, centrality, reasons: parts.join('; ') };
+    return {
+      personId,
+      tier,
+      probability,
+      score,
+      homeId,
+      householdSize,
+      centrality,
+      reasons: parts.join('; '),
+    };
   });
   unranked.sort(
     (a, b) =>
@@ -268,7 +298,9 @@ export function prioritiseQuarantine(
   const entries: QuarantineEntry[] = unranked.map((u, i) => {
     const tierEntry = tierOf.get(u.personId);
     const lastExposure =
-      tierEntry && tierEntry.tier !== 'venue_exposed' ? tierEntry.lastExposure : (lastExposureOf.get(u.personId) ?? asOf);
+      tierEntry && tierEntry.tier !== 'venue_exposed'
+        ? tierEntry.lastExposure
+        : (lastExposureOf.get(u.personId) ?? asOf);
     let releaseOn: Instant | null = null;
     let homeMonitoringUntil: Instant | null = null;
     let pcrDates: Instant[] = [];
@@ -325,14 +357,19 @@ export function prioritiseQuarantine(
     const household =
       entry.householdId === null
         ? [entry]
-        : entries.filter((e) => e === entry || (e.placement === 'waiting' && e.householdId === entry.householdId));
+        : entries.filter(
+            (e) => e === entry || (e.placement === 'waiting' && e.householdId === entry.householdId),
+          );
     const fitting = sites.filter((s) => free(s) >= household.length);
     if (household.length <= bedsLeft && fitting.length > 0) {
       const best = fitting.reduce((x, y) => (free(y) < free(x) ? y : x));
       for (const member of household) place(member, best);
       continue;
     }
-    const roomiest = sites.reduce<SiteUsage | null>((x, y) => (x === null || free(y) > free(x) ? y : x), null);
+    const roomiest = sites.reduce<SiteUsage | null>(
+      (x, y) => (x === null || free(y) > free(x) ? y : x),
+      null,
+    );
     if (roomiest && free(roomiest) > 0 && bedsLeft > 0) place(entry, roomiest);
   }
 
@@ -345,7 +382,9 @@ export function prioritiseQuarantine(
 }
 
 function sourceWords(e: Exposure): string {
-  return e.sourceKind === 'case' ? `case ${e.sourceId}` : `contaminated ${e.sourceKind === 'item' ? 'lot' : e.sourceKind} ${e.sourceId}`;
+  return e.sourceKind === 'case'
+    ? `case ${e.sourceId}`
+    : `contaminated ${e.sourceKind === 'item' ? 'lot' : e.sourceKind} ${e.sourceId}`;
 }
 
 function exposureWords(e: Exposure): string {
@@ -353,7 +392,9 @@ function exposureWords(e: Exposure): string {
     case 'household':
       return `household contact of ${sourceWords(e)} for ${e.nights ?? 0} night(s)`;
     case 'boat':
-      return e.sourceKind === 'case' ? `aboard ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}` : `aboard ${sourceWords(e)} for ${hoursWords(e.minutes)}`;
+      return e.sourceKind === 'case'
+        ? `aboard ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}`
+        : `aboard ${sourceWords(e)} for ${hoursWords(e.minutes)}`;
     case 'cold_chain':
       return `handled ${sourceWords(e)}`;
     case 'contact':
@@ -376,4 +417,3 @@ function linkWords(ev: TierEvidence): string {
     ? `lives with close contact ${ev.sourceId} (${ev.nights ?? 0} night(s) since their exposure)`
     : `${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId} for ${hoursWords(ev.minutes)}`;
 }
-

@@ -84,15 +84,26 @@ interface Designation {
 }
 
 /** Risk areas from the cases' residences and stays in their infectious windows, highest first. */
-export function riskAreas(data: OutbreakData, params: Parameters, options: Partial<RiskAreaOptions> = {}): RiskArea[] {
+export function riskAreas(
+  data: OutbreakData,
+  params: Parameters,
+  options: Partial<RiskAreaOptions> = {},
+): RiskArea[] {
   const { asOf, residentialKinds, utcOffsetMinutes } = { ...DEFAULTS, asOf: data.asOf, ...options };
-  if (!Number.isFinite(asOf)) throw new TypeError(`risk areas: option "asOf" is not an instant (got ${String(asOf)})`);
+  if (!Number.isFinite(asOf))
+    throw new TypeError(`risk areas: option "asOf" is not an instant (got ${String(asOf)})`);
   const { highRiskPlaceKinds, highRiskLiftDays, mediumRiskLiftDays, riskAreaRadiusKm } = params.protocol;
   const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
   const residential = [...data.places.values()].filter((p) => residentialKinds.includes(p.kind));
 
   const designations = new Map<Id, Designation>();
-  const designate = (placeId: Id, level: 'high' | 'medium', caseId: Id, at: Instant, reason: string): void => {
+  const designate = (
+    placeId: Id,
+    level: 'high' | 'medium',
+    caseId: Id,
+    at: Instant,
+    reason: string,
+  ): void => {
     const d = designations.get(placeId);
     if (!d) {
       designations.set(placeId, { level, caseIds: new Set([caseId]), lastInfection: at, reasons: [reason] });
@@ -110,10 +121,23 @@ export function riskAreas(data: OutbreakData, params: Parameters, options: Parti
   for (const c of [...data.cases].sort((a, b) => a.personId.localeCompare(b.personId))) {
     const window = windows.get(c.personId)!;
     const homeId = data.persons.get(c.personId)?.homeId ?? null;
-    const home = homeId === null ? undefined : (data.places.get(homeId) ?? { id: homeId, name: null, kind: 'home', lat: null, lon: null, capacity: null });
+    const home =
+      homeId === null
+        ? undefined
+        : (data.places.get(homeId) ?? {
+            id: homeId,
+            name: null,
+            kind: 'home',
+            lat: null,
+            lon: null,
+            capacity: null,
+          });
     if (home) {
       const { area, distanceKm } = residentialAreaOf(home, residential, riskAreaRadiusKm);
-      const where = distanceKm === null ? `home ${home.id}` : `home ${home.id} is ${distanceKm.toFixed(2)} km from ${area.kind} ${area.id}`;
+      const where =
+        distanceKm === null
+          ? `home ${home.id}`
+          : `home ${home.id} is ${distanceKm.toFixed(2)} km from ${area.kind} ${area.id}`;
       designate(area.id, 'high', c.personId, window.to, `residence of case ${c.personId} (${where})`);
     }
     for (const s of staysOf.get(c.personId) ?? []) {
@@ -159,5 +183,7 @@ export function riskAreas(data: OutbreakData, params: Parameters, options: Parti
       reason: `${d.reasons.join('; ')}; last infection ${formatDate(d.lastInfection, utcOffsetMinutes)}${lowered}${next}`,
     };
   });
-  return areas.sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.placeId.localeCompare(b.placeId));
+  return areas.sort(
+    (a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.placeId.localeCompare(b.placeId),
+  );
 }

@@ -88,7 +88,11 @@ export function tierOfExposure(e: Exposure, protocol: Protocol): ContactTier | n
     case 'contact':
       return 'close_contact';
     case 'place':
-      if (e.placeKind !== null && protocol.closeContactPlaceKinds.includes(e.placeKind) && e.minutes >= protocol.closeContactMinutes) {
+      if (
+        e.placeKind !== null &&
+        protocol.closeContactPlaceKinds.includes(e.placeKind) &&
+        e.minutes >= protocol.closeContactMinutes
+      ) {
         return 'close_contact';
       }
       return e.minutes >= protocol.venueExposureMinutes ? 'venue_exposed' : null;
@@ -110,7 +114,10 @@ function exposureReason(e: Exposure, tier: ContactTier, protocol: Protocol): str
     case 'contact':
       return `reported ${e.contactSetting ?? 'other'} contact with ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
     case 'place': {
-      const at = e.sourceKind === 'case' ? `with ${source} at ${e.placeKind ?? 'place'} ${e.hostId}` : `at ${source} (${e.placeKind ?? 'place'})`;
+      const at =
+        e.sourceKind === 'case'
+          ? `with ${source} at ${e.placeKind ?? 'place'} ${e.hostId}`
+          : `at ${source} (${e.placeKind ?? 'place'})`;
       const rule =
         tier === 'close_contact'
           ? `at least ${protocol.closeContactMinutes} min in an enclosed ${e.placeKind}`
@@ -121,10 +128,17 @@ function exposureReason(e: Exposure, tier: ContactTier, protocol: Protocol): str
 }
 
 function validate(data: OutbreakData, exposures: readonly Exposure[]): void {
-  if (!Number.isFinite(data.asOf)) throw new TypeError(`tiers: field "asOf" is not an instant (got ${String(data.asOf)})`);
+  if (!Number.isFinite(data.asOf))
+    throw new TypeError(`tiers: field "asOf" is not an instant (got ${String(data.asOf)})`);
   exposures.forEach((e, i) => {
-    if (!(e.end >= e.start)) throw new RangeError(`tiers: exposures[${i}] (${e.personId} to ${e.sourceId}): field "end" is before "start"`);
-    if (!(e.minutes >= 0)) throw new RangeError(`tiers: exposures[${i}] (${e.personId} to ${e.sourceId}): field "minutes" is negative`);
+    if (!(e.end >= e.start))
+      throw new RangeError(
+        `tiers: exposures[${i}] (${e.personId} to ${e.sourceId}): field "end" is before "start"`,
+      );
+    if (!(e.minutes >= 0))
+      throw new RangeError(
+        `tiers: exposures[${i}] (${e.personId} to ${e.sourceId}): field "minutes" is negative`,
+      );
   });
 }
 
@@ -202,7 +216,10 @@ function contactsOfCloseContacts(
 }
 
 function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
-  evidence.sort((a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId));
+  evidence.sort(
+    (a, b) =>
+      TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId),
+  );
   const tier = evidence[0]!.tier;
   const kept = evidence.filter((e) => e.tier === tier);
   return {

@@ -4,13 +4,24 @@ import type { Exposure } from '../../src/analysis/model';
 import { aug, outbreak, person } from './outbreak-fixtures';
 
 const exposure = (personId: string, sourceId: string, extra: Partial<Exposure> = {}): Exposure => ({
-  personId, sourceId, sourceKind: 'case', setting: 'place', hostId: 'MKT', placeKind: 'market',
-  contactSetting: null, start: aug(4), end: aug(4, '01:00'), minutes: 60, ...extra,
+  personId,
+  sourceId,
+  sourceKind: 'case',
+  setting: 'place',
+  hostId: 'MKT',
+  placeKind: 'market',
+  contactSetting: null,
+  start: aug(4),
+  end: aug(4, '01:00'),
+  minutes: 60,
+  ...extra,
 });
 
 describe('buildExposureGraph', () => {
   test('throws on invalid input', () => {
-    expect(() => buildExposureGraph([exposure('P1', 'P1')])).toThrow(/exposures\[0\]: person P1 is their own source/);
+    expect(() => buildExposureGraph([exposure('P1', 'P1')])).toThrow(
+      /exposures\[0\]: person P1 is their own source/,
+    );
   });
 
   test('no exposures and no data: an empty graph', () => {
@@ -21,41 +32,85 @@ describe('buildExposureGraph', () => {
   test('exposures between the same two nodes merge into one edge; sources keep their kind', () => {
     const g = buildExposureGraph([
       exposure('P2', 'C1', { setting: 'household', hostId: 'H1', placeKind: 'home', minutes: 540 }),
-      exposure('P2', 'C1', { setting: 'contact', hostId: null, placeKind: null, contactSetting: 'social', minutes: 30 }),
-      exposure('P3', 'L1', { sourceKind: 'item', setting: 'cold_chain', hostId: null, placeKind: null, minutes: 0 }),
+      exposure('P2', 'C1', {
+        setting: 'contact',
+        hostId: null,
+        placeKind: null,
+        contactSetting: 'social',
+        minutes: 30,
+      }),
+      exposure('P3', 'L1', {
+        sourceKind: 'item',
+        setting: 'cold_chain',
+        hostId: null,
+        placeKind: null,
+        minutes: 0,
+      }),
       exposure('C1', 'C2', { minutes: 15 }),
       exposure('C2', 'C1', { minutes: 15 }),
     ]);
     expect(g.order).toBe(5);
     expect(g.size).toBe(3);
     expect(g.getEdgeAttributes(g.edge('C1', 'P2')!)).toEqual({
-      settings: ['contact', 'household'], minutes: 570, exposures: 2, sources: ['C1'], links: [],
+      settings: ['contact', 'household'],
+      minutes: 570,
+      exposures: 2,
+      sources: ['C1'],
+      links: [],
     });
     expect(g.getEdgeAttributes(g.edge('C2', 'C1')!)).toEqual({
-      settings: ['place'], minutes: 30, exposures: 2, sources: ['C1', 'C2'], links: [],
+      settings: ['place'],
+      minutes: 30,
+      exposures: 2,
+      sources: ['C1', 'C2'],
+      links: [],
     });
-    expect(['C1', 'C2', 'P2', 'L1'].map((n) => g.getNodeAttribute(n, 'kind'))).toEqual(['case', 'case', 'person', 'item']);
+    expect(['C1', 'C2', 'P2', 'L1'].map((n) => g.getNodeAttribute(n, 'kind'))).toEqual([
+      'case',
+      'case',
+      'person',
+      'item',
+    ]);
   });
 
   test('with data: cases marked, residents of one home and reported contacts linked', () => {
     const data = outbreak({
       asOf: aug(10),
       cases: [{ personId: 'P3', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6) }],
-      persons: [person('P2', 'H1'), person('P3', 'H1'), person('P4', 'H1'), person('P5', 'H2'), person('P6', null)],
+      persons: [
+        person('P2', 'H1'),
+        person('P3', 'H1'),
+        person('P4', 'H1'),
+        person('P5', 'H2'),
+        person('P6', null),
+      ],
       contacts: [{ personA: 'P5', personB: 'P6', start: aug(4), end: aug(4, '01:00'), setting: 'work' }],
     });
     const g = buildExposureGraph([exposure('P2', 'P3', { setting: 'household' })], data);
     expect(g.order).toBe(5);
     expect(g.size).toBe(4); // P2-P3, P2-P4, P3-P4, P5-P6
-    expect(g.getEdgeAttributes(g.edge('P2', 'P3')!)).toMatchObject({ settings: ['household'], links: ['household'], exposures: 1 });
-    expect(g.getEdgeAttributes(g.edge('P4', 'P3')!)).toMatchObject({ settings: [], links: ['household'], minutes: 0 });
+    expect(g.getEdgeAttributes(g.edge('P2', 'P3')!)).toMatchObject({
+      settings: ['household'],
+      links: ['household'],
+      exposures: 1,
+    });
+    expect(g.getEdgeAttributes(g.edge('P4', 'P3')!)).toMatchObject({
+      settings: [],
+      links: ['household'],
+      minutes: 0,
+    });
     expect(g.getEdgeAttributes(g.edge('P5', 'P6')!)).toMatchObject({ links: ['contact'] });
     expect(g.getNodeAttribute('P3', 'kind')).toBe('case');
     expect(buildExposureGraph([], data, { householdLinks: false, contactLinks: false }).order).toBe(0);
   });
 
   test('centrality runs on it: a star centre ranks first under pagerank', () => {
-    const g = buildExposureGraph([exposure('P1', 'C1'), exposure('P2', 'C1'), exposure('P3', 'C1'), exposure('P4', 'P3')]);
+    const g = buildExposureGraph([
+      exposure('P1', 'C1'),
+      exposure('P2', 'C1'),
+      exposure('P3', 'C1'),
+      exposure('P4', 'P3'),
+    ]);
     const rank = pagerank(g, { getEdgeWeight: null });
     const sum = Object.values(rank).reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(1, 6);

@@ -12,22 +12,37 @@ const params = resolveParameters();
 /** C1: onset Aug 5, confirmed Aug 6 10:00, so infectious over [Aug 3 00:00, Aug 6 10:00]. */
 const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
 /** C2: asymptomatic, first positive Aug 7 09:00, confirmed Aug 8 09:00: [Aug 5 09:00, Aug 8 09:00]. */
-const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(8, '09:00') };
+const C2: Case = {
+  personId: 'C2',
+  classification: 'asymptomatic',
+  onset: null,
+  confirmedAt: aug(8, '09:00'),
+};
 const C2_SAMPLES = [positive('C2', aug(7, '09:00'))];
 
 const brief = (e: Exposure) => ({
-  personId: e.personId, sourceId: e.sourceId, setting: e.setting, hostId: e.hostId, minutes: e.minutes,
+  personId: e.personId,
+  sourceId: e.sourceId,
+  setting: e.setting,
+  hostId: e.hostId,
+  minutes: e.minutes,
 });
 
 describe('computeExposures', () => {
   test('throws on invalid input', () => {
     expect(() => computeExposures(outbreak({ asOf: Number.NaN }), params)).toThrow(/field "asOf"/);
     const backwards = outbreak({ asOf: aug(10), stays: [stay('P1', 'MKT', aug(2), aug(1))] });
-    expect(() => computeExposures(backwards, params)).toThrow(/stays\[0\] \(P1 at MKT\): field "end" is before "start"/);
+    expect(() => computeExposures(backwards, params)).toThrow(
+      /stays\[0\] \(P1 at MKT\): field "end" is before "start"/,
+    );
   });
 
   test('no cases and no contaminated sources: no exposures', () => {
-    const data = outbreak({ asOf: aug(10), persons: [person('P1')], stays: [stay('P1', 'MKT', aug(4), aug(5))] });
+    const data = outbreak({
+      asOf: aug(10),
+      persons: [person('P1')],
+      stays: [stay('P1', 'MKT', aug(4), aug(5))],
+    });
     expect(computeExposures(data, params)).toEqual([]);
   });
 
@@ -49,12 +64,28 @@ describe('computeExposures', () => {
     });
     expect(computeExposures(data, params)).toEqual([
       {
-        personId: 'P2', sourceId: 'C1', sourceKind: 'case', setting: 'place', hostId: 'MKT', placeKind: 'market',
-        contactSetting: null, start: aug(4, '09:30'), end: aug(4, '10:00'), minutes: 30,
+        personId: 'P2',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'place',
+        hostId: 'MKT',
+        placeKind: 'market',
+        contactSetting: null,
+        start: aug(4, '09:30'),
+        end: aug(4, '10:00'),
+        minutes: 30,
       },
       {
-        personId: 'P3', sourceId: 'C1', sourceKind: 'case', setting: 'place', hostId: 'MKT', placeKind: 'market',
-        contactSetting: null, start: aug(4, '09:30'), end: aug(4, '11:00'), minutes: 40,
+        personId: 'P3',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'place',
+        hostId: 'MKT',
+        placeKind: 'market',
+        contactSetting: null,
+        start: aug(4, '09:30'),
+        end: aug(4, '11:00'),
+        minutes: 40,
       },
     ]);
   });
@@ -80,12 +111,23 @@ describe('computeExposures', () => {
       asOf: aug(10),
       cases: [C1],
       boats: [boat('B1')],
-      stays: [stay('C1', 'B1', aug(5, '04:00'), aug(5, '18:00')), stay('P6', 'B1', aug(5, '04:00'), aug(5, '12:00'))],
+      stays: [
+        stay('C1', 'B1', aug(5, '04:00'), aug(5, '18:00')),
+        stay('P6', 'B1', aug(5, '04:00'), aug(5, '12:00')),
+      ],
     });
     expect(computeExposures(data, params)).toEqual([
       {
-        personId: 'P6', sourceId: 'C1', sourceKind: 'case', setting: 'boat', hostId: 'B1', placeKind: null,
-        contactSetting: null, start: aug(5, '04:00'), end: aug(5, '12:00'), minutes: 480,
+        personId: 'P6',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'boat',
+        hostId: 'B1',
+        placeKind: null,
+        contactSetting: null,
+        start: aug(5, '04:00'),
+        end: aug(5, '12:00'),
+        minutes: 480,
       },
     ]);
   });
@@ -109,12 +151,30 @@ describe('computeExposures', () => {
     // Aug 4-5 (C1 at sea), Aug 5-6 (9 h).
     expect(household).toEqual([
       {
-        personId: 'P7', sourceId: 'C1', sourceKind: 'case', setting: 'household', hostId: 'H1', placeKind: 'home',
-        contactSetting: null, start: aug(3), end: aug(6, '07:00'), minutes: 25 * 60, nights: 3,
+        personId: 'P7',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'household',
+        hostId: 'H1',
+        placeKind: 'home',
+        contactSetting: null,
+        start: aug(3),
+        end: aug(6, '07:00'),
+        minutes: 25 * 60,
+        nights: 3,
       },
       {
-        personId: 'P8', sourceId: 'C1', sourceKind: 'case', setting: 'household', hostId: 'H1', placeKind: 'home',
-        contactSetting: null, start: aug(3), end: aug(6, '07:00'), minutes: 16 * 60, nights: 2,
+        personId: 'P8',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'household',
+        hostId: 'H1',
+        placeKind: 'home',
+        contactSetting: null,
+        start: aug(3),
+        end: aug(6, '07:00'),
+        minutes: 16 * 60,
+        nights: 2,
       },
     ]);
   });
@@ -131,12 +191,28 @@ describe('computeExposures', () => {
     });
     expect(computeExposures(data, params)).toEqual([
       {
-        personId: 'P10', sourceId: 'C1', sourceKind: 'case', setting: 'contact', hostId: null, placeKind: null,
-        contactSetting: 'work', start: aug(3), end: aug(3, '01:00'), minutes: 60,
+        personId: 'P10',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'contact',
+        hostId: null,
+        placeKind: null,
+        contactSetting: 'work',
+        start: aug(3),
+        end: aug(3, '01:00'),
+        minutes: 60,
       },
       {
-        personId: 'P9', sourceId: 'C1', sourceKind: 'case', setting: 'contact', hostId: null, placeKind: null,
-        contactSetting: 'social', start: aug(5, '19:00'), end: aug(5, '21:00'), minutes: 120,
+        personId: 'P9',
+        sourceId: 'C1',
+        sourceKind: 'case',
+        setting: 'contact',
+        hostId: null,
+        placeKind: null,
+        contactSetting: 'social',
+        start: aug(5, '19:00'),
+        end: aug(5, '21:00'),
+        minutes: 120,
       },
     ]);
   });
@@ -186,16 +262,40 @@ describe('computeExposures', () => {
     });
     expect(computeExposures(data, params)).toEqual([
       {
-        personId: 'P12', sourceId: 'L1', sourceKind: 'item', setting: 'cold_chain', hostId: null, placeKind: null,
-        contactSetting: null, start: aug(1, '08:00'), end: aug(1, '08:00'), minutes: 0,
+        personId: 'P12',
+        sourceId: 'L1',
+        sourceKind: 'item',
+        setting: 'cold_chain',
+        hostId: null,
+        placeKind: null,
+        contactSetting: null,
+        start: aug(1, '08:00'),
+        end: aug(1, '08:00'),
+        minutes: 0,
       },
       {
-        personId: 'P14', sourceId: 'B2', sourceKind: 'boat', setting: 'boat', hostId: 'B2', placeKind: null,
-        contactSetting: null, start: aug(6, '06:00'), end: aug(6, '10:00'), minutes: 240,
+        personId: 'P14',
+        sourceId: 'B2',
+        sourceKind: 'boat',
+        setting: 'boat',
+        hostId: 'B2',
+        placeKind: null,
+        contactSetting: null,
+        start: aug(6, '06:00'),
+        end: aug(6, '10:00'),
+        minutes: 240,
       },
       {
-        personId: 'P15', sourceId: 'COLD', sourceKind: 'place', setting: 'place', hostId: 'COLD', placeKind: 'cold_storage',
-        contactSetting: null, start: aug(3, '08:00'), end: aug(3, '09:00'), minutes: 60,
+        personId: 'P15',
+        sourceId: 'COLD',
+        sourceKind: 'place',
+        setting: 'place',
+        hostId: 'COLD',
+        placeKind: 'cold_storage',
+        contactSetting: null,
+        start: aug(3, '08:00'),
+        end: aug(3, '09:00'),
+        minutes: 60,
       },
     ]);
   });
@@ -209,7 +309,14 @@ describe('computeExposures', () => {
   });
 
   test('unionSpans joins overlapping and touching spans', () => {
-    expect(unionSpans([{ start: 5, end: 7 }, { start: 0, end: 2 }, { start: 2, end: 3 }, { start: 6, end: 9 }])).toEqual([
+    expect(
+      unionSpans([
+        { start: 5, end: 7 },
+        { start: 0, end: 2 },
+        { start: 2, end: 3 },
+        { start: 6, end: 9 },
+      ]),
+    ).toEqual([
       { start: 0, end: 3 },
       { start: 5, end: 9 },
     ]);
@@ -229,7 +336,12 @@ const arbStay = fc
     startHour: fc.integer({ min: 0, max: 8 * 24 }),
     hours: fc.integer({ min: 0, max: 30 }),
   })
-  .map((s): Stay => ({ subjectId: s.subjectId, hostId: s.hostId, start: BASE + s.startHour * HOUR, end: BASE + (s.startHour + s.hours) * HOUR }));
+  .map((s): Stay => ({
+    subjectId: s.subjectId,
+    hostId: s.hostId,
+    start: BASE + s.startHour * HOUR,
+    end: BASE + (s.startHour + s.hours) * HOUR,
+  }));
 
 const arbCase = fc
   .record({
@@ -250,7 +362,9 @@ const arbOutbreak = fc
     cases: fc.uniqueArray(arbCase, { selector: (c) => c.personId, maxLength: 3 }),
     asOfDay: fc.integer({ min: 3, max: 10 }),
   })
-  .map(({ stays, cases, asOfDay }) => outbreak({ asOf: BASE + asOfDay * DAY, stays, cases, places: HOSTS.map((h) => place(h, 'market')) }));
+  .map(({ stays, cases, asOfDay }) =>
+    outbreak({ asOf: BASE + asOfDay * DAY, stays, cases, places: HOSTS.map((h) => place(h, 'market')) }),
+  );
 
 /** Pairwise reference: the shared time of every (case, other person, host), by brute force. */
 function bruteForceMinutes(data: ReturnType<typeof outbreak>): Map<string, number> {
@@ -265,8 +379,12 @@ function bruteForceMinutes(data: ReturnType<typeof outbreak>): Map<string, numbe
         let minutes = 0;
         for (let at = BASE; at < BASE + 12 * DAY; at += HOUR) {
           const mid = at + HOUR / 2;
-          const present = (id: string) => data.stays.some((s) => s.subjectId === id && s.hostId === hostId && s.start <= at && at + HOUR <= s.end);
-          if (mid > window.from && mid < window.to && mid < limit && present(caseId) && present(personId)) minutes += 60;
+          const present = (id: string) =>
+            data.stays.some(
+              (s) => s.subjectId === id && s.hostId === hostId && s.start <= at && at + HOUR <= s.end,
+            );
+          if (mid > window.from && mid < window.to && mid < limit && present(caseId) && present(personId))
+            minutes += 60;
         }
         if (minutes > 0) result.set(`${personId}|${caseId}|${hostId}`, minutes);
       }
@@ -280,7 +398,9 @@ describe('computeExposures properties', () => {
     fc.assert(
       fc.property(arbOutbreak, (data) => {
         // Stays, onsets and isolations all fall on whole hours, so the hour grid is exact.
-        const got = new Map(computeExposures(data, params).map((e) => [`${e.personId}|${e.sourceId}|${e.hostId}`, e.minutes]));
+        const got = new Map(
+          computeExposures(data, params).map((e) => [`${e.personId}|${e.sourceId}|${e.hostId}`, e.minutes]),
+        );
         expect(got).toEqual(bruteForceMinutes(data));
       }),
       { numRuns: 150 },

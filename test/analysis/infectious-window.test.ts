@@ -8,27 +8,51 @@ import { aug, negative, positive, t } from './outbreak-fixtures';
 const params = resolveParameters();
 const asOf = aug(20);
 const symptomatic = (onset: number | null, confirmedAt: number | null): Case => ({
-  personId: 'P1', classification: 'confirmed', onset, confirmedAt,
+  personId: 'P1',
+  classification: 'confirmed',
+  onset,
+  confirmedAt,
 });
 const asymptomatic = (confirmedAt: number | null): Case => ({
-  personId: 'P1', classification: 'asymptomatic', onset: null, confirmedAt,
+  personId: 'P1',
+  classification: 'asymptomatic',
+  onset: null,
+  confirmedAt,
 });
 
 describe('infectiousWindow', () => {
   test('throws on invalid input', () => {
-    expect(() => infectiousWindow(symptomatic(aug(5), null), [], params, Number.NaN)).toThrow(/case P1: field "asOf"/);
-    expect(() => infectiousWindow({ ...symptomatic(aug(5), null), personId: '' }, [], params, asOf)).toThrow(/personId/);
-    expect(() => infectiousWindow(symptomatic(Number.POSITIVE_INFINITY, null), [], params, asOf)).toThrow(/field "onset"/);
+    expect(() => infectiousWindow(symptomatic(aug(5), null), [], params, Number.NaN)).toThrow(
+      /case P1: field "asOf"/,
+    );
+    expect(() => infectiousWindow({ ...symptomatic(aug(5), null), personId: '' }, [], params, asOf)).toThrow(
+      /personId/,
+    );
+    expect(() => infectiousWindow(symptomatic(Number.POSITIVE_INFINITY, null), [], params, asOf)).toThrow(
+      /field "onset"/,
+    );
     expect(() =>
-      infectiousWindow(symptomatic(aug(5), null), [{ ...positive('P1', 0), sampledAt: Number.NaN }], params, asOf),
+      infectiousWindow(
+        symptomatic(aug(5), null),
+        [{ ...positive('P1', 0), sampledAt: Number.NaN }],
+        params,
+        asOf,
+      ),
     ).toThrow(/samples\[0\]\.sampledAt/);
   });
 
   test('symptomatic case: 2 days before onset until confirmation', () => {
-    const w = infectiousWindow(symptomatic(t('2022-08-05'), aug(6, '10:00')), [positive('P1', aug(6, '08:00'))], params, asOf);
+    const w = infectiousWindow(
+      symptomatic(t('2022-08-05'), aug(6, '10:00')),
+      [positive('P1', aug(6, '08:00'))],
+      params,
+      asOf,
+    );
     expect(w.from).toBe(aug(3));
     expect(w.to).toBe(aug(6, '10:00'));
-    expect(w.basis).toBe('from 2 days before onset 2022-08-05; until isolated at confirmation 2022-08-06T10:00:00+08:00');
+    expect(w.basis).toBe(
+      'from 2 days before onset 2022-08-05; until isolated at confirmation 2022-08-06T10:00:00+08:00',
+    );
   });
 
   test('the pre-onset days are a parameter (some cities used 4)', () => {
@@ -46,10 +70,16 @@ describe('infectiousWindow', () => {
   });
 
   test('found by screening: opens at the last negative sample when that is earlier', () => {
-    const samples = [negative('P1', aug(1, '09:00')), positive('P1', aug(4, '09:00')), negative('P1', t('2022-07-29T09:00:00+08:00'))];
+    const samples = [
+      negative('P1', aug(1, '09:00')),
+      positive('P1', aug(4, '09:00')),
+      negative('P1', t('2022-07-29T09:00:00+08:00')),
+    ];
     const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
     expect(w.from).toBe(aug(1, '09:00'));
-    expect(w.basis).toMatch(/^from last negative sample 2022-08-01T09:00:00\+08:00 before the first positive/);
+    expect(w.basis).toMatch(
+      /^from last negative sample 2022-08-01T09:00:00\+08:00 before the first positive/,
+    );
   });
 
   test('found by screening: a negative later than the default start does not shorten the window', () => {
@@ -76,11 +106,15 @@ describe('infectiousWindow', () => {
     expect(w.from).toBe(t('2022-07-31T09:00:00+08:00'));
     expect(w.to).toBe(aug(4, '09:00'));
     // Without the negative: 2 days before the positive sample, not before onset.
-    expect(infectiousWindow(symptomatic(aug(5), aug(4, '09:00')), samples.slice(1), params, asOf).from).toBe(aug(1, '09:00'));
+    expect(infectiousWindow(symptomatic(aug(5), aug(4, '09:00')), samples.slice(1), params, asOf).from).toBe(
+      aug(1, '09:00'),
+    );
   });
 
   test('not confirmed yet: closes at the first positive sample, else at asOf', () => {
-    expect(infectiousWindow(asymptomatic(null), [positive('P1', aug(4, '09:00'))], params, asOf)).toMatchObject({
+    expect(
+      infectiousWindow(asymptomatic(null), [positive('P1', aug(4, '09:00'))], params, asOf),
+    ).toMatchObject({
       from: aug(2, '09:00'),
       to: aug(4, '09:00'),
     });
@@ -115,7 +149,10 @@ describe('infectiousWindow', () => {
         hours,
         (onset, confirmed, samples, asOfHour) => {
           const base = t('2022-07-01');
-          const c = symptomatic(onset === null ? null : base + onset * HOUR, confirmed === null ? null : base + confirmed * HOUR);
+          const c = symptomatic(
+            onset === null ? null : base + onset * HOUR,
+            confirmed === null ? null : base + confirmed * HOUR,
+          );
           const s = samples.map((x) => (x.positive ? positive : negative)('P1', base + x.at * HOUR));
           const w = infectiousWindow(c, s, params, base + asOfHour * HOUR);
           return w.from <= w.to && w.to <= base + asOfHour * HOUR && w.basis.length > 0;

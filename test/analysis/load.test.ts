@@ -23,13 +23,27 @@ const ASOF = aug(10);
 function district(): Required<RecordBatch> {
   return {
     places: [
-      place('H1', 'home', { lat: 18.305, lon: 109.1 }), place('H2', 'home'), place('H3', 'home'),
-      place('V1', 'village', { lat: 18.3, lon: 109.1 }), place('MKT', 'market'), place('W1', 'workplace'),
-      place('COLD', 'cold_storage'), place('R9', 'restaurant'), place('Q1', 'quarantine_site', { capacity: 5 }),
+      place('H1', 'home', { lat: 18.305, lon: 109.1 }),
+      place('H2', 'home'),
+      place('H3', 'home'),
+      place('V1', 'village', { lat: 18.3, lon: 109.1 }),
+      place('MKT', 'market'),
+      place('W1', 'workplace'),
+      place('COLD', 'cold_storage'),
+      place('R9', 'restaurant'),
+      place('Q1', 'quarantine_site', { capacity: 5 }),
     ],
     persons: [
-      person('C1', 'H1'), person('P2', 'H1'), person('C2', 'H2'), person('P3', 'H3'), person('P4', 'H3'),
-      person('P5'), person('P6'), person('P7'), person('P8'), person('P9'),
+      person('C1', 'H1'),
+      person('P2', 'H1'),
+      person('C2', 'H2'),
+      person('P3', 'H3'),
+      person('P4', 'H3'),
+      person('P5'),
+      person('P6'),
+      person('P7'),
+      person('P8'),
+      person('P9'),
     ],
     boats: [boat('B1')],
     items: [item('L1')],
@@ -119,7 +133,9 @@ describe('loadOutbreak', () => {
 
   test('throws on invalid input', async () => {
     await expect(loadOutbreak(embedded, params, Number.NaN)).rejects.toThrow(/argument "asOf"/);
-    await expect(loadOutbreak(embedded, params, ASOF, { batchSize: 0 })).rejects.toThrow(/option "batchSize"/);
+    await expect(loadOutbreak(embedded, params, ASOF, { batchSize: 0 })).rejects.toThrow(
+      /option "batchSize"/,
+    );
   });
 
   test('the embedded store and Neo4j give the same data', () => {
@@ -130,7 +146,9 @@ describe('loadOutbreak', () => {
     const data = fromEmbedded;
     expect(data.cases.map((c) => c.personId)).toEqual(['C1']);
     expect(data.samples.map((s) => `${s.subjectId}@${s.sampledAt}`)).toEqual([
-      `C1@${aug(6, '08:00')}`, `L1@${aug(3, '12:00')}`, `P3@${aug(7, '09:00')}`,
+      `C1@${aug(6, '08:00')}`,
+      `L1@${aug(3, '12:00')}`,
+      `P3@${aug(7, '09:00')}`,
     ]);
     expect(data.handlings).toEqual([{ personId: 'P9', itemId: 'L1', at: aug(2, '08:00') }]);
     expect(data.contacts).toEqual([district().contacts[0]]);
@@ -155,18 +173,32 @@ describe('loadOutbreak', () => {
     const exposures = computeExposures(fromEmbedded, params);
     expect(exposures).toEqual(computeExposures(everything, params));
     expect(exposures.map((e) => `${e.personId}<${e.sourceId}:${e.setting}`)).toEqual([
-      'P2<C1:household', 'P3<C1:place', 'P5<C1:place', 'P6<C1:boat', 'P9<L1:cold_chain',
+      'P2<C1:household',
+      'P3<C1:place',
+      'P5<C1:place',
+      'P6<C1:boat',
+      'P9<L1:cold_chain',
     ]);
     const tiers = assignTiers(fromEmbedded, exposures, params);
     expect(tiers).toEqual(assignTiers(everything, computeExposures(everything, params), params));
     // P4 lives with close contact P3 (out at W1 the night of Aug 9); P8 had a reported contact with P3.
     expect(tiers.map((t) => `${t.personId}:${t.tier}`)).toEqual([
-      'P2:close_contact', 'P3:close_contact', 'P6:close_contact', 'P9:close_contact',
-      'P4:contact_of_close_contact', 'P8:contact_of_close_contact', 'P5:venue_exposed',
+      'P2:close_contact',
+      'P3:close_contact',
+      'P6:close_contact',
+      'P9:close_contact',
+      'P4:contact_of_close_contact',
+      'P8:contact_of_close_contact',
+      'P5:venue_exposed',
     ]);
     const p4 = tiers.find((t) => t.personId === 'P4')!;
     // Nights from P3's exposure (Aug 4 09:00) to asOf: Aug 4-5 ... 8-9; on Aug 9-10 P4 was at W1.
-    expect(p4.evidence[0]).toMatchObject({ setting: 'household', nights: 5, start: aug(4, '22:00'), end: aug(9, '07:00') });
+    expect(p4.evidence[0]).toMatchObject({
+      setting: 'household',
+      nights: 5,
+      start: aug(4, '22:00'),
+      end: aug(9, '07:00'),
+    });
   });
 
   test('small batches give the same data', async () => {

@@ -1,6 +1,16 @@
 /** Hand-made outbreak neighbourhoods for the analysis suites. */
 import type { OutbreakData } from '../../src/analysis/model';
-import type { Boat, Case, ColdChainItem, Contact, Handling, Person, Place, Sample, Stay } from '../../src/domain/types';
+import type {
+  Boat,
+  Case,
+  ColdChainItem,
+  Contact,
+  Handling,
+  Person,
+  Place,
+  Sample,
+  Stay,
+} from '../../src/domain/types';
 import { parseInstant } from '../../src/domain/time';
 
 /** An instant from ISO 8601 text (a date alone is midnight +08:00). */
@@ -11,21 +21,58 @@ export const t = (text: string): number => {
 };
 
 /** An instant on 2022-08-DD at HH:MM +08:00. */
-export const aug = (day: number, hhmm = '00:00'): number => t(`2022-08-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
+export const aug = (day: number, hhmm = '00:00'): number =>
+  t(`2022-08-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 
 export const person = (id: string, homeId: string | null = null, age: number | null = 40): Person => ({
-  id, name: null, sex: null, age, phone: null, idNumber: null, homeId, occupation: null,
+  id,
+  name: null,
+  sex: null,
+  age,
+  phone: null,
+  idNumber: null,
+  homeId,
+  occupation: null,
 });
 
 export const place = (id: string, kind: string, extra: Partial<Place> = {}): Place => ({
-  id, name: null, kind, lat: null, lon: null, capacity: null, ...extra,
+  id,
+  name: null,
+  kind,
+  lat: null,
+  lon: null,
+  capacity: null,
+  ...extra,
 });
 
 export const boat = (id: string): Boat => ({ id, name: null, registration: null, homePortId: null });
-export const item = (id: string): ColdChainItem => ({ id, product: null, lot: null, origin: null, arrivedAt: null });
-export const stay = (subjectId: string, hostId: string, start: number, end: number): Stay => ({ subjectId, hostId, start, end });
-export const positive = (subjectId: string, sampledAt: number): Sample => ({ subjectId, sampledAt, result: 'positive', method: 'pcr', ct: 25 });
-export const negative = (subjectId: string, sampledAt: number): Sample => ({ subjectId, sampledAt, result: 'negative', method: 'pcr', ct: null });
+export const item = (id: string): ColdChainItem => ({
+  id,
+  product: null,
+  lot: null,
+  origin: null,
+  arrivedAt: null,
+});
+export const stay = (subjectId: string, hostId: string, start: number, end: number): Stay => ({
+  subjectId,
+  hostId,
+  start,
+  end,
+});
+export const positive = (subjectId: string, sampledAt: number): Sample => ({
+  subjectId,
+  sampledAt,
+  result: 'positive',
+  method: 'pcr',
+  ct: 25,
+});
+export const negative = (subjectId: string, sampledAt: number): Sample => ({
+  subjectId,
+  sampledAt,
+  result: 'negative',
+  method: 'pcr',
+  ct: null,
+});
 
 export interface OutbreakInput {
   asOf: number;

@@ -9,7 +9,12 @@ import { aug, outbreak, person, place, positive, stay } from './outbreak-fixture
 
 const params = resolveParameters();
 const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
-const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(7, '10:00') };
+const C2: Case = {
+  personId: 'C2',
+  classification: 'asymptomatic',
+  onset: null,
+  confirmedAt: aug(7, '10:00'),
+};
 
 /** C1 infectious over [Aug 3 00:00, Aug 6 10:00], C2 over [Aug 5 08:00, Aug 7 08:00]; asOf Aug 7 12:00. */
 function district() {
@@ -17,7 +22,16 @@ function district() {
     asOf: aug(7, '12:00'),
     cases: [C1, C2],
     samples: [positive('C2', aug(7, '08:00'))],
-    persons: [person('C1', 'H1'), person('P2', 'H1'), person('C2'), person('P3', 'H3'), person('P4', 'H3'), person('P5'), person('P6'), person('P7')],
+    persons: [
+      person('C1', 'H1'),
+      person('P2', 'H1'),
+      person('C2'),
+      person('P3', 'H3'),
+      person('P4', 'H3'),
+      person('P5'),
+      person('P6'),
+      person('P7'),
+    ],
     places: [place('H1', 'home'), place('H3', 'home'), place('W1', 'workplace'), place('MKT', 'market')],
     stays: [
       stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
@@ -27,7 +41,9 @@ function district() {
       stay('P6', 'MKT', aug(5, '15:57'), aug(5, '16:00')),
       stay('P7', 'MKT', aug(5, '15:50'), aug(5, '16:00')),
     ],
-    contacts: [{ personA: 'C2', personB: 'P5', start: aug(6, '12:00'), end: aug(6, '13:00'), setting: 'social' }],
+    contacts: [
+      { personA: 'C2', personB: 'P5', start: aug(6, '12:00'), end: aug(6, '13:00'), setting: 'social' },
+    ],
   });
   const exposures = computeExposures(data, params);
   const tiers = assignTiers(data, exposures, params);
@@ -36,33 +52,48 @@ function district() {
 
 /** A close contact through a reported contact [Aug 4 09:00, 10:00] with case `sourceId`. */
 const contactExposure = (personId: string, sourceId: string, setting: string): Exposure => ({
-  personId, sourceId, sourceKind: 'case', setting: 'contact', hostId: null, placeKind: null,
-  contactSetting: setting, start: aug(4, '09:00'), end: aug(4, '10:00'), minutes: 60,
+  personId,
+  sourceId,
+  sourceKind: 'case',
+  setting: 'contact',
+  hostId: null,
+  placeKind: null,
+  contactSetting: setting,
+  start: aug(4, '09:00'),
+  end: aug(4, '10:00'),
+  minutes: 60,
 });
 
 describe('prioritiseQuarantine', () => {
   test('throws on invalid input', () => {
     const { data, exposures, tiers, graph } = district();
-    const run = (o: object) => () => prioritiseQuarantine(data, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph, ...o });
+    const run = (o: object) => () =>
+      prioritiseQuarantine(data, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph, ...o });
     expect(run({ asOf: Number.NaN })).toThrow(/option "asOf"/);
     expect(run({ capacity: -1 })).toThrow(/option "capacity"/);
     expect(run({ capacity: 1.5 })).toThrow(/option "capacity"/);
     expect(run({ exposureGraph: null })).toThrow(/option "exposureGraph"/);
     const badSite = { ...data, quarantineSites: [place('Q1', 'quarantine_site', { capacity: -2 })] };
-    expect(() => prioritiseQuarantine(badSite, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph })).toThrow(
-      /quarantineSites\[0\] \(Q1\): field "capacity"/,
-    );
+    expect(() =>
+      prioritiseQuarantine(badSite, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph }),
+    ).toThrow(/quarantineSites\[0\] \(Q1\): field "capacity"/);
   });
 
   test('no exposures: an empty plan', () => {
     const { data } = district();
-    const plan = prioritiseQuarantine(data, [], [], params, { asOf: data.asOf, exposureGraph: buildExposureGraph([]) });
+    const plan = prioritiseQuarantine(data, [], [], params, {
+      asOf: data.asOf,
+      exposureGraph: buildExposureGraph([]),
+    });
     expect(plan).toEqual({ asOf: data.asOf, entries: [], sites: [], waiting: 0 });
   });
 
   test('probability of infection: attack rate, dose, source infectiousness, combined exposures', () => {
     const { data, exposures, tiers, graph } = district();
-    const plan = prioritiseQuarantine(data, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph });
+    const plan = prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    });
     const p = new Map(plan.entries.map((e) => [e.personId, e]));
     expect([...p.keys()].sort()).toEqual(['P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
     // P2: household with C1, 4 nights = 34 h, after onset: 1 - 0.573 * 0.989^34 ≈ 0.6066.
@@ -76,7 +107,7 @@ describe('prioritiseQuarantine', () => {
     // P4: lives with close contact P3, 3 nights (27 h) since P3's exposure: P(P3) * 2/3 * household.
     const p4 = p3 * (2 / 3) * (1 - (1 - 0.427) * (1 - 0.011) ** 27);
     expect(p.get('P4')!.probability).toBeCloseTo(p4, 12);
-    expect(p4).toBeCloseTo(0.0160, 4);
+    expect(p4).toBeCloseTo(0.016, 4);
     // P5: 1 h at a market with C1 (casual 1.2%) and 1 h social contact with asymptomatic C2 (x 1/7).
     const p5market = 1 - (1 - 0.012) * (1 - 0.011);
     const p5social = (1 / 7) * (1 - (1 - 0.059) * (1 - 0.011));
@@ -90,21 +121,39 @@ describe('prioritiseQuarantine', () => {
 
   test('placements by tier: close contacts wait for a bed, contacts of close contacts stay home, venue-exposed are monitored', () => {
     const { data, exposures, tiers, graph } = district();
-    const plan = prioritiseQuarantine(data, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph });
+    const plan = prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    });
     const p = new Map(plan.entries.map((e) => [e.personId, e]));
-    expect(p.get('P2')).toMatchObject({ tier: 'close_contact', placement: 'waiting', assignedSiteId: null, householdSize: 2 });
+    expect(p.get('P2')).toMatchObject({
+      tier: 'close_contact',
+      placement: 'waiting',
+      assignedSiteId: null,
+      householdSize: 2,
+    });
     expect(p.get('P4')).toMatchObject({ tier: 'contact_of_close_contact', placement: 'home' });
     expect(p.get('P5')).toMatchObject({ tier: 'close_contact', placement: 'waiting' }); // reported contact of C2
-    expect(p.get('P7')).toMatchObject({ tier: 'venue_exposed', placement: 'monitoring', releaseOn: null, pcrDates: [] });
+    expect(p.get('P7')).toMatchObject({
+      tier: 'venue_exposed',
+      placement: 'monitoring',
+      releaseOn: null,
+      pcrDates: [],
+    });
     expect(plan.waiting).toBe(3);
     expect(plan.entries.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(plan.entries[0]!.personId).toBe('P2');
-    expect(p.get('P4')!.reasons).toMatch(/^lives with close contact P3 \(3 night\(s\) since their exposure\) \(p=0\.04×0\.38=0\.02\); P\(infected\)=0\.02;/);
+    expect(p.get('P4')!.reasons).toMatch(
+      /^lives with close contact P3 \(3 night\(s\) since their exposure\) \(p=0\.04×0\.38=0\.02\); P\(infected\)=0\.02;/,
+    );
   });
 
   test('release, home monitoring and PCR dates from the last exposure', () => {
     const { data, exposures, tiers, graph } = district();
-    const plan = prioritiseQuarantine(data, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph });
+    const plan = prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    });
     const p = new Map(plan.entries.map((e) => [e.personId, e]));
     // P3 last exposed Aug 4 09:20: 7 days quarantine + 3 home; PCR days 1, 2, 3, 5, 7; home day 3.
     expect(p.get('P3')).toMatchObject({
@@ -124,15 +173,20 @@ describe('prioritiseQuarantine', () => {
     });
     // The 20 measures: 5 days, PCR days 1, 2, 3, 5.
     const twenty = resolveParameters({ protocol: 'cn-20-measures-2022' });
-    const p3 = prioritiseQuarantine(data, exposures, assignTiers(data, exposures, twenty), twenty, { asOf: data.asOf, exposureGraph: graph })
-      .entries.find((e) => e.personId === 'P3')!;
+    const p3 = prioritiseQuarantine(data, exposures, assignTiers(data, exposures, twenty), twenty, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    }).entries.find((e) => e.personId === 'P3')!;
     expect(p3).toMatchObject({ releaseOn: aug(9, '09:20'), pcrDates: [aug(5), aug(6), aug(7), aug(9)] });
   });
 
   test('a close contact whose quarantine period is already over needs no bed', () => {
     const { data, exposures, tiers, graph } = district();
     const later = { ...data, quarantineSites: [place('Q1', 'quarantine_site', { capacity: 10 })] };
-    const plan = prioritiseQuarantine(later, exposures, tiers, params, { asOf: aug(12), exposureGraph: graph });
+    const plan = prioritiseQuarantine(later, exposures, tiers, params, {
+      asOf: aug(12),
+      exposureGraph: graph,
+    });
     const p = new Map(plan.entries.map((e) => [e.personId, e]));
     expect(p.get('P3')).toMatchObject({ placement: 'completed', assignedSiteId: null });
     expect(p.get('P2')).toMatchObject({ placement: 'site', assignedSiteId: 'Q1' }); // released Aug 13 07:00
@@ -140,7 +194,12 @@ describe('prioritiseQuarantine', () => {
 
   test('score: household size, centrality and vulnerability, explained in words and numbers', () => {
     const p = resolveParameters({
-      overrides: ['pathogen.attackRates.social=0.5', 'pathogen.attackRates.work=0.2', 'pathogen.riskPerHour=0', 'protocol.traceContactsOfCloseContacts=false'],
+      overrides: [
+        'pathogen.attackRates.social=0.5',
+        'pathogen.attackRates.work=0.2',
+        'pathogen.riskPerHour=0',
+        'protocol.traceContactsOfCloseContacts=false',
+      ],
     });
     const cases: Case[] = [
       { personId: 'C1', classification: 'confirmed', onset: aug(1), confirmedAt: aug(6) },
@@ -150,14 +209,28 @@ describe('prioritiseQuarantine', () => {
       asOf: aug(6, '12:00'),
       cases,
       persons: [
-        person('A', 'HA', 67), person('B', 'HA'), person('X1', 'HA'), person('X2', 'HA'), person('X3', 'HA'),
-        person('D', null, 30), person('C1'), person('C2'),
+        person('A', 'HA', 67),
+        person('B', 'HA'),
+        person('X1', 'HA'),
+        person('X2', 'HA'),
+        person('X3', 'HA'),
+        person('D', null, 30),
+        person('C1'),
+        person('C2'),
       ],
     });
-    const exposures = [contactExposure('A', 'C1', 'social'), contactExposure('A', 'C2', 'work'), contactExposure('D', 'C1', 'work')];
+    const exposures = [
+      contactExposure('A', 'C1', 'social'),
+      contactExposure('A', 'C2', 'work'),
+      contactExposure('D', 'C1', 'work'),
+    ];
     const tiers = assignTiers(data, exposures, p);
     // Degree: A links C1 and C2 (2), D links C1 (1): centrality A 1, D 0.5.
-    const plan = prioritiseQuarantine(data, exposures, tiers, p, { asOf: data.asOf, exposureGraph: buildExposureGraph(exposures), centrality: 'degree' });
+    const plan = prioritiseQuarantine(data, exposures, tiers, p, {
+      asOf: data.asOf,
+      exposureGraph: buildExposureGraph(exposures),
+      centrality: 'degree',
+    });
     const [a, d] = plan.entries;
     // A: P = 1 - 0.5 * 0.8 = 0.6; x (1 + 0.1 * 4 + 0.5 * 1) x 1.2 = 1.368.
     expect(a).toMatchObject({ personId: 'A', priority: 1, householdSize: 5, centrality: 1 });
@@ -170,17 +243,25 @@ describe('prioritiseQuarantine', () => {
     // D: P = 0.2; x (1 + 0.5 * 0.5) = 0.25.
     expect(d).toMatchObject({ personId: 'D', priority: 2, householdSize: 1, centrality: 0.5 });
     expect(d!.score).toBeCloseTo(0.25, 12);
-    expect(d!.reasons).toBe('work contact with case C1 for 1 h (p=0.20); P(infected)=0.20; centrality 0.50 of the highest (+25%); score 0.250');
+    expect(d!.reasons).toBe(
+      'work contact with case C1 for 1 h (p=0.20); P(infected)=0.20; centrality 0.50 of the highest (+25%); score 0.250',
+    );
   });
 
   describe('bed allocation', () => {
     // Probabilities by reported-contact setting, no dose and no weights: the score is the attack rate.
     const p = resolveParameters({
       overrides: [
-        'pathogen.attackRates.household=0.5', 'pathogen.attackRates.work=0.4', 'pathogen.attackRates.social=0.3',
-        'pathogen.attackRates.care=0.25', 'pathogen.attackRates.transport=0.2', 'pathogen.attackRates.casual=0.1',
-        'pathogen.riskPerHour=0', 'protocol.traceContactsOfCloseContacts=false',
-        'protocol.quarantinePriority.householdMemberWeight=0', 'protocol.quarantinePriority.centralityWeight=0',
+        'pathogen.attackRates.household=0.5',
+        'pathogen.attackRates.work=0.4',
+        'pathogen.attackRates.social=0.3',
+        'pathogen.attackRates.care=0.25',
+        'pathogen.attackRates.transport=0.2',
+        'pathogen.attackRates.casual=0.1',
+        'pathogen.riskPerHour=0',
+        'protocol.traceContactsOfCloseContacts=false',
+        'protocol.quarantinePriority.householdMemberWeight=0',
+        'protocol.quarantinePriority.centralityWeight=0',
         'protocol.quarantinePriority.vulnerableWeight=0',
       ],
     });
@@ -196,11 +277,20 @@ describe('prioritiseQuarantine', () => {
       const data = outbreak({
         asOf: aug(6),
         cases: [{ personId: 'C1', classification: 'confirmed', onset: aug(1), confirmedAt: aug(6) }],
-        persons: [person('A', 'HA'), person('B', 'HA'), person('E', 'HA'), person('C', 'HC'), person('D', 'HD'), person('F')],
+        persons: [
+          person('A', 'HA'),
+          person('B', 'HA'),
+          person('E', 'HA'),
+          person('C', 'HC'),
+          person('D', 'HD'),
+          person('F'),
+        ],
         places: capacities.map((c, i) => place(`Q${i + 1}`, 'quarantine_site', { capacity: c })),
       });
       const result = prioritiseQuarantine(data, exposures, assignTiers(data, exposures, p), p, {
-        asOf: data.asOf, exposureGraph: buildExposureGraph(exposures), capacity: capacity ?? null,
+        asOf: data.asOf,
+        exposureGraph: buildExposureGraph(exposures),
+        capacity: capacity ?? null,
       });
       return {
         order: result.entries.map((e) => e.personId).join(''),

@@ -7,7 +7,12 @@ const params = resolveParameters();
 /** Infectious over [Aug 3 00:00, Aug 6 10:00]. */
 const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
 /** Infectious over [Aug 7 09:00, Aug 9 20:00]. */
-const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(9, '20:00') };
+const C2: Case = {
+  personId: 'C2',
+  classification: 'asymptomatic',
+  onset: null,
+  confirmedAt: aug(9, '20:00'),
+};
 
 function district(asOf: number) {
   return outbreak({
@@ -56,7 +61,11 @@ describe('riskAreas', () => {
       ['R1', 'medium', aug(17), 'C1,C2'],
     ]);
     const v1 = riskAreas(district(aug(10)), params).find((a) => a.placeId === 'V1')!;
-    expect(v1).toMatchObject({ designatedLevel: 'high', lastInfection: aug(6, '10:00'), placeKind: 'village' });
+    expect(v1).toMatchObject({
+      designatedLevel: 'high',
+      lastInfection: aug(6, '10:00'),
+      placeKind: 'village',
+    });
     expect(v1.reason).toBe(
       'residence of case C1 (home H1 is 0.56 km from village V1); last infection 2022-08-06; may be lowered on 2022-08-14',
     );
@@ -81,7 +90,9 @@ describe('riskAreas', () => {
   });
 
   test('lift days are parameters', () => {
-    const p = resolveParameters({ overrides: ['protocol.highRiskLiftDays=3', 'protocol.mediumRiskLiftDays=2'] });
+    const p = resolveParameters({
+      overrides: ['protocol.highRiskLiftDays=3', 'protocol.mediumRiskLiftDays=2'],
+    });
     const areas = riskAreas(district(aug(10)), p).map((a) => [a.placeId, a.level, a.liftOn]);
     expect(areas).toEqual([
       ['H2', 'high', aug(13)],

@@ -7,7 +7,12 @@ import { aug, outbreak, person, place, positive, stay } from './outbreak-fixture
 
 const params = resolveParameters();
 const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
-const C2: Case = { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: aug(7, '10:00') };
+const C2: Case = {
+  personId: 'C2',
+  classification: 'asymptomatic',
+  onset: null,
+  confirmedAt: aug(7, '10:00'),
+};
 
 /** C1 infectious over [Aug 3 00:00, Aug 6 10:00]; analysis at Aug 7 12:00. */
 function district(p = params) {
@@ -16,9 +21,17 @@ function district(p = params) {
     cases: [C1, C2],
     samples: [positive('C2', aug(7, '08:00'))],
     persons: [
-      person('C1', 'H1'), person('P2', 'H1'), person('C2'),
-      person('P3', 'H3'), person('P4', 'H3'), person('P8', 'H3'),
-      person('P5'), person('P6'), person('P7'), person('P9'), person('P10'),
+      person('C1', 'H1'),
+      person('P2', 'H1'),
+      person('C2'),
+      person('P3', 'H3'),
+      person('P4', 'H3'),
+      person('P8', 'H3'),
+      person('P5'),
+      person('P6'),
+      person('P7'),
+      person('P9'),
+      person('P10'),
     ],
     places: [place('H1', 'home'), place('H3', 'home'), place('W1', 'workplace'), place('MKT', 'market')],
     stays: [
@@ -44,7 +57,9 @@ describe('assignTiers', () => {
     const { data, exposures } = district();
     expect(() => assignTiers({ ...data, asOf: Number.NaN }, exposures, params)).toThrow(/field "asOf"/);
     const bad: Exposure = { ...exposures[0]!, minutes: -1 };
-    expect(() => assignTiers(data, [bad], params)).toThrow(/exposures\[0\] \(.+\): field "minutes" is negative/);
+    expect(() => assignTiers(data, [bad], params)).toThrow(
+      /exposures\[0\] \(.+\): field "minutes" is negative/,
+    );
   });
 
   test('no exposures: nobody is listed', () => {
@@ -68,7 +83,13 @@ describe('assignTiers', () => {
 
     // P2 lives with C1: nights Aug 2-3 (cut at 00:00, 7 h), 3-4, 4-5, 5-6 (9 h each).
     expect(byId.get('P2')!.evidence).toEqual([
-      expect.objectContaining({ tier: 'close_contact', setting: 'household', hostId: 'H1', nights: 4, minutes: 34 * 60 }),
+      expect.objectContaining({
+        tier: 'close_contact',
+        setting: 'household',
+        hostId: 'H1',
+        nights: 4,
+        minutes: 34 * 60,
+      }),
     ]);
     expect(byId.get('P3')!.evidence[0]!.reason).toBe(
       'with case C1 at workplace W1 for 20 min (at least 15 min in an enclosed workplace), ' +
@@ -84,8 +105,15 @@ describe('assignTiers', () => {
       ['venue_exposed', 'C1', 'place', 10, undefined],
     ]);
     expect(p4).toMatchObject({ firstExposure: aug(4, '22:00'), lastExposure: aug(7, '07:00') });
-    expect(byId.get('P9')!.evidence[0]).toMatchObject({ setting: 'contact', contactSetting: 'social', minutes: 60, start: aug(6, '18:00') });
-    expect(byId.get('P9')!.evidence[0]!.reason).toMatch(/^reported social contact with close contact P7 for 1 h,/);
+    expect(byId.get('P9')!.evidence[0]).toMatchObject({
+      setting: 'contact',
+      contactSetting: 'social',
+      minutes: 60,
+      start: aug(6, '18:00'),
+    });
+    expect(byId.get('P9')!.evidence[0]!.reason).toMatch(
+      /^reported social contact with close contact P7 for 1 h,/,
+    );
     expect(byId.get('P5')!.evidence[0]).toMatchObject({ minutes: 60, placeKind: 'market' });
     // P10 met P7 before P7 was exposed; P6 was at the market 3 minutes; C2 is a case.
     expect(byId.has('P10') || byId.has('P6') || byId.has('C2')).toBe(false);
@@ -113,12 +141,24 @@ describe('assignTiers', () => {
 
   test('tierOfExposure: settings that always qualify, and the minute thresholds at places', () => {
     const base: Exposure = {
-      personId: 'P', sourceId: 'S', sourceKind: 'case', setting: 'place', hostId: 'X', placeKind: 'restaurant',
-      contactSetting: null, start: 0, end: 0, minutes: 15,
+      personId: 'P',
+      sourceId: 'S',
+      sourceKind: 'case',
+      setting: 'place',
+      hostId: 'X',
+      placeKind: 'restaurant',
+      contactSetting: null,
+      start: 0,
+      end: 0,
+      minutes: 15,
     };
     const p = params.protocol;
-    expect(tierOfExposure({ ...base, setting: 'boat', placeKind: null, minutes: 1 }, p)).toBe('close_contact');
-    expect(tierOfExposure({ ...base, setting: 'cold_chain', sourceKind: 'item', minutes: 0 }, p)).toBe('close_contact');
+    expect(tierOfExposure({ ...base, setting: 'boat', placeKind: null, minutes: 1 }, p)).toBe(
+      'close_contact',
+    );
+    expect(tierOfExposure({ ...base, setting: 'cold_chain', sourceKind: 'item', minutes: 0 }, p)).toBe(
+      'close_contact',
+    );
     expect(tierOfExposure({ ...base, setting: 'contact', minutes: 0 }, p)).toBe('close_contact');
     expect(tierOfExposure(base, p)).toBe('close_contact');
     expect(tierOfExposure({ ...base, minutes: 14.9 }, p)).toBe('venue_exposed');
