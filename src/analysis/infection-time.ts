@@ -1,10 +1,13 @@
 /**
  * Infection time of a case: a discrete posterior over a grid of instants, since nobody observes
  * the moment of infection. As in outbreaker2 (Campbell et al., PLoS Comput Biol 2019), the onset
- * weighs each instant by the incubation density, a first positive sample found by screening by the
- * infection-to-positive density, and every earlier negative sample by the chance that the
- * infection was not yet detectable then (the survival of the infection-to-positive delay); the
- * analyses that use it integrate over this uncertainty instead of fixing one date.
+ * weighs each instant by the incubation density. Tests are interval-censored observations of the
+ * infection-to-positive delay: a first positive sample found by screening, after a last negative
+ * one, says the delay ended between the two (F(p − t) − F(s − t)); with no negative before it, only
+ * that the delay had ended (F(p − t)) and that the sample was still positive, less likely the
+ * longer ago the infection (linearly, to zero at `pcrPositiveDays`: an assumption); a
+ * negative before onset says the delay had not ended yet (1 − F(s − t)). The analyses that use the
+ * posterior integrate over this uncertainty instead of fixing one date.
  */
 import { cdf, density, quantile } from '../domain/distributions';
 import type { Distribution, Parameters } from '../domain/parameters';
@@ -120,12 +123,15 @@ export function inferInfectionTime(
   const positiveTimes = positive !== null && (onset === null || positive < onset);
   const bounds = [onset, positive, confirmedAt].filter((t): t is number => t !== null);
   const latest = bounds.length ? Math.min(...bounds) : asOf;
+  // Only the last negative before the bound matters: a delay not over then was not over before.
   const negatives = own.filter((s) => s.result === 'negative' && s.sampledAt < latest).map((s) => s.sampledAt);
+  const lastNegative = negatives.at(-1) ?? null;
 
-  const delays = [onset !== null ? incubation : null, positiveTimes ? infectionToPositive : null].filter(
-    (d): d is Distribution => d !== null,
-  );
-  const lookbackDays = Math.max(...(delays.length ? delays : [incubation]).map((d) => quantile(d, lookbackQuantile)));
+  const lookbackDays = onset !== null
+    ? quantile(incubation, lookbackQuantile)
+    : positiveTimes
+      ? Math.max(quantile(infectionToPositive, lookbackQuantile), params.pathogen.pcrPositiveDays)
+      : quantile(incubation, lookbackQuantile);
   const stepMs = stepHours * HOUR;
   const cells = Math.max(1, Math.ceil((lookbackDays * DAY) / stepMs));
 
@@ -135,8 +141,13 @@ export function inferInfectionTime(
     const t = latest - (k + 0.5) * stepMs;
     let w = 1;
     if (onset !== null) w *= density(incubation, (onset - t) / DAY);
-    if (positiveTimes) w *= density(infectionToPositive, (positive! - t) / DAY);
-    for (const s of negatives) if (s > t) w *= 1 - cumulative(infectionToPositive, (s - t) / DAY);
+    const negativeEnded = lastNegative !== null ? cumulative(infectionToPositive, (lastNegative - t) / DAY) : 0;
+    if (positiveTimes) {
+      // Still positive at the sample: less likely the longer ago the infection (linear to zero at pcrPositiveDays).
+      const stillPositive = Math.max(0, 1 - (positive! - t) / DAY / params.pathogen.pcrPositiveDays);
+      w *= Math.max(0, cumulative(infectionToPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
+    }
+    else w *= 1 - negativeEnded;
     times.push(t);
     weights.push(w);
   }
@@ -161,10 +172,10 @@ export function inferInfectionTime(
 
   const words: string[] = [];
   if (onset !== null) words.push(`incubation before onset ${formatDate(onset)}`);
-  if (positiveTimes && firstPositive !== null) words.push(`infection-to-positive before the first positive ${formatInstant(firstPositive)}`);
-  else if (positiveTimes) words.push(`infection-to-positive before confirmation ${formatInstant(positive!)}`);
+  if (positiveTimes && firstPositive !== null) words.push(`positive by the first positive sample ${formatInstant(firstPositive)}`);
+  else if (positiveTimes) words.push(`positive by the confirmation ${formatInstant(positive!)}`);
   else if (firstPositive !== null) words.push(`before the first positive ${formatInstant(firstPositive)}`);
-  if (negatives.length) words.push(`${negatives.length} negative sample${negatives.length === 1 ? '' : 's'}, last ${formatInstant(negatives.at(-1)!)}`);
+  if (lastNegative !== null) words.push(`not yet positive at the last negative sample ${formatInstant(lastNegative)}`);
   if (!bounds.length) words.push(`no onset, sample or confirmation: before ${formatInstant(asOf)}, flat`);
   else if (flat) words.push('observations inconsistent: flat');
 

@@ -2,13 +2,17 @@
  * Who infected whom: for every case, a probability over its candidate infectors (other cases it
  * was exposed to, contaminated lots, boats and places, and an infection from outside), following
  * Wallinga & Teunis (Am J Epidemiol 2004) with the contact data of outbreaker2 (Campbell et al.,
- * PLoS Comput Biol 2019): the weight of a case j for case i integrates, over both unobserved
- * infection times, the generation-interval density of the gap, j's relative infectiousness then
- * (asymptomatic, pre-symptomatic) and the rate of transmission through their recorded exposures
- * at that moment (the setting's attack rate raised per hour of exposure, Ferretti et al., Nature
- * 2023), which is zero outside the exposures and after j's isolation.
+ * PLoS Comput Biol 2019). The weight of a case j for case i integrates, over both unobserved
+ * infection times (src/analysis/infection-time.ts), the rate at which j could transmit to i at
+ * that moment: the hours they were exposed together then, times the setting's transmission rate
+ * per hour (its attack rate spread over the hours typical of it), times j's infectiousness
+ * relative to the moment transmission typically happens (the generation-interval density of the
+ * gap over its mean value; asymptomatic and pre-symptomatic cases less). It is zero outside the
+ * exposures and after j's isolation. A contaminated source weighs the same way with its
+ * contamination, fading over `environmentalPersistenceDays` from its positive samples, in place of
+ * infectiousness; an infection from outside weighs a constant background rate.
  */
-import { density } from '../domain/distributions';
+import { density, quantile } from '../domain/distributions';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
@@ -26,10 +30,9 @@ export interface InfectorOptions {
   /** Candidates at or above this probability are listed with their evidence. */
   threshold: number;
   /**
-   * Prior rate of infection from outside the recorded exposures, in the units of a candidate's
-   * weight (per day of generation-interval density times per day of transmission rate). About
-   * the weight of a 30-minute casual encounter with a case at peak infectiousness (assumption,
-   * checked against the simulated outbreaks of bench/validation).
+   * Daily rate of infection from outside the recorded exposures, in the units of a candidate's
+   * weight (expected transmissions per day): about one day of a work contact with a typical case
+   * (assumption, checked against the simulated outbreaks of bench/validation).
    */
   unknownWeight: number;
   /** The attack-rate setting of a shared place, by place kind (others: `casual`). */
@@ -39,7 +42,7 @@ export interface InfectorOptions {
 
 export const DEFAULTS: InfectorOptions = {
   threshold: 0.05,
-  unknownWeight: 0.002,
+  unknownWeight: 0.0003,
   placeKindSettings: {
     home: 'household',
     workplace: 'work',
@@ -64,8 +67,11 @@ export interface InfectorEvidence {
   start: Instant;
   end: Instant;
   minutes: number;
-  /** The attack rate the exposure was weighed with. */
+  /** The attack-rate setting the exposure was weighed as. */
+  attackSetting: AttackSetting;
   attackRate: number;
+  /** Transmission rate per hour of this exposure at typical infectiousness. */
+  ratePerHour: number;
   /** Days from the start of the exposure to the case's onset (or first positive / confirmation). */
   daysBeforeOnset: number;
 }
@@ -90,46 +96,76 @@ export interface InfectorInference {
   infectionTime: { mean: Instant; lower: Instant; upper: Instant; basis: string };
 }
 
-/** The attack rate an exposure is weighed with. */
-export function attackRateOf(exposure: Exposure, pathogen: Pathogen, options: Partial<InfectorOptions> = {}): number {
-  const rates = pathogen.attackRates;
-  // A contaminated lot, boat or place infects through surfaces: the cold-chain rate (assumption).
-  if (exposure.sourceKind !== 'case') return rates.cold_chain;
+/**
+ * Parameters for computing the exposures that inference weighs: the protocol's own infectious
+ * window (2 days before onset or first positive, or from the last negative sample). Opening it
+ * earlier, as far as infection can precede onset, was tried on the simulated outbreaks of
+ * bench/validation and on the Tianjin 2020 cluster: it lowered the top-1 accuracy and reversed
+ * links (a later case named as the infector of an earlier one, through the long tail of the
+ * incubation), so the window stays the protocol's. Use `computeExposures(data,
+ * inferenceParameters(params))`.
+ */
+export function inferenceParameters(params: Parameters): Parameters {
+  return params;
+}
+
+/** The attack-rate setting an exposure is weighed as. */
+export function attackSettingOf(exposure: Exposure, options: Partial<InfectorOptions> = {}): AttackSetting {
+  // A contaminated lot, boat or place infects through surfaces: the cold-chain setting (assumption).
+  if (exposure.sourceKind !== 'case') return 'cold_chain';
   switch (exposure.setting) {
     case 'household':
-      return rates.household;
+      return 'household';
     case 'boat':
-      return rates.boat;
+      return 'boat';
     case 'cold_chain':
-      return rates.cold_chain;
+      return 'cold_chain';
     case 'contact': {
       const s = exposure.contactSetting;
-      return s && s in rates && s !== 'other' ? rates[s as AttackSetting] : rates.casual;
+      return s === 'household' || s === 'work' || s === 'social' || s === 'care' || s === 'transport' ? s : 'casual';
     }
     case 'place': {
       const kinds = options.placeKindSettings ?? DEFAULTS.placeKindSettings;
-      const setting = (exposure.placeKind && kinds[exposure.placeKind]) || 'casual';
-      return rates[setting];
+      return (exposure.placeKind && kinds[exposure.placeKind]) || 'casual';
     }
     default:
-      return rates.casual;
+      return 'casual';
   }
 }
 
-/** Probability that the exposure transmits, over its whole span: attack rate raised per hour. */
-function exposureStrength(exposure: Exposure, attackRate: number, pathogen: Pathogen): number {
-  return attackRate * (1 + pathogen.riskPerHour * (exposure.minutes / 60));
+/** The attack rate an exposure is weighed with. */
+export function attackRateOf(exposure: Exposure, pathogen: Pathogen, options: Partial<InfectorOptions> = {}): number {
+  return pathogen.attackRates[attackSettingOf(exposure, options)];
+}
+
+/** Transmission rate per hour of exposure in a setting, at typical infectiousness. */
+export function ratePerHour(setting: AttackSetting, pathogen: Pathogen): number {
+  return pathogen.attackRates[setting] / pathogen.attackRateHours[setting];
+}
+
+interface WeighedExposure {
+  exposure: Exposure;
+  /** Expected transmissions over the whole exposure at typical infectiousness. */
+  strength: number;
 }
 
 /**
- * Transmission rate per day in each cell of a grid: each exposure's strength spread evenly over
+ * Expected transmissions over an exposure at typical infectiousness: hours × rate per hour. An
+ * exposure recorded as an instant (a handling) counts as one typical episode, and so does a stay at
+ * a contaminated place or aboard a contaminated boat, however long (assumption: surfaces are
+ * touched now and then, so the risk does not grow with the hours as it does near a case).
+ */
+function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: Pathogen): number {
+  const episode = exposure.minutes <= 0 || exposure.sourceKind === 'place' || exposure.sourceKind === 'boat';
+  const hours = episode ? pathogen.attackRateHours[setting] : exposure.minutes / 60;
+  return ratePerHour(setting, pathogen) * hours;
+}
+
+/**
+ * Expected transmissions per day in each cell of a grid: each exposure's strength spread evenly over
  * its span (all of it in one cell for an instant), only before `until`.
  */
-function exposureRates(
-  exposures: readonly { exposure: Exposure; strength: number }[],
-  grid: InfectionTimePosterior,
-  until: Instant,
-): Float64Array {
+function exposureRates(exposures: readonly WeighedExposure[], grid: InfectionTimePosterior, until: Instant): Float64Array {
   const rates = new Float64Array(grid.times.length);
   const half = grid.stepMs / 2;
   const stepDays = grid.stepMs / DAY;
@@ -235,6 +271,22 @@ function samplesBySubject(samples: readonly Sample[]): Map<Id, Sample[]> {
   return groupBy(samples, (s) => s.subjectId);
 }
 
+const typicalDensities = new Map<string, number>();
+
+/** ∫ g(τ)² dτ: the generation-interval density at the moment a transmission typically happens. */
+export function typicalGenerationDensity(pathogen: Pathogen): number {
+  const key = JSON.stringify(pathogen.generationInterval);
+  let value = typicalDensities.get(key);
+  if (value === undefined) {
+    const step = 0.005;
+    const end = quantile(pathogen.generationInterval, 0.9999);
+    value = 0;
+    for (let x = step / 2; x < end; x += step) value += density(pathogen.generationInterval, x) ** 2 * step;
+    typicalDensities.set(key, value);
+  }
+  return value;
+}
+
 /** Distance-decayed persistence of a contaminated source: 1 at a positive sample, 0 after the persistence. */
 function persistenceAt(positives: readonly Instant[] | undefined, at: Instant, persistenceDays: number): number {
   if (!positives || positives.length === 0) return 1;
@@ -271,6 +323,7 @@ export function inferInfectors(
   const positivesOf = (id: Id): Instant[] =>
     (bySubject.get(id) ?? []).filter((s) => s.result === 'positive' && s.sampledAt <= asOf).map((s) => s.sampledAt);
 
+  const typical = typicalGenerationDensity(pathogen);
   const exposuresOf = groupBy(
     exposures.filter((e) => caseById.has(e.personId)),
     (e) => e.personId,
@@ -280,7 +333,7 @@ export function inferInfectors(
     const grid = posteriors.get(c.personId)!;
     const candidates: (InfectorCandidate & { weight: number })[] = [];
     const own = exposuresOf.get(c.personId) ?? [];
-    const evidenceOf = (e: Exposure, attackRate: number): InfectorEvidence => ({
+    const evidenceOf = (e: Exposure, attackSetting: AttackSetting): InfectorEvidence => ({
       setting: e.setting,
       hostId: e.hostId,
       placeKind: e.placeKind,
@@ -288,18 +341,18 @@ export function inferInfectors(
       start: e.start,
       end: e.end,
       minutes: e.minutes,
-      attackRate,
+      attackSetting,
+      attackRate: pathogen.attackRates[attackSetting],
+      ratePerHour: ratePerHour(attackSetting, pathogen),
       daysBeforeOnset: (grid.latest - e.start) / DAY,
     });
 
     for (const list of groupBy(own, (e) => `${e.sourceKind}\u0000${e.sourceId}`).values()) {
       const first = list[0]!;
       const id = first.sourceId;
-      const weighed = list.map((exposure) => {
-        const attackRate = attackRateOf(exposure, pathogen, settings);
-        return { exposure, attackRate, strength: exposureStrength(exposure, attackRate, pathogen) };
-      });
-      const evidence = weighed.map((w) => evidenceOf(w.exposure, w.attackRate));
+      const settingsOf = list.map((exposure) => attackSettingOf(exposure, settings));
+      const weighed = list.map((exposure, k) => ({ exposure, strength: exposureStrength(exposure, settingsOf[k]!, pathogen) }));
+      const evidence = list.map((e, k) => evidenceOf(e, settingsOf[k]!));
       let weight = 0;
       let gapDays: number | null = null;
       if (first.sourceKind === 'case') {
@@ -309,21 +362,19 @@ export function inferInfectors(
         let gapSum = 0;
         for (let a = 0; a < grid.times.length; a++) {
           if (rates[a] === 0 || densities[a] === 0) continue;
-          const w =
-            grid.probabilities[a]! * densities[a]! * rates[a]! * relativeInfectiousness(source, grid.times[a]!, pathogen);
+          const infectiousness = (densities[a]! / typical) * relativeInfectiousness(source, grid.times[a]!, pathogen);
+          const w = grid.probabilities[a]! * rates[a]! * infectiousness;
           weight += w;
           gapSum += w * meanGap[a]!;
         }
         gapDays = weight > 0 ? gapSum / weight / DAY : null;
       } else {
-        // A contaminated source sheds evenly over its persistence: density 1/persistence per day.
-        const persistenceDays = pathogen.environmentalPersistenceDays;
         const positives = positivesOf(id);
         const rates = exposureRates(weighed, grid, Infinity);
         for (let a = 0; a < grid.times.length; a++) {
           if (rates[a] === 0) continue;
-          const shedding = persistenceDays > 0 ? persistenceAt(positives, grid.times[a]!, persistenceDays) / persistenceDays : 0;
-          weight += grid.probabilities[a]! * shedding * rates[a]!;
+          const contamination = persistenceAt(positives, grid.times[a]!, pathogen.environmentalPersistenceDays);
+          weight += grid.probabilities[a]! * rates[a]! * contamination;
         }
       }
       candidates.push({ id, kind: first.sourceKind, probability: 0, gapDays, evidence, weight });
