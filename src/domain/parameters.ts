@@ -94,6 +94,18 @@ export const pathogenSchema = z.object({
     cold_chain: z.number().min(0).max(1),
     casual: z.number().min(0).max(1),
   }),
+  /** Hours of exposure each attack rate is typical of (assumption, per setting): spread over them,
+   *  an attack rate becomes a transmission rate per hour of exposure at typical infectiousness. */
+  attackRateHours: z.object({
+    household: z.number().positive(),
+    boat: z.number().positive(),
+    work: z.number().positive(),
+    social: z.number().positive(),
+    care: z.number().positive(),
+    transport: z.number().positive(),
+    cold_chain: z.number().positive(),
+    casual: z.number().positive(),
+  }),
   /** Transmission risk added per hour of exposure (Ferretti et al., Nature 2023: about 1.1%). */
   riskPerHour: z.number().min(0).max(1),
   /** Offspring dispersion k (J Travel Med 2022, PMID 35435992). */
@@ -172,6 +184,19 @@ const OMICRON_BA5: Pathogen = {
     transport: 0.012,
     cold_chain: 0.05,
     casual: 0.012,
+  },
+  // Assumptions: about 12 h a day at home, 12-h fishing trips and 8-h shifts over the ~5 days a case
+  // is infectious before isolation; a meal or gathering; a day of care; a journey; one handling of a
+  // lot (or one stay at a contaminated place); a brief encounter.
+  attackRateHours: {
+    household: 60,
+    boat: 48,
+    work: 32,
+    social: 3,
+    care: 8,
+    transport: 2,
+    cold_chain: 1,
+    casual: 1,
   },
   riskPerHour: 0.011,
   dispersionK: 0.33,
