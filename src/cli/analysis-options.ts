@@ -1,0 +1,59 @@
+/**
+ * Options shared by the commands that run the analysis: parameter presets and overrides, the
+ * as-of instant and the bed capacity.
+ */
+import { Command, Option } from 'commander';
+import { resolveParameters, type Parameters } from '../domain/parameters';
+import { DAY, parseInstant, startOfDay } from '../domain/time';
+import type { Instant } from '../domain/types';
+import type { TraceStore } from '../store/port';
+import { UsageError } from './context';
+
+export interface AnalysisFlags {
+  asOf?: string;
+  protocol?: string;
+  pathogen?: string;
+  params?: string;
+  param?: string[];
+  capacity?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function addAnalysisOptions(command: Command): Command {
+  return command
+    .option('--as-of <time>', 'ignore everything recorded after this instant or date (default: the end of the day of the latest case)')
+    .addOption(new Option('--protocol <preset>', 'protocol preset').choices(['cn-9th-2022', 'cn-20-measures-2022']).default('cn-9th-2022'))
+    .option('--pathogen <preset>', 'pathogen preset', 'omicron-ba5')
+    .option('--params <file>', 'JSON file overriding parameters, e.g. {"protocol":{"preOnsetDays":4}}')
+    .option('--param <path=value>', 'override one parameter, e.g. protocol.preOnsetDays=4 (repeatable)', collect)
+    .option('--capacity <beds>', 'at most this many quarantine beds in all (default: the sites\' capacity)');
+}
+
+export function parametersFrom(flags: AnalysisFlags): Parameters {
+  try {
+    return resolveParameters({ protocol: flags.protocol, pathogen: flags.pathogen, file: flags.params, overrides: flags.param });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function capacityFrom(flags: AnalysisFlags): number | null {
+  if (flags.capacity === undefined) return null;
+  const beds = Number(flags.capacity);
+  if (!Number.isInteger(beds) || beds < 0) throw new UsageError(`--capacity: "${flags.capacity}" is not a whole number of beds`);
+  return beds;
+}
+
+/** The as-of instant: given, or the end of the day of the latest case event in the store. */
+export async function asOfFrom(flags: AnalysisFlags, store: TraceStore): Promise<Instant> {
+  if (flags.asOf !== undefined) {
+    const at = parseInstant(flags.asOf, true);
+    if (at === null) throw new UsageError(`--as-of: "${flags.asOf}" is not an ISO 8601 timestamp with offset or a date`);
+    // A date alone means the whole of that day.
+    return /^\d{4}-\d{2}-\d{2}$/.test(flags.asOf) ? at + DAY - 1 : at;
+  }
+  const cases = await store.listCases();
+  const latest = Math.max(...cases.flatMap((c) => [c.confirmedAt ?? -Infinity, c.onset ?? -Infinity]));
+  return Number.isFinite(latest) ? startOfDay(latest) + DAY - 1 : Date.now();
+}

@@ -1,0 +1,61 @@
+/** `tracegraph import <dir>`: validates a bundle folder and writes it into the store. */
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { importBundle, type ImportProgress } from '../../import/import';
+import { withStore, type CliIo } from '../context';
+import { formatRowCounts } from '../format';
+
+export function importCommand(io: CliIo): Command {
+  return new Command('import')
+    .description('check a bundle folder of CSV files and, if every row is valid, add it to the store')
+    .argument('<dir>', 'bundle folder (persons.csv, places.csv, stays.csv, ...)')
+    .addHelpText(
+      'after',
+      '\nNothing is written when any row is refused; each problem is listed as file:line: column.\n' +
+        'Example:\n  tracegraph --data ./data import ./bundles/2022-08-05',
+    )
+    .action(async (dir: string, _options: unknown, command: Command) => {
+      await withStore(command, io, async (store) => {
+        const bar = io.stderr.isTTY ? progressBar(io) : null;
+        try {
+          const summary = await importBundle(store, dir, {
+            onProgress: bar ? (p) => bar.update(p) : undefined,
+          });
+          bar?.stop();
+          io.stdout.write(
+            `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) from ${dir} into ${store.location} ` +
+              `in ${summary.seconds.toFixed(1)} s\n`,
+          );
+        } finally {
+          bar?.stop();
+        }
+      });
+    });
+}
+
+/** A progress bar over both passes (validate, then write), on a terminal only. */
+function progressBar(io: CliIo): { update(p: ImportProgress): void; stop(): void } {
+  const bar = new SingleBar({
+    stream: io.stderr as NodeJS.WritableStream,
+    format: '{phase} {file} [{bar}] {percentage}% | ETA {eta_formatted}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  let started = false;
+  let stopped = false;
+  return {
+    update(p) {
+      const payload = { phase: p.phase === 'validate' ? 'checking' : 'writing', file: p.file.padEnd(13) };
+      if (!started) {
+        bar.start(Math.max(p.bytesTotal, 1), p.bytesDone, payload);
+        started = true;
+      } else {
+        bar.update(p.bytesDone, payload);
+      }
+    },
+    stop() {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
+  };
+}

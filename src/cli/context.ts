@@ -1,0 +1,103 @@
+/**
+ * What every command shares: where output goes, the global `--data` option, opening and closing
+ * the configured store, and turning errors into a message and an exit code.
+ */
+import type { Command } from 'commander';
+import { StoreUnavailableError, ValidationError } from '../domain/errors';
+import { openStore, storeConfigFromEnv, type StoreConfig, type TraceStore } from '../store';
+
+/** Where a command writes, and the environment it reads (process.* unless a test says otherwise). */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** Builds one command; `buildProgram()` adds it under `tracegraph`. */
+export type CommandFactory = (io: CliIo) => Command;
+
+/** Exit codes: 0 done, 1 bad input or usage, 2 the store cannot be reached. */
+export const EXIT = { ok: 0, badInput: 1, storeUnavailable: 2 } as const;
+
+/** A mistake of the person at the keyboard: reported as its message alone. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The store configuration for a command, from `--data` (before or after the command) and the environment. */
+export function storeConfigFor(command: Command, io: CliIo): StoreConfig {
+  const { data } = command.optsWithGlobals<{ data?: string }>();
+  return storeConfigFromEnv(io.env, data);
+}
+
+/** Where the configured store is, for messages. */
+export function describeStoreConfig(config: StoreConfig): string {
+  return config.neo4j ? `Neo4j at ${config.neo4j.uri}` : `the embedded store in ${config.dataDir}`;
+}
+
+/** Opens the configured store, runs `work` with it and closes it whatever happens. */
+export async function withStore<T>(
+  command: Command,
+  io: CliIo,
+  work: (store: TraceStore) => Promise<T>,
+): Promise<T> {
+  const config = storeConfigFor(command, io);
+  let store: TraceStore;
+  try {
+    store = await openStore(config);
+  } catch (err) {
+    if (err instanceof StoreUnavailableError)
+      throw new StoreUnreachableError(describeStoreConfig(config), err);
+    throw err;
+  }
+  try {
+    return await work(store);
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
+
+/** The store could not be opened; names it as configured. */
+class StoreUnreachableError extends StoreUnavailableError {
+  constructor(
+    readonly target: string,
+    cause: StoreUnavailableError,
+  ) {
+    super(cause.message, cause);
+  }
+}
+
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EEXIST', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EROFS']);
+
+/** Writes what went wrong to stderr and returns the exit code; a stack only with TRACEGRAPH_DEBUG. */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof ValidationError) {
+    io.stderr.write(`${err.message}\n`);
+    return EXIT.badInput;
+  }
+  if (err instanceof StoreUnavailableError) {
+    const target = err instanceof StoreUnreachableError ? err.target : 'the store';
+    io.stderr.write(`cannot reach ${target}\n  ${err.message}\n`);
+    return EXIT.storeUnavailable;
+  }
+  if (err instanceof UsageError) {
+    io.stderr.write(`${err.message}\n`);
+    return EXIT.badInput;
+  }
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (err instanceof Error && code && FILE_ERRORS.has(code)) {
+    io.stderr.write(`${err.message}\n`);
+    return EXIT.badInput;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`error: ${message}\n`);
+  if (io.env.TRACEGRAPH_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return EXIT.badInput;
+}

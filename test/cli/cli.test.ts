@@ -1,0 +1,204 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../../src/store/neo4j/launcher';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { ensureBuilt, runCli } from './run-cli';
+
+const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
+const LATER = path.join(FIXTURE_BUNDLES, 'district-later');
+const DISTRICT_COUNTS = {
+  persons: 4,
+  places: 6,
+  boats: 1,
+  items: 1,
+  stays: 7,
+  contacts: 1,
+  handlings: 1,
+  samples: 4,
+  cases: 2,
+};
+const DISTRICT_SUMMARY =
+  'places 6, persons 4, boats 1, items 1, stays 8, contacts 1, handlings 1, samples 4, cases 2';
+
+const temps: string[] = [];
+const temp = (): string => {
+  const dir = tempDir('tracegraph-cli-');
+  temps.push(dir);
+  return dir;
+};
+
+beforeAll(() => ensureBuilt(), 300_000);
+afterAll(() => temps.forEach(removeTemp));
+
+/** `stats --json` of a data folder, parsed; fails the test unless stdout is exactly one JSON object. */
+async function statsOf(data: string): Promise<unknown> {
+  const result = await runCli(['stats', '--json', '--data', data]);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout.endsWith('}\n')).toBe(true);
+  expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  return JSON.parse(result.stdout);
+}
+
+describe('tracegraph --help', () => {
+  test('lists the global --data option and the commands', async () => {
+    const { code, stdout, stderr } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: tracegraph \[options\] \[command\]\n/);
+    expect(stdout).toMatch(/--data <dir>/);
+    for (const command of ['import <dir>', 'export <dir>', 'stats [options]'])
+      expect(stdout).toContain(command);
+  });
+
+  test.each([
+    ['import', 'Usage: tracegraph import [options] <dir>'],
+    ['export', 'Usage: tracegraph export [options] <dir>'],
+    ['stats', 'Usage: tracegraph stats [options]'],
+  ])('%s --help shows its usage and exits 0', async (command, usage) => {
+    const { code, stdout } = await runCli([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(usage);
+  });
+
+  test('a mistake in the command line exits 1 with commander’s message', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("error: unknown command 'frobnicate'");
+    const missing = await runCli(['import']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("error: missing required argument 'dir'");
+  });
+});
+
+describe('tracegraph on the embedded store', () => {
+  test('import with --data before the command, stats with --data after it', async () => {
+    const data = temp();
+    const imported = await runCli(['--data', data, 'import', DISTRICT]);
+    expect(imported.code).toBe(0);
+    // Not a terminal: no progress bar, only the summary line.
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(
+      new RegExp(
+        `^imported 28 rows \\(${DISTRICT_SUMMARY}\\) from ${DISTRICT} into ${path.join(data, 'tracegraph.db')} in \\d+\\.\\d s\\n$`,
+      ),
+    );
+    expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
+
+    const table = await runCli(['stats', '--data', data]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe(
+      [
+        path.join(data, 'tracegraph.db'),
+        '  persons    4',
+        '  places     6',
+        '  boats      1',
+        '  items      1',
+        '  stays      7',
+        '  contacts   1',
+        '  handlings  1',
+        '  samples    4',
+        '  cases      2',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('--data after the import command; TRACEGRAPH_DATA when there is no --data; ./data by default', async () => {
+    const data = temp();
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
+
+    const fromEnv = await runCli(['stats', '--json'], { env: { TRACEGRAPH_DATA: data } });
+    expect(JSON.parse(fromEnv.stdout)).toEqual(DISTRICT_COUNTS);
+
+    const cwd = temp();
+    expect((await runCli(['stats'], { cwd })).code).toBe(0);
+    expect(existsSync(path.join(cwd, 'data', 'tracegraph.db'))).toBe(true);
+  });
+
+  test('a bad bundle exits 1 with the problems on stderr, no stack, and the store unchanged', async () => {
+    const data = temp();
+    await runCli(['import', DISTRICT, '--data', data]);
+    const bad = bundleFrom('district-later', {
+      'stays.csv':
+        'subject_id,host_id,start,end\nP2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:40:00+08:00\n',
+    });
+    temps.push(bad);
+    const result = await runCli(['import', bad, '--data', data]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: '1 problem found; nothing was written:\n  stays.csv:2: column "end": is before start\n',
+    });
+    expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('a folder that does not exist exits 1 with one line', async () => {
+    const data = temp();
+    const result = await runCli(['import', path.join(data, 'nowhere'), '--data', data]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `1 problem found; nothing was written:\n  ${path.join(data, 'nowhere')}: is not a folder (a bundle is a folder of CSV files)\n`,
+    );
+  });
+
+  test('export writes a bundle that imports into an empty store as the same counts', async () => {
+    const data = temp();
+    await runCli(['--data', data, 'import', DISTRICT]);
+    await runCli(['--data', data, 'import', LATER]);
+    const out = path.join(temp(), 'backup');
+    const exported = await runCli(['export', out, '--data', data]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(
+      /^exported 31 rows \(places 6, persons 5, boats 1, items 1, stays 9, contacts 1, handlings 1, samples 5, cases 2\) from .*tracegraph\.db to .*backup in \d+\.\d s\n$/,
+    );
+    const copy = temp();
+    expect((await runCli(['import', out, '--data', copy])).code).toBe(0);
+    expect(await statsOf(copy)).toEqual(await statsOf(data));
+  });
+});
+
+describe('tracegraph on Neo4j', () => {
+  test('NEO4J_URI chooses Neo4j: import and stats --json', async () => {
+    const config = neo4jTestConfig();
+    const store = await openNeo4jStore({ ...config, database: 'neo4j' });
+    try {
+      await store.clear();
+    } finally {
+      await store.close();
+    }
+    const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+    const imported = await runCli(['import', DISTRICT], { env });
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain(`imported 28 rows (${DISTRICT_SUMMARY})`);
+    const stats = await runCli(['stats', '--json'], { env });
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('an unreachable Neo4j exits 2 with a message naming the server', async () => {
+    const port = await freePort();
+    const result = await runCli(['stats'], { env: { NEO4J_URI: `bolt://127.0.0.1:${port}` } });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(`cannot reach Neo4j at bolt://127.0.0.1:${port}`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('bin/tracegraph.js', () => {
+  test('without a build it says to run npm run build first and exits 1', async () => {
+    const root = temp();
+    mkdirSync(path.join(root, 'bin'));
+    copyFileSync(
+      path.join(__dirname, '..', '..', 'bin', 'tracegraph.js'),
+      path.join(root, 'bin', 'tracegraph.js'),
+    );
+    const result = await runCli(['--help'], { script: path.join(root, 'bin', 'tracegraph.js') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/run npm run build first\n$/);
+  });
+});

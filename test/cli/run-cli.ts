@@ -1,0 +1,69 @@
+/**
+ * Runs the built `tracegraph` command (bin/tracegraph.js → dist/) in a child process, as a user
+ * would. `npm test` builds dist first; `ensureBuilt()` rebuilds it when src is newer, for runs of
+ * jest alone.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'tracegraph.js');
+const BUILT_MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist when it is missing or older than src (the build emits even if unrelated files have type errors). */
+export function ensureBuilt(): void {
+  if (existsSync(BUILT_MAIN) && statSync(BUILT_MAIN).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
+  spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
+  if (!existsSync(BUILT_MAIN)) throw new Error(`could not build ${BUILT_MAIN}`);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of the test run without any store settings, plus `env`. */
+export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const key of ['NEO4J_URI', 'NEO4J_USER', 'NEO4J_PASSWORD', 'NEO4J_DATABASE', 'TRACEGRAPH_DATA'])
+    delete base[key];
+  return { ...base, ...env };
+}
+
+/** Runs `node bin/tracegraph.js ...args` (or another script) and collects its output. */
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; script?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [options.script ?? BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: cliEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

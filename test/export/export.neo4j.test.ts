@@ -1,0 +1,5 @@
+import { openNeo4jStore } from '../../src/store/neo4j';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { describeExport } from './export-suite';
+
+describeExport('Neo4j', () => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' }));
