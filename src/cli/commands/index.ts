@@ -2,6 +2,18 @@
 import type { CommandFactory } from '../context';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { reportCommand } from './report';
+import { seedCommand } from './seed';
+import { serveCommand } from './serve';
+import { startCommand } from './start';
 import { statsCommand } from './stats';
 
-export const COMMANDS: readonly CommandFactory[] = [importCommand, exportCommand, statsCommand];
+export const COMMANDS: readonly CommandFactory[] = [
+  startCommand,
+  importCommand,
+  exportCommand,
+  statsCommand,
+  reportCommand,
+  serveCommand,
+  seedCommand,
+];
