@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { resolveParameters, type Parameters } from '../domain/parameters';
-import { DAY, parseInstant, startOfDay } from '../domain/time';
+import { asOfFromText, latestCaseAsOf } from '../analysis/as-of';
 import type { Instant } from '../domain/types';
 import type { TraceStore } from '../store/port';
 import { UsageError } from './context';
@@ -48,12 +48,9 @@ export function capacityFrom(flags: AnalysisFlags): number | null {
 /** The as-of instant: given, or the end of the day of the latest case event in the store. */
 export async function asOfFrom(flags: AnalysisFlags, store: TraceStore): Promise<Instant> {
   if (flags.asOf !== undefined) {
-    const at = parseInstant(flags.asOf, true);
+    const at = asOfFromText(flags.asOf);
     if (at === null) throw new UsageError(`--as-of: "${flags.asOf}" is not an ISO 8601 timestamp with offset or a date`);
-    // A date alone means the whole of that day.
-    return /^\d{4}-\d{2}-\d{2}$/.test(flags.asOf) ? at + DAY - 1 : at;
+    return at;
   }
-  const cases = await store.listCases();
-  const latest = Math.max(...cases.flatMap((c) => [c.confirmedAt ?? -Infinity, c.onset ?? -Infinity]));
-  return Number.isFinite(latest) ? startOfDay(latest) + DAY - 1 : Date.now();
+  return latestCaseAsOf(store);
 }
