@@ -29,7 +29,7 @@ import type {
   Stay,
 } from '../domain/types';
 import type { TraceStore, WindowedId } from '../store/port';
-import { computeExposures, contaminationSpans, unionSpans, type Span } from './exposures';
+import { computeExposures, contaminationSpans, groupBy, unionSpans, type Span } from './exposures';
 import { windowsOfCases } from './infectious-window';
 import type { OutbreakData } from './model';
 
@@ -252,13 +252,13 @@ export async function loadOutbreak(
   const caseHomes = [...new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []))].sort();
   const caseResidents = await batched(caseHomes, (b) => store.residentsOf(b));
   addPersons(caseResidents);
+  const residentsByHome = groupBy(caseResidents, (p) => p.homeId ?? '');
   const memberWindows: WindowedId[] = [];
-  for (const c of cases) {
-    const homeId = persons.get(c.personId)?.homeId;
+  for (const w of caseWindows) {
+    const homeId = persons.get(w.id)?.homeId;
     if (!homeId) continue;
-    const w = widened(caseWindows.find((x) => x.id === c.personId)!);
-    for (const r of caseResidents)
-      if (r.homeId === homeId && r.id !== c.personId) memberWindows.push({ ...w, id: r.id });
+    for (const r of residentsByHome.get(homeId) ?? [])
+      if (r.id !== w.id) memberWindows.push({ ...widened(w), id: r.id });
   }
   stays.push(...(await batched(memberWindows, (b) => store.staysOfSubjects(b))));
   await resolve(referencedIds());
@@ -284,14 +284,16 @@ export async function loadOutbreak(
     .sort();
   const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
   addPersons(exposedResidents);
+  for (const r of exposedResidents)
+    residentsByHome.set(r.homeId ?? '', [...(residentsByHome.get(r.homeId ?? '') ?? []), r]);
   const householdSince = new Map<Id, Instant>();
   for (const id of exposedIds) {
     const homeId = persons.get(id)?.homeId;
     const from = firstExposure.get(id)! - DAY;
     householdSince.set(id, Math.min(householdSince.get(id) ?? Infinity, from));
     if (!homeId) continue;
-    for (const r of [...exposedResidents, ...caseResidents]) {
-      if (r.homeId === homeId) householdSince.set(r.id, Math.min(householdSince.get(r.id) ?? Infinity, from));
+    for (const r of residentsByHome.get(homeId) ?? []) {
+      householdSince.set(r.id, Math.min(householdSince.get(r.id) ?? Infinity, from));
     }
   }
   const householdWindows = [...householdSince]
