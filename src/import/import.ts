@@ -6,7 +6,7 @@
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import type { FileName } from '../domain/records';
 import type { RecordBatch } from '../domain/types';
-import type { TraceStore } from '../store/port';
+import type { ImportSession, TraceStore } from '../store/port';
 import { readCsvRows } from './csv-source';
 import { listBundle, validateBundle, type BundleFile, type RowCounts } from './validate';
 
@@ -86,7 +86,7 @@ export async function importBundle(
 
 /** Pass 2: streams one validated file and writes its records in batches. */
 async function writeFile(
-  session: Awaited<ReturnType<TraceStore['beginImport']>>,
+  session: ImportSession,
   file: BundleFile,
   onBytes: (bytesRead: number) => void,
 ): Promise<void> {

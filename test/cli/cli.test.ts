@@ -177,7 +177,7 @@ describe('tracegraph on Neo4j', () => {
     const stats = await runCli(['stats', '--json'], { env });
     expect(stats.code).toBe(0);
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
-  });
+  }, 240_000);
 
   test('an unreachable Neo4j exits 2 with a message naming the server', async () => {
     const port = await freePort();
