@@ -151,11 +151,15 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
     const fleet = new Fleet(population, seed, start, days);
     const mobility = new Mobility(geography, population, fleet, seed);
     const coldChain = new ColdChain(geography, population, seed, start, days, boatId, personId);
-    outbreak = new Outbreak(geography, population, seed, start, days, {
-      person: personId,
-      boat: boatId,
-      site: siteId,
-    });
+    outbreak = new Outbreak(
+      geography,
+      population,
+      seed,
+      start,
+      days,
+      { person: personId, boat: boatId, site: siteId },
+      fleet,
+    );
     const docked = (boat: number, from: number, to: number) => {
       writer.row('stays.csv', [
         boatId(boat),
@@ -212,7 +216,7 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
         ]);
         if (i % 4_000 === 0) await writer.pace();
       }
-      outbreak.test(day, mobility.stays, mobility.testVisits, careVisits, coldChain.lots, writer);
+      outbreak.test(day, mobility.stays, fleet, mobility.testVisits, careVisits, coldChain.lots, writer);
       await writer.pace();
       progress(day + 2);
     }

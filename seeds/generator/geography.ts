@@ -47,6 +47,9 @@ export interface Geography {
   storagePort: number[];
   markets: number[];
   seafoodMarket: number;
+  /** Chance that a market trip from each village goes to the seafood market (town villages
+   *  often, far ones rarely). */
+  seafoodMarketShare: number[];
   schools: number[];
   workplaces: number[];
   restaurants: number[];
@@ -668,6 +671,7 @@ export function buildGeography(persons: number, seed: string): Geography {
     storagePort,
     markets,
     seafoodMarket: markets[0]!,
+    seafoodMarketShare: villages.map((_, v) => (distance(centreOf(v), SEAFOOD_MARKET) < 0.05 ? 0.2 : 0.02)),
     schools,
     workplaces,
     restaurants,

@@ -405,7 +405,8 @@ export class Mobility {
     home: number,
   ): void {
     const { rng, geography: g, population: pop } = this;
-    const market = () => (rng.chance(0.2) ? g.seafoodMarket : g.villageMarket[village]!);
+    const market = () =>
+      rng.chance(g.seafoodMarketShare[village]!) ? g.seafoodMarket : g.villageMarket[village]!;
     if (ctx.phase === Phase.Lockdown) {
       // One shopper per household (its first member) for supplies.
       if (pop.homeFirst[home] === p && age >= 16 && rng.chance(0.35)) {

@@ -43,8 +43,9 @@ const LOCKDOWN_AFTER_DAYS = 5;
 const SYMPTOMATIC_SHARE = 0.4;
 /** Share of symptomatic cases who see a doctor before the outbreak is known. */
 const EARLY_CARE_SHARE = 0.3;
-/** Before the outbreak is known, port, cold-chain and seafood-market workers give a routine PCR
- *  sample at work twice a week, on these days of the period (day index modulo 7). */
+/** Before the outbreak is known, porters, cold-chain workers, seafood-market vendors and fishers
+ *  give a routine PCR sample twice a week (at work, or on the quay before sailing), on these days
+ *  of the period (day index modulo 7). */
 const ROUTINE_SCREENING_DAYS = [0, 3];
 const ROUTINE_SCREENED: readonly Role[] = [Role.Porter, Role.ColdChainWorker, Role.Fisher, Role.Vendor];
 const QUARANTINE_PCR_DAYS = [1, 2, 3, 5, 7];
@@ -156,14 +157,13 @@ export class Outbreak {
   private contaminatedBoat = -1;
   private contaminatedAt = 0;
   private readonly quarantines = new Map<number, Quarantine>();
-  private pendingQuarantines: Quarantine[] = [];
+  private pendingQuarantines = new Map<number, Quarantine>();
   private pendingIsolations: number[] = [];
   private readonly bedsFree: number[];
   private readonly reportedContacts = new Set<string>();
   // Exposures of the day being simulated, per person.
   private readonly exposure: Float64Array;
   private readonly bestWeight: Float64Array;
-  private readonly bestInfector: Int32Array;
   private readonly bestFrom: Float64Array;
   private readonly bestTo: Float64Array;
   private touched: number[] = [];
@@ -175,13 +175,13 @@ export class Outbreak {
     private readonly periodStart: number,
     private readonly days: number,
     private readonly ids: OutbreakIds,
+    private readonly fleet: Fleet,
   ) {
     const n = population.size;
     this.status = new Uint8Array(n);
     this.infectionOf = new Int32Array(n).fill(-1);
     this.exposure = new Float64Array(n);
     this.bestWeight = new Float64Array(n);
-    this.bestInfector = new Int32Array(n);
     this.bestFrom = new Float64Array(n);
     this.bestTo = new Float64Array(n);
     this.rng = new Random(seed, 'outbreak');
@@ -290,7 +290,7 @@ export class Outbreak {
     return density(PATHOGEN.generationInterval, days) * relative;
   }
 
-  private expose(person: number, weight: number, infector: number, from: number, to: number): void {
+  private expose(person: number, weight: number, from: number, to: number): void {
     if (weight <= 0 || this.infectionOf[person] !== -1) return;
     const s = this.status[person];
     if (s !== Status.Free && s !== Status.QuarantinedAtHome) return;
@@ -298,7 +298,6 @@ export class Outbreak {
     this.exposure[person] += weight;
     if (weight > this.bestWeight[person]!) {
       this.bestWeight[person] = weight;
-      this.bestInfector[person] = infector;
       this.bestFrom[person] = from;
       this.bestTo[person] = Math.max(from, to);
     }
@@ -343,13 +342,7 @@ export class Outbreak {
       if (!trip || trip.return < dayStart + 19 * HOUR) {
         for (let q = pop.homeFirst[pop.homeOf[p]!]!; q < pop.homeFirst[pop.homeOf[p]! + 1]!; q++) {
           if (q !== p && !fleet.atSea(q, dayStart + 19 * HOUR)) {
-            this.expose(
-              q,
-              ATTACK_RATE[Exposure.Household] * f,
-              p,
-              dayStart + 19 * HOUR,
-              dayStart + 23 * HOUR,
-            );
+            this.expose(q, ATTACK_RATE[Exposure.Household] * f, dayStart + 19 * HOUR, dayStart + 23 * HOUR);
           }
         }
       }
@@ -359,7 +352,7 @@ export class Outbreak {
         const to = Math.min(trip.return, dayEnd);
         for (const mate of trip.crew) {
           if (mate === p) continue;
-          this.expose(mate, ATTACK_RATE[Exposure.Boat] * f, p, from, to);
+          this.expose(mate, ATTACK_RATE[Exposure.Boat] * f, from, to);
           this.see(infection, mate, trip.depart, trip.return, 'work');
         }
       }
@@ -379,13 +372,7 @@ export class Outbreak {
           const to = Math.min(end, stays.end[j]!);
           if (to <= from) continue;
           const minutes = (to - from) / MINUTE;
-          this.expose(
-            q,
-            ATTACK_RATE[kind.exposure] * kind.factor * f * Math.min(1, minutes / 240),
-            p,
-            from,
-            to,
-          );
+          this.expose(q, ATTACK_RATE[kind.exposure] * kind.factor * f * Math.min(1, minutes / 240), from, to);
           if (kind.contact) {
             // Reservoir sample of the people noticed at this stay.
             seenCount++;
@@ -414,13 +401,7 @@ export class Outbreak {
       for (const h of handlings) {
         const age = h.at - this.contaminatedAt;
         if (h.lot.contaminated && age < persistence) {
-          this.expose(
-            h.person,
-            ATTACK_RATE[Exposure.Environment] * Math.exp(-age / (3 * DAY)),
-            -1,
-            h.at,
-            h.at,
-          );
+          this.expose(h.person, ATTACK_RATE[Exposure.Environment] * Math.exp(-age / (3 * DAY)), h.at, h.at);
         }
       }
       for (const trip of fleet.active) {
@@ -431,7 +412,6 @@ export class Outbreak {
           this.expose(
             p,
             ATTACK_RATE[Exposure.Environment] * Math.exp(-age / (3 * DAY)),
-            -1,
             Math.max(trip.depart, dayStart),
             Math.min(trip.return, dayEnd),
           );
@@ -448,10 +428,6 @@ export class Outbreak {
     const cumulative = (x: number) => this.target / (1 + Math.exp(-(x - curve!.midpoint) / curve!.scale));
     const wanted = Math.min(this.target, Math.floor(cumulative(day + 1))) - this.infections.length;
     const candidates = this.touched;
-    if (process.env.H4DEBUG)
-      console.error(
-        `day ${day} wanted ${wanted} candidates ${candidates.length} infected ${this.infections.length} confirmed ${this.confirmed.length}`,
-      );
     if (wanted > 0 && candidates.length > 0) {
       let chosen = candidates;
       if (candidates.length > wanted) {
@@ -481,7 +457,7 @@ export class Outbreak {
     const dayStart = this.dayStart(day);
     for (const p of this.pendingIsolations) this.status[p] = Status.IsolatedInHospital;
     this.pendingIsolations = [];
-    for (const q of this.pendingQuarantines) {
+    for (const q of this.pendingQuarantines.values()) {
       if (this.status[q.person] !== Status.Free) {
         if (q.site >= 0) this.bedsFree[this.geography.quarantineSites.indexOf(q.site)]!++;
         continue;
@@ -489,7 +465,7 @@ export class Outbreak {
       this.status[q.person] = q.site >= 0 ? Status.QuarantinedAtSite : Status.QuarantinedAtHome;
       this.quarantines.set(q.person, q);
     }
-    this.pendingQuarantines = [];
+    this.pendingQuarantines.clear();
     for (const [person, q] of this.quarantines) {
       if (q.end <= dayStart) this.endQuarantine(person, q, q.end, writer);
     }
@@ -559,6 +535,7 @@ export class Outbreak {
   test(
     day: number,
     stays: DayStays,
+    fleet: Fleet,
     testVisits: readonly { person: number; at: number }[],
     careVisits: Map<number, number>,
     lots: readonly Lot[],
@@ -566,7 +543,7 @@ export class Outbreak {
   ): void {
     for (const [person, at] of careVisits) this.sample(day, person, at + 20 * MINUTE, writer);
     if (this.detectionDay === null && ROUTINE_SCREENING_DAYS.includes(day % 7))
-      this.routineScreening(day, stays, writer);
+      this.routineScreening(day, stays, fleet, writer);
     for (const visit of testVisits) this.sample(day, visit.person, visit.at, writer);
     const dayStart = this.dayStart(day);
     for (const q of [...this.quarantines.values()]) {
@@ -581,16 +558,28 @@ export class Outbreak {
       this.sampleEnvironment(dayStart, lots, writer);
   }
 
-  /** Routine PCR of port, cold-chain and seafood-market workers, taken at work. */
-  private routineScreening(day: number, stays: DayStays, writer: BundleWriter): void {
+  /** Routine PCR of port, cold-chain and seafood-market workers, taken at work or on departure. */
+  private routineScreening(day: number, stays: DayStays, fleet: Fleet, writer: BundleWriter): void {
     const pop = this.population;
+    const dayStart = this.dayStart(day);
+    // Crews sailing today are sampled on the quay before they leave.
+    const departing = new Map<number, number>();
+    for (const trip of fleet.active) {
+      if (trip.depart >= dayStart && trip.depart < dayStart + DAY)
+        for (const p of trip.crew) departing.set(p, trip.depart);
+    }
     for (let p = 0; p < pop.size; p++) {
-      if (!ROUTINE_SCREENED.includes(pop.role[p] as Role)) continue;
+      const role = pop.role[p] as Role;
+      if (!ROUTINE_SCREENED.includes(role)) continue;
+      const departure = departing.get(p);
+      if (departure !== undefined) {
+        this.sample(day, p, departure - this.testing.int(20, 60) * MINUTE, writer);
+        continue;
+      }
+      const workplace = role === Role.Fisher ? pop.boats.port[pop.boatOf[p]!]! : pop.site[p]!;
+      if (role === Role.Vendor && workplace !== this.geography.seafoodMarket) continue;
       for (let i = stays.personFrom[p]!; i < stays.personTo[p]!; i++) {
-        const host = stays.host[i]!;
-        const kind = this.geography.sites[host]!.kind;
-        if (kind !== 'fishing_port' && kind !== 'cold_storage' && kind !== 'market') continue;
-        if (pop.role[p] === Role.Vendor && host !== this.geography.seafoodMarket) continue;
+        if (stays.host[i] !== workplace) continue;
         const at = stays.start[i]! + this.testing.int(10, 40) * MINUTE;
         if (at < stays.end[i]!) this.sample(day, p, at, writer);
         break;
@@ -613,7 +602,9 @@ export class Outbreak {
     }
 
     // Isolation in the designated hospital from the next morning.
-    const admitted = this.dayStart(day + 1) + rng.int(7 * 60, 12 * 60) * MINUTE;
+    // A fisher at sea is brought in when the boat is back.
+    const ashore = this.fleet.aboardUntil[p]! + rng.int(60, 180) * MINUTE;
+    const admitted = Math.max(this.dayStart(day + 1) + rng.int(7 * 60, 12 * 60) * MINUTE, ashore);
     const q = this.quarantines.get(p);
     if (q) this.endQuarantine(p, q, Math.min(admitted, this.periodEnd), writer);
     this.pendingIsolations.push(p);
@@ -672,13 +663,17 @@ export class Outbreak {
     if (this.status[person] !== Status.Free || this.quarantines.has(person)) return;
     const index = this.infectionOf[person]!;
     if (index >= 0 && this.infections[index]!.confirmedAt !== null) return;
-    if (this.pendingQuarantines.some((q) => q.person === person)) return;
+    if (this.pendingQuarantines.has(person)) return;
     const free = this.bedsFree.findIndex((beds) => beds > 0);
     const site = free >= 0 ? this.geography.quarantineSites[free]! : -1;
     if (free >= 0) this.bedsFree[free]!--;
-    const start = Math.max(confirmedAt + this.rng.uniform(1, 6) * HOUR, this.dayStart(day + 1) + 7 * HOUR);
+    const start = Math.max(
+      confirmedAt + this.rng.uniform(1, 6) * HOUR,
+      this.dayStart(day + 1) + 7 * HOUR,
+      this.fleet.aboardUntil[person]! + HOUR,
+    );
     const rounded = Math.round(start / MINUTE) * MINUTE;
-    this.pendingQuarantines.push({
+    this.pendingQuarantines.set(person, {
       person,
       site,
       start: rounded,

@@ -201,6 +201,7 @@ export function buildPopulation(persons: number, geography: Geography, seed: str
     roundRobin.set(r, n + 1);
     return list[n % list.length]!;
   };
+  const seafoodVendorShare = Math.min(0.3, 300 / wanted[Role.Vendor]);
   let cursor = 0;
   for (const [key, count] of Object.entries(wanted)) {
     const r = Number(key) as Role;
@@ -216,7 +217,10 @@ export function buildPopulation(persons: number, geography: Geography, seed: str
           site[p] = nextOf(r, geography.coldStorages);
           break;
         case Role.Vendor:
-          site[p] = rng.chance(0.3) ? geography.seafoodMarket : geography.villageMarket[village]!;
+          // About 30% of vendors sell at the seafood market, up to a few hundred stalls.
+          site[p] = rng.chance(seafoodVendorShare)
+            ? geography.seafoodMarket
+            : geography.villageMarket[village]!;
           break;
         case Role.Teacher:
           site[p] = nextOf(r, geography.schools);

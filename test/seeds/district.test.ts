@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { FILE_SPECS, type FileName, type RawRow } from '../../src/domain/records';
 import { stayTypeOf, type EntityKind } from '../../src/domain/types';
 import { generateDistrict, type DistrictSummary } from '../../seeds/generator';
+import { DEMO } from '../../seeds/generate-demo';
 
 const root = mkdtempSync(path.join(tmpdir(), 'tracegraph-seeds-'));
 const dir = (name: string) => path.join(root, name);
@@ -219,6 +220,26 @@ describe('generateDistrict', () => {
     expect(bundle['handlings.csv'].length).toBeGreaterThan(bundle['items.csv'].length);
   });
 
+  it('never has a person in two places at once (boat, venue, hospital or quarantine hotel)', () => {
+    const persons = new Set(bundle['persons.csv'].map((p) => p.id));
+    const byPerson = new Map<string, [string, string][]>();
+    for (const s of bundle['stays.csv']) {
+      if (!persons.has(s.subject_id!)) continue;
+      const list = byPerson.get(s.subject_id!) ?? [];
+      list.push([s.start!, s.end!]);
+      byPerson.set(s.subject_id!, list);
+    }
+    const overlaps: string[] = [];
+    for (const [person, stays] of byPerson) {
+      // Same offset everywhere, so the ISO strings sort as instants do.
+      stays.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (let i = 1; i < stays.length; i++) {
+        if (stays[i]![0] < stays[i - 1]![1]) overlaps.push(`${person} ${stays[i - 1]} / ${stays[i]}`);
+      }
+    }
+    expect(overlaps).toEqual([]);
+  });
+
   it('has cases found by testing, with positive samples, contacts named in interviews and a contaminated lot', () => {
     const cases = bundle['cases.csv'];
     expect(cases.length).toBeGreaterThanOrEqual(15);
@@ -280,4 +301,20 @@ describe('generateDistrict at 5,000 persons', () => {
     expect(summary.rows['stays.csv'] / 5_000).toBeLessThan(24);
     expect(summary.cases).toBeGreaterThanOrEqual(10);
   });
+});
+
+describe('the committed demo bundle (seeds/demo)', () => {
+  it('is what the generator writes for 1,000 persons and seed 2022 (regenerate with seeds/generate-demo.ts)', async () => {
+    const fresh = dir('demo');
+    await generateDistrict({ ...DEMO, outDir: fresh });
+    expect(readdirSync(DEMO.outDir).sort()).toEqual(FILE_SPECS.map((s) => s.file).sort());
+    for (const spec of FILE_SPECS) {
+      const committed = readFileSync(path.join(DEMO.outDir, spec.file));
+      const generated = readFileSync(path.join(fresh, spec.file));
+      expect({ file: spec.file, inSync: committed.equals(generated) }).toEqual({
+        file: spec.file,
+        inSync: true,
+      });
+    }
+  }, 120_000);
 });
