@@ -70,7 +70,7 @@ export interface InfectorEvidence {
   /** The attack-rate setting the exposure was weighed as. */
   attackSetting: AttackSetting;
   attackRate: number;
-  /** Transmission rate per hour of this exposure at typical infectiousness. */
+  /** Transmission rate per hour of this exposure at typical infectiousness (or full contamination). */
   ratePerHour: number;
   /** Days from the start of the exposure to the case's onset (or first positive / confirmation). */
   daysBeforeOnset: number;
@@ -150,14 +150,15 @@ interface WeighedExposure {
 }
 
 /**
- * Expected transmissions over an exposure at typical infectiousness: hours × rate per hour. An
- * exposure recorded as an instant (a handling) counts as one typical episode, and so does a stay at
- * a contaminated place or aboard a contaminated boat, however long (assumption: surfaces are
- * touched now and then, so the risk does not grow with the hours as it does near a case).
+ * Expected transmissions over an exposure at typical infectiousness (or full contamination): hours
+ * × rate per hour. An exposure recorded as an instant (a handled lot) counts as one typical
+ * episode of its setting; a stay at a contaminated place or aboard a contaminated boat weighs
+ * `environmentalRatePerHour`.
  */
 function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: Pathogen): number {
-  const episode = exposure.minutes <= 0 || exposure.sourceKind === 'place' || exposure.sourceKind === 'boat';
-  const hours = episode ? pathogen.attackRateHours[setting] : exposure.minutes / 60;
+  if (exposure.minutes <= 0) return pathogen.attackRates[setting];
+  const hours = exposure.minutes / 60;
+  if (exposure.sourceKind === 'place' || exposure.sourceKind === 'boat') return pathogen.environmentalRatePerHour * hours;
   return ratePerHour(setting, pathogen) * hours;
 }
 
@@ -343,7 +344,7 @@ export function inferInfectors(
       minutes: e.minutes,
       attackSetting,
       attackRate: pathogen.attackRates[attackSetting],
-      ratePerHour: ratePerHour(attackSetting, pathogen),
+      ratePerHour: e.sourceKind === 'place' || e.sourceKind === 'boat' ? pathogen.environmentalRatePerHour : ratePerHour(attackSetting, pathogen),
       daysBeforeOnset: (grid.latest - e.start) / DAY,
     });
 

@@ -156,7 +156,8 @@ export function rankSources(
       if (!c) continue;
       const anchor = anchorOf(c, firstPositive.get(id));
       if (anchor === null) continue;
-      const start = anchor - settings.backwardDays * DAY;
+      // Back `backwardDays` from onset, or further when the infection may be older (found late by screening).
+      const start = Math.min(anchor - settings.backwardDays * DAY, inferenceOf.get(id)?.infectionTime.lower ?? Infinity);
       from = Math.min(from, start);
       to = Math.max(to, anchor);
       const hosts = new Set<Id>();
@@ -185,7 +186,7 @@ export function rankSources(
       const weight = placeKind && settings.discountedPlaceKinds.includes(placeKind) ? settings.discount : 1;
       const score = weight * (shares.get(host) ?? 0) * (cases.size / early.length);
       const names = [...cases].sort().join(', ');
-      add(host, kind, score, `${cases.size} of ${early.length} early cases (${names}) there within ${settings.backwardDays} days before onset`);
+      add(host, kind, score, `${cases.size} of ${early.length} early cases (${names}) there in the ${settings.backwardDays} days before onset or since their likely infection`);
     }
 
     // 3. Positive environmental samples while the early cases could have met the source.

@@ -112,6 +112,10 @@ export const pathogenSchema = z.object({
   dispersionK: z.number().positive(),
   /** Days an infected person stays infectious after onset when not isolated. */
   infectiousDaysAfterOnset: z.number().min(0).max(30),
+  /** Transmission per hour spent at a contaminated place or aboard a contaminated boat, at full
+   *  contamination (assumption: surfaces transmit rarely, WHO scientific brief of 9 July 2020; a
+   *  twentieth of a casual contact's rate). A handled lot weighs the cold-chain attack rate instead. */
+  environmentalRatePerHour: z.number().min(0).max(1),
   /** Days a contaminated lot, boat or place stays a possible source after a positive sample. */
   environmentalPersistenceDays: z.number().min(0).max(60),
   /** Days after infection a case may still be found by a first positive PCR (assumption: RNA stays
@@ -201,6 +205,7 @@ const OMICRON_BA5: Pathogen = {
   riskPerHour: 0.011,
   dispersionK: 0.33,
   infectiousDaysAfterOnset: 10,
+  environmentalRatePerHour: 0.0006,
   environmentalPersistenceDays: 14,
   pcrPositiveDays: 14,
 };
