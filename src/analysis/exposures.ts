@@ -183,12 +183,15 @@ function placeAndBoatSegments(
   windows: Map<Id, InfectiousWindow>,
   contaminated: Map<Id, Span[]>,
   limitOf: (personId: Id) => Instant,
+  isolationPlaceKinds: readonly string[],
   out: Segment[],
 ): void {
-  const personStays = data.stays.filter((s) => isPerson(data, s.subjectId));
+  // People held apart at an isolation place (a quarantine hotel) do not expose each other there.
+  const isolating = (hostId: Id): boolean => isolationPlaceKinds.includes(data.places.get(hostId)?.kind ?? '');
+  const personStays = data.stays.filter((s) => isPerson(data, s.subjectId) && !isolating(s.hostId));
   const byHost = groupBy(personStays, (s) => s.hostId);
   for (const hostId of contaminated.keys()) {
-    if (!data.items.has(hostId) && !byHost.has(hostId)) byHost.set(hostId, []);
+    if (!data.items.has(hostId) && !byHost.has(hostId) && !isolating(hostId)) byHost.set(hostId, []);
   }
   for (const [hostId, stays] of byHost) {
     const isBoat = data.boats.has(hostId);
@@ -420,7 +423,7 @@ export function computeExposures(
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
   const segments: Segment[] = [];
-  placeAndBoatSegments(data, windows, contaminated, limitOf, segments);
+  placeAndBoatSegments(data, windows, contaminated, limitOf, params.protocol.isolationPlaceKinds, segments);
   householdSegments(data, windows, limitOf, settings, segments);
   contactSegments(data, windows, limitOf, segments);
   coldChainSegments(data, contaminated, limitOf, segments);

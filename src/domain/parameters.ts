@@ -31,6 +31,9 @@ export const protocolSchema = z.object({
   closeContactMinutes: z.number().min(0),
   /** Place kinds where co-presence counts as close contact (enclosed; same workshop/crew). */
   closeContactPlaceKinds: z.array(z.string()),
+  /** Place kinds where people are held apart (single rooms under supervision): sharing one is
+   *  not an exposure. */
+  isolationPlaceKinds: z.array(z.string()),
   /** Minimum minutes at a venue with a case to be venue-exposed. */
   venueExposureMinutes: z.number().min(0),
   closeContactQuarantineDays: days,
@@ -134,8 +137,9 @@ const CN_9TH_2022: Protocol = {
   screeningLookbackMaxDays: 7,
   closeContactMinutes: 15,
   closeContactPlaceKinds: [
-    'home', 'workplace', 'school', 'restaurant', 'cold_storage', 'fishing_port', 'quarantine_site', 'hospital',
+    'home', 'workplace', 'school', 'restaurant', 'cold_storage', 'fishing_port', 'hospital',
   ],
+  isolationPlaceKinds: ['quarantine_site'],
   venueExposureMinutes: 5,
   closeContactQuarantineDays: 7,
   closeContactHomeMonitoringDays: 3,

@@ -46,6 +46,28 @@ describe('computeExposures', () => {
     expect(computeExposures(data, params)).toEqual([]);
   });
 
+  test('people held apart at a quarantine site do not expose each other there', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      persons: ['C1', 'P2', 'P3'].map((id) => person(id)),
+      places: [place('QS', 'quarantine_site'), place('WK', 'workplace')],
+      stays: [
+        stay('C1', 'QS', aug(4), aug(6)),
+        stay('P2', 'QS', aug(4), aug(6)),
+        stay('C1', 'WK', aug(3, '08:00'), aug(3, '09:00')),
+        stay('P3', 'WK', aug(3, '08:30'), aug(3, '10:00')),
+      ],
+    });
+    expect(computeExposures(data, params).map(brief)).toEqual([
+      { personId: 'P3', sourceId: 'C1', setting: 'place', hostId: 'WK', minutes: 30 },
+    ]);
+    const counted = resolveParameters({ overrides: ['protocol.isolationPlaceKinds=[]'] });
+    expect(computeExposures(data, counted).map(brief)).toContainEqual({
+      personId: 'P2', sourceId: 'C1', setting: 'place', hostId: 'QS', minutes: 2 * 24 * 60,
+    });
+  });
+
   test('co-presence at a place: overlap minutes, merged stays, touching and out-of-window stays', () => {
     const data = outbreak({
       asOf: aug(10),
