@@ -374,7 +374,8 @@ export class Mobility {
       this.errands(p, ctx, village, age, working, home);
     }
 
-    if (ctx.testRound && rng.chance(0.97)) {
+    // Everyone ashore and free is sampled at each round ("全员核酸").
+    if (ctx.testRound) {
       for (let attempt = 0; attempt < 4; attempt++) {
         const from = rng.uniform(420, 1260);
         if (this.tryStay(ctx, this.testSiteOfHome(home), from, from + rng.int(8, 25))) {

@@ -229,7 +229,7 @@ export class Outbreak {
     const symptomatic = forceSymptoms || rng.chance(SYMPTOMATIC_SHARE);
     const incubation = rng.lognormal(INCUBATION.meanlog, INCUBATION.sdlog);
     const toPositive = rng.lognormal(INFECTION_TO_POSITIVE.meanlog, INFECTION_TO_POSITIVE.sdlog);
-    const onset = symptomatic ? at + incubation * DAY : null;
+    const onset = symptomatic ? Math.round((at + incubation * DAY) / MINUTE) * MINUTE : null;
     // The index case has mild symptoms and keeps working.
     const seeksCareEarly = symptomatic && !forceSymptoms && rng.chance(EARLY_CARE_SHARE);
     const earlyDelay = rng.uniform(1, 3);

@@ -131,6 +131,25 @@ describe('generateDistrict', () => {
     }
   });
 
+  it('writes every instant in ISO 8601 with the +08:00 offset, to the minute', () => {
+    const columns: Partial<Record<FileName, string[]>> = {
+      'items.csv': ['arrived_at'],
+      'stays.csv': ['start', 'end'],
+      'contacts.csv': ['start', 'end'],
+      'handlings.csv': ['at'],
+      'samples.csv': ['sampled_at'],
+      'cases.csv': ['onset', 'confirmed_at'],
+    };
+    for (const [file, names] of Object.entries(columns) as [FileName, string[]][]) {
+      for (const row of bundle[file]) {
+        for (const name of names) {
+          if (file === 'cases.csv' && name === 'onset' && row.onset === '') continue;
+          expect(row[name]).toMatch(/^2022-(07|08)-\d{2}T\d{2}:\d{2}:00\+08:00$/);
+        }
+      }
+    }
+  });
+
   it('places households of 1-6 persons in shared homes near their village, and lists no home stays', () => {
     const places = new Map(bundle['places.csv'].map((p) => [p.id!, p]));
     const residents = new Map<string, number>();
@@ -245,6 +264,7 @@ describe('generateDistrict', () => {
     expect(cases.length).toBeGreaterThanOrEqual(15);
     expect(first.indexCase).toMatch(/^P\d{7}$/);
     expect(first.detectedOn).not.toBeNull();
+    const persons = new Set(bundle['persons.csv'].map((p) => p.id));
     const samples = bundle['samples.csv'];
     const positive = samples.filter((s) => s.result === 'positive');
     for (const c of cases) {
@@ -273,9 +293,26 @@ describe('generateDistrict', () => {
     expect(contacts.filter((c) => c.setting === 'household').length).toBeGreaterThan(0);
     expect(contacts.filter((c) => c.setting !== 'household').length).toBeGreaterThan(0);
     expect(contacts.every((c) => caseIds.has(c.person_a!))).toBe(true);
-    // Quarantine hotels hold close contacts.
-    const hotels = new Set(bundle['places.csv'].filter((p) => p.kind === 'quarantine_site').map((p) => p.id));
-    expect(bundle['stays.csv'].filter((s) => hotels.has(s.host_id!)).length).toBeGreaterThan(0);
+    // Quarantine hotels hold close contacts, never more at once than they have beds.
+    const hotels = bundle['places.csv'].filter((p) => p.kind === 'quarantine_site');
+    for (const hotel of hotels) {
+      const stays = bundle['stays.csv'].filter((s) => s.host_id === hotel.id);
+      expect(stays.length).toBeGreaterThan(0);
+      expect(stays.every((s) => persons.has(s.subject_id!))).toBe(true);
+      const changes = stays.flatMap(
+        (s) =>
+          [
+            [s.start!, 1],
+            [s.end!, -1],
+          ] as [string, number][],
+      );
+      // Leavings before arrivals at the same instant.
+      changes.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+      let occupied = 0;
+      let most = 0;
+      for (const [, change] of changes) most = Math.max(most, (occupied += change));
+      expect(most).toBeLessThanOrEqual(Number(hotel.capacity));
+    }
   });
 });
 
