@@ -1,0 +1,237 @@
+import fc from 'fast-check';
+import { attackSettingOf, inferInfectors, ratePerHour } from '../../src/analysis/infector';
+import type { Exposure } from '../../src/analysis/model';
+import { DAY, HOUR } from '../../src/domain/time';
+import type { Case, Sample } from '../../src/domain/types';
+import {
+  asymptomatic,
+  day,
+  exposure,
+  lot,
+  outbreak,
+  params,
+  positive,
+  symptomatic,
+  withPathogen,
+} from './infector-fixtures';
+
+const noOutside = { unknownWeight: 0 };
+
+/** Case I (onset day 10) and two possible infectors A and B with the same timing. */
+function twoCandidates() {
+  const cases = [symptomatic('I', day(10), day(11)), symptomatic('A', day(7), day(12)), symptomatic('B', day(7), day(12))];
+  const exposures = [
+    exposure('I', 'A', day(5), day(9), { setting: 'household', hostId: 'H', placeKind: 'home' }),
+    exposure('I', 'B', day(5), day(9), { setting: 'place', hostId: 'R', placeKind: 'restaurant' }),
+  ];
+  return { data: outbreak({ asOf: day(20), cases }), exposures };
+}
+
+const probabilityOf = (inf: { distribution: { id: string; probability: number }[] }, id: string): number =>
+  inf.distribution.find((d) => d.id === id)?.probability ?? NaN;
+
+describe('inferInfectors', () => {
+  test('throws on invalid input', () => {
+    const { data, exposures } = twoCandidates();
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, end: day(1) }], params)).toThrow(/exposures\[0\].*"end" is before "start"/);
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, minutes: -1 }], params)).toThrow(/exposures\[0\].*"minutes"/);
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceId: 'nobody' }], params)).toThrow(/names no case/);
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceId: 'I' }], params)).toThrow(/is the exposed person/);
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceKind: 'ghost' as Exposure['sourceKind'] }], params)).toThrow(
+      /sourceKind/,
+    );
+    expect(() => inferInfectors(data, exposures, params, { threshold: 1.5 })).toThrow(/threshold/);
+    expect(() => inferInfectors(data, exposures, params, { unknownWeight: -1 })).toThrow(/unknownWeight/);
+    expect(() => inferInfectors({ ...data, cases: [...data.cases, data.cases[0]!] }, exposures, params)).toThrow(
+      /cases\[3\].*repeats case I/,
+    );
+    expect(() => inferInfectors({ ...data, asOf: Number.NaN }, exposures, params)).toThrow(/asOf/);
+  });
+
+  test('empty input, and a case with no exposure is infected from outside', () => {
+    expect(inferInfectors(outbreak({ asOf: day(20) }), [], params)).toEqual([]);
+    const [only] = inferInfectors(outbreak({ asOf: day(20), cases: [symptomatic('A', day(5), day(6))] }), [], params);
+    expect(only!.best).toMatchObject({ id: 'unknown', kind: 'unknown', probability: 1 });
+    expect(only!.distribution).toEqual([{ id: 'unknown', kind: 'unknown', probability: 1 }]);
+  });
+
+  test('equal timing, settings with equal typical hours: probabilities in the ratio of the attack rates', () => {
+    const { data, exposures } = twoCandidates();
+    const hours = { household: 10, boat: 10, work: 10, social: 10, care: 10, transport: 10, cold_chain: 10, casual: 10 };
+    const [i] = inferInfectors(data, exposures, withPathogen({ attackRateHours: hours }), noOutside);
+    expect(i!.personId).toBe('I');
+    // household 42.7% against social (restaurant) 5.9%.
+    expect(probabilityOf(i!, 'A')).toBeCloseTo(0.427 / (0.427 + 0.059), 12);
+    expect(probabilityOf(i!, 'B')).toBeCloseTo(0.059 / (0.427 + 0.059), 12);
+    expect(probabilityOf(i!, 'unknown')).toBe(0);
+    expect(i!.best.id).toBe('A');
+  });
+
+  test('with the default typical hours, the rates per hour decide: 42.7%/60 h against 5.9%/3 h', () => {
+    const { data, exposures } = twoCandidates();
+    const [i] = inferInfectors(data, exposures, params, noOutside);
+    const household = 0.427 / 60;
+    const social = 0.059 / 3;
+    expect(probabilityOf(i!, 'A')).toBeCloseTo(household / (household + social), 12);
+    expect(i!.best).toMatchObject({ id: 'B', kind: 'case' });
+    // Same timing: the same expected gap between the infections.
+    const [b, a] = i!.candidates;
+    expect(a!.gapDays).toBeCloseTo(b!.gapDays!, 12);
+    expect(a!.gapDays!).toBeGreaterThan(0);
+    expect(a!.evidence).toEqual([
+      {
+        setting: 'household',
+        hostId: 'H',
+        placeKind: 'home',
+        contactSetting: null,
+        start: day(5),
+        end: day(9),
+        minutes: 4 * 24 * 60,
+        attackSetting: 'household',
+        attackRate: 0.427,
+        ratePerHour: household,
+        daysBeforeOnset: 5,
+      },
+    ]);
+  });
+
+  test('a candidate isolated before the exposure gets 0', () => {
+    const { data, exposures } = twoCandidates();
+    // A confirmed (isolated) on day 4, before the exposure of days 5-9.
+    const isolated = { ...data, cases: data.cases.map((c) => (c.personId === 'A' ? { ...c, confirmedAt: day(4) } : c)) };
+    const [i] = inferInfectors(isolated, exposures, params, noOutside);
+    expect(probabilityOf(i!, 'A')).toBe(0);
+    expect(probabilityOf(i!, 'B')).toBe(1);
+    // Isolated half-way through: it keeps a share, less than before.
+    const halfway = { ...data, cases: data.cases.map((c) => (c.personId === 'A' ? { ...c, confirmedAt: day(7) } : c)) };
+    const [j] = inferInfectors(halfway, exposures, params, noOutside);
+    const [k] = inferInfectors(data, exposures, params, noOutside);
+    expect(probabilityOf(j!, 'A')).toBeGreaterThan(0);
+    expect(probabilityOf(j!, 'A')).toBeLessThan(probabilityOf(k!, 'A'));
+  });
+
+  test('a candidate infected after the case cannot be its infector', () => {
+    const cases = [symptomatic('I', day(10), day(11)), symptomatic('C', day(40), day(41))];
+    const [i] = inferInfectors(outbreak({ asOf: day(45), cases }), [exposure('I', 'C', day(5), day(9), { setting: 'household' })], params, {
+      unknownWeight: 0.001,
+    });
+    expect(probabilityOf(i!, 'C')).toBe(0);
+    expect(i!.best.id).toBe('unknown');
+  });
+
+  test('environmental sources weigh their contamination, fading from the positive sample', () => {
+    // Two lots handled at the same instant, 45 h before onset (a cell midpoint on the 6-hour grid);
+    // L1 sampled positive then (contamination 1), L2 seven days later (1 − 7/14 = 1/2).
+    const handledAt = day(10) - 45 * HOUR;
+    const samples: Sample[] = [positive('L1', handledAt), positive('L2', handledAt + 7 * DAY)];
+    const data = outbreak({ asOf: day(20), cases: [symptomatic('I', day(10), day(11))], samples, items: [lot('L1'), lot('L2')] });
+    const handled = (itemId: string): Exposure =>
+      exposure('I', itemId, handledAt, handledAt, { sourceKind: 'item', setting: 'cold_chain', minutes: 0 });
+    const [i] = inferInfectors(data, [handled('L1'), handled('L2')], params, noOutside);
+    expect(probabilityOf(i!, 'L1')).toBeCloseTo(2 / 3, 12);
+    expect(probabilityOf(i!, 'L2')).toBeCloseTo(1 / 3, 12);
+    expect(i!.best).toMatchObject({ id: 'L1', kind: 'item', gapDays: null });
+  });
+
+  test('probabilities sum to 1, most likely first; only candidates at or above the threshold are listed', () => {
+    const { data, exposures } = twoCandidates();
+    const [i] = inferInfectors(data, exposures, params, { threshold: 0.3 });
+    const total = i!.distribution.reduce((s, d) => s + d.probability, 0);
+    expect(total).toBeCloseTo(1, 14);
+    expect(i!.distribution.map((d) => d.id)).toEqual(['B', 'A', 'unknown']);
+    expect(i!.candidates.map((c) => c.id)).toEqual(['B']);
+    expect(i!.best).toEqual(i!.candidates[0]);
+  });
+
+  test('attack settings: places by kind, reported contacts by setting, environments as cold chain', () => {
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'place', placeKind: 'market' }))).toBe('casual');
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'place', placeKind: 'cold_storage' }))).toBe('work');
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'contact', contactSetting: 'care' }))).toBe('care');
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'contact', contactSetting: 'other' }))).toBe('casual');
+    expect(attackSettingOf(exposure('I', 'B1', 0, 1, { sourceKind: 'boat', setting: 'boat' }))).toBe('cold_chain');
+    expect(ratePerHour('boat', params.pathogen)).toBeCloseTo(0.85 / 48, 15);
+  });
+});
+
+// ---- properties --------------------------------------------------------------------------------
+
+const SETTINGS: Partial<Exposure>[] = [
+  { setting: 'household', placeKind: 'home' },
+  { setting: 'boat' },
+  { setting: 'place', placeKind: 'workplace' },
+  { setting: 'place', placeKind: 'market' },
+  { setting: 'contact', contactSetting: 'social' },
+];
+
+const outbreakArbitrary = fc
+  .record({
+    people: fc.array(
+      fc.record({
+        symptomatic: fc.boolean(),
+        onsetHour: fc.integer({ min: 48, max: 15 * 24 }),
+        confirmDelayHours: fc.integer({ min: 0, max: 96 }),
+      }),
+      { minLength: 2, maxLength: 6 },
+    ),
+    links: fc.array(
+      fc.record({
+        a: fc.nat(),
+        b: fc.nat(),
+        startHour: fc.integer({ min: 0, max: 18 * 24 }),
+        hours: fc.integer({ min: 0, max: 72 }),
+        setting: fc.integer({ min: 0, max: SETTINGS.length - 1 }),
+      }),
+      { maxLength: 12 },
+    ),
+  })
+  .map(({ people, links }) => {
+    const cases: Case[] = people.map((p, k) => {
+      const onset = day(0, p.onsetHour);
+      const confirmedAt = onset + p.confirmDelayHours * HOUR;
+      return p.symptomatic ? symptomatic(`P${k}`, onset, confirmedAt) : asymptomatic(`P${k}`, confirmedAt);
+    });
+    const samples = cases.filter((c) => c.onset === null).map((c) => positive(c.personId, c.confirmedAt! - 6 * HOUR));
+    const exposures: Exposure[] = [];
+    for (const l of links) {
+      const i = l.a % cases.length;
+      const j = l.b % cases.length;
+      if (i === j) continue;
+      const start = day(0, l.startHour);
+      exposures.push(exposure(`P${i}`, `P${j}`, start, start + l.hours * HOUR, SETTINGS[l.setting]));
+    }
+    return { data: outbreak({ asOf: day(25), cases, samples }), exposures };
+  });
+
+describe('inferInfectors properties', () => {
+  test('every case gets probabilities in [0, 1] that sum to 1, the best first', () => {
+    fc.assert(
+      fc.property(outbreakArbitrary, ({ data, exposures }) => {
+        for (const inf of inferInfectors(data, exposures, params)) {
+          const total = inf.distribution.reduce((s, d) => s + d.probability, 0);
+          if (Math.abs(total - 1) > 1e-12) return false;
+          if (inf.distribution.some((d) => !(d.probability >= 0 && d.probability <= 1))) return false;
+          if (inf.distribution.some((d) => d.probability > inf.best.probability)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('a person isolated before every exposure to a case cannot have infected that case', () => {
+    fc.assert(
+      fc.property(outbreakArbitrary, ({ data, exposures }) => {
+        const isolation = new Map(data.cases.map((c) => [c.personId, c.confirmedAt!]));
+        for (const inf of inferInfectors(data, exposures, params)) {
+          for (const d of inf.distribution) {
+            if (d.kind !== 'case') continue;
+            const theirs = exposures.filter((e) => e.personId === inf.personId && e.sourceId === d.id);
+            if (theirs.every((e) => e.start >= isolation.get(d.id)!) && d.probability !== 0) return false;
+          }
+        }
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
