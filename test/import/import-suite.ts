@@ -158,7 +158,7 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
   describe(`import into the ${name} store`, () => {
     let store: TraceStore;
     const dirs: string[] = [];
-    const bundle = (base: string, files: BadBundle['files'] = {}): string => {
+    const bundle = (base: string | null, files: BadBundle['files'] = {}): string => {
       const dir = bundleFrom(base, files);
       dirs.push(dir);
       return dir;
@@ -205,6 +205,27 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
       for (const key of Object.keys(records) as (keyof typeof records)[]) {
         expect([key, records[key]]).toEqual([key, sortedRecords(district[key] as unknown[])]);
       }
+    });
+
+    test('an exact duplicate entity row is accepted and written once', async () => {
+      await store.clear();
+      const persons =
+        'id,name,sex,age,phone,id_number,home_id,occupation\nP1,Ana,F,30,,,,\nP2,,,,,,,\nP1,Ana,F,30,,,,\n';
+      const summary = await importBundle(store, bundle(null, { 'persons.csv': persons }));
+      expect(summary.rows['persons.csv']).toBe(3);
+      expect((await store.counts()).persons).toBe(2);
+      expect(await store.persons(['P1'])).toEqual([
+        {
+          id: 'P1',
+          name: 'Ana',
+          sex: 'F',
+          age: 30,
+          phone: null,
+          idNumber: null,
+          homeId: null,
+          occupation: null,
+        },
+      ]);
     });
 
     test('reports progress over both passes, ending at the size of the bundle twice', async () => {
