@@ -99,6 +99,18 @@ export interface ChainAnalysis {
   rByGeneration: GenerationR[];
 }
 
+const quantiles = new Map<string, number>();
+
+function serialIntervalQuantile(params: Parameters, p: number): number {
+  const key = `${JSON.stringify(params.pathogen.serialInterval)}|${p}`;
+  let q = quantiles.get(key);
+  if (q === undefined) {
+    q = quantile(params.pathogen.serialInterval, p);
+    quantiles.set(key, q);
+  }
+  return q;
+}
+
 function eventTimes(c: Case): Instant[] {
   return [c.onset, c.confirmedAt].filter((t): t is number => t !== null);
 }
@@ -203,8 +215,8 @@ export function buildChains(
     if (list) list.push(s);
     else samplesOf.set(s.subjectId, [s]);
   }
-  const lowSi = quantile(params.pathogen.serialInterval, low);
-  const highSi = quantile(params.pathogen.serialInterval, high);
+  const lowSi = serialIntervalQuantile(params, low);
+  const highSi = serialIntervalQuantile(params, high);
   const windowCache = new Map<Id, ReturnType<typeof infectiousWindow>>();
   const windowOf = (id: Id) => {
     let w = windowCache.get(id);

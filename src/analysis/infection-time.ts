@@ -54,7 +54,7 @@ function cumulative(dist: Distribution, days: number): number {
   let table = cdfTables.get(key);
   if (!table) {
     const stepDays = 1 / 96;
-    const maxDays = Math.max(60, quantile(dist, 0.99999));
+    const maxDays = Math.max(60, cachedQuantile(dist, 0.99999));
     const n = Math.ceil(maxDays / stepDays);
     const values = new Float64Array(n + 1);
     // The first step by Simpson (the density may be steep near 0), the rest by trapezoids.
@@ -70,6 +70,19 @@ function cumulative(dist: Distribution, days: number): number {
   if (k >= table.values.length - 1) return Math.min(1, table.values[table.values.length - 1]!);
   const v = table.values[k]! + (x - k) * (table.values[k + 1]! - table.values[k]!);
   return Math.min(1, v);
+}
+
+const quantiles = new Map<string, number>();
+
+/** Quantiles of the delay distributions, cached (bisection of a numerical cdf is slow). */
+function cachedQuantile(dist: Distribution, p: number): number {
+  const key = `${JSON.stringify(dist)}|${p}`;
+  let q = quantiles.get(key);
+  if (q === undefined) {
+    q = quantile(dist, p);
+    quantiles.set(key, q);
+  }
+  return q;
 }
 
 function assertInstant(value: unknown, field: string, personId: string): void {
@@ -127,11 +140,12 @@ export function inferInfectionTime(
   const negatives = own.filter((s) => s.result === 'negative' && s.sampledAt < latest).map((s) => s.sampledAt);
   const lastNegative = negatives.at(-1) ?? null;
 
-  const lookbackDays = onset !== null
-    ? quantile(incubation, lookbackQuantile)
-    : positiveTimes
-      ? Math.max(quantile(infectionToPositive, lookbackQuantile), params.pathogen.pcrPositiveDays)
-      : quantile(incubation, lookbackQuantile);
+  const lookbackDays =
+    onset !== null
+      ? cachedQuantile(incubation, lookbackQuantile)
+      : positiveTimes
+        ? Math.max(cachedQuantile(infectionToPositive, lookbackQuantile), params.pathogen.pcrPositiveDays)
+        : cachedQuantile(incubation, lookbackQuantile);
   const stepMs = stepHours * HOUR;
   const cells = Math.max(1, Math.ceil((lookbackDays * DAY) / stepMs));
 

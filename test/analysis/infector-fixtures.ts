@@ -1,5 +1,5 @@
 /** Hand-made cases, exposures and inferences for the infector, chain, source and cluster suites. */
-import type { InfectorCandidate, InfectorInference, InfectorKind } from '../../src/analysis/infector';
+import type { InfectorCandidate, InfectorEvidence, InfectorInference, InfectorKind } from '../../src/analysis/infector';
 import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import { resolveParameters, type Parameters } from '../../src/domain/parameters';
 import { DAY, HOUR } from '../../src/domain/time';
@@ -122,17 +122,36 @@ export function inference(
   personId: string,
   candidates: [string, InfectorKind, number][],
   infectionMean: number = T0,
+  bestEvidence: InfectorEvidence[] = [],
 ): InfectorInference {
   const listed = candidates.map(([id, kind, probability]) => ({ id, kind, probability }));
   const rest = 1 - listed.reduce((s, c) => s + c.probability, 0);
   if (rest > 1e-12 && !listed.some((c) => c.kind === 'unknown')) listed.push({ id: 'unknown', kind: 'unknown', probability: rest });
   listed.sort((a, b) => b.probability - a.probability);
-  const full: InfectorCandidate[] = listed.map((c) => ({ ...c, gapDays: null, evidence: [] }));
+  const full: InfectorCandidate[] = listed.map((c, i) => ({ ...c, gapDays: null, evidence: i === 0 ? bestEvidence : [] }));
   return {
     personId,
     best: full[0]!,
     candidates: full.filter((c) => c.probability >= 0.05),
     distribution: listed,
     infectionTime: { mean: infectionMean, lower: infectionMean, upper: infectionMean, basis: 'by hand' },
+  };
+}
+
+/** Evidence of one exposure, for hand-made inferences. */
+export function evidence(start: number, end: number, extra: Partial<InfectorEvidence> = {}): InfectorEvidence {
+  return {
+    setting: 'household',
+    hostId: 'H',
+    placeKind: 'home',
+    contactSetting: null,
+    start,
+    end,
+    minutes: (end - start) / 60_000,
+    attackSetting: 'household',
+    attackRate: 0.427,
+    ratePerHour: 0.427 / 60,
+    daysBeforeOnset: 0,
+    ...extra,
   };
 }
