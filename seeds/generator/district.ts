@@ -207,6 +207,7 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
 
       const { stays } = mobility;
       for (let i = 0; i < stays.length; i++) {
+        if (i % 4_000 === 3_999) await writer.pace();
         if (stays.recorded[i] === 0) continue;
         writer.row('stays.csv', [
           personId(stays.subject[i]!),
@@ -214,9 +215,16 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
           writer.instant(stays.start[i]!),
           writer.instant(stays.end[i]!),
         ]);
-        if (i % 4_000 === 0) await writer.pace();
       }
-      outbreak.test(day, mobility.stays, fleet, mobility.testVisits, careVisits, coldChain.lots, writer);
+      await outbreak.test(
+        day,
+        mobility.stays,
+        fleet,
+        mobility.testVisits,
+        careVisits,
+        coldChain.lots,
+        writer,
+      );
       await writer.pace();
       progress(day + 2);
     }

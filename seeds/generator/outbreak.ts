@@ -34,7 +34,7 @@ const INCUBATION = lognormal(PATHOGEN.incubation);
 const INFECTION_TO_POSITIVE = lognormal(PATHOGEN.infectionToPositive);
 
 /** Infections per person the outbreak reaches over the period (about 0.2% become cases). */
-const ATTACK_FRACTION = 0.0023;
+const ATTACK_FRACTION = 0.0021;
 const MIN_INFECTIONS = 20;
 /** The contaminated lot arrives on this day of the period. */
 export const SEED_DAY = 2;
@@ -532,7 +532,7 @@ export class Outbreak {
   }
 
   /** Samples of the day: sampling points, hospital visits and quarantine tests. */
-  test(
+  async test(
     day: number,
     stays: DayStays,
     fleet: Fleet,
@@ -540,11 +540,15 @@ export class Outbreak {
     careVisits: Map<number, number>,
     lots: readonly Lot[],
     writer: BundleWriter,
-  ): void {
+  ): Promise<void> {
     for (const [person, at] of careVisits) this.sample(day, person, at + 20 * MINUTE, writer);
-    if (this.detectionDay === null && ROUTINE_SCREENING_DAYS.includes(day % 7))
-      this.routineScreening(day, stays, fleet, writer);
-    for (const visit of testVisits) this.sample(day, visit.person, visit.at, writer);
+    if (this.detectionDay === null && ROUTINE_SCREENING_DAYS.includes(day % 7)) {
+      await this.routineScreening(day, stays, fleet, writer);
+    }
+    for (let k = 0; k < testVisits.length; k++) {
+      this.sample(day, testVisits[k]!.person, testVisits[k]!.at, writer);
+      if (k % 4_000 === 3_999) await writer.pace();
+    }
     const dayStart = this.dayStart(day);
     for (const q of [...this.quarantines.values()]) {
       if (
@@ -559,7 +563,12 @@ export class Outbreak {
   }
 
   /** Routine PCR of port, cold-chain and seafood-market workers, taken at work or on departure. */
-  private routineScreening(day: number, stays: DayStays, fleet: Fleet, writer: BundleWriter): void {
+  private async routineScreening(
+    day: number,
+    stays: DayStays,
+    fleet: Fleet,
+    writer: BundleWriter,
+  ): Promise<void> {
     const pop = this.population;
     const dayStart = this.dayStart(day);
     // Crews sailing today are sampled on the quay before they leave.
@@ -569,6 +578,7 @@ export class Outbreak {
         for (const p of trip.crew) departing.set(p, trip.depart);
     }
     for (let p = 0; p < pop.size; p++) {
+      if (p % 20_000 === 19_999) await writer.pace();
       const role = pop.role[p] as Role;
       if (!ROUTINE_SCREENED.includes(role)) continue;
       const departure = departing.get(p);
