@@ -1,11 +1,13 @@
 /**
  * Per-request context: who is asking (from the API key), the store behind the port, the request's
- * own DataLoaders, and the reads of personal data that the audit log will record.
+ * own DataLoaders, the server's analysis service (shared by all requests, so analyses are cached
+ * across them), and the reads of personal data that the audit log will record.
  */
 import type { TraceStore } from '../store/port';
 import type { AuditLog } from './audit-log';
 import { createLoaders, type Loaders } from './loaders';
 import { PersonalDataReads } from './personal-data';
+import { AnalysisService } from './services/analysis.service';
 
 export const ROLES = ['admin', 'investigator', 'cdc'] as const;
 /** `admin`: everything; `investigator`: read and write; `cdc`: read only, personal data masked. */
@@ -28,6 +30,7 @@ export interface ApiContext {
   /** Null when the request carried no valid key. */
   viewer: Viewer | null;
   loaders: Loaders;
+  analysis: AnalysisService;
   audit: AuditLog;
   personalReads: PersonalDataReads;
   trace: RequestTrace;
@@ -37,15 +40,27 @@ export interface ContextInit {
   store: TraceStore;
   viewer: Viewer | null;
   audit: AuditLog;
+  /** The server's analysis service; by default one shared by every context of the same store. */
+  analysis?: AnalysisService;
+}
+
+const servicesOfStores = new WeakMap<TraceStore, AnalysisService>();
+
+/** The analysis service shared by the contexts of one store that were given none. */
+export function sharedAnalysisService(store: TraceStore): AnalysisService {
+  let service = servicesOfStores.get(store);
+  if (!service) servicesOfStores.set(store, (service = new AnalysisService(store)));
+  return service;
 }
 
 /** A fresh context for one HTTP request (or one direct execution in tests). */
-export function createContext({ store, viewer, audit }: ContextInit): ApiContext {
+export function createContext({ store, viewer, audit, analysis }: ContextInit): ApiContext {
   return {
     store,
     viewer,
     audit,
     loaders: createLoaders(store),
+    analysis: analysis ?? sharedAnalysisService(store),
     personalReads: new PersonalDataReads(),
     trace: { operations: [], errorCodes: new Set() },
   } satisfies ApiContext;

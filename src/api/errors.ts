@@ -53,7 +53,8 @@ export function unavailable(): GraphQLError {
   });
 }
 
-function isStoreUnavailable(err: unknown): boolean {
+/** A StoreUnavailableError, also when it crossed a module boundary (matched by name). */
+export function isStoreUnavailable(err: unknown): boolean {
   return (
     err instanceof StoreUnavailableError || (err instanceof Error && err.name === 'StoreUnavailableError')
   );

@@ -1,8 +1,9 @@
 /**
  * The HTTP server: GraphQL at /graphql (Apollo Server 5 driven from plain node:http through
- * `executeHTTPGraphQLRequest`), the offline explorer at / and on browser GETs of /graphql,
- * /health and /ready, one structured log line per request, and a graceful stop (stop accepting,
- * finish what is in flight, then close the store).
+ * `executeHTTPGraphQLRequest`), the offline explorer at / and on browser GETs of /graphql, the
+ * chain view at /chains (src/api/chain-view.ts), /health and /ready, one structured log line per
+ * request, and a graceful stop (stop accepting, finish what is in flight, then close the store).
+ * One analysis service serves every request, so analyses are computed once and shared.
  */
 import 'reflect-metadata';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,12 +15,14 @@ import pino, { type Logger } from 'pino';
 import type { TraceStore } from '../store/port';
 import { KeyRing, type ApiKey } from './api-keys';
 import { AuditLog } from './audit-log';
+import { CHAIN_DATA_PATH, CHAIN_VIEW_BASE, ChainViewRoutes, type RouteResponse } from './chain-view';
 import { createContext, flushPersonalDataReads, type ApiContext } from './context.type';
-import { ErrorCode, formatApiError } from './errors';
+import { ErrorCode, formatApiError, isStoreUnavailable, unavailable } from './errors';
 import { loadExamples, type ExampleOperation } from './explorer/examples';
 import { EXPLORER_PREFIX, Explorer, type ExplorerResponse } from './explorer/explorer';
 import { DEFAULT_LIMITS, operationLimitErrors, type ApiLimits } from './limits';
 import { buildApiSchema } from './schema';
+import { AnalysisService, type AnalysisServiceOptions } from './services/analysis.service';
 
 export interface ApiServerOptions {
   store: TraceStore;
@@ -36,12 +39,18 @@ export interface ApiServerOptions {
   examples?: readonly ExampleOperation[];
   /** Close the store when the server stops (default true). */
   closeStore?: boolean;
+  /** Parameters and cache settings of the analysis service. */
+  analysis?: AnalysisServiceOptions;
+  /** Where the chain view's bundled script is (default: dist-assets/, or TRACEGRAPH_ASSETS_DIR). */
+  assetsDir?: string;
 }
 
 export interface ApiServer {
   readonly schema: GraphQLSchema;
   readonly audit: AuditLog;
   readonly limits: ApiLimits;
+  /** The analyses behind the analysis queries and the chain view, cached per (asOf, capacity). */
+  readonly analysis: AnalysisService;
   /** The node:http request listener. */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** From now on /ready answers 503 and responses close their connections. */
@@ -116,6 +125,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   const schema = buildApiSchema();
   const explorer = new Explorer(options.examples ?? loadExamples());
+  const analysis = new AnalysisService(store, options.analysis);
+  const chainView = new ChainViewRoutes(analysis, audit, options.assetsDir);
   let draining = false;
 
   const plugin: ApolloServerPlugin<ApiContext> = {
@@ -253,7 +264,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = createContext({ store, viewer, audit });
+    const context = createContext({ store, viewer, audit, analysis });
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => context,
@@ -261,6 +272,43 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     log.operations = context.trace.operations;
     if (context.trace.errorCodes.size) log.errors = [...context.trace.errorCodes];
     await sendGraphQLResponse(res, response);
+  }
+
+  function sendRoute(
+    res: ServerResponse,
+    response: RouteResponse,
+    head: boolean,
+    log?: Record<string, unknown>,
+  ): void {
+    if (log && response.errorCode) log.errors = [response.errorCode];
+    send(res, response.status, response.headers, head ? '' : response.body);
+  }
+
+  async function handleChainData(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    log: Record<string, unknown>,
+  ): Promise<void> {
+    req.resume();
+    const viewer = keyRing.authenticate(req.headers.authorization);
+    if (viewer) {
+      log.role = viewer.role;
+      log.keyId = viewer.keyId;
+    }
+    let response: RouteResponse;
+    try {
+      response = await chainView.data(viewer, url.searchParams);
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      response = {
+        status: 503,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        body: errorBody(ErrorCode.UNAVAILABLE, unavailable().message),
+        errorCode: ErrorCode.UNAVAILABLE,
+      };
+    }
+    sendRoute(res, response, req.method === 'HEAD', log);
   }
 
   async function route(
@@ -292,6 +340,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       const asset = explorer.asset(path.slice(EXPLORER_PREFIX.length), req.headers['accept-encoding']);
       if (asset) sendExplorer(res, asset, method === 'HEAD');
       else sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+    } else if ((path === CHAIN_VIEW_BASE || path === `${CHAIN_VIEW_BASE}/`) && readOnly) {
+      req.resume();
+      sendRoute(res, chainView.page(), method === 'HEAD');
+    } else if (path === CHAIN_DATA_PATH && readOnly) {
+      await handleChainData(req, res, url, log);
+    } else if (path.startsWith(`${CHAIN_VIEW_BASE}/`) && readOnly) {
+      req.resume();
+      sendRoute(res, chainView.asset(path.slice(CHAIN_VIEW_BASE.length + 1)), method === 'HEAD', log);
     } else if (path === '/graphql') {
       await handleGraphQL(req, res, url, log);
     } else {
@@ -328,6 +384,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     schema,
     audit,
     limits,
+    analysis,
     listener,
     drain() {
       draining = true;

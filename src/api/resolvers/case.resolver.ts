@@ -1,5 +1,8 @@
-/** Case and Sample: a case by person, its person and samples; what a sample was taken from. */
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+/** Case and Sample: a case by person, its person and samples; what a sample was taken from. The
+ *  analysis fields of a case are in src/api/analysis/case-analysis.resolver.ts. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { AsOfArgs } from '../analysis/args';
+import { scoped } from '../analysis/scope';
 import type { Case, Person, Sample } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { CaseType } from '../types/case.type';
@@ -15,10 +18,17 @@ export class CaseResolver {
   @Authorized()
   @Query(() => CaseType, {
     nullable: true,
-    description: "A person's case; null when the person is not a case.",
+    description:
+      "A person's case; null when the person is not a case. With asOf, its analysis fields answer as of then.",
   })
-  case(@Arg('personId', () => ID) personId: string, @Ctx() ctx: ApiContext): Promise<Case | null> {
-    return ctx.loaders.caseOf.load(personId);
+  async case(
+    @Arg('personId', () => ID) personId: string,
+    @Args(() => AsOfArgs) args: AsOfArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Case | null> {
+    const found = await ctx.loaders.caseOf.load(personId);
+    if (!found || !args.asOf) return found;
+    return scoped(found, await ctx.analysis.keyOf({ asOf: args.asOf.getTime() }));
   }
 
   @FieldResolver(() => PersonType, { nullable: true })

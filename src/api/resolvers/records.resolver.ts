@@ -57,7 +57,8 @@ const opts = (description: string) => ({
   complexity: writeComplexity,
 });
 
-const service = (ctx: ApiContext) => new RecordsService(ctx.store, ctx.loaders);
+const service = (ctx: ApiContext) =>
+  new RecordsService(ctx.store, ctx.loaders, () => ctx.analysis.invalidate());
 
 @Resolver()
 export class RecordsResolver {

@@ -1,7 +1,8 @@
 /**
  * Writing records through the API: each input row goes through the import's row spec
  * (src/domain/records.ts) under its CSV column names, then the references are checked against
- * the store, and only a batch with no problem at all is written (in one store write).
+ * the store, and only a batch with no problem at all is written (in one store write); cached reads
+ * and analyses are then dropped.
  */
 import type { FileSpec, RawRow } from '../../domain/records';
 import { stayTypeOf, type EntityKind, type Id, type RecordBatch, type Stay } from '../../domain/types';
@@ -60,6 +61,8 @@ export class RecordsService {
   constructor(
     private readonly store: TraceStore,
     private readonly loaders: Loaders,
+    /** Called once the store may have changed (e.g. to drop cached analyses). */
+    private readonly onWrite: () => void = () => undefined,
   ) {}
 
   /**
@@ -167,8 +170,13 @@ export class RecordsService {
       throw badUserInput(problems.map(({ path, reason }) => ({ path, reason })));
     }
     if (records.length) {
-      await this.store.write({ [batchKey]: records } as RecordBatch);
-      clearLoaders(this.loaders);
+      try {
+        await this.store.write({ [batchKey]: records } as RecordBatch);
+      } finally {
+        // Even a failed write may have reached the store before it failed.
+        clearLoaders(this.loaders);
+        this.onWrite();
+      }
     }
     return records;
   }

@@ -12,7 +12,8 @@ export class PageInfoType {
   endCursor!: string | null;
 }
 
-function connectionOf(name: string, nodeType: () => ClassType) {
+/** The `<name>Connection` and `<name>Edge` types of a list of `nodeType`. */
+export function connectionOf(name: string, nodeType: () => ClassType) {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field(nodeType)

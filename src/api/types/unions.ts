@@ -26,3 +26,10 @@ export const SampleSubject = createUnionType({
   types: () => [PersonType, ColdChainItemType, PlaceType, BoatType] as const,
   resolveType: typeNameOf,
 });
+
+export const EntityUnion = createUnionType({
+  name: 'Entity',
+  description: 'Anything with an id: a person, a place, a boat or a cold-chain lot.',
+  types: () => [PersonType, PlaceType, BoatType, ColdChainItemType] as const,
+  resolveType: typeNameOf,
+});

@@ -2,7 +2,8 @@
 /**
  * Chain view (browser): draws the transmission chains with sigma.js on a graphology graph,
  * colours nodes by generation or by setting, filters by chain, date range and setting, and shows
- * a clicked case with its infector candidates in the side panel. Bundled by
+ * a clicked case with its infector candidates in the side panel. The data may need an API key: it
+ * is asked for on a 401 and kept in the tab (sessionStorage, as the API explorer keeps it). Bundled by
  * scripts/build-assets.js; type-checked with ./tsconfig.json.
  */
 import Graph from 'graphology';
@@ -385,13 +386,89 @@ function start(data) {
   };
 }
 
-async function main() {
-  const source = document.body.dataset.source ?? 'data.json';
+/** Where the API key is kept: the tab's sessionStorage, shared with the API explorer. */
+const KEY_STORAGE = 'tracegraph.apiKey';
+
+function storedKey() {
   try {
-    const response = await fetch(source, { headers: { accept: 'application/json' } });
-    if (!response.ok) throw new Error(`${source}: ${response.status} ${response.statusText}`);
-    start(/** @type {ChainViewData} */ (await response.json()));
-    document.body.dataset.ready = 'true';
+    return sessionStorage.getItem(KEY_STORAGE) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** @param {string} key */
+function storeKey(key) {
+  try {
+    sessionStorage.setItem(KEY_STORAGE, key);
+  } catch {
+    // Storage refused (private mode): the key lasts until the page is left.
+  }
+}
+
+/** The data URL: the page's own `asOf` and `caseIds` are passed on. */
+function dataUrl() {
+  const source = document.body.dataset.source ?? 'data.json';
+  const page = new URLSearchParams(window.location.search);
+  const params = new URLSearchParams();
+  for (const name of ['asOf', 'caseIds']) for (const value of page.getAll(name)) params.append(name, value);
+  const query = params.toString();
+  return query ? `${source}?${query}` : source;
+}
+
+/**
+ * Asks for an API key in place of the graph; resolves with it once given.
+ * @param {string} message
+ * @returns {Promise<string>}
+ */
+function askForKey(message) {
+  return new Promise((resolve) => {
+    const input = /** @type {HTMLInputElement} */ (
+      el('input', { type: 'password', id: 'api-key', autocomplete: 'off', placeholder: 'paste your key' })
+    );
+    const form = el('form', { class: 'key-form', id: 'key-form', style: 'padding:16px' }, [
+      el('p', {}, [message]),
+      el('label', { for: 'api-key' }, ['API key ']),
+      input,
+      ' ',
+      el('button', { type: 'submit', id: 'use-key' }, ['Show chains']),
+    ]);
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const key = input.value.trim();
+      if (!key) return;
+      storeKey(key);
+      resolve(key);
+    });
+    byId('graph').replaceChildren(form);
+    document.body.dataset.ready = 'key';
+    input.focus();
+  });
+}
+
+async function main() {
+  const source = dataUrl();
+  try {
+    let key = storedKey();
+    for (;;) {
+      /** @type {Record<string, string>} */
+      const headers = { accept: 'application/json' };
+      if (key) headers.authorization = `Bearer ${key}`;
+      const response = await fetch(source, { headers, credentials: 'omit' });
+      if (response.status === 401) {
+        key = await askForKey(
+          key
+            ? 'That key was refused. Enter a valid API key.'
+            : 'The chains need an API key (the same as for the API explorer).',
+        );
+        continue;
+      }
+      if (!response.ok) throw new Error(`${source}: ${response.status} ${response.statusText}`);
+      byId('graph').replaceChildren();
+      start(/** @type {ChainViewData} */ (await response.json()));
+      document.body.dataset.ready = 'true';
+      return;
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     byId('graph').replaceChildren(el('p', { class: 'error' }, [`Could not load the chains: ${message}`]));

@@ -1,0 +1,57 @@
+/** Clusters at asOf: case components first, then exposure communities; each with its members and cases. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Cluster } from '../../analysis/clusters';
+import type { Case, Person } from '../../domain/types';
+import type { ApiContext } from '../context.type';
+import { paginate, type Page, type PageArgs } from '../pagination';
+import { listComplexity, pagedComplexity, PageArgs as PageArgsType } from '../resolvers/args';
+import { CaseType } from '../types/case.type';
+import { AsOfArgs } from './args';
+import { ClusterType, PersonConnection } from './cluster.type';
+import { ClusterKindEnum } from './enums';
+import { caseIn, keyOfParent, outbreakFor, personIn, scoped, type Scoped } from './scope';
+
+@Resolver(() => ClusterType)
+export class ClusterResolver {
+  @Authorized()
+  @Query(() => [ClusterType], {
+    description:
+      'Clusters at asOf: connected components of the case graph (links of probability 0.1 or more), then communities of the exposure graph, each largest first.',
+    complexity: listComplexity(20),
+  })
+  async clusters(
+    @Args(() => AsOfArgs) args: AsOfArgs,
+    @Arg('kind', () => ClusterKindEnum, { nullable: true, description: 'Only clusters of this kind.' })
+    kind: Cluster['kind'] | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Scoped<Cluster>[]> {
+    const outbreak = await outbreakFor(ctx, null, args);
+    return outbreak.analysis.clusters
+      .filter((c) => !kind || c.kind === kind)
+      .map((c) => scoped(c, outbreak.key));
+  }
+
+  @FieldResolver(() => PersonConnection, { description: 'Members by id.', complexity: pagedComplexity })
+  async members(
+    @Root() cluster: Scoped<Cluster>,
+    @Args(() => PageArgsType) args: PageArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Page<Person>> {
+    const page = paginate(cluster.memberIds, args, (id) => [id]);
+    const key = keyOfParent(cluster);
+    const persons = await Promise.all(page.edges.map((e) => personIn(ctx, key, e.node)));
+    return {
+      ...page,
+      edges: page.edges.flatMap((e, i) => (persons[i] ? [{ node: persons[i]!, cursor: e.cursor }] : [])),
+    };
+  }
+
+  @FieldResolver(() => [CaseType], {
+    description: 'Its members who are cases.',
+    complexity: listComplexity(10),
+  })
+  async cases(@Root() cluster: Scoped<Cluster>, @Ctx() ctx: ApiContext): Promise<Case[]> {
+    const outbreak = await outbreakFor(ctx, cluster);
+    return cluster.memberIds.map((id) => caseIn(outbreak, id)).filter((c): c is Scoped<Case> => c !== null);
+  }
+}

@@ -1,0 +1,28 @@
+/** Cluster: cases joined by likely transmission, or a community of the exposure graph. */
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { connectionOf } from '../types/connections';
+import { PersonType } from '../types/person.type';
+import { ClusterKindEnum } from './enums';
+
+@ObjectType('Cluster', {
+  description:
+    'Connected cases of the case graph, or a Louvain community of the exposure graph (Blondel et al., J Stat Mech 2008).',
+})
+export class ClusterType {
+  @Field(() => ID, { description: '`component-<smallest member id>` or `community-<smallest member id>`.' })
+  id!: string;
+
+  @Field(() => ClusterKindEnum)
+  kind!: 'case_component' | 'exposure_community';
+
+  @Field(() => Int)
+  size!: number;
+
+  @Field(() => Int)
+  caseCount!: number;
+
+  @Field(() => [ID])
+  memberIds!: string[];
+}
+
+export const PersonConnection = connectionOf('Person', () => PersonType);

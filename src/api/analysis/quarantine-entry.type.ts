@@ -1,0 +1,117 @@
+/**
+ * QuarantineEntry: one exposed person's place in the quarantine priority list (probability of
+ * infection weighted by onward risk and vulnerability), their bed, release and PCR days; the
+ * QuarantinePlan is the list as a connection, with the sites' bed use.
+ */
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ExposureSetting } from '../../analysis/model';
+import type { Placement } from '../../analysis/quarantine';
+import type { ContactTier } from '../../analysis/tiers';
+import { connectionOf } from '../types/connections';
+import { ContactTierEnum, ExposureSettingEnum, PlacementEnum } from './enums';
+import { QuarantineSiteType } from './quarantine-site.type';
+
+@ObjectType('ContactEvidence', {
+  description: 'Why a person is in a contact tier: one exposure and the rule it meets.',
+})
+export class ContactEvidenceType {
+  @Field(() => ContactTierEnum)
+  tier!: ContactTier;
+
+  @Field(() => ID, {
+    description: 'The case or contaminated source; for a contact of a close contact, the close contact.',
+  })
+  sourceId!: string;
+
+  @Field(() => String, { description: '`case`, `item`, `boat`, `place` or `close_contact`.' })
+  sourceKind!: string;
+
+  @Field(() => ExposureSettingEnum)
+  setting!: ExposureSetting;
+
+  @Field(() => String, { nullable: true })
+  placeKind!: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactSetting!: string | null;
+
+  @Field(() => GraphQLDateTime)
+  start!: number;
+
+  @Field(() => GraphQLDateTime)
+  end!: number;
+
+  @Field(() => Float)
+  minutes!: number;
+}
+
+@ObjectType('QuarantineEntry', { description: "An exposed person's place in the quarantine priority list." })
+export class QuarantineEntryType {
+  @Field(() => Int, { description: '1 = first to quarantine.' })
+  priority!: number;
+
+  @Field(() => ContactTierEnum, { nullable: true, description: 'Null: exposed below every tier.' })
+  tier!: ContactTier | null;
+
+  @Field(() => Float, { description: 'Probability of being infected now.' })
+  probability!: number;
+
+  @Field(() => Float, { description: 'Probability weighted by onward risk and vulnerability.' })
+  score!: number;
+
+  @Field(() => PlacementEnum)
+  placement!: Placement;
+
+  @Field(() => Int, { description: 'Exposed persons sharing the home (the person included).' })
+  householdSize!: number;
+
+  @Field(() => Float, { description: 'Centrality in the exposure graph, the highest being 1.' })
+  centrality!: number;
+
+  @Field(() => GraphQLDateTime)
+  lastExposure!: number;
+
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'End of quarantine: last exposure plus the quarantine days.',
+  })
+  releaseOn!: number | null;
+
+  @Field(() => GraphQLDateTime, { nullable: true })
+  homeMonitoringUntil!: number | null;
+
+  @Field(() => [GraphQLDateTime], { description: 'Midnight (+08:00) of each PCR day in quarantine.' })
+  pcrDates!: number[];
+
+  @Field(() => [GraphQLDateTime], { description: 'Midnight (+08:00) of each PCR day of home monitoring.' })
+  homePcrDates!: number[];
+}
+
+const QuarantineEntryConnectionBase = connectionOf('QuarantineEntry', () => QuarantineEntryType);
+
+@ObjectType('QuarantinePlan', {
+  description: 'The quarantine priority list (a connection, by priority) and the bed use of the sites.',
+})
+export class QuarantinePlanType extends QuarantineEntryConnectionBase {
+  @Field(() => GraphQLDateTime)
+  asOf!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The cap on beds asked for; null: the sites' own capacity.",
+  })
+  capacity!: number | null;
+
+  @Field(() => Int, { description: 'Beds at all quarantine sites.' })
+  beds!: number;
+
+  @Field(() => Int, { description: 'Beds assigned.' })
+  assigned!: number;
+
+  @Field(() => Int, { description: 'Persons due for a bed who got none.' })
+  waiting!: number;
+
+  @Field(() => [QuarantineSiteType])
+  sites!: QuarantineSiteType[];
+}

@@ -1,0 +1,52 @@
+/** Risk areas at asOf, highest first; each with its place, cases and reason. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RiskArea, RiskLevel } from '../../analysis/risk-areas';
+import type { Case, Place } from '../../domain/types';
+import type { ApiContext } from '../context.type';
+import { listComplexity } from '../resolvers/args';
+import { CaseType } from '../types/case.type';
+import { PlaceType } from '../types/place.type';
+import { AsOfArgs } from './args';
+import { RiskLevelEnum } from './enums';
+import { RiskAreaType } from './risk-area.type';
+import { caseIn, outbreakFor, readableText, scoped, type Scoped } from './scope';
+
+@Resolver(() => RiskAreaType)
+export class RiskAreaResolver {
+  @Authorized()
+  @Query(() => [RiskAreaType], {
+    description: 'Risk areas at asOf, highest level first (areas lowered to LOW included).',
+    complexity: listComplexity(20),
+  })
+  async riskAreas(
+    @Args(() => AsOfArgs) args: AsOfArgs,
+    @Arg('levels', () => [RiskLevelEnum], { nullable: true, description: 'Only these levels.' })
+    levels: RiskLevel[] | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Scoped<RiskArea>[]> {
+    const outbreak = await outbreakFor(ctx, null, args);
+    const wanted = levels?.length ? new Set(levels) : null;
+    return outbreak.analysis.riskAreas
+      .filter((a) => !wanted || wanted.has(a.level))
+      .map((a) => scoped(a, outbreak.key));
+  }
+
+  @FieldResolver(() => PlaceType, { nullable: true })
+  place(@Root() area: Scoped<RiskArea>, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    return ctx.loaders.places.load(area.placeId);
+  }
+
+  @FieldResolver(() => [CaseType], {
+    description: 'The cases that made it a risk area.',
+    complexity: listComplexity(5),
+  })
+  async cases(@Root() area: Scoped<RiskArea>, @Ctx() ctx: ApiContext): Promise<Case[]> {
+    const outbreak = await outbreakFor(ctx, area);
+    return area.caseIds.map((id) => caseIn(outbreak, id)).filter((c): c is Scoped<Case> => c !== null);
+  }
+
+  @FieldResolver(() => String, { description: 'Why, and when it may be lowered.' })
+  async reason(@Root() area: Scoped<RiskArea>, @Ctx() ctx: ApiContext): Promise<string> {
+    return readableText(area.reason, await outbreakFor(ctx, area), ctx);
+  }
+}

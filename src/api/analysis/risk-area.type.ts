@@ -1,0 +1,35 @@
+/** RiskArea: a place designated high or medium risk, and when it may be lowered. */
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { RiskLevel } from '../../analysis/risk-areas';
+import { RiskLevelEnum } from './enums';
+
+@ObjectType('RiskArea', {
+  description:
+    "A risk area (9th edition): high for a case's residence (its village or community) and high-risk venues, medium for other places a case stayed; lowered after 7 days without a new infection.",
+})
+export class RiskAreaType {
+  @Field(() => ID)
+  placeId!: string;
+
+  @Field(() => RiskLevelEnum, { description: 'The level at asOf, after any lowering.' })
+  level!: RiskLevel;
+
+  @Field(() => RiskLevelEnum, { description: 'The level first designated.' })
+  designatedLevel!: RiskLevel;
+
+  @Field(() => String, { nullable: true })
+  placeKind!: string | null;
+
+  @Field(() => GraphQLDateTime, { description: 'The last infection linked to the area.' })
+  lastInfection!: number;
+
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description: 'When it may be lowered one level; null once low.',
+  })
+  liftOn!: number | null;
+
+  @Field(() => [ID])
+  caseIds!: string[];
+}

@@ -1,0 +1,81 @@
+/**
+ * Which analysis a field answers from. A record reached through an analysis query (a chain as of
+ * some instant, a quarantine list for some capacity) carries that query's key under a symbol, so
+ * everything below it answers from the same analysis; an `asOf` argument on a field overrides it,
+ * and without either the latest analysis (default as-of, sites' capacity) is used.
+ */
+import { UNKNOWN_SOURCE } from '../../analysis/infector';
+import type { Case, Person } from '../../domain/types';
+import type { ApiContext } from '../context.type';
+import { loadEntity, type Entity } from '../types/entity';
+import { seesPersonalData } from '../personal-data';
+import type { AnalysedOutbreak, AnalysisKey } from '../services/analysis.service';
+
+export const ANALYSIS_KEY = Symbol('analysisKey');
+
+/** A record that knows the analysis it came from. */
+export type Scoped<T> = T & { [ANALYSIS_KEY]?: AnalysisKey };
+
+/** A copy of the record that carries the key (the record itself is left alone: loaders share it). */
+export function scoped<T extends object>(record: T, key: AnalysisKey): Scoped<T> {
+  return { ...record, [ANALYSIS_KEY]: key };
+}
+
+export function scopedOrNull<T extends object>(
+  record: T | null | undefined,
+  key: AnalysisKey,
+): Scoped<T> | null {
+  return record ? scoped(record, key) : null;
+}
+
+/** The key a parent carries, if it came from an analysis. */
+export function keyOfParent(parent: unknown): AnalysisKey | undefined {
+  return parent && typeof parent === 'object'
+    ? (parent as { [ANALYSIS_KEY]?: AnalysisKey })[ANALYSIS_KEY]
+    : undefined;
+}
+
+/** The analysis for a field of `parent`, with the field's own `asOf` (and `capacity`) if given. */
+export function outbreakFor(
+  ctx: ApiContext,
+  parent: unknown,
+  args: { asOf?: Date | null; capacity?: number | null } = {},
+): Promise<AnalysedOutbreak> {
+  const inherited = keyOfParent(parent);
+  return ctx.analysis.get({
+    asOf: args.asOf ? args.asOf.getTime() : (inherited?.asOf ?? null),
+    capacity: args.capacity ?? inherited?.capacity ?? null,
+  });
+}
+
+/** Free text of the analysis as this viewer may read it: names masked for roles without personal data. */
+export function readableText(text: string, outbreak: AnalysedOutbreak, ctx: ApiContext): string {
+  const role = ctx.viewer?.role;
+  return role && seesPersonalData(role) ? text : outbreak.index.maskText(text);
+}
+
+/** The case as the analysis knows it (null when it was not a case by asOf), carrying the analysis key. */
+export function caseIn(outbreak: AnalysedOutbreak, personId: string): Scoped<Case> | null {
+  return scopedOrNull(outbreak.index.caseOf(personId), outbreak.key);
+}
+
+/** A person, carrying the analysis key. */
+export async function personIn(
+  ctx: ApiContext,
+  key: AnalysisKey | undefined,
+  personId: string,
+): Promise<Scoped<Person> | null> {
+  const person = await ctx.loaders.persons.load(personId);
+  return key ? scopedOrNull(person, key) : person;
+}
+
+/** Whatever an id names (person, place, boat or lot), tagged for the Entity union and carrying the key. */
+export async function entityIn(
+  ctx: ApiContext,
+  key: AnalysisKey | undefined,
+  id: string | null,
+): Promise<Entity | null> {
+  if (!id || id === UNKNOWN_SOURCE) return null;
+  const entity = await loadEntity(ctx.loaders, id);
+  return entity && key ? (scoped(entity, key) as Entity) : entity;
+}

@@ -1,0 +1,80 @@
+/** Sources: the likely origins of the outbreak (or of one chain), best first; each with its chains. */
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { TransmissionChain } from '../../analysis/chains';
+import type { RankedSource } from '../../analysis/sources';
+import type { ApiContext } from '../context.type';
+import { badUserInput } from '../errors';
+import { listComplexity } from '../resolvers/args';
+import type { AnalysedOutbreak } from '../services/analysis.service';
+import type { Entity } from '../types/entity';
+import { EntityUnion } from '../types/unions';
+import { AsOfArgs } from './args';
+import { entityIn, keyOfParent, outbreakFor, readableText, scoped, type Scoped } from './scope';
+import { SourceType } from './source.type';
+import { TransmissionChainType } from './transmission-chain.type';
+
+export const MAX_SOURCES = 100;
+
+export function sourceRecords(
+  outbreak: AnalysedOutbreak,
+  sources: readonly RankedSource[],
+): Scoped<RankedSource>[] {
+  return sources.map((s) => scoped(s, outbreak.key));
+}
+
+@Resolver(() => SourceType)
+export class SourceResolver {
+  @Authorized()
+  @Query(() => [SourceType], {
+    description: 'Likely origins, best first: of the whole outbreak, or of one chain.',
+    complexity: ({ args, childComplexity }) =>
+      1 + childComplexity * (typeof args.first === 'number' ? args.first : 10),
+  })
+  async sources(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: `At most ${MAX_SOURCES}.` })
+    first: number | null,
+    @Arg('chainId', () => ID, {
+      nullable: true,
+      description: 'Only the sources of this chain (its own scores).',
+    })
+    chainId: string | null,
+    @Args(() => AsOfArgs) args: AsOfArgs,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Scoped<RankedSource>[]> {
+    first ??= 10;
+    if (!Number.isInteger(first) || first < 0 || first > MAX_SOURCES) {
+      throw badUserInput([{ path: 'first', reason: `must be a whole number from 0 to ${MAX_SOURCES}` }]);
+    }
+    const outbreak = await outbreakFor(ctx, null, args);
+    const ranked = chainId
+      ? (outbreak.analysis.sources.byChain[chainId] ?? [])
+      : outbreak.analysis.sources.overall;
+    return sourceRecords(outbreak, ranked.slice(0, first));
+  }
+
+  @FieldResolver(() => EntityUnion, { nullable: true, description: 'The person, lot, boat or place.' })
+  entity(@Root() source: Scoped<RankedSource>, @Ctx() ctx: ApiContext): Promise<Entity | null> {
+    return entityIn(ctx, keyOfParent(source), source.id);
+  }
+
+  @FieldResolver(() => [String], { description: 'Why, in words and numbers.' })
+  async reasons(@Root() source: Scoped<RankedSource>, @Ctx() ctx: ApiContext): Promise<string[]> {
+    const outbreak = await outbreakFor(ctx, source);
+    return source.reasons.map((r) => readableText(r, outbreak, ctx));
+  }
+
+  @FieldResolver(() => [TransmissionChainType], {
+    description: 'The chains it may have started.',
+    complexity: listComplexity(5),
+  })
+  async chains(
+    @Root() source: Scoped<RankedSource>,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Scoped<TransmissionChain>[]> {
+    const outbreak = await outbreakFor(ctx, source);
+    return source.chainIds
+      .map((id) => outbreak.index.chain(id))
+      .filter((c): c is TransmissionChain => c !== null)
+      .map((c) => scoped(c, outbreak.key));
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The chain view on the API server: `/chains` (the page) and `/chains/app.js` (its bundled script)
+ * are public like the explorer, since they hold no data; `/chains/data.json?asOf=&caseIds=` holds
+ * the chains and needs an API key, sent as `Authorization: Bearer <key>` (the page asks for one and
+ * keeps it in the tab, as the explorer does). Keys are never taken from the URL, where they would
+ * end up in histories and logs. The data comes from the cached analysis; the cdc role gets it
+ * masked, and the names other roles read are audited.
+ */
+import { asOfFromText } from '../analysis/as-of';
+import type { AnalysisReport } from '../analysis/report-model';
+import { chainViewAsset, chainViewData, chainViewPage } from '../report/chain-view';
+import type { ChainViewData } from '../report/chain-view';
+import type { AuditLog } from './audit-log';
+import type { Viewer } from './context.type';
+import { ErrorCode } from './errors';
+import { EXPLORER_CSP } from './explorer/explorer';
+import { seesPersonalData } from './personal-data';
+import type { AnalysisService } from './services/analysis.service';
+
+export const CHAIN_VIEW_BASE = '/chains';
+export const CHAIN_DATA_PATH = `${CHAIN_VIEW_BASE}/data.json`;
+/** The name the audit log gives reads of the chain view's data. */
+export const CHAIN_DATA_OPERATION = 'GET /chains/data.json';
+
+export interface RouteResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  /** For the request log: the error code of a refusal. */
+  errorCode?: string;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': EXPLORER_CSP,
+};
+
+function json(status: number, body: unknown, extra: Record<string, string> = {}): RouteResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra },
+    body: JSON.stringify(body),
+  };
+}
+
+function error(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): RouteResponse {
+  return { ...json(status, { errors: [{ message, extensions: { code } }] }, extra), errorCode: code };
+}
+
+/** Case ids from `caseIds=a,b` (repeatable), trimmed, without blanks. */
+export function caseIdsOf(params: URLSearchParams): string[] {
+  return params
+    .getAll('caseIds')
+    .flatMap((v) => v.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+}
+
+/** Persons whose names the view shows: the cases and the persons named as infectors or candidates. */
+export function personsShown(data: ChainViewData, report: AnalysisReport): string[] {
+  const ids = new Set<string>();
+  const add = (id: string) => {
+    const label = report.entities[id];
+    if (label?.kind === 'person' && label.name !== null) ids.add(id);
+  };
+  for (const node of data.nodes) {
+    add(node.id);
+    if (node.infector) add(node.infector.id);
+    for (const candidate of node.candidates) add(candidate.id);
+  }
+  return [...ids].sort();
+}
+
+export class ChainViewRoutes {
+  private readonly pageHtml = chainViewPage({ base: CHAIN_VIEW_BASE });
+
+  constructor(
+    private readonly analysis: AnalysisService,
+    private readonly audit: AuditLog,
+    /** Where the bundled script is (default: dist-assets/ of the project, or TRACEGRAPH_ASSETS_DIR). */
+    private readonly assetsDir?: string,
+  ) {}
+
+  page(): RouteResponse {
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        ...SECURITY_HEADERS,
+      },
+      body: this.pageHtml,
+    };
+  }
+
+  /** `app.js`, or 404 when there is no such asset or it was not built. */
+  asset(name: string): RouteResponse {
+    const asset = chainViewAsset(name, this.assetsDir);
+    if (!asset) {
+      const message =
+        name === 'app.js'
+          ? 'The chain view script is not built: run `npm run build`.'
+          : `No asset ${JSON.stringify(name)}.`;
+      return { ...json(404, { error: message }), errorCode: 'NOT_FOUND' };
+    }
+    return {
+      status: 200,
+      headers: { 'content-type': asset.type, 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+      body: asset.body,
+    };
+  }
+
+  /** The chain data for a viewer (null: no valid key), from `asOf` and `caseIds` in the query string. */
+  async data(
+    viewer: Viewer | null,
+    params: URLSearchParams,
+    at: number = Date.now(),
+  ): Promise<RouteResponse> {
+    if (!viewer) {
+      return error(
+        401,
+        ErrorCode.UNAUTHENTICATED,
+        'A valid API key is required: send "Authorization: Bearer <key>".',
+        {
+          'www-authenticate': 'Bearer realm="tracegraph"',
+        },
+      );
+    }
+    const asOfText = params.get('asOf');
+    let asOf: number | null = null;
+    if (asOfText !== null && asOfText.trim() !== '') {
+      asOf = asOfFromText(asOfText);
+      if (asOf === null) {
+        return error(
+          400,
+          ErrorCode.BAD_USER_INPUT,
+          `asOf: "${asOfText}" is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)`,
+        );
+      }
+    }
+    const caseIds = caseIdsOf(params);
+    const outbreak = await this.analysis.get({ asOf });
+    const report = outbreak.report();
+    const known = new Set(report.cases.map((c) => c.personId));
+    const unknown = caseIds.filter((id) => !known.has(id));
+    if (unknown.length) {
+      return error(
+        400,
+        ErrorCode.BAD_USER_INPUT,
+        `caseIds: ${unknown.map((id) => `"${id}"`).join(', ')} ${unknown.length === 1 ? 'is not a case' : 'are not cases'} as of ${report.asOf}`,
+      );
+    }
+    const mask = !seesPersonalData(viewer.role);
+    const data = chainViewData(report, { caseIds, mask });
+    if (!mask) {
+      const personIds = personsShown(data, report);
+      if (personIds.length) {
+        this.audit.append({
+          at,
+          keyId: viewer.keyId,
+          role: viewer.role,
+          operationName: CHAIN_DATA_OPERATION,
+          personIds,
+          fields: ['name'],
+        });
+      }
+    }
+    return json(200, data);
+  }
+}

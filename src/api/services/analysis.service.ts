@@ -1,0 +1,155 @@
+/**
+ * The analysis behind the API: runs the engine (src/analysis/analyse.ts) for an as-of instant and a
+ * bed capacity, and keeps the result, since one run over a large district takes seconds. Results
+ * are cached per (asOf, capacity), requests for a key already being computed wait for that one
+ * computation, and a write through the API empties the cache. The default as-of instant is the end
+ * of the day of the latest case event (src/analysis/as-of.ts), as in the CLI.
+ */
+import { analyseOutbreak, type Analysis, type AnalysisOptions } from '../../analysis/analyse';
+import { latestCaseAsOf } from '../../analysis/as-of';
+import type { AnalysisReport } from '../../analysis/report-model';
+import { toReport } from '../../analysis/report';
+import { resolveParameters, type Parameters } from '../../domain/parameters';
+import type { Instant } from '../../domain/types';
+import type { TraceStore } from '../../store/port';
+import { badUserInput } from '../errors';
+import { AnalysisIndex } from '../analysis/analysis-index';
+
+/** What one analysis is computed for. */
+export interface AnalysisKey {
+  asOf: Instant;
+  /** At most this many quarantine beds in all; null: the sites' own capacity. */
+  capacity: number | null;
+}
+
+/** What a caller asks for: anything left out takes its default. */
+export interface AnalysisRequest {
+  asOf?: Instant | null;
+  capacity?: number | null;
+}
+
+/** One computed analysis, with its report and lookups built when first needed. */
+export class AnalysedOutbreak {
+  private reportMemo: AnalysisReport | null = null;
+  private indexMemo: AnalysisIndex | null = null;
+
+  constructor(
+    readonly key: AnalysisKey,
+    readonly analysis: Analysis,
+  ) {}
+
+  /** The JSON-ready report (src/analysis/report.ts), as the CLI and the chain view use it. */
+  report(): AnalysisReport {
+    return (this.reportMemo ??= toReport(this.analysis));
+  }
+
+  /** Lookups by person, chain, host and place over this analysis. */
+  get index(): AnalysisIndex {
+    return (this.indexMemo ??= new AnalysisIndex(this.analysis, () => this.report()));
+  }
+}
+
+export type Analyse = (store: TraceStore, params: Parameters, options: AnalysisOptions) => Promise<Analysis>;
+
+export interface AnalysisServiceOptions {
+  /** Default: the 9th-edition protocol and Omicron BA.5 (resolveParameters()). */
+  params?: Parameters;
+  /** Analyses kept at once, least recently used dropped first (default 8). */
+  maxEntries?: number;
+  /**
+   * A cached analysis older than this is computed again (default 10 minutes), so that records
+   * written to the store by other means (an import from the command line) are seen in time.
+   */
+  maxAgeMs?: number;
+  /** The engine (tests count its runs). */
+  analyse?: Analyse;
+  now?: () => number;
+}
+
+interface Entry {
+  promise: Promise<AnalysedOutbreak>;
+  startedAt: number;
+}
+
+export const DEFAULT_CACHE_ENTRIES = 8;
+export const DEFAULT_CACHE_MAX_AGE_MS = 10 * 60_000;
+
+export class AnalysisService {
+  readonly params: Parameters;
+  private readonly entries = new Map<string, Entry>();
+  private defaultAsOf: { promise: Promise<Instant>; startedAt: number } | null = null;
+  private readonly maxEntries: number;
+  private readonly maxAgeMs: number;
+  private readonly analyse: Analyse;
+  private readonly now: () => number;
+  private runs = 0;
+
+  constructor(
+    private readonly store: TraceStore,
+    options: AnalysisServiceOptions = {},
+  ) {
+    this.params = options.params ?? resolveParameters();
+    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_CACHE_ENTRIES);
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
+    this.analyse = options.analyse ?? analyseOutbreak;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** How many analyses have been started (cache misses). */
+  get computations(): number {
+    return this.runs;
+  }
+
+  /** Forgets every analysis and the default as-of instant: the store has changed. */
+  invalidate(): void {
+    this.entries.clear();
+    this.defaultAsOf = null;
+  }
+
+  /** The key a request stands for, its defaults filled in; refuses a capacity that is not a bed count. */
+  async keyOf(request: AnalysisRequest = {}): Promise<AnalysisKey> {
+    const capacity = request.capacity ?? null;
+    if (capacity !== null && (!Number.isInteger(capacity) || capacity < 0)) {
+      throw badUserInput([{ path: 'capacity', reason: 'must be a whole number of beds (0 or more)' }]);
+    }
+    const asOf = request.asOf ?? (await this.latestAsOf());
+    return { asOf, capacity };
+  }
+
+  /** The analysis for the request, computed once per key while the store does not change. */
+  async get(request: AnalysisRequest = {}): Promise<AnalysedOutbreak> {
+    const key = await this.keyOf(request);
+    const id = `${key.asOf}|${key.capacity ?? ''}`;
+    const cached = this.entries.get(id);
+    if (cached && this.now() - cached.startedAt <= this.maxAgeMs) {
+      // Least recently used goes first: move this one to the end.
+      this.entries.delete(id);
+      this.entries.set(id, cached);
+      return cached.promise;
+    }
+    this.runs += 1;
+    const promise = this.analyse(this.store, this.params, { asOf: key.asOf, capacity: key.capacity }).then(
+      (analysis) => new AnalysedOutbreak(key, analysis),
+    );
+    const entry: Entry = { promise, startedAt: this.now() };
+    this.entries.set(id, entry);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    // A failed run (the store was down) is not kept: the next request tries again.
+    promise.catch(() => {
+      if (this.entries.get(id) === entry) this.entries.delete(id);
+    });
+    return promise;
+  }
+
+  private latestAsOf(): Promise<Instant> {
+    const current = this.defaultAsOf;
+    if (current && this.now() - current.startedAt <= this.maxAgeMs) return current.promise;
+    const promise = latestCaseAsOf(this.store, this.now);
+    const entry = { promise, startedAt: this.now() };
+    this.defaultAsOf = entry;
+    promise.catch(() => {
+      if (this.defaultAsOf === entry) this.defaultAsOf = null;
+    });
+    return promise;
+  }
+}
