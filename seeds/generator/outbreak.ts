@@ -9,8 +9,9 @@
  * time together; the number infected each day follows a logistic epidemic curve scaled to the
  * district's size. Incubation and infection-to-positive delays follow Li et al., Chin J Epidemiol
  * 2023 (Sanya BA.5.1.3); the generation interval Park et al., PNAS 2023. The response follows
- * China's 9th-edition protocol: a symptomatic case found at hospital, then mass testing, case
- * isolation, interviews, and 7-day quarantine of close contacts in hotels while beds last.
+ * China's 9th-edition protocol: a first case found by routine screening of port and cold-chain
+ * workers (or at hospital), then daily mass testing, case isolation, interviews, and 7-day
+ * quarantine of close contacts in hotels while beds last.
  */
 import { density } from '../../src/domain/distributions';
 import { PATHOGEN_PRESETS, type Distribution } from '../../src/domain/parameters';
