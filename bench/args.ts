@@ -1,0 +1,151 @@
+/**
+ * Benchmark options: what `npm run bench -- ...` accepts, with the defaults that keep the 10k +
+ * 100k run bounded on a small machine.
+ */
+import { MAX_PERSONS, MIN_PERSONS } from '../seeds/generator';
+
+export const PARTS = ['import', 'contacts', 'analysis', 'api'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface BenchOptions {
+  /** District sizes (persons), ascending. */
+  sizes: number[];
+  /** Runs of each measurement; the table shows their median and min–max. */
+  runs: number;
+  /** Runs of each import into Neo4j (minutes each, so fewer by default). */
+  neo4jRuns: number;
+  /** Largest size measured on Neo4j (import, contacts, analysis); larger ones run on the embedded store only. */
+  neo4jMax: number;
+  parts: Part[];
+  seed: number;
+  /** District the API is served from (default: the smallest size). */
+  apiSize: number;
+  apiConnections: number;
+  apiSeconds: number;
+  /** Persons in the one large API query. */
+  apiLargePersons: number;
+  /** Folder for RESULTS.md and results.json (default bench/). */
+  out: string | null;
+}
+
+export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
+  sizes: [10_000, 100_000],
+  runs: 3,
+  neo4jRuns: 1,
+  neo4jMax: 10_000,
+  parts: [...PARTS],
+  seed: 2022,
+  apiConnections: 50,
+  apiSeconds: 30,
+  apiLargePersons: 200,
+  out: null,
+};
+
+export const USAGE = `usage: npm run bench -- [options]
+  --sizes N,N,...      district sizes in persons (default 10000,100000; up to 1000000)
+  --runs N             runs per measurement (default 3)
+  --neo4j-runs N       runs per import into Neo4j (default 1: each takes minutes)
+  --neo4j-max N        largest size measured on Neo4j (default 10000; e.g. 100000 to include it)
+  --only LIST          parts to run, of import,contacts,analysis,api (default all)
+  --seed N             generator seed (default 2022)
+  --api-size N         district the API serves (default: the smallest size)
+  --api-connections N  concurrent connections of the load test (default 50)
+  --api-seconds N      duration of the load test (default 30)
+  --api-large N        persons in the large API query (default 200)
+  --out DIR            write RESULTS.md and results.json there (default bench/)
+Environment: NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) uses that server
+instead of starting one under bench/work/neo4j.`;
+
+export class BenchUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchUsageError';
+  }
+}
+
+function wholeNumber(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(text.replace(/_/g, ''));
+  if (!/^\d[\d_]*$/.test(text) || !Number.isInteger(n) || n < min || n > max) {
+    throw new BenchUsageError(`${flag}: "${text}" is not a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Reads the command line (without node and script). Throws BenchUsageError naming the flag. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const options: Omit<BenchOptions, 'apiSize'> & { apiSize?: number } = {
+    ...DEFAULTS,
+    sizes: [...DEFAULTS.sizes],
+    parts: [...DEFAULTS.parts],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new BenchUsageError(`${flag}: a value is required`);
+      return v;
+    };
+    switch (flag) {
+      case '--sizes': {
+        const sizes = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => wholeNumber('--sizes', s, MIN_PERSONS, MAX_PERSONS));
+        if (sizes.length === 0) throw new BenchUsageError('--sizes: no size given');
+        options.sizes = [...new Set(sizes)].sort((a, b) => a - b);
+        break;
+      }
+      case '--runs':
+        options.runs = wholeNumber(flag, value(), 1, 100);
+        break;
+      case '--neo4j-runs':
+        options.neo4jRuns = wholeNumber(flag, value(), 0, 100);
+        break;
+      case '--neo4j-max':
+        options.neo4jMax = wholeNumber(flag, value(), 0, MAX_PERSONS);
+        break;
+      case '--only': {
+        const raw = value();
+        const parts = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+        if (unknown.length || parts.length === 0) {
+          throw new BenchUsageError(`--only: "${unknown.join(',') || raw}" is not one of ${PARTS.join(', ')}`);
+        }
+        options.parts = PARTS.filter((p) => parts.includes(p));
+        break;
+      }
+      case '--seed':
+        options.seed = wholeNumber(flag, value(), 0);
+        break;
+      case '--api-size':
+        options.apiSize = wholeNumber(flag, value(), MIN_PERSONS, MAX_PERSONS);
+        break;
+      case '--api-connections':
+        options.apiConnections = wholeNumber(flag, value(), 1, 1000);
+        break;
+      case '--api-seconds':
+        options.apiSeconds = wholeNumber(flag, value(), 1, 600);
+        break;
+      case '--api-large':
+        options.apiLargePersons = wholeNumber(flag, value(), 1, 1000);
+        break;
+      case '--out':
+        options.out = value();
+        break;
+      default:
+        throw new BenchUsageError(`unknown argument ${arg}`);
+    }
+  }
+  const apiSize = options.apiSize ?? options.sizes[0]!;
+  if (options.parts.includes('api') && !options.sizes.includes(apiSize)) {
+    throw new BenchUsageError(`--api-size: ${apiSize} is not one of --sizes (${options.sizes.join(',')})`);
+  }
+  return { ...options, apiSize };
+}

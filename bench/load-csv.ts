@@ -1,0 +1,142 @@
+/**
+ * The peer of tracegraph's import into Neo4j: Neo4j's own `LOAD CSV` over the same bundle files,
+ * batched with `CALL { ... } IN TRANSACTIONS OF 10000 ROWS` (Neo4j Cypher Manual, "LOAD CSV"), into
+ * the same graph model as src/store/neo4j/cypher.ts: the same labels, relationship types and
+ * property names, instants as INTEGER epoch milliseconds, and MERGE everywhere so a re-run changes
+ * nothing, as tracegraph's import guarantees.
+ *
+ * What it leaves out, and tracegraph's import does not: validation (a bad row is skipped or
+ * breaks the statement, with no file/line/column), the check that references exist (a stay whose
+ * host is missing vanishes in its MATCH), and all-or-nothing.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import type { FileName } from '../src/domain/records';
+
+/** Rows per transaction: Neo4j's documented batch for LOAD CSV, and tracegraph's statement size. */
+export const ROWS_PER_TRANSACTION = 10_000;
+
+/** An ISO 8601 timestamp, or a date alone read as midnight at +08:00 (as src/domain/time.ts does). */
+const instant = (column: string): string =>
+  `CASE WHEN row.${column} IS NULL THEN null
+        WHEN size(row.${column}) = 10 THEN datetime({date: date(row.${column}), timezone: '+08:00'}).epochMillis
+        ELSE datetime(row.${column}).epochMillis END`;
+
+const inTransactions = (body: string): string =>
+  `LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+${body}
+} IN TRANSACTIONS OF ${ROWS_PER_TRANSACTION} ROWS`;
+
+/** One statement per file, in the order tracegraph imports them (entities first). */
+export const LOAD_CSV_STATEMENTS: readonly { file: FileName; cypher: string }[] = [
+  {
+    file: 'places.csv',
+    cypher: inTransactions(`
+  MERGE (p:Place:Entity {id: row.id})
+  SET p.name = row.name, p.kind = toLower(row.kind), p.lat = toFloat(row.lat), p.lon = toFloat(row.lon),
+      p.capacity = toInteger(row.capacity)`),
+  },
+  {
+    file: 'persons.csv',
+    cypher: inTransactions(`
+  MERGE (p:Person:Entity {id: row.id})
+  SET p.name = row.name, p.sex = toUpper(row.sex), p.age = toInteger(row.age), p.phone = row.phone,
+      p.idNumber = row.id_number, p.homeId = row.home_id, p.occupation = row.occupation
+  WITH p
+  CALL (p) {
+    MATCH (home:Place {id: p.homeId})
+    MERGE (p)-[:LIVES_IN]->(home)
+  }`),
+  },
+  {
+    file: 'boats.csv',
+    cypher: inTransactions(`
+  MERGE (b:Boat:Entity {id: row.id})
+  SET b.name = row.name, b.registration = row.registration, b.homePortId = row.home_port_id
+  WITH b
+  CALL (b) {
+    MATCH (port:Place {id: b.homePortId})
+    MERGE (b)-[:HOME_PORT]->(port)
+  }`),
+  },
+  {
+    file: 'items.csv',
+    cypher: inTransactions(`
+  MERGE (i:ColdChainItem:Entity {id: row.id})
+  SET i.product = row.product, i.lot = row.lot, i.origin = row.origin, i.arrivedAt = ${instant('arrived_at')}`),
+  },
+  {
+    // The relationship type follows from the labels of the two ends, as in stayTypeOf().
+    file: 'stays.csv',
+    cypher: inTransactions(`
+  MATCH (s:Entity {id: row.subject_id})
+  MATCH (h:Entity {id: row.host_id})
+  WITH s, h, datetime(row.start).epochMillis AS start, datetime(row.end).epochMillis AS end
+  CALL (s, h, start, end) { WITH * WHERE s:Person AND h:Place MERGE (s)-[:STAYED_AT {start: start, end: end}]->(h) }
+  CALL (s, h, start, end) { WITH * WHERE s:Person AND h:Boat MERGE (s)-[:ABOARD {start: start, end: end}]->(h) }
+  CALL (s, h, start, end) { WITH * WHERE s:ColdChainItem AND h:Place MERGE (s)-[:STORED_AT {start: start, end: end}]->(h) }
+  CALL (s, h, start, end) { WITH * WHERE s:ColdChainItem AND h:Boat MERGE (s)-[:CARRIED_BY {start: start, end: end}]->(h) }
+  CALL (s, h, start, end) { WITH * WHERE s:Boat AND h:Place MERGE (s)-[:DOCKED_AT {start: start, end: end}]->(h) }`),
+  },
+  {
+    file: 'contacts.csv',
+    cypher: inTransactions(`
+  MATCH (a:Person {id: row.person_a})
+  MATCH (b:Person {id: row.person_b})
+  MERGE (a)-[:CONTACTED {start: ${instant('start')}, end: ${instant('end')}, setting: toLower(row.setting)}]->(b)`),
+  },
+  {
+    file: 'handlings.csv',
+    cypher: inTransactions(`
+  MATCH (p:Person {id: row.person_id})
+  MATCH (i:ColdChainItem {id: row.item_id})
+  MERGE (p)-[:HANDLED {at: ${instant('at')}}]->(i)`),
+  },
+  {
+    file: 'samples.csv',
+    cypher: inTransactions(`
+  MATCH (subject:Entity {id: row.subject_id})
+  MERGE (subject)-[:SAMPLED]->(s:Sample {sampledAt: ${instant('sampled_at')}, method: toLower(row.method)})
+  SET s.result = toLower(row.result), s.ct = toFloat(row.ct)`),
+  },
+  {
+    file: 'cases.csv',
+    cypher: inTransactions(`
+  MATCH (p:Person {id: row.person_id})
+  MERGE (c:Case {personId: row.person_id})
+  SET c.classification = toLower(row.classification), c.onset = ${instant('onset')},
+      c.confirmedAt = ${instant('confirmed_at')}
+  MERGE (p)-[:DIAGNOSED]->(c)`),
+  },
+];
+
+/** A file: URL Neo4j can read (absolute; the embedded server restricts no import folder). */
+export function fileUrl(file: string): string {
+  return `file://${path.resolve(file).split(path.sep).map(encodeURIComponent).join('/')}`;
+}
+
+export interface LoadCsvTiming {
+  file: FileName;
+  seconds: number;
+}
+
+/** Loads every file of the bundle that exists, one auto-commit statement each; returns per-file times. */
+export async function loadCsvBundle(driver: Driver, dir: string, database = 'neo4j'): Promise<LoadCsvTiming[]> {
+  const timings: LoadCsvTiming[] = [];
+  for (const { file, cypher } of LOAD_CSV_STATEMENTS) {
+    const location = path.join(dir, file);
+    if (!existsSync(location)) continue;
+    const session = driver.session({ database });
+    const started = process.hrtime.bigint();
+    try {
+      // CALL { } IN TRANSACTIONS runs only in an implicit (auto-commit) transaction: session.run.
+      await session.run(cypher, { url: fileUrl(location) });
+    } finally {
+      await session.close();
+    }
+    timings.push({ file, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+  }
+  return timings;
+}

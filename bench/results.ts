@@ -1,0 +1,373 @@
+/**
+ * Benchmark results: the machine-readable record (bench/results.json) and its rendering as
+ * bench/RESULTS.md, one table per part, each row the median of its runs with the min–max spread
+ * and, where there is a peer, the ratio tracegraph / peer (above 1: tracegraph took longer).
+ */
+import type { BenchOptions } from './args';
+import type { MachineInfo } from './machine';
+import {
+  formatBytes,
+  formatCount,
+  formatRatio,
+  formatSeconds,
+  formatSpread,
+  rate,
+  significant,
+  summarise,
+  type Spread,
+} from './stats';
+
+/** One thing measured at one size, over its runs. */
+export interface Measure {
+  seconds: number[];
+  /** Peak RSS of the measuring process, per run. */
+  peakRssBytes: number[];
+  /** Everything else each run reported (counts, phases, ...). */
+  runs: Record<string, unknown>[];
+}
+
+export const MEASURES = {
+  'import.tracegraph.neo4j': 'tracegraph import → Neo4j',
+  'import.loadcsv.neo4j': 'LOAD CSV → Neo4j (peer)',
+  'import.tracegraph.embedded': 'tracegraph import → embedded',
+  'import.csvparse': 'csv-parse only (floor)',
+  'contacts.tracegraph.neo4j': 'tracegraph exposures (load + derive) on Neo4j',
+  'contacts.cypher.neo4j': 'Cypher co-presence query (peer)',
+  'analysis.embedded': 'full analysis, embedded',
+  'analysis.neo4j': 'full analysis, Neo4j',
+} as const;
+export type MeasureId = keyof typeof MEASURES;
+
+export interface ContactComparison {
+  tracegraphPairs: number;
+  cypherPairs: number;
+  common: number;
+  onlyTracegraph: string[];
+  onlyCypher: string[];
+}
+
+export interface SizeResult {
+  persons: number;
+  rows: number;
+  rowsByFile: Record<string, number>;
+  cases: number;
+  generation: { seconds: number; cached: boolean; generatedAt: string; peakRssBytes: number | null };
+  measures: Partial<Record<MeasureId, Measure>>;
+  contacts: ContactComparison | null;
+  /** Why a part did not run at this size. */
+  skipped: string[];
+}
+
+export interface ApiResult {
+  persons: number;
+  connections: number;
+  seconds: number;
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  graphqlErrors: number;
+  connectionErrors: number;
+  timeouts: number;
+  serverPeakRssBytes: number | null;
+  large: {
+    persons: number;
+    stays: number;
+    bytes: number;
+    seconds: number[];
+    errors: number;
+    cost: number;
+    maxComplexity: number;
+    defaultMaxComplexity: number;
+  };
+}
+
+export interface BenchResults {
+  machine: MachineInfo;
+  options: BenchOptions;
+  neo4j: {
+    mode: 'launched' | 'external' | 'not used';
+    version: string;
+    heap: string | null;
+    pageCache: string | null;
+    peakRssBytes: number | null;
+  };
+  /** Peak RSS of a step process that does nothing (node + tsx). */
+  baselineRssBytes: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  sizes: SizeResult[];
+  api: ApiResult | null;
+  notes: string[];
+}
+
+const sizeLabel = (persons: number): string =>
+  persons >= 1_000_000 && persons % 1_000_000 === 0
+    ? `${persons / 1_000_000}M`
+    : persons >= 1000 && persons % 1000 === 0
+      ? `${persons / 1000}k`
+      : formatCount(persons);
+
+function secondsOf(m: Measure | undefined): Spread | null {
+  return m && m.seconds.length ? summarise(m.seconds) : null;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function rowsPerSecond(rows: number, s: Spread): string {
+  // The fastest run gives the highest rate: median (from slowest–fastest).
+  const fmt = (seconds: number) => formatCount(rate(rows, seconds));
+  return s.runs === 1 || s.min === s.max
+    ? fmt(s.median)
+    : `${fmt(s.median)} (${fmt(s.max)}–${fmt(s.min)})`;
+}
+
+function peak(m: Measure | undefined): string {
+  return m && m.peakRssBytes.length ? formatSpread(summarise(m.peakRssBytes), formatBytes) : '–';
+}
+
+function ratioOf(ours: Measure | undefined, theirs: Measure | undefined): string {
+  const a = secondsOf(ours);
+  const b = secondsOf(theirs);
+  return a && b ? formatRatio(a.median, b.median) : '–';
+}
+
+function importTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  const pairs: [MeasureId, MeasureId | null][] = [
+    ['import.tracegraph.neo4j', 'import.loadcsv.neo4j'],
+    ['import.loadcsv.neo4j', null],
+    ['import.tracegraph.embedded', 'import.csvparse'],
+    ['import.csvparse', null],
+  ];
+  for (const size of results.sizes) {
+    for (const [id, peer] of pairs) {
+      const m = size.measures[id];
+      const s = secondsOf(m);
+      if (!s) continue;
+      rows.push([
+        sizeLabel(size.persons),
+        MEASURES[id],
+        formatCount(size.rows),
+        formatSpread(s),
+        rowsPerSecond(size.rows, s),
+        peak(m),
+        peer ? ratioOf(m, size.measures[peer]) : '',
+      ]);
+    }
+  }
+  if (!rows.length) return '_Not run._';
+  return table(['Size', 'What', 'Rows', 'Time, median (min–max)', 'Rows/s', 'Peak RSS (client)', 'tracegraph / peer'], rows);
+}
+
+/** The slowest phases of each import at the largest size where it ran. */
+function phaseTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const id of ['import.tracegraph.neo4j', 'import.loadcsv.neo4j', 'import.tracegraph.embedded'] as const) {
+    const size = [...results.sizes].reverse().find((s) => s.measures[id]?.runs.length);
+    const m = size?.measures[id];
+    if (!size || !m) continue;
+    const totals = new Map<string, number[]>();
+    for (const run of m.runs) {
+      for (const [phase, seconds] of Object.entries((run.phases ?? {}) as Record<string, number>)) {
+        totals.set(phase, [...(totals.get(phase) ?? []), seconds]);
+      }
+    }
+    const total = summarise(m.seconds).median;
+    const phases = [...totals]
+      .map(([phase, values]) => [phase, summarise(values).median] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4);
+    for (const [phase, seconds] of phases) {
+      rows.push([sizeLabel(size.persons), MEASURES[id], phase, formatSeconds(seconds), `${significant((100 * seconds) / total)} %`]);
+    }
+  }
+  if (!rows.length) return '';
+  return `\nWhere the time goes (the four slowest phases, median over the runs):\n\n${table(['Size', 'Import', 'Phase', 'Time', 'Share'], rows)}\n`;
+}
+
+function contactsTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const size of results.sizes) {
+    const ours = size.measures['contacts.tracegraph.neo4j'];
+    const theirs = size.measures['contacts.cypher.neo4j'];
+    if (!ours && !theirs) continue;
+    const c = size.contacts;
+    const loads = ours?.runs.map((r) => Number(r.loadSeconds)).filter(Number.isFinite) ?? [];
+    rows.push([
+      sizeLabel(size.persons),
+      ours ? formatSpread(summarise(ours.seconds)) : '–',
+      loads.length ? formatSpread(summarise(loads)) : '–',
+      theirs ? formatSpread(summarise(theirs.seconds)) : '–',
+      ratioOf(ours, theirs),
+      peak(ours),
+      c ? formatCount(c.tracegraphPairs) : '–',
+      c ? formatCount(c.cypherPairs) : '–',
+      c ? `${c.onlyTracegraph.length} / ${c.onlyCypher.length}` : '–',
+    ]);
+  }
+  if (!rows.length) return '_Not run._';
+  return table(
+    [
+      'Size',
+      'tracegraph (load + derive)',
+      'of which load',
+      'Cypher query',
+      'tracegraph / Cypher',
+      'Peak RSS (tracegraph)',
+      '(case, person, host) tracegraph',
+      'Cypher',
+      'only tracegraph / only Cypher',
+    ],
+    rows,
+  );
+}
+
+function analysisTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const size of results.sizes) {
+    for (const id of ['analysis.embedded', 'analysis.neo4j'] as const) {
+      const m = size.measures[id];
+      const s = secondsOf(m);
+      if (!m || !s) continue;
+      const last = m.runs.at(-1) ?? {};
+      rows.push([
+        sizeLabel(size.persons),
+        id === 'analysis.embedded' ? 'embedded' : 'Neo4j',
+        formatCount(Number(last.cases ?? 0)),
+        formatCount(Number(last.exposures ?? 0)),
+        formatCount(Number(last.staysLoaded ?? 0)),
+        formatSpread(s),
+        peak(m),
+        formatBytes(Number(last.reportBytes ?? 0)),
+      ]);
+    }
+  }
+  if (!rows.length) return '_Not run._';
+  return table(['Size', 'Store', 'Cases', 'Exposures', 'Stays loaded', 'Time, median (min–max)', 'Peak RSS', 'JSON report'], rows);
+}
+
+function apiSection(results: BenchResults): string {
+  const a = results.api;
+  if (!a) return '_Not run._';
+  const large = a.large.seconds.length ? formatSpread(summarise(a.large.seconds)) : '–';
+  const limit =
+    a.large.maxComplexity > a.large.defaultMaxComplexity
+      ? ` The large query costs ${formatCount(a.large.cost)} by the API's pricing, over the default limit of ${formatCount(a.large.defaultMaxComplexity)}: the benchmark server runs with maxComplexity ${formatCount(a.large.maxComplexity)}.`
+      : '';
+  return [
+    `Embedded store, ${sizeLabel(a.persons)} district, 127.0.0.1, "case with contacts" (person, case and samples, home, household, reported contacts, first 20 stays), cycling through the cases, ${a.connections} connections for ${a.seconds} s.${limit}`,
+    '',
+    table(
+      ['Requests', 'Requests/s', 'p50', 'p99', 'non-2xx', 'GraphQL errors', 'connection errors / timeouts', 'Server peak RSS'],
+      [
+        [
+          formatCount(a.requests),
+          significant(a.requestsPerSecond),
+          `${significant(a.p50Ms)} ms`,
+          `${significant(a.p99Ms)} ms`,
+          formatCount(a.non2xx),
+          formatCount(a.graphqlErrors),
+          `${formatCount(a.connectionErrors)} / ${formatCount(a.timeouts)}`,
+          a.serverPeakRssBytes === null ? '–' : formatBytes(a.serverPeakRssBytes),
+        ],
+      ],
+    ),
+    '',
+    table(
+      ['Large query', 'Stays returned', 'Response', 'Time, median (min–max)', 'Errors'],
+      [
+        [
+          `${a.large.persons} persons with up to 100 stays each`,
+          formatCount(a.large.stays),
+          formatBytes(a.large.bytes),
+          large,
+          formatCount(a.large.errors),
+        ],
+      ],
+    ),
+  ].join('\n');
+}
+
+function generationTable(results: BenchResults): string {
+  return table(
+    ['Size', 'Rows', 'Cases', 'Generation', 'Peak RSS'],
+    results.sizes.map((s) => [
+      sizeLabel(s.persons),
+      formatCount(s.rows),
+      formatCount(s.cases),
+      `${formatSeconds(s.generation.seconds)}${s.generation.cached ? ` (cached, ${s.generation.generatedAt.slice(0, 10)})` : ''}`,
+      s.generation.peakRssBytes === null ? '–' : formatBytes(s.generation.peakRssBytes),
+    ]),
+  );
+}
+
+export function renderResultsMarkdown(results: BenchResults): string {
+  const { machine: m, options: o, neo4j } = results;
+  const sizes = o.sizes.map(sizeLabel).join(', ');
+  const skipped = results.sizes.flatMap((s) => s.skipped.map((why) => `- ${sizeLabel(s.persons)}: ${why}`));
+  const notes = results.notes.map((n) => `- ${n}`);
+  return `# tracegraph benchmarks
+
+Generated by \`npm run bench\` (scripts/bench.js); machine-readable figures in [results.json](results.json).
+What each row measures, and what is slow and why: [README.md](README.md).${results.finishedAt ? '' : '\n\n**This run did not finish: the tables hold what was measured before it stopped.**'}
+
+| Machine | |
+|---|---|
+| Cores | ${m.cores} |
+| Memory | ${formatBytes(m.memoryBytes)} |
+| CPU | ${m.cpuModel} |
+| Load average at start (1 min) | ${significant(m.loadAverage)}${m.loadAverage > m.cores ? ' (busy: other work shared the cores, figures are noisy)' : ''} |
+| OS | ${m.platform} |
+| Node | ${m.node} |
+| Java | ${m.java ?? 'none'} |
+| Neo4j | ${neo4j.mode === 'not used' ? 'not used' : `${neo4j.version} Community, ${neo4j.mode === 'launched' ? `started by the benchmark (heap ${neo4j.heap}, page cache ${neo4j.pageCache})` : 'external (NEO4J_URI)'}`} |
+| Date | ${m.date} |
+| Commit | ${m.commit ?? 'unknown'}${m.dirty ? ' (with uncommitted changes)' : ''} |
+| Sizes | ${sizes} persons; ${o.runs} run${o.runs === 1 ? '' : 's'} per measurement, ${o.neo4jRuns} per Neo4j import |
+
+Times are wall-clock seconds of the work alone (not process start-up, opening the store or clearing it),
+the median of the runs with the min–max spread. Peak RSS is the measuring process's high-water mark
+(VmHWM)${results.baselineRssBytes === null ? '' : `; a step process that does nothing peaks at ${formatBytes(results.baselineRssBytes)}`}.${neo4j.peakRssBytes === null ? '' : ` The Neo4j server's own peak RSS over the whole run was ${formatBytes(neo4j.peakRssBytes)}.`}
+
+## 1. Import
+
+Same bundle files, same graph model; the database is cleared before each Neo4j run, the embedded
+store starts empty. tracegraph reads each file twice (validation, then writing).
+
+${importTable(results)}
+${phaseTable(results)}
+## 2. Contacts
+
+Every case's place and boat co-presence in the protocol's infectious windows on the same Neo4j
+and data: tracegraph's loadOutbreak + computeExposures against one plain Cypher query (see
+bench/contacts-cypher.ts). Both must find the same (case, person, host) triples.
+
+${contactsTable(results)}
+${results.sizes
+  .filter((s) => s.contacts && (s.contacts.onlyTracegraph.length || s.contacts.onlyCypher.length))
+  .map(
+    (s) =>
+      `\n${sizeLabel(s.persons)}: found only by tracegraph: ${s.contacts!.onlyTracegraph.slice(0, 5).join(', ') || 'none'}; only by Cypher: ${s.contacts!.onlyCypher.slice(0, 5).join(', ') || 'none'}\n`,
+  )
+  .join('')}
+## 3. Full analysis
+
+\`tracegraph report --format json\`: analyseOutbreak + toReport + JSON, as of the end of the day of
+the latest case, on each store.
+
+${analysisTable(results)}
+
+## 4. API
+
+${apiSection(results)}
+
+## 5. Generation (informational)
+
+${generationTable(results)}
+${skipped.length || notes.length ? `\n## Not run, and notes\n\n${[...skipped, ...notes].join('\n')}\n` : ''}`;
+}

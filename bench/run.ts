@@ -1,0 +1,481 @@
+/**
+ * The benchmark runner behind `npm run bench`: generates (or reuses) the districts, starts Neo4j
+ * unless NEO4J_URI is set, runs every measurement as its own process (bench/step.ts) and writes
+ * bench/results.json and bench/RESULTS.md, after each part so a cut-off run still leaves its
+ * figures. Loopback only; every loop is bounded by --runs and --api-seconds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Counts } from '../src/domain/types';
+import type { Neo4jConnection } from '../src/store/neo4j';
+import { launchNeo4j, type RunningNeo4j } from '../src/store/neo4j/launcher';
+import { BenchUsageError, USAGE, parseBenchArgs, type BenchOptions, type Part } from './args';
+import { comparePairs } from './contacts-cypher';
+import { machineInfo } from './machine';
+import { parseResultLine, rssOfProcess, RESULT_PREFIX } from './protocol';
+import { renderResultsMarkdown, type BenchResults, type Measure, type MeasureId, type SizeResult } from './results';
+import { formatBytes, formatSeconds } from './stats';
+import type { StoreTarget } from './steps/store-target';
+import type { ApiServerReady } from './steps/api-server';
+import type { CachedBundle } from './steps/generate';
+
+const ROOT = path.resolve(__dirname, '..');
+const BENCH = path.join(ROOT, 'bench');
+const WORK = path.join(BENCH, 'work');
+const STEP = path.join(BENCH, 'step.ts');
+const NEO4J_HEAP = '2g';
+const NEO4J_PAGE_CACHE = '1g';
+const READY_PREFIX = 'BENCH_READY ';
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+const keyOf = (persons: number, seed: number): string => `${persons}-${seed}`;
+const bundleDir = (persons: number, seed: number): string => path.join(WORK, 'bundles', keyOf(persons, seed));
+const embeddedDir = (persons: number, seed: number): string => path.join(WORK, 'embedded', keyOf(persons, seed));
+
+type StepResult = Record<string, unknown> & { peakRssBytes?: number; seconds?: number };
+
+/** Set on Ctrl-C: the step running gets the signal too, and no further step starts. */
+let interrupted = false;
+
+/** Runs one step in its own process and resolves with what it printed. */
+function runStep(name: string, args: object = {}): Promise<StepResult> {
+  return new Promise((resolve, reject) => {
+    if (interrupted) {
+      reject(new Error(`interrupted before step ${name}`));
+      return;
+    }
+    const child = spawn(process.execPath, ['--import', 'tsx', STEP, name, JSON.stringify(args)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code !== 0) {
+        reject(new Error(`step ${name} failed (exit ${code ?? signal})`));
+        return;
+      }
+      try {
+        resolve(parseResultLine(stdout) as StepResult);
+      } catch (err) {
+        reject(new Error(`step ${name}: ${(err as Error).message}`));
+      }
+    });
+  });
+}
+
+/** The counts the store must hold once the bundle is imported: one per row of each file. */
+function expectedCounts(bundle: CachedBundle): Counts {
+  const rows = bundle.rows as Record<string, number | undefined>;
+  const of = (file: string): number => rows[file] ?? 0;
+  return {
+    persons: of('persons.csv'),
+    places: of('places.csv'),
+    boats: of('boats.csv'),
+    items: of('items.csv'),
+    stays: of('stays.csv'),
+    contacts: of('contacts.csv'),
+    handlings: of('handlings.csv'),
+    samples: of('samples.csv'),
+    cases: of('cases.csv'),
+  };
+}
+
+function countsDiffer(actual: unknown, expected: Counts): string | null {
+  const counts = actual as Partial<Counts> | undefined;
+  const off = (Object.keys(expected) as (keyof Counts)[]).filter((k) => counts?.[k] !== expected[k]);
+  return off.length ? off.map((k) => `${k} ${counts?.[k] ?? '?'} (expected ${expected[k]})`).join(', ') : null;
+}
+
+function neo4jVersion(): string {
+  const pom = readFileSync(path.join(ROOT, 'neo4j-launcher', 'pom.xml'), 'utf8');
+  return /<neo4j\.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
+}
+
+class Runner {
+  readonly results: BenchResults;
+  private neo4j: RunningNeo4j | null = null;
+  private connection: Neo4jConnection | null = null;
+
+  constructor(private readonly options: BenchOptions) {
+    this.results = {
+      machine: machineInfo(ROOT),
+      options,
+      neo4j: { mode: 'not used', version: neo4jVersion(), heap: null, pageCache: null, peakRssBytes: null },
+      baselineRssBytes: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      sizes: [],
+      api: null,
+      notes: [],
+    };
+  }
+
+  private wants(part: Part): boolean {
+    return this.options.parts.includes(part);
+  }
+
+  private onNeo4j(persons: number): boolean {
+    return persons <= this.options.neo4jMax;
+  }
+
+  /** Where RESULTS.md and results.json go. */
+  get outDir(): string {
+    return this.options.out ? path.resolve(ROOT, this.options.out) : BENCH;
+  }
+
+  save(): void {
+    mkdirSync(this.outDir, { recursive: true });
+    writeFileSync(path.join(this.outDir, 'results.json'), `${JSON.stringify(this.results, null, 2)}\n`);
+    writeFileSync(path.join(this.outDir, 'RESULTS.md'), renderResultsMarkdown(this.results));
+  }
+
+  async run(): Promise<void> {
+    mkdirSync(WORK, { recursive: true });
+    const { machine } = this.results;
+    log(
+      `machine: ${machine.cores} cores, ${formatBytes(machine.memoryBytes)}, ${machine.cpuModel}, load ${machine.loadAverage.toFixed(1)}`,
+    );
+    this.results.baselineRssBytes = (await runStep('baseline')).peakRssBytes ?? null;
+    const needsNeo4j =
+      this.options.sizes.some((s) => this.onNeo4j(s)) &&
+      (this.wants('import') || this.wants('contacts') || this.wants('analysis'));
+    try {
+      if (needsNeo4j) await this.startNeo4j();
+      for (const persons of this.options.sizes) await this.runSize(persons);
+    } finally {
+      await this.stopNeo4j();
+      this.save();
+    }
+    this.results.finishedAt = new Date().toISOString();
+    this.save();
+  }
+
+  // ---- Neo4j ---------------------------------------------------------------------------------
+
+  private async startNeo4j(): Promise<void> {
+    const uri = process.env.NEO4J_URI?.trim();
+    if (uri) {
+      this.connection = {
+        uri,
+        user: process.env.NEO4J_USER ?? 'neo4j',
+        password: process.env.NEO4J_PASSWORD ?? '',
+        database: process.env.NEO4J_DATABASE ?? 'neo4j',
+      };
+      this.results.neo4j.mode = 'external';
+      log(`Neo4j: ${uri} (NEO4J_URI); its database is cleared between import runs`);
+      return;
+    }
+    const home = path.join(WORK, 'neo4j');
+    log(`starting Neo4j (data in ${path.relative(ROOT, home)}, heap ${NEO4J_HEAP}, page cache ${NEO4J_PAGE_CACHE}) ...`);
+    const started = Date.now();
+    this.neo4j = await launchNeo4j({
+      home,
+      heap: NEO4J_HEAP,
+      pageCache: NEO4J_PAGE_CACHE,
+      password: 'tracegraph-bench',
+      timeoutMs: 600_000,
+    });
+    log(`Neo4j ready at ${this.neo4j.uri} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    this.connection = { uri: this.neo4j.uri, user: this.neo4j.user, password: this.neo4j.password, database: 'neo4j' };
+    Object.assign(this.results.neo4j, { mode: 'launched', heap: NEO4J_HEAP, pageCache: NEO4J_PAGE_CACHE });
+  }
+
+  private async stopNeo4j(): Promise<void> {
+    if (!this.neo4j) return;
+    const pid = this.neo4j.process.pid;
+    if (pid !== undefined) this.results.neo4j.peakRssBytes = rssOfProcess(pid, 'VmHWM');
+    log('stopping Neo4j ...');
+    await this.neo4j.stop();
+    this.neo4j = null;
+  }
+
+  private neo4jTarget(): StoreTarget {
+    if (!this.connection) throw new Error('Neo4j is not running');
+    return { kind: 'neo4j', connection: this.connection };
+  }
+
+  // ---- one size ------------------------------------------------------------------------------
+
+  private async runSize(persons: number): Promise<void> {
+    const { seed } = this.options;
+    const dir = bundleDir(persons, seed);
+    const size: SizeResult = {
+      persons,
+      rows: 0,
+      rowsByFile: {},
+      cases: 0,
+      generation: { seconds: 0, cached: true, generatedAt: '', peakRssBytes: null },
+      measures: {},
+      contacts: null,
+      skipped: [],
+    };
+    this.results.sizes.push(size);
+
+    const { cachedBundle } = await import('./steps/generate');
+    let bundle = cachedBundle(dir);
+    if (bundle) {
+      log(`[${persons}] bundle cached in ${path.relative(ROOT, dir)}`);
+    } else {
+      log(`[${persons}] generating the district ...`);
+      await runStep('generate', { persons, seed, outDir: dir });
+      bundle = cachedBundle(dir);
+      if (!bundle) throw new Error(`the generator left no summary in ${dir}`);
+      size.generation.cached = false;
+      log(`[${persons}] generated in ${formatSeconds(bundle.seconds)}`);
+    }
+    size.generation.seconds = bundle.seconds;
+    size.generation.peakRssBytes = bundle.peakRssBytes ?? null;
+    size.generation.generatedAt = bundle.generatedAt;
+    size.rowsByFile = bundle.rows as Record<string, number>;
+    size.rows = Object.values(size.rowsByFile).reduce((sum, n) => sum + n, 0);
+    size.cases = bundle.cases;
+    const expected = expectedCounts(bundle);
+    this.save();
+
+    const neo4jHere = this.onNeo4j(persons);
+    if (!neo4jHere && (this.wants('import') || this.wants('contacts') || this.wants('analysis'))) {
+      size.skipped.push(
+        `Neo4j rows not run: above --neo4j-max ${this.options.neo4jMax} (an import into Neo4j takes many minutes at this size; add --neo4j-max ${persons} to include them)`,
+      );
+    }
+    if (this.wants('import')) await this.importPart(size, dir, expected, neo4jHere);
+    if (this.wants('contacts')) {
+      if (neo4jHere) await this.contactsPart(size, dir, expected);
+    }
+    if (this.wants('analysis')) await this.analysisPart(size, dir, expected, neo4jHere);
+    if (this.wants('api') && persons === this.options.apiSize) await this.apiPart(persons, dir, expected);
+  }
+
+  private record(size: SizeResult, id: MeasureId, result: StepResult): void {
+    const m: Measure = (size.measures[id] ??= { seconds: [], peakRssBytes: [], runs: [] });
+    const { seconds, peakRssBytes, ...rest } = result;
+    m.seconds.push(Number(seconds));
+    m.peakRssBytes.push(Number(peakRssBytes));
+    m.runs.push(rest);
+    log(
+      `[${size.persons}] ${id}: ${formatSeconds(Number(seconds))}, peak RSS ${formatBytes(Number(peakRssBytes))}`,
+    );
+  }
+
+  private checkCounts(size: SizeResult, what: string, counts: unknown, expected: Counts): void {
+    const off = countsDiffer(counts, expected);
+    if (off) {
+      const note = `${size.persons}: after ${what} the store holds ${off}`;
+      if (!this.results.notes.includes(note)) this.results.notes.push(note);
+      log(`WARNING ${note}`);
+    }
+  }
+
+  private async importPart(size: SizeResult, dir: string, expected: Counts, neo4jHere: boolean): Promise<void> {
+    const { runs, neo4jRuns, seed } = this.options;
+    const dataDir = embeddedDir(size.persons, seed);
+    // Runs of the measures alternate, so a change in the machine's load hits them alike.
+    for (let run = 0; run < runs; run++) {
+      this.record(size, 'import.csvparse', await runStep('csv-parse', { dir }));
+      const embedded = await runStep('import-embedded', { dir, dataDir });
+      this.checkCounts(size, 'the embedded import', embedded.counts, expected);
+      this.record(size, 'import.tracegraph.embedded', embedded);
+      this.save();
+    }
+    if (!neo4jHere) return;
+    for (let run = 0; run < neo4jRuns; run++) {
+      const ours = await runStep('import-neo4j', { dir, connection: this.connection });
+      this.checkCounts(size, "tracegraph's import into Neo4j", ours.counts, expected);
+      this.record(size, 'import.tracegraph.neo4j', ours);
+      this.save();
+      const theirs = await runStep('load-csv', { dir, connection: this.connection });
+      this.checkCounts(size, 'LOAD CSV', theirs.counts, expected);
+      this.record(size, 'import.loadcsv.neo4j', theirs);
+      this.save();
+    }
+  }
+
+  /** Makes sure the store holds this bundle, importing it (untimed) when it does not. */
+  private async ensureLoaded(size: SizeResult, target: StoreTarget, dir: string, expected: Counts): Promise<void> {
+    const { counts } = await runStep('counts', { target });
+    if (!countsDiffer(counts, expected)) return;
+    log(`[${size.persons}] loading the district into the ${target.kind} store (not timed) ...`);
+    const loaded =
+      target.kind === 'embedded'
+        ? await runStep('import-embedded', { dir, dataDir: target.dataDir })
+        : await runStep('load-csv', { dir, connection: target.connection });
+    this.checkCounts(size, `loading the ${target.kind} store`, loaded.counts, expected);
+  }
+
+  private async contactsPart(size: SizeResult, dir: string, expected: Counts): Promise<void> {
+    const target = this.neo4jTarget();
+    await this.ensureLoaded(size, target, dir, expected);
+    const pairsDir = path.join(WORK, 'pairs');
+    mkdirSync(pairsDir, { recursive: true });
+    const oursFile = path.join(pairsDir, `${keyOf(size.persons, this.options.seed)}-tracegraph.json`);
+    const theirsFile = path.join(pairsDir, `${keyOf(size.persons, this.options.seed)}-cypher.json`);
+    for (let run = 0; run < this.options.runs; run++) {
+      this.record(size, 'contacts.tracegraph.neo4j', await runStep('contacts-tracegraph', { target, pairsFile: oursFile }));
+      this.record(size, 'contacts.cypher.neo4j', await runStep('contacts-cypher', { connection: this.connection, pairsFile: theirsFile }));
+      this.save();
+    }
+    const ours = JSON.parse(readFileSync(oursFile, 'utf8')) as string[];
+    const theirs = JSON.parse(readFileSync(theirsFile, 'utf8')) as string[];
+    const diff = comparePairs(ours, theirs);
+    size.contacts = { tracegraphPairs: ours.length, cypherPairs: theirs.length, ...diff };
+    log(
+      `[${size.persons}] contacts: ${ours.length} (case, person, host) triples by tracegraph, ${theirs.length} by Cypher; ` +
+        `${diff.onlyTracegraph.length} only by tracegraph, ${diff.onlyCypher.length} only by Cypher`,
+    );
+    this.save();
+  }
+
+  private async analysisPart(size: SizeResult, dir: string, expected: Counts, neo4jHere: boolean): Promise<void> {
+    const embedded: StoreTarget = { kind: 'embedded', dataDir: embeddedDir(size.persons, this.options.seed) };
+    await this.ensureLoaded(size, embedded, dir, expected);
+    if (neo4jHere) await this.ensureLoaded(size, this.neo4jTarget(), dir, expected);
+    for (let run = 0; run < this.options.runs; run++) {
+      this.record(size, 'analysis.embedded', await runStep('analysis', { target: embedded }));
+      if (neo4jHere) this.record(size, 'analysis.neo4j', await runStep('analysis', { target: this.neo4jTarget() }));
+      this.save();
+    }
+  }
+
+  // ---- API -----------------------------------------------------------------------------------
+
+  private async apiPart(persons: number, dir: string, expected: Counts): Promise<void> {
+    const { seed, apiConnections, apiSeconds, apiLargePersons, runs } = this.options;
+    const size = this.results.sizes.find((s) => s.persons === persons)!;
+    const dataDir = embeddedDir(persons, seed);
+    await this.ensureLoaded(size, { kind: 'embedded', dataDir }, dir, expected);
+    const caseIds = (parse(readFileSync(path.join(dir, 'cases.csv')), { columns: true }) as { person_id: string }[]).map(
+      (r) => r.person_id,
+    );
+    const personIds = (parse(readFileSync(path.join(dir, 'persons.csv')), { columns: true }) as { id: string }[]).map(
+      (r) => r.id,
+    );
+    // Spread over the whole population, so the large query is not one village.
+    const stride = Math.max(1, Math.floor(personIds.length / apiLargePersons));
+    const largeIds = personIds.filter((_, i) => i % stride === 0).slice(0, apiLargePersons);
+    const apiKey = `bench-${process.pid}-${Date.now()}`;
+
+    log(`[${persons}] starting the API server ...`);
+    const server = spawn(
+      process.execPath,
+      ['--import', 'tsx', STEP, 'api-server', JSON.stringify({ dataDir, apiKey, largePersons: largeIds.length })],
+      { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const { ready, done } = serverOutput(server);
+    try {
+      const up = await ready;
+      log(`[${persons}] API at ${up.url}; autocannon: ${apiConnections} connections for ${apiSeconds} s ...`);
+      const load = await runStep('api-load', {
+        url: up.url,
+        apiKey,
+        connections: apiConnections,
+        seconds: apiSeconds,
+        caseIds,
+        largeIds,
+        largeRuns: runs,
+      });
+      server.stdin!.end();
+      const serverResult = await done;
+      const { DEFAULT_LIMITS } = await import('../src/api/limits');
+      this.results.api = {
+        persons,
+        connections: apiConnections,
+        seconds: apiSeconds,
+        requests: Number(load.requests),
+        requestsPerSecond: Number(load.requestsPerSecond),
+        p50Ms: Number(load.p50Ms),
+        p99Ms: Number(load.p99Ms),
+        non2xx: Number(load.non2xx),
+        graphqlErrors: Number(load.graphqlErrors),
+        connectionErrors: Number(load.connectionErrors),
+        timeouts: Number(load.timeouts),
+        serverPeakRssBytes: Number(serverResult.peakRssBytes ?? NaN) || null,
+        large: {
+          persons: largeIds.length,
+          stays: Number(load.largeStays),
+          bytes: Number(load.largeBytes),
+          seconds: load.largeSeconds as number[],
+          errors: Number(load.largeErrors),
+          cost: up.largeQueryCost,
+          maxComplexity: up.maxComplexity,
+          defaultMaxComplexity: DEFAULT_LIMITS.maxComplexity,
+        },
+      };
+      log(
+        `[${persons}] API: ${Number(load.requestsPerSecond).toFixed(0)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ` +
+          `${load.non2xx} non-2xx, ${load.graphqlErrors} GraphQL errors`,
+      );
+      this.save();
+    } finally {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    }
+  }
+}
+
+/** The API server's ready line and its final result line. */
+function serverOutput(server: ChildProcess): { ready: Promise<ApiServerReady>; done: Promise<StepResult> } {
+  let stdout = '';
+  let onReady: (r: ApiServerReady) => void = () => undefined;
+  let failReady: (err: Error) => void = () => undefined;
+  const ready = new Promise<ApiServerReady>((resolve, reject) => {
+    onReady = resolve;
+    failReady = reject;
+  });
+  const done = new Promise<StepResult>((resolve, reject) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const line = stdout.split('\n').find((l) => l.startsWith(READY_PREFIX));
+      if (line) onReady(JSON.parse(line.slice(READY_PREFIX.length)) as ApiServerReady);
+    });
+    server.on('close', (code) => {
+      failReady(new Error(`the API server exited before it was ready (exit ${code})`));
+      if (stdout.includes(RESULT_PREFIX)) resolve(parseResultLine(stdout) as StepResult);
+      else reject(new Error(`the API server exited without a result (exit ${code})`));
+    });
+  });
+  done.catch(() => undefined);
+  return { ready, done };
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    log(USAGE);
+    return;
+  }
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof BenchUsageError) {
+      log(`bench: ${err.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const runner = new Runner(options);
+  const started = Date.now();
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    log('interrupted: saving what was measured and stopping Neo4j (Ctrl-C again to quit at once)');
+  });
+  await runner.run();
+  const out = path.relative(ROOT, runner.outDir) || '.';
+  log(`done in ${formatSeconds((Date.now() - started) / 1000)}: ${out}/RESULTS.md, ${out}/results.json`);
+  process.stdout.write(renderResultsMarkdown(runner.results));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    log(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Analysis steps: tracegraph's exposure derivation against the plain Cypher co-presence query
+ * (bench/contacts-cypher.ts) on the same Neo4j, and the full analysis as `tracegraph report
+ * --format json` runs it, on either store. The as-of instant is the CLI's default.
+ */
+import { writeFile } from 'node:fs/promises';
+import neo4j from 'neo4j-driver';
+import { analyseOutbreak } from '../../src/analysis/analyse';
+import { computeExposures } from '../../src/analysis/exposures';
+import { loadOutbreak } from '../../src/analysis/load';
+import { toReport } from '../../src/analysis/report';
+import { asOfFrom } from '../../src/cli/analysis-options';
+import { resolveParameters } from '../../src/domain/parameters';
+import { renderJson } from '../../src/report/json';
+import type { Neo4jConnection } from '../../src/store/neo4j';
+import { CO_PRESENCE_QUERY, coPresenceParameters, coPresencePairs, pairKey } from '../contacts-cypher';
+import { secondsSince } from '../protocol';
+import { withStore, type StoreTarget } from './store-target';
+
+/** tracegraph's exposures of every case in the protocol's windows: load the neighbourhood, derive. */
+export async function contactsTracegraphStep(args: { target: StoreTarget; pairsFile: string }) {
+  const params = resolveParameters();
+  return withStore(args.target, async (store) => {
+    const asOf = await asOfFrom({}, store);
+    const started = process.hrtime.bigint();
+    const data = await loadOutbreak(store, params, asOf);
+    const loadSeconds = secondsSince(started);
+    const exposures = computeExposures(data, params);
+    const seconds = secondsSince(started);
+    const pairs = coPresencePairs(exposures);
+    await writeFile(args.pairsFile, JSON.stringify(pairs));
+    return {
+      seconds,
+      loadSeconds,
+      asOf,
+      cases: data.cases.length,
+      staysLoaded: data.stays.length,
+      exposures: exposures.length,
+      pairs: pairs.length,
+    };
+  });
+}
+
+/** The plain Cypher co-presence query, on the same Neo4j and as-of instant. */
+export async function contactsCypherStep(args: { connection: Neo4jConnection; pairsFile: string }) {
+  const { connection } = args;
+  const params = resolveParameters();
+  const asOf = await withStore({ kind: 'neo4j', connection }, (store) => asOfFrom({}, store));
+  const driver = neo4j.driver(connection.uri, neo4j.auth.basic(connection.user, connection.password));
+  try {
+    const started = process.hrtime.bigint();
+    const result = await driver.executeQuery(CO_PRESENCE_QUERY, coPresenceParameters(params, asOf), {
+      database: connection.database,
+      routing: neo4j.routing.READ,
+    });
+    const seconds = secondsSince(started);
+    const pairs = result.records
+      .map((r) => pairKey(r.get('caseId') as string, r.get('personId') as string, r.get('hostId') as string))
+      .sort();
+    await writeFile(args.pairsFile, JSON.stringify(pairs));
+    return { seconds, asOf, pairs: pairs.length };
+  } finally {
+    await driver.close();
+  }
+}
+
+/** `tracegraph report --format json`: analyse, build the report, render it as JSON. */
+export async function analysisStep(args: { target: StoreTarget }) {
+  const params = resolveParameters();
+  return withStore(args.target, async (store) => {
+    const asOf = await asOfFrom({}, store);
+    const started = process.hrtime.bigint();
+    const analysis = await analyseOutbreak(store, params, { asOf });
+    const analyseSeconds = secondsSince(started);
+    const text = renderJson(toReport(analysis));
+    const seconds = secondsSince(started);
+    return {
+      seconds,
+      analyseSeconds,
+      asOf,
+      cases: analysis.data.cases.length,
+      exposures: analysis.exposures.length,
+      staysLoaded: analysis.data.stays.length,
+      reportBytes: Buffer.byteLength(text),
+    };
+  });
+}
