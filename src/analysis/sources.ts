@@ -25,6 +25,8 @@ export interface SourceOptions {
   discountedPlaceKinds: string[];
   /** Weight of a shared host of a discounted kind. */
   discount: number;
+  /** Weight of a chain's root as its own origin, times the chance it was infected outside the records. */
+  indexCaseWeight: number;
 }
 
 export const DEFAULTS: SourceOptions = {
@@ -33,6 +35,7 @@ export const DEFAULTS: SourceOptions = {
   positiveSampleBonus: 0.5,
   discountedPlaceKinds: ['home'],
   discount: 0.25,
+  indexCaseWeight: 0.5,
 };
 
 export interface RankedSource {
@@ -110,6 +113,23 @@ export function rankSources(
     list.push(s);
     staysBySubject.set(s.subjectId, list);
   }
+  const handlingsBy = new Map<Id, { itemId: Id; at: Instant }[]>();
+  for (const h of data.handlings) {
+    const list = handlingsBy.get(h.personId) ?? [];
+    list.push(h);
+    handlingsBy.set(h.personId, list);
+  }
+  const contactsOf = new Map<Id, { other: Id; start: Instant; end: Instant }[]>();
+  for (const k of data.contacts) {
+    for (const [self, other] of [
+      [k.personA, k.personB],
+      [k.personB, k.personA],
+    ] as const) {
+      const list = contactsOf.get(self) ?? [];
+      list.push({ other, start: k.start, end: k.end });
+      contactsOf.set(self, list);
+    }
+  }
   const environmentalExposures = new Map<Id, Exposure[]>();
   for (const e of exposures) {
     if (e.sourceKind === 'case') continue;
@@ -130,6 +150,7 @@ export function rankSources(
       tallies.set(id, t);
     };
     const infectionTime = (id: Id): number => inferenceOf.get(id)?.infectionTime.mean ?? Infinity;
+    const members = new Set(chain.caseIds);
     const early = [chain.rootId, ...chain.caseIds.filter((id) => id !== chain.rootId).sort((a, b) => infectionTime(a) - infectionTime(b) || a.localeCompare(b))].slice(
       0,
       settings.earlyCases,
@@ -144,7 +165,12 @@ export function rankSources(
     }
     // The root itself, as the index case, when it was most likely infected outside.
     const rootUnknown = inferenceOf.get(chain.rootId)?.distribution.find((d) => d.kind === 'unknown')?.probability ?? 1;
-    add(chain.rootId, 'person', rootUnknown * 0.5, `index case of ${chain.id}, infected outside the records (p = ${rootUnknown.toFixed(2)})`);
+    add(
+      chain.rootId,
+      'person',
+      rootUnknown * settings.indexCaseWeight,
+      `index case of ${chain.id}, infected outside the records (p = ${rootUnknown.toFixed(2)})`,
+    );
 
     // 2. Backward tracing: where each early case was in the days before its onset.
     const visited = new Map<Id, Set<Id>>();
@@ -162,13 +188,11 @@ export function rankSources(
       to = Math.max(to, anchor);
       const hosts = new Set<Id>();
       for (const s of staysBySubject.get(id) ?? []) if (s.start <= anchor && s.end >= start) hosts.add(s.hostId);
-      for (const h of data.handlings) if (h.personId === id && h.at <= anchor && h.at >= start) hosts.add(h.itemId);
+      for (const h of handlingsBy.get(id) ?? []) if (h.at <= anchor && h.at >= start) hosts.add(h.itemId);
       for (const e of environmentalExposures.get(id) ?? []) if (e.start <= anchor && e.end >= start) hosts.add(e.sourceId);
-      for (const k of data.contacts) {
-        if (k.start > anchor || k.end < start) continue;
-        const other = k.personA === id ? k.personB : k.personB === id ? k.personA : null;
+      for (const k of contactsOf.get(id) ?? []) {
         // Other cases of the chain are explained by the chain itself.
-        if (other !== null && !chain.caseIds.includes(other)) hosts.add(other);
+        if (k.start <= anchor && k.end >= start && !members.has(k.other)) hosts.add(k.other);
       }
       const home = data.persons.get(id)?.homeId;
       if (home) hosts.add(home);
