@@ -2,7 +2,7 @@
  * Epidemiological parameters: protocol presets (what counts as a close contact, how long
  * quarantine lasts, when risk areas lift) and pathogen presets (incubation, generation interval,
  * infectiousness, attack rates). Every number can be overridden from a JSON file or
- * `--param path=value`. Sources: ../shared/epidemiology.md (China COVID-19 protocol, 9th ed.,
+ * `--param path=value`. Sources: docs/epidemiology.md (China COVID-19 protocol, 9th ed.,
  * June 2022; Omicron BA.5 studies cited per field below).
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Bundle export: writes everything in the store back as an import bundle (version 1, see
- * /work/shared/import-format.md) with csv-stringify, page by page, so exporting a large store
+ * docs/import-format.md) with csv-stringify, page by page, so exporting a large store
  * keeps memory flat. Importing the exported bundle into an empty store gives the same records.
  */
 import { once } from 'node:events';
