@@ -19,14 +19,20 @@ export function mostSharedHoursInfector(data: OutbreakData, exposures: readonly 
   }
   const best = new Map<Id, Id>();
   for (const c of data.cases) {
-    const ranked = [...(minutes.get(c.personId) ?? new Map<Id, number>())].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const ranked = [...(minutes.get(c.personId) ?? new Map<Id, number>())].sort(
+      (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+    );
     best.set(c.personId, ranked[0]?.[0] ?? 'unknown');
   }
   return best;
 }
 
 /** People who are not cases yet, by total minutes shared with cases, most first. */
-export function mostSharedHoursQuarantine(data: OutbreakData, exposures: readonly Exposure[], capacity: number): Id[] {
+export function mostSharedHoursQuarantine(
+  data: OutbreakData,
+  exposures: readonly Exposure[],
+  capacity: number,
+): Id[] {
   const caseIds = new Set(data.cases.map((c) => c.personId));
   const minutes = new Map<Id, number>();
   for (const e of exposures) {
@@ -48,7 +54,8 @@ export function mostVisitedSources(data: OutbreakData): Id[] {
     set.add(personId);
     visitors.set(host, set);
   };
-  for (const s of data.stays) if (caseIds.has(s.subjectId) && data.places.get(s.hostId)?.kind !== 'home') add(s.hostId, s.subjectId);
+  for (const s of data.stays)
+    if (caseIds.has(s.subjectId) && data.places.get(s.hostId)?.kind !== 'home') add(s.hostId, s.subjectId);
   for (const h of data.handlings) if (caseIds.has(h.personId)) add(h.itemId, h.personId);
   return [...visitors].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0])).map(([id]) => id);
 }

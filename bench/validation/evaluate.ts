@@ -16,9 +16,11 @@ export interface EvaluationOptions {
   quarantineCapacity: number;
   /** The early moment: this many days after the first confirmation. */
   earlyDays: number;
+  /** Whether to score the quarantine list (a second analysis at the early moment). */
+  quarantine: boolean;
 }
 
-export const DEFAULTS: EvaluationOptions = { quarantineCapacity: 100, earlyDays: 3 };
+export const DEFAULTS: EvaluationOptions = { quarantineCapacity: 100, earlyDays: 3, quarantine: true };
 
 export interface Evaluation {
   seed: string;
@@ -44,14 +46,19 @@ export interface Evaluation {
 export function trueInfectors(sim: Simulation, caseIds: ReadonlySet<Id>): Map<Id, Id> {
   const truth = new Map<Id, Id>();
   for (const i of sim.truth.infections) {
-    if (i.infectorKind === 'person') truth.set(i.personId, caseIds.has(i.infectorId) ? i.infectorId : 'unknown');
+    if (i.infectorKind === 'person')
+      truth.set(i.personId, caseIds.has(i.infectorId) ? i.infectorId : 'unknown');
     else if (i.infectorKind === 'outside') truth.set(i.personId, 'unknown');
     else truth.set(i.personId, i.infectorId);
   }
   return truth;
 }
 
-export function evaluate(sim: Simulation, params: Parameters, options: Partial<EvaluationOptions> = {}): Evaluation {
+export function evaluate(
+  sim: Simulation,
+  params: Parameters,
+  options: Partial<EvaluationOptions> = {},
+): Evaluation {
   const o = { ...DEFAULTS, ...options };
   const final = snapshot(sim, sim.end);
   const analysis = analyseData(final, params, { asOf: final.asOf, seed: sim.options.seed });
@@ -72,10 +79,14 @@ export function evaluate(sim: Simulation, params: Parameters, options: Partial<E
   let laterCases = 0;
   let quarantineCatch = NaN;
   let baselineQuarantineCatch = NaN;
-  if (sim.detectedAt !== null) {
+  if (o.quarantine && sim.detectedAt !== null) {
     const earlyAsOf = sim.detectedAt + o.earlyDays * DAY;
     const early = snapshot(sim, earlyAsOf);
-    const earlyAnalysis = analyseData(early, params, { asOf: earlyAsOf, capacity: o.quarantineCapacity, seed: sim.options.seed });
+    const earlyAnalysis = analyseData(early, params, {
+      asOf: earlyAsOf,
+      capacity: o.quarantineCapacity,
+      seed: sim.options.seed,
+    });
     const known = new Set(early.cases.map((c) => c.personId));
     const later = final.cases.filter((c) => !known.has(c.personId)).map((c) => c.personId);
     laterCases = later.length;
@@ -85,7 +96,9 @@ export function evaluate(sim: Simulation, params: Parameters, options: Partial<E
         .slice(0, o.quarantineCapacity)
         .map((e) => e.personId),
     );
-    const baselineList = new Set(mostSharedHoursQuarantine(early, earlyAnalysis.exposures, o.quarantineCapacity));
+    const baselineList = new Set(
+      mostSharedHoursQuarantine(early, earlyAnalysis.exposures, o.quarantineCapacity),
+    );
     if (later.length) {
       quarantineCatch = later.filter((id) => listed.has(id)).length / later.length;
       baselineQuarantineCatch = later.filter((id) => baselineList.has(id)).length / later.length;

@@ -37,7 +37,9 @@ function main(): void {
     const sim = simulate({ seed: String(i), source, households }, params);
     const evaluation = evaluate(sim, params);
     results.push(evaluation);
-    process.stderr.write(`seed ${i} (${source}): ${evaluation.cases} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `seed ${i} (${source}): ${evaluation.cases} cases, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
   }
   const tianjin = runTianjin(params);
 
@@ -70,7 +72,8 @@ function main(): void {
     );
   }
   const pooled = (right: (r: Evaluation) => number): number =>
-    results.reduce((s, r) => s + right(r) * r.scoredCases, 0) / results.reduce((s, r) => s + r.scoredCases, 0);
+    results.reduce((s, r) => s + right(r) * r.scoredCases, 0) /
+    results.reduce((s, r) => s + r.scoredCases, 0);
   lines.push(
     `| **mean** | | ${num(mean(results.map((r) => r.infections)), 1)} | ${num(mean(results.map((r) => r.cases)), 1)} | ` +
       `**${pct(mean(results.map((r) => r.infectorAccuracy)))}** | ${pct(mean(results.map((r) => r.baselineInfectorAccuracy)))} | ` +
@@ -79,11 +82,15 @@ function main(): void {
       `${num(mean(results.map((r) => r.baselineSourceRank)), 2)} |`,
     '',
   );
+  const later = results.reduce((s, r) => s + r.laterCases, 0);
+  const caught = (share: (r: Evaluation) => number): number =>
+    results.reduce((s, r) => s + (r.laterCases ? Math.round(share(r) * r.laterCases) : 0), 0);
   lines.push(
     `Pooled over all ${results.reduce((s, r) => s + r.scoredCases, 0)} cases: top-1 infector ` +
       `${pct(pooled((r) => r.infectorAccuracy))} (engine) vs ${pct(pooled((r) => r.baselineInfectorAccuracy))} (baseline). ` +
-      `True source ranked first in ${results.filter((r) => r.sourceRank === 1).length} of ${results.length} outbreaks ` +
-      `(baseline: ${results.filter((r) => r.baselineSourceRank === 1).length}).`,
+      `Quarantine lists caught ${caught((r) => r.quarantineCatch)} (engine) and ${caught((r) => r.baselineQuarantineCatch)} ` +
+      `(baseline) of ${later} later cases. True source ranked first in ${results.filter((r) => r.sourceRank === 1).length} ` +
+      `of ${results.length} outbreaks (baseline: ${results.filter((r) => r.baselineSourceRank === 1).length}).`,
     '',
   );
   lines.push('## Tianjin 2020', '');
@@ -99,7 +106,10 @@ function main(): void {
     `| published (Tindale et al. 2020) | | ${PUBLISHED_SERIAL_INTERVAL.mean} (95% CI ${PUBLISHED_SERIAL_INTERVAL.lower}-${PUBLISHED_SERIAL_INTERVAL.upper}) |`,
     '',
   );
-  lines.push(`Run: \`npx tsx bench/validation/run.ts --seeds ${seeds}\` (${((Date.now() - started) / 1000).toFixed(0)} s).`, '');
+  lines.push(
+    `Run: \`npx tsx bench/validation/run.ts --seeds ${seeds}\` (${((Date.now() - started) / 1000).toFixed(0)} s).`,
+    '',
+  );
   const text = lines.join('\n');
   process.stdout.write(text);
   writeFileSync(out, text);

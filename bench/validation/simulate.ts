@@ -158,12 +158,16 @@ function settingOf(hostId: Id, kinds: Map<Id, string>): HazardSetting {
   const kind = kinds.get(hostId);
   if (kind === 'home') return 'household';
   if (kind === 'boat') return 'boat';
-  if (kind === 'workplace' || kind === 'cold_storage' || kind === 'school' || kind === 'fishing_port') return 'work';
+  if (kind === 'workplace' || kind === 'cold_storage' || kind === 'school' || kind === 'fishing_port')
+    return 'work';
   if (kind === 'restaurant') return 'social';
   return 'casual';
 }
 
-export function simulate(options: Partial<SimulationOptions> & { seed: string; source: SourceScenario }, params: Parameters): Simulation {
+export function simulate(
+  options: Partial<SimulationOptions> & { seed: string; source: SourceScenario },
+  params: Parameters,
+): Simulation {
   const o: SimulationOptions = { ...DEFAULTS, ...options };
   const rng: Rng = makeRng(`district:${o.seed}`);
   const { pathogen } = params;
@@ -179,10 +183,18 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
   };
   const port = addPlace('port-1', 'fishing_port', 'Yazhou fishing port');
   const coldStore = addPlace('cold-1', 'cold_storage', 'Harbour cold store');
-  const markets = Array.from({ length: o.markets }, (_, i) => addPlace(`market-${i + 1}`, 'market', `Market ${i + 1}`));
-  const restaurants = Array.from({ length: o.restaurants }, (_, i) => addPlace(`restaurant-${i + 1}`, 'restaurant', `Restaurant ${i + 1}`));
-  const workplaces = Array.from({ length: o.workplaces }, (_, i) => addPlace(`work-${i + 1}`, 'workplace', `Workplace ${i + 1}`));
-  const schools = Array.from({ length: o.schools }, (_, i) => addPlace(`school-${i + 1}`, 'school', `School ${i + 1}`));
+  const markets = Array.from({ length: o.markets }, (_, i) =>
+    addPlace(`market-${i + 1}`, 'market', `Market ${i + 1}`),
+  );
+  const restaurants = Array.from({ length: o.restaurants }, (_, i) =>
+    addPlace(`restaurant-${i + 1}`, 'restaurant', `Restaurant ${i + 1}`),
+  );
+  const workplaces = Array.from({ length: o.workplaces }, (_, i) =>
+    addPlace(`work-${i + 1}`, 'workplace', `Workplace ${i + 1}`),
+  );
+  const schools = Array.from({ length: o.schools }, (_, i) =>
+    addPlace(`school-${i + 1}`, 'school', `School ${i + 1}`),
+  );
   addPlace('quarantine-1', 'quarantine_site', 'Quarantine hotel', 600);
   const boats: Boat[] = Array.from({ length: o.boats }, (_, i) => ({
     id: `boat-${i + 1}`,
@@ -225,11 +237,23 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
         positiveAt: null,
         quarantines: [],
       });
-      persons.push({ id, name: null, sex: chance(rng, 0.5) ? 'M' : 'F', age, phone: null, idNumber: null, homeId, occupation: null });
+      persons.push({
+        id,
+        name: null,
+        sex: chance(rng, 0.5) ? 'M' : 'F',
+        age,
+        phone: null,
+        idNumber: null,
+        homeId,
+        occupation: null,
+      });
     }
   }
   for (const p of places) if (p.kind === 'home') p.name = null;
-  const adults = shuffle(rng, agents.filter((a) => a.role === 'other'));
+  const adults = shuffle(
+    rng,
+    agents.filter((a) => a.role === 'other'),
+  );
   let next = 0;
   const assign = (role: Role, workId: Id, occupation: string): void => {
     const a = adults[next++];
@@ -238,7 +262,8 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
     a.workId = workId;
     persons.find((p) => p.id === a.id)!.occupation = occupation;
   };
-  for (const b of boats) for (let k = integer(rng, o.crewSize[0], o.crewSize[1]); k > 0; k--) assign('fisher', b.id, 'fisher');
+  for (const b of boats)
+    for (let k = integer(rng, o.crewSize[0], o.crewSize[1]); k > 0; k--) assign('fisher', b.id, 'fisher');
   for (let k = 0; k < o.coldStoreWorkers; k++) assign('cold', coldStore, 'cold store worker');
   for (const m of markets) for (let k = 0; k < o.vendorsPerMarket; k++) assign('vendor', m, 'vendor');
   while (next < adults.length * 0.8) assign('office', pick(rng, workplaces), 'office worker');
@@ -254,7 +279,9 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
   const byId = new Map(agents.map((a) => [a.id, a]));
 
   // ---- daily plans --------------------------------------------------------------------------
-  const boatTrips = new Map(boats.map((b) => [b.id, Array.from({ length: o.days + 1 }, () => chance(rng, 6 / 7))]));
+  const boatTrips = new Map(
+    boats.map((b) => [b.id, Array.from({ length: o.days + 1 }, () => chance(rng, 6 / 7))]),
+  );
   const plans = new Map<string, Segment[]>();
   const planOf = (a: Agent, day: number): Segment[] => {
     const key = `${a.id}|${day}`;
@@ -329,7 +356,8 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
   // over the hours typical of it; infectiousness is the generation-interval density relative to its
   // value at a typical transmission (its mean over itself, ∫ g²).
   let typicalDensity = 0;
-  for (let x = 0.0025; x < 60; x += 0.005) typicalDensity += density(pathogen.generationInterval, x) ** 2 * 0.005;
+  for (let x = 0.0025; x < 60; x += 0.005)
+    typicalDensity += density(pathogen.generationInterval, x) ** 2 * 0.005;
   const hazardPerHour = (setting: HazardSetting): number =>
     (o.hazardScale * pathogen.attackRates[setting]) / pathogen.attackRateHours[setting];
   const infectiousness = (a: Agent, hour: number): number => {
@@ -338,7 +366,9 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
     return a.symptomatic ? g : g * pathogen.asymptomaticInfectiousness;
   };
   const detectable = (a: Agent, hour: number): boolean =>
-    a.infectedAt !== null && hour - a.infectedAt >= a.positiveDelay && hour - a.infectedAt <= a.positiveDelay + 20 * 24;
+    a.infectedAt !== null &&
+    hour - a.infectedAt >= a.positiveDelay &&
+    hour - a.infectedAt <= a.positiveDelay + 20 * 24;
 
   const test = (a: Agent, hour: number): void => {
     if (a.confirmedAt !== null) return;
@@ -353,7 +383,13 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
     if (result) confirm(a, hour);
   };
 
-  const infect = (a: Agent, hour: number, infectorId: Id, infectorKind: TrueInfection['infectorKind'], hostId: Id | null): void => {
+  const infect = (
+    a: Agent,
+    hour: number,
+    infectorId: Id,
+    infectorKind: TrueInfection['infectorKind'],
+    hostId: Id | null,
+  ): void => {
     if (a.infectedAt !== null) return;
     a.infectedAt = hour;
     a.symptomatic = chance(rng, o.symptomaticShare);
@@ -373,7 +409,11 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
   };
 
   // Who shared a non-home place with `a` in the `days` before `hour`: for quarantine and interviews.
-  const companions = (a: Agent, hour: number, days: number): Map<Id, { hostId: Id; from: number; to: number }> => {
+  const companions = (
+    a: Agent,
+    hour: number,
+    days: number,
+  ): Map<Id, { hostId: Id; from: number; to: number }> => {
     const found = new Map<Id, { hostId: Id; from: number; to: number }>();
     const firstDay = Math.max(0, Math.floor((hour - days * 24) / 24));
     for (let d = firstDay; d <= Math.floor(hour / 24); d++) {
@@ -383,8 +423,13 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
         if (to > hour || away(a, from)) continue;
         for (const theirs of dayIndex(d).get(groupKey(a, s.hostId)) ?? []) {
           const b = theirs.agent;
-          if (b === a || found.has(b.id) || away(b, from) || theirs.from >= s.to || theirs.to <= s.from) continue;
-          found.set(b.id, { hostId: s.hostId, from: d * 24 + Math.max(s.from, theirs.from), to: d * 24 + Math.min(s.to, theirs.to) });
+          if (b === a || found.has(b.id) || away(b, from) || theirs.from >= s.to || theirs.to <= s.from)
+            continue;
+          found.set(b.id, {
+            hostId: s.hostId,
+            from: d * 24 + Math.max(s.from, theirs.from),
+            to: d * 24 + Math.min(s.to, theirs.to),
+          });
         }
       }
     }
@@ -393,7 +438,14 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
 
   const contactSettingOf = (hostId: Id): ContactSetting => {
     const kind = kinds.get(hostId);
-    if (kind === 'boat' || kind === 'workplace' || kind === 'cold_storage' || kind === 'school' || kind === 'fishing_port') return 'work';
+    if (
+      kind === 'boat' ||
+      kind === 'workplace' ||
+      kind === 'cold_storage' ||
+      kind === 'school' ||
+      kind === 'fishing_port'
+    )
+      return 'work';
     if (kind === 'restaurant') return 'social';
     return 'other';
   };
@@ -426,7 +478,8 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
       for (const b of agents) if (b.homeId === a.homeId && b !== a) close.add(b.id);
       for (const [otherId, m] of companions(a, hour, 2)) {
         const kind = kinds.get(m.hostId);
-        if (kind === 'boat' || kind === 'cold_storage' || kind === 'workplace' || kind === 'school') close.add(otherId);
+        if (kind === 'boat' || kind === 'cold_storage' || kind === 'workplace' || kind === 'school')
+          close.add(otherId);
       }
       for (const id of close) {
         const b = byId.get(id)!;
@@ -509,7 +562,8 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
     events.delete(hour);
     for (const h of handlingEvents.get(hour) ?? []) {
       if (away(h.agent, h.hour)) continue;
-      if (chance(rng, o.handlingRecordRate)) handlings.push({ personId: h.agent.id, itemId: h.itemId, at: at(h.hour) });
+      if (chance(rng, o.handlingRecordRate))
+        handlings.push({ personId: h.agent.id, itemId: h.itemId, at: at(h.hour) });
       if (h.itemId === sourceId && o.source === 'item') {
         const [first] = lotDays.get(h.itemId)!;
         const contamination = Math.max(0, 1 - (h.hour / 24 - first) / 10);
@@ -564,9 +618,12 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
         const from = d * 24 + s.from;
         let to = d * 24 + s.to;
         if (away(a, from)) continue;
-        const cut = [a.isolatedAt, ...a.quarantines.map(([f]) => f)].filter((t): t is number => t !== null && t > from && t < to);
+        const cut = [a.isolatedAt, ...a.quarantines.map(([f]) => f)].filter(
+          (t): t is number => t !== null && t > from && t < to,
+        );
         if (cut.length) to = Math.min(...cut);
-        if (chance(rng, o.scanRecordRate)) stays.push({ subjectId: a.id, hostId: s.hostId, start: at(from), end: at(to) });
+        if (chance(rng, o.scanRecordRate))
+          stays.push({ subjectId: a.id, hostId: s.hostId, start: at(from), end: at(to) });
       }
     }
   }
@@ -575,14 +632,21 @@ export function simulate(options: Partial<SimulationOptions> & { seed: string; s
     let dockedFrom: number | null = 0;
     for (let d = 0; d < o.days; d++) {
       if (!boatTrips.get(b.id)![d]) continue;
-      if (dockedFrom !== null && d * 24 + 4 > dockedFrom) stays.push({ subjectId: b.id, hostId: port, start: at(dockedFrom), end: at(d * 24 + 4) });
+      if (dockedFrom !== null && d * 24 + 4 > dockedFrom)
+        stays.push({ subjectId: b.id, hostId: port, start: at(dockedFrom), end: at(d * 24 + 4) });
       dockedFrom = d * 24 + 16;
     }
-    if (dockedFrom !== null && endHour > dockedFrom) stays.push({ subjectId: b.id, hostId: port, start: at(dockedFrom), end: at(endHour) });
+    if (dockedFrom !== null && endHour > dockedFrom)
+      stays.push({ subjectId: b.id, hostId: port, start: at(dockedFrom), end: at(endHour) });
   }
   for (const it of items) {
     const [first, last] = lotDays.get(it.id)!;
-    stays.push({ subjectId: it.id, hostId: coldStore, start: at(first * 24 + 8), end: at(Math.min(endHour, (last + 1) * 24)) });
+    stays.push({
+      subjectId: it.id,
+      hostId: coldStore,
+      start: at(first * 24 + 8),
+      end: at(Math.min(endHour, (last + 1) * 24)),
+    });
   }
 
   const cases = agents

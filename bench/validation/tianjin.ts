@@ -56,7 +56,8 @@ function dayFirst(text: string | undefined, file: string, line: number, column: 
   if (!v || v === 'NA') return null;
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
   const at = m ? parseInstant(`${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`, true) : null;
-  if (at === null) throw new Error(`${file}:${line}: column "${column}": "${v}" is not a day-first date (14/01/2020)`);
+  if (at === null)
+    throw new Error(`${file}:${line}: column "${column}": "${v}" is not a day-first date (14/01/2020)`);
   return at;
 }
 
@@ -78,14 +79,17 @@ export function namedCases(text: string): Id[] {
 }
 
 export function readTianjin(file = TIANJIN_CSV): Row[] {
-  const records = parse(readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<
-    string,
-    string
-  >[];
+  const records = parse(readFileSync(file, 'utf8'), {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+  }) as Record<string, string>[];
   return records.map((r, i) => {
     const line = i + 2;
     const id = (r.case_id ?? '').trim();
-    if (!/^TJ\d+$/.test(id)) throw new Error(`${file}:${line}: column "case_id": "${id}" is not a case id (TJ<number>)`);
+    if (!/^TJ\d+$/.test(id))
+      throw new Error(`${file}:${line}: column "case_id": "${id}" is not a case id (TJ<number>)`);
     return {
       id,
       onset: dayFirst(r.symptom_onset, file, line, 'symptom_onset'),
@@ -118,7 +122,19 @@ export function tianjinOutbreak(rows: readonly Row[]): OutbreakData {
     }
   }
   const persons = new Map<Id, Person>(
-    rows.map((r) => [r.id, { id: r.id, name: null, sex: null, age: null, phone: null, idNumber: null, homeId: null, occupation: null }]),
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: null,
+        sex: null,
+        age: null,
+        phone: null,
+        idNumber: null,
+        homeId: null,
+        occupation: null,
+      },
+    ]),
   );
   const last = Math.max(...rows.map((r) => r.confirmedAt ?? r.onset ?? 0));
   return {

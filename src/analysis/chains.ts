@@ -116,7 +116,9 @@ function eventTimes(c: Case): Instant[] {
 }
 
 function settingOf(candidate: InfectorCandidate): string | null {
-  const strongest = [...candidate.evidence].sort((a, b) => b.attackRate - a.attackRate || b.minutes - a.minutes)[0];
+  const strongest = [...candidate.evidence].sort(
+    (a, b) => b.attackRate - a.attackRate || b.minutes - a.minutes,
+  )[0];
   if (!strongest) return null;
   if (strongest.setting === 'place') return `place:${strongest.placeKind ?? 'other'}`;
   if (strongest.setting === 'contact') return `contact:${strongest.contactSetting ?? 'other'}`;
@@ -155,14 +157,19 @@ export function buildChains(
   const low = settings.serialIntervalLowQuantile;
   const high = settings.serialIntervalHighQuantile;
   if (!(low > 0 && low < high && high < 1)) {
-    throw new RangeError(`chains: options "serialIntervalLowQuantile" (${low}) and "serialIntervalHighQuantile" (${high}) must satisfy 0 < low < high < 1`);
+    throw new RangeError(
+      `chains: options "serialIntervalLowQuantile" (${low}) and "serialIntervalHighQuantile" (${high}) must satisfy 0 < low < high < 1`,
+    );
   }
   const caseById = new Map(data.cases.map((c) => [c.personId, c]));
   const inferenceOf = new Map<Id, InfectorInference>();
   inferences.forEach((inf, i) => {
-    if (!caseById.has(inf.personId)) throw new RangeError(`chains: inferences[${i}]: field "personId" names no case (${inf.personId})`);
+    if (!caseById.has(inf.personId))
+      throw new RangeError(`chains: inferences[${i}]: field "personId" names no case (${inf.personId})`);
     if (inf.best.kind === 'case' && !caseById.has(inf.best.id)) {
-      throw new RangeError(`chains: inferences[${i}] (${inf.personId}): field "best.id" names no case (${inf.best.id})`);
+      throw new RangeError(
+        `chains: inferences[${i}] (${inf.personId}): field "best.id" names no case (${inf.best.id})`,
+      );
     }
     inferenceOf.set(inf.personId, inf);
   });
@@ -188,7 +195,9 @@ export function buildChains(
     }
     if (node !== null && state.get(node) === 1) {
       const cycle = path.slice(path.indexOf(node));
-      const weakest = [...cycle].sort((a, b) => linkProbability(a) - linkProbability(b) || a.localeCompare(b))[0]!;
+      const weakest = [...cycle].sort(
+        (a, b) => linkProbability(a) - linkProbability(b) || a.localeCompare(b),
+      )[0]!;
       cutInfectees.push(weakest);
       parent.set(weakest, null);
     }
@@ -205,7 +214,8 @@ export function buildChains(
   const expected = new Map<Id, number>();
   for (const inf of inferences) {
     for (const d of inf.distribution) {
-      if (d.kind === 'case' && d.id !== inf.personId) expected.set(d.id, (expected.get(d.id) ?? 0) + d.probability);
+      if (d.kind === 'case' && d.id !== inf.personId)
+        expected.set(d.id, (expected.get(d.id) ?? 0) + d.probability);
     }
   }
 
@@ -230,7 +240,9 @@ export function buildChains(
   const linkOf = (infecteeId: Id, infectorId: Id): ChainLink => {
     const inf = inferenceOf.get(infecteeId)!;
     const candidate =
-      inf.best.id === infectorId ? inf.best : inf.candidates.find((k) => k.id === infectorId && k.kind === 'case');
+      inf.best.id === infectorId
+        ? inf.best
+        : inf.candidates.find((k) => k.id === infectorId && k.kind === 'case');
     const infector = caseById.get(infectorId)!;
     const infectee = caseById.get(infecteeId)!;
     const flags: LinkFlag[] = [];
@@ -238,13 +250,15 @@ export function buildChains(
     if (infector.onset !== null && infectee.onset !== null) {
       serialIntervalDays = (infectee.onset - infector.onset) / DAY;
       if (serialIntervalDays < 0) flags.push('onset-order-reversed');
-      if (serialIntervalDays < lowSi || serialIntervalDays > highSi) flags.push('implausible-serial-interval');
+      if (serialIntervalDays < lowSi || serialIntervalDays > highSi)
+        flags.push('implausible-serial-interval');
     }
     const evidence = candidate?.evidence ?? [];
     if (evidence.length) {
       const window = windowOf(infectorId);
       if (evidence.every((e) => e.start >= window.to)) flags.push('after-infector-isolation');
-      else if (!evidence.some((e) => e.start <= window.to && e.end >= window.from)) flags.push('exposure-outside-infectious-window');
+      else if (!evidence.some((e) => e.start <= window.to && e.end >= window.from))
+        flags.push('exposure-outside-infectious-window');
     }
     return {
       infectorId,

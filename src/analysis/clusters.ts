@@ -63,7 +63,8 @@ export interface Spreaders {
 }
 
 function checkThreshold(threshold: number, where: string): void {
-  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`${where}: option "threshold" must be between 0 and 1 (got ${threshold})`);
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new RangeError(`${where}: option "threshold" must be between 0 and 1 (got ${threshold})`);
 }
 
 function checkInferences(inferences: readonly InfectorInference[], where: string): Set<Id> {
@@ -79,7 +80,10 @@ function checkInferences(inferences: readonly InfectorInference[], where: string
 }
 
 /** The directed case graph: infector -> infectee for every case link at or above `threshold`. */
-export function caseGraph(inferences: readonly InfectorInference[], threshold = DEFAULTS.threshold): DirectedGraph {
+export function caseGraph(
+  inferences: readonly InfectorInference[],
+  threshold = DEFAULTS.threshold,
+): DirectedGraph {
   const where = 'case graph';
   checkThreshold(threshold, where);
   const ids = checkInferences(inferences, where);
@@ -87,7 +91,14 @@ export function caseGraph(inferences: readonly InfectorInference[], threshold = 
   for (const id of [...ids].sort()) graph.addNode(id);
   for (const inf of inferences) {
     for (const d of inf.distribution) {
-      if (d.kind !== 'case' || d.id === inf.personId || !ids.has(d.id) || d.probability < threshold || d.probability === 0) continue;
+      if (
+        d.kind !== 'case' ||
+        d.id === inf.personId ||
+        !ids.has(d.id) ||
+        d.probability < threshold ||
+        d.probability === 0
+      )
+        continue;
       graph.mergeEdge(d.id, inf.personId, { probability: d.probability });
     }
   }
@@ -95,7 +106,10 @@ export function caseGraph(inferences: readonly InfectorInference[], threshold = 
 }
 
 /** Connected components of the case graph (links at or above the threshold), largest first. */
-export function caseComponents(inferences: readonly InfectorInference[], options: Partial<ClusterOptions> = {}): Cluster[] {
+export function caseComponents(
+  inferences: readonly InfectorInference[],
+  options: Partial<ClusterOptions> = {},
+): Cluster[] {
   const { threshold } = { ...DEFAULTS, ...options };
   const graph = caseGraph(inferences, threshold);
   return connectedComponents(graph)
@@ -124,18 +138,23 @@ export function exposureCommunities(
 ): { communities: Cluster[]; modularity: number } {
   const { resolution, rng } = { ...DEFAULTS, ...options };
   if (!Array.isArray(exposures)) throw new TypeError('exposure communities: exposures must be an array');
-  if (typeof rng !== 'function') throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
-  if (!(resolution > 0)) throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
+  if (typeof rng !== 'function')
+    throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
+  if (!(resolution > 0))
+    throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
   const graph = new UndirectedGraph();
   exposures.forEach((e, i) => {
     if (typeof e.personId !== 'string' || typeof e.sourceId !== 'string') {
       throw new TypeError(`exposure communities: exposures[${i}] has no "personId" or "sourceId"`);
     }
-    if (!(e.minutes >= 0)) throw new RangeError(`exposure communities: exposures[${i}]: field "minutes" must be >= 0`);
+    if (!(e.minutes >= 0))
+      throw new RangeError(`exposure communities: exposures[${i}]: field "minutes" must be >= 0`);
     if (e.personId === e.sourceId) return;
     graph.mergeNode(e.personId);
     graph.mergeNode(e.sourceId);
-    graph.updateEdge(e.personId, e.sourceId, (attr) => ({ weight: (attr.weight ?? 0) + Math.max(1, e.minutes) }));
+    graph.updateEdge(e.personId, e.sourceId, (attr) => ({
+      weight: (attr.weight ?? 0) + Math.max(1, e.minutes),
+    }));
   });
   if (graph.order === 0) return { communities: [], modularity: 0 };
   const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
@@ -170,14 +189,19 @@ export function topSpreaders(
   options: Partial<ClusterOptions> = {},
 ): Spreaders {
   const { threshold, limit } = { ...DEFAULTS, ...options };
-  if (!chains || !Array.isArray(chains.cases)) throw new TypeError('top spreaders: chains must have a "cases" array');
-  if (!(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`top spreaders: option "limit" must be a whole number >= 0 (got ${limit})`);
+  if (!chains || !Array.isArray(chains.cases))
+    throw new TypeError('top spreaders: chains must have a "cases" array');
+  if (!(Number.isInteger(limit) && limit >= 0))
+    throw new RangeError(`top spreaders: option "limit" must be a whole number >= 0 (got ${limit})`);
   const graph = caseGraph(inferences, threshold);
   for (const c of chains.cases) graph.mergeNode(c.personId);
-  const betweenness = graph.order > 0 ? betweennessCentrality(graph, { normalized: true, getEdgeWeight: null }) : {};
+  const betweenness =
+    graph.order > 0 ? betweennessCentrality(graph, { normalized: true, getEdgeWeight: null }) : {};
   const reversed = new DirectedGraph();
   graph.forEachNode((node) => reversed.addNode(node));
-  graph.forEachEdge((_edge, attr, source, target) => reversed.addEdge(target, source, { weight: attr.probability }));
+  graph.forEachEdge((_edge, attr, source, target) =>
+    reversed.addEdge(target, source, { weight: attr.probability }),
+  );
   const rank = reversed.order > 0 ? pagerank(reversed, { getEdgeWeight: 'weight' }) : {};
   const spreaders: Spreader[] = chains.cases.map((c) => ({
     personId: c.personId,
@@ -191,7 +215,10 @@ export function topSpreaders(
       .sort((a, b) => key(b) - key(a) || (tie ? tie(b) - tie(a) : 0) || a.personId.localeCompare(b.personId))
       .slice(0, limit);
   return {
-    byOffspring: top((s) => s.offspring, (s) => s.expectedOffspring),
+    byOffspring: top(
+      (s) => s.offspring,
+      (s) => s.expectedOffspring,
+    ),
     byBetweenness: top((s) => s.betweenness),
     byPagerank: top((s) => s.pagerank),
   };

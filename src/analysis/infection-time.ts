@@ -60,7 +60,8 @@ function cumulative(dist: Distribution, days: number): number {
     // The first step by Simpson (the density may be steep near 0), the rest by trapezoids.
     values[1] = cdf(dist, stepDays, 50);
     for (let k = 2; k <= n; k++) {
-      values[k] = values[k - 1]! + ((density(dist, (k - 1) * stepDays) + density(dist, k * stepDays)) * stepDays) / 2;
+      values[k] =
+        values[k - 1]! + ((density(dist, (k - 1) * stepDays) + density(dist, k * stepDays)) * stepDays) / 2;
     }
     table = { stepDays, values };
     cdfTables.set(key, table);
@@ -87,7 +88,9 @@ function cachedQuantile(dist: Distribution, p: number): number {
 
 function assertInstant(value: unknown, field: string, personId: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(`infection time of case ${personId}: field "${field}" is not an instant (got ${String(value)})`);
+    throw new TypeError(
+      `infection time of case ${personId}: field "${field}" is not an instant (got ${String(value)})`,
+    );
   }
 }
 
@@ -112,7 +115,9 @@ export function inferInfectionTime(
     throw new RangeError(`infection time: option "stepHours" must be a positive number (got ${stepHours})`);
   }
   if (!(lookbackQuantile > 0 && lookbackQuantile < 1)) {
-    throw new RangeError(`infection time: option "lookbackQuantile" must be between 0 and 1 (got ${lookbackQuantile})`);
+    throw new RangeError(
+      `infection time: option "lookbackQuantile" must be between 0 and 1 (got ${lookbackQuantile})`,
+    );
   }
   assertInstant(asOf, 'asOf', personId);
   if (caseRecord.onset !== null) assertInstant(caseRecord.onset, 'onset', personId);
@@ -129,7 +134,8 @@ export function inferInfectionTime(
 
   const onset = caseRecord.onset !== null && caseRecord.onset <= asOf ? caseRecord.onset : null;
   const firstPositive = own.find((s) => s.result === 'positive')?.sampledAt ?? null;
-  const confirmedAt = caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf ? caseRecord.confirmedAt : null;
+  const confirmedAt =
+    caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf ? caseRecord.confirmedAt : null;
   // A confirmation implies a positive test: it stands in for a sample that is not on record.
   const positive = firstPositive ?? (onset === null ? confirmedAt : null);
   // A positive found after onset was prompted by the symptoms: it bounds, but does not time, the infection.
@@ -137,7 +143,9 @@ export function inferInfectionTime(
   const bounds = [onset, positive, confirmedAt].filter((t): t is number => t !== null);
   const latest = bounds.length ? Math.min(...bounds) : asOf;
   // Only the last negative before the bound matters: a delay not over then was not over before.
-  const negatives = own.filter((s) => s.result === 'negative' && s.sampledAt < latest).map((s) => s.sampledAt);
+  const negatives = own
+    .filter((s) => s.result === 'negative' && s.sampledAt < latest)
+    .map((s) => s.sampledAt);
   const lastNegative = negatives.at(-1) ?? null;
 
   const lookbackDays =
@@ -155,13 +163,14 @@ export function inferInfectionTime(
     const t = latest - (k + 0.5) * stepMs;
     let w = 1;
     if (onset !== null) w *= density(incubation, (onset - t) / DAY);
-    const negativeEnded = lastNegative !== null ? cumulative(infectionToPositive, (lastNegative - t) / DAY) : 0;
+    const negativeEnded =
+      lastNegative !== null ? cumulative(infectionToPositive, (lastNegative - t) / DAY) : 0;
     if (positiveTimes) {
       // Still positive at the sample: less likely the longer ago the infection (linear to zero at pcrPositiveDays).
       const stillPositive = Math.max(0, 1 - (positive! - t) / DAY / params.pathogen.pcrPositiveDays);
-      w *= Math.max(0, cumulative(infectionToPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
-    }
-    else w *= 1 - negativeEnded;
+      w *=
+        Math.max(0, cumulative(infectionToPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
+    } else w *= 1 - negativeEnded;
     times.push(t);
     weights.push(w);
   }
@@ -186,10 +195,12 @@ export function inferInfectionTime(
 
   const words: string[] = [];
   if (onset !== null) words.push(`incubation before onset ${formatDate(onset)}`);
-  if (positiveTimes && firstPositive !== null) words.push(`positive by the first positive sample ${formatInstant(firstPositive)}`);
+  if (positiveTimes && firstPositive !== null)
+    words.push(`positive by the first positive sample ${formatInstant(firstPositive)}`);
   else if (positiveTimes) words.push(`positive by the confirmation ${formatInstant(positive!)}`);
   else if (firstPositive !== null) words.push(`before the first positive ${formatInstant(firstPositive)}`);
-  if (lastNegative !== null) words.push(`not yet positive at the last negative sample ${formatInstant(lastNegative)}`);
+  if (lastNegative !== null)
+    words.push(`not yet positive at the last negative sample ${formatInstant(lastNegative)}`);
   if (!bounds.length) words.push(`no onset, sample or confirmation: before ${formatInstant(asOf)}, flat`);
   else if (flat) words.push('observations inconsistent: flat');
 

@@ -122,7 +122,9 @@ export function attackSettingOf(exposure: Exposure, options: Partial<InfectorOpt
       return 'cold_chain';
     case 'contact': {
       const s = exposure.contactSetting;
-      return s === 'household' || s === 'work' || s === 'social' || s === 'care' || s === 'transport' ? s : 'casual';
+      return s === 'household' || s === 'work' || s === 'social' || s === 'care' || s === 'transport'
+        ? s
+        : 'casual';
     }
     case 'place': {
       const kinds = options.placeKindSettings ?? DEFAULTS.placeKindSettings;
@@ -134,7 +136,11 @@ export function attackSettingOf(exposure: Exposure, options: Partial<InfectorOpt
 }
 
 /** The attack rate an exposure is weighed with. */
-export function attackRateOf(exposure: Exposure, pathogen: Pathogen, options: Partial<InfectorOptions> = {}): number {
+export function attackRateOf(
+  exposure: Exposure,
+  pathogen: Pathogen,
+  options: Partial<InfectorOptions> = {},
+): number {
   return pathogen.attackRates[attackSettingOf(exposure, options)];
 }
 
@@ -158,7 +164,8 @@ interface WeighedExposure {
 function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: Pathogen): number {
   if (exposure.minutes <= 0) return pathogen.attackRates[setting];
   const hours = exposure.minutes / 60;
-  if (exposure.sourceKind === 'place' || exposure.sourceKind === 'boat') return pathogen.environmentalRatePerHour * hours;
+  if (exposure.sourceKind === 'place' || exposure.sourceKind === 'boat')
+    return pathogen.environmentalRatePerHour * hours;
   return ratePerHour(setting, pathogen) * hours;
 }
 
@@ -166,7 +173,11 @@ function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: 
  * Expected transmissions per day in each cell of a grid: each exposure's strength spread evenly over
  * its span (all of it in one cell for an instant), only before `until`.
  */
-function exposureRates(exposures: readonly WeighedExposure[], grid: InfectionTimePosterior, until: Instant): Float64Array {
+function exposureRates(
+  exposures: readonly WeighedExposure[],
+  grid: InfectionTimePosterior,
+  until: Instant,
+): Float64Array {
   const rates = new Float64Array(grid.times.length);
   const half = grid.stepMs / 2;
   const stepDays = grid.stepMs / DAY;
@@ -190,7 +201,8 @@ function exposureRates(exposures: readonly WeighedExposure[], grid: InfectionTim
 }
 
 function relativeInfectiousness(source: Case, at: Instant, pathogen: Pathogen): number {
-  if (source.classification === 'asymptomatic' || source.onset === null) return pathogen.asymptomaticInfectiousness;
+  if (source.classification === 'asymptomatic' || source.onset === null)
+    return pathogen.asymptomaticInfectiousness;
   return at < source.onset ? pathogen.presymptomaticInfectiousness : 1;
 }
 
@@ -198,26 +210,34 @@ function validate(data: OutbreakData, exposures: readonly Exposure[], options: I
   if (!data || !Array.isArray(data.cases) || !Array.isArray(data.samples)) {
     throw new TypeError('infectors: data must have "cases" and "samples" arrays');
   }
-  if (!Number.isFinite(data.asOf)) throw new TypeError(`infectors: field "asOf" is not an instant (got ${String(data.asOf)})`);
+  if (!Number.isFinite(data.asOf))
+    throw new TypeError(`infectors: field "asOf" is not an instant (got ${String(data.asOf)})`);
   if (!Array.isArray(exposures)) throw new TypeError('infectors: exposures must be an array');
   if (!(options.threshold >= 0 && options.threshold <= 1)) {
     throw new RangeError(`infectors: option "threshold" must be between 0 and 1 (got ${options.threshold})`);
   }
   if (!(options.unknownWeight >= 0) || !Number.isFinite(options.unknownWeight)) {
-    throw new RangeError(`infectors: option "unknownWeight" must be a finite number >= 0 (got ${options.unknownWeight})`);
+    throw new RangeError(
+      `infectors: option "unknownWeight" must be a finite number >= 0 (got ${options.unknownWeight})`,
+    );
   }
   const seen = new Set<Id>();
   data.cases.forEach((c, i) => {
-    if (seen.has(c.personId)) throw new RangeError(`infectors: cases[${i}]: field "personId" repeats case ${c.personId}`);
+    if (seen.has(c.personId))
+      throw new RangeError(`infectors: cases[${i}]: field "personId" repeats case ${c.personId}`);
     seen.add(c.personId);
   });
   exposures.forEach((e, i) => {
     const where = `infectors: exposures[${i}] (${e.sourceId} to ${e.personId})`;
-    if (!Number.isFinite(e.start) || !Number.isFinite(e.end)) throw new TypeError(`${where}: fields "start"/"end" are not instants`);
+    if (!Number.isFinite(e.start) || !Number.isFinite(e.end))
+      throw new TypeError(`${where}: fields "start"/"end" are not instants`);
     if (e.end < e.start) throw new RangeError(`${where}: field "end" is before "start"`);
-    if (!(e.minutes >= 0) || !Number.isFinite(e.minutes)) throw new RangeError(`${where}: field "minutes" must be >= 0 (got ${e.minutes})`);
+    if (!(e.minutes >= 0) || !Number.isFinite(e.minutes))
+      throw new RangeError(`${where}: field "minutes" must be >= 0 (got ${e.minutes})`);
     if (!['case', 'item', 'boat', 'place'].includes(e.sourceKind)) {
-      throw new RangeError(`${where}: field "sourceKind" is not case, item, boat or place (got ${String(e.sourceKind)})`);
+      throw new RangeError(
+        `${where}: field "sourceKind" is not case, item, boat or place (got ${String(e.sourceKind)})`,
+      );
     }
     if (e.sourceId === e.personId) throw new RangeError(`${where}: field "sourceId" is the exposed person`);
     if (e.sourceKind === 'case' && seen.has(e.personId) && !seen.has(e.sourceId)) {
@@ -238,7 +258,11 @@ function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T
 }
 
 /** Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). */
-function generationDensities(infectee: InfectionTimePosterior, source: InfectionTimePosterior, pathogen: Pathogen) {
+function generationDensities(
+  infectee: InfectionTimePosterior,
+  source: InfectionTimePosterior,
+  pathogen: Pathogen,
+) {
   const cache = new Map<number, number>();
   const g = (ms: number): number => {
     let v = cache.get(ms);
@@ -289,7 +313,11 @@ export function typicalGenerationDensity(pathogen: Pathogen): number {
 }
 
 /** Distance-decayed persistence of a contaminated source: 1 at a positive sample, 0 after the persistence. */
-function persistenceAt(positives: readonly Instant[] | undefined, at: Instant, persistenceDays: number): number {
+function persistenceAt(
+  positives: readonly Instant[] | undefined,
+  at: Instant,
+  persistenceDays: number,
+): number {
   if (!positives || positives.length === 0) return 1;
   if (persistenceDays <= 0) return 0;
   let best = 0;
@@ -322,7 +350,9 @@ export function inferInfectors(
     isolation.set(c.personId, infectiousWindow(c, own, params, asOf).to);
   }
   const positivesOf = (id: Id): Instant[] =>
-    (bySubject.get(id) ?? []).filter((s) => s.result === 'positive' && s.sampledAt <= asOf).map((s) => s.sampledAt);
+    (bySubject.get(id) ?? [])
+      .filter((s) => s.result === 'positive' && s.sampledAt <= asOf)
+      .map((s) => s.sampledAt);
 
   const typical = typicalGenerationDensity(pathogen);
   const exposuresOf = groupBy(
@@ -344,7 +374,10 @@ export function inferInfectors(
       minutes: e.minutes,
       attackSetting,
       attackRate: pathogen.attackRates[attackSetting],
-      ratePerHour: e.sourceKind === 'place' || e.sourceKind === 'boat' ? pathogen.environmentalRatePerHour : ratePerHour(attackSetting, pathogen),
+      ratePerHour:
+        e.sourceKind === 'place' || e.sourceKind === 'boat'
+          ? pathogen.environmentalRatePerHour
+          : ratePerHour(attackSetting, pathogen),
       daysBeforeOnset: (grid.latest - e.start) / DAY,
     });
 
@@ -352,7 +385,10 @@ export function inferInfectors(
       const first = list[0]!;
       const id = first.sourceId;
       const settingsOf = list.map((exposure) => attackSettingOf(exposure, settings));
-      const weighed = list.map((exposure, k) => ({ exposure, strength: exposureStrength(exposure, settingsOf[k]!, pathogen) }));
+      const weighed = list.map((exposure, k) => ({
+        exposure,
+        strength: exposureStrength(exposure, settingsOf[k]!, pathogen),
+      }));
       const evidence = list.map((e, k) => evidenceOf(e, settingsOf[k]!));
       let weight = 0;
       let gapDays: number | null = null;
@@ -363,7 +399,8 @@ export function inferInfectors(
         let gapSum = 0;
         for (let a = 0; a < grid.times.length; a++) {
           if (rates[a] === 0 || densities[a] === 0) continue;
-          const infectiousness = (densities[a]! / typical) * relativeInfectiousness(source, grid.times[a]!, pathogen);
+          const infectiousness =
+            (densities[a]! / typical) * relativeInfectiousness(source, grid.times[a]!, pathogen);
           const w = grid.probabilities[a]! * rates[a]! * infectiousness;
           weight += w;
           gapSum += w * meanGap[a]!;
@@ -374,13 +411,24 @@ export function inferInfectors(
         const rates = exposureRates(weighed, grid, Infinity);
         for (let a = 0; a < grid.times.length; a++) {
           if (rates[a] === 0) continue;
-          const contamination = persistenceAt(positives, grid.times[a]!, pathogen.environmentalPersistenceDays);
+          const contamination = persistenceAt(
+            positives,
+            grid.times[a]!,
+            pathogen.environmentalPersistenceDays,
+          );
           weight += grid.probabilities[a]! * rates[a]! * contamination;
         }
       }
       candidates.push({ id, kind: first.sourceKind, probability: 0, gapDays, evidence, weight });
     }
-    candidates.push({ id: UNKNOWN_SOURCE, kind: 'unknown', probability: 0, gapDays: null, evidence: [], weight: settings.unknownWeight });
+    candidates.push({
+      id: UNKNOWN_SOURCE,
+      kind: 'unknown',
+      probability: 0,
+      gapDays: null,
+      evidence: [],
+      weight: settings.unknownWeight,
+    });
 
     let total = candidates.reduce((sum, k) => sum + k.weight, 0);
     if (!(total > 0)) {

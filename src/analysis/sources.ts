@@ -85,7 +85,11 @@ export function rankSources(
   if (!Array.isArray(exposures) || !Array.isArray(inferences) || !chains || !Array.isArray(chains.chains)) {
     throw new TypeError('sources: exposures, inferences and chains are required');
   }
-  if (!(settings.backwardDays >= 0) || !(settings.earlyCases >= 1) || !Number.isInteger(settings.earlyCases)) {
+  if (
+    !(settings.backwardDays >= 0) ||
+    !(settings.earlyCases >= 1) ||
+    !Number.isInteger(settings.earlyCases)
+  ) {
     throw new RangeError(
       `sources: option "backwardDays" must be >= 0 and "earlyCases" a whole number >= 1 (got ${settings.backwardDays}, ${settings.earlyCases})`,
     );
@@ -93,7 +97,15 @@ export function rankSources(
   const caseById = new Map<Id, Case>(data.cases.map((c) => [c.personId, c]));
   const inferenceOf = new Map<Id, InfectorInference>(inferences.map((inf) => [inf.personId, inf]));
   const kindOf = (id: Id): SourceKind | null =>
-    data.items.has(id) ? 'item' : data.boats.has(id) ? 'boat' : data.places.has(id) ? 'place' : data.persons.has(id) || caseById.has(id) ? 'person' : null;
+    data.items.has(id)
+      ? 'item'
+      : data.boats.has(id)
+        ? 'boat'
+        : data.places.has(id)
+          ? 'place'
+          : data.persons.has(id) || caseById.has(id)
+            ? 'person'
+            : null;
 
   const firstPositive = new Map<Id, Instant>();
   const environmentalPositives = new Map<Id, Instant[]>();
@@ -151,20 +163,28 @@ export function rankSources(
     };
     const infectionTime = (id: Id): number => inferenceOf.get(id)?.infectionTime.mean ?? Infinity;
     const members = new Set(chain.caseIds);
-    const early = [chain.rootId, ...chain.caseIds.filter((id) => id !== chain.rootId).sort((a, b) => infectionTime(a) - infectionTime(b) || a.localeCompare(b))].slice(
-      0,
-      settings.earlyCases,
-    );
+    const early = [
+      chain.rootId,
+      ...chain.caseIds
+        .filter((id) => id !== chain.rootId)
+        .sort((a, b) => infectionTime(a) - infectionTime(b) || a.localeCompare(b)),
+    ].slice(0, settings.earlyCases);
 
     // 1. Environmental infectors the inference found for the early cases.
     for (const id of early) {
       for (const d of inferenceOf.get(id)?.distribution ?? []) {
         if (d.kind === 'case' || d.kind === 'unknown') continue;
-        add(d.id, d.kind, d.probability, `likely infected early case ${id} (p = ${d.probability.toFixed(2)})`);
+        add(
+          d.id,
+          d.kind,
+          d.probability,
+          `likely infected early case ${id} (p = ${d.probability.toFixed(2)})`,
+        );
       }
     }
     // The root itself, as the index case, when it was most likely infected outside.
-    const rootUnknown = inferenceOf.get(chain.rootId)?.distribution.find((d) => d.kind === 'unknown')?.probability ?? 1;
+    const rootUnknown =
+      inferenceOf.get(chain.rootId)?.distribution.find((d) => d.kind === 'unknown')?.probability ?? 1;
     add(
       chain.rootId,
       'person',
@@ -183,13 +203,18 @@ export function rankSources(
       const anchor = anchorOf(c, firstPositive.get(id));
       if (anchor === null) continue;
       // Back `backwardDays` from onset, or further when the infection may be older (found late by screening).
-      const start = Math.min(anchor - settings.backwardDays * DAY, inferenceOf.get(id)?.infectionTime.lower ?? Infinity);
+      const start = Math.min(
+        anchor - settings.backwardDays * DAY,
+        inferenceOf.get(id)?.infectionTime.lower ?? Infinity,
+      );
       from = Math.min(from, start);
       to = Math.max(to, anchor);
       const hosts = new Set<Id>();
-      for (const s of staysBySubject.get(id) ?? []) if (s.start <= anchor && s.end >= start) hosts.add(s.hostId);
+      for (const s of staysBySubject.get(id) ?? [])
+        if (s.start <= anchor && s.end >= start) hosts.add(s.hostId);
       for (const h of handlingsBy.get(id) ?? []) if (h.at <= anchor && h.at >= start) hosts.add(h.itemId);
-      for (const e of environmentalExposures.get(id) ?? []) if (e.start <= anchor && e.end >= start) hosts.add(e.sourceId);
+      for (const e of environmentalExposures.get(id) ?? [])
+        if (e.start <= anchor && e.end >= start) hosts.add(e.sourceId);
       for (const k of contactsOf.get(id) ?? []) {
         // Other cases of the chain are explained by the chain itself.
         if (k.start <= anchor && k.end >= start && !members.has(k.other)) hosts.add(k.other);
@@ -210,15 +235,23 @@ export function rankSources(
       const weight = placeKind && settings.discountedPlaceKinds.includes(placeKind) ? settings.discount : 1;
       const score = weight * (shares.get(host) ?? 0) * (cases.size / early.length);
       const names = [...cases].sort().join(', ');
-      add(host, kind, score, `${cases.size} of ${early.length} early cases (${names}) there in the ${settings.backwardDays} days before onset or since their likely infection`);
+      add(
+        host,
+        kind,
+        score,
+        `${cases.size} of ${early.length} early cases (${names}) there in the ${settings.backwardDays} days before onset or since their likely infection`,
+      );
     }
 
     // 3. Positive environmental samples while the early cases could have met the source.
     for (const [id, times] of environmentalPositives) {
       const kind = kindOf(id);
       if (!kind || kind === 'person' || !visited.has(id)) continue;
-      const near = times.filter((t) => t >= from - settings.backwardDays * DAY && t <= to + settings.backwardDays * DAY);
-      if (near.length) add(id, kind, settings.positiveSampleBonus, `positive environmental sample (${near.length})`);
+      const near = times.filter(
+        (t) => t >= from - settings.backwardDays * DAY && t <= to + settings.backwardDays * DAY,
+      );
+      if (near.length)
+        add(id, kind, settings.positiveSampleBonus, `positive environmental sample (${near.length})`);
     }
 
     const ranked = [...tallies]

@@ -16,8 +16,14 @@ function fiveCases() {
   const inferences = [
     inference('A', [['unknown', 'unknown', 1]]),
     inference('B', [['A', 'case', 0.9]]),
-    inference('C', [['A', 'case', 0.8], ['B', 'case', 0.1]]),
-    inference('D', [['B', 'case', 0.7], ['C', 'case', 0.2]]),
+    inference('C', [
+      ['A', 'case', 0.8],
+      ['B', 'case', 0.1],
+    ]),
+    inference('D', [
+      ['B', 'case', 0.7],
+      ['C', 'case', 0.2],
+    ]),
     inference('E', [['unknown', 'unknown', 1]]),
   ];
   return { data: outbreak({ asOf: day(30), cases }), inferences };
@@ -41,10 +47,16 @@ function acyclic(cases: { personId: string; parentId: string | null }[]): boolea
 describe('buildChains', () => {
   test('throws on invalid input', () => {
     const { data, inferences } = fiveCases();
-    expect(() => buildChains(data, [...inferences, inference('Z', [])], params, day(30))).toThrow(/inferences\[5\].*names no case \(Z\)/);
-    expect(() => buildChains(data, [inference('A', [['Q', 'case', 1]])], params, day(30))).toThrow(/"best.id" names no case \(Q\)/);
+    expect(() => buildChains(data, [...inferences, inference('Z', [])], params, day(30))).toThrow(
+      /inferences\[5\].*names no case \(Z\)/,
+    );
+    expect(() => buildChains(data, [inference('A', [['Q', 'case', 1]])], params, day(30))).toThrow(
+      /"best.id" names no case \(Q\)/,
+    );
     expect(() => buildChains(data, inferences, params, Number.NaN)).toThrow(/asOf/);
-    expect(() => buildChains(data, inferences, params, day(30), { serialIntervalLowQuantile: 0.99 })).toThrow(/0 < low < high < 1/);
+    expect(() => buildChains(data, inferences, params, day(30), { serialIntervalLowQuantile: 0.99 })).toThrow(
+      /0 < low < high < 1/,
+    );
   });
 
   test('empty input', () => {
@@ -79,13 +91,22 @@ describe('buildChains', () => {
         { generation: 2, cases: 1, meanOffspring: 0 },
       ],
     });
-    expect(a!.links.map((l) => [l.infectorId, l.infecteeId, l.probability, l.serialIntervalDays, l.flags])).toEqual([
+    expect(
+      a!.links.map((l) => [l.infectorId, l.infecteeId, l.probability, l.serialIntervalDays, l.flags]),
+    ).toEqual([
       ['A', 'B', 0.9, 3, []],
       ['A', 'C', 0.8, 4, []],
       ['B', 'D', 0.7, 4, []],
     ]);
     // Confirmed on day 20: 10 days before asOf.
-    expect(e).toMatchObject({ caseIds: ['E'], size: 1, length: 0, durationDays: 18, active: true, links: [] });
+    expect(e).toMatchObject({
+      caseIds: ['E'],
+      size: 1,
+      length: 0,
+      durationDays: 18,
+      active: true,
+      links: [],
+    });
     const byId = new Map(result.cases.map((c) => [c.personId, c]));
     expect(result.cases.map((c) => c.personId)).toEqual(['A', 'B', 'C', 'D', 'E']);
     expect(byId.get('A')).toMatchObject({ chainId: 'chain-A', parentId: null, generation: 0, offspring: 2 });
@@ -103,14 +124,20 @@ describe('buildChains', () => {
   });
 
   test('a cycle of most-likely links is cut at its weakest link', () => {
-    const cases = [symptomatic('X', day(3), day(6)), symptomatic('Y', day(4), day(6)), symptomatic('Z', day(7), day(9))];
+    const cases = [
+      symptomatic('X', day(3), day(6)),
+      symptomatic('Y', day(4), day(6)),
+      symptomatic('Z', day(7), day(9)),
+    ];
     const inferences = [
       inference('X', [['Y', 'case', 0.6]]),
       inference('Y', [['X', 'case', 0.55]]),
       inference('Z', [['X', 'case', 0.9]]),
     ];
     const result = buildChains(outbreak({ asOf: day(10), cases }), inferences, params, day(10));
-    expect(result.cutLinks.map((l) => [l.infectorId, l.infecteeId, l.probability])).toEqual([['X', 'Y', 0.55]]);
+    expect(result.cutLinks.map((l) => [l.infectorId, l.infecteeId, l.probability])).toEqual([
+      ['X', 'Y', 0.55],
+    ]);
     expect(result.chains.map((c) => [c.id, c.caseIds])).toEqual([['chain-Y', ['Y', 'X', 'Z']]]);
     expect(result.chains[0]!.rootSource.id).toBe('unknown');
     expect(result.chains[0]!.rootSource.probability).toBeCloseTo(0.45, 12);
@@ -144,7 +171,12 @@ describe('buildChains', () => {
 
   test('a root from an environmental source names it', () => {
     const cases = [symptomatic('A', day(3), day(5, 12))];
-    const [chain] = buildChains(outbreak({ asOf: day(10), cases }), [inference('A', [['L1', 'item', 0.7]])], params, day(10)).chains;
+    const [chain] = buildChains(
+      outbreak({ asOf: day(10), cases }),
+      [inference('A', [['L1', 'item', 0.7]])],
+      params,
+      day(10),
+    ).chains;
     expect(chain!.rootSource).toEqual({ id: 'L1', kind: 'item', probability: 0.7 });
     expect(chain!.lastConfirmedAt).toBe(day(5) + 12 * HOUR);
   });
@@ -152,23 +184,30 @@ describe('buildChains', () => {
 
 describe('buildChains properties', () => {
   test('no case is its own ancestor; every case is in exactly one chain at parent generation + 1', () => {
-    const arbitrary = fc.array(fc.record({ parent: fc.nat(), toCase: fc.boolean(), p: fc.double({ min: 0.01, max: 1, noNaN: true }) }), {
-      minLength: 1,
-      maxLength: 8,
-    });
+    const arbitrary = fc.array(
+      fc.record({ parent: fc.nat(), toCase: fc.boolean(), p: fc.double({ min: 0.01, max: 1, noNaN: true }) }),
+      {
+        minLength: 1,
+        maxLength: 8,
+      },
+    );
     fc.assert(
       fc.property(arbitrary, (links) => {
         const n = links.length;
         const cases = links.map((_, k) => symptomatic(`C${k}`, day(k + 1), day(k + 2)));
         const inferences: InfectorInference[] = links.map((l, k) =>
-          l.toCase && l.parent % n !== k ? inference(`C${k}`, [[`C${l.parent % n}`, 'case', l.p]]) : inference(`C${k}`, []),
+          l.toCase && l.parent % n !== k
+            ? inference(`C${k}`, [[`C${l.parent % n}`, 'case', l.p]])
+            : inference(`C${k}`, []),
         );
         const result = buildChains(outbreak({ asOf: day(20), cases }), inferences, params, day(20));
         if (!acyclic(result.cases)) return false;
         const members = result.chains.flatMap((c) => c.caseIds);
         if (members.length !== n || new Set(members).size !== n) return false;
         const byId = new Map(result.cases.map((c) => [c.personId, c]));
-        return result.cases.every((c) => (c.parentId === null ? c.generation === 0 : byId.get(c.parentId)!.generation + 1 === c.generation));
+        return result.cases.every((c) =>
+          c.parentId === null ? c.generation === 0 : byId.get(c.parentId)!.generation + 1 === c.generation,
+        );
       }),
       { numRuns: 150 },
     );

@@ -25,18 +25,29 @@ describe('clusters', () => {
     expect(() => caseComponents(inferences, { threshold: 2 })).toThrow(/threshold/);
     expect(() => caseComponents([{ personId: 'A' } as never])).toThrow(/inferences\[0\]/);
     expect(() => exposureCommunities([], new Set())).toThrow(/rng/);
-    expect(() => exposureCommunities([], new Set(), { rng: seedrandom('1'), resolution: 0 })).toThrow(/resolution/);
-    expect(() => exposureCommunities([{ ...exposure('A', 'B', 0, 1), minutes: -5 }], new Set(), { rng: seedrandom('1') })).toThrow(
-      /exposures\[0\]/,
+    expect(() => exposureCommunities([], new Set(), { rng: seedrandom('1'), resolution: 0 })).toThrow(
+      /resolution/,
     );
+    expect(() =>
+      exposureCommunities([{ ...exposure('A', 'B', 0, 1), minutes: -5 }], new Set(), {
+        rng: seedrandom('1'),
+      }),
+    ).toThrow(/exposures\[0\]/);
     expect(() => topSpreaders(chains, inferences, { limit: -1 })).toThrow(/limit/);
   });
 
   test('empty input', () => {
     expect(caseComponents([])).toEqual([]);
-    expect(exposureCommunities([], new Set(), { rng: seedrandom('1') })).toEqual({ communities: [], modularity: 0 });
+    expect(exposureCommunities([], new Set(), { rng: seedrandom('1') })).toEqual({
+      communities: [],
+      modularity: 0,
+    });
     const empty = outbreak({ asOf: day(1) });
-    expect(topSpreaders(buildChains(empty, [], params, day(1)), [])).toEqual({ byOffspring: [], byBetweenness: [], byPagerank: [] });
+    expect(topSpreaders(buildChains(empty, [], params, day(1)), [])).toEqual({
+      byOffspring: [],
+      byBetweenness: [],
+      byPagerank: [],
+    });
   });
 
   test('connected components of the case graph keep links at or above the threshold', () => {
@@ -46,8 +57,20 @@ describe('clusters', () => {
       ['component-A', ['A', 'B', 'C', 'D', 'E']],
       ['component-F', ['F']],
     ]);
-    expect(caseComponents(inferences, { threshold: 0.01 })[0]!.memberIds).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
-    expect(caseComponents(inferences, { threshold: 0.75 }).map((c) => c.memberIds)).toEqual([['A', 'B', 'C'], ['D'], ['E'], ['F']]);
+    expect(caseComponents(inferences, { threshold: 0.01 })[0]!.memberIds).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+      'E',
+      'F',
+    ]);
+    expect(caseComponents(inferences, { threshold: 0.75 }).map((c) => c.memberIds)).toEqual([
+      ['A', 'B', 'C'],
+      ['D'],
+      ['E'],
+      ['F'],
+    ]);
   });
 
   test('Louvain communities of the exposure graph: two separate triangles, modularity 1/2', () => {

@@ -1,7 +1,15 @@
 import { inferInfectionTime } from '../../src/analysis/infection-time';
 import { DAY, HOUR } from '../../src/domain/time';
 import type { Case } from '../../src/domain/types';
-import { asymptomatic, day, negative, params, positive, symptomatic, withPathogen } from './infector-fixtures';
+import {
+  asymptomatic,
+  day,
+  negative,
+  params,
+  positive,
+  symptomatic,
+  withPathogen,
+} from './infector-fixtures';
 
 // A lognormal with median 1.5 days and sdlog ln 3: its density at e^μ and e^(μ+σ) (1.5 and 4.5
 // days) are in the ratio e^(σ + 1/2) = 3√e, and its cdf at 0.5, 1.5, 2.5 and 4.5 days is
@@ -27,10 +35,12 @@ describe('inferInfectionTime', () => {
     const ok = symptomatic('A', day(5));
     expect(() => inferInfectionTime(ok, [], params, Number.NaN)).toThrow(/asOf/);
     expect(() => inferInfectionTime(ok, [], params, day(20), { stepHours: 0 })).toThrow(/stepHours/);
-    expect(() => inferInfectionTime(ok, [], params, day(20), { lookbackQuantile: 1 })).toThrow(/lookbackQuantile/);
-    expect(() => inferInfectionTime(ok, [{ ...positive('A', day(4)), sampledAt: Number.NaN }], params, day(20))).toThrow(
-      /samples\[0\]\.sampledAt/,
+    expect(() => inferInfectionTime(ok, [], params, day(20), { lookbackQuantile: 1 })).toThrow(
+      /lookbackQuantile/,
     );
+    expect(() =>
+      inferInfectionTime(ok, [{ ...positive('A', day(4)), sampledAt: Number.NaN }], params, day(20)),
+    ).toThrow(/samples\[0\]\.sampledAt/);
   });
 
   test('no onset, sample or confirmation: a flat grid ending at asOf', () => {
@@ -56,10 +66,19 @@ describe('inferInfectionTime', () => {
 
   test('a first positive found by screening: positive by then, less likely the longer ago', () => {
     const p = withPathogen({ infectionToPositive: wide, pcrPositiveDays: 14 });
-    const posterior = inferInfectionTime(asymptomatic('A', day(10, 12)), [positive('A', day(10))], p, day(20), daily);
+    const posterior = inferInfectionTime(
+      asymptomatic('A', day(10, 12)),
+      [positive('A', day(10))],
+      p,
+      day(20),
+      daily,
+    );
     expect(posterior.latest).toBe(day(10));
     // F(4.5)·(1 − 4.5/14) against F(1.5)·(1 − 1.5/14).
-    expect(at(posterior, 4.5) / at(posterior, 1.5)).toBeCloseTo((PHI_1 * (1 - 4.5 / 14)) / (0.5 * (1 - 1.5 / 14)), 4);
+    expect(at(posterior, 4.5) / at(posterior, 1.5)).toBeCloseTo(
+      (PHI_1 * (1 - 4.5 / 14)) / (0.5 * (1 - 1.5 / 14)),
+      4,
+    );
     // Nothing 14 days or more before the sample.
     expect(at(posterior, 14.5)).toBe(0);
   });

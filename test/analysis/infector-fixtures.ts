@@ -1,5 +1,10 @@
 /** Hand-made cases, exposures and inferences for the infector, chain, source and cluster suites. */
-import type { InfectorCandidate, InfectorEvidence, InfectorInference, InfectorKind } from '../../src/analysis/infector';
+import type {
+  InfectorCandidate,
+  InfectorEvidence,
+  InfectorInference,
+  InfectorKind,
+} from '../../src/analysis/infector';
 import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import { resolveParameters, type Parameters } from '../../src/domain/parameters';
 import { DAY, HOUR } from '../../src/domain/time';
@@ -57,10 +62,32 @@ export const person = (id: string, homeId: string | null = null): Person => ({
   occupation: null,
 });
 
-export const place = (id: string, kind: string): Place => ({ id, name: null, kind, lat: null, lon: null, capacity: null });
-export const lot = (id: string): ColdChainItem => ({ id, product: 'frozen fish', lot: id, origin: null, arrivedAt: null });
-export const stay = (subjectId: string, hostId: string, start: number, end: number): Stay => ({ subjectId, hostId, start, end });
-export const handling = (personId: string, itemId: string, at: number): Handling => ({ personId, itemId, at });
+export const place = (id: string, kind: string): Place => ({
+  id,
+  name: null,
+  kind,
+  lat: null,
+  lon: null,
+  capacity: null,
+});
+export const lot = (id: string): ColdChainItem => ({
+  id,
+  product: 'frozen fish',
+  lot: id,
+  origin: null,
+  arrivedAt: null,
+});
+export const stay = (subjectId: string, hostId: string, start: number, end: number): Stay => ({
+  subjectId,
+  hostId,
+  start,
+  end,
+});
+export const handling = (personId: string, itemId: string, at: number): Handling => ({
+  personId,
+  itemId,
+  at,
+});
 
 /** An exposure of `personId` to `sourceId`; minutes default to the span. */
 export function exposure(
@@ -98,7 +125,8 @@ export interface OutbreakInput {
 
 export function outbreak(input: OutbreakInput): OutbreakData {
   const persons = new Map((input.persons ?? []).map((p) => [p.id, p]));
-  for (const c of input.cases ?? []) if (!persons.has(c.personId)) persons.set(c.personId, person(c.personId));
+  for (const c of input.cases ?? [])
+    if (!persons.has(c.personId)) persons.set(c.personId, person(c.personId));
   return {
     asOf: input.asOf,
     cases: input.cases ?? [],
@@ -126,9 +154,14 @@ export function inference(
 ): InfectorInference {
   const listed = candidates.map(([id, kind, probability]) => ({ id, kind, probability }));
   const rest = 1 - listed.reduce((s, c) => s + c.probability, 0);
-  if (rest > 1e-12 && !listed.some((c) => c.kind === 'unknown')) listed.push({ id: 'unknown', kind: 'unknown', probability: rest });
+  if (rest > 1e-12 && !listed.some((c) => c.kind === 'unknown'))
+    listed.push({ id: 'unknown', kind: 'unknown', probability: rest });
   listed.sort((a, b) => b.probability - a.probability);
-  const full: InfectorCandidate[] = listed.map((c, i) => ({ ...c, gapDays: null, evidence: i === 0 ? bestEvidence : [] }));
+  const full: InfectorCandidate[] = listed.map((c, i) => ({
+    ...c,
+    gapDays: null,
+    evidence: i === 0 ? bestEvidence : [],
+  }));
   return {
     personId,
     best: full[0]!,
@@ -139,7 +172,11 @@ export function inference(
 }
 
 /** Evidence of one exposure, for hand-made inferences. */
-export function evidence(start: number, end: number, extra: Partial<InfectorEvidence> = {}): InfectorEvidence {
+export function evidence(
+  start: number,
+  end: number,
+  extra: Partial<InfectorEvidence> = {},
+): InfectorEvidence {
   return {
     setting: 'household',
     hostId: 'H',

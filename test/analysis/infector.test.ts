@@ -19,7 +19,11 @@ const noOutside = { unknownWeight: 0 };
 
 /** Case I (onset day 10) and two possible infectors A and B with the same timing. */
 function twoCandidates() {
-  const cases = [symptomatic('I', day(10), day(11)), symptomatic('A', day(7), day(12)), symptomatic('B', day(7), day(12))];
+  const cases = [
+    symptomatic('I', day(10), day(11)),
+    symptomatic('A', day(7), day(12)),
+    symptomatic('B', day(7), day(12)),
+  ];
   const exposures = [
     exposure('I', 'A', day(5), day(9), { setting: 'household', hostId: 'H', placeKind: 'home' }),
     exposure('I', 'B', day(5), day(9), { setting: 'place', hostId: 'R', placeKind: 'restaurant' }),
@@ -33,31 +37,52 @@ const probabilityOf = (inf: { distribution: { id: string; probability: number }[
 describe('inferInfectors', () => {
   test('throws on invalid input', () => {
     const { data, exposures } = twoCandidates();
-    expect(() => inferInfectors(data, [{ ...exposures[0]!, end: day(1) }], params)).toThrow(/exposures\[0\].*"end" is before "start"/);
-    expect(() => inferInfectors(data, [{ ...exposures[0]!, minutes: -1 }], params)).toThrow(/exposures\[0\].*"minutes"/);
-    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceId: 'nobody' }], params)).toThrow(/names no case/);
-    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceId: 'I' }], params)).toThrow(/is the exposed person/);
-    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceKind: 'ghost' as Exposure['sourceKind'] }], params)).toThrow(
-      /sourceKind/,
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, end: day(1) }], params)).toThrow(
+      /exposures\[0\].*"end" is before "start"/,
     );
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, minutes: -1 }], params)).toThrow(
+      /exposures\[0\].*"minutes"/,
+    );
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceId: 'nobody' }], params)).toThrow(
+      /names no case/,
+    );
+    expect(() => inferInfectors(data, [{ ...exposures[0]!, sourceId: 'I' }], params)).toThrow(
+      /is the exposed person/,
+    );
+    expect(() =>
+      inferInfectors(data, [{ ...exposures[0]!, sourceKind: 'ghost' as Exposure['sourceKind'] }], params),
+    ).toThrow(/sourceKind/);
     expect(() => inferInfectors(data, exposures, params, { threshold: 1.5 })).toThrow(/threshold/);
     expect(() => inferInfectors(data, exposures, params, { unknownWeight: -1 })).toThrow(/unknownWeight/);
-    expect(() => inferInfectors({ ...data, cases: [...data.cases, data.cases[0]!] }, exposures, params)).toThrow(
-      /cases\[3\].*repeats case I/,
-    );
+    expect(() =>
+      inferInfectors({ ...data, cases: [...data.cases, data.cases[0]!] }, exposures, params),
+    ).toThrow(/cases\[3\].*repeats case I/);
     expect(() => inferInfectors({ ...data, asOf: Number.NaN }, exposures, params)).toThrow(/asOf/);
   });
 
   test('empty input, and a case with no exposure is infected from outside', () => {
     expect(inferInfectors(outbreak({ asOf: day(20) }), [], params)).toEqual([]);
-    const [only] = inferInfectors(outbreak({ asOf: day(20), cases: [symptomatic('A', day(5), day(6))] }), [], params);
+    const [only] = inferInfectors(
+      outbreak({ asOf: day(20), cases: [symptomatic('A', day(5), day(6))] }),
+      [],
+      params,
+    );
     expect(only!.best).toMatchObject({ id: 'unknown', kind: 'unknown', probability: 1 });
     expect(only!.distribution).toEqual([{ id: 'unknown', kind: 'unknown', probability: 1 }]);
   });
 
   test('equal timing, settings with equal typical hours: probabilities in the ratio of the attack rates', () => {
     const { data, exposures } = twoCandidates();
-    const hours = { household: 10, boat: 10, work: 10, social: 10, care: 10, transport: 10, cold_chain: 10, casual: 10 };
+    const hours = {
+      household: 10,
+      boat: 10,
+      work: 10,
+      social: 10,
+      care: 10,
+      transport: 10,
+      cold_chain: 10,
+      casual: 10,
+    };
     const [i] = inferInfectors(data, exposures, withPathogen({ attackRateHours: hours }), noOutside);
     expect(i!.personId).toBe('I');
     // household 42.7% against social (restaurant) 5.9%.
@@ -98,12 +123,18 @@ describe('inferInfectors', () => {
   test('a candidate isolated before the exposure gets 0', () => {
     const { data, exposures } = twoCandidates();
     // A confirmed (isolated) on day 4, before the exposure of days 5-9.
-    const isolated = { ...data, cases: data.cases.map((c) => (c.personId === 'A' ? { ...c, confirmedAt: day(4) } : c)) };
+    const isolated = {
+      ...data,
+      cases: data.cases.map((c) => (c.personId === 'A' ? { ...c, confirmedAt: day(4) } : c)),
+    };
     const [i] = inferInfectors(isolated, exposures, params, noOutside);
     expect(probabilityOf(i!, 'A')).toBe(0);
     expect(probabilityOf(i!, 'B')).toBe(1);
     // Isolated half-way through: it keeps a share, less than before.
-    const halfway = { ...data, cases: data.cases.map((c) => (c.personId === 'A' ? { ...c, confirmedAt: day(7) } : c)) };
+    const halfway = {
+      ...data,
+      cases: data.cases.map((c) => (c.personId === 'A' ? { ...c, confirmedAt: day(7) } : c)),
+    };
     const [j] = inferInfectors(halfway, exposures, params, noOutside);
     const [k] = inferInfectors(data, exposures, params, noOutside);
     expect(probabilityOf(j!, 'A')).toBeGreaterThan(0);
@@ -112,9 +143,14 @@ describe('inferInfectors', () => {
 
   test('a candidate infected after the case cannot be its infector', () => {
     const cases = [symptomatic('I', day(10), day(11)), symptomatic('C', day(40), day(41))];
-    const [i] = inferInfectors(outbreak({ asOf: day(45), cases }), [exposure('I', 'C', day(5), day(9), { setting: 'household' })], params, {
-      unknownWeight: 0.001,
-    });
+    const [i] = inferInfectors(
+      outbreak({ asOf: day(45), cases }),
+      [exposure('I', 'C', day(5), day(9), { setting: 'household' })],
+      params,
+      {
+        unknownWeight: 0.001,
+      },
+    );
     expect(probabilityOf(i!, 'C')).toBe(0);
     expect(i!.best.id).toBe('unknown');
   });
@@ -124,7 +160,12 @@ describe('inferInfectors', () => {
     // L1 sampled positive then (contamination 1), L2 seven days later (1 − 7/14 = 1/2).
     const handledAt = day(10) - 45 * HOUR;
     const samples: Sample[] = [positive('L1', handledAt), positive('L2', handledAt + 7 * DAY)];
-    const data = outbreak({ asOf: day(20), cases: [symptomatic('I', day(10), day(11))], samples, items: [lot('L1'), lot('L2')] });
+    const data = outbreak({
+      asOf: day(20),
+      cases: [symptomatic('I', day(10), day(11))],
+      samples,
+      items: [lot('L1'), lot('L2')],
+    });
     const handled = (itemId: string): Exposure =>
       exposure('I', itemId, handledAt, handledAt, { sourceKind: 'item', setting: 'cold_chain', minutes: 0 });
     const [i] = inferInfectors(data, [handled('L1'), handled('L2')], params, noOutside);
@@ -144,11 +185,21 @@ describe('inferInfectors', () => {
   });
 
   test('attack settings: places by kind, reported contacts by setting, environments as cold chain', () => {
-    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'place', placeKind: 'market' }))).toBe('casual');
-    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'place', placeKind: 'cold_storage' }))).toBe('work');
-    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'contact', contactSetting: 'care' }))).toBe('care');
-    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'contact', contactSetting: 'other' }))).toBe('casual');
-    expect(attackSettingOf(exposure('I', 'B1', 0, 1, { sourceKind: 'boat', setting: 'boat' }))).toBe('cold_chain');
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'place', placeKind: 'market' }))).toBe(
+      'casual',
+    );
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'place', placeKind: 'cold_storage' }))).toBe(
+      'work',
+    );
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'contact', contactSetting: 'care' }))).toBe(
+      'care',
+    );
+    expect(attackSettingOf(exposure('I', 'A', 0, 1, { setting: 'contact', contactSetting: 'other' }))).toBe(
+      'casual',
+    );
+    expect(attackSettingOf(exposure('I', 'B1', 0, 1, { sourceKind: 'boat', setting: 'boat' }))).toBe(
+      'cold_chain',
+    );
     expect(ratePerHour('boat', params.pathogen)).toBeCloseTo(0.85 / 48, 15);
   });
 });
@@ -190,7 +241,9 @@ const outbreakArbitrary = fc
       const confirmedAt = onset + p.confirmDelayHours * HOUR;
       return p.symptomatic ? symptomatic(`P${k}`, onset, confirmedAt) : asymptomatic(`P${k}`, confirmedAt);
     });
-    const samples = cases.filter((c) => c.onset === null).map((c) => positive(c.personId, c.confirmedAt! - 6 * HOUR));
+    const samples = cases
+      .filter((c) => c.onset === null)
+      .map((c) => positive(c.personId, c.confirmedAt! - 6 * HOUR));
     const exposures: Exposure[] = [];
     for (const l of links) {
       const i = l.a % cases.length;

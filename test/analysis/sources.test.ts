@@ -33,7 +33,11 @@ function coldChainOutbreak() {
     items: [lot('L')],
     samples: [positive('L', day(6))],
     handlings: [handling('A', 'L', day(1)), handling('B', 'L', day(3)), handling('C', 'L', day(4))],
-    stays: [stay('A', 'M', day(2, 10), day(2, 11)), stay('B', 'M', day(4, 10), day(4, 11)), stay('E', 'M', day(4, 10), day(4, 11))],
+    stays: [
+      stay('A', 'M', day(2, 10), day(2, 11)),
+      stay('B', 'M', day(4, 10), day(4, 11)),
+      stay('E', 'M', day(4, 10), day(4, 11)),
+    ],
   });
   const inferences = [
     inference('A', [['L', 'item', 0.6]], day(2)),
@@ -49,13 +53,18 @@ describe('rankSources', () => {
     const { data, inferences, chains } = coldChainOutbreak();
     expect(() => rankSources(data, [], inferences, chains, { earlyCases: 0 })).toThrow(/earlyCases/);
     expect(() => rankSources(data, [], inferences, chains, { backwardDays: -1 })).toThrow(/backwardDays/);
-    expect(() => rankSources(data, [], inferences, { ...chains, chains: undefined as never })).toThrow(/chains are required/);
+    expect(() => rankSources(data, [], inferences, { ...chains, chains: undefined as never })).toThrow(
+      /chains are required/,
+    );
     expect(() => rankSources(undefined as never, [], inferences, chains)).toThrow(/data must have/);
   });
 
   test('empty input', () => {
     const empty = outbreak({ asOf: day(20) });
-    expect(rankSources(empty, [], [], buildChains(empty, [], params, day(20)))).toEqual({ overall: [], byChain: {} });
+    expect(rankSources(empty, [], [], buildChains(empty, [], params, day(20)))).toEqual({
+      overall: [],
+      byChain: {},
+    });
   });
 
   test('scores by hand: inferred environmental infectors, backward tracing of early cases, positive samples', () => {
