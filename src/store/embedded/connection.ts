@@ -27,7 +27,8 @@ function reasonOf(err: unknown): string {
     case 'EROFS':
       return 'the file system is read-only';
     default:
-      return err instanceof Error ? err.message : String(err);
+      // Duck-typed: better-sqlite3's errors may come from another realm (e.g. a test sandbox).
+      return typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err);
   }
 }
 

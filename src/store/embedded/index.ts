@@ -22,7 +22,8 @@ export async function openEmbeddedStore(dataDir: string): Promise<TraceStore> {
     return new EmbeddedStore(db, file);
   } catch (err) {
     db.close();
-    const reason = err instanceof Error ? err.message : String(err);
+    // Duck-typed: better-sqlite3's errors may come from another realm (e.g. a test sandbox).
+    const reason = typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err);
     throw new StoreUnavailableError(
       reason.includes(file) ? reason : `cannot open database "${file}": ${reason}`,
       err,
