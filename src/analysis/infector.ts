@@ -9,8 +9,10 @@
  * relative to the moment transmission typically happens (the generation-interval density of the
  * gap over its mean value; asymptomatic and pre-symptomatic cases less). It is zero outside the
  * exposures and after j's isolation. A contaminated source weighs the same way with its
- * contamination, fading over `environmentalPersistenceDays` from its positive samples, in place of
- * infectiousness; an infection from outside weighs a constant background rate.
+ * contamination (fading over `environmentalPersistenceDays` from its positive samples) in place of
+ * infectiousness: a handled lot one cold-chain attack rate per handling, a stay at a contaminated
+ * place or boat `environmentalRatePerHour`. An infection from outside weighs a constant background
+ * rate.
  */
 import { density, quantile } from '../domain/distributions';
 import type { Parameters, Pathogen } from '../domain/parameters';
@@ -31,8 +33,9 @@ export interface InfectorOptions {
   threshold: number;
   /**
    * Daily rate of infection from outside the recorded exposures, in the units of a candidate's
-   * weight (expected transmissions per day): about one day of a work contact with a typical case
-   * (assumption, checked against the simulated outbreaks of bench/validation).
+   * weight (expected transmissions per day): a 0.03% chance a day, as much as a minute and a half
+   * a day of casual encounter with a typical case (assumption; 0.0001-0.0003 gave the best top-1
+   * accuracy on the simulated outbreaks of bench/validation, 0.001 and more a worse one).
    */
   unknownWeight: number;
   /** The attack-rate setting of a shared place, by place kind (others: `casual`). */
