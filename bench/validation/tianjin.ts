@@ -6,6 +6,7 @@
  * infector) is set beside the published 4.31 days (95% CI 2.91-5.72).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { computeExposures } from '../../src/analysis/exposures';
 import { inferenceParameters, inferInfectors } from '../../src/analysis/infector';
@@ -14,7 +15,7 @@ import type { Parameters } from '../../src/domain/parameters';
 import { DAY, parseInstant } from '../../src/domain/time';
 import type { Case, Contact, ContactSetting, Id, Instant, Person } from '../../src/domain/types';
 
-export const TIANJIN_CSV = '/work/shared/datasets/clusters-covid19-2020/Tianjin135cases_revised.csv';
+export const TIANJIN_CSV = path.join(__dirname, 'data', 'Tianjin135cases_revised.csv');
 export const PUBLISHED_SERIAL_INTERVAL = { mean: 4.31, lower: 2.91, upper: 5.72 };
 
 /**
