@@ -1,0 +1,50 @@
+import { BenchUsageError, DEFAULTS, parseBenchArgs } from '../../bench/args';
+
+describe('parseBenchArgs', () => {
+  it('throws naming the flag on bad input', () => {
+    expect(() => parseBenchArgs(['--runs', '0'])).toThrow('--runs: "0" is not a whole number from 1 to 100');
+    expect(() => parseBenchArgs(['--sizes', '10000,abc'])).toThrow('--sizes: "abc" is not a whole number');
+    expect(() => parseBenchArgs(['--sizes', '500'])).toThrow('--sizes: "500" is not a whole number from 1000 to 1000000');
+    expect(() => parseBenchArgs(['--only', 'import,speed'])).toThrow('--only: "speed" is not one of import, contacts, analysis, api');
+    expect(() => parseBenchArgs(['--runs'])).toThrow('--runs: a value is required');
+    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--sizes', '10000', '--api-size', '100000'])).toThrow(
+      '--api-size: 100000 is not one of --sizes (10000)',
+    );
+  });
+
+  it('defaults to 10k and 100k, three runs, one Neo4j import run, Neo4j up to 10k, every part', () => {
+    const options = parseBenchArgs([]);
+    expect(options).toEqual({ ...DEFAULTS, apiSize: 10_000 });
+    expect(options.sizes).toEqual([10_000, 100_000]);
+    expect(options.runs).toBe(3);
+    expect(options.neo4jRuns).toBe(1);
+    expect(options.neo4jMax).toBe(10_000);
+    expect(options.parts).toEqual(['import', 'contacts', 'analysis', 'api']);
+  });
+
+  it('sorts and de-duplicates sizes, accepts --flag=value and keeps the parts in their fixed order', () => {
+    const options = parseBenchArgs([
+      '--sizes=1000000,10000,10000,100000',
+      '--runs',
+      '5',
+      '--only',
+      'api,import',
+      '--neo4j-max=100000',
+      '--api-size',
+      '100000',
+      '--out',
+      'bench/work/x',
+    ]);
+    expect(options.sizes).toEqual([10_000, 100_000, 1_000_000]);
+    expect(options.runs).toBe(5);
+    expect(options.parts).toEqual(['import', 'api']);
+    expect(options.neo4jMax).toBe(100_000);
+    expect(options.apiSize).toBe(100_000);
+    expect(options.out).toBe('bench/work/x');
+  });
+
+  it('allows an --api-size outside --sizes when the API part is not run', () => {
+    expect(parseBenchArgs(['--sizes', '1000', '--only', 'import', '--api-size', '100000']).apiSize).toBe(100_000);
+  });
+});

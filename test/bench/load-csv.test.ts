@@ -1,0 +1,113 @@
+import { rmSync } from 'node:fs';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { fileUrl, loadCsvBundle, LOAD_CSV_STATEMENTS } from '../../bench/load-csv';
+import { COUNT_KEYS } from '../../src/domain/types';
+import { importBundle } from '../../src/import/import';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import type { TraceStore } from '../../src/store/port';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { HAND_BUNDLE_ROWS, writeHandBundle } from './hand-bundle';
+
+jest.setTimeout(240_000);
+
+/** Every record of every kind, through the store's own reads. */
+async function everything(store: TraceStore): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const kind of COUNT_KEYS) {
+    out[kind] = [];
+    for await (const page of store.scan(kind, 100)) out[kind]!.push(...page);
+  }
+  return out;
+}
+
+async function relationshipCount(driver: Driver, type: string): Promise<number> {
+  const { records } = await driver.executeQuery(`MATCH ()-[r:${type}]->() RETURN count(r) AS n`);
+  return (records[0]!.get('n') as { toNumber(): number }).toNumber();
+}
+
+describe('LOAD CSV peer', () => {
+  let store: TraceStore;
+  let driver: Driver;
+  let dir: string;
+
+  beforeAll(async () => {
+    const config = neo4jTestConfig();
+    store = await openNeo4jStore({ ...config, database: 'neo4j' });
+    await store.migrate();
+    driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password));
+    dir = writeHandBundle();
+  });
+
+  afterAll(async () => {
+    await store.clear();
+    await store.close();
+    await driver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes file URLs of absolute paths, escaping what a URL cannot hold', () => {
+    expect(fileUrl('/data/my bundle/stays.csv')).toBe('file:///data/my%20bundle/stays.csv');
+  });
+
+  it('has one statement per file, batched in transactions of 10000 rows', () => {
+    expect(LOAD_CSV_STATEMENTS.map((s) => s.file)).toEqual([
+      'places.csv',
+      'persons.csv',
+      'boats.csv',
+      'items.csv',
+      'stays.csv',
+      'contacts.csv',
+      'handlings.csv',
+      'samples.csv',
+      'cases.csv',
+    ]);
+    for (const { cypher } of LOAD_CSV_STATEMENTS) expect(cypher).toContain('IN TRANSACTIONS OF 10000 ROWS');
+  });
+
+  it("builds the same graph as tracegraph's import, and a second load changes nothing", async () => {
+    await store.clear();
+    const summary = await importBundle(store, dir);
+    expect(summary.total).toBe(HAND_BUNDLE_ROWS);
+    const imported = await everything(store);
+
+    await store.clear();
+    const timings = await loadCsvBundle(driver, dir);
+    expect(timings.map((t) => t.file)).toHaveLength(9);
+    const loaded = await everything(store);
+    expect(loaded).toEqual(imported);
+    expect(await store.counts()).toEqual({
+      persons: 3,
+      places: 4,
+      boats: 1,
+      items: 2,
+      stays: 6,
+      contacts: 1,
+      handlings: 1,
+      samples: 4,
+      cases: 2,
+    });
+    // The references made into relationships, as the store's writes make them.
+    expect(await relationshipCount(driver, 'LIVES_IN')).toBe(2);
+    expect(await relationshipCount(driver, 'HOME_PORT')).toBe(1);
+    for (const type of ['STAYED_AT', 'ABOARD', 'STORED_AT', 'CARRIED_BY', 'DOCKED_AT']) {
+      expect([type, await relationshipCount(driver, type)]).toEqual([type, type === 'STAYED_AT' ? 2 : 1]);
+    }
+
+    await loadCsvBundle(driver, dir);
+    expect(await everything(store)).toEqual(loaded);
+  });
+
+  it('reads a date alone as midnight at +08:00 and keeps instants as epoch milliseconds', async () => {
+    const [lot] = await store.items(['L1']);
+    expect(lot!.arrivedAt).toBe(Date.UTC(2022, 6, 24, 16, 0));
+    const [c] = await store.casesOf(['P1']);
+    expect(c).toEqual({
+      personId: 'P1',
+      classification: 'confirmed',
+      onset: Date.UTC(2022, 6, 31, 16, 0),
+      confirmedAt: Date.UTC(2022, 7, 3, 12, 0),
+    });
+    const [market] = await store.places(['MK']);
+    expect(market!.kind).toBe('market');
+  });
+});

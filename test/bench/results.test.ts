@@ -1,0 +1,111 @@
+import { DEFAULTS } from '../../bench/args';
+import { renderResultsMarkdown, type BenchResults } from '../../bench/results';
+
+const MB = 1024 * 1024;
+
+function results(): BenchResults {
+  return {
+    machine: {
+      cores: 2,
+      memoryBytes: 4 * 1024 * MB,
+      cpuModel: 'Test CPU',
+      loadAverage: 3.5,
+      platform: 'Linux test x64',
+      node: 'v20.0.0',
+      java: 'openjdk version "17"',
+      date: '2026-11-29T12:00:00.000Z',
+      commit: 'abc123',
+      dirty: false,
+    },
+    options: { ...DEFAULTS, sizes: [10_000], apiSize: 10_000 },
+    neo4j: { mode: 'launched', version: '5.26.0', heap: '2g', pageCache: '1g', peakRssBytes: 3 * 1024 * MB },
+    baselineRssBytes: 75 * MB,
+    startedAt: '2026-11-29T12:00:00.000Z',
+    finishedAt: '2026-11-29T12:30:00.000Z',
+    sizes: [
+      {
+        persons: 10_000,
+        rows: 1000,
+        rowsByFile: { 'persons.csv': 400, 'stays.csv': 600 },
+        cases: 21,
+        generation: { seconds: 7.5, cached: true, generatedAt: '2026-11-28T09:00:00.000Z', peakRssBytes: 190 * MB },
+        measures: {
+          'import.tracegraph.neo4j': {
+            seconds: [30, 10, 20],
+            peakRssBytes: [120 * MB, 100 * MB, 110 * MB],
+            runs: [
+              { phases: { 'write stays.csv': 20, 'validate stays.csv': 2 } },
+              { phases: { 'write stays.csv': 6, 'validate stays.csv': 1 } },
+              { phases: { 'write stays.csv': 14, 'validate stays.csv': 3 } },
+            ],
+          },
+          'import.loadcsv.neo4j': { seconds: [5], peakRssBytes: [80 * MB], runs: [{}] },
+          'contacts.tracegraph.neo4j': {
+            seconds: [2, 4],
+            peakRssBytes: [150 * MB, 150 * MB],
+            runs: [{ loadSeconds: 1.5 }, { loadSeconds: 3.5 }],
+          },
+          'contacts.cypher.neo4j': { seconds: [1, 1], peakRssBytes: [90 * MB, 90 * MB], runs: [{}, {}] },
+          'analysis.embedded': {
+            seconds: [3],
+            peakRssBytes: [200 * MB],
+            runs: [{ cases: 21, exposures: 1234, staysLoaded: 5678, reportBytes: 2 * MB }],
+          },
+        },
+        contacts: {
+          tracegraphPairs: 470,
+          cypherPairs: 471,
+          common: 470,
+          onlyTracegraph: [],
+          onlyCypher: ['C1|P9|MK'],
+        },
+        skipped: [],
+      },
+    ],
+    api: null,
+    notes: ['a note'],
+  };
+}
+
+describe('renderResultsMarkdown', () => {
+  const md = renderResultsMarkdown(results());
+
+  it('describes the machine, the Neo4j server and the runs', () => {
+    expect(md).toContain('| Cores | 2 |');
+    expect(md).toContain('| Memory | 4.00 GB |');
+    expect(md).toContain('| Load average at start (1 min) | 3.50 (busy: other work shared the cores, figures are noisy) |');
+    expect(md).toContain('| Neo4j | 5.26.0 Community, started by the benchmark (heap 2g, page cache 1g) |');
+    expect(md).toContain('| Commit | abc123 |');
+    expect(md).toContain('| Sizes | 10k persons; 3 runs per measurement, 1 per Neo4j import |');
+    expect(md).toContain('a step process that does nothing peaks at 75.0 MB');
+    expect(md).not.toContain('did not finish');
+  });
+
+  it('writes each import as median (min–max), rows/s from the median (slowest–fastest run) and the ratio to its peer', () => {
+    expect(md).toContain(
+      '| 10k | tracegraph import → Neo4j | 1,000 | 20.0 s (10.0 s–30.0 s) | 50 (33–100) | 110 MB (100 MB–120 MB) | 4.00× |',
+    );
+    expect(md).toContain('| 10k | LOAD CSV → Neo4j (peer) | 1,000 | 5.00 s | 200 | 80.0 MB |  |');
+  });
+
+  it('lists the slowest phases with their share of the median time', () => {
+    expect(md).toContain('| 10k | tracegraph import → Neo4j | write stays.csv | 14.0 s | 70.0 % |');
+    expect(md).toContain('| 10k | tracegraph import → Neo4j | validate stays.csv | 2.00 s | 10.0 % |');
+  });
+
+  it('compares the contact triples and names the differences', () => {
+    expect(md).toContain('| 10k | 3.00 s (2.00 s–4.00 s) | 2.50 s (1.50 s–3.50 s) | 1.00 s | 3.00× | 150 MB | 470 | 471 | 0 / 1 |');
+    expect(md).toContain('10k: found only by tracegraph: none; only by Cypher: C1|P9|MK');
+  });
+
+  it('writes the analysis with its counts and marks what did not run', () => {
+    expect(md).toContain('| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s | 200 MB | 2.00 MB |');
+    expect(md).toMatch(/## 4\. API\n\n_Not run\._/);
+    expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
+    expect(md).toContain('- a note');
+  });
+
+  it('says so when the run did not finish', () => {
+    expect(renderResultsMarkdown({ ...results(), finishedAt: null })).toContain('**This run did not finish');
+  });
+});

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseResultLine } from '../../bench/protocol';
+import { phaseTimer } from '../../bench/steps/import';
+import { HAND_BUNDLE_ROWS, writeHandBundle } from './hand-bundle';
+
+jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Runs a step as the benchmark runner does: its own node process with tsx. */
+function step(name: string, args: object): { status: number | null; result: Record<string, unknown> | null; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'step.ts'), name, JSON.stringify(args)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  let result: Record<string, unknown> | null = null;
+  try {
+    result = parseResultLine(r.stdout);
+  } catch {
+    result = null;
+  }
+  return { status: r.status, result, stderr: r.stderr };
+}
+
+describe('benchmark steps, each in its own process', () => {
+  let bundle: string;
+  let work: string;
+
+  beforeAll(() => {
+    bundle = writeHandBundle();
+    work = mkdtempSync(path.join(tmpdir(), 'tracegraph-bench-work-'));
+  });
+
+  afterAll(() => {
+    rmSync(bundle, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('fails with exit 1 and the reason on stderr for an unknown step', () => {
+    const r = step('nope', {});
+    expect(r.status).toBe(1);
+    expect(r.result).toBeNull();
+    expect(r.stderr).toContain('unknown step "nope"');
+  });
+
+  it('reports its peak memory in bytes', () => {
+    const r = step('baseline', {});
+    expect(r.status).toBe(0);
+    expect(r.result!.seconds).toBe(0);
+    // node alone holds well over 10 MB; a figure in kB would be far below.
+    expect(r.result!.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  it('parses every row of the bundle with csv-parse', () => {
+    const r = step('csv-parse', { dir: bundle });
+    expect(r.status).toBe(0);
+    expect(r.result!.rows).toBe(HAND_BUNDLE_ROWS);
+    expect(r.result!.seconds).toBeGreaterThan(0);
+  });
+
+  it('imports the bundle into a fresh embedded store, with the time of each phase', () => {
+    const dataDir = path.join(work, 'embedded');
+    const r = step('import-embedded', { dir: bundle, dataDir });
+    expect(r.status).toBe(0);
+    expect(r.result!.rows).toBe(HAND_BUNDLE_ROWS);
+    expect(r.result!.counts).toEqual({
+      persons: 3,
+      places: 4,
+      boats: 1,
+      items: 2,
+      stays: 6,
+      contacts: 1,
+      handlings: 1,
+      samples: 4,
+      cases: 2,
+    });
+    expect(Object.keys(r.result!.phases as object)).toEqual(
+      expect.arrayContaining(['validate persons.csv', 'write persons.csv', 'write stays.csv']),
+    );
+    // The store read back by the counts step is the one just imported.
+    expect(step('counts', { target: { kind: 'embedded', dataDir } }).result!.counts).toEqual(r.result!.counts);
+  });
+});
+
+describe('phaseTimer', () => {
+  it('adds up the time between changes of phase or file, ignoring repeats', () => {
+    let clock = 0n;
+    const timer = phaseTimer(() => clock);
+    timer.onProgress({ phase: 'validate', file: 'persons.csv' });
+    clock += 2_000_000_000n;
+    timer.onProgress({ phase: 'validate', file: 'persons.csv' });
+    clock += 1_000_000_000n;
+    timer.onProgress({ phase: 'write', file: 'persons.csv' });
+    clock += 500_000_000n;
+    timer.onProgress({ phase: 'validate', file: 'persons.csv' });
+    clock += 250_000_000n;
+    expect(timer.phases()).toEqual({ 'validate persons.csv': 3.25, 'write persons.csv': 0.5 });
+  });
+});
