@@ -7,9 +7,9 @@
  * boats and places with a positive environmental sample during `environmentalPersistenceDays`
  * around it. Co-presence at a place or aboard a boat is found by a sweep over the interval
  * endpoints of each host (sorted start/end events, an active set per role), so stays are never
- * compared pairwise. Households are together at night unless one of them stayed elsewhere that
- * night. An exposed person is exposed only until their own isolation (if they are a case) and
- * never after `asOf`; a person is never exposed to themselves.
+ * compared pairwise. Households are together at night except while one of them stays elsewhere.
+ * An exposed person is exposed only until their own isolation (if they are a case) and never
+ * after `asOf`; a person is never exposed to themselves.
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
@@ -112,7 +112,8 @@ interface Segment {
   contactSetting: string | null;
   start: Instant;
   end: Instant;
-  night?: boolean;
+  /** Household segments: the start of the night they belong to (a night may come in pieces). */
+  night?: Instant;
 }
 
 export interface SweepInterval {
@@ -230,8 +231,9 @@ function placeAndBoatSegments(
 }
 
 /**
- * The nights two residents of `homeId` spent together at home within [from, to]: each night cut
- * to the span, dropped when either of them has a stay elsewhere overlapping it.
+ * The time two residents of `homeId` spent together at home on the nights within [from, to]: each
+ * night cut to the span, minus the parts of it either of them spent elsewhere (a fisher who leaves
+ * at 04:00 still shared the night until 04:00). Pieces of one night share its `night` start.
  */
 export function householdNights(
   a: Id,
@@ -241,17 +243,33 @@ export function householdNights(
   to: Instant,
   staysBySubject: ReadonlyMap<Id, readonly Stay[]>,
   options: Partial<ExposureOptions> = {},
-): Span[] {
-  const elsewhere = (personId: Id, night: Span): boolean =>
-    (staysBySubject.get(personId) ?? []).some(
-      (s) => s.hostId !== homeId && s.start < night.end && s.end > night.start,
-    );
-  const together: Span[] = [];
+): (Span & { night: Instant })[] {
+  const away = unionSpans(
+    [a, b].flatMap((personId) =>
+      (staysBySubject.get(personId) ?? []).filter((s) => s.hostId !== homeId && s.end > s.start),
+    ),
+  );
+  const together: (Span & { night: Instant })[] = [];
   for (const night of nightsOverlapping(from, to, options)) {
     const [span] = clipSpans([night], from, to);
-    if (span && !elsewhere(a, night) && !elsewhere(b, night)) together.push(span);
+    if (!span) continue;
+    for (const piece of subtractSpans(span, away)) together.push({ ...piece, night: night.start });
   }
   return together;
+}
+
+/** The parts of `span` outside every one of `holes` (sorted and disjoint). */
+function subtractSpans(span: Span, holes: readonly Span[]): Span[] {
+  const out: Span[] = [];
+  let cursor = span.start;
+  for (const hole of holes) {
+    if (hole.end <= cursor) continue;
+    if (hole.start >= span.end) break;
+    if (hole.start > cursor) out.push({ start: cursor, end: hole.start });
+    cursor = Math.max(cursor, hole.end);
+  }
+  if (cursor < span.end) out.push({ start: cursor, end: span.end });
+  return out;
 }
 
 function householdSegments(
@@ -291,8 +309,9 @@ function householdSegments(
           hostId: homeId,
           placeKind,
           contactSetting: null,
-          ...night,
-          night: true,
+          start: night.start,
+          end: night.end,
+          night: night.night,
         });
       }
     }
@@ -375,7 +394,7 @@ function mergeSegments(segments: Segment[]): Exposure[] {
       end: Math.max(...spans.map((s) => s.end)),
       minutes: spans.reduce((sum, s) => sum + (s.end - s.start), 0) / MINUTE,
     };
-    if (first.setting === 'household') exposure.nights = group.filter((s) => s.night).length;
+    if (first.setting === 'household') exposure.nights = new Set(group.map((s) => s.night)).size;
     exposures.push(exposure);
   }
   return exposures.sort(

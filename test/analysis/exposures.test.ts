@@ -154,7 +154,7 @@ describe('computeExposures', () => {
     ]);
   });
 
-  test('household: together each night of the window unless someone stayed elsewhere', () => {
+  test('household: together each night of the window, minus the time someone spent elsewhere', () => {
     const data = outbreak({
       asOf: aug(10),
       cases: [C1],
@@ -162,15 +162,17 @@ describe('computeExposures', () => {
       places: [place('H1', 'home'), place('R1', 'restaurant')],
       boats: [boat('B1')],
       stays: [
-        // C1 at sea from 04:00 on Aug 5: the night of Aug 4-5 nobody was with C1 at home.
+        // C1 at sea from 04:00 on Aug 5: the night of Aug 4-5 counts 22:00-04:00 (6 h).
         stay('C1', 'B1', aug(5, '04:00'), aug(5, '18:00')),
-        // P8 out until 23:00 on Aug 3: not home that night.
+        // P8 out until 23:00 on Aug 3: the night of Aug 3-4 counts 23:00-07:00 (8 h).
         stay('P8', 'R1', aug(3, '21:00'), aug(3, '23:00')),
       ],
     });
     const household = computeExposures(data, params).filter((e) => e.setting === 'household');
     // Window [Aug 3 00:00, Aug 6 10:00]. Nights: Aug 2-3 cut to 00:00-07:00 (7 h), Aug 3-4 (9 h),
-    // Aug 4-5 (C1 at sea), Aug 5-6 (9 h).
+    // Aug 4-5 until C1 left at 04:00 (6 h), Aug 5-6 (9 h). P7: 7 + 9 + 6 + 9 = 31 h over 4 nights
+    // (the whole night of Aug 4-5 used to be dropped: 25 h, 3 nights). P8: 7 + 8 + 6 + 9 = 30 h over
+    // 4 nights (used to be 16 h, 2 nights).
     expect(household).toEqual([
       {
         personId: 'P7',
@@ -182,8 +184,8 @@ describe('computeExposures', () => {
         contactSetting: null,
         start: aug(3),
         end: aug(6, '07:00'),
-        minutes: 25 * 60,
-        nights: 3,
+        minutes: 31 * 60,
+        nights: 4,
       },
       {
         personId: 'P8',
@@ -195,10 +197,38 @@ describe('computeExposures', () => {
         contactSetting: null,
         start: aug(3),
         end: aug(6, '07:00'),
-        minutes: 16 * 60,
-        nights: 2,
+        minutes: 30 * 60,
+        nights: 4,
       },
     ]);
+  });
+
+  test('household: a night broken by an outing counts its two pieces, once as a night', () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      persons: [person('C1', 'H1'), person('P7', 'H1')],
+      places: [place('H1', 'home'), place('K1', 'clinic')],
+      stays: [
+        // P7 at the clinic 01:00-02:30 on Aug 4, and C1 out 02:00-03:00 the same night: apart from
+        // 01:00 to 03:00 (the union of both absences), together 22:00-01:00 and 03:00-07:00 (7 h).
+        stay('P7', 'K1', aug(4, '01:00'), aug(4, '02:30')),
+        stay('C1', 'K1', aug(4, '02:00'), aug(4, '03:00')),
+        // A stay at home itself takes nothing away.
+        stay('C1', 'H1', aug(5, '20:00'), aug(6, '08:00')),
+      ],
+    });
+    const [household, ...rest] = computeExposures(data, params).filter((e) => e.setting === 'household');
+    expect(rest).toEqual([]);
+    // Aug 2-3 cut to 00:00-07:00 (7 h), Aug 3-4 7 h, Aug 4-5 9 h, Aug 5-6 9 h: 32 h over 4 nights.
+    expect(household).toMatchObject({
+      personId: 'P7',
+      sourceId: 'C1',
+      start: aug(3),
+      end: aug(6, '07:00'),
+      minutes: 32 * 60,
+      nights: 4,
+    });
   });
 
   test('reported contacts: clipped to the window, with their setting', () => {
