@@ -26,6 +26,8 @@ export interface BenchOptions {
   apiLargePersons: number;
   /** Folder for RESULTS.md and results.json (default bench/). */
   out: string | null;
+  /** V8 stack size (KB) of every step process (node --stack-size); null: Node's default. */
+  stackSizeKb: number | null;
 }
 
 export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
@@ -39,6 +41,7 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   apiSeconds: 30,
   apiLargePersons: 200,
   out: null,
+  stackSizeKb: null,
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -53,6 +56,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-seconds N      duration of the load test (default 30)
   --api-large N        persons in the large API query (default 200)
   --out DIR            write RESULTS.md and results.json there (default bench/)
+  --stack-size KB      run every step with node --stack-size=KB (default: Node's own, about 984)
 Environment: NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) uses that server
 instead of starting one under bench/work/neo4j.`;
 
@@ -138,6 +142,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--out':
         options.out = value();
+        break;
+      case '--stack-size':
+        // Above the thread's stack (ulimit -s, usually 8 MB) V8 would crash instead of throwing.
+        options.stackSizeKb = wholeNumber(flag, value(), 100, 7800);
         break;
       default:
         throw new BenchUsageError(`unknown argument ${arg}`);

@@ -24,6 +24,8 @@ export interface Measure {
   peakRssBytes: number[];
   /** Everything else each run reported (counts, phases, ...). */
   runs: Record<string, unknown>[];
+  /** Why runs failed, one entry per failed run. */
+  failures?: string[];
 }
 
 export const MEASURES = {
@@ -109,6 +111,21 @@ const sizeLabel = (persons: number): string =>
       ? `${persons / 1000}k`
       : formatCount(persons);
 
+/** What failed: `failed (3 of 3 runs)`, or '' when every run succeeded. */
+function failedNote(m: Measure | undefined): string {
+  const failed = m?.failures?.length ?? 0;
+  if (!m || failed === 0) return '';
+  return `failed (${failed} of ${failed + m.seconds.length} run${failed + m.seconds.length === 1 ? '' : 's'})`;
+}
+
+/** Median (min–max) of the runs that succeeded, with a note of the runs that failed. */
+function timeCell(m: Measure | undefined): string {
+  const s = secondsOf(m);
+  const note = failedNote(m);
+  if (!s) return note || '–';
+  return note ? `${formatSpread(s)}; ${note}` : formatSpread(s);
+}
+
 function secondsOf(m: Measure | undefined): Spread | null {
   return m && m.seconds.length ? summarise(m.seconds) : null;
 }
@@ -147,14 +164,14 @@ function importTable(results: BenchResults): string {
   for (const size of results.sizes) {
     for (const [id, peer] of pairs) {
       const m = size.measures[id];
+      if (!m) continue;
       const s = secondsOf(m);
-      if (!s) continue;
       rows.push([
         sizeLabel(size.persons),
         MEASURES[id],
         formatCount(size.rows),
-        formatSpread(s),
-        rowsPerSecond(size.rows, s),
+        timeCell(m),
+        s ? rowsPerSecond(size.rows, s) : '–',
         peak(m),
         peer ? ratioOf(m, size.measures[peer]) : '',
       ]);
@@ -200,9 +217,9 @@ function contactsTable(results: BenchResults): string {
     const loads = ours?.runs.map((r) => Number(r.loadSeconds)).filter(Number.isFinite) ?? [];
     rows.push([
       sizeLabel(size.persons),
-      ours ? formatSpread(summarise(ours.seconds)) : '–',
+      timeCell(ours),
       loads.length ? formatSpread(summarise(loads)) : '–',
-      theirs ? formatSpread(summarise(theirs.seconds)) : '–',
+      timeCell(theirs),
       ratioOf(ours, theirs),
       peak(ours),
       c ? formatCount(c.tracegraphPairs) : '–',
@@ -232,18 +249,18 @@ function analysisTable(results: BenchResults): string {
   for (const size of results.sizes) {
     for (const id of ['analysis.embedded', 'analysis.neo4j'] as const) {
       const m = size.measures[id];
-      const s = secondsOf(m);
-      if (!m || !s) continue;
-      const last = m.runs.at(-1) ?? {};
+      if (!m) continue;
+      const last = m.runs.at(-1);
+      const count = (key: string): string => (last ? formatCount(Number(last[key] ?? 0)) : '–');
       rows.push([
         sizeLabel(size.persons),
         id === 'analysis.embedded' ? 'embedded' : 'Neo4j',
-        formatCount(Number(last.cases ?? 0)),
-        formatCount(Number(last.exposures ?? 0)),
-        formatCount(Number(last.staysLoaded ?? 0)),
-        formatSpread(s),
+        count('cases'),
+        count('exposures'),
+        count('staysLoaded'),
+        timeCell(m),
         peak(m),
-        formatBytes(Number(last.reportBytes ?? 0)),
+        last ? formatBytes(Number(last.reportBytes ?? 0)) : '–',
       ]);
     }
   }
@@ -310,6 +327,11 @@ export function renderResultsMarkdown(results: BenchResults): string {
   const { machine: m, options: o, neo4j } = results;
   const sizes = o.sizes.map(sizeLabel).join(', ');
   const skipped = results.sizes.flatMap((s) => s.skipped.map((why) => `- ${sizeLabel(s.persons)}: ${why}`));
+  const failures = results.sizes.flatMap((s) =>
+    (Object.entries(s.measures) as [MeasureId, Measure][]).flatMap(([id, m]) =>
+      [...new Set(m.failures ?? [])].map((why) => `- ${sizeLabel(s.persons)}, ${MEASURES[id]}: ${failedNote(m)}: ${why}`),
+    ),
+  );
   const notes = results.notes.map((n) => `- ${n}`);
   return `# tracegraph benchmarks
 
@@ -323,7 +345,7 @@ What each row measures, and what is slow and why: [README.md](README.md).${resul
 | CPU | ${m.cpuModel} |
 | Load average at start (1 min) | ${significant(m.loadAverage)}${m.loadAverage > m.cores ? ' (busy: other work shared the cores, figures are noisy)' : ''} |
 | OS | ${m.platform} |
-| Node | ${m.node} |
+| Node | ${m.node}${o.stackSizeKb === null ? '' : ` (steps run with --stack-size=${o.stackSizeKb})`} |
 | Java | ${m.java ?? 'none'} |
 | Neo4j | ${neo4j.mode === 'not used' ? 'not used' : `${neo4j.version} Community, ${neo4j.mode === 'launched' ? `started by the benchmark (heap ${neo4j.heap}, page cache ${neo4j.pageCache})` : 'external (NEO4J_URI)'}`} |
 | Date | ${m.date} |
@@ -369,5 +391,5 @@ ${apiSection(results)}
 ## 5. Generation (informational)
 
 ${generationTable(results)}
-${skipped.length || notes.length ? `\n## Not run, and notes\n\n${[...skipped, ...notes].join('\n')}\n` : ''}`;
+${failures.length ? `\n## Failures\n\n${failures.join('\n')}\n` : ''}${skipped.length || notes.length ? `\n## Not run, and notes\n\n${[...skipped, ...notes].join('\n')}\n` : ''}`;
 }

@@ -5,7 +5,7 @@
  * figures. Loopback only; every loop is bounded by --runs and --api-seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Counts } from '../src/domain/types';
@@ -42,38 +42,65 @@ type StepResult = Record<string, unknown> & { peakRssBytes?: number; seconds?: n
 /** Set on Ctrl-C: the step running gets the signal too, and no further step starts. */
 let interrupted = false;
 
-/** Runs one step in its own process and resolves with what it printed. */
+/** Node flags of every step process (e.g. a larger stack). */
+let stepNodeFlags: string[] = [];
+
+/** A step that exited with an error: its last line of stderr says why. */
+export class StepFailure extends Error {
+  constructor(
+    readonly step: string,
+    readonly reason: string,
+  ) {
+    super(`step ${step} failed: ${reason}`);
+    this.name = 'StepFailure';
+  }
+}
+
+/** The line of a failed step's stderr that says what went wrong (the error, not its stack). */
+export function failureReason(stderr: string, fallback: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^[A-Za-z]*Error\b|^Error:/.test(l));
+  const where = error ? lines.slice(lines.indexOf(error) + 1).find((l) => l.startsWith('at ') && !l.includes('node:')) : undefined;
+  return error ? `${error}${where ? ` (${where.replace(/^at /, '').replace(ROOT + path.sep, '')})` : ''}` : (lines.at(-1) ?? fallback);
+}
+
+/** Runs one step in its own process and resolves with what it printed; rejects with a StepFailure. */
 function runStep(name: string, args: object = {}): Promise<StepResult> {
   return new Promise((resolve, reject) => {
     if (interrupted) {
-      reject(new Error(`interrupted before step ${name}`));
+      reject(new StepFailure(name, 'interrupted'));
       return;
     }
-    const child = spawn(process.execPath, ['--import', 'tsx', STEP, name, JSON.stringify(args)], {
+    const child = spawn(process.execPath, [...stepNodeFlags, '--import', 'tsx', STEP, name, JSON.stringify(args)], {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk.toString('utf8')).slice(-20_000);
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code !== 0) {
-        reject(new Error(`step ${name} failed (exit ${code ?? signal})`));
+        reject(new StepFailure(name, failureReason(stderr, `exit ${code ?? signal}`)));
         return;
       }
       try {
         resolve(parseResultLine(stdout) as StepResult);
       } catch (err) {
-        reject(new Error(`step ${name}: ${(err as Error).message}`));
+        reject(new StepFailure(name, (err as Error).message));
       }
     });
   });
 }
 
 /** The counts the store must hold once the bundle is imported: one per row of each file. */
-function expectedCounts(bundle: CachedBundle): Counts {
+export function expectedCounts(bundle: Pick<CachedBundle, 'rows'>): Counts {
   const rows = bundle.rows as Record<string, number | undefined>;
   const of = (file: string): number => rows[file] ?? 0;
   return {
@@ -89,7 +116,7 @@ function expectedCounts(bundle: CachedBundle): Counts {
   };
 }
 
-function countsDiffer(actual: unknown, expected: Counts): string | null {
+export function countsDiffer(actual: unknown, expected: Counts): string | null {
   const counts = actual as Partial<Counts> | undefined;
   const off = (Object.keys(expected) as (keyof Counts)[]).filter((k) => counts?.[k] !== expected[k]);
   return off.length ? off.map((k) => `${k} ${counts?.[k] ?? '?'} (expected ${expected[k]})`).join(', ') : null;
@@ -106,6 +133,7 @@ class Runner {
   private connection: Neo4jConnection | null = null;
 
   constructor(private readonly options: BenchOptions) {
+    stepNodeFlags = options.stackSizeKb === null ? [] : [`--stack-size=${options.stackSizeKb}`];
     this.results = {
       machine: machineInfo(ROOT),
       options,
@@ -266,6 +294,21 @@ class Runner {
     );
   }
 
+  /** Runs a measured step; a failure is recorded with its reason and the benchmark goes on. */
+  private async measure(size: SizeResult, id: MeasureId, step: string, args: object): Promise<StepResult | null> {
+    try {
+      const result = await runStep(step, args);
+      this.record(size, id, result);
+      return result;
+    } catch (err) {
+      if (!(err instanceof StepFailure) || err.reason === 'interrupted') throw err;
+      const m: Measure = (size.measures[id] ??= { seconds: [], peakRssBytes: [], runs: [] });
+      (m.failures ??= []).push(err.reason);
+      log(`[${size.persons}] ${id}: FAILED: ${err.reason}`);
+      return null;
+    }
+  }
+
   private checkCounts(size: SizeResult, what: string, counts: unknown, expected: Counts): void {
     const off = countsDiffer(counts, expected);
     if (off) {
@@ -280,21 +323,18 @@ class Runner {
     const dataDir = embeddedDir(size.persons, seed);
     // Runs of the measures alternate, so a change in the machine's load hits them alike.
     for (let run = 0; run < runs; run++) {
-      this.record(size, 'import.csvparse', await runStep('csv-parse', { dir }));
-      const embedded = await runStep('import-embedded', { dir, dataDir });
-      this.checkCounts(size, 'the embedded import', embedded.counts, expected);
-      this.record(size, 'import.tracegraph.embedded', embedded);
+      await this.measure(size, 'import.csvparse', 'csv-parse', { dir });
+      const embedded = await this.measure(size, 'import.tracegraph.embedded', 'import-embedded', { dir, dataDir });
+      if (embedded) this.checkCounts(size, 'the embedded import', embedded.counts, expected);
       this.save();
     }
     if (!neo4jHere) return;
     for (let run = 0; run < neo4jRuns; run++) {
-      const ours = await runStep('import-neo4j', { dir, connection: this.connection });
-      this.checkCounts(size, "tracegraph's import into Neo4j", ours.counts, expected);
-      this.record(size, 'import.tracegraph.neo4j', ours);
+      const ours = await this.measure(size, 'import.tracegraph.neo4j', 'import-neo4j', { dir, connection: this.connection });
+      if (ours) this.checkCounts(size, "tracegraph's import into Neo4j", ours.counts, expected);
       this.save();
-      const theirs = await runStep('load-csv', { dir, connection: this.connection });
-      this.checkCounts(size, 'LOAD CSV', theirs.counts, expected);
-      this.record(size, 'import.loadcsv.neo4j', theirs);
+      const theirs = await this.measure(size, 'import.loadcsv.neo4j', 'load-csv', { dir, connection: this.connection });
+      if (theirs) this.checkCounts(size, 'LOAD CSV', theirs.counts, expected);
       this.save();
     }
   }
@@ -318,11 +358,16 @@ class Runner {
     mkdirSync(pairsDir, { recursive: true });
     const oursFile = path.join(pairsDir, `${keyOf(size.persons, this.options.seed)}-tracegraph.json`);
     const theirsFile = path.join(pairsDir, `${keyOf(size.persons, this.options.seed)}-cypher.json`);
+    rmSync(oursFile, { force: true });
+    rmSync(theirsFile, { force: true });
+    let bothFound = false;
     for (let run = 0; run < this.options.runs; run++) {
-      this.record(size, 'contacts.tracegraph.neo4j', await runStep('contacts-tracegraph', { target, pairsFile: oursFile }));
-      this.record(size, 'contacts.cypher.neo4j', await runStep('contacts-cypher', { connection: this.connection, pairsFile: theirsFile }));
+      const a = await this.measure(size, 'contacts.tracegraph.neo4j', 'contacts-tracegraph', { target, pairsFile: oursFile });
+      const b = await this.measure(size, 'contacts.cypher.neo4j', 'contacts-cypher', { connection: this.connection, pairsFile: theirsFile });
+      bothFound ||= a !== null && b !== null;
       this.save();
     }
+    if (!bothFound) return;
     const ours = JSON.parse(readFileSync(oursFile, 'utf8')) as string[];
     const theirs = JSON.parse(readFileSync(theirsFile, 'utf8')) as string[];
     const diff = comparePairs(ours, theirs);
@@ -339,8 +384,8 @@ class Runner {
     await this.ensureLoaded(size, embedded, dir, expected);
     if (neo4jHere) await this.ensureLoaded(size, this.neo4jTarget(), dir, expected);
     for (let run = 0; run < this.options.runs; run++) {
-      this.record(size, 'analysis.embedded', await runStep('analysis', { target: embedded }));
-      if (neo4jHere) this.record(size, 'analysis.neo4j', await runStep('analysis', { target: this.neo4jTarget() }));
+      await this.measure(size, 'analysis.embedded', 'analysis', { target: embedded });
+      if (neo4jHere) await this.measure(size, 'analysis.neo4j', 'analysis', { target: this.neo4jTarget() });
       this.save();
     }
   }

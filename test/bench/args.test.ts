@@ -7,6 +7,7 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--sizes', '500'])).toThrow('--sizes: "500" is not a whole number from 1000 to 1000000');
     expect(() => parseBenchArgs(['--only', 'import,speed'])).toThrow('--only: "speed" is not one of import, contacts, analysis, api');
     expect(() => parseBenchArgs(['--runs'])).toThrow('--runs: a value is required');
+    expect(() => parseBenchArgs(['--stack-size', '9000'])).toThrow('--stack-size: "9000" is not a whole number from 100 to 7800');
     expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--sizes', '10000', '--api-size', '100000'])).toThrow(
       '--api-size: 100000 is not one of --sizes (10000)',
@@ -35,7 +36,10 @@ describe('parseBenchArgs', () => {
       '100000',
       '--out',
       'bench/work/x',
+      '--stack-size',
+      '4000',
     ]);
+    expect(options.stackSizeKb).toBe(4000);
     expect(options.sizes).toEqual([10_000, 100_000, 1_000_000]);
     expect(options.runs).toBe(5);
     expect(options.parts).toEqual(['import', 'api']);

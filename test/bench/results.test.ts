@@ -50,6 +50,13 @@ function results(): BenchResults {
             seconds: [3],
             peakRssBytes: [200 * MB],
             runs: [{ cases: 21, exposures: 1234, staysLoaded: 5678, reportBytes: 2 * MB }],
+            failures: ['RangeError: Maximum call stack size exceeded (f (src/x.ts:1:2))'],
+          },
+          'analysis.neo4j': {
+            seconds: [],
+            peakRssBytes: [],
+            runs: [],
+            failures: ['Error: boom', 'Error: boom'],
           },
         },
         contacts: {
@@ -99,10 +106,18 @@ describe('renderResultsMarkdown', () => {
   });
 
   it('writes the analysis with its counts and marks what did not run', () => {
-    expect(md).toContain('| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s | 200 MB | 2.00 MB |');
+    expect(md).toContain('| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s; failed (1 of 2 runs) | 200 MB | 2.00 MB |');
+    expect(md).toContain('| 10k | Neo4j | – | – | – | failed (2 of 2 runs) | – | – |');
     expect(md).toMatch(/## 4\. API\n\n_Not run\._/);
     expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
     expect(md).toContain('- a note');
+  });
+
+  it('lists each reason a measurement failed once', () => {
+    expect(md).toContain(
+      '## Failures\n\n- 10k, full analysis, embedded: failed (1 of 2 runs): RangeError: Maximum call stack size exceeded (f (src/x.ts:1:2))\n' +
+        '- 10k, full analysis, Neo4j: failed (2 of 2 runs): Error: boom\n',
+    );
   });
 
   it('says so when the run did not finish', () => {
