@@ -6,6 +6,7 @@
  * end up in histories and logs. The data comes from the cached analysis; the cdc role gets it
  * masked, and the names other roles read are audited.
  */
+import { createHash } from 'node:crypto';
 import { asOfFromText } from '../analysis/as-of';
 import type { AnalysisReport } from '../analysis/report-model';
 import { chainViewAsset, chainViewData, chainViewPage } from '../report/chain-view';
@@ -30,11 +31,24 @@ export interface RouteResponse {
   errorCode?: string;
 }
 
-const SECURITY_HEADERS = {
+/**
+ * The explorer's same-origin policy, letting through only the page's own inline event handlers
+ * (e.g. `onsubmit="return false"`) by their hashes.
+ */
+export function chainViewCsp(html: string): string {
+  const handlers = [...html.matchAll(/\son[a-z]+="([^"]*)"/g)].map((m) => m[1]!);
+  if (handlers.length === 0) return EXPLORER_CSP;
+  const hashes = [...new Set(handlers)].map(
+    (h) => `'sha256-${createHash('sha256').update(h, 'utf8').digest('base64')}'`,
+  );
+  return EXPLORER_CSP.replace("script-src 'self'", `script-src 'self' 'unsafe-hashes' ${hashes.join(' ')}`);
+}
+
+const securityHeaders = (csp: string) => ({
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': EXPLORER_CSP,
-};
+  'content-security-policy': csp,
+});
 
 function json(status: number, body: unknown, extra: Record<string, string> = {}): RouteResponse {
   return {
@@ -79,6 +93,7 @@ export function personsShown(data: ChainViewData, report: AnalysisReport): strin
 
 export class ChainViewRoutes {
   private readonly pageHtml = chainViewPage({ base: CHAIN_VIEW_BASE });
+  private readonly csp = chainViewCsp(this.pageHtml);
 
   constructor(
     private readonly analysis: AnalysisService,
@@ -93,7 +108,7 @@ export class ChainViewRoutes {
       headers: {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-cache',
-        ...SECURITY_HEADERS,
+        ...securityHeaders(this.csp),
       },
       body: this.pageHtml,
     };
@@ -111,7 +126,7 @@ export class ChainViewRoutes {
     }
     return {
       status: 200,
-      headers: { 'content-type': asset.type, 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+      headers: { 'content-type': asset.type, 'cache-control': 'no-cache', ...securityHeaders(this.csp) },
       body: asset.body,
     };
   }

@@ -26,10 +26,17 @@ const apiKeys = [
   { key: KEYS.cdc, role: 'cdc' as const },
 ];
 const examples = Object.fromEntries(loadExamples().map((e) => [e.name, e]));
+/** The examples' own variables name the demo district; here they name the small district's records. */
+const SMALL_DISTRICT_VARIABLES: Record<string, Record<string, unknown>> = {
+  PersonWithStays: { id: 'P1', first: 10 },
+  PlaceVisitors: { id: 'MKT', from: '2022-08-01T00:00:00+08:00', to: '2022-08-01T23:59:59+08:00' },
+  BoatCrew: { id: 'B1', from: '2022-07-30T00:00:00+08:00', to: '2022-07-31T23:59:59+08:00' },
+  SearchByPhone: { text: '13800001111' },
+};
 const example = (name: string) => ({
   query: examples[name]!.query,
   operationName: name,
-  variables: examples[name]!.variables ? JSON.parse(examples[name]!.variables!) : undefined,
+  variables: SMALL_DISTRICT_VARIABLES[name],
 });
 
 const tmpDirs: string[] = [];

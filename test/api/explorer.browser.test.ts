@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
+import { loadExamples } from '../../src/api/explorer/examples';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import { smallDistrict } from '../store/fixtures';
@@ -30,8 +31,12 @@ describe('the explorer in a browser', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-browser-'));
     const store = await openEmbeddedStore(dir);
     await store.write(smallDistrict());
+    // The checked-in examples, the person example first and on a person of the small district.
+    const person = loadExamples().find((e) => e.name === 'PersonWithStays')!;
+    const others = loadExamples().filter((e) => e.name !== 'PersonWithStays');
+    const examples = [{ ...person, variables: JSON.stringify({ id: 'P1', first: 10 }, null, 2) }, ...others];
     running = await startApiServer(
-      { store, apiKeys: [{ key: KEY, role: 'investigator' }], logger: pino({ level: 'silent' }) },
+      { store, apiKeys: [{ key: KEY, role: 'investigator' }], logger: pino({ level: 'silent' }), examples },
       { port: 0 },
     );
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -63,7 +68,7 @@ describe('the explorer in a browser', () => {
     await page.waitForSelector('#key-status:has-text("Key set")');
     expect(await page.inputValue('#api-key')).toBe('');
 
-    // The first tab is the first example of schema/examples.graphql.
+    // The first tab is the first example given to the server.
     await page.waitForSelector('.graphiql-query-editor .CodeMirror-code:has-text("query PersonWithStays")');
     await page.click('.graphiql-execute-button');
     const response = page.locator('.graphiql-response .CodeMirror-code');

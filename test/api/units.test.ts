@@ -165,10 +165,21 @@ fragment Bits on Person { id }
     );
   });
 
-  test('the checked-in examples: a person with stays, visitors, crew and search by phone', () => {
+  test('the checked-in examples: the common investigations, then records', () => {
     const names = loadExamples().map((e) => e.name);
-    expect(names).toEqual(
-      expect.arrayContaining(['PersonWithStays', 'PlaceVisitors', 'BoatCrew', 'SearchByPhone']),
-    );
+    expect(names).toEqual([
+      'CaseInfectorAndContacts',
+      'QuarantineToday',
+      'ChainsIncludingPerson',
+      'ChainTree',
+      'BoatCrewExposures',
+      'RiskAreas',
+      'OutbreakSummary',
+      'PersonWithStays',
+      'PlaceVisitors',
+      'BoatCrew',
+      'SearchByPhone',
+      'Stats',
+    ]);
   });
 });
