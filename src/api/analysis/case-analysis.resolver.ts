@@ -7,7 +7,7 @@ import { Arg, Args, Ctx, FieldResolver, Float, Int, Resolver, Root } from 'type-
 import type { TransmissionChain } from '../../analysis/chains';
 import type { InfectiousWindow } from '../../analysis/infectious-window';
 import type { InfectorInference } from '../../analysis/infector';
-import type { ContactTier } from '../../analysis/tiers';
+import { TIER_RANK, type ContactTier } from '../../analysis/tiers';
 import type { Case } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { paginate, type Page } from '../pagination';
@@ -22,7 +22,6 @@ import { candidatesOf } from './infector-candidate.resolver';
 import { InfectorCandidateType, type CandidateRecord } from './infector-candidate.type';
 import { caseIn, outbreakFor, scoped, scopedOrNull, type Scoped } from './scope';
 import { TransmissionChainType } from './transmission-chain.type';
-import { TIER_RANK } from '../../analysis/tiers';
 
 @Resolver(() => CaseType)
 export class CaseAnalysisResolver {

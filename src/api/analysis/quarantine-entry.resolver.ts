@@ -16,7 +16,16 @@ import { EntityUnion, StayHost } from '../types/unions';
 import { AsOfCapacityPageArgs } from './args';
 import { ContactTierEnum } from './enums';
 import { ContactEvidenceType, QuarantineEntryType, QuarantinePlanType } from './quarantine-entry.type';
-import { entityIn, keyOfParent, outbreakFor, personIn, readableText, scoped, type Scoped } from './scope';
+import {
+  entityIn,
+  keyOfParent,
+  outbreakFor,
+  personIn,
+  placeIn,
+  readableText,
+  scoped,
+  type Scoped,
+} from './scope';
 
 export interface QuarantinePlanRecord extends Page<Scoped<QuarantineEntry>> {
   asOf: Instant;
@@ -73,16 +82,16 @@ export class QuarantineEntryResolver {
     nullable: true,
     description: 'The quarantine site of the bed assigned (placement SITE).',
   })
-  site(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<Place | null> | null {
-    return entry.assignedSiteId ? ctx.loaders.places.load(entry.assignedSiteId) : null;
+  site(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    return placeIn(ctx, keyOfParent(entry), entry.assignedSiteId);
   }
 
   @FieldResolver(() => PlaceType, {
     nullable: true,
     description: 'The home shared with other exposed persons, if any.',
   })
-  household(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<Place | null> | null {
-    return entry.householdId ? ctx.loaders.places.load(entry.householdId) : null;
+  household(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    return placeIn(ctx, keyOfParent(entry), entry.householdId);
   }
 
   @FieldResolver(() => String, { description: 'The score explained in words and numbers.' })

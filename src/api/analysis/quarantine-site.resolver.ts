@@ -5,12 +5,13 @@ import type { Place } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { PlaceType } from '../types/place.type';
 import { QuarantineSiteType } from './quarantine-site.type';
+import { keyOfParent, placeIn, type Scoped } from './scope';
 
 @Resolver(() => QuarantineSiteType)
 export class QuarantineSiteResolver {
   @FieldResolver(() => PlaceType, { nullable: true })
-  place(@Root() site: SiteUsage, @Ctx() ctx: ApiContext): Promise<Place | null> {
-    return ctx.loaders.places.load(site.siteId);
+  place(@Root() site: Scoped<SiteUsage>, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    return placeIn(ctx, keyOfParent(site), site.siteId);
   }
 
   @FieldResolver(() => Int, { description: 'Beds left.' })

@@ -9,7 +9,7 @@ import { PlaceType } from '../types/place.type';
 import { AsOfArgs } from './args';
 import { RiskLevelEnum } from './enums';
 import { RiskAreaType } from './risk-area.type';
-import { caseIn, outbreakFor, readableText, scoped, type Scoped } from './scope';
+import { caseIn, keyOfParent, outbreakFor, placeIn, readableText, scoped, type Scoped } from './scope';
 
 @Resolver(() => RiskAreaType)
 export class RiskAreaResolver {
@@ -33,7 +33,7 @@ export class RiskAreaResolver {
 
   @FieldResolver(() => PlaceType, { nullable: true })
   place(@Root() area: Scoped<RiskArea>, @Ctx() ctx: ApiContext): Promise<Place | null> {
-    return ctx.loaders.places.load(area.placeId);
+    return placeIn(ctx, keyOfParent(area), area.placeId);
   }
 
   @FieldResolver(() => [CaseType], {

@@ -5,7 +5,7 @@
  * and without either the latest analysis (default as-of, sites' capacity) is used.
  */
 import { UNKNOWN_SOURCE } from '../../analysis/infector';
-import type { Case, Person } from '../../domain/types';
+import type { Case, Person, Place } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { loadEntity, type Entity } from '../types/entity';
 import { seesPersonalData } from '../personal-data';
@@ -67,6 +67,17 @@ export async function personIn(
 ): Promise<Scoped<Person> | null> {
   const person = await ctx.loaders.persons.load(personId);
   return key ? scopedOrNull(person, key) : person;
+}
+
+/** A place, carrying the analysis key. */
+export async function placeIn(
+  ctx: ApiContext,
+  key: AnalysisKey | undefined,
+  placeId: string | null,
+): Promise<Scoped<Place> | null> {
+  if (!placeId) return null;
+  const place = await ctx.loaders.places.load(placeId);
+  return key ? scopedOrNull(place, key) : place;
 }
 
 /** Whatever an id names (person, place, boat or lot), tagged for the Entity union and carrying the key. */

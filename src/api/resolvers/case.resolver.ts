@@ -2,7 +2,7 @@
  *  analysis fields of a case are in src/api/analysis/case-analysis.resolver.ts. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { AsOfArgs } from '../analysis/args';
-import { scoped } from '../analysis/scope';
+import { keyOfParent, personIn, scoped } from '../analysis/scope';
 import type { Case, Person, Sample } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { CaseType } from '../types/case.type';
@@ -33,7 +33,8 @@ export class CaseResolver {
 
   @FieldResolver(() => PersonType, { nullable: true })
   person(@Root() c: Case, @Ctx() ctx: ApiContext): Promise<Person | null> {
-    return ctx.loaders.persons.load(c.personId);
+    // A case reached through an analysis hands its person the same analysis.
+    return personIn(ctx, keyOfParent(c), c.personId);
   }
 
   @FieldResolver(() => [SampleType], {

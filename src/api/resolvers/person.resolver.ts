@@ -14,6 +14,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Case, Contact, Handling, Person, Place, Sample } from '../../domain/types';
+import { keyOfParent, scopedOrNull } from '../analysis/scope';
 import { UNMASKED_READERS } from '../auth-checker';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
@@ -136,8 +137,11 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => CaseType, { nullable: true, description: 'The case, if this person is one.' })
-  case(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Case | null> {
-    return ctx.loaders.caseOf.load(person.id);
+  async case(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Case | null> {
+    // A person reached through an analysis hands their case the same analysis.
+    const key = keyOfParent(person);
+    const found = await ctx.loaders.caseOf.load(person.id);
+    return key ? scopedOrNull(found, key) : found;
   }
 
   @FieldResolver(() => [SampleType], {
