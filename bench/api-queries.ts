@@ -1,12 +1,31 @@
 /**
- * The GraphQL operations of the API benchmark: what an investigator's screen asks for a case (the
- * person, the case and its samples, the household, reported contacts and the latest stays), and
- * one large read (many persons with their stays), with the checks that count a response as good.
+ * The GraphQL operations of the API benchmark: what an investigator's screen asks for a case,
+ * from the analysis (window, likely infector, the persons it exposed with their tiers) and from the
+ * records alone (the person, samples, household, reported contacts, first stays), and one large
+ * read (many persons with their stays), with the check that counts a response as good.
  */
 
-/** A case's person with the case, samples, home, household, reported contacts and first stays. */
+/** A case from the analysis: its window, most likely infector and the first contacts it exposed. */
 export const CASE_WITH_CONTACTS = `
 query CaseWithContacts($id: ID!) {
+  case(personId: $id) {
+    personId
+    classification
+    onset
+    confirmedAt
+    person { id name age home { id name } household { id name } }
+    infectiousWindow { from to basis }
+    infector { id kind probability setting }
+    contacts(first: 20) {
+      totalCount
+      edges { node { tier overallTier lastExposure person { id name phone } } }
+    }
+  }
+}`;
+
+/** A case's person from the records: the case, samples, home, household, reported contacts, first stays. */
+export const PERSON_WITH_STAYS = `
+query PersonWithStays($id: ID!) {
   person(id: $id) {
     id
     name

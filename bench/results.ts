@@ -60,10 +60,11 @@ export interface SizeResult {
   skipped: string[];
 }
 
-export interface ApiResult {
-  persons: number;
-  connections: number;
-  seconds: number;
+/** One operation under load. */
+export interface ApiOperation {
+  /** Seconds of the first request, alone (runs the analysis when it is not cached). */
+  firstSeconds: number;
+  firstGood: boolean;
   requests: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -72,6 +73,19 @@ export interface ApiResult {
   graphqlErrors: number;
   connectionErrors: number;
   timeouts: number;
+  firstError: string | null;
+}
+
+export const API_OPERATIONS = {
+  caseWithContacts: 'case with contacts, from the analysis (window, infector, first 20 exposed persons with tiers)',
+  personWithStays: "case's person from the records (case, samples, home, household, reported contacts, first 20 stays)",
+} as const;
+
+export interface ApiResult {
+  persons: number;
+  connections: number;
+  seconds: number;
+  operations: Record<keyof typeof API_OPERATIONS, ApiOperation>;
   serverPeakRssBytes: number | null;
   large: {
     persons: number;
@@ -276,24 +290,27 @@ function apiSection(results: BenchResults): string {
     a.large.maxComplexity > a.large.defaultMaxComplexity
       ? ` The large query costs ${formatCount(a.large.cost)} by the API's pricing, over the default limit of ${formatCount(a.large.defaultMaxComplexity)}: the benchmark server runs with maxComplexity ${formatCount(a.large.maxComplexity)}.`
       : '';
+  const errors = (Object.entries(a.operations) as [keyof typeof API_OPERATIONS, ApiOperation][])
+    .filter(([, o]) => o.firstError)
+    .map(([name, o]) => `\nFirst error of ${name}: ${o.firstError}`);
   return [
-    `Embedded store, ${sizeLabel(a.persons)} district, 127.0.0.1, "case with contacts" (person, case and samples, home, household, reported contacts, first 20 stays), cycling through the cases, ${a.connections} connections for ${a.seconds} s.${limit}`,
+    `Embedded store, ${sizeLabel(a.persons)} district, 127.0.0.1, each operation cycling through the cases at ${a.connections} connections for ${a.seconds} s, after one request alone (which runs the analysis when nothing is cached).${limit} Server peak RSS over the whole part: ${a.serverPeakRssBytes === null ? '–' : formatBytes(a.serverPeakRssBytes)}.`,
     '',
     table(
-      ['Requests', 'Requests/s', 'p50', 'p99', 'non-2xx', 'GraphQL errors', 'connection errors / timeouts', 'Server peak RSS'],
-      [
-        [
-          formatCount(a.requests),
-          significant(a.requestsPerSecond),
-          `${significant(a.p50Ms)} ms`,
-          `${significant(a.p99Ms)} ms`,
-          formatCount(a.non2xx),
-          formatCount(a.graphqlErrors),
-          `${formatCount(a.connectionErrors)} / ${formatCount(a.timeouts)}`,
-          a.serverPeakRssBytes === null ? '–' : formatBytes(a.serverPeakRssBytes),
-        ],
-      ],
+      ['Operation', 'First request', 'Requests', 'Requests/s', 'p50', 'p99', 'non-2xx', 'GraphQL errors', 'connection errors / timeouts'],
+      (Object.entries(a.operations) as [keyof typeof API_OPERATIONS, ApiOperation][]).map(([name, o]) => [
+        API_OPERATIONS[name],
+        `${formatSeconds(o.firstSeconds)}${o.firstGood ? '' : ' (error)'}`,
+        formatCount(o.requests),
+        significant(o.requestsPerSecond),
+        `${significant(o.p50Ms)} ms`,
+        `${significant(o.p99Ms)} ms`,
+        formatCount(o.non2xx),
+        formatCount(o.graphqlErrors),
+        `${formatCount(o.connectionErrors)} / ${formatCount(o.timeouts)}`,
+      ]),
     ),
+    ...errors,
     '',
     table(
       ['Large query', 'Stays returned', 'Response', 'Time, median (min–max)', 'Errors'],

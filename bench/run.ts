@@ -18,6 +18,7 @@ import { parseResultLine, rssOfProcess, RESULT_PREFIX } from './protocol';
 import { renderResultsMarkdown, type BenchResults, type Measure, type MeasureId, type SizeResult } from './results';
 import { formatBytes, formatSeconds } from './stats';
 import type { StoreTarget } from './steps/store-target';
+import type { ApiLoadResult } from './steps/api-load';
 import type { ApiServerReady } from './steps/api-server';
 import type { CachedBundle } from './steps/generate';
 
@@ -418,7 +419,7 @@ class Runner {
     try {
       const up = await ready;
       log(`[${persons}] API at ${up.url}; autocannon: ${apiConnections} connections for ${apiSeconds} s ...`);
-      const load = await runStep('api-load', {
+      const load = (await runStep('api-load', {
         url: up.url,
         apiKey,
         connections: apiConnections,
@@ -426,7 +427,7 @@ class Runner {
         caseIds,
         largeIds,
         largeRuns: runs,
-      });
+      })) as unknown as ApiLoadResult;
       server.stdin!.end();
       const serverResult = await done;
       const { DEFAULT_LIMITS } = await import('../src/api/limits');
@@ -434,30 +435,25 @@ class Runner {
         persons,
         connections: apiConnections,
         seconds: apiSeconds,
-        requests: Number(load.requests),
-        requestsPerSecond: Number(load.requestsPerSecond),
-        p50Ms: Number(load.p50Ms),
-        p99Ms: Number(load.p99Ms),
-        non2xx: Number(load.non2xx),
-        graphqlErrors: Number(load.graphqlErrors),
-        connectionErrors: Number(load.connectionErrors),
-        timeouts: Number(load.timeouts),
+        operations: load.operations,
         serverPeakRssBytes: Number(serverResult.peakRssBytes ?? NaN) || null,
         large: {
           persons: largeIds.length,
-          stays: Number(load.largeStays),
-          bytes: Number(load.largeBytes),
-          seconds: load.largeSeconds as number[],
-          errors: Number(load.largeErrors),
+          stays: load.largeStays,
+          bytes: load.largeBytes,
+          seconds: load.largeSeconds,
+          errors: load.largeErrors,
           cost: up.largeQueryCost,
           maxComplexity: up.maxComplexity,
           defaultMaxComplexity: DEFAULT_LIMITS.maxComplexity,
         },
       };
-      log(
-        `[${persons}] API: ${Number(load.requestsPerSecond).toFixed(0)} requests/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, ` +
-          `${load.non2xx} non-2xx, ${load.graphqlErrors} GraphQL errors`,
-      );
+      for (const [name, o] of Object.entries(load.operations)) {
+        log(
+          `[${persons}] API ${name}: first request ${formatSeconds(o.firstSeconds)}, ${o.requestsPerSecond.toFixed(0)} requests/s, ` +
+            `p50 ${o.p50Ms} ms, p99 ${o.p99Ms} ms, ${o.non2xx} non-2xx, ${o.graphqlErrors} GraphQL errors${o.firstError ? ` (${o.firstError})` : ''}`,
+        );
+      }
       this.save();
     } finally {
       if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');

@@ -1,10 +1,17 @@
 /**
- * The load of the API benchmark: autocannon at N connections for S seconds on "case with
- * contacts" (cycling through the cases), then one large query timed run after run, all against a
- * server on 127.0.0.1 (bench/steps/api-server.ts).
+ * The load of the API benchmark, against a server on 127.0.0.1 (bench/steps/api-server.ts): for
+ * each operation (a case from the analysis, a case's person from the records) one first request
+ * (which runs the analysis when nothing is cached yet), then autocannon at N connections for S
+ * seconds cycling through the cases; then one large query timed run after run.
  */
 import autocannon from 'autocannon';
-import { CASE_WITH_CONTACTS, PERSONS_WITH_STAYS, graphqlBody, isGoodGraphqlBody } from '../api-queries';
+import {
+  CASE_WITH_CONTACTS,
+  PERSONS_WITH_STAYS,
+  PERSON_WITH_STAYS,
+  graphqlBody,
+  isGoodGraphqlBody,
+} from '../api-queries';
 import { secondsSince } from '../protocol';
 
 export interface ApiLoadArgs {
@@ -19,7 +26,10 @@ export interface ApiLoadArgs {
   largeRuns: number;
 }
 
-export interface ApiLoadResult {
+export interface LoadFigures {
+  /** Seconds of the first request, alone (runs the analysis when it is not cached). */
+  firstSeconds: number;
+  firstGood: boolean;
   requests: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -28,16 +38,37 @@ export interface ApiLoadResult {
   graphqlErrors: number;
   connectionErrors: number;
   timeouts: number;
+  /** The first error message a response carried, if any. */
+  firstError: string | null;
+}
+
+export interface ApiLoadResult {
+  operations: Record<'caseWithContacts' | 'personWithStays', LoadFigures>;
   largeSeconds: number[];
   largeBytes: number;
   largeStays: number;
   largeErrors: number;
 }
 
-/** "Case with contacts" under load, then the large query run after run. */
-export async function loadApi(args: ApiLoadArgs): Promise<ApiLoadResult> {
-  if (!args.url.startsWith('http://127.0.0.1:')) throw new Error(`api load: ${args.url} is not on 127.0.0.1`);
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${args.apiKey}` };
+function firstErrorOf(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { message?: string }[] };
+    return parsed.errors?.[0]?.message ?? null;
+  } catch {
+    return body.slice(0, 200);
+  }
+}
+
+async function post(url: string, headers: Record<string, string>, body: string) {
+  const started = process.hrtime.bigint();
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers, body });
+  const text = await response.text();
+  return { seconds: secondsSince(started), ok: response.ok && isGoodGraphqlBody(text), text };
+}
+
+async function load(args: ApiLoadArgs, headers: Record<string, string>, query: string): Promise<LoadFigures> {
+  const first = await post(args.url, headers, graphqlBody(query, { id: args.caseIds[0] }));
+  let firstError = first.ok ? null : firstErrorOf(first.text);
   let next = 0;
   const result = await autocannon({
     url: `${args.url}/graphql`,
@@ -49,36 +80,20 @@ export async function loadApi(args: ApiLoadArgs): Promise<ApiLoadResult> {
       {
         setupRequest: (request) => {
           const id = args.caseIds[next++ % args.caseIds.length]!;
-          return { ...request, body: graphqlBody(CASE_WITH_CONTACTS, { id }) };
+          return { ...request, body: graphqlBody(query, { id }) };
         },
       },
     ],
     // Counted in `mismatches`: a 200 that carries GraphQL errors is still an error.
-    verifyBody: isGoodGraphqlBody,
+    verifyBody: (body) => {
+      const good = isGoodGraphqlBody(body);
+      if (!good && firstError === null) firstError = firstErrorOf(body);
+      return good;
+    },
   });
-
-  const largeSeconds: number[] = [];
-  let largeBytes = 0;
-  let largeStays = 0;
-  let largeErrors = 0;
-  const body = graphqlBody(PERSONS_WITH_STAYS, { ids: args.largeIds });
-  for (let run = 0; run < args.largeRuns; run++) {
-    const started = process.hrtime.bigint();
-    const response = await fetch(`${args.url}/graphql`, { method: 'POST', headers, body });
-    const text = await response.text();
-    largeSeconds.push(secondsSince(started));
-    largeBytes = Buffer.byteLength(text);
-    if (!response.ok || !isGoodGraphqlBody(text)) {
-      largeErrors++;
-      process.stderr.write(`large query: HTTP ${response.status}: ${text.slice(0, 300)}\n`);
-      continue;
-    }
-    const persons = (JSON.parse(text) as { data: { persons: ({ stays: { edges: unknown[] } } | null)[] } }).data
-      .persons;
-    largeStays = persons.reduce((sum, p) => sum + (p?.stays.edges.length ?? 0), 0);
-  }
-
   return {
+    firstSeconds: first.seconds,
+    firstGood: first.ok,
     requests: result.requests.total,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
@@ -87,9 +102,36 @@ export async function loadApi(args: ApiLoadArgs): Promise<ApiLoadResult> {
     graphqlErrors: result.mismatches,
     connectionErrors: result.errors,
     timeouts: result.timeouts,
-    largeSeconds,
-    largeBytes,
-    largeStays,
-    largeErrors,
+    firstError,
   };
+}
+
+/** Both operations under load, then the large query run after run. */
+export async function loadApi(args: ApiLoadArgs): Promise<ApiLoadResult> {
+  if (!args.url.startsWith('http://127.0.0.1:')) throw new Error(`api load: ${args.url} is not on 127.0.0.1`);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${args.apiKey}` };
+  const operations = {
+    caseWithContacts: await load(args, headers, CASE_WITH_CONTACTS),
+    personWithStays: await load(args, headers, PERSON_WITH_STAYS),
+  };
+
+  const largeSeconds: number[] = [];
+  let largeBytes = 0;
+  let largeStays = 0;
+  let largeErrors = 0;
+  const body = graphqlBody(PERSONS_WITH_STAYS, { ids: args.largeIds });
+  for (let run = 0; run < args.largeRuns; run++) {
+    const { seconds, ok, text } = await post(args.url, headers, body);
+    largeSeconds.push(seconds);
+    largeBytes = Buffer.byteLength(text);
+    if (!ok) {
+      largeErrors++;
+      process.stderr.write(`large query: ${text.slice(0, 300)}\n`);
+      continue;
+    }
+    const persons = (JSON.parse(text) as { data: { persons: ({ stays: { edges: unknown[] } } | null)[] } }).data
+      .persons;
+    largeStays = persons.reduce((sum, p) => sum + (p?.stays.edges.length ?? 0), 0);
+  }
+  return { operations, largeSeconds, largeBytes, largeStays, largeErrors };
 }

@@ -74,6 +74,51 @@ function results(): BenchResults {
   };
 }
 
+const API: NonNullable<BenchResults['api']> = {
+  persons: 10_000,
+  connections: 50,
+  seconds: 30,
+  operations: {
+    caseWithContacts: {
+      firstSeconds: 6.5,
+      firstGood: true,
+      requests: 3000,
+      requestsPerSecond: 100,
+      p50Ms: 450,
+      p99Ms: 1200,
+      non2xx: 0,
+      graphqlErrors: 0,
+      connectionErrors: 0,
+      timeouts: 0,
+      firstError: null,
+    },
+    personWithStays: {
+      firstSeconds: 0.05,
+      firstGood: false,
+      requests: 600,
+      requestsPerSecond: 20,
+      p50Ms: 2000,
+      p99Ms: 9000,
+      non2xx: 3,
+      graphqlErrors: 597,
+      connectionErrors: 1,
+      timeouts: 2,
+      firstError: 'The query is too deep',
+    },
+  },
+  serverPeakRssBytes: 300 * MB,
+  large: {
+    persons: 200,
+    stays: 4000,
+    bytes: 1.5 * MB,
+    seconds: [2, 4, 3],
+    errors: 0,
+    cost: 200_601,
+    maxComplexity: 200_601,
+    defaultMaxComplexity: 20_000,
+  },
+};
+
 describe('renderResultsMarkdown', () => {
   const md = renderResultsMarkdown(results());
 
@@ -111,6 +156,17 @@ describe('renderResultsMarkdown', () => {
     expect(md).toMatch(/## 4\. API\n\n_Not run\._/);
     expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
     expect(md).toContain('- a note');
+  });
+
+  it('writes each API operation with its first request, throughput, latency and errors, and the large query', () => {
+    const api = renderResultsMarkdown({ ...results(), api: API });
+    expect(api).toContain('at 50 connections for 30 s');
+    expect(api).toContain('over the default limit of 20,000: the benchmark server runs with maxComplexity 200,601');
+    expect(api).toContain('Server peak RSS over the whole part: 300 MB');
+    expect(api).toContain('| 6.50 s | 3,000 | 100 | 450 ms | 1200 ms | 0 | 0 | 0 / 0 |');
+    expect(api).toContain('| 50.0 ms (error) | 600 | 20.0 | 2000 ms | 9000 ms | 3 | 597 | 1 / 2 |');
+    expect(api).toContain('First error of personWithStays: The query is too deep');
+    expect(api).toContain('| 200 persons with up to 100 stays each | 4,000 | 1.50 MB | 3.00 s (2.00 s–4.00 s) | 0 |');
   });
 
   it('lists each reason a measurement failed once', () => {
