@@ -196,7 +196,7 @@ export function toReport(analysis: Analysis): AnalysisReport {
       length: chain.length,
       firstDate: formatDate(chain.firstAt),
       lastDate: formatDate(chain.lastAt),
-      durationDays: chain.durationDays,
+      durationDays: Math.round(chain.durationDays * 10) / 10,
       active: chain.active,
       links: [
         ...(rootIsEnvironmental
