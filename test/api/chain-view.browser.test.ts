@@ -143,8 +143,19 @@ describe('the chain view on the API server, in a browser', () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
 
+    // The page passes its own caseIds (and asOf) on to the data: only that case's chain.
+    const chain = data.chains.find((c) => c.id === node.chainId)!;
+    await page.goto(`${running.url}/chains?caseIds=${caseId}&asOf=${encodeURIComponent(data.asOf)}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await expect(page.locator('#status').textContent()).resolves.toBe(
+      `${chain.size} of ${chain.size} cases shown`,
+    );
+
     const origin = new URL(running.url).origin;
     expect(requested).toContain(`${origin}/chains/data.json`);
+    expect(requested).toContain(
+      `${origin}/chains/data.json?asOf=${encodeURIComponent(data.asOf)}&caseIds=${caseId}`,
+    );
     expect(requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
     expect(requested.every((u) => u.startsWith('data:') || new URL(u).hostname === '127.0.0.1')).toBe(true);
     expect(pageErrors).toEqual([]);
