@@ -164,7 +164,7 @@ interface WeighedExposure {
  * episode of its setting; a stay at a contaminated place or aboard a contaminated boat weighs
  * `environmentalRatePerHour`.
  */
-function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: Pathogen): number {
+export function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: Pathogen): number {
   if (exposure.minutes <= 0) return pathogen.attackRates[setting];
   const hours = exposure.minutes / 60;
   if (exposure.sourceKind === 'place' || exposure.sourceKind === 'boat')
@@ -203,7 +203,8 @@ function exposureRates(
   return rates;
 }
 
-function relativeInfectiousness(source: Case, at: Instant, pathogen: Pathogen): number {
+/** A case's infectiousness at `at` relative to a symptomatic case after onset. */
+export function relativeInfectiousness(source: Case, at: Instant, pathogen: Pathogen): number {
   if (source.classification === 'asymptomatic' || source.onset === null)
     return pathogen.asymptomaticInfectiousness;
   return at < source.onset ? pathogen.presymptomaticInfectiousness : 1;

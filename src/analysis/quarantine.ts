@@ -3,19 +3,25 @@
  * it on, first to a bed, under the close-contact management of China's COVID-19 protocol,
  * 9th edition (centralised quarantine from the last exposure, home monitoring, PCR days).
  *
- * Probability of being infected now, per exposed person who is not a case:
+ * Probability of being infected now, per exposed person who is not a case, with the transmission
+ * model of the infector inference (src/analysis/infector.ts, after Wallinga & Teunis 2004):
  *
- *   p_e = f · [1 − (1 − a) · (1 − r)^h]          for each exposure e
- *   P   = 1 − Π_e (1 − p_e)                        (independent exposures)
+ *   λ_e = h_e · ρ_s · f_e                 expected transmissions of exposure e
+ *   p_e = 1 − exp(−λ_e)                   chance that e infected the person (Poisson)
+ *   s_e = 1 − F_inc((asOf − m_e) / 1 day)  chance an infection at e is still without onset at asOf
+ *   P   = [1 − Π_e (1 − p_e · s_e)] / [1 − Π_e (1 − p_e · s_e) + Π_e (1 − p_e)]
  *
- * with a the secondary attack rate of the exposure's setting (household 42.7%, Madewell 2022;
- * social/work 5.9%, casual 1.2%, Thompson 2021; crew 85%, Addetia 2020; a contaminated lot, boat
- * or place: the cold-chain rate), r = `riskPerHour` (about 1.1% per hour, Ferretti et al.,
- * Nature 2023), h the hours of exposure, and f the source's relative infectiousness (1 for a
- * symptomatic case after onset, `presymptomaticInfectiousness` for an exposure that ended before
- * onset, `asymptomaticInfectiousness` for an asymptomatic case, Thompson 2021; 1 for an
- * environmental source, whose rate already says it). A contact of a close contact X adds
- * P(X) · f_pre · [1 − (1 − a)(1 − r)^h] for their time with X (X, if infected, is pre-symptomatic).
+ * with h_e the hours of the exposure, ρ_s = `ratePerHour` of its setting s (`attackSettingOf`: the
+ * setting's attack rate over its typical hours, `attackRateHours`; a stay at a contaminated place
+ * or boat `environmentalRatePerHour`, a handled lot one cold-chain attack rate: `exposureStrength`),
+ * f_e the source's relative infectiousness over the exposure (`relativeInfectiousness`: 1 after
+ * onset, `presymptomaticInfectiousness` before it, `asymptomaticInfectiousness` without onset,
+ * averaged over the span; 1 for a contaminated source), m_e the middle of the exposure and F_inc
+ * the incubation period's cdf (src/domain/distributions.ts). P is Bayes' rule given that the
+ * person is not a case at asOf: infected and still silent, over silent at all (a person exposed 6
+ * days ago who has shown nothing is less likely infected than one exposed yesterday). A contact
+ * of a close contact X adds p = P(X) · (1 − exp(−h · ρ_s · f_pre)) for their time with X (X, if
+ * infected, is pre-symptomatic), weighed with s at the middle of that time.
  *
  * Priority score = P · (1 + w_h · (household size − 1) + w_c · c) · (1 + w_v · vulnerable),
  * c the person's centrality in the exposure graph divided by the highest among the persons
@@ -33,11 +39,18 @@
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import pagerank from 'graphology-metrics/centrality/pagerank';
-import type { Parameters } from '../domain/parameters';
+import type { Parameters, Pathogen } from '../domain/parameters';
+import { cdf } from '../domain/distributions';
 import { DAY, startOfDay } from '../domain/time';
-import type { Id, Instant, Person } from '../domain/types';
+import type { Case, Id, Instant, Person } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
-import { attackRateOf, type AttackSetting } from './infector';
+import {
+  attackSettingOf,
+  exposureStrength,
+  ratePerHour,
+  relativeInfectiousness,
+  type AttackSetting,
+} from './infector';
 import type { Exposure, OutbreakData } from './model';
 import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from './tiers';
 
@@ -117,7 +130,10 @@ export const DEFAULTS = {
 };
 
 interface Weighed {
+  /** Chance that the exposure infected the person. */
   p: number;
+  /** Chance that an infection then is still without onset at asOf. */
+  silent: number;
   words: string;
 }
 
@@ -132,14 +148,26 @@ function hoursWords(minutes: number): string {
 const fixed = (x: number, digits = 2): string => x.toFixed(digits);
 const percent = (x: number): string => `+${Math.round(x * 100)}%`;
 
-/** Probability that one exposure infected the person: f · [1 − (1 − a)(1 − r)^h]. */
-export function exposureProbability(
-  attackRate: number,
-  riskPerHour: number,
-  minutes: number,
-  infectiousness: number,
-): number {
-  return infectiousness * (1 - (1 - attackRate) * (1 - riskPerHour) ** (minutes / 60));
+/**
+ * Probability of being infected given no onset yet: [1 − Π(1 − p·s)] / [1 − Π(1 − p·s) + Π(1 − p)],
+ * over each exposure's chance p of infecting and chance s that such an infection is still silent.
+ */
+export function infectedAndSilent(exposures: readonly { p: number; silent: number }[]): number {
+  const escaped = exposures.reduce((q, e) => q * (1 - e.p), 1);
+  const silentlyInfected = 1 - exposures.reduce((q, e) => q * (1 - e.p * e.silent), 1);
+  const total = silentlyInfected + escaped;
+  return total > 0 ? silentlyInfected / total : 0;
+}
+
+/** The source's relative infectiousness averaged over [start, end] (at `start` for an instant). */
+function meanInfectiousness(source: Case, start: Instant, end: Instant, pathogen: Pathogen): number {
+  if (!(end > start) || source.onset === null || source.onset <= start || source.onset >= end)
+    return relativeInfectiousness(source, start, pathogen);
+  const before = (source.onset - start) / (end - start);
+  return (
+    before * relativeInfectiousness(source, start, pathogen) +
+    (1 - before) * relativeInfectiousness(source, source.onset, pathogen)
+  );
 }
 
 function validate(data: OutbreakData, options: QuarantineOptions): void {
@@ -199,29 +227,25 @@ export function prioritiseQuarantine(
   const tierOf = new Map(tiers.map((t) => [t.personId, t]));
 
   // ---- probability of infection from direct exposures ---------------------------------------
+  const silentAfter = (at: Instant): number =>
+    1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
   const weighedOf = new Map<Id, Weighed[]>();
   const lastExposureOf = new Map<Id, Instant>();
   for (const e of exposures) {
     if (caseById.has(e.personId)) continue;
     const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
-    let f = 1;
-    let note = '';
-    if (source?.classification === 'asymptomatic') {
-      f = pathogen.asymptomaticInfectiousness;
-      note = `, asymptomatic source ×${fixed(f)}`;
-    } else if (source?.onset != null && e.end <= source.onset) {
-      f = pathogen.presymptomaticInfectiousness;
-      note = `, before onset ×${fixed(f)}`;
-    }
-    const a = attackRateOf(e, pathogen, rateOptions);
-    const p = exposureProbability(a, pathogen.riskPerHour, e.minutes, f);
+    const f = source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
+    const setting = attackSettingOf(e, rateOptions);
+    const expected = exposureStrength(e, setting, pathogen) * f;
+    const p = 1 - Math.exp(-expected);
+    const silent = silentAfter((e.start + e.end) / 2);
+    const note = f === 1 ? '' : `, infectiousness ×${fixed(f)}`;
     const list = weighedOf.get(e.personId) ?? [];
-    list.push({ p, words: `${exposureWords(e)} (p=${fixed(p)}${note})` });
+    list.push({ p, silent, words: `${exposureWords(e)} (p=${fixed(p)}${note}, silent ${fixed(silent)})` });
     weighedOf.set(e.personId, list);
     lastExposureOf.set(e.personId, Math.max(lastExposureOf.get(e.personId) ?? -Infinity, e.end));
   }
-  const combine = (list: readonly Weighed[]): number => 1 - list.reduce((q, w) => q * (1 - w.p), 1);
-  const direct = new Map([...weighedOf].map(([id, list]) => [id, combine(list)]));
+  const direct = new Map([...weighedOf].map(([id, list]) => [id, infectedAndSilent(list)]));
 
   // ---- contacts of close contacts: through the close contact's own probability ----------------
   const personIds = new Set<Id>([...weighedOf.keys()]);
@@ -230,16 +254,17 @@ export function prioritiseQuarantine(
     for (const ev of t.evidence) {
       if (ev.sourceKind !== 'close_contact') continue;
       const pSource = direct.get(ev.sourceId) ?? 0;
-      const a = linkAttackRate(ev, pathogen.attackRates);
-      const link = exposureProbability(
-        a,
-        pathogen.riskPerHour,
-        ev.minutes,
-        pathogen.presymptomaticInfectiousness,
-      );
+      const expected =
+        ratePerHour(linkSetting(ev), pathogen) * (ev.minutes / 60) * pathogen.presymptomaticInfectiousness;
+      const link = 1 - Math.exp(-expected);
       const p = pSource * link;
+      const silent = silentAfter((ev.start + ev.end) / 2);
       const list = weighedOf.get(t.personId) ?? [];
-      list.push({ p, words: `${linkWords(ev)} (p=${fixed(pSource)}×${fixed(link)}=${fixed(p)})` });
+      list.push({
+        p,
+        silent,
+        words: `${linkWords(ev)} (p=${fixed(pSource)}×${fixed(link)}=${fixed(p)}, silent ${fixed(silent)})`,
+      });
       weighedOf.set(t.personId, list);
       lastExposureOf.set(t.personId, Math.max(lastExposureOf.get(t.personId) ?? -Infinity, ev.end));
     }
@@ -254,7 +279,7 @@ export function prioritiseQuarantine(
 
   const unranked = [...personIds].map((personId) => {
     const list = (weighedOf.get(personId) ?? []).sort((x, y) => y.p - x.p);
-    const probability = combine(list);
+    const probability = infectedAndSilent(list);
     const person: Person | undefined = data.persons.get(personId);
     const homeId = person?.homeId ?? null;
     const householdSize = homeId === null ? 1 : Math.max(1, residentsOf.get(homeId) ?? 1);
@@ -406,10 +431,12 @@ function exposureWords(e: Exposure): string {
   }
 }
 
-function linkAttackRate(ev: TierEvidence, rates: Parameters['pathogen']['attackRates']): number {
-  if (ev.setting === 'household') return rates.household;
+function linkSetting(ev: TierEvidence): AttackSetting {
+  if (ev.setting === 'household') return 'household';
   const s = ev.contactSetting;
-  return s && s !== 'other' && s in rates ? rates[s as AttackSetting] : rates.casual;
+  return s === 'work' || s === 'social' || s === 'care' || s === 'transport' || s === 'household'
+    ? s
+    : 'casual';
 }
 
 function linkWords(ev: TierEvidence): string {

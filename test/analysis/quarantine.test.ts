@@ -1,7 +1,9 @@
 import { buildExposureGraph } from '../../src/analysis/exposure-graph';
 import { computeExposures } from '../../src/analysis/exposures';
 import type { Exposure } from '../../src/analysis/model';
-import { exposureProbability, prioritiseQuarantine } from '../../src/analysis/quarantine';
+import { infectedAndSilent, prioritiseQuarantine } from '../../src/analysis/quarantine';
+import { cdf } from '../../src/domain/distributions';
+import { DAY, HOUR } from '../../src/domain/time';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { Case } from '../../src/domain/types';
@@ -88,7 +90,24 @@ describe('prioritiseQuarantine', () => {
     expect(plan).toEqual({ asOf: data.asOf, entries: [], sites: [], waiting: 0 });
   });
 
-  test('probability of infection: attack rate, dose, source infectiousness, combined exposures', () => {
+  test('infectedAndSilent: Bayes given no onset yet', () => {
+    expect(infectedAndSilent([])).toBe(0);
+    // One exposure, p = 0.5, half its infections still silent: 0.25 / (0.25 + 0.5) = 1/3.
+    expect(infectedAndSilent([{ p: 0.5, silent: 0.5 }])).toBeCloseTo(1 / 3, 12);
+    // All silent: just the chance of infection.
+    expect(infectedAndSilent([{ p: 0.3, silent: 1 }])).toBeCloseTo(0.3, 12);
+    // Two: silently infected 1 - 0.5 * 0.9 = 0.55, escaped 0.5 * 0.8 = 0.4: 0.55 / 0.95.
+    expect(
+      infectedAndSilent([
+        { p: 0.5, silent: 1 },
+        { p: 0.2, silent: 0.5 },
+      ]),
+    ).toBeCloseTo(0.55 / 0.95, 12);
+    // Past the whole incubation with nothing to show: not infected.
+    expect(infectedAndSilent([{ p: 0.9, silent: 0 }])).toBe(0);
+  });
+
+  test('probability of infection: rate per hour, source infectiousness, elapsed incubation, combined exposures', () => {
     const { data, exposures, tiers, graph } = district();
     const plan = prioritiseQuarantine(data, exposures, tiers, params, {
       asOf: data.asOf,
@@ -96,27 +115,73 @@ describe('prioritiseQuarantine', () => {
     });
     const p = new Map(plan.entries.map((e) => [e.personId, e]));
     expect([...p.keys()].sort()).toEqual(['P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
-    // P2: household with C1, 4 nights = 34 h, after onset: 1 - 0.573 * 0.989^34 ≈ 0.6066.
-    const p2 = 1 - (1 - 0.427) * (1 - 0.011) ** 34;
-    expect(p.get('P2')!.probability).toBeCloseTo(p2, 12);
-    expect(p2).toBeCloseTo(0.6066, 4);
-    // P3: 20 min at a workplace (work 5.9%) before C1's onset (x 2/3) ≈ 0.0416.
-    const p3 = (2 / 3) * (1 - (1 - 0.059) * (1 - 0.011) ** (20 / 60));
+    // Still without onset at asOf (Aug 7 12:00) after an infection `days` earlier.
+    const silent = (days: number): number => 1 - cdf(params.pathogen.incubation, days);
+    const bayes = (q: number, s: number): number => (q * s) / (q * s + 1 - q);
+    // P2: household with C1 over [Aug 3 00:00, Aug 6 07:00], 4 nights = 34 h, at 0.427 / 60 h per
+    // hour; C1's onset (Aug 5 00:00) 48 h into the 79-h span: f = 48/79 * 2/3 + 31/79 ≈ 0.7975.
+    // Middle Aug 4 15:30, 2 d 20.5 h before asOf (lognormal incubation: 1 - F ≈ 0.3956).
+    const f2 = (48 / 79) * (2 / 3) + 31 / 79;
+    const q2 = 1 - Math.exp(-34 * (0.427 / 60) * f2);
+    expect(q2).toBeCloseTo(0.17549, 5);
+    expect(silent(2 + 20.5 / 24)).toBeCloseTo(0.39556, 4);
+    expect(p.get('P2')!.probability).toBeCloseTo(bayes(q2, silent(2 + 20.5 / 24)), 12);
+    expect(p.get('P2')!.probability).toBeCloseTo(0.07765, 4);
+    // P3: 20 min at a workplace (work: 0.059 / 32 h per hour) before C1's onset (x 2/3), middle
+    // Aug 4 09:10, 3 d 2 h 50 min before asOf.
+    const q3 = 1 - Math.exp(-(20 / 60) * (0.059 / 32) * (2 / 3));
+    const p3 = bayes(q3, silent(3 + (2 + 50 / 60) / 24));
     expect(p.get('P3')!.probability).toBeCloseTo(p3, 12);
-    expect(p3).toBeCloseTo(0.0416, 4);
-    // P4: lives with close contact P3, 3 nights (27 h) since P3's exposure: P(P3) * 2/3 * household.
-    const p4 = p3 * (2 / 3) * (1 - (1 - 0.427) * (1 - 0.011) ** 27);
-    expect(p.get('P4')!.probability).toBeCloseTo(p4, 12);
-    expect(p4).toBeCloseTo(0.016, 4);
-    // P5: 1 h at a market with C1 (casual 1.2%) and 1 h social contact with asymptomatic C2 (x 1/7).
-    const p5market = 1 - (1 - 0.012) * (1 - 0.011);
-    const p5social = (1 / 7) * (1 - (1 - 0.059) * (1 - 0.011));
-    expect(p.get('P5')!.probability).toBeCloseTo(1 - (1 - p5market) * (1 - p5social), 12);
-    expect(p.get('P5')!.probability).toBeCloseTo(0.0325, 4);
-    // P6: 3 min at the market, below every tier.
-    expect(p.get('P6')!.probability).toBeCloseTo(1 - (1 - 0.012) * (1 - 0.011) ** (3 / 60), 12);
+    expect(p3).toBeCloseTo(0.00013243, 7);
+    // P4: lives with close contact P3, 3 nights (27 h, Aug 4 22:00 to Aug 7 07:00, middle Aug 6
+    // 02:30, 1 d 9.5 h before asOf) since P3's exposure: P(P3) * (1 - exp(-27 * 0.427/60 * 2/3)).
+    const link = 1 - Math.exp(-27 * (0.427 / 60) * (2 / 3));
+    expect(link).toBeCloseTo(0.12023, 5);
+    expect(p.get('P4')!.probability).toBeCloseTo(bayes(p3 * link, silent(1 + 9.5 / 24)), 12);
+    // P5: 1 h at a market with C1 after onset (casual: 0.012 per hour), middle Aug 5 15:30, and 1 h
+    // social contact with asymptomatic C2 (0.059 / 3 h per hour, x 1/7), middle Aug 6 12:30.
+    const market = { p: 1 - Math.exp(-0.012), silent: silent(1 + 20.5 / 24) };
+    const social = { p: 1 - Math.exp(-0.059 / 3 / 7), silent: silent(23.5 / 24) };
+    const silentlyInfected = 1 - (1 - market.p * market.silent) * (1 - social.p * social.silent);
+    const p5 = silentlyInfected / (silentlyInfected + (1 - market.p) * (1 - social.p));
+    expect(p.get('P5')!.probability).toBeCloseTo(p5, 12);
+    expect(p5).toBeCloseTo(0.011735, 6);
+    // P6: 3 min at the market, below every tier; middle Aug 5 15:58:30.
+    const p6 = bayes(1 - Math.exp(-0.012 * (3 / 60)), silent(1 + (20 + 1.5 / 60) / 24));
+    expect(p.get('P6')!.probability).toBeCloseTo(p6, 12);
     expect(p.get('P6')).toMatchObject({ tier: null, placement: 'none', releaseOn: null, pcrDates: [] });
-    expect(exposureProbability(0.5, 0, 600, 1)).toBe(0.5);
+  });
+
+  test('the same exposure weighs less the more of its incubation has passed without a case', () => {
+    const one = (personId: string, daysAgo: number): Exposure => ({
+      ...contactExposure(personId, 'C1', 'work'),
+      start: aug(10) - daysAgo * DAY - HOUR,
+      end: aug(10) - daysAgo * DAY,
+    });
+    const exposures = [one('RECENT', 1), one('EARLIER', 6)];
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [{ personId: 'C1', classification: 'confirmed', onset: aug(1), confirmedAt: aug(10) }],
+      persons: [person('C1'), person('RECENT'), person('EARLIER')],
+    });
+    const plan = prioritiseQuarantine(data, exposures, assignTiers(data, exposures, params), params, {
+      asOf: data.asOf,
+      exposureGraph: buildExposureGraph(exposures),
+    });
+    // 1 h of work contact after onset: q = 1 - exp(-0.059 / 32); middles 1.5 h after the start.
+    const q = 1 - Math.exp(-0.059 / 32);
+    const bayes = (days: number): number => {
+      const s = 1 - cdf(params.pathogen.incubation, days);
+      return (q * s) / (q * s + 1 - q);
+    };
+    const [first, second] = plan.entries;
+    expect(first).toMatchObject({ personId: 'RECENT', priority: 1 });
+    expect(second).toMatchObject({ personId: 'EARLIER', priority: 2 });
+    expect(first!.probability).toBeCloseTo(bayes(1 + 0.5 / 24), 12);
+    expect(second!.probability).toBeCloseTo(bayes(6 + 0.5 / 24), 12);
+    // Lognormal(0.928, 0.456): 1 - F(1.02 d) ≈ 0.9767, 1 - F(6.02 d) ≈ 0.0286.
+    expect(first!.probability).toBeCloseTo(0.0017992, 7);
+    expect(second!.probability).toBeCloseTo(0.0000528, 7);
   });
 
   test('placements by tier: close contacts wait for a bed, contacts of close contacts stay home, venue-exposed are monitored', () => {
@@ -144,7 +209,7 @@ describe('prioritiseQuarantine', () => {
     expect(plan.entries.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(plan.entries[0]!.personId).toBe('P2');
     expect(p.get('P4')!.reasons).toMatch(
-      /^lives with close contact P3 \(3 night\(s\) since their exposure\) \(p=0\.04×0\.38=0\.02\); P\(infected\)=0\.02;/,
+      /^lives with close contact P3 \(3 night\(s\) since their exposure\) \(p=0\.00×0\.12=0\.00, silent 0\.90\); P\(infected\)=0\.00;/,
     );
   });
 
@@ -195,9 +260,12 @@ describe('prioritiseQuarantine', () => {
   test('score: household size, centrality and vulnerability, explained in words and numbers', () => {
     const p = resolveParameters({
       overrides: [
+        // Rates of 0.5 and 0.2 per hour; an incubation so long that nothing is past it yet (s = 1).
         'pathogen.attackRates.social=0.5',
         'pathogen.attackRates.work=0.2',
-        'pathogen.riskPerHour=0',
+        'pathogen.attackRateHours.social=1',
+        'pathogen.attackRateHours.work=1',
+        'pathogen.incubation.meanlog=10',
         'protocol.traceContactsOfCloseContacts=false',
       ],
     });
@@ -232,33 +300,38 @@ describe('prioritiseQuarantine', () => {
       centrality: 'degree',
     });
     const [a, d] = plan.entries;
-    // A: P = 1 - 0.5 * 0.8 = 0.6; x (1 + 0.1 * 4 + 0.5 * 1) x 1.2 = 1.368.
+    // A: p = 1 - e^-0.5 ≈ 0.3935 and 1 - e^-0.2 ≈ 0.1813, P = 1 - e^-0.7 ≈ 0.5034;
+    // x (1 + 0.1 * 4 + 0.5 * 1) x 1.2 ≈ 1.1478.
     expect(a).toMatchObject({ personId: 'A', priority: 1, householdSize: 5, centrality: 1 });
-    expect(a!.probability).toBeCloseTo(0.6, 12);
-    expect(a!.score).toBeCloseTo(0.6 * 1.9 * 1.2, 12);
+    expect(a!.probability).toBeCloseTo(1 - Math.exp(-0.7), 12);
+    expect(a!.score).toBeCloseTo((1 - Math.exp(-0.7)) * 1.9 * 1.2, 12);
     expect(a!.reasons).toBe(
-      'social contact with case C1 for 1 h (p=0.50); work contact with case C2 for 1 h (p=0.20); P(infected)=0.60; ' +
-        'household of 5 (+40%); centrality 1.00 of the highest (+50%); age 67 (+20%); score 1.368',
+      'social contact with case C1 for 1 h (p=0.39, silent 1.00); work contact with case C2 for 1 h (p=0.18, silent 1.00); ' +
+        'P(infected)=0.50; household of 5 (+40%); centrality 1.00 of the highest (+50%); age 67 (+20%); score 1.148',
     );
-    // D: P = 0.2; x (1 + 0.5 * 0.5) = 0.25.
+    // D: P = 1 - e^-0.2 ≈ 0.1813; x (1 + 0.5 * 0.5) ≈ 0.2266.
     expect(d).toMatchObject({ personId: 'D', priority: 2, householdSize: 1, centrality: 0.5 });
-    expect(d!.score).toBeCloseTo(0.25, 12);
+    expect(d!.score).toBeCloseTo((1 - Math.exp(-0.2)) * 1.25, 12);
     expect(d!.reasons).toBe(
-      'work contact with case C1 for 1 h (p=0.20); P(infected)=0.20; centrality 0.50 of the highest (+25%); score 0.250',
+      'work contact with case C1 for 1 h (p=0.18, silent 1.00); P(infected)=0.18; centrality 0.50 of the highest (+25%); score 0.227',
     );
   });
 
   describe('bed allocation', () => {
-    // Probabilities by reported-contact setting, no dose and no weights: the score is the attack rate.
+    // One hour at a rate per hour equal to the setting's attack rate, nothing past the incubation
+    // and no weights: the score is 1 - exp(-attack rate), in the order of the attack rates.
     const p = resolveParameters({
       overrides: [
+        ...['household', 'work', 'social', 'care', 'transport', 'casual'].map(
+          (setting) => `pathogen.attackRateHours.${setting}=1`,
+        ),
+        'pathogen.incubation.meanlog=10',
         'pathogen.attackRates.household=0.5',
         'pathogen.attackRates.work=0.4',
         'pathogen.attackRates.social=0.3',
         'pathogen.attackRates.care=0.25',
         'pathogen.attackRates.transport=0.2',
         'pathogen.attackRates.casual=0.1',
-        'pathogen.riskPerHour=0',
         'protocol.traceContactsOfCloseContacts=false',
         'protocol.quarantinePriority.householdMemberWeight=0',
         'protocol.quarantinePriority.centralityWeight=0',
@@ -266,12 +339,12 @@ describe('prioritiseQuarantine', () => {
       ],
     });
     const exposures = [
-      contactExposure('A', 'C1', 'household'), // 0.5, home HA
-      contactExposure('C', 'C1', 'work'), // 0.4, home HC
-      contactExposure('D', 'C1', 'social'), // 0.3, home HD
-      contactExposure('F', 'C1', 'care'), // 0.25, no home
-      contactExposure('E', 'C1', 'transport'), // 0.2, home HA
-      contactExposure('B', 'C1', 'other'), // 0.1, home HA
+      contactExposure('A', 'C1', 'household'), // 1 - e^-0.5, home HA
+      contactExposure('C', 'C1', 'work'), // 1 - e^-0.4, home HC
+      contactExposure('D', 'C1', 'social'), // 1 - e^-0.3, home HD
+      contactExposure('F', 'C1', 'care'), // 1 - e^-0.25, no home
+      contactExposure('E', 'C1', 'transport'), // 1 - e^-0.2, home HA
+      contactExposure('B', 'C1', 'other'), // 1 - e^-0.1, home HA
     ];
     const plan = (capacities: number[], capacity?: number) => {
       const data = outbreak({
