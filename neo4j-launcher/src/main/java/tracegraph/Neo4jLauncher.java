@@ -70,9 +70,18 @@ public final class Neo4jLauncher {
     }
     if (password != null) {
       GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-      system.executeTransactionally(
-          "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-          java.util.Map.of("password", password));
+      try {
+        system.executeTransactionally(
+            "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+            java.util.Map.of("password", password));
+      } catch (RuntimeException e) {
+        // A home started before with this password already has it, and Neo4j refuses to set a
+        // password to itself; anything else is fatal (exit, or the server's threads keep the JVM up).
+        if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) {
+          System.err.println("could not set the password of user neo4j: " + e.getMessage());
+          System.exit(1);
+        }
+      }
     }
     System.out.println("TRACEGRAPH_NEO4J_READY bolt://127.0.0.1:" + port);
     System.out.flush();
