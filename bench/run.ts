@@ -5,7 +5,7 @@
  * figures. Loopback only; every loop is bounded by --runs and --api-seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Counts } from '../src/domain/types';
@@ -206,12 +206,15 @@ class Runner {
     const home = path.join(WORK, 'neo4j');
     log(`starting Neo4j (data in ${path.relative(ROOT, home)}, heap ${NEO4J_HEAP}, page cache ${NEO4J_PAGE_CACHE}) ...`);
     const started = Date.now();
+    const serverLog = path.join(WORK, 'neo4j-server.log');
+    writeFileSync(serverLog, '');
     this.neo4j = await launchNeo4j({
       home,
       heap: NEO4J_HEAP,
       pageCache: NEO4J_PAGE_CACHE,
       password: 'tracegraph-bench',
       timeoutMs: 600_000,
+      log: (line) => appendFileSync(serverLog, `${line}\n`),
     });
     log(`Neo4j ready at ${this.neo4j.uri} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     this.connection = { uri: this.neo4j.uri, user: this.neo4j.user, password: this.neo4j.password, database: 'neo4j' };
