@@ -227,8 +227,7 @@ export function prioritiseQuarantine(
   const tierOf = new Map(tiers.map((t) => [t.personId, t]));
 
   // ---- probability of infection from direct exposures ---------------------------------------
-  const silentAfter = (at: Instant): number =>
-    1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
+  const silentAfter = (at: Instant): number => 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
   const weighedOf = new Map<Id, Weighed[]>();
   const lastExposureOf = new Map<Id, Instant>();
   for (const e of exposures) {
