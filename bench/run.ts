@@ -174,6 +174,11 @@ class Runner {
       `machine: ${machine.cores} cores, ${formatBytes(machine.memoryBytes)}, ${machine.cpuModel}, load ${machine.loadAverage.toFixed(1)}`,
     );
     this.results.baselineRssBytes = (await runStep('baseline')).peakRssBytes ?? null;
+    if (!this.options.sizes.includes(1_000_000)) {
+      this.results.notes.push(
+        '1M persons: not run this time (it takes hours on a 2-core machine); `npm run bench -- --sizes 10000,100000,1000000` includes it.',
+      );
+    }
     const needsNeo4j =
       this.options.sizes.some((s) => this.onNeo4j(s)) &&
       (this.wants('import') || this.wants('contacts') || this.wants('analysis'));
