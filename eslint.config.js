@@ -2,7 +2,20 @@
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test-output/', 'bench/work/', 'neo4j-launcher/', 'seeds/demo/', 'data/', '.neo4j/', 'dist-assets/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'test-output/',
+      'bench/work/',
+      'neo4j-launcher/',
+      'seeds/demo/',
+      'data/',
+      '.neo4j/',
+      'dist-assets/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

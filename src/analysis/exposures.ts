@@ -188,7 +188,8 @@ function placeAndBoatSegments(
   out: Segment[],
 ): void {
   // People held apart at an isolation place (a quarantine hotel) do not expose each other there.
-  const isolating = (hostId: Id): boolean => isolationPlaceKinds.includes(data.places.get(hostId)?.kind ?? '');
+  const isolating = (hostId: Id): boolean =>
+    isolationPlaceKinds.includes(data.places.get(hostId)?.kind ?? '');
   const personStays = data.stays.filter((s) => isPerson(data, s.subjectId) && !isolating(s.hostId));
   const byHost = groupBy(personStays, (s) => s.hostId);
   for (const hostId of contaminated.keys()) {

@@ -96,10 +96,15 @@ export function toReport(analysis: Analysis): AnalysisReport {
     const timeline: TimelineEvent[] = [
       { at: formatInstant(window.from), kind: 'window', label: `infectious window opens (${window.basis})` },
     ];
-    if (c.onset !== null) timeline.push({ at: formatInstant(c.onset), kind: 'onset', label: 'symptom onset' });
+    if (c.onset !== null)
+      timeline.push({ at: formatInstant(c.onset), kind: 'onset', label: 'symptom onset' });
     for (const s of samplesOf.get(c.personId) ?? []) {
       const ct = s.ct !== null ? ` (Ct ${s.ct})` : '';
-      timeline.push({ at: formatInstant(s.sampledAt), kind: 'sample', label: `${s.method.toUpperCase()} ${s.result}${ct}` });
+      timeline.push({
+        at: formatInstant(s.sampledAt),
+        kind: 'sample',
+        label: `${s.method.toUpperCase()} ${s.result}${ct}`,
+      });
     }
     for (const s of staysOf.get(c.personId) ?? []) {
       if (s.end < window.from || s.start > window.to) continue;
@@ -113,7 +118,8 @@ export function toReport(analysis: Analysis): AnalysisReport {
         label: `at ${host?.name ?? s.hostId}${host?.detail ? ` (${host.detail})` : ''} for ${minutesWords((s.end - s.start) / 60_000)}`,
       });
     }
-    if (c.confirmedAt !== null) timeline.push({ at: formatInstant(c.confirmedAt), kind: 'confirmed', label: 'confirmed and isolated' });
+    if (c.confirmedAt !== null)
+      timeline.push({ at: formatInstant(c.confirmedAt), kind: 'confirmed', label: 'confirmed and isolated' });
     timeline.sort((a, b) => a.at.localeCompare(b.at));
     const best = inference?.best;
     const candidates = (inference?.candidates ?? []).map(candidateReport);
@@ -123,8 +129,15 @@ export function toReport(analysis: Analysis): AnalysisReport {
       classification: c.classification,
       onset: iso(c.onset),
       confirmedAt: iso(c.confirmedAt),
-      infectiousWindow: { from: formatInstant(window.from), to: formatInstant(window.to), basis: window.basis },
-      infector: best && best.kind !== 'unknown' ? { id: best.id, kind: best.kind, probability: best.probability } : null,
+      infectiousWindow: {
+        from: formatInstant(window.from),
+        to: formatInstant(window.to),
+        basis: window.basis,
+      },
+      infector:
+        best && best.kind !== 'unknown'
+          ? { id: best.id, kind: best.kind, probability: best.probability }
+          : null,
       candidates,
       chainId: chainCase?.chainId ?? `chain-${c.personId}`,
       generation: chainCase?.generation ?? 0,
@@ -200,7 +213,16 @@ export function toReport(analysis: Analysis): AnalysisReport {
       active: chain.active,
       links: [
         ...(rootIsEnvironmental
-          ? [{ from: chain.rootSource.id, fromKind: chain.rootSource.kind as SourceKind, to: chain.rootId, probability: chain.rootSource.probability, setting: chain.rootSource.kind, flags: [] }]
+          ? [
+              {
+                from: chain.rootSource.id,
+                fromKind: chain.rootSource.kind as SourceKind,
+                to: chain.rootId,
+                probability: chain.rootSource.probability,
+                setting: chain.rootSource.kind,
+                flags: [],
+              },
+            ]
           : []),
         ...chain.links.map((l) => ({
           from: l.infectorId,
@@ -239,14 +261,29 @@ export function toReport(analysis: Analysis): AnalysisReport {
   }
 
   const spreaderIds = new Set(
-    [...analysis.spreaders.byOffspring, ...analysis.spreaders.byBetweenness, ...analysis.spreaders.byPagerank].map((s) => s.personId),
+    [
+      ...analysis.spreaders.byOffspring,
+      ...analysis.spreaders.byBetweenness,
+      ...analysis.spreaders.byPagerank,
+    ].map((s) => s.personId),
   );
   const superspreaders = [...spreaderIds]
     .map((id) =>
-      [...analysis.spreaders.byOffspring, ...analysis.spreaders.byBetweenness, ...analysis.spreaders.byPagerank].find((s) => s.personId === id)!,
+      [
+        ...analysis.spreaders.byOffspring,
+        ...analysis.spreaders.byBetweenness,
+        ...analysis.spreaders.byPagerank,
+      ].find((s) => s.personId === id)!,
     )
-    .sort((a, b) => b.offspring - a.offspring || b.pagerank - a.pagerank || a.personId.localeCompare(b.personId))
-    .map((s) => ({ personId: s.personId, offspring: s.offspring, betweenness: s.betweenness, pagerank: s.pagerank }));
+    .sort(
+      (a, b) => b.offspring - a.offspring || b.pagerank - a.pagerank || a.personId.localeCompare(b.personId),
+    )
+    .map((s) => ({
+      personId: s.personId,
+      offspring: s.offspring,
+      betweenness: s.betweenness,
+      pagerank: s.pagerank,
+    }));
 
   const count = (tier: string) => contacts.filter((c) => c.tier === tier).length;
   return {
@@ -275,7 +312,11 @@ export function toReport(analysis: Analysis): AnalysisReport {
     riskAreas: areas,
     clusters: analysis.clusters,
     superspreaders,
-    quarantineSites: quarantine.sites.map((s) => ({ id: s.siteId, capacity: s.capacity, assigned: s.assigned })),
+    quarantineSites: quarantine.sites.map((s) => ({
+      id: s.siteId,
+      capacity: s.capacity,
+      assigned: s.assigned,
+    })),
     entities,
   };
 }

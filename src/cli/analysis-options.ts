@@ -22,17 +22,33 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 export function addAnalysisOptions(command: Command): Command {
   return command
-    .option('--as-of <time>', 'ignore everything recorded after this instant or date (default: the end of the day of the latest case)')
-    .addOption(new Option('--protocol <preset>', 'protocol preset').choices(['cn-9th-2022', 'cn-20-measures-2022']).default('cn-9th-2022'))
+    .option(
+      '--as-of <time>',
+      'ignore everything recorded after this instant or date (default: the end of the day of the latest case)',
+    )
+    .addOption(
+      new Option('--protocol <preset>', 'protocol preset')
+        .choices(['cn-9th-2022', 'cn-20-measures-2022'])
+        .default('cn-9th-2022'),
+    )
     .option('--pathogen <preset>', 'pathogen preset', 'omicron-ba5')
     .option('--params <file>', 'JSON file overriding parameters, e.g. {"protocol":{"preOnsetDays":4}}')
-    .option('--param <path=value>', 'override one parameter, e.g. protocol.preOnsetDays=4 (repeatable)', collect)
-    .option('--capacity <beds>', 'at most this many quarantine beds in all (default: the sites\' capacity)');
+    .option(
+      '--param <path=value>',
+      'override one parameter, e.g. protocol.preOnsetDays=4 (repeatable)',
+      collect,
+    )
+    .option('--capacity <beds>', "at most this many quarantine beds in all (default: the sites' capacity)");
 }
 
 export function parametersFrom(flags: AnalysisFlags): Parameters {
   try {
-    return resolveParameters({ protocol: flags.protocol, pathogen: flags.pathogen, file: flags.params, overrides: flags.param });
+    return resolveParameters({
+      protocol: flags.protocol,
+      pathogen: flags.pathogen,
+      file: flags.params,
+      overrides: flags.param,
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -41,7 +57,8 @@ export function parametersFrom(flags: AnalysisFlags): Parameters {
 export function capacityFrom(flags: AnalysisFlags): number | null {
   if (flags.capacity === undefined) return null;
   const beds = Number(flags.capacity);
-  if (!Number.isInteger(beds) || beds < 0) throw new UsageError(`--capacity: "${flags.capacity}" is not a whole number of beds`);
+  if (!Number.isInteger(beds) || beds < 0)
+    throw new UsageError(`--capacity: "${flags.capacity}" is not a whole number of beds`);
   return beds;
 }
 
@@ -49,7 +66,8 @@ export function capacityFrom(flags: AnalysisFlags): number | null {
 export async function asOfFrom(flags: AnalysisFlags, store: TraceStore): Promise<Instant> {
   if (flags.asOf !== undefined) {
     const at = asOfFromText(flags.asOf);
-    if (at === null) throw new UsageError(`--as-of: "${flags.asOf}" is not an ISO 8601 timestamp with offset or a date`);
+    if (at === null)
+      throw new UsageError(`--as-of: "${flags.asOf}" is not an ISO 8601 timestamp with offset or a date`);
     return at;
   }
   return latestCaseAsOf(store);

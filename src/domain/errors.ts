@@ -24,7 +24,10 @@ export class ValidationError extends Error {
     readonly total = problems.length,
   ) {
     const shown = problems.slice(0, 20).map(describeProblem).join('\n  ');
-    const more = total > Math.min(problems.length, 20) ? `\n  ... and ${total - Math.min(problems.length, 20)} more` : '';
+    const more =
+      total > Math.min(problems.length, 20)
+        ? `\n  ... and ${total - Math.min(problems.length, 20)} more`
+        : '';
     super(`${total} problem${total === 1 ? '' : 's'} found; nothing was written:\n  ${shown}${more}`);
     this.name = 'ValidationError';
   }

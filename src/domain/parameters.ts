@@ -137,7 +137,13 @@ const CN_9TH_2022: Protocol = {
   screeningLookbackMaxDays: 7,
   closeContactMinutes: 15,
   closeContactPlaceKinds: [
-    'home', 'workplace', 'school', 'restaurant', 'cold_storage', 'fishing_port', 'hospital',
+    'home',
+    'workplace',
+    'school',
+    'restaurant',
+    'cold_storage',
+    'fishing_port',
+    'hospital',
   ],
   isolationPlaceKinds: ['quarantine_site'],
   venueExposureMinutes: 5,
@@ -255,9 +261,15 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
 /** Builds the parameters: presets, then the file, then the overrides; validated as a whole. */
 export function resolveParameters(choice: ParameterChoice = {}): Parameters {
   const protocol = PROTOCOL_PRESETS[choice.protocol ?? 'cn-9th-2022'];
-  if (!protocol) throw new Error(`unknown protocol preset "${choice.protocol}" (known: ${Object.keys(PROTOCOL_PRESETS).join(', ')})`);
+  if (!protocol)
+    throw new Error(
+      `unknown protocol preset "${choice.protocol}" (known: ${Object.keys(PROTOCOL_PRESETS).join(', ')})`,
+    );
   const pathogen = PATHOGEN_PRESETS[choice.pathogen ?? 'omicron-ba5'];
-  if (!pathogen) throw new Error(`unknown pathogen preset "${choice.pathogen}" (known: ${Object.keys(PATHOGEN_PRESETS).join(', ')})`);
+  if (!pathogen)
+    throw new Error(
+      `unknown pathogen preset "${choice.pathogen}" (known: ${Object.keys(PATHOGEN_PRESETS).join(', ')})`,
+    );
   let merged: unknown = structuredClone({ protocol, pathogen });
   if (choice.file) {
     let parsed: unknown;

@@ -236,7 +236,8 @@ export const staysSpec: FileSpec<Stay> = {
     const start = r.instant('start', { required: true, allowDate: false });
     const end = r.instant('end', { required: true, allowDate: false });
     checkInterval(r, start, end);
-    if (subjectId && subjectId === hostId) r.problems.push({ column: 'host_id', reason: 'is the subject itself' });
+    if (subjectId && subjectId === hostId)
+      r.problems.push({ column: 'host_id', reason: 'is the subject itself' });
     return r.done<Stay>({ subjectId, hostId, start: start ?? 0, end: end ?? 0 });
   },
   key: (s) => `${s.subjectId}|${s.hostId}|${s.start}|${s.end}`,
@@ -252,9 +253,16 @@ export const contactsSpec: FileSpec<Contact> = {
     const start = r.instant('start', { required: true, allowDate: false });
     const end = r.instant('end', { required: true, allowDate: false });
     checkInterval(r, start, end);
-    if (personA && personA === personB) r.problems.push({ column: 'person_b', reason: 'is the same person as person_a' });
+    if (personA && personA === personB)
+      r.problems.push({ column: 'person_b', reason: 'is the same person as person_a' });
     const setting = r.oneOf('setting', CONTACT_SETTINGS);
-    return r.done<Contact>({ personA, personB, start: start ?? 0, end: end ?? 0, setting: setting ?? 'other' });
+    return r.done<Contact>({
+      personA,
+      personB,
+      start: start ?? 0,
+      end: end ?? 0,
+      setting: setting ?? 'other',
+    });
   },
   key: (c) => {
     const [a, b] = c.personA < c.personB ? [c.personA, c.personB] : [c.personB, c.personA];

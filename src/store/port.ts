@@ -103,8 +103,5 @@ export interface TraceStore {
 
   // ---- streaming reads for export ---------------------------------------------------------
   /** Every record of one kind, in pages of at most `pageSize`, in a stable order. */
-  scan<K extends keyof RecordBatch>(
-    kind: K,
-    pageSize: number,
-  ): AsyncIterable<NonNullable<RecordBatch[K]>>;
+  scan<K extends keyof RecordBatch>(kind: K, pageSize: number): AsyncIterable<NonNullable<RecordBatch[K]>>;
 }

@@ -64,7 +64,11 @@ describe('computeExposures', () => {
     ]);
     const counted = resolveParameters({ overrides: ['protocol.isolationPlaceKinds=[]'] });
     expect(computeExposures(data, counted).map(brief)).toContainEqual({
-      personId: 'P2', sourceId: 'C1', setting: 'place', hostId: 'QS', minutes: 2 * 24 * 60,
+      personId: 'P2',
+      sourceId: 'C1',
+      setting: 'place',
+      hostId: 'QS',
+      minutes: 2 * 24 * 60,
     });
   });
 

@@ -8,7 +8,9 @@ export interface Neo4jTestConfig {
 export function neo4jTestConfig(): Neo4jTestConfig {
   const uri = process.env.TRACEGRAPH_TEST_NEO4J_URI;
   if (!uri) {
-    throw new Error('No Neo4j for the Neo4j suites: run them through `npm test` (or `npx jest`), whose global setup starts one.');
+    throw new Error(
+      'No Neo4j for the Neo4j suites: run them through `npm test` (or `npx jest`), whose global setup starts one.',
+    );
   }
   return {
     uri,

@@ -6,8 +6,10 @@ import type { TraceStore } from '../../src/store/port';
 import type { RecordBatch } from '../../src/domain/types';
 import { smallDistrict, t } from './fixtures';
 
-const byKey = <T>(rows: T[], key: (r: T) => string): T[] => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
-const stayKey = (s: { subjectId: string; hostId: string; start: number }): string => `${s.subjectId}|${s.hostId}|${s.start}`;
+const byKey = <T>(rows: T[], key: (r: T) => string): T[] =>
+  [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+const stayKey = (s: { subjectId: string; hostId: string; start: number }): string =>
+  `${s.subjectId}|${s.hostId}|${s.start}`;
 
 export function describeStoreContract(name: string, open: () => Promise<TraceStore>): void {
   describe(`store contract: ${name}`, () => {
@@ -33,7 +35,15 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
 
     test('counts every kind of record', async () => {
       expect(await store.counts()).toEqual({
-        persons: 4, places: 6, boats: 1, items: 1, stays: 7, contacts: 1, handlings: 1, samples: 4, cases: 2,
+        persons: 4,
+        places: 6,
+        boats: 1,
+        items: 1,
+        stays: 7,
+        contacts: 1,
+        handlings: 1,
+        samples: 4,
+        cases: 2,
       });
     });
 
@@ -47,16 +57,41 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
     test('a later batch adds records and updates entities and cases', async () => {
       await store.write({
         persons: [{ ...district.persons[3]!, name: 'Wang Fang', age: 28 }],
-        stays: [{ subjectId: 'P2', hostId: 'MKT', start: t('2022-08-01T09:45:00+08:00'), end: t('2022-08-01T09:55:00+08:00') }],
-        cases: [{ personId: 'P3', classification: 'confirmed', onset: t('2022-08-04'), confirmedAt: t('2022-08-05T12:00:00+08:00') }],
-        samples: [{ subjectId: 'P1', sampledAt: t('2022-08-02T10:00:00+08:00'), result: 'positive', method: 'pcr', ct: 22 }],
+        stays: [
+          {
+            subjectId: 'P2',
+            hostId: 'MKT',
+            start: t('2022-08-01T09:45:00+08:00'),
+            end: t('2022-08-01T09:55:00+08:00'),
+          },
+        ],
+        cases: [
+          {
+            personId: 'P3',
+            classification: 'confirmed',
+            onset: t('2022-08-04'),
+            confirmedAt: t('2022-08-05T12:00:00+08:00'),
+          },
+        ],
+        samples: [
+          {
+            subjectId: 'P1',
+            sampledAt: t('2022-08-02T10:00:00+08:00'),
+            result: 'positive',
+            method: 'pcr',
+            ct: 22,
+          },
+        ],
       });
       const counts = await store.counts();
       expect(counts.stays).toBe(8);
       expect(counts.cases).toBe(2);
       expect(counts.samples).toBe(4);
       expect((await store.persons(['P4']))[0]).toMatchObject({ name: 'Wang Fang', age: 28 });
-      expect((await store.casesOf(['P3']))[0]).toMatchObject({ classification: 'confirmed', onset: t('2022-08-04') });
+      expect((await store.casesOf(['P3']))[0]).toMatchObject({
+        classification: 'confirmed',
+        onset: t('2022-08-04'),
+      });
       const p1Samples = await store.samplesOf(['P1']);
       expect(p1Samples.find((s) => s.result === 'positive')?.ct).toBe(22);
     });
@@ -68,7 +103,13 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       expect(await store.places(['QH1', 'P1'])).toEqual([district.places[5], null]);
       expect(await store.boats(['B1'])).toEqual(district.boats);
       expect(await store.items(['L1', 'B1'])).toEqual([district.items[0], null]);
-      expect(await store.entityKinds(['P1', 'H1', 'B1', 'L1', 'zzz'])).toEqual(['person', 'place', 'boat', 'item', null]);
+      expect(await store.entityKinds(['P1', 'H1', 'B1', 'L1', 'zzz'])).toEqual([
+        'person',
+        'place',
+        'boat',
+        'item',
+        null,
+      ]);
       expect(await store.casesOf(['P2', 'P1'])).toEqual([null, district.cases[0]]);
       expect(await store.persons([])).toEqual([]);
     });
@@ -80,7 +121,9 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
     });
 
     test('lists cases, optionally as known at an instant', async () => {
-      expect(byKey(await store.listCases(), (c) => c.personId)).toEqual(byKey(district.cases, (c) => c.personId));
+      expect(byKey(await store.listCases(), (c) => c.personId)).toEqual(
+        byKey(district.cases, (c) => c.personId),
+      );
       expect((await store.listCases(t('2022-08-03T00:00:00+08:00'))).map((c) => c.personId)).toEqual(['P1']);
     });
 
@@ -106,14 +149,23 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
 
     test('stays at hosts: boundaries touch, windows are per host', async () => {
       // [09:00,10:00] and the window starting at 10:00 share an instant: they overlap.
-      const touching = await store.staysAtHosts([{ id: 'MKT', from: t('2022-08-01T10:00:00+08:00'), to: t('2022-08-01T10:00:00+08:00') }]);
+      const touching = await store.staysAtHosts([
+        { id: 'MKT', from: t('2022-08-01T10:00:00+08:00'), to: t('2022-08-01T10:00:00+08:00') },
+      ]);
       expect(touching.map((s) => s.subjectId).sort()).toEqual(['P1', 'P3']);
       const aboard = await store.staysAtHosts([
         { id: 'B1', from: t('2022-07-30T13:00:00+08:00'), to: t('2022-07-30T14:00:00+08:00') },
         { id: 'PORT', from: t('2022-08-01T00:00:00+08:00'), to: t('2022-08-01T01:00:00+08:00') },
       ]);
-      expect(aboard.map(stayKey).sort()).toEqual(['B1|PORT|' + t('2022-07-31T18:00:00+08:00'), 'P1|B1|' + t('2022-07-30T04:00:00+08:00')]);
-      expect(await store.staysAtHosts([{ id: 'MKT', from: t('2022-09-01T00:00:00+08:00'), to: t('2022-09-02T00:00:00+08:00') }])).toEqual([]);
+      expect(aboard.map(stayKey).sort()).toEqual([
+        'B1|PORT|' + t('2022-07-31T18:00:00+08:00'),
+        'P1|B1|' + t('2022-07-30T04:00:00+08:00'),
+      ]);
+      expect(
+        await store.staysAtHosts([
+          { id: 'MKT', from: t('2022-09-01T00:00:00+08:00'), to: t('2022-09-02T00:00:00+08:00') },
+        ]),
+      ).toEqual([]);
     });
 
     test('residents of homes', async () => {
@@ -126,11 +178,19 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       const win = { from: t('2022-08-02T00:00:00+08:00'), to: t('2022-08-03T00:00:00+08:00') };
       expect(await store.contactsOf([{ id: 'P4', ...win }])).toEqual(district.contacts);
       expect(await store.contactsOf([{ id: 'P1', ...win }])).toEqual(district.contacts);
-      expect(await store.contactsOf([{ id: 'P1', from: t('2022-08-05T00:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') }])).toEqual([]);
+      expect(
+        await store.contactsOf([
+          { id: 'P1', from: t('2022-08-05T00:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') },
+        ]),
+      ).toEqual([]);
       const hwin = { from: t('2022-07-29T00:00:00+08:00'), to: t('2022-07-30T00:00:00+08:00') };
       expect(await store.handlingsBy([{ id: 'P3', ...hwin }])).toEqual(district.handlings);
       expect(await store.handlingsOf([{ id: 'L1', ...hwin }])).toEqual(district.handlings);
-      expect(await store.handlingsOf([{ id: 'L1', from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-31T00:00:00+08:00') }])).toEqual([]);
+      expect(
+        await store.handlingsOf([
+          { id: 'L1', from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-31T00:00:00+08:00') },
+        ]),
+      ).toEqual([]);
     });
 
     test('places of a kind and person search', async () => {

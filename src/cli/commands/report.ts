@@ -6,7 +6,13 @@ import { Command, Option } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
 import { toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
-import { addAnalysisOptions, asOfFrom, capacityFrom, parametersFrom, type AnalysisFlags } from '../analysis-options';
+import {
+  addAnalysisOptions,
+  asOfFrom,
+  capacityFrom,
+  parametersFrom,
+  type AnalysisFlags,
+} from '../analysis-options';
 import { UsageError, withStore, type CliIo } from '../context';
 
 interface ReportFlags extends AnalysisFlags {
@@ -18,11 +24,22 @@ interface ReportFlags extends AnalysisFlags {
 
 export function reportCommand(io: CliIo): Command {
   const command = new Command('report')
-    .description('analyse the outbreak and write the trace report: exposures, who infected whom, chains, sources, quarantine list, risk areas')
+    .description(
+      'analyse the outbreak and write the trace report: exposures, who infected whom, chains, sources, quarantine list, risk areas',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('json'))
-    .option('--cases <ids>', 'only these cases (comma-separated person ids); unknown ids are reported and the rest still completes')
+    .option(
+      '--cases <ids>',
+      'only these cases (comma-separated person ids); unknown ids are reported and the rest still completes',
+    )
     .option('--out <file>', 'write to this file (default: standard output)')
-    .addOption(new Option('--role <role>', 'mask personal data as this role may see it').choices(['admin', 'investigator', 'cdc']));
+    .addOption(
+      new Option('--role <role>', 'mask personal data as this role may see it').choices([
+        'admin',
+        'investigator',
+        'cdc',
+      ]),
+    );
   addAnalysisOptions(command);
   return command
     .addHelpText(
@@ -34,7 +51,10 @@ export function reportCommand(io: CliIo): Command {
     .action(async (flags: ReportFlags, cmd: Command) => {
       const params = parametersFrom(flags);
       const capacity = capacityFrom(flags);
-      const caseIds = flags.cases?.split(',').map((id) => id.trim()).filter(Boolean);
+      const caseIds = flags.cases
+        ?.split(',')
+        .map((id) => id.trim())
+        .filter(Boolean);
       if (flags.cases !== undefined && !caseIds?.length) throw new UsageError('--cases: no case id given');
       await withStore(cmd, io, async (store) => {
         const asOf = await asOfFrom(flags, store);
@@ -51,7 +71,8 @@ export function reportCommand(io: CliIo): Command {
           });
           progress.stop();
           for (const problem of result.problems) io.stderr.write(`${problem}\n`);
-          if (result.text !== undefined) io.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+          if (result.text !== undefined)
+            io.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
           else io.stderr.write(`wrote ${result.file}\n`);
         } finally {
           progress.stop();

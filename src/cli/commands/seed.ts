@@ -10,10 +10,14 @@ export function seedCommand(io: CliIo): Command {
     .requiredOption('--out <dir>', 'folder to write the bundle to')
     .option('--persons <n>', `district size, ${MIN_PERSONS} to ${MAX_PERSONS}`, '1000')
     .option('--seed <seed>', 'random seed (same seed and size give the same files)', String(DEFAULT_SEED))
-    .addHelpText('after', '\nExample:\n  tracegraph seed --persons 100000 --out ./bundles/district-100k\n  tracegraph import ./bundles/district-100k')
+    .addHelpText(
+      'after',
+      '\nExample:\n  tracegraph seed --persons 100000 --out ./bundles/district-100k\n  tracegraph import ./bundles/district-100k',
+    )
     .action(async (options: { out: string; persons: string; seed: string }) => {
       const persons = Number(options.persons);
-      if (!Number.isInteger(persons)) throw new UsageError(`--persons: "${options.persons}" is not a whole number`);
+      if (!Number.isInteger(persons))
+        throw new UsageError(`--persons: "${options.persons}" is not a whole number`);
       const started = Date.now();
       const summary = await generateDistrict({ persons, seed: options.seed, outDir: options.out });
       io.stdout.write(

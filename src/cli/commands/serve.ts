@@ -25,11 +25,15 @@ export function addServeOptions(command: Command): Command {
  */
 export async function serveStore(store: TraceStore, flags: ServeFlags, io: CliIo): Promise<RunningApiServer> {
   const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${flags.port}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: "${flags.port}" is not a port number`);
   const settings = apiSettingsFromEnv(io.env);
   let apiKeys: ApiKey[] = settings.apiKeys;
   if (apiKeys.length === 0) {
-    apiKeys = (['admin', 'investigator', 'cdc'] as const).map((role) => ({ key: randomBytes(18).toString('base64url'), role }));
+    apiKeys = (['admin', 'investigator', 'cdc'] as const).map((role) => ({
+      key: randomBytes(18).toString('base64url'),
+      role,
+    }));
     io.stderr.write(
       'TRACEGRAPH_API_KEYS is not set: keys for this run only (send as "Authorization: Bearer <key>"):\n' +
         apiKeys.map((k) => `  ${k.role.padEnd(12)} ${k.key}`).join('\n') +
@@ -71,9 +75,14 @@ export function untilStopped(running: RunningApiServer, io: CliIo): Promise<void
 
 export function serveCommand(io: CliIo): Command {
   return addServeOptions(
-    new Command('serve').description('serve the GraphQL API (/graphql), the explorer, the chain view (/chains), /health and /ready'),
+    new Command('serve').description(
+      'serve the GraphQL API (/graphql), the explorer, the chain view (/chains), /health and /ready',
+    ),
   )
-    .addHelpText('after', '\nAPI keys: TRACEGRAPH_API_KEYS="key1:admin,key2:investigator,key3:cdc".\nExample:\n  tracegraph serve --port 4000')
+    .addHelpText(
+      'after',
+      '\nAPI keys: TRACEGRAPH_API_KEYS="key1:admin,key2:investigator,key3:cdc".\nExample:\n  tracegraph serve --port 4000',
+    )
     .action(async (flags: ServeFlags, command: Command) => {
       const store = await openStore(storeConfigFor(command, io));
       const running = await serveStore(store, flags, io).catch(async (err) => {

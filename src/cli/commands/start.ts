@@ -21,7 +21,9 @@ export const DEMO_BUNDLE = path.resolve(__dirname, '../../../..', 'seeds', 'demo
 
 export function startCommand(io: CliIo): Command {
   return addServeOptions(
-    new Command('start').description('load the demo district if the store is empty, print a summary, and serve the API'),
+    new Command('start').description(
+      'load the demo district if the store is empty, print a summary, and serve the API',
+    ),
   )
     .option('--bundle <dir>', 'bundle to load into an empty store', DEMO_BUNDLE)
     .option('--no-serve', 'print the summary and exit')
@@ -33,10 +35,16 @@ export function startCommand(io: CliIo): Command {
         if (before.persons === 0) {
           io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
           const summary = await importBundle(store, flags.bundle);
-          io.stderr.write(`imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`);
+          io.stderr.write(
+            `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
+          );
         }
         const counts = await store.counts();
-        io.stdout.write(`${store.location}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+        io.stdout.write(
+          `${store.location}: ${Object.entries(counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}\n`,
+        );
         const asOf = await asOfFrom({}, store);
         const report = toReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
         const s = report.summary;
@@ -46,7 +54,9 @@ export function startCommand(io: CliIo): Command {
             `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
             `${s.assignedBeds}/${s.quarantineBeds} quarantine beds assigned; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
         );
-        const top = report.sources.slice(0, 3).map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
+        const top = report.sources
+          .slice(0, 3)
+          .map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
         if (top.length) io.stdout.write(`likely sources: ${top.join(', ')}\n`);
         if (!flags.serve) return;
         const running = await serveStore(store, flags, io);
