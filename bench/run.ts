@@ -420,7 +420,7 @@ class Runner {
     log(`[${persons}] starting the API server ...`);
     const server = spawn(
       process.execPath,
-      ['--import', 'tsx', STEP, 'api-server', JSON.stringify({ dataDir, apiKey, largePersons: largeIds.length })],
+      [...stepNodeFlags, '--import', 'tsx', STEP, 'api-server', JSON.stringify({ dataDir, apiKey, largePersons: largeIds.length })],
       { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const { ready, done } = serverOutput(server);
