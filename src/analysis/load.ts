@@ -45,6 +45,11 @@ export const DEFAULTS: LoadOptions = {
   residentialKinds: ['village', 'community'],
 };
 
+/** Appends one by one: `push(...items)` overflows the call stack past ~100k items. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 /** Calls `fetch` on consecutive slices of `items`, one after the other, and concatenates. */
 async function inBatches<T, R>(
   items: readonly T[],
@@ -52,7 +57,7 @@ async function inBatches<T, R>(
   fetch: (batch: T[]) => Promise<R[]>,
 ): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await fetch(items.slice(i, i + size))));
+  for (let i = 0; i < items.length; i += size) append(out, await fetch(items.slice(i, i + size)));
   return out;
 }
 
@@ -193,7 +198,7 @@ export async function loadOutbreak(
     .filter((c) => knownBy(c, asOf))
     .sort((a, b) => a.personId.localeCompare(b.personId));
   const caseIds = cases.map((c) => c.personId);
-  samples.push(...(await batched(caseIds, (b) => store.samplesOf(b, asOf))));
+  append(samples, await batched(caseIds, (b) => store.samplesOf(b, asOf)));
   const windows = windowsOfCases(cases, samples, params, asOf);
   const caseWindows: WindowedId[] = cases.map((c) => ({
     id: c.personId,
@@ -210,7 +215,7 @@ export async function loadOutbreak(
 
   // ---- where the cases were, and who else was there --------------------------------------------
   const caseStays = await batched(caseWindows.map(widened), (b) => store.staysOfSubjects(b));
-  stays.push(...caseStays);
+  append(stays, caseStays);
   const hostSpans = new Map<Id, Span[]>();
   for (const s of caseStays) {
     const w = windows.get(s.subjectId);
@@ -222,7 +227,7 @@ export async function loadOutbreak(
 
   // ---- contaminated lots, boats and places -----------------------------------------------------
   const environmental = await store.positiveEnvironmentalSamples(asOf);
-  samples.push(...environmental);
+  append(samples, environmental);
   await resolve(environmental.map((s) => s.subjectId));
   const contaminated = contaminationSpans(
     {
@@ -244,11 +249,11 @@ export async function loadOutbreak(
   for (const [id, spans] of contaminated) {
     for (const span of spans) addSpan(items.has(id) ? lotSpans : hostSpans, id, span);
   }
-  stays.push(...(await batched(windowsOf(hostSpans), (b) => store.staysAtHosts(b))));
-  handlings.push(...(await batched(windowsOf(lotSpans), (b) => store.handlingsOf(b))));
+  append(stays, await batched(windowsOf(hostSpans), (b) => store.staysAtHosts(b)));
+  append(handlings, await batched(windowsOf(lotSpans), (b) => store.handlingsOf(b)));
 
   // ---- reported contacts and households of cases -----------------------------------------------
-  contacts.push(...(await batched(caseWindows, (b) => store.contactsOf(b))));
+  append(contacts, await batched(caseWindows, (b) => store.contactsOf(b)));
   const caseHomes = [...new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []))].sort();
   const caseResidents = await batched(caseHomes, (b) => store.residentsOf(b));
   addPersons(caseResidents);
@@ -260,7 +265,7 @@ export async function loadOutbreak(
     for (const r of residentsByHome.get(homeId) ?? [])
       if (r.id !== w.id) memberWindows.push({ ...widened(w), id: r.id });
   }
-  stays.push(...(await batched(memberWindows, (b) => store.staysOfSubjects(b))));
+  append(stays, await batched(memberWindows, (b) => store.staysOfSubjects(b)));
   await resolve(referencedIds());
 
   // ---- the exposed persons: their samples, households, contacts and stays since exposure -------
@@ -272,13 +277,13 @@ export async function loadOutbreak(
   }
   const exposedIds = [...firstExposure.keys()].sort();
   await resolve(exposedIds);
-  samples.push(...(await batched(exposedIds, (b) => store.samplesOf(b, asOf))));
+  append(samples, await batched(exposedIds, (b) => store.samplesOf(b, asOf)));
   const sinceExposure: WindowedId[] = exposedIds.map((id) => ({
     id,
     from: firstExposure.get(id)!,
     to: asOf,
   }));
-  contacts.push(...(await batched(sinceExposure, (b) => store.contactsOf(b))));
+  append(contacts, await batched(sinceExposure, (b) => store.contactsOf(b)));
   const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
     .filter((h) => !caseHomes.includes(h))
     .sort();
@@ -299,7 +304,7 @@ export async function loadOutbreak(
   const householdWindows = [...householdSince]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, from]) => ({ id, from, to: asOf }));
-  stays.push(...(await batched(householdWindows, (b) => store.staysOfSubjects(b))));
+  append(stays, await batched(householdWindows, (b) => store.staysOfSubjects(b)));
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
   await resolve(referencedIds());
