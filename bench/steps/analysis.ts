@@ -9,7 +9,7 @@ import { analyseOutbreak } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
 import { loadOutbreak } from '../../src/analysis/load';
 import { toReport } from '../../src/analysis/report';
-import { asOfFrom } from '../../src/cli/analysis-options';
+import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { resolveParameters } from '../../src/domain/parameters';
 import { renderJson } from '../../src/report/json';
 import type { Neo4jConnection } from '../../src/store/neo4j';
@@ -21,7 +21,7 @@ import { withStore, type StoreTarget } from './store-target';
 export async function contactsTracegraphStep(args: { target: StoreTarget; pairsFile: string }) {
   const params = resolveParameters();
   return withStore(args.target, async (store) => {
-    const asOf = await asOfFrom({}, store);
+    const asOf = await latestCaseAsOf(store);
     const started = process.hrtime.bigint();
     const data = await loadOutbreak(store, params, asOf);
     const loadSeconds = secondsSince(started);
@@ -45,7 +45,7 @@ export async function contactsTracegraphStep(args: { target: StoreTarget; pairsF
 export async function contactsCypherStep(args: { connection: Neo4jConnection; pairsFile: string }) {
   const { connection } = args;
   const params = resolveParameters();
-  const asOf = await withStore({ kind: 'neo4j', connection }, (store) => asOfFrom({}, store));
+  const asOf = await withStore({ kind: 'neo4j', connection }, (store) => latestCaseAsOf(store));
   const driver = neo4j.driver(connection.uri, neo4j.auth.basic(connection.user, connection.password));
   try {
     const started = process.hrtime.bigint();
@@ -68,7 +68,7 @@ export async function contactsCypherStep(args: { connection: Neo4jConnection; pa
 export async function analysisStep(args: { target: StoreTarget }) {
   const params = resolveParameters();
   return withStore(args.target, async (store) => {
-    const asOf = await asOfFrom({}, store);
+    const asOf = await latestCaseAsOf(store);
     const started = process.hrtime.bigint();
     const analysis = await analyseOutbreak(store, params, { asOf });
     const analyseSeconds = secondsSince(started);
