@@ -5,7 +5,8 @@
  * figures. Loopback only; every loop is bounded by --runs and --api-seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Counts } from '../src/domain/types';
@@ -34,7 +35,20 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-const keyOf = (persons: number, seed: number): string => `${persons}-${seed}`;
+/**
+ * A short digest of the generator's source: a bundle cached by an older generator is not the
+ * district this one makes, so it is generated again rather than reused.
+ */
+export function generatorDigest(dir = path.join(ROOT, 'seeds', 'generator')): string {
+  const hash = createHash('sha1');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    hash.update(file).update(readFileSync(path.join(dir, file)));
+  }
+  return hash.digest('hex').slice(0, 8);
+}
+
+const GENERATOR = generatorDigest();
+const keyOf = (persons: number, seed: number): string => `${persons}-${seed}-${GENERATOR}`;
 const bundleDir = (persons: number, seed: number): string => path.join(WORK, 'bundles', keyOf(persons, seed));
 const embeddedDir = (persons: number, seed: number): string => path.join(WORK, 'embedded', keyOf(persons, seed));
 

@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { countsDiffer, expectedCounts, failureReason } from '../../bench/run';
+import { countsDiffer, expectedCounts, failureReason, generatorDigest } from '../../bench/run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -39,5 +41,23 @@ describe('runner', () => {
       'persons ? (expected 3), places ? (expected 0), boats ? (expected 0), items ? (expected 0), stays ? (expected 6), ' +
         'contacts ? (expected 0), handlings ? (expected 0), samples ? (expected 0), cases ? (expected 2)',
     );
+  });
+});
+
+describe('generatorDigest', () => {
+  it('changes with the content of any source file of the generator, and only with that', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-generator-'));
+    try {
+      writeFileSync(path.join(dir, 'a.ts'), 'export const a = 1;\n');
+      writeFileSync(path.join(dir, 'b.ts'), 'export const b = 2;\n');
+      const first = generatorDigest(dir);
+      expect(first).toMatch(/^[0-9a-f]{8}$/);
+      writeFileSync(path.join(dir, 'notes.md'), 'not source\n');
+      expect(generatorDigest(dir)).toBe(first);
+      writeFileSync(path.join(dir, 'b.ts'), 'export const b = 3;\n');
+      expect(generatorDigest(dir)).not.toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
