@@ -120,7 +120,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
           .filter(Boolean);
         const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
         if (unknown.length || parts.length === 0) {
-          throw new BenchUsageError(`--only: "${unknown.join(',') || raw}" is not one of ${PARTS.join(', ')}`);
+          throw new BenchUsageError(
+            `--only: "${unknown.join(',') || raw}" is not one of ${PARTS.join(', ')}`,
+          );
         }
         options.parts = PARTS.filter((p) => parts.includes(p));
         break;

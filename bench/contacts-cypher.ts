@@ -76,7 +76,8 @@ ORDER BY caseId, personId, hostId`;
 
 /** The query's parameters, from the protocol. */
 export function coPresenceParameters(params: Parameters, asOf: Instant): Record<string, unknown> {
-  const { preOnsetDays, windowFromLastNegative, screeningLookbackMaxDays, isolationPlaceKinds } = params.protocol;
+  const { preOnsetDays, windowFromLastNegative, screeningLookbackMaxDays, isolationPlaceKinds } =
+    params.protocol;
   return {
     asOf,
     preOnsetMs: preOnsetDays * DAY,
@@ -94,7 +95,8 @@ export const pairKey = (caseId: string, personId: string, hostId: string): strin
 export function coPresencePairs(exposures: readonly Exposure[]): string[] {
   const keys = new Set<string>();
   for (const e of exposures) {
-    if (e.sourceKind !== 'case' || (e.setting !== 'place' && e.setting !== 'boat') || e.hostId === null) continue;
+    if (e.sourceKind !== 'case' || (e.setting !== 'place' && e.setting !== 'boat') || e.hostId === null)
+      continue;
     keys.add(pairKey(e.sourceId, e.personId, e.hostId));
   }
   return [...keys].sort();

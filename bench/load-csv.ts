@@ -123,7 +123,11 @@ export interface LoadCsvTiming {
 }
 
 /** Loads every file of the bundle that exists, one auto-commit statement each; returns per-file times. */
-export async function loadCsvBundle(driver: Driver, dir: string, database = 'neo4j'): Promise<LoadCsvTiming[]> {
+export async function loadCsvBundle(
+  driver: Driver,
+  dir: string,
+  database = 'neo4j',
+): Promise<LoadCsvTiming[]> {
   const timings: LoadCsvTiming[] = [];
   for (const { file, cypher } of LOAD_CSV_STATEMENTS) {
     const location = path.join(dir, file);

@@ -77,8 +77,10 @@ export interface ApiOperation {
 }
 
 export const API_OPERATIONS = {
-  caseWithContacts: 'case with contacts, from the analysis (window, infector, first 20 exposed persons with tiers)',
-  personWithStays: "case's person from the records (case, samples, home, household, reported contacts, first 20 stays)",
+  caseWithContacts:
+    'case with contacts, from the analysis (window, infector, first 20 exposed persons with tiers)',
+  personWithStays:
+    "case's person from the records (case, samples, home, household, reported contacts, first 20 stays)",
 } as const;
 
 export interface ApiResult {
@@ -152,9 +154,7 @@ function table(header: string[], rows: string[][]): string {
 function rowsPerSecond(rows: number, s: Spread): string {
   // The fastest run gives the highest rate: median (from slowest–fastest).
   const fmt = (seconds: number) => formatCount(rate(rows, seconds));
-  return s.runs === 1 || s.min === s.max
-    ? fmt(s.median)
-    : `${fmt(s.median)} (${fmt(s.max)}–${fmt(s.min)})`;
+  return s.runs === 1 || s.min === s.max ? fmt(s.median) : `${fmt(s.median)} (${fmt(s.max)}–${fmt(s.min)})`;
 }
 
 function peak(m: Measure | undefined): string {
@@ -192,13 +192,20 @@ function importTable(results: BenchResults): string {
     }
   }
   if (!rows.length) return '_Not run._';
-  return table(['Size', 'What', 'Rows', 'Time, median (min–max)', 'Rows/s', 'Peak RSS (client)', 'tracegraph / peer'], rows);
+  return table(
+    ['Size', 'What', 'Rows', 'Time, median (min–max)', 'Rows/s', 'Peak RSS (client)', 'tracegraph / peer'],
+    rows,
+  );
 }
 
 /** The slowest phases of each import at the largest size where it ran. */
 function phaseTable(results: BenchResults): string {
   const rows: string[][] = [];
-  for (const id of ['import.tracegraph.neo4j', 'import.loadcsv.neo4j', 'import.tracegraph.embedded'] as const) {
+  for (const id of [
+    'import.tracegraph.neo4j',
+    'import.loadcsv.neo4j',
+    'import.tracegraph.embedded',
+  ] as const) {
     const size = [...results.sizes].reverse().find((s) => s.measures[id]?.runs.length);
     const m = size?.measures[id];
     if (!size || !m) continue;
@@ -214,7 +221,13 @@ function phaseTable(results: BenchResults): string {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 4);
     for (const [phase, seconds] of phases) {
-      rows.push([sizeLabel(size.persons), MEASURES[id], phase, formatSeconds(seconds), `${significant((100 * seconds) / total)} %`]);
+      rows.push([
+        sizeLabel(size.persons),
+        MEASURES[id],
+        phase,
+        formatSeconds(seconds),
+        `${significant((100 * seconds) / total)} %`,
+      ]);
     }
   }
   if (!rows.length) return '';
@@ -279,7 +292,19 @@ function analysisTable(results: BenchResults): string {
     }
   }
   if (!rows.length) return '_Not run._';
-  return table(['Size', 'Store', 'Cases', 'Exposures', 'Stays loaded', 'Time, median (min–max)', 'Peak RSS', 'JSON report'], rows);
+  return table(
+    [
+      'Size',
+      'Store',
+      'Cases',
+      'Exposures',
+      'Stays loaded',
+      'Time, median (min–max)',
+      'Peak RSS',
+      'JSON report',
+    ],
+    rows,
+  );
 }
 
 function apiSection(results: BenchResults): string {
@@ -297,7 +322,17 @@ function apiSection(results: BenchResults): string {
     `Embedded store, ${sizeLabel(a.persons)} district, 127.0.0.1, each operation cycling through the cases at ${a.connections} connections for ${a.seconds} s, after one request alone (which runs the analysis when nothing is cached).${limit} Server peak RSS over the whole part: ${a.serverPeakRssBytes === null ? '–' : formatBytes(a.serverPeakRssBytes)}.`,
     '',
     table(
-      ['Operation', 'First request', 'Requests', 'Requests/s', 'p50', 'p99', 'non-2xx', 'GraphQL errors', 'connection errors / timeouts'],
+      [
+        'Operation',
+        'First request',
+        'Requests',
+        'Requests/s',
+        'p50',
+        'p99',
+        'non-2xx',
+        'GraphQL errors',
+        'connection errors / timeouts',
+      ],
       (Object.entries(a.operations) as [keyof typeof API_OPERATIONS, ApiOperation][]).map(([name, o]) => [
         API_OPERATIONS[name],
         `${formatSeconds(o.firstSeconds)}${o.firstGood ? '' : ' (error)'}`,
@@ -346,7 +381,9 @@ export function renderResultsMarkdown(results: BenchResults): string {
   const skipped = results.sizes.flatMap((s) => s.skipped.map((why) => `- ${sizeLabel(s.persons)}: ${why}`));
   const failures = results.sizes.flatMap((s) =>
     (Object.entries(s.measures) as [MeasureId, Measure][]).flatMap(([id, m]) =>
-      [...new Set(m.failures ?? [])].map((why) => `- ${sizeLabel(s.persons)}, ${MEASURES[id]}: ${failedNote(m)}: ${why}`),
+      [...new Set(m.failures ?? [])].map(
+        (why) => `- ${sizeLabel(s.persons)}, ${MEASURES[id]}: ${failedNote(m)}: ${why}`,
+      ),
     ),
   );
   const notes = results.notes.map((n) => `- ${n}`);

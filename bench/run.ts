@@ -16,7 +16,13 @@ import { BenchUsageError, USAGE, parseBenchArgs, type BenchOptions, type Part } 
 import { comparePairs } from './contacts-cypher';
 import { machineInfo } from './machine';
 import { parseResultLine, rssOfProcess, RESULT_PREFIX } from './protocol';
-import { renderResultsMarkdown, type BenchResults, type Measure, type MeasureId, type SizeResult } from './results';
+import {
+  renderResultsMarkdown,
+  type BenchResults,
+  type Measure,
+  type MeasureId,
+  type SizeResult,
+} from './results';
 import { formatBytes, formatSeconds } from './stats';
 import type { StoreTarget } from './steps/store-target';
 import type { ApiLoadResult } from './steps/api-load';
@@ -41,7 +47,9 @@ const log = (line: string): void => {
  */
 export function generatorDigest(dir = path.join(ROOT, 'seeds', 'generator')): string {
   const hash = createHash('sha1');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     hash.update(file).update(readFileSync(path.join(dir, file)));
   }
   return hash.digest('hex').slice(0, 8);
@@ -50,7 +58,8 @@ export function generatorDigest(dir = path.join(ROOT, 'seeds', 'generator')): st
 const GENERATOR = generatorDigest();
 const keyOf = (persons: number, seed: number): string => `${persons}-${seed}-${GENERATOR}`;
 const bundleDir = (persons: number, seed: number): string => path.join(WORK, 'bundles', keyOf(persons, seed));
-const embeddedDir = (persons: number, seed: number): string => path.join(WORK, 'embedded', keyOf(persons, seed));
+const embeddedDir = (persons: number, seed: number): string =>
+  path.join(WORK, 'embedded', keyOf(persons, seed));
 
 type StepResult = Record<string, unknown> & { peakRssBytes?: number; seconds?: number };
 
@@ -73,10 +82,17 @@ export class StepFailure extends Error {
 
 /** The line of a failed step's stderr that says what went wrong (the error, not its stack). */
 export function failureReason(stderr: string, fallback: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.find((l) => /^[A-Za-z]*Error\b|^Error:/.test(l));
-  const where = error ? lines.slice(lines.indexOf(error) + 1).find((l) => l.startsWith('at ') && !l.includes('node:')) : undefined;
-  return error ? `${error}${where ? ` (${where.replace(/^at /, '').replace(ROOT + path.sep, '')})` : ''}` : (lines.at(-1) ?? fallback);
+  const where = error
+    ? lines.slice(lines.indexOf(error) + 1).find((l) => l.startsWith('at ') && !l.includes('node:'))
+    : undefined;
+  return error
+    ? `${error}${where ? ` (${where.replace(/^at /, '').replace(ROOT + path.sep, '')})` : ''}`
+    : (lines.at(-1) ?? fallback);
 }
 
 /** Runs one step in its own process and resolves with what it printed; rejects with a StepFailure. */
@@ -86,10 +102,14 @@ function runStep(name: string, args: object = {}): Promise<StepResult> {
       reject(new StepFailure(name, 'interrupted'));
       return;
     }
-    const child = spawn(process.execPath, [...stepNodeFlags, '--import', 'tsx', STEP, name, JSON.stringify(args)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...stepNodeFlags, '--import', 'tsx', STEP, name, JSON.stringify(args)],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -134,7 +154,9 @@ export function expectedCounts(bundle: Pick<CachedBundle, 'rows'>): Counts {
 export function countsDiffer(actual: unknown, expected: Counts): string | null {
   const counts = actual as Partial<Counts> | undefined;
   const off = (Object.keys(expected) as (keyof Counts)[]).filter((k) => counts?.[k] !== expected[k]);
-  return off.length ? off.map((k) => `${k} ${counts?.[k] ?? '?'} (expected ${expected[k]})`).join(', ') : null;
+  return off.length
+    ? off.map((k) => `${k} ${counts?.[k] ?? '?'} (expected ${expected[k]})`).join(', ')
+    : null;
 }
 
 function neo4jVersion(): string {
@@ -223,7 +245,9 @@ class Runner {
       return;
     }
     const home = path.join(WORK, 'neo4j');
-    log(`starting Neo4j (data in ${path.relative(ROOT, home)}, heap ${NEO4J_HEAP}, page cache ${NEO4J_PAGE_CACHE}) ...`);
+    log(
+      `starting Neo4j (data in ${path.relative(ROOT, home)}, heap ${NEO4J_HEAP}, page cache ${NEO4J_PAGE_CACHE}) ...`,
+    );
     const started = Date.now();
     const serverLog = path.join(WORK, 'neo4j-server.log');
     writeFileSync(serverLog, '');
@@ -236,7 +260,12 @@ class Runner {
       log: (line) => appendFileSync(serverLog, `${line}\n`),
     });
     log(`Neo4j ready at ${this.neo4j.uri} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    this.connection = { uri: this.neo4j.uri, user: this.neo4j.user, password: this.neo4j.password, database: 'neo4j' };
+    this.connection = {
+      uri: this.neo4j.uri,
+      user: this.neo4j.user,
+      password: this.neo4j.password,
+      database: 'neo4j',
+    };
     Object.assign(this.results.neo4j, { mode: 'launched', heap: NEO4J_HEAP, pageCache: NEO4J_PAGE_CACHE });
   }
 
@@ -318,7 +347,12 @@ class Runner {
   }
 
   /** Runs a measured step; a failure is recorded with its reason and the benchmark goes on. */
-  private async measure(size: SizeResult, id: MeasureId, step: string, args: object): Promise<StepResult | null> {
+  private async measure(
+    size: SizeResult,
+    id: MeasureId,
+    step: string,
+    args: object,
+  ): Promise<StepResult | null> {
     try {
       const result = await runStep(step, args);
       this.record(size, id, result);
@@ -341,29 +375,48 @@ class Runner {
     }
   }
 
-  private async importPart(size: SizeResult, dir: string, expected: Counts, neo4jHere: boolean): Promise<void> {
+  private async importPart(
+    size: SizeResult,
+    dir: string,
+    expected: Counts,
+    neo4jHere: boolean,
+  ): Promise<void> {
     const { runs, neo4jRuns, seed } = this.options;
     const dataDir = embeddedDir(size.persons, seed);
     // Runs of the measures alternate, so a change in the machine's load hits them alike.
     for (let run = 0; run < runs; run++) {
       await this.measure(size, 'import.csvparse', 'csv-parse', { dir });
-      const embedded = await this.measure(size, 'import.tracegraph.embedded', 'import-embedded', { dir, dataDir });
+      const embedded = await this.measure(size, 'import.tracegraph.embedded', 'import-embedded', {
+        dir,
+        dataDir,
+      });
       if (embedded) this.checkCounts(size, 'the embedded import', embedded.counts, expected);
       this.save();
     }
     if (!neo4jHere) return;
     for (let run = 0; run < neo4jRuns; run++) {
-      const ours = await this.measure(size, 'import.tracegraph.neo4j', 'import-neo4j', { dir, connection: this.connection });
+      const ours = await this.measure(size, 'import.tracegraph.neo4j', 'import-neo4j', {
+        dir,
+        connection: this.connection,
+      });
       if (ours) this.checkCounts(size, "tracegraph's import into Neo4j", ours.counts, expected);
       this.save();
-      const theirs = await this.measure(size, 'import.loadcsv.neo4j', 'load-csv', { dir, connection: this.connection });
+      const theirs = await this.measure(size, 'import.loadcsv.neo4j', 'load-csv', {
+        dir,
+        connection: this.connection,
+      });
       if (theirs) this.checkCounts(size, 'LOAD CSV', theirs.counts, expected);
       this.save();
     }
   }
 
   /** Makes sure the store holds this bundle, importing it (untimed) when it does not. */
-  private async ensureLoaded(size: SizeResult, target: StoreTarget, dir: string, expected: Counts): Promise<void> {
+  private async ensureLoaded(
+    size: SizeResult,
+    target: StoreTarget,
+    dir: string,
+    expected: Counts,
+  ): Promise<void> {
     const { counts } = await runStep('counts', { target });
     if (!countsDiffer(counts, expected)) return;
     log(`[${size.persons}] loading the district into the ${target.kind} store (not timed) ...`);
@@ -385,8 +438,14 @@ class Runner {
     rmSync(theirsFile, { force: true });
     let bothFound = false;
     for (let run = 0; run < this.options.runs; run++) {
-      const a = await this.measure(size, 'contacts.tracegraph.neo4j', 'contacts-tracegraph', { target, pairsFile: oursFile });
-      const b = await this.measure(size, 'contacts.cypher.neo4j', 'contacts-cypher', { connection: this.connection, pairsFile: theirsFile });
+      const a = await this.measure(size, 'contacts.tracegraph.neo4j', 'contacts-tracegraph', {
+        target,
+        pairsFile: oursFile,
+      });
+      const b = await this.measure(size, 'contacts.cypher.neo4j', 'contacts-cypher', {
+        connection: this.connection,
+        pairsFile: theirsFile,
+      });
       bothFound ||= a !== null && b !== null;
       this.save();
     }
@@ -402,7 +461,12 @@ class Runner {
     this.save();
   }
 
-  private async analysisPart(size: SizeResult, dir: string, expected: Counts, neo4jHere: boolean): Promise<void> {
+  private async analysisPart(
+    size: SizeResult,
+    dir: string,
+    expected: Counts,
+    neo4jHere: boolean,
+  ): Promise<void> {
     const embedded: StoreTarget = { kind: 'embedded', dataDir: embeddedDir(size.persons, this.options.seed) };
     await this.ensureLoaded(size, embedded, dir, expected);
     if (neo4jHere) await this.ensureLoaded(size, this.neo4jTarget(), dir, expected);
@@ -420,12 +484,12 @@ class Runner {
     const size = this.results.sizes.find((s) => s.persons === persons)!;
     const dataDir = embeddedDir(persons, seed);
     await this.ensureLoaded(size, { kind: 'embedded', dataDir }, dir, expected);
-    const caseIds = (parse(readFileSync(path.join(dir, 'cases.csv')), { columns: true }) as { person_id: string }[]).map(
-      (r) => r.person_id,
-    );
-    const personIds = (parse(readFileSync(path.join(dir, 'persons.csv')), { columns: true }) as { id: string }[]).map(
-      (r) => r.id,
-    );
+    const caseIds = (
+      parse(readFileSync(path.join(dir, 'cases.csv')), { columns: true }) as { person_id: string }[]
+    ).map((r) => r.person_id);
+    const personIds = (
+      parse(readFileSync(path.join(dir, 'persons.csv')), { columns: true }) as { id: string }[]
+    ).map((r) => r.id);
     // Spread over the whole population, so the large query is not one village.
     const stride = Math.max(1, Math.floor(personIds.length / apiLargePersons));
     const largeIds = personIds.filter((_, i) => i % stride === 0).slice(0, apiLargePersons);
@@ -434,7 +498,14 @@ class Runner {
     log(`[${persons}] starting the API server ...`);
     const server = spawn(
       process.execPath,
-      [...stepNodeFlags, '--import', 'tsx', STEP, 'api-server', JSON.stringify({ dataDir, apiKey, largePersons: largeIds.length })],
+      [
+        ...stepNodeFlags,
+        '--import',
+        'tsx',
+        STEP,
+        'api-server',
+        JSON.stringify({ dataDir, apiKey, largePersons: largeIds.length }),
+      ],
       { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const { ready, done } = serverOutput(server);

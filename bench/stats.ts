@@ -14,7 +14,8 @@ export interface Spread {
 /** Median (mean of the middle two for an even count), min and max. Throws on no values. */
 export function summarise(values: readonly number[]): Spread {
   if (values.length === 0) throw new RangeError('summarise: no values');
-  if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`summarise: not a finite number in [${values.join(', ')}]`);
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`summarise: not a finite number in [${values.join(', ')}]`);
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -147,8 +147,8 @@ export async function loadApi(args: ApiLoadArgs): Promise<ApiLoadResult> {
       process.stderr.write(`large query: ${text.slice(0, 300)}\n`);
       continue;
     }
-    const persons = (JSON.parse(text) as { data: { persons: ({ stays: { edges: unknown[] } } | null)[] } }).data
-      .persons;
+    const persons = (JSON.parse(text) as { data: { persons: ({ stays: { edges: unknown[] } } | null)[] } })
+      .data.persons;
     largeStays = persons.reduce((sum, p) => sum + (p?.stays.edges.length ?? 0), 0);
   }
   return { operations, largeSeconds, largeBytes, largeStays, largeErrors };

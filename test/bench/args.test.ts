@@ -4,10 +4,16 @@ describe('parseBenchArgs', () => {
   it('throws naming the flag on bad input', () => {
     expect(() => parseBenchArgs(['--runs', '0'])).toThrow('--runs: "0" is not a whole number from 1 to 100');
     expect(() => parseBenchArgs(['--sizes', '10000,abc'])).toThrow('--sizes: "abc" is not a whole number');
-    expect(() => parseBenchArgs(['--sizes', '500'])).toThrow('--sizes: "500" is not a whole number from 1000 to 1000000');
-    expect(() => parseBenchArgs(['--only', 'import,speed'])).toThrow('--only: "speed" is not one of import, contacts, analysis, api');
+    expect(() => parseBenchArgs(['--sizes', '500'])).toThrow(
+      '--sizes: "500" is not a whole number from 1000 to 1000000',
+    );
+    expect(() => parseBenchArgs(['--only', 'import,speed'])).toThrow(
+      '--only: "speed" is not one of import, contacts, analysis, api',
+    );
     expect(() => parseBenchArgs(['--runs'])).toThrow('--runs: a value is required');
-    expect(() => parseBenchArgs(['--stack-size', '9000'])).toThrow('--stack-size: "9000" is not a whole number from 100 to 7800');
+    expect(() => parseBenchArgs(['--stack-size', '9000'])).toThrow(
+      '--stack-size: "9000" is not a whole number from 100 to 7800',
+    );
     expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--sizes', '10000', '--api-size', '100000'])).toThrow(
       '--api-size: 100000 is not one of --sizes (10000)',
@@ -49,6 +55,8 @@ describe('parseBenchArgs', () => {
   });
 
   it('allows an --api-size outside --sizes when the API part is not run', () => {
-    expect(parseBenchArgs(['--sizes', '1000', '--only', 'import', '--api-size', '100000']).apiSize).toBe(100_000);
+    expect(parseBenchArgs(['--sizes', '1000', '--only', 'import', '--api-size', '100000']).apiSize).toBe(
+      100_000,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import neo4j, { type Driver } from 'neo4j-driver';
-import { CO_PRESENCE_QUERY, comparePairs, coPresenceParameters, coPresencePairs } from '../../bench/contacts-cypher';
+import {
+  CO_PRESENCE_QUERY,
+  comparePairs,
+  coPresenceParameters,
+  coPresencePairs,
+} from '../../bench/contacts-cypher';
 import { computeExposures } from '../../src/analysis/exposures';
 import { loadOutbreak } from '../../src/analysis/load';
 import type { Exposure } from '../../src/analysis/model';
@@ -29,7 +34,14 @@ const person = (id: string, homeId: string | null = null): Person => ({
   homeId,
   occupation: null,
 });
-const place = (id: string, kind: string): Place => ({ id, name: null, kind, lat: null, lon: null, capacity: null });
+const place = (id: string, kind: string): Place => ({
+  id,
+  name: null,
+  kind,
+  lat: null,
+  lon: null,
+  capacity: null,
+});
 
 /**
  * C1: onset 08-03, confirmed 08-04 12:00, so infectious 08-01 00:00 to 08-04 12:00.
@@ -37,9 +49,22 @@ const place = (id: string, kind: string): Place => ({ id, name: null, kind, lat:
  * screening, so infectious from the last negative (08-02 08:00), not 2 days before the positive.
  */
 const OUTBREAK: RecordBatch = {
-  places: [place('H1', 'home'), place('MK', 'market'), place('RS', 'restaurant'), place('QS', 'quarantine_site')],
+  places: [
+    place('H1', 'home'),
+    place('MK', 'market'),
+    place('RS', 'restaurant'),
+    place('QS', 'quarantine_site'),
+  ],
   boats: [{ id: 'B1', name: null, registration: null, homePortId: null }],
-  persons: [person('C1', 'H1'), person('C2'), person('P1', 'H1'), person('P2'), person('P3'), person('P4'), person('P5')],
+  persons: [
+    person('C1', 'H1'),
+    person('C2'),
+    person('P1', 'H1'),
+    person('P2'),
+    person('P3'),
+    person('P4'),
+    person('P5'),
+  ],
   cases: [
     { personId: 'C1', classification: 'confirmed', onset: at('08-03T00:00'), confirmedAt: at('08-04T12:00') },
     { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: at('08-06T12:00') },
@@ -74,7 +99,9 @@ const OUTBREAK: RecordBatch = {
     stay('C1', 'MK', '08-05T07:00', '08-05T07:30'),
   ],
   // A reported contact and a household: exposures, but not place or boat co-presence.
-  contacts: [{ personA: 'C1', personB: 'P2', start: at('08-02T19:00'), end: at('08-02T20:00'), setting: 'social' }],
+  contacts: [
+    { personA: 'C1', personB: 'P2', start: at('08-02T19:00'), end: at('08-02T20:00'), setting: 'social' },
+  ],
 };
 
 const EXPECTED = ['C1|C2|RS', 'C1|P1|MK', 'C1|P4|B1', 'C2|C1|RS', 'C2|P5|RS'];
@@ -102,7 +129,9 @@ describe('co-presence: tracegraph against the plain Cypher query', () => {
 
   it('the Cypher query finds exactly the triples worked out by hand', async () => {
     const { records } = await driver.executeQuery(CO_PRESENCE_QUERY, coPresenceParameters(params, asOf));
-    expect(records.map((r) => `${r.get('caseId')}|${r.get('personId')}|${r.get('hostId')}`)).toEqual(EXPECTED);
+    expect(records.map((r) => `${r.get('caseId')}|${r.get('personId')}|${r.get('hostId')}`)).toEqual(
+      EXPECTED,
+    );
   });
 
   it("tracegraph's exposures give the same triples, leaving out household and reported contacts", async () => {

@@ -2,7 +2,9 @@ import { formatResultLine, parseResultLine, peakRssBytes, statusBytes } from '..
 
 describe('step results', () => {
   it('throws when a step printed no result line', () => {
-    expect(() => parseResultLine('starting\nno result here\n')).toThrow('the step printed no BENCH_RESULT line');
+    expect(() => parseResultLine('starting\nno result here\n')).toThrow(
+      'the step printed no BENCH_RESULT line',
+    );
   });
 
   it('reads the last result line among other output', () => {

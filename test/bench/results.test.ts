@@ -28,7 +28,12 @@ function results(): BenchResults {
         rows: 1000,
         rowsByFile: { 'persons.csv': 400, 'stays.csv': 600 },
         cases: 21,
-        generation: { seconds: 7.5, cached: true, generatedAt: '2026-11-28T09:00:00.000Z', peakRssBytes: 190 * MB },
+        generation: {
+          seconds: 7.5,
+          cached: true,
+          generatedAt: '2026-11-28T09:00:00.000Z',
+          peakRssBytes: 190 * MB,
+        },
         measures: {
           'import.tracegraph.neo4j': {
             seconds: [30, 10, 20],
@@ -125,7 +130,9 @@ describe('renderResultsMarkdown', () => {
   it('describes the machine, the Neo4j server and the runs', () => {
     expect(md).toContain('| Cores | 2 |');
     expect(md).toContain('| Memory | 4.00 GB |');
-    expect(md).toContain('| Load average at start (1 min) | 3.50 (busy: other work shared the cores, figures are noisy) |');
+    expect(md).toContain(
+      '| Load average at start (1 min) | 3.50 (busy: other work shared the cores, figures are noisy) |',
+    );
     expect(md).toContain('| Neo4j | 5.26.0 Community, started by the benchmark (heap 2g, page cache 1g) |');
     expect(md).toContain('| Commit | abc123 |');
     expect(md).toContain('| Sizes | 10k persons; 3 runs per measurement, 1 per Neo4j import |');
@@ -146,12 +153,16 @@ describe('renderResultsMarkdown', () => {
   });
 
   it('compares the contact triples and names the differences', () => {
-    expect(md).toContain('| 10k | 3.00 s (2.00 s–4.00 s) | 2.50 s (1.50 s–3.50 s) | 1.00 s | 3.00× | 150 MB | 470 | 471 | 0 / 1 |');
+    expect(md).toContain(
+      '| 10k | 3.00 s (2.00 s–4.00 s) | 2.50 s (1.50 s–3.50 s) | 1.00 s | 3.00× | 150 MB | 470 | 471 | 0 / 1 |',
+    );
     expect(md).toContain('10k: found only by tracegraph: none; only by Cypher: C1|P9|MK');
   });
 
   it('writes the analysis with its counts and marks what did not run', () => {
-    expect(md).toContain('| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s; failed (1 of 2 runs) | 200 MB | 2.00 MB |');
+    expect(md).toContain(
+      '| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s; failed (1 of 2 runs) | 200 MB | 2.00 MB |',
+    );
     expect(md).toContain('| 10k | Neo4j | – | – | – | failed (2 of 2 runs) | – | – |');
     expect(md).toMatch(/## 4\. API\n\n_Not run\._/);
     expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
@@ -161,12 +172,16 @@ describe('renderResultsMarkdown', () => {
   it('writes each API operation with its first request, throughput, latency and errors, and the large query', () => {
     const api = renderResultsMarkdown({ ...results(), api: API });
     expect(api).toContain('at 50 connections for 30 s');
-    expect(api).toContain('over the default limit of 20,000: the benchmark server runs with maxComplexity 200,601');
+    expect(api).toContain(
+      'over the default limit of 20,000: the benchmark server runs with maxComplexity 200,601',
+    );
     expect(api).toContain('Server peak RSS over the whole part: 300 MB');
     expect(api).toContain('| 6.50 s | 3,000 | 100 | 450 ms | 1200 ms | 0 | 0 | 0 / 0 |');
     expect(api).toContain('| 50.0 ms (error) | 600 | 20.0 | 2000 ms | 9000 ms | 3 | 597 | 1 / 2 |');
     expect(api).toContain('First error of personWithStays: The query is too deep');
-    expect(api).toContain('| 200 persons with up to 100 stays each | 4,000 | 1.50 MB | 3.00 s (2.00 s–4.00 s) | 0 |');
+    expect(api).toContain(
+      '| 200 persons with up to 100 stays each | 4,000 | 1.50 MB | 3.00 s (2.00 s–4.00 s) | 0 |',
+    );
   });
 
   it('lists each reason a measurement failed once', () => {

@@ -11,11 +11,18 @@ jest.setTimeout(180_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Runs a step as the benchmark runner does: its own node process with tsx. */
-function step(name: string, args: object): { status: number | null; result: Record<string, unknown> | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'step.ts'), name, JSON.stringify(args)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+function step(
+  name: string,
+  args: object,
+): { status: number | null; result: Record<string, unknown> | null; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'step.ts'), name, JSON.stringify(args)],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   let result: Record<string, unknown> | null = null;
   try {
     result = parseResultLine(r.stdout);
@@ -81,7 +88,9 @@ describe('benchmark steps, each in its own process', () => {
       expect.arrayContaining(['validate persons.csv', 'write persons.csv', 'write stays.csv']),
     );
     // The store read back by the counts step is the one just imported.
-    expect(step('counts', { target: { kind: 'embedded', dataDir } }).result!.counts).toEqual(r.result!.counts);
+    expect(step('counts', { target: { kind: 'embedded', dataDir } }).result!.counts).toEqual(
+      r.result!.counts,
+    );
   });
 });
 
