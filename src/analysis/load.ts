@@ -76,16 +76,36 @@ function addSpan(map: Map<Id, Span[]>, id: Id, span: Span): void {
   else map.set(id, [span]);
 }
 
-const stayKey = (s: Stay): string => `${s.subjectId}\u0000${s.hostId}\u0000${s.start}\u0000${s.end}`;
-const contactKey = (c: Contact): string =>
-  `${c.personA}\u0000${c.personB}\u0000${c.start}\u0000${c.end}\u0000${c.setting}`;
-const handlingKey = (h: Handling): string => `${h.personId}\u0000${h.itemId}\u0000${h.at}`;
-const sampleKey = (s: Sample): string => `${s.subjectId}\u0000${s.sampledAt}\u0000${s.method}`;
+/** Code-unit order of strings, as `<` compares them (not the locale's). */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const stayOrder = (a: Stay, b: Stay): number =>
+  byText(a.subjectId, b.subjectId) || byText(a.hostId, b.hostId) || a.start - b.start || a.end - b.end;
+const contactOrder = (a: Contact, b: Contact): number =>
+  byText(a.personA, b.personA) ||
+  byText(a.personB, b.personB) ||
+  a.start - b.start ||
+  a.end - b.end ||
+  byText(a.setting, b.setting);
+const handlingOrder = (a: Handling, b: Handling): number =>
+  byText(a.personId, b.personId) || byText(a.itemId, b.itemId) || a.at - b.at;
+const sampleOrder = (a: Sample, b: Sample): number =>
+  byText(a.subjectId, b.subjectId) || a.sampledAt - b.sampledAt || byText(a.method, b.method);
 
-function uniqueSorted<T>(rows: Iterable<T>, key: (row: T) => string): T[] {
-  const byKey = new Map<string, T>();
-  for (const row of rows) byKey.set(key(row), row);
-  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+/**
+ * Rows sorted by `order`, one per key (`order` returns 0 for rows of the same key), the last one
+ * fetched kept. Compares fields in place: no key string is built per row, which at a million
+ * stays cost more than the sort.
+ */
+function uniqueSorted<T>(rows: T[], order: (a: T, b: T) => number): T[] {
+  // Array.prototype.sort is stable, so among rows of one key the last fetched comes last.
+  rows.sort(order);
+  const out: T[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const next = rows[i + 1];
+    if (next === undefined || order(row, next) !== 0) out.push(row);
+  }
+  return out;
 }
 
 /** A case is known at `asOf` once confirmed, or, with no confirmation on record, once it had onset. */
@@ -116,19 +136,19 @@ function assemble(asOf: Instant, cases: Case[], gathered: Gathered): OutbreakDat
     cases,
     samples: uniqueSorted(
       samples.filter((s) => s.sampledAt <= asOf),
-      sampleKey,
+      sampleOrder,
     ),
     stays: uniqueSorted(
       stays.filter((s) => s.start <= asOf).map((s) => (s.end > asOf ? { ...s, end: asOf } : s)),
-      stayKey,
+      stayOrder,
     ),
     contacts: uniqueSorted(
       contacts.filter((c) => c.start <= asOf).map((c) => (c.end > asOf ? { ...c, end: asOf } : c)),
-      contactKey,
+      contactOrder,
     ),
     handlings: uniqueSorted(
       handlings.filter((h) => h.at <= asOf),
-      handlingKey,
+      handlingOrder,
     ),
     persons: sortedMap(persons),
     places: sortedPlaces,
