@@ -32,6 +32,7 @@ import type { TraceStore, WindowedId } from '../store/port';
 import { computeExposures, contaminationSpans, groupBy, unionSpans, type Span } from './exposures';
 import { windowsOfCases } from './infectious-window';
 import type { OutbreakData } from './model';
+import { tierOfExposure } from './tiers';
 
 export interface LoadOptions {
   /** Ids (or windows) per store call. */
@@ -290,8 +291,9 @@ export async function loadOutbreak(
 
   // ---- the exposed persons: their samples, households, contacts and stays since exposure -------
   const draft = assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items });
+  const draftExposures = computeExposures(draft, params);
   const firstExposure = new Map<Id, Instant>();
-  for (const e of computeExposures(draft, params)) {
+  for (const e of draftExposures) {
     if (windows.has(e.personId)) continue;
     firstExposure.set(e.personId, Math.min(firstExposure.get(e.personId) ?? Infinity, e.start));
   }
@@ -321,7 +323,22 @@ export async function loadOutbreak(
       householdSince.set(r.id, Math.min(householdSince.get(r.id) ?? Infinity, from));
     }
   }
+  // Stays since exposure serve two things only: the nights a close contact spent at home with the
+  // others living there (contacts of close contacts, src/analysis/tiers.ts) and a case's own
+  // whereabouts before its window (backward tracing, src/analysis/sources.ts). The protocol traces
+  // no contacts of venue-exposed persons, and one market visit exposes much of a district, so
+  // their other stays are not fetched.
+  const staysNeeded = new Set<Id>([...householdSince.keys()].filter((id) => windows.has(id)));
+  if (params.protocol.traceContactsOfCloseContacts) {
+    for (const e of draftExposures) {
+      if (windows.has(e.personId) || tierOfExposure(e, params.protocol) !== 'close_contact') continue;
+      staysNeeded.add(e.personId);
+      const homeId = persons.get(e.personId)?.homeId;
+      for (const r of homeId ? (residentsByHome.get(homeId) ?? []) : []) staysNeeded.add(r.id);
+    }
+  }
   const householdWindows = [...householdSince]
+    .filter(([id]) => staysNeeded.has(id))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, from]) => ({ id, from, to: asOf }));
   append(stays, await batched(householdWindows, (b) => store.staysOfSubjects(b)));
@@ -332,5 +349,13 @@ export async function loadOutbreak(
     places.set(p.id, p);
     kindKnown.add(p.id);
   }
-  return assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items });
+  // Beds taken at asOf, for the quarantine plan (src/analysis/quarantine.ts).
+  const siteWindows = [...places.values()]
+    .filter((p) => p.kind === 'quarantine_site')
+    .map((p) => ({ id: p.id, from: asOf, to: asOf }));
+  const quarantineStays = uniqueSorted(await batched(siteWindows, (b) => store.staysAtHosts(b)), stayOrder);
+  return {
+    ...assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items }),
+    quarantineStays,
+  };
 }

@@ -34,6 +34,11 @@ export interface OutbreakData {
   items: Map<Id, ColdChainItem>;
   /** Quarantine sites with their bed capacity. */
   quarantineSites: Place[];
+  /**
+   * Stays at quarantine sites that cover `asOf` (not cut at it): the beds already taken. Kept apart
+   * from `stays` so that persons with no other part in the outbreak stay out of its analysis.
+   */
+  quarantineStays?: Stay[];
 }
 
 /** How a person was exposed. */

@@ -33,7 +33,11 @@
  * at `data.quarantineSites` in priority order, under an optional overall `capacity`. A person's
  * household members waiting for a bed go with them to one site (the site that fits them with the
  * fewest beds to spare) when any site has room for all; otherwise the person alone goes to the
- * site with the most free beds. Release = last exposure + quarantine days; PCR on quarantine day
+ * site with the most free beds. Beds already taken count first: a person with a stay at a quarantine
+ * site covering `asOf` occupies a bed there (`data.stays` and `data.quarantineStays`); an exposed
+ * person among them keeps that site (placement `site`, unless their quarantine is already over),
+ * and the others share the beds left. Occupied beds count against the overall `capacity` too, as
+ * it models the beds available in all. Release = last exposure + quarantine days; PCR on quarantine day
  * n means the calendar day n days after the day of the last exposure (home days: after release).
  */
 import betweenness from 'graphology-metrics/centrality/betweenness';
@@ -42,7 +46,7 @@ import pagerank from 'graphology-metrics/centrality/pagerank';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { cdf } from '../domain/distributions';
 import { DAY, startOfDay } from '../domain/time';
-import type { Case, Id, Instant, Person } from '../domain/types';
+import type { Case, Id, Instant, Person, Stay } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
 import {
   attackSettingOf,
@@ -98,6 +102,9 @@ export interface QuarantineEntry {
 export interface SiteUsage {
   siteId: Id;
   capacity: number;
+  /** Beds taken at `asOf` by persons already staying there (exposed or not). */
+  occupied: number;
+  /** Beds newly assigned by this plan. */
   assigned: number;
 }
 
@@ -189,6 +196,19 @@ function validate(data: OutbreakData, options: QuarantineOptions): void {
       );
     }
   });
+}
+
+/** Who takes a bed at each quarantine site at `asOf`: subjects of stays there covering it. */
+function occupantsAt(data: OutbreakData, asOf: Instant): Map<Id, Set<Id>> {
+  const occupants = new Map<Id, Set<Id>>(data.quarantineSites.map((s) => [s.id, new Set<Id>()]));
+  const covering = (s: Stay): boolean => s.start <= asOf && s.end >= asOf;
+  for (const stay of [...data.stays, ...(data.quarantineStays ?? [])]) {
+    const site = occupants.get(stay.hostId);
+    // Lots or boats stored at a site take no bed.
+    if (!site || data.items.has(stay.subjectId) || data.boats.has(stay.subjectId)) continue;
+    if (covering(stay)) site.add(stay.subjectId);
+  }
+  return occupants;
 }
 
 function centralityOf(
@@ -365,11 +385,29 @@ export function prioritiseQuarantine(
   });
 
   // ---- beds ----------------------------------------------------------------------------------
+  const occupants = occupantsAt(data, asOf);
   const sites: SiteUsage[] = [...data.quarantineSites]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((s) => ({ siteId: s.id, capacity: s.capacity ?? 0, assigned: 0 }));
-  let bedsLeft = capacity ?? Infinity;
-  const free = (s: SiteUsage): number => s.capacity - s.assigned;
+    .map((s) => ({
+      siteId: s.id,
+      capacity: s.capacity ?? 0,
+      occupied: occupants.get(s.id)?.size ?? 0,
+      assigned: 0,
+    }));
+  const occupied = sites.reduce((sum, s) => sum + s.occupied, 0);
+  let bedsLeft = capacity === null ? Infinity : Math.max(0, capacity - occupied);
+  const free = (s: SiteUsage): number => s.capacity - s.occupied - s.assigned;
+  // Those already in a site stay there (the first site by id, should records put them in two).
+  const siteOfOccupant = new Map<Id, Id>();
+  for (const site of sites)
+    for (const personId of occupants.get(site.siteId) ?? [])
+      if (!siteOfOccupant.has(personId)) siteOfOccupant.set(personId, site.siteId);
+  for (const entry of entries) {
+    const siteId = siteOfOccupant.get(entry.personId);
+    if (siteId === undefined || entry.placement === 'completed') continue;
+    entry.placement = 'site';
+    entry.assignedSiteId = siteId;
+  }
   const place = (entry: QuarantineEntry, site: SiteUsage): void => {
     entry.placement = 'site';
     entry.assignedSiteId = site.siteId;

@@ -6,7 +6,7 @@ import { cdf } from '../../src/domain/distributions';
 import { DAY, HOUR } from '../../src/domain/time';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
-import type { Case } from '../../src/domain/types';
+import type { Case, Stay } from '../../src/domain/types';
 import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
 
 const params = resolveParameters();
@@ -346,8 +346,13 @@ describe('prioritiseQuarantine', () => {
       contactExposure('E', 'C1', 'transport'), // 1 - e^-0.2, home HA
       contactExposure('B', 'C1', 'other'), // 1 - e^-0.1, home HA
     ];
-    const plan = (capacities: number[], capacity?: number) => {
+    const plan = (
+      capacities: number[],
+      capacity?: number,
+      occupancy: { stays?: Stay[]; quarantineStays?: Stay[] } = {},
+    ) => {
       const data = outbreak({
+        stays: occupancy.stays,
         asOf: aug(6),
         cases: [{ personId: 'C1', classification: 'confirmed', onset: aug(1), confirmedAt: aug(6) }],
         persons: [
@@ -360,6 +365,7 @@ describe('prioritiseQuarantine', () => {
         ],
         places: capacities.map((c, i) => place(`Q${i + 1}`, 'quarantine_site', { capacity: c })),
       });
+      data.quarantineStays = occupancy.quarantineStays;
       const result = prioritiseQuarantine(data, exposures, assignTiers(data, exposures, p), p, {
         asOf: data.asOf,
         exposureGraph: buildExposureGraph(exposures),
@@ -378,8 +384,8 @@ describe('prioritiseQuarantine', () => {
       expect(r.order).toBe('ACDFEB');
       expect(r.at).toEqual({ A: 'Q2', E: 'Q2', B: 'Q2', C: 'Q1', D: 'Q1', F: 'waiting' });
       expect(r.sites).toEqual([
-        { siteId: 'Q1', capacity: 2, assigned: 2 },
-        { siteId: 'Q2', capacity: 3, assigned: 3 },
+        { siteId: 'Q1', capacity: 2, occupied: 0, assigned: 2 },
+        { siteId: 'Q2', capacity: 3, occupied: 0, assigned: 3 },
       ]);
       expect(r.waiting).toBe(1);
     });
@@ -393,6 +399,49 @@ describe('prioritiseQuarantine', () => {
     test('a household no site can hold is split, the first member taking the roomiest site', () => {
       const r = plan([2, 2]);
       expect(r.at).toEqual({ A: 'Q1', C: 'Q1', D: 'Q2', F: 'Q2', E: 'waiting', B: 'waiting' });
+    });
+
+    describe('beds already taken at asOf', () => {
+      // C (exposed) is at Q2 and X (not exposed) at Q1 over asOf (Aug 6); Y left Q1 and Z comes
+      // to Q2 outside it. X's stay is among the analysed stays, cut at asOf as the loader cuts it.
+      const occupancy = {
+        stays: [stay('X', 'Q1', aug(5), aug(6))],
+        quarantineStays: [
+          stay('C', 'Q2', aug(5), aug(12)),
+          stay('Y', 'Q1', aug(4), aug(5)),
+          stay('Z', 'Q2', aug(7), aug(14)),
+        ],
+      };
+
+      test('an exposed person in a site keeps it; the others share the free beds', () => {
+        const r = plan([2, 3], undefined, occupancy);
+        // Free: Q1 1, Q2 2. A's household of 3 fits nowhere: A alone to the roomiest (Q2);
+        // D to Q1 (the fitting site with the fewest beds to spare, first by id), F to Q2.
+        expect(r.at).toEqual({ A: 'Q2', C: 'Q2', D: 'Q1', F: 'Q2', E: 'waiting', B: 'waiting' });
+        expect(r.sites).toEqual([
+          { siteId: 'Q1', capacity: 2, occupied: 1, assigned: 1 },
+          { siteId: 'Q2', capacity: 3, occupied: 1, assigned: 2 },
+        ]);
+        expect(r.waiting).toBe(2);
+      });
+
+      test('occupied beds count against the overall capacity', () => {
+        // 4 beds in all, 2 taken: A and D get the 2 left.
+        const r = plan([2, 3], 4, occupancy);
+        expect(r.at).toEqual({ A: 'Q2', C: 'Q2', D: 'Q1', F: 'waiting', E: 'waiting', B: 'waiting' });
+        expect(r.sites.map((s) => s.assigned)).toEqual([1, 1]);
+        // Fewer beds in all than are taken: nobody new, C still in Q2.
+        const full = plan([2, 3], 1, occupancy);
+        expect(full.at['C']).toBe('Q2');
+        expect(full.waiting).toBe(5);
+      });
+
+      test('a site filled by others takes nobody new', () => {
+        const others = [stay('X', 'Q1', aug(5), aug(9)), stay('W', 'Q1', aug(5), aug(9))];
+        const r = plan([2], undefined, { quarantineStays: others });
+        expect(r.sites).toEqual([{ siteId: 'Q1', capacity: 2, occupied: 2, assigned: 0 }]);
+        expect(r.waiting).toBe(6);
+      });
     });
 
     test('no quarantine sites: everybody waits', () => {

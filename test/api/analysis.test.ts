@@ -297,13 +297,13 @@ describe('contacts, exposures and quarantine', () => {
 
   test('the quarantine list: priority, beds, households; with one bed the second close contact waits', async () => {
     const QUERY = `query ($capacity: Int) { quarantinePriority(capacity: $capacity) {
-      totalCount beds assigned waiting capacity
-      sites { place { id } capacity assigned free }
+      totalCount beds occupied assigned waiting capacity
+      sites { place { id } capacity occupied assigned free }
       edges { node { priority tier placement person { id } site { id } household { id } householdSize lastExposure releaseOn pcrDates evidence { tier source { ... on Person { id } } } } }
     } }`;
     const full = (await data(QUERY)).quarantinePriority;
-    expect(full).toMatchObject({ totalCount: 3, beds: 2, assigned: 2, waiting: 0, capacity: null });
-    expect(full.sites).toEqual([{ place: { id: 'QH' }, capacity: 2, assigned: 2, free: 0 }]);
+    expect(full).toMatchObject({ totalCount: 3, beds: 2, occupied: 0, assigned: 2, waiting: 0, capacity: null });
+    expect(full.sites).toEqual([{ place: { id: 'QH' }, capacity: 2, occupied: 0, assigned: 2, free: 0 }]);
     const rows = full.edges.map((e: Json) => [
       e.node.priority,
       e.node.person.id,

@@ -1,9 +1,8 @@
 /** InfectorCandidate: who or what may have infected a case, how likely, and the exposures behind it. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import type { InfectorEvidence, InfectorKind } from '../../analysis/infector';
-import type { ExposureSetting } from '../../analysis/model';
-import { ExposureSettingEnum, InfectorKindEnum } from './enums';
+import { InfectorKindEnum } from './enums';
+import { ExposureSpanFields } from './exposure-span.type';
 
 /** What the resolvers of InfectorCandidate work from: the engine's candidate and the report's words for it. */
 export interface CandidateRecord {
@@ -21,25 +20,7 @@ export interface CandidateRecord {
 @ObjectType('InfectorEvidence', {
   description: 'One exposure behind an infector candidate, and how it was weighed.',
 })
-export class InfectorEvidenceType {
-  @Field(() => ExposureSettingEnum)
-  setting!: ExposureSetting;
-
-  @Field(() => String, { nullable: true })
-  placeKind!: string | null;
-
-  @Field(() => String, { nullable: true })
-  contactSetting!: string | null;
-
-  @Field(() => GraphQLDateTime)
-  start!: number;
-
-  @Field(() => GraphQLDateTime)
-  end!: number;
-
-  @Field(() => Float)
-  minutes!: number;
-
+export class InfectorEvidenceType extends ExposureSpanFields {
   @Field(() => String, {
     description: 'The attack-rate setting it was weighed as (household, boat, casual, ...).',
   })

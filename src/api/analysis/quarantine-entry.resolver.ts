@@ -31,6 +31,7 @@ export interface QuarantinePlanRecord extends Page<Scoped<QuarantineEntry>> {
   asOf: Instant;
   capacity: number | null;
   beds: number;
+  occupied: number;
   assigned: number;
   waiting: number;
   sites: Scoped<SiteUsage>[];
@@ -64,6 +65,7 @@ export class QuarantinePlanResolver {
       asOf: outbreak.key.asOf,
       capacity: outbreak.key.capacity,
       beds: plan.sites.reduce((sum, s) => sum + s.capacity, 0),
+      occupied: plan.sites.reduce((sum, s) => sum + s.occupied, 0),
       assigned: plan.sites.reduce((sum, s) => sum + s.assigned, 0),
       waiting: plan.waiting,
       sites: plan.sites.map((s) => scoped(s, outbreak.key)),

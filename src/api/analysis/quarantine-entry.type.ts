@@ -5,17 +5,17 @@
  */
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { ExposureSetting } from '../../analysis/model';
 import type { Placement } from '../../analysis/quarantine';
 import type { ContactTier } from '../../analysis/tiers';
 import { connectionOf } from '../types/connections';
-import { ContactTierEnum, ExposureSettingEnum, PlacementEnum } from './enums';
+import { ContactTierEnum, PlacementEnum } from './enums';
+import { ExposureSpanFields } from './exposure-span.type';
 import { QuarantineSiteType } from './quarantine-site.type';
 
 @ObjectType('ContactEvidence', {
   description: 'Why a person is in a contact tier: one exposure and the rule it meets.',
 })
-export class ContactEvidenceType {
+export class ContactEvidenceType extends ExposureSpanFields {
   @Field(() => ContactTierEnum)
   tier!: ContactTier;
 
@@ -26,24 +26,6 @@ export class ContactEvidenceType {
 
   @Field(() => String, { description: '`case`, `item`, `boat`, `place` or `close_contact`.' })
   sourceKind!: string;
-
-  @Field(() => ExposureSettingEnum)
-  setting!: ExposureSetting;
-
-  @Field(() => String, { nullable: true })
-  placeKind!: string | null;
-
-  @Field(() => String, { nullable: true })
-  contactSetting!: string | null;
-
-  @Field(() => GraphQLDateTime)
-  start!: number;
-
-  @Field(() => GraphQLDateTime)
-  end!: number;
-
-  @Field(() => Float)
-  minutes!: number;
 }
 
 @ObjectType('QuarantineEntry', { description: "An exposed person's place in the quarantine priority list." })
@@ -106,7 +88,10 @@ export class QuarantinePlanType extends QuarantineEntryConnectionBase {
   @Field(() => Int, { description: 'Beds at all quarantine sites.' })
   beds!: number;
 
-  @Field(() => Int, { description: 'Beds assigned.' })
+  @Field(() => Int, { description: 'Beds taken at asOf by persons already staying at the sites.' })
+  occupied!: number;
+
+  @Field(() => Int, { description: 'Beds newly assigned by the plan.' })
   assigned!: number;
 
   @Field(() => Int, { description: 'Persons due for a bed who got none.' })

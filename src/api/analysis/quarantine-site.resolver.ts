@@ -14,8 +14,8 @@ export class QuarantineSiteResolver {
     return placeIn(ctx, keyOfParent(site), site.siteId);
   }
 
-  @FieldResolver(() => Int, { description: 'Beds left.' })
+  @FieldResolver(() => Int, { description: 'Beds left: capacity less occupied and assigned beds.' })
   free(@Root() site: SiteUsage): number {
-    return Math.max(0, site.capacity - site.assigned);
+    return Math.max(0, site.capacity - site.occupied - site.assigned);
   }
 }

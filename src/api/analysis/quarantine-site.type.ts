@@ -1,4 +1,4 @@
-/** QuarantineSite: a quarantine site's beds and how many the plan assigned. */
+/** QuarantineSite: a quarantine site's beds, those already taken and those the plan assigned. */
 import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('QuarantineSite', { description: "A quarantine site's beds in the quarantine plan." })
@@ -6,6 +6,9 @@ export class QuarantineSiteType {
   @Field(() => Int)
   capacity!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Beds taken at asOf by persons already staying there.' })
+  occupied!: number;
+
+  @Field(() => Int, { description: 'Beds newly assigned by the plan.' })
   assigned!: number;
 }
