@@ -4,19 +4,23 @@
  * references into the bundle or the store, so that every problem is reported with its file, line
  * and column before anything is written.
  */
-import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
-import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
+import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec } from '../domain/records';
 import { stayTypeOf, type EntityKind, type Id } from '../domain/types';
 import type { TraceStore } from '../store/port';
+import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
 
 /** Problems kept for the report; all are counted. */
 export const MAX_PROBLEMS = 100;
 /** Ids looked up in the store per query. */
 const LOOKUP_BATCH = 1000;
+/** Pending rows checked per step of a flush. */
+const PENDING_PAGE = 1000;
+/** Kinds of ids kept in memory; the rest are read back from the bundle index. */
+const KIND_CACHE_SIZE = 100_000;
 
 /** Every file spec, typed loosely enough to be handled one after another. */
 export const BUNDLE_SPECS: readonly FileSpec<unknown>[] = FILE_SPECS;
@@ -35,6 +39,8 @@ export interface ValidationOptions {
   maxProblems?: number;
   /** Bytes read so far of the file being validated. */
   onBytes?(file: BundleFile, bytesRead: number): void;
+  /** Ids whose kinds are kept in memory (the rest are read back from disk); 100,000 by default. */
+  kindCacheSize?: number;
 }
 
 export interface ValidationResult {
@@ -63,10 +69,6 @@ function aKindList(kinds: readonly EntityKind[]): string {
 
 const aKind = (kind: EntityKind): string => aKindList([kind]);
 
-function fingerprint(record: unknown): string {
-  return createHash('sha1').update(JSON.stringify(record)).digest('base64');
-}
-
 /** Keeps the first problems and counts all of them. */
 class ProblemLog {
   readonly kept: FieldProblem[] = [];
@@ -79,30 +81,41 @@ class ProblemLog {
   }
 }
 
-/** An entity defined by the bundle. */
-interface Definition {
-  kind: EntityKind;
-  file: FileName;
-  line: number;
-  /** Null when the row had other problems (its id still counts as defined). */
-  fingerprint: string | null;
-}
+/** The most recently used kinds of ids, at most `size` of them. */
+class KindCache {
+  private readonly kinds = new Map<Id, EntityKind | null>();
+  constructor(private readonly size: number) {}
 
-/** A row whose references wait for the kinds of their ids. */
-interface PendingRow {
-  file: FileName;
-  line: number;
-  references: Reference[];
+  get(id: Id): EntityKind | null | undefined {
+    const kind = this.kinds.get(id);
+    if (kind !== undefined) {
+      // Map keeps insertion order: re-inserting makes this the most recent entry.
+      this.kinds.delete(id);
+      this.kinds.set(id, kind);
+    }
+    return kind;
+  }
+
+  set(id: Id, kind: EntityKind | null): void {
+    this.kinds.delete(id);
+    this.kinds.set(id, kind);
+    if (this.kinds.size > this.size) this.kinds.delete(this.kinds.keys().next().value!);
+  }
+
+  delete(id: Id): void {
+    this.kinds.delete(id);
+  }
 }
 
 /**
  * Resolves ids to kinds, from the bundle first and then from the store in batches, and checks
- * each reference against the kinds its column allows.
+ * each reference against the kinds its column allows. What it learns is kept in the bundle index
+ * (on disk), with the most recent kinds cached in memory.
  */
 class ReferenceChecker {
-  /** Kinds of ids looked up in the store; null where the store does not have the id. */
-  private readonly storeKinds = new Map<Id, EntityKind | null>();
-  private pending: PendingRow[] = [];
+  private readonly cache: KindCache;
+  /** Rows waiting in the index for the kinds of their ids. */
+  private pendingRows = 0;
   private readonly unresolved = new Set<Id>();
   /** Entity ids of the bundle waiting to be checked against the store. */
   private definitions: { id: Id; kind: EntityKind; file: FileName; line: number }[] = [];
@@ -113,14 +126,25 @@ class ReferenceChecker {
 
   constructor(
     private readonly store: KindLookup,
-    private readonly bundle: Map<Id, Definition>,
+    private readonly index: BundleIndex,
     private readonly problems: ProblemLog,
-  ) {}
+    cacheSize: number,
+  ) {
+    this.cache = new KindCache(cacheSize);
+  }
 
+  /** The kind of an id in the bundle, else in the store (null: not there), else undefined: not asked yet. */
   private kindOf(id: Id): EntityKind | null | undefined {
-    const defined = this.bundle.get(id);
-    if (defined) return defined.kind;
-    return this.storeKinds.get(id);
+    const cached = this.cache.get(id);
+    if (cached !== undefined) return cached;
+    const kind = this.index.definition(id)?.kind ?? this.index.storedKind(id);
+    if (kind !== undefined) this.cache.set(id, kind);
+    return kind;
+  }
+
+  /** A new definition overrides whatever was cached for its id. */
+  defined(id: Id): void {
+    this.cache.delete(id);
   }
 
   async addRow(row: PendingRow): Promise<void> {
@@ -129,7 +153,8 @@ class ReferenceChecker {
       this.check(row);
       return;
     }
-    this.pending.push(row);
+    this.index.addPending(row);
+    this.pendingRows++;
     if (this.entitiesRead) {
       for (const r of row.references) if (this.kindOf(r.id) === undefined) this.unresolved.add(r.id);
       if (this.unresolved.size >= LOOKUP_BATCH) await this.flush();
@@ -172,20 +197,26 @@ class ReferenceChecker {
     });
   }
 
+  /**
+   * Checks the pending rows, oldest first, a page at a time: the ids of a page that neither the
+   * bundle nor an earlier lookup resolves are looked up in the store first.
+   */
   private async flush(): Promise<void> {
-    const ids = new Set<Id>();
-    for (const row of this.pending)
-      for (const r of row.references) if (this.kindOf(r.id) === undefined) ids.add(r.id);
-    const all = [...ids];
-    for (let i = 0; i < all.length; i += LOOKUP_BATCH) {
-      const batch = all.slice(i, i + LOOKUP_BATCH);
-      const kinds = await this.store.entityKinds(batch);
-      batch.forEach((id, j) => this.storeKinds.set(id, kinds[j] ?? null));
-    }
-    const rows = this.pending;
-    this.pending = [];
     this.unresolved.clear();
-    for (const row of rows) this.check(row);
+    while (this.pendingRows > 0) {
+      const rows = this.index.takePending(PENDING_PAGE);
+      this.pendingRows -= rows.length;
+      const ids = new Set<Id>();
+      for (const row of rows)
+        for (const r of row.references) if (this.kindOf(r.id) === undefined) ids.add(r.id);
+      const all = [...ids];
+      for (let i = 0; i < all.length; i += LOOKUP_BATCH) {
+        const batch = all.slice(i, i + LOOKUP_BATCH);
+        const kinds = await this.store.entityKinds(batch);
+        batch.forEach((id, j) => this.index.rememberStoredKind(id, kinds[j] ?? null));
+      }
+      for (const row of rows) this.check(row);
+    }
   }
 
   private check(row: PendingRow): void {
@@ -202,7 +233,7 @@ class ReferenceChecker {
           reason: `no ${kindList(r.kinds)} "${r.id}" in this bundle or in the store`,
         });
       } else if (!r.kinds.includes(kind)) {
-        const defined = this.bundle.get(r.id);
+        const defined = this.index.definition(r.id);
         const where = defined ? `${defined.file}:${defined.line}` : 'in the store';
         this.problems.add({
           file: row.file,
@@ -268,9 +299,22 @@ export async function validateBundle(
   options: ValidationOptions = {},
 ): Promise<ValidationResult> {
   const files = await listBundle(dir);
+  const index = new BundleIndex();
+  try {
+    return await validateFiles(store, files, index, options);
+  } finally {
+    index.close();
+  }
+}
+
+async function validateFiles(
+  store: KindLookup,
+  files: BundleFile[],
+  index: BundleIndex,
+  options: ValidationOptions,
+): Promise<ValidationResult> {
   const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
-  const bundle = new Map<Id, Definition>();
-  const references = new ReferenceChecker(store, bundle, problems);
+  const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
 
   for (const spec of BUNDLE_SPECS) {
@@ -278,7 +322,6 @@ export async function validateBundle(
     const file = files.find((f) => f.spec === spec);
     if (!file) continue;
     const keyed = KEYED_FILES[spec.file];
-    const keys = new Map<string, { line: number; fingerprint: string }>();
     let count = 0;
     const source = readCsvRows(file.path, {
       columns: spec.columns,
@@ -298,11 +341,9 @@ export async function validateBundle(
         const id = (row[spec.idColumn] ?? '').trim();
         if (id) await define(id, spec.defines, spec.idColumn, line, parsed.record);
       } else if (keyed && parsed.record) {
-        const key = spec.key(parsed.record);
         const print = fingerprint(parsed.record);
-        const earlier = keys.get(key);
-        if (!earlier) keys.set(key, { line, fingerprint: print });
-        else if (earlier.fingerprint !== print) {
+        const earlier = index.claimKey(spec.file, spec.key(parsed.record), line, print);
+        if (earlier && !earlier.fingerprint.equals(print)) {
           problems.add({
             file: spec.file,
             line,
@@ -323,9 +364,9 @@ export async function validateBundle(
       record: unknown,
     ): Promise<void> {
       const print = record === null ? null : fingerprint(record);
-      const earlier = bundle.get(id);
+      const earlier = index.define(id, { kind, file: spec.file, line, fingerprint: print });
       if (!earlier) {
-        bundle.set(id, { kind, file: spec.file, line, fingerprint: print });
+        references.defined(id);
         await references.addDefinition(id, kind, spec.file, line);
       } else if (earlier.file !== spec.file) {
         problems.add({
@@ -334,7 +375,7 @@ export async function validateBundle(
           column,
           reason: `"${id}" is already ${aKind(earlier.kind)} (${earlier.file}:${earlier.line}); ids are unique across the bundle`,
         });
-      } else if (print !== null && earlier.fingerprint !== null && print !== earlier.fingerprint) {
+      } else if (print !== null && earlier.fingerprint !== null && !print.equals(earlier.fingerprint)) {
         problems.add({
           file: spec.file,
           line,

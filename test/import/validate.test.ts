@@ -1,6 +1,6 @@
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
 import type { EntityKind, Id } from '../../src/domain/types';
-import { validateBundle, type KindLookup } from '../../src/import/validate';
+import { validateBundle, type KindLookup, type ValidationOptions } from '../../src/import/validate';
 import { bundleFrom, removeTemp } from './temp-bundle';
 
 /** A store that knows only the kinds of some ids, and records how it was asked. */
@@ -39,9 +39,10 @@ afterAll(() => made.forEach(removeTemp));
 async function problemsOf(
   dir: string,
   store: KindLookup = new KnownKinds(),
+  options: ValidationOptions = {},
 ): Promise<{ problems: FieldProblem[]; total: number }> {
   try {
-    await validateBundle(store, dir);
+    await validateBundle(store, dir, options);
   } catch (err) {
     if (err instanceof ValidationError) return { problems: err.problems, total: err.total };
     throw err;
@@ -278,6 +279,34 @@ describe('validateBundle', () => {
     expect(store.calls.every((ids) => ids.length <= 1000)).toBe(true);
     expect(new Set(store.calls.flat())).toEqual(new Set(Object.keys(known)));
     expect(store.calls.flat()).toHaveLength(2501);
+  });
+
+  test('with room in memory for the kind of one id only, every check still reads what it needs from disk', async () => {
+    const tiny: ValidationOptions = { kindCacheSize: 1 };
+    expect((await validateBundle(new KnownKinds(), bundle('district'), tiny)).rows['stays.csv']).toBe(8);
+    const wrongKinds = bundle('district', {
+      'handlings.csv': 'person_id,item_id,at\nP3,B1,2022-07-29T08:00:00+08:00\n',
+      'cases.csv': 'person_id,classification,onset,confirmed_at\nL9,asymptomatic,,\n',
+    });
+    expect(await problemsOf(wrongKinds, new KnownKinds({ L9: 'item' }), tiny)).toEqual(
+      await problemsOf(wrongKinds, new KnownKinds({ L9: 'item' })),
+    );
+    expect((await problemsOf(wrongKinds, new KnownKinds({ L9: 'item' }), tiny)).total).toBe(2);
+
+    // Ids the store answered are remembered on disk: none is asked twice.
+    const rows: string[] = [];
+    for (let round = 0; round < 3; round++)
+      for (let i = 1; i <= 1500; i++)
+        rows.push(`S${i},MKT,2022-08-0${round + 1}T09:00:00+08:00,2022-08-0${round + 1}T10:00:00+08:00`);
+    const known: Record<Id, EntityKind> = { MKT: 'place' };
+    for (let i = 1; i <= 1500; i++) known[`S${i}`] = 'person';
+    const store = new KnownKinds(known);
+    const dir = bundle(null, {
+      'persons.csv': 'id,name,sex,age,phone,id_number,home_id,occupation\n',
+      'stays.csv': `subject_id,host_id,start,end\n${rows.join('\n')}\n`,
+    });
+    expect((await validateBundle(store, dir, { kindCacheSize: 10 })).rows['stays.csv']).toBe(4500);
+    expect(store.calls.flat()).toHaveLength(1501);
   });
 
   test('a folder without persons.csv, and a path that is not a folder, are refused', async () => {
