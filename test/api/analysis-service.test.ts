@@ -1,7 +1,8 @@
 /**
  * The analysis service: one computation per (asOf, capacity) shared by concurrent requests,
- * least recently used dropped, too old recomputed, failures not kept, everything dropped after a
- * write through the API; the default as-of instant from the latest case.
+ * least recently used dropped, too old recomputed, failures remembered briefly (unless the store
+ * was down), everything dropped after a write through the API; the default as-of instant from the
+ * latest case.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,7 +95,7 @@ describe('the analysis service', () => {
     expect(service.computations).toBe(2);
   });
 
-  test('a failed computation is not kept', async () => {
+  test('a computation that failed because the store was down is not kept', async () => {
     const engine = manualEngine();
     const service = new AnalysisService(casesStore(CASES), { analyse: engine.analyse });
     const failing = service.get();
@@ -105,6 +106,48 @@ describe('the analysis service', () => {
     await new Promise((resolve) => setImmediate(resolve));
     engine.runs[1]!.finish();
     await expect(retry).resolves.toMatchObject({ key: { asOf: END_OF_4_AUG } });
+    expect(service.computations).toBe(2);
+  });
+
+  test('a failure other than the store being down is remembered for failureMaxAgeMs, then tried again', async () => {
+    let now = 1_000;
+    const engine = manualEngine();
+    const service = new AnalysisService(casesStore(CASES), {
+      analyse: engine.analyse,
+      failureMaxAgeMs: 30_000,
+      now: () => now,
+    });
+    const failing = service.get();
+    await new Promise((resolve) => setImmediate(resolve));
+    now += 5_000; // the run took 5 s: the failure is remembered from when it failed
+    engine.runs[0]!.fail(new RangeError('engine broke'));
+    await expect(failing).rejects.toThrow('engine broke');
+    now += 30_000;
+    await expect(service.get()).rejects.toThrow('engine broke');
+    await expect(service.get({ capacity: null })).rejects.toThrow('engine broke');
+    expect(service.computations).toBe(1);
+    now += 1;
+    const retry = service.get();
+    await new Promise((resolve) => setImmediate(resolve));
+    engine.runs[1]!.finish();
+    await expect(retry).resolves.toMatchObject({ key: { asOf: END_OF_4_AUG } });
+    expect(service.computations).toBe(2);
+  });
+
+  test('a remembered failure is dropped by a write (invalidate)', async () => {
+    const engine = manualEngine();
+    const service = new AnalysisService(casesStore(CASES), { analyse: engine.analyse });
+    const failing = service.get();
+    await new Promise((resolve) => setImmediate(resolve));
+    engine.runs[0]!.fail(new Error('engine broke'));
+    await expect(failing).rejects.toThrow('engine broke');
+    await expect(service.get()).rejects.toThrow('engine broke');
+    expect(service.computations).toBe(1);
+    service.invalidate();
+    const retry = service.get();
+    await new Promise((resolve) => setImmediate(resolve));
+    engine.runs[1]!.finish();
+    await expect(retry).resolves.toBeDefined();
     expect(service.computations).toBe(2);
   });
 

@@ -2,7 +2,10 @@
  * The analysis behind the API: runs the engine (src/analysis/analyse.ts) for an as-of instant and a
  * bed capacity, and keeps the result, since one run over a large district takes seconds. Results
  * are cached per (asOf, capacity), requests for a key already being computed wait for that one
- * computation, and a write through the API empties the cache. The default as-of instant is the end
+ * computation, and a write through the API empties the cache. A failed analysis is remembered for
+ * a short while (`failureMaxAgeMs`), so that a request that breaks the engine does not run it again
+ * on every request under load; a failure of the store being unreachable is not: the next request
+ * tries again. The default as-of instant is the end
  * of the day of the latest case event (src/analysis/as-of.ts), as in the CLI.
  */
 import { analyseOutbreak, type Analysis, type AnalysisOptions } from '../../analysis/analyse';
@@ -12,7 +15,7 @@ import { toReport } from '../../analysis/report';
 import { resolveParameters, type Parameters } from '../../domain/parameters';
 import type { Instant } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
-import { badUserInput } from '../errors';
+import { badUserInput, isStoreUnavailable } from '../errors';
 import { AnalysisIndex } from '../analysis/analysis-index';
 
 /** What one analysis is computed for. */
@@ -61,6 +64,11 @@ export interface AnalysisServiceOptions {
    * written to the store by other means (an import from the command line) are seen in time.
    */
   maxAgeMs?: number;
+  /**
+   * A failed analysis is answered with the same failure for this long (default 30 s) before it is
+   * tried again; one that failed because the store was unreachable is tried again at once.
+   */
+  failureMaxAgeMs?: number;
   /** The engine (tests count its runs). */
   analyse?: Analyse;
   now?: () => number;
@@ -69,10 +77,13 @@ export interface AnalysisServiceOptions {
 interface Entry {
   promise: Promise<AnalysedOutbreak>;
   startedAt: number;
+  /** When the computation failed; null while running or once it succeeded. */
+  failedAt: number | null;
 }
 
 export const DEFAULT_CACHE_ENTRIES = 8;
 export const DEFAULT_CACHE_MAX_AGE_MS = 10 * 60_000;
+export const DEFAULT_FAILURE_MAX_AGE_MS = 30_000;
 
 export class AnalysisService {
   readonly params: Parameters;
@@ -80,6 +91,7 @@ export class AnalysisService {
   private defaultAsOf: { promise: Promise<Instant>; startedAt: number } | null = null;
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
+  private readonly failureMaxAgeMs: number;
   private readonly analyse: Analyse;
   private readonly now: () => number;
   private runs = 0;
@@ -91,6 +103,7 @@ export class AnalysisService {
     this.params = options.params ?? resolveParameters();
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_CACHE_ENTRIES);
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
+    this.failureMaxAgeMs = options.failureMaxAgeMs ?? DEFAULT_FAILURE_MAX_AGE_MS;
     this.analyse = options.analyse ?? analyseOutbreak;
     this.now = options.now ?? Date.now;
   }
@@ -121,7 +134,7 @@ export class AnalysisService {
     const key = await this.keyOf(request);
     const id = `${key.asOf}|${key.capacity ?? ''}`;
     const cached = this.entries.get(id);
-    if (cached && this.now() - cached.startedAt <= this.maxAgeMs) {
+    if (cached && this.isFresh(cached)) {
       // Least recently used goes first: move this one to the end.
       this.entries.delete(id);
       this.entries.set(id, cached);
@@ -131,14 +144,24 @@ export class AnalysisService {
     const promise = this.analyse(this.store, this.params, { asOf: key.asOf, capacity: key.capacity }).then(
       (analysis) => new AnalysedOutbreak(key, analysis),
     );
-    const entry: Entry = { promise, startedAt: this.now() };
+    const entry: Entry = { promise, startedAt: this.now(), failedAt: null };
     this.entries.set(id, entry);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    // A failed run (the store was down) is not kept: the next request tries again.
-    promise.catch(() => {
-      if (this.entries.get(id) === entry) this.entries.delete(id);
+    promise.catch((err: unknown) => {
+      // The store being down says nothing about the analysis: the next request tries again.
+      if (isStoreUnavailable(err)) {
+        if (this.entries.get(id) === entry) this.entries.delete(id);
+      } else {
+        entry.failedAt = this.now();
+      }
     });
     return promise;
+  }
+
+  private isFresh(entry: Entry): boolean {
+    const now = this.now();
+    if (now - entry.startedAt > this.maxAgeMs) return false;
+    return entry.failedAt === null || now - entry.failedAt <= this.failureMaxAgeMs;
   }
 
   private latestAsOf(): Promise<Instant> {
