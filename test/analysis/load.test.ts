@@ -58,6 +58,7 @@ function district(): Required<RecordBatch> {
       stay('P4', 'W1', aug(9, '20:00'), aug(11, '08:00')), // runs past asOf: cut
       stay('L1', 'COLD', aug(1), aug(6)),
       stay('P7', 'R9', aug(4, '12:00'), aug(4, '13:00')), // unrelated
+      stay('P5', 'R9', aug(7, '12:00'), aug(7, '13:00')), // venue-exposed P5, later: not needed
       stay('C2', 'MKT', aug(11, '09:00'), aug(11, '10:00')), // after asOf
     ],
     contacts: [
@@ -199,6 +200,19 @@ describe('loadOutbreak', () => {
       start: aug(4, '22:00'),
       end: aug(9, '07:00'),
     });
+  });
+
+  test('stays since exposure: those of close contacts and the others in their homes, not of the venue-exposed', async () => {
+    const ofP5 = (s: { subjectId: string }): boolean => s.subjectId === 'P5';
+    expect(fromEmbedded.stays.filter(ofP5)).toEqual([
+      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+    ]);
+    // P4 lives with close contact P3: the night P4 spent at W1 decides P4's nights with P3.
+    expect(fromEmbedded.stays.filter((s) => s.subjectId === 'P4')).toHaveLength(1);
+    const untraced = resolveParameters({ overrides: ['protocol.traceContactsOfCloseContacts=false'] });
+    const withoutSecondTier = await loadOutbreak(embedded, untraced, ASOF);
+    expect(withoutSecondTier.stays.some((s) => s.subjectId === 'P4')).toBe(false);
+    expect(withoutSecondTier.persons.has('P4')).toBe(true);
   });
 
   test('small batches give the same data', async () => {
