@@ -10,7 +10,7 @@ import type { TraceStore } from '../store/port';
 import { buildChains, type ChainAnalysis } from './chains';
 import { caseComponents, exposureCommunities, topSpreaders, type Cluster, type Spreaders } from './clusters';
 import { buildExposureGraph } from './exposure-graph';
-import { computeExposures } from './exposures';
+import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
 import { loadOutbreak } from './load';
@@ -49,11 +49,14 @@ export interface Analysis {
 export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
   const { asOf } = options;
   const windows = windowsOfCases(data.cases, data.samples, params, asOf);
-  const exposures = computeExposures(data, params);
+  // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are the
+  // protocol's, the exposures are derived once.
+  const { protocol: exposures, inference: inferenceExposures } = protocolAndInferenceExposures(
+    data,
+    params,
+    inferenceParameters(params),
+  );
   const tiers = assignTiers(data, exposures, params);
-  // Inference weighs exposures over the whole span in which infection could have happened,
-  // wider than the protocol's close-contact window.
-  const inferenceExposures = computeExposures(data, inferenceParameters(params));
   const inferences = inferInfectors(data, inferenceExposures, params);
   const chains = buildChains(data, inferences, params, asOf);
   const sources = rankSources(data, inferenceExposures, inferences, chains);

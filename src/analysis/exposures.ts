@@ -449,3 +449,38 @@ export function computeExposures(
   coldChainSegments(data, contaminated, limitOf, segments);
   return mergeSegments(segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)));
 }
+
+/**
+ * Whether `computeExposures(data, a)` and `computeExposures(data, b)` are bound to be equal: the
+ * same infectious window for every case, the same isolation place kinds and the same
+ * environmental persistence (nothing else in the parameters reaches the exposures).
+ */
+export function sameExposureParameters(data: OutbreakData, a: Parameters, b: Parameters): boolean {
+  if (a === b) return true;
+  if (a.pathogen.environmentalPersistenceDays !== b.pathogen.environmentalPersistenceDays) return false;
+  const kindsA = [...a.protocol.isolationPlaceKinds].sort();
+  const kindsB = [...b.protocol.isolationPlaceKinds].sort();
+  if (kindsA.length !== kindsB.length || kindsA.some((kind, i) => kind !== kindsB[i])) return false;
+  const windowsA = windowsOfCases(data.cases, data.samples, a, data.asOf);
+  const windowsB = windowsOfCases(data.cases, data.samples, b, data.asOf);
+  return [...windowsA].every(([id, w]) => w.from === windowsB.get(id)?.from && w.to === windowsB.get(id)?.to);
+}
+
+/**
+ * The exposures under the protocol's parameters and under `inference`'s (wider or equal
+ * windows), computed once when they are bound to be the same.
+ */
+export function protocolAndInferenceExposures(
+  data: OutbreakData,
+  protocol: Parameters,
+  inference: Parameters,
+  options: Partial<ExposureOptions> = {},
+): { protocol: Exposure[]; inference: Exposure[] } {
+  const exposures = computeExposures(data, protocol, options);
+  return {
+    protocol: exposures,
+    inference: sameExposureParameters(data, protocol, inference)
+      ? exposures
+      : computeExposures(data, inference, options),
+  };
+}

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
-import { computeExposures, nightsOverlapping, sweepOverlaps, unionSpans } from '../../src/analysis/exposures';
+import { simulate, snapshot } from '../../bench/validation/simulate';
+import {
+  computeExposures,
+  nightsOverlapping,
+  protocolAndInferenceExposures,
+  sameExposureParameters,
+  sweepOverlaps,
+  unionSpans,
+} from '../../src/analysis/exposures';
 import { windowsOfCases } from '../../src/analysis/infectious-window';
-import type { Exposure } from '../../src/analysis/model';
+import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, HOUR, MINUTE } from '../../src/domain/time';
 import type { Case, Stay } from '../../src/domain/types';
@@ -506,5 +514,42 @@ describe('computeExposures properties', () => {
       (source, receptor, start, end) => seen.push(`${source.id}>${receptor.id}:${start}-${end}`),
     );
     expect(seen.sort()).toEqual(['S>R1:5-10', 'S>R2:0-3']);
+  });
+});
+
+describe('protocolAndInferenceExposures', () => {
+  const sameWindows = structuredClone(params);
+  const wider = resolveParameters({ overrides: ['protocol.preOnsetDays=4'] });
+  const district = snapshot(simulate({ seed: 's1', source: 'item', households: 250 }, params), aug(20));
+
+  test('computed once when the windows are the same, and equal to computing both', () => {
+    const check = (data: OutbreakData): void => {
+      const both = protocolAndInferenceExposures(data, params, sameWindows);
+      expect(both.inference).toBe(both.protocol);
+      expect(both.protocol).toEqual(computeExposures(data, params));
+      expect(both.inference).toEqual(computeExposures(data, sameWindows));
+    };
+    fc.assert(fc.property(arbOutbreak, check), { numRuns: 100 });
+    check(district);
+    expect(district.cases.length).toBeGreaterThan(5);
+  });
+
+  test('computed apart when the inference windows are wider', () => {
+    expect(sameExposureParameters(district, params, wider)).toBe(false);
+    const both = protocolAndInferenceExposures(district, params, wider);
+    expect(both.protocol).toEqual(computeExposures(district, params));
+    expect(both.inference).toEqual(computeExposures(district, wider));
+    expect(both.inference.length).toBeGreaterThan(both.protocol.length);
+  });
+
+  test('any parameter that reaches the exposures makes them differ', () => {
+    const changed = [
+      'pathogen.environmentalPersistenceDays=9',
+      'protocol.isolationPlaceKinds=["quarantine_site","hospital"]',
+      'protocol.windowFromLastNegative=false',
+    ].map((o) => resolveParameters({ overrides: [o] }));
+    for (const other of changed) expect(sameExposureParameters(district, params, other)).toBe(false);
+    const unrelated = resolveParameters({ overrides: ['protocol.closeContactMinutes=30'] });
+    expect(sameExposureParameters(district, params, unrelated)).toBe(true);
   });
 });
