@@ -15,6 +15,7 @@ import { ColdChainItemResolver } from './resolvers/cold-chain-item.resolver';
 import { ContactResolver, HandlingResolver } from './resolvers/contact.resolver';
 import { PersonResolver } from './resolvers/person.resolver';
 import { PlaceResolver } from './resolvers/place.resolver';
+import { QuarantineAssignmentResolver } from './resolvers/quarantine-assignment.resolver';
 import { RecordsResolver } from './resolvers/records.resolver';
 import { StatsResolver } from './resolvers/stats.resolver';
 import { StayResolver } from './resolvers/stay.resolver';
@@ -36,6 +37,7 @@ export function buildApiSchema(): GraphQLSchema {
       SampleResolver,
       StatsResolver,
       RecordsResolver,
+      QuarantineAssignmentResolver,
       ...analysisResolvers,
     ],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],

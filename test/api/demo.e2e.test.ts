@@ -91,15 +91,17 @@ describe.each(stores)('the demo district over HTTP on the %s store', (kind, open
     return postGraphQL(url, key, { query: example.query, operationName: name, variables: variablesOf(name) });
   };
 
-  test('every example operation runs without errors, for an investigator and (but a search) for cdc', async () => {
+  test('every example operation runs without errors, for an investigator and (but a search or a write) for cdc', async () => {
     const mine: Record<string, Json> = {};
-    for (const { name } of examples) {
+    for (const { name, query } of examples) {
+      const write = /^\s*mutation\b/.test(query);
       const investigator = await runExample(name, KEYS.investigator);
       expect([name, investigator.status, investigator.body.errors]).toEqual([name, 200, undefined]);
-      mine[name] = investigator.body.data;
+      // A write's answer holds the time it ran: not compared between the stores.
+      if (!write) mine[name] = investigator.body.data;
       const cdc = await runExample(name, KEYS.cdc);
-      // Searching by personal data is for roles that may see it.
-      const refused = name === 'SearchByPhone' ? ['FORBIDDEN'] : [];
+      // Searching by personal data is for roles that may see it; writing is for investigators and admins.
+      const refused = name === 'SearchByPhone' || write ? ['FORBIDDEN'] : [];
       expect([name, cdc.status, errorCodes(cdc.body)]).toEqual([name, 200, refused]);
     }
     answers.set(kind, mine);

@@ -1,0 +1,23 @@
+/** QuarantineAssignment: what assigning a person to a quarantine site recorded, and the beds left. */
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType('QuarantineAssignment', {
+  description: 'A person assigned to a quarantine site over an interval (recorded as their stay there).',
+})
+export class QuarantineAssignmentType {
+  @Field(() => GraphQLDateTime)
+  start!: number;
+
+  @Field(() => GraphQLDateTime, { description: 'The planned release.' })
+  end!: number;
+
+  @Field(() => Int, { description: "The site's beds." })
+  capacity!: number;
+
+  @Field(() => Int, {
+    description:
+      'Beds at the site still free over the interval, this assignment included (persons whose stays there overlap it take one each).',
+  })
+  freeBeds!: number;
+}

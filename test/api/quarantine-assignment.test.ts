@@ -1,0 +1,238 @@
+/**
+ * assignQuarantineSite over HTTP on both stores: the stay it records, its defaults, each refusal
+ * named by argument with nothing written, roles, and the quarantine plan counting the bed taken.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { startApiServer, type RunningApiServer } from '../../src/api/server';
+import { resolveParameters } from '../../src/domain/parameters';
+import { DAY } from '../../src/domain/time';
+import type { Place } from '../../src/domain/types';
+import { openEmbeddedStore } from '../../src/store/embedded';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import type { TraceStore } from '../../src/store/port';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { smallDistrict, t } from '../store/fixtures';
+import type { Json } from './helpers';
+import { errorCodes, postGraphQL } from './http';
+
+const KEYS = { investigator: 'investigator-key-51be20', cdc: 'cdc-key-c0ffee42' };
+const apiKeys = [
+  { key: KEYS.investigator, role: 'investigator' as const },
+  { key: KEYS.cdc, role: 'cdc' as const },
+];
+/** A second quarantine site with two beds. */
+const QH2: Place = {
+  id: 'QH2',
+  name: 'Quarantine hotel 2',
+  kind: 'quarantine_site',
+  lat: null,
+  lon: null,
+  capacity: 2,
+};
+
+const ASSIGN = `mutation Assign($personId: ID!, $siteId: ID!, $start: DateTime, $end: DateTime) {
+  assignQuarantineSite(personId: $personId, siteId: $siteId, start: $start, end: $end) {
+    person { id } site { id name } start end capacity freeBeds
+  }
+}`;
+const PLAN = `query Plan($asOf: DateTime) {
+  quarantinePriority(asOf: $asOf) { occupied sites { place { id } capacity occupied assigned free } }
+}`;
+
+const tmpDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const stores: [string, () => Promise<TraceStore>][] = [
+  [
+    'embedded',
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-assign-'));
+      tmpDirs.push(dir);
+      return openEmbeddedStore(dir);
+    },
+  ],
+  ['neo4j', () => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' })],
+];
+
+describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
+  let store: TraceStore;
+  let running: RunningApiServer;
+  const assign = (variables: Record<string, unknown>, key: string = KEYS.investigator) =>
+    postGraphQL(running.url, key, { query: ASSIGN, variables });
+  /** Problems of a refused request as `path: reason`. */
+  const problemsOf = (body: Json): string[] =>
+    (body.errors ?? []).flatMap((e: Json) =>
+      (e.extensions?.problems ?? []).map((p: Json) => `${p.path}: ${p.reason}`),
+    );
+  const staysOf = (id: string) => store.staysOfSubjects([{ id, from: t('2022-01-01'), to: t('2023-01-01') }]);
+
+  beforeAll(async () => {
+    store = await open();
+    await store.migrate();
+    const logger = pino({ level: 'silent' });
+    running = await startApiServer({ store, apiKeys, logger }, { port: 0 });
+  });
+  beforeEach(async () => {
+    await store.clear();
+    await store.write(smallDistrict());
+    await store.write({ places: [QH2] });
+  });
+  afterAll(async () => {
+    await running?.stop(); // closes the store too
+  });
+
+  test('records a stay at the site and tells the beds left', async () => {
+    const result = await assign({
+      personId: 'P2',
+      siteId: 'QH2',
+      start: '2022-08-10T12:00:00+08:00',
+      end: '2022-08-17T12:00:00+08:00',
+    });
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data.assignQuarantineSite).toEqual({
+      person: { id: 'P2' },
+      site: { id: 'QH2', name: 'Quarantine hotel 2' },
+      start: '2022-08-10T04:00:00.000Z',
+      end: '2022-08-17T04:00:00.000Z',
+      capacity: 2,
+      freeBeds: 1,
+    });
+    expect((await staysOf('P2')).filter((s) => s.hostId === 'QH2')).toEqual([
+      {
+        subjectId: 'P2',
+        hostId: 'QH2',
+        start: t('2022-08-10T12:00:00+08:00'),
+        end: t('2022-08-17T12:00:00+08:00'),
+      },
+    ]);
+    // The next one over an overlapping interval gets the last bed.
+    const second = await assign({
+      personId: 'P3',
+      siteId: 'QH2',
+      start: '2022-08-15T00:00:00+08:00',
+      end: '2022-08-20T00:00:00+08:00',
+    });
+    expect(second.body.data.assignQuarantineSite).toMatchObject({ person: { id: 'P3' }, freeBeds: 0 });
+  });
+
+  test("defaults: from now to now plus the protocol's quarantine days for a close contact", async () => {
+    const before = Date.now();
+    const result = await assign({ personId: 'P2', siteId: 'QH2' });
+    const after = Date.now();
+    expect(result.body.errors).toBeUndefined();
+    const { start, end } = result.body.data.assignQuarantineSite;
+    expect(Date.parse(start)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(start)).toBeLessThanOrEqual(after);
+    const days = resolveParameters().protocol.closeContactQuarantineDays;
+    expect(Date.parse(end) - Date.parse(start)).toBe(days * DAY);
+  });
+
+  test('unknown or wrong ids, and an end before the start: refused by argument, nothing written', async () => {
+    const before = await store.counts();
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ personId: 'NOBODY', siteId: 'QH2' }, ['personId: "NOBODY" does not exist']],
+      [{ personId: 'MKT', siteId: 'QH2' }, ['personId: "MKT" is a place, not a person']],
+      [{ personId: 'P2', siteId: 'NOWHERE' }, ['siteId: "NOWHERE" does not exist']],
+      [{ personId: 'P2', siteId: 'B1' }, ['siteId: "B1" is a boat, not a place']],
+      [{ personId: 'P2', siteId: 'MKT' }, ['siteId: "MKT" is a place of kind market, not a quarantine site']],
+      [
+        {
+          personId: 'P2',
+          siteId: 'QH2',
+          start: '2022-08-10T00:00:00+08:00',
+          end: '2022-08-09T00:00:00+08:00',
+        },
+        ['end: is before start'],
+      ],
+    ];
+    for (const [variables, problems] of cases) {
+      const result = await assign(variables);
+      expect(errorCodes(result.body)).toEqual(['BAD_USER_INPUT']);
+      expect(result.body.errors[0].path).toEqual(['assignQuarantineSite']);
+      expect(problemsOf(result.body)).toEqual(problems);
+      expect(result.body.data).toBeNull();
+    }
+    expect(await store.counts()).toEqual(before);
+  });
+
+  test('a site full over part of the interval is refused; a bed freed as it starts is free', async () => {
+    const week = (personId: string, day: number) => ({
+      personId,
+      siteId: 'QH2',
+      start: `2022-08-${day}T00:00:00+08:00`,
+      end: `2022-08-${day + 7}T00:00:00+08:00`,
+    });
+    expect((await assign(week('P1', 10))).body.errors).toBeUndefined();
+    expect((await assign(week('P2', 12))).body.errors).toBeUndefined();
+    const before = await store.counts();
+    const full = await assign(week('P3', 16));
+    expect(errorCodes(full.body)).toEqual(['BAD_USER_INPUT']);
+    expect(problemsOf(full.body)).toEqual([
+      'siteId: "QH2" is full from 2022-08-16T00:00:00+08:00 to 2022-08-23T00:00:00+08:00: 2 of 2 bed(s) taken',
+    ]);
+    expect(await store.counts()).toEqual(before);
+    // P1 leaves on the 17th as P3 arrives.
+    const next = await assign(week('P3', 17));
+    expect(next.body.errors).toBeUndefined();
+    expect(next.body.data.assignQuarantineSite.freeBeds).toBe(0);
+  });
+
+  test('a person already at a quarantine site over part of the interval is refused', async () => {
+    const atQH1 = await assign({
+      personId: 'P4',
+      siteId: 'QH1',
+      start: '2022-08-10T00:00:00+08:00',
+      end: '2022-08-17T00:00:00+08:00',
+    });
+    expect(atQH1.body.errors).toBeUndefined();
+    const before = await store.counts();
+    const again = await assign({
+      personId: 'P4',
+      siteId: 'QH2',
+      start: '2022-08-16T00:00:00+08:00',
+      end: '2022-08-20T00:00:00+08:00',
+    });
+    expect(problemsOf(again.body)).toEqual([
+      'personId: "P4" is already assigned to quarantine site QH1 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00',
+    ]);
+    expect(await store.counts()).toEqual(before);
+  });
+
+  test('the cdc role may not assign: FORBIDDEN, nothing written', async () => {
+    const before = await store.counts();
+    const result = await assign({ personId: 'P2', siteId: 'QH2' }, KEYS.cdc);
+    expect(errorCodes(result.body)).toEqual(['FORBIDDEN']);
+    expect(await store.counts()).toEqual(before);
+  });
+
+  test('the quarantine plan counts the bed taken once assigned (the analysis is computed again)', async () => {
+    const plan = async () => {
+      const result = await postGraphQL(running.url, KEYS.investigator, {
+        query: PLAN,
+        variables: { asOf: '2022-08-05T00:00:00+08:00' },
+      });
+      expect(result.body.errors).toBeUndefined();
+      return result.body.data.quarantinePriority;
+    };
+    const empty = await plan();
+    expect(empty.occupied).toBe(0);
+    await assign({
+      personId: 'P4',
+      siteId: 'QH2',
+      start: '2022-08-01T00:00:00+08:00',
+      end: '2022-08-20T00:00:00+08:00',
+    });
+    const taken = await plan();
+    expect(taken.occupied).toBe(1);
+    expect(taken.sites.find((s: Json) => s.place.id === 'QH2')).toMatchObject({
+      capacity: 2,
+      occupied: 1,
+      free: 2 - 1 - taken.sites.find((s: Json) => s.place.id === 'QH2').assigned,
+    });
+  });
+});
