@@ -26,6 +26,11 @@ export interface WriteReportOptions {
   /** Mask names and phones. */
   mask?: boolean;
   title?: string;
+  /**
+   * HTML and Markdown: contacts listed per case and in the quarantine table, highest priority
+   * first (default 50; 0 for all). CSV and JSON always list every contact.
+   */
+  maxContacts?: number;
   /** Called once per case rendered: `done` of `total`. */
   onProgress?: (done: number, total: number, caseId: string) => void;
 }
@@ -43,16 +48,16 @@ export async function writeReport(
   report: AnalysisReport,
   options: WriteReportOptions,
 ): Promise<WriteReportResult> {
-  const { format, caseIds, mask = false, onProgress } = options;
+  const { format, caseIds, mask = false, onProgress, maxContacts } = options;
   const selection = selectCases(report, caseIds);
   const problems = selection.problems;
   let text: string;
   switch (format) {
     case 'html':
-      text = renderHtml(report, { caseIds, mask, title: options.title, onProgress });
+      text = renderHtml(report, { caseIds, mask, title: options.title, onProgress, maxContacts });
       break;
     case 'md':
-      text = renderMarkdown(report, { caseIds, mask, title: options.title, onProgress });
+      text = renderMarkdown(report, { caseIds, mask, title: options.title, onProgress, maxContacts });
       break;
     case 'json':
       text = renderJson(report, { caseIds, mask });

@@ -15,8 +15,13 @@ import { prepareReport } from './select';
 import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
 import {
   byPriority,
+  capContactsByTier,
+  capList,
+  chainTree,
   colourOfSetting,
-  contactsOfCase,
+  contactsByCase,
+  count,
+  DEFAULT_MAX_CONTACTS,
   decimal,
   describe,
   formatWhen,
@@ -29,6 +34,11 @@ import {
   TIER_LABELS,
   TIER_SHORT,
   TIERS,
+  MAX_DRAWN_CHAIN_CASES,
+  MAX_TABLE_ROWS,
+  MAX_TIMELINE_ROWS,
+  moreContactsNote,
+  type ChainTreeNode,
 } from './view';
 
 export interface RenderOptions {
@@ -41,6 +51,11 @@ export interface RenderOptions {
   problems?: string[];
   /** Called after each case is rendered. */
   onProgress?: (done: number, total: number, caseId: string) => void;
+  /**
+   * Contacts listed per case and in the quarantine table, highest priority first (default 50);
+   * 0 or Infinity lists them all. The CSV and JSON reports always list everyone.
+   */
+  maxContacts?: number;
 }
 
 const CSS = `
@@ -110,6 +125,9 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 .muted { color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; }
+.more { color: var(--muted); font-size: 12px; margin: 2px 0 10px; padding-left: 8px; border-left: 3px solid var(--line); }
+ul.chain-tree { margin: 4px 0; padding-left: 18px; text-align: left; font-size: 12px; }
+ul.chain-tree ul { padding-left: 18px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 a { color: var(--accent); }
 @media print {
@@ -244,8 +262,40 @@ function chainFigure(
     `<figure class="chain" id="${anchorId('chain', chain.id)}"><figcaption>Chain ${esc(chain.id)} ` +
     `<span class="badge ${chain.active ? 'active' : 'ended'}">${chain.active ? 'active' : 'ended'}</span> ` +
     `<span class="meta">${esc(meta)}</span></figcaption>` +
-    `<div class="chain-body"><div class="diagram">${renderChainSvg(full, chain, index, selected)}</div>` +
+    `<div class="chain-body"><div class="diagram">${chainDrawing(full, chain, index, selected)}</div>` +
     `${r ? `<div class="chain-r"><h4>Mean offspring by generation</h4>${r}</div>` : ''}</div></figure>`
+  );
+}
+
+/**
+ * The chain's diagram; a chain of more cases than a page can draw legibly is written as an
+ * indented tree instead, saying so.
+ */
+function chainDrawing(
+  full: AnalysisReport,
+  chain: ChainReport,
+  index: number,
+  selected: ReadonlySet<string> | null,
+): string {
+  if (chain.caseIds.length <= MAX_DRAWN_CHAIN_CASES) return renderChainSvg(full, chain, index, selected);
+  const generationOf = new Map(full.cases.map((c) => [c.personId, c.generation]));
+  const item = (node: ChainTreeNode): string => {
+    const what =
+      node.kind === 'case'
+        ? `<strong>${esc(describe(full, node.id))}</strong>${generationOf.has(node.id) ? ` <span class="muted">generation ${generationOf.get(node.id)}</span>` : ''}`
+        : node.kind === 'unknown'
+          ? 'unknown source (outside the recorded network)'
+          : `${esc(describe(full, node.id))} <span class="muted">(${esc(SOURCE_KIND_LABELS[node.kind])})</span>`;
+    const via = node.link
+      ? ` <span class="swatch" style="background:${colourOfSetting(node.link.setting)}"></span>${esc(settingLabel(node.link.setting))} ${percent(node.link.probability)}`
+      : '';
+    const ring = selected?.has(node.id) ? ' <span class="badge flag">selected</span>' : '';
+    const children = node.children.length ? `<ul>${node.children.map(item).join('')}</ul>` : '';
+    return `<li>${what}${via}${ring}${children}</li>`;
+  };
+  return (
+    `<p class="more chain-too-large">${count(chain.caseIds.length)} cases: more than the ${MAX_DRAWN_CHAIN_CASES} a drawn diagram keeps legible, so the chain is written as a tree (each case under its most likely infector). The chain view of the API server (/chains) draws it interactively.</p>` +
+    `<ul class="chain-tree">${chainTree(chain).map(item).join('')}</ul>`
   );
 }
 
@@ -275,9 +325,10 @@ function contactRows(report: AnalysisReport, contacts: ContactReport[]): string[
 
 function caseArticle(
   full: AnalysisReport,
-  shown: AnalysisReport,
   c: CaseReport,
   shownCases: ReadonlySet<string>,
+  contactsOf: ReturnType<typeof contactsByCase>,
+  maxContacts: number,
 ): string {
   const person = full.entities[c.personId];
   const infector = c.infector
@@ -304,17 +355,23 @@ function caseArticle(
     ? ` ${c.flags.map((f) => `<span class="badge flag">${esc(f)}</span>`).join(' ')}`
     : '';
 
-  const events = [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const timeline = events.length
+  const events = capList(
+    [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+    MAX_TIMELINE_ROWS,
+  );
+  const moreEvents = events.hidden
+    ? `<p class="more">The first ${count(events.shown.length)} of ${count(events.total)} events are listed (the strip above draws them all); the JSON report has every one.</p>`
+    : '';
+  const timeline = events.total
     ? `${renderTimelineSvg(c)}<div class="timeline-legend">shaded: infectious window · bars: stays · ▲ onset · ○ sample · ■ confirmed</div>${table(
         ['When', 'Event', 'Until', 'Where'],
-        events.map((e) => [
+        events.shown.map((e) => [
           `<span class="nowrap">${esc(formatWhen(e.at))}</span>`,
           esc(e.label),
           e.end ? `<span class="nowrap">${esc(formatWhen(e.end))}</span>` : '',
           e.hostId ? esc(describe(full, e.hostId)) : '',
         ]),
-      )}`
+      )}${moreEvents}`
     : '<p class="empty">No events recorded.</p>';
 
   const candidates = c.candidates.length
@@ -337,16 +394,22 @@ function caseArticle(
       )
     : '<p class="empty">No infector candidates.</p>';
 
-  const byTier = contactsOfCase(shown, c.personId);
+  const capped = capContactsByTier(contactsOf(c.personId), maxContacts);
   const contacts = TIERS.map((tier) => {
-    const list = byTier[tier];
-    if (list.length === 0) return '';
-    return `<h5>${esc(TIER_LABELS[tier])} (${list.length})</h5>${table(
+    const list = capped.byTier[tier];
+    if (list.total === 0) return '';
+    const heading = `${esc(TIER_LABELS[tier])} (${list.hidden ? `${count(list.shown.length)} of ${count(list.total)}` : count(list.total)})`;
+    if (list.shown.length === 0)
+      return `<h5>${heading}</h5><p class="more">None among the ${count(maxContacts)} highest priorities of this case.</p>`;
+    return `<h5>${heading}</h5>${table(
       ['Priority', 'Person', 'Probability', 'Score', 'Quarantine site', 'Release on', 'Reasons'],
-      contactRows(full, list),
+      contactRows(full, list.shown),
       new Set([0, 3]),
     )}`;
   }).join('');
+  const moreContacts = capped.hidden
+    ? `<p class="more contacts-capped">${esc(moreContactsNote(capped.hidden, capped.total))}</p>`
+    : '';
 
   return (
     `<article class="case" id="${anchorId('case', c.personId)}">` +
@@ -354,23 +417,36 @@ function caseArticle(
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>` +
     `<h4>Timeline</h4>${timeline}` +
     `<h4>Infector candidates</h4>${candidates}` +
-    `<h4>Contacts</h4>${contacts || '<p class="empty">No contacts traced from this case.</p>'}` +
+    `<h4>Contacts</h4>${contacts ? `${contacts}${moreContacts}` : '<p class="empty">No contacts traced from this case.</p>'}` +
     '</article>'
   );
 }
 
+/** What a table of the district left out, or '' when it shows every row. */
+function moreRows<T>(
+  list: { shown: T[]; total: number; hidden: number },
+  what: string,
+  order: string,
+): string {
+  return list.hidden
+    ? `<p class="more">The first ${count(list.shown.length)} of ${count(list.total)} ${what} are listed, ${order}; the JSON report has every one.</p>`
+    : '';
+}
+
 function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
-  const rows = [...shown.sources]
-    .sort((a, b) => b.score - a.score)
-    .map((s) => [
-      esc(describe(full, s.id)),
-      esc(SOURCE_KIND_LABELS[s.kind]),
-      decimal(s.score),
-      s.chainIds.map((id) => `<a href="#${anchorId('chain', id)}">${esc(id)}</a>`).join(', '),
-      esc(s.reasons.join('; ')),
-    ]);
+  const sources = capList(
+    [...shown.sources].sort((a, b) => b.score - a.score),
+    MAX_TABLE_ROWS,
+  );
+  const rows = sources.shown.map((s) => [
+    esc(describe(full, s.id)),
+    esc(SOURCE_KIND_LABELS[s.kind]),
+    decimal(s.score),
+    s.chainIds.map((id) => `<a href="#${anchorId('chain', id)}">${esc(id)}</a>`).join(', '),
+    esc(s.reasons.join('; ')),
+  ]);
   const body = rows.length
-    ? table(['Source', 'Kind', 'Score', 'Chains', 'Reasons'], rows, new Set([2]))
+    ? `${table(['Source', 'Kind', 'Score', 'Chains', 'Reasons'], rows, new Set([2]))}${moreRows(sources, 'likely sources', 'best first')}`
     : '<p class="empty">No likely sources.</p>';
   return `<section id="sources" class="after-cases"><h2>Likely sources</h2>${body}</section>`;
 }
@@ -378,24 +454,29 @@ function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
 const LEVEL_ORDER: Record<RiskLevel, number> = { high: 0, medium: 1, low: 2 };
 
 function riskAreasSection(full: AnalysisReport, shown: AnalysisReport): string {
-  const rows = [...shown.riskAreas]
-    .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId))
-    .map((a) => [
-      esc(describe(full, a.placeId)),
-      `<span class="badge ${a.level}">${a.level}</span>`,
-      esc(a.lastInfection),
-      esc(a.liftOn ?? '—'),
-      esc(a.reason),
-    ]);
+  const areas = capList(
+    [...shown.riskAreas].sort(
+      (a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId),
+    ),
+    MAX_TABLE_ROWS,
+  );
+  const rows = areas.shown.map((a) => [
+    esc(describe(full, a.placeId)),
+    `<span class="badge ${a.level}">${a.level}</span>`,
+    esc(a.lastInfection),
+    esc(a.liftOn ?? '—'),
+    esc(a.reason),
+  ]);
   const body = rows.length
-    ? table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)
+    ? `${table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)}${moreRows(areas, 'risk areas', 'high before medium')}`
     : '<p class="empty">No risk areas.</p>';
   return `<section id="risk-areas"><h2>Risk areas</h2>${body}</section>`;
 }
 
-function quarantineSection(full: AnalysisReport, shown: AnalysisReport): string {
+function quarantineSection(full: AnalysisReport, shown: AnalysisReport, maxContacts: number): string {
   const nowrap = (text: string) => `<span class="nowrap">${esc(text)}</span>`;
-  const rows = [...shown.contacts].sort(byPriority).map((c) => [
+  const contacts = capList([...shown.contacts].sort(byPriority), maxContacts);
+  const rows = contacts.shown.map((c) => [
     String(c.priority),
     nowrap(describe(full, c.personId)),
     nowrap(full.entities[c.personId]?.phone ?? '—'),
@@ -431,7 +512,10 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport): string 
         rows,
         new Set([0, 5]),
         'wide',
-      )
+      ) +
+      (contacts.hidden
+        ? `<p class="more contacts-capped">${esc(moreContactsNote(contacts.hidden, contacts.total))}</p>`
+        : '')
     : '<p class="empty">Nobody to quarantine.</p>';
   const sites = shown.quarantineSites.length
     ? `<h4>Quarantine sites</h4>${table(
@@ -447,6 +531,13 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport): string 
       )}`
     : '';
   return `<section id="quarantine"><h2>Quarantine list</h2><p class="muted">In priority order (1 = first to quarantine).</p>${list}${sites}</section>`;
+}
+
+/** The contact cap asked for: the default when absent; 0, Infinity or a negative number: no cap. */
+export function contactCap(maxContacts: number | undefined): number {
+  if (maxContacts === undefined) return DEFAULT_MAX_CONTACTS;
+  if (!Number.isFinite(maxContacts) || maxContacts <= 0) return 0;
+  return Math.floor(maxContacts);
 }
 
 /** Renders the report as one self-contained HTML document. */
@@ -466,9 +557,11 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
     .filter(Boolean)
     .join(' · ');
 
+  const maxContacts = contactCap(options.maxContacts);
+  const contactsOf = contactsByCase(shown);
   const articles: string[] = [];
   shown.cases.forEach((c, i) => {
-    articles.push(caseArticle(full, shown, c, shownCases));
+    articles.push(caseArticle(full, c, shownCases, contactsOf, maxContacts));
     options.onProgress?.(i + 1, shown.cases.length, c.personId);
   });
 
@@ -496,7 +589,7 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
     `<section id="cases"><h2>Cases</h2>${articles.join('') || '<p class="empty">No cases to report.</p>'}</section>` +
     sourcesSection(full, shown) +
     riskAreasSection(full, shown) +
-    quarantineSection(full, shown) +
+    quarantineSection(full, shown, maxContacts) +
     `<footer>tracegraph trace report · as of ${esc(formatWhen(report.asOf))} · ${esc(report.parameters.protocol)} / ${esc(report.parameters.pathogen)}</footer>` +
     '</main></body></html>\n'
   );

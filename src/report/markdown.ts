@@ -9,12 +9,15 @@ import type {
   ContactReport,
   RiskLevel,
 } from '../analysis/report-model';
-import type { RenderOptions } from './html';
+import { contactCap, type RenderOptions } from './html';
 import { prepareReport } from './select';
 import {
   byPriority,
+  capContactsByTier,
+  capList,
   chainTree,
-  contactsOfCase,
+  contactsByCase,
+  count,
   decimal,
   describe,
   formatWhen,
@@ -24,8 +27,22 @@ import {
   TIER_LABELS,
   TIER_SHORT,
   TIERS,
+  MAX_TABLE_ROWS,
+  MAX_TIMELINE_ROWS,
+  moreContactsNote,
   type ChainTreeNode,
 } from './view';
+
+/** What a list left out, as an italic line, or '' when it shows everything. */
+function moreRows(
+  list: { shown: unknown[]; total: number; hidden: number },
+  what: string,
+  order: string,
+): string {
+  return list.hidden
+    ? `\n\n_The first ${count(list.shown.length)} of ${count(list.total)} ${what} are listed, ${order}; the JSON report has every one._`
+    : '';
+}
 
 /** Text safe inside a table cell: pipes escaped, line breaks flattened. */
 function cell(text: string): string {
@@ -109,7 +126,12 @@ function contactTable(full: AnalysisReport, contacts: ContactReport[]): string {
   );
 }
 
-function caseSection(full: AnalysisReport, shown: AnalysisReport, c: CaseReport): string {
+function caseSection(
+  full: AnalysisReport,
+  c: CaseReport,
+  contactsOf: ReturnType<typeof contactsByCase>,
+  maxContacts: number,
+): string {
   const person = full.entities[c.personId];
   const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
     .filter(Boolean)
@@ -134,17 +156,20 @@ function caseSection(full: AnalysisReport, shown: AnalysisReport, c: CaseReport)
     ],
     ...(c.flags.length ? [['Flags', c.flags.join('; ')]] : []),
   ];
-  const events = [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const timeline = events.length
+  const events = capList(
+    [...c.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+    MAX_TIMELINE_ROWS,
+  );
+  const timeline = events.total
     ? table(
         ['When', 'Event', 'Until', 'Where'],
-        events.map((e) => [
+        events.shown.map((e) => [
           formatWhen(e.at),
           e.label,
           e.end ? formatWhen(e.end) : '',
           e.hostId ? describe(full, e.hostId) : '',
         ]),
-      )
+      ) + moreRows(events, 'events', 'earliest first')
     : '_No events recorded._';
   const candidates = c.candidates.length
     ? table(
@@ -163,10 +188,18 @@ function caseSection(full: AnalysisReport, shown: AnalysisReport, c: CaseReport)
         new Set([4, 5]),
       )
     : '_No infector candidates._';
-  const byTier = contactsOfCase(shown, c.personId);
-  const contacts = TIERS.filter((tier) => byTier[tier].length > 0)
-    .map((tier) => `**${TIER_LABELS[tier]} (${byTier[tier].length})**\n\n${contactTable(full, byTier[tier])}`)
+  const capped = capContactsByTier(contactsOf(c.personId), maxContacts);
+  const tiers = TIERS.filter((tier) => capped.byTier[tier].total > 0)
+    .map((tier) => {
+      const list = capped.byTier[tier];
+      const heading = `**${TIER_LABELS[tier]} (${list.hidden ? `${count(list.shown.length)} of ${count(list.total)}` : count(list.total)})**`;
+      return list.shown.length
+        ? `${heading}\n\n${contactTable(full, list.shown)}`
+        : `${heading}\n\n_None among the ${count(maxContacts)} highest priorities of this case._`;
+    })
     .join('\n\n');
+  const contacts =
+    tiers && capped.hidden ? `${tiers}\n\n_${moreContactsNote(capped.hidden, capped.total)}_` : tiers;
   return [
     `### ${describe(full, c.personId)}`,
     facts.map(([k, v]) => `- **${k}:** ${v}`).join('\n'),
@@ -255,45 +288,60 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
 
   out.push('## Cases');
   if (shown.cases.length === 0) out.push('_No cases to report._');
+  const maxContacts = contactCap(options.maxContacts);
+  const contactsOf = contactsByCase(shown);
   shown.cases.forEach((c, i) => {
-    out.push(caseSection(full, shown, c));
+    out.push(caseSection(full, c, contactsOf, maxContacts));
     options.onProgress?.(i + 1, shown.cases.length, c.personId);
   });
 
   out.push('## Likely sources');
+  const sources = capList(
+    [...shown.sources].sort((a, b) => b.score - a.score),
+    MAX_TABLE_ROWS,
+  );
   out.push(
-    shown.sources.length
+    sources.total
       ? table(
           ['Source', 'Kind', 'Score', 'Chains', 'Reasons'],
-          [...shown.sources]
-            .sort((a, b) => b.score - a.score)
-            .map((src) => [
-              describe(full, src.id),
-              SOURCE_KIND_LABELS[src.kind],
-              decimal(src.score),
-              src.chainIds.join(', '),
-              src.reasons.join('; '),
-            ]),
+          sources.shown.map((src) => [
+            describe(full, src.id),
+            SOURCE_KIND_LABELS[src.kind],
+            decimal(src.score),
+            src.chainIds.join(', '),
+            src.reasons.join('; '),
+          ]),
           new Set([2]),
-        )
+        ) + moreRows(sources, 'likely sources', 'best first')
       : '_No likely sources._',
   );
 
   out.push('## Risk areas');
+  const areas = capList(
+    [...shown.riskAreas].sort(
+      (a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId),
+    ),
+    MAX_TABLE_ROWS,
+  );
   out.push(
-    shown.riskAreas.length
+    areas.total
       ? table(
           ['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'],
-          [...shown.riskAreas]
-            .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId))
-            .map((a) => [describe(full, a.placeId), a.level, a.lastInfection, a.liftOn ?? '—', a.reason]),
-        )
+          areas.shown.map((a) => [
+            describe(full, a.placeId),
+            a.level,
+            a.lastInfection,
+            a.liftOn ?? '—',
+            a.reason,
+          ]),
+        ) + moreRows(areas, 'risk areas', 'high before medium')
       : '_No risk areas._',
   );
 
   out.push('## Quarantine list');
+  const quarantine = capList([...shown.contacts].sort(byPriority), maxContacts);
   out.push(
-    shown.contacts.length
+    quarantine.total
       ? table(
           [
             '#',
@@ -308,23 +356,21 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
             'PCR dates',
             'Reasons',
           ],
-          [...shown.contacts]
-            .sort(byPriority)
-            .map((c) => [
-              String(c.priority),
-              describe(full, c.personId),
-              full.entities[c.personId]?.phone ?? '—',
-              TIER_SHORT[c.tier],
-              percent(c.probability),
-              decimal(c.score),
-              c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
-              c.releaseOn ?? '—',
-              c.homeMonitoringUntil ?? '—',
-              c.pcrDates.join(', '),
-              c.reasons,
-            ]),
+          quarantine.shown.map((c) => [
+            String(c.priority),
+            describe(full, c.personId),
+            full.entities[c.personId]?.phone ?? '—',
+            TIER_SHORT[c.tier],
+            percent(c.probability),
+            decimal(c.score),
+            c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
+            c.releaseOn ?? '—',
+            c.homeMonitoringUntil ?? '—',
+            c.pcrDates.join(', '),
+            c.reasons,
+          ]),
           new Set([0, 4, 5]),
-        )
+        ) + (quarantine.hidden ? `\n\n_${moreContactsNote(quarantine.hidden, quarantine.total)}_` : '')
       : '_Nobody to quarantine._',
   );
   if (shown.quarantineSites.length) {

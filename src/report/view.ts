@@ -145,15 +145,95 @@ export function byPriority(a: ContactReport, b: ContactReport): number {
  * venue-exposed), and the contacts of those close contacts; each tier in priority order.
  */
 export function contactsOfCase(report: AnalysisReport, caseId: string): Record<ContactTier, ContactReport[]> {
-  const direct = report.contacts.filter((c) => c.evidence.some((e) => e.sourceId === caseId));
-  const closeIds = new Set(direct.filter((c) => c.tier === 'close_contact').map((c) => c.personId));
-  const secondary = report.contacts.filter(
-    (c) => !direct.includes(c) && c.evidence.some((e) => closeIds.has(e.sourceId)),
+  return contactsByCase(report)(caseId);
+}
+
+/**
+ * `contactsOfCase` for many cases: indexes the contacts by the ids their evidence names once, so
+ * a district of hundreds of cases and hundreds of thousands of contacts is not scanned per case.
+ */
+export function contactsByCase(
+  report: AnalysisReport,
+): (caseId: string) => Record<ContactTier, ContactReport[]> {
+  const bySource = new Map<string, ContactReport[]>();
+  for (const contact of report.contacts) {
+    for (const sourceId of contactSources(contact)) {
+      let list = bySource.get(sourceId);
+      if (!list) bySource.set(sourceId, (list = []));
+      list.push(contact);
+    }
+  }
+  return (caseId) => {
+    const direct = new Set(bySource.get(caseId) ?? []);
+    const all = new Set(direct);
+    for (const contact of direct) {
+      if (contact.tier !== 'close_contact') continue;
+      for (const secondary of bySource.get(contact.personId) ?? []) all.add(secondary);
+    }
+    const result = {} as Record<ContactTier, ContactReport[]>;
+    for (const tier of TIERS) result[tier] = [];
+    for (const contact of all) result[contact.tier].push(contact);
+    for (const tier of TIERS) result[tier].sort(byPriority);
+    return result;
+  };
+}
+
+/** Contacts listed per case and in the district quarantine table unless told otherwise. */
+export const DEFAULT_MAX_CONTACTS = 50;
+
+/**
+ * What an HTML or Markdown page lists of what grows with the district, so a report of a large
+ * district stays a file one can open and read; each page says what it left out and where it is.
+ */
+export const MAX_TIMELINE_ROWS = 60;
+/** Rows of the district's likely sources and risk areas. */
+export const MAX_TABLE_ROWS = 100;
+/** Cases of a chain drawn as a diagram; a larger chain is written as a tree. */
+export const MAX_DRAWN_CHAIN_CASES = 60;
+
+/** A rendered list cut to its first entries, and how many were left out. */
+export interface CappedList<T> {
+  shown: T[];
+  total: number;
+  hidden: number;
+}
+
+/** The first `max` entries of `list`; a `max` of 0 or Infinity keeps them all. */
+export function capList<T>(list: readonly T[], max: number): CappedList<T> {
+  const shown = max > 0 && list.length > max ? list.slice(0, max) : [...list];
+  return { shown, total: list.length, hidden: list.length - shown.length };
+}
+
+/**
+ * A case's contacts cut to the `max` first by quarantine priority over all tiers, still grouped by
+ * tier, with each tier's full count.
+ */
+export function capContactsByTier(
+  byTier: Record<ContactTier, ContactReport[]>,
+  max: number,
+): { byTier: Record<ContactTier, CappedList<ContactReport>>; total: number; hidden: number } {
+  const kept = new Set(capList(TIERS.flatMap((t) => byTier[t]).sort(byPriority), max).shown);
+  const result = {} as Record<ContactTier, CappedList<ContactReport>>;
+  let total = 0;
+  for (const tier of TIERS) {
+    const shown = byTier[tier].filter((c) => kept.has(c));
+    result[tier] = { shown, total: byTier[tier].length, hidden: byTier[tier].length - shown.length };
+    total += byTier[tier].length;
+  }
+  return { byTier: result, total, hidden: total - kept.size };
+}
+
+/** `12,345`: counts in notes about what a page leaves out. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** The sentence a capped contact list ends with: how many more there are and where they are. */
+export function moreContactsNote(hidden: number, total: number): string {
+  return (
+    `${count(total - hidden)} of ${count(total)} shown, the highest quarantine priority first; ` +
+    `${count(hidden)} more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone.`
   );
-  const all = [...direct, ...secondary];
-  const result = {} as Record<ContactTier, ContactReport[]>;
-  for (const tier of TIERS) result[tier] = all.filter((c) => c.tier === tier).sort(byPriority);
-  return result;
 }
 
 export interface ChainTreeNode {

@@ -144,6 +144,27 @@ describe('tracegraph on the embedded store', () => {
     );
   });
 
+  test('report --max-contacts caps the HTML contact lists; a bad value exits 1 naming the flag', async () => {
+    const data = temp();
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const csv = await runCli(['report', '--format', 'csv', '--data', data]);
+    const contacts = csv.stdout.trim().split('\n').length - 1;
+    expect(contacts).toBeGreaterThan(1);
+
+    const capped = await runCli(['report', '--format', 'html', '--max-contacts', '1', '--data', data]);
+    expect(capped.code).toBe(0);
+    expect(capped.stdout).toContain(`1 of ${contacts} shown, the highest quarantine priority first`);
+    const all = await runCli(['report', '--format', 'html', '--max-contacts', 'all', '--data', data]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).not.toContain('more are in the quarantine list CSV');
+
+    expect(await runCli(['report', '--format', 'html', '--max-contacts', 'ten', '--data', data])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: '--max-contacts: "ten" is not a whole number of contacts, 0 or "all"\n',
+    });
+  });
+
   test('export writes a bundle that imports into an empty store as the same counts', async () => {
     const data = temp();
     await runCli(['--data', data, 'import', DISTRICT]);

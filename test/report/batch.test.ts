@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { terminalProgress, writeReport } from '../../src/report/batch';
-import { analysisReportFixture } from './fixtures';
+import { analysisReportFixture, crowdedReportFixture } from './fixtures';
 
 describe('writeReport', () => {
   let dir: string;
@@ -31,6 +31,17 @@ describe('writeReport', () => {
     expect(progress).toEqual(['1/2 P02', '2/2 P05']);
     // Only the report is left in the folder: the partial file was renamed.
     expect(readdirSync(path.dirname(out))).toEqual(['batch.html']);
+  });
+
+  it('caps the contacts of the HTML at maxContacts while the CSV keeps every contact', async () => {
+    const report = crowdedReportFixture(30);
+    const html = await writeReport(report, { format: 'html', maxContacts: 5 });
+    expect(html.text).toContain('5 of 36 shown');
+    const csv = await writeReport(report, { format: 'csv', maxContacts: 5 });
+    // Header, 36 contacts, the final newline.
+    expect(csv.text!.split('\n')).toHaveLength(38);
+    const json = await writeReport(report, { format: 'json', maxContacts: 5 });
+    expect((JSON.parse(json.text!) as { contacts: unknown[] }).contacts).toHaveLength(36);
   });
 
   it('returns the text for stdout when no file is given', async () => {

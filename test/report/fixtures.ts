@@ -920,3 +920,41 @@ export function emptyReportFixture(): AnalysisReport {
     entities: {},
   };
 }
+
+/**
+ * The fixture with `extra` more venue-exposed contacts of case P02 at Yazhou market (persons
+ * V0001…, priorities after the fixture's six, all in their own entity labels), for the caps on
+ * contact lists.
+ */
+export function crowdedReportFixture(extra: number): AnalysisReport {
+  const report = analysisReportFixture();
+  for (let i = 1; i <= extra; i++) {
+    const personId = `V${String(i).padStart(4, '0')}`;
+    report.contacts.push({
+      personId,
+      tier: 'venue_exposed',
+      probability: 0.01,
+      score: 0.02,
+      priority: 6 + i,
+      reasons: 'at Yazhou market with P02 (venue exposure)',
+      evidence: [
+        {
+          sourceId: 'P02',
+          sourceKind: 'case',
+          setting: 'place:market',
+          hostId: 'M01',
+          start: '2022-08-01T08:00:00+08:00',
+          end: '2022-08-01T08:30:00+08:00',
+          minutes: 30,
+        },
+      ],
+      assignedSiteId: null,
+      lastExposure: '2022-08-01T08:30:00+08:00',
+      releaseOn: null,
+      homeMonitoringUntil: null,
+      pcrDates: ['2022-08-04'],
+    });
+    report.entities[personId] = { kind: 'person', name: `市民${i}`, detail: null };
+  }
+  return report;
+}

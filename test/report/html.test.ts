@@ -1,5 +1,5 @@
 import { renderHtml } from '../../src/report/html';
-import { analysisReportFixture, emptyReportFixture } from './fixtures';
+import { analysisReportFixture, crowdedReportFixture, emptyReportFixture } from './fixtures';
 
 /** Values of one attribute across the document, in order. */
 function attributeValues(html: string, name: string): string[] {
@@ -197,5 +197,110 @@ describe('renderHtml', () => {
     expect(labels).toHaveLength(14);
     expect(labels.slice(0, 3)).toEqual(['07-10', '07-13', '07-16']);
     expect(curve.match(/data-date=/g)).toHaveLength(40);
+  });
+});
+
+describe('renderHtml of a large district stays bounded', () => {
+  /** Rows of the table bodies in one part of the page. */
+  const rows = (html: string) =>
+    (html.match(/<tbody>[^]*?<\/tbody>/g) ?? []).join('').match(/<tr>/g)?.length ?? 0;
+
+  it('lists the first 50 contacts of a case by priority and says how many more the CSV has', () => {
+    const html = renderHtml(crowdedReportFixture(120));
+    const p02 = part(html, 'case-P02', '</article>');
+    // P02's own contacts: K05 and the 120 added, all venue-exposed.
+    expect(rows(p02.slice(p02.indexOf('<h4>Contacts</h4>')))).toBe(50);
+    expect(p02).toContain('<h5>Venue-exposed (50 of 121)</h5>');
+    expect(p02).toContain(
+      '50 of 121 shown, the highest quarantine priority first; 71 more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone.',
+    );
+    // Highest priority first: K05 (6), then V0001 (7) … V0049 (55); V0050 is left out.
+    expect(p02).toContain('K05 ');
+    expect(p02).toContain('V0049 ');
+    expect(p02).not.toContain('V0050 ');
+    // A case with few contacts carries no note.
+    expect(part(html, 'case-P01', '</article>')).not.toContain('contacts-capped');
+  });
+
+  it('caps the district quarantine table the same way, from --max-contacts', () => {
+    const html = renderHtml(crowdedReportFixture(120), { maxContacts: 10 });
+    const list = part(html, 'quarantine', '<h4>Quarantine sites</h4>');
+    expect(rows(list)).toBe(10);
+    expect(list).toContain('10 of 126 shown');
+    expect(list).toContain('116 more are in the quarantine list CSV');
+    const p02 = part(html, 'case-P02', '</article>');
+    expect(p02).toContain('<h5>Venue-exposed (10 of 121)</h5>');
+  });
+
+  it('keeps the tiers of a capped case, saying when a tier has none among the first', () => {
+    const html = renderHtml(crowdedReportFixture(5), { maxContacts: 1 });
+    // P01: close contact K01 (priority 1) is shown; its contact of close contact K04 (5) is not.
+    const p01 = part(html, 'case-P01', '</article>');
+    expect(p01).toContain('<h5>Close contacts (1)</h5>');
+    expect(p01).toContain('<h5>Contacts of close contacts (0 of 1)</h5>');
+    expect(p01).toContain('None among the 1 highest priorities of this case.');
+    expect(p01).toContain('1 of 2 shown');
+  });
+
+  it('lists every contact with maxContacts 0', () => {
+    const html = renderHtml(crowdedReportFixture(120), { maxContacts: 0 });
+    expect(rows(part(html, 'quarantine', '<h4>Quarantine sites</h4>'))).toBe(126);
+    expect(html).not.toContain('contacts-capped');
+    expect(part(html, 'case-P02', '</article>')).toContain('<h5>Venue-exposed (121)</h5>');
+  });
+
+  it('lists the first 60 events of a long timeline and draws them all on the strip', () => {
+    const fixture = analysisReportFixture();
+    const p01 = fixture.cases.find((c) => c.personId === 'P01')!;
+    p01.timeline = Array.from({ length: 75 }, (_, i) => ({
+      at: new Date(Date.parse('2022-07-30T00:00:00+08:00') + i * 3_600_000).toISOString(),
+      end: new Date(Date.parse('2022-07-30T00:30:00+08:00') + i * 3_600_000).toISOString(),
+      kind: 'stay' as const,
+      label: `stay ${i + 1}`,
+      hostId: 'M01',
+    }));
+    const article = part(renderHtml(fixture), 'case-P01', '</article>');
+    const timeline = article.slice(article.indexOf('<h4>Timeline</h4>'), article.indexOf('<h4>Infector'));
+    expect(rows(timeline)).toBe(60);
+    expect(timeline.match(/class="stay"/g)).toHaveLength(75);
+    expect(timeline).toContain('The first 60 of 75 events are listed');
+  });
+
+  it('writes a chain of more than 60 cases as a tree instead of a diagram', () => {
+    const fixture = analysisReportFixture();
+    const chain = fixture.chains.find((c) => c.id === 'C1')!;
+    // 64 more cases, each infected by the one before, from P06.
+    let from = 'P06';
+    for (let i = 1; i <= 64; i++) {
+      const to = `Q${String(i).padStart(3, '0')}`;
+      chain.caseIds.push(to);
+      chain.links.push({ from, fromKind: 'case', to, probability: 0.5, setting: 'household', flags: [] });
+      from = to;
+    }
+    const html = renderHtml(fixture);
+    const c1 = part(html, 'chain-C1', '</figure>');
+    expect(c1).not.toContain('<svg class="chain-diagram"');
+    expect(c1).toContain('70 cases: more than the 60 a drawn diagram keeps legible');
+    expect(c1.match(/<li>/g)).toHaveLength(71); // the boat and the 70 cases
+    expect(c1).toContain('Q064');
+    // The small chains are still drawn.
+    expect(part(html, 'chain-C2', '</figure>')).toContain('<svg class="chain-diagram"');
+  });
+
+  it('lists the first 100 likely sources, best first', () => {
+    const fixture = analysisReportFixture();
+    for (let i = 1; i <= 110; i++)
+      fixture.sources.push({
+        id: `M${1000 + i}`,
+        kind: 'place',
+        score: 0.001 * i,
+        chainIds: ['C1'],
+        reasons: [],
+      });
+    const sources = part(renderHtml(fixture), 'sources', '</section>');
+    expect(rows(sources)).toBe(100);
+    expect(sources).toContain('The first 100 of 113 likely sources are listed, best first');
+    expect(sources).toContain('M1110');
+    expect(sources).not.toContain('M1001');
   });
 });

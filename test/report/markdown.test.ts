@@ -1,5 +1,5 @@
 import { renderMarkdown } from '../../src/report/markdown';
-import { analysisReportFixture, emptyReportFixture } from './fixtures';
+import { analysisReportFixture, crowdedReportFixture, emptyReportFixture } from './fixtures';
 
 /** The lines of one `##`/`###` section, up to the next heading of the same or a higher level. */
 function section(markdown: string, heading: string): string {
@@ -116,5 +116,43 @@ describe('renderMarkdown', () => {
     expect(section(md, '## Transmission chains')).toBe('## Transmission chains\n\n_No chains._\n');
     expect(section(md, '## Cases')).toBe('## Cases\n\n_No cases to report._\n');
     expect(section(md, '## Quarantine list')).toBe('## Quarantine list\n\n_Nobody to quarantine._\n');
+  });
+});
+
+describe('renderMarkdown of a large district stays bounded', () => {
+  /** The district quarantine list, up to the table of quarantine sites. */
+  const quarantineList = (md: string) => {
+    const start = md.indexOf('## Quarantine list');
+    return md.slice(start, md.indexOf('| Quarantine site | Beds', start));
+  };
+  /** Table rows (not the header or rule) in a piece of Markdown. */
+  const tableRows = (md: string) =>
+    md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---')).length;
+
+  it('lists the first 50 contacts of a case by priority, saying how many more the CSV has', () => {
+    const md = renderMarkdown(crowdedReportFixture(120));
+    const p02 = md.slice(md.indexOf('### P02 '), md.indexOf('### P03 '));
+    const contacts = p02.slice(p02.indexOf('#### Contacts'));
+    expect(contacts).toContain('**Venue-exposed (50 of 121)**');
+    // Header + 50 rows.
+    expect(tableRows(contacts)).toBe(51);
+    expect(contacts).toContain(
+      '_50 of 121 shown, the highest quarantine priority first; 71 more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone._',
+    );
+    expect(contacts).toContain('V0049');
+    expect(contacts).not.toContain('V0050');
+  });
+
+  it('caps the quarantine list with the same note and lists everything with maxContacts 0', () => {
+    const capped = renderMarkdown(crowdedReportFixture(120), { maxContacts: 20 });
+    const list = quarantineList(capped);
+    expect(tableRows(list)).toBe(21);
+    expect(list).toContain('20 of 126 shown');
+    expect(list).toContain('106 more are in the quarantine list CSV');
+
+    const all = renderMarkdown(crowdedReportFixture(120), { maxContacts: 0 });
+    const whole = quarantineList(all);
+    expect(tableRows(whole)).toBe(127);
+    expect(all).not.toContain('more are in the quarantine list CSV');
   });
 });

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
 import { toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
+import { DEFAULT_MAX_CONTACTS } from '../../report/view';
 import {
   addAnalysisOptions,
   asOfFrom,
@@ -20,6 +21,16 @@ interface ReportFlags extends AnalysisFlags {
   cases?: string;
   out?: string;
   role?: string;
+  maxContacts: string;
+}
+
+/** `--max-contacts`: a whole number, 0 or `all` (no cap). */
+export function maxContactsFrom(text: string): number {
+  const value = text.trim().toLowerCase();
+  if (value === 'all') return 0;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+    throw new UsageError(`--max-contacts: "${text}" is not a whole number of contacts, 0 or "all"`);
+  return Number(value);
 }
 
 export function reportCommand(io: CliIo): Command {
@@ -33,6 +44,11 @@ export function reportCommand(io: CliIo): Command {
       'only these cases (comma-separated person ids); unknown ids are reported and the rest still completes',
     )
     .option('--out <file>', 'write to this file (default: standard output)')
+    .option(
+      '--max-contacts <n>',
+      'html and md: contacts listed per case and in the quarantine table, highest priority first; 0 or "all" lists every one (csv and json always do)',
+      String(DEFAULT_MAX_CONTACTS),
+    )
     .addOption(
       new Option('--role <role>', 'mask personal data as this role may see it').choices([
         'admin',
@@ -46,6 +62,7 @@ export function reportCommand(io: CliIo): Command {
       'after',
       '\nExamples:\n  tracegraph report --format json --as-of 2022-08-05\n' +
         '  tracegraph report --format html --out briefing.html\n' +
+        '  tracegraph report --format html --max-contacts all --cases P0000943 --out case.html\n' +
         '  tracegraph report --format csv --role cdc --out quarantine.csv --capacity 200',
     )
     .action(async (flags: ReportFlags, cmd: Command) => {
@@ -56,6 +73,7 @@ export function reportCommand(io: CliIo): Command {
         .map((id) => id.trim())
         .filter(Boolean);
       if (flags.cases !== undefined && !caseIds?.length) throw new UsageError('--cases: no case id given');
+      const maxContacts = maxContactsFrom(flags.maxContacts);
       await withStore(cmd, io, async (store) => {
         const asOf = await asOfFrom(flags, store);
         const analysis = await analyseOutbreak(store, params, { asOf, capacity });
@@ -67,6 +85,7 @@ export function reportCommand(io: CliIo): Command {
             caseIds,
             out: flags.out,
             mask: flags.role === 'cdc',
+            maxContacts,
             onProgress: progress.onProgress,
           });
           progress.stop();
