@@ -4,7 +4,7 @@
  */
 import { MAX_PERSONS, MIN_PERSONS } from '../seeds/generator';
 
-export const PARTS = ['import', 'contacts', 'analysis', 'api'] as const;
+export const PARTS = ['import', 'contacts', 'analysis', 'report', 'api'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -49,7 +49,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --runs N             runs per measurement (default 3)
   --neo4j-runs N       runs per import into Neo4j (default 1: each takes minutes)
   --neo4j-max N        largest size measured on Neo4j (default 10000; e.g. 100000 to include it)
-  --only LIST          parts to run, of import,contacts,analysis,api (default all)
+  --only LIST          parts to run, of import,contacts,analysis,report,api (default all)
   --seed N             generator seed (default 2022)
   --api-size N         district the API serves (default: the smallest size)
   --api-connections N  concurrent connections of the load test (default 50)

@@ -37,6 +37,9 @@ export const MEASURES = {
   'contacts.cypher.neo4j': 'Cypher co-presence query (peer)',
   'analysis.embedded': 'full analysis, embedded',
   'analysis.neo4j': 'full analysis, Neo4j',
+  'report.html.embedded': 'tracegraph report --format html, embedded',
+  'report.md.embedded': 'tracegraph report --format md, embedded',
+  'report.csv.embedded': 'tracegraph report --format csv, embedded',
 } as const;
 export type MeasureId = keyof typeof MEASURES;
 
@@ -307,6 +310,52 @@ function analysisTable(results: BenchResults): string {
   );
 }
 
+const REPORT_ROWS = [
+  ['report.html.embedded', 'HTML'],
+  ['report.md.embedded', 'Markdown'],
+  ['report.csv.embedded', 'CSV (quarantine list)'],
+] as const;
+
+function reportTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const size of results.sizes) {
+    for (const [id, label] of REPORT_ROWS) {
+      const m = size.measures[id];
+      if (!m) continue;
+      const values = (key: string): number[] => m.runs.map((r) => Number(r[key])).filter(Number.isFinite);
+      const spread = (key: string, format?: (n: number) => string): string => {
+        const v = values(key);
+        return v.length ? formatSpread(summarise(v), format) : '–';
+      };
+      const last = m.runs.at(-1);
+      rows.push([
+        sizeLabel(size.persons),
+        label,
+        last ? formatCount(Number(last.cases ?? 0)) : '–',
+        last ? formatCount(Number(last.contacts ?? 0)) : '–',
+        timeCell(m),
+        spread('renderSeconds'),
+        peak(m),
+        spread('bytes', formatBytes),
+      ]);
+    }
+  }
+  if (!rows.length) return '_Not run._';
+  return table(
+    [
+      'Size',
+      'Format',
+      'Cases',
+      'Contacts',
+      'Time (analysis + render), median (min–max)',
+      'of which render + write',
+      'Peak RSS',
+      'File',
+    ],
+    rows,
+  );
+}
+
 function apiSection(results: BenchResults): string {
   const a = results.api;
   if (!a) return '_Not run._';
@@ -438,11 +487,22 @@ the latest case, on each store.
 
 ${analysisTable(results)}
 
-## 4. API
+## 4. Reports
+
+\`tracegraph report\` over every case of the district on the embedded store, as of the same
+instant: the analysis, then the report rendered and written to a file (HTML and Markdown list the
+first 50 contacts per case by priority; the CSV lists every contact). One process per run: the
+HTML first, its time and peak RSS taken before the Markdown and the CSV are rendered from the same
+analysis; their time is that analysis plus their own rendering, and their peak RSS includes the
+HTML's.
+
+${reportTable(results)}
+
+## 5. API
 
 ${apiSection(results)}
 
-## 5. Generation (informational)
+## 6. Generation (informational)
 
 ${generationTable(results)}
 ${failures.length ? `\n## Failures\n\n${failures.join('\n')}\n` : ''}${skipped.length || notes.length ? `\n## Not run, and notes\n\n${[...skipped, ...notes].join('\n')}\n` : ''}`;

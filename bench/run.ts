@@ -332,6 +332,7 @@ class Runner {
       if (neo4jHere) await this.contactsPart(size, dir, expected);
     }
     if (this.wants('analysis')) await this.analysisPart(size, dir, expected, neo4jHere);
+    if (this.wants('report')) await this.reportPart(size, dir, expected);
     if (this.wants('api') && persons === this.options.apiSize) await this.apiPart(persons, dir, expected);
   }
 
@@ -477,6 +478,37 @@ class Runner {
     }
   }
 
+  /**
+   * `tracegraph report` in HTML, Markdown and CSV on the embedded store: one process per run,
+   * split into a measure per format (see reportMeasures).
+   */
+  private async reportPart(size: SizeResult, dir: string, expected: Counts): Promise<void> {
+    const { seed, runs } = this.options;
+    const target: StoreTarget = { kind: 'embedded', dataDir: embeddedDir(size.persons, seed) };
+    await this.ensureLoaded(size, target, dir, expected);
+    const outDir = path.join(WORK, 'reports', keyOf(size.persons, seed));
+    mkdirSync(outDir, { recursive: true });
+    for (let run = 0; run < runs; run++) {
+      let result: StepResult;
+      try {
+        result = await runStep('report', { target, outDir });
+      } catch (err) {
+        if (!(err instanceof StepFailure) || err.reason === 'interrupted') throw err;
+        for (const id of REPORT_MEASURES) {
+          const m: Measure = (size.measures[id] ??= { seconds: [], peakRssBytes: [], runs: [] });
+          (m.failures ??= []).push(err.reason);
+        }
+        log(`[${size.persons}] report: FAILED: ${err.reason}`);
+        continue;
+      }
+      for (const [id, figures] of reportMeasures(result)) {
+        this.record(size, id, figures);
+        log(`[${size.persons}] ${id}: ${formatBytes(Number(figures.bytes))}`);
+      }
+      this.save();
+    }
+  }
+
   // ---- API -----------------------------------------------------------------------------------
 
   private async apiPart(persons: number, dir: string, expected: Counts): Promise<void> {
@@ -552,6 +584,41 @@ class Runner {
       if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
     }
   }
+}
+
+const REPORT_MEASURES = ['report.html.embedded', 'report.md.embedded', 'report.csv.embedded'] as const;
+
+/**
+ * Splits the report step's result into one measure per format: the HTML's time and peak RSS are
+ * its own (taken before the others ran); the Markdown's and the CSV's time is the same analysis
+ * plus their own rendering, and their peak RSS the process's once they were written.
+ */
+export function reportMeasures(result: StepResult): [MeasureId, StepResult][] {
+  const formats = (result.formats ?? {}) as Record<
+    string,
+    { renderSeconds: number; bytes: number; peakRssBytes: number } | undefined
+  >;
+  const analyseSeconds = Number(result.analyseSeconds);
+  const measures: [MeasureId, StepResult][] = [];
+  for (const id of REPORT_MEASURES) {
+    const format = id.split('.')[1]!;
+    const figures = formats[format];
+    if (!figures) throw new StepFailure('report', `no figures for the ${format} report`);
+    measures.push([
+      id,
+      {
+        seconds: analyseSeconds + figures.renderSeconds,
+        peakRssBytes: figures.peakRssBytes,
+        analyseSeconds,
+        renderSeconds: figures.renderSeconds,
+        bytes: figures.bytes,
+        cases: result.cases,
+        contacts: result.contacts,
+        asOf: result.asOf,
+      },
+    ]);
+  }
+  return measures;
 }
 
 /** The API server's ready line and its final result line. */

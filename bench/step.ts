@@ -21,6 +21,7 @@ export const STEPS: Record<string, () => Promise<Step>> = {
   'contacts-tracegraph': async () => (await import('./steps/analysis')).contactsTracegraphStep,
   'contacts-cypher': async () => (await import('./steps/analysis')).contactsCypherStep,
   analysis: async () => (await import('./steps/analysis')).analysisStep,
+  report: async () => (await import('./steps/report')).reportStep,
   'api-load': async () => (await import('./steps/api-load')).loadApi,
 };
 

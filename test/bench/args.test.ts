@@ -8,7 +8,7 @@ describe('parseBenchArgs', () => {
       '--sizes: "500" is not a whole number from 1000 to 1000000',
     );
     expect(() => parseBenchArgs(['--only', 'import,speed'])).toThrow(
-      '--only: "speed" is not one of import, contacts, analysis, api',
+      '--only: "speed" is not one of import, contacts, analysis, report, api',
     );
     expect(() => parseBenchArgs(['--runs'])).toThrow('--runs: a value is required');
     expect(() => parseBenchArgs(['--stack-size', '9000'])).toThrow(
@@ -27,7 +27,7 @@ describe('parseBenchArgs', () => {
     expect(options.runs).toBe(3);
     expect(options.neo4jRuns).toBe(1);
     expect(options.neo4jMax).toBe(10_000);
-    expect(options.parts).toEqual(['import', 'contacts', 'analysis', 'api']);
+    expect(options.parts).toEqual(['import', 'contacts', 'analysis', 'report', 'api']);
   });
 
   it('sorts and de-duplicates sizes, accepts --flag=value and keeps the parts in their fixed order', () => {

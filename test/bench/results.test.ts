@@ -57,6 +57,20 @@ function results(): BenchResults {
             runs: [{ cases: 21, exposures: 1234, staysLoaded: 5678, reportBytes: 2 * MB }],
             failures: ['RangeError: Maximum call stack size exceeded (f (src/x.ts:1:2))'],
           },
+          'report.html.embedded': {
+            seconds: [40, 30, 50],
+            peakRssBytes: [400 * MB, 500 * MB, 450 * MB],
+            runs: [
+              { cases: 21, contacts: 7584, renderSeconds: 0.5, bytes: 0.8 * MB },
+              { cases: 21, contacts: 7584, renderSeconds: 0.7, bytes: 0.8 * MB },
+              { cases: 21, contacts: 7584, renderSeconds: 0.6, bytes: 0.8 * MB },
+            ],
+          },
+          'report.csv.embedded': {
+            seconds: [42],
+            peakRssBytes: [600 * MB],
+            runs: [{ cases: 21, contacts: 7584, renderSeconds: 2, bytes: 3 * MB }],
+          },
           'analysis.neo4j': {
             seconds: [],
             peakRssBytes: [],
@@ -164,9 +178,19 @@ describe('renderResultsMarkdown', () => {
       '| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s; failed (1 of 2 runs) | 200 MB | 2.00 MB |',
     );
     expect(md).toContain('| 10k | Neo4j | – | – | – | failed (2 of 2 runs) | – | – |');
-    expect(md).toMatch(/## 4\. API\n\n_Not run\._/);
+    expect(md).toMatch(/## 5\. API\n\n_Not run\._/);
     expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
     expect(md).toContain('- a note');
+  });
+
+  it('writes each report format with its time, rendering, peak memory and file size', () => {
+    expect(md).toContain('## 4. Reports');
+    expect(md).toContain(
+      '| 10k | HTML | 21 | 7,584 | 40.0 s (30.0 s–50.0 s) | 600 ms (500 ms–700 ms) | 450 MB (400 MB–500 MB) | 0.800 MB |',
+    );
+    expect(md).toContain('| 10k | CSV (quarantine list) | 21 | 7,584 | 42.0 s | 2.00 s | 600 MB | 3.00 MB |');
+    // Markdown was not measured: no row.
+    expect(md).not.toContain('| 10k | Markdown |');
   });
 
   it('writes each API operation with its first request, throughput, latency and errors, and the large query', () => {

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { countsDiffer, expectedCounts, failureReason, generatorDigest } from '../../bench/run';
+import {
+  countsDiffer,
+  expectedCounts,
+  failureReason,
+  generatorDigest,
+  reportMeasures,
+} from '../../bench/run';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -59,5 +65,35 @@ describe('generatorDigest', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('reportMeasures', () => {
+  it('gives the HTML its own time and memory, and the others the shared analysis plus their rendering', () => {
+    const measures = reportMeasures({
+      seconds: 12.5,
+      peakRssBytes: 900,
+      analyseSeconds: 10,
+      asOf: '2022-08-10T23:59:59+08:00',
+      cases: 3,
+      contacts: 40,
+      formats: {
+        html: { renderSeconds: 2.5, bytes: 1000, peakRssBytes: 700 },
+        md: { renderSeconds: 1, bytes: 600, peakRssBytes: 800 },
+        csv: { renderSeconds: 0.5, bytes: 300, peakRssBytes: 900 },
+      },
+    });
+    expect(measures.map(([id, r]) => [id, r.seconds, r.peakRssBytes, r.bytes])).toEqual([
+      ['report.html.embedded', 12.5, 700, 1000],
+      ['report.md.embedded', 11, 800, 600],
+      ['report.csv.embedded', 10.5, 900, 300],
+    ]);
+    expect(measures[1]![1]).toMatchObject({ analyseSeconds: 10, renderSeconds: 1, cases: 3, contacts: 40 });
+  });
+
+  it('fails naming the format a step left out', () => {
+    expect(() => reportMeasures({ seconds: 1, analyseSeconds: 1, formats: {} })).toThrow(
+      'step report failed: no figures for the html report',
+    );
   });
 });

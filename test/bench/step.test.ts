@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseResultLine } from '../../bench/protocol';
@@ -91,6 +91,31 @@ describe('benchmark steps, each in its own process', () => {
     expect(step('counts', { target: { kind: 'embedded', dataDir } }).result!.counts).toEqual(
       r.result!.counts,
     );
+  });
+
+  it('writes the HTML, Markdown and CSV reports of every case from one analysis, with their figures', () => {
+    const dataDir = path.join(work, 'embedded-report');
+    expect(step('import-embedded', { dir: bundle, dataDir }).status).toBe(0);
+    const outDir = path.join(work, 'reports');
+    const r = step('report', { target: { kind: 'embedded', dataDir }, outDir });
+    expect(r.status).toBe(0);
+    const result = r.result!;
+    expect(result.cases).toBe(2);
+    const formats = result.formats as Record<
+      string,
+      { renderSeconds: number; bytes: number; peakRssBytes: number }
+    >;
+    expect(Object.keys(formats)).toEqual(['html', 'md', 'csv']);
+    for (const [format, figures] of Object.entries(formats)) {
+      expect(figures.bytes).toBe(statSync(path.join(outDir, `report.${format}`)).size);
+      // Bytes, not kB: node alone holds well over 10 MB.
+      expect(figures.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    }
+    expect(result.seconds).toBeCloseTo((result.analyseSeconds as number) + formats.html!.renderSeconds, 6);
+    expect(readFileSync(path.join(outDir, 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    // The CSV lists every contact of the analysis: a header and one line each.
+    const csvLines = readFileSync(path.join(outDir, 'report.csv'), 'utf8').trim().split('\n');
+    expect(csvLines).toHaveLength((result.contacts as number) + 1);
   });
 });
 
