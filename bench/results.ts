@@ -489,8 +489,8 @@ ${analysisTable(results)}
 
 ## 4. Reports
 
-\`tracegraph report\` over every case of the district on the embedded store, as of the same
-instant: the analysis, then the report rendered and written to a file (HTML and Markdown list the
+\`tracegraph report\` over every case of the district on the embedded store, as of the end of the
+day of the latest case: the analysis, then the report rendered and written to a file (HTML and Markdown list the
 first 50 contacts per case by priority; the CSV lists every contact). One process per run: the
 HTML first, its time and peak RSS taken before the Markdown and the CSV are rendered from the same
 analysis; their time is that analysis plus their own rendering, and their peak RSS includes the
