@@ -105,7 +105,9 @@ export function buildExposureGraph(
       const byHome = new Map<Id, Id[]>();
       for (const p of data.persons.values()) {
         if (p.homeId === null) continue;
-        byHome.set(p.homeId, [...(byHome.get(p.homeId) ?? []), p.id]);
+        const members = byHome.get(p.homeId);
+        if (members) members.push(p.id);
+        else byHome.set(p.homeId, [p.id]);
       }
       for (const members of byHome.values()) {
         for (let i = 0; i < members.length; i++) {

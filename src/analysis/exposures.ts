@@ -174,6 +174,22 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
   return groups;
 }
 
+/**
+ * The stays of the given subjects, by subject, in the order of `stays`. Cheaper than grouping
+ * every stay when only a few subjects' are looked at (a district's analysis holds about a
+ * million stays, of which households and timelines need those of cases and close contacts).
+ */
+export function staysOfSubjects(stays: readonly Stay[], subjectIds: ReadonlySet<Id>): Map<Id, Stay[]> {
+  const groups = new Map<Id, Stay[]>();
+  for (const s of stays) {
+    if (!subjectIds.has(s.subjectId)) continue;
+    const list = groups.get(s.subjectId);
+    if (list) list.push(s);
+    else groups.set(s.subjectId, [s]);
+  }
+  return groups;
+}
+
 /** Until when each person can be exposed: their isolation if they are a case, else `asOf`. */
 function exposureLimits(data: OutbreakData, windows: Map<Id, InfectiousWindow>): (personId: Id) => Instant {
   return (personId) => Math.min(windows.get(personId)?.to ?? data.asOf, data.asOf);
@@ -190,17 +206,25 @@ function placeAndBoatSegments(
   // People held apart at an isolation place (a quarantine hotel) do not expose each other there.
   const isolating = (hostId: Id): boolean =>
     isolationPlaceKinds.includes(data.places.get(hostId)?.kind ?? '');
-  const personStays = data.stays.filter((s) => isPerson(data, s.subjectId) && !isolating(s.hostId));
-  const byHost = groupBy(personStays, (s) => s.hostId);
-  for (const hostId of contaminated.keys()) {
-    if (!data.items.has(hostId) && !byHost.has(hostId) && !isolating(hostId)) byHost.set(hostId, []);
+  // Persons' stays by host, then by subject, in one pass (in the order the stays come).
+  const byHost = new Map<Id, Map<Id, Stay[]>>();
+  for (const s of data.stays) {
+    if (!isPerson(data, s.subjectId) || isolating(s.hostId)) continue;
+    let bySubject = byHost.get(s.hostId);
+    if (!bySubject) byHost.set(s.hostId, (bySubject = new Map()));
+    const own = bySubject.get(s.subjectId);
+    if (own) own.push(s);
+    else bySubject.set(s.subjectId, [s]);
   }
-  for (const [hostId, stays] of byHost) {
+  for (const hostId of contaminated.keys()) {
+    if (!data.items.has(hostId) && !byHost.has(hostId) && !isolating(hostId)) byHost.set(hostId, new Map());
+  }
+  for (const [hostId, bySubject] of byHost) {
     const isBoat = data.boats.has(hostId);
     const setting: ExposureSetting = isBoat ? 'boat' : 'place';
     const placeKind = isBoat ? null : (data.places.get(hostId)?.kind ?? null);
     const intervals: SweepInterval[] = [];
-    for (const [subjectId, own] of groupBy(stays, (s) => s.subjectId)) {
+    for (const [subjectId, own] of bySubject) {
       const presence = unionSpans(own);
       for (const s of clipSpans(presence, -Infinity, limitOf(subjectId))) {
         intervals.push({ role: 'receptor', id: subjectId, sourceKind: 'case', ...s });
@@ -280,11 +304,18 @@ function householdSegments(
   options: ExposureOptions,
   out: Segment[],
 ): void {
-  const staysBySubject = groupBy(data.stays, (s) => s.subjectId);
   const residents = groupBy(
     [...data.persons.values()].filter((p) => p.homeId !== null),
     (p) => p.homeId as Id,
   );
+  // Only cases and those living with them spend nights together here.
+  const householders = new Set<Id>();
+  for (const c of data.cases) {
+    householders.add(c.personId);
+    const homeId = data.persons.get(c.personId)?.homeId ?? null;
+    for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
+  }
+  const staysBySubject = staysOfSubjects(data.stays, householders);
   for (const c of data.cases) {
     const window = windows.get(c.personId);
     const homeId = data.persons.get(c.personId)?.homeId ?? null;

@@ -186,7 +186,9 @@ export async function loadOutbreak(
 
   /** Looks up what each new id names and fetches the entity. */
   const resolve = async (ids: Iterable<Id>): Promise<void> => {
-    const fresh = [...new Set(ids)].filter((id) => !kindKnown.has(id)).sort();
+    const fresh: Id[] = [];
+    for (const id of new Set(ids)) if (!kindKnown.has(id)) fresh.push(id);
+    fresh.sort();
     if (fresh.length === 0) return;
     const kinds = await batched(fresh, (b) => store.entityKinds(b));
     const byKind = { person: [] as Id[], place: [] as Id[], boat: [] as Id[], item: [] as Id[] };
@@ -206,13 +208,16 @@ export async function loadOutbreak(
       kindKnown.add(p.id);
     }
   };
-  const referencedIds = (): Id[] => [
-    ...stays.flatMap((s) => [s.subjectId, s.hostId]),
-    ...contacts.flatMap((c) => [c.personA, c.personB]),
-    ...handlings.flatMap((h) => [h.personId, h.itemId]),
-    ...samples.map((s) => s.subjectId),
-    ...[...persons.values()].flatMap((p) => (p.homeId === null ? [] : [p.homeId])),
-  ];
+  /** Every id the rows gathered so far name, each once (a loop: a million stays, no arrays per row). */
+  const referencedIds = (): Set<Id> => {
+    const ids = new Set<Id>();
+    for (const s of stays) ids.add(s.subjectId).add(s.hostId);
+    for (const c of contacts) ids.add(c.personA).add(c.personB);
+    for (const h of handlings) ids.add(h.personId).add(h.itemId);
+    for (const s of samples) ids.add(s.subjectId);
+    for (const p of persons.values()) if (p.homeId !== null) ids.add(p.homeId);
+    return ids;
+  };
 
   // ---- cases, their samples and windows ------------------------------------------------------
   const cases = (await store.listCases(asOf))

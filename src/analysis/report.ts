@@ -5,6 +5,7 @@
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
+import { groupBy, staysOfSubjects } from './exposures';
 import type { InfectorCandidate } from './infector';
 import type {
   AnalysisReport,
@@ -83,10 +84,8 @@ export function toReport(analysis: Analysis): AnalysisReport {
   const chainCaseOf = new Map(chains.cases.map((c) => [c.personId, c]));
   const flagsOf = new Map<string, string[]>();
   for (const chain of chains.chains) for (const link of chain.links) flagsOf.set(link.infecteeId, link.flags);
-  const samplesOf = new Map<string, typeof data.samples>();
-  for (const s of data.samples) samplesOf.set(s.subjectId, [...(samplesOf.get(s.subjectId) ?? []), s]);
-  const staysOf = new Map<string, typeof data.stays>();
-  for (const s of data.stays) staysOf.set(s.subjectId, [...(staysOf.get(s.subjectId) ?? []), s]);
+  const samplesOf = groupBy(data.samples, (s) => s.subjectId);
+  const staysOf = staysOfSubjects(data.stays, new Set(data.cases.map((c) => c.personId)));
 
   const cases: CaseReport[] = data.cases.map((c) => {
     mention(c.personId);

@@ -15,7 +15,7 @@
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, formatDate, startOfDay } from '../domain/time';
 import type { Id, Instant, Place } from '../domain/types';
-import { groupBy } from './exposures';
+import { staysOfSubjects } from './exposures';
 import { windowsOfCases } from './infectious-window';
 import type { OutbreakData } from './model';
 
@@ -116,7 +116,7 @@ export function riskAreas(
     if (!d.reasons.includes(reason)) d.reasons.push(reason);
   };
 
-  const staysOf = groupBy(data.stays, (s) => s.subjectId);
+  const staysOf = staysOfSubjects(data.stays, new Set(data.cases.map((c) => c.personId)));
 
   for (const c of [...data.cases].sort((a, b) => a.personId.localeCompare(b.personId))) {
     const window = windows.get(c.personId)!;

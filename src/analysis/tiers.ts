@@ -15,7 +15,7 @@
 import type { Parameters, Protocol } from '../domain/parameters';
 import { MINUTE, formatInstant } from '../domain/time';
 import type { Id, Instant } from '../domain/types';
-import { groupBy, householdNights, type ExposureOptions } from './exposures';
+import { groupBy, householdNights, staysOfSubjects, type ExposureOptions } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
@@ -156,11 +156,18 @@ function contactsOfCloseContacts(
     if (list) list.push(evidence);
     else found.set(personId, [evidence]);
   };
-  const staysBySubject = groupBy(data.stays, (s) => s.subjectId);
   const residents = groupBy(
     [...data.persons.values()].filter((p) => p.homeId !== null),
     (p) => p.homeId as Id,
   );
+  // Only close contacts and those living with them spend nights together here.
+  const householders = new Set<Id>();
+  for (const ccId of closeContacts.keys()) {
+    householders.add(ccId);
+    const homeId = data.persons.get(ccId)?.homeId ?? null;
+    for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
+  }
+  const staysBySubject = staysOfSubjects(data.stays, householders);
   for (const [ccId, { first }] of closeContacts) {
     const homeId = data.persons.get(ccId)?.homeId ?? null;
     if (homeId === null) continue;

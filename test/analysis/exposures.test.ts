@@ -542,14 +542,24 @@ describe('protocolAndInferenceExposures', () => {
     expect(both.inference.length).toBeGreaterThan(both.protocol.length);
   });
 
-  test('any parameter that reaches the exposures makes them differ', () => {
-    const changed = [
+  test('"the same" only when the exposures are bound to be equal', () => {
+    const variants = [
       'pathogen.environmentalPersistenceDays=9',
       'protocol.isolationPlaceKinds=["quarantine_site","hospital"]',
+      'protocol.preOnsetDays=3',
       'protocol.windowFromLastNegative=false',
+      'protocol.screeningLookbackMaxDays=2',
+      'protocol.closeContactMinutes=30',
     ].map((o) => resolveParameters({ overrides: [o] }));
-    for (const other of changed) expect(sameExposureParameters(district, params, other)).toBe(false);
-    const unrelated = resolveParameters({ overrides: ['protocol.closeContactMinutes=30'] });
-    expect(sameExposureParameters(district, params, unrelated)).toBe(true);
+    fc.assert(
+      fc.property(arbOutbreak, fc.constantFrom(...variants), (data, other) => {
+        if (sameExposureParameters(data, params, other))
+          expect(computeExposures(data, other)).toEqual(computeExposures(data, params));
+      }),
+      { numRuns: 200 },
+    );
+    for (const other of variants.slice(0, 3))
+      expect(sameExposureParameters(district, params, other)).toBe(false);
+    expect(sameExposureParameters(district, params, variants.at(-1)!)).toBe(true);
   });
 });
