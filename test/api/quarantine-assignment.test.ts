@@ -133,6 +133,7 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
   });
 
   test('unknown or wrong ids, and an end before the start: refused by argument, nothing written', async () => {
+    await store.write({ places: [{ ...QH2, id: 'QH0', capacity: null }] });
     const before = await store.counts();
     const cases: [Record<string, unknown>, string[]][] = [
       [{ personId: 'NOBODY', siteId: 'QH2' }, ['personId: "NOBODY" does not exist']],
@@ -140,6 +141,7 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
       [{ personId: 'P2', siteId: 'NOWHERE' }, ['siteId: "NOWHERE" does not exist']],
       [{ personId: 'P2', siteId: 'B1' }, ['siteId: "B1" is a boat, not a place']],
       [{ personId: 'P2', siteId: 'MKT' }, ['siteId: "MKT" is a place of kind market, not a quarantine site']],
+      [{ personId: 'P2', siteId: 'QH0' }, ['siteId: "QH0" has no capacity (beds) on record']],
       [
         {
           personId: 'P2',
@@ -203,6 +205,19 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
     expect(await store.counts()).toEqual(before);
   });
 
+  test('two requests for the last bed at once: one gets it, the other is refused', async () => {
+    await store.write({ places: [{ ...QH2, id: 'QH3', capacity: 1 }] });
+    const interval = { siteId: 'QH3', start: '2022-08-10T00:00:00+08:00', end: '2022-08-17T00:00:00+08:00' };
+    const [first, second] = await Promise.all([
+      assign({ ...interval, personId: 'P1' }),
+      assign({ ...interval, personId: 'P2' }),
+    ]);
+    const outcomes = [first, second].map((r) => (r.body.errors ? errorCodes(r.body)[0] : 'assigned'));
+    expect(outcomes.sort()).toEqual(['BAD_USER_INPUT', 'assigned']);
+    const atQH3 = await store.staysAtHosts([{ id: 'QH3', from: t('2022-08-01'), to: t('2022-09-01') }]);
+    expect(atQH3).toHaveLength(1);
+  });
+
   test('the cdc role may not assign: FORBIDDEN, nothing written', async () => {
     const before = await store.counts();
     const result = await assign({ personId: 'P2', siteId: 'QH2' }, KEYS.cdc);
@@ -219,10 +234,25 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
       expect(result.body.errors).toBeUndefined();
       return result.body.data.quarantinePriority;
     };
+    // Z9 has no other part in the outbreak: only the stays at sites around asOf bring them in.
+    await store.write({
+      persons: [
+        {
+          id: 'Z9',
+          name: '王九',
+          sex: 'F',
+          age: 30,
+          phone: null,
+          idNumber: null,
+          homeId: null,
+          occupation: null,
+        },
+      ],
+    });
     const empty = await plan();
     expect(empty.occupied).toBe(0);
     await assign({
-      personId: 'P4',
+      personId: 'Z9',
       siteId: 'QH2',
       start: '2022-08-01T00:00:00+08:00',
       end: '2022-08-20T00:00:00+08:00',

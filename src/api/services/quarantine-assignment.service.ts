@@ -13,7 +13,7 @@ import type { Id, Instant, Place, Stay } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
-import { inputAsRow } from './records.service';
+import { inputAsRow, KIND_WORDS } from './records.service';
 
 export const QUARANTINE_SITE_KIND = 'quarantine_site';
 
@@ -93,11 +93,14 @@ export class QuarantineAssignmentService {
     const [personKind, siteKind] = await this.store.entityKinds([stay.subjectId, stay.hostId]);
     if (!personKind) problems.push({ path: 'personId', reason: `"${stay.subjectId}" does not exist` });
     else if (personKind !== 'person')
-      problems.push({ path: 'personId', reason: `"${stay.subjectId}" is a ${personKind}, not a person` });
+      problems.push({
+        path: 'personId',
+        reason: `"${stay.subjectId}" is a ${KIND_WORDS[personKind]}, not a person`,
+      });
     let site: Place | null = null;
     if (!siteKind) problems.push({ path: 'siteId', reason: `"${stay.hostId}" does not exist` });
     else if (siteKind !== 'place')
-      problems.push({ path: 'siteId', reason: `"${stay.hostId}" is a ${siteKind}, not a place` });
+      problems.push({ path: 'siteId', reason: `"${stay.hostId}" is a ${KIND_WORDS[siteKind]}, not a place` });
     else {
       [site] = await this.store.places([stay.hostId]);
       if (site && site.kind !== QUARANTINE_SITE_KIND) {
@@ -133,7 +136,9 @@ export class QuarantineAssignmentService {
     const subjects = [...new Set(atSite.map((s) => s.subjectId))].sort();
     const subjectKinds = subjects.length ? await this.store.entityKinds(subjects) : [];
     const taken = subjectKinds.filter((k) => k === 'person').length;
-    if (taken >= capacity) {
+    if (site!.capacity === null) {
+      problems.push({ path: 'siteId', reason: `"${stay.hostId}" has no capacity (beds) on record` });
+    } else if (taken >= capacity) {
       problems.push({
         path: 'siteId',
         reason: `"${stay.hostId}" is full from ${when(stay.start)} to ${when(stay.end)}: ${taken} of ${capacity} bed(s) taken`,

@@ -15,7 +15,7 @@ export const MAX_RECORDS_PER_MUTATION = 1000;
 const STAY_SUBJECTS: readonly EntityKind[] = ['person', 'item', 'boat'];
 const STAY_HOSTS: readonly EntityKind[] = ['place', 'boat'];
 
-const KIND_WORDS: Record<EntityKind, string> = {
+export const KIND_WORDS: Record<EntityKind, string> = {
   person: 'person',
   place: 'place',
   boat: 'boat',
