@@ -1,6 +1,8 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import { openNeo4jStore, CredentialsRefusedError, ROWS_PER_STATEMENT } from '../../src/store/neo4j';
+import { KEY_CONSTRAINTS, MERGE_STAYS } from '../../src/store/neo4j/cypher';
+import { stayRow } from '../../src/store/neo4j/convert';
 import { freePort } from '../../src/store/neo4j/launcher';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
@@ -100,6 +102,124 @@ describe('neo4j store', () => {
         properties: ['start'],
       },
     ]);
+  });
+
+  test('stays and samples have unique keys, and a write finds an earlier stay by one index seek however many the pair has', async () => {
+    const names = (await cypher('SHOW CONSTRAINTS YIELD name RETURN name')).map((c) => c.name);
+    expect(KEY_CONSTRAINTS.map((c) => c.name).filter((n) => !names.includes(n))).toEqual([]);
+    await store.write(smallDistrict());
+    expect(
+      await cypher("MATCH (:Person {id:'P1'})-[s:STAYED_AT]->(:Place {id:'MKT'}) RETURN s.key AS key"),
+    ).toEqual([{ key: `P1|MKT|${t('2022-08-01T09:00:00+08:00')}|${t('2022-08-01T10:00:00+08:00')}` }]);
+    expect(
+      await cypher(
+        "MATCH (:Person {id:'P1'})-[:SAMPLED]->(s:Sample {result: 'negative'}) RETURN s.key AS key",
+      ),
+    ).toEqual([{ key: `P1|${t('2022-07-29T10:00:00+08:00')}|pcr` }]);
+
+    // A commuter's stay each day at the same place: db hits of writing one more stay (already
+    // there or new) do not grow with the stays already recorded between the two.
+    const day = 86_400_000;
+    const commute = (d: number) => ({
+      subjectId: 'P2',
+      hostId: 'PORT',
+      start: t('2022-07-01T08:00:00+08:00') + d * day,
+      end: t('2022-07-01T17:00:00+08:00') + d * day,
+    });
+    const profile = async (d: number): Promise<{ hits: number; operators: string[] }> => {
+      const session = driver.session({ database: 'neo4j' });
+      const tx = session.beginTransaction();
+      try {
+        const result = await tx.run(`PROFILE ${MERGE_STAYS.STAYED_AT}`, { rows: [stayRow(commute(d))] });
+        let hits = 0;
+        const operators: string[] = [];
+        const walk = (step: { operatorType: string; dbHits: number; children: unknown[] }): void => {
+          hits += step.dbHits;
+          operators.push(step.operatorType.replace(/@.*/, ''));
+          step.children.forEach((c) => walk(c as typeof step));
+        };
+        walk(result.summary.profile as unknown as Parameters<typeof walk>[0]);
+        return { hits, operators };
+      } finally {
+        await tx.rollback();
+        await session.close();
+      }
+    };
+    await store.write({ stays: [commute(0)] });
+    const [againWithOne, newWithOne] = [await profile(0), await profile(1)];
+    await store.write({ stays: Array.from({ length: 60 }, (_, d) => commute(d)) });
+    const [againWithMany, newWithMany] = [await profile(0), await profile(61)];
+    expect(againWithMany.hits).toBe(againWithOne.hits);
+    expect(newWithMany.hits).toBe(newWithOne.hits);
+    expect(newWithMany.operators).toContain('DirectedRelationshipUniqueIndexSeek(Locking)');
+    expect(newWithMany.operators).not.toContain('Expand(Into)');
+    expect(
+      await cypher("MATCH (:Person {id:'P2'})-[s:STAYED_AT]->(:Place {id:'PORT'}) RETURN count(s) AS n"),
+    ).toEqual([{ n: neo4j.int(60) }]);
+  });
+
+  test('ids holding the key separator cannot make two stays or samples share a key', async () => {
+    const person = (id: string) => ({
+      id,
+      name: null,
+      sex: null,
+      age: null,
+      phone: null,
+      idNumber: null,
+      homeId: null,
+      occupation: null,
+    });
+    const place = (id: string) => ({ id, name: null, kind: 'market', lat: null, lon: null, capacity: null });
+    const start = t('2022-08-01T09:00:00+08:00');
+    const end = t('2022-08-01T10:00:00+08:00');
+    await store.write({
+      persons: [person('A|B'), person('A'), person('A%7CB')],
+      places: [place('C'), place('B|C')],
+      stays: [
+        { subjectId: 'A|B', hostId: 'C', start, end },
+        { subjectId: 'A', hostId: 'B|C', start, end },
+        { subjectId: 'A%7CB', hostId: 'C', start, end },
+      ],
+      samples: [
+        { subjectId: 'A|B', sampledAt: start, result: 'negative', method: 'pcr', ct: null },
+        { subjectId: 'A%7CB', sampledAt: start, result: 'positive', method: 'pcr', ct: 30 },
+      ],
+    });
+    expect((await store.counts()).stays).toBe(3);
+    expect((await store.samplesOf(['A|B', 'A%7CB'])).map((s) => `${s.subjectId} ${s.result}`)).toEqual([
+      'A%7CB positive',
+      'A|B negative',
+    ]);
+  });
+
+  test('migrating a database written before stays and samples had keys keys them, so nothing is added twice', async () => {
+    await store.write(smallDistrict());
+    for (const { name } of KEY_CONSTRAINTS) await cypher(`DROP CONSTRAINT ${name} IF EXISTS`);
+    // What the previous version wrote: stays and samples merged on their fields, without a key.
+    await cypher('MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() REMOVE s.key');
+    await cypher('MATCH (s:Sample) REMOVE s.key');
+    expect(await cypher('MATCH ()-[s]->() WHERE s.key IS NOT NULL RETURN count(s) AS n')).toEqual([
+      { n: neo4j.int(0) },
+    ]);
+    const before = await store.counts();
+
+    await store.migrate();
+    expect(
+      await cypher(
+        'MATCH (x)-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.key IS NULL OR s.key <> x.id + "|" + h.id + "|" + s.start + "|" + s.end RETURN count(s) AS n',
+      ),
+    ).toEqual([{ n: neo4j.int(0) }]);
+    expect(
+      await cypher(
+        'MATCH (x)-[:SAMPLED]->(s:Sample) WHERE s.key IS NULL OR s.key <> x.id + "|" + s.sampledAt + "|" + s.method RETURN count(s) AS n',
+      ),
+    ).toEqual([{ n: neo4j.int(0) }]);
+    const names = (await cypher('SHOW CONSTRAINTS YIELD name RETURN name')).map((c) => c.name);
+    expect(KEY_CONSTRAINTS.map((c) => c.name).filter((n) => !names.includes(n))).toEqual([]);
+
+    await store.write(smallDistrict());
+    await store.migrate();
+    expect(await store.counts()).toEqual(before);
   });
 
   test('the graph reads naturally in Cypher', async () => {

@@ -9,21 +9,24 @@
  *   (:ColdChainItem:Entity {id, product, lot, origin, arrivedAt})
  *   (:Person)-[:LIVES_IN]->(:Place)          from Person.homeId
  *   (:Boat)-[:HOME_PORT]->(:Place)           from Boat.homePortId
- *   (:Person)-[:STAYED_AT {start, end}]->(:Place)
- *   (:Person)-[:ABOARD {start, end}]->(:Boat)
- *   (:ColdChainItem)-[:STORED_AT {start, end}]->(:Place)
- *   (:ColdChainItem)-[:CARRIED_BY {start, end}]->(:Boat)
- *   (:Boat)-[:DOCKED_AT {start, end}]->(:Place)
+ *   (:Person)-[:STAYED_AT {start, end, key}]->(:Place)
+ *   (:Person)-[:ABOARD {start, end, key}]->(:Boat)
+ *   (:ColdChainItem)-[:STORED_AT {start, end, key}]->(:Place)
+ *   (:ColdChainItem)-[:CARRIED_BY {start, end, key}]->(:Boat)
+ *   (:Boat)-[:DOCKED_AT {start, end, key}]->(:Place)
  *   (:Person)-[:CONTACTED {start, end, setting}]->(:Person)
  *   (:Person)-[:HANDLED {at}]->(:ColdChainItem)
- *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct})
+ *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct, key})
  *   (:Person)-[:DIAGNOSED]->(:Case {personId, classification, onset, confirmedAt})
  *
  * Every instant (start, end, at, sampledAt, onset, confirmedAt, arrivedAt) is an INTEGER of epoch
  * milliseconds, UTC; read one as a date in Cypher with `datetime({epochMillis: r.start})`.
  * A field that is null is not stored, so it is absent from the node or relationship.
  * The shared :Entity label keeps ids unique across kinds and answers "what is this id" in one
- * index lookup. homeId and homePortId are also kept as properties so that a reference written
+ * index lookup. A stay's `key` ("subject|host|start|end") and a sample's ("subject|sampledAt|method",
+ * with `%` and `|` percent-encoded in the ids) are unique (constraints below): a write finds what is
+ * already recorded by one index seek, where merging on the pattern walked every stay between the
+ * same two nodes (a commuter has one a day). homeId and homePortId are also kept as properties so that a reference written
  * before its place survives; the relationship is made whenever both ends exist.
  *
  * Every value is a parameter; the only text built here comes from the fixed labels and
@@ -66,6 +69,54 @@ export const CONSTRAINTS: readonly string[] = [
   'CREATE CONSTRAINT boat_id IF NOT EXISTS FOR (n:Boat) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT cold_chain_item_id IF NOT EXISTS FOR (n:ColdChainItem) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT case_person_id IF NOT EXISTS FOR (c:Case) REQUIRE c.personId IS UNIQUE',
+];
+
+/** `%` and `|` percent-encoded in an id, so that keys joined with `|` never collide. */
+const escaped = (id: string): string => `replace(replace(${id}, '%', '%25'), '|', '%7C')`;
+
+/** The key of a stay, from Cypher expressions of its subject id, host id, start and end. */
+function stayKey(subjectId: string, hostId: string, start: string, end: string): string {
+  return `${escaped(subjectId)} + '|' + ${escaped(hostId)} + '|' + toString(${start}) + '|' + toString(${end})`;
+}
+
+/** The key of a sample, from Cypher expressions of its subject id, instant and method. */
+function sampleKey(subjectId: string, sampledAt: string, method: string): string {
+  return `${escaped(subjectId)} + '|' + toString(${sampledAt}) + '|' + ${method}`;
+}
+
+/**
+ * Constraints on the keys of stays and samples. A database written before keys existed has
+ * none: migrate() backfills the keys (BACKFILL_KEYS) while any of these is missing, then
+ * creates them.
+ */
+export const KEY_CONSTRAINTS: readonly { name: string; statement: string }[] = [
+  ...STAY_TYPES.map((type) => {
+    const name = `${type.toLowerCase()}_key`;
+    return {
+      name,
+      statement: `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR ()-[r:${type}]-() REQUIRE r.key IS UNIQUE`,
+    };
+  }),
+  {
+    name: 'sample_key',
+    statement: 'CREATE CONSTRAINT sample_key IF NOT EXISTS FOR (s:Sample) REQUIRE s.key IS UNIQUE',
+  },
+];
+
+export const EXISTING_CONSTRAINTS = 'SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names';
+
+/** Sets the key of every stay and sample that has none, in batches; auto-commit only. */
+export const BACKFILL_KEYS: readonly string[] = [
+  ...STAY_TYPES.map(
+    (type) => `
+MATCH (x:Entity)-[s:${type}]->(h:Entity)
+WHERE s.key IS NULL
+CALL (x, s, h) { SET s.key = ${stayKey('x.id', 'h.id', 's.start', 's.end')} } IN TRANSACTIONS OF 10000 ROWS`,
+  ),
+  `
+MATCH (x:Entity)-[:SAMPLED]->(s:Sample)
+WHERE s.key IS NULL
+CALL (x, s) { SET s.key = ${sampleKey('x.id', 's.sampledAt', 's.method')} } IN TRANSACTIONS OF 10000 ROWS`,
 ];
 
 /** Range indexes for the lookups and time-window reads. */
@@ -145,7 +196,7 @@ SET i.product = row.product, i.lot = row.lot, i.origin = row.origin, i.arrivedAt
 
 // ---- writes: what happened between entities -------------------------------------------------
 
-/** One statement per stay type: a stay is merged on subject, host, start and end. */
+/** One statement per stay type: a stay is merged on its key (subject, host, start and end). */
 export const MERGE_STAYS: Record<StayType, string> = Object.fromEntries(
   STAY_TYPES.map((type) => [
     type,
@@ -153,7 +204,8 @@ export const MERGE_STAYS: Record<StayType, string> = Object.fromEntries(
 UNWIND $rows AS row
 MATCH (subject:${STAY_ENDS[type].subject} {id: row.subjectId})
 MATCH (host:${STAY_ENDS[type].host} {id: row.hostId})
-MERGE (subject)-[:${type} {start: row.start, end: row.end}]->(host)`,
+MERGE (subject)-[s:${type} {key: ${stayKey('row.subjectId', 'row.hostId', 'row.start', 'row.end')}}]->(host)
+ON CREATE SET s.start = row.start, s.end = row.end`,
   ]),
 ) as Record<StayType, string>;
 
@@ -173,8 +225,10 @@ MERGE (p)-[:HANDLED {at: row.at}]->(i)`;
 export const MERGE_SAMPLES = `
 UNWIND $rows AS row
 MATCH (subject:Entity {id: row.subjectId})
-MERGE (subject)-[:SAMPLED]->(s:Sample {sampledAt: row.sampledAt, method: row.method})
-SET s.result = row.result, s.ct = row.ct`;
+MERGE (s:Sample {key: ${sampleKey('row.subjectId', 'row.sampledAt', 'row.method')}})
+ON CREATE SET s.sampledAt = row.sampledAt, s.method = row.method
+SET s.result = row.result, s.ct = row.ct
+MERGE (subject)-[:SAMPLED]->(s)`;
 
 /** One case per person; a later one updates its fields. */
 export const MERGE_CASES = `

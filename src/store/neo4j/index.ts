@@ -102,6 +102,15 @@ class Neo4jStore implements TraceStore {
     // Schema commands cannot share a transaction with data, so each runs on its own.
     for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES])
       await this.executor.writeQuery(statement);
+    // A database written before stays and samples had keys: key them all before the keys must
+    // be unique. Once every key constraint exists, no write leaves a key out, so this is skipped.
+    const [existing] = await this.executor.readQuery(cypher.EXISTING_CONSTRAINTS);
+    const names = new Set(existing!.get('names') as string[]);
+    const missing = cypher.KEY_CONSTRAINTS.filter((c) => !names.has(c.name));
+    if (missing.length > 0) {
+      for (const statement of cypher.BACKFILL_KEYS) await this.executor.autoCommit(statement);
+      for (const { statement } of missing) await this.executor.writeQuery(statement);
+    }
     await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
   }
 
