@@ -219,12 +219,9 @@ export function buildChains(
     }
   }
 
-  const samplesOf = new Map<Id, Sample[]>();
-  for (const s of data.samples ?? []) {
-    const list = samplesOf.get(s.subjectId);
-    if (list) list.push(s);
-    else samplesOf.set(s.subjectId, [s]);
-  }
+  // Samples of cases only: windows are looked up for cases alone.
+  const samplesOf = new Map<Id, Sample[]>(data.cases.map((c) => [c.personId, []]));
+  for (const s of data.samples ?? []) samplesOf.get(s.subjectId)?.push(s);
   const lowSi = serialIntervalQuantile(params, low);
   const highSi = serialIntervalQuantile(params, high);
   const windowCache = new Map<Id, ReturnType<typeof infectiousWindow>>();

@@ -128,11 +128,10 @@ export function windowsOfCases(
   params: Parameters,
   asOf: Instant,
 ): Map<string, InfectiousWindow> {
-  const samplesBySubject = new Map<string, Sample[]>();
+  // Only the cases' own samples open or close a window (the exposed persons' are many more).
+  const samplesBySubject = new Map<string, Sample[]>(cases.map((c) => [c.personId, []]));
   for (const s of samples) {
-    const list = samplesBySubject.get(s.subjectId);
-    if (list) list.push(s);
-    else samplesBySubject.set(s.subjectId, [s]);
+    samplesBySubject.get(s.subjectId)?.push(s);
   }
   const windows = new Map<string, InfectiousWindow>();
   for (const c of cases)

@@ -5,7 +5,7 @@
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
-import { groupBy, staysOfSubjects } from './exposures';
+import { staysOfSubjects } from './exposures';
 import type { InfectorCandidate } from './infector';
 import type {
   AnalysisReport,
@@ -84,7 +84,9 @@ export function toReport(analysis: Analysis): AnalysisReport {
   const chainCaseOf = new Map(chains.cases.map((c) => [c.personId, c]));
   const flagsOf = new Map<string, string[]>();
   for (const chain of chains.chains) for (const link of chain.links) flagsOf.set(link.infecteeId, link.flags);
-  const samplesOf = groupBy(data.samples, (s) => s.subjectId);
+  // Timelines are of cases: their samples alone.
+  const samplesOf = new Map(data.cases.map((c) => [c.personId, [] as typeof data.samples]));
+  for (const s of data.samples) samplesOf.get(s.subjectId)?.push(s);
   const staysOf = staysOfSubjects(data.stays, new Set(data.cases.map((c) => c.personId)));
 
   const cases: CaseReport[] = data.cases.map((c) => {
