@@ -7,11 +7,18 @@
  * and places with a positive environmental sample, with the handlings and stays around them
  * (`environmentalPersistenceDays`); reported contacts of cases; household members of cases with
  * their stays (for the nights at home). A first pass of the exposures then names the exposed
- * persons, whose samples, household members, reported contacts and stays since their first
- * exposure are fetched too (contacts of close contacts). Then the persons, places, boats and lots
+ * persons, whose samples, household members and reported contacts since their first exposure are
+ * fetched too. Stays since the first exposure are fetched only where a result reads them: close
+ * contacts and those living with them (contacts of close contacts, when the protocol traces
+ * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
+ * one market visit makes a large share of a district. Then the persons, places, boats and lots
  * referenced, the quarantine sites and the villages/communities (for risk areas). Nothing
  * recorded after `asOf` is kept: stays and contacts are cut at `asOf`, later samples, cases and
  * handlings dropped. Id lists go to the store in batches.
+ *
+ * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 945,973 of the
+ * 2,069,959 stays (1,600,664 when every exposed person's stays were fetched); at 10,000, 96,873
+ * of 206,674 (154,557 before). The report is byte-for-byte the same.
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
