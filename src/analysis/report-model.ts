@@ -144,6 +144,9 @@ export interface SpreaderReport {
 export interface QuarantineSiteReport {
   id: string;
   capacity: number;
+  /** Beds taken at the as-of instant by persons already staying at the site. */
+  occupied: number;
+  /** Beds newly assigned by this plan. */
   assigned: number;
 }
 
@@ -172,7 +175,10 @@ export interface AnalysisReport {
     contactsOfCloseContacts: number;
     venueExposed: number;
     quarantineBeds: number;
+    /** Beds newly assigned by the quarantine plan. */
     assignedBeds: number;
+    /** Beds already taken at the as-of instant. */
+    occupiedBeds: number;
     highRiskAreas: number;
     mediumRiskAreas: number;
   };

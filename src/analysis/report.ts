@@ -301,6 +301,7 @@ export function toReport(analysis: Analysis): AnalysisReport {
       venueExposed: count('venue_exposed'),
       quarantineBeds: quarantine.sites.reduce((sum, s) => sum + s.capacity, 0),
       assignedBeds: quarantine.sites.reduce((sum, s) => sum + s.assigned, 0),
+      occupiedBeds: quarantine.sites.reduce((sum, s) => sum + s.occupied, 0),
       highRiskAreas: areas.filter((a) => a.level === 'high').length,
       mediumRiskAreas: areas.filter((a) => a.level === 'medium').length,
     },
@@ -316,6 +317,7 @@ export function toReport(analysis: Analysis): AnalysisReport {
     quarantineSites: quarantine.sites.map((s) => ({
       id: s.siteId,
       capacity: s.capacity,
+      occupied: s.occupied,
       assigned: s.assigned,
     })),
     entities,

@@ -199,7 +199,10 @@ function summarySection(report: AnalysisReport): string {
     card(s.closeContacts, 'close contacts'),
     card(s.contactsOfCloseContacts, 'contacts of close contacts'),
     card(s.venueExposed, 'venue-exposed'),
-    card(`${s.assignedBeds} / ${s.quarantineBeds}`, 'quarantine beds assigned'),
+    card(
+      `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds}`,
+      `quarantine beds taken (${s.occupiedBeds} already occupied, ${s.assignedBeds} newly assigned)`,
+    ),
     card(s.highRiskAreas, 'high-risk areas'),
     card(s.mediumRiskAreas, 'medium-risk areas'),
   ];
@@ -519,14 +522,15 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport, maxConta
     : '<p class="empty">Nobody to quarantine.</p>';
   const sites = shown.quarantineSites.length
     ? `<h4>Quarantine sites</h4>${table(
-        ['Site', 'Beds', 'Assigned', 'Free'],
+        ['Site', 'Beds', 'Occupied', 'Assigned', 'Free'],
         shown.quarantineSites.map((s) => [
           esc(describe(full, s.id)),
           String(s.capacity),
+          String(s.occupied),
           String(s.assigned),
-          String(Math.max(0, s.capacity - s.assigned)),
+          String(Math.max(0, s.capacity - s.occupied - s.assigned)),
         ]),
-        new Set([1, 2, 3]),
+        new Set([1, 2, 3, 4]),
         'compact',
       )}`
     : '';

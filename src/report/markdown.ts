@@ -246,7 +246,10 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
         ['Close contacts', String(s.closeContacts)],
         ['Contacts of close contacts', String(s.contactsOfCloseContacts)],
         ['Venue-exposed', String(s.venueExposed)],
-        ['Quarantine beds assigned', `${s.assignedBeds} / ${s.quarantineBeds}`],
+        [
+          'Quarantine beds taken',
+          `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied, ${s.assignedBeds} newly assigned)`,
+        ],
         ['High-risk areas', String(s.highRiskAreas)],
         ['Medium-risk areas', String(s.mediumRiskAreas)],
       ],
@@ -376,14 +379,15 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   if (shown.quarantineSites.length) {
     out.push(
       table(
-        ['Quarantine site', 'Beds', 'Assigned', 'Free'],
+        ['Quarantine site', 'Beds', 'Occupied', 'Assigned', 'Free'],
         shown.quarantineSites.map((q) => [
           describe(full, q.id),
           String(q.capacity),
+          String(q.occupied),
           String(q.assigned),
-          String(Math.max(0, q.capacity - q.assigned)),
+          String(Math.max(0, q.capacity - q.occupied - q.assigned)),
         ]),
-        new Set([1, 2, 3]),
+        new Set([1, 2, 3, 4]),
       ),
     );
   }

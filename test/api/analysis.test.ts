@@ -414,7 +414,7 @@ describe('risk areas, sources, clusters, summary', () => {
       clusters { id kind size caseCount memberIds cases { personId } members(first: 2) { totalCount edges { node { id } } } }
       outbreakSummary {
         asOf protocol pathogen cases confirmed asymptomatic chains activeChains closeContacts contactsOfCloseContacts venueExposed
-        quarantineBeds assignedBeds waitingForBeds highRiskAreas mediumRiskAreas
+        quarantineBeds assignedBeds occupiedBeds waitingForBeds highRiskAreas mediumRiskAreas
         epiCurve { date confirmed asymptomatic byOnset } rByGeneration { generation cases meanOffspring }
         superspreaders { offspring case { personId } }
       }
@@ -448,6 +448,7 @@ describe('risk areas, sources, clusters, summary', () => {
       venueExposed: 1,
       quarantineBeds: 2,
       assignedBeds: 2,
+      occupiedBeds: 0,
       waitingForBeds: 0,
       highRiskAreas: 3,
       mediumRiskAreas: 0,

@@ -449,6 +449,7 @@ export function analysisReportFixture(): AnalysisReport {
       venueExposed: 1,
       quarantineBeds: 70,
       assignedBeds: 4,
+      occupiedBeds: 5,
       highRiskAreas: 2,
       mediumRiskAreas: 2,
     },
@@ -748,8 +749,8 @@ export function analysisReportFixture(): AnalysisReport {
       { personId: 'P07', offspring: 1, betweenness: 0.02, pagerank: 0.11 },
     ],
     quarantineSites: [
-      { id: 'QS01', capacity: 50, assigned: 3 },
-      { id: 'QS02', capacity: 20, assigned: 1 },
+      { id: 'QS01', capacity: 50, occupied: 5, assigned: 3 },
+      { id: 'QS02', capacity: 20, occupied: 0, assigned: 1 },
     ],
     entities: {
       P01: {

@@ -91,7 +91,7 @@ describe('renderHtml', () => {
       '<div class="value">9</div><div class="label">cases (6 confirmed, 3 asymptomatic)</div>',
     );
     expect(summary).toContain(
-      '<div class="value">4 / 70</div><div class="label">quarantine beds assigned</div>',
+      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied, 4 newly assigned)</div>',
     );
   });
 
@@ -126,6 +126,17 @@ describe('renderHtml', () => {
     const people = [...quarantine.matchAll(/<span class="nowrap">(K\d\d) /g)].map((m) => m[1]);
     expect(people).toEqual(['K01', 'K02', 'K03', 'K06', 'K04', 'K05']);
     expect(quarantine).toContain('13812341234');
+  });
+
+  it('counts beds already occupied at a site before the newly assigned ones', () => {
+    const sites = part(full, 'quarantine', '</section>').split('<h4>Quarantine sites</h4>')[1] ?? '';
+    const cells = (id: string) =>
+      [...(sites.split(`<td>${id} `)[1] ?? '').split('</tr>')[0]!.matchAll(/<td[^>]*>(\d+)<\/td>/g)].map(
+        (m) => m[1],
+      );
+    // QS01: 50 beds, 5 occupied, 3 assigned, 42 free.
+    expect(cells('QS01')).toEqual(['50', '5', '3', '42']);
+    expect(cells('QS02')).toEqual(['20', '0', '1', '19']);
   });
 
   it('shows only the chains of the asked cases, and the unknown ids in a visible box', () => {

@@ -83,6 +83,14 @@ describe('renderMarkdown', () => {
       .filter((l) => /^\| \d /.test(l))
       .map((l) => l.split(' | ')[1]);
     expect(rows).toEqual(['K01 何海生', 'K02 陈小明', 'K03 赵磊', 'K06 孙悦', 'K04 何秀英', 'K05 Zhang Wei']);
+    const sites = section(markdown, '## Quarantine list')
+      .split('\n')
+      .filter((l) => l.startsWith('| QS0'));
+    // Free = beds − already occupied − newly assigned.
+    expect(sites.map((l) => l.split(' | ').slice(1))).toEqual([
+      ['50', '5', '3', '42 |'],
+      ['20', '0', '1', '19 |'],
+    ]);
   });
 
   it('shows only the chains of the asked cases and quotes the problems', () => {

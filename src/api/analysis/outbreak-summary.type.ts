@@ -53,7 +53,8 @@ export class OutbreakSummaryType {
   @Field(() => Int) contactsOfCloseContacts!: number;
   @Field(() => Int) venueExposed!: number;
   @Field(() => Int) quarantineBeds!: number;
-  @Field(() => Int) assignedBeds!: number;
+  @Field(() => Int, { description: 'Beds newly assigned by the quarantine plan.' }) assignedBeds!: number;
+  @Field(() => Int, { description: 'Beds already taken at the as-of instant.' }) occupiedBeds!: number;
   @Field(() => Int, { description: 'Persons due for a bed who got none.' }) waitingForBeds!: number;
   @Field(() => Int) highRiskAreas!: number;
   @Field(() => Int) mediumRiskAreas!: number;

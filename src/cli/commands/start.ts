@@ -52,7 +52,7 @@ export function startCommand(io: CliIo): Command {
           `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
             `${s.chains} chains (${s.activeChains} active); ${s.closeContacts} close contacts, ` +
             `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
-            `${s.assignedBeds}/${s.quarantineBeds} quarantine beds assigned; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
+            `${s.occupiedBeds + s.assignedBeds}/${s.quarantineBeds} quarantine beds taken; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
         );
         const top = report.sources
           .slice(0, 3)
