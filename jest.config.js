@@ -1,10 +1,13 @@
-/** Jest: TypeScript through ts-jest (type checking is done once by `tsc` in `npm test`). */
+/**
+ * Jest: TypeScript through ts-jest, file by file (tsconfig's isolatedModules); type checking is
+ * done once by `tsc` in `npm test`.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
