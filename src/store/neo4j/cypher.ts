@@ -238,10 +238,14 @@ MERGE (c:Case {personId: row.personId})
 SET c.classification = row.classification, c.onset = row.onset, c.confirmedAt = row.confirmedAt
 MERGE (p)-[:DIAGNOSED]->(c)`;
 
-/** Deletes every tracegraph node (and so its relationships) in batches; auto-commit only. */
+/**
+ * Deletes every tracegraph node (and so its relationships) in batches; auto-commit only. A
+ * thousand nodes a batch: a person carries a stay a day and a sample per round, and ten thousand
+ * of them overflowed the transaction memory of a server with a 1 GB heap.
+ */
 export const CLEAR_ALL = `
 MATCH (n) WHERE n:Entity OR n:Sample OR n:Case
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`;
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`;
 
 // ---- shared projections ---------------------------------------------------------------------
 
