@@ -10,7 +10,8 @@
  *   start, the window opens there instead, but never more than `screeningLookbackMaxDays` before
  *   the first positive sample.
  * - It closes at isolation: the confirmation, failing that the first positive sample, failing that
- *   `asOf` (the case is not isolated yet). Nothing after `asOf` is known.
+ *   `asOf` (the case is not isolated yet), but no later than `infectiousDaysAfterOnset` after the
+ *   onset of a case never isolated. Nothing after `asOf` is known.
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY, formatDate, formatInstant } from '../domain/time';
@@ -56,6 +57,7 @@ export function infectiousWindow(
     if (s.subjectId === personId) assertInstant(s.sampledAt, `samples[${i}].sampledAt`, personId);
   });
   const { preOnsetDays, windowFromLastNegative, screeningLookbackMaxDays } = params.protocol;
+  const { infectiousDaysAfterOnset } = params.pathogen;
 
   const own = samplesOfPerson
     .filter((s) => s.subjectId === personId && s.sampledAt <= asOf)
@@ -109,6 +111,10 @@ export function infectiousWindow(
   } else if (firstPositive !== null) {
     to = firstPositive;
     closed = `isolated at the first positive sample ${formatInstant(to)}`;
+  } else if (onset !== null && onset + infectiousDaysAfterOnset * DAY < asOf) {
+    // Never isolated, but no longer infectious.
+    to = onset + infectiousDaysAfterOnset * DAY;
+    closed = `not isolated; infectious until ${plural(infectiousDaysAfterOnset, 'day')} after onset`;
   } else {
     to = asOf;
     closed = `not isolated by ${formatInstant(asOf)}`;

@@ -9,14 +9,14 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const distribution = z.discriminatedUnion('family', [
-  z.object({ family: z.literal('lognormal'), meanlog: z.number(), sdlog: z.number().positive() }),
-  z.object({ family: z.literal('gamma'), mean: z.number().positive(), sd: z.number().positive() }),
+  z.strictObject({ family: z.literal('lognormal'), meanlog: z.number(), sdlog: z.number().positive() }),
+  z.strictObject({ family: z.literal('gamma'), mean: z.number().positive(), sd: z.number().positive() }),
 ]);
 export type Distribution = z.infer<typeof distribution>;
 
 const days = z.number().int().min(0).max(60);
 
-export const protocolSchema = z.object({
+export const protocolSchema = z.strictObject({
   name: z.string(),
   /** Infectious window opens this many days before onset (or first positive sample). Some
    *  cities used 4. */
@@ -55,7 +55,7 @@ export const protocolSchema = z.object({
   riskAreaRadiusKm: z.number().min(0).max(50),
   /** How quarantine priority weighs onward risk and vulnerability on top of the probability of
    *  infection (assumption: policy weights, no published source). */
-  quarantinePriority: z.object({
+  quarantinePriority: z.strictObject({
     /** Added per other household member (onward spread at home). */
     householdMemberWeight: z.number().min(0),
     /** Added at the highest centrality in the exposure graph (scaled 0..1 by the maximum). */
@@ -71,7 +71,7 @@ export const protocolSchema = z.object({
 });
 export type Protocol = z.infer<typeof protocolSchema>;
 
-export const pathogenSchema = z.object({
+export const pathogenSchema = z.strictObject({
   name: z.string(),
   /** Infection to onset. Li et al., Chin J Epidemiol 2023;44(3):367-72 (Sanya BA.5.1.3, 315 cases). */
   incubation: distribution,
@@ -87,7 +87,7 @@ export const pathogenSchema = z.object({
   presymptomaticInfectiousness: z.number().min(0).max(1),
   /** Secondary attack rate per setting (household: Madewell, JAMA Netw Open 2022; social and
    *  casual: Thompson, CID 2021; boat crew: Addetia 2020). */
-  attackRates: z.object({
+  attackRates: z.strictObject({
     household: z.number().min(0).max(1),
     boat: z.number().min(0).max(1),
     work: z.number().min(0).max(1),
@@ -99,7 +99,7 @@ export const pathogenSchema = z.object({
   }),
   /** Hours of exposure each attack rate is typical of (assumption, per setting): spread over them,
    *  an attack rate becomes a transmission rate per hour of exposure at typical infectiousness. */
-  attackRateHours: z.object({
+  attackRateHours: z.strictObject({
     household: z.number().positive(),
     boat: z.number().positive(),
     work: z.number().positive(),
@@ -109,11 +109,8 @@ export const pathogenSchema = z.object({
     cold_chain: z.number().positive(),
     casual: z.number().positive(),
   }),
-  /** Transmission risk added per hour of exposure (Ferretti et al., Nature 2023: about 1.1%). */
-  riskPerHour: z.number().min(0).max(1),
-  /** Offspring dispersion k (J Travel Med 2022, PMID 35435992). */
-  dispersionK: z.number().positive(),
-  /** Days an infected person stays infectious after onset when not isolated. */
+  /** Days an infected person stays infectious after onset (or, without symptoms, after the first
+   *  positive sample) when not isolated: the infectious window of a case never isolated ends there. */
   infectiousDaysAfterOnset: z.number().min(0).max(30),
   /** Transmission per hour spent at a contaminated place or aboard a contaminated boat, at full
    *  contamination (assumption: surfaces transmit rarely, WHO scientific brief of 9 July 2020; a
@@ -127,7 +124,7 @@ export const pathogenSchema = z.object({
 });
 export type Pathogen = z.infer<typeof pathogenSchema>;
 
-export const parametersSchema = z.object({ protocol: protocolSchema, pathogen: pathogenSchema });
+export const parametersSchema = z.strictObject({ protocol: protocolSchema, pathogen: pathogenSchema });
 export type Parameters = z.infer<typeof parametersSchema>;
 
 const CN_9TH_2022: Protocol = {
@@ -212,8 +209,6 @@ const OMICRON_BA5: Pathogen = {
     cold_chain: 1,
     casual: 1,
   },
-  riskPerHour: 0.011,
-  dispersionK: 0.33,
   infectiousDaysAfterOnset: 10,
   environmentalRatePerHour: 0.0006,
   environmentalPersistenceDays: 14,

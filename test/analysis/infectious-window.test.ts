@@ -123,6 +123,18 @@ describe('infectiousWindow', () => {
     expect(w.basis).toMatch(/until not isolated by 2022-08-07T12:00:00\+08:00$/);
   });
 
+  test('never isolated: ends infectiousDaysAfterOnset after onset, not at a later asOf', () => {
+    // Onset 5 Aug, 10 days infectious by default: the window ends on 15 Aug, before asOf (20 Aug).
+    const w = infectiousWindow(symptomatic(aug(5), null), [], params, asOf);
+    expect(params.pathogen.infectiousDaysAfterOnset).toBe(10);
+    expect(w).toMatchObject({ from: aug(3), to: aug(15) });
+    expect(w.basis).toMatch(/until not isolated; infectious until 10 days after onset$/);
+    const shorter = resolveParameters({ overrides: ['pathogen.infectiousDaysAfterOnset=4'] });
+    expect(infectiousWindow(symptomatic(aug(5), null), [], shorter, asOf).to).toBe(aug(9));
+    // Until then the case counts as infectious up to asOf.
+    expect(infectiousWindow(symptomatic(aug(5), null), [], params, aug(14)).to).toBe(aug(14));
+  });
+
   test('ignores samples taken after asOf, samples of others and a confirmation after asOf', () => {
     const samples = [positive('P1', aug(8, '09:00')), positive('P2', aug(4, '09:00'))];
     const w = infectiousWindow(symptomatic(aug(5), aug(9)), samples, params, aug(7));

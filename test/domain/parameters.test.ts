@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveParameters } from '../../src/domain/parameters';
+
+function paramFile(content: unknown): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+describe('resolveParameters', () => {
+  test('presets, then the file, then the overrides', () => {
+    expect(resolveParameters().protocol.name).toBe('cn-9th-2022');
+    expect(resolveParameters({ protocol: 'cn-20-measures-2022' }).protocol.name).toBe('cn-20-measures-2022');
+    const file = paramFile({ protocol: { preOnsetDays: 4 }, pathogen: { infectiousDaysAfterOnset: 8 } });
+    const p = resolveParameters({ file, overrides: ['pathogen.infectiousDaysAfterOnset=6'] });
+    expect(p.protocol.preOnsetDays).toBe(4);
+    expect(p.pathogen.infectiousDaysAfterOnset).toBe(6);
+  });
+
+  test('a misspelt or unused parameter in a file is refused with its path and the file', () => {
+    const file = paramFile({ pathogen: { infectiousDaysAfterOnsett: 8 } });
+    expect(() => resolveParameters({ file })).toThrow(
+      new RegExp(
+        `invalid parameters \\(from ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): pathogen: .*infectiousDaysAfterOnsett`,
+      ),
+    );
+    // Nested groups too.
+    expect(() =>
+      resolveParameters({ file: paramFile({ pathogen: { attackRates: { ship: 0.5 } } }) }),
+    ).toThrow(/pathogen\.attackRates: .*ship/);
+  });
+
+  test('an override of a parameter that does not exist, or a bad value, names the path', () => {
+    expect(() => resolveParameters({ overrides: ['pathogen.riskPerHour=0.02'] })).toThrow(
+      'parameter "pathogen.riskPerHour" does not exist',
+    );
+    expect(() => resolveParameters({ overrides: ['protocol.preOnsetDays=-1'] })).toThrow(
+      /invalid parameters: protocol\.preOnsetDays: /,
+    );
+    expect(() => resolveParameters({ overrides: ['preOnsetDays'] })).toThrow('is not path=value');
+  });
+});
