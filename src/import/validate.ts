@@ -19,8 +19,8 @@ export const MAX_PROBLEMS = 100;
 const LOOKUP_BATCH = 1000;
 /** Pending rows checked per step of a flush. */
 const PENDING_PAGE = 1000;
-/** Kinds of ids kept in memory; the rest are read back from the bundle index. */
-const KIND_CACHE_SIZE = 100_000;
+/** Kinds of ids kept in memory (a few tens of MB); the rest are read back from the bundle index. */
+const KIND_CACHE_SIZE = 250_000;
 
 /** Every file spec, typed loosely enough to be handled one after another. */
 export const BUNDLE_SPECS: readonly FileSpec<unknown>[] = FILE_SPECS;
@@ -39,7 +39,7 @@ export interface ValidationOptions {
   maxProblems?: number;
   /** Bytes read so far of the file being validated. */
   onBytes?(file: BundleFile, bytesRead: number): void;
-  /** Ids whose kinds are kept in memory (the rest are read back from disk); 100,000 by default. */
+  /** Ids whose kinds are kept in memory (the rest are read back from disk); 250,000 by default. */
   kindCacheSize?: number;
 }
 
@@ -81,25 +81,39 @@ class ProblemLog {
   }
 }
 
-/** The most recently used kinds of ids, at most `size` of them. */
+/**
+ * Kinds of at most `size` ids. When full, a new id replaces one picked at random: files are
+ * often ordered by time, so the same ids come round again in cycles, and a cycle longer than the
+ * cache would evict every id just before its next use under least-recently-used.
+ */
 class KindCache {
   private readonly kinds = new Map<Id, EntityKind | null>();
+  /** The ids in the cache, one a slot; a slot may hold an id deleted since (a wasted slot). */
+  private readonly slots: Id[] = [];
+  /** xorshift32 state: a fixed seed, so that runs are reproducible. */
+  private random = 0x9e3779b9;
   constructor(private readonly size: number) {}
 
   get(id: Id): EntityKind | null | undefined {
-    const kind = this.kinds.get(id);
-    if (kind !== undefined) {
-      // Map keeps insertion order: re-inserting makes this the most recent entry.
-      this.kinds.delete(id);
-      this.kinds.set(id, kind);
-    }
-    return kind;
+    return this.kinds.get(id);
   }
 
   set(id: Id, kind: EntityKind | null): void {
-    this.kinds.delete(id);
+    if (this.kinds.has(id)) {
+      this.kinds.set(id, kind);
+      return;
+    }
+    if (this.slots.length < this.size) {
+      this.slots.push(id);
+    } else {
+      this.random ^= this.random << 13;
+      this.random ^= this.random >>> 17;
+      this.random ^= this.random << 5;
+      const slot = (this.random >>> 0) % this.size;
+      this.kinds.delete(this.slots[slot]!);
+      this.slots[slot] = id;
+    }
     this.kinds.set(id, kind);
-    if (this.kinds.size > this.size) this.kinds.delete(this.kinds.keys().next().value!);
   }
 
   delete(id: Id): void {
