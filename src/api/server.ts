@@ -12,6 +12,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRespo
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import pino, { type Logger } from 'pino';
+import type { StoreConfig } from '../store';
 import type { TraceStore } from '../store/port';
 import { KeyRing, type ApiKey } from './api-keys';
 import { AuditLog } from './audit-log';
@@ -39,6 +40,12 @@ export interface ApiServerOptions {
   examples?: readonly ExampleOperation[];
   /** Close the store when the server stops (default true). */
   closeStore?: boolean;
+  /**
+   * The configuration `store` was opened with: analyses then run in worker threads that open
+   * their own connection from it, so requests are answered while one is computed (unless
+   * `analysis.analyse`, `analysis.inProcess` or `analysis.worker` says otherwise).
+   */
+  storeConfig?: StoreConfig;
   /** Parameters and cache settings of the analysis service. */
   analysis?: AnalysisServiceOptions;
   /** Where the chain view's bundled script is (default: dist-assets/, or TRACEGRAPH_ASSETS_DIR). */
@@ -55,7 +62,10 @@ export interface ApiServer {
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** From now on /ready answers 503 and responses close their connections. */
   drain(): void;
-  /** Stops Apollo, writes out the audit log and closes the store; call after the HTTP server stopped. */
+  /**
+   * Stops Apollo, terminates analyses still running in workers, writes out the audit log and
+   * closes the store; call after the HTTP server stopped.
+   */
   close(): Promise<void>;
 }
 
@@ -125,7 +135,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   });
   const schema = buildApiSchema();
   const explorer = new Explorer(options.examples ?? loadExamples());
-  const analysis = new AnalysisService(store, options.analysis);
+  const analysis = new AnalysisService(store, {
+    ...options.analysis,
+    worker:
+      options.analysis?.worker ?? (options.storeConfig ? { storeConfig: options.storeConfig } : undefined),
+  });
   const chainView = new ChainViewRoutes(analysis, audit, options.assetsDir);
   let draining = false;
 
@@ -392,6 +406,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     async close() {
       draining = true;
       await apollo.stop();
+      await analysis.close();
       await audit.flush();
       if (options.closeStore ?? true) await store.close();
     },

@@ -7,6 +7,11 @@
  * on every request under load; a failure of the store being unreachable is not: the next request
  * tries again. The default as-of instant is the end
  * of the day of the latest case event (src/analysis/as-of.ts), as in the CLI.
+ *
+ * The server runs each analysis in a worker thread (`worker`, analysis-workers.ts) with its own
+ * store connection, so /health, /ready and record queries keep being answered during the minute
+ * or more a large district takes; `close()` terminates running workers. Without `worker`, or
+ * with `inProcess` or an injected `analyse`, the engine runs on the calling thread.
  */
 import { analyseOutbreak, type Analysis, type AnalysisOptions } from '../../analysis/analyse';
 import { latestCaseAsOf } from '../../analysis/as-of';
@@ -17,6 +22,7 @@ import type { Instant } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, isStoreUnavailable } from '../errors';
 import { AnalysisIndex } from '../analysis/analysis-index';
+import { AnalysisWorkers, type AnalysisWorkerOptions } from './analysis-workers';
 
 /** What one analysis is computed for. */
 export interface AnalysisKey {
@@ -69,8 +75,12 @@ export interface AnalysisServiceOptions {
    * tried again; one that failed because the store was unreachable is tried again at once.
    */
   failureMaxAgeMs?: number;
-  /** The engine (tests count its runs). */
+  /** The engine, run as given on the calling thread (tests count its runs); overrides `worker`. */
   analyse?: Analyse;
+  /** Run each analysis in a worker thread opening the store from this configuration. */
+  worker?: AnalysisWorkerOptions;
+  /** Run the engine on the calling thread even when `worker` is given. */
+  inProcess?: boolean;
   now?: () => number;
 }
 
@@ -93,6 +103,7 @@ export class AnalysisService {
   private readonly maxAgeMs: number;
   private readonly failureMaxAgeMs: number;
   private readonly analyse: Analyse;
+  private readonly workers: AnalysisWorkers | null;
   private readonly now: () => number;
   private runs = 0;
 
@@ -104,13 +115,30 @@ export class AnalysisService {
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_CACHE_ENTRIES);
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_CACHE_MAX_AGE_MS;
     this.failureMaxAgeMs = options.failureMaxAgeMs ?? DEFAULT_FAILURE_MAX_AGE_MS;
-    this.analyse = options.analyse ?? analyseOutbreak;
+    this.workers =
+      options.analyse || options.inProcess || !options.worker ? null : new AnalysisWorkers(options.worker);
+    this.analyse = options.analyse ?? this.workers?.analyse ?? analyseOutbreak;
     this.now = options.now ?? Date.now;
   }
 
   /** How many analyses have been started (cache misses). */
   get computations(): number {
     return this.runs;
+  }
+
+  /** Whether analyses run in worker threads. */
+  get inWorkers(): boolean {
+    return this.workers !== null;
+  }
+
+  /** Analyses running in workers now. */
+  get runningWorkers(): number {
+    return this.workers?.size ?? 0;
+  }
+
+  /** Terminates analyses running in workers (they fail with a shutdown error); for a server's stop. */
+  async close(): Promise<void> {
+    await this.workers?.close();
   }
 
   /** Forgets every analysis and the default as-of instant: the store has changed. */

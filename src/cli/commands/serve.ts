@@ -5,7 +5,7 @@ import pino from 'pino';
 import { apiSettingsFromEnv, startApiServer, type RunningApiServer } from '../../api';
 import type { ApiKey } from '../../api/api-keys';
 import type { TraceStore } from '../../store/port';
-import { openStore } from '../../store';
+import { openStore, type StoreConfig } from '../../store';
 import { storeConfigFor, UsageError, type CliIo } from '../context';
 
 export interface ServeFlags {
@@ -22,8 +22,14 @@ export function addServeOptions(command: Command): Command {
 /**
  * Starts the API on an open store and keeps it running until SIGINT/SIGTERM. Without
  * TRACEGRAPH_API_KEYS, keys for this run are made and printed, so a fresh machine can use it.
+ * `storeConfig`, the configuration the store was opened with, lets analyses run in worker threads.
  */
-export async function serveStore(store: TraceStore, flags: ServeFlags, io: CliIo): Promise<RunningApiServer> {
+export async function serveStore(
+  store: TraceStore,
+  storeConfig: StoreConfig,
+  flags: ServeFlags,
+  io: CliIo,
+): Promise<RunningApiServer> {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port: "${flags.port}" is not a port number`);
@@ -43,6 +49,7 @@ export async function serveStore(store: TraceStore, flags: ServeFlags, io: CliIo
   const running = await startApiServer(
     {
       store,
+      storeConfig,
       apiKeys,
       introspection: settings.introspection,
       auditFile: settings.auditFile,
@@ -84,8 +91,9 @@ export function serveCommand(io: CliIo): Command {
       '\nAPI keys: TRACEGRAPH_API_KEYS="key1:admin,key2:investigator,key3:cdc".\nExample:\n  tracegraph serve --port 4000',
     )
     .action(async (flags: ServeFlags, command: Command) => {
-      const store = await openStore(storeConfigFor(command, io));
-      const running = await serveStore(store, flags, io).catch(async (err) => {
+      const storeConfig = storeConfigFor(command, io);
+      const store = await openStore(storeConfig);
+      const running = await serveStore(store, storeConfig, flags, io).catch(async (err) => {
         await store.close().catch(() => undefined);
         throw err;
       });

@@ -28,7 +28,8 @@ export function startCommand(io: CliIo): Command {
     .option('--bundle <dir>', 'bundle to load into an empty store', DEMO_BUNDLE)
     .option('--no-serve', 'print the summary and exit')
     .action(async (flags: ServeFlags & { bundle: string; serve: boolean }, command: Command) => {
-      const store = await openStore(storeConfigFor(command, io));
+      const storeConfig = storeConfigFor(command, io);
+      const store = await openStore(storeConfig);
       let serving = false;
       try {
         const before = await store.counts();
@@ -59,7 +60,7 @@ export function startCommand(io: CliIo): Command {
           .map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
         if (top.length) io.stdout.write(`likely sources: ${top.join(', ')}\n`);
         if (!flags.serve) return;
-        const running = await serveStore(store, flags, io);
+        const running = await serveStore(store, storeConfig, flags, io);
         serving = true;
         await untilStopped(running, io);
       } finally {
