@@ -113,6 +113,35 @@ describe.each(setups)('an analysis in a worker thread on the %s store', (_kind, 
   });
 });
 
+describe('analyses queued past maxConcurrent', () => {
+  test('a second analysis starts its worker only when the first has ended', async () => {
+    const dataDir = freshDir('tracegraph-worker-queue-');
+    const store = await openEmbeddedStore(dataDir);
+    await store.write(smallDistrict());
+    const hold = new Int32Array(new SharedArrayBuffer(8));
+    const workers = new AnalysisWorkers({
+      storeConfig: { dataDir, neo4j: null },
+      maxConcurrent: 1,
+      holdForTests: hold,
+    });
+    try {
+      const asOf = await latestCaseAsOf(store);
+      const first = workers.analyse(store, params, { asOf });
+      const second = workers.analyse(store, params, { asOf, capacity: 1 });
+      while (Atomics.load(hold, 1) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(workers.size).toBe(1);
+      Atomics.store(hold, 0, 1);
+      Atomics.notify(hold, 0);
+      const [one, two] = await Promise.all([first, second]);
+      expect(Atomics.load(hold, 1)).toBe(2);
+      expect(one.quarantine).not.toEqual(two.quarantine);
+    } finally {
+      await workers.close();
+      await store.close();
+    }
+  });
+});
+
 describe('failures in the worker', () => {
   test('an embedded store that cannot be opened: StoreUnavailableError naming the directory', async () => {
     const notADirectory = path.join(freshDir('tracegraph-worker-file-'), 'plain-file');
