@@ -47,7 +47,14 @@ export async function serveApi(args: ApiServerArgs): Promise<void> {
   // Warnings and errors only, to stderr: a log line per request would measure the terminal.
   const logger = pino({ name: 'tracegraph-api', level: 'warn' }, pino.destination(2));
   const running = await startApiServer(
-    { store, apiKeys: [{ key: args.apiKey, role: 'investigator' }], logger, limits: { maxComplexity } },
+    {
+      store,
+      // As deployed: analyses run in a worker thread on their own connection to the same store.
+      storeConfig: { dataDir: args.dataDir, neo4j: null },
+      apiKeys: [{ key: args.apiKey, role: 'investigator' }],
+      logger,
+      limits: { maxComplexity },
+    },
     { port: 0, host: '127.0.0.1' },
   );
   const ready: ApiServerReady = { url: running.url, largeQueryCost: cost, maxComplexity };
