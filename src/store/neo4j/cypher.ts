@@ -239,13 +239,19 @@ SET c.classification = row.classification, c.onset = row.onset, c.confirmedAt = 
 MERGE (p)-[:DIAGNOSED]->(c)`;
 
 /**
- * Deletes every tracegraph node (and so its relationships) in batches; auto-commit only. A
- * thousand nodes a batch: a person carries a stay a day and a sample per round, and ten thousand
- * of them overflowed the transaction memory of a server with a 1 GB heap.
+ * Deletes every tracegraph relationship, then every tracegraph node, in batches; auto-commit only.
+ * Relationships go first: a node's DETACH DELETE takes all its relationships in one transaction,
+ * and a market or test site of a 100,000-person district holds hundreds of thousands of stays,
+ * more than the transaction memory of a server with a 2 GB heap. Every tracegraph relationship
+ * starts at a tracegraph node.
  */
-export const CLEAR_ALL = `
+export const CLEAR_RELATIONSHIPS = `
+MATCH (n)-[r]->() WHERE n:Entity OR n:Sample OR n:Case
+CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS`;
+
+export const CLEAR_NODES = `
 MATCH (n) WHERE n:Entity OR n:Sample OR n:Case
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`;
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`;
 
 // ---- shared projections ---------------------------------------------------------------------
 

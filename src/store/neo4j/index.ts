@@ -141,7 +141,8 @@ class Neo4jStore implements TraceStore {
   }
 
   async clear(): Promise<void> {
-    await this.executor.autoCommit(cypher.CLEAR_ALL);
+    await this.executor.autoCommit(cypher.CLEAR_RELATIONSHIPS);
+    await this.executor.autoCommit(cypher.CLEAR_NODES);
   }
 
   /** Nodes first, then the relationships between them, all in the caller's transaction. */
