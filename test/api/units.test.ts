@@ -165,7 +165,7 @@ fragment Bits on Person { id }
     );
   });
 
-  test('the checked-in examples: the common investigations, then records', () => {
+  test('the checked-in examples: the common investigations, then records, then the quarantine assignment', () => {
     const names = loadExamples().map((e) => e.name);
     expect(names).toEqual([
       'CaseInfectorAndContacts',
@@ -180,6 +180,7 @@ fragment Bits on Person { id }
       'BoatCrew',
       'SearchByPhone',
       'Stats',
+      'AssignQuarantineSite',
     ]);
   });
 });
