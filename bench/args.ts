@@ -34,7 +34,7 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   sizes: [10_000, 100_000],
   runs: 3,
   neo4jRuns: 1,
-  neo4jMax: 10_000,
+  neo4jMax: 100_000,
   parts: [...PARTS],
   seed: 2022,
   apiConnections: 50,
@@ -48,7 +48,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --sizes N,N,...      district sizes in persons (default 10000,100000; up to 1000000)
   --runs N             runs per measurement (default 3)
   --neo4j-runs N       runs per import into Neo4j (default 1: each takes minutes)
-  --neo4j-max N        largest size measured on Neo4j (default 10000; e.g. 100000 to include it)
+  --neo4j-max N        largest size measured on Neo4j (default 100000; 10000 for a shorter run)
   --only LIST          parts to run, of import,contacts,analysis,report,api (default all)
   --seed N             generator seed (default 2022)
   --api-size N         district the API serves (default: the smallest size)

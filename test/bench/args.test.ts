@@ -26,7 +26,7 @@ describe('parseBenchArgs', () => {
     expect(options.sizes).toEqual([10_000, 100_000]);
     expect(options.runs).toBe(3);
     expect(options.neo4jRuns).toBe(1);
-    expect(options.neo4jMax).toBe(10_000);
+    expect(options.neo4jMax).toBe(100_000);
     expect(options.parts).toEqual(['import', 'contacts', 'analysis', 'report', 'api']);
   });
 
@@ -37,7 +37,7 @@ describe('parseBenchArgs', () => {
       '5',
       '--only',
       'api,import',
-      '--neo4j-max=100000',
+      '--neo4j-max=1000000',
       '--api-size',
       '100000',
       '--out',
@@ -49,7 +49,7 @@ describe('parseBenchArgs', () => {
     expect(options.sizes).toEqual([10_000, 100_000, 1_000_000]);
     expect(options.runs).toBe(5);
     expect(options.parts).toEqual(['import', 'api']);
-    expect(options.neo4jMax).toBe(100_000);
+    expect(options.neo4jMax).toBe(1_000_000);
     expect(options.apiSize).toBe(100_000);
     expect(options.out).toBe('bench/work/x');
   });
