@@ -4,8 +4,7 @@
  * server keeps answering /health, /ready and record queries while an analysis runs in a worker,
  * and its stop terminates a running worker.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { analyseOutbreak } from '../../src/analysis/analyse';
@@ -24,18 +23,10 @@ import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { smallDistrict } from '../store/fixtures';
-import { codes, run } from './helpers';
+import { codes, run, suiteTempDirs } from './helpers';
 import { postGraphQL } from './http';
 
-const tmpDirs: string[] = [];
-const freshDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = suiteTempDirs();
 
 const params = resolveParameters();
 

@@ -3,8 +3,7 @@
  * of schema/examples.graphql runs without errors and finds the records it names, both stores give
  * the same answers, and the chain view is served at /chains with its data behind the API key.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { loadExamples } from '../../src/api/explorer/examples';
@@ -17,7 +16,7 @@ import { openEmbeddedStore } from '../../src/store/embedded';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
-import type { Json } from './helpers';
+import { suiteTempDirs, type Json } from './helpers';
 import { errorCodes, postGraphQL } from './http';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,19 +43,11 @@ function demoRows(file: string): string[][] {
   return lines.map((line) => line.split(','));
 }
 
-const tmpDirs: string[] = [];
-const freshDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-};
+const freshDir = suiteTempDirs();
 let assetsDir: string;
 beforeAll(async () => {
   assetsDir = freshDir('tracegraph-demo-assets-');
   await buildAssets({ outdir: assetsDir });
-});
-afterAll(() => {
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Investigator answers to every example, by store kind, to compare the stores. */

@@ -2,9 +2,8 @@
  * End to end over HTTP on both stores: the example operations through a real client, keys and
  * roles, masking, validation, limits, the explorer, health and readiness, store outages.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { keyId } from '../../src/api/api-keys';
@@ -16,7 +15,7 @@ import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { smallDistrict } from '../store/fixtures';
-import type { Json } from './helpers';
+import { suiteTempDirs, type Json } from './helpers';
 import { errorCodes, postGraphQL } from './http';
 
 const KEYS = { admin: 'admin-key-7f3a9c', investigator: 'investigator-key-51be20', cdc: 'cdc-key-c0ffee42' };
@@ -39,15 +38,7 @@ const example = (name: string) => ({
   variables: SMALL_DISTRICT_VARIABLES[name],
 });
 
-const tmpDirs: string[] = [];
-const freshDir = (prefix: string) => {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = suiteTempDirs();
 
 /** A store that can be switched off: every call then fails as an unreachable store would. */
 function switchableStore(inner: TraceStore): { store: TraceStore; setDown(down: boolean): void } {

@@ -14,6 +14,19 @@ import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { smallDistrict } from '../store/fixtures';
 
+/** A suite's temporary folders: `freshDir(prefix)` makes one; all are removed after the suite. */
+export function suiteTempDirs(): (prefix: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+}
+
 /** A response as JSON, read in the shape the operation asked for. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;

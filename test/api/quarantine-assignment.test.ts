@@ -2,9 +2,6 @@
  * assignQuarantineSite over HTTP on both stores: the stay it records, its defaults, each refusal
  * named by argument with nothing written, roles, and the quarantine plan counting the bed taken.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { resolveParameters } from '../../src/domain/parameters';
@@ -15,7 +12,7 @@ import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { smallDistrict, t } from '../store/fixtures';
-import type { Json } from './helpers';
+import { suiteTempDirs, type Json } from './helpers';
 import { errorCodes, postGraphQL } from './http';
 
 const KEYS = { investigator: 'investigator-key-51be20', cdc: 'cdc-key-c0ffee42' };
@@ -42,18 +39,13 @@ const PLAN = `query Plan($asOf: DateTime) {
   quarantinePriority(asOf: $asOf) { occupied sites { place { id } capacity occupied assigned free } }
 }`;
 
-const tmpDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = suiteTempDirs();
 
 const stores: [string, () => Promise<TraceStore>][] = [
   [
     'embedded',
     () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-assign-'));
-      tmpDirs.push(dir);
-      return openEmbeddedStore(dir);
+      return openEmbeddedStore(freshDir('tracegraph-assign-'));
     },
   ],
   ['neo4j', () => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' })],
