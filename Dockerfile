@@ -17,4 +17,4 @@ ENV NODE_ENV=production
 COPY --from=build /app /app
 COPY bin ./bin
 EXPOSE 4000
-CMD ["node", "bin/tracegraph.js", "serve", "--port", "4000", "--host", "0.0.0.0"]
+CMD ["node", "--max-semi-space-size=64", "bin/tracegraph.js", "serve", "--port", "4000", "--host", "0.0.0.0"]

@@ -170,7 +170,11 @@ class Runner {
   private connection: Neo4jConnection | null = null;
 
   constructor(private readonly options: BenchOptions) {
-    stepNodeFlags = options.stackSizeKb === null ? [] : [`--stack-size=${options.stackSizeKb}`];
+    // The young generation the CLI gives itself (bin/tracegraph.js), so steps run as users run them.
+    stepNodeFlags = [
+      '--max-semi-space-size=64',
+      ...(options.stackSizeKb === null ? [] : [`--stack-size=${options.stackSizeKb}`]),
+    ];
     this.results = {
       machine: machineInfo(ROOT),
       options,

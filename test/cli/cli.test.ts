@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { openNeo4jStore } from '../../src/store/neo4j';
@@ -211,6 +211,40 @@ describe('tracegraph on Neo4j', () => {
 });
 
 describe('bin/tracegraph.js', () => {
+  /** A copy of bin/tracegraph.js over a stand-in CLI that prints the flags node gave it and exits 3. */
+  const withStandInCli = (): string => {
+    const root = temp();
+    mkdirSync(path.join(root, 'bin'));
+    mkdirSync(path.join(root, 'dist', 'src', 'cli'), { recursive: true });
+    copyFileSync(
+      path.join(__dirname, '..', '..', 'bin', 'tracegraph.js'),
+      path.join(root, 'bin', 'tracegraph.js'),
+    );
+    writeFileSync(
+      path.join(root, 'dist', 'src', 'cli', 'main.js'),
+      'exports.run = async (argv) => { process.stdout.write(JSON.stringify({ execArgv: process.execArgv, args: argv.slice(2) })); return 3; };\n',
+    );
+    return path.join(root, 'bin', 'tracegraph.js');
+  };
+
+  test('runs the command line with a 64 MB semi-space, passing the arguments and the exit code on', async () => {
+    const result = await runCli(['report', '--format', 'json'], { script: withStandInCli() });
+    expect(result.code).toBe(3);
+    const seen = JSON.parse(result.stdout) as { execArgv: string[]; args: string[] };
+    expect(seen.execArgv).toContain('--max-semi-space-size=64');
+    expect(seen.args).toEqual(['report', '--format', 'json']);
+  });
+
+  test('keeps a semi-space size the caller chose', async () => {
+    const result = await runCli(['stats'], {
+      script: withStandInCli(),
+      env: { NODE_OPTIONS: '--max-semi-space-size=32' },
+    });
+    expect(result.code).toBe(3);
+    const seen = JSON.parse(result.stdout) as { execArgv: string[] };
+    expect(seen.execArgv.join(' ')).not.toMatch(/semi-space/);
+  });
+
   test('without a build it says to run npm run build first and exits 1', async () => {
     const root = temp();
     mkdirSync(path.join(root, 'bin'));
