@@ -28,6 +28,8 @@ export interface BenchOptions {
   out: string | null;
   /** V8 stack size (KB) of every step process (node --stack-size); null: Node's default. */
   stackSizeKb: number | null;
+  /** Keep what the previous results.json holds for sizes (and the API) this run does not measure. */
+  merge: boolean;
 }
 
 export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
@@ -42,6 +44,7 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   apiLargePersons: 200,
   out: null,
   stackSizeKb: null,
+  merge: false,
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -57,6 +60,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-large N        persons in the large API query (default 200)
   --out DIR            write RESULTS.md and results.json there (default bench/)
   --stack-size KB      run every step with node --stack-size=KB (default: Node's own, about 984)
+  --merge              keep the sizes (and the API run) of the previous results.json that this run
+                       does not measure, each marked with the date and commit it was measured at
 Environment: NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) uses that server
 instead of starting one under bench/work/neo4j.`;
 
@@ -148,6 +153,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--stack-size':
         // Above the thread's stack (ulimit -s, usually 8 MB) V8 would crash instead of throwing.
         options.stackSizeKb = wholeNumber(flag, value(), 100, 7800);
+        break;
+      case '--merge':
+        if (inline !== undefined) throw new BenchUsageError('--merge: takes no value');
+        options.merge = true;
         break;
       default:
         throw new BenchUsageError(`unknown argument ${arg}`);

@@ -51,8 +51,18 @@ export interface ContactComparison {
   onlyCypher: string[];
 }
 
+/** When and from what a figure was measured: set on sizes kept from an earlier run (`--merge`). */
+export interface Provenance {
+  date: string;
+  commit: string | null;
+  dirty: boolean;
+  runs: number;
+}
+
 export interface SizeResult {
   persons: number;
+  /** Set when the size was measured by an earlier run than the one in the header. */
+  measured?: Provenance;
   rows: number;
   rowsByFile: Record<string, number>;
   cases: number;
@@ -88,6 +98,8 @@ export const API_OPERATIONS = {
 
 export interface ApiResult {
   persons: number;
+  /** Set when the API was measured by an earlier run than the one in the header. */
+  measured?: Provenance;
   connections: number;
   seconds: number;
   operations: Record<keyof typeof API_OPERATIONS, ApiOperation>;
@@ -122,6 +134,36 @@ export interface BenchResults {
   api: ApiResult | null;
   notes: string[];
 }
+
+const provenanceOf = (results: BenchResults): Provenance => ({
+  date: results.machine.date,
+  commit: results.machine.commit,
+  dirty: results.machine.dirty,
+  runs: results.options.runs,
+});
+
+/**
+ * `--merge`: this run's results, plus the sizes (and the API run) of `previous` this run did not
+ * measure, each marked with the run it came from, sizes in ascending order.
+ */
+export function mergeResults(previous: BenchResults, current: BenchResults): BenchResults {
+  const measuredNow = new Set(current.sizes.map((s) => s.persons));
+  const kept = previous.sizes
+    .filter((s) => !measuredNow.has(s.persons))
+    .map((s) => ({ ...s, measured: s.measured ?? provenanceOf(previous) }));
+  const sizes = [...current.sizes, ...kept].sort((a, b) => a.persons - b.persons);
+  const api =
+    current.api ??
+    (previous.api ? { ...previous.api, measured: previous.api.measured ?? provenanceOf(previous) } : null);
+  // The note that 1M was not run is stale once a kept size is 1M.
+  const notes = sizes.some((s) => s.persons >= 1_000_000)
+    ? current.notes.filter((n) => !n.startsWith('1M persons: not run'))
+    : current.notes;
+  return { ...current, sizes, api, notes };
+}
+
+const describeProvenance = (p: Provenance): string =>
+  `${p.date} at commit ${p.commit ?? 'unknown'}${p.dirty ? ' (with uncommitted changes)' : ''}, ${p.runs} run${p.runs === 1 ? '' : 's'} per measurement`;
 
 const sizeLabel = (persons: number): string =>
   persons >= 1_000_000 && persons % 1_000_000 === 0
@@ -427,6 +469,15 @@ function generationTable(results: BenchResults): string {
 export function renderResultsMarkdown(results: BenchResults): string {
   const { machine: m, options: o, neo4j } = results;
   const sizes = o.sizes.map(sizeLabel).join(', ');
+  const earlier = [
+    ...results.sizes.flatMap((s) =>
+      s.measured ? [`| ${sizeLabel(s.persons)} persons | ${describeProvenance(s.measured)} |`] : [],
+    ),
+    ...(results.api?.measured ? [`| API | ${describeProvenance(results.api.measured)} |`] : []),
+  ];
+  const earlierTable = earlier.length
+    ? `\nKept from earlier runs (\`--merge\`), so measured at another commit and machine load:\n\n| Part | Measured |\n|---|---|\n${earlier.join('\n')}\n`
+    : '';
   const skipped = results.sizes.flatMap((s) => s.skipped.map((why) => `- ${sizeLabel(s.persons)}: ${why}`));
   const failures = results.sizes.flatMap((s) =>
     (Object.entries(s.measures) as [MeasureId, Measure][]).flatMap(([id, m]) =>
@@ -454,7 +505,7 @@ What each row measures, and what is slow and why: [README.md](README.md).${resul
 | Date | ${m.date} |
 | Commit | ${m.commit ?? 'unknown'}${m.dirty ? ' (with uncommitted changes)' : ''} |
 | Sizes | ${sizes} persons; ${o.runs} run${o.runs === 1 ? '' : 's'} per measurement, ${o.neo4jRuns} per Neo4j import |
-
+${earlierTable}
 Times are wall-clock seconds of the work alone (not process start-up, opening the store or clearing it),
 the median of the runs with the min–max spread. Peak RSS is the measuring process's high-water mark
 (VmHWM)${results.baselineRssBytes === null ? '' : `; a step process that does nothing peaks at ${formatBytes(results.baselineRssBytes)}`}.${neo4j.peakRssBytes === null ? '' : ` The Neo4j server's own peak RSS over the whole run was ${formatBytes(neo4j.peakRssBytes)}.`}

@@ -17,6 +17,7 @@ import { comparePairs } from './contacts-cypher';
 import { machineInfo } from './machine';
 import { parseResultLine, rssOfProcess, RESULT_PREFIX } from './protocol';
 import {
+  mergeResults,
   renderResultsMarkdown,
   type BenchResults,
   type Measure,
@@ -159,6 +160,27 @@ export function countsDiffer(actual: unknown, expected: Counts): string | null {
     : null;
 }
 
+/** The results.json `--merge` adds to; a missing or unreadable file stops the run before it starts. */
+export function readPreviousResults(file: string): BenchResults {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BenchUsageError(`--merge: cannot read ${file}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new BenchUsageError(`--merge: ${file} is not JSON: ${(err as Error).message}`);
+  }
+  const sizes = (parsed as { sizes?: unknown } | null)?.sizes;
+  if (!Array.isArray(sizes) || !(parsed as { machine?: unknown }).machine) {
+    throw new BenchUsageError(`--merge: ${file} has no "sizes" list and "machine" (not a results.json?)`);
+  }
+  return parsed as BenchResults;
+}
+
 function neo4jVersion(): string {
   const pom = readFileSync(path.join(ROOT, 'neo4j-launcher', 'pom.xml'), 'utf8');
   return /<neo4j\.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
@@ -168,6 +190,8 @@ class Runner {
   readonly results: BenchResults;
   private neo4j: RunningNeo4j | null = null;
   private connection: Neo4jConnection | null = null;
+  /** The results.json this run merges into (`--merge`). */
+  private readonly previous: BenchResults | null;
 
   constructor(private readonly options: BenchOptions) {
     // The young generation the CLI gives itself (bin/tracegraph.js), so steps run as users run them.
@@ -186,6 +210,7 @@ class Runner {
       api: null,
       notes: [],
     };
+    this.previous = options.merge ? readPreviousResults(path.join(this.outDir, 'results.json')) : null;
   }
 
   private wants(part: Part): boolean {
@@ -201,10 +226,16 @@ class Runner {
     return this.options.out ? path.resolve(ROOT, this.options.out) : BENCH;
   }
 
+  /** What `save` writes: this run's results, with `--merge` the earlier run's other sizes too. */
+  get written(): BenchResults {
+    return this.previous ? mergeResults(this.previous, this.results) : this.results;
+  }
+
   save(): void {
     mkdirSync(this.outDir, { recursive: true });
-    writeFileSync(path.join(this.outDir, 'results.json'), `${JSON.stringify(this.results, null, 2)}\n`);
-    writeFileSync(path.join(this.outDir, 'RESULTS.md'), renderResultsMarkdown(this.results));
+    const results = this.written;
+    writeFileSync(path.join(this.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(path.join(this.outDir, 'RESULTS.md'), renderResultsMarkdown(results));
   }
 
   async run(): Promise<void> {
@@ -665,7 +696,16 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const runner = new Runner(options);
+  let runner: Runner;
+  try {
+    runner = new Runner(options);
+  } catch (err) {
+    if (err instanceof BenchUsageError) {
+      log(`bench: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const started = Date.now();
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
@@ -675,7 +715,7 @@ async function main(): Promise<void> {
   await runner.run();
   const out = path.relative(ROOT, runner.outDir) || '.';
   log(`done in ${formatSeconds((Date.now() - started) / 1000)}: ${out}/RESULTS.md, ${out}/results.json`);
-  process.stdout.write(renderResultsMarkdown(runner.results));
+  process.stdout.write(renderResultsMarkdown(runner.written));
 }
 
 if (require.main === module) {

@@ -15,6 +15,7 @@ describe('parseBenchArgs', () => {
       '--stack-size: "9000" is not a whole number from 100 to 7800',
     );
     expect(() => parseBenchArgs(['--fast'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--merge=yes'])).toThrow('--merge: takes no value');
     expect(() => parseBenchArgs(['--sizes', '10000', '--api-size', '100000'])).toThrow(
       '--api-size: 100000 is not one of --sizes (10000)',
     );
@@ -52,6 +53,8 @@ describe('parseBenchArgs', () => {
     expect(options.neo4jMax).toBe(1_000_000);
     expect(options.apiSize).toBe(100_000);
     expect(options.out).toBe('bench/work/x');
+    expect(options.merge).toBe(false);
+    expect(parseBenchArgs(['--merge']).merge).toBe(true);
   });
 
   it('allows an --api-size outside --sizes when the API part is not run', () => {

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../../bench/args';
-import { renderResultsMarkdown, type BenchResults } from '../../bench/results';
+import { mergeResults, renderResultsMarkdown, type BenchResults } from '../../bench/results';
 
 const MB = 1024 * 1024;
 
@@ -217,5 +217,89 @@ describe('renderResultsMarkdown', () => {
 
   it('says so when the run did not finish', () => {
     expect(renderResultsMarkdown({ ...results(), finishedAt: null })).toContain('**This run did not finish');
+  });
+});
+
+describe('mergeResults (--merge)', () => {
+  const earlier = (): BenchResults => {
+    const r = results();
+    const tenK = r.sizes[0]!;
+    return {
+      ...r,
+      machine: { ...r.machine, date: '2026-12-01T05:00:00.000Z', commit: 'old111' },
+      sizes: [tenK, { ...tenK, persons: 100_000, cases: 207 }],
+      api: API,
+      notes: ['1M persons: not run this time (it takes hours on a 2-core machine); ...'],
+    };
+  };
+  const now = (): BenchResults => {
+    const r = results();
+    return {
+      ...r,
+      machine: { ...r.machine, date: '2026-12-02T08:00:00.000Z', commit: 'new222' },
+      options: { ...r.options, sizes: [100_000, 1_000_000], runs: 1 },
+      sizes: [
+        { ...r.sizes[0]!, persons: 1_000_000, cases: 2096 },
+        { ...r.sizes[0]!, persons: 100_000, cases: 208 },
+      ],
+      api: null,
+      notes: [],
+    };
+  };
+
+  it('keeps the earlier sizes this run did not measure, marked with their run, and replaces the others', () => {
+    const merged = mergeResults(earlier(), now());
+    expect(merged.sizes.map((s) => [s.persons, s.cases, s.measured?.commit ?? null])).toEqual([
+      [10_000, 21, 'old111'],
+      [100_000, 208, null],
+      [1_000_000, 2096, null],
+    ]);
+    expect(merged.sizes[0]!.measured).toEqual({
+      date: '2026-12-01T05:00:00.000Z',
+      commit: 'old111',
+      dirty: false,
+      runs: 3,
+    });
+    expect(merged.machine.commit).toBe('new222');
+  });
+
+  it('keeps the earlier API run when this one has none, and says where each kept part comes from', () => {
+    const merged = mergeResults(earlier(), now());
+    expect(merged.api?.measured?.commit).toBe('old111');
+    const md = renderResultsMarkdown(merged);
+    expect(md).toContain('Kept from earlier runs (`--merge`)');
+    expect(md).toContain(
+      '| 10k persons | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |',
+    );
+    expect(md).toContain('| API | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |');
+    expect(md).not.toContain('| 100k persons |');
+  });
+
+  it('drops the note that 1M was not run once 1M is among the sizes', () => {
+    const merged = mergeResults(earlier(), now());
+    expect(merged.notes).toEqual([]);
+    const without1M = mergeResults(earlier(), {
+      ...now(),
+      sizes: now().sizes.slice(1),
+      notes: ['1M persons: not run ...'],
+    });
+    expect(without1M.notes).toEqual(['1M persons: not run ...']);
+  });
+
+  it('keeps a provenance already recorded by an earlier merge', () => {
+    const first = mergeResults(earlier(), now());
+    const again = mergeResults(first, {
+      ...now(),
+      sizes: [now().sizes[0]!],
+      machine: { ...now().machine, commit: 'third3' },
+    });
+    const tenK = again.sizes.find((s) => s.persons === 10_000)!;
+    expect(tenK.measured?.commit).toBe('old111');
+    const hundredK = again.sizes.find((s) => s.persons === 100_000)!;
+    expect(hundredK.measured?.commit).toBe('new222');
+  });
+
+  it('renders no provenance table for a run that merged nothing', () => {
+    expect(renderResultsMarkdown(results())).not.toContain('Kept from earlier runs');
   });
 });

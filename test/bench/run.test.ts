@@ -6,6 +6,7 @@ import {
   expectedCounts,
   failureReason,
   generatorDigest,
+  readPreviousResults,
   reportMeasures,
 } from '../../bench/run';
 
@@ -47,6 +48,24 @@ describe('runner', () => {
       'persons ? (expected 3), places ? (expected 0), boats ? (expected 0), items ? (expected 0), stays ? (expected 6), ' +
         'contacts ? (expected 0), handlings ? (expected 0), samples ? (expected 0), cases ? (expected 2)',
     );
+  });
+});
+
+describe('readPreviousResults (--merge)', () => {
+  it('names the file when it is missing, not JSON or not a results.json', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-bench-merge-'));
+    try {
+      const file = path.join(dir, 'results.json');
+      expect(() => readPreviousResults(file)).toThrow(`--merge: cannot read ${file}`);
+      writeFileSync(file, '{"sizes": [');
+      expect(() => readPreviousResults(file)).toThrow(`--merge: ${file} is not JSON`);
+      writeFileSync(file, '{"rows": []}');
+      expect(() => readPreviousResults(file)).toThrow(`--merge: ${file} has no "sizes" list`);
+      writeFileSync(file, '{"machine": {"commit": "abc"}, "sizes": []}');
+      expect(readPreviousResults(file).sizes).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
