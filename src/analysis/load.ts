@@ -7,8 +7,8 @@
  * and places with a positive environmental sample, with the handlings and stays around them
  * (`environmentalPersistenceDays`); reported contacts of cases; household members of cases with
  * their stays (for the nights at home). A first pass of the exposures then names the exposed
- * persons, whose samples, household members and reported contacts since their first exposure are
- * fetched too. Stays since the first exposure are fetched only where a result reads them: close
+ * persons, whose household members and reported contacts since their first exposure are fetched
+ * too (not their samples: only cases' samples and environmental ones are read by any result). Stays since the first exposure are fetched only where a result reads them: close
  * contacts and those living with them (contacts of close contacts, when the protocol traces
  * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
  * one market visit makes a large share of a district. Then the persons, places, boats and lots
@@ -18,7 +18,11 @@
  *
  * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 945,973 of the
  * 2,069,959 stays (1,600,664 when every exposed person's stays were fetched); at 10,000, 96,873
- * of 206,674 (154,557 before). The report is byte-for-byte the same.
+ * of 206,674 (154,557 before). The report is byte-for-byte the same. Samples: 1,075 at 100,000
+ * (764,208 when the exposed persons' were fetched), 127 at 10,000 (74,599).
+ *
+ * The rows gathered before the first pass are cut, deduplicated and sorted once, for it; the
+ * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
@@ -122,46 +126,101 @@ function knownBy(c: Case, asOf: Instant): boolean {
   return known !== null && known <= asOf;
 }
 
-interface Gathered {
+/** Rows fetched, before they are cut at `asOf`, deduplicated and sorted. */
+interface Rows {
   stays: Stay[];
   contacts: Contact[];
   handlings: Handling[];
   samples: Sample[];
+}
+
+const noRows = (): Rows => ({ stays: [], contacts: [], handlings: [], samples: [] });
+
+interface Entities {
   persons: Map<Id, Person>;
   places: Map<Id, Place>;
   boats: Map<Id, Boat>;
   items: Map<Id, ColdChainItem>;
 }
 
-/** The data gathered so far, cut at `asOf`, without duplicates, in a stable order. */
-function assemble(asOf: Instant, cases: Case[], gathered: Gathered): OutbreakData {
-  const { stays, contacts, handlings, samples, persons, places, boats, items } = gathered;
-  const sortedMap = <T extends { id: Id }>(map: Map<Id, T>): Map<Id, T> =>
-    new Map([...map.values()].sort((a, b) => a.id.localeCompare(b.id)).map((v) => [v.id, v]));
-  const sortedPlaces = sortedMap(places);
+/** A stay or contact running past `asOf` ends there (a copy; the row fetched is left alone). */
+function cutAt<T extends { end: Instant }>(row: T, asOf: Instant): T {
+  return row.end > asOf ? { ...row, end: asOf } : row;
+}
+
+/** Rows begun by `asOf`, cut there; one loop, no intermediate array. */
+function cutRows<T extends { start: Instant; end: Instant }>(rows: readonly T[], asOf: Instant): T[] {
+  const out: T[] = [];
+  for (const row of rows) if (row.start <= asOf) out.push(cutAt(row, asOf));
+  return out;
+}
+
+/**
+ * Two lists merged in `order`, one row per key: `sorted` is already sorted and unique, `later`
+ * (fetched after it) is not. Among rows of one key the later one is kept, as `uniqueSorted` of
+ * the two lists concatenated would; but only `later` is sorted.
+ */
+function mergeUnique<T>(sorted: readonly T[], later: T[], order: (a: T, b: T) => number): T[] {
+  const fresh = uniqueSorted(later, order);
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < sorted.length && j < fresh.length) {
+    const c = order(sorted[i]!, fresh[j]!);
+    if (c < 0) out.push(sorted[i++]!);
+    else if (c > 0) out.push(fresh[j++]!);
+    else {
+      out.push(fresh[j++]!);
+      i++;
+    }
+  }
+  while (i < sorted.length) out.push(sorted[i++]!);
+  while (j < fresh.length) out.push(fresh[j++]!);
+  return out;
+}
+
+const byId = <T extends { id: Id }>(a: T, b: T): number => a.id.localeCompare(b.id);
+
+function sortedMap<T extends { id: Id }>(map: Map<Id, T>): Map<Id, T> {
+  const out = new Map<Id, T>();
+  for (const v of [...map.values()].sort(byId)) out.set(v.id, v);
+  return out;
+}
+
+/**
+ * The data gathered so far, cut at `asOf`, without duplicates, in a stable order. Rows of an
+ * earlier assembly (`before`, already cut, unique and sorted) are merged with the rows fetched
+ * since, rather than sorted again.
+ */
+function assemble(
+  asOf: Instant,
+  cases: Case[],
+  rows: Rows,
+  entities: Entities,
+  before: OutbreakData | null = null,
+): OutbreakData {
+  const sortedPlaces = sortedMap(entities.places);
+  const merged = <T>(earlier: readonly T[] | undefined, later: T[], order: (a: T, b: T) => number): T[] =>
+    earlier ? mergeUnique(earlier, later, order) : uniqueSorted(later, order);
   return {
     asOf,
     cases,
-    samples: uniqueSorted(
-      samples.filter((s) => s.sampledAt <= asOf),
+    samples: merged(
+      before?.samples,
+      rows.samples.filter((s) => s.sampledAt <= asOf),
       sampleOrder,
     ),
-    stays: uniqueSorted(
-      stays.filter((s) => s.start <= asOf).map((s) => (s.end > asOf ? { ...s, end: asOf } : s)),
-      stayOrder,
-    ),
-    contacts: uniqueSorted(
-      contacts.filter((c) => c.start <= asOf).map((c) => (c.end > asOf ? { ...c, end: asOf } : c)),
-      contactOrder,
-    ),
-    handlings: uniqueSorted(
-      handlings.filter((h) => h.at <= asOf),
+    stays: merged(before?.stays, cutRows(rows.stays, asOf), stayOrder),
+    contacts: merged(before?.contacts, cutRows(rows.contacts, asOf), contactOrder),
+    handlings: merged(
+      before?.handlings,
+      rows.handlings.filter((h) => h.at <= asOf),
       handlingOrder,
     ),
-    persons: sortedMap(persons),
+    persons: sortedMap(entities.persons),
     places: sortedPlaces,
-    boats: sortedMap(boats),
-    items: sortedMap(items),
+    boats: sortedMap(entities.boats),
+    items: sortedMap(entities.items),
     quarantineSites: [...sortedPlaces.values()].filter((p) => p.kind === 'quarantine_site'),
   };
 }
@@ -181,14 +240,11 @@ export async function loadOutbreak(
   const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> =>
     inBatches(items, batchSize, fetch);
 
-  const stays: Stay[] = [];
-  const contacts: Contact[] = [];
-  const handlings: Handling[] = [];
-  const samples: Sample[] = [];
-  const persons = new Map<Id, Person>();
-  const places = new Map<Id, Place>();
-  const boats = new Map<Id, Boat>();
-  const items = new Map<Id, ColdChainItem>();
+  // Rows fetched before the first pass of the exposures, and after it.
+  const early = noRows();
+  const later = noRows();
+  const entities: Entities = { persons: new Map(), places: new Map(), boats: new Map(), items: new Map() };
+  const { persons, places, boats, items } = entities;
   const kindKnown = new Set<Id>();
 
   /** Looks up what each new id names and fetches the entity. */
@@ -215,13 +271,16 @@ export async function loadOutbreak(
       kindKnown.add(p.id);
     }
   };
-  /** Every id the rows gathered so far name, each once (a loop: a million stays, no arrays per row). */
-  const referencedIds = (): Set<Id> => {
+  /**
+   * Every id these rows and the persons so far name, each once (a loop: a million stays, no
+   * arrays per row). The rows of an earlier call need not be walked again: their ids are known.
+   */
+  const referencedIds = (rows: Rows): Set<Id> => {
     const ids = new Set<Id>();
-    for (const s of stays) ids.add(s.subjectId).add(s.hostId);
-    for (const c of contacts) ids.add(c.personA).add(c.personB);
-    for (const h of handlings) ids.add(h.personId).add(h.itemId);
-    for (const s of samples) ids.add(s.subjectId);
+    for (const s of rows.stays) ids.add(s.subjectId).add(s.hostId);
+    for (const c of rows.contacts) ids.add(c.personA).add(c.personB);
+    for (const h of rows.handlings) ids.add(h.personId).add(h.itemId);
+    for (const s of rows.samples) ids.add(s.subjectId);
     for (const p of persons.values()) if (p.homeId !== null) ids.add(p.homeId);
     return ids;
   };
@@ -231,8 +290,8 @@ export async function loadOutbreak(
     .filter((c) => knownBy(c, asOf))
     .sort((a, b) => a.personId.localeCompare(b.personId));
   const caseIds = cases.map((c) => c.personId);
-  append(samples, await batched(caseIds, (b) => store.samplesOf(b, asOf)));
-  const windows = windowsOfCases(cases, samples, params, asOf);
+  append(early.samples, await batched(caseIds, (b) => store.samplesOf(b, asOf)));
+  const windows = windowsOfCases(cases, early.samples, params, asOf);
   const caseWindows: WindowedId[] = cases.map((c) => ({
     id: c.personId,
     from: windows.get(c.personId)!.from,
@@ -248,7 +307,7 @@ export async function loadOutbreak(
 
   // ---- where the cases were, and who else was there --------------------------------------------
   const caseStays = await batched(caseWindows.map(widened), (b) => store.staysOfSubjects(b));
-  append(stays, caseStays);
+  append(early.stays, caseStays);
   const hostSpans = new Map<Id, Span[]>();
   for (const s of caseStays) {
     const w = windows.get(s.subjectId);
@@ -260,7 +319,7 @@ export async function loadOutbreak(
 
   // ---- contaminated lots, boats and places -----------------------------------------------------
   const environmental = await store.positiveEnvironmentalSamples(asOf);
-  append(samples, environmental);
+  append(early.samples, environmental);
   await resolve(environmental.map((s) => s.subjectId));
   const contaminated = contaminationSpans(
     {
@@ -282,11 +341,11 @@ export async function loadOutbreak(
   for (const [id, spans] of contaminated) {
     for (const span of spans) addSpan(items.has(id) ? lotSpans : hostSpans, id, span);
   }
-  append(stays, await batched(windowsOf(hostSpans), (b) => store.staysAtHosts(b)));
-  append(handlings, await batched(windowsOf(lotSpans), (b) => store.handlingsOf(b)));
+  append(early.stays, await batched(windowsOf(hostSpans), (b) => store.staysAtHosts(b)));
+  append(early.handlings, await batched(windowsOf(lotSpans), (b) => store.handlingsOf(b)));
 
   // ---- reported contacts and households of cases -----------------------------------------------
-  append(contacts, await batched(caseWindows, (b) => store.contactsOf(b)));
+  append(early.contacts, await batched(caseWindows, (b) => store.contactsOf(b)));
   const caseHomes = [...new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []))].sort();
   const caseResidents = await batched(caseHomes, (b) => store.residentsOf(b));
   addPersons(caseResidents);
@@ -298,11 +357,11 @@ export async function loadOutbreak(
     for (const r of residentsByHome.get(homeId) ?? [])
       if (r.id !== w.id) memberWindows.push({ ...widened(w), id: r.id });
   }
-  append(stays, await batched(memberWindows, (b) => store.staysOfSubjects(b)));
-  await resolve(referencedIds());
+  append(early.stays, await batched(memberWindows, (b) => store.staysOfSubjects(b)));
+  await resolve(referencedIds(early));
 
-  // ---- the exposed persons: their samples, households, contacts and stays since exposure -------
-  const draft = assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items });
+  // ---- the exposed persons: their households, contacts and stays since exposure ----------------
+  const draft = assemble(asOf, cases, early, entities);
   const draftExposures = computeExposures(draft, params);
   const firstExposure = new Map<Id, Instant>();
   for (const e of draftExposures) {
@@ -311,20 +370,24 @@ export async function loadOutbreak(
   }
   const exposedIds = [...firstExposure.keys()].sort();
   await resolve(exposedIds);
-  append(samples, await batched(exposedIds, (b) => store.samplesOf(b, asOf)));
+  // The exposed persons' own samples are not fetched: only cases' samples are read (windows,
+  // infection times, timelines, backward tracing), and environmental ones for contamination.
   const sinceExposure: WindowedId[] = exposedIds.map((id) => ({
     id,
     from: firstExposure.get(id)!,
     to: asOf,
   }));
-  append(contacts, await batched(sinceExposure, (b) => store.contactsOf(b)));
+  append(later.contacts, await batched(sinceExposure, (b) => store.contactsOf(b)));
   const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
     .filter((h) => !caseHomes.includes(h))
     .sort();
   const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
   addPersons(exposedResidents);
-  for (const r of exposedResidents)
-    residentsByHome.set(r.homeId ?? '', [...(residentsByHome.get(r.homeId ?? '') ?? []), r]);
+  for (const r of exposedResidents) {
+    const home = residentsByHome.get(r.homeId ?? '');
+    if (home) home.push(r);
+    else residentsByHome.set(r.homeId ?? '', [r]);
+  }
   const householdSince = new Map<Id, Instant>();
   for (const id of exposedIds) {
     const homeId = persons.get(id)?.homeId;
@@ -353,10 +416,10 @@ export async function loadOutbreak(
     .filter(([id]) => staysNeeded.has(id))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, from]) => ({ id, from, to: asOf }));
-  append(stays, await batched(householdWindows, (b) => store.staysOfSubjects(b)));
+  append(later.stays, await batched(householdWindows, (b) => store.staysOfSubjects(b)));
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
-  await resolve(referencedIds());
+  await resolve(referencedIds(later));
   for (const p of await store.placesOfKind(['quarantine_site', ...residentialKinds])) {
     places.set(p.id, p);
     kindKnown.add(p.id);
@@ -367,7 +430,7 @@ export async function loadOutbreak(
     .map((p) => ({ id: p.id, from: asOf, to: asOf }));
   const quarantineStays = uniqueSorted(await batched(siteWindows, (b) => store.staysAtHosts(b)), stayOrder);
   return {
-    ...assemble(asOf, cases, { stays, contacts, handlings, samples, persons, places, boats, items }),
+    ...assemble(asOf, cases, later, entities, draft),
     quarantineStays,
   };
 }

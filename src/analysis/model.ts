@@ -21,7 +21,7 @@ export interface OutbreakData {
   /** Everything recorded after this instant is ignored. */
   asOf: Instant;
   cases: Case[];
-  /** Samples of cases and of exposed persons, and positive environmental samples. */
+  /** Samples of cases, and positive environmental samples. */
   samples: Sample[];
   /** Stays of cases in their windows, and stays of others at the same hosts in those windows. */
   stays: Stay[];

@@ -146,10 +146,10 @@ describe('loadOutbreak', () => {
   test('records after asOf are ignored; stays running past it are cut', () => {
     const data = fromEmbedded;
     expect(data.cases.map((c) => c.personId)).toEqual(['C1']);
+    // P3's negative sample is not loaded: P3 is exposed, not a case, and no result reads it.
     expect(data.samples.map((s) => `${s.subjectId}@${s.sampledAt}`)).toEqual([
       `C1@${aug(6, '08:00')}`,
       `L1@${aug(3, '12:00')}`,
-      `P3@${aug(7, '09:00')}`,
     ]);
     expect(data.handlings).toEqual([{ personId: 'P9', itemId: 'L1', at: aug(2, '08:00') }]);
     expect(data.contacts).toEqual([district().contacts[0]]);
@@ -204,9 +204,7 @@ describe('loadOutbreak', () => {
 
   test('stays since exposure: those of close contacts and the others in their homes, not of the venue-exposed', async () => {
     const ofP5 = (s: { subjectId: string }): boolean => s.subjectId === 'P5';
-    expect(fromEmbedded.stays.filter(ofP5)).toEqual([
-      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
-    ]);
+    expect(fromEmbedded.stays.filter(ofP5)).toEqual([stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00'))]);
     // P4 lives with close contact P3: the night P4 spent at W1 decides P4's nights with P3.
     expect(fromEmbedded.stays.filter((s) => s.subjectId === 'P4')).toHaveLength(1);
     const untraced = resolveParameters({ overrides: ['protocol.traceContactsOfCloseContacts=false'] });

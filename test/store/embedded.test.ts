@@ -186,6 +186,56 @@ describe('embedded store', () => {
         `${dbFile} has schema version 99, newer than this tracegraph knows (${MIGRATIONS.length})`,
       );
     });
+
+    test('a database of schema version 1 gets the longest stay of each host and subject', async () => {
+      const dataDir = freshDir();
+      const raw = new Database(path.join(dataDir, 'tracegraph.db'));
+      raw.exec(MIGRATIONS[0]!);
+      raw.pragma('user_version = 1');
+      const entity = raw.prepare('INSERT INTO entities (id, kind) VALUES (?, ?)');
+      for (const [id, kind] of [
+        ['B1', 'boat'],
+        ['P1', 'person'],
+        ['PORT', 'place'],
+        ['MKT', 'place'],
+      ])
+        entity.run(id, kind);
+      const day = 86_400_000;
+      const hour = 3_600_000;
+      const june = t('2022-06-01T00:00:00+08:00');
+      const long = { subjectId: 'B1', hostId: 'PORT', start: june, end: june + 60 * day };
+      const insert = raw.prepare(
+        'INSERT INTO stays (subject_id, host_id, start_at, end_at) VALUES (?, ?, ?, ?)',
+      );
+      insert.run(long.subjectId, long.hostId, long.start, long.end);
+      insert.run('P1', 'PORT', june + 59 * day, june + 59 * day + hour);
+      insert.run('P1', 'MKT', june + 59 * day + 2 * hour, june + 59 * day + 4 * hour);
+      raw.close();
+
+      const store = await openEmbeddedStore(dataDir);
+      const check = new Database(store.location, { readonly: true });
+      try {
+        expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        expect(check.prepare('SELECT host_id AS id, ms FROM longest_stay_at_host ORDER BY 1').all()).toEqual([
+          { id: 'MKT', ms: 2 * hour },
+          { id: 'PORT', ms: 60 * day },
+        ]);
+        expect(
+          check.prepare('SELECT subject_id AS id, ms FROM longest_stay_of_subject ORDER BY 1').all(),
+        ).toEqual([
+          { id: 'B1', ms: 60 * day },
+          { id: 'P1', ms: 2 * hour },
+        ]);
+        // The port's 60-day stay is still found from a window near its end.
+        const window = { from: june + 59 * day + 12 * hour, to: june + 59 * day + 13 * hour };
+        expect(await store.staysAtHosts([{ id: 'PORT', ...window }])).toEqual([long]);
+        expect(await store.staysOfSubjects([{ id: 'B1', ...window }])).toEqual([long]);
+        expect(await store.staysAtHosts([{ id: 'MKT', ...window }])).toEqual([]);
+      } finally {
+        check.close();
+        await store.close();
+      }
+    });
   });
 
   describe('writes', () => {
@@ -286,6 +336,35 @@ describe('embedded store', () => {
       expect((await store.counts()).stays).toBe(7);
     });
 
+    test('writes keep the longest stay of each host and subject, across batches', async () => {
+      const raw = new Database(store.location, { readonly: true });
+      const atHost = raw.prepare<[string], { ms: number }>(
+        'SELECT ms FROM longest_stay_at_host WHERE host_id = ?',
+      );
+      const ofSubject = raw.prepare<[string], { ms: number }>(
+        'SELECT ms FROM longest_stay_of_subject WHERE subject_id = ?',
+      );
+      try {
+        const stays = district.stays;
+        const longestOf = (pick: (s: (typeof stays)[number]) => string, id: string): number =>
+          Math.max(...stays.filter((s) => pick(s) === id).map((s) => s.end - s.start));
+        for (const s of stays) {
+          expect(atHost.get(s.hostId)).toEqual({ ms: longestOf((x) => x.hostId, s.hostId) });
+          expect(ofSubject.get(s.subjectId)).toEqual({ ms: longestOf((x) => x.subjectId, s.subjectId) });
+        }
+        // A shorter stay in a later batch leaves the longest; a longer one raises it.
+        const first = stays[0]!;
+        const before = atHost.get(first.hostId)!.ms;
+        await store.write({ stays: [{ ...first, start: first.start - 1, end: first.start }] });
+        expect(atHost.get(first.hostId)).toEqual({ ms: before });
+        await store.write({ stays: [{ ...first, end: first.start + before + 1 }] });
+        expect(atHost.get(first.hostId)).toEqual({ ms: before + 1 });
+        expect(ofSubject.get(first.subjectId)!.ms).toBeGreaterThanOrEqual(before + 1);
+      } finally {
+        raw.close();
+      }
+    });
+
     test('clear empties every table and forgets the longest stay and contact', async () => {
       const raw = new Database(store.location, { readonly: true });
       const longest = raw.prepare('SELECT key, value FROM meta ORDER BY key');
@@ -311,6 +390,8 @@ describe('embedded store', () => {
           { key: 'max_contact_ms', value: 0 },
           { key: 'max_stay_ms', value: 0 },
         ]);
+        expect(raw.prepare('SELECT count(*) AS n FROM longest_stay_at_host').get()).toEqual({ n: 0 });
+        expect(raw.prepare('SELECT count(*) AS n FROM longest_stay_of_subject').get()).toEqual({ n: 0 });
       } finally {
         raw.close();
       }

@@ -4,7 +4,11 @@
  */
 import type Database from 'better-sqlite3';
 
-/** Keys of the `meta` table: the longest stay and contact kept, which bound window range scans. */
+/**
+ * Keys of the `meta` table: the longest stay and contact kept. The longest contact bounds contact
+ * window scans; stay window scans are bounded per host or subject (`longest_stay_at_host`,
+ * `longest_stay_of_subject`).
+ */
 export const MAX_STAY_MS = 'max_stay_ms';
 export const MAX_CONTACT_MS = 'max_contact_ms';
 
@@ -114,10 +118,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO meta (key, value) VALUES ('${MAX_STAY_MS}', 0), ('${MAX_CONTACT_MS}', 0);
   `,
+  // The longest stay at each host and of each subject. A window read reaches back by the longest
+  // stay of that host or subject, not the longest anywhere: with one fortnight at the port in
+  // \`meta\`, every window at a test site scanned two weeks of visits before it.
+  `
+  CREATE TABLE longest_stay_at_host (
+    host_id TEXT PRIMARY KEY,
+    ms      INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE longest_stay_of_subject (
+    subject_id TEXT PRIMARY KEY,
+    ms         INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO longest_stay_at_host (host_id, ms)
+    SELECT host_id, max(end_at - start_at) FROM stays GROUP BY host_id;
+  INSERT INTO longest_stay_of_subject (subject_id, ms)
+    SELECT subject_id, max(end_at - start_at) FROM stays GROUP BY subject_id;
+  `,
 ];
 
 /** Tables in an order that deletes referring rows before the rows they refer to. */
 export const TABLES_CHILDREN_FIRST = [
+  'longest_stay_at_host',
+  'longest_stay_of_subject',
   'cases',
   'samples',
   'handlings',

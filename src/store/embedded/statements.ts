@@ -90,6 +90,12 @@ const UPSERT_CASE = `
   ON CONFLICT (person_id) DO UPDATE SET
     classification = excluded.classification, onset = excluded.onset, confirmed_at = excluded.confirmed_at`;
 const RAISE_MAX = 'UPDATE meta SET value = max(value, ?) WHERE key = ?';
+const RAISE_LONGEST_AT_HOST = `
+  INSERT INTO longest_stay_at_host (host_id, ms) VALUES (?, ?)
+  ON CONFLICT (host_id) DO UPDATE SET ms = max(ms, excluded.ms)`;
+const RAISE_LONGEST_OF_SUBJECT = `
+  INSERT INTO longest_stay_of_subject (subject_id, ms) VALUES (?, ?)
+  ON CONFLICT (subject_id) DO UPDATE SET ms = max(ms, excluded.ms)`;
 const RESET_META = 'UPDATE meta SET value = 0';
 
 // ---- reads --------------------------------------------------------------------------------------
@@ -100,8 +106,9 @@ const byIds = (table: string, columns: string, key = 'id'): string =>
 /**
  * Intervals of `table` overlapping a per-id window, found by a range scan on `index`
  * (id, start_at, ...): an interval overlaps [from, to] when start <= to and end >= from, and since
- * no interval is longer than the longest one kept (`meta`), its start is also >= from - longest.
- * The projection's columns are unqualified: none of them is also a column of `json_each`.
+ * no interval is longer than `longest` (an SQL expression over the window `w`), its start is also
+ * >= from - longest. The projection's columns are unqualified: none of them is also a column of
+ * `json_each`.
  */
 const windowed = (
   table: string,
@@ -113,18 +120,23 @@ const windowed = (
   SELECT ${columns}
   FROM json_each(?) AS w CROSS JOIN ${table} AS t INDEXED BY ${index}
   WHERE t.${idColumn} = w.value ->> 'id'
-    AND t.start_at BETWEEN (w.value ->> 'from') - (SELECT value FROM meta WHERE key = '${longest}')
-                       AND w.value ->> 'to'
+    AND t.start_at BETWEEN (w.value ->> 'from') - ${longest} AND w.value ->> 'to'
     AND t.end_at >= w.value ->> 'from'`;
 
-const STAYS_OF_SUBJECTS = `SELECT DISTINCT * FROM (${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', MAX_STAY_MS)})
+/** The longest interval of any id, from `meta`. */
+const longestOfAll = (key: string): string => `(SELECT value FROM meta WHERE key = '${key}')`;
+/** The longest stay of the window's own id, from a per-id table; null (no rows) when it has none. */
+const longestOfId = (table: string, idColumn: string): string =>
+  `(SELECT ms FROM ${table} WHERE ${idColumn} = w.value ->> 'id')`;
+
+const STAYS_OF_SUBJECTS = `SELECT DISTINCT * FROM (${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))})
   ORDER BY "start", subjectId, hostId, "end"`;
-const STAYS_AT_HOSTS = `SELECT DISTINCT * FROM (${windowed('stays', STAY_COLUMNS, 'stays_by_host', 'host_id', MAX_STAY_MS)})
+const STAYS_AT_HOSTS = `SELECT DISTINCT * FROM (${windowed('stays', STAY_COLUMNS, 'stays_by_host', 'host_id', longestOfId('longest_stay_at_host', 'host_id'))})
   ORDER BY "start", hostId, subjectId, "end"`;
 const CONTACTS_OF = `
-  ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_a', 'person_a', MAX_CONTACT_MS)}
+  ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_a', 'person_a', longestOfAll(MAX_CONTACT_MS))}
   UNION
-  ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_b', 'person_b', MAX_CONTACT_MS)}
+  ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_b', 'person_b', longestOfAll(MAX_CONTACT_MS))}
   ORDER BY "start", personA, personB, "end", setting`;
 
 /** Handlings at an instant within a per-id window, by a range scan on `index` (id, at, ...). */
@@ -182,6 +194,8 @@ export class Statements {
   private readonly upsertSample;
   private readonly upsertCase;
   private readonly raiseMax;
+  private readonly raiseLongestAtHost;
+  private readonly raiseLongestOfSubject;
   readonly resetMeta;
 
   readonly entityKinds;
@@ -217,6 +231,8 @@ export class Statements {
     this.upsertSample = db.prepare(UPSERT_SAMPLE);
     this.upsertCase = db.prepare(UPSERT_CASE);
     this.raiseMax = db.prepare<[number, string]>(RAISE_MAX);
+    this.raiseLongestAtHost = db.prepare<[Id, number]>(RAISE_LONGEST_AT_HOST);
+    this.raiseLongestOfSubject = db.prepare<[Id, number]>(RAISE_LONGEST_OF_SUBJECT);
     this.resetMeta = db.prepare(RESET_META);
 
     this.entityKinds = db.prepare<[string], EntityKindRow>(byIds('entities', 'id, kind'));
@@ -297,11 +313,19 @@ export class Statements {
       this.upsertItem.run(i.id, i.product ?? null, i.lot ?? null, i.origin ?? null, i.arrivedAt ?? null);
     }
     let longestStay = 0;
+    // Per host and subject, raised once per batch rather than once per stay.
+    const longestAtHost = new Map<Id, number>();
+    const longestOfSubject = new Map<Id, number>();
     for (const s of batch.stays ?? []) {
       this.insertStay.run(s.subjectId, s.hostId, s.start, s.end);
-      if (s.end - s.start > longestStay) longestStay = s.end - s.start;
+      const length = s.end - s.start;
+      if (length > longestStay) longestStay = length;
+      if (length > (longestAtHost.get(s.hostId) ?? -1)) longestAtHost.set(s.hostId, length);
+      if (length > (longestOfSubject.get(s.subjectId) ?? -1)) longestOfSubject.set(s.subjectId, length);
     }
     if (longestStay > 0) this.raiseMax.run(longestStay, MAX_STAY_MS);
+    for (const [hostId, length] of longestAtHost) this.raiseLongestAtHost.run(hostId, length);
+    for (const [subjectId, length] of longestOfSubject) this.raiseLongestOfSubject.run(subjectId, length);
     let longestContact = 0;
     for (const c of batch.contacts ?? []) {
       this.insertContact.run(c.personA, c.personB, c.start, c.end, c.setting);
