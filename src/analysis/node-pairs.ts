@@ -6,9 +6,6 @@
  */
 import type { Id } from '../domain/types';
 
-/** Node numbers below this fit, paired, in one exact number key (2^26 · 2^26 = 2^52 < 2^53). */
-const MAX_NODES = 2 ** 26;
-
 export class NodePairs {
   /** Node ids by number. */
   readonly ids: Id[] = [];
@@ -16,8 +13,12 @@ export class NodePairs {
   readonly endA: number[] = [];
   readonly endB: number[] = [];
   private readonly numberOf = new Map<Id, number>();
-  /** Pair number by smaller node number · 2^26 + larger. */
-  private readonly pairOf = new Map<number, number>();
+  /**
+   * Pair number by smaller node number, then larger. Two levels rather than one Map keyed by
+   * smaller · N + larger: such keys pass 2^31 and V8 then keeps each as a heap number, which made
+   * this lookup the slowest part of building a 100k district's exposure graph.
+   */
+  private readonly pairOf: (Map<number, number> | undefined)[] = [];
 
   get nodeCount(): number {
     return this.ids.length;
@@ -32,20 +33,23 @@ export class NodePairs {
     let n = this.numberOf.get(id);
     if (n === undefined) {
       n = this.ids.length;
-      if (n >= MAX_NODES) throw new RangeError(`node pairs: more than ${MAX_NODES} nodes`);
       this.numberOf.set(id, n);
       this.ids.push(id);
+      this.pairOf.push(undefined); // kept dense: one slot per node
     }
     return n;
   }
 
   /** The number of the pair {a, b} (node numbers, a ≠ b), numbering it first if new. */
   pair(a: number, b: number): number {
-    const key = a < b ? a * MAX_NODES + b : b * MAX_NODES + a;
-    let n = this.pairOf.get(key);
+    const low = a < b ? a : b;
+    const high = a < b ? b : a;
+    let pairs = this.pairOf[low];
+    if (pairs === undefined) this.pairOf[low] = pairs = new Map();
+    let n = pairs.get(high);
     if (n === undefined) {
       n = this.endA.length;
-      this.pairOf.set(key, n);
+      pairs.set(high, n);
       this.endA.push(a);
       this.endB.push(b);
     }
