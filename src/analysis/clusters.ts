@@ -15,6 +15,7 @@ import type { Id } from '../domain/types';
 import type { ChainAnalysis } from './chains';
 import type { InfectorInference } from './infector';
 import type { Exposure } from './model';
+import { NodePairs } from './node-pairs';
 
 export interface ClusterOptions {
   /** A case-to-case link counts when its probability is at least this. */
@@ -142,7 +143,10 @@ export function exposureCommunities(
     throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
   if (!(resolution > 0))
     throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
-  const graph = new UndirectedGraph();
+  // Weights summed per pair of nodes first, then each node and edge added once (in the order of
+  // first appearance, which Louvain's node order and so its result depend on).
+  const pairs = new NodePairs();
+  const weights: number[] = [];
   exposures.forEach((e, i) => {
     if (typeof e.personId !== 'string' || typeof e.sourceId !== 'string') {
       throw new TypeError(`exposure communities: exposures[${i}] has no "personId" or "sourceId"`);
@@ -150,12 +154,15 @@ export function exposureCommunities(
     if (!(e.minutes >= 0))
       throw new RangeError(`exposure communities: exposures[${i}]: field "minutes" must be >= 0`);
     if (e.personId === e.sourceId) return;
-    graph.mergeNode(e.personId);
-    graph.mergeNode(e.sourceId);
-    graph.updateEdge(e.personId, e.sourceId, (attr) => ({
-      weight: (attr.weight ?? 0) + Math.max(1, e.minutes),
-    }));
+    const edge = pairs.pair(pairs.node(e.personId), pairs.node(e.sourceId));
+    if (edge === weights.length) weights.push(0);
+    weights[edge] += Math.max(1, e.minutes);
   });
+  const graph = new UndirectedGraph();
+  for (const id of pairs.ids) graph.addNode(id);
+  for (let edge = 0; edge < pairs.pairCount; edge++) {
+    graph.addEdge(pairs.ids[pairs.endA[edge]!]!, pairs.ids[pairs.endB[edge]!]!, { weight: weights[edge]! });
+  }
   if (graph.order === 0) return { communities: [], modularity: 0 };
   const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
   const members = new Map<number, Id[]>();

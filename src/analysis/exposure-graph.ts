@@ -10,6 +10,9 @@
 import { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
+import { NodePairs } from './node-pairs';
+
+export type ExposureLink = 'household' | 'contact';
 
 export type ExposureNodeKind = 'case' | 'person' | 'item' | 'boat' | 'place';
 
@@ -18,16 +21,16 @@ export interface ExposureNodeAttributes {
 }
 
 export interface ExposureEdgeAttributes {
-  /** Settings of the exposures along this edge, sorted, each once. */
-  settings: ExposureSetting[];
+  /** Settings of the exposures along this edge, sorted, each once (shared between edges: read only). */
+  settings: readonly ExposureSetting[];
   /** Summed exposure minutes. */
   minutes: number;
   /** How many exposures merged into this edge. */
   exposures: number;
-  /** The node(s) that were the source of an exposure along this edge. */
-  sources: Id[];
-  /** Links from the data rather than from an exposure: shared home, reported contact. */
-  links: ('household' | 'contact')[];
+  /** The node(s) that were the source of an exposure along this edge, sorted (read only). */
+  sources: readonly Id[];
+  /** Links from the data rather than from an exposure: shared home, reported contact (read only). */
+  links: readonly ExposureLink[];
 }
 
 export type ExposureGraph = UndirectedGraph<ExposureNodeAttributes, ExposureEdgeAttributes>;
@@ -44,29 +47,109 @@ export const DEFAULTS: ExposureGraphOptions = {
   contactLinks: true,
 };
 
-function emptyEdge(): ExposureEdgeAttributes {
-  return { settings: [], minutes: 0, exposures: 0, sources: [], links: [] };
+const SETTINGS: readonly ExposureSetting[] = ['boat', 'cold_chain', 'contact', 'household', 'place'];
+const LINKS: readonly ExposureLink[] = ['contact', 'household'];
+
+/**
+ * Every subset of `names` (sorted, each once) by bit mask: bit i set when names[i] is in. Edges
+ * share these frozen arrays, so that a 1M-person district's ~4M edges do not each carry their own.
+ */
+function subsetsByMask<T extends string>(names: readonly T[]): readonly (readonly T[])[] {
+  return Array.from({ length: 1 << names.length }, (_, mask) =>
+    Object.freeze(names.filter((_name, i) => mask & (1 << i))),
+  );
 }
 
-/** Updates the edge between a and b, creating it first if needed. */
-function updateEdge(
-  graph: ExposureGraph,
-  a: Id,
-  b: Id,
-  update: (edge: ExposureEdgeAttributes) => ExposureEdgeAttributes,
-): void {
-  const key = graph.edge(a, b) ?? graph.addEdge(a, b, emptyEdge());
-  graph.replaceEdgeAttributes(key, update(graph.getEdgeAttributes(key)));
+const SETTINGS_BY_MASK = subsetsByMask(SETTINGS);
+const LINKS_BY_MASK = subsetsByMask(LINKS);
+const SETTING_BITS = new Map(SETTINGS.map((setting, i) => [setting, 1 << i]));
+const linkBit = (link: ExposureLink): number => 1 << LINKS.indexOf(link);
+
+/**
+ * The graph's nodes and merged edges as plain arrays, filled exposure by exposure and turned into
+ * a graphology graph once: each node and edge added once, in the order of first appearance, with
+ * no attribute object rebuilt per exposure.
+ */
+class GraphDraft {
+  private readonly numbering = new NodePairs();
+  private readonly kinds: ExposureNodeKind[] = [];
+  /** Per edge (pair number): */
+  private readonly minutes: number[] = [];
+  private readonly exposures: number[] = [];
+  private readonly settingMasks: number[] = [];
+  /** Bit 1: end A was a source of an exposure along the edge; bit 2: end B was. */
+  private readonly sourceMasks: number[] = [];
+  private readonly linkMasks: number[] = [];
+
+  /** The node's number; a case stays a case even if first seen as an exposed person. */
+  node(id: Id, kind: ExposureNodeKind): number {
+    const n = this.numbering.node(id);
+    if (n === this.kinds.length) this.kinds.push(kind);
+    else if (kind === 'case') this.kinds[n] = 'case';
+    return n;
+  }
+
+  /** The number of the edge between nodes a and b, adding an empty one first if new. */
+  private edge(a: number, b: number): number {
+    const edge = this.numbering.pair(a, b);
+    if (edge === this.minutes.length) {
+      this.minutes.push(0);
+      this.exposures.push(0);
+      this.settingMasks.push(0);
+      this.sourceMasks.push(0);
+      this.linkMasks.push(0);
+    }
+    return edge;
+  }
+
+  addExposure(person: number, source: number, settingBit: number, minutes: number): void {
+    const edge = this.edge(person, source);
+    this.minutes[edge] += minutes;
+    this.exposures[edge] += 1;
+    this.settingMasks[edge] |= settingBit;
+    this.sourceMasks[edge] |= source === this.numbering.endA[edge] ? 1 : 2;
+  }
+
+  addLink(a: number, b: number, link: ExposureLink): void {
+    this.linkMasks[this.edge(a, b)] |= linkBit(link);
+  }
+
+  toGraph(): ExposureGraph {
+    const { ids, endA, endB } = this.numbering;
+    const graph: ExposureGraph = new UndirectedGraph({ allowSelfLoops: false });
+    for (let i = 0; i < ids.length; i++) graph.addNode(ids[i]!, { kind: this.kinds[i]! });
+    const singles = new Map<number, readonly Id[]>();
+    const single = (node: number): readonly Id[] => {
+      let list = singles.get(node);
+      if (list === undefined) singles.set(node, (list = Object.freeze([ids[node]!])));
+      return list;
+    };
+    const both = (a: number, b: number): readonly Id[] => [ids[a]!, ids[b]!].sort();
+    for (let edge = 0; edge < endA.length; edge++) {
+      const a = endA[edge]!;
+      const b = endB[edge]!;
+      const sourceMask = this.sourceMasks[edge]!;
+      const sources =
+        sourceMask === 0
+          ? NO_SOURCES
+          : sourceMask === 1
+            ? single(a)
+            : sourceMask === 2
+              ? single(b)
+              : both(a, b);
+      graph.addEdge(ids[a]!, ids[b]!, {
+        settings: SETTINGS_BY_MASK[this.settingMasks[edge]!]!,
+        minutes: this.minutes[edge]!,
+        exposures: this.exposures[edge]!,
+        sources,
+        links: LINKS_BY_MASK[this.linkMasks[edge]!]!,
+      });
+    }
+    return graph;
+  }
 }
 
-const withItem = <T extends string>(list: T[], value: T): T[] =>
-  list.includes(value) ? list : [...list, value].sort();
-
-function addNode(graph: ExposureGraph, id: Id, kind: ExposureNodeKind): void {
-  // A case stays a case even if first seen as an exposed person.
-  if (!graph.hasNode(id)) graph.addNode(id, { kind });
-  else if (kind === 'case') graph.setNodeAttribute(id, 'kind', 'case');
-}
+const NO_SOURCES: readonly Id[] = Object.freeze([]);
 
 /** Builds the exposure graph; `data` (optional) marks cases and adds household and contact links. */
 export function buildExposureGraph(
@@ -77,29 +160,27 @@ export function buildExposureGraph(
   const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
   const caseIds = new Set(data?.cases.map((c) => c.personId) ?? []);
   const personKind = (id: Id): ExposureNodeKind => (caseIds.has(id) ? 'case' : 'person');
-  const graph: ExposureGraph = new UndirectedGraph({ allowSelfLoops: false });
+  const draft = new GraphDraft();
 
   exposures.forEach((e, i) => {
     if (e.personId === e.sourceId) {
       throw new RangeError(`exposure graph: exposures[${i}]: person ${e.personId} is their own source`);
     }
-    addNode(graph, e.personId, personKind(e.personId));
-    addNode(graph, e.sourceId, e.sourceKind === 'case' ? 'case' : e.sourceKind);
-    updateEdge(graph, e.personId, e.sourceId, (edge) => ({
-      ...edge,
-      settings: withItem(edge.settings, e.setting),
-      sources: withItem(edge.sources, e.sourceId),
-      minutes: edge.minutes + e.minutes,
-      exposures: edge.exposures + 1,
-    }));
+    const settingBit = SETTING_BITS.get(e.setting);
+    if (settingBit === undefined) {
+      throw new RangeError(
+        `exposure graph: exposures[${i}]: field "setting" is not one of ${SETTINGS.join(', ')}`,
+      );
+    }
+    const person = draft.node(e.personId, personKind(e.personId));
+    const source = draft.node(e.sourceId, e.sourceKind === 'case' ? 'case' : e.sourceKind);
+    draft.addExposure(person, source, settingBit, e.minutes);
   });
 
   if (data) {
-    const link = (a: Id, b: Id, kind: 'household' | 'contact'): void => {
+    const link = (a: Id, b: Id, kind: ExposureLink): void => {
       if (a === b) return;
-      addNode(graph, a, personKind(a));
-      addNode(graph, b, personKind(b));
-      updateEdge(graph, a, b, (edge) => ({ ...edge, links: withItem(edge.links, kind) }));
+      draft.addLink(draft.node(a, personKind(a)), draft.node(b, personKind(b)), kind);
     };
     if (householdLinks) {
       const byHome = new Map<Id, Id[]>();
@@ -117,5 +198,5 @@ export function buildExposureGraph(
     }
     if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
   }
-  return graph;
+  return draft.toGraph();
 }

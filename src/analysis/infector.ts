@@ -261,14 +261,13 @@ function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T
   return groups;
 }
 
-/** Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). */
-function generationDensities(
-  infectee: InfectionTimePosterior,
-  source: InfectionTimePosterior,
-  pathogen: Pathogen,
-) {
+/**
+ * The generation-interval density at a gap in ms, remembered by gap: the grids of all cases step
+ * alike, so the same gaps recur across every pair of cases.
+ */
+function generationDensityByGap(pathogen: Pathogen): (ms: number) => number {
   const cache = new Map<number, number>();
-  const g = (ms: number): number => {
+  return (ms) => {
     let v = cache.get(ms);
     if (v === undefined) {
       v = density(pathogen.generationInterval, ms / DAY);
@@ -276,6 +275,14 @@ function generationDensities(
     }
     return v;
   };
+}
+
+/** Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). */
+function generationDensities(
+  infectee: InfectionTimePosterior,
+  source: InfectionTimePosterior,
+  g: (ms: number) => number,
+) {
   const out = new Float64Array(infectee.times.length);
   const meanGap = new Float64Array(infectee.times.length);
   for (let a = 0; a < infectee.times.length; a++) {
@@ -359,6 +366,7 @@ export function inferInfectors(
       .map((s) => s.sampledAt);
 
   const typical = typicalGenerationDensity(pathogen);
+  const g = generationDensityByGap(pathogen);
   const exposuresOf = groupBy(
     exposures.filter((e) => caseById.has(e.personId)),
     (e) => e.personId,
@@ -399,7 +407,7 @@ export function inferInfectors(
       if (first.sourceKind === 'case') {
         const source = caseById.get(id)!;
         const rates = exposureRates(weighed, grid, isolation.get(id) ?? asOf);
-        const { densities, meanGap } = generationDensities(grid, posteriors.get(id)!, pathogen);
+        const { densities, meanGap } = generationDensities(grid, posteriors.get(id)!, g);
         let gapSum = 0;
         for (let a = 0; a < grid.times.length; a++) {
           if (rates[a] === 0 || densities[a] === 0) continue;

@@ -136,12 +136,30 @@ export const DEFAULTS = {
   centrality: 'pagerank' as 'pagerank' | 'betweenness' | 'degree',
 };
 
-interface Weighed {
+/**
+ * One way a person may have been infected. The words are built only for the three listed in the
+ * reasons, so each keeps what they are made of rather than a string.
+ */
+type Weighed = {
   /** Chance that the exposure infected the person. */
   p: number;
   /** Chance that an infection then is still without onset at asOf. */
   silent: number;
-  words: string;
+} & ({ exposure: Exposure; infectiousness: number } | { link: TierEvidence; pSource: number; linkP: number });
+
+function weighedWords(w: Weighed): string {
+  if ('exposure' in w) {
+    const note = w.infectiousness === 1 ? '' : `, infectiousness ×${fixed(w.infectiousness)}`;
+    return `${exposureWords(w.exposure)} (p=${fixed(w.p)}${note}, silent ${fixed(w.silent)})`;
+  }
+  return `${linkWords(w.link)} (p=${fixed(w.pSource)}×${fixed(w.linkP)}=${fixed(w.p)}, silent ${fixed(w.silent)})`;
+}
+
+/** Appends to the list under `key`, starting it if needed. */
+function push<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }
 
 function hoursWords(minutes: number): string {
@@ -201,13 +219,17 @@ function validate(data: OutbreakData, options: QuarantineOptions): void {
 /** Who takes a bed at each quarantine site at `asOf`: subjects of stays there covering it. */
 function occupantsAt(data: OutbreakData, asOf: Instant): Map<Id, Set<Id>> {
   const occupants = new Map<Id, Set<Id>>(data.quarantineSites.map((s) => [s.id, new Set<Id>()]));
-  const covering = (s: Stay): boolean => s.start <= asOf && s.end >= asOf;
-  for (const stay of [...data.stays, ...(data.quarantineStays ?? [])]) {
-    const site = occupants.get(stay.hostId);
-    // Lots or boats stored at a site take no bed.
-    if (!site || data.items.has(stay.subjectId) || data.boats.has(stay.subjectId)) continue;
-    if (covering(stay)) site.add(stay.subjectId);
-  }
+  const occupy = (stays: readonly Stay[]): void => {
+    for (const stay of stays) {
+      const site = occupants.get(stay.hostId);
+      // Lots or boats stored at a site take no bed.
+      if (!site || data.items.has(stay.subjectId) || data.boats.has(stay.subjectId)) continue;
+      if (stay.start <= asOf && stay.end >= asOf) site.add(stay.subjectId);
+    }
+  };
+  // One list after the other, not copied into one: at 1M persons `stays` holds ~20M.
+  occupy(data.stays);
+  occupy(data.quarantineStays ?? []);
   return occupants;
 }
 
@@ -219,6 +241,22 @@ function centralityOf(
   if (method === 'degree') return degreeCentrality(graph);
   if (method === 'betweenness') return betweenness(graph, { getEdgeWeight: null });
   return pagerank(graph, { getEdgeWeight: null });
+}
+
+/**
+ * s(m) = 1 − F_inc((asOf − m) / 1 day), remembered by instant: exposures share their instants
+ * (a venue's opening hours, a night at home), and each cdf is a 400-step integration.
+ */
+function silentAfterFrom(asOf: Instant, pathogen: Pathogen): (at: Instant) => number {
+  const byInstant = new Map<Instant, number>();
+  return (at) => {
+    let silent = byInstant.get(at);
+    if (silent === undefined) {
+      silent = 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
+      byInstant.set(at, silent);
+    }
+    return silent;
+  };
 }
 
 function daysAfter(anchor: Instant, days: readonly number[]): Instant[] {
@@ -247,24 +285,22 @@ export function prioritiseQuarantine(
   const tierOf = new Map(tiers.map((t) => [t.personId, t]));
 
   // ---- probability of infection from direct exposures ---------------------------------------
-  const silentAfter = (at: Instant): number => 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
+  const silentAfter = silentAfterFrom(asOf, pathogen);
   const weighedOf = new Map<Id, Weighed[]>();
   const lastExposureOf = new Map<Id, Instant>();
   for (const e of exposures) {
     if (caseById.has(e.personId)) continue;
     const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
-    const f = source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
+    const infectiousness = source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
     const setting = attackSettingOf(e, rateOptions);
-    const expected = exposureStrength(e, setting, pathogen) * f;
+    const expected = exposureStrength(e, setting, pathogen) * infectiousness;
     const p = 1 - Math.exp(-expected);
     const silent = silentAfter((e.start + e.end) / 2);
-    const note = f === 1 ? '' : `, infectiousness ×${fixed(f)}`;
-    const list = weighedOf.get(e.personId) ?? [];
-    list.push({ p, silent, words: `${exposureWords(e)} (p=${fixed(p)}${note}, silent ${fixed(silent)})` });
-    weighedOf.set(e.personId, list);
+    push(weighedOf, e.personId, { p, silent, exposure: e, infectiousness });
     lastExposureOf.set(e.personId, Math.max(lastExposureOf.get(e.personId) ?? -Infinity, e.end));
   }
-  const direct = new Map([...weighedOf].map(([id, list]) => [id, infectedAndSilent(list)]));
+  const direct = new Map<Id, number>();
+  for (const [id, list] of weighedOf) direct.set(id, infectedAndSilent(list));
 
   // ---- contacts of close contacts: through the close contact's own probability ----------------
   const personIds = new Set<Id>([...weighedOf.keys()]);
@@ -275,16 +311,10 @@ export function prioritiseQuarantine(
       const pSource = direct.get(ev.sourceId) ?? 0;
       const expected =
         ratePerHour(linkSetting(ev), pathogen) * (ev.minutes / 60) * pathogen.presymptomaticInfectiousness;
-      const link = 1 - Math.exp(-expected);
-      const p = pSource * link;
+      const linkP = 1 - Math.exp(-expected);
+      const p = pSource * linkP;
       const silent = silentAfter((ev.start + ev.end) / 2);
-      const list = weighedOf.get(t.personId) ?? [];
-      list.push({
-        p,
-        silent,
-        words: `${linkWords(ev)} (p=${fixed(pSource)}×${fixed(link)}=${fixed(p)}, silent ${fixed(silent)})`,
-      });
-      weighedOf.set(t.personId, list);
+      push(weighedOf, t.personId, { p, silent, link: ev, pSource, linkP });
       lastExposureOf.set(t.personId, Math.max(lastExposureOf.get(t.personId) ?? -Infinity, ev.end));
     }
   }
@@ -294,7 +324,9 @@ export function prioritiseQuarantine(
   for (const p of data.persons.values())
     if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
   const rawCentrality = centralityOf(exposureGraph, options.centrality ?? DEFAULTS.centrality);
-  const maxCentrality = Math.max(0, ...[...personIds].map((id) => rawCentrality[id] ?? 0));
+  // A loop, not Math.max(...all): a million arguments overflow the stack.
+  let maxCentrality = 0;
+  for (const id of personIds) maxCentrality = Math.max(maxCentrality, rawCentrality[id] ?? 0);
 
   const unranked = [...personIds].map((personId) => {
     const list = (weighedOf.get(personId) ?? []).sort((x, y) => y.p - x.p);
@@ -311,7 +343,7 @@ export function prioritiseQuarantine(
     const vulnerableBoost = vulnerable ? weights.vulnerableWeight : 0;
     const score = probability * (1 + householdBoost + centralityBoost) * (1 + vulnerableBoost);
 
-    const parts = list.slice(0, 3).map((w) => w.words);
+    const parts = list.slice(0, 3).map(weighedWords);
     if (list.length > 3) parts.push(`${list.length - 3} more exposure(s)`);
     parts.push(`P(infected)=${fixed(probability)}`);
     if (householdSize > 1) parts.push(`household of ${householdSize} (${percent(householdBoost)})`);
@@ -414,14 +446,17 @@ export function prioritiseQuarantine(
     site.assigned += 1;
     bedsLeft -= 1;
   };
+  // Who waits for a bed, by home, in priority order (placements only go from waiting to a site).
+  const waitingByHome = new Map<Id, QuarantineEntry[]>();
+  for (const entry of entries)
+    if (entry.placement === 'waiting' && entry.householdId !== null)
+      push(waitingByHome, entry.householdId, entry);
   for (const entry of entries) {
     if (entry.placement !== 'waiting') continue;
     const household =
       entry.householdId === null
         ? [entry]
-        : entries.filter(
-            (e) => e === entry || (e.placement === 'waiting' && e.householdId === entry.householdId),
-          );
+        : waitingByHome.get(entry.householdId)!.filter((e) => e.placement === 'waiting');
     const fitting = sites.filter((s) => free(s) >= household.length);
     if (household.length <= bedsLeft && fitting.length > 0) {
       const best = fitting.reduce((x, y) => (free(y) < free(x) ? y : x));

@@ -4,13 +4,18 @@
  */
 import type { Distribution } from './parameters';
 
+/** Coefficients of the Lanczos approximation (g = 7, n = 9). */
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+
 /** Lanczos approximation of ln Γ(x). */
 export function logGamma(x: number): number {
   const g = 7;
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
+  const c = LANCZOS;
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0]!;
@@ -24,11 +29,43 @@ export function density(dist: Distribution, days: number): number {
   if (!(days > 0)) return 0;
   if (dist.family === 'lognormal') {
     const z = (Math.log(days) - dist.meanlog) / dist.sdlog;
-    return Math.exp(-0.5 * z * z) / (days * dist.sdlog * Math.sqrt(2 * Math.PI));
+    return Math.exp(-0.5 * z * z) / (days * dist.sdlog * SQRT_2PI);
   }
-  const shape = (dist.mean / dist.sd) ** 2;
-  const rate = dist.mean / dist.sd ** 2;
-  return Math.exp(shape * Math.log(rate) + (shape - 1) * Math.log(days) - rate * days - logGamma(shape));
+  const { shape, rate, shapeLogRate, logGammaShape } = gammaConstants(dist);
+  return Math.exp(shapeLogRate + (shape - 1) * Math.log(days) - rate * days - logGammaShape);
+}
+
+interface GammaConstants {
+  /** The mean and sd they were worked out from (a distribution object may be changed later). */
+  mean: number;
+  sd: number;
+  shape: number;
+  rate: number;
+  /** shape · ln(rate) */
+  shapeLogRate: number;
+  /** ln Γ(shape) */
+  logGammaShape: number;
+}
+
+/** The parts of a gamma density that do not depend on `days`, worked out once per distribution. */
+const gammaConstantsOf = new WeakMap<Distribution, GammaConstants>();
+
+function gammaConstants(dist: Distribution & { family: 'gamma' }): GammaConstants {
+  let constants = gammaConstantsOf.get(dist);
+  if (constants === undefined || constants.mean !== dist.mean || constants.sd !== dist.sd) {
+    const shape = (dist.mean / dist.sd) ** 2;
+    const rate = dist.mean / dist.sd ** 2;
+    constants = {
+      mean: dist.mean,
+      sd: dist.sd,
+      shape,
+      rate,
+      shapeLogRate: shape * Math.log(rate),
+      logGammaShape: logGamma(shape),
+    };
+    gammaConstantsOf.set(dist, constants);
+  }
+  return constants;
 }
 
 /** Mean of the distribution, in days. */

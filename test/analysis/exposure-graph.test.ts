@@ -22,6 +22,9 @@ describe('buildExposureGraph', () => {
     expect(() => buildExposureGraph([exposure('P1', 'P1')])).toThrow(
       /exposures\[0\]: person P1 is their own source/,
     );
+    expect(() =>
+      buildExposureGraph([exposure('P1', 'C1'), exposure('P2', 'C1', { setting: 'bus' as never })]),
+    ).toThrow(/exposures\[1\]: field "setting" is not one of boat, cold_chain, contact, household, place/);
   });
 
   test('no exposures and no data: an empty graph', () => {
@@ -71,6 +74,31 @@ describe('buildExposureGraph', () => {
       'person',
       'item',
     ]);
+  });
+
+  test('edges with the same settings share one read-only list; sources list both ends when both were sources', () => {
+    const g = buildExposureGraph([
+      exposure('P1', 'C1'),
+      exposure('P2', 'C1'),
+      exposure('C1', 'C2', { setting: 'contact', hostId: null, placeKind: null, contactSetting: 'work' }),
+      exposure('C2', 'C1', { setting: 'household', minutes: 600 }),
+    ]);
+    const p1 = g.getEdgeAttributes(g.edge('P1', 'C1')!);
+    const p2 = g.getEdgeAttributes(g.edge('P2', 'C1')!);
+    expect(p1.settings).toBe(p2.settings);
+    expect(p1.sources).toBe(p2.sources);
+    expect(Object.isFrozen(p1.settings) && Object.isFrozen(p1.sources) && Object.isFrozen(p1.links)).toBe(
+      true,
+    );
+    expect(g.getEdgeAttributes(g.edge('C1', 'C2')!)).toEqual({
+      settings: ['contact', 'household'],
+      minutes: 660,
+      exposures: 2,
+      sources: ['C1', 'C2'],
+      links: [],
+    });
+    expect(g.source(g.edge('C1', 'C2')!)).toBe('C1');
+    expect(g.nodes()).toEqual(['P1', 'C1', 'P2', 'C2']);
   });
 
   test('with data: cases marked, residents of one home and reported contacts linked', () => {
