@@ -400,6 +400,33 @@ describe('neo4j store', () => {
     expect(stays).toEqual([smallDistrict().stays[2]]);
   });
 
+  test('disjoint windows of one id each select their own stays, contacts and handlings', async () => {
+    await store.write(smallDistrict());
+    const district = smallDistrict();
+    // MKT is expanded once for both windows: P1 and P3 on 1 August, P4 on 3 August, none between.
+    const atMarket = await store.staysAtHosts([
+      { id: 'MKT', from: t('2022-08-01T09:00:00+08:00'), to: t('2022-08-01T09:00:00+08:00') },
+      { id: 'MKT', from: t('2022-08-03T10:00:00+08:00'), to: t('2022-08-03T10:00:00+08:00') },
+    ]);
+    expect(atMarket).toEqual([district.stays[2], district.stays[4]]);
+    const ofP1 = await store.staysOfSubjects([
+      { id: 'P1', from: t('2022-08-01T09:30:00+08:00'), to: t('2022-08-01T09:30:00+08:00') },
+      { id: 'P1', from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-30T01:00:00+08:00') },
+    ]);
+    expect(ofP1).toEqual([district.stays[2]]);
+    const contacts = await store.contactsOf([
+      { id: 'P1', from: t('2022-08-05T00:00:00+08:00'), to: t('2022-08-06T00:00:00+08:00') },
+      { id: 'P1', from: t('2022-08-02T20:00:00+08:00'), to: t('2022-08-02T20:00:00+08:00') },
+      { id: 'P4', from: t('2022-08-02T20:00:00+08:00'), to: t('2022-08-02T20:00:00+08:00') },
+    ]);
+    expect(contacts).toEqual(district.contacts);
+    const handlings = await store.handlingsOf([
+      { id: 'L1', from: t('2022-07-30T00:00:00+08:00'), to: t('2022-07-31T00:00:00+08:00') },
+      { id: 'L1', from: t('2022-07-29T08:00:00+08:00'), to: t('2022-07-29T08:00:00+08:00') },
+    ]);
+    expect(handlings).toEqual(district.handlings);
+  });
+
   test('unbounded and fractional window bounds select exactly the stored instants they include', async () => {
     await store.write(smallDistrict());
     const all = await store.staysOfSubjects([{ id: 'P1', from: -Infinity, to: Infinity }]);

@@ -115,18 +115,39 @@ function clampBound(at: number): number {
 export const lowerBound = (from: number): Integer => integer(Math.ceil(clampBound(from)));
 export const upperBound = (to: number): Integer => integer(Math.floor(clampBound(to)));
 
-export const windowRow = (w: WindowedId) => ({ id: w.id, from: lowerBound(w.from), to: upperBound(w.to) });
+/**
+ * Windows as statement rows, one per id with all its windows as integer bounds, ids in the order
+ * they first appear: the windowed reads expand each node once, however many windows it has.
+ */
+export function windowGroups(
+  windows: readonly WindowedId[],
+): { id: string; windows: { from: Integer; to: Integer }[] }[] {
+  const byId = new Map<string, { from: Integer; to: Integer }[]>();
+  for (const w of windows) {
+    const bounds = { from: lowerBound(w.from), to: upperBound(w.to) };
+    const list = byId.get(w.id);
+    if (list) list.push(bounds);
+    else byId.set(w.id, [bounds]);
+  }
+  return Array.from(byId, ([id, bounds]) => ({ id, windows: bounds }));
+}
 
 // ---- out --------------------------------------------------------------------------------------
 
-type Fields = Record<string, unknown>;
+/** A result row: a driver Record, read by column name (the columns are named as the fields). */
+export interface Row {
+  get(column: string): unknown;
+}
 
 function numberOrNull(value: unknown, field: string): number | null {
   if (value === null || value === undefined) return null;
   if (isInt(value)) {
-    if (!value.inSafeRange())
+    // toNumber() is exact whenever the result is a safe integer, and no rounded result of an
+    // unsafe one is safe: one check on the number, where inSafeRange() did Integer arithmetic.
+    const n = value.toNumber();
+    if (!Number.isSafeInteger(n))
       throw new RangeError(`Neo4j returned ${field} = ${value.toString()}, too large for a number`);
-    return value.toNumber();
+    return n;
   }
   if (typeof value === 'number') return value;
   throw new TypeError(`Neo4j returned ${field} = ${String(value)}, not a number`);
@@ -150,73 +171,73 @@ function text(value: unknown, field: string): string {
 /** A count (a driver Integer) as a number. */
 export const toCount = (value: unknown, what: string): number => numberOf(value, what);
 
-export const toPerson = (f: Fields): Person => ({
-  id: text(f.id, 'Person.id'),
-  name: textOrNull(f.name),
-  sex: textOrNull(f.sex) as Sex | null,
-  age: numberOrNull(f.age, 'Person.age'),
-  phone: textOrNull(f.phone),
-  idNumber: textOrNull(f.idNumber),
-  homeId: textOrNull(f.homeId),
-  occupation: textOrNull(f.occupation),
+export const toPerson = (f: Row): Person => ({
+  id: text(f.get('id'), 'Person.id'),
+  name: textOrNull(f.get('name')),
+  sex: textOrNull(f.get('sex')) as Sex | null,
+  age: numberOrNull(f.get('age'), 'Person.age'),
+  phone: textOrNull(f.get('phone')),
+  idNumber: textOrNull(f.get('idNumber')),
+  homeId: textOrNull(f.get('homeId')),
+  occupation: textOrNull(f.get('occupation')),
 });
 
-export const toPlace = (f: Fields): Place => ({
-  id: text(f.id, 'Place.id'),
-  name: textOrNull(f.name),
-  kind: text(f.kind, 'Place.kind'),
-  lat: numberOrNull(f.lat, 'Place.lat'),
-  lon: numberOrNull(f.lon, 'Place.lon'),
-  capacity: numberOrNull(f.capacity, 'Place.capacity'),
+export const toPlace = (f: Row): Place => ({
+  id: text(f.get('id'), 'Place.id'),
+  name: textOrNull(f.get('name')),
+  kind: text(f.get('kind'), 'Place.kind'),
+  lat: numberOrNull(f.get('lat'), 'Place.lat'),
+  lon: numberOrNull(f.get('lon'), 'Place.lon'),
+  capacity: numberOrNull(f.get('capacity'), 'Place.capacity'),
 });
 
-export const toBoat = (f: Fields): Boat => ({
-  id: text(f.id, 'Boat.id'),
-  name: textOrNull(f.name),
-  registration: textOrNull(f.registration),
-  homePortId: textOrNull(f.homePortId),
+export const toBoat = (f: Row): Boat => ({
+  id: text(f.get('id'), 'Boat.id'),
+  name: textOrNull(f.get('name')),
+  registration: textOrNull(f.get('registration')),
+  homePortId: textOrNull(f.get('homePortId')),
 });
 
-export const toItem = (f: Fields): ColdChainItem => ({
-  id: text(f.id, 'ColdChainItem.id'),
-  product: textOrNull(f.product),
-  lot: textOrNull(f.lot),
-  origin: textOrNull(f.origin),
-  arrivedAt: numberOrNull(f.arrivedAt, 'ColdChainItem.arrivedAt'),
+export const toItem = (f: Row): ColdChainItem => ({
+  id: text(f.get('id'), 'ColdChainItem.id'),
+  product: textOrNull(f.get('product')),
+  lot: textOrNull(f.get('lot')),
+  origin: textOrNull(f.get('origin')),
+  arrivedAt: numberOrNull(f.get('arrivedAt'), 'ColdChainItem.arrivedAt'),
 });
 
-export const toStay = (f: Fields): Stay => ({
-  subjectId: text(f.subjectId, 'stay subject'),
-  hostId: text(f.hostId, 'stay host'),
-  start: numberOf(f.start, 'stay start'),
-  end: numberOf(f.end, 'stay end'),
+export const toStay = (f: Row): Stay => ({
+  subjectId: text(f.get('subjectId'), 'stay subject'),
+  hostId: text(f.get('hostId'), 'stay host'),
+  start: numberOf(f.get('start'), 'stay start'),
+  end: numberOf(f.get('end'), 'stay end'),
 });
 
-export const toContact = (f: Fields): Contact => ({
-  personA: text(f.personA, 'CONTACTED start node'),
-  personB: text(f.personB, 'CONTACTED end node'),
-  start: numberOf(f.start, 'CONTACTED.start'),
-  end: numberOf(f.end, 'CONTACTED.end'),
-  setting: text(f.setting, 'CONTACTED.setting') as ContactSetting,
+export const toContact = (f: Row): Contact => ({
+  personA: text(f.get('personA'), 'CONTACTED start node'),
+  personB: text(f.get('personB'), 'CONTACTED end node'),
+  start: numberOf(f.get('start'), 'CONTACTED.start'),
+  end: numberOf(f.get('end'), 'CONTACTED.end'),
+  setting: text(f.get('setting'), 'CONTACTED.setting') as ContactSetting,
 });
 
-export const toHandling = (f: Fields): Handling => ({
-  personId: text(f.personId, 'HANDLED start node'),
-  itemId: text(f.itemId, 'HANDLED end node'),
-  at: numberOf(f.at, 'HANDLED.at'),
+export const toHandling = (f: Row): Handling => ({
+  personId: text(f.get('personId'), 'HANDLED start node'),
+  itemId: text(f.get('itemId'), 'HANDLED end node'),
+  at: numberOf(f.get('at'), 'HANDLED.at'),
 });
 
-export const toSample = (f: Fields): Sample => ({
-  subjectId: text(f.subjectId, 'sample subject'),
-  sampledAt: numberOf(f.sampledAt, 'Sample.sampledAt'),
-  result: text(f.result, 'Sample.result') as SampleResult,
-  method: text(f.method, 'Sample.method') as SampleMethod,
-  ct: numberOrNull(f.ct, 'Sample.ct'),
+export const toSample = (f: Row): Sample => ({
+  subjectId: text(f.get('subjectId'), 'sample subject'),
+  sampledAt: numberOf(f.get('sampledAt'), 'Sample.sampledAt'),
+  result: text(f.get('result'), 'Sample.result') as SampleResult,
+  method: text(f.get('method'), 'Sample.method') as SampleMethod,
+  ct: numberOrNull(f.get('ct'), 'Sample.ct'),
 });
 
-export const toCase = (f: Fields): Case => ({
-  personId: text(f.personId, 'Case.personId'),
-  classification: text(f.classification, 'Case.classification') as CaseClassification,
-  onset: numberOrNull(f.onset, 'Case.onset'),
-  confirmedAt: numberOrNull(f.confirmedAt, 'Case.confirmedAt'),
+export const toCase = (f: Row): Case => ({
+  personId: text(f.get('personId'), 'Case.personId'),
+  classification: text(f.get('classification'), 'Case.classification') as CaseClassification,
+  onset: numberOrNull(f.get('onset'), 'Case.onset'),
+  confirmedAt: numberOrNull(f.get('confirmedAt'), 'Case.confirmedAt'),
 });

@@ -255,17 +255,26 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`;
 
 // ---- shared projections ---------------------------------------------------------------------
 
-const PERSON_FIELDS = 'p {.id, .name, .sex, .age, .phone, .idNumber, .homeId, .occupation}';
-const PLACE_FIELDS = 'p {.id, .name, .kind, .lat, .lon, .capacity}';
-const BOAT_FIELDS = 'b {.id, .name, .registration, .homePortId}';
-const ITEM_FIELDS = 'i {.id, .product, .lot, .origin, .arrivedAt}';
-const CASE_FIELDS = 'c {.personId, .classification, .onset, .confirmedAt}';
-const SAMPLE_FIELDS =
-  '{subjectId: x.id, sampledAt: s.sampledAt, result: s.result, method: s.method, ct: s.ct}';
-const STAY_FIELDS = '{subjectId: x.id, hostId: h.id, start: s.start, end: s.end}';
-const CONTACT_FIELDS =
-  '{personA: startNode(c).id, personB: endNode(c).id, start: c.start, end: c.end, setting: c.setting}';
-const HANDLING_FIELDS = '{personId: p.id, itemId: i.id, at: h.at}';
+/*
+ * Reads return one column per field, named as the domain record's field, not one map per row:
+ * the driver decodes a map key by key (each key a string decoded per row, each set with
+ * Object.defineProperty), which at a million stays cost more client time than the query did.
+ */
+const PERSON_COLUMNS =
+  'p.id AS id, p.name AS name, p.sex AS sex, p.age AS age, p.phone AS phone, p.idNumber AS idNumber, p.homeId AS homeId, p.occupation AS occupation';
+const PLACE_COLUMNS =
+  'p.id AS id, p.name AS name, p.kind AS kind, p.lat AS lat, p.lon AS lon, p.capacity AS capacity';
+const BOAT_COLUMNS = 'b.id AS id, b.name AS name, b.registration AS registration, b.homePortId AS homePortId';
+const ITEM_COLUMNS =
+  'i.id AS id, i.product AS product, i.lot AS lot, i.origin AS origin, i.arrivedAt AS arrivedAt';
+const CASE_COLUMNS =
+  'c.personId AS personId, c.classification AS classification, c.onset AS onset, c.confirmedAt AS confirmedAt';
+const SAMPLE_COLUMNS =
+  'x.id AS subjectId, s.sampledAt AS sampledAt, s.result AS result, s.method AS method, s.ct AS ct';
+const STAY_COLUMNS = 'x.id AS subjectId, h.id AS hostId, s.start AS start, s.end AS end';
+const CONTACT_COLUMNS =
+  'startNode(c).id AS personA, endNode(c).id AS personB, c.start AS start, c.end AS end, c.setting AS setting';
+const HANDLING_COLUMNS = 'p.id AS personId, i.id AS itemId, h.at AS at';
 
 // ---- lookups by id ----------------------------------------------------------------------------
 
@@ -277,27 +286,27 @@ RETURN n.id AS id, labels(n) AS labels`;
 export const PERSONS_BY_ID = `
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-RETURN ${PERSON_FIELDS} AS record`;
+RETURN ${PERSON_COLUMNS}`;
 
 export const PLACES_BY_ID = `
 UNWIND $ids AS id
 MATCH (p:Place {id: id})
-RETURN ${PLACE_FIELDS} AS record`;
+RETURN ${PLACE_COLUMNS}`;
 
 export const BOATS_BY_ID = `
 UNWIND $ids AS id
 MATCH (b:Boat {id: id})
-RETURN ${BOAT_FIELDS} AS record`;
+RETURN ${BOAT_COLUMNS}`;
 
 export const ITEMS_BY_ID = `
 UNWIND $ids AS id
 MATCH (i:ColdChainItem {id: id})
-RETURN ${ITEM_FIELDS} AS record`;
+RETURN ${ITEM_COLUMNS}`;
 
 export const CASES_OF_PERSONS = `
 UNWIND $ids AS id
 MATCH (c:Case {personId: id})
-RETURN ${CASE_FIELDS} AS record`;
+RETURN ${CASE_COLUMNS}`;
 
 // ---- neighbourhood reads for analysis ---------------------------------------------------------
 
@@ -305,89 +314,90 @@ RETURN ${CASE_FIELDS} AS record`;
 export const LIST_CASES = `
 MATCH (c:Case)
 WHERE $asOf IS NULL OR coalesce(c.confirmedAt, c.onset) <= $asOf
-RETURN ${CASE_FIELDS} AS record
+RETURN ${CASE_COLUMNS}
 ORDER BY c.personId`;
 
 export const SAMPLES_OF_SUBJECTS = `
 UNWIND $ids AS id
 MATCH (x:Entity {id: id})-[:SAMPLED]->(s:Sample)
 WHERE $asOf IS NULL OR s.sampledAt <= $asOf
-RETURN ${SAMPLE_FIELDS} AS record
+RETURN ${SAMPLE_COLUMNS}
 ORDER BY x.id, s.sampledAt, s.method`;
 
 export const POSITIVE_ENVIRONMENTAL_SAMPLES = `
 MATCH (x:Entity)-[:SAMPLED]->(s:Sample {result: 'positive'})
 WHERE NOT x:Person AND ($asOf IS NULL OR s.sampledAt <= $asOf)
-RETURN ${SAMPLE_FIELDS} AS record
+RETURN ${SAMPLE_COLUMNS}
 ORDER BY x.id, s.sampledAt, s.method`;
 
 /**
  * Closed intervals: a stay overlaps [from, to] when start <= to and end >= from. The reads
- * anchored on a window's id say so (USING INDEX): expanding a few hundred stays of one node beats
- * scanning every stay of the period in the start/end index.
+ * anchored on an id say so (USING INDEX): expanding a few hundred stays of one node beats
+ * scanning every stay of the period in the start/end index. Each $groups row is one id with all
+ * its windows (see windowGroups in ./convert.ts), so a node is expanded once however many windows
+ * it has: a market or test site with twenty windows holds hundreds of thousands of stays, and
+ * expanding them per window made 6.7 million rows out of 1.4 million at 100,000 persons. One row
+ * per id also means a stay is found once, with no DISTINCT.
  */
 export const STAYS_OF_SUBJECTS = `
-UNWIND $windows AS w
-MATCH (x:Entity {id: w.id})-[s:${ANY_STAY}]->(h:Entity)
+UNWIND $groups AS g
+MATCH (x:Entity {id: g.id})-[s:${ANY_STAY}]->(h:Entity)
 USING INDEX x:Entity(id)
-WHERE s.start <= w.to AND s.end >= w.from
-WITH DISTINCT x, s, h
-RETURN ${STAY_FIELDS} AS record
-ORDER BY x.id, s.start, h.id, s.end`;
+WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
+RETURN ${STAY_COLUMNS}
+ORDER BY subjectId, start, hostId, end`;
 
 export const STAYS_AT_HOSTS = `
-UNWIND $windows AS w
-MATCH (h:Entity {id: w.id})<-[s:${ANY_STAY}]-(x:Entity)
+UNWIND $groups AS g
+MATCH (h:Entity {id: g.id})<-[s:${ANY_STAY}]-(x:Entity)
 USING INDEX h:Entity(id)
-WHERE s.start <= w.to AND s.end >= w.from
-WITH DISTINCT x, s, h
-RETURN ${STAY_FIELDS} AS record
-ORDER BY h.id, s.start, x.id, s.end`;
+WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
+RETURN ${STAY_COLUMNS}
+ORDER BY hostId, start, subjectId, end`;
 
 export const RESIDENTS_OF = `
 MATCH (p:Person)
 WHERE p.homeId IN $ids
-RETURN ${PERSON_FIELDS} AS record
+RETURN ${PERSON_COLUMNS}
 ORDER BY p.id`;
 
+/** A contact between two of the ids is reached from both ends: DISTINCT keeps it once. */
 export const CONTACTS_OF = `
-UNWIND $windows AS w
-MATCH (p:Person {id: w.id})-[c:CONTACTED]-(:Person)
+UNWIND $groups AS g
+MATCH (p:Person {id: g.id})-[c:CONTACTED]-(:Person)
 USING INDEX p:Person(id)
-WHERE c.start <= w.to AND c.end >= w.from
+WHERE any(w IN g.windows WHERE c.start <= w.to AND c.end >= w.from)
 WITH DISTINCT c
-RETURN ${CONTACT_FIELDS} AS record
-ORDER BY c.start, record.personA, record.personB, c.end, c.setting`;
+RETURN ${CONTACT_COLUMNS}
+ORDER BY start, personA, personB, end, setting`;
 
 export const HANDLINGS_BY = `
-UNWIND $windows AS w
-MATCH (p:Person {id: w.id})-[h:HANDLED]->(i:ColdChainItem)
+UNWIND $groups AS g
+MATCH (p:Person {id: g.id})-[h:HANDLED]->(i:ColdChainItem)
 USING INDEX p:Person(id)
-WHERE h.at >= w.from AND h.at <= w.to
-WITH DISTINCT p, h, i
-RETURN ${HANDLING_FIELDS} AS record
-ORDER BY p.id, h.at, i.id`;
+WHERE any(w IN g.windows WHERE h.at >= w.from AND h.at <= w.to)
+RETURN ${HANDLING_COLUMNS}
+ORDER BY personId, at, itemId`;
 
 export const HANDLINGS_OF = `
-UNWIND $windows AS w
-MATCH (i:ColdChainItem {id: w.id})<-[h:HANDLED]-(p:Person)
+UNWIND $groups AS g
+MATCH (i:ColdChainItem {id: g.id})<-[h:HANDLED]-(p:Person)
 USING INDEX i:ColdChainItem(id)
-WHERE h.at >= w.from AND h.at <= w.to
-WITH DISTINCT p, h, i
-RETURN ${HANDLING_FIELDS} AS record
-ORDER BY i.id, h.at, p.id`;
+WHERE any(w IN g.windows WHERE h.at >= w.from AND h.at <= w.to)
+RETURN ${HANDLING_COLUMNS}
+ORDER BY itemId, at, personId`;
 
 export const PLACES_OF_KIND = `
 MATCH (p:Place)
 WHERE p.kind IN $kinds
-RETURN ${PLACE_FIELDS} AS record
+RETURN ${PLACE_COLUMNS}
 ORDER BY p.id`;
 
 /** $text is lower-case already. */
 export const SEARCH_PERSONS = `
 MATCH (p:Person)
 WHERE toLower(p.name) CONTAINS $text OR toLower(p.phone) CONTAINS $text OR toLower(p.idNumber) CONTAINS $text
-RETURN ${PERSON_FIELDS} AS record
+RETURN ${PERSON_COLUMNS}
 ORDER BY p.id
 LIMIT $limit`;
 
@@ -430,7 +440,7 @@ MATCH (${alias}:${label})
 WHERE ${alias}.id >= $from
 WITH ${alias}, ${alias}.id AS id
 WHERE $after IS NULL OR ${afterKey(['id'])}
-RETURN ${fields} AS record, [id] AS key
+RETURN ${fields}, [id] AS key
 ORDER BY id
 LIMIT $limit`,
   };
@@ -444,36 +454,36 @@ function relationshipScan(match: string, keys: Record<string, string>, fields: s
 ${match}
 WITH *, ${names.map((n) => `${keys[n]} AS ${n}`).join(', ')}
 WHERE $after IS NULL OR ${afterKey(names)}
-RETURN ${fields} AS record, [${names.join(', ')}] AS key
+RETURN ${fields}, [${names.join(', ')}] AS key
 ORDER BY ${names.join(', ')}
 LIMIT $limit`,
   };
 }
 
 export const SCANS = {
-  persons: entityScan('Person', 'p', PERSON_FIELDS),
-  places: entityScan('Place', 'p', PLACE_FIELDS),
-  boats: entityScan('Boat', 'b', BOAT_FIELDS),
-  items: entityScan('ColdChainItem', 'i', ITEM_FIELDS),
+  persons: entityScan('Person', 'p', PERSON_COLUMNS),
+  places: entityScan('Place', 'p', PLACE_COLUMNS),
+  boats: entityScan('Boat', 'b', BOAT_COLUMNS),
+  items: entityScan('ColdChainItem', 'i', ITEM_COLUMNS),
   stays: relationshipScan(
     `MATCH (x:Entity)-[s:${ANY_STAY}]->(h:Entity) WHERE x.id >= $from`,
     { subjectId: 'x.id', hostId: 'h.id', start: 's.start', end: 's.end' },
-    STAY_FIELDS,
+    STAY_COLUMNS,
   ),
   contacts: relationshipScan(
     'MATCH (a:Person)-[c:CONTACTED]->(b:Person) WHERE a.id >= $from',
     { personA: 'a.id', personB: 'b.id', start: 'c.start', end: 'c.end', setting: 'c.setting' },
-    CONTACT_FIELDS,
+    CONTACT_COLUMNS,
   ),
   handlings: relationshipScan(
     'MATCH (p:Person)-[h:HANDLED]->(i:ColdChainItem) WHERE p.id >= $from',
     { personId: 'p.id', itemId: 'i.id', at: 'h.at' },
-    HANDLING_FIELDS,
+    HANDLING_COLUMNS,
   ),
   samples: relationshipScan(
     'MATCH (x:Entity)-[:SAMPLED]->(s:Sample) WHERE x.id >= $from',
     { subjectId: 'x.id', sampledAt: 's.sampledAt', method: 's.method' },
-    SAMPLE_FIELDS,
+    SAMPLE_COLUMNS,
   ),
   cases: {
     key: ['personId'],
@@ -482,7 +492,7 @@ MATCH (c:Case)
 WHERE c.personId >= $from
 WITH c, c.personId AS personId
 WHERE $after IS NULL OR ${afterKey(['personId'])}
-RETURN ${CASE_FIELDS} AS record, [personId] AS key
+RETURN ${CASE_COLUMNS}, [personId] AS key
 ORDER BY personId
 LIMIT $limit`,
   },

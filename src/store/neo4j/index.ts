@@ -44,7 +44,8 @@ import {
   toSample,
   toStay,
   upperBound,
-  windowRow,
+  windowGroups,
+  type Row,
 } from './convert';
 import { createNeo4jExecutor, type Neo4jConnection, type Neo4jExecutor, type Transaction } from './executor';
 import { idsToLookUp, resolveBatch } from './references';
@@ -61,9 +62,7 @@ const KIND_OF_LABEL: Record<string, EntityKind> = Object.fromEntries(
   Object.entries(cypher.LABEL_OF_KIND).map(([kind, label]) => [label, kind as EntityKind]),
 );
 
-type Fields = Record<string, unknown>;
-
-const SCAN_CONVERTERS: { [K in keyof RecordBatch]-?: (f: Fields) => NonNullable<RecordBatch[K]>[number] } = {
+const SCAN_CONVERTERS: { [K in keyof RecordBatch]-?: (f: Row) => NonNullable<RecordBatch[K]>[number] } = {
   persons: toPerson,
   places: toPlace,
   boats: toBoat,
@@ -83,8 +82,8 @@ function chunks<T>(rows: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
 
 const unique = (ids: readonly Id[]): Id[] => [...new Set(ids)];
 
-function records<T>(rows: Neo4jRecord[], convert: (f: Fields) => T): T[] {
-  return rows.map((r) => convert(r.get('record') as Fields));
+function records<T>(rows: Neo4jRecord[], convert: (row: Row) => T): T[] {
+  return rows.map((row) => convert(row));
 }
 
 class Neo4jStore implements TraceStore {
@@ -212,7 +211,7 @@ class Neo4jStore implements TraceStore {
   private async byId<T>(
     statement: string,
     ids: readonly Id[],
-    convert: (f: Fields) => T,
+    convert: (f: Row) => T,
     keyOf: (r: T) => Id,
   ): Promise<(T | null)[]> {
     if (ids.length === 0) return [];
@@ -272,10 +271,10 @@ class Neo4jStore implements TraceStore {
   private async windowed<T>(
     statement: string,
     windows: readonly WindowedId[],
-    convert: (f: Fields) => T,
+    convert: (f: Row) => T,
   ): Promise<T[]> {
     if (windows.length === 0) return [];
-    return records(await this.executor.readQuery(statement, { windows: windows.map(windowRow) }), convert);
+    return records(await this.executor.readQuery(statement, { groups: windowGroups(windows) }), convert);
   }
 
   async placesOfKind(kinds: readonly string[]): Promise<Place[]> {
@@ -312,7 +311,7 @@ class Neo4jStore implements TraceStore {
   /** Keyset pages: each query starts strictly after the last key of the page before. */
   private async *pages(kind: keyof RecordBatch, pageSize: number): AsyncGenerator<unknown[]> {
     const query = cypher.SCANS[kind];
-    const convert = SCAN_CONVERTERS[kind] as (f: Fields) => unknown;
+    const convert = SCAN_CONVERTERS[kind] as (f: Row) => unknown;
     let after: unknown[] | null = null;
     for (;;) {
       const rows: Neo4jRecord[] = await this.executor.readQuery(query.cypher, {
