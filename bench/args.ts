@@ -60,8 +60,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-large N        persons in the large API query (default 200)
   --out DIR            write RESULTS.md and results.json there (default bench/)
   --stack-size KB      run every step with node --stack-size=KB (default: Node's own, about 984)
-  --merge              keep the sizes (and the API run) of the previous results.json that this run
-                       does not measure, each marked with the date and commit it was measured at
+  --merge              keep what the previous results.json holds that this run does not measure
+                       (sizes, measures left out by --only, the API run), each marked with the
+                       date and commit it was measured at
 Environment: NEO4J_URI (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE) uses that server
 instead of starting one under bench/work/neo4j.`;
 

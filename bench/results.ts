@@ -26,6 +26,8 @@ export interface Measure {
   runs: Record<string, unknown>[];
   /** Why runs failed, one entry per failed run. */
   failures?: string[];
+  /** Set when the measure was kept from an earlier run (`--merge`). */
+  measured?: Provenance;
 }
 
 export const MEASURES = {
@@ -143,18 +145,30 @@ const provenanceOf = (results: BenchResults): Provenance => ({
 });
 
 /**
- * `--merge`: this run's results, plus the sizes (and the API run) of `previous` this run did not
- * measure, each marked with the run it came from, sizes in ascending order.
+ * `--merge`: this run's results, plus what `previous` holds that this run did not measure: whole
+ * sizes, measures of a size this run measured only in part (`--only`), and the API run. Each kept
+ * part is marked with the run it came from; sizes in ascending order.
  */
 export function mergeResults(previous: BenchResults, current: BenchResults): BenchResults {
+  const earlierRun = provenanceOf(previous);
+  const byPersons = new Map(previous.sizes.map((s) => [s.persons, s]));
   const measuredNow = new Set(current.sizes.map((s) => s.persons));
+  const completed = current.sizes.map((size) => {
+    const old = byPersons.get(size.persons);
+    if (!old) return size;
+    const from = old.measured ?? earlierRun;
+    const measures = { ...size.measures };
+    for (const [id, m] of Object.entries(old.measures) as [MeasureId, Measure][]) {
+      if (!measures[id]) measures[id] = { ...m, measured: m.measured ?? from };
+    }
+    return { ...size, measures, contacts: size.contacts ?? old.contacts };
+  });
   const kept = previous.sizes
     .filter((s) => !measuredNow.has(s.persons))
-    .map((s) => ({ ...s, measured: s.measured ?? provenanceOf(previous) }));
-  const sizes = [...current.sizes, ...kept].sort((a, b) => a.persons - b.persons);
+    .map((s) => ({ ...s, measured: s.measured ?? earlierRun }));
+  const sizes = [...completed, ...kept].sort((a, b) => a.persons - b.persons);
   const api =
-    current.api ??
-    (previous.api ? { ...previous.api, measured: previous.api.measured ?? provenanceOf(previous) } : null);
+    current.api ?? (previous.api ? { ...previous.api, measured: previous.api.measured ?? earlierRun } : null);
   // The note that 1M was not run is stale once a kept size is 1M.
   const notes = sizes.some((s) => s.persons >= 1_000_000)
     ? current.notes.filter((n) => !n.startsWith('1M persons: not run'))
@@ -470,13 +484,21 @@ export function renderResultsMarkdown(results: BenchResults): string {
   const { machine: m, options: o, neo4j } = results;
   const sizes = o.sizes.map(sizeLabel).join(', ');
   const earlier = [
-    ...results.sizes.flatMap((s) =>
-      s.measured ? [`| ${sizeLabel(s.persons)} persons | ${describeProvenance(s.measured)} |`] : [],
-    ),
-    ...(results.api?.measured ? [`| API | ${describeProvenance(results.api.measured)} |`] : []),
+    ...results.sizes.flatMap((s) => {
+      if (s.measured)
+        return [`| ${sizeLabel(s.persons)} persons | all | ${describeProvenance(s.measured)} |`];
+      const keptMeasures = (Object.entries(s.measures) as [MeasureId, Measure][]).filter(
+        ([, m]) => m.measured,
+      );
+      return keptMeasures.map(
+        ([id, m]) =>
+          `| ${sizeLabel(s.persons)} persons | ${MEASURES[id]} | ${describeProvenance(m.measured!)} |`,
+      );
+    }),
+    ...(results.api?.measured ? [`| API | all | ${describeProvenance(results.api.measured)} |`] : []),
   ];
   const earlierTable = earlier.length
-    ? `\nKept from earlier runs (\`--merge\`), so measured at another commit and machine load:\n\n| Part | Measured |\n|---|---|\n${earlier.join('\n')}\n`
+    ? `\nKept from earlier runs (\`--merge\`), so measured at another commit and machine load:\n\n| Size | Rows | Measured |\n|---|---|---|\n${earlier.join('\n')}\n`
     : '';
   const skipped = results.sizes.flatMap((s) => s.skipped.map((why) => `- ${sizeLabel(s.persons)}: ${why}`));
   const failures = results.sizes.flatMap((s) =>

@@ -269,10 +269,26 @@ describe('mergeResults (--merge)', () => {
     const md = renderResultsMarkdown(merged);
     expect(md).toContain('Kept from earlier runs (`--merge`)');
     expect(md).toContain(
-      '| 10k persons | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |',
+      '| 10k persons | all | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |',
     );
-    expect(md).toContain('| API | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |');
-    expect(md).not.toContain('| 100k persons |');
+    expect(md).toContain('| API | all | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |');
+  });
+
+  it('keeps the earlier measures of a size this run measured only in part, and names each', () => {
+    const partial = now();
+    const hundredK = partial.sizes[1]!;
+    const { 'import.tracegraph.neo4j': redone } = hundredK.measures;
+    partial.sizes[1] = { ...hundredK, measures: { 'import.tracegraph.neo4j': redone! }, contacts: null };
+    const merged = mergeResults(earlier(), partial);
+    const size = merged.sizes.find((s) => s.persons === 100_000)!;
+    expect(size.measures['import.tracegraph.neo4j']).toEqual(redone);
+    expect(size.measures['import.loadcsv.neo4j']?.measured?.commit).toBe('old111');
+    expect(size.contacts).toEqual(earlier().sizes[1]!.contacts);
+    const md = renderResultsMarkdown(merged);
+    expect(md).toContain(
+      '| 100k persons | LOAD CSV → Neo4j (peer) | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |',
+    );
+    expect(md).not.toContain('| 100k persons | tracegraph import → Neo4j |');
   });
 
   it('drops the note that 1M was not run once 1M is among the sizes', () => {
