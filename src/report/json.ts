@@ -30,7 +30,7 @@ export function jsonReport(report: AnalysisReport, options: JsonOptions = {}): J
   return problems.length ? { ...shown, problems } : shown;
 }
 
-/** The report as one string: for small reports and tests (the CLI streams, see `writeJsonReport`). */
+/** The report as one string: for small reports and tests (the CLI streams, see `streamJsonReport`). */
 export function renderJson(report: AnalysisReport, options: JsonOptions = {}): string {
   return `${JSON.stringify(jsonReport(report, options), null, 2)}\n`;
 }
