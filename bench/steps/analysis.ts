@@ -8,10 +8,10 @@ import neo4j from 'neo4j-driver';
 import { analyseOutbreak } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
 import { loadOutbreak } from '../../src/analysis/load';
-import { toReport } from '../../src/analysis/report';
+import { toLazyReport } from '../../src/analysis/report';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { resolveParameters } from '../../src/domain/parameters';
-import { renderJson } from '../../src/report/json';
+import { countingSink, streamJsonReport } from '../../src/report/json';
 import type { Neo4jConnection } from '../../src/store/neo4j';
 import { CO_PRESENCE_QUERY, coPresenceParameters, coPresencePairs, pairKey } from '../contacts-cypher';
 import { secondsSince } from '../protocol';
@@ -64,7 +64,10 @@ export async function contactsCypherStep(args: { connection: Neo4jConnection; pa
   }
 }
 
-/** `tracegraph report --format json`: analyse, build the report, render it as JSON. */
+/**
+ * `tracegraph report --format json`: analyse, build the report, stream it as JSON (as the CLI
+ * does, contacts built while written) into a sink that counts its bytes.
+ */
 export async function analysisStep(args: { target: StoreTarget }) {
   const params = resolveParameters();
   return withStore(args.target, async (store) => {
@@ -72,7 +75,8 @@ export async function analysisStep(args: { target: StoreTarget }) {
     const started = process.hrtime.bigint();
     const analysis = await analyseOutbreak(store, params, { asOf });
     const analyseSeconds = secondsSince(started);
-    const text = renderJson(toReport(analysis));
+    const sink = countingSink();
+    await streamJsonReport(toLazyReport(analysis), sink);
     const seconds = secondsSince(started);
     return {
       seconds,
@@ -81,7 +85,7 @@ export async function analysisStep(args: { target: StoreTarget }) {
       cases: analysis.data.cases.length,
       exposures: analysis.exposures.length,
       staysLoaded: analysis.data.stays.length,
-      reportBytes: Buffer.byteLength(text),
+      reportBytes: sink.bytes,
     };
   });
 }

@@ -195,3 +195,12 @@ export interface AnalysisReport {
   /** Names and details of everything the report mentions, by id. */
   entities: Record<string, EntityLabel>;
 }
+
+/**
+ * The report with its contacts built one at a time as they are read (each read builds them
+ * afresh), for writers that stream: at a million persons the contacts alone would be gigabytes
+ * as one array of objects. Everything else, `entities` included, is complete from the start.
+ */
+export interface LazyAnalysisReport extends Omit<AnalysisReport, 'contacts'> {
+  contacts: Iterable<ContactReport>;
+}

@@ -1,21 +1,31 @@
 /**
  * Turns an analysis into the report model (src/analysis/report-model.ts): JSON-ready, instants as
  * ISO 8601 in the district's offset, names of everything it mentions, an epidemic curve.
+ *
+ * `toLazyReport` builds everything but the contacts, which it yields one at a time as a writer
+ * reads them (src/report/json.ts streams them out): at 100,000 persons the contacts are ~75,000
+ * objects and most of the 152 MB of JSON. `toReport` collects them into the array the HTML,
+ * Markdown and CSV renderers and the API take.
  */
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
 import { staysOfSubjects } from './exposures';
 import type { InfectorCandidate } from './infector';
+import type { QuarantineEntry } from './quarantine';
 import type {
   AnalysisReport,
   CaseReport,
   ContactReport,
+  ContactTier,
   EntityLabel,
+  ExposureEvidence,
   InfectorCandidateReport,
+  LazyAnalysisReport,
   SourceKind,
   TimelineEvent,
 } from './report-model';
+import type { TierEntry } from './tiers';
 
 const iso = (at: number | null): string | null => (at === null ? null : formatInstant(at));
 
@@ -53,11 +63,46 @@ function candidateReport(c: InfectorCandidate): InfectorCandidateReport {
   };
 }
 
-/** Builds the report of an analysis. */
-export function toReport(analysis: Analysis): AnalysisReport {
-  const { data, chains, inferences, quarantine, tiers, windows, params } = analysis;
+/**
+ * `formatInstant` and `formatDate` in the district's offset, with each day's date text built once:
+ * the contacts' evidence holds hundreds of thousands of instants, and formatting each through a
+ * `Date` took a second and more at 100,000 persons. The output is the same text.
+ */
+export function instantFormatter(): { instant(at: number): string; date(at: number): string } {
+  const dayText = new Map<number, string>();
+  const dateOf = (day: number): string => {
+    let text = dayText.get(day);
+    if (text === undefined) dayText.set(day, (text = formatDate(day)));
+    return text;
+  };
+  const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  const offset = formatInstant(0).slice(-6); // `+08:00`
+  return {
+    instant(at) {
+      if (!Number.isSafeInteger(at)) return formatInstant(at);
+      const day = startOfDay(at);
+      let rest = at - day;
+      const ms = rest % 1000;
+      rest = (rest - ms) / 1000;
+      const seconds = rest % 60;
+      rest = (rest - seconds) / 60;
+      const minutes = rest % 60;
+      const hours = (rest - minutes) / 60;
+      const fraction = ms === 0 ? '' : `.${String(ms).padStart(3, '0')}`;
+      return `${dateOf(day)}T${two(hours)}:${two(minutes)}:${two(seconds)}${fraction}${offset}`;
+    },
+    date(at) {
+      return Number.isSafeInteger(at) ? dateOf(startOfDay(at)) : formatDate(at);
+    },
+  };
+}
+
+type Mention = (id: Id | null | undefined) => void;
+
+/** The entity labels of a report, filled in the order things are first mentioned. */
+function entityLabels(data: Analysis['data']): { entities: Record<string, EntityLabel>; mention: Mention } {
   const entities: Record<string, EntityLabel> = {};
-  const mention = (id: Id | null | undefined): void => {
+  const mention: Mention = (id) => {
     if (!id || entities[id]) return;
     const person = data.persons.get(id);
     if (person) {
@@ -79,7 +124,15 @@ export function toReport(analysis: Analysis): AnalysisReport {
     const item = data.items.get(id);
     if (item) return void (entities[id] = { kind: 'item', name: item.product, detail: item.lot });
   };
+  return { entities, mention };
+}
 
+function caseReports(
+  analysis: Analysis,
+  entities: Record<string, EntityLabel>,
+  mention: Mention,
+): CaseReport[] {
+  const { data, chains, inferences, windows } = analysis;
   const inferenceOf = new Map(inferences.map((i) => [i.personId, i]));
   const chainCaseOf = new Map(chains.cases.map((c) => [c.personId, c]));
   const flagsOf = new Map<string, string[]>();
@@ -89,7 +142,7 @@ export function toReport(analysis: Analysis): AnalysisReport {
   for (const s of data.samples) samplesOf.get(s.subjectId)?.push(s);
   const staysOf = staysOfSubjects(data.stays, new Set(data.cases.map((c) => c.personId)));
 
-  const cases: CaseReport[] = data.cases.map((c) => {
+  return data.cases.map((c) => {
     mention(c.personId);
     const window = windows.get(c.personId)!;
     const inference = inferenceOf.get(c.personId);
@@ -147,59 +200,81 @@ export function toReport(analysis: Analysis): AnalysisReport {
       timeline,
     };
   });
+}
 
-  const tierOf = new Map(tiers.map((t) => [t.personId, t]));
-  const contacts: ContactReport[] = quarantine.entries
-    .filter((e) => e.tier !== null)
-    .map((e) => {
-      mention(e.personId);
-      mention(e.assignedSiteId);
-      const evidence = (tierOf.get(e.personId)?.evidence ?? []).map((ev) => {
-        mention(ev.hostId);
-        return {
-          sourceId: ev.sourceId,
-          sourceKind: (ev.sourceKind === 'close_contact' ? 'person' : ev.sourceKind) as SourceKind,
-          setting: ev.setting === 'place' ? `place:${ev.placeKind ?? 'other'}` : ev.setting,
-          hostId: ev.hostId,
-          start: formatInstant(ev.start),
-          end: formatInstant(ev.end),
-          minutes: ev.minutes,
-        };
-      });
-      return {
-        personId: e.personId,
-        tier: e.tier!,
-        probability: e.probability,
-        score: e.score,
-        priority: e.priority,
-        reasons: e.reasons,
-        evidence,
-        assignedSiteId: e.assignedSiteId,
-        lastExposure: formatInstant(e.lastExposure),
-        releaseOn: e.releaseOn === null ? null : formatDate(e.releaseOn),
-        homeMonitoringUntil: e.homeMonitoringUntil === null ? null : formatDate(e.homeMonitoringUntil),
-        pcrDates: [...e.pcrDates, ...e.homePcrDates].map((d) => formatDate(d)),
-      };
-    });
+/** The quarantine entries that are contacts (those with a tier), in the plan's order. */
+function* contactEntries(
+  entries: readonly QuarantineEntry[],
+): Generator<QuarantineEntry & { tier: ContactTier }> {
+  for (const entry of entries)
+    if (entry.tier !== null) yield entry as QuarantineEntry & { tier: ContactTier };
+}
 
-  const sources = analysis.sources.overall.map((s) => {
-    mention(s.id);
-    return { id: s.id, kind: s.kind as SourceKind, score: s.score, chainIds: s.chainIds, reasons: s.reasons };
-  });
-  const areas = analysis.riskAreas.map((a) => {
-    mention(a.placeId);
-    return {
-      placeId: a.placeId,
-      level: a.level,
-      lastInfection: formatDate(a.lastInfection),
-      liftOn: a.liftOn === null ? null : formatDate(a.liftOn),
-      reason: a.reason,
-    };
-  });
-  for (const site of quarantine.sites) mention(site.siteId);
+/**
+ * Everything a contact's report mentions, in the order `contactReport` reads it, so the entity
+ * labels are complete (and in the same order) before any contact is built.
+ */
+function mentionContacts(
+  entries: readonly QuarantineEntry[],
+  tierOf: ReadonlyMap<Id, TierEntry>,
+  mention: Mention,
+): void {
+  for (const entry of contactEntries(entries)) {
+    mention(entry.personId);
+    mention(entry.assignedSiteId);
+    for (const evidence of tierOf.get(entry.personId)?.evidence ?? []) mention(evidence.hostId);
+  }
+}
 
-  const chainReports = chains.chains.map((chain) => {
-    if (chain.rootSource.kind !== 'unknown') mention(chain.rootSource.id);
+type InstantFormatter = ReturnType<typeof instantFormatter>;
+
+function contactReport(
+  entry: QuarantineEntry & { tier: ContactTier },
+  tierEntry: TierEntry | undefined,
+  format: InstantFormatter,
+): ContactReport {
+  const evidence: ExposureEvidence[] = (tierEntry?.evidence ?? []).map((ev) => ({
+    sourceId: ev.sourceId,
+    sourceKind: (ev.sourceKind === 'close_contact' ? 'person' : ev.sourceKind) as SourceKind,
+    setting: ev.setting === 'place' ? `place:${ev.placeKind ?? 'other'}` : ev.setting,
+    hostId: ev.hostId,
+    start: format.instant(ev.start),
+    end: format.instant(ev.end),
+    minutes: ev.minutes,
+  }));
+  const pcrDates: string[] = [];
+  for (const d of entry.pcrDates) pcrDates.push(format.date(d));
+  for (const d of entry.homePcrDates) pcrDates.push(format.date(d));
+  return {
+    personId: entry.personId,
+    tier: entry.tier,
+    probability: entry.probability,
+    score: entry.score,
+    priority: entry.priority,
+    reasons: entry.reasons,
+    evidence,
+    assignedSiteId: entry.assignedSiteId,
+    lastExposure: format.instant(entry.lastExposure),
+    releaseOn: entry.releaseOn === null ? null : format.date(entry.releaseOn),
+    homeMonitoringUntil: entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil),
+    pcrDates,
+  };
+}
+
+/** The contacts' reports, built afresh each time they are iterated. */
+function lazyContacts(analysis: Analysis, tierOf: ReadonlyMap<Id, TierEntry>): Iterable<ContactReport> {
+  const { entries } = analysis.quarantine;
+  return {
+    *[Symbol.iterator]() {
+      const format = instantFormatter();
+      for (const entry of contactEntries(entries))
+        yield contactReport(entry, tierOf.get(entry.personId), format);
+    },
+  };
+}
+
+function chainReports(analysis: Analysis): AnalysisReport['chains'] {
+  return analysis.chains.chains.map((chain) => {
     const rootIsEnvironmental = chain.rootSource.kind !== 'unknown' && chain.rootSource.kind !== 'case';
     return {
       id: chain.id,
@@ -237,8 +312,10 @@ export function toReport(analysis: Analysis): AnalysisReport {
       rByGeneration: chain.rByGeneration,
     };
   });
+}
 
-  // Epidemic curve: cases by day of confirmation, and symptomatic cases by day of onset.
+/** Epidemic curve: cases by day of confirmation, and symptomatic cases by day of onset. */
+function epidemicCurve(cases: Analysis['data']['cases']): AnalysisReport['epiCurve'] {
   const curve = new Map<string, { confirmed: number; asymptomatic: number; byOnset: number }>();
   const day = (at: number) => {
     const key = formatDate(at);
@@ -246,7 +323,7 @@ export function toReport(analysis: Analysis): AnalysisReport {
     if (!entry) curve.set(key, (entry = { confirmed: 0, asymptomatic: 0, byOnset: 0 }));
     return entry;
   };
-  for (const c of data.cases) {
+  for (const c of cases) {
     const known = c.confirmedAt ?? c.onset;
     if (known !== null) day(known)[c.classification === 'confirmed' ? 'confirmed' : 'asymptomatic'] += 1;
     if (c.onset !== null) day(c.onset).byOnset += 1;
@@ -260,22 +337,14 @@ export function toReport(analysis: Analysis): AnalysisReport {
       epiCurve.push({ date, ...(curve.get(date) ?? { confirmed: 0, asymptomatic: 0, byOnset: 0 }) });
     }
   }
+  return epiCurve;
+}
 
-  const spreaderIds = new Set(
-    [
-      ...analysis.spreaders.byOffspring,
-      ...analysis.spreaders.byBetweenness,
-      ...analysis.spreaders.byPagerank,
-    ].map((s) => s.personId),
-  );
-  const superspreaders = [...spreaderIds]
-    .map((id) =>
-      [
-        ...analysis.spreaders.byOffspring,
-        ...analysis.spreaders.byBetweenness,
-        ...analysis.spreaders.byPagerank,
-      ].find((s) => s.personId === id)!,
-    )
+function superspreaderReports(spreaders: Analysis['spreaders']): AnalysisReport['superspreaders'] {
+  const ranked = [...spreaders.byOffspring, ...spreaders.byBetweenness, ...spreaders.byPagerank];
+  const spreaderIds = new Set(ranked.map((s) => s.personId));
+  return [...spreaderIds]
+    .map((id) => ranked.find((s) => s.personId === id)!)
     .sort(
       (a, b) => b.offspring - a.offspring || b.pagerank - a.pagerank || a.personId.localeCompare(b.personId),
     )
@@ -285,8 +354,38 @@ export function toReport(analysis: Analysis): AnalysisReport {
       betweenness: s.betweenness,
       pagerank: s.pagerank,
     }));
+}
 
-  const count = (tier: string) => contacts.filter((c) => c.tier === tier).length;
+/** The report of an analysis with its contacts yielded as they are read (see the module doc). */
+export function toLazyReport(analysis: Analysis): LazyAnalysisReport {
+  const { data, chains, quarantine, tiers, params } = analysis;
+  const { entities, mention } = entityLabels(data);
+
+  const cases = caseReports(analysis, entities, mention);
+  const tierOf = new Map(tiers.map((t) => [t.personId, t]));
+  mentionContacts(quarantine.entries, tierOf, mention);
+  const contactCounts = new Map<ContactTier, number>();
+  for (const entry of contactEntries(quarantine.entries))
+    contactCounts.set(entry.tier, (contactCounts.get(entry.tier) ?? 0) + 1);
+  const count = (tier: ContactTier) => contactCounts.get(tier) ?? 0;
+
+  const sources = analysis.sources.overall.map((s) => {
+    mention(s.id);
+    return { id: s.id, kind: s.kind as SourceKind, score: s.score, chainIds: s.chainIds, reasons: s.reasons };
+  });
+  const areas = analysis.riskAreas.map((a) => {
+    mention(a.placeId);
+    return {
+      placeId: a.placeId,
+      level: a.level,
+      lastInfection: formatDate(a.lastInfection),
+      liftOn: a.liftOn === null ? null : formatDate(a.liftOn),
+      reason: a.reason,
+    };
+  });
+  for (const site of quarantine.sites) mention(site.siteId);
+  for (const chain of chains.chains) if (chain.rootSource.kind !== 'unknown') mention(chain.rootSource.id);
+
   return {
     asOf: formatInstant(analysis.asOf),
     parameters: { protocol: params.protocol.name, pathogen: params.pathogen.name },
@@ -305,15 +404,15 @@ export function toReport(analysis: Analysis): AnalysisReport {
       highRiskAreas: areas.filter((a) => a.level === 'high').length,
       mediumRiskAreas: areas.filter((a) => a.level === 'medium').length,
     },
-    epiCurve,
+    epiCurve: epidemicCurve(data.cases),
     rByGeneration: chains.rByGeneration,
     cases,
-    chains: chainReports,
-    contacts,
+    chains: chainReports(analysis),
+    contacts: lazyContacts(analysis, tierOf),
     sources,
     riskAreas: areas,
     clusters: analysis.clusters,
-    superspreaders,
+    superspreaders: superspreaderReports(analysis.spreaders),
     quarantineSites: quarantine.sites.map((s) => ({
       id: s.siteId,
       capacity: s.capacity,
@@ -322,4 +421,14 @@ export function toReport(analysis: Analysis): AnalysisReport {
     })),
     entities,
   };
+}
+
+/** The report with its contacts in an array, for the renderers and the API. */
+export function toReport(analysis: Analysis): AnalysisReport {
+  return collectContacts(toLazyReport(analysis));
+}
+
+/** A lazy report with its contacts collected into an array, keys in the same order. */
+export function collectContacts(report: LazyAnalysisReport): AnalysisReport {
+  return { ...report, contacts: [...report.contacts] };
 }

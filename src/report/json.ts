@@ -1,8 +1,19 @@
 /**
  * The report as JSON: the analysis report itself, narrowed to the requested cases and masked when
  * asked, with a `problems` list added only when something asked for could not be reported.
+ *
+ * The CLI streams the report (`streamJsonReport`, `writeJsonReportFile`): each top-level field,
+ * and the items of its arrays and the entity labels a batch at a time, are serialised on their
+ * own, into the same bytes `JSON.stringify(report, null, 2)` gives. At 100,000 persons the
+ * document is 152 MB, and at a million ~1.5 GB, more than the longest string V8 can hold;
+ * streamed, the contacts are built as they are written (src/analysis/report.ts `toLazyReport`).
  */
-import type { AnalysisReport } from '../analysis/report-model';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { collectContacts } from '../analysis/report';
+import type { AnalysisReport, LazyAnalysisReport } from '../analysis/report-model';
 import { prepareReport } from './select';
 
 export interface JsonOptions {
@@ -19,6 +30,269 @@ export function jsonReport(report: AnalysisReport, options: JsonOptions = {}): J
   return problems.length ? { ...shown, problems } : shown;
 }
 
+/** The report as one string: for small reports and tests (the CLI streams, see `streamJsonReport`). */
 export function renderJson(report: AnalysisReport, options: JsonOptions = {}): string {
   return `${JSON.stringify(jsonReport(report, options), null, 2)}\n`;
+}
+
+/** Where streamed text goes; `write` resolves once the sink can take more. */
+export interface TextSink {
+  write(chunk: string): Promise<void>;
+}
+
+/**
+ * Hands text to the sink a piece at a time: small text (keys, brackets) waits and goes with the
+ * next piece, so the sink sees few writes and no text is copied into a larger buffer first
+ * (joining pieces cost more than stringifying them).
+ */
+class PieceWriter {
+  private pending = '';
+
+  constructor(private readonly sink: TextSink) {}
+
+  /** Small text, sent with the next piece. */
+  add(text: string): void {
+    this.pending += text;
+  }
+
+  /** Sends `text`, after any small text added before it. */
+  async send(text: string): Promise<void> {
+    const piece = this.pending + text;
+    this.pending = '';
+    await this.sink.write(piece);
+  }
+
+  async end(): Promise<void> {
+    if (this.pending) await this.send('');
+  }
+}
+
+/**
+ * Items (or entries) are stringified this many at a time: one `JSON.stringify` per item costs
+ * more than one over many (at 100,000 persons there are ~75,000 contacts and as many entity
+ * labels), and so, measured, do batches of hundreds: their text outgrows the young generation.
+ */
+const BATCH_ITEMS = 64;
+
+/**
+ * The text `JSON.stringify(…, null, 2)` gives for the items of an array nested one level below
+ * the top, separated as there: the batch is stringified inside a one-item array and the wrapper's
+ * text cut off (`[\n  [\n    ` before, `\n  ]\n]` after), so the indentation comes out right
+ * without rewriting the text.
+ */
+const itemsText = (items: readonly unknown[]): string => JSON.stringify([items], null, 2).slice(10, -6);
+
+/** The same for the entries of an object one level below the top (`[\n  {\n    `, `\n  }\n]`). */
+const entriesText = (entries: object): string => JSON.stringify([entries], null, 2).slice(10, -6);
+
+/** A top-level field's value that is written whole (`[\n  ` before, `\n]` after). */
+const valueText = (value: unknown): string => JSON.stringify([value], null, 2).slice(4, -2);
+
+/** What JSON.stringify leaves out of an object. */
+const omitted = (value: unknown): boolean =>
+  value === undefined || typeof value === 'function' || typeof value === 'symbol';
+
+const isIterable = (value: object): value is Iterable<unknown> =>
+  typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
+
+/** An array (or other iterable) as a top-level field's value, a batch of items at a time. */
+async function writeItems(items: Iterable<unknown>, out: PieceWriter): Promise<void> {
+  let batch: unknown[] = [];
+  let first = true;
+  const emit = async () => {
+    const text = itemsText(batch);
+    batch = [];
+    await out.send(first ? `[\n    ${text}` : `,\n    ${text}`);
+    first = false;
+  };
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === BATCH_ITEMS) await emit();
+  }
+  if (batch.length > 0) await emit();
+  out.add(first ? '[]' : '\n  ]');
+}
+
+/** An object as a top-level field's value (the entity labels), a batch of entries at a time. */
+async function writeEntries(object: Record<string, unknown>, out: PieceWriter): Promise<void> {
+  // Without a prototype, a `__proto__` key is an entry like any other.
+  const newBatch = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+  let batch = newBatch();
+  let size = 0;
+  let first = true;
+  const emit = async () => {
+    const text = entriesText(batch);
+    batch = newBatch();
+    size = 0;
+    await out.send(first ? `{\n    ${text}` : `,\n    ${text}`);
+    first = false;
+  };
+  // Object.keys lists the keys in the order JSON.stringify does (integer-like keys first), so
+  // each batch keeps them in that order too.
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    if (omitted(value)) continue;
+    batch[key] = value;
+    if (++size === BATCH_ITEMS) await emit();
+  }
+  if (size > 0) await emit();
+  out.add(first ? '{}' : '\n  }');
+}
+
+/**
+ * Writes a plain JSON object as `JSON.stringify(document, null, 2)` followed by a newline would
+ * read, but in pieces: top-level arrays and iterables (a lazy report's contacts) a batch of items
+ * at a time, top-level objects a batch of entries at a time. Everything else is written whole.
+ */
+export async function writeJsonDocument(document: object, sink: TextSink): Promise<void> {
+  const out = new PieceWriter(sink);
+  let first = true;
+  for (const [key, value] of Object.entries(document)) {
+    if (omitted(value)) continue;
+    out.add(`${first ? '{\n  ' : ',\n  '}${JSON.stringify(key)}: `);
+    first = false;
+    if (value === null || typeof value !== 'object' || 'toJSON' in value) out.add(valueText(value));
+    else if (isIterable(value)) await writeItems(value, out);
+    else await writeEntries(value as Record<string, unknown>, out);
+  }
+  out.add(first ? '{}\n' : '\n}\n');
+  await out.end();
+}
+
+/**
+ * A sink over a writable stream that respects backpressure (waits for `drain`) and turns the
+ * stream's errors into one naming `name` (a file, or standard output). `settled()` resolves once
+ * everything written has been handed on, or rejects with the first error.
+ */
+export function streamSink(
+  stream: NodeJS.WritableStream,
+  name: string,
+): TextSink & { settled(): Promise<void>; release(): void } {
+  let failure: Error | null = null;
+  let lastWrite: Promise<void> = Promise.resolve();
+  const waiting = new Set<() => void>();
+  const onError = (err: Error) => {
+    failure ??= writeError(err, name);
+    for (const wake of waiting) wake();
+  };
+  stream.on('error', onError);
+  const check = () => {
+    if (failure) throw failure;
+  };
+  /** Resolves on `event`, or as soon as the stream fails or closes (a failed stream never drains). */
+  const until = (event: 'drain' | 'written') =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        waiting.delete(wake);
+        stream.off('drain', wake);
+        stream.off('close', wake);
+        resolve();
+      };
+      waiting.add(wake);
+      stream.on('close', wake);
+      if (event === 'drain') stream.on('drain', wake);
+      else void lastWrite.then(wake);
+    });
+  return {
+    async write(chunk) {
+      check();
+      let ready = true;
+      lastWrite = new Promise((resolve) => {
+        ready = stream.write(chunk, () => resolve());
+      });
+      if (!ready) await until('drain');
+      check();
+    },
+    async settled() {
+      check();
+      await until('written');
+      check();
+    },
+    release() {
+      stream.off('error', onError);
+    },
+  };
+}
+
+/** A stream error as one that says what could not be written; keeps the system error code. */
+function writeError(err: Error, name: string): Error {
+  const error = new Error(`cannot write the report to ${name}: ${err.message}`, { cause: err });
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code) Object.assign(error, { code });
+  return error;
+}
+
+/** A sink that only counts the UTF-8 bytes it is given (for benchmarks). */
+export function countingSink(): TextSink & { bytes: number } {
+  return {
+    bytes: 0,
+    write(chunk) {
+      this.bytes += Buffer.byteLength(chunk);
+      return Promise.resolve();
+    },
+  };
+}
+
+export interface WriteJsonOptions extends JsonOptions {
+  /** Called once per case reported: `done` of `total`. */
+  onProgress?: (done: number, total: number, caseId: string) => void;
+}
+
+/**
+ * Streams the report as JSON into `sink`: a lazy report's contacts are built while they are
+ * written. Narrowing to cases and masking need the whole report, so with either the contacts are
+ * collected first. Returns the problems reported (unknown case ids).
+ */
+export async function streamJsonReport(
+  report: LazyAnalysisReport | AnalysisReport,
+  sink: TextSink,
+  options: WriteJsonOptions = {},
+): Promise<{ problems: string[] }> {
+  const narrowed = Boolean(options.caseIds?.length || options.mask || options.problems?.length);
+  const document: LazyAnalysisReport | JsonReport = narrowed
+    ? jsonReport(
+        Array.isArray(report.contacts) ? (report as AnalysisReport) : collectContacts(report),
+        options,
+      )
+    : report;
+  await writeJsonDocument(document, sink);
+  const problems = (document as JsonReport).problems ?? [];
+  if (options.onProgress) {
+    const total = document.cases.length;
+    document.cases.forEach((c, i) => options.onProgress!(i + 1, total, c.personId));
+  }
+  return { problems };
+}
+
+/**
+ * Streams the report as JSON into a file, written beside it and renamed so that a reader never
+ * sees half a report; a failed write removes the partial file and names the file in its error.
+ */
+export async function writeJsonReportFile(
+  report: LazyAnalysisReport | AnalysisReport,
+  out: string,
+  options: WriteJsonOptions = {},
+): Promise<{ problems: string[]; file: string }> {
+  const file = path.resolve(out);
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  const stream = createWriteStream(partial, { encoding: 'utf8' });
+  const sink = streamSink(stream, file);
+  try {
+    const { problems } = await streamJsonReport(report, sink, options);
+    await sink.settled();
+    stream.end();
+    await finished(stream).catch((err: Error) => {
+      throw writeError(err, file);
+    });
+    await rename(partial, file);
+    return { problems, file };
+  } catch (err) {
+    stream.destroy();
+    // The write's error is the one to report, whatever becomes of the partial file.
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw err;
+  } finally {
+    sink.release();
+  }
 }

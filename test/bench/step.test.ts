@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseResultLine } from '../../bench/protocol';
 import { phaseTimer } from '../../bench/steps/import';
+import { withStore } from '../../bench/steps/store-target';
+import { analyseOutbreak } from '../../src/analysis/analyse';
+import { latestCaseAsOf } from '../../src/analysis/as-of';
+import { toReport } from '../../src/analysis/report';
+import { resolveParameters } from '../../src/domain/parameters';
+import { renderJson } from '../../src/report/json';
 import { HAND_BUNDLE_ROWS, writeHandBundle } from './hand-bundle';
 
 jest.setTimeout(180_000);
@@ -116,6 +122,23 @@ describe('benchmark steps, each in its own process', () => {
     // The CSV lists every contact of the analysis: a header and one line each.
     const csvLines = readFileSync(path.join(outDir, 'report.csv'), 'utf8').trim().split('\n');
     expect(csvLines).toHaveLength((result.contacts as number) + 1);
+  });
+
+  it('streams the full JSON report of the analysis and counts its bytes', async () => {
+    const dataDir = path.join(work, 'embedded-analysis');
+    expect(step('import-embedded', { dir: bundle, dataDir }).status).toBe(0);
+    const r = step('analysis', { target: { kind: 'embedded', dataDir } });
+    expect(r.status).toBe(0);
+    const result = r.result!;
+    expect(result.cases).toBe(2);
+    // The bytes `renderJson` gives for the same analysis, made here in one piece.
+    const expected = await withStore({ kind: 'embedded', dataDir }, async (store) => {
+      const asOf = await latestCaseAsOf(store);
+      const analysis = await analyseOutbreak(store, resolveParameters(), { asOf });
+      return Buffer.byteLength(renderJson(toReport(analysis)));
+    });
+    expect(result.reportBytes).toBe(expected);
+    expect(result.seconds as number).toBeGreaterThanOrEqual(result.analyseSeconds as number);
   });
 });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { openNeo4jStore } from '../../src/store/neo4j';
@@ -163,6 +163,33 @@ describe('tracegraph on the embedded store', () => {
       stdout: '',
       stderr: '--max-contacts: "ten" is not a whole number of contacts, 0 or "all"\n',
     });
+  });
+
+  test('report --format json streams one document to standard output or --out; a target it cannot write exits 1 naming it', async () => {
+    const data = temp();
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const printed = await runCli(['report', '--format', 'json', '--data', data]);
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    expect(printed.stdout.endsWith('\n}\n')).toBe(true);
+    const report = JSON.parse(printed.stdout) as { summary: { cases: number }; contacts: unknown[] };
+    expect(report.summary.cases).toBe(DISTRICT_COUNTS.cases);
+    expect(report.contacts.length).toBeGreaterThan(1);
+
+    const out = path.join(temp(), 'reports', 'report.json');
+    const written = await runCli(['report', '--format', 'json', '--out', out, '--data', data]);
+    expect(written).toEqual({ code: 0, stdout: '', stderr: `wrote ${out}\n` });
+    expect(readFileSync(out, 'utf8')).toBe(printed.stdout);
+
+    // A folder stands where the file should go: the rename fails, and no partial file is left.
+    const folder = temp();
+    const failed = await runCli(['report', '--format', 'json', '--out', folder, '--data', data]);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toContain(folder);
+    const partials = readdirSync(path.dirname(folder)).filter(
+      (name) => name.startsWith(`${path.basename(folder)}.`) && name.endsWith('.partial'),
+    );
+    expect(partials).toEqual([]);
   });
 
   test('export writes a bundle that imports into an empty store as the same counts', async () => {

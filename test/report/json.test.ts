@@ -1,4 +1,17 @@
-import { jsonReport, renderJson } from '../../src/report/json';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { LazyAnalysisReport } from '../../src/analysis/report-model';
+import {
+  jsonReport,
+  renderJson,
+  streamJsonReport,
+  streamSink,
+  writeJsonDocument,
+  writeJsonReportFile,
+  type TextSink,
+} from '../../src/report/json';
 import { analysisReportFixture } from './fixtures';
 
 describe('renderJson', () => {
@@ -33,5 +46,174 @@ describe('renderJson', () => {
       homeId: 'H04',
     });
     expect(report.entities.P07).toBeUndefined();
+  });
+});
+
+/** A sink that keeps what it is given, chunk by chunk. */
+function collectingSink(): TextSink & { chunks: string[]; text(): string } {
+  const chunks: string[] = [];
+  return {
+    chunks,
+    write(chunk) {
+      chunks.push(chunk);
+      return Promise.resolve();
+    },
+    text: () => chunks.join(''),
+  };
+}
+
+async function streamed(document: object): Promise<string> {
+  const sink = collectingSink();
+  await writeJsonDocument(document, sink);
+  return sink.text();
+}
+
+/** The fixture with its contacts as a generator, as toLazyReport gives them. */
+function lazyFixture(): LazyAnalysisReport {
+  const report = analysisReportFixture();
+  const contacts = report.contacts;
+  return {
+    ...report,
+    contacts: {
+      *[Symbol.iterator]() {
+        yield* contacts;
+      },
+    },
+  };
+}
+
+describe('writeJsonDocument', () => {
+  it('writes the bytes JSON.stringify(…, null, 2) gives, for the report and for edge cases', async () => {
+    const report = analysisReportFixture();
+    expect(await streamed(report)).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    const edges = [
+      {},
+      { a: [], b: {}, c: undefined, d: null, e: 'two\nlines "quoted"', f: 1.5e-7, g: -0, h: '中文 ✓' },
+      { list: [undefined, 1, { x: undefined, y: [[], {}] }, () => 1], fn: () => 1, text: 'x' },
+      { nested: { deep: { deeper: [1, { k: 'v' }] }, skipped: undefined }, last: [{ a: 1 }, { b: [2, 3] }] },
+      { at: new Date(Date.UTC(2022, 7, 1)), n: 0 },
+      // Integer-like keys come first; `__proto__` is an own key of parsed JSON.
+      JSON.parse('{"labels": {"b": 1, "10": 2, "__proto__": {"x": 3}, "2": 4, "a": null}}') as object,
+      { many: Array.from({ length: 300 }, (_, i) => ({ i, odd: i % 2 ? undefined : [i] })) },
+      {
+        labels: Object.fromEntries(
+          Array.from({ length: 300 }, (_, i) => [`K${i}`, i % 3 ? { i } : undefined]),
+        ),
+      },
+    ];
+    for (const document of edges)
+      expect(await streamed(document)).toBe(`${JSON.stringify(document, null, 2)}\n`);
+  });
+
+  it('writes an iterable field as the array of its items', async () => {
+    const lazy = lazyFixture();
+    expect(await streamed(lazy)).toBe(`${JSON.stringify(analysisReportFixture(), null, 2)}\n`);
+    const empty = { before: 1, items: (function* () {})(), after: 2 };
+    expect(await streamed(empty)).toBe(`${JSON.stringify({ before: 1, items: [], after: 2 }, null, 2)}\n`);
+  });
+
+  it('hands a long document on in bounded chunks', async () => {
+    const items = Array.from({ length: 5000 }, (_, i) => ({ id: `P${i}`, reasons: 'x'.repeat(100) }));
+    const sink = collectingSink();
+    await writeJsonDocument({ items }, sink);
+    expect(sink.text()).toBe(`${JSON.stringify({ items }, null, 2)}\n`);
+    expect(sink.chunks.length).toBeGreaterThan(5);
+    for (const chunk of sink.chunks) expect(chunk.length).toBeLessThan(70_000);
+  });
+});
+
+describe('streamJsonReport', () => {
+  it('streams a lazy report as renderJson renders the whole one', async () => {
+    const sink = collectingSink();
+    const { problems } = await streamJsonReport(lazyFixture(), sink);
+    expect(problems).toEqual([]);
+    expect(sink.text()).toBe(renderJson(analysisReportFixture()));
+  });
+
+  it('narrows and masks as renderJson does, returning the problems', async () => {
+    const options = { caseIds: ['P09', 'nope'], mask: true };
+    const sink = collectingSink();
+    const calls: string[] = [];
+    const { problems } = await streamJsonReport(lazyFixture(), sink, {
+      ...options,
+      onProgress: (done, total, caseId) => calls.push(`${done}/${total} ${caseId}`),
+    });
+    expect(sink.text()).toBe(renderJson(analysisReportFixture(), options));
+    expect(problems).toEqual([
+      'unknown case id "nope": not a case in this report (as of 2022-08-10T20:00:00+08:00)',
+    ]);
+    expect(calls).toEqual(['1/1 P09']);
+  });
+});
+
+/** A writable that takes a while over each chunk. */
+function slowWritable(highWaterMark: number): Writable & { received: string[] } {
+  const received: string[] = [];
+  const stream = new Writable({
+    highWaterMark,
+    decodeStrings: false,
+    write(chunk: string, _encoding, done) {
+      received.push(chunk);
+      setTimeout(done, 1);
+    },
+  });
+  return Object.assign(stream, { received });
+}
+
+describe('streamSink', () => {
+  it('waits for the stream to drain before taking more', async () => {
+    const stream = slowWritable(16 * 1024);
+    const sink = streamSink(stream, 'out.json');
+    const chunk = 'x'.repeat(10 * 1024);
+    for (let i = 0; i < 20; i++) {
+      await sink.write(chunk);
+      expect(stream.writableLength).toBeLessThan(stream.writableHighWaterMark);
+    }
+    await sink.settled();
+    expect(stream.writableLength).toBe(0);
+    expect(stream.received.join('')).toBe(chunk.repeat(20));
+    sink.release();
+  });
+
+  it('fails with the name of what it writes to when the stream fails', async () => {
+    const stream = new Writable({
+      write(_chunk, _encoding, done) {
+        done(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+      },
+    });
+    const sink = streamSink(stream, '/reports/out.json');
+    const writing = (async () => {
+      for (let i = 0; i < 10; i++) await sink.write('x'.repeat(20_000));
+      await sink.settled();
+    })();
+    await expect(writing).rejects.toThrow(
+      'cannot write the report to /reports/out.json: no space left on device',
+    );
+    await expect(writing).rejects.toMatchObject({ code: 'ENOSPC' });
+    sink.release();
+  });
+});
+
+describe('writeJsonReportFile', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-json-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the report into a new folder, with nothing left beside it', async () => {
+    const out = path.join(dir, 'reports', 'report.json');
+    const { file, problems } = await writeJsonReportFile(lazyFixture(), out);
+    expect(file).toBe(out);
+    expect(problems).toEqual([]);
+    expect(readFileSync(out, 'utf8')).toBe(renderJson(analysisReportFixture()));
+    expect(readdirSync(path.join(dir, 'reports'))).toEqual(['report.json']);
+  });
+
+  it('names the file when it cannot be written, and leaves no file behind', async () => {
+    const out = path.join(dir, 'report.json');
+    mkdirSync(`${out}.${process.pid}.partial`); // the partial file cannot be opened
+    await expect(writeJsonReportFile(lazyFixture(), out)).rejects.toThrow(
+      `cannot write the report to ${out}: EISDIR`,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -4,8 +4,16 @@
  */
 import { Command, Option } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
-import { toReport } from '../../analysis/report';
+import type { Analysis } from '../../analysis/analyse';
+import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
+import {
+  streamJsonReport,
+  streamSink,
+  writeJsonReportFile,
+  type TextSink,
+  type WriteJsonOptions,
+} from '../../report/json';
 import { DEFAULT_MAX_CONTACTS } from '../../report/view';
 import {
   addAnalysisOptions,
@@ -22,6 +30,45 @@ interface ReportFlags extends AnalysisFlags {
   out?: string;
   role?: string;
   maxContacts: string;
+}
+
+/** What a report command hands back: problems to print, and the file written if any. */
+interface ReportWritten {
+  problems: string[];
+  text?: string;
+  file?: string;
+}
+
+/**
+ * Standard output as a sink: with backpressure when it is a stream (it is, but for tests that
+ * capture it), so that a report of hundreds of megabytes is never queued in memory whole.
+ */
+function stdoutSink(io: CliIo): TextSink & { settled(): Promise<void>; release(): void } {
+  const { stdout } = io;
+  if (typeof (stdout as Partial<NodeJS.WritableStream>).on === 'function')
+    return streamSink(stdout as NodeJS.WritableStream, 'standard output');
+  return {
+    write: (chunk) => Promise.resolve(void stdout.write(chunk)),
+    settled: () => Promise.resolve(),
+    release() {},
+  };
+}
+
+/**
+ * JSON is streamed, to the file or standard output, with the contacts built as they are written:
+ * at a million persons the document is larger than any string V8 can hold.
+ */
+async function writeJson(analysis: Analysis, io: CliIo, out: string | undefined, options: WriteJsonOptions) {
+  const report = toLazyReport(analysis);
+  if (out !== undefined) return writeJsonReportFile(report, out, options);
+  const sink = stdoutSink(io);
+  try {
+    const { problems } = await streamJsonReport(report, sink, options);
+    await sink.settled();
+    return { problems };
+  } finally {
+    sink.release();
+  }
 }
 
 /** `--max-contacts`: a whole number, 0 or `all` (no cap). */
@@ -77,22 +124,25 @@ export function reportCommand(io: CliIo): Command {
       await withStore(cmd, io, async (store) => {
         const asOf = await asOfFrom(flags, store);
         const analysis = await analyseOutbreak(store, params, { asOf, capacity });
-        const report = toReport(analysis);
         const progress = terminalProgress(io.stderr as NodeJS.WriteStream);
+        const mask = flags.role === 'cdc';
         try {
-          const result = await writeReport(report, {
-            format: flags.format,
-            caseIds,
-            out: flags.out,
-            mask: flags.role === 'cdc',
-            maxContacts,
-            onProgress: progress.onProgress,
-          });
+          const result: ReportWritten =
+            flags.format === 'json'
+              ? await writeJson(analysis, io, flags.out, { caseIds, mask, onProgress: progress.onProgress })
+              : await writeReport(toReport(analysis), {
+                  format: flags.format,
+                  caseIds,
+                  out: flags.out,
+                  mask,
+                  maxContacts,
+                  onProgress: progress.onProgress,
+                });
           progress.stop();
           for (const problem of result.problems) io.stderr.write(`${problem}\n`);
           if (result.text !== undefined)
             io.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
-          else io.stderr.write(`wrote ${result.file}\n`);
+          else if (result.file !== undefined) io.stderr.write(`wrote ${result.file}\n`);
         } finally {
           progress.stop();
         }

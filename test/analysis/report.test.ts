@@ -1,0 +1,131 @@
+import seedrandom from 'seedrandom';
+import { analyseData } from '../../src/analysis/analyse';
+import { collectContacts, instantFormatter, toLazyReport, toReport } from '../../src/analysis/report';
+import { resolveParameters } from '../../src/domain/parameters';
+import { DAY, formatDate, formatInstant } from '../../src/domain/time';
+import type { Case } from '../../src/domain/types';
+import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+
+const params = resolveParameters();
+
+/** Two cases, a household, a workplace and a market, and a quarantine site with beds. */
+function analysis() {
+  const C1: Case = {
+    personId: 'C1',
+    classification: 'confirmed',
+    onset: aug(5),
+    confirmedAt: aug(6, '10:00'),
+  };
+  const C2: Case = {
+    personId: 'C2',
+    classification: 'asymptomatic',
+    onset: null,
+    confirmedAt: aug(7, '10:00'),
+  };
+  const data = outbreak({
+    asOf: aug(7, '12:00'),
+    cases: [C1, C2],
+    samples: [positive('C1', aug(6, '08:00')), positive('C2', aug(7, '08:00'))],
+    persons: [
+      { ...person('C1', 'H1'), name: '何文', phone: '13800001234' },
+      person('P2', 'H1'),
+      person('C2'),
+      person('P3', 'H3'),
+      person('P4', 'H3'),
+      person('P5'),
+      person('P6'),
+    ],
+    places: [
+      place('H1', 'home'),
+      place('H3', 'home'),
+      place('W1', 'workplace', { name: 'Net shed' }),
+      place('MKT', 'market', { name: 'Baogang market' }),
+      place('Q1', 'quarantine_site', { capacity: 3 }),
+    ],
+    stays: [
+      stay('C1', 'H1', aug(3, '20:00'), aug(4, '07:00')),
+      stay('P2', 'H1', aug(3, '20:00'), aug(4, '07:00')),
+      stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
+      stay('P3', 'W1', aug(4, '09:00'), aug(4, '11:20')),
+      stay('C1', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('C2', 'MKT', aug(6, '15:00'), aug(6, '15:30')),
+      stay('P6', 'MKT', aug(6, '15:10'), aug(6, '15:30')),
+    ],
+  });
+  return analyseData(data, params, { asOf: data.asOf });
+}
+
+describe('instantFormatter', () => {
+  test('formats as formatInstant and formatDate do, across days, years and milliseconds', () => {
+    const format = instantFormatter();
+    const rng = seedrandom('instants');
+    const instants = [
+      0,
+      -1,
+      DAY - 1,
+      aug(1),
+      aug(1) - 1,
+      aug(31, '23:59') + 59_999,
+      Date.UTC(1899, 11, 31, 16),
+    ];
+    for (let i = 0; i < 2000; i++) instants.push(Math.round((rng() - 0.3) * 4e12));
+    for (let i = 0; i < 200; i++) instants.push(aug(1) + Math.round(rng() * 60) * 60_000); // repeats days
+    for (const at of instants) {
+      expect(format.instant(at)).toBe(formatInstant(at));
+      expect(format.date(at)).toBe(formatDate(at));
+    }
+  });
+
+  test('falls back to formatInstant for instants that are not whole milliseconds', () => {
+    const format = instantFormatter();
+    expect(format.instant(aug(1) + 0.6)).toBe(formatInstant(aug(1) + 0.6));
+    expect(format.date(aug(1) - 0.5)).toBe(formatDate(aug(1) - 0.5));
+  });
+});
+
+describe('toLazyReport', () => {
+  test('yields the same contacts as toReport, afresh on every read', () => {
+    const run = analysis();
+    const lazy = toLazyReport(run);
+    const first = [...lazy.contacts];
+    const second = [...lazy.contacts];
+    expect(first.length).toBeGreaterThan(2);
+    expect(second).toEqual(first);
+    expect(second[0]).not.toBe(first[0]);
+    expect(first).toEqual(toReport(run).contacts);
+  });
+
+  test('has every entity label, in order, before a contact is read', () => {
+    const run = analysis();
+    const lazy = toLazyReport(run);
+    const labelled = Object.keys(lazy.entities);
+    const contacts = [...lazy.contacts];
+    expect(Object.keys(lazy.entities)).toEqual(labelled);
+    for (const contact of contacts) {
+      expect(labelled).toContain(contact.personId);
+      if (contact.assignedSiteId) expect(labelled).toContain(contact.assignedSiteId);
+      for (const e of contact.evidence) if (e.hostId) expect(labelled).toContain(e.hostId);
+    }
+    // Cases first, then the contacts in the plan's order.
+    expect(labelled.indexOf('C1')).toBeLessThan(labelled.indexOf(contacts[0]!.personId));
+    expect(lazy.entities.C1).toMatchObject({ kind: 'person', name: '何文', phone: '13800001234' });
+  });
+
+  test('counts the contacts of each tier in the summary without building them', () => {
+    const lazy = toLazyReport(analysis());
+    const contacts = [...lazy.contacts];
+    const count = (tier: string) => contacts.filter((c) => c.tier === tier).length;
+    expect(lazy.summary.closeContacts).toBe(count('close_contact'));
+    expect(lazy.summary.contactsOfCloseContacts).toBe(count('contact_of_close_contact'));
+    expect(lazy.summary.venueExposed).toBe(count('venue_exposed'));
+    expect(lazy.summary.closeContacts + lazy.summary.venueExposed).toBeGreaterThan(0);
+  });
+
+  test('collectContacts keeps the keys in the order of the model', () => {
+    const lazy = toLazyReport(analysis());
+    const keys = Object.keys(lazy);
+    expect(Object.keys(collectContacts(lazy))).toEqual(keys);
+    expect(keys.indexOf('contacts')).toBe(keys.indexOf('chains') + 1);
+  });
+});
