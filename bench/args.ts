@@ -30,6 +30,8 @@ export interface BenchOptions {
   stackSizeKb: number | null;
   /** Keep what the previous results.json holds for sizes (and the API) this run does not measure. */
   merge: boolean;
+  /** V8 old-space limit (MB) of every step process (node --max-old-space-size); null: Node's default. */
+  maxOldSpaceMb: number | null;
 }
 
 export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
@@ -45,6 +47,7 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   out: null,
   stackSizeKb: null,
   merge: false,
+  maxOldSpaceMb: null,
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -60,6 +63,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-large N        persons in the large API query (default 200)
   --out DIR            write RESULTS.md and results.json there (default bench/)
   --stack-size KB      run every step with node --stack-size=KB (default: Node's own, about 984)
+  --max-old-space MB   run every step with node --max-old-space-size=MB (default: Node's own, about
+                       4 GB here): to measure a size whose analysis needs more than that
   --merge              keep what the previous results.json holds that this run does not measure
                        (sizes, measures left out by --only, the API run), each marked with the
                        date and commit it was measured at
@@ -154,6 +159,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--stack-size':
         // Above the thread's stack (ulimit -s, usually 8 MB) V8 would crash instead of throwing.
         options.stackSizeKb = wholeNumber(flag, value(), 100, 7800);
+        break;
+      case '--max-old-space':
+        options.maxOldSpaceMb = wholeNumber(flag, value(), 256, 1_000_000);
         break;
       case '--merge':
         if (inline !== undefined) throw new BenchUsageError('--merge: takes no value');

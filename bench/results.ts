@@ -480,6 +480,15 @@ function generationTable(results: BenchResults): string {
   );
 }
 
+/** The node flags every step ran with beyond the CLI's own, as a note after the Node version. */
+function stepFlags(o: BenchOptions): string {
+  const flags = [
+    ...(o.stackSizeKb == null ? [] : [`--stack-size=${o.stackSizeKb}`]),
+    ...(o.maxOldSpaceMb == null ? [] : [`--max-old-space-size=${o.maxOldSpaceMb}`]),
+  ];
+  return flags.length ? ` (steps run with ${flags.join(' ')})` : '';
+}
+
 export function renderResultsMarkdown(results: BenchResults): string {
   const { machine: m, options: o, neo4j } = results;
   const sizes = o.sizes.map(sizeLabel).join(', ');
@@ -521,7 +530,7 @@ What each row measures, and what is slow and why: [README.md](README.md).${resul
 | CPU | ${m.cpuModel} |
 | Load average at start (1 min) | ${significant(m.loadAverage)}${m.loadAverage > m.cores ? ' (busy: other work shared the cores, figures are noisy)' : ''} |
 | OS | ${m.platform} |
-| Node | ${m.node}${o.stackSizeKb === null ? '' : ` (steps run with --stack-size=${o.stackSizeKb})`} |
+| Node | ${m.node}${stepFlags(o)} |
 | Java | ${m.java ?? 'none'} |
 | Neo4j | ${neo4j.mode === 'not used' ? 'not used' : `${neo4j.version} Community, ${neo4j.mode === 'launched' ? `started by the benchmark (heap ${neo4j.heap}, page cache ${neo4j.pageCache})` : 'external (NEO4J_URI)'}`} |
 | Date | ${m.date} |

@@ -198,6 +198,7 @@ class Runner {
     stepNodeFlags = [
       '--max-semi-space-size=64',
       ...(options.stackSizeKb === null ? [] : [`--stack-size=${options.stackSizeKb}`]),
+      ...(options.maxOldSpaceMb === null ? [] : [`--max-old-space-size=${options.maxOldSpaceMb}`]),
     ];
     this.results = {
       machine: machineInfo(ROOT),

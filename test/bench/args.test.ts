@@ -55,6 +55,11 @@ describe('parseBenchArgs', () => {
     expect(options.out).toBe('bench/work/x');
     expect(options.merge).toBe(false);
     expect(parseBenchArgs(['--merge']).merge).toBe(true);
+    expect(options.maxOldSpaceMb).toBeNull();
+    expect(parseBenchArgs(['--max-old-space', '20000']).maxOldSpaceMb).toBe(20_000);
+    expect(() => parseBenchArgs(['--max-old-space', '100'])).toThrow(
+      '--max-old-space: "100" is not a whole number from 256 to 1000000',
+    );
   });
 
   it('allows an --api-size outside --sizes when the API part is not run', () => {

@@ -215,6 +215,15 @@ describe('renderResultsMarkdown', () => {
     );
   });
 
+  it('names the node flags the steps ran with', () => {
+    const r = results();
+    expect(renderResultsMarkdown(r)).toContain('| Node | v20.0.0 |');
+    const flagged = { ...r, options: { ...r.options, stackSizeKb: 4000, maxOldSpaceMb: 20_000 } };
+    expect(renderResultsMarkdown(flagged)).toContain(
+      '| Node | v20.0.0 (steps run with --stack-size=4000 --max-old-space-size=20000) |',
+    );
+  });
+
   it('says so when the run did not finish', () => {
     expect(renderResultsMarkdown({ ...results(), finishedAt: null })).toContain('**This run did not finish');
   });
