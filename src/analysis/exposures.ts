@@ -5,15 +5,17 @@
  *
  * Sources are cases during their infectious window (src/analysis/infectious-window.ts) and lots,
  * boats and places with a positive environmental sample during `environmentalPersistenceDays`
- * around it. Co-presence at a place or aboard a boat is found by a sweep over the interval
- * endpoints of each host (sorted start/end events, an active set per role), so stays are never
- * compared pairwise. Households are together at night except while one of them stays elsewhere.
+ * around it. Co-presence at a place or aboard a boat is found host by host
+ * (src/analysis/co-presence.ts): each piece of a person's presence looks up the few sources present
+ * at the host, sorted by start, so stays are never compared pairwise and hosts without a source are
+ * skipped. Households are together at night except while one of them stays elsewhere.
  * An exposed person is exposed only until their own isolation (if they are a case) and never
  * after `asOf`; a person is never exposed to themselves.
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
-import type { Id, Instant, Stay } from '../domain/types';
+import type { Id, Instant, Person, Stay } from '../domain/types';
+import { HostSources, SpanList, groupByHostAndSubject, internStays, presenceOf } from './co-presence';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -116,52 +118,6 @@ interface Segment {
   night?: Instant;
 }
 
-export interface SweepInterval {
-  role: 'source' | 'receptor';
-  /** The case or environmental source (for sources), the person (for receptors). */
-  id: Id;
-  sourceKind: Exposure['sourceKind'];
-  start: Instant;
-  end: Instant;
-}
-
-/**
- * Sweep over one host's intervals: every overlap of positive length between a source interval and
- * a receptor interval of another person, each pair found once (by the later of the two to start).
- */
-export function sweepOverlaps(
-  intervals: readonly SweepInterval[],
-  onOverlap: (source: SweepInterval, receptor: SweepInterval, start: Instant, end: Instant) => void,
-): void {
-  type Event = { at: Instant; isStart: boolean; interval: SweepInterval };
-  const events: Event[] = [];
-  for (const interval of intervals) {
-    if (!(interval.end > interval.start)) continue; // an instant shares no time with anyone
-    events.push(
-      { at: interval.start, isStart: true, interval },
-      { at: interval.end, isStart: false, interval },
-    );
-  }
-  // Ends before starts at the same instant: intervals that only touch share no time.
-  events.sort((a, b) => a.at - b.at || Number(a.isStart) - Number(b.isStart));
-  const activeSources = new Set<SweepInterval>();
-  const activeReceptors = new Set<SweepInterval>();
-  for (const { isStart, interval } of events) {
-    const own = interval.role === 'source' ? activeSources : activeReceptors;
-    if (!isStart) {
-      own.delete(interval);
-      continue;
-    }
-    const others = interval.role === 'source' ? activeReceptors : activeSources;
-    for (const other of others) {
-      const [source, receptor] = interval.role === 'source' ? [interval, other] : [other, interval];
-      if (source.id === receptor.id) continue;
-      onOverlap(source, receptor, interval.start, Math.min(interval.end, other.end));
-    }
-    own.add(interval);
-  }
-}
-
 /** Groups a list into a map of lists by key. */
 export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -195,108 +151,232 @@ function exposureLimits(data: OutbreakData, windows: Map<Id, InfectiousWindow>):
   return (personId) => Math.min(windows.get(personId)?.to ?? data.asOf, data.asOf);
 }
 
-function placeAndBoatSegments(
+/** A source at a host, as its exposures name it. */
+interface PlaceSource {
+  id: Id;
+  kind: Exposure['sourceKind'];
+}
+
+/**
+ * Exposures at places and aboard boats, one per person, source and host, appended to `out`.
+ * Only persons' stays count, never at an isolation place (people held apart at a quarantine hotel
+ * do not expose each other there), and only at hosts with a case's stay or a contamination (the
+ * others have no source). Each host's sources are the presence of cases cut to their windows and
+ * the host's contamination; each person's presence, cut at their own limit, is looked up in them.
+ */
+function placeAndBoatExposures(
   data: OutbreakData,
   windows: Map<Id, InfectiousWindow>,
   contaminated: Map<Id, Span[]>,
-  limitOf: (personId: Id) => Instant,
   isolationPlaceKinds: readonly string[],
-  out: Segment[],
+  out: Exposure[],
 ): void {
-  // People held apart at an isolation place (a quarantine hotel) do not expose each other there.
-  const isolating = (hostId: Id): boolean =>
-    isolationPlaceKinds.includes(data.places.get(hostId)?.kind ?? '');
-  // Persons' stays by host, then by subject, in one pass (in the order the stays come).
-  const byHost = new Map<Id, Map<Id, Stay[]>>();
-  for (const s of data.stays) {
-    if (!isPerson(data, s.subjectId) || isolating(s.hostId)) continue;
-    let bySubject = byHost.get(s.hostId);
-    if (!bySubject) byHost.set(s.hostId, (bySubject = new Map()));
-    const own = bySubject.get(s.subjectId);
-    if (own) own.push(s);
-    else bySubject.set(s.subjectId, [s]);
+  const { stays } = data;
+  const interned = internStays(stays);
+  const { hostIds, subjectIds, hostOf, subjectOf } = interned;
+  const keepSubject = Uint8Array.from(subjectIds, (id) => (isPerson(data, id) ? 1 : 0));
+  const windowOf = subjectIds.map((id) => windows.get(id));
+  const keepHost = Uint8Array.from(hostIds, (id) => (contaminated.has(id) ? 1 : 0));
+  for (let i = 0; i < stays.length; i++) {
+    if (windowOf[subjectOf[i]!] && keepSubject[subjectOf[i]!]) keepHost[hostOf[i]!] = 1;
   }
-  for (const hostId of contaminated.keys()) {
-    if (!data.items.has(hostId) && !byHost.has(hostId) && !isolating(hostId)) byHost.set(hostId, new Map());
-  }
-  for (const [hostId, bySubject] of byHost) {
+  hostIds.forEach((id, host) => {
+    if (isolationPlaceKinds.includes(data.places.get(id)?.kind ?? '')) keepHost[host] = 0;
+  });
+  const { order, hostStart } = groupByHostAndSubject(interned, keepHost, keepSubject);
+  const presence = new SpanList();
+
+  for (let host = 0; host < hostIds.length; host++) {
+    const from = hostStart[host]!;
+    const to = hostStart[host + 1]!;
+    if (from === to) continue;
+    const hostId = hostIds[host]!;
     const isBoat = data.boats.has(hostId);
     const setting: ExposureSetting = isBoat ? 'boat' : 'place';
     const placeKind = isBoat ? null : (data.places.get(hostId)?.kind ?? null);
-    const intervals: SweepInterval[] = [];
-    for (const [subjectId, own] of bySubject) {
-      const presence = unionSpans(own);
-      for (const s of clipSpans(presence, -Infinity, limitOf(subjectId))) {
-        intervals.push({ role: 'receptor', id: subjectId, sourceKind: 'case', ...s });
+
+    const sources = new HostSources<PlaceSource>();
+    forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
+      const window = windowOf[subject];
+      if (!window) return;
+      const source = sources.addSource({ id: subjectIds[subject]!, kind: 'case' }, subject);
+      presenceOf(stays, order, runFrom, runTo, presence);
+      for (let k = 0; k < presence.length; k++) {
+        sources.addSpan(
+          source,
+          Math.max(presence.starts[k]!, window.from),
+          Math.min(presence.ends[k]!, window.to),
+        );
       }
-      const window = windows.get(subjectId);
-      if (window) {
-        for (const s of clipSpans(presence, window.from, window.to)) {
-          intervals.push({ role: 'source', id: subjectId, sourceKind: 'case', ...s });
-        }
+    });
+    const contamination = contaminated.get(hostId);
+    if (contamination) {
+      const source = sources.addSource({ id: hostId, kind: isBoat ? 'boat' : 'place' }, -1);
+      for (const s of contamination) sources.addSpan(source, s.start, s.end);
+    }
+    if (sources.isEmpty) continue;
+    sources.seal();
+
+    forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
+      const personId = subjectIds[subject]!;
+      const limit = Math.min(windowOf[subject]?.to ?? data.asOf, data.asOf);
+      presenceOf(stays, order, runFrom, runTo, presence);
+      for (let k = 0; k < presence.length; k++) {
+        const end = Math.min(presence.ends[k]!, limit);
+        if (end > presence.starts[k]!) sources.overlap(subject, presence.starts[k]!, end);
       }
-    }
-    for (const s of contaminated.get(hostId) ?? []) {
-      intervals.push({ role: 'source', id: hostId, sourceKind: isBoat ? 'boat' : 'place', ...s });
-    }
-    sweepOverlaps(intervals, (source, receptor, start, end) => {
-      out.push({
-        personId: receptor.id,
-        sourceId: source.id,
-        sourceKind: source.sourceKind,
-        setting,
-        hostId,
-        placeKind,
-        contactSetting: null,
-        start,
-        end,
+      sources.flush((source, start, last, total) => {
+        out.push({
+          personId,
+          sourceId: source.id,
+          sourceKind: source.kind,
+          setting,
+          hostId,
+          placeKind,
+          contactSetting: null,
+          start,
+          end: last,
+          minutes: total / MINUTE,
+        });
       });
     });
   }
 }
 
+/** Calls `onRun` for each run of stays of one subject in `order[from]` to `order[to - 1]`. */
+function forEachSubjectRun(
+  order: Int32Array,
+  subjectOf: Int32Array,
+  from: number,
+  to: number,
+  onRun: (subject: number, runFrom: number, runTo: number) => void,
+): void {
+  let runFrom = from;
+  for (let k = from + 1; k <= to; k++) {
+    if (k < to && subjectOf[order[k]!] === subjectOf[order[runFrom]!]) continue;
+    onRun(subjectOf[order[runFrom]!]!, runFrom, k);
+    runFrom = k;
+  }
+}
+
 /**
- * The time two residents of `homeId` spent together at home on the nights within [from, to]: each
- * night cut to the span, minus the parts of it either of them spent elsewhere (a fisher who leaves
- * at 04:00 still shared the night until 04:00). Pieces of one night share its `night` start.
+ * Spans as one flat list of numbers, `[start0, end0, start1, end1, ...]`: a person's many stays
+ * away from home then cost one array instead of an object each.
  */
-export function householdNights(
-  a: Id,
-  b: Id,
-  homeId: Id,
+export type FlatSpans = number[];
+
+/** Sorts flat spans by start and joins overlapping and touching ones, in place. */
+function unionFlatSpans(spans: FlatSpans): FlatSpans {
+  let sorted = true;
+  for (let k = 2; k < spans.length && sorted; k += 2) sorted = spans[k]! >= spans[k - 2]!;
+  if (!sorted) {
+    const pairs = Array.from({ length: spans.length / 2 }, (_, k) => [spans[2 * k]!, spans[2 * k + 1]!]);
+    pairs.sort((a, b) => a[0]! - b[0]!);
+    pairs.forEach(([start, end], k) => {
+      spans[2 * k] = start!;
+      spans[2 * k + 1] = end!;
+    });
+  }
+  let last = -2;
+  for (let k = 0; k < spans.length; k += 2) {
+    if (last >= 0 && spans[k]! <= spans[last + 1]!) {
+      spans[last + 1] = Math.max(spans[last + 1]!, spans[k + 1]!);
+    } else {
+      last += 2;
+      spans[last] = spans[k]!;
+      spans[last + 1] = spans[k + 1]!;
+    }
+  }
+  spans.length = last + 2;
+  return spans;
+}
+
+/**
+ * The time each of `personIds` spent away from their home: their stays elsewhere (of positive
+ * length), sorted and joined. Persons with no home are away wherever they stayed.
+ */
+export function awayFromHome(data: OutbreakData, personIds: ReadonlySet<Id>): Map<Id, FlatSpans> {
+  const homes = new Map<Id, Id | null>();
+  const away = new Map<Id, FlatSpans>();
+  for (const id of personIds) {
+    homes.set(id, data.persons.get(id)?.homeId ?? null);
+    away.set(id, []);
+  }
+  for (const s of data.stays) {
+    const home = homes.get(s.subjectId);
+    if (home === undefined || s.hostId === home || !(s.end > s.start)) continue;
+    away.get(s.subjectId)!.push(s.start, s.end);
+  }
+  for (const spans of away.values()) unionFlatSpans(spans);
+  return away;
+}
+
+/**
+ * The residents of each of `homeIds`, in the order of `data.persons` (only these homes: a
+ * district has far more homes than those of its cases or close contacts).
+ */
+export function residentsOf(data: OutbreakData, homeIds: ReadonlySet<Id>): Map<Id, Person[]> {
+  const residents = new Map<Id, Person[]>();
+  for (const p of data.persons.values()) {
+    if (p.homeId === null || !homeIds.has(p.homeId)) continue;
+    const list = residents.get(p.homeId);
+    if (list) list.push(p);
+    else residents.set(p.homeId, [p]);
+  }
+  return residents;
+}
+
+/**
+ * The time two residents spent together at home on the nights (local `nightStartHour` to
+ * `nightEndHour`) within [from, to]: each night cut to the span, minus the parts of it either of
+ * them spent away (from `awayFromHome`; a fisher who leaves at 04:00 still shared the night until
+ * 04:00). Calls `onPiece` for each piece, in order, with the start of its night (a night may come
+ * in pieces).
+ */
+export function forEachNightTogether(
   from: Instant,
   to: Instant,
-  staysBySubject: ReadonlyMap<Id, readonly Stay[]>,
-  options: Partial<ExposureOptions> = {},
-): (Span & { night: Instant })[] {
-  const away = unionSpans(
-    [a, b].flatMap((personId) =>
-      (staysBySubject.get(personId) ?? []).filter((s) => s.hostId !== homeId && s.end > s.start),
-    ),
-  );
-  const together: (Span & { night: Instant })[] = [];
-  for (const night of nightsOverlapping(from, to, options)) {
-    const [span] = clipSpans([night], from, to);
-    if (!span) continue;
-    for (const piece of subtractSpans(span, away)) together.push({ ...piece, night: night.start });
+  awayA: FlatSpans,
+  awayB: FlatSpans,
+  options: ExposureOptions,
+  onPiece: (start: Instant, end: Instant, night: Instant) => void,
+): void {
+  const { nightStartHour, nightEndHour, utcOffsetMinutes } = options;
+  // Holes of both persons, taken in order of start from the two sorted lists; nights come in
+  // order, so holes ended before a night are skipped for good.
+  let a = 0;
+  let b = 0;
+  // As in nightsOverlapping: the night that started the evening before may still be running.
+  for (let day = startOfDay(from, utcOffsetMinutes) - DAY; day <= to; day += DAY) {
+    const night = day + nightStartHour * HOUR;
+    const spanStart = Math.max(night, from);
+    const spanEnd = Math.min(day + DAY + nightEndHour * HOUR, to);
+    if (!(spanEnd > spanStart)) continue;
+    while (a < awayA.length && awayA[a + 1]! <= spanStart) a += 2;
+    while (b < awayB.length && awayB[b + 1]! <= spanStart) b += 2;
+    let cursor = spanStart;
+    for (let i = a, j = b; i < awayA.length || j < awayB.length;) {
+      let holeStart: number;
+      let holeEnd: number;
+      if (j >= awayB.length || (i < awayA.length && awayA[i]! <= awayB[j]!)) {
+        holeStart = awayA[i]!;
+        holeEnd = awayA[i + 1]!;
+        i += 2;
+      } else {
+        holeStart = awayB[j]!;
+        holeEnd = awayB[j + 1]!;
+        j += 2;
+      }
+      if (holeStart >= spanEnd) break;
+      if (holeEnd <= cursor) continue;
+      if (holeStart > cursor) onPiece(cursor, holeStart, night);
+      cursor = Math.max(cursor, holeEnd);
+    }
+    if (cursor < spanEnd) onPiece(cursor, spanEnd, night);
   }
-  return together;
 }
 
-/** The parts of `span` outside every one of `holes` (sorted and disjoint). */
-function subtractSpans(span: Span, holes: readonly Span[]): Span[] {
-  const out: Span[] = [];
-  let cursor = span.start;
-  for (const hole of holes) {
-    if (hole.end <= cursor) continue;
-    if (hole.start >= span.end) break;
-    if (hole.start > cursor) out.push({ start: cursor, end: hole.start });
-    cursor = Math.max(cursor, hole.end);
-  }
-  if (cursor < span.end) out.push({ start: cursor, end: span.end });
-  return out;
-}
-
+/** Household exposures: each case's nights at home with each resident, within the case's window. */
 function householdSegments(
   data: OutbreakData,
   windows: Map<Id, InfectiousWindow>,
@@ -304,35 +384,32 @@ function householdSegments(
   options: ExposureOptions,
   out: Segment[],
 ): void {
-  const residents = groupBy(
-    [...data.persons.values()].filter((p) => p.homeId !== null),
-    (p) => p.homeId as Id,
-  );
+  const homeOf = (personId: Id): Id | null => data.persons.get(personId)?.homeId ?? null;
+  const caseHomes = new Set<Id>();
+  for (const c of data.cases) {
+    const homeId = homeOf(c.personId);
+    if (homeId !== null) caseHomes.add(homeId);
+  }
+  const residents = residentsOf(data, caseHomes);
   // Only cases and those living with them spend nights together here.
   const householders = new Set<Id>();
   for (const c of data.cases) {
     householders.add(c.personId);
-    const homeId = data.persons.get(c.personId)?.homeId ?? null;
+    const homeId = homeOf(c.personId);
     for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
   }
-  const staysBySubject = staysOfSubjects(data.stays, householders);
+  const away = awayFromHome(data, householders);
   for (const c of data.cases) {
     const window = windows.get(c.personId);
-    const homeId = data.persons.get(c.personId)?.homeId ?? null;
+    const homeId = homeOf(c.personId);
     if (!window || homeId === null) continue;
     const placeKind = data.places.get(homeId)?.kind ?? 'home';
+    const awayOfCase = away.get(c.personId) ?? [];
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === c.personId) continue;
       const limit = Math.min(window.to, limitOf(member.id));
-      for (const night of householdNights(
-        c.personId,
-        member.id,
-        homeId,
-        window.from,
-        limit,
-        staysBySubject,
-        options,
-      )) {
+      const awayOfMember = away.get(member.id) ?? [];
+      forEachNightTogether(window.from, limit, awayOfCase, awayOfMember, options, (start, end, night) => {
         out.push({
           personId: member.id,
           sourceId: c.personId,
@@ -341,11 +418,11 @@ function householdSegments(
           hostId: homeId,
           placeKind,
           contactSetting: null,
-          start: night.start,
-          end: night.end,
-          night: night.night,
+          start,
+          end,
+          night,
         });
-      }
+      });
     }
   }
 }
@@ -404,12 +481,11 @@ function coldChainSegments(
   }
 }
 
-/** One exposure per person, source, setting, host (and reported-contact setting). */
-function mergeSegments(segments: Segment[]): Exposure[] {
+/** One exposure per person, source, setting, host (and reported-contact setting), into `out`. */
+function mergeSegments(segments: Segment[], out: Exposure[]): void {
   const groups = groupBy(segments, (s) =>
     [s.personId, s.sourceId, s.setting, s.hostId ?? '', s.contactSetting ?? ''].join('\u0000'),
   );
-  const exposures: Exposure[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
     // Union, not a plain sum: overlapping records of the same meeting count once.
@@ -427,17 +503,60 @@ function mergeSegments(segments: Segment[]): Exposure[] {
       minutes: spans.reduce((sum, s) => sum + (s.end - s.start), 0) / MINUTE,
     };
     if (first.setting === 'household') exposure.nights = new Set(group.map((s) => s.night)).size;
-    exposures.push(exposure);
+    out.push(exposure);
   }
-  return exposures.sort(
-    (a, b) =>
-      a.personId.localeCompare(b.personId) ||
-      a.sourceId.localeCompare(b.sourceId) ||
-      a.setting.localeCompare(b.setting) ||
-      (a.hostId ?? '').localeCompare(b.hostId ?? '') ||
-      (a.contactSetting ?? '').localeCompare(b.contactSetting ?? '') ||
-      a.start - b.start,
+}
+
+/**
+ * The rank of each string in locale order (`localeCompare`); strings that compare equal share a
+ * rank. Sorting by ranks gives the order of sorting by `localeCompare`, with one locale
+ * comparison per pair of distinct strings instead of several per pair of rows.
+ */
+function localeRanks(values: Iterable<string>): Map<string, number> {
+  const distinct = [...new Set(values)].sort((a, b) => a.localeCompare(b));
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  distinct.forEach((value, i) => {
+    if (i > 0 && distinct[i - 1]!.localeCompare(value) !== 0) rank++;
+    ranks.set(value, rank);
+  });
+  return ranks;
+}
+
+/**
+ * Exposures sorted by person, source, setting, host and reported-contact setting (each in locale
+ * order, a missing host or setting first), then start.
+ */
+function sortExposures(exposures: readonly Exposure[]): Exposure[] {
+  const ranks = localeRanks(
+    (function* () {
+      yield '';
+      for (const e of exposures) {
+        yield e.personId;
+        yield e.sourceId;
+        yield e.setting;
+        if (e.hostId !== null) yield e.hostId;
+        if (e.contactSetting !== null) yield e.contactSetting;
+      }
+    })(),
   );
+  const FIELDS = 5;
+  const keys = new Int32Array(exposures.length * FIELDS);
+  exposures.forEach((e, i) => {
+    keys[i * FIELDS] = ranks.get(e.personId)!;
+    keys[i * FIELDS + 1] = ranks.get(e.sourceId)!;
+    keys[i * FIELDS + 2] = ranks.get(e.setting)!;
+    keys[i * FIELDS + 3] = ranks.get(e.hostId ?? '')!;
+    keys[i * FIELDS + 4] = ranks.get(e.contactSetting ?? '')!;
+  });
+  const order = Array.from(exposures.keys()).sort((a, b) => {
+    for (let f = 0; f < FIELDS; f++) {
+      const d = keys[a * FIELDS + f]! - keys[b * FIELDS + f]!;
+      if (d !== 0) return d;
+    }
+    return exposures[a]!.start - exposures[b]!.start || a - b;
+  });
+  return order.map((i) => exposures[i]!);
 }
 
 function validate(data: OutbreakData): void {
@@ -473,12 +592,19 @@ export function computeExposures(
   const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
+  const exposures: Exposure[] = [];
+  placeAndBoatExposures(data, windows, contaminated, params.protocol.isolationPlaceKinds, exposures);
+  // The other settings are few; their records may overlap (a meeting reported twice), so they
+  // are merged by union.
   const segments: Segment[] = [];
-  placeAndBoatSegments(data, windows, contaminated, limitOf, params.protocol.isolationPlaceKinds, segments);
   householdSegments(data, windows, limitOf, settings, segments);
   contactSegments(data, windows, limitOf, segments);
   coldChainSegments(data, contaminated, limitOf, segments);
-  return mergeSegments(segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)));
+  mergeSegments(
+    segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)),
+    exposures,
+  );
+  return sortExposures(exposures);
 }
 
 /**

@@ -15,7 +15,7 @@
 import type { Parameters, Protocol } from '../domain/parameters';
 import { MINUTE, formatInstant } from '../domain/time';
 import type { Id, Instant } from '../domain/types';
-import { groupBy, householdNights, staysOfSubjects, type ExposureOptions } from './exposures';
+import { DEFAULTS, awayFromHome, forEachNightTogether, residentsOf, type ExposureOptions } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
@@ -99,8 +99,26 @@ export function tierOfExposure(e: Exposure, protocol: Protocol): ContactTier | n
   }
 }
 
-function exposureReason(e: Exposure, tier: ContactTier, protocol: Protocol): string {
-  const when = `${formatInstant(e.start)} to ${formatInstant(e.end)}`;
+/**
+ * `formatInstant`, remembering what it wrote: exposures begin and end at the same few instants
+ * (stays' starts and ends, nights), so most are formatted once and share one string.
+ */
+function instantFormatter(): (at: Instant) => string {
+  const written = new Map<Instant, string>();
+  return (at) => {
+    let text = written.get(at);
+    if (text === undefined) written.set(at, (text = formatInstant(at)));
+    return text;
+  };
+}
+
+function exposureReason(
+  e: Exposure,
+  tier: ContactTier,
+  protocol: Protocol,
+  format: (at: Instant) => string,
+): string {
+  const when = `${format(e.start)} to ${format(e.end)}`;
   const source = sourceWords(e);
   switch (e.setting) {
     case 'household':
@@ -110,7 +128,7 @@ function exposureReason(e: Exposure, tier: ContactTier, protocol: Protocol): str
         ? `same crew as ${source} aboard ${e.hostId} for ${hoursAndMinutes(e.minutes)}, ${when}`
         : `aboard ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
     case 'cold_chain':
-      return `handled ${source} at ${formatInstant(e.start)}`;
+      return `handled ${source} at ${format(e.start)}`;
     case 'contact':
       return `reported ${e.contactSetting ?? 'other'} contact with ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
     case 'place': {
@@ -147,50 +165,64 @@ function contactsOfCloseContacts(
   data: OutbreakData,
   closeContacts: Map<Id, { first: Instant }>,
   isCase: (id: Id) => boolean,
+  format: (at: Instant) => string,
   options: TierOptions,
 ): Map<Id, TierEvidence[]> {
   const found = new Map<Id, TierEvidence[]>();
+  // Cases and close contacts keep their own (higher) standing.
+  const counts = (personId: Id): boolean => !isCase(personId) && !closeContacts.has(personId);
   const add = (personId: Id, evidence: TierEvidence): void => {
-    if (isCase(personId) || closeContacts.has(personId)) return;
     const list = found.get(personId);
     if (list) list.push(evidence);
     else found.set(personId, [evidence]);
   };
-  const residents = groupBy(
-    [...data.persons.values()].filter((p) => p.homeId !== null),
-    (p) => p.homeId as Id,
-  );
+  const homeOf = (personId: Id): Id | null => data.persons.get(personId)?.homeId ?? null;
+  const homes = new Set<Id>();
+  for (const ccId of closeContacts.keys()) {
+    const homeId = homeOf(ccId);
+    if (homeId !== null) homes.add(homeId);
+  }
+  const residents = residentsOf(data, homes);
   // Only close contacts and those living with them spend nights together here.
   const householders = new Set<Id>();
   for (const ccId of closeContacts.keys()) {
     householders.add(ccId);
-    const homeId = data.persons.get(ccId)?.homeId ?? null;
+    const homeId = homeOf(ccId);
     for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
   }
-  const staysBySubject = staysOfSubjects(data.stays, householders);
+  const away = awayFromHome(data, householders);
+  const settings = { ...DEFAULTS, ...options };
   for (const [ccId, { first }] of closeContacts) {
-    const homeId = data.persons.get(ccId)?.homeId ?? null;
+    const homeId = homeOf(ccId);
     if (homeId === null) continue;
+    const placeKind = data.places.get(homeId)?.kind ?? 'home';
+    const awayOfCloseContact = away.get(ccId) ?? [];
     for (const member of residents.get(homeId) ?? []) {
-      if (member.id === ccId) continue;
-      const nights = householdNights(ccId, member.id, homeId, first, data.asOf, staysBySubject, options);
-      if (nights.length === 0) continue;
-      const minutes = nights.reduce((sum, n) => sum + (n.end - n.start), 0) / MINUTE;
-      const start = nights[0]!.start;
-      const end = nights.at(-1)!.end;
+      if (member.id === ccId || !counts(member.id)) continue;
+      let pieces = 0;
+      let total = 0;
+      let start = 0;
+      let end = 0;
+      const awayOfMember = away.get(member.id) ?? [];
+      forEachNightTogether(first, data.asOf, awayOfCloseContact, awayOfMember, settings, (from, to) => {
+        if (pieces++ === 0) start = from;
+        end = to;
+        total += to - from;
+      });
+      if (pieces === 0) continue;
       add(member.id, {
         tier: 'contact_of_close_contact',
         sourceId: ccId,
         sourceKind: 'close_contact',
         setting: 'household',
         hostId: homeId,
-        placeKind: data.places.get(homeId)?.kind ?? 'home',
+        placeKind,
         contactSetting: null,
         start,
         end,
-        minutes,
-        nights: nights.length,
-        reason: `lives with close contact ${ccId} at ${homeId}: ${nights.length} night(s) together since their exposure, ${formatInstant(start)} to ${formatInstant(end)}`,
+        minutes: total / MINUTE,
+        nights: pieces,
+        reason: `lives with close contact ${ccId} at ${homeId}: ${pieces} night(s) together since their exposure, ${format(start)} to ${format(end)}`,
       });
     }
   }
@@ -200,7 +232,7 @@ function contactsOfCloseContacts(
       [c.personB, c.personA],
     ] as const) {
       const cc = closeContacts.get(ccId);
-      if (!cc || other === ccId) continue;
+      if (!cc || other === ccId || !counts(other)) continue;
       const start = Math.max(c.start, cc.first);
       const end = Math.min(c.end, data.asOf);
       if (end < start) continue;
@@ -215,11 +247,32 @@ function contactsOfCloseContacts(
         start,
         end,
         minutes: (end - start) / MINUTE,
-        reason: `reported ${c.setting} contact with close contact ${ccId} for ${hoursAndMinutes((end - start) / MINUTE)}, ${formatInstant(start)} to ${formatInstant(end)}`,
+        reason: `reported ${c.setting} contact with close contact ${ccId} for ${hoursAndMinutes((end - start) / MINUTE)}, ${format(start)} to ${format(end)}`,
       });
     }
   }
   return found;
+}
+
+/** The evidence an exposure gives for `tier` (its fields in the same order as the exposure's). */
+function evidenceOfExposure(e: Exposure, tier: ContactTier, reason: string): TierEvidence {
+  const { sourceId, sourceKind, setting, hostId, placeKind, contactSetting, start, end, minutes } = e;
+  return e.nights === undefined
+    ? { tier, sourceId, sourceKind, setting, hostId, placeKind, contactSetting, start, end, minutes, reason }
+    : {
+        tier,
+        sourceId,
+        sourceKind,
+        setting,
+        hostId,
+        placeKind,
+        contactSetting,
+        start,
+        end,
+        minutes,
+        nights: e.nights,
+        reason,
+      };
 }
 
 function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
@@ -228,15 +281,17 @@ function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
       TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId),
   );
   const tier = evidence[0]!.tier;
-  const kept = evidence.filter((e) => e.tier === tier);
-  return {
-    personId,
-    tier,
-    evidence,
-    sourceIds: [...new Set(kept.map((e) => e.sourceId))].sort(),
-    firstExposure: Math.min(...kept.map((e) => e.start)),
-    lastExposure: Math.max(...kept.map((e) => e.end)),
-  };
+  // The kept tier's evidence comes first.
+  const sourceIds = new Set<Id>();
+  let firstExposure = Infinity;
+  let lastExposure = -Infinity;
+  for (const e of evidence) {
+    if (e.tier !== tier) break;
+    sourceIds.add(e.sourceId);
+    firstExposure = Math.min(firstExposure, e.start);
+    lastExposure = Math.max(lastExposure, e.end);
+  }
+  return { personId, tier, evidence, sourceIds: [...sourceIds].sort(), firstExposure, lastExposure };
 }
 
 /**
@@ -253,26 +308,14 @@ export function assignTiers(
   const { protocol } = params;
   const caseIds = new Set(data.cases.map((c) => c.personId));
   const isCase = (id: Id): boolean => caseIds.has(id);
+  const format = instantFormatter();
 
   const evidenceOf = new Map<Id, TierEvidence[]>();
   for (const e of exposures) {
     if (isCase(e.personId)) continue;
     const tier = tierOfExposure(e, protocol);
     if (tier === null) continue;
-    const evidence: TierEvidence = {
-      tier,
-      sourceId: e.sourceId,
-      sourceKind: e.sourceKind,
-      setting: e.setting,
-      hostId: e.hostId,
-      placeKind: e.placeKind,
-      contactSetting: e.contactSetting,
-      start: e.start,
-      end: e.end,
-      minutes: e.minutes,
-      ...(e.nights !== undefined ? { nights: e.nights } : {}),
-      reason: exposureReason(e, tier, protocol),
-    };
+    const evidence = evidenceOfExposure(e, tier, exposureReason(e, tier, protocol, format));
     const list = evidenceOf.get(e.personId);
     if (list) list.push(evidence);
     else evidenceOf.set(e.personId, [evidence]);
@@ -281,10 +324,17 @@ export function assignTiers(
   if (protocol.traceContactsOfCloseContacts) {
     const closeContacts = new Map<Id, { first: Instant }>();
     for (const [personId, evidence] of evidenceOf) {
-      const close = evidence.filter((e) => e.tier === 'close_contact');
-      if (close.length) closeContacts.set(personId, { first: Math.min(...close.map((e) => e.start)) });
+      let first = Infinity;
+      for (const e of evidence) if (e.tier === 'close_contact') first = Math.min(first, e.start);
+      if (first !== Infinity) closeContacts.set(personId, { first });
     }
-    for (const [personId, evidence] of contactsOfCloseContacts(data, closeContacts, isCase, options)) {
+    for (const [personId, evidence] of contactsOfCloseContacts(
+      data,
+      closeContacts,
+      isCase,
+      format,
+      options,
+    )) {
       const list = evidenceOf.get(personId);
       if (list) list.push(...evidence);
       else evidenceOf.set(personId, evidence);
