@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import {
   DEFAULTS,
+  compareLocale,
   computeExposures,
   forEachNightTogether,
   nightsOverlapping,
@@ -548,6 +549,22 @@ function nightPiecesByUnion(from: number, to: number, awayA: Span[], awayB: Span
   }
   return pieces;
 }
+
+describe('compareLocale', () => {
+  test('the sign of localeCompare, for ids of digits and capitals and for any other text', () => {
+    const id = fc.stringMatching(/^[0-9A-Z]{0,6}$/);
+    const text = fc.string({ maxLength: 6 });
+    fc.assert(
+      fc.property(fc.oneof(id, text), fc.oneof(id, text), (a, b) => {
+        expect(Math.sign(compareLocale(a, b))).toBe(Math.sign(a.localeCompare(b)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compareLocale('P10', 'P9')).toBeLessThan(0);
+    expect(compareLocale('B0001', 'FP001')).toBeLessThan(0);
+    expect(compareLocale('cold_chain', 'contact')).toBeLessThan(0);
+  });
+});
 
 describe('forEachNightTogether', () => {
   const arbAbsences = fc.array(
