@@ -261,25 +261,54 @@ function forEachSubjectRun(
 
 /**
  * Spans as one flat list of numbers, `[start0, end0, start1, end1, ...]`: a person's many stays
- * away from home then cost one array instead of an object each.
+ * away from home then cost no object each.
  */
-export type FlatSpans = number[];
+export type FlatSpans = Float64Array;
 
-/** Sorts flat spans by start and joins overlapping and touching ones, in place. */
-function unionFlatSpans(spans: FlatSpans): FlatSpans {
-  let sorted = true;
-  for (let k = 2; k < spans.length && sorted; k += 2) sorted = spans[k]! >= spans[k - 2]!;
-  if (!sorted) {
-    const pairs = Array.from({ length: spans.length / 2 }, (_, k) => [spans[2 * k]!, spans[2 * k + 1]!]);
+export const NO_SPANS: FlatSpans = new Float64Array(0);
+
+/**
+ * Sorts the flat spans in `spans[from]` to `spans[to - 1]` by start, stably. A person's stays
+ * come in a few sorted batches (the loader appends them by kind), so insertion, which moves
+ * nothing already in order and allocates nothing, suits the short lists of most persons.
+ */
+function sortFlatSpans(spans: Float64Array, from: number, to: number): void {
+  if (to - from > 128) {
+    const pairs = Array.from({ length: (to - from) / 2 }, (_, k) => [
+      spans[from + 2 * k]!,
+      spans[from + 2 * k + 1]!,
+    ]);
     pairs.sort((a, b) => a[0]! - b[0]!);
     pairs.forEach(([start, end], k) => {
-      spans[2 * k] = start!;
-      spans[2 * k + 1] = end!;
+      spans[from + 2 * k] = start!;
+      spans[from + 2 * k + 1] = end!;
     });
+    return;
   }
-  let last = -2;
-  for (let k = 0; k < spans.length; k += 2) {
-    if (last >= 0 && spans[k]! <= spans[last + 1]!) {
+  for (let i = from + 2; i < to; i += 2) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    let j = i - 2;
+    for (; j >= from && spans[j]! > start; j -= 2) {
+      spans[j + 2] = spans[j]!;
+      spans[j + 3] = spans[j + 1]!;
+    }
+    spans[j + 2] = start;
+    spans[j + 3] = end;
+  }
+}
+
+/**
+ * Sorts the flat spans in `spans[from]` to `spans[to - 1]` by start and joins overlapping and
+ * touching ones, in place; returns where the joined spans end.
+ */
+function unionFlatSpans(spans: Float64Array, from: number, to: number): number {
+  let sorted = true;
+  for (let k = from + 2; k < to && sorted; k += 2) sorted = spans[k]! >= spans[k - 2]!;
+  if (!sorted) sortFlatSpans(spans, from, to);
+  let last = from - 2;
+  for (let k = from; k < to; k += 2) {
+    if (last >= from && spans[k]! <= spans[last + 1]!) {
       spans[last + 1] = Math.max(spans[last + 1]!, spans[k + 1]!);
     } else {
       last += 2;
@@ -287,27 +316,63 @@ function unionFlatSpans(spans: FlatSpans): FlatSpans {
       spans[last + 1] = spans[k + 1]!;
     }
   }
-  spans.length = last + 2;
-  return spans;
+  return last + 2;
+}
+
+/** A growable list of small integers. */
+class IntList {
+  values = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
 }
 
 /**
  * The time each of `personIds` spent away from their home: their stays elsewhere (of positive
- * length), sorted and joined. Persons with no home are away wherever they stayed.
+ * length), sorted and joined. Persons with no home are away wherever they stayed. One pass over
+ * the stays; the spans of all persons share one buffer, laid out person by person.
  */
 export function awayFromHome(data: OutbreakData, personIds: ReadonlySet<Id>): Map<Id, FlatSpans> {
-  const homes = new Map<Id, Id | null>();
+  const ids = [...personIds];
+  const numberOf = new Map<Id, number>();
+  const homes = ids.map((id, n) => {
+    numberOf.set(id, n);
+    return data.persons.get(id)?.homeId ?? null;
+  });
+  const { stays } = data;
+  const awayStays = new IntList();
+  const awayPersons = new IntList();
+  for (let i = 0; i < stays.length; i++) {
+    const s = stays[i]!;
+    const n = numberOf.get(s.subjectId);
+    if (n === undefined || s.hostId === homes[n] || !(s.end > s.start)) continue;
+    awayStays.push(i);
+    awayPersons.push(n);
+  }
+  // Counting sort by person, keeping the order of the stays.
+  const offsets = new Int32Array(ids.length + 1);
+  for (let k = 0; k < awayPersons.length; k++) offsets[awayPersons.values[k]! + 1]! += 2;
+  for (let n = 0; n < ids.length; n++) offsets[n + 1]! += offsets[n]!;
+  const flat = new Float64Array(offsets[ids.length]!);
+  const next = offsets.slice(0, ids.length);
+  for (let k = 0; k < awayPersons.length; k++) {
+    const s = stays[awayStays.values[k]!]!;
+    const at = (next[awayPersons.values[k]!]! += 2) - 2;
+    flat[at] = s.start;
+    flat[at + 1] = s.end;
+  }
   const away = new Map<Id, FlatSpans>();
-  for (const id of personIds) {
-    homes.set(id, data.persons.get(id)?.homeId ?? null);
-    away.set(id, []);
-  }
-  for (const s of data.stays) {
-    const home = homes.get(s.subjectId);
-    if (home === undefined || s.hostId === home || !(s.end > s.start)) continue;
-    away.get(s.subjectId)!.push(s.start, s.end);
-  }
-  for (const spans of away.values()) unionFlatSpans(spans);
+  ids.forEach((id, n) => {
+    const end = unionFlatSpans(flat, offsets[n]!, offsets[n + 1]!);
+    away.set(id, end > offsets[n]! ? flat.subarray(offsets[n]!, end) : NO_SPANS);
+  });
   return away;
 }
 
@@ -326,21 +391,37 @@ export function residentsOf(data: OutbreakData, homeIds: ReadonlySet<Id>): Map<I
   return residents;
 }
 
+/** Pieces of nights, as parallel lists reused from pair to pair (see `nightsTogether`). */
+export class NightPieces {
+  readonly starts: Instant[] = [];
+  readonly ends: Instant[] = [];
+  /** The start of the night each piece belongs to. */
+  readonly nights: Instant[] = [];
+  length = 0;
+
+  push(start: Instant, end: Instant, night: Instant): void {
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.nights[this.length] = night;
+    this.length++;
+  }
+}
+
 /**
  * The time two residents spent together at home on the nights (local `nightStartHour` to
- * `nightEndHour`) within [from, to]: each night cut to the span, minus the parts of it either of
- * them spent away (from `awayFromHome`; a fisher who leaves at 04:00 still shared the night until
- * 04:00). Calls `onPiece` for each piece, in order, with the start of its night (a night may come
- * in pieces).
+ * `nightEndHour`) within [from, to], into `out` (emptied first), in order: each night cut to the
+ * span, minus the parts of it either of them spent away (from `awayFromHome`; a fisher who leaves
+ * at 04:00 still shared the night until 04:00). A night may come in pieces.
  */
-export function forEachNightTogether(
+export function nightsTogether(
   from: Instant,
   to: Instant,
   awayA: FlatSpans,
   awayB: FlatSpans,
   options: ExposureOptions,
-  onPiece: (start: Instant, end: Instant, night: Instant) => void,
+  out: NightPieces,
 ): void {
+  out.length = 0;
   const { nightStartHour, nightEndHour, utcOffsetMinutes } = options;
   // Holes of both persons, taken in order of start from the two sorted lists; nights come in
   // order, so holes ended before a night are skipped for good.
@@ -369,10 +450,10 @@ export function forEachNightTogether(
       }
       if (holeStart >= spanEnd) break;
       if (holeEnd <= cursor) continue;
-      if (holeStart > cursor) onPiece(cursor, holeStart, night);
+      if (holeStart > cursor) out.push(cursor, holeStart, night);
       cursor = Math.max(cursor, holeEnd);
     }
-    if (cursor < spanEnd) onPiece(cursor, spanEnd, night);
+    if (cursor < spanEnd) out.push(cursor, spanEnd, night);
   }
 }
 
@@ -399,17 +480,18 @@ function householdSegments(
     for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
   }
   const away = awayFromHome(data, householders);
+  const pieces = new NightPieces();
   for (const c of data.cases) {
     const window = windows.get(c.personId);
     const homeId = homeOf(c.personId);
     if (!window || homeId === null) continue;
     const placeKind = data.places.get(homeId)?.kind ?? 'home';
-    const awayOfCase = away.get(c.personId) ?? [];
+    const awayOfCase = away.get(c.personId) ?? NO_SPANS;
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === c.personId) continue;
       const limit = Math.min(window.to, limitOf(member.id));
-      const awayOfMember = away.get(member.id) ?? [];
-      forEachNightTogether(window.from, limit, awayOfCase, awayOfMember, options, (start, end, night) => {
+      nightsTogether(window.from, limit, awayOfCase, away.get(member.id) ?? NO_SPANS, options, pieces);
+      for (let k = 0; k < pieces.length; k++) {
         out.push({
           personId: member.id,
           sourceId: c.personId,
@@ -418,11 +500,11 @@ function householdSegments(
           hostId: homeId,
           placeKind,
           contactSetting: null,
-          start,
-          end,
-          night,
+          start: pieces.starts[k]!,
+          end: pieces.ends[k]!,
+          night: pieces.nights[k]!,
         });
-      });
+      }
     }
   }
 }

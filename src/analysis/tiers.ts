@@ -15,7 +15,16 @@
 import type { Parameters, Protocol } from '../domain/parameters';
 import { MINUTE, formatInstant } from '../domain/time';
 import type { Id, Instant } from '../domain/types';
-import { DEFAULTS, awayFromHome, forEachNightTogether, residentsOf, type ExposureOptions } from './exposures';
+import {
+  DEFAULTS,
+  awayFromHome,
+  compareLocale,
+  nightsTogether,
+  residentsOf,
+  NO_SPANS,
+  NightPieces,
+  type ExposureOptions,
+} from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
@@ -99,49 +108,92 @@ export function tierOfExposure(e: Exposure, protocol: Protocol): ContactTier | n
   }
 }
 
-/**
- * `formatInstant`, remembering what it wrote: exposures begin and end at the same few instants
- * (stays' starts and ends, nights), so most are formatted once and share one string.
- */
-function instantFormatter(): (at: Instant) => string {
-  const written = new Map<Instant, string>();
-  return (at) => {
-    let text = written.get(at);
-    if (text === undefined) written.set(at, (text = formatInstant(at)));
-    return text;
-  };
+/** The inner map of a map of maps (memos keyed twice build no key string per look-up). */
+function innerMap<A, B, V>(outer: Map<A, Map<B, V>>, key: A): Map<B, V> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
 }
 
-function exposureReason(
-  e: Exposure,
-  tier: ContactTier,
-  protocol: Protocol,
-  format: (at: Instant) => string,
-): string {
-  const when = `${format(e.start)} to ${format(e.end)}`;
-  const source = sourceWords(e);
-  switch (e.setting) {
-    case 'household':
-      return `lives with ${source} at ${e.hostId}: ${e.nights ?? 0} night(s) together (${hoursAndMinutes(e.minutes)}), ${when}`;
-    case 'boat':
-      return e.sourceKind === 'case'
-        ? `same crew as ${source} aboard ${e.hostId} for ${hoursAndMinutes(e.minutes)}, ${when}`
-        : `aboard ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
-    case 'cold_chain':
-      return `handled ${source} at ${format(e.start)}`;
-    case 'contact':
-      return `reported ${e.contactSetting ?? 'other'} contact with ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
-    case 'place': {
-      const at =
-        e.sourceKind === 'case'
-          ? `with ${source} at ${e.placeKind ?? 'place'} ${e.hostId}`
-          : `at ${source} (${e.placeKind ?? 'place'})`;
-      const rule =
-        tier === 'close_contact'
-          ? `at least ${protocol.closeContactMinutes} min in an enclosed ${e.placeKind}`
-          : `at least ${protocol.venueExposureMinutes} min at a venue`;
-      return `${at} for ${hoursAndMinutes(e.minutes)} (${rule}), ${when}`;
+/**
+ * Writes the reasons of the evidence, in words. Most of a reason repeats across exposures: the
+ * instants (a 100k-person district's quarter of a million exposures begin and end at about ten
+ * thousand), a source at its host, a duration under a rule. Each part is written once and shared,
+ * so that a reason costs a few joins instead of a dozen new strings.
+ */
+class ReasonWriter {
+  private readonly instants = new Map<Instant, string>();
+  /** Place exposures: "with case C at market M" or "at contaminated place M (market)". */
+  private readonly placeOpenings = new Map<
+    Id,
+    Map<Id | null, Pick<Exposure, 'sourceKind' | 'placeKind'> & { text: string }>
+  >();
+  /** Place exposures: " for 2 h (at least 15 min at a venue), " by rule, then minutes. */
+  private readonly placeMiddles = new Map<string, Map<number, string>>();
+  /** The close-contact rule by place kind. */
+  private readonly closeContactRules = new Map<string | null, string>();
+
+  private readonly venueRule: string;
+
+  constructor(private readonly protocol: Protocol) {
+    this.venueRule = `at least ${protocol.venueExposureMinutes} min at a venue`;
+  }
+
+  /** `formatInstant(at)`, the same string each time. */
+  instant(at: Instant): string {
+    let text = this.instants.get(at);
+    if (text === undefined) this.instants.set(at, (text = formatInstant(at)));
+    return text;
+  }
+
+  of(e: Exposure, tier: ContactTier): string {
+    switch (e.setting) {
+      case 'household':
+        return `lives with ${sourceWords(e)} at ${e.hostId}: ${e.nights ?? 0} night(s) together (${hoursAndMinutes(e.minutes)}), ${this.when(e)}`;
+      case 'boat':
+        return e.sourceKind === 'case'
+          ? `same crew as ${sourceWords(e)} aboard ${e.hostId} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`
+          : `aboard ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+      case 'cold_chain':
+        return `handled ${sourceWords(e)} at ${this.instant(e.start)}`;
+      case 'contact':
+        return `reported ${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+      case 'place':
+        return this.placeOpening(e) + this.placeMiddle(e, tier) + this.when(e);
     }
+  }
+
+  /** "<start> to <end>". */
+  private when(e: Exposure): string {
+    return `${this.instant(e.start)} to ${this.instant(e.end)}`;
+  }
+
+  private placeOpening(e: Exposure): string {
+    const byHost = innerMap(this.placeOpenings, e.sourceId);
+    const shared = byHost.get(e.hostId);
+    // A source and a host name their own kinds: written anew should an exposure say otherwise.
+    if (shared && shared.sourceKind === e.sourceKind && shared.placeKind === e.placeKind) return shared.text;
+    const text =
+      e.sourceKind === 'case'
+        ? `with ${sourceWords(e)} at ${e.placeKind ?? 'place'} ${e.hostId}`
+        : `at ${sourceWords(e)} (${e.placeKind ?? 'place'})`;
+    if (!shared) byHost.set(e.hostId, { sourceKind: e.sourceKind, placeKind: e.placeKind, text });
+    return text;
+  }
+
+  private placeMiddle(e: Exposure, tier: ContactTier): string {
+    let rule = this.venueRule;
+    if (tier === 'close_contact') {
+      rule =
+        this.closeContactRules.get(e.placeKind) ??
+        `at least ${this.protocol.closeContactMinutes} min in an enclosed ${e.placeKind}`;
+      this.closeContactRules.set(e.placeKind, rule);
+    }
+    const byMinutes = innerMap(this.placeMiddles, rule);
+    let text = byMinutes.get(e.minutes);
+    if (text === undefined)
+      byMinutes.set(e.minutes, (text = ` for ${hoursAndMinutes(e.minutes)} (${rule}), `));
+    return text;
   }
 }
 
@@ -191,25 +243,29 @@ function contactsOfCloseContacts(
     for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
   }
   const away = awayFromHome(data, householders);
+  const together = new NightPieces();
   const settings = { ...DEFAULTS, ...options };
   for (const [ccId, { first }] of closeContacts) {
     const homeId = homeOf(ccId);
     if (homeId === null) continue;
     const placeKind = data.places.get(homeId)?.kind ?? 'home';
-    const awayOfCloseContact = away.get(ccId) ?? [];
+    const awayOfCloseContact = away.get(ccId) ?? NO_SPANS;
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === ccId || !counts(member.id)) continue;
-      let pieces = 0;
+      nightsTogether(
+        first,
+        data.asOf,
+        awayOfCloseContact,
+        away.get(member.id) ?? NO_SPANS,
+        settings,
+        together,
+      );
+      if (together.length === 0) continue;
       let total = 0;
-      let start = 0;
-      let end = 0;
-      const awayOfMember = away.get(member.id) ?? [];
-      forEachNightTogether(first, data.asOf, awayOfCloseContact, awayOfMember, settings, (from, to) => {
-        if (pieces++ === 0) start = from;
-        end = to;
-        total += to - from;
-      });
-      if (pieces === 0) continue;
+      for (let k = 0; k < together.length; k++) total += together.ends[k]! - together.starts[k]!;
+      const start = together.starts[0]!;
+      const end = together.ends[together.length - 1]!;
+      const pieces = together.length;
       add(member.id, {
         tier: 'contact_of_close_contact',
         sourceId: ccId,
@@ -275,23 +331,43 @@ function evidenceOfExposure(e: Exposure, tier: ContactTier, reason: string): Tie
       };
 }
 
+/**
+ * Sorts in place, stably, like `list.sort(compare)`; short lists (a person's evidence, mostly) by
+ * insertion, which allocates nothing where the built-in sort sets up its merge state each call.
+ */
+function sortStably<T>(list: T[], compare: (a: T, b: T) => number): void {
+  if (list.length > 16) {
+    list.sort(compare);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let j = i - 1;
+    for (; j >= 0 && compare(list[j]!, item) > 0; j--) list[j + 1] = list[j]!;
+    list[j + 1] = item;
+  }
+}
+
+/** Higher tier first, then earlier, then by source. */
+function compareEvidence(a: TierEvidence, b: TierEvidence): number {
+  return TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId);
+}
+
 function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
-  evidence.sort(
-    (a, b) =>
-      TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId),
-  );
+  sortStably(evidence, compareEvidence);
   const tier = evidence[0]!.tier;
   // The kept tier's evidence comes first.
-  const sourceIds = new Set<Id>();
+  const sourceIds: Id[] = [];
   let firstExposure = Infinity;
   let lastExposure = -Infinity;
-  for (const e of evidence) {
-    if (e.tier !== tier) break;
-    sourceIds.add(e.sourceId);
+  for (let i = 0; i < evidence.length && evidence[i]!.tier === tier; i++) {
+    const e = evidence[i]!;
+    if (!sourceIds.includes(e.sourceId)) sourceIds.push(e.sourceId);
     firstExposure = Math.min(firstExposure, e.start);
     lastExposure = Math.max(lastExposure, e.end);
   }
-  return { personId, tier, evidence, sourceIds: [...sourceIds].sort(), firstExposure, lastExposure };
+  sortStably(sourceIds, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { personId, tier, evidence, sourceIds, firstExposure, lastExposure };
 }
 
 /**
@@ -308,14 +384,16 @@ export function assignTiers(
   const { protocol } = params;
   const caseIds = new Set(data.cases.map((c) => c.personId));
   const isCase = (id: Id): boolean => caseIds.has(id);
-  const format = instantFormatter();
+  const reasons = new ReasonWriter(protocol);
+  const format = (at: Instant): string => reasons.instant(at);
 
   const evidenceOf = new Map<Id, TierEvidence[]>();
-  for (const e of exposures) {
+  for (let i = 0; i < exposures.length; i++) {
+    const e = exposures[i]!;
     if (isCase(e.personId)) continue;
     const tier = tierOfExposure(e, protocol);
     if (tier === null) continue;
-    const evidence = evidenceOfExposure(e, tier, exposureReason(e, tier, protocol, format));
+    const evidence = evidenceOfExposure(e, tier, reasons.of(e, tier));
     const list = evidenceOf.get(e.personId);
     if (list) list.push(evidence);
     else evidenceOf.set(e.personId, [evidence]);
@@ -323,25 +401,21 @@ export function assignTiers(
 
   if (protocol.traceContactsOfCloseContacts) {
     const closeContacts = new Map<Id, { first: Instant }>();
-    for (const [personId, evidence] of evidenceOf) {
+    evidenceOf.forEach((evidence, personId) => {
       let first = Infinity;
       for (const e of evidence) if (e.tier === 'close_contact') first = Math.min(first, e.start);
       if (first !== Infinity) closeContacts.set(personId, { first });
-    }
-    for (const [personId, evidence] of contactsOfCloseContacts(
-      data,
-      closeContacts,
-      isCase,
-      format,
-      options,
-    )) {
+    });
+    contactsOfCloseContacts(data, closeContacts, isCase, format, options).forEach((evidence, personId) => {
       const list = evidenceOf.get(personId);
-      if (list) list.push(...evidence);
+      if (list) for (const e of evidence) list.push(e);
       else evidenceOf.set(personId, evidence);
-    }
+    });
   }
 
-  return [...evidenceOf]
-    .map(([personId, evidence]) => entryOf(personId, evidence))
-    .sort((a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.personId.localeCompare(b.personId));
+  const entries: TierEntry[] = [];
+  evidenceOf.forEach((evidence, personId) => entries.push(entryOf(personId, evidence)));
+  return entries.sort(
+    (a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || compareLocale(a.personId, b.personId),
+  );
 }
