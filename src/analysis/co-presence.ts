@@ -86,7 +86,10 @@ export function groupByHostAndSubject(
   for (let i = 0; i < hostOf.length; i++) if (kept(i)) bySubject[next[subjectOf[i]!]!++] = i;
   const order = new Int32Array(bySubject.length);
   const nextOfHost = hostStart.slice(0, hostCounts.length);
-  for (const i of bySubject) order[nextOfHost[hostOf[i]!]!++] = i;
+  for (let k = 0; k < bySubject.length; k++) {
+    const i = bySubject[k]!;
+    order[nextOfHost[hostOf[i]!]!++] = i;
+  }
   return { order, hostStart };
 }
 
@@ -119,15 +122,17 @@ export function presenceOf(
   out: SpanList,
 ): void {
   out.clear();
-  let indices: ArrayLike<number> = order.subarray(from, to);
-  for (let k = 1; k < indices.length; k++) {
-    if (stays[indices[k]!]!.start < stays[indices[k - 1]!]!.start) {
+  let indices: ArrayLike<number> = order;
+  for (let k = from + 1; k < to; k++) {
+    if (stays[order[k]!]!.start < stays[order[k - 1]!]!.start) {
       // Rare: the stays of a subject usually come in order of start.
-      indices = Array.from(indices).sort((a, b) => stays[a]!.start - stays[b]!.start);
+      indices = Array.from(order.subarray(from, to)).sort((a, b) => stays[a]!.start - stays[b]!.start);
+      to -= from;
+      from = 0;
       break;
     }
   }
-  for (let k = 0; k < indices.length; k++) {
+  for (let k = from; k < to; k++) {
     const { start, end } = stays[indices[k]!]!;
     const last = out.length - 1;
     if (last >= 0 && start <= out.ends[last]!) out.ends[last] = Math.max(out.ends[last]!, end);
@@ -228,7 +233,8 @@ export class HostSources<Source> {
       if (shortEnd[k]! > start)
         this.share(shortSource[k]!, subject, Math.max(start, shortStart[k]!), Math.min(end, shortEnd[k]!));
     }
-    for (const k of this.longSpans) {
+    for (let i = 0; i < this.longSpans.length; i++) {
+      const k = this.longSpans[i]!;
       const spanStart = this.spanStart[k]!;
       const spanEnd = this.spanEnd[k]!;
       if (spanStart < end && spanEnd > start)
@@ -253,7 +259,8 @@ export class HostSources<Source> {
 
   /** Hands over the shared time with each source since the last flush, then forgets it. */
   flush(onShared: (source: Source, first: Instant, last: Instant, total: number) => void): void {
-    for (const k of this.touched) {
+    for (let i = 0; i < this.touched.length; i++) {
+      const k = this.touched[i]!;
       onShared(this.sources[k]!.source, this.firstShared[k]!, this.lastShared[k]!, this.totalShared[k]!);
       this.touchedFlag[k] = 0;
     }

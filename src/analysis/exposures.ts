@@ -87,7 +87,8 @@ export function nightsOverlapping(
 export function contaminationSpans(data: OutbreakData, params: Parameters): Map<Id, Span[]> {
   const persistence = params.pathogen.environmentalPersistenceDays * DAY;
   const raw = new Map<Id, Span[]>();
-  for (const s of data.samples) {
+  for (let i = 0; i < data.samples.length; i++) {
+    const s = data.samples[i]!;
     if (s.result !== 'positive' || s.sampledAt > data.asOf) continue;
     if (!data.items.has(s.subjectId) && !data.boats.has(s.subjectId) && !data.places.has(s.subjectId))
       continue;
@@ -217,28 +218,30 @@ function placeAndBoatExposures(
     if (sources.isEmpty) continue;
     sources.seal();
 
+    let personId: Id = '';
+    const onShared = (source: PlaceSource, start: Instant, last: Instant, total: number): void => {
+      out.push({
+        personId,
+        sourceId: source.id,
+        sourceKind: source.kind,
+        setting,
+        hostId,
+        placeKind,
+        contactSetting: null,
+        start,
+        end: last,
+        minutes: total / MINUTE,
+      });
+    };
     forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
-      const personId = subjectIds[subject]!;
+      personId = subjectIds[subject]!;
       const limit = Math.min(windowOf[subject]?.to ?? data.asOf, data.asOf);
       presenceOf(stays, order, runFrom, runTo, presence);
       for (let k = 0; k < presence.length; k++) {
         const end = Math.min(presence.ends[k]!, limit);
         if (end > presence.starts[k]!) sources.overlap(subject, presence.starts[k]!, end);
       }
-      sources.flush((source, start, last, total) => {
-        out.push({
-          personId,
-          sourceId: source.id,
-          sourceKind: source.kind,
-          setting,
-          hostId,
-          placeKind,
-          contactSetting: null,
-          start,
-          end: last,
-          minutes: total / MINUTE,
-        });
-      });
+      sources.flush(onShared);
     });
   }
 }
@@ -639,7 +642,9 @@ function sortExposures(exposures: readonly Exposure[]): Exposure[] {
     keys[i * FIELDS + 3] = ranks.get(e.hostId ?? '')!;
     keys[i * FIELDS + 4] = ranks.get(e.contactSetting ?? '')!;
   });
-  const order = Array.from(exposures.keys()).sort((a, b) => {
+  const order: number[] = [];
+  for (let i = 0; i < exposures.length; i++) order.push(i);
+  order.sort((a, b) => {
     for (let f = 0; f < FIELDS; f++) {
       const d = keys[a * FIELDS + f]! - keys[b * FIELDS + f]!;
       if (d !== 0) return d;
@@ -652,13 +657,14 @@ function sortExposures(exposures: readonly Exposure[]): Exposure[] {
 function validate(data: OutbreakData): void {
   if (!Number.isFinite(data.asOf))
     throw new TypeError(`exposures: field "asOf" is not an instant (got ${String(data.asOf)})`);
-  data.stays.forEach((s, i) => {
+  for (let i = 0; i < data.stays.length; i++) {
+    const s = data.stays[i]!;
     if (!(s.end >= s.start)) {
       throw new RangeError(
         `exposures: stays[${i}] (${s.subjectId} at ${s.hostId}): field "end" is before "start"`,
       );
     }
-  });
+  }
   data.contacts.forEach((c, i) => {
     if (!(c.end >= c.start)) {
       throw new RangeError(
@@ -678,8 +684,22 @@ export function computeExposures(
   options: Partial<ExposureOptions> = {},
 ): Exposure[] {
   validate(data);
+  return exposuresInWindows(
+    data,
+    params,
+    windowsOfCases(data.cases, data.samples, params, data.asOf),
+    options,
+  );
+}
+
+/** `computeExposures` on validated data, with the cases' windows under `params` already known. */
+function exposuresInWindows(
+  data: OutbreakData,
+  params: Parameters,
+  windows: Map<Id, InfectiousWindow>,
+  options: Partial<ExposureOptions>,
+): Exposure[] {
   const settings = { ...DEFAULTS, ...options };
-  const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
   const exposures: Exposure[] = [];
@@ -703,19 +723,29 @@ export function computeExposures(
  * environmental persistence (nothing else in the parameters reaches the exposures).
  */
 export function sameExposureParameters(data: OutbreakData, a: Parameters, b: Parameters): boolean {
+  const windowsOf = (params: Parameters) => windowsOfCases(data.cases, data.samples, params, data.asOf);
+  return sameParametersAndWindows(a, b, () => [windowsOf(a), windowsOf(b)]);
+}
+
+/** `sameExposureParameters`, with the windows (under a and under b) computed only if needed. */
+function sameParametersAndWindows(
+  a: Parameters,
+  b: Parameters,
+  windowsOfBoth: () => [Map<Id, InfectiousWindow>, Map<Id, InfectiousWindow>],
+): boolean {
   if (a === b) return true;
   if (a.pathogen.environmentalPersistenceDays !== b.pathogen.environmentalPersistenceDays) return false;
   const kindsA = [...a.protocol.isolationPlaceKinds].sort();
   const kindsB = [...b.protocol.isolationPlaceKinds].sort();
   if (kindsA.length !== kindsB.length || kindsA.some((kind, i) => kind !== kindsB[i])) return false;
-  const windowsA = windowsOfCases(data.cases, data.samples, a, data.asOf);
-  const windowsB = windowsOfCases(data.cases, data.samples, b, data.asOf);
+  const [windowsA, windowsB] = windowsOfBoth();
   return [...windowsA].every(([id, w]) => w.from === windowsB.get(id)?.from && w.to === windowsB.get(id)?.to);
 }
 
 /**
  * The exposures under the protocol's parameters and under `inference`'s (wider or equal
- * windows), computed once when they are bound to be the same.
+ * windows), computed once when they are bound to be the same (each set of windows is worked out
+ * once: it reads every sample).
  */
 export function protocolAndInferenceExposures(
   data: OutbreakData,
@@ -723,11 +753,15 @@ export function protocolAndInferenceExposures(
   inference: Parameters,
   options: Partial<ExposureOptions> = {},
 ): { protocol: Exposure[]; inference: Exposure[] } {
-  const exposures = computeExposures(data, protocol, options);
+  validate(data);
+  const protocolWindows = windowsOfCases(data.cases, data.samples, protocol, data.asOf);
+  const exposures = exposuresInWindows(data, protocol, protocolWindows, options);
+  let inferenceWindows: Map<Id, InfectiousWindow> | undefined;
+  const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
+    (inferenceWindows ??= windowsOfCases(data.cases, data.samples, inference, data.asOf));
+  const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
   return {
     protocol: exposures,
-    inference: sameExposureParameters(data, protocol, inference)
-      ? exposures
-      : computeExposures(data, inference, options),
+    inference: same ? exposures : exposuresInWindows(data, inference, inferenceWindowsOnce(), options),
   };
 }
