@@ -5,15 +5,17 @@
  *
  * Sources are cases during their infectious window (src/analysis/infectious-window.ts) and lots,
  * boats and places with a positive environmental sample during `environmentalPersistenceDays`
- * around it. Co-presence at a place or aboard a boat is found by a sweep over the interval
- * endpoints of each host (sorted start/end events, an active set per role), so stays are never
- * compared pairwise. Households are together at night except while one of them stays elsewhere.
+ * around it. Co-presence at a place or aboard a boat is found host by host
+ * (src/analysis/co-presence.ts): each piece of a person's presence looks up the few sources present
+ * at the host, sorted by start, so stays are never compared pairwise and hosts without a source are
+ * skipped. Households are together at night except while one of them stays elsewhere.
  * An exposed person is exposed only until their own isolation (if they are a case) and never
  * after `asOf`; a person is never exposed to themselves.
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
-import type { Id, Instant, Stay } from '../domain/types';
+import type { Id, Instant, Person, Stay } from '../domain/types';
+import { HostSources, SpanList, groupByHostAndSubject, internStays, presenceOf } from './co-presence';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -85,7 +87,8 @@ export function nightsOverlapping(
 export function contaminationSpans(data: OutbreakData, params: Parameters): Map<Id, Span[]> {
   const persistence = params.pathogen.environmentalPersistenceDays * DAY;
   const raw = new Map<Id, Span[]>();
-  for (const s of data.samples) {
+  for (let i = 0; i < data.samples.length; i++) {
+    const s = data.samples[i]!;
     if (s.result !== 'positive' || s.sampledAt > data.asOf) continue;
     if (!data.items.has(s.subjectId) && !data.boats.has(s.subjectId) && !data.places.has(s.subjectId))
       continue;
@@ -114,52 +117,6 @@ interface Segment {
   end: Instant;
   /** Household segments: the start of the night they belong to (a night may come in pieces). */
   night?: Instant;
-}
-
-export interface SweepInterval {
-  role: 'source' | 'receptor';
-  /** The case or environmental source (for sources), the person (for receptors). */
-  id: Id;
-  sourceKind: Exposure['sourceKind'];
-  start: Instant;
-  end: Instant;
-}
-
-/**
- * Sweep over one host's intervals: every overlap of positive length between a source interval and
- * a receptor interval of another person, each pair found once (by the later of the two to start).
- */
-export function sweepOverlaps(
-  intervals: readonly SweepInterval[],
-  onOverlap: (source: SweepInterval, receptor: SweepInterval, start: Instant, end: Instant) => void,
-): void {
-  type Event = { at: Instant; isStart: boolean; interval: SweepInterval };
-  const events: Event[] = [];
-  for (const interval of intervals) {
-    if (!(interval.end > interval.start)) continue; // an instant shares no time with anyone
-    events.push(
-      { at: interval.start, isStart: true, interval },
-      { at: interval.end, isStart: false, interval },
-    );
-  }
-  // Ends before starts at the same instant: intervals that only touch share no time.
-  events.sort((a, b) => a.at - b.at || Number(a.isStart) - Number(b.isStart));
-  const activeSources = new Set<SweepInterval>();
-  const activeReceptors = new Set<SweepInterval>();
-  for (const { isStart, interval } of events) {
-    const own = interval.role === 'source' ? activeSources : activeReceptors;
-    if (!isStart) {
-      own.delete(interval);
-      continue;
-    }
-    const others = interval.role === 'source' ? activeReceptors : activeSources;
-    for (const other of others) {
-      const [source, receptor] = interval.role === 'source' ? [interval, other] : [other, interval];
-      if (source.id === receptor.id) continue;
-      onOverlap(source, receptor, interval.start, Math.min(interval.end, other.end));
-    }
-    own.add(interval);
-  }
 }
 
 /** Groups a list into a map of lists by key. */
@@ -195,108 +152,315 @@ function exposureLimits(data: OutbreakData, windows: Map<Id, InfectiousWindow>):
   return (personId) => Math.min(windows.get(personId)?.to ?? data.asOf, data.asOf);
 }
 
-function placeAndBoatSegments(
+/** A source at a host, as its exposures name it. */
+interface PlaceSource {
+  id: Id;
+  kind: Exposure['sourceKind'];
+}
+
+/**
+ * Exposures at places and aboard boats, one per person, source and host, appended to `out`.
+ * Only persons' stays count, never at an isolation place (people held apart at a quarantine hotel
+ * do not expose each other there), and only at hosts with a case's stay or a contamination (the
+ * others have no source). Each host's sources are the presence of cases cut to their windows and
+ * the host's contamination; each person's presence, cut at their own limit, is looked up in them.
+ */
+function placeAndBoatExposures(
   data: OutbreakData,
   windows: Map<Id, InfectiousWindow>,
   contaminated: Map<Id, Span[]>,
-  limitOf: (personId: Id) => Instant,
   isolationPlaceKinds: readonly string[],
-  out: Segment[],
+  out: Exposure[],
 ): void {
-  // People held apart at an isolation place (a quarantine hotel) do not expose each other there.
-  const isolating = (hostId: Id): boolean =>
-    isolationPlaceKinds.includes(data.places.get(hostId)?.kind ?? '');
-  // Persons' stays by host, then by subject, in one pass (in the order the stays come).
-  const byHost = new Map<Id, Map<Id, Stay[]>>();
-  for (const s of data.stays) {
-    if (!isPerson(data, s.subjectId) || isolating(s.hostId)) continue;
-    let bySubject = byHost.get(s.hostId);
-    if (!bySubject) byHost.set(s.hostId, (bySubject = new Map()));
-    const own = bySubject.get(s.subjectId);
-    if (own) own.push(s);
-    else bySubject.set(s.subjectId, [s]);
+  const { stays } = data;
+  const interned = internStays(stays);
+  const { hostIds, subjectIds, hostOf, subjectOf } = interned;
+  const keepSubject = Uint8Array.from(subjectIds, (id) => (isPerson(data, id) ? 1 : 0));
+  const windowOf = subjectIds.map((id) => windows.get(id));
+  const keepHost = Uint8Array.from(hostIds, (id) => (contaminated.has(id) ? 1 : 0));
+  for (let i = 0; i < stays.length; i++) {
+    if (windowOf[subjectOf[i]!] && keepSubject[subjectOf[i]!]) keepHost[hostOf[i]!] = 1;
   }
-  for (const hostId of contaminated.keys()) {
-    if (!data.items.has(hostId) && !byHost.has(hostId) && !isolating(hostId)) byHost.set(hostId, new Map());
-  }
-  for (const [hostId, bySubject] of byHost) {
+  hostIds.forEach((id, host) => {
+    if (isolationPlaceKinds.includes(data.places.get(id)?.kind ?? '')) keepHost[host] = 0;
+  });
+  const { order, hostStart } = groupByHostAndSubject(interned, keepHost, keepSubject);
+  const presence = new SpanList();
+
+  for (let host = 0; host < hostIds.length; host++) {
+    const from = hostStart[host]!;
+    const to = hostStart[host + 1]!;
+    if (from === to) continue;
+    const hostId = hostIds[host]!;
     const isBoat = data.boats.has(hostId);
     const setting: ExposureSetting = isBoat ? 'boat' : 'place';
     const placeKind = isBoat ? null : (data.places.get(hostId)?.kind ?? null);
-    const intervals: SweepInterval[] = [];
-    for (const [subjectId, own] of bySubject) {
-      const presence = unionSpans(own);
-      for (const s of clipSpans(presence, -Infinity, limitOf(subjectId))) {
-        intervals.push({ role: 'receptor', id: subjectId, sourceKind: 'case', ...s });
+
+    const sources = new HostSources<PlaceSource>();
+    forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
+      const window = windowOf[subject];
+      if (!window) return;
+      const source = sources.addSource({ id: subjectIds[subject]!, kind: 'case' }, subject);
+      presenceOf(stays, order, runFrom, runTo, presence);
+      for (let k = 0; k < presence.length; k++) {
+        sources.addSpan(
+          source,
+          Math.max(presence.starts[k]!, window.from),
+          Math.min(presence.ends[k]!, window.to),
+        );
       }
-      const window = windows.get(subjectId);
-      if (window) {
-        for (const s of clipSpans(presence, window.from, window.to)) {
-          intervals.push({ role: 'source', id: subjectId, sourceKind: 'case', ...s });
-        }
-      }
+    });
+    const contamination = contaminated.get(hostId);
+    if (contamination) {
+      const source = sources.addSource({ id: hostId, kind: isBoat ? 'boat' : 'place' }, -1);
+      for (const s of contamination) sources.addSpan(source, s.start, s.end);
     }
-    for (const s of contaminated.get(hostId) ?? []) {
-      intervals.push({ role: 'source', id: hostId, sourceKind: isBoat ? 'boat' : 'place', ...s });
-    }
-    sweepOverlaps(intervals, (source, receptor, start, end) => {
+    if (sources.isEmpty) continue;
+    sources.seal();
+
+    let personId: Id = '';
+    const onShared = (source: PlaceSource, start: Instant, last: Instant, total: number): void => {
       out.push({
-        personId: receptor.id,
+        personId,
         sourceId: source.id,
-        sourceKind: source.sourceKind,
+        sourceKind: source.kind,
         setting,
         hostId,
         placeKind,
         contactSetting: null,
         start,
-        end,
+        end: last,
+        minutes: total / MINUTE,
       });
+    };
+    forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
+      personId = subjectIds[subject]!;
+      const limit = Math.min(windowOf[subject]?.to ?? data.asOf, data.asOf);
+      presenceOf(stays, order, runFrom, runTo, presence);
+      for (let k = 0; k < presence.length; k++) {
+        const end = Math.min(presence.ends[k]!, limit);
+        if (end > presence.starts[k]!) sources.overlap(subject, presence.starts[k]!, end);
+      }
+      sources.flush(onShared);
     });
   }
 }
 
+/** Calls `onRun` for each run of stays of one subject in `order[from]` to `order[to - 1]`. */
+function forEachSubjectRun(
+  order: Int32Array,
+  subjectOf: Int32Array,
+  from: number,
+  to: number,
+  onRun: (subject: number, runFrom: number, runTo: number) => void,
+): void {
+  let runFrom = from;
+  for (let k = from + 1; k <= to; k++) {
+    if (k < to && subjectOf[order[k]!] === subjectOf[order[runFrom]!]) continue;
+    onRun(subjectOf[order[runFrom]!]!, runFrom, k);
+    runFrom = k;
+  }
+}
+
 /**
- * The time two residents of `homeId` spent together at home on the nights within [from, to]: each
- * night cut to the span, minus the parts of it either of them spent elsewhere (a fisher who leaves
- * at 04:00 still shared the night until 04:00). Pieces of one night share its `night` start.
+ * Spans as one flat list of numbers, `[start0, end0, start1, end1, ...]`: a person's many stays
+ * away from home then cost no object each.
  */
-export function householdNights(
-  a: Id,
-  b: Id,
-  homeId: Id,
+export type FlatSpans = Float64Array;
+
+export const NO_SPANS: FlatSpans = new Float64Array(0);
+
+/**
+ * Sorts the flat spans in `spans[from]` to `spans[to - 1]` by start, stably. A person's stays
+ * come in a few sorted batches (the loader appends them by kind), so insertion, which moves
+ * nothing already in order and allocates nothing, suits the short lists of most persons.
+ */
+function sortFlatSpans(spans: Float64Array, from: number, to: number): void {
+  if (to - from > 128) {
+    const pairs = Array.from({ length: (to - from) / 2 }, (_, k) => [
+      spans[from + 2 * k]!,
+      spans[from + 2 * k + 1]!,
+    ]);
+    pairs.sort((a, b) => a[0]! - b[0]!);
+    pairs.forEach(([start, end], k) => {
+      spans[from + 2 * k] = start!;
+      spans[from + 2 * k + 1] = end!;
+    });
+    return;
+  }
+  for (let i = from + 2; i < to; i += 2) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    let j = i - 2;
+    for (; j >= from && spans[j]! > start; j -= 2) {
+      spans[j + 2] = spans[j]!;
+      spans[j + 3] = spans[j + 1]!;
+    }
+    spans[j + 2] = start;
+    spans[j + 3] = end;
+  }
+}
+
+/**
+ * Sorts the flat spans in `spans[from]` to `spans[to - 1]` by start and joins overlapping and
+ * touching ones, in place; returns where the joined spans end.
+ */
+function unionFlatSpans(spans: Float64Array, from: number, to: number): number {
+  let sorted = true;
+  for (let k = from + 2; k < to && sorted; k += 2) sorted = spans[k]! >= spans[k - 2]!;
+  if (!sorted) sortFlatSpans(spans, from, to);
+  let last = from - 2;
+  for (let k = from; k < to; k += 2) {
+    if (last >= from && spans[k]! <= spans[last + 1]!) {
+      spans[last + 1] = Math.max(spans[last + 1]!, spans[k + 1]!);
+    } else {
+      last += 2;
+      spans[last] = spans[k]!;
+      spans[last + 1] = spans[k + 1]!;
+    }
+  }
+  return last + 2;
+}
+
+/** A growable list of small integers. */
+class IntList {
+  values = new Int32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+/**
+ * The time each of `personIds` spent away from their home: their stays elsewhere (of positive
+ * length), sorted and joined. Persons with no home are away wherever they stayed. One pass over
+ * the stays; the spans of all persons share one buffer, laid out person by person.
+ */
+export function awayFromHome(data: OutbreakData, personIds: ReadonlySet<Id>): Map<Id, FlatSpans> {
+  const ids = [...personIds];
+  const numberOf = new Map<Id, number>();
+  const homes = ids.map((id, n) => {
+    numberOf.set(id, n);
+    return data.persons.get(id)?.homeId ?? null;
+  });
+  const { stays } = data;
+  const awayStays = new IntList();
+  const awayPersons = new IntList();
+  for (let i = 0; i < stays.length; i++) {
+    const s = stays[i]!;
+    const n = numberOf.get(s.subjectId);
+    if (n === undefined || s.hostId === homes[n] || !(s.end > s.start)) continue;
+    awayStays.push(i);
+    awayPersons.push(n);
+  }
+  // Counting sort by person, keeping the order of the stays.
+  const offsets = new Int32Array(ids.length + 1);
+  for (let k = 0; k < awayPersons.length; k++) offsets[awayPersons.values[k]! + 1]! += 2;
+  for (let n = 0; n < ids.length; n++) offsets[n + 1]! += offsets[n]!;
+  const flat = new Float64Array(offsets[ids.length]!);
+  const next = offsets.slice(0, ids.length);
+  for (let k = 0; k < awayPersons.length; k++) {
+    const s = stays[awayStays.values[k]!]!;
+    const at = (next[awayPersons.values[k]!]! += 2) - 2;
+    flat[at] = s.start;
+    flat[at + 1] = s.end;
+  }
+  const away = new Map<Id, FlatSpans>();
+  ids.forEach((id, n) => {
+    const end = unionFlatSpans(flat, offsets[n]!, offsets[n + 1]!);
+    away.set(id, end > offsets[n]! ? flat.subarray(offsets[n]!, end) : NO_SPANS);
+  });
+  return away;
+}
+
+/**
+ * The residents of each of `homeIds`, in the order of `data.persons` (only these homes: a
+ * district has far more homes than those of its cases or close contacts).
+ */
+export function residentsOf(data: OutbreakData, homeIds: ReadonlySet<Id>): Map<Id, Person[]> {
+  const residents = new Map<Id, Person[]>();
+  for (const p of data.persons.values()) {
+    if (p.homeId === null || !homeIds.has(p.homeId)) continue;
+    const list = residents.get(p.homeId);
+    if (list) list.push(p);
+    else residents.set(p.homeId, [p]);
+  }
+  return residents;
+}
+
+/** Pieces of nights, as parallel lists reused from pair to pair (see `nightsTogether`). */
+export class NightPieces {
+  readonly starts: Instant[] = [];
+  readonly ends: Instant[] = [];
+  /** The start of the night each piece belongs to. */
+  readonly nights: Instant[] = [];
+  length = 0;
+
+  push(start: Instant, end: Instant, night: Instant): void {
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.nights[this.length] = night;
+    this.length++;
+  }
+}
+
+/**
+ * The time two residents spent together at home on the nights (local `nightStartHour` to
+ * `nightEndHour`) within [from, to], into `out` (emptied first), in order: each night cut to the
+ * span, minus the parts of it either of them spent away (from `awayFromHome`; a fisher who leaves
+ * at 04:00 still shared the night until 04:00). A night may come in pieces.
+ */
+export function nightsTogether(
   from: Instant,
   to: Instant,
-  staysBySubject: ReadonlyMap<Id, readonly Stay[]>,
-  options: Partial<ExposureOptions> = {},
-): (Span & { night: Instant })[] {
-  const away = unionSpans(
-    [a, b].flatMap((personId) =>
-      (staysBySubject.get(personId) ?? []).filter((s) => s.hostId !== homeId && s.end > s.start),
-    ),
-  );
-  const together: (Span & { night: Instant })[] = [];
-  for (const night of nightsOverlapping(from, to, options)) {
-    const [span] = clipSpans([night], from, to);
-    if (!span) continue;
-    for (const piece of subtractSpans(span, away)) together.push({ ...piece, night: night.start });
+  awayA: FlatSpans,
+  awayB: FlatSpans,
+  options: ExposureOptions,
+  out: NightPieces,
+): void {
+  out.length = 0;
+  const { nightStartHour, nightEndHour, utcOffsetMinutes } = options;
+  // Holes of both persons, taken in order of start from the two sorted lists; nights come in
+  // order, so holes ended before a night are skipped for good.
+  let a = 0;
+  let b = 0;
+  // As in nightsOverlapping: the night that started the evening before may still be running.
+  for (let day = startOfDay(from, utcOffsetMinutes) - DAY; day <= to; day += DAY) {
+    const night = day + nightStartHour * HOUR;
+    const spanStart = Math.max(night, from);
+    const spanEnd = Math.min(day + DAY + nightEndHour * HOUR, to);
+    if (!(spanEnd > spanStart)) continue;
+    while (a < awayA.length && awayA[a + 1]! <= spanStart) a += 2;
+    while (b < awayB.length && awayB[b + 1]! <= spanStart) b += 2;
+    let cursor = spanStart;
+    for (let i = a, j = b; i < awayA.length || j < awayB.length;) {
+      let holeStart: number;
+      let holeEnd: number;
+      if (j >= awayB.length || (i < awayA.length && awayA[i]! <= awayB[j]!)) {
+        holeStart = awayA[i]!;
+        holeEnd = awayA[i + 1]!;
+        i += 2;
+      } else {
+        holeStart = awayB[j]!;
+        holeEnd = awayB[j + 1]!;
+        j += 2;
+      }
+      if (holeStart >= spanEnd) break;
+      if (holeEnd <= cursor) continue;
+      if (holeStart > cursor) out.push(cursor, holeStart, night);
+      cursor = Math.max(cursor, holeEnd);
+    }
+    if (cursor < spanEnd) out.push(cursor, spanEnd, night);
   }
-  return together;
 }
 
-/** The parts of `span` outside every one of `holes` (sorted and disjoint). */
-function subtractSpans(span: Span, holes: readonly Span[]): Span[] {
-  const out: Span[] = [];
-  let cursor = span.start;
-  for (const hole of holes) {
-    if (hole.end <= cursor) continue;
-    if (hole.start >= span.end) break;
-    if (hole.start > cursor) out.push({ start: cursor, end: hole.start });
-    cursor = Math.max(cursor, hole.end);
-  }
-  if (cursor < span.end) out.push({ start: cursor, end: span.end });
-  return out;
-}
-
+/** Household exposures: each case's nights at home with each resident, within the case's window. */
 function householdSegments(
   data: OutbreakData,
   windows: Map<Id, InfectiousWindow>,
@@ -304,35 +468,33 @@ function householdSegments(
   options: ExposureOptions,
   out: Segment[],
 ): void {
-  const residents = groupBy(
-    [...data.persons.values()].filter((p) => p.homeId !== null),
-    (p) => p.homeId as Id,
-  );
+  const homeOf = (personId: Id): Id | null => data.persons.get(personId)?.homeId ?? null;
+  const caseHomes = new Set<Id>();
+  for (const c of data.cases) {
+    const homeId = homeOf(c.personId);
+    if (homeId !== null) caseHomes.add(homeId);
+  }
+  const residents = residentsOf(data, caseHomes);
   // Only cases and those living with them spend nights together here.
   const householders = new Set<Id>();
   for (const c of data.cases) {
     householders.add(c.personId);
-    const homeId = data.persons.get(c.personId)?.homeId ?? null;
+    const homeId = homeOf(c.personId);
     for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
   }
-  const staysBySubject = staysOfSubjects(data.stays, householders);
+  const away = awayFromHome(data, householders);
+  const pieces = new NightPieces();
   for (const c of data.cases) {
     const window = windows.get(c.personId);
-    const homeId = data.persons.get(c.personId)?.homeId ?? null;
+    const homeId = homeOf(c.personId);
     if (!window || homeId === null) continue;
     const placeKind = data.places.get(homeId)?.kind ?? 'home';
+    const awayOfCase = away.get(c.personId) ?? NO_SPANS;
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === c.personId) continue;
       const limit = Math.min(window.to, limitOf(member.id));
-      for (const night of householdNights(
-        c.personId,
-        member.id,
-        homeId,
-        window.from,
-        limit,
-        staysBySubject,
-        options,
-      )) {
+      nightsTogether(window.from, limit, awayOfCase, away.get(member.id) ?? NO_SPANS, options, pieces);
+      for (let k = 0; k < pieces.length; k++) {
         out.push({
           personId: member.id,
           sourceId: c.personId,
@@ -341,9 +503,9 @@ function householdSegments(
           hostId: homeId,
           placeKind,
           contactSetting: null,
-          start: night.start,
-          end: night.end,
-          night: night.night,
+          start: pieces.starts[k]!,
+          end: pieces.ends[k]!,
+          night: pieces.nights[k]!,
         });
       }
     }
@@ -404,12 +566,11 @@ function coldChainSegments(
   }
 }
 
-/** One exposure per person, source, setting, host (and reported-contact setting). */
-function mergeSegments(segments: Segment[]): Exposure[] {
+/** One exposure per person, source, setting, host (and reported-contact setting), into `out`. */
+function mergeSegments(segments: Segment[], out: Exposure[]): void {
   const groups = groupBy(segments, (s) =>
     [s.personId, s.sourceId, s.setting, s.hostId ?? '', s.contactSetting ?? ''].join('\u0000'),
   );
-  const exposures: Exposure[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
     // Union, not a plain sum: overlapping records of the same meeting count once.
@@ -427,29 +588,83 @@ function mergeSegments(segments: Segment[]): Exposure[] {
       minutes: spans.reduce((sum, s) => sum + (s.end - s.start), 0) / MINUTE,
     };
     if (first.setting === 'household') exposure.nights = new Set(group.map((s) => s.night)).size;
-    exposures.push(exposure);
+    out.push(exposure);
   }
-  return exposures.sort(
-    (a, b) =>
-      a.personId.localeCompare(b.personId) ||
-      a.sourceId.localeCompare(b.sourceId) ||
-      a.setting.localeCompare(b.setting) ||
-      (a.hostId ?? '').localeCompare(b.hostId ?? '') ||
-      (a.contactSetting ?? '').localeCompare(b.contactSetting ?? '') ||
-      a.start - b.start,
-  );
+}
+
+/** Digits and capital letters only, like the district's ids. */
+const DIGITS_AND_CAPITALS = /^[0-9A-Z]*$/;
+
+/**
+ * `a.localeCompare(b)`, cheaper for ids of digits and capital letters only: the locale puts
+ * digits before letters and orders each as their codes do, so for such strings it is the order of
+ * their UTF-16 code units.
+ */
+export function compareLocale(a: string, b: string): number {
+  if (DIGITS_AND_CAPITALS.test(a) && DIGITS_AND_CAPITALS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
+}
+
+/**
+ * The rank of each string in locale order; strings that compare equal share a rank. Sorting by
+ * ranks gives the order of sorting by `localeCompare`, with one comparison per pair of distinct
+ * strings instead of several per pair of rows.
+ */
+function localeRanks(values: ReadonlySet<string>): Map<string, number> {
+  const distinct = [...values].sort(compareLocale);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  for (let i = 0; i < distinct.length; i++) {
+    if (i > 0 && compareLocale(distinct[i - 1]!, distinct[i]!) !== 0) rank++;
+    ranks.set(distinct[i]!, rank);
+  }
+  return ranks;
+}
+
+/**
+ * Exposures sorted by person, source, setting, host and reported-contact setting (each in locale
+ * order, a missing host or setting first), then start.
+ */
+function sortExposures(exposures: readonly Exposure[]): Exposure[] {
+  const strings = new Set<string>(['']);
+  for (const e of exposures) {
+    strings.add(e.personId).add(e.sourceId).add(e.setting);
+    if (e.hostId !== null) strings.add(e.hostId);
+    if (e.contactSetting !== null) strings.add(e.contactSetting);
+  }
+  const ranks = localeRanks(strings);
+  const FIELDS = 5;
+  const keys = new Int32Array(exposures.length * FIELDS);
+  exposures.forEach((e, i) => {
+    keys[i * FIELDS] = ranks.get(e.personId)!;
+    keys[i * FIELDS + 1] = ranks.get(e.sourceId)!;
+    keys[i * FIELDS + 2] = ranks.get(e.setting)!;
+    keys[i * FIELDS + 3] = ranks.get(e.hostId ?? '')!;
+    keys[i * FIELDS + 4] = ranks.get(e.contactSetting ?? '')!;
+  });
+  const order: number[] = [];
+  for (let i = 0; i < exposures.length; i++) order.push(i);
+  order.sort((a, b) => {
+    for (let f = 0; f < FIELDS; f++) {
+      const d = keys[a * FIELDS + f]! - keys[b * FIELDS + f]!;
+      if (d !== 0) return d;
+    }
+    return exposures[a]!.start - exposures[b]!.start || a - b;
+  });
+  return order.map((i) => exposures[i]!);
 }
 
 function validate(data: OutbreakData): void {
   if (!Number.isFinite(data.asOf))
     throw new TypeError(`exposures: field "asOf" is not an instant (got ${String(data.asOf)})`);
-  data.stays.forEach((s, i) => {
+  for (let i = 0; i < data.stays.length; i++) {
+    const s = data.stays[i]!;
     if (!(s.end >= s.start)) {
       throw new RangeError(
         `exposures: stays[${i}] (${s.subjectId} at ${s.hostId}): field "end" is before "start"`,
       );
     }
-  });
+  }
   data.contacts.forEach((c, i) => {
     if (!(c.end >= c.start)) {
       throw new RangeError(
@@ -469,16 +684,37 @@ export function computeExposures(
   options: Partial<ExposureOptions> = {},
 ): Exposure[] {
   validate(data);
+  return exposuresInWindows(
+    data,
+    params,
+    windowsOfCases(data.cases, data.samples, params, data.asOf),
+    options,
+  );
+}
+
+/** `computeExposures` on validated data, with the cases' windows under `params` already known. */
+function exposuresInWindows(
+  data: OutbreakData,
+  params: Parameters,
+  windows: Map<Id, InfectiousWindow>,
+  options: Partial<ExposureOptions>,
+): Exposure[] {
   const settings = { ...DEFAULTS, ...options };
-  const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
+  const exposures: Exposure[] = [];
+  placeAndBoatExposures(data, windows, contaminated, params.protocol.isolationPlaceKinds, exposures);
+  // The other settings are few; their records may overlap (a meeting reported twice), so they
+  // are merged by union.
   const segments: Segment[] = [];
-  placeAndBoatSegments(data, windows, contaminated, limitOf, params.protocol.isolationPlaceKinds, segments);
   householdSegments(data, windows, limitOf, settings, segments);
   contactSegments(data, windows, limitOf, segments);
   coldChainSegments(data, contaminated, limitOf, segments);
-  return mergeSegments(segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)));
+  mergeSegments(
+    segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)),
+    exposures,
+  );
+  return sortExposures(exposures);
 }
 
 /**
@@ -487,19 +723,29 @@ export function computeExposures(
  * environmental persistence (nothing else in the parameters reaches the exposures).
  */
 export function sameExposureParameters(data: OutbreakData, a: Parameters, b: Parameters): boolean {
+  const windowsOf = (params: Parameters) => windowsOfCases(data.cases, data.samples, params, data.asOf);
+  return sameParametersAndWindows(a, b, () => [windowsOf(a), windowsOf(b)]);
+}
+
+/** `sameExposureParameters`, with the windows (under a and under b) computed only if needed. */
+function sameParametersAndWindows(
+  a: Parameters,
+  b: Parameters,
+  windowsOfBoth: () => [Map<Id, InfectiousWindow>, Map<Id, InfectiousWindow>],
+): boolean {
   if (a === b) return true;
   if (a.pathogen.environmentalPersistenceDays !== b.pathogen.environmentalPersistenceDays) return false;
   const kindsA = [...a.protocol.isolationPlaceKinds].sort();
   const kindsB = [...b.protocol.isolationPlaceKinds].sort();
   if (kindsA.length !== kindsB.length || kindsA.some((kind, i) => kind !== kindsB[i])) return false;
-  const windowsA = windowsOfCases(data.cases, data.samples, a, data.asOf);
-  const windowsB = windowsOfCases(data.cases, data.samples, b, data.asOf);
+  const [windowsA, windowsB] = windowsOfBoth();
   return [...windowsA].every(([id, w]) => w.from === windowsB.get(id)?.from && w.to === windowsB.get(id)?.to);
 }
 
 /**
  * The exposures under the protocol's parameters and under `inference`'s (wider or equal
- * windows), computed once when they are bound to be the same.
+ * windows), computed once when they are bound to be the same (each set of windows is worked out
+ * once: it reads every sample).
  */
 export function protocolAndInferenceExposures(
   data: OutbreakData,
@@ -507,11 +753,15 @@ export function protocolAndInferenceExposures(
   inference: Parameters,
   options: Partial<ExposureOptions> = {},
 ): { protocol: Exposure[]; inference: Exposure[] } {
-  const exposures = computeExposures(data, protocol, options);
+  validate(data);
+  const protocolWindows = windowsOfCases(data.cases, data.samples, protocol, data.asOf);
+  const exposures = exposuresInWindows(data, protocol, protocolWindows, options);
+  let inferenceWindows: Map<Id, InfectiousWindow> | undefined;
+  const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
+    (inferenceWindows ??= windowsOfCases(data.cases, data.samples, inference, data.asOf));
+  const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
   return {
     protocol: exposures,
-    inference: sameExposureParameters(data, protocol, inference)
-      ? exposures
-      : computeExposures(data, inference, options),
+    inference: same ? exposures : exposuresInWindows(data, inference, inferenceWindowsOnce(), options),
   };
 }

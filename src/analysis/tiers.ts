@@ -15,7 +15,16 @@
 import type { Parameters, Protocol } from '../domain/parameters';
 import { MINUTE, formatInstant } from '../domain/time';
 import type { Id, Instant } from '../domain/types';
-import { groupBy, householdNights, staysOfSubjects, type ExposureOptions } from './exposures';
+import {
+  DEFAULTS,
+  awayFromHome,
+  compareLocale,
+  nightsTogether,
+  residentsOf,
+  NO_SPANS,
+  NightPieces,
+  type ExposureOptions,
+} from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
@@ -99,31 +108,92 @@ export function tierOfExposure(e: Exposure, protocol: Protocol): ContactTier | n
   }
 }
 
-function exposureReason(e: Exposure, tier: ContactTier, protocol: Protocol): string {
-  const when = `${formatInstant(e.start)} to ${formatInstant(e.end)}`;
-  const source = sourceWords(e);
-  switch (e.setting) {
-    case 'household':
-      return `lives with ${source} at ${e.hostId}: ${e.nights ?? 0} night(s) together (${hoursAndMinutes(e.minutes)}), ${when}`;
-    case 'boat':
-      return e.sourceKind === 'case'
-        ? `same crew as ${source} aboard ${e.hostId} for ${hoursAndMinutes(e.minutes)}, ${when}`
-        : `aboard ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
-    case 'cold_chain':
-      return `handled ${source} at ${formatInstant(e.start)}`;
-    case 'contact':
-      return `reported ${e.contactSetting ?? 'other'} contact with ${source} for ${hoursAndMinutes(e.minutes)}, ${when}`;
-    case 'place': {
-      const at =
-        e.sourceKind === 'case'
-          ? `with ${source} at ${e.placeKind ?? 'place'} ${e.hostId}`
-          : `at ${source} (${e.placeKind ?? 'place'})`;
-      const rule =
-        tier === 'close_contact'
-          ? `at least ${protocol.closeContactMinutes} min in an enclosed ${e.placeKind}`
-          : `at least ${protocol.venueExposureMinutes} min at a venue`;
-      return `${at} for ${hoursAndMinutes(e.minutes)} (${rule}), ${when}`;
+/** The inner map of a map of maps (memos keyed twice build no key string per look-up). */
+function innerMap<A, B, V>(outer: Map<A, Map<B, V>>, key: A): Map<B, V> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
+}
+
+/**
+ * Writes the reasons of the evidence, in words. Most of a reason repeats across exposures: the
+ * instants (a 100k-person district's quarter of a million exposures begin and end at about ten
+ * thousand), a source at its host, a duration under a rule. Each part is written once and shared,
+ * so that a reason costs a few joins instead of a dozen new strings.
+ */
+class ReasonWriter {
+  private readonly instants = new Map<Instant, string>();
+  /** Place exposures: "with case C at market M" or "at contaminated place M (market)". */
+  private readonly placeOpenings = new Map<
+    Id,
+    Map<Id | null, Pick<Exposure, 'sourceKind' | 'placeKind'> & { text: string }>
+  >();
+  /** Place exposures: " for 2 h (at least 15 min at a venue), " by rule, then minutes. */
+  private readonly placeMiddles = new Map<string, Map<number, string>>();
+  /** The close-contact rule by place kind. */
+  private readonly closeContactRules = new Map<string | null, string>();
+
+  private readonly venueRule: string;
+
+  constructor(private readonly protocol: Protocol) {
+    this.venueRule = `at least ${protocol.venueExposureMinutes} min at a venue`;
+  }
+
+  /** `formatInstant(at)`, the same string each time. */
+  instant(at: Instant): string {
+    let text = this.instants.get(at);
+    if (text === undefined) this.instants.set(at, (text = formatInstant(at)));
+    return text;
+  }
+
+  of(e: Exposure, tier: ContactTier): string {
+    switch (e.setting) {
+      case 'household':
+        return `lives with ${sourceWords(e)} at ${e.hostId}: ${e.nights ?? 0} night(s) together (${hoursAndMinutes(e.minutes)}), ${this.when(e)}`;
+      case 'boat':
+        return e.sourceKind === 'case'
+          ? `same crew as ${sourceWords(e)} aboard ${e.hostId} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`
+          : `aboard ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+      case 'cold_chain':
+        return `handled ${sourceWords(e)} at ${this.instant(e.start)}`;
+      case 'contact':
+        return `reported ${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+      case 'place':
+        return this.placeOpening(e) + this.placeMiddle(e, tier) + this.when(e);
     }
+  }
+
+  /** "<start> to <end>". */
+  private when(e: Exposure): string {
+    return `${this.instant(e.start)} to ${this.instant(e.end)}`;
+  }
+
+  private placeOpening(e: Exposure): string {
+    const byHost = innerMap(this.placeOpenings, e.sourceId);
+    const shared = byHost.get(e.hostId);
+    // A source and a host name their own kinds: written anew should an exposure say otherwise.
+    if (shared && shared.sourceKind === e.sourceKind && shared.placeKind === e.placeKind) return shared.text;
+    const text =
+      e.sourceKind === 'case'
+        ? `with ${sourceWords(e)} at ${e.placeKind ?? 'place'} ${e.hostId}`
+        : `at ${sourceWords(e)} (${e.placeKind ?? 'place'})`;
+    if (!shared) byHost.set(e.hostId, { sourceKind: e.sourceKind, placeKind: e.placeKind, text });
+    return text;
+  }
+
+  private placeMiddle(e: Exposure, tier: ContactTier): string {
+    let rule = this.venueRule;
+    if (tier === 'close_contact') {
+      rule =
+        this.closeContactRules.get(e.placeKind) ??
+        `at least ${this.protocol.closeContactMinutes} min in an enclosed ${e.placeKind}`;
+      this.closeContactRules.set(e.placeKind, rule);
+    }
+    const byMinutes = innerMap(this.placeMiddles, rule);
+    let text = byMinutes.get(e.minutes);
+    if (text === undefined)
+      byMinutes.set(e.minutes, (text = ` for ${hoursAndMinutes(e.minutes)} (${rule}), `));
+    return text;
   }
 }
 
@@ -147,50 +217,68 @@ function contactsOfCloseContacts(
   data: OutbreakData,
   closeContacts: Map<Id, { first: Instant }>,
   isCase: (id: Id) => boolean,
+  format: (at: Instant) => string,
   options: TierOptions,
 ): Map<Id, TierEvidence[]> {
   const found = new Map<Id, TierEvidence[]>();
+  // Cases and close contacts keep their own (higher) standing.
+  const counts = (personId: Id): boolean => !isCase(personId) && !closeContacts.has(personId);
   const add = (personId: Id, evidence: TierEvidence): void => {
-    if (isCase(personId) || closeContacts.has(personId)) return;
     const list = found.get(personId);
     if (list) list.push(evidence);
     else found.set(personId, [evidence]);
   };
-  const residents = groupBy(
-    [...data.persons.values()].filter((p) => p.homeId !== null),
-    (p) => p.homeId as Id,
-  );
+  const homeOf = (personId: Id): Id | null => data.persons.get(personId)?.homeId ?? null;
+  const homes = new Set<Id>();
+  for (const ccId of closeContacts.keys()) {
+    const homeId = homeOf(ccId);
+    if (homeId !== null) homes.add(homeId);
+  }
+  const residents = residentsOf(data, homes);
   // Only close contacts and those living with them spend nights together here.
   const householders = new Set<Id>();
   for (const ccId of closeContacts.keys()) {
     householders.add(ccId);
-    const homeId = data.persons.get(ccId)?.homeId ?? null;
+    const homeId = homeOf(ccId);
     for (const member of homeId === null ? [] : (residents.get(homeId) ?? [])) householders.add(member.id);
   }
-  const staysBySubject = staysOfSubjects(data.stays, householders);
+  const away = awayFromHome(data, householders);
+  const together = new NightPieces();
+  const settings = { ...DEFAULTS, ...options };
   for (const [ccId, { first }] of closeContacts) {
-    const homeId = data.persons.get(ccId)?.homeId ?? null;
+    const homeId = homeOf(ccId);
     if (homeId === null) continue;
+    const placeKind = data.places.get(homeId)?.kind ?? 'home';
+    const awayOfCloseContact = away.get(ccId) ?? NO_SPANS;
     for (const member of residents.get(homeId) ?? []) {
-      if (member.id === ccId) continue;
-      const nights = householdNights(ccId, member.id, homeId, first, data.asOf, staysBySubject, options);
-      if (nights.length === 0) continue;
-      const minutes = nights.reduce((sum, n) => sum + (n.end - n.start), 0) / MINUTE;
-      const start = nights[0]!.start;
-      const end = nights.at(-1)!.end;
+      if (member.id === ccId || !counts(member.id)) continue;
+      nightsTogether(
+        first,
+        data.asOf,
+        awayOfCloseContact,
+        away.get(member.id) ?? NO_SPANS,
+        settings,
+        together,
+      );
+      if (together.length === 0) continue;
+      let total = 0;
+      for (let k = 0; k < together.length; k++) total += together.ends[k]! - together.starts[k]!;
+      const start = together.starts[0]!;
+      const end = together.ends[together.length - 1]!;
+      const pieces = together.length;
       add(member.id, {
         tier: 'contact_of_close_contact',
         sourceId: ccId,
         sourceKind: 'close_contact',
         setting: 'household',
         hostId: homeId,
-        placeKind: data.places.get(homeId)?.kind ?? 'home',
+        placeKind,
         contactSetting: null,
         start,
         end,
-        minutes,
-        nights: nights.length,
-        reason: `lives with close contact ${ccId} at ${homeId}: ${nights.length} night(s) together since their exposure, ${formatInstant(start)} to ${formatInstant(end)}`,
+        minutes: total / MINUTE,
+        nights: pieces,
+        reason: `lives with close contact ${ccId} at ${homeId}: ${pieces} night(s) together since their exposure, ${format(start)} to ${format(end)}`,
       });
     }
   }
@@ -200,7 +288,7 @@ function contactsOfCloseContacts(
       [c.personB, c.personA],
     ] as const) {
       const cc = closeContacts.get(ccId);
-      if (!cc || other === ccId) continue;
+      if (!cc || other === ccId || !counts(other)) continue;
       const start = Math.max(c.start, cc.first);
       const end = Math.min(c.end, data.asOf);
       if (end < start) continue;
@@ -215,28 +303,71 @@ function contactsOfCloseContacts(
         start,
         end,
         minutes: (end - start) / MINUTE,
-        reason: `reported ${c.setting} contact with close contact ${ccId} for ${hoursAndMinutes((end - start) / MINUTE)}, ${formatInstant(start)} to ${formatInstant(end)}`,
+        reason: `reported ${c.setting} contact with close contact ${ccId} for ${hoursAndMinutes((end - start) / MINUTE)}, ${format(start)} to ${format(end)}`,
       });
     }
   }
   return found;
 }
 
+/** The evidence an exposure gives for `tier` (its fields in the same order as the exposure's). */
+function evidenceOfExposure(e: Exposure, tier: ContactTier, reason: string): TierEvidence {
+  const { sourceId, sourceKind, setting, hostId, placeKind, contactSetting, start, end, minutes } = e;
+  return e.nights === undefined
+    ? { tier, sourceId, sourceKind, setting, hostId, placeKind, contactSetting, start, end, minutes, reason }
+    : {
+        tier,
+        sourceId,
+        sourceKind,
+        setting,
+        hostId,
+        placeKind,
+        contactSetting,
+        start,
+        end,
+        minutes,
+        nights: e.nights,
+        reason,
+      };
+}
+
+/**
+ * Sorts in place, stably, like `list.sort(compare)`; short lists (a person's evidence, mostly) by
+ * insertion, which allocates nothing where the built-in sort sets up its merge state each call.
+ */
+function sortStably<T>(list: T[], compare: (a: T, b: T) => number): void {
+  if (list.length > 16) {
+    list.sort(compare);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let j = i - 1;
+    for (; j >= 0 && compare(list[j]!, item) > 0; j--) list[j + 1] = list[j]!;
+    list[j + 1] = item;
+  }
+}
+
+/** Higher tier first, then earlier, then by source. */
+function compareEvidence(a: TierEvidence, b: TierEvidence): number {
+  return TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId);
+}
+
 function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
-  evidence.sort(
-    (a, b) =>
-      TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId),
-  );
+  sortStably(evidence, compareEvidence);
   const tier = evidence[0]!.tier;
-  const kept = evidence.filter((e) => e.tier === tier);
-  return {
-    personId,
-    tier,
-    evidence,
-    sourceIds: [...new Set(kept.map((e) => e.sourceId))].sort(),
-    firstExposure: Math.min(...kept.map((e) => e.start)),
-    lastExposure: Math.max(...kept.map((e) => e.end)),
-  };
+  // The kept tier's evidence comes first.
+  const sourceIds: Id[] = [];
+  let firstExposure = Infinity;
+  let lastExposure = -Infinity;
+  for (let i = 0; i < evidence.length && evidence[i]!.tier === tier; i++) {
+    const e = evidence[i]!;
+    if (!sourceIds.includes(e.sourceId)) sourceIds.push(e.sourceId);
+    firstExposure = Math.min(firstExposure, e.start);
+    lastExposure = Math.max(lastExposure, e.end);
+  }
+  sortStably(sourceIds, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { personId, tier, evidence, sourceIds, firstExposure, lastExposure };
 }
 
 /**
@@ -253,26 +384,16 @@ export function assignTiers(
   const { protocol } = params;
   const caseIds = new Set(data.cases.map((c) => c.personId));
   const isCase = (id: Id): boolean => caseIds.has(id);
+  const reasons = new ReasonWriter(protocol);
+  const format = (at: Instant): string => reasons.instant(at);
 
   const evidenceOf = new Map<Id, TierEvidence[]>();
-  for (const e of exposures) {
+  for (let i = 0; i < exposures.length; i++) {
+    const e = exposures[i]!;
     if (isCase(e.personId)) continue;
     const tier = tierOfExposure(e, protocol);
     if (tier === null) continue;
-    const evidence: TierEvidence = {
-      tier,
-      sourceId: e.sourceId,
-      sourceKind: e.sourceKind,
-      setting: e.setting,
-      hostId: e.hostId,
-      placeKind: e.placeKind,
-      contactSetting: e.contactSetting,
-      start: e.start,
-      end: e.end,
-      minutes: e.minutes,
-      ...(e.nights !== undefined ? { nights: e.nights } : {}),
-      reason: exposureReason(e, tier, protocol),
-    };
+    const evidence = evidenceOfExposure(e, tier, reasons.of(e, tier));
     const list = evidenceOf.get(e.personId);
     if (list) list.push(evidence);
     else evidenceOf.set(e.personId, [evidence]);
@@ -280,18 +401,21 @@ export function assignTiers(
 
   if (protocol.traceContactsOfCloseContacts) {
     const closeContacts = new Map<Id, { first: Instant }>();
-    for (const [personId, evidence] of evidenceOf) {
-      const close = evidence.filter((e) => e.tier === 'close_contact');
-      if (close.length) closeContacts.set(personId, { first: Math.min(...close.map((e) => e.start)) });
-    }
-    for (const [personId, evidence] of contactsOfCloseContacts(data, closeContacts, isCase, options)) {
+    evidenceOf.forEach((evidence, personId) => {
+      let first = Infinity;
+      for (const e of evidence) if (e.tier === 'close_contact') first = Math.min(first, e.start);
+      if (first !== Infinity) closeContacts.set(personId, { first });
+    });
+    contactsOfCloseContacts(data, closeContacts, isCase, format, options).forEach((evidence, personId) => {
       const list = evidenceOf.get(personId);
-      if (list) list.push(...evidence);
+      if (list) for (const e of evidence) list.push(e);
       else evidenceOf.set(personId, evidence);
-    }
+    });
   }
 
-  return [...evidenceOf]
-    .map(([personId, evidence]) => entryOf(personId, evidence))
-    .sort((a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.personId.localeCompare(b.personId));
+  const entries: TierEntry[] = [];
+  evidenceOf.forEach((evidence, personId) => entries.push(entryOf(personId, evidence)));
+  return entries.sort(
+    (a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || compareLocale(a.personId, b.personId),
+  );
 }

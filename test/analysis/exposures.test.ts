@@ -1,12 +1,16 @@
 import fc from 'fast-check';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import {
+  DEFAULTS,
+  compareLocale,
   computeExposures,
+  NightPieces,
+  nightsTogether,
   nightsOverlapping,
   protocolAndInferenceExposures,
   sameExposureParameters,
-  sweepOverlaps,
   unionSpans,
+  type Span,
 } from '../../src/analysis/exposures';
 import { windowsOfCases } from '../../src/analysis/infectious-window';
 import type { Exposure, OutbreakData } from '../../src/analysis/model';
@@ -501,19 +505,113 @@ describe('computeExposures properties', () => {
     );
   });
 
-  test('sweepOverlaps reports each overlapping source/receptor pair once', () => {
-    const seen: string[] = [];
-    sweepOverlaps(
-      [
-        { role: 'source', id: 'S', sourceKind: 'case', start: 0, end: 10 },
-        { role: 'receptor', id: 'R1', sourceKind: 'case', start: 5, end: 20 },
-        { role: 'receptor', id: 'R2', sourceKind: 'case', start: 0, end: 3 },
-        { role: 'receptor', id: 'R3', sourceKind: 'case', start: 10, end: 12 },
-        { role: 'receptor', id: 'S', sourceKind: 'case', start: 0, end: 10 },
-      ],
-      (source, receptor, start, end) => seen.push(`${source.id}>${receptor.id}:${start}-${end}`),
+  test('exposures come sorted by person, source, setting and host', () => {
+    fc.assert(
+      fc.property(arbOutbreak, (data) => {
+        const keys = computeExposures(data, params).map((e) => [
+          e.personId,
+          e.sourceId,
+          e.setting,
+          e.hostId ?? '',
+        ]);
+        const sorted = [...keys].sort(
+          (a, b) =>
+            a[0]!.localeCompare(b[0]!) ||
+            a[1]!.localeCompare(b[1]!) ||
+            a[2]!.localeCompare(b[2]!) ||
+            a[3]!.localeCompare(b[3]!),
+        );
+        expect(keys).toEqual(sorted);
+      }),
+      { numRuns: 100 },
     );
-    expect(seen.sort()).toEqual(['S>R1:5-10', 'S>R2:0-3']);
+  });
+});
+
+/**
+ * Reference for forEachNightTogether: each night cut to [from, to], minus the union of both
+ * persons' absences, span by span.
+ */
+function nightPiecesByUnion(from: number, to: number, awayA: Span[], awayB: Span[]): number[][] {
+  const holes = unionSpans([...awayA, ...awayB]);
+  const pieces: number[][] = [];
+  for (const night of nightsOverlapping(from, to)) {
+    const start = Math.max(night.start, from);
+    const end = Math.min(night.end, to);
+    if (!(end > start)) continue;
+    let cursor = start;
+    for (const hole of holes) {
+      if (hole.end <= cursor) continue;
+      if (hole.start >= end) break;
+      if (hole.start > cursor) pieces.push([cursor, hole.start, night.start]);
+      cursor = Math.max(cursor, hole.end);
+    }
+    if (cursor < end) pieces.push([cursor, end, night.start]);
+  }
+  return pieces;
+}
+
+describe('compareLocale', () => {
+  test('the sign of localeCompare, for ids of digits and capitals and for any other text', () => {
+    const id = fc.stringMatching(/^[0-9A-Z]{0,6}$/);
+    const text = fc.string({ maxLength: 6 });
+    fc.assert(
+      fc.property(fc.oneof(id, text), fc.oneof(id, text), (a, b) => {
+        expect(Math.sign(compareLocale(a, b))).toBe(Math.sign(a.localeCompare(b)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(compareLocale('P10', 'P9')).toBeLessThan(0);
+    expect(compareLocale('B0001', 'FP001')).toBeLessThan(0);
+    expect(compareLocale('cold_chain', 'contact')).toBeLessThan(0);
+  });
+});
+
+describe('nightsTogether', () => {
+  const arbAbsences = fc.array(
+    fc
+      .record({ startHour: fc.integer({ min: 0, max: 6 * 24 }), hours: fc.integer({ min: 1, max: 40 }) })
+      .map(({ startHour, hours }) => ({
+        start: BASE + startHour * HOUR,
+        end: BASE + (startHour + hours) * HOUR,
+      })),
+    { maxLength: 8 },
+  );
+  const flat = (spans: Span[]): Float64Array =>
+    Float64Array.from(unionSpans(spans).flatMap((s) => [s.start, s.end]));
+  /** The pieces as [start, end, night] triples; `out` starts with a stale piece, to be dropped. */
+  const together = (from: number, to: number, awayA: Span[], awayB: Span[]): number[][] => {
+    const out = new NightPieces();
+    out.push(1, 2, 3);
+    nightsTogether(from, to, flat(awayA), flat(awayB), DEFAULTS, out);
+    return Array.from({ length: out.length }, (_, k) => [out.starts[k]!, out.ends[k]!, out.nights[k]!]);
+  };
+
+  test('the nights, minus the union of both persons absences, piece by piece', () => {
+    fc.assert(
+      fc.property(
+        arbAbsences,
+        arbAbsences,
+        fc.integer({ min: 0, max: 5 * 24 }),
+        fc.integer({ min: 0, max: 5 * 24 }),
+        (awayA, awayB, fromHour, hours) => {
+          const from = BASE + fromHour * HOUR;
+          const to = from + hours * HOUR;
+          expect(together(from, to, awayA, awayB)).toEqual(nightPiecesByUnion(from, to, awayA, awayB));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('an absence over the whole span leaves nothing; one across midnight splits the night', () => {
+    const pieces = (awayA: Span[]): number[][] => together(aug(3), aug(4, '12:00'), awayA, []);
+    expect(pieces([{ start: aug(2), end: aug(5) }])).toEqual([]);
+    expect(pieces([{ start: aug(3, '23:00'), end: aug(4, '01:00') }])).toEqual([
+      [aug(3), aug(3, '07:00'), aug(2, '22:00')],
+      [aug(3, '22:00'), aug(3, '23:00'), aug(3, '22:00')],
+      [aug(4, '01:00'), aug(4, '07:00'), aug(3, '22:00')],
+    ]);
   });
 });
 
