@@ -8,8 +8,9 @@
  * (`environmentalPersistenceDays`); reported contacts of cases; household members of cases with
  * their stays (for the nights at home). A first pass of the exposures then names the exposed
  * persons, whose household members and reported contacts since their first exposure are fetched
- * too (not their samples: only cases' samples and environmental ones are read by any result). Stays since the first exposure are fetched only where a result reads them: close
- * contacts and those living with them (contacts of close contacts, when the protocol traces
+ * too (not their samples: only cases' samples and environmental ones are read by any result).
+ * Stays since the first exposure are fetched only where a result reads them: close contacts and
+ * those living with them (contacts of close contacts, when the protocol traces
  * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
  * one market visit makes a large share of a district. Then the persons, places, boats and lots
  * referenced, the quarantine sites and the villages/communities (for risk areas). Nothing
@@ -26,18 +27,19 @@
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
-import type {
-  Boat,
-  Case,
-  ColdChainItem,
-  Contact,
-  Handling,
-  Id,
-  Instant,
-  Person,
-  Place,
-  Sample,
-  Stay,
+import {
+  QUARANTINE_SITE_KIND,
+  type Boat,
+  type Case,
+  type ColdChainItem,
+  type Contact,
+  type Handling,
+  type Id,
+  type Instant,
+  type Person,
+  type Place,
+  type Sample,
+  type Stay,
 } from '../domain/types';
 import type { TraceStore, WindowedId } from '../store/port';
 import { computeExposures, contaminationSpans, groupBy, unionSpans, type Span } from './exposures';
@@ -221,7 +223,7 @@ function assemble(
     places: sortedPlaces,
     boats: sortedMap(entities.boats),
     items: sortedMap(entities.items),
-    quarantineSites: [...sortedPlaces.values()].filter((p) => p.kind === 'quarantine_site'),
+    quarantineSites: [...sortedPlaces.values()].filter((p) => p.kind === QUARANTINE_SITE_KIND),
   };
 }
 
@@ -420,13 +422,13 @@ export async function loadOutbreak(
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
   await resolve(referencedIds(later));
-  for (const p of await store.placesOfKind(['quarantine_site', ...residentialKinds])) {
+  for (const p of await store.placesOfKind([QUARANTINE_SITE_KIND, ...residentialKinds])) {
     places.set(p.id, p);
     kindKnown.add(p.id);
   }
   // Beds taken at asOf, for the quarantine plan (src/analysis/quarantine.ts).
   const siteWindows = [...places.values()]
-    .filter((p) => p.kind === 'quarantine_site')
+    .filter((p) => p.kind === QUARANTINE_SITE_KIND)
     .map((p) => ({ id: p.id, from: asOf, to: asOf }));
   const quarantineStays = uniqueSorted(await batched(siteWindows, (b) => store.staysAtHosts(b)), stayOrder);
   return {

@@ -24,6 +24,9 @@ export const PLACE_KINDS = [
   'hospital',
   'quarantine_site',
 ] as const;
+/** Places with beds for centralized quarantine: the plan allocates them, assignments go there. */
+export const QUARANTINE_SITE_KIND = 'quarantine_site' satisfies (typeof PLACE_KINDS)[number];
+
 /** A known kind, or any other word (treated as a generic venue). */
 export type PlaceKind = (typeof PLACE_KINDS)[number] | (string & {});
 

@@ -9,13 +9,11 @@
 import type { Parameters } from '../../domain/parameters';
 import { staysSpec } from '../../domain/records';
 import { DAY, formatInstant } from '../../domain/time';
-import type { Id, Instant, Place, Stay } from '../../domain/types';
+import { QUARANTINE_SITE_KIND, type Id, type Instant, type Place, type Stay } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
 import { inputAsRow, KIND_WORDS } from './records.service';
-
-export const QUARANTINE_SITE_KIND = 'quarantine_site';
 
 export interface QuarantineAssignmentRequest {
   personId: Id;
