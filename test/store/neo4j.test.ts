@@ -7,7 +7,7 @@ import { freePort } from '../../src/store/neo4j/launcher';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { describeStoreContract } from './contract';
-import { smallDistrict, t } from './fixtures';
+import { barePerson, barePlace, smallDistrict, t } from './fixtures';
 
 const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
@@ -159,17 +159,8 @@ describe('neo4j store', () => {
   });
 
   test('ids holding the key separator cannot make two stays or samples share a key', async () => {
-    const person = (id: string) => ({
-      id,
-      name: null,
-      sex: null,
-      age: null,
-      phone: null,
-      idNumber: null,
-      homeId: null,
-      occupation: null,
-    });
-    const place = (id: string) => ({ id, name: null, kind: 'market', lat: null, lon: null, capacity: null });
+    const person = (id: string) => barePerson(id);
+    const place = (id: string) => barePlace(id, 'market');
     const start = t('2022-08-01T09:00:00+08:00');
     const end = t('2022-08-01T10:00:00+08:00');
     await store.write({
@@ -285,22 +276,11 @@ describe('neo4j store', () => {
 
   test('a home written after its residents is linked to them', async () => {
     await store.write({
-      persons: [
-        {
-          id: 'P7',
-          name: null,
-          sex: null,
-          age: null,
-          phone: null,
-          idNumber: null,
-          homeId: 'H7',
-          occupation: null,
-        },
-      ],
+      persons: [barePerson('P7', { homeId: 'H7' })],
     });
     expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([]);
     await store.write({
-      places: [{ id: 'H7', name: null, kind: 'home', lat: null, lon: null, capacity: null }],
+      places: [barePlace('H7', 'home')],
     });
     expect(await cypher("MATCH (:Person {id:'P7'})-[:LIVES_IN]->(h) RETURN h.id AS id")).toEqual([
       { id: 'H7' },
@@ -311,24 +291,13 @@ describe('neo4j store', () => {
     await store.write(smallDistrict());
     const before = await store.counts();
     const attempt = store.write({
-      places: [{ id: 'NEW', name: null, kind: 'market', lat: null, lon: null, capacity: null }],
+      places: [barePlace('NEW', 'market')],
       stays: [
         { subjectId: 'P1', hostId: 'NOWHERE', start: 0, end: 1 },
         { subjectId: 'P1', hostId: 'P2', start: 0, end: 1 },
       ],
       handlings: [{ personId: 'P1', itemId: 'B1', at: 0 }],
-      persons: [
-        {
-          id: 'MKT',
-          name: null,
-          sex: null,
-          age: null,
-          phone: null,
-          idNumber: null,
-          homeId: null,
-          occupation: null,
-        },
-      ],
+      persons: [barePerson('MKT')],
     });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toMatchObject({
@@ -345,14 +314,9 @@ describe('neo4j store', () => {
 
   test(`batches larger than ${ROWS_PER_STATEMENT} rows are split and all written`, async () => {
     const n = ROWS_PER_STATEMENT + 5;
-    const places = Array.from({ length: n }, (_, i) => ({
-      id: `X${String(i).padStart(5, '0')}`,
-      name: null,
-      kind: 'village',
-      lat: null,
-      lon: null,
-      capacity: null,
-    }));
+    const places = Array.from({ length: n }, (_, i) =>
+      barePlace(`X${String(i).padStart(5, '0')}`, 'village'),
+    );
     await store.write({ places });
     expect((await store.counts()).places).toBe(n);
     const last = places[n - 1]!;
