@@ -9,6 +9,7 @@ import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import { resolveParameters, type Parameters } from '../../src/domain/parameters';
 import { DAY, HOUR } from '../../src/domain/time';
 import type { Case, ColdChainItem, Handling, Person, Place, Sample, Stay } from '../../src/domain/types';
+import { barePerson, barePlace } from '../bare-records';
 
 /** Day 0 of every scenario: 2022-08-01T00:00+08:00. */
 export const T0 = Date.UTC(2022, 7, 1) - 8 * HOUR;
@@ -51,25 +52,10 @@ export const negative = (subjectId: string, sampledAt: number): Sample => ({
   ct: null,
 });
 
-export const person = (id: string, homeId: string | null = null): Person => ({
-  id,
-  name: null,
-  sex: null,
-  age: 40,
-  phone: null,
-  idNumber: null,
-  homeId,
-  occupation: null,
-});
+export const person = (id: string, homeId: string | null = null): Person =>
+  barePerson(id, { age: 40, homeId });
 
-export const place = (id: string, kind: string): Place => ({
-  id,
-  name: null,
-  kind,
-  lat: null,
-  lon: null,
-  capacity: null,
-});
+export const place = (id: string, kind: string): Place => barePlace(id, kind);
 export const lot = (id: string): ColdChainItem => ({
   id,
   product: 'frozen fish',

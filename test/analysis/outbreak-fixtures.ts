@@ -12,6 +12,7 @@ import type {
   Stay,
 } from '../../src/domain/types';
 import { parseInstant } from '../../src/domain/time';
+import { barePerson, barePlace } from '../bare-records';
 
 /** An instant from ISO 8601 text (a date alone is midnight +08:00). */
 export const t = (text: string): number => {
@@ -24,26 +25,11 @@ export const t = (text: string): number => {
 export const aug = (day: number, hhmm = '00:00'): number =>
   t(`2022-08-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 
-export const person = (id: string, homeId: string | null = null, age: number | null = 40): Person => ({
-  id,
-  name: null,
-  sex: null,
-  age,
-  phone: null,
-  idNumber: null,
-  homeId,
-  occupation: null,
-});
+export const person = (id: string, homeId: string | null = null, age: number | null = 40): Person =>
+  barePerson(id, { homeId, age });
 
-export const place = (id: string, kind: string, extra: Partial<Place> = {}): Place => ({
-  id,
-  name: null,
-  kind,
-  lat: null,
-  lon: null,
-  capacity: null,
-  ...extra,
-});
+export const place = (id: string, kind: string, extra: Partial<Place> = {}): Place =>
+  barePlace(id, kind, extra);
 
 export const boat = (id: string): Boat => ({ id, name: null, registration: null, homePortId: null });
 export const item = (id: string): ColdChainItem => ({

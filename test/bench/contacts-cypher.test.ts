@@ -13,6 +13,7 @@ import { parseInstant } from '../../src/domain/time';
 import type { Person, Place, RecordBatch, Stay } from '../../src/domain/types';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
+import { barePerson, barePlace } from '../bare-records';
 import { neo4jTestConfig } from '../setup/neo4j';
 
 jest.setTimeout(240_000);
@@ -24,24 +25,8 @@ const stay = (subjectId: string, hostId: string, start: string, end: string): St
   start: at(start),
   end: at(end),
 });
-const person = (id: string, homeId: string | null = null): Person => ({
-  id,
-  name: null,
-  sex: null,
-  age: null,
-  phone: null,
-  idNumber: null,
-  homeId,
-  occupation: null,
-});
-const place = (id: string, kind: string): Place => ({
-  id,
-  name: null,
-  kind,
-  lat: null,
-  lon: null,
-  capacity: null,
-});
+const person = (id: string, homeId: string | null = null): Person => barePerson(id, { homeId });
+const place = (id: string, kind: string): Place => barePlace(id, kind);
 
 /**
  * C1: onset 08-03, confirmed 08-04 12:00, so infectious 08-01 00:00 to 08-04 12:00.

@@ -1,5 +1,6 @@
 /** A tiny hand-made district used by the store contract suite. */
-import type { Person, Place, RecordBatch } from '../../src/domain/types';
+import type { RecordBatch } from '../../src/domain/types';
+import { barePerson } from '../bare-records';
 import { parseInstant } from '../../src/domain/time';
 
 export const t = (text: string): number => {
@@ -7,29 +8,6 @@ export const t = (text: string): number => {
   if (at === null) throw new Error(`bad test instant ${text}`);
   return at;
 };
-
-/** A person known by id only (every other field null), with `fields` set. */
-export const barePerson = (id: string, fields: Partial<Person> = {}): Person => ({
-  id,
-  name: null,
-  sex: null,
-  age: null,
-  phone: null,
-  idNumber: null,
-  homeId: null,
-  occupation: null,
-  ...fields,
-});
-
-/** A place of `kind` known by id only (every other field null). */
-export const barePlace = (id: string, kind: string): Place => ({
-  id,
-  name: null,
-  kind,
-  lat: null,
-  lon: null,
-  capacity: null,
-});
 
 export function smallDistrict(): Required<RecordBatch> {
   return {

@@ -7,7 +7,8 @@ import { freePort } from '../../src/store/neo4j/launcher';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { describeStoreContract } from './contract';
-import { barePerson, barePlace, smallDistrict, t } from './fixtures';
+import { barePerson, barePlace } from '../bare-records';
+import { smallDistrict, t } from './fixtures';
 
 const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
