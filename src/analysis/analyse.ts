@@ -15,6 +15,7 @@ import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
 import { loadOutbreak } from './load';
 import type { Exposure, OutbreakData } from './model';
+import { networkExposures } from './network-exposures';
 import { prioritiseQuarantine, type QuarantinePlan } from './quarantine';
 import { riskAreas, type RiskArea } from './risk-areas';
 import { rankSources, type SourceRanking } from './sources';
@@ -60,18 +61,21 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
   const inferences = inferInfectors(data, inferenceExposures, params);
   const chains = buildChains(data, inferences, params, asOf);
   const sources = rankSources(data, inferenceExposures, inferences, chains);
-  const exposureGraph = buildExposureGraph(exposures, data);
+  const caseIds = new Set(data.cases.map((c) => c.personId));
+  // Centrality and communities are measured on the contact network, not on every co-presence at
+  // a venue (src/analysis/network-exposures.ts says why).
+  const network = networkExposures(exposures, caseIds, params.protocol);
+  const exposureGraph = buildExposureGraph(network, data);
   const quarantine = prioritiseQuarantine(data, exposures, tiers, params, {
     asOf,
     exposureGraph,
     capacity: options.capacity ?? null,
   });
   const areas = riskAreas(data, params, { asOf });
-  const caseIds = new Set(data.cases.map((c) => c.personId));
   const rng = seedrandom(options.seed ?? 'tracegraph');
   const clusters = [
     ...caseComponents(inferences),
-    ...exposureCommunities(exposures, caseIds, { rng }).communities,
+    ...exposureCommunities(network, caseIds, { rng }).communities,
   ];
   const spreaders = topSpreaders(chains, inferences);
   return {

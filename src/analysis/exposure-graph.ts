@@ -4,8 +4,11 @@
  *
  * Undirected and simple: all exposures between the same two nodes merge into one edge carrying
  * their settings and summed minutes (the direction, source to exposed person, is kept in
- * `sources`). With `data`, persons who share a home and persons with a reported contact are also
- * linked, since that is where an exposed person would pass the infection on.
+ * `sources`). With `data`, persons with a reported contact are also linked, and so are the
+ * residents of each home where one of them is in the graph, since that is where an exposed person
+ * would pass the infection on. Homes with no one in the graph stay out: the data holds the
+ * households of everyone loaded (most of a district, at city scale), and they are no part of the
+ * network of the exposures.
  */
 import { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
@@ -36,7 +39,7 @@ export interface ExposureEdgeAttributes {
 export type ExposureGraph = UndirectedGraph<ExposureNodeAttributes, ExposureEdgeAttributes>;
 
 export interface ExposureGraphOptions {
-  /** Link residents of the same home among the persons of the data. */
+  /** Link the residents of each home (from the persons of the data) where one of them is in the graph. */
   householdLinks: boolean;
   /** Link the two persons of every reported contact in the data. */
   contactLinks: boolean;
@@ -80,6 +83,11 @@ class GraphDraft {
   /** Bit 1: end A was a source of an exposure along the edge; bit 2: end B was. */
   private readonly sourceMasks: number[] = [];
   private readonly linkMasks: number[] = [];
+
+  /** Whether the node is in the graph. */
+  has(id: Id): boolean {
+    return this.numbering.has(id);
+  }
 
   /** The node's number; a case stays a case even if first seen as an exposed person. */
   node(id: Id, kind: ExposureNodeKind): number {
@@ -182,21 +190,24 @@ export function buildExposureGraph(
       if (a === b) return;
       draft.addLink(draft.node(a, personKind(a)), draft.node(b, personKind(b)), kind);
     };
+    if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
     if (householdLinks) {
       const byHome = new Map<Id, Id[]>();
+      const inGraph = new Set<Id>();
       for (const p of data.persons.values()) {
         if (p.homeId === null) continue;
         const members = byHome.get(p.homeId);
         if (members) members.push(p.id);
         else byHome.set(p.homeId, [p.id]);
+        if (draft.has(p.id)) inGraph.add(p.homeId);
       }
-      for (const members of byHome.values()) {
+      for (const [homeId, members] of byHome) {
+        if (!inGraph.has(homeId)) continue;
         for (let i = 0; i < members.length; i++) {
           for (let j = i + 1; j < members.length; j++) link(members[i]!, members[j]!, 'household');
         }
       }
     }
-    if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
   }
   return draft.toGraph();
 }

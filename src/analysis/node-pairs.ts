@@ -28,6 +28,11 @@ export class NodePairs {
     return this.endA.length;
   }
 
+  /** Whether the node has a number already. */
+  has(id: Id): boolean {
+    return this.numberOf.has(id);
+  }
+
   /** The node's number, numbering it first if new. */
   node(id: Id): number {
     let n = this.numberOf.get(id);

@@ -101,7 +101,7 @@ describe('buildExposureGraph', () => {
     expect(g.nodes()).toEqual(['P1', 'C1', 'P2', 'C2']);
   });
 
-  test('with data: cases marked, residents of one home and reported contacts linked', () => {
+  test('with data: cases marked, residents of a home in the graph and reported contacts linked', () => {
     const data = outbreak({
       asOf: aug(10),
       cases: [{ personId: 'P3', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6) }],
@@ -111,12 +111,17 @@ describe('buildExposureGraph', () => {
         person('P4', 'H1'),
         person('P5', 'H2'),
         person('P6', null),
+        person('P7', 'H3'), // a home with no one exposed or in a reported contact
+        person('P8', 'H3'),
+        person('P9', 'H2'), // P5's housemate: P5 is in the graph by a reported contact
       ],
       contacts: [{ personA: 'P5', personB: 'P6', start: aug(4), end: aug(4, '01:00'), setting: 'work' }],
     });
     const g = buildExposureGraph([exposure('P2', 'P3', { setting: 'household' })], data);
-    expect(g.order).toBe(5);
-    expect(g.size).toBe(4); // P2-P3, P2-P4, P3-P4, P5-P6
+    expect(g.order).toBe(6);
+    expect(g.size).toBe(5); // P2-P3, P2-P4, P3-P4, P5-P6, P5-P9
+    expect(g.hasNode('P7') || g.hasNode('P8')).toBe(false);
+    expect(g.getEdgeAttributes(g.edge('P5', 'P9')!)).toMatchObject({ links: ['household'], exposures: 0 });
     expect(g.getEdgeAttributes(g.edge('P2', 'P3')!)).toMatchObject({
       settings: ['household'],
       links: ['household'],

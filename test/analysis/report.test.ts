@@ -56,6 +56,28 @@ function analysis() {
   return analyseData(data, params, { asOf: data.asOf });
 }
 
+describe('analyseData', () => {
+  test('measures centrality and communities on the contact network, not on venue co-presence', () => {
+    const { clusters, quarantine, tiers } = analysis();
+    const tierOf = new Map(tiers.map((t) => [t.personId, t.tier]));
+    expect([tierOf.get('P2'), tierOf.get('P3'), tierOf.get('P5'), tierOf.get('P6')]).toEqual([
+      'close_contact',
+      'close_contact',
+      'venue_exposed',
+      'venue_exposed',
+    ]);
+    const inCommunities = clusters.filter((c) => c.kind === 'exposure_community').flatMap((c) => c.memberIds);
+    expect(inCommunities).toEqual(expect.arrayContaining(['C1', 'P2', 'P3']));
+    expect(inCommunities).not.toContain('P5');
+    expect(inCommunities).not.toContain('P6');
+    const entry = (id: string) => quarantine.entries.find((e) => e.personId === id)!;
+    // Venue-exposed persons keep their probability and place in the list, with no centrality.
+    expect([entry('P5').centrality, entry('P6').centrality]).toEqual([0, 0]);
+    expect(entry('P5').probability).toBeGreaterThan(0);
+    expect(entry('P3').centrality).toBeGreaterThan(0);
+  });
+});
+
 describe('instantFormatter', () => {
   test('formats as formatInstant and formatDate do, across days, years and milliseconds', () => {
     const format = instantFormatter();

@@ -16,7 +16,7 @@ export class ClusterResolver {
   @Authorized()
   @Query(() => [ClusterType], {
     description:
-      'Clusters at asOf: connected components of the case graph (links of probability 0.1 or more), then communities of the exposure graph, each largest first.',
+      'Clusters at asOf: connected components of the case graph (links of probability 0.1 or more), then communities of the contact network (close-contact exposures and every exposure of a case), each largest first.',
     complexity: listComplexity(20),
   })
   async clusters(

@@ -6,7 +6,7 @@ import { ClusterKindEnum } from './enums';
 
 @ObjectType('Cluster', {
   description:
-    'Connected cases of the case graph, or a Louvain community of the exposure graph (Blondel et al., J Stat Mech 2008).',
+    'Connected cases of the case graph, or a Louvain community of the contact network: close-contact exposures and every exposure of a case (Blondel et al., J Stat Mech 2008).',
 })
 export class ClusterType {
   @Field(() => ID, { description: '`component-<smallest member id>` or `community-<smallest member id>`.' })

@@ -70,7 +70,7 @@ export const ClusterKindEnum = {
 registerEnumType(ClusterKindEnum, {
   name: 'ClusterKind',
   description:
-    'CASE_COMPONENT: cases joined by likely transmission links; EXPOSURE_COMMUNITY: a Louvain community of the exposure graph.',
+    'CASE_COMPONENT: cases joined by likely transmission links; EXPOSURE_COMMUNITY: a Louvain community of the contact network (close-contact exposures and every exposure of a case).',
 });
 
 export const SourceKindEnum = { PERSON: 'person', ITEM: 'item', BOAT: 'boat', PLACE: 'place' } as const;
