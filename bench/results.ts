@@ -257,6 +257,45 @@ function importTable(results: BenchResults): string {
   );
 }
 
+/** Median seconds of each phase over the runs of a measure, slowest first. */
+function medianPhases(m: Measure): (readonly [string, number])[] {
+  const totals = new Map<string, number[]>();
+  for (const run of m.runs) {
+    for (const [phase, seconds] of Object.entries((run.phases ?? {}) as Record<string, number>)) {
+      totals.set(phase, [...(totals.get(phase) ?? []), seconds]);
+    }
+  }
+  return [...totals]
+    .map(([phase, values]) => [phase, summarise(values).median] as const)
+    .sort((a, b) => b[1] - a[1]);
+}
+
+/** Every phase of the full analysis at each size and store, slowest first. */
+function analysisPhaseTable(results: BenchResults): string {
+  const rows: string[][] = [];
+  for (const size of results.sizes) {
+    for (const id of ['analysis.embedded', 'analysis.neo4j'] as const) {
+      const m = size.measures[id];
+      if (!m?.seconds.length) continue;
+      const total = summarise(m.seconds).median;
+      const phases = medianPhases(m);
+      if (!phases.length) continue;
+      rows.push([
+        sizeLabel(size.persons),
+        id === 'analysis.embedded' ? 'embedded' : 'Neo4j',
+        phases
+          .map(
+            ([phase, seconds]) =>
+              `${phase} ${formatSeconds(seconds)} (${significant((100 * seconds) / total)} %)`,
+          )
+          .join(', '),
+      ]);
+    }
+  }
+  if (!rows.length) return '';
+  return `\nWhere the time goes (each phase, median over the runs, slowest first):\n\n${table(['Size', 'Store', 'Phases'], rows)}\n`;
+}
+
 /** The slowest phases of each import at the largest size where it ran. */
 function phaseTable(results: BenchResults): string {
   const rows: string[][] = [];
@@ -268,17 +307,8 @@ function phaseTable(results: BenchResults): string {
     const size = [...results.sizes].reverse().find((s) => s.measures[id]?.runs.length);
     const m = size?.measures[id];
     if (!size || !m) continue;
-    const totals = new Map<string, number[]>();
-    for (const run of m.runs) {
-      for (const [phase, seconds] of Object.entries((run.phases ?? {}) as Record<string, number>)) {
-        totals.set(phase, [...(totals.get(phase) ?? []), seconds]);
-      }
-    }
     const total = summarise(m.seconds).median;
-    const phases = [...totals]
-      .map(([phase, values]) => [phase, summarise(values).median] as const)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 4);
+    const phases = medianPhases(m).slice(0, 4);
     for (const [phase, seconds] of phases) {
       rows.push([
         sizeLabel(size.persons),
@@ -568,7 +598,7 @@ ${results.sizes
 the latest case, on each store.
 
 ${analysisTable(results)}
-
+${analysisPhaseTable(results)}
 ## 4. Reports
 
 \`tracegraph report\` over every case of the district on the embedded store, as of the end of the

@@ -72,15 +72,21 @@ export async function analysisStep(args: { target: StoreTarget }) {
   const params = resolveParameters();
   return withStore(args.target, async (store) => {
     const asOf = await latestCaseAsOf(store);
+    const phases: Record<string, number> = {};
     const started = process.hrtime.bigint();
-    const analysis = await analyseOutbreak(store, params, { asOf });
+    const analysis = await analyseOutbreak(store, params, {
+      asOf,
+      onPhase: (phase, phaseSeconds) => (phases[phase] = phaseSeconds),
+    });
     const analyseSeconds = secondsSince(started);
     const sink = countingSink();
     await streamJsonReport(toLazyReport(analysis), sink);
     const seconds = secondsSince(started);
+    phases['JSON report'] = seconds - analyseSeconds;
     return {
       seconds,
       analyseSeconds,
+      phases,
       asOf,
       cases: analysis.data.cases.length,
       exposures: analysis.exposures.length,

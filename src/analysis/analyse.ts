@@ -27,6 +27,32 @@ export interface AnalysisOptions {
   capacity?: number | null;
   /** Seed of the community detection (Louvain), so a report is reproducible. */
   seed?: string;
+  /** Told the seconds each phase took, as it ends (benchmarks print them). */
+  onPhase?: (phase: AnalysisPhase, seconds: number) => void;
+}
+
+/** The phases of an analysis, in the order they run. */
+export const ANALYSIS_PHASES = [
+  'load',
+  'exposures',
+  'tiers',
+  'infectors',
+  'chains',
+  'sources',
+  'contact network',
+  'quarantine',
+  'risk areas',
+  'clusters',
+] as const;
+export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number];
+
+/** Runs `work` and tells `onPhase` how long it took. */
+function timed<T>(onPhase: AnalysisOptions['onPhase'], phase: AnalysisPhase, work: () => T): T {
+  if (!onPhase) return work();
+  const started = performance.now();
+  const result = work();
+  onPhase(phase, (performance.now() - started) / 1000);
+  return result;
 }
 
 export interface Analysis {
@@ -48,36 +74,41 @@ export interface Analysis {
 
 /** Runs every algorithm on data already loaded. */
 export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
-  const { asOf } = options;
-  const windows = windowsOfCases(data.cases, data.samples, params, asOf);
-  // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are the
-  // protocol's, the exposures are derived once.
-  const { protocol: exposures, inference: inferenceExposures } = protocolAndInferenceExposures(
-    data,
-    params,
-    inferenceParameters(params),
-  );
-  const tiers = assignTiers(data, exposures, params);
-  const inferences = inferInfectors(data, inferenceExposures, params);
-  const chains = buildChains(data, inferences, params, asOf);
-  const sources = rankSources(data, inferenceExposures, inferences, chains);
+  const { asOf, onPhase } = options;
+  const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
+    const windows = windowsOfCases(data.cases, data.samples, params, asOf);
+    // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are
+    // the protocol's, the exposures are derived once.
+    const { protocol, inference } = protocolAndInferenceExposures(data, params, inferenceParameters(params));
+    return { windows, exposures: protocol, inferenceExposures: inference };
+  });
+  const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params));
+  const inferences = timed(onPhase, 'infectors', () => inferInfectors(data, inferenceExposures, params));
+  const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf));
+  const sources = timed(onPhase, 'sources', () => rankSources(data, inferenceExposures, inferences, chains));
   const caseIds = new Set(data.cases.map((c) => c.personId));
   // Centrality and communities are measured on the contact network, not on every co-presence at
   // a venue (src/analysis/network-exposures.ts says why).
-  const network = networkExposures(exposures, caseIds, params.protocol);
-  const exposureGraph = buildExposureGraph(network, data);
-  const quarantine = prioritiseQuarantine(data, exposures, tiers, params, {
-    asOf,
-    exposureGraph,
-    capacity: options.capacity ?? null,
+  const { network, exposureGraph } = timed(onPhase, 'contact network', () => {
+    const network = networkExposures(exposures, caseIds, params.protocol);
+    return { network, exposureGraph: buildExposureGraph(network, data) };
   });
-  const areas = riskAreas(data, params, { asOf });
-  const rng = seedrandom(options.seed ?? 'tracegraph');
-  const clusters = [
-    ...caseComponents(inferences),
-    ...exposureCommunities(network, caseIds, { rng }).communities,
-  ];
-  const spreaders = topSpreaders(chains, inferences);
+  const quarantine = timed(onPhase, 'quarantine', () =>
+    prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf,
+      exposureGraph,
+      capacity: options.capacity ?? null,
+    }),
+  );
+  const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }));
+  const { clusters, spreaders } = timed(onPhase, 'clusters', () => {
+    const rng = seedrandom(options.seed ?? 'tracegraph');
+    const clusters = [
+      ...caseComponents(inferences),
+      ...exposureCommunities(network, caseIds, { rng }).communities,
+    ];
+    return { clusters, spreaders: topSpreaders(chains, inferences) };
+  });
   return {
     asOf,
     params,
@@ -102,6 +133,8 @@ export async function analyseOutbreak(
   options: AnalysisOptions,
 ): Promise<Analysis> {
   // Load with the wider inference windows: a superset of what the protocol's windows need.
+  const started = performance.now();
   const data = await loadOutbreak(store, inferenceParameters(params), options.asOf);
+  options.onPhase?.('load', (performance.now() - started) / 1000);
   return analyseData(data, params, options);
 }

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { analyseData } from '../../src/analysis/analyse';
+import { ANALYSIS_PHASES, analyseData } from '../../src/analysis/analyse';
 import { collectContacts, instantFormatter, toLazyReport, toReport } from '../../src/analysis/report';
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
@@ -57,6 +57,14 @@ function analysis() {
 }
 
 describe('analyseData', () => {
+  test('tells onPhase each phase after the load once, in order, with its seconds', () => {
+    const told: [string, number][] = [];
+    const data = analysis().data;
+    analyseData(data, params, { asOf: data.asOf, onPhase: (phase, seconds) => told.push([phase, seconds]) });
+    expect(told.map(([phase]) => phase)).toEqual(ANALYSIS_PHASES.filter((phase) => phase !== 'load'));
+    for (const [, seconds] of told) expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
   test('measures centrality and communities on the contact network, not on venue co-presence', () => {
     const { clusters, quarantine, tiers } = analysis();
     const tierOf = new Map(tiers.map((t) => [t.personId, t.tier]));

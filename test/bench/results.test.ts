@@ -54,7 +54,15 @@ function results(): BenchResults {
           'analysis.embedded': {
             seconds: [3],
             peakRssBytes: [200 * MB],
-            runs: [{ cases: 21, exposures: 1234, staysLoaded: 5678, reportBytes: 2 * MB }],
+            runs: [
+              {
+                cases: 21,
+                exposures: 1234,
+                staysLoaded: 5678,
+                reportBytes: 2 * MB,
+                phases: { load: 1.5, exposures: 0.3, quarantine: 0.9, 'JSON report': 0.3 },
+              },
+            ],
             failures: ['RangeError: Maximum call stack size exceeded (f (src/x.ts:1:2))'],
           },
           'report.html.embedded': {
@@ -181,6 +189,14 @@ describe('renderResultsMarkdown', () => {
     expect(md).toMatch(/## 5\. API\n\n_Not run\._/);
     expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
     expect(md).toContain('- a note');
+  });
+
+  it('lists every phase of the analysis, slowest first, with its share of the median time', () => {
+    expect(md).toContain(
+      '| 10k | embedded | load 1.50 s (50.0 %), quarantine 900 ms (30.0 %), exposures 300 ms (10.0 %), JSON report 300 ms (10.0 %) |',
+    );
+    // A store with no successful run has no phases to show.
+    expect(md).not.toMatch(/\| 10k \| Neo4j \| load/);
   });
 
   it('writes each report format with its time, rendering, peak memory and file size', () => {

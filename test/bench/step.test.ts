@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseResultLine } from '../../bench/protocol';
 import { phaseTimer } from '../../bench/steps/import';
 import { withStore } from '../../bench/steps/store-target';
-import { analyseOutbreak } from '../../src/analysis/analyse';
+import { ANALYSIS_PHASES, analyseOutbreak } from '../../src/analysis/analyse';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { toReport } from '../../src/analysis/report';
 import { resolveParameters } from '../../src/domain/parameters';
@@ -139,6 +139,12 @@ describe('benchmark steps, each in its own process', () => {
     });
     expect(result.reportBytes).toBe(expected);
     expect(result.seconds as number).toBeGreaterThanOrEqual(result.analyseSeconds as number);
+    // Every phase of the analysis, then the JSON, adding up to the whole (the rest is glue).
+    const phases = result.phases as Record<string, number>;
+    expect(Object.keys(phases)).toEqual([...ANALYSIS_PHASES, 'JSON report']);
+    const sum = Object.values(phases).reduce((a, b) => a + b, 0);
+    expect(sum).toBeLessThanOrEqual((result.seconds as number) + 1e-6);
+    expect(sum).toBeGreaterThan((result.seconds as number) * 0.5);
   });
 });
 
