@@ -29,17 +29,31 @@ export function internStays(stays: readonly Stay[]): InternedStays {
   const subjectNumbers = new Map<Id, number>();
   const hostOf = new Int32Array(stays.length);
   const subjectOf = new Int32Array(stays.length);
+  // A subject's stays, and often a host's, come one after another: the previous stay's numbers
+  // are reused without a look-up.
+  let lastHostId: Id | undefined;
+  let lastSubjectId: Id | undefined;
+  let host = -1;
+  let subject = -1;
   for (let i = 0; i < stays.length; i++) {
     const { hostId, subjectId } = stays[i]!;
-    let host = hostNumbers.get(hostId);
-    if (host === undefined) {
-      host = hostIds.push(hostId) - 1;
-      hostNumbers.set(hostId, host);
+    if (hostId !== lastHostId) {
+      let known = hostNumbers.get(hostId);
+      if (known === undefined) {
+        known = hostIds.push(hostId) - 1;
+        hostNumbers.set(hostId, known);
+      }
+      host = known;
+      lastHostId = hostId;
     }
-    let subject = subjectNumbers.get(subjectId);
-    if (subject === undefined) {
-      subject = subjectIds.push(subjectId) - 1;
-      subjectNumbers.set(subjectId, subject);
+    if (subjectId !== lastSubjectId) {
+      let known = subjectNumbers.get(subjectId);
+      if (known === undefined) {
+        known = subjectIds.push(subjectId) - 1;
+        subjectNumbers.set(subjectId, known);
+      }
+      subject = known;
+      lastSubjectId = subjectId;
     }
     hostOf[i] = host;
     subjectOf[i] = subject;

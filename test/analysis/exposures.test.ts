@@ -3,6 +3,7 @@ import { simulate, snapshot } from '../../bench/validation/simulate';
 import {
   DEFAULTS,
   compareLocale,
+  localeRanks,
   computeExposures,
   NightPieces,
   nightsTogether,
@@ -564,6 +565,28 @@ describe('compareLocale', () => {
     expect(compareLocale('P10', 'P9')).toBeLessThan(0);
     expect(compareLocale('B0001', 'FP001')).toBeLessThan(0);
     expect(compareLocale('cold_chain', 'contact')).toBeLessThan(0);
+  });
+});
+
+describe('localeRanks', () => {
+  test('ranks in the order of localeCompare, for ids of digits and capitals mixed with any other text', () => {
+    const id = fc.stringMatching(/^[0-9A-Z]{0,6}$/);
+    const text = fc.string({ maxLength: 6 });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.oneof(id, id, text), { maxLength: 40 }), (texts) => {
+        const ranks = localeRanks(texts);
+        for (let a = 0; a < texts.length; a++) {
+          for (let b = 0; b < texts.length; b++) {
+            expect(Math.sign(ranks[a]! - ranks[b]!)).toBe(Math.sign(texts[a]!.localeCompare(texts[b]!)));
+          }
+        }
+        // Dense: from 0, no rank skipped.
+        const distinct = new Set(ranks);
+        expect([...distinct].sort((x, y) => x - y)).toEqual([...Array(distinct.size).keys()]);
+      }),
+      { numRuns: 500 },
+    );
+    expect([...localeRanks(['P10', 'household', '', 'P9', 'B0001', 'contact'])]).toEqual([4, 3, 0, 5, 1, 2]);
   });
 });
 
