@@ -201,7 +201,7 @@ function placeAndBoatExposures(
       const window = windowOf[subject];
       if (!window) return;
       const source = sources.addSource({ id: subjectIds[subject]!, kind: 'case' }, subject);
-      presenceOf(stays, order, runFrom, runTo, presence);
+      presenceOf(interned, order, runFrom, runTo, presence);
       for (let k = 0; k < presence.length; k++) {
         sources.addSpan(
           source,
@@ -236,7 +236,7 @@ function placeAndBoatExposures(
     forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
       personId = subjectIds[subject]!;
       const limit = Math.min(windowOf[subject]?.to ?? data.asOf, data.asOf);
-      presenceOf(stays, order, runFrom, runTo, presence);
+      presenceOf(interned, order, runFrom, runTo, presence);
       for (let k = 0; k < presence.length; k++) {
         const end = Math.min(presence.ends[k]!, limit);
         if (end > presence.starts[k]!) sources.overlap(subject, presence.starts[k]!, end);

@@ -82,7 +82,7 @@ describe('presenceOf', () => {
           const stays = raw.map((r) => stay('A', 'X', r.start, r.start + r.hours));
           const out = new SpanList();
           out.push(-1, -1); // left over from an earlier subject: cleared
-          presenceOf(stays, Int32Array.from(stays.keys()), 0, stays.length, out);
+          presenceOf(internStays(stays), Int32Array.from(stays.keys()), 0, stays.length, out);
           const got = Array.from({ length: out.length }, (_, k) => ({
             start: out.starts[k],
             end: out.ends[k],
