@@ -159,7 +159,8 @@ interface PlaceSource {
 }
 
 /**
- * Exposures at places and aboard boats, one per person, source and host, appended to `out`.
+ * Exposures at places and aboard boats, one per person, source and host, appended to `out` (only
+ * of the persons of `exposedOnly` unless it is null).
  * Only persons' stays count, never at an isolation place (people held apart at a quarantine hotel
  * do not expose each other there), and only at hosts with a case's stay or a contamination (the
  * others have no source). Each host's sources are the presence of cases cut to their windows and
@@ -170,6 +171,7 @@ function placeAndBoatExposures(
   windows: Map<Id, InfectiousWindow>,
   contaminated: Map<Id, Span[]>,
   isolationPlaceKinds: readonly string[],
+  exposedOnly: ReadonlySet<Id> | null,
   out: Exposure[],
 ): void {
   const { stays } = data;
@@ -186,6 +188,7 @@ function placeAndBoatExposures(
   });
   const { order, hostStart } = groupByHostAndSubject(interned, keepHost, keepSubject);
   const presence = new SpanList();
+  const exposed = exposedOnly && Uint8Array.from(subjectIds, (id) => (exposedOnly.has(id) ? 1 : 0));
 
   for (let host = 0; host < hostIds.length; host++) {
     const from = hostStart[host]!;
@@ -234,6 +237,7 @@ function placeAndBoatExposures(
       });
     };
     forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
+      if (exposed && exposed[subject] === 0) return;
       personId = subjectIds[subject]!;
       const limit = Math.min(windowOf[subject]?.to ?? data.asOf, data.asOf);
       presenceOf(interned, order, runFrom, runTo, presence);
@@ -770,18 +774,24 @@ export function computeExposures(
   );
 }
 
-/** `computeExposures` on validated data, with the cases' windows under `params` already known. */
+/**
+ * `computeExposures` on validated data, with the cases' windows under `params` already known;
+ * only the exposures of the persons of `exposedOnly` unless it is null (the same as filtering all
+ * of them, in the same order).
+ */
 function exposuresInWindows(
   data: OutbreakData,
   params: Parameters,
   windows: Map<Id, InfectiousWindow>,
   options: Partial<ExposureOptions>,
+  exposedOnly: ReadonlySet<Id> | null = null,
 ): Exposure[] {
   const settings = { ...DEFAULTS, ...options };
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
   const exposures: Exposure[] = [];
-  placeAndBoatExposures(data, windows, contaminated, params.protocol.isolationPlaceKinds, exposures);
+  const { isolationPlaceKinds } = params.protocol;
+  placeAndBoatExposures(data, windows, contaminated, isolationPlaceKinds, exposedOnly, exposures);
   // The other settings are few; their records may overlap (a meeting reported twice), so they
   // are merged by union.
   const segments: Segment[] = [];
@@ -789,7 +799,12 @@ function exposuresInWindows(
   contactSegments(data, windows, limitOf, segments);
   coldChainSegments(data, contaminated, limitOf, segments);
   mergeSegments(
-    segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)),
+    segments.filter(
+      (s) =>
+        s.personId !== s.sourceId &&
+        isPerson(data, s.personId) &&
+        (exposedOnly === null || exposedOnly.has(s.personId)),
+    ),
     exposures,
   );
   return sortExposures(exposures);
@@ -821,9 +836,10 @@ function sameParametersAndWindows(
 }
 
 /**
- * The exposures under the protocol's parameters and under `inference`'s (wider or equal
- * windows), computed once when they are bound to be the same (each set of windows is worked out
- * once: it reads every sample).
+ * The exposures under the protocol's parameters, and those of cases under `inference`'s (wider or
+ * equal windows): inference and source ranking read only the exposures of cases. When both are
+ * bound to be the same, they are computed once and `inference` is the protocol's whole list
+ * (each set of windows is worked out once: it reads every sample).
  */
 export function protocolAndInferenceExposures(
   data: OutbreakData,
@@ -838,8 +854,10 @@ export function protocolAndInferenceExposures(
   const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
     (inferenceWindows ??= windowsOfCases(data.cases, data.samples, inference, data.asOf));
   const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
+  if (same) return { protocol: exposures, inference: exposures };
+  const caseIds = new Set(data.cases.map((c) => c.personId));
   return {
     protocol: exposures,
-    inference: same ? exposures : exposuresInWindows(data, inference, inferenceWindowsOnce(), options),
+    inference: exposuresInWindows(data, inference, inferenceWindowsOnce(), options, caseIds),
   };
 }

@@ -655,12 +655,23 @@ describe('protocolAndInferenceExposures', () => {
     expect(district.cases.length).toBeGreaterThan(5);
   });
 
-  test('computed apart when the inference windows are wider', () => {
+  test('computed apart when the inference windows are wider: then only the exposures of cases', () => {
     expect(sameExposureParameters(district, params, wider)).toBe(false);
     const both = protocolAndInferenceExposures(district, params, wider);
     expect(both.protocol).toEqual(computeExposures(district, params));
-    expect(both.inference).toEqual(computeExposures(district, wider));
-    expect(both.inference.length).toBeGreaterThan(both.protocol.length);
+    const caseIds = new Set(district.cases.map((c) => c.personId));
+    const ofCases = (exposures: Exposure[]): Exposure[] => exposures.filter((e) => caseIds.has(e.personId));
+    expect(both.inference).toEqual(ofCases(computeExposures(district, wider)));
+    expect(both.inference.length).toBeGreaterThan(ofCases(both.protocol).length);
+    fc.assert(
+      fc.property(arbOutbreak, (data) => {
+        const cases = new Set(data.cases.map((c) => c.personId));
+        expect(protocolAndInferenceExposures(data, params, wider).inference).toEqual(
+          computeExposures(data, wider).filter((e) => cases.has(e.personId)),
+        );
+      }),
+      { numRuns: 100 },
+    );
   });
 
   test('"the same" only when the exposures are bound to be equal', () => {
