@@ -356,9 +356,15 @@ export function awayFromHome(data: OutbreakData, personIds: ReadonlySet<Id>): Ma
   const { stays } = data;
   const awayStays = new IntList();
   const awayPersons = new IntList();
+  // A subject's stays come one after another: their number is looked up once per run.
+  let lastSubjectId: Id | undefined;
+  let n: number | undefined;
   for (let i = 0; i < stays.length; i++) {
     const s = stays[i]!;
-    const n = numberOf.get(s.subjectId);
+    if (s.subjectId !== lastSubjectId) {
+      lastSubjectId = s.subjectId;
+      n = numberOf.get(s.subjectId);
+    }
     if (n === undefined || s.hostId === homes[n] || !(s.end > s.start)) continue;
     awayStays.push(i);
     awayPersons.push(n);
