@@ -11,8 +11,17 @@
  */
 import type { Id, Instant, Stay } from '../domain/types';
 
-/** Stays with their host and subject as small integers (indices into `hostIds`, `subjectIds`). */
-export interface InternedStays {
+/** The start and end of each stay, by index, in flat lists (read far more often than the stays). */
+export interface StayTimes {
+  starts: Float64Array;
+  ends: Float64Array;
+}
+
+/**
+ * Stays with their host and subject as small integers (indices into `hostIds`, `subjectIds`), and
+ * their times.
+ */
+export interface InternedStays extends StayTimes {
   hostIds: Id[];
   subjectIds: Id[];
   /** Per stay: its host's number. */
@@ -29,22 +38,40 @@ export function internStays(stays: readonly Stay[]): InternedStays {
   const subjectNumbers = new Map<Id, number>();
   const hostOf = new Int32Array(stays.length);
   const subjectOf = new Int32Array(stays.length);
+  const starts = new Float64Array(stays.length);
+  const ends = new Float64Array(stays.length);
+  // A subject's stays, and often a host's, come one after another: the previous stay's numbers
+  // are reused without a look-up.
+  let lastHostId: Id | undefined;
+  let lastSubjectId: Id | undefined;
+  let host = -1;
+  let subject = -1;
   for (let i = 0; i < stays.length; i++) {
-    const { hostId, subjectId } = stays[i]!;
-    let host = hostNumbers.get(hostId);
-    if (host === undefined) {
-      host = hostIds.push(hostId) - 1;
-      hostNumbers.set(hostId, host);
+    const { hostId, subjectId, start, end } = stays[i]!;
+    starts[i] = start;
+    ends[i] = end;
+    if (hostId !== lastHostId) {
+      let known = hostNumbers.get(hostId);
+      if (known === undefined) {
+        known = hostIds.push(hostId) - 1;
+        hostNumbers.set(hostId, known);
+      }
+      host = known;
+      lastHostId = hostId;
     }
-    let subject = subjectNumbers.get(subjectId);
-    if (subject === undefined) {
-      subject = subjectIds.push(subjectId) - 1;
-      subjectNumbers.set(subjectId, subject);
+    if (subjectId !== lastSubjectId) {
+      let known = subjectNumbers.get(subjectId);
+      if (known === undefined) {
+        known = subjectIds.push(subjectId) - 1;
+        subjectNumbers.set(subjectId, known);
+      }
+      subject = known;
+      lastSubjectId = subjectId;
     }
     hostOf[i] = host;
     subjectOf[i] = subject;
   }
-  return { hostIds, subjectIds, hostOf, subjectOf };
+  return { hostIds, subjectIds, hostOf, subjectOf, starts, ends };
 }
 
 /** Stay indices grouped by host, then by subject number; a subject's in the order of the stays. */
@@ -112,28 +139,26 @@ export class SpanList {
 
 /**
  * The union of the stays `order[from]` to `order[to - 1]` (one subject at one host) into `out`:
- * sorted, disjoint, touching stays joined, as `unionSpans` would give.
+ * sorted, disjoint, touching stays joined, as `unionSpans` would give. Times are read from the
+ * flat lists of `internStays`: looking at a million stay objects in host order would reach all
+ * over the heap.
  */
-export function presenceOf(
-  stays: readonly Stay[],
-  order: Int32Array,
-  from: number,
-  to: number,
-  out: SpanList,
-): void {
+export function presenceOf(times: StayTimes, order: Int32Array, from: number, to: number, out: SpanList): void {
   out.clear();
+  const { starts, ends } = times;
   let indices: ArrayLike<number> = order;
   for (let k = from + 1; k < to; k++) {
-    if (stays[order[k]!]!.start < stays[order[k - 1]!]!.start) {
+    if (starts[order[k]!]! < starts[order[k - 1]!]!) {
       // Rare: the stays of a subject usually come in order of start.
-      indices = Array.from(order.subarray(from, to)).sort((a, b) => stays[a]!.start - stays[b]!.start);
+      indices = Array.from(order.subarray(from, to)).sort((a, b) => starts[a]! - starts[b]!);
       to -= from;
       from = 0;
       break;
     }
   }
   for (let k = from; k < to; k++) {
-    const { start, end } = stays[indices[k]!]!;
+    const start = starts[indices[k]!]!;
+    const end = ends[indices[k]!]!;
     const last = out.length - 1;
     if (last >= 0 && start <= out.ends[last]!) out.ends[last] = Math.max(out.ends[last]!, end);
     else out.push(start, end);

@@ -159,7 +159,8 @@ interface PlaceSource {
 }
 
 /**
- * Exposures at places and aboard boats, one per person, source and host, appended to `out`.
+ * Exposures at places and aboard boats, one per person, source and host, appended to `out` (only
+ * of the persons of `exposedOnly` unless it is null).
  * Only persons' stays count, never at an isolation place (people held apart at a quarantine hotel
  * do not expose each other there), and only at hosts with a case's stay or a contamination (the
  * others have no source). Each host's sources are the presence of cases cut to their windows and
@@ -170,6 +171,7 @@ function placeAndBoatExposures(
   windows: Map<Id, InfectiousWindow>,
   contaminated: Map<Id, Span[]>,
   isolationPlaceKinds: readonly string[],
+  exposedOnly: ReadonlySet<Id> | null,
   out: Exposure[],
 ): void {
   const { stays } = data;
@@ -186,6 +188,7 @@ function placeAndBoatExposures(
   });
   const { order, hostStart } = groupByHostAndSubject(interned, keepHost, keepSubject);
   const presence = new SpanList();
+  const exposed = exposedOnly && Uint8Array.from(subjectIds, (id) => (exposedOnly.has(id) ? 1 : 0));
 
   for (let host = 0; host < hostIds.length; host++) {
     const from = hostStart[host]!;
@@ -201,7 +204,7 @@ function placeAndBoatExposures(
       const window = windowOf[subject];
       if (!window) return;
       const source = sources.addSource({ id: subjectIds[subject]!, kind: 'case' }, subject);
-      presenceOf(stays, order, runFrom, runTo, presence);
+      presenceOf(interned, order, runFrom, runTo, presence);
       for (let k = 0; k < presence.length; k++) {
         sources.addSpan(
           source,
@@ -234,9 +237,10 @@ function placeAndBoatExposures(
       });
     };
     forEachSubjectRun(order, subjectOf, from, to, (subject, runFrom, runTo) => {
+      if (exposed && exposed[subject] === 0) return;
       personId = subjectIds[subject]!;
       const limit = Math.min(windowOf[subject]?.to ?? data.asOf, data.asOf);
-      presenceOf(stays, order, runFrom, runTo, presence);
+      presenceOf(interned, order, runFrom, runTo, presence);
       for (let k = 0; k < presence.length; k++) {
         const end = Math.min(presence.ends[k]!, limit);
         if (end > presence.starts[k]!) sources.overlap(subject, presence.starts[k]!, end);
@@ -352,9 +356,15 @@ export function awayFromHome(data: OutbreakData, personIds: ReadonlySet<Id>): Ma
   const { stays } = data;
   const awayStays = new IntList();
   const awayPersons = new IntList();
+  // A subject's stays come one after another: their number is looked up once per run.
+  let lastSubjectId: Id | undefined;
+  let n: number | undefined;
   for (let i = 0; i < stays.length; i++) {
     const s = stays[i]!;
-    const n = numberOf.get(s.subjectId);
+    if (s.subjectId !== lastSubjectId) {
+      lastSubjectId = s.subjectId;
+      n = numberOf.get(s.subjectId);
+    }
     if (n === undefined || s.hostId === homes[n] || !(s.end > s.start)) continue;
     awayStays.push(i);
     awayPersons.push(n);
@@ -606,52 +616,130 @@ export function compareLocale(a: string, b: string): number {
 }
 
 /**
- * The rank of each string in locale order; strings that compare equal share a rank. Sorting by
- * ranks gives the order of sorting by `localeCompare`, with one comparison per pair of distinct
- * strings instead of several per pair of rows.
+ * The rank in locale order of each of `texts` (distinct strings), by position; strings that
+ * compare equal share a rank. Sorting by ranks gives the order of sorting by `localeCompare`,
+ * with one comparison per pair of distinct strings instead of several per pair of rows. Ids of
+ * digits and capitals (nearly all of them) are sorted by their code units, the rest by the
+ * locale, and the two lists merged: the order of `compareLocale` without testing both strings of
+ * every comparison.
  */
-function localeRanks(values: ReadonlySet<string>): Map<string, number> {
-  const distinct = [...values].sort(compareLocale);
-  const ranks = new Map<string, number>();
-  let rank = 0;
-  for (let i = 0; i < distinct.length; i++) {
-    if (i > 0 && compareLocale(distinct[i - 1]!, distinct[i]!) !== 0) rank++;
-    ranks.set(distinct[i]!, rank);
+export function localeRanks(texts: readonly string[]): Int32Array {
+  const ids: number[] = [];
+  const others: number[] = [];
+  for (let k = 0; k < texts.length; k++) (DIGITS_AND_CAPITALS.test(texts[k]!) ? ids : others).push(k);
+  // By UTF-16 code units, as the default sort of strings does.
+  ids.sort((a, b) => (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0));
+  others.sort((a, b) => texts[a]!.localeCompare(texts[b]!));
+  const ranks = new Int32Array(texts.length);
+  let rank = -1;
+  let previous: string | undefined;
+  const take = (k: number): void => {
+    const text = texts[k]!;
+    if (previous === undefined || compareLocale(previous, text) !== 0) rank++;
+    ranks[k] = rank;
+    previous = text;
+  };
+  let i = 0;
+  let j = 0;
+  while (i < ids.length || j < others.length) {
+    if (j >= others.length || (i < ids.length && compareLocale(texts[ids[i]!]!, texts[others[j]!]!) <= 0))
+      take(ids[i++]!);
+    else take(others[j++]!);
   }
   return ranks;
 }
 
+/** Numbers distinct strings in order of first appearance. */
+class Interner {
+  readonly texts: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  numberOf(text: string): number {
+    let k = this.numbers.get(text);
+    if (k === undefined) {
+      k = this.texts.push(text) - 1;
+      this.numbers.set(text, k);
+    }
+    return k;
+  }
+}
+
+/** Runs of at most this many rows are sorted by insertion, longer ones by `TypedArray#sort`. */
+const INSERTION_SORT_MAX = 16;
+
 /**
  * Exposures sorted by person, source, setting, host and reported-contact setting (each in locale
- * order, a missing host or setting first), then start.
+ * order, a missing host or setting first), then start. Rows are bucketed by person with a
+ * counting sort; only each person's few rows are then compared.
  */
 function sortExposures(exposures: readonly Exposure[]): Exposure[] {
-  const strings = new Set<string>(['']);
-  for (const e of exposures) {
-    strings.add(e.personId).add(e.sourceId).add(e.setting);
-    if (e.hostId !== null) strings.add(e.hostId);
-    if (e.contactSetting !== null) strings.add(e.contactSetting);
-  }
-  const ranks = localeRanks(strings);
   const FIELDS = 5;
-  const keys = new Int32Array(exposures.length * FIELDS);
-  exposures.forEach((e, i) => {
-    keys[i * FIELDS] = ranks.get(e.personId)!;
-    keys[i * FIELDS + 1] = ranks.get(e.sourceId)!;
-    keys[i * FIELDS + 2] = ranks.get(e.setting)!;
-    keys[i * FIELDS + 3] = ranks.get(e.hostId ?? '')!;
-    keys[i * FIELDS + 4] = ranks.get(e.contactSetting ?? '')!;
-  });
-  const order: number[] = [];
-  for (let i = 0; i < exposures.length; i++) order.push(i);
-  order.sort((a, b) => {
-    for (let f = 0; f < FIELDS; f++) {
+  const n = exposures.length;
+  const keys = new Int32Array(n * FIELDS);
+  const starts = new Float64Array(n);
+  const strings = new Interner();
+  const none = strings.numberOf('');
+  // Exposures come in runs of one person, host and setting (the places' host by host, person by
+  // person): a field equal to the previous row's reuses its number without a look-up.
+  let lastPerson: string | undefined;
+  let lastSetting: string | undefined;
+  let lastHost: string | null | undefined;
+  let person = none;
+  let setting = none;
+  let host = none;
+  for (let i = 0; i < n; i++) {
+    const e = exposures[i]!;
+    if (e.personId !== lastPerson) person = strings.numberOf((lastPerson = e.personId));
+    if (e.setting !== lastSetting) setting = strings.numberOf((lastSetting = e.setting));
+    if (e.hostId !== lastHost) {
+      lastHost = e.hostId;
+      host = e.hostId === null ? none : strings.numberOf(e.hostId);
+    }
+    keys[i * FIELDS] = person;
+    keys[i * FIELDS + 1] = strings.numberOf(e.sourceId);
+    keys[i * FIELDS + 2] = setting;
+    keys[i * FIELDS + 3] = host;
+    keys[i * FIELDS + 4] = e.contactSetting === null ? none : strings.numberOf(e.contactSetting);
+    starts[i] = e.start;
+  }
+  const ranks = localeRanks(strings.texts);
+  const personCounts = new Int32Array(strings.texts.length + 1);
+  for (let i = 0; i < keys.length; i++) keys[i] = ranks[keys[i]!]!;
+  for (let i = 0; i < n; i++) personCounts[keys[i * FIELDS]! + 1]!++;
+  for (let r = 1; r < personCounts.length; r++) personCounts[r]! += personCounts[r - 1]!;
+  const personStart = personCounts.slice();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[personCounts[keys[i * FIELDS]!]!++] = i;
+
+  // The person is the same within a run: compare the other fields, then start, then position.
+  const compare = (a: number, b: number): number => {
+    for (let f = 1; f < FIELDS; f++) {
       const d = keys[a * FIELDS + f]! - keys[b * FIELDS + f]!;
       if (d !== 0) return d;
     }
-    return exposures[a]!.start - exposures[b]!.start || a - b;
-  });
-  return order.map((i) => exposures[i]!);
+    return starts[a]! - starts[b]! || a - b;
+  };
+  for (let r = 0; r + 1 < personStart.length; r++) {
+    const from = personStart[r]!;
+    const to = personStart[r + 1]!;
+    if (to - from < 2) continue;
+    if (to - from > INSERTION_SORT_MAX) {
+      order.subarray(from, to).sort(compare);
+      continue;
+    }
+    for (let k = from + 1; k < to; k++) {
+      const row = order[k]!;
+      let at = k;
+      while (at > from && compare(order[at - 1]!, row) > 0) {
+        order[at] = order[at - 1]!;
+        at--;
+      }
+      order[at] = row;
+    }
+  }
+  const sorted: Exposure[] = [];
+  for (let k = 0; k < n; k++) sorted.push(exposures[order[k]!]!);
+  return sorted;
 }
 
 function validate(data: OutbreakData): void {
@@ -692,18 +780,24 @@ export function computeExposures(
   );
 }
 
-/** `computeExposures` on validated data, with the cases' windows under `params` already known. */
+/**
+ * `computeExposures` on validated data, with the cases' windows under `params` already known;
+ * only the exposures of the persons of `exposedOnly` unless it is null (the same as filtering all
+ * of them, in the same order).
+ */
 function exposuresInWindows(
   data: OutbreakData,
   params: Parameters,
   windows: Map<Id, InfectiousWindow>,
   options: Partial<ExposureOptions>,
+  exposedOnly: ReadonlySet<Id> | null = null,
 ): Exposure[] {
   const settings = { ...DEFAULTS, ...options };
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
   const exposures: Exposure[] = [];
-  placeAndBoatExposures(data, windows, contaminated, params.protocol.isolationPlaceKinds, exposures);
+  const { isolationPlaceKinds } = params.protocol;
+  placeAndBoatExposures(data, windows, contaminated, isolationPlaceKinds, exposedOnly, exposures);
   // The other settings are few; their records may overlap (a meeting reported twice), so they
   // are merged by union.
   const segments: Segment[] = [];
@@ -711,7 +805,12 @@ function exposuresInWindows(
   contactSegments(data, windows, limitOf, segments);
   coldChainSegments(data, contaminated, limitOf, segments);
   mergeSegments(
-    segments.filter((s) => s.personId !== s.sourceId && isPerson(data, s.personId)),
+    segments.filter(
+      (s) =>
+        s.personId !== s.sourceId &&
+        isPerson(data, s.personId) &&
+        (exposedOnly === null || exposedOnly.has(s.personId)),
+    ),
     exposures,
   );
   return sortExposures(exposures);
@@ -743,9 +842,10 @@ function sameParametersAndWindows(
 }
 
 /**
- * The exposures under the protocol's parameters and under `inference`'s (wider or equal
- * windows), computed once when they are bound to be the same (each set of windows is worked out
- * once: it reads every sample).
+ * The exposures under the protocol's parameters, and those of cases under `inference`'s (wider or
+ * equal windows): inference and source ranking read only the exposures of cases. When both are
+ * bound to be the same, they are computed once and `inference` is the protocol's whole list
+ * (each set of windows is worked out once: it reads every sample).
  */
 export function protocolAndInferenceExposures(
   data: OutbreakData,
@@ -760,8 +860,10 @@ export function protocolAndInferenceExposures(
   const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
     (inferenceWindows ??= windowsOfCases(data.cases, data.samples, inference, data.asOf));
   const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
+  if (same) return { protocol: exposures, inference: exposures };
+  const caseIds = new Set(data.cases.map((c) => c.personId));
   return {
     protocol: exposures,
-    inference: same ? exposures : exposuresInWindows(data, inference, inferenceWindowsOnce(), options),
+    inference: exposuresInWindows(data, inference, inferenceWindowsOnce(), options, caseIds),
   };
 }

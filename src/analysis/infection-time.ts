@@ -45,11 +45,15 @@ export interface InfectionTimePosterior {
   basis: string;
 }
 
-/** Tabulated cumulative distribution (trapezoid rule on a fine grid), cached per distribution. */
-const cdfTables = new Map<string, { stepDays: number; values: Float64Array }>();
+interface CdfTable {
+  stepDays: number;
+  values: Float64Array;
+}
 
-function cumulative(dist: Distribution, days: number): number {
-  if (!(days > 0)) return 0;
+/** Tabulated cumulative distribution (trapezoid rule on a fine grid), cached per distribution. */
+const cdfTables = new Map<string, CdfTable>();
+
+function cdfTable(dist: Distribution): CdfTable {
   const key = JSON.stringify(dist);
   let table = cdfTables.get(key);
   if (!table) {
@@ -66,6 +70,12 @@ function cumulative(dist: Distribution, days: number): number {
     table = { stepDays, values };
     cdfTables.set(key, table);
   }
+  return table;
+}
+
+/** The cumulative distribution at `days`, from a table of `cdfTable`. */
+function cumulative(table: CdfTable, days: number): number {
+  if (!(days > 0)) return 0;
   const x = days / table.stepDays;
   const k = Math.floor(x);
   if (k >= table.values.length - 1) return Math.min(1, table.values[table.values.length - 1]!);
@@ -157,6 +167,8 @@ export function inferInfectionTime(
   const stepMs = stepHours * HOUR;
   const cells = Math.max(1, Math.ceil((lookbackDays * DAY) / stepMs));
 
+  // Looked up once: the table is keyed by the distribution's text.
+  const toPositive = cdfTable(infectionToPositive);
   const times: Instant[] = [];
   const weights: number[] = [];
   for (let k = cells - 1; k >= 0; k--) {
@@ -164,12 +176,12 @@ export function inferInfectionTime(
     let w = 1;
     if (onset !== null) w *= density(incubation, (onset - t) / DAY);
     const negativeEnded =
-      lastNegative !== null ? cumulative(infectionToPositive, (lastNegative - t) / DAY) : 0;
+      lastNegative !== null ? cumulative(toPositive, (lastNegative - t) / DAY) : 0;
     if (positiveTimes) {
       // Still positive at the sample: less likely the longer ago the infection (linear to zero at pcrPositiveDays).
       const stillPositive = Math.max(0, 1 - (positive! - t) / DAY / params.pathogen.pcrPositiveDays);
       w *=
-        Math.max(0, cumulative(infectionToPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
+        Math.max(0, cumulative(toPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
     } else w *= 1 - negativeEnded;
     times.push(t);
     weights.push(w);

@@ -210,7 +210,15 @@ export function relativeInfectiousness(source: Case, at: Instant, pathogen: Path
   return at < source.onset ? pathogen.presymptomaticInfectiousness : 1;
 }
 
-function validate(data: OutbreakData, exposures: readonly Exposure[], options: InfectorOptions): void {
+/**
+ * Checks the input and returns the exposures of each case, in their order: both in one pass over
+ * the exposures, which are many (those of persons who are not cases are checked, not kept).
+ */
+function validateAndGroup(
+  data: OutbreakData,
+  exposures: readonly Exposure[],
+  options: InfectorOptions,
+): Map<Id, Exposure[]> {
   if (!data || !Array.isArray(data.cases) || !Array.isArray(data.samples)) {
     throw new TypeError('infectors: data must have "cases" and "samples" arrays');
   }
@@ -231,23 +239,49 @@ function validate(data: OutbreakData, exposures: readonly Exposure[], options: I
       throw new RangeError(`infectors: cases[${i}]: field "personId" repeats case ${c.personId}`);
     seen.add(c.personId);
   });
-  exposures.forEach((e, i) => {
-    const where = `infectors: exposures[${i}] (${e.sourceId} to ${e.personId})`;
+  // The message is built only for a bad exposure. A person's exposures come one after another,
+  // so whether they are a case is looked up once per run.
+  const exposuresOf = new Map<Id, Exposure[]>();
+  let lastPersonId: Id | undefined;
+  let listOfPerson: Exposure[] | undefined;
+  for (let i = 0; i < exposures.length; i++) {
+    const e = exposures[i]!;
     if (!Number.isFinite(e.start) || !Number.isFinite(e.end))
-      throw new TypeError(`${where}: fields "start"/"end" are not instants`);
-    if (e.end < e.start) throw new RangeError(`${where}: field "end" is before "start"`);
+      throw new TypeError(`${whereIs(e, i)}: fields "start"/"end" are not instants`);
+    if (e.end < e.start) throw new RangeError(`${whereIs(e, i)}: field "end" is before "start"`);
     if (!(e.minutes >= 0) || !Number.isFinite(e.minutes))
-      throw new RangeError(`${where}: field "minutes" must be >= 0 (got ${e.minutes})`);
-    if (!['case', 'item', 'boat', 'place'].includes(e.sourceKind)) {
+      throw new RangeError(`${whereIs(e, i)}: field "minutes" must be >= 0 (got ${e.minutes})`);
+    if (!isExposureSourceKind(e.sourceKind)) {
       throw new RangeError(
-        `${where}: field "sourceKind" is not case, item, boat or place (got ${String(e.sourceKind)})`,
+        `${whereIs(e, i)}: field "sourceKind" is not case, item, boat or place (got ${String(e.sourceKind)})`,
       );
     }
-    if (e.sourceId === e.personId) throw new RangeError(`${where}: field "sourceId" is the exposed person`);
-    if (e.sourceKind === 'case' && seen.has(e.personId) && !seen.has(e.sourceId)) {
-      throw new RangeError(`${where}: field "sourceId" names no case`);
+    if (e.sourceId === e.personId)
+      throw new RangeError(`${whereIs(e, i)}: field "sourceId" is the exposed person`);
+    if (e.personId !== lastPersonId) {
+      lastPersonId = e.personId;
+      listOfPerson = undefined;
+      if (seen.has(e.personId)) {
+        listOfPerson = exposuresOf.get(e.personId);
+        if (listOfPerson === undefined) exposuresOf.set(e.personId, (listOfPerson = []));
+      }
     }
-  });
+    if (listOfPerson === undefined) continue;
+    if (e.sourceKind === 'case' && !seen.has(e.sourceId)) {
+      throw new RangeError(`${whereIs(e, i)}: field "sourceId" names no case`);
+    }
+    listOfPerson.push(e);
+  }
+  return exposuresOf;
+}
+
+/** Names exposure `i` in a message. */
+function whereIs(e: Exposure, i: number): string {
+  return `infectors: exposures[${i}] (${e.sourceId} to ${e.personId})`;
+}
+
+function isExposureSourceKind(kind: unknown): kind is Exposure['sourceKind'] {
+  return kind === 'case' || kind === 'item' || kind === 'boat' || kind === 'place';
 }
 
 function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
@@ -262,8 +296,8 @@ function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T
 }
 
 /**
- * The generation-interval density at a gap in ms, remembered by gap: the grids of all cases step
- * alike, so the same gaps recur across every pair of cases.
+ * The generation-interval density at a gap in ms, remembered by gap: for grids that are not on
+ * whole steps (see `generationDensities`), whose every pair of cells is looked up.
  */
 function generationDensityByGap(pathogen: Pathogen): (ms: number) => number {
   const cache = new Map<number, number>();
@@ -277,19 +311,64 @@ function generationDensityByGap(pathogen: Pathogen): (ms: number) => number {
   };
 }
 
-/** Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). */
-function generationDensities(
+/**
+ * Whether the cells of `grid` are whole milliseconds one step apart, exactly: then the gap between
+ * a cell of one such grid and a cell of another with the same step depends only on how far apart
+ * their indices are.
+ */
+export function isWholeStepGrid(grid: InfectionTimePosterior): boolean {
+  const { times, stepMs } = grid;
+  if (!Number.isInteger(stepMs) || times.length === 0 || !Number.isInteger(times[0])) return false;
+  for (let k = 1; k < times.length; k++) if (times[k] !== times[0]! + k * stepMs) return false;
+  return true;
+}
+
+/**
+ * Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). When both
+ * grids are whole-step grids of the same step (`wholeSteps`), g is looked up once per distance
+ * between cells rather than once per pair of cells; the sums are the same, term by term.
+ */
+export function generationDensities(
   infectee: InfectionTimePosterior,
   source: InfectionTimePosterior,
   g: (ms: number) => number,
+  wholeSteps = false,
 ) {
-  const out = new Float64Array(infectee.times.length);
-  const meanGap = new Float64Array(infectee.times.length);
-  for (let a = 0; a < infectee.times.length; a++) {
+  const n = infectee.times.length;
+  const m = source.times.length;
+  const out = new Float64Array(n);
+  const meanGap = new Float64Array(n);
+  const probabilities = source.probabilities;
+  if (wholeSteps && infectee.stepMs === source.stepMs) {
+    // Gap of cells a and b: gaps[a - b + m - 1]; whole numbers, so exactly what rounding gives.
+    const first = infectee.times[0]! - source.times[0]!;
+    const gaps = new Float64Array(n + m - 1);
+    const densities = new Float64Array(n + m - 1);
+    for (let d = 0; d < gaps.length; d++) {
+      gaps[d] = first + (d - (m - 1)) * infectee.stepMs;
+      densities[d] = g(gaps[d]!);
+    }
+    for (let a = 0; a < n; a++) {
+      let sum = 0;
+      let gapSum = 0;
+      for (let b = 0; b < m; b++) {
+        const p = probabilities[b]!;
+        if (p === 0) continue;
+        const d = a - b + m - 1;
+        const w = p * densities[d]!;
+        sum += w;
+        gapSum += w * gaps[d]!;
+      }
+      out[a] = sum;
+      meanGap[a] = sum > 0 ? gapSum / sum : 0;
+    }
+    return { densities: out, meanGap };
+  }
+  for (let a = 0; a < n; a++) {
     let sum = 0;
     let gapSum = 0;
-    for (let b = 0; b < source.times.length; b++) {
-      const p = source.probabilities[b]!;
+    for (let b = 0; b < m; b++) {
+      const p = probabilities[b]!;
       if (p === 0) continue;
       const gap = Math.round(infectee.times[a]! - source.times[b]!);
       const w = p * g(gap);
@@ -347,17 +426,20 @@ export function inferInfectors(
   options: Partial<InfectorOptions> = {},
 ): InfectorInference[] {
   const settings: InfectorOptions = { ...DEFAULTS, ...options };
-  validate(data, exposures, settings);
+  const exposuresOf = validateAndGroup(data, exposures, settings);
   const { pathogen } = params;
   const asOf = data.asOf;
   const bySubject = samplesBySubject(data.samples);
   const caseById = new Map(data.cases.map((c) => [c.personId, c]));
 
   const posteriors = new Map<Id, InfectionTimePosterior>();
+  const wholeStepGrids = new Set<Id>();
   const isolation = new Map<Id, Instant>();
   for (const c of data.cases) {
     const own = bySubject.get(c.personId) ?? [];
-    posteriors.set(c.personId, inferInfectionTime(c, own, params, asOf, settings.infectionTime));
+    const posterior = inferInfectionTime(c, own, params, asOf, settings.infectionTime);
+    posteriors.set(c.personId, posterior);
+    if (isWholeStepGrid(posterior)) wholeStepGrids.add(c.personId);
     isolation.set(c.personId, infectiousWindow(c, own, params, asOf).to);
   }
   const positivesOf = (id: Id): Instant[] =>
@@ -366,11 +448,10 @@ export function inferInfectors(
       .map((s) => s.sampledAt);
 
   const typical = typicalGenerationDensity(pathogen);
-  const g = generationDensityByGap(pathogen);
-  const exposuresOf = groupBy(
-    exposures.filter((e) => caseById.has(e.personId)),
-    (e) => e.personId,
-  );
+  // On whole-step grids each pair of cases looks up a few distances of its own: remembering them
+  // costs more than working them out.
+  const generationDensity = (ms: number): number => density(pathogen.generationInterval, ms / DAY);
+  const generationDensityRemembered = generationDensityByGap(pathogen);
 
   return data.cases.map((c) => {
     const grid = posteriors.get(c.personId)!;
@@ -407,7 +488,13 @@ export function inferInfectors(
       if (first.sourceKind === 'case') {
         const source = caseById.get(id)!;
         const rates = exposureRates(weighed, grid, isolation.get(id) ?? asOf);
-        const { densities, meanGap } = generationDensities(grid, posteriors.get(id)!, g);
+        const wholeSteps = wholeStepGrids.has(c.personId) && wholeStepGrids.has(id);
+        const { densities, meanGap } = generationDensities(
+          grid,
+          posteriors.get(id)!,
+          wholeSteps ? generationDensity : generationDensityRemembered,
+          wholeSteps,
+        );
         let gapSum = 0;
         for (let a = 0; a < grid.times.length; a++) {
           if (rates[a] === 0 || densities[a] === 0) continue;

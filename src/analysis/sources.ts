@@ -119,14 +119,38 @@ export function rankSources(
       environmentalPositives.set(s.subjectId, list);
     }
   }
+  const infectionTime = (id: Id): number => inferenceOf.get(id)?.infectionTime.mean ?? Infinity;
+  // Per chain, in the order of `chains.chains`.
+  const earlyOfChains = chains.chains.map((chain) =>
+    [
+      chain.rootId,
+      ...chain.caseIds
+        .filter((id) => id !== chain.rootId)
+        .sort((a, b) => infectionTime(a) - infectionTime(b) || a.localeCompare(b)),
+    ].slice(0, settings.earlyCases),
+  );
+  // Backward tracing looks only at the early cases: only their stays, handlings, contacts and
+  // exposures are gathered (a district has a million stays and exposures).
+  const traced = new Set<Id>();
+  for (const early of earlyOfChains) for (const id of early) traced.add(id);
   const staysBySubject = new Map<Id, { hostId: Id; start: Instant; end: Instant }[]>();
+  // A subject's stays come one after another: looked up once per run.
+  let lastSubjectId: Id | undefined;
+  let staysOfSubject: { hostId: Id; start: Instant; end: Instant }[] | undefined;
   for (const s of data.stays) {
-    const list = staysBySubject.get(s.subjectId) ?? [];
-    list.push(s);
-    staysBySubject.set(s.subjectId, list);
+    if (s.subjectId !== lastSubjectId) {
+      lastSubjectId = s.subjectId;
+      staysOfSubject = undefined;
+      if (traced.has(s.subjectId)) {
+        staysOfSubject = staysBySubject.get(s.subjectId);
+        if (staysOfSubject === undefined) staysBySubject.set(s.subjectId, (staysOfSubject = []));
+      }
+    }
+    staysOfSubject?.push(s);
   }
   const handlingsBy = new Map<Id, { itemId: Id; at: Instant }[]>();
   for (const h of data.handlings) {
+    if (!traced.has(h.personId)) continue;
     const list = handlingsBy.get(h.personId) ?? [];
     list.push(h);
     handlingsBy.set(h.personId, list);
@@ -137,6 +161,7 @@ export function rankSources(
       [k.personA, k.personB],
       [k.personB, k.personA],
     ] as const) {
+      if (!traced.has(self)) continue;
       const list = contactsOf.get(self) ?? [];
       list.push({ other, start: k.start, end: k.end });
       contactsOf.set(self, list);
@@ -144,7 +169,7 @@ export function rankSources(
   }
   const environmentalExposures = new Map<Id, Exposure[]>();
   for (const e of exposures) {
-    if (e.sourceKind === 'case') continue;
+    if (e.sourceKind === 'case' || !traced.has(e.personId)) continue;
     const list = environmentalExposures.get(e.personId) ?? [];
     list.push(e);
     environmentalExposures.set(e.personId, list);
@@ -152,7 +177,7 @@ export function rankSources(
 
   const byChain: Record<string, RankedSource[]> = {};
   const overall = new Map<Id, Tally & { chainIds: string[] }>();
-  for (const chain of chains.chains) {
+  for (const [chainIndex, chain] of chains.chains.entries()) {
     const tallies = new Map<Id, Tally>();
     const add = (id: Id, kind: SourceKind, score: number, reason: string): void => {
       if (!(score > 0)) return;
@@ -161,14 +186,8 @@ export function rankSources(
       t.reasons.push(reason);
       tallies.set(id, t);
     };
-    const infectionTime = (id: Id): number => inferenceOf.get(id)?.infectionTime.mean ?? Infinity;
     const members = new Set(chain.caseIds);
-    const early = [
-      chain.rootId,
-      ...chain.caseIds
-        .filter((id) => id !== chain.rootId)
-        .sort((a, b) => infectionTime(a) - infectionTime(b) || a.localeCompare(b)),
-    ].slice(0, settings.earlyCases);
+    const early = earlyOfChains[chainIndex]!;
 
     // 1. Environmental infectors the inference found for the early cases.
     for (const id of early) {

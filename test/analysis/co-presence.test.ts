@@ -50,6 +50,26 @@ describe('internStays and groupByHostAndSubject', () => {
   });
 });
 
+describe('internStays numbers', () => {
+  test('each host and subject numbered in order of first appearance, runs of one or not', () => {
+    const ids = fc.constantFrom('A', 'B', 'C', 'D');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(ids, ids), { maxLength: 30 }), (pairs) => {
+        const stays = pairs.map(([subject, host]) => stay(subject, `H${host}`, 0, 1));
+        const interned = internStays(stays);
+        const firstSeen = (values: string[]): string[] => [...new Set(values)];
+        expect(interned.subjectIds).toEqual(firstSeen(stays.map((s) => s.subjectId)));
+        expect(interned.hostIds).toEqual(firstSeen(stays.map((s) => s.hostId)));
+        stays.forEach((s, i) => {
+          expect(interned.subjectIds[interned.subjectOf[i]!]).toBe(s.subjectId);
+          expect(interned.hostIds[interned.hostOf[i]!]).toBe(s.hostId);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('presenceOf', () => {
   test('joins overlapping and touching stays, in any order, like unionSpans', () => {
     fc.assert(
@@ -62,7 +82,7 @@ describe('presenceOf', () => {
           const stays = raw.map((r) => stay('A', 'X', r.start, r.start + r.hours));
           const out = new SpanList();
           out.push(-1, -1); // left over from an earlier subject: cleared
-          presenceOf(stays, Int32Array.from(stays.keys()), 0, stays.length, out);
+          presenceOf(internStays(stays), Int32Array.from(stays.keys()), 0, stays.length, out);
           const got = Array.from({ length: out.length }, (_, k) => ({
             start: out.starts[k],
             end: out.ends[k],

@@ -3,6 +3,7 @@ import { simulate, snapshot } from '../../bench/validation/simulate';
 import {
   DEFAULTS,
   compareLocale,
+  localeRanks,
   computeExposures,
   NightPieces,
   nightsTogether,
@@ -567,6 +568,28 @@ describe('compareLocale', () => {
   });
 });
 
+describe('localeRanks', () => {
+  test('ranks in the order of localeCompare, for ids of digits and capitals mixed with any other text', () => {
+    const id = fc.stringMatching(/^[0-9A-Z]{0,6}$/);
+    const text = fc.string({ maxLength: 6 });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.oneof(id, id, text), { maxLength: 40 }), (texts) => {
+        const ranks = localeRanks(texts);
+        for (let a = 0; a < texts.length; a++) {
+          for (let b = 0; b < texts.length; b++) {
+            expect(Math.sign(ranks[a]! - ranks[b]!)).toBe(Math.sign(texts[a]!.localeCompare(texts[b]!)));
+          }
+        }
+        // Dense: from 0, no rank skipped.
+        const distinct = new Set(ranks);
+        expect([...distinct].sort((x, y) => x - y)).toEqual([...Array(distinct.size).keys()]);
+      }),
+      { numRuns: 500 },
+    );
+    expect([...localeRanks(['P10', 'household', '', 'P9', 'B0001', 'contact'])]).toEqual([4, 3, 0, 5, 1, 2]);
+  });
+});
+
 describe('nightsTogether', () => {
   const arbAbsences = fc.array(
     fc
@@ -632,12 +655,23 @@ describe('protocolAndInferenceExposures', () => {
     expect(district.cases.length).toBeGreaterThan(5);
   });
 
-  test('computed apart when the inference windows are wider', () => {
+  test('computed apart when the inference windows are wider: then only the exposures of cases', () => {
     expect(sameExposureParameters(district, params, wider)).toBe(false);
     const both = protocolAndInferenceExposures(district, params, wider);
     expect(both.protocol).toEqual(computeExposures(district, params));
-    expect(both.inference).toEqual(computeExposures(district, wider));
-    expect(both.inference.length).toBeGreaterThan(both.protocol.length);
+    const caseIds = new Set(district.cases.map((c) => c.personId));
+    const ofCases = (exposures: Exposure[]): Exposure[] => exposures.filter((e) => caseIds.has(e.personId));
+    expect(both.inference).toEqual(ofCases(computeExposures(district, wider)));
+    expect(both.inference.length).toBeGreaterThan(ofCases(both.protocol).length);
+    fc.assert(
+      fc.property(arbOutbreak, (data) => {
+        const cases = new Set(data.cases.map((c) => c.personId));
+        expect(protocolAndInferenceExposures(data, params, wider).inference).toEqual(
+          computeExposures(data, wider).filter((e) => cases.has(e.personId)),
+        );
+      }),
+      { numRuns: 100 },
+    );
   });
 
   test('"the same" only when the exposures are bound to be equal', () => {

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { attackSettingOf, inferInfectors, ratePerHour } from '../../src/analysis/infector';
+import type { InfectionTimePosterior } from '../../src/analysis/infection-time';
+import {
+  attackSettingOf,
+  generationDensities,
+  inferInfectors,
+  isWholeStepGrid,
+  ratePerHour,
+} from '../../src/analysis/infector';
+import { density } from '../../src/domain/distributions';
 import type { Exposure } from '../../src/analysis/model';
 import { DAY, HOUR } from '../../src/domain/time';
 import type { Case, Sample } from '../../src/domain/types';
@@ -58,6 +66,14 @@ describe('inferInfectors', () => {
       inferInfectors({ ...data, cases: [...data.cases, data.cases[0]!] }, exposures, params),
     ).toThrow(/cases\[3\].*repeats case I/);
     expect(() => inferInfectors({ ...data, asOf: Number.NaN }, exposures, params)).toThrow(/asOf/);
+    // Exposures of persons who are not cases are checked too.
+    const ofContact = { ...exposures[0]!, personId: 'contact', sourceId: 'A' };
+    expect(() => inferInfectors(data, [...exposures, { ...ofContact, minutes: -1 }], params)).toThrow(
+      /exposures\[2\] \(A to contact\).*"minutes"/,
+    );
+    expect(() => inferInfectors(data, [...exposures, { ...ofContact, sourceId: 'contact' }], params)).toThrow(
+      /is the exposed person/,
+    );
   });
 
   test('empty input, and a case with no exposure is infected from outside', () => {
@@ -286,5 +302,55 @@ describe('inferInfectors properties', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('generationDensities', () => {
+  const g = (ms: number): number => density(params.pathogen.generationInterval, ms / DAY);
+  const grid = (latest: number, probabilities: number[], stepMs = 6 * HOUR): InfectionTimePosterior => {
+    const times = probabilities.map((_, k) => latest - (probabilities.length - 1 - k + 0.5) * stepMs);
+    return { personId: 'X', times, probabilities, stepMs, latest, mean: 0, lower: 0, upper: 0, basis: '' };
+  };
+  const arbGrid = fc
+    .record({
+      latestMinutes: fc.integer({ min: 0, max: 60 * 24 * 40 }),
+      weights: fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })), {
+        minLength: 1,
+        maxLength: 30,
+      }),
+    })
+    .map(({ latestMinutes, weights }) => grid(day(0) + latestMinutes * 60_000, weights));
+
+  test('by distance between cells on whole-step grids: the same numbers as cell by cell', () => {
+    fc.assert(
+      fc.property(arbGrid, arbGrid, (infectee, source) => {
+        expect(isWholeStepGrid(infectee) && isWholeStepGrid(source)).toBe(true);
+        const byDistance = generationDensities(infectee, source, g, true);
+        const byCell = generationDensities(infectee, source, g, false);
+        expect([...byDistance.densities]).toEqual([...byCell.densities]);
+        expect([...byDistance.meanGap]).toEqual([...byCell.meanGap]);
+      }),
+      { numRuns: 300 },
+    );
+    const some = generationDensities(grid(day(12), [0.5, 0.5]), grid(day(8), [0.3, 0.7]), g, true);
+    expect(some.densities.every((v) => v > 0)).toBe(true);
+    expect(some.meanGap.every((gap) => gap > 3 * DAY && gap < 5 * DAY)).toBe(true);
+  });
+
+  test('cell by cell when a grid is not on whole milliseconds or the steps differ', () => {
+    const uneven = grid(day(10), [0.5, 0.5], HOUR / 7);
+    expect(isWholeStepGrid(uneven)).toBe(false);
+    expect(isWholeStepGrid({ ...grid(day(10), [0.5, 0.5]), times: [day(9), day(9) + 7 * HOUR] })).toBe(false);
+    expect(isWholeStepGrid(grid(day(10), [0.2, 0.3, 0.5]))).toBe(true);
+    // Steps of 6 and 3 hours: gaps are not a function of the distance between indices.
+    const infectee = grid(day(12), [0.1, 0.2, 0.3, 0.4]);
+    const source = grid(day(8), [0.25, 0.25, 0.25, 0.25], 3 * HOUR);
+    const result = generationDensities(infectee, source, g, true);
+    for (let a = 0; a < infectee.times.length; a++) {
+      let sum = 0;
+      for (let b = 0; b < source.times.length; b++)
+        sum += source.probabilities[b]! * g(Math.round(infectee.times[a]! - source.times[b]!));
+      expect(result.densities[a]).toBe(sum);
+    }
   });
 });
