@@ -75,7 +75,7 @@ function hoursAndMinutes(minutes: number): string {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
-function sourceWords(e: Exposure): string {
+function sourceWords(e: Pick<TierEvidence, 'sourceKind' | 'sourceId'>): string {
   switch (e.sourceKind) {
     case 'case':
       return `case ${e.sourceId}`;
@@ -85,6 +85,8 @@ function sourceWords(e: Exposure): string {
       return `contaminated boat ${e.sourceId}`;
     case 'place':
       return `contaminated place ${e.sourceId}`;
+    case 'close_contact':
+      return `close contact ${e.sourceId}`;
   }
 }
 
@@ -126,7 +128,7 @@ class ReasonWriter {
   /** Place exposures: "with case C at market M" or "at contaminated place M (market)". */
   private readonly placeOpenings = new Map<
     Id,
-    Map<Id | null, Pick<Exposure, 'sourceKind' | 'placeKind'> & { text: string }>
+    Map<Id | null, Pick<TierEvidence, 'sourceKind' | 'placeKind'> & { text: string }>
   >();
   /** Place exposures: " for 2 h (at least 15 min at a venue), " by rule, then minutes. */
   private readonly placeMiddles = new Map<string, Map<number, string>>();
@@ -146,7 +148,13 @@ class ReasonWriter {
     return text;
   }
 
-  of(e: Exposure, tier: ContactTier): string {
+  /** The reason of `e` (an exposure's evidence, or a contact of a close contact's). */
+  of(e: TierEvidence): string {
+    if (e.sourceKind === 'close_contact') {
+      return e.setting === 'household'
+        ? `lives with ${sourceWords(e)} at ${e.hostId}: ${e.nights} night(s) together since their exposure, ${this.when(e)}`
+        : `reported ${e.contactSetting} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+    }
     switch (e.setting) {
       case 'household':
         return `lives with ${sourceWords(e)} at ${e.hostId}: ${e.nights ?? 0} night(s) together (${hoursAndMinutes(e.minutes)}), ${this.when(e)}`;
@@ -159,16 +167,16 @@ class ReasonWriter {
       case 'contact':
         return `reported ${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
       case 'place':
-        return this.placeOpening(e) + this.placeMiddle(e, tier) + this.when(e);
+        return this.placeOpening(e) + this.placeMiddle(e, e.tier) + this.when(e);
     }
   }
 
   /** "<start> to <end>". */
-  private when(e: Exposure): string {
+  private when(e: TierEvidence): string {
     return `${this.instant(e.start)} to ${this.instant(e.end)}`;
   }
 
-  private placeOpening(e: Exposure): string {
+  private placeOpening(e: TierEvidence): string {
     const byHost = innerMap(this.placeOpenings, e.sourceId);
     const shared = byHost.get(e.hostId);
     // A source and a host name their own kinds: written anew should an exposure say otherwise.
@@ -181,7 +189,7 @@ class ReasonWriter {
     return text;
   }
 
-  private placeMiddle(e: Exposure, tier: ContactTier): string {
+  private placeMiddle(e: TierEvidence, tier: ContactTier): string {
     let rule = this.venueRule;
     if (tier === 'close_contact') {
       rule =
@@ -212,12 +220,65 @@ function validate(data: OutbreakData, exposures: readonly Exposure[]): void {
   });
 }
 
+/**
+ * Evidence with its reason written when read: a district's evidence is one per qualifying
+ * exposure (6.7 million at a million persons), and its reasons are read only by the API, for a
+ * few persons at a time. The reason is an own, enumerable property all the same (an accessor), so
+ * that spreading, comparing or serialising evidence sees it as before.
+ */
+class LazyReasonEvidence implements TierEvidence {
+  declare tier: ContactTier;
+  declare sourceId: Id;
+  declare sourceKind: TierEvidence['sourceKind'];
+  declare setting: ExposureSetting;
+  declare hostId: Id | null;
+  declare placeKind: string | null;
+  declare contactSetting: string | null;
+  declare start: Instant;
+  declare end: Instant;
+  declare minutes: number;
+  declare nights?: number;
+  declare readonly reason: string;
+
+  constructor(
+    tier: ContactTier,
+    from: Omit<TierEvidence, 'tier' | 'reason'>,
+    /** The `reason` accessor, one per run (its reasons share their parts). */
+    reason: PropertyDescriptor,
+  ) {
+    this.tier = tier;
+    this.sourceId = from.sourceId;
+    this.sourceKind = from.sourceKind;
+    this.setting = from.setting;
+    this.hostId = from.hostId;
+    this.placeKind = from.placeKind;
+    this.contactSetting = from.contactSetting;
+    this.start = from.start;
+    this.end = from.end;
+    this.minutes = from.minutes;
+    // Household evidence alone counts nights; others have no such field.
+    if (from.nights !== undefined) this.nights = from.nights;
+    Object.defineProperty(this, 'reason', reason);
+  }
+}
+
+/** The `reason` accessor of a run's evidence: written by `reasons` from the evidence itself. */
+function reasonAccessor(reasons: ReasonWriter): PropertyDescriptor {
+  return {
+    get(this: TierEvidence): string {
+      return reasons.of(this);
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
 /** Contacts of each close contact between their first exposure and `asOf`. */
 function contactsOfCloseContacts(
   data: OutbreakData,
   closeContacts: Map<Id, { first: Instant }>,
   isCase: (id: Id) => boolean,
-  format: (at: Instant) => string,
+  reason: PropertyDescriptor,
   options: TierOptions,
 ): Map<Id, TierEvidence[]> {
   const found = new Map<Id, TierEvidence[]>();
@@ -263,72 +324,45 @@ function contactsOfCloseContacts(
       if (together.length === 0) continue;
       let total = 0;
       for (let k = 0; k < together.length; k++) total += together.ends[k]! - together.starts[k]!;
-      const start = together.starts[0]!;
-      const end = together.ends[together.length - 1]!;
-      const pieces = together.length;
-      add(member.id, {
-        tier: 'contact_of_close_contact',
+      const evidence = {
         sourceId: ccId,
         sourceKind: 'close_contact',
         setting: 'household',
         hostId: homeId,
         placeKind,
         contactSetting: null,
-        start,
-        end,
+        start: together.starts[0]!,
+        end: together.ends[together.length - 1]!,
         minutes: total / MINUTE,
-        nights: pieces,
-        reason: `lives with close contact ${ccId} at ${homeId}: ${pieces} night(s) together since their exposure, ${format(start)} to ${format(end)}`,
-      });
+        nights: together.length,
+      } as const;
+      add(member.id, new LazyReasonEvidence('contact_of_close_contact', evidence, reason));
     }
   }
+  const addContact = (ccId: Id, other: Id, c: OutbreakData['contacts'][number]): void => {
+    const cc = closeContacts.get(ccId);
+    if (!cc || other === ccId || !counts(other)) return;
+    const start = Math.max(c.start, cc.first);
+    const end = Math.min(c.end, data.asOf);
+    if (end < start) return;
+    const evidence = {
+      sourceId: ccId,
+      sourceKind: 'close_contact',
+      setting: 'contact',
+      hostId: null,
+      placeKind: null,
+      contactSetting: c.setting,
+      start,
+      end,
+      minutes: (end - start) / MINUTE,
+    } as const;
+    add(other, new LazyReasonEvidence('contact_of_close_contact', evidence, reason));
+  };
   for (const c of data.contacts) {
-    for (const [ccId, other] of [
-      [c.personA, c.personB],
-      [c.personB, c.personA],
-    ] as const) {
-      const cc = closeContacts.get(ccId);
-      if (!cc || other === ccId || !counts(other)) continue;
-      const start = Math.max(c.start, cc.first);
-      const end = Math.min(c.end, data.asOf);
-      if (end < start) continue;
-      add(other, {
-        tier: 'contact_of_close_contact',
-        sourceId: ccId,
-        sourceKind: 'close_contact',
-        setting: 'contact',
-        hostId: null,
-        placeKind: null,
-        contactSetting: c.setting,
-        start,
-        end,
-        minutes: (end - start) / MINUTE,
-        reason: `reported ${c.setting} contact with close contact ${ccId} for ${hoursAndMinutes((end - start) / MINUTE)}, ${format(start)} to ${format(end)}`,
-      });
-    }
+    addContact(c.personA, c.personB, c);
+    addContact(c.personB, c.personA, c);
   }
   return found;
-}
-
-/** The evidence an exposure gives for `tier` (its fields in the same order as the exposure's). */
-function evidenceOfExposure(e: Exposure, tier: ContactTier, reason: string): TierEvidence {
-  const { sourceId, sourceKind, setting, hostId, placeKind, contactSetting, start, end, minutes } = e;
-  return e.nights === undefined
-    ? { tier, sourceId, sourceKind, setting, hostId, placeKind, contactSetting, start, end, minutes, reason }
-    : {
-        tier,
-        sourceId,
-        sourceKind,
-        setting,
-        hostId,
-        placeKind,
-        contactSetting,
-        start,
-        end,
-        minutes,
-        nights: e.nights,
-        reason,
-      };
 }
 
 /**
@@ -350,7 +384,7 @@ function sortStably<T>(list: T[], compare: (a: T, b: T) => number): void {
 
 /** Higher tier first, then earlier, then by source. */
 function compareEvidence(a: TierEvidence, b: TierEvidence): number {
-  return TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || a.sourceId.localeCompare(b.sourceId);
+  return TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || compareLocale(a.sourceId, b.sourceId);
 }
 
 function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
@@ -384,8 +418,7 @@ export function assignTiers(
   const { protocol } = params;
   const caseIds = new Set(data.cases.map((c) => c.personId));
   const isCase = (id: Id): boolean => caseIds.has(id);
-  const reasons = new ReasonWriter(protocol);
-  const format = (at: Instant): string => reasons.instant(at);
+  const reason = reasonAccessor(new ReasonWriter(protocol));
 
   const evidenceOf = new Map<Id, TierEvidence[]>();
   for (let i = 0; i < exposures.length; i++) {
@@ -393,7 +426,7 @@ export function assignTiers(
     if (isCase(e.personId)) continue;
     const tier = tierOfExposure(e, protocol);
     if (tier === null) continue;
-    const evidence = evidenceOfExposure(e, tier, reasons.of(e, tier));
+    const evidence = new LazyReasonEvidence(tier, e, reason);
     const list = evidenceOf.get(e.personId);
     if (list) list.push(evidence);
     else evidenceOf.set(e.personId, [evidence]);
@@ -406,7 +439,7 @@ export function assignTiers(
       for (const e of evidence) if (e.tier === 'close_contact') first = Math.min(first, e.start);
       if (first !== Infinity) closeContacts.set(personId, { first });
     });
-    contactsOfCloseContacts(data, closeContacts, isCase, format, options).forEach((evidence, personId) => {
+    contactsOfCloseContacts(data, closeContacts, isCase, reason, options).forEach((evidence, personId) => {
       const list = evidenceOf.get(personId);
       if (list) for (const e of evidence) list.push(e);
       else evidenceOf.set(personId, evidence);

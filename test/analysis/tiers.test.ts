@@ -119,6 +119,25 @@ describe('assignTiers', () => {
     expect(byId.has('P10') || byId.has('P6') || byId.has('C2')).toBe(false);
   });
 
+  test('a reason is an own, enumerable field, last, as a copy or JSON sees it', () => {
+    const { data, exposures } = district();
+    const byId = new Map(assignTiers(data, exposures, params).map((e) => [e.personId, e]));
+    const p3 = byId.get('P3')!.evidence[0]!;
+    expect(Object.keys(p3).at(-1)).toBe('reason');
+    expect({ ...p3 }.reason).toBe(p3.reason);
+    expect(JSON.parse(JSON.stringify(p3)).reason).toMatch(/^with case C1 at workplace W1 for 20 min/);
+    // Household evidence counts nights; other evidence has no such field.
+    expect(Object.keys(byId.get('P2')!.evidence[0]!)).toContain('nights');
+    expect(Object.keys(p3)).not.toContain('nights');
+    const [household] = byId.get('P4')!.evidence;
+    expect({ ...household }).toMatchObject({
+      nights: 3,
+      reason:
+        'lives with close contact P3 at H3: 3 night(s) together since their exposure, ' +
+        '2022-08-04T22:00:00+08:00 to 2022-08-07T07:00:00+08:00',
+    });
+  });
+
   test('the 20 measures trace no contacts of close contacts', () => {
     const twenty = resolveParameters({ protocol: 'cn-20-measures-2022' });
     const { data, exposures } = district(twenty);
