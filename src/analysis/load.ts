@@ -290,14 +290,18 @@ export async function loadOutbreak(
 
   /** Looks up what each new id names and fetches the entity. */
   const resolve = async (ids: Iterable<Id>): Promise<void> => {
+    // Marked known as they are taken, so an id given twice is taken once, without another set.
     const fresh: Id[] = [];
-    for (const id of new Set(ids)) if (!kindKnown.has(id)) fresh.push(id);
+    for (const id of ids) {
+      if (kindKnown.has(id)) continue;
+      kindKnown.add(id);
+      fresh.push(id);
+    }
     fresh.sort();
     if (fresh.length === 0) return;
     const kinds = await batched(fresh, (b) => store.entityKinds(b));
     const byKind = { person: [] as Id[], place: [] as Id[], boat: [] as Id[], item: [] as Id[] };
     fresh.forEach((id, i) => {
-      kindKnown.add(id);
       const kind = kinds[i];
       if (kind) byKind[kind].push(id);
     });
