@@ -92,8 +92,10 @@ function addSpan(map: Map<Id, Span[]>, id: Id, span: Span): void {
 
 /** Code-unit order of strings, as `<` compares them (not the locale's). */
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const stayOrder = (a: Stay, b: Stay): number =>
-  byText(a.subjectId, b.subjectId) || byText(a.hostId, b.hostId) || a.start - b.start || a.end - b.end;
+/** A subject's stays among themselves: by host, then time. */
+const hostThenTime = (a: Stay, b: Stay): number =>
+  byText(a.hostId, b.hostId) || a.start - b.start || a.end - b.end;
+const stayOrder = (a: Stay, b: Stay): number => byText(a.subjectId, b.subjectId) || hostThenTime(a, b);
 const contactOrder = (a: Contact, b: Contact): number =>
   byText(a.personA, b.personA) ||
   byText(a.personB, b.personB) ||
@@ -106,13 +108,11 @@ const sampleOrder = (a: Sample, b: Sample): number =>
   byText(a.subjectId, b.subjectId) || a.sampledAt - b.sampledAt || byText(a.method, b.method);
 
 /**
- * Rows sorted by `order`, one per key (`order` returns 0 for rows of the same key), the last one
- * fetched kept. Compares fields in place: no key string is built per row, which at a million
- * stays cost more than the sort.
+ * Rows already sorted by `order`, one per key (`order` returns 0 for rows of the same key), the
+ * last one of each key kept. Compares fields in place: no key string is built per row, which at a
+ * million stays cost more than the sort.
  */
-function uniqueSorted<T>(rows: T[], order: (a: T, b: T) => number): T[] {
-  // Array.prototype.sort is stable, so among rows of one key the last fetched comes last.
-  rows.sort(order);
+function uniqueOfSorted<T>(rows: readonly T[], order: (a: T, b: T) => number): T[] {
   const out: T[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -121,6 +121,35 @@ function uniqueSorted<T>(rows: T[], order: (a: T, b: T) => number): T[] {
   }
   return out;
 }
+
+/** Rows sorted by `order`, one per key, the last one fetched kept. */
+function uniqueSorted<T>(rows: T[], order: (a: T, b: T) => number): T[] {
+  // Array.prototype.sort is stable, so among rows of one key the last fetched comes last.
+  return uniqueOfSorted(rows.sort(order), order);
+}
+
+/**
+ * The stays in `stayOrder`, ties in the order given, exactly as the stable `rows.sort(stayOrder)`
+ * leaves them; but grouped by subject first (one map lookup a stay) and each subject's few dozen
+ * stays sorted on their own. Sorting a million stays at once took some twenty string comparisons
+ * a stay, most of them between subjects.
+ */
+export function sortStays(rows: readonly Stay[]): Stay[] {
+  const bySubject = new Map<Id, Stay[]>();
+  for (const s of rows) {
+    const list = bySubject.get(s.subjectId);
+    if (list) list.push(s);
+    else bySubject.set(s.subjectId, [s]);
+  }
+  const out: Stay[] = [];
+  for (const subject of [...bySubject.keys()].sort(byText)) {
+    for (const s of bySubject.get(subject)!.sort(hostThenTime)) out.push(s);
+  }
+  return out;
+}
+
+/** The stays, sorted and one per key, the last one fetched kept. */
+const uniqueStays = (rows: readonly Stay[]): Stay[] => uniqueOfSorted(sortStays(rows), stayOrder);
 
 /** A case is known at `asOf` once confirmed, or, with no confirmation on record, once it had onset. */
 function knownBy(c: Case, asOf: Instant): boolean {
@@ -158,12 +187,11 @@ function cutRows<T extends { start: Instant; end: Instant }>(rows: readonly T[],
 }
 
 /**
- * Two lists merged in `order`, one row per key: `sorted` is already sorted and unique, `later`
- * (fetched after it) is not. Among rows of one key the later one is kept, as `uniqueSorted` of
- * the two lists concatenated would; but only `later` is sorted.
+ * Two sorted lists, each one row per key, merged in `order`, one row per key: among rows of one key
+ * the one of `fresh` (fetched later) is kept, as `uniqueSorted` of the two lists concatenated
+ * would; but neither is sorted again.
  */
-function mergeUnique<T>(sorted: readonly T[], later: T[], order: (a: T, b: T) => number): T[] {
-  const fresh = uniqueSorted(later, order);
+function mergeUnique<T>(sorted: readonly T[], fresh: readonly T[], order: (a: T, b: T) => number): T[] {
   const out: T[] = [];
   let i = 0;
   let j = 0;
@@ -202,21 +230,32 @@ function assemble(
   before: OutbreakData | null = null,
 ): OutbreakData {
   const sortedPlaces = sortedMap(entities.places);
-  const merged = <T>(earlier: readonly T[] | undefined, later: T[], order: (a: T, b: T) => number): T[] =>
-    earlier ? mergeUnique(earlier, later, order) : uniqueSorted(later, order);
+  /** Rows fetched since, already sorted and one per key, merged into the earlier assembly's. */
+  const merged = <T>(earlier: readonly T[] | undefined, fresh: T[], order: (a: T, b: T) => number): T[] =>
+    earlier ? mergeUnique(earlier, fresh, order) : fresh;
   return {
     asOf,
     cases,
     samples: merged(
       before?.samples,
-      rows.samples.filter((s) => s.sampledAt <= asOf),
+      uniqueSorted(
+        rows.samples.filter((s) => s.sampledAt <= asOf),
+        sampleOrder,
+      ),
       sampleOrder,
     ),
-    stays: merged(before?.stays, cutRows(rows.stays, asOf), stayOrder),
-    contacts: merged(before?.contacts, cutRows(rows.contacts, asOf), contactOrder),
+    stays: merged(before?.stays, uniqueStays(cutRows(rows.stays, asOf)), stayOrder),
+    contacts: merged(
+      before?.contacts,
+      uniqueSorted(cutRows(rows.contacts, asOf), contactOrder),
+      contactOrder,
+    ),
     handlings: merged(
       before?.handlings,
-      rows.handlings.filter((h) => h.at <= asOf),
+      uniqueSorted(
+        rows.handlings.filter((h) => h.at <= asOf),
+        handlingOrder,
+      ),
       handlingOrder,
     ),
     persons: sortedMap(entities.persons),
@@ -251,14 +290,18 @@ export async function loadOutbreak(
 
   /** Looks up what each new id names and fetches the entity. */
   const resolve = async (ids: Iterable<Id>): Promise<void> => {
+    // Marked known as they are taken, so an id given twice is taken once, without another set.
     const fresh: Id[] = [];
-    for (const id of new Set(ids)) if (!kindKnown.has(id)) fresh.push(id);
+    for (const id of ids) {
+      if (kindKnown.has(id)) continue;
+      kindKnown.add(id);
+      fresh.push(id);
+    }
     fresh.sort();
     if (fresh.length === 0) return;
     const kinds = await batched(fresh, (b) => store.entityKinds(b));
     const byKind = { person: [] as Id[], place: [] as Id[], boat: [] as Id[], item: [] as Id[] };
     fresh.forEach((id, i) => {
-      kindKnown.add(id);
       const kind = kinds[i];
       if (kind) byKind[kind].push(id);
     });
@@ -274,12 +317,34 @@ export async function loadOutbreak(
     }
   };
   /**
-   * Every id these rows and the persons so far name, each once (a loop: a million stays, no
-   * arrays per row). The rows of an earlier call need not be walked again: their ids are known.
+   * One string per subject or host of the stays fetched: each row comes with its own copies of
+   * its ids, and a million stays name a few hundred thousand. The keys are the stays' ids, each
+   * once, so they need not be walked again to find them.
+   */
+  const stayIds = new Map<Id, Id>();
+  const sharedId = (id: Id): Id => {
+    const known = stayIds.get(id);
+    if (known !== undefined) return known;
+    stayIds.set(id, id);
+    return id;
+  };
+  const fetchStays = async (
+    windows: readonly WindowedId[],
+    read: (batch: WindowedId[]) => Promise<Stay[]>,
+  ): Promise<Stay[]> => {
+    const stays = await batched(windows, read);
+    for (const s of stays) {
+      s.subjectId = sharedId(s.subjectId);
+      s.hostId = sharedId(s.hostId);
+    }
+    return stays;
+  };
+  /**
+   * Every id these rows, the stays fetched so far and the persons so far name, each once (a loop:
+   * no arrays per row). Ids of an earlier call come again; `resolve` skips them.
    */
   const referencedIds = (rows: Rows): Set<Id> => {
-    const ids = new Set<Id>();
-    for (const s of rows.stays) ids.add(s.subjectId).add(s.hostId);
+    const ids = new Set<Id>(stayIds.keys());
     for (const c of rows.contacts) ids.add(c.personA).add(c.personB);
     for (const h of rows.handlings) ids.add(h.personId).add(h.itemId);
     for (const s of rows.samples) ids.add(s.subjectId);
@@ -308,7 +373,7 @@ export async function loadOutbreak(
   addPersons((await batched(caseIds, (b) => store.persons(b))).filter((p): p is Person => p !== null));
 
   // ---- where the cases were, and who else was there --------------------------------------------
-  const caseStays = await batched(caseWindows.map(widened), (b) => store.staysOfSubjects(b));
+  const caseStays = await fetchStays(caseWindows.map(widened), (b) => store.staysOfSubjects(b));
   append(early.stays, caseStays);
   const hostSpans = new Map<Id, Span[]>();
   for (const s of caseStays) {
@@ -343,7 +408,7 @@ export async function loadOutbreak(
   for (const [id, spans] of contaminated) {
     for (const span of spans) addSpan(items.has(id) ? lotSpans : hostSpans, id, span);
   }
-  append(early.stays, await batched(windowsOf(hostSpans), (b) => store.staysAtHosts(b)));
+  append(early.stays, await fetchStays(windowsOf(hostSpans), (b) => store.staysAtHosts(b)));
   append(early.handlings, await batched(windowsOf(lotSpans), (b) => store.handlingsOf(b)));
 
   // ---- reported contacts and households of cases -----------------------------------------------
@@ -359,7 +424,7 @@ export async function loadOutbreak(
     for (const r of residentsByHome.get(homeId) ?? [])
       if (r.id !== w.id) memberWindows.push({ ...widened(w), id: r.id });
   }
-  append(early.stays, await batched(memberWindows, (b) => store.staysOfSubjects(b)));
+  append(early.stays, await fetchStays(memberWindows, (b) => store.staysOfSubjects(b)));
   await resolve(referencedIds(early));
 
   // ---- the exposed persons: their households, contacts and stays since exposure ----------------
@@ -418,7 +483,7 @@ export async function loadOutbreak(
     .filter(([id]) => staysNeeded.has(id))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, from]) => ({ id, from, to: asOf }));
-  append(later.stays, await batched(householdWindows, (b) => store.staysOfSubjects(b)));
+  append(later.stays, await fetchStays(householdWindows, (b) => store.staysOfSubjects(b)));
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
   await resolve(referencedIds(later));
@@ -430,7 +495,7 @@ export async function loadOutbreak(
   const siteWindows = [...places.values()]
     .filter((p) => p.kind === QUARANTINE_SITE_KIND)
     .map((p) => ({ id: p.id, from: asOf, to: asOf }));
-  const quarantineStays = uniqueSorted(await batched(siteWindows, (b) => store.staysAtHosts(b)), stayOrder);
+  const quarantineStays = uniqueStays(await batched(siteWindows, (b) => store.staysAtHosts(b)));
   return {
     ...assemble(asOf, cases, later, entities, draft),
     quarantineStays,

@@ -104,11 +104,21 @@ const byIds = (table: string, columns: string, key = 'id'): string =>
   `SELECT ${columns} FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`;
 
 /**
- * Intervals of `table` overlapping a per-id window, found by a range scan on `index`
- * (id, start_at, ...): an interval overlaps [from, to] when start <= to and end >= from, and since
- * no interval is longer than `longest` (an SQL expression over the window `w`), its start is also
- * >= from - longest. The projection's columns are unqualified: none of them is also a column of
- * `json_each`.
+ * The per-id windows, bound as one JSON array, read into a table `w (id, "from", "to")` once.
+ * MATERIALIZED keeps SQLite from folding it into the join, where each window's JSON was parsed
+ * again for every row of its range scan (a quarter of a large stay read).
+ */
+const WITH_WINDOWS = `
+  WITH w AS MATERIALIZED (
+    SELECT value ->> 'id' AS id, value ->> 'from' AS "from", value ->> 'to' AS "to" FROM json_each(?)
+  )`;
+
+/**
+ * Intervals of `table` overlapping a window of `w` (see WITH_WINDOWS), found by a range scan on
+ * `index` (id, start_at, ...): an interval overlaps [from, to] when start <= to and end >= from,
+ * and since no interval is longer than `longest` (an SQL expression over the window `w`), its
+ * start is also >= from - longest. The projection's columns are unqualified: none of them is also
+ * a column of `w`.
  */
 const windowed = (
   table: string,
@@ -118,32 +128,38 @@ const windowed = (
   longest: string,
 ): string => `
   SELECT ${columns}
-  FROM json_each(?) AS w CROSS JOIN ${table} AS t INDEXED BY ${index}
-  WHERE t.${idColumn} = w.value ->> 'id'
-    AND t.start_at BETWEEN (w.value ->> 'from') - ${longest} AND w.value ->> 'to'
-    AND t.end_at >= w.value ->> 'from'`;
+  FROM w CROSS JOIN ${table} AS t INDEXED BY ${index}
+  WHERE t.${idColumn} = w.id
+    AND t.start_at BETWEEN w."from" - ${longest} AND w."to"
+    AND t.end_at >= w."from"`;
 
 /** The longest interval of any id, from `meta`. */
 const longestOfAll = (key: string): string => `(SELECT value FROM meta WHERE key = '${key}')`;
 /** The longest stay of the window's own id, from a per-id table; null (no rows) when it has none. */
 const longestOfId = (table: string, idColumn: string): string =>
-  `(SELECT ms FROM ${table} WHERE ${idColumn} = w.value ->> 'id')`;
+  `(SELECT ms FROM ${table} WHERE ${idColumn} = w.id)`;
 
-const STAYS_OF_SUBJECTS = `SELECT DISTINCT * FROM (${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))})
-  ORDER BY "start", subjectId, hostId, "end"`;
-const STAYS_AT_HOSTS = `SELECT DISTINCT * FROM (${windowed('stays', STAY_COLUMNS, 'stays_by_host', 'host_id', longestOfId('longest_stay_at_host', 'host_id'))})
-  ORDER BY "start", hostId, subjectId, "end"`;
-const CONTACTS_OF = `
+// One row per stay even where windows of one id overlap: GROUP BY every column, in the order of
+// ORDER BY, dedups in the one sort; DISTINCT went through a temporary index before sorting.
+const SUBJECT_STAY_ORDER = '"start", subjectId, hostId, "end"';
+const HOST_STAY_ORDER = '"start", hostId, subjectId, "end"';
+const STAYS_OF_SUBJECTS = `${WITH_WINDOWS}
+  ${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))}
+  GROUP BY ${SUBJECT_STAY_ORDER} ORDER BY ${SUBJECT_STAY_ORDER}`;
+const STAYS_AT_HOSTS = `${WITH_WINDOWS}
+  ${windowed('stays', STAY_COLUMNS, 'stays_by_host', 'host_id', longestOfId('longest_stay_at_host', 'host_id'))}
+  GROUP BY ${HOST_STAY_ORDER} ORDER BY ${HOST_STAY_ORDER}`;
+const CONTACTS_OF = `${WITH_WINDOWS}
   ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_a', 'person_a', longestOfAll(MAX_CONTACT_MS))}
   UNION
   ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_b', 'person_b', longestOfAll(MAX_CONTACT_MS))}
   ORDER BY "start", personA, personB, "end", setting`;
 
-/** Handlings at an instant within a per-id window, by a range scan on `index` (id, at, ...). */
-const handlingsWithin = (index: string, idColumn: string): string => `
+/** Handlings at an instant within a window of `w`, by a range scan on `index` (id, at, ...). */
+const handlingsWithin = (index: string, idColumn: string): string => `${WITH_WINDOWS}
   SELECT DISTINCT h.person_id AS personId, h.item_id AS itemId, h.at AS at
-  FROM json_each(?) AS w CROSS JOIN handlings AS h INDEXED BY ${index}
-  WHERE h.${idColumn} = w.value ->> 'id' AND h.at BETWEEN w.value ->> 'from' AND w.value ->> 'to'
+  FROM w CROSS JOIN handlings AS h INDEXED BY ${index}
+  WHERE h.${idColumn} = w.id AND h.at BETWEEN w."from" AND w."to"
   ORDER BY h.at, h.person_id, h.item_id`;
 
 const SAMPLES_OF = `
@@ -247,7 +263,7 @@ export class Statements {
     this.staysOfSubjects = db.prepare<[string], Stay>(STAYS_OF_SUBJECTS);
     this.staysAtHosts = db.prepare<[string], Stay>(STAYS_AT_HOSTS);
     this.residentsOf = db.prepare<[string], Person>(RESIDENTS_OF);
-    this.contactsOf = db.prepare<[string, string], Contact>(CONTACTS_OF);
+    this.contactsOf = db.prepare<[string], Contact>(CONTACTS_OF);
     this.handlingsBy = db.prepare<[string], Handling>(handlingsWithin('handlings_by_person', 'person_id'));
     this.handlingsOf = db.prepare<[string], Handling>(handlingsWithin('handlings_by_item', 'item_id'));
     this.placesOfKind = db.prepare<[string], Place>(PLACES_OF_KIND);

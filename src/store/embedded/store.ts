@@ -226,8 +226,7 @@ export class EmbeddedStore implements TraceStore {
   }
 
   async contactsOf(windows: readonly WindowedId[]): Promise<Contact[]> {
-    const json = windowsJson(windows);
-    return this.statements.contactsOf.all(json, json);
+    return this.statements.contactsOf.all(windowsJson(windows));
   }
 
   async handlingsBy(windows: readonly WindowedId[]): Promise<Handling[]> {
