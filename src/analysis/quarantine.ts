@@ -55,6 +55,7 @@ import {
   relativeInfectiousness,
   type AttackSetting,
 } from './infector';
+import { compareLocale } from './exposures';
 import type { Exposure, OutbreakData } from './model';
 import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from './tiers';
 
@@ -221,10 +222,12 @@ function occupantsAt(data: OutbreakData, asOf: Instant): Map<Id, Set<Id>> {
   const occupants = new Map<Id, Set<Id>>(data.quarantineSites.map((s) => [s.id, new Set<Id>()]));
   const occupy = (stays: readonly Stay[]): void => {
     for (const stay of stays) {
+      // The times first: few stays cover asOf, and comparing them is cheaper than a lookup.
+      if (!(stay.start <= asOf && stay.end >= asOf)) continue;
       const site = occupants.get(stay.hostId);
       // Lots or boats stored at a site take no bed.
       if (!site || data.items.has(stay.subjectId) || data.boats.has(stay.subjectId)) continue;
-      if (stay.start <= asOf && stay.end >= asOf) site.add(stay.subjectId);
+      site.add(stay.subjectId);
     }
   };
   // One list after the other, not copied into one: at 1M persons `stays` holds ~20M.
@@ -367,7 +370,7 @@ export function prioritiseQuarantine(
     (a, b) =>
       b.score - a.score ||
       (b.tier ? TIER_RANK[b.tier] : 0) - (a.tier ? TIER_RANK[a.tier] : 0) ||
-      a.personId.localeCompare(b.personId),
+      compareLocale(a.personId, b.personId),
   );
 
   // ---- dates -------------------------------------------------------------------------------
@@ -451,7 +454,11 @@ export function prioritiseQuarantine(
   for (const entry of entries)
     if (entry.placement === 'waiting' && entry.householdId !== null)
       push(waitingByHome, entry.householdId, entry);
+  // Once no bed is left anywhere, the rest keep waiting: no need to look at each of them.
+  const anyRoom = (): boolean => bedsLeft > 0 && sites.some((s) => free(s) > 0);
+  let room = anyRoom();
   for (const entry of entries) {
+    if (!room) break;
     if (entry.placement !== 'waiting') continue;
     const household =
       entry.householdId === null
@@ -461,13 +468,17 @@ export function prioritiseQuarantine(
     if (household.length <= bedsLeft && fitting.length > 0) {
       const best = fitting.reduce((x, y) => (free(y) < free(x) ? y : x));
       for (const member of household) place(member, best);
+      room = anyRoom();
       continue;
     }
     const roomiest = sites.reduce<SiteUsage | null>(
       (x, y) => (x === null || free(y) > free(x) ? y : x),
       null,
     );
-    if (roomiest && free(roomiest) > 0 && bedsLeft > 0) place(entry, roomiest);
+    if (roomiest && free(roomiest) > 0 && bedsLeft > 0) {
+      place(entry, roomiest);
+      room = anyRoom();
+    }
   }
 
   return {
