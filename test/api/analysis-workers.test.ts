@@ -96,10 +96,15 @@ describe.each(setups)('an analysis in a worker thread on the %s store', (_kind, 
     expect(inProcess.windows.size).toBeGreaterThan(0);
     expect(inProcess.exposures.length).toBeGreaterThan(0);
     // The worker's objects come from Node's own realm, not the test sandbox's: compare by shape,
-    // and check separately that nothing in the analysis has a class that a clone would lose.
+    // and check separately that nothing in the analysis has a class that a clone would lose. Tier
+    // evidence writes its reason when read, through an own enumerable accessor: a clone copies the
+    // reason as a plain field, and that is all the class holds.
     expect(Object.prototype.toString.call(inWorker.windows)).toBe('[object Map]');
     expect(inWorker).toEqual(inProcess);
-    expect(classesIn(inProcess)).toEqual(new Set(['Object', 'Array', 'Map']));
+    expect(classesIn(inProcess)).toEqual(new Set(['Object', 'Array', 'Map', 'LazyReasonEvidence']));
+    const reasons = (a: typeof inProcess) => a.tiers.flatMap((t) => t.evidence.map((e) => e.reason));
+    expect(reasons(inProcess).length).toBeGreaterThan(0);
+    expect(reasons(inWorker)).toEqual(reasons(inProcess));
     expect(workers.size).toBe(0);
   });
 });

@@ -425,12 +425,13 @@ describe('risk areas, sources, clusters, summary', () => {
     ]);
     expect(result.clusters.map((c: Json) => [c.id, c.kind, c.size, c.caseCount, c.memberIds])).toEqual([
       ['component-A', 'CASE_COMPONENT', 3, 3, ['A', 'B', 'C']],
-      ['community-B', 'EXPOSURE_COMMUNITY', 4, 2, ['B', 'C', 'D', 'E']],
+      // E only met a case at the market (venue-exposed): not part of the contact network.
+      ['community-B', 'EXPOSURE_COMMUNITY', 3, 2, ['B', 'C', 'D']],
       ['community-A', 'EXPOSURE_COMMUNITY', 2, 1, ['A', 'F']],
     ]);
     expect(result.clusters[1].cases).toEqual([{ personId: 'B' }, { personId: 'C' }]);
     expect(result.clusters[1].members).toEqual({
-      totalCount: 4,
+      totalCount: 3,
       edges: [{ node: { id: 'B' } }, { node: { id: 'C' } }],
     });
     const summary = result.outbreakSummary;
