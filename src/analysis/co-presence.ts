@@ -143,7 +143,13 @@ export class SpanList {
  * flat lists of `internStays`: looking at a million stay objects in host order would reach all
  * over the heap.
  */
-export function presenceOf(times: StayTimes, order: Int32Array, from: number, to: number, out: SpanList): void {
+export function presenceOf(
+  times: StayTimes,
+  order: Int32Array,
+  from: number,
+  to: number,
+  out: SpanList,
+): void {
   out.clear();
   const { starts, ends } = times;
   let indices: ArrayLike<number> = order;

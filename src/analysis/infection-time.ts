@@ -175,13 +175,11 @@ export function inferInfectionTime(
     const t = latest - (k + 0.5) * stepMs;
     let w = 1;
     if (onset !== null) w *= density(incubation, (onset - t) / DAY);
-    const negativeEnded =
-      lastNegative !== null ? cumulative(toPositive, (lastNegative - t) / DAY) : 0;
+    const negativeEnded = lastNegative !== null ? cumulative(toPositive, (lastNegative - t) / DAY) : 0;
     if (positiveTimes) {
       // Still positive at the sample: less likely the longer ago the infection (linear to zero at pcrPositiveDays).
       const stillPositive = Math.max(0, 1 - (positive! - t) / DAY / params.pathogen.pcrPositiveDays);
-      w *=
-        Math.max(0, cumulative(toPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
+      w *= Math.max(0, cumulative(toPositive, (positive! - t) / DAY) - negativeEnded) * stillPositive;
     } else w *= 1 - negativeEnded;
     times.push(t);
     weights.push(w);

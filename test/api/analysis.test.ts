@@ -302,7 +302,14 @@ describe('contacts, exposures and quarantine', () => {
       edges { node { priority tier placement person { id } site { id } household { id } householdSize lastExposure releaseOn pcrDates evidence { tier source { ... on Person { id } } } } }
     } }`;
     const full = (await data(QUERY)).quarantinePriority;
-    expect(full).toMatchObject({ totalCount: 3, beds: 2, occupied: 0, assigned: 2, waiting: 0, capacity: null });
+    expect(full).toMatchObject({
+      totalCount: 3,
+      beds: 2,
+      occupied: 0,
+      assigned: 2,
+      waiting: 0,
+      capacity: null,
+    });
     expect(full.sites).toEqual([{ place: { id: 'QH' }, capacity: 2, occupied: 0, assigned: 2, free: 0 }]);
     const rows = full.edges.map((e: Json) => [
       e.node.priority,

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { launchNeo4j, type RunningNeo4j } from '../../src/store/neo4j/launcher';
 
 declare global {
-   
   var __TRACEGRAPH_NEO4J__: RunningNeo4j | undefined;
 }
 

@@ -48,7 +48,10 @@ export class QuarantineEntryType {
   @Field(() => Int, { description: 'Exposed persons sharing the home (the person included).' })
   householdSize!: number;
 
-  @Field(() => Float, { description: 'PageRank in the contact network (close-contact exposures, every exposure of a case, households and reported contacts), the highest being 1.' })
+  @Field(() => Float, {
+    description:
+      'PageRank in the contact network (close-contact exposures, every exposure of a case, households and reported contacts), the highest being 1.',
+  })
   centrality!: number;
 
   @Field(() => GraphQLDateTime)
