@@ -30,6 +30,16 @@ export interface InternedStays extends StayTimes {
   subjectOf: Int32Array;
 }
 
+/** The number of `id` in `ids`, numbering it next if new. */
+function numberOf(id: Id, numbers: Map<Id, number>, ids: Id[]): number {
+  let known = numbers.get(id);
+  if (known === undefined) {
+    known = ids.push(id) - 1;
+    numbers.set(id, known);
+  }
+  return known;
+}
+
 /** Numbers every host and subject of `stays`, in order of first appearance. */
 export function internStays(stays: readonly Stay[]): InternedStays {
   const hostIds: Id[] = [];
@@ -51,21 +61,11 @@ export function internStays(stays: readonly Stay[]): InternedStays {
     starts[i] = start;
     ends[i] = end;
     if (hostId !== lastHostId) {
-      let known = hostNumbers.get(hostId);
-      if (known === undefined) {
-        known = hostIds.push(hostId) - 1;
-        hostNumbers.set(hostId, known);
-      }
-      host = known;
+      host = numberOf(hostId, hostNumbers, hostIds);
       lastHostId = hostId;
     }
     if (subjectId !== lastSubjectId) {
-      let known = subjectNumbers.get(subjectId);
-      if (known === undefined) {
-        known = subjectIds.push(subjectId) - 1;
-        subjectNumbers.set(subjectId, known);
-      }
-      subject = known;
+      subject = numberOf(subjectId, subjectNumbers, subjectIds);
       lastSubjectId = subjectId;
     }
     hostOf[i] = host;

@@ -1,21 +1,6 @@
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import { buildExposureGraph } from '../../src/analysis/exposure-graph';
-import type { Exposure } from '../../src/analysis/model';
-import { aug, outbreak, person } from './outbreak-fixtures';
-
-const exposure = (personId: string, sourceId: string, extra: Partial<Exposure> = {}): Exposure => ({
-  personId,
-  sourceId,
-  sourceKind: 'case',
-  setting: 'place',
-  hostId: 'MKT',
-  placeKind: 'market',
-  contactSetting: null,
-  start: aug(4),
-  end: aug(4, '01:00'),
-  minutes: 60,
-  ...extra,
-});
+import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 describe('buildExposureGraph', () => {
   test('throws on invalid input', () => {

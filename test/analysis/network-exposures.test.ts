@@ -1,23 +1,8 @@
-import type { Exposure } from '../../src/analysis/model';
 import { networkExposures } from '../../src/analysis/network-exposures';
 import { resolveParameters } from '../../src/domain/parameters';
-import { aug } from './outbreak-fixtures';
+import { exposure } from './outbreak-fixtures';
 
 const { protocol } = resolveParameters();
-
-const exposure = (personId: string, sourceId: string, extra: Partial<Exposure> = {}): Exposure => ({
-  personId,
-  sourceId,
-  sourceKind: 'case',
-  setting: 'place',
-  hostId: 'MKT',
-  placeKind: 'market',
-  contactSetting: null,
-  start: aug(4),
-  end: aug(4, '01:00'),
-  minutes: 60,
-  ...extra,
-});
 
 describe('networkExposures', () => {
   const cases = new Set(['C1', 'C2']);

@@ -1,5 +1,5 @@
 /** Hand-made outbreak neighbourhoods for the analysis suites. */
-import type { OutbreakData } from '../../src/analysis/model';
+import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import type {
   Boat,
   Case,
@@ -45,6 +45,21 @@ export const stay = (subjectId: string, hostId: string, start: number, end: numb
   start,
   end,
 });
+/** An hour at market MKT on 4 August, exposed to case `sourceId` unless `extra` says otherwise. */
+export const exposure = (personId: string, sourceId: string, extra: Partial<Exposure> = {}): Exposure => ({
+  personId,
+  sourceId,
+  sourceKind: 'case',
+  setting: 'place',
+  hostId: 'MKT',
+  placeKind: 'market',
+  contactSetting: null,
+  start: aug(4),
+  end: aug(4, '01:00'),
+  minutes: 60,
+  ...extra,
+});
+
 export const positive = (subjectId: string, sampledAt: number): Sample => ({
   subjectId,
   sampledAt,
