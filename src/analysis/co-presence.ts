@@ -30,22 +30,25 @@ export interface InternedStays extends StayTimes {
   subjectOf: Int32Array;
 }
 
-/** The number of `id` in `ids`, numbering it next if new. */
-function numberOf(id: Id, numbers: Map<Id, number>, ids: Id[]): number {
-  let known = numbers.get(id);
-  if (known === undefined) {
-    known = ids.push(id) - 1;
-    numbers.set(id, known);
+/** Numbers distinct strings in order of first appearance. */
+export class Interner {
+  readonly texts: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  numberOf(text: string): number {
+    let k = this.numbers.get(text);
+    if (k === undefined) {
+      k = this.texts.push(text) - 1;
+      this.numbers.set(text, k);
+    }
+    return k;
   }
-  return known;
 }
 
 /** Numbers every host and subject of `stays`, in order of first appearance. */
 export function internStays(stays: readonly Stay[]): InternedStays {
-  const hostIds: Id[] = [];
-  const subjectIds: Id[] = [];
-  const hostNumbers = new Map<Id, number>();
-  const subjectNumbers = new Map<Id, number>();
+  const hosts = new Interner();
+  const subjects = new Interner();
   const hostOf = new Int32Array(stays.length);
   const subjectOf = new Int32Array(stays.length);
   const starts = new Float64Array(stays.length);
@@ -61,17 +64,17 @@ export function internStays(stays: readonly Stay[]): InternedStays {
     starts[i] = start;
     ends[i] = end;
     if (hostId !== lastHostId) {
-      host = numberOf(hostId, hostNumbers, hostIds);
+      host = hosts.numberOf(hostId);
       lastHostId = hostId;
     }
     if (subjectId !== lastSubjectId) {
-      subject = numberOf(subjectId, subjectNumbers, subjectIds);
+      subject = subjects.numberOf(subjectId);
       lastSubjectId = subjectId;
     }
     hostOf[i] = host;
     subjectOf[i] = subject;
   }
-  return { hostIds, subjectIds, hostOf, subjectOf, starts, ends };
+  return { hostIds: hosts.texts, subjectIds: subjects.texts, hostOf, subjectOf, starts, ends };
 }
 
 /** Stay indices grouped by host, then by subject number; a subject's in the order of the stays. */

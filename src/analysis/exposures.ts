@@ -15,7 +15,14 @@
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
 import type { Id, Instant, Person, Stay } from '../domain/types';
-import { HostSources, SpanList, groupByHostAndSubject, internStays, presenceOf } from './co-presence';
+import {
+  HostSources,
+  Interner,
+  SpanList,
+  groupByHostAndSubject,
+  internStays,
+  presenceOf,
+} from './co-presence';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -138,11 +145,19 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
  */
 export function staysOfSubjects(stays: readonly Stay[], subjectIds: ReadonlySet<Id>): Map<Id, Stay[]> {
   const groups = new Map<Id, Stay[]>();
+  // A subject's stays come one after another: looked up once per run.
+  let lastSubjectId: Id | undefined;
+  let staysOfSubject: Stay[] | undefined;
   for (const s of stays) {
-    if (!subjectIds.has(s.subjectId)) continue;
-    const list = groups.get(s.subjectId);
-    if (list) list.push(s);
-    else groups.set(s.subjectId, [s]);
+    if (s.subjectId !== lastSubjectId) {
+      lastSubjectId = s.subjectId;
+      staysOfSubject = undefined;
+      if (subjectIds.has(s.subjectId)) {
+        staysOfSubject = groups.get(s.subjectId);
+        if (staysOfSubject === undefined) groups.set(s.subjectId, (staysOfSubject = []));
+      }
+    }
+    staysOfSubject?.push(s);
   }
   return groups;
 }
@@ -647,21 +662,6 @@ export function localeRanks(texts: readonly string[]): Int32Array {
     else take(others[j++]!);
   }
   return ranks;
-}
-
-/** Numbers distinct strings in order of first appearance. */
-class Interner {
-  readonly texts: string[] = [];
-  private readonly numbers = new Map<string, number>();
-
-  numberOf(text: string): number {
-    let k = this.numbers.get(text);
-    if (k === undefined) {
-      k = this.texts.push(text) - 1;
-      this.numbers.set(text, k);
-    }
-    return k;
-  }
 }
 
 /** Runs of at most this many rows are sorted by insertion, longer ones by `TypedArray#sort`. */

@@ -9,6 +9,7 @@
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant } from '../domain/types';
 import type { ChainAnalysis } from './chains';
+import { staysOfSubjects } from './exposures';
 import type { InfectorInference } from './infector';
 import type { Exposure, OutbreakData } from './model';
 
@@ -133,21 +134,7 @@ export function rankSources(
   // exposures are gathered (a district has a million stays and exposures).
   const traced = new Set<Id>();
   for (const early of earlyOfChains) for (const id of early) traced.add(id);
-  const staysBySubject = new Map<Id, { hostId: Id; start: Instant; end: Instant }[]>();
-  // A subject's stays come one after another: looked up once per run.
-  let lastSubjectId: Id | undefined;
-  let staysOfSubject: { hostId: Id; start: Instant; end: Instant }[] | undefined;
-  for (const s of data.stays) {
-    if (s.subjectId !== lastSubjectId) {
-      lastSubjectId = s.subjectId;
-      staysOfSubject = undefined;
-      if (traced.has(s.subjectId)) {
-        staysOfSubject = staysBySubject.get(s.subjectId);
-        if (staysOfSubject === undefined) staysBySubject.set(s.subjectId, (staysOfSubject = []));
-      }
-    }
-    staysOfSubject?.push(s);
-  }
+  const staysBySubject = staysOfSubjects(data.stays, traced);
   const handlingsBy = new Map<Id, { itemId: Id; at: Instant }[]>();
   for (const h of data.handlings) {
     if (!traced.has(h.personId)) continue;

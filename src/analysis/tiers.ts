@@ -167,7 +167,7 @@ class ReasonWriter {
       case 'contact':
         return `reported ${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
       case 'place':
-        return this.placeOpening(e) + this.placeMiddle(e, e.tier) + this.when(e);
+        return this.placeOpening(e) + this.placeMiddle(e) + this.when(e);
     }
   }
 
@@ -189,9 +189,9 @@ class ReasonWriter {
     return text;
   }
 
-  private placeMiddle(e: TierEvidence, tier: ContactTier): string {
+  private placeMiddle(e: TierEvidence): string {
     let rule = this.venueRule;
-    if (tier === 'close_contact') {
+    if (e.tier === 'close_contact') {
       rule =
         this.closeContactRules.get(e.placeKind) ??
         `at least ${this.protocol.closeContactMinutes} min in an enclosed ${e.placeKind}`;
