@@ -32,6 +32,10 @@ export interface BenchOptions {
   merge: boolean;
   /** V8 old-space limit (MB) of every step process (node --max-old-space-size); null: Node's default. */
   maxOldSpaceMb: number | null;
+  /** JVM heap of the Neo4j the benchmark starts (Java size: 2g, 512m). */
+  neo4jHeap: string;
+  /** Page cache of the Neo4j the benchmark starts: a store larger than it is read from disk. */
+  neo4jPageCache: string;
 }
 
 export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
@@ -48,6 +52,8 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   stackSizeKb: null,
   merge: false,
   maxOldSpaceMb: null,
+  neo4jHeap: '2g',
+  neo4jPageCache: '1g',
 };
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -65,6 +71,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --stack-size KB      run every step with node --stack-size=KB (default: Node's own, about 984)
   --max-old-space MB   run every step with node --max-old-space-size=MB (default: Node's own, about
                        4 GB here): to measure a size whose analysis needs more than that
+  --neo4j-heap SIZE    JVM heap of the Neo4j the benchmark starts (default 2g)
+  --neo4j-page-cache SIZE
+                       its page cache (default 1g: enough for 100k; give a 1M run 8g, as its
+                       store is about ten times larger)
   --merge              keep what the previous results.json holds that this run does not measure
                        (sizes, measures left out by --only, the API run), each marked with the
                        date and commit it was measured at
@@ -76,6 +86,14 @@ export class BenchUsageError extends Error {
     super(message);
     this.name = 'BenchUsageError';
   }
+}
+
+/** A Java memory size as Neo4j's settings take it: digits and k, m or g. */
+function memorySize(flag: string, text: string): string {
+  if (!/^[1-9]\d*[kmg]$/i.test(text)) {
+    throw new BenchUsageError(`${flag}: "${text}" is not a memory size such as 512m or 8g`);
+  }
+  return text.toLowerCase();
 }
 
 function wholeNumber(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -162,6 +180,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case '--max-old-space':
         options.maxOldSpaceMb = wholeNumber(flag, value(), 256, 1_000_000);
+        break;
+      case '--neo4j-heap':
+        options.neo4jHeap = memorySize(flag, value());
+        break;
+      case '--neo4j-page-cache':
+        options.neo4jPageCache = memorySize(flag, value());
         break;
       case '--merge':
         if (inline !== undefined) throw new BenchUsageError('--merge: takes no value');

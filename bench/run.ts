@@ -34,8 +34,6 @@ const ROOT = path.resolve(__dirname, '..');
 const BENCH = path.join(ROOT, 'bench');
 const WORK = path.join(BENCH, 'work');
 const STEP = path.join(BENCH, 'step.ts');
-const NEO4J_HEAP = '2g';
-const NEO4J_PAGE_CACHE = '1g';
 const READY_PREFIX = 'BENCH_READY ';
 
 const log = (line: string): void => {
@@ -281,16 +279,15 @@ class Runner {
       return;
     }
     const home = path.join(WORK, 'neo4j');
-    log(
-      `starting Neo4j (data in ${path.relative(ROOT, home)}, heap ${NEO4J_HEAP}, page cache ${NEO4J_PAGE_CACHE}) ...`,
-    );
+    const { neo4jHeap: heap, neo4jPageCache: pageCache } = this.options;
+    log(`starting Neo4j (data in ${path.relative(ROOT, home)}, heap ${heap}, page cache ${pageCache}) ...`);
     const started = Date.now();
     const serverLog = path.join(WORK, 'neo4j-server.log');
     writeFileSync(serverLog, '');
     this.neo4j = await launchNeo4j({
       home,
-      heap: NEO4J_HEAP,
-      pageCache: NEO4J_PAGE_CACHE,
+      heap,
+      pageCache,
       password: 'tracegraph-bench',
       timeoutMs: 600_000,
       log: (line) => appendFileSync(serverLog, `${line}\n`),
@@ -302,7 +299,7 @@ class Runner {
       password: this.neo4j.password,
       database: 'neo4j',
     };
-    Object.assign(this.results.neo4j, { mode: 'launched', heap: NEO4J_HEAP, pageCache: NEO4J_PAGE_CACHE });
+    Object.assign(this.results.neo4j, { mode: 'launched', heap, pageCache });
   }
 
   private async stopNeo4j(): Promise<void> {

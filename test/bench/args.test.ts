@@ -62,6 +62,17 @@ describe('parseBenchArgs', () => {
     );
   });
 
+  it('takes the memory of the Neo4j it starts as Java sizes, and refuses anything else', () => {
+    expect(parseBenchArgs([]).neo4jPageCache).toBe('1g');
+    const options = parseBenchArgs(['--neo4j-page-cache', '8G', '--neo4j-heap=4g']);
+    expect(options.neo4jPageCache).toBe('8g');
+    expect(options.neo4jHeap).toBe('4g');
+    expect(() => parseBenchArgs(['--neo4j-page-cache', '8'])).toThrow(
+      '--neo4j-page-cache: "8" is not a memory size such as 512m or 8g',
+    );
+    expect(() => parseBenchArgs(['--neo4j-heap', '0g'])).toThrow('--neo4j-heap: "0g" is not a memory size');
+  });
+
   it('allows an --api-size outside --sizes when the API part is not run', () => {
     expect(parseBenchArgs(['--sizes', '1000', '--only', 'import', '--api-size', '100000']).apiSize).toBe(
       100_000,
