@@ -26,7 +26,7 @@
  * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
  */
 import type { Parameters } from '../domain/parameters';
-import { DAY } from '../domain/time';
+import { DAY, HOUR, MINUTE } from '../domain/time';
 import {
   QUARANTINE_SITE_KIND,
   type Boat,
@@ -42,7 +42,15 @@ import {
   type Stay,
 } from '../domain/types';
 import type { TraceStore, WindowedId } from '../store/port';
-import { computeExposures, contaminationSpans, groupBy, unionSpans, type Span } from './exposures';
+import {
+  computeExposures,
+  contaminationSpans,
+  DEFAULTS as NIGHTS,
+  groupBy,
+  unionSpans,
+  type ExposureOptions,
+  type Span,
+} from './exposures';
 import { windowsOfCases } from './infectious-window';
 import type { OutbreakData } from './model';
 import { tierOfExposure } from './tiers';
@@ -52,12 +60,31 @@ export interface LoadOptions {
   batchSize: number;
   /** Place kinds loaded in full for risk areas (a home belongs to the nearest one). */
   residentialKinds: string[];
+  /** The nights of a household, as the analysis counts them (src/analysis/exposures.ts). */
+  nights: ExposureOptions;
 }
 
 export const DEFAULTS: LoadOptions = {
   batchSize: 2000,
   residentialKinds: ['village', 'community'],
+  nights: NIGHTS,
 };
+
+/**
+ * Whether [start, end] shares time with a night (local `nightStartHour` to `nightEndHour` the next
+ * morning), as `nightsOverlapping` would find: false only for a stay of no length or one that
+ * lies within a day, between the end of a night and the start of the next. Hours that leave no
+ * such daytime (a night of a day or more) make every stay of some length share one.
+ */
+export function sharesANight(start: Instant, end: Instant, nights: ExposureOptions): boolean {
+  if (!(end > start)) return false;
+  const dayStart = nights.nightEndHour * HOUR;
+  const dayEnd = nights.nightStartHour * HOUR;
+  if (!(dayStart >= 0 && dayStart < dayEnd && dayEnd <= DAY)) return true;
+  const shifted = start + nights.utcOffsetMinutes * MINUTE;
+  const timeOfDay = ((shifted % DAY) + DAY) % DAY;
+  return !(timeOfDay >= dayStart && timeOfDay + (end - start) <= dayEnd);
+}
 
 /** Appends one by one: `push(...items)` overflows the call stack past ~100k items. */
 function append<T>(target: T[], items: readonly T[]): void {
@@ -275,7 +302,7 @@ export async function loadOutbreak(
 ): Promise<OutbreakData> {
   if (!Number.isFinite(asOf))
     throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
-  const { batchSize, residentialKinds } = { ...DEFAULTS, ...options };
+  const { batchSize, residentialKinds, nights } = { ...DEFAULTS, ...options };
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
   const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> =>
@@ -328,14 +355,20 @@ export async function loadOutbreak(
     stayIds.set(id, id);
     return id;
   };
+  /** The stays read, those `keep` refuses dropped batch by batch (before their ids are shared). */
   const fetchStays = async (
     windows: readonly WindowedId[],
     read: (batch: WindowedId[]) => Promise<Stay[]>,
+    keep: (stay: Stay) => boolean = () => true,
   ): Promise<Stay[]> => {
-    const stays = await batched(windows, read);
-    for (const s of stays) {
-      s.subjectId = sharedId(s.subjectId);
-      s.hostId = sharedId(s.hostId);
+    const stays: Stay[] = [];
+    for (let i = 0; i < windows.length; i += batchSize) {
+      for (const s of await read(windows.slice(i, i + batchSize))) {
+        if (!keep(s)) continue;
+        s.subjectId = sharedId(s.subjectId);
+        s.hostId = sharedId(s.hostId);
+        stays.push(s);
+      }
     }
     return stays;
   };
@@ -483,7 +516,17 @@ export async function loadOutbreak(
     .filter(([id]) => staysNeeded.has(id))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, from]) => ({ id, from, to: asOf }));
-  append(later.stays, await fetchStays(householdWindows, (b) => store.staysOfSubjects(b)));
+  // Of a person who is not a case, no result reads a stay since exposure but its time away from
+  // home at night: awayFromHome and nightsTogether (the nights of contacts of close contacts, and
+  // of households of cases). Where they met a case or a contaminated host, the stays were fetched
+  // above with everybody's at that host (exposures), and quarantine beds are read at the sites
+  // themselves. A case's own stays are all kept (timelines, backward tracing, risk areas). At a
+  // million persons this drops most of several million stays as they arrive.
+  const homeOf = (id: Id): Id | null => persons.get(id)?.homeId ?? null;
+  const readSinceExposure = (s: Stay): boolean =>
+    windows.has(s.subjectId) ||
+    (s.hostId !== homeOf(s.subjectId) && sharesANight(s.start, Math.min(s.end, asOf), nights));
+  append(later.stays, await fetchStays(householdWindows, (b) => store.staysOfSubjects(b), readSinceExposure));
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
   await resolve(referencedIds(later));
