@@ -26,7 +26,7 @@
  * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
  */
 import type { Parameters } from '../domain/parameters';
-import { DAY, HOUR, MINUTE } from '../domain/time';
+import { DAY } from '../domain/time';
 import {
   QUARANTINE_SITE_KIND,
   type Boat,
@@ -41,14 +41,13 @@ import {
   type Sample,
   type Stay,
 } from '../domain/types';
-import type { TraceStore, WindowedId } from '../store/port';
+import type { NightHours, TraceStore, WindowedId } from '../store/port';
 import {
   computeExposures,
   contaminationSpans,
   DEFAULTS as NIGHTS,
   groupBy,
   unionSpans,
-  type ExposureOptions,
   type Span,
 } from './exposures';
 import { windowsOfCases } from './infectious-window';
@@ -61,7 +60,7 @@ export interface LoadOptions {
   /** Place kinds loaded in full for risk areas (a home belongs to the nearest one). */
   residentialKinds: string[];
   /** The nights of a household, as the analysis counts them (src/analysis/exposures.ts). */
-  nights: ExposureOptions;
+  nights: NightHours;
 }
 
 export const DEFAULTS: LoadOptions = {
@@ -69,22 +68,6 @@ export const DEFAULTS: LoadOptions = {
   residentialKinds: ['village', 'community'],
   nights: NIGHTS,
 };
-
-/**
- * Whether [start, end] shares time with a night (local `nightStartHour` to `nightEndHour` the next
- * morning), as `nightsOverlapping` would find: false only for a stay of no length or one that
- * lies within a day, between the end of a night and the start of the next. Hours that leave no
- * such daytime (a night of a day or more) make every stay of some length share one.
- */
-export function sharesANight(start: Instant, end: Instant, nights: ExposureOptions): boolean {
-  if (!(end > start)) return false;
-  const dayStart = nights.nightEndHour * HOUR;
-  const dayEnd = nights.nightStartHour * HOUR;
-  if (!(dayStart >= 0 && dayStart < dayEnd && dayEnd <= DAY)) return true;
-  const shifted = start + nights.utcOffsetMinutes * MINUTE;
-  const timeOfDay = ((shifted % DAY) + DAY) % DAY;
-  return !(timeOfDay >= dayStart && timeOfDay + (end - start) <= dayEnd);
-}
 
 /** Appends one by one: `push(...items)` overflows the call stack past ~100k items. */
 function append<T>(target: T[], items: readonly T[]): void {
@@ -355,20 +338,14 @@ export async function loadOutbreak(
     stayIds.set(id, id);
     return id;
   };
-  /** The stays read, those `keep` refuses dropped batch by batch (before their ids are shared). */
-  const fetchStays = async (
-    windows: readonly WindowedId[],
-    read: (batch: WindowedId[]) => Promise<Stay[]>,
-    keep: (stay: Stay) => boolean = () => true,
+  const fetchStays = async <W extends WindowedId>(
+    windows: readonly W[],
+    read: (batch: W[]) => Promise<Stay[]>,
   ): Promise<Stay[]> => {
-    const stays: Stay[] = [];
-    for (let i = 0; i < windows.length; i += batchSize) {
-      for (const s of await read(windows.slice(i, i + batchSize))) {
-        if (!keep(s)) continue;
-        s.subjectId = sharedId(s.subjectId);
-        s.hostId = sharedId(s.hostId);
-        stays.push(s);
-      }
+    const stays = await batched(windows, read);
+    for (const s of stays) {
+      s.subjectId = sharedId(s.subjectId);
+      s.hostId = sharedId(s.hostId);
     }
     return stays;
   };
@@ -515,18 +492,28 @@ export async function loadOutbreak(
   const householdWindows = [...householdSince]
     .filter(([id]) => staysNeeded.has(id))
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, from]) => ({ id, from, to: asOf }));
+    .map(([id, from]) => ({ id, from, to: asOf, homeId: persons.get(id)?.homeId ?? null }));
   // Of a person who is not a case, no result reads a stay since exposure but its time away from
   // home at night: awayFromHome and nightsTogether (the nights of contacts of close contacts, and
   // of households of cases). Where they met a case or a contaminated host, the stays were fetched
   // above with everybody's at that host (exposures), and quarantine beds are read at the sites
-  // themselves. A case's own stays are all kept (timelines, backward tracing, risk areas). At a
-  // million persons this drops most of several million stays as they arrive.
-  const homeOf = (id: Id): Id | null => persons.get(id)?.homeId ?? null;
-  const readSinceExposure = (s: Stay): boolean =>
-    windows.has(s.subjectId) ||
-    (s.hostId !== homeOf(s.subjectId) && sharesANight(s.start, Math.min(s.end, asOf), nights));
-  append(later.stays, await fetchStays(householdWindows, (b) => store.staysOfSubjects(b), readSinceExposure));
+  // themselves. So the store sends only those; a case's own stays are all read (timelines,
+  // backward tracing, risk areas). At a million persons this leaves most of several million stays
+  // in the store.
+  append(
+    later.stays,
+    await fetchStays(
+      householdWindows.filter((w) => windows.has(w.id)),
+      (b) => store.staysOfSubjects(b),
+    ),
+  );
+  append(
+    later.stays,
+    await fetchStays(
+      householdWindows.filter((w) => !windows.has(w.id)),
+      (b) => store.staysAwayAtNight(b, nights),
+    ),
+  );
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
   await resolve(referencedIds(later));

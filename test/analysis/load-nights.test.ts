@@ -1,5 +1,5 @@
 import { nightsOverlapping } from '../../src/analysis/exposures';
-import { sharesANight } from '../../src/analysis/load';
+import { sharesANight } from '../../src/store/port';
 import { DAY, HOUR, MINUTE } from '../../src/domain/time';
 import { aug } from './outbreak-fixtures';
 

@@ -20,7 +20,10 @@ import type {
   Stay,
 } from '../../domain/types';
 import { ValidationError } from '../../domain/errors';
+import { DAY } from '../../domain/time';
 import { MAX_CONTACT_MS, MAX_STAY_MS } from './schema';
+
+const DAY_MS = String(DAY);
 
 // ---- projections: columns renamed to the domain's field names, written once --------------------
 
@@ -146,6 +149,23 @@ const HOST_STAY_ORDER = '"start", hostId, subjectId, "end"';
 const STAYS_OF_SUBJECTS = `${WITH_WINDOWS}
   ${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))}
   GROUP BY ${SUBJECT_STAY_ORDER} ORDER BY ${SUBJECT_STAY_ORDER}`;
+/**
+ * As STAYS_OF_SUBJECTS, only stays elsewhere than the window's home that reach out of the daytime
+ * between two nights (`sharesANight` in src/store/port.ts): the time of day of the start, after
+ * local midnight, is taken in [0, DAY) also for instants before 1970.
+ */
+const STAYS_AWAY_AT_NIGHT = `
+  WITH w AS MATERIALIZED (
+    SELECT value ->> 'id' AS id, value ->> 'from' AS "from", value ->> 'to' AS "to",
+      value ->> 'homeId' AS homeId
+    FROM json_each(@windows)
+  )
+  ${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))}
+    AND t.host_id IS NOT w.homeId
+    AND t.end_at > t.start_at
+    AND NOT (((t.start_at + @offset) % ${DAY_MS} + ${DAY_MS}) % ${DAY_MS}
+      BETWEEN @daytimeFrom AND @daytimeTo - (t.end_at - t.start_at))
+  GROUP BY ${SUBJECT_STAY_ORDER} ORDER BY ${SUBJECT_STAY_ORDER}`;
 const STAYS_AT_HOSTS = `${WITH_WINDOWS}
   ${windowed('stays', STAY_COLUMNS, 'stays_by_host', 'host_id', longestOfId('longest_stay_at_host', 'host_id'))}
   GROUP BY ${HOST_STAY_ORDER} ORDER BY ${HOST_STAY_ORDER}`;
@@ -193,6 +213,14 @@ const COUNTS = `SELECT ${Object.entries(RECORD_TABLES)
 /** An id list or window list, bound as one JSON parameter. */
 export const asJson = (values: unknown): string => JSON.stringify(values);
 
+/** The windows (JSON, with their homes) and the daytime of STAYS_AWAY_AT_NIGHT. */
+export interface NightsParameters {
+  windows: string;
+  offset: number;
+  daytimeFrom: number;
+  daytimeTo: number;
+}
+
 export type EntityKindRow = { id: Id; kind: EntityKind };
 type Row<T> = T & { rowid_: number };
 
@@ -224,6 +252,7 @@ export class Statements {
   readonly samplesOf;
   readonly positiveEnvironmentalSamples;
   readonly staysOfSubjects;
+  readonly staysAwayAtNight;
   readonly staysAtHosts;
   readonly residentsOf;
   readonly contactsOf;
@@ -261,6 +290,7 @@ export class Statements {
     this.samplesOf = db.prepare<[string, number], Sample>(SAMPLES_OF);
     this.positiveEnvironmentalSamples = db.prepare<[number], Sample>(POSITIVE_ENVIRONMENTAL_SAMPLES);
     this.staysOfSubjects = db.prepare<[string], Stay>(STAYS_OF_SUBJECTS);
+    this.staysAwayAtNight = db.prepare<[NightsParameters], Stay>(STAYS_AWAY_AT_NIGHT);
     this.staysAtHosts = db.prepare<[string], Stay>(STAYS_AT_HOSTS);
     this.residentsOf = db.prepare<[string], Person>(RESIDENTS_OF);
     this.contactsOf = db.prepare<[string], Contact>(CONTACTS_OF);

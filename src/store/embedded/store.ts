@@ -21,7 +21,14 @@ import type {
   Sample,
   Stay,
 } from '../../domain/types';
-import type { ImportSession, TraceStore, WindowedId } from '../port';
+import {
+  daytimeBetween,
+  type HomeWindow,
+  type ImportSession,
+  type NightHours,
+  type TraceStore,
+  type WindowedId,
+} from '../port';
 import { openConnection } from './connection';
 import { migrateSchema, TABLES_CHILDREN_FIRST } from './schema';
 import { asJson, Statements } from './statements';
@@ -215,6 +222,23 @@ export class EmbeddedStore implements TraceStore {
 
   async staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
     return this.statements.staysOfSubjects.all(windowsJson(windows));
+  }
+
+  async staysAwayAtNight(windows: readonly HomeWindow[], nights: NightHours): Promise<Stay[]> {
+    const daytime = daytimeBetween(nights);
+    return this.statements.staysAwayAtNight.all({
+      windows: asJson(
+        windows.map((w) => ({
+          id: w.id,
+          from: clampInstant(w.from),
+          to: clampInstant(w.to),
+          homeId: w.homeId,
+        })),
+      ),
+      offset: daytime.offset,
+      daytimeFrom: daytime.from,
+      daytimeTo: daytime.to,
+    });
   }
 
   async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
