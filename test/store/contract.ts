@@ -199,6 +199,26 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       expect(await store.staysAwayAtNight([], nights)).toEqual([]);
     });
 
+    test('a stay overlapping several windows of its subject or host comes once', async () => {
+      // P1 was aboard B1 from 30 July 04:00 to 31 July 18:00: across both windows and the gap.
+      const mornings = [
+        { id: 'P1', from: t('2022-07-30T05:00:00+08:00'), to: t('2022-07-30T06:00:00+08:00') },
+        { id: 'P1', from: t('2022-07-31T05:00:00+08:00'), to: t('2022-07-31T06:00:00+08:00') },
+        { id: 'P1', from: t('2022-07-30T05:30:00+08:00'), to: t('2022-07-30T07:00:00+08:00') },
+      ];
+      expect(await store.staysOfSubjects(mornings)).toEqual([district.stays[0]]);
+      expect(
+        (await store.staysAtHosts(mornings.map((w) => ({ ...w, id: 'B1' })))).map(stayKey).sort(),
+      ).toEqual([district.stays[0]!, district.stays[1]!].map(stayKey).sort());
+      const nights = { nightStartHour: 22, nightEndHour: 7, utcOffsetMinutes: 8 * 60 };
+      expect(
+        await store.staysAwayAtNight(
+          mornings.map((w) => ({ ...w, homeId: 'H1' })),
+          nights,
+        ),
+      ).toEqual([district.stays[0]]);
+    });
+
     test('stays at hosts: boundaries touch, windows are per host', async () => {
       // [09:00,10:00] and the window starting at 10:00 share an instant: they overlap.
       const touching = await store.staysAtHosts([

@@ -47,6 +47,32 @@ function windowsJson(windows: readonly WindowedId[]): string {
   return asJson(windows.map((w) => ({ id: w.id, from: clampInstant(w.from), to: clampInstant(w.to) })));
 }
 
+/**
+ * The windows of a stay read, as its statement takes them (see `withStayWindows` in
+ * ./statements.ts): those of one id joined where they overlap or touch, in order of start, each
+ * with the end of the one before. Joining loses nothing and adds nothing: a stay (a closed
+ * interval) overlapping the join of two windows that overlap or touch overlaps one of them.
+ */
+export function stayWindows<W extends WindowedId>(windows: readonly W[]): (W & { after: Instant | null })[] {
+  const byId = new Map<Id, W[]>();
+  for (const w of windows) {
+    const clamped = { ...w, from: clampInstant(w.from), to: clampInstant(w.to) };
+    const list = byId.get(w.id);
+    if (list) list.push(clamped);
+    else byId.set(w.id, [clamped]);
+  }
+  const out: (W & { after: Instant | null })[] = [];
+  for (const list of byId.values()) {
+    list.sort((a, b) => a.from - b.from);
+    let last: (W & { after: Instant | null }) | null = null;
+    for (const w of list) {
+      if (last && w.from <= last.to) last.to = Math.max(last.to, w.to);
+      else out.push((last = { ...w, after: last ? last.to : null }));
+    }
+  }
+  return out;
+}
+
 /** Puts rows back in key order: one entry per key, null where there is no row. */
 function inKeyOrder<T>(ids: readonly Id[], rows: readonly T[], keyOf: (row: T) => Id): (T | null)[] {
   const byId = new Map(rows.map((row) => [keyOf(row), row]));
@@ -221,20 +247,13 @@ export class EmbeddedStore implements TraceStore {
   }
 
   async staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.statements.staysOfSubjects.all(windowsJson(windows));
+    return this.statements.staysOfSubjects.all({ windows: asJson(stayWindows(windows)) });
   }
 
   async staysAwayAtNight(windows: readonly HomeWindow[], nights: NightHours): Promise<Stay[]> {
     const daytime = daytimeBetween(nights);
     return this.statements.staysAwayAtNight.all({
-      windows: asJson(
-        windows.map((w) => ({
-          id: w.id,
-          from: clampInstant(w.from),
-          to: clampInstant(w.to),
-          homeId: w.homeId,
-        })),
-      ),
+      windows: asJson(stayWindows(windows)),
       offset: daytime.offset,
       daytimeFrom: daytime.from,
       daytimeTo: daytime.to,
@@ -242,7 +261,7 @@ export class EmbeddedStore implements TraceStore {
   }
 
   async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.statements.staysAtHosts.all(windowsJson(windows));
+    return this.statements.staysAtHosts.all({ windows: asJson(stayWindows(windows)) });
   }
 
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
