@@ -423,7 +423,8 @@ export async function loadOutbreak(
 
   // ---- reported contacts and households of cases -----------------------------------------------
   append(early.contacts, await batched(caseWindows, (b) => store.contactsOf(b)));
-  const caseHomes = [...new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []))].sort();
+  const caseHomeSet = new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []));
+  const caseHomes = [...caseHomeSet].sort();
   const caseResidents = await batched(caseHomes, (b) => store.residentsOf(b));
   addPersons(caseResidents);
   const residentsByHome = groupBy(caseResidents, (p) => p.homeId ?? '');
@@ -456,7 +457,7 @@ export async function loadOutbreak(
   }));
   append(later.contacts, await batched(sinceExposure, (b) => store.contactsOf(b)));
   const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
-    .filter((h) => !caseHomes.includes(h))
+    .filter((h) => !caseHomeSet.has(h))
     .sort();
   const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
   addPersons(exposedResidents);
@@ -491,7 +492,8 @@ export async function loadOutbreak(
   }
   const householdWindows = [...householdSince]
     .filter(([id]) => staysNeeded.has(id))
-    .sort(([a], [b]) => a.localeCompare(b))
+    // In code-unit order, the order of the store's index: any order gives the same rows.
+    .sort(([a], [b]) => byText(a, b))
     .map(([id, from]) => ({ id, from, to: asOf, homeId: persons.get(id)?.homeId ?? null }));
   // Of a person who is not a case, no result reads a stay since exposure but its time away from
   // home at night: awayFromHome and nightsTogether (the nights of contacts of close contacts, and
