@@ -12,15 +12,18 @@
  * Stays since the first exposure are fetched only where a result reads them: close contacts and
  * those living with them (contacts of close contacts, when the protocol traces
  * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
- * one market visit makes a large share of a district. Then the persons, places, boats and lots
+ * one market visit makes a large share of a district; and of those who are not cases, only their
+ * stays away from home that reach into a night (the store leaves the rest out, see
+ * `staysAwayAtNight`). Then the persons, places, boats and lots
  * referenced, the quarantine sites and the villages/communities (for risk areas). Nothing
  * recorded after `asOf` is kept: stays and contacts are cut at `asOf`, later samples, cases and
  * handlings dropped. Id lists go to the store in batches.
  *
- * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 945,973 of the
- * 2,069,959 stays (1,600,664 when every exposed person's stays were fetched); at 10,000, 96,873
- * of 206,674 (154,557 before). The report is byte-for-byte the same. Samples: 1,075 at 100,000
- * (764,208 when the exposed persons' were fetched), 127 at 10,000 (74,599).
+ * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 227,972 of the
+ * 2,069,959 stays (945,973 when every stay since exposure of close contacts and their households
+ * was read, 1,600,664 when every exposed person's was). The report is byte-for-byte the same.
+ * Samples: 1,075 at 100,000 (764,208 when the exposed persons' were fetched), 127 at 10,000
+ * (74,599).
  *
  * The rows gathered before the first pass are cut, deduplicated and sorted once, for it; the
  * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
