@@ -12,15 +12,18 @@
  * Stays since the first exposure are fetched only where a result reads them: close contacts and
  * those living with them (contacts of close contacts, when the protocol traces
  * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
- * one market visit makes a large share of a district. Then the persons, places, boats and lots
+ * one market visit makes a large share of a district; and of those who are not cases, only their
+ * stays away from home that reach into a night (the store leaves the rest out, see
+ * `staysAwayAtNight`). Then the persons, places, boats and lots
  * referenced, the quarantine sites and the villages/communities (for risk areas). Nothing
  * recorded after `asOf` is kept: stays and contacts are cut at `asOf`, later samples, cases and
  * handlings dropped. Id lists go to the store in batches.
  *
- * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 945,973 of the
- * 2,069,959 stays (1,600,664 when every exposed person's stays were fetched); at 10,000, 96,873
- * of 206,674 (154,557 before). The report is byte-for-byte the same. Samples: 1,075 at 100,000
- * (764,208 when the exposed persons' were fetched), 127 at 10,000 (74,599).
+ * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 227,972 of the
+ * 2,069,959 stays (945,973 when every stay since exposure of close contacts and their households
+ * was read, 1,600,664 when every exposed person's was). The report is byte-for-byte the same.
+ * Samples: 1,075 at 100,000 (764,208 when the exposed persons' were fetched), 127 at 10,000
+ * (74,599).
  *
  * The rows gathered before the first pass are cut, deduplicated and sorted once, for it; the
  * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
@@ -41,8 +44,15 @@ import {
   type Sample,
   type Stay,
 } from '../domain/types';
-import type { TraceStore, WindowedId } from '../store/port';
-import { computeExposures, contaminationSpans, groupBy, unionSpans, type Span } from './exposures';
+import type { NightHours, TraceStore, WindowedId } from '../store/port';
+import {
+  computeExposures,
+  contaminationSpans,
+  DEFAULTS as NIGHTS,
+  groupBy,
+  unionSpans,
+  type Span,
+} from './exposures';
 import { windowsOfCases } from './infectious-window';
 import type { OutbreakData } from './model';
 import { tierOfExposure } from './tiers';
@@ -52,11 +62,14 @@ export interface LoadOptions {
   batchSize: number;
   /** Place kinds loaded in full for risk areas (a home belongs to the nearest one). */
   residentialKinds: string[];
+  /** The nights of a household, as the analysis counts them (src/analysis/exposures.ts). */
+  nights: NightHours;
 }
 
 export const DEFAULTS: LoadOptions = {
   batchSize: 2000,
   residentialKinds: ['village', 'community'],
+  nights: NIGHTS,
 };
 
 /** Appends one by one: `push(...items)` overflows the call stack past ~100k items. */
@@ -275,7 +288,7 @@ export async function loadOutbreak(
 ): Promise<OutbreakData> {
   if (!Number.isFinite(asOf))
     throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
-  const { batchSize, residentialKinds } = { ...DEFAULTS, ...options };
+  const { batchSize, residentialKinds, nights } = { ...DEFAULTS, ...options };
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
   const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> =>
@@ -328,9 +341,9 @@ export async function loadOutbreak(
     stayIds.set(id, id);
     return id;
   };
-  const fetchStays = async (
-    windows: readonly WindowedId[],
-    read: (batch: WindowedId[]) => Promise<Stay[]>,
+  const fetchStays = async <W extends WindowedId>(
+    windows: readonly W[],
+    read: (batch: W[]) => Promise<Stay[]>,
   ): Promise<Stay[]> => {
     const stays = await batched(windows, read);
     for (const s of stays) {
@@ -413,7 +426,8 @@ export async function loadOutbreak(
 
   // ---- reported contacts and households of cases -----------------------------------------------
   append(early.contacts, await batched(caseWindows, (b) => store.contactsOf(b)));
-  const caseHomes = [...new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []))].sort();
+  const caseHomeSet = new Set(cases.flatMap((c) => persons.get(c.personId)?.homeId ?? []));
+  const caseHomes = [...caseHomeSet].sort();
   const caseResidents = await batched(caseHomes, (b) => store.residentsOf(b));
   addPersons(caseResidents);
   const residentsByHome = groupBy(caseResidents, (p) => p.homeId ?? '');
@@ -446,7 +460,7 @@ export async function loadOutbreak(
   }));
   append(later.contacts, await batched(sinceExposure, (b) => store.contactsOf(b)));
   const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
-    .filter((h) => !caseHomes.includes(h))
+    .filter((h) => !caseHomeSet.has(h))
     .sort();
   const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
   addPersons(exposedResidents);
@@ -481,9 +495,30 @@ export async function loadOutbreak(
   }
   const householdWindows = [...householdSince]
     .filter(([id]) => staysNeeded.has(id))
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, from]) => ({ id, from, to: asOf }));
-  append(later.stays, await fetchStays(householdWindows, (b) => store.staysOfSubjects(b)));
+    // In code-unit order, the order of the store's index: any order gives the same rows.
+    .sort(([a], [b]) => byText(a, b))
+    .map(([id, from]) => ({ id, from, to: asOf, homeId: persons.get(id)?.homeId ?? null }));
+  // Of a person who is not a case, no result reads a stay since exposure but its time away from
+  // home at night: awayFromHome and nightsTogether (the nights of contacts of close contacts, and
+  // of households of cases). Where they met a case or a contaminated host, the stays were fetched
+  // above with everybody's at that host (exposures), and quarantine beds are read at the sites
+  // themselves. So the store sends only those; a case's own stays are all read (timelines,
+  // backward tracing, risk areas). At a million persons this leaves most of several million stays
+  // in the store.
+  append(
+    later.stays,
+    await fetchStays(
+      householdWindows.filter((w) => windows.has(w.id)),
+      (b) => store.staysOfSubjects(b),
+    ),
+  );
+  append(
+    later.stays,
+    await fetchStays(
+      householdWindows.filter((w) => !windows.has(w.id)),
+      (b) => store.staysAwayAtNight(b, nights),
+    ),
+  );
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
   await resolve(referencedIds(later));

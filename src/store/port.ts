@@ -21,6 +21,7 @@ import type {
   Sample,
   Stay,
 } from '../domain/types';
+import { DAY, HOUR, MINUTE } from '../domain/time';
 
 /** A closed time window [from, to]; an interval overlaps it when start <= to and end >= from. */
 export interface TimeWindow {
@@ -33,6 +34,41 @@ export interface WindowedId {
   id: Id;
   from: Instant;
   to: Instant;
+}
+
+/** A window per subject, with its home (null: it has none). */
+export interface HomeWindow extends WindowedId {
+  homeId: Id | null;
+}
+
+/** A household's nights: from local `nightStartHour` one evening to `nightEndHour` the next morning. */
+export interface NightHours {
+  nightStartHour: number;
+  nightEndHour: number;
+  utcOffsetMinutes: number;
+}
+
+/**
+ * The daytime between the end of one night and the start of the next, in milliseconds after
+ * local midnight, and the offset of local time; from = to = 0 when the nights leave none (a
+ * night of a day or more), so that a stay of some length is never within it.
+ */
+export function daytimeBetween(nights: NightHours): { from: number; to: number; offset: number } {
+  const from = nights.nightEndHour * HOUR;
+  const to = nights.nightStartHour * HOUR;
+  const offset = nights.utcOffsetMinutes * MINUTE;
+  return from >= 0 && from < to && to <= DAY ? { from, to, offset } : { from: 0, to: 0, offset };
+}
+
+/**
+ * Whether [start, end] shares some time with a night: false only for a stay of no length or one
+ * within the daytime between two nights (see `daytimeBetween`).
+ */
+export function sharesANight(start: Instant, end: Instant, nights: NightHours): boolean {
+  if (!(end > start)) return false;
+  const daytime = daytimeBetween(nights);
+  const timeOfDay = (((start + daytime.offset) % DAY) + DAY) % DAY;
+  return !(timeOfDay >= daytime.from && timeOfDay + (end - start) <= daytime.to);
 }
 
 /**
@@ -85,6 +121,12 @@ export interface TraceStore {
   positiveEnvironmentalSamples(asOf?: Instant): Promise<Sample[]>;
   /** Stays of each subject that overlap its window. */
   staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]>;
+  /**
+   * Stays of each subject that overlap its window, at a host other than its home, and share some
+   * time with a night (`sharesANight`): where a person spent nights away from home, without the
+   * many stays by day.
+   */
+  staysAwayAtNight(windows: readonly HomeWindow[], nights: NightHours): Promise<Stay[]>;
   /** Stays at (or aboard) each host that overlap its window. */
   staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]>;
   /** Residents of these homes (people whose home_id is one of them). */

@@ -56,6 +56,9 @@ function district(): Required<RecordBatch> {
       stay('P6', 'B1', aug(5, '04:00'), aug(5, '12:00')),
       stay('P2', 'R9', aug(4, '21:00'), aug(4, '23:00')), // P2 out on the night of Aug 4
       stay('P4', 'W1', aug(9, '20:00'), aug(11, '08:00')), // runs past asOf: cut
+      stay('P4', 'R9', aug(8, '12:00'), aug(8, '13:00')), // a lunch out: no night, not read
+      stay('P4', 'H3', aug(7, '22:00'), aug(8, '07:00')), // a night at home: not read
+      stay('P3', 'MKT', aug(8, '10:00'), aug(8, '11:00')), // close contact P3 by day: not read
       stay('L1', 'COLD', aug(1), aug(6)),
       stay('P7', 'R9', aug(4, '12:00'), aug(4, '13:00')), // unrelated
       stay('P5', 'R9', aug(7, '12:00'), aug(7, '13:00')), // venue-exposed P5, later: not needed
@@ -211,6 +214,19 @@ describe('loadOutbreak', () => {
     const withoutSecondTier = await loadOutbreak(embedded, untraced, ASOF);
     expect(withoutSecondTier.stays.some((s) => s.subjectId === 'P4')).toBe(false);
     expect(withoutSecondTier.persons.has('P4')).toBe(true);
+  });
+
+  test('since exposure, of a person who is not a case only stays away from home reaching into a night are read', () => {
+    for (const data of [fromEmbedded, fromNeo4j]) {
+      // P4's night at W1 is read (it decides P4's nights with P3); the lunch at R9 and the night at
+      // home are not, nor P3's morning at the market, long after C1 was there.
+      expect(data.stays.filter((s) => s.subjectId === 'P4')).toEqual([
+        stay('P4', 'W1', aug(9, '20:00'), ASOF),
+      ]);
+      expect(data.stays.filter((s) => s.subjectId === 'P3')).toEqual([
+        stay('P3', 'W1', aug(4, '09:00'), aug(4, '09:20')),
+      ]);
+    }
   });
 
   test('small batches give the same data', async () => {

@@ -147,6 +147,78 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       expect(stays.find((s) => s.subjectId === 'P1')).toEqual(district.stays[2]);
     });
 
+    test('stays away from home at night: not at the home given, not within the daytime', async () => {
+      const nights = { nightStartHour: 22, nightEndHour: 7, utcOffsetMinutes: 8 * 60 };
+      const week = { from: t('2022-07-29T00:00:00+08:00'), to: t('2022-08-05T00:00:00+08:00') };
+      // P1 spent the night of 30 July aboard B1 (kept) and a morning at the market (not); P3 was
+      // aboard from 04:00, before the night ended (kept), and at the market by day (not).
+      const away = await store.staysAwayAtNight(
+        [
+          { id: 'P1', ...week, homeId: 'H1' },
+          { id: 'P3', ...week, homeId: null },
+        ],
+        nights,
+      );
+      expect(byKey(away, stayKey).map(stayKey)).toEqual(
+        byKey([district.stays[0]!, district.stays[1]!], stayKey).map(stayKey),
+      );
+      expect(away.find((s) => s.subjectId === 'P1')).toEqual(district.stays[0]);
+      // The boat as P3's home: nothing of P3's is away from it at night.
+      expect(await store.staysAwayAtNight([{ id: 'P3', ...week, homeId: 'B1' }], nights)).toEqual([]);
+      // With a daytime of 08:00 to 10:30, only P3's market visit (09:30 to 11:00) reaches out of it.
+      const lateNights = { nightStartHour: 10.5, nightEndHour: 8, utcOffsetMinutes: 8 * 60 };
+      const market = { from: t('2022-08-01T00:00:00+08:00'), to: t('2022-08-01T23:00:00+08:00') };
+      expect(
+        (
+          await store.staysAwayAtNight(
+            [
+              { id: 'P1', ...market, homeId: 'H1' },
+              { id: 'P3', ...market, homeId: 'H2' },
+            ],
+            lateNights,
+          )
+        ).map(stayKey),
+      ).toEqual([stayKey(district.stays[3]!)]);
+      // The same hours an hour west: P1's visit (09:00 to 10:00 at +08:00) is 08:00 to 09:00 there.
+      expect(
+        (
+          await store.staysAwayAtNight([{ id: 'P1', ...market, homeId: 'H1' }], {
+            ...lateNights,
+            utcOffsetMinutes: 7 * 60,
+          })
+        ).map(stayKey),
+      ).toEqual([]);
+      expect(
+        (
+          await store.staysAwayAtNight([{ id: 'P1', ...market, homeId: 'H1' }], {
+            ...lateNights,
+            utcOffsetMinutes: 6 * 60,
+          })
+        ).map(stayKey),
+      ).toEqual([stayKey(district.stays[2]!)]);
+      expect(await store.staysAwayAtNight([], nights)).toEqual([]);
+    });
+
+    test('a stay overlapping several windows of its subject or host comes once', async () => {
+      // P1 was aboard B1 from 30 July 04:00 to 31 July 18:00: across both windows and the gap.
+      const mornings = [
+        { id: 'P1', from: t('2022-07-30T05:00:00+08:00'), to: t('2022-07-30T06:00:00+08:00') },
+        { id: 'P1', from: t('2022-07-31T05:00:00+08:00'), to: t('2022-07-31T06:00:00+08:00') },
+        { id: 'P1', from: t('2022-07-30T05:30:00+08:00'), to: t('2022-07-30T07:00:00+08:00') },
+      ];
+      expect(await store.staysOfSubjects(mornings)).toEqual([district.stays[0]]);
+      expect(
+        (await store.staysAtHosts(mornings.map((w) => ({ ...w, id: 'B1' })))).map(stayKey).sort(),
+      ).toEqual([district.stays[0]!, district.stays[1]!].map(stayKey).sort());
+      const nights = { nightStartHour: 22, nightEndHour: 7, utcOffsetMinutes: 8 * 60 };
+      expect(
+        await store.staysAwayAtNight(
+          mornings.map((w) => ({ ...w, homeId: 'H1' })),
+          nights,
+        ),
+      ).toEqual([district.stays[0]]);
+    });
+
     test('stays at hosts: boundaries touch, windows are per host', async () => {
       // [09:00,10:00] and the window starting at 10:00 share an instant: they overlap.
       const touching = await store.staysAtHosts([

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
+import { stayWindows } from '../../src/store/embedded/store';
 import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { Statements } from '../../src/store/embedded/statements';
 import type { TraceStore } from '../../src/store/port';
@@ -587,8 +588,14 @@ describe('embedded store', () => {
             .map((row) => row.detail)
             .join('\n');
         const plans = {
-          staysAtHosts: plan(statements.staysAtHosts.source, '[]'),
-          staysOfSubjects: plan(statements.staysOfSubjects.source, '[]'),
+          staysAtHosts: plan(statements.staysAtHosts.source, { windows: '[]' }),
+          staysOfSubjects: plan(statements.staysOfSubjects.source, { windows: '[]' }),
+          staysAwayAtNight: plan(statements.staysAwayAtNight.source, {
+            windows: '[]',
+            offset: 0,
+            daytimeFrom: 0,
+            daytimeTo: 0,
+          }),
           contactsOf: plan(statements.contactsOf.source, '[]'),
           handlingsBy: plan(statements.handlingsBy.source, '[]'),
           handlingsOf: plan(statements.handlingsOf.source, '[]'),
@@ -598,6 +605,9 @@ describe('embedded store', () => {
           'SEARCH t USING COVERING INDEX stays_by_host (host_id=? AND start_at>? AND start_at<?)',
         );
         expect(plans.staysOfSubjects).toContain(
+          'SEARCH t USING COVERING INDEX stays_by_subject (subject_id=? AND start_at>? AND start_at<?)',
+        );
+        expect(plans.staysAwayAtNight).toContain(
           'SEARCH t USING COVERING INDEX stays_by_subject (subject_id=? AND start_at>? AND start_at<?)',
         );
         expect(plans.contactsOf).toContain(
@@ -631,5 +641,34 @@ describe('embedded store', () => {
       await expect(own.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(own.ping()).rejects.toThrow(`the database ${own.location} does not answer`);
     });
+  });
+});
+
+describe('stayWindows', () => {
+  test('joins the windows of an id that overlap or touch, in order of start, each after the one before', () => {
+    expect(
+      stayWindows([
+        { id: 'A', from: 50, to: 60 },
+        { id: 'B', from: 0, to: 5 },
+        { id: 'A', from: 10, to: 20 },
+        { id: 'A', from: 20, to: 30 },
+        { id: 'A', from: 15, to: 25 },
+        { id: 'A', from: 31, to: 40 },
+      ]),
+    ).toEqual([
+      { id: 'A', from: 10, to: 30, after: null },
+      { id: 'A', from: 31, to: 40, after: 30 },
+      { id: 'A', from: 50, to: 60, after: 40 },
+      { id: 'B', from: 0, to: 5, after: null },
+    ]);
+  });
+
+  test('keeps the other fields of a window (the first of those joined) and cuts instants to what JSON holds', () => {
+    expect(
+      stayWindows([
+        { id: 'A', from: -Infinity, to: 5, homeId: 'H1' },
+        { id: 'A', from: 5, to: Infinity, homeId: 'H1' },
+      ]),
+    ).toEqual([{ id: 'A', from: -8.64e15, to: 8.64e15, homeId: 'H1', after: null }]);
   });
 });

@@ -20,7 +20,10 @@ import type {
   Stay,
 } from '../../domain/types';
 import { ValidationError } from '../../domain/errors';
+import { DAY } from '../../domain/time';
 import { MAX_CONTACT_MS, MAX_STAY_MS } from './schema';
+
+const DAY_MS = String(DAY);
 
 // ---- projections: columns renamed to the domain's field names, written once --------------------
 
@@ -139,16 +142,38 @@ const longestOfAll = (key: string): string => `(SELECT value FROM meta WHERE key
 const longestOfId = (table: string, idColumn: string): string =>
   `(SELECT ms FROM ${table} WHERE ${idColumn} = w.id)`;
 
-// One row per stay even where windows of one id overlap: GROUP BY every column, in the order of
-// ORDER BY, dedups in the one sort; DISTINCT went through a temporary index before sorting.
-const SUBJECT_STAY_ORDER = '"start", subjectId, hostId, "end"';
-const HOST_STAY_ORDER = '"start", hostId, subjectId, "end"';
-const STAYS_OF_SUBJECTS = `${WITH_WINDOWS}
+/**
+ * The windows of a stay read (see `stayWindows` in ./store.ts): per id disjoint, in order of
+ * start, each with the end of the one before (`after`, null for the first). A stay is taken at
+ * the first window it overlaps: any later one it overlaps too comes after a window ending at or
+ * after the stay's start. So each stay comes once with no GROUP BY or DISTINCT, whose sort of
+ * every row cost as much as reading them; the rows come in index order, window by window.
+ */
+const withStayWindows = (...extra: string[]): string => `
+  WITH w AS MATERIALIZED (
+    SELECT value ->> 'id' AS id, value ->> 'from' AS "from", value ->> 'to' AS "to",
+      ${['after', ...extra].map((field) => `value ->> '${field}' AS ${field}`).join(', ')}
+    FROM json_each(@windows)
+  )`;
+const FIRST_WINDOW_OF_STAY = 'AND (w.after IS NULL OR t.start_at > w.after)';
+const STAYS_OF_SUBJECTS = `${withStayWindows()}
   ${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))}
-  GROUP BY ${SUBJECT_STAY_ORDER} ORDER BY ${SUBJECT_STAY_ORDER}`;
-const STAYS_AT_HOSTS = `${WITH_WINDOWS}
+    ${FIRST_WINDOW_OF_STAY}`;
+/**
+ * As STAYS_OF_SUBJECTS, only stays elsewhere than the window's home that reach out of the daytime
+ * between two nights (`sharesANight` in src/store/port.ts): the time of day of the start, after
+ * local midnight, is taken in [0, DAY) also for instants before 1970.
+ */
+const STAYS_AWAY_AT_NIGHT = `${withStayWindows('homeId')}
+  ${windowed('stays', STAY_COLUMNS, 'stays_by_subject', 'subject_id', longestOfId('longest_stay_of_subject', 'subject_id'))}
+    ${FIRST_WINDOW_OF_STAY}
+    AND t.host_id IS NOT w.homeId
+    AND t.end_at > t.start_at
+    AND NOT (((t.start_at + @offset) % ${DAY_MS} + ${DAY_MS}) % ${DAY_MS}
+      BETWEEN @daytimeFrom AND @daytimeTo - (t.end_at - t.start_at))`;
+const STAYS_AT_HOSTS = `${withStayWindows()}
   ${windowed('stays', STAY_COLUMNS, 'stays_by_host', 'host_id', longestOfId('longest_stay_at_host', 'host_id'))}
-  GROUP BY ${HOST_STAY_ORDER} ORDER BY ${HOST_STAY_ORDER}`;
+    ${FIRST_WINDOW_OF_STAY}`;
 const CONTACTS_OF = `${WITH_WINDOWS}
   ${windowed('contacts', CONTACT_COLUMNS, 'contacts_by_a', 'person_a', longestOfAll(MAX_CONTACT_MS))}
   UNION
@@ -193,6 +218,14 @@ const COUNTS = `SELECT ${Object.entries(RECORD_TABLES)
 /** An id list or window list, bound as one JSON parameter. */
 export const asJson = (values: unknown): string => JSON.stringify(values);
 
+/** The windows (JSON, with their homes) and the daytime of STAYS_AWAY_AT_NIGHT. */
+export interface NightsParameters {
+  windows: string;
+  offset: number;
+  daytimeFrom: number;
+  daytimeTo: number;
+}
+
 export type EntityKindRow = { id: Id; kind: EntityKind };
 type Row<T> = T & { rowid_: number };
 
@@ -224,6 +257,7 @@ export class Statements {
   readonly samplesOf;
   readonly positiveEnvironmentalSamples;
   readonly staysOfSubjects;
+  readonly staysAwayAtNight;
   readonly staysAtHosts;
   readonly residentsOf;
   readonly contactsOf;
@@ -260,8 +294,9 @@ export class Statements {
     this.listCases = db.prepare<[{ asOf: number | null }], Case>(LIST_CASES);
     this.samplesOf = db.prepare<[string, number], Sample>(SAMPLES_OF);
     this.positiveEnvironmentalSamples = db.prepare<[number], Sample>(POSITIVE_ENVIRONMENTAL_SAMPLES);
-    this.staysOfSubjects = db.prepare<[string], Stay>(STAYS_OF_SUBJECTS);
-    this.staysAtHosts = db.prepare<[string], Stay>(STAYS_AT_HOSTS);
+    this.staysOfSubjects = db.prepare<[{ windows: string }], Stay>(STAYS_OF_SUBJECTS);
+    this.staysAwayAtNight = db.prepare<[NightsParameters], Stay>(STAYS_AWAY_AT_NIGHT);
+    this.staysAtHosts = db.prepare<[{ windows: string }], Stay>(STAYS_AT_HOSTS);
     this.residentsOf = db.prepare<[string], Person>(RESIDENTS_OF);
     this.contactsOf = db.prepare<[string], Contact>(CONTACTS_OF);
     this.handlingsBy = db.prepare<[string], Handling>(handlingsWithin('handlings_by_person', 'person_id'));

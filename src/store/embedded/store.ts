@@ -21,7 +21,14 @@ import type {
   Sample,
   Stay,
 } from '../../domain/types';
-import type { ImportSession, TraceStore, WindowedId } from '../port';
+import {
+  daytimeBetween,
+  type HomeWindow,
+  type ImportSession,
+  type NightHours,
+  type TraceStore,
+  type WindowedId,
+} from '../port';
 import { openConnection } from './connection';
 import { migrateSchema, TABLES_CHILDREN_FIRST } from './schema';
 import { asJson, Statements } from './statements';
@@ -38,6 +45,32 @@ function clampInstant(at: Instant): Instant {
 
 function windowsJson(windows: readonly WindowedId[]): string {
   return asJson(windows.map((w) => ({ id: w.id, from: clampInstant(w.from), to: clampInstant(w.to) })));
+}
+
+/**
+ * The windows of a stay read, as its statement takes them (see `withStayWindows` in
+ * ./statements.ts): those of one id joined where they overlap or touch, in order of start, each
+ * with the end of the one before. Joining loses nothing and adds nothing: a stay (a closed
+ * interval) overlapping the join of two windows that overlap or touch overlaps one of them.
+ */
+export function stayWindows<W extends WindowedId>(windows: readonly W[]): (W & { after: Instant | null })[] {
+  const byId = new Map<Id, W[]>();
+  for (const w of windows) {
+    const clamped = { ...w, from: clampInstant(w.from), to: clampInstant(w.to) };
+    const list = byId.get(w.id);
+    if (list) list.push(clamped);
+    else byId.set(w.id, [clamped]);
+  }
+  const out: (W & { after: Instant | null })[] = [];
+  for (const list of byId.values()) {
+    list.sort((a, b) => a.from - b.from);
+    let last: (W & { after: Instant | null }) | null = null;
+    for (const w of list) {
+      if (last && w.from <= last.to) last.to = Math.max(last.to, w.to);
+      else out.push((last = { ...w, after: last ? last.to : null }));
+    }
+  }
+  return out;
 }
 
 /** Puts rows back in key order: one entry per key, null where there is no row. */
@@ -214,11 +247,21 @@ export class EmbeddedStore implements TraceStore {
   }
 
   async staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.statements.staysOfSubjects.all(windowsJson(windows));
+    return this.statements.staysOfSubjects.all({ windows: asJson(stayWindows(windows)) });
+  }
+
+  async staysAwayAtNight(windows: readonly HomeWindow[], nights: NightHours): Promise<Stay[]> {
+    const daytime = daytimeBetween(nights);
+    return this.statements.staysAwayAtNight.all({
+      windows: asJson(stayWindows(windows)),
+      offset: daytime.offset,
+      daytimeFrom: daytime.from,
+      daytimeTo: daytime.to,
+    });
   }
 
   async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.statements.staysAtHosts.all(windowsJson(windows));
+    return this.statements.staysAtHosts.all({ windows: asJson(stayWindows(windows)) });
   }
 
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {

@@ -347,6 +347,23 @@ WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
 RETURN ${STAY_COLUMNS}
 ORDER BY subjectId, start, hostId, end`;
 
+/**
+ * As STAYS_OF_SUBJECTS, only stays elsewhere than the group's home that reach out of the daytime
+ * between two nights (`sharesANight` in src/store/port.ts): the time of day of the start, after
+ * local midnight, is taken in [0, DAY) also for instants before 1970.
+ */
+export const STAYS_AWAY_AT_NIGHT = `
+UNWIND $groups AS g
+MATCH (x:Entity {id: g.id})-[s:${ANY_STAY}]->(h:Entity)
+USING INDEX x:Entity(id)
+WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
+  AND (g.homeId IS NULL OR h.id <> g.homeId)
+  AND s.end > s.start
+WITH x, s, h, ((s.start + $offset) % $day + $day) % $day AS timeOfDay
+WHERE NOT (timeOfDay >= $daytimeFrom AND timeOfDay + (s.end - s.start) <= $daytimeTo)
+RETURN ${STAY_COLUMNS}
+ORDER BY subjectId, start, hostId, end`;
+
 export const STAYS_AT_HOSTS = `
 UNWIND $groups AS g
 MATCH (h:Entity {id: g.id})<-[s:${ANY_STAY}]-(x:Entity)

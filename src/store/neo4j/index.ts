@@ -20,7 +20,15 @@ import type {
   Stay,
 } from '../../domain/types';
 import { COUNT_KEYS } from '../../domain/types';
-import type { ImportSession, TraceStore, WindowedId } from '../port';
+import { DAY } from '../../domain/time';
+import {
+  daytimeBetween,
+  type HomeWindow,
+  type ImportSession,
+  type NightHours,
+  type TraceStore,
+  type WindowedId,
+} from '../port';
 import * as cypher from './cypher';
 import {
   boatRow,
@@ -245,6 +253,20 @@ class Neo4jStore implements TraceStore {
 
   staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
     return this.windowed(cypher.STAYS_OF_SUBJECTS, windows, toStay);
+  }
+
+  async staysAwayAtNight(windows: readonly HomeWindow[], nights: NightHours): Promise<Stay[]> {
+    if (windows.length === 0) return [];
+    const homeOf = new Map(windows.map((w) => [w.id, w.homeId]));
+    const daytime = daytimeBetween(nights);
+    const rows = await this.executor.readQuery(cypher.STAYS_AWAY_AT_NIGHT, {
+      groups: windowGroups(windows).map((g) => ({ ...g, homeId: homeOf.get(g.id) ?? null })),
+      offset: integer(daytime.offset),
+      day: integer(DAY),
+      daytimeFrom: integer(daytime.from),
+      daytimeTo: integer(daytime.to),
+    });
+    return records(rows, toStay);
   }
 
   staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
