@@ -137,25 +137,6 @@ export const DEFAULTS = {
   centrality: 'pagerank' as 'pagerank' | 'betweenness' | 'degree',
 };
 
-/**
- * One way a person may have been infected. The words are built only for the three listed in the
- * reasons, so each keeps what they are made of rather than a string.
- */
-type Weighed = {
-  /** Chance that the exposure infected the person. */
-  p: number;
-  /** Chance that an infection then is still without onset at asOf. */
-  silent: number;
-} & ({ exposure: Exposure; infectiousness: number } | { link: TierEvidence; pSource: number; linkP: number });
-
-function weighedWords(w: Weighed): string {
-  if ('exposure' in w) {
-    const note = w.infectiousness === 1 ? '' : `, infectiousness ×${fixed(w.infectiousness)}`;
-    return `${exposureWords(w.exposure)} (p=${fixed(w.p)}${note}, silent ${fixed(w.silent)})`;
-  }
-  return `${linkWords(w.link)} (p=${fixed(w.pSource)}×${fixed(w.linkP)}=${fixed(w.p)}, silent ${fixed(w.silent)})`;
-}
-
 /** Appends to the list under `key`, starting it if needed. */
 function push<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   const list = lists.get(key);
@@ -248,15 +229,44 @@ function centralityOf(
 
 /**
  * s(m) = 1 − F_inc((asOf − m) / 1 day), remembered by instant: exposures share their instants
- * (a venue's opening hours, a night at home), and each cdf is a 400-step integration.
+ * (a venue's opening hours, a night at home), and each cdf is a 400-step integration. The table
+ * holds the instants as doubles (open addressing): a Map keyed by them boxes every key looked up.
  */
-function silentAfterFrom(asOf: Instant, pathogen: Pathogen): (at: Instant) => number {
-  const byInstant = new Map<Instant, number>();
+export function silentAfterFrom(asOf: Instant, pathogen: Pathogen): (at: Instant) => number {
+  let keys = new Float64Array(1 << 12).fill(NaN);
+  let values = new Float64Array(keys.length);
+  let size = 0;
+  /** The slot of `at`, or of the empty one where it would go (NaN marks an empty slot). */
+  const slotOf = (table: Float64Array, at: number): number => {
+    const mask = table.length - 1;
+    let i = Math.imul((at / 1000) | 0, 0x9e3779b1) >>> 0;
+    for (i &= mask; ; i = (i + 1) & mask) {
+      const key = table[i]!;
+      if (key === at || key !== key) return i;
+    }
+  };
+  const grow = (): void => {
+    const oldKeys = keys;
+    const oldValues = values;
+    keys = new Float64Array(oldKeys.length * 2).fill(NaN);
+    values = new Float64Array(keys.length);
+    for (let i = 0; i < oldKeys.length; i++) {
+      const key = oldKeys[i]!;
+      if (key !== key) continue;
+      const slot = slotOf(keys, key);
+      keys[slot] = key;
+      values[slot] = oldValues[i]!;
+    }
+  };
   return (at) => {
-    let silent = byInstant.get(at);
-    if (silent === undefined) {
-      silent = 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
-      byInstant.set(at, silent);
+    const slot = slotOf(keys, at);
+    if (keys[slot] === at) return values[slot]!;
+    const silent = 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
+    // A NaN instant is never stored (it would read as an empty slot): it is worked out each time.
+    if (at === at) {
+      keys[slot] = at;
+      values[slot] = silent;
+      if (++size * 2 > keys.length) grow();
     }
     return silent;
   };
@@ -284,60 +294,173 @@ export function prioritiseQuarantine(
   const capacity = options.capacity ?? DEFAULTS.capacity;
   const siteTiers = options.siteTiers ?? DEFAULTS.siteTiers;
   const rateOptions = options.placeKindSettings ? { placeKindSettings: options.placeKindSettings } : {};
-  const caseById = new Map(data.cases.map((c) => [c.personId, c]));
-  const tierOf = new Map(tiers.map((t) => [t.personId, t]));
+  const caseById = new Map<Id, Case>();
+  for (const c of data.cases) caseById.set(c.personId, c);
+
+  // Each person ranked has a slot, in the order first met (exposures, then tiers); each way they
+  // may have been infected (an exposure, or time with a close contact) is an item, chained to
+  // their slot in the order found. Numbers in flat arrays, not an object per exposure: at a
+  // million persons there are ~7M exposures. Cases take no slot.
+  const NO_SLOT = -1;
+  const END = -1;
+  const slotOf = new Map<Id, number>();
+  for (const c of data.cases) slotOf.set(c.personId, NO_SLOT);
+  const slotIds: Id[] = [];
+  const firstItem: number[] = [];
+  const lastItem: number[] = [];
+  const itemCount: number[] = [];
+  const lastExposureOf: number[] = [];
+  /** Π(1 − p) and Π(1 − p·s) over the person's direct exposures, in their order. */
+  const directEscaped: number[] = [];
+  const directSilentlyEscaped: number[] = [];
+  const tierOfSlot: (TierEntry | undefined)[] = [];
+  const slotFor = (personId: Id): number => {
+    let slot = slotOf.get(personId);
+    if (slot === undefined) {
+      slot = slotIds.length;
+      slotOf.set(personId, slot);
+      slotIds.push(personId);
+      firstItem.push(END);
+      lastItem.push(END);
+      itemCount.push(0);
+      lastExposureOf.push(-Infinity);
+      directEscaped.push(1);
+      directSilentlyEscaped.push(1);
+      tierOfSlot.push(undefined);
+    }
+    return slot;
+  };
+
+  // Items 0 … exposures.length − 1 are the exposures (by index), the links to close contacts follow.
+  let linkCount = 0;
+  for (const t of tiers) for (const ev of t.evidence) if (ev.sourceKind === 'close_contact') linkCount += 1;
+  const firstLink = exposures.length;
+  const itemP = new Float64Array(firstLink + linkCount);
+  const itemSilent = new Float64Array(firstLink + linkCount);
+  const nextItem = new Int32Array(firstLink + linkCount);
+  const links: TierEvidence[] = [];
+  const linkSourceP = new Float64Array(linkCount);
+  const linkChance = new Float64Array(linkCount);
+  const addItem = (slot: number, item: number, p: number, silent: number, end: Instant): void => {
+    itemP[item] = p;
+    itemSilent[item] = silent;
+    nextItem[item] = END;
+    if (lastItem[slot] === END) firstItem[slot] = item;
+    else nextItem[lastItem[slot]!] = item;
+    lastItem[slot] = item;
+    itemCount[slot] += 1;
+    lastExposureOf[slot] = Math.max(lastExposureOf[slot]!, end);
+  };
+  const infectiousnessOf = (e: Exposure): number => {
+    const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
+    return source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
+  };
 
   // ---- probability of infection from direct exposures ---------------------------------------
   const silentAfter = silentAfterFrom(asOf, pathogen);
-  const weighedOf = new Map<Id, Weighed[]>();
-  const lastExposureOf = new Map<Id, Instant>();
-  for (const e of exposures) {
-    if (caseById.has(e.personId)) continue;
-    const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
-    const infectiousness = source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
+  for (let item = 0; item < exposures.length; item++) {
+    const e = exposures[item]!;
+    const slot = slotFor(e.personId);
+    if (slot === NO_SLOT) continue;
+    const infectiousness = infectiousnessOf(e);
     const setting = attackSettingOf(e, rateOptions);
     const expected = exposureStrength(e, setting, pathogen) * infectiousness;
     const p = 1 - Math.exp(-expected);
     const silent = silentAfter((e.start + e.end) / 2);
-    push(weighedOf, e.personId, { p, silent, exposure: e, infectiousness });
-    lastExposureOf.set(e.personId, Math.max(lastExposureOf.get(e.personId) ?? -Infinity, e.end));
+    addItem(slot, item, p, silent, e.end);
+    directEscaped[slot] *= 1 - p;
+    directSilentlyEscaped[slot] *= 1 - p * silent;
   }
-  const direct = new Map<Id, number>();
-  for (const [id, list] of weighedOf) direct.set(id, infectedAndSilent(list));
+  const directSlots = slotIds.length;
+  const directOf = (slot: number): number => {
+    const silentlyInfected = 1 - directSilentlyEscaped[slot]!;
+    const total = silentlyInfected + directEscaped[slot]!;
+    return total > 0 ? silentlyInfected / total : 0;
+  };
 
   // ---- contacts of close contacts: through the close contact's own probability ----------------
-  const personIds = new Set<Id>([...weighedOf.keys()]);
-  for (const t of tiers) if (!caseById.has(t.personId)) personIds.add(t.personId);
-  for (const t of tiers) {
+  const slotOfTier = new Int32Array(tiers.length);
+  tiers.forEach((t, i) => {
+    const slot = slotFor(t.personId);
+    slotOfTier[i] = slot;
+    if (slot !== NO_SLOT) tierOfSlot[slot] = t;
+  });
+  let link = 0;
+  tiers.forEach((t, i) => {
+    const slot = slotOfTier[i]!;
     for (const ev of t.evidence) {
       if (ev.sourceKind !== 'close_contact') continue;
-      const pSource = direct.get(ev.sourceId) ?? 0;
+      const sourceSlot = slotOf.get(ev.sourceId);
+      // Only those with direct exposures have a probability of their own.
+      const pSource =
+        sourceSlot !== undefined && sourceSlot !== NO_SLOT && sourceSlot < directSlots
+          ? directOf(sourceSlot)
+          : 0;
       const expected =
         ratePerHour(linkSetting(ev), pathogen) * (ev.minutes / 60) * pathogen.presymptomaticInfectiousness;
       const linkP = 1 - Math.exp(-expected);
       const p = pSource * linkP;
-      const silent = silentAfter((ev.start + ev.end) / 2);
-      push(weighedOf, t.personId, { p, silent, link: ev, pSource, linkP });
-      lastExposureOf.set(t.personId, Math.max(lastExposureOf.get(t.personId) ?? -Infinity, ev.end));
+      links.push(ev);
+      linkSourceP[link] = pSource;
+      linkChance[link] = linkP;
+      // A case's own links count for nothing: cases are not ranked.
+      if (slot !== NO_SLOT) addItem(slot, firstLink + link, p, silentAfter((ev.start + ev.end) / 2), ev.end);
+      link += 1;
     }
-  }
+  });
+
+  /** One way the person may have been infected, in words (only the three listed are worded). */
+  const itemWords = (item: number): string => {
+    const p = itemP[item]!;
+    const silent = itemSilent[item]!;
+    if (item < firstLink) {
+      const e = exposures[item]!;
+      const infectiousness = infectiousnessOf(e);
+      const note = infectiousness === 1 ? '' : `, infectiousness ×${fixed(infectiousness)}`;
+      return `${exposureWords(e)} (p=${fixed(p)}${note}, silent ${fixed(silent)})`;
+    }
+    const k = item - firstLink;
+    return `${linkWords(links[k]!)} (p=${fixed(linkSourceP[k]!)}×${fixed(linkChance[k]!)}=${fixed(p)}, silent ${fixed(silent)})`;
+  };
 
   // ---- onward risk and vulnerability --------------------------------------------------------
   const residentsOf = new Map<Id, number>();
   for (const p of data.persons.values())
     if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
   const rawCentrality = centralityOf(exposureGraph, options.centrality ?? DEFAULTS.centrality);
+  const rawCentralityOf = new Float64Array(slotIds.length);
   // A loop, not Math.max(...all): a million arguments overflow the stack.
   let maxCentrality = 0;
-  for (const id of personIds) maxCentrality = Math.max(maxCentrality, rawCentrality[id] ?? 0);
+  for (let slot = 0; slot < slotIds.length; slot++) {
+    const raw = rawCentrality[slotIds[slot]!] ?? 0;
+    rawCentralityOf[slot] = raw;
+    maxCentrality = Math.max(maxCentrality, raw);
+  }
 
-  const unranked = [...personIds].map((personId) => {
-    const list = (weighedOf.get(personId) ?? []).sort((x, y) => y.p - x.p);
-    const probability = infectedAndSilent(list);
+  // Each person's items by chance of infecting, highest first (stable: ties keep their order).
+  const ordered: number[] = [];
+  const byChanceDescending = (x: number, y: number): number => itemP[y]! - itemP[x]!;
+  const entries: QuarantineEntry[] = [];
+  for (let slot = 0; slot < slotIds.length; slot++) {
+    const personId = slotIds[slot]!;
+    ordered.length = 0;
+    for (let item = firstItem[slot]!; item !== END; item = nextItem[item]!) ordered.push(item);
+    if (ordered.length > 1) ordered.sort(byChanceDescending);
+    // infectedAndSilent over the items in that order.
+    let escaped = 1;
+    let silentlyEscaped = 1;
+    for (const item of ordered) {
+      escaped *= 1 - itemP[item]!;
+      silentlyEscaped *= 1 - itemP[item]! * itemSilent[item]!;
+    }
+    const silentlyInfected = 1 - silentlyEscaped;
+    const total = silentlyInfected + escaped;
+    const probability = total > 0 ? silentlyInfected / total : 0;
+
     const person: Person | undefined = data.persons.get(personId);
     const homeId = person?.homeId ?? null;
     const householdSize = homeId === null ? 1 : Math.max(1, residentsOf.get(homeId) ?? 1);
-    const centrality = maxCentrality > 0 ? (rawCentrality[personId] ?? 0) / maxCentrality : 0;
+    const centrality = maxCentrality > 0 ? rawCentralityOf[slot]! / maxCentrality : 0;
     const age = person?.age ?? null;
     const vulnerable =
       age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge);
@@ -346,78 +469,73 @@ export function prioritiseQuarantine(
     const vulnerableBoost = vulnerable ? weights.vulnerableWeight : 0;
     const score = probability * (1 + householdBoost + centralityBoost) * (1 + vulnerableBoost);
 
-    const parts = list.slice(0, 3).map(weighedWords);
-    if (list.length > 3) parts.push(`${list.length - 3} more exposure(s)`);
+    // Joined, not appended piece by piece: `join` gives one flat string, `+=` a rope per entry.
+    const parts: string[] = [];
+    for (let i = 0; i < ordered.length && i < 3; i++) parts.push(itemWords(ordered[i]!));
+    if (ordered.length > 3) parts.push(`${ordered.length - 3} more exposure(s)`);
     parts.push(`P(infected)=${fixed(probability)}`);
     if (householdSize > 1) parts.push(`household of ${householdSize} (${percent(householdBoost)})`);
     if (centralityBoost > 0)
       parts.push(`centrality ${fixed(centrality)} of the highest (${percent(centralityBoost)})`);
     if (vulnerable) parts.push(`age ${age} (${percent(vulnerableBoost)})`);
     parts.push(`score ${fixed(score, 3)}`);
-    const tier = tierOf.get(personId)?.tier ?? null;
-    return {
-      personId,
-      tier,
-      probability,
-      score,
-      homeId,
-      householdSize,
-      centrality,
-      reasons: parts.join('; '),
-    };
-  });
-  unranked.sort(
-    (a, b) =>
-      b.score - a.score ||
-      (b.tier ? TIER_RANK[b.tier] : 0) - (a.tier ? TIER_RANK[a.tier] : 0) ||
-      compareLocale(a.personId, b.personId),
-  );
+    const reasons = parts.join('; ');
 
-  // ---- dates -------------------------------------------------------------------------------
-  const entries: QuarantineEntry[] = unranked.map((u, i) => {
-    const tierEntry = tierOf.get(u.personId);
+    // ---- dates -----------------------------------------------------------------------------
+    const tierEntry = tierOfSlot[slot];
+    const tier = tierEntry?.tier ?? null;
     const lastExposure =
       tierEntry && tierEntry.tier !== 'venue_exposed'
         ? tierEntry.lastExposure
-        : (lastExposureOf.get(u.personId) ?? asOf);
+        : itemCount[slot]! > 0
+          ? lastExposureOf[slot]!
+          : asOf;
     let releaseOn: Instant | null = null;
     let homeMonitoringUntil: Instant | null = null;
     let pcrDates: Instant[] = [];
     let homePcrDates: Instant[] = [];
-    if (u.tier === 'close_contact') {
+    if (tier === 'close_contact') {
       releaseOn = lastExposure + protocol.closeContactQuarantineDays * DAY;
       homeMonitoringUntil = releaseOn + protocol.closeContactHomeMonitoringDays * DAY;
       pcrDates = daysAfter(lastExposure, protocol.closeContactPcrDays);
       homePcrDates = daysAfter(releaseOn, protocol.closeContactHomePcrDays);
-    } else if (u.tier === 'contact_of_close_contact') {
+    } else if (tier === 'contact_of_close_contact') {
       releaseOn = lastExposure + protocol.contactOfCloseContactQuarantineDays * DAY;
       homeMonitoringUntil = releaseOn;
       pcrDates = daysAfter(lastExposure, protocol.contactOfCloseContactPcrDays);
     }
     let placement: Placement;
-    if (u.tier === null) placement = 'none';
+    if (tier === null) placement = 'none';
     else if (releaseOn !== null && releaseOn <= asOf) placement = 'completed';
-    else if (siteTiers.includes(u.tier)) placement = 'waiting';
-    else placement = u.tier === 'venue_exposed' ? 'monitoring' : 'home';
-    return {
-      personId: u.personId,
-      tier: u.tier,
-      probability: u.probability,
-      score: u.score,
-      priority: i + 1,
+    else if (siteTiers.includes(tier)) placement = 'waiting';
+    else placement = tier === 'venue_exposed' ? 'monitoring' : 'home';
+    entries.push({
+      personId,
+      tier,
+      probability,
+      score,
+      // Set once ranked.
+      priority: 0,
       placement,
       assignedSiteId: null,
-      householdId: u.homeId,
-      householdSize: u.householdSize,
-      centrality: u.centrality,
+      householdId: homeId,
+      householdSize,
+      centrality,
       lastExposure,
       releaseOn,
       homeMonitoringUntil,
       pcrDates,
       homePcrDates,
-      reasons: u.reasons,
-    };
-  });
+      reasons,
+    });
+  }
+  entries.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (b.tier ? TIER_RANK[b.tier] : 0) - (a.tier ? TIER_RANK[a.tier] : 0) ||
+      compareLocale(a.personId, b.personId),
+  );
+  for (let i = 0; i < entries.length; i++) entries[i]!.priority = i + 1;
 
   // ---- beds ----------------------------------------------------------------------------------
   const occupants = occupantsAt(data, asOf);

@@ -1,7 +1,7 @@
 import { buildExposureGraph } from '../../src/analysis/exposure-graph';
 import { computeExposures } from '../../src/analysis/exposures';
 import type { Exposure } from '../../src/analysis/model';
-import { infectedAndSilent, prioritiseQuarantine } from '../../src/analysis/quarantine';
+import { infectedAndSilent, prioritiseQuarantine, silentAfterFrom } from '../../src/analysis/quarantine';
 import { cdf } from '../../src/domain/distributions';
 import { DAY, HOUR } from '../../src/domain/time';
 import { assignTiers } from '../../src/analysis/tiers';
@@ -105,6 +105,22 @@ describe('prioritiseQuarantine', () => {
     ).toBeCloseTo(0.55 / 0.95, 12);
     // Past the whole incubation with nothing to show: not infected.
     expect(infectedAndSilent([{ p: 0.9, silent: 0 }])).toBe(0);
+  });
+
+  test('silentAfterFrom: 1 − F_inc of the days since each instant, the same when asked again', () => {
+    const asOf = aug(12);
+    const silentAfter = silentAfterFrom(asOf, params.pathogen);
+    const expected = (at: number) => 1 - cdf(params.pathogen.incubation, Math.max(0, asOf - at) / DAY);
+    // More instants than the table starts with (it grows), half a minute apart, some after asOf.
+    const instants = Array.from(
+      { length: 10_000 },
+      (_, i) => asOf - 20 * DAY + i * 30_000 + (i % 3 ? 0 : 0.5),
+    );
+    for (const at of instants) expect(silentAfter(at)).toBe(expected(at));
+    for (const at of instants.filter((_, i) => i % 97 === 0)) expect(silentAfter(at)).toBe(expected(at));
+    expect(silentAfter(asOf)).toBe(1);
+    expect(silentAfter(asOf + DAY)).toBe(1);
+    expect(silentAfter(Number.NaN)).toBe(1 - cdf(params.pathogen.incubation, Number.NaN));
   });
 
   test('probability of infection: rate per hour, source infectiousness, elapsed incubation, combined exposures', () => {
