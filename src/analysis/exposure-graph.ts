@@ -193,17 +193,17 @@ export function buildExposureGraph(
     };
     if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
     if (householdLinks) {
-      const byHome = new Map<Id, Id[]>();
+      // Residents gathered only for the homes in the graph: at city scale most homes are not.
       const inGraph = new Set<Id>();
+      for (const p of data.persons.values()) if (p.homeId !== null && draft.has(p.id)) inGraph.add(p.homeId);
+      const byHome = new Map<Id, Id[]>();
       for (const p of data.persons.values()) {
-        if (p.homeId === null) continue;
+        if (p.homeId === null || !inGraph.has(p.homeId)) continue;
         const members = byHome.get(p.homeId);
         if (members) members.push(p.id);
         else byHome.set(p.homeId, [p.id]);
-        if (draft.has(p.id)) inGraph.add(p.homeId);
       }
-      for (const [homeId, members] of byHome) {
-        if (!inGraph.has(homeId)) continue;
+      for (const members of byHome.values()) {
         for (let i = 0; i < members.length; i++) {
           for (let j = i + 1; j < members.length; j++) link(members[i]!, members[j]!, 'household');
         }
