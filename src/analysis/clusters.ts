@@ -6,7 +6,7 @@
  * most infections: J Travel Med 2022, PMID 35435992) and by betweenness and PageRank of the case
  * graph (graphology-metrics).
  */
-import { DirectedGraph, UndirectedGraph } from 'graphology';
+import { DirectedGraph } from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import { connectedComponents } from 'graphology-components';
 import betweennessCentrality from 'graphology-metrics/centrality/betweenness';
@@ -15,7 +15,7 @@ import type { Id } from '../domain/types';
 import type { ChainAnalysis } from './chains';
 import type { InfectorInference } from './infector';
 import type { Exposure } from './model';
-import { NodePairs } from './node-pairs';
+import { NodePairs, numberedGraph } from './node-pairs';
 
 export interface ClusterOptions {
   /** A case-to-case link counts when its probability is at least this. */
@@ -158,18 +158,19 @@ export function exposureCommunities(
     if (edge === weights.length) weights.push(0);
     weights[edge] += Math.max(1, e.minutes);
   });
-  const graph = new UndirectedGraph();
-  for (const id of pairs.ids) graph.addNode(id);
-  for (let edge = 0; edge < pairs.pairCount; edge++) {
-    graph.addEdge(pairs.ids[pairs.endA[edge]!]!, pairs.ids[pairs.endB[edge]!]!, { weight: weights[edge]! });
-  }
-  if (graph.order === 0) return { communities: [], modularity: 0 };
+  if (pairs.nodeCount === 0) return { communities: [], modularity: 0 };
+  const graph = numberedGraph(
+    pairs,
+    () => ({}),
+    (edge) => ({ weight: weights[edge]! }),
+  );
   const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
   const members = new Map<number, Id[]>();
-  for (const [node, community] of Object.entries(detailed.communities)) {
-    const list = members.get(community) ?? [];
-    list.push(node);
-    members.set(community, list);
+  for (let node = 0; node < pairs.nodeCount; node++) {
+    const community = detailed.communities[node]!;
+    const list = members.get(community);
+    if (list) list.push(pairs.ids[node]!);
+    else members.set(community, [pairs.ids[node]!]);
   }
   const communities = [...members.values()]
     .map((list) => {

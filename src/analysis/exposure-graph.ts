@@ -9,17 +9,23 @@
  * would pass the infection on. Homes with no one in the graph stay out: the data holds the
  * households of everyone loaded (most of a district, at city scale), and they are no part of the
  * network of the exposures.
+ *
+ * Nodes and edges are keyed by number in the order first seen ("0", "1", …), each node carrying
+ * its id: graphology builds and walks a graph keyed so with less time and memory than one keyed
+ * by id (src/analysis/node-pairs.ts says why), and centrality depends only on that order.
  */
-import { UndirectedGraph } from 'graphology';
+import type { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
-import { NodePairs } from './node-pairs';
+import { NodePairs, numberedGraph } from './node-pairs';
 
 export type ExposureLink = 'household' | 'contact';
 
 export type ExposureNodeKind = 'case' | 'person' | 'item' | 'boat' | 'place';
 
 export interface ExposureNodeAttributes {
+  /** The person's or source's id (the node's key is its number: see `numberedGraph`). */
+  id: Id;
   kind: ExposureNodeKind;
 }
 
@@ -124,8 +130,6 @@ class GraphDraft {
 
   toGraph(): ExposureGraph {
     const { ids, endA, endB } = this.numbering;
-    const graph: ExposureGraph = new UndirectedGraph({ allowSelfLoops: false });
-    for (let i = 0; i < ids.length; i++) graph.addNode(ids[i]!, { kind: this.kinds[i]! });
     const singles = new Map<number, readonly Id[]>();
     const single = (node: number): readonly Id[] => {
       let list = singles.get(node);
@@ -133,27 +137,24 @@ class GraphDraft {
       return list;
     };
     const both = (a: number, b: number): readonly Id[] => [ids[a]!, ids[b]!].sort();
-    for (let edge = 0; edge < endA.length; edge++) {
-      const a = endA[edge]!;
-      const b = endB[edge]!;
+    const sourcesOf = (edge: number): readonly Id[] => {
       const sourceMask = this.sourceMasks[edge]!;
-      const sources =
-        sourceMask === 0
-          ? NO_SOURCES
-          : sourceMask === 1
-            ? single(a)
-            : sourceMask === 2
-              ? single(b)
-              : both(a, b);
-      graph.addEdge(ids[a]!, ids[b]!, {
+      if (sourceMask === 0) return NO_SOURCES;
+      if (sourceMask === 1) return single(endA[edge]!);
+      if (sourceMask === 2) return single(endB[edge]!);
+      return both(endA[edge]!, endB[edge]!);
+    };
+    return numberedGraph(
+      this.numbering,
+      (node) => ({ id: ids[node]!, kind: this.kinds[node]! }),
+      (edge) => ({
         settings: SETTINGS_BY_MASK[this.settingMasks[edge]!]!,
         minutes: this.minutes[edge]!,
         exposures: this.exposures[edge]!,
-        sources,
+        sources: sourcesOf(edge),
         links: LINKS_BY_MASK[this.linkMasks[edge]!]!,
-      });
-    }
-    return graph;
+      }),
+    );
   }
 }
 
@@ -192,17 +193,17 @@ export function buildExposureGraph(
     };
     if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
     if (householdLinks) {
-      const byHome = new Map<Id, Id[]>();
+      // Residents gathered only for the homes in the graph: at city scale most homes are not.
       const inGraph = new Set<Id>();
+      for (const p of data.persons.values()) if (p.homeId !== null && draft.has(p.id)) inGraph.add(p.homeId);
+      const byHome = new Map<Id, Id[]>();
       for (const p of data.persons.values()) {
-        if (p.homeId === null) continue;
+        if (p.homeId === null || !inGraph.has(p.homeId)) continue;
         const members = byHome.get(p.homeId);
         if (members) members.push(p.id);
         else byHome.set(p.homeId, [p.id]);
-        if (draft.has(p.id)) inGraph.add(p.homeId);
       }
-      for (const [homeId, members] of byHome) {
-        if (!inGraph.has(homeId)) continue;
+      for (const members of byHome.values()) {
         for (let i = 0; i < members.length; i++) {
           for (let j = i + 1; j < members.length; j++) link(members[i]!, members[j]!, 'household');
         }

@@ -4,6 +4,8 @@
  * and then built once, each node and edge added once, in the order that adding them record by
  * record would have given.
  */
+import { UndirectedGraph } from 'graphology';
+import type { Attributes } from 'graphology-types';
 import type { Id } from '../domain/types';
 
 export class NodePairs {
@@ -14,11 +16,13 @@ export class NodePairs {
   readonly endB: number[] = [];
   private readonly numberOf = new Map<Id, number>();
   /**
-   * Pair number by smaller node number, then larger. Two levels rather than one Map keyed by
-   * smaller · N + larger: such keys pass 2^31 and V8 then keeps each as a heap number, which made
-   * this lookup the slowest part of building a 100k district's exposure graph.
+   * Pair numbers by their ends: an open-addressing hash table of (smaller node, larger node,
+   * pair number + 1) triples, 0 marking a free slot, at most three quarters full. One flat typed
+   * array rather than a Map per node (or one Map keyed by smaller · N + larger, whose keys pass
+   * 2^31 and become heap numbers): at 1M persons the millions of pairs then cost no object each.
    */
-  private readonly pairOf: (Map<number, number> | undefined)[] = [];
+  private slots = new Int32Array(SLOT_WIDTH * 1024);
+  private slotMask = 1023;
 
   get nodeCount(): number {
     return this.ids.length;
@@ -40,7 +44,6 @@ export class NodePairs {
       n = this.ids.length;
       this.numberOf.set(id, n);
       this.ids.push(id);
-      this.pairOf.push(undefined); // kept dense: one slot per node
     }
     return n;
   }
@@ -49,15 +52,76 @@ export class NodePairs {
   pair(a: number, b: number): number {
     const low = a < b ? a : b;
     const high = a < b ? b : a;
-    let pairs = this.pairOf[low];
-    if (pairs === undefined) this.pairOf[low] = pairs = new Map();
-    let n = pairs.get(high);
-    if (n === undefined) {
-      n = this.endA.length;
-      pairs.set(high, n);
-      this.endA.push(a);
-      this.endB.push(b);
+    const slots = this.slots;
+    let slot = slotOf(low, high, this.slotMask);
+    for (;;) {
+      const at = slot * SLOT_WIDTH;
+      const numberPlusOne = slots[at + 2]!;
+      if (numberPlusOne === 0) break;
+      if (slots[at] === low && slots[at + 1] === high) return numberPlusOne - 1;
+      slot = (slot + 1) & this.slotMask;
     }
+    const n = this.endA.length;
+    this.endA.push(a);
+    this.endB.push(b);
+    const at = slot * SLOT_WIDTH;
+    slots[at] = low;
+    slots[at + 1] = high;
+    slots[at + 2] = n + 1;
+    if (4 * (n + 1) > 3 * (this.slotMask + 1)) this.grow();
     return n;
   }
+
+  /** Doubles the table, putting every pair back in its slot for the new size. */
+  private grow(): void {
+    const old = this.slots;
+    const mask = this.slotMask * 2 + 1;
+    const slots = new Int32Array(SLOT_WIDTH * (mask + 1));
+    for (let at = 0; at < old.length; at += SLOT_WIDTH) {
+      if (old[at + 2] === 0) continue;
+      const low = old[at]!;
+      const high = old[at + 1]!;
+      let slot = slotOf(low, high, mask);
+      while (slots[slot * SLOT_WIDTH + 2] !== 0) slot = (slot + 1) & mask;
+      const to = slot * SLOT_WIDTH;
+      slots[to] = low;
+      slots[to + 1] = high;
+      slots[to + 2] = old[at + 2]!;
+    }
+    this.slots = slots;
+    this.slotMask = mask;
+  }
+}
+
+/**
+ * The numbered nodes and pairs as an undirected graphology graph keyed by number: node i has key
+ * "i", pair n is edge "n" from its end A to its end B, each added in numbering order, so that
+ * algorithms whose result depends on node and edge order (Louvain, PageRank) give what a graph
+ * keyed by id gives; `pairs.ids[Number(key)]` names a node. Numbers rather than ids because
+ * graphology keeps each node's neighbours in an object keyed by the neighbour's key: array-index
+ * keys go to that object's elements, while ids give each node's object a new hidden class per
+ * neighbour, and numbered edge keys spare graphology generating and checking a key per edge.
+ */
+export function numberedGraph<NodeAttributes extends Attributes, EdgeAttributes extends Attributes>(
+  pairs: NodePairs,
+  nodeAttributes: (node: number) => NodeAttributes,
+  edgeAttributes: (pair: number) => EdgeAttributes,
+): UndirectedGraph<NodeAttributes, EdgeAttributes> {
+  const graph = new UndirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: false });
+  for (let node = 0; node < pairs.nodeCount; node++) graph.addNode(String(node), nodeAttributes(node));
+  const { endA, endB } = pairs;
+  for (let pair = 0; pair < endA.length; pair++) {
+    graph.addEdgeWithKey(String(pair), String(endA[pair]!), String(endB[pair]!), edgeAttributes(pair));
+  }
+  return graph;
+}
+
+/** Smaller node, larger node, pair number + 1. */
+const SLOT_WIDTH = 3;
+
+/** The home slot of the pair (low, high) in a table of mask + 1 slots. */
+function slotOf(low: number, high: number, mask: number): number {
+  let hash = Math.imul(low, 0x9e3779b1) ^ high;
+  hash = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
+  return (hash ^ (hash >>> 16)) & mask;
 }

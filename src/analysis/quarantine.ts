@@ -222,9 +222,16 @@ function centralityOf(
   method: 'pagerank' | 'betweenness' | 'degree',
 ): Record<string, number> {
   if (graph.order === 0) return {};
-  if (method === 'degree') return degreeCentrality(graph);
-  if (method === 'betweenness') return betweenness(graph, { getEdgeWeight: null });
-  return pagerank(graph, { getEdgeWeight: null });
+  const byKey =
+    method === 'degree'
+      ? degreeCentrality(graph)
+      : method === 'betweenness'
+        ? betweenness(graph, { getEdgeWeight: null })
+        : pagerank(graph, { getEdgeWeight: null });
+  // The graph is keyed by node number: name each node by its id.
+  const byId: Record<string, number> = {};
+  graph.forEachNode((key, { id }) => (byId[id] = byKey[key]!));
+  return byId;
 }
 
 /**

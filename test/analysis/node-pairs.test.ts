@@ -1,4 +1,4 @@
-import { NodePairs } from '../../src/analysis/node-pairs';
+import { NodePairs, numberedGraph } from '../../src/analysis/node-pairs';
 
 describe('NodePairs', () => {
   test('numbers nodes in the order first seen, each once', () => {
@@ -30,5 +30,57 @@ describe('NodePairs', () => {
     expect(pairs.pair(69_999, 2)).toBe(1);
     expect(pairs.pair(2, 69_998)).toBe(2);
     expect(pairs.pair(69_999, 1)).toBe(0);
+  });
+
+  test('keeps every pair apart and findable while its table grows', () => {
+    const pairs = new NodePairs();
+    for (let i = 0; i < 2_000; i++) pairs.node(`P${i}`);
+    // Pairs in a scrambled order, given either way round; a reference Map says which number each got.
+    const expected = new Map<string, number>();
+    let seed = 1;
+    const next = (): number => (seed = (seed * 48_271) % 2_147_483_647) % 2_000;
+    for (let k = 0; k < 20_000; k++) {
+      const a = next();
+      const b = next();
+      if (a === b) continue;
+      const key = a < b ? `${a}-${b}` : `${b}-${a}`;
+      const n = pairs.pair(k % 2 ? a : b, k % 2 ? b : a);
+      if (!expected.has(key)) expected.set(key, expected.size);
+      expect(n).toBe(expected.get(key));
+    }
+    expect(pairs.pairCount).toBe(expected.size);
+    expect(expected.size).toBeGreaterThan(5_000); // past several doublings of the table
+    for (const [key, n] of expected) {
+      const [a, b] = key.split('-').map(Number) as [number, number];
+      expect([pairs.pair(b, a), pairs.pair(a, b)]).toEqual([n, n]);
+    }
+    expect(pairs.pairCount).toBe(expected.size);
+  });
+
+  test('numberedGraph: nodes and pairs keyed by number, in numbering order, each edge from its end A', () => {
+    const pairs = new NodePairs();
+    const [b, a, c] = ['B', 'A', 'C'].map((id) => pairs.node(id)) as [number, number, number];
+    pairs.pair(c, a);
+    pairs.pair(b, a);
+    pairs.pair(a, c);
+    const g = numberedGraph(
+      pairs,
+      (node) => ({ id: pairs.ids[node]! }),
+      (pair) => ({ pair }),
+    );
+    expect(g.type).toBe('undirected');
+    expect(g.nodes()).toEqual(['0', '1', '2']);
+    expect(g.mapNodes((_key, { id }) => id)).toEqual(['B', 'A', 'C']);
+    expect(g.mapEdges((key, attributes, source, target) => [key, attributes.pair, source, target])).toEqual([
+      ['0', 0, '2', '1'],
+      ['1', 1, '0', '1'],
+    ]);
+    expect(
+      numberedGraph(
+        new NodePairs(),
+        () => ({}),
+        () => ({}),
+      ).order,
+    ).toBe(0);
   });
 });
