@@ -444,10 +444,17 @@ export async function loadOutbreak(
   // ---- the exposed persons: their households, contacts and stays since exposure ----------------
   const draft = assemble(asOf, cases, early, entities);
   const draftExposures = computeExposures(draft, params);
+  // One pass: each exposed person's first exposure, and who among them is a close contact.
+  const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;
   const firstExposure = new Map<Id, Instant>();
+  const closeContacts = new Set<Id>();
   for (const e of draftExposures) {
-    if (windows.has(e.personId)) continue;
-    firstExposure.set(e.personId, Math.min(firstExposure.get(e.personId) ?? Infinity, e.start));
+    const id = e.personId;
+    if (windows.has(id)) continue;
+    const first = firstExposure.get(id);
+    if (first === undefined || e.start < first) firstExposure.set(id, e.start);
+    if (traceCloseContacts && !closeContacts.has(id) && tierOfExposure(e, params.protocol) === 'close_contact')
+      closeContacts.add(id);
   }
   const exposedIds = [...firstExposure.keys()].sort();
   await resolve(exposedIds);
@@ -469,35 +476,41 @@ export async function loadOutbreak(
     if (home) home.push(r);
     else residentsByHome.set(r.homeId ?? '', [r]);
   }
-  const householdSince = new Map<Id, Instant>();
+  // Household members are followed from a day before the first exposure of anyone living there.
+  const homeSince = new Map<Id, Instant>();
   for (const id of exposedIds) {
     const homeId = persons.get(id)?.homeId;
-    const from = firstExposure.get(id)! - DAY;
-    householdSince.set(id, Math.min(householdSince.get(id) ?? Infinity, from));
     if (!homeId) continue;
-    for (const r of residentsByHome.get(homeId) ?? []) {
-      householdSince.set(r.id, Math.min(householdSince.get(r.id) ?? Infinity, from));
-    }
+    const from = firstExposure.get(id)! - DAY;
+    const since = homeSince.get(homeId);
+    if (since === undefined || from < since) homeSince.set(homeId, from);
   }
   // Stays since exposure serve two things only: the nights a close contact spent at home with the
   // others living there (contacts of close contacts, src/analysis/tiers.ts) and a case's own
   // whereabouts before its window (backward tracing, src/analysis/sources.ts). The protocol traces
   // no contacts of venue-exposed persons, and one market visit exposes much of a district, so
   // their other stays are not fetched.
-  const staysNeeded = new Set<Id>([...householdSince.keys()].filter((id) => windows.has(id)));
-  if (params.protocol.traceContactsOfCloseContacts) {
-    for (const e of draftExposures) {
-      if (windows.has(e.personId) || tierOfExposure(e, params.protocol) !== 'close_contact') continue;
-      staysNeeded.add(e.personId);
-      const homeId = persons.get(e.personId)?.homeId;
-      for (const r of homeId ? (residentsByHome.get(homeId) ?? []) : []) staysNeeded.add(r.id);
-    }
+  const staysNeeded = new Set<Id>();
+  for (const c of cases) {
+    const homeId = persons.get(c.personId)?.homeId;
+    if (homeId && homeSince.has(homeId)) staysNeeded.add(c.personId);
   }
-  const householdWindows = [...householdSince]
-    .filter(([id]) => staysNeeded.has(id))
+  for (const id of closeContacts) {
+    staysNeeded.add(id);
+    const homeId = persons.get(id)?.homeId;
+    for (const r of homeId ? (residentsByHome.get(homeId) ?? []) : []) staysNeeded.add(r.id);
+  }
+  /** From a day before one's own first exposure or that of anyone exposed living with one. */
+  const householdSince = (id: Id): Instant => {
+    const own = firstExposure.get(id);
+    const homeId = persons.get(id)?.homeId;
+    const home = homeId ? homeSince.get(homeId) : undefined;
+    return Math.min(own === undefined ? Infinity : own - DAY, home ?? Infinity);
+  };
+  const householdWindows = [...staysNeeded]
     // In code-unit order, the order of the store's index: any order gives the same rows.
-    .sort(([a], [b]) => byText(a, b))
-    .map(([id, from]) => ({ id, from, to: asOf, homeId: persons.get(id)?.homeId ?? null }));
+    .sort(byText)
+    .map((id) => ({ id, from: householdSince(id), to: asOf, homeId: persons.get(id)?.homeId ?? null }));
   // Of a person who is not a case, no result reads a stay since exposure but its time away from
   // home at night: awayFromHome and nightsTogether (the nights of contacts of close contacts, and
   // of households of cases). Where they met a case or a contaminated host, the stays were fetched
