@@ -160,8 +160,15 @@ const percent = (x: number): string => `+${Math.round(x * 100)}%`;
  * over each exposure's chance p of infecting and chance s that such an infection is still silent.
  */
 export function infectedAndSilent(exposures: readonly { p: number; silent: number }[]): number {
-  const escaped = exposures.reduce((q, e) => q * (1 - e.p), 1);
-  const silentlyInfected = 1 - exposures.reduce((q, e) => q * (1 - e.p * e.silent), 1);
+  return infectedGivenEscapes(
+    exposures.reduce((q, e) => q * (1 - e.p), 1),
+    exposures.reduce((q, e) => q * (1 - e.p * e.silent), 1),
+  );
+}
+
+/** The same from its two products: Π(1 − p) (escaped) and Π(1 − p·s) (escaped or still silent). */
+function infectedGivenEscapes(escaped: number, silentlyEscaped: number): number {
+  const silentlyInfected = 1 - silentlyEscaped;
   const total = silentlyInfected + escaped;
   return total > 0 ? silentlyInfected / total : 0;
 }
@@ -315,7 +322,6 @@ export function prioritiseQuarantine(
   const slotIds: Id[] = [];
   const firstItem: number[] = [];
   const lastItem: number[] = [];
-  const itemCount: number[] = [];
   const lastExposureOf: number[] = [];
   /** Π(1 − p) and Π(1 − p·s) over the person's direct exposures, in their order. */
   const directEscaped: number[] = [];
@@ -329,7 +335,6 @@ export function prioritiseQuarantine(
       slotIds.push(personId);
       firstItem.push(END);
       lastItem.push(END);
-      itemCount.push(0);
       lastExposureOf.push(-Infinity);
       directEscaped.push(1);
       directSilentlyEscaped.push(1);
@@ -355,7 +360,6 @@ export function prioritiseQuarantine(
     if (lastItem[slot] === END) firstItem[slot] = item;
     else nextItem[lastItem[slot]!] = item;
     lastItem[slot] = item;
-    itemCount[slot] += 1;
     lastExposureOf[slot] = Math.max(lastExposureOf[slot]!, end);
   };
   const infectiousnessOf = (e: Exposure): number => {
@@ -379,11 +383,8 @@ export function prioritiseQuarantine(
     directSilentlyEscaped[slot] *= 1 - p * silent;
   }
   const directSlots = slotIds.length;
-  const directOf = (slot: number): number => {
-    const silentlyInfected = 1 - directSilentlyEscaped[slot]!;
-    const total = silentlyInfected + directEscaped[slot]!;
-    return total > 0 ? silentlyInfected / total : 0;
-  };
+  const directOf = (slot: number): number =>
+    infectedGivenEscapes(directEscaped[slot]!, directSilentlyEscaped[slot]!);
 
   // ---- contacts of close contacts: through the close contact's own probability ----------------
   const slotOfTier = new Int32Array(tiers.length);
@@ -460,9 +461,7 @@ export function prioritiseQuarantine(
       escaped *= 1 - itemP[item]!;
       silentlyEscaped *= 1 - itemP[item]! * itemSilent[item]!;
     }
-    const silentlyInfected = 1 - silentlyEscaped;
-    const total = silentlyInfected + escaped;
-    const probability = total > 0 ? silentlyInfected / total : 0;
+    const probability = infectedGivenEscapes(escaped, silentlyEscaped);
 
     const person: Person | undefined = data.persons.get(personId);
     const homeId = person?.homeId ?? null;
@@ -494,7 +493,7 @@ export function prioritiseQuarantine(
     const lastExposure =
       tierEntry && tierEntry.tier !== 'venue_exposed'
         ? tierEntry.lastExposure
-        : itemCount[slot]! > 0
+        : firstItem[slot] !== END
           ? lastExposureOf[slot]!
           : asOf;
     let releaseOn: Instant | null = null;
