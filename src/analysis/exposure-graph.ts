@@ -16,6 +16,7 @@
  */
 import type { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
+import { residentsOf } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 import { NodePairs, numberedGraph } from './node-pairs';
 
@@ -196,16 +197,9 @@ export function buildExposureGraph(
       // Residents gathered only for the homes in the graph: at city scale most homes are not.
       const inGraph = new Set<Id>();
       for (const p of data.persons.values()) if (p.homeId !== null && draft.has(p.id)) inGraph.add(p.homeId);
-      const byHome = new Map<Id, Id[]>();
-      for (const p of data.persons.values()) {
-        if (p.homeId === null || !inGraph.has(p.homeId)) continue;
-        const members = byHome.get(p.homeId);
-        if (members) members.push(p.id);
-        else byHome.set(p.homeId, [p.id]);
-      }
-      for (const members of byHome.values()) {
+      for (const members of residentsOf(data, inGraph).values()) {
         for (let i = 0; i < members.length; i++) {
-          for (let j = i + 1; j < members.length; j++) link(members[i]!, members[j]!, 'household');
+          for (let j = i + 1; j < members.length; j++) link(members[i]!.id, members[j]!.id, 'household');
         }
       }
     }
