@@ -9,7 +9,7 @@ import type { Instant } from '../domain/types';
 import type { TraceStore } from '../store/port';
 import { buildChains, type ChainAnalysis } from './chains';
 import { caseComponents, exposureCommunities, topSpreaders, type Cluster, type Spreaders } from './clusters';
-import { buildExposureGraph } from './exposure-graph';
+import { buildExposureGraph, type ExposureGraph } from './exposure-graph';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
@@ -89,23 +89,26 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
   const caseIds = new Set(data.cases.map((c) => c.personId));
   // Centrality and communities are measured on the contact network, not on every co-presence at
   // a venue (src/analysis/network-exposures.ts says why).
-  const { network, exposureGraph } = timed(onPhase, 'contact network', () => {
-    const network = networkExposures(exposures, caseIds, params.protocol);
-    return { network, exposureGraph: buildExposureGraph(network, data) };
+  const network = timed(onPhase, 'contact network', () => {
+    const networkOnly = networkExposures(exposures, caseIds, params.protocol);
+    return { exposures: networkOnly, graph: buildExposureGraph(networkOnly, data) as ExposureGraph | null };
   });
   const quarantine = timed(onPhase, 'quarantine', () =>
     prioritiseQuarantine(data, exposures, tiers, params, {
       asOf,
-      exposureGraph,
+      exposureGraph: network.graph!,
       capacity: options.capacity ?? null,
     }),
   );
+  // Nothing reads the graph after quarantine: let it go before clusters build theirs (at 1M
+  // persons, two graphs of ~4M edges).
+  network.graph = null;
   const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }));
   const { clusters, spreaders } = timed(onPhase, 'clusters', () => {
     const rng = seedrandom(options.seed ?? 'tracegraph');
     const clusters = [
       ...caseComponents(inferences),
-      ...exposureCommunities(network, caseIds, { rng }).communities,
+      ...exposureCommunities(network.exposures, caseIds, { rng }).communities,
     ];
     return { clusters, spreaders: topSpreaders(chains, inferences) };
   });

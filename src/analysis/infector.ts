@@ -326,29 +326,42 @@ export function isWholeStepGrid(grid: InfectionTimePosterior): boolean {
 /**
  * Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). When both
  * grids are whole-step grids of the same step (`wholeSteps`), g is looked up once per distance
- * between cells rather than once per pair of cells; the sums are the same, term by term.
+ * between cells rather than once per pair of cells; the sums are the same, term by term. With
+ * `needed`, only the cells a where needed[a] is not 0 are worked out (the others are 0): the
+ * infector weighs only the cells its exposures reach, a few of a grid of hundreds.
  */
 export function generationDensities(
   infectee: InfectionTimePosterior,
   source: InfectionTimePosterior,
   g: (ms: number) => number,
   wholeSteps = false,
+  needed: ArrayLike<number> | null = null,
 ) {
   const n = infectee.times.length;
   const m = source.times.length;
   const out = new Float64Array(n);
   const meanGap = new Float64Array(n);
   const probabilities = source.probabilities;
+  let firstNeeded = 0;
+  let lastNeeded = n - 1;
+  if (needed) {
+    while (firstNeeded < n && needed[firstNeeded] === 0) firstNeeded++;
+    while (lastNeeded >= firstNeeded && needed[lastNeeded] === 0) lastNeeded--;
+  }
+  const skip = (a: number): boolean => needed !== null && needed[a] === 0;
+  if (firstNeeded > lastNeeded) return { densities: out, meanGap };
   if (wholeSteps && infectee.stepMs === source.stepMs) {
     // Gap of cells a and b: gaps[a - b + m - 1]; whole numbers, so exactly what rounding gives.
+    // Only the distances of the needed cells' span are looked up.
     const first = infectee.times[0]! - source.times[0]!;
     const gaps = new Float64Array(n + m - 1);
     const densities = new Float64Array(n + m - 1);
-    for (let d = 0; d < gaps.length; d++) {
+    for (let d = firstNeeded; d <= lastNeeded + m - 1; d++) {
       gaps[d] = first + (d - (m - 1)) * infectee.stepMs;
       densities[d] = g(gaps[d]!);
     }
-    for (let a = 0; a < n; a++) {
+    for (let a = firstNeeded; a <= lastNeeded; a++) {
+      if (skip(a)) continue;
       let sum = 0;
       let gapSum = 0;
       for (let b = 0; b < m; b++) {
@@ -364,7 +377,8 @@ export function generationDensities(
     }
     return { densities: out, meanGap };
   }
-  for (let a = 0; a < n; a++) {
+  for (let a = firstNeeded; a <= lastNeeded; a++) {
+    if (skip(a)) continue;
     let sum = 0;
     let gapSum = 0;
     for (let b = 0; b < m; b++) {
@@ -494,6 +508,7 @@ export function inferInfectors(
           posteriors.get(id)!,
           wholeSteps ? generationDensity : generationDensityRemembered,
           wholeSteps,
+          rates,
         );
         let gapSum = 0;
         for (let a = 0; a < grid.times.length; a++) {

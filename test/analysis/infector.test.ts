@@ -353,4 +353,25 @@ describe('generationDensities', () => {
       expect(result.densities[a]).toBe(sum);
     }
   });
+
+  test('only the needed cells: the same numbers there, 0 elsewhere, on either path', () => {
+    const arbNeeded = fc.array(fc.constantFrom(0, 0, 1, 2.5), { minLength: 30, maxLength: 30 });
+    fc.assert(
+      fc.property(arbGrid, arbGrid, arbNeeded, fc.boolean(), (infectee, source, mask, wholeSteps) => {
+        const needed = mask.slice(0, infectee.times.length);
+        const all = generationDensities(infectee, source, g, wholeSteps);
+        const some = generationDensities(infectee, source, g, wholeSteps, needed);
+        for (let a = 0; a < infectee.times.length; a++) {
+          expect(some.densities[a]).toBe(needed[a] === 0 ? 0 : all.densities[a]);
+          expect(some.meanGap[a]).toBe(needed[a] === 0 ? 0 : all.meanGap[a]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const infectee = grid(day(12), [0.25, 0.25, 0.25, 0.25]);
+    const source = grid(day(9), [0.5, 0.5]);
+    const middle = generationDensities(infectee, source, g, true, [0, 1, 1, 0]);
+    expect([...middle.densities].map((v) => v > 0)).toEqual([false, true, true, false]);
+    expect([...generationDensities(infectee, source, g, true, [0, 0, 0, 0]).densities]).toEqual([0, 0, 0, 0]);
+  });
 });
