@@ -356,15 +356,24 @@ export function generationDensities(
     const first = infectee.times[0]! - source.times[0]!;
     const gaps = new Float64Array(n + m - 1);
     const densities = new Float64Array(n + m - 1);
+    let lowestNonZero = Infinity;
+    let highestNonZero = -Infinity;
     for (let d = firstNeeded; d <= lastNeeded + m - 1; d++) {
       gaps[d] = first + (d - (m - 1)) * infectee.stepMs;
       densities[d] = g(gaps[d]!);
+      if (densities[d] !== 0) {
+        lowestNonZero = Math.min(lowestNonZero, d);
+        highestNonZero = d;
+      }
     }
     for (let a = firstNeeded; a <= lastNeeded; a++) {
       if (skip(a)) continue;
       let sum = 0;
       let gapSum = 0;
-      for (let b = 0; b < m; b++) {
+      // Terms whose density is 0 (g is 0 for gaps of zero or less, where the source's infection
+      // comes after the infectee's) add nothing: only the span of distances where it is not.
+      const lastB = Math.min(m - 1, a + m - 1 - lowestNonZero);
+      for (let b = Math.max(0, a + m - 1 - highestNonZero); b <= lastB; b++) {
         const p = probabilities[b]!;
         if (p === 0) continue;
         const d = a - b + m - 1;
