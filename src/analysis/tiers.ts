@@ -221,10 +221,11 @@ function validate(data: OutbreakData, exposures: readonly Exposure[]): void {
 }
 
 /**
- * Evidence with its reason written when read: a district's evidence is one per qualifying
- * exposure (6.7 million at a million persons), and its reasons are read only by the API, for a
- * few persons at a time. The reason is an own, enumerable property all the same (an accessor), so
- * that spreading, comparing or serialising evidence sees it as before.
+ * Evidence with its reason written when read, and its instants and minutes read from the exposure
+ * it was made from: a district's evidence is one per qualifying exposure (6.7 million at a million
+ * persons), and its reasons are read only by the API, for a few persons at a time. Reason, start,
+ * end and minutes are own, enumerable properties all the same (accessors), so that spreading,
+ * comparing or serialising evidence sees plain data, in the same field order.
  */
 class LazyReasonEvidence implements TierEvidence {
   declare tier: ContactTier;
@@ -234,11 +235,13 @@ class LazyReasonEvidence implements TierEvidence {
   declare hostId: Id | null;
   declare placeKind: string | null;
   declare contactSetting: string | null;
-  declare start: Instant;
-  declare end: Instant;
-  declare minutes: number;
+  declare readonly start: Instant;
+  declare readonly end: Instant;
+  declare readonly minutes: number;
   declare nights?: number;
   declare readonly reason: string;
+  /** What the evidence was made from, which holds its instants and minutes. */
+  declare private readonly from: Omit<TierEvidence, 'tier' | 'reason'>;
 
   constructor(
     tier: ContactTier,
@@ -253,14 +256,42 @@ class LazyReasonEvidence implements TierEvidence {
     this.hostId = from.hostId;
     this.placeKind = from.placeKind;
     this.contactSetting = from.contactSetting;
-    this.start = from.start;
-    this.end = from.end;
-    this.minutes = from.minutes;
+    // Read from the exposure rather than copied: V8 keeps each number field that is not a small
+    // integer in a box of its own, and instants never are (three boxes an evidence, 20 million
+    // at a million persons). Own, enumerable accessors, so the evidence still reads, spreads and
+    // serialises as plain data; `from` itself is not enumerable.
+    Object.defineProperty(this, 'from', { value: from });
+    Object.defineProperty(this, 'start', START);
+    Object.defineProperty(this, 'end', END);
+    Object.defineProperty(this, 'minutes', MINUTES);
     // Household evidence alone counts nights; others have no such field.
     if (from.nights !== undefined) this.nights = from.nights;
     Object.defineProperty(this, 'reason', reason);
   }
 }
+
+type EvidenceSource = { from: Omit<TierEvidence, 'tier' | 'reason'> };
+const START: PropertyDescriptor = {
+  get(this: EvidenceSource) {
+    return this.from.start;
+  },
+  enumerable: true,
+  configurable: true,
+};
+const END: PropertyDescriptor = {
+  get(this: EvidenceSource) {
+    return this.from.end;
+  },
+  enumerable: true,
+  configurable: true,
+};
+const MINUTES: PropertyDescriptor = {
+  get(this: EvidenceSource) {
+    return this.from.minutes;
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /** The `reason` accessor of a run's evidence: written by `reasons` from the evidence itself. */
 function reasonAccessor(reasons: ReasonWriter): PropertyDescriptor {

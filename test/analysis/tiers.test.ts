@@ -138,6 +138,44 @@ describe('assignTiers', () => {
     });
   });
 
+  test('evidence reads its instants and minutes from the exposure, and copies as plain data in field order', () => {
+    const { data, exposures } = district();
+    const byId = new Map(assignTiers(data, exposures, params).map((e) => [e.personId, e]));
+    const p3 = byId.get('P3')!.evidence[0]!;
+    const exposure = exposures.find((e) => e.personId === 'P3' && e.sourceId === 'C1')!;
+    expect([p3.start, p3.end, p3.minutes]).toEqual([exposure.start, exposure.end, exposure.minutes]);
+    expect(Object.keys(p3)).toEqual([
+      'tier',
+      'sourceId',
+      'sourceKind',
+      'setting',
+      'hostId',
+      'placeKind',
+      'contactSetting',
+      'start',
+      'end',
+      'minutes',
+      'reason',
+    ]);
+    const copy = { ...p3 };
+    expect(Object.getOwnPropertyDescriptor(copy, 'start')).toMatchObject({
+      value: exposure.start,
+      writable: true,
+    });
+    expect(JSON.parse(JSON.stringify(p3))).toMatchObject({
+      start: exposure.start,
+      end: exposure.end,
+      minutes: 20,
+    });
+    const [household] = byId.get('P4')!.evidence;
+    expect(Object.keys(household!).slice(7)).toEqual(['start', 'end', 'minutes', 'nights', 'reason']);
+    expect({ ...household }).toMatchObject({
+      start: aug(4, '22:00'),
+      end: aug(7, '07:00'),
+      minutes: 27 * 60,
+    });
+  });
+
   test('the 20 measures trace no contacts of close contacts', () => {
     const twenty = resolveParameters({ protocol: 'cn-20-measures-2022' });
     const { data, exposures } = district(twenty);
