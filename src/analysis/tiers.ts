@@ -271,27 +271,17 @@ class LazyReasonEvidence implements TierEvidence {
 }
 
 type EvidenceSource = { from: Omit<TierEvidence, 'tier' | 'reason'> };
-const START: PropertyDescriptor = {
+/** An own, enumerable accessor reading `field` of what the evidence was made from. */
+const readFromSource = (field: 'start' | 'end' | 'minutes'): PropertyDescriptor => ({
   get(this: EvidenceSource) {
-    return this.from.start;
+    return this.from[field];
   },
   enumerable: true,
   configurable: true,
-};
-const END: PropertyDescriptor = {
-  get(this: EvidenceSource) {
-    return this.from.end;
-  },
-  enumerable: true,
-  configurable: true,
-};
-const MINUTES: PropertyDescriptor = {
-  get(this: EvidenceSource) {
-    return this.from.minutes;
-  },
-  enumerable: true,
-  configurable: true,
-};
+});
+const START = readFromSource('start');
+const END = readFromSource('end');
+const MINUTES = readFromSource('minutes');
 
 /** The `reason` accessor of a run's evidence: written by `reasons` from the evidence itself. */
 function reasonAccessor(reasons: ReasonWriter): PropertyDescriptor {
