@@ -1,5 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
+import v8 from 'node:v8';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
@@ -254,15 +256,30 @@ describe('bin/tracegraph.js', () => {
     return path.join(root, 'bin', 'tracegraph.js');
   };
 
-  test('runs the command line with a 64 MB semi-space, passing the arguments and the exit code on', async () => {
-    const result = await runCli(['report', '--format', 'json'], { script: withStandInCli() });
+  /** The heap bin/tracegraph.js gives: 3/4 of the memory, or of a container's limit (README). */
+  const expectedHeapMb = (): number | null => {
+    const constrained = process.constrainedMemory?.() ?? 0;
+    const memory = constrained > 0 ? Math.min(constrained, os.totalmem()) : os.totalmem();
+    const mb = Math.floor((memory * 0.75) / 2 ** 20);
+    return mb > v8.getHeapStatistics().heap_size_limit / 2 ** 20 ? mb : null;
+  };
+  const heapFlags = (execArgv: string[]) => execArgv.filter((arg) => arg.startsWith('--max-old-space-size'));
+
+  test('runs the command line with a 64 MB semi-space and a heap of 3/4 of the memory, passing the arguments and the exit code on', async () => {
+    const result = await runCli(['report', '--format', 'json'], {
+      script: withStandInCli(),
+      env: { NODE_OPTIONS: '' },
+    });
     expect(result.code).toBe(3);
     const seen = JSON.parse(result.stdout) as { execArgv: string[]; args: string[] };
     expect(seen.execArgv).toContain('--max-semi-space-size=64');
+    const heap = expectedHeapMb();
+    // Node's own default is as large on a machine with less than about 5.5 GB: then no flag.
+    expect(heapFlags(seen.execArgv)).toEqual(heap === null ? [] : [`--max-old-space-size=${heap}`]);
     expect(seen.args).toEqual(['report', '--format', 'json']);
   });
 
-  test('keeps a semi-space size the caller chose', async () => {
+  test('keeps a semi-space size the caller chose, still giving the heap', async () => {
     const result = await runCli(['stats'], {
       script: withStandInCli(),
       env: { NODE_OPTIONS: '--max-semi-space-size=32' },
@@ -270,6 +287,20 @@ describe('bin/tracegraph.js', () => {
     expect(result.code).toBe(3);
     const seen = JSON.parse(result.stdout) as { execArgv: string[] };
     expect(seen.execArgv.join(' ')).not.toMatch(/semi-space/);
+    const heap = expectedHeapMb();
+    expect(heapFlags(seen.execArgv)).toEqual(heap === null ? [] : [`--max-old-space-size=${heap}`]);
+  });
+
+  test('keeps a heap size the caller chose, in either spelling of the flag', async () => {
+    for (const chosen of ['--max-old-space-size=1500', '--max_old_space_size=1500']) {
+      const result = await runCli(['stats'], {
+        script: withStandInCli(),
+        env: { NODE_OPTIONS: chosen },
+      });
+      expect(result.code).toBe(3);
+      const seen = JSON.parse(result.stdout) as { execArgv: string[] };
+      expect(seen.execArgv).toEqual(['--max-semi-space-size=64']);
+    }
   });
 
   test('without a build it says to run npm run build first and exits 1', async () => {
