@@ -3,6 +3,7 @@
  * 100k run bounded on a small machine.
  */
 import { MAX_PERSONS, MIN_PERSONS } from '../seeds/generator';
+import { MEASURES, type MeasureId } from './results';
 
 export const PARTS = ['import', 'contacts', 'analysis', 'report', 'api'] as const;
 export type Part = (typeof PARTS)[number];
@@ -17,6 +18,8 @@ export interface BenchOptions {
   /** Largest size measured on Neo4j (import, contacts, analysis); larger ones run on the embedded store only. */
   neo4jMax: number;
   parts: Part[];
+  /** Only these measures of the parts run (null: all); a store a part needs is still loaded. */
+  measures: MeasureId[] | null;
   seed: number;
   /** District the API is served from (default: the smallest size). */
   apiSize: number;
@@ -44,6 +47,7 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   neo4jRuns: 1,
   neo4jMax: 100_000,
   parts: [...PARTS],
+  measures: null,
   seed: 2022,
   apiConnections: 50,
   apiSeconds: 30,
@@ -62,6 +66,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --neo4j-runs N       runs per import into Neo4j (default 1: each takes minutes)
   --neo4j-max N        largest size measured on Neo4j (default 100000; 10000 for a shorter run)
   --only LIST          parts to run, of import,contacts,analysis,report,api (default all)
+  --measures LIST      only these measures of the parts run, e.g. import.tracegraph.neo4j (default
+                       all; the ids are those of results.json: ${Object.keys(MEASURES).join(', ')})
   --seed N             generator seed (default 2022)
   --api-size N         district the API serves (default: the smallest size)
   --api-connections N  concurrent connections of the load test (default 50)
@@ -154,6 +160,21 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
           );
         }
         options.parts = PARTS.filter((p) => parts.includes(p));
+        break;
+      }
+      case '--measures': {
+        const raw = value();
+        const ids = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const unknown = ids.filter((id) => !(id in MEASURES));
+        if (unknown.length || ids.length === 0) {
+          throw new BenchUsageError(
+            `--measures: "${unknown.join(',') || raw}" is not one of ${Object.keys(MEASURES).join(', ')}`,
+          );
+        }
+        options.measures = (Object.keys(MEASURES) as MeasureId[]).filter((id) => ids.includes(id));
         break;
       }
       case '--seed':

@@ -216,6 +216,11 @@ class Runner {
     return this.options.parts.includes(part);
   }
 
+  /** Whether `--measures` (when given) selects this measure. */
+  private selected(id: MeasureId): boolean {
+    return this.options.measures === null || this.options.measures.includes(id);
+  }
+
   private onNeo4j(persons: number): boolean {
     return persons <= this.options.neo4jMax;
   }
@@ -387,6 +392,7 @@ class Runner {
     step: string,
     args: object,
   ): Promise<StepResult | null> {
+    if (!this.selected(id)) return null;
     try {
       const result = await runStep(step, args);
       this.record(size, id, result);
@@ -506,8 +512,10 @@ class Runner {
     neo4jHere: boolean,
   ): Promise<void> {
     const embedded: StoreTarget = { kind: 'embedded', dataDir: embeddedDir(size.persons, this.options.seed) };
-    await this.ensureLoaded(size, embedded, dir, expected);
-    if (neo4jHere) await this.ensureLoaded(size, this.neo4jTarget(), dir, expected);
+    const onEmbedded = this.selected('analysis.embedded');
+    const onNeo4j = neo4jHere && this.selected('analysis.neo4j');
+    if (onEmbedded) await this.ensureLoaded(size, embedded, dir, expected);
+    if (onNeo4j) await this.ensureLoaded(size, this.neo4jTarget(), dir, expected);
     for (let run = 0; run < this.options.runs; run++) {
       await this.measure(size, 'analysis.embedded', 'analysis', { target: embedded });
       if (neo4jHere) await this.measure(size, 'analysis.neo4j', 'analysis', { target: this.neo4jTarget() });
@@ -523,6 +531,7 @@ class Runner {
     const { seed, runs } = this.options;
     const target: StoreTarget = { kind: 'embedded', dataDir: embeddedDir(size.persons, seed) };
     await this.ensureLoaded(size, target, dir, expected);
+    if (!REPORT_MEASURES.some((id) => this.selected(id))) return;
     const outDir = path.join(WORK, 'reports', keyOf(size.persons, seed));
     mkdirSync(outDir, { recursive: true });
     for (let run = 0; run < runs; run++) {
@@ -531,7 +540,7 @@ class Runner {
         result = await runStep('report', { target, outDir });
       } catch (err) {
         if (!(err instanceof StepFailure) || err.reason === 'interrupted') throw err;
-        for (const id of REPORT_MEASURES) {
+        for (const id of REPORT_MEASURES.filter((m) => this.selected(m))) {
           const m: Measure = (size.measures[id] ??= { seconds: [], peakRssBytes: [], runs: [] });
           (m.failures ??= []).push(err.reason);
         }
@@ -539,6 +548,7 @@ class Runner {
         continue;
       }
       for (const [id, figures] of reportMeasures(result)) {
+        if (!this.selected(id)) continue;
         this.record(size, id, figures);
         log(`[${size.persons}] ${id}: ${formatBytes(Number(figures.bytes))}`);
       }

@@ -73,6 +73,17 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--neo4j-heap', '0g'])).toThrow('--neo4j-heap: "0g" is not a memory size');
   });
 
+  it('selects measures by their results.json ids, in their fixed order, and names an unknown one', () => {
+    expect(parseBenchArgs([]).measures).toBeNull();
+    expect(
+      parseBenchArgs(['--measures', 'import.loadcsv.neo4j, import.tracegraph.neo4j']).measures,
+    ).toEqual(['import.tracegraph.neo4j', 'import.loadcsv.neo4j']);
+    expect(() => parseBenchArgs(['--measures', 'import.neo4j'])).toThrow(
+      '--measures: "import.neo4j" is not one of import.tracegraph.neo4j, import.loadcsv.neo4j',
+    );
+    expect(() => parseBenchArgs(['--measures', ','])).toThrow('--measures: "," is not one of');
+  });
+
   it('allows an --api-size outside --sizes when the API part is not run', () => {
     expect(parseBenchArgs(['--sizes', '1000', '--only', 'import', '--api-size', '100000']).apiSize).toBe(
       100_000,
