@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Largest size measured on Neo4j (import, contacts, analysis); larger ones run on the embedded store only. */
   neo4jMax: number;
   parts: Part[];
+  /** Minutes after which Neo4j stops a peer (LOAD CSV, the Cypher query); null: no limit. */
+  peerLimitMinutes: number | null;
   /** Only these measures of the parts run (null: all); a store a part needs is still loaded. */
   measures: MeasureId[] | null;
   seed: number;
@@ -48,6 +50,7 @@ export const DEFAULTS: Omit<BenchOptions, 'apiSize'> = {
   neo4jMax: 100_000,
   parts: [...PARTS],
   measures: null,
+  peerLimitMinutes: null,
   seed: 2022,
   apiConnections: 50,
   apiSeconds: 30,
@@ -68,6 +71,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --only LIST          parts to run, of import,contacts,analysis,report,api (default all)
   --measures LIST      only these measures of the parts run, e.g. import.tracegraph.neo4j (default
                        all; the ids are those of results.json: ${Object.keys(MEASURES).join(', ')})
+  --peer-limit MIN     Neo4j stops LOAD CSV and the Cypher query after MIN minutes (default: no
+                       limit); the table then shows the time as a lower bound ("> MIN min")
   --seed N             generator seed (default 2022)
   --api-size N         district the API serves (default: the smallest size)
   --api-connections N  concurrent connections of the load test (default 50)
@@ -177,6 +182,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         options.measures = (Object.keys(MEASURES) as MeasureId[]).filter((id) => ids.includes(id));
         break;
       }
+      case '--peer-limit':
+        options.peerLimitMinutes = wholeNumber(flag, value(), 1, 24 * 60);
+        break;
       case '--seed':
         options.seed = wholeNumber(flag, value(), 0);
         break;

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import type { FileName } from '../src/domain/records';
+import { isTimedOut, millisecondsLeft } from './time-limit';
 
 /** Rows per transaction: Neo4j's documented batch for LOAD CSV, and tracegraph's statement size. */
 export const ROWS_PER_TRANSACTION = 10_000;
@@ -120,27 +121,48 @@ export function fileUrl(file: string): string {
 export interface LoadCsvTiming {
   file: FileName;
   seconds: number;
+  /** Set on the file whose load the time limit stopped (the files after it were not started). */
+  stopped?: true;
 }
 
-/** Loads every file of the bundle that exists, one auto-commit statement each; returns per-file times. */
+export interface LoadCsvOutcome {
+  timings: LoadCsvTiming[];
+  /** Whether the time limit stopped the load before every file was in. */
+  stopped: boolean;
+}
+
+/**
+ * Loads every file of the bundle that exists, one auto-commit statement each; returns per-file
+ * times. With a limit (seconds, over the whole bundle), Neo4j stops the statement running when it
+ * is reached: the batches committed until then stay, as they would for a user who gives up.
+ */
 export async function loadCsvBundle(
   driver: Driver,
   dir: string,
   database = 'neo4j',
-): Promise<LoadCsvTiming[]> {
+  limitSeconds: number | null = null,
+): Promise<LoadCsvOutcome> {
   const timings: LoadCsvTiming[] = [];
+  const startedMs = Date.now();
   for (const { file, cypher } of LOAD_CSV_STATEMENTS) {
     const location = path.join(dir, file);
     if (!existsSync(location)) continue;
+    const left = millisecondsLeft(limitSeconds, startedMs);
+    if (left === 0) return { timings, stopped: true };
     const session = driver.session({ database });
     const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       // CALL { } IN TRANSACTIONS runs only in an implicit (auto-commit) transaction: session.run.
-      await session.run(cypher, { url: fileUrl(location) });
+      await session.run(cypher, { url: fileUrl(location) }, left === null ? undefined : { timeout: left });
+    } catch (err) {
+      if (!isTimedOut(err)) throw err;
+      timings.push({ file, seconds: seconds(), stopped: true });
+      return { timings, stopped: true };
     } finally {
       await session.close();
     }
-    timings.push({ file, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    timings.push({ file, seconds: seconds() });
   }
-  return timings;
+  return { timings, stopped: false };
 }

@@ -26,6 +26,8 @@ export interface Measure {
   runs: Record<string, unknown>[];
   /** Why runs failed, one entry per failed run. */
   failures?: string[];
+  /** Seconds of the runs stopped at the time limit (`--peer-limit`): lower bounds, not times. */
+  stoppedAfter?: number[];
   /** Set when the measure was kept from an earlier run (`--merge`). */
   measured?: Provenance;
 }
@@ -193,12 +195,30 @@ function failedNote(m: Measure | undefined): string {
   return `failed (${failed} of ${failed + m.seconds.length} run${failed + m.seconds.length === 1 ? '' : 's'})`;
 }
 
-/** Median (min–max) of the runs that succeeded, with a note of the runs that failed. */
+/** Runs stopped at the time limit: `stopped at the limit (1 of 3 runs)`, or ''. */
+function stoppedNote(m: Measure | undefined): string {
+  const stopped = m?.stoppedAfter?.length ?? 0;
+  if (!m || stopped === 0) return '';
+  const all = stopped + m.seconds.length + (m.failures?.length ?? 0);
+  return all === 1 ? 'stopped at the limit' : `stopped at the limit (${stopped} of ${all} runs)`;
+}
+
+/** The shortest run stopped at the limit: every stopped run took at least this long. */
+function lowerBound(m: Measure | undefined): number | null {
+  return m?.stoppedAfter?.length ? Math.min(...m.stoppedAfter) : null;
+}
+
+/**
+ * Median (min–max) of the runs that succeeded, with a note of the runs that failed; a measure
+ * whose every run was stopped at the time limit shows that limit as a lower bound.
+ */
 function timeCell(m: Measure | undefined): string {
   const s = secondsOf(m);
-  const note = failedNote(m);
-  if (!s) return note || '–';
-  return note ? `${formatSpread(s)}; ${note}` : formatSpread(s);
+  const notes = [failedNote(m), stoppedNote(m)].filter(Boolean).join('; ');
+  const bound = lowerBound(m);
+  if (!s && bound !== null) return `> ${formatSeconds(bound)} (${notes})`;
+  if (!s) return notes || '–';
+  return notes ? `${formatSpread(s)}; ${notes}` : formatSpread(s);
 }
 
 function secondsOf(m: Measure | undefined): Spread | null {
@@ -223,7 +243,10 @@ function peak(m: Measure | undefined): string {
 function ratioOf(ours: Measure | undefined, theirs: Measure | undefined): string {
   const a = secondsOf(ours);
   const b = secondsOf(theirs);
-  return a && b ? formatRatio(a.median, b.median) : '–';
+  if (a && b) return formatRatio(a.median, b.median);
+  // The peer was stopped at the limit in every run: it would have taken longer than that.
+  const bound = lowerBound(theirs);
+  return a && bound !== null ? `< ${formatRatio(a.median, bound)}` : '–';
 }
 
 function importTable(results: BenchResults): string {
@@ -239,12 +262,15 @@ function importTable(results: BenchResults): string {
       const m = size.measures[id];
       if (!m) continue;
       const s = secondsOf(m);
+      const stored = storedWhenStopped(m);
       rows.push([
         sizeLabel(size.persons),
         MEASURES[id],
-        formatCount(size.rows),
+        stored && !s
+          ? `${formatCount(size.rows)} (${formatCount(stored.rows)} stored when stopped)`
+          : formatCount(size.rows),
         timeCell(m),
-        s ? rowsPerSecond(size.rows, s) : '–',
+        s ? rowsPerSecond(size.rows, s) : stored ? formatCount(rate(stored.rows, stored.seconds)) : '–',
         peak(m),
         peer ? ratioOf(m, size.measures[peer]) : '',
       ]);
@@ -255,6 +281,15 @@ function importTable(results: BenchResults): string {
     ['Size', 'What', 'Rows', 'Time, median (min–max)', 'Rows/s', 'Peak RSS (client)', 'tracegraph / peer'],
     rows,
   );
+}
+
+/** The records stored by the first run stopped at the limit, and its seconds. */
+function storedWhenStopped(m: Measure): { rows: number; seconds: number } | null {
+  // Stopped runs are recorded in the same order in runs and stoppedAfter.
+  const first = m.runs.find((r) => r.stopped === true);
+  const seconds = m.stoppedAfter?.[0];
+  if (!first || typeof first.rowsStored !== 'number' || seconds === undefined) return null;
+  return { rows: first.rowsStored, seconds };
 }
 
 /** Median seconds of each phase over the runs of a measure, slowest first. */
@@ -307,7 +342,8 @@ function phaseTable(results: BenchResults): string {
     const size = [...results.sizes].reverse().find((s) => s.measures[id]?.runs.length);
     const m = size?.measures[id];
     if (!size || !m) continue;
-    const total = summarise(m.seconds).median;
+    const total = m.seconds.length ? summarise(m.seconds).median : lowerBound(m);
+    if (total === null) continue;
     const phases = medianPhases(m).slice(0, 4);
     for (const [phase, seconds] of phases) {
       rows.push([
@@ -565,7 +601,7 @@ What each row measures, and what is slow and why: [README.md](README.md).${resul
 | Neo4j | ${neo4j.mode === 'not used' ? 'not used' : `${neo4j.version} Community, ${neo4j.mode === 'launched' ? `started by the benchmark (heap ${neo4j.heap}, page cache ${neo4j.pageCache})` : 'external (NEO4J_URI)'}`} |
 | Date | ${m.date} |
 | Commit | ${m.commit ?? 'unknown'}${m.dirty ? ' (with uncommitted changes)' : ''} |
-| Sizes | ${sizes} persons; ${o.runs} run${o.runs === 1 ? '' : 's'} per measurement, ${o.neo4jRuns} per Neo4j import |
+| Sizes | ${sizes} persons; ${o.runs} run${o.runs === 1 ? '' : 's'} per measurement, ${o.neo4jRuns} per Neo4j import${o.measures ? `; only ${o.measures.join(', ')}` : ''}${o.peerLimitMinutes ? `; LOAD CSV and the Cypher query stopped by Neo4j after ${o.peerLimitMinutes} min (--peer-limit)` : ''} |
 ${earlierTable}
 Times are wall-clock seconds of the work alone (not process start-up, opening the store or clearing it),
 the median of the runs with the min–max spread. Peak RSS is the measuring process's high-water mark

@@ -13,6 +13,7 @@ import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { resolveParameters } from '../../src/domain/parameters';
 import { countingSink, streamJsonReport } from '../../src/report/json';
 import type { Neo4jConnection } from '../../src/store/neo4j';
+import { isTimedOut } from '../time-limit';
 import { CO_PRESENCE_QUERY, coPresenceParameters, coPresencePairs, pairKey } from '../contacts-cypher';
 import { secondsSince } from '../protocol';
 import { withStore, type StoreTarget } from './store-target';
@@ -42,17 +43,30 @@ export async function contactsTracegraphStep(args: { target: StoreTarget; pairsF
 }
 
 /** The plain Cypher co-presence query, on the same Neo4j and as-of instant. */
-export async function contactsCypherStep(args: { connection: Neo4jConnection; pairsFile: string }) {
+export async function contactsCypherStep(args: {
+  connection: Neo4jConnection;
+  pairsFile: string;
+  limitSeconds?: number | null;
+}) {
   const { connection } = args;
   const params = resolveParameters();
   const asOf = await withStore({ kind: 'neo4j', connection }, (store) => latestCaseAsOf(store));
   const driver = neo4j.driver(connection.uri, neo4j.auth.basic(connection.user, connection.password));
+  const limit = args.limitSeconds ?? null;
   try {
     const started = process.hrtime.bigint();
-    const result = await driver.executeQuery(CO_PRESENCE_QUERY, coPresenceParameters(params, asOf), {
-      database: connection.database,
-      routing: neo4j.routing.READ,
-    });
+    let result;
+    try {
+      result = await driver.executeQuery(CO_PRESENCE_QUERY, coPresenceParameters(params, asOf), {
+        database: connection.database,
+        routing: neo4j.routing.READ,
+        ...(limit === null ? {} : { transactionConfig: { timeout: limit * 1000 } }),
+      });
+    } catch (err) {
+      // Stopped by Neo4j at the limit: the time is a lower bound, and there are no pairs.
+      if (isTimedOut(err)) return { seconds: secondsSince(started), asOf, stopped: true };
+      throw err;
+    }
     const seconds = secondsSince(started);
     const pairs = result.records
       .map((r) => pairKey(r.get('caseId') as string, r.get('personId') as string, r.get('hostId') as string))

@@ -9,7 +9,7 @@ import type { Counts } from '../../src/domain/types';
 import { importBundle, type ImportProgress } from '../../src/import/import';
 import type { Neo4jConnection } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
-import { loadCsvBundle } from '../load-csv';
+import { loadCsvBundle, type LoadCsvOutcome } from '../load-csv';
 import { secondsSince } from '../protocol';
 import { withStore, type StoreTarget } from './store-target';
 
@@ -63,23 +63,34 @@ export async function importNeo4jStep(args: { dir: string; connection: Neo4jConn
   });
 }
 
-/** Neo4j's LOAD CSV of the same files into the same model, cleared first (not timed). */
-export async function loadCsvStep(args: { dir: string; connection: Neo4jConnection }) {
+/**
+ * Neo4j's LOAD CSV of the same files into the same model, cleared first (not timed). With a
+ * limit, a load Neo4j stopped reports `stopped` and the records stored until then.
+ */
+export async function loadCsvStep(args: {
+  dir: string;
+  connection: Neo4jConnection;
+  limitSeconds?: number | null;
+}) {
   const { connection } = args;
   return withStore({ kind: 'neo4j', connection }, async (store) => {
     await store.clear();
     const driver = neo4j.driver(connection.uri, neo4j.auth.basic(connection.user, connection.password));
     const started = process.hrtime.bigint();
-    let phases: Record<string, number>;
+    let outcome: LoadCsvOutcome;
     try {
-      const timings = await loadCsvBundle(driver, args.dir, connection.database);
-      phases = Object.fromEntries(timings.map((t) => [`load ${t.file}`, t.seconds]));
+      outcome = await loadCsvBundle(driver, args.dir, connection.database, args.limitSeconds ?? null);
     } finally {
       await driver.close();
     }
     const seconds = secondsSince(started);
+    const phases = Object.fromEntries(
+      outcome.timings.map((t) => [`load ${t.file}${t.stopped ? ' (stopped)' : ''}`, t.seconds]),
+    );
     const counts = await store.counts();
-    return { seconds, phases, counts };
+    if (!outcome.stopped) return { seconds, phases, counts };
+    const rowsStored = Object.values(counts).reduce((sum, n) => sum + n, 0);
+    return { seconds, phases, counts, stopped: true, rowsStored };
   });
 }
 

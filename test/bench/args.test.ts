@@ -75,13 +75,22 @@ describe('parseBenchArgs', () => {
 
   it('selects measures by their results.json ids, in their fixed order, and names an unknown one', () => {
     expect(parseBenchArgs([]).measures).toBeNull();
-    expect(
-      parseBenchArgs(['--measures', 'import.loadcsv.neo4j, import.tracegraph.neo4j']).measures,
-    ).toEqual(['import.tracegraph.neo4j', 'import.loadcsv.neo4j']);
+    expect(parseBenchArgs(['--measures', 'import.loadcsv.neo4j, import.tracegraph.neo4j']).measures).toEqual([
+      'import.tracegraph.neo4j',
+      'import.loadcsv.neo4j',
+    ]);
     expect(() => parseBenchArgs(['--measures', 'import.neo4j'])).toThrow(
       '--measures: "import.neo4j" is not one of import.tracegraph.neo4j, import.loadcsv.neo4j',
     );
     expect(() => parseBenchArgs(['--measures', ','])).toThrow('--measures: "," is not one of');
+  });
+
+  it('takes a time limit for the peers in whole minutes, up to a day', () => {
+    expect(parseBenchArgs([]).peerLimitMinutes).toBeNull();
+    expect(parseBenchArgs(['--peer-limit', '30']).peerLimitMinutes).toBe(30);
+    expect(() => parseBenchArgs(['--peer-limit', '0'])).toThrow(
+      '--peer-limit: "0" is not a whole number from 1 to 1440',
+    );
   });
 
   it('allows an --api-size outside --sizes when the API part is not run', () => {

@@ -1,6 +1,9 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { fileUrl, loadCsvBundle, LOAD_CSV_STATEMENTS } from '../../bench/load-csv';
+import { isTimedOut, millisecondsLeft } from '../../bench/time-limit';
 import { COUNT_KEYS } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
 import { openNeo4jStore } from '../../src/store/neo4j';
@@ -71,8 +74,9 @@ describe('LOAD CSV peer', () => {
     const imported = await everything(store);
 
     await store.clear();
-    const timings = await loadCsvBundle(driver, dir);
+    const { timings, stopped } = await loadCsvBundle(driver, dir);
     expect(timings.map((t) => t.file)).toHaveLength(9);
+    expect(stopped).toBe(false);
     const loaded = await everything(store);
     expect(loaded).toEqual(imported);
     expect(await store.counts()).toEqual({
@@ -109,5 +113,60 @@ describe('LOAD CSV peer', () => {
     });
     const [market] = await store.places(['MK']);
     expect(market!.kind).toBe('market');
+  });
+
+  it('with a time limit, Neo4j stops the load: what committed stays, nothing keeps running', async () => {
+    // A persons file large enough to outlast a one-second limit (and Neo4j's 2 s check interval).
+    const big = mkdtempSync(path.join(os.tmpdir(), 'tracegraph-loadcsv-limit-'));
+    try {
+      const rows = ['id,name,sex,age,phone,id_number,home_id,occupation'];
+      for (let i = 0; i < 400_000; i++) rows.push(`Q${i},Person ${i},F,30,,,,fisher`);
+      writeFileSync(path.join(big, 'persons.csv'), `${rows.join('\n')}\n`);
+      await store.clear();
+      const started = Date.now();
+      const { timings, stopped } = await loadCsvBundle(driver, big, 'neo4j', 1);
+      expect(stopped).toBe(true);
+      expect(timings).toEqual([{ file: 'persons.csv', seconds: expect.any(Number), stopped: true }]);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const { persons } = await store.counts();
+      expect(persons).toBeLessThan(400_000);
+      const { records } = await driver.executeQuery(
+        // Not this query itself, whose text names LOAD CSV too.
+        "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS 'LOAD CSV' AND NOT currentQuery STARTS WITH 'SHOW' RETURN count(*) AS n",
+      );
+      expect((records[0]!.get('n') as { toNumber(): number }).toNumber()).toBe(0);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+      await store.clear();
+    }
+  });
+
+  it("knows Neo4j's error for a transaction stopped at its client's timeout, and no other", async () => {
+    const error = await driver
+      .executeQuery(
+        'UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 RETURN count(*) AS n',
+        {},
+        {
+          transactionConfig: { timeout: 500 },
+        },
+      )
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(isTimedOut(error)).toBe(true);
+    const syntax = await driver.executeQuery('RETURN nothing(').then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(syntax).not.toBeNull();
+    expect(isTimedOut(syntax)).toBe(false);
+    expect(isTimedOut(null)).toBe(false);
+  });
+
+  it('counts down the milliseconds left of a limit, never below zero', () => {
+    expect(millisecondsLeft(null, 0, 5000)).toBeNull();
+    expect(millisecondsLeft(10, 1000, 4000)).toBe(7000);
+    expect(millisecondsLeft(1, 1000, 4000)).toBe(0);
   });
 });

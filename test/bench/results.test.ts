@@ -240,6 +240,52 @@ describe('renderResultsMarkdown', () => {
     );
   });
 
+  it('shows a peer stopped at the time limit as a lower bound, with what it stored, and the ratio as an upper bound', () => {
+    const r = results();
+    const size = r.sizes[0]!;
+    size.measures['import.loadcsv.neo4j'] = {
+      seconds: [],
+      stoppedAfter: [180],
+      peakRssBytes: [80 * MB],
+      runs: [
+        {
+          stopped: true,
+          rowsStored: 360,
+          phases: { 'load persons.csv': 60, 'load stays.csv (stopped)': 120 },
+        },
+      ],
+    };
+    size.measures['contacts.cypher.neo4j'] = {
+      seconds: [],
+      stoppedAfter: [1200, 1250],
+      peakRssBytes: [90 * MB, 90 * MB],
+      runs: [{ stopped: true }, { stopped: true }],
+    };
+    size.contacts = null;
+    r.options = {
+      ...r.options,
+      peerLimitMinutes: 3,
+      measures: ['import.loadcsv.neo4j', 'contacts.cypher.neo4j'],
+    };
+    const stopped = renderResultsMarkdown(r);
+    expect(stopped).toContain(
+      '| Sizes | 10k persons; 3 runs per measurement, 1 per Neo4j import; only import.loadcsv.neo4j, contacts.cypher.neo4j; LOAD CSV and the Cypher query stopped by Neo4j after 3 min (--peer-limit) |',
+    );
+    expect(stopped).toContain(
+      '| 10k | LOAD CSV → Neo4j (peer) | 1,000 (360 stored when stopped) | > 180 s (stopped at the limit) | 2 | 80.0 MB |  |',
+    );
+    // 20 s against more than 180 s.
+    expect(stopped).toContain(
+      '| 10k | tracegraph import → Neo4j | 1,000 | 20.0 s (10.0 s–30.0 s) | 50 (33–100) | 110 MB (100 MB–120 MB) | < 0.111× |',
+    );
+    expect(stopped).toContain(
+      '| 10k | LOAD CSV → Neo4j (peer) | load stays.csv (stopped) | 120 s | 66.7 % |',
+    );
+    expect(stopped).toContain(
+      '| 10k | 3.00 s (2.00 s–4.00 s) | 2.50 s (1.50 s–3.50 s) | > 1200 s (stopped at the limit (2 of 2 runs)) | < 0.00250× | 150 MB | – | – | – |',
+    );
+  });
+
   it('says so when the run did not finish', () => {
     expect(renderResultsMarkdown({ ...results(), finishedAt: null })).toContain('**This run did not finish');
   });
