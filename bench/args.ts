@@ -115,6 +115,19 @@ function wholeNumber(flag: string, text: string, min: number, max = Number.MAX_S
   return n;
 }
 
+/** A comma-separated choice among `known`, in their fixed order; throws naming any unknown one. */
+function someOf<T extends string>(flag: string, raw: string, known: readonly T[]): T[] {
+  const chosen = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = chosen.filter((c) => !(known as readonly string[]).includes(c));
+  if (unknown.length || chosen.length === 0) {
+    throw new BenchUsageError(`${flag}: "${unknown.join(',') || raw}" is not one of ${known.join(', ')}`);
+  }
+  return known.filter((k) => chosen.includes(k));
+}
+
 /** Reads the command line (without node and script). Throws BenchUsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const options: Omit<BenchOptions, 'apiSize'> & { apiSize?: number } = {
@@ -152,36 +165,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--neo4j-max':
         options.neo4jMax = wholeNumber(flag, value(), 0, MAX_PERSONS);
         break;
-      case '--only': {
-        const raw = value();
-        const parts = raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
-        if (unknown.length || parts.length === 0) {
-          throw new BenchUsageError(
-            `--only: "${unknown.join(',') || raw}" is not one of ${PARTS.join(', ')}`,
-          );
-        }
-        options.parts = PARTS.filter((p) => parts.includes(p));
+      case '--only':
+        options.parts = someOf(flag, value(), PARTS);
         break;
-      }
-      case '--measures': {
-        const raw = value();
-        const ids = raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const unknown = ids.filter((id) => !(id in MEASURES));
-        if (unknown.length || ids.length === 0) {
-          throw new BenchUsageError(
-            `--measures: "${unknown.join(',') || raw}" is not one of ${Object.keys(MEASURES).join(', ')}`,
-          );
-        }
-        options.measures = (Object.keys(MEASURES) as MeasureId[]).filter((id) => ids.includes(id));
+      case '--measures':
+        options.measures = someOf(flag, value(), Object.keys(MEASURES) as MeasureId[]);
         break;
-      }
       case '--peer-limit':
         options.peerLimitMinutes = wholeNumber(flag, value(), 1, 24 * 60);
         break;
