@@ -192,15 +192,19 @@ const sizeLabel = (persons: number): string =>
 function failedNote(m: Measure | undefined): string {
   const failed = m?.failures?.length ?? 0;
   if (!m || failed === 0) return '';
-  return `failed (${failed} of ${failed + m.seconds.length} run${failed + m.seconds.length === 1 ? '' : 's'})`;
+  return `failed (${failed} of ${runsOf(m)} run${runsOf(m) === 1 ? '' : 's'})`;
+}
+
+/** Every run of a measure: those with a time, those that failed and those stopped at the limit. */
+function runsOf(m: Measure): number {
+  return m.seconds.length + (m.failures?.length ?? 0) + (m.stoppedAfter?.length ?? 0);
 }
 
 /** Runs stopped at the time limit: `stopped at the limit (1 of 3 runs)`, or ''. */
 function stoppedNote(m: Measure | undefined): string {
   const stopped = m?.stoppedAfter?.length ?? 0;
   if (!m || stopped === 0) return '';
-  const all = stopped + m.seconds.length + (m.failures?.length ?? 0);
-  return all === 1 ? 'stopped at the limit' : `stopped at the limit (${stopped} of ${all} runs)`;
+  return runsOf(m) === 1 ? 'stopped at the limit' : `stopped at the limit (${stopped} of ${runsOf(m)} runs)`;
 }
 
 /** The shortest run stopped at the limit: every stopped run took at least this long. */

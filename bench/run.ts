@@ -482,6 +482,7 @@ class Runner {
   }
 
   private async contactsPart(size: SizeResult, dir: string, expected: Counts): Promise<void> {
+    if (!this.selected('contacts.tracegraph.neo4j') && !this.selected('contacts.cypher.neo4j')) return;
     const target = this.neo4jTarget();
     await this.ensureLoaded(size, target, dir, expected);
     const pairsDir = path.join(WORK, 'pairs');
@@ -541,8 +542,9 @@ class Runner {
   private async reportPart(size: SizeResult, dir: string, expected: Counts): Promise<void> {
     const { seed, runs } = this.options;
     const target: StoreTarget = { kind: 'embedded', dataDir: embeddedDir(size.persons, seed) };
-    await this.ensureLoaded(size, target, dir, expected);
+    // No store to load (minutes at 1M) when --measures selects no report.
     if (!REPORT_MEASURES.some((id) => this.selected(id))) return;
+    await this.ensureLoaded(size, target, dir, expected);
     const outDir = path.join(WORK, 'reports', keyOf(size.persons, seed));
     mkdirSync(outDir, { recursive: true });
     for (let run = 0; run < runs; run++) {

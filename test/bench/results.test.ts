@@ -262,6 +262,11 @@ describe('renderResultsMarkdown', () => {
       runs: [{ stopped: true }, { stopped: true }],
     };
     size.contacts = null;
+    // A failed run beside a stopped one: each note counts every run.
+    size.measures['contacts.cypher.neo4j'] = {
+      ...size.measures['contacts.cypher.neo4j'],
+      failures: ['Error: boom'],
+    };
     r.options = {
       ...r.options,
       peerLimitMinutes: 3,
@@ -282,7 +287,7 @@ describe('renderResultsMarkdown', () => {
       '| 10k | LOAD CSV → Neo4j (peer) | load stays.csv (stopped) | 120 s | 66.7 % |',
     );
     expect(stopped).toContain(
-      '| 10k | 3.00 s (2.00 s–4.00 s) | 2.50 s (1.50 s–3.50 s) | > 1200 s (stopped at the limit (2 of 2 runs)) | < 0.00250× | 150 MB | – | – | – |',
+      '| 10k | 3.00 s (2.00 s–4.00 s) | 2.50 s (1.50 s–3.50 s) | > 1200 s (failed (1 of 3 runs); stopped at the limit (2 of 3 runs)) | < 0.00250× | 150 MB | – | – | – |',
     );
   });
 
