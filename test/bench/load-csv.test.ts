@@ -28,6 +28,15 @@ async function relationshipCount(driver: Driver, type: string): Promise<number> 
   return (records[0]!.get('n') as { toNumber(): number }).toNumber();
 }
 
+/** The keys tracegraph merges stays and samples on, sorted: the scans above do not read them. */
+async function keys(driver: Driver): Promise<string[]> {
+  const { records } = await driver.executeQuery(
+    `MATCH ()-[r:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() RETURN type(r) + ' ' + r.key AS key
+     UNION ALL MATCH (s:Sample) RETURN 'Sample ' + s.key AS key`,
+  );
+  return records.map((r) => r.get('key') as string).sort();
+}
+
 describe('LOAD CSV peer', () => {
   let store: TraceStore;
   let driver: Driver;
@@ -72,6 +81,8 @@ describe('LOAD CSV peer', () => {
     const summary = await importBundle(store, dir);
     expect(summary.total).toBe(HAND_BUNDLE_ROWS);
     const imported = await everything(store);
+    const importedKeys = await keys(driver);
+    expect(importedKeys).toHaveLength(6 + 4);
 
     await store.clear();
     const { timings, stopped } = await loadCsvBundle(driver, dir);
@@ -79,6 +90,7 @@ describe('LOAD CSV peer', () => {
     expect(stopped).toBe(false);
     const loaded = await everything(store);
     expect(loaded).toEqual(imported);
+    expect(await keys(driver)).toEqual(importedKeys);
     expect(await store.counts()).toEqual({
       persons: 3,
       places: 4,

@@ -75,12 +75,12 @@ export const CONSTRAINTS: readonly string[] = [
 const escaped = (id: string): string => `replace(replace(${id}, '%', '%25'), '|', '%7C')`;
 
 /** The key of a stay, from Cypher expressions of its subject id, host id, start and end. */
-function stayKey(subjectId: string, hostId: string, start: string, end: string): string {
+export function stayKey(subjectId: string, hostId: string, start: string, end: string): string {
   return `${escaped(subjectId)} + '|' + ${escaped(hostId)} + '|' + toString(${start}) + '|' + toString(${end})`;
 }
 
 /** The key of a sample, from Cypher expressions of its subject id, instant and method. */
-function sampleKey(subjectId: string, sampledAt: string, method: string): string {
+export function sampleKey(subjectId: string, sampledAt: string, method: string): string {
   return `${escaped(subjectId)} + '|' + toString(${sampledAt}) + '|' + ${method}`;
 }
 
