@@ -605,7 +605,7 @@ What each row measures, and what is slow and why: [README.md](README.md).${resul
 | Neo4j | ${neo4j.mode === 'not used' ? 'not used' : `${neo4j.version} Community, ${neo4j.mode === 'launched' ? `started by the benchmark (heap ${neo4j.heap}, page cache ${neo4j.pageCache})` : 'external (NEO4J_URI)'}`} |
 | Date | ${m.date} |
 | Commit | ${m.commit ?? 'unknown'}${m.dirty ? ' (with uncommitted changes)' : ''} |
-| Sizes | ${sizes} persons; ${o.runs} run${o.runs === 1 ? '' : 's'} per measurement, ${o.neo4jRuns} per Neo4j import${o.measures ? `; only ${o.measures.join(', ')}` : ''}${o.peerLimitMinutes ? `; LOAD CSV and the Cypher query stopped by Neo4j after ${o.peerLimitMinutes} min (--peer-limit)` : ''} |
+| Sizes | ${sizes} persons; ${o.runs} run${o.runs === 1 ? '' : 's'} per measurement, ${o.neo4jRuns} per Neo4j import${o.measures ? `; only ${o.measures.join(', ')}` : ''}${o.peerLimitMinutes ? `; LOAD CSV and the Cypher query limited to ${o.peerLimitMinutes} min (--peer-limit: Neo4j stops them there)` : ''} |
 ${earlierTable}
 Times are wall-clock seconds of the work alone (not process start-up, opening the store or clearing it),
 the median of the runs with the min–max spread. Peak RSS is the measuring process's high-water mark

@@ -274,7 +274,7 @@ describe('renderResultsMarkdown', () => {
     };
     const stopped = renderResultsMarkdown(r);
     expect(stopped).toContain(
-      '| Sizes | 10k persons; 3 runs per measurement, 1 per Neo4j import; only import.loadcsv.neo4j, contacts.cypher.neo4j; LOAD CSV and the Cypher query stopped by Neo4j after 3 min (--peer-limit) |',
+      '| Sizes | 10k persons; 3 runs per measurement, 1 per Neo4j import; only import.loadcsv.neo4j, contacts.cypher.neo4j; LOAD CSV and the Cypher query limited to 3 min (--peer-limit: Neo4j stops them there) |',
     );
     expect(stopped).toContain(
       '| 10k | LOAD CSV → Neo4j (peer) | 1,000 (360 stored when stopped) | > 180 s (stopped at the limit) | 2 | 80.0 MB |  |',
