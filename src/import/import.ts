@@ -1,7 +1,8 @@
 /**
  * Bundle import: validates the whole bundle first (src/import/validate.ts) and writes nothing if
  * any row is refused; then streams the files again, entities before what refers to them, and
- * writes them in batches through one import session of the store.
+ * writes them in batches through one import session of the store, each batch written while the
+ * next is read.
  */
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import type { FileName } from '../domain/records';
@@ -94,27 +95,44 @@ async function writeFile(
   const key = batchKeyOf(spec.file);
   const problems: FieldProblem[] = [];
   let records: unknown[] = [];
+  // One batch is written while the next is read and parsed, so the store (Neo4j's server) and
+  // this process work at once; never more than one, so memory stays flat and batches keep order.
+  let writing = null as Promise<void> | null;
+  const settle = async (): Promise<void> => {
+    const pending = writing;
+    writing = null;
+    if (pending) await pending;
+  };
   const flush = async (): Promise<void> => {
     if (records.length === 0) return;
     const batch = { [key]: records } as RecordBatch;
     records = [];
-    await session.write(batch);
+    await settle();
+    writing = session.write(batch);
+    // Handled here so a failure waits, without crashing the process, for the next settle().
+    writing.catch(() => undefined);
   };
 
-  for await (const { line, row } of readCsvRows(file.path, {
-    columns: spec.columns,
-    onProblem: (p) => problems.push({ ...p, file: spec.file }),
-    onBytes,
-  })) {
-    const parsed = spec.parse(row);
-    if (parsed.record === null) {
-      // The file changed since it was validated.
-      for (const p of parsed.problems) problems.push({ file: spec.file, line, ...p });
-      break;
+  try {
+    for await (const { line, row } of readCsvRows(file.path, {
+      columns: spec.columns,
+      onProblem: (p) => problems.push({ ...p, file: spec.file }),
+      onBytes,
+    })) {
+      const parsed = spec.parse(row);
+      if (parsed.record === null) {
+        // The file changed since it was validated.
+        for (const p of parsed.problems) problems.push({ file: spec.file, line, ...p });
+        break;
+      }
+      records.push(parsed.record);
+      if (records.length >= IMPORT_BATCH_ROWS) await flush();
     }
-    records.push(parsed.record);
-    if (records.length >= IMPORT_BATCH_ROWS) await flush();
+    if (problems.length) throw new ValidationError(problems);
+    await flush();
+    await settle();
+  } finally {
+    // On any error, the write still running ends before the caller aborts the session.
+    await writing?.catch(() => undefined);
   }
-  if (problems.length) throw new ValidationError(problems);
-  await flush();
 }
