@@ -128,6 +128,16 @@ function someOf<T extends string>(flag: string, raw: string, known: readonly T[]
   return known.filter((k) => chosen.includes(k));
 }
 
+/** Whether the run measures anything on Neo4j: a Neo4j measure of a part it runs, that --measures keeps. */
+export function measuresOnNeo4j(options: Pick<BenchOptions, 'parts' | 'measures'>): boolean {
+  return (Object.keys(MEASURES) as MeasureId[]).some(
+    (id) =>
+      id.endsWith('.neo4j') &&
+      options.parts.includes(id.split('.')[0] as Part) &&
+      (options.measures === null || options.measures.includes(id)),
+  );
+}
+
 /** Reads the command line (without node and script). Throws BenchUsageError naming the flag. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const options: Omit<BenchOptions, 'apiSize'> & { apiSize?: number } = {

@@ -47,6 +47,9 @@ export const MEASURES = {
 } as const;
 export type MeasureId = keyof typeof MEASURES;
 
+/** How the note that a size's Neo4j rows were not run (above --neo4j-max) begins. */
+export const NEO4J_NOT_RUN = 'Neo4j rows not run';
+
 export interface ContactComparison {
   tracegraphPairs: number;
   cypherPairs: number;
@@ -163,7 +166,10 @@ export function mergeResults(previous: BenchResults, current: BenchResults): Ben
     for (const [id, m] of Object.entries(old.measures) as [MeasureId, Measure][]) {
       if (!measures[id]) measures[id] = { ...m, measured: m.measured ?? from };
     }
-    return { ...size, measures, contacts: size.contacts ?? old.contacts };
+    // "Neo4j rows not run" is stale once Neo4j rows of this size are kept from an earlier run.
+    const neo4jKept = Object.keys(measures).some((id) => id.endsWith('.neo4j'));
+    const skipped = neo4jKept ? size.skipped.filter((why) => !why.startsWith(NEO4J_NOT_RUN)) : size.skipped;
+    return { ...size, measures, skipped, contacts: size.contacts ?? old.contacts };
   });
   const kept = previous.sizes
     .filter((s) => !measuredNow.has(s.persons))

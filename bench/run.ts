@@ -12,12 +12,20 @@ import { parse } from 'csv-parse/sync';
 import type { Counts } from '../src/domain/types';
 import type { Neo4jConnection } from '../src/store/neo4j';
 import { launchNeo4j, type RunningNeo4j } from '../src/store/neo4j/launcher';
-import { BenchUsageError, USAGE, parseBenchArgs, type BenchOptions, type Part } from './args';
+import {
+  BenchUsageError,
+  USAGE,
+  measuresOnNeo4j,
+  parseBenchArgs,
+  type BenchOptions,
+  type Part,
+} from './args';
 import { comparePairs } from './contacts-cypher';
 import { machineInfo } from './machine';
 import { parseResultLine, rssOfProcess, RESULT_PREFIX } from './protocol';
 import {
   mergeResults,
+  NEO4J_NOT_RUN,
   renderResultsMarkdown,
   type BenchResults,
   type Measure,
@@ -254,9 +262,7 @@ class Runner {
         '1M persons: not run this time (it takes hours on a 2-core machine); `npm run bench -- --sizes 10000,100000,1000000` includes it.',
       );
     }
-    const needsNeo4j =
-      this.options.sizes.some((s) => this.onNeo4j(s)) &&
-      (this.wants('import') || this.wants('contacts') || this.wants('analysis'));
+    const needsNeo4j = this.options.sizes.some((s) => this.onNeo4j(s)) && measuresOnNeo4j(this.options);
     try {
       if (needsNeo4j) await this.startNeo4j();
       for (const persons of this.options.sizes) await this.runSize(persons);
@@ -360,9 +366,9 @@ class Runner {
     this.save();
 
     const neo4jHere = this.onNeo4j(persons);
-    if (!neo4jHere && (this.wants('import') || this.wants('contacts') || this.wants('analysis'))) {
+    if (!neo4jHere && measuresOnNeo4j(this.options)) {
       size.skipped.push(
-        `Neo4j rows not run: above --neo4j-max ${this.options.neo4jMax} (an import into Neo4j takes many minutes at this size; add --neo4j-max ${persons} to include them)`,
+        `${NEO4J_NOT_RUN}: above --neo4j-max ${this.options.neo4jMax} (an import into Neo4j takes many minutes at this size; add --neo4j-max ${persons} to include them)`,
       );
     }
     if (this.wants('import')) await this.importPart(size, dir, expected, neo4jHere);

@@ -1,4 +1,4 @@
-import { BenchUsageError, DEFAULTS, parseBenchArgs } from '../../bench/args';
+import { BenchUsageError, DEFAULTS, measuresOnNeo4j, parseBenchArgs } from '../../bench/args';
 
 describe('parseBenchArgs', () => {
   it('throws naming the flag on bad input', () => {
@@ -97,5 +97,16 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--sizes', '1000', '--only', 'import', '--api-size', '100000']).apiSize).toBe(
       100_000,
     );
+  });
+
+  it('knows whether a run measures anything on Neo4j, from its parts and --measures', () => {
+    const on = (argv: string[]) => measuresOnNeo4j(parseBenchArgs(argv));
+    expect(on([])).toBe(true);
+    expect(on(['--only', 'report,api'])).toBe(false);
+    expect(on(['--only', 'analysis'])).toBe(true);
+    expect(on(['--only', 'import', '--measures', 'import.tracegraph.embedded,import.csvparse'])).toBe(false);
+    expect(on(['--only', 'import', '--measures', 'import.csvparse,import.loadcsv.neo4j'])).toBe(true);
+    // A Neo4j measure of a part the run leaves out measures nothing.
+    expect(on(['--only', 'import', '--measures', 'analysis.neo4j,import.csvparse'])).toBe(false);
   });
 });

@@ -367,6 +367,29 @@ describe('mergeResults (--merge)', () => {
     expect(md).not.toContain('| 100k persons | tracegraph import → Neo4j |');
   });
 
+  it("drops a size's note that its Neo4j rows were not run once they are kept from an earlier run", () => {
+    const embeddedOnly = now();
+    const hundredK = embeddedOnly.sizes[1]!;
+    const { 'analysis.embedded': embedded } = hundredK.measures;
+    const skippedNow = ['Neo4j rows not run: above --neo4j-max 10000 (...)', 'something else'];
+    embeddedOnly.sizes[1] = {
+      ...hundredK,
+      measures: { 'analysis.embedded': embedded! },
+      skipped: skippedNow,
+    };
+    const kept = mergeResults(earlier(), embeddedOnly).sizes.find((s) => s.persons === 100_000)!;
+    expect(kept.measures['import.tracegraph.neo4j']?.measured?.commit).toBe('old111');
+    expect(kept.skipped).toEqual(['something else']);
+    // With no Neo4j rows to keep, the note stays.
+    const noNeo4jBefore = earlier();
+    noNeo4jBefore.sizes[1] = {
+      ...noNeo4jBefore.sizes[1]!,
+      measures: { 'report.html.embedded': noNeo4jBefore.sizes[1]!.measures['report.html.embedded']! },
+    };
+    const notKept = mergeResults(noNeo4jBefore, embeddedOnly).sizes.find((s) => s.persons === 100_000)!;
+    expect(notKept.skipped).toEqual(skippedNow);
+  });
+
   it('drops the note that 1M was not run once 1M is among the sizes', () => {
     const merged = mergeResults(earlier(), now());
     expect(merged.notes).toEqual([]);
