@@ -3,7 +3,7 @@
  * 100k run bounded on a small machine.
  */
 import { MAX_PERSONS, MIN_PERSONS } from '../seeds/generator';
-import { MEASURES, type MeasureId } from './results';
+import { isNeo4jMeasure, MEASURES, type MeasureId } from './results';
 
 export const PARTS = ['import', 'contacts', 'analysis', 'report', 'api'] as const;
 export type Part = (typeof PARTS)[number];
@@ -128,13 +128,16 @@ function someOf<T extends string>(flag: string, raw: string, known: readonly T[]
   return known.filter((k) => chosen.includes(k));
 }
 
+/** Whether `--measures` (when given) selects this measure. */
+export function selectsMeasure(options: Pick<BenchOptions, 'measures'>, id: MeasureId): boolean {
+  return options.measures === null || options.measures.includes(id);
+}
+
 /** Whether the run measures anything on Neo4j: a Neo4j measure of a part it runs, that --measures keeps. */
 export function measuresOnNeo4j(options: Pick<BenchOptions, 'parts' | 'measures'>): boolean {
   return (Object.keys(MEASURES) as MeasureId[]).some(
     (id) =>
-      id.endsWith('.neo4j') &&
-      options.parts.includes(id.split('.')[0] as Part) &&
-      (options.measures === null || options.measures.includes(id)),
+      isNeo4jMeasure(id) && options.parts.includes(id.split('.')[0] as Part) && selectsMeasure(options, id),
   );
 }
 

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import type { FileName } from '../src/domain/records';
-import { sampleKey, stayKey } from '../src/store/neo4j/cypher';
+import { sampleKey, STAY_ENDS, STAY_TYPES, stayKey } from '../src/store/neo4j/cypher';
 import { isTimedOut, millisecondsLeft } from './time-limit';
 
 /** Rows per transaction: Neo4j's documented batch for LOAD CSV, and tracegraph's statement size. */
@@ -27,6 +27,12 @@ const instant = (column: string): string =>
   `CASE WHEN row.${column} IS NULL THEN null
         WHEN size(row.${column}) = 10 THEN datetime({date: date(row.${column}), timezone: '+08:00'}).epochMillis
         ELSE datetime(row.${column}).epochMillis END`;
+
+/** One branch per stay type: the type follows from the labels of the two ends, as in stayTypeOf(). */
+const stayMerges = STAY_TYPES.map(
+  (type) =>
+    `  CALL (s, h, start, end, key) { WITH * WHERE s:${STAY_ENDS[type].subject} AND h:${STAY_ENDS[type].host} MERGE (s)-[r:${type} {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }`,
+).join('\n');
 
 const inTransactions = (body: string): string =>
   `LOAD CSV WITH HEADERS FROM $url AS row
@@ -73,18 +79,13 @@ export const LOAD_CSV_STATEMENTS: readonly { file: FileName; cypher: string }[] 
   SET i.product = row.product, i.lot = row.lot, i.origin = row.origin, i.arrivedAt = ${instant('arrived_at')}`),
   },
   {
-    // The relationship type follows from the labels of the two ends, as in stayTypeOf().
     file: 'stays.csv',
     cypher: inTransactions(`
   MATCH (s:Entity {id: row.subject_id})
   MATCH (h:Entity {id: row.host_id})
   WITH s, h, datetime(row.start).epochMillis AS start, datetime(row.end).epochMillis AS end
   WITH s, h, start, end, ${stayKey('s.id', 'h.id', 'start', 'end')} AS key
-  CALL (s, h, start, end, key) { WITH * WHERE s:Person AND h:Place MERGE (s)-[r:STAYED_AT {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }
-  CALL (s, h, start, end, key) { WITH * WHERE s:Person AND h:Boat MERGE (s)-[r:ABOARD {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }
-  CALL (s, h, start, end, key) { WITH * WHERE s:ColdChainItem AND h:Place MERGE (s)-[r:STORED_AT {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }
-  CALL (s, h, start, end, key) { WITH * WHERE s:ColdChainItem AND h:Boat MERGE (s)-[r:CARRIED_BY {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }
-  CALL (s, h, start, end, key) { WITH * WHERE s:Boat AND h:Place MERGE (s)-[r:DOCKED_AT {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }`),
+${stayMerges}`),
   },
   {
     file: 'contacts.csv',

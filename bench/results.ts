@@ -47,6 +47,9 @@ export const MEASURES = {
 } as const;
 export type MeasureId = keyof typeof MEASURES;
 
+/** Whether a measure runs on Neo4j (its id says so). */
+export const isNeo4jMeasure = (id: string): boolean => id.endsWith('.neo4j');
+
 /** How the note that a size's Neo4j rows were not run (above --neo4j-max) begins. */
 export const NEO4J_NOT_RUN = 'Neo4j rows not run';
 
@@ -167,7 +170,7 @@ export function mergeResults(previous: BenchResults, current: BenchResults): Ben
       if (!measures[id]) measures[id] = { ...m, measured: m.measured ?? from };
     }
     // "Neo4j rows not run" is stale once Neo4j rows of this size are kept from an earlier run.
-    const neo4jKept = Object.keys(measures).some((id) => id.endsWith('.neo4j'));
+    const neo4jKept = Object.keys(measures).some(isNeo4jMeasure);
     const skipped = neo4jKept ? size.skipped.filter((why) => !why.startsWith(NEO4J_NOT_RUN)) : size.skipped;
     return { ...size, measures, skipped, contacts: size.contacts ?? old.contacts };
   });

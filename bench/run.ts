@@ -17,6 +17,7 @@ import {
   USAGE,
   measuresOnNeo4j,
   parseBenchArgs,
+  selectsMeasure,
   type BenchOptions,
   type Part,
 } from './args';
@@ -224,9 +225,8 @@ class Runner {
     return this.options.parts.includes(part);
   }
 
-  /** Whether `--measures` (when given) selects this measure. */
   private selected(id: MeasureId): boolean {
-    return this.options.measures === null || this.options.measures.includes(id);
+    return selectsMeasure(this.options, id);
   }
 
   private onNeo4j(persons: number): boolean {

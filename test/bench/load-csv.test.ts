@@ -7,6 +7,7 @@ import { isTimedOut, millisecondsLeft } from '../../bench/time-limit';
 import { COUNT_KEYS } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
 import { openNeo4jStore } from '../../src/store/neo4j';
+import { STAY_TYPES } from '../../src/store/neo4j/cypher';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { HAND_BUNDLE_ROWS, writeHandBundle } from './hand-bundle';
@@ -31,7 +32,7 @@ async function relationshipCount(driver: Driver, type: string): Promise<number> 
 /** The keys tracegraph merges stays and samples on, sorted: the scans above do not read them. */
 async function keys(driver: Driver): Promise<string[]> {
   const { records } = await driver.executeQuery(
-    `MATCH ()-[r:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() RETURN type(r) + ' ' + r.key AS key
+    `MATCH ()-[r:${STAY_TYPES.join('|')}]->() RETURN type(r) + ' ' + r.key AS key
      UNION ALL MATCH (s:Sample) RETURN 'Sample ' + s.key AS key`,
   );
   return records.map((r) => r.get('key') as string).sort();
