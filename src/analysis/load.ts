@@ -453,7 +453,11 @@ export async function loadOutbreak(
     if (windows.has(id)) continue;
     const first = firstExposure.get(id);
     if (first === undefined || e.start < first) firstExposure.set(id, e.start);
-    if (traceCloseContacts && !closeContacts.has(id) && tierOfExposure(e, params.protocol) === 'close_contact')
+    if (
+      traceCloseContacts &&
+      !closeContacts.has(id) &&
+      tierOfExposure(e, params.protocol) === 'close_contact'
+    )
       closeContacts.add(id);
   }
   const exposedIds = [...firstExposure.keys()].sort();
