@@ -8,8 +8,8 @@ import type { Parameters } from '../domain/parameters';
 import type { Instant } from '../domain/types';
 import type { TraceStore } from '../store/port';
 import { buildChains, type ChainAnalysis } from './chains';
-import { caseComponents, exposureCommunities, topSpreaders, type Cluster, type Spreaders } from './clusters';
-import { buildExposureGraph, type ExposureGraph } from './exposure-graph';
+import { caseComponents, graphCommunities, topSpreaders, type Cluster, type Spreaders } from './clusters';
+import { ExposureGraphBuilder, type ExposureGraph } from './exposure-graph';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
@@ -40,6 +40,8 @@ export const ANALYSIS_PHASES = [
   'chains',
   'sources',
   'contact network',
+  'communities',
+  'network links',
   'quarantine',
   'risk areas',
   'clusters',
@@ -88,10 +90,24 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
   const sources = timed(onPhase, 'sources', () => rankSources(data, inferenceExposures, inferences, chains));
   const caseIds = new Set(data.cases.map((c) => c.personId));
   // Centrality and communities are measured on the contact network, not on every co-presence at
-  // a venue (src/analysis/network-exposures.ts says why).
+  // a venue (src/analysis/network-exposures.ts says why). One graph serves both (at 1M persons
+  // ~4M edges, whose building is most of either's cost): Louvain runs on the exposures' edges,
+  // then the household and contact links are added for centrality.
   const network = timed(onPhase, 'contact network', () => {
-    const networkOnly = networkExposures(exposures, caseIds, params.protocol);
-    return { exposures: networkOnly, graph: buildExposureGraph(networkOnly, data) as ExposureGraph | null };
+    const builder = new ExposureGraphBuilder(networkExposures(exposures, caseIds, params.protocol), caseIds);
+    return {
+      builder: builder as ExposureGraphBuilder | null,
+      graph: builder.exposures() as ExposureGraph | null,
+    };
+  });
+  const communities = timed(onPhase, 'communities', () => {
+    const rng = seedrandom(options.seed ?? 'tracegraph');
+    return graphCommunities(network.graph!, caseIds, { rng }).communities;
+  });
+  timed(onPhase, 'network links', () => {
+    network.builder!.withLinks(data);
+    // The graph is complete: its draft (numbering, sums) can go.
+    network.builder = null;
   });
   const quarantine = timed(onPhase, 'quarantine', () =>
     prioritiseQuarantine(data, exposures, tiers, params, {
@@ -100,18 +116,13 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
       capacity: options.capacity ?? null,
     }),
   );
-  // Nothing reads the graph after quarantine: let it go before clusters build theirs (at 1M
-  // persons, two graphs of ~4M edges).
+  // Nothing reads the graph after quarantine.
   network.graph = null;
   const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }));
-  const { clusters, spreaders } = timed(onPhase, 'clusters', () => {
-    const rng = seedrandom(options.seed ?? 'tracegraph');
-    const clusters = [
-      ...caseComponents(inferences),
-      ...exposureCommunities(network.exposures, caseIds, { rng }).communities,
-    ];
-    return { clusters, spreaders: topSpreaders(chains, inferences) };
-  });
+  const { clusters, spreaders } = timed(onPhase, 'clusters', () => ({
+    clusters: [...caseComponents(inferences), ...communities],
+    spreaders: topSpreaders(chains, inferences),
+  }));
   return {
     asOf,
     params,

@@ -15,7 +15,7 @@ import type { Id } from '../domain/types';
 import type { ChainAnalysis } from './chains';
 import type { InfectorInference } from './infector';
 import type { Exposure } from './model';
-import { NodePairs, numberedGraph } from './node-pairs';
+import { ExposureGraphBuilder, type ExposureGraph } from './exposure-graph';
 
 export interface ClusterOptions {
   /** A case-to-case link counts when its probability is at least this. */
@@ -137,41 +137,49 @@ export function exposureCommunities(
   caseIds: ReadonlySet<Id>,
   options: Partial<ClusterOptions> = {},
 ): { communities: Cluster[]; modularity: number } {
-  const { resolution, rng } = { ...DEFAULTS, ...options };
+  checkCommunityOptions(options);
   if (!Array.isArray(exposures)) throw new TypeError('exposure communities: exposures must be an array');
-  if (typeof rng !== 'function')
-    throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
-  if (!(resolution > 0))
-    throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
-  // Weights summed per pair of nodes first, then each node and edge added once (in the order of
-  // first appearance, which Louvain's node order and so its result depend on).
-  const pairs = new NodePairs();
-  const weights: number[] = [];
   exposures.forEach((e, i) => {
     if (typeof e.personId !== 'string' || typeof e.sourceId !== 'string') {
       throw new TypeError(`exposure communities: exposures[${i}] has no "personId" or "sourceId"`);
     }
     if (!(e.minutes >= 0))
       throw new RangeError(`exposure communities: exposures[${i}]: field "minutes" must be >= 0`);
-    if (e.personId === e.sourceId) return;
-    const edge = pairs.pair(pairs.node(e.personId), pairs.node(e.sourceId));
-    if (edge === weights.length) weights.push(0);
-    weights[edge] += Math.max(1, e.minutes);
   });
-  if (pairs.nodeCount === 0) return { communities: [], modularity: 0 };
-  const graph = numberedGraph(
-    pairs,
-    () => ({}),
-    (edge) => ({ weight: weights[edge]! }),
-  );
-  const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
+  const graph = new ExposureGraphBuilder(exposures.filter((e) => e.personId !== e.sourceId)).exposures();
+  return graphCommunities(graph, caseIds, options);
+}
+
+function checkCommunityOptions(options: Partial<ClusterOptions>): void {
+  const { resolution, rng } = { ...DEFAULTS, ...options };
+  if (typeof rng !== 'function')
+    throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
+  if (!(resolution > 0))
+    throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
+}
+
+/**
+ * `exposureCommunities` on an exposure graph already built (src/analysis/exposure-graph.ts).
+ * Louvain weighs each edge by its `weight`; a link weighs 0 but would still make its persons
+ * members, so give the graph before the links are added (`ExposureGraphBuilder.exposures()`).
+ */
+export function graphCommunities(
+  graph: ExposureGraph,
+  caseIds: ReadonlySet<Id>,
+  options: Partial<ClusterOptions> = {},
+): { communities: Cluster[]; modularity: number } {
+  checkCommunityOptions(options);
+  const { resolution, rng } = { ...DEFAULTS, ...options };
+  if (graph.order === 0) return { communities: [], modularity: 0 };
+  // Louvain's node order, and so its result, is the graph's: the order of first appearance.
+  const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng: rng! });
   const members = new Map<number, Id[]>();
-  for (let node = 0; node < pairs.nodeCount; node++) {
-    const community = detailed.communities[node]!;
+  graph.forEachNode((key, { id }) => {
+    const community = detailed.communities[key]!;
     const list = members.get(community);
-    if (list) list.push(pairs.ids[node]!);
-    else members.set(community, [pairs.ids[node]!]);
-  }
+    if (list) list.push(id);
+    else members.set(community, [id]);
+  });
   const communities = [...members.values()]
     .map((list) => {
       const memberIds = list.sort();

@@ -3,29 +3,39 @@
  * (onward risk in quarantine priority) and community detection (clusters).
  *
  * Undirected and simple: all exposures between the same two nodes merge into one edge carrying
- * their settings and summed minutes (the direction, source to exposed person, is kept in
- * `sources`). With `data`, persons with a reported contact are also linked, and so are the
+ * their settings, summed minutes and community weight (the direction, source to exposed person, is
+ * kept in `sources`). With `data`, persons with a reported contact are also linked, and so are the
  * residents of each home where one of them is in the graph, since that is where an exposed person
  * would pass the infection on. Homes with no one in the graph stay out: the data holds the
  * households of everyone loaded (most of a district, at city scale), and they are no part of the
  * network of the exposures.
  *
  * Nodes and edges are keyed by number in the order first seen ("0", "1", …), each node carrying
- * its id: graphology builds and walks a graph keyed so with less time and memory than one keyed
- * by id (src/analysis/node-pairs.ts says why), and centrality depends only on that order.
+ * its id, each edge from its end first given: algorithms whose result depends on node and edge
+ * order (Louvain, PageRank) give what a graph keyed by id gives. Numbers rather than ids because
+ * graphology keeps each node's neighbours in an object keyed by the neighbour's key: array-index
+ * keys go to that object's elements, while ids give each node's object a new hidden class per
+ * neighbour; and numbered edge keys spare graphology generating and checking a key per edge.
+ *
+ * The graph can be built in two steps (`ExposureGraphBuilder`): the exposures' edges, on which
+ * communities are found (src/analysis/clusters.ts), then the links added to the same graph for
+ * centrality. At a million persons the graph has ~4M edges and building it is most of its cost
+ * (graphology's edge records and adjacency), so the analysis builds it once rather than once per
+ * algorithm. The two steps give the graph one build gives: the same nodes and edges, numbered and
+ * added in the same order.
  */
-import type { UndirectedGraph } from 'graphology';
+import { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
 import { residentsOf } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
-import { NodePairs, numberedGraph } from './node-pairs';
+import { NodePairs } from './node-pairs';
 
 export type ExposureLink = 'household' | 'contact';
 
 export type ExposureNodeKind = 'case' | 'person' | 'item' | 'boat' | 'place';
 
 export interface ExposureNodeAttributes {
-  /** The person's or source's id (the node's key is its number: see `numberedGraph`). */
+  /** The person's or source's id (the node's key is its number, see above). */
   id: Id;
   kind: ExposureNodeKind;
 }
@@ -35,6 +45,11 @@ export interface ExposureEdgeAttributes {
   settings: readonly ExposureSetting[];
   /** Summed exposure minutes. */
   minutes: number;
+  /**
+   * Louvain's weight: the exposures' minutes summed, each at least 1 (an instant handling of a lot
+   * still ties the two); 0 on an edge of links alone.
+   */
+  weight: number;
   /** How many exposures merged into this edge. */
   exposures: number;
   /** The node(s) that were the source of an exposure along this edge, sorted (read only). */
@@ -76,20 +91,30 @@ const SETTING_BITS = new Map(SETTINGS.map((setting, i) => [setting, 1 << i]));
 const linkBit = (link: ExposureLink): number => 1 << LINKS.indexOf(link);
 
 /**
- * The graph's nodes and merged edges as plain arrays, filled exposure by exposure and turned into
- * a graphology graph once: each node and edge added once, in the order of first appearance, with
- * no attribute object rebuilt per exposure.
+ * The graph's nodes and merged edges as plain arrays, filled exposure by exposure (then link by
+ * link) and handed to a graphology graph: each node and edge added once, in the order of first
+ * appearance, with no attribute object rebuilt per exposure.
  */
 class GraphDraft {
   private readonly numbering = new NodePairs();
   private readonly kinds: ExposureNodeKind[] = [];
   /** Per edge (pair number): */
   private readonly minutes: number[] = [];
+  private readonly weights: number[] = [];
   private readonly exposures: number[] = [];
   private readonly settingMasks: number[] = [];
   /** Bit 1: end A was a source of an exposure along the edge; bit 2: end B was. */
   private readonly sourceMasks: number[] = [];
   private readonly linkMasks: number[] = [];
+  /** A single source's list of sources, shared by all its edges. */
+  private readonly singles = new Map<number, readonly Id[]>();
+
+  private graph: ExposureGraph | null = null;
+  /** Nodes and edges already in `graph` (numbers below these). */
+  private nodesInGraph = 0;
+  private edgesInGraph = 0;
+  /** Edges of the graph whose links changed since they were added. */
+  private relinked: number[] = [];
 
   /** Whether the node is in the graph. */
   has(id: Id): boolean {
@@ -109,6 +134,7 @@ class GraphDraft {
     const edge = this.numbering.pair(a, b);
     if (edge === this.minutes.length) {
       this.minutes.push(0);
+      this.weights.push(0);
       this.exposures.push(0);
       this.settingMasks.push(0);
       this.sourceMasks.push(0);
@@ -120,77 +146,127 @@ class GraphDraft {
   addExposure(person: number, source: number, settingBit: number, minutes: number): void {
     const edge = this.edge(person, source);
     this.minutes[edge] += minutes;
+    this.weights[edge] += Math.max(1, minutes);
     this.exposures[edge] += 1;
     this.settingMasks[edge] |= settingBit;
     this.sourceMasks[edge] |= source === this.numbering.endA[edge] ? 1 : 2;
   }
 
   addLink(a: number, b: number, link: ExposureLink): void {
-    this.linkMasks[this.edge(a, b)] |= linkBit(link);
+    const edge = this.edge(a, b);
+    const mask = this.linkMasks[edge]!;
+    const bit = linkBit(link);
+    if (mask & bit) return;
+    this.linkMasks[edge] = mask | bit;
+    if (edge < this.edgesInGraph) this.relinked.push(edge);
   }
 
+  /**
+   * The graph: built on the first call, then brought up to date with the nodes, edges and links
+   * numbered since, in numbering order, so that it is the graph one build would give. (A node's
+   * kind is settled by then: links name persons, a case or not as their exposures had them.)
+   */
   toGraph(): ExposureGraph {
     const { ids, endA, endB } = this.numbering;
-    const singles = new Map<number, readonly Id[]>();
+    const graph = (this.graph ??= new UndirectedGraph({ allowSelfLoops: false }));
+    for (let node = this.nodesInGraph; node < ids.length; node++) {
+      graph.addNode(String(node), { id: ids[node]!, kind: this.kinds[node]! });
+    }
+    for (const edge of this.relinked) {
+      graph.setEdgeAttribute(String(edge), 'links', LINKS_BY_MASK[this.linkMasks[edge]!]!);
+    }
+    for (let edge = this.edgesInGraph; edge < endA.length; edge++) {
+      graph.addEdgeWithKey(String(edge), String(endA[edge]!), String(endB[edge]!), this.attributesOf(edge));
+    }
+    this.nodesInGraph = ids.length;
+    this.edgesInGraph = endA.length;
+    this.relinked = [];
+    return graph;
+  }
+
+  private attributesOf(edge: number): ExposureEdgeAttributes {
+    return {
+      settings: SETTINGS_BY_MASK[this.settingMasks[edge]!]!,
+      minutes: this.minutes[edge]!,
+      weight: this.weights[edge]!,
+      exposures: this.exposures[edge]!,
+      sources: this.sourcesOf(edge),
+      links: LINKS_BY_MASK[this.linkMasks[edge]!]!,
+    };
+  }
+
+  /** The edge's sources (sorted). */
+  private sourcesOf(edge: number): readonly Id[] {
+    const { ids, endA, endB } = this.numbering;
     const single = (node: number): readonly Id[] => {
-      let list = singles.get(node);
-      if (list === undefined) singles.set(node, (list = Object.freeze([ids[node]!])));
+      let list = this.singles.get(node);
+      if (list === undefined) this.singles.set(node, (list = Object.freeze([ids[node]!])));
       return list;
     };
-    const both = (a: number, b: number): readonly Id[] => [ids[a]!, ids[b]!].sort();
-    const sourcesOf = (edge: number): readonly Id[] => {
-      const sourceMask = this.sourceMasks[edge]!;
-      if (sourceMask === 0) return NO_SOURCES;
-      if (sourceMask === 1) return single(endA[edge]!);
-      if (sourceMask === 2) return single(endB[edge]!);
-      return both(endA[edge]!, endB[edge]!);
-    };
-    return numberedGraph(
-      this.numbering,
-      (node) => ({ id: ids[node]!, kind: this.kinds[node]! }),
-      (edge) => ({
-        settings: SETTINGS_BY_MASK[this.settingMasks[edge]!]!,
-        minutes: this.minutes[edge]!,
-        exposures: this.exposures[edge]!,
-        sources: sourcesOf(edge),
-        links: LINKS_BY_MASK[this.linkMasks[edge]!]!,
-      }),
-    );
+    const sourceMask = this.sourceMasks[edge]!;
+    if (sourceMask === 0) return NO_SOURCES;
+    if (sourceMask === 1) return single(endA[edge]!);
+    if (sourceMask === 2) return single(endB[edge]!);
+    return [ids[endA[edge]!]!, ids[endB[edge]!]!].sort();
   }
 }
 
 const NO_SOURCES: readonly Id[] = Object.freeze([]);
 
-/** Builds the exposure graph; `data` (optional) marks cases and adds household and contact links. */
-export function buildExposureGraph(
-  exposures: readonly Exposure[],
-  data: OutbreakData | null = null,
-  options: Partial<ExposureGraphOptions> = {},
-): ExposureGraph {
-  const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
-  const caseIds = new Set(data?.cases.map((c) => c.personId) ?? []);
-  const personKind = (id: Id): ExposureNodeKind => (caseIds.has(id) ? 'case' : 'person');
-  const draft = new GraphDraft();
+/**
+ * Builds the exposure graph in two steps on one graph: `exposures()` gives the graph of the
+ * exposures' edges alone; `withLinks(data)` then adds the household and contact links to that same
+ * graph. The result is the graph `buildExposureGraph(exposures, data)` gives.
+ */
+export class ExposureGraphBuilder {
+  private readonly draft = new GraphDraft();
+  private readonly caseIds: ReadonlySet<Id>;
 
-  exposures.forEach((e, i) => {
-    if (e.personId === e.sourceId) {
-      throw new RangeError(`exposure graph: exposures[${i}]: person ${e.personId} is their own source`);
-    }
-    const settingBit = SETTING_BITS.get(e.setting);
-    if (settingBit === undefined) {
-      throw new RangeError(
-        `exposure graph: exposures[${i}]: field "setting" is not one of ${SETTINGS.join(', ')}`,
-      );
-    }
-    const person = draft.node(e.personId, personKind(e.personId));
-    const source = draft.node(e.sourceId, e.sourceKind === 'case' ? 'case' : e.sourceKind);
-    draft.addExposure(person, source, settingBit, e.minutes);
-  });
+  constructor(
+    exposures: readonly Exposure[],
+    /** Marks which persons are cases. */
+    caseIds: ReadonlySet<Id> = new Set(),
+  ) {
+    this.caseIds = caseIds;
+    const { draft } = this;
+    exposures.forEach((e, i) => {
+      if (e.personId === e.sourceId) {
+        throw new RangeError(`exposure graph: exposures[${i}]: person ${e.personId} is their own source`);
+      }
+      const settingBit = SETTING_BITS.get(e.setting);
+      if (settingBit === undefined) {
+        throw new RangeError(
+          `exposure graph: exposures[${i}]: field "setting" is not one of ${SETTINGS.join(', ')}`,
+        );
+      }
+      const person = draft.node(e.personId, this.personKind(e.personId));
+      const source = draft.node(e.sourceId, e.sourceKind === 'case' ? 'case' : e.sourceKind);
+      draft.addExposure(person, source, settingBit, e.minutes);
+    });
+  }
 
-  if (data) {
+  private personKind(id: Id): ExposureNodeKind {
+    return this.caseIds.has(id) ? 'case' : 'person';
+  }
+
+  /** The graph of the exposures alone. */
+  exposures(): ExposureGraph {
+    return this.draft.toGraph();
+  }
+
+  /**
+   * The same graph (the one `exposures()` returned, now changed) with the links of `data` added:
+   * persons with a reported contact, and the residents of each home where one of them is in the
+   * graph.
+   */
+  withLinks(data: OutbreakData, options: Partial<ExposureGraphOptions> = {}): ExposureGraph {
+    const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
+    const { draft } = this;
+    // Numbered as they come, before any of them is added: the graph `exposures()` gave may not
+    // be built yet, and then it is built whole here.
     const link = (a: Id, b: Id, kind: ExposureLink): void => {
       if (a === b) return;
-      draft.addLink(draft.node(a, personKind(a)), draft.node(b, personKind(b)), kind);
+      draft.addLink(draft.node(a, this.personKind(a)), draft.node(b, this.personKind(b)), kind);
     };
     if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
     if (householdLinks) {
@@ -203,6 +279,16 @@ export function buildExposureGraph(
         }
       }
     }
+    return draft.toGraph();
   }
-  return draft.toGraph();
+}
+
+/** Builds the exposure graph; `data` (optional) marks cases and adds household and contact links. */
+export function buildExposureGraph(
+  exposures: readonly Exposure[],
+  data: OutbreakData | null = null,
+  options: Partial<ExposureGraphOptions> = {},
+): ExposureGraph {
+  const builder = new ExposureGraphBuilder(exposures, new Set(data?.cases.map((c) => c.personId) ?? []));
+  return data ? builder.withLinks(data, options) : builder.exposures();
 }

@@ -2,10 +2,8 @@
  * Numbering of nodes and of unordered node pairs in the order first seen: lets a graph whose
  * edges merge many records (exposures between the same two nodes) be summed in plain arrays first
  * and then built once, each node and edge added once, in the order that adding them record by
- * record would have given.
+ * record would have given (src/analysis/exposure-graph.ts).
  */
-import { UndirectedGraph } from 'graphology';
-import type { Attributes } from 'graphology-types';
 import type { Id } from '../domain/types';
 
 export class NodePairs {
@@ -91,29 +89,6 @@ export class NodePairs {
     this.slots = slots;
     this.slotMask = mask;
   }
-}
-
-/**
- * The numbered nodes and pairs as an undirected graphology graph keyed by number: node i has key
- * "i", pair n is edge "n" from its end A to its end B, each added in numbering order, so that
- * algorithms whose result depends on node and edge order (Louvain, PageRank) give what a graph
- * keyed by id gives; `pairs.ids[Number(key)]` names a node. Numbers rather than ids because
- * graphology keeps each node's neighbours in an object keyed by the neighbour's key: array-index
- * keys go to that object's elements, while ids give each node's object a new hidden class per
- * neighbour, and numbered edge keys spare graphology generating and checking a key per edge.
- */
-export function numberedGraph<NodeAttributes extends Attributes, EdgeAttributes extends Attributes>(
-  pairs: NodePairs,
-  nodeAttributes: (node: number) => NodeAttributes,
-  edgeAttributes: (pair: number) => EdgeAttributes,
-): UndirectedGraph<NodeAttributes, EdgeAttributes> {
-  const graph = new UndirectedGraph<NodeAttributes, EdgeAttributes>({ allowSelfLoops: false });
-  for (let node = 0; node < pairs.nodeCount; node++) graph.addNode(String(node), nodeAttributes(node));
-  const { endA, endB } = pairs;
-  for (let pair = 0; pair < endA.length; pair++) {
-    graph.addEdgeWithKey(String(pair), String(endA[pair]!), String(endB[pair]!), edgeAttributes(pair));
-  }
-  return graph;
 }
 
 /** Smaller node, larger node, pair number + 1. */

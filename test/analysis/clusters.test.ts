@@ -1,7 +1,14 @@
 import seedrandom from 'seedrandom';
 import { buildChains } from '../../src/analysis/chains';
-import { caseComponents, caseGraph, exposureCommunities, topSpreaders } from '../../src/analysis/clusters';
-import { day, exposure, inference, outbreak, params, symptomatic } from './infector-fixtures';
+import {
+  caseComponents,
+  caseGraph,
+  exposureCommunities,
+  graphCommunities,
+  topSpreaders,
+} from '../../src/analysis/clusters';
+import { ExposureGraphBuilder } from '../../src/analysis/exposure-graph';
+import { day, exposure, inference, outbreak, params, person, symptomatic } from './infector-fixtures';
 
 /** A -> B, A -> C, A -> D, B -> E (most likely links), and F alone; D -> F only at 0.05. */
 function star() {
@@ -89,6 +96,36 @@ describe('clusters', () => {
     expect(result.modularity).toBeCloseTo(0.5, 12);
     // The same seed gives the same communities.
     expect(exposureCommunities(exposures, new Set(['A', 'X']), { rng: seedrandom('42') })).toEqual(result);
+  });
+
+  test('communities of a graph built already are those of its exposures; links added after are not weighed', () => {
+    // Two triangles joined by one short exposure; P2 and Q2 live together (a link, no exposure).
+    const exposures = [
+      exposure('P1', 'A', day(1), day(1, 2)),
+      exposure('P2', 'A', day(1), day(1, 2)),
+      exposure('P1', 'P2', day(1), day(1, 2)),
+      exposure('Q1', 'X', day(1), day(1, 2)),
+      exposure('Q2', 'X', day(1), day(1, 2)),
+      exposure('Q1', 'Q2', day(1), day(1, 2)),
+      exposure('P1', 'Q1', day(1), day(1, 0.1)),
+    ];
+    const caseIds = new Set(['A', 'X']);
+    const data = outbreak({
+      asOf: day(20),
+      persons: [person('P2', 'H1'), person('Q2', 'H1'), person('R1', 'H1')],
+    });
+    const builder = new ExposureGraphBuilder(exposures, caseIds);
+    const graph = builder.exposures();
+    const before = graphCommunities(graph, caseIds, { rng: seedrandom('7') });
+    expect(before).toEqual(exposureCommunities(exposures, caseIds, { rng: seedrandom('7') }));
+    expect(before.communities.map((c) => c.memberIds)).toEqual([
+      ['A', 'P1', 'P2'],
+      ['Q1', 'Q2', 'X'],
+    ]);
+    // With the household links in, R1 (no exposure) would be a member: they belong after Louvain.
+    builder.withLinks(data);
+    const after = graphCommunities(graph, caseIds, { rng: seedrandom('7') });
+    expect(after.communities.flatMap((c) => c.memberIds)).toContain('R1');
   });
 
   test('top spreaders by offspring, betweenness and PageRank', () => {

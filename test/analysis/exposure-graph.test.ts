@@ -1,5 +1,10 @@
 import pagerank from 'graphology-metrics/centrality/pagerank';
-import { buildExposureGraph, type ExposureGraph } from '../../src/analysis/exposure-graph';
+import seedrandom from 'seedrandom';
+import {
+  buildExposureGraph,
+  ExposureGraphBuilder,
+  type ExposureGraph,
+} from '../../src/analysis/exposure-graph';
 import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 /** The node's key (its number) by the id it carries. */
@@ -54,6 +59,7 @@ describe('buildExposureGraph', () => {
     expect(edgeBetween(g, 'C1', 'P2')).toEqual({
       settings: ['contact', 'household'],
       minutes: 570,
+      weight: 570,
       exposures: 2,
       sources: ['C1'],
       links: [],
@@ -61,6 +67,7 @@ describe('buildExposureGraph', () => {
     expect(edgeBetween(g, 'C2', 'C1')).toEqual({
       settings: ['place'],
       minutes: 30,
+      weight: 30,
       exposures: 2,
       sources: ['C1', 'C2'],
       links: [],
@@ -90,6 +97,7 @@ describe('buildExposureGraph', () => {
     expect(edgeBetween(g, 'C1', 'C2')).toEqual({
       settings: ['contact', 'household'],
       minutes: 660,
+      weight: 660,
       exposures: 2,
       sources: ['C1', 'C2'],
       links: [],
@@ -122,7 +130,7 @@ describe('buildExposureGraph', () => {
     expect(g.order).toBe(6);
     expect(g.size).toBe(5); // P2-P3, P2-P4, P3-P4, P5-P6, P5-P9
     expect(idsOf(g).sort()).toEqual(['P2', 'P3', 'P4', 'P5', 'P6', 'P9']);
-    expect(edgeBetween(g, 'P5', 'P9')).toMatchObject({ links: ['household'], exposures: 0 });
+    expect(edgeBetween(g, 'P5', 'P9')).toMatchObject({ links: ['household'], exposures: 0, weight: 0 });
     expect(edgeBetween(g, 'P2', 'P3')).toMatchObject({
       settings: ['household'],
       links: ['household'],
@@ -136,6 +144,75 @@ describe('buildExposureGraph', () => {
     expect(edgeBetween(g, 'P5', 'P6')).toMatchObject({ links: ['contact'] });
     expect(g.getNodeAttribute(keyOf(g, 'P3'), 'kind')).toBe('case');
     expect(buildExposureGraph([], data, { householdLinks: false, contactLinks: false }).order).toBe(0);
+  });
+
+  test('weight: minutes summed, each exposure at least 1 (an instant handling still ties)', () => {
+    const g = buildExposureGraph([
+      exposure('P3', 'L1', { sourceKind: 'item', setting: 'cold_chain', hostId: null, minutes: 0 }),
+      exposure('P3', 'L1', { sourceKind: 'item', setting: 'cold_chain', hostId: null, minutes: 0.5 }),
+      exposure('P4', 'C1', { minutes: 20 }),
+      exposure('C1', 'P4', { minutes: 0 }),
+    ]);
+    expect(edgeBetween(g, 'P3', 'L1')).toMatchObject({ minutes: 0.5, weight: 2 });
+    expect(edgeBetween(g, 'P4', 'C1')).toMatchObject({ minutes: 20, weight: 21 });
+  });
+
+  test('built in two steps (exposures, then links on the same graph) it is the graph one build gives', () => {
+    // Random exposures among persons, cases and a lot, with households and reported contacts, some
+    // links landing on exposure edges, some bringing new nodes, some on each other.
+    const rng = seedrandom('two steps');
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+    const ids = Array.from({ length: 30 }, (_, i) => `P${String(i).padStart(2, '0')}`);
+    const caseIds = ids.filter((_, i) => i % 7 === 0);
+    // What the second step does to the first step's graph, counted over the rounds.
+    let relinked = 0;
+    let linkedIn = 0;
+    for (let round = 0; round < 20; round++) {
+      const exposures = Array.from({ length: 40 }, () => {
+        const [personId, sourceId] = [pick(ids.slice(0, 20)), pick([...caseIds, 'L1'])];
+        return personId === sourceId
+          ? null
+          : exposure(personId, sourceId, {
+              sourceKind: sourceId === 'L1' ? 'item' : 'case',
+              setting: pick(['place', 'household', 'contact', 'boat'] as const),
+              minutes: Math.floor(rng() * 90),
+            });
+      }).filter((e): e is NonNullable<typeof e> => e !== null);
+      const data = outbreak({
+        asOf: aug(10),
+        cases: caseIds.map((personId) => ({
+          personId,
+          classification: 'confirmed' as const,
+          onset: aug(5),
+          confirmedAt: aug(6),
+        })),
+        persons: ids.map((id) => person(id, `H${Math.floor(rng() * 8)}`)),
+        contacts: Array.from({ length: 6 }, () => ({
+          personA: pick(ids),
+          personB: pick(ids),
+          start: aug(4),
+          end: aug(4, '01:00'),
+          setting: 'work',
+        })),
+      });
+      const cases = new Set(caseIds);
+      const oneBuild = new ExposureGraphBuilder(exposures, cases).withLinks(data);
+      const builder = new ExposureGraphBuilder(exposures, cases);
+      const first = builder.exposures();
+      const exported = first.export();
+      const twoSteps = builder.withLinks(data);
+      expect(twoSteps).toBe(first);
+      expect(twoSteps.export()).toEqual(oneBuild.export());
+      expect(oneBuild.export()).toEqual(buildExposureGraph(exposures, data).export());
+      // The first step alone was the graph of the exposures, cases marked, no links.
+      expect(exported).toEqual(
+        buildExposureGraph(exposures, data, { householdLinks: false, contactLinks: false }).export(),
+      );
+      relinked += twoSteps.filterEdges((_k, a) => a.exposures > 0 && a.links.length > 0).length;
+      linkedIn += twoSteps.order - exported.nodes.length;
+    }
+    expect(relinked).toBeGreaterThan(0);
+    expect(linkedIn).toBeGreaterThan(0);
   });
 
   test('centrality runs on it: a star centre ranks first under pagerank', () => {

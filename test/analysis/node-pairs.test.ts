@@ -1,4 +1,4 @@
-import { NodePairs, numberedGraph } from '../../src/analysis/node-pairs';
+import { NodePairs } from '../../src/analysis/node-pairs';
 
 describe('NodePairs', () => {
   test('numbers nodes in the order first seen, each once', () => {
@@ -55,32 +55,5 @@ describe('NodePairs', () => {
       expect([pairs.pair(b, a), pairs.pair(a, b)]).toEqual([n, n]);
     }
     expect(pairs.pairCount).toBe(expected.size);
-  });
-
-  test('numberedGraph: nodes and pairs keyed by number, in numbering order, each edge from its end A', () => {
-    const pairs = new NodePairs();
-    const [b, a, c] = ['B', 'A', 'C'].map((id) => pairs.node(id)) as [number, number, number];
-    pairs.pair(c, a);
-    pairs.pair(b, a);
-    pairs.pair(a, c);
-    const g = numberedGraph(
-      pairs,
-      (node) => ({ id: pairs.ids[node]! }),
-      (pair) => ({ pair }),
-    );
-    expect(g.type).toBe('undirected');
-    expect(g.nodes()).toEqual(['0', '1', '2']);
-    expect(g.mapNodes((_key, { id }) => id)).toEqual(['B', 'A', 'C']);
-    expect(g.mapEdges((key, attributes, source, target) => [key, attributes.pair, source, target])).toEqual([
-      ['0', 0, '2', '1'],
-      ['1', 1, '0', '1'],
-    ]);
-    expect(
-      numberedGraph(
-        new NodePairs(),
-        () => ({}),
-        () => ({}),
-      ).order,
-    ).toBe(0);
   });
 });
