@@ -198,16 +198,18 @@ class GraphDraft {
   /** The edge's sources (sorted). */
   private sourcesOf(edge: number): readonly Id[] {
     const { ids, endA, endB } = this.numbering;
-    const single = (node: number): readonly Id[] => {
-      let list = this.singles.get(node);
-      if (list === undefined) this.singles.set(node, (list = Object.freeze([ids[node]!])));
-      return list;
-    };
     const sourceMask = this.sourceMasks[edge]!;
     if (sourceMask === 0) return NO_SOURCES;
-    if (sourceMask === 1) return single(endA[edge]!);
-    if (sourceMask === 2) return single(endB[edge]!);
+    if (sourceMask === 1) return this.single(endA[edge]!);
+    if (sourceMask === 2) return this.single(endB[edge]!);
     return [ids[endA[edge]!]!, ids[endB[edge]!]!].sort();
+  }
+
+  /** The list of one source, shared by all its edges. */
+  private single(node: number): readonly Id[] {
+    let list = this.singles.get(node);
+    if (list === undefined) this.singles.set(node, (list = Object.freeze([this.numbering.ids[node]!])));
+    return list;
   }
 }
 
