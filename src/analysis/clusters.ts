@@ -137,7 +137,8 @@ export function exposureCommunities(
   caseIds: ReadonlySet<Id>,
   options: Partial<ClusterOptions> = {},
 ): { communities: Cluster[]; modularity: number } {
-  checkCommunityOptions(options);
+  // Checked before the graph is built, not only by graphCommunities after.
+  communityOptions(options);
   if (!Array.isArray(exposures)) throw new TypeError('exposure communities: exposures must be an array');
   exposures.forEach((e, i) => {
     if (typeof e.personId !== 'string' || typeof e.sourceId !== 'string') {
@@ -150,12 +151,14 @@ export function exposureCommunities(
   return graphCommunities(graph, caseIds, options);
 }
 
-function checkCommunityOptions(options: Partial<ClusterOptions>): void {
+/** Louvain's options, checked: a seeded rng is required, the resolution must be above 0. */
+function communityOptions(options: Partial<ClusterOptions>): { resolution: number; rng: () => number } {
   const { resolution, rng } = { ...DEFAULTS, ...options };
   if (typeof rng !== 'function')
     throw new TypeError('exposure communities: option "rng" (a seeded random function) is required');
   if (!(resolution > 0))
     throw new RangeError(`exposure communities: option "resolution" must be > 0 (got ${resolution})`);
+  return { resolution, rng };
 }
 
 /**
@@ -168,11 +171,10 @@ export function graphCommunities(
   caseIds: ReadonlySet<Id>,
   options: Partial<ClusterOptions> = {},
 ): { communities: Cluster[]; modularity: number } {
-  checkCommunityOptions(options);
-  const { resolution, rng } = { ...DEFAULTS, ...options };
+  const { resolution, rng } = communityOptions(options);
   if (graph.order === 0) return { communities: [], modularity: 0 };
   // Louvain's node order, and so its result, is the graph's: the order of first appearance.
-  const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng: rng! });
+  const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
   const members = new Map<number, Id[]>();
   graph.forEachNode((key, { id }) => {
     const community = detailed.communities[key]!;
