@@ -231,5 +231,33 @@ describe('loadOutbreak', () => {
 
   test('small batches give the same data', async () => {
     expect(await loadOutbreak(embedded, params, ASOF, { batchSize: 1 })).toEqual(fromEmbedded);
+    // On Neo4j the next batch is asked for while one is read, and reads run side by side.
+    expect(await loadOutbreak(graph, params, ASOF, { batchSize: 1 })).toEqual(fromNeo4j);
+  });
+
+  test('a failed batch fails the load with its own error, and the batch asked for ahead is no second error', async () => {
+    let calls = 0;
+    const failing: TraceStore = Object.assign(Object.create(embedded) as TraceStore, {
+      entityKinds(ids: readonly string[]) {
+        calls += 1;
+        return calls === 1
+          ? embedded.entityKinds(ids)
+          : Promise.reject(new Error(`entityKinds call ${calls} failed`));
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(loadOutbreak(failing, params, ASOF, { batchSize: 1 })).rejects.toThrow(
+        'entityKinds call 2 failed',
+      );
+      // The third batch was asked for before the second's failure was seen.
+      expect(calls).toBe(3);
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 });
