@@ -17,7 +17,7 @@
  * `staysAwayAtNight`). Then the persons, places, boats and lots
  * referenced, the quarantine sites and the villages/communities (for risk areas). Nothing
  * recorded after `asOf` is kept: stays and contacts are cut at `asOf`, later samples, cases and
- * handlings dropped. Id lists go to the store in batches.
+ * handlings dropped. Id lists go to the store in batches, the next asked for while one is read.
  *
  * At 100,000 persons (bench district, 207 cases, 2 December 2026) this loads 227,972 of the
  * 2,069,959 stays (945,973 when every stay since exposure of close contacts and their households
