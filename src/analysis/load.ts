@@ -328,13 +328,22 @@ export async function loadOutbreak(
     }
     fresh.sort();
     if (fresh.length === 0) return;
-    const kinds = await batched(fresh, (b) => store.entityKinds(b));
-    const byKind = { person: [] as Id[], place: [] as Id[], boat: [] as Id[], item: [] as Id[] };
+    // Nearly all are persons (at a million persons, ~600,000 of them): each id is looked up as a
+    // person first, and only the kind of the others is asked for, a read fewer for most.
+    const asPersons = await batched(fresh, (b) => store.persons(b));
+    const others: Id[] = [];
     fresh.forEach((id, i) => {
-      const kind = kinds[i];
-      if (kind) byKind[kind].push(id);
+      const person = asPersons[i];
+      if (person) persons.set(person.id, person);
+      else others.push(id);
     });
-    for (const p of await batched(byKind.person, (b) => store.persons(b))) if (p) persons.set(p.id, p);
+    if (others.length === 0) return;
+    const kinds = await batched(others, (b) => store.entityKinds(b));
+    const byKind = { place: [] as Id[], boat: [] as Id[], item: [] as Id[] };
+    others.forEach((id, i) => {
+      const kind = kinds[i];
+      if (kind && kind !== 'person') byKind[kind].push(id);
+    });
     for (const p of await batched(byKind.place, (b) => store.places(b))) if (p) places.set(p.id, p);
     for (const b of await batched(byKind.boat, (ids) => store.boats(ids))) if (b) boats.set(b.id, b);
     for (const i of await batched(byKind.item, (b) => store.items(b))) if (i) items.set(i.id, i);

@@ -235,6 +235,21 @@ describe('loadOutbreak', () => {
     expect(await loadOutbreak(graph, params, ASOF, { batchSize: 1 })).toEqual(fromNeo4j);
   });
 
+  test("the kind is asked for only of ids that are not persons' (persons are looked up directly)", async () => {
+    const asked: string[] = [];
+    const counting: TraceStore = Object.assign(Object.create(embedded) as TraceStore, {
+      entityKinds(ids: readonly string[]) {
+        asked.push(...ids);
+        return embedded.entityKinds(ids);
+      },
+    });
+    const data = await loadOutbreak(counting, params, ASOF);
+    expect(data).toEqual(fromEmbedded);
+    expect(asked.filter((id) => data.persons.has(id))).toEqual([]);
+    // The places, the boat and the lot met were still resolved through their kinds.
+    expect(asked).toEqual(expect.arrayContaining(['W1', 'MKT', 'B1', 'L1']));
+  });
+
   test('a failed batch fails the load with its own error, and the batch asked for ahead is no second error', async () => {
     let calls = 0;
     const failing: TraceStore = Object.assign(Object.create(embedded) as TraceStore, {
