@@ -211,6 +211,20 @@ function caseSection(
 
 const LEVEL_ORDER: Record<RiskLevel, number> = { high: 0, medium: 1, low: 2 };
 
+/** The widest bar of the epidemic curve, about this many blocks: a day of 343 cases is not a 343-character cell. */
+const MAX_BAR_BLOCKS = 40;
+
+/** Cases per block: one while the busiest day fits in `MAX_BAR_BLOCKS`. */
+function casesPerBlock(days: readonly { confirmed: number; asymptomatic: number }[]): number {
+  const busiest = days.reduce((max, d) => Math.max(max, d.confirmed + d.asymptomatic), 0);
+  return Math.max(1, Math.ceil(busiest / MAX_BAR_BLOCKS));
+}
+
+/** Blocks for `cases`: at least one for any case, so a day with few is not drawn as none. */
+function blocks(cases: number, perBlock: number): number {
+  return cases === 0 ? 0 : Math.max(1, Math.round(cases / perBlock));
+}
+
 /** Renders the report as Markdown (GitHub-flavoured tables). */
 export function renderMarkdown(report: AnalysisReport, options: RenderOptions = {}): string {
   const { full, shown, selected, problems } = prepareReport(report, options);
@@ -266,21 +280,24 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   }
 
   out.push('## Epidemic curve');
-  out.push(
-    shown.epiCurve.length
-      ? table(
-          ['Date', 'Confirmed', 'Asymptomatic', 'By onset', ''],
-          shown.epiCurve.map((d) => [
-            d.date,
-            String(d.confirmed),
-            String(d.asymptomatic),
-            String(d.byOnset),
-            '█'.repeat(d.confirmed) + '░'.repeat(d.asymptomatic),
-          ]),
-          new Set([1, 2, 3]),
-        )
-      : '_No cases by day yet._',
-  );
+  if (shown.epiCurve.length) {
+    const perBlock = casesPerBlock(shown.epiCurve);
+    out.push(
+      table(
+        ['Date', 'Confirmed', 'Asymptomatic', 'By onset', ''],
+        shown.epiCurve.map((d) => [
+          d.date,
+          String(d.confirmed),
+          String(d.asymptomatic),
+          String(d.byOnset),
+          '█'.repeat(blocks(d.confirmed, perBlock)) + '░'.repeat(blocks(d.asymptomatic, perBlock)),
+        ]),
+        new Set([1, 2, 3]),
+      ),
+    );
+    if (perBlock > 1)
+      out.push(`_Each █ (confirmed) or ░ (asymptomatic) stands for about ${perBlock} cases._`);
+  } else out.push('_No cases by day yet._');
 
   out.push('## Transmission chains');
   out.push(

@@ -61,6 +61,23 @@ describe('renderMarkdown', () => {
     expect(curve[4]).toBe('| 2022-08-05 | 1 | 1 | 0 | █░ |');
   });
 
+  it('scales the bars of a large epidemic curve to about 40 blocks, and says what a block stands for', () => {
+    const report = analysisReportFixture();
+    report.epiCurve = [
+      { date: '2022-08-04', confirmed: 105, asymptomatic: 175, byOnset: 135 },
+      { date: '2022-08-05', confirmed: 128, asymptomatic: 215, byOnset: 154 },
+      { date: '2022-08-06', confirmed: 2, asymptomatic: 0, byOnset: 1 },
+    ];
+    const curve = section(renderMarkdown(report), '## Epidemic curve');
+    // The busiest day, 343 cases, makes 9 cases a block: 14 + 24 blocks; a day of 2 still shows one.
+    expect(curve).toContain(`| 2022-08-05 | 128 | 215 | 154 | ${'█'.repeat(14)}${'░'.repeat(24)} |`);
+    expect(curve).toContain(`| 2022-08-04 | 105 | 175 | 135 | ${'█'.repeat(12)}${'░'.repeat(19)} |`);
+    expect(curve).toContain('| 2022-08-06 | 2 | 0 | 1 | █ |');
+    expect(curve).toContain('_Each █ (confirmed) or ░ (asymptomatic) stands for about 9 cases._');
+    // A small outbreak keeps a block per case, without the note.
+    expect(section(markdown, '## Epidemic curve')).not.toContain('stands for');
+  });
+
   it('gives each case its facts, timeline, candidates and contacts by tier', () => {
     const p02 = section(markdown, '### P02 林强');
     expect(p02).toContain('- **Most likely infector:** B01 琼三亚渔12345 (boat, 77%)');
