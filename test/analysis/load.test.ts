@@ -231,7 +231,7 @@ describe('loadOutbreak', () => {
 
   test('small batches give the same data', async () => {
     expect(await loadOutbreak(embedded, params, ASOF, { batchSize: 1 })).toEqual(fromEmbedded);
-    // On Neo4j the next batch is asked for while one is read, and reads run side by side.
+    // On Neo4j the next batch is asked for while one is read: the rows still come back in order.
     expect(await loadOutbreak(graph, params, ASOF, { batchSize: 1 })).toEqual(fromNeo4j);
   });
 
