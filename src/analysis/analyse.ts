@@ -1,21 +1,38 @@
 /**
  * The whole analysis: from the outbreak neighbourhood to exposures, contact tiers, who infected
- * whom, chains, sources, quarantine priority, risk areas and clusters. `analyseData` is pure;
- * `analyseOutbreak` first pulls the neighbourhood through the store port.
+ * whom, chains, sources, quarantine priority, risk areas and clusters. `analyseData` is pure and
+ * runs in this thread; `analyseDataInParallel` gives the same analysis with a large contact
+ * network measured in a worker thread beside the tiers and the inference (at a million persons it
+ * takes a minute, and its ~3 GB graph then lives in the worker's heap, not this one's);
+ * `analyseOutbreak` first pulls the neighbourhood through the store port, then runs that.
  */
-import seedrandom from 'seedrandom';
 import type { Parameters } from '../domain/parameters';
-import type { Instant } from '../domain/types';
+import type { Id, Instant } from '../domain/types';
 import type { TraceStore } from '../store/port';
 import { buildChains, type ChainAnalysis } from './chains';
-import { caseComponents, graphCommunities, topSpreaders, type Cluster, type Spreaders } from './clusters';
-import { ExposureGraphBuilder, type ExposureGraph } from './exposure-graph';
+import {
+  caseComponents,
+  clustersOfCommunities,
+  DEFAULTS as CLUSTER_DEFAULTS,
+  topSpreaders,
+  type Cluster,
+  type Spreaders,
+} from './clusters';
+import { ExposureGraphBuilder } from './exposure-graph';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
 import { loadOutbreak } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
+import { measureNetworkInWorker, type PendingMeasures } from './network-in-worker';
+import {
+  measureNetwork,
+  NETWORK_PHASES,
+  type NetworkInput,
+  type NetworkMeasureOptions,
+  type NetworkMeasures,
+} from './network-measures';
 import { prioritiseQuarantine, type QuarantinePlan } from './quarantine';
 import { riskAreas, type RiskArea } from './risk-areas';
 import { rankSources, type SourceRanking } from './sources';
@@ -27,21 +44,37 @@ export interface AnalysisOptions {
   capacity?: number | null;
   /** Seed of the community detection (Louvain), so a report is reproducible. */
   seed?: string;
+  /**
+   * Whether `analyseOutbreak` measures the contact network in a worker thread, beside the tiers
+   * and the infector inference: 'auto' (the default) when it has at least
+   * `NETWORK_WORKER_MIN_EDGES` edges. The result is the same either way.
+   */
+  networkWorker?: boolean | 'auto';
   /** Told the seconds each phase took, as it ends (benchmarks print them). */
   onPhase?: (phase: AnalysisPhase, seconds: number) => void;
 }
 
-/** The phases of an analysis, in the order they run. */
+/**
+ * Below this many edges the contact network is measured in this thread: starting a worker and
+ * loading graphology there (a fraction of a second) would cost more than it saves.
+ */
+export const NETWORK_WORKER_MIN_EDGES = 50_000;
+
+/**
+ * The phases of an analysis, in the order they end. The network's phases (from 'contact network'
+ * to 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
+ * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
+ */
 export const ANALYSIS_PHASES = [
   'load',
   'exposures',
+  'network numbering',
   'tiers',
   'infectors',
   'chains',
   'sources',
-  'contact network',
-  'communities',
-  'network links',
+  ...NETWORK_PHASES,
+  'network wait',
   'quarantine',
   'risk areas',
   'clusters',
@@ -74,8 +107,18 @@ export interface Analysis {
   spreaders: Spreaders;
 }
 
-/** Runs every algorithm on data already loaded. */
-export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
+/**
+ * What the analysis asks of whoever drives it (`analyseData`, `analyseDataInParallel`): to start
+ * measuring the contact network, then, once the tiers to the sources are done, for its measures.
+ */
+type NetworkRequest = { kind: 'start'; input: NetworkInput } | { kind: 'measures' };
+
+/** The analysis, step by step; the contact network is measured by the driver (see above). */
+function* analysisSteps(
+  data: OutbreakData,
+  params: Parameters,
+  options: AnalysisOptions,
+): Generator<NetworkRequest, Analysis, NetworkMeasures | undefined> {
   const { asOf, onPhase } = options;
   const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
     const windows = windowsOfCases(data.cases, data.samples, params, asOf);
@@ -84,49 +127,38 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
     const { protocol, inference } = protocolAndInferenceExposures(data, params, inferenceParameters(params));
     return { windows, exposures: protocol, inferenceExposures: inference };
   });
+  const caseIds = new Set(data.cases.map((c) => c.personId));
+  // Centrality and communities are measured on the contact network, not on every co-presence at
+  // a venue (src/analysis/network-exposures.ts says why): Louvain on the exposures' edges, then
+  // centrality with the household and contact links added. The network is numbered here and
+  // measured by the driver, in a worker when it is large: at 1M persons ~5.7M edges, a minute of
+  // graphology's work that then runs beside the tiers and the inference.
+  const { input, nodeIds } = timed(onPhase, 'network numbering', () => {
+    const builder = new ExposureGraphBuilder(networkExposures(exposures, caseIds, params.protocol), caseIds);
+    return { input: builder.networkInput(data), nodeIds: builder.nodeIds };
+  });
+  yield { kind: 'start', input };
   const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params));
   const inferences = timed(onPhase, 'infectors', () => inferInfectors(data, inferenceExposures, params));
   const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf));
   const sources = timed(onPhase, 'sources', () => rankSources(data, inferenceExposures, inferences, chains));
-  const caseIds = new Set(data.cases.map((c) => c.personId));
-  // Centrality and communities are measured on the contact network, not on every co-presence at
-  // a venue (src/analysis/network-exposures.ts says why). One graph serves both (at 1M persons
-  // ~4M edges, whose building is most of either's cost): Louvain runs on the exposures' edges,
-  // then the household and contact links are added for centrality.
-  // The builder and the graph are let go as soon as nothing reads them (at 1M persons the graph
-  // is ~2.7 GB).
-  const network: { builder: ExposureGraphBuilder | null; graph: ExposureGraph | null } = timed(
-    onPhase,
-    'contact network',
-    () => {
-      const builder = new ExposureGraphBuilder(
-        networkExposures(exposures, caseIds, params.protocol),
-        caseIds,
-      );
-      return { builder, graph: builder.exposures() };
-    },
-  );
-  const communities = timed(onPhase, 'communities', () => {
-    const rng = seedrandom(options.seed ?? 'tracegraph');
-    return graphCommunities(network.graph!, caseIds, { rng }).communities;
-  });
-  timed(onPhase, 'network links', () => {
-    network.builder!.withLinks(data);
-    // The graph is complete: its draft (numbering, sums) can go.
-    network.builder = null;
-  });
+  const measures = yield { kind: 'measures' };
+  if (!measures) throw new Error('analysis: the contact network was not measured');
+  const centralityById = new Map<Id, number>();
+  measures.centrality.forEach((value, node) => centralityById.set(nodeIds[node]!, value));
   const quarantine = timed(onPhase, 'quarantine', () =>
     prioritiseQuarantine(data, exposures, tiers, params, {
       asOf,
-      exposureGraph: network.graph!,
+      centralityById,
       capacity: options.capacity ?? null,
     }),
   );
-  // Nothing reads the graph after quarantine.
-  network.graph = null;
   const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }));
   const { clusters, spreaders } = timed(onPhase, 'clusters', () => ({
-    clusters: [...caseComponents(inferences), ...communities],
+    clusters: [
+      ...caseComponents(inferences),
+      ...clustersOfCommunities(nodeIds, measures.communityOf, caseIds),
+    ],
     spreaders: topSpreaders(chains, inferences),
   }));
   return {
@@ -146,6 +178,82 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
   };
 }
 
+function networkOptions(options: AnalysisOptions): NetworkMeasureOptions {
+  return {
+    seed: options.seed ?? 'tracegraph',
+    resolution: CLUSTER_DEFAULTS.resolution,
+    centrality: 'pagerank',
+  };
+}
+
+/** Tells `onPhase` the network's phases. */
+function tellNetworkPhases(options: AnalysisOptions, measures: NetworkMeasures): void {
+  for (const [phase, seconds] of measures.phases) options.onPhase?.(phase, seconds);
+}
+
+/** Runs every algorithm on data already loaded, in this thread. */
+export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
+  const steps = analysisSteps(data, params, options);
+  let input: NetworkInput | null = null;
+  let step = steps.next();
+  while (!step.done) {
+    if (step.value.kind === 'start') {
+      input = step.value.input;
+      step = steps.next();
+    } else {
+      const measures = measureNetwork(input!, networkOptions(options));
+      input = null;
+      tellNetworkPhases(options, measures);
+      step = steps.next(measures);
+    }
+  }
+  return step.value;
+}
+
+/**
+ * `analyseData`, with the contact network measured in a worker thread beside the rest when it is
+ * large (`networkWorker`): the same analysis, sooner on two cores.
+ */
+export async function analyseDataInParallel(
+  data: OutbreakData,
+  params: Parameters,
+  options: AnalysisOptions,
+): Promise<Analysis> {
+  const steps = analysisSteps(data, params, options);
+  let input: NetworkInput | null = null;
+  let pending: PendingMeasures | null = null;
+  try {
+    let step = steps.next();
+    while (!step.done) {
+      if (step.value.kind === 'start') {
+        input = step.value.input;
+        const choice = options.networkWorker ?? 'auto';
+        if (choice === true || (choice === 'auto' && input.endA.length >= NETWORK_WORKER_MIN_EDGES)) {
+          pending = measureNetworkInWorker(input, networkOptions(options));
+          // Its failure is reported when waited for, not as an unhandled rejection before that.
+          pending.measures.catch(() => undefined);
+          input = null;
+        }
+        step = steps.next();
+      } else {
+        const inWorker = pending !== null;
+        const started = performance.now();
+        const measures = pending ? await pending.measures : measureNetwork(input!, networkOptions(options));
+        const waited = (performance.now() - started) / 1000;
+        pending = null;
+        input = null;
+        tellNetworkPhases(options, measures);
+        if (inWorker) options.onPhase?.('network wait', waited);
+        step = steps.next(measures);
+      }
+    }
+    return step.value;
+  } finally {
+    // The analysis failed before it needed the network: stop measuring it.
+    pending?.stop();
+  }
+}
+
 /** Loads the neighbourhood the analysis needs from the store, then analyses it. */
 export async function analyseOutbreak(
   store: TraceStore,
@@ -156,5 +264,5 @@ export async function analyseOutbreak(
   const started = performance.now();
   const data = await loadOutbreak(store, inferenceParameters(params), options.asOf);
   options.onPhase?.('load', (performance.now() - started) / 1000);
-  return analyseData(data, params, options);
+  return analyseDataInParallel(data, params, options);
 }

@@ -175,14 +175,35 @@ export function graphCommunities(
   if (graph.order === 0) return { communities: [], modularity: 0 };
   // Louvain's node order, and so its result, is the graph's: the order of first appearance.
   const detailed = louvain.detailed(graph, { getEdgeWeight: 'weight', resolution, rng });
-  const members = new Map<number, Id[]>();
+  const ids: Id[] = [];
+  const communityOf: number[] = [];
   graph.forEachNode((key, { id }) => {
-    const community = detailed.communities[key]!;
-    const list = members.get(community);
-    if (list) list.push(id);
-    else members.set(community, [id]);
+    ids.push(id);
+    communityOf.push(detailed.communities[key]!);
   });
-  const communities = [...members.values()]
+  return { communities: clustersOfCommunities(ids, communityOf, caseIds), modularity: detailed.modularity };
+}
+
+/**
+ * The communities as clusters (largest first), from each node's id and community, in the graph's
+ * node order (src/analysis/network-measures.ts gives them by node number).
+ */
+export function clustersOfCommunities(
+  ids: readonly Id[],
+  communityOf: ArrayLike<number>,
+  caseIds: ReadonlySet<Id>,
+): Cluster[] {
+  if (communityOf.length > ids.length) {
+    throw new RangeError(`communities: ${communityOf.length} nodes with a community but ${ids.length} ids`);
+  }
+  const members = new Map<number, Id[]>();
+  for (let node = 0; node < communityOf.length; node++) {
+    const community = communityOf[node]!;
+    const list = members.get(community);
+    if (list) list.push(ids[node]!);
+    else members.set(community, [ids[node]!]);
+  }
+  return [...members.values()]
     .map((list) => {
       const memberIds = list.sort();
       return {
@@ -194,7 +215,6 @@ export function graphCommunities(
       };
     })
     .sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
-  return { communities, modularity: detailed.modularity };
 }
 
 /**

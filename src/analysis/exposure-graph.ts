@@ -28,6 +28,7 @@ import { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
 import { residentsOf } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
+import type { NetworkInput } from './network-measures';
 import { NodePairs } from './node-pairs';
 
 export type ExposureLink = 'household' | 'contact';
@@ -115,6 +116,29 @@ class GraphDraft {
   private edgesInGraph = 0;
   /** Edges of the graph whose links changed since they were added. */
   private relinked: number[] = [];
+
+  get nodeCount(): number {
+    return this.numbering.nodeCount;
+  }
+
+  get edgeCount(): number {
+    return this.numbering.pairCount;
+  }
+
+  get ids(): readonly Id[] {
+    return this.numbering.ids;
+  }
+
+  /** Every edge's ends and weight, as typed arrays (see NetworkInput). */
+  arrays(): Pick<NetworkInput, 'nodes' | 'endA' | 'endB' | 'weights'> {
+    const { endA, endB } = this.numbering;
+    return {
+      nodes: this.numbering.nodeCount,
+      endA: Int32Array.from(endA),
+      endB: Int32Array.from(endB),
+      weights: Float64Array.from(this.weights),
+    };
+  }
 
   /** Whether the node is in the graph. */
   has(id: Id): boolean {
@@ -262,10 +286,33 @@ export class ExposureGraphBuilder {
    * graph.
    */
   withLinks(data: OutbreakData, options: Partial<ExposureGraphOptions> = {}): ExposureGraph {
+    this.addLinks(data, options);
+    return this.draft.toGraph();
+  }
+
+  /**
+   * The network as numbers, for src/analysis/network-measures.ts: the exposures' nodes and edges,
+   * then the links of `data` added as `withLinks` adds them. The same nodes and edges, numbered
+   * alike, as the graph `exposures()` then `withLinks(data)` give. Call it instead of those two.
+   */
+  networkInput(data: OutbreakData, options: Partial<ExposureGraphOptions> = {}): NetworkInput {
+    const exposureNodes = this.draft.nodeCount;
+    const exposureEdges = this.draft.edgeCount;
+    this.addLinks(data, options);
+    return { exposureNodes, exposureEdges, ...this.draft.arrays() };
+  }
+
+  /** The node ids by number (those of `networkInput` included, once it is called). */
+  get nodeIds(): readonly Id[] {
+    return this.draft.ids;
+  }
+
+  /** Numbers the links of `data` (see `withLinks`). */
+  private addLinks(data: OutbreakData, options: Partial<ExposureGraphOptions>): void {
     const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
     const { draft } = this;
     // Numbered as they come, before any of them is added: the graph `exposures()` gave may not
-    // be built yet, and then it is built whole here.
+    // be built yet, and then it is built whole by `withLinks`.
     const link = (a: Id, b: Id, kind: ExposureLink): void => {
       if (a === b) return;
       draft.addLink(draft.node(a, this.personKind(a)), draft.node(b, this.personKind(b)), kind);
@@ -281,7 +328,6 @@ export class ExposureGraphBuilder {
         }
       }
     }
-    return draft.toGraph();
   }
 }
 

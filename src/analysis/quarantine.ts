@@ -120,8 +120,13 @@ export interface QuarantinePlan {
 
 export interface QuarantineOptions {
   asOf: Instant;
-  /** The exposure graph (src/analysis/exposure-graph.ts) that centrality is measured on. */
-  exposureGraph: ExposureGraph;
+  /**
+   * The exposure graph (src/analysis/exposure-graph.ts) that centrality is measured on; not needed
+   * when `centralityById` gives the centrality already measured.
+   */
+  exposureGraph?: ExposureGraph;
+  /** Each node's centrality, measured beforehand (src/analysis/network-measures.ts). */
+  centralityById?: ReadonlyMap<Id, number>;
   /** At most this many beds in all, whatever the sites hold. */
   capacity?: number | null;
   /** Tiers sent to centralised quarantine. */
@@ -187,7 +192,10 @@ function meanInfectiousness(source: Case, start: Instant, end: Instant, pathogen
 function validate(data: OutbreakData, options: QuarantineOptions): void {
   if (!Number.isFinite(options?.asOf))
     throw new TypeError(`quarantine: option "asOf" is not an instant (got ${String(options?.asOf)})`);
-  if (!options.exposureGraph || typeof options.exposureGraph.forEachNode !== 'function') {
+  if (options.centralityById !== undefined) {
+    if (!(options.centralityById instanceof Map))
+      throw new TypeError('quarantine: option "centralityById" is not a Map');
+  } else if (!options.exposureGraph || typeof options.exposureGraph.forEachNode !== 'function') {
     throw new TypeError('quarantine: option "exposureGraph" is not a graph');
   }
   const cap = options.capacity;
@@ -224,11 +232,8 @@ function occupantsAt(data: OutbreakData, asOf: Instant): Map<Id, Set<Id>> {
   return occupants;
 }
 
-function centralityOf(
-  graph: ExposureGraph,
-  method: 'pagerank' | 'betweenness' | 'degree',
-): Record<string, number> {
-  if (graph.order === 0) return {};
+function centralityOf(graph: ExposureGraph, method: 'pagerank' | 'betweenness' | 'degree'): Map<Id, number> {
+  if (graph.order === 0) return new Map();
   const byKey =
     method === 'degree'
       ? degreeCentrality(graph)
@@ -236,8 +241,8 @@ function centralityOf(
         ? betweenness(graph, { getEdgeWeight: null })
         : pagerank(graph, { getEdgeWeight: null });
   // The graph is keyed by node number: name each node by its id.
-  const byId: Record<string, number> = {};
-  graph.forEachNode((key, { id }) => (byId[id] = byKey[key]!));
+  const byId = new Map<Id, number>();
+  graph.forEachNode((key, { id }) => byId.set(id, byKey[key]!));
   return byId;
 }
 
@@ -435,12 +440,13 @@ export function prioritiseQuarantine(
   const residentsOf = new Map<Id, number>();
   for (const p of data.persons.values())
     if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
-  const rawCentrality = centralityOf(exposureGraph, options.centrality ?? DEFAULTS.centrality);
+  const rawCentrality =
+    options.centralityById ?? centralityOf(exposureGraph!, options.centrality ?? DEFAULTS.centrality);
   const rawCentralityOf = new Float64Array(slotIds.length);
   // A loop, not Math.max(...all): a million arguments overflow the stack.
   let maxCentrality = 0;
   for (let slot = 0; slot < slotIds.length; slot++) {
-    const raw = rawCentrality[slotIds[slot]!] ?? 0;
+    const raw = rawCentrality.get(slotIds[slot]!) ?? 0;
     rawCentralityOf[slot] = raw;
     maxCentrality = Math.max(maxCentrality, raw);
   }

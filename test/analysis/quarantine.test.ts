@@ -1,3 +1,4 @@
+import pagerank from 'graphology-metrics/centrality/pagerank';
 import { buildExposureGraph } from '../../src/analysis/exposure-graph';
 import { computeExposures } from '../../src/analysis/exposures';
 import type { Exposure } from '../../src/analysis/model';
@@ -75,10 +76,32 @@ describe('prioritiseQuarantine', () => {
     expect(run({ capacity: -1 })).toThrow(/option "capacity"/);
     expect(run({ capacity: 1.5 })).toThrow(/option "capacity"/);
     expect(run({ exposureGraph: null })).toThrow(/option "exposureGraph"/);
+    expect(run({ exposureGraph: null, centralityById: { P2: 1 } })).toThrow(
+      /option "centralityById" is not a Map/,
+    );
     const badSite = { ...data, quarantineSites: [place('Q1', 'quarantine_site', { capacity: -2 })] };
     expect(() =>
       prioritiseQuarantine(badSite, exposures, tiers, params, { asOf: data.asOf, exposureGraph: graph }),
     ).toThrow(/quarantineSites\[0\] \(Q1\): field "capacity"/);
+  });
+
+  test('centrality measured beforehand (centralityById) ranks as the graph does', () => {
+    const { data, exposures, tiers, graph } = district();
+    const fromGraph = prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    });
+    const byKey = pagerank(graph, { getEdgeWeight: null });
+    const centralityById = new Map(graph.mapNodes((key, { id }) => [id, byKey[key]!] as const));
+    const given = prioritiseQuarantine(data, exposures, tiers, params, { asOf: data.asOf, centralityById });
+    expect(given).toEqual(fromGraph);
+    expect(fromGraph.entries.some((e) => e.centrality > 0 && e.centrality < 1)).toBe(true);
+    // Other values, other scores: the map is what is read.
+    const flat = prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf: data.asOf,
+      centralityById: new Map(),
+    });
+    expect(flat.entries.every((e) => e.centrality === 0)).toBe(true);
   });
 
   test('no exposures: an empty plan', () => {

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { ANALYSIS_PHASES, analyseData } from '../../src/analysis/analyse';
+import { ANALYSIS_PHASES, analyseData, analyseDataInParallel } from '../../src/analysis/analyse';
 import { collectContacts, instantFormatter, toLazyReport, toReport } from '../../src/analysis/report';
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
@@ -10,6 +10,11 @@ const params = resolveParameters();
 
 /** Two cases, a household, a workplace and a market, and a quarantine site with beds. */
 function analysis() {
+  const data = outbreakData();
+  return analyseData(data, params, { asOf: data.asOf });
+}
+
+function outbreakData() {
   const C1: Case = {
     personId: 'C1',
     classification: 'confirmed',
@@ -53,7 +58,7 @@ function analysis() {
       stay('P6', 'MKT', aug(6, '15:10'), aug(6, '15:30')),
     ],
   });
-  return analyseData(data, params, { asOf: data.asOf });
+  return data;
 }
 
 describe('analyseData', () => {
@@ -61,8 +66,46 @@ describe('analyseData', () => {
     const told: [string, number][] = [];
     const data = analysis().data;
     analyseData(data, params, { asOf: data.asOf, onPhase: (phase, seconds) => told.push([phase, seconds]) });
-    expect(told.map(([phase]) => phase)).toEqual(ANALYSIS_PHASES.filter((phase) => phase !== 'load'));
+    // No 'network wait': the network is measured in this thread.
+    expect(told.map(([phase]) => phase)).toEqual(
+      ANALYSIS_PHASES.filter((phase) => phase !== 'load' && phase !== 'network wait'),
+    );
     for (const [, seconds] of told) expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  test('with the contact network measured in a worker, the analysis is the same', async () => {
+    const data = outbreakData();
+    const told: string[] = [];
+    const inWorker = await analyseDataInParallel(data, params, {
+      asOf: data.asOf,
+      networkWorker: true,
+      onPhase: (phase) => told.push(phase),
+    });
+    expect(told).toEqual(ANALYSIS_PHASES.filter((phase) => phase !== 'load'));
+    const here = analyseData(data, params, { asOf: data.asOf });
+    expect(inWorker).toEqual(here);
+    // Centrality and communities came from the network: not all zero, not none.
+    expect(inWorker.quarantine.entries.some((e) => e.centrality > 0)).toBe(true);
+    expect(inWorker.clusters.some((c) => c.kind === 'exposure_community')).toBe(true);
+    // 'auto' keeps a network this small in this thread.
+    const auto: string[] = [];
+    await analyseDataInParallel(data, params, { asOf: data.asOf, onPhase: (phase) => auto.push(phase) });
+    expect(auto).not.toContain('network wait');
+  });
+
+  test('a failure after the network was handed to a worker fails the analysis with its own error', async () => {
+    // A case recorded twice: the infector inference (after the network is handed over) refuses it.
+    const data = outbreakData();
+    const twice = { ...data, cases: [...data.cases, data.cases[0]!] };
+    const told: string[] = [];
+    await expect(
+      analyseDataInParallel(twice, params, {
+        asOf: data.asOf,
+        networkWorker: true,
+        onPhase: (p) => told.push(p),
+      }),
+    ).rejects.toThrow('infectors: cases[2]: field "personId" repeats case C1');
+    expect(told).toEqual(['exposures', 'network numbering', 'tiers']);
   });
 
   test('measures centrality and communities on the contact network, not on venue co-presence', () => {

@@ -139,9 +139,13 @@ describe('benchmark steps, each in its own process', () => {
     });
     expect(result.reportBytes).toBe(expected);
     expect(result.seconds as number).toBeGreaterThanOrEqual(result.analyseSeconds as number);
-    // Every phase of the analysis, then the JSON, adding up to the whole (the rest is glue).
+    // Every phase of the analysis, then the JSON, adding up to the whole (the rest is glue). The
+    // hand bundle's network is small: measured in this thread, nothing overlaps and no 'network wait'.
     const phases = result.phases as Record<string, number>;
-    expect(Object.keys(phases)).toEqual([...ANALYSIS_PHASES, 'JSON report']);
+    expect(Object.keys(phases)).toEqual([
+      ...ANALYSIS_PHASES.filter((phase) => phase !== 'network wait'),
+      'JSON report',
+    ]);
     const sum = Object.values(phases).reduce((a, b) => a + b, 0);
     expect(sum).toBeLessThanOrEqual((result.seconds as number) + 1e-6);
     expect(sum).toBeGreaterThan((result.seconds as number) * 0.5);

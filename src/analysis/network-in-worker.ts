@@ -1,0 +1,102 @@
+/**
+ * Measures the contact network in a worker thread (./network-worker.ts), so that on two cores the
+ * graph is built, its communities found and its centrality measured while this thread assigns the
+ * tiers and infers the infectors. The input's arrays are moved to the worker, not copied; the
+ * worker's heap may grow as large as this one's (the network of a million-person district takes
+ * about 3 GB there).
+ */
+import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import type { NetworkInput, NetworkMeasureOptions, NetworkMeasures } from './network-measures';
+
+/** What a worker is given (workerData). */
+export interface NetworkJob {
+  input: NetworkInput;
+  options: NetworkMeasureOptions;
+}
+
+/** What a worker posts back. */
+export type NetworkReply =
+  | { ok: true; measures: NetworkMeasures }
+  | { ok: false; error: { name: string; message: string; stack?: string } };
+
+/**
+ * Young generation of the worker, as the command line's (`--max-semi-space-size=64`, three
+ * semi-spaces): building the graph allocates millions of objects.
+ */
+const YOUNG_GENERATION_MB = 192;
+
+/** A measurement under way: its result, and a way to stop it when it is no longer wanted. */
+export interface PendingMeasures {
+  measures: Promise<NetworkMeasures>;
+  stop(): void;
+}
+
+/**
+ * The worker's file beside this one: compiled JavaScript in dist/, or TypeScript under ts-jest and
+ * tsx, which a Worker can only load through tsx's require hook.
+ */
+function workerEntry(): { file: string; execArgv: string[] | undefined } {
+  const extension = path.extname(__filename);
+  const file = path.join(__dirname, `network-worker${extension}`);
+  return extension === '.ts'
+    ? { file, execArgv: ['--require', require.resolve('tsx/cjs')] }
+    : { file, execArgv: undefined };
+}
+
+/** Starts measuring the network in a worker; the input's arrays go with it (unusable here after). */
+export function measureNetworkInWorker(input: NetworkInput, options: NetworkMeasureOptions): PendingMeasures {
+  const { file, execArgv } = workerEntry();
+  const job: NetworkJob = { input, options };
+  const worker = new Worker(file, {
+    workerData: job,
+    transferList: [
+      input.endA.buffer as ArrayBuffer,
+      input.endB.buffer as ArrayBuffer,
+      input.weights.buffer as ArrayBuffer,
+    ],
+    execArgv,
+    resourceLimits: {
+      maxOldGenerationSizeMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20),
+      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+    },
+  });
+  let stopped = false;
+  const measures = new Promise<NetworkMeasures>((resolve, reject) => {
+    let outcome: (() => void) | null = null;
+    worker.once('message', (reply: NetworkReply) => {
+      outcome ??= () => (reply.ok ? resolve(reply.measures) : reject(errorFromWorker(reply.error)));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      outcome ??= () =>
+        reject(new Error(`the contact network's worker failed: ${err.message}`, { cause: err }));
+    });
+    worker.once('exit', (code) => {
+      if (outcome) outcome();
+      else if (stopped) reject(new Error("the contact network's measurement was stopped"));
+      else reject(new Error(`the contact network's worker ended (exit code ${code}) without an answer`));
+    });
+  });
+  return {
+    measures,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
+  };
+}
+
+/** The worker's error as this thread's: same name, message and stack. */
+function errorFromWorker(error: { name: string; message: string; stack?: string }): Error {
+  const err =
+    error.name === 'RangeError'
+      ? new RangeError(error.message)
+      : error.name === 'TypeError'
+        ? new TypeError(error.message)
+        : new Error(error.message);
+  err.name = error.name;
+  if (error.stack) err.stack = error.stack;
+  return err;
+}
