@@ -536,7 +536,7 @@ class Runner {
     if (onNeo4j) await this.ensureLoaded(size, this.neo4jTarget(), dir, expected);
     for (let run = 0; run < this.options.runs; run++) {
       await this.measure(size, 'analysis.embedded', 'analysis', { target: embedded });
-      if (neo4jHere) await this.measure(size, 'analysis.neo4j', 'analysis', { target: this.neo4jTarget() });
+      if (onNeo4j) await this.measure(size, 'analysis.neo4j', 'analysis', { target: this.neo4jTarget() });
       this.save();
     }
   }
