@@ -5,9 +5,9 @@
  * worker's heap may grow as large as this one's (the network of a million-person district takes
  * about 3 GB there).
  */
-import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { workerEntry, WORKER_YOUNG_GENERATION_MB } from '../domain/worker-entry';
 import type { NetworkInput, NetworkMeasureOptions, NetworkMeasures } from './network-measures';
 
 /** What a worker is given (workerData). */
@@ -21,33 +21,15 @@ export type NetworkReply =
   | { ok: true; measures: NetworkMeasures }
   | { ok: false; error: { name: string; message: string; stack?: string } };
 
-/**
- * Young generation of the worker, as the command line's (`--max-semi-space-size=64`, three
- * semi-spaces): building the graph allocates millions of objects.
- */
-const YOUNG_GENERATION_MB = 192;
-
 /** A measurement under way: its result, and a way to stop it when it is no longer wanted. */
 export interface PendingMeasures {
   measures: Promise<NetworkMeasures>;
   stop(): void;
 }
 
-/**
- * The worker's file beside this one: compiled JavaScript in dist/, or TypeScript under ts-jest and
- * tsx, which a Worker can only load through tsx's require hook.
- */
-function workerEntry(): { file: string; execArgv: string[] | undefined } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `network-worker${extension}`);
-  return extension === '.ts'
-    ? { file, execArgv: ['--require', require.resolve('tsx/cjs')] }
-    : { file, execArgv: undefined };
-}
-
 /** Starts measuring the network in a worker; the input's arrays go with it (unusable here after). */
 export function measureNetworkInWorker(input: NetworkInput, options: NetworkMeasureOptions): PendingMeasures {
-  const { file, execArgv } = workerEntry();
+  const { file, execArgv } = workerEntry(__filename, 'network-worker');
   const job: NetworkJob = { input, options };
   const worker = new Worker(file, {
     workerData: job,
@@ -59,7 +41,7 @@ export function measureNetworkInWorker(input: NetworkInput, options: NetworkMeas
     execArgv,
     resourceLimits: {
       maxOldGenerationSizeMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20),
-      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
     },
   });
   let stopped = false;

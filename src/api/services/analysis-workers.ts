@@ -9,20 +9,13 @@
  * workers still running (the server's graceful stop).
  */
 import { Worker } from 'node:worker_threads';
-import path from 'node:path';
 import type { Analysis, AnalysisOptions } from '../../analysis/analyse';
 import type { Parameters } from '../../domain/parameters';
 import { StoreUnavailableError } from '../../domain/errors';
+import { workerEntry, WORKER_YOUNG_GENERATION_MB } from '../../domain/worker-entry';
 import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
 import type { Analyse } from './analysis.service';
-
-/**
- * Young generation of an analysis worker: as `node --max-semi-space-size=64` gives the CLI
- * (bin/tracegraph.js; V8's young generation is three semi-spaces). An analysis allocates millions
- * of short-lived objects, and with the default size scavenges took a third of its time.
- */
-export const ANALYSIS_YOUNG_GENERATION_MB = 192;
 
 export interface AnalysisWorkerOptions {
   /** How the worker opens the store: the configuration the server's store was opened with. */
@@ -52,18 +45,6 @@ export type WorkerReply =
   { ok: true; analysis: Analysis } | { ok: false; error: { name: string; message: string; stack?: string } };
 
 export const DEFAULT_CONCURRENT_ANALYSES = 1;
-
-/**
- * The worker's file beside this one: compiled JavaScript in dist/, or TypeScript under ts-jest and
- * tsx, which a Worker can only load through tsx's require hook.
- */
-function workerEntry(): { file: string; execArgv: string[] | undefined } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `analysis-worker${extension}`);
-  return extension === '.ts'
-    ? { file, execArgv: ['--require', require.resolve('tsx/cjs')] }
-    : { file, execArgv: undefined };
-}
 
 /** The worker's error as this thread's: same name and message, StoreUnavailableError kept as such. */
 function errorFromWorker(error: { name: string; message: string; stack?: string }): Error {
@@ -138,14 +119,14 @@ export class AnalysisWorkers {
 
   private runWorker(job: AnalysisJob): Promise<Analysis> {
     if (this.closed) return Promise.reject(stoppedError());
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(__filename, 'analysis-worker');
     return new Promise<Analysis>((resolve, reject) => {
       // Settled on exit, so that the worker has ended when its analysis is handed over.
       let outcome: (() => void) | null = null;
       const worker = new Worker(file, {
         workerData: job,
         execArgv,
-        resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       });
       this.running.add(worker);
       worker.once('message', (reply: WorkerReply) => {
