@@ -1,5 +1,7 @@
 import seedrandom from 'seedrandom';
 import { ANALYSIS_PHASES, analyseData, analyseDataInParallel } from '../../src/analysis/analyse';
+import * as networkInWorker from '../../src/analysis/network-in-worker';
+import type { PendingMeasures } from '../../src/analysis/network-in-worker';
 import { collectContacts, instantFormatter, toLazyReport, toReport } from '../../src/analysis/report';
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
@@ -93,19 +95,40 @@ describe('analyseData', () => {
     expect(auto).not.toContain('network wait');
   });
 
-  test('a failure after the network was handed to a worker fails the analysis with its own error', async () => {
+  test('a failure after the network was handed to a worker fails the analysis with its own error and stops the worker', async () => {
     // A case recorded twice: the infector inference (after the network is handed over) refuses it.
     const data = outbreakData();
     const twice = { ...data, cases: [...data.cases, data.cases[0]!] };
+    const started: PendingMeasures[] = [];
+    const stopped: PendingMeasures[] = [];
+    const original = networkInWorker.measureNetworkInWorker;
+    const spy = jest.spyOn(networkInWorker, 'measureNetworkInWorker').mockImplementation((input, options) => {
+      const pending = original(input, options);
+      started.push(pending);
+      return {
+        measures: pending.measures,
+        stop: () => {
+          stopped.push(pending);
+          pending.stop();
+        },
+      };
+    });
     const told: string[] = [];
-    await expect(
-      analyseDataInParallel(twice, params, {
-        asOf: data.asOf,
-        networkWorker: true,
-        onPhase: (p) => told.push(p),
-      }),
-    ).rejects.toThrow('infectors: cases[2]: field "personId" repeats case C1');
+    try {
+      await expect(
+        analyseDataInParallel(twice, params, {
+          asOf: data.asOf,
+          networkWorker: true,
+          onPhase: (p) => told.push(p),
+        }),
+      ).rejects.toThrow('infectors: cases[2]: field "personId" repeats case C1');
+    } finally {
+      spy.mockRestore();
+    }
     expect(told).toEqual(['exposures', 'network numbering', 'tiers']);
+    expect(started).toHaveLength(1);
+    expect(stopped).toEqual(started);
+    await expect(started[0]!.measures).rejects.toThrow("the contact network's measurement was stopped");
   });
 
   test('measures centrality and communities on the contact network, not on venue co-presence', () => {
