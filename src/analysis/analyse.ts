@@ -3,7 +3,7 @@
  * whom, chains, sources, quarantine priority, risk areas and clusters. `analyseData` is pure and
  * runs in this thread; `analyseDataInParallel` gives the same analysis with a large contact
  * network measured in a worker thread beside the tiers and the inference (at a million persons it
- * takes a minute, and its ~3 GB graph then lives in the worker's heap, not this one's);
+ * takes a minute, and its graph, 2–3 GB, then lives in the worker's heap, not this one's);
  * `analyseOutbreak` first pulls the neighbourhood through the store port, then runs that.
  */
 import type { Parameters } from '../domain/parameters';

@@ -3,7 +3,7 @@
  * graph is built, its communities found and its centrality measured while this thread assigns the
  * tiers and infers the infectors. The input's arrays are moved to the worker, not copied; the
  * worker's heap may grow as large as this one's (the network of a million-person district takes
- * about 3 GB there).
+ * 2–3 GB there).
  */
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
