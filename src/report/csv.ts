@@ -4,8 +4,9 @@
  * masked for roles that may not see them.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { AnalysisReport } from '../analysis/report-model';
+import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
+import type { TextSink } from './stream';
 import { byPriority, decimal } from './view';
 
 export const QUARANTINE_COLUMNS = [
@@ -34,25 +35,74 @@ export interface QuarantineCsvOptions {
  * with `;`; score and probability keep three decimals.
  */
 export function renderQuarantineCsv(report: AnalysisReport, options: QuarantineCsvOptions = {}): string {
-  const rows = [...report.contacts].sort(byPriority).map((c) => {
-    const person = report.entities[c.personId];
-    const name = person?.name ?? null;
-    const phone = person?.phone ?? null;
-    return [
-      c.personId,
-      (options.mask ? maskName(name) : name) ?? '',
-      (options.mask ? maskPhone(phone) : phone) ?? '',
-      c.tier,
-      String(c.priority),
-      decimal(c.score),
-      decimal(c.probability),
-      c.assignedSiteId ?? '',
-      c.releaseOn ?? '',
-      c.homeMonitoringUntil ?? '',
-      c.pcrDates.join(';'),
-      c.reasons,
-    ];
-  });
-  const text = stringify([[...QUARANTINE_COLUMNS], ...rows], { record_delimiter: 'unix' });
-  return options.bom ? `\uFEFF${text}` : text;
+  const rows = [...report.contacts].sort(byPriority).map((c) => quarantineRow(c, report.entities, options));
+  return (options.bom ? BOM : '') + csvText([[...QUARANTINE_COLUMNS], ...rows]);
+}
+
+/**
+ * Rows stringified this many at a time when streamed: one call per row costs more, and a whole
+ * district's list at once is the memory streaming saves.
+ */
+const BATCH_ROWS = 256;
+
+/**
+ * The same text as `renderQuarantineCsv`, written into `sink` a batch of rows at a time, the
+ * contacts of a lazy report built as they are written: at a million persons the list has 583,453
+ * rows, and the whole report with every contact's evidence costs gigabytes more than the rows. A
+ * lazy report's contacts come in priority order; they are checked to.
+ */
+export async function streamQuarantineCsv(
+  report: LazyAnalysisReport | AnalysisReport,
+  sink: TextSink,
+  options: QuarantineCsvOptions = {},
+): Promise<void> {
+  const contacts = Array.isArray(report.contacts)
+    ? [...(report.contacts as ContactReport[])].sort(byPriority)
+    : report.contacts;
+  await sink.write((options.bom ? BOM : '') + csvText([[...QUARANTINE_COLUMNS]]));
+  let batch: string[][] = [];
+  let previous: ContactReport | null = null;
+  for (const contact of contacts) {
+    if (previous !== null && byPriority(previous, contact) > 0) {
+      throw new Error(
+        `quarantine list: contact ${contact.personId} (priority ${contact.priority}) comes after ${previous.personId} (priority ${previous.priority})`,
+      );
+    }
+    previous = contact;
+    batch.push(quarantineRow(contact, report.entities, options));
+    if (batch.length === BATCH_ROWS) {
+      await sink.write(csvText(batch));
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await sink.write(csvText(batch));
+}
+
+const BOM = '\uFEFF';
+
+/** Rows as CSV, each ending with a line feed. */
+const csvText = (rows: string[][]): string => stringify(rows, { record_delimiter: 'unix' });
+
+function quarantineRow(
+  c: ContactReport,
+  entities: AnalysisReport['entities'],
+  options: QuarantineCsvOptions,
+): string[] {
+  const person = entities[c.personId];
+  const name = person?.name ?? null;
+  const phone = person?.phone ?? null;
+  return [
+    c.personId,
+    (options.mask ? maskName(name) : name) ?? '',
+    (options.mask ? maskPhone(phone) : phone) ?? '',
+    c.tier,
+    String(c.priority),
+    decimal(c.score),
+    decimal(c.probability),
+    c.assignedSiteId ?? '',
+    c.releaseOn ?? '',
+    c.homeMonitoringUntil ?? '',
+    c.pcrDates.join(';'),
+    c.reasons,
+  ];
 }

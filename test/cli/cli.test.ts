@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
+import path from 'node:path';
 import v8 from 'node:v8';
+import { QUARANTINE_COLUMNS } from '../../src/report/csv';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
@@ -192,6 +193,69 @@ describe('tracegraph on the embedded store', () => {
       (name) => name.startsWith(`${path.basename(folder)}.`) && name.endsWith('.partial'),
     );
     expect(partials).toEqual([]);
+  });
+
+  test('report --format csv streams the quarantine list to standard output or --out (with a BOM); --cases narrows it', async () => {
+    const data = temp();
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const printed = await runCli(['report', '--format', 'csv', '--role', 'cdc', '--data', data]);
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    const lines = printed.stdout.split('\n');
+    expect(lines[0]).toBe(QUARANTINE_COLUMNS.join(','));
+    expect(lines.at(-1)).toBe('');
+    // In priority order, 1, 2, 3, …
+    const priorities = lines.slice(1, -1).map((line) => Number(line.split(',')[4]));
+    expect(priorities).toEqual(priorities.map((_, i) => i + 1));
+
+    const out = path.join(temp(), 'lists', 'quarantine.csv');
+    const written = await runCli([
+      'report',
+      '--format',
+      'csv',
+      '--role',
+      'cdc',
+      '--out',
+      out,
+      '--data',
+      data,
+    ]);
+    expect(written).toEqual({ code: 0, stdout: '', stderr: `wrote ${out}\n` });
+    expect(readFileSync(out, 'utf8')).toBe(`\uFEFF${printed.stdout}`);
+
+    // Narrowed to cases: rendered from the whole report. One case's rows are rows of the whole
+    // list; a case id that is not a case leaves the header alone and is reported.
+    const cases = JSON.parse((await runCli(['report', '--format', 'json', '--data', data])).stdout) as {
+      cases: { personId: string }[];
+    };
+    const narrowed = await runCli([
+      'report',
+      '--format',
+      'csv',
+      '--role',
+      'cdc',
+      '--cases',
+      cases.cases[0]!.personId,
+      '--data',
+      data,
+    ]);
+    expect(narrowed.code).toBe(0);
+    const narrowedLines = narrowed.stdout.trim().split('\n');
+    expect(narrowedLines[0]).toBe(QUARANTINE_COLUMNS.join(','));
+    for (const line of narrowedLines) expect(lines).toContain(line);
+    const none = await runCli(['report', '--format', 'csv', '--cases', 'NOPE', '--data', data]);
+    expect(none.stdout).toBe(`${QUARANTINE_COLUMNS.join(',')}\n`);
+    expect(none.stderr).toContain('unknown case id "NOPE"');
+
+    // A folder stands where the file should go: exit 1 naming it, no partial file left.
+    const folder = temp();
+    const failed = await runCli(['report', '--format', 'csv', '--out', folder, '--data', data]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(folder);
+    expect(
+      readdirSync(path.dirname(folder)).filter(
+        (name) => name.startsWith(`${path.basename(folder)}.`) && name.endsWith('.partial'),
+      ),
+    ).toEqual([]);
   });
 
   test('export writes a bundle that imports into an empty store as the same counts', async () => {

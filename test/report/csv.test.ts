@@ -1,6 +1,32 @@
 import { parse } from 'csv-parse/sync';
-import { QUARANTINE_COLUMNS, renderQuarantineCsv } from '../../src/report/csv';
-import { analysisReportFixture } from './fixtures';
+import type { AnalysisReport, LazyAnalysisReport } from '../../src/analysis/report-model';
+import { QUARANTINE_COLUMNS, renderQuarantineCsv, streamQuarantineCsv } from '../../src/report/csv';
+import type { TextSink } from '../../src/report/stream';
+import { byPriority } from '../../src/report/view';
+import { analysisReportFixture, crowdedReportFixture } from './fixtures';
+
+/** The report with its contacts, in priority order, given one at a time as a lazy report's are. */
+function lazily(report: AnalysisReport): LazyAnalysisReport {
+  const contacts = [...report.contacts].sort(byPriority);
+  return {
+    ...report,
+    contacts: {
+      *[Symbol.iterator]() {
+        yield* contacts;
+      },
+    },
+  };
+}
+
+async function streamed(
+  report: AnalysisReport | LazyAnalysisReport,
+  options: Parameters<typeof streamQuarantineCsv>[2] = {},
+): Promise<{ text: string; writes: number }> {
+  const chunks: string[] = [];
+  const sink: TextSink = { write: (chunk) => Promise.resolve(void chunks.push(chunk)) };
+  await streamQuarantineCsv(report, sink, options);
+  return { text: chunks.join(''), writes: chunks.length };
+}
 
 describe('renderQuarantineCsv', () => {
   it('has one row per contact in priority order, masked names and phones with mask on', () => {
@@ -50,5 +76,46 @@ describe('renderQuarantineCsv', () => {
     const fixture = analysisReportFixture();
     fixture.contacts = [];
     expect(renderQuarantineCsv(fixture)).toBe(`${QUARANTINE_COLUMNS.join(',')}\n`);
+  });
+});
+
+describe('streamQuarantineCsv', () => {
+  it.each([{}, { mask: true }, { bom: true }, { mask: true, bom: true }])(
+    'writes the text renderQuarantineCsv gives, from a lazy report or a whole one (%o)',
+    async (options) => {
+      const report = analysisReportFixture();
+      const expected = renderQuarantineCsv(report, options);
+      expect((await streamed(lazily(report), options)).text).toBe(expected);
+      // A whole report's contacts (not in priority order here) are sorted first, as rendering does.
+      expect(report.contacts.map((c) => c.priority)).not.toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await streamed(report, options)).text).toBe(expected);
+    },
+  );
+
+  it('writes a batch of rows at a time, and only the header when there are no contacts', async () => {
+    const crowded = crowdedReportFixture(600);
+    const { text, writes } = await streamed(lazily(crowded), { mask: true });
+    expect(text).toBe(renderQuarantineCsv(crowded, { mask: true }));
+    // The header, then 606 rows in batches of 256.
+    expect(writes).toBe(1 + 3);
+    const empty = analysisReportFixture();
+    empty.contacts = [];
+    expect((await streamed(lazily(empty))).text).toBe(`${QUARANTINE_COLUMNS.join(',')}\n`);
+  });
+
+  it('refuses lazy contacts out of priority order, naming the two', async () => {
+    const report = analysisReportFixture();
+    const contacts = report.contacts; // priorities 6, 1, …
+    const outOfOrder: LazyAnalysisReport = {
+      ...report,
+      contacts: {
+        *[Symbol.iterator]() {
+          yield* contacts;
+        },
+      },
+    };
+    await expect(streamed(outOfOrder)).rejects.toThrow(
+      'quarantine list: contact K01 (priority 1) comes after K05 (priority 6)',
+    );
   });
 });

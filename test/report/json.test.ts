@@ -7,11 +7,10 @@ import {
   jsonReport,
   renderJson,
   streamJsonReport,
-  streamSink,
   writeJsonDocument,
   writeJsonReportFile,
-  type TextSink,
 } from '../../src/report/json';
+import { streamSink, type TextSink } from '../../src/report/stream';
 import { analysisReportFixture } from './fixtures';
 
 describe('renderJson', () => {

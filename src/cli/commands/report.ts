@@ -7,13 +7,9 @@ import { analyseOutbreak } from '../../analysis/analyse';
 import type { Analysis } from '../../analysis/analyse';
 import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
-import {
-  streamJsonReport,
-  streamSink,
-  writeJsonReportFile,
-  type TextSink,
-  type WriteJsonOptions,
-} from '../../report/json';
+import { streamJsonReport, writeJsonReportFile, type WriteJsonOptions } from '../../report/json';
+import { streamQuarantineCsv } from '../../report/csv';
+import { streamSink, writeFileStreamed, type TextSink } from '../../report/stream';
 import { DEFAULT_MAX_CONTACTS } from '../../report/view';
 import {
   addAnalysisOptions,
@@ -69,6 +65,36 @@ async function writeJson(analysis: Analysis, io: CliIo, out: string | undefined,
   } finally {
     sink.release();
   }
+}
+
+/**
+ * The quarantine list of the whole district is streamed too, its contacts built as they are
+ * written (at a million persons the whole report costs gigabytes more than the list); a list
+ * narrowed to cases (`--cases`) is rendered from the whole report, which the narrowing reads.
+ */
+async function writeCsv(
+  analysis: Analysis,
+  io: CliIo,
+  out: string | undefined,
+  options: { mask: boolean; onProgress?: WriteJsonOptions['onProgress'] },
+): Promise<{ problems: string[]; file?: string }> {
+  const report = toLazyReport(analysis);
+  // A byte order mark in a file, for spreadsheet programs; none on standard output.
+  const csvOptions = { mask: options.mask, bom: out !== undefined };
+  let file: string | undefined;
+  if (out !== undefined) {
+    ({ file } = await writeFileStreamed(out, (sink) => streamQuarantineCsv(report, sink, csvOptions)));
+  } else {
+    const sink = stdoutSink(io);
+    try {
+      await streamQuarantineCsv(report, sink, csvOptions);
+      await sink.settled();
+    } finally {
+      sink.release();
+    }
+  }
+  report.cases.forEach((c, i) => options.onProgress?.(i + 1, report.cases.length, c.personId));
+  return { problems: [], file };
 }
 
 /** `--max-contacts`: a whole number, 0 or `all` (no cap). */
@@ -130,14 +156,16 @@ export function reportCommand(io: CliIo): Command {
           const result: ReportWritten =
             flags.format === 'json'
               ? await writeJson(analysis, io, flags.out, { caseIds, mask, onProgress: progress.onProgress })
-              : await writeReport(toReport(analysis), {
-                  format: flags.format,
-                  caseIds,
-                  out: flags.out,
-                  mask,
-                  maxContacts,
-                  onProgress: progress.onProgress,
-                });
+              : flags.format === 'csv' && !caseIds
+                ? await writeCsv(analysis, io, flags.out, { mask, onProgress: progress.onProgress })
+                : await writeReport(toReport(analysis), {
+                    format: flags.format,
+                    caseIds,
+                    out: flags.out,
+                    mask,
+                    maxContacts,
+                    onProgress: progress.onProgress,
+                  });
           progress.stop();
           for (const problem of result.problems) io.stderr.write(`${problem}\n`);
           if (result.text !== undefined)
