@@ -7,7 +7,12 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { workerEntry, WORKER_YOUNG_GENERATION_MB } from '../domain/worker-entry';
+import {
+  errorFromWorker,
+  workerEntry,
+  WORKER_YOUNG_GENERATION_MB,
+  type WorkerError,
+} from '../domain/worker-entry';
 import type { NetworkInput, NetworkMeasureOptions, NetworkMeasures } from './network-measures';
 
 /** What a worker is given (workerData). */
@@ -17,9 +22,7 @@ export interface NetworkJob {
 }
 
 /** What a worker posts back. */
-export type NetworkReply =
-  | { ok: true; measures: NetworkMeasures }
-  | { ok: false; error: { name: string; message: string; stack?: string } };
+export type NetworkReply = { ok: true; measures: NetworkMeasures } | { ok: false; error: WorkerError };
 
 /** A measurement under way: its result, and a way to stop it when it is no longer wanted. */
 export interface PendingMeasures {
@@ -48,7 +51,8 @@ export function measureNetworkInWorker(input: NetworkInput, options: NetworkMeas
   const measures = new Promise<NetworkMeasures>((resolve, reject) => {
     let outcome: (() => void) | null = null;
     worker.once('message', (reply: NetworkReply) => {
-      outcome ??= () => (reply.ok ? resolve(reply.measures) : reject(errorFromWorker(reply.error)));
+      outcome ??= () =>
+        reply.ok ? resolve(reply.measures) : reject(errorFromWorker(reply.error, { RangeError, TypeError }));
       void worker.terminate();
     });
     worker.once('error', (err) => {
@@ -68,17 +72,4 @@ export function measureNetworkInWorker(input: NetworkInput, options: NetworkMeas
       void worker.terminate();
     },
   };
-}
-
-/** The worker's error as this thread's: same name, message and stack. */
-function errorFromWorker(error: { name: string; message: string; stack?: string }): Error {
-  const err =
-    error.name === 'RangeError'
-      ? new RangeError(error.message)
-      : error.name === 'TypeError'
-        ? new TypeError(error.message)
-        : new Error(error.message);
-  err.name = error.name;
-  if (error.stack) err.stack = error.stack;
-  return err;
 }

@@ -3,6 +3,7 @@
  * network it is given and posts the measures back, their arrays moved rather than copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { workerError } from '../domain/worker-entry';
 import { measureNetwork } from './network-measures';
 import type { NetworkJob, NetworkReply } from './network-in-worker';
 
@@ -14,11 +15,7 @@ function reply(job: NetworkJob): { message: NetworkReply; transfer: ArrayBuffer[
       transfer: [measures.communityOf.buffer as ArrayBuffer, measures.centrality.buffer as ArrayBuffer],
     };
   } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    return {
-      message: { ok: false, error: { name: error.name, message: error.message, stack: error.stack } },
-      transfer: [],
-    };
+    return { message: { ok: false, error: workerError(err) }, transfer: [] };
   }
 }
 

@@ -1,4 +1,7 @@
-/** Starting worker threads: the API's analyses, the contact network's measures. */
+/**
+ * Worker threads (the API's analyses, the contact network's measures): where their code is, and
+ * their errors carried back.
+ */
 import path from 'node:path';
 
 /**
@@ -23,4 +26,33 @@ export function workerEntry(
   return extension === '.ts'
     ? { file, execArgv: ['--require', require.resolve('tsx/cjs')] }
     : { file, execArgv: undefined };
+}
+
+/** An error as a worker posts it back (an Error itself does not survive structured cloning whole). */
+export interface WorkerError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** What a worker posts back for an error it caught. */
+export function workerError(err: unknown): WorkerError {
+  const error = err instanceof Error ? err : new Error(String(err));
+  return { name: error.name, message: error.message, stack: error.stack };
+}
+
+/**
+ * The worker's error as this thread's: same name, message and stack, and an instance of the class
+ * of that name among `classes` (else a plain Error), so that callers can tell errors apart as if
+ * thrown here.
+ */
+export function errorFromWorker(
+  error: WorkerError,
+  classes: Record<string, new (message: string) => Error> = {},
+): Error {
+  const ErrorClass = Object.hasOwn(classes, error.name) ? classes[error.name]! : Error;
+  const err = new ErrorClass(error.message);
+  err.name = error.name;
+  if (error.stack) err.stack = error.stack;
+  return err;
 }

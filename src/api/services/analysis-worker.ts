@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyseOutbreak } from '../../analysis/analyse';
+import { workerError } from '../../domain/worker-entry';
 import { openEmbeddedStore } from '../../store/embedded';
 import { openNeo4jStore } from '../../store/neo4j';
 import type { TraceStore } from '../../store/port';
@@ -27,8 +28,7 @@ function waitForRelease(hold: Int32Array): void {
 }
 
 function failure(err: unknown): WorkerReply {
-  const error = err instanceof Error ? err : new Error(String(err));
-  return { ok: false, error: { name: error.name, message: error.message, stack: error.stack } };
+  return { ok: false, error: workerError(err) };
 }
 
 async function runJob(job: AnalysisJob): Promise<WorkerReply> {

@@ -12,7 +12,12 @@ import { Worker } from 'node:worker_threads';
 import type { Analysis, AnalysisOptions } from '../../analysis/analyse';
 import type { Parameters } from '../../domain/parameters';
 import { StoreUnavailableError } from '../../domain/errors';
-import { workerEntry, WORKER_YOUNG_GENERATION_MB } from '../../domain/worker-entry';
+import {
+  errorFromWorker,
+  workerEntry,
+  WORKER_YOUNG_GENERATION_MB,
+  type WorkerError,
+} from '../../domain/worker-entry';
 import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
 import type { Analyse } from './analysis.service';
@@ -41,21 +46,13 @@ export interface AnalysisJob {
 }
 
 /** What a worker posts back. */
-export type WorkerReply =
-  { ok: true; analysis: Analysis } | { ok: false; error: { name: string; message: string; stack?: string } };
+export type WorkerReply = { ok: true; analysis: Analysis } | { ok: false; error: WorkerError };
 
 export const DEFAULT_CONCURRENT_ANALYSES = 1;
 
 /** The worker's error as this thread's: same name and message, StoreUnavailableError kept as such. */
-function errorFromWorker(error: { name: string; message: string; stack?: string }): Error {
-  const err =
-    error.name === 'StoreUnavailableError'
-      ? new StoreUnavailableError(error.message)
-      : new Error(error.message);
-  err.name = error.name;
-  if (error.stack) err.stack = error.stack;
-  return err;
-}
+/** The error classes a worker's failure keeps: a store outage stays one (UNAVAILABLE). */
+const WORKER_ERROR_CLASSES = { StoreUnavailableError };
 
 function stoppedError(): Error {
   return new Error('the analysis was stopped: the server is shutting down');
@@ -130,7 +127,8 @@ export class AnalysisWorkers {
       });
       this.running.add(worker);
       worker.once('message', (reply: WorkerReply) => {
-        outcome ??= () => (reply.ok ? resolve(reply.analysis) : reject(errorFromWorker(reply.error)));
+        outcome ??= () =>
+          reply.ok ? resolve(reply.analysis) : reject(errorFromWorker(reply.error, WORKER_ERROR_CLASSES));
         // The worker has nothing left to do: end it now rather than wait for its handles to close.
         void worker.terminate();
       });
