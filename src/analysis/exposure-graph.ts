@@ -29,7 +29,7 @@ import type { Id } from '../domain/types';
 import { residentsOf } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 import type { NetworkInput } from './network-measures';
-import { NodePairs } from './node-pairs';
+import { addNumbered, NodePairs } from './node-pairs';
 
 export type ExposureLink = 'household' | 'contact';
 
@@ -191,17 +191,15 @@ class GraphDraft {
    * kind is settled by then: links name persons, a case or not as their exposures had them.)
    */
   toGraph(): ExposureGraph {
-    const { ids, endA, endB } = this.numbering;
+    const { ids, endA } = this.numbering;
     const graph = (this.graph ??= new UndirectedGraph({ allowSelfLoops: false }));
-    for (let node = this.nodesInGraph; node < ids.length; node++) {
-      graph.addNode(String(node), { id: ids[node]!, kind: this.kinds[node]! });
-    }
     for (const edge of this.relinked) {
       graph.setEdgeAttribute(String(edge), 'links', LINKS_BY_MASK[this.linkMasks[edge]!]!);
     }
-    for (let edge = this.edgesInGraph; edge < endA.length; edge++) {
-      graph.addEdgeWithKey(String(edge), String(endA[edge]!), String(endB[edge]!), this.attributesOf(edge));
-    }
+    addNumbered(graph, this.numbering, [this.nodesInGraph, ids.length], [this.edgesInGraph, endA.length], {
+      node: (node) => ({ id: ids[node]!, kind: this.kinds[node]! }),
+      edge: (edge) => this.attributesOf(edge),
+    });
     this.nodesInGraph = ids.length;
     this.edgesInGraph = endA.length;
     this.relinked = [];

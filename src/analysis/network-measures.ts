@@ -17,6 +17,7 @@ import betweenness from 'graphology-metrics/centrality/betweenness';
 import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import seedrandom from 'seedrandom';
+import { addNumbered } from './node-pairs';
 
 /** The contact network as numbers: nodes 0 … nodes − 1, edge e between endA[e] and endB[e]. */
 export interface NetworkInput {
@@ -74,19 +75,8 @@ function checkInput(input: NetworkInput): void {
   }
 }
 
-/** Adds nodes [fromNode, toNode) and edges [fromEdge, toEdge) in number order. */
-function addNumbered(
-  graph: UndirectedGraph<Record<string, never>, { weight: number }>,
-  input: NetworkInput,
-  [fromNode, toNode]: [number, number],
-  [fromEdge, toEdge]: [number, number],
-): void {
-  for (let node = fromNode; node < toNode; node++) graph.addNode(String(node));
-  const { endA, endB, weights } = input;
-  for (let edge = fromEdge; edge < toEdge; edge++) {
-    graph.addEdgeWithKey(String(edge), String(endA[edge]!), String(endB[edge]!), { weight: weights[edge]! });
-  }
-}
+/** Nodes without attributes, edges with their weight (src/analysis/node-pairs.ts `addNumbered`). */
+const weighted = ({ weights }: NetworkInput) => ({ edge: (edge: number) => ({ weight: weights[edge]! }) });
 
 /** Runs `work`, noting its seconds under `phase`. */
 function timed<T>(phases: [NetworkPhase, number][], phase: NetworkPhase, work: () => T): T {
@@ -102,7 +92,7 @@ export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptio
   const phases: [NetworkPhase, number][] = [];
   const graph = timed(phases, 'contact network', () => {
     const g = new UndirectedGraph<Record<string, never>, { weight: number }>({ allowSelfLoops: false });
-    addNumbered(g, input, [0, input.exposureNodes], [0, input.exposureEdges]);
+    addNumbered(g, input, [0, input.exposureNodes], [0, input.exposureEdges], weighted(input));
     return g;
   });
   const { communityOf, modularity } = timed(phases, 'communities', () => {
@@ -118,7 +108,13 @@ export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptio
     return { communityOf, modularity: detailed.modularity };
   });
   timed(phases, 'network links', () =>
-    addNumbered(graph, input, [input.exposureNodes, input.nodes], [input.exposureEdges, input.endA.length]),
+    addNumbered(
+      graph,
+      input,
+      [input.exposureNodes, input.nodes],
+      [input.exposureEdges, input.endA.length],
+      weighted(input),
+    ),
   );
   const centrality = timed(phases, 'centrality', () => {
     const values = new Float64Array(input.nodes);

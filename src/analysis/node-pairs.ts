@@ -4,6 +4,7 @@
  * and then built once, each node and edge added once, in the order that adding them record by
  * record would have given (src/analysis/exposure-graph.ts).
  */
+import type { AbstractGraph, Attributes } from 'graphology-types';
 import type { Id } from '../domain/types';
 
 export class NodePairs {
@@ -99,4 +100,28 @@ function slotOf(low: number, high: number, mask: number): number {
   let hash = Math.imul(low, 0x9e3779b1) ^ high;
   hash = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b);
   return (hash ^ (hash >>> 16)) & mask;
+}
+
+/**
+ * Adds nodes [fromNode, toNode) and pairs [fromPair, toPair) of a numbering to a graph, in number
+ * order, each keyed by its number ("0", "1", …) and each pair from its end A to its end B. Every
+ * graph made from a numbering is built by this, so graphs built apart from the same numbering
+ * (the exposure graph, the contact network a worker measures) have the same nodes and edges in the
+ * same order, and algorithms whose result depends on that order (Louvain, PageRank) agree on them.
+ */
+export function addNumbered<N extends Attributes, E extends Attributes>(
+  graph: AbstractGraph<N, E>,
+  ends: { endA: ArrayLike<number>; endB: ArrayLike<number> },
+  [fromNode, toNode]: [number, number],
+  [fromPair, toPair]: [number, number],
+  attributes: { node?: (node: number) => N; edge: (pair: number) => E },
+): void {
+  const { endA, endB } = ends;
+  for (let node = fromNode; node < toNode; node++) {
+    if (attributes.node) graph.addNode(String(node), attributes.node(node));
+    else graph.addNode(String(node));
+  }
+  for (let pair = fromPair; pair < toPair; pair++) {
+    graph.addEdgeWithKey(String(pair), String(endA[pair]!), String(endB[pair]!), attributes.edge(pair));
+  }
 }
