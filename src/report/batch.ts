@@ -13,6 +13,7 @@ import { renderHtml } from './html';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { selectCases } from './select';
+import { reportAllDone } from './view';
 
 export const REPORT_FORMATS = ['html', 'md', 'csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -61,12 +62,12 @@ export async function writeReport(
       break;
     case 'json':
       text = renderJson(report, { caseIds, mask });
-      reportAllDone(selection.report, onProgress);
+      reportAllDone(selection.report.cases, onProgress);
       break;
     case 'csv':
       // The list carries no problem box: a spreadsheet must stay one table. Problems are returned.
       text = renderQuarantineCsv(selection.report, { mask, bom: options.out !== undefined });
-      reportAllDone(selection.report, onProgress);
+      reportAllDone(selection.report.cases, onProgress);
       break;
     default:
       throw new Error(`unknown report format "${String(format)}": use one of ${REPORT_FORMATS.join(', ')}`);
@@ -80,12 +81,6 @@ export async function writeReport(
   await writeFile(partial, text, 'utf8');
   await rename(partial, file);
   return { problems, file };
-}
-
-/** Formats rendered in one piece still count their cases, so a progress bar reaches its end. */
-function reportAllDone(report: AnalysisReport, onProgress: WriteReportOptions['onProgress']): void {
-  if (!onProgress) return;
-  report.cases.forEach((c, i) => onProgress(i + 1, report.cases.length, c.personId));
 }
 
 /**

@@ -2,16 +2,17 @@
  * The report as JSON: the analysis report itself, narrowed to the requested cases and masked when
  * asked, with a `problems` list added only when something asked for could not be reported.
  *
- * The CLI streams the report (`streamJsonReport`, `writeJsonReportFile`): each top-level field,
- * and the items of its arrays and the entity labels a batch at a time, are serialised on their
- * own, into the same bytes `JSON.stringify(report, null, 2)` gives. At 100,000 persons the
- * document is 152 MB, and at a million ~1.5 GB, more than the longest string V8 can hold;
- * streamed, the contacts are built as they are written (src/analysis/report.ts `toLazyReport`).
+ * The CLI streams the report (`streamJsonReport`; into a file through src/report/stream.ts): each
+ * top-level field, and the items of its arrays and the entity labels a batch at a time, are
+ * serialised on their own, into the same bytes `JSON.stringify(report, null, 2)` gives. At 100,000
+ * persons the document is 152 MB, and at a million ~1.5 GB, more than the longest string V8 can
+ * hold; streamed, the contacts are built as they are written (src/analysis/report.ts `toLazyReport`).
  */
 import { collectContacts } from '../analysis/report';
 import type { AnalysisReport, LazyAnalysisReport } from '../analysis/report-model';
 import { prepareReport } from './select';
-import { writeFileStreamed, type TextSink } from './stream';
+import type { TextSink } from './stream';
+import { reportAllDone, type ProgressListener } from './view';
 
 export interface JsonOptions {
   caseIds?: string[];
@@ -153,7 +154,7 @@ export async function writeJsonDocument(document: object, sink: TextSink): Promi
 
 export interface WriteJsonOptions extends JsonOptions {
   /** Called once per case reported: `done` of `total`. */
-  onProgress?: (done: number, total: number, caseId: string) => void;
+  onProgress?: ProgressListener;
 }
 
 /**
@@ -175,22 +176,6 @@ export async function streamJsonReport(
     : report;
   await writeJsonDocument(document, sink);
   const problems = (document as JsonReport).problems ?? [];
-  if (options.onProgress) {
-    const total = document.cases.length;
-    document.cases.forEach((c, i) => options.onProgress!(i + 1, total, c.personId));
-  }
+  reportAllDone(document.cases, options.onProgress);
   return { problems };
-}
-
-/**
- * Streams the report as JSON into a file, written beside it and renamed so that a reader never
- * sees half a report; a failed write removes the partial file and names the file in its error.
- */
-export async function writeJsonReportFile(
-  report: LazyAnalysisReport | AnalysisReport,
-  out: string,
-  options: WriteJsonOptions = {},
-): Promise<{ problems: string[]; file: string }> {
-  const { value, file } = await writeFileStreamed(out, (sink) => streamJsonReport(report, sink, options));
-  return { problems: value.problems, file };
 }

@@ -279,3 +279,12 @@ export function chainTree(chain: ChainReport): ChainTreeNode[] {
   for (const id of chain.caseIds) if (!visited.has(id)) roots.push(build(id, 'case', null));
   return roots;
 }
+
+/** Told once per case reported: `done` of `total` (a progress bar). */
+export type ProgressListener = (done: number, total: number, caseId: string) => void;
+
+/** Formats written in one piece (or streamed) still count their cases, so a progress bar reaches its end. */
+export function reportAllDone(cases: readonly { personId: string }[], onProgress?: ProgressListener): void {
+  if (!onProgress) return;
+  cases.forEach((c, i) => onProgress(i + 1, cases.length, c.personId));
+}

@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { LazyAnalysisReport } from '../../src/analysis/report-model';
-import {
-  jsonReport,
-  renderJson,
-  streamJsonReport,
-  writeJsonDocument,
-  writeJsonReportFile,
-} from '../../src/report/json';
-import { streamSink, type TextSink } from '../../src/report/stream';
+import { jsonReport, renderJson, streamJsonReport, writeJsonDocument } from '../../src/report/json';
+import { streamSink, writeFileStreamed, type TextSink } from '../../src/report/stream';
 import { analysisReportFixture } from './fixtures';
 
 describe('renderJson', () => {
@@ -193,16 +187,16 @@ describe('streamSink', () => {
   });
 });
 
-describe('writeJsonReportFile', () => {
+describe('writeFileStreamed (a JSON report)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-json-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the report into a new folder, with nothing left beside it', async () => {
     const out = path.join(dir, 'reports', 'report.json');
-    const { file, problems } = await writeJsonReportFile(lazyFixture(), out);
+    const { file, value } = await writeFileStreamed(out, (sink) => streamJsonReport(lazyFixture(), sink));
     expect(file).toBe(out);
-    expect(problems).toEqual([]);
+    expect(value.problems).toEqual([]);
     expect(readFileSync(out, 'utf8')).toBe(renderJson(analysisReportFixture()));
     expect(readdirSync(path.join(dir, 'reports'))).toEqual(['report.json']);
   });
@@ -210,7 +204,7 @@ describe('writeJsonReportFile', () => {
   it('names the file when it cannot be written, and leaves no file behind', async () => {
     const out = path.join(dir, 'report.json');
     mkdirSync(`${out}.${process.pid}.partial`); // the partial file cannot be opened
-    await expect(writeJsonReportFile(lazyFixture(), out)).rejects.toThrow(
+    await expect(writeFileStreamed(out, (sink) => streamJsonReport(lazyFixture(), sink))).rejects.toThrow(
       `cannot write the report to ${out}: EISDIR`,
     );
     expect(existsSync(out)).toBe(false);

@@ -7,9 +7,10 @@ import { analyseOutbreak } from '../../analysis/analyse';
 import type { Analysis } from '../../analysis/analyse';
 import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
-import { streamJsonReport, writeJsonReportFile, type WriteJsonOptions } from '../../report/json';
+import { streamJsonReport, type WriteJsonOptions } from '../../report/json';
 import { streamQuarantineCsv } from '../../report/csv';
 import { streamSink, writeFileStreamed, type TextSink } from '../../report/stream';
+import { reportAllDone, type ProgressListener } from '../../report/view';
 import { DEFAULT_MAX_CONTACTS } from '../../report/view';
 import {
   addAnalysisOptions,
@@ -51,20 +52,33 @@ function stdoutSink(io: CliIo): TextSink & { settled(): Promise<void>; release()
 }
 
 /**
+ * Streams what `write` writes into the `--out` file (beside it, then renamed) or to standard
+ * output. Returns what `write` returned, and the file.
+ */
+async function streamTo<T>(
+  io: CliIo,
+  out: string | undefined,
+  write: (sink: TextSink) => Promise<T>,
+): Promise<{ value: T; file?: string }> {
+  if (out !== undefined) return writeFileStreamed(out, write);
+  const sink = stdoutSink(io);
+  try {
+    const value = await write(sink);
+    await sink.settled();
+    return { value };
+  } finally {
+    sink.release();
+  }
+}
+
+/**
  * JSON is streamed, to the file or standard output, with the contacts built as they are written:
  * at a million persons the document is larger than any string V8 can hold.
  */
 async function writeJson(analysis: Analysis, io: CliIo, out: string | undefined, options: WriteJsonOptions) {
   const report = toLazyReport(analysis);
-  if (out !== undefined) return writeJsonReportFile(report, out, options);
-  const sink = stdoutSink(io);
-  try {
-    const { problems } = await streamJsonReport(report, sink, options);
-    await sink.settled();
-    return { problems };
-  } finally {
-    sink.release();
-  }
+  const { value, file } = await streamTo(io, out, (sink) => streamJsonReport(report, sink, options));
+  return { problems: value.problems, file };
 }
 
 /**
@@ -76,24 +90,13 @@ async function writeCsv(
   analysis: Analysis,
   io: CliIo,
   out: string | undefined,
-  options: { mask: boolean; onProgress?: WriteJsonOptions['onProgress'] },
+  options: { mask: boolean; onProgress?: ProgressListener },
 ): Promise<{ problems: string[]; file?: string }> {
   const report = toLazyReport(analysis);
   // A byte order mark in a file, for spreadsheet programs; none on standard output.
   const csvOptions = { mask: options.mask, bom: out !== undefined };
-  let file: string | undefined;
-  if (out !== undefined) {
-    ({ file } = await writeFileStreamed(out, (sink) => streamQuarantineCsv(report, sink, csvOptions)));
-  } else {
-    const sink = stdoutSink(io);
-    try {
-      await streamQuarantineCsv(report, sink, csvOptions);
-      await sink.settled();
-    } finally {
-      sink.release();
-    }
-  }
-  report.cases.forEach((c, i) => options.onProgress?.(i + 1, report.cases.length, c.personId));
+  const { file } = await streamTo(io, out, (sink) => streamQuarantineCsv(report, sink, csvOptions));
+  reportAllDone(report.cases, options.onProgress);
   return { problems: [], file };
 }
 
