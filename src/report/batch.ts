@@ -32,6 +32,8 @@ export interface WriteReportOptions {
    * first (default 50; 0 for all). CSV and JSON always list every contact.
    */
   maxContacts?: number;
+  /** JSON: indented by two spaces (default: one line). */
+  pretty?: boolean;
   /** Called once per case rendered: `done` of `total`. */
   onProgress?: (done: number, total: number, caseId: string) => void;
 }
@@ -61,7 +63,7 @@ export async function writeReport(
       text = renderMarkdown(report, { caseIds, mask, title: options.title, onProgress, maxContacts });
       break;
     case 'json':
-      text = renderJson(report, { caseIds, mask });
+      text = renderJson(report, { caseIds, mask, pretty: options.pretty });
       reportAllDone(selection.report.cases, onProgress);
       break;
     case 'csv':

@@ -4,9 +4,14 @@
  *
  * The CLI streams the report (`streamJsonReport`; into a file through src/report/stream.ts): each
  * top-level field, and the items of its arrays and the entity labels a batch at a time, are
- * serialised on their own, into the same bytes `JSON.stringify(report, null, 2)` gives. At 100,000
- * persons the document is 152 MB, and at a million ~1.5 GB, more than the longest string V8 can
- * hold; streamed, the contacts are built as they are written (src/analysis/report.ts `toLazyReport`).
+ * serialised on their own, into the same bytes `JSON.stringify(report)` gives (with `pretty`,
+ * `JSON.stringify(report, null, 2)`). At a million persons the document is 1.4 GB (2.1 GB
+ * indented), more than the longest string V8 can hold; streamed, the contacts are built as they are
+ * written (src/analysis/report.ts `toLazyReport`).
+ *
+ * Compact is the default: the indentation is a third of the bytes of a large report, and writing
+ * it a third of the time (at a million persons, see bench/README.md); nobody reads a 2 GB file by
+ * eye, and `jq` indents what it prints anyway.
  */
 import { collectContacts } from '../analysis/report';
 import type { AnalysisReport, LazyAnalysisReport } from '../analysis/report-model';
@@ -18,6 +23,8 @@ export interface JsonOptions {
   caseIds?: string[];
   mask?: boolean;
   problems?: string[];
+  /** Indented by two spaces, as `JSON.stringify(…, null, 2)`; compact (one line) otherwise. */
+  pretty?: boolean;
 }
 
 export type JsonReport = AnalysisReport & { problems?: string[] };
@@ -30,7 +37,8 @@ export function jsonReport(report: AnalysisReport, options: JsonOptions = {}): J
 
 /** The report as one string: for small reports and tests (the CLI streams, see `streamJsonReport`). */
 export function renderJson(report: AnalysisReport, options: JsonOptions = {}): string {
-  return `${JSON.stringify(jsonReport(report, options), null, 2)}\n`;
+  const value = jsonReport(report, options);
+  return `${options.pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`;
 }
 
 /**
@@ -68,18 +76,53 @@ class PieceWriter {
 const BATCH_ITEMS = 64;
 
 /**
- * The text `JSON.stringify(…, null, 2)` gives for the items of an array nested one level below
- * the top, separated as there: the batch is stringified inside a one-item array and the wrapper's
- * text cut off (`[\n  [\n    ` before, `\n  ]\n]` after), so the indentation comes out right
- * without rewriting the text.
+ * How a document is laid out: the text between its parts, and the text of a batch of items (or
+ * entries) of a top-level field and of a value written whole, as `JSON.stringify` gives them there.
  */
-const itemsText = (items: readonly unknown[]): string => JSON.stringify([items], null, 2).slice(10, -6);
+interface Layout {
+  /** Before each top-level key (after `{` or `,`). */
+  field: string;
+  /** Between a key and its value. */
+  colon: string;
+  /** Before each item or entry of a top-level field (after `[`, `{` or `,`). */
+  item: string;
+  /** Before the closing bracket of a top-level field that has items. */
+  fieldEnd: string;
+  /** Before the document's closing brace. */
+  end: string;
+  items(items: readonly unknown[]): string;
+  entries(entries: object): string;
+  value(value: unknown): string;
+}
 
-/** The same for the entries of an object one level below the top (`[\n  {\n    `, `\n  }\n]`). */
-const entriesText = (entries: object): string => JSON.stringify([entries], null, 2).slice(10, -6);
+/**
+ * Indented: each batch is stringified inside a one-item array and the wrapper's text cut off
+ * (`[\n  [\n    ` before, `\n  ]\n]` after), so the indentation of a field one level below the top
+ * comes out right without rewriting the text.
+ */
+const PRETTY: Layout = {
+  field: '\n  ',
+  colon: ': ',
+  item: '\n    ',
+  fieldEnd: '\n  ',
+  end: '\n',
+  items: (items) => JSON.stringify([items], null, 2).slice(10, -6),
+  entries: (entries) => JSON.stringify([entries], null, 2).slice(10, -6),
+  // A top-level value (`[\n  ` before, `\n]` after).
+  value: (value) => JSON.stringify([value], null, 2).slice(4, -2),
+};
 
-/** A top-level field's value that is written whole (`[\n  ` before, `\n]` after). */
-const valueText = (value: unknown): string => JSON.stringify([value], null, 2).slice(4, -2);
+const COMPACT: Layout = {
+  field: '',
+  colon: ':',
+  item: '',
+  fieldEnd: '',
+  end: '',
+  items: (items) => JSON.stringify(items).slice(1, -1),
+  entries: (entries) => JSON.stringify(entries).slice(1, -1),
+  // Inside an array, as a field's value: `undefined` and functions become null there too.
+  value: (value) => JSON.stringify([value]).slice(1, -1),
+};
 
 /** What JSON.stringify leaves out of an object. */
 const omitted = (value: unknown): boolean =>
@@ -89,13 +132,13 @@ const isIterable = (value: object): value is Iterable<unknown> =>
   typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
 
 /** An array (or other iterable) as a top-level field's value, a batch of items at a time. */
-async function writeItems(items: Iterable<unknown>, out: PieceWriter): Promise<void> {
+async function writeItems(items: Iterable<unknown>, out: PieceWriter, layout: Layout): Promise<void> {
   let batch: unknown[] = [];
   let first = true;
   const emit = async () => {
-    const text = itemsText(batch);
+    const text = layout.items(batch);
     batch = [];
-    await out.send(first ? `[\n    ${text}` : `,\n    ${text}`);
+    await out.send(`${first ? '[' : ','}${layout.item}${text}`);
     first = false;
   };
   for (const item of items) {
@@ -103,21 +146,25 @@ async function writeItems(items: Iterable<unknown>, out: PieceWriter): Promise<v
     if (batch.length === BATCH_ITEMS) await emit();
   }
   if (batch.length > 0) await emit();
-  out.add(first ? '[]' : '\n  ]');
+  out.add(first ? '[]' : `${layout.fieldEnd}]`);
 }
 
 /** An object as a top-level field's value (the entity labels), a batch of entries at a time. */
-async function writeEntries(object: Record<string, unknown>, out: PieceWriter): Promise<void> {
+async function writeEntries(
+  object: Record<string, unknown>,
+  out: PieceWriter,
+  layout: Layout,
+): Promise<void> {
   // Without a prototype, a `__proto__` key is an entry like any other.
   const newBatch = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
   let batch = newBatch();
   let size = 0;
   let first = true;
   const emit = async () => {
-    const text = entriesText(batch);
+    const text = layout.entries(batch);
     batch = newBatch();
     size = 0;
-    await out.send(first ? `{\n    ${text}` : `,\n    ${text}`);
+    await out.send(`${first ? '{' : ','}${layout.item}${text}`);
     first = false;
   };
   // Object.keys lists the keys in the order JSON.stringify does (integer-like keys first), so
@@ -129,26 +176,32 @@ async function writeEntries(object: Record<string, unknown>, out: PieceWriter): 
     if (++size === BATCH_ITEMS) await emit();
   }
   if (size > 0) await emit();
-  out.add(first ? '{}' : '\n  }');
+  out.add(first ? '{}' : `${layout.fieldEnd}}`);
 }
 
 /**
- * Writes a plain JSON object as `JSON.stringify(document, null, 2)` followed by a newline would
- * read, but in pieces: top-level arrays and iterables (a lazy report's contacts) a batch of items
- * at a time, top-level objects a batch of entries at a time. Everything else is written whole.
+ * Writes a plain JSON object as `JSON.stringify(document)` (with `pretty`,
+ * `JSON.stringify(document, null, 2)`) followed by a newline would read, but in pieces: top-level
+ * arrays and iterables (a lazy report's contacts) a batch of items at a time, top-level objects a
+ * batch of entries at a time. Everything else is written whole.
  */
-export async function writeJsonDocument(document: object, sink: TextSink): Promise<void> {
+export async function writeJsonDocument(
+  document: object,
+  sink: TextSink,
+  options: { pretty?: boolean } = {},
+): Promise<void> {
+  const layout = options.pretty ? PRETTY : COMPACT;
   const out = new PieceWriter(sink);
   let first = true;
   for (const [key, value] of Object.entries(document)) {
     if (omitted(value)) continue;
-    out.add(`${first ? '{\n  ' : ',\n  '}${JSON.stringify(key)}: `);
+    out.add(`${first ? '{' : ','}${layout.field}${JSON.stringify(key)}${layout.colon}`);
     first = false;
-    if (value === null || typeof value !== 'object' || 'toJSON' in value) out.add(valueText(value));
-    else if (isIterable(value)) await writeItems(value, out);
-    else await writeEntries(value as Record<string, unknown>, out);
+    if (value === null || typeof value !== 'object' || 'toJSON' in value) out.add(layout.value(value));
+    else if (isIterable(value)) await writeItems(value, out, layout);
+    else await writeEntries(value as Record<string, unknown>, out, layout);
   }
-  out.add(first ? '{}\n' : '\n}\n');
+  out.add(first ? '{}\n' : `${layout.end}}\n`);
   await out.end();
 }
 
@@ -174,7 +227,7 @@ export async function streamJsonReport(
         options,
       )
     : report;
-  await writeJsonDocument(document, sink);
+  await writeJsonDocument(document, sink, { pretty: options.pretty });
   const problems = (document as JsonReport).problems ?? [];
   reportAllDone(document.cases, options.onProgress);
   return { problems };

@@ -168,15 +168,19 @@ describe('tracegraph on the embedded store', () => {
     });
   });
 
-  test('report --format json streams one document to standard output or --out; a target it cannot write exits 1 naming it', async () => {
+  test('report --format json streams one document (one line; indented with --pretty) to standard output or --out; a target it cannot write exits 1 naming it', async () => {
     const data = temp();
     expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
     const printed = await runCli(['report', '--format', 'json', '--data', data]);
     expect(printed).toMatchObject({ code: 0, stderr: '' });
-    expect(printed.stdout.endsWith('\n}\n')).toBe(true);
+    expect(printed.stdout.indexOf('\n')).toBe(printed.stdout.length - 1);
     const report = JSON.parse(printed.stdout) as { summary: { cases: number }; contacts: unknown[] };
     expect(report.summary.cases).toBe(DISTRICT_COUNTS.cases);
     expect(report.contacts.length).toBeGreaterThan(1);
+    expect(printed.stdout).toBe(`${JSON.stringify(report)}\n`);
+
+    const pretty = await runCli(['report', '--format', 'json', '--pretty', '--data', data]);
+    expect(pretty).toEqual({ code: 0, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' });
 
     const out = path.join(temp(), 'reports', 'report.json');
     const written = await runCli(['report', '--format', 'json', '--out', out, '--data', data]);

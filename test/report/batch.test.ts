@@ -75,8 +75,10 @@ describe('writeReport', () => {
   it('prints JSON of all cases to stdout without a BOM and counts every case', async () => {
     let calls = 0;
     const result = await writeReport(analysisReportFixture(), { format: 'json', onProgress: () => calls++ });
-    expect(JSON.parse(result.text!)).toEqual(analysisReportFixture());
+    expect(result.text).toBe(`${JSON.stringify(analysisReportFixture())}\n`);
     expect(calls).toBe(9);
+    const pretty = await writeReport(analysisReportFixture(), { format: 'json', pretty: true });
+    expect(pretty.text).toBe(`${JSON.stringify(analysisReportFixture(), null, 2)}\n`);
   });
 
   it('refuses an unknown format', async () => {

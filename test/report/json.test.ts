@@ -55,11 +55,20 @@ function collectingSink(): TextSink & { chunks: string[]; text(): string } {
   };
 }
 
-async function streamed(document: object): Promise<string> {
+async function streamed(document: object, pretty = false): Promise<string> {
   const sink = collectingSink();
-  await writeJsonDocument(document, sink);
+  await writeJsonDocument(document, sink, { pretty });
   return sink.text();
 }
+
+/** What `JSON.stringify` gives for a document, in either layout, with the newline after it. */
+const stringified = (document: unknown, pretty = false): string =>
+  `${pretty ? JSON.stringify(document, null, 2) : JSON.stringify(document)}\n`;
+
+const LAYOUTS = [
+  ['compact', false],
+  ['indented', true],
+] as const;
 
 /** The fixture with its contacts as a generator, as toLazyReport gives them. */
 function lazyFixture(): LazyAnalysisReport {
@@ -75,10 +84,10 @@ function lazyFixture(): LazyAnalysisReport {
   };
 }
 
-describe('writeJsonDocument', () => {
-  it('writes the bytes JSON.stringify(…, null, 2) gives, for the report and for edge cases', async () => {
+describe.each(LAYOUTS)('writeJsonDocument, %s', (_layout, pretty) => {
+  it('writes the bytes JSON.stringify gives, for the report and for edge cases', async () => {
     const report = analysisReportFixture();
-    expect(await streamed(report)).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    expect(await streamed(report, pretty)).toBe(stringified(report, pretty));
     const edges = [
       {},
       { a: [], b: {}, c: undefined, d: null, e: 'two\nlines "quoted"', f: 1.5e-7, g: -0, h: '中文 ✓' },
@@ -95,21 +104,21 @@ describe('writeJsonDocument', () => {
       },
     ];
     for (const document of edges)
-      expect(await streamed(document)).toBe(`${JSON.stringify(document, null, 2)}\n`);
+      expect(await streamed(document, pretty)).toBe(stringified(document, pretty));
   });
 
   it('writes an iterable field as the array of its items', async () => {
     const lazy = lazyFixture();
-    expect(await streamed(lazy)).toBe(`${JSON.stringify(analysisReportFixture(), null, 2)}\n`);
+    expect(await streamed(lazy, pretty)).toBe(stringified(analysisReportFixture(), pretty));
     const empty = { before: 1, items: (function* () {})(), after: 2 };
-    expect(await streamed(empty)).toBe(`${JSON.stringify({ before: 1, items: [], after: 2 }, null, 2)}\n`);
+    expect(await streamed(empty, pretty)).toBe(stringified({ before: 1, items: [], after: 2 }, pretty));
   });
 
   it('hands a long document on in bounded chunks', async () => {
     const items = Array.from({ length: 5000 }, (_, i) => ({ id: `P${i}`, reasons: 'x'.repeat(100) }));
     const sink = collectingSink();
-    await writeJsonDocument({ items }, sink);
-    expect(sink.text()).toBe(`${JSON.stringify({ items }, null, 2)}\n`);
+    await writeJsonDocument({ items }, sink, { pretty });
+    expect(sink.text()).toBe(stringified({ items }, pretty));
     expect(sink.chunks.length).toBeGreaterThan(5);
     for (const chunk of sink.chunks) expect(chunk.length).toBeLessThan(70_000);
   });
@@ -121,6 +130,17 @@ describe('streamJsonReport', () => {
     const { problems } = await streamJsonReport(lazyFixture(), sink);
     expect(problems).toEqual([]);
     expect(sink.text()).toBe(renderJson(analysisReportFixture()));
+  });
+
+  it('is one line unless asked to indent, and indents as JSON.stringify(…, null, 2) with pretty', async () => {
+    const compact = collectingSink();
+    await streamJsonReport(lazyFixture(), compact);
+    expect(compact.text()).toBe(stringified(analysisReportFixture()));
+    expect(compact.text().indexOf('\n')).toBe(compact.text().length - 1);
+    const indented = collectingSink();
+    await streamJsonReport(lazyFixture(), indented, { pretty: true });
+    expect(indented.text()).toBe(stringified(analysisReportFixture(), true));
+    expect(indented.text()).toBe(renderJson(analysisReportFixture(), { pretty: true }));
   });
 
   it('narrows and masks as renderJson does, returning the problems', async () => {

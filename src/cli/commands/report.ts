@@ -26,6 +26,7 @@ interface ReportFlags extends AnalysisFlags {
   cases?: string;
   out?: string;
   role?: string;
+  pretty?: boolean;
   maxContacts: string;
 }
 
@@ -120,6 +121,7 @@ export function reportCommand(io: CliIo): Command {
       'only these cases (comma-separated person ids); unknown ids are reported and the rest still completes',
     )
     .option('--out <file>', 'write to this file (default: standard output)')
+    .option('--pretty', 'json: indent by two spaces (default: one line, a third smaller at scale)')
     .option(
       '--max-contacts <n>',
       'html and md: contacts listed per case and in the quarantine table, highest priority first; 0 or "all" lists every one (csv and json always do)',
@@ -158,7 +160,12 @@ export function reportCommand(io: CliIo): Command {
         try {
           const result: ReportWritten =
             flags.format === 'json'
-              ? await writeJson(analysis, io, flags.out, { caseIds, mask, onProgress: progress.onProgress })
+              ? await writeJson(analysis, io, flags.out, {
+                  caseIds,
+                  mask,
+                  pretty: flags.pretty,
+                  onProgress: progress.onProgress,
+                })
               : flags.format === 'csv' && !caseIds
                 ? await writeCsv(analysis, io, flags.out, { mask, onProgress: progress.onProgress })
                 : await writeReport(toReport(analysis), {
