@@ -5,7 +5,7 @@
  * The CLI streams the report (`streamJsonReport`; into a file through src/report/stream.ts): each
  * top-level field, and the items of its arrays and the entity labels a batch at a time, are
  * serialised on their own, into the same bytes `JSON.stringify(report)` gives (with `pretty`,
- * `JSON.stringify(report, null, 2)`). At a million persons the document is 1.4 GB (2.1 GB
+ * `JSON.stringify(report, null, 2)`). At a million persons the document is 1.5 GB (2.2 GB
  * indented), more than the longest string V8 can hold; streamed, the contacts are built as they are
  * written (src/analysis/report.ts `toLazyReport`).
  *
