@@ -4,8 +4,6 @@
  * not cases are reported, in the returned problems and in the report itself, and the rest is
  * still rendered.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { AnalysisReport } from '../analysis/report-model';
 import { renderQuarantineCsv } from './csv';
@@ -13,6 +11,7 @@ import { renderHtml } from './html';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { selectCases } from './select';
+import { writeFileStreamed } from './stream';
 import { reportAllDone } from './view';
 
 export const REPORT_FORMATS = ['html', 'md', 'csv', 'json'] as const;
@@ -76,12 +75,8 @@ export async function writeReport(
   }
 
   if (options.out === undefined) return { problems, text };
-  const file = path.resolve(options.out);
-  await mkdir(path.dirname(file), { recursive: true });
   // Written beside the target and renamed, so a reader never sees half a report.
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, text, 'utf8');
-  await rename(partial, file);
+  const { file } = await writeFileStreamed(options.out, (sink) => sink.write(text));
   return { problems, file };
 }
 

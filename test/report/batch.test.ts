@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +31,14 @@ describe('writeReport', () => {
     expect(progress).toEqual(['1/2 P02', '2/2 P05']);
     // Only the report is left in the folder: the partial file was renamed.
     expect(readdirSync(path.dirname(out))).toEqual(['batch.html']);
+  });
+
+  it('names a file it cannot write and leaves no partial file beside it', async () => {
+    const out = path.join(dir, 'taken');
+    mkdirSync(out); // a folder stands where the file should go: the rename fails
+    await expect(writeReport(analysisReportFixture(), { format: 'md', out })).rejects.toThrow(out);
+    expect(readdirSync(dir)).toEqual(['taken']);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('caps the contacts of the HTML at maxContacts while the CSV keeps every contact', async () => {
