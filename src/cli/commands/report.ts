@@ -10,8 +10,7 @@ import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from
 import { streamJsonReport, type WriteJsonOptions } from '../../report/json';
 import { streamQuarantineCsv } from '../../report/csv';
 import { streamSink, writeFileStreamed, type TextSink } from '../../report/stream';
-import { reportAllDone, type ProgressListener } from '../../report/view';
-import { DEFAULT_MAX_CONTACTS } from '../../report/view';
+import { DEFAULT_MAX_CONTACTS, reportAllDone, type ProgressListener } from '../../report/view';
 import {
   addAnalysisOptions,
   asOfFrom,
