@@ -22,7 +22,7 @@ import { ExposureGraphBuilder } from './exposure-graph';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
-import { loadOutbreak } from './load';
+import { loadOutbreakWithExposures } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
 import { measureNetworkInWorker, type PendingMeasures } from './network-in-worker';
@@ -113,18 +113,29 @@ export interface Analysis {
  */
 type NetworkRequest = { kind: 'start'; input: NetworkInput } | { kind: 'measures' };
 
-/** The analysis, step by step; the contact network is measured by the driver (see above). */
+/**
+ * The analysis, step by step; the contact network is measured by the driver (see above).
+ * `loaded`: the exposures of `data` under `inferenceParameters(params)`, when the load has worked
+ * them out (src/analysis/load.ts), or null.
+ */
 function* analysisSteps(
   data: OutbreakData,
   params: Parameters,
   options: AnalysisOptions,
+  loaded: Exposure[] | null,
 ): Generator<NetworkRequest, Analysis, NetworkMeasures | undefined> {
   const { asOf, onPhase } = options;
   const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
     const windows = windowsOfCases(data.cases, data.samples, params, asOf);
     // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are
     // the protocol's, the exposures are derived once.
-    const { protocol, inference } = protocolAndInferenceExposures(data, params, inferenceParameters(params));
+    const { protocol, inference } = protocolAndInferenceExposures(
+      data,
+      params,
+      inferenceParameters(params),
+      {},
+      loaded,
+    );
     return { windows, exposures: protocol, inferenceExposures: inference };
   });
   const caseIds = new Set(data.cases.map((c) => c.personId));
@@ -193,7 +204,7 @@ function tellNetworkPhases(options: AnalysisOptions, measures: NetworkMeasures):
 
 /** Runs every algorithm on data already loaded, in this thread. */
 export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
-  const steps = analysisSteps(data, params, options);
+  const steps = analysisSteps(data, params, options, null);
   let input: NetworkInput | null = null;
   let step = steps.next();
   while (!step.done) {
@@ -219,7 +230,14 @@ export async function analyseDataInParallel(
   params: Parameters,
   options: AnalysisOptions,
 ): Promise<Analysis> {
-  const steps = analysisSteps(data, params, options);
+  return runInParallel(analysisSteps(data, params, options, null), options);
+}
+
+/** Drives the steps of an analysis, with a large contact network measured in a worker thread. */
+async function runInParallel(
+  steps: Generator<NetworkRequest, Analysis, NetworkMeasures | undefined>,
+  options: AnalysisOptions,
+): Promise<Analysis> {
   let input: NetworkInput | null = null;
   let pending: PendingMeasures | null = null;
   try {
@@ -260,9 +278,11 @@ export async function analyseOutbreak(
   params: Parameters,
   options: AnalysisOptions,
 ): Promise<Analysis> {
-  // Load with the wider inference windows: a superset of what the protocol's windows need.
+  // Load with the wider inference windows: a superset of what the protocol's windows need. The
+  // load's exposures are those windows' exposures of the data: the analysis takes them as they are.
+  const inference = inferenceParameters(params);
   const started = performance.now();
-  const data = await loadOutbreak(store, inferenceParameters(params), options.asOf);
+  const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf);
   options.onPhase?.('load', (performance.now() - started) / 1000);
-  return analyseDataInParallel(data, params, options);
+  return runInParallel(analysisSteps(data, params, options, exposures), options);
 }

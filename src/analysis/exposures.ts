@@ -845,25 +845,32 @@ function sameParametersAndWindows(
  * The exposures under the protocol's parameters, and those of cases under `inference`'s (wider or
  * equal windows): inference and source ranking read only the exposures of cases. When both are
  * bound to be the same, they are computed once and `inference` is the protocol's whole list
- * (each set of windows is worked out once: it reads every sample).
+ * (each set of windows is worked out once: it reads every sample). `known`, when given, is
+ * `computeExposures(data, inference, options)` worked out already (the load does), and is not
+ * worked out again.
  */
 export function protocolAndInferenceExposures(
   data: OutbreakData,
   protocol: Parameters,
   inference: Parameters,
   options: Partial<ExposureOptions> = {},
+  known: Exposure[] | null = null,
 ): { protocol: Exposure[]; inference: Exposure[] } {
   validate(data);
   const protocolWindows = windowsOfCases(data.cases, data.samples, protocol, data.asOf);
-  const exposures = exposuresInWindows(data, protocol, protocolWindows, options);
   let inferenceWindows: Map<Id, InfectiousWindow> | undefined;
   const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
     (inferenceWindows ??= windowsOfCases(data.cases, data.samples, inference, data.asOf));
   const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
-  if (same) return { protocol: exposures, inference: exposures };
+  if (same) {
+    const exposures = known ?? exposuresInWindows(data, protocol, protocolWindows, options);
+    return { protocol: exposures, inference: exposures };
+  }
   const caseIds = new Set(data.cases.map((c) => c.personId));
   return {
-    protocol: exposures,
-    inference: exposuresInWindows(data, inference, inferenceWindowsOnce(), options, caseIds),
+    protocol: exposuresInWindows(data, protocol, protocolWindows, options),
+    inference: known
+      ? known.filter((e) => caseIds.has(e.personId))
+      : exposuresInWindows(data, inference, inferenceWindowsOnce(), options, caseIds),
   };
 }

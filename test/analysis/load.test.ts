@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { simulate, snapshot } from '../../bench/validation/simulate';
 import { computeExposures } from '../../src/analysis/exposures';
-import { loadOutbreak } from '../../src/analysis/load';
+import { loadOutbreak, loadOutbreakWithExposures } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
@@ -274,5 +275,64 @@ describe('loadOutbreak', () => {
       process.off('unhandledRejection', onUnhandled);
     }
     expect(unhandled).toEqual([]);
+  });
+});
+
+/**
+ * The load works out the exposures of what it has fetched so far to find the exposed persons;
+ * the analysis takes them as the exposures of all it returns, so what the load fetches after
+ * must add none and change none.
+ */
+describe('loadOutbreakWithExposures', () => {
+  const stores: TraceStore[] = [];
+  const opened = async (): Promise<TraceStore> => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-exposures-'));
+    tmpDirs.push(dir);
+    const store = await openEmbeddedStore(dir);
+    stores.push(store);
+    await store.migrate();
+    return store;
+  };
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+  });
+  const protocols = [resolveParameters(), resolveParameters({ protocol: 'cn-20-measures-2022' })];
+
+  test('the data is what loadOutbreak gives, and the exposures are those of the data', async () => {
+    const store = await opened();
+    await store.write(district());
+    for (const p of protocols) {
+      const { data, exposures } = await loadOutbreakWithExposures(store, p, ASOF);
+      expect(data).toEqual(await loadOutbreak(store, p, ASOF));
+      expect(exposures).toEqual(computeExposures(data, p));
+      expect(exposures.length).toBe(5);
+    }
+  });
+
+  test('on a simulated outbreak, at every day of it, under both protocols', async () => {
+    const sim = simulate({ seed: 'load', source: 'boat', households: 250 }, params);
+    const all = snapshot(sim, aug(31));
+    const store = await opened();
+    await store.write({
+      persons: [...all.persons.values()],
+      places: [...all.places.values()],
+      boats: [...all.boats.values()],
+      items: [...all.items.values()],
+      stays: all.stays,
+      contacts: all.contacts,
+      handlings: all.handlings,
+      samples: all.samples,
+      cases: all.cases,
+    });
+    let checked = 0;
+    for (let day = 4; day <= 24; day += 4) {
+      for (const p of protocols) {
+        const { data, exposures } = await loadOutbreakWithExposures(store, p, aug(day));
+        expect(exposures).toEqual(computeExposures(data, p));
+        if (data.cases.length > 5 && exposures.some((e) => e.setting === 'household')) checked++;
+      }
+    }
+    // Not only the first days, with a case or two: most instants have an outbreak under way.
+    expect(checked).toBeGreaterThanOrEqual(6);
   });
 });
