@@ -1,8 +1,10 @@
 /**
  * Communities and centrality of the contact network, from its nodes and edges as numbers
  * (`ExposureGraphBuilder.networkInput`, src/analysis/exposure-graph.ts): the graphology graph is
- * built here, Louvain runs on the exposures' edges, then the household and contact links are
- * added and centrality is measured on the whole. The input holds only typed arrays, so it can be
+ * built here, Louvain runs on the exposures' edges, then centrality is measured on the whole
+ * network, the household and contact links included: PageRank (the analysis's) from the numbers
+ * themselves (./pagerank.ts, graphology-metrics' numbers without a graph to read them through),
+ * degree or betweenness with graphology-metrics on the graph with the links added. The input holds only typed arrays, so it can be
  * handed to a worker thread without copying (./network-in-worker.ts), where a large network (at
  * a million persons ~5.7M edges, a minute of work) is measured while the tiers and the infector
  * inference run here.
@@ -15,9 +17,9 @@ import { UndirectedGraph } from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import { degreeCentrality } from 'graphology-metrics/centrality/degree';
-import pagerank from 'graphology-metrics/centrality/pagerank';
 import seedrandom from 'seedrandom';
 import { addNumbered } from './node-pairs';
+import { pagerankOfNumbered } from './pagerank';
 
 /** The contact network as numbers: nodes 0 … nodes − 1, edge e between endA[e] and endB[e]. */
 export interface NetworkInput {
@@ -42,7 +44,11 @@ export interface NetworkMeasureOptions {
   centrality: CentralityMethod;
 }
 
-/** The network's phases, in the order they run (the analysis reports their seconds). */
+/**
+ * The network's phases, in the order they run (the analysis reports their seconds). 'network
+ * links' (the links added to the graph) runs only for a centrality measured on the graph, not for
+ * PageRank.
+ */
 export const NETWORK_PHASES = ['contact network', 'communities', 'network links', 'centrality'] as const;
 export type NetworkPhase = (typeof NETWORK_PHASES)[number];
 
@@ -107,6 +113,12 @@ export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptio
       communityOf[node] = detailed.communities[String(node)]!;
     return { communityOf, modularity: detailed.modularity };
   });
+  if (options.centrality === 'pagerank') {
+    const centrality = timed(phases, 'centrality', () =>
+      pagerankOfNumbered(input.nodes, input.endA, input.endB),
+    );
+    return { communityOf, modularity, centrality, phases };
+  }
   timed(phases, 'network links', () =>
     addNumbered(
       graph,
@@ -122,9 +134,7 @@ export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptio
     const byKey =
       options.centrality === 'degree'
         ? degreeCentrality(graph)
-        : options.centrality === 'betweenness'
-          ? betweenness(graph, { getEdgeWeight: null })
-          : pagerank(graph, { getEdgeWeight: null });
+        : betweenness(graph, { getEdgeWeight: null });
     for (let node = 0; node < input.nodes; node++) values[node] = byKey[String(node)]!;
     return values;
   });
