@@ -132,9 +132,7 @@ export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptio
     const values = new Float64Array(input.nodes);
     if (graph.order === 0) return values;
     const byKey =
-      options.centrality === 'degree'
-        ? degreeCentrality(graph)
-        : betweenness(graph, { getEdgeWeight: null });
+      options.centrality === 'degree' ? degreeCentrality(graph) : betweenness(graph, { getEdgeWeight: null });
     for (let node = 0; node < input.nodes; node++) values[node] = byKey[String(node)]!;
     return values;
   });

@@ -63,11 +63,17 @@ export function pagerankOfNumbered(
   options: Partial<PagerankOptions> = {},
 ): Float64Array {
   const { alpha, maxIterations, tolerance } = { ...DEFAULTS, ...options };
-  if (endB.length !== endA.length) throw new RangeError('pagerank: endA and endB must have one entry per edge');
+  if (endB.length !== endA.length)
+    throw new RangeError('pagerank: endA and endB must have one entry per edge');
   for (let e = 0; e < endA.length; e++) {
     const a = endA[e]!;
     const b = endB[e]!;
-    if (a === b || !(a >= 0 && a < nodes && b >= 0 && b < nodes) || !Number.isInteger(a) || !Number.isInteger(b))
+    if (
+      a === b ||
+      !(a >= 0 && a < nodes && b >= 0 && b < nodes) ||
+      !Number.isInteger(a) ||
+      !Number.isInteger(b)
+    )
       throw new RangeError(`pagerank: edge ${e} (${a}, ${b}) does not join two nodes of the graph`);
   }
   const N = nodes;

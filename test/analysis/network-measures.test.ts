@@ -89,7 +89,11 @@ describe('measureNetwork', () => {
       const byId = new Map(graph.mapNodes((key, { id }) => [id, rank[key]!]));
       expect(new Map(ids.map((id, node) => [id, measures.centrality[node]!]))).toEqual(byId);
       // PageRank is measured from the numbers (src/analysis/pagerank.ts): no links added to the graph.
-      expect(measures.phases.map(([phase]) => phase)).toEqual(['contact network', 'communities', 'centrality']);
+      expect(measures.phases.map(([phase]) => phase)).toEqual([
+        'contact network',
+        'communities',
+        'centrality',
+      ]);
     },
   );
 

@@ -18,24 +18,19 @@ function graphologyPagerank(nodes: number, endA: Int32Array, endB: Int32Array): 
 }
 
 /** A simple graph: distinct pairs of distinct nodes, each pair in a random order of its ends. */
-const arbGraph = fc
-  .integer({ min: 1, max: 40 })
-  .chain((nodes) =>
-    fc
-      .uniqueArray(
-        fc.tuple(fc.integer({ min: 0, max: nodes - 1 }), fc.integer({ min: 0, max: nodes - 1 })),
-        {
-          maxLength: 150,
-          selector: ([a, b]) => (a < b ? `${a}-${b}` : `${b}-${a}`),
-        },
-      )
-      .map((pairs) => pairs.filter(([a, b]) => a !== b))
-      .map((pairs) => ({
-        nodes,
-        endA: Int32Array.from(pairs, ([a]) => a),
-        endB: Int32Array.from(pairs, ([, b]) => b),
-      })),
-  );
+const arbGraph = fc.integer({ min: 1, max: 40 }).chain((nodes) =>
+  fc
+    .uniqueArray(fc.tuple(fc.integer({ min: 0, max: nodes - 1 }), fc.integer({ min: 0, max: nodes - 1 })), {
+      maxLength: 150,
+      selector: ([a, b]) => (a < b ? `${a}-${b}` : `${b}-${a}`),
+    })
+    .map((pairs) => pairs.filter(([a, b]) => a !== b))
+    .map((pairs) => ({
+      nodes,
+      endA: Int32Array.from(pairs, ([a]) => a),
+      endB: Int32Array.from(pairs, ([, b]) => b),
+    })),
+);
 
 describe('pagerankOfNumbered', () => {
   test("graphology-metrics' numbers, bit for bit, on random graphs (isolated nodes included)", () => {
