@@ -28,7 +28,7 @@ import { networkExposures } from './network-exposures';
 import { measureNetworkInWorker, type PendingMeasures } from './network-in-worker';
 import {
   measureNetwork,
-  NETWORK_PHASES,
+  type NetworkPhase,
   type NetworkInput,
   type NetworkMeasureOptions,
   type NetworkMeasures,
@@ -64,6 +64,7 @@ export const NETWORK_WORKER_MIN_EDGES = 50_000;
  * The phases of an analysis, in the order they end. The network's phases (from 'contact network'
  * to 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
  * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
+ * The analysis measures PageRank, from the network's numbers: no 'network links' phase.
  */
 export const ANALYSIS_PHASES = [
   'load',
@@ -73,13 +74,15 @@ export const ANALYSIS_PHASES = [
   'infectors',
   'chains',
   'sources',
-  ...NETWORK_PHASES,
+  'contact network',
+  'communities',
+  'centrality',
   'network wait',
   'quarantine',
   'risk areas',
   'clusters',
 ] as const;
-export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number];
+export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number] | NetworkPhase;
 
 /** Runs `work` and tells `onPhase` how long it took. */
 function timed<T>(onPhase: AnalysisOptions['onPhase'], phase: AnalysisPhase, work: () => T): T {
