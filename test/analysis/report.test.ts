@@ -171,6 +171,15 @@ describe('instantFormatter', () => {
       expect(format.instant(at)).toBe(formatInstant(at));
       expect(format.date(at)).toBe(formatDate(at));
     }
+    // Again, from the texts it kept.
+    for (const at of instants) expect(format.instant(at)).toBe(formatInstant(at));
+  });
+
+  test('beyond the texts it keeps, formats all the same', () => {
+    const format = instantFormatter(3);
+    const instants = Array.from({ length: 10 }, (_, i) => aug(1) + i * 60_000);
+    for (let round = 0; round < 2; round++)
+      for (const at of instants) expect(format.instant(at)).toBe(formatInstant(at));
   });
 
   test('falls back to formatInstant for instants that are not whole milliseconds', () => {
