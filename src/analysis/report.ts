@@ -252,15 +252,26 @@ function mentionContacts(
 
 type InstantFormatter = ReturnType<typeof instantFormatter>;
 
+/** The evidence's `place:<kind>` settings, each text built once (a district has a few kinds). */
+function placeSettings(): (placeKind: string | null) => string {
+  const texts = new Map<string | null, string>();
+  return (placeKind) => {
+    let text = texts.get(placeKind);
+    if (text === undefined) texts.set(placeKind, (text = `place:${placeKind ?? 'other'}`));
+    return text;
+  };
+}
+
 function contactReport(
   entry: QuarantineEntry & { tier: ContactTier },
   tierEntry: TierEntry | undefined,
   format: InstantFormatter,
+  placeSetting: (placeKind: string | null) => string,
 ): ContactReport {
   const evidence: ExposureEvidence[] = (tierEntry?.evidence ?? []).map((ev) => ({
     sourceId: ev.sourceId,
     sourceKind: (ev.sourceKind === 'close_contact' ? 'person' : ev.sourceKind) as SourceKind,
-    setting: ev.setting === 'place' ? `place:${ev.placeKind ?? 'other'}` : ev.setting,
+    setting: ev.setting === 'place' ? placeSetting(ev.placeKind) : ev.setting,
     hostId: ev.hostId,
     start: format.instant(ev.start),
     end: format.instant(ev.end),
@@ -291,8 +302,9 @@ function lazyContacts(analysis: Analysis, tierOf: ReadonlyMap<Id, TierEntry>): I
   return {
     *[Symbol.iterator]() {
       const format = instantFormatter();
+      const placeSetting = placeSettings();
       for (const entry of contactEntries(entries))
-        yield contactReport(entry, tierOf.get(entry.personId), format);
+        yield contactReport(entry, tierOf.get(entry.personId), format, placeSetting);
     },
   };
 }
