@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import type { FileName } from '../src/domain/records';
 import { sampleKey, STAY_ENDS, STAY_TYPES, stayKey } from '../src/store/neo4j/cypher';
-import { isTimedOut, millisecondsLeft } from './time-limit';
+import { millisecondsLeft, stoppedByLimit } from './time-limit';
 
 /** Rows per transaction: Neo4j's documented batch for LOAD CSV, and tracegraph's statement size. */
 export const ROWS_PER_TRANSACTION = 10_000;
@@ -165,7 +165,7 @@ export async function loadCsvBundle(
       // CALL { } IN TRANSACTIONS runs only in an implicit (auto-commit) transaction: session.run.
       await session.run(cypher, { url: fileUrl(location) }, left === null ? undefined : { timeout: left });
     } catch (err) {
-      if (!isTimedOut(err)) throw err;
+      if (!stoppedByLimit(err, left, seconds() * 1000)) throw err;
       timings.push({ file, seconds: seconds(), stopped: true });
       return { timings, stopped: true };
     } finally {

@@ -14,7 +14,7 @@ import { resolveParameters } from '../../src/domain/parameters';
 import { streamJsonReport } from '../../src/report/json';
 import { countingSink } from '../../src/report/stream';
 import type { Neo4jConnection } from '../../src/store/neo4j';
-import { isTimedOut } from '../time-limit';
+import { stoppedByLimit } from '../time-limit';
 import { CO_PRESENCE_QUERY, coPresenceParameters, coPresencePairs, pairKey } from '../contacts-cypher';
 import { secondsSince } from '../protocol';
 import { withStore, type StoreTarget } from './store-target';
@@ -65,7 +65,9 @@ export async function contactsCypherStep(args: {
       });
     } catch (err) {
       // Stopped by Neo4j at the limit: the time is a lower bound, and there are no pairs.
-      if (isTimedOut(err)) return { seconds: secondsSince(started), asOf, stopped: true };
+      const elapsed = secondsSince(started);
+      if (stoppedByLimit(err, limit === null ? null : limit * 1000, elapsed * 1000))
+        return { seconds: elapsed, asOf, stopped: true };
       throw err;
     }
     const seconds = secondsSince(started);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { fileUrl, loadCsvBundle, LOAD_CSV_STATEMENTS } from '../../bench/load-csv';
-import { isTimedOut, millisecondsLeft } from '../../bench/time-limit';
+import { isTimedOut, millisecondsLeft, stoppedByLimit } from '../../bench/time-limit';
 import { COUNT_KEYS } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
 import { openNeo4jStore } from '../../src/store/neo4j';
@@ -181,5 +181,20 @@ describe('LOAD CSV peer', () => {
     expect(millisecondsLeft(null, 0, 5000)).toBeNull();
     expect(millisecondsLeft(10, 1000, 4000)).toBe(7000);
     expect(millisecondsLeft(1, 1000, 4000)).toBe(0);
+  });
+
+  it('takes a termination for the limit only once the limit has passed', () => {
+    // What Neo4j sent when the limit struck an inner transaction waiting for a lock.
+    const lockStopped = { code: 'Neo.TransientError.Transaction.LockClientStopped' };
+    const terminated = { code: 'Neo.ClientError.Transaction.Terminated' };
+    const timedOut = { code: 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration' };
+    expect(stoppedByLimit(lockStopped, 1000, 2500)).toBe(true);
+    expect(stoppedByLimit(terminated, 1000, 1000)).toBe(true);
+    expect(stoppedByLimit(timedOut, 1000, 10)).toBe(true);
+    // Before the limit, or with none, a termination is somebody else's: not the limit's.
+    expect(stoppedByLimit(lockStopped, 1000, 999)).toBe(false);
+    expect(stoppedByLimit(terminated, null, 60_000)).toBe(false);
+    expect(stoppedByLimit({ code: 'Neo.ClientError.Statement.SyntaxError' }, 1000, 5000)).toBe(false);
+    expect(stoppedByLimit(null, 1000, 5000)).toBe(false);
   });
 });
