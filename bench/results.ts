@@ -176,7 +176,19 @@ export function mergeResults(previous: BenchResults, current: BenchResults): Ben
   });
   const kept = previous.sizes
     .filter((s) => !measuredNow.has(s.persons))
-    .map((s) => ({ ...s, measured: s.measured ?? earlierRun }));
+    .map((s): SizeResult => {
+      if (s.measured) return s;
+      const measures = Object.entries(s.measures) as [MeasureId, Measure][];
+      // Measured whole by the earlier run: the size is marked with it. Partly kept by that run
+      // from older ones: each measure keeps its own run, the others are marked with the earlier.
+      if (measures.every(([, m]) => !m.measured)) return { ...s, measured: earlierRun };
+      return {
+        ...s,
+        measures: Object.fromEntries(
+          measures.map(([id, m]) => [id, { ...m, measured: m.measured ?? earlierRun }]),
+        ) as SizeResult['measures'],
+      };
+    });
   const sizes = [...completed, ...kept].sort((a, b) => a.persons - b.persons);
   const api =
     current.api ?? (previous.api ? { ...previous.api, measured: previous.api.measured ?? earlierRun } : null);

@@ -414,6 +414,31 @@ describe('mergeResults (--merge)', () => {
     expect(hundredK.measured?.commit).toBe('new222');
   });
 
+  it('keeps each measure its own run when a size kept whole was itself partly kept before', () => {
+    // The 100k size: one measure redone by the second run, the others kept from the first.
+    const partial = now();
+    const hundredK = partial.sizes[1]!;
+    const { 'import.tracegraph.neo4j': redone } = hundredK.measures;
+    partial.sizes = [{ ...hundredK, measures: { 'import.tracegraph.neo4j': redone! } }];
+    const second = mergeResults(earlier(), partial);
+    // A third run measures only 10k: the 100k size is kept whole from the second.
+    const third = mergeResults(second, {
+      ...now(),
+      machine: { ...now().machine, date: '2026-12-03T08:00:00.000Z', commit: 'third3' },
+      sizes: [{ ...now().sizes[1]!, persons: 10_000 }],
+    });
+    const kept = third.sizes.find((s) => s.persons === 100_000)!;
+    expect(kept.measured).toBeUndefined();
+    expect(kept.measures['import.tracegraph.neo4j']?.measured?.commit).toBe('new222');
+    expect(kept.measures['import.loadcsv.neo4j']?.measured?.commit).toBe('old111');
+    const md = renderResultsMarkdown(third);
+    expect(md).not.toContain('| 100k persons | all |');
+    expect(md).toContain(
+      '| 100k persons | LOAD CSV → Neo4j (peer) | 2026-12-01T05:00:00.000Z at commit old111, 3 runs per measurement |',
+    );
+    expect(md).toContain('at commit new222, 1 run per measurement |');
+  });
+
   it('renders no provenance table for a run that merged nothing', () => {
     expect(renderResultsMarkdown(results())).not.toContain('Kept from earlier runs');
   });
