@@ -604,6 +604,6 @@ export async function loadOutbreakWithExposures(
   const quarantineStays = uniqueStays(await batched(siteWindows, (b) => store.staysAtHosts(b)));
   return {
     data: { ...assemble(asOf, cases, later, entities, draft), quarantineStays },
-    exposures: exposures,
+    exposures,
   };
 }
