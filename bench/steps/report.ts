@@ -35,7 +35,8 @@ export async function reportStep(args: { target: StoreTarget; outDir: string; ma
     const asOf = await latestCaseAsOf(store);
     const started = process.hrtime.bigint();
     const analysis = await analyseOutbreak(store, params, { asOf });
-    const report = toReport(analysis);
+    // As the CLI builds it for the pages (src/cli/commands/report.ts).
+    const report = toReport(analysis, { evidenceOnRead: true });
     const analyseSeconds = secondsSince(started);
     const formats = {} as Record<(typeof REPORT_STEP_FORMATS)[number], ReportFormatFigures>;
     for (const format of REPORT_STEP_FORMATS) {

@@ -5,7 +5,8 @@
  * `toLazyReport` builds everything but the contacts, which it yields one at a time as a writer
  * reads them (src/report/json.ts streams them out): at 100,000 persons the contacts are ~75,000
  * objects and most of the 152 MB of JSON. `toReport` collects them into the array the HTML,
- * Markdown and CSV renderers and the API take.
+ * Markdown and CSV renderers and the API take; the pages ask for each contact's evidence to be
+ * built only when read (`evidenceOnRead`), since they show none of it.
  */
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
@@ -267,44 +268,62 @@ function contactReport(
   tierEntry: TierEntry | undefined,
   format: InstantFormatter,
   placeSetting: (placeKind: string | null) => string,
+  evidenceOnRead: boolean,
 ): ContactReport {
-  const evidence: ExposureEvidence[] = (tierEntry?.evidence ?? []).map((ev) => ({
-    sourceId: ev.sourceId,
-    sourceKind: (ev.sourceKind === 'close_contact' ? 'person' : ev.sourceKind) as SourceKind,
-    setting: ev.setting === 'place' ? placeSetting(ev.placeKind) : ev.setting,
-    hostId: ev.hostId,
-    start: format.instant(ev.start),
-    end: format.instant(ev.end),
-    minutes: ev.minutes,
-  }));
+  const evidenceOf = (): ExposureEvidence[] =>
+    (tierEntry?.evidence ?? []).map((ev) => ({
+      sourceId: ev.sourceId,
+      sourceKind: (ev.sourceKind === 'close_contact' ? 'person' : ev.sourceKind) as SourceKind,
+      setting: ev.setting === 'place' ? placeSetting(ev.placeKind) : ev.setting,
+      hostId: ev.hostId,
+      start: format.instant(ev.start),
+      end: format.instant(ev.end),
+      minutes: ev.minutes,
+    }));
   const pcrDates: string[] = [];
   for (const d of entry.pcrDates) pcrDates.push(format.date(d));
   for (const d of entry.homePcrDates) pcrDates.push(format.date(d));
-  return {
+  const head = {
     personId: entry.personId,
     tier: entry.tier,
     probability: entry.probability,
     score: entry.score,
     priority: entry.priority,
     reasons: entry.reasons,
-    evidence,
+  };
+  const tail = {
     assignedSiteId: entry.assignedSiteId,
     lastExposure: format.instant(entry.lastExposure),
     releaseOn: entry.releaseOn === null ? null : format.date(entry.releaseOn),
     homeMonitoringUntil: entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil),
     pcrDates,
   };
+  // Same fields in the same order either way: an own, enumerable accessor reads, spreads and
+  // serialises as the array would.
+  return evidenceOnRead
+    ? {
+        ...head,
+        get evidence() {
+          return evidenceOf();
+        },
+        ...tail,
+      }
+    : { ...head, evidence: evidenceOf(), ...tail };
 }
 
 /** The contacts' reports, built afresh each time they are iterated. */
-function lazyContacts(analysis: Analysis, tierOf: ReadonlyMap<Id, TierEntry>): Iterable<ContactReport> {
+function lazyContacts(
+  analysis: Analysis,
+  tierOf: ReadonlyMap<Id, TierEntry>,
+  evidenceOnRead = false,
+): Iterable<ContactReport> {
   const { entries } = analysis.quarantine;
   return {
     *[Symbol.iterator]() {
       const format = instantFormatter();
       const placeSetting = placeSettings();
       for (const entry of contactEntries(entries))
-        yield contactReport(entry, tierOf.get(entry.personId), format, placeSetting);
+        yield contactReport(entry, tierOf.get(entry.personId), format, placeSetting, evidenceOnRead);
     },
   };
 }
@@ -392,8 +411,18 @@ function superspreaderReports(spreaders: Analysis['spreaders']): AnalysisReport[
     }));
 }
 
+export interface ReportOptions {
+  /**
+   * Each contact's `evidence` built each time it is read (an own, enumerable accessor), not kept:
+   * for readers that read it once or not at all. At a million persons the evidence of every
+   * contact is 12 million objects, gigabytes that the HTML and Markdown pages, which show
+   * none of it (they read only whom and where it names), would otherwise hold.
+   */
+  evidenceOnRead?: boolean;
+}
+
 /** The report of an analysis with its contacts yielded as they are read (see the module doc). */
-export function toLazyReport(analysis: Analysis): LazyAnalysisReport {
+export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): LazyAnalysisReport {
   const { data, chains, quarantine, tiers, params } = analysis;
   const { entities, mention } = entityLabels(data);
 
@@ -444,7 +473,7 @@ export function toLazyReport(analysis: Analysis): LazyAnalysisReport {
     rByGeneration: chains.rByGeneration,
     cases,
     chains: chainReports(analysis),
-    contacts: lazyContacts(analysis, tierOf),
+    contacts: lazyContacts(analysis, tierOf, options.evidenceOnRead ?? false),
     sources,
     riskAreas: areas,
     clusters: analysis.clusters,
@@ -460,8 +489,8 @@ export function toLazyReport(analysis: Analysis): LazyAnalysisReport {
 }
 
 /** The report with its contacts in an array, for the renderers and the API. */
-export function toReport(analysis: Analysis): AnalysisReport {
-  return collectContacts(toLazyReport(analysis));
+export function toReport(analysis: Analysis, options: ReportOptions = {}): AnalysisReport {
+  return collectContacts(toLazyReport(analysis, options));
 }
 
 /** A lazy report with its contacts collected into an array, keys in the same order. */

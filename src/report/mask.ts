@@ -6,6 +6,17 @@
 import type { AnalysisReport, EntityLabel } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
 
+/**
+ * A copy of `object` with one field set, in its place: accessors are copied as accessors (a
+ * spread would read them), so evidence built when read (src/analysis/report.ts
+ * `evidenceOnRead`) stays so.
+ */
+function withField<T extends object, K extends keyof T>(object: T, key: K, value: T[K]): T {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(object)) as T;
+  copy[key] = value;
+  return copy;
+}
+
 /** A masked copy; the report given is not changed. */
 export function maskReport(report: AnalysisReport): AnalysisReport {
   const entities: Record<string, EntityLabel> = {};
@@ -39,7 +50,7 @@ export function maskReport(report: AnalysisReport): AnalysisReport {
       ...chain,
       links: chain.links.map((link) => ({ ...link, flags: link.flags.map(text) })),
     })),
-    contacts: report.contacts.map((contact) => ({ ...contact, reasons: text(contact.reasons) })),
+    contacts: report.contacts.map((contact) => withField(contact, 'reasons', text(contact.reasons))),
     sources: report.sources.map((s) => ({ ...s, reasons: s.reasons.map(text) })),
     riskAreas: report.riskAreas.map((area) => ({ ...area, reason: text(area.reason) })),
     entities,

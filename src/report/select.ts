@@ -5,6 +5,7 @@
  */
 import type { AnalysisReport, ContactReport } from '../analysis/report-model';
 import { maskReport } from './mask';
+import { contactSources } from './view';
 
 export interface Selection {
   report: AnalysisReport;
@@ -85,12 +86,14 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
 function contactsReachedFrom(all: ContactReport[], seeds: string[]): ContactReport[] {
   const reached = new Set(seeds);
   const kept = new Set<ContactReport>();
+  // Each contact's evidence read once: it may be built each time it is read (see mask.ts).
+  const sourcesOf = new Map(all.map((contact) => [contact, contactSources(contact)]));
   let grew = true;
   while (grew) {
     grew = false;
     for (const contact of all) {
       if (kept.has(contact)) continue;
-      if (contact.evidence.some((e) => reached.has(e.sourceId))) {
+      if (sourcesOf.get(contact)!.some((id) => reached.has(id))) {
         kept.add(contact);
         reached.add(contact.personId);
         grew = true;

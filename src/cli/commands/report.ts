@@ -167,7 +167,7 @@ export function reportCommand(io: CliIo): Command {
                 })
               : flags.format === 'csv' && !caseIds
                 ? await writeCsv(analysis, io, flags.out, { mask, onProgress: progress.onProgress })
-                : await writeReport(toReport(analysis), {
+                : await writeReport(toReport(analysis, { evidenceOnRead: true }), {
                     format: flags.format,
                     caseIds,
                     out: flags.out,

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
-import { toReport } from '../../analysis/report';
+import { toLazyReport } from '../../analysis/report';
 import { resolveParameters } from '../../domain/parameters';
 import { formatInstant } from '../../domain/time';
 import { importBundle } from '../../import/import';
@@ -47,7 +47,8 @@ export function startCommand(io: CliIo): Command {
             .join(', ')}\n`,
         );
         const asOf = await asOfFrom({}, store);
-        const report = toReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
+        // The summary and the sources only: no contact is built.
+        const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
         const s = report.summary;
         io.stdout.write(
           `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
