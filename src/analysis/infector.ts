@@ -324,11 +324,51 @@ export function isWholeStepGrid(grid: InfectionTimePosterior): boolean {
 }
 
 /**
+ * The generation-interval density at the gaps between the cells of whole-step grids, remembered
+ * by the offset of the grids' first cells: on two grids of one step the gap of cells a and b is
+ * `first + (a − b) · step`, with `first` the gap of their first cells. Pairs of cases share few
+ * offsets (at a million persons 692,935 pairs share 21,402), so one table serves many pairs, where
+ * each pair worked g (a logarithm and an exponential) out some hundred times. The numbers are those
+ * g gives at those gaps: every gap is worked out by the same expression.
+ */
+export class WholeStepDensities {
+  private readonly byFirst = new Map<number, { low: number; values: Float64Array }>();
+
+  constructor(
+    private readonly g: (ms: number) => number,
+    readonly stepMs: number,
+  ) {}
+
+  /** The gap of distance `k` from `first`. */
+  gap(first: number, k: number): number {
+    return first + k * this.stepMs;
+  }
+
+  /** A table with values[k − low] = g(gap(first, k)) for every whole k in [from, to]. */
+  span(first: number, from: number, to: number): { low: number; values: Float64Array } {
+    const known = this.byFirst.get(first);
+    if (known && known.low <= from && to < known.low + known.values.length) return known;
+    const low = known ? Math.min(known.low, from) : from;
+    const high = known ? Math.max(known.low + known.values.length - 1, to) : to;
+    const values = new Float64Array(high - low + 1);
+    for (let k = low; k <= high; k++) {
+      const i = known ? k - known.low : -1;
+      values[k - low] =
+        known && i >= 0 && i < known.values.length ? known.values[i]! : this.g(this.gap(first, k));
+    }
+    const table = { low, values };
+    this.byFirst.set(first, table);
+    return table;
+  }
+}
+
+/**
  * Σ_b p_j(b) g(t_a − t_b) for every cell a of the infectee's grid (density per day). When both
  * grids are whole-step grids of the same step (`wholeSteps`), g is looked up once per distance
- * between cells rather than once per pair of cells; the sums are the same, term by term. With
- * `needed`, only the cells a where needed[a] is not 0 are worked out (the others are 0): the
- * infector weighs only the cells its exposures reach, a few of a grid of hundreds.
+ * between cells rather than once per pair of cells (in `table` when given, shared between pairs:
+ * see WholeStepDensities); the sums are the same, term by term. With `needed`, only the cells a
+ * where needed[a] is not 0 are worked out (the others are 0): the infector weighs only the cells
+ * its exposures reach, a few of a grid of hundreds.
  */
 export function generationDensities(
   infectee: InfectionTimePosterior,
@@ -336,6 +376,7 @@ export function generationDensities(
   g: (ms: number) => number,
   wholeSteps = false,
   needed: ArrayLike<number> | null = null,
+  table: WholeStepDensities | null = null,
 ) {
   const n = infectee.times.length;
   const m = source.times.length;
@@ -351,19 +392,20 @@ export function generationDensities(
   const skip = (a: number): boolean => needed !== null && needed[a] === 0;
   if (firstNeeded > lastNeeded) return { densities: out, meanGap };
   if (wholeSteps && infectee.stepMs === source.stepMs) {
-    // Gap of cells a and b: gaps[a - b + m - 1]; whole numbers, so exactly what rounding gives.
-    // Only the distances of the needed cells' span are looked up.
+    // Cells a and b are k = a − b apart, from −(m − 1) to n − 1; the gaps of the needed cells'
+    // span only are looked up.
     const first = infectee.times[0]! - source.times[0]!;
-    const gaps = new Float64Array(n + m - 1);
-    const densities = new Float64Array(n + m - 1);
+    const densities =
+      table && table.stepMs === infectee.stepMs ? table : new WholeStepDensities(g, infectee.stepMs);
+    const kFrom = firstNeeded - (m - 1);
+    const kTo = lastNeeded;
+    const { low, values } = densities.span(first, kFrom, kTo);
     let lowestNonZero = Infinity;
     let highestNonZero = -Infinity;
-    for (let d = firstNeeded; d <= lastNeeded + m - 1; d++) {
-      gaps[d] = first + (d - (m - 1)) * infectee.stepMs;
-      densities[d] = g(gaps[d]!);
-      if (densities[d] !== 0) {
-        lowestNonZero = Math.min(lowestNonZero, d);
-        highestNonZero = d;
+    for (let k = kFrom; k <= kTo; k++) {
+      if (values[k - low] !== 0) {
+        lowestNonZero = Math.min(lowestNonZero, k);
+        highestNonZero = k;
       }
     }
     for (let a = firstNeeded; a <= lastNeeded; a++) {
@@ -372,14 +414,14 @@ export function generationDensities(
       let gapSum = 0;
       // Terms whose density is 0 (g is 0 for gaps of zero or less, where the source's infection
       // comes after the infectee's) add nothing: only the span of distances where it is not.
-      const lastB = Math.min(m - 1, a + m - 1 - lowestNonZero);
-      for (let b = Math.max(0, a + m - 1 - highestNonZero); b <= lastB; b++) {
+      const lastB = Math.min(m - 1, a - lowestNonZero);
+      for (let b = Math.max(0, a - highestNonZero); b <= lastB; b++) {
         const p = probabilities[b]!;
         if (p === 0) continue;
-        const d = a - b + m - 1;
-        const w = p * densities[d]!;
+        const k = a - b;
+        const w = p * values[k - low]!;
         sum += w;
-        gapSum += w * gaps[d]!;
+        gapSum += w * densities.gap(first, k);
       }
       out[a] = sum;
       meanGap[a] = sum > 0 ? gapSum / sum : 0;
@@ -471,10 +513,16 @@ export function inferInfectors(
       .map((s) => s.sampledAt);
 
   const typical = typicalGenerationDensity(pathogen);
-  // On whole-step grids each pair of cases looks up a few distances of its own: remembering them
-  // costs more than working them out.
+  // On whole-step grids the densities are remembered by the offset of two grids, shared by the
+  // pairs of cases with that offset (WholeStepDensities); other grids look each gap up.
   const generationDensity = (ms: number): number => density(pathogen.generationInterval, ms / DAY);
   const generationDensityRemembered = generationDensityByGap(pathogen);
+  const wholeStepTables = new Map<number, WholeStepDensities>();
+  const wholeStepTable = (stepMs: number): WholeStepDensities => {
+    let table = wholeStepTables.get(stepMs);
+    if (!table) wholeStepTables.set(stepMs, (table = new WholeStepDensities(generationDensity, stepMs)));
+    return table;
+  };
 
   return data.cases.map((c) => {
     const grid = posteriors.get(c.personId)!;
@@ -518,6 +566,7 @@ export function inferInfectors(
           wholeSteps ? generationDensity : generationDensityRemembered,
           wholeSteps,
           rates,
+          wholeSteps ? wholeStepTable(grid.stepMs) : null,
         );
         let gapSum = 0;
         for (let a = 0; a < grid.times.length; a++) {

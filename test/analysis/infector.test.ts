@@ -3,6 +3,7 @@ import type { InfectionTimePosterior } from '../../src/analysis/infection-time';
 import {
   attackSettingOf,
   generationDensities,
+  WholeStepDensities,
   inferInfectors,
   isWholeStepGrid,
   ratePerHour,
@@ -335,6 +336,74 @@ describe('generationDensities', () => {
     const some = generationDensities(grid(day(12), [0.5, 0.5]), grid(day(8), [0.3, 0.7]), g, true);
     expect(some.densities.every((v) => v > 0)).toBe(true);
     expect(some.meanGap.every((gap) => gap > 3 * DAY && gap < 5 * DAY)).toBe(true);
+  });
+
+  test('a table shared by many pairs of grids gives each pair the numbers of its own', () => {
+    // Grids of a few anchors and lengths, so that pairs share offsets, over spans that grow.
+    const arbGrids = fc.array(
+      fc
+        .record({
+          latestHours: fc.constantFrom(0, 6, 13, 30, 54, 97),
+          weights: fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })), {
+            minLength: 1,
+            maxLength: 12,
+          }),
+        })
+        .map(({ latestHours, weights }) => grid(day(20) + latestHours * HOUR, weights)),
+      { minLength: 2, maxLength: 8 },
+    );
+    const arbNeeded = fc.array(fc.constantFrom(0, 0, 1), { minLength: 12, maxLength: 12 });
+    let shared = 0;
+    fc.assert(
+      fc.property(arbGrids, fc.array(arbNeeded, { minLength: 64, maxLength: 64 }), (grids, masks) => {
+        const table = new WholeStepDensities(g, 6 * HOUR);
+        const offsets = new Set<number>();
+        let pair = 0;
+        for (const infectee of grids) {
+          for (const source of grids) {
+            const needed = masks[pair++ % masks.length]!.slice(0, infectee.times.length);
+            const offset = infectee.times[0]! - source.times[0]!;
+            if (offsets.has(offset)) shared += 1;
+            offsets.add(offset);
+            const withTable = generationDensities(infectee, source, g, true, needed, table);
+            const alone = generationDensities(infectee, source, g, true, needed);
+            const byCell = generationDensities(infectee, source, g, false, needed);
+            for (const other of [alone, byCell]) {
+              expect([...withTable.densities]).toEqual([...other.densities]);
+              expect([...withTable.meanGap]).toEqual([...other.meanGap]);
+            }
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+    // The property ran over offsets met before, where the table answers from what it holds.
+    expect(shared).toBeGreaterThan(500);
+  });
+
+  test('a shared table widens its span of an offset as pairs ask, keeping what it holds', () => {
+    let calls = 0;
+    const counted = (ms: number) => {
+      calls += 1;
+      return g(ms);
+    };
+    const table = new WholeStepDensities(counted, 6 * HOUR);
+    const first = 3 * DAY + 7 * HOUR;
+    const expectSpan = (from: number, to: number) => {
+      const { low, values } = table.span(first, from, to);
+      for (let k = from; k <= to; k++) expect(values[k - low]).toBe(g(first + k * 6 * HOUR));
+    };
+    expectSpan(0, 3);
+    expect(calls).toBe(4);
+    expectSpan(1, 2);
+    expect(calls).toBe(4);
+    expectSpan(-5, 10);
+    expect(calls).toBe(16);
+    expectSpan(-5, 10);
+    expect(calls).toBe(16);
+    // Another offset has a span of its own.
+    table.span(first + HOUR, 0, 0);
+    expect(calls).toBe(17);
   });
 
   test('cell by cell when a grid is not on whole milliseconds or the steps differ', () => {
