@@ -480,6 +480,13 @@ function persistenceAt(
   return best;
 }
 
+/** A candidate while it is weighed: its weight, and the exposures its evidence is written from. */
+interface WeighedCandidate extends Omit<InfectorCandidate, 'evidence'> {
+  weight: number;
+  exposures: readonly Exposure[];
+  attackSettings: readonly AttackSetting[];
+}
+
 /**
  * The infectors of every case in `data` (in the order of `data.cases`), from the exposures of
  * `computeExposures` (exposures of persons who are not cases are ignored).
@@ -526,7 +533,7 @@ export function inferInfectors(
 
   return data.cases.map((c) => {
     const grid = posteriors.get(c.personId)!;
-    const candidates: (InfectorCandidate & { weight: number })[] = [];
+    const candidates: WeighedCandidate[] = [];
     const own = exposuresOf.get(c.personId) ?? [];
     const evidenceOf = (e: Exposure, attackSetting: AttackSetting): InfectorEvidence => ({
       setting: e.setting,
@@ -553,7 +560,6 @@ export function inferInfectors(
         exposure,
         strength: exposureStrength(exposure, settingsOf[k]!, pathogen),
       }));
-      const evidence = list.map((e, k) => evidenceOf(e, settingsOf[k]!));
       let weight = 0;
       let gapDays: number | null = null;
       if (first.sourceKind === 'case') {
@@ -591,15 +597,24 @@ export function inferInfectors(
           weight += grid.probabilities[a]! * rates[a]! * contamination;
         }
       }
-      candidates.push({ id, kind: first.sourceKind, probability: 0, gapDays, evidence, weight });
+      candidates.push({
+        id,
+        kind: first.sourceKind,
+        probability: 0,
+        gapDays,
+        weight,
+        exposures: list,
+        attackSettings: settingsOf,
+      });
     }
     candidates.push({
       id: UNKNOWN_SOURCE,
       kind: 'unknown',
       probability: 0,
       gapDays: null,
-      evidence: [],
       weight: settings.unknownWeight,
+      exposures: [],
+      attackSettings: [],
     });
 
     let total = candidates.reduce((sum, k) => sum + k.weight, 0);
@@ -613,12 +628,25 @@ export function inferInfectors(
     // The largest absorbs the rounding, so the probabilities sum to 1.
     candidates[0]!.probability = 1 - candidates.slice(1).reduce((sum, k) => sum + k.probability, 0);
 
-    const clean = candidates.map(({ weight: _weight, ...k }) => k);
+    // Evidence is written out for the best candidate and those above the threshold only: at a
+    // million persons a case weighs some 300 candidates, nearly all far below it.
+    const reported = (k: WeighedCandidate): InfectorCandidate => ({
+      id: k.id,
+      kind: k.kind,
+      probability: k.probability,
+      gapDays: k.gapDays,
+      evidence: k.exposures.map((e, i) => evidenceOf(e, k.attackSettings[i]!)),
+    });
+    const best = reported(candidates[0]!);
+    const listed: InfectorCandidate[] = [];
+    candidates.forEach((k, i) => {
+      if (k.probability >= settings.threshold && k.probability > 0) listed.push(i === 0 ? best : reported(k));
+    });
     return {
       personId: c.personId,
-      best: clean[0]!,
-      candidates: clean.filter((k) => k.probability >= settings.threshold && k.probability > 0),
-      distribution: clean.map((k) => ({ id: k.id, kind: k.kind, probability: k.probability })),
+      best,
+      candidates: listed,
+      distribution: candidates.map((k) => ({ id: k.id, kind: k.kind, probability: k.probability })),
       infectionTime: { mean: grid.mean, lower: grid.lower, upper: grid.upper, basis: grid.basis },
     };
   });
