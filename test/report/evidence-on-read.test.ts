@@ -7,6 +7,7 @@ import { simulate, snapshot } from '../../bench/validation/simulate';
 import { analyseData } from '../../src/analysis/analyse';
 import { toReport } from '../../src/analysis/report';
 import type { AnalysisReport, ContactReport } from '../../src/analysis/report-model';
+import { AnalysedOutbreak } from '../../src/api/services/analysis.service';
 import { resolveParameters } from '../../src/domain/parameters';
 import { renderHtml } from '../../src/report/html';
 import { renderMarkdown } from '../../src/report/markdown';
@@ -108,6 +109,13 @@ describe('a report with evidence built when read', () => {
         expect(Math.max(...readsOf(true))).toBe(4);
       }
     }
+  });
+
+  test('the API keeps its cached report so: the same report, no evidence held', () => {
+    const cached = new AnalysedOutbreak({ asOf: analysis.asOf, capacity: null }, analysis).report();
+    expect(cached).toEqual(eager);
+    for (const contact of cached.contacts)
+      expect(Object.getOwnPropertyDescriptor(contact, 'evidence')!.get).toBeDefined();
   });
 
   test('masking copies the accessor, not the evidence', () => {

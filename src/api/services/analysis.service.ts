@@ -47,9 +47,13 @@ export class AnalysedOutbreak {
     readonly analysis: Analysis,
   ) {}
 
-  /** The JSON-ready report (src/analysis/report.ts), as the CLI and the chain view use it. */
+  /**
+   * The JSON-ready report (src/analysis/report.ts), as the CLI and the chain view use it. Its
+   * contacts' evidence is built when read: nothing here reads it (contacts are served from the
+   * tiers), and kept it would be 12 million objects per cached analysis at a million persons.
+   */
   report(): AnalysisReport {
-    return (this.reportMemo ??= toReport(this.analysis));
+    return (this.reportMemo ??= toReport(this.analysis, { evidenceOnRead: true }));
   }
 
   /** Lookups by person, chain, host and place over this analysis. */
