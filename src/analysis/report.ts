@@ -283,33 +283,61 @@ function contactReport(
   const pcrDates: string[] = [];
   for (const d of entry.pcrDates) pcrDates.push(format.date(d));
   for (const d of entry.homePcrDates) pcrDates.push(format.date(d));
-  const head = {
+  const releaseOn = entry.releaseOn === null ? null : format.date(entry.releaseOn);
+  const homeMonitoringUntil =
+    entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
+  if (!evidenceOnRead) {
+    return {
+      personId: entry.personId,
+      tier: entry.tier,
+      probability: entry.probability,
+      score: entry.score,
+      priority: entry.priority,
+      reasons: entry.reasons,
+      evidence: evidenceOf(),
+      assignedSiteId: entry.assignedSiteId,
+      lastExposure: format.instant(entry.lastExposure),
+      releaseOn,
+      homeMonitoringUntil,
+      pcrDates,
+    };
+  }
+  // The same fields in the same order, `evidence` an accessor. Every contact is built by the same
+  // steps with the same accessor, so all share one shape: a getter of their own (an object
+  // literal's) gave each contact a shape of its own, and every read of any field became a slow
+  // one (rendering the 1M pages took three times as long).
+  const contact = {
     personId: entry.personId,
     tier: entry.tier,
     probability: entry.probability,
     score: entry.score,
     priority: entry.priority,
     reasons: entry.reasons,
-  };
-  const tail = {
-    assignedSiteId: entry.assignedSiteId,
-    lastExposure: format.instant(entry.lastExposure),
-    releaseOn: entry.releaseOn === null ? null : format.date(entry.releaseOn),
-    homeMonitoringUntil: entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil),
-    pcrDates,
-  };
-  // Same fields in the same order either way: an own, enumerable accessor reads, spreads and
-  // serialises as the array would.
-  return evidenceOnRead
-    ? {
-        ...head,
-        get evidence() {
-          return evidenceOf();
-        },
-        ...tail,
-      }
-    : { ...head, evidence: evidenceOf(), ...tail };
+  } as ContactReport & { [BUILD_EVIDENCE]: () => ExposureEvidence[] };
+  Object.defineProperty(contact, 'evidence', EVIDENCE_ON_READ);
+  contact.assignedSiteId = entry.assignedSiteId;
+  contact.lastExposure = format.instant(entry.lastExposure);
+  contact.releaseOn = releaseOn;
+  contact.homeMonitoringUntil = homeMonitoringUntil;
+  contact.pcrDates = pcrDates;
+  Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
+  return contact;
 }
+
+/**
+ * Where a contact whose evidence is built when read keeps what builds it: a symbol, not
+ * enumerable, so no reader sees it as data, and copied with the accessor (src/report/mask.ts).
+ */
+const BUILD_EVIDENCE = Symbol('buildEvidence');
+
+/** The `evidence` accessor of every contact built with its evidence on read. */
+const EVIDENCE_ON_READ: PropertyDescriptor = {
+  get(this: { [BUILD_EVIDENCE]: () => ExposureEvidence[] }): ExposureEvidence[] {
+    return this[BUILD_EVIDENCE]();
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /** The contacts' reports, built afresh each time they are iterated. */
 function lazyContacts(

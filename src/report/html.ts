@@ -15,11 +15,10 @@ import { prepareReport } from './select';
 import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
 import {
   byPriority,
-  capContactsByTier,
   capList,
   chainTree,
   colourOfSetting,
-  contactsByCase,
+  cappedContactsByCase,
   count,
   DEFAULT_MAX_CONTACTS,
   decimal,
@@ -330,7 +329,7 @@ function caseArticle(
   full: AnalysisReport,
   c: CaseReport,
   shownCases: ReadonlySet<string>,
-  contactsOf: ReturnType<typeof contactsByCase>,
+  cappedOf: ReturnType<typeof cappedContactsByCase>,
   maxContacts: number,
 ): string {
   const person = full.entities[c.personId];
@@ -397,7 +396,7 @@ function caseArticle(
       )
     : '<p class="empty">No infector candidates.</p>';
 
-  const capped = capContactsByTier(contactsOf(c.personId), maxContacts);
+  const capped = cappedOf(c.personId);
   const contacts = TIERS.map((tier) => {
     const list = capped.byTier[tier];
     if (list.total === 0) return '';
@@ -562,10 +561,10 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
     .join(' · ');
 
   const maxContacts = contactCap(options.maxContacts);
-  const contactsOf = contactsByCase(shown);
+  const cappedOf = cappedContactsByCase(shown, maxContacts);
   const articles: string[] = [];
   shown.cases.forEach((c, i) => {
-    articles.push(caseArticle(full, c, shownCases, contactsOf, maxContacts));
+    articles.push(caseArticle(full, c, shownCases, cappedOf, maxContacts));
     options.onProgress?.(i + 1, shown.cases.length, c.personId);
   });
 

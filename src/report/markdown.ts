@@ -13,10 +13,9 @@ import { contactCap, type RenderOptions } from './html';
 import { prepareReport } from './select';
 import {
   byPriority,
-  capContactsByTier,
   capList,
   chainTree,
-  contactsByCase,
+  cappedContactsByCase,
   count,
   decimal,
   describe,
@@ -129,7 +128,7 @@ function contactTable(full: AnalysisReport, contacts: ContactReport[]): string {
 function caseSection(
   full: AnalysisReport,
   c: CaseReport,
-  contactsOf: ReturnType<typeof contactsByCase>,
+  cappedOf: ReturnType<typeof cappedContactsByCase>,
   maxContacts: number,
 ): string {
   const person = full.entities[c.personId];
@@ -188,7 +187,7 @@ function caseSection(
         new Set([4, 5]),
       )
     : '_No infector candidates._';
-  const capped = capContactsByTier(contactsOf(c.personId), maxContacts);
+  const capped = cappedOf(c.personId);
   const tiers = TIERS.filter((tier) => capped.byTier[tier].total > 0)
     .map((tier) => {
       const list = capped.byTier[tier];
@@ -309,9 +308,9 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   out.push('## Cases');
   if (shown.cases.length === 0) out.push('_No cases to report._');
   const maxContacts = contactCap(options.maxContacts);
-  const contactsOf = contactsByCase(shown);
+  const cappedOf = cappedContactsByCase(shown, maxContacts);
   shown.cases.forEach((c, i) => {
-    out.push(caseSection(full, c, contactsOf, maxContacts));
+    out.push(caseSection(full, c, cappedOf, maxContacts));
     options.onProgress?.(i + 1, shown.cases.length, c.personId);
   });
 

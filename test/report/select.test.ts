@@ -1,4 +1,6 @@
-import { maskReport } from '../../src/report/mask';
+import fc from 'fast-check';
+import { maskName } from '../../src/domain/masking';
+import { maskReport, nameMasker } from '../../src/report/mask';
 import { prepareReport, selectCases } from '../../src/report/select';
 import { chainTree, contactsOfCase, settingCategory, settingLabel } from '../../src/report/view';
 import { analysisReportFixture } from './fixtures';
@@ -89,6 +91,60 @@ describe('maskReport', () => {
     const masked = maskReport(fixture);
     expect(masked.contacts[1]!.reasons).toBe('crew of B01 with 陈* for 8h; neighbour of 何**');
     expect(masked.cases[2]!.candidates[0]!.evidence).toBe('same household as 陈*');
+  });
+});
+
+describe('nameMasker', () => {
+  /** At each place the longest name beginning there, else the character: name by name. */
+  const reference = (masked: Map<string, string>, text: string): string => {
+    let out = '';
+    for (let at = 0; at < text.length;) {
+      let longest = '';
+      for (const name of masked.keys())
+        if (text.startsWith(name, at) && name.length > longest.length) longest = name;
+      out += longest ? masked.get(longest) : text[at];
+      at += longest.length || 1;
+    }
+    return out;
+  };
+
+  it('masks at each place the longest name that begins there, names overlapping or not', () => {
+    // Few characters, and names cut from the text itself (with a prefix of each), so that names
+    // occur, overlap and begin one another.
+    const unit = fc.constantFrom('陈', '伟', '何', '海', '生', 'a', ' ', '*');
+    const cut = fc.record({ from: fc.nat(40), length: fc.integer({ min: 2, max: 4 }) });
+    fc.assert(
+      fc.property(
+        fc.array(unit, { minLength: 2, maxLength: 40 }),
+        fc.array(cut, { maxLength: 6 }),
+        (units, cuts) => {
+          const text = units.join('');
+          const names = new Set<string>();
+          for (const { from, length } of cuts) {
+            const name = text.slice(from % text.length, (from % text.length) + length);
+            if (name.length < 2) continue;
+            names.add(name);
+            names.add(name.slice(0, 2));
+          }
+          const masked = new Map([...names].map((n) => [n, maskName(n)!]));
+          expect(nameMasker(masked)(text)).toBe(reference(masked, text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives back the very text when it names nobody, and masks a name at either end', () => {
+    const mask = nameMasker(
+      new Map([
+        ['陈伟', '陈*'],
+        ['何海生', '何**'],
+      ]),
+    );
+    const text = 'crew of B01 for 8h';
+    expect(mask(text)).toBe(text);
+    expect(mask('陈伟 and 何海生')).toBe('陈* and 何**');
+    expect(nameMasker(new Map())('陈伟')).toBe('陈伟');
   });
 });
 
