@@ -283,29 +283,10 @@ function contactReport(
   const pcrDates: string[] = [];
   for (const d of entry.pcrDates) pcrDates.push(format.date(d));
   for (const d of entry.homePcrDates) pcrDates.push(format.date(d));
-  const releaseOn = entry.releaseOn === null ? null : format.date(entry.releaseOn);
-  const homeMonitoringUntil =
-    entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
-  if (!evidenceOnRead) {
-    return {
-      personId: entry.personId,
-      tier: entry.tier,
-      probability: entry.probability,
-      score: entry.score,
-      priority: entry.priority,
-      reasons: entry.reasons,
-      evidence: evidenceOf(),
-      assignedSiteId: entry.assignedSiteId,
-      lastExposure: format.instant(entry.lastExposure),
-      releaseOn,
-      homeMonitoringUntil,
-      pcrDates,
-    };
-  }
-  // The same fields in the same order, `evidence` an accessor. Every contact is built by the same
-  // steps with the same accessor, so all share one shape: a getter of their own (an object
-  // literal's) gave each contact a shape of its own, and every read of any field became a slow
-  // one (rendering the 1M pages took three times as long).
+  // The fields in the model's order, built by the same steps for every contact. With
+  // `evidenceOnRead`, `evidence` is one accessor shared by all, so all share one shape: a getter of
+  // their own (an object literal's) gave each contact a shape of its own, and every read of any
+  // field became a slow one (rendering the 1M pages took three times as long).
   const contact = {
     personId: entry.personId,
     tier: entry.tier,
@@ -313,14 +294,16 @@ function contactReport(
     score: entry.score,
     priority: entry.priority,
     reasons: entry.reasons,
-  } as ContactReport & { [BUILD_EVIDENCE]: () => ExposureEvidence[] };
-  Object.defineProperty(contact, 'evidence', EVIDENCE_ON_READ);
+  } as ContactReport & { [BUILD_EVIDENCE]?: () => ExposureEvidence[] };
+  if (evidenceOnRead) Object.defineProperty(contact, 'evidence', EVIDENCE_ON_READ);
+  else contact.evidence = evidenceOf();
   contact.assignedSiteId = entry.assignedSiteId;
   contact.lastExposure = format.instant(entry.lastExposure);
-  contact.releaseOn = releaseOn;
-  contact.homeMonitoringUntil = homeMonitoringUntil;
+  contact.releaseOn = entry.releaseOn === null ? null : format.date(entry.releaseOn);
+  contact.homeMonitoringUntil =
+    entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
   contact.pcrDates = pcrDates;
-  Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
+  if (evidenceOnRead) Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
   return contact;
 }
 
