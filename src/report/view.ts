@@ -145,37 +145,10 @@ export function byPriority(a: ContactReport, b: ContactReport): number {
  * venue-exposed), and the contacts of those close contacts; each tier in priority order.
  */
 export function contactsOfCase(report: AnalysisReport, caseId: string): Record<ContactTier, ContactReport[]> {
-  return contactsByCase(report)(caseId);
-}
-
-/**
- * `contactsOfCase` for many cases: indexes the contacts by the ids their evidence names once, so
- * a district of hundreds of cases and hundreds of thousands of contacts is not scanned per case.
- */
-export function contactsByCase(
-  report: AnalysisReport,
-): (caseId: string) => Record<ContactTier, ContactReport[]> {
-  const bySource = new Map<string, ContactReport[]>();
-  for (const contact of report.contacts) {
-    for (const sourceId of contactSources(contact)) {
-      let list = bySource.get(sourceId);
-      if (!list) bySource.set(sourceId, (list = []));
-      list.push(contact);
-    }
-  }
-  return (caseId) => {
-    const direct = new Set(bySource.get(caseId) ?? []);
-    const all = new Set(direct);
-    for (const contact of direct) {
-      if (contact.tier !== 'close_contact') continue;
-      for (const secondary of bySource.get(contact.personId) ?? []) all.add(secondary);
-    }
-    const result = {} as Record<ContactTier, ContactReport[]>;
-    for (const tier of TIERS) result[tier] = [];
-    for (const contact of all) result[contact.tier].push(contact);
-    for (const tier of TIERS) result[tier].sort(byPriority);
-    return result;
-  };
+  const { byTier } = cappedContactsByCase(report, 0)(caseId);
+  const result = {} as Record<ContactTier, ContactReport[]>;
+  for (const tier of TIERS) result[tier] = byTier[tier].shown;
+  return result;
 }
 
 /** Contacts listed per case and in the district quarantine table unless told otherwise. */
@@ -208,30 +181,19 @@ export function capList<T>(list: readonly T[], max: number): CappedList<T> {
  * A case's contacts cut to the `max` first by quarantine priority over all tiers, still grouped by
  * tier, with each tier's full count.
  */
-export function capContactsByTier(
-  byTier: Record<ContactTier, ContactReport[]>,
-  max: number,
-): { byTier: Record<ContactTier, CappedList<ContactReport>>; total: number; hidden: number } {
-  const kept = new Set(capList(TIERS.flatMap((t) => byTier[t]).sort(byPriority), max).shown);
-  const result = {} as Record<ContactTier, CappedList<ContactReport>>;
-  let total = 0;
-  for (const tier of TIERS) {
-    const shown = byTier[tier].filter((c) => kept.has(c));
-    result[tier] = { shown, total: byTier[tier].length, hidden: byTier[tier].length - shown.length };
-    total += byTier[tier].length;
-  }
-  return { byTier: result, total, hidden: total - kept.size };
+export interface CappedContacts {
+  byTier: Record<ContactTier, CappedList<ContactReport>>;
+  total: number;
+  hidden: number;
 }
 
-/** A case's contacts as the pages list them (`capContactsByTier`). */
-export type CappedContacts = ReturnType<typeof capContactsByTier>;
-
 /**
- * `capContactsByTier(contactsOfCase(report, caseId), max)` for every case, without sorting each
- * case's contacts: the contacts are ranked by priority once, each source's list is kept in that
- * order, and a case only counts its contacts by tier and keeps the `max` first ranks. At a million
- * persons a case at the port has tens of thousands of contacts, and sorting them per case took
- * most of the 1M HTML page's 40 s.
+ * The contacts of each case (as `contactsOfCase`) capped for the pages (`CappedContacts`; a `max`
+ * of 0 keeps them all). The contacts are indexed by the ids their evidence names once, so a
+ * district of hundreds of cases and hundreds of thousands of contacts is not scanned per case;
+ * and ranked by priority once, each id's list in that order, so a case only counts its contacts by
+ * tier and keeps the `max` first ranks. At a million persons a case at the port has tens of
+ * thousands of contacts, and sorting them per case took most of the 1M HTML page's 40 s.
  */
 export function cappedContactsByCase(
   report: AnalysisReport,
