@@ -61,10 +61,11 @@ export interface AnalysisOptions {
 export const NETWORK_WORKER_MIN_EDGES = 50_000;
 
 /**
- * The phases of an analysis, in the order they end. The network's phases (from 'contact network'
- * to 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
+ * The phases of an analysis, in the order they end. The network's phases ('communities' and
+ * 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
  * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
- * The analysis measures PageRank, from the network's numbers: no 'network links' phase.
+ * The analysis measures Louvain and PageRank from the network's numbers: no graphology graph is
+ * built for them, so no 'contact network' phase (src/analysis/network-measures.ts).
  */
 export const ANALYSIS_PHASES = [
   'load',
@@ -74,7 +75,6 @@ export const ANALYSIS_PHASES = [
   'infectors',
   'chains',
   'sources',
-  'contact network',
   'communities',
   'centrality',
   'network wait',

@@ -1,24 +1,25 @@
 /**
  * Communities and centrality of the contact network, from its nodes and edges as numbers
- * (`ExposureGraphBuilder.networkInput`, src/analysis/exposure-graph.ts): the graphology graph is
- * built here, Louvain runs on the exposures' edges, then centrality is measured on the whole
- * network, the household and contact links included: PageRank (the analysis's) from the numbers
- * themselves (./pagerank.ts, graphology-metrics' numbers without a graph to read them through),
- * degree or betweenness with graphology-metrics on the graph with the links added. The input holds only typed arrays, so it can be
+ * (`ExposureGraphBuilder.networkInput`, src/analysis/exposure-graph.ts): Louvain runs on the
+ * exposures' edges (graphology-communities-louvain reading the numbers, ./numbered-graph.ts), then
+ * centrality is measured on the whole network, the household and contact links included: PageRank
+ * (the analysis's) from the numbers themselves (./pagerank.ts, graphology-metrics' numbers without
+ * a graph to read them through), degree or betweenness with graphology-metrics on the graphology
+ * graph built here. The input holds only typed arrays, so it can be
  * handed to a worker thread without copying (./network-in-worker.ts), where a large network (at
  * a million persons ~5.7M edges, a minute of work) is measured while the tiers and the infector
  * inference run here.
  *
- * The graph is the one `ExposureGraphBuilder` gives, node for node and edge for edge, in the same
- * order, keyed by the same numbers; its edges carry only Louvain's `weight`, the one attribute
- * either algorithm reads. So the communities and the centrality are those of that graph.
+ * The graph (read as numbers or built) is the one `ExposureGraphBuilder` gives, node for node and
+ * edge for edge, in the same order, keyed by the same numbers, with Louvain's `weight` on its
+ * edges. So the communities and the centrality are those of that graph.
  */
 import { UndirectedGraph } from 'graphology';
-import louvain from 'graphology-communities-louvain';
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import seedrandom from 'seedrandom';
 import { addNumbered } from './node-pairs';
+import { louvainOfNumbered } from './numbered-graph';
 import { pagerankOfNumbered } from './pagerank';
 
 /** The contact network as numbers: nodes 0 … nodes − 1, edge e between endA[e] and endB[e]. */
@@ -45,11 +46,11 @@ export interface NetworkMeasureOptions {
 }
 
 /**
- * The network's phases, in the order they run (the analysis reports their seconds). 'network
- * links' (the links added to the graph) runs only for a centrality measured on the graph, not for
- * PageRank.
+ * The network's phases, in the order they run (the analysis reports their seconds). 'contact
+ * network' (the graphology graph, links included) runs only for a centrality measured on that
+ * graph (degree, betweenness), not for PageRank.
  */
-export const NETWORK_PHASES = ['contact network', 'communities', 'network links', 'centrality'] as const;
+export const NETWORK_PHASES = ['communities', 'contact network', 'centrality'] as const;
 export type NetworkPhase = (typeof NETWORK_PHASES)[number];
 
 export interface NetworkMeasures {
@@ -96,38 +97,30 @@ function timed<T>(phases: [NetworkPhase, number][], phase: NetworkPhase, work: (
 export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptions): NetworkMeasures {
   checkInput(input);
   const phases: [NetworkPhase, number][] = [];
-  const graph = timed(phases, 'contact network', () => {
-    const g = new UndirectedGraph<Record<string, never>, { weight: number }>({ allowSelfLoops: false });
-    addNumbered(g, input, [0, input.exposureNodes], [0, input.exposureEdges], weighted(input));
-    return g;
-  });
-  const { communityOf, modularity } = timed(phases, 'communities', () => {
-    const communityOf = new Int32Array(input.exposureNodes);
-    if (graph.order === 0) return { communityOf, modularity: 0 };
-    const detailed = louvain.detailed(graph, {
-      getEdgeWeight: 'weight',
-      resolution: options.resolution,
-      rng: seedrandom(options.seed),
-    });
-    for (let node = 0; node < input.exposureNodes; node++)
-      communityOf[node] = detailed.communities[String(node)]!;
-    return { communityOf, modularity: detailed.modularity };
-  });
+  // Louvain reads the exposures' edges as numbers (./numbered-graph.ts): a graphology graph is
+  // built only for a centrality that graphology-metrics measures on it.
+  const { communityOf, modularity } = timed(phases, 'communities', () =>
+    louvainOfNumbered(
+      {
+        nodes: input.exposureNodes,
+        endA: input.endA.subarray(0, input.exposureEdges),
+        endB: input.endB.subarray(0, input.exposureEdges),
+        weights: input.weights.subarray(0, input.exposureEdges),
+      },
+      { resolution: options.resolution, rng: seedrandom(options.seed) },
+    ),
+  );
   if (options.centrality === 'pagerank') {
     const centrality = timed(phases, 'centrality', () =>
       pagerankOfNumbered(input.nodes, input.endA, input.endB),
     );
     return { communityOf, modularity, centrality, phases };
   }
-  timed(phases, 'network links', () =>
-    addNumbered(
-      graph,
-      input,
-      [input.exposureNodes, input.nodes],
-      [input.exposureEdges, input.endA.length],
-      weighted(input),
-    ),
-  );
+  const graph = timed(phases, 'contact network', () => {
+    const g = new UndirectedGraph<Record<string, never>, { weight: number }>({ allowSelfLoops: false });
+    addNumbered(g, input, [0, input.nodes], [0, input.endA.length], weighted(input));
+    return g;
+  });
   const centrality = timed(phases, 'centrality', () => {
     const values = new Float64Array(input.nodes);
     if (graph.order === 0) return values;

@@ -88,12 +88,9 @@ describe('measureNetwork', () => {
       expect(input.nodes).toBeGreaterThan(input.exposureNodes);
       const byId = new Map(graph.mapNodes((key, { id }) => [id, rank[key]!]));
       expect(new Map(ids.map((id, node) => [id, measures.centrality[node]!]))).toEqual(byId);
-      // PageRank is measured from the numbers (src/analysis/pagerank.ts): no links added to the graph.
-      expect(measures.phases.map(([phase]) => phase)).toEqual([
-        'contact network',
-        'communities',
-        'centrality',
-      ]);
+      // Louvain and PageRank read the numbers (src/analysis/numbered-graph.ts, pagerank.ts): no
+      // graphology graph is built.
+      expect(measures.phases.map(([phase]) => phase)).toEqual(['communities', 'centrality']);
     },
   );
 
@@ -105,6 +102,16 @@ describe('measureNetwork', () => {
     const numbered = new ExposureGraphBuilder(exposures, caseIds);
     const measures = measureNetwork(numbered.networkInput(data), { ...OPTIONS, centrality: 'degree' });
     expect([...measures.centrality]).toEqual(graph.mapNodes((key) => degree[key]));
+    // The graph is built for graphology-metrics, after the communities (which read the numbers).
+    expect(measures.phases.map(([phase]) => phase)).toEqual(['communities', 'contact network', 'centrality']);
+    const pagerankRun = measureNetwork(
+      new ExposureGraphBuilder(exposures, caseIds).networkInput(data),
+      OPTIONS,
+    );
+    expect([measures.communityOf, measures.modularity]).toEqual([
+      pagerankRun.communityOf,
+      pagerankRun.modularity,
+    ]);
 
     const empty = measureNetwork(
       new ExposureGraphBuilder([]).networkInput(outbreak({ asOf: aug(10) })),
