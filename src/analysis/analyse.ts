@@ -21,7 +21,9 @@ import {
 import { ExposureGraphBuilder } from './exposure-graph';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
-import { inferenceParameters, inferInfectors, type InfectorInference } from './infector';
+import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
+import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
+import type { PendingWork } from './in-worker';
 import { loadOutbreakWithExposures } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
@@ -45,11 +47,17 @@ export interface AnalysisOptions {
   /** Seed of the community detection (Louvain), so a report is reproducible. */
   seed?: string;
   /**
-   * Whether `analyseOutbreak` measures the contact network in a worker thread, beside the tiers
-   * and the infector inference: 'auto' (the default) when it has at least
-   * `NETWORK_WORKER_MIN_EDGES` edges. The result is the same either way.
+   * Whether `analyseOutbreak` measures the contact network in a worker thread, beside the tiers:
+   * 'auto' (the default) when it has at least `NETWORK_WORKER_MIN_EDGES` edges. The result is the
+   * same either way.
    */
   networkWorker?: boolean | 'auto';
+  /**
+   * Whether `analyseOutbreak` infers the infectors in a worker thread, beside the network's
+   * numbering and the tiers: 'auto' (the default) when there are at least
+   * `INFECTOR_WORKER_MIN_EXPOSURES` exposures. The result is the same either way.
+   */
+  infectorWorker?: boolean | 'auto';
   /** Told the seconds each phase took, as it ends (benchmarks print them). */
   onPhase?: (phase: AnalysisPhase, seconds: number) => void;
 }
@@ -61,9 +69,19 @@ export interface AnalysisOptions {
 export const NETWORK_WORKER_MIN_EDGES = 50_000;
 
 /**
+ * Below this many exposures the infectors are inferred in this thread, after the tiers: the
+ * inference takes about a second at 100,000 persons, not worth a worker's start.
+ */
+export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
+
+/**
  * The phases of an analysis, in the order they end. The network's phases ('communities' and
  * 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
  * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
+ * With many exposures the infectors are inferred in a worker from the end of 'exposures' (see
+ * `infectorWorker`): 'infectors' is then the seconds of that work (the cases' exposures gathered
+ * here, the inference there), told after 'tiers', and 'infectors wait' the time this thread
+ * waited for it.
  * The analysis measures Louvain and PageRank from the network's numbers: no graphology graph is
  * built for them, so no 'contact network' phase (src/analysis/network-measures.ts).
  */
@@ -73,6 +91,7 @@ export const ANALYSIS_PHASES = [
   'network numbering',
   'tiers',
   'infectors',
+  'infectors wait',
   'chains',
   'sources',
   'communities',
@@ -112,9 +131,16 @@ export interface Analysis {
 
 /**
  * What the analysis asks of whoever drives it (`analyseData`, `analyseDataInParallel`): to start
- * measuring the contact network, then, once the tiers to the sources are done, for its measures.
+ * inferring the infectors, then, after the tiers, for the inferences; to start measuring the
+ * contact network, then, once the tiers to the sources are done, for its measures. The driver
+ * answers each of the last two with what it asks for, the starts with nothing.
  */
-type NetworkRequest = { kind: 'start'; input: NetworkInput } | { kind: 'measures' };
+type AnalysisRequest =
+  | { kind: 'start infectors'; data: OutbreakData; exposures: Exposure[]; params: Parameters }
+  | { kind: 'inferences' }
+  | { kind: 'start network'; input: NetworkInput }
+  | { kind: 'measures' };
+type AnalysisAnswer = InfectorInference[] | NetworkMeasures | undefined;
 
 /**
  * The analysis, step by step; the contact network is measured by the driver (see above).
@@ -126,7 +152,7 @@ function* analysisSteps(
   params: Parameters,
   options: AnalysisOptions,
   loaded: Exposure[] | null,
-): Generator<NetworkRequest, Analysis, NetworkMeasures | undefined> {
+): Generator<AnalysisRequest, Analysis, AnalysisAnswer> {
   const { asOf, onPhase } = options;
   const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
     const windows = windowsOfCases(data.cases, data.samples, params, asOf);
@@ -141,6 +167,7 @@ function* analysisSteps(
     );
     return { windows, exposures: protocol, inferenceExposures: inference };
   });
+  yield { kind: 'start infectors', data, exposures: inferenceExposures, params };
   const caseIds = new Set(data.cases.map((c) => c.personId));
   // Centrality and communities are measured on the contact network, not on every co-presence at
   // a venue (src/analysis/network-exposures.ts says why): Louvain on the exposures' edges, then
@@ -151,13 +178,14 @@ function* analysisSteps(
     const builder = new ExposureGraphBuilder(networkExposures(exposures, caseIds, params.protocol), caseIds);
     return { input: builder.networkInput(data), nodeIds: builder.nodeIds };
   });
-  yield { kind: 'start', input };
+  yield { kind: 'start network', input };
   const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params));
-  const inferences = timed(onPhase, 'infectors', () => inferInfectors(data, inferenceExposures, params));
+  const inferences = yield { kind: 'inferences' };
+  if (!Array.isArray(inferences)) throw new Error('analysis: the infectors were not inferred');
   const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf));
   const sources = timed(onPhase, 'sources', () => rankSources(data, inferenceExposures, inferences, chains));
   const measures = yield { kind: 'measures' };
-  if (!measures) throw new Error('analysis: the contact network was not measured');
+  if (!measures || Array.isArray(measures)) throw new Error('analysis: the contact network was not measured');
   const centralityById = new Map<Id, number>();
   measures.centrality.forEach((value, node) => centralityById.set(nodeIds[node]!, value));
   const quarantine = timed(onPhase, 'quarantine', () =>
@@ -208,17 +236,33 @@ function tellNetworkPhases(options: AnalysisOptions, measures: NetworkMeasures):
 /** Runs every algorithm on data already loaded, in this thread. */
 export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
   const steps = analysisSteps(data, params, options, null);
+  let infer: (() => InfectorInference[]) | null = null;
   let input: NetworkInput | null = null;
   let step = steps.next();
   while (!step.done) {
-    if (step.value.kind === 'start') {
-      input = step.value.input;
-      step = steps.next();
-    } else {
-      const measures = measureNetwork(input!, networkOptions(options));
-      input = null;
-      tellNetworkPhases(options, measures);
-      step = steps.next(measures);
+    const request = step.value;
+    switch (request.kind) {
+      case 'start infectors':
+        infer = () => inferInfectors(request.data, request.exposures, request.params);
+        step = steps.next();
+        break;
+      case 'inferences': {
+        const inferences = timed(options.onPhase, 'infectors', infer!);
+        infer = null;
+        step = steps.next(inferences);
+        break;
+      }
+      case 'start network':
+        input = request.input;
+        step = steps.next();
+        break;
+      case 'measures': {
+        const measures = measureNetwork(input!, networkOptions(options));
+        input = null;
+        tellNetworkPhases(options, measures);
+        step = steps.next(measures);
+        break;
+      }
     }
   }
   return step.value;
@@ -236,41 +280,85 @@ export async function analyseDataInParallel(
   return runInParallel(analysisSteps(data, params, options, null), options);
 }
 
-/** Drives the steps of an analysis, with a large contact network measured in a worker thread. */
+/** Whether a worker is used for work of `size`: as chosen, or from `minimum` up when 'auto'. */
+function inWorker(choice: boolean | 'auto' | undefined, size: number, minimum: number): boolean {
+  return choice === true || ((choice ?? 'auto') === 'auto' && size >= minimum);
+}
+
+/** The infector inference under way in a worker, and the seconds this thread spent on it. */
+interface PendingInferences {
+  work: PendingWork<InferencesFromWorker>;
+  secondsHere: number;
+}
+
+/**
+ * Drives the steps of an analysis, with a large contact network measured, and the infectors of
+ * many exposures inferred, in worker threads.
+ */
 async function runInParallel(
-  steps: Generator<NetworkRequest, Analysis, NetworkMeasures | undefined>,
+  steps: Generator<AnalysisRequest, Analysis, AnalysisAnswer>,
   options: AnalysisOptions,
 ): Promise<Analysis> {
+  let infer: (() => InfectorInference[]) | null = null;
+  let inferring: PendingInferences | null = null;
   let input: NetworkInput | null = null;
   let pending: PendingMeasures | null = null;
   try {
     let step = steps.next();
     while (!step.done) {
-      if (step.value.kind === 'start') {
-        input = step.value.input;
-        const choice = options.networkWorker ?? 'auto';
-        if (choice === true || (choice === 'auto' && input.endA.length >= NETWORK_WORKER_MIN_EDGES)) {
-          pending = measureNetworkInWorker(input, networkOptions(options));
+      const request = step.value;
+      if (request.kind === 'start infectors') {
+        const { data, exposures, params } = request;
+        if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
+          // The exposures are checked here, and only the cases' go to the worker.
+          const started = performance.now();
+          const work = inferInfectorsInWorker(caseExposures(data, exposures), params);
           // Its failure is reported when waited for, not as an unhandled rejection before that.
+          work.result.catch(() => undefined);
+          inferring = { work, secondsHere: (performance.now() - started) / 1000 };
+        } else {
+          infer = () => inferInfectors(data, exposures, params);
+        }
+        step = steps.next();
+      } else if (request.kind === 'inferences') {
+        let inferences: InferencesFromWorker['inferences'];
+        if (inferring) {
+          const started = performance.now();
+          const done = await inferring.work.result;
+          const waited = (performance.now() - started) / 1000;
+          options.onPhase?.('infectors', inferring.secondsHere + done.seconds);
+          options.onPhase?.('infectors wait', waited);
+          inferring = null;
+          inferences = done.inferences;
+        } else {
+          inferences = timed(options.onPhase, 'infectors', infer!);
+          infer = null;
+        }
+        step = steps.next(inferences);
+      } else if (request.kind === 'start network') {
+        input = request.input;
+        if (inWorker(options.networkWorker, input.endA.length, NETWORK_WORKER_MIN_EDGES)) {
+          pending = measureNetworkInWorker(input, networkOptions(options));
           pending.measures.catch(() => undefined);
           input = null;
         }
         step = steps.next();
       } else {
-        const inWorker = pending !== null;
+        const networkInWorker = pending !== null;
         const started = performance.now();
         const measures = pending ? await pending.measures : measureNetwork(input!, networkOptions(options));
         const waited = (performance.now() - started) / 1000;
         pending = null;
         input = null;
         tellNetworkPhases(options, measures);
-        if (inWorker) options.onPhase?.('network wait', waited);
+        if (networkInWorker) options.onPhase?.('network wait', waited);
         step = steps.next(measures);
       }
     }
     return step.value;
   } finally {
-    // The analysis failed before it needed the network: stop measuring it.
+    // The analysis failed before it needed them: stop the work under way.
+    inferring?.work.stop();
     pending?.stop();
   }
 }

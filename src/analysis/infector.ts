@@ -215,7 +215,7 @@ export function relativeInfectiousness(source: Case, at: Instant, pathogen: Path
  * the exposures, which are many (those of persons who are not cases are checked, not kept).
  */
 function validateAndGroup(
-  data: OutbreakData,
+  data: Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>,
   exposures: readonly Exposure[],
   options: InfectorOptions,
 ): Map<Id, Exposure[]> {
@@ -497,8 +497,37 @@ export function inferInfectors(
   params: Parameters,
   options: Partial<InfectorOptions> = {},
 ): InfectorInference[] {
+  return inferFromCaseExposures(caseExposures(data, exposures, options), params, options);
+}
+
+/**
+ * What the inference reads: the cases, their samples and the environmental ones, the instant, and
+ * each case's exposures in their order. Few objects beside the district's exposures, so that the
+ * inference can be handed to a worker thread (./infector-in-worker.ts) for little copying.
+ */
+export interface CaseExposures {
+  data: Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>;
+  /** Each case's exposures, in the order of the exposures; cases without any are left out. */
+  exposuresOf: Map<Id, Exposure[]>;
+}
+
+/** Checks the input (every exposure, and the options) and gathers the exposures of the cases. */
+export function caseExposures(
+  data: OutbreakData,
+  exposures: readonly Exposure[],
+  options: Partial<InfectorOptions> = {},
+): CaseExposures {
+  const exposuresOf = validateAndGroup(data, exposures, { ...DEFAULTS, ...options });
+  return { data: { cases: data.cases, samples: data.samples, asOf: data.asOf }, exposuresOf };
+}
+
+/** `inferInfectors` from the exposures `caseExposures` gathered. */
+export function inferFromCaseExposures(
+  { data, exposuresOf }: CaseExposures,
+  params: Parameters,
+  options: Partial<InfectorOptions> = {},
+): InfectorInference[] {
   const settings: InfectorOptions = { ...DEFAULTS, ...options };
-  const exposuresOf = validateAndGroup(data, exposures, settings);
   const { pathogen } = params;
   const asOf = data.asOf;
   const bySubject = samplesBySubject(data.samples);

@@ -68,19 +68,22 @@ describe('analyseData', () => {
     const told: [string, number][] = [];
     const data = analysis().data;
     analyseData(data, params, { asOf: data.asOf, onPhase: (phase, seconds) => told.push([phase, seconds]) });
-    // No 'network wait': the network is measured in this thread.
+    // No waits: the network is measured and the infectors inferred in this thread.
     expect(told.map(([phase]) => phase)).toEqual(
-      ANALYSIS_PHASES.filter((phase) => phase !== 'load' && phase !== 'network wait'),
+      ANALYSIS_PHASES.filter(
+        (phase) => phase !== 'load' && phase !== 'network wait' && phase !== 'infectors wait',
+      ),
     );
     for (const [, seconds] of told) expect(seconds).toBeGreaterThanOrEqual(0);
   });
 
-  test('with the contact network measured in a worker, the analysis is the same', async () => {
+  test('with the contact network measured and the infectors inferred in workers, the analysis is the same', async () => {
     const data = outbreakData();
     const told: string[] = [];
     const inWorker = await analyseDataInParallel(data, params, {
       asOf: data.asOf,
       networkWorker: true,
+      infectorWorker: true,
       onPhase: (phase) => told.push(phase),
     });
     expect(told).toEqual(ANALYSIS_PHASES.filter((phase) => phase !== 'load'));
@@ -93,6 +96,34 @@ describe('analyseData', () => {
     const auto: string[] = [];
     await analyseDataInParallel(data, params, { asOf: data.asOf, onPhase: (phase) => auto.push(phase) });
     expect(auto).not.toContain('network wait');
+    expect(auto).not.toContain('infectors wait');
+    // Each worker on its own: the same analysis again.
+    for (const [networkWorker, infectorWorker] of [
+      [true, false],
+      [false, true],
+    ]) {
+      const one = await analyseDataInParallel(data, params, {
+        asOf: data.asOf,
+        networkWorker,
+        infectorWorker,
+      });
+      expect(one).toEqual(here);
+    }
+  });
+
+  test('with the infectors to a worker, their input is checked here first, before anything else starts', async () => {
+    const data = outbreakData();
+    const twice = { ...data, cases: [...data.cases, data.cases[0]!] };
+    const told: string[] = [];
+    await expect(
+      analyseDataInParallel(twice, params, {
+        asOf: data.asOf,
+        infectorWorker: true,
+        networkWorker: true,
+        onPhase: (p) => told.push(p),
+      }),
+    ).rejects.toThrow('infectors: cases[2]: field "personId" repeats case C1');
+    expect(told).toEqual(['exposures']);
   });
 
   test('a failure after the network was handed to a worker fails the analysis with its own error and stops the worker', async () => {
