@@ -2,7 +2,8 @@
  * Writing a report in pieces: to a stream that is let drain (a file, standard output), or to a
  * file written beside its target and renamed, so that a reader never sees half a report.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, fstatSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -65,6 +66,60 @@ export function streamSink(
       stream.off('error', onError);
     },
   };
+}
+
+/**
+ * A sink writing straight to a file descriptor whose writes block (a file, /dev/null): each chunk
+ * encoded into one buffer that is kept and reused, then written whole. Standard output redirected
+ * to a file is a stream that makes a Buffer of every chunk written; at a million persons the JSON
+ * document's 1.4 GB in such Buffers, freed only as the garbage collector comes by, raised the
+ * peak RSS from 4.2 GB to 6.2 GB. `settled()` resolves at once: every write is done when it returns.
+ */
+export function fdSink(
+  fd: number,
+  name: string,
+  bufferBytes = 1 << 20,
+): TextSink & { settled(): Promise<void>; release(): void } {
+  const buffer = Buffer.alloc(bufferBytes);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: a piece this long always fits.
+  const pieceLength = Math.floor(bufferBytes / 3);
+  const writePiece = (piece: string): void => {
+    const bytes = buffer.write(piece);
+    for (let done = 0; done < bytes;) done += writeSync(fd, buffer, done, bytes - done);
+  };
+  return {
+    write(chunk) {
+      try {
+        for (let start = 0; start < chunk.length;) {
+          let end = Math.min(start + pieceLength, chunk.length);
+          // A surrogate pair is never cut in two (each half alone would be written as U+FFFD).
+          const last = chunk.charCodeAt(end - 1);
+          if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+          writePiece(start === 0 && end === chunk.length ? chunk : chunk.slice(start, end));
+          start = end;
+        }
+      } catch (err) {
+        return Promise.reject(writeError(err as Error, name));
+      }
+      return Promise.resolve();
+    },
+    settled: () => Promise.resolve(),
+    release() {},
+  };
+}
+
+/**
+ * Whether the descriptor's writes block and nothing else buffers them: a regular file, or a device
+ * that is not a terminal (/dev/null). Not a pipe or socket (non-blocking; the stream waits for them
+ * to drain) nor a terminal.
+ */
+export function writesBlock(fd: number): boolean {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFile() || (stats.isCharacterDevice() && !isatty(fd));
+  } catch {
+    return false;
+  }
 }
 
 /** A stream error as one that says what could not be written; keeps the system error code. */

@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -7,7 +17,7 @@ import { freePort } from '../../src/store/neo4j/launcher';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
 import { neo4jTestConfig } from '../setup/neo4j';
-import { ensureBuilt, runCli } from './run-cli';
+import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 const LATER = path.join(FIXTURE_BUNDLES, 'district-later');
@@ -178,6 +188,23 @@ describe('tracegraph on the embedded store', () => {
     expect(report.summary.cases).toBe(DISTRICT_COUNTS.cases);
     expect(report.contacts.length).toBeGreaterThan(1);
     expect(printed.stdout).toBe(`${JSON.stringify(report)}\n`);
+
+    // Standard output redirected to a file is written to straight (src/report/stream.ts, fdSink):
+    // the same bytes.
+    const redirected = path.join(temp(), 'stdout.json');
+    const fd = openSync(redirected, 'w');
+    try {
+      const run = spawnSync(process.execPath, [BIN, 'report', '--format', 'json', '--data', data], {
+        cwd: ROOT,
+        env: cliEnv(),
+        stdio: ['ignore', fd, 'pipe'],
+        encoding: 'utf8',
+      });
+      expect([run.status, run.stderr]).toEqual([0, '']);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(redirected, 'utf8')).toBe(printed.stdout);
 
     const pretty = await runCli(['report', '--format', 'json', '--pretty', '--data', data]);
     expect(pretty).toEqual({ code: 0, stdout: `${JSON.stringify(report, null, 2)}\n`, stderr: '' });

@@ -1,10 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { LazyAnalysisReport } from '../../src/analysis/report-model';
 import { jsonReport, renderJson, streamJsonReport, writeJsonDocument } from '../../src/report/json';
-import { streamSink, writeFileStreamed, type TextSink } from '../../src/report/stream';
+import { fdSink, streamSink, writeFileStreamed, writesBlock, type TextSink } from '../../src/report/stream';
 import { analysisReportFixture } from './fixtures';
 
 describe('renderJson', () => {
@@ -204,6 +214,53 @@ describe('streamSink', () => {
     );
     await expect(writing).rejects.toMatchObject({ code: 'ENOSPC' });
     sink.release();
+  });
+});
+
+describe('fdSink', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-fd-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes every chunk whole, in order: longer than its buffer, multi-byte, surrogate pairs at the cuts', async () => {
+    const file = path.join(dir, 'out.json');
+    const fd = openSync(file, 'w');
+    // A buffer of 12 bytes takes pieces of 4 code units: cuts fall inside the pairs of 🦠 and 𝒳.
+    const sink = fdSink(fd, file, 12);
+    const chunks = ['{"a":', '"海南三亚崖州"', ',"b":"🦠🦠x🦠𝒳𝒳"', ',"c":"' + 'é'.repeat(1000) + '"}', ''];
+    try {
+      for (const chunk of chunks) await sink.write(chunk);
+      await sink.settled();
+    } finally {
+      closeSync(fd);
+      sink.release();
+    }
+    const written = readFileSync(file, 'utf8');
+    expect(written).toBe(chunks.join(''));
+    expect(JSON.parse(written).b).toBe('🦠🦠x🦠𝒳𝒳');
+    expect(readFileSync(file)).toEqual(Buffer.from(chunks.join(''), 'utf8'));
+  });
+
+  it('fails with the name of what it writes to, keeping the system error code', async () => {
+    const fd = openSync(path.join(dir, 'closed.json'), 'w');
+    closeSync(fd);
+    const sink = fdSink(fd, 'standard output');
+    await expect(sink.write('{}')).rejects.toThrow(/^cannot write the report to standard output: EBADF/);
+    await expect(sink.write('{}')).rejects.toMatchObject({ code: 'EBADF' });
+  });
+
+  it('is used for file descriptors whose writes block: files and /dev/null, not pipes', () => {
+    const fd = openSync(path.join(dir, 'out.json'), 'w');
+    const devNull = openSync('/dev/null', 'w');
+    // A named pipe, opened for reading and writing so that opening it does not wait for a reader.
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const pipe = openSync(fifo, 'r+');
+    try {
+      expect([writesBlock(fd), writesBlock(devNull), writesBlock(pipe)]).toEqual([true, true, false]);
+    } finally {
+      for (const d of [fd, devNull, pipe]) closeSync(d);
+    }
   });
 });
 
