@@ -79,13 +79,15 @@ export function fdSink(
   fd: number,
   name: string,
   bufferBytes = 1 << 20,
-): TextSink & { settled(): Promise<void>; release(): void } {
+): TextSink & { settled(): Promise<void>; release(): void; readonly bytes: number } {
   const buffer = Buffer.alloc(bufferBytes);
+  let written = 0;
   // UTF-8 takes at most 3 bytes per UTF-16 code unit: a piece this long always fits.
   const pieceLength = Math.floor(bufferBytes / 3);
   const writePiece = (piece: string): void => {
     const bytes = buffer.write(piece);
     for (let done = 0; done < bytes;) done += writeSync(fd, buffer, done, bytes - done);
+    written += bytes;
   };
   return {
     write(chunk) {
@@ -105,6 +107,10 @@ export function fdSink(
     },
     settled: () => Promise.resolve(),
     release() {},
+    /** The bytes written so far. */
+    get bytes() {
+      return written;
+    },
   };
 }
 
@@ -128,17 +134,6 @@ function writeError(err: Error, name: string): Error {
   const code = (err as NodeJS.ErrnoException).code;
   if (code) Object.assign(error, { code });
   return error;
-}
-
-/** A sink that only counts the UTF-8 bytes it is given (for benchmarks). */
-export function countingSink(): TextSink & { bytes: number } {
-  return {
-    bytes: 0,
-    write(chunk) {
-      this.bytes += Buffer.byteLength(chunk);
-      return Promise.resolve();
-    },
-  };
 }
 
 /**

@@ -237,6 +237,7 @@ describe('fdSink', () => {
     }
     const written = readFileSync(file, 'utf8');
     expect(written).toBe(chunks.join(''));
+    expect(sink.bytes).toBe(Buffer.byteLength(written));
     expect(JSON.parse(written).b).toBe('🦠🦠x🦠𝒳𝒳');
     expect(readFileSync(file)).toEqual(Buffer.from(chunks.join(''), 'utf8'));
   });
