@@ -7,8 +7,7 @@
  * a graph to read them through), degree or betweenness with graphology-metrics on the graphology
  * graph built here. The input holds only typed arrays, so it can be
  * handed to a worker thread without copying (./network-in-worker.ts), where a large network (at
- * a million persons ~5.7M edges, a minute of work) is measured while the tiers and the infector
- * inference run here.
+ * a million persons ~5.7M edges, about 4 s of work) is measured while the tiers run here.
  *
  * The graph (read as numbers or built) is the one `ExposureGraphBuilder` gives, node for node and
  * edge for edge, in the same order, keyed by the same numbers, with Louvain's `weight` on its

@@ -1,6 +1,7 @@
 /**
- * Writing a report in pieces: to a stream that is let drain (a file, standard output), or to a
- * file written beside its target and renamed, so that a reader never sees half a report.
+ * Writing a report in pieces: to a stream that is let drain (a file, standard output), straight to
+ * a file descriptor whose writes block (standard output redirected to a file), or to a file
+ * written beside its target and renamed, so that a reader never sees half a report.
  */
 import { createWriteStream, fstatSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
