@@ -57,7 +57,14 @@ import {
 } from './infector';
 import { compareLocale } from './exposures';
 import type { Exposure, OutbreakData } from './model';
-import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from './tiers';
+import {
+  evidenceSourcesOf,
+  isCloseContactEvidence,
+  TIER_RANK,
+  type ContactTier,
+  type TierEntry,
+  type TierEvidence,
+} from './tiers';
 
 export type Placement =
   /** A bed at `assignedSiteId`. */
@@ -350,7 +357,8 @@ export function prioritiseQuarantine(
 
   // Items 0 … exposures.length − 1 are the exposures (by index), the links to close contacts follow.
   let linkCount = 0;
-  for (const t of tiers) for (const ev of t.evidence) if (ev.sourceKind === 'close_contact') linkCount += 1;
+  for (const t of tiers)
+    for (const ev of evidenceSourcesOf(t)) if (isCloseContactEvidence(ev)) linkCount += 1;
   const firstLink = exposures.length;
   const itemP = new Float64Array(firstLink + linkCount);
   const itemSilent = new Float64Array(firstLink + linkCount);
@@ -401,8 +409,8 @@ export function prioritiseQuarantine(
   let link = 0;
   tiers.forEach((t, i) => {
     const slot = slotOfTier[i]!;
-    for (const ev of t.evidence) {
-      if (ev.sourceKind !== 'close_contact') continue;
+    for (const ev of evidenceSourcesOf(t)) {
+      if (!isCloseContactEvidence(ev)) continue;
       const sourceSlot = slotOf.get(ev.sourceId);
       // Only those with direct exposures have a probability of their own.
       const pSource =

@@ -26,7 +26,7 @@ import type {
   SourceKind,
   TimelineEvent,
 } from './report-model';
-import type { TierEntry } from './tiers';
+import { evidenceSourcesOf, type TierEntry } from './tiers';
 
 const iso = (at: number | null): string | null => (at === null ? null : formatInstant(at));
 
@@ -243,7 +243,8 @@ function mentionContacts(
     mention(entry.assignedSiteId);
     // Consecutive evidence often shares its host (mentioning is idempotent): once per run.
     let host: Id | null | undefined;
-    for (const evidence of tierOf.get(entry.personId)?.evidence ?? []) {
+    const tierEntry = tierOf.get(entry.personId);
+    for (const evidence of tierEntry ? evidenceSourcesOf(tierEntry) : []) {
       if (evidence.hostId === host) continue;
       host = evidence.hostId;
       mention(host);
@@ -271,7 +272,7 @@ function contactReport(
   evidenceOnRead: boolean,
 ): ContactReport {
   const evidenceOf = (): ExposureEvidence[] =>
-    (tierEntry?.evidence ?? []).map((ev) => ({
+    (tierEntry ? evidenceSourcesOf(tierEntry) : []).map((ev) => ({
       sourceId: ev.sourceId,
       sourceKind: (ev.sourceKind === 'close_contact' ? 'person' : ev.sourceKind) as SourceKind,
       setting: ev.setting === 'place' ? placeSetting(ev.placeKind) : ev.setting,

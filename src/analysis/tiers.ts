@@ -56,7 +56,10 @@ export interface TierEvidence {
 export interface TierEntry {
   personId: Id;
   tier: ContactTier;
-  /** Evidence for the tier kept first, then any lower-tier evidence. */
+  /**
+   * Evidence for the tier kept first, then any lower-tier evidence. Of an entry `assignTiers`
+   * made, built anew each time it is read (see `evidenceSourcesOf`).
+   */
   evidence: TierEvidence[];
   /** The cases or sources behind the kept tier (close contacts, for a contact of a close contact). */
   sourceIds: Id[];
@@ -66,6 +69,41 @@ export interface TierEntry {
 }
 
 export type TierOptions = Partial<ExposureOptions>;
+
+/** What a piece of evidence is made from and reads its fields from: an exposure, or evidence itself. */
+export type EvidenceSource = Pick<
+  TierEvidence,
+  | 'sourceId'
+  | 'sourceKind'
+  | 'setting'
+  | 'hostId'
+  | 'placeKind'
+  | 'contactSetting'
+  | 'start'
+  | 'end'
+  | 'minutes'
+  | 'nights'
+>;
+
+/** Where an entry `assignTiers` made keeps what its evidence is built from (not enumerable). */
+const SOURCES = Symbol('evidenceSources');
+
+/**
+ * The entry's evidence as what it is made from, in the order of `evidence`, without building it:
+ * each exposure itself, and the evidence through close contacts (whose `sourceKind` is
+ * 'close_contact': full evidence, see `isCloseContactEvidence`). Readers of the fields alone (the
+ * quarantine plan, the report's contacts) read these: at a million persons the evidence is 6.7
+ * million objects, which kept for the whole analysis cost seconds of garbage collection and some
+ * 350 MB. An entry made otherwise (by hand, or a copy from a worker) gives its `evidence`.
+ */
+export function evidenceSourcesOf(entry: TierEntry): readonly EvidenceSource[] {
+  return (entry as { [SOURCES]?: readonly EvidenceSource[] })[SOURCES] ?? entry.evidence;
+}
+
+/** Whether the evidence is through a close contact (a contact of a close contact's): full evidence. */
+export function isCloseContactEvidence(source: EvidenceSource): source is TierEvidence {
+  return source.sourceKind === 'close_contact';
+}
 
 function hoursAndMinutes(minutes: number): string {
   const rounded = Math.round(minutes);
@@ -241,11 +279,11 @@ class LazyReasonEvidence implements TierEvidence {
   declare nights?: number;
   declare readonly reason: string;
   /** What the evidence was made from, which holds its instants and minutes. */
-  declare private readonly from: Omit<TierEvidence, 'tier' | 'reason'>;
+  declare private readonly from: EvidenceSource;
 
   constructor(
     tier: ContactTier,
-    from: Omit<TierEvidence, 'tier' | 'reason'>,
+    from: EvidenceSource,
     /** The `reason` accessor, one per run (its reasons share their parts). */
     reason: PropertyDescriptor,
   ) {
@@ -270,10 +308,9 @@ class LazyReasonEvidence implements TierEvidence {
   }
 }
 
-type EvidenceSource = { from: Omit<TierEvidence, 'tier' | 'reason'> };
 /** An own, enumerable accessor reading `field` of what the evidence was made from. */
 const readFromSource = (field: 'start' | 'end' | 'minutes'): PropertyDescriptor => ({
-  get(this: EvidenceSource) {
+  get(this: { from: EvidenceSource }) {
     return this.from[field];
   },
   enumerable: true,
@@ -301,11 +338,11 @@ function contactsOfCloseContacts(
   isCase: (id: Id) => boolean,
   reason: PropertyDescriptor,
   options: TierOptions,
-): Map<Id, TierEvidence[]> {
-  const found = new Map<Id, TierEvidence[]>();
+): Map<Id, LazyReasonEvidence[]> {
+  const found = new Map<Id, LazyReasonEvidence[]>();
   // Cases and close contacts keep their own (higher) standing.
   const counts = (personId: Id): boolean => !isCase(personId) && !closeContacts.has(personId);
-  const add = (personId: Id, evidence: TierEvidence): void => {
+  const add = (personId: Id, evidence: LazyReasonEvidence): void => {
     const list = found.get(personId);
     if (list) list.push(evidence);
     else found.set(personId, [evidence]);
@@ -403,26 +440,101 @@ function sortStably<T>(list: T[], compare: (a: T, b: T) => number): void {
   }
 }
 
-/** Higher tier first, then earlier, then by source. */
-function compareEvidence(a: TierEvidence, b: TierEvidence): number {
-  return TIER_RANK[b.tier] - TIER_RANK[a.tier] || a.start - b.start || compareLocale(a.sourceId, b.sourceId);
+/** Earlier first, then by source: the order of one tier's evidence. */
+function compareWithinTier(a: EvidenceSource, b: EvidenceSource): number {
+  return a.start - b.start || compareLocale(a.sourceId, b.sourceId);
 }
 
-function entryOf(personId: Id, evidence: TierEvidence[]): TierEntry {
-  sortStably(evidence, compareEvidence);
-  const tier = evidence[0]!.tier;
+/** What `assignTiers` gathers per person: their exposures, then evidence through close contacts. */
+type Gathered = Exposure | LazyReasonEvidence;
+
+function tierOfGathered(item: Gathered, protocol: Protocol): ContactTier {
+  // Only exposures that qualify for a tier are gathered.
+  return item instanceof LazyReasonEvidence ? item.tier : tierOfExposure(item, protocol)!;
+}
+
+/**
+ * Sorts a person's evidence as the stable sort by tier (higher first), start and source would,
+ * in place: each tier's share sorted on its own (`sortStably`) and the shares put back in tier
+ * order. Returns the kept (highest) tier and how many items it has.
+ */
+class TierSorter {
+  private readonly byTier: Record<ContactTier, Gathered[]> = {
+    close_contact: [],
+    contact_of_close_contact: [],
+    venue_exposed: [],
+  };
+
+  constructor(private readonly protocol: Protocol) {}
+
+  sort(items: Gathered[]): { tier: ContactTier; count: number } {
+    const { byTier } = this;
+    for (const item of items) byTier[tierOfGathered(item, this.protocol)].push(item);
+    let kept: { tier: ContactTier; count: number } | null = null;
+    let k = 0;
+    for (const tier of TIERS_FIRST_KEPT) {
+      const share = byTier[tier];
+      if (share.length === 0) continue;
+      sortStably(share, compareWithinTier);
+      kept ??= { tier, count: share.length };
+      for (const item of share) items[k++] = item;
+      share.length = 0;
+    }
+    return kept!;
+  }
+}
+
+const TIERS_FIRST_KEPT: readonly ContactTier[] = [
+  'close_contact',
+  'contact_of_close_contact',
+  'venue_exposed',
+];
+
+/**
+ * The `evidence` accessor of a run's entries: the evidence built from the sources each time it is
+ * read (see `evidenceSourcesOf`), with the run's reasons.
+ */
+function evidenceAccessor(protocol: Protocol, reason: PropertyDescriptor): PropertyDescriptor {
+  return {
+    get(this: { [SOURCES]: readonly Gathered[] }): TierEvidence[] {
+      return this[SOURCES].map((item) =>
+        item instanceof LazyReasonEvidence
+          ? item
+          : new LazyReasonEvidence(tierOfExposure(item, protocol)!, item, reason),
+      );
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+function entryOf(
+  personId: Id,
+  items: Gathered[],
+  sorter: TierSorter,
+  evidence: PropertyDescriptor,
+): TierEntry {
+  const { tier, count } = sorter.sort(items);
   // The kept tier's evidence comes first.
   const sourceIds: Id[] = [];
   let firstExposure = Infinity;
   let lastExposure = -Infinity;
-  for (let i = 0; i < evidence.length && evidence[i]!.tier === tier; i++) {
-    const e = evidence[i]!;
+  for (let i = 0; i < count; i++) {
+    const e = items[i]!;
     if (!sourceIds.includes(e.sourceId)) sourceIds.push(e.sourceId);
     firstExposure = Math.min(firstExposure, e.start);
     lastExposure = Math.max(lastExposure, e.end);
   }
   sortStably(sourceIds, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { personId, tier, evidence, sourceIds, firstExposure, lastExposure };
+  // The fields in the interface's order, `evidence` an own, enumerable accessor shared by the run's
+  // entries (one shape for all), and the sources beside it, not enumerable.
+  const entry = { personId, tier } as TierEntry;
+  Object.defineProperty(entry, 'evidence', evidence);
+  entry.sourceIds = sourceIds;
+  entry.firstExposure = firstExposure;
+  entry.lastExposure = lastExposure;
+  Object.defineProperty(entry, SOURCES, { value: items });
+  return entry;
 }
 
 /**
@@ -441,34 +553,36 @@ export function assignTiers(
   const isCase = (id: Id): boolean => caseIds.has(id);
   const reason = reasonAccessor(new ReasonWriter(protocol));
 
-  const evidenceOf = new Map<Id, TierEvidence[]>();
+  // The exposures themselves are gathered, not evidence made of them (see `evidenceSourcesOf`).
+  const gathered = new Map<Id, Gathered[]>();
   for (let i = 0; i < exposures.length; i++) {
     const e = exposures[i]!;
     if (isCase(e.personId)) continue;
-    const tier = tierOfExposure(e, protocol);
-    if (tier === null) continue;
-    const evidence = new LazyReasonEvidence(tier, e, reason);
-    const list = evidenceOf.get(e.personId);
-    if (list) list.push(evidence);
-    else evidenceOf.set(e.personId, [evidence]);
+    if (tierOfExposure(e, protocol) === null) continue;
+    const list = gathered.get(e.personId);
+    if (list) list.push(e);
+    else gathered.set(e.personId, [e]);
   }
 
   if (protocol.traceContactsOfCloseContacts) {
     const closeContacts = new Map<Id, { first: Instant }>();
-    evidenceOf.forEach((evidence, personId) => {
+    gathered.forEach((items, personId) => {
       let first = Infinity;
-      for (const e of evidence) if (e.tier === 'close_contact') first = Math.min(first, e.start);
+      for (const e of items)
+        if (tierOfGathered(e, protocol) === 'close_contact') first = Math.min(first, e.start);
       if (first !== Infinity) closeContacts.set(personId, { first });
     });
     contactsOfCloseContacts(data, closeContacts, isCase, reason, options).forEach((evidence, personId) => {
-      const list = evidenceOf.get(personId);
+      const list = gathered.get(personId);
       if (list) for (const e of evidence) list.push(e);
-      else evidenceOf.set(personId, evidence);
+      else gathered.set(personId, evidence);
     });
   }
 
+  const sorter = new TierSorter(protocol);
+  const evidence = evidenceAccessor(protocol, reason);
   const entries: TierEntry[] = [];
-  evidenceOf.forEach((evidence, personId) => entries.push(entryOf(personId, evidence)));
+  gathered.forEach((items, personId) => entries.push(entryOf(personId, items, sorter, evidence)));
   return entries.sort(
     (a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || compareLocale(a.personId, b.personId),
   );

@@ -1,6 +1,13 @@
 import { computeExposures } from '../../src/analysis/exposures';
 import type { Exposure } from '../../src/analysis/model';
-import { assignTiers, tierOfExposure } from '../../src/analysis/tiers';
+import fc from 'fast-check';
+import {
+  assignTiers,
+  evidenceSourcesOf,
+  TIER_RANK,
+  tierOfExposure,
+  type TierEvidence,
+} from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { Case } from '../../src/domain/types';
 import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
@@ -174,6 +181,80 @@ describe('assignTiers', () => {
       end: aug(7, '07:00'),
       minutes: 27 * 60,
     });
+  });
+
+  test('evidence is built when read, from the exposures themselves, in the order of a stable sort by tier, start and source', () => {
+    // Few persons, sources and instants, so that ties (same start, same source) are common.
+    const twenty = resolveParameters({ protocol: 'cn-20-measures-2022' });
+    const exposureArb = fc.record({
+      personId: fc.constantFrom('P1', 'P2', 'P3'),
+      sourceId: fc.constantFrom('C1', 'C2', 'MKT'),
+      setting: fc.constantFrom('household', 'place', 'contact'),
+      hostId: fc.constantFrom('H1', 'W1', 'MKT'),
+      placeKind: fc.constantFrom('workplace', 'market'),
+      start: fc.integer({ min: 0, max: 3 }),
+      minutes: fc.integer({ min: 0, max: 90 }),
+    });
+    fc.assert(
+      fc.property(fc.array(exposureArb, { maxLength: 40 }), (drawn) => {
+        const exposures: Exposure[] = drawn.map((d) => ({
+          ...d,
+          sourceKind: d.sourceId === 'MKT' ? 'place' : 'case',
+          setting: d.setting as Exposure['setting'],
+          contactSetting: d.setting === 'contact' ? 'social' : null,
+          start: aug(4) + d.start * 3_600_000,
+          end: aug(4) + d.start * 3_600_000 + d.minutes * 60_000,
+        }));
+        const { data } = district(twenty);
+        const entries = assignTiers({ ...data, cases: [] }, exposures, twenty);
+        for (const entry of entries) {
+          const expected = exposures
+            .filter((e) => e.personId === entry.personId && tierOfExposure(e, twenty.protocol) !== null)
+            .map((e) => ({ e, tier: tierOfExposure(e, twenty.protocol)! }))
+            .sort(
+              (a, b) =>
+                TIER_RANK[b.tier] - TIER_RANK[a.tier] ||
+                a.e.start - b.e.start ||
+                a.e.sourceId.localeCompare(b.e.sourceId),
+            );
+          const sources = evidenceSourcesOf(entry);
+          expect(sources).toHaveLength(expected.length);
+          expected.forEach(({ e }, i) => expect(sources[i]).toBe(e));
+          const fields = (ev: TierEvidence) => [
+            ev.tier,
+            ev.sourceId,
+            ev.hostId,
+            ev.start,
+            ev.end,
+            ev.minutes,
+          ];
+          expect(entry.evidence.map(fields)).toEqual(
+            expected.map(({ e, tier }) => [tier, e.sourceId, e.hostId, e.start, e.end, e.minutes]),
+          );
+        }
+      }),
+    );
+  });
+
+  test('evidence is not kept: each read builds it anew; a copy of an entry keeps it as data', () => {
+    const { data, exposures } = district();
+    const p3 = assignTiers(data, exposures, params).find((e) => e.personId === 'P3')!;
+    expect(p3.evidence).not.toBe(p3.evidence);
+    expect(p3.evidence[0]).not.toBe(p3.evidence[0]);
+    expect(p3.evidence).toEqual(p3.evidence);
+    // What a worker sends back: plain data, whose evidence is what its sources are.
+    const copy = structuredClone(p3);
+    expect(Object.getOwnPropertyDescriptor(copy, 'evidence')).toHaveProperty('value');
+    expect(copy).toEqual(p3);
+    expect(evidenceSourcesOf(copy)).toBe(copy.evidence);
+    expect(Object.keys(p3)).toEqual([
+      'personId',
+      'tier',
+      'evidence',
+      'sourceIds',
+      'firstExposure',
+      'lastExposure',
+    ]);
   });
 
   test('the 20 measures trace no contacts of close contacts', () => {
