@@ -97,16 +97,19 @@ const linkBit = (link: ExposureLink): number => 1 << LINKS.indexOf(link);
  * appearance, with no attribute object rebuilt per exposure.
  */
 class GraphDraft {
-  private readonly numbering = new NodePairs();
+  private readonly numbering: NodePairs;
   private readonly kinds: ExposureNodeKind[] = [];
-  /** Per edge (pair number): */
-  private readonly minutes: number[] = [];
-  private readonly weights: number[] = [];
-  private readonly exposures: number[] = [];
-  private readonly settingMasks: number[] = [];
+  /**
+   * Per edge (pair number), in typed arrays as long as the numbering's (`capacity`), grown with
+   * them: at a million persons 5.7M edges, pushed onto plain arrays, took seconds of growing.
+   */
+  private minutes: Float64Array;
+  private weights: Float64Array;
+  private exposures: Int32Array;
+  private settingMasks: Uint8Array;
   /** Bit 1: end A was a source of an exposure along the edge; bit 2: end B was. */
-  private readonly sourceMasks: number[] = [];
-  private readonly linkMasks: number[] = [];
+  private sourceMasks: Uint8Array;
+  private linkMasks: Uint8Array;
   /** A single source's list of sources, shared by all its edges. */
   private readonly singles = new Map<number, readonly Id[]>();
 
@@ -116,6 +119,18 @@ class GraphDraft {
   private edgesInGraph = 0;
   /** Edges of the graph whose links changed since they were added. */
   private relinked: number[] = [];
+
+  /** `expectedEdges`: about how many edges there will be (see NodePairs). */
+  constructor(expectedEdges: number) {
+    this.numbering = new NodePairs(expectedEdges);
+    const capacity = this.numbering.capacity;
+    this.minutes = new Float64Array(capacity);
+    this.weights = new Float64Array(capacity);
+    this.exposures = new Int32Array(capacity);
+    this.settingMasks = new Uint8Array(capacity);
+    this.sourceMasks = new Uint8Array(capacity);
+    this.linkMasks = new Uint8Array(capacity);
+  }
 
   get nodeCount(): number {
     return this.numbering.nodeCount;
@@ -129,14 +144,19 @@ class GraphDraft {
     return this.numbering.ids;
   }
 
-  /** Every edge's ends and weight, as typed arrays (see NetworkInput). */
+  /**
+   * Every edge's ends and weight, as typed arrays (see NetworkInput): views of the draft's own,
+   * not copies (at a million persons copies were 90 MB more, and their allocation brought on a
+   * full garbage collection, a second or so). The caller may hand their buffers to a worker: the
+   * draft is not written again once they are taken.
+   */
   arrays(): Pick<NetworkInput, 'nodes' | 'endA' | 'endB' | 'weights'> {
-    const { endA, endB } = this.numbering;
+    const { endA, endB, pairCount } = this.numbering;
     return {
       nodes: this.numbering.nodeCount,
-      endA: Int32Array.from(endA),
-      endB: Int32Array.from(endB),
-      weights: Float64Array.from(this.weights),
+      endA: endA.subarray(0, pairCount),
+      endB: endB.subarray(0, pairCount),
+      weights: this.weights.subarray(0, pairCount),
     };
   }
 
@@ -156,13 +176,14 @@ class GraphDraft {
   /** The number of the edge between nodes a and b, adding an empty one first if new. */
   private edge(a: number, b: number): number {
     const edge = this.numbering.pair(a, b);
-    if (edge === this.minutes.length) {
-      this.minutes.push(0);
-      this.weights.push(0);
-      this.exposures.push(0);
-      this.settingMasks.push(0);
-      this.sourceMasks.push(0);
-      this.linkMasks.push(0);
+    // A new edge is zero everywhere: the arrays start zeroed, and grow zeroed.
+    if (this.minutes.length < this.numbering.capacity) {
+      this.minutes = grownTo(this.minutes, this.numbering.capacity);
+      this.weights = grownTo(this.weights, this.numbering.capacity);
+      this.exposures = grownTo(this.exposures, this.numbering.capacity);
+      this.settingMasks = grownTo(this.settingMasks, this.numbering.capacity);
+      this.sourceMasks = grownTo(this.sourceMasks, this.numbering.capacity);
+      this.linkMasks = grownTo(this.linkMasks, this.numbering.capacity);
     }
     return edge;
   }
@@ -191,17 +212,17 @@ class GraphDraft {
    * kind is settled by then: links name persons, a case or not as their exposures had them.)
    */
   toGraph(): ExposureGraph {
-    const { ids, endA } = this.numbering;
+    const { ids, pairCount } = this.numbering;
     const graph = (this.graph ??= new UndirectedGraph({ allowSelfLoops: false }));
     for (const edge of this.relinked) {
       graph.setEdgeAttribute(String(edge), 'links', LINKS_BY_MASK[this.linkMasks[edge]!]!);
     }
-    addNumbered(graph, this.numbering, [this.nodesInGraph, ids.length], [this.edgesInGraph, endA.length], {
+    addNumbered(graph, this.numbering, [this.nodesInGraph, ids.length], [this.edgesInGraph, pairCount], {
       node: (node) => ({ id: ids[node]!, kind: this.kinds[node]! }),
       edge: (edge) => this.attributesOf(edge),
     });
     this.nodesInGraph = ids.length;
-    this.edgesInGraph = endA.length;
+    this.edgesInGraph = pairCount;
     this.relinked = [];
     return graph;
   }
@@ -237,13 +258,20 @@ class GraphDraft {
 
 const NO_SOURCES: readonly Id[] = Object.freeze([]);
 
+/** A copy `length` long, the items kept and the rest zero. */
+function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
+  copy.set(array);
+  return copy;
+}
+
 /**
  * Builds the exposure graph in two steps on one graph: `exposures()` gives the graph of the
  * exposures' edges alone; `withLinks(data)` then adds the household and contact links to that same
  * graph. The result is the graph `buildExposureGraph(exposures, data)` gives.
  */
 export class ExposureGraphBuilder {
-  private readonly draft = new GraphDraft();
+  private readonly draft: GraphDraft;
   private readonly caseIds: ReadonlySet<Id>;
 
   constructor(
@@ -252,7 +280,9 @@ export class ExposureGraphBuilder {
     caseIds: ReadonlySet<Id> = new Set(),
   ) {
     this.caseIds = caseIds;
-    const { draft } = this;
+    // At most an edge an exposure; the numbering leaves room for the links added later (households,
+    // reported contacts: 4% more at a million persons), so that the arrays need not grow then.
+    const draft = (this.draft = new GraphDraft(exposures.length));
     exposures.forEach((e, i) => {
       if (e.personId === e.sourceId) {
         throw new RangeError(`exposure graph: exposures[${i}]: person ${e.personId} is their own source`);

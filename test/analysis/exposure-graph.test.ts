@@ -215,6 +215,30 @@ describe('buildExposureGraph', () => {
     expect(linkedIn).toBeGreaterThan(0);
   });
 
+  test('more links than the room kept for them: the numbers are those of the graph', () => {
+    // Three exposures, then a home of 60 (1,770 household links, past the 1,024 kept spare).
+    const residents = Array.from({ length: 60 }, (_, i) => person(`R${String(i).padStart(2, '0')}`, 'H1'));
+    const exposures = [
+      exposure('R00', 'C1', { setting: 'place', minutes: 30 }),
+      exposure('R01', 'C1', { setting: 'place', minutes: 10 }),
+      exposure('R00', 'C1', { setting: 'place', minutes: 5 }),
+    ];
+    const data = outbreak({ asOf: aug(10), persons: [person('C1', 'H9'), ...residents] });
+    const input = new ExposureGraphBuilder(exposures).networkInput(data);
+    const graph = buildExposureGraph(exposures, data);
+    expect(input.endA).toHaveLength(graph.size);
+    expect(graph.size).toBe(2 + (60 * 59) / 2); // C1 lives elsewhere: no link lands on an exposure edge
+    graph.forEachEdge((key, attributes, source, target) => {
+      const n = Number(key);
+      expect([input.endA[n], input.endB[n], input.weights[n]]).toEqual([
+        Number(source),
+        Number(target),
+        attributes.weight,
+      ]);
+    });
+    expect(input.weights[0]).toBe(35);
+  });
+
   test('centrality runs on it: a star centre ranks first under pagerank', () => {
     const g = buildExposureGraph([
       exposure('P1', 'C1'),

@@ -17,7 +17,8 @@ describe('NodePairs', () => {
     expect(pairs.pair(c, a)).toBe(1);
     expect(pairs.pair(b, c)).toBe(2);
     expect(pairs.pairCount).toBe(3);
-    expect([pairs.endA, pairs.endB]).toEqual([
+    // The first pairCount items are the pairs' ends (the arrays keep room for more).
+    expect([pairs.endA, pairs.endB].map((ends) => [...ends.subarray(0, pairs.pairCount)])).toEqual([
       [b, a, b],
       [a, c, c],
     ]);
@@ -32,8 +33,11 @@ describe('NodePairs', () => {
     expect(pairs.pair(69_999, 1)).toBe(0);
   });
 
-  test('keeps every pair apart and findable while its table grows', () => {
-    const pairs = new NodePairs();
+  test.each([
+    ['made small', 0],
+    ['made for the pairs expected', 6_000],
+  ])('keeps every pair apart and findable while its table grows (%s)', (_name, expectedPairs) => {
+    const pairs = new NodePairs(expectedPairs);
     for (let i = 0; i < 2_000; i++) pairs.node(`P${i}`);
     // Pairs in a scrambled order, given either way round; a reference Map says which number each got.
     const expected = new Map<string, number>();
@@ -53,6 +57,8 @@ describe('NodePairs', () => {
     for (const [key, n] of expected) {
       const [a, b] = key.split('-').map(Number) as [number, number];
       expect([pairs.pair(b, a), pairs.pair(a, b)]).toEqual([n, n]);
+      // Its ends, as first given, kept through every growth of the arrays.
+      expect([pairs.endA[n], pairs.endB[n]].sort((x, y) => x! - y!)).toEqual([a, b]);
     }
     expect(pairs.pairCount).toBe(expected.size);
   });
