@@ -29,7 +29,7 @@ import type { Id } from '../domain/types';
 import { residentsOf } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 import type { NetworkInput } from './network-measures';
-import { addNumbered, NodePairs } from './node-pairs';
+import { addNumbered, grownTo, NodePairs } from './node-pairs';
 
 export type ExposureLink = 'household' | 'contact';
 
@@ -257,13 +257,6 @@ class GraphDraft {
 }
 
 const NO_SOURCES: readonly Id[] = Object.freeze([]);
-
-/** A copy `length` long, the items kept and the rest zero. */
-function grownTo<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(length);
-  copy.set(array);
-  return copy;
-}
 
 /**
  * Builds the exposure graph in two steps on one graph: `exposures()` gives the graph of the

@@ -86,8 +86,11 @@ export class NodePairs {
     }
     const n = this.pairs;
     if (n === this.endA.length) {
-      this.endA = grown(this.endA);
-      this.endB = grown(this.endB);
+      // Half as long again: pairs numbered past the expected ones (the links added to a network's
+      // exposures) need far less than doubling.
+      const length = Math.ceil(n * 1.5) + 16;
+      this.endA = grownTo(this.endA, length);
+      this.endB = grownTo(this.endB, length);
     }
     this.endA[n] = a;
     this.endB[n] = b;
@@ -121,12 +124,9 @@ export class NodePairs {
   }
 }
 
-/**
- * A copy half as long again, the items kept: pairs numbered after the expected ones (the links
- * added to a network's exposures) need far less than doubling.
- */
-function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
-  const copy = new (array.constructor as new (length: number) => T)(Math.ceil(array.length * 1.5) + 16);
+/** A copy `length` long, the items kept and the rest zero. */
+export function grownTo<T extends Int32Array | Float64Array | Uint8Array>(array: T, length: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(length);
   copy.set(array);
   return copy;
 }
