@@ -50,7 +50,7 @@ export class NodePairs {
     return this.pairs;
   }
 
-  /** How many pairs the arrays hold room for; a listener (the per-pair arrays of a user) grows alike. */
+  /** How many pairs the ends' arrays hold room for: a caller's own per-pair arrays grow to it too. */
   get capacity(): number {
     return this.endA.length;
   }
