@@ -199,7 +199,9 @@ export interface AnalysisReport {
 /**
  * The report with its contacts built one at a time as they are read (each read builds them
  * afresh), for writers that stream: at a million persons the contacts alone would be gigabytes
- * as one array of objects. Everything else, `entities` included, is complete from the start.
+ * as one array of objects. Everything else is complete from the start; `entities` is complete
+ * whenever it is read (an accessor: built in full by the first read, unless the contacts were
+ * read in full before it, which named their part as they were built).
  */
 export interface LazyAnalysisReport extends Omit<AnalysisReport, 'contacts'> {
   contacts: Iterable<ContactReport>;

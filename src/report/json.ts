@@ -192,7 +192,10 @@ export async function writeJsonDocument(
   const layout = options.pretty ? PRETTY : COMPACT;
   const out = new PieceWriter(sink);
   let first = true;
-  for (const [key, value] of Object.entries(document)) {
+  // Each value read when its turn comes: a lazy report's entity labels are complete once its
+  // contacts, written before them, have been built (src/analysis/report.ts).
+  for (const key of Object.keys(document)) {
+    const value: unknown = (document as Record<string, unknown>)[key];
     if (omitted(value)) continue;
     out.add(`${first ? '{' : ','}${layout.field}${JSON.stringify(key)}${layout.colon}`);
     first = false;

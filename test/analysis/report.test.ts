@@ -5,12 +5,13 @@ import type { PendingMeasures } from '../../src/analysis/network-in-worker';
 import { collectContacts, instantFormatter, toLazyReport, toReport } from '../../src/analysis/report';
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
+import { streamJsonReport } from '../../src/report/json';
 import type { Case } from '../../src/domain/types';
 import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
 
 const params = resolveParameters();
 
-/** Two cases, a household, a workplace and a market, and a quarantine site with beds. */
+/** Two cases, a household, a workplace, a market, a gym before it all, and a quarantine site with beds. */
 function analysis() {
   const data = outbreakData();
   return analyseData(data, params, { asOf: data.asOf });
@@ -48,8 +49,11 @@ function outbreakData() {
       place('W1', 'workplace', { name: 'Net shed' }),
       place('MKT', 'market', { name: 'Baogang market' }),
       place('Q1', 'quarantine_site', { capacity: 3 }),
+      // Where C1 was before becoming infectious: a likely source that no contact names.
+      place('GYM', 'gym'),
     ],
     stays: [
+      stay('C1', 'GYM', aug(1, '09:00'), aug(1, '10:00')),
       stay('C1', 'H1', aug(3, '20:00'), aug(4, '07:00')),
       stay('P2', 'H1', aug(3, '20:00'), aug(4, '07:00')),
       stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
@@ -246,6 +250,50 @@ describe('toLazyReport', () => {
     // Cases first, then the contacts in the plan's order.
     expect(labelled.indexOf('C1')).toBeLessThan(labelled.indexOf(contacts[0]!.personId));
     expect(lazy.entities.C1).toMatchObject({ kind: 'person', name: '何文', phone: '13800001234' });
+  });
+
+  test('has the same entity labels, in the same order, whether read before, during or after the contacts', () => {
+    const run = analysis();
+    const labelsOf = (readFirst: number | 'all'): [string, unknown][] => {
+      const lazy = toLazyReport(run);
+      const iterator = lazy.contacts[Symbol.iterator]();
+      const count = readFirst === 'all' ? Infinity : readFirst;
+      for (let read = 0; read < count && !iterator.next().done; read++);
+      const entries = Object.entries(lazy.entities);
+      // Read again, and after the rest of the contacts: no label added or moved.
+      for (let next = iterator.next(); !next.done; next = iterator.next());
+      expect(Object.entries(lazy.entities)).toEqual(entries);
+      return entries;
+    };
+    const before = labelsOf(0);
+    expect(labelsOf(1)).toEqual(before);
+    expect(labelsOf('all')).toEqual(before);
+
+    // In order of first mention: cases, what the contacts name, then sources, areas, sites.
+    const ids = before.map(([id]) => id);
+    const contacts = [...toLazyReport(run).contacts];
+    const report = toReport(run);
+    const named = new Set([
+      ...report.cases.map((c) => c.personId),
+      ...contacts.flatMap((c) => [c.personId, c.assignedSiteId, ...c.evidence.map((e) => e.hostId)]),
+    ]);
+    const later = [...report.sources.map((s) => s.id), ...report.riskAreas.map((a) => a.placeId)].filter(
+      (id) => !named.has(id),
+    );
+    expect(later.length).toBeGreaterThan(0);
+    const lastOfContacts = Math.max(...contacts.map((c) => ids.indexOf(c.personId)));
+    for (const id of later) expect(ids.indexOf(id)).toBeGreaterThan(lastOfContacts);
+  });
+
+  test('writes the same JSON document whether the contacts are built as they are written or not', async () => {
+    const run = analysis();
+    let streamed = '';
+    await streamJsonReport(toLazyReport(run), {
+      write: async (text) => {
+        streamed += text;
+      },
+    });
+    expect(streamed).toBe(`${JSON.stringify(toReport(run))}\n`);
   });
 
   test('counts the contacts of each tier in the summary without building them', () => {
