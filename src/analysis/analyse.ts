@@ -19,7 +19,6 @@ import {
   type Cluster,
   type Spreaders,
 } from './clusters';
-import { ExposureGraphBuilder } from './exposure-graph';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
@@ -29,10 +28,10 @@ import { loadOutbreakWithExposures } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
 import { measureNetworkInWorker, type PendingMeasures } from './network-in-worker';
+import { networkRecords, type NetworkRecords } from './network-records';
 import {
   measureNetwork,
   type NetworkPhase,
-  type NetworkInput,
   type NetworkMeasureOptions,
   type NetworkMeasures,
 } from './network-measures';
@@ -49,8 +48,8 @@ export interface AnalysisOptions {
   seed?: string;
   /**
    * Whether `analyseOutbreak` measures the contact network in a worker thread, beside the tiers:
-   * 'auto' (the default) when it has at least `NETWORK_WORKER_MIN_EDGES` edges. The result is the
-   * same either way.
+   * 'auto' (the default) when it has at least `NETWORK_WORKER_MIN_RECORDS` records (exposures and
+   * links, src/analysis/network-records.ts). The result is the same either way.
    */
   networkWorker?: boolean | 'auto';
   /**
@@ -64,10 +63,10 @@ export interface AnalysisOptions {
 }
 
 /**
- * Below this many edges the contact network is measured in this thread: starting a worker and
+ * Below this many records the contact network is measured in this thread: starting a worker and
  * loading graphology there (a fraction of a second) would cost more than it saves.
  */
-export const NETWORK_WORKER_MIN_EDGES = 50_000;
+export const NETWORK_WORKER_MIN_RECORDS = 50_000;
 
 /**
  * Below this many exposures the infectors are inferred in this thread, after the tiers: the
@@ -76,8 +75,8 @@ export const NETWORK_WORKER_MIN_EDGES = 50_000;
 export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
 
 /**
- * The phases of an analysis, in the order they end. The network's phases ('communities' and
- * 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
+ * The phases of an analysis, in the order they end. The network's phases ('network edges',
+ * 'communities' and 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
  * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
  * With many exposures the infectors are inferred in a worker from the end of 'exposures' (see
  * `infectorWorker`): 'infectors' is then the seconds of that work (the cases' exposures gathered
@@ -95,6 +94,7 @@ export const ANALYSIS_PHASES = [
   'infectors wait',
   'chains',
   'sources',
+  'network edges',
   'communities',
   'centrality',
   'network wait',
@@ -139,7 +139,7 @@ export interface Analysis {
 type AnalysisRequest =
   | { kind: 'start infectors'; data: OutbreakData; exposures: Exposure[]; params: Parameters }
   | { kind: 'inferences' }
-  | { kind: 'start network'; input: NetworkInput }
+  | { kind: 'start network'; input: NetworkRecords }
   | { kind: 'measures' };
 type AnalysisAnswer = InfectorInference[] | NetworkMeasures | undefined;
 
@@ -175,11 +175,10 @@ function* analysisSteps(
   // centrality with the household and contact links added. The network is numbered here and
   // measured by the driver, in a worker when it is large: at 1M persons ~5.7M edges, a minute of
   // graphology's work that then runs beside the tiers and the inference.
-  const { input, nodeIds } = timed(onPhase, 'network numbering', () => {
-    const builder = new ExposureGraphBuilder(networkExposures(exposures, caseIds, params.protocol), caseIds);
-    return { input: builder.networkInput(data), nodeIds: builder.nodeIds };
-  });
-  yield { kind: 'start network', input };
+  const { records, nodeIds } = timed(onPhase, 'network numbering', () =>
+    networkRecords(networkExposures(exposures, caseIds, params.protocol), data),
+  );
+  yield { kind: 'start network', input: records };
   const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params));
   const inferences = yield { kind: 'inferences' };
   if (!Array.isArray(inferences)) throw new Error('analysis: the infectors were not inferred');
@@ -238,7 +237,7 @@ function tellNetworkPhases(options: AnalysisOptions, measures: NetworkMeasures):
 export function analyseData(data: OutbreakData, params: Parameters, options: AnalysisOptions): Analysis {
   const steps = analysisSteps(data, params, options, null);
   let infer: (() => InfectorInference[]) | null = null;
-  let input: NetworkInput | null = null;
+  let input: NetworkRecords | null = null;
   let step = steps.next();
   while (!step.done) {
     const request = step.value;
@@ -302,7 +301,7 @@ async function runInParallel(
 ): Promise<Analysis> {
   let infer: (() => InfectorInference[]) | null = null;
   let inferring: PendingInferences | null = null;
-  let input: NetworkInput | null = null;
+  let input: NetworkRecords | null = null;
   let pending: PendingMeasures | null = null;
   try {
     let step = steps.next();
@@ -338,7 +337,7 @@ async function runInParallel(
         step = steps.next(inferences);
       } else if (request.kind === 'start network') {
         input = request.input;
-        if (inWorker(options.networkWorker, input.endA.length, NETWORK_WORKER_MIN_EDGES)) {
+        if (inWorker(options.networkWorker, input.recordA.length, NETWORK_WORKER_MIN_RECORDS)) {
           pending = measureNetworkInWorker(input, networkOptions(options));
           pending.measures.catch(() => undefined);
           input = null;

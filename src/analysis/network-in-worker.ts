@@ -5,10 +5,11 @@
  */
 import { runInWorker } from './in-worker';
 import type { NetworkInput, NetworkMeasureOptions, NetworkMeasures } from './network-measures';
+import { isNetworkRecords, type NetworkRecords } from './network-records';
 
 /** What a worker is given (workerData). */
 export interface NetworkJob {
-  input: NetworkInput;
+  input: NetworkInput | NetworkRecords;
   options: NetworkMeasureOptions;
 }
 
@@ -19,13 +20,19 @@ export interface PendingMeasures {
 }
 
 /** Starts measuring the network in a worker; the input's arrays go with it (unusable here after). */
-export function measureNetworkInWorker(input: NetworkInput, options: NetworkMeasureOptions): PendingMeasures {
+export function measureNetworkInWorker(
+  input: NetworkInput | NetworkRecords,
+  options: NetworkMeasureOptions,
+): PendingMeasures {
   const job: NetworkJob = { input, options };
+  const arrays = isNetworkRecords(input)
+    ? [input.recordA, input.recordB, input.recordWeights]
+    : [input.endA, input.endB, input.weights];
   const pending = runInWorker<NetworkMeasures>(
     __filename,
     'network-worker',
     job,
-    [input.endA.buffer as ArrayBuffer, input.endB.buffer as ArrayBuffer, input.weights.buffer as ArrayBuffer],
+    arrays.map((array) => array.buffer as ArrayBuffer),
     { worker: "the contact network's worker", work: "the contact network's measurement" },
   );
   return { measures: pending.result, stop: pending.stop };

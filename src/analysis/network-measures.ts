@@ -1,6 +1,8 @@
 /**
  * Communities and centrality of the contact network, from its nodes and edges as numbers
- * (`ExposureGraphBuilder.networkInput`, src/analysis/exposure-graph.ts): Louvain runs on the
+ * (`ExposureGraphBuilder.networkInput`, src/analysis/exposure-graph.ts), or from its records, one
+ * per exposure or link, merged into those edges here first (./network-records.ts, as the analysis
+ * gives it: the merging then runs in the worker too): Louvain runs on the
  * exposures' edges (graphology-communities-louvain reading the numbers, ./numbered-graph.ts), then
  * centrality is measured on the whole network, the household and contact links included: PageRank
  * (the analysis's) from the numbers themselves (./pagerank.ts, graphology-metrics' numbers without
@@ -17,6 +19,7 @@ import { UndirectedGraph } from 'graphology';
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import seedrandom from 'seedrandom';
+import { isNetworkRecords, mergeNetworkRecords, type NetworkRecords } from './network-records';
 import { addNumbered } from './node-pairs';
 import { louvainOfNumbered } from './numbered-graph';
 import { pagerankOfNumbered } from './pagerank';
@@ -45,11 +48,12 @@ export interface NetworkMeasureOptions {
 }
 
 /**
- * The network's phases, in the order they run (the analysis reports their seconds). 'contact
- * network' (the graphology graph, links included) runs only for a centrality measured on that
- * graph (degree, betweenness), not for PageRank.
+ * The network's phases, in the order they run (the analysis reports their seconds). 'network
+ * edges' (the records merged into edges) runs only for a network given as records; 'contact
+ * network' (the graphology graph, links included) only for a centrality measured on that graph
+ * (degree, betweenness), not for PageRank.
  */
-export const NETWORK_PHASES = ['communities', 'contact network', 'centrality'] as const;
+export const NETWORK_PHASES = ['network edges', 'communities', 'contact network', 'centrality'] as const;
 export type NetworkPhase = (typeof NETWORK_PHASES)[number];
 
 export interface NetworkMeasures {
@@ -93,9 +97,16 @@ function timed<T>(phases: [NetworkPhase, number][], phase: NetworkPhase, work: (
 }
 
 /** Louvain communities of the exposures' edges, then centrality of the whole network. */
-export function measureNetwork(input: NetworkInput, options: NetworkMeasureOptions): NetworkMeasures {
-  checkInput(input);
+export function measureNetwork(
+  given: NetworkInput | NetworkRecords,
+  options: NetworkMeasureOptions,
+): NetworkMeasures {
   const phases: [NetworkPhase, number][] = [];
+  // Records are merged into edges here, in the worker when there is one (./network-records.ts).
+  const input = isNetworkRecords(given)
+    ? timed(phases, 'network edges', () => mergeNetworkRecords(given))
+    : given;
+  checkInput(input);
   // Louvain reads the exposures' edges as numbers (./numbered-graph.ts): a graphology graph is
   // built only for a centrality that graphology-metrics measures on it.
   const { communityOf, modularity } = timed(phases, 'communities', () =>
