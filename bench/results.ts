@@ -353,7 +353,7 @@ function analysisPhaseTable(results: BenchResults): string {
     }
   }
   if (!rows.length) return '';
-  return `\nWhere the time goes (each phase, median over the runs, slowest first; where there is a \`network wait\`, the contact network's phases, from \`contact network\` to \`centrality\`, ran in a worker thread beside \`tiers\` to \`sources\`, so the shares add up to more than 100 %):\n\n${table(['Size', 'Store', 'Phases'], rows)}\n`;
+  return `\nWhere the time goes (each phase, median over the runs, slowest first; where there is a \`network wait\`, the contact network's phases, from \`network edges\` to \`centrality\`, ran in a worker thread beside \`tiers\` to \`sources\`, so the shares add up to more than 100 %):\n\n${table(['Size', 'Store', 'Phases'], rows)}\n`;
 }
 
 /** The slowest phases of each import at the largest size where it ran. */
