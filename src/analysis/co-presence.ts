@@ -35,6 +35,11 @@ export class Interner {
   readonly texts: string[] = [];
   private readonly numbers = new Map<string, number>();
 
+  /** Whether `text` has a number already. */
+  has(text: string): boolean {
+    return this.numbers.has(text);
+  }
+
   numberOf(text: string): number {
     let k = this.numbers.get(text);
     if (k === undefined) {

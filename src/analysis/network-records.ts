@@ -13,6 +13,7 @@
  * order.
  */
 import type { Id } from '../domain/types';
+import { Interner } from './co-presence';
 import { DEFAULTS, type ExposureGraphOptions } from './exposure-graph';
 import { residentsOf } from './exposures';
 import type { Exposure, OutbreakData } from './model';
@@ -76,17 +77,8 @@ export function networkRecords(
   options: Partial<ExposureGraphOptions> = {},
 ): { records: NetworkRecords; nodeIds: Id[] } {
   const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
-  const nodeIds: Id[] = [];
-  const numberOf = new Map<Id, number>();
-  const node = (id: Id): number => {
-    let n = numberOf.get(id);
-    if (n === undefined) {
-      n = nodeIds.length;
-      numberOf.set(id, n);
-      nodeIds.push(id);
-    }
-    return n;
-  };
+  const nodes = new Interner();
+  const node = (id: Id): number => nodes.numberOf(id);
   // Room for the links too: at a million persons they are 4% more than the exposures.
   const list = new RecordList(Math.ceil(exposures.length * 1.05) + 1024);
   exposures.forEach((e, i) => {
@@ -96,7 +88,7 @@ export function networkRecords(
     const person = node(e.personId);
     list.push(person, node(e.sourceId), Math.max(1, e.minutes));
   });
-  const exposureNodes = nodeIds.length;
+  const exposureNodes = nodes.texts.length;
   const exposureRecords = list.length;
 
   const link = (a: Id, b: Id): void => {
@@ -108,8 +100,7 @@ export function networkRecords(
   if (householdLinks) {
     // Residents gathered only for the homes in the network: at city scale most homes are not.
     const inNetwork = new Set<Id>();
-    for (const p of data.persons.values())
-      if (p.homeId !== null && numberOf.has(p.id)) inNetwork.add(p.homeId);
+    for (const p of data.persons.values()) if (p.homeId !== null && nodes.has(p.id)) inNetwork.add(p.homeId);
     for (const members of residentsOf(data, inNetwork).values()) {
       for (let i = 0; i < members.length; i++) {
         for (let j = i + 1; j < members.length; j++) link(members[i]!.id, members[j]!.id);
@@ -118,13 +109,13 @@ export function networkRecords(
   }
   const records: NetworkRecords = {
     exposureNodes,
-    nodes: nodeIds.length,
+    nodes: nodes.texts.length,
     exposureRecords,
     recordA: list.a.subarray(0, list.length),
     recordB: list.b.subarray(0, list.length),
     recordWeights: list.weights.subarray(0, list.length),
   };
-  return { records, nodeIds };
+  return { records, nodeIds: nodes.texts };
 }
 
 /** The records merged into the network's edges, numbered in the order their first record comes. */

@@ -5,6 +5,7 @@ import {
   ExposureGraphBuilder,
   type ExposureGraph,
 } from '../../src/analysis/exposure-graph';
+import { crowdedHome, randomNetwork } from './network-fixtures';
 import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 /** The node's key (its number) by the id it carries. */
@@ -158,44 +159,12 @@ describe('buildExposureGraph', () => {
   });
 
   test('built in two steps (exposures, then links on the same graph) it is the graph one build gives', () => {
-    // Random exposures among persons, cases and a lot, with households and reported contacts, some
-    // links landing on exposure edges, some bringing new nodes, some on each other.
     const rng = seedrandom('two steps');
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
-    const ids = Array.from({ length: 30 }, (_, i) => `P${String(i).padStart(2, '0')}`);
-    const caseIds = ids.filter((_, i) => i % 7 === 0);
     // What the second step does to the first step's graph, counted over the rounds.
     let relinked = 0;
     let linkedIn = 0;
     for (let round = 0; round < 20; round++) {
-      const exposures = Array.from({ length: 40 }, () => {
-        const [personId, sourceId] = [pick(ids.slice(0, 20)), pick([...caseIds, 'L1'])];
-        return personId === sourceId
-          ? null
-          : exposure(personId, sourceId, {
-              sourceKind: sourceId === 'L1' ? 'item' : 'case',
-              setting: pick(['place', 'household', 'contact', 'boat'] as const),
-              minutes: Math.floor(rng() * 90),
-            });
-      }).filter((e): e is NonNullable<typeof e> => e !== null);
-      const data = outbreak({
-        asOf: aug(10),
-        cases: caseIds.map((personId) => ({
-          personId,
-          classification: 'confirmed' as const,
-          onset: aug(5),
-          confirmedAt: aug(6),
-        })),
-        persons: ids.map((id) => person(id, `H${Math.floor(rng() * 8)}`)),
-        contacts: Array.from({ length: 6 }, () => ({
-          personA: pick(ids),
-          personB: pick(ids),
-          start: aug(4),
-          end: aug(4, '01:00'),
-          setting: 'work',
-        })),
-      });
-      const cases = new Set(caseIds);
+      const { exposures, data, caseIds: cases } = randomNetwork(rng);
       const oneBuild = new ExposureGraphBuilder(exposures, cases).withLinks(data);
       const builder = new ExposureGraphBuilder(exposures, cases);
       const first = builder.exposures();
@@ -216,14 +185,7 @@ describe('buildExposureGraph', () => {
   });
 
   test('more links than the room kept for them: the numbers are those of the graph', () => {
-    // Three exposures, then a home of 60 (1,770 household links, past the 1,024 kept spare).
-    const residents = Array.from({ length: 60 }, (_, i) => person(`R${String(i).padStart(2, '0')}`, 'H1'));
-    const exposures = [
-      exposure('R00', 'C1', { setting: 'place', minutes: 30 }),
-      exposure('R01', 'C1', { setting: 'place', minutes: 10 }),
-      exposure('R00', 'C1', { setting: 'place', minutes: 5 }),
-    ];
-    const data = outbreak({ asOf: aug(10), persons: [person('C1', 'H9'), ...residents] });
+    const { exposures, data } = crowdedHome();
     const input = new ExposureGraphBuilder(exposures).networkInput(data);
     const graph = buildExposureGraph(exposures, data);
     expect(input.endA).toHaveLength(graph.size);

@@ -2,43 +2,17 @@ import seedrandom from 'seedrandom';
 import { ExposureGraphBuilder } from '../../src/analysis/exposure-graph';
 import { measureNetwork } from '../../src/analysis/network-measures';
 import { mergeNetworkRecords, networkRecords } from '../../src/analysis/network-records';
-import { aug, exposure, outbreak, person } from './outbreak-fixtures';
-
-/** Random exposures among persons, cases and a lot, with households and reported contacts. */
-function randomNetwork(seed: string) {
-  const rng = seedrandom(seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
-  const ids = Array.from({ length: 30 }, (_, i) => `P${String(i).padStart(2, '0')}`);
-  const caseIds = ids.filter((_, i) => i % 7 === 0);
-  const exposures = Array.from({ length: 60 }, () => {
-    const [personId, sourceId] = [pick(ids.slice(0, 20)), pick([...caseIds, 'L1'])];
-    return personId === sourceId
-      ? null
-      : exposure(personId, sourceId, {
-          sourceKind: sourceId === 'L1' ? 'item' : 'case',
-          setting: pick(['place', 'household', 'contact', 'boat'] as const),
-          minutes: rng() < 0.2 ? rng() : Math.floor(rng() * 90),
-        });
-  }).filter((e): e is NonNullable<typeof e> => e !== null);
-  const data = outbreak({
-    asOf: aug(10),
-    persons: ids.map((id) => person(id, `H${Math.floor(rng() * 8)}`)),
-    contacts: Array.from({ length: 8 }, () => ({
-      personA: pick(ids),
-      personB: pick(ids),
-      start: aug(4),
-      end: aug(4, '01:00'),
-      setting: 'work',
-    })),
-  });
-  return { exposures, data, caseIds: new Set(caseIds) };
-}
+import { crowdedHome, randomNetwork } from './network-fixtures';
+import { aug, exposure, outbreak } from './outbreak-fixtures';
 
 describe('networkRecords', () => {
   test('merged, the records are the network the graph builder numbers, number for number', () => {
     let merged = 0;
     for (let round = 0; round < 20; round++) {
-      const { exposures, data, caseIds } = randomNetwork(`records ${round}`);
+      const { exposures, data, caseIds } = randomNetwork(seedrandom(`records ${round}`), {
+        exposures: 60,
+        contacts: 8,
+      });
       const builder = new ExposureGraphBuilder(exposures, caseIds);
       const expected = builder.networkInput(data);
       const { records, nodeIds } = networkRecords(exposures, data);
@@ -53,14 +27,7 @@ describe('networkRecords', () => {
   });
 
   test('without links, or with more links than the room kept: the same network as the builder', () => {
-    // Three exposures, then a home of 60 (1,770 household links, past the 1,024 kept spare).
-    const residents = Array.from({ length: 60 }, (_, i) => person(`R${String(i).padStart(2, '0')}`, 'H1'));
-    const exposures = [
-      exposure('R00', 'C1', { setting: 'place', minutes: 30 }),
-      exposure('R01', 'C1', { setting: 'place', minutes: 10 }),
-      exposure('R00', 'C1', { setting: 'place', minutes: 5 }),
-    ];
-    const data = outbreak({ asOf: aug(10), persons: [person('C1', 'H9'), ...residents] });
+    const { exposures, data } = crowdedHome();
     for (const options of [{}, { householdLinks: false, contactLinks: false }]) {
       const { records } = networkRecords(exposures, data, options);
       expect(mergeNetworkRecords(records)).toEqual(
@@ -74,7 +41,7 @@ describe('networkRecords', () => {
   });
 
   test('measured as records or as edges, the network has the same communities and centrality', () => {
-    const { exposures, data, caseIds } = randomNetwork('measured');
+    const { exposures, data, caseIds } = randomNetwork(seedrandom('measured'));
     const options = { seed: 'tracegraph', resolution: 1, centrality: 'pagerank' as const };
     const fromRecords = measureNetwork(networkRecords(exposures, data).records, options);
     const fromEdges = measureNetwork(
