@@ -28,7 +28,6 @@ import { UndirectedGraph } from 'graphology';
 import type { Id } from '../domain/types';
 import { residentsOf } from './exposures';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
-import type { NetworkInput } from './network-measures';
 import { addNumbered, grownTo, NodePairs } from './node-pairs';
 
 export type ExposureLink = 'household' | 'contact';
@@ -142,22 +141,6 @@ class GraphDraft {
 
   get ids(): readonly Id[] {
     return this.numbering.ids;
-  }
-
-  /**
-   * Every edge's ends and weight, as typed arrays (see NetworkInput): views of the draft's own,
-   * not copies (at a million persons copies were 90 MB more, and their allocation brought on a
-   * full garbage collection, a second or so). The caller may hand their buffers to a worker: the
-   * draft is not written again once they are taken.
-   */
-  arrays(): Pick<NetworkInput, 'nodes' | 'endA' | 'endB' | 'weights'> {
-    const { endA, endB, pairCount } = this.numbering;
-    return {
-      nodes: this.numbering.nodeCount,
-      endA: endA.subarray(0, pairCount),
-      endB: endB.subarray(0, pairCount),
-      weights: this.weights.subarray(0, pairCount),
-    };
   }
 
   /** Whether the node is in the graph. */
@@ -309,23 +292,6 @@ export class ExposureGraphBuilder {
   withLinks(data: OutbreakData, options: Partial<ExposureGraphOptions> = {}): ExposureGraph {
     this.addLinks(data, options);
     return this.draft.toGraph();
-  }
-
-  /**
-   * The network as numbers, for src/analysis/network-measures.ts: the exposures' nodes and edges,
-   * then the links of `data` added as `withLinks` adds them. The same nodes and edges, numbered
-   * alike, as the graph `exposures()` then `withLinks(data)` give. Call it instead of those two.
-   */
-  networkInput(data: OutbreakData, options: Partial<ExposureGraphOptions> = {}): NetworkInput {
-    const exposureNodes = this.draft.nodeCount;
-    const exposureEdges = this.draft.edgeCount;
-    this.addLinks(data, options);
-    return { exposureNodes, exposureEdges, ...this.draft.arrays() };
-  }
-
-  /** The node ids by number (those of `networkInput` included, once it is called). */
-  get nodeIds(): readonly Id[] {
-    return this.draft.ids;
   }
 
   /** Numbers the links of `data` (see `withLinks`). */

@@ -1,8 +1,7 @@
 /**
- * Communities and centrality of the contact network, from its nodes and edges as numbers
- * (`ExposureGraphBuilder.networkInput`, src/analysis/exposure-graph.ts), or from its records, one
- * per exposure or link, merged into those edges here first (./network-records.ts, as the analysis
- * gives it: the merging then runs in the worker too): Louvain runs on the
+ * Communities and centrality of the contact network, from its nodes and edges as numbers, or from
+ * its records, one per exposure or link, merged into those edges here first (./network-records.ts,
+ * as the analysis gives it: the merging then runs in the worker too): Louvain runs on the
  * exposures' edges (graphology-communities-louvain reading the numbers, ./numbered-graph.ts), then
  * centrality is measured on the whole network, the household and contact links included: PageRank
  * (the analysis's) from the numbers themselves (./pagerank.ts, graphology-metrics' numbers without

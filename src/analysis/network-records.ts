@@ -6,8 +6,9 @@
  * is measured (its worker, at scale). At a million persons the merging, a hash table of 5.7M node
  * pairs, took 5 of the 12 seconds the numbering held this thread for.
  *
- * Merged, the records give the network `ExposureGraphBuilder.networkInput` gives
- * (src/analysis/exposure-graph.ts), number for number: nodes numbered in the order first seen (a
+ * Merged, the records give the network of the graph `ExposureGraphBuilder` builds from the same
+ * exposures and links (src/analysis/exposure-graph.ts), number for number: nodes numbered in the
+ * order first seen (a
  * person, then their source, exposure by exposure; then the links' ends), edges in the order their
  * first record comes, each from the end its first record gives first, weights summed in record
  * order.

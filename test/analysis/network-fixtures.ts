@@ -1,4 +1,8 @@
 /** Contact networks for the tests of the graph builder and of the network's records. */
+import type { ExposureGraphOptions } from '../../src/analysis/exposure-graph';
+import type { Exposure, OutbreakData } from '../../src/analysis/model';
+import type { NetworkInput } from '../../src/analysis/network-measures';
+import { mergeNetworkRecords, networkRecords } from '../../src/analysis/network-records';
 import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 /**
@@ -53,4 +57,14 @@ export function crowdedHome() {
   ];
   const data = outbreak({ asOf: aug(10), persons: [person('C1', 'H9'), ...residents] });
   return { exposures, data };
+}
+
+/** The contact network of `exposures` and the links of `data`, merged into edges, as the analysis measures it. */
+export function networkOf(
+  exposures: readonly Exposure[],
+  data: OutbreakData,
+  options: Partial<ExposureGraphOptions> = {},
+): { input: NetworkInput; nodeIds: readonly string[] } {
+  const { records, nodeIds } = networkRecords(exposures, data, options);
+  return { input: mergeNetworkRecords(records), nodeIds };
 }

@@ -6,6 +6,8 @@ import { ExposureGraphBuilder } from '../../src/analysis/exposure-graph';
 import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import { measureNetworkInWorker } from '../../src/analysis/network-in-worker';
 import { measureNetwork, type NetworkInput } from '../../src/analysis/network-measures';
+import { networkRecords } from '../../src/analysis/network-records';
+import { networkOf } from './network-fixtures';
 import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 /**
@@ -74,11 +76,9 @@ describe('measureNetwork', () => {
       builder.withLinks(data);
       const rank = pagerank(graph, { getEdgeWeight: null });
 
-      const numbered = new ExposureGraphBuilder(exposures, caseIds);
-      const input = numbered.networkInput(data);
+      const { input, nodeIds: ids } = networkOf(exposures, data);
       expect([input.nodes, input.endA.length]).toEqual([graph.order, graph.size]);
       const measures = measureNetwork(input, OPTIONS);
-      const ids = numbered.nodeIds;
       expect({
         communities: clustersOfCommunities(ids, measures.communityOf, caseIds),
         modularity: measures.modularity,
@@ -99,24 +99,17 @@ describe('measureNetwork', () => {
     const builder = new ExposureGraphBuilder(exposures, caseIds);
     const graph = builder.withLinks(data);
     const degree = degreeCentrality(graph);
-    const numbered = new ExposureGraphBuilder(exposures, caseIds);
-    const measures = measureNetwork(numbered.networkInput(data), { ...OPTIONS, centrality: 'degree' });
+    const measures = measureNetwork(networkOf(exposures, data).input, { ...OPTIONS, centrality: 'degree' });
     expect([...measures.centrality]).toEqual(graph.mapNodes((key) => degree[key]));
     // The graph is built for graphology-metrics, after the communities (which read the numbers).
     expect(measures.phases.map(([phase]) => phase)).toEqual(['communities', 'contact network', 'centrality']);
-    const pagerankRun = measureNetwork(
-      new ExposureGraphBuilder(exposures, caseIds).networkInput(data),
-      OPTIONS,
-    );
+    const pagerankRun = measureNetwork(networkOf(exposures, data).input, OPTIONS);
     expect([measures.communityOf, measures.modularity]).toEqual([
       pagerankRun.communityOf,
       pagerankRun.modularity,
     ]);
 
-    const empty = measureNetwork(
-      new ExposureGraphBuilder([]).networkInput(outbreak({ asOf: aug(10) })),
-      OPTIONS,
-    );
+    const empty = measureNetwork(networkOf([], outbreak({ asOf: aug(10) })).input, OPTIONS);
     expect([empty.communityOf.length, empty.centrality.length, empty.modularity]).toEqual([0, 0, 0]);
   });
 
@@ -141,8 +134,8 @@ describe('measureNetwork', () => {
 
 describe('measureNetworkInWorker', () => {
   test('gives what measureNetwork gives in this thread, and takes the input arrays over', async () => {
-    const { exposures, caseIds, data } = randomNetwork('worker');
-    const input = new ExposureGraphBuilder(exposures, caseIds).networkInput(data);
+    const { exposures, data } = randomNetwork('worker');
+    const { input } = networkOf(exposures, data);
     const here = measureNetwork(copyOf(input), OPTIONS);
     const sent = copyOf(input);
     const there = await measureNetworkInWorker(sent, OPTIONS).measures;
@@ -153,6 +146,20 @@ describe('measureNetworkInWorker', () => {
       here.centrality,
     ]);
     expect(there.centrality.length).toBe(input.nodes);
+  });
+
+  test('given records, merges them there and gives what it gives here; takes the record arrays over', async () => {
+    const { exposures, data } = randomNetwork('worker records');
+    const here = measureNetwork(networkRecords(exposures, data).records, OPTIONS);
+    const { records } = networkRecords(exposures, data);
+    const there = await measureNetworkInWorker(records, OPTIONS).measures;
+    expect(records.recordA.length).toBe(0); // moved, not copied
+    expect(there.phases.map(([phase]) => phase)).toEqual(['network edges', 'communities', 'centrality']);
+    expect([there.communityOf, there.modularity, there.centrality]).toEqual([
+      here.communityOf,
+      here.modularity,
+      here.centrality,
+    ]);
   });
 
   test("the worker's error comes back as the error it was", async () => {
@@ -172,11 +179,8 @@ describe('measureNetworkInWorker', () => {
   });
 
   test('stopped, it ends and says so', async () => {
-    const { exposures, caseIds, data } = randomNetwork('stop');
-    const pending = measureNetworkInWorker(
-      new ExposureGraphBuilder(exposures, caseIds).networkInput(data),
-      OPTIONS,
-    );
+    const { exposures, data } = randomNetwork('stop');
+    const pending = measureNetworkInWorker(networkOf(exposures, data).input, OPTIONS);
     pending.stop();
     await expect(pending.measures).rejects.toThrow("the contact network's measurement was stopped");
   });

@@ -4,11 +4,11 @@ import louvain from 'graphology-communities-louvain';
 import seedrandom from 'seedrandom';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { computeExposures } from '../../src/analysis/exposures';
-import { ExposureGraphBuilder } from '../../src/analysis/exposure-graph';
 import { addNumbered } from '../../src/analysis/node-pairs';
 import { louvainOfNumbered, numberedGraphView, type NumberedEdges } from '../../src/analysis/numbered-graph';
 import { resolveParameters } from '../../src/domain/parameters';
 import { aug } from './outbreak-fixtures';
+import { networkOf } from './network-fixtures';
 
 /** The graphology graph `addNumbered` builds from the numbers, each edge with its `weight`. */
 function graphOf({ nodes, endA, endB, weights }: NumberedEdges): UndirectedGraph {
@@ -67,8 +67,7 @@ describe('louvainOfNumbered', () => {
   test("the communities of a simulated district's contact network, by number", () => {
     const params = resolveParameters();
     const data = snapshot(simulate({ seed: 'louvain', source: 'boat', households: 1500 }, params), aug(20));
-    const caseIds = new Set(data.cases.map((c) => c.personId));
-    const input = new ExposureGraphBuilder(computeExposures(data, params), caseIds).networkInput(data);
+    const { input } = networkOf(computeExposures(data, params), data);
     const edges: NumberedEdges = {
       nodes: input.exposureNodes,
       endA: input.endA.subarray(0, input.exposureEdges),

@@ -3,11 +3,11 @@ import { UndirectedGraph } from 'graphology';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { computeExposures } from '../../src/analysis/exposures';
-import { ExposureGraphBuilder } from '../../src/analysis/exposure-graph';
 import { addNumbered } from '../../src/analysis/node-pairs';
 import { pagerankOfNumbered } from '../../src/analysis/pagerank';
 import { resolveParameters } from '../../src/domain/parameters';
 import { aug } from './outbreak-fixtures';
+import { networkOf } from './network-fixtures';
 
 /** graphology-metrics' PageRank of the graph `addNumbered` builds from the same numbers, by number. */
 function graphologyPagerank(nodes: number, endA: Int32Array, endB: Int32Array): number[] {
@@ -48,8 +48,7 @@ describe('pagerankOfNumbered', () => {
   test("graphology-metrics' numbers on a simulated district's contact network", () => {
     const params = resolveParameters();
     const data = snapshot(simulate({ seed: 'pagerank', source: 'item', households: 250 }, params), aug(20));
-    const caseIds = new Set(data.cases.map((c) => c.personId));
-    const input = new ExposureGraphBuilder(computeExposures(data, params), caseIds).networkInput(data);
+    const { input } = networkOf(computeExposures(data, params), data);
     expect(input.endA.length).toBeGreaterThan(1000);
     const ours = Array.from(pagerankOfNumbered(input.nodes, input.endA, input.endB));
     const theirs = graphologyPagerank(input.nodes, input.endA, input.endB);
