@@ -231,7 +231,24 @@ describe('assignTiers', () => {
           expect(entry.evidence.map(fields)).toEqual(
             expected.map(({ e, tier }) => [tier, e.sourceId, e.hostId, e.start, e.end, e.minutes]),
           );
+          // The kept tier is the highest, and the entry's sources and times are its evidence's.
+          const kept = expected.filter(({ tier }) => tier === expected[0]!.tier).map(({ e }) => e);
+          expect(entry.tier).toBe(expected[0]!.tier);
+          expect(entry.sourceIds).toEqual([...new Set(kept.map((e) => e.sourceId))].sort());
+          expect(entry.firstExposure).toBe(Math.min(...kept.map((e) => e.start)));
+          expect(entry.lastExposure).toBe(Math.max(...kept.map((e) => e.end)));
         }
+        // Everybody with a qualifying exposure, once, whether their exposures come in one run or
+        // several.
+        const listed = new Set(
+          exposures.filter((e) => tierOfExposure(e, twenty.protocol) !== null).map((e) => e.personId),
+        );
+        expect(entries.map((entry) => entry.personId)).toEqual(
+          [...listed].sort((a, b) => {
+            const rank = (id: string) => TIER_RANK[entries.find((x) => x.personId === id)!.tier];
+            return rank(b) - rank(a) || a.localeCompare(b);
+          }),
+        );
       }),
     );
   });
