@@ -4,11 +4,10 @@
  * in a writer thread of its own, or to a file written beside its target and renamed, so that a
  * reader never sees half a report.
  */
-import { createWriteStream, fstatSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../domain/worker-entry';
 import type { WriterReply } from './fd-writer';
@@ -232,7 +231,8 @@ function writeError(err: Error, name: string): Error {
 
 /**
  * Writes a file through `write`, beside it first and renamed once complete; a failed write
- * removes the partial file and names the file in its error. Returns what `write` returned.
+ * removes the partial file and names the file in its error. Returns what `write` returned. The
+ * text is encoded and written by a writer thread (`fdSinkInThread`).
  */
 export async function writeFileStreamed<T>(
   out: string,
@@ -241,23 +241,29 @@ export async function writeFileStreamed<T>(
   const file = path.resolve(out);
   await mkdir(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  const stream = createWriteStream(partial, { encoding: 'utf8' });
-  const sink = streamSink(stream, file);
+  let fd: number;
+  try {
+    fd = openSync(partial, 'w');
+  } catch (err) {
+    throw writeError(err as Error, file);
+  }
+  const sink = fdSinkInThread(fd, file);
+  let open = true;
   try {
     const value = await write(sink);
     await sink.settled();
-    stream.end();
-    await finished(stream).catch((err: Error) => {
-      throw writeError(err, file);
-    });
+    open = false;
+    closeSync(fd);
     await rename(partial, file);
     return { value, file };
   } catch (err) {
-    stream.destroy();
+    // The writer is done with the descriptor before it is closed (its number could be reused).
+    await sink.settled().catch(() => undefined);
     // The write's error is the one to report, whatever becomes of the partial file.
     await rm(partial, { force: true }).catch(() => undefined);
     throw err;
   } finally {
     sink.release();
+    if (open) closeSync(fd);
   }
 }
