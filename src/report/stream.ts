@@ -4,10 +4,11 @@
  * in a writer thread of its own, or to a file written beside its target and renamed, so that a
  * reader never sees half a report.
  */
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { createWriteStream, fstatSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../domain/worker-entry';
 import type { WriterReply } from './fd-writer';
@@ -231,8 +232,7 @@ function writeError(err: Error, name: string): Error {
 
 /**
  * Writes a file through `write`, beside it first and renamed once complete; a failed write
- * removes the partial file and names the file in its error. Returns what `write` returned. The
- * text is encoded and written by a writer thread (`fdSinkInThread`).
+ * removes the partial file and names the file in its error. Returns what `write` returned.
  */
 export async function writeFileStreamed<T>(
   out: string,
@@ -241,29 +241,23 @@ export async function writeFileStreamed<T>(
   const file = path.resolve(out);
   await mkdir(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  let fd: number;
-  try {
-    fd = openSync(partial, 'w');
-  } catch (err) {
-    throw writeError(err as Error, file);
-  }
-  const sink = fdSinkInThread(fd, file);
-  let open = true;
+  const stream = createWriteStream(partial, { encoding: 'utf8' });
+  const sink = streamSink(stream, file);
   try {
     const value = await write(sink);
     await sink.settled();
-    open = false;
-    closeSync(fd);
+    stream.end();
+    await finished(stream).catch((err: Error) => {
+      throw writeError(err, file);
+    });
     await rename(partial, file);
     return { value, file };
   } catch (err) {
-    // The writer is done with the descriptor before it is closed (its number could be reused).
-    await sink.settled().catch(() => undefined);
+    stream.destroy();
     // The write's error is the one to report, whatever becomes of the partial file.
     await rm(partial, { force: true }).catch(() => undefined);
     throw err;
   } finally {
     sink.release();
-    if (open) closeSync(fd);
   }
 }
