@@ -12,7 +12,7 @@ import { toLazyReport } from '../../src/analysis/report';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { resolveParameters } from '../../src/domain/parameters';
 import { streamJsonReport } from '../../src/report/json';
-import { fdSinkInThread } from '../../src/report/stream';
+import { fdSink } from '../../src/report/stream';
 import type { Neo4jConnection } from '../../src/store/neo4j';
 import { stoppedByLimit } from '../time-limit';
 import { CO_PRESENCE_QUERY, coPresenceParameters, coPresencePairs, pairKey } from '../contacts-cypher';
@@ -85,7 +85,7 @@ export async function contactsCypherStep(args: {
 /**
  * `tracegraph report --format json > /dev/null`: analyse, build the report, stream it as JSON (as
  * the CLI does, contacts built while written) to /dev/null, as the CLI writes standard output
- * redirected to a file (src/report/stream.ts, `fdSinkInThread`), counting its bytes.
+ * redirected to a file (src/report/stream.ts, `fdSink`), counting its bytes.
  */
 export async function analysisStep(args: { target: StoreTarget }) {
   const params = resolveParameters();
@@ -99,12 +99,10 @@ export async function analysisStep(args: { target: StoreTarget }) {
     });
     const analyseSeconds = secondsSince(started);
     const devNull = openSync('/dev/null', 'w');
-    const sink = fdSinkInThread(devNull, '/dev/null');
+    const sink = fdSink(devNull, '/dev/null');
     try {
       await streamJsonReport(toLazyReport(analysis), sink);
-      await sink.settled();
     } finally {
-      sink.release();
       closeSync(devNull);
     }
     const seconds = secondsSince(started);

@@ -1,17 +1,13 @@
 /**
  * Writing a report in pieces: to a stream that is let drain (a file, standard output), straight to
- * a file descriptor whose writes block (standard output redirected to a file), in this thread or
- * in a writer thread of its own, or to a file written beside its target and renamed, so that a
- * reader never sees half a report.
+ * a file descriptor whose writes block (standard output redirected to a file), or to a file
+ * written beside its target and renamed, so that a reader never sees half a report.
  */
 import { createWriteStream, fstatSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../domain/worker-entry';
-import type { WriterReply } from './fd-writer';
 
 /** Where streamed text goes; `write` resolves once the sink can take more. */
 export interface TextSink {
@@ -113,95 +109,6 @@ export function fdSink(
     settled: () => Promise.resolve(),
     release() {},
     /** The bytes written so far. */
-    get bytes() {
-      return written;
-    },
-  };
-}
-
-/**
- * Chunks sent to a writer thread and not yet written, at most: enough to keep it busy while the
- * next is made, few enough to hold little text (a report's chunks are tens of kilobytes).
- */
-const CHUNKS_IN_FLIGHT = 8;
-
-/**
- * `fdSink` in a writer thread of its own: this thread makes the text and hands each chunk over (a
- * copy); the writer encodes it and writes it. At a million persons encoding and writing the 1.4 GB
- * JSON document took this thread 6 s of the 30 the document took, while the other core was idle.
- * `write` resolves once its chunk is handed over, in the order written, with at most
- * `CHUNKS_IN_FLIGHT` chunks handed over and not yet written; `settled()` once every chunk is
- * written, or rejects with the first error, as does every `write` after it; `release()` ends the
- * writer (call it after `settled()`: what still waits is not written).
- */
-export function fdSinkInThread(
-  fd: number,
-  name: string,
-  bufferBytes = 1 << 20,
-): TextSink & { settled(): Promise<void>; release(): void; readonly bytes: number } {
-  const { file, execArgv } = workerEntry(__filename, 'fd-writer');
-  const worker = new Worker(file, { workerData: { fd, name, bufferBytes }, execArgv });
-  /** Chunks not yet handed over, in order, each with its write's promise. */
-  const queue: { chunk: string; resolve(): void; reject(err: Error): void }[] = [];
-  let inFlight = 0;
-  let written = 0;
-  let failure: Error | null = null;
-  let released = false;
-  /** Waiting for every chunk to be written (`settled`). */
-  let drained: { resolve(): void; reject(err: Error): void }[] = [];
-  /** Hands chunks over while there is room, in order; after a failure, fails what waits. */
-  const pump = (): void => {
-    while (failure === null && inFlight < CHUNKS_IN_FLIGHT && queue.length > 0) {
-      const next = queue.shift()!;
-      inFlight += 1;
-      worker.postMessage(next.chunk);
-      next.resolve();
-    }
-    if (failure !== null) for (const waiting of queue.splice(0)) waiting.reject(failure);
-    if (failure !== null || (inFlight === 0 && queue.length === 0)) {
-      const settled = drained;
-      drained = [];
-      for (const waiting of settled) {
-        if (failure) waiting.reject(failure);
-        else waiting.resolve();
-      }
-    }
-  };
-  const fail = (err: Error): void => {
-    failure ??= err;
-    pump();
-  };
-  worker.on('message', (reply: WriterReply) => {
-    inFlight -= 1;
-    if ('error' in reply)
-      fail(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
-    else written = reply.bytes;
-    pump();
-  });
-  worker.on('error', (err) => fail(writeError(err, name)));
-  worker.on('exit', () => {
-    if (!released) fail(new Error(`cannot write the report to ${name}: its writer thread ended`));
-  });
-  return {
-    write(chunk) {
-      if (failure) return Promise.reject(failure);
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ chunk, resolve, reject });
-        pump();
-      });
-    },
-    settled() {
-      if (failure) return Promise.reject(failure);
-      return new Promise<void>((resolve, reject) => {
-        drained.push({ resolve, reject });
-        pump();
-      });
-    },
-    release() {
-      released = true;
-      void worker.terminate();
-    },
-    /** The bytes written so far (all of them once `settled()` resolves). */
     get bytes() {
       return written;
     },

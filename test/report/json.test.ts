@@ -8,21 +8,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { LazyAnalysisReport } from '../../src/analysis/report-model';
 import { jsonReport, renderJson, streamJsonReport, writeJsonDocument } from '../../src/report/json';
-import {
-  fdSink,
-  fdSinkInThread,
-  streamSink,
-  writeFileStreamed,
-  writesBlock,
-  type TextSink,
-} from '../../src/report/stream';
+import { fdSink, streamSink, writeFileStreamed, writesBlock, type TextSink } from '../../src/report/stream';
 import { analysisReportFixture } from './fixtures';
 
 describe('renderJson', () => {
@@ -256,49 +248,6 @@ describe('fdSink', () => {
     const sink = fdSink(fd, 'standard output');
     await expect(sink.write('{}')).rejects.toThrow(/^cannot write the report to standard output: EBADF/);
     await expect(sink.write('{}')).rejects.toMatchObject({ code: 'EBADF' });
-  });
-
-  it('in a writer thread: the same bytes, in order, counted; at most a few chunks wait', async () => {
-    const file = path.join(dir, 'out.json');
-    const fd = openSync(file, 'w');
-    const sink = fdSinkInThread(fd, file, 12);
-    const chunks = ['{"a":', '"海南三亚崖州"', ',"b":"🦠🦠x🦠𝒳𝒳"', ',"c":"' + 'é'.repeat(1000) + '"', ''];
-    for (let i = 0; i < 300; i++) chunks.push(`,"k${i}":${i}`);
-    chunks.push('}');
-    try {
-      // Not waiting for each write: the sink hands a few over and keeps the rest, in order.
-      const handedOver: number[] = [];
-      const writes = chunks.map((chunk, i) => sink.write(chunk).then(() => handedOver.push(i)));
-      await Promise.resolve();
-      expect(handedOver.length).toBeLessThanOrEqual(8);
-      await Promise.all(writes);
-      expect(handedOver).toEqual(chunks.map((_chunk, i) => i));
-      await sink.settled();
-    } finally {
-      sink.release();
-      closeSync(fd);
-    }
-    const written = readFileSync(file, 'utf8');
-    expect(written).toBe(chunks.join(''));
-    expect(sink.bytes).toBe(Buffer.byteLength(written));
-    expect(JSON.parse(written).k299).toBe(299);
-  });
-
-  it('in a writer thread: fails with the name of what it writes to, keeping the system error code', async () => {
-    // Opened for reading only (a closed descriptor's number may be taken by the thread itself).
-    const file = path.join(dir, 'read-only.json');
-    writeFileSync(file, '');
-    const fd = openSync(file, 'r');
-    const sink = fdSinkInThread(fd, 'standard output');
-    try {
-      await sink.write('{}');
-      await expect(sink.settled()).rejects.toThrow(/^cannot write the report to standard output: EBADF/);
-      await expect(sink.write('{}')).rejects.toMatchObject({ code: 'EBADF' });
-      await expect(sink.settled()).rejects.toMatchObject({ code: 'EBADF' });
-    } finally {
-      sink.release();
-      closeSync(fd);
-    }
   });
 
   it('is used for file descriptors whose writes block: files and /dev/null, not pipes', () => {

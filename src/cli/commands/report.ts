@@ -9,13 +9,7 @@ import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
 import { streamJsonReport, type WriteJsonOptions } from '../../report/json';
 import { streamQuarantineCsv } from '../../report/csv';
-import {
-  fdSinkInThread,
-  streamSink,
-  writeFileStreamed,
-  writesBlock,
-  type TextSink,
-} from '../../report/stream';
+import { fdSink, streamSink, writeFileStreamed, writesBlock, type TextSink } from '../../report/stream';
 import { DEFAULT_MAX_CONTACTS, reportAllDone, type ProgressListener } from '../../report/view';
 import {
   addAnalysisOptions,
@@ -43,15 +37,14 @@ interface ReportWritten {
 }
 
 /**
- * Standard output as a sink: redirected to a file (or /dev/null), written to straight by a writer
- * thread (`fdSinkInThread`), so that encoding the text runs beside making it;
+ * Standard output as a sink: redirected to a file (or /dev/null), written to straight (`fdSink`);
  * otherwise with backpressure when it is a stream (it is, but for tests that capture it), so that
  * a report of hundreds of megabytes is never queued in memory whole.
  */
 function stdoutSink(io: CliIo): TextSink & { settled(): Promise<void>; release(): void } {
   const { stdout } = io;
   const fd = (stdout as { fd?: unknown }).fd;
-  if (typeof fd === 'number' && writesBlock(fd)) return fdSinkInThread(fd, 'standard output');
+  if (typeof fd === 'number' && writesBlock(fd)) return fdSink(fd, 'standard output');
   if (typeof (stdout as Partial<NodeJS.WritableStream>).on === 'function')
     return streamSink(stdout as NodeJS.WritableStream, 'standard output');
   return {
