@@ -279,6 +279,16 @@ describe('writeFileStreamed (a JSON report)', () => {
     expect(readdirSync(path.join(dir, 'reports'))).toEqual(['report.json']);
   });
 
+  it('a write that fails half way reports its own error and leaves no file behind', async () => {
+    const out = path.join(dir, 'report.json');
+    const failing = writeFileStreamed(out, async (sink) => {
+      for (let i = 0; i < 50; i++) await sink.write(`{"chunk":${i}}`);
+      throw new Error('the analysis failed');
+    });
+    await expect(failing).rejects.toThrow('the analysis failed');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('names the file when it cannot be written, and leaves no file behind', async () => {
     const out = path.join(dir, 'report.json');
     mkdirSync(`${out}.${process.pid}.partial`); // the partial file cannot be opened
