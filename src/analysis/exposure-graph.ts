@@ -131,18 +131,6 @@ class GraphDraft {
     this.linkMasks = new Uint8Array(capacity);
   }
 
-  get nodeCount(): number {
-    return this.numbering.nodeCount;
-  }
-
-  get edgeCount(): number {
-    return this.numbering.pairCount;
-  }
-
-  get ids(): readonly Id[] {
-    return this.numbering.ids;
-  }
-
   /** Whether the node is in the graph. */
   has(id: Id): boolean {
     return this.numbering.has(id);
@@ -296,23 +284,42 @@ export class ExposureGraphBuilder {
 
   /** Numbers the links of `data` (see `withLinks`). */
   private addLinks(data: OutbreakData, options: Partial<ExposureGraphOptions>): void {
-    const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
     const { draft } = this;
     // Numbered as they come, before any of them is added: the graph `exposures()` gave may not
     // be built yet, and then it is built whole by `withLinks`.
-    const link = (a: Id, b: Id, kind: ExposureLink): void => {
-      if (a === b) return;
-      draft.addLink(draft.node(a, this.personKind(a)), draft.node(b, this.personKind(b)), kind);
-    };
-    if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB, 'contact');
-    if (householdLinks) {
-      // Residents gathered only for the homes in the graph: at city scale most homes are not.
-      const inGraph = new Set<Id>();
-      for (const p of data.persons.values()) if (p.homeId !== null && draft.has(p.id)) inGraph.add(p.homeId);
-      for (const members of residentsOf(data, inGraph).values()) {
-        for (let i = 0; i < members.length; i++) {
-          for (let j = i + 1; j < members.length; j++) link(members[i]!.id, members[j]!.id, 'household');
-        }
+    forEachLink(
+      data,
+      options,
+      (id) => draft.has(id),
+      (a, b, kind) =>
+        draft.addLink(draft.node(a, this.personKind(a)), draft.node(b, this.personKind(b)), kind),
+    );
+  }
+}
+
+/**
+ * The links of `data`, in the order the graph and the network's records number them: each reported
+ * contact's two persons, then every two residents of each home where one of them is in the network
+ * (`inNetwork`, asked after the contacts' links are numbered), never a person with themselves.
+ */
+export function forEachLink(
+  data: OutbreakData,
+  options: Partial<ExposureGraphOptions>,
+  inNetwork: (id: Id) => boolean,
+  link: (a: Id, b: Id, kind: ExposureLink) => void,
+): void {
+  const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
+  const linkApart = (a: Id, b: Id, kind: ExposureLink): void => {
+    if (a !== b) link(a, b, kind);
+  };
+  if (contactLinks) for (const c of data.contacts) linkApart(c.personA, c.personB, 'contact');
+  if (householdLinks) {
+    // Residents gathered only for the homes in the network: at city scale most homes are not.
+    const homes = new Set<Id>();
+    for (const p of data.persons.values()) if (p.homeId !== null && inNetwork(p.id)) homes.add(p.homeId);
+    for (const members of residentsOf(data, homes).values()) {
+      for (let i = 0; i < members.length; i++) {
+        for (let j = i + 1; j < members.length; j++) linkApart(members[i]!.id, members[j]!.id, 'household');
       }
     }
   }

@@ -15,8 +15,7 @@
  */
 import type { Id } from '../domain/types';
 import { Interner } from './co-presence';
-import { DEFAULTS, type ExposureGraphOptions } from './exposure-graph';
-import { residentsOf } from './exposures';
+import { forEachLink, type ExposureGraphOptions } from './exposure-graph';
 import type { Exposure, OutbreakData } from './model';
 import type { NetworkInput } from './network-measures';
 import { grownTo, NodePairs } from './node-pairs';
@@ -77,7 +76,6 @@ export function networkRecords(
   data: OutbreakData,
   options: Partial<ExposureGraphOptions> = {},
 ): { records: NetworkRecords; nodeIds: Id[] } {
-  const { householdLinks, contactLinks } = { ...DEFAULTS, ...options };
   const nodes = new Interner();
   const node = (id: Id): number => nodes.numberOf(id);
   // Room for the links too: at a million persons they are 4% more than the exposures.
@@ -92,22 +90,15 @@ export function networkRecords(
   const exposureNodes = nodes.texts.length;
   const exposureRecords = list.length;
 
-  const link = (a: Id, b: Id): void => {
-    if (a === b) return;
-    const first = node(a);
-    list.push(first, node(b), 0);
-  };
-  if (contactLinks) for (const c of data.contacts) link(c.personA, c.personB);
-  if (householdLinks) {
-    // Residents gathered only for the homes in the network: at city scale most homes are not.
-    const inNetwork = new Set<Id>();
-    for (const p of data.persons.values()) if (p.homeId !== null && nodes.has(p.id)) inNetwork.add(p.homeId);
-    for (const members of residentsOf(data, inNetwork).values()) {
-      for (let i = 0; i < members.length; i++) {
-        for (let j = i + 1; j < members.length; j++) link(members[i]!.id, members[j]!.id);
-      }
-    }
-  }
+  forEachLink(
+    data,
+    options,
+    (id) => nodes.has(id),
+    (a, b) => {
+      const first = node(a);
+      list.push(first, node(b), 0);
+    },
+  );
   const records: NetworkRecords = {
     exposureNodes,
     nodes: nodes.texts.length,
@@ -127,16 +118,15 @@ export function mergeNetworkRecords(records: NetworkRecords): NetworkInput {
     throw new RangeError('contact network: the records must have two ends and a weight each');
   }
   const pairs = new NodePairs(count);
-  let weights = new Float64Array(pairs.capacity);
+  // No more edges than records.
+  const weights = new Float64Array(count);
   let exposureEdges = 0;
   for (let r = 0; r < count; r++) {
     if (r === exposureRecords) exposureEdges = pairs.pairCount;
     const a = recordA[r]!;
     const b = recordB[r]!;
     if (a === b) throw new RangeError(`contact network: record ${r} joins node ${a} to itself`);
-    const edge = pairs.pair(a, b);
-    if (weights.length < pairs.capacity) weights = grownTo(weights, pairs.capacity);
-    weights[edge] += recordWeights[r]!;
+    weights[pairs.pair(a, b)] += recordWeights[r]!;
   }
   if (exposureRecords === count) exposureEdges = pairs.pairCount;
   const edges = pairs.pairCount;

@@ -6,10 +6,10 @@
  */
 import type { AbstractGraph, Attributes } from 'graphology-types';
 import type { Id } from '../domain/types';
+import { Interner } from './co-presence';
 
 export class NodePairs {
-  /** Node ids by number. */
-  readonly ids: Id[] = [];
+  private readonly nodes = new Interner();
   /**
    * Per pair, its two ends (node numbers) in the order first given, as in graph.addEdge(a, b): the
    * first `pairCount` items (the arrays grow ahead, see `capacity`).
@@ -17,7 +17,6 @@ export class NodePairs {
   endA: Int32Array;
   endB: Int32Array;
   private pairs = 0;
-  private readonly numberOf = new Map<Id, number>();
   /**
    * Pair numbers by their ends: an open-addressing hash table of (smaller node, larger node,
    * pair number + 1) triples, 0 marking a free slot, at most three quarters full. One flat typed
@@ -42,8 +41,13 @@ export class NodePairs {
     this.endB = new Int32Array(this.endA.length);
   }
 
+  /** Node ids by number. */
+  get ids(): readonly Id[] {
+    return this.nodes.texts;
+  }
+
   get nodeCount(): number {
-    return this.ids.length;
+    return this.nodes.texts.length;
   }
 
   get pairCount(): number {
@@ -57,18 +61,12 @@ export class NodePairs {
 
   /** Whether the node has a number already. */
   has(id: Id): boolean {
-    return this.numberOf.has(id);
+    return this.nodes.has(id);
   }
 
   /** The node's number, numbering it first if new. */
   node(id: Id): number {
-    let n = this.numberOf.get(id);
-    if (n === undefined) {
-      n = this.ids.length;
-      this.numberOf.set(id, n);
-      this.ids.push(id);
-    }
-    return n;
+    return this.nodes.numberOf(id);
   }
 
   /** The number of the pair {a, b} (node numbers, a ≠ b), numbering it first if new. */
