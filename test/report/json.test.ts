@@ -132,6 +132,24 @@ describe.each(LAYOUTS)('writeJsonDocument, %s', (_layout, pretty) => {
     expect(sink.chunks.length).toBeGreaterThan(5);
     for (const chunk of sink.chunks) expect(chunk.length).toBeLessThan(70_000);
   });
+
+  it('hands each batch of items on by itself, the brackets and commas around it apart', async () => {
+    // Joined to the text before it, a batch would be a new string the sink must copy whole.
+    const items = Array.from({ length: 150 }, (_, i) => ({ id: `P${i}` }));
+    const entries = Object.fromEntries(items.map(({ id }, i) => [id, { i }]));
+    const sink = collectingSink();
+    await writeJsonDocument({ items, entries }, sink, { pretty });
+    const batches = <T>(list: T[]): T[][] => [list.slice(0, 64), list.slice(64, 128), list.slice(128)];
+    const itemTexts = batches(items).map((batch) => JSON.stringify([batch], null, pretty ? 2 : undefined));
+    const entryTexts = batches(Object.entries(entries)).map((batch) =>
+      JSON.stringify([Object.fromEntries(batch)], null, pretty ? 2 : undefined),
+    );
+    const texts = pretty
+      ? [...itemTexts, ...entryTexts].map((t) => t.slice(10, -6))
+      : [...itemTexts, ...entryTexts].map((t) => t.slice(2, -2));
+    expect(sink.chunks.filter((chunk) => chunk.includes('P'))).toEqual(texts);
+    expect(sink.text()).toBe(stringified({ items, entries }, pretty));
+  });
 });
 
 describe('streamJsonReport', () => {
