@@ -11,11 +11,11 @@ import { networkOf } from './network-fixtures';
 import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 /**
- * A random network with structure: persons in a few groups around their cases, exposed mostly
- * within their group, with households and reported contacts, some of which bring in persons
- * with no exposure.
+ * A random network with structure, unlike network-fixtures' `randomNetwork`: persons in a few
+ * groups around their cases, exposed mostly within their group, with households and reported
+ * contacts, some of which bring in persons with no exposure.
  */
-function randomNetwork(seed: string): { exposures: Exposure[]; caseIds: Set<string>; data: OutbreakData } {
+function groupedNetwork(seed: string): { exposures: Exposure[]; caseIds: Set<string>; data: OutbreakData } {
   const rng = seedrandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
   const groups = Array.from({ length: 5 }, (_, g) => ({
@@ -69,7 +69,7 @@ describe('measureNetwork', () => {
   test.each(['one', 'two', 'three'])(
     'gives the communities and PageRank of the graph ExposureGraphBuilder builds (network %s)',
     (seed) => {
-      const { exposures, caseIds, data } = randomNetwork(seed);
+      const { exposures, caseIds, data } = groupedNetwork(seed);
       const builder = new ExposureGraphBuilder(exposures, caseIds);
       const graph = builder.exposures();
       const expected = graphCommunities(graph, caseIds, { rng: seedrandom(OPTIONS.seed) });
@@ -95,7 +95,7 @@ describe('measureNetwork', () => {
   );
 
   test('degree centrality on request; an empty network gives empty measures', () => {
-    const { exposures, caseIds, data } = randomNetwork('degree');
+    const { exposures, caseIds, data } = groupedNetwork('degree');
     const builder = new ExposureGraphBuilder(exposures, caseIds);
     const graph = builder.withLinks(data);
     const degree = degreeCentrality(graph);
@@ -134,7 +134,7 @@ describe('measureNetwork', () => {
 
 describe('measureNetworkInWorker', () => {
   test('gives what measureNetwork gives in this thread, and takes the input arrays over', async () => {
-    const { exposures, data } = randomNetwork('worker');
+    const { exposures, data } = groupedNetwork('worker');
     const { input } = networkOf(exposures, data);
     const here = measureNetwork(copyOf(input), OPTIONS);
     const sent = copyOf(input);
@@ -149,7 +149,7 @@ describe('measureNetworkInWorker', () => {
   });
 
   test('given records, merges them there and gives what it gives here; takes the record arrays over', async () => {
-    const { exposures, data } = randomNetwork('worker records');
+    const { exposures, data } = groupedNetwork('worker records');
     const here = measureNetwork(networkRecords(exposures, data).records, OPTIONS);
     const { records } = networkRecords(exposures, data);
     const there = await measureNetworkInWorker(records, OPTIONS).measures;
@@ -179,7 +179,7 @@ describe('measureNetworkInWorker', () => {
   });
 
   test('stopped, it ends and says so', async () => {
-    const { exposures, data } = randomNetwork('stop');
+    const { exposures, data } = groupedNetwork('stop');
     const pending = measureNetworkInWorker(networkOf(exposures, data).input, OPTIONS);
     pending.stop();
     await expect(pending.measures).rejects.toThrow("the contact network's measurement was stopped");
