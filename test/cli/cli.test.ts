@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   copyFileSync,
@@ -288,6 +288,29 @@ describe('tracegraph on the embedded store', () => {
       ),
     ).toEqual([]);
   });
+
+  test('report to a reader that stops reading (`| head`) ends quietly, with exit code 0', async () => {
+    // The demo district: its JSON report (about 1 MB) is far more than a pipe holds, so the writer
+    // is still writing when the reader goes away.
+    const data = temp();
+    expect((await runCli(['import', path.join(ROOT, 'seeds', 'demo'), '--data', data])).code).toBe(0);
+    for (const format of ['json', 'csv']) {
+      const child = spawn(process.execPath, [BIN, 'report', '--format', format, '--data', data], {
+        cwd: ROOT,
+        env: cliEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      const first = await new Promise<string>((resolve) =>
+        child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString('utf8'))),
+      );
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(first.length).toBeGreaterThan(0);
+      expect([format, code, stderr]).toEqual([format, 0, '']);
+    }
+  }, 60_000);
 
   test('export writes a bundle that imports into an empty store as the same counts', async () => {
     const data = temp();

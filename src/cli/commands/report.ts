@@ -55,6 +55,14 @@ function stdoutSink(io: CliIo): TextSink & { settled(): Promise<void>; release()
 }
 
 /**
+ * Whether `err` says the reader of standard output went away (`tracegraph report | head`): the
+ * report stops there, as other command-line tools do, and that is not an error of the report.
+ */
+function readerClosed(err: unknown, out: string | undefined): boolean {
+  return out === undefined && (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
+
+/**
  * Streams what `write` writes into the `--out` file (beside it, then renamed) or to standard
  * output. Returns what `write` returned, and the file.
  */
@@ -183,6 +191,8 @@ export function reportCommand(io: CliIo): Command {
           if (result.text !== undefined)
             io.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
           else if (result.file !== undefined) io.stderr.write(`wrote ${result.file}\n`);
+        } catch (err) {
+          if (!readerClosed(err, flags.out)) throw err;
         } finally {
           progress.stop();
         }
