@@ -201,9 +201,11 @@ class Runner {
   private readonly previous: BenchResults | null;
 
   constructor(private readonly options: BenchOptions) {
-    // The young generation the CLI gives itself (bin/tracegraph.js), so steps run as users run them.
+    // The young generation and the exposed collector the CLI gives itself (bin/tracegraph.js), so
+    // steps run as users run them.
     stepNodeFlags = [
       '--max-semi-space-size=64',
+      '--expose-gc',
       ...(options.stackSizeKb === null ? [] : [`--stack-size=${options.stackSizeKb}`]),
       ...(options.maxOldSpaceMb === null ? [] : [`--max-old-space-size=${options.maxOldSpaceMb}`]),
     ];

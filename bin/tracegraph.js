@@ -8,12 +8,15 @@ const path = require('node:path');
 // default 16 MB semi-space, scavenges took a third of a district report's time. And Node's default
 // heap (at most about 4 GB on 64-bit, however much memory the machine has) is too small for a
 // million-person district (a 6.3 GB peak): V8 would abort. V8 reads both sizes only at start-up, so unless the caller
-// chose them the command restarts itself with them.
+// chose them the command restarts itself with them. Restarting, it also exposes the garbage
+// collector, so that a large analysis can collect its load's garbage at once rather than peak on
+// top of it (src/analysis/collect-garbage.ts); without a restart V8 collects on its own, as usual.
 const YOUNG_GENERATION_FLAG = '--max-semi-space-size';
 const YOUNG_GENERATION_MB = 64;
 const HEAP_FLAG = '--max-old-space-size';
 /** The share of the machine's memory (or of the container's limit) the heap may grow to. */
 const HEAP_SHARE = 0.75;
+const EXPOSE_GC_FLAG = '--expose-gc';
 
 /** Whether the node flags or NODE_OPTIONS set `flag` (V8 takes `_` for `-` in flag names). */
 function chosen(flag) {
@@ -89,4 +92,4 @@ function runCli() {
 
 const flags = missingFlags();
 if (flags.length === 0) runCli();
-else restartWith(flags);
+else restartWith(chosen(EXPOSE_GC_FLAG) ? flags : [...flags, EXPOSE_GC_FLAG]);

@@ -24,6 +24,7 @@ import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
+import { collectsAfterLoad, exposedCollector } from './collect-garbage';
 import { loadOutbreakWithExposures } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
@@ -58,6 +59,13 @@ export interface AnalysisOptions {
    * `INFECTOR_WORKER_MIN_EXPOSURES` exposures. The result is the same either way.
    */
   infectorWorker?: boolean | 'auto';
+  /**
+   * Whether `analyseOutbreak` makes a full garbage collection as soon as the load ends, where node
+   * allows one (--expose-gc): 'auto' (the default) when the load has at least
+   * `COLLECT_AFTER_LOAD_MIN_EXPOSURES` exposures (src/analysis/collect-garbage.ts says why). The
+   * result is the same either way.
+   */
+  collectAfterLoad?: boolean | 'auto';
   /** Told the seconds each phase took, as it ends (benchmarks print them). */
   onPhase?: (phase: AnalysisPhase, seconds: number) => void;
 }
@@ -75,7 +83,8 @@ export const NETWORK_WORKER_MIN_RECORDS = 50_000;
 export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
 
 /**
- * The phases of an analysis, in the order they end. The network's phases ('network edges',
+ * The phases of an analysis, in the order they end. 'load garbage' is the full collection after a
+ * large load (see `collectAfterLoad`), told only when made. The network's phases ('network edges',
  * 'communities' and 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
  * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
  * With many exposures the infectors are inferred in a worker from the end of 'exposures' (see
@@ -87,6 +96,7 @@ export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
  */
 export const ANALYSIS_PHASES = [
   'load',
+  'load garbage',
   'exposures',
   'network numbering',
   'tiers',
@@ -375,5 +385,8 @@ export async function analyseOutbreak(
   const started = performance.now();
   const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf);
   options.onPhase?.('load', (performance.now() - started) / 1000);
+  const collector = exposedCollector();
+  if (collector && collectsAfterLoad(options.collectAfterLoad, exposures.length))
+    timed(options.onPhase, 'load garbage', collector);
   return runInParallel(analysisSteps(data, params, options, exposures), options);
 }

@@ -383,7 +383,7 @@ describe('bin/tracegraph.js', () => {
   };
   const heapFlags = (execArgv: string[]) => execArgv.filter((arg) => arg.startsWith('--max-old-space-size'));
 
-  test('runs the command line with a 64 MB semi-space and a heap of 3/4 of the memory, passing the arguments and the exit code on', async () => {
+  test('runs the command line with a 64 MB semi-space, a heap of 3/4 of the memory and the collector exposed, passing the arguments and the exit code on', async () => {
     const result = await runCli(['report', '--format', 'json'], {
       script: withStandInCli(),
       env: { NODE_OPTIONS: '' },
@@ -391,6 +391,7 @@ describe('bin/tracegraph.js', () => {
     expect(result.code).toBe(3);
     const seen = JSON.parse(result.stdout) as { execArgv: string[]; args: string[] };
     expect(seen.execArgv).toContain('--max-semi-space-size=64');
+    expect(seen.execArgv).toContain('--expose-gc');
     const heap = expectedHeapMb();
     // Node's own default is as large on a machine with less than about 5.5 GB: then no flag.
     expect(heapFlags(seen.execArgv)).toEqual(heap === null ? [] : [`--max-old-space-size=${heap}`]);
@@ -407,6 +408,8 @@ describe('bin/tracegraph.js', () => {
     expect(seen.execArgv.join(' ')).not.toMatch(/semi-space/);
     const heap = expectedHeapMb();
     expect(heapFlags(seen.execArgv)).toEqual(heap === null ? [] : [`--max-old-space-size=${heap}`]);
+    // Restarted for the heap, it exposes the collector too; not restarted, it runs as it was started.
+    expect(seen.execArgv.includes('--expose-gc')).toBe(heap !== null);
   });
 
   test('keeps a heap size the caller chose, in either spelling of the flag', async () => {
@@ -417,7 +420,7 @@ describe('bin/tracegraph.js', () => {
       });
       expect(result.code).toBe(3);
       const seen = JSON.parse(result.stdout) as { execArgv: string[] };
-      expect(seen.execArgv).toEqual(['--max-semi-space-size=64']);
+      expect(seen.execArgv).toEqual(['--max-semi-space-size=64', '--expose-gc']);
     }
   });
 
