@@ -2,12 +2,12 @@
  * A full garbage collection right after a large load, where the process allows one (node started
  * with --expose-gc, as bin/tracegraph.js and the bench start it; elsewhere nothing happens).
  *
- * The load of a million-person district leaves about a gigabyte of garbage (the rows fetched, the
- * copies sorted and merged) that V8 collects only once the next phases have grown the heap on top
- * of it: that is where the analysis's memory peaked. Collected as soon as the load ends, the peak
- * resident size of the analysis and its JSON report was 3.37–3.41 GB against 3.63–3.91 GB, for a
- * collection of 2.4–2.6 s that V8 would otherwise have made a few seconds later (bench/README,
- * Findings of 4 December, late night). Below `COLLECT_AFTER_LOAD_MIN_EXPOSURES` the pause is not
+ * The load of a million-person district leaves hundreds of megabytes of garbage (the rows
+ * fetched, the copies sorted and merged) that V8 collected only once the next phases had grown the
+ * heap on top of it: that is where the analysis's memory peaked. Collected as soon as the load
+ * ends, the peak resident size of the analysis and its JSON report was 3.31–3.41 GB against
+ * 3.56–4.01 GB, for a collection of 2.4–2.6 s (bench/README.md, Findings of 4 December, late
+ * night). Below `COLLECT_AFTER_LOAD_MIN_EXPOSURES` the pause is not
  * worth it: V8's own timing is fine for heaps that small.
  */
 
