@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { analyseOutbreak, type AnalysisPhase } from '../../src/analysis/analyse';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
 import {
@@ -9,8 +6,8 @@ import {
   exposedCollector,
 } from '../../src/analysis/collect-garbage';
 import { resolveParameters } from '../../src/domain/parameters';
-import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
+import { embeddedStoreWith, type TempStore } from '../store/temp-store';
 import { threeCaseOutbreak } from '../api/outbreak-fixture';
 
 const scope = globalThis as { gc?: unknown };
@@ -44,18 +41,13 @@ describe('exposedCollector', () => {
 });
 
 describe('analyseOutbreak, collecting after the load', () => {
-  let dir: string;
+  let temp: TempStore;
   let store: TraceStore;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-collect-'));
-    store = await openEmbeddedStore(dir);
-    await store.migrate();
-    await store.write(threeCaseOutbreak());
+    temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-collect-');
+    store = temp.store;
   });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.dispose());
 
   async function analyse(collectAfterLoad: boolean | 'auto') {
     const phases: AnalysisPhase[] = [];

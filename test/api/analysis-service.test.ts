@@ -4,9 +4,6 @@
  * was down), everything dropped after a write through the API; the default as-of instant from the
  * latest case.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { GraphQLError } from 'graphql';
 import type { Analysis } from '../../src/analysis/analyse';
 import { AuditLog } from '../../src/api/audit-log';
@@ -15,10 +12,9 @@ import { buildApiSchema } from '../../src/api/schema';
 import { AnalysisService, type Analyse } from '../../src/api/services/analysis.service';
 import { StoreUnavailableError } from '../../src/domain/errors';
 import type { Case } from '../../src/domain/types';
-import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { t } from '../store/fixtures';
-import { run, type Json } from './helpers';
+import { embeddedStoreWith, run, type Json, type TempStore } from './helpers';
 import { threeCaseOutbreak } from './outbreak-fixture';
 
 /** A store that only lists cases (all the service itself reads). */
@@ -202,19 +198,14 @@ describe('the analysis service', () => {
 
 describe('the cache behind the schema', () => {
   const schema = buildApiSchema();
-  let dir: string;
+  let temp: TempStore;
   let store: TraceStore;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-cache-'));
-    store = await openEmbeddedStore(dir);
-    await store.migrate();
-    await store.write(threeCaseOutbreak());
+    temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-api-cache-');
+    store = temp.store;
   });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.dispose());
 
   test('queries share the analysis until a mutation writes; a refused mutation keeps it', async () => {
     const service = new AnalysisService(store);

@@ -5,9 +5,6 @@
  * whom, the chain, tiers, beds) is asserted as such; the engine's own numbers and orderings (scores,
  * priorities, nights) are asserted to be the engine's, read from src/analysis directly.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { analyseOutbreak, type Analysis } from '../../src/analysis/analyse';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { toReport } from '../../src/analysis/report';
@@ -17,13 +14,12 @@ import { createContext, type ApiContext, type Role } from '../../src/api/context
 import { buildApiSchema } from '../../src/api/schema';
 import { AnalysisService } from '../../src/api/services/analysis.service';
 import { resolveParameters } from '../../src/domain/parameters';
-import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
-import { codes, run, type Json } from './helpers';
+import { codes, embeddedStoreWith, run, type Json, type TempStore } from './helpers';
 import { threeCaseOutbreak } from './outbreak-fixture';
 
 const schema = buildApiSchema();
-let dir: string;
+let temp: TempStore;
 let store: TraceStore;
 let service: AnalysisService;
 /** The engine's own analysis of the same store, as of the same default instant. */
@@ -32,18 +28,13 @@ let engineReport: AnalysisReport;
 const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-analysis-'));
-  store = await openEmbeddedStore(dir);
-  await store.migrate();
-  await store.write(threeCaseOutbreak());
+  temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-api-analysis-');
+  store = temp.store;
   service = new AnalysisService(store);
   engine = await analyseOutbreak(store, resolveParameters(), { asOf: await latestCaseAsOf(store) });
   engineReport = toReport(engine);
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => temp.dispose());
 
 const as = (role: Role | null, audit = new AuditLog()): ApiContext =>
   createContext({ store, viewer: role ? { keyId: `key-${role}`, role } : null, audit, analysis: service });

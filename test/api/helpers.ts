@@ -10,9 +10,11 @@ import {
   type ApiContext,
   type Role,
 } from '../../src/api/context.type';
-import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { smallDistrict } from '../store/fixtures';
+import { embeddedStoreWith, type TempStore } from '../store/temp-store';
+
+export { embeddedStoreWith, type TempStore };
 
 /** A suite's temporary folders: `freshDir(prefix)` makes one; all are removed after the suite. */
 export function suiteTempDirs(): (prefix: string) => string {
@@ -31,24 +33,9 @@ export function suiteTempDirs(): (prefix: string) => string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-export interface TempStore {
-  store: TraceStore;
-  dispose(): Promise<void>;
-}
-
 /** An embedded store in a fresh temp dir holding the small district of the store contract. */
-export async function districtStore(): Promise<TempStore> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-'));
-  const store = await openEmbeddedStore(dir);
-  await store.migrate();
-  await store.write(smallDistrict());
-  return {
-    store,
-    async dispose() {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function districtStore(): Promise<TempStore> {
+  return embeddedStoreWith(smallDistrict(), 'tracegraph-api-');
 }
 
 export function contextFor(store: TraceStore, role: Role | null, audit = new AuditLog()): ApiContext {

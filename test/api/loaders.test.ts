@@ -1,13 +1,9 @@
 /** DataLoader: a request for many persons with their stays makes a fixed, small number of store calls. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { buildApiSchema } from '../../src/api/schema';
 import type { RecordBatch } from '../../src/domain/types';
-import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
 import { t } from '../store/fixtures';
-import { contextFor, countingStore, run, type Json } from './helpers';
+import { contextFor, countingStore, embeddedStoreWith, run, type Json, type TempStore } from './helpers';
 
 const schema = buildApiSchema();
 const HOUR = 3_600_000;
@@ -67,18 +63,13 @@ const QUERY = `query Many($ids: [ID!]!) {
 }`;
 
 describe('DataLoader batching', () => {
-  let dir: string;
+  let temp: TempStore;
   let store: TraceStore;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-api-loaders-'));
-    store = await openEmbeddedStore(dir);
-    await store.migrate();
-    await store.write(town(200));
+    temp = await embeddedStoreWith(town(200), 'tracegraph-api-loaders-');
+    store = temp.store;
   });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.dispose());
 
   async function callsFor(count: number): Promise<Record<string, number>> {
     const counting = countingStore(store);
