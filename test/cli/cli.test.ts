@@ -424,6 +424,17 @@ describe('bin/tracegraph.js', () => {
     }
   });
 
+  test('does not add --expose-gc when the caller exposed the collector already', async () => {
+    const result = await runCli(['stats'], {
+      script: withStandInCli(),
+      env: { NODE_OPTIONS: '--expose-gc' },
+    });
+    expect(result.code).toBe(3);
+    const seen = JSON.parse(result.stdout) as { execArgv: string[] };
+    expect(seen.execArgv).toContain('--max-semi-space-size=64');
+    expect(seen.execArgv).not.toContain('--expose-gc');
+  });
+
   test('without a build it says to run npm run build first and exits 1', async () => {
     const root = temp();
     mkdirSync(path.join(root, 'bin'));
