@@ -19,12 +19,12 @@ import {
   type Cluster,
   type Spreaders,
 } from './clusters';
+import { collectsAfterLoad, exposedCollector } from './collect-garbage';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
-import { collectsAfterLoad, exposedCollector } from './collect-garbage';
 import { loadOutbreakWithExposures } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';

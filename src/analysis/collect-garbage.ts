@@ -5,9 +5,9 @@
  * The load of a million-person district leaves hundreds of megabytes of garbage (the rows
  * fetched, the copies sorted and merged) that V8 collected only once the next phases had grown the
  * heap on top of it: that is where the analysis's memory peaked. Collected as soon as the load
- * ends, the peak resident size of the analysis and its JSON report was 3.31–3.41 GB against
- * 3.56–4.01 GB, for a collection of 2.4–2.6 s (bench/README.md, Findings of 4 December, late
- * night). Below `COLLECT_AFTER_LOAD_MIN_EXPOSURES` the pause is not
+ * ends, the peak resident size of the analysis and its JSON report was 3.30–3.92 GB over a
+ * night's runs against 3.56–4.01 GB before, for a collection of 2.2–2.6 s (bench/README.md,
+ * Findings of 4 December, late night). Below `COLLECT_AFTER_LOAD_MIN_EXPOSURES` the pause is not
  * worth it: V8's own timing is fine for heaps that small.
  */
 
