@@ -19,7 +19,7 @@ import {
   type Cluster,
   type Spreaders,
 } from './clusters';
-import { collectsAfterLoad, exposedCollector } from './collect-garbage';
+import { collectsGarbage, exposedCollector } from './collect-garbage';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
@@ -60,12 +60,12 @@ export interface AnalysisOptions {
    */
   infectorWorker?: boolean | 'auto';
   /**
-   * Whether `analyseOutbreak` makes a full garbage collection as soon as the load ends, where node
-   * allows one (--expose-gc): 'auto' (the default) when the load has at least
-   * `COLLECT_AFTER_LOAD_MIN_EXPOSURES` exposures (src/analysis/collect-garbage.ts says why). The
-   * result is the same either way.
+   * Whether `analyseOutbreak` makes a full garbage collection as soon as the load ends and again
+   * as the analysis ends, where node allows one (--expose-gc): 'auto' (the default) when the load
+   * has at least `COLLECT_GARBAGE_MIN_EXPOSURES` exposures (src/analysis/collect-garbage.ts says
+   * why). The result is the same either way.
    */
-  collectAfterLoad?: boolean | 'auto';
+  collectGarbage?: boolean | 'auto';
   /** Told the seconds each phase took, as it ends (benchmarks print them). */
   onPhase?: (phase: AnalysisPhase, seconds: number) => void;
 }
@@ -83,8 +83,9 @@ export const NETWORK_WORKER_MIN_RECORDS = 50_000;
 export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
 
 /**
- * The phases of an analysis, in the order they end. 'load garbage' is the full collection after a
- * large load (see `collectAfterLoad`), told only when made. The network's phases ('network edges',
+ * The phases of an analysis, in the order they end. 'load garbage' and 'analysis garbage' are the
+ * full collections after a large load and after its analysis (see `collectGarbage`), told only
+ * when made. The network's phases ('network edges',
  * 'communities' and 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
  * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
  * With many exposures the infectors are inferred in a worker from the end of 'exposures' (see
@@ -111,6 +112,7 @@ export const ANALYSIS_PHASES = [
   'quarantine',
   'risk areas',
   'clusters',
+  'analysis garbage',
 ] as const;
 export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number] | NetworkPhase;
 
@@ -385,8 +387,10 @@ export async function analyseOutbreak(
   const started = performance.now();
   const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf);
   options.onPhase?.('load', (performance.now() - started) / 1000);
-  const collector = exposedCollector();
-  if (collector && collectsAfterLoad(options.collectAfterLoad, exposures.length))
-    timed(options.onPhase, 'load garbage', collector);
-  return runInParallel(analysisSteps(data, params, options, exposures), options);
+  const collector = collectsGarbage(options.collectGarbage, exposures.length) ? exposedCollector() : null;
+  if (collector) timed(options.onPhase, 'load garbage', collector);
+  const analysis = await runInParallel(analysisSteps(data, params, options, exposures), options);
+  // What the phases left behind, collected before a report is built on top of the analysis.
+  if (collector) timed(options.onPhase, 'analysis garbage', collector);
+  return analysis;
 }

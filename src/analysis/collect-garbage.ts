@@ -1,18 +1,21 @@
 /**
- * A full garbage collection right after a large load, where the process allows one (node started
- * with --expose-gc, as bin/tracegraph.js and the bench start it; elsewhere nothing happens).
+ * Full garbage collections at two moments of a large analysis, where the process allows them (node
+ * started with --expose-gc, as bin/tracegraph.js and the bench start it; elsewhere nothing
+ * happens): as the load ends, and as the analysis ends, before a report is written from it.
  *
  * The load of a million-person district leaves hundreds of megabytes of garbage (the rows
- * fetched, the copies sorted and merged) that V8 collected only once the next phases had grown the
- * heap on top of it: that is where the analysis's memory peaked. Collected as soon as the load
- * ends, the peak resident size of the analysis and its JSON report was 3.30–3.92 GB over a
- * night's runs against 3.56–4.01 GB before, for a collection of 2.2–2.6 s (bench/README.md,
- * Findings of 4 December, late night). Below `COLLECT_AFTER_LOAD_MIN_EXPOSURES` the pause is not
- * worth it: V8's own timing is fine for heaps that small.
+ * fetched, the copies sorted and merged) that V8 collected only once the next phases had grown
+ * the heap on top of it: that is where the analysis's memory peaked. Collected as soon as the load
+ * ends, the peak of the analysis and its JSON report was 3.30–3.94 GB over a night's runs against
+ * 3.56–4.01 GB before, and had moved to the report's writing: the tiers' and the quarantine's
+ * garbage, not yet collected either, and the report's own then grew the heap by up to 0.85 GB,
+ * where from a collected heap the JSON grows it by 0.16 GB (bench/README.md, Findings of 4
+ * December, late night). Each collection takes 2–3 s. Below `COLLECT_GARBAGE_MIN_EXPOSURES` they
+ * are not worth their pause: V8's own timing is fine for heaps that small.
  */
 
-/** Loads with fewer exposures than this are left to V8's own collections. */
-export const COLLECT_AFTER_LOAD_MIN_EXPOSURES = 1_000_000;
+/** Analyses whose load has fewer exposures than this are left to V8's own collections. */
+export const COLLECT_GARBAGE_MIN_EXPOSURES = 1_000_000;
 
 /** The collector node exposes with --expose-gc, if it does. */
 export function exposedCollector(): (() => void) | null {
@@ -21,9 +24,9 @@ export function exposedCollector(): (() => void) | null {
 }
 
 /**
- * Whether to collect after a load of `exposures` exposures: as chosen (`true`, `false`), or from
- * `COLLECT_AFTER_LOAD_MIN_EXPOSURES` up when 'auto'.
+ * Whether to collect in an analysis whose load has `exposures` exposures: as chosen (`true`,
+ * `false`), or from `COLLECT_GARBAGE_MIN_EXPOSURES` up when 'auto'.
  */
-export function collectsAfterLoad(choice: boolean | 'auto' | undefined, exposures: number): boolean {
-  return choice === true || ((choice ?? 'auto') === 'auto' && exposures >= COLLECT_AFTER_LOAD_MIN_EXPOSURES);
+export function collectsGarbage(choice: boolean | 'auto' | undefined, exposures: number): boolean {
+  return choice === true || ((choice ?? 'auto') === 'auto' && exposures >= COLLECT_GARBAGE_MIN_EXPOSURES);
 }

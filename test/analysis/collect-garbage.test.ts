@@ -1,8 +1,8 @@
 import { analyseOutbreak, type AnalysisPhase } from '../../src/analysis/analyse';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
 import {
-  COLLECT_AFTER_LOAD_MIN_EXPOSURES,
-  collectsAfterLoad,
+  COLLECT_GARBAGE_MIN_EXPOSURES,
+  collectsGarbage,
   exposedCollector,
 } from '../../src/analysis/collect-garbage';
 import { resolveParameters } from '../../src/domain/parameters';
@@ -16,15 +16,12 @@ afterEach(() => {
   scope.gc = ownCollector;
 });
 
-describe('collectsAfterLoad', () => {
-  test("collects from COLLECT_AFTER_LOAD_MIN_EXPOSURES up when 'auto' or not chosen, always when chosen, never when not", () => {
-    const many = COLLECT_AFTER_LOAD_MIN_EXPOSURES;
-    expect([collectsAfterLoad('auto', many), collectsAfterLoad(undefined, many)]).toEqual([true, true]);
-    expect([collectsAfterLoad('auto', many - 1), collectsAfterLoad(undefined, many - 1)]).toEqual([
-      false,
-      false,
-    ]);
-    expect([collectsAfterLoad(true, 0), collectsAfterLoad(false, many)]).toEqual([true, false]);
+describe('collectsGarbage', () => {
+  test("collects from COLLECT_GARBAGE_MIN_EXPOSURES up when 'auto' or not chosen, always when chosen, never when not", () => {
+    const many = COLLECT_GARBAGE_MIN_EXPOSURES;
+    expect([collectsGarbage('auto', many), collectsGarbage(undefined, many)]).toEqual([true, true]);
+    expect([collectsGarbage('auto', many - 1), collectsGarbage(undefined, many - 1)]).toEqual([false, false]);
+    expect([collectsGarbage(true, 0), collectsGarbage(false, many)]).toEqual([true, false]);
   });
 });
 
@@ -40,7 +37,7 @@ describe('exposedCollector', () => {
   });
 });
 
-describe('analyseOutbreak, collecting after the load', () => {
+describe('analyseOutbreak, collecting after the load and after the analysis', () => {
   let temp: TempStore;
   let store: TraceStore;
   beforeAll(async () => {
@@ -49,26 +46,28 @@ describe('analyseOutbreak, collecting after the load', () => {
   });
   afterAll(() => temp.dispose());
 
-  async function analyse(collectAfterLoad: boolean | 'auto') {
+  async function analyse(collectGarbage: boolean | 'auto') {
     const phases: AnalysisPhase[] = [];
     const analysis = await analyseOutbreak(store, resolveParameters(), {
       asOf: await latestCaseAsOf(store),
-      collectAfterLoad,
+      collectGarbage,
       onPhase: (phase) => phases.push(phase),
     });
     return { analysis, phases };
   }
 
-  test("collects once, right after the load, when chosen; not on a small load left to 'auto'; the analysis is the same", async () => {
+  test("collects right after the load and after the last phase when chosen; not on a small load left to 'auto'; the analysis is the same", async () => {
     const gc = jest.fn();
     scope.gc = gc;
     const collected = await analyse(true);
-    expect(gc).toHaveBeenCalledTimes(1);
+    expect(gc).toHaveBeenCalledTimes(2);
     expect(collected.phases.slice(0, 3)).toEqual(['load', 'load garbage', 'exposures']);
+    expect(collected.phases.slice(-2)).toEqual(['clusters', 'analysis garbage']);
 
     const auto = await analyse('auto');
-    expect(gc).toHaveBeenCalledTimes(1);
+    expect(gc).toHaveBeenCalledTimes(2);
     expect(auto.phases).not.toContain('load garbage');
+    expect(auto.phases).not.toContain('analysis garbage');
     expect(auto.analysis).toEqual(collected.analysis);
   });
 
@@ -77,6 +76,7 @@ describe('analyseOutbreak, collecting after the load', () => {
     const { analysis, phases } = await analyse(true);
     expect(phases[0]).toBe('load');
     expect(phases).not.toContain('load garbage');
+    expect(phases).not.toContain('analysis garbage');
     expect(analysis.data.cases.length).toBeGreaterThan(0);
   });
 });

@@ -78,6 +78,7 @@ describe('analyseData', () => {
         (phase) =>
           phase !== 'load' &&
           phase !== 'load garbage' &&
+          phase !== 'analysis garbage' &&
           phase !== 'network wait' &&
           phase !== 'infectors wait',
       ),
@@ -94,7 +95,11 @@ describe('analyseData', () => {
       infectorWorker: true,
       onPhase: (phase) => told.push(phase),
     });
-    expect(told).toEqual(ANALYSIS_PHASES.filter((phase) => phase !== 'load' && phase !== 'load garbage'));
+    expect(told).toEqual(
+      ANALYSIS_PHASES.filter(
+        (phase) => phase !== 'load' && phase !== 'load garbage' && phase !== 'analysis garbage',
+      ),
+    );
     const here = analyseData(data, params, { asOf: data.asOf });
     expect(inWorker).toEqual(here);
     // Centrality and communities came from the network: not all zero, not none.
