@@ -9,8 +9,9 @@ const path = require('node:path');
 // heap (at most about 4 GB on 64-bit, however much memory the machine has) is too small for a
 // million-person district (a 6.3 GB peak): V8 would abort. V8 reads both sizes only at start-up, so unless the caller
 // chose them the command restarts itself with them. Restarting, it also exposes the garbage
-// collector, so that a large analysis can collect its load's garbage at once rather than peak on
-// top of it (src/analysis/collect-garbage.ts); without a restart V8 collects on its own, as usual.
+// collector, so that a large analysis can collect its garbage as its load and as the analysis end,
+// rather than peak on top of it (src/analysis/collect-garbage.ts); without a restart V8 collects on
+// its own, as usual.
 const YOUNG_GENERATION_FLAG = '--max-semi-space-size';
 const YOUNG_GENERATION_MB = 64;
 const HEAP_FLAG = '--max-old-space-size';

@@ -85,9 +85,8 @@ export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
 /**
  * The phases of an analysis, in the order they end. 'load garbage' and 'analysis garbage' are the
  * full collections after a large load and after its analysis (see `collectGarbage`), told only
- * when made. The network's phases ('network edges',
- * 'communities' and 'centrality') run in a worker beside 'tiers' to 'sources' when the network is large (see
- * `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
+ * when made. The network's phases ('network edges', 'communities' and 'centrality') run in a
+ * worker beside 'tiers' to 'sources' when the network is large (see `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
  * With many exposures the infectors are inferred in a worker from the end of 'exposures' (see
  * `infectorWorker`): 'infectors' is then the seconds of that work (the cases' exposures gathered
  * here, the inference there), told after 'tiers', and 'infectors wait' the time this thread

@@ -10,8 +10,9 @@
  * 3.56–4.01 GB before, and had moved to the report's writing: the tiers' and the quarantine's
  * garbage, not yet collected either, and the report's own then grew the heap by up to 0.85 GB,
  * where from a collected heap the JSON grows it by 0.16 GB. With both collections the bench's peak
- * was 3.23–3.25 GB (bench/README.md, Findings of 4 December, late night). Each takes 2–5 s. Below `COLLECT_GARBAGE_MIN_EXPOSURES` they
- * are not worth their pause: V8's own timing is fine for heaps that small.
+ * was 3.23–3.25 GB (bench/README.md, Findings of 4 December, late night). Each takes 2–5 s.
+ * Below `COLLECT_GARBAGE_MIN_EXPOSURES` they are not worth their pause: V8's own timing is fine
+ * for heaps that small.
  */
 
 /** Analyses whose load has fewer exposures than this are left to V8's own collections. */
