@@ -5,7 +5,7 @@
  * network measured in a worker thread beside the tiers, and the infectors of many exposures
  * inferred in another beside the network's numbering and the tiers (at a million persons 4 s and
  * 13 s that leave this thread's path); `analyseOutbreak` first pulls the neighbourhood through
- * the store port, then runs that.
+ * the store port, then runs that, with the infectors' worker started halfway through the load.
  */
 import type { Parameters } from '../domain/parameters';
 import type { Id, Instant } from '../domain/types';
@@ -22,10 +22,16 @@ import {
 import { collectsGarbage, exposedCollector } from './collect-garbage';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
-import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
+import {
+  caseExposures,
+  inferenceParameters,
+  inferInfectors,
+  type CaseExposures,
+  type InfectorInference,
+} from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
-import { loadOutbreakWithExposures } from './load';
+import { loadOutbreakWithExposures, type ExposuresKnown } from './load';
 import type { Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
 import { measureNetworkInWorker, type PendingMeasures } from './network-in-worker';
@@ -54,9 +60,10 @@ export interface AnalysisOptions {
    */
   networkWorker?: boolean | 'auto';
   /**
-   * Whether `analyseOutbreak` infers the infectors in a worker thread, beside the network's
-   * numbering and the tiers: 'auto' (the default) when there are at least
-   * `INFECTOR_WORKER_MIN_EXPOSURES` exposures. The result is the same either way.
+   * Whether the infectors are inferred in a worker thread: 'auto' (the default) when there are at
+   * least `INFECTOR_WORKER_MIN_EXPOSURES` exposures. `analyseOutbreak` starts it as soon as the
+   * load knows the exposures, beside the rest of the load; `analyseDataInParallel` beside the
+   * network's numbering and the tiers. The result is the same either way.
    */
   infectorWorker?: boolean | 'auto';
   /**
@@ -87,10 +94,10 @@ export const INFECTOR_WORKER_MIN_EXPOSURES = 1_000_000;
  * full collections after a large load and after its analysis (see `collectGarbage`), told only
  * when made. The network's phases ('network edges', 'communities' and 'centrality') run in a
  * worker beside 'tiers' to 'sources' when the network is large (see `networkWorker`); 'network wait' is then the time this thread waited for them after 'sources'.
- * With many exposures the infectors are inferred in a worker from the end of 'exposures' (see
- * `infectorWorker`): 'infectors' is then the seconds of that work (the cases' exposures gathered
- * here, the inference there), told after 'tiers', and 'infectors wait' the time this thread
- * waited for it.
+ * With many exposures the infectors are inferred in a worker (see `infectorWorker`), from halfway
+ * through 'load' or from the end of 'exposures': 'infectors' is then the seconds of that work (the
+ * cases' exposures gathered here, the inference there), told after 'tiers', and 'infectors wait'
+ * the time this thread waited for it.
  * The analysis measures Louvain and PageRank from the network's numbers: no graphology graph is
  * built for them, so no 'contact network' phase (src/analysis/network-measures.ts).
  */
@@ -302,6 +309,19 @@ interface PendingInferences {
   secondsHere: number;
 }
 
+/** Starts inferring the infectors in a worker: the exposures checked here, only the cases' sent. */
+function inferInWorker(
+  data: CaseExposures['data'],
+  exposures: readonly Exposure[],
+  params: Parameters,
+): PendingInferences {
+  const started = performance.now();
+  const work = inferInfectorsInWorker(caseExposures(data, exposures), params);
+  // Its failure is reported when waited for, not as an unhandled rejection before that.
+  work.result.catch(() => undefined);
+  return { work, secondsHere: (performance.now() - started) / 1000 };
+}
+
 /**
  * Drives the steps of an analysis, with a large contact network measured, and the infectors of
  * many exposures inferred, in worker threads.
@@ -309,9 +329,10 @@ interface PendingInferences {
 async function runInParallel(
   steps: Generator<AnalysisRequest, Analysis, AnalysisAnswer>,
   options: AnalysisOptions,
+  startedEarly: PendingInferences | null = null,
 ): Promise<Analysis> {
   let infer: (() => InfectorInference[]) | null = null;
-  let inferring: PendingInferences | null = null;
+  let inferring: PendingInferences | null = startedEarly;
   let input: NetworkRecords | null = null;
   let pending: PendingMeasures | null = null;
   try {
@@ -320,13 +341,10 @@ async function runInParallel(
       const request = step.value;
       if (request.kind === 'start infectors') {
         const { data, exposures, params } = request;
-        if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
-          // The exposures are checked here, and only the cases' go to the worker.
-          const started = performance.now();
-          const work = inferInfectorsInWorker(caseExposures(data, exposures), params);
-          // Its failure is reported when waited for, not as an unhandled rejection before that.
-          work.result.catch(() => undefined);
-          inferring = { work, secondsHere: (performance.now() - started) / 1000 };
+        if (startedEarly) {
+          // Already under way since the load, on the same cases' exposures (see `analyseOutbreak`).
+        } else if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
+          inferring = inferInWorker(data, exposures, params);
         } else {
           infer = () => inferInfectors(data, exposures, params);
         }
@@ -383,13 +401,34 @@ export async function analyseOutbreak(
   // Load with the wider inference windows: a superset of what the protocol's windows need. The
   // load's exposures are those windows' exposures of the data: the analysis takes them as they are.
   const inference = inferenceParameters(params);
-  const started = performance.now();
-  const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf);
-  options.onPhase?.('load', (performance.now() - started) / 1000);
-  const collector = collectsGarbage(options.collectGarbage, exposures.length) ? exposedCollector() : null;
-  if (collector) timed(options.onPhase, 'load garbage', collector);
-  const analysis = await runInParallel(analysisSteps(data, params, options, exposures), options);
-  // What the phases left behind, collected before a report is built on top of the analysis.
-  if (collector) timed(options.onPhase, 'analysis garbage', collector);
-  return analysis;
+  // With many exposures the infectors are inferred in a worker from the moment the load knows the
+  // exposures, halfway through it: beside the rest of the load rather than beside the tiers, where
+  // the contact network's worker and this thread already keep both cores busy. The inference reads
+  // the cases' exposures (the analysis's, under the load's inference windows), the cases, their
+  // samples and the instant, all final by then (src/analysis/load.ts `onExposures`).
+  let early: PendingInferences | null = null;
+  const onExposures = ({ exposures, data }: ExposuresKnown): void => {
+    if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES))
+      early = inferInWorker(data, exposures, params);
+  };
+  try {
+    const started = performance.now();
+    const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf, {
+      onExposures,
+    });
+    options.onPhase?.('load', (performance.now() - started) / 1000);
+    const collector = collectsGarbage(options.collectGarbage, exposures.length) ? exposedCollector() : null;
+    if (collector) timed(options.onPhase, 'load garbage', collector);
+    const steps = analysisSteps(data, params, options, exposures);
+    const pending = early;
+    // Handed on: stopped, if need be, by the driver from here.
+    early = null;
+    const analysis = await runInParallel(steps, options, pending);
+    // What the phases left behind, collected before a report is built on top of the analysis.
+    if (collector) timed(options.onPhase, 'analysis garbage', collector);
+    return analysis;
+  } finally {
+    // The load failed after the inference started.
+    (early as PendingInferences | null)?.work.stop();
+  }
 }

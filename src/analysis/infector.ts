@@ -513,7 +513,7 @@ export interface CaseExposures {
 
 /** Checks the input (every exposure, and the options) and gathers the exposures of the cases. */
 export function caseExposures(
-  data: OutbreakData,
+  data: CaseExposures['data'],
   exposures: readonly Exposure[],
   options: Partial<InfectorOptions> = {},
 ): CaseExposures {

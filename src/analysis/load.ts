@@ -64,6 +64,19 @@ export interface LoadOptions {
   residentialKinds: string[];
   /** The nights of a household, as the analysis counts them (src/analysis/exposures.ts). */
   nights: NightHours;
+  /**
+   * Told the load's exposures as soon as they are known, halfway through the load: with the cases,
+   * their samples and the instant, which nothing fetched after changes (the rest of the data is
+   * not complete yet). The analysis starts inferring the infectors from them there, in a worker
+   * beside the rest of the load (src/analysis/analyse.ts).
+   */
+  onExposures?: (known: ExposuresKnown) => void;
+}
+
+/** What `onExposures` is told: the load's exposures, final, and what of the data already is. */
+export interface ExposuresKnown {
+  exposures: Exposure[];
+  data: Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>;
 }
 
 export const DEFAULTS: LoadOptions = {
@@ -332,7 +345,7 @@ export async function loadOutbreakWithExposures(
 ): Promise<LoadedOutbreak> {
   if (!Number.isFinite(asOf))
     throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
-  const { batchSize, residentialKinds, nights } = { ...DEFAULTS, ...options };
+  const { batchSize, residentialKinds, nights, onExposures } = { ...DEFAULTS, ...options };
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
   const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> =>
@@ -498,6 +511,8 @@ export async function loadOutbreakWithExposures(
   const draft = assemble(asOf, cases, early, entities);
   // Already the exposures of all that is loaded (see `loadOutbreakWithExposures`).
   const exposures = computeExposures(draft, params);
+  // Nothing fetched from here on adds a case or a sample (the assembly below keeps the draft's).
+  onExposures?.({ exposures, data: { cases: draft.cases, samples: draft.samples, asOf } });
   // One pass: each exposed person's first exposure, and who among them is a close contact.
   const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;
   const firstExposure = new Map<Id, Instant>();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { computeExposures } from '../../src/analysis/exposures';
-import { loadOutbreak, loadOutbreakWithExposures } from '../../src/analysis/load';
+import { loadOutbreak, loadOutbreakWithExposures, type ExposuresKnown } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
@@ -307,6 +307,20 @@ describe('loadOutbreakWithExposures', () => {
       expect(exposures).toEqual(computeExposures(data, p));
       expect(exposures.length).toBe(5);
     }
+  });
+
+  test('onExposures is told once: the exposures and the cases, samples and instant it returns', async () => {
+    const store = await opened();
+    await store.write(district());
+    const told: ExposuresKnown[] = [];
+    const { data, exposures } = await loadOutbreakWithExposures(store, params, ASOF, {
+      onExposures: (known) => told.push(known),
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]!.exposures).toBe(exposures);
+    expect(told[0]!.data).toEqual({ cases: data.cases, samples: data.samples, asOf: data.asOf });
+    // The fixture's environmental positive and the case's own sample are both there by then.
+    expect(told[0]!.data.samples.map((s) => s.subjectId).sort()).toEqual(['C1', 'L1']);
   });
 
   test('on a simulated outbreak, at every day of it, under both protocols', async () => {

@@ -1,0 +1,125 @@
+/**
+ * `analyseOutbreak` with the infectors inferred in a worker: started as soon as the load knows the
+ * exposures, beside the rest of the load, with the same analysis as in this thread; stopped when
+ * the load fails after it started.
+ */
+import { analyseOutbreak, type AnalysisPhase } from '../../src/analysis/analyse';
+import { latestCaseAsOf } from '../../src/analysis/as-of';
+import * as infectorInWorker from '../../src/analysis/infector-in-worker';
+import type { PendingWork } from '../../src/analysis/in-worker';
+import type { InferencesFromWorker } from '../../src/analysis/infector-in-worker';
+import { resolveParameters } from '../../src/domain/parameters';
+import type { TraceStore } from '../../src/store/port';
+import { threeCaseOutbreak } from '../api/outbreak-fixture';
+import { embeddedStoreWith, type TempStore } from '../store/temp-store';
+
+const params = resolveParameters();
+
+/**
+ * The store, with each call it is asked for written to `calls` by name, and `failing` (a method's
+ * name) rejecting with an error of its own.
+ */
+function recording(store: TraceStore, calls: string[], failing: string | null = null): TraceStore {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function' || typeof name !== 'string') return value;
+      return (...args: unknown[]): unknown => {
+        calls.push(name);
+        if (name === failing) return Promise.reject(new Error(`${name}: the store went away`));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+/** Spies on the infector workers started, with each stop written to `stopped`. */
+function spyOnInferenceWorkers(calls: string[]) {
+  const started: PendingWork<InferencesFromWorker>[] = [];
+  const stopped: PendingWork<InferencesFromWorker>[] = [];
+  const original = infectorInWorker.inferInfectorsInWorker;
+  const spy = jest.spyOn(infectorInWorker, 'inferInfectorsInWorker').mockImplementation((...args) => {
+    calls.push('infector worker');
+    const pending = original(...args);
+    started.push(pending);
+    return {
+      result: pending.result,
+      stop: () => {
+        stopped.push(pending);
+        pending.stop();
+      },
+    };
+  });
+  return { started, stopped, restore: () => spy.mockRestore() };
+}
+
+describe('analyseOutbreak with the infectors inferred in a worker', () => {
+  let temp: TempStore;
+  beforeAll(async () => {
+    temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-analyse-outbreak-');
+  });
+  afterAll(() => temp.dispose());
+
+  test('the worker starts during the load, once its exposures are known, and the analysis is the one made in this thread', async () => {
+    const asOf = await latestCaseAsOf(temp.store);
+    const calls: string[] = [];
+    const phases: AnalysisPhase[] = [];
+    const workers = spyOnInferenceWorkers(calls);
+    let inWorker;
+    try {
+      inWorker = await analyseOutbreak(recording(temp.store, calls), params, {
+        asOf,
+        infectorWorker: true,
+        onPhase: (phase) => phases.push(phase),
+      });
+    } finally {
+      workers.restore();
+    }
+    expect(workers.started).toHaveLength(1);
+    expect(workers.stopped).toHaveLength(0);
+    // Started after the reads the exposures come from, before the reads that follow them
+    // (the exposed persons' homes), all before the load ended.
+    const startedAt = calls.indexOf('infector worker');
+    expect(calls.slice(0, startedAt)).toContain('staysAtHosts');
+    expect(calls.slice(startedAt)).toContain('residentsOf');
+    expect(calls.slice(startedAt)).toContain('placesOfKind');
+    // Told as before: the seconds of the inference after the tiers, then the wait for it.
+    expect(phases.indexOf('infectors')).toBe(phases.indexOf('tiers') + 1);
+    expect(phases.indexOf('infectors wait')).toBe(phases.indexOf('infectors') + 1);
+
+    const here = await analyseOutbreak(temp.store, params, { asOf, infectorWorker: false });
+    expect(here.inferences.length).toBeGreaterThan(0);
+    expect(here.inferences.some((i) => i.best.kind === 'case')).toBe(true);
+    expect(inWorker).toEqual(here);
+  });
+
+  test('a load that fails after the worker started fails with its own error and stops the worker', async () => {
+    const asOf = await latestCaseAsOf(temp.store);
+    const calls: string[] = [];
+    const workers = spyOnInferenceWorkers(calls);
+    try {
+      await expect(
+        analyseOutbreak(recording(temp.store, calls, 'placesOfKind'), params, { asOf, infectorWorker: true }),
+      ).rejects.toThrow('placesOfKind: the store went away');
+    } finally {
+      workers.restore();
+    }
+    expect(workers.started).toHaveLength(1);
+    expect(workers.stopped).toEqual(workers.started);
+  });
+
+  test("left to 'auto', a small load infers in this thread: no worker, no wait", async () => {
+    const asOf = await latestCaseAsOf(temp.store);
+    const calls: string[] = [];
+    const phases: AnalysisPhase[] = [];
+    const workers = spyOnInferenceWorkers(calls);
+    try {
+      await analyseOutbreak(temp.store, params, { asOf, onPhase: (phase) => phases.push(phase) });
+    } finally {
+      workers.restore();
+    }
+    expect(workers.started).toHaveLength(0);
+    expect(phases).toContain('infectors');
+    expect(phases).not.toContain('infectors wait');
+  });
+});
