@@ -5,7 +5,8 @@
  * network measured in a worker thread beside the tiers, and the infectors of many exposures
  * inferred in another beside the network's numbering and the tiers (at a million persons 4 s and
  * 13 s that leave this thread's path); `analyseOutbreak` first pulls the neighbourhood through
- * the store port, then runs that, with the infectors' worker started halfway through the load.
+ * the store port, then runs that, with the infectors' worker started halfway through a load that
+ * reads in this thread.
  */
 import type { Parameters } from '../domain/parameters';
 import type { Id, Instant } from '../domain/types';
@@ -61,9 +62,10 @@ export interface AnalysisOptions {
   networkWorker?: boolean | 'auto';
   /**
    * Whether the infectors are inferred in a worker thread: 'auto' (the default) when there are at
-   * least `INFECTOR_WORKER_MIN_EXPOSURES` exposures. `analyseOutbreak` starts it as soon as the
-   * load knows the exposures, beside the rest of the load; `analyseDataInParallel` beside the
-   * network's numbering and the tiers. The result is the same either way.
+   * least `INFECTOR_WORKER_MIN_EXPOSURES` exposures. `analyseOutbreak` on a store that reads in
+   * this thread (embedded) starts it as soon as the load knows the exposures, beside the rest of
+   * the load; otherwise it runs beside the network's numbering and the tiers. The result is the
+   * same either way.
    */
   infectorWorker?: boolean | 'auto';
   /**
@@ -401,16 +403,22 @@ export async function analyseOutbreak(
   // Load with the wider inference windows: a superset of what the protocol's windows need. The
   // load's exposures are those windows' exposures of the data: the analysis takes them as they are.
   const inference = inferenceParameters(params);
-  // With many exposures the infectors are inferred in a worker from the moment the load knows the
-  // exposures, halfway through it: beside the rest of the load rather than beside the tiers, where
-  // the contact network's worker and this thread already keep both cores busy. The inference reads
+  // With many exposures, on a store that reads in this thread, the infectors are inferred in a
+  // worker from the moment the load knows the exposures, halfway through it: beside the rest of the
+  // load, which leaves the other core idle, rather than beside the tiers, where the contact
+  // network's worker and this thread already keep both cores busy (at 1M embedded, numbering and
+  // tiers 23 s instead of 26-36 s). A server's reads take that core themselves: on Neo4j at 1M the
+  // worker beside the load made it 10 s longer and the peak 0.2 GB higher (3.99 GB, at the load's
+  // end), so there it starts after the load, as with `analyseDataInParallel`. The inference reads
   // the cases' exposures (the analysis's, under the load's inference windows), the cases, their
   // samples and the instant, all final by then (src/analysis/load.ts `onExposures`).
   let early: PendingInferences | null = null;
-  const onExposures = ({ exposures, data }: ExposuresKnown): void => {
-    if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES))
-      early = inferInWorker(data, exposures, params);
-  };
+  const onExposures = store.readsInThisThread
+    ? ({ exposures, data }: ExposuresKnown): void => {
+        if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES))
+          early = inferInWorker(data, exposures, params);
+      }
+    : undefined;
   try {
     const started = performance.now();
     const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf, {

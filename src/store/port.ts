@@ -87,6 +87,12 @@ export interface TraceStore {
   readonly kind: 'embedded' | 'neo4j';
   /** A human-readable location, e.g. `./data/tracegraph.db` or `bolt://127.0.0.1:7687/neo4j`. */
   readonly location: string;
+  /**
+   * Whether reads run in this thread (the embedded file) rather than in a server that takes a core
+   * of its own while this process waits for it (Neo4j). The analysis starts work in a worker
+   * beside a load only where the reads leave the other core idle (src/analysis/analyse.ts).
+   */
+  readonly readsInThisThread: boolean;
 
   /** Creates constraints and indexes; idempotent. */
   migrate(): Promise<void>;

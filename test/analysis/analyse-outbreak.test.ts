@@ -1,7 +1,8 @@
 /**
- * `analyseOutbreak` with the infectors inferred in a worker: started as soon as the load knows the
- * exposures, beside the rest of the load, with the same analysis as in this thread; stopped when
- * the load fails after it started.
+ * `analyseOutbreak` with the infectors inferred in a worker: on a store that reads in this thread,
+ * started as soon as the load knows the exposures, beside the rest of the load; on one that reads in
+ * a server, after the load; the same analysis as in this thread either way; stopped when the load
+ * fails after it started.
  */
 import { analyseOutbreak, type AnalysisPhase } from '../../src/analysis/analyse';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
@@ -19,9 +20,15 @@ const params = resolveParameters();
  * The store, with each call it is asked for written to `calls` by name, and `failing` (a method's
  * name) rejecting with an error of its own.
  */
-function recording(store: TraceStore, calls: string[], failing: string | null = null): TraceStore {
+function recording(
+  store: TraceStore,
+  calls: string[],
+  failing: string | null = null,
+  readsInThisThread = store.readsInThisThread,
+): TraceStore {
   return new Proxy(store, {
     get(target, name, receiver) {
+      if (name === 'readsInThisThread') return readsInThisThread;
       const value: unknown = Reflect.get(target, name, receiver);
       if (typeof value !== 'function' || typeof name !== 'string') return value;
       return (...args: unknown[]): unknown => {
@@ -106,6 +113,26 @@ describe('analyseOutbreak with the infectors inferred in a worker', () => {
     }
     expect(workers.started).toHaveLength(1);
     expect(workers.stopped).toEqual(workers.started);
+  });
+
+  test("on a store that reads in a server's thread, the worker starts after the load, and the analysis is the same", async () => {
+    const asOf = await latestCaseAsOf(temp.store);
+    const calls: string[] = [];
+    const workers = spyOnInferenceWorkers(calls);
+    let afterLoad;
+    try {
+      afterLoad = await analyseOutbreak(recording(temp.store, calls, null, false), params, {
+        asOf,
+        infectorWorker: true,
+      });
+    } finally {
+      workers.restore();
+    }
+    expect(workers.started).toHaveLength(1);
+    // Every read of the load came first.
+    expect(calls.at(-1)).toBe('infector worker');
+    expect(calls).toContain('placesOfKind');
+    expect(afterLoad).toEqual(await analyseOutbreak(temp.store, params, { asOf, infectorWorker: false }));
   });
 
   test("left to 'auto', a small load infers in this thread: no worker, no wait", async () => {

@@ -56,6 +56,7 @@ describe('embedded store', () => {
       const store = await openEmbeddedStore(dataDir);
       try {
         expect(store.kind).toBe('embedded');
+        expect(store.readsInThisThread).toBe(true);
         expect(store.location).toBe(path.join(dataDir, 'tracegraph.db'));
         expect(existsSync(store.location)).toBe(true);
         const raw = new Database(store.location, { readonly: true });

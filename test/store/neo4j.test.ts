@@ -41,8 +41,9 @@ describe('neo4j store', () => {
     await store.clear();
   });
 
-  test('kind and location name the server and database', () => {
+  test('kind and location name the server and database; reads run in the server', () => {
     expect(store.kind).toBe('neo4j');
+    expect(store.readsInThisThread).toBe(false);
     expect(store.location).toBe(`${neo4jTestConfig().uri}/neo4j`);
   });
 

@@ -136,6 +136,8 @@ class EmbeddedImport implements ImportSession {
 
 export class EmbeddedStore implements TraceStore {
   readonly kind = 'embedded' as const;
+  /** SQLite reads synchronously, in the calling thread. */
+  readonly readsInThisThread = true;
   private readonly statements: Statements;
   private activeImport: EmbeddedImport | null = null;
 

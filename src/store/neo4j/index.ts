@@ -96,6 +96,8 @@ function records<T>(rows: Neo4jRecord[], convert: (row: Row) => T): T[] {
 
 class Neo4jStore implements TraceStore {
   readonly kind = 'neo4j' as const;
+  /** The server reads; this process decodes what it sends. */
+  readonly readsInThisThread = false;
   readonly location: string;
 
   constructor(
