@@ -20,6 +20,7 @@ import {
   type Cluster,
   type Spreaders,
 } from './clusters';
+import { onForSize } from './auto-choice';
 import { collectsGarbage, exposedCollector } from './collect-garbage';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
@@ -300,11 +301,6 @@ export async function analyseDataInParallel(
   return runInParallel(analysisSteps(data, params, options, null), options);
 }
 
-/** Whether a worker is used for work of `size`: as chosen, or from `minimum` up when 'auto'. */
-function inWorker(choice: boolean | 'auto' | undefined, size: number, minimum: number): boolean {
-  return choice === true || ((choice ?? 'auto') === 'auto' && size >= minimum);
-}
-
 /** The infector inference under way in a worker, and the seconds this thread spent on it. */
 interface PendingInferences {
   work: PendingWork<InferencesFromWorker>;
@@ -345,7 +341,7 @@ async function runInParallel(
         const { data, exposures, params } = request;
         if (startedEarly) {
           // Already under way since the load, on the same cases' exposures (see `analyseOutbreak`).
-        } else if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
+        } else if (onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
           inferring = inferInWorker(data, exposures, params);
         } else {
           infer = () => inferInfectors(data, exposures, params);
@@ -368,7 +364,7 @@ async function runInParallel(
         step = steps.next(inferences);
       } else if (request.kind === 'start network') {
         input = request.input;
-        if (inWorker(options.networkWorker, input.recordA.length, NETWORK_WORKER_MIN_RECORDS)) {
+        if (onForSize(options.networkWorker, input.recordA.length, NETWORK_WORKER_MIN_RECORDS)) {
           pending = measureNetworkInWorker(input, networkOptions(options));
           pending.measures.catch(() => undefined);
           input = null;
@@ -415,7 +411,7 @@ export async function analyseOutbreak(
   let early: PendingInferences | null = null;
   const onExposures = store.readsInThisThread
     ? ({ exposures, data }: ExposuresKnown): void => {
-        if (inWorker(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES))
+        if (onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES))
           early = inferInWorker(data, exposures, params);
       }
     : undefined;

@@ -15,6 +15,8 @@
  * for heaps that small.
  */
 
+import { onForSize, type AutoChoice } from './auto-choice';
+
 /** Analyses whose load has fewer exposures than this are left to V8's own collections. */
 export const COLLECT_GARBAGE_MIN_EXPOSURES = 1_000_000;
 
@@ -28,6 +30,6 @@ export function exposedCollector(): (() => void) | null {
  * Whether to collect in an analysis whose load has `exposures` exposures: as chosen (`true`,
  * `false`), or from `COLLECT_GARBAGE_MIN_EXPOSURES` up when 'auto'.
  */
-export function collectsGarbage(choice: boolean | 'auto' | undefined, exposures: number): boolean {
-  return choice === true || ((choice ?? 'auto') === 'auto' && exposures >= COLLECT_GARBAGE_MIN_EXPOSURES);
+export function collectsGarbage(choice: AutoChoice | undefined, exposures: number): boolean {
+  return onForSize(choice, exposures, COLLECT_GARBAGE_MIN_EXPOSURES);
 }
