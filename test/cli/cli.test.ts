@@ -383,13 +383,21 @@ describe('bin/tracegraph.js', () => {
   };
   const heapFlags = (execArgv: string[]) => execArgv.filter((arg) => arg.startsWith('--max-old-space-size'));
 
-  test('runs the command line with a 64 MB semi-space, a heap of 3/4 of the memory and the collector exposed, passing the arguments and the exit code on', async () => {
-    const result = await runCli(['report', '--format', 'json'], {
-      script: withStandInCli(),
-      env: { NODE_OPTIONS: '' },
-    });
+  /**
+   * What the stand-in CLI was given when bin/tracegraph.js ran it with `args` under `nodeOptions`
+   * (NODE_OPTIONS), once the command has passed its exit code 3 on.
+   */
+  const seenByStandIn = async (
+    args: string[],
+    nodeOptions: string,
+  ): Promise<{ execArgv: string[]; args: string[] }> => {
+    const result = await runCli(args, { script: withStandInCli(), env: { NODE_OPTIONS: nodeOptions } });
     expect(result.code).toBe(3);
-    const seen = JSON.parse(result.stdout) as { execArgv: string[]; args: string[] };
+    return JSON.parse(result.stdout) as { execArgv: string[]; args: string[] };
+  };
+
+  test('runs the command line with a 64 MB semi-space, a heap of 3/4 of the memory and the collector exposed, passing the arguments and the exit code on', async () => {
+    const seen = await seenByStandIn(['report', '--format', 'json'], '');
     expect(seen.execArgv).toContain('--max-semi-space-size=64');
     expect(seen.execArgv).toContain('--expose-gc');
     const heap = expectedHeapMb();
@@ -399,12 +407,7 @@ describe('bin/tracegraph.js', () => {
   });
 
   test('keeps a semi-space size the caller chose, still giving the heap', async () => {
-    const result = await runCli(['stats'], {
-      script: withStandInCli(),
-      env: { NODE_OPTIONS: '--max-semi-space-size=32' },
-    });
-    expect(result.code).toBe(3);
-    const seen = JSON.parse(result.stdout) as { execArgv: string[] };
+    const seen = await seenByStandIn(['stats'], '--max-semi-space-size=32');
     expect(seen.execArgv.join(' ')).not.toMatch(/semi-space/);
     const heap = expectedHeapMb();
     expect(heapFlags(seen.execArgv)).toEqual(heap === null ? [] : [`--max-old-space-size=${heap}`]);
@@ -414,23 +417,13 @@ describe('bin/tracegraph.js', () => {
 
   test('keeps a heap size the caller chose, in either spelling of the flag', async () => {
     for (const chosen of ['--max-old-space-size=1500', '--max_old_space_size=1500']) {
-      const result = await runCli(['stats'], {
-        script: withStandInCli(),
-        env: { NODE_OPTIONS: chosen },
-      });
-      expect(result.code).toBe(3);
-      const seen = JSON.parse(result.stdout) as { execArgv: string[] };
+      const seen = await seenByStandIn(['stats'], chosen);
       expect(seen.execArgv).toEqual(['--max-semi-space-size=64', '--expose-gc']);
     }
   });
 
   test('does not add --expose-gc when the caller exposed the collector already', async () => {
-    const result = await runCli(['stats'], {
-      script: withStandInCli(),
-      env: { NODE_OPTIONS: '--expose-gc' },
-    });
-    expect(result.code).toBe(3);
-    const seen = JSON.parse(result.stdout) as { execArgv: string[] };
+    const seen = await seenByStandIn(['stats'], '--expose-gc');
     expect(seen.execArgv).toContain('--max-semi-space-size=64');
     expect(seen.execArgv).not.toContain('--expose-gc');
   });
