@@ -253,6 +253,46 @@ describe('assignTiers', () => {
     );
   });
 
+  test("a person exposed to many sources lists each of the kept tier's once, in code-unit order", () => {
+    // Past a few sources the entry keeps a set beside the list: both ways must agree.
+    const sourceIds = Array.from({ length: 20 }, (_, i) => `C${i + 1}`);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            sourceId: fc.constantFrom(...sourceIds),
+            start: fc.integer({ min: 0, max: 47 }),
+            minutes: fc.integer({ min: 0, max: 60 }),
+          }),
+          { minLength: 30, maxLength: 80 },
+        ),
+        (drawn) => {
+          const exposures: Exposure[] = drawn.map((d) => ({
+            personId: 'P1',
+            sourceId: d.sourceId,
+            sourceKind: 'case',
+            setting: 'place',
+            hostId: 'W1',
+            placeKind: 'workplace',
+            contactSetting: null,
+            start: aug(4) + d.start * 3_600_000,
+            end: aug(4) + d.start * 3_600_000 + d.minutes * 60_000,
+            minutes: d.minutes,
+          }));
+          const { data } = district();
+          const [entry] = assignTiers({ ...data, cases: [] }, exposures, params);
+          const tiered = exposures.filter((e) => tierOfExposure(e, params.protocol) !== null);
+          if (tiered.length === 0) return expect(entry).toBeUndefined();
+          const kept = tiered.filter((e) => tierOfExposure(e, params.protocol) === entry!.tier);
+          const distinct = [...new Set(kept.map((e) => e.sourceId))].sort((a, b) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          );
+          expect(entry!.sourceIds).toEqual(distinct);
+        },
+      ),
+    );
+  });
+
   test('evidence is not kept: each read builds it anew; a copy of an entry keeps it as data', () => {
     const { data, exposures } = district();
     const p3 = assignTiers(data, exposures, params).find((e) => e.personId === 'P3')!;
