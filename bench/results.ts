@@ -421,6 +421,25 @@ function contactsTable(results: BenchResults): string {
   );
 }
 
+/**
+ * The CPU seconds of a measure's runs (`cpuSeconds`, every thread of the process) and, run by run,
+ * how many cores that is over the run's time; '–' for runs measured before it was recorded.
+ */
+function coresCell(m: Measure): string {
+  const cpu: number[] = [];
+  const cores: number[] = [];
+  // An analysis run is never stopped at a limit: its time and its record go in the same order.
+  m.runs.forEach((run, i) => {
+    const cpuSeconds = Number(run.cpuSeconds);
+    const seconds = m.seconds[i];
+    if (!Number.isFinite(cpuSeconds) || seconds === undefined || !(seconds > 0)) return;
+    cpu.push(cpuSeconds);
+    cores.push(cpuSeconds / seconds);
+  });
+  if (!cpu.length) return '–';
+  return `${formatSpread(summarise(cpu))}, ${formatSpread(summarise(cores), (n) => n.toFixed(2))}`;
+}
+
 function analysisTable(results: BenchResults): string {
   const rows: string[][] = [];
   for (const size of results.sizes) {
@@ -436,6 +455,7 @@ function analysisTable(results: BenchResults): string {
         count('exposures'),
         count('staysLoaded'),
         timeCell(m),
+        coresCell(m),
         peak(m),
         last ? formatBytes(Number(last.reportBytes ?? 0)) : '–',
       ]);
@@ -450,6 +470,7 @@ function analysisTable(results: BenchResults): string {
       'Exposures',
       'Stays loaded',
       'Time, median (min–max)',
+      'CPU time (all threads), cores used',
       'Peak RSS',
       'JSON report',
     ],
@@ -656,7 +677,9 @@ ${results.sizes
 ## 3. Full analysis
 
 \`tracegraph report --format json\`: analyseOutbreak + toReport + JSON, as of the end of the day of
-the latest case, on each store.
+the latest case, on each store. CPU time is the process's over the same span (every thread: this
+one, the analysis's workers, the garbage collector's); cores used is that over the run's time, run
+by run, so 2.00 would keep both cores of this machine busy throughout.
 
 ${analysisTable(results)}
 ${analysisPhaseTable(results)}

@@ -60,6 +60,7 @@ function results(): BenchResults {
                 exposures: 1234,
                 staysLoaded: 5678,
                 reportBytes: 2 * MB,
+                cpuSeconds: 4.5,
                 phases: { load: 1.5, exposures: 0.3, quarantine: 0.9, 'JSON report': 0.3 },
               },
             ],
@@ -183,12 +184,35 @@ describe('renderResultsMarkdown', () => {
 
   it('writes the analysis with its counts and marks what did not run', () => {
     expect(md).toContain(
-      '| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s; failed (1 of 2 runs) | 200 MB | 2.00 MB |',
+      '| 10k | embedded | 21 | 1,234 | 5,678 | 3.00 s; failed (1 of 2 runs) | 4.50 s, 1.50 | 200 MB | 2.00 MB |',
     );
-    expect(md).toContain('| 10k | Neo4j | – | – | – | failed (2 of 2 runs) | – | – |');
+    expect(md).toContain('| 10k | Neo4j | – | – | – | failed (2 of 2 runs) | – | – | – |');
     expect(md).toMatch(/## 5\. API\n\n_Not run\._/);
     expect(md).toContain('| 10k | 1,000 | 21 | 7.50 s (cached, 2026-11-28) | 190 MB |');
     expect(md).toContain('- a note');
+  });
+
+  it("gives each analysis run's CPU time and the cores it used over the run's time, '–' where it was not recorded", () => {
+    const r = results();
+    const run = (cpuSeconds?: number) => ({
+      cases: 21,
+      exposures: 1,
+      staysLoaded: 1,
+      reportBytes: MB,
+      cpuSeconds,
+    });
+    r.sizes[0]!.measures = {
+      // Cores run by run: 2.0, 1.0, 1.5; not the median CPU time over the median time (1.33).
+      'analysis.embedded': {
+        seconds: [10, 20, 30],
+        peakRssBytes: [MB, MB, MB],
+        runs: [run(20), run(20), run(45)],
+      },
+      'analysis.neo4j': { seconds: [40], peakRssBytes: [MB], runs: [run()] },
+    };
+    const text = renderResultsMarkdown(r);
+    expect(text).toContain('| 20.0 s (10.0 s–30.0 s) | 20.0 s (20.0 s–45.0 s), 1.50 (1.00–2.00) | 1.00 MB |');
+    expect(text).toMatch(/\| 10k \| Neo4j \| 21 \| 1 \| 1 \| 40\.0 s \| – \| 1\.00 MB \|/);
   });
 
   it('lists every phase of the analysis, slowest first, with its share of the median time', () => {

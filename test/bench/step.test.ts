@@ -139,6 +139,9 @@ describe('benchmark steps, each in its own process', () => {
     });
     expect(result.reportBytes).toBe(expected);
     expect(result.seconds as number).toBeGreaterThanOrEqual(result.analyseSeconds as number);
+    // The process's CPU time over the same span: some, and no more than its threads could use.
+    expect(result.cpuSeconds as number).toBeGreaterThan(0);
+    expect(result.cpuSeconds as number).toBeLessThan((result.seconds as number) * 16 + 1);
     // Every phase of the analysis, then the JSON, adding up to the whole (the rest is glue). The
     // hand bundle's network and exposures are few: measured and inferred in this thread, nothing
     // overlaps and no waits; its load is too small for the collections of a large one.
