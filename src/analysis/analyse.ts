@@ -24,17 +24,11 @@ import { onForSize } from './auto-choice';
 import { collectsGarbage, exposedCollector } from './collect-garbage';
 import { protocolAndInferenceExposures } from './exposures';
 import { windowsOfCases, type InfectiousWindow } from './infectious-window';
-import {
-  caseExposures,
-  inferenceParameters,
-  inferInfectors,
-  type CaseExposures,
-  type InfectorInference,
-} from './infector';
+import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
 import { loadOutbreakWithExposures, type ExposuresKnown } from './load';
-import type { Exposure, OutbreakData } from './model';
+import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
 import { measureNetworkInWorker, type PendingMeasures } from './network-in-worker';
 import { networkRecords, type NetworkRecords } from './network-records';
@@ -309,7 +303,7 @@ interface PendingInferences {
 
 /** Starts inferring the infectors in a worker: the exposures checked here, only the cases' sent. */
 function inferInWorker(
-  data: CaseExposures['data'],
+  data: CasesAndSamples,
   exposures: readonly Exposure[],
   params: Parameters,
 ): PendingInferences {

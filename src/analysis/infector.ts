@@ -20,7 +20,7 @@ import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
 import { inferInfectionTime, type InfectionTimeOptions, type InfectionTimePosterior } from './infection-time';
 import { infectiousWindow } from './infectious-window';
-import type { Exposure, OutbreakData } from './model';
+import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 
 export type AttackSetting = keyof Pathogen['attackRates'];
 export type InfectorKind = 'case' | 'item' | 'boat' | 'place' | 'unknown';
@@ -215,7 +215,7 @@ export function relativeInfectiousness(source: Case, at: Instant, pathogen: Path
  * the exposures, which are many (those of persons who are not cases are checked, not kept).
  */
 function validateAndGroup(
-  data: Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>,
+  data: CasesAndSamples,
   exposures: readonly Exposure[],
   options: InfectorOptions,
 ): Map<Id, Exposure[]> {
@@ -506,14 +506,14 @@ export function inferInfectors(
  * inference can be handed to a worker thread (./infector-in-worker.ts) for little copying.
  */
 export interface CaseExposures {
-  data: Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>;
+  data: CasesAndSamples;
   /** Each case's exposures, in the order of the exposures; cases without any are left out. */
   exposuresOf: Map<Id, Exposure[]>;
 }
 
 /** Checks the input (every exposure, and the options) and gathers the exposures of the cases. */
 export function caseExposures(
-  data: CaseExposures['data'],
+  data: CasesAndSamples,
   exposures: readonly Exposure[],
   options: Partial<InfectorOptions> = {},
 ): CaseExposures {

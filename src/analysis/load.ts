@@ -54,7 +54,7 @@ import {
   type Span,
 } from './exposures';
 import { windowsOfCases } from './infectious-window';
-import type { Exposure, OutbreakData } from './model';
+import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { tierOfExposure } from './tiers';
 
 export interface LoadOptions {
@@ -76,7 +76,7 @@ export interface LoadOptions {
 /** What `onExposures` is told: the load's exposures, final, and what of the data already is. */
 export interface ExposuresKnown {
   exposures: Exposure[];
-  data: Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>;
+  data: CasesAndSamples;
 }
 
 export const DEFAULTS: LoadOptions = {

@@ -41,6 +41,12 @@ export interface OutbreakData {
   quarantineStays?: Stay[];
 }
 
+/**
+ * The part of the data that the infector inference reads besides the exposures: the cases, their
+ * samples and the instant. The load knows it, final, halfway through (src/analysis/load.ts).
+ */
+export type CasesAndSamples = Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>;
+
 /** How a person was exposed. */
 export type ExposureSetting =
   | 'household'
