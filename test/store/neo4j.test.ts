@@ -1,8 +1,13 @@
 import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import { openNeo4jStore, CredentialsRefusedError, ROWS_PER_STATEMENT } from '../../src/store/neo4j';
-import { KEY_CONSTRAINTS, MERGE_STAYS } from '../../src/store/neo4j/cypher';
-import { stayRow } from '../../src/store/neo4j/convert';
+import {
+  HOST_START_INDEXES,
+  KEY_CONSTRAINTS,
+  MERGE_STAYS,
+  STAYS_AT_HOSTS,
+} from '../../src/store/neo4j/cypher';
+import { lowerBound, stayRow, windowGroups } from '../../src/store/neo4j/convert';
 import { freePort } from '../../src/store/neo4j/launcher';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
@@ -357,6 +362,114 @@ describe('neo4j store', () => {
     const cases = [];
     for await (const page of store.scan('cases', 1)) cases.push(...page);
     expect(cases).toEqual(smallDistrict().cases);
+  });
+
+  /** The db hits and operators of STAYS_AT_HOSTS over the windows, as the store runs it. */
+  const profileStaysAtHosts = async (
+    windows: { id: string; from: number; to: number }[],
+  ): Promise<{ hits: number; operators: string[]; rows: number }> => {
+    const { records, summary } = await driver.executeQuery(
+      `PROFILE ${STAYS_AT_HOSTS}`,
+      { groups: windowGroups(windows), earliest: lowerBound(-Infinity) },
+      { database: 'neo4j' },
+    );
+    let hits = 0;
+    const operators: string[] = [];
+    const walk = (step: { operatorType: string; dbHits: number; children: unknown[] }): void => {
+      hits += step.dbHits;
+      operators.push(step.operatorType.replace(/@.*/, ''));
+      step.children.forEach((c) => walk(c as typeof step));
+    };
+    walk(summary.profile as unknown as Parameters<typeof walk>[0]);
+    return { hits, operators, rows: records.length };
+  };
+
+  test("a host's stays in a window are sought in its (hostId, start) index: the reads do not grow with the host's history", async () => {
+    await store.write(smallDistrict());
+    const day = 86_400_000;
+    const commute = (d: number) => ({
+      subjectId: 'P2',
+      hostId: 'PORT',
+      start: t('2022-06-01T08:00:00+08:00') + d * day,
+      end: t('2022-06-01T17:00:00+08:00') + d * day,
+    });
+    const window = { id: 'PORT', from: t('2022-06-01T12:00:00+08:00'), to: t('2022-06-01T12:30:00+08:00') };
+    await store.write({ stays: Array.from({ length: 5 }, (_, d) => commute(d)) });
+    const short = await profileStaysAtHosts([window]);
+    await store.write({ stays: Array.from({ length: 120 }, (_, d) => commute(d)) });
+    const long = await profileStaysAtHosts([window]);
+
+    expect(await store.staysAtHosts([window])).toEqual([commute(0)]);
+    expect(long.rows).toBe(1);
+    expect(long.hits).toBe(short.hits);
+    expect(long.operators.filter((o) => o === 'DirectedRelationshipIndexSeek')).toHaveLength(
+      HOST_START_INDEXES.length,
+    );
+    expect(long.operators).not.toContain('Expand(All)');
+  });
+
+  test("a host's longest stay is kept as stays are written, and bounds the seek: a long stay is found from any window it reaches", async () => {
+    await store.write(smallDistrict());
+    const hours = 3_600_000;
+    const longest = async (id: string): Promise<unknown> =>
+      (await cypher('MATCH (h:Entity {id: $id}) RETURN h.longestStay AS longest', { id }))[0]!.longest;
+    // B1's longest in the district: P1 aboard from 30 July 04:00 to 31 July 18:00.
+    expect(await longest('B1')).toEqual(neo4j.int(38 * hours));
+    const fiveDays = {
+      subjectId: 'P3',
+      hostId: 'PORT',
+      start: t('2022-07-01T00:00:00+08:00'),
+      end: t('2022-07-06T00:00:00+08:00'),
+    };
+    const hour = {
+      subjectId: 'P4',
+      hostId: 'PORT',
+      start: t('2022-07-10T00:00:00+08:00'),
+      end: t('2022-07-10T01:00:00+08:00'),
+    };
+    await store.write({ stays: [fiveDays] });
+    await store.write({ stays: [hour] });
+    expect(await longest('PORT')).toEqual(neo4j.int(120 * hours));
+    // Its last minute, and a window starting right after it ends.
+    expect(
+      await store.staysAtHosts([{ id: 'PORT', from: fiveDays.end - 60_000, to: fiveDays.end + hours }]),
+    ).toEqual([fiveDays]);
+    expect(
+      await store.staysAtHosts([{ id: 'PORT', from: fiveDays.end + 1, to: fiveDays.end + hours }]),
+    ).toEqual([]);
+  });
+
+  test('migrating a database written before stays kept their host sets the host ids and longest stays, and indexes them', async () => {
+    await store.write(smallDistrict());
+    const windows = [
+      { id: 'B1', from: t('2022-07-31T05:00:00+08:00'), to: t('2022-07-31T06:00:00+08:00') },
+      { id: 'MKT', from: t('2022-08-01T09:30:00+08:00'), to: t('2022-08-03T12:00:00+08:00') },
+      { id: 'PORT', from: t('2022-07-31T00:00:00+08:00'), to: t('2022-08-01T00:00:00+08:00') },
+    ];
+    const expected = await store.staysAtHosts(windows);
+    expect(expected.length).toBeGreaterThanOrEqual(4);
+    // What the previous version wrote: no host id on stays, no longest stay on hosts, no index.
+    for (const { name } of HOST_START_INDEXES) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    await cypher('MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() REMOVE s.hostId');
+    await cypher('MATCH (h:Entity) REMOVE h.longestStay');
+
+    await store.migrate();
+    expect(
+      await cypher(
+        'MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.hostId IS NULL OR s.hostId <> h.id RETURN count(s) AS n',
+      ),
+    ).toEqual([{ n: neo4j.int(0) }]);
+    expect(
+      await cypher(
+        `MATCH (h:Entity)<-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]-()
+         WITH h, max(s.end - s.start) AS longest
+         WHERE h.longestStay IS NULL OR h.longestStay <> longest
+         RETURN count(h) AS n`,
+      ),
+    ).toEqual([{ n: neo4j.int(0) }]);
+    const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
+    expect(HOST_START_INDEXES.map((i) => i.name).filter((n) => !names.includes(n))).toEqual([]);
+    expect(await store.staysAtHosts(windows)).toEqual(expected);
   });
 
   test('a window asked twice returns each stay once', async () => {

@@ -4,16 +4,16 @@
  *
  * Graph model:
  *   (:Person:Entity {id, name, sex, age, phone, idNumber, homeId, occupation})
- *   (:Place:Entity {id, name, kind, lat, lon, capacity})
- *   (:Boat:Entity {id, name, registration, homePortId})
+ *   (:Place:Entity {id, name, kind, lat, lon, capacity, longestStay})
+ *   (:Boat:Entity {id, name, registration, homePortId, longestStay})
  *   (:ColdChainItem:Entity {id, product, lot, origin, arrivedAt})
  *   (:Person)-[:LIVES_IN]->(:Place)          from Person.homeId
  *   (:Boat)-[:HOME_PORT]->(:Place)           from Boat.homePortId
- *   (:Person)-[:STAYED_AT {start, end, key}]->(:Place)
- *   (:Person)-[:ABOARD {start, end, key}]->(:Boat)
- *   (:ColdChainItem)-[:STORED_AT {start, end, key}]->(:Place)
- *   (:ColdChainItem)-[:CARRIED_BY {start, end, key}]->(:Boat)
- *   (:Boat)-[:DOCKED_AT {start, end, key}]->(:Place)
+ *   (:Person)-[:STAYED_AT {start, end, key, hostId}]->(:Place)
+ *   (:Person)-[:ABOARD {start, end, key, hostId}]->(:Boat)
+ *   (:ColdChainItem)-[:STORED_AT {start, end, key, hostId}]->(:Place)
+ *   (:ColdChainItem)-[:CARRIED_BY {start, end, key, hostId}]->(:Boat)
+ *   (:Boat)-[:DOCKED_AT {start, end, key, hostId}]->(:Place)
  *   (:Person)-[:CONTACTED {start, end, setting}]->(:Person)
  *   (:Person)-[:HANDLED {at}]->(:ColdChainItem)
  *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct, key})
@@ -28,6 +28,10 @@
  * already recorded by one index seek, where merging on the pattern walked every stay between the
  * same two nodes (a commuter has one a day). homeId and homePortId are also kept as properties so that a reference written
  * before its place survives; the relationship is made whenever both ends exist.
+ * A stay also keeps its host's id (`hostId`), and a host the duration of the longest stay it has
+ * had (`longestStay`, in milliseconds): a host's stays in a window are then found by one seek of
+ * the (hostId, start) index from the window's start less that duration (HOST_START_INDEXES), not
+ * by walking every stay the host ever had.
  *
  * Every value is a parameter; the only text built here comes from the fixed labels and
  * relationship types below (labels and types cannot be parameters).
@@ -119,6 +123,42 @@ WHERE s.key IS NULL
 CALL (x, s) { SET s.key = ${sampleKey('x.id', 's.sampledAt', 's.method')} } IN TRANSACTIONS OF 10000 ROWS`,
 ];
 
+/**
+ * Each stay type's index on (hostId, start), which STAYS_AT_HOSTS seeks. A database written
+ * before stays kept their host's id has none: migrate() backfills the ids and the hosts' longest
+ * stays (BACKFILL_HOSTS) while any of these is missing, then creates them.
+ */
+export const HOST_START_INDEXES: readonly { name: string; statement: string }[] = STAY_TYPES.map((type) => {
+  const name = `${type.toLowerCase()}_host_start`;
+  return {
+    name,
+    statement: `CREATE INDEX ${name} IF NOT EXISTS FOR ()-[r:${type}]-() ON (r.hostId, r.start)`,
+  };
+});
+
+export const EXISTING_INDEXES = 'SHOW INDEXES YIELD name RETURN collect(name) AS names';
+
+/**
+ * Sets the host's id on every stay that has none, then every host's longest stay, in batches;
+ * auto-commit only. At a million persons (20.7M stays) this took some ten minutes, once.
+ */
+export const BACKFILL_HOSTS: readonly string[] = [
+  ...STAY_TYPES.map(
+    (type) => `
+MATCH (:Entity)-[s:${type}]->(h:Entity)
+WHERE s.hostId IS NULL
+CALL (s, h) { SET s.hostId = h.id } IN TRANSACTIONS OF 10000 ROWS`,
+  ),
+  `
+MATCH (h:Entity)
+WHERE h:Place OR h:Boat
+CALL (h) {
+  OPTIONAL MATCH (h)<-[s:${ANY_STAY}]-()
+  WITH h, max(s.end - s.start) AS longest
+  SET h.longestStay = longest
+} IN TRANSACTIONS OF 1000 ROWS`,
+];
+
 /** Range indexes for the lookups and time-window reads. */
 export const INDEXES: readonly string[] = [
   'CREATE INDEX person_home_id IF NOT EXISTS FOR (p:Person) ON (p.homeId)',
@@ -196,7 +236,10 @@ SET i.product = row.product, i.lot = row.lot, i.origin = row.origin, i.arrivedAt
 
 // ---- writes: what happened between entities -------------------------------------------------
 
-/** One statement per stay type: a stay is merged on its key (subject, host, start and end). */
+/**
+ * One statement per stay type: a stay is merged on its key (subject, host, start and end), and its
+ * host's longest stay raised to it where it is longer.
+ */
 export const MERGE_STAYS: Record<StayType, string> = Object.fromEntries(
   STAY_TYPES.map((type) => [
     type,
@@ -205,7 +248,9 @@ UNWIND $rows AS row
 MATCH (subject:${STAY_ENDS[type].subject} {id: row.subjectId})
 MATCH (host:${STAY_ENDS[type].host} {id: row.hostId})
 MERGE (subject)-[s:${type} {key: ${stayKey('row.subjectId', 'row.hostId', 'row.start', 'row.end')}}]->(host)
-ON CREATE SET s.start = row.start, s.end = row.end`,
+ON CREATE SET s.start = row.start, s.end = row.end, s.hostId = row.hostId
+WITH host, max(row.end - row.start) AS longest
+SET host.longestStay = CASE WHEN host.longestStay >= longest THEN host.longestStay ELSE longest END`,
   ]),
 ) as Record<StayType, string>;
 
@@ -364,11 +409,26 @@ WHERE NOT (timeOfDay >= $daytimeFrom AND timeOfDay + (s.end - s.start) <= $dayti
 RETURN ${STAY_COLUMNS}
 ORDER BY subjectId, start, hostId, end`;
 
+/**
+ * Per window, each stay type's (hostId, start) index is sought from the window's start less the
+ * host's longest stay: no stay starting earlier can reach into the window. (A host without
+ * `longestStay` has had no stay written since it was kept: the seek then starts at the earliest
+ * instant.) A stay reaching into two windows of its host is found twice, and kept once.
+ */
 export const STAYS_AT_HOSTS = `
 UNWIND $groups AS g
-MATCH (h:Entity {id: g.id})<-[s:${ANY_STAY}]-(x:Entity)
-USING INDEX h:Entity(id)
-WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
+MATCH (h:Entity {id: g.id})
+UNWIND g.windows AS w
+WITH h, w, CASE WHEN h.longestStay IS NULL THEN $earliest ELSE w.from - h.longestStay END AS earliestStart
+CALL (h, w, earliestStart) {
+${STAY_TYPES.map(
+  (type) => `  MATCH (x:Entity)-[s:${type}]->(h)
+  USING INDEX s:${type}(hostId, start)
+  WHERE s.hostId = h.id AND s.start >= earliestStart AND s.start <= w.to AND s.end >= w.from
+  RETURN x, s`,
+).join('\n  UNION ALL\n')}
+}
+WITH DISTINCT h, x, s
 RETURN ${STAY_COLUMNS}
 ORDER BY hostId, start, subjectId, end`;
 

@@ -36,6 +36,7 @@ import {
   contactRow,
   handlingRow,
   integer,
+  lowerBound,
   itemRow,
   personRow,
   placeRow,
@@ -119,6 +120,15 @@ class Neo4jStore implements TraceStore {
     if (missing.length > 0) {
       for (const statement of cypher.BACKFILL_KEYS) await this.executor.autoCommit(statement);
       for (const { statement } of missing) await this.executor.writeQuery(statement);
+    }
+    // A database written before stays kept their host's id: set the ids and the hosts' longest
+    // stays, then index them. Once every such index exists, every write keeps both.
+    const [indexes] = await this.executor.readQuery(cypher.EXISTING_INDEXES);
+    const indexNames = new Set(indexes!.get('names') as string[]);
+    const missingIndexes = cypher.HOST_START_INDEXES.filter((i) => !indexNames.has(i.name));
+    if (missingIndexes.length > 0) {
+      for (const statement of cypher.BACKFILL_HOSTS) await this.executor.autoCommit(statement);
+      for (const { statement } of missingIndexes) await this.executor.writeQuery(statement);
     }
     await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
   }
@@ -271,8 +281,13 @@ class Neo4jStore implements TraceStore {
     return records(rows, toStay);
   }
 
-  staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.windowed(cypher.STAYS_AT_HOSTS, windows, toStay);
+  async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
+    if (windows.length === 0) return [];
+    const rows = await this.executor.readQuery(cypher.STAYS_AT_HOSTS, {
+      groups: windowGroups(windows),
+      earliest: lowerBound(-Infinity),
+    });
+    return records(rows, toStay);
   }
 
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
