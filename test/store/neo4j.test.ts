@@ -2,6 +2,8 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import { openNeo4jStore, CredentialsRefusedError, ROWS_PER_STATEMENT } from '../../src/store/neo4j';
 import {
+  BACKFILLED_INDEXES,
+  CONTACTS_OF,
   HOST_START_INDEXES,
   KEY_CONSTRAINTS,
   MERGE_STAYS,
@@ -364,12 +366,13 @@ describe('neo4j store', () => {
     expect(cases).toEqual(smallDistrict().cases);
   });
 
-  /** The db hits and operators of STAYS_AT_HOSTS over the windows, as the store runs it. */
-  const profileStaysAtHosts = async (
+  /** The db hits and operators of a windowed read over the windows, as the store runs it. */
+  const profileWindowed = async (
+    statement: string,
     windows: { id: string; from: number; to: number }[],
   ): Promise<{ hits: number; operators: string[]; rows: number }> => {
     const { records, summary } = await driver.executeQuery(
-      `PROFILE ${STAYS_AT_HOSTS}`,
+      `PROFILE ${statement}`,
       { groups: windowGroups(windows), earliest: lowerBound(-Infinity) },
       { database: 'neo4j' },
     );
@@ -395,9 +398,9 @@ describe('neo4j store', () => {
     });
     const window = { id: 'PORT', from: t('2022-06-01T12:00:00+08:00'), to: t('2022-06-01T12:30:00+08:00') };
     await store.write({ stays: Array.from({ length: 5 }, (_, d) => commute(d)) });
-    const short = await profileStaysAtHosts([window]);
+    const short = await profileWindowed(STAYS_AT_HOSTS, [window]);
     await store.write({ stays: Array.from({ length: 120 }, (_, d) => commute(d)) });
-    const long = await profileStaysAtHosts([window]);
+    const long = await profileWindowed(STAYS_AT_HOSTS, [window]);
 
     expect(await store.staysAtHosts([window])).toEqual([commute(0)]);
     expect(long.rows).toBe(1);
@@ -406,6 +409,33 @@ describe('neo4j store', () => {
       HOST_START_INDEXES.length,
     );
     expect(long.operators).not.toContain('Expand(All)');
+  });
+
+  test("a person's contacts are sought in the index of either person: the reads do not grow with the person's stays", async () => {
+    await store.write(smallDistrict());
+    const day = 86_400_000;
+    const commute = (d: number) => ({
+      subjectId: 'P1',
+      hostId: 'PORT',
+      start: t('2022-06-01T08:00:00+08:00') + d * day,
+      end: t('2022-06-01T17:00:00+08:00') + d * day,
+    });
+    const windows = ['P1', 'P2', 'P4'].map((id) => ({
+      id,
+      from: t('2022-08-02T00:00:00+08:00'),
+      to: t('2022-08-03T00:00:00+08:00'),
+    }));
+    const expected = await store.contactsOf(windows);
+    expect(expected.length).toBeGreaterThan(0);
+    const few = await profileWindowed(CONTACTS_OF, windows);
+    await store.write({ stays: Array.from({ length: 120 }, (_, d) => commute(d)) });
+    const many = await profileWindowed(CONTACTS_OF, windows);
+
+    expect(await store.contactsOf(windows)).toEqual(expected);
+    expect(many.rows).toBe(expected.length);
+    expect(many.hits).toBe(few.hits);
+    expect(many.operators).toContain('DirectedRelationshipIndexSeek');
+    expect(many.operators).not.toContain('Expand(All)');
   });
 
   test("a host's longest stay is kept as stays are written, and bounds the seek: a long stay is found from any window it reaches", async () => {
@@ -439,7 +469,7 @@ describe('neo4j store', () => {
     ).toEqual([]);
   });
 
-  test('migrating a database written before stays kept their host sets the host ids and longest stays, and indexes them', async () => {
+  test("migrating a database written before stays kept their host and contacts their persons' ids sets them, and indexes them", async () => {
     await store.write(smallDistrict());
     const windows = [
       { id: 'B1', from: t('2022-07-31T05:00:00+08:00'), to: t('2022-07-31T06:00:00+08:00') },
@@ -448,10 +478,16 @@ describe('neo4j store', () => {
     ];
     const expected = await store.staysAtHosts(windows);
     expect(expected.length).toBeGreaterThanOrEqual(4);
-    // What the previous version wrote: no host id on stays, no longest stay on hosts, no index.
-    for (const { name } of HOST_START_INDEXES) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    const contactWindows = ['P1', 'P4'].map((id) => ({ id, from: -Infinity, to: Infinity }));
+    const expectedContacts = await store.contactsOf(contactWindows);
+    expect(expectedContacts.length).toBeGreaterThan(0);
+    // What the previous version wrote: no host id on stays, no longest stay on hosts, no persons'
+    // ids on contacts, none of their indexes.
+    for (const { indexes } of BACKFILLED_INDEXES)
+      for (const { name } of indexes) await cypher(`DROP INDEX ${name} IF EXISTS`);
     await cypher('MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() REMOVE s.hostId');
     await cypher('MATCH (h:Entity) REMOVE h.longestStay');
+    await cypher('MATCH ()-[c:CONTACTED]->() REMOVE c.personA, c.personB');
 
     await store.migrate();
     expect(
@@ -467,9 +503,17 @@ describe('neo4j store', () => {
          RETURN count(h) AS n`,
       ),
     ).toEqual([{ n: neo4j.int(0) }]);
+    expect(
+      await cypher(
+        'MATCH (a)-[c:CONTACTED]->(b) WHERE c.personA IS NULL OR c.personA <> a.id OR c.personB IS NULL OR c.personB <> b.id RETURN count(c) AS n',
+      ),
+    ).toEqual([{ n: neo4j.int(0) }]);
     const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
-    expect(HOST_START_INDEXES.map((i) => i.name).filter((n) => !names.includes(n))).toEqual([]);
+    const wanted = BACKFILLED_INDEXES.flatMap(({ indexes }) => indexes.map((i) => i.name));
+    expect(wanted).toHaveLength(HOST_START_INDEXES.length + 2);
+    expect(wanted.filter((n) => !names.includes(n))).toEqual([]);
     expect(await store.staysAtHosts(windows)).toEqual(expected);
+    expect(await store.contactsOf(contactWindows)).toEqual(expectedContacts);
   });
 
   test('a window asked twice returns each stay once', async () => {

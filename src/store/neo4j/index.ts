@@ -121,13 +121,14 @@ class Neo4jStore implements TraceStore {
       for (const statement of cypher.BACKFILL_KEYS) await this.executor.autoCommit(statement);
       for (const { statement } of missing) await this.executor.writeQuery(statement);
     }
-    // A database written before stays kept their host's id: set the ids and the hosts' longest
-    // stays, then index them. Once every such index exists, every write keeps both.
+    // A database written before stays kept their host's id, or contacts their persons' ids: set
+    // them, then index them. Once every such index exists, every write keeps them.
     const [indexes] = await this.executor.readQuery(cypher.EXISTING_INDEXES);
     const indexNames = new Set(indexes!.get('names') as string[]);
-    const missingIndexes = cypher.HOST_START_INDEXES.filter((i) => !indexNames.has(i.name));
-    if (missingIndexes.length > 0) {
-      for (const statement of cypher.BACKFILL_HOSTS) await this.executor.autoCommit(statement);
+    for (const { indexes: wanted, backfill } of cypher.BACKFILLED_INDEXES) {
+      const missingIndexes = wanted.filter((i) => !indexNames.has(i.name));
+      if (missingIndexes.length === 0) continue;
+      for (const statement of backfill) await this.executor.autoCommit(statement);
       for (const { statement } of missingIndexes) await this.executor.writeQuery(statement);
     }
     await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
