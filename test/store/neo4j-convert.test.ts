@@ -26,14 +26,14 @@ describe('Neo4j results to domain records', () => {
 });
 
 describe('windows as statement rows', () => {
-  test('one row per id, in first-seen order, with all its windows as integer bounds', () => {
+  test('one row per id, in first-seen order, with all its windows as whole-number bounds', () => {
     const groups = windowGroups([
       { id: 'MKT', from: 10, to: 20 },
       { id: 'P1', from: 0.5, to: Infinity },
       { id: 'MKT', from: 30, to: 40.5 },
     ]);
     expect(groups.map((g) => g.id)).toEqual(['MKT', 'P1']);
-    expect(groups.map((g) => g.windows.map((w) => [w.from.toNumber(), w.to.toNumber()]))).toEqual([
+    expect(groups.map((g) => g.windows.map((w) => [w.from, w.to]))).toEqual([
       [
         [10, 20],
         [30, 40],

@@ -116,15 +116,20 @@ export const lowerBound = (from: number): Integer => integer(Math.ceil(clampBoun
 export const upperBound = (to: number): Integer => integer(Math.floor(clampBound(to)));
 
 /**
- * Windows as statement rows, one per id with all its windows as integer bounds, ids in the order
- * they first appear: the windowed reads expand each node once, however many windows it has.
+ * Windows as statement rows, one per id with all its windows, ids in the order they first appear:
+ * the windowed reads expand each node once, however many windows it has. The bounds are whole
+ * numbers (as `lowerBound` and `upperBound` round them) sent as plain numbers, which Bolt carries
+ * as floats: exact, since every bound is within ±8.64e15 (under 2^53), and Cypher compares them
+ * with the integer instants stored as numbers. Packing a driver Integer cost about twice as much
+ * per window (18 against 12 ms of this thread for 2,000 windows), and a load at a million
+ * persons sends some 800,000.
  */
 export function windowGroups(
   windows: readonly WindowedId[],
-): { id: string; windows: { from: Integer; to: Integer }[] }[] {
-  const byId = new Map<string, { from: Integer; to: Integer }[]>();
+): { id: string; windows: { from: number; to: number }[] }[] {
+  const byId = new Map<string, { from: number; to: number }[]>();
   for (const w of windows) {
-    const bounds = { from: lowerBound(w.from), to: upperBound(w.to) };
+    const bounds = { from: Math.ceil(clampBound(w.from)), to: Math.floor(clampBound(w.to)) };
     const list = byId.get(w.id);
     if (list) list.push(bounds);
     else byId.set(w.id, [bounds]);
