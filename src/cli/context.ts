@@ -42,6 +42,11 @@ export function describeStoreConfig(config: StoreConfig): string {
   return config.neo4j ? `Neo4j at ${config.neo4j.uri}` : `the embedded store in ${config.dataDir}`;
 }
 
+/** Writes each migration step that rewrites stored records to stderr, naming the store. */
+export function migrationReporter(config: StoreConfig, io: CliIo): (step: string) => void {
+  return (step) => io.stderr.write(`migrating ${describeStoreConfig(config)}: ${step}\n`);
+}
+
 /** Opens the configured store, runs `work` with it and closes it whatever happens. */
 export async function withStore<T>(
   command: Command,
@@ -51,7 +56,7 @@ export async function withStore<T>(
   const config = storeConfigFor(command, io);
   let store: TraceStore;
   try {
-    store = await openStore(config);
+    store = await openStore(config, migrationReporter(config, io));
   } catch (err) {
     if (err instanceof StoreUnavailableError)
       throw new StoreUnreachableError(describeStoreConfig(config), err);

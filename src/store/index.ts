@@ -2,7 +2,7 @@
  * Chooses the store: Neo4j when NEO4J_URI is set, otherwise the embedded store under the data
  * directory (`--data DIR`, env TRACEGRAPH_DATA, default `./data`).
  */
-import type { TraceStore } from './port';
+import type { MigrationReport, TraceStore } from './port';
 import { openEmbeddedStore } from './embedded';
 import { openNeo4jStore } from './neo4j';
 
@@ -26,11 +26,16 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir
   };
 }
 
-/** Opens the configured store and runs its (idempotent) migration. */
-export async function openStore(config: StoreConfig): Promise<TraceStore> {
-  const store = config.neo4j ? await openNeo4jStore(config.neo4j) : await openEmbeddedStore(config.dataDir);
+/**
+ * Opens the configured store and runs its (idempotent) migration; `report` is told of each step
+ * that rewrites records already stored.
+ */
+export async function openStore(config: StoreConfig, report?: MigrationReport): Promise<TraceStore> {
+  const store = config.neo4j
+    ? await openNeo4jStore(config.neo4j)
+    : await openEmbeddedStore(config.dataDir, report);
   try {
-    await store.migrate();
+    await store.migrate(report);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
@@ -38,4 +43,4 @@ export async function openStore(config: StoreConfig): Promise<TraceStore> {
   return store;
 }
 
-export type { TraceStore } from './port';
+export type { MigrationReport, TraceStore } from './port';

@@ -83,6 +83,9 @@ export interface ImportSession {
   abort(): Promise<void>;
 }
 
+/** Told, before it runs, what a migration step is about to rewrite (see `TraceStore.migrate`). */
+export type MigrationReport = (step: string) => void;
+
 export interface TraceStore {
   readonly kind: 'embedded' | 'neo4j';
   /** A human-readable location, e.g. `./data/tracegraph.db` or `bolt://127.0.0.1:7687/neo4j`. */
@@ -94,8 +97,11 @@ export interface TraceStore {
    */
   readonly readsInThisThread: boolean;
 
-  /** Creates constraints and indexes; idempotent. */
-  migrate(): Promise<void>;
+  /**
+   * Creates constraints and indexes; idempotent. `report` is told of each step that rewrites
+   * records already stored, before it runs: on a large store such a step can take minutes, once.
+   */
+  migrate(report?: MigrationReport): Promise<void>;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -12,7 +12,9 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
+import Database from 'better-sqlite3';
 import { QUARANTINE_COLUMNS } from '../../src/report/csv';
+import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
@@ -146,6 +148,21 @@ describe('tracegraph on the embedded store', () => {
       stderr: '1 problem found; nothing was written:\n  stays.csv:2: column "end": is before start\n',
     });
     expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('a store of an older schema is migrated once, saying so on stderr', async () => {
+    const data = temp();
+    mkdirSync(data, { recursive: true });
+    const raw = new Database(path.join(data, 'tracegraph.db'));
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const first = await runCli(['stats', '--json', '--data', data]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(`migrating the embedded store in ${data}: schema version 1 to 2 (once)\n`);
+    const second = await runCli(['stats', '--json', '--data', data]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
   });
 
   test('a folder that does not exist exits 1 with one line', async () => {

@@ -53,8 +53,11 @@ describe('embedded store', () => {
   describe('files and durability', () => {
     test('keeps its database in <dataDir>/tracegraph.db, creating the folder, in WAL mode', async () => {
       const dataDir = path.join(freshDir(), 'nested', 'data');
-      const store = await openEmbeddedStore(dataDir);
+      const steps: string[] = [];
+      const store = await openEmbeddedStore(dataDir, (step) => steps.push(step));
       try {
+        // A new file has nothing to rewrite.
+        expect(steps).toEqual([]);
         expect(store.kind).toBe('embedded');
         expect(store.readsInThisThread).toBe(true);
         expect(store.location).toBe(path.join(dataDir, 'tracegraph.db'));
@@ -189,7 +192,7 @@ describe('embedded store', () => {
       );
     });
 
-    test('a database of schema version 1 gets the longest stay of each host and subject', async () => {
+    test('a database of schema version 1 gets the longest stay of each host and subject, and the migration says so', async () => {
       const dataDir = freshDir();
       const raw = new Database(path.join(dataDir, 'tracegraph.db'));
       raw.exec(MIGRATIONS[0]!);
@@ -214,9 +217,13 @@ describe('embedded store', () => {
       insert.run('P1', 'MKT', june + 59 * day + 2 * hour, june + 59 * day + 4 * hour);
       raw.close();
 
-      const store = await openEmbeddedStore(dataDir);
+      const steps: string[] = [];
+      const store = await openEmbeddedStore(dataDir, (step) => steps.push(step));
       const check = new Database(store.location, { readonly: true });
       try {
+        expect(steps).toEqual(['schema version 1 to 2 (once)']);
+        await store.migrate((step) => steps.push(step));
+        expect(steps).toHaveLength(1);
         expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
         expect(check.prepare('SELECT host_id AS id, ms FROM longest_stay_at_host ORDER BY 1').all()).toEqual([
           { id: 'MKT', ms: 2 * hour },

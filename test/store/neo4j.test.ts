@@ -203,7 +203,9 @@ describe('neo4j store', () => {
     ]);
     const before = await store.counts();
 
-    await store.migrate();
+    const steps: string[] = [];
+    await store.migrate((step) => steps.push(step));
+    expect(steps).toEqual(['keying each stay and sample, then constraining the keys to be unique (once)']);
     expect(
       await cypher(
         'MATCH (x)-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.key IS NULL OR s.key <> x.id + "|" + h.id + "|" + s.start + "|" + s.end RETURN count(s) AS n',
@@ -489,7 +491,10 @@ describe('neo4j store', () => {
     await cypher('MATCH (h:Entity) REMOVE h.longestStay');
     await cypher('MATCH ()-[c:CONTACTED]->() REMOVE c.personA, c.personB');
 
-    await store.migrate();
+    const steps: string[] = [];
+    await store.migrate((step) => steps.push(step));
+    expect(steps).toEqual(BACKFILLED_INDEXES.map((b) => b.step));
+    expect(steps[0]).toMatch(/host id/);
     expect(
       await cypher(
         'MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.hostId IS NULL OR s.hostId <> h.id RETURN count(s) AS n',
@@ -514,6 +519,23 @@ describe('neo4j store', () => {
     expect(wanted.filter((n) => !names.includes(n))).toEqual([]);
     expect(await store.staysAtHosts(windows)).toEqual(expected);
     expect(await store.contactsOf(contactWindows)).toEqual(expectedContacts);
+    // Done once: the next migration has nothing to say.
+    await store.migrate((step) => steps.push(step));
+    expect(steps).toHaveLength(BACKFILLED_INDEXES.length);
+  });
+
+  test('an empty database is migrated without a word: nothing is rewritten', async () => {
+    for (const { indexes } of BACKFILLED_INDEXES)
+      for (const { name } of indexes) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    const steps: string[] = [];
+    await store.migrate((step) => steps.push(step));
+    expect(steps).toEqual([]);
+    const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
+    expect(
+      BACKFILLED_INDEXES.flatMap(({ indexes }) => indexes.map((i) => i.name)).filter(
+        (n) => !names.includes(n),
+      ),
+    ).toEqual([]);
   });
 
   test('a window asked twice returns each stay once', async () => {

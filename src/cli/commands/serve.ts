@@ -6,7 +6,7 @@ import { apiSettingsFromEnv, startApiServer, type RunningApiServer } from '../..
 import type { ApiKey } from '../../api/api-keys';
 import type { TraceStore } from '../../store/port';
 import { openStore, type StoreConfig } from '../../store';
-import { storeConfigFor, UsageError, type CliIo } from '../context';
+import { migrationReporter, storeConfigFor, UsageError, type CliIo } from '../context';
 
 export interface ServeFlags {
   port: string;
@@ -92,7 +92,7 @@ export function serveCommand(io: CliIo): Command {
     )
     .action(async (flags: ServeFlags, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
-      const store = await openStore(storeConfig);
+      const store = await openStore(storeConfig, migrationReporter(storeConfig, io));
       const running = await serveStore(store, storeConfig, flags, io).catch(async (err) => {
         await store.close().catch(() => undefined);
         throw err;

@@ -12,7 +12,7 @@ import { formatInstant } from '../../domain/time';
 import { importBundle } from '../../import/import';
 import { openStore } from '../../store';
 import { asOfFrom } from '../analysis-options';
-import { storeConfigFor, type CliIo } from '../context';
+import { migrationReporter, storeConfigFor, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
 import { addServeOptions, serveStore, untilStopped, type ServeFlags } from './serve';
 
@@ -29,7 +29,7 @@ export function startCommand(io: CliIo): Command {
     .option('--no-serve', 'print the summary and exit')
     .action(async (flags: ServeFlags & { bundle: string; serve: boolean }, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
-      const store = await openStore(storeConfig);
+      const store = await openStore(storeConfig, migrationReporter(storeConfig, io));
       let serving = false;
       try {
         const before = await store.counts();

@@ -3,22 +3,23 @@
  * and migrated on first use.
  */
 import { StoreUnavailableError } from '../../domain/errors';
-import type { TraceStore } from '../port';
+import type { MigrationReport, TraceStore } from '../port';
 import { databaseFileIn, openConnection } from './connection';
 import { migrateSchema } from './schema';
 import { EmbeddedStore } from './store';
 
 /**
- * Opens (creating if needed) the store in `dataDir`, with its schema up to date.
- * Throws StoreUnavailableError naming the path when the directory or file cannot be used.
+ * Opens (creating if needed) the store in `dataDir`, with its schema up to date (`report` is told
+ * of each migration applied to records already stored). Throws StoreUnavailableError naming the
+ * path when the directory or file cannot be used.
  */
-export async function openEmbeddedStore(dataDir: string): Promise<TraceStore> {
+export async function openEmbeddedStore(dataDir: string, report?: MigrationReport): Promise<TraceStore> {
   const file = databaseFileIn(dataDir);
   const db = openConnection(file);
   try {
     // The store's statements are prepared against the schema, so it must exist first;
     // migrate() stays available (and idempotent) for the port.
-    migrateSchema(db);
+    migrateSchema(db, report);
     return new EmbeddedStore(db, file);
   } catch (err) {
     db.close();

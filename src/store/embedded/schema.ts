@@ -153,12 +153,19 @@ export const TABLES_CHILDREN_FIRST = [
   'entities',
 ] as const;
 
-/** Applies the migrations this database has not had yet, each in its own transaction. */
-export function migrateSchema(db: Database.Database): void {
+/**
+ * Applies the migrations this database has not had yet, each in its own transaction. `report` is
+ * told of each one applied to a database that already had a schema (a new file has no records to
+ * rewrite).
+ */
+export function migrateSchema(db: Database.Database, report?: (step: string) => void): void {
   const known = MIGRATIONS.length;
   const versionOf = (): number => db.pragma('user_version', { simple: true }) as number;
   // Up to date: no need for the write lock (another process may be importing).
-  if (versionOf() === known) return;
+  const initial = versionOf();
+  if (initial === known) return;
+  // A file that had no schema when opened has no records to rewrite, whatever it reaches first.
+  const tell = initial > 0 ? report : undefined;
   for (;;) {
     // Read the version inside the write lock, so two processes opening the same file at once
     // do not both apply a migration.
@@ -172,6 +179,7 @@ export function migrateSchema(db: Database.Database): void {
           );
         }
         if (version === known) return false;
+        tell?.(`schema version ${version} to ${version + 1} (once)`);
         db.exec(MIGRATIONS[version]!);
         db.pragma(`user_version = ${version + 1}`);
         return true;

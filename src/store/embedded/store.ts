@@ -25,6 +25,7 @@ import {
   daytimeBetween,
   type HomeWindow,
   type ImportSession,
+  type MigrationReport,
   type NightHours,
   type TraceStore,
   type WindowedId,
@@ -156,8 +157,8 @@ export class EmbeddedStore implements TraceStore {
     }
   }
 
-  async migrate(): Promise<void> {
-    migrateSchema(this.db);
+  async migrate(report?: MigrationReport): Promise<void> {
+    migrateSchema(this.db, report);
   }
 
   async ping(): Promise<void> {

@@ -188,11 +188,21 @@ CALL (a, c, b) { SET c.personA = a.id, c.personB = b.id } IN TRANSACTIONS OF 100
  * Every write keeps the properties, so once the indexes exist nothing is left to backfill.
  */
 export const BACKFILLED_INDEXES: readonly {
+  /** What the backfill does, as migrate() reports it. */
+  step: string;
   indexes: readonly { name: string; statement: string }[];
   backfill: readonly string[];
 }[] = [
-  { indexes: HOST_START_INDEXES, backfill: BACKFILL_HOSTS },
-  { indexes: CONTACT_PERSON_INDEXES, backfill: BACKFILL_CONTACT_PERSONS },
+  {
+    step: "setting each stay's host id and each host's longest stay, then indexing them (once; about ten minutes at a million persons)",
+    indexes: HOST_START_INDEXES,
+    backfill: BACKFILL_HOSTS,
+  },
+  {
+    step: "setting each reported contact's persons' ids, then indexing them (once)",
+    indexes: CONTACT_PERSON_INDEXES,
+    backfill: BACKFILL_CONTACT_PERSONS,
+  },
 ];
 
 /** Range indexes for the lookups and time-window reads. */

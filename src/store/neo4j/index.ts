@@ -25,6 +25,7 @@ import {
   daytimeBetween,
   type HomeWindow,
   type ImportSession,
+  type MigrationReport,
   type NightHours,
   type TraceStore,
   type WindowedId,
@@ -108,7 +109,7 @@ class Neo4jStore implements TraceStore {
     this.location = `${connection.uri}/${connection.database}`;
   }
 
-  async migrate(): Promise<void> {
+  async migrate(report?: MigrationReport): Promise<void> {
     // Schema commands cannot share a transaction with data, so each runs on its own.
     for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES])
       await this.executor.writeQuery(statement);
@@ -117,7 +118,14 @@ class Neo4jStore implements TraceStore {
     const [existing] = await this.executor.readQuery(cypher.EXISTING_CONSTRAINTS);
     const names = new Set(existing!.get('names') as string[]);
     const missing = cypher.KEY_CONSTRAINTS.filter((c) => !names.has(c.name));
+    // A database with nothing in it has nothing to rewrite: no step is reported there.
+    let holdsRecords: boolean | undefined;
+    const tell = async (step: string): Promise<void> => {
+      holdsRecords ??= Object.values(await this.counts()).some((n) => n > 0);
+      if (holdsRecords) report?.(step);
+    };
     if (missing.length > 0) {
+      await tell('keying each stay and sample, then constraining the keys to be unique (once)');
       for (const statement of cypher.BACKFILL_KEYS) await this.executor.autoCommit(statement);
       for (const { statement } of missing) await this.executor.writeQuery(statement);
     }
@@ -125,9 +133,10 @@ class Neo4jStore implements TraceStore {
     // them, then index them. Once every such index exists, every write keeps them.
     const [indexes] = await this.executor.readQuery(cypher.EXISTING_INDEXES);
     const indexNames = new Set(indexes!.get('names') as string[]);
-    for (const { indexes: wanted, backfill } of cypher.BACKFILLED_INDEXES) {
+    for (const { step, indexes: wanted, backfill } of cypher.BACKFILLED_INDEXES) {
       const missingIndexes = wanted.filter((i) => !indexNames.has(i.name));
       if (missingIndexes.length === 0) continue;
+      await tell(step);
       for (const statement of backfill) await this.executor.autoCommit(statement);
       for (const { statement } of missingIndexes) await this.executor.writeQuery(statement);
     }
