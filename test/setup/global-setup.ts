@@ -35,6 +35,7 @@ export default async function globalSetup(): Promise<void> {
   process.stderr.write(`Neo4j ready at ${neo4j.uri} after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   globalThis.__TRACEGRAPH_NEO4J__ = neo4j;
   process.env.TRACEGRAPH_TEST_NEO4J_URI = neo4j.uri;
+  process.env.TRACEGRAPH_TEST_NEO4J_LAUNCHED = '1';
   process.env.TRACEGRAPH_TEST_NEO4J_USER = neo4j.user;
   process.env.TRACEGRAPH_TEST_NEO4J_PASSWORD = neo4j.password;
 }

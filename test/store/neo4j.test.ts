@@ -54,6 +54,14 @@ describe('neo4j store', () => {
     expect(store.location).toBe(`${neo4jTestConfig().uri}/neo4j`);
   });
 
+  test('a server the project launches keeps 1 GB of old transaction logs, not two days of them', async () => {
+    const [setting] = await cypher(
+      "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value",
+    );
+    // Against a server of the user's own (NEO4J_URI), its setting is its own business.
+    expect(setting!.value).toBe(process.env.TRACEGRAPH_TEST_NEO4J_LAUNCHED ? '1G size' : setting!.value);
+  });
+
   test('the migration is idempotent and creates the uniqueness constraints', async () => {
     await store.migrate();
     await store.migrate();
