@@ -17,6 +17,25 @@ import { describeStoreContract } from './contract';
 import { barePerson, barePlace } from '../bare-records';
 import { smallDistrict, t } from './fixtures';
 
+interface PlanStep {
+  operatorType: string;
+  dbHits: number;
+  children: PlanStep[];
+}
+
+/** A profiled plan's db hits, summed, and its operators (without the runtime's suffix). */
+function planOf(profile: unknown): { hits: number; operators: string[] } {
+  let hits = 0;
+  const operators: string[] = [];
+  const walk = (step: PlanStep): void => {
+    hits += step.dbHits;
+    operators.push(step.operatorType.replace(/@.*/, ''));
+    step.children.forEach(walk);
+  };
+  walk(profile as PlanStep);
+  return { hits, operators };
+}
+
 const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
 describeStoreContract('neo4j', open);
@@ -33,6 +52,9 @@ describe('neo4j store', () => {
     const { records } = await driver.executeQuery(query, params, { database: 'neo4j' });
     return records.map((r) => r.toObject());
   };
+  /** The `n` a counting query returns, as a number. */
+  const countOf = async (query: string): Promise<number> =>
+    neo4j.integer.toNumber((await cypher(query))[0]!.n as Parameters<typeof neo4j.integer.toNumber>[0]);
 
   beforeAll(async () => {
     const { uri, user, password } = neo4jTestConfig();
@@ -148,15 +170,7 @@ describe('neo4j store', () => {
       const tx = session.beginTransaction();
       try {
         const result = await tx.run(`PROFILE ${MERGE_STAYS.STAYED_AT}`, { rows: [stayRow(commute(d))] });
-        let hits = 0;
-        const operators: string[] = [];
-        const walk = (step: { operatorType: string; dbHits: number; children: unknown[] }): void => {
-          hits += step.dbHits;
-          operators.push(step.operatorType.replace(/@.*/, ''));
-          step.children.forEach((c) => walk(c as typeof step));
-        };
-        walk(result.summary.profile as unknown as Parameters<typeof walk>[0]);
-        return { hits, operators };
+        return planOf(result.summary.profile);
       } finally {
         await tx.rollback();
         await session.close();
@@ -215,15 +229,15 @@ describe('neo4j store', () => {
     await store.migrate((step) => steps.push(step));
     expect(steps).toEqual(['keying each stay and sample, then constraining the keys to be unique (once)']);
     expect(
-      await cypher(
+      await countOf(
         'MATCH (x)-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.key IS NULL OR s.key <> x.id + "|" + h.id + "|" + s.start + "|" + s.end RETURN count(s) AS n',
       ),
-    ).toEqual([{ n: neo4j.int(0) }]);
+    ).toBe(0);
     expect(
-      await cypher(
+      await countOf(
         'MATCH (x)-[:SAMPLED]->(s:Sample) WHERE s.key IS NULL OR s.key <> x.id + "|" + s.sampledAt + "|" + s.method RETURN count(s) AS n',
       ),
-    ).toEqual([{ n: neo4j.int(0) }]);
+    ).toBe(0);
     const names = (await cypher('SHOW CONSTRAINTS YIELD name RETURN name')).map((c) => c.name);
     expect(KEY_CONSTRAINTS.map((c) => c.name).filter((n) => !names.includes(n))).toEqual([]);
 
@@ -386,33 +400,27 @@ describe('neo4j store', () => {
       { groups: windowGroups(windows), earliest: lowerBound(-Infinity) },
       { database: 'neo4j' },
     );
-    let hits = 0;
-    const operators: string[] = [];
-    const walk = (step: { operatorType: string; dbHits: number; children: unknown[] }): void => {
-      hits += step.dbHits;
-      operators.push(step.operatorType.replace(/@.*/, ''));
-      step.children.forEach((c) => walk(c as typeof step));
-    };
-    walk(summary.profile as unknown as Parameters<typeof walk>[0]);
-    return { hits, operators, rows: records.length };
+    return { ...planOf(summary.profile), rows: records.length };
   };
+
+  /** A day's stay at PORT, 08:00 to 17:00, on each of `days` days from 1 June. */
+  const commutes = (subjectId: string, days: number) =>
+    Array.from({ length: days }, (_, d) => ({
+      subjectId,
+      hostId: 'PORT',
+      start: t('2022-06-01T08:00:00+08:00') + d * 86_400_000,
+      end: t('2022-06-01T17:00:00+08:00') + d * 86_400_000,
+    }));
 
   test("a host's stays in a window are sought in its (hostId, start) index: the reads do not grow with the host's history", async () => {
     await store.write(smallDistrict());
-    const day = 86_400_000;
-    const commute = (d: number) => ({
-      subjectId: 'P2',
-      hostId: 'PORT',
-      start: t('2022-06-01T08:00:00+08:00') + d * day,
-      end: t('2022-06-01T17:00:00+08:00') + d * day,
-    });
     const window = { id: 'PORT', from: t('2022-06-01T12:00:00+08:00'), to: t('2022-06-01T12:30:00+08:00') };
-    await store.write({ stays: Array.from({ length: 5 }, (_, d) => commute(d)) });
+    await store.write({ stays: commutes('P2', 5) });
     const short = await profileWindowed(STAYS_AT_HOSTS, [window]);
-    await store.write({ stays: Array.from({ length: 120 }, (_, d) => commute(d)) });
+    await store.write({ stays: commutes('P2', 120) });
     const long = await profileWindowed(STAYS_AT_HOSTS, [window]);
 
-    expect(await store.staysAtHosts([window])).toEqual([commute(0)]);
+    expect(await store.staysAtHosts([window])).toEqual(commutes('P2', 1));
     expect(long.rows).toBe(1);
     expect(long.hits).toBe(short.hits);
     expect(long.operators.filter((o) => o === 'DirectedRelationshipIndexSeek')).toHaveLength(
@@ -423,13 +431,6 @@ describe('neo4j store', () => {
 
   test("a person's contacts are sought in the index of either person: the reads do not grow with the person's stays", async () => {
     await store.write(smallDistrict());
-    const day = 86_400_000;
-    const commute = (d: number) => ({
-      subjectId: 'P1',
-      hostId: 'PORT',
-      start: t('2022-06-01T08:00:00+08:00') + d * day,
-      end: t('2022-06-01T17:00:00+08:00') + d * day,
-    });
     const windows = ['P1', 'P2', 'P4'].map((id) => ({
       id,
       from: t('2022-08-02T00:00:00+08:00'),
@@ -438,7 +439,7 @@ describe('neo4j store', () => {
     const expected = await store.contactsOf(windows);
     expect(expected.length).toBeGreaterThan(0);
     const few = await profileWindowed(CONTACTS_OF, windows);
-    await store.write({ stays: Array.from({ length: 120 }, (_, d) => commute(d)) });
+    await store.write({ stays: commutes('P1', 120) });
     const many = await profileWindowed(CONTACTS_OF, windows);
 
     expect(await store.contactsOf(windows)).toEqual(expected);
@@ -503,24 +504,17 @@ describe('neo4j store', () => {
     await store.migrate((step) => steps.push(step));
     expect(steps).toEqual(BACKFILLED_INDEXES.map((b) => b.step));
     expect(steps[0]).toMatch(/host id/);
-    expect(
-      await cypher(
-        'MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.hostId IS NULL OR s.hostId <> h.id RETURN count(s) AS n',
-      ),
-    ).toEqual([{ n: neo4j.int(0) }]);
-    expect(
-      await cypher(
-        `MATCH (h:Entity)<-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]-()
-         WITH h, max(s.end - s.start) AS longest
-         WHERE h.longestStay IS NULL OR h.longestStay <> longest
-         RETURN count(h) AS n`,
-      ),
-    ).toEqual([{ n: neo4j.int(0) }]);
-    expect(
-      await cypher(
-        'MATCH (a)-[c:CONTACTED]->(b) WHERE c.personA IS NULL OR c.personA <> a.id OR c.personB IS NULL OR c.personB <> b.id RETURN count(c) AS n',
-      ),
-    ).toEqual([{ n: neo4j.int(0) }]);
+    // Stays without their host's id, hosts without their longest stay, contacts without their
+    // persons' ids: none left.
+    const left = [
+      'MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->(h) WHERE s.hostId IS NULL OR s.hostId <> h.id RETURN count(s) AS n',
+      `MATCH (h:Entity)<-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]-()
+       WITH h, max(s.end - s.start) AS longest
+       WHERE h.longestStay IS NULL OR h.longestStay <> longest
+       RETURN count(h) AS n`,
+      'MATCH (a)-[c:CONTACTED]->(b) WHERE c.personA IS NULL OR c.personA <> a.id OR c.personB IS NULL OR c.personB <> b.id RETURN count(c) AS n',
+    ];
+    expect(await Promise.all(left.map(countOf))).toEqual([0, 0, 0]);
     const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
     const wanted = BACKFILLED_INDEXES.flatMap(({ indexes }) => indexes.map((i) => i.name));
     expect(wanted).toHaveLength(HOST_START_INDEXES.length + 2);
