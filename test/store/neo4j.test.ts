@@ -491,6 +491,14 @@ describe('neo4j store', () => {
     expect(expected.length).toBeGreaterThanOrEqual(4);
     const contactWindows = ['P1', 'P4'].map((id) => ({ id, from: -Infinity, to: Infinity }));
     const expectedContacts = await store.contactsOf(contactWindows);
+    // Read with the host's id from the stay, which the migration sets.
+    const subjectWindows = ['P1', 'P3', 'B1'].map((id) => ({ id, from: -Infinity, to: Infinity }));
+    const expectedOfSubjects = await store.staysOfSubjects(subjectWindows);
+    expect(expectedOfSubjects.length).toBeGreaterThanOrEqual(3);
+    const nights = { nightStartHour: 22, nightEndHour: 7, utcOffsetMinutes: 8 * 60 };
+    const awayWindows = subjectWindows.map((w) => ({ ...w, homeId: 'H1' }));
+    const expectedAway = await store.staysAwayAtNight(awayWindows, nights);
+    expect(expectedAway.length).toBeGreaterThan(0);
     expect(expectedContacts.length).toBeGreaterThan(0);
     // What the previous version wrote: no host id on stays, no longest stay on hosts, no persons'
     // ids on contacts, none of their indexes.
@@ -521,6 +529,8 @@ describe('neo4j store', () => {
     expect(wanted.filter((n) => !names.includes(n))).toEqual([]);
     expect(await store.staysAtHosts(windows)).toEqual(expected);
     expect(await store.contactsOf(contactWindows)).toEqual(expectedContacts);
+    expect(await store.staysOfSubjects(subjectWindows)).toEqual(expectedOfSubjects);
+    expect(await store.staysAwayAtNight(awayWindows, nights)).toEqual(expectedAway);
     // Done once: the next migration has nothing to say.
     await store.migrate((step) => steps.push(step));
     expect(steps).toHaveLength(BACKFILLED_INDEXES.length);

@@ -364,6 +364,12 @@ const CASE_COLUMNS =
 const SAMPLE_COLUMNS =
   'x.id AS subjectId, s.sampledAt AS sampledAt, s.result AS result, s.method AS method, s.ct AS ct';
 const STAY_COLUMNS = 'x.id AS subjectId, h.id AS hostId, s.start AS start, s.end AS end';
+/**
+ * A subject's stays, with the host's id read from the stay: the host node is not visited (at a
+ * million persons, the stays away at night of 258,199 persons took 12.6–13.8 s instead of
+ * 14.7–15.1 s, alternating, the same rows).
+ */
+const SUBJECT_STAY_COLUMNS = 'x.id AS subjectId, s.hostId AS hostId, s.start AS start, s.end AS end';
 const CONTACT_COLUMNS =
   'startNode(c).id AS personA, endNode(c).id AS personB, c.start AS start, c.end AS end, c.setting AS setting';
 const HANDLING_COLUMNS = 'p.id AS personId, i.id AS itemId, h.at AS at';
@@ -433,10 +439,10 @@ ORDER BY x.id, s.sampledAt, s.method`;
  */
 export const STAYS_OF_SUBJECTS = `
 UNWIND $groups AS g
-MATCH (x:Entity {id: g.id})-[s:${ANY_STAY}]->(h:Entity)
+MATCH (x:Entity {id: g.id})-[s:${ANY_STAY}]->()
 USING INDEX x:Entity(id)
 WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
-RETURN ${STAY_COLUMNS}
+RETURN ${SUBJECT_STAY_COLUMNS}
 ORDER BY subjectId, start, hostId, end`;
 
 /**
@@ -446,14 +452,14 @@ ORDER BY subjectId, start, hostId, end`;
  */
 export const STAYS_AWAY_AT_NIGHT = `
 UNWIND $groups AS g
-MATCH (x:Entity {id: g.id})-[s:${ANY_STAY}]->(h:Entity)
+MATCH (x:Entity {id: g.id})-[s:${ANY_STAY}]->()
 USING INDEX x:Entity(id)
 WHERE any(w IN g.windows WHERE s.start <= w.to AND s.end >= w.from)
-  AND (g.homeId IS NULL OR h.id <> g.homeId)
+  AND (g.homeId IS NULL OR s.hostId <> g.homeId)
   AND s.end > s.start
-WITH x, s, h, ((s.start + $offset) % $day + $day) % $day AS timeOfDay
+WITH x, s, ((s.start + $offset) % $day + $day) % $day AS timeOfDay
 WHERE NOT (timeOfDay >= $daytimeFrom AND timeOfDay + (s.end - s.start) <= $daytimeTo)
-RETURN ${STAY_COLUMNS}
+RETURN ${SUBJECT_STAY_COLUMNS}
 ORDER BY subjectId, start, hostId, end`;
 
 /**
