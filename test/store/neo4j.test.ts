@@ -2,7 +2,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import { openNeo4jStore, CredentialsRefusedError, ROWS_PER_STATEMENT } from '../../src/store/neo4j';
 import {
-  BACKFILLED_INDEXES,
+  INDEX_BACKFILLS,
   CONTACTS_OF,
   HOST_START_INDEXES,
   KEY_CONSTRAINTS,
@@ -502,15 +502,15 @@ describe('neo4j store', () => {
     expect(expectedContacts.length).toBeGreaterThan(0);
     // What the previous version wrote: no host id on stays, no longest stay on hosts, no persons'
     // ids on contacts, none of their indexes.
-    for (const { indexes } of BACKFILLED_INDEXES)
-      for (const { name } of indexes) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    for (const { schema } of INDEX_BACKFILLS)
+      for (const { name } of schema) await cypher(`DROP INDEX ${name} IF EXISTS`);
     await cypher('MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() REMOVE s.hostId');
     await cypher('MATCH (h:Entity) REMOVE h.longestStay');
     await cypher('MATCH ()-[c:CONTACTED]->() REMOVE c.personA, c.personB');
 
     const steps: string[] = [];
     await store.migrate((step) => steps.push(step));
-    expect(steps).toEqual(BACKFILLED_INDEXES.map((b) => b.step));
+    expect(steps).toEqual(INDEX_BACKFILLS.map((b) => b.step));
     expect(steps[0]).toMatch(/host id/);
     // Stays without their host's id, hosts without their longest stay, contacts without their
     // persons' ids: none left.
@@ -524,7 +524,7 @@ describe('neo4j store', () => {
     ];
     expect(await Promise.all(left.map(countOf))).toEqual([0, 0, 0]);
     const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
-    const wanted = BACKFILLED_INDEXES.flatMap(({ indexes }) => indexes.map((i) => i.name));
+    const wanted = INDEX_BACKFILLS.flatMap(({ schema }) => schema.map((i) => i.name));
     expect(wanted).toHaveLength(HOST_START_INDEXES.length + 2);
     expect(wanted.filter((n) => !names.includes(n))).toEqual([]);
     expect(await store.staysAtHosts(windows)).toEqual(expected);
@@ -533,20 +533,18 @@ describe('neo4j store', () => {
     expect(await store.staysAwayAtNight(awayWindows, nights)).toEqual(expectedAway);
     // Done once: the next migration has nothing to say.
     await store.migrate((step) => steps.push(step));
-    expect(steps).toHaveLength(BACKFILLED_INDEXES.length);
+    expect(steps).toHaveLength(INDEX_BACKFILLS.length);
   });
 
   test('an empty database is migrated without a word: nothing is rewritten', async () => {
-    for (const { indexes } of BACKFILLED_INDEXES)
-      for (const { name } of indexes) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    for (const { schema } of INDEX_BACKFILLS)
+      for (const { name } of schema) await cypher(`DROP INDEX ${name} IF EXISTS`);
     const steps: string[] = [];
     await store.migrate((step) => steps.push(step));
     expect(steps).toEqual([]);
     const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
     expect(
-      BACKFILLED_INDEXES.flatMap(({ indexes }) => indexes.map((i) => i.name)).filter(
-        (n) => !names.includes(n),
-      ),
+      INDEX_BACKFILLS.flatMap(({ schema }) => schema.map((i) => i.name)).filter((n) => !names.includes(n)),
     ).toEqual([]);
   });
 

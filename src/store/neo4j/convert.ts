@@ -112,8 +112,10 @@ function clampBound(at: number): number {
  * Query bounds as integers that select exactly the stored (whole-millisecond) instants the
  * number would: `x >= from` is `x >= ceil(from)`, `x <= to` is `x <= floor(to)`.
  */
-export const lowerBound = (from: number): Integer => integer(Math.ceil(clampBound(from)));
-export const upperBound = (to: number): Integer => integer(Math.floor(clampBound(to)));
+const wholeFrom = (from: number): number => Math.ceil(clampBound(from));
+const wholeTo = (to: number): number => Math.floor(clampBound(to));
+export const lowerBound = (from: number): Integer => integer(wholeFrom(from));
+export const upperBound = (to: number): Integer => integer(wholeTo(to));
 
 /**
  * Windows as statement rows, one per id with all its windows, ids in the order they first appear:
@@ -129,7 +131,7 @@ export function windowGroups(
 ): { id: string; windows: { from: number; to: number }[] }[] {
   const byId = new Map<string, { from: number; to: number }[]>();
   for (const w of windows) {
-    const bounds = { from: Math.ceil(clampBound(w.from)), to: Math.floor(clampBound(w.to)) };
+    const bounds = { from: wholeFrom(w.from), to: wholeTo(w.to) };
     const list = byId.get(w.id);
     if (list) list.push(bounds);
     else byId.set(w.id, [bounds]);

@@ -91,12 +91,18 @@ export function sampleKey(subjectId: string, sampledAt: string, method: string):
   return `${escaped(subjectId)} + '|' + toString(${sampledAt}) + '|' + ${method}`;
 }
 
+/** A constraint or index, by the name Neo4j lists it under, and the statement creating it. */
+export interface SchemaItem {
+  name: string;
+  statement: string;
+}
+
 /**
  * Constraints on the keys of stays and samples. A database written before keys existed has
  * none: migrate() backfills the keys (BACKFILL_KEYS) while any of these is missing, then
  * creates them.
  */
-export const KEY_CONSTRAINTS: readonly { name: string; statement: string }[] = [
+export const KEY_CONSTRAINTS: readonly SchemaItem[] = [
   ...STAY_TYPES.map((type) => {
     const name = `${type.toLowerCase()}_key`;
     return {
@@ -131,7 +137,7 @@ CALL (x, s) { SET s.key = ${sampleKey('x.id', 's.sampledAt', 's.method')} } IN T
  * before stays kept their host's id has none: migrate() backfills the ids and the hosts' longest
  * stays (BACKFILL_HOSTS) while any of these is missing, then creates them.
  */
-export const HOST_START_INDEXES: readonly { name: string; statement: string }[] = STAY_TYPES.map((type) => {
+export const HOST_START_INDEXES: readonly SchemaItem[] = STAY_TYPES.map((type) => {
   const name = `${type.toLowerCase()}_host_start`;
   return {
     name,
@@ -140,16 +146,13 @@ export const HOST_START_INDEXES: readonly { name: string; statement: string }[] 
 });
 
 /** Indexes of the persons' ids on reported contacts, which CONTACTS_OF seeks. */
-export const CONTACT_PERSON_INDEXES: readonly { name: string; statement: string }[] = [
-  'personA',
-  'personB',
-].map((field) => {
-  const name = `contacted_${field === 'personA' ? 'person_a' : 'person_b'}`;
-  return {
-    name,
-    statement: `CREATE INDEX ${name} IF NOT EXISTS FOR ()-[r:CONTACTED]-() ON (r.${field})`,
-  };
-});
+export const CONTACT_PERSON_INDEXES: readonly SchemaItem[] = [
+  ['contacted_person_a', 'personA'],
+  ['contacted_person_b', 'personB'],
+].map(([name, field]) => ({
+  name: name!,
+  statement: `CREATE INDEX ${name} IF NOT EXISTS FOR ()-[r:CONTACTED]-() ON (r.${field})`,
+}));
 
 export const EXISTING_INDEXES = 'SHOW INDEXES YIELD name RETURN collect(name) AS names';
 
@@ -183,27 +186,40 @@ CALL (a, c, b) { SET c.personA = a.id, c.personB = b.id } IN TRANSACTIONS OF 100
 ];
 
 /**
- * Properties a database written before they were kept lacks, each with the indexes that read
- * them: while any of those indexes is missing, migrate() runs the backfill, then creates them.
- * Every write keeps the properties, so once the indexes exist nothing is left to backfill.
+ * Properties a database written before they were kept lacks, each with the constraints or indexes
+ * that rest on them: while any of those is missing, migrate() runs the backfill, then creates
+ * them. Every write keeps the properties, so once they all exist nothing is left to backfill.
  */
-export const BACKFILLED_INDEXES: readonly {
+export interface Backfill {
   /** What the backfill does, as migrate() reports it. */
   step: string;
-  indexes: readonly { name: string; statement: string }[];
+  schema: readonly SchemaItem[];
   backfill: readonly string[];
-}[] = [
+}
+
+/** The stays' and samples' keys, which the key constraints rest on. */
+export const KEY_BACKFILL: Backfill = {
+  step: 'keying each stay and sample, then constraining the keys to be unique (once)',
+  schema: KEY_CONSTRAINTS,
+  backfill: BACKFILL_KEYS,
+};
+
+/** The ids the seeks of STAYS_AT_HOSTS and CONTACTS_OF rest on. */
+export const INDEX_BACKFILLS: readonly Backfill[] = [
   {
     step: "setting each stay's host id and each host's longest stay, then indexing them (once; about ten minutes at a million persons)",
-    indexes: HOST_START_INDEXES,
+    schema: HOST_START_INDEXES,
     backfill: BACKFILL_HOSTS,
   },
   {
     step: "setting each reported contact's persons' ids, then indexing them (once)",
-    indexes: CONTACT_PERSON_INDEXES,
+    schema: CONTACT_PERSON_INDEXES,
     backfill: BACKFILL_CONTACT_PERSONS,
   },
 ];
+
+/** Every backfill, in the order migrate() runs them. */
+export const BACKFILLS: readonly Backfill[] = [KEY_BACKFILL, ...INDEX_BACKFILLS];
 
 /** Range indexes for the lookups and time-window reads. */
 export const INDEXES: readonly string[] = [

@@ -113,32 +113,23 @@ class Neo4jStore implements TraceStore {
     // Schema commands cannot share a transaction with data, so each runs on its own.
     for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES])
       await this.executor.writeQuery(statement);
-    // A database written before stays and samples had keys: key them all before the keys must
-    // be unique. Once every key constraint exists, no write leaves a key out, so this is skipped.
-    const [existing] = await this.executor.readQuery(cypher.EXISTING_CONSTRAINTS);
-    const names = new Set(existing!.get('names') as string[]);
-    const missing = cypher.KEY_CONSTRAINTS.filter((c) => !names.has(c.name));
+    // A database written before stays and samples had keys, stays their host's id or contacts
+    // their persons' ids: set them before the constraints and indexes resting on them are made.
+    // Once those all exist, every write keeps the properties, so nothing is left to backfill.
+    const present = new Set<string>();
+    for (const listing of [cypher.EXISTING_CONSTRAINTS, cypher.EXISTING_INDEXES]) {
+      const [row] = await this.executor.readQuery(listing);
+      for (const name of row!.get('names') as string[]) present.add(name);
+    }
     // A database with nothing in it has nothing to rewrite: no step is reported there.
     let holdsRecords: boolean | undefined;
-    const tell = async (step: string): Promise<void> => {
+    for (const { step, schema, backfill } of cypher.BACKFILLS) {
+      const missing = schema.filter((item) => !present.has(item.name));
+      if (missing.length === 0) continue;
       holdsRecords ??= Object.values(await this.counts()).some((n) => n > 0);
       if (holdsRecords) report?.(step);
-    };
-    if (missing.length > 0) {
-      await tell('keying each stay and sample, then constraining the keys to be unique (once)');
-      for (const statement of cypher.BACKFILL_KEYS) await this.executor.autoCommit(statement);
-      for (const { statement } of missing) await this.executor.writeQuery(statement);
-    }
-    // A database written before stays kept their host's id, or contacts their persons' ids: set
-    // them, then index them. Once every such index exists, every write keeps them.
-    const [indexes] = await this.executor.readQuery(cypher.EXISTING_INDEXES);
-    const indexNames = new Set(indexes!.get('names') as string[]);
-    for (const { step, indexes: wanted, backfill } of cypher.BACKFILLED_INDEXES) {
-      const missingIndexes = wanted.filter((i) => !indexNames.has(i.name));
-      if (missingIndexes.length === 0) continue;
-      await tell(step);
       for (const statement of backfill) await this.executor.autoCommit(statement);
-      for (const { statement } of missingIndexes) await this.executor.writeQuery(statement);
+      for (const { statement } of missing) await this.executor.writeQuery(statement);
     }
     await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
   }
@@ -291,13 +282,8 @@ class Neo4jStore implements TraceStore {
     return records(rows, toStay);
   }
 
-  async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
-    if (windows.length === 0) return [];
-    const rows = await this.executor.readQuery(cypher.STAYS_AT_HOSTS, {
-      groups: windowGroups(windows),
-      earliest: lowerBound(-Infinity),
-    });
-    return records(rows, toStay);
+  staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
+    return this.windowed(cypher.STAYS_AT_HOSTS, windows, toStay, { earliest: lowerBound(-Infinity) });
   }
 
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
@@ -317,13 +303,18 @@ class Neo4jStore implements TraceStore {
     return this.windowed(cypher.HANDLINGS_OF, windows, toHandling);
   }
 
+  /** A read over windows grouped by id (`$groups`), with any further parameters the statement takes. */
   private async windowed<T>(
     statement: string,
     windows: readonly WindowedId[],
     convert: (f: Row) => T,
+    parameters: Record<string, unknown> = {},
   ): Promise<T[]> {
     if (windows.length === 0) return [];
-    return records(await this.executor.readQuery(statement, { groups: windowGroups(windows) }), convert);
+    return records(
+      await this.executor.readQuery(statement, { ...parameters, groups: windowGroups(windows) }),
+      convert,
+    );
   }
 
   async placesOfKind(kinds: readonly string[]): Promise<Place[]> {
