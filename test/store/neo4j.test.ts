@@ -36,6 +36,9 @@ function planOf(profile: unknown): { hits: number; operators: string[] } {
   return { hits, operators };
 }
 
+/** The indexes resting on backfilled properties (stays' host ids, contacts' person ids), by name. */
+const BACKFILLED_INDEX_NAMES = INDEX_BACKFILLS.flatMap(({ schema }) => schema.map((i) => i.name));
+
 const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
 describeStoreContract('neo4j', open);
@@ -502,8 +505,7 @@ describe('neo4j store', () => {
     expect(expectedContacts.length).toBeGreaterThan(0);
     // What the previous version wrote: no host id on stays, no longest stay on hosts, no persons'
     // ids on contacts, none of their indexes.
-    for (const { schema } of INDEX_BACKFILLS)
-      for (const { name } of schema) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    for (const name of BACKFILLED_INDEX_NAMES) await cypher(`DROP INDEX ${name} IF EXISTS`);
     await cypher('MATCH ()-[s:STAYED_AT|ABOARD|STORED_AT|CARRIED_BY|DOCKED_AT]->() REMOVE s.hostId');
     await cypher('MATCH (h:Entity) REMOVE h.longestStay');
     await cypher('MATCH ()-[c:CONTACTED]->() REMOVE c.personA, c.personB');
@@ -524,9 +526,8 @@ describe('neo4j store', () => {
     ];
     expect(await Promise.all(left.map(countOf))).toEqual([0, 0, 0]);
     const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
-    const wanted = INDEX_BACKFILLS.flatMap(({ schema }) => schema.map((i) => i.name));
-    expect(wanted).toHaveLength(HOST_START_INDEXES.length + 2);
-    expect(wanted.filter((n) => !names.includes(n))).toEqual([]);
+    expect(BACKFILLED_INDEX_NAMES).toHaveLength(HOST_START_INDEXES.length + 2);
+    expect(BACKFILLED_INDEX_NAMES.filter((n) => !names.includes(n))).toEqual([]);
     expect(await store.staysAtHosts(windows)).toEqual(expected);
     expect(await store.contactsOf(contactWindows)).toEqual(expectedContacts);
     expect(await store.staysOfSubjects(subjectWindows)).toEqual(expectedOfSubjects);
@@ -537,15 +538,12 @@ describe('neo4j store', () => {
   });
 
   test('an empty database is migrated without a word: nothing is rewritten', async () => {
-    for (const { schema } of INDEX_BACKFILLS)
-      for (const { name } of schema) await cypher(`DROP INDEX ${name} IF EXISTS`);
+    for (const name of BACKFILLED_INDEX_NAMES) await cypher(`DROP INDEX ${name} IF EXISTS`);
     const steps: string[] = [];
     await store.migrate((step) => steps.push(step));
     expect(steps).toEqual([]);
     const names = (await cypher('SHOW INDEXES YIELD name RETURN name')).map((i) => i.name);
-    expect(
-      INDEX_BACKFILLS.flatMap(({ schema }) => schema.map((i) => i.name)).filter((n) => !names.includes(n)),
-    ).toEqual([]);
+    expect(BACKFILLED_INDEX_NAMES.filter((n) => !names.includes(n))).toEqual([]);
   });
 
   test('a window asked twice returns each stay once', async () => {

@@ -146,11 +146,13 @@ export const HOST_START_INDEXES: readonly SchemaItem[] = STAY_TYPES.map((type) =
 });
 
 /** Indexes of the persons' ids on reported contacts, which CONTACTS_OF seeks. */
-export const CONTACT_PERSON_INDEXES: readonly SchemaItem[] = [
-  ['contacted_person_a', 'personA'],
-  ['contacted_person_b', 'personB'],
-].map(([name, field]) => ({
-  name: name!,
+export const CONTACT_PERSON_INDEXES: readonly SchemaItem[] = (
+  [
+    ['contacted_person_a', 'personA'],
+    ['contacted_person_b', 'personB'],
+  ] as const
+).map(([name, field]) => ({
+  name,
   statement: `CREATE INDEX ${name} IF NOT EXISTS FOR ()-[r:CONTACTED]-() ON (r.${field})`,
 }));
 
