@@ -7,8 +7,11 @@
  * and places with a positive environmental sample, with the handlings and stays around them
  * (`environmentalPersistenceDays`); reported contacts of cases; household members of cases with
  * their stays (for the nights at home). A first pass of the exposures then names the exposed
- * persons, whose household members and reported contacts since their first exposure are fetched
- * too (not their samples: only cases' samples and environmental ones are read by any result).
+ * persons, whose reported contacts since their first exposure are fetched too, and whose
+ * households: resident by resident where a result reads them (close contacts' homes, and those of
+ * anyone in a reported contact), counted in the store elsewhere (`householdSizes`: a venue-exposed
+ * person's household is read only for its size). Not their samples: only cases' samples and
+ * environmental ones are read by any result.
  * Stays since the first exposure are fetched only where a result reads them: close contacts and
  * those living with them (contacts of close contacts, when the protocol traces
  * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
@@ -516,7 +519,7 @@ export async function loadOutbreakWithExposures(
   // One pass: each exposed person's first exposure, and who among them is a close contact.
   const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;
   const firstExposure = new Map<Id, Instant>();
-  const closeContacts = new Set<Id>();
+  const closelyExposed = new Set<Id>();
   // The exposures come a person at a time (sorted by person): the maps are read and written once
   // per run of one person's exposures, not once per exposure (6.7 million at a million persons).
   // Any order gives the same result; runs only make it cheaper.
@@ -528,7 +531,7 @@ export async function loadOutbreakWithExposures(
     if (runId === undefined || runIsCase) return;
     const first = firstExposure.get(runId);
     if (first === undefined || runFirst! < first) firstExposure.set(runId, runFirst!);
-    if (runIsClose) closeContacts.add(runId);
+    if (runIsClose) closelyExposed.add(runId);
   };
   for (const e of exposures) {
     if (e.personId !== runId) {
@@ -540,10 +543,11 @@ export async function loadOutbreakWithExposures(
     }
     if (runIsCase) continue;
     if (runFirst === undefined || e.start < runFirst) runFirst = e.start;
-    if (traceCloseContacts && !runIsClose && tierOfExposure(e, params.protocol) === 'close_contact')
-      runIsClose = true;
+    if (!runIsClose && tierOfExposure(e, params.protocol) === 'close_contact') runIsClose = true;
   }
   endRun();
+  // Close contacts are traced further only when the protocol says so.
+  const closeContacts = traceCloseContacts ? closelyExposed : new Set<Id>();
   const exposedIds = [...firstExposure.keys()].sort();
   await resolve(exposedIds);
   // The exposed persons' own samples are not fetched: only cases' samples are read (windows,
@@ -554,10 +558,38 @@ export async function loadOutbreakWithExposures(
     to: asOf,
   }));
   append(later.contacts, await batched(sinceExposure, (b) => store.contactsOf(b)));
+  // The residents of an exposed person's home, one by one, where a result reads them: the homes of
+  // close contacts (contacts of close contacts, the contact network's household links) and of
+  // anyone in a reported contact (a link of the contact network, whose home's residents are linked
+  // too). Of the other homes, those of the venue-exposed, only the household's size is read
+  // (quarantine priority): counted in the store. At a million persons that leaves 252,520
+  // residents of 861,408 persons unread.
+  // The persons of the contacts just fetched, for their homes (resolved now rather than with the
+  // rest below: the same reads).
+  await resolve(later.contacts.flatMap((c) => [c.personA, c.personB]));
+  const linkedHomes = new Set<Id>();
+  const addHomeOf = (id: Id): void => {
+    const homeId = persons.get(id)?.homeId;
+    if (homeId) linkedHomes.add(homeId);
+  };
+  for (const id of closelyExposed) addHomeOf(id);
+  for (const c of [...early.contacts, ...later.contacts]) {
+    addHomeOf(c.personA);
+    addHomeOf(c.personB);
+  }
   const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
     .filter((h) => !caseHomeSet.has(h))
     .sort();
-  const exposedResidents = await batched(exposedHomes, (b) => store.residentsOf(b));
+  const exposedResidents = await batched(
+    exposedHomes.filter((h) => linkedHomes.has(h)),
+    (b) => store.residentsOf(b),
+  );
+  const householdSizes = new Map<Id, number>();
+  for (const { homeId, residents } of await batched(
+    exposedHomes.filter((h) => !linkedHomes.has(h)),
+    (b) => store.residentCounts(b),
+  ))
+    householdSizes.set(homeId, residents);
   addPersons(exposedResidents);
   for (const r of exposedResidents) {
     const home = residentsByHome.get(r.homeId ?? '');
@@ -633,7 +665,7 @@ export async function loadOutbreakWithExposures(
     .map((p) => ({ id: p.id, from: asOf, to: asOf }));
   const quarantineStays = uniqueStays(await batched(siteWindows, (b) => store.staysAtHosts(b)));
   return {
-    data: { ...assemble(asOf, cases, later, entities, draft), quarantineStays },
+    data: { ...assemble(asOf, cases, later, entities, draft), quarantineStays, householdSizes },
     exposures,
   };
 }

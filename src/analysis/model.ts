@@ -39,6 +39,12 @@ export interface OutbreakData {
    * from `stays` so that persons with no other part in the outbreak stay out of its analysis.
    */
   quarantineStays?: Stay[];
+  /**
+   * How many people live at homes whose residents are not all in `persons`: counted in the store,
+   * where reading each resident would serve only that count (the homes of venue-exposed persons,
+   * src/analysis/load.ts). A home not listed has as many residents as `persons` holds.
+   */
+  householdSizes?: Map<Id, number>;
 }
 
 /**

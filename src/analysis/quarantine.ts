@@ -24,7 +24,8 @@
  * infected, is pre-symptomatic), weighed with s at the middle of that time.
  *
  * Priority score = P · (1 + w_h · (household size − 1) + w_c · c) · (1 + w_v · vulnerable),
- * c the person's centrality in the exposure graph divided by the highest among the persons
+ * the household size the residents of the person's home (`data.persons`, or `data.householdSizes`
+ * where the load counted them in the store), c the person's centrality in the exposure graph divided by the highest among the persons
  * ranked (graphology-metrics; PageRank by default), vulnerable = age ≥ `vulnerableOlderAge` or
  * ≤ `vulnerableYoungerAge`; the weights are `protocol.quarantinePriority`. Priority 1 = highest
  * score.
@@ -448,6 +449,8 @@ export function prioritiseQuarantine(
   const residentsOf = new Map<Id, number>();
   for (const p of data.persons.values())
     if (p.homeId !== null) residentsOf.set(p.homeId, (residentsOf.get(p.homeId) ?? 0) + 1);
+  // Homes whose residents were counted in the store, not loaded one by one.
+  data.householdSizes?.forEach((residents, homeId) => residentsOf.set(homeId, residents));
   const rawCentrality =
     options.centralityById ?? centralityOf(exposureGraph!, options.centrality ?? DEFAULTS.centrality);
   const rawCentralityOf = new Float64Array(slotIds.length);

@@ -29,6 +29,12 @@ export interface TimeWindow {
   to: Instant;
 }
 
+/** How many people live at a home (`TraceStore.residentCounts`). */
+export interface ResidentCount {
+  homeId: Id;
+  residents: number;
+}
+
 /** A window per id: "stays of this subject between these instants". */
 export interface WindowedId {
   id: Id;
@@ -143,6 +149,11 @@ export interface TraceStore {
   staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]>;
   /** Residents of these homes (people whose home_id is one of them). */
   residentsOf(homeIds: readonly Id[]): Promise<Person[]>;
+  /**
+   * How many people live at each of these homes, one row per distinct id with anyone living there:
+   * the size of a household whose residents need not be read one by one.
+   */
+  residentCounts(homeIds: readonly Id[]): Promise<ResidentCount[]>;
   /** Reported contacts involving these persons that overlap their windows. */
   contactsOf(windows: readonly WindowedId[]): Promise<Contact[]>;
   /** Handlings by these persons within their windows. */

@@ -5,6 +5,7 @@ import { simulate, snapshot } from '../../bench/validation/simulate';
 import { computeExposures } from '../../src/analysis/exposures';
 import { loadOutbreak, loadOutbreakWithExposures, type ExposuresKnown } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
+import { prioritiseQuarantine } from '../../src/analysis/quarantine';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { RecordBatch } from '../../src/domain/types';
@@ -27,6 +28,7 @@ function district(): Required<RecordBatch> {
       place('H1', 'home', { lat: 18.305, lon: 109.1 }),
       place('H2', 'home'),
       place('H3', 'home'),
+      place('H5', 'home'),
       place('V1', 'village', { lat: 18.3, lon: 109.1 }),
       place('MKT', 'market'),
       place('W1', 'workplace'),
@@ -40,11 +42,12 @@ function district(): Required<RecordBatch> {
       person('C2', 'H2'),
       person('P3', 'H3'),
       person('P4', 'H3'),
-      person('P5'),
+      person('P5', 'H5'),
       person('P6'),
       person('P7'),
       person('P8'),
       person('P9'),
+      person('P10', 'H5'), // lives with the venue-exposed P5, nothing else
     ],
     boats: [boat('B1')],
     items: [item('L1')],
@@ -166,7 +169,7 @@ describe('loadOutbreak', () => {
     const data = fromEmbedded;
     expect([...data.persons.keys()]).toEqual(['C1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P8', 'P9']);
     // R9: where P2 was on a night at home; COLD (where lot L1 lay) is not needed.
-    expect([...data.places.keys()]).toEqual(['H1', 'H3', 'MKT', 'Q1', 'R9', 'V1', 'W1']);
+    expect([...data.places.keys()]).toEqual(['H1', 'H3', 'H5', 'MKT', 'Q1', 'R9', 'V1', 'W1']);
     expect(data.stays.some((s) => s.subjectId === 'P7')).toBe(false);
     expect([...data.boats.keys()]).toEqual(['B1']);
     expect([...data.items.keys()]).toEqual(['L1']);
@@ -228,6 +231,29 @@ describe('loadOutbreak', () => {
         stay('P3', 'W1', aug(4, '09:00'), aug(4, '09:20')),
       ]);
     }
+  });
+
+  test("of a venue-exposed person's home only the household's size is read, not who lives there", () => {
+    for (const data of [fromEmbedded, fromNeo4j]) {
+      // P5 was at the market with C1; P10, at home with P5, is in no result.
+      expect(data.persons.has('P5')).toBe(true);
+      expect(data.persons.has('P10')).toBe(false);
+      // H1 (the case's home) and H3 (close contact P3's) are read resident by resident.
+      expect(data.householdSizes).toEqual(new Map([['H5', 2]]));
+    }
+    const plan = (data: OutbreakData) => {
+      const exposures = computeExposures(data, params);
+      return prioritiseQuarantine(data, exposures, assignTiers(data, exposures, params), params, {
+        asOf: ASOF,
+        centralityById: new Map(),
+      });
+    };
+    const fromLoad = plan(fromEmbedded);
+    expect(fromLoad.entries.find((e) => e.personId === 'P5')).toMatchObject({
+      householdId: 'H5',
+      householdSize: 2,
+    });
+    expect(fromLoad).toEqual(plan(everythingAsOf()));
   });
 
   test('small batches give the same data', async () => {
@@ -338,15 +364,34 @@ describe('loadOutbreakWithExposures', () => {
       samples: all.samples,
       cases: all.cases,
     });
+    const residentsOf = new Map<string, number>();
+    for (const r of all.persons.values())
+      if (r.homeId) residentsOf.set(r.homeId, (residentsOf.get(r.homeId) ?? 0) + 1);
     let checked = 0;
+    let counted = 0;
     for (let day = 4; day <= 24; day += 4) {
       for (const p of protocols) {
         const { data, exposures } = await loadOutbreakWithExposures(store, p, aug(day));
         expect(exposures).toEqual(computeExposures(data, p));
+        // Every exposed person's household has its true size: counted, or all of it loaded.
+        const loaded = new Map<string, number>();
+        for (const r of data.persons.values())
+          if (r.homeId) loaded.set(r.homeId, (loaded.get(r.homeId) ?? 0) + 1);
+        const exposedHomes = new Set(exposures.map((e) => data.persons.get(e.personId)?.homeId));
+        for (const homeId of exposedHomes) {
+          if (!homeId) continue;
+          expect([homeId, data.householdSizes?.get(homeId) ?? loaded.get(homeId)]).toEqual([
+            homeId,
+            residentsOf.get(homeId),
+          ]);
+        }
+        if (data.householdSizes?.size) counted++;
         if (data.cases.length > 5 && exposures.some((e) => e.setting === 'household')) checked++;
       }
     }
     // Not only the first days, with a case or two: most instants have an outbreak under way.
     expect(checked).toBeGreaterThanOrEqual(6);
+    // And venue-exposed households were counted, not only read.
+    expect(counted).toBeGreaterThanOrEqual(6);
   });
 });

@@ -246,6 +246,15 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       expect(await store.residentsOf(['MKT'])).toEqual([]);
     });
 
+    test('residents counted by home, each home once, homes where nobody lives left out', async () => {
+      const counts = await store.residentCounts(['H2', 'H1', 'MKT', 'H1', 'NOWHERE']);
+      expect(byKey(counts, (c) => c.homeId)).toEqual([
+        { homeId: 'H1', residents: 2 },
+        { homeId: 'H2', residents: 1 },
+      ]);
+      expect(await store.residentCounts([])).toEqual([]);
+    });
+
     test('contacts and handlings within windows, from either side', async () => {
       const win = { from: t('2022-08-02T00:00:00+08:00'), to: t('2022-08-03T00:00:00+08:00') };
       expect(await store.contactsOf([{ id: 'P4', ...win }])).toEqual(district.contacts);

@@ -19,6 +19,7 @@ import type {
   Sample,
   Stay,
 } from '../../domain/types';
+import type { ResidentCount } from '../port';
 import { ValidationError } from '../../domain/errors';
 import { DAY } from '../../domain/time';
 import { MAX_CONTACT_MS, MAX_STAY_MS } from './schema';
@@ -203,6 +204,11 @@ const LIST_CASES = `
   WHERE @asOf IS NULL OR coalesce(confirmed_at, onset) <= @asOf
   ORDER BY person_id`;
 const RESIDENTS_OF = `${byIds('persons', PERSON_COLUMNS, 'home_id')} ORDER BY home_id, id`;
+// Counted in the index on home_id: no person row is read.
+const RESIDENT_COUNTS = `
+  SELECT home_id AS homeId, count(*) AS residents FROM persons
+  WHERE home_id IN (SELECT value FROM json_each(?))
+  GROUP BY home_id ORDER BY home_id`;
 const PLACES_OF_KIND = `${byIds('places', PLACE_COLUMNS, 'kind')} ORDER BY kind, id`;
 // lower() on both sides folds ASCII letters only, the same way; other scripts match as written.
 const SEARCH_PERSONS = `
@@ -260,6 +266,7 @@ export class Statements {
   readonly staysAwayAtNight;
   readonly staysAtHosts;
   readonly residentsOf;
+  readonly residentCounts;
   readonly contactsOf;
   readonly handlingsBy;
   readonly handlingsOf;
@@ -298,6 +305,7 @@ export class Statements {
     this.staysAwayAtNight = db.prepare<[NightsParameters], Stay>(STAYS_AWAY_AT_NIGHT);
     this.staysAtHosts = db.prepare<[{ windows: string }], Stay>(STAYS_AT_HOSTS);
     this.residentsOf = db.prepare<[string], Person>(RESIDENTS_OF);
+    this.residentCounts = db.prepare<[string], ResidentCount>(RESIDENT_COUNTS);
     this.contactsOf = db.prepare<[string], Contact>(CONTACTS_OF);
     this.handlingsBy = db.prepare<[string], Handling>(handlingsWithin('handlings_by_person', 'person_id'));
     this.handlingsOf = db.prepare<[string], Handling>(handlingsWithin('handlings_by_item', 'item_id'));

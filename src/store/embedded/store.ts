@@ -27,6 +27,7 @@ import {
   type ImportSession,
   type MigrationReport,
   type NightHours,
+  type ResidentCount,
   type TraceStore,
   type WindowedId,
 } from '../port';
@@ -269,6 +270,10 @@ export class EmbeddedStore implements TraceStore {
 
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
     return this.statements.residentsOf.all(asJson(distinct(homeIds)));
+  }
+
+  async residentCounts(homeIds: readonly Id[]): Promise<ResidentCount[]> {
+    return this.statements.residentCounts.all(asJson(distinct(homeIds)));
   }
 
   async contactsOf(windows: readonly WindowedId[]): Promise<Contact[]> {

@@ -510,6 +510,13 @@ WHERE p.homeId IN $ids
 RETURN ${PERSON_COLUMNS}
 ORDER BY p.id`;
 
+/** Counted in the index on homeId (person_home_id). */
+export const RESIDENT_COUNTS = `
+MATCH (p:Person)
+WHERE p.homeId IN $ids
+RETURN p.homeId AS homeId, count(*) AS residents
+ORDER BY homeId`;
+
 /**
  * Each id is sought in the index of either person of a contact. A contact between two of the ids
  * is found from both: DISTINCT keeps it once.

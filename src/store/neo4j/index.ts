@@ -27,6 +27,7 @@ import {
   type ImportSession,
   type MigrationReport,
   type NightHours,
+  type ResidentCount,
   type TraceStore,
   type WindowedId,
 } from '../port';
@@ -289,6 +290,17 @@ class Neo4jStore implements TraceStore {
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
     if (homeIds.length === 0) return [];
     return records(await this.executor.readQuery(cypher.RESIDENTS_OF, { ids: unique(homeIds) }), toPerson);
+  }
+
+  async residentCounts(homeIds: readonly Id[]): Promise<ResidentCount[]> {
+    if (homeIds.length === 0) return [];
+    return records(
+      await this.executor.readQuery(cypher.RESIDENT_COUNTS, { ids: unique(homeIds) }),
+      (row) => ({
+        homeId: String(row.get('homeId')),
+        residents: toCount(row.get('residents'), 'count of residents'),
+      }),
+    );
   }
 
   contactsOf(windows: readonly WindowedId[]): Promise<Contact[]> {
