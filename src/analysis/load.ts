@@ -361,8 +361,8 @@ export async function loadOutbreakWithExposures(
   const { persons, places, boats, items } = entities;
   const kindKnown = new Set<Id>();
 
-  /** Looks up what each new id names and fetches the entity. */
-  const resolve = async (ids: Iterable<Id>): Promise<void> => {
+  /** The ids not resolved before, sorted, marked resolved from now on. */
+  const freshIds = (ids: Iterable<Id>): Id[] => {
     // Marked known as they are taken, so an id given twice is taken once, without another set.
     const fresh: Id[] = [];
     for (const id of ids) {
@@ -370,10 +370,15 @@ export async function loadOutbreakWithExposures(
       kindKnown.add(id);
       fresh.push(id);
     }
-    fresh.sort();
+    return fresh.sort();
+  };
+  /** Looks up what each new id names and fetches the entity. */
+  const resolve = async (ids: Iterable<Id>): Promise<void> => {
+    const fresh = freshIds(ids);
     if (fresh.length === 0) return;
-    // Most are persons (at a million persons, 509,012 of 779,231): each id is looked up as a
-    // person first, and only the kind of the others is asked for, a read fewer for most.
+    // Most are persons (at a million persons, 506,916 of 524,254, the homes aside): each id is
+    // looked up as a person first, and only the kind of the others is asked for, a read fewer for
+    // most.
     const asPersons = await batched(fresh, (b) => store.persons(b));
     const others: Id[] = [];
     fresh.forEach((id, i) => {
@@ -391,6 +396,13 @@ export async function loadOutbreakWithExposures(
     for (const p of await batched(byKind.place, (b) => store.places(b))) if (p) places.set(p.id, p);
     for (const b of await batched(byKind.boat, (ids) => store.boats(ids))) if (b) boats.set(b.id, b);
     for (const i of await batched(byKind.item, (b) => store.items(b))) if (i) items.set(i.id, i);
+  };
+  /**
+   * Fetches the places of these ids not resolved before: ids that can only name places (persons'
+   * homes), read as places at once rather than first as persons, then for their kind.
+   */
+  const resolvePlaces = async (ids: Iterable<Id>): Promise<void> => {
+    for (const p of await batched(freshIds(ids), (b) => store.places(b))) if (p) places.set(p.id, p);
   };
   const addPersons = (list: readonly Person[]): void => {
     for (const p of list) {
@@ -422,16 +434,22 @@ export async function loadOutbreakWithExposures(
     return stays;
   };
   /**
-   * Every id these rows, the stays fetched so far and the persons so far name, each once (a loop:
-   * no arrays per row). Ids of an earlier call come again; `resolve` skips them.
+   * Every id these rows and the stays fetched so far name, each once (a loop: no arrays per row).
+   * Ids of an earlier call come again; `resolve` skips them.
    */
   const referencedIds = (rows: Rows): Set<Id> => {
     const ids = new Set<Id>(stayIds.keys());
     for (const c of rows.contacts) ids.add(c.personA).add(c.personB);
     for (const h of rows.handlings) ids.add(h.personId).add(h.itemId);
     for (const s of rows.samples) ids.add(s.subjectId);
-    for (const p of persons.values()) if (p.homeId !== null) ids.add(p.homeId);
     return ids;
+  };
+  /** Resolves what the rows name, then the homes of every person so far (places, by the schema). */
+  const resolveReferences = async (rows: Rows): Promise<void> => {
+    await resolve(referencedIds(rows));
+    const homes = new Set<Id>();
+    for (const p of persons.values()) if (p.homeId !== null) homes.add(p.homeId);
+    await resolvePlaces(homes);
   };
 
   // ---- cases, their samples and windows ------------------------------------------------------
@@ -508,7 +526,7 @@ export async function loadOutbreakWithExposures(
       if (r.id !== w.id) memberWindows.push({ ...widened(w), id: r.id });
   }
   append(early.stays, await fetchStays(memberWindows, (b) => store.staysOfSubjects(b)));
-  await resolve(referencedIds(early));
+  await resolveReferences(early);
 
   // ---- the exposed persons: their households, contacts and stays since exposure ----------------
   const draft = assemble(asOf, cases, early, entities);
@@ -654,7 +672,7 @@ export async function loadOutbreakWithExposures(
   );
 
   // ---- everything referenced, quarantine sites, villages -----------------------------------------
-  await resolve(referencedIds(later));
+  await resolveReferences(later);
   for (const p of await store.placesOfKind([QUARANTINE_SITE_KIND, ...residentialKinds])) {
     places.set(p.id, p);
     kindKnown.add(p.id);

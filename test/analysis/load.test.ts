@@ -264,10 +264,15 @@ describe('loadOutbreak', () => {
 
   test("the kind is asked for only of ids that are not persons' (persons are looked up directly)", async () => {
     const asked: string[] = [];
+    const askedAsPersons: string[] = [];
     const counting: TraceStore = Object.assign(Object.create(embedded) as TraceStore, {
       entityKinds(ids: readonly string[]) {
         asked.push(...ids);
         return embedded.entityKinds(ids);
+      },
+      persons(ids: readonly string[]) {
+        askedAsPersons.push(...ids);
+        return embedded.persons(ids);
       },
     });
     const data = await loadOutbreak(counting, params, ASOF);
@@ -275,6 +280,11 @@ describe('loadOutbreak', () => {
     expect(asked.filter((id) => data.persons.has(id))).toEqual([]);
     // The places, the boat and the lot met were still resolved through their kinds.
     expect(asked).toEqual(expect.arrayContaining(['W1', 'MKT', 'B1', 'L1']));
+    // Homes, known to be places, were read as places at once: never asked as persons or for a kind.
+    for (const home of ['H1', 'H3', 'H5']) {
+      expect(data.places.has(home)).toBe(true);
+      expect([...asked, ...askedAsPersons]).not.toContain(home);
+    }
   });
 
   test('a failed batch fails the load with its own error, and the batch asked for ahead is no second error', async () => {
