@@ -412,14 +412,16 @@ export async function loadOutbreakWithExposures(
   };
   /**
    * One string per subject or host of the stays fetched: each row comes with its own copies of
-   * its ids, and a million stays name a few hundred thousand. The keys are the stays' ids, each
-   * once, so they need not be walked again to find them.
+   * its ids, and a million stays name a few hundred thousand.
    */
   const stayIds = new Map<Id, Id>();
+  /** The stays' ids met since `referencedIds` last took them, each once. */
+  let newStayIds: Id[] = [];
   const sharedId = (id: Id): Id => {
     const known = stayIds.get(id);
     if (known !== undefined) return known;
     stayIds.set(id, id);
+    newStayIds.push(id);
     return id;
   };
   const fetchStays = async <W extends WindowedId>(
@@ -434,11 +436,14 @@ export async function loadOutbreakWithExposures(
     return stays;
   };
   /**
-   * Every id these rows and the stays fetched so far name, each once (a loop: no arrays per row).
-   * Ids of an earlier call come again; `resolve` skips them.
+   * Every id these rows and the stays fetched since the last call name, each once (a loop: no
+   * arrays per row). The stays' ids of earlier calls are not walked again (at a million persons
+   * about half a million, resolved already); other ids of an earlier call may come again, and
+   * `resolve` skips them.
    */
   const referencedIds = (rows: Rows): Set<Id> => {
-    const ids = new Set<Id>(stayIds.keys());
+    const ids = new Set<Id>(newStayIds);
+    newStayIds = [];
     for (const c of rows.contacts) ids.add(c.personA).add(c.personB);
     for (const h of rows.handlings) ids.add(h.personId).add(h.itemId);
     for (const s of rows.samples) ids.add(s.subjectId);
