@@ -586,9 +586,8 @@ export async function loadOutbreakWithExposures(
   // anyone in a reported contact (a link of the contact network, whose home's residents are linked
   // too). Of the other homes, those of the venue-exposed, only the household's size is read
   // (quarantine priority): counted in the store. At a million persons that leaves 252,520
-  // residents of 861,408 persons unread.
-  // The persons of the contacts just fetched, for their homes (resolved now rather than with the
-  // rest below: the same reads).
+  // residents of 861,408 persons unread. The persons of the contacts just fetched are resolved
+  // here, for their homes, rather than with the rest below: the same reads.
   await resolve(later.contacts.flatMap((c) => [c.personA, c.personB]));
   const linkedHomes = new Set<Id>();
   const addHomeOf = (id: Id): void => {
