@@ -595,9 +595,11 @@ export async function loadOutbreakWithExposures(
     if (homeId) linkedHomes.add(homeId);
   };
   for (const id of closelyExposed) addHomeOf(id);
-  for (const c of [...early.contacts, ...later.contacts]) {
-    addHomeOf(c.personA);
-    addHomeOf(c.personB);
+  for (const contacts of [early.contacts, later.contacts]) {
+    for (const c of contacts) {
+      addHomeOf(c.personA);
+      addHomeOf(c.personB);
+    }
   }
   const exposedHomes = [...new Set(exposedIds.flatMap((id) => persons.get(id)?.homeId ?? []))]
     .filter((h) => !caseHomeSet.has(h))

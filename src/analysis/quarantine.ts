@@ -25,10 +25,10 @@
  *
  * Priority score = P · (1 + w_h · (household size − 1) + w_c · c) · (1 + w_v · vulnerable),
  * the household size the residents of the person's home (`data.persons`, or `data.householdSizes`
- * where the load counted them in the store), c the person's centrality in the exposure graph divided by the highest among the persons
- * ranked (graphology-metrics; PageRank by default), vulnerable = age ≥ `vulnerableOlderAge` or
- * ≤ `vulnerableYoungerAge`; the weights are `protocol.quarantinePriority`. Priority 1 = highest
- * score.
+ * where the load counted them in the store), c the person's centrality in the exposure graph
+ * divided by the highest among the persons ranked (graphology-metrics; PageRank by default),
+ * vulnerable = age ≥ `vulnerableOlderAge` or ≤ `vulnerableYoungerAge`; the weights are
+ * `protocol.quarantinePriority`. Priority 1 = highest score.
  *
  * Beds: persons of the tiers sent to centralised quarantine (close contacts by default) take beds
  * at `data.quarantineSites` in priority order, under an optional overall `capacity`. A person's

@@ -8,7 +8,7 @@ import type { OutbreakData } from '../../src/analysis/model';
 import { prioritiseQuarantine } from '../../src/analysis/quarantine';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
-import type { RecordBatch } from '../../src/domain/types';
+import type { Person, RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
@@ -105,6 +105,13 @@ function everythingAsOf(): OutbreakData {
     boats: d.boats,
     items: d.items,
   });
+}
+
+/** How many of `persons` live at each home. */
+function residentCounts(persons: Iterable<Person>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of persons) if (p.homeId) counts.set(p.homeId, (counts.get(p.homeId) ?? 0) + 1);
+  return counts;
 }
 
 const tmpDirs: string[] = [];
@@ -374,9 +381,7 @@ describe('loadOutbreakWithExposures', () => {
       samples: all.samples,
       cases: all.cases,
     });
-    const residentsOf = new Map<string, number>();
-    for (const r of all.persons.values())
-      if (r.homeId) residentsOf.set(r.homeId, (residentsOf.get(r.homeId) ?? 0) + 1);
+    const residentsOf = residentCounts(all.persons.values());
     let checked = 0;
     let counted = 0;
     for (let day = 4; day <= 24; day += 4) {
@@ -384,9 +389,7 @@ describe('loadOutbreakWithExposures', () => {
         const { data, exposures } = await loadOutbreakWithExposures(store, p, aug(day));
         expect(exposures).toEqual(computeExposures(data, p));
         // Every exposed person's household has its true size: counted, or all of it loaded.
-        const loaded = new Map<string, number>();
-        for (const r of data.persons.values())
-          if (r.homeId) loaded.set(r.homeId, (loaded.get(r.homeId) ?? 0) + 1);
+        const loaded = residentCounts(data.persons.values());
         const exposedHomes = new Set(exposures.map((e) => data.persons.get(e.personId)?.homeId));
         for (const homeId of exposedHomes) {
           if (!homeId) continue;
