@@ -429,9 +429,17 @@ export async function loadOutbreakWithExposures(
     read: (batch: W[]) => Promise<Stay[]>,
   ): Promise<Stay[]> => {
     const stays = await batched(windows, read);
+    // Rows come host by host or subject by subject: an id equal to the last row's takes its copy
+    // without a look-up.
+    let lastSubject = '';
+    let sharedSubject = '';
+    let lastHost = '';
+    let sharedHost = '';
     for (const s of stays) {
-      s.subjectId = sharedId(s.subjectId);
-      s.hostId = sharedId(s.hostId);
+      if (s.subjectId !== lastSubject) sharedSubject = sharedId((lastSubject = s.subjectId));
+      if (s.hostId !== lastHost) sharedHost = sharedId((lastHost = s.hostId));
+      s.subjectId = sharedSubject;
+      s.hostId = sharedHost;
     }
     return stays;
   };

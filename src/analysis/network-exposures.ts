@@ -23,5 +23,14 @@ export function networkExposures(
   caseIds: ReadonlySet<Id>,
   protocol: Protocol,
 ): Exposure[] {
-  return exposures.filter((e) => caseIds.has(e.personId) || tierOfExposure(e, protocol) === 'close_contact');
+  const network: Exposure[] = [];
+  // Exposures come person by person (src/analysis/exposures.ts sorts them so): whether the person
+  // is a case is asked once per run of their exposures.
+  let runPerson: Id | undefined;
+  let isCase = false;
+  for (const e of exposures) {
+    if (e.personId !== runPerson) isCase = caseIds.has((runPerson = e.personId));
+    if (isCase || tierOfExposure(e, protocol) === 'close_contact') network.push(e);
+  }
+  return network;
 }

@@ -80,11 +80,15 @@ export function networkRecords(
   const node = (id: Id): number => nodes.numberOf(id);
   // Room for the links too: at a million persons they are 4% more than the exposures.
   const list = new RecordList(Math.ceil(exposures.length * 1.05) + 1024);
+  // Exposures come person by person (src/analysis/exposures.ts sorts them so): a person is
+  // numbered once per run of their exposures.
+  let runPerson: Id | undefined;
+  let person = -1;
   exposures.forEach((e, i) => {
     if (e.personId === e.sourceId) {
       throw new RangeError(`contact network: exposures[${i}]: person ${e.personId} is their own source`);
     }
-    const person = node(e.personId);
+    if (e.personId !== runPerson) person = node((runPerson = e.personId));
     list.push(person, node(e.sourceId), Math.max(1, e.minutes));
   });
   const exposureNodes = nodes.texts.length;

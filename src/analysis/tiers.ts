@@ -570,14 +570,22 @@ export function assignTiers(
   const reason = reasonAccessor(new ReasonWriter(protocol));
 
   // The exposures themselves are gathered, not evidence made of them (see `evidenceSourcesOf`).
+  // They come person by person (src/analysis/exposures.ts sorts them so): the person's standing
+  // and list are looked up once per run of their exposures, not once per exposure (6.7 million
+  // at a million persons). Any order gives the same lists.
   const gathered = new Map<Id, Gathered[]>();
+  let runPerson: Id | undefined;
+  let runList: Gathered[] | null = null;
   for (let i = 0; i < exposures.length; i++) {
     const e = exposures[i]!;
-    if (isCase(e.personId)) continue;
-    if (tierOfExposure(e, protocol) === null) continue;
-    const list = gathered.get(e.personId);
-    if (list) list.push(e);
-    else gathered.set(e.personId, [e]);
+    if (e.personId !== runPerson) {
+      runPerson = e.personId;
+      runList = isCase(runPerson) ? null : (gathered.get(runPerson) ?? []);
+    }
+    if (runList === null || tierOfExposure(e, protocol) === null) continue;
+    // Listed on its first qualifying exposure, so that the map's order is that of `exposures`.
+    if (runList.length === 0) gathered.set(runPerson, runList);
+    runList.push(e);
   }
 
   if (protocol.traceContactsOfCloseContacts) {

@@ -38,6 +38,15 @@ describe('networkExposures', () => {
   test('keeps every exposure of a case, venue or not', () => {
     const ofCases = [exposure('C2', 'C1'), exposure('C1', 'MKT', { sourceKind: 'place', minutes: 1 })];
     expect(networkExposures([exposure('P6', 'C1'), ...ofCases], cases, protocol)).toEqual(ofCases);
+    // A case's exposures apart, a person's who is not a case between them.
+    const apart = [
+      ofCases[0]!,
+      exposure('P6', 'C1'),
+      exposure('C2', 'MKT', { sourceKind: 'place', minutes: 1 }),
+    ];
+    expect(networkExposures(apart, cases, protocol)).toEqual([apart[0], apart[2]]);
+    const personBetween = [exposure('P6', 'C1'), ofCases[0]!, exposure('P6', 'C2')];
+    expect(networkExposures(personBetween, cases, protocol)).toEqual([ofCases[0]]);
   });
 
   test('follows the protocol: a place kind made enclosed brings its exposures in', () => {

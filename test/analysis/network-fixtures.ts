@@ -3,6 +3,7 @@ import type { ExposureGraphOptions } from '../../src/analysis/exposure-graph';
 import type { Exposure, OutbreakData } from '../../src/analysis/model';
 import type { NetworkInput } from '../../src/analysis/network-measures';
 import { mergeNetworkRecords, networkRecords } from '../../src/analysis/network-records';
+import { HOUR, MINUTE } from '../../src/domain/time';
 import { aug, exposure, outbreak, person } from './outbreak-fixtures';
 
 /**
@@ -67,4 +68,24 @@ export function networkOf(
 ): { input: NetworkInput; nodeIds: readonly string[] } {
   const { records, nodeIds } = networkRecords(exposures, data, options);
   return { input: mergeNetworkRecords(records), nodeIds };
+}
+
+/**
+ * `randomNetwork`'s exposures at random hours of 4–5 August (each as long as its minutes), in the
+ * random order made (a person's exposures scattered among others'), and the same sorted by person
+ * (stably: each person's in the same order), as src/analysis/exposures.ts gives them.
+ */
+export function scatteredAndByPerson(rng: () => number, counts = { exposures: 80, contacts: 8 }) {
+  const network = randomNetwork(rng, counts);
+  const scattered = network.exposures.map((e) => {
+    const start = aug(4) + Math.floor(rng() * 48) * HOUR;
+    return { ...e, start, end: start + e.minutes * MINUTE };
+  });
+  const byPerson = [...scattered].sort((a, b) =>
+    a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0,
+  );
+  // Scattered indeed: some person's exposures are apart.
+  const runs = scattered.filter((e, i) => i === 0 || scattered[i - 1]!.personId !== e.personId).length;
+  if (runs <= new Set(scattered.map((e) => e.personId)).size) throw new Error('no exposures scattered');
+  return { ...network, scattered, byPerson };
 }

@@ -3,7 +3,7 @@ import { ExposureGraphBuilder, type ExposureGraphOptions } from '../../src/analy
 import type { OutbreakData } from '../../src/analysis/model';
 import { measureNetwork, type NetworkInput } from '../../src/analysis/network-measures';
 import { mergeNetworkRecords, networkRecords } from '../../src/analysis/network-records';
-import { crowdedHome, randomNetwork } from './network-fixtures';
+import { crowdedHome, randomNetwork, scatteredAndByPerson } from './network-fixtures';
 import { aug, exposure, outbreak } from './outbreak-fixtures';
 
 /**
@@ -39,13 +39,19 @@ describe('networkRecords', () => {
     const rng = seedrandom('records');
     let merged = 0;
     for (let round = 0; round < 20; round++) {
-      const { exposures, data, caseIds } = randomNetwork(rng, { exposures: 60, contacts: 8 });
-      const { records, nodeIds } = networkRecords(exposures, data);
-      expect(records.exposureRecords).toBe(exposures.length);
-      expect(records.recordA.length).toBeGreaterThan(exposures.length); // links came after
-      const network = mergeNetworkRecords(records);
-      expectTheGraphs(network, nodeIds, new ExposureGraphBuilder(exposures, caseIds), data);
-      merged += records.recordA.length - network.endA.length;
+      const { data, caseIds, scattered, byPerson } = scatteredAndByPerson(rng, {
+        exposures: 60,
+        contacts: 8,
+      });
+      // A person's exposures scattered among others', or in one run each.
+      for (const exposures of [scattered, byPerson]) {
+        const { records, nodeIds } = networkRecords(exposures, data);
+        expect(records.exposureRecords).toBe(exposures.length);
+        expect(records.recordA.length).toBeGreaterThan(exposures.length); // links came after
+        const network = mergeNetworkRecords(records);
+        expectTheGraphs(network, nodeIds, new ExposureGraphBuilder(exposures, caseIds), data);
+        merged += records.recordA.length - network.endA.length;
+      }
     }
     // Records between the same two nodes did merge.
     expect(merged).toBeGreaterThan(0);

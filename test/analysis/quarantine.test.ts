@@ -1,4 +1,5 @@
 import pagerank from 'graphology-metrics/centrality/pagerank';
+import seedrandom from 'seedrandom';
 import { buildExposureGraph } from '../../src/analysis/exposure-graph';
 import { computeExposures } from '../../src/analysis/exposures';
 import type { Exposure } from '../../src/analysis/model';
@@ -8,6 +9,7 @@ import { DAY, HOUR } from '../../src/domain/time';
 import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { Case, Stay } from '../../src/domain/types';
+import { scatteredAndByPerson } from './network-fixtures';
 import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
 
 const params = resolveParameters();
@@ -354,6 +356,26 @@ describe('prioritiseQuarantine', () => {
     expect(d!.reasons).toBe(
       'work contact with case C1 for 1 h (p=0.18, silent 1.00); P(infected)=0.18; centrality 0.50 of the highest (+25%); score 0.227',
     );
+  });
+
+  test("the same plan whether a person's exposures come in one run or scattered among others'", () => {
+    const rng = seedrandom('quarantine in runs');
+    for (let round = 0; round < 10; round++) {
+      const { data, scattered, byPerson } = scatteredAndByPerson(rng);
+      const plan = (exposures: Exposure[]) =>
+        prioritiseQuarantine(data, exposures, assignTiers(data, exposures, params), params, {
+          asOf: data.asOf,
+          centralityById: new Map(),
+        });
+      const scatteredPlan = plan(scattered);
+      expect(scatteredPlan).toEqual(plan(byPerson));
+      // Every exposed person who is not a case is ranked, once, and every contact of a close contact.
+      const caseIds = new Set(data.cases.map((c) => c.personId));
+      const ranked = new Set(scattered.map((e) => e.personId).filter((id) => !caseIds.has(id)));
+      for (const t of assignTiers(data, scattered, params)) ranked.add(t.personId);
+      expect(new Set(scatteredPlan.entries.map((e) => e.personId))).toEqual(ranked);
+      expect(scatteredPlan.entries).toHaveLength(ranked.size);
+    }
   });
 
   describe('bed allocation', () => {

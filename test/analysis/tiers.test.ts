@@ -1,6 +1,7 @@
 import { computeExposures } from '../../src/analysis/exposures';
 import type { Exposure } from '../../src/analysis/model';
 import fc from 'fast-check';
+import seedrandom from 'seedrandom';
 import {
   assignTiers,
   evidenceSourcesOf,
@@ -10,6 +11,7 @@ import {
 } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { Case } from '../../src/domain/types';
+import { scatteredAndByPerson } from './network-fixtures';
 import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
 
 const params = resolveParameters();
@@ -312,6 +314,23 @@ describe('assignTiers', () => {
       'firstExposure',
       'lastExposure',
     ]);
+  });
+
+  test("the same tiers whether a person's exposures come in one run or scattered among others'", () => {
+    const rng = seedrandom('tiers in runs');
+    for (let round = 0; round < 10; round++) {
+      const { data, scattered, byPerson } = scatteredAndByPerson(rng);
+      const tiers = assignTiers(data, scattered, params);
+      expect(tiers.length).toBeGreaterThan(5);
+      expect(tiers).toEqual(assignTiers(data, byPerson, params));
+      // The persons' evidence, all of it, in their order: nothing lost where a run was broken.
+      const listed = new Set(tiers.map((t) => t.personId));
+      for (const t of tiers) {
+        const own = scattered.filter((e) => e.personId === t.personId && tierOfExposure(e, params.protocol));
+        expect(evidenceSourcesOf(t).filter((e) => own.includes(e as Exposure))).toHaveLength(own.length);
+      }
+      for (const c of data.cases) expect(listed.has(c.personId)).toBe(false);
+    }
   });
 
   test('the 20 measures trace no contacts of close contacts', () => {
