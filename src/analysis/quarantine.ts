@@ -49,6 +49,7 @@ import { cdf } from '../domain/distributions';
 import { DAY, startOfDay } from '../domain/time';
 import type { Case, Id, Instant, Person, Stay } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
+import { InstantTable } from './instant-table';
 import {
   attackSettingOf,
   exposureStrength,
@@ -256,44 +257,16 @@ function centralityOf(graph: ExposureGraph, method: 'pagerank' | 'betweenness' |
 
 /**
  * s(m) = 1 − F_inc((asOf − m) / 1 day), remembered by instant: exposures share their instants
- * (a venue's opening hours, a night at home), and each cdf is a 400-step integration. The table
- * holds the instants as doubles (open addressing): a Map keyed by them boxes every key looked up.
+ * (a venue's opening hours, a night at home), and each cdf is a 400-step integration.
  */
 export function silentAfterFrom(asOf: Instant, pathogen: Pathogen): (at: Instant) => number {
-  let keys = new Float64Array(1 << 12).fill(NaN);
-  let values = new Float64Array(keys.length);
-  let size = 0;
-  /** The slot of `at`, or of the empty one where it would go (NaN marks an empty slot). */
-  const slotOf = (table: Float64Array, at: number): number => {
-    const mask = table.length - 1;
-    let i = Math.imul((at / 1000) | 0, 0x9e3779b1) >>> 0;
-    for (i &= mask; ; i = (i + 1) & mask) {
-      const key = table[i]!;
-      if (key === at || key !== key) return i;
-    }
-  };
-  const grow = (): void => {
-    const oldKeys = keys;
-    const oldValues = values;
-    keys = new Float64Array(oldKeys.length * 2).fill(NaN);
-    values = new Float64Array(keys.length);
-    for (let i = 0; i < oldKeys.length; i++) {
-      const key = oldKeys[i]!;
-      if (key !== key) continue;
-      const slot = slotOf(keys, key);
-      keys[slot] = key;
-      values[slot] = oldValues[i]!;
-    }
-  };
+  const known = new InstantTable<number>();
   return (at) => {
-    const slot = slotOf(keys, at);
-    if (keys[slot] === at) return values[slot]!;
-    const silent = 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
-    // A NaN instant is never stored (it would read as an empty slot): it is worked out each time.
-    if (at === at) {
-      keys[slot] = at;
-      values[slot] = silent;
-      if (++size * 2 > keys.length) grow();
+    let silent = known.get(at);
+    if (silent === undefined) {
+      // A NaN instant is never stored: it is worked out each time.
+      silent = 1 - cdf(pathogen.incubation, Math.max(0, asOf - at) / DAY);
+      known.set(at, silent);
     }
     return silent;
   };
