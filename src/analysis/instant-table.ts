@@ -2,8 +2,7 @@
  * A table keyed by instants (or any numbers but NaN), for values looked up millions of times: a
  * Map keyed by numbers boxes every key that is not a small integer, and instants never are. Here
  * the keys are doubles in a typed array, found by open addressing, and a look-up allocates
- * nothing: 12 million look-ups of 60,000 instants took 0.26–0.28 s against 0.97–1.25 s for a Map
- * (bench/README.md, 5 December 2026).
+ * nothing: about a quarter of a Map's time (bench/README.md, Findings, 5 December 2026, noon).
  */
 export class InstantTable<V> {
   /** NaN marks an empty slot. */
