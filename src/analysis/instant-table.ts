@@ -2,8 +2,8 @@
  * A table keyed by instants (or any numbers but NaN), for values looked up millions of times: a
  * Map keyed by numbers boxes every key that is not a small integer, and instants never are. Here
  * the keys are doubles in a typed array, found by open addressing, and a look-up allocates
- * nothing: half a Map's time or less (`bench/instant-lookups.ts`; bench/README.md, Findings, 5 December
- * 2026, noon).
+ * nothing: half a Map's time or less (`bench/instant-lookups.ts`; bench/README.md, Findings,
+ * 5 December 2026, noon).
  */
 export class InstantTable<V> {
   /** NaN marks an empty slot. */
