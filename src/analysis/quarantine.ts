@@ -357,8 +357,7 @@ export function prioritiseQuarantine(
   // ---- probability of infection from direct exposures ---------------------------------------
   const silentAfter = silentAfterFrom(asOf, pathogen);
   // Exposures come person by person (src/analysis/exposures.ts sorts them so): the slot is looked
-  // up once per run of a person's exposures, not once for each of them (at a million persons
-  // 6.7 million look-ups, 2 s of the plan).
+  // up once per run of a person's exposures, not once for each of them.
   let runPerson: Id | undefined;
   let runSlot = NO_SLOT;
   for (let item = 0; item < exposures.length; item++) {
