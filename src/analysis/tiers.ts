@@ -25,6 +25,7 @@ import {
   NightPieces,
   type ExposureOptions,
 } from './exposures';
+import { InstantTable } from './instant-table';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
@@ -162,7 +163,8 @@ function innerMap<A, B, V>(outer: Map<A, Map<B, V>>, key: A): Map<B, V> {
  * so that a reason costs a few joins instead of a dozen new strings.
  */
 class ReasonWriter {
-  private readonly instants = new Map<Instant, string>();
+  /** Instant texts, keyed without boxing (src/analysis/instant-table.ts), as in the report. */
+  private readonly instants = new InstantTable<string>();
   /** Place exposures: "with case C at market M" or "at contaminated place M (market)". */
   private readonly placeOpenings = new Map<
     Id,

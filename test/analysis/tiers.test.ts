@@ -323,7 +323,7 @@ describe('assignTiers', () => {
       const tiers = assignTiers(data, scattered, params);
       expect(tiers.length).toBeGreaterThan(5);
       expect(tiers).toEqual(assignTiers(data, byPerson, params));
-      // The persons' evidence, all of it, in their order: nothing lost where a run was broken.
+      // Each person's qualifying exposures, all of them: nothing lost where a run was broken.
       const listed = new Set(tiers.map((t) => t.personId));
       for (const t of tiers) {
         const own = scattered.filter((e) => e.personId === t.personId && tierOfExposure(e, params.protocol));
