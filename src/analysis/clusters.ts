@@ -80,16 +80,24 @@ function checkInferences(inferences: readonly InfectorInference[], where: string
   return ids;
 }
 
-/** The directed case graph: infector -> infectee for every case link at or above `threshold`. */
+export type CaseGraph = DirectedGraph<{ id: Id }, { probability: number }>;
+
+/**
+ * The directed case graph: infector -> infectee for every case link at or above `threshold`. Its
+ * nodes are numbered ("0", "1", ... in the order of the sorted ids), each with its case's `id`:
+ * graphology keeps a node's neighbours in plain objects keyed by node key, where a key such as
+ * "constructor" finds the inherited property and reads as an edge that is not there.
+ */
 export function caseGraph(
   inferences: readonly InfectorInference[],
   threshold = DEFAULTS.threshold,
-): DirectedGraph {
+): CaseGraph {
   const where = 'case graph';
   checkThreshold(threshold, where);
   const ids = checkInferences(inferences, where);
-  const graph = new DirectedGraph();
-  for (const id of [...ids].sort()) graph.addNode(id);
+  const graph: CaseGraph = new DirectedGraph();
+  const keyOf = new Map<Id, string>();
+  for (const id of [...ids].sort()) addCase(graph, keyOf, id);
   for (const inf of inferences) {
     for (const d of inf.distribution) {
       if (
@@ -100,10 +108,21 @@ export function caseGraph(
         d.probability === 0
       )
         continue;
-      graph.mergeEdge(d.id, inf.personId, { probability: d.probability });
+      graph.mergeEdge(keyOf.get(d.id)!, keyOf.get(inf.personId)!, { probability: d.probability });
     }
   }
   return graph;
+}
+
+/** Adds the case `id` as the next numbered node, unless it is there already; returns its key. */
+function addCase(graph: CaseGraph, keyOf: Map<Id, string>, id: Id): string {
+  let key = keyOf.get(id);
+  if (key === undefined) {
+    key = String(graph.order);
+    keyOf.set(id, key);
+    graph.addNode(key, { id });
+  }
+  return key;
 }
 
 /** Connected components of the case graph (links at or above the threshold), largest first. */
@@ -115,7 +134,7 @@ export function caseComponents(
   const graph = caseGraph(inferences, threshold);
   return connectedComponents(graph)
     .map((members) => {
-      const memberIds = [...members].sort();
+      const memberIds = members.map((key) => graph.getNodeAttribute(key, 'id')).sort();
       return {
         id: `component-${memberIds[0]}`,
         kind: 'case_component' as const,
@@ -232,7 +251,10 @@ export function topSpreaders(
   if (!(Number.isInteger(limit) && limit >= 0))
     throw new RangeError(`top spreaders: option "limit" must be a whole number >= 0 (got ${limit})`);
   const graph = caseGraph(inferences, threshold);
-  for (const c of chains.cases) graph.mergeNode(c.personId);
+  const keyOf = new Map<Id, string>();
+  graph.forEachNode((key, { id }) => keyOf.set(id, key));
+  for (const c of chains.cases) addCase(graph, keyOf, c.personId);
+  // Keyed by node number (see caseGraph), so no case id is ever looked up in these objects.
   const betweenness =
     graph.order > 0 ? betweennessCentrality(graph, { normalized: true, getEdgeWeight: null }) : {};
   const reversed = new DirectedGraph();
@@ -245,8 +267,8 @@ export function topSpreaders(
     personId: c.personId,
     offspring: c.offspring,
     expectedOffspring: c.expectedOffspring,
-    betweenness: betweenness[c.personId] ?? 0,
-    pagerank: rank[c.personId] ?? 0,
+    betweenness: betweenness[keyOf.get(c.personId)!] ?? 0,
+    pagerank: rank[keyOf.get(c.personId)!] ?? 0,
   }));
   const top = (key: (s: Spreader) => number, tie?: (s: Spreader) => number): Spreader[] =>
     [...spreaders]

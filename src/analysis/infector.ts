@@ -131,7 +131,9 @@ export function attackSettingOf(exposure: Exposure, options: Partial<InfectorOpt
     }
     case 'place': {
       const kinds = options.placeKindSettings ?? DEFAULTS.placeKindSettings;
-      return (exposure.placeKind && kinds[exposure.placeKind]) || 'casual';
+      const kind = exposure.placeKind;
+      // Own entries only: a kind is any word, "constructor" too.
+      return (kind !== null && Object.hasOwn(kinds, kind) && kinds[kind]) || 'casual';
     }
     default:
       return 'casual';

@@ -8,6 +8,7 @@
  * Markdown and CSV renderers and the API take; the pages ask for each contact's evidence to be
  * built only when read (`evidenceOnRead`), since they show none of it.
  */
+import { recordById } from '../domain/record-by-id';
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
@@ -122,7 +123,7 @@ type Mention = (id: Id | null | undefined) => void;
 
 /** The entity labels of a report, filled in the order things are first mentioned. */
 function entityLabels(data: Analysis['data']): { entities: Record<string, EntityLabel>; mention: Mention } {
-  const entities: Record<string, EntityLabel> = {};
+  const entities = recordById<EntityLabel>();
   const mention: Mention = (id) => {
     if (!id || entities[id]) return;
     const person = data.persons.get(id);

@@ -52,8 +52,8 @@ export interface RankedSource {
 export interface SourceRanking {
   /** Best first. */
   overall: RankedSource[];
-  /** Per chain id, best first. */
-  byChain: Record<string, RankedSource[]>;
+  /** Per chain id, best first. A Map: a chain id asked for through the API is any text. */
+  byChain: Map<string, RankedSource[]>;
 }
 
 interface Tally {
@@ -162,7 +162,7 @@ export function rankSources(
     environmentalExposures.set(e.personId, list);
   }
 
-  const byChain: Record<string, RankedSource[]> = {};
+  const byChain = new Map<string, RankedSource[]>();
   const overall = new Map<Id, Tally & { chainIds: string[] }>();
   for (const [chainIndex, chain] of chains.chains.entries()) {
     const tallies = new Map<Id, Tally>();
@@ -263,7 +263,7 @@ export function rankSources(
     const ranked = [...tallies]
       .map(([id, t]) => ({ id, kind: t.kind, score: t.score, chainIds: [chain.id], reasons: t.reasons }))
       .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    byChain[chain.id] = ranked;
+    byChain.set(chain.id, ranked);
     const total = ranked.reduce((sum, r) => sum + r.score, 0);
     for (const r of ranked) {
       const o = overall.get(r.id) ?? { kind: r.kind, score: 0, reasons: [], chainIds: [] };

@@ -234,33 +234,48 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Only own entries count, and each is set as an own entry, so that a key such as "constructor" or
+ * "__proto__" in a file is an unknown parameter like any other (the schema then names it), never an
+ * inherited property or the object's prototype.
+ */
 function deepMerge(base: unknown, patch: unknown): unknown {
   if (!isObject(base) || !isObject(patch)) return patch;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  for (const [k, v] of Object.entries(patch)) {
+    const value = Object.hasOwn(base, k) ? deepMerge(base[k], v) : v;
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
+/** Sets an existing parameter: each key of the path must be an own entry (see deepMerge). */
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
   let node: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) {
-    if (!isObject(node[key])) throw new Error(`parameter "${dotted}": "${key}" is not a group of parameters`);
+    if (!Object.hasOwn(node, key) || !isObject(node[key]))
+      throw new Error(`parameter "${dotted}": "${key}" is not a group of parameters`);
     node = node[key] as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
-  if (!(last in node)) throw new Error(`parameter "${dotted}" does not exist`);
+  if (!Object.hasOwn(node, last)) throw new Error(`parameter "${dotted}" does not exist`);
   node[last] = value;
+}
+
+/** A preset by name: own entries only, so "constructor" is unknown like any other name. */
+function preset<T>(presets: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(presets, name) ? presets[name] : undefined;
 }
 
 /** Builds the parameters: presets, then the file, then the overrides; validated as a whole. */
 export function resolveParameters(choice: ParameterChoice = {}): Parameters {
-  const protocol = PROTOCOL_PRESETS[choice.protocol ?? 'cn-9th-2022'];
+  const protocol = preset(PROTOCOL_PRESETS, choice.protocol ?? 'cn-9th-2022');
   if (!protocol)
     throw new Error(
       `unknown protocol preset "${choice.protocol}" (known: ${Object.keys(PROTOCOL_PRESETS).join(', ')})`,
     );
-  const pathogen = PATHOGEN_PRESETS[choice.pathogen ?? 'omicron-ba5'];
+  const pathogen = preset(PATHOGEN_PRESETS, choice.pathogen ?? 'omicron-ba5');
   if (!pathogen)
     throw new Error(
       `unknown pathogen preset "${choice.pathogen}" (known: ${Object.keys(PATHOGEN_PRESETS).join(', ')})`,

@@ -171,7 +171,10 @@ export const placesSpec: FileSpec<Place> = {
     const r = new RowReader(row);
     const kind = r.required('kind').toLowerCase();
     if (kind && !/^[a-z][a-z0-9_]*$/.test(kind)) {
-      r.problems.push({ column: 'kind', reason: `"${kind}" is not a word (letters, digits, _)` });
+      r.problems.push({
+        column: 'kind',
+        reason: `"${kind}" is not a word (a letter, then letters, digits or _)`,
+      });
     }
     return r.done<Place>({
       id: r.required('id'),

@@ -72,9 +72,18 @@ export function layoutChain(chain: ChainReport, options: Partial<LayoutOptions> 
   graph.setDefaultEdgeLabel(() => ({}));
 
   const nodes = chainNodes(chain);
-  for (const node of nodes) graph.setNode(node.id, { width: o.nodeWidth, height: o.nodeHeight });
+  // dagre keys its nodes in plain objects, where an id such as "constructor" finds an inherited
+  // property: it lays out nodes named by their place in `nodes` instead.
+  const keyOf = new Map(nodes.map((node, i) => [node.id, `n${i}`]));
+  const key = (id: string): string => keyOf.get(id)!;
+  for (const node of nodes) graph.setNode(key(node.id), { width: o.nodeWidth, height: o.nodeHeight });
   chain.links.forEach((link, i) => {
-    graph.setEdge(link.from, link.to, { width: 36, height: 14, labelpos: 'c', minlen: 1 }, `link${i}`);
+    graph.setEdge(
+      key(link.from),
+      key(link.to),
+      { width: 36, height: 14, labelpos: 'c', minlen: 1 },
+      `link${i}`,
+    );
   });
   dagre.layout(graph);
 
@@ -86,11 +95,11 @@ export function layoutChain(chain: ChainReport, options: Partial<LayoutOptions> 
     width: Math.ceil(label.width ?? o.nodeWidth + 2 * o.margin),
     height: Math.ceil(label.height ?? o.nodeHeight + 2 * o.margin),
     nodes: nodes.map((node) => {
-      const placed = graph.node(node.id);
+      const placed = graph.node(key(node.id));
       return { ...node, x: placed.x, y: placed.y, incoming: incoming.get(node.id) ?? null };
     }),
     edges: chain.links.map((link, i) => {
-      const edge = graph.edge(link.from, link.to, `link${i}`);
+      const edge = graph.edge(key(link.from), key(link.to), `link${i}`);
       const points = edge.points.map((p) => ({ x: p.x, y: p.y }));
       const middle = points[Math.floor(points.length / 2)]!;
       return {

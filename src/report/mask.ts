@@ -6,6 +6,7 @@
  */
 import type { AnalysisReport, EntityLabel } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
+import { recordById } from '../domain/record-by-id';
 
 /**
  * A copy of `object` with one field set, in its place: accessors are copied as accessors (a
@@ -63,7 +64,7 @@ export function nameMasker(masked: ReadonlyMap<string, string>): (text: string) 
 
 /** A masked copy; the report given is not changed. */
 export function maskReport(report: AnalysisReport): AnalysisReport {
-  const entities: Record<string, EntityLabel> = {};
+  const entities = recordById<EntityLabel>();
   const replacements = new Map<string, string>();
   for (const [id, label] of Object.entries(report.entities)) {
     if (label.kind !== 'person') {

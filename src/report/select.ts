@@ -4,6 +4,7 @@
  * lists the requested ids that are not cases so the report can say so.
  */
 import type { AnalysisReport, ContactReport } from '../analysis/report-model';
+import { recordById } from '../domain/record-by-id';
 import { maskReport } from './mask';
 import { contactSources } from './view';
 
@@ -145,7 +146,7 @@ export function referencedIds(report: AnalysisReport): Set<string> {
 }
 
 function pickEntities(report: AnalysisReport, ids: Set<string>): AnalysisReport['entities'] {
-  const picked: AnalysisReport['entities'] = {};
+  const picked: AnalysisReport['entities'] = recordById();
   for (const [id, label] of Object.entries(report.entities)) if (ids.has(id)) picked[id] = label;
   return picked;
 }

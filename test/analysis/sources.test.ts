@@ -63,7 +63,7 @@ describe('rankSources', () => {
     const empty = outbreak({ asOf: day(20) });
     expect(rankSources(empty, [], [], buildChains(empty, [], params, day(20)))).toEqual({
       overall: [],
-      byChain: {},
+      byChain: new Map(),
     });
   });
 
@@ -72,7 +72,7 @@ describe('rankSources', () => {
     const { overall, byChain } = rankSources(data, [], inferences, chains);
     // chain-A: L = 0.6 (infected A) + (1/2 + 1/2 + 1)·3/3 (handled by A, B, C) + 0.5 (positive) = 3.1;
     // M = (1/2 + 1/2)·2/3 = 2/3 (A and B); A itself = 0.4 (outside) · 0.5 = 0.2.
-    const chainA = byChain['chain-A']!;
+    const chainA = byChain.get('chain-A')!;
     expect(chainA.map((s) => s.id)).toEqual(['L', 'M', 'A']);
     expect(chainA[0]!.score).toBeCloseTo(3.1, 12);
     expect(chainA[1]!.score).toBeCloseTo(2 / 3, 12);
@@ -83,7 +83,7 @@ describe('rankSources', () => {
       'positive environmental sample (1)',
     ]);
     // chain-E: M = 1 (E's only host), E itself = 0.5.
-    const chainE = byChain['chain-E']!;
+    const chainE = byChain.get('chain-E')!;
     expect(chainE.map((s) => [s.id, s.score])).toEqual([
       ['M', 1],
       ['E', 0.5],
@@ -105,10 +105,10 @@ describe('rankSources', () => {
     const late = { ...data, stays: [...data.stays, stay('C', 'M', day(1, 10), day(1, 11))] };
     // C's onset is day 9: day 1 is 8 days before, outside the 6-day look-back (and before C's likely infection).
     const { byChain } = rankSources(late, [], inferences, chains);
-    expect(byChain['chain-A']!.find((s) => s.id === 'M')!.score).toBeCloseTo(2 / 3, 12);
+    expect(byChain.get('chain-A')!.find((s) => s.id === 'M')!.score).toBeCloseTo(2 / 3, 12);
     const wider = rankSources(late, [], inferences, chains, { backwardDays: 8 });
     // With 8 days, C counts at M too: M = (1/2 + 1/2 + 1/2)·3/3, L = 0.6 + (1/2 + 1/2 + 1/2) + 0.5.
-    const chainA = wider.byChain['chain-A']!;
+    const chainA = wider.byChain.get('chain-A')!;
     expect(chainA.find((s) => s.id === 'M')!.score).toBeCloseTo(1.5, 12);
     expect(chainA.find((s) => s.id === 'L')!.score).toBeCloseTo(2.6, 12);
   });

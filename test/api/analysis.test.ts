@@ -473,6 +473,31 @@ describe('risk areas, sources, clusters, summary', () => {
   });
 });
 
+describe('ids named like the properties every object inherits', () => {
+  // Looked up by an investigator, ids such as "constructor" name nothing in this district: every
+  // lookup finds nothing, rather than an inherited function or prototype.
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('%s finds nothing', async (id) => {
+    const result = await data(
+      `query ($id: ID!) {
+        case(personId: $id) { personId } chain(id: $id) { id } sources(chainId: $id) { id }
+        person(id: $id) { id } persons(ids: [$id]) { id } place(id: $id) { id } boat(id: $id) { id }
+        coldChainItem(id: $id) { id }
+      }`,
+      { id },
+    );
+    expect(result).toEqual({
+      case: null,
+      chain: null,
+      sources: [],
+      person: null,
+      persons: [null],
+      place: null,
+      boat: null,
+      coldChainItem: null,
+    });
+  });
+});
+
 describe('roles, masking and audit on analysis results', () => {
   const QUERY = `query Quarantine { quarantinePriority { edges { node { person { id name phone } } } } case(personId: "C") { infector { source { ... on Person { name } } } } }`;
 

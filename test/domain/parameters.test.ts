@@ -41,4 +41,26 @@ describe('resolveParameters', () => {
     );
     expect(() => resolveParameters({ overrides: ['preOnsetDays'] })).toThrow('is not path=value');
   });
+
+  test('names every object inherits are unknown names, in presets, files and overrides', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => resolveParameters({ protocol: name })).toThrow(`unknown protocol preset "${name}"`);
+      expect(() => resolveParameters({ pathogen: name })).toThrow(`unknown pathogen preset "${name}"`);
+      expect(() => resolveParameters({ overrides: [`protocol.${name}=1`] })).toThrow(
+        `parameter "protocol.${name}" does not exist`,
+      );
+    }
+    // Through an inherited name to what the prototype holds: refused, and nothing is changed.
+    expect(() => resolveParameters({ overrides: ['protocol.__proto__.toString=1'] })).toThrow(
+      'parameter "protocol.__proto__.toString": "__proto__" is not a group of parameters',
+    );
+    expect(() => resolveParameters({ overrides: ['constructor.name=x'] })).toThrow(
+      /"constructor" is not a group/,
+    );
+    expect(typeof {}.toString).toBe('function');
+    // Written as text: in a JavaScript literal "__proto__" would set the prototype, not a key.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
+    writeFileSync(file, '{"protocol": {"__proto__": {"preOnsetDays": 9}, "constructor": 1}}');
+    expect(() => resolveParameters({ file })).toThrow(/protocol: .*"__proto__", "constructor"/);
+  });
 });

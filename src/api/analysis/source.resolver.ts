@@ -47,7 +47,7 @@ export class SourceResolver {
     }
     const outbreak = await outbreakFor(ctx, null, args);
     const ranked = chainId
-      ? (outbreak.analysis.sources.byChain[chainId] ?? [])
+      ? (outbreak.analysis.sources.byChain.get(chainId) ?? [])
       : outbreak.analysis.sources.overall;
     return sourceRecords(outbreak, ranked.slice(0, first));
   }

@@ -171,7 +171,7 @@ export class TransmissionChainResolver {
   })
   async sources(@Root() chain: Scoped<TransmissionChain>, @Ctx() ctx: ApiContext) {
     const outbreak = await outbreakFor(ctx, chain);
-    return sourceRecords(outbreak, outbreak.analysis.sources.byChain[chain.id] ?? []);
+    return sourceRecords(outbreak, outbreak.analysis.sources.byChain.get(chain.id) ?? []);
   }
 }
 
