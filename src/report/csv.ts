@@ -1,7 +1,8 @@
 /**
  * The quarantine list as CSV, the sheet quarantine teams work from: one row per contact in
  * priority order (1 = first to quarantine), with name and phone from the report's entity labels,
- * masked for roles that may not see them.
+ * masked for roles that may not see them. A cell a spreadsheet would run as a formula is written
+ * as text (see `asText`).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../analysis/report-model';
@@ -83,6 +84,19 @@ const BOM = '\uFEFF';
 /** Rows as CSV, each ending with a line feed. */
 const csvText = (rows: string[][]): string => stringify(rows, { record_delimiter: 'unix' });
 
+/** What a spreadsheet takes as the start of a formula (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * The cell as text to a spreadsheet: one that begins like a formula gets a leading apostrophe, which
+ * spreadsheets read as "text follows" and do not show. Names and phones come from registrations
+ * anyone could fill in, and a name such as `=HYPERLINK(...)` would otherwise run when the list is
+ * opened. The values tracegraph writes itself (tiers, numbers, dates) never begin so.
+ */
+function asText(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
 function quarantineRow(
   c: ContactReport,
   entities: AnalysisReport['entities'],
@@ -104,5 +118,5 @@ function quarantineRow(
     c.homeMonitoringUntil ?? '',
     c.pcrDates.join(';'),
     c.reasons,
-  ];
+  ].map(asText);
 }

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { AnalysisReport, LazyAnalysisReport } from '../../src/analysis/report-model';
+import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../../src/analysis/report-model';
 import { QUARANTINE_COLUMNS, renderQuarantineCsv, streamQuarantineCsv } from '../../src/report/csv';
 import type { TextSink } from '../../src/report/stream';
 import { byPriority } from '../../src/report/view';
@@ -51,7 +51,8 @@ describe('renderQuarantineCsv', () => {
       ['K01', '何海生', '13812341234'],
       ['K02', '陈小明', '15012345678'],
       ['K03', '赵磊', '15187654321'],
-      ['K06', '孙悦', '+86 186 2222 3333'],
+      // A leading "+" starts a formula in a spreadsheet: the phone is written as text.
+      ['K06', '孙悦', "'+86 186 2222 3333"],
       ['K04', '何秀英', '15200001111'],
       ['K05', 'Zhang Wei', ''],
     ]);
@@ -70,6 +71,31 @@ describe('renderQuarantineCsv', () => {
       ['K01', '0.123'],
       ['K02', '0.45'],
     ]);
+  });
+
+  it('writes as text every cell a spreadsheet would run as a formula, and no other', () => {
+    const fixture = analysisReportFixture();
+    const [first, second] = [...fixture.contacts].sort(byPriority) as [ContactReport, ContactReport];
+    const hostile = ['=HYPERLINK("http://x.example","open")', '+1+1', '-2+3', '@SUM(1)', '\t=1', '\r=1'];
+    fixture.entities[first.personId]!.name = hostile[0]!;
+    fixture.entities[first.personId]!.phone = hostile[1]!;
+    fixture.entities[second.personId]!.name = hostile[2]!;
+    fixture.entities[second.personId]!.phone = hostile[3]!;
+    first.assignedSiteId = hostile[4]!;
+    second.reasons = hostile[5]!;
+    const rows = parse(renderQuarantineCsv(fixture), { columns: true }) as Record<string, string>[];
+    expect([rows[0]!.name, rows[0]!.phone, rows[1]!.name, rows[1]!.phone, rows[0]!.assigned_site]).toEqual(
+      hostile.slice(0, 5).map((cell) => `'${cell}`),
+    );
+    expect(rows[1]!.reasons).toBe(`'${hostile[5]}`);
+    // Everything else as it was: a formula sign inside a cell is harmless, and stays.
+    const plain = parse(renderQuarantineCsv(analysisReportFixture()), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(rows.slice(2)).toEqual(plain.slice(2));
+    expect(rows[0]!.priority).toBe(plain[0]!.priority);
+    expect(rows[0]!.reasons).toBe(plain[0]!.reasons);
   });
 
   it('has only the header for a report with no contacts', () => {
