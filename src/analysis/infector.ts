@@ -15,6 +15,7 @@
  * rate.
  */
 import { density, quantile } from '../domain/distributions';
+import { ownEntry } from '../domain/own-entries';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
@@ -131,9 +132,8 @@ export function attackSettingOf(exposure: Exposure, options: Partial<InfectorOpt
     }
     case 'place': {
       const kinds = options.placeKindSettings ?? DEFAULTS.placeKindSettings;
-      const kind = exposure.placeKind;
       // Own entries only: a kind is any word, "constructor" too.
-      return (kind !== null && Object.hasOwn(kinds, kind) && kinds[kind]) || 'casual';
+      return (exposure.placeKind !== null && ownEntry(kinds, exposure.placeKind)) || 'casual';
     }
     default:
       return 'casual';

@@ -8,7 +8,7 @@
  * Markdown and CSV renderers and the API take; the pages ask for each contact's evidence to be
  * built only when read (`evidenceOnRead`), since they show none of it.
  */
-import { recordById } from '../domain/record-by-id';
+import { recordById } from '../domain/own-entries';
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ownEntry } from './own-entries';
 
 const distribution = z.discriminatedUnion('family', [
   z.strictObject({ family: z.literal('lognormal'), meanlog: z.number(), sdlog: z.number().positive() }),
@@ -263,19 +264,15 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[last] = value;
 }
 
-/** A preset by name: own entries only, so "constructor" is unknown like any other name. */
-function preset<T>(presets: Record<string, T>, name: string): T | undefined {
-  return Object.hasOwn(presets, name) ? presets[name] : undefined;
-}
-
 /** Builds the parameters: presets, then the file, then the overrides; validated as a whole. */
 export function resolveParameters(choice: ParameterChoice = {}): Parameters {
-  const protocol = preset(PROTOCOL_PRESETS, choice.protocol ?? 'cn-9th-2022');
+  // Own entries only, so "constructor" is an unknown preset like any other name.
+  const protocol = ownEntry(PROTOCOL_PRESETS, choice.protocol ?? 'cn-9th-2022');
   if (!protocol)
     throw new Error(
       `unknown protocol preset "${choice.protocol}" (known: ${Object.keys(PROTOCOL_PRESETS).join(', ')})`,
     );
-  const pathogen = preset(PATHOGEN_PRESETS, choice.pathogen ?? 'omicron-ba5');
+  const pathogen = ownEntry(PATHOGEN_PRESETS, choice.pathogen ?? 'omicron-ba5');
   if (!pathogen)
     throw new Error(
       `unknown pathogen preset "${choice.pathogen}" (known: ${Object.keys(PATHOGEN_PRESETS).join(', ')})`,

@@ -3,6 +3,7 @@
  * their errors carried back.
  */
 import path from 'node:path';
+import { ownEntry } from './own-entries';
 
 /**
  * Young generation of a worker thread: as `node --max-semi-space-size=64` gives the CLI
@@ -50,7 +51,7 @@ export function errorFromWorker(
   error: WorkerError,
   classes: Record<string, new (message: string) => Error> = {},
 ): Error {
-  const ErrorClass = Object.hasOwn(classes, error.name) ? classes[error.name]! : Error;
+  const ErrorClass = ownEntry(classes, error.name) ?? Error;
   const err = new ErrorClass(error.message);
   err.name = error.name;
   if (error.stack) err.stack = error.stack;

@@ -6,7 +6,7 @@
  */
 import type { AnalysisReport, EntityLabel } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
-import { recordById } from '../domain/record-by-id';
+import { recordById } from '../domain/own-entries';
 
 /**
  * A copy of `object` with one field set, in its place: accessors are copied as accessors (a

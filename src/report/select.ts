@@ -4,7 +4,7 @@
  * lists the requested ids that are not cases so the report can say so.
  */
 import type { AnalysisReport, ContactReport } from '../analysis/report-model';
-import { recordById } from '../domain/record-by-id';
+import { recordById } from '../domain/own-entries';
 import { maskReport } from './mask';
 import { contactSources } from './view';
 

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ownEntry } from '../../domain/own-entries';
 
 export interface ChainViewAsset {
   /** Content-Type to send. */
@@ -46,7 +47,7 @@ const cache = new Map<string, ChainViewAsset>();
  * built (`npm run build`).
  */
 export function chainViewAsset(name: string, dir: string = assetsDir()): ChainViewAsset | null {
-  const spec = Object.prototype.hasOwnProperty.call(ASSETS, name) ? ASSETS[name] : undefined;
+  const spec = ownEntry(ASSETS, name);
   if (!spec) return null;
   const file = path.join(dir, spec.file);
   const cached = cache.get(file);
