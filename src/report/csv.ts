@@ -2,7 +2,7 @@
  * The quarantine list as CSV, the sheet quarantine teams work from: one row per contact in
  * priority order (1 = first to quarantine), with name and phone from the report's entity labels,
  * masked for roles that may not see them. A cell a spreadsheet would run as a formula is written
- * as text (see `asText`).
+ * as text (see `csvText`).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../analysis/report-model';
@@ -81,21 +81,16 @@ export async function streamQuarantineCsv(
 
 const BOM = '\uFEFF';
 
-/** Rows as CSV, each ending with a line feed. */
-const csvText = (rows: string[][]): string => stringify(rows, { record_delimiter: 'unix' });
-
-/** What a spreadsheet takes as the start of a formula (OWASP, "CSV Injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 /**
- * The cell as text to a spreadsheet: one that begins like a formula gets a leading apostrophe, which
- * spreadsheets read as "text follows" and do not show. Names and phones come from registrations
- * anyone could fill in, and a name such as `=HYPERLINK(...)` would otherwise run when the list is
- * opened. The values tracegraph writes itself (tiers, numbers, dates) never begin so.
+ * Rows as CSV, each ending with a line feed. A cell that begins like a formula (`=`, `+`, `-`, `@`,
+ * their full-width forms, a tab or a carriage return) gets a leading apostrophe (csv-stringify's
+ * `escape_formulas`), which spreadsheets read as "text follows" and do not show. Names and phones
+ * come from registrations anyone could fill in, and a name such as `=HYPERLINK(...)` would
+ * otherwise run when the list is opened (OWASP, "CSV Injection"). The values tracegraph writes
+ * itself (tiers, numbers, dates) never begin so.
  */
-function asText(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
+const csvText = (rows: string[][]): string =>
+  stringify(rows, { record_delimiter: 'unix', escape_formulas: true });
 
 function quarantineRow(
   c: ContactReport,
@@ -118,5 +113,5 @@ function quarantineRow(
     c.homeMonitoringUntil ?? '',
     c.pcrDates.join(';'),
     c.reasons,
-  ].map(asText);
+  ];
 }

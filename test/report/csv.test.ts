@@ -88,6 +88,10 @@ describe('renderQuarantineCsv', () => {
       hostile.slice(0, 5).map((cell) => `'${cell}`),
     );
     expect(rows[1]!.reasons).toBe(`'${hostile[5]}`);
+    // The full-width equals sign a Chinese input method types starts a formula too.
+    second.assignedSiteId = '＝1+1';
+    const wide = parse(renderQuarantineCsv(fixture), { columns: true }) as Record<string, string>[];
+    expect(wide[1]!.assigned_site).toBe("'＝1+1");
     // Everything else as it was: a formula sign inside a cell is harmless, and stays.
     const plain = parse(renderQuarantineCsv(analysisReportFixture()), { columns: true }) as Record<
       string,
