@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { asOfFromText } from '../analysis/as-of';
+import { instantTextProblem } from '../domain/time';
 import type { AnalysisReport } from '../analysis/report-model';
 import { chainViewAsset, chainViewData, chainViewPage } from '../report/chain-view';
 import type { ChainViewData } from '../report/chain-view';
@@ -155,7 +156,7 @@ export class ChainViewRoutes {
         return error(
           400,
           ErrorCode.BAD_USER_INPUT,
-          `asOf: "${asOfText}" is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)`,
+          `asOf: "${asOfText}" ${instantTextProblem(asOfText.trim(), true)}`,
         );
       }
     }

@@ -23,11 +23,9 @@ export class ValidationError extends Error {
     /** How many problems there were in all (problems may be capped). */
     readonly total = problems.length,
   ) {
-    const shown = problems.slice(0, 20).map(describeProblem).join('\n  ');
-    const more =
-      total > Math.min(problems.length, 20)
-        ? `\n  ... and ${total - Math.min(problems.length, 20)} more`
-        : '';
+    // Every problem carried is listed: those who find them cap them (the import at 100).
+    const shown = problems.map(describeProblem).join('\n  ');
+    const more = total > problems.length ? `\n  ... and ${total - problems.length} more` : '';
     super(`${total} problem${total === 1 ? '' : 's'} found; nothing was written:\n  ${shown}${more}`);
     this.name = 'ValidationError';
   }

@@ -16,7 +16,7 @@ import {
   type Sample,
   type Stay,
 } from './types';
-import { parseInstant } from './time';
+import { instantTextProblem, parseInstant } from './time';
 
 export type FileName =
   | 'persons.csv'
@@ -45,6 +45,8 @@ export interface ParsedRow<T> {
   references: Reference[];
 }
 
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
 class RowReader {
   readonly problems: { column: string; reason: string }[] = [];
   readonly references: Reference[] = [];
@@ -68,11 +70,20 @@ class RowReader {
   number(column: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | null {
     const v = this.optional(column);
     if (v === null) return null;
-    const n = Number(v);
+    // Decimal text only: Number() would also read 0x1E, 0b11 and 0o17.
+    const n = DECIMAL.test(v) ? Number(v) : NaN;
     const { min = -Infinity, max = Infinity, integer = false } = opts;
-    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    // A whole number past 2^53 would be stored as a neighbour of itself.
+    if (!Number.isFinite(n) || (integer && !Number.isSafeInteger(n)) || n < min || n > max) {
       const kind = integer ? 'a whole number' : 'a number';
-      const range = Number.isFinite(min) || Number.isFinite(max) ? ` from ${min} to ${max}` : '';
+      const range =
+        Number.isFinite(min) && Number.isFinite(max)
+          ? ` from ${min} to ${max}`
+          : Number.isFinite(min)
+            ? ` of at least ${min}`
+            : Number.isFinite(max)
+              ? ` of at most ${max}`
+              : '';
       this.problems.push({ column, reason: `"${v}" is not ${kind}${range}` });
       return null;
     }
@@ -83,12 +94,8 @@ class RowReader {
     const v = opts.required ? this.required(column) : this.optional(column);
     if (!v) return null;
     const at = parseInstant(v, opts.allowDate);
-    if (at === null) {
-      const expected = opts.allowDate
-        ? 'an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)'
-        : 'an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00)';
-      this.problems.push({ column, reason: `"${v}" is not ${expected}` });
-    }
+    if (at === null)
+      this.problems.push({ column, reason: `"${v}" ${instantTextProblem(v, opts.allowDate)}` });
     return at;
   }
 

@@ -16,10 +16,29 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
+/**
+ * The years an instant may fall in, in the district's time. A year such as `0022` is a typo for
+ * `2022`, not an outbreak of the first century; and every accepted instant exports (in the
+ * district's offset) as a four-digit year that imports again.
+ */
+export const EARLIEST_YEAR = 1900;
+export const LATEST_YEAR = 2199;
+
+/** Milliseconds since the epoch of a UTC calendar time; unlike `Date.UTC`, years 0–99 are those years. */
+function utcMillis(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, ms);
+  return date.getTime();
+}
+
+const EARLIEST_INSTANT = utcMillis(EARLIEST_YEAR, 1, 1) - DEFAULT_UTC_OFFSET_MINUTES * MINUTE;
+const END_OF_LATEST_YEAR = utcMillis(LATEST_YEAR + 1, 1, 1) - DEFAULT_UTC_OFFSET_MINUTES * MINUTE;
+
 function validCalendar(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): boolean {
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
-  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return d <= days;
+  // Seconds stop at 59: an instant here cannot hold a leap second.
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  return d <= new Date(utcMillis(y, mo + 1, 0)).getUTCDate();
 }
 
 function offsetMinutes(text: string): number | null {
@@ -33,13 +52,25 @@ function offsetMinutes(text: string): number | null {
 
 /**
  * Parses an ISO 8601 timestamp with an offset; with `allowDate`, also a date alone.
- * Returns null when the text is not one.
+ * Returns null when the text is not one, or names an instant outside the years
+ * EARLIEST_YEAR to LATEST_YEAR in the district's time.
  */
 export function parseInstant(
   text: string,
   allowDate = false,
   dateOffsetMinutes = DEFAULT_UTC_OFFSET_MINUTES,
 ): Instant | null {
+  return parseInstantIn(text, allowDate, dateOffsetMinutes, true);
+}
+
+function parseInstantIn(
+  text: string,
+  allowDate: boolean,
+  dateOffsetMinutes: number,
+  checkRange: boolean,
+): Instant | null {
+  const inRange = (at: Instant): Instant | null =>
+    !checkRange || (at >= EARLIEST_INSTANT && at < END_OF_LATEST_YEAR) ? at : null;
   const t = TIMESTAMP.exec(text);
   if (t) {
     const [y, mo, d, h, mi] = [t[1], t[2], t[3], t[4], t[5]].map(Number) as [
@@ -54,17 +85,29 @@ export function parseInstant(
     const off = offsetMinutes(t[8]!);
     if (off === null) return null;
     const ms = t[7] ? Math.round(Number(`0.${t[7]}`) * 1000) : 0;
-    return Date.UTC(y, mo - 1, d, h, mi, s, ms) - off * MINUTE;
+    return inRange(utcMillis(y, mo, d, h, mi, s, ms) - off * MINUTE);
   }
   if (allowDate) {
     const m = DATE_ONLY.exec(text);
     if (m) {
       const [y, mo, d] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
       if (!validCalendar(y, mo, d)) return null;
-      return Date.UTC(y, mo - 1, d) - dateOffsetMinutes * MINUTE;
+      return inRange(utcMillis(y, mo, d) - dateOffsetMinutes * MINUTE);
     }
   }
   return null;
+}
+
+/**
+ * Why a text that parseInstant refused is not an instant, as the end of a sentence naming the
+ * text: its years out of range, or its format.
+ */
+export function instantTextProblem(text: string, allowDate = false): string {
+  const outOfRange = parseInstantIn(text, allowDate, DEFAULT_UTC_OFFSET_MINUTES, false) !== null;
+  if (outOfRange) return `is outside the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`;
+  return allowDate
+    ? 'is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)'
+    : 'is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00)';
 }
 
 function pad(n: number, width = 2): string {
@@ -78,7 +121,7 @@ export function formatInstant(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES):
   const abs = Math.abs(offset);
   const ms = local.getUTCMilliseconds();
   return (
-    `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
+    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
     (ms ? `.${pad(ms, 3)}` : '') +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`

@@ -78,6 +78,14 @@ export async function importBundle(
     await session.commit();
   } catch (err) {
     await session.abort().catch(() => undefined);
+    // The store refused a record validation had accepted: another import wrote meanwhile (an id
+    // it made another kind) or the files changed. The store names the record only by its place
+    // in a batch; validating again against the store as it is now names file, line and column.
+    if (err instanceof ValidationError) {
+      await validateBundle(store, dir).catch((again: unknown) => {
+        throw again instanceof ValidationError ? again : err;
+      });
+    }
     throw err;
   }
 

@@ -4,7 +4,8 @@
  * references into the bundle or the store, so that every problem is reported with its file, line
  * and column before anything is written.
  */
-import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec } from '../domain/records';
@@ -288,6 +289,28 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
     const filePath = path.join(dir, spec.file);
     const info = await stat(filePath).catch(() => null);
     if (info?.isFile()) files.push({ spec, path: filePath, bytes: info.size });
+  }
+  // A CSV file under another name would be skipped, its rows lost without a word: `Stays.csv` or
+  // `stay.csv` is a typo, not a file to ignore. (On a case-insensitive disk `Stays.csv` is the
+  // `stays.csv` read above: the same file.)
+  const knownFiles = await Promise.all(files.map((f) => stat(f.path)));
+  const sameFile = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino;
+  const strangers: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (!/\.csv$/i.test(name) || files.some((f) => f.spec.file === name)) continue;
+    const info = await stat(path.join(dir, name)).catch(() => null);
+    if (info?.isFile() && !knownFiles.some((k) => sameFile(k, info))) strangers.push(name);
+  }
+  if (strangers.length) {
+    const names = BUNDLE_SPECS.map((spec) => spec.file).join(', ');
+    throw new ValidationError(
+      strangers.map((file) => ({
+        file,
+        line: 0,
+        column: '',
+        reason: `is not a bundle file (a bundle's files are ${names}); rename it or move it out of ${dir}`,
+      })),
+    );
   }
   const missing = REQUIRED_FILES.filter((name) => !files.some((f) => f.spec.file === name));
   if (missing.length) {

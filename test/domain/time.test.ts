@@ -1,4 +1,13 @@
-import { DAY, formatDate, formatInstant, parseInstant, startOfDay } from '../../src/domain/time';
+import {
+  DAY,
+  EARLIEST_YEAR,
+  LATEST_YEAR,
+  formatDate,
+  formatInstant,
+  instantTextProblem,
+  parseInstant,
+  startOfDay,
+} from '../../src/domain/time';
 
 describe('instants at the boundary', () => {
   test('parses timestamps with an offset', () => {
@@ -28,6 +37,50 @@ describe('instants at the boundary', () => {
     expect(formatInstant(at, 0)).toBe('2022-08-01T01:30:00+00:00');
     expect(parseInstant(formatInstant(at + 5))).toBe(at + 5);
     expect(formatDate(Date.UTC(2022, 6, 31, 17, 0))).toBe('2022-08-01');
+  });
+
+  test('a year outside 1900 to 2199 (district time) is refused, not moved: 0022 is no 1922', () => {
+    expect([EARLIEST_YEAR, LATEST_YEAR]).toEqual([1900, 2199]);
+    for (const text of [
+      '0022-08-01T10:00:00+08:00',
+      '0050-08-01T09:00:00+08:00',
+      '1899-12-31T23:59:59+08:00',
+    ]) {
+      expect(parseInstant(text)).toBeNull();
+      expect(instantTextProblem(text)).toBe('is outside the years 1900 to 2199');
+    }
+    expect(parseInstant('0022-08-01', true)).toBeNull();
+    expect(instantTextProblem('0022-08-01', true)).toBe('is outside the years 1900 to 2199');
+    expect(parseInstant('2200-01-01T00:00:00+08:00')).toBeNull();
+    // In the district's time, not as written: the same instant written in another offset.
+    expect(parseInstant('2199-12-31T20:00:00-08:00')).toBeNull();
+    expect(parseInstant('1900-01-01T00:00:00+08:00')).toBe(Date.UTC(1899, 11, 31, 16));
+    expect(parseInstant('1899-12-31T16:00:00Z')).toBe(Date.UTC(1899, 11, 31, 16));
+    expect(parseInstant('2199-12-31T23:59:59.999+08:00')).toBe(Date.UTC(2199, 11, 31, 15, 59, 59, 999));
+    // The format's own problems keep their message.
+    expect(instantTextProblem('yesterday')).toBe(
+      'is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00)',
+    );
+    expect(instantTextProblem('0022-02-30', true)).toMatch(/^is not an ISO 8601 timestamp/);
+  });
+
+  test('every accepted instant formats as a four-digit year in the district and parses back', () => {
+    for (const text of [
+      '1900-01-01T00:00:00+08:00',
+      '2199-12-31T23:59:59.999+08:00',
+      '1899-12-31T16:00:00Z',
+    ]) {
+      const at = parseInstant(text)!;
+      expect(formatInstant(at)).toMatch(/^\d{4}-/);
+      expect(parseInstant(formatInstant(at))).toBe(at);
+    }
+    // Years the import refuses still format with four digits (no `500-08-01`).
+    expect(formatInstant(new Date(0).setUTCFullYear(500, 7, 1), 0)).toBe('0500-08-01T00:00:00+00:00');
+  });
+
+  test('seconds stop at 59: a leap second is refused, not read as the next minute', () => {
+    expect(parseInstant('2022-08-01T10:15:60+08:00')).toBeNull();
+    expect(parseInstant('2022-08-01T10:15:59+08:00')).toBe(Date.UTC(2022, 7, 1, 2, 15, 59));
   });
 
   test('start of day is local midnight', () => {

@@ -356,6 +356,44 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
         expect(await snapshot(store)).toEqual(before);
       });
 
+      test('an id another import claims between validation and writing is named by file and line', async () => {
+        // Another import makes P5 a place after this bundle (where P5 is a person) was validated.
+        const other = bundle(null, {
+          'persons.csv': 'id,name,sex,age,phone,id_number,home_id,occupation\n',
+          'places.csv': 'id,name,kind,lat,lon,capacity\nP5,Pier 5,checkpoint,,,\n',
+        });
+        const racing = Object.assign(Object.create(store) as TraceStore, {
+          beginImport: async () => {
+            await importBundle(store, other);
+            return store.beginImport();
+          },
+        });
+        const error = (await importBundle(racing, bundle('district-later')).catch((err: unknown) => err)) as
+          ValidationError | undefined;
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error!.problems).toEqual([
+          {
+            file: 'persons.csv',
+            line: 3,
+            column: 'id',
+            reason: expect.stringContaining('"P5"') as unknown as string,
+          },
+        ]);
+        expect(error!.message).toMatch(
+          /^1 problem found; nothing was written:\n  persons\.csv:3: column "id": /,
+        );
+        // Nothing of this bundle was written; the other import stays.
+        const now = await snapshot(store);
+        expect((await store.places(['P5']))[0]?.kind).toBe('checkpoint');
+        await store.clear();
+        await importBundle(store, bundle('district'));
+        await importBundle(store, other);
+        expect(now).toEqual(await snapshot(store));
+        await store.clear();
+        await importBundle(store, bundle('district'));
+        expect(await snapshot(store)).toEqual(before);
+      });
+
       test('many problems: the first 100 are kept, all are counted', async () => {
         const rows = Array.from(
           { length: 150 },
@@ -373,7 +411,7 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
           column: 'end',
           reason: 'is before start',
         });
-        expect(error.message.split('\n').pop()).toBe('  ... and 130 more');
+        expect(error.message.split('\n').pop()).toBe('  ... and 50 more');
         expect(await snapshot(store)).toEqual(before);
       });
     });

@@ -228,6 +228,54 @@ describe('validateBundle', () => {
     ]);
   });
 
+  test('numbers are decimal text: hex, binary, octal and whole numbers past 2^53 are refused', async () => {
+    const dir = bundle('district', {
+      'persons.csv':
+        'id,name,sex,age,phone,id_number,home_id,occupation\nP1,,,0x1E,,,H1,\nP2,,,0b11,,,,\nP3,,,0o17,,,,\nP4,,,+4.5e1,,,,\n',
+      'places.csv':
+        'id,name,kind,lat,lon,capacity\nH1,,home,0x10,.5,\nH2,,home,,,\nPORT,,fishing_port,,,\nMKT,,market,,,\n' +
+        'COLD,,cold_storage,,,\nQH1,,quarantine_site,,,9007199254740993\n',
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\nP1,2022-08-02T10:00:00+08:00,positive,pcr,0x1F\n',
+    });
+    expect((await problemsOf(dir)).problems).toEqual([
+      { file: 'places.csv', line: 2, column: 'lat', reason: '"0x10" is not a number from -90 to 90' },
+      {
+        file: 'places.csv',
+        line: 7,
+        column: 'capacity',
+        reason: '"9007199254740993" is not a whole number of at least 0',
+      },
+      { file: 'persons.csv', line: 2, column: 'age', reason: '"0x1E" is not a whole number from 0 to 130' },
+      { file: 'persons.csv', line: 3, column: 'age', reason: '"0b11" is not a whole number from 0 to 130' },
+      { file: 'persons.csv', line: 4, column: 'age', reason: '"0o17" is not a whole number from 0 to 130' },
+      { file: 'samples.csv', line: 2, column: 'ct', reason: '"0x1F" is not a number from 0 to 60' },
+    ]);
+  });
+
+  test('an instant in a year outside 1900 to 2199 is refused with that reason, not moved a century', async () => {
+    const dir = bundle('district', {
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\nP1,confirmed,0022-08-01,2022-08-02T20:00:00+08:00\n' +
+        'P3,asymptomatic,,2022-08-05T12:00:60+08:00\n',
+    });
+    expect((await problemsOf(dir)).problems).toEqual([
+      {
+        file: 'cases.csv',
+        line: 2,
+        column: 'onset',
+        reason: '"0022-08-01" is outside the years 1900 to 2199',
+      },
+      {
+        file: 'cases.csv',
+        line: 3,
+        column: 'confirmed_at',
+        reason:
+          '"2022-08-05T12:00:60+08:00" is not an ISO 8601 timestamp with offset (2022-08-01T09:30:00+08:00) or a date (2022-08-01)',
+      },
+    ]);
+  });
+
   test('a file that cannot be read is one problem, not one per row referring to it', async () => {
     const dir = bundle('district', { 'persons.csv': 'id,name\nP1,a\n' });
     expect((await problemsOf(dir)).problems).toEqual([
@@ -260,7 +308,10 @@ describe('validateBundle', () => {
     });
     expect(error!.message.split('\n')[0]).toBe('150 problems found; nothing was written:');
     expect(error!.message.split('\n')[1]).toBe('  stays.csv:2: column "end": is before start');
-    expect(error!.message.split('\n').pop()).toBe('  ... and 130 more');
+    // The message lists all 100 carried (README: the first 100 problems), then the rest's count.
+    expect(error!.message.split('\n')).toHaveLength(102);
+    expect(error!.message.split('\n')[100]).toBe('  stays.csv:101: column "end": is before start');
+    expect(error!.message.split('\n').pop()).toBe('  ... and 50 more');
   });
 
   test('looks up at most 1000 ids at a time however many rows refer to the store', async () => {
@@ -307,6 +358,30 @@ describe('validateBundle', () => {
     });
     expect((await validateBundle(store, dir, { kindCacheSize: 10 })).rows['stays.csv']).toBe(4500);
     expect(store.calls.flat()).toHaveLength(1501);
+  });
+
+  test('a CSV file under a name the format does not have is refused, not skipped with its rows', async () => {
+    const stays =
+      'subject_id,host_id,start,end\nP1,MKT,2022-08-01T09:00:00+08:00,2022-08-01T10:00:00+08:00\n';
+    const dir = bundle('district', {
+      'Stays.csv': stays,
+      'stay.csv': stays,
+      'notes.CSV': 'a\n',
+      'notes.txt': 'x',
+    });
+    const files =
+      'places.csv, persons.csv, boats.csv, items.csv, stays.csv, contacts.csv, handlings.csv, samples.csv, cases.csv';
+    expect(await problemsOf(dir)).toEqual({
+      total: 3,
+      problems: ['Stays.csv', 'notes.CSV', 'stay.csv'].map((file) => ({
+        file,
+        line: 0,
+        column: '',
+        reason: `is not a bundle file (a bundle's files are ${files}); rename it or move it out of ${dir}`,
+      })),
+    });
+    // Other files (a README, summary.json) are left alone: the district fixture has a README.md.
+    expect(await validateBundle(new KnownKinds(), bundle('district'))).toBeDefined();
   });
 
   test('a folder without persons.csv, and a path that is not a folder, are refused', async () => {
