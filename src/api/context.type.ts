@@ -1,7 +1,9 @@
 /**
  * Per-request context: who is asking (from the API key), the store behind the port, the request's
  * own DataLoaders, the server's analysis service (shared by all requests, so analyses are cached
- * across them), and the reads of personal data that the audit log will record.
+ * across them), the reads of personal data that the audit log will record, and the analyses the
+ * request asked for. Apollo hands each operation of a batched request a shallow copy of the
+ * context, so what its objects gather is the whole request's.
  */
 import type { TraceStore } from '../store/port';
 import type { AuditLog } from './audit-log';
@@ -34,6 +36,11 @@ export interface ApiContext {
   audit: AuditLog;
   personalReads: PersonalDataReads;
   trace: RequestTrace;
+  /**
+   * The analyses (as-of instant and capacity, `AnalysisService.idOf`) this request has asked for,
+   * shared by the operations of a batched request like `trace`: see `outbreakFor` (analysis/scope.ts).
+   */
+  analysesAsked: Set<string>;
 }
 
 export interface ContextInit {
@@ -63,6 +70,7 @@ export function createContext({ store, viewer, audit, analysis }: ContextInit): 
     analysis: analysis ?? sharedAnalysisService(store),
     personalReads: new PersonalDataReads(),
     trace: { operations: [], errorCodes: new Set() },
+    analysesAsked: new Set(),
   } satisfies ApiContext;
 }
 

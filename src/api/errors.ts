@@ -1,9 +1,11 @@
 /**
  * The API's error vocabulary: every error a client sees carries `extensions.code`
- * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, query limit codes, or
- * INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request.
+ * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, query limit codes, Apollo's
+ * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED,
+ * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Path } from 'graphql/jsutils/Path';
 import type { MiddlewareFn } from 'type-graphql';
 import { StoreUnavailableError } from '../domain/errors';
 
@@ -60,6 +62,37 @@ export function isStoreUnavailable(err: unknown): boolean {
   );
 }
 
+/**
+ * A refusal of the field being resolved, thrown where its path is not known (a helper shared by
+ * many resolvers); `fieldInputErrors` turns it into BAD_USER_INPUT naming the field's path.
+ */
+export class FieldInputError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'FieldInputError';
+  }
+}
+
+/** A response path as the API names paths in errors: `a.edges[0].node.quarantine`. */
+export function pathText(path: Path | undefined): string {
+  let text = '';
+  for (let p = path; p; p = p.prev) {
+    text = typeof p.key === 'number' ? `[${p.key}]${text}` : `${p.prev ? '.' : ''}${p.key}${text}`;
+  }
+  return text;
+}
+
+/** FieldInputErrors become BAD_USER_INPUT errors naming the path of the field that threw them. */
+export const fieldInputErrors: MiddlewareFn = async ({ info }, next) => {
+  try {
+    return await next();
+  } catch (err) {
+    if (err instanceof FieldInputError)
+      throw badUserInput([{ path: pathText(info.path), reason: err.reason }]);
+    throw err;
+  }
+};
+
 /** Store outages become UNAVAILABLE errors where they happen, so the rest of the response survives. */
 export const storeErrorsAsGraphQLErrors: MiddlewareFn = async (_action, next) => {
   try {
@@ -70,9 +103,18 @@ export const storeErrorsAsGraphQLErrors: MiddlewareFn = async (_action, next) =>
   }
 };
 
+/** The HTTP status an error raised by Apollo itself asks for (`extensions.http.status`), if any. */
+function httpStatusOf(error: GraphQLError): number | undefined {
+  const http = error.extensions.http as { status?: unknown } | undefined;
+  return typeof http?.status === 'number' ? http.status : undefined;
+}
+
 /**
- * What a client may see of an error: our coded errors and GraphQL's own pass; anything else is
- * an internal error, reported without its message (which could hold data) and passed to `onInternal`.
+ * What a client may see of an error: coded errors (ours, GraphQL's and Apollo's: parse and
+ * validation failures, BAD_REQUEST, PERSISTED_QUERY_NOT_SUPPORTED, ...) pass; an error Apollo
+ * raises about the request without a code but with a 4xx status becomes BAD_REQUEST; anything else,
+ * GraphQL's own errors without a code included, is an internal error, reported without its message
+ * (which could hold data) and passed to `onInternal`.
  */
 export function formatApiError(
   formatted: GraphQLFormattedError,
@@ -85,7 +127,12 @@ export function formatApiError(
   }
   const code = formatted.extensions?.code;
   if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  if (original instanceof GraphQLError && !original.originalError) return formatted;
+  if (original instanceof GraphQLError && !original.originalError) {
+    const status = httpStatusOf(original);
+    if (status !== undefined && status >= 400 && status < 500) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST } };
+    }
+  }
   onInternal(original);
   return {
     message: 'Internal server error',

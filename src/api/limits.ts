@@ -1,18 +1,35 @@
 /**
  * Limits on what one operation may ask for: selection depth, number of aliases, and a cost
  * estimate (graphql-query-complexity: each field costs 1, a list or connection multiplies what is
- * under it by its page size). Introspection fields are not counted.
+ * under it by its page size). Introspection (`__schema`, `__type`, `__typename`) counts towards
+ * the aliases and the cost like any other field: its lists are priced by this schema's own sizes
+ * (all its types, their fields on average, ...), so that an estimate follows the size of the
+ * answer, and one operation holds at most two full introspections (the explorer's one is about
+ * 8,000). Only depth leaves introspection out: a type reference nests `ofType` seven levels deep,
+ * and graphql-js's MaxIntrospectionDepthRule already bounds how deep introspection may go.
  */
 import {
   GraphQLError,
+  isAbstractType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isEnumType,
+  isWrappingType,
   Kind,
+  type GraphQLType,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import {
+  fieldExtensionsEstimator,
+  getComplexity,
+  simpleEstimator,
+  type ComplexityEstimator,
+} from 'graphql-query-complexity';
 import { ErrorCode } from './errors';
 
 export interface ApiLimits {
@@ -59,10 +76,10 @@ function measure(
   let aliases = 0;
   for (const selection of set?.selections ?? []) {
     if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith('__')) continue;
+      // An alias of an introspection field (even of `__typename`) is an alias like any other.
       if (selection.alias) aliases++;
       const inner = measure(selection.selectionSet, fragments, measured);
-      depth = Math.max(depth, 1 + inner.depth);
+      if (!selection.name.value.startsWith('__')) depth = Math.max(depth, 1 + inner.depth);
       aliases += inner.aliases;
     } else {
       let inner: Measure;
@@ -86,6 +103,81 @@ function measure(
     }
   }
   return { depth, aliases };
+}
+
+/**
+ * How many items each list of the introspection types holds in this schema, on average where it
+ * is asked of every type or field (`types { fields { args } }`); `__Type.ofType`: the share of type
+ * references wrapped once more (NonNull, List), so that a chain of `ofType` costs what it returns.
+ */
+function introspectionSizes(schema: GraphQLSchema): Map<string, number> {
+  const types = Object.values(schema.getTypeMap());
+  const directives = schema.getDirectives();
+  let fields = 0;
+  let fieldArgs = 0;
+  let interfaces = 0;
+  let possibleTypes = 0;
+  let enumValues = 0;
+  let inputFields = 0;
+  let references = 0;
+  let wrappers = 0;
+  const reference = (type: GraphQLType) => {
+    references++;
+    for (let t: GraphQLType = type; isWrappingType(t); t = t.ofType) wrappers++;
+  };
+  for (const type of types) {
+    if (isObjectType(type) || isInterfaceType(type)) {
+      interfaces += type.getInterfaces().length;
+      for (const field of Object.values(type.getFields())) {
+        fields++;
+        fieldArgs += field.args.length;
+        reference(field.type);
+        for (const arg of field.args) reference(arg.type);
+      }
+    }
+    if (isAbstractType(type)) possibleTypes += schema.getPossibleTypes(type).length;
+    if (isEnumType(type)) enumValues += type.getValues().length;
+    if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        inputFields++;
+        reference(field.type);
+      }
+    }
+  }
+  let directiveArgs = 0;
+  for (const directive of directives) {
+    directiveArgs += directive.args.length;
+    for (const arg of directive.args) reference(arg.type);
+  }
+  const perType = (n: number) => n / Math.max(1, types.length);
+  return new Map([
+    ['__Schema.types', types.length],
+    ['__Schema.directives', directives.length],
+    ['__Type.fields', perType(fields)],
+    ['__Type.interfaces', perType(interfaces)],
+    ['__Type.possibleTypes', perType(possibleTypes)],
+    ['__Type.enumValues', perType(enumValues)],
+    ['__Type.inputFields', perType(inputFields)],
+    ['__Type.ofType', wrappers / Math.max(1, references + wrappers)],
+    ['__Field.args', fieldArgs / Math.max(1, fields)],
+    ['__Directive.args', directiveArgs / Math.max(1, directives.length)],
+  ]);
+}
+
+const introspectionEstimators = new WeakMap<GraphQLSchema, ComplexityEstimator>();
+
+/** Prices the lists of the introspection types by their sizes in this schema (other fields: undefined). */
+function introspectionEstimator(schema: GraphQLSchema): ComplexityEstimator {
+  let estimator = introspectionEstimators.get(schema);
+  if (!estimator) {
+    const sizes = introspectionSizes(schema);
+    estimator = ({ type, field, childComplexity }) => {
+      const size = sizes.get(`${type.name}.${field.name}`);
+      return size === undefined ? undefined : Math.ceil(1 + childComplexity * size);
+    };
+    introspectionEstimators.set(schema, estimator);
+  }
+  return estimator;
 }
 
 function selectedOperation(
@@ -139,7 +231,11 @@ export function operationLimitErrors(
         query: document,
         operationName: operation.name?.value,
         variables: variables ?? {},
-        estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+        estimators: [
+          introspectionEstimator(schema),
+          fieldExtensionsEstimator(),
+          simpleEstimator({ defaultComplexity: 1 }),
+        ],
       });
     } catch (err) {
       // Variables that do not fit their types are reported by execution, with their paths.

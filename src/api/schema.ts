@@ -8,7 +8,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
 import { analysisResolvers } from './analysis';
 import { authChecker } from './auth-checker';
-import { storeErrorsAsGraphQLErrors } from './errors';
+import { fieldInputErrors, storeErrorsAsGraphQLErrors } from './errors';
 import { BoatResolver } from './resolvers/boat.resolver';
 import { CaseResolver, SampleResolver } from './resolvers/case.resolver';
 import { ColdChainItemResolver } from './resolvers/cold-chain-item.resolver';
@@ -44,7 +44,7 @@ export function buildApiSchema(): GraphQLSchema {
     authChecker,
     authMode: 'error',
     validate: false,
-    globalMiddlewares: [storeErrorsAsGraphQLErrors],
+    globalMiddlewares: [storeErrorsAsGraphQLErrors, fieldInputErrors],
     emitSchemaFile: false,
   });
   return built;

@@ -174,6 +174,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,
     allowBatchedHttpRequests: true,
+    // Automatic persisted queries are not part of the API: a request that names one is answered
+    // PERSISTED_QUERY_NOT_SUPPORTED rather than by a query cache that anyone may fill.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     logger: logger.child({ component: 'apollo' }),
     plugins: [ApolloServerPluginLandingPageDisabled(), plugin],

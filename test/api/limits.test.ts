@@ -1,5 +1,5 @@
 /** Query limits: depth (fragments expanded), aliases, and the cost estimate with page sizes. */
-import { parse } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import { DEFAULT_LIMITS, operationLimitErrors, type ApiLimits } from '../../src/api/limits';
 import { buildApiSchema } from '../../src/api/schema';
 
@@ -25,10 +25,69 @@ describe('query limits', () => {
     ).toEqual([['QUERY_TOO_DEEP', 'The query is 6 levels deep; at most 5 are allowed.']]);
   });
 
-  test('introspection fields are not counted', () => {
+  test('introspection fields do not count towards depth', () => {
     expect(
-      check('{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }'),
+      check(
+        '{ __type(name: "Person") { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } }',
+      ),
     ).toEqual([]);
+  });
+
+  // The audit's alias-introspect.sh: 1000 aliases of `__schema` in one query passed (21 MB), and
+  // ten such operations in one batch held the server for 70 s.
+  test('aliases of introspection fields count like any other, __typename too', () => {
+    expect(check('{ a: __schema { queryType { name } } b: __type(name: "Person") { name } }')).toEqual([]);
+    expect(
+      check(
+        '{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __schema { t: types { name } } }',
+      ),
+    ).toEqual([['TOO_MANY_ALIASES', 'The query uses 4 aliases; at most 2 are allowed.']]);
+    expect(check('{ a: __typename b: __typename c: __typename }')).toEqual([
+      ['TOO_MANY_ALIASES', 'The query uses 3 aliases; at most 2 are allowed.'],
+    ]);
+    const many = Array.from({ length: 31 }, (_, i) => `a${i}: __schema { types { name } }`).join(' ');
+    expect(
+      operationLimitErrors(schema, parse(`{ ${many} }`), undefined, {}, DEFAULT_LIMITS).map(
+        (e) => e.extensions.code,
+      ),
+    ).toEqual(['TOO_MANY_ALIASES']);
+  });
+
+  test("introspection is priced by the schema's sizes: the explorer's fits, three full ones do not", () => {
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
+    const defaults = (source: string) =>
+      operationLimitErrors(schema, parse(source), undefined, {}, DEFAULT_LIMITS).map((e) => e.message);
+    expect(defaults(full)).toEqual([]);
+    // The same selection three times under aliases (within the alias limit): over the cost limit.
+    const body = full.slice(full.indexOf('__schema'), full.indexOf('fragment'));
+    const selection = body.slice(0, body.lastIndexOf('}'));
+    const thrice = full.replace(body, ['a', 'b', 'c'].map((a) => `${a}: ${selection}`).join('\n') + '}');
+    expect(defaults(thrice)).toEqual([
+      expect.stringMatching(/^The query would cost \d+; at most 20000 is allowed\.$/),
+    ]);
+    // Every type's fields: priced as many lists as there are types, not as one list of 1.
+    const costOf = (source: string) => {
+      const [error] = operationLimitErrors(
+        schema,
+        parse(source),
+        undefined,
+        {},
+        {
+          ...DEFAULT_LIMITS,
+          maxComplexity: 0,
+        },
+      );
+      return Number(/cost (\d+);/.exec(error?.message ?? '')?.[1]);
+    };
+    const types = Object.keys(schema.getTypeMap()).length;
+    expect(costOf('{ __schema { types { name } } }')).toBe(1 + 1 + types * 1);
+    expect(costOf('{ __schema { types { fields { name } } } }')).toBeGreaterThan(types * 4);
   });
 
   test('aliases are counted over the whole operation, fragments expanded', () => {

@@ -133,6 +133,28 @@ export class AnalysisIndex {
     return byHost.get(hostOrSourceId) ?? [];
   }
 
+  /**
+   * The persons among a cluster's members, in its order. An exposure community also holds the
+   * lots, boats and places that were the source of an exposure in the contact network; those are
+   * the network's only members that are not persons (src/analysis/exposure-graph.ts).
+   */
+  personsIn(cluster: { id: string; memberIds: readonly Id[] }): Id[] {
+    const environmental = this.once('environmentalSources', () => {
+      const ids = new Set<Id>();
+      for (const e of this.analysis.exposures) if (e.sourceKind !== 'case') ids.add(e.sourceId);
+      return ids;
+    });
+    const byCluster = this.once('personsInCluster', () => new Map<string, Id[]>());
+    let persons = byCluster.get(cluster.id);
+    if (!persons) {
+      persons = environmental.size
+        ? cluster.memberIds.filter((id) => !environmental.has(id))
+        : [...cluster.memberIds];
+      byCluster.set(cluster.id, persons);
+    }
+    return persons;
+  }
+
   tierOf(personId: Id): TierEntry | null {
     return (
       this.once('tiers', () => new Map(this.analysis.tiers.map((t) => [t.personId, t]))).get(personId) ?? null

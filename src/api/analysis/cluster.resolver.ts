@@ -31,13 +31,20 @@ export class ClusterResolver {
       .map((c) => scoped(c, outbreak.key));
   }
 
-  @FieldResolver(() => PersonConnection, { description: 'Members by id.', complexity: pagedComplexity })
+  @FieldResolver(() => PersonConnection, {
+    description:
+      'Its members who are persons, by id (an exposure community also counts the lots, boats and places among `memberIds`).',
+    complexity: pagedComplexity,
+  })
   async members(
     @Root() cluster: Scoped<Cluster>,
     @Args(() => PageArgsType) args: PageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Person>> {
-    const page = paginate(cluster.memberIds, args, (id) => [id]);
+    // Persons first, then the page: a page of first: N then holds N persons while there are more,
+    // its endCursor is the last person in it, and totalCount counts what the pages walk.
+    const outbreak = await outbreakFor(ctx, cluster);
+    const page = paginate(outbreak.index.personsIn(cluster), args, (id) => [id]);
     const key = keyOfParent(cluster);
     const persons = await Promise.all(page.edges.map((e) => personIn(ctx, key, e.node)));
     return {

@@ -15,13 +15,19 @@ export class ClusterType {
   @Field(() => ClusterKindEnum)
   kind!: 'case_component' | 'exposure_community';
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description:
+      'How many members: of an exposure community, the lots, boats and places in it as well as its persons (`memberIds`, not `members`).',
+  })
   size!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many of its members are cases.' })
   caseCount!: number;
 
-  @Field(() => [ID])
+  @Field(() => [ID], {
+    description:
+      'Every member by id: persons, and of an exposure community the lots, boats and places that were sources of its exposures.',
+  })
   memberIds!: string[];
 }
 

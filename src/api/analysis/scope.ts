@@ -3,13 +3,18 @@
  * some instant, a quarantine list for some capacity) carries that query's key under a symbol, so
  * everything below it answers from the same analysis; an `asOf` argument on a field overrides it,
  * and without either the latest analysis (default as-of, sites' capacity) is used.
+ *
+ * One request (all the operations of a batch together) may ask for the default analysis and at
+ * most `MAX_OTHER_ANALYSES_PER_REQUEST` others: an analysis of a large district takes minutes, and
+ * otherwise a request of a few aliases, each with its own `asOf`, would start as many.
  */
 import { UNKNOWN_SOURCE } from '../../analysis/infector';
 import type { Case, Person, Place } from '../../domain/types';
 import type { ApiContext } from '../context.type';
+import { FieldInputError } from '../errors';
 import { loadEntity, type Entity } from '../types/entity';
 import { seesPersonalData } from '../personal-data';
-import type { AnalysedOutbreak, AnalysisKey } from '../services/analysis.service';
+import { AnalysisService, type AnalysedOutbreak, type AnalysisKey } from '../services/analysis.service';
 
 export const ANALYSIS_KEY = Symbol('analysisKey');
 
@@ -35,17 +40,49 @@ export function keyOfParent(parent: unknown): AnalysisKey | undefined {
     : undefined;
 }
 
+/** Analyses one request may ask for besides the default one (default as-of, sites' capacity). */
+export const MAX_OTHER_ANALYSES_PER_REQUEST = 2;
+
+function describeKey(key: AnalysisKey): string {
+  const capacity = key.capacity === null ? "the sites' capacity" : `capacity ${key.capacity}`;
+  return `asOf ${new Date(key.asOf).toISOString()}, ${capacity}`;
+}
+
+/**
+ * Counts the analysis against the request's allowance; a FieldInputError (BAD_USER_INPUT naming
+ * the field) when the request already asked for the most it may. Counted whether cached or not,
+ * so that whether a request is answered does not depend on what others asked before.
+ */
+async function admit(ctx: ApiContext, key: AnalysisKey): Promise<void> {
+  const id = AnalysisService.idOf(key);
+  if (ctx.analysesAsked.has(id)) return;
+  const fallback = AnalysisService.idOf(await ctx.analysis.keyOf());
+  if (id !== fallback) {
+    let others = 0;
+    for (const asked of ctx.analysesAsked) if (asked !== fallback) others++;
+    if (others >= MAX_OTHER_ANALYSES_PER_REQUEST) {
+      throw new FieldInputError(
+        `asks for another analysis (${describeKey(key)}), but this request already asks for ` +
+          `${others} besides the default one, the most one request may; ask for it in another request`,
+      );
+    }
+  }
+  ctx.analysesAsked.add(id);
+}
+
 /** The analysis for a field of `parent`, with the field's own `asOf` (and `capacity`) if given. */
-export function outbreakFor(
+export async function outbreakFor(
   ctx: ApiContext,
   parent: unknown,
   args: { asOf?: Date | null; capacity?: number | null } = {},
 ): Promise<AnalysedOutbreak> {
   const inherited = keyOfParent(parent);
-  return ctx.analysis.get({
+  const key = await ctx.analysis.keyOf({
     asOf: args.asOf ? args.asOf.getTime() : (inherited?.asOf ?? null),
     capacity: args.capacity ?? inherited?.capacity ?? null,
   });
+  await admit(ctx, key);
+  return ctx.analysis.get(key);
 }
 
 /** Free text of the analysis as this viewer may read it: names masked for roles without personal data. */

@@ -46,9 +46,11 @@ export class SourceResolver {
       throw badUserInput([{ path: 'first', reason: `must be a whole number from 0 to ${MAX_SOURCES}` }]);
     }
     const outbreak = await outbreakFor(ctx, null, args);
-    const ranked = chainId
-      ? (outbreak.analysis.sources.byChain.get(chainId) ?? [])
-      : outbreak.analysis.sources.overall;
+    // Any chain id selects, the empty one too: like an unknown id, it names no chain.
+    const ranked =
+      chainId !== null && chainId !== undefined
+        ? (outbreak.analysis.sources.byChain.get(chainId) ?? [])
+        : outbreak.analysis.sources.overall;
     return sourceRecords(outbreak, ranked.slice(0, first));
   }
 

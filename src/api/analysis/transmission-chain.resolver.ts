@@ -61,7 +61,12 @@ export class TransmissionChainResolver {
       throw badUserInput([{ path: 'filter.minSize', reason: 'must be 0 or more' }]);
     }
     const outbreak = await outbreakFor(ctx, null, args);
-    const inPerson = filter?.includesPerson ? chainIdsOfPerson(outbreak, filter.includesPerson) : null;
+    // Any id filters, the empty one too: like an unknown id, it matches no chain.
+    const includesPerson = filter?.includesPerson;
+    const inPerson =
+      includesPerson !== null && includesPerson !== undefined
+        ? chainIdsOfPerson(outbreak, includesPerson)
+        : null;
     const chains = outbreak.analysis.chains.chains.filter(
       (c) =>
         (filter?.active === null || filter?.active === undefined || c.active === filter.active) &&

@@ -14,7 +14,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Case, Contact, Handling, Person, Place, Sample } from '../../domain/types';
-import { keyOfParent, scopedOrNull } from '../analysis/scope';
+import { keyOfParent, placeIn, scoped, scopedOrNull, type Scoped } from '../analysis/scope';
 import { UNMASKED_READERS } from '../auth-checker';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
@@ -106,21 +106,23 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => PlaceType, { nullable: true, description: 'The home (a place of kind home).' })
-  home(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Place | null> | null {
-    return person.homeId ? ctx.loaders.places.load(person.homeId) : null;
+  home(@Root() person: Scoped<Person>, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    // Reached through an analysis, the home answers from the same analysis (its risk area, ...).
+    return placeIn(ctx, keyOfParent(person), person.homeId);
   }
 
   @FieldResolver(() => [PersonType], {
     description: 'The other residents of the same home.',
     complexity: listComplexity(5),
   })
-  async household(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Person[]> {
+  async household(@Root() person: Scoped<Person>, @Ctx() ctx: ApiContext): Promise<Person[]> {
     if (!person.homeId) return [];
     const residents = await ctx.loaders.residentsOf.load(person.homeId);
     primePersons(ctx.loaders, residents);
-    return residents
-      .filter((p) => p.id !== person.id)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return inScopeOf(
+      person,
+      residents.filter((p) => p.id !== person.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    );
   }
 
   @FieldResolver(() => StayConnection, {
@@ -177,6 +179,12 @@ export class PersonResolver {
     const handlings = await ctx.loaders.handlingsBy.load({ id: person.id, ...windowOf(args) });
     return [...handlings].sort((a, b) => a.at - b.at || (a.itemId < b.itemId ? -1 : 1));
   }
+}
+
+/** Records reached from `parent`, carrying the analysis key it came from (if any). */
+export function inScopeOf<T extends object>(parent: unknown, records: T[]): Scoped<T>[] {
+  const key = keyOfParent(parent);
+  return key ? records.map((r) => scoped(r, key)) : records;
 }
 
 export function bySampledAt(samples: readonly Sample[]): Sample[] {

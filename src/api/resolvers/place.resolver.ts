@@ -9,7 +9,7 @@ import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { SampleType } from '../types/sample.type';
 import { listComplexity, pagedComplexity, RequiredWindowPageArgs, windowOf } from './args';
-import { bySampledAt } from './person.resolver';
+import { bySampledAt, inScopeOf } from './person.resolver';
 import { stayPage } from './stay-pages';
 
 @Resolver(() => PlaceType)
@@ -41,7 +41,11 @@ export class PlaceResolver {
   async residents(@Root() place: Place, @Ctx() ctx: ApiContext): Promise<Person[]> {
     const residents = await ctx.loaders.residentsOf.load(place.id);
     primePersons(ctx.loaders, residents);
-    return [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Reached through an analysis, the residents answer from the same analysis.
+    return inScopeOf(
+      place,
+      [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    );
   }
 
   @FieldResolver(() => [SampleType], {

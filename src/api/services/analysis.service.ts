@@ -161,10 +161,15 @@ export class AnalysisService {
     return { asOf, capacity };
   }
 
+  /** The cache id of a key: one per analysis. */
+  static idOf(key: AnalysisKey): string {
+    return `${key.asOf}|${key.capacity ?? ''}`;
+  }
+
   /** The analysis for the request, computed once per key while the store does not change. */
   async get(request: AnalysisRequest = {}): Promise<AnalysedOutbreak> {
     const key = await this.keyOf(request);
-    const id = `${key.asOf}|${key.capacity ?? ''}`;
+    const id = AnalysisService.idOf(key);
     const cached = this.entries.get(id);
     if (cached && this.isFresh(cached)) {
       // Least recently used goes first: move this one to the end.

@@ -1,0 +1,109 @@
+/**
+ * Regressions from the API audit of 5 December that need the HTTP server (embedded store, the
+ * three-case outbreak, analyses on the calling thread): limits on batched introspection, the
+ * analyses a batched request may ask for, persisted queries, and the codes of Apollo's own errors.
+ */
+import { GraphQLError } from 'graphql';
+import pino from 'pino';
+import { formatApiError } from '../../src/api/errors';
+import { startApiServer, type RunningApiServer } from '../../src/api/server';
+import { embeddedStoreWith, type Json, type TempStore } from './helpers';
+import { errorCodes, postGraphQL } from './http';
+import { threeCaseOutbreak } from './outbreak-fixture';
+
+const KEY = 'investigator-key-3a7e51';
+let temp: TempStore;
+let running: RunningApiServer;
+let url: string;
+
+beforeAll(async () => {
+  temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-api-http-');
+  running = await startApiServer(
+    {
+      store: temp.store,
+      apiKeys: [{ key: KEY, role: 'investigator' }],
+      logger: pino({ level: 'silent' }),
+      closeStore: false,
+    },
+    { port: 0 },
+  );
+  url = running.url;
+});
+afterAll(async () => {
+  await running?.stop();
+  await temp?.dispose();
+});
+
+describe('introspection under aliases, batched', () => {
+  // The audit's batch-introspect.sh: 10 operations of 1000 aliased `__schema` each (210 MB, 70 s).
+  test('each operation of a batch is refused for its aliases of __schema', async () => {
+    const query = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __schema { queryType { name } }`).join(' ')} }`;
+    const result = await postGraphQL(url, KEY, [{ query }, { query }]);
+    expect(result.body.map((r: Json) => [errorCodes(r), r.data])).toEqual([
+      [['TOO_MANY_ALIASES'], undefined],
+      [['TOO_MANY_ALIASES'], undefined],
+    ]);
+  });
+});
+
+describe('the analyses a request may ask for are counted over every operation of a batch', () => {
+  const chainAsOf = (alias: string, day: number) =>
+    `${alias}: chain(id: "chain-A", asOf: "2022-08-0${day}T00:00:00+08:00") { size }`;
+
+  test('two others in the first operation; a third in the second is refused, then allowed alone', async () => {
+    const analysesBefore = running.api.analysis.computations;
+    const batch = await postGraphQL(url, KEY, [
+      { query: `{ ${chainAsOf('a', 3)} ${chainAsOf('b', 4)} }` },
+      { query: `{ ${chainAsOf('c', 5)} d: chain(id: "chain-A") { size } }` },
+    ]);
+    expect(batch.status).toBe(200);
+    expect(batch.body[0]).toEqual({ data: { a: { size: 1 }, b: { size: 1 } } });
+    expect(batch.body[1].data).toEqual({ c: null, d: { size: 3 } });
+    expect(errorCodes(batch.body[1])).toEqual(['BAD_USER_INPUT']);
+    expect(batch.body[1].errors[0].message).toMatch(/^c: asks for another analysis/);
+    expect(running.api.analysis.computations - analysesBefore).toBe(3);
+
+    const alone = await postGraphQL(url, KEY, { query: `{ ${chainAsOf('c', 5)} }` });
+    expect(alone.body).toEqual({ data: { c: { size: 2 } } }); // as of 5 Aug: A and B
+  });
+});
+
+describe('persisted queries and the codes of errors Apollo raises', () => {
+  const HASH = '0'.repeat(64);
+
+  test('automatic persisted queries are off: PERSISTED_QUERY_NOT_SUPPORTED, whatever the hash', async () => {
+    const persisted = { persistedQuery: { version: 1, sha256Hash: HASH } };
+    for (const payload of [
+      { query: '{ stats { persons } }', extensions: persisted },
+      { extensions: persisted },
+    ]) {
+      const result = await postGraphQL(url, KEY, payload);
+      expect(errorCodes(result.body)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
+      expect(result.body.data).toBeUndefined();
+    }
+  });
+
+  test('an error without a code: BAD_REQUEST when it asks for a 4xx status, else no detail at all', () => {
+    const internal: unknown[] = [];
+    const format = (error: GraphQLError) =>
+      formatApiError(
+        { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        error,
+        (err) => internal.push(err),
+      );
+    const request = new GraphQLError('Unsupported persisted query version', {
+      extensions: { http: { status: 400 } },
+    });
+    expect(format(request)).toEqual({
+      message: 'Unsupported persisted query version',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    expect(internal).toEqual([]);
+    const own = new GraphQLError('Cannot return null for non-nullable field Person.id.');
+    expect(format(own)).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(internal).toEqual([own]);
+  });
+});
