@@ -191,7 +191,9 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     columns: (headerNames: string[]) => {
       seen.header = true;
       const names = headerNames.map((name) => name.trim().toLowerCase());
-      const repeated = names.filter((name, i) => name !== '' && names.indexOf(name) !== i);
+      // Only a column the format reads may not repeat: which of two would it read? Unknown
+      // columns are ignored, twice or not.
+      const repeated = names.filter((name, i) => options.columns.includes(name) && names.indexOf(name) !== i);
       const missing = options.columns.filter((column) => !names.includes(column));
       if (repeated.length) {
         seen.headerProblem = { column: repeated[0]!, reason: 'appears more than once in the header' };

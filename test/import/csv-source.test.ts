@@ -92,6 +92,13 @@ describe('readCsvRows', () => {
     ]);
   });
 
+  test('an unknown column named twice is ignored like any unknown column', async () => {
+    expect(await read('notes.csv', 'id,note,name,NOTE\nP1,x,Ana,y\n', ['id', 'name'])).toEqual({
+      rows: [{ line: 2, row: expect.objectContaining({ id: 'P1', name: 'Ana' }) }],
+      problems: [],
+    });
+  });
+
   test('Latin-1 bytes are reported as not UTF-8 on their line, after the rows before them', async () => {
     const latin1 = Buffer.concat([
       Buffer.from('id,name\nP1,Ana\nP2,Jos'),
