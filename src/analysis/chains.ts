@@ -34,7 +34,12 @@ export type LinkFlag =
   /** No exposure of the link falls in the infector's infectious window. */
   | 'exposure-outside-infectious-window'
   /** Every exposure of the link began after the infector was isolated. */
-  | 'after-infector-isolation';
+  | 'after-infector-isolation'
+  /**
+   * The most likely link, cut to break a cycle of most-likely links (the weakest of the cycle): the
+   * infectee is the root of its chain instead, and the link is in `cutLinks`, not in a chain.
+   */
+  | 'cut-to-break-cycle';
 
 export interface ChainLink {
   infectorId: Id;
@@ -328,8 +333,9 @@ export function buildChains(
   chains.sort((a, b) => a.firstAt - b.firstAt || a.id.localeCompare(b.id));
 
   const cutLinks = cutInfectees.map((infecteeId) => {
-    const inf = inferenceOf.get(infecteeId)!;
-    return linkOf(infecteeId, inf.best.id);
+    const link = linkOf(infecteeId, inferenceOf.get(infecteeId)!.best.id);
+    link.flags.push('cut-to-break-cycle');
+    return link;
   });
   const all = data.cases.map((c) => chainCases.get(c.personId)!);
   return { chains, cases: all, cutLinks, rByGeneration: rByGenerationOf(all) };

@@ -58,17 +58,6 @@ export function unionSpans(spans: readonly Span[]): Span[] {
   return out;
 }
 
-/** Spans cut to [from, to]; spans left with no length are dropped unless `keepInstants`. */
-function clipSpans(spans: readonly Span[], from: Instant, to: Instant, keepInstants = false): Span[] {
-  const out: Span[] = [];
-  for (const s of spans) {
-    const start = Math.max(s.start, from);
-    const end = Math.min(s.end, to);
-    if (end > start || (keepInstants && end === start)) out.push({ start, end });
-  }
-  return out;
-}
-
 /** The nights (local nightStartHour to nightEndHour) that overlap [from, to], unclipped. */
 export function nightsOverlapping(
   from: Instant,
@@ -537,6 +526,21 @@ function householdSegments(
   }
 }
 
+/**
+ * The part of a reported contact inside [from, to): a contact of some length counts for the time it
+ * overlaps it, and not at all when that is none (one that ends as the window opens, or begins at
+ * the isolation); a contact recorded as an instant (start = end, no duration recorded) counts when
+ * it falls in the window, before the isolation, and is then weighed as one typical episode of its
+ * setting (src/analysis/infector.ts `exposureStrength`).
+ */
+export function contactOverlap(contact: Span, from: Instant, to: Instant): Span | null {
+  if (contact.end === contact.start)
+    return contact.start >= from && contact.start < to ? { start: contact.start, end: contact.end } : null;
+  const start = Math.max(contact.start, from);
+  const end = Math.min(contact.end, to);
+  return end > start ? { start, end } : null;
+}
+
 function contactSegments(
   data: OutbreakData,
   windows: Map<Id, InfectiousWindow>,
@@ -550,7 +554,7 @@ function contactSegments(
     ] as const) {
       const window = windows.get(sourceId);
       if (!window || sourceId === personId) continue;
-      const [overlap] = clipSpans([contact], window.from, Math.min(window.to, limitOf(personId)), true);
+      const overlap = contactOverlap(contact, window.from, Math.min(window.to, limitOf(personId)));
       if (!overlap) continue;
       out.push({
         personId,

@@ -3,12 +3,15 @@
  * contacts, per China's COVID-19 protocol, 9th edition (June 2022), section on close contacts.
  *
  * - It opens `preOnsetDays` (2 by default; some cities used 4) before the earliest evidence of
- *   infection: symptom onset, or for an asymptomatic case the first positive sample (when a
- *   symptomatic case tested positive before onset, the earlier of the two).
- * - A case found by screening (no onset, or a positive sample before onset) may have been infected
+ *   infection: the earlier of symptom onset and the first positive test. A confirmation implies a
+ *   positive test by then, so the first positive test is the first positive sample on record or
+ *   the confirmation, whichever is earlier (the confirmation stands in for a positive sample that
+ *   is not on record: a case confirmed by screening before onset is infectious before the
+ *   confirmation, not only from 2 days before the later onset).
+ * - A case found by screening (no onset, or a positive test before onset) may have been infected
  *   at any time since the last negative sample: when that negative is earlier than the default
  *   start, the window opens there instead, but never more than `screeningLookbackMaxDays` before
- *   the first positive sample.
+ *   the first positive test.
  * - It closes at isolation: the confirmation, failing that the first positive sample, failing that
  *   `asOf` (the case is not isolated yet), but no later than `infectiousDaysAfterOnset` after the
  *   onset of a case never isolated. Nothing after `asOf` is known.
@@ -64,19 +67,24 @@ export function infectiousWindow(
     .sort((a, b) => a.sampledAt - b.sampledAt);
   const firstPositive = own.find((s) => s.result === 'positive')?.sampledAt ?? null;
   const onset = caseRecord.onset !== null && caseRecord.onset <= asOf ? caseRecord.onset : null;
+  const confirmedAt =
+    caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf ? caseRecord.confirmedAt : null;
+  // The first positive test: a sample on record, or the confirmation when it came first (a
+  // confirmation implies a positive test, whose sample may not be on record).
+  const byConfirmation = confirmedAt !== null && (firstPositive === null || confirmedAt < firstPositive);
+  const positive = byConfirmation ? confirmedAt : firstPositive;
 
   // The earliest evidence of infection anchors the default start.
   let anchor: Instant;
   let anchorWords: string;
-  if (onset !== null && (firstPositive === null || onset <= firstPositive)) {
+  if (onset !== null && (positive === null || onset <= positive)) {
     anchor = onset;
     anchorWords = `onset ${formatDate(onset)}`;
-  } else if (firstPositive !== null) {
-    anchor = firstPositive;
-    anchorWords = `first positive sample ${formatInstant(firstPositive)}`;
-  } else if (caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf) {
-    anchor = caseRecord.confirmedAt;
-    anchorWords = `confirmation ${formatInstant(caseRecord.confirmedAt)} (no onset, no positive sample on record)`;
+  } else if (positive !== null) {
+    anchor = positive;
+    anchorWords = byConfirmation
+      ? `confirmation ${formatInstant(positive)} (${firstPositive === null ? 'no' : 'no earlier'} positive sample on record)`
+      : `first positive sample ${formatInstant(positive)}`;
   } else {
     anchor = asOf;
     anchorWords = `the analysis instant ${formatInstant(asOf)} (no onset, sample or confirmation on record)`;
@@ -84,20 +92,20 @@ export function infectiousWindow(
   let from = anchor - preOnsetDays * DAY;
   let opened = `${plural(preOnsetDays, 'day')} before ${anchorWords}`;
 
-  const foundByScreening = firstPositive !== null && (onset === null || firstPositive < onset);
+  const foundByScreening = positive !== null && (onset === null || positive < onset);
   if (foundByScreening && windowFromLastNegative) {
     const lastNegative = own
-      .filter((s) => s.result === 'negative' && s.sampledAt < firstPositive)
+      .filter((s) => s.result === 'negative' && s.sampledAt < positive)
       .at(-1)?.sampledAt;
     if (lastNegative !== undefined && lastNegative < from) {
-      const earliest = firstPositive - screeningLookbackMaxDays * DAY;
+      const earliest = positive - screeningLookbackMaxDays * DAY;
       if (lastNegative >= earliest) {
         from = lastNegative;
-        opened = `last negative sample ${formatInstant(lastNegative)} before the first positive (found by screening)`;
+        opened = `last negative sample ${formatInstant(lastNegative)} before ${byConfirmation ? 'the confirmation' : 'the first positive'} (found by screening)`;
       } else if (earliest < from) {
         from = earliest;
         opened =
-          `${plural(screeningLookbackMaxDays, 'day')} before the first positive sample: the last negative ` +
+          `${plural(screeningLookbackMaxDays, 'day')} before ${byConfirmation ? 'the confirmation' : 'the first positive sample'}: the last negative ` +
           `(${formatInstant(lastNegative)}) is older than the screening look-back`;
       }
     }
@@ -105,8 +113,8 @@ export function infectiousWindow(
 
   let to: Instant;
   let closed: string;
-  if (caseRecord.confirmedAt !== null && caseRecord.confirmedAt <= asOf) {
-    to = caseRecord.confirmedAt;
+  if (confirmedAt !== null) {
+    to = confirmedAt;
     closed = `isolated at confirmation ${formatInstant(to)}`;
   } else if (firstPositive !== null) {
     to = firstPositive;

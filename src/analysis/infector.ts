@@ -162,11 +162,17 @@ interface WeighedExposure {
 
 /**
  * Expected transmissions over an exposure at typical infectiousness (or full contamination): hours
- * × rate per hour. An exposure recorded as an instant (a handled lot) counts as one typical
- * episode of its setting; a stay at a contaminated place or aboard a contaminated boat weighs
- * `environmentalRatePerHour`.
+ * × rate per hour. An exposure of no duration is made of instants only (a handled lot, a reported
+ * contact recorded without a duration: src/analysis/exposures.ts keeps no zero-length piece of a
+ * longer record, so a contact ending as the window opens is no exposure at all) and counts as one
+ * typical episode of its setting, its attack rate; a stay at a contaminated place or aboard a
+ * contaminated boat weighs `environmentalRatePerHour`.
  */
-export function exposureStrength(exposure: Exposure, setting: AttackSetting, pathogen: Pathogen): number {
+export function exposureStrength(
+  exposure: { minutes: number; sourceKind: string },
+  setting: AttackSetting,
+  pathogen: Pathogen,
+): number {
   if (exposure.minutes <= 0) return pathogen.attackRates[setting];
   const hours = exposure.minutes / 60;
   if (exposure.sourceKind === 'place' || exposure.sourceKind === 'boat')

@@ -56,8 +56,10 @@ import {
   unionSpans,
   type Span,
 } from './exposures';
+import { inferInfectionTime } from './infection-time';
 import { windowsOfCases } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
+import { backwardTracingSpan } from './sources';
 import { tierOfExposure } from './tiers';
 
 export interface LoadOptions {
@@ -311,6 +313,32 @@ function assemble(
   };
 }
 
+/**
+ * Where backward tracing (src/analysis/sources.ts) starts looking for each case, from the case's
+ * own samples and its infection time as the inference works it out (src/analysis/infector.ts).
+ */
+function backwardTracingFrom(
+  cases: readonly Case[],
+  samples: readonly Sample[],
+  params: Parameters,
+  asOf: Instant,
+): Map<Id, Instant> {
+  const own = new Map<Id, Sample[]>(cases.map((c) => [c.personId, []]));
+  for (const s of samples) own.get(s.subjectId)?.push(s);
+  const from = new Map<Id, Instant>();
+  for (const c of cases) {
+    const samplesOfCase = own.get(c.personId)!;
+    let firstPositive: Instant | undefined;
+    for (const s of samplesOfCase)
+      if (s.result === 'positive' && s.sampledAt <= asOf)
+        firstPositive = Math.min(firstPositive ?? Infinity, s.sampledAt);
+    const lower = inferInfectionTime(c, samplesOfCase, params, asOf).lower;
+    const span = backwardTracingSpan(c, firstPositive, lower);
+    if (span !== null) from.set(c.personId, span.from);
+  }
+  return from;
+}
+
 /** Everything the analysis needs, as of `asOf`, from the store. */
 export async function loadOutbreak(
   store: TraceStore,
@@ -486,7 +514,18 @@ export async function loadOutbreakWithExposures(
   addPersons((await batched(caseIds, (b) => store.persons(b))).filter((p): p is Person => p !== null));
 
   // ---- where the cases were, and who else was there --------------------------------------------
-  const caseStays = await fetchStays(caseWindows.map(widened), (b) => store.staysOfSubjects(b));
+  // A case's own stays from as far back as backward tracing looks (src/analysis/sources.ts: 6
+  // days before onset, or since the likely infection), not only from a day before its window
+  // (3 days before onset): the places it visited before are candidate sources. Cases are few; the
+  // exposed persons' stays are fetched as before.
+  const tracedFrom = backwardTracingFrom(cases, early.samples, params, asOf);
+  const caseStays = await fetchStays(
+    caseWindows.map((w) => {
+      const around = widened(w);
+      return { ...around, from: Math.min(around.from, tracedFrom.get(w.id) ?? Infinity) };
+    }),
+    (b) => store.staysOfSubjects(b),
+  );
   append(early.stays, caseStays);
   const hostSpans = new Map<Id, Span[]>();
   for (const s of caseStays) {

@@ -13,7 +13,8 @@
  *
  * with h_e the hours of the exposure, ρ_s = `ratePerHour` of its setting s (`attackSettingOf`: the
  * setting's attack rate over its typical hours, `attackRateHours`; a stay at a contaminated place
- * or boat `environmentalRatePerHour`, a handled lot one cold-chain attack rate: `exposureStrength`),
+ * or boat `environmentalRatePerHour`, a handled lot or a reported contact recorded as an instant one
+ * attack rate of its setting: `exposureStrength`),
  * f_e the source's relative infectiousness over the exposure (`relativeInfectiousness`: 1 after
  * onset, `presymptomaticInfectiousness` before it, `asymptomaticInfectiousness` without onset,
  * averaged over the span; 1 for a contaminated source), m_e the middle of the exposure and F_inc
@@ -50,13 +51,7 @@ import { DAY, startOfDay } from '../domain/time';
 import type { Case, Id, Instant, Person, Stay } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
 import { InstantTable } from './instant-table';
-import {
-  attackSettingOf,
-  exposureStrength,
-  ratePerHour,
-  relativeInfectiousness,
-  type AttackSetting,
-} from './infector';
+import { attackSettingOf, exposureStrength, relativeInfectiousness, type AttackSetting } from './infector';
 import { compareLocale } from './exposures';
 import type { Exposure, OutbreakData } from './model';
 import {
@@ -396,8 +391,9 @@ export function prioritiseQuarantine(
         sourceSlot !== undefined && sourceSlot !== NO_SLOT && sourceSlot < directSlots
           ? directOf(sourceSlot)
           : 0;
+      // Weighed as a case's exposure in that setting (a contact recorded as an instant: one episode).
       const expected =
-        ratePerHour(linkSetting(ev), pathogen) * (ev.minutes / 60) * pathogen.presymptomaticInfectiousness;
+        exposureStrength(ev, linkSetting(ev), pathogen) * pathogen.presymptomaticInfectiousness;
       const linkP = 1 - Math.exp(-expected);
       const p = pSource * linkP;
       links.push(ev);
@@ -625,7 +621,7 @@ function exposureWords(e: Exposure): string {
     case 'cold_chain':
       return `handled ${sourceWords(e)}`;
     case 'contact':
-      return `${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursWords(e.minutes)}`;
+      return `${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} ${contactDuration(e)}`;
     case 'place':
       return e.sourceKind === 'case'
         ? `at ${e.placeKind ?? 'place'} ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}`
@@ -641,8 +637,13 @@ function linkSetting(ev: TierEvidence): AttackSetting {
     : 'casual';
 }
 
+/** "for 2 h", or for a reported contact recorded as an instant (weighed as one episode) "at one moment". */
+function contactDuration(e: { minutes: number }): string {
+  return e.minutes > 0 ? `for ${hoursWords(e.minutes)}` : 'at one moment (no duration recorded)';
+}
+
 function linkWords(ev: TierEvidence): string {
   return ev.setting === 'household'
     ? `lives with close contact ${ev.sourceId} (${ev.nights ?? 0} night(s) since their exposure)`
-    : `${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId} for ${hoursWords(ev.minutes)}`;
+    : `${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId} ${contactDuration(ev)}`;
 }

@@ -41,12 +41,20 @@ export interface CaseReport {
   onset: string | null;
   confirmedAt: string | null;
   infectiousWindow: { from: string; to: string; basis: string };
+  /**
+   * The infector as the case's chain has it: its parent in the chain, or for a root the
+   * environmental source the chain names (null: outside). Where a cycle of most-likely links was
+   * cut at this case, its most likely infector stays first among `candidates`.
+   */
   infector: InfectorRef | null;
   candidates: InfectorCandidateReport[];
   chainId: string;
   generation: number;
   offspring: number;
-  /** Consistency flags on the link to the infector (e.g. `onset order reversed`). */
+  /**
+   * Consistency flags on the link to the infector (e.g. `onset-order-reversed`); of a link cut to
+   * break a cycle, its flags and `cut-to-break-cycle`.
+   */
   flags: string[];
   timeline: TimelineEvent[];
 }

@@ -13,6 +13,7 @@ import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
 import { staysOfSubjects } from './exposures';
+import type { ChainCase, TransmissionChain } from './chains';
 import type { InfectorCandidate } from './infector';
 import { InstantTable } from './instant-table';
 import type { QuarantineEntry } from './quarantine';
@@ -159,6 +160,9 @@ function caseReports(
   const chainCaseOf = new Map(chains.cases.map((c) => [c.personId, c]));
   const flagsOf = new Map<string, string[]>();
   for (const chain of chains.chains) for (const link of chain.links) flagsOf.set(link.infecteeId, link.flags);
+  // A most-likely link cut to break a cycle: its infectee is a root, flagged with the cut link's flags.
+  for (const link of chains.cutLinks) flagsOf.set(link.infecteeId, link.flags);
+  const chainById = new Map(chains.chains.map((chain) => [chain.id, chain]));
   // Timelines are of cases: their samples alone.
   const samplesOf = new Map(data.cases.map((c) => [c.personId, [] as typeof data.samples]));
   for (const s of data.samples) samplesOf.get(s.subjectId)?.push(s);
@@ -210,10 +214,7 @@ function caseReports(
         to: formatInstant(window.to),
         basis: window.basis,
       },
-      infector:
-        best && best.kind !== 'unknown'
-          ? { id: best.id, kind: best.kind, probability: best.probability }
-          : null,
+      infector: infectorOf(best, chainCase, chainCase && chainById.get(chainCase.chainId)),
       candidates,
       chainId: chainCase?.chainId ?? `chain-${c.personId}`,
       generation: chainCase?.generation ?? 0,
@@ -222,6 +223,29 @@ function caseReports(
       timeline,
     };
   });
+}
+
+/**
+ * A case's infector as its chain has it: the chain's parent (the most likely infector), or for a
+ * root where the chain says it came from (an environmental source; null for outside). They differ
+ * from the most likely infector only where a cycle of most-likely links was cut at this case: its
+ * most likely infector is then among its candidates, and the cut link among its flags.
+ */
+function infectorOf(
+  best: InfectorCandidate | undefined,
+  chainCase: ChainCase | undefined,
+  chain: TransmissionChain | undefined,
+): CaseReport['infector'] {
+  if (!best) return null;
+  if (!chainCase)
+    return best.kind === 'unknown' ? null : { id: best.id, kind: best.kind, probability: best.probability };
+  // The parent is the most likely infector: chains.ts links no other.
+  if (chainCase.parentId !== null)
+    return { id: chainCase.parentId, kind: 'case', probability: best.probability };
+  const origin = chain?.rootId === chainCase.personId ? chain.rootSource : null;
+  return origin === null || origin.kind === 'unknown' || origin.kind === 'case'
+    ? null
+    : { id: origin.id, kind: origin.kind, probability: origin.probability };
 }
 
 /** The quarantine entries that are contacts (those with a tier), in the plan's order. */

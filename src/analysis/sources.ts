@@ -68,6 +68,23 @@ function anchorOf(c: Case, firstPositive: Instant | undefined): Instant | null {
 }
 
 /**
+ * The span backward tracing looks at for case `c`: from `backwardDays` before its onset (or first
+ * positive sample, or confirmation, whichever is earliest), or from the lower end of its likely
+ * infection time when that is earlier (found late by screening), to that anchor; null without
+ * any. The load (src/analysis/load.ts) fetches the cases' stays over it.
+ */
+export function backwardTracingSpan(
+  c: Case,
+  firstPositive: Instant | undefined,
+  infectionLower: Instant | undefined,
+  backwardDays: number = DEFAULTS.backwardDays,
+): { from: Instant; to: Instant } | null {
+  const anchor = anchorOf(c, firstPositive);
+  if (anchor === null) return null;
+  return { from: Math.min(anchor - backwardDays * DAY, infectionLower ?? Infinity), to: anchor };
+}
+
+/**
  * Ranks the likely origin of each chain of `chains` and of the whole outbreak. `exposures` (from
  * computeExposures) supply the environmental exposures; `data` the stays, handlings, contacts and
  * homes looked at by backward tracing.
@@ -206,13 +223,15 @@ export function rankSources(
     for (const id of early) {
       const c = caseById.get(id);
       if (!c) continue;
-      const anchor = anchorOf(c, firstPositive.get(id));
-      if (anchor === null) continue;
       // Back `backwardDays` from onset, or further when the infection may be older (found late by screening).
-      const start = Math.min(
-        anchor - settings.backwardDays * DAY,
-        inferenceOf.get(id)?.infectionTime.lower ?? Infinity,
+      const span = backwardTracingSpan(
+        c,
+        firstPositive.get(id),
+        inferenceOf.get(id)?.infectionTime.lower,
+        settings.backwardDays,
       );
+      if (span === null) continue;
+      const { from: start, to: anchor } = span;
       from = Math.min(from, start);
       to = Math.max(to, anchor);
       const hosts = new Set<Id>();

@@ -19,6 +19,7 @@ import {
   DEFAULTS,
   awayFromHome,
   compareLocale,
+  contactOverlap,
   nightsTogether,
   residentsOf,
   NO_SPANS,
@@ -193,7 +194,7 @@ class ReasonWriter {
     if (e.sourceKind === 'close_contact') {
       return e.setting === 'household'
         ? `lives with ${sourceWords(e)} at ${e.hostId}: ${e.nights} night(s) together since their exposure, ${this.when(e)}`
-        : `reported ${e.contactSetting} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+        : `reported ${e.contactSetting} contact with ${sourceWords(e)} ${this.contactTime(e)}`;
     }
     switch (e.setting) {
       case 'household':
@@ -205,10 +206,17 @@ class ReasonWriter {
       case 'cold_chain':
         return `handled ${sourceWords(e)} at ${this.instant(e.start)}`;
       case 'contact':
-        return `reported ${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`;
+        return `reported ${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} ${this.contactTime(e)}`;
       case 'place':
         return this.placeOpening(e) + this.placeMiddle(e) + this.when(e);
     }
+  }
+
+  /** "for 2 h, <start> to <end>", or of a contact recorded as an instant "at <instant> (no duration recorded)". */
+  private contactTime(e: TierEvidence): string {
+    return e.minutes > 0 || e.end > e.start
+      ? `for ${hoursAndMinutes(e.minutes)}, ${this.when(e)}`
+      : `at ${this.instant(e.start)} (no duration recorded)`;
   }
 
   /** "<start> to <end>". */
@@ -402,9 +410,10 @@ function contactsOfCloseContacts(
   const addContact = (ccId: Id, other: Id, c: OutbreakData['contacts'][number]): void => {
     const cc = closeContacts.get(ccId);
     if (!cc || other === ccId || !counts(other)) return;
-    const start = Math.max(c.start, cc.first);
-    const end = Math.min(c.end, data.asOf);
-    if (end < start) return;
+    // As a case's reported contacts (exposures.ts): no time together in the span, no evidence.
+    const overlap = contactOverlap(c, cc.first, data.asOf);
+    if (!overlap) return;
+    const { start, end } = overlap;
     const evidence = {
       sourceId: ccId,
       sourceKind: 'close_contact',

@@ -9,10 +9,46 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ownEntry } from './own-entries';
 
-const distribution = z.discriminatedUnion('family', [
-  z.strictObject({ family: z.literal('lognormal'), meanlog: z.number(), sdlog: z.number().positive() }),
-  z.strictObject({ family: z.literal('gamma'), mean: z.number().positive(), sd: z.number().positive() }),
-]);
+/**
+ * Bounds on the mean and standard deviation of a delay distribution, in days. Delays of a
+ * respiratory infection last days (Omicron's incubation: mean 2.8 d; the protocol's longest, 14
+ * d): 30 days is twice the longest. The analysis works on grids as long as the delays' tails
+ * (src/analysis/infection-time.ts), so the bounds bound its work: by Chebyshev's inequality the
+ * 99.9th percentile then lies within 30 + 30·√999 ≈ 980 days, where an unbounded mean (meanlog 30:
+ * 10^13 days) ran for ever. Below the lower ones (a quarter of a day's mean, an hour's spread) the
+ * numerical cdf no longer sees the density at all.
+ */
+export const DELAY_BOUNDS = { minMeanDays: 0.25, maxMeanDays: 30, minSdDays: 0.05, maxSdDays: 30 };
+
+/** Mean and standard deviation in days of a delay distribution. */
+export function meanAndSd(d: Distribution): { mean: number; sd: number } {
+  if (d.family === 'gamma') return { mean: d.mean, sd: d.sd };
+  const mean = Math.exp(d.meanlog + d.sdlog ** 2 / 2);
+  return { mean, sd: mean * Math.sqrt(Math.expm1(d.sdlog ** 2)) };
+}
+
+const distribution = z
+  .discriminatedUnion('family', [
+    z.strictObject({ family: z.literal('lognormal'), meanlog: z.number(), sdlog: z.number().positive() }),
+    z.strictObject({ family: z.literal('gamma'), mean: z.number().positive(), sd: z.number().positive() }),
+  ])
+  .superRefine((d, ctx) => {
+    const { mean, sd } = meanAndSd(d);
+    const { minMeanDays, maxMeanDays, minSdDays, maxSdDays } = DELAY_BOUNDS;
+    const given = d.family === 'lognormal' ? `, from meanlog ${d.meanlog} and sdlog ${d.sdlog}` : '';
+    const days = (x: number): string =>
+      x >= 1e4 || (x > 0 && x < 1e-3) ? x.toExponential(2) : String(+x.toPrecision(4));
+    if (!(mean >= minMeanDays && mean <= maxMeanDays))
+      ctx.addIssue({
+        code: 'custom',
+        message: `the mean must be between ${minMeanDays} and ${maxMeanDays} days (got ${days(mean)}${given})`,
+      });
+    else if (!(sd >= minSdDays && sd <= maxSdDays))
+      ctx.addIssue({
+        code: 'custom',
+        message: `the standard deviation must be between ${minSdDays} and ${maxSdDays} days (got ${days(sd)}${given})`,
+      });
+  });
 export type Distribution = z.infer<typeof distribution>;
 
 const days = z.number().int().min(0).max(60);

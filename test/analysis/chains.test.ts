@@ -138,6 +138,9 @@ describe('buildChains', () => {
     expect(result.cutLinks.map((l) => [l.infectorId, l.infecteeId, l.probability])).toEqual([
       ['X', 'Y', 0.55],
     ]);
+    // The cut link says so among its flags (the report shows them on the infectee).
+    expect(result.cutLinks[0]!.flags).toContain('cut-to-break-cycle');
+    expect(result.cases.find((c) => c.personId === 'Y')!.parentId).toBeNull();
     expect(result.chains.map((c) => [c.id, c.caseIds])).toEqual([['chain-Y', ['Y', 'X', 'Z']]]);
     expect(result.chains[0]!.rootSource.id).toBe('unknown');
     expect(result.chains[0]!.rootSource.probability).toBeCloseTo(0.45, 12);

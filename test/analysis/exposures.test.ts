@@ -286,6 +286,30 @@ describe('computeExposures', () => {
     ]);
   });
 
+  test('reported contacts with no time in the window are no exposure; one recorded as an instant is', () => {
+    // Regression (audit D2): a contact ending exactly as the window opened, or starting exactly at
+    // the isolation, was kept as an exposure of 0 minutes and then weighed as a whole episode.
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      contacts: [
+        // C1's window is [Aug 3 00:00, Aug 6 10:00].
+        { personA: 'C1', personB: 'P1', start: aug(2, '21:00'), end: aug(3), setting: 'social' },
+        { personA: 'C1', personB: 'P2', start: aug(6, '10:00'), end: aug(6, '11:00'), setting: 'social' },
+        { personA: 'C1', personB: 'P3', start: aug(2, '21:00'), end: aug(3, '00:01'), setting: 'social' },
+        // Instants: one in the window, one as it opens, one at the isolation.
+        { personA: 'P4', personB: 'C1', start: aug(4, '12:00'), end: aug(4, '12:00'), setting: 'work' },
+        { personA: 'P5', personB: 'C1', start: aug(3), end: aug(3), setting: 'work' },
+        { personA: 'P6', personB: 'C1', start: aug(6, '10:00'), end: aug(6, '10:00'), setting: 'work' },
+      ],
+    });
+    expect(computeExposures(data, params).map(brief)).toEqual([
+      { personId: 'P3', sourceId: 'C1', setting: 'contact', hostId: null, minutes: 1 },
+      { personId: 'P4', sourceId: 'C1', setting: 'contact', hostId: null, minutes: 0 },
+      { personId: 'P5', sourceId: 'C1', setting: 'contact', hostId: null, minutes: 0 },
+    ]);
+  });
+
   test('cases are exposed to cases, both ways, but only until their own isolation', () => {
     const data = outbreak({
       asOf: aug(10),

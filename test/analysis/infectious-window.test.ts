@@ -111,6 +111,38 @@ describe('infectiousWindow', () => {
     );
   });
 
+  test('confirmed before onset with no positive sample on record: opens 2 days before the confirmation', () => {
+    // Regression (audit D1): the window opened 2 days before the later onset, was cut to the
+    // confirmation and so was empty. The confirmation implies a positive test by then.
+    const w = infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [], params, asOf);
+    expect(w).toMatchObject({ from: aug(3, '10:00'), to: aug(5, '10:00') });
+    expect(w.basis).toBe(
+      'from 2 days before confirmation 2022-08-05T10:00:00+08:00 (no positive sample on record); ' +
+        'until isolated at confirmation 2022-08-05T10:00:00+08:00',
+    );
+    // The same as with the sample on record at the confirmation.
+    expect(
+      infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [positive('P1', aug(5, '10:00'))], params, asOf),
+    ).toMatchObject({ from: aug(3, '10:00'), to: aug(5, '10:00') });
+    // A positive sample recorded only after the confirmation: the confirmation is the first test.
+    expect(
+      infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [positive('P1', aug(6))], params, asOf).from,
+    ).toBe(aug(3, '10:00'));
+    // Found by screening: the last negative before the confirmation may open it earlier.
+    const screened = infectiousWindow(
+      symptomatic(aug(8), aug(5, '10:00')),
+      [negative('P1', aug(1, '09:00'))],
+      params,
+      asOf,
+    );
+    expect(screened.from).toBe(aug(1, '09:00'));
+    expect(screened.basis).toMatch(
+      /^from last negative sample 2022-08-01T09:00:00\+08:00 before the confirmation/,
+    );
+    // Confirmed after onset: onset anchors as before.
+    expect(infectiousWindow(symptomatic(aug(5), aug(6, '10:00')), [], params, asOf).from).toBe(aug(3));
+  });
+
   test('not confirmed yet: closes at the first positive sample, else at asOf', () => {
     expect(
       infectiousWindow(asymptomatic(null), [positive('P1', aug(4, '09:00'))], params, asOf),

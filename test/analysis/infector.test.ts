@@ -8,6 +8,7 @@ import {
   isWholeStepGrid,
   ratePerHour,
 } from '../../src/analysis/infector';
+import { computeExposures } from '../../src/analysis/exposures';
 import { density } from '../../src/domain/distributions';
 import type { Exposure } from '../../src/analysis/model';
 import { DAY, HOUR } from '../../src/domain/time';
@@ -156,6 +157,52 @@ describe('inferInfectors', () => {
     const [k] = inferInfectors(data, exposures, params, noOutside);
     expect(probabilityOf(j!, 'A')).toBeGreaterThan(0);
     expect(probabilityOf(j!, 'A')).toBeLessThan(probabilityOf(k!, 'A'));
+  });
+
+  test("a reported contact ending as the source's window opens is no evidence (regression, audit D2)", () => {
+    // C1: onset day 5, so infectious from day 3 00:00. C2's social contact with C1 ends exactly
+    // then; C3's lasts one minute longer. The zero-minute overlap weighed as a whole typical
+    // episode made C1 C2's infector at 0.958, against 0.113 for C3's minute.
+    const cases = [
+      symptomatic('C1', day(5), day(6, 10)),
+      symptomatic('C2', day(6), day(7, 10)),
+      symptomatic('C3', day(6), day(7, 10)),
+    ];
+    const data = {
+      ...outbreak({ asOf: day(8), cases }),
+      contacts: [
+        { personA: 'C1', personB: 'C2', start: day(2, 21), end: day(3), setting: 'social' as const },
+        { personA: 'C1', personB: 'C3', start: day(2, 21), end: day(3) + 60_000, setting: 'social' as const },
+      ],
+    };
+    const inferences = inferInfectors(data, computeExposures(data, params), params);
+    const of = (id: string) => inferences.find((i) => i.personId === id)!;
+    expect(of('C2').distribution.map((d) => d.id)).toEqual(['unknown']);
+    expect(probabilityOf(of('C3'), 'C1')).toBeGreaterThan(0);
+    expect(probabilityOf(of('C3'), 'C1')).toBeLessThan(0.5);
+  });
+
+  test('a reported contact recorded as an instant in the window weighs one typical episode of its setting', () => {
+    const cases = [symptomatic('C1', day(5), day(6, 10)), symptomatic('C2', day(7), day(8))];
+    const at = day(5, 12);
+    const instant = exposure('C2', 'C1', at, at, {
+      setting: 'contact',
+      contactSetting: 'social',
+      minutes: 0,
+    });
+    const episode = exposure('C2', 'C1', at, at + 3 * HOUR, {
+      setting: 'contact',
+      contactSetting: 'social',
+      minutes: 180,
+    });
+    // Three hours are the social setting's typical episode: about the same weight (the instant's
+    // all in one cell of the infection-time grid, the episode's spread over it).
+    const data = outbreak({ asOf: day(9), cases });
+    const [, byInstant] = inferInfectors(data, [instant], params);
+    const [, byEpisode] = inferInfectors(data, [episode], params);
+    expect(params.pathogen.attackRateHours.social).toBe(3);
+    expect(probabilityOf(byInstant!, 'C1')).toBeCloseTo(probabilityOf(byEpisode!, 'C1'), 1);
+    expect(probabilityOf(byInstant!, 'C1')).toBeGreaterThan(0.5);
   });
 
   test('a candidate infected after the case cannot be its infector', () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simulate, snapshot } from '../../bench/validation/simulate';
+import { analyseData } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
 import { loadOutbreak, loadOutbreakWithExposures, type ExposuresKnown } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
@@ -13,7 +14,7 @@ import { openEmbeddedStore } from '../../src/store/embedded';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
-import { aug, boat, item, negative, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+import { aug, boat, item, negative, outbreak, person, place, positive, stay, t } from './outbreak-fixtures';
 
 const params = resolveParameters();
 const ASOF = aug(10);
@@ -406,5 +407,59 @@ describe('loadOutbreakWithExposures', () => {
     expect(checked).toBeGreaterThanOrEqual(6);
     // And venue-exposed households were counted, not only read.
     expect(counted).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('loadOutbreak for backward tracing', () => {
+  test("fetches a case's own stays as far back as the sources look, not only from its window (audit D4)", async () => {
+    // A and B (apart) fall ill on Aug 6 (windows from Aug 4): both were at market M on Aug 1 (5
+    // days before onset, within the 6 days backward tracing looks back) and at N on Aug 3. The
+    // load fetched a case's stays from a day before its window only (Aug 3), so M was missing from
+    // the sources of a report run through the store.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-backward-'));
+    tmpDirs.push(dir);
+    const store = await openEmbeddedStore(dir);
+    try {
+      await store.migrate();
+      const batch: RecordBatch = {
+        places: [place('HA', 'home'), place('HB', 'home'), place('M', 'market'), place('N', 'market')],
+        persons: [person('A', 'HA'), person('B', 'HB'), person('X', 'HA')],
+        stays: [
+          stay('A', 'M', aug(1, '10:00'), aug(1, '11:00')),
+          stay('B', 'M', aug(1, '10:00'), aug(1, '11:00')),
+          stay('A', 'N', aug(3, '10:00'), aug(3, '11:00')),
+          stay('B', 'N', aug(3, '10:00'), aug(3, '11:00')),
+          stay('A', 'N', t('2022-07-30T10:00:00+08:00'), t('2022-07-30T11:00:00+08:00')), // 7 days before
+          stay('X', 'M', aug(1, '09:00'), aug(1, '12:00')), // an exposed person's, before any exposure
+        ],
+        cases: [
+          { personId: 'A', classification: 'confirmed', onset: aug(6), confirmedAt: aug(7, '10:00') },
+          { personId: 'B', classification: 'confirmed', onset: aug(6), confirmedAt: aug(7, '10:00') },
+        ],
+      };
+      await store.write(batch);
+      const asOf = t('2022-08-08T23:59:59+08:00');
+      const loaded = await loadOutbreak(store, params, asOf);
+      const staysOf = (id: string) =>
+        loaded.stays.filter((s) => s.subjectId === id).map((s) => `${s.hostId}@${s.start}`);
+      expect(staysOf('A')).toEqual(expect.arrayContaining([`M@${aug(1, '10:00')}`, `N@${aug(3, '10:00')}`]));
+      expect(staysOf('B')).toEqual(expect.arrayContaining([`M@${aug(1, '10:00')}`]));
+      // The exposed persons' stays are fetched as before: not X's from before the exposure.
+      expect(staysOf('X')).toEqual([]);
+      // The sources through the store are those over everything.
+      const everything = outbreak({
+        asOf,
+        cases: batch.cases,
+        stays: batch.stays,
+        persons: batch.persons,
+        places: batch.places,
+      });
+      const viaStore = analyseData(loaded, params, { asOf }).sources.overall;
+      const overAll = analyseData(everything, params, { asOf }).sources.overall;
+      expect(viaStore.map((s) => [s.id, s.score])).toEqual(overAll.map((s) => [s.id, s.score]));
+      expect(viaStore.find((s) => s.id === 'M')?.score).toBeCloseTo(0.533, 3);
+    } finally {
+      await store.close();
+    }
   });
 });

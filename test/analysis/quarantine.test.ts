@@ -69,6 +69,12 @@ const contactExposure = (personId: string, sourceId: string, setting: string): E
   minutes: 60,
 });
 
+/**
+ * An incubation so long that no exposure's is over yet (s = 1): a mean of some 22,000 days, which
+ * the parameters refuse (src/domain/parameters.ts), set on resolved parameters for the plan alone.
+ */
+const neverOver = { family: 'lognormal' as const, meanlog: 10, sdlog: 0.456 };
+
 describe('prioritiseQuarantine', () => {
   test('throws on invalid input', () => {
     const { data, exposures, tiers, graph } = district();
@@ -193,6 +199,41 @@ describe('prioritiseQuarantine', () => {
     expect(p.get('P6')).toMatchObject({ tier: null, placement: 'none', releaseOn: null, pcrDates: [] });
   });
 
+  test('a reported contact beginning at the isolation is no exposure; one recorded as an instant weighs one episode (audit D2)', () => {
+    const { data } = district();
+    data.persons.set('Z', person('Z'));
+    data.persons.set('Y', person('Y'));
+    data.persons.set('X', person('X'));
+    data.contacts.push(
+      // C1 isolated at Aug 6 10:00: Z met C1 only from then.
+      { personA: 'C1', personB: 'Z', start: aug(6, '10:00'), end: aug(6, '11:00'), setting: 'social' },
+      // Y met C1 at an instant of the window, after onset (infectiousness 1).
+      { personA: 'C1', personB: 'Y', start: aug(5, '12:00'), end: aug(5, '12:00'), setting: 'social' },
+      // X met Y (a close contact) at an instant after Y's exposure.
+      { personA: 'X', personB: 'Y', start: aug(6, '12:00'), end: aug(6, '12:00'), setting: 'work' },
+    );
+    const exposures = computeExposures(data, params);
+    const tiers = assignTiers(data, exposures, params);
+    const plan = prioritiseQuarantine(data, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: buildExposureGraph(exposures, data),
+    });
+    const p = new Map(plan.entries.map((e) => [e.personId, e]));
+    expect(p.has('Z')).toBe(false);
+    const silent = (days: number): number => 1 - cdf(params.pathogen.incubation, days);
+    const bayes = (q: number, s: number): number => (q * s) / (q * s + 1 - q);
+    // One social episode: the attack rate, not 0 minutes' worth.
+    const qY = 1 - Math.exp(-0.059);
+    const pY = bayes(qY, silent(2));
+    expect(p.get('Y')!.probability).toBeCloseTo(pY, 12);
+    expect(p.get('Y')!.reasons).toMatch(
+      /^social contact with case C1 at one moment \(no duration recorded\)/,
+    );
+    // Through Y: P(Y) times one work episode at pre-symptomatic infectiousness.
+    const link = 1 - Math.exp(-0.059 * (2 / 3));
+    expect(p.get('X')!.probability).toBeCloseTo(bayes(pY * link, silent(1)), 12);
+  });
+
   test('the same exposure weighs less the more of its incubation has passed without a case', () => {
     const one = (personId: string, daysAgo: number): Exposure => ({
       ...contactExposure(personId, 'C1', 'work'),
@@ -306,10 +347,10 @@ describe('prioritiseQuarantine', () => {
         'pathogen.attackRates.work=0.2',
         'pathogen.attackRateHours.social=1',
         'pathogen.attackRateHours.work=1',
-        'pathogen.incubation.meanlog=10',
         'protocol.traceContactsOfCloseContacts=false',
       ],
     });
+    p.pathogen.incubation = neverOver;
     const cases: Case[] = [
       { personId: 'C1', classification: 'confirmed', onset: aug(1), confirmedAt: aug(6) },
       { personId: 'C2', classification: 'confirmed', onset: aug(1), confirmedAt: aug(6) },
@@ -386,7 +427,6 @@ describe('prioritiseQuarantine', () => {
         ...['household', 'work', 'social', 'care', 'transport', 'casual'].map(
           (setting) => `pathogen.attackRateHours.${setting}=1`,
         ),
-        'pathogen.incubation.meanlog=10',
         'pathogen.attackRates.household=0.5',
         'pathogen.attackRates.work=0.4',
         'pathogen.attackRates.social=0.3',
@@ -399,6 +439,7 @@ describe('prioritiseQuarantine', () => {
         'protocol.quarantinePriority.vulnerableWeight=0',
       ],
     });
+    p.pathogen.incubation = neverOver;
     const exposures = [
       contactExposure('A', 'C1', 'household'), // 1 - e^-0.5, home HA
       contactExposure('C', 'C1', 'work'), // 1 - e^-0.4, home HC

@@ -196,6 +196,55 @@ describe('analyseData', () => {
   });
 });
 
+describe('toReport', () => {
+  test("a case's infector is its chain's parent: no case is its own ancestor when a cycle was cut (audit D5)", () => {
+    // A and B live together with the same onset: each is the other's most likely infector. The
+    // chains cut one link; the report named it all the same (A's infector B, B's infector A, A
+    // the root of chain-A).
+    const same = (personId: string): Case => ({
+      personId,
+      classification: 'confirmed',
+      onset: aug(5),
+      confirmedAt: aug(6, '10:00'),
+    });
+    const data = outbreak({
+      asOf: aug(8),
+      cases: [same('A'), same('B')],
+      persons: [person('A', 'H1'), person('B', 'H1')],
+      places: [place('H1', 'home')],
+    });
+    const run = analyseData(data, params, { asOf: data.asOf });
+    expect(run.inferences.map((i) => [i.personId, i.best.id])).toEqual([
+      ['A', 'B'],
+      ['B', 'A'],
+    ]);
+    const report = toReport(run);
+    const caseOf = (id: string) => report.cases.find((c) => c.personId === id)!;
+    const [chain] = report.chains;
+    expect(chain).toMatchObject({ id: 'chain-A', rootId: 'A', caseIds: ['A', 'B'] });
+    // The root came from outside; its most likely infector stays among its candidates, the cut
+    // link in its flags.
+    expect(caseOf('A')).toMatchObject({ infector: null, generation: 0, chainId: 'chain-A' });
+    expect(caseOf('A').candidates[0]).toMatchObject({ id: 'B', kind: 'case' });
+    expect(caseOf('A').flags).toContain('cut-to-break-cycle');
+    expect(caseOf('B')).toMatchObject({ infector: { id: 'A', kind: 'case' }, generation: 1 });
+    expect(caseOf('B').flags).not.toContain('cut-to-break-cycle');
+    // Every case's infector is the `from` of the chain link into it, and following infectors
+    // never comes back to a case.
+    for (const c of report.cases) {
+      const link = report.chains.flatMap((k) => k.links).find((l) => l.to === c.personId);
+      expect(c.infector?.id ?? null).toBe(link?.from ?? null);
+      const seen = new Set<string>();
+      for (let at: string | undefined = c.personId; at !== undefined;) {
+        expect(seen.has(at)).toBe(false);
+        seen.add(at);
+        const infector: { id: string; kind: string } | null = caseOf(at).infector;
+        at = infector?.kind === 'case' ? infector.id : undefined;
+      }
+    }
+  });
+});
+
 describe('instantFormatter', () => {
   test('formats as formatInstant and formatDate do, across days, years and milliseconds', () => {
     const format = instantFormatter();

@@ -353,6 +353,23 @@ describe('assignTiers', () => {
     expect(tiers.find((e) => e.personId === 'P8')).toBeUndefined();
   });
 
+  test('a contact with a close contact that ends at their first exposure makes no contact of a close contact (audit D2)', () => {
+    // P7 became a close contact at their social contact with C1, from Aug 5 19:00. P11's contact
+    // with P7 ends exactly then (no time after the exposure); P12's is an instant after it.
+    const { data } = district();
+    data.contacts.push(
+      { personA: 'P11', personB: 'P7', start: aug(5, '18:00'), end: aug(5, '19:00'), setting: 'social' },
+      { personA: 'P12', personB: 'P7', start: aug(5, '22:00'), end: aug(5, '22:00'), setting: 'social' },
+    );
+    const tiers = assignTiers(data, computeExposures(data, params), params);
+    expect(tiers.find((e) => e.personId === 'P11')).toBeUndefined();
+    const p12 = tiers.find((e) => e.personId === 'P12')!;
+    expect(p12.tier).toBe('contact_of_close_contact');
+    expect(p12.evidence[0]!.reason).toBe(
+      'reported social contact with close contact P7 at 2022-08-05T22:00:00+08:00 (no duration recorded)',
+    );
+  });
+
   test('tierOfExposure: settings that always qualify, and the minute thresholds at places', () => {
     const base: Exposure = {
       personId: 'P',

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolveParameters } from '../../src/domain/parameters';
+import { DELAY_BOUNDS, meanAndSd, resolveParameters } from '../../src/domain/parameters';
 
 function paramFile(content: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
@@ -62,5 +62,54 @@ describe('resolveParameters', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
     writeFileSync(file, '{"protocol": {"__proto__": {"preOnsetDays": 9}, "constructor": 1}}');
     expect(() => resolveParameters({ file })).toThrow(/protocol: .*"__proto__", "constructor"/);
+  });
+
+  test('delay distributions are bounded to plausible means and spreads, refused with their path (audit D6)', () => {
+    // Regression: meanlog 30 (a mean of 10^13 days) passed and the analysis ran for ever.
+    expect(() =>
+      resolveParameters({
+        overrides: ['pathogen.incubation={"family":"lognormal","meanlog":30,"sdlog":0.456}'],
+      }),
+    ).toThrow(
+      'invalid parameters: pathogen.incubation: the mean must be between 0.25 and 30 days (got 1.19e+13, from meanlog 30 and sdlog 0.456)',
+    );
+    for (const [override, path] of [
+      ['pathogen.incubation.meanlog=1000', 'pathogen.incubation'],
+      ['pathogen.incubation.meanlog=8', 'pathogen.incubation'],
+      ['pathogen.incubation.meanlog=-1000', 'pathogen.incubation'],
+      ['pathogen.incubation.sdlog=3', 'pathogen.incubation'],
+      ['pathogen.generationInterval.mean=31', 'pathogen.generationInterval'],
+      ['pathogen.serialInterval.sd=0.01', 'pathogen.serialInterval'],
+      ['pathogen.serialInterval.sd=45', 'pathogen.serialInterval'],
+      ['pathogen.infectionToPositive.meanlog=-3', 'pathogen.infectionToPositive'],
+    ] as const) {
+      expect(() => resolveParameters({ overrides: [override] })).toThrow(
+        new RegExp(
+          `^invalid parameters: ${path.replace('.', '\\.')}: the (mean|standard deviation) must be between`,
+        ),
+      );
+    }
+    // From a file too, naming the file.
+    const file = paramFile({ pathogen: { generationInterval: { family: 'gamma', mean: 300, sd: 2 } } });
+    expect(() => resolveParameters({ file })).toThrow(/\(from .*\): pathogen\.generationInterval: the mean/);
+    // The presets and plausible values pass, up to the bounds.
+    expect(() => resolveParameters()).not.toThrow();
+    expect(
+      resolveParameters({
+        overrides: [
+          'pathogen.generationInterval={"family":"gamma","mean":30,"sd":30}',
+          'pathogen.incubation={"family":"lognormal","meanlog":1.621,"sdlog":0.418}',
+        ],
+      }).pathogen.generationInterval,
+    ).toEqual({ family: 'gamma', mean: 30, sd: 30 });
+    expect(DELAY_BOUNDS).toEqual({ minMeanDays: 0.25, maxMeanDays: 30, minSdDays: 0.05, maxSdDays: 30 });
+  });
+
+  test('meanAndSd: of a lognormal from meanlog and sdlog, of a gamma as given', () => {
+    const { mean, sd } = meanAndSd({ family: 'lognormal', meanlog: 0.928, sdlog: 0.456 });
+    // Li et al.: mean 2.81, SD 1.35.
+    expect(mean).toBeCloseTo(2.81, 2);
+    expect(sd).toBeCloseTo(1.35, 2);
+    expect(meanAndSd({ family: 'gamma', mean: 3, sd: 1.7 })).toEqual({ mean: 3, sd: 1.7 });
   });
 });

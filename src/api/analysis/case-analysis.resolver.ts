@@ -125,7 +125,11 @@ export class CaseAnalysisResolver {
       .filter((k): k is Scoped<Case> => k !== null);
   }
 
-  @FieldResolver(() => [String], { description: 'Consistency flags on the link to its infector.' })
+  @FieldResolver(() => [String], {
+    description:
+      'Consistency flags on the link to its most likely infector (those of TransmissionLink.flags), and ' +
+      'cut-to-break-cycle when that link closed a cycle of most likely links and was cut: the case is then the root of its chain.',
+  })
   async flags(@Root() c: Scoped<Case>, @Args(() => AsOfArgs) args: AsOfArgs, @Ctx() ctx: ApiContext) {
     return (await outbreakFor(ctx, c, args)).index.caseReportOf(c.personId)?.flags ?? [];
   }
