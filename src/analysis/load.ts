@@ -11,7 +11,10 @@
  * households: resident by resident where a result reads them (close contacts' homes, and those of
  * anyone in a reported contact), counted in the store elsewhere (`householdSizes`: a venue-exposed
  * person's household is read only for its size). Not their samples: only cases' samples and
- * environmental ones are read by any result.
+ * environmental ones are read by any result. A case that was itself a close contact (a close-contact
+ * exposure before its window) has its reported contacts from that exposure to its window fetched
+ * too, and those and the others living with it are traced as close contacts from then (upgraded,
+ * src/analysis/tiers.ts).
  * Stays since the first exposure are fetched only where a result reads them: close contacts and
  * those living with them (contacts of close contacts, when the protocol traces
  * them) and cases living with an exposed person (backward tracing), not the venue-exposed, whom
@@ -590,6 +593,8 @@ export async function loadOutbreakWithExposures(
   const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;
   const firstExposure = new Map<Id, Instant>();
   const closelyExposed = new Set<Id>();
+  /** Cases' first close-contact exposure (close contacts who turned positive, src/analysis/tiers.ts). */
+  const caseFirstClose = new Map<Id, Instant>();
   // The exposures come a person at a time (sorted by person): the maps are read and written once
   // per run of one person's exposures, not once per exposure (6.7 million at a million persons).
   // Any order gives the same result; runs only make it cheaper.
@@ -611,11 +616,50 @@ export async function loadOutbreakWithExposures(
       runFirst = undefined;
       runIsClose = false;
     }
-    if (runIsCase) continue;
+    if (runIsCase) {
+      // Cases' exposures are few: looked at one by one.
+      if (traceCloseContacts && tierOfExposure(e, params.protocol) === 'close_contact') {
+        const first = caseFirstClose.get(runId);
+        if (first === undefined || e.start < first) caseFirstClose.set(runId, e.start);
+      }
+      continue;
+    }
     if (runFirst === undefined || e.start < runFirst) runFirst = e.start;
     if (!runIsClose && tierOfExposure(e, params.protocol) === 'close_contact') runIsClose = true;
   }
   endRun();
+  // Close contacts who turned positive, from their first close-contact exposure to the opening of
+  // their window: their reported contacts then are fetched, and those and the others living with
+  // them are close contacts (upgraded) and traced as such: as exposed close contacts from the
+  // start of that span (or of the contact), for their contacts, households and nights.
+  const upgradeSpans: WindowedId[] = [];
+  for (const [id, first] of caseFirstClose) {
+    const to = Math.min(windows.get(id)!.from, asOf);
+    if (first < to) upgradeSpans.push({ id, from: first, to });
+  }
+  upgradeSpans.sort((a, b) => byText(a.id, b.id));
+  const upgradeContacts = await batched(upgradeSpans, (b) => store.contactsOf(b));
+  append(later.contacts, upgradeContacts);
+  const upgraded = (id: Id, since: Instant): void => {
+    if (windows.has(id)) return;
+    const first = firstExposure.get(id);
+    if (first === undefined || since < first) firstExposure.set(id, since);
+    closelyExposed.add(id);
+  };
+  const spanOf = new Map(upgradeSpans.map((w) => [w.id, w]));
+  for (const c of upgradeContacts) {
+    for (const [a, b] of [
+      [c.personA, c.personB],
+      [c.personB, c.personA],
+    ] as const) {
+      const span = spanOf.get(a);
+      if (span && b !== a) upgraded(b, Math.min(Math.max(c.start, span.from), span.to));
+    }
+  }
+  for (const w of upgradeSpans) {
+    const homeId = persons.get(w.id)?.homeId;
+    for (const r of homeId ? (residentsByHome.get(homeId) ?? []) : []) upgraded(r.id, w.from);
+  }
   // Close contacts are traced further only when the protocol says so.
   const closeContacts = traceCloseContacts ? closelyExposed : new Set<Id>();
   const exposedIds = [...firstExposure.keys()].sort();

@@ -22,7 +22,10 @@
  * person is not a case at asOf: infected and still silent, over silent at all (a person exposed 6
  * days ago who has shown nothing is less likely infected than one exposed yesterday). A contact
  * of a close contact X adds p = P(X) · (1 − exp(−h · ρ_s · f_pre)) for their time with X (X, if
- * infected, is pre-symptomatic), weighed with s at the middle of that time.
+ * infected, is pre-symptomatic), weighed with s at the middle of that time. An upgraded close
+ * contact (time with a close contact X who has since turned positive, before X's infectious window:
+ * src/analysis/tiers.ts) adds p = 1 − exp(−h · ρ_s · f_X) for it, X being a case: P(X) = 1, and f_X
+ * X's own relative infectiousness over that time, as for an exposure to a case.
  *
  * Priority score = P · (1 + w_h · (household size − 1) + w_c · c) · (1 + w_v · vulnerable),
  * the household size the residents of the person's home (`data.persons`, or `data.householdSizes`
@@ -57,6 +60,7 @@ import type { Exposure, OutbreakData } from './model';
 import {
   evidenceSourcesOf,
   isCloseContactEvidence,
+  isUpgradeEvidence,
   TIER_RANK,
   type ContactTier,
   type TierEntry,
@@ -385,15 +389,21 @@ export function prioritiseQuarantine(
     const slot = slotOfTier[i]!;
     for (const ev of evidenceSourcesOf(t)) {
       if (!isCloseContactEvidence(ev)) continue;
+      // Through a close contact who turned positive: a case, infected for certain, weighed with its
+      // own infectiousness over the time together.
+      const upgradedFrom = isUpgradeEvidence(ev) ? caseById.get(ev.sourceId) : undefined;
       const sourceSlot = slotOf.get(ev.sourceId);
       // Only those with direct exposures have a probability of their own.
-      const pSource =
-        sourceSlot !== undefined && sourceSlot !== NO_SLOT && sourceSlot < directSlots
+      const pSource = upgradedFrom
+        ? 1
+        : sourceSlot !== undefined && sourceSlot !== NO_SLOT && sourceSlot < directSlots
           ? directOf(sourceSlot)
           : 0;
+      const infectiousness = upgradedFrom
+        ? meanInfectiousness(upgradedFrom, ev.start, ev.end, pathogen)
+        : pathogen.presymptomaticInfectiousness;
       // Weighed as a case's exposure in that setting (a contact recorded as an instant: one episode).
-      const expected =
-        exposureStrength(ev, linkSetting(ev), pathogen) * pathogen.presymptomaticInfectiousness;
+      const expected = exposureStrength(ev, linkSetting(ev), pathogen) * infectiousness;
       const linkP = 1 - Math.exp(-expected);
       const p = pSource * linkP;
       links.push(ev);
@@ -643,6 +653,10 @@ function contactDuration(e: { minutes: number }): string {
 }
 
 function linkWords(ev: TierEvidence): string {
+  if (isUpgradeEvidence(ev))
+    return ev.setting === 'household'
+      ? `upgraded: lives with close contact ${ev.sourceId}, who turned positive (${ev.nights ?? 0} night(s) before their infectious window)`
+      : `upgraded: ${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId}, who turned positive, ${contactDuration(ev)}`;
   return ev.setting === 'household'
     ? `lives with close contact ${ev.sourceId} (${ev.nights ?? 0} night(s) since their exposure)`
     : `${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId} ${contactDuration(ev)}`;

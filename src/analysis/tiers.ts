@@ -8,6 +8,14 @@
  * - Contact of a close contact (only when `traceContactsOfCloseContacts`): lived with or had a
  *   reported contact with a close contact between the close contact's first exposure and their
  *   quarantine (not yet begun: `asOf`).
+ * - Upgraded close contact (only when `traceContactsOfCloseContacts`): "upgraded to close contact
+ *   if that close contact turns positive". A case with a close-contact exposure of its own was a
+ *   close contact from that exposure until its isolation; whoever lived with it or had a reported
+ *   contact with it in that span is a close contact, through it. The part of the span inside its
+ *   own infectious window already makes direct close contacts of the case (src/analysis/exposures.ts),
+ *   so the upgrade covers the rest: from its first close-contact exposure to the opening of its
+ *   infectious window (or `asOf`). Those upgraded are close contacts like any other, and their own
+ *   contacts contacts of close contacts.
  * - Venue-exposed: at any other place with a case (or a contaminated place) for at least
  *   `venueExposureMinutes`.
  * A person keeps their highest tier; cases are not listed.
@@ -26,6 +34,7 @@ import {
   NightPieces,
   type ExposureOptions,
 } from './exposures';
+import { windowsOfCases } from './infectious-window';
 import { InstantTable } from './instant-table';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -40,7 +49,11 @@ export const TIER_RANK: Record<ContactTier, number> = {
 
 export interface TierEvidence {
   tier: ContactTier;
-  /** The case or contaminated source; for a contact of a close contact, the close contact. */
+  /**
+   * The case or contaminated source; for a contact of a close contact, the close contact; for an
+   * upgraded close contact (`tier` 'close_contact', `sourceKind` 'close_contact'), the close
+   * contact who turned positive.
+   */
   sourceId: Id;
   sourceKind: Exposure['sourceKind'] | 'close_contact';
   setting: ExposureSetting;
@@ -63,7 +76,10 @@ export interface TierEntry {
    * made, built anew each time it is read (see `evidenceSourcesOf`).
    */
   evidence: TierEvidence[];
-  /** The cases or sources behind the kept tier (close contacts, for a contact of a close contact). */
+  /**
+   * The cases or sources behind the kept tier (close contacts, for a contact of a close contact;
+   * the close contacts who turned positive, for an upgraded close contact).
+   */
   sourceIds: Id[];
   /** First and last exposure of the kept tier. */
   firstExposure: Instant;
@@ -102,9 +118,20 @@ export function evidenceSourcesOf(entry: TierEntry): readonly EvidenceSource[] {
   return (entry as { [SOURCES]?: readonly EvidenceSource[] })[SOURCES] ?? entry.evidence;
 }
 
-/** Whether the evidence is through a close contact (a contact of a close contact's): full evidence. */
+/**
+ * Whether the evidence is through a close contact (a contact of a close contact's, or an upgraded
+ * close contact's): full evidence.
+ */
 export function isCloseContactEvidence(source: EvidenceSource): source is TierEvidence {
   return source.sourceKind === 'close_contact';
+}
+
+/**
+ * Whether the evidence is an upgrade: time with a close contact who has since turned positive
+ * (a case now), between their first close-contact exposure and their infectious window.
+ */
+export function isUpgradeEvidence(source: EvidenceSource): boolean {
+  return isCloseContactEvidence(source) && source.tier === 'close_contact';
 }
 
 function hoursAndMinutes(minutes: number): string {
@@ -191,6 +218,12 @@ class ReasonWriter {
 
   /** The reason of `e` (an exposure's evidence, or a contact of a close contact's). */
   of(e: TierEvidence): string {
+    if (e.sourceKind === 'close_contact' && e.tier === 'close_contact') {
+      const who = `${sourceWords(e)}, who turned positive`;
+      return e.setting === 'household'
+        ? `upgraded: lives with ${who}, at ${e.hostId}: ${e.nights} night(s) together between their exposure and their infectious window, ${this.when(e)}`
+        : `upgraded: reported ${e.contactSetting} contact with ${who}, ${this.contactTime(e)}, between their exposure and their infectious window`;
+    }
     if (e.sourceKind === 'close_contact') {
       return e.setting === 'household'
         ? `lives with ${sourceWords(e)} at ${e.hostId}: ${e.nights} night(s) together since their exposure, ${this.when(e)}`
@@ -341,17 +374,27 @@ function reasonAccessor(reasons: ReasonWriter): PropertyDescriptor {
   };
 }
 
-/** Contacts of each close contact between their first exposure and `asOf`. */
+/** A close contact's span: from their first close-contact exposure (`first`) until `until`. */
+interface CloseContactSpan {
+  first: Instant;
+  until: Instant;
+}
+
+/**
+ * Those who lived with or had a reported contact with each close contact in their span, as evidence
+ * of `tier` through them: contacts of close contacts (spans until `asOf`), or upgraded close
+ * contacts (close contacts who turned positive, spans until their infectious window). Only persons
+ * for whom `counts` holds are listed.
+ */
 function contactsOfCloseContacts(
   data: OutbreakData,
-  closeContacts: Map<Id, { first: Instant }>,
-  isCase: (id: Id) => boolean,
+  closeContacts: Map<Id, CloseContactSpan>,
+  counts: (personId: Id) => boolean,
+  tier: ContactTier,
   reason: PropertyDescriptor,
   options: TierOptions,
 ): Map<Id, LazyReasonEvidence[]> {
   const found = new Map<Id, LazyReasonEvidence[]>();
-  // Cases and close contacts keep their own (higher) standing.
-  const counts = (personId: Id): boolean => !isCase(personId) && !closeContacts.has(personId);
   const add = (personId: Id, evidence: LazyReasonEvidence): void => {
     const list = found.get(personId);
     if (list) list.push(evidence);
@@ -374,21 +417,14 @@ function contactsOfCloseContacts(
   const away = awayFromHome(data, householders);
   const together = new NightPieces();
   const settings = { ...DEFAULTS, ...options };
-  for (const [ccId, { first }] of closeContacts) {
+  for (const [ccId, { first, until }] of closeContacts) {
     const homeId = homeOf(ccId);
     if (homeId === null) continue;
     const placeKind = data.places.get(homeId)?.kind ?? 'home';
     const awayOfCloseContact = away.get(ccId) ?? NO_SPANS;
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === ccId || !counts(member.id)) continue;
-      nightsTogether(
-        first,
-        data.asOf,
-        awayOfCloseContact,
-        away.get(member.id) ?? NO_SPANS,
-        settings,
-        together,
-      );
+      nightsTogether(first, until, awayOfCloseContact, away.get(member.id) ?? NO_SPANS, settings, together);
       if (together.length === 0) continue;
       let total = 0;
       for (let k = 0; k < together.length; k++) total += together.ends[k]! - together.starts[k]!;
@@ -404,14 +440,14 @@ function contactsOfCloseContacts(
         minutes: total / MINUTE,
         nights: together.length,
       } as const;
-      add(member.id, new LazyReasonEvidence('contact_of_close_contact', evidence, reason));
+      add(member.id, new LazyReasonEvidence(tier, evidence, reason));
     }
   }
   const addContact = (ccId: Id, other: Id, c: OutbreakData['contacts'][number]): void => {
     const cc = closeContacts.get(ccId);
     if (!cc || other === ccId || !counts(other)) return;
     // As a case's reported contacts (exposures.ts): no time together in the span, no evidence.
-    const overlap = contactOverlap(c, cc.first, data.asOf);
+    const overlap = contactOverlap(c, cc.first, cc.until);
     if (!overlap) return;
     const { start, end } = overlap;
     const evidence = {
@@ -425,7 +461,7 @@ function contactsOfCloseContacts(
       end,
       minutes: (end - start) / MINUTE,
     } as const;
-    add(other, new LazyReasonEvidence('contact_of_close_contact', evidence, reason));
+    add(other, new LazyReasonEvidence(tier, evidence, reason));
   };
   for (const c of data.contacts) {
     addContact(c.personA, c.personB, c);
@@ -585,6 +621,9 @@ export function assignTiers(
   // and list are looked up once per run of their exposures, not once per exposure (6.7 million
   // at a million persons). Any order gives the same lists.
   const gathered = new Map<Id, Gathered[]>();
+  // The first close-contact exposure of each case that had one (cases' exposures are few).
+  const traced = protocol.traceContactsOfCloseContacts;
+  const caseFirst = new Map<Id, Instant>();
   let runPerson: Id | undefined;
   let runList: Gathered[] | null = null;
   for (let i = 0; i < exposures.length; i++) {
@@ -593,25 +632,55 @@ export function assignTiers(
       runPerson = e.personId;
       runList = isCase(runPerson) ? null : (gathered.get(runPerson) ?? []);
     }
-    if (runList === null || tierOfExposure(e, protocol) === null) continue;
+    if (runList === null) {
+      if (traced && tierOfExposure(e, protocol) === 'close_contact') {
+        const first = caseFirst.get(runPerson);
+        if (first === undefined || e.start < first) caseFirst.set(runPerson, e.start);
+      }
+      continue;
+    }
+    if (tierOfExposure(e, protocol) === null) continue;
     // Listed on its first qualifying exposure, so that the map's order is that of `exposures`.
     if (runList.length === 0) gathered.set(runPerson, runList);
     runList.push(e);
   }
+  const gather = (evidence: LazyReasonEvidence[], personId: Id): void => {
+    const list = gathered.get(personId);
+    if (list) for (const e of evidence) list.push(e);
+    else gathered.set(personId, evidence);
+  };
 
-  if (protocol.traceContactsOfCloseContacts) {
-    const closeContacts = new Map<Id, { first: Instant }>();
+  if (traced) {
+    // Close contacts who turned positive: their span as close contacts before their window.
+    const upgrading = new Map<Id, CloseContactSpan>();
+    if (caseFirst.size > 0) {
+      const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
+      caseFirst.forEach((first, caseId) => {
+        const until = Math.min(windows.get(caseId)?.from ?? data.asOf, data.asOf);
+        if (first < until) upgrading.set(caseId, { first, until });
+      });
+    }
+    if (upgrading.size > 0)
+      contactsOfCloseContacts(
+        data,
+        upgrading,
+        (personId) => !isCase(personId),
+        'close_contact',
+        reason,
+        options,
+      ).forEach(gather);
+    const closeContacts = new Map<Id, CloseContactSpan>();
     gathered.forEach((items, personId) => {
       let first = Infinity;
       for (const e of items)
         if (tierOfGathered(e, protocol) === 'close_contact') first = Math.min(first, e.start);
-      if (first !== Infinity) closeContacts.set(personId, { first });
+      if (first !== Infinity) closeContacts.set(personId, { first, until: data.asOf });
     });
-    contactsOfCloseContacts(data, closeContacts, isCase, reason, options).forEach((evidence, personId) => {
-      const list = gathered.get(personId);
-      if (list) for (const e of evidence) list.push(e);
-      else gathered.set(personId, evidence);
-    });
+    // Cases and close contacts keep their own (higher) standing.
+    const counts = (personId: Id): boolean => !isCase(personId) && !closeContacts.has(personId);
+    contactsOfCloseContacts(data, closeContacts, counts, 'contact_of_close_contact', reason, options).forEach(
+      gather,
+    );
   }
 
   const sorter = new TierSorter(protocol);

@@ -20,7 +20,8 @@ export class ContactEvidenceType extends ExposureSpanFields {
   tier!: ContactTier;
 
   @Field(() => ID, {
-    description: 'The case or contaminated source; for a contact of a close contact, the close contact.',
+    description:
+      'The case or contaminated source; for a contact of a close contact, the close contact; for an upgraded close contact (tier close_contact, sourceKind close_contact), the close contact who turned positive.',
   })
   sourceId!: string;
 
