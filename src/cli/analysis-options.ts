@@ -6,8 +6,10 @@ import { Command, Option } from 'commander';
 import { resolveParameters, type Parameters } from '../domain/parameters';
 import { asOfFromText, latestCaseAsOf } from '../analysis/as-of';
 import type { Instant } from '../domain/types';
+import { instantTextProblem } from '../domain/time';
 import type { TraceStore } from '../store/port';
 import { UsageError } from './context';
+import { wholeNumber } from './whole-number';
 
 export interface AnalysisFlags {
   asOf?: string;
@@ -56,9 +58,8 @@ export function parametersFrom(flags: AnalysisFlags): Parameters {
 
 export function capacityFrom(flags: AnalysisFlags): number | null {
   if (flags.capacity === undefined) return null;
-  const beds = Number(flags.capacity);
-  if (!Number.isInteger(beds) || beds < 0)
-    throw new UsageError(`--capacity: "${flags.capacity}" is not a whole number of beds`);
+  const beds = wholeNumber(flags.capacity);
+  if (beds === null) throw new UsageError(`--capacity: "${flags.capacity}" is not a whole number of beds`);
   return beds;
 }
 
@@ -67,7 +68,7 @@ export async function asOfFrom(flags: AnalysisFlags, store: TraceStore): Promise
   if (flags.asOf !== undefined) {
     const at = asOfFromText(flags.asOf);
     if (at === null)
-      throw new UsageError(`--as-of: "${flags.asOf}" is not an ISO 8601 timestamp with offset or a date`);
+      throw new UsageError(`--as-of: "${flags.asOf}" ${instantTextProblem(flags.asOf.trim(), true)}`);
     return at;
   }
   return latestCaseAsOf(store);

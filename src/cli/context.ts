@@ -79,7 +79,21 @@ class StoreUnreachableError extends StoreUnavailableError {
   }
 }
 
-const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EEXIST', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EROFS']);
+/** System errors of reading and writing files, reported as their message alone (it names the file). */
+const FILE_ERRORS = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'EEXIST',
+  'ENOTDIR',
+  'EISDIR',
+  'ENOSPC',
+  'EROFS',
+  'EFBIG',
+  'EDQUOT',
+  'EIO',
+  'EBADF',
+]);
 
 /** Writes what went wrong to stderr and returns the exit code; a stack only with TRACEGRAPH_DEBUG. */
 export function reportError(err: unknown, io: CliIo): number {

@@ -30,8 +30,25 @@ export function buildProgram(io: CliIo = processIo()): Command {
   return program;
 }
 
+/**
+ * Lets output to a reader that went away (`tracegraph help report | head -1`) end quietly, as
+ * `report | head` does: the write's EPIPE is dropped rather than thrown as an unhandled 'error'
+ * event. Any other error of the stream is still thrown unless something else listens for it
+ * (a report's sink does, and fails the command naming standard output).
+ */
+export function endQuietlyOnClosedPipe(stdout: CliIo['stdout']): void {
+  const stream = stdout as Partial<NodeJS.WritableStream>;
+  if (typeof stream.on !== 'function' || typeof stream.listenerCount !== 'function') return;
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err?.code === 'EPIPE') return;
+    if (stream.listenerCount!('error') <= 1) throw err;
+  };
+  stream.on('error', onError);
+}
+
 /** Runs the command line (`argv` as in process.argv) and resolves with the exit code. */
 export async function run(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {
+  endQuietlyOnClosedPipe(io.stdout);
   const program = buildProgram(io);
   if (argv.length <= 2) {
     program.outputHelp();

@@ -87,10 +87,12 @@ const BOM = '\uFEFF';
  * `escape_formulas`), which spreadsheets read as "text follows" and do not show. Names and phones
  * come from registrations anyone could fill in, and a name such as `=HYPERLINK(...)` would
  * otherwise run when the list is opened (OWASP, "CSV Injection"). The values tracegraph writes
- * itself (tiers, numbers, dates) never begin so.
+ * itself (tiers, numbers, dates) never begin so. A cell with a line feed or a carriage return is
+ * quoted (`quote_record_delimiter`: with `record_delimiter` set, csv-stringify would quote only the
+ * line feed, and a lone carriage return in a name ends the row for most CSV readers).
  */
 const csvText = (rows: string[][]): string =>
-  stringify(rows, { record_delimiter: 'unix', escape_formulas: true });
+  stringify(rows, { record_delimiter: 'unix', quote_record_delimiter: true, escape_formulas: true });
 
 function quarantineRow(
   c: ContactReport,

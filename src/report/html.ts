@@ -10,6 +10,7 @@ import type {
   ChainReport,
   ContactReport,
   RiskLevel,
+  SourceKind,
 } from '../analysis/report-model';
 import { prepareReport } from './select';
 import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
@@ -154,13 +155,24 @@ function probability(p: number): string {
   return `<span class="prob"><span class="bar"><span style="width:${width}%"></span></span>${percent(p)}</span>`;
 }
 
-function anchorId(prefix: string, id: string): string {
-  return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+/**
+ * The fragment id of a case or chain: letters and digits of any script and `-` kept, every other
+ * character written `_<hex code point>_`. No two ids share an anchor (`P-1`, `P_1` and `P 1` give
+ * `P-1`, `P_5f_1`, `P_20_1`; 病例甲 stays 病例甲), and the anchor holds no space or markup.
+ */
+export function anchorId(prefix: string, id: string): string {
+  return `${prefix}-${id.replace(/[^\p{L}\p{N}-]/gu, (ch) => `_${ch.codePointAt(0)!.toString(16)}_`)}`;
 }
 
-function caseLink(report: AnalysisReport, id: string, shownCases: ReadonlySet<string>): string {
-  const text = esc(describe(report, id));
-  return shownCases.has(id) ? `<a href="#${anchorId('case', id)}">${text}</a>` : text;
+/** An infector or candidate: linked to its case's page when it is a case shown in the report. */
+function caseLink(
+  report: AnalysisReport,
+  id: string,
+  kind: SourceKind,
+  shownCases: ReadonlySet<string>,
+): string {
+  const text = esc(describe(report, id, kind));
+  return kind === 'case' && shownCases.has(id) ? `<a href="#${anchorId('case', id)}">${text}</a>` : text;
 }
 
 function table(
@@ -245,7 +257,7 @@ function chainFigure(
   index: number,
   selected: ReadonlySet<string> | null,
 ): string {
-  const root = `${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId)}`;
+  const root = `${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId, chain.rootKind)}`;
   const meta = [
     `root: ${root}`,
     `${chain.size} case${chain.size === 1 ? '' : 's'}`,
@@ -287,7 +299,7 @@ function chainDrawing(
         ? `<strong>${esc(describe(full, node.id))}</strong>${generationOf.has(node.id) ? ` <span class="muted">generation ${generationOf.get(node.id)}</span>` : ''}`
         : node.kind === 'unknown'
           ? 'unknown source (outside the recorded network)'
-          : `${esc(describe(full, node.id))} <span class="muted">(${esc(SOURCE_KIND_LABELS[node.kind])})</span>`;
+          : `${esc(describe(full, node.id, node.kind))} <span class="muted">(${esc(SOURCE_KIND_LABELS[node.kind])})</span>`;
     const via = node.link
       ? ` <span class="swatch" style="background:${colourOfSetting(node.link.setting)}"></span>${esc(settingLabel(node.link.setting))} ${percent(node.link.probability)}`
       : '';
@@ -334,7 +346,7 @@ function caseArticle(
 ): string {
   const person = full.entities[c.personId];
   const infector = c.infector
-    ? `${caseLink(full, c.infector.id, shownCases)} (${esc(SOURCE_KIND_LABELS[c.infector.kind])}, ${percent(c.infector.probability)})`
+    ? `${caseLink(full, c.infector.id, c.infector.kind, shownCases)} (${esc(SOURCE_KIND_LABELS[c.infector.kind])}, ${percent(c.infector.probability)})`
     : '—';
   const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
     .filter(Boolean)
@@ -382,7 +394,7 @@ function caseArticle(
         [...c.candidates]
           .sort((a, b) => b.probability - a.probability)
           .map((k) => [
-            caseLink(full, k.id, shownCases),
+            caseLink(full, k.id, k.kind, shownCases),
             esc(SOURCE_KIND_LABELS[k.kind]),
             k.setting
               ? `<span class="swatch" style="background:${colourOfSetting(k.setting)}"></span>${esc(settingLabel(k.setting))}`
@@ -441,7 +453,7 @@ function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
     MAX_TABLE_ROWS,
   );
   const rows = sources.shown.map((s) => [
-    esc(describe(full, s.id)),
+    esc(describe(full, s.id, s.kind)),
     esc(SOURCE_KIND_LABELS[s.kind]),
     decimal(s.score),
     s.chainIds.map((id) => `<a href="#${anchorId('chain', id)}">${esc(id)}</a>`).join(', '),

@@ -43,15 +43,30 @@ function moreRows(
     : '';
 }
 
-/** Text safe inside a table cell: pipes escaped, line breaks flattened. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text from the records (ids, names, phones, reasons, evidence, labels built from them) as Markdown
+ * that shows it as written, wherever it stands: a line break of any kind (LF, CR, CRLF, U+2028,
+ * U+2029) flattened to a space, so no record can end a table row, a list item or a heading and
+ * start a block of its own; and a backslash before every character that would start markup: the
+ * inline marks (`\\`, `` ` ``, `*`, `~`, `[`, `]`, `|`, `#`, `$`; `_` unless inside a word, where
+ * it marks nothing: `cold_storage` stays), `<` and `&` where they
+ * would open an HTML tag, a comment or an entity, `>` (a quote), and a list marker at the start
+ * (`- `, `+ `, `1. `). CommonMark shows a backslash-escaped punctuation character as itself, so
+ * `[x](javascript:…)` stays text and `<script>` is shown, not run.
+ */
+export function md(text: string): string {
+  return text
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    .replace(/[\\`*~\[\]|#$>]|_(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])_|<(?=[A-Za-z/!?])|&(?=[A-Za-z#])/gu, '\\$&')
+    .replace(/^(\s*)([-+])(?=\s|$)/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
+/** A table; every cell of a row is text (`md`), the headers are the renderer's own. */
 function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const rule = headers.map((_, i) => (rightAligned.has(i) ? '---:' : '---'));
-  return [line(headers.map(cell)), line(rule), ...rows.map((row) => line(row.map(cell)))].join('\n');
+  return [line(headers), line(rule), ...rows.map((row) => line(row.map(md)))].join('\n');
 }
 
 function treeLines(
@@ -71,14 +86,14 @@ function treeLines(
       node.link?.flags.length ? `⚠ ${node.link.flags.join('; ')}` : null,
       selected?.has(node.id) ? 'selected' : null,
     ].filter(Boolean);
-    text = `**${describe(full, node.id)}** — ${parts.join(', ')}`;
+    text = `**${md(describe(full, node.id))}** — ${md(parts.join(', '))}`;
   } else if (node.kind === 'unknown') {
     text = 'unknown source (outside the recorded network)';
   } else {
     const via = node.link
       ? ` — via ${settingLabel(node.link.setting)} ${percent(node.link.probability)}`
       : '';
-    text = `${describe(full, node.id)} (${SOURCE_KIND_LABELS[node.kind]})${via}`;
+    text = md(`${describe(full, node.id, node.kind)} (${SOURCE_KIND_LABELS[node.kind]})${via}`);
   }
   return [
     `${indent}- ${text}`,
@@ -92,7 +107,7 @@ function chainSection(
   selected: ReadonlySet<string> | null,
 ): string {
   const meta = [
-    `root: ${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId)}`,
+    `root: ${SOURCE_KIND_LABELS[chain.rootKind]} ${describe(full, chain.rootId, chain.rootKind)}`,
     `${chain.size} case${chain.size === 1 ? '' : 's'}`,
     `generations 0–${chain.length}`,
     `${chain.firstDate} to ${chain.lastDate} (${chain.durationDays} d)`,
@@ -106,7 +121,7 @@ function chainSection(
         new Set([0, 1, 2]),
       )}`
     : '';
-  return `### Chain ${chain.id}\n\n${meta}\n\n${tree.join('\n')}${r}`;
+  return `### Chain ${md(chain.id)}\n\n${md(meta)}\n\n${tree.join('\n')}${r}`;
 }
 
 function contactTable(full: AnalysisReport, contacts: ContactReport[]): string {
@@ -150,7 +165,7 @@ function caseSection(
     [
       'Most likely infector',
       c.infector
-        ? `${describe(full, c.infector.id)} (${SOURCE_KIND_LABELS[c.infector.kind]}, ${percent(c.infector.probability)})`
+        ? `${describe(full, c.infector.id, c.infector.kind)} (${SOURCE_KIND_LABELS[c.infector.kind]}, ${percent(c.infector.probability)})`
         : '—',
     ],
     ...(c.flags.length ? [['Flags', c.flags.join('; ')]] : []),
@@ -176,7 +191,7 @@ function caseSection(
         [...c.candidates]
           .sort((a, b) => b.probability - a.probability)
           .map((k) => [
-            describe(full, k.id),
+            describe(full, k.id, k.kind),
             SOURCE_KIND_LABELS[k.kind],
             k.setting ? settingLabel(k.setting) : '—',
             k.hostId ? describe(full, k.hostId) : '—',
@@ -200,8 +215,8 @@ function caseSection(
   const contacts =
     tiers && capped.hidden ? `${tiers}\n\n_${moreContactsNote(capped.hidden, capped.total)}_` : tiers;
   return [
-    `### ${describe(full, c.personId)}`,
-    facts.map(([k, v]) => `- **${k}:** ${v}`).join('\n'),
+    `### ${md(describe(full, c.personId))}`,
+    facts.map(([k, v]) => `- **${k}:** ${md(v!)}`).join('\n'),
     `#### Timeline\n\n${timeline}`,
     `#### Infector candidates\n\n${candidates}`,
     `#### Contacts\n\n${contacts || '_No contacts traced from this case._'}`,
@@ -229,23 +244,25 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   const { full, shown, selected, problems } = prepareReport(report, options);
   const s = shown.summary;
   const out: string[] = [];
-  out.push(`# ${options.title ?? 'Trace report'}`);
+  out.push(`# ${md(options.title ?? 'Trace report')}`);
   out.push(
-    [
-      `As of ${formatWhen(report.asOf)}`,
-      `protocol ${report.parameters.protocol}`,
-      `pathogen ${report.parameters.pathogen}`,
-      selected
-        ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}`
-        : `${shown.cases.length} cases`,
-      options.mask ? 'personal data masked' : null,
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    md(
+      [
+        `As of ${formatWhen(report.asOf)}`,
+        `protocol ${report.parameters.protocol}`,
+        `pathogen ${report.parameters.pathogen}`,
+        selected
+          ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}`
+          : `${shown.cases.length} cases`,
+        options.mask ? 'personal data masked' : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ),
   );
   if (problems.length) {
     out.push(
-      `> **${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report**\n>\n${problems.map((p) => `> - ${p}`).join('\n')}`,
+      `> **${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report**\n>\n${problems.map((p) => `> - ${md(p)}`).join('\n')}`,
     );
   }
 
@@ -324,7 +341,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
       ? table(
           ['Source', 'Kind', 'Score', 'Chains', 'Reasons'],
           sources.shown.map((src) => [
-            describe(full, src.id),
+            describe(full, src.id, src.kind),
             SOURCE_KIND_LABELS[src.kind],
             decimal(src.score),
             src.chainIds.join(', '),

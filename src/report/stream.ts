@@ -3,9 +3,9 @@
  * a file descriptor whose writes block (standard output redirected to a file), or to a file
  * written beside its target and renamed, so that a reader never sees half a report.
  */
-import { createWriteStream, fstatSync, writeSync } from 'node:fs';
+import { createWriteStream, fstatSync, writeSync, type Stats } from 'node:fs';
 import { isatty } from 'node:tty';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 
@@ -129,40 +129,150 @@ export function writesBlock(fd: number): boolean {
   }
 }
 
+/**
+ * A system error's reason without the paths it names (`EISDIR: illegal operation on a directory`
+ * rather than `…, rename '/x/out.json.123.partial' -> '/x/out.json'`): the message names the
+ * user's file itself.
+ */
+function reasonOf(err: Error): string {
+  const { syscall } = err as NodeJS.ErrnoException;
+  if (!syscall) return err.message;
+  const at = err.message.lastIndexOf(`, ${syscall}`);
+  return at > 0 ? err.message.slice(0, at) : err.message;
+}
+
 /** A stream error as one that says what could not be written; keeps the system error code. */
 function writeError(err: Error, name: string): Error {
-  const error = new Error(`cannot write the report to ${name}: ${err.message}`, { cause: err });
+  const error = new Error(`cannot write the report to ${name}: ${reasonOf(err)}`, { cause: err });
   const code = (err as NodeJS.ErrnoException).code;
   if (code) Object.assign(error, { code });
   return error;
 }
 
+/** An `--out` target a report cannot be written to; the message names it as given. */
+export class OutTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutTargetError';
+  }
+}
+
 /**
- * Writes a file through `write`, beside it first and renamed once complete; a failed write
- * removes the partial file and names the file in its error. Returns what `write` returned.
+ * How a report is written to the path it was given: `file` is where it goes (a symbolic link
+ * followed); `straight` when it is written into what is there (a FIFO or a character device)
+ * rather than beside it and renamed.
+ */
+export interface OutTarget {
+  file: string;
+  straight: boolean;
+}
+
+const MAX_LINKS = 40;
+
+/** The file a chain of symbolic links ends at, which does not exist (a dangling link). */
+async function danglingTarget(file: string, out: string): Promise<string> {
+  let at = file;
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = (await lstat(at)).isSymbolicLink();
+    } catch {
+      return at;
+    }
+    if (!isLink) return at;
+    at = path.resolve(path.dirname(at), await readlink(at));
+  }
+  throw new OutTargetError(`"${out}": too many symbolic links`);
+}
+
+/** Refuses a missing file whose nearest existing ancestor is not a folder. */
+async function checkFolder(file: string, out: string): Promise<void> {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      if ((await stat(dir)).isDirectory()) return;
+      throw new OutTargetError(`"${out}": ${dir} is not a folder`);
+    } catch (err) {
+      if (err instanceof OutTargetError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new OutTargetError(`"${out}": ${dir}: ${reasonOf(err as Error)}`);
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+/**
+ * Where a report for the path `out` goes, checked before anything is written (the command line
+ * checks it before the analysis, so a bad path fails at once):
+ * - a missing file or a regular file: written beside it and renamed over it, so that a reader never
+ *   sees half a report (missing folders are made);
+ * - a symbolic link: followed; the file it names is written (beside it and renamed), the link kept;
+ * - a FIFO or a character device (a named pipe, `/dev/stdout`): written into straight, as a shell's
+ *   `>` would;
+ * - an empty path, a folder, a socket or a block device: refused with an `OutTargetError` naming
+ *   `out`.
+ */
+export async function outTarget(out: string): Promise<OutTarget> {
+  if (out.trim() === '') throw new OutTargetError(`"${out}" is not a file name`);
+  const given = path.resolve(out);
+  let stats: Stats;
+  try {
+    stats = await stat(given);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const file = await danglingTarget(given, out);
+      await checkFolder(file, out);
+      return { file, straight: false };
+    }
+    if (code === 'ENOTDIR') {
+      await checkFolder(given, out);
+    }
+    if (code === 'ELOOP') throw new OutTargetError(`"${out}": too many symbolic links`);
+    throw new OutTargetError(`"${out}": ${reasonOf(err as Error)}`);
+  }
+  if (stats.isFile()) {
+    const isLink = (await lstat(given)).isSymbolicLink();
+    return { file: isLink ? await realpath(given) : given, straight: false };
+  }
+  if (stats.isFIFO() || stats.isCharacterDevice()) return { file: given, straight: true };
+  if (stats.isDirectory()) throw new OutTargetError(`"${out}" is a folder: give a file name`);
+  throw new OutTargetError(
+    `"${out}" is ${stats.isSocket() ? 'a socket' : 'a block device'}: give a file name, a FIFO or a character device`,
+  );
+}
+
+/**
+ * Writes a file through `write`, where `outTarget(out)` says: beside it first and renamed once
+ * complete (a failed write removes the partial file), or straight into a FIFO or character
+ * device. Errors name `out` (resolved). Returns what `write` returned, and `out` resolved.
  */
 export async function writeFileStreamed<T>(
   out: string,
   write: (sink: TextSink) => Promise<T>,
 ): Promise<{ value: T; file: string }> {
-  const file = path.resolve(out);
-  await mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
+  const name = path.resolve(out);
+  const target = await outTarget(out);
+  if (!target.straight) await mkdir(path.dirname(target.file), { recursive: true });
+  const partial = target.straight ? target.file : `${target.file}.${process.pid}.partial`;
   const stream = createWriteStream(partial, { encoding: 'utf8' });
-  const sink = streamSink(stream, file);
+  const sink = streamSink(stream, name);
   try {
     const value = await write(sink);
     await sink.settled();
     stream.end();
     await finished(stream).catch((err: Error) => {
-      throw writeError(err, file);
+      throw writeError(err, name);
     });
-    await rename(partial, file);
-    return { value, file };
+    if (!target.straight)
+      await rename(partial, target.file).catch((err: Error) => {
+        throw writeError(err, name);
+      });
+    return { value, file: name };
   } catch (err) {
     stream.destroy();
     // The write's error is the one to report, whatever becomes of the partial file.
-    await rm(partial, { force: true }).catch(() => undefined);
+    if (!target.straight) await rm(partial, { force: true }).catch(() => undefined);
     throw err;
   } finally {
     sink.release();

@@ -74,7 +74,8 @@ function renderNode(
 ): string {
   const cx = node.x;
   const cy = node.y - SHAPE_OFFSET;
-  const name = nameOf(report, node.id);
+  // The source outside the network has no name, whatever is recorded under its id `unknown`.
+  const name = node.kind === 'unknown' ? null : nameOf(report, node.id);
   const textY = node.y + SHAPE_OFFSET + 10;
   const lines: string[] = [];
   if (node.kind === 'case') {
@@ -117,8 +118,8 @@ function renderNode(
     );
   }
   const fill = colourOfSourceKind(node.kind);
-  const label = node.id === 'unknown' ? 'unknown' : node.id;
-  const title = `${describe(report, node.id)} · ${SOURCE_KIND_LABELS[node.kind]}`;
+  const label = node.id;
+  const title = `${describe(report, node.id, node.kind)} · ${SOURCE_KIND_LABELS[node.kind]}`;
   const glyphColour =
     node.kind === 'boat' || node.kind === 'item' || node.kind === 'place' ? '#ffffff' : '#616161';
   lines.push(
@@ -154,7 +155,7 @@ export function renderChainSvg(
     const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${n(p.x)},${n(p.y)}`).join(' ');
     const flagged = edge.link.flags.length > 0;
     const text = `${percent(edge.link.probability)}${flagged ? ' !' : ''}`;
-    const title = `${describe(report, edge.link.from)} → ${describe(report, edge.link.to)}: ${settingLabel(edge.link.setting)}, ${percent(edge.link.probability)}${flagged ? ` (${edge.link.flags.join('; ')})` : ''}`;
+    const title = `${describe(report, edge.link.from, edge.link.fromKind)} → ${describe(report, edge.link.to, 'case')}: ${settingLabel(edge.link.setting)}, ${percent(edge.link.probability)}${flagged ? ` (${edge.link.flags.join('; ')})` : ''}`;
     const width = 8 + text.length * 6.2;
     return (
       `<g class="edge" data-from="${escapeXml(edge.link.from)}" data-to="${escapeXml(edge.link.to)}"><title>${escapeXml(title)}</title>` +

@@ -123,10 +123,13 @@ export function nameOf(report: AnalysisReport, id: string): string | null {
   return report.entities[id]?.name ?? null;
 }
 
-/** `P01 陈伟`, `B01 琼三亚渔12345`, or the id alone when nothing is known of it. */
-export function describe(report: AnalysisReport, id: string | null): string {
+/**
+ * `P01 陈伟`, `B01 琼三亚渔12345`, or the id alone when nothing is known of it; `unknown source`
+ * for the source outside the recorded network, told by its `kind` (a case may be named `unknown`).
+ */
+export function describe(report: AnalysisReport, id: string | null, kind?: SourceKind): string {
   if (id === null) return '—';
-  if (id === 'unknown') return 'unknown source';
+  if (kind === 'unknown') return 'unknown source';
   const name = nameOf(report, id);
   return name && name !== id ? `${id} ${name}` : id;
 }

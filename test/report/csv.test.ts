@@ -59,6 +59,23 @@ describe('renderQuarantineCsv', () => {
     expect(rows[2]!.reasons).toBe('same shift at Yazhou cold storage as P07, 9h');
   });
 
+  it('quotes a cell with a carriage return or a line feed, so that no reader splits its row', async () => {
+    const report = analysisReportFixture();
+    report.entities.K01!.name = '周\r雪';
+    report.entities.K02!.name = '陈\n小明';
+    report.contacts.find((c) => c.personId === 'K03')!.reasons = 'same shift\r\nat the cold storage';
+    const csv = renderQuarantineCsv(report);
+    expect(csv).toContain(',"周\r雪",');
+    expect(csv).toContain(',"陈\n小明",');
+    expect(csv).toContain(',"same shift\r\nat the cold storage"\n');
+    // Read back by a parser that takes a bare CR as the end of a row, as many do.
+    const rows = parse(csv, { columns: true, record_delimiter: ['\n', '\r'] }) as Record<string, string>[];
+    expect(rows).toHaveLength(report.contacts.length);
+    expect(rows.map((r) => r.name).slice(0, 2)).toEqual(['周\r雪', '陈\n小明']);
+    // Streamed, the same text.
+    expect((await streamed(lazily(report))).text).toBe(csv);
+  });
+
   it('breaks priority ties by person id, rounds to three decimals, and starts with a BOM when asked', () => {
     const fixture = analysisReportFixture();
     fixture.contacts = fixture.contacts.filter((c) => c.personId === 'K02' || c.personId === 'K01');

@@ -959,3 +959,18 @@ export function crowdedReportFixture(extra: number): AnalysisReport {
   }
   return report;
 }
+
+/**
+ * The report with ids renamed (`{ P05: 'unknown' }`): every string value or key equal to an old
+ * id becomes the new one; ids written inside longer texts are left as they are.
+ */
+export function withIds(report: AnalysisReport, renames: Record<string, string>): AnalysisReport {
+  return JSON.parse(JSON.stringify(report), function (this: unknown, _key, value: unknown) {
+    if (typeof value === 'string') return Object.hasOwn(renames, value) ? renames[value] : value;
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [Object.hasOwn(renames, k) ? renames[k]! : k, v]),
+      );
+    return value;
+  }) as AnalysisReport;
+}

@@ -1,5 +1,5 @@
-import { renderHtml } from '../../src/report/html';
-import { analysisReportFixture, crowdedReportFixture, emptyReportFixture } from './fixtures';
+import { anchorId, renderHtml } from '../../src/report/html';
+import { analysisReportFixture, crowdedReportFixture, emptyReportFixture, withIds } from './fixtures';
 
 /** Values of one attribute across the document, in order. */
 function attributeValues(html: string, name: string): string[] {
@@ -313,5 +313,85 @@ describe('renderHtml of a large district stays bounded', () => {
     expect(sources).toContain('The first 100 of 113 likely sources are listed, best first');
     expect(sources).toContain('M1110');
     expect(sources).not.toContain('M1001');
+  });
+});
+
+describe('renderHtml anchors and the source outside the network', () => {
+  /** Every `id` in the document, and every in-page link. */
+  const idsOf = (html: string) => attributeValues(html, 'id');
+  const inPageLinks = (html: string) =>
+    attributeValues(html, 'href')
+      .filter((href) => href.startsWith('#'))
+      .map((href) => href.slice(1));
+
+  it('gives every case its own anchor: ids outside ASCII, and ids that differ only in punctuation, do not collide', () => {
+    const report = withIds(analysisReportFixture(), {
+      P01: '病例甲',
+      P02: '病例乙',
+      P03: '病例丙',
+      P04: 'P-1',
+      P05: 'P_1',
+      P06: 'P 1',
+      P07: 'P.1',
+    });
+    const html = renderHtml(report);
+    const caseAnchors = idsOf(html).filter((id) => id.startsWith('case-'));
+    expect(caseAnchors).toHaveLength(9);
+    expect(new Set(caseAnchors).size).toBe(9);
+    expect(caseAnchors).toEqual(
+      expect.arrayContaining([
+        'case-病例甲',
+        'case-病例乙',
+        'case-病例丙',
+        'case-P-1',
+        'case-P_5f_1',
+        'case-P_20_1',
+        'case-P_2e_1',
+      ]),
+    );
+    // Every in-page link leads to an element, and a case's link to that case's page.
+    const ids = new Set(idsOf(html));
+    for (const target of inPageLinks(html)) expect(ids.has(target)).toBe(true);
+    expect(part(html, anchorId('case', 'P_1'), '</article>')).toContain('<h3>P_1 郑浩 ');
+    expect(part(html, anchorId('case', 'P-1'), '</article>')).toContain('<h3>P-1 吴敏 ');
+    expect(part(html, 'case-P_5f_1', '</article>')).toContain(
+      `<a href="#${anchorId('case', '病例丙')}">病例丙 黄丽</a>`,
+    );
+  });
+
+  it('anchorId keeps letters and digits of any script and writes every other character reversibly', () => {
+    const ids = [
+      'P-1',
+      'P_1',
+      'P 1',
+      'P1',
+      'P_31_',
+      'P_5f_1',
+      '病例甲',
+      '病例乙',
+      'a"b',
+      'a<b',
+      '',
+      '_',
+      '__',
+    ];
+    const anchors = ids.map((id) => anchorId('case', id));
+    expect(new Set(anchors).size).toBe(ids.length);
+    for (const anchor of anchors) expect(anchor).toMatch(/^case-[\p{L}\p{N}_-]*$/u);
+  });
+
+  it('shows a case whose id is `unknown` as that case; the source outside the network by its kind', () => {
+    // P05 is a case, and P09's second candidate; P09's first candidate and infector are the
+    // source outside the network, whose id is also `unknown`.
+    const html = renderHtml(withIds(analysisReportFixture(), { P05: 'unknown' }));
+    expect(part(html, 'case-unknown', '</article>')).toContain('<h3>unknown 郑浩 ');
+    const p09 = part(html, 'case-P09', '</article>');
+    expect(p09).toContain('<dt>Most likely infector</dt><dd>unknown source (outside, 88%)</dd>');
+    expect(p09).toContain('<td>unknown source</td><td>outside</td>');
+    expect(p09).toContain('<td><a href="#case-unknown">unknown 郑浩</a></td><td>case</td>');
+    const chain = part(html, 'chain-C3', '</figure>');
+    expect(chain).toContain('<title>unknown source · outside</title>');
+    expect(chain).toContain('<title>unknown source → P09 Li Na: unknown setting, 88%</title>');
+    expect(chain).not.toContain('郑浩');
   });
 });

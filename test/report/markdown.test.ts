@@ -1,5 +1,5 @@
-import { renderMarkdown } from '../../src/report/markdown';
-import { analysisReportFixture, crowdedReportFixture, emptyReportFixture } from './fixtures';
+import { md, renderMarkdown } from '../../src/report/markdown';
+import { analysisReportFixture, crowdedReportFixture, emptyReportFixture, withIds } from './fixtures';
 
 /** The lines of one `##`/`###` section, up to the next heading of the same or a higher level. */
 function section(markdown: string, heading: string): string {
@@ -123,8 +123,9 @@ describe('renderMarkdown', () => {
     expect(md).toContain('### Chain C2');
     expect(md).not.toContain('### Chain C1');
     expect(md).not.toContain('### Chain C3');
-    expect(md).toContain('### P07 王*');
-    expect(md).toContain('  - **P07 王*** — generation 0, confirmed, via cold chain 68%, selected');
+    // A mask's asterisks are text, not emphasis.
+    expect(md).toContain('### P07 王\\*');
+    expect(md).toContain('  - **P07 王\\*** — generation 0, confirmed, via cold chain 68%, selected');
     expect(md).not.toContain('王芳');
     expect(md).not.toContain('### P01');
     expect(progress).toEqual(['1/1 P07']);
@@ -179,5 +180,77 @@ describe('renderMarkdown of a large district stays bounded', () => {
     const whole = quarantineList(all);
     expect(tableRows(whole)).toBe(127);
     expect(all).not.toContain('more are in the quarantine list CSV');
+  });
+});
+
+describe('renderMarkdown: text from the records', () => {
+  /** The fixture with hostile names: line breaks, Markdown marks, raw HTML, a javascript: link. */
+  function hostile() {
+    const report = analysisReportFixture();
+    const name = (id: string, text: string) => (report.entities[id]!.name = text);
+    name('P05', '孙|蓉\n# Owned `code` **bold**');
+    name('P01', '<script>alert(1)</script>陈伟');
+    name('P03', '</style><img src=x onerror=alert(2)>');
+    name('P02', '[click](javascript:alert(5))');
+    name('P04', '周\r雪');
+    name('B01', '- 1. > 琼\r\n三亚');
+    report.contacts[0]!.reasons = 'line one\rline two\nline three';
+    return report;
+  }
+  const markdown = renderMarkdown(hostile());
+  const lines = markdown.split('\n');
+
+  it('keeps every name on its line: no heading, list item or table row is started by a record', () => {
+    const headings = lines.filter((line) => /^#{1,6} /.test(line));
+    expect(headings.filter((line) => line.startsWith('# '))).toEqual(['# Trace report']);
+    expect(headings.filter((line) => line.startsWith('### ') && !line.startsWith('### Chain'))).toHaveLength(
+      9,
+    );
+    expect(markdown).not.toMatch(/\r/);
+    expect(lines).toContain('### P05 孙\\|蓉 \\# Owned \\`code\\` \\*\\*bold\\*\\*');
+    expect(lines).toContain('### P04 周 雪');
+    // The chain tree: each case one item, the names flattened and escaped.
+    expect(section(markdown, '### Chain C1')).toContain(
+      [
+        '- B01 - 1. \\> 琼 三亚 (boat)',
+        '  - **P01 \\<script\\>alert(1)\\</script\\>陈伟** — generation 0, confirmed, via boat 82%',
+        '    - **P03 \\</style\\>\\<img src=x onerror=alert(2)\\>** — generation 1, confirmed, via household 71%',
+        '      - **P05 孙\\|蓉 \\# Owned \\`code\\` \\*\\*bold\\*\\*** — generation 2, confirmed, via work contact 58%',
+        '  - **P02 \\[click\\](javascript:alert(5))** — generation 0, confirmed, via boat 77%',
+        '    - **P04 周 雪** — generation 1, asymptomatic, via market 46%',
+      ].join('\n'),
+    );
+    // The facts list of P05's infector, and a table cell.
+    expect(section(markdown, '### P05 孙\\|蓉 \\# Owned \\`code\\` \\*\\*bold\\*\\*')).toContain(
+      '- **Most likely infector:** P03 \\</style\\>\\<img src=x onerror=alert(2)\\> (case, 58%)',
+    );
+    expect(markdown).toContain('| line one line two line three |');
+  });
+
+  it('leaves no raw HTML tag and no link that is not escaped', () => {
+    expect(markdown).not.toMatch(/(?<!\\)<[A-Za-z/!?]/);
+    expect(markdown).not.toMatch(/(?<!\\)\[click/);
+    // Within a word an underscore marks nothing and stays as it is.
+    expect(md('cold_storage _x_')).toBe('cold_storage \\_x\\_');
+    expect(md('1. first')).toBe('1\\. first');
+    expect(md('0.612')).toBe('0.612');
+    expect(md('a &amp; b & c')).toBe('a \\&amp; b & c');
+  });
+
+  it('flattens a bare carriage return in a table cell too', () => {
+    const report = analysisReportFixture();
+    report.contacts[1]!.reasons = 'boat\rcrew';
+    expect(renderMarkdown(report)).toContain('| boat crew |');
+  });
+});
+
+describe('renderMarkdown: a case whose id is `unknown`', () => {
+  it('is shown as that case; the source outside the network is told by its kind', () => {
+    const markdown = renderMarkdown(withIds(analysisReportFixture(), { P05: 'unknown' }));
+    expect(markdown.split('\n')).toContain('### unknown 郑浩');
+    const p09 = section(markdown, '### P09 Li Na');
+    expect(p09).toContain('- **Most likely infector:** unknown source (outside, 88%)');
+    expect(p09).toContain('| unknown source | outside |');
+    expect(p09).toContain('| unknown 郑浩 | case |');
   });
 });

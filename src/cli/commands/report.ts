@@ -9,7 +9,15 @@ import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
 import { streamJsonReport, type WriteJsonOptions } from '../../report/json';
 import { streamQuarantineCsv } from '../../report/csv';
-import { fdSink, streamSink, writeFileStreamed, writesBlock, type TextSink } from '../../report/stream';
+import {
+  fdSink,
+  OutTargetError,
+  outTarget,
+  streamSink,
+  writeFileStreamed,
+  writesBlock,
+  type TextSink,
+} from '../../report/stream';
 import { DEFAULT_MAX_CONTACTS, reportAllDone, type ProgressListener } from '../../report/view';
 import {
   addAnalysisOptions,
@@ -19,6 +27,7 @@ import {
   type AnalysisFlags,
 } from '../analysis-options';
 import { UsageError, withStore, type CliIo } from '../context';
+import { wholeNumber } from '../whole-number';
 
 interface ReportFlags extends AnalysisFlags {
   format: ReportFormat;
@@ -111,13 +120,24 @@ async function writeCsv(
   return { problems: [], file };
 }
 
+/** `--out`: refused as a usage mistake, naming the path, when a report cannot go there (`outTarget`). */
+async function checkOut(out: string): Promise<void> {
+  try {
+    await outTarget(out);
+  } catch (err) {
+    if (err instanceof OutTargetError) throw new UsageError(`--out: ${err.message}`);
+    throw err;
+  }
+}
+
 /** `--max-contacts`: a whole number, 0 or `all` (no cap). */
 export function maxContactsFrom(text: string): number {
   const value = text.trim().toLowerCase();
   if (value === 'all') return 0;
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)))
+  const contacts = wholeNumber(value);
+  if (contacts === null)
     throw new UsageError(`--max-contacts: "${text}" is not a whole number of contacts, 0 or "all"`);
-  return Number(value);
+  return contacts;
 }
 
 export function reportCommand(io: CliIo): Command {
@@ -162,6 +182,8 @@ export function reportCommand(io: CliIo): Command {
         .filter(Boolean);
       if (flags.cases !== undefined && !caseIds?.length) throw new UsageError('--cases: no case id given');
       const maxContacts = maxContactsFrom(flags.maxContacts);
+      // A path the report cannot be written to fails now, not after the analysis.
+      if (flags.out !== undefined) await checkOut(flags.out);
       await withStore(cmd, io, async (store) => {
         const asOf = await asOfFrom(flags, store);
         const analysis = await analyseOutbreak(store, params, { asOf, capacity });
@@ -188,9 +210,12 @@ export function reportCommand(io: CliIo): Command {
                   });
           progress.stop();
           for (const problem of result.problems) io.stderr.write(`${problem}\n`);
-          if (result.text !== undefined)
-            io.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
-          else if (result.file !== undefined) io.stderr.write(`wrote ${result.file}\n`);
+          if (result.text !== undefined) {
+            // Written as JSON is, so that a write that fails (a full disk, a file size limit)
+            // fails the command, naming standard output.
+            const text = result.text.endsWith('\n') ? result.text : `${result.text}\n`;
+            await streamTo(io, undefined, (sink) => sink.write(text));
+          } else if (result.file !== undefined) io.stderr.write(`wrote ${result.file}\n`);
         } catch (err) {
           if (!readerClosed(err, flags.out)) throw err;
         } finally {

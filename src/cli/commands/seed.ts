@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { generateDistrict, DEFAULT_SEED, MAX_PERSONS, MIN_PERSONS } from '../../../seeds/generator';
 import { UsageError, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
+import { wholeNumber } from '../whole-number';
 
 export function seedCommand(io: CliIo): Command {
   return new Command('seed')
@@ -15,9 +16,8 @@ export function seedCommand(io: CliIo): Command {
       '\nExample:\n  tracegraph seed --persons 100000 --out ./bundles/district-100k\n  tracegraph import ./bundles/district-100k',
     )
     .action(async (options: { out: string; persons: string; seed: string }) => {
-      const persons = Number(options.persons);
-      if (!Number.isInteger(persons))
-        throw new UsageError(`--persons: "${options.persons}" is not a whole number`);
+      const persons = wholeNumber(options.persons);
+      if (persons === null) throw new UsageError(`--persons: "${options.persons}" is not a whole number`);
       const started = Date.now();
       const summary = await generateDistrict({ persons, seed: options.seed, outDir: options.out });
       io.stdout.write(

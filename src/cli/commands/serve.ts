@@ -7,6 +7,7 @@ import type { ApiKey } from '../../api/api-keys';
 import type { TraceStore } from '../../store/port';
 import { openStore, type StoreConfig } from '../../store';
 import { migrationReporter, storeConfigFor, UsageError, type CliIo } from '../context';
+import { wholeNumber } from '../whole-number';
 
 export interface ServeFlags {
   port: string;
@@ -30,9 +31,8 @@ export async function serveStore(
   flags: ServeFlags,
   io: CliIo,
 ): Promise<RunningApiServer> {
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port: "${flags.port}" is not a port number`);
+  const port = wholeNumber(flags.port);
+  if (port === null || port > 65535) throw new UsageError(`--port: "${flags.port}" is not a port number`);
   const settings = apiSettingsFromEnv(io.env);
   let apiKeys: ApiKey[] = settings.apiKeys;
   if (apiKeys.length === 0) {

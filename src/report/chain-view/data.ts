@@ -111,16 +111,16 @@ export function chainViewData(report: AnalysisReport, options: ChainViewDataOpti
     const keyOf = (id: string) => (chain.caseIds.includes(id) ? id : `${chain.id}:${id}`);
     for (const node of layout.nodes) {
       const c = node.kind === 'case' ? caseById.get(node.id) : undefined;
-      const entity = full.entities[node.id];
+      const entity = node.kind === 'unknown' ? undefined : full.entities[node.id];
       const setting = node.incoming?.setting ?? null;
       if (c) maxGeneration = Math.max(maxGeneration, c.generation);
       nodes.push({
         key: keyOf(node.id),
         id: node.id,
         kind: node.kind,
-        label: node.id === 'unknown' ? 'unknown source' : describe(full, node.id),
+        label: describe(full, node.id, node.kind),
         name: entity?.name ?? null,
-        detail: node.id === 'unknown' ? 'infected outside the recorded network' : (entity?.detail ?? null),
+        detail: node.kind === 'unknown' ? 'infected outside the recorded network' : (entity?.detail ?? null),
         chainId: chain.id,
         generation: c?.generation ?? null,
         classification: c?.classification ?? null,
@@ -134,7 +134,7 @@ export function chainViewData(report: AnalysisReport, options: ChainViewDataOpti
         infector: c?.infector
           ? {
               id: c.infector.id,
-              label: describe(full, c.infector.id),
+              label: describe(full, c.infector.id, c.infector.kind),
               kind: c.infector.kind,
               probability: c.infector.probability,
             }
@@ -144,7 +144,7 @@ export function chainViewData(report: AnalysisReport, options: ChainViewDataOpti
           .sort((a, b) => b.probability - a.probability)
           .map((k) => ({
             id: k.id,
-            label: describe(full, k.id),
+            label: describe(full, k.id, k.kind),
             kind: k.kind,
             probability: k.probability,
             setting: k.setting,
@@ -178,7 +178,7 @@ export function chainViewData(report: AnalysisReport, options: ChainViewDataOpti
     chains: shown.chains.map((chain) => ({
       id: chain.id,
       rootId: chain.rootId,
-      rootLabel: describe(full, chain.rootId),
+      rootLabel: describe(full, chain.rootId, chain.rootKind),
       rootKind: chain.rootKind,
       size: chain.size,
       length: chain.length,

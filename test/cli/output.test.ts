@@ -1,0 +1,209 @@
+/**
+ * Where `tracegraph report` writes and what it accepts, run as a user would (bin/tracegraph.js):
+ * write errors on standard output, the `--out` target, whole-number flags, and output to a reader
+ * that went away.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { Socket } from 'node:net';
+import path from 'node:path';
+import { FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
+
+const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
+
+const temps: string[] = [];
+const temp = (): string => {
+  const dir = tempDir('tracegraph-cli-out-');
+  temps.push(dir);
+  return dir;
+};
+
+/** A store with the fixture district, imported once for the file. */
+let data: string;
+beforeAll(async () => {
+  ensureBuilt();
+  data = temp();
+  expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+}, 300_000);
+afterAll(() => temps.forEach(removeTemp));
+
+/**
+ * Reads a FIFO from before anything writes to it: opened without waiting for a writer (so a test
+ * that finds no writer fails rather than hangs), read through a socket. `close()` lets it go.
+ */
+function readFifo(fifo: string): { text: Promise<string>; close(): void } {
+  const socket = new Socket({
+    fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK),
+    readable: true,
+  });
+  const chunks: Buffer[] = [];
+  const text = new Promise<string>((resolve, reject) =>
+    socket
+      .on('data', (chunk: Buffer) => chunks.push(chunk))
+      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      .on('error', reject),
+  );
+  return { text, close: () => socket.destroy() };
+}
+
+/** Runs the command with standard output on `fd`. */
+function runWithStdout(args: string[], fd: number): { code: number | null; stderr: string } {
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: cliEnv(),
+    stdio: ['ignore', fd, 'pipe'],
+    encoding: 'utf8',
+  });
+  return { code: run.status, stderr: run.stderr };
+}
+
+describe('report to standard output that cannot be written', () => {
+  test.each([
+    ['html', []],
+    ['md', []],
+    ['csv', ['--cases', 'P1']],
+    ['json', []],
+  ])('--format %s %j fails with exit 1, naming standard output', (format, extra) => {
+    // Standard output is a file opened for reading only: every write fails (EBADF), as on a full
+    // disk or past a file size limit.
+    const file = path.join(temp(), 'stdout');
+    writeFileSync(file, '');
+    const fd = openSync(file, 'r');
+    try {
+      const result = runWithStdout(['report', '--format', format, ...extra, '--data', data], fd);
+      expect(result).toEqual({
+        code: 1,
+        stderr: 'cannot write the report to standard output: EBADF: bad file descriptor\n',
+      });
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('report --out', () => {
+  test('a folder, an empty path or a path through a file fails at once, before the store is opened, naming the path', async () => {
+    // The store cannot be opened (--data names a file): only a check made before it answers.
+    const notAStore = path.join(temp(), 'file');
+    writeFileSync(notAStore, 'x');
+    const folder = temp();
+    const cases: [string, string][] = [
+      [folder, `--out: "${folder}" is a folder: give a file name\n`],
+      ['', '--out: "" is not a file name\n'],
+      [
+        path.join(notAStore, 'r.html'),
+        `--out: "${path.join(notAStore, 'r.html')}": ${notAStore} is not a folder\n`,
+      ],
+    ];
+    for (const [out, stderr] of cases) {
+      const result = await runCli(['report', '--format', 'html', '--out', out, '--data', notAStore]);
+      expect(result).toEqual({ code: 1, stdout: '', stderr });
+    }
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  test('writes into a FIFO straight and through a symbolic link to its file, leaving both as they were', async () => {
+    const printed = await runCli(['report', '--format', 'md', '--data', data]);
+    expect(printed.code).toBe(0);
+
+    const dir = temp();
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = readFifo(fifo);
+    try {
+      const toFifo = await runCli(['report', '--format', 'md', '--out', fifo, '--data', data]);
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(toFifo).toEqual({ code: 0, stdout: '', stderr: `wrote ${fifo}\n` });
+      expect(await reader.text).toBe(printed.stdout);
+    } finally {
+      reader.close();
+    }
+
+    mkdirSync(path.join(dir, 'real'));
+    const target = path.join(dir, 'real', 'target.md');
+    writeFileSync(target, 'old');
+    const link = path.join(dir, 'link.md');
+    symlinkSync(target, link);
+    const toLink = await runCli(['report', '--format', 'md', '--out', link, '--data', data]);
+    expect(toLink).toEqual({ code: 0, stdout: '', stderr: `wrote ${link}\n` });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe(printed.stdout);
+    expect(readdirSync(dir).sort()).toEqual(['fifo', 'link.md', 'real']);
+    expect(readdirSync(path.join(dir, 'real'))).toEqual(['target.md']);
+  });
+});
+
+describe('whole-number flags', () => {
+  test.each(['', ' ', '0x10', '1e1', '1.5', '-1', '+3'])(
+    'report --capacity %j and --max-contacts %j are refused',
+    async (value) => {
+      expect(await runCli(['report', '--capacity', value, '--data', data])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `--capacity: "${value}" is not a whole number of beds\n`,
+      });
+      expect(await runCli(['report', '--format', 'html', '--max-contacts', value, '--data', data])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `--max-contacts: "${value}" is not a whole number of contacts, 0 or "all"\n`,
+      });
+    },
+  );
+
+  test('--capacity 0 and " 2 " are beds; seed --persons and serve --port refuse "" and 0x10', async () => {
+    for (const [value, beds] of [
+      ['0', 0],
+      [' 2 ', 2],
+    ] as const) {
+      const result = await runCli(['report', '--capacity', value, '--data', data]);
+      expect(result.code).toBe(0);
+      const { summary } = JSON.parse(result.stdout) as {
+        summary: { occupiedBeds: number; assignedBeds: number };
+      };
+      expect(summary.occupiedBeds + summary.assignedBeds).toBeLessThanOrEqual(beds);
+    }
+    for (const value of ['', '0x10']) {
+      const out = path.join(temp(), 'bundle');
+      expect(await runCli(['seed', '--persons', value, '--out', out])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `--persons: "${value}" is not a whole number\n`,
+      });
+      expect(await runCli(['serve', '--port', value, '--data', temp()])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `--port: "${value}" is not a port number\n`,
+      });
+    }
+  });
+});
+
+describe('output to a reader that went away', () => {
+  test.each([[['help', 'report']], [['report', '--help']], [['--help']]])(
+    '%j ends quietly with exit code 0',
+    async (args) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: ROOT,
+        env: cliEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // The reader goes away before the command writes a byte.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    },
+  );
+});

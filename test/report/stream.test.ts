@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import {
+  constants,
+  openSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Socket } from 'node:net';
+import path from 'node:path';
+import { OutTargetError, outTarget, writeFileStreamed } from '../../src/report/stream';
+
+/**
+ * Reads a FIFO from before anything writes to it: opened without waiting for a writer (so a test
+ * that finds no writer fails rather than hangs), read through a socket. `close()` lets it go.
+ */
+function readFifo(fifo: string): { text: Promise<string>; close(): void } {
+  const socket = new Socket({
+    fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK),
+    readable: true,
+  });
+  const chunks: Buffer[] = [];
+  const text = new Promise<string>((resolve, reject) =>
+    socket
+      .on('data', (chunk: Buffer) => chunks.push(chunk))
+      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      .on('error', reject),
+  );
+  return { text, close: () => socket.destroy() };
+}
+
+/** Writes `text` through `writeFileStreamed` in two pieces. */
+const writeText = (out: string, text: string) =>
+  writeFileStreamed(out, async (sink) => {
+    await sink.write(text.slice(0, 3));
+    await sink.write(text.slice(3));
+  });
+
+describe('writeFileStreamed and outTarget: what stands at the path', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-out-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replaces a regular file (beside it, then renamed), and makes a missing one with its folders', async () => {
+    const file = path.join(dir, 'report.md');
+    writeFileSync(file, 'old');
+    await expect(outTarget(file)).resolves.toEqual({ file, straight: false });
+    await expect(writeText(file, '# new\n')).resolves.toMatchObject({ file });
+    expect(readFileSync(file, 'utf8')).toBe('# new\n');
+    const deep = path.join(dir, 'a', 'b', 'report.md');
+    await writeText(deep, 'x');
+    expect(readFileSync(deep, 'utf8')).toBe('x');
+    expect(readdirSync(dir).sort()).toEqual(['a', 'report.md']);
+  });
+
+  it('writes into a FIFO straight, leaving it a FIFO', async () => {
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(outTarget(fifo)).resolves.toEqual({ file: fifo, straight: true });
+    const reader = readFifo(fifo);
+    try {
+      await expect(writeText(fifo, '{"report":"海南"}\n')).resolves.toMatchObject({ file: fifo });
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(await reader.text).toBe('{"report":"海南"}\n');
+    } finally {
+      reader.close();
+    }
+    expect(readdirSync(dir)).toEqual(['pipe']);
+  });
+
+  it('follows a symbolic link: the file it names is written, the link stays a link', async () => {
+    mkdirSync(path.join(dir, 'real'));
+    const target = path.join(dir, 'real', 'target.json');
+    writeFileSync(target, 'old');
+    const link = path.join(dir, 'link.json');
+    symlinkSync(path.join('real', 'target.json'), link);
+    await expect(outTarget(link)).resolves.toEqual({ file: target, straight: false });
+    await expect(writeText(link, '{"new":1}')).resolves.toMatchObject({ file: link });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(path.join('real', 'target.json'));
+    expect(readFileSync(target, 'utf8')).toBe('{"new":1}');
+    expect(readdirSync(path.join(dir, 'real'))).toEqual(['target.json']);
+
+    // A link to a file not yet there: that file is made, through a chain of two links.
+    const dangling = path.join(dir, 'dangling.json');
+    symlinkSync('link2.json', dangling);
+    symlinkSync(path.join('real', 'new.json'), path.join(dir, 'link2.json'));
+    await writeText(dangling, 'made');
+    expect(readFileSync(path.join(dir, 'real', 'new.json'), 'utf8')).toBe('made');
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+  });
+
+  it('writes into a character device straight', async () => {
+    await expect(outTarget('/dev/null')).resolves.toEqual({ file: '/dev/null', straight: true });
+  });
+
+  it('refuses an empty path, a folder and a path through a file, naming the path as given', async () => {
+    await expect(outTarget('')).rejects.toThrow(new OutTargetError('"" is not a file name'));
+    await expect(outTarget(' ')).rejects.toThrow('" " is not a file name');
+    await expect(outTarget(dir)).rejects.toThrow(`"${dir}" is a folder: give a file name`);
+    const file = path.join(dir, 'file');
+    writeFileSync(file, '');
+    await expect(outTarget(path.join(file, 'x', 'report.json'))).rejects.toThrow(
+      `"${path.join(file, 'x', 'report.json')}": ${file} is not a folder`,
+    );
+    // writeFileStreamed refuses them too, before writing anything.
+    await expect(writeText(dir, 'x')).rejects.toBeInstanceOf(OutTargetError);
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+});
