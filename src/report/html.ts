@@ -25,6 +25,7 @@ import {
   decimal,
   describe,
   formatWhen,
+  reportSubtitle,
   percent,
   SETTING_CATEGORIES,
   SETTING_CATEGORY_LABELS,
@@ -560,17 +561,7 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
   const { full, shown, selected, problems } = prepareReport(report, options);
   const title = options.title ?? 'Trace report';
   const shownCases = new Set(shown.cases.map((c) => c.personId));
-  const subtitle = [
-    `As of ${formatWhen(report.asOf)}`,
-    `protocol ${report.parameters.protocol}`,
-    `pathogen ${report.parameters.pathogen}`,
-    selected
-      ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}`
-      : `${shown.cases.length} cases`,
-    options.mask ? 'personal data masked' : null,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+  const subtitle = reportSubtitle(report, shown.cases.length, selected !== null, Boolean(options.mask));
 
   const maxContacts = contactCap(options.maxContacts);
   const cappedOf = cappedContactsByCase(shown, maxContacts);

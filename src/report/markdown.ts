@@ -20,6 +20,7 @@ import {
   decimal,
   describe,
   formatWhen,
+  reportSubtitle,
   percent,
   settingLabel,
   SOURCE_KIND_LABELS,
@@ -245,21 +246,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   const s = shown.summary;
   const out: string[] = [];
   out.push(`# ${md(options.title ?? 'Trace report')}`);
-  out.push(
-    md(
-      [
-        `As of ${formatWhen(report.asOf)}`,
-        `protocol ${report.parameters.protocol}`,
-        `pathogen ${report.parameters.pathogen}`,
-        selected
-          ? `${shown.cases.length} selected case${shown.cases.length === 1 ? '' : 's'}`
-          : `${shown.cases.length} cases`,
-        options.mask ? 'personal data masked' : null,
-      ]
-        .filter(Boolean)
-        .join(' · '),
-    ),
-  );
+  out.push(md(reportSubtitle(report, shown.cases.length, selected !== null, Boolean(options.mask))));
   if (problems.length) {
     out.push(
       `> **${problems.length === 1 ? '1 problem' : `${problems.length} problems`} with this report**\n>\n${problems.map((p) => `> - ${md(p)}`).join('\n')}`,

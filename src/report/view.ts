@@ -103,6 +103,24 @@ export function formatWhen(iso: string | null): string {
 }
 
 /** The calendar date part of an instant or date. */
+/** The line under a report's title: as-of, protocol, pathogen, the cases shown, masking. */
+export function reportSubtitle(
+  report: AnalysisReport,
+  shownCases: number,
+  selected: boolean,
+  masked: boolean,
+): string {
+  return [
+    `As of ${formatWhen(report.asOf)}`,
+    `protocol ${report.parameters.protocol}`,
+    `pathogen ${report.parameters.pathogen}`,
+    selected ? `${shownCases} selected case${shownCases === 1 ? '' : 's'}` : `${shownCases} cases`,
+    masked ? 'personal data masked' : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 export function dateOf(iso: string): string {
   return iso.slice(0, 10);
 }

@@ -6,7 +6,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
-  constants,
   lstatSync,
   mkdirSync,
   openSync,
@@ -15,10 +14,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { Socket } from 'node:net';
 import path from 'node:path';
 import { FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
 import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
+import { readFifo } from '../report/read-fifo';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 
@@ -37,25 +36,6 @@ beforeAll(async () => {
   expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
 }, 300_000);
 afterAll(() => temps.forEach(removeTemp));
-
-/**
- * Reads a FIFO from before anything writes to it: opened without waiting for a writer (so a test
- * that finds no writer fails rather than hangs), read through a socket. `close()` lets it go.
- */
-function readFifo(fifo: string): { text: Promise<string>; close(): void } {
-  const socket = new Socket({
-    fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK),
-    readable: true,
-  });
-  const chunks: Buffer[] = [];
-  const text = new Promise<string>((resolve, reject) =>
-    socket
-      .on('data', (chunk: Buffer) => chunks.push(chunk))
-      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      .on('error', reject),
-  );
-  return { text, close: () => socket.destroy() };
-}
 
 /** Runs the command with standard output on `fd`. */
 function runWithStdout(args: string[], fd: number): { code: number | null; stderr: string } {

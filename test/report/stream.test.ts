@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import {
-  constants,
-  openSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -13,28 +11,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Socket } from 'node:net';
 import path from 'node:path';
 import { OutTargetError, outTarget, writeFileStreamed } from '../../src/report/stream';
-
-/**
- * Reads a FIFO from before anything writes to it: opened without waiting for a writer (so a test
- * that finds no writer fails rather than hangs), read through a socket. `close()` lets it go.
- */
-function readFifo(fifo: string): { text: Promise<string>; close(): void } {
-  const socket = new Socket({
-    fd: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK),
-    readable: true,
-  });
-  const chunks: Buffer[] = [];
-  const text = new Promise<string>((resolve, reject) =>
-    socket
-      .on('data', (chunk: Buffer) => chunks.push(chunk))
-      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      .on('error', reject),
-  );
-  return { text, close: () => socket.destroy() };
-}
+import { readFifo } from './read-fifo';
 
 /** Writes `text` through `writeFileStreamed` in two pieces. */
 const writeText = (out: string, text: string) =>
