@@ -290,7 +290,7 @@ describe('contacts, exposures and quarantine', () => {
     const QUERY = `query ($capacity: Int) { quarantinePriority(capacity: $capacity) {
       totalCount beds occupied assigned waiting capacity
       sites { place { id } capacity occupied assigned free }
-      edges { node { priority tier placement person { id } site { id } household { id } householdSize lastExposure releaseOn pcrDates evidence { tier source { ... on Person { id } } } } }
+      edges { node { priority tier placement person { id } site { id } household { id } householdSize lastExposure releaseOn pcrDates evidence { tier sourceKind setting start source { ... on Person { id } } } } }
     } }`;
     const full = (await data(QUERY)).quarantinePriority;
     expect(full).toMatchObject({
@@ -326,7 +326,17 @@ describe('contacts, exposures and quarantine', () => {
 
     const d = full.edges.find((e: Json) => e.node.person.id === 'D').node;
     expect(d.household).toEqual({ id: 'HB' });
-    expect(d.evidence.map((e: Json) => e.source.id).sort()).toEqual(['B', 'C']);
+    // B's household; C's household since C's window opened; and before that C was a close
+    // contact of B's who has since turned positive: D is upgraded through C for those nights.
+    expect(d.evidence.map((e: Json) => [e.source.id, e.tier, e.sourceKind, e.setting]).sort()).toEqual([
+      ['B', 'CLOSE_CONTACT', 'case', 'HOUSEHOLD'],
+      ['C', 'CLOSE_CONTACT', 'case', 'HOUSEHOLD'],
+      ['C', 'CLOSE_CONTACT', 'close_contact', 'HOUSEHOLD'],
+    ]);
+    const [upgrade, direct] = ['close_contact', 'case'].map((kind) =>
+      d.evidence.find((e: Json) => e.source.id === 'C' && e.sourceKind === kind),
+    );
+    expect(Date.parse(upgrade.start)).toBeLessThan(Date.parse(direct.start));
     // Released 7 days after the last exposure; PCR at midnight (+08:00) of quarantine days 1, 2, 3, 5, 7.
     const last = Date.parse(d.lastExposure);
     expect(Date.parse(d.releaseOn)).toBe(last + 7 * 86_400_000);
