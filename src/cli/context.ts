@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { StoreUnavailableError, ValidationError } from '../domain/errors';
-import { openStore, storeConfigFromEnv, type StoreConfig, type TraceStore } from '../store';
+import { openStore, storeConfigFromEnv, storeExists, type StoreConfig, type TraceStore } from '../store';
 
 /** Where a command writes, and the environment it reads (process.* unless a test says otherwise). */
 export interface CliIo {
@@ -47,13 +47,24 @@ export function migrationReporter(config: StoreConfig, io: CliIo): (step: string
   return (step) => io.stderr.write(`migrating ${describeStoreConfig(config)}: ${step}\n`);
 }
 
-/** Opens the configured store, runs `work` with it and closes it whatever happens. */
+/**
+ * Opens the configured store, runs `work` with it and closes it whatever happens. A command that
+ * only reads (`existing`) refuses an embedded store that was never made: a mistyped `--data` would
+ * otherwise make an empty one and report an outbreak with no cases, exit code 0.
+ */
 export async function withStore<T>(
   command: Command,
   io: CliIo,
   work: (store: TraceStore) => Promise<T>,
+  options: { existing?: boolean } = {},
 ): Promise<T> {
   const config = storeConfigFor(command, io);
+  if (options.existing && !storeExists(config)) {
+    throw new UsageError(
+      `no store in ${config.dataDir}: import a bundle into it first ` +
+        `(tracegraph --data ${config.dataDir} import DIR), or name the folder that holds one (--data, TRACEGRAPH_DATA)`,
+    );
+  }
   let store: TraceStore;
   try {
     store = await openStore(config, migrationReporter(config, io));

@@ -2,8 +2,10 @@
  * Chooses the store: Neo4j when NEO4J_URI is set, otherwise the embedded store under the data
  * directory (`--data DIR`, env TRACEGRAPH_DATA, default `./data`).
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { MigrationReport, TraceStore } from './port';
-import { openEmbeddedStore } from './embedded';
+import { DATABASE_FILE, openEmbeddedStore } from './embedded';
 import { openNeo4jStore } from './neo4j';
 
 export interface StoreConfig {
@@ -24,6 +26,14 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir
         }
       : null,
   };
+}
+
+/**
+ * Whether the configured store was ever made: an embedded store's database file exists (opening
+ * one makes it). A Neo4j server is reached when opened, so it counts as there.
+ */
+export function storeExists(config: StoreConfig): boolean {
+  return config.neo4j !== null || existsSync(path.join(config.dataDir, DATABASE_FILE));
 }
 
 /**

@@ -129,8 +129,28 @@ describe('tracegraph on the embedded store', () => {
     expect(JSON.parse(fromEnv.stdout)).toEqual(DISTRICT_COUNTS);
 
     const cwd = temp();
-    expect((await runCli(['stats'], { cwd })).code).toBe(0);
+    expect((await runCli(['import', DISTRICT], { cwd })).code).toBe(0);
     expect(existsSync(path.join(cwd, 'data', 'tracegraph.db'))).toBe(true);
+    expect(JSON.parse((await runCli(['stats', '--json'], { cwd })).stdout)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('stats, report and export refuse a store that was never made (a mistyped --data), and make none', async () => {
+    const cwd = temp();
+    const expected = (dir: string) => ({
+      code: 1,
+      stdout: '',
+      stderr:
+        `no store in ${dir}: import a bundle into it first (tracegraph --data ${dir} import DIR), ` +
+        'or name the folder that holds one (--data, TRACEGRAPH_DATA)\n',
+    });
+    expect(await runCli(['stats'], { cwd })).toEqual(expected('./data'));
+    expect(await runCli(['report', '--format', 'json', '--data', 'data-typo'], { cwd })).toEqual(
+      expected('data-typo'),
+    );
+    expect(
+      await runCli(['export', path.join(cwd, 'out')], { cwd, env: { TRACEGRAPH_DATA: 'elsewhere' } }),
+    ).toEqual(expected('elsewhere'));
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   test('a bad bundle exits 1 with the problems on stderr, no stack, and the store unchanged', async () => {

@@ -12,12 +12,17 @@ export function exportCommand(io: CliIo): Command {
     .argument('<dir>', 'folder to write (created if missing; files of the same names are replaced)')
     .addHelpText('after', '\nExample:\n  tracegraph export ./backup/2022-08-05')
     .action(async (dir: string, _options: unknown, command: Command) => {
-      await withStore(command, io, async (store) => {
-        const summary = await exportBundle(store, dir);
-        io.stdout.write(
-          `exported ${summary.total} rows (${formatRowCounts(summary.rows)}) from ${store.location} to ${dir} ` +
-            `in ${summary.seconds.toFixed(1)} s\n`,
-        );
-      });
+      await withStore(
+        command,
+        io,
+        async (store) => {
+          const summary = await exportBundle(store, dir);
+          io.stdout.write(
+            `exported ${summary.total} rows (${formatRowCounts(summary.rows)}) from ${store.location} to ${dir} ` +
+              `in ${summary.seconds.toFixed(1)} s\n`,
+          );
+        },
+        { existing: true },
+      );
     });
 }

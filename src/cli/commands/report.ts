@@ -184,43 +184,48 @@ export function reportCommand(io: CliIo): Command {
       const maxContacts = maxContactsFrom(flags.maxContacts);
       // A path the report cannot be written to fails now, not after the analysis.
       if (flags.out !== undefined) await checkOut(flags.out);
-      await withStore(cmd, io, async (store) => {
-        const asOf = await asOfFrom(flags, store);
-        const analysis = await analyseOutbreak(store, params, { asOf, capacity });
-        const progress = terminalProgress(io.stderr as NodeJS.WriteStream);
-        const mask = flags.role === 'cdc';
-        try {
-          const result: ReportWritten =
-            flags.format === 'json'
-              ? await writeJson(analysis, io, flags.out, {
-                  caseIds,
-                  mask,
-                  pretty: flags.pretty,
-                  onProgress: progress.onProgress,
-                })
-              : flags.format === 'csv' && !caseIds
-                ? await writeCsv(analysis, io, flags.out, { mask, onProgress: progress.onProgress })
-                : await writeReport(toReport(analysis, { evidenceOnRead: true }), {
-                    format: flags.format,
+      await withStore(
+        cmd,
+        io,
+        async (store) => {
+          const asOf = await asOfFrom(flags, store);
+          const analysis = await analyseOutbreak(store, params, { asOf, capacity });
+          const progress = terminalProgress(io.stderr as NodeJS.WriteStream);
+          const mask = flags.role === 'cdc';
+          try {
+            const result: ReportWritten =
+              flags.format === 'json'
+                ? await writeJson(analysis, io, flags.out, {
                     caseIds,
-                    out: flags.out,
                     mask,
-                    maxContacts,
+                    pretty: flags.pretty,
                     onProgress: progress.onProgress,
-                  });
-          progress.stop();
-          for (const problem of result.problems) io.stderr.write(`${problem}\n`);
-          if (result.text !== undefined) {
-            // Written as JSON is, so that a write that fails (a full disk, a file size limit)
-            // fails the command, naming standard output.
-            const text = result.text.endsWith('\n') ? result.text : `${result.text}\n`;
-            await streamTo(io, undefined, (sink) => sink.write(text));
-          } else if (result.file !== undefined) io.stderr.write(`wrote ${result.file}\n`);
-        } catch (err) {
-          if (!readerClosed(err, flags.out)) throw err;
-        } finally {
-          progress.stop();
-        }
-      });
+                  })
+                : flags.format === 'csv' && !caseIds
+                  ? await writeCsv(analysis, io, flags.out, { mask, onProgress: progress.onProgress })
+                  : await writeReport(toReport(analysis, { evidenceOnRead: true }), {
+                      format: flags.format,
+                      caseIds,
+                      out: flags.out,
+                      mask,
+                      maxContacts,
+                      onProgress: progress.onProgress,
+                    });
+            progress.stop();
+            for (const problem of result.problems) io.stderr.write(`${problem}\n`);
+            if (result.text !== undefined) {
+              // Written as JSON is, so that a write that fails (a full disk, a file size limit)
+              // fails the command, naming standard output.
+              const text = result.text.endsWith('\n') ? result.text : `${result.text}\n`;
+              await streamTo(io, undefined, (sink) => sink.write(text));
+            } else if (result.file !== undefined) io.stderr.write(`wrote ${result.file}\n`);
+          } catch (err) {
+            if (!readerClosed(err, flags.out)) throw err;
+          } finally {
+            progress.stop();
+          }
+        },
+        { existing: true },
+      );
     });
 }
