@@ -172,7 +172,11 @@ export interface EntityLabel {
 
 export interface AnalysisReport {
   asOf: string;
-  parameters: { protocol: string; pathogen: string };
+  /**
+   * The presets the analysis ran with, and where it departed from them (`path=value`, e.g.
+   * `protocol.preOnsetDays=4`; empty when it ran with the presets as they are).
+   */
+  parameters: { protocol: string; pathogen: string; changed: string[] };
   summary: {
     cases: number;
     confirmed: number;

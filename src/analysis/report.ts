@@ -9,6 +9,7 @@
  * built only when read (`evidenceOnRead`), since they show none of it.
  */
 import { recordById } from '../domain/own-entries';
+import { changesFromPresets } from '../domain/parameters';
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
@@ -545,7 +546,11 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
 
   return {
     asOf: formatInstant(analysis.asOf),
-    parameters: { protocol: params.protocol.name, pathogen: params.pathogen.name },
+    parameters: {
+      protocol: params.protocol.name,
+      pathogen: params.pathogen.name,
+      changed: changesFromPresets(params),
+    },
     summary: {
       cases: data.cases.length,
       confirmed: data.cases.filter((c) => c.classification === 'confirmed').length,

@@ -300,6 +300,26 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[last] = value;
 }
 
+/**
+ * Where the parameters differ from the presets they name, as `path=value` (values as JSON), in
+ * path order: a report says them, so that a run with overrides is not taken for one with the
+ * presets. A protocol or pathogen whose name is no preset (a file may rename it) lists every value.
+ */
+export function changesFromPresets(params: Parameters): string[] {
+  const changes: string[] = [];
+  const walk = (path: string, value: unknown, preset: unknown): void => {
+    if (isObject(value)) {
+      const base = isObject(preset) ? preset : {};
+      for (const key of Object.keys(value).sort()) walk(`${path}.${key}`, value[key], ownEntry(base, key));
+    } else if (JSON.stringify(value) !== JSON.stringify(preset)) {
+      changes.push(`${path}=${JSON.stringify(value)}`);
+    }
+  };
+  walk('protocol', params.protocol, ownEntry(PROTOCOL_PRESETS, params.protocol.name));
+  walk('pathogen', params.pathogen, ownEntry(PATHOGEN_PRESETS, params.pathogen.name));
+  return changes;
+}
+
 /** Builds the parameters: presets, then the file, then the overrides; validated as a whole. */
 export function resolveParameters(choice: ParameterChoice = {}): Parameters {
   // Own entries only, so "constructor" is an unknown preset like any other name.

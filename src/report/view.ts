@@ -114,6 +114,7 @@ export function reportSubtitle(
     `As of ${formatWhen(report.asOf)}`,
     `protocol ${report.parameters.protocol}`,
     `pathogen ${report.parameters.pathogen}`,
+    report.parameters.changed.length ? `changed: ${report.parameters.changed.join(', ')}` : null,
     selected ? `${shownCases} selected case${shownCases === 1 ? '' : 's'}` : `${shownCases} cases`,
     masked ? 'personal data masked' : null,
   ]

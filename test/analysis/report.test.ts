@@ -219,6 +219,11 @@ describe('toReport', () => {
       ['B', 'A'],
     ]);
     const report = toReport(run);
+    expect(report.parameters).toEqual({ protocol: 'cn-9th-2022', pathogen: 'omicron-ba5', changed: [] });
+    const changed = resolveParameters({ overrides: ['protocol.preOnsetDays=4'] });
+    expect(toReport(analyseData(data, changed, { asOf: data.asOf })).parameters.changed).toEqual([
+      'protocol.preOnsetDays=4',
+    ]);
     const caseOf = (id: string) => report.cases.find((c) => c.personId === id)!;
     const [chain] = report.chains;
     expect(chain).toMatchObject({ id: 'chain-A', rootId: 'A', caseIds: ['A', 'B'] });

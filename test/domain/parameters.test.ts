@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DELAY_BOUNDS, meanAndSd, resolveParameters } from '../../src/domain/parameters';
+import { DELAY_BOUNDS, changesFromPresets, meanAndSd, resolveParameters } from '../../src/domain/parameters';
 
 function paramFile(content: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
@@ -17,6 +17,33 @@ describe('resolveParameters', () => {
     const p = resolveParameters({ file, overrides: ['pathogen.infectiousDaysAfterOnset=6'] });
     expect(p.protocol.preOnsetDays).toBe(4);
     expect(p.pathogen.infectiousDaysAfterOnset).toBe(6);
+  });
+
+  test('changesFromPresets: what departs from the named presets, as path=value in path order', () => {
+    expect(changesFromPresets(resolveParameters())).toEqual([]);
+    expect(changesFromPresets(resolveParameters({ protocol: 'cn-20-measures-2022' }))).toEqual([]);
+    const file = paramFile({ protocol: { preOnsetDays: 4 } });
+    const changed = resolveParameters({
+      file,
+      overrides: [
+        'pathogen.infectiousDaysAfterOnset=6',
+        'protocol.closeContactPlaceKinds=["home","boat"]',
+        // Set to the preset's own value: no change.
+        'protocol.closeContactMinutes=15',
+      ],
+    });
+    expect(changesFromPresets(changed)).toEqual([
+      'protocol.closeContactPlaceKinds=["home","boat"]',
+      'protocol.preOnsetDays=4',
+      'pathogen.infectiousDaysAfterOnset=6',
+    ]);
+    // A file may rename a preset: then nothing is known to be as a preset has it.
+    const renamed = changesFromPresets(
+      resolveParameters({ file: paramFile({ protocol: { name: 'local' } }) }),
+    );
+    expect(renamed).toContain('protocol.name="local"');
+    expect(renamed).toContain('protocol.preOnsetDays=2');
+    expect(renamed.every((c) => c.startsWith('protocol.'))).toBe(true);
   });
 
   test('a misspelt or unused parameter in a file is refused with its path and the file', () => {

@@ -437,7 +437,7 @@ const cases: CaseReport[] = [
 export function analysisReportFixture(): AnalysisReport {
   return {
     asOf: '2022-08-10T20:00:00+08:00',
-    parameters: { protocol: 'cn-9th-2022', pathogen: 'omicron-ba5' },
+    parameters: { protocol: 'cn-9th-2022', pathogen: 'omicron-ba5', changed: [] },
     summary: {
       cases: 9,
       confirmed: 6,

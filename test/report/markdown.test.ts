@@ -22,6 +22,15 @@ describe('renderMarkdown', () => {
     ]);
   });
 
+  it('names the parameters changed from the presets beside them, so such a run reads as one', () => {
+    const report = analysisReportFixture();
+    report.parameters.changed = ['protocol.preOnsetDays=4', 'pathogen.infectiousDaysAfterOnset=6'];
+    expect(renderMarkdown(report).split('\n')[2]).toBe(
+      'As of 2022-08-10 20:00 · protocol cn-9th-2022 · pathogen omicron-ba5 · ' +
+        'changed: protocol.preOnsetDays=4, pathogen.infectiousDaysAfterOnset=6 · 9 cases',
+    );
+  });
+
   it('writes each chain as an indented tree from its root', () => {
     expect(section(markdown, '### Chain C1')).toContain(
       [

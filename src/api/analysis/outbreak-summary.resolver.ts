@@ -38,6 +38,7 @@ export class OutbreakSummaryResolver {
         asOf: outbreak.key.asOf,
         protocol: report.parameters.protocol,
         pathogen: report.parameters.pathogen,
+        parameterChanges: report.parameters.changed,
         waitingForBeds: outbreak.analysis.quarantine.waiting,
         epiCurve: report.epiCurve,
         rByGeneration: report.rByGeneration,

@@ -44,6 +44,12 @@ export class OutbreakSummaryType {
   @Field(() => String, { description: 'Pathogen preset, e.g. omicron-ba5.' })
   pathogen!: string;
 
+  @Field(() => [String], {
+    description:
+      'Where the analysis departed from the presets, as path=value (e.g. protocol.preOnsetDays=4); empty when it ran with the presets as they are.',
+  })
+  parameterChanges!: string[];
+
   @Field(() => Int) cases!: number;
   @Field(() => Int) confirmed!: number;
   @Field(() => Int) asymptomatic!: number;
