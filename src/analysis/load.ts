@@ -63,7 +63,7 @@ import { inferInfectionTime } from './infection-time';
 import { windowsOfCases } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { backwardTracingSpan } from './sources';
-import { tierOfExposure } from './tiers';
+import { tierOfExposure, upgradeSpan } from './tiers';
 
 export interface LoadOptions {
   /** Ids (or windows) per store call. */
@@ -634,8 +634,8 @@ export async function loadOutbreakWithExposures(
   // start of that span (or of the contact), for their contacts, households and nights.
   const upgradeSpans: WindowedId[] = [];
   for (const [id, first] of caseFirstClose) {
-    const to = Math.min(windows.get(id)!.from, asOf);
-    if (first < to) upgradeSpans.push({ id, from: first, to });
+    const span = upgradeSpan(first, windows.get(id), asOf);
+    if (span) upgradeSpans.push({ id, from: span.first, to: span.until });
   }
   upgradeSpans.sort((a, b) => byText(a.id, b.id));
   const upgradeContacts = await batched(upgradeSpans, (b) => store.contactsOf(b));

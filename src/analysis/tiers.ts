@@ -34,7 +34,7 @@ import {
   NightPieces,
   type ExposureOptions,
 } from './exposures';
-import { windowsOfCases } from './infectious-window';
+import { windowsOfCases, type InfectiousWindow } from './infectious-window';
 import { InstantTable } from './instant-table';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -375,9 +375,24 @@ function reasonAccessor(reasons: ReasonWriter): PropertyDescriptor {
 }
 
 /** A close contact's span: from their first close-contact exposure (`first`) until `until`. */
-interface CloseContactSpan {
+export interface CloseContactSpan {
   first: Instant;
   until: Instant;
+}
+
+/**
+ * The span in which a case had been a close contact before its infectious window opened: from its
+ * first close-contact exposure (`first`) to the window's opening (or `asOf`, if sooner); null when
+ * that exposure came later. Those it lived with or met then are upgraded to close contacts; the
+ * load (src/analysis/load.ts) fetches their contacts and nights over it.
+ */
+export function upgradeSpan(
+  first: Instant,
+  window: InfectiousWindow | undefined,
+  asOf: Instant,
+): CloseContactSpan | null {
+  const until = Math.min(window?.from ?? asOf, asOf);
+  return first < until ? { first, until } : null;
 }
 
 /**
@@ -656,8 +671,8 @@ export function assignTiers(
     if (caseFirst.size > 0) {
       const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
       caseFirst.forEach((first, caseId) => {
-        const until = Math.min(windows.get(caseId)?.from ?? data.asOf, data.asOf);
-        if (first < until) upgrading.set(caseId, { first, until });
+        const span = upgradeSpan(first, windows.get(caseId), data.asOf);
+        if (span) upgrading.set(caseId, span);
       });
     }
     if (upgrading.size > 0)

@@ -285,15 +285,17 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
     ]);
   }
   const files: BundleFile[] = [];
+  const knownFiles: Stats[] = [];
   for (const spec of BUNDLE_SPECS) {
     const filePath = path.join(dir, spec.file);
     const info = await stat(filePath).catch(() => null);
-    if (info?.isFile()) files.push({ spec, path: filePath, bytes: info.size });
+    if (!info?.isFile()) continue;
+    files.push({ spec, path: filePath, bytes: info.size });
+    knownFiles.push(info);
   }
   // A CSV file under another name would be skipped, its rows lost without a word: `Stays.csv` or
   // `stay.csv` is a typo, not a file to ignore. (On a case-insensitive disk `Stays.csv` is the
   // `stays.csv` read above: the same file.)
-  const knownFiles = await Promise.all(files.map((f) => stat(f.path)));
   const sameFile = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino;
   const strangers: string[] = [];
   for (const name of (await readdir(dir)).sort()) {

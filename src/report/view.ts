@@ -102,7 +102,6 @@ export function formatWhen(iso: string | null): string {
   return m ? `${m[1]} ${m[2]}` : iso;
 }
 
-/** The calendar date part of an instant or date. */
 /** The line under a report's title: as-of, protocol, pathogen, the cases shown, masking. */
 export function reportSubtitle(
   report: AnalysisReport,
@@ -122,6 +121,7 @@ export function reportSubtitle(
     .join(' · ');
 }
 
+/** The calendar date part of an instant or date. */
 export function dateOf(iso: string): string {
   return iso.slice(0, 10);
 }

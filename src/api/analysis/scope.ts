@@ -96,6 +96,12 @@ export function caseIn(outbreak: AnalysedOutbreak, personId: string): Scoped<Cas
   return scopedOrNull(outbreak.index.caseOf(personId), outbreak.key);
 }
 
+/** Records reached from `parent`, carrying the analysis key it came from (if any). */
+export function inScopeOf<T extends object>(parent: unknown, records: T[]): Scoped<T>[] {
+  const key = keyOfParent(parent);
+  return key ? records.map((r) => scoped(r, key)) : records;
+}
+
 /** A person, carrying the analysis key. */
 export async function personIn(
   ctx: ApiContext,

@@ -14,7 +14,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Case, Contact, Handling, Person, Place, Sample } from '../../domain/types';
-import { keyOfParent, placeIn, scoped, scopedOrNull, type Scoped } from '../analysis/scope';
+import { inScopeOf, keyOfParent, placeIn, scopedOrNull, type Scoped } from '../analysis/scope';
 import { UNMASKED_READERS } from '../auth-checker';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
@@ -179,12 +179,6 @@ export class PersonResolver {
     const handlings = await ctx.loaders.handlingsBy.load({ id: person.id, ...windowOf(args) });
     return [...handlings].sort((a, b) => a.at - b.at || (a.itemId < b.itemId ? -1 : 1));
   }
-}
-
-/** Records reached from `parent`, carrying the analysis key it came from (if any). */
-export function inScopeOf<T extends object>(parent: unknown, records: T[]): Scoped<T>[] {
-  const key = keyOfParent(parent);
-  return key ? records.map((r) => scoped(r, key)) : records;
 }
 
 export function bySampledAt(samples: readonly Sample[]): Sample[] {

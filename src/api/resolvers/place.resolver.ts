@@ -1,6 +1,7 @@
 /** Place: lookup, visitors in a window, residents of a home, environmental samples. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Person, Place, Sample, Stay } from '../../domain/types';
+import { inScopeOf } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
 import { primePersons } from '../loaders';
 import type { Page } from '../pagination';
@@ -9,7 +10,7 @@ import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { SampleType } from '../types/sample.type';
 import { listComplexity, pagedComplexity, RequiredWindowPageArgs, windowOf } from './args';
-import { bySampledAt, inScopeOf } from './person.resolver';
+import { bySampledAt } from './person.resolver';
 import { stayPage } from './stay-pages';
 
 @Resolver(() => PlaceType)
