@@ -2,8 +2,10 @@
  * Infectious window of a case: the span during which the people around the case become close
  * contacts, per China's COVID-19 protocol, 9th edition (June 2022), section on close contacts.
  *
- * - It opens `preOnsetDays` (2 by default; some cities used 4) before the earliest evidence of
- *   infection: the earlier of symptom onset and the first positive test. A confirmation implies a
+ * - It opens `preOnsetDays` (2 by default; some cities used 4) before the day of the earliest
+ *   evidence of infection: the earlier of symptom onset and the first positive test. The protocol
+ *   counts days by date ("2 days before the sampling date"), so a sample taken at 15:00 on the 4th
+ *   opens the window at midnight (district time) on the 2nd, not at 15:00. A confirmation implies a
  *   positive test by then, so the first positive test is the first positive sample on record or
  *   the confirmation, whichever is earlier (the confirmation stands in for a positive sample that
  *   is not on record: a case confirmed by screening before onset is infectious before the
@@ -11,13 +13,13 @@
  * - A case found by screening (no onset, or a positive test before onset) may have been infected
  *   at any time since the last negative sample: when that negative is earlier than the default
  *   start, the window opens there instead, but never more than `screeningLookbackMaxDays` before
- *   the first positive test.
+ *   the day of the first positive test.
  * - It closes at isolation: the confirmation, failing that the first positive sample, failing that
  *   `asOf` (the case is not isolated yet), but no later than `infectiousDaysAfterOnset` after the
  *   onset of a case never isolated. Nothing after `asOf` is known.
  */
 import type { Parameters } from '../domain/parameters';
-import { DAY, formatDate, formatInstant } from '../domain/time';
+import { DAY, formatDate, formatInstant, startOfDay } from '../domain/time';
 import type { Case, Instant, Sample } from '../domain/types';
 
 export interface InfectiousWindow {
@@ -89,8 +91,8 @@ export function infectiousWindow(
     anchor = asOf;
     anchorWords = `the analysis instant ${formatInstant(asOf)} (no onset, sample or confirmation on record)`;
   }
-  let from = anchor - preOnsetDays * DAY;
-  let opened = `${plural(preOnsetDays, 'day')} before ${anchorWords}`;
+  let from = startOfDay(anchor) - preOnsetDays * DAY;
+  let opened = `${plural(preOnsetDays, 'day')} before the day of ${anchorWords}`;
 
   const foundByScreening = positive !== null && (onset === null || positive < onset);
   if (foundByScreening && windowFromLastNegative) {
@@ -98,14 +100,14 @@ export function infectiousWindow(
       .filter((s) => s.result === 'negative' && s.sampledAt < positive)
       .at(-1)?.sampledAt;
     if (lastNegative !== undefined && lastNegative < from) {
-      const earliest = positive - screeningLookbackMaxDays * DAY;
+      const earliest = startOfDay(positive) - screeningLookbackMaxDays * DAY;
       if (lastNegative >= earliest) {
         from = lastNegative;
         opened = `last negative sample ${formatInstant(lastNegative)} before ${byConfirmation ? 'the confirmation' : 'the first positive'} (found by screening)`;
       } else if (earliest < from) {
         from = earliest;
         opened =
-          `${plural(screeningLookbackMaxDays, 'day')} before ${byConfirmation ? 'the confirmation' : 'the first positive sample'}: the last negative ` +
+          `${plural(screeningLookbackMaxDays, 'day')} before the day of ${byConfirmation ? 'the confirmation' : 'the first positive sample'}: the last negative ` +
           `(${formatInstant(lastNegative)}) is older than the screening look-back`;
       }
     }

@@ -55,8 +55,8 @@ const days = z.number().int().min(0).max(60);
 
 export const protocolSchema = z.strictObject({
   name: z.string(),
-  /** Infectious window opens this many days before onset (or first positive sample). Some
-   *  cities used 4. */
+  /** Infectious window opens this many days before the date of onset (or of the first positive
+   *  sample), at midnight district time. Some cities used 4. */
   preOnsetDays: z.number().min(0).max(14),
   /** For a case found by screening, open the window at the last negative sample when that is
    *  earlier than onset/first positive minus preOnsetDays (the infection may date back to it). */

@@ -51,7 +51,7 @@ describe('infectiousWindow', () => {
     expect(w.from).toBe(aug(3));
     expect(w.to).toBe(aug(6, '10:00'));
     expect(w.basis).toBe(
-      'from 2 days before onset 2022-08-05; until isolated at confirmation 2022-08-06T10:00:00+08:00',
+      'from 2 days before the day of onset 2022-08-05; until isolated at confirmation 2022-08-06T10:00:00+08:00',
     );
   });
 
@@ -61,12 +61,28 @@ describe('infectiousWindow', () => {
     expect(w.from).toBe(aug(1));
   });
 
-  test('asymptomatic case: 2 days before the first positive sample', () => {
+  test('days are counted by date in district time: any hour of the anchor day opens the same window', () => {
+    // "2 days before the sampling date": midnight (UTC+8) two dates earlier, whatever the hour.
+    for (const hour of ['00:00', '00:30', '09:00', '23:59']) {
+      const w = infectiousWindow(asymptomatic(aug(6)), [positive('P1', aug(4, hour))], params, asOf);
+      expect([hour, w.from]).toEqual([hour, aug(2)]);
+    }
+    // 07:00 in the district is still the day before in UTC: the district's date counts.
+    expect(t('2022-08-04T07:00:00+08:00')).toBeLessThan(Date.UTC(2022, 7, 4));
+    const early = infectiousWindow(asymptomatic(aug(6)), [positive('P1', aug(4, '07:00'))], params, asOf);
+    expect(early.from).toBe(t('2022-08-02T00:00:00+08:00'));
+    // An onset with an hour too.
+    expect(infectiousWindow(symptomatic(aug(5, '18:00'), aug(6)), [], params, asOf).from).toBe(aug(3));
+  });
+
+  test('asymptomatic case: 2 days before the day of the first positive sample', () => {
     const samples = [positive('P1', aug(4, '09:00')), positive('P1', aug(5, '09:00'))];
     const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
-    expect(w.from).toBe(aug(2, '09:00'));
+    expect(w.from).toBe(aug(2));
     expect(w.to).toBe(aug(5, '12:00'));
-    expect(w.basis).toMatch(/^from 2 days before first positive sample 2022-08-04T09:00:00\+08:00;/);
+    expect(w.basis).toMatch(
+      /^from 2 days before the day of first positive sample 2022-08-04T09:00:00\+08:00;/,
+    );
   });
 
   test('found by screening: opens at the last negative sample when that is earlier', () => {
@@ -84,20 +100,20 @@ describe('infectiousWindow', () => {
 
   test('found by screening: a negative later than the default start does not shorten the window', () => {
     const samples = [negative('P1', aug(3, '09:00')), positive('P1', aug(4, '09:00'))];
-    expect(infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf).from).toBe(aug(2, '09:00'));
+    expect(infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf).from).toBe(aug(2));
   });
 
   test('found by screening: the look-back is capped at screeningLookbackMaxDays before the first positive', () => {
     const samples = [negative('P1', t('2022-07-20T09:00:00+08:00')), positive('P1', aug(4, '09:00'))];
     const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
-    expect(w.from).toBe(aug(4, '09:00') - 7 * DAY);
-    expect(w.basis).toMatch(/^from 7 days before the first positive sample: the last negative/);
+    expect(w.from).toBe(aug(4) - 7 * DAY);
+    expect(w.basis).toMatch(/^from 7 days before the day of the first positive sample: the last negative/);
   });
 
   test('the last-negative rule can be switched off', () => {
     const off = resolveParameters({ overrides: ['protocol.windowFromLastNegative=false'] });
     const samples = [negative('P1', aug(1, '09:00')), positive('P1', aug(4, '09:00'))];
-    expect(infectiousWindow(asymptomatic(aug(5, '12:00')), samples, off, asOf).from).toBe(aug(2, '09:00'));
+    expect(infectiousWindow(asymptomatic(aug(5, '12:00')), samples, off, asOf).from).toBe(aug(2));
   });
 
   test('positive before onset: screening anchors on the sample and may reach back to the negative', () => {
@@ -105,9 +121,9 @@ describe('infectiousWindow', () => {
     const w = infectiousWindow(symptomatic(aug(5), aug(4, '09:00')), samples, params, asOf);
     expect(w.from).toBe(t('2022-07-31T09:00:00+08:00'));
     expect(w.to).toBe(aug(4, '09:00'));
-    // Without the negative: 2 days before the positive sample, not before onset.
+    // Without the negative: 2 days before the positive sample's day, not before onset.
     expect(infectiousWindow(symptomatic(aug(5), aug(4, '09:00')), samples.slice(1), params, asOf).from).toBe(
-      aug(1, '09:00'),
+      aug(1),
     );
   });
 
@@ -115,19 +131,19 @@ describe('infectiousWindow', () => {
     // Regression (audit D1): the window opened 2 days before the later onset, was cut to the
     // confirmation and so was empty. The confirmation implies a positive test by then.
     const w = infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [], params, asOf);
-    expect(w).toMatchObject({ from: aug(3, '10:00'), to: aug(5, '10:00') });
+    expect(w).toMatchObject({ from: aug(3), to: aug(5, '10:00') });
     expect(w.basis).toBe(
-      'from 2 days before confirmation 2022-08-05T10:00:00+08:00 (no positive sample on record); ' +
+      'from 2 days before the day of confirmation 2022-08-05T10:00:00+08:00 (no positive sample on record); ' +
         'until isolated at confirmation 2022-08-05T10:00:00+08:00',
     );
     // The same as with the sample on record at the confirmation.
     expect(
       infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [positive('P1', aug(5, '10:00'))], params, asOf),
-    ).toMatchObject({ from: aug(3, '10:00'), to: aug(5, '10:00') });
+    ).toMatchObject({ from: aug(3), to: aug(5, '10:00') });
     // A positive sample recorded only after the confirmation: the confirmation is the first test.
     expect(
       infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [positive('P1', aug(6))], params, asOf).from,
-    ).toBe(aug(3, '10:00'));
+    ).toBe(aug(3));
     // Found by screening: the last negative before the confirmation may open it earlier.
     const screened = infectiousWindow(
       symptomatic(aug(8), aug(5, '10:00')),
@@ -147,7 +163,7 @@ describe('infectiousWindow', () => {
     expect(
       infectiousWindow(asymptomatic(null), [positive('P1', aug(4, '09:00'))], params, asOf),
     ).toMatchObject({
-      from: aug(2, '09:00'),
+      from: aug(2),
       to: aug(4, '09:00'),
     });
     const w = infectiousWindow(symptomatic(aug(5), null), [], params, aug(7, '12:00'));

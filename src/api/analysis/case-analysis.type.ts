@@ -4,7 +4,7 @@ import { Field, ObjectType } from 'type-graphql';
 
 @ObjectType('InfectiousWindow', {
   description:
-    'When the people around the case become close contacts (9th edition): from 2 days before onset or first positive (or the last negative, for a screened case) to isolation.',
+    'When the people around the case become close contacts (9th edition): from 2 days before the date of onset or first positive, at midnight district time (or the last negative, for a screened case) to isolation.',
 })
 export class InfectiousWindowType {
   @Field(() => GraphQLDateTime)
