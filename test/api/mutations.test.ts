@@ -1,5 +1,7 @@
 /** Mutations validate through the import's row specs and the store's references; a refused batch writes nothing. */
 import { buildApiSchema } from '../../src/api/schema';
+import type { Place, Stay } from '../../src/domain/types';
+import { barePerson } from '../bare-records';
 import { smallDistrict, t } from '../store/fixtures';
 import { codes, contextFor, districtStore, run, type TempStore } from './helpers';
 
@@ -247,5 +249,130 @@ describe('mutations', () => {
     const result = await write(ADD_STAYS, { stays });
     expect(result.errors?.[0]?.message).toBe('stays: at most 1000 records per call (got 1001)');
     expect((await temp.store.counts()).stays).toBe(7);
+  });
+});
+
+describe('stays at a quarantine site take its beds', () => {
+  /** A site of two beds, one held by P1 from 10 to 17 Aug (a stay already stored). */
+  const SITE: Place = {
+    id: 'QS2',
+    name: 'Quarantine site 2',
+    kind: 'quarantine_site',
+    lat: null,
+    lon: null,
+    capacity: 2,
+  };
+  const stayAt = (subjectId: string, hostId: string, from: string, to: string) => ({
+    subjectId,
+    hostId,
+    start: `2022-08-${from}T00:00:00+08:00`,
+    end: `2022-08-${to}T00:00:00+08:00`,
+  });
+  const stored = (input: ReturnType<typeof stayAt>): Stay => ({
+    ...input,
+    start: t(input.start),
+    end: t(input.end),
+  });
+  const staysAtSite = () =>
+    temp.store.staysAtHosts([{ id: SITE.id, from: t('2022-08-01'), to: t('2022-09-01') }]);
+  const problemsOf = (result: Awaited<ReturnType<typeof write>>) =>
+    (result.errors?.[0]?.extensions?.problems as { path: string; reason: string }[] | undefined) ?? [];
+  /** P2 takes the other bed over the same days. */
+  const fillSite = () => temp.store.write({ stays: [stored(stayAt('P2', SITE.id, '10', '17'))] });
+
+  beforeEach(async () => {
+    await temp.store.write({
+      places: [SITE],
+      persons: ['P5', 'P6'].map((id) => barePerson(id)),
+      stays: [stored(stayAt('P1', SITE.id, '10', '17'))],
+    });
+  });
+
+  test('a stay that would take the site over its capacity is refused, and nothing of the batch is written', async () => {
+    await fillSite();
+    const before = await temp.store.counts();
+    const result = await write(ADD_STAYS, {
+      stays: [stayAt('P3', 'MKT', '11', '12'), stayAt('P3', SITE.id, '12', '14')],
+    });
+    expect(result.data).toBeNull();
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(problemsOf(result)).toEqual([
+      {
+        path: 'stays[1].hostId',
+        reason: `"${SITE.id}" is full from 2022-08-12T00:00:00+08:00 to 2022-08-14T00:00:00+08:00: 2 of 2 bed(s) taken`,
+      },
+    ]);
+    expect(await temp.store.counts()).toEqual(before);
+  });
+
+  test('a stay within the capacity is written', async () => {
+    const result = await write(ADD_STAYS, { stays: [stayAt('P3', SITE.id, '12', '14')] });
+    expect(result.errors).toBeUndefined();
+    expect(await staysAtSite()).toContainEqual(stored(stayAt('P3', SITE.id, '12', '14')));
+  });
+
+  test('two stays of one batch that together exceed the capacity are refused', async () => {
+    const before = await temp.store.counts();
+    // Each fits beside P1 alone; the second finds the first's bed taken too.
+    const result = await write(ADD_STAYS, {
+      stays: [stayAt('P2', SITE.id, '11', '15'), stayAt('P3', SITE.id, '14', '20')],
+    });
+    expect(problemsOf(result)).toEqual([
+      {
+        path: 'stays[1].hostId',
+        reason: `"${SITE.id}" is full from 2022-08-14T00:00:00+08:00 to 2022-08-20T00:00:00+08:00: 2 of 2 bed(s) taken`,
+      },
+    ]);
+    expect(await temp.store.counts()).toEqual(before);
+  });
+
+  test('stays that do not overlap the occupied interval are written; lots stored there take no bed', async () => {
+    await fillSite();
+    const stays = [
+      stayAt('P3', SITE.id, '17', '20'),
+      stayAt('P4', SITE.id, '05', '10'),
+      stayAt('L1', SITE.id, '12', '13'),
+      // Within P1's own stay there: it takes no second bed.
+      stayAt('P1', SITE.id, '12', '13'),
+    ];
+    const result = await write(ADD_STAYS, { stays });
+    expect(result.errors).toBeUndefined();
+    const atSite = await staysAtSite();
+    for (const stay of stays) expect(atSite).toContainEqual(stored(stay));
+  });
+
+  test('a quarantine site with no capacity on record is refused by argument path', async () => {
+    await temp.store.write({ places: [{ ...SITE, id: 'QS0', capacity: null }] });
+    const result = await write(ADD_STAYS, { stays: [stayAt('P3', 'QS0', '12', '14')] });
+    expect(problemsOf(result)).toEqual([
+      { path: 'stays[0].hostId', reason: '"QS0" has no capacity (beds) on record' },
+    ]);
+  });
+
+  test('assignQuarantineSite counts the beds addStays took; asked for the last bed at once, one gets it', async () => {
+    const assign = (personId: string, from: string, to: string) =>
+      write(
+        `mutation ($personId: ID!, $start: DateTime!, $end: DateTime!) {
+          assignQuarantineSite(personId: $personId, siteId: "${SITE.id}", start: $start, end: $end) { freeBeds }
+        }`,
+        { personId, start: `2022-08-${from}T00:00:00+08:00`, end: `2022-08-${to}T00:00:00+08:00` },
+      );
+    expect((await write(ADD_STAYS, { stays: [stayAt('P3', SITE.id, '12', '14')] })).errors).toBeUndefined();
+    expect(problemsOf(await assign('P4', '13', '15'))).toEqual([
+      {
+        path: 'siteId',
+        reason: `"${SITE.id}" is full from 2022-08-13T00:00:00+08:00 to 2022-08-15T00:00:00+08:00: 2 of 2 bed(s) taken`,
+      },
+    ]);
+
+    // Now a site of one bed, free from 20 to 27 Aug: P5 and P6 ask for it at once.
+    await temp.store.write({ places: [{ ...SITE, capacity: 1 }] });
+    const [added, assigned] = await Promise.all([
+      write(ADD_STAYS, { stays: [stayAt('P5', SITE.id, '20', '27')] }),
+      assign('P6', '20', '27'),
+    ]);
+    const outcomes = [added, assigned].map((r) => (r.errors ? codes(r)[0] : 'written'));
+    expect(outcomes.sort()).toEqual(['BAD_USER_INPUT', 'written']);
+    expect((await staysAtSite()).filter((s) => s.start === t('2022-08-20T00:00:00+08:00'))).toHaveLength(1);
   });
 });

@@ -176,6 +176,33 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
     expect(next.body.data.assignQuarantineSite.freeBeds).toBe(0);
   });
 
+  test('beds count the most persons there at once: one freed half-way serves a later arrival', async () => {
+    const stay = (personId: string, from: string, to: string) => ({
+      personId,
+      siteId: 'QH2',
+      start: `2022-08-${from}:00+08:00`,
+      end: `2022-08-${to}:00+08:00`,
+    });
+    // Two beds; P1 and P2 there one after the other, never together.
+    expect((await assign(stay('P1', '10T00:00', '12T00:00'))).body.errors).toBeUndefined();
+    expect((await assign(stay('P2', '14T00:00', '16T00:00'))).body.errors).toBeUndefined();
+    const across = await assign(stay('P3', '09T00:00', '17T00:00'));
+    expect(across.body.errors).toBeUndefined();
+    // Its own bed and one other at the busiest moment: none left over the whole interval.
+    expect(across.body.data.assignQuarantineSite.freeBeds).toBe(0);
+    // Now two are there at once on the 11th (P1, P3) and on the 15th (P2, P3).
+    const before = await store.counts();
+    const full = await assign(stay('P4', '11T00:00', '15T00:00'));
+    expect(problemsOf(full.body)).toEqual([
+      'siteId: "QH2" is full from 2022-08-11T00:00:00+08:00 to 2022-08-15T00:00:00+08:00: 2 of 2 bed(s) taken',
+    ]);
+    expect(await store.counts()).toEqual(before);
+    // Between P1 leaving and P2 arriving one bed is free.
+    const between = await assign(stay('P4', '12T00:00', '14T00:00'));
+    expect(between.body.errors).toBeUndefined();
+    expect(between.body.data.assignQuarantineSite.freeBeds).toBe(0);
+  });
+
   test('a person already at a quarantine site over part of the interval is refused', async () => {
     const atQH1 = await assign({
       personId: 'P4',

@@ -9,7 +9,7 @@ import { PersonType } from '../types/person.type';
 import type { CaseContact } from './analysis-index';
 import { CaseContactType } from './case-contact.type';
 import { ContactEvidenceType, QuarantineEntryType } from './quarantine-entry.type';
-import { keyOfParent, outbreakFor, personIn, scoped, scopedOrNull, type Scoped } from './scope';
+import { inScopeOf, keyOfParent, outbreakFor, personIn, scopedOrNull, type Scoped } from './scope';
 
 @Resolver(() => CaseContactType)
 export class CaseContactResolver {
@@ -23,8 +23,7 @@ export class CaseContactResolver {
     complexity: listComplexity(3),
   })
   evidence(@Root() contact: Scoped<CaseContact>): Scoped<TierEvidence>[] {
-    const key = keyOfParent(contact);
-    return contact.evidence.map((e) => (key ? scoped(e, key) : e));
+    return inScopeOf(contact, contact.evidence);
   }
 
   @FieldResolver(() => QuarantineEntryType, { nullable: true, description: "The person's quarantine entry." })

@@ -9,7 +9,16 @@ import type { Entity } from '../types/entity';
 import { EntityUnion, StayHost } from '../types/unions';
 import type { AnalysedOutbreak } from '../services/analysis.service';
 import { InfectorCandidateType, InfectorEvidenceType, type CandidateRecord } from './infector-candidate.type';
-import { caseIn, entityIn, keyOfParent, outbreakFor, readableText, scoped, type Scoped } from './scope';
+import {
+  inScopeOf,
+  caseIn,
+  entityIn,
+  keyOfParent,
+  outbreakFor,
+  readableText,
+  scoped,
+  type Scoped,
+} from './scope';
 
 /** The candidates of a case, most likely first, as the resolvers below take them. */
 export function candidatesOf(outbreak: AnalysedOutbreak, caseId: string): Scoped<CandidateRecord>[] {
@@ -48,8 +57,7 @@ export class InfectorCandidateResolver {
     complexity: listComplexity(5),
   })
   exposures(@Root() candidate: Scoped<CandidateRecord>): Scoped<InfectorEvidence>[] {
-    const key = keyOfParent(candidate);
-    return candidate.exposures.map((e) => (key ? scoped(e, key) : e));
+    return inScopeOf(candidate, candidate.exposures);
   }
 
   @FieldResolver(() => EntityUnion, {

@@ -7,7 +7,7 @@ import { listComplexity } from '../resolvers/args';
 import { CaseType } from '../types/case.type';
 import { AsOfArgs } from './args';
 import { OutbreakSummaryType, SpreaderType } from './outbreak-summary.type';
-import { caseIn, keyOfParent, outbreakFor, scoped, type Scoped } from './scope';
+import { inScopeOf, caseIn, outbreakFor, scoped, type Scoped } from './scope';
 
 type SummaryRecord = AnalysisReport['summary'] & {
   asOf: number;
@@ -53,8 +53,7 @@ export class OutbreakSummaryResolver {
     complexity: listComplexity(10),
   })
   superspreaders(@Root() summary: Scoped<SummaryRecord>): Scoped<SpreaderReport>[] {
-    const key = keyOfParent(summary);
-    return summary.superspreaders.map((s) => (key ? scoped(s, key) : s));
+    return inScopeOf(summary, summary.superspreaders);
   }
 }
 

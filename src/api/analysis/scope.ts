@@ -96,10 +96,21 @@ export function caseIn(outbreak: AnalysedOutbreak, personId: string): Scoped<Cas
   return scopedOrNull(outbreak.index.caseOf(personId), outbreak.key);
 }
 
-/** Records reached from `parent`, carrying the analysis key it came from (if any). */
-export function inScopeOf<T extends object>(parent: unknown, records: T[]): Scoped<T>[] {
+/**
+ * What a record links to (a record, a list of them, or none), carrying the analysis key the record
+ * came from, if any: a person's stays, a stay's host, a contact's persons answer their analysis
+ * fields from the same analysis as the record above them. Copies: loaders share the records.
+ */
+export function inScopeOf<T extends object>(parent: unknown, linked: readonly T[]): Scoped<T>[];
+export function inScopeOf<T extends object>(parent: unknown, linked: T): Scoped<T>;
+export function inScopeOf<T extends object>(parent: unknown, linked: T | null): Scoped<T> | null;
+export function inScopeOf<T extends object>(
+  parent: unknown,
+  linked: T | readonly T[] | null,
+): Scoped<T> | Scoped<T>[] | null {
   const key = keyOfParent(parent);
-  return key ? records.map((r) => scoped(r, key)) : records;
+  if (!key || !linked) return linked as Scoped<T> | Scoped<T>[] | null;
+  return Array.isArray(linked) ? linked.map((r: T) => scoped(r, key)) : scoped(linked as T, key);
 }
 
 /** A person, carrying the analysis key. */

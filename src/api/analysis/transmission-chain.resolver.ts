@@ -23,7 +23,7 @@ import {
   TransmissionLinkType,
   type LinkRecord,
 } from './transmission-chain.type';
-import { caseIn, entityIn, keyOfParent, outbreakFor, scoped, type Scoped } from './scope';
+import { inScopeOf, caseIn, entityIn, keyOfParent, outbreakFor, scoped, type Scoped } from './scope';
 
 /** The chains with a case of this id, or with a case this person was exposed to. */
 function chainIdsOfPerson(outbreak: AnalysedOutbreak, personId: string): Set<string> {
@@ -104,8 +104,7 @@ export class TransmissionChainResolver {
     description: 'Where the root case most likely came from (a lot, boat or place, or unknown).',
   })
   rootSource(@Root() chain: Scoped<TransmissionChain>): Scoped<TransmissionChain['rootSource']> {
-    const key = keyOfParent(chain);
-    return key ? scoped(chain.rootSource, key) : chain.rootSource;
+    return inScopeOf(chain, chain.rootSource);
   }
 
   @FieldResolver(() => Int, { description: 'Number of generations (length + 1).' })

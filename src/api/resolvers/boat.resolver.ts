@@ -1,6 +1,7 @@
 /** Boat: lookup, home port, crew and cargo in a window, dockings, environmental samples. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Boat, EntityKind, Place, Sample, Stay } from '../../domain/types';
+import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
 import type { Page } from '../pagination';
 import { BoatType } from '../types/boat.type';
@@ -13,7 +14,7 @@ import { stayPage } from './stay-pages';
 
 /** Stays aboard the boat in the window whose subject is of the given kind. */
 async function aboard(
-  boat: Boat,
+  boat: Scoped<Boat>,
   args: RequiredWindowPageArgs,
   kind: EntityKind,
   ctx: ApiContext,
@@ -21,6 +22,7 @@ async function aboard(
   const stays = await ctx.loaders.staysAtHost.load({ id: boat.id, ...windowOf(args) });
   const kinds = await Promise.all(stays.map((s) => ctx.loaders.entityKinds.load(s.subjectId)));
   return stayPage(
+    boat,
     stays.filter((_, i) => kinds[i] === kind),
     args,
   );
@@ -35,8 +37,8 @@ export class BoatResolver {
   }
 
   @FieldResolver(() => PlaceType, { nullable: true })
-  homePort(@Root() boat: Boat, @Ctx() ctx: ApiContext): Promise<Place | null> | null {
-    return boat.homePortId ? ctx.loaders.places.load(boat.homePortId) : null;
+  async homePort(@Root() boat: Scoped<Boat>, @Ctx() ctx: ApiContext): Promise<Place | null> {
+    return boat.homePortId ? inScopeOf(boat, await ctx.loaders.places.load(boat.homePortId)) : null;
   }
 
   @FieldResolver(() => StayConnection, {
@@ -44,7 +46,7 @@ export class BoatResolver {
     complexity: pagedComplexity,
   })
   crew(
-    @Root() boat: Boat,
+    @Root() boat: Scoped<Boat>,
     @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Stay>> {
@@ -56,7 +58,7 @@ export class BoatResolver {
     complexity: pagedComplexity,
   })
   cargo(
-    @Root() boat: Boat,
+    @Root() boat: Scoped<Boat>,
     @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Stay>> {
@@ -68,18 +70,18 @@ export class BoatResolver {
     complexity: pagedComplexity,
   })
   async dockings(
-    @Root() boat: Boat,
+    @Root() boat: Scoped<Boat>,
     @Args(() => WindowPageArgs) args: WindowPageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Stay>> {
-    return stayPage(await ctx.loaders.staysOfSubject.load({ id: boat.id, ...windowOf(args) }), args);
+    return stayPage(boat, await ctx.loaders.staysOfSubject.load({ id: boat.id, ...windowOf(args) }), args);
   }
 
   @FieldResolver(() => [SampleType], {
     description: 'Environmental samples of the boat, by time.',
     complexity: listComplexity(5),
   })
-  async samples(@Root() boat: Boat, @Ctx() ctx: ApiContext): Promise<Sample[]> {
-    return bySampledAt(await ctx.loaders.samplesOf.load(boat.id));
+  async samples(@Root() boat: Scoped<Boat>, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return inScopeOf(boat, bySampledAt(await ctx.loaders.samplesOf.load(boat.id)));
   }
 }

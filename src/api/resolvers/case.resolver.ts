@@ -2,7 +2,7 @@
  *  analysis fields of a case are in src/api/analysis/case-analysis.resolver.ts. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { AsOfArgs } from '../analysis/args';
-import { keyOfParent, personIn, scoped } from '../analysis/scope';
+import { inScopeOf, keyOfParent, personIn, scoped, type Scoped } from '../analysis/scope';
 import type { Case, Person, Sample } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { CaseType } from '../types/case.type';
@@ -41,15 +41,15 @@ export class CaseResolver {
     description: "The person's tests, by time.",
     complexity: listComplexity(5),
   })
-  async samples(@Root() c: Case, @Ctx() ctx: ApiContext): Promise<Sample[]> {
-    return bySampledAt(await ctx.loaders.samplesOf.load(c.personId));
+  async samples(@Root() c: Scoped<Case>, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return inScopeOf(c, bySampledAt(await ctx.loaders.samplesOf.load(c.personId)));
   }
 }
 
 @Resolver(() => SampleType)
 export class SampleResolver {
   @FieldResolver(() => SampleSubject, { nullable: true })
-  subject(@Root() sample: Sample, @Ctx() ctx: ApiContext): Promise<Entity | null> {
-    return loadEntity(ctx.loaders, sample.subjectId);
+  async subject(@Root() sample: Scoped<Sample>, @Ctx() ctx: ApiContext): Promise<Entity | null> {
+    return inScopeOf(sample, await loadEntity(ctx.loaders, sample.subjectId));
   }
 }

@@ -1,6 +1,7 @@
 /** ColdChainItem: lookup, who handled the lot, where it was stored or carried, its samples. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { ColdChainItem, Handling, Sample, Stay } from '../../domain/types';
+import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
 import type { Page } from '../pagination';
 import { ColdChainItemType } from '../types/cold-chain-item.type';
@@ -27,12 +28,15 @@ export class ColdChainItemResolver {
     complexity: listComplexity(10),
   })
   async handlers(
-    @Root() item: ColdChainItem,
+    @Root() item: Scoped<ColdChainItem>,
     @Args(() => WindowArgs) args: WindowArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Handling[]> {
     const handlings = await ctx.loaders.handlingsOf.load({ id: item.id, ...windowOf(args) });
-    return [...handlings].sort((a, b) => a.at - b.at || (a.personId < b.personId ? -1 : 1));
+    return inScopeOf(
+      item,
+      [...handlings].sort((a, b) => a.at - b.at || (a.personId < b.personId ? -1 : 1)),
+    );
   }
 
   @FieldResolver(() => StayConnection, {
@@ -40,18 +44,18 @@ export class ColdChainItemResolver {
     complexity: pagedComplexity,
   })
   async storage(
-    @Root() item: ColdChainItem,
+    @Root() item: Scoped<ColdChainItem>,
     @Args(() => WindowPageArgs) args: WindowPageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Stay>> {
-    return stayPage(await ctx.loaders.staysOfSubject.load({ id: item.id, ...windowOf(args) }), args);
+    return stayPage(item, await ctx.loaders.staysOfSubject.load({ id: item.id, ...windowOf(args) }), args);
   }
 
   @FieldResolver(() => [SampleType], {
     description: 'Environmental samples of the lot, by time.',
     complexity: listComplexity(5),
   })
-  async samples(@Root() item: ColdChainItem, @Ctx() ctx: ApiContext): Promise<Sample[]> {
-    return bySampledAt(await ctx.loaders.samplesOf.load(item.id));
+  async samples(@Root() item: Scoped<ColdChainItem>, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return inScopeOf(item, bySampledAt(await ctx.loaders.samplesOf.load(item.id)));
   }
 }

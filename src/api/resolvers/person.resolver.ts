@@ -14,7 +14,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Case, Contact, Handling, Person, Place, Sample } from '../../domain/types';
-import { inScopeOf, keyOfParent, placeIn, scopedOrNull, type Scoped } from '../analysis/scope';
+import { inScopeOf, keyOfParent, placeIn, type Scoped } from '../analysis/scope';
 import { UNMASKED_READERS } from '../auth-checker';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
@@ -130,28 +130,26 @@ export class PersonResolver {
     complexity: pagedComplexity,
   })
   async stays(
-    @Root() person: Person,
+    @Root() person: Scoped<Person>,
     @Args(() => WindowPageArgs) args: WindowPageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Stay>> {
     const stays = await ctx.loaders.staysOfSubject.load({ id: person.id, ...windowOf(args) });
-    return stayPage(stays, args);
+    return stayPage(person, stays, args);
   }
 
   @FieldResolver(() => CaseType, { nullable: true, description: 'The case, if this person is one.' })
-  async case(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Case | null> {
+  async case(@Root() person: Scoped<Person>, @Ctx() ctx: ApiContext): Promise<Case | null> {
     // A person reached through an analysis hands their case the same analysis.
-    const key = keyOfParent(person);
-    const found = await ctx.loaders.caseOf.load(person.id);
-    return key ? scopedOrNull(found, key) : found;
+    return inScopeOf(person, await ctx.loaders.caseOf.load(person.id));
   }
 
   @FieldResolver(() => [SampleType], {
     description: 'Tests of this person, by time.',
     complexity: listComplexity(5),
   })
-  async samples(@Root() person: Person, @Ctx() ctx: ApiContext): Promise<Sample[]> {
-    return bySampledAt(await ctx.loaders.samplesOf.load(person.id));
+  async samples(@Root() person: Scoped<Person>, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return inScopeOf(person, bySampledAt(await ctx.loaders.samplesOf.load(person.id)));
   }
 
   @FieldResolver(() => [ContactType], {
@@ -159,12 +157,15 @@ export class PersonResolver {
     complexity: listComplexity(10),
   })
   async contacts(
-    @Root() person: Person,
+    @Root() person: Scoped<Person>,
     @Args(() => WindowArgs) args: WindowArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Contact[]> {
     const contacts = await ctx.loaders.contactsOf.load({ id: person.id, ...windowOf(args) });
-    return [...contacts].sort((a, b) => a.start - b.start || a.end - b.end);
+    return inScopeOf(
+      person,
+      [...contacts].sort((a, b) => a.start - b.start || a.end - b.end),
+    );
   }
 
   @FieldResolver(() => [HandlingType], {
@@ -172,12 +173,15 @@ export class PersonResolver {
     complexity: listComplexity(10),
   })
   async handlings(
-    @Root() person: Person,
+    @Root() person: Scoped<Person>,
     @Args(() => WindowArgs) args: WindowArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Handling[]> {
     const handlings = await ctx.loaders.handlingsBy.load({ id: person.id, ...windowOf(args) });
-    return [...handlings].sort((a, b) => a.at - b.at || (a.itemId < b.itemId ? -1 : 1));
+    return inScopeOf(
+      person,
+      [...handlings].sort((a, b) => a.at - b.at || (a.itemId < b.itemId ? -1 : 1)),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 /** Place: lookup, visitors in a window, residents of a home, environmental samples. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Person, Place, Sample, Stay } from '../../domain/types';
-import { inScopeOf } from '../analysis/scope';
+import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
 import { primePersons } from '../loaders';
 import type { Page } from '../pagination';
@@ -27,19 +27,19 @@ export class PlaceResolver {
     complexity: pagedComplexity,
   })
   async visitors(
-    @Root() place: Place,
+    @Root() place: Scoped<Place>,
     @Args(() => RequiredWindowPageArgs) args: RequiredWindowPageArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Stay>> {
     const stays = await ctx.loaders.staysAtHost.load({ id: place.id, ...windowOf(args) });
-    return stayPage(stays, args);
+    return stayPage(place, stays, args);
   }
 
   @FieldResolver(() => [PersonType], {
     description: 'People whose home this is (empty for other kinds of place).',
     complexity: listComplexity(5),
   })
-  async residents(@Root() place: Place, @Ctx() ctx: ApiContext): Promise<Person[]> {
+  async residents(@Root() place: Scoped<Place>, @Ctx() ctx: ApiContext): Promise<Person[]> {
     const residents = await ctx.loaders.residentsOf.load(place.id);
     primePersons(ctx.loaders, residents);
     // Reached through an analysis, the residents answer from the same analysis.
@@ -53,7 +53,7 @@ export class PlaceResolver {
     description: 'Environmental samples taken here, by time.',
     complexity: listComplexity(5),
   })
-  async samples(@Root() place: Place, @Ctx() ctx: ApiContext): Promise<Sample[]> {
-    return bySampledAt(await ctx.loaders.samplesOf.load(place.id));
+  async samples(@Root() place: Scoped<Place>, @Ctx() ctx: ApiContext): Promise<Sample[]> {
+    return inScopeOf(place, bySampledAt(await ctx.loaders.samplesOf.load(place.id)));
   }
 }

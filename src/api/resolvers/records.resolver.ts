@@ -96,7 +96,12 @@ export class RecordsResolver {
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => [StayType], opts('Adds stays (a stay already recorded is not added twice).'))
+  @Mutation(
+    () => [StayType],
+    opts(
+      "Adds stays (a stay already recorded is not added twice). A person's stay at a quarantine site needs a bed free over all of it, counted as assignQuarantineSite counts them (with the batch's earlier stays): otherwise the batch is refused.",
+    ),
+  )
   addStays(@Arg('stays', () => [StayInput]) stays: StayInput[], @Ctx() ctx: ApiContext): Promise<Stay[]> {
     return service(ctx).write('stays', staysSpec, 'stays', stays);
   }

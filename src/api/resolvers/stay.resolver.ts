@@ -1,6 +1,7 @@
 /** Stay: its subject and host (unions resolved through the entity-kind loader) and what it is. */
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { stayTypeOf, type Stay, type StayType as StayRelation } from '../../domain/types';
+import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
 import { loadEntity, type Entity } from '../types/entity';
 import { StayRelationEnum } from '../types/enums';
@@ -13,16 +14,16 @@ export class StayResolver {
     nullable: true,
     description: 'Who or what stayed; null only if its record is missing.',
   })
-  subject(@Root() stay: Stay, @Ctx() ctx: ApiContext): Promise<Entity | null> {
-    return loadEntity(ctx.loaders, stay.subjectId);
+  async subject(@Root() stay: Scoped<Stay>, @Ctx() ctx: ApiContext): Promise<Entity | null> {
+    return inScopeOf(stay, await loadEntity(ctx.loaders, stay.subjectId));
   }
 
   @FieldResolver(() => StayHost, {
     nullable: true,
     description: 'Where; null only if its record is missing.',
   })
-  host(@Root() stay: Stay, @Ctx() ctx: ApiContext): Promise<Entity | null> {
-    return loadEntity(ctx.loaders, stay.hostId);
+  async host(@Root() stay: Scoped<Stay>, @Ctx() ctx: ApiContext): Promise<Entity | null> {
+    return inScopeOf(stay, await loadEntity(ctx.loaders, stay.hostId));
   }
 
   @FieldResolver(() => StayRelationEnum, { nullable: true })

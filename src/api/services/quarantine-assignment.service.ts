@@ -1,18 +1,18 @@
 /**
  * Assigning a person to a quarantine site: the assignment is a stay of the person at the site
  * (validated as a row of stays.csv is), refused unless the site has a free bed over the whole
- * interval and the person is at no other quarantine site over any of it. Beds taken are counted
- * as the persons whose stays at the site overlap the interval (a bed freed half-way through still
- * counts), against the site's capacity. Checks and write run one assignment at a time per store in
- * this process, so two requests cannot both take the last bed.
+ * interval and the person is at no other quarantine site over any of it. Beds are counted as
+ * quarantine-beds.ts counts them for every write of stays, and checks and write run one at a
+ * time per store in this process with those writes, so two requests cannot both take the last bed.
  */
 import type { Parameters } from '../../domain/parameters';
 import { staysSpec } from '../../domain/records';
 import { DAY, formatInstant } from '../../domain/time';
-import { QUARANTINE_SITE_KIND, type Id, type Instant, type Place, type Stay } from '../../domain/types';
+import { QUARANTINE_SITE_KIND, type Id, type Instant, type Place } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
+import { bedsTaken, noBedReason, oneBedWriteAtATime, overlaps } from './quarantine-beds';
 import { inputAsRow, KIND_WORDS } from './records.service';
 
 export interface QuarantineAssignmentRequest {
@@ -42,22 +42,6 @@ const ARGUMENT_OF_COLUMN: Record<string, string> = {
   end: 'end',
 };
 
-/** Strict overlap: a stay that ends as the interval starts leaves its bed in time. */
-const overlaps = (s: Stay, start: Instant, end: Instant): boolean => s.start < end && s.end > start;
-
-const queues = new WeakMap<TraceStore, Promise<unknown>>();
-
-/** Runs `task` after every earlier task on the same store has settled. */
-function oneAtATime<T>(store: TraceStore, task: () => Promise<T>): Promise<T> {
-  const previous = queues.get(store) ?? Promise.resolve();
-  const next = previous.then(task, task);
-  queues.set(
-    store,
-    next.catch(() => undefined),
-  );
-  return next;
-}
-
 const when = (at: Instant): string => formatInstant(at);
 
 export class QuarantineAssignmentService {
@@ -71,7 +55,7 @@ export class QuarantineAssignmentService {
   ) {}
 
   assign(request: QuarantineAssignmentRequest): Promise<QuarantineAssignment> {
-    return oneAtATime(this.store, () => this.checkAndWrite(request));
+    return oneBedWriteAtATime(this.store, () => this.checkAndWrite(request));
   }
 
   private async checkAndWrite(request: QuarantineAssignmentRequest): Promise<QuarantineAssignment> {
@@ -126,22 +110,9 @@ export class QuarantineAssignmentService {
       });
     }
 
-    // Beds taken at the site: persons (not stored lots) whose stays there overlap the interval.
-    const capacity = site!.capacity ?? 0;
-    const atSite = (
-      await this.store.staysAtHosts([{ id: stay.hostId, from: stay.start, to: stay.end }])
-    ).filter((s) => overlaps(s, stay.start, stay.end) && s.subjectId !== stay.subjectId);
-    const subjects = [...new Set(atSite.map((s) => s.subjectId))].sort();
-    const subjectKinds = subjects.length ? await this.store.entityKinds(subjects) : [];
-    const taken = subjectKinds.filter((k) => k === 'person').length;
-    if (site!.capacity === null) {
-      problems.push({ path: 'siteId', reason: `"${stay.hostId}" has no capacity (beds) on record` });
-    } else if (taken >= capacity) {
-      problems.push({
-        path: 'siteId',
-        reason: `"${stay.hostId}" is full from ${when(stay.start)} to ${when(stay.end)}: ${taken} of ${capacity} bed(s) taken`,
-      });
-    }
+    const [taken = 0] = await bedsTaken(this.store, [stay]);
+    const noBed = noBedReason(site!, stay, taken);
+    if (noBed) problems.push({ path: 'siteId', reason: noBed });
     if (problems.length) throw badUserInput(problems);
 
     try {
@@ -151,6 +122,8 @@ export class QuarantineAssignmentService {
       clearLoaders(this.loaders);
       this.onWrite();
     }
+    // A site with no capacity on record was refused above.
+    const capacity = site!.capacity ?? 0;
     return {
       personId: stay.subjectId,
       siteId: stay.hostId,

@@ -2,13 +2,16 @@
  * Writing records through the API: each input row goes through the import's row spec
  * (src/domain/records.ts) under its CSV column names, then the references are checked against
  * the store, and only a batch with no problem at all is written (in one store write); cached reads
- * and analyses are then dropped.
+ * and analyses are then dropped. Persons' stays at quarantine sites must each find a free bed, as
+ * an assignment must (quarantine-beds.ts), so a batch of stays is checked and written one at a
+ * time with the assignments to the same store.
  */
 import type { FileSpec, RawRow } from '../../domain/records';
 import { stayTypeOf, type EntityKind, type Id, type RecordBatch, type Stay } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
+import { oneBedWriteAtATime, staysWithoutBed } from './quarantine-beds';
 
 export const MAX_RECORDS_PER_MUTATION = 1000;
 
@@ -69,7 +72,17 @@ export class RecordsService {
    * Validates and writes one batch of one kind. `argument` is the mutation argument (e.g.
    * `stays`), used in problem paths such as `stays[3].end`.
    */
-  async write<T>(
+  write<T>(
+    argument: string,
+    spec: FileSpec<T>,
+    batchKey: keyof RecordBatch,
+    inputs: readonly object[],
+  ): Promise<T[]> {
+    const checkAndWrite = () => this.checkAndWrite(argument, spec, batchKey, inputs);
+    return batchKey === 'stays' ? oneBedWriteAtATime(this.store, checkAndWrite) : checkAndWrite();
+  }
+
+  private async checkAndWrite<T>(
     argument: string,
     spec: FileSpec<T>,
     batchKey: keyof RecordBatch,
@@ -85,6 +98,8 @@ export class RecordsService {
     }
     const problems: (InputProblem & { index: number })[] = [];
     const records: T[] = [];
+    /** The input each record came from. */
+    const indexOfRecord: number[] = [];
     const references: { index: number; field: string; id: Id; kinds: readonly EntityKind[] }[] = [];
     const firstIndexOfKey = new Map<string, number>();
 
@@ -111,6 +126,7 @@ export class RecordsService {
         firstIndexOfKey.set(key, index);
       }
       records.push(parsed.record);
+      indexOfRecord.push(index);
     });
 
     // One store call resolves every id the batch refers to or defines.
@@ -163,6 +179,15 @@ export class RecordsService {
           });
         }
       });
+    }
+
+    if (batchKey === 'stays' && !problems.length) {
+      // Beds are counted only for a batch otherwise fit to write: every stay parsed, every id known.
+      const noBed = await staysWithoutBed(this.store, records as Stay[], (id) => kinds.get(id));
+      for (const { position, reason } of noBed) {
+        const index = indexOfRecord[position]!;
+        problems.push({ index, path: `${argument}[${index}].hostId`, reason });
+      }
     }
 
     if (problems.length) {

@@ -17,7 +17,7 @@ export class QuarantineAssignmentType {
 
   @Field(() => Int, {
     description:
-      'Beds at the site still free over the interval, this assignment included (persons whose stays there overlap it take one each).',
+      'Beds at the site still free over the whole interval, this assignment included: its capacity less the most persons there at once.',
   })
   freeBeds!: number;
 }
