@@ -121,6 +121,15 @@ export function instantFormatter(kept = INSTANTS_KEPT): {
   };
 }
 
+/**
+ * A stay's line in a case's timeline, naming its host by its label: the one text of the report
+ * made from a label, so masking (src/report/mask.ts) makes it again from the masked label.
+ */
+export function stayLabel(host: EntityLabel | undefined, hostId: Id, start: number, end: number): string {
+  const where = `${host?.name ?? hostId}${host?.detail ? ` (${host.detail})` : ''}`;
+  return `at ${where} for ${minutesWords((end - start) / 60_000)}`;
+}
+
 type Mention = (id: Id | null | undefined) => void;
 
 /** The entity labels of a report, filled in the order things are first mentioned. */
@@ -190,13 +199,12 @@ function caseReports(
     for (const s of staysOf.get(c.personId) ?? []) {
       if (s.end < window.from || s.start > window.to) continue;
       mention(s.hostId);
-      const host = entities[s.hostId];
       timeline.push({
         at: formatInstant(s.start),
         end: formatInstant(s.end),
         kind: 'stay',
         hostId: s.hostId,
-        label: `at ${host?.name ?? s.hostId}${host?.detail ? ` (${host.detail})` : ''} for ${minutesWords((s.end - s.start) / 60_000)}`,
+        label: stayLabel(entities[s.hostId], s.hostId, s.start, s.end),
       });
     }
     if (c.confirmedAt !== null)
@@ -369,7 +377,8 @@ function contactReport(
 
 /**
  * Where a contact whose evidence is built when read keeps what builds it: a symbol, not
- * enumerable, so no reader sees it as data, and copied with the accessor (src/report/mask.ts).
+ * enumerable, so no reader sees it as data, and copied with the accessor by a copy made from the
+ * contact's property descriptors.
  */
 const BUILD_EVIDENCE = Symbol('buildEvidence');
 

@@ -20,6 +20,12 @@ const ENVIRONMENTAL_KINDS = new Set(['item', 'boat', 'place']);
  * Keeps the requested cases (in the order asked) and, whole, the chains they belong to; the
  * district-wide parts (summary, epidemic curve, R by generation, quarantine sites) stay as they
  * are. Without `caseIds` (or with an empty list) the report is returned unchanged.
+ *
+ * The contacts kept are those exposed to a requested case, or to a lot, boat or place that is
+ * the infector of a requested case or a likely source of its chain (`sources`), and the contacts
+ * of those contacts, however far (a contact of a close contact names the close contact). With
+ * every case requested, every contact is kept, as without `caseIds`: also those exposed only
+ * where no case accounts for them (a contaminated place that is no chain's likely source).
  */
 export function selectCases(report: AnalysisReport, caseIds?: readonly string[]): Selection {
   if (!caseIds || caseIds.length === 0) return { report, problems: [] };
@@ -41,13 +47,18 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
   const chains = report.chains.filter((chain) => chainIds.has(chain.id));
   const chainCaseIds = new Set(chains.flatMap((chain) => chain.caseIds));
 
-  const contacts = contactsReachedFrom(report.contacts, [
-    ...wanted,
-    // A contact exposed to the lot or boat that infected a selected case belongs with it too.
-    ...cases.flatMap((c) => (c.infector && ENVIRONMENTAL_KINDS.has(c.infector.kind) ? [c.infector.id] : [])),
-  ]);
-
   const sources = report.sources.filter((s) => s.chainIds.some((id) => chainIds.has(id)));
+  // Every case asked for: the district's contacts, those that no case accounts for too.
+  const everyCase = wanted.length > 0 && wanted.length === report.cases.length;
+  const contacts = everyCase
+    ? report.contacts
+    : contactsReachedFrom(report.contacts, [
+        ...wanted,
+        ...cases.flatMap((c) =>
+          c.infector && ENVIRONMENTAL_KINDS.has(c.infector.kind) ? [c.infector.id] : [],
+        ),
+        ...sources.flatMap((s) => (ENVIRONMENTAL_KINDS.has(s.kind) ? [s.id] : [])),
+      ]);
 
   const relevantPlaces = new Set<string>();
   for (const c of cases) {
@@ -87,7 +98,8 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
 function contactsReachedFrom(all: ContactReport[], seeds: string[]): ContactReport[] {
   const reached = new Set(seeds);
   const kept = new Set<ContactReport>();
-  // Each contact's evidence read once: it may be built each time it is read (see mask.ts).
+  // Each contact's evidence read once: it may be built each time it is read (`evidenceOnRead`,
+  // src/analysis/report.ts).
   const sourcesOf = new Map(all.map((contact) => [contact, contactSources(contact)]));
   let grew = true;
   while (grew) {

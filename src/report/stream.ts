@@ -205,7 +205,7 @@ async function checkFolder(file: string, out: string): Promise<void> {
  * Where a report for the path `out` goes, checked before anything is written (the command line
  * checks it before the analysis, so a bad path fails at once):
  * - a missing file or a regular file: written beside it and renamed over it, so that a reader never
- *   sees half a report (missing folders are made);
+ *   sees half a report (missing folders are made: `readyOutTarget`);
  * - a symbolic link: followed; the file it names is written (beside it and renamed), the link kept;
  * - a FIFO or a character device (a named pipe, `/dev/stdout`): written into straight, as a shell's
  *   `>` would;
@@ -243,7 +243,52 @@ export async function outTarget(out: string): Promise<OutTarget> {
 }
 
 /**
- * Writes a file through `write`, where `outTarget(out)` says: beside it first and renamed once
+ * Makes the missing folders of `dir`, one at a time from the nearest folder that exists, and
+ * refuses, naming `out`, at the first that cannot be made. Not Node's `mkdir(dir, { recursive:
+ * true })`: where making a folder fails with ENOENT though its parent exists (`/proc/nope`:
+ * procfs makes no folders), it makes the parent again and retries, for ever, at full CPU (Node 20).
+ */
+async function makeFolders(dir: string, out: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = dir; ; at = path.dirname(at)) {
+    try {
+      await stat(at);
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') throw new OutTargetError(`"${out}": ${at}: ${reasonOf(err as Error)}`);
+    }
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      await mkdir(folder);
+    } catch (err) {
+      // Made meanwhile (another report into the same new folder): as good.
+      const made = await stat(folder).then(
+        (stats) => stats.isDirectory(),
+        () => false,
+      );
+      if (!made)
+        throw new OutTargetError(`"${out}": cannot make the folder ${folder}: ${reasonOf(err as Error)}`);
+    }
+  }
+}
+
+/**
+ * `outTarget(out)`, with the missing folders of a file written beside its target made: the
+ * command line readies its `--out` so before the analysis, and a folder that cannot be made
+ * (`/proc/nope/x.json`) fails at once.
+ */
+export async function readyOutTarget(out: string): Promise<OutTarget> {
+  const target = await outTarget(out);
+  if (!target.straight) await makeFolders(path.dirname(target.file), out);
+  return target;
+}
+
+/**
+ * Writes a file through `write`, where `readyOutTarget(out)` says: beside it first and renamed once
  * complete (a failed write removes the partial file), or straight into a FIFO or character
  * device. Errors name `out` (resolved). Returns what `write` returned, and `out` resolved.
  */
@@ -252,8 +297,7 @@ export async function writeFileStreamed<T>(
   write: (sink: TextSink) => Promise<T>,
 ): Promise<{ value: T; file: string }> {
   const name = path.resolve(out);
-  const target = await outTarget(out);
-  if (!target.straight) await mkdir(path.dirname(target.file), { recursive: true });
+  const target = await readyOutTarget(out);
   const partial = target.straight ? target.file : `${target.file}.${process.pid}.partial`;
   const stream = createWriteStream(partial, { encoding: 'utf8' });
   const sink = streamSink(stream, name);

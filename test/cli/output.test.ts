@@ -6,6 +6,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -92,6 +93,37 @@ describe('report --out', () => {
     }
     expect(readdirSync(folder)).toEqual([]);
   });
+
+  // procfs makes no folders: mkdir says ENOENT though the parent exists, on which Node's recursive
+  // mkdir retried for ever at full CPU. Linux alone has it.
+  const procfs = existsSync('/proc/self/status');
+  (procfs ? test : test.skip)(
+    'a folder that cannot be made (/proc/nope/x.json) fails at once, before the analysis, naming it',
+    async () => {
+      // The district's store, then one that cannot be opened (--data names a file): the check
+      // answers before the store is opened. A run that hangs is ended after 15 s.
+      const notAStore = path.join(temp(), 'file');
+      writeFileSync(notAStore, 'x');
+      const out = '/proc/nope/x.json';
+      for (const [format, store] of [
+        ['html', data],
+        ['csv', data],
+        ['json', notAStore],
+      ] as const) {
+        const result = await runCli(['report', '--format', format, '--out', out, '--data', store], {
+          timeoutMs: 15_000,
+        });
+        expect([format, result]).toEqual([
+          format,
+          {
+            code: 1,
+            stdout: '',
+            stderr: `--out: "${out}": cannot make the folder /proc/nope: ENOENT: no such file or directory\n`,
+          },
+        ]);
+      }
+    },
+  );
 
   test('writes into a FIFO straight and through a symbolic link to its file, leaving both as they were', async () => {
     const printed = await runCli(['report', '--format', 'md', '--data', data]);

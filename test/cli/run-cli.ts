@@ -48,16 +48,26 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
   return { ...base, ...env };
 }
 
-/** Runs `node bin/tracegraph.js ...args` (or another script) and collects its output. */
+/**
+ * Runs `node bin/tracegraph.js ...args` (or another script) and collects its output. With
+ * `timeoutMs`, a run still going then is ended (SIGTERM, which bin/tracegraph.js passes on to the
+ * command it restarted as, then exits 143), so that a command that hangs fails its test.
+ */
 export function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string; script?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    script?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.script ?? BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cliEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
     });
     let stdout = '';
     let stderr = '';

@@ -1,9 +1,40 @@
-import fc from 'fast-check';
 import { maskName } from '../../src/domain/masking';
-import { maskReport, nameMasker } from '../../src/report/mask';
+import { stayLabel } from '../../src/analysis/report';
+import type { ContactReport } from '../../src/analysis/report-model';
+import { maskReport } from '../../src/report/mask';
 import { prepareReport, selectCases } from '../../src/report/select';
 import { chainTree, contactsOfCase, settingCategory, settingLabel } from '../../src/report/view';
 import { analysisReportFixture } from './fixtures';
+import { namedOutbreakReport } from './named-outbreak';
+
+/** A venue-exposed contact whose only exposure was at contaminated place `placeId`. */
+function exposedOnlyAt(personId: string, placeId: string, priority: number): ContactReport {
+  const [start, end] = ['2022-08-02T09:00:00+08:00', '2022-08-02T10:00:00+08:00'];
+  return {
+    personId,
+    tier: 'venue_exposed',
+    probability: 0.01,
+    score: 0.01,
+    priority,
+    reasons: `at contaminated place ${placeId} for 1 h`,
+    evidence: [
+      {
+        sourceId: placeId,
+        sourceKind: 'place',
+        setting: 'place:market',
+        hostId: placeId,
+        start,
+        end,
+        minutes: 60,
+      },
+    ],
+    assignedSiteId: null,
+    lastExposure: end,
+    releaseOn: null,
+    homeMonitoringUntil: null,
+    pcrDates: [],
+  };
+}
 
 describe('selectCases', () => {
   it('returns the report unchanged without case ids or with an empty list', () => {
@@ -59,6 +90,41 @@ describe('selectCases', () => {
     expect(report.contacts.map((c) => c.personId)).toEqual(['K05', 'K03']);
   });
 
+  it('keeps the contacts exposed at a likely source of the chains of the asked cases, infector or not', () => {
+    const fixture = analysisReportFixture();
+    // Market M01 is a likely source of chains C1 and C3, and infected none of their cases.
+    fixture.contacts.push(exposedOnlyAt('K07', 'M01', 7));
+    expect(fixture.cases.some((c) => c.infector?.id === 'M01')).toBe(false);
+    const kept = (caseIds: string[]) => selectCases(fixture, caseIds).report.contacts.map((c) => c.personId);
+    expect(kept(['P03'])).toContain('K07');
+    expect(kept(['P09'])).toContain('K07');
+    expect(kept(['P07'])).not.toContain('K07');
+  });
+
+  it('keeps every contact when every case is asked, as without a selection', () => {
+    const fixture = analysisReportFixture();
+    // Cold storage CS01 is no chain's likely source and no case's infector.
+    fixture.contacts.push(exposedOnlyAt('K07', 'M01', 7), exposedOnlyAt('K08', 'CS01', 8));
+    const everyCase = fixture.cases.map((c) => c.personId).reverse();
+    expect(selectCases(fixture, everyCase).report.contacts).toEqual(fixture.contacts);
+    // Not every case: nothing asked for accounts for K08.
+    const allButOne = selectCases(fixture, everyCase.slice(1)).report.contacts.map((c) => c.personId);
+    expect(allButOne).toContain('K07');
+    expect(allButOne).not.toContain('K08');
+  });
+
+  it('of an analysed outbreak, keeps with every case the contact exposed only at a contaminated place', () => {
+    const report = namedOutbreakReport();
+    const p7 = report.contacts.find((c) => c.personId === 'P7')!;
+    expect(p7.evidence.map((e) => [e.sourceKind, e.sourceId])).toEqual([['place', 'CS']]);
+    expect(selectCases(report, ['C2', 'C1']).report.contacts).toEqual(report.contacts);
+    expect(
+      selectCases(report, ['C1'])
+        .report.contacts.map((c) => c.personId)
+        .sort(),
+    ).toEqual(['P2', 'P3', 'P5']);
+  });
+
   it('merges the caller problems with those of the selection, without repeats', () => {
     const prepared = prepareReport(analysisReportFixture(), {
       caseIds: ['X1'],
@@ -84,70 +150,39 @@ describe('maskReport', () => {
     expect(original.entities.P01!.name).toBe('陈伟');
   });
 
-  it('masks full names repeated in free text', () => {
+  it('masks the name of a home, in its label and in the stays at it, and no other place', () => {
     const fixture = analysisReportFixture();
-    fixture.contacts[1]!.reasons = 'crew of B01 with 陈伟 for 8h; neighbour of 何海生';
-    fixture.cases[2]!.candidates[0]!.evidence = 'same household as 陈伟';
+    const home = fixture.entities.H01!;
+    const [at, end] = ['2022-07-31T20:00:00+08:00', '2022-08-01T07:30:00+08:00'];
+    fixture.cases[0]!.timeline.push({
+      at,
+      end,
+      kind: 'stay',
+      hostId: 'H01',
+      label: stayLabel(home, 'H01', Date.parse(at), Date.parse(end)),
+    });
     const masked = maskReport(fixture);
-    expect(masked.contacts[1]!.reasons).toBe('crew of B01 with 陈* for 8h; neighbour of 何**');
-    expect(masked.cases[2]!.candidates[0]!.evidence).toBe('same household as 陈*');
+    expect(masked.entities.H01).toEqual({ ...home, name: maskName(home.name) });
+    expect(masked.cases[0]!.timeline.at(-1)!.label).toBe(`at ${maskName(home.name)} (home) for 11h30`);
+    expect(JSON.stringify(masked)).not.toContain(home.name);
+    for (const id of ['CS01', 'M01', 'FP01', 'R01', 'W01', 'QS01', 'B01', 'L01'])
+      expect(masked.entities[id]).toBe(fixture.entities[id]);
+    expect(fixture.cases[0]!.timeline.at(-1)!.label).toContain(home.name);
+  });
+
+  it('leaves the texts as they are: they name persons by id, and a name may be a place’s too', () => {
+    const fixture = analysisReportFixture();
+    // A person named like the market, whose name the timelines give.
+    fixture.entities.K05!.name = 'Yazhou market';
+    const masked = maskReport(fixture);
+    expect(masked.entities.K05!.name).toBe(maskName('Yazhou market'));
+    expect(masked.cases[1]!.timeline[1]!.label).toBe('at Yazhou market (market) 1h30');
+    const { entities: _entities, ...texts } = masked;
+    const { entities: _original, ...originalTexts } = fixture;
+    expect(texts).toEqual(originalTexts);
+    expect(masked.contacts).toBe(fixture.contacts);
   });
 });
-
-describe('nameMasker', () => {
-  /** At each place the longest name beginning there, else the character: name by name. */
-  const reference = (masked: Map<string, string>, text: string): string => {
-    let out = '';
-    for (let at = 0; at < text.length;) {
-      let longest = '';
-      for (const name of masked.keys())
-        if (text.startsWith(name, at) && name.length > longest.length) longest = name;
-      out += longest ? masked.get(longest) : text[at];
-      at += longest.length || 1;
-    }
-    return out;
-  };
-
-  it('masks at each place the longest name that begins there, names overlapping or not', () => {
-    // Few characters, and names cut from the text itself (with a prefix of each), so that names
-    // occur, overlap and begin one another.
-    const unit = fc.constantFrom('陈', '伟', '何', '海', '生', 'a', ' ', '*');
-    const cut = fc.record({ from: fc.nat(40), length: fc.integer({ min: 2, max: 4 }) });
-    fc.assert(
-      fc.property(
-        fc.array(unit, { minLength: 2, maxLength: 40 }),
-        fc.array(cut, { maxLength: 6 }),
-        (units, cuts) => {
-          const text = units.join('');
-          const names = new Set<string>();
-          for (const { from, length } of cuts) {
-            const name = text.slice(from % text.length, (from % text.length) + length);
-            if (name.length < 2) continue;
-            names.add(name);
-            names.add(name.slice(0, 2));
-          }
-          const masked = new Map([...names].map((n) => [n, maskName(n)!]));
-          expect(nameMasker(masked)(text)).toBe(reference(masked, text));
-        },
-      ),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('gives back the very text when it names nobody, and masks a name at either end', () => {
-    const mask = nameMasker(
-      new Map([
-        ['陈伟', '陈*'],
-        ['何海生', '何**'],
-      ]),
-    );
-    const text = 'crew of B01 for 8h';
-    expect(mask(text)).toBe(text);
-    expect(mask('陈伟 and 何海生')).toBe('陈* and 何**');
-    expect(nameMasker(new Map())('陈伟')).toBe('陈伟');
-  });
-});
-
 describe('view helpers', () => {
   it('names settings and their families', () => {
     expect(settingCategory('place:market')).toBe('place');

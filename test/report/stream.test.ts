@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -12,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { OutTargetError, outTarget, writeFileStreamed } from '../../src/report/stream';
+import { OutTargetError, outTarget, readyOutTarget, writeFileStreamed } from '../../src/report/stream';
 import { readFifo } from './read-fifo';
 
 /** Writes `text` through `writeFileStreamed` in two pieces. */
@@ -93,4 +94,28 @@ describe('writeFileStreamed and outTarget: what stands at the path', () => {
     await expect(writeText(dir, 'x')).rejects.toBeInstanceOf(OutTargetError);
     expect(readdirSync(dir)).toEqual(['file']);
   });
+
+  // procfs makes no folders: mkdir says ENOENT though the parent exists, on which Node's recursive
+  // mkdir retried for ever at full CPU. Linux alone has it.
+  (existsSync('/proc/self/status') ? it : it.skip)(
+    'refuses at once, naming it, a folder that cannot be made (/proc/nope)',
+    async () => {
+      const out = '/proc/nope/deeper/report.json';
+      const refused = new OutTargetError(
+        `"${out}": cannot make the folder /proc/nope: ENOENT: no such file or directory`,
+      );
+      // Raced against a timer, so that a write that never ends fails rather than hangs the suite.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('still making folders after 5 s')), 5_000);
+      });
+      try {
+        await expect(Promise.race([writeText(out, 'x'), hung])).rejects.toThrow(refused);
+        await expect(Promise.race([readyOutTarget(out), hung])).rejects.toThrow(refused);
+      } finally {
+        clearTimeout(timer);
+      }
+      await expect(outTarget(out)).resolves.toEqual({ file: out, straight: false });
+    },
+  );
 });

@@ -12,7 +12,7 @@ import { streamQuarantineCsv } from '../../report/csv';
 import {
   fdSink,
   OutTargetError,
-  outTarget,
+  readyOutTarget,
   streamSink,
   writeFileStreamed,
   writesBlock,
@@ -120,10 +120,14 @@ async function writeCsv(
   return { problems: [], file };
 }
 
-/** `--out`: refused as a usage mistake, naming the path, when a report cannot go there (`outTarget`). */
+/**
+ * `--out`: refused as a usage mistake, naming the path, when a report cannot go there; its missing
+ * folders are made now, so that one that cannot be made fails before the analysis
+ * (`readyOutTarget`).
+ */
 async function checkOut(out: string): Promise<void> {
   try {
-    await outTarget(out);
+    await readyOutTarget(out);
   } catch (err) {
     if (err instanceof OutTargetError) throw new UsageError(`--out: ${err.message}`);
     throw err;

@@ -1,0 +1,113 @@
+/**
+ * What `tracegraph report` writes, run as a user would (bin/tracegraph.js), on the fixture
+ * district with a person named like the market, a case's stay at its home, and a cold storage
+ * that a positive swab contaminated, where only P6, no case, was: `--role cdc` masks persons and
+ * homes and no place else; `--cases` with every case keeps every contact.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { AnalysisReport } from '../../src/analysis/report-model';
+import { maskName } from '../../src/domain/masking';
+import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { ensureBuilt, runCli } from './run-cli';
+
+const MARKET = '崖州海鲜市场 Yazhou Seafood Market';
+const HOME = '保港社区3栋201';
+/** Named in no cdc report: P1, P2 and P3 of the district, and P6 (P5's name is part of the market's). */
+const PERSONS = ['陈大明', '陈小红', 'Li Wei', '周雪'];
+
+/** The district's file with `change` made to its rows (the header and any BOM kept). */
+function districtFile(file: string, change: (rows: string[]) => string[]): string {
+  const [header, ...rows] = readFileSync(path.join(FIXTURE_BUNDLES, 'district', file), 'utf8')
+    .split(/\r?\n/)
+    .filter(Boolean);
+  return [header, ...change(rows)].join('\n') + '\n';
+}
+
+const temps: string[] = [];
+let data: string;
+beforeAll(async () => {
+  ensureBuilt();
+  const bundle = bundleFrom('district', {
+    'persons.csv': districtFile('persons.csv', (rows) => [
+      ...rows,
+      'P5,Seafood Market,F,50,13900005555,,,,',
+      'P6,周雪,F,33,13900006666,,,,',
+    ]),
+    'places.csv': districtFile('places.csv', (rows) =>
+      rows.map((row) =>
+        row.startsWith('H1,')
+          ? `H1,${HOME},home,,,`
+          : row.startsWith('MKT,')
+            ? `MKT,${MARKET},market,,,`
+            : row,
+      ),
+    ),
+    'samples.csv': districtFile('samples.csv', (rows) => [
+      ...rows,
+      'COLD,2022-08-04T12:00:00+08:00,positive,pcr,31',
+    ]),
+    'stays.csv': districtFile('stays.csv', (rows) => [
+      ...rows,
+      '2022-07-31T20:00:00+08:00,2022-08-01T07:00:00+08:00,P1,H1',
+      '2022-08-01T09:00:00+08:00,2022-08-01T10:00:00+08:00,P5,MKT',
+      '2022-08-04T09:00:00+08:00,2022-08-04T11:00:00+08:00,P6,COLD',
+    ]),
+  });
+  temps.push(bundle);
+  data = tempDir('tracegraph-cli-content-');
+  temps.push(data);
+  const imported = await runCli(['import', bundle, '--data', data]);
+  expect(imported.stderr).toBe('');
+  expect(imported.code).toBe(0);
+}, 300_000);
+afterAll(() => temps.forEach(removeTemp));
+
+async function jsonReport(...args: string[]): Promise<AnalysisReport> {
+  const result = await runCli(['report', '--format', 'json', ...args, '--data', data]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as AnalysisReport;
+}
+
+describe('report --role cdc', () => {
+  test('masks persons and homes wherever they are named, and leaves the market named like a person', async () => {
+    const plain = await jsonReport();
+    expect(plain.entities.P5!.name).toBe('Seafood Market');
+    expect(JSON.stringify(plain)).toContain(`at ${HOME} (home)`);
+    expect(plain.cases[0]!.timeline.filter((e) => e.label.includes(MARKET))).toHaveLength(1);
+
+    const masked = await jsonReport('--role', 'cdc');
+    expect(masked.entities.P5!.name).toBe(maskName('Seafood Market'));
+    expect(masked.entities.H1!.name).toBe(maskName(HOME));
+    expect(masked.entities.MKT!.name).toBe(MARKET);
+    expect(masked.cases[0]!.timeline.filter((e) => e.label.includes(MARKET))).toHaveLength(1);
+    for (const format of ['json', 'html', 'md', 'csv']) {
+      const result = await runCli(['report', '--format', format, '--role', 'cdc', '--data', data]);
+      expect([format, result.code]).toEqual([format, 0]);
+      for (const name of [HOME, ...PERSONS])
+        expect([format, name, result.stdout.includes(name)]).toEqual([format, name, false]);
+      if (format !== 'csv') expect([format, result.stdout.includes(MARKET)]).toEqual([format, true]);
+    }
+  });
+});
+
+describe('report --cases', () => {
+  test('with every case gives the contacts of no selection, the one exposed only at a contaminated place too', async () => {
+    const whole = await jsonReport();
+    const p6 = whole.contacts.find((c) => c.personId === 'P6')!;
+    expect(p6.evidence.map((e) => [e.sourceKind, e.sourceId])).toEqual([['place', 'COLD']]);
+    const caseIds = whole.cases.map((c) => c.personId);
+    expect(caseIds.length).toBeGreaterThan(1);
+
+    const everyCase = await jsonReport('--cases', caseIds.join(','));
+    expect(everyCase.contacts).toEqual(whole.contacts);
+    const csv = await runCli(['report', '--format', 'csv', '--cases', caseIds.join(','), '--data', data]);
+    const wholeCsv = await runCli(['report', '--format', 'csv', '--data', data]);
+    const ids = (text: string) =>
+      (parse(text, { columns: true }) as { person_id: string }[]).map((r) => r.person_id);
+    expect(ids(csv.stdout)).toEqual(ids(wholeCsv.stdout));
+    expect(ids(csv.stdout)).toContain('P6');
+  });
+});
