@@ -131,6 +131,11 @@ export interface RiskAreaReport {
   lastInfection: string;
   /** When the area may be lowered one level (null once low). */
   liftOn: string | null;
+  /**
+   * The cases that made it a risk area (sorted): whose residence it is (a village or community
+   * near the case's home, or the home itself), or who stayed there in their infectious window.
+   */
+  caseIds: string[];
   reason: string;
 }
 
@@ -140,6 +145,8 @@ export interface ClusterReport {
   memberIds: string[];
   size: number;
   caseCount: number;
+  /** Members who are contacts (persons of `contacts`, any tier). */
+  contactCount: number;
 }
 
 export interface SpreaderReport {

@@ -535,8 +535,16 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
     level: a.level,
     lastInfection: formatDate(a.lastInfection),
     liftOn: a.liftOn === null ? null : formatDate(a.liftOn),
+    caseIds: a.caseIds,
     reason: a.reason,
   }));
+  // The contacts are the persons with a tier (every one gets a quarantine entry with it): counted
+  // from the tiers, not the contacts, which are built only as they are read.
+  const clusters = analysis.clusters.map((k) => {
+    let contactCount = 0;
+    for (const id of k.memberIds) if (tierOf.has(id)) contactCount += 1;
+    return { ...k, contactCount };
+  });
   const labels = new ReportLabels(
     entities,
     mention,
@@ -582,7 +590,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
     contacts: lazyContacts(analysis, tierOf, labels, options.evidenceOnRead ?? false),
     sources,
     riskAreas: areas,
-    clusters: analysis.clusters,
+    clusters,
     superspreaders: superspreaderReports(analysis.spreaders),
     quarantineSites: quarantine.sites.map((s) => ({
       id: s.siteId,

@@ -1,6 +1,6 @@
 /**
  * The audit log of personal-data reads: who (key id and role) read whose name, phone or id number,
- * in which operation and when. Kept in memory up to a cap (oldest dropped first) and, when a file
+ * or which home's name (an address), in which operation and when. Kept in memory up to a cap (oldest dropped first) and, when a file
  * is configured, appended to it as JSON lines in the order the reads happened.
  */
 import { appendFile } from 'node:fs/promises';
@@ -16,8 +16,18 @@ export interface AuditEntry {
   role: Role;
   operationName: string | null;
   personIds: string[];
+  /**
+   * Homes whose name (an address) was read; empty for reads of persons alone. Added later:
+   * `append` takes it optional and the file's line leaves it out when empty, so callers and lines
+   * of persons' reads alone are as they were before.
+   */
+  placeIds: string[];
+  /** Which of name, phone, idNumber were read, of the persons and the homes together. */
   fields: PersonalField[];
 }
+
+/** What `append` takes: an entry without its number, the homes read optional. */
+export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'placeIds'> & { placeIds?: string[] };
 
 export interface AuditLogOptions {
   /** Entries kept in memory (default 10,000). */
@@ -40,16 +50,18 @@ export class AuditLog {
     this.capacity = Math.max(1, options.capacity ?? DEFAULT_AUDIT_CAPACITY);
   }
 
-  append(entry: Omit<AuditEntry, 'seq'>): AuditEntry {
-    const stored: AuditEntry = { seq: this.nextSeq++, ...entry };
+  append(entry: NewAuditEntry): AuditEntry {
+    const { placeIds = [], ...rest } = entry;
+    const stored: AuditEntry = { seq: this.nextSeq++, ...rest, placeIds };
     this.entries.push(stored);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     const file = this.options.file;
     if (file) {
-      const line = JSON.stringify({ ...stored, at: new Date(stored.at).toISOString() }) + '\n';
+      const { placeIds: homes, ...line } = { ...stored, at: new Date(stored.at).toISOString() };
+      const text = JSON.stringify(homes.length ? { ...line, placeIds: homes } : line) + '\n';
       // Chained so lines land in order without blocking the request.
       this.writes = this.writes
-        .then(() => appendFile(file, line, 'utf8'))
+        .then(() => appendFile(file, text, 'utf8'))
         .catch((err) => this.options.onFileError?.(err));
     }
     return stored;

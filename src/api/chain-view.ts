@@ -4,12 +4,12 @@
  * the chains and needs an API key, sent as `Authorization: Bearer <key>` (the page asks for one and
  * keeps it in the tab, as the explorer does). Keys are never taken from the URL, where they would
  * end up in histories and logs. The data comes from the cached analysis; the cdc role gets it
- * masked, and the names other roles read are audited.
+ * masked (persons' names and homes'), and the names other roles read are audited.
  */
 import { createHash } from 'node:crypto';
 import { asOfFromText } from '../analysis/as-of';
 import { instantTextProblem } from '../domain/time';
-import type { AnalysisReport } from '../analysis/report-model';
+import type { AnalysisReport, EntityLabel } from '../analysis/report-model';
 import { chainViewAsset, chainViewData, chainViewPage } from '../report/chain-view';
 import type { ChainViewData } from '../report/chain-view';
 import type { AuditLog } from './audit-log';
@@ -77,12 +77,16 @@ export function caseIdsOf(params: URLSearchParams): string[] {
     .filter((id) => id !== '');
 }
 
-/** Persons whose names the view shows: the cases and the persons named as infectors or candidates. */
-export function personsShown(data: ChainViewData, report: AnalysisReport): string[] {
+/** The ids of the entities the view names whose label passes `named`, sorted. */
+function shown(
+  data: ChainViewData,
+  named: (label: EntityLabel) => boolean,
+  report: AnalysisReport,
+): string[] {
   const ids = new Set<string>();
   const add = (id: string) => {
     const label = report.entities[id];
-    if (label?.kind === 'person' && label.name !== null) ids.add(id);
+    if (label && label.name !== null && named(label)) ids.add(id);
   };
   for (const node of data.nodes) {
     add(node.id);
@@ -90,6 +94,19 @@ export function personsShown(data: ChainViewData, report: AnalysisReport): strin
     for (const candidate of node.candidates) add(candidate.id);
   }
   return [...ids].sort();
+}
+
+/** Persons whose names the view shows: the cases and the persons named as infectors or candidates. */
+export function personsShown(data: ChainViewData, report: AnalysisReport): string[] {
+  return shown(data, (label) => label.kind === 'person', report);
+}
+
+/**
+ * Homes whose names (addresses) the view shows: a home among the sources, infectors or candidates
+ * (a contaminated home). Audited like the API's Place.name of a home.
+ */
+export function homesShown(data: ChainViewData, report: AnalysisReport): string[] {
+  return shown(data, (label) => label.kind === 'place' && label.detail === 'home', report);
 }
 
 export class ChainViewRoutes {
@@ -176,13 +193,15 @@ export class ChainViewRoutes {
     const data = chainViewData(report, { caseIds, mask });
     if (!mask) {
       const personIds = personsShown(data, report);
-      if (personIds.length) {
+      const placeIds = homesShown(data, report);
+      if (personIds.length || placeIds.length) {
         this.audit.append({
           at,
           keyId: viewer.keyId,
           role: viewer.role,
           operationName: CHAIN_DATA_OPERATION,
           personIds,
+          placeIds,
           fields: ['name'],
         });
       }

@@ -84,6 +84,7 @@ export function flushPersonalDataReads(context: ApiContext, at: number = Date.no
       role: context.viewer.role,
       operationName: read.operationName,
       personIds: read.personIds,
+      placeIds: read.placeIds,
       fields: read.fields,
     });
   }

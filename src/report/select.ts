@@ -26,6 +26,11 @@ const ENVIRONMENTAL_KINDS = new Set(['item', 'boat', 'place']);
  * of those contacts, however far (a contact of a close contact names the close contact). With
  * every case requested, every contact is kept, as without `caseIds`: also those exposed only
  * where no case accounts for them (a contaminated place that is no chain's likely source).
+ *
+ * The risk areas kept are those of a requested case (an area's `caseIds`: its residence, most
+ * often the village or community near its home rather than the home, and where it stayed while
+ * infectious); the clusters, those with a requested case or a kept contact among their members.
+ * With every case requested, that is every risk area and every cluster with a case or a contact.
  */
 export function selectCases(report: AnalysisReport, caseIds?: readonly string[]): Selection {
   if (!caseIds || caseIds.length === 0) return { report, problems: [] };
@@ -50,8 +55,8 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
   const sources = report.sources.filter((s) => s.chainIds.some((id) => chainIds.has(id)));
   // Every case asked for: the district's contacts, those that no case accounts for too.
   const everyCase = wanted.length > 0 && wanted.length === report.cases.length;
-  const contacts = everyCase
-    ? report.contacts
+  const reached = everyCase
+    ? null
     : contactsReachedFrom(report.contacts, [
         ...wanted,
         ...cases.flatMap((c) =>
@@ -59,21 +64,17 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
         ),
         ...sources.flatMap((s) => (ENVIRONMENTAL_KINDS.has(s.kind) ? [s.id] : [])),
       ]);
-
-  const relevantPlaces = new Set<string>();
-  for (const c of cases) {
-    for (const event of c.timeline) if (event.hostId) relevantPlaces.add(event.hostId);
-    for (const candidate of c.candidates) if (candidate.hostId) relevantPlaces.add(candidate.hostId);
-    const homeId = report.entities[c.personId]?.homeId;
-    if (homeId) relevantPlaces.add(homeId);
-  }
-  for (const contact of contacts)
-    for (const e of contact.evidence) if (e.hostId) relevantPlaces.add(e.hostId);
-  for (const s of sources) if (s.kind === 'place') relevantPlaces.add(s.id);
-  const riskAreas = report.riskAreas.filter((area) => relevantPlaces.has(area.placeId));
+  const contacts = reached ? reached.contacts : report.contacts;
 
   const selectedIds = new Set(wanted);
-  const clusters = report.clusters.filter((k) => k.memberIds.some((id) => selectedIds.has(id)));
+  const riskAreas = report.riskAreas.filter((area) => area.caseIds.some((id) => selectedIds.has(id)));
+  // With every case, every contact is kept: the clusters' counts say which have one, where a set of
+  // the contacts' ids would take a pass over them all.
+  const clusters = report.clusters.filter((k) =>
+    reached
+      ? k.memberIds.some((id) => selectedIds.has(id) || reached.contactIds.has(id))
+      : k.caseCount > 0 || k.contactCount > 0,
+  );
   const superspreaders = report.superspreaders.filter((s) => chainCaseIds.has(s.personId));
 
   const narrowed: AnalysisReport = {
@@ -93,11 +94,15 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
 
 /**
  * Contacts exposed to any of the seed ids, then contacts of those contacts (a contact of a close
- * contact names the close contact as its source), until nothing new is reached.
+ * contact names the close contact as its source), until nothing new is reached; with their ids.
  */
-function contactsReachedFrom(all: ContactReport[], seeds: string[]): ContactReport[] {
+function contactsReachedFrom(
+  all: ContactReport[],
+  seeds: string[],
+): { contacts: ContactReport[]; contactIds: Set<string> } {
   const reached = new Set(seeds);
   const kept = new Set<ContactReport>();
+  const contactIds = new Set<string>();
   // Each contact's evidence read once: it may be built each time it is read (`evidenceOnRead`,
   // src/analysis/report.ts).
   const sourcesOf = new Map(all.map((contact) => [contact, contactSources(contact)]));
@@ -109,11 +114,12 @@ function contactsReachedFrom(all: ContactReport[], seeds: string[]): ContactRepo
       if (sourcesOf.get(contact)!.some((id) => reached.has(id))) {
         kept.add(contact);
         reached.add(contact.personId);
+        contactIds.add(contact.personId);
         grew = true;
       }
     }
   }
-  return all.filter((c) => kept.has(c));
+  return { contacts: all.filter((c) => kept.has(c)), contactIds };
 }
 
 /** Every id the report mentions, so entity labels of the rest can be left out. */
@@ -148,7 +154,10 @@ export function referencedIds(report: AnalysisReport): Set<string> {
     }
   }
   report.sources.forEach((s) => add(s.id));
-  report.riskAreas.forEach((a) => add(a.placeId));
+  for (const area of report.riskAreas) {
+    add(area.placeId);
+    area.caseIds.forEach(add);
+  }
   report.clusters.forEach((k) => k.memberIds.forEach(add));
   report.superspreaders.forEach((s) => add(s.personId));
   report.quarantineSites.forEach((s) => add(s.id));

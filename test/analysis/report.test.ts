@@ -250,6 +250,39 @@ describe('toReport', () => {
   });
 });
 
+describe('toReport: risk areas and clusters', () => {
+  test('names the cases that made each risk area, and counts the contacts of each cluster, in the JSON too', async () => {
+    const run = analysis();
+    const report = toReport(run);
+    expect(report.riskAreas.map((a) => [a.placeId, a.caseIds])).toEqual([
+      ['H1', ['C1']],
+      ['MKT', ['C1', 'C2']],
+      ['W1', ['C1']],
+    ]);
+    expect(report.riskAreas.map((a) => a.caseIds)).toEqual(run.riskAreas.map((a) => a.caseIds));
+
+    const contacts = new Set(report.contacts.map((c) => c.personId));
+    expect(report.clusters.map((k) => k.contactCount)).toEqual(
+      report.clusters.map((k) => k.memberIds.filter((id) => contacts.has(id)).length),
+    );
+    // The community of C1's household and workplace: C1, and its close contacts P2 and P3.
+    expect(report.clusters.some((k) => k.kind === 'exposure_community' && k.contactCount >= 2)).toBe(true);
+    // The analysis's clusters as they were, the count beside.
+    expect(report.clusters.map(({ contactCount: _count, ...k }) => k)).toEqual(run.clusters);
+
+    let streamed = '';
+    await streamJsonReport(toLazyReport(run), {
+      write: async (text) => {
+        streamed += text;
+      },
+    });
+    const json = JSON.parse(streamed) as typeof report;
+    expect(json.riskAreas).toEqual(report.riskAreas);
+    expect(json.clusters).toEqual(report.clusters);
+    expect(json.riskAreas[1]).toMatchObject({ placeId: 'MKT', caseIds: ['C1', 'C2'] });
+  });
+});
+
 describe('instantFormatter', () => {
   test('formats as formatInstant and formatDate do, across days, years and milliseconds', () => {
     const format = instantFormatter();

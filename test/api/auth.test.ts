@@ -89,6 +89,7 @@ describe('authentication and roles', () => {
         role: 'investigator',
         operationName: 'Find',
         personIds: ['P3'],
+        placeIds: [],
         fields: ['phone'],
       },
       {
@@ -98,6 +99,7 @@ describe('authentication and roles', () => {
         role: 'investigator',
         operationName: 'Ids',
         personIds: ['P1'],
+        placeIds: [],
         fields: ['idNumber'],
       },
       {
@@ -107,6 +109,7 @@ describe('authentication and roles', () => {
         role: 'investigator',
         operationName: 'Names',
         personIds: ['P1', 'P2'],
+        placeIds: [],
         fields: ['name', 'phone'],
       },
     ]);

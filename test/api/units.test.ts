@@ -126,6 +126,24 @@ describe('audit log', () => {
     }
   });
 
+  test('a read of homes is written with its place ids; a line of persons alone is as it was before them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-audit-'));
+    try {
+      const file = path.join(dir, 'audit.jsonl');
+      const audit = new AuditLog({ file });
+      expect(audit.append(entry('Persons')).placeIds).toEqual([]);
+      audit.append({ ...entry('Homes'), personIds: [], placeIds: ['H1', 'H2'] });
+      await audit.flush();
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(lines).toEqual([
+        '{"seq":1,"at":"2022-08-01T00:00:00.000Z","keyId":"key-0000abcd","role":"investigator","operationName":"Persons","personIds":["P1"],"fields":["name"]}',
+        '{"seq":2,"at":"2022-08-01T00:00:00.000Z","keyId":"key-0000abcd","role":"investigator","operationName":"Homes","personIds":[],"fields":["name"],"placeIds":["H1","H2"]}',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a file that cannot be written is reported, and the entry is kept in memory', async () => {
     const failures: unknown[] = [];
     const audit = new AuditLog({

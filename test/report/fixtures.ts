@@ -696,6 +696,7 @@ export function analysisReportFixture(): AnalysisReport {
         level: 'high',
         lastInfection: '2022-08-02',
         liftOn: '2022-08-16',
+        caseIds: ['P01', 'P03'],
         reason: 'home of cases P01, P03',
       },
       {
@@ -703,6 +704,7 @@ export function analysisReportFixture(): AnalysisReport {
         level: 'high',
         lastInfection: '2022-08-01',
         liftOn: '2022-08-15',
+        caseIds: ['P07'],
         reason: 'workplace of case P07',
       },
       {
@@ -710,6 +712,7 @@ export function analysisReportFixture(): AnalysisReport {
         level: 'medium',
         lastInfection: '2022-08-01',
         liftOn: '2022-08-15',
+        caseIds: ['P02', 'P09'],
         reason: 'cases P02, P09 stayed here',
       },
       {
@@ -717,6 +720,7 @@ export function analysisReportFixture(): AnalysisReport {
         level: 'medium',
         lastInfection: '2022-07-31',
         liftOn: '2022-08-14',
+        caseIds: ['P01'],
         reason: 'case P01 stayed here',
       },
       {
@@ -724,6 +728,7 @@ export function analysisReportFixture(): AnalysisReport {
         level: 'low',
         lastInfection: '2022-08-04',
         liftOn: null,
+        caseIds: ['P04', 'P06'],
         reason: 'lowered on 2022-08-10',
       },
     ],
@@ -734,14 +739,41 @@ export function analysisReportFixture(): AnalysisReport {
         memberIds: ['P01', 'P02', 'P03', 'P04', 'P05', 'P06'],
         size: 6,
         caseCount: 6,
+        contactCount: 0,
       },
-      { id: 'K-2', kind: 'case_component', memberIds: ['P07', 'P08'], size: 2, caseCount: 2 },
+      {
+        id: 'K-2',
+        kind: 'case_component',
+        memberIds: ['P07', 'P08'],
+        size: 2,
+        caseCount: 2,
+        contactCount: 0,
+      },
       {
         id: 'E-1',
         kind: 'exposure_community',
         memberIds: ['P02', 'P09', 'K05'],
         size: 3,
         caseCount: 2,
+        contactCount: 1,
+      },
+      // Contacts of P01's chain and no case: K01, K04 and K04's home.
+      {
+        id: 'E-2',
+        kind: 'exposure_community',
+        memberIds: ['H04', 'K01', 'K04'],
+        size: 3,
+        caseCount: 0,
+        contactCount: 2,
+      },
+      // Persons exposed below every tier's threshold: neither a case nor a contact.
+      {
+        id: 'E-3',
+        kind: 'exposure_community',
+        memberIds: ['X01', 'X02'],
+        size: 2,
+        caseCount: 0,
+        contactCount: 0,
       },
     ],
     superspreaders: [

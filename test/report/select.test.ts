@@ -1,6 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyseOutbreak, type Analysis } from '../../src/analysis/analyse';
+import { latestCaseAsOf } from '../../src/analysis/as-of';
 import { maskName } from '../../src/domain/masking';
-import { stayLabel } from '../../src/analysis/report';
-import type { ContactReport } from '../../src/analysis/report-model';
+import { resolveParameters } from '../../src/domain/parameters';
+import { stayLabel, toReport } from '../../src/analysis/report';
+import type { AnalysisReport, ContactReport } from '../../src/analysis/report-model';
+import { importBundle } from '../../src/import/import';
+import { openEmbeddedStore } from '../../src/store/embedded';
 import { maskReport } from '../../src/report/mask';
 import { prepareReport, selectCases } from '../../src/report/select';
 import { chainTree, contactsOfCase, settingCategory, settingLabel } from '../../src/report/view';
@@ -65,9 +73,11 @@ describe('selectCases', () => {
     // K01 was exposed to P01; K04 to K01 (a contact of a close contact).
     expect(report.contacts.map((c) => c.personId)).toEqual(['K01', 'K04']);
     expect(report.sources.map((s) => s.id)).toEqual(['B01', 'M01']);
-    // Home H01, fishing port FP01 from the timeline, market M01 as a likely source of chain C1.
-    expect(report.riskAreas.map((a) => a.placeId)).toEqual(['H01', 'M01', 'FP01']);
-    expect(report.clusters.map((k) => k.id)).toEqual(['K-1']);
+    // The areas P01 made: home H01 and fishing port FP01. Market M01, a likely source of chain
+    // C1, is an area that P02 and P09 made.
+    expect(report.riskAreas.map((a) => a.placeId)).toEqual(['H01', 'FP01']);
+    // K-1 has P01; E-2 has no case, but K01 and K04, contacts kept.
+    expect(report.clusters.map((k) => k.id)).toEqual(['K-1', 'E-2']);
     expect(report.superspreaders.map((s) => s.personId)).toEqual(['P01']);
     // The district-wide parts stay.
     expect(report.summary.cases).toBe(9);
@@ -113,6 +123,33 @@ describe('selectCases', () => {
     expect(allButOne).not.toContain('K08');
   });
 
+  it('keeps every risk area, and every cluster with a case or a contact, when every case is asked', () => {
+    const fixture = analysisReportFixture();
+    const { report } = selectCases(
+      fixture,
+      fixture.cases.map((c) => c.personId),
+    );
+    expect(report.riskAreas).toEqual(fixture.riskAreas);
+    // E-2 has contacts and no case; E-3 neither.
+    expect(report.clusters.map((k) => k.id)).toEqual(['K-1', 'K-2', 'E-1', 'E-2']);
+  });
+
+  it('keeps the risk areas the asked cases made, and the clusters with one of them or a kept contact', () => {
+    const kept = (caseIds: string[]) => {
+      const { report } = selectCases(analysisReportFixture(), caseIds);
+      return [report.riskAreas.map((a) => a.placeId), report.clusters.map((k) => k.id)];
+    };
+    expect(kept(['P07'])).toEqual([['CS01'], ['K-2']]);
+    // P09's contact K06 is in no cluster; P09 is in E-1.
+    expect(kept(['P09'])).toEqual([['M01'], ['E-1']]);
+    // Lowered to low, still the area P04 and P06 made.
+    expect(kept(['P06'])).toEqual([['R01'], ['K-1']]);
+    expect(kept(['P09', 'P07'])).toEqual([
+      ['CS01', 'M01'],
+      ['K-2', 'E-1'],
+    ]);
+  });
+
   it('of an analysed outbreak, keeps with every case the contact exposed only at a contaminated place', () => {
     const report = namedOutbreakReport();
     const p7 = report.contacts.find((c) => c.personId === 'P7')!;
@@ -136,6 +173,71 @@ describe('selectCases', () => {
     ]);
     expect(prepared.shown.cases).toEqual([]);
     expect(prepared.selected).toEqual(new Set());
+  });
+});
+
+describe('selectCases on the demo district (seeds/demo)', () => {
+  let analysis: Analysis;
+  let report: AnalysisReport;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tracegraph-select-demo-'));
+  beforeAll(async () => {
+    const store = await openEmbeddedStore(dataDir);
+    try {
+      await store.migrate();
+      await importBundle(store, path.resolve(__dirname, '../../seeds/demo'));
+      analysis = await analyseOutbreak(store, resolveParameters(), { asOf: await latestCaseAsOf(store) });
+    } finally {
+      await store.close();
+    }
+    report = toReport(analysis);
+  }, 120_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** The risk areas a case made, as src/analysis/risk-areas.ts found them. */
+  const areasMadeBy = (caseId: string) =>
+    analysis.riskAreas.filter((a) => a.caseIds.includes(caseId)).map((a) => a.placeId);
+  const contactIds = () => new Set(report.contacts.map((c) => c.personId));
+
+  it('keeps every risk area, the villages of the cases’ homes too, and every cluster, with every case', () => {
+    const { report: all } = selectCases(
+      report,
+      report.cases.map((c) => c.personId),
+    );
+    // Villages and communities that cases live near (V001 to V005): no case's home, nor a stay.
+    const villages = report.riskAreas.filter((a) =>
+      ['village', 'community'].includes(report.entities[a.placeId]?.detail ?? ''),
+    );
+    expect(villages.length).toBeGreaterThanOrEqual(5);
+    expect(all.riskAreas).toEqual(report.riskAreas);
+    // Each cluster has a case or a contact: communities of contacts alone (at the fishing port,
+    // the cold storage) too.
+    const contacts = contactIds();
+    expect(report.clusters.every((k) => k.caseCount > 0 || k.memberIds.some((id) => contacts.has(id)))).toBe(
+      true,
+    );
+    expect(report.clusters.some((k) => k.caseCount === 0)).toBe(true);
+    expect(all.clusters).toEqual(report.clusters);
+  });
+
+  it('keeps, of one case, the risk areas it made (its village, not its home) and the clusters it or its contacts are in', () => {
+    const caseId = 'P0000298';
+    const homeId = report.entities[caseId]!.homeId!;
+    const { report: one } = selectCases(report, [caseId]);
+    expect(one.riskAreas.map((a) => a.placeId)).toEqual(areasMadeBy(caseId));
+    // Its home is in community V003: the area is the community, not the home.
+    expect(one.riskAreas.map((a) => a.placeId)).toContain('V003');
+    expect(report.entities.V003!.detail).toBe('community');
+    expect(homeId).not.toBe('V003');
+    expect(report.riskAreas.map((a) => a.placeId)).not.toContain(homeId);
+
+    const kept = new Set(one.contacts.map((c) => c.personId));
+    const expected = report.clusters.filter((k) => k.memberIds.some((id) => id === caseId || kept.has(id)));
+    expect(one.clusters).toEqual(expected);
+    const itsOwn = report.clusters.filter((k) => k.memberIds.includes(caseId));
+    expect(itsOwn.length).toBeGreaterThan(0);
+    expect(one.clusters).toEqual(expect.arrayContaining(itsOwn));
+    // A community of its contacts alone, with no case.
+    expect(one.clusters.some((k) => k.caseCount === 0)).toBe(true);
   });
 });
 

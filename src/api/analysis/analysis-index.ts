@@ -12,7 +12,6 @@ import type { QuarantineEntry } from '../../analysis/quarantine';
 import type { AnalysisReport, CaseReport } from '../../analysis/report-model';
 import type { RiskArea } from '../../analysis/risk-areas';
 import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from '../../analysis/tiers';
-import { maskName } from '../../domain/masking';
 import type { Case, Id } from '../../domain/types';
 
 /** A person exposed to one case, with the tier that exposure alone would give. */
@@ -209,27 +208,6 @@ export class AnalysisIndex {
         () => new Map(this.analysis.quarantine.entries.map((e) => [e.personId, e])),
       ).get(personId) ?? null
     );
-  }
-
-  /**
-   * Free text of the analysis (reasons, evidence) with every full name of a person it knows
-   * masked, for readers who may not see personal data (as src/report/mask.ts does for reports).
-   */
-  maskText(text: string): string {
-    const pattern = this.once('namePattern', () => {
-      const names = new Map<string, string>();
-      for (const person of this.analysis.data.persons.values()) {
-        const name = person.name?.trim();
-        // One-character names would mask unrelated characters: they are masked in Person.name only.
-        if (name && [...name].length > 1) names.set(name, maskName(name)!);
-      }
-      if (names.size === 0) return null;
-      const alternatives = [...names.keys()]
-        .sort((a, b) => b.length - a.length)
-        .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      return { regex: new RegExp(alternatives.join('|'), 'g'), names };
-    });
-    return pattern ? text.replace(pattern.regex, (name) => pattern.names.get(name) ?? name) : text;
   }
 
   riskAreaOf(placeId: Id): RiskArea | null {

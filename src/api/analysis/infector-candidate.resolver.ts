@@ -9,16 +9,7 @@ import type { Entity } from '../types/entity';
 import { EntityUnion, StayHost } from '../types/unions';
 import type { AnalysedOutbreak } from '../services/analysis.service';
 import { InfectorCandidateType, InfectorEvidenceType, type CandidateRecord } from './infector-candidate.type';
-import {
-  inScopeOf,
-  caseIn,
-  entityIn,
-  keyOfParent,
-  outbreakFor,
-  readableText,
-  scoped,
-  type Scoped,
-} from './scope';
+import { inScopeOf, caseIn, entityIn, keyOfParent, outbreakFor, scoped, type Scoped } from './scope';
 
 /** The candidates of a case, most likely first, as the resolvers below take them. */
 export function candidatesOf(outbreak: AnalysedOutbreak, caseId: string): Scoped<CandidateRecord>[] {
@@ -47,11 +38,6 @@ export function candidatesOf(outbreak: AnalysedOutbreak, caseId: string): Scoped
 
 @Resolver(() => InfectorCandidateType)
 export class InfectorCandidateResolver {
-  @FieldResolver(() => String, { description: 'One sentence with the numbers behind the probability.' })
-  async evidence(@Root() candidate: Scoped<CandidateRecord>, @Ctx() ctx: ApiContext): Promise<string> {
-    return readableText(candidate.evidence, await outbreakFor(ctx, candidate), ctx);
-  }
-
   @FieldResolver(() => [InfectorEvidenceType], {
     description: 'The exposures behind the candidate, as weighed.',
     complexity: listComplexity(5),

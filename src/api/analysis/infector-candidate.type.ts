@@ -67,4 +67,8 @@ export class InfectorCandidateType {
     description: 'How they met, e.g. `boat`, `household`, `place:market`, `cold_chain`, `contact:social`.',
   })
   setting!: string | null;
+
+  // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
+  @Field(() => String, { description: 'One sentence with the numbers behind the probability.' })
+  evidence!: string;
 }

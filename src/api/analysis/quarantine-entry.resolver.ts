@@ -16,16 +16,7 @@ import { EntityUnion, StayHost } from '../types/unions';
 import { AsOfCapacityPageArgs } from './args';
 import { ContactTierEnum } from './enums';
 import { ContactEvidenceType, QuarantineEntryType, QuarantinePlanType } from './quarantine-entry.type';
-import {
-  entityIn,
-  keyOfParent,
-  outbreakFor,
-  personIn,
-  placeIn,
-  readableText,
-  scoped,
-  type Scoped,
-} from './scope';
+import { entityIn, keyOfParent, outbreakFor, personIn, placeIn, scoped, type Scoped } from './scope';
 
 export interface QuarantinePlanRecord extends Page<Scoped<QuarantineEntry>> {
   asOf: Instant;
@@ -96,11 +87,6 @@ export class QuarantineEntryResolver {
     return placeIn(ctx, keyOfParent(entry), entry.householdId);
   }
 
-  @FieldResolver(() => String, { description: 'The score explained in words and numbers.' })
-  async reasons(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<string> {
-    return readableText(entry.reasons, await outbreakFor(ctx, entry), ctx);
-  }
-
   @FieldResolver(() => [ContactEvidenceType], {
     description: 'The exposures behind the tier: those of the tier first, then any lower-tier ones.',
     complexity: listComplexity(5),
@@ -127,10 +113,5 @@ export class ContactEvidenceResolver {
   @FieldResolver(() => StayHost, { nullable: true, description: 'Where; null for a reported contact.' })
   host(@Root() evidence: Scoped<TierEvidence>, @Ctx() ctx: ApiContext): Promise<Entity | null> {
     return entityIn(ctx, keyOfParent(evidence), evidence.hostId);
-  }
-
-  @FieldResolver(() => String, { description: 'Who, where, when, how long, and which rule it meets.' })
-  async reason(@Root() evidence: Scoped<TierEvidence>, @Ctx() ctx: ApiContext): Promise<string> {
-    return readableText(evidence.reason, await outbreakFor(ctx, evidence), ctx);
   }
 }

@@ -27,6 +27,12 @@ export class ContactEvidenceType extends ExposureSpanFields {
 
   @Field(() => String, { description: '`case`, `item`, `boat`, `place` or `close_contact`.' })
   sourceKind!: string;
+
+  // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
+  @Field(() => String, {
+    description: 'Who, where, when, how long, and which rule it meets; persons and places by id.',
+  })
+  reason!: string;
 }
 
 @ObjectType('QuarantineEntry', { description: "An exposed person's place in the quarantine priority list." })
@@ -72,6 +78,10 @@ export class QuarantineEntryType {
 
   @Field(() => [GraphQLDateTime], { description: 'Midnight (+08:00) of each PCR day of home monitoring.' })
   homePcrDates!: number[];
+
+  // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
+  @Field(() => String, { description: 'The score explained in words and numbers; persons and places by id.' })
+  reasons!: string;
 }
 
 const QuarantineEntryConnectionBase = connectionOf('QuarantineEntry', () => QuarantineEntryType);

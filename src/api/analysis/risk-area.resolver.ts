@@ -9,7 +9,7 @@ import { PlaceType } from '../types/place.type';
 import { AsOfArgs } from './args';
 import { RiskLevelEnum } from './enums';
 import { RiskAreaType } from './risk-area.type';
-import { caseIn, keyOfParent, outbreakFor, placeIn, readableText, scoped, type Scoped } from './scope';
+import { caseIn, keyOfParent, outbreakFor, placeIn, scoped, type Scoped } from './scope';
 
 @Resolver(() => RiskAreaType)
 export class RiskAreaResolver {
@@ -43,10 +43,5 @@ export class RiskAreaResolver {
   async cases(@Root() area: Scoped<RiskArea>, @Ctx() ctx: ApiContext): Promise<Case[]> {
     const outbreak = await outbreakFor(ctx, area);
     return area.caseIds.map((id) => caseIn(outbreak, id)).filter((c): c is Scoped<Case> => c !== null);
-  }
-
-  @FieldResolver(() => String, { description: 'Why, and when it may be lowered.' })
-  async reason(@Root() area: Scoped<RiskArea>, @Ctx() ctx: ApiContext): Promise<string> {
-    return readableText(area.reason, await outbreakFor(ctx, area), ctx);
   }
 }

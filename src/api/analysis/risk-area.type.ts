@@ -32,4 +32,8 @@ export class RiskAreaType {
 
   @Field(() => [ID])
   caseIds!: string[];
+
+  // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
+  @Field(() => String, { description: 'Why, and when it may be lowered; persons and places by id.' })
+  reason!: string;
 }

@@ -13,7 +13,6 @@ import type { Case, Person, Place } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { FieldInputError } from '../errors';
 import { loadEntity, type Entity } from '../types/entity';
-import { seesPersonalData } from '../personal-data';
 import { AnalysisService, type AnalysedOutbreak, type AnalysisKey } from '../services/analysis.service';
 
 export const ANALYSIS_KEY = Symbol('analysisKey');
@@ -83,12 +82,6 @@ export async function outbreakFor(
   });
   await admit(ctx, key);
   return ctx.analysis.get(key);
-}
-
-/** Free text of the analysis as this viewer may read it: names masked for roles without personal data. */
-export function readableText(text: string, outbreak: AnalysedOutbreak, ctx: ApiContext): string {
-  const role = ctx.viewer?.role;
-  return role && seesPersonalData(role) ? text : outbreak.index.maskText(text);
 }
 
 /** The case as the analysis knows it (null when it was not a case by asOf), carrying the analysis key. */

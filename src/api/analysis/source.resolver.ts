@@ -9,7 +9,7 @@ import type { AnalysedOutbreak } from '../services/analysis.service';
 import type { Entity } from '../types/entity';
 import { EntityUnion } from '../types/unions';
 import { AsOfArgs } from './args';
-import { entityIn, keyOfParent, outbreakFor, readableText, scoped, type Scoped } from './scope';
+import { entityIn, keyOfParent, outbreakFor, scoped, type Scoped } from './scope';
 import { SourceType } from './source.type';
 import { TransmissionChainType } from './transmission-chain.type';
 
@@ -57,12 +57,6 @@ export class SourceResolver {
   @FieldResolver(() => EntityUnion, { nullable: true, description: 'The person, lot, boat or place.' })
   entity(@Root() source: Scoped<RankedSource>, @Ctx() ctx: ApiContext): Promise<Entity | null> {
     return entityIn(ctx, keyOfParent(source), source.id);
-  }
-
-  @FieldResolver(() => [String], { description: 'Why, in words and numbers.' })
-  async reasons(@Root() source: Scoped<RankedSource>, @Ctx() ctx: ApiContext): Promise<string[]> {
-    const outbreak = await outbreakFor(ctx, source);
-    return source.reasons.map((r) => readableText(r, outbreak, ctx));
   }
 
   @FieldResolver(() => [TransmissionChainType], {

@@ -22,4 +22,8 @@ export class SourceType {
 
   @Field(() => [ID])
   chainIds!: string[];
+
+  // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
+  @Field(() => [String], { description: 'Why, in words and numbers; persons and places by id.' })
+  reasons!: string[];
 }

@@ -1,10 +1,12 @@
-/** Place: lookup, visitors in a window, residents of a home, environmental samples. */
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+/** Place: lookup, name (a home's masked or audited), visitors in a window, residents of a home, samples. */
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Person, Place, Sample, Stay } from '../../domain/types';
 import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
 import { primePersons } from '../loaders';
 import type { Page } from '../pagination';
+import { placeName } from '../personal-data';
 import { StayConnection } from '../types/connections';
 import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
@@ -19,6 +21,17 @@ export class PlaceResolver {
   @Query(() => PlaceType, { nullable: true, description: 'A place by id; null when there is none.' })
   place(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Place | null> {
     return ctx.loaders.places.load(id);
+  }
+
+  // Every Place the API returns (a person's home, a stay's host, a risk area, an exposure's host,
+  // a source, ...) resolves its name here.
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "A home's name is an address: masked for the cdc role (first character kept), audited otherwise. Other places' names are not personal data.",
+  })
+  name(@Root() place: Place, @Ctx() ctx: ApiContext, @Info() info: GraphQLResolveInfo): string | null {
+    return placeName(place, ctx, info);
   }
 
   @FieldResolver(() => StayConnection, {

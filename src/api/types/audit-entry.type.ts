@@ -1,11 +1,12 @@
-/** AuditEntry: one operation's reads of unmasked personal data. */
+/** AuditEntry: one operation's reads of unmasked personal data (persons', and homes' names). */
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Role } from '../context.type';
 import { RoleEnum } from './enums';
 
 @ObjectType('AuditEntry', {
-  description: "One operation's reads of unmasked personal data (name, phone, id number).",
+  description:
+    "One operation's reads of unmasked personal data: persons' names, phones and id numbers, and homes' names (addresses).",
 })
 export class AuditEntryType {
   @Field(() => Int, { description: 'Increases by one per entry.' })
@@ -26,6 +27,11 @@ export class AuditEntryType {
   @Field(() => [ID])
   personIds!: string[];
 
-  @Field(() => [String], { description: 'Which of name, phone, idNumber were read.' })
+  @Field(() => [ID], { description: 'Homes (places of kind home) whose name was read.' })
+  placeIds!: string[];
+
+  @Field(() => [String], {
+    description: "Which of name, phone, idNumber were read (a home's name counts as name).",
+  })
   fields!: string[];
 }

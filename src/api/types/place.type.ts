@@ -1,15 +1,16 @@
-/** Place: a home, venue, port, cold storage, quarantine site or any other location. */
+/**
+ * Place: a home, venue, port, cold storage, quarantine site or any other location. The name is a
+ * field resolver in place.resolver.ts: a home's is personal data.
+ */
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('Place', {
-  description: 'A place: a home, venue, fishing port, cold storage, quarantine site, ...',
+  description:
+    "A place: a home, venue, fishing port, cold storage, quarantine site, ... A home's name is an address, personal data of its household: masked for the cdc role, audited otherwise.",
 })
 export class PlaceType {
   @Field(() => ID)
   id!: string;
-
-  @Field(() => String, { nullable: true })
-  name!: string | null;
 
   @Field(() => String, {
     description: 'home, village, community, fishing_port, cold_storage, market, ... or any other word.',
