@@ -403,12 +403,17 @@ export async function analyseOutbreak(
   // the cases' exposures (the analysis's, under the load's inference windows), the cases, their
   // samples and the instant, all final by then (src/analysis/load.ts `onExposures`).
   let early: PendingInferences | null = null;
-  const onExposures = store.readsInThisThread
-    ? ({ exposures, data }: ExposuresKnown): void => {
-        if (onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES))
-          early = inferInWorker(data, exposures, params);
-      }
-    : undefined;
+  const onExposures = ({ exposures, data }: ExposuresKnown): void => {
+    if (
+      store.readsInThisThread &&
+      onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)
+    )
+      early = inferInWorker(data, exposures, params);
+    // The first half of the load's garbage (the rows fetched, the copies sorted and merged, the
+    // sweep's), collected before the second half grows the heap on top of the exposures: at 1M
+    // that half's end was the analysis's peak (src/analysis/collect-garbage.ts).
+    if (collectsGarbage(options.collectGarbage, exposures.length)) exposedCollector()?.();
+  };
   try {
     const started = performance.now();
     const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf, {

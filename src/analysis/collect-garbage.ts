@@ -1,7 +1,8 @@
 /**
- * Full garbage collections at two moments of a large analysis, where the process allows them (node
- * started with --expose-gc, as bin/tracegraph.js and the bench start it; elsewhere nothing
- * happens): as the load ends, and as the analysis ends, before a report is written from it.
+ * Full garbage collections at three moments of a large analysis, where the process allows them
+ * (node started with --expose-gc, as bin/tracegraph.js and the bench start it; elsewhere nothing
+ * happens): once the load has its exposures, halfway through it; as the load ends; and as the
+ * analysis ends, before a report is written from it.
  *
  * The load of a million-person district leaves hundreds of megabytes of garbage (the rows
  * fetched, the copies sorted and merged) that V8 collected only once the next phases had grown
@@ -10,7 +11,10 @@
  * 3.56–4.01 GB before, and had moved to the report's writing: the tiers' and the quarantine's
  * garbage, not yet collected either, and the report's own then grew the heap by up to 0.85 GB,
  * where from a collected heap the JSON grows it by 0.16 GB. With both collections the bench's peak
- * was 3.23–3.25 GB (bench/README.md, Findings of 4 December, late night). Each takes 2–5 s.
+ * was 3.23–3.25 GB (bench/README.md, Findings of 4 December, late night). Once the infectious
+ * windows were counted by date (9.98M exposures at 1M instead of 6.68M), the load peaked at
+ * 4.09–4.18 GB halfway, on top of the first half's garbage; collected there, 3.49 GB (Findings,
+ * 5 December, late evening). Each takes 2–6 s.
  * Below `COLLECT_GARBAGE_MIN_EXPOSURES` they are not worth their pause: V8's own timing is fine
  * for heaps that small.
  */

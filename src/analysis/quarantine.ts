@@ -334,14 +334,12 @@ export function prioritiseQuarantine(
     for (const ev of evidenceSourcesOf(t)) if (isCloseContactEvidence(ev)) linkCount += 1;
   const firstLink = exposures.length;
   const itemP = new Float64Array(firstLink + linkCount);
-  const itemSilent = new Float64Array(firstLink + linkCount);
   const nextItem = new Int32Array(firstLink + linkCount);
   const links: TierEvidence[] = [];
   const linkSourceP = new Float64Array(linkCount);
   const linkChance = new Float64Array(linkCount);
-  const addItem = (slot: number, item: number, p: number, silent: number, end: Instant): void => {
+  const addItem = (slot: number, item: number, p: number, end: Instant): void => {
     itemP[item] = p;
-    itemSilent[item] = silent;
     nextItem[item] = END;
     if (lastItem[slot] === END) firstItem[slot] = item;
     else nextItem[lastItem[slot]!] = item;
@@ -355,6 +353,15 @@ export function prioritiseQuarantine(
 
   // ---- probability of infection from direct exposures ---------------------------------------
   const silentAfter = silentAfterFrom(asOf, pathogen);
+  /**
+   * The chance that an infection through the item would not show by `asOf`, from its midpoint:
+   * worked out when read rather than kept (at a million persons, 10M items: 80 MB at the
+   * quarantine's peak, the analysis's).
+   */
+  const silentOfItem = (item: number): number => {
+    const span = item < firstLink ? exposures[item]! : links[item - firstLink]!;
+    return silentAfter((span.start + span.end) / 2);
+  };
   // Exposures come person by person (src/analysis/exposures.ts sorts them so): the slot is looked
   // up once per run of a person's exposures, not once for each of them.
   let runPerson: Id | undefined;
@@ -369,7 +376,7 @@ export function prioritiseQuarantine(
     const expected = exposureStrength(e, setting, pathogen) * infectiousness;
     const p = 1 - Math.exp(-expected);
     const silent = silentAfter((e.start + e.end) / 2);
-    addItem(slot, item, p, silent, e.end);
+    addItem(slot, item, p, e.end);
     directEscaped[slot] *= 1 - p;
     directSilentlyEscaped[slot] *= 1 - p * silent;
   }
@@ -410,7 +417,7 @@ export function prioritiseQuarantine(
       linkSourceP[link] = pSource;
       linkChance[link] = linkP;
       // A case's own links count for nothing: cases are not ranked.
-      if (slot !== NO_SLOT) addItem(slot, firstLink + link, p, silentAfter((ev.start + ev.end) / 2), ev.end);
+      if (slot !== NO_SLOT) addItem(slot, firstLink + link, p, ev.end);
       link += 1;
     }
   });
@@ -418,7 +425,7 @@ export function prioritiseQuarantine(
   /** One way the person may have been infected, in words (only the three listed are worded). */
   const itemWords = (item: number): string => {
     const p = itemP[item]!;
-    const silent = itemSilent[item]!;
+    const silent = silentOfItem(item);
     if (item < firstLink) {
       const e = exposures[item]!;
       const infectiousness = infectiousnessOf(e);
@@ -460,7 +467,7 @@ export function prioritiseQuarantine(
     let silentlyEscaped = 1;
     for (const item of ordered) {
       escaped *= 1 - itemP[item]!;
-      silentlyEscaped *= 1 - itemP[item]! * itemSilent[item]!;
+      silentlyEscaped *= 1 - itemP[item]! * silentOfItem(item);
     }
     const probability = infectedGivenEscapes(escaped, silentlyEscaped);
 

@@ -37,7 +37,7 @@ describe('exposedCollector', () => {
   });
 });
 
-describe('analyseOutbreak, collecting after the load and after the analysis', () => {
+describe('analyseOutbreak, collecting during and after the load and after the analysis', () => {
   let temp: TempStore;
   let store: TraceStore;
   beforeAll(async () => {
@@ -46,8 +46,11 @@ describe('analyseOutbreak, collecting after the load and after the analysis', ()
   });
   afterAll(() => temp.dispose());
 
+  /** The phases told so far, at each collection. */
+  let phases: AnalysisPhase[] = [];
+
   async function analyse(collectGarbage: boolean | 'auto') {
-    const phases: AnalysisPhase[] = [];
+    phases = [];
     const analysis = await analyseOutbreak(store, resolveParameters(), {
       asOf: await latestCaseAsOf(store),
       collectGarbage,
@@ -56,16 +59,19 @@ describe('analyseOutbreak, collecting after the load and after the analysis', ()
     return { analysis, phases };
   }
 
-  test("collects right after the load and after the last phase when chosen; not on a small load left to 'auto'; the analysis is the same", async () => {
-    const gc = jest.fn();
+  test("collects halfway through the load, right after it and after the last phase when chosen; not on a small load left to 'auto'; the analysis is the same", async () => {
+    const toldAtCollection: AnalysisPhase[][] = [];
+    const gc = jest.fn(() => void toldAtCollection.push([...phases]));
     scope.gc = gc;
     const collected = await analyse(true);
-    expect(gc).toHaveBeenCalledTimes(2);
+    expect(gc).toHaveBeenCalledTimes(3);
     expect(collected.phases.slice(0, 3)).toEqual(['load', 'load garbage', 'exposures']);
     expect(collected.phases.slice(-2)).toEqual(['clusters', 'analysis garbage']);
+    // Once the load has its exposures (before it ends), as it ends, and after the last phase.
+    expect(toldAtCollection).toEqual([[], ['load'], collected.phases.slice(0, -1)]);
 
     const auto = await analyse('auto');
-    expect(gc).toHaveBeenCalledTimes(2);
+    expect(gc).toHaveBeenCalledTimes(3);
     expect(auto.phases).not.toContain('load garbage');
     expect(auto.phases).not.toContain('analysis garbage');
     expect(auto.analysis).toEqual(collected.analysis);
