@@ -74,6 +74,19 @@ export const negative = (subjectId: string, sampledAt: number): Sample => ({
   method: 'pcr',
   ct: null,
 });
+/** A symptomatic case (classification `confirmed`). */
+export const confirmedCase = (personId: string, onset: number, confirmedAt: number | null): Case => ({
+  personId,
+  classification: 'confirmed',
+  onset,
+  confirmedAt,
+});
+export const asymptomaticCase = (personId: string, confirmedAt: number | null): Case => ({
+  personId,
+  classification: 'asymptomatic',
+  onset: null,
+  confirmedAt,
+});
 
 export interface OutbreakInput {
   asOf: number;

@@ -7,7 +7,16 @@ import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
 import { streamJsonReport } from '../../src/report/json';
 import type { Case } from '../../src/domain/types';
-import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+import {
+  asymptomaticCase,
+  aug,
+  confirmedCase,
+  outbreak,
+  person,
+  place,
+  positive,
+  stay,
+} from './outbreak-fixtures';
 
 const params = resolveParameters();
 
@@ -18,18 +27,8 @@ function analysis() {
 }
 
 function outbreakData() {
-  const C1: Case = {
-    personId: 'C1',
-    classification: 'confirmed',
-    onset: aug(5),
-    confirmedAt: aug(6, '10:00'),
-  };
-  const C2: Case = {
-    personId: 'C2',
-    classification: 'asymptomatic',
-    onset: null,
-    confirmedAt: aug(7, '10:00'),
-  };
+  const C1 = confirmedCase('C1', aug(5), aug(6, '10:00'));
+  const C2 = asymptomaticCase('C2', aug(7, '10:00'));
   const data = outbreak({
     asOf: aug(7, '12:00'),
     cases: [C1, C2],

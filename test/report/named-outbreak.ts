@@ -8,8 +8,16 @@ import { analyseData } from '../../src/analysis/analyse';
 import { toReport } from '../../src/analysis/report';
 import type { AnalysisReport } from '../../src/analysis/report-model';
 import { resolveParameters } from '../../src/domain/parameters';
-import type { Case } from '../../src/domain/types';
-import { aug, outbreak, person, place, positive, stay } from '../analysis/outbreak-fixtures';
+import {
+  asymptomaticCase,
+  aug,
+  confirmedCase,
+  outbreak,
+  person,
+  place,
+  positive,
+  stay,
+} from '../analysis/outbreak-fixtures';
 
 export const MARKET_NAME = '崖州海鲜市场 Yazhou Seafood Market';
 /** The name of P3, a contact of C1: part of the market's. */
@@ -18,18 +26,8 @@ export const HOME_NAME = '保港社区3栋201';
 
 export function namedOutbreakReport(): AnalysisReport {
   const params = resolveParameters();
-  const C1: Case = {
-    personId: 'C1',
-    classification: 'confirmed',
-    onset: aug(5),
-    confirmedAt: aug(6, '10:00'),
-  };
-  const C2: Case = {
-    personId: 'C2',
-    classification: 'asymptomatic',
-    onset: null,
-    confirmedAt: aug(7, '10:00'),
-  };
+  const C1 = confirmedCase('C1', aug(5), aug(6, '10:00'));
+  const C2 = asymptomaticCase('C2', aug(7, '10:00'));
   const named = (id: string, homeId: string | null, name: string, phone: string | null = null) => ({
     ...person(id, homeId),
     name,
