@@ -346,10 +346,7 @@ export function prioritiseQuarantine(
     lastItem[slot] = item;
     lastExposureOf[slot] = Math.max(lastExposureOf[slot]!, end);
   };
-  const infectiousnessOf = (e: Exposure): number => {
-    const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
-    return source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
-  };
+  const infectiousnessOf = (e: Exposure): number => infectiousnessOver(e, caseById, pathogen);
 
   // ---- probability of infection from direct exposures ---------------------------------------
   const silentAfter = silentAfterFrom(asOf, pathogen);
@@ -422,20 +419,6 @@ export function prioritiseQuarantine(
     }
   });
 
-  /** One way the person may have been infected, in words (only the three listed are worded). */
-  const itemWords = (item: number): string => {
-    const p = itemP[item]!;
-    const silent = silentOfItem(item);
-    if (item < firstLink) {
-      const e = exposures[item]!;
-      const infectiousness = infectiousnessOf(e);
-      const note = infectiousness === 1 ? '' : `, infectiousness ×${fixed(infectiousness)}`;
-      return `${exposureWords(e)} (p=${fixed(p)}${note}, silent ${fixed(silent)})`;
-    }
-    const k = item - firstLink;
-    return `${linkWords(links[k]!)} (p=${fixed(linkSourceP[k]!)}×${fixed(linkChance[k]!)}=${fixed(p)}, silent ${fixed(silent)})`;
-  };
-
   // ---- onward risk and vulnerability --------------------------------------------------------
   const residentsOf = new Map<Id, number>();
   for (const p of data.persons.values())
@@ -453,6 +436,24 @@ export function prioritiseQuarantine(
     maxCentrality = Math.max(maxCentrality, raw);
   }
 
+  // The reasons are told when read, from each person's three likeliest items (kept here) and the
+  // entry's own figures: at a million persons their texts were some 0.25 GB at the analysis's peak.
+  const reasonsParts: ReasonsParts = {
+    exposures,
+    links,
+    linkSourceP,
+    linkChance,
+    firstLink,
+    topItems: new Int32Array(slotIds.length * REASON_ITEMS).fill(END),
+    topP: new Float64Array(slotIds.length * REASON_ITEMS),
+    itemCounts: new Int32Array(slotIds.length),
+    // Its own look-ups, so that the plan's (one per item) are not kept with the entries.
+    silentAfter: silentAfterFrom(asOf, pathogen),
+    caseById,
+    pathogen,
+    persons: data.persons,
+    weights,
+  };
   // Each person's items by chance of infecting, highest first (stable: ties keep their order).
   const ordered: number[] = [];
   const byChanceDescending = (x: number, y: number): number => itemP[y]! - itemP[x]!;
@@ -470,6 +471,11 @@ export function prioritiseQuarantine(
       silentlyEscaped *= 1 - itemP[item]! * silentOfItem(item);
     }
     const probability = infectedGivenEscapes(escaped, silentlyEscaped);
+    reasonsParts.itemCounts[slot] = ordered.length;
+    for (let i = 0; i < ordered.length && i < REASON_ITEMS; i++) {
+      reasonsParts.topItems[slot * REASON_ITEMS + i] = ordered[i]!;
+      reasonsParts.topP[slot * REASON_ITEMS + i] = itemP[ordered[i]!]!;
+    }
 
     const person: Person | undefined = data.persons.get(personId);
     const homeId = person?.homeId ?? null;
@@ -482,18 +488,6 @@ export function prioritiseQuarantine(
     const centralityBoost = weights.centralityWeight * centrality;
     const vulnerableBoost = vulnerable ? weights.vulnerableWeight : 0;
     const score = probability * (1 + householdBoost + centralityBoost) * (1 + vulnerableBoost);
-
-    // Joined, not appended piece by piece: `join` gives one flat string, `+=` a rope per entry.
-    const parts: string[] = [];
-    for (let i = 0; i < ordered.length && i < 3; i++) parts.push(itemWords(ordered[i]!));
-    if (ordered.length > 3) parts.push(`${ordered.length - 3} more exposure(s)`);
-    parts.push(`P(infected)=${fixed(probability)}`);
-    if (householdSize > 1) parts.push(`household of ${householdSize} (${percent(householdBoost)})`);
-    if (centralityBoost > 0)
-      parts.push(`centrality ${fixed(centrality)} of the highest (${percent(centralityBoost)})`);
-    if (vulnerable) parts.push(`age ${age} (${percent(vulnerableBoost)})`);
-    parts.push(`score ${fixed(score, 3)}`);
-    const reasons = parts.join('; ');
 
     // ---- dates -----------------------------------------------------------------------------
     const tierEntry = tierOfSlot[slot];
@@ -523,7 +517,7 @@ export function prioritiseQuarantine(
     else if (releaseOn !== null && releaseOn <= asOf) placement = 'completed';
     else if (siteTiers.includes(tier)) placement = 'waiting';
     else placement = tier === 'venue_exposed' ? 'monitoring' : 'home';
-    entries.push({
+    const entry = {
       personId,
       tier,
       probability,
@@ -540,8 +534,11 @@ export function prioritiseQuarantine(
       homeMonitoringUntil,
       pcrDates,
       homePcrDates,
-      reasons,
-    });
+    } as Omit<QuarantineEntry, 'reasons'> as QuarantineEntry;
+    Object.defineProperty(entry, REASONS_SLOT, { value: slot });
+    Object.defineProperty(entry, REASONS_PARTS, { value: reasonsParts });
+    Object.defineProperty(entry, 'reasons', REASONS_ON_READ);
+    entries.push(entry);
   }
   entries.sort(
     (a, b) =>
@@ -667,4 +664,90 @@ function linkWords(ev: TierEvidence): string {
   return ev.setting === 'household'
     ? `lives with close contact ${ev.sourceId} (${ev.nights ?? 0} night(s) since their exposure)`
     : `${ev.contactSetting ?? 'other'} contact with close contact ${ev.sourceId} ${contactDuration(ev)}`;
+}
+
+/** The items of a person the reasons name, likeliest first; the rest are counted. */
+const REASON_ITEMS = 3;
+
+/** What the reasons of a plan's entries are told from, shared by them all. */
+interface ReasonsParts {
+  exposures: readonly Exposure[];
+  links: readonly TierEvidence[];
+  linkSourceP: Float64Array;
+  linkChance: Float64Array;
+  /** Items from here on are links to close contacts (`links`), those before it exposures. */
+  firstLink: number;
+  /** Per slot, `REASON_ITEMS` items (-1 where fewer) and their chances of infecting. */
+  topItems: Int32Array;
+  topP: Float64Array;
+  /** Per slot, how many items the person has. */
+  itemCounts: Int32Array;
+  silentAfter: (at: Instant) => number;
+  caseById: ReadonlyMap<Id, Case>;
+  pathogen: Pathogen;
+  persons: ReadonlyMap<Id, Person>;
+  weights: Parameters['protocol']['quarantinePriority'];
+}
+
+/** Where an entry keeps its slot and its plan's parts: symbols, not enumerable, so no reader sees them as data. */
+const REASONS_SLOT = Symbol('reasonsSlot');
+const REASONS_PARTS = Symbol('reasonsParts');
+type EntryWithParts = QuarantineEntry & { [REASONS_SLOT]: number; [REASONS_PARTS]: ReasonsParts };
+
+/**
+ * `reasons`, one accessor shared by every entry (so all share one shape), enumerable like the
+ * entry's other fields: spreads, `JSON.stringify` and structured clones read it as a string.
+ */
+const REASONS_ON_READ: PropertyDescriptor = {
+  get(this: EntryWithParts): string {
+    return reasonsOf(this[REASONS_PARTS], this[REASONS_SLOT], this);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** The score explained in words and numbers. */
+function reasonsOf(parts: ReasonsParts, slot: number, entry: QuarantineEntry): string {
+  const { weights } = parts;
+  // Joined, not appended piece by piece: `join` gives one flat string, `+=` a rope.
+  const words: string[] = [];
+  for (let i = 0; i < REASON_ITEMS; i++) {
+    const item = parts.topItems[slot * REASON_ITEMS + i]!;
+    if (item === -1) break;
+    words.push(itemWords(parts, item, parts.topP[slot * REASON_ITEMS + i]!));
+  }
+  const count = parts.itemCounts[slot]!;
+  if (count > REASON_ITEMS) words.push(`${count - REASON_ITEMS} more exposure(s)`);
+  words.push(`P(infected)=${fixed(entry.probability)}`);
+  const householdBoost = weights.householdMemberWeight * (entry.householdSize - 1);
+  if (entry.householdSize > 1) words.push(`household of ${entry.householdSize} (${percent(householdBoost)})`);
+  const centralityBoost = weights.centralityWeight * entry.centrality;
+  if (centralityBoost > 0)
+    words.push(`centrality ${fixed(entry.centrality)} of the highest (${percent(centralityBoost)})`);
+  const age = parts.persons.get(entry.personId)?.age ?? null;
+  if (age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge))
+    words.push(`age ${age} (${percent(weights.vulnerableWeight)})`);
+  words.push(`score ${fixed(entry.score, 3)}`);
+  return words.join('; ');
+}
+
+/** One way the person may have been infected, with its chance `p`, in words. */
+function itemWords(parts: ReasonsParts, item: number, p: number): string {
+  if (item < parts.firstLink) {
+    const e = parts.exposures[item]!;
+    const silent = parts.silentAfter((e.start + e.end) / 2);
+    const infectiousness = infectiousnessOver(e, parts.caseById, parts.pathogen);
+    const note = infectiousness === 1 ? '' : `, infectiousness ×${fixed(infectiousness)}`;
+    return `${exposureWords(e)} (p=${fixed(p)}${note}, silent ${fixed(silent)})`;
+  }
+  const k = item - parts.firstLink;
+  const ev = parts.links[k]!;
+  const silent = parts.silentAfter((ev.start + ev.end) / 2);
+  return `${linkWords(ev)} (p=${fixed(parts.linkSourceP[k]!)}×${fixed(parts.linkChance[k]!)}=${fixed(p)}, silent ${fixed(silent)})`;
+}
+
+/** The source's relative infectiousness over the exposure: 1 for a contaminated lot, boat or place. */
+function infectiousnessOver(e: Exposure, caseById: ReadonlyMap<Id, Case>, pathogen: Pathogen): number {
+  const source = e.sourceKind === 'case' ? caseById.get(e.sourceId) : undefined;
+  return source ? meanInfectiousness(source, e.start, e.end, pathogen) : 1;
 }
