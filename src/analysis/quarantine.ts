@@ -301,7 +301,6 @@ export function prioritiseQuarantine(
   // their slot in the order found. Numbers in flat arrays, not an object per exposure: at a
   // million persons there are ~7M exposures. Cases take no slot.
   const NO_SLOT = -1;
-  const END = -1;
   const slotOf = new Map<Id, number>();
   for (const c of data.cases) slotOf.set(c.personId, NO_SLOT);
   const slotIds: Id[] = [];
@@ -355,10 +354,8 @@ export function prioritiseQuarantine(
    * worked out when read rather than kept (at a million persons, 10M items: 80 MB at the
    * quarantine's peak, the analysis's).
    */
-  const silentOfItem = (item: number): number => {
-    const span = item < firstLink ? exposures[item]! : links[item - firstLink]!;
-    return silentAfter((span.start + span.end) / 2);
-  };
+  const items: Items = { exposures, links, firstLink };
+  const silentOfItem = (item: number): number => silentAfter(midpointOf(itemSpan(items, item)));
   // Exposures come person by person (src/analysis/exposures.ts sorts them so): the slot is looked
   // up once per run of a person's exposures, not once for each of them.
   let runPerson: Id | undefined;
@@ -372,7 +369,7 @@ export function prioritiseQuarantine(
     const setting = attackSettingOf(e, rateOptions);
     const expected = exposureStrength(e, setting, pathogen) * infectiousness;
     const p = 1 - Math.exp(-expected);
-    const silent = silentAfter((e.start + e.end) / 2);
+    const silent = silentAfter(midpointOf(e));
     addItem(slot, item, p, e.end);
     directEscaped[slot] *= 1 - p;
     directSilentlyEscaped[slot] *= 1 - p * silent;
@@ -439,11 +436,9 @@ export function prioritiseQuarantine(
   // The reasons are told when read, from each person's three likeliest items (kept here) and the
   // entry's own figures: at a million persons their texts were some 0.25 GB at the analysis's peak.
   const reasonsParts: ReasonsParts = {
-    exposures,
-    links,
+    ...items,
     linkSourceP,
     linkChance,
-    firstLink,
     topItems: new Int32Array(slotIds.length * REASON_ITEMS).fill(END),
     topP: new Float64Array(slotIds.length * REASON_ITEMS),
     itemCounts: new Int32Array(slotIds.length),
@@ -481,12 +476,12 @@ export function prioritiseQuarantine(
     const homeId = person?.homeId ?? null;
     const householdSize = homeId === null ? 1 : Math.max(1, residentsOf.get(homeId) ?? 1);
     const centrality = maxCentrality > 0 ? rawCentralityOf[slot]! / maxCentrality : 0;
-    const age = person?.age ?? null;
-    const vulnerable =
-      age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge);
-    const householdBoost = weights.householdMemberWeight * (householdSize - 1);
-    const centralityBoost = weights.centralityWeight * centrality;
-    const vulnerableBoost = vulnerable ? weights.vulnerableWeight : 0;
+    const { householdBoost, centralityBoost, vulnerableBoost } = priorityBoosts(
+      weights,
+      householdSize,
+      centrality,
+      person?.age ?? null,
+    );
     const score = probability * (1 + householdBoost + centralityBoost) * (1 + vulnerableBoost);
 
     // ---- dates -----------------------------------------------------------------------------
@@ -669,15 +664,50 @@ function linkWords(ev: TierEvidence): string {
 /** The items of a person the reasons name, likeliest first; the rest are counted. */
 const REASON_ITEMS = 3;
 
-/** What the reasons of a plan's entries are told from, shared by them all. */
-interface ReasonsParts {
+/** No item: the end of a person's chain of items, or a reason's place left empty. */
+const END = -1;
+
+/** The items of a plan: its exposures by index, then its links to close contacts. */
+interface Items {
   exposures: readonly Exposure[];
   links: readonly TierEvidence[];
-  linkSourceP: Float64Array;
-  linkChance: Float64Array;
   /** Items from here on are links to close contacts (`links`), those before it exposures. */
   firstLink: number;
-  /** Per slot, `REASON_ITEMS` items (-1 where fewer) and their chances of infecting. */
+}
+
+/** The exposure or the time with a close contact that an item is. */
+function itemSpan(items: Items, item: number): { start: Instant; end: Instant } {
+  return item < items.firstLink ? items.exposures[item]! : items.links[item - items.firstLink]!;
+}
+
+/** Where the chance of an infection still silent at `asOf` is read: the middle of the span. */
+const midpointOf = (span: { start: Instant; end: Instant }): Instant => (span.start + span.end) / 2;
+
+/**
+ * The priority score's boosts for a person, from `protocol.quarantinePriority`: household members
+ * besides them, their scaled centrality, and being vulnerable by age.
+ */
+function priorityBoosts(
+  weights: Parameters['protocol']['quarantinePriority'],
+  householdSize: number,
+  centrality: number,
+  age: number | null,
+): { householdBoost: number; centralityBoost: number; vulnerable: boolean; vulnerableBoost: number } {
+  const vulnerable =
+    age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge);
+  return {
+    vulnerable,
+    householdBoost: weights.householdMemberWeight * (householdSize - 1),
+    centralityBoost: weights.centralityWeight * centrality,
+    vulnerableBoost: vulnerable ? weights.vulnerableWeight : 0,
+  };
+}
+
+/** What the reasons of a plan's entries are told from, shared by them all. */
+interface ReasonsParts extends Items {
+  linkSourceP: Float64Array;
+  linkChance: Float64Array;
+  /** Per slot, `REASON_ITEMS` items (`END` where fewer) and their chances of infecting. */
   topItems: Int32Array;
   topP: Float64Array;
   /** Per slot, how many items the person has. */
@@ -713,37 +743,38 @@ function reasonsOf(parts: ReasonsParts, slot: number, entry: QuarantineEntry): s
   const words: string[] = [];
   for (let i = 0; i < REASON_ITEMS; i++) {
     const item = parts.topItems[slot * REASON_ITEMS + i]!;
-    if (item === -1) break;
+    if (item === END) break;
     words.push(itemWords(parts, item, parts.topP[slot * REASON_ITEMS + i]!));
   }
   const count = parts.itemCounts[slot]!;
   if (count > REASON_ITEMS) words.push(`${count - REASON_ITEMS} more exposure(s)`);
   words.push(`P(infected)=${fixed(entry.probability)}`);
-  const householdBoost = weights.householdMemberWeight * (entry.householdSize - 1);
+  const age = parts.persons.get(entry.personId)?.age ?? null;
+  const { householdBoost, centralityBoost, vulnerable, vulnerableBoost } = priorityBoosts(
+    weights,
+    entry.householdSize,
+    entry.centrality,
+    age,
+  );
   if (entry.householdSize > 1) words.push(`household of ${entry.householdSize} (${percent(householdBoost)})`);
-  const centralityBoost = weights.centralityWeight * entry.centrality;
   if (centralityBoost > 0)
     words.push(`centrality ${fixed(entry.centrality)} of the highest (${percent(centralityBoost)})`);
-  const age = parts.persons.get(entry.personId)?.age ?? null;
-  if (age !== null && (age >= weights.vulnerableOlderAge || age <= weights.vulnerableYoungerAge))
-    words.push(`age ${age} (${percent(weights.vulnerableWeight)})`);
+  if (vulnerable) words.push(`age ${age} (${percent(vulnerableBoost)})`);
   words.push(`score ${fixed(entry.score, 3)}`);
   return words.join('; ');
 }
 
 /** One way the person may have been infected, with its chance `p`, in words. */
 function itemWords(parts: ReasonsParts, item: number, p: number): string {
+  const silent = parts.silentAfter(midpointOf(itemSpan(parts, item)));
   if (item < parts.firstLink) {
     const e = parts.exposures[item]!;
-    const silent = parts.silentAfter((e.start + e.end) / 2);
     const infectiousness = infectiousnessOver(e, parts.caseById, parts.pathogen);
     const note = infectiousness === 1 ? '' : `, infectiousness ×${fixed(infectiousness)}`;
     return `${exposureWords(e)} (p=${fixed(p)}${note}, silent ${fixed(silent)})`;
   }
   const k = item - parts.firstLink;
-  const ev = parts.links[k]!;
-  const silent = parts.silentAfter((ev.start + ev.end) / 2);
-  return `${linkWords(ev)} (p=${fixed(parts.linkSourceP[k]!)}×${fixed(parts.linkChance[k]!)}=${fixed(p)}, silent ${fixed(silent)})`;
+  return `${linkWords(parts.links[k]!)} (p=${fixed(parts.linkSourceP[k]!)}×${fixed(parts.linkChance[k]!)}=${fixed(p)}, silent ${fixed(silent)})`;
 }
 
 /** The source's relative infectiousness over the exposure: 1 for a contaminated lot, boat or place. */
