@@ -11,6 +11,7 @@ import { asOfFromText } from '../analysis/as-of';
 import { instantTextProblem } from '../domain/time';
 import type { AnalysisReport, EntityLabel } from '../analysis/report-model';
 import { chainViewAsset, chainViewData, chainViewPage } from '../report/chain-view';
+import { isHomeLabel } from '../report/mask';
 import type { ChainViewData } from '../report/chain-view';
 import type { AuditLog } from './audit-log';
 import type { Viewer } from './context.type';
@@ -106,7 +107,7 @@ export function personsShown(data: ChainViewData, report: AnalysisReport): strin
  * (a contaminated home). Audited like the API's Place.name of a home.
  */
 export function homesShown(data: ChainViewData, report: AnalysisReport): string[] {
-  return shown(data, (label) => label.kind === 'place' && label.detail === 'home', report);
+  return shown(data, isHomeLabel, report);
 }
 
 export class ChainViewRoutes {

@@ -12,7 +12,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { maskIdNumber, maskName, maskPhone } from '../domain/masking';
-import type { Person, Place } from '../domain/types';
+import { HOME_KIND, type Person, type Place } from '../domain/types';
 import type { ApiContext, Role } from './context.type';
 
 export const PERSONAL_FIELDS = ['name', 'phone', 'idNumber'] as const;
@@ -93,17 +93,13 @@ export function personalField(
   return value;
 }
 
-/** Whether the place is a home, whose name (an address) is personal data of its household. */
-function isHome(place: Pick<Place, 'kind'>): boolean {
-  return place.kind === 'home';
-}
-
 /**
  * A place's name as this viewer may see it: a home's masked for roles that may not see personal
  * data, and its unmasked read noted for the audit; other places' names as they are.
  */
 export function placeName(place: Place, context: ApiContext, info: GraphQLResolveInfo): string | null {
-  if (!isHome(place)) return place.name;
+  // A home's name (an address) is personal data of its household.
+  if (place.kind !== HOME_KIND) return place.name;
   const role = context.viewer?.role;
   if (!role || !seesPersonalData(role)) return maskName(place.name);
   if (place.name !== null) context.personalReads.noteHome(info.operation.name?.value ?? null, place.id);

@@ -26,6 +26,8 @@ export const PLACE_KINDS = [
 ] as const;
 /** Places with beds for centralized quarantine: the plan allocates them, assignments go there. */
 export const QUARANTINE_SITE_KIND = 'quarantine_site' satisfies (typeof PLACE_KINDS)[number];
+/** A household's home: its name is an address, personal data of the household. */
+export const HOME_KIND = 'home' satisfies (typeof PLACE_KINDS)[number];
 
 /** A known kind, or any other word (treated as a generic venue). */
 export type PlaceKind = (typeof PLACE_KINDS)[number] | (string & {});

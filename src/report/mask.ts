@@ -14,9 +14,11 @@ import { stayLabel } from '../analysis/report';
 import type { AnalysisReport, CaseReport, EntityLabel, TimelineEvent } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
 import { recordById } from '../domain/own-entries';
+import { HOME_KIND } from '../domain/types';
 
 /** Whether a label is of a home (a place whose kind, its `detail`, is `home`). */
-const isHome = (label: EntityLabel): boolean => label.kind === 'place' && label.detail === 'home';
+export const isHomeLabel = (label: EntityLabel): boolean =>
+  label.kind === 'place' && label.detail === HOME_KIND;
 
 /** The label as a reader who may not see personal data gets it; the very label when it has none. */
 export function maskLabel(label: EntityLabel): EntityLabel {
@@ -27,7 +29,7 @@ export function maskLabel(label: EntityLabel): EntityLabel {
       ...(label.phone !== undefined ? { phone: maskPhone(label.phone) } : {}),
     };
   }
-  return isHome(label) ? { ...label, name: maskName(label.name) } : label;
+  return isHomeLabel(label) ? { ...label, name: maskName(label.name) } : label;
 }
 
 /**
