@@ -185,11 +185,15 @@ async function danglingTarget(file: string, out: string): Promise<string> {
   throw new OutTargetError(`"${out}": too many symbolic links`);
 }
 
-/** Refuses a missing file whose nearest existing ancestor is not a folder. */
-async function checkFolder(file: string, out: string): Promise<void> {
+/**
+ * The folders missing above a missing file, nearest first; refuses it when its nearest existing
+ * ancestor is not a folder.
+ */
+async function missingFolders(file: string, out: string): Promise<string[]> {
+  const missing: string[] = [];
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     try {
-      if ((await stat(dir)).isDirectory()) return;
+      if ((await stat(dir)).isDirectory()) return missing;
       throw new OutTargetError(`"${out}": ${dir} is not a folder`);
     } catch (err) {
       if (err instanceof OutTargetError) throw err;
@@ -197,7 +201,8 @@ async function checkFolder(file: string, out: string): Promise<void> {
       if (code !== 'ENOENT' && code !== 'ENOTDIR')
         throw new OutTargetError(`"${out}": ${dir}: ${reasonOf(err as Error)}`);
     }
-    if (path.dirname(dir) === dir) return;
+    missing.push(dir);
+    if (path.dirname(dir) === dir) return missing;
   }
 }
 
@@ -213,6 +218,12 @@ async function checkFolder(file: string, out: string): Promise<void> {
  *   `out`.
  */
 export async function outTarget(out: string): Promise<OutTarget> {
+  const { missing: _missing, ...target } = await locateOut(out);
+  return target;
+}
+
+/** `outTarget`, with the folders missing above a file to be written beside its target. */
+async function locateOut(out: string): Promise<OutTarget & { missing: string[] }> {
   if (out.trim() === '') throw new OutTargetError(`"${out}" is not a file name`);
   const given = path.resolve(out);
   let stats: Stats;
@@ -222,20 +233,19 @@ export async function outTarget(out: string): Promise<OutTarget> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const file = await danglingTarget(given, out);
-      await checkFolder(file, out);
-      return { file, straight: false };
+      return { file, straight: false, missing: await missingFolders(file, out) };
     }
     if (code === 'ENOTDIR') {
-      await checkFolder(given, out);
+      await missingFolders(given, out);
     }
     if (code === 'ELOOP') throw new OutTargetError(`"${out}": too many symbolic links`);
     throw new OutTargetError(`"${out}": ${reasonOf(err as Error)}`);
   }
   if (stats.isFile()) {
     const isLink = (await lstat(given)).isSymbolicLink();
-    return { file: isLink ? await realpath(given) : given, straight: false };
+    return { file: isLink ? await realpath(given) : given, straight: false, missing: [] };
   }
-  if (stats.isFIFO() || stats.isCharacterDevice()) return { file: given, straight: true };
+  if (stats.isFIFO() || stats.isCharacterDevice()) return { file: given, straight: true, missing: [] };
   if (stats.isDirectory()) throw new OutTargetError(`"${out}" is a folder: give a file name`);
   throw new OutTargetError(
     `"${out}" is ${stats.isSocket() ? 'a socket' : 'a block device'}: give a file name, a FIFO or a character device`,
@@ -243,25 +253,14 @@ export async function outTarget(out: string): Promise<OutTarget> {
 }
 
 /**
- * Makes the missing folders of `dir`, one at a time from the nearest folder that exists, and
- * refuses, naming `out`, at the first that cannot be made. Not Node's `mkdir(dir, { recursive:
- * true })`: where making a folder fails with ENOENT though its parent exists (`/proc/nope`:
- * procfs makes no folders), it makes the parent again and retries, for ever, at full CPU (Node 20).
+ * Makes `missing` (`missingFolders`, nearest first) one at a time from the one below the nearest
+ * folder that exists, and refuses, naming `out`, at the first that cannot be made. Not Node's
+ * `mkdir(dir, { recursive: true })`: where making a folder fails with ENOENT though its parent
+ * exists (`/proc/nope`: procfs makes no folders), it makes the parent again and retries, for ever,
+ * at full CPU (Node 20).
  */
-async function makeFolders(dir: string, out: string): Promise<void> {
-  const missing: string[] = [];
-  for (let at = dir; ; at = path.dirname(at)) {
-    try {
-      await stat(at);
-      break;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new OutTargetError(`"${out}": ${at}: ${reasonOf(err as Error)}`);
-    }
-    missing.push(at);
-    if (path.dirname(at) === at) break;
-  }
-  for (const folder of missing.reverse()) {
+async function makeFolders(missing: readonly string[], out: string): Promise<void> {
+  for (const folder of [...missing].reverse()) {
     try {
       await mkdir(folder);
     } catch (err) {
@@ -282,8 +281,8 @@ async function makeFolders(dir: string, out: string): Promise<void> {
  * (`/proc/nope/x.json`) fails at once.
  */
 export async function readyOutTarget(out: string): Promise<OutTarget> {
-  const target = await outTarget(out);
-  if (!target.straight) await makeFolders(path.dirname(target.file), out);
+  const { missing, ...target } = await locateOut(out);
+  await makeFolders(missing, out);
   return target;
 }
 
