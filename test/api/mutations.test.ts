@@ -1,6 +1,7 @@
 /** Mutations validate through the import's row specs and the store's references; a refused batch writes nothing. */
 import { buildApiSchema } from '../../src/api/schema';
 import type { Place, Stay } from '../../src/domain/types';
+import { oneBedWriteAtATime } from '../../src/api/services/quarantine-beds';
 import { barePerson } from '../bare-records';
 import { smallDistrict, t } from '../store/fixtures';
 import { codes, contextFor, districtStore, run, type TempStore } from './helpers';
@@ -341,12 +342,100 @@ describe('stays at a quarantine site take its beds', () => {
     for (const stay of stays) expect(atSite).toContainEqual(stored(stay));
   });
 
+  test("a stay overlapping the person's stay at another quarantine site is refused; a move from one to the next is not", async () => {
+    await temp.store.write({ places: [{ ...SITE, id: 'QS3', name: 'Quarantine site 3' }] });
+    const before = await temp.store.counts();
+    const overStored = await write(ADD_STAYS, { stays: [stayAt('P1', 'QS3', '16', '20')] });
+    const inBatch = await write(ADD_STAYS, {
+      stays: [stayAt('P3', SITE.id, '11', '13'), stayAt('P3', 'QS3', '12', '14')],
+    });
+    expect(problemsOf(overStored)).toEqual([
+      {
+        path: 'stays[0].subjectId',
+        reason:
+          '"P1" is at quarantine site QS2 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00, ' +
+          'over part of this stay: a person holds one bed at a time',
+      },
+    ]);
+    expect(problemsOf(inBatch)).toEqual([
+      {
+        path: 'stays[1].subjectId',
+        reason:
+          '"P3" is at quarantine site QS2 from 2022-08-11T00:00:00+08:00 to 2022-08-13T00:00:00+08:00, ' +
+          'over part of this stay: a person holds one bed at a time',
+      },
+    ]);
+    expect(await temp.store.counts()).toEqual(before);
+
+    const moved = await write(ADD_STAYS, { stays: [stayAt('P1', 'QS3', '17', '20')] });
+    expect(moved.errors).toBeUndefined();
+    expect(
+      await temp.store.staysOfSubjects([{ id: 'P1', from: t('2022-08-17'), to: t('2022-08-18') }]),
+    ).toContainEqual(stored(stayAt('P1', 'QS3', '17', '20')));
+  });
+
   test('a quarantine site with no capacity on record is refused by argument path', async () => {
     await temp.store.write({ places: [{ ...SITE, id: 'QS0', capacity: null }] });
     const result = await write(ADD_STAYS, { stays: [stayAt('P3', 'QS0', '12', '14')] });
     expect(problemsOf(result)).toEqual([
       { path: 'stays[0].hostId', reason: '"QS0" has no capacity (beds) on record' },
     ]);
+  });
+
+  test("upsertPlaces: a quarantine site's capacity must hold the most persons recorded there at once", async () => {
+    await fillSite();
+    const before = await temp.store.counts();
+    const UPSERT = `mutation ($places: [PlaceInput!]!) { upsertPlaces(places: $places) { id capacity } }`;
+    const place = (p: Place) => ({ id: p.id, name: p.name, kind: p.kind, capacity: p.capacity });
+    const lowered = await write(UPSERT, { places: [place({ ...SITE, capacity: 1 })] });
+    // The market has two persons at once on 1 Aug (09:30 to 10:00); made a site, it needs two beds.
+    const market = { id: 'MKT', name: 'Baogang market', kind: 'quarantine_site' };
+    const noCapacity = await write(UPSERT, { places: [{ ...market, capacity: null }] });
+    expect(problemsOf(lowered)).toEqual([
+      {
+        path: 'places[0].capacity',
+        reason:
+          '2 person(s) are recorded at "QS2" at once on 2022-08-10T00:00:00+08:00; ' +
+          'a quarantine site with a capacity of 1 bed(s) cannot hold them',
+      },
+    ]);
+    expect(problemsOf(noCapacity)).toEqual([
+      {
+        path: 'places[0].capacity',
+        reason:
+          '2 person(s) are recorded at "MKT" at once on 2022-08-01T09:30:00+08:00; ' +
+          'a quarantine site with no capacity cannot hold them',
+      },
+    ]);
+    expect(await temp.store.counts()).toEqual(before);
+    expect((await temp.store.places([SITE.id, 'MKT'])).map((p) => [p?.kind, p?.capacity])).toEqual([
+      ['quarantine_site', 2],
+      ['market', null],
+    ]);
+
+    // Enough beds, or another kind of place: written.
+    const written = await write(UPSERT, {
+      places: [{ ...market, capacity: 2 }, place({ ...SITE, kind: 'hotel', capacity: 0 })],
+    });
+    expect(written.errors).toBeUndefined();
+    expect((await temp.store.places([SITE.id, 'MKT'])).map((p) => [p?.kind, p?.capacity])).toEqual([
+      ['hotel', 0],
+      ['quarantine_site', 2],
+    ]);
+  });
+
+  test('places wait for the bed writes before them: a capacity is not lowered under a stay being checked', async () => {
+    let release!: () => void;
+    const held = oneBedWriteAtATime(temp.store, () => new Promise<void>((resolve) => (release = resolve)));
+    const lowering = write(
+      `mutation { upsertPlaces(places: [{ id: "${SITE.id}", name: "${SITE.name}", kind: "quarantine_site", capacity: 1 }]) { id } }`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await temp.store.places([SITE.id]))[0]?.capacity).toBe(2);
+    release();
+    await held;
+    expect((await lowering).errors).toBeUndefined();
+    expect((await temp.store.places([SITE.id]))[0]?.capacity).toBe(1);
   });
 
   test('assignQuarantineSite counts the beds addStays took; asked for the last bed at once, one gets it', async () => {

@@ -72,7 +72,12 @@ export class RecordsResolver {
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => [PlaceType], opts('Adds or updates places by id.'))
+  @Mutation(
+    () => [PlaceType],
+    opts(
+      'Adds or updates places by id. A quarantine site (kind quarantine_site) must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds: otherwise the batch is refused.',
+    ),
+  )
   upsertPlaces(
     @Arg('places', () => [PlaceInput]) places: PlaceInput[],
     @Ctx() ctx: ApiContext,
@@ -99,7 +104,7 @@ export class RecordsResolver {
   @Mutation(
     () => [StayType],
     opts(
-      "Adds stays (a stay already recorded is not added twice). A person's stay at a quarantine site needs a bed free over all of it, counted as assignQuarantineSite counts them (with the batch's earlier stays): otherwise the batch is refused.",
+      "Adds stays (a stay already recorded is not added twice). A person's stay at a quarantine site needs a bed free over all of it, counted as assignQuarantineSite counts them (with the batch's earlier stays), and may not overlap the person's stay at another quarantine site: otherwise the batch is refused.",
     ),
   )
   addStays(@Arg('stays', () => [StayInput]) stays: StayInput[], @Ctx() ctx: ApiContext): Promise<Stay[]> {

@@ -12,7 +12,7 @@ import { QUARANTINE_SITE_KIND, type Id, type Instant, type Place } from '../../d
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
-import { bedsTaken, noBedReason, oneBedWriteAtATime, overlaps } from './quarantine-beds';
+import { bedsTaken, noBedReason, oneBedWriteAtATime, overlappingSiteStays } from './quarantine-beds';
 import { inputAsRow, KIND_WORDS } from './records.service';
 
 export interface QuarantineAssignmentRequest {
@@ -95,14 +95,7 @@ export class QuarantineAssignmentService {
     }
     if (problems.length) throw badUserInput(problems);
 
-    // The person's own stays at quarantine sites over the interval.
-    const ownStays = (
-      await this.store.staysOfSubjects([{ id: stay.subjectId, from: stay.start, to: stay.end }])
-    ).filter((s) => overlaps(s, stay.start, stay.end));
-    const hosts = [...new Set(ownStays.map((s) => s.hostId))].sort();
-    const hostPlaces = hosts.length ? await this.store.places(hosts) : [];
-    const siteIds = new Set(hostPlaces.flatMap((p) => (p?.kind === QUARANTINE_SITE_KIND ? [p.id] : [])));
-    const already = ownStays.filter((s) => siteIds.has(s.hostId)).sort((a, b) => a.start - b.start)[0];
+    const [already] = await overlappingSiteStays(this.store, [stay], { sameSiteToo: true });
     if (already) {
       problems.push({
         path: 'personId',

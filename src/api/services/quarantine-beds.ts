@@ -2,9 +2,11 @@
  * Beds at quarantine sites, as the writes that put persons there count them. A person's stay at a
  * site needs a bed free at every moment of its interval: the beds taken are the most other persons
  * there at once over it (a bed freed half-way through serves whoever comes after, as beds in a
- * site do), against the site's capacity. assignQuarantineSite and the stay-writing
- * mutations both check this, and run their checks and writes one at a time per store in this
- * process, so two requests cannot both take the last bed.
+ * site do), against the site's capacity. A person holds one bed at a time: a stay at one site may
+ * not overlap their stay at another. A site's capacity, set or lowered, must hold the persons
+ * recorded there at once. assignQuarantineSite and the mutations writing stays and places all
+ * check this, and run their checks and writes one at a time per store in this process, so two
+ * requests cannot both take the last bed.
  */
 import { formatInstant } from '../../domain/time';
 import {
@@ -16,6 +18,7 @@ import {
   type Stay,
 } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
+import { ALL_TIME } from '../loaders';
 
 /** Strict overlap: a stay that ends as the interval starts leaves its bed in time. */
 export const overlaps = (s: Stay, start: Instant, end: Instant): boolean => s.start < end && s.end > start;
@@ -53,10 +56,7 @@ const stayIdentity = (s: Stay): string => `${s.subjectId}|${s.hostId}|${s.start}
 export async function bedsTaken(store: TraceStore, stays: readonly Stay[]): Promise<number[]> {
   if (!stays.length) return [];
   const stored = await store.staysAtHosts(stays.map((s) => ({ id: s.hostId, from: s.start, to: s.end })));
-  // Lots stored at a site take no bed; the listed stays are persons' by contract.
-  const subjects = [...new Set(stored.map((s) => s.subjectId))].sort();
-  const kinds: (EntityKind | null)[] = subjects.length ? await store.entityKinds(subjects) : [];
-  const persons = new Set<Id>(subjects.filter((_, i) => kinds[i] === 'person'));
+  const persons = await personsAmong(store, stored);
   for (const s of stays) persons.add(s.subjectId);
 
   // The store answers a stay once per window it falls in: keep each once, by site.
@@ -79,11 +79,23 @@ export async function bedsTaken(store: TraceStore, stays: readonly Stay[]): Prom
   });
 }
 
+/** The most persons present at once, and the first moment they were. */
+export interface Busiest {
+  persons: number;
+  /** Null when no one is there. */
+  at: Instant | null;
+}
+
 /**
  * The most persons present at once within [start, end) among `stays`, a person counted once
  * however many of their stays overlap. One leaving as another arrives frees the bed in time.
  */
 export function mostPresentAtOnce(stays: readonly Stay[], start: Instant, end: Instant): number {
+  return busiestMoment(stays, start, end).persons;
+}
+
+/** As mostPresentAtOnce, with the first moment that many were there. */
+export function busiestMoment(stays: readonly Stay[], start: Instant, end: Instant): Busiest {
   const spansByPerson = new Map<Id, [Instant, Instant][]>();
   for (const s of stays) {
     if (!overlaps(s, start, end)) continue;
@@ -109,24 +121,102 @@ export function mostPresentAtOnce(stays: readonly Stay[], start: Instant, end: I
   // Departures before arrivals at the same instant.
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let present = 0;
-  let most = 0;
-  for (const [, change] of events) {
+  const busiest: Busiest = { persons: 0, at: null };
+  for (const [at, change] of events) {
     present += change;
-    most = Math.max(most, present);
+    if (present > busiest.persons) Object.assign(busiest, { persons: present, at });
   }
-  return most;
+  return busiest;
+}
+
+/** Persons among the subjects of `stays` (lots stored at a site take no bed). */
+async function personsAmong(store: TraceStore, stays: readonly Stay[]): Promise<Set<Id>> {
+  const subjects = [...new Set(stays.map((s) => s.subjectId))].sort();
+  const kinds: (EntityKind | null)[] = subjects.length ? await store.entityKinds(subjects) : [];
+  return new Set<Id>(subjects.filter((_, i) => kinds[i] === 'person'));
 }
 
 /**
- * The persons' stays among `stays` that find no bed at their quarantine site (stays at other
- * hosts, and lots' stays, are left alone), by position in `stays`, with the reason.
- * `kindOf` tells the kind of each subject and host (already resolved by the caller).
+ * Why each of `places` cannot be written as it is: a quarantine site whose capacity (none on
+ * record counts as none) is fewer than the most persons recorded there at once. By position in
+ * `places`; places of other kinds are left alone.
  */
-export async function staysWithoutBed(
+export async function sitesOverCapacity(
+  store: TraceStore,
+  places: readonly Place[],
+): Promise<{ position: number; reason: string }[]> {
+  const sites = places.flatMap((place, position) =>
+    place.kind === QUARANTINE_SITE_KIND ? [{ place, position }] : [],
+  );
+  if (!sites.length) return [];
+  const stored = await store.staysAtHosts(sites.map(({ place }) => ({ id: place.id, ...ALL_TIME })));
+  const persons = await personsAmong(store, stored);
+  return sites.flatMap(({ place, position }) => {
+    const there = stored.filter((s) => s.hostId === place.id && persons.has(s.subjectId));
+    const busiest = busiestMoment(there, ALL_TIME.from, ALL_TIME.to);
+    const capacity = place.capacity ?? 0;
+    if (busiest.persons <= capacity) return [];
+    const held = place.capacity === null ? 'no capacity' : `a capacity of ${capacity} bed(s)`;
+    return [
+      {
+        position,
+        reason:
+          `${busiest.persons} person(s) are recorded at "${place.id}" at once on ${formatInstant(busiest.at!)}; ` +
+          `a quarantine site with ${held} cannot hold them`,
+      },
+    ];
+  });
+}
+
+/**
+ * For each of `stays` (persons' stays at quarantine sites), the first stay of the same person at
+ * another quarantine site that overlaps it (stored, or before it in the list), or null. With
+ * `sameSiteToo`, a stay at the same site counts as well (an assignment while one is held).
+ */
+export async function overlappingSiteStays(
+  store: TraceStore,
+  stays: readonly Stay[],
+  { sameSiteToo = false } = {},
+): Promise<(Stay | null)[]> {
+  if (!stays.length) return [];
+  const stored = await store.staysOfSubjects(
+    stays.map((s) => ({ id: s.subjectId, from: s.start, to: s.end })),
+  );
+  const hosts = [...new Set(stored.map((s) => s.hostId))].sort();
+  const siteIds = new Set<Id>();
+  for (const place of hosts.length ? await store.places(hosts) : []) {
+    if (place?.kind === QUARANTINE_SITE_KIND) siteIds.add(place.id);
+  }
+  const atSites = stored.filter((s) => siteIds.has(s.hostId));
+  return stays.map((stay, i) => {
+    const clashes = [...atSites, ...stays.slice(0, i)].filter(
+      (s) =>
+        s.subjectId === stay.subjectId &&
+        (sameSiteToo || s.hostId !== stay.hostId) &&
+        overlaps(s, stay.start, stay.end),
+    );
+    return clashes.sort((a, b) => a.start - b.start || a.end - b.end)[0] ?? null;
+  });
+}
+
+/** What keeps a stay from being written, and the field of the stay it is about. */
+export interface SiteStayProblem {
+  position: number;
+  field: 'subjectId' | 'hostId';
+  reason: string;
+}
+
+/**
+ * The persons' stays among `stays` that cannot be written at their quarantine site (stays at other
+ * hosts, and lots' stays, are left alone), by position in `stays`: those that overlap the person's
+ * stay at another site, and those that find no bed. `kindOf` tells the kind of each subject and
+ * host (already resolved by the caller).
+ */
+export async function siteStayProblems(
   store: TraceStore,
   stays: readonly Stay[],
   kindOf: (id: Id) => EntityKind | null | undefined,
-): Promise<{ position: number; reason: string }[]> {
+): Promise<SiteStayProblem[]> {
   const placeIds = [
     ...new Set(
       stays
@@ -142,12 +232,25 @@ export async function staysWithoutBed(
   const atSites = stays.flatMap((stay, position) =>
     kindOf(stay.subjectId) === 'person' && sites.has(stay.hostId) ? [{ stay, position }] : [],
   );
-  const taken = await bedsTaken(
-    store,
-    atSites.map((s) => s.stay),
-  );
-  return atSites.flatMap(({ stay, position }, i) => {
-    const reason = noBedReason(sites.get(stay.hostId)!, stay, taken[i]!);
-    return reason ? [{ position, reason }] : [];
+  const siteStays = atSites.map((s) => s.stay);
+  const [elsewhere, taken] = [
+    await overlappingSiteStays(store, siteStays),
+    await bedsTaken(store, siteStays),
+  ];
+  return atSites.flatMap(({ stay, position }, i): SiteStayProblem[] => {
+    const other = elsewhere[i];
+    const clash: SiteStayProblem[] = other
+      ? [
+          {
+            position,
+            field: 'subjectId',
+            reason:
+              `"${stay.subjectId}" is at quarantine site ${other.hostId} from ${formatInstant(other.start)} ` +
+              `to ${formatInstant(other.end)}, over part of this stay: a person holds one bed at a time`,
+          },
+        ]
+      : [];
+    const noBed = noBedReason(sites.get(stay.hostId)!, stay, taken[i]!);
+    return noBed ? [...clash, { position, field: 'hostId', reason: noBed }] : clash;
   });
 }

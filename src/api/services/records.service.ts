@@ -3,15 +3,23 @@
  * (src/domain/records.ts) under its CSV column names, then the references are checked against
  * the store, and only a batch with no problem at all is written (in one store write); cached reads
  * and analyses are then dropped. Persons' stays at quarantine sites must each find a free bed, as
- * an assignment must (quarantine-beds.ts), so a batch of stays is checked and written one at a
- * time with the assignments to the same store.
+ * an assignment must, and a quarantine site's capacity must hold the persons recorded there
+ * (quarantine-beds.ts), so batches of stays and of places are checked and written one at a time
+ * with the assignments to the same store.
  */
 import type { FileSpec, RawRow } from '../../domain/records';
-import { stayTypeOf, type EntityKind, type Id, type RecordBatch, type Stay } from '../../domain/types';
+import {
+  stayTypeOf,
+  type EntityKind,
+  type Id,
+  type Place,
+  type RecordBatch,
+  type Stay,
+} from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
-import { oneBedWriteAtATime, staysWithoutBed } from './quarantine-beds';
+import { oneBedWriteAtATime, siteStayProblems, sitesOverCapacity } from './quarantine-beds';
 
 export const MAX_RECORDS_PER_MUTATION = 1000;
 
@@ -79,7 +87,10 @@ export class RecordsService {
     inputs: readonly object[],
   ): Promise<T[]> {
     const checkAndWrite = () => this.checkAndWrite(argument, spec, batchKey, inputs);
-    return batchKey === 'stays' ? oneBedWriteAtATime(this.store, checkAndWrite) : checkAndWrite();
+    // Stays take beds and places set them: both are checked against the beds one write at a time.
+    return batchKey === 'stays' || batchKey === 'places'
+      ? oneBedWriteAtATime(this.store, checkAndWrite)
+      : checkAndWrite();
   }
 
   private async checkAndWrite<T>(
@@ -181,12 +192,19 @@ export class RecordsService {
       });
     }
 
+    // Beds are counted only for a batch otherwise fit to write: every record parsed, every id known.
     if (batchKey === 'stays' && !problems.length) {
-      // Beds are counted only for a batch otherwise fit to write: every stay parsed, every id known.
-      const noBed = await staysWithoutBed(this.store, records as Stay[], (id) => kinds.get(id));
-      for (const { position, reason } of noBed) {
+      for (const { position, field, reason } of await siteStayProblems(this.store, records as Stay[], (id) =>
+        kinds.get(id),
+      )) {
         const index = indexOfRecord[position]!;
-        problems.push({ index, path: `${argument}[${index}].hostId`, reason });
+        problems.push({ index, path: `${argument}[${index}].${field}`, reason });
+      }
+    }
+    if (batchKey === 'places' && !problems.length) {
+      for (const { position, reason } of await sitesOverCapacity(this.store, records as Place[])) {
+        const index = indexOfRecord[position]!;
+        problems.push({ index, path: `${argument}[${index}].capacity`, reason });
       }
     }
 
