@@ -15,6 +15,7 @@
  */
 import { collectContacts } from '../analysis/report';
 import type { AnalysisReport, LazyAnalysisReport } from '../analysis/report-model';
+import { maskReport } from './mask';
 import { prepareReport } from './select';
 import type { TextSink } from './stream';
 import { reportAllDone, type ProgressListener } from './view';
@@ -224,21 +225,24 @@ export interface WriteJsonOptions extends JsonOptions {
 
 /**
  * Streams the report as JSON into `sink`: a lazy report's contacts are built while they are
- * written. Narrowing to cases and masking need the whole report, so with either the contacts are
- * collected first. Returns the problems reported (unknown case ids).
+ * written, masked or not (masking reads the labels and the cases' timelines only). Narrowing to
+ * cases needs the whole report, so with it the contacts are collected first. Returns the problems
+ * reported (unknown case ids).
  */
 export async function streamJsonReport(
   report: LazyAnalysisReport | AnalysisReport,
   sink: TextSink,
   options: WriteJsonOptions = {},
 ): Promise<{ problems: string[] }> {
-  const narrowed = Boolean(options.caseIds?.length || options.mask || options.problems?.length);
+  const narrowed = Boolean(options.caseIds?.length || options.problems?.length);
   const document: LazyAnalysisReport | JsonReport = narrowed
     ? jsonReport(
         Array.isArray(report.contacts) ? (report as AnalysisReport) : collectContacts(report),
         options,
       )
-    : report;
+    : options.mask
+      ? maskReport(report)
+      : report;
   await writeJsonDocument(document, sink, { pretty: options.pretty });
   const problems = (document as JsonReport).problems ?? [];
   reportAllDone(document.cases, options.onProgress);

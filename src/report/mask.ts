@@ -11,7 +11,13 @@
  * Market") masked that place's name in every text that named the place.
  */
 import { stayLabel } from '../analysis/report';
-import type { AnalysisReport, CaseReport, EntityLabel, TimelineEvent } from '../analysis/report-model';
+import type {
+  AnalysisReport,
+  CaseReport,
+  EntityLabel,
+  LazyAnalysisReport,
+  TimelineEvent,
+} from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
 import { recordById } from '../domain/own-entries';
 import { HOME_KIND } from '../domain/types';
@@ -57,9 +63,9 @@ function maskTimeline(
 /**
  * A masked copy; the report given is not changed. It costs a pass over the entity labels and the
  * cases' timelines: the contacts, their evidence and the other texts name no one by name, and are
- * the very objects of the report given.
+ * the very objects of the report given (a lazy report's contacts stay lazy).
  */
-export function maskReport(report: AnalysisReport): AnalysisReport {
+export function maskReport<R extends LazyAnalysisReport>(report: R): R {
   const entities = recordById<EntityLabel>();
   for (const [id, label] of Object.entries(report.entities)) entities[id] = maskLabel(label);
   return {

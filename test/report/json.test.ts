@@ -171,6 +171,35 @@ describe('streamJsonReport', () => {
     expect(indented.text()).toBe(renderJson(analysisReportFixture(), { pretty: true }));
   });
 
+  it('masked, still builds the contacts as it writes them, into the bytes renderJson gives', async () => {
+    const report = lazyFixture();
+    const contacts = report.contacts;
+    let pulled = 0;
+    const counted: LazyAnalysisReport = {
+      ...report,
+      contacts: {
+        *[Symbol.iterator]() {
+          for (const contact of contacts) {
+            pulled += 1;
+            yield contact;
+          }
+        },
+      },
+    };
+    const sink = collectingSink();
+    const pulledAtWrite: number[] = [];
+    const write = sink.write.bind(sink);
+    sink.write = (chunk) => {
+      pulledAtWrite.push(pulled);
+      return write(chunk);
+    };
+    await streamJsonReport(counted, sink, { mask: true });
+    expect(sink.text()).toBe(renderJson(analysisReportFixture(), { mask: true }));
+    // Written before the first contact was built: collected first, every write would see them all.
+    expect(pulled).toBe(analysisReportFixture().contacts.length);
+    expect(pulledAtWrite[0]).toBe(0);
+  });
+
   it('narrows and masks as renderJson does, returning the problems', async () => {
     const options = { caseIds: ['P09', 'nope'], mask: true };
     const sink = collectingSink();
