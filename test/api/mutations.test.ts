@@ -278,6 +278,8 @@ describe('stays at a quarantine site take its beds', () => {
     temp.store.staysAtHosts([{ id: SITE.id, from: t('2022-08-01'), to: t('2022-09-01') }]);
   const problemsOf = (result: Awaited<ReturnType<typeof write>>) =>
     (result.errors?.[0]?.extensions?.problems as { path: string; reason: string }[] | undefined) ?? [];
+  const UPSERT = `mutation ($places: [PlaceInput!]!) { upsertPlaces(places: $places) { id capacity } }`;
+  const place = (p: Place) => ({ id: p.id, name: p.name, kind: p.kind, capacity: p.capacity });
   /** P2 takes the other bed over the same days. */
   const fillSite = () => temp.store.write({ stays: [stored(stayAt('P2', SITE.id, '10', '17'))] });
 
@@ -385,8 +387,6 @@ describe('stays at a quarantine site take its beds', () => {
   test("upsertPlaces: a quarantine site's capacity must hold the most persons recorded there at once", async () => {
     await fillSite();
     const before = await temp.store.counts();
-    const UPSERT = `mutation ($places: [PlaceInput!]!) { upsertPlaces(places: $places) { id capacity } }`;
-    const place = (p: Place) => ({ id: p.id, name: p.name, kind: p.kind, capacity: p.capacity });
     const lowered = await write(UPSERT, { places: [place({ ...SITE, capacity: 1 })] });
     // The market has two persons at once on 1 Aug (09:30 to 10:00); made a site, it needs two beds.
     const market = { id: 'MKT', name: 'Baogang market', kind: 'quarantine_site' };
@@ -422,6 +422,38 @@ describe('stays at a quarantine site take its beds', () => {
       ['hotel', 0],
       ['quarantine_site', 2],
     ]);
+  });
+
+  test('upsertPlaces: a site over its capacity as imported may still be corrected; a place made a site may not give a person a second bed', async () => {
+    await fillSite();
+    // As an import may leave it: two persons at once at a site of one bed.
+    await temp.store.write({ places: [{ ...SITE, capacity: 1 }] });
+    const renamed = await write(UPSERT, { places: [place({ ...SITE, name: 'Hotel Q', capacity: 1 })] });
+    expect(renamed.errors).toBeUndefined();
+    expect((await temp.store.places([SITE.id]))[0]?.name).toBe('Hotel Q');
+
+    const hotel: Place = {
+      id: 'HTL',
+      name: 'Sea View hotel',
+      kind: 'hotel',
+      lat: null,
+      lon: null,
+      capacity: 50,
+    };
+    await temp.store.write({ places: [hotel], stays: [stored(stayAt('P1', 'HTL', '12', '13'))] });
+    const before = await temp.store.counts();
+    const made = await write(UPSERT, { places: [place({ ...hotel, kind: 'quarantine_site' })] });
+    expect(problemsOf(made)).toEqual([
+      {
+        path: 'places[0].kind',
+        reason:
+          '"P1" stays at "HTL" from 2022-08-12T00:00:00+08:00 to 2022-08-13T00:00:00+08:00 ' +
+          'while at quarantine site QS2 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00: ' +
+          'a person holds one bed at a time',
+      },
+    ]);
+    expect(await temp.store.counts()).toEqual(before);
+    expect((await temp.store.places(['HTL']))[0]?.kind).toBe('hotel');
   });
 
   test('places wait for the bed writes before them: a capacity is not lowered under a stay being checked', async () => {

@@ -75,7 +75,7 @@ export class RecordsResolver {
   @Mutation(
     () => [PlaceType],
     opts(
-      'Adds or updates places by id. A quarantine site (kind quarantine_site) must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds: otherwise the batch is refused.',
+      'Adds or updates places by id. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again.',
     ),
   )
   upsertPlaces(

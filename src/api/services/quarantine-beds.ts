@@ -3,8 +3,8 @@
  * site needs a bed free at every moment of its interval: the beds taken are the most other persons
  * there at once over it (a bed freed half-way through serves whoever comes after, as beds in a
  * site do), against the site's capacity. A person holds one bed at a time: a stay at one site may
- * not overlap their stay at another. A site's capacity, set or lowered, must hold the persons
- * recorded there at once. assignQuarantineSite and the mutations writing stays and places all
+ * not overlap their stay at another. A place made a site, or a site given fewer beds, must hold
+ * the persons recorded there at once. assignQuarantineSite and the mutations writing stays and places all
  * check this, and run their checks and writes one at a time per store in this process, so two
  * requests cannot both take the last bed.
  */
@@ -136,47 +136,82 @@ async function personsAmong(store: TraceStore, stays: readonly Stay[]): Promise<
   return new Set<Id>(subjects.filter((_, i) => kinds[i] === 'person'));
 }
 
+/** What keeps a place from being written, and the field it is about. */
+export interface SiteProblem {
+  position: number;
+  field: 'capacity' | 'kind';
+  reason: string;
+}
+
 /**
- * Why each of `places` cannot be written as it is: a quarantine site whose capacity (none on
- * record counts as none) is fewer than the most persons recorded there at once. By position in
- * `places`; places of other kinds are left alone.
+ * Why each of `places` cannot be written as it is, by position in `places`. A place made a
+ * quarantine site, or a site whose capacity goes down (none on record counts as none), must hold
+ * the most persons recorded there at once; a place made a site may not have a person's stay there
+ * overlap their stay at another site. A site left as it is, or given more beds, is not checked
+ * again: the import records what happened, even a site over its capacity, and such a site must
+ * still be open to being corrected.
  */
-export async function sitesOverCapacity(
-  store: TraceStore,
-  places: readonly Place[],
-): Promise<{ position: number; reason: string }[]> {
+export async function sitePlaceProblems(store: TraceStore, places: readonly Place[]): Promise<SiteProblem[]> {
   const sites = places.flatMap((place, position) =>
     place.kind === QUARANTINE_SITE_KIND ? [{ place, position }] : [],
   );
   if (!sites.length) return [];
-  const stored = await store.staysAtHosts(sites.map(({ place }) => ({ id: place.id, ...ALL_TIME })));
+  const before = await store.places(sites.map(({ place }) => place.id));
+  const checked = sites.flatMap((site, i) => {
+    const was = before[i];
+    const madeSite = was?.kind !== QUARANTINE_SITE_KIND;
+    const lowered = (site.place.capacity ?? 0) < (was?.capacity ?? 0);
+    return madeSite || lowered ? [{ ...site, madeSite }] : [];
+  });
+  if (!checked.length) return [];
+  const stored = await store.staysAtHosts(checked.map(({ place }) => ({ id: place.id, ...ALL_TIME })));
   const persons = await personsAmong(store, stored);
-  return sites.flatMap(({ place, position }) => {
+  const kindsAfter = new Map(places.map((p) => [p.id, p.kind]));
+  const problems: SiteProblem[] = [];
+  for (const { place, position, madeSite } of checked) {
     const there = stored.filter((s) => s.hostId === place.id && persons.has(s.subjectId));
     const busiest = busiestMoment(there, ALL_TIME.from, ALL_TIME.to);
     const capacity = place.capacity ?? 0;
-    if (busiest.persons <= capacity) return [];
-    const held = place.capacity === null ? 'no capacity' : `a capacity of ${capacity} bed(s)`;
-    return [
-      {
+    if (busiest.persons > capacity) {
+      const held = place.capacity === null ? 'no capacity' : `a capacity of ${capacity} bed(s)`;
+      problems.push({
         position,
+        field: 'capacity',
         reason:
           `${busiest.persons} person(s) are recorded at "${place.id}" at once on ${formatInstant(busiest.at!)}; ` +
           `a quarantine site with ${held} cannot hold them`,
-      },
-    ];
-  });
+      });
+    }
+    if (!madeSite) continue;
+    const elsewhere = await overlappingSiteStays(store, there, { kindsAfter });
+    const clashes = there.flatMap((stay, i) => (elsewhere[i] ? [{ stay, other: elsewhere[i] }] : []));
+    const first = clashes.sort((a, b) => a.stay.start - b.stay.start)[0];
+    if (first) {
+      const { stay, other } = first;
+      const more = clashes.length > 1 ? ` (and ${clashes.length - 1} more such stay(s))` : '';
+      problems.push({
+        position,
+        field: 'kind',
+        reason:
+          `"${stay.subjectId}" stays at "${place.id}" from ${formatInstant(stay.start)} to ${formatInstant(stay.end)} ` +
+          `while at quarantine site ${other.hostId} from ${formatInstant(other.start)} to ${formatInstant(other.end)}: ` +
+          `a person holds one bed at a time${more}`,
+      });
+    }
+  }
+  return problems;
 }
 
 /**
  * For each of `stays` (persons' stays at quarantine sites), the first stay of the same person at
  * another quarantine site that overlaps it (stored, or before it in the list), or null. With
- * `sameSiteToo`, a stay at the same site counts as well (an assignment while one is held).
+ * `sameSiteToo`, a stay at the same site counts as well (an assignment while one is held);
+ * `kindsAfter` gives the kinds of places about to be written, in place of those stored.
  */
 export async function overlappingSiteStays(
   store: TraceStore,
   stays: readonly Stay[],
-  { sameSiteToo = false } = {},
+  { sameSiteToo = false, kindsAfter = new Map<Id, string>() } = {},
 ): Promise<(Stay | null)[]> {
   if (!stays.length) return [];
   const stored = await store.staysOfSubjects(
@@ -185,7 +220,7 @@ export async function overlappingSiteStays(
   const hosts = [...new Set(stored.map((s) => s.hostId))].sort();
   const siteIds = new Set<Id>();
   for (const place of hosts.length ? await store.places(hosts) : []) {
-    if (place?.kind === QUARANTINE_SITE_KIND) siteIds.add(place.id);
+    if (place && (kindsAfter.get(place.id) ?? place.kind) === QUARANTINE_SITE_KIND) siteIds.add(place.id);
   }
   const atSites = stored.filter((s) => siteIds.has(s.hostId));
   return stays.map((stay, i) => {

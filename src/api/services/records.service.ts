@@ -19,7 +19,7 @@ import {
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
-import { oneBedWriteAtATime, siteStayProblems, sitesOverCapacity } from './quarantine-beds';
+import { oneBedWriteAtATime, sitePlaceProblems, siteStayProblems } from './quarantine-beds';
 
 export const MAX_RECORDS_PER_MUTATION = 1000;
 
@@ -202,9 +202,9 @@ export class RecordsService {
       }
     }
     if (batchKey === 'places' && !problems.length) {
-      for (const { position, reason } of await sitesOverCapacity(this.store, records as Place[])) {
+      for (const { position, field, reason } of await sitePlaceProblems(this.store, records as Place[])) {
         const index = indexOfRecord[position]!;
-        problems.push({ index, path: `${argument}[${index}].capacity`, reason });
+        problems.push({ index, path: `${argument}[${index}].${field}`, reason });
       }
     }
 
