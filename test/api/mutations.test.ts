@@ -280,6 +280,9 @@ describe('stays at a quarantine site take its beds', () => {
     (result.errors?.[0]?.extensions?.problems as { path: string; reason: string }[] | undefined) ?? [];
   const UPSERT = `mutation ($places: [PlaceInput!]!) { upsertPlaces(places: $places) { id capacity } }`;
   const place = (p: Place) => ({ id: p.id, name: p.name, kind: p.kind, capacity: p.capacity });
+  /** The result was refused for this one problem. */
+  const refusedFor = (result: Awaited<ReturnType<typeof write>>, path: string, reason: string) =>
+    expect(problemsOf(result)).toEqual([{ path, reason }]);
   /** P2 takes the other bed over the same days. */
   const fillSite = () => temp.store.write({ stays: [stored(stayAt('P2', SITE.id, '10', '17'))] });
 
@@ -351,22 +354,18 @@ describe('stays at a quarantine site take its beds', () => {
     const inBatch = await write(ADD_STAYS, {
       stays: [stayAt('P3', SITE.id, '11', '13'), stayAt('P3', 'QS3', '12', '14')],
     });
-    expect(problemsOf(overStored)).toEqual([
-      {
-        path: 'stays[0].subjectId',
-        reason:
-          '"P1" is at quarantine site QS2 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00, ' +
-          'over part of this stay: a person holds one bed at a time',
-      },
-    ]);
-    expect(problemsOf(inBatch)).toEqual([
-      {
-        path: 'stays[1].subjectId',
-        reason:
-          '"P3" is at quarantine site QS2 from 2022-08-11T00:00:00+08:00 to 2022-08-13T00:00:00+08:00, ' +
-          'over part of this stay: a person holds one bed at a time',
-      },
-    ]);
+    refusedFor(
+      overStored,
+      'stays[0].subjectId',
+      '"P1" is at quarantine site QS2 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00, ' +
+        'over part of this stay: a person holds one bed at a time',
+    );
+    refusedFor(
+      inBatch,
+      'stays[1].subjectId',
+      '"P3" is at quarantine site QS2 from 2022-08-11T00:00:00+08:00 to 2022-08-13T00:00:00+08:00, ' +
+        'over part of this stay: a person holds one bed at a time',
+    );
     expect(await temp.store.counts()).toEqual(before);
 
     const moved = await write(ADD_STAYS, { stays: [stayAt('P1', 'QS3', '17', '20')] });
@@ -391,22 +390,18 @@ describe('stays at a quarantine site take its beds', () => {
     // The market has two persons at once on 1 Aug (09:30 to 10:00); made a site, it needs two beds.
     const market = { id: 'MKT', name: 'Baogang market', kind: 'quarantine_site' };
     const noCapacity = await write(UPSERT, { places: [{ ...market, capacity: null }] });
-    expect(problemsOf(lowered)).toEqual([
-      {
-        path: 'places[0].capacity',
-        reason:
-          '2 person(s) are recorded at "QS2" at once on 2022-08-10T00:00:00+08:00; ' +
-          'a quarantine site with a capacity of 1 bed(s) cannot hold them',
-      },
-    ]);
-    expect(problemsOf(noCapacity)).toEqual([
-      {
-        path: 'places[0].capacity',
-        reason:
-          '2 person(s) are recorded at "MKT" at once on 2022-08-01T09:30:00+08:00; ' +
-          'a quarantine site with no capacity cannot hold them',
-      },
-    ]);
+    refusedFor(
+      lowered,
+      'places[0].capacity',
+      '2 person(s) are recorded at "QS2" at once on 2022-08-10T00:00:00+08:00; ' +
+        'a quarantine site with a capacity of 1 bed(s) cannot hold them',
+    );
+    refusedFor(
+      noCapacity,
+      'places[0].capacity',
+      '2 person(s) are recorded at "MKT" at once on 2022-08-01T09:30:00+08:00; ' +
+        'a quarantine site with no capacity cannot hold them',
+    );
     expect(await temp.store.counts()).toEqual(before);
     expect((await temp.store.places([SITE.id, 'MKT'])).map((p) => [p?.kind, p?.capacity])).toEqual([
       ['quarantine_site', 2],
@@ -443,15 +438,13 @@ describe('stays at a quarantine site take its beds', () => {
     await temp.store.write({ places: [hotel], stays: [stored(stayAt('P1', 'HTL', '12', '13'))] });
     const before = await temp.store.counts();
     const made = await write(UPSERT, { places: [place({ ...hotel, kind: 'quarantine_site' })] });
-    expect(problemsOf(made)).toEqual([
-      {
-        path: 'places[0].kind',
-        reason:
-          '"P1" stays at "HTL" from 2022-08-12T00:00:00+08:00 to 2022-08-13T00:00:00+08:00 ' +
-          'while at quarantine site QS2 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00: ' +
-          'a person holds one bed at a time',
-      },
-    ]);
+    refusedFor(
+      made,
+      'places[0].kind',
+      '"P1" stays at "HTL" from 2022-08-12T00:00:00+08:00 to 2022-08-13T00:00:00+08:00 ' +
+        'while at quarantine site QS2 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00: ' +
+        'a person holds one bed at a time',
+    );
     expect(await temp.store.counts()).toEqual(before);
     expect((await temp.store.places(['HTL']))[0]?.kind).toBe('hotel');
   });
