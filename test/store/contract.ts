@@ -219,6 +219,50 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       ).toEqual([district.stays[0]]);
     });
 
+    test('stays at hosts: many windows of one host, in any order, among long and short stays', async () => {
+      // At PORT: one stay of eight days, and stays of one to seventeen hours every five hours.
+      const HOUR = 3_600_000;
+      const base = t('2022-07-20T00:00:00+08:00');
+      const stays = [
+        { subjectId: 'P2', hostId: 'PORT', start: base + 5 * HOUR, end: base + 197 * HOUR },
+        ...Array.from({ length: 40 }, (_, i) => ({
+          subjectId: ['P1', 'P3', 'P4'][i % 3]!,
+          hostId: 'PORT',
+          start: base + i * 5 * HOUR,
+          end: base + i * 5 * HOUR + (1 + ((i * 7) % 17)) * HOUR,
+        })),
+      ];
+      await store.write({ stays });
+      const all = [...district.stays, ...stays].filter((s) => s.hostId === 'PORT');
+      // Windows nested, overlapping, touching, apart, unsorted; one inside another's span.
+      const spans: [number, number][] = [
+        [150, 151],
+        [3, 4],
+        [10, 60],
+        [20, 22],
+        [59, 70],
+        [70, 70],
+        [120, 121],
+        [100, 101],
+        [199, 230],
+        [-1000, -999],
+      ];
+      const windows = spans.map(([from, to]) => ({
+        id: 'PORT',
+        from: base + from * HOUR,
+        to: base + to * HOUR,
+      }));
+      const expected = all.filter((s) => windows.some((w) => s.start <= w.to && s.end >= w.from));
+      const found = await store.staysAtHosts(windows);
+      expect(found.map(stayKey).sort()).toEqual(expected.map(stayKey).sort());
+      expect(new Set(found.map(stayKey)).size).toBe(found.length);
+      // Each window alone, as the brute force has it.
+      for (const w of windows) {
+        const one = all.filter((s) => s.start <= w.to && s.end >= w.from);
+        expect((await store.staysAtHosts([w])).map(stayKey).sort()).toEqual(one.map(stayKey).sort());
+      }
+    });
+
     test('stays at hosts: boundaries touch, windows are per host', async () => {
       // [09:00,10:00] and the window starting at 10:00 share an instant: they overlap.
       const touching = await store.staysAtHosts([
