@@ -4,9 +4,9 @@
  * there at once over it (a bed freed half-way through serves whoever comes after, as beds in a
  * site do), against the site's capacity. A person holds one bed at a time: a stay at one site may
  * not overlap their stay at another. A place made a site, or a site given fewer beds, must hold
- * the persons recorded there at once. assignQuarantineSite and the mutations writing stays and places all
- * check this, and run their checks and writes one at a time per store in this process, so two
- * requests cannot both take the last bed.
+ * the persons recorded there at once. assignQuarantineSite and the mutations writing stays and
+ * places all check this, and run their checks and writes one at a time per store in this process,
+ * so two requests cannot both take the last bed.
  */
 import { formatInstant } from '../../domain/time';
 import {
@@ -268,10 +268,8 @@ export async function siteStayProblems(
     kindOf(stay.subjectId) === 'person' && sites.has(stay.hostId) ? [{ stay, position }] : [],
   );
   const siteStays = atSites.map((s) => s.stay);
-  const [elsewhere, taken] = [
-    await overlappingSiteStays(store, siteStays),
-    await bedsTaken(store, siteStays),
-  ];
+  const elsewhere = await overlappingSiteStays(store, siteStays);
+  const taken = await bedsTaken(store, siteStays);
   return atSites.flatMap(({ stay, position }, i): SiteStayProblem[] => {
     const other = elsewhere[i];
     const clash: SiteStayProblem[] = other
