@@ -1,6 +1,7 @@
 /**
  * assignQuarantineSite over HTTP on both stores: the stay it records, its defaults, each refusal
- * named by argument with nothing written, roles, and the quarantine plan counting the bed taken.
+ * named by argument with nothing written, roles, and the quarantine plan counting the bed taken;
+ * and the same rules of beds as addStays and upsertPlaces apply them.
  */
 import pino from 'pino';
 import { startApiServer, type RunningApiServer } from '../../src/api/server';
@@ -222,6 +223,50 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
       'personId: "P4" is already assigned to quarantine site QH1 from 2022-08-10T00:00:00+08:00 to 2022-08-17T00:00:00+08:00',
     ]);
     expect(await store.counts()).toEqual(before);
+  });
+
+  test("addStays and upsertPlaces keep one bed per person and the persons within a site's beds", async () => {
+    const write = (query: string, variables: Record<string, unknown>) =>
+      postGraphQL(running.url, KEYS.investigator, { query, variables });
+    const ADD = 'mutation ($stays: [StayInput!]!) { addStays(stays: $stays) { start } }';
+    const UPSERT = 'mutation ($places: [PlaceInput!]!) { upsertPlaces(places: $places) { id } }';
+    const stayAt = (subjectId: string, hostId: string, from: string, to: string) => ({
+      subjectId,
+      hostId,
+      start: `2022-08-${from}T00:00:00+08:00`,
+      end: `2022-08-${to}T00:00:00+08:00`,
+    });
+    expect(
+      (await assign({ ...stayAt('P4', 'QH1', '01', '08'), personId: 'P4', siteId: 'QH1' })).body.errors,
+    ).toBeUndefined();
+    expect(
+      (await write(ADD, { stays: [stayAt('P1', 'QH2', '10', '17'), stayAt('P2', 'QH2', '11', '12')] })).body
+        .errors,
+    ).toBeUndefined();
+    const before = await store.counts();
+
+    const secondBed = await write(ADD, { stays: [stayAt('P4', 'QH2', '05', '09')] });
+    const fewerBeds = await write(UPSERT, {
+      places: [{ id: 'QH2', name: QH2.name, kind: 'quarantine_site', capacity: 1 }],
+    });
+    // P4 was at the market on 3 August, while at QH1: made a site, it would give P4 a second bed.
+    const madeSite = await write(UPSERT, {
+      places: [{ id: 'MKT', name: 'Baogang market', kind: 'quarantine_site', capacity: 5 }],
+    });
+    expect(problemsOf(secondBed.body)).toEqual([
+      'stays[0].subjectId: "P4" is at quarantine site QH1 from 2022-08-01T00:00:00+08:00 to 2022-08-08T00:00:00+08:00, over part of this stay: a person holds one bed at a time',
+    ]);
+    expect(problemsOf(fewerBeds.body)).toEqual([
+      'places[0].capacity: 2 person(s) are recorded at "QH2" at once on 2022-08-11T00:00:00+08:00; a quarantine site with a capacity of 1 bed(s) cannot hold them',
+    ]);
+    expect(problemsOf(madeSite.body)).toEqual([
+      'places[0].kind: "P4" stays at "MKT" from 2022-08-03T09:30:00+08:00 to 2022-08-03T11:00:00+08:00 while at quarantine site QH1 from 2022-08-01T00:00:00+08:00 to 2022-08-08T00:00:00+08:00: a person holds one bed at a time',
+    ]);
+    expect(await store.counts()).toEqual(before);
+    expect((await store.places(['QH2', 'MKT'])).map((p) => [p?.kind, p?.capacity])).toEqual([
+      ['quarantine_site', 2],
+      ['market', null],
+    ]);
   });
 
   test('two requests for the last bed at once: one gets it, the other is refused', async () => {
