@@ -17,6 +17,7 @@ import {
   type Place,
   type Stay,
 } from '../../domain/types';
+import { groupBy } from '../../analysis/exposures';
 import type { TraceStore } from '../../store/port';
 import { ALL_TIME } from '../loaders';
 
@@ -222,15 +223,23 @@ export async function overlappingSiteStays(
   for (const place of hosts.length ? await store.places(hosts) : []) {
     if (place && (kindsAfter.get(place.id) ?? place.kind) === QUARANTINE_SITE_KIND) siteIds.add(place.id);
   }
-  const atSites = stored.filter((s) => siteIds.has(s.hostId));
-  return stays.map((stay, i) => {
-    const clashes = [...atSites, ...stays.slice(0, i)].filter(
-      (s) =>
-        s.subjectId === stay.subjectId &&
-        (sameSiteToo || s.hostId !== stay.hostId) &&
-        overlaps(s, stay.start, stay.end),
-    );
-    return clashes.sort((a, b) => a.start - b.start || a.end - b.end)[0] ?? null;
+  // Each person's stays at sites, the stored ones and then the list's as it goes: a stay is
+  // compared with its own person's only.
+  const earlierOf = groupBy(
+    stored.filter((s) => siteIds.has(s.hostId)),
+    (s) => s.subjectId,
+  );
+  return stays.map((stay) => {
+    const earlier = earlierOf.get(stay.subjectId);
+    let first: Stay | null = null;
+    for (const s of earlier ?? []) {
+      if (!(sameSiteToo || s.hostId !== stay.hostId) || !overlaps(s, stay.start, stay.end)) continue;
+      if (first === null || s.start < first.start || (s.start === first.start && s.end < first.end))
+        first = s;
+    }
+    if (earlier) earlier.push(stay);
+    else earlierOf.set(stay.subjectId, [stay]);
+    return first;
   });
 }
 
