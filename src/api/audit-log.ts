@@ -1,7 +1,8 @@
 /**
  * The audit log of personal-data reads: who (key id and role) read whose name, phone or id number,
- * or which home's name (an address), in which operation and when. Kept in memory up to a cap (oldest dropped first) and, when a file
- * is configured, appended to it as JSON lines in the order the reads happened.
+ * or which home's name (an address), in which operation and when. Kept in memory up to a cap
+ * (oldest dropped first) and, when a file is configured, appended to it as JSON lines in the order
+ * the reads happened.
  */
 import { appendFile } from 'node:fs/promises';
 import type { Instant } from '../domain/types';
