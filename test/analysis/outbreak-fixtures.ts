@@ -117,3 +117,27 @@ export function outbreak(input: OutbreakInput): OutbreakData {
     quarantineSites: places.filter((p) => p.kind === 'quarantine_site'),
   };
 }
+
+/**
+ * The two-case outbreak the report suites share (test/analysis/report.test.ts,
+ * test/report/named-outbreak.ts), as of 7 August 12:00: C1 (onset 5 August, confirmed 6 August
+ * 10:00) at home H1 with P2, at workplace W1 with P3 and at market MKT with P5; C2 (asymptomatic,
+ * confirmed 7 August 10:00) at MKT with P6. Each suite adds its persons, places and the rest.
+ */
+export function twoCaseOutbreak(): Required<Pick<OutbreakInput, 'asOf' | 'cases' | 'samples' | 'stays'>> {
+  return {
+    asOf: aug(7, '12:00'),
+    cases: [confirmedCase('C1', aug(5), aug(6, '10:00')), asymptomaticCase('C2', aug(7, '10:00'))],
+    samples: [positive('C1', aug(6, '08:00')), positive('C2', aug(7, '08:00'))],
+    stays: [
+      stay('C1', 'H1', aug(3, '20:00'), aug(4, '07:00')),
+      stay('P2', 'H1', aug(3, '20:00'), aug(4, '07:00')),
+      stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
+      stay('P3', 'W1', aug(4, '09:00'), aug(4, '11:20')),
+      stay('C1', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
+      stay('C2', 'MKT', aug(6, '15:00'), aug(6, '15:30')),
+      stay('P6', 'MKT', aug(6, '15:10'), aug(6, '15:30')),
+    ],
+  };
+}

@@ -7,16 +7,7 @@ import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
 import { streamJsonReport } from '../../src/report/json';
 import type { Case } from '../../src/domain/types';
-import {
-  asymptomaticCase,
-  aug,
-  confirmedCase,
-  outbreak,
-  person,
-  place,
-  positive,
-  stay,
-} from './outbreak-fixtures';
+import { aug, outbreak, person, place, stay, twoCaseOutbreak } from './outbreak-fixtures';
 
 const params = resolveParameters();
 
@@ -27,12 +18,9 @@ function analysis() {
 }
 
 function outbreakData() {
-  const C1 = confirmedCase('C1', aug(5), aug(6, '10:00'));
-  const C2 = asymptomaticCase('C2', aug(7, '10:00'));
+  const shared = twoCaseOutbreak();
   const data = outbreak({
-    asOf: aug(7, '12:00'),
-    cases: [C1, C2],
-    samples: [positive('C1', aug(6, '08:00')), positive('C2', aug(7, '08:00'))],
+    ...shared,
     persons: [
       { ...person('C1', 'H1'), name: '何文', phone: '13800001234' },
       person('P2', 'H1'),
@@ -51,17 +39,7 @@ function outbreakData() {
       // Where C1 was before becoming infectious: a likely source that no contact names.
       place('GYM', 'gym'),
     ],
-    stays: [
-      stay('C1', 'GYM', aug(1, '09:00'), aug(1, '10:00')),
-      stay('C1', 'H1', aug(3, '20:00'), aug(4, '07:00')),
-      stay('P2', 'H1', aug(3, '20:00'), aug(4, '07:00')),
-      stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
-      stay('P3', 'W1', aug(4, '09:00'), aug(4, '11:20')),
-      stay('C1', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
-      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
-      stay('C2', 'MKT', aug(6, '15:00'), aug(6, '15:30')),
-      stay('P6', 'MKT', aug(6, '15:10'), aug(6, '15:30')),
-    ],
+    stays: [stay('C1', 'GYM', aug(1, '09:00'), aug(1, '10:00')), ...shared.stays],
   });
   return data;
 }

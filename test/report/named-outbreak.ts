@@ -8,16 +8,7 @@ import { analyseData } from '../../src/analysis/analyse';
 import { toReport } from '../../src/analysis/report';
 import type { AnalysisReport } from '../../src/analysis/report-model';
 import { resolveParameters } from '../../src/domain/parameters';
-import {
-  asymptomaticCase,
-  aug,
-  confirmedCase,
-  outbreak,
-  person,
-  place,
-  positive,
-  stay,
-} from '../analysis/outbreak-fixtures';
+import { aug, outbreak, person, place, positive, stay, twoCaseOutbreak } from '../analysis/outbreak-fixtures';
 
 export const MARKET_NAME = '崖州海鲜市场 Yazhou Seafood Market';
 /** The name of P3, a contact of C1: part of the market's. */
@@ -26,21 +17,15 @@ export const HOME_NAME = '保港社区3栋201';
 
 export function namedOutbreakReport(): AnalysisReport {
   const params = resolveParameters();
-  const C1 = confirmedCase('C1', aug(5), aug(6, '10:00'));
-  const C2 = asymptomaticCase('C2', aug(7, '10:00'));
+  const shared = twoCaseOutbreak();
   const named = (id: string, homeId: string | null, name: string, phone: string | null = null) => ({
     ...person(id, homeId),
     name,
     phone,
   });
   const data = outbreak({
-    asOf: aug(7, '12:00'),
-    cases: [C1, C2],
-    samples: [
-      positive('C1', aug(6, '08:00')),
-      positive('C2', aug(7, '08:00')),
-      positive('CS', aug(6, '09:00')),
-    ],
+    ...shared,
+    samples: [...shared.samples, positive('CS', aug(6, '09:00'))],
     persons: [
       named('C1', 'H1', '何文', '13800001234'),
       named('P2', 'H1', '何小梅', '13800005678'),
@@ -59,17 +44,7 @@ export function namedOutbreakReport(): AnalysisReport {
       place('CS', 'cold_storage', { name: 'Yazhou cold storage' }),
       place('Q1', 'quarantine_site', { name: 'Yazhou Bay hotel', capacity: 3 }),
     ],
-    stays: [
-      stay('C1', 'H1', aug(3, '20:00'), aug(4, '07:00')),
-      stay('P2', 'H1', aug(3, '20:00'), aug(4, '07:00')),
-      stay('C1', 'W1', aug(4, '09:00'), aug(4, '12:00')),
-      stay('P3', 'W1', aug(4, '09:00'), aug(4, '11:20')),
-      stay('C1', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
-      stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00')),
-      stay('C2', 'MKT', aug(6, '15:00'), aug(6, '15:30')),
-      stay('P6', 'MKT', aug(6, '15:10'), aug(6, '15:30')),
-      stay('P7', 'CS', aug(6, '10:00'), aug(6, '12:00')),
-    ],
+    stays: [...shared.stays, stay('P7', 'CS', aug(6, '10:00'), aug(6, '12:00'))],
   });
   return toReport(analyseData(data, params, { asOf: data.asOf }));
 }
