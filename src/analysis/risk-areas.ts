@@ -15,7 +15,7 @@
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, formatDate, startOfDay } from '../domain/time';
 import type { Id, Instant, Place } from '../domain/types';
-import { staysOfSubjects } from './exposures';
+import { contactOverlap, staysOfSubjects } from './exposures';
 import { windowsOfCases } from './infectious-window';
 import type { OutbreakData } from './model';
 
@@ -93,7 +93,8 @@ export function riskAreas(
   const { asOf, residentialKinds, utcOffsetMinutes } = { ...DEFAULTS, asOf: data.asOf, ...options };
   if (!Number.isFinite(asOf))
     throw new TypeError(`risk areas: option "asOf" is not an instant (got ${String(asOf)})`);
-  const { highRiskPlaceKinds, highRiskLiftDays, mediumRiskLiftDays, riskAreaRadiusKm } = params.protocol;
+  const { highRiskPlaceKinds, highRiskLiftDays, mediumRiskLiftDays, riskAreaRadiusKm, isolationPlaceKinds } =
+    params.protocol;
   const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
   const residential = [...data.places.values()].filter((p) => residentialKinds.includes(p.kind));
 
@@ -142,7 +143,11 @@ export function riskAreas(
     }
     for (const s of staysOf.get(c.personId) ?? []) {
       const place = data.places.get(s.hostId);
-      if (!place || s.start > window.to || s.end < window.from) continue; // boats are not areas
+      // Boats are not areas; an isolation place holds cases by design. A stay counts as exposures
+      // do (contactOverlap): one that only touches the window, ending as it opens or starting at
+      // isolation, spread nothing.
+      if (!place || isolationPlaceKinds.includes(place.kind)) continue;
+      if (!contactOverlap(s, window.from, window.to)) continue;
       const high = highRiskPlaceKinds.includes(place.kind);
       designate(
         place.id,

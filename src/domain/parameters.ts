@@ -278,6 +278,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 function deepMerge(base: unknown, patch: unknown): unknown {
   if (!isObject(base) || !isObject(patch)) return patch;
+  // A delay distribution of another family replaces the preset's: its fields are not the preset's.
+  if (Object.hasOwn(patch, 'family') && patch.family !== base.family) return patch;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     const value = Object.hasOwn(base, k) ? deepMerge(base[k], v) : v;
@@ -343,7 +345,7 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
     }
     merged = deepMerge(merged, parsed);
   }
-  for (const override of choice.overrides ?? []) {
+  const overrides = (choice.overrides ?? []).map((override) => {
     const eq = override.indexOf('=');
     if (eq < 1) throw new Error(`parameter override "${override}" is not path=value`);
     const raw = override.slice(eq + 1);
@@ -353,15 +355,34 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
     } catch {
       value = raw;
     }
-    setPath(merged as Record<string, unknown>, override.slice(0, eq), value);
+    return { path: override.slice(0, eq), value };
+  });
+  if (choice.file) {
+    // The file's own faults are named with the file, those an override may still mend excepted;
+    // what the overrides leave wrong is theirs, and the file is not blamed for it.
+    const fromFile = parametersSchema.safeParse(merged);
+    const faults = fromFile.success
+      ? []
+      : fromFile.error.issues.filter((i) => !overrides.some((o) => mends(o.path, i)));
+    if (faults.length > 0) throw new Error(`invalid parameters (from ${choice.file}): ${describe(faults)}`);
   }
+  for (const { path, value } of overrides) setPath(merged as Record<string, unknown>, path, value);
   const result = parametersSchema.safeParse(merged);
-  if (!result.success) {
-    const where = choice.file ? ` (from ${choice.file})` : '';
-    throw new Error(
-      `invalid parameters${where}: ` +
-        result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
-  }
+  if (!result.success) throw new Error(`invalid parameters: ${describe(result.error.issues)}`);
   return result.data;
+}
+
+type Issue = z.core.$ZodIssue;
+
+const describe = (issues: readonly Issue[]): string =>
+  issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
+/**
+ * Whether an override of `path` may mend `issue`: it sets the faulty value or a part of it, or
+ * something inside it (a distribution's mean). Unknown keys it cannot remove.
+ */
+function mends(path: string, issue: Issue): boolean {
+  const at = issue.path.join('.');
+  if (at === path || at.startsWith(`${path}.`)) return true;
+  return path.startsWith(`${at}.`) && issue.code !== 'unrecognized_keys';
 }

@@ -71,6 +71,27 @@ describe('riskAreas', () => {
     );
   });
 
+  test('a stay that only touches the window, or at an isolation place, designates nothing', () => {
+    const data = district(aug(10));
+    data.places.set('R2', place('R2', 'restaurant'));
+    data.places.set('HOSP', place('HOSP', 'hospital'));
+    data.places.set('Q1', place('Q1', 'quarantine_site'));
+    data.stays.push(
+      stay('C1', 'R2', aug(2, '18:00'), aug(3)), // ends as C1's window opens
+      stay('C1', 'HOSP', aug(6, '10:00'), aug(8)), // admitted at confirmation
+      stay('C2', 'Q1', aug(8, '12:00'), aug(9, '20:00')), // in quarantine while infectious
+      stay('C2', 'HOSP', aug(9, '19:00'), aug(9, '19:00')), // a scan an hour before isolation counts
+    );
+    const areas = riskAreas(data, params).map((a) => [a.placeId, a.level, a.caseIds.join(',')]);
+    expect(areas).toEqual([
+      ['H2', 'high', 'C2'],
+      ['MKT', 'high', 'C1'],
+      ['V1', 'high', 'C1'],
+      ['HOSP', 'medium', 'C2'],
+      ['R1', 'medium', 'C1,C2'],
+    ]);
+  });
+
   test('areas whose lift day has come are reported lowered', () => {
     expect(summary(aug(15))).toEqual([
       ['H2', 'high', aug(17), 'C2'],

@@ -132,6 +132,45 @@ describe('resolveParameters', () => {
     expect(DELAY_BOUNDS).toEqual({ minMeanDays: 0.25, maxMeanDays: 30, minSdDays: 0.05, maxSdDays: 30 });
   });
 
+  test('a file may give a delay distribution of another family, which replaces the preset one', () => {
+    const file = paramFile({ pathogen: { incubation: { family: 'gamma', mean: 2.8, sd: 1.35 } } });
+    expect(resolveParameters({ file }).pathogen.incubation).toEqual({ family: 'gamma', mean: 2.8, sd: 1.35 });
+    // Of the same family, the fields given change and the others stay the preset's.
+    const sameFamily = paramFile({ pathogen: { incubation: { family: 'lognormal', meanlog: 1 } } });
+    expect(resolveParameters({ file: sameFamily }).pathogen.incubation).toEqual({
+      family: 'lognormal',
+      meanlog: 1,
+      sdlog: 0.456,
+    });
+  });
+
+  test('a fault is blamed on what made it: the file, or an override', () => {
+    const good = paramFile({ protocol: { preOnsetDays: 4 } });
+    let message = '';
+    try {
+      resolveParameters({ file: good, overrides: ['protocol.preOnsetDays=-1'] });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^invalid parameters: protocol\.preOnsetDays: /);
+    expect(message).not.toContain(good);
+    // A fault in the file that an override mends is no fault.
+    const bad = paramFile({ protocol: { preOnsetDays: -3, closeContactMinutes: 10 } });
+    expect(resolveParameters({ file: bad, overrides: ['protocol.preOnsetDays=3'] }).protocol).toMatchObject({
+      preOnsetDays: 3,
+      closeContactMinutes: 10,
+    });
+    // One it does not mend is the file's, named with it.
+    expect(() => resolveParameters({ file: bad, overrides: ['protocol.closeContactMinutes=20'] })).toThrow(
+      `invalid parameters (from ${bad}): protocol.preOnsetDays: `,
+    );
+    // Nor can an override inside a group remove a misspelt key the file put there.
+    const misspelt = paramFile({ pathogen: { infectiousDaysAfterOnsett: 8 } });
+    expect(() =>
+      resolveParameters({ file: misspelt, overrides: ['pathogen.infectiousDaysAfterOnset=8'] }),
+    ).toThrow(`invalid parameters (from ${misspelt}): pathogen: `);
+  });
+
   test('meanAndSd: of a lognormal from meanlog and sdlog, of a gamma as given', () => {
     const { mean, sd } = meanAndSd({ family: 'lognormal', meanlog: 0.928, sdlog: 0.456 });
     // Li et al.: mean 2.81, SD 1.35.
