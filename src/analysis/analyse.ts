@@ -198,7 +198,11 @@ function* analysisSteps(
   const inferences = yield { kind: 'inferences' };
   if (!Array.isArray(inferences)) throw new Error('analysis: the infectors were not inferred');
   const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf));
-  const sources = timed(onPhase, 'sources', () => rankSources(data, inferenceExposures, inferences, chains));
+  const sources = timed(onPhase, 'sources', () =>
+    rankSources(data, inferenceExposures, inferences, chains, {
+      backwardDays: params.protocol.backwardTracingDays,
+    }),
+  );
   const measures = yield { kind: 'measures' };
   if (!measures || Array.isArray(measures)) throw new Error('analysis: the contact network was not measured');
   const centralityById = new Map<Id, number>();

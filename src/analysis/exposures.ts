@@ -12,7 +12,7 @@
  * An exposed person is exposed only until their own isolation (if they are a case) and never
  * after `asOf`; a person is never exposed to themselves.
  */
-import type { Parameters } from '../domain/parameters';
+import { PROTOCOL_PRESETS, type Parameters, type Protocol } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
 import type { Id, Instant, Person, Stay } from '../domain/types';
 import {
@@ -35,11 +35,17 @@ export interface ExposureOptions {
   utcOffsetMinutes: number;
 }
 
-export const DEFAULTS: ExposureOptions = {
-  nightStartHour: 22,
-  nightEndHour: 7,
-  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
-};
+/** A household's nights as `protocol` counts them (`householdNightStartHour`, `…EndHour`). */
+export function householdNights(protocol: Protocol): ExposureOptions {
+  return {
+    nightStartHour: protocol.householdNightStartHour,
+    nightEndHour: protocol.householdNightEndHour,
+    utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+  };
+}
+
+/** The nights of the default protocol, for the functions given no others. */
+export const DEFAULTS: ExposureOptions = householdNights(PROTOCOL_PRESETS['cn-9th-2022']!);
 
 export interface Span {
   start: Instant;
@@ -796,7 +802,7 @@ function exposuresInWindows(
   options: Partial<ExposureOptions>,
   exposedOnly: ReadonlySet<Id> | null = null,
 ): Exposure[] {
-  const settings = { ...DEFAULTS, ...options };
+  const settings = { ...householdNights(params.protocol), ...options };
   const limitOf = exposureLimits(data, windows);
   const contaminated = contaminationSpans(data, params);
   const exposures: Exposure[] = [];
@@ -822,7 +828,7 @@ function exposuresInWindows(
 
 /**
  * Whether `computeExposures(data, a)` and `computeExposures(data, b)` are bound to be equal: the
- * same infectious window for every case, the same isolation place kinds and the same
+ * same infectious window for every case, the same isolation place kinds, household nights and
  * environmental persistence (nothing else in the parameters reaches the exposures).
  */
 export function sameExposureParameters(data: OutbreakData, a: Parameters, b: Parameters): boolean {
@@ -838,6 +844,10 @@ function sameParametersAndWindows(
 ): boolean {
   if (a === b) return true;
   if (a.pathogen.environmentalPersistenceDays !== b.pathogen.environmentalPersistenceDays) return false;
+  const nightsA = householdNights(a.protocol);
+  const nightsB = householdNights(b.protocol);
+  if (nightsA.nightStartHour !== nightsB.nightStartHour || nightsA.nightEndHour !== nightsB.nightEndHour)
+    return false;
   const kindsA = [...a.protocol.isolationPlaceKinds].sort();
   const kindsB = [...b.protocol.isolationPlaceKinds].sort();
   if (kindsA.length !== kindsB.length || kindsA.some((kind, i) => kind !== kindsB[i])) return false;

@@ -54,8 +54,8 @@ import type { NightHours, TraceStore, WindowedId } from '../store/port';
 import {
   computeExposures,
   contaminationSpans,
-  DEFAULTS as NIGHTS,
   groupBy,
+  householdNights,
   unionSpans,
   type Span,
 } from './exposures';
@@ -70,8 +70,9 @@ export interface LoadOptions {
   batchSize: number;
   /** Place kinds loaded in full for risk areas (a home belongs to the nearest one). */
   residentialKinds: string[];
-  /** The nights of a household, as the analysis counts them (src/analysis/exposures.ts). */
-  nights: NightHours;
+  /** The nights of a household, as the analysis counts them (src/analysis/exposures.ts); by
+   *  default the protocol's. */
+  nights?: NightHours;
   /**
    * Told the load's exposures as soon as they are known, halfway through the load: with the cases,
    * their samples and the instant, which nothing fetched after changes (the rest of the data is
@@ -90,7 +91,6 @@ export interface ExposuresKnown {
 export const DEFAULTS: LoadOptions = {
   batchSize: 2000,
   residentialKinds: ['village', 'community'],
-  nights: NIGHTS,
 };
 
 /** Appends one by one: `push(...items)` overflows the call stack past ~100k items. */
@@ -336,7 +336,7 @@ function backwardTracingFrom(
       if (s.result === 'positive' && s.sampledAt <= asOf)
         firstPositive = Math.min(firstPositive ?? Infinity, s.sampledAt);
     const lower = inferInfectionTime(c, samplesOfCase, params, asOf).lower;
-    const span = backwardTracingSpan(c, firstPositive, lower);
+    const span = backwardTracingSpan(c, firstPositive, lower, params.protocol.backwardTracingDays);
     if (span !== null) from.set(c.personId, span.from);
   }
   return from;
@@ -379,7 +379,8 @@ export async function loadOutbreakWithExposures(
 ): Promise<LoadedOutbreak> {
   if (!Number.isFinite(asOf))
     throw new TypeError(`load: argument "asOf" is not an instant (got ${String(asOf)})`);
-  const { batchSize, residentialKinds, nights, onExposures } = { ...DEFAULTS, ...options };
+  const { batchSize, residentialKinds, onExposures } = { ...DEFAULTS, ...options };
+  const nights = options.nights ?? householdNights(params.protocol);
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw new RangeError(`load: option "batchSize" must be a whole number above 0 (got ${batchSize})`);
   const batched = <T, R>(items: readonly T[], fetch: (batch: T[]) => Promise<R[]>): Promise<R[]> =>
@@ -586,7 +587,7 @@ export async function loadOutbreakWithExposures(
   // ---- the exposed persons: their households, contacts and stays since exposure ----------------
   const draft = assemble(asOf, cases, early, entities);
   // Already the exposures of all that is loaded (see `loadOutbreakWithExposures`).
-  const exposures = computeExposures(draft, params);
+  const exposures = computeExposures(draft, params, nights);
   // Nothing fetched from here on adds a case or a sample (the assembly below keeps the draft's).
   onExposures?.({ exposures, data: { cases: draft.cases, samples: draft.samples, asOf } });
   // One pass: each exposed person's first exposure, and who among them is a close contact.

@@ -6,6 +6,7 @@
  * together with the environmental infectors the inference found for them and positive
  * environmental samples.
  */
+import { PROTOCOL_PRESETS } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant } from '../domain/types';
 import type { ChainAnalysis } from './chains';
@@ -31,7 +32,7 @@ export interface SourceOptions {
 }
 
 export const DEFAULTS: SourceOptions = {
-  backwardDays: 6,
+  backwardDays: PROTOCOL_PRESETS['cn-9th-2022']!.backwardTracingDays,
   earlyCases: 4,
   positiveSampleBonus: 0.5,
   discountedPlaceKinds: ['home'],

@@ -5,9 +5,14 @@
  * - Close contact: lived with a case; same boat crew (or aboard a contaminated boat); handled a
  *   contaminated lot; a reported contact; together at least `closeContactMinutes` at a place whose
  *   kind is in `closeContactPlaceKinds` (enclosed: home, workshop, classroom, restaurant...).
- * - Contact of a close contact (only when `traceContactsOfCloseContacts`): lived with or had a
- *   reported contact with a close contact between the close contact's first exposure and their
- *   quarantine (not yet begun: `asOf`).
+ * - Contact of a close contact (only when `traceContactsOfCloseContacts`): lived with (nights at
+ *   home together) or had a reported contact of at least `contactOfCloseContactMinutes` ("for a
+ *   long time"; one recorded as an instant counts) with a close contact between the close contact's
+ *   first close-contact exposure and their isolation: a stay at an isolation place, their release
+ *   (`closeContactQuarantineDays` after their last close-contact exposure) or `asOf`, whichever
+ *   comes first. Shared stays at places are not read for this: the stays of close contacts are
+ *   fetched only where they reach into a night (src/analysis/load.ts), so a workmate of a close
+ *   contact is found only as a reported contact.
  * - Upgraded close contact (only when `traceContactsOfCloseContacts`): "upgraded to close contact
  *   if that close contact turns positive". A case with a close-contact exposure of its own was a
  *   close contact from that exposure until its isolation; whoever lived with it or had a reported
@@ -17,15 +22,17 @@
  *   infectious window (or `asOf`). Those upgraded are close contacts like any other, and their own
  *   contacts contacts of close contacts.
  * - Venue-exposed: at any other place with a case (or a contaminated place) for at least
- *   `venueExposureMinutes`.
+ *   `venueExposureMinutes`. A contaminated place is judged as a case there would be: a close
+ *   contact at the kinds of `closeContactPlaceKinds` (a cold store), venue-exposed elsewhere (a
+ *   market with one positive stall does not make all its shoppers close contacts).
  * A person keeps their highest tier; cases are not listed.
  */
 import type { Parameters, Protocol } from '../domain/parameters';
-import { MINUTE, formatInstant } from '../domain/time';
-import type { Id, Instant } from '../domain/types';
+import { DAY, MINUTE, formatInstant } from '../domain/time';
+import type { Id, Instant, Stay } from '../domain/types';
 import {
-  DEFAULTS,
   awayFromHome,
+  householdNights,
   compareLocale,
   contactOverlap,
   nightsTogether,
@@ -374,7 +381,11 @@ function reasonAccessor(reasons: ReasonWriter): PropertyDescriptor {
   };
 }
 
-/** A close contact's span: from their first close-contact exposure (`first`) until `until`. */
+/**
+ * A close contact's span: from their first close-contact exposure (`first`) until `until`: their
+ * isolation (a stay at an isolation place), their release (`closeContactQuarantineDays` after the
+ * last close-contact exposure: no longer a close contact), or `asOf`, whichever comes first.
+ */
 export interface CloseContactSpan {
   first: Instant;
   until: Instant;
@@ -407,7 +418,8 @@ function contactsOfCloseContacts(
   counts: (personId: Id) => boolean,
   tier: ContactTier,
   reason: PropertyDescriptor,
-  options: TierOptions,
+  nights: ExposureOptions,
+  minContactMinutes: number,
 ): Map<Id, LazyReasonEvidence[]> {
   const found = new Map<Id, LazyReasonEvidence[]>();
   const add = (personId: Id, evidence: LazyReasonEvidence): void => {
@@ -431,7 +443,6 @@ function contactsOfCloseContacts(
   }
   const away = awayFromHome(data, householders);
   const together = new NightPieces();
-  const settings = { ...DEFAULTS, ...options };
   for (const [ccId, { first, until }] of closeContacts) {
     const homeId = homeOf(ccId);
     if (homeId === null) continue;
@@ -439,7 +450,7 @@ function contactsOfCloseContacts(
     const awayOfCloseContact = away.get(ccId) ?? NO_SPANS;
     for (const member of residents.get(homeId) ?? []) {
       if (member.id === ccId || !counts(member.id)) continue;
-      nightsTogether(first, until, awayOfCloseContact, away.get(member.id) ?? NO_SPANS, settings, together);
+      nightsTogether(first, until, awayOfCloseContact, away.get(member.id) ?? NO_SPANS, nights, together);
       if (together.length === 0) continue;
       let total = 0;
       for (let k = 0; k < together.length; k++) total += together.ends[k]! - together.starts[k]!;
@@ -465,6 +476,8 @@ function contactsOfCloseContacts(
     const overlap = contactOverlap(c, cc.first, cc.until);
     if (!overlap) return;
     const { start, end } = overlap;
+    // "For a long time": a brief contact does not count; one without a duration (an instant) does.
+    if (end > start && end - start < minContactMinutes * MINUTE) return;
     const evidence = {
       sourceId: ccId,
       sourceKind: 'close_contact',
@@ -483,6 +496,30 @@ function contactsOfCloseContacts(
     addContact(c.personB, c.personA, c);
   }
   return found;
+}
+
+/** Each person's stays at isolation places (quarantine sites), of `data.stays` and the sites' own. */
+function isolationStays(data: OutbreakData, isolationKinds: readonly string[]): Map<Id, Stay[]> {
+  const byPerson = new Map<Id, Stay[]>();
+  if (isolationKinds.length === 0) return byPerson;
+  for (const stays of [data.stays, data.quarantineStays ?? []])
+    for (const s of stays) {
+      if (!isolationKinds.includes(data.places.get(s.hostId)?.kind ?? '')) continue;
+      const list = byPerson.get(s.subjectId);
+      if (list) list.push(s);
+      else byPerson.set(s.subjectId, [s]);
+    }
+  return byPerson;
+}
+
+/**
+ * When a close contact first exposed at `first` was isolated: the start of their first stay at an
+ * isolation place still running at `first` or later (at `first` itself if it had begun), else never.
+ */
+function isolatedFrom(stays: readonly Stay[] | undefined, first: Instant): Instant {
+  let isolated = Infinity;
+  for (const s of stays ?? []) if (s.end > first) isolated = Math.min(isolated, Math.max(s.start, first));
+  return isolated;
 }
 
 /**
@@ -627,6 +664,7 @@ export function assignTiers(
 ): TierEntry[] {
   validate(data, exposures);
   const { protocol } = params;
+  const nights = { ...householdNights(protocol), ...options };
   const caseIds = new Set(data.cases.map((c) => c.personId));
   const isCase = (id: Id): boolean => caseIds.has(id);
   const reason = reasonAccessor(new ReasonWriter(protocol));
@@ -682,20 +720,35 @@ export function assignTiers(
         (personId) => !isCase(personId),
         'close_contact',
         reason,
-        options,
+        nights,
+        protocol.contactOfCloseContactMinutes,
       ).forEach(gather);
     const closeContacts = new Map<Id, CloseContactSpan>();
+    const isolations = isolationStays(data, protocol.isolationPlaceKinds);
     gathered.forEach((items, personId) => {
       let first = Infinity;
+      let last = -Infinity;
       for (const e of items)
-        if (tierOfGathered(e, protocol) === 'close_contact') first = Math.min(first, e.start);
-      if (first !== Infinity) closeContacts.set(personId, { first, until: data.asOf });
+        if (tierOfGathered(e, protocol) === 'close_contact') {
+          first = Math.min(first, e.start);
+          last = Math.max(last, e.end);
+        }
+      if (first === Infinity) return;
+      const released = last + protocol.closeContactQuarantineDays * DAY;
+      const isolated = isolatedFrom(isolations.get(personId), first);
+      closeContacts.set(personId, { first, until: Math.min(data.asOf, released, isolated) });
     });
     // Cases and close contacts keep their own (higher) standing.
     const counts = (personId: Id): boolean => !isCase(personId) && !closeContacts.has(personId);
-    contactsOfCloseContacts(data, closeContacts, counts, 'contact_of_close_contact', reason, options).forEach(
-      gather,
-    );
+    contactsOfCloseContacts(
+      data,
+      closeContacts,
+      counts,
+      'contact_of_close_contact',
+      reason,
+      nights,
+      protocol.contactOfCloseContactMinutes,
+    ).forEach(gather);
   }
 
   const sorter = new TierSorter(protocol);

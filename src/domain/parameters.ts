@@ -71,6 +71,11 @@ export const protocolSchema = z.strictObject({
   /** Place kinds where people are held apart (single rooms under supervision): sharing one is
    *  not an exposure. */
   isolationPlaceKinds: z.array(z.string()),
+  /** A household is together from this local hour of the evening to `householdNightEndHour` the
+   *  next morning, unless one of them is elsewhere (assumption: 22:00 to 07:00, the hours the
+   *  import format's stays leave to the home). */
+  householdNightStartHour: z.number().int().min(0).max(23),
+  householdNightEndHour: z.number().int().min(0).max(23),
   /** Minimum minutes at a venue with a case to be venue-exposed. */
   venueExposureMinutes: z.number().min(0),
   closeContactQuarantineDays: days,
@@ -79,6 +84,10 @@ export const protocolSchema = z.strictObject({
   closeContactHomePcrDays: z.array(days),
   /** Whether contacts of close contacts are traced at all (dropped by the 20 measures). */
   traceContactsOfCloseContacts: z.boolean(),
+  /** Minutes of a reported contact with a close contact that make a contact of a close contact
+   *  ("for a long time"; assumption: the 15 minutes of a close contact at a place). A contact
+   *  recorded as an instant, without a duration, counts. Living together counts by the night. */
+  contactOfCloseContactMinutes: z.number().min(0),
   contactOfCloseContactQuarantineDays: days,
   contactOfCloseContactPcrDays: z.array(days),
   /** Place kinds that become high-risk when a case lived or worked there. */
@@ -105,6 +114,9 @@ export const protocolSchema = z.strictObject({
   /** A transmission chain stays active while one of its cases was confirmed within this many days
    *  (the 9th edition's 7 days of quarantine plus 7 of monitoring: two Omicron incubation periods). */
   chainActiveDays: days,
+  /** Backward tracing looks for a case's source this many days before its onset (Endo et al.,
+   *  Wellcome Open Res 2021; Bradshaw et al., Nat Commun 2021: 6 days). */
+  backwardTracingDays: days,
 });
 export type Protocol = z.infer<typeof protocolSchema>;
 
@@ -123,7 +135,8 @@ export const pathogenSchema = z.strictObject({
   /** Relative infectiousness before onset (same source: about 2/3). */
   presymptomaticInfectiousness: z.number().min(0).max(1),
   /** Secondary attack rate per setting (household: Madewell, JAMA Netw Open 2022; social and
-   *  casual: Thompson, CID 2021; boat crew: Addetia 2020). */
+   *  casual: Thompson, CID 2021; boat crew: Addetia 2020). Work and care take the social rate,
+   *  transport the casual one, and cold chain 5%: assumptions, no source gives them. */
   attackRates: z.strictObject({
     household: z.number().min(0).max(1),
     boat: z.number().min(0).max(1),
@@ -153,7 +166,9 @@ export const pathogenSchema = z.strictObject({
    *  contamination (assumption: surfaces transmit rarely, WHO scientific brief of 9 July 2020; a
    *  twentieth of a casual contact's rate). A handled lot weighs the cold-chain attack rate instead. */
   environmentalRatePerHour: z.number().min(0).max(1),
-  /** Days a contaminated lot, boat or place stays a possible source after a positive sample. */
+  /** Days either side of a positive sample that a contaminated lot, boat or place is a possible
+   *  source: after it, as the contamination persists; before it, as a lot or boat found positive
+   *  carried the virus in (those who handled or crewed it before the sample are traced too). */
   environmentalPersistenceDays: z.number().min(0).max(60),
   /** Days after infection a case may still be found by a first positive PCR (assumption: RNA stays
    *  detectable about two weeks), bounding how long before such a sample the infection can be. */
@@ -161,7 +176,17 @@ export const pathogenSchema = z.strictObject({
 });
 export type Pathogen = z.infer<typeof pathogenSchema>;
 
-export const parametersSchema = z.strictObject({ protocol: protocolSchema, pathogen: pathogenSchema });
+export const parametersSchema = z
+  .strictObject({ protocol: protocolSchema, pathogen: pathogenSchema })
+  .superRefine(({ protocol }, ctx) => {
+    // The nights are counted from one evening to the next morning (src/analysis/exposures.ts).
+    if (protocol.householdNightStartHour <= protocol.householdNightEndHour)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocol', 'householdNightStartHour'],
+        message: `a night runs from an evening hour to a morning hour: it must be later than householdNightEndHour (got ${protocol.householdNightStartHour} and ${protocol.householdNightEndHour})`,
+      });
+  });
 export type Parameters = z.infer<typeof parametersSchema>;
 
 const CN_9TH_2022: Protocol = {
@@ -180,12 +205,15 @@ const CN_9TH_2022: Protocol = {
     'hospital',
   ],
   isolationPlaceKinds: ['quarantine_site'],
+  householdNightStartHour: 22,
+  householdNightEndHour: 7,
   venueExposureMinutes: 5,
   closeContactQuarantineDays: 7,
   closeContactHomeMonitoringDays: 3,
   closeContactPcrDays: [1, 2, 3, 5, 7],
   closeContactHomePcrDays: [3],
   traceContactsOfCloseContacts: true,
+  contactOfCloseContactMinutes: 15,
   contactOfCloseContactQuarantineDays: 7,
   contactOfCloseContactPcrDays: [1, 4, 7],
   highRiskPlaceKinds: ['home', 'village', 'community', 'workplace', 'fishing_port', 'cold_storage', 'market'],
@@ -200,6 +228,7 @@ const CN_9TH_2022: Protocol = {
     vulnerableYoungerAge: 6,
   },
   chainActiveDays: 14,
+  backwardTracingDays: 6,
 };
 
 /** The "20 measures" of November 2022: 5 + 3 days, no contacts of close contacts. */
@@ -220,6 +249,7 @@ const OMICRON_BA5: Pathogen = {
   infectionToPositive: { family: 'lognormal', meanlog: Math.log(2.45), sdlog: 0.456 },
   // Park et al. give the mean (3.0, 95% CI 2.7-3.2); the SD of 1.7 d is an assumption.
   generationInterval: { family: 'gamma', mean: 3.0, sd: 1.7 },
+  // Guo et al. give the mean (2.7 d); the SD of 1.8 d is an assumption.
   serialInterval: { family: 'gamma', mean: 2.7, sd: 1.8 },
   asymptomaticInfectiousness: 1 / 7,
   presymptomaticInfectiousness: 2 / 3,

@@ -220,6 +220,29 @@ describe('computeExposures', () => {
     ]);
   });
 
+  test("household: the nights are the protocol's, from householdNightStartHour to householdNightEndHour", () => {
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      persons: [person('C1', 'H1'), person('P7', 'H1')],
+      places: [place('H1', 'home')],
+    });
+    const nights = (p: typeof params) => {
+      const [e] = computeExposures(data, p).filter((x) => x.setting === 'household');
+      return [e!.start, e!.end, e!.minutes / 60, e!.nights];
+    };
+    // Window [Aug 3 00:00, Aug 6 10:00]. 22:00-07:00: 7 + 9 + 9 + 9 h.
+    expect(nights(params)).toEqual([aug(3), aug(6, '07:00'), 34, 4]);
+    // 20:00-06:00: 6 + 10 + 10 + 10 h.
+    const early = resolveParameters({
+      overrides: ['protocol.householdNightStartHour=20', 'protocol.householdNightEndHour=6'],
+    });
+    expect(nights(early)).toEqual([aug(3), aug(6, '06:00'), 36, 4]);
+    expect(() => resolveParameters({ overrides: ['protocol.householdNightStartHour=6'] })).toThrow(
+      'invalid parameters: protocol.householdNightStartHour: a night runs from an evening hour to a morning hour',
+    );
+  });
+
   test('household: a night broken by an outing counts its two pieces, once as a night', () => {
     const data = outbreak({
       asOf: aug(10),

@@ -217,6 +217,35 @@ describe('loadOutbreak', () => {
     });
   });
 
+  test("the protocol's household nights decide which stays away at night are read, on both stores", async () => {
+    // Nights from 20:00 to 11:00: close contact P3's morning at the market (Aug 8, 10:00-11:00)
+    // now cuts a night P3 spent at home with P4, and is read; the tiers equal those over everything.
+    const longNights = resolveParameters({
+      overrides: ['protocol.householdNightStartHour=20', 'protocol.householdNightEndHour=11'],
+    });
+    const everything = everythingAsOf();
+    const expected = assignTiers(everything, computeExposures(everything, longNights), longNights);
+    for (const store of [embedded, graph]) {
+      const data = await loadOutbreak(store, longNights, ASOF);
+      expect(data.stays.filter((s) => s.subjectId === 'P3')).toContainEqual(
+        stay('P3', 'MKT', aug(8, '10:00'), aug(8, '11:00')),
+      );
+      expect(assignTiers(data, computeExposures(data, longNights), longNights)).toEqual(expected);
+    }
+    const p4 = expected.find((t) => t.personId === 'P4')!;
+    // From P3's exposure (Aug 4 09:00; P3 back from W1 at 09:20, within the night of Aug 3-4) to
+    // the night of Aug 8-9: on Aug 9-10 P4 was at W1.
+    expect(p4.evidence[0]).toMatchObject({
+      setting: 'household',
+      start: aug(4, '09:20'),
+      end: aug(9, '11:00'),
+    });
+    const defaultP4 = assignTiers(everything, computeExposures(everything, params), params).find(
+      (t) => t.personId === 'P4',
+    )!;
+    expect(p4.evidence[0]!.minutes).not.toBe(defaultP4.evidence[0]!.minutes);
+  });
+
   test('stays since exposure: those of close contacts and the others in their homes, not of the venue-exposed', async () => {
     const ofP5 = (s: { subjectId: string }): boolean => s.subjectId === 'P5';
     expect(fromEmbedded.stays.filter(ofP5)).toEqual([stay('P5', 'MKT', aug(5, '15:00'), aug(5, '16:00'))]);
@@ -458,6 +487,16 @@ describe('loadOutbreak for backward tracing', () => {
       const overAll = analyseData(everything, params, { asOf }).sources.overall;
       expect(viaStore.map((s) => [s.id, s.score])).toEqual(overAll.map((s) => [s.id, s.score]));
       expect(viaStore.find((s) => s.id === 'M')?.score).toBeCloseTo(0.533, 3);
+      // Looking back 4 days (a parameter): the sources through the store are still those over
+      // everything, and say so. (M is read all the same: A's infection may be older, found by the
+      // incubation's tail, and backward tracing looks back to that too.)
+      const fourDays = resolveParameters({ overrides: ['protocol.backwardTracingDays=4'] });
+      const near = analyseData(await loadOutbreak(store, fourDays, asOf), fourDays, { asOf }).sources.overall;
+      expect(near.map((s) => [s.id, s.score])).toEqual(
+        analyseData(everything, fourDays, { asOf }).sources.overall.map((s) => [s.id, s.score]),
+      );
+      expect(near.find((s) => s.id === 'N')?.reasons.join(' ')).toContain('in the 4 days before onset');
+      expect(viaStore.find((s) => s.id === 'N')?.reasons.join(' ')).toContain('in the 6 days before onset');
     } finally {
       await store.close();
     }

@@ -128,6 +128,59 @@ describe('assignTiers', () => {
     expect(byId.has('P10') || byId.has('P6') || byId.has('C2')).toBe(false);
   });
 
+  test("a close contact's span for their contacts ends at their isolation, or their release", () => {
+    // P3, a close contact since Aug 4 09:00 (last exposure 09:20), is taken to quarantine site Q1
+    // on Aug 6 at 12:00. P11 met P3 before, P12 after; P4, who lives with P3, shares no night since.
+    const { data } = district();
+    data.asOf = aug(20);
+    data.places.set('Q1', place('Q1', 'quarantine_site'));
+    data.stays.push(stay('P3', 'Q1', aug(6, '12:00'), aug(11, '09:20')));
+    data.contacts.push(
+      { personA: 'P3', personB: 'P11', start: aug(6, '08:00'), end: aug(6, '09:00'), setting: 'work' },
+      { personA: 'P3', personB: 'P12', start: aug(6, '15:00'), end: aug(6, '16:00'), setting: 'care' },
+    );
+    for (const id of ['P11', 'P12']) data.persons.set(id, person(id));
+    const byId = new Map(
+      assignTiers(data, computeExposures(data, params), params).map((e) => [e.personId, e]),
+    );
+    expect(byId.get('P11')?.tier).toBe('contact_of_close_contact');
+    expect(byId.has('P12')).toBe(false);
+    // Nights Aug 4-5, 5-6 (P3 left for Q1 on the 6th at 12:00), not those after.
+    expect(byId.get('P4')!.evidence[0]).toMatchObject({
+      setting: 'household',
+      nights: 2,
+      end: aug(6, '07:00'),
+    });
+
+    // Never isolated on record: P3 is released 7 days after the last exposure (Aug 11 09:20), and
+    // the nights at home with P4 end there, not at asOf (Aug 20).
+    const { data: free } = district();
+    free.asOf = aug(20);
+    const p4 = assignTiers(free, computeExposures(free, params), params).find((e) => e.personId === 'P4')!;
+    expect(p4.evidence[0]).toMatchObject({ setting: 'household', nights: 7, end: aug(11, '07:00') });
+    expect(p4.lastExposure).toBe(aug(11, '07:00'));
+  });
+
+  test('a reported contact with a close contact counts from contactOfCloseContactMinutes, or as an instant', () => {
+    const { data } = district();
+    data.contacts.push(
+      { personA: 'P7', personB: 'P11', start: aug(6, '20:00'), end: aug(6, '20:01'), setting: 'other' },
+      { personA: 'P7', personB: 'P12', start: aug(6, '20:00'), end: aug(6, '20:15'), setting: 'social' },
+      { personA: 'P13', personB: 'P7', start: aug(6, '21:00'), end: aug(6, '21:00'), setting: 'social' },
+    );
+    for (const id of ['P11', 'P12', 'P13']) data.persons.set(id, person(id));
+    const tierOf = (p: typeof params) =>
+      new Map(assignTiers(data, computeExposures(data, p), p).map((e) => [e.personId, e.tier]));
+    const tiers = tierOf(params);
+    expect([tiers.get('P11'), tiers.get('P12'), tiers.get('P13')]).toEqual([
+      undefined,
+      'contact_of_close_contact',
+      'contact_of_close_contact',
+    ]);
+    const anyTime = tierOf(resolveParameters({ overrides: ['protocol.contactOfCloseContactMinutes=0'] }));
+    expect(anyTime.get('P11')).toBe('contact_of_close_contact');
+  });
+
   test('a reason is an own, enumerable field, last, as a copy or JSON sees it', () => {
     const { data, exposures } = district();
     const byId = new Map(assignTiers(data, exposures, params).map((e) => [e.personId, e]));
