@@ -207,6 +207,15 @@ function knownBy(c: Case, asOf: Instant): boolean {
   return known !== null && known <= asOf;
 }
 
+/**
+ * A case as it stood at `asOf`: one confirmed by then whose symptoms began later had none yet,
+ * and was an asymptomatic infection (the store keeps a case's last classification and onset).
+ */
+function asKnownAt(c: Case, asOf: Instant): Case {
+  if (c.onset === null || c.onset <= asOf) return c;
+  return { ...c, onset: null, classification: 'asymptomatic' };
+}
+
 /** Rows fetched, before they are cut at `asOf`, deduplicated and sorted. */
 interface Rows {
   stays: Stay[];
@@ -500,6 +509,7 @@ export async function loadOutbreakWithExposures(
   // ---- cases, their samples and windows ------------------------------------------------------
   const cases = (await store.listCases(asOf))
     .filter((c) => knownBy(c, asOf))
+    .map((c) => asKnownAt(c, asOf))
     .sort((a, b) => a.personId.localeCompare(b.personId));
   const caseIds = cases.map((c) => c.personId);
   append(early.samples, await batched(caseIds, (b) => store.samplesOf(b, asOf)));

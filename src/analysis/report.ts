@@ -269,9 +269,16 @@ function* contactEntries(
 function mentionContact(entry: QuarantineEntry, tierEntry: TierEntry | undefined, mention: Mention): void {
   mention(entry.personId);
   mention(entry.assignedSiteId);
-  // Consecutive evidence often shares its host (mentioning is idempotent): once per run.
+  // Consecutive evidence often shares its host or source (mentioning is idempotent): once per run.
+  // Cases are labelled first anyway; a lot, boat, place or close contact the evidence comes from
+  // is named here.
   let host: Id | null | undefined;
+  let source: Id | undefined;
   for (const evidence of tierEntry ? evidenceSourcesOf(tierEntry) : []) {
+    if (evidence.sourceKind !== 'case' && evidence.sourceId !== source) {
+      source = evidence.sourceId;
+      mention(source);
+    }
     if (evidence.hostId === host) continue;
     host = evidence.hostId;
     mention(host);

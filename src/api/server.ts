@@ -178,6 +178,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     // PERSISTED_QUERY_NOT_SUPPORTED rather than by a query cache that anyone may fill.
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,
+    // The server stops on signals itself (src/cli/commands/serve.ts), finishing requests in flight:
+    // Apollo's own handlers (outside NODE_ENV=test) stopped it and then killed the process with the
+    // signal again, cutting every request in flight.
+    stopOnTerminationSignals: false,
     logger: logger.child({ component: 'apollo' }),
     plugins: [ApolloServerPluginLandingPageDisabled(), plugin],
     formatError: (formatted, error) =>

@@ -50,6 +50,11 @@ function offsetMinutes(text: string): number | null {
   return m[1] === '-' ? -minutes : minutes;
 }
 
+/** Whether an instant lies in the years EARLIEST_YEAR to LATEST_YEAR in the district's time. */
+export function withinYears(at: Instant): boolean {
+  return at >= EARLIEST_INSTANT && at < END_OF_LATEST_YEAR;
+}
+
 /**
  * Parses an ISO 8601 timestamp with an offset; with `allowDate`, also a date alone.
  * Returns null when the text is not one, or names an instant outside the years
@@ -70,7 +75,7 @@ function parseInstantIn(
   checkRange: boolean,
 ): Instant | null {
   const inRange = (at: Instant): Instant | null =>
-    !checkRange || (at >= EARLIEST_INSTANT && at < END_OF_LATEST_YEAR) ? at : null;
+    !checkRange || withinYears(at) ? at : null;
   const t = TIMESTAMP.exec(text);
   if (t) {
     const [y, mo, d, h, mi] = [t[1], t[2], t[3], t[4], t[5]].map(Number) as [

@@ -453,11 +453,15 @@ function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
     [...shown.sources].sort((a, b) => b.score - a.score),
     MAX_TABLE_ROWS,
   );
+  const drawn = new Set(shown.chains.map((chain) => chain.id));
   const rows = sources.shown.map((s) => [
     esc(describe(full, s.id, s.kind)),
     esc(SOURCE_KIND_LABELS[s.kind]),
     decimal(s.score),
-    s.chainIds.map((id) => `<a href="#${anchorId('chain', id)}">${esc(id)}</a>`).join(', '),
+    // Linked only where the chain is drawn on the page (`--cases` leaves others out).
+    s.chainIds
+      .map((id) => (drawn.has(id) ? `<a href="#${anchorId('chain', id)}">${esc(id)}</a>` : esc(id)))
+      .join(', '),
     esc(s.reasons.join('; ')),
   ]);
   const body = rows.length

@@ -439,6 +439,43 @@ describe('loadOutbreakWithExposures', () => {
   });
 });
 
+describe('loadOutbreak of cases as they stood at asOf', () => {
+  test('a case confirmed by asOf whose symptoms began later is loaded without its onset, as asymptomatic', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-onset-'));
+    tmpDirs.push(dir);
+    const store = await openEmbeddedStore(dir);
+    try {
+      await store.migrate();
+      await store.write({
+        places: [place('HA', 'home')],
+        persons: [person('A', 'HA'), person('B', 'HA')],
+        cases: [
+          // Found by screening on Aug 3, symptoms from Aug 5: reclassified as confirmed since.
+          {
+            personId: 'A',
+            classification: 'confirmed',
+            onset: aug(5, '10:00'),
+            confirmedAt: aug(3, '23:59'),
+          },
+          { personId: 'B', classification: 'confirmed', onset: aug(2), confirmedAt: aug(3) },
+        ],
+      });
+      const early = await loadOutbreak(store, params, aug(4, '12:00'));
+      expect(early.cases).toEqual([
+        { personId: 'A', classification: 'asymptomatic', onset: null, confirmedAt: aug(3, '23:59') },
+        { personId: 'B', classification: 'confirmed', onset: aug(2), confirmedAt: aug(3) },
+      ]);
+      const later = await loadOutbreak(store, params, aug(6));
+      expect(later.cases.find((c) => c.personId === 'A')).toMatchObject({
+        classification: 'confirmed',
+        onset: aug(5, '10:00'),
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('loadOutbreak for backward tracing', () => {
   test("fetches a case's own stays as far back as the sources look, not only from its window (audit D4)", async () => {
     // A and B (apart) fall ill on Aug 6 (windows from Aug 4): both were at market M on Aug 1 (5

@@ -7,7 +7,7 @@ import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
 import { streamJsonReport } from '../../src/report/json';
 import type { Case } from '../../src/domain/types';
-import { aug, outbreak, person, place, stay, twoCaseOutbreak } from './outbreak-fixtures';
+import { aug, item, outbreak, person, place, positive, stay, twoCaseOutbreak } from './outbreak-fixtures';
 
 const params = resolveParameters();
 
@@ -323,6 +323,20 @@ describe('toLazyReport', () => {
     // Cases first, then the contacts in the plan's order.
     expect(labelled.indexOf('C1')).toBeLessThan(labelled.indexOf(contacts[0]!.personId));
     expect(lazy.entities.C1).toMatchObject({ kind: 'person', name: '何文', phone: '13800001234' });
+  });
+
+  test('names the lot, boat or place a contact was exposed to, beside the hosts', () => {
+    const data = outbreakData();
+    data.items.set('L1', item('L1'));
+    data.samples.push(positive('L1', aug(6, '12:00')));
+    data.handlings.push({ personId: 'P7', itemId: 'L1', at: aug(6, '09:00') });
+    data.persons.set('P7', person('P7'));
+    const lazy = toLazyReport(analyseData(data, params, { asOf: data.asOf }));
+    const p7 = [...lazy.contacts].find((c) => c.personId === 'P7')!;
+    expect(p7.evidence.map((e) => [e.sourceId, e.sourceKind, e.hostId])).toEqual([['L1', 'item', null]]);
+    expect(lazy.entities.L1).toMatchObject({ kind: 'item' });
+    for (const contact of [...lazy.contacts])
+      for (const e of contact.evidence) expect(Object.keys(lazy.entities)).toContain(e.sourceId);
   });
 
   test('has the same entity labels, in the same order, whether read before, during or after the contacts', () => {

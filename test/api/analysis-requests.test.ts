@@ -178,4 +178,30 @@ describe('how many analyses one request may ask for', () => {
     );
     expect(next.errors).toBeUndefined();
   });
+
+  test('a refused root field is null alone: the other root fields are answered', async () => {
+    const counted = new AnalysisService(temp.store);
+    const asOf = (i: number) => `2022-08-0${3 + i}T00:00:00+08:00`;
+    const result = await run(
+      schema,
+      context(counted),
+      `{
+        a: outbreakSummary(asOf: "${asOf(0)}") { cases }
+        b: riskAreas(asOf: "${asOf(1)}") { level }
+        c: outbreakSummary(asOf: "${asOf(2)}") { cases }
+        r: riskAreas(asOf: "${asOf(3)}") { level }
+        q: quarantinePriority(asOf: "${asOf(3)}") { beds }
+        s: sources(asOf: "${asOf(3)}") { id }
+        k: clusters(asOf: "${asOf(3)}") { caseCount }
+        t: transmissionChains(asOf: "${asOf(3)}") { totalCount }
+        d: outbreakSummary { cases }
+      }`,
+    );
+    const data = result.data as Json;
+    expect(Object.keys(data).filter((k) => data[k] === null)).toEqual(['c', 'r', 'q', 's', 'k', 't']);
+    expect(data.a).toEqual({ cases: expect.any(Number) });
+    expect(data.d).toEqual({ cases: expect.any(Number) });
+    expect(result.errors!.map((e) => e.path!.join('.'))).toEqual(['c', 'r', 'q', 's', 'k', 't']);
+    expect(codes(result)).toEqual(Array(6).fill('BAD_USER_INPUT'));
+  });
 });

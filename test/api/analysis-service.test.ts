@@ -194,6 +194,25 @@ describe('the analysis service', () => {
       });
     }
   });
+
+  test('an instant outside the years 1900 to 2199 is refused before any analysis runs', async () => {
+    const service = new AnalysisService(casesStore(CASES));
+    for (const [asOf, text] of [
+      [Date.UTC(9999, 11, 31, 23, 59, 59), '9999-12-31T23:59:59.000Z'],
+      [Date.UTC(1899, 11, 31), '1899-12-31T00:00:00.000Z'],
+    ] as const) {
+      const refused = service.get({ asOf });
+      await expect(refused).rejects.toBeInstanceOf(GraphQLError);
+      await expect(refused).rejects.toMatchObject({
+        message: `asOf: ${text} is outside the years 1900 to 2199`,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    expect(service.computations).toBe(0);
+    // The last instant of 2199 in the district's time is taken.
+    const last = Date.parse('2199-12-31T23:59:59.999+08:00');
+    expect((await service.keyOf({ asOf: last })).asOf).toBe(last);
+  });
 });
 
 describe('the cache behind the schema', () => {

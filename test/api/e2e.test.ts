@@ -444,6 +444,28 @@ describe('server settings and shutdown (embedded store)', () => {
     }
   });
 
+  test('Apollo handles no termination signal: the server stops on them itself, finishing requests', async () => {
+    // Outside NODE_ENV=test Apollo stopped the server on SIGTERM and killed the process at once.
+    const nodeEnv = process.env.NODE_ENV;
+    const listeners = () => ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s));
+    const before = listeners();
+    process.env.NODE_ENV = 'production';
+    try {
+      const store = await openEmbeddedStore(freshDir('tracegraph-api-signals-'));
+      const running = await startApiServer(
+        { store, apiKeys, logger: pino({ level: 'silent' }) },
+        { port: 0 },
+      );
+      try {
+        expect(listeners()).toEqual(before);
+      } finally {
+        await running.stop();
+      }
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  });
+
   test('stop: refuses new connections, finishes the request in flight, then closes the store', async () => {
     const inner = await openEmbeddedStore(freshDir('tracegraph-api-stop-'));
     await inner.write(smallDistrict());

@@ -165,10 +165,11 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
     expect((await assign(week('P1', 10))).body.errors).toBeUndefined();
     expect((await assign(week('P2', 12))).body.errors).toBeUndefined();
     const before = await store.counts();
+    // Full from P3's arrival on the 16th until P1 leaves on the 17th: the message says when.
     const full = await assign(week('P3', 16));
     expect(errorCodes(full.body)).toEqual(['BAD_USER_INPUT']);
     expect(problemsOf(full.body)).toEqual([
-      'siteId: "QH2" is full from 2022-08-16T00:00:00+08:00 to 2022-08-23T00:00:00+08:00: 2 of 2 bed(s) taken',
+      'siteId: "QH2" is full from 2022-08-16T00:00:00+08:00 to 2022-08-17T00:00:00+08:00: 2 of 2 bed(s) taken',
     ]);
     expect(await store.counts()).toEqual(before);
     // P1 leaves on the 17th as P3 arrives.
@@ -193,9 +194,10 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
     expect(across.body.data.assignQuarantineSite.freeBeds).toBe(0);
     // Now two are there at once on the 11th (P1, P3) and on the 15th (P2, P3).
     const before = await store.counts();
+    // The first span with every bed taken: the 11th until P1 leaves on the 12th.
     const full = await assign(stay('P4', '11T00:00', '15T00:00'));
     expect(problemsOf(full.body)).toEqual([
-      'siteId: "QH2" is full from 2022-08-11T00:00:00+08:00 to 2022-08-15T00:00:00+08:00: 2 of 2 bed(s) taken',
+      'siteId: "QH2" is full from 2022-08-11T00:00:00+08:00 to 2022-08-12T00:00:00+08:00: 2 of 2 bed(s) taken',
     ]);
     expect(await store.counts()).toEqual(before);
     // Between P1 leaving and P2 arriving one bed is free.

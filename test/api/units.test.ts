@@ -7,6 +7,7 @@ import { AuditLog } from '../../src/api/audit-log';
 import { apiSettingsFromEnv } from '../../src/api/config';
 import { loadExamples, parseExamples } from '../../src/api/explorer/examples';
 import { decodeCursor, encodeCursor, paginate } from '../../src/api/pagination';
+import { fullSpan } from '../../src/api/services/quarantine-beds';
 
 describe('pagination', () => {
   const items = [{ k: 3 }, { k: 1 }, { k: 2 }, { k: 5 }, { k: 4 }];
@@ -200,5 +201,22 @@ fragment Bits on Person { id }
       'Stats',
       'AssignQuarantineSite',
     ]);
+  });
+});
+
+describe('fullSpan: when a site is full', () => {
+  const at = (subjectId: string, start: number, end: number) => ({ subjectId, hostId: 'Q', start, end });
+
+  test('the first span with that many there at once; a bed handed over at an instant stays taken', () => {
+    const stays = [at('A', 10, 12), at('B', 12, 14), at('C', 11, 13), at('D', 20, 22), at('E', 21, 25)];
+    // One bed: taken from 10 to 14 without a gap (B arrives as A leaves).
+    expect(fullSpan(stays, 0, 30, 1)).toEqual({ start: 10, end: 14 });
+    // Two: 11 to 13 (A or B, and C), the later span (21 to 22) not named.
+    expect(fullSpan(stays, 0, 30, 2)).toEqual({ start: 11, end: 13 });
+    // Within the interval asked about only; full until its end.
+    expect(fullSpan(stays, 21.5, 24, 1)).toEqual({ start: 21.5, end: 24 });
+    expect(fullSpan(stays, 0, 30, 3)).toBeNull();
+    // A person with two overlapping stays counts once.
+    expect(fullSpan([at('A', 0, 5), at('A', 3, 8)], 0, 10, 2)).toBeNull();
   });
 });

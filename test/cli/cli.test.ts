@@ -1,3 +1,4 @@
+import { caseIdsFrom } from '../../src/cli/commands/report';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -475,5 +476,17 @@ describe('bin/tracegraph.js', () => {
     const result = await runCli(['--help'], { script: path.join(root, 'bin', 'tracegraph.js') });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/run npm run build first\n$/);
+  });
+});
+
+describe('--cases ids', () => {
+  test('one CSV record: commas separate, double quotes keep an id with a comma', () => {
+    expect(caseIdsFrom(' P1 , ,P2 ')).toEqual(['P1', 'P2']);
+    expect(caseIdsFrom('P1,"Lin, ward 3"')).toEqual(['P1', 'Lin, ward 3']);
+    expect(caseIdsFrom('"C<1>|""x"",y",P2')).toEqual(['C<1>|"x",y', 'P2']);
+    // A quote inside an unquoted id is taken as written.
+    expect(caseIdsFrom('C<1>|"x",y')).toEqual(['C<1>|"x"', 'y']);
+    expect(() => caseIdsFrom('"P1')).toThrow(/^--cases: Quote Not Closed/);
+    expect(() => caseIdsFrom('P1\nP2')).toThrow('--cases: one line of ids, separated by commas');
   });
 });

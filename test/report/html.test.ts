@@ -156,6 +156,15 @@ describe('renderHtml', () => {
     expect(progress).toEqual([[1, 1, 'P07']]);
   });
 
+  it("links a source's chains only where they are drawn", () => {
+    // M01 is a likely source of chains C1 and C3; only C3 (P09's) is drawn.
+    const html = renderHtml(analysisReportFixture(), { caseIds: ['P09'] });
+    const ids = new Set(attributeValues(html, 'id'));
+    const links = attributeValues(html, 'href').filter((href) => href.startsWith('#'));
+    expect(links.filter((href) => !ids.has(href.slice(1)))).toEqual([]);
+    expect(part(html, 'sources', '</section>')).toContain(`C1, <a href="#${anchorId('chain', 'C3')}">C3</a>`);
+  });
+
   it('draws the whole chain of a selected case, ringing only that case', () => {
     const html = renderHtml(analysisReportFixture(), { caseIds: ['P03'] });
     expect(attributeValues(html, 'data-case-id')).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06']);

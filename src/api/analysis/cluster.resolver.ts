@@ -15,6 +15,9 @@ import { caseIn, keyOfParent, outbreakFor, personIn, scoped, type Scoped } from 
 export class ClusterResolver {
   @Authorized()
   @Query(() => [ClusterType], {
+    // Null, with the error at this field, when its analysis is refused or fails: the other
+    // fields of the request are answered all the same (a non-null root field nulls them all).
+    nullable: true,
     description:
       'Clusters at asOf: connected components of the case graph (links of probability 0.1 or more), then communities of the contact network (close-contact exposures and every exposure of a case), each largest first.',
     complexity: listComplexity(20),

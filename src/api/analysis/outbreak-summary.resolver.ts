@@ -23,6 +23,9 @@ type SummaryRecord = AnalysisReport['summary'] & {
 export class OutbreakSummaryResolver {
   @Authorized()
   @Query(() => OutbreakSummaryType, {
+    // Null, with the error at this field, when its analysis is refused or fails: the other
+    // fields of the request are answered all the same (a non-null root field nulls them all).
+    nullable: true,
     description: 'Counts, epidemic curve, reproduction number by generation and spreaders at asOf.',
     complexity: 50,
   })

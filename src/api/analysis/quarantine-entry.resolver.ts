@@ -32,6 +32,9 @@ export interface QuarantinePlanRecord extends Page<Scoped<QuarantineEntry>> {
 export class QuarantinePlanResolver {
   @Authorized()
   @Query(() => QuarantinePlanType, {
+    // Null, with the error at this field, when its analysis is refused or fails: the other
+    // fields of the request are answered all the same (a non-null root field nulls them all).
+    nullable: true,
     description:
       'Exposed persons in quarantine priority order (1 first): probability of infection from attack rate, dose and source infectiousness, weighted by household size, centrality and vulnerability; beds at quarantine sites keep households together.',
     complexity: pagedComplexity,

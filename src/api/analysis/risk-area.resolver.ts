@@ -15,6 +15,9 @@ import { caseIn, keyOfParent, outbreakFor, placeIn, scoped, type Scoped } from '
 export class RiskAreaResolver {
   @Authorized()
   @Query(() => [RiskAreaType], {
+    // Null, with the error at this field, when its analysis is refused or fails: the other
+    // fields of the request are answered all the same (a non-null root field nulls them all).
+    nullable: true,
     description: 'Risk areas at asOf, highest level first (areas lowered to LOW included).',
     complexity: listComplexity(20),
   })

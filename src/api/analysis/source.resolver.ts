@@ -26,6 +26,9 @@ export function sourceRecords(
 export class SourceResolver {
   @Authorized()
   @Query(() => [SourceType], {
+    // Null, with the error at this field, when its analysis is refused or fails: the other
+    // fields of the request are answered all the same (a non-null root field nulls them all).
+    nullable: true,
     description: 'Likely origins, best first: of the whole outbreak, or of one chain.',
     complexity: ({ args, childComplexity }) =>
       1 + childComplexity * (typeof args.first === 'number' ? args.first : 10),

@@ -49,6 +49,9 @@ const chainSortKey = (c: TransmissionChain): [number, number, string] => [-c.siz
 export class TransmissionChainResolver {
   @Authorized()
   @Query(() => TransmissionChainConnection, {
+    // Null, with the error at this field, when its analysis is refused or fails: the other
+    // fields of the request are answered all the same (a non-null root field nulls them all).
+    nullable: true,
     description: 'Transmission chains, largest first (then earliest, then by id).',
     complexity: pagedComplexity,
   })

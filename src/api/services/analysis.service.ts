@@ -18,6 +18,7 @@ import { latestCaseAsOf } from '../../analysis/as-of';
 import type { AnalysisReport } from '../../analysis/report-model';
 import { toReport } from '../../analysis/report';
 import { resolveParameters, type Parameters } from '../../domain/parameters';
+import { EARLIEST_YEAR, LATEST_YEAR, withinYears } from '../../domain/time';
 import type { Instant } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { badUserInput, isStoreUnavailable } from '../errors';
@@ -151,11 +152,23 @@ export class AnalysisService {
     this.defaultAsOf = null;
   }
 
-  /** The key a request stands for, its defaults filled in; refuses a capacity that is not a bed count. */
+  /**
+   * The key a request stands for, its defaults filled in; refuses a capacity that is not a bed
+   * count, and an instant outside the years the rest of tracegraph takes (an analysis as of the
+   * year 9999 walks every day to it, holding the analysis queue for minutes).
+   */
   async keyOf(request: AnalysisRequest = {}): Promise<AnalysisKey> {
     const capacity = request.capacity ?? null;
     if (capacity !== null && (!Number.isInteger(capacity) || capacity < 0)) {
       throw badUserInput([{ path: 'capacity', reason: 'must be a whole number of beds (0 or more)' }]);
+    }
+    if (request.asOf != null && !withinYears(request.asOf)) {
+      throw badUserInput([
+        {
+          path: 'asOf',
+          reason: `${new Date(request.asOf).toISOString()} is outside the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`,
+        },
+      ]);
     }
     const asOf = request.asOf ?? (await this.latestAsOf());
     return { asOf, capacity };

@@ -103,8 +103,9 @@ export class QuarantineAssignmentService {
       });
     }
 
-    const [taken = 0] = await bedsTaken(this.store, [stay]);
-    const noBed = noBedReason(site!, stay, taken);
+    const [beds] = await bedsTaken(this.store, [stay]);
+    const taken = beds!.taken;
+    const noBed = noBedReason(site!, stay, beds!);
     if (noBed) problems.push({ path: 'siteId', reason: noBed });
     if (problems.length) throw badUserInput(problems);
 

@@ -37,13 +37,24 @@ export function oneBedWriteAtATime<T>(store: TraceStore, task: () => Promise<T>)
   return next;
 }
 
-/** Why `stay` finds no bed at `site` with `taken` beds taken over its interval; null when one is free. */
-export function noBedReason(site: Place, stay: Stay, taken: number): string | null {
+/** The beds a stay at a site finds taken over its interval, by the other persons' stays there. */
+export interface BedsTaken {
+  /** The most other persons there at once. */
+  taken: number;
+  others: Stay[];
+}
+
+/**
+ * Why `stay` finds no bed at `site`; null when one is free. It names when the site is full (the
+ * first span of the stay's interval with every bed taken), not the stay's whole interval.
+ */
+export function noBedReason(site: Place, stay: Stay, beds: BedsTaken): string | null {
   if (site.capacity === null) return `"${site.id}" has no capacity (beds) on record`;
-  if (taken < site.capacity) return null;
+  if (beds.taken < site.capacity) return null;
+  const full = fullSpan(beds.others, stay.start, stay.end, site.capacity) ?? stay;
   return (
-    `"${site.id}" is full from ${formatInstant(stay.start)} to ${formatInstant(stay.end)}: ` +
-    `${taken} of ${site.capacity} bed(s) taken`
+    `"${site.id}" is full from ${formatInstant(full.start)} to ${formatInstant(full.end)}: ` +
+    `${beds.taken} of ${site.capacity} bed(s) taken`
   );
 }
 
@@ -54,7 +65,7 @@ const stayIdentity = (s: Stay): string => `${s.subjectId}|${s.hostId}|${s.start}
  * those whose stays stored at the same site overlap it, and those of the stays before it in the
  * list (written with it, as if each were written after the ones before it).
  */
-export async function bedsTaken(store: TraceStore, stays: readonly Stay[]): Promise<number[]> {
+export async function bedsTaken(store: TraceStore, stays: readonly Stay[]): Promise<BedsTaken[]> {
   if (!stays.length) return [];
   const stored = await store.staysAtHosts(stays.map((s) => ({ id: s.hostId, from: s.start, to: s.end })));
   const persons = await personsAmong(store, stored);
@@ -76,7 +87,7 @@ export async function bedsTaken(store: TraceStore, stays: readonly Stay[]): Prom
   return stays.map((stay) => {
     const others = (staysBySite.get(stay.hostId) ?? []).filter((s) => s.subjectId !== stay.subjectId);
     keep(stay);
-    return mostPresentAtOnce(others, stay.start, stay.end);
+    return { taken: mostPresentAtOnce(others, stay.start, stay.end), others };
   });
 }
 
@@ -97,6 +108,46 @@ export function mostPresentAtOnce(stays: readonly Stay[], start: Instant, end: I
 
 /** As mostPresentAtOnce, with the first moment that many were there. */
 export function busiestMoment(stays: readonly Stay[], start: Instant, end: Instant): Busiest {
+  const busiest: Busiest = { persons: 0, at: null };
+  let present = 0;
+  for (const [at, change] of presenceChanges(stays, start, end)) {
+    present += change;
+    if (present > busiest.persons) Object.assign(busiest, { persons: present, at });
+  }
+  return busiest;
+}
+
+/**
+ * The first span within [start, end) when at least `persons` of `stays` were there at once (a
+ * person counted once); null when they never were.
+ */
+export function fullSpan(
+  stays: readonly Stay[],
+  start: Instant,
+  end: Instant,
+  persons: number,
+): { start: Instant; end: Instant } | null {
+  if (persons <= 0) return { start, end };
+  const changes = presenceChanges(stays, start, end);
+  let present = 0;
+  let from: Instant | null = null;
+  for (let i = 0; i < changes.length; i++) {
+    const [at, change] = changes[i]!;
+    present += change;
+    // Judged once every change at this instant is counted: one leaving as another arrives.
+    if (i + 1 < changes.length && changes[i + 1]![0] === at) continue;
+    if (from === null && present >= persons) from = at;
+    else if (from !== null && present < persons) return { start: from, end: at };
+  }
+  return from === null ? null : { start: from, end };
+}
+
+/**
+ * Arrivals (+1) and departures (-1) of the persons of `stays` within [start, end), each person's
+ * overlapping stays merged so that they never count twice at a moment; in time order, departures
+ * before arrivals at the same instant (one leaving as another arrives frees the bed in time).
+ */
+function presenceChanges(stays: readonly Stay[], start: Instant, end: Instant): [Instant, 1 | -1][] {
   const spansByPerson = new Map<Id, [Instant, Instant][]>();
   for (const s of stays) {
     if (!overlaps(s, start, end)) continue;
@@ -119,15 +170,8 @@ export function busiestMoment(stays: readonly Stay[], start: Instant, end: Insta
     }
     events.push([from, 1], [to, -1]);
   }
-  // Departures before arrivals at the same instant.
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let present = 0;
-  const busiest: Busiest = { persons: 0, at: null };
-  for (const [at, change] of events) {
-    present += change;
-    if (present > busiest.persons) Object.assign(busiest, { persons: present, at });
-  }
-  return busiest;
+  return events;
 }
 
 /** Persons among the subjects of `stays` (lots stored at a site take no bed). */

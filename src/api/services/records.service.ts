@@ -112,7 +112,8 @@ export class RecordsService {
     /** The input each record came from. */
     const indexOfRecord: number[] = [];
     const references: { index: number; field: string; id: Id; kinds: readonly EntityKind[] }[] = [];
-    const firstIndexOfKey = new Map<string, number>();
+    /** The first input of each key, and its record as JSON: a repeat is refused only if it differs. */
+    const firstOfKey = new Map<string, { index: number; json: string }>();
 
     inputs.forEach((input, index) => {
       const parsed = spec.parse(inputAsRow(input, spec.columns));
@@ -127,14 +128,21 @@ export class RecordsService {
         references.push({ index, field: fieldOfColumn(r.column), id: r.id, kinds: r.kinds });
       if (!parsed.record) return;
       const key = spec.key(parsed.record);
-      const earlier = firstIndexOfKey.get(key);
+      const json = JSON.stringify(parsed.record);
+      const earlier = firstOfKey.get(key);
       if (earlier !== undefined) {
+        // As import does: the same record twice is written once; the same key with other fields is refused.
+        if (earlier.json === json) return;
         const where = spec.idColumn
           ? `${argument}[${index}].${fieldOfColumn(spec.idColumn)}`
           : `${argument}[${index}]`;
-        problems.push({ index, path: where, reason: `repeats ${argument}[${earlier}]` });
+        problems.push({
+          index,
+          path: where,
+          reason: `repeats ${argument}[${earlier.index}] with different fields`,
+        });
       } else {
-        firstIndexOfKey.set(key, index);
+        firstOfKey.set(key, { index, json });
       }
       records.push(parsed.record);
       indexOfRecord.push(index);

@@ -3,6 +3,7 @@
  * quarantine list as CSV, or JSON) for the district or for chosen cases.
  */
 import { Command, Option } from 'commander';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { analyseOutbreak } from '../../analysis/analyse';
 import type { Analysis } from '../../analysis/analyse';
 import { toLazyReport, toReport } from '../../analysis/report';
@@ -152,7 +153,7 @@ export function reportCommand(io: CliIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('json'))
     .option(
       '--cases <ids>',
-      'only these cases (comma-separated person ids); unknown ids are reported and the rest still completes',
+      'only these cases (comma-separated person ids, read as one CSV record: an id with a comma in double quotes); unknown ids are reported and the rest still completes',
     )
     .option('--out <file>', 'write to this file (default: standard output)')
     .option('--pretty', 'json: indent by two spaces (default: one line, a third smaller at scale)')
@@ -180,10 +181,7 @@ export function reportCommand(io: CliIo): Command {
     .action(async (flags: ReportFlags, cmd: Command) => {
       const params = parametersFrom(flags);
       const capacity = capacityFrom(flags);
-      const caseIds = flags.cases
-        ?.split(',')
-        .map((id) => id.trim())
-        .filter(Boolean);
+      const caseIds = flags.cases === undefined ? undefined : caseIdsFrom(flags.cases);
       if (flags.cases !== undefined && !caseIds?.length) throw new UsageError('--cases: no case id given');
       const maxContacts = maxContactsFrom(flags.maxContacts);
       // A path the report cannot be written to fails now, not after the analysis.
@@ -232,4 +230,19 @@ export function reportCommand(io: CliIo): Command {
         { existing: true },
       );
     });
+}
+
+/**
+ * The ids of `--cases`: one CSV record, so that an id with a comma (ids are any text) can be given
+ * in double quotes, as in the bundle's files.
+ */
+export function caseIdsFrom(text: string): string[] {
+  let records: string[][];
+  try {
+    records = parseCsv(text, { relax_column_count: true, relax_quotes: true, trim: true }) as string[][];
+  } catch (err) {
+    throw new UsageError(`--cases: ${(err as Error).message}`);
+  }
+  if (records.length > 1) throw new UsageError('--cases: one line of ids, separated by commas');
+  return (records[0] ?? []).filter(Boolean);
 }
