@@ -74,8 +74,7 @@ function parseInstantIn(
   dateOffsetMinutes: number,
   checkRange: boolean,
 ): Instant | null {
-  const inRange = (at: Instant): Instant | null =>
-    !checkRange || withinYears(at) ? at : null;
+  const inRange = (at: Instant): Instant | null => (!checkRange || withinYears(at) ? at : null);
   const t = TIMESTAMP.exec(text);
   if (t) {
     const [y, mo, d, h, mi] = [t[1], t[2], t[3], t[4], t[5]].map(Number) as [

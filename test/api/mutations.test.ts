@@ -161,7 +161,10 @@ describe('mutations', () => {
       addStays(stays: [${stay}, ${stay}]) { start }
     }`);
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ upsertPersons: [{ id: 'P20' }], addStays: [{ start: expect.any(String) }] });
+    expect(result.data).toEqual({
+      upsertPersons: [{ id: 'P20' }],
+      addStays: [{ start: expect.any(String) }],
+    });
     const after = await temp.store.counts();
     expect([after.persons - before.persons, after.stays - before.stays]).toEqual([1, 1]);
   });
