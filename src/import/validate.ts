@@ -52,6 +52,11 @@ export interface ValidationResult {
 /** What validation needs from a store: the kind behind each id. */
 export type KindLookup = Pick<TraceStore, 'entityKinds'>;
 
+/** A store that holds nothing: what a store not made yet is validated against. */
+export const EMPTY_STORE: KindLookup = {
+  entityKinds: async (ids) => ids.map(() => null),
+};
+
 /** Files whose key does not cover every field, so two rows may share a key and disagree. */
 const KEYED_FILES: Partial<Record<FileName, string>> = {
   'samples.csv': 'subject, sampled_at and method',
