@@ -31,6 +31,7 @@ export interface CsvSourceOptions {
 }
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 function countNewlines(bytes: Uint8Array): number {
   let count = 0;
@@ -41,37 +42,64 @@ function countNewlines(bytes: Uint8Array): number {
 const NOT_UTF8 =
   'is not UTF-8 text (this line has a byte of another encoding, e.g. GBK or Latin-1); save the file as UTF-8';
 
+const CR_LINE_ENDINGS =
+  'lines end in a carriage return alone (CR, as Excel\'s "CSV (Macintosh)" and classic Mac OS save them); ' +
+  'save the file with LF or CRLF line endings, e.g. as "CSV UTF-8"';
+
 /**
  * Passes bytes on to csv-parse (which decodes them) line by line, after checking them with a
  * fatal UTF-8 decoder in stream mode, so a bad byte is found wherever the chunks split. At the
  * first bad byte it passes on the lines before it, notes the line, and ends the stream there.
+ *
+ * A line ends at LF (a CRLF is one line ending). A carriage return alone is not a line ending:
+ * inside a quoted value it is part of the value. On the first line (the header) a carriage
+ * return followed by anything but LF or another CR means the file's lines end in CR alone, which
+ * the format does not read: the stream ends there, before the rest of the file is read as one
+ * header line.
  */
-class Utf8Check extends Transform {
+class LineCheck extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  /** The unfinished last line, held back until its end is seen. */
-  private carry: Buffer = Buffer.alloc(0);
+  /** The unfinished last line, in the pieces it came in, held back until its end is seen. */
+  private held: Buffer[] = [];
   /** Newlines passed on so far. */
   private newlines = 0;
   /** The line of the first byte that is not UTF-8. */
   badLine: number | null = null;
+  /** Whether the first line holds a carriage return alone (the file's lines end in CR). */
+  crLineEndings = false;
+  /** Until the first newline is seen; and whether the last byte seen on that line was a CR. */
+  private onFirstLine = true;
+  private crPending = false;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.badLine !== null) return callback();
-    const bytes = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (this.badLine !== null || this.crLineEndings) return callback();
+    if (this.onFirstLine && this.loneCarriageReturn(chunk)) {
+      this.crLineEndings = true;
+      this.held = [];
+      this.push(null);
+      return callback();
+    }
     try {
       this.decoder.decode(chunk, { stream: true });
     } catch {
+      const bytes = Buffer.concat([...this.held, chunk]);
+      this.held = [];
       this.stopAt(bytes, goodLinesIn(bytes));
       return callback();
     }
-    const end = bytes.lastIndexOf(NEWLINE) + 1;
-    this.carry = bytes.subarray(end);
-    this.pass(bytes.subarray(0, end));
+    // Each byte is held at most once and copied at most once, however long the line.
+    const end = chunk.lastIndexOf(NEWLINE) + 1;
+    if (end > 0) {
+      for (const piece of this.held) this.pass(piece);
+      this.held = [];
+      this.pass(chunk.subarray(0, end));
+    }
+    if (end < chunk.length) this.held.push(chunk.subarray(end));
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.badLine !== null) return callback();
+    if (this.badLine !== null || this.crLineEndings) return callback();
     try {
       this.decoder.decode();
     } catch {
@@ -79,8 +107,23 @@ class Utf8Check extends Transform {
       this.badLine = this.newlines + 1;
       return callback();
     }
-    this.pass(this.carry);
+    for (const piece of this.held) this.pass(piece);
+    this.held = [];
     callback();
+  }
+
+  /** Whether this chunk of the first line has a CR followed by a byte other than LF or CR. */
+  private loneCarriageReturn(chunk: Buffer): boolean {
+    const newline = chunk.indexOf(NEWLINE);
+    const line = newline === -1 ? chunk : chunk.subarray(0, newline);
+    if (newline !== -1) this.onFirstLine = false;
+    if (this.crPending && line.length > 0 && line[0] !== CARRIAGE_RETURN) return true;
+    this.crPending = false;
+    for (let i = line.indexOf(CARRIAGE_RETURN); i !== -1; i = line.indexOf(CARRIAGE_RETURN, i + 1)) {
+      if (i + 1 === line.length) this.crPending = newline === -1;
+      else if (line[i + 1] !== CARRIAGE_RETURN) return true;
+    }
+    return false;
   }
 
   private pass(bytes: Buffer): void {
@@ -119,23 +162,28 @@ function goodLinesIn(bytes: Buffer): number {
   }
 }
 
-function occurrences(text: string, part: string): number {
+/** Newlines in the values: a record spans one line more than it holds. */
+function newlinesIn(values: Iterable<string | undefined>): number {
   let count = 0;
-  for (let i = text.indexOf(part); i !== -1; i = text.indexOf(part, i + part.length)) count++;
+  for (const value of values) {
+    if (!value) continue;
+    for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) count++;
+  }
   return count;
 }
 
-/** Newlines inside the record's (quoted) values, and how many extra csv-parse counted for them. */
-function linesInValues(record: Record<string, string>): { newlines: number; overcount: number } {
-  let newlines = 0;
-  let overcount = 0;
-  for (const value of Object.values(record)) {
-    if (!value.includes('\n')) continue;
-    newlines += occurrences(value, '\n');
-    // csv-parse counts a CRLF inside quotes as two lines.
-    overcount += occurrences(value, '\r\n');
-  }
-  return { newlines, overcount };
+/** Header names shown when columns are missing, and the length each is cut to. */
+const NAMES_SHOWN = 12;
+const NAME_CHARS = 40;
+
+/** `id, notes`; a long header (a whole file read as one line) shortened to its first names. */
+function nameList(names: readonly string[]): string {
+  const shown = names
+    .slice(0, NAMES_SHOWN)
+    .map((name) => (name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}…` : name))
+    .map((name) => JSON.stringify(name).slice(1, -1));
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(', ')}, … ${more} more` : shown.join(', ');
 }
 
 /** What each kind of malformed CSV means to someone editing the file. */
@@ -168,6 +216,11 @@ function describeCsvError(err: CsvError): { column: string; reason: string } {
 /**
  * Streams the data rows of one bundle file. Header names are trimmed and lower-cased; a UTF-8
  * BOM is dropped; empty lines are skipped.
+ *
+ * Every row and every problem is given the line its row starts on, as a text editor counts them:
+ * lines end at LF or CRLF, including line breaks inside quoted values; a carriage return alone is
+ * not a line break (csv-parse's own count differs: it counts a CR alone, and a CRLF inside quotes
+ * twice), so lines are counted here from the values read.
  */
 export async function* readCsvRows(filePath: string, options: CsvSourceOptions): AsyncGenerator<CsvRow> {
   const file = path.basename(filePath);
@@ -177,9 +230,21 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
   // Set by csv-parse's callbacks while it parses ahead of the rows read here.
   const seen: {
     header: boolean;
+    /** The line the header starts on (after any empty lines), and how many lines it spans. */
+    headerLine: number;
+    headerLines: number;
     headerProblem: { column: string; reason: string } | null;
     csvError: CsvError | null;
-  } = { header: false, headerProblem: null, csvError: null };
+    /** Whether that malformed CSV came before a header was read: the header itself is malformed. */
+    csvErrorInHeader: boolean;
+  } = {
+    header: false,
+    headerLine: 1,
+    headerLines: 1,
+    headerProblem: null,
+    csvError: null,
+    csvErrorInHeader: false,
+  };
   const parser = parse({
     bom: true,
     info: true,
@@ -190,6 +255,8 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     skip_records_with_error: true,
     columns: (headerNames: string[]) => {
       seen.header = true;
+      seen.headerLine = 1 + parser.info.empty_lines;
+      seen.headerLines = 1 + newlinesIn(headerNames);
       const names = headerNames.map((name) => name.trim().toLowerCase());
       // Only a column the format reads may not repeat: which of two would it read? Unknown
       // columns are ignored, twice or not.
@@ -201,14 +268,24 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
         const list = missing.map((c) => `"${c}"`).join(', ');
         seen.headerProblem = {
           column: '',
-          reason: `header is missing column${missing.length === 1 ? '' : 's'} ${list} (found: ${names.join(', ')})`,
+          reason: `header is missing column${missing.length === 1 ? '' : 's'} ${list} (found: ${nameList(names)})`,
         };
       }
-      return names;
+      // An unknown column named again gets a key of its own, so that each row keeps all its
+      // values (their line breaks are counted).
+      const taken = new Set<string>();
+      return names.map((name) => {
+        let key = name;
+        for (let n = 2; taken.has(key); n++) key = `${name} (${n})`;
+        taken.add(key);
+        return key;
+      });
     },
   });
   parser.on('skip', (err: CsvError) => {
-    seen.csvError ??= err;
+    if (seen.csvError) return;
+    seen.csvError = err;
+    seen.csvErrorInHeader = !seen.header;
   });
 
   const input = createReadStream(filePath, { highWaterMark: options.chunkBytes ?? 64 * 1024 });
@@ -216,27 +293,24 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     const onBytes = options.onBytes;
     input.on('data', () => onBytes(input.bytesRead));
   }
-  const utf8 = new Utf8Check();
-  pipeline(input, utf8, parser, () => {
+  const lines = new LineCheck();
+  pipeline(input, lines, parser, () => {
     // Errors surface through the parser's iterator below.
   });
 
-  let lastRecordLine = 1;
-  let emptyLinesBefore = 0;
-  let overcount = 0;
+  /** Lines spanned by the rows read so far, each through its line break. */
+  let rowLines = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
       info: Info;
     }>) {
-      if (seen.headerProblem) break;
+      if (seen.headerProblem || seen.csvErrorInHeader) break;
       if (seen.csvError && info.records > Number(seen.csvError.records)) break;
-      const inValues = linesInValues(record);
-      overcount += inValues.overcount;
-      // `info.lines` is the line the record ends on; quoted values may span lines.
-      lastRecordLine = info.lines - overcount;
-      emptyLinesBefore = info.empty_lines;
-      yield { line: lastRecordLine - inValues.newlines, row: record };
+      // The row starts after the header, the rows before it and the empty lines before it.
+      const line = 1 + seen.headerLines + rowLines + info.empty_lines;
+      rowLines += 1 + newlinesIn(Object.values(record));
+      yield { line, row: record };
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -246,21 +320,21 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     input.destroy();
   }
 
-  if (utf8.badLine !== null) {
-    problem(utf8.badLine, '', NOT_UTF8);
+  const err = seen.csvError;
+  if (lines.badLine !== null) {
+    problem(lines.badLine, '', NOT_UTF8);
+  } else if (lines.crLineEndings) {
+    problem(1, '', CR_LINE_ENDINGS);
+  } else if (err && seen.csvErrorInHeader) {
+    const { column, reason } = describeCsvError(err);
+    problem(1 + Number(err.empty_lines), column, reason);
   } else if (seen.headerProblem) {
-    problem(1, seen.headerProblem.column, seen.headerProblem.reason);
+    problem(seen.headerLine, seen.headerProblem.column, seen.headerProblem.reason);
   } else if (!seen.header) {
     problem(0, '', 'is empty: the first line must be a header naming the columns');
-  } else if (seen.csvError) {
-    const err = seen.csvError;
+  } else if (err) {
     const { column, reason } = describeCsvError(err);
-    // csv-parse notices an unclosed quote at the end of the file; it opened on the first line
-    // after the last good record and the empty lines after it.
-    const line =
-      err.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? lastRecordLine + 1 + (Number(err.empty_lines) - emptyLinesBefore)
-        : Number(err.lines) - overcount;
-    problem(line, column, reason);
+    // The bad row starts after the rows read (every row before it) and the empty lines before it.
+    problem(1 + seen.headerLines + rowLines + Number(err.empty_lines), column, reason);
   }
 }

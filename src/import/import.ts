@@ -9,7 +9,7 @@ import type { FileName } from '../domain/records';
 import type { RecordBatch } from '../domain/types';
 import type { ImportSession, TraceStore } from '../store/port';
 import { readCsvRows } from './csv-source';
-import { listBundle, validateBundle, type BundleFile, type RowCounts } from './validate';
+import { listBundle, validateBundle, type BundleFile, type KindLookup, type RowCounts } from './validate';
 
 /** Rows per write: large enough to amortise a round trip, small enough for flat memory. */
 export const IMPORT_BATCH_ROWS = 5000;
@@ -40,6 +40,17 @@ export function batchKeyOf(file: FileName): keyof RecordBatch {
   return file.slice(0, -'.csv'.length) as keyof RecordBatch;
 }
 
+/** A bundle that passed validation (pass 1), ready to be written by `writeBundle`. */
+export interface ValidatedBundle {
+  dir: string;
+  files: BundleFile[];
+  rows: RowCounts;
+  /** When its import started (process.hrtime.bigint()). */
+  started: bigint;
+  /** Tells the import's `onProgress` of bytes read in a pass. */
+  report(phase: ImportProgress['phase'], file: BundleFile, bytesRead: number): void;
+}
+
 /**
  * Imports a bundle folder into the store. Throws ValidationError (and writes nothing) when any
  * row breaks the import format; importing the same bundle again changes nothing.
@@ -49,6 +60,18 @@ export async function importBundle(
   dir: string,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
+  return writeBundle(store, await validateForImport(store, dir, options));
+}
+
+/**
+ * Pass 1 of an import: validates the bundle against the kinds `kinds` knows (the store's, or
+ * EMPTY_STORE's for a store not made yet). Throws ValidationError listing the problems.
+ */
+export async function validateForImport(
+  kinds: KindLookup,
+  dir: string,
+  options: ImportOptions = {},
+): Promise<ValidatedBundle> {
   const started = process.hrtime.bigint();
   const { onProgress } = options;
   // Progress runs over the bundle twice: once to validate, once to write.
@@ -66,10 +89,20 @@ export async function importBundle(
     onProgress?.({ phase, file: file.spec.file, bytesDone, bytesTotal });
   };
 
-  const { files, rows } = await validateBundle(store, dir, {
+  const { files, rows } = await validateBundle(kinds, dir, {
     onBytes: onProgress && ((file, bytesRead) => report('validate', file, bytesRead)),
   });
+  return { dir, files, rows, started, report };
+}
 
+/**
+ * Pass 2 of an import: writes a validated bundle through one import session of the store. When
+ * the store refuses a record (another import wrote meanwhile, or the store was made and filled
+ * since the bundle was validated against none), the bundle is validated again against the store
+ * as it is, so the ValidationError thrown names file, line and column.
+ */
+export async function writeBundle(store: TraceStore, bundle: ValidatedBundle): Promise<ImportSummary> {
+  const { dir, files, rows, started, report } = bundle;
   const session = await store.beginImport();
   try {
     for (const file of files) {

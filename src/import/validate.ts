@@ -5,7 +5,7 @@
  * and column before anything is written.
  */
 import type { Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec } from '../domain/records';
@@ -51,6 +51,11 @@ export interface ValidationResult {
 
 /** What validation needs from a store: the kind behind each id. */
 export type KindLookup = Pick<TraceStore, 'entityKinds'>;
+
+/** A store that holds nothing: what a store not made yet is validated against. */
+export const EMPTY_STORE: KindLookup = {
+  entityKinds: async (ids) => ids.map(() => null),
+};
 
 /** Files whose key does not cover every field, so two rows may share a key and disagree. */
 const KEYED_FILES: Partial<Record<FileName, string>> = {
@@ -274,8 +279,23 @@ class ReferenceChecker {
 }
 
 /**
+ * What is wrong with a bundle entry that is there but is not a file to read: a folder, a
+ * symbolic link to nothing, a device or pipe. Null for a regular file (or a link to one).
+ */
+async function notAFile(filePath: string, entry: Stats, target: Stats | null): Promise<string | null> {
+  if (target?.isFile()) return null;
+  if (target?.isDirectory()) return 'is a folder, not a CSV file';
+  if (!target && entry.isSymbolicLink()) {
+    const to = await readlink(filePath).catch(() => '?');
+    return `is a symbolic link to ${JSON.stringify(to)}, which does not exist`;
+  }
+  return 'is not a regular file (a bundle file is a CSV file)';
+}
+
+/**
  * The files of a bundle folder, in the order they are written. Throws ValidationError when the
- * folder is missing or lacks a required file.
+ * folder is missing, lacks a required file, or holds a bundle file that cannot be read as one (a
+ * folder or a symbolic link to nothing named `stays.csv` would otherwise be skipped).
  */
 export async function listBundle(dir: string): Promise<BundleFile[]> {
   const folder = await stat(dir).catch(() => null);
@@ -284,47 +304,46 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
       { file: dir, line: 0, column: '', reason: 'is not a folder (a bundle is a folder of CSV files)' },
     ]);
   }
+  const problems: FieldProblem[] = [];
   const files: BundleFile[] = [];
-  const knownFiles: Stats[] = [];
+  /** Each bundle file found, as itself (lstat) and as what it leads to (stat). */
+  const known: Stats[] = [];
+  const present = new Set<string>();
   for (const spec of BUNDLE_SPECS) {
     const filePath = path.join(dir, spec.file);
-    const info = await stat(filePath).catch(() => null);
-    if (!info?.isFile()) continue;
-    files.push({ spec, path: filePath, bytes: info.size });
-    knownFiles.push(info);
+    const entry = await lstat(filePath).catch(() => null);
+    if (!entry) continue;
+    present.add(spec.file);
+    known.push(entry);
+    const target = entry.isSymbolicLink() ? await stat(filePath).catch(() => null) : entry;
+    if (target) known.push(target);
+    const wrong = await notAFile(filePath, entry, target);
+    if (wrong) problems.push({ file: spec.file, line: 0, column: '', reason: wrong });
+    else files.push({ spec, path: filePath, bytes: target!.size });
   }
   // A CSV file under another name would be skipped, its rows lost without a word: `Stays.csv` or
-  // `stay.csv` is a typo, not a file to ignore. (On a case-insensitive disk `Stays.csv` is the
-  // `stays.csv` read above: the same file.)
+  // `stay.csv` is a typo, not a file to ignore; so is a folder of that name. (On a case-insensitive
+  // disk `Stays.csv` is the `stays.csv` read above: the same file.)
   const sameFile = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino;
-  const strangers: string[] = [];
+  const names = BUNDLE_SPECS.map((spec) => spec.file).join(', ');
   for (const name of (await readdir(dir)).sort()) {
-    if (!/\.csv$/i.test(name) || files.some((f) => f.spec.file === name)) continue;
-    const info = await stat(path.join(dir, name)).catch(() => null);
-    if (info?.isFile() && !knownFiles.some((k) => sameFile(k, info))) strangers.push(name);
+    if (!/\.csv$/i.test(name) || present.has(name)) continue;
+    const entryPath = path.join(dir, name);
+    const entry = await lstat(entryPath).catch(() => null);
+    const target = await stat(entryPath).catch(() => null);
+    if (!entry || known.some((k) => sameFile(k, entry) || (target !== null && sameFile(k, target)))) continue;
+    problems.push({
+      file: name,
+      line: 0,
+      column: '',
+      reason: `is not a bundle file (a bundle's files are ${names}); rename it or move it out of ${dir}`,
+    });
   }
-  if (strangers.length) {
-    const names = BUNDLE_SPECS.map((spec) => spec.file).join(', ');
-    throw new ValidationError(
-      strangers.map((file) => ({
-        file,
-        line: 0,
-        column: '',
-        reason: `is not a bundle file (a bundle's files are ${names}); rename it or move it out of ${dir}`,
-      })),
-    );
+  for (const file of REQUIRED_FILES) {
+    if (present.has(file)) continue;
+    problems.push({ file, line: 0, column: '', reason: `is missing from ${dir} (every bundle needs one)` });
   }
-  const missing = REQUIRED_FILES.filter((name) => !files.some((f) => f.spec.file === name));
-  if (missing.length) {
-    throw new ValidationError(
-      missing.map((file) => ({
-        file,
-        line: 0,
-        column: '',
-        reason: `is missing from ${dir} (every bundle needs one)`,
-      })),
-    );
-  }
+  if (problems.length) throw new ValidationError(problems);
   return files;
 }
 

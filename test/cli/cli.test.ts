@@ -154,6 +154,31 @@ describe('tracegraph on the embedded store', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  test('a refused import into a folder with no store makes no store, so stats still refuses it', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    const bad = bundleFrom('district', { 'persons.csv': '"id"x,name\nP1,a\n' });
+    temps.push(bad);
+    expect(await runCli(['import', bad, '--data', data])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        '1 problem found; nothing was written:\n  persons.csv:1: malformed CSV: text follows a closing quote ' +
+        'before the next comma (write "" for a quote inside a quoted value)\n',
+    });
+    const nowhere = path.join(parent, 'nowhere');
+    expect((await runCli(['import', nowhere, '--data', data])).code).toBe(1);
+    // An empty folder exists already: it is left as it was, without a store in it.
+    mkdirSync(path.join(parent, 'empty'));
+    expect((await runCli(['import', bad, '--data', path.join(parent, 'empty')])).code).toBe(1);
+    expect(readdirSync(parent).sort()).toEqual(['empty']);
+    expect(readdirSync(path.join(parent, 'empty'))).toEqual([]);
+    expect((await runCli(['stats', '--data', data])).stderr).toMatch(/^no store in /);
+    // A good bundle then makes the store as before.
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
+  });
+
   test('a bad bundle exits 1 with the problems on stderr, no stack, and the store unchanged', async () => {
     const data = temp();
     await runCli(['import', DISTRICT, '--data', data]);

@@ -179,6 +179,157 @@ describe('readCsvRows', () => {
     ]);
   });
 
+  test('a header with a broken quote is malformed CSV on line 1, not an empty file', async () => {
+    expect((await read('hq1.csv', '"id"x,name\nP1,a\nP2,b\n')).problems).toEqual([
+      {
+        file: 'hq1.csv',
+        line: 1,
+        column: '',
+        reason:
+          'malformed CSV: text follows a closing quote before the next comma (write "" for a quote inside a quoted value)',
+      },
+    ]);
+    // Never closed, after two empty lines: the header is on line 3.
+    expect(await read('hq2.csv', '\n\nid,"name\nP1,a\n')).toEqual({
+      rows: [],
+      problems: [
+        {
+          file: 'hq2.csv',
+          line: 3,
+          column: '',
+          reason: 'malformed CSV: a quote opened on this line is never closed',
+        },
+      ],
+    });
+    // A quote closed further down does not make a later line the header.
+    expect(await read('hq3.csv', '"id"x,name\nP1,"a"\nP2,b\n')).toEqual({
+      rows: [],
+      problems: [expect.objectContaining({ file: 'hq3.csv', line: 1 })],
+    });
+  });
+
+  test('a bad row spanning lines is reported on its first line, CRLF or LF', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['id,name', 'P1,"a', 'b"', 'P2,"c', 'd', 'e",x', 'P3,f', ''].join(eol);
+      const { rows, problems } = await read('span.csv', text);
+      expect(rows).toEqual([{ line: 2, row: { id: 'P1', name: `a${eol}b` } }]);
+      expect(problems).toEqual([
+        {
+          file: 'span.csv',
+          line: 4,
+          column: '',
+          reason: 'malformed CSV: the row has 3 fields but the header has 2',
+        },
+      ]);
+    }
+    // A quote inside a value, after CRLFs inside quotes in the row and the row before it.
+    const crlf = 'id,name,age\r\nP1,"a\r\nb",1\r\nP2,"c\r\nd\r\ne",3"x\r\n';
+    expect((await read('inner-crlf.csv', crlf, ['id', 'name', 'age'])).problems).toEqual([
+      expect.objectContaining({ line: 4, column: 'age' }),
+    ]);
+  });
+
+  test('a carriage return alone inside quotes is part of the value, not a line break', async () => {
+    const text = 'id,name\nP1,"A\rB"\nP2,x\nP3,"y\r\nz"\nP4,w\n';
+    expect(await read('cr.csv', text)).toEqual({
+      rows: [
+        { line: 2, row: { id: 'P1', name: 'A\rB' } },
+        { line: 3, row: { id: 'P2', name: 'x' } },
+        { line: 4, row: { id: 'P3', name: 'y\r\nz' } },
+        { line: 6, row: { id: 'P4', name: 'w' } },
+      ],
+      problems: [],
+    });
+  });
+
+  test('header problems name the header line after empty lines before it', async () => {
+    expect((await read('lead1.csv', '\n\r\nid,notes\nP1,x\n', ['id', 'name'])).problems).toEqual([
+      {
+        file: 'lead1.csv',
+        line: 3,
+        column: '',
+        reason: 'header is missing column "name" (found: id, notes)',
+      },
+    ]);
+    expect((await read('lead2.csv', '\n\nid,name,ID\nP1,a,b\n')).problems).toEqual([
+      { file: 'lead2.csv', line: 3, column: 'id', reason: 'appears more than once in the header' },
+    ]);
+    expect((await read('lead3.csv', '\n\nid,name\n\nP1,a\n')).rows).toEqual([
+      { line: 5, row: { id: 'P1', name: 'a' } },
+    ]);
+  });
+
+  test('line breaks in an unknown column named twice still count', async () => {
+    const text = 'id,note,name,note\nP1,"a\nb",Ana,"c\nd"\nP2,x,Bo,y\n';
+    const { rows, problems } = await read('notes2.csv', text);
+    expect(problems).toEqual([]);
+    expect(rows.map((r) => [r.line, r.row.id])).toEqual([
+      [2, 'P1'],
+      [5, 'P2'],
+    ]);
+  });
+
+  test('a file whose lines end in CR alone is refused on line 1 without reading it as one header', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `P${i},name ${i}`);
+    const text = ['id,name', ...rows, ''].join('\r');
+    const file = path.join(dir, 'mac.csv');
+    writeFileSync(file, text);
+    const problems: FieldProblem[] = [];
+    let bytesRead = 0;
+    for await (const _ of readCsvRows(file, {
+      columns: ['id', 'name'],
+      onProblem: (p) => problems.push(p),
+      onBytes: (n) => (bytesRead = n),
+      chunkBytes: 1024,
+    })) {
+      // no rows are expected
+    }
+    expect(problems).toEqual([
+      {
+        file: 'mac.csv',
+        line: 1,
+        column: '',
+        reason:
+          'lines end in a carriage return alone (CR, as Excel\'s "CSV (Macintosh)" and classic Mac OS save them); ' +
+          'save the file with LF or CRLF line endings, e.g. as "CSV UTF-8"',
+      },
+    ]);
+    // It stopped at the start of the file (the stream reads a few chunks ahead).
+    expect(bytesRead).toBeLessThan(text.length / 4);
+    // A CR at the very end of a one-line file, or before a CRLF, is not a line ending of its own.
+    expect((await read('cr-end.csv', 'id,name\r')).problems).toEqual([]);
+    expect((await read('cr-crlf.csv', 'id,name\r\r\nP1,a\r\n')).rows).toEqual([
+      { line: 2, row: { id: 'P1', name: 'a' } },
+    ]);
+  });
+
+  test('a header missing columns lists at most a dozen of the names it has, each cut short', async () => {
+    const names = Array.from({ length: 500 }, (_, i) => `column_${i}_${'x'.repeat(100)}`);
+    const [problem] = (await read('wide.csv', `${names.join(',')}\n`, ['id'])).problems;
+    expect(problem!.line).toBe(1);
+    expect(problem!.reason).toMatch(/^header is missing column "id" \(found: column_0_x{31}…, /);
+    expect(problem!.reason).toMatch(/, … 488 more\)$/);
+    expect(problem!.reason.length).toBeLessThan(700);
+  });
+
+  test('a line of many megabytes is read in time linear in its length', async () => {
+    // Every chunk of a line that has no newline yet used to be joined to all of the line before it.
+    const value = 'x'.repeat(4 * 1024 * 1024);
+    const concat = jest.spyOn(Buffer, 'concat');
+    try {
+      const { rows, problems } = await read('long.csv', `id,name\nP1,${value}\nP2,b\n`, ['id', 'name'], 4096);
+      expect(problems).toEqual([]);
+      expect(rows.map((r) => [r.line, r.row.name!.length])).toEqual([
+        [2, value.length],
+        [3, 1],
+      ]);
+      const copied = concat.mock.results.reduce((sum, r) => sum + (r.value as Buffer).length, 0);
+      expect(copied).toBeLessThan(2 * value.length);
+    } finally {
+      concat.mockRestore();
+    }
+  });
+
   test('reports bytes read for progress', async () => {
     const file = path.join(dir, 'bytes.csv');
     writeFileSync(file, 'id,name\nP1,a\n');

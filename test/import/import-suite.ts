@@ -3,7 +3,8 @@
  * (import.embedded.test.ts, import.neo4j.test.ts).
  */
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
-import { importBundle } from '../../src/import/import';
+import { importBundle, validateForImport, writeBundle } from '../../src/import/import';
+import { EMPTY_STORE } from '../../src/import/validate';
 import type { TraceStore } from '../../src/store/port';
 import { smallDistrict, t } from '../store/fixtures';
 import { snapshot, sortedRecords } from './store-snapshot';
@@ -389,6 +390,36 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
         await importBundle(store, bundle('district'));
         await importBundle(store, other);
         expect(now).toEqual(await snapshot(store));
+        await store.clear();
+        await importBundle(store, bundle('district'));
+        expect(await snapshot(store)).toEqual(before);
+      });
+
+      test('a bundle validated against no store is validated again against one made and filled meanwhile', async () => {
+        // What `tracegraph import` does for a store not made yet: validate, then make the store and
+        // write. Another import made it meanwhile, with H1 a person. (places.csv is written first,
+        // so the refusal comes before any batch commits, on Neo4j too.)
+        await store.clear();
+        const validated = await validateForImport(EMPTY_STORE, bundle('district'));
+        await importBundle(
+          store,
+          bundle(null, {
+            'persons.csv': 'id,name,sex,age,phone,id_number,home_id,occupation\nH1,Ho Yi,,,,,,\n',
+          }),
+        );
+        const filled = await snapshot(store);
+        const error = (await writeBundle(store, validated).catch((err: unknown) => err)) as
+          ValidationError | undefined;
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error!.problems).toEqual([
+          {
+            file: 'places.csv',
+            line: 2,
+            column: 'id',
+            reason: '"H1" is already a person in the store; ids are unique across bundles',
+          },
+        ]);
+        expect(await snapshot(store)).toEqual(filled);
         await store.clear();
         await importBundle(store, bundle('district'));
         expect(await snapshot(store)).toEqual(before);

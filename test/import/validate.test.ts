@@ -1,3 +1,5 @@
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
 import type { EntityKind, Id } from '../../src/domain/types';
 import { validateBundle, type KindLookup, type ValidationOptions } from '../../src/import/validate';
@@ -382,6 +384,40 @@ describe('validateBundle', () => {
     });
     // Other files (a README, summary.json) are left alone: the district fixture has a README.md.
     expect(await validateBundle(new KnownKinds(), bundle('district'))).toBeDefined();
+  });
+
+  test('a bundle file that is a folder or a symbolic link to nothing is refused, not skipped', async () => {
+    const dir = bundle('district');
+    rmSync(path.join(dir, 'stays.csv'));
+    mkdirSync(path.join(dir, 'stays.csv'));
+    rmSync(path.join(dir, 'cases.csv'));
+    symlinkSync(path.join(dir, 'gone.csv'), path.join(dir, 'cases.csv'));
+    expect(await problemsOf(dir)).toEqual({
+      total: 2,
+      problems: [
+        { file: 'stays.csv', line: 0, column: '', reason: 'is a folder, not a CSV file' },
+        {
+          file: 'cases.csv',
+          line: 0,
+          column: '',
+          reason: `is a symbolic link to ${JSON.stringify(path.join(dir, 'gone.csv'))}, which does not exist`,
+        },
+      ],
+    });
+    // persons.csv as a folder is that, not "missing"; a folder under a stranger's name is a stranger.
+    const other = bundle('district');
+    rmSync(path.join(other, 'persons.csv'));
+    mkdirSync(path.join(other, 'persons.csv'));
+    mkdirSync(path.join(other, 'Stays.csv'));
+    expect((await problemsOf(other)).problems.map((p) => [p.file, p.reason.slice(0, 25)])).toEqual([
+      ['persons.csv', 'is a folder, not a CSV fi'],
+      ['Stays.csv', 'is not a bundle file (a b'],
+    ]);
+    // A symbolic link to a real file is read as that file.
+    const linked = bundle('district');
+    renameSync(path.join(linked, 'stays.csv'), path.join(linked, 'stays.data'));
+    symlinkSync(path.join(linked, 'stays.data'), path.join(linked, 'stays.csv'));
+    expect((await validateBundle(new KnownKinds(), linked)).rows['stays.csv']).toBeGreaterThan(0);
   });
 
   test('a folder without persons.csv, and a path that is not a folder, are refused', async () => {

@@ -1,8 +1,10 @@
 /** `tracegraph import <dir>`: validates a bundle folder and writes it into the store. */
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { importBundle, type ImportProgress } from '../../import/import';
-import { withStore, type CliIo } from '../context';
+import { importBundle, validateForImport, writeBundle, type ImportProgress } from '../../import/import';
+import { EMPTY_STORE } from '../../import/validate';
+import { storeExists } from '../../store';
+import { storeConfigFor, withStore, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
 
 export function importCommand(io: CliIo): Command {
@@ -15,21 +17,30 @@ export function importCommand(io: CliIo): Command {
         'Example:\n  tracegraph --data ./data import ./bundles/2022-08-05',
     )
     .action(async (dir: string, _options: unknown, command: Command) => {
-      await withStore(command, io, async (store) => {
-        const bar = io.stderr.isTTY ? progressBar(io) : null;
-        try {
-          const summary = await importBundle(store, dir, {
-            onProgress: bar ? (p) => bar.update(p) : undefined,
-          });
+      const bar = io.stderr.isTTY ? progressBar(io) : null;
+      const options = { onProgress: bar ? (p: ImportProgress) => bar.update(p) : undefined };
+      try {
+        // A store never made holds nothing: the bundle is validated against that before the store
+        // is made, so a refused import (a bad folder, any bad row) leaves no store behind for
+        // stats or report to read as an outbreak with no cases. If another import makes and fills
+        // the store meanwhile, writing validates again against it (writeBundle). Neo4j is a
+        // server, not a folder: nothing is made there before the write.
+        const validated = storeExists(storeConfigFor(command, io))
+          ? null
+          : await validateForImport(EMPTY_STORE, dir, options);
+        await withStore(command, io, async (store) => {
+          const summary = validated
+            ? await writeBundle(store, validated)
+            : await importBundle(store, dir, options);
           bar?.stop();
           io.stdout.write(
             `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) from ${dir} into ${store.location} ` +
               `in ${summary.seconds.toFixed(1)} s\n`,
           );
-        } finally {
-          bar?.stop();
-        }
-      });
+        });
+      } finally {
+        bar?.stop();
+      }
     });
 }
 
