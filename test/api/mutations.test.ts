@@ -205,6 +205,21 @@ describe('mutations', () => {
         occupation: null,
       },
     ]);
+    // Written whole, as a row of persons.csv: what an update leaves out is empty after it.
+    const updated = await write(`mutation { upsertPersons(persons: [{ id: "P4", age: 29 }]) { id } }`);
+    expect(updated.errors).toBeUndefined();
+    expect(await temp.store.persons(['P4'])).toEqual([
+      {
+        id: 'P4',
+        name: null,
+        sex: null,
+        age: 29,
+        phone: null,
+        idNumber: null,
+        homeId: null,
+        occupation: null,
+      },
+    ]);
   });
 
   test('cases, contacts, samples and handlings follow their files rules', async () => {

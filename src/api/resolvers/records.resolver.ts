@@ -63,7 +63,12 @@ const service = (ctx: ApiContext) =>
 @Resolver()
 export class RecordsResolver {
   @Authorized(WRITERS)
-  @Mutation(() => [PersonType], opts('Adds or updates persons by id.'))
+  @Mutation(
+    () => [PersonType],
+    opts(
+      'Adds or updates persons by id, each written whole, as a row of persons.csv: a field left out is empty.',
+    ),
+  )
   upsertPersons(
     @Arg('persons', () => [PersonInput]) persons: PersonInput[],
     @Ctx() ctx: ApiContext,
@@ -75,7 +80,7 @@ export class RecordsResolver {
   @Mutation(
     () => [PlaceType],
     opts(
-      'Adds or updates places by id. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again.',
+      'Adds or updates places by id, each written whole, as a row of places.csv: a field left out is empty. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again.',
     ),
   )
   upsertPlaces(
@@ -86,13 +91,23 @@ export class RecordsResolver {
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => [BoatType], opts('Adds or updates boats by id.'))
+  @Mutation(
+    () => [BoatType],
+    opts(
+      'Adds or updates boats by id, each written whole, as a row of boats.csv: a field left out is empty.',
+    ),
+  )
   upsertBoats(@Arg('boats', () => [BoatInput]) boats: BoatInput[], @Ctx() ctx: ApiContext): Promise<Boat[]> {
     return service(ctx).write('boats', boatsSpec, 'boats', boats);
   }
 
   @Authorized(WRITERS)
-  @Mutation(() => [ColdChainItemType], opts('Adds or updates cold-chain lots by id.'))
+  @Mutation(
+    () => [ColdChainItemType],
+    opts(
+      'Adds or updates cold-chain lots by id, each written whole, as a row of items.csv: a field left out is empty.',
+    ),
+  )
   upsertColdChainItems(
     @Arg('items', () => [ColdChainItemInput]) items: ColdChainItemInput[],
     @Ctx() ctx: ApiContext,
