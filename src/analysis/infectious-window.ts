@@ -17,10 +17,10 @@
  * - It closes at isolation: the confirmation, failing that the first positive sample, failing that
  *   `asOf` (the case is not isolated yet), but no later than `infectiousDaysAfterOnset` after the
  *   onset of a case never isolated. A stay at an isolation place (`isolationPlaceKinds`, a
- *   quarantine site) is no time among others: one starting inside the window closes it there (a
- *   close contact found positive in quarantine was isolated since they were taken there), and one
- *   running at the opening opens it at its end, empty if it lasts to the isolation. Nothing after
- *   `asOf` is known.
+ *   quarantine site) is no time among others: one starting inside the window and lasting to its
+ *   end closes it there (a close contact found positive in quarantine was isolated since they were
+ *   taken there), and one running at the opening opens it at its end, empty if it lasts to the
+ *   isolation. Nothing after `asOf` is known.
  */
 import type { Parameters, Protocol } from '../domain/parameters';
 import { DAY, formatDate, formatInstant, startOfDay } from '../domain/time';
@@ -138,7 +138,9 @@ export function infectiousWindow(
   }
   // Time in isolation is no time among others: a stay at a quarantine site running at the opening
   // opens the window when it ends (a close contact released, later positive); one starting inside
-  // the window closes it.
+  // the window and lasting to its end (not released before) closes it. One released from inside
+  // the window leaves it whole: a window is one span, and the days after the release count (the
+  // site itself exposes no one, by its kind).
   const isolations = isolationStays
     .filter((s) => s.subjectId === personId && s.start <= asOf)
     .sort((a, b) => a.start - b.start || a.end - b.end);
@@ -147,7 +149,7 @@ export function infectiousWindow(
     if (s.start <= from) {
       from = s.end;
       opened = `${opened}, from the end of a stay at quarantine site ${s.hostId} (${formatInstant(s.end)})`;
-    } else {
+    } else if (s.end >= to) {
       to = s.start;
       closed = `isolated at quarantine site ${s.hostId} ${formatInstant(s.start)}`;
       break;

@@ -209,6 +209,9 @@ describe('infectiousWindow', () => {
     // Released, back home, then taken again: the window is the time between.
     const between = windowWith(at(aug(5, '08:00'), aug(12)), at(aug(1), aug(4, '09:00')));
     expect([between.from, between.to]).toEqual([aug(4, '09:00'), aug(5, '08:00')]);
+    // Taken in on Aug 4 and released on Aug 5, before the confirmation: the window stays whole.
+    const outAgain = windowWith(at(aug(4, '12:00'), aug(5, '09:00')));
+    expect([outAgain.from, outAgain.to]).toEqual([aug(3), aug(6, '10:00')]);
     // In quarantine throughout: an empty window.
     const throughout = windowWith(at(aug(1), aug(12)));
     expect(throughout.to - throughout.from).toBe(0);
