@@ -3,7 +3,8 @@
  * contact-tracing example (Neo4j blog, "Graph Data Science for contact tracing", 2020: persons
  * who visited the same place as an infected person at an overlapping time), extended to boats and
  * to the infectious window of China's COVID-19 protocol, 9th edition (June 2022), computed in
- * Cypher from the case and its samples as src/analysis/infectious-window.ts does.
+ * Cypher from the case, its samples and its stays at isolation places as
+ * src/analysis/infectious-window.ts does.
  *
  * Both sides answer the same question, so their answers must be the same set: the (case, person,
  * host) triples where a person shared a place or a boat with a case for a positive length of time
@@ -60,6 +61,22 @@ WITH c,
     WHEN firstPositive IS NOT NULL THEN firstPositive
     ELSE $asOf
   END AS closes
+// A stay at an isolation place: one running as the window opens opens it at its end; the first
+// starting inside it and lasting to its end closes it there.
+CALL (c, opens, closes) {
+  OPTIONAL MATCH (c)-[q:STAYED_AT]->(site:Place)
+  WHERE site.kind IN $isolationPlaceKinds AND q.start <= $asOf
+  WITH q ORDER BY q.start, q.end
+  WITH collect(q) AS isolations
+  RETURN reduce(w = {from: opens, to: closes, closed: false}, q IN isolations |
+    CASE
+      WHEN w.closed OR q.end <= w.from OR q.start >= w.to THEN w
+      WHEN q.start <= w.from THEN {from: q.end, to: w.to, closed: false}
+      WHEN q.end >= w.to THEN {from: w.from, to: q.start, closed: true}
+      ELSE w
+    END) AS window
+}
+WITH c, window.from AS opens, window.to AS closes
 WITH collect({person: c, from: ${earlier('opens', 'closes')}, to: closes}) AS windows
 UNWIND windows AS w
 WITH windows, w.person AS c, w.from AS from, w.to AS to

@@ -23,8 +23,14 @@ import {
 import { onForSize } from './auto-choice';
 import { collectsGarbage, exposedCollector } from './collect-garbage';
 import { protocolAndInferenceExposures } from './exposures';
-import { windowsOfCases, type InfectiousWindow } from './infectious-window';
-import { caseExposures, inferenceParameters, inferInfectors, type InfectorInference } from './infector';
+import { caseWindows, type InfectiousWindow } from './infectious-window';
+import {
+  caseExposures,
+  inferenceParameters,
+  inferInfectors,
+  withIsolationStays,
+  type InfectorInference,
+} from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
 import { loadOutbreakWithExposures, type ExposuresKnown } from './load';
@@ -171,7 +177,7 @@ function* analysisSteps(
 ): Generator<AnalysisRequest, Analysis, AnalysisAnswer> {
   const { asOf, onPhase } = options;
   const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
-    const windows = windowsOfCases(data.cases, data.samples, params, asOf);
+    const windows = caseWindows({ ...data, asOf }, params);
     // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are
     // the protocol's, the exposures are derived once.
     const { protocol, inference } = protocolAndInferenceExposures(
@@ -340,7 +346,7 @@ async function runInParallel(
         if (startedEarly) {
           // Already under way since the load, on the same cases' exposures (see `analyseOutbreak`).
         } else if (onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
-          inferring = inferInWorker(data, exposures, params);
+          inferring = inferInWorker(withIsolationStays(data, params), exposures, params);
         } else {
           infer = () => inferInfectors(data, exposures, params);
         }

@@ -10,7 +10,7 @@ import { quantile } from '../domain/distributions';
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
-import { infectiousWindow } from './infectious-window';
+import { infectiousWindow, isolationStaysOfCases } from './infectious-window';
 import type { InfectorCandidate, InfectorInference, InfectorKind } from './infector';
 import type { OutbreakData } from './model';
 
@@ -229,11 +229,12 @@ export function buildChains(
   for (const s of data.samples ?? []) samplesOf.get(s.subjectId)?.push(s);
   const lowSi = serialIntervalQuantile(params, low);
   const highSi = serialIntervalQuantile(params, high);
+  const isolated = isolationStaysOfCases(data, params.protocol);
   const windowCache = new Map<Id, ReturnType<typeof infectiousWindow>>();
   const windowOf = (id: Id) => {
     let w = windowCache.get(id);
     if (!w) {
-      w = infectiousWindow(caseById.get(id)!, samplesOf.get(id) ?? [], params, asOf);
+      w = infectiousWindow(caseById.get(id)!, samplesOf.get(id) ?? [], params, asOf, isolated.get(id) ?? []);
       windowCache.set(id, w);
     }
     return w;

@@ -23,7 +23,7 @@ import {
   internStays,
   presenceOf,
 } from './co-presence';
-import { windowsOfCases, type InfectiousWindow } from './infectious-window';
+import { caseWindows, type InfectiousWindow } from './infectious-window';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export interface ExposureOptions {
@@ -782,12 +782,7 @@ export function computeExposures(
   options: Partial<ExposureOptions> = {},
 ): Exposure[] {
   validate(data);
-  return exposuresInWindows(
-    data,
-    params,
-    windowsOfCases(data.cases, data.samples, params, data.asOf),
-    options,
-  );
+  return exposuresInWindows(data, params, caseWindows(data, params), options);
 }
 
 /**
@@ -832,7 +827,7 @@ function exposuresInWindows(
  * environmental persistence (nothing else in the parameters reaches the exposures).
  */
 export function sameExposureParameters(data: OutbreakData, a: Parameters, b: Parameters): boolean {
-  const windowsOf = (params: Parameters) => windowsOfCases(data.cases, data.samples, params, data.asOf);
+  const windowsOf = (params: Parameters) => caseWindows(data, params);
   return sameParametersAndWindows(a, b, () => [windowsOf(a), windowsOf(b)]);
 }
 
@@ -871,10 +866,10 @@ export function protocolAndInferenceExposures(
   known: Exposure[] | null = null,
 ): { protocol: Exposure[]; inference: Exposure[] } {
   validate(data);
-  const protocolWindows = windowsOfCases(data.cases, data.samples, protocol, data.asOf);
+  const protocolWindows = caseWindows(data, protocol);
   let inferenceWindows: Map<Id, InfectiousWindow> | undefined;
   const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
-    (inferenceWindows ??= windowsOfCases(data.cases, data.samples, inference, data.asOf));
+    (inferenceWindows ??= caseWindows(data, inference));
   const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
   if (same) {
     const exposures = known ?? exposuresInWindows(data, protocol, protocolWindows, options);

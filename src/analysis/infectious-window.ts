@@ -16,11 +16,16 @@
  *   the day of the first positive test.
  * - It closes at isolation: the confirmation, failing that the first positive sample, failing that
  *   `asOf` (the case is not isolated yet), but no later than `infectiousDaysAfterOnset` after the
- *   onset of a case never isolated. Nothing after `asOf` is known.
+ *   onset of a case never isolated. A stay at an isolation place (`isolationPlaceKinds`, a
+ *   quarantine site) is no time among others: one starting inside the window and lasting to its
+ *   end closes it there (a close contact found positive in quarantine was isolated since they were
+ *   taken there), and one running at the opening opens it at its end, empty if it lasts to the
+ *   isolation. Nothing after `asOf` is known.
  */
-import type { Parameters } from '../domain/parameters';
+import type { Parameters, Protocol } from '../domain/parameters';
 import { DAY, formatDate, formatInstant, startOfDay } from '../domain/time';
-import type { Case, Instant, Sample } from '../domain/types';
+import type { Case, Id, Instant, Sample, Stay } from '../domain/types';
+import type { OutbreakData } from './model';
 
 export interface InfectiousWindow {
   from: Instant;
@@ -43,13 +48,15 @@ function plural(n: number, word: string): string {
 
 /**
  * The infectious window of `caseRecord` from its own samples (samples of other subjects and samples
- * taken after `asOf` are ignored).
+ * taken after `asOf` are ignored) and its stays at isolation places (`isolationStays`; others are
+ * the caller's to leave out).
  */
 export function infectiousWindow(
   caseRecord: Case,
   samplesOfPerson: Sample[],
   params: Parameters,
   asOf: Instant,
+  isolationStays: readonly Stay[] = [],
 ): { from: Instant; to: Instant; basis: string } {
   const personId = caseRecord?.personId;
   if (typeof personId !== 'string' || personId === '') {
@@ -129,6 +136,25 @@ export function infectiousWindow(
     to = asOf;
     closed = `not isolated by ${formatInstant(asOf)}`;
   }
+  // Time in isolation is no time among others: a stay at a quarantine site running at the opening
+  // opens the window when it ends (a close contact released, later positive); one starting inside
+  // the window and lasting to its end (not released before) closes it. One released from inside
+  // the window leaves it whole: a window is one span, and the days after the release count (the
+  // site itself exposes no one, by its kind).
+  const isolations = isolationStays
+    .filter((s) => s.subjectId === personId && s.start <= asOf)
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const s of isolations) {
+    if (s.end <= from || s.start >= to) continue;
+    if (s.start <= from) {
+      from = s.end;
+      opened = `${opened}, from the end of a stay at quarantine site ${s.hostId} (${formatInstant(s.end)})`;
+    } else if (s.end >= to) {
+      to = s.start;
+      closed = `isolated at quarantine site ${s.hostId} ${formatInstant(s.start)}`;
+      break;
+    }
+  }
   if (to < from) {
     // Isolation recorded before the default start: the window is empty, at the isolation.
     from = to;
@@ -137,12 +163,60 @@ export function infectiousWindow(
   return { from, to, basis: `from ${opened}; until ${closed}` };
 }
 
-/** The infectious window of every case, by person id, from all the samples given. */
+/**
+ * Each case's stays at isolation places (`protocol.isolationPlaceKinds`), among `data.stays` and
+ * the quarantine sites' own (`data.quarantineStays`), by person id: what closes a window early.
+ */
+export function isolationStaysOfCases(
+  data: Pick<OutbreakData, 'cases' | 'stays' | 'quarantineStays' | 'places'>,
+  protocol: Protocol,
+): Map<Id, Stay[]> {
+  const byCase = new Map<Id, Stay[]>();
+  const kinds = protocol.isolationPlaceKinds;
+  if (kinds.length === 0 || data.cases.length === 0) return byCase;
+  for (const c of data.cases) byCase.set(c.personId, []);
+  const seen = new Set<string>();
+  // Partial data (a test's, a caller's) may have no stays or places: then no isolation is known.
+  for (const stays of [data.stays ?? [], data.quarantineStays ?? []])
+    for (const s of stays) {
+      const own = byCase.get(s.subjectId);
+      if (!own || !kinds.includes(data.places?.get(s.hostId)?.kind ?? '')) continue;
+      const key = `${s.hostId}|${s.start}|${s.end}`;
+      if (seen.has(`${s.subjectId}|${key}`)) continue;
+      seen.add(`${s.subjectId}|${key}`);
+      own.push(s);
+    }
+  for (const [id, own] of byCase) if (own.length === 0) byCase.delete(id);
+  return byCase;
+}
+
+/**
+ * The infectious windows of `data`'s cases under `params`: from their samples, and closed early
+ * by their stays at isolation places.
+ */
+export function caseWindows(
+  data: Pick<OutbreakData, 'cases' | 'samples' | 'stays' | 'quarantineStays' | 'places' | 'asOf'>,
+  params: Parameters,
+): Map<string, InfectiousWindow> {
+  return windowsOfCases(
+    data.cases,
+    data.samples,
+    params,
+    data.asOf,
+    isolationStaysOfCases(data, params.protocol),
+  );
+}
+
+/**
+ * The infectious window of every case, by person id, from all the samples given, and the cases'
+ * stays at isolation places (`isolationStaysOfCases`), if given.
+ */
 export function windowsOfCases(
   cases: readonly Case[],
   samples: readonly Sample[],
   params: Parameters,
   asOf: Instant,
+  isolationStays: ReadonlyMap<Id, readonly Stay[]> = new Map(),
 ): Map<string, InfectiousWindow> {
   // Only the cases' own samples open or close a window (the exposed persons' are many more).
   const samplesBySubject = new Map<string, Sample[]>(cases.map((c) => [c.personId, []]));
@@ -151,6 +225,15 @@ export function windowsOfCases(
   }
   const windows = new Map<string, InfectiousWindow>();
   for (const c of cases)
-    windows.set(c.personId, infectiousWindow(c, samplesBySubject.get(c.personId) ?? [], params, asOf));
+    windows.set(
+      c.personId,
+      infectiousWindow(
+        c,
+        samplesBySubject.get(c.personId) ?? [],
+        params,
+        asOf,
+        isolationStays.get(c.personId) ?? [],
+      ),
+    );
   return windows;
 }

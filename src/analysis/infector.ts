@@ -20,7 +20,7 @@ import type { Parameters, Pathogen } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
 import { inferInfectionTime, type InfectionTimeOptions, type InfectionTimePosterior } from './infection-time';
-import { infectiousWindow } from './infectious-window';
+import { infectiousWindow, isolationStaysOfCases } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 
 export type AttackSetting = keyof Pathogen['attackRates'];
@@ -505,7 +505,11 @@ export function inferInfectors(
   params: Parameters,
   options: Partial<InfectorOptions> = {},
 ): InfectorInference[] {
-  return inferFromCaseExposures(caseExposures(data, exposures, options), params, options);
+  return inferFromCaseExposures(
+    caseExposures(withIsolationStays(data, params), exposures, options),
+    params,
+    options,
+  );
 }
 
 /**
@@ -519,6 +523,12 @@ export interface CaseExposures {
   exposuresOf: Map<Id, Exposure[]>;
 }
 
+/** The cases, samples and instant of `data`, with the cases' stays at isolation places. */
+export function withIsolationStays(data: OutbreakData, params: Parameters): CasesAndSamples {
+  const { cases, samples, asOf } = data;
+  return { cases, samples, asOf, isolationStays: isolationStaysOfCases(data, params.protocol) };
+}
+
 /** Checks the input (every exposure, and the options) and gathers the exposures of the cases. */
 export function caseExposures(
   data: CasesAndSamples,
@@ -526,7 +536,8 @@ export function caseExposures(
   options: Partial<InfectorOptions> = {},
 ): CaseExposures {
   const exposuresOf = validateAndGroup(data, exposures, { ...DEFAULTS, ...options });
-  return { data: { cases: data.cases, samples: data.samples, asOf: data.asOf }, exposuresOf };
+  const { cases, samples, asOf, isolationStays } = data;
+  return { data: { cases, samples, asOf, ...(isolationStays ? { isolationStays } : {}) }, exposuresOf };
 }
 
 /** `inferInfectors` from the exposures `caseExposures` gathered. */
@@ -549,7 +560,8 @@ export function inferFromCaseExposures(
     const posterior = inferInfectionTime(c, own, params, asOf, settings.infectionTime);
     posteriors.set(c.personId, posterior);
     if (isWholeStepGrid(posterior)) wholeStepGrids.add(c.personId);
-    isolation.set(c.personId, infectiousWindow(c, own, params, asOf).to);
+    const isolated = data.isolationStays?.get(c.personId) ?? [];
+    isolation.set(c.personId, infectiousWindow(c, own, params, asOf, isolated).to);
   }
   const positivesOf = (id: Id): Instant[] =>
     (bySubject.get(id) ?? [])

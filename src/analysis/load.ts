@@ -60,7 +60,7 @@ import {
   type Span,
 } from './exposures';
 import { inferInfectionTime } from './infection-time';
-import { windowsOfCases } from './infectious-window';
+import { isolationStaysOfCases, windowsOfCases } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { backwardTracingSpan } from './sources';
 import { tierOfExposure, upgradeSpan } from './tiers';
@@ -599,7 +599,15 @@ export async function loadOutbreakWithExposures(
   // Already the exposures of all that is loaded (see `loadOutbreakWithExposures`).
   const exposures = computeExposures(draft, params, nights);
   // Nothing fetched from here on adds a case or a sample (the assembly below keeps the draft's).
-  onExposures?.({ exposures, data: { cases: draft.cases, samples: draft.samples, asOf } });
+  onExposures?.({
+    exposures,
+    data: {
+      cases: draft.cases,
+      samples: draft.samples,
+      asOf,
+      isolationStays: isolationStaysOfCases(draft, params.protocol),
+    },
+  });
   // One pass: each exposed person's first exposure, and who among them is a close contact.
   const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;
   const firstExposure = new Map<Id, Instant>();

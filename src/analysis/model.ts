@@ -51,7 +51,11 @@ export interface OutbreakData {
  * The part of the data that the infector inference reads besides the exposures: the cases, their
  * samples and the instant. The load knows it, final, halfway through (src/analysis/load.ts).
  */
-export type CasesAndSamples = Pick<OutbreakData, 'cases' | 'samples' | 'asOf'>;
+export type CasesAndSamples = Pick<OutbreakData, 'cases' | 'samples' | 'asOf'> & {
+  /** The cases' stays at isolation places, by person id (`isolationStaysOfCases`): they close a
+   *  case's infectious window, as its confirmation does. */
+  isolationStays?: ReadonlyMap<Id, readonly Stay[]>;
+};
 
 /** How a person was exposed. */
 export type ExposureSetting =

@@ -16,7 +16,7 @@ import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, formatDate, startOfDay } from '../domain/time';
 import type { Id, Instant, Place } from '../domain/types';
 import { contactOverlap, staysOfSubjects } from './exposures';
-import { windowsOfCases } from './infectious-window';
+import { caseWindows } from './infectious-window';
 import type { OutbreakData } from './model';
 
 export type RiskLevel = 'high' | 'medium' | 'low';
@@ -95,7 +95,7 @@ export function riskAreas(
     throw new TypeError(`risk areas: option "asOf" is not an instant (got ${String(asOf)})`);
   const { highRiskPlaceKinds, highRiskLiftDays, mediumRiskLiftDays, riskAreaRadiusKm, isolationPlaceKinds } =
     params.protocol;
-  const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
+  const windows = caseWindows(data, params);
   const residential = [...data.places.values()].filter((p) => residentialKinds.includes(p.kind));
 
   const designations = new Map<Id, Designation>();

@@ -41,7 +41,7 @@ import {
   NightPieces,
   type ExposureOptions,
 } from './exposures';
-import { windowsOfCases, type InfectiousWindow } from './infectious-window';
+import { caseWindows, type InfectiousWindow } from './infectious-window';
 import { InstantTable } from './instant-table';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -707,7 +707,7 @@ export function assignTiers(
     // Close contacts who turned positive: their span as close contacts before their window.
     const upgrading = new Map<Id, CloseContactSpan>();
     if (caseFirst.size > 0) {
-      const windows = windowsOfCases(data.cases, data.samples, params, data.asOf);
+      const windows = caseWindows(data, params);
       caseFirst.forEach((first, caseId) => {
         const span = upgradeSpan(first, windows.get(caseId), data.asOf);
         if (span) upgrading.set(caseId, span);

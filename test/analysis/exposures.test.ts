@@ -271,6 +271,25 @@ describe('computeExposures', () => {
     });
   });
 
+  test('a case taken to a quarantine site before its confirmation exposes no one from then', () => {
+    // C1 (window from Aug 3) is taken to Q1 on Aug 5 at 12:00, confirmed on Aug 6 at 10:00.
+    const data = outbreak({
+      asOf: aug(10),
+      cases: [C1],
+      persons: [person('C1'), person('P7'), person('P8')],
+      places: [place('Q1', 'quarantine_site')],
+      stays: [stay('C1', 'Q1', aug(5, '12:00'), aug(12))],
+      contacts: [
+        { personA: 'C1', personB: 'P7', start: aug(5, '09:00'), end: aug(5, '10:00'), setting: 'social' },
+        { personA: 'C1', personB: 'P8', start: aug(5, '15:00'), end: aug(5, '16:00'), setting: 'care' },
+      ],
+    });
+    expect(computeExposures(data, params).map((e) => [e.personId, e.setting])).toEqual([['P7', 'contact']]);
+    // Without quarantine sites among the isolation places, the stay isolates no one.
+    const noSites = resolveParameters({ overrides: ['protocol.isolationPlaceKinds=[]'] });
+    expect(computeExposures(data, noSites).map((e) => e.personId)).toEqual(['P7', 'P8']);
+  });
+
   test('reported contacts: clipped to the window, with their setting', () => {
     const data = outbreak({
       asOf: aug(10),

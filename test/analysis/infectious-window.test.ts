@@ -189,6 +189,41 @@ describe('infectiousWindow', () => {
     expect(w).toMatchObject({ from: aug(3), to: aug(7) });
   });
 
+  test('a stay at a quarantine site closes the window at its start, or opens it at its end', () => {
+    // Onset Aug 5, confirmed Aug 6 10:00: the window is [Aug 3 00:00, Aug 6 10:00] without isolation.
+    const c = symptomatic(aug(5), aug(6, '10:00'));
+    const at = (start: number, end: number, hostId = 'Q1') => ({ subjectId: 'P1', hostId, start, end });
+    const windowWith = (...stays: ReturnType<typeof at>[]) => infectiousWindow(c, [], params, asOf, stays);
+    // Taken to quarantine on Aug 4 at 12:00: isolated from then.
+    const taken = windowWith(at(aug(4, '12:00'), aug(11)));
+    expect([taken.from, taken.to]).toEqual([aug(3), aug(4, '12:00')]);
+    expect(taken.basis).toBe(
+      'from 2 days before the day of onset 2022-08-05; until isolated at quarantine site Q1 2022-08-04T12:00:00+08:00',
+    );
+    // Released on Aug 4 at 09:00 after a stay since Aug 1: infectious among others from then.
+    const released = windowWith(at(aug(1), aug(4, '09:00')));
+    expect([released.from, released.to]).toEqual([aug(4, '09:00'), aug(6, '10:00')]);
+    expect(released.basis).toContain(
+      'from the end of a stay at quarantine site Q1 (2022-08-04T09:00:00+08:00)',
+    );
+    // Released, back home, then taken again: the window is the time between.
+    const between = windowWith(at(aug(5, '08:00'), aug(12)), at(aug(1), aug(4, '09:00')));
+    expect([between.from, between.to]).toEqual([aug(4, '09:00'), aug(5, '08:00')]);
+    // Taken in on Aug 4 and released on Aug 5, before the confirmation: the window stays whole.
+    const outAgain = windowWith(at(aug(4, '12:00'), aug(5, '09:00')));
+    expect([outAgain.from, outAgain.to]).toEqual([aug(3), aug(6, '10:00')]);
+    // In quarantine throughout: an empty window.
+    const throughout = windowWith(at(aug(1), aug(12)));
+    expect(throughout.to - throughout.from).toBe(0);
+    // Stays that end by the opening, or start at or after isolation (or after asOf), change nothing.
+    const untouched = infectiousWindow(c, [], params, asOf, [
+      at(aug(1), aug(3)),
+      at(aug(6, '10:00'), aug(13)),
+    ]);
+    expect([untouched.from, untouched.to]).toEqual([aug(3), aug(6, '10:00')]);
+    expect(infectiousWindow(c, [], params, aug(4), [at(aug(4, '12:00'), aug(11))]).to).toBe(aug(4));
+  });
+
   test('windowsOfCases: one window per case from its own samples', () => {
     const cases: Case[] = [
       { personId: 'A', classification: 'asymptomatic', onset: null, confirmedAt: aug(6) },

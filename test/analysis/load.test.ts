@@ -4,6 +4,7 @@ import path from 'node:path';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { analyseData } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
+import { isolationStaysOfCases } from '../../src/analysis/infectious-window';
 import { loadOutbreak, loadOutbreakWithExposures, type ExposuresKnown } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
 import { prioritiseQuarantine } from '../../src/analysis/quarantine';
@@ -391,7 +392,12 @@ describe('loadOutbreakWithExposures', () => {
     });
     expect(told).toHaveLength(1);
     expect(told[0]!.exposures).toBe(exposures);
-    expect(told[0]!.data).toEqual({ cases: data.cases, samples: data.samples, asOf: data.asOf });
+    expect(told[0]!.data).toEqual({
+      cases: data.cases,
+      samples: data.samples,
+      asOf: data.asOf,
+      isolationStays: isolationStaysOfCases(data, params.protocol),
+    });
     // The fixture's environmental positive and the case's own sample are both there by then.
     expect(told[0]!.data.samples.map((s) => s.subjectId).sort()).toEqual(['C1', 'L1']);
   });
@@ -470,6 +476,59 @@ describe('loadOutbreak of cases as they stood at asOf', () => {
         classification: 'confirmed',
         onset: aug(5, '10:00'),
       });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('loadOutbreak of a case isolated in quarantine before its confirmation', () => {
+  test('the exposures and tiers through the store are those over everything', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-isolated-'));
+    tmpDirs.push(dir);
+    const store = await openEmbeddedStore(dir);
+    try {
+      await store.migrate();
+      // C1 (window from Aug 3) is taken to Q1 on Aug 4 at 12:00 and confirmed there on Aug 6.
+      const batch: RecordBatch = {
+        places: [
+          place('H1', 'home'),
+          place('W1', 'workplace'),
+          place('Q1', 'quarantine_site', { capacity: 9 }),
+        ],
+        persons: [person('C1', 'H1'), person('P2'), person('P3'), person('P4', 'H1')],
+        stays: [
+          stay('C1', 'W1', aug(4, '09:00'), aug(4, '11:00')),
+          stay('P2', 'W1', aug(4, '09:00'), aug(4, '11:00')),
+          stay('C1', 'Q1', aug(4, '12:00'), aug(11)),
+        ],
+        contacts: [
+          { personA: 'C1', personB: 'P3', start: aug(5, '10:00'), end: aug(5, '11:00'), setting: 'care' },
+        ],
+        cases: [{ personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') }],
+      };
+      await store.write(batch);
+      const asOf = aug(8);
+      const loaded = await loadOutbreak(store, params, asOf);
+      const everything = outbreak({
+        asOf,
+        cases: batch.cases,
+        stays: batch.stays!.map((s) => ({ ...s, end: Math.min(s.end, asOf) })),
+        contacts: batch.contacts,
+        persons: batch.persons,
+        places: batch.places,
+      });
+      const exposures = computeExposures(loaded, params);
+      expect(exposures).toEqual(computeExposures(everything, params));
+      // P2 met C1 before; P3's care came after C1 was isolated; P4 shared two nights (from the
+      // window's opening on Aug 3, and Aug 3-4), none since.
+      expect(exposures.map((e) => [e.personId, e.setting, e.nights ?? null])).toEqual([
+        ['P2', 'place', null],
+        ['P4', 'household', 2],
+      ]);
+      expect(assignTiers(loaded, exposures, params)).toEqual(
+        assignTiers(everything, computeExposures(everything, params), params),
+      );
     } finally {
       await store.close();
     }

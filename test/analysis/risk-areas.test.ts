@@ -79,17 +79,21 @@ describe('riskAreas', () => {
     data.stays.push(
       stay('C1', 'R2', aug(2, '18:00'), aug(3)), // ends as C1's window opens
       stay('C1', 'HOSP', aug(6, '10:00'), aug(8)), // admitted at confirmation
-      stay('C2', 'Q1', aug(8, '12:00'), aug(9, '20:00')), // in quarantine while infectious
-      stay('C2', 'HOSP', aug(9, '19:00'), aug(9, '19:00')), // a scan an hour before isolation counts
+      // C2 taken to quarantine on Aug 8 at 12:00: isolated from then, before its confirmation.
+      stay('C2', 'Q1', aug(8, '12:00'), aug(9, '20:00')),
+      stay('C2', 'HOSP', aug(8, '11:00'), aug(8, '11:00')), // a scan an hour before isolation counts
     );
     const areas = riskAreas(data, params).map((a) => [a.placeId, a.level, a.caseIds.join(',')]);
+    // C2's scan at R1 (Aug 8 19:00) came after its isolation: R1 is C1's alone.
     expect(areas).toEqual([
       ['H2', 'high', 'C2'],
       ['MKT', 'high', 'C1'],
       ['V1', 'high', 'C1'],
       ['HOSP', 'medium', 'C2'],
-      ['R1', 'medium', 'C1,C2'],
+      ['R1', 'medium', 'C1'],
     ]);
+    // The last infection of C2's residence is its isolation, not its confirmation.
+    expect(riskAreas(data, params).find((a) => a.placeId === 'H2')!.lastInfection).toBe(aug(8, '12:00'));
   });
 
   test('areas whose lift day has come are reported lowered', () => {

@@ -49,10 +49,14 @@ const OUTBREAK: RecordBatch = {
     person('P3'),
     person('P4'),
     person('P5'),
+    person('C3'),
+    person('P6'),
+    person('P7'),
   ],
   cases: [
     { personId: 'C1', classification: 'confirmed', onset: at('08-03T00:00'), confirmedAt: at('08-04T12:00') },
     { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: at('08-06T12:00') },
+    { personId: 'C3', classification: 'confirmed', onset: at('08-06T00:00'), confirmedAt: at('08-07T12:00') },
   ],
   samples: [
     { subjectId: 'C2', sampledAt: at('08-02T08:00'), result: 'negative', method: 'pcr', ct: null },
@@ -70,9 +74,16 @@ const OUTBREAK: RecordBatch = {
     // Crew of the same trip: exposed aboard.
     stay('C1', 'B1', '08-03T04:00', '08-03T16:00'),
     stay('P4', 'B1', '08-03T04:00', '08-03T16:00'),
-    // Held apart at a quarantine hotel: no exposure.
-    stay('C1', 'QS', '08-04T10:00', '08-04T20:00'),
-    stay('P5', 'QS', '08-04T10:00', '08-04T20:00'),
+    // C3 (window from 08-04) was in quarantine until 08-05: its window opens at the release. A scan
+    // of C3 at MK while in quarantine (a record at odds with it) exposes no one; one after does.
+    stay('C3', 'QS', '08-03T00:00', '08-05T00:00'),
+    stay('C3', 'MK', '08-04T10:00', '08-04T10:30'),
+    stay('P6', 'MK', '08-04T10:00', '08-04T10:30'),
+    stay('C3', 'MK', '08-05T10:00', '08-05T10:30'),
+    stay('P7', 'MK', '08-05T10:00', '08-05T10:30'),
+    // Held apart at a quarantine hotel, from the confirmation: no exposure.
+    stay('C1', 'QS', '08-04T12:00', '08-04T20:00'),
+    stay('P5', 'QS', '08-04T12:00', '08-04T20:00'),
     // Inside C2's window only thanks to the screening look-back.
     stay('C2', 'RS', '08-02T12:00', '08-02T13:00'),
     stay('P5', 'RS', '08-02T12:30', '08-02T13:30'),
@@ -89,7 +100,7 @@ const OUTBREAK: RecordBatch = {
   ],
 };
 
-const EXPECTED = ['C1|C2|RS', 'C1|P1|MK', 'C1|P4|B1', 'C2|C1|RS', 'C2|P5|RS'];
+const EXPECTED = ['C1|C2|RS', 'C1|P1|MK', 'C1|P4|B1', 'C2|C1|RS', 'C2|P5|RS', 'C3|P7|MK'];
 
 describe('co-presence: tracegraph against the plain Cypher query', () => {
   const params = resolveParameters();
