@@ -121,6 +121,19 @@ afterAll(() => {
   for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs `work` on an embedded store of its own, made and migrated for it, and closes it after. */
+async function withFreshStore(prefix: string, work: (store: TraceStore) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tmpDirs.push(dir);
+  const store = await openEmbeddedStore(dir);
+  try {
+    await store.migrate();
+    await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 async function loadedFrom(store: TraceStore, batchSize?: number): Promise<OutbreakData> {
   await store.migrate();
   await store.clear();
@@ -447,11 +460,7 @@ describe('loadOutbreakWithExposures', () => {
 
 describe('loadOutbreak of cases as they stood at asOf', () => {
   test('a case confirmed by asOf whose symptoms began later is loaded without its onset, as asymptomatic', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-onset-'));
-    tmpDirs.push(dir);
-    const store = await openEmbeddedStore(dir);
-    try {
-      await store.migrate();
+    await withFreshStore('tracegraph-load-onset-', async (store) => {
       await store.write({
         places: [place('HA', 'home')],
         persons: [person('A', 'HA'), person('B', 'HA')],
@@ -476,19 +485,13 @@ describe('loadOutbreak of cases as they stood at asOf', () => {
         classification: 'confirmed',
         onset: aug(5, '10:00'),
       });
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
 
 describe('loadOutbreak of a case isolated in quarantine before its confirmation', () => {
   test('the exposures and tiers through the store are those over everything', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-isolated-'));
-    tmpDirs.push(dir);
-    const store = await openEmbeddedStore(dir);
-    try {
-      await store.migrate();
+    await withFreshStore('tracegraph-load-isolated-', async (store) => {
       // C1 (window from Aug 3) is taken to Q1 on Aug 4 at 12:00 and confirmed there on Aug 6.
       const batch: RecordBatch = {
         places: [
@@ -529,9 +532,7 @@ describe('loadOutbreak of a case isolated in quarantine before its confirmation'
       expect(assignTiers(loaded, exposures, params)).toEqual(
         assignTiers(everything, computeExposures(everything, params), params),
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
 
@@ -541,11 +542,7 @@ describe('loadOutbreak for backward tracing', () => {
     // days before onset, within the 6 days backward tracing looks back) and at N on Aug 3. The
     // load fetched a case's stays from a day before its window only (Aug 3), so M was missing from
     // the sources of a report run through the store.
-    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-load-backward-'));
-    tmpDirs.push(dir);
-    const store = await openEmbeddedStore(dir);
-    try {
-      await store.migrate();
+    await withFreshStore('tracegraph-load-backward-', async (store) => {
       const batch: RecordBatch = {
         places: [place('HA', 'home'), place('HB', 'home'), place('M', 'market'), place('N', 'market')],
         persons: [person('A', 'HA'), person('B', 'HB'), person('X', 'HA')],
@@ -593,8 +590,6 @@ describe('loadOutbreak for backward tracing', () => {
       );
       expect(near.find((s) => s.id === 'N')?.reasons.join(' ')).toContain('in the 4 days before onset');
       expect(viaStore.find((s) => s.id === 'N')?.reasons.join(' ')).toContain('in the 6 days before onset');
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
