@@ -198,6 +198,12 @@ describe('whole-number flags', () => {
         stderr: `--port: "${value}" is not a port number\n`,
       });
     }
+    // A size out of range names the flag, as a user types it.
+    expect(await runCli(['seed', '--persons', '999', '--out', path.join(temp(), 'small')])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: '--persons: must be a whole number from 1,000 to 1,000,000 (got 999)\n',
+    });
   });
 });
 

@@ -18,6 +18,10 @@ export function seedCommand(io: CliIo): Command {
     .action(async (options: { out: string; persons: string; seed: string }) => {
       const persons = wholeNumber(options.persons);
       if (persons === null) throw new UsageError(`--persons: "${options.persons}" is not a whole number`);
+      if (persons < MIN_PERSONS || persons > MAX_PERSONS)
+        throw new UsageError(
+          `--persons: must be a whole number from ${MIN_PERSONS.toLocaleString('en')} to ${MAX_PERSONS.toLocaleString('en')} (got ${persons})`,
+        );
       const started = Date.now();
       const summary = await generateDistrict({ persons, seed: options.seed, outDir: options.out });
       io.stdout.write(
