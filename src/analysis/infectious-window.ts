@@ -164,30 +164,40 @@ export function infectiousWindow(
 }
 
 /**
- * Each case's stays at isolation places (`protocol.isolationPlaceKinds`), among `data.stays` and
- * the quarantine sites' own (`data.quarantineStays`), by person id: what closes a window early.
+ * The stays at isolation places (`protocol.isolationPlaceKinds`) of `subjects` (everyone when
+ * null), among `data.stays` and the quarantine sites' own (`data.quarantineStays`), each once, by
+ * subject: what closes a case's window early, or a close contact's span.
  */
-export function isolationStaysOfCases(
-  data: Pick<OutbreakData, 'cases' | 'stays' | 'quarantineStays' | 'places'>,
+export function isolationStaysOf(
+  data: Pick<OutbreakData, 'stays' | 'quarantineStays' | 'places'>,
   protocol: Protocol,
+  subjects: ReadonlySet<Id> | null,
 ): Map<Id, Stay[]> {
-  const byCase = new Map<Id, Stay[]>();
+  const bySubject = new Map<Id, Stay[]>();
   const kinds = protocol.isolationPlaceKinds;
-  if (kinds.length === 0 || data.cases.length === 0) return byCase;
-  for (const c of data.cases) byCase.set(c.personId, []);
+  if (kinds.length === 0 || subjects?.size === 0) return bySubject;
   const seen = new Set<string>();
   // Partial data (a test's, a caller's) may have no stays or places: then no isolation is known.
   for (const stays of [data.stays ?? [], data.quarantineStays ?? []])
     for (const s of stays) {
-      const own = byCase.get(s.subjectId);
-      if (!own || !kinds.includes(data.places?.get(s.hostId)?.kind ?? '')) continue;
-      const key = `${s.hostId}|${s.start}|${s.end}`;
-      if (seen.has(`${s.subjectId}|${key}`)) continue;
-      seen.add(`${s.subjectId}|${key}`);
-      own.push(s);
+      if (subjects && !subjects.has(s.subjectId)) continue;
+      if (!kinds.includes(data.places?.get(s.hostId)?.kind ?? '')) continue;
+      const key = `${s.subjectId}|${s.hostId}|${s.start}|${s.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const own = bySubject.get(s.subjectId);
+      if (own) own.push(s);
+      else bySubject.set(s.subjectId, [s]);
     }
-  for (const [id, own] of byCase) if (own.length === 0) byCase.delete(id);
-  return byCase;
+  return bySubject;
+}
+
+/** Each case's stays at isolation places, by person id (`isolationStaysOf` the cases). */
+export function isolationStaysOfCases(
+  data: Pick<OutbreakData, 'cases' | 'stays' | 'quarantineStays' | 'places'>,
+  protocol: Protocol,
+): Map<Id, Stay[]> {
+  return isolationStaysOf(data, protocol, new Set(data.cases.map((c) => c.personId)));
 }
 
 /**

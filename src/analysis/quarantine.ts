@@ -58,6 +58,7 @@ import { attackSettingOf, exposureStrength, relativeInfectiousness, type AttackS
 import { compareLocale } from './exposures';
 import type { Exposure, OutbreakData } from './model';
 import {
+  closeContactRelease,
   evidenceSourcesOf,
   isCloseContactEvidence,
   isUpgradeEvidence,
@@ -498,7 +499,7 @@ export function prioritiseQuarantine(
     let pcrDates: Instant[] = [];
     let homePcrDates: Instant[] = [];
     if (tier === 'close_contact') {
-      releaseOn = lastExposure + protocol.closeContactQuarantineDays * DAY;
+      releaseOn = closeContactRelease(lastExposure, protocol);
       homeMonitoringUntil = releaseOn + protocol.closeContactHomeMonitoringDays * DAY;
       pcrDates = daysAfter(lastExposure, protocol.closeContactPcrDays);
       homePcrDates = daysAfter(releaseOn, protocol.closeContactHomePcrDays);

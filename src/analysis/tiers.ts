@@ -41,7 +41,7 @@ import {
   NightPieces,
   type ExposureOptions,
 } from './exposures';
-import { caseWindows, type InfectiousWindow } from './infectious-window';
+import { caseWindows, isolationStaysOf, type InfectiousWindow } from './infectious-window';
 import { InstantTable } from './instant-table';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -498,18 +498,12 @@ function contactsOfCloseContacts(
   return found;
 }
 
-/** Each person's stays at isolation places (quarantine sites), of `data.stays` and the sites' own. */
-function isolationStays(data: OutbreakData, isolationKinds: readonly string[]): Map<Id, Stay[]> {
-  const byPerson = new Map<Id, Stay[]>();
-  if (isolationKinds.length === 0) return byPerson;
-  for (const stays of [data.stays, data.quarantineStays ?? []])
-    for (const s of stays) {
-      if (!isolationKinds.includes(data.places.get(s.hostId)?.kind ?? '')) continue;
-      const list = byPerson.get(s.subjectId);
-      if (list) list.push(s);
-      else byPerson.set(s.subjectId, [s]);
-    }
-  return byPerson;
+/**
+ * When a close contact whose last close-contact exposure was at `lastExposure` is released from
+ * quarantine (`closeContactQuarantineDays` after it): no longer a close contact from then.
+ */
+export function closeContactRelease(lastExposure: Instant, protocol: Protocol): Instant {
+  return lastExposure + protocol.closeContactQuarantineDays * DAY;
 }
 
 /**
@@ -724,7 +718,7 @@ export function assignTiers(
         protocol.contactOfCloseContactMinutes,
       ).forEach(gather);
     const closeContacts = new Map<Id, CloseContactSpan>();
-    const isolations = isolationStays(data, protocol.isolationPlaceKinds);
+    const isolations = isolationStaysOf(data, protocol, null);
     gathered.forEach((items, personId) => {
       let first = Infinity;
       let last = -Infinity;
@@ -734,7 +728,7 @@ export function assignTiers(
           last = Math.max(last, e.end);
         }
       if (first === Infinity) return;
-      const released = last + protocol.closeContactQuarantineDays * DAY;
+      const released = closeContactRelease(last, protocol);
       const isolated = isolatedFrom(isolations.get(personId), first);
       closeContacts.set(personId, { first, until: Math.min(data.asOf, released, isolated) });
     });

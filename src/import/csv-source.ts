@@ -300,6 +300,8 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
 
   /** Lines spanned by the rows read so far, each through its line break. */
   let rowLines = 0;
+  /** The line the next row starts on: after the header, the rows read and the empty lines before it. */
+  const nextRowLine = (emptyLines: number): number => 1 + seen.headerLines + rowLines + emptyLines;
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
@@ -307,8 +309,7 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     }>) {
       if (seen.headerProblem || seen.csvErrorInHeader) break;
       if (seen.csvError && info.records > Number(seen.csvError.records)) break;
-      // The row starts after the header, the rows before it and the empty lines before it.
-      const line = 1 + seen.headerLines + rowLines + info.empty_lines;
+      const line = nextRowLine(info.empty_lines);
       rowLines += 1 + newlinesIn(Object.values(record));
       yield { line, row: record };
     }
@@ -334,7 +335,7 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     problem(0, '', 'is empty: the first line must be a header naming the columns');
   } else if (err) {
     const { column, reason } = describeCsvError(err);
-    // The bad row starts after the rows read (every row before it) and the empty lines before it.
-    problem(1 + seen.headerLines + rowLines + Number(err.empty_lines), column, reason);
+    // The bad row comes after every row read.
+    problem(nextRowLine(Number(err.empty_lines)), column, reason);
   }
 }
