@@ -2,7 +2,9 @@
  * The API's error vocabulary: every error a client sees carries `extensions.code`
  * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, query limit codes, Apollo's
  * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED,
- * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request.
+ * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request. Validation
+ * errors about a value written in the operation also name its `extensions.argumentPath`
+ * (src/api/argument-paths.ts).
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Path } from 'graphql/jsutils/Path';

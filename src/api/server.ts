@@ -15,6 +15,7 @@ import pino, { type Logger } from 'pino';
 import type { StoreConfig } from '../store';
 import type { TraceStore } from '../store/port';
 import { KeyRing, type ApiKey } from './api-keys';
+import { nameArgumentPaths } from './argument-paths';
 import { AuditLog } from './audit-log';
 import { CHAIN_DATA_PATH, CHAIN_VIEW_BASE, ChainViewRoutes, type RouteResponse } from './chain-view';
 import { createContext, flushPersonalDataReads, type ApiContext } from './context.type';
@@ -146,6 +147,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const plugin: ApolloServerPlugin<ApiContext> = {
     async requestDidStart() {
       return {
+        async validationDidStart(rc) {
+          // GraphQL's errors about a value written in the operation say only what is wrong and
+          // where in the text: name the argument too, as variables' and resolvers' errors do.
+          return async (validationErrors) => {
+            if (validationErrors) nameArgumentPaths(rc.document, validationErrors);
+          };
+        },
         async didResolveOperation(rc) {
           // Apollo hands each operation a shallow copy of the context: the trace object is shared.
           rc.contextValue.trace.operations.push(rc.operationName ?? '(anonymous)');
