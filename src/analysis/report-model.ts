@@ -104,7 +104,7 @@ export interface ContactReport {
   probability: number;
   /** Priority score (probability weighted by onward risk and vulnerability). */
   score: number;
-  /** 1 = first to quarantine. */
+  /** 1 = first to quarantine; the contacts of the whole analysis are numbered 1, 2, 3, … without gaps. */
   priority: number;
   /** The score explained in words and numbers. */
   reasons: string;

@@ -317,6 +317,37 @@ describe('prioritiseQuarantine', () => {
     );
   });
 
+  test('the contacts are numbered 1, 2, 3, … without gaps; one exposed below every tier ranks after them all and changes no bed', () => {
+    const { data, exposures, tiers, graph } = district();
+    // Two beds for the three close contacts (P2, P5, P3).
+    const withBeds = { ...data, quarantineSites: [place('Q1', 'quarantine_site', { capacity: 2 })] };
+    const plan = prioritiseQuarantine(withBeds, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    });
+    const p = new Map(plan.entries.map((e) => [e.personId, e]));
+    // P6 (3 min at the market) is below every tier, yet scores above the close contact P3 (20 min
+    // at the workplace before C1's onset): by score alone P6 would rank between contacts.
+    expect(p.get('P6')).toMatchObject({ tier: null, placement: 'none', assignedSiteId: null });
+    expect(p.get('P6')!.score).toBeGreaterThan(p.get('P3')!.score);
+    const contacts = plan.entries.filter((e) => e.tier !== null);
+    expect(contacts).toHaveLength(5);
+    expect(contacts.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5]);
+    // Among the contacts, still by score.
+    for (let i = 1; i < contacts.length; i++)
+      expect(contacts[i - 1]!.score).toBeGreaterThanOrEqual(contacts[i]!.score);
+    expect(p.get('P6')!.priority).toBe(6);
+    // The plan's entries stay in priority order.
+    expect(plan.entries.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5, 6]);
+    // The beds go to the two close contacts with the highest scores; P3 waits.
+    const closeContacts = contacts.filter((e) => e.tier === 'close_contact');
+    expect(closeContacts.map((e) => [e.personId, e.placement, e.assignedSiteId])).toEqual([
+      ['P2', 'site', 'Q1'],
+      ['P5', 'site', 'Q1'],
+      ['P3', 'waiting', null],
+    ]);
+  });
+
   test('release, home monitoring and PCR dates from the last exposure', () => {
     const { data, exposures, tiers, graph } = district();
     const plan = prioritiseQuarantine(data, exposures, tiers, params, {

@@ -393,6 +393,23 @@ describe('toLazyReport', () => {
     expect(lazy.summary.closeContacts + lazy.summary.venueExposed).toBeGreaterThan(0);
   });
 
+  test('the contacts are numbered 1, 2, 3, … without gaps, though one exposed below every tier scores among them', () => {
+    const data = outbreakData();
+    // P7: 3 minutes at the market with C1 after onset, below every tier.
+    data.persons.set('P7', person('P7'));
+    data.stays.push(stay('P7', 'MKT', aug(5, '15:57'), aug(5, '16:00')));
+    const run = analyseData(data, params, { asOf: data.asOf });
+    const entries = run.quarantine.entries;
+    const p7 = entries.find((e) => e.personId === 'P7')!;
+    expect(p7).toMatchObject({ tier: null, placement: 'none' });
+    // Some contact scores below P7.
+    expect(entries.some((e) => e.tier !== null && e.score < p7.score)).toBe(true);
+    const { contacts } = toReport(run);
+    expect(contacts.map((c) => c.personId)).not.toContain('P7');
+    expect(contacts.length).toBeGreaterThan(1);
+    expect(contacts.map((c) => c.priority)).toEqual(contacts.map((_, i) => i + 1));
+  });
+
   test('collectContacts keeps the keys in the order of the model', () => {
     const lazy = toLazyReport(analysis());
     const keys = Object.keys(lazy);
