@@ -130,6 +130,11 @@ export interface QuarantinePlan {
   /** In priority order. */
   entries: QuarantineEntry[];
   sites: SiteUsage[];
+  /**
+   * Beds in all: the sites' capacity, or the overall `capacity` if that is fewer. Beds already
+   * taken at `asOf` count among them (more may be taken than the cap allows: then none is assigned).
+   */
+  beds: number;
   /** Persons due for a bed who got none. */
   waiting: number;
 }
@@ -564,6 +569,7 @@ export function prioritiseQuarantine(
       assigned: 0,
     }));
   const occupied = sites.reduce((sum, s) => sum + s.occupied, 0);
+  const siteBeds = sites.reduce((sum, s) => sum + s.capacity, 0);
   let bedsLeft = capacity === null ? Infinity : Math.max(0, capacity - occupied);
   const free = (s: SiteUsage): number => s.capacity - s.occupied - s.assigned;
   // Those already in a site stay there (the first site by id, should records put them in two).
@@ -619,6 +625,7 @@ export function prioritiseQuarantine(
     asOf,
     entries,
     sites,
+    beds: capacity === null ? siteBeds : Math.min(capacity, siteBeds),
     waiting: entries.filter((e) => e.placement === 'waiting').length,
   };
 }

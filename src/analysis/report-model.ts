@@ -193,6 +193,10 @@ export interface AnalysisReport {
     closeContacts: number;
     contactsOfCloseContacts: number;
     venueExposed: number;
+    /**
+     * Beds in all: the quarantine sites' capacity, or the cap on beds the analysis was given
+     * (`--capacity`) if that is fewer; beds already taken count among them.
+     */
     quarantineBeds: number;
     /** Beds newly assigned by the quarantine plan. */
     assignedBeds: number;

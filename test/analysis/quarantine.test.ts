@@ -140,7 +140,7 @@ describe('prioritiseQuarantine', () => {
       asOf: data.asOf,
       exposureGraph: buildExposureGraph([]),
     });
-    expect(plan).toEqual({ asOf: data.asOf, entries: [], sites: [], waiting: 0 });
+    expect(plan).toEqual({ asOf: data.asOf, entries: [], sites: [], beds: 0, waiting: 0 });
   });
 
   test('infectedAndSilent: Bayes given no onset yet', () => {
@@ -530,6 +530,7 @@ describe('prioritiseQuarantine', () => {
         order: result.entries.map((e) => e.personId).join(''),
         at: Object.fromEntries(result.entries.map((e) => [e.personId, e.assignedSiteId ?? e.placement])),
         sites: result.sites,
+        beds: result.beds,
         waiting: result.waiting,
       };
     };
@@ -549,6 +550,15 @@ describe('prioritiseQuarantine', () => {
       const r = plan([2, 3], 4);
       expect(r.at).toEqual({ A: 'Q2', E: 'Q2', B: 'Q2', C: 'Q1', D: 'waiting', F: 'waiting' });
       expect(plan([2, 3], 0).waiting).toBe(6);
+    });
+
+    test("the plan's beds: the sites' capacity, or the overall capacity where it is fewer", () => {
+      expect(plan([2, 3]).beds).toBe(5);
+      expect(plan([2, 3], 4).beds).toBe(4);
+      expect(plan([2, 3], 0).beds).toBe(0);
+      // A cap above what the sites hold adds no bed.
+      expect(plan([2, 3], 9).beds).toBe(5);
+      expect(plan([]).beds).toBe(0);
     });
 
     test('a household no site can hold is split, the first member taking the roomiest site', () => {
@@ -585,10 +595,13 @@ describe('prioritiseQuarantine', () => {
         const r = plan([2, 3], 4, occupancy);
         expect(r.at).toEqual({ A: 'Q2', C: 'Q2', D: 'Q1', F: 'waiting', E: 'waiting', B: 'waiting' });
         expect(r.sites.map((s) => s.assigned)).toEqual([1, 1]);
+        // The 2 beds taken are among the 4.
+        expect(r.beds).toBe(4);
         // Fewer beds in all than are taken: nobody new, C still in Q2.
         const full = plan([2, 3], 1, occupancy);
         expect(full.at['C']).toBe('Q2');
         expect(full.waiting).toBe(5);
+        expect(full.beds).toBe(1);
       });
 
       test('a site filled by others takes nobody new', () => {

@@ -410,6 +410,24 @@ describe('toLazyReport', () => {
     expect(contacts.map((c) => c.priority)).toEqual(contacts.map((_, i) => i + 1));
   });
 
+  test("the summary's quarantine beds: the sites' capacity, or the capacity given if fewer, beds already taken among them", () => {
+    const data = outbreakData();
+    // X, nobody exposed, takes one of Q1's 3 beds over asOf.
+    data.persons.set('X', person('X'));
+    data.quarantineStays = [stay('X', 'Q1', aug(6), aug(9))];
+    const summaryFor = (capacity: number | null) =>
+      toLazyReport(analyseData(data, params, { asOf: data.asOf, capacity })).summary;
+    const sites = summaryFor(null);
+    expect(sites).toMatchObject({ quarantineBeds: 3, occupiedBeds: 1 });
+    // Close contacts enough to fill what is left.
+    expect(sites.closeContacts).toBeGreaterThanOrEqual(2);
+    expect(sites.assignedBeds).toBe(2);
+    expect(summaryFor(2)).toMatchObject({ quarantineBeds: 2, occupiedBeds: 1, assignedBeds: 1 });
+    expect(summaryFor(0)).toMatchObject({ quarantineBeds: 0, occupiedBeds: 1, assignedBeds: 0 });
+    // A cap above what the sites hold adds no bed.
+    expect(summaryFor(10)).toMatchObject({ quarantineBeds: 3, assignedBeds: 2 });
+  });
+
   test('collectContacts keeps the keys in the order of the model', () => {
     const lazy = toLazyReport(analysis());
     const keys = Object.keys(lazy);

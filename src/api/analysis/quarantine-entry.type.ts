@@ -102,7 +102,10 @@ export class QuarantinePlanType extends QuarantineEntryConnectionBase {
   })
   capacity!: number | null;
 
-  @Field(() => Int, { description: 'Beds at all quarantine sites.' })
+  @Field(() => Int, {
+    description:
+      'Beds at all quarantine sites, whatever the capacity asked for (outbreakSummary.quarantineBeds is the fewer of the two).',
+  })
   beds!: number;
 
   @Field(() => Int, { description: 'Beds taken at asOf by persons already staying at the sites.' })
