@@ -32,7 +32,11 @@
  * where the load counted them in the store), c the person's centrality in the exposure graph
  * divided by the highest among the persons ranked (graphology-metrics; PageRank by default),
  * vulnerable = age ≥ `vulnerableOlderAge` or ≤ `vulnerableYoungerAge`; the weights are
- * `protocol.quarantinePriority`. Priority 1 = highest score.
+ * `protocol.quarantinePriority`. Priority 1 = the contact (a person with a tier) with the highest
+ * score. Persons exposed below every tier (placement `none`) are ranked after every contact, by
+ * score: the reports and the API's quarantine list show only the contacts, whose priorities so run
+ * 1, 2, 3, … without gaps. They take no bed, so where they rank changes no one's bed; they still
+ * count in the centrality's scale.
  *
  * Beds: persons of the tiers sent to centralised quarantine (close contacts by default) take beds
  * at `data.quarantineSites` in priority order, under an optional overall `capacity`. A person's
@@ -90,7 +94,10 @@ export interface QuarantineEntry {
   probability: number;
   /** Probability weighted by onward risk and vulnerability. */
   score: number;
-  /** 1 = first to quarantine. */
+  /**
+   * 1 = first to quarantine. The contacts (entries with a tier) are numbered 1 … n without gaps;
+   * those exposed below every tier follow them.
+   */
   priority: number;
   placement: Placement;
   assignedSiteId: Id | null;
@@ -123,6 +130,11 @@ export interface QuarantinePlan {
   /** In priority order. */
   entries: QuarantineEntry[];
   sites: SiteUsage[];
+  /**
+   * Beds in all: the sites' capacity, or the overall `capacity` if that is fewer. Beds already
+   * taken at `asOf` count among them (more may be taken than the cap allows: then none is assigned).
+   */
+  beds: number;
   /** Persons due for a bed who got none. */
   waiting: number;
 }
@@ -538,6 +550,8 @@ export function prioritiseQuarantine(
   }
   entries.sort(
     (a, b) =>
+      // The contacts first: the reports and the quarantine list show only theirs, without gaps.
+      Number(a.tier === null) - Number(b.tier === null) ||
       b.score - a.score ||
       (b.tier ? TIER_RANK[b.tier] : 0) - (a.tier ? TIER_RANK[a.tier] : 0) ||
       compareLocale(a.personId, b.personId),
@@ -555,6 +569,7 @@ export function prioritiseQuarantine(
       assigned: 0,
     }));
   const occupied = sites.reduce((sum, s) => sum + s.occupied, 0);
+  const siteBeds = sites.reduce((sum, s) => sum + s.capacity, 0);
   let bedsLeft = capacity === null ? Infinity : Math.max(0, capacity - occupied);
   const free = (s: SiteUsage): number => s.capacity - s.occupied - s.assigned;
   // Those already in a site stay there (the first site by id, should records put them in two).
@@ -610,6 +625,7 @@ export function prioritiseQuarantine(
     asOf,
     entries,
     sites,
+    beds: capacity === null ? siteBeds : Math.min(capacity, siteBeds),
     waiting: entries.filter((e) => e.placement === 'waiting').length,
   };
 }

@@ -104,7 +104,7 @@ export interface ContactReport {
   probability: number;
   /** Priority score (probability weighted by onward risk and vulnerability). */
   score: number;
-  /** 1 = first to quarantine. */
+  /** 1 = first to quarantine; the contacts of the whole analysis are numbered 1, 2, 3, … without gaps. */
   priority: number;
   /** The score explained in words and numbers. */
   reasons: string;
@@ -193,6 +193,10 @@ export interface AnalysisReport {
     closeContacts: number;
     contactsOfCloseContacts: number;
     venueExposed: number;
+    /**
+     * Beds in all: the quarantine sites' capacity, or the cap on beds the analysis was given
+     * (`--capacity`) if that is fewer; beds already taken count among them.
+     */
     quarantineBeds: number;
     /** Beds newly assigned by the quarantine plan. */
     assignedBeds: number;

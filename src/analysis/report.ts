@@ -584,7 +584,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
       closeContacts: count('close_contact'),
       contactsOfCloseContacts: count('contact_of_close_contact'),
       venueExposed: count('venue_exposed'),
-      quarantineBeds: quarantine.sites.reduce((sum, s) => sum + s.capacity, 0),
+      quarantineBeds: quarantine.beds,
       assignedBeds: quarantine.sites.reduce((sum, s) => sum + s.assigned, 0),
       occupiedBeds: quarantine.sites.reduce((sum, s) => sum + s.occupied, 0),
       highRiskAreas: areas.filter((a) => a.level === 'high').length,

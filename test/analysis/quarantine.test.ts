@@ -140,7 +140,7 @@ describe('prioritiseQuarantine', () => {
       asOf: data.asOf,
       exposureGraph: buildExposureGraph([]),
     });
-    expect(plan).toEqual({ asOf: data.asOf, entries: [], sites: [], waiting: 0 });
+    expect(plan).toEqual({ asOf: data.asOf, entries: [], sites: [], beds: 0, waiting: 0 });
   });
 
   test('infectedAndSilent: Bayes given no onset yet', () => {
@@ -315,6 +315,37 @@ describe('prioritiseQuarantine', () => {
     expect(p.get('P4')!.reasons).toMatch(
       /^lives with close contact P3 \(3 night\(s\) since their exposure\) \(p=0\.00×0\.12=0\.00, silent 0\.90\); P\(infected\)=0\.00;/,
     );
+  });
+
+  test('the contacts are numbered 1, 2, 3, … without gaps; one exposed below every tier ranks after them all and changes no bed', () => {
+    const { data, exposures, tiers, graph } = district();
+    // Two beds for the three close contacts (P2, P5, P3).
+    const withBeds = { ...data, quarantineSites: [place('Q1', 'quarantine_site', { capacity: 2 })] };
+    const plan = prioritiseQuarantine(withBeds, exposures, tiers, params, {
+      asOf: data.asOf,
+      exposureGraph: graph,
+    });
+    const p = new Map(plan.entries.map((e) => [e.personId, e]));
+    // P6 (3 min at the market) is below every tier, yet scores above the close contact P3 (20 min
+    // at the workplace before C1's onset): by score alone P6 would rank between contacts.
+    expect(p.get('P6')).toMatchObject({ tier: null, placement: 'none', assignedSiteId: null });
+    expect(p.get('P6')!.score).toBeGreaterThan(p.get('P3')!.score);
+    const contacts = plan.entries.filter((e) => e.tier !== null);
+    expect(contacts).toHaveLength(5);
+    expect(contacts.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5]);
+    // Among the contacts, still by score.
+    for (let i = 1; i < contacts.length; i++)
+      expect(contacts[i - 1]!.score).toBeGreaterThanOrEqual(contacts[i]!.score);
+    expect(p.get('P6')!.priority).toBe(6);
+    // The plan's entries stay in priority order.
+    expect(plan.entries.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5, 6]);
+    // The beds go to the two close contacts with the highest scores; P3 waits.
+    const closeContacts = contacts.filter((e) => e.tier === 'close_contact');
+    expect(closeContacts.map((e) => [e.personId, e.placement, e.assignedSiteId])).toEqual([
+      ['P2', 'site', 'Q1'],
+      ['P5', 'site', 'Q1'],
+      ['P3', 'waiting', null],
+    ]);
   });
 
   test('release, home monitoring and PCR dates from the last exposure', () => {
@@ -499,6 +530,7 @@ describe('prioritiseQuarantine', () => {
         order: result.entries.map((e) => e.personId).join(''),
         at: Object.fromEntries(result.entries.map((e) => [e.personId, e.assignedSiteId ?? e.placement])),
         sites: result.sites,
+        beds: result.beds,
         waiting: result.waiting,
       };
     };
@@ -518,6 +550,15 @@ describe('prioritiseQuarantine', () => {
       const r = plan([2, 3], 4);
       expect(r.at).toEqual({ A: 'Q2', E: 'Q2', B: 'Q2', C: 'Q1', D: 'waiting', F: 'waiting' });
       expect(plan([2, 3], 0).waiting).toBe(6);
+    });
+
+    test("the plan's beds: the sites' capacity, or the overall capacity where it is fewer", () => {
+      expect(plan([2, 3]).beds).toBe(5);
+      expect(plan([2, 3], 4).beds).toBe(4);
+      expect(plan([2, 3], 0).beds).toBe(0);
+      // A cap above what the sites hold adds no bed.
+      expect(plan([2, 3], 9).beds).toBe(5);
+      expect(plan([]).beds).toBe(0);
     });
 
     test('a household no site can hold is split, the first member taking the roomiest site', () => {
@@ -554,10 +595,13 @@ describe('prioritiseQuarantine', () => {
         const r = plan([2, 3], 4, occupancy);
         expect(r.at).toEqual({ A: 'Q2', C: 'Q2', D: 'Q1', F: 'waiting', E: 'waiting', B: 'waiting' });
         expect(r.sites.map((s) => s.assigned)).toEqual([1, 1]);
+        // The 2 beds taken are among the 4.
+        expect(r.beds).toBe(4);
         // Fewer beds in all than are taken: nobody new, C still in Q2.
         const full = plan([2, 3], 1, occupancy);
         expect(full.at['C']).toBe('Q2');
         expect(full.waiting).toBe(5);
+        expect(full.beds).toBe(1);
       });
 
       test('a site filled by others takes nobody new', () => {

@@ -393,6 +393,41 @@ describe('toLazyReport', () => {
     expect(lazy.summary.closeContacts + lazy.summary.venueExposed).toBeGreaterThan(0);
   });
 
+  test('the contacts are numbered 1, 2, 3, … without gaps, though one exposed below every tier scores among them', () => {
+    const data = outbreakData();
+    // P7: 3 minutes at the market with C1 after onset, below every tier.
+    data.persons.set('P7', person('P7'));
+    data.stays.push(stay('P7', 'MKT', aug(5, '15:57'), aug(5, '16:00')));
+    const run = analyseData(data, params, { asOf: data.asOf });
+    const entries = run.quarantine.entries;
+    const p7 = entries.find((e) => e.personId === 'P7')!;
+    expect(p7).toMatchObject({ tier: null, placement: 'none' });
+    // Some contact scores below P7.
+    expect(entries.some((e) => e.tier !== null && e.score < p7.score)).toBe(true);
+    const { contacts } = toReport(run);
+    expect(contacts.map((c) => c.personId)).not.toContain('P7');
+    expect(contacts.length).toBeGreaterThan(1);
+    expect(contacts.map((c) => c.priority)).toEqual(contacts.map((_, i) => i + 1));
+  });
+
+  test("the summary's quarantine beds: the sites' capacity, or the capacity given if fewer, beds already taken among them", () => {
+    const data = outbreakData();
+    // X, nobody exposed, takes one of Q1's 3 beds over asOf.
+    data.persons.set('X', person('X'));
+    data.quarantineStays = [stay('X', 'Q1', aug(6), aug(9))];
+    const summaryFor = (capacity: number | null) =>
+      toLazyReport(analyseData(data, params, { asOf: data.asOf, capacity })).summary;
+    const sites = summaryFor(null);
+    expect(sites).toMatchObject({ quarantineBeds: 3, occupiedBeds: 1 });
+    // Close contacts enough to fill what is left.
+    expect(sites.closeContacts).toBeGreaterThanOrEqual(2);
+    expect(sites.assignedBeds).toBe(2);
+    expect(summaryFor(2)).toMatchObject({ quarantineBeds: 2, occupiedBeds: 1, assignedBeds: 1 });
+    expect(summaryFor(0)).toMatchObject({ quarantineBeds: 0, occupiedBeds: 1, assignedBeds: 0 });
+    // A cap above what the sites hold adds no bed.
+    expect(summaryFor(10)).toMatchObject({ quarantineBeds: 3, assignedBeds: 2 });
+  });
+
   test('collectContacts keeps the keys in the order of the model', () => {
     const lazy = toLazyReport(analysis());
     const keys = Object.keys(lazy);

@@ -483,6 +483,23 @@ describe('risk areas, sources, clusters, summary', () => {
   });
 });
 
+describe('the summary under a bed capacity', () => {
+  test("counts the beds the plan for that capacity may fill, beside the sites' beds the plan reports", async () => {
+    const result = await data(`{
+      capped: outbreakSummary(capacity: 1) { quarantineBeds assignedBeds occupiedBeds waitingForBeds }
+      plan: quarantinePriority(capacity: 1) { beds capacity assigned occupied waiting }
+      sites: outbreakSummary { quarantineBeds assignedBeds waitingForBeds }
+    }`);
+    // QH has 2 beds for the 2 close contacts: with 1 in all, one of them waits.
+    expect(result.capped).toEqual({ quarantineBeds: 1, assignedBeds: 1, occupiedBeds: 0, waitingForBeds: 1 });
+    expect(result.plan).toEqual({ beds: 2, capacity: 1, assigned: 1, occupied: 0, waiting: 1 });
+    expect(result.sites).toEqual({ quarantineBeds: 2, assignedBeds: 2, waitingForBeds: 0 });
+    expect(
+      codes(await run(schema, as('cdc'), '{ outbreakSummary(capacity: -1) { quarantineBeds } }')),
+    ).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 describe('ids named like the properties every object inherits', () => {
   // Looked up by an investigator, ids such as "constructor" name nothing in this district: every
   // lookup finds nothing, rather than an inherited function or prototype.

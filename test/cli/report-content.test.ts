@@ -111,3 +111,23 @@ describe('report --cases', () => {
     expect(ids(csv.stdout)).toContain('P6');
   });
 });
+
+describe('report --capacity', () => {
+  test('the summary gives the beds under the cap, in the JSON, the HTML and the Markdown', async () => {
+    // QH1, the district's one quarantine site, has 50 beds (places.csv).
+    expect((await jsonReport()).summary.quarantineBeds).toBe(50);
+    const { summary } = await jsonReport('--capacity', '1');
+    expect(summary.quarantineBeds).toBe(1);
+    const taken = summary.occupiedBeds + summary.assignedBeds;
+    expect(taken).toBe(1);
+    const page = async (format: string) => {
+      const result = await runCli(['report', '--format', format, '--capacity', '1', '--data', data]);
+      expect([format, result.code, result.stderr]).toEqual([format, 0, '']);
+      return result.stdout;
+    };
+    expect(await page('html')).toContain(
+      `<div class="value">${taken} / 1</div><div class="label">quarantine beds taken`,
+    );
+    expect(await page('md')).toContain(`| Quarantine beds taken | ${taken} / 1 (`);
+  });
+});

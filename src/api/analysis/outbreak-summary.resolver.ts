@@ -1,11 +1,11 @@
-/** The outbreak summary at asOf (from the analysis report) and its spreaders' cases. */
+/** The outbreak summary at asOf and for a bed capacity (from the analysis report) and its spreaders' cases. */
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { AnalysisReport, SpreaderReport } from '../../analysis/report-model';
 import type { Case } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { listComplexity } from '../resolvers/args';
 import { CaseType } from '../types/case.type';
-import { AsOfArgs } from './args';
+import { AsOfCapacityArgs } from './args';
 import { OutbreakSummaryType, SpreaderType } from './outbreak-summary.type';
 import { inScopeOf, caseIn, outbreakFor, scoped, type Scoped } from './scope';
 
@@ -26,11 +26,12 @@ export class OutbreakSummaryResolver {
     // Null, with the error at this field, when its analysis is refused or fails: the other
     // fields of the request are answered all the same (a non-null root field nulls them all).
     nullable: true,
-    description: 'Counts, epidemic curve, reproduction number by generation and spreaders at asOf.',
+    description:
+      'Counts, epidemic curve, reproduction number by generation and spreaders at asOf; the quarantine beds under `capacity`, as quarantinePriority(capacity) allocates them.',
     complexity: 50,
   })
   async outbreakSummary(
-    @Args(() => AsOfArgs) args: AsOfArgs,
+    @Args(() => AsOfCapacityArgs) args: AsOfCapacityArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Scoped<SummaryRecord>> {
     const outbreak = await outbreakFor(ctx, null, args);

@@ -58,7 +58,11 @@ export class OutbreakSummaryType {
   @Field(() => Int) closeContacts!: number;
   @Field(() => Int) contactsOfCloseContacts!: number;
   @Field(() => Int) venueExposed!: number;
-  @Field(() => Int) quarantineBeds!: number;
+  @Field(() => Int, {
+    description:
+      "Quarantine beds in all: the sites' capacity, or the capacity asked for if that is fewer. Beds already taken at asOf count among them.",
+  })
+  quarantineBeds!: number;
   @Field(() => Int, { description: 'Beds newly assigned by the quarantine plan.' }) assignedBeds!: number;
   @Field(() => Int, { description: 'Beds already taken at the as-of instant.' }) occupiedBeds!: number;
   @Field(() => Int, { description: 'Persons due for a bed who got none.' }) waitingForBeds!: number;

@@ -37,7 +37,10 @@ export class ContactEvidenceType extends ExposureSpanFields {
 
 @ObjectType('QuarantineEntry', { description: "An exposed person's place in the quarantine priority list." })
 export class QuarantineEntryType {
-  @Field(() => Int, { description: '1 = first to quarantine.' })
+  @Field(() => Int, {
+    description:
+      '1 = first to quarantine. The contacts (entries with a tier) are numbered 1, 2, 3, … without gaps; a person exposed below every tier (tier null) comes after every contact.',
+  })
   priority!: number;
 
   @Field(() => ContactTierEnum, { nullable: true, description: 'Null: exposed below every tier.' })
@@ -99,7 +102,10 @@ export class QuarantinePlanType extends QuarantineEntryConnectionBase {
   })
   capacity!: number | null;
 
-  @Field(() => Int, { description: 'Beds at all quarantine sites.' })
+  @Field(() => Int, {
+    description:
+      'Beds at all quarantine sites, whatever the capacity asked for (outbreakSummary.quarantineBeds is the fewer of the two).',
+  })
   beds!: number;
 
   @Field(() => Int, { description: 'Beds taken at asOf by persons already staying at the sites.' })
