@@ -151,6 +151,13 @@ describe('the chain view on the API server, in a browser', () => {
       `${chain.size} of ${chain.size} cases shown`,
     );
 
+    // A refused request shows the server's own message.
+    await page.goto(`${running.url}/chains?asOf=2022-13-01`);
+    await page.waitForSelector('body[data-ready="error"]', { timeout: 60_000 });
+    await expect(page.locator('#graph .error').textContent()).resolves.toMatch(
+      /^Could not load the chains: \/chains\/data\.json\?asOf=2022-13-01: 400 Bad Request: asOf: "2022-13-01" is not an ISO 8601 timestamp/,
+    );
+
     const origin = new URL(running.url).origin;
     expect(requested).toContain(`${origin}/chains/data.json`);
     expect(requested).toContain(

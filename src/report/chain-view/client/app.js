@@ -446,6 +446,42 @@ function askForKey(message) {
   });
 }
 
+/** Longest server message shown, in characters: enough for any of ours, not a whole page. */
+const MAX_SERVER_MESSAGE = 500;
+
+/**
+ * What the server said about a refused request: the messages of a JSON error body
+ * (`{ errors: [{ message }] }` or `{ error }`), or a plain-text body; nothing for other bodies
+ * (an HTML error page of a proxy) or an unreadable one. Shown as text, never as HTML.
+ * @param {Response} response
+ * @returns {Promise<string>}
+ */
+async function serverMessage(response) {
+  const type = response.headers.get('content-type') ?? '';
+  let text;
+  try {
+    text = await response.text();
+  } catch {
+    return '';
+  }
+  let message = '';
+  if (/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    try {
+      const body = JSON.parse(text);
+      if (Array.isArray(body?.errors)) {
+        message = body.errors
+          .map((/** @type {any} */ e) => (typeof e?.message === 'string' ? e.message : ''))
+          .filter(Boolean)
+          .join('; ');
+      } else if (typeof body?.error === 'string') message = body.error;
+    } catch {
+      return '';
+    }
+  } else if (/^text\/plain\b/i.test(type)) message = text;
+  message = message.replace(/\s+/g, ' ').trim();
+  return message.length > MAX_SERVER_MESSAGE ? `${message.slice(0, MAX_SERVER_MESSAGE - 1)}…` : message;
+}
+
 async function main() {
   const source = dataUrl();
   try {
@@ -463,7 +499,10 @@ async function main() {
         );
         continue;
       }
-      if (!response.ok) throw new Error(`${source}: ${response.status} ${response.statusText}`);
+      if (!response.ok) {
+        const reason = await serverMessage(response);
+        throw new Error(`${source}: ${response.status} ${response.statusText}${reason ? `: ${reason}` : ''}`);
+      }
       byId('graph').replaceChildren();
       start(/** @type {ChainViewData} */ (await response.json()));
       document.body.dataset.ready = 'true';
