@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { asOfFromText } from '../analysis/as-of';
+import { CaseIdListError, parseCaseIdList } from '../domain/case-ids';
 import { instantTextProblem } from '../domain/time';
 import type { AnalysisReport, EntityLabel } from '../analysis/report-model';
 import { chainViewAsset, chainViewData, chainViewPage } from '../report/chain-view';
@@ -69,13 +70,13 @@ function error(
   return { ...json(status, { errors: [{ message, extensions: { code } }] }, extra), errorCode: code };
 }
 
-/** Case ids from `caseIds=a,b` (repeatable), trimmed, without blanks. */
+/**
+ * Case ids from `caseIds=`, each value read as the CLI reads `--cases` (one CSV record: an id with
+ * a comma or a quote goes in double quotes, `caseIds="A,1",P2`); the parameter may be repeated.
+ * Throws CaseIdListError for a value that is not one CSV record.
+ */
 export function caseIdsOf(params: URLSearchParams): string[] {
-  return params
-    .getAll('caseIds')
-    .flatMap((v) => v.split(','))
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
+  return params.getAll('caseIds').flatMap((value) => parseCaseIdList(value));
 }
 
 /** The ids of the entities the view names whose label passes `named`, sorted. */
@@ -178,7 +179,13 @@ export class ChainViewRoutes {
         );
       }
     }
-    const caseIds = caseIdsOf(params);
+    let caseIds: string[];
+    try {
+      caseIds = caseIdsOf(params);
+    } catch (err) {
+      if (!(err instanceof CaseIdListError)) throw err;
+      return error(400, ErrorCode.BAD_USER_INPUT, `caseIds: ${err.message}`);
+    }
     const outbreak = await this.analysis.get({ asOf });
     const report = outbreak.report();
     const known = new Set(report.cases.map((c) => c.personId));
@@ -187,7 +194,7 @@ export class ChainViewRoutes {
       return error(
         400,
         ErrorCode.BAD_USER_INPUT,
-        `caseIds: ${unknown.map((id) => `"${id}"`).join(', ')} ${unknown.length === 1 ? 'is not a case' : 'are not cases'} as of ${report.asOf}`,
+        `caseIds: ${unknown.map((id) => JSON.stringify(id)).join(', ')} ${unknown.length === 1 ? 'is not a case' : 'are not cases'} as of ${report.asOf}`,
       );
     }
     const mask = !seesPersonalData(viewer.role);

@@ -39,6 +39,41 @@ interface ChainViewHandle {
   };
 }
 
+/** A text drawn on sigma's label canvas, with where and how wide. */
+interface DrawnText {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+}
+
+/**
+ * Records the texts drawn on the labels canvas (the node labels) in `drawnLabels`: run in the page
+ * before its script, so that what the page draws is checked, not how it chose to.
+ */
+const RECORD_LABEL_TEXTS = `
+  const drawn = (globalThis.drawnLabels = []);
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    if (this.canvas.classList.contains('sigma-labels'))
+      drawn.push({ text, x, y, width: this.measureText(text).width });
+    return fillText.call(this, text, x, y, ...rest);
+  };
+`;
+
+/** What the label check reads of the page's window.chainView. */
+interface LabelHandle {
+  chainView: {
+    graph: { nodes(): string[]; getNodeAttribute(key: string, name: string): { id: string; label: string } };
+    renderer: {
+      refresh(): void;
+      scaleSize(size: number): number;
+      getNodeDisplayData(key: string): { size: number };
+    };
+    viewportPositionOf(key: string): { x: number; y: number };
+  };
+}
+
 /** As the page writes a probability. */
 const percent = (p: number): string => (p > 0 && p < 0.005 ? '<1%' : `${Math.round(p * 100)}%`);
 
@@ -81,6 +116,7 @@ describe('the chain view on the API server, in a browser', () => {
 
   test('asks for a key, draws one node per case, shows a clicked case; nothing leaves 127.0.0.1', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript({ content: RECORD_LABEL_TEXTS });
     const requested: string[] = [];
     context.on('request', (request) => void requested.push(request.url()));
     const page = await context.newPage();
@@ -110,6 +146,42 @@ describe('the chain view on the API server, in a browser', () => {
     await expect(page.locator('#status').textContent()).resolves.toBe(
       `${caseIds.length} of ${caseIds.length} cases shown`,
     );
+
+    // Every node is labelled (at least with its id) and no label covers another or another node.
+    const labels = await page.evaluate(() => {
+      const view = globalThis as unknown as { drawnLabels: DrawnText[] } & LabelHandle;
+      view.drawnLabels.length = 0;
+      view.chainView.renderer.refresh();
+      const { graph, renderer } = view.chainView;
+      return {
+        drawn: [...view.drawnLabels],
+        nodes: graph.nodes().map((key) => {
+          const { id, label } = graph.getNodeAttribute(key, 'info');
+          const { x, y } = view.chainView.viewportPositionOf(key);
+          return { id, label, x, y, r: renderer.scaleSize(renderer.getNodeDisplayData(key).size) };
+        }),
+      };
+    });
+    expect(labels.nodes).toHaveLength(21);
+    for (const node of labels.nodes) {
+      const own = labels.drawn.filter((d) => d.text === node.id || d.text === node.label);
+      expect([node.id, own.length]).toEqual([node.id, 1]);
+    }
+    // A label's box: from its baseline, 9 px up and 3 px down at 12 px.
+    const labelBox = (d: DrawnText) => ({ left: d.x, right: d.x + d.width, top: d.y - 9, bottom: d.y + 3 });
+    const overlap = (a: ReturnType<typeof labelBox>, b: ReturnType<typeof labelBox>) =>
+      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const crossings: string[] = [];
+    labels.drawn.forEach((a, i) => {
+      for (const b of labels.drawn.slice(i + 1))
+        if (overlap(labelBox(a), labelBox(b))) crossings.push(`${a.text} / ${b.text}`);
+      for (const n of labels.nodes) {
+        if (a.text === n.id || a.text === n.label) continue;
+        const disc = { left: n.x - n.r, right: n.x + n.r, top: n.y - n.r, bottom: n.y + n.r };
+        if (overlap(labelBox(a), disc)) crossings.push(`${a.text} / node ${n.id}`);
+      }
+    });
+    expect(crossings).toEqual([]);
 
     // The case of the explorer's first example, with its candidates as the data has them.
     const caseId = JSON.parse(
@@ -149,6 +221,13 @@ describe('the chain view on the API server, in a browser', () => {
     await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await expect(page.locator('#status').textContent()).resolves.toBe(
       `${chain.size} of ${chain.size} cases shown`,
+    );
+
+    // A refused request shows the server's own message.
+    await page.goto(`${running.url}/chains?asOf=2022-13-01`);
+    await page.waitForSelector('body[data-ready="error"]', { timeout: 60_000 });
+    await expect(page.locator('#graph .error').textContent()).resolves.toMatch(
+      /^Could not load the chains: \/chains\/data\.json\?asOf=2022-13-01: 400 Bad Request: asOf: "2022-13-01" is not an ISO 8601 timestamp/,
     );
 
     const origin = new URL(running.url).origin;

@@ -267,12 +267,48 @@ describe('chain view in a browser', () => {
 
   it('says so when the data cannot be loaded', async () => {
     const page = await browser.newPage();
-    await page.route('**/chains/data.json', (route) => route.fulfill({ status: 503, body: 'down' }));
+    await page.route('**/chains/data.json', (route) =>
+      route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>Service down</h1>' }),
+    );
     await page.goto(`${origin}/chains`);
     await page.waitForSelector('body[data-ready="error"]');
+    // An HTML page (a proxy's) is not shown.
     await expect(page.locator('#graph .error').textContent()).resolves.toBe(
       'Could not load the chains: /chains/data.json: 503 Service Unavailable',
     );
+    await page.close();
+  });
+
+  it('shows the server’s own message of a refusal, as text', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const message = 'asOf: "<img src=x onerror=alert(1)>" is not an ISO 8601 timestamp';
+    await page.route('**/chains/data.json**', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }),
+      }),
+    );
+    await page.goto(`${origin}/chains`);
+    await page.waitForSelector('body[data-ready="error"]');
+    await expect(page.locator('#graph .error').textContent()).resolves.toBe(
+      `Could not load the chains: /chains/data.json: 400 Bad Request: ${message}`,
+    );
+    await expect(page.locator('#graph img').count()).resolves.toBe(0);
+
+    // A plain-text body is shown too.
+    await page.unroute('**/chains/data.json**');
+    await page.route('**/chains/data.json**', (route) =>
+      route.fulfill({ status: 502, contentType: 'text/plain', body: 'upstream  closed\n' }),
+    );
+    await page.reload();
+    await page.waitForSelector('body[data-ready="error"]');
+    await expect(page.locator('#graph .error').textContent()).resolves.toBe(
+      'Could not load the chains: /chains/data.json: 502 Bad Gateway: upstream closed',
+    );
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

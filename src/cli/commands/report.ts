@@ -3,8 +3,8 @@
  * quarantine list as CSV, or JSON) for the district or for chosen cases.
  */
 import { Command, Option } from 'commander';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { analyseOutbreak } from '../../analysis/analyse';
+import { CaseIdListError, parseCaseIdList } from '../../domain/case-ids';
 import type { Analysis } from '../../analysis/analyse';
 import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
@@ -237,12 +237,10 @@ export function reportCommand(io: CliIo): Command {
  * in double quotes, as in the bundle's files.
  */
 export function caseIdsFrom(text: string): string[] {
-  let records: string[][];
   try {
-    records = parseCsv(text, { relax_column_count: true, relax_quotes: true, trim: true }) as string[][];
+    return parseCaseIdList(text);
   } catch (err) {
-    throw new UsageError(`--cases: ${(err as Error).message}`);
+    if (err instanceof CaseIdListError) throw new UsageError(`--cases: ${err.message}`);
+    throw err;
   }
-  if (records.length > 1) throw new UsageError('--cases: one line of ids, separated by commas');
-  return (records[0] ?? []).filter(Boolean);
 }

@@ -20,6 +20,10 @@ const UNKNOWN_COLOUR = '#b0bec5';
 const DIMMED = '#e3e7eb';
 /** Room kept right of the rightmost node for its label, in layout units. */
 const LABEL_ROOM = 140;
+const LABEL_FONT = 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
+const LABEL_SIZE = 12;
+/** Space kept clear around a label, in pixels. */
+const LABEL_MARGIN = 2;
 
 /** @param {number} generation */
 function generationColour(generation) {
@@ -126,15 +130,20 @@ function start(data) {
     return visible;
   }
   let visible = computeVisible();
+  /** Bumped when `visible` or the selection changes: the labels are placed again. */
+  let visibleVersion = 0;
 
   const container = byId('graph');
   container.replaceChildren();
   const renderer = new Sigma(graph, container, {
     defaultEdgeType: 'arrow',
     renderEdgeLabels: true,
+    // Every visible node's label is offered (forceLabel below, and no label grid): placeLabels
+    // chooses which are drawn, and how much of each.
+    labelDensity: 0,
     labelRenderedSizeThreshold: 0,
-    labelFont: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif',
-    labelSize: 12,
+    labelFont: LABEL_FONT,
+    labelSize: LABEL_SIZE,
     edgeLabelFont: 'system-ui, sans-serif',
     edgeLabelSize: 11,
     edgeLabelColor: { color: '#37474f' },
@@ -143,7 +152,7 @@ function start(data) {
     nodeReducer: (key, attributes) => {
       /** @type {ChainViewNode} */
       const node = attributes.info;
-      const result = { ...attributes, color: nodeColour(node), zIndex: 1 };
+      const result = { ...attributes, color: nodeColour(node), zIndex: 1, forceLabel: true };
       if (!visible.has(key)) return { ...result, hidden: true };
       if (state.selected === key) return { ...result, highlighted: true, zIndex: 2 };
       return result;
@@ -157,6 +166,87 @@ function start(data) {
       }
       return attributes;
     },
+  });
+
+  const measure = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
+  measure.font = `normal ${LABEL_SIZE}px ${LABEL_FONT}`;
+  /** @type {Map<string, number>} */
+  const textWidths = new Map();
+  /** @param {string} text */
+  function textWidth(text) {
+    let width = textWidths.get(text);
+    if (width === undefined) textWidths.set(text, (width = measure.measureText(text).width));
+    return width;
+  }
+
+  /**
+   * What each visible node's label says at the current zoom: sigma's own choice (one label per
+   * 100-pixel cell) hid labels that overlapped nothing, such as two cases of a chain in rows
+   * close enough to share a cell, and drew overlapping ones, such as neighbours in a row. Here a
+   * label, drawn right of its node, is kept only where it covers no other node and no label
+   * already kept: first every node's id (the selected node first, then top to bottom and left to
+   * right), then, where there is room, the whole label (id and name). Zooming in makes room;
+   * hovering or clicking a node shows its whole label in any case.
+   * @returns {Map<string, string>}
+   */
+  function placeLabels() {
+    /** @typedef {{ left: number, right: number, top: number, bottom: number }} Box */
+    /** @type {{ key: string, x: number, y: number, r: number, id: string, label: string }[]} */
+    const nodes = [];
+    for (const key of visible) {
+      const display = renderer.getNodeDisplayData(key);
+      if (!display) continue;
+      const { x, y } = renderer.framedGraphToViewport(display);
+      /** @type {ChainViewNode} */
+      const info = graph.getNodeAttribute(key, 'info');
+      nodes.push({ key, x, y, r: renderer.scaleSize(display.size), id: info.id, label: info.label });
+    }
+    nodes.sort(
+      (a, b) => Number(b.key === state.selected) - Number(a.key === state.selected) || a.y - b.y || a.x - b.x,
+    );
+    /** @param {{ x: number, y: number, r: number }} node @param {string} text @returns {Box} */
+    const labelBox = (node, text) => ({
+      left: node.x + node.r + 3 - LABEL_MARGIN,
+      right: node.x + node.r + 3 + textWidth(text) + LABEL_MARGIN,
+      top: node.y - LABEL_SIZE / 2 - LABEL_MARGIN,
+      bottom: node.y + LABEL_SIZE / 2 + LABEL_MARGIN,
+    });
+    /** @param {Box} a @param {Box} b */
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const discs = nodes.map((n) => ({
+      key: n.key,
+      box: { left: n.x - n.r, right: n.x + n.r, top: n.y - n.r, bottom: n.y + n.r },
+    }));
+    /** @type {Map<string, { text: string, box: Box }>} */
+    const kept = new Map();
+    /** @param {string} key @param {Box} box */
+    const fits = (key, box) =>
+      discs.every((d) => d.key === key || !overlap(d.box, box)) &&
+      [...kept].every(([other, label]) => other === key || !overlap(label.box, box));
+    for (const node of nodes) {
+      const box = labelBox(node, node.id);
+      if (fits(node.key, box)) kept.set(node.key, { text: node.id, box });
+    }
+    for (const node of nodes) {
+      if (!kept.has(node.key) || node.label === node.id) continue;
+      const box = labelBox(node, node.label);
+      if (fits(node.key, box)) kept.set(node.key, { text: node.label, box });
+    }
+    return new Map([...kept].map(([key, label]) => [key, label.text]));
+  }
+
+  /** The placed labels, and what they were placed for (a zoom, a stage size, a visible set). */
+  let placed = { for: '', labels: /** @type {Map<string, string>} */ (new Map()) };
+  renderer.setSetting('defaultDrawNodeLabel', (context, data, settings) => {
+    const { width, height } = renderer.getDimensions();
+    const placedFor = `${renderer.getCamera().ratio} ${width}x${height} ${visibleVersion}`;
+    if (placed.for !== placedFor) placed = { for: placedFor, labels: placeLabels() };
+    // Sigma passes the node's key along with its display data.
+    const text = placed.labels.get(/** @type {{ key: string }} */ (/** @type {unknown} */ (data)).key);
+    if (!text) return;
+    context.fillStyle = settings.labelColor.color ?? '#000';
+    context.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+    context.fillText(text, data.x + data.size + 3, data.y + settings.labelSize / 3);
   });
 
   /** Frames the visible nodes, with room on the right for their labels. */
@@ -174,6 +264,7 @@ function start(data) {
 
   function refresh() {
     visible = computeVisible();
+    visibleVersion++;
     if (state.selected && !visible.has(state.selected)) showPanel(null);
     renderer.refresh();
     renderLegend();
@@ -203,6 +294,7 @@ function start(data) {
   /** @param {string | null} key */
   function showPanel(key) {
     state.selected = key;
+    visibleVersion++;
     const panel = byId('panel');
     panel.replaceChildren();
     if (key === null) {
@@ -446,6 +538,42 @@ function askForKey(message) {
   });
 }
 
+/** Longest server message shown, in characters: enough for any of ours, not a whole page. */
+const MAX_SERVER_MESSAGE = 500;
+
+/**
+ * What the server said about a refused request: the messages of a JSON error body
+ * (`{ errors: [{ message }] }` or `{ error }`), or a plain-text body; nothing for other bodies
+ * (an HTML error page of a proxy) or an unreadable one. Shown as text, never as HTML.
+ * @param {Response} response
+ * @returns {Promise<string>}
+ */
+async function serverMessage(response) {
+  const type = response.headers.get('content-type') ?? '';
+  let text;
+  try {
+    text = await response.text();
+  } catch {
+    return '';
+  }
+  let message = '';
+  if (/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    try {
+      const body = JSON.parse(text);
+      if (Array.isArray(body?.errors)) {
+        message = body.errors
+          .map((/** @type {any} */ e) => (typeof e?.message === 'string' ? e.message : ''))
+          .filter(Boolean)
+          .join('; ');
+      } else if (typeof body?.error === 'string') message = body.error;
+    } catch {
+      return '';
+    }
+  } else if (/^text\/plain\b/i.test(type)) message = text;
+  message = message.replace(/\s+/g, ' ').trim();
+  return message.length > MAX_SERVER_MESSAGE ? `${message.slice(0, MAX_SERVER_MESSAGE - 1)}…` : message;
+}
+
 async function main() {
   const source = dataUrl();
   try {
@@ -463,7 +591,10 @@ async function main() {
         );
         continue;
       }
-      if (!response.ok) throw new Error(`${source}: ${response.status} ${response.statusText}`);
+      if (!response.ok) {
+        const reason = await serverMessage(response);
+        throw new Error(`${source}: ${response.status} ${response.statusText}${reason ? `: ${reason}` : ''}`);
+      }
       byId('graph').replaceChildren();
       start(/** @type {ChainViewData} */ (await response.json()));
       document.body.dataset.ready = 'true';
