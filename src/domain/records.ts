@@ -5,6 +5,7 @@
  */
 import {
   CONTACT_SETTINGS,
+  HOME_KIND,
   type Boat,
   type Case,
   type ColdChainItem,
@@ -13,6 +14,7 @@ import {
   type Handling,
   type Person,
   type Place,
+  type PlaceKind,
   type Sample,
   type Stay,
 } from './types';
@@ -37,6 +39,8 @@ export interface Reference {
   column: string;
   id: string;
   kinds: readonly EntityKind[];
+  /** The kind of place it must name, where it names a place (a person's home: `home`). */
+  placeKind?: PlaceKind;
 }
 
 export interface ParsedRow<T> {
@@ -116,6 +120,13 @@ class RowReader {
     return v || null;
   }
 
+  /** An optional reference to a place of one kind only. */
+  placeRef(column: string, placeKind: PlaceKind): string | null {
+    const v = this.optional(column);
+    if (v) this.references.push({ column, id: v, kinds: ['place'], placeKind });
+    return v;
+  }
+
   done<T>(record: T): ParsedRow<T> {
     return {
       record: this.problems.length ? null : record,
@@ -162,7 +173,9 @@ export const personsSpec: FileSpec<Person> = {
       age: r.number('age', { min: 0, max: 130, integer: true }),
       phone: r.optional('phone'),
       idNumber: r.optional('id_number'),
-      homeId: r.ref('home_id', ['place'], false),
+      // A household is the persons who share a home: a market named as home_id would make its
+      // whole crowd one household.
+      homeId: r.placeRef('home_id', HOME_KIND),
       occupation: r.optional('occupation'),
     });
   },

@@ -9,7 +9,13 @@ import type { FileName } from '../domain/records';
 import type { RecordBatch } from '../domain/types';
 import type { ImportSession, TraceStore } from '../store/port';
 import { readCsvRows } from './csv-source';
-import { listBundle, validateBundle, type BundleFile, type KindLookup, type RowCounts } from './validate';
+import {
+  listBundle,
+  validateBundle,
+  type BundleFile,
+  type ValidationStore,
+  type RowCounts,
+} from './validate';
 
 /** Rows per write: large enough to amortise a round trip, small enough for flat memory. */
 export const IMPORT_BATCH_ROWS = 5000;
@@ -64,11 +70,11 @@ export async function importBundle(
 }
 
 /**
- * Pass 1 of an import: validates the bundle against the kinds `kinds` knows (the store's, or
- * EMPTY_STORE's for a store not made yet). Throws ValidationError listing the problems.
+ * Pass 1 of an import: validates the bundle against `store` (the store written to, or
+ * EMPTY_STORE for a store not made yet). Throws ValidationError listing the problems.
  */
 export async function validateForImport(
-  kinds: KindLookup,
+  store: ValidationStore,
   dir: string,
   options: ImportOptions = {},
 ): Promise<ValidatedBundle> {
@@ -89,7 +95,7 @@ export async function validateForImport(
     onProgress?.({ phase, file: file.spec.file, bytesDone, bytesTotal });
   };
 
-  const { files, rows } = await validateBundle(kinds, dir, {
+  const { files, rows } = await validateBundle(store, dir, {
     onBytes: onProgress && ((file, bytesRead) => report('validate', file, bytesRead)),
   });
   return { dir, files, rows, started, report };

@@ -1,16 +1,18 @@
 /**
  * Bundle validation, pass 1 of an import: reads every file of a bundle once and checks each row
  * against the import format (src/domain/records.ts), ids across the bundle and the store, and
- * references into the bundle or the store, so that every problem is reported with its file, line
- * and column before anything is written.
+ * references into the bundle or the store (a person's home_id must name a place of kind `home`,
+ * and a place of another kind must not be anyone's home), so that every problem is reported with
+ * its file, line and column before anything is written.
  */
 import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
-import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec } from '../domain/records';
-import { stayTypeOf, type EntityKind, type Id } from '../domain/types';
+import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
+import { stayTypeOf, type EntityKind, type Id, type Place, type PlaceKind } from '../domain/types';
 import type { TraceStore } from '../store/port';
+import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
 
@@ -22,6 +24,8 @@ const LOOKUP_BATCH = 1000;
 const PENDING_PAGE = 1000;
 /** Kinds of ids kept in memory (a few tens of MB); the rest are read back from the bundle index. */
 const KIND_CACHE_SIZE = 250_000;
+/** Kinds of places named as homes kept in memory; the rest are read back from the bundle index. */
+const PLACE_KIND_CACHE_SIZE = 10_000;
 
 /** Every file spec, typed loosely enough to be handled one after another. */
 export const BUNDLE_SPECS: readonly FileSpec<unknown>[] = FILE_SPECS;
@@ -49,12 +53,15 @@ export interface ValidationResult {
   rows: RowCounts;
 }
 
-/** What validation needs from a store: the kind behind each id. */
-export type KindLookup = Pick<TraceStore, 'entityKinds'>;
+/** What validation reads from a store: the kind behind each id, places' kinds, who lives where. */
+export type ValidationStore = Pick<TraceStore, 'entityKinds' | 'places' | 'residentCounts' | 'residentsOf'>;
 
 /** A store that holds nothing: what a store not made yet is validated against. */
-export const EMPTY_STORE: KindLookup = {
+export const EMPTY_STORE: ValidationStore = {
   entityKinds: async (ids) => ids.map(() => null),
+  places: async (ids) => ids.map(() => null),
+  residentCounts: async () => [],
+  residentsOf: async () => [],
 };
 
 /** Files whose key does not cover every field, so two rows may share a key and disagree. */
@@ -88,23 +95,23 @@ class ProblemLog {
 }
 
 /**
- * Kinds of at most `size` ids. When full, a new id replaces one picked at random: files are
- * often ordered by time, so the same ids come round again in cycles, and a cycle longer than the
- * cache would evict every id just before its next use under least-recently-used.
+ * Kinds (of entity, or of place) of at most `size` ids. When full, a new id replaces one picked at
+ * random: files are often ordered by time, so the same ids come round again in cycles, and a cycle
+ * longer than the cache would evict every id just before its next use under least-recently-used.
  */
-class KindCache {
-  private readonly kinds = new Map<Id, EntityKind | null>();
+class KindCache<K extends string> {
+  private readonly kinds = new Map<Id, K | null>();
   /** The ids in the cache, one a slot; a slot may hold an id deleted since (a wasted slot). */
   private readonly slots: Id[] = [];
   /** xorshift32 state: a fixed seed, so that runs are reproducible. */
   private random = 0x9e3779b9;
   constructor(private readonly size: number) {}
 
-  get(id: Id): EntityKind | null | undefined {
+  get(id: Id): K | null | undefined {
     return this.kinds.get(id);
   }
 
-  set(id: Id, kind: EntityKind | null): void {
+  set(id: Id, kind: K | null): void {
     if (this.kinds.has(id)) {
       this.kinds.set(id, kind);
       return;
@@ -129,11 +136,14 @@ class KindCache {
 
 /**
  * Resolves ids to kinds, from the bundle first and then from the store in batches, and checks
- * each reference against the kinds its column allows. What it learns is kept in the bundle index
- * (on disk), with the most recent kinds cached in memory.
+ * each reference against the kinds its column allows (and a home_id against the kind of place it
+ * names). What it learns is kept in the bundle index (on disk), with the most recent kinds cached
+ * in memory.
  */
 class ReferenceChecker {
-  private readonly cache: KindCache;
+  private readonly cache: KindCache<EntityKind>;
+  /** Kinds of the places home_ids name: persons of one household mostly come together. */
+  private readonly placeKinds = new KindCache<PlaceKind>(PLACE_KIND_CACHE_SIZE);
   /** Rows waiting in the index for the kinds of their ids. */
   private pendingRows = 0;
   private readonly unresolved = new Set<Id>();
@@ -145,12 +155,12 @@ class ReferenceChecker {
   readonly unreadKinds = new Set<EntityKind>();
 
   constructor(
-    private readonly store: KindLookup,
+    private readonly store: ValidationStore,
     private readonly index: BundleIndex,
     private readonly problems: ProblemLog,
     cacheSize: number,
   ) {
-    this.cache = new KindCache(cacheSize);
+    this.cache = new KindCache<EntityKind>(cacheSize);
   }
 
   /** The kind of an id in the bundle, else in the store (null: not there), else undefined: not asked yet. */
@@ -162,21 +172,42 @@ class ReferenceChecker {
     return kind;
   }
 
+  /**
+   * The kind of a place, from the bundle, else from the store once asked (undefined until then);
+   * null for a place whose row in the bundle has problems of its own, which is not checked again.
+   */
+  private placeKindOf(id: Id): PlaceKind | null | undefined {
+    const cached = this.placeKinds.get(id);
+    if (cached !== undefined) return cached;
+    const defined = this.index.definition(id);
+    const placeKind = defined ? defined.placeKind : this.index.storedPlaceKind(id);
+    if (placeKind !== undefined) this.placeKinds.set(id, placeKind);
+    return placeKind;
+  }
+
+  /** Whether the reference can be checked: its id's kind known, and the kind of place it must be. */
+  private resolved(r: Reference): boolean {
+    const kind = this.kindOf(r.id);
+    if (kind === undefined) return false;
+    return !r.placeKind || kind !== 'place' || this.placeKindOf(r.id) !== undefined;
+  }
+
   /** A new definition overrides whatever was cached for its id. */
   defined(id: Id): void {
     this.cache.delete(id);
+    this.placeKinds.delete(id);
   }
 
   async addRow(row: PendingRow): Promise<void> {
     if (row.references.length === 0) return;
-    if (this.entitiesRead && row.references.every((r) => this.kindOf(r.id) !== undefined)) {
+    if (this.entitiesRead && row.references.every((r) => this.resolved(r))) {
       this.check(row);
       return;
     }
     this.index.addPending(row);
     this.pendingRows++;
     if (this.entitiesRead) {
-      for (const r of row.references) if (this.kindOf(r.id) === undefined) this.unresolved.add(r.id);
+      for (const r of row.references) if (!this.resolved(r)) this.unresolved.add(r.id);
       if (this.unresolved.size >= LOOKUP_BATCH) await this.flush();
     }
   }
@@ -192,6 +223,7 @@ class ReferenceChecker {
     this.entitiesRead = true;
     await this.flushDefinitions();
     await this.flush();
+    await this.checkPlacesNotHomes();
   }
 
   async finish(): Promise<void> {
@@ -219,7 +251,8 @@ class ReferenceChecker {
 
   /**
    * Checks the pending rows, oldest first, a page at a time: the ids of a page that neither the
-   * bundle nor an earlier lookup resolves are looked up in the store first.
+   * bundle nor an earlier lookup resolves are looked up in the store first, then the kinds of the
+   * places in the store that must be of one kind (homes).
    */
   private async flush(): Promise<void> {
     this.unresolved.clear();
@@ -229,13 +262,54 @@ class ReferenceChecker {
       const ids = new Set<Id>();
       for (const row of rows)
         for (const r of row.references) if (this.kindOf(r.id) === undefined) ids.add(r.id);
-      const all = [...ids];
-      for (let i = 0; i < all.length; i += LOOKUP_BATCH) {
-        const batch = all.slice(i, i + LOOKUP_BATCH);
+      await this.lookUp([...ids], async (batch) => {
         const kinds = await this.store.entityKinds(batch);
         batch.forEach((id, j) => this.index.rememberStoredKind(id, kinds[j] ?? null));
-      }
+      });
+      const places = new Set<Id>();
+      for (const row of rows) for (const r of row.references) if (!this.resolved(r)) places.add(r.id);
+      await this.lookUp([...places], async (batch) => {
+        const stored = await this.store.places(batch);
+        stored.forEach((place) => place && this.index.rememberStoredPlaceKind(place.id, place.kind));
+      });
       for (const row of rows) this.check(row);
+    }
+  }
+
+  /** Asks the store about `ids` in batches of LOOKUP_BATCH. */
+  private async lookUp(ids: Id[], ask: (batch: Id[]) => Promise<void>): Promise<void> {
+    for (let i = 0; i < ids.length; i += LOOKUP_BATCH) await ask(ids.slice(i, i + LOOKUP_BATCH));
+  }
+
+  /**
+   * A place of the bundle that is not a home must be no one's home in the store, once the bundle
+   * is written: persons the bundle defines again are left out (their own home_id is checked).
+   * Skipped when persons.csv could not be read to its end, as those persons are not all known.
+   */
+  private async checkPlacesNotHomes(): Promise<void> {
+    if (this.unreadKinds.has('person')) return;
+    let after = '';
+    while (true) {
+      const places = this.index.placesNotHomes(after, LOOKUP_BATCH);
+      if (places.length === 0) return;
+      after = places[places.length - 1]!.id;
+      const residents = await storedResidents(
+        this.store,
+        places.map((p) => p.id),
+        (personId) => this.index.definition(personId) !== undefined,
+      );
+      for (const place of places) {
+        const living = residents.get(place.id);
+        if (!living) continue;
+        this.problems.add({
+          file: 'places.csv',
+          line: place.line,
+          column: 'kind',
+          reason:
+            `"${place.id}" is the home_id of ${living.count} person(s) in the store (${residentList(living)}), ` +
+            `so it cannot be a ${place.placeKind}: a home_id names a place of kind home`,
+        });
+      }
     }
   }
 
@@ -263,6 +337,17 @@ class ReferenceChecker {
         });
       } else {
         kinds.set(r.column, kind);
+        const placeKind = r.placeKind && kind === 'place' ? this.placeKindOf(r.id) : null;
+        if (placeKind && placeKind !== r.placeKind) {
+          const defined = this.index.definition(r.id);
+          const where = defined ? `${defined.file}:${defined.line}` : 'in the store';
+          this.problems.add({
+            file: row.file,
+            line: row.line,
+            column: r.column,
+            reason: `"${r.id}" is a place of kind ${placeKind} (${where}), not a ${r.placeKind}`,
+          });
+        }
       }
     }
     const subject = kinds.get('subject_id');
@@ -352,7 +437,7 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
  * bundle can be imported; throws ValidationError listing the first problems otherwise.
  */
 export async function validateBundle(
-  store: KindLookup,
+  store: ValidationStore,
   dir: string,
   options: ValidationOptions = {},
 ): Promise<ValidationResult> {
@@ -366,7 +451,7 @@ export async function validateBundle(
 }
 
 async function validateFiles(
-  store: KindLookup,
+  store: ValidationStore,
   files: BundleFile[],
   index: BundleIndex,
   options: ValidationOptions,
@@ -422,7 +507,8 @@ async function validateFiles(
       record: unknown,
     ): Promise<void> {
       const print = record === null ? null : fingerprint(record);
-      const earlier = index.define(id, { kind, file: spec.file, line, fingerprint: print });
+      const placeKind = kind === 'place' && record !== null ? (record as Place).kind : null;
+      const earlier = index.define(id, { kind, file: spec.file, line, fingerprint: print, placeKind });
       if (!earlier) {
         references.defined(id);
         await references.addDefinition(id, kind, spec.file, line);

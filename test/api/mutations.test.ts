@@ -1,7 +1,7 @@
 /** Mutations validate through the import's row specs and the store's references; a refused batch writes nothing. */
 import { buildApiSchema } from '../../src/api/schema';
 import type { Place, Stay } from '../../src/domain/types';
-import { oneBedWriteAtATime } from '../../src/api/services/quarantine-beds';
+import { oneCheckedWriteAtATime } from '../../src/api/services/checked-writes';
 import { barePerson } from '../bare-records';
 import { smallDistrict, t } from '../store/fixtures';
 import { codes, contextFor, districtStore, run, type TempStore } from './helpers';
@@ -151,6 +151,68 @@ describe('mutations', () => {
       { path: 'persons[4].id', reason: 'repeats persons[3] with different fields' },
     ]);
     expect((await temp.store.counts()).persons).toBe(4);
+  });
+
+  test("a person's homeId must name a place of kind home", async () => {
+    const result = await write(`mutation {
+      upsertPersons(persons: [{ id: "P10", homeId: "H2" }, { id: "P11", homeId: "MKT" }, { id: "P12", homeId: "QH1" }]) { id }
+    }`);
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.extensions?.problems).toEqual([
+      { path: 'persons[1].homeId', reason: '"MKT" is a place of kind market, not a home' },
+      { path: 'persons[2].homeId', reason: '"QH1" is a place of kind quarantine_site, not a home' },
+    ]);
+    expect(await temp.store.persons(['P10', 'P11', 'P12'])).toEqual([null, null, null]);
+  });
+
+  test('a place may not stop being a home while persons live there; once they move it may', async () => {
+    const result = await write(`mutation {
+      upsertPlaces(places: [
+        { id: "H1", name: "Home 1", kind: "restaurant" },
+        { id: "MKT", name: "Baogang market", kind: "market" },
+        { id: "H2", name: "Home 2", kind: "shop" }
+      ]) { id }
+    }`);
+    expect(codes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.extensions?.problems).toEqual([
+      {
+        path: 'places[0].kind',
+        reason:
+          '"H1" is the homeId of 2 person(s) (P1, P2), so it cannot be a restaurant: a homeId names a place of kind home',
+      },
+      {
+        path: 'places[2].kind',
+        reason:
+          '"H2" is the homeId of 1 person(s) (P3), so it cannot be a shop: a homeId names a place of kind home',
+      },
+    ]);
+    expect((await temp.store.places(['H1', 'H2'])).map((p) => p?.kind)).toEqual(['home', 'home']);
+
+    const moved = await write(`mutation {
+      upsertPersons(persons: [{ id: "P3", name: "Li Wei", homeId: "H1" }]) { id }
+      upsertPlaces(places: [{ id: "H2", name: "Home 2", kind: "shop" }]) { id kind }
+    }`);
+    expect(moved.errors).toBeUndefined();
+    expect((await temp.store.places(['H2']))[0]?.kind).toBe('shop');
+  });
+
+  test('persons wait for the checked writes before them: no one moves into a place while it may stop being a home', async () => {
+    let release!: () => void;
+    const held = oneCheckedWriteAtATime(
+      temp.store,
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    const moving = write(`mutation { upsertPersons(persons: [{ id: "P10", homeId: "H2" }]) { id } }`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await temp.store.persons(['P10'])).toEqual([null]);
+    } finally {
+      // Released even when the check fails, so the writes of the tests after it are not held.
+      release();
+      await held;
+    }
+    expect((await moving).errors).toBeUndefined();
+    expect((await temp.store.persons(['P10']))[0]?.homeId).toBe('H2');
   });
 
   test('the same record twice in a call is written once, as import takes it', async () => {
@@ -481,7 +543,10 @@ describe('stays at a quarantine site take its beds', () => {
 
   test('places wait for the bed writes before them: a capacity is not lowered under a stay being checked', async () => {
     let release!: () => void;
-    const held = oneBedWriteAtATime(temp.store, () => new Promise<void>((resolve) => (release = resolve)));
+    const held = oneCheckedWriteAtATime(
+      temp.store,
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
     const lowering = write(
       `mutation { upsertPlaces(places: [{ id: "${SITE.id}", name: "${SITE.name}", kind: "quarantine_site", capacity: 1 }]) { id } }`,
     );

@@ -69,6 +69,34 @@ const BAD_BUNDLES: BadBundle[] = [
     ],
   },
   {
+    name: 'a home_id naming a place that is not a home',
+    files: { 'persons.csv': LATER_PERSONS + 'P5,Zhao Min,F,35,13700005555,,MKT,vendor\n' },
+    problems: [
+      {
+        file: 'persons.csv',
+        line: 3,
+        column: 'home_id',
+        reason: '"MKT" is a place of kind market (in the store), not a home',
+      },
+    ],
+  },
+  {
+    name: 'a home made another kind of place while a person in the store lives there',
+    files: {
+      'places.csv': 'id,name,kind,lat,lon,capacity\nH2,Home 2,shop,,,\n',
+      'persons.csv': LATER_PERSONS + 'P5,Zhao Min,F,35,13700005555,,H1,vendor\n',
+    },
+    problems: [
+      {
+        file: 'places.csv',
+        line: 2,
+        column: 'kind',
+        reason:
+          '"H2" is the home_id of 1 person(s) in the store (P3), so it cannot be a shop: a home_id names a place of kind home',
+      },
+    ],
+  },
+  {
     name: 'an end before its start',
     files: {
       'stays.csv': LATER_STAYS_HEADER + 'P2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:40:00+08:00\n',
@@ -329,6 +357,27 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
           end: t('2022-08-01T09:55:00+08:00'),
         },
       ]);
+    });
+
+    test('a bundle may make a home another kind of place only once it moves everyone who lived there', async () => {
+      await store.clear();
+      await importBundle(store, bundle('district'));
+      const before = await snapshot(store);
+      const places = 'id,name,kind,lat,lon,capacity\nH2,Home 2,shop,,,\n';
+      const header = 'id,name,sex,age,phone,id_number,home_id,occupation\n';
+      const p3At = (home: string) => `${header}P3,Li Wei,M,30,13900003333,,${home},porter\n`;
+      // P3 lives at H2 in the store, or still does as the bundle has it: refused, nothing written.
+      for (const persons of [header, p3At('H2')]) {
+        const refused = bundle(null, { 'places.csv': places, 'persons.csv': persons });
+        expect(await importBundle(store, refused).catch((err: unknown) => err)).toBeInstanceOf(
+          ValidationError,
+        );
+        expect(await snapshot(store)).toEqual(before);
+      }
+      await importBundle(store, bundle(null, { 'places.csv': places, 'persons.csv': p3At('H1') }));
+      expect((await store.places(['H2']))[0]?.kind).toBe('shop');
+      expect((await store.persons(['P3']))[0]?.homeId).toBe('H1');
+      expect(await store.residentCounts(['H1', 'H2'])).toEqual([{ homeId: 'H1', residents: 3 }]);
     });
 
     describe('a bundle with a problem is refused with one clear message and changes nothing', () => {

@@ -1,19 +1,63 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
-import type { EntityKind, Id } from '../../src/domain/types';
-import { validateBundle, type KindLookup, type ValidationOptions } from '../../src/import/validate';
+import type { EntityKind, Id, Person, Place, PlaceKind } from '../../src/domain/types';
+import { validateBundle, type ValidationStore, type ValidationOptions } from '../../src/import/validate';
+import type { ResidentCount } from '../../src/store/port';
+import { barePerson, barePlace } from '../bare-records';
 import { bundleFrom, removeTemp } from './temp-bundle';
 
-/** A store that knows only the kinds of some ids, and records how it was asked. */
-class KnownKinds implements KindLookup {
+/**
+ * A store that knows only the kinds of some ids (of places, their kinds of place, `home` unless
+ * given; of persons, their homes), and records how it was asked.
+ */
+class KnownKinds implements ValidationStore {
+  /** The ids asked for in each call of entityKinds. */
   readonly calls: Id[][] = [];
-  constructor(private readonly kinds: Record<Id, EntityKind> = {}) {}
+  /** The ids asked for in each call of places. */
+  readonly placeCalls: Id[][] = [];
+  /** The ids asked for in each call of residentCounts. */
+  readonly countCalls: Id[][] = [];
+  /** The ids asked for in each call of residentsOf. */
+  readonly residentCalls: Id[][] = [];
+  constructor(
+    private readonly kinds: Record<Id, EntityKind> = {},
+    private readonly placeKinds: Record<Id, PlaceKind> = {},
+    private readonly homes: Record<Id, Id> = {},
+  ) {}
   async entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]> {
     this.calls.push([...ids]);
     return ids.map((id) => this.kinds[id] ?? null);
   }
+  async places(ids: readonly Id[]): Promise<(Place | null)[]> {
+    this.placeCalls.push([...ids]);
+    return ids.map((id) =>
+      this.kinds[id] === 'place' ? barePlace(id, this.placeKinds[id] ?? 'home') : null,
+    );
+  }
+  async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
+    this.residentCalls.push([...homeIds]);
+    return Object.entries(this.homes)
+      .filter(([, home]) => homeIds.includes(home))
+      .map(([id, homeId]) => barePerson(id, { homeId }));
+  }
+  async residentCounts(homeIds: readonly Id[]): Promise<ResidentCount[]> {
+    this.countCalls.push([...homeIds]);
+    return [...new Set(homeIds)].flatMap((homeId) => {
+      const residents = Object.values(this.homes).filter((home) => home === homeId).length;
+      return residents ? [{ homeId, residents }] : [];
+    });
+  }
 }
+
+/** The kinds of the district's places other than homes, and who lives where, as the store has them. */
+const DISTRICT_PLACE_KINDS: Record<Id, PlaceKind> = {
+  PORT: 'fishing_port',
+  MKT: 'market',
+  COLD: 'cold_storage',
+  QH1: 'quarantine_site',
+};
+const DISTRICT_HOMES: Record<Id, Id> = { P1: 'H1', P2: 'H1', P3: 'H2' };
 
 const DISTRICT_IN_STORE: Record<Id, EntityKind> = {
   H1: 'place',
@@ -30,6 +74,8 @@ const DISTRICT_IN_STORE: Record<Id, EntityKind> = {
   L1: 'item',
 };
 
+const PERSONS_HEADER = 'id,name,sex,age,phone,id_number,home_id,occupation\n';
+
 const made: string[] = [];
 function bundle(name: string | null, files: Record<string, string | Buffer | null> = {}): string {
   const dir = bundleFrom(name, files);
@@ -40,7 +86,7 @@ afterAll(() => made.forEach(removeTemp));
 
 async function problemsOf(
   dir: string,
-  store: KindLookup = new KnownKinds(),
+  store: ValidationStore = new KnownKinds(),
   options: ValidationOptions = {},
 ): Promise<{ problems: FieldProblem[]; total: number }> {
   try {
@@ -80,10 +126,12 @@ describe('validateBundle', () => {
   });
 
   test('a later bundle may refer to what only the store has, looked up in a few batches', async () => {
-    const store = new KnownKinds(DISTRICT_IN_STORE);
+    const store = new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES);
     const result = await validateBundle(store, bundle('district-later'));
     expect(result.rows).toEqual({ 'persons.csv': 2, 'stays.csv': 2, 'samples.csv': 2, 'cases.csv': 1 });
     expect(store.calls).toEqual([['P4', 'P5'], ['H2'], ['P2', 'MKT', 'P1', 'P3']]);
+    // The kind of a place is asked for only where a home_id names it (not for the stays' MKT).
+    expect(store.placeCalls).toEqual([['H2']]);
   });
 
   test('without the store, every reference outside the bundle is a problem', async () => {
@@ -152,6 +200,143 @@ describe('validateBundle', () => {
         },
       ],
     });
+  });
+
+  test('a home_id must name a place of kind home, whether the place is in the bundle or in the store', async () => {
+    const dir = bundle('district', {
+      'persons.csv': `${PERSONS_HEADER}P1,,,,,,H1,\nP2,,,,,,MKT,\nP3,,,,,,H9,\nP4,,,,,,V9,\nP5,,,,,,,\n`,
+    });
+    // The store has H1 as a market, but the bundle, which is written over it, has it a home.
+    const store = new KnownKinds(
+      { H1: 'place', H9: 'place', V9: 'place' },
+      { H1: 'market', H9: 'home', V9: 'village' },
+    );
+    expect(await problemsOf(dir, store)).toEqual({
+      total: 2,
+      problems: [
+        {
+          file: 'persons.csv',
+          line: 3,
+          column: 'home_id',
+          reason: '"MKT" is a place of kind market (places.csv:5), not a home',
+        },
+        {
+          file: 'persons.csv',
+          line: 5,
+          column: 'home_id',
+          reason: '"V9" is a place of kind village (in the store), not a home',
+        },
+      ],
+    });
+    // Only the places that the store alone has are asked for, in one call.
+    expect(store.placeCalls).toEqual([['H9', 'V9']]);
+
+    // A place whose row has a problem of its own is not reported again through the home_ids naming it.
+    const badPlaces = bundle(null, {
+      'places.csv': 'id,name,kind,lat,lon,capacity\nH1,,home,,,\nH2,,shop,95,,\nMKT,,market,,,-1\n',
+      'persons.csv': `${PERSONS_HEADER}P1,,,,,,H2,\nP2,,,,,,MKT,\nP3,,,,,,H1,\n`,
+    });
+    expect((await problemsOf(badPlaces)).problems).toEqual([
+      { file: 'places.csv', line: 3, column: 'lat', reason: '"95" is not a number from -90 to 90' },
+      { file: 'places.csv', line: 4, column: 'capacity', reason: '"-1" is not a whole number of at least 0' },
+    ]);
+  });
+
+  test("a place the bundle makes other than a home must be no one's home in the store, unless the bundle moves them", async () => {
+    const places = 'id,name,kind,lat,lon,capacity\nH1,,restaurant,,,\nH2,,shop,,,\nH3,,home,,,\n';
+    const homes = { ...DISTRICT_HOMES, P5: 'H1', P6: 'H1', P7: 'H1' };
+    const moved = bundle(null, { 'places.csv': places, 'persons.csv': `${PERSONS_HEADER}P3,,,,,,H3,\n` });
+    const store = new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, homes);
+    expect(await problemsOf(moved, store)).toEqual({
+      total: 1,
+      problems: [
+        {
+          file: 'places.csv',
+          line: 2,
+          column: 'kind',
+          reason:
+            '"H1" is the home_id of 5 person(s) in the store (P1, P2, P5 and 2 more), so it cannot be a restaurant: ' +
+            'a home_id names a place of kind home',
+        },
+      ],
+    });
+    // Only the places someone lives at are read: H3 is a home, and the counts leave none out.
+    expect(store.residentCalls).toEqual([['H1', 'H2']]);
+
+    // A person the bundle leaves at a place it makes a shop is reported on their own row, not the place's.
+    const stayed = bundle(null, { 'places.csv': places, 'persons.csv': `${PERSONS_HEADER}P3,,,,,,H2,\n` });
+    const problems = await problemsOf(
+      stayed,
+      new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES),
+    );
+    expect(problems.problems).toEqual([
+      {
+        file: 'persons.csv',
+        line: 2,
+        column: 'home_id',
+        reason: '"H2" is a place of kind shop (places.csv:3), not a home',
+      },
+      {
+        file: 'places.csv',
+        line: 2,
+        column: 'kind',
+        reason:
+          '"H1" is the home_id of 2 person(s) in the store (P1, P2), so it cannot be a restaurant: ' +
+          'a home_id names a place of kind home',
+      },
+    ]);
+
+    // Moving everyone out lets the places change kind.
+    const everyoneMoved = bundle(null, {
+      'places.csv': places,
+      'persons.csv': `${PERSONS_HEADER}P1,,,,,,H3,\nP2,,,,,,,\nP3,,,,,,H3,\n`,
+    });
+    const rows = await validateBundle(
+      new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES),
+      everyoneMoved,
+    );
+    expect(rows.rows).toEqual({ 'places.csv': 3, 'persons.csv': 3 });
+  });
+
+  test('place kinds and residents are asked of the store in batches of at most 1000 ids', async () => {
+    const known: Record<Id, EntityKind> = {};
+    const placeKinds: Record<Id, PlaceKind> = {};
+    const persons: string[] = [];
+    const places: string[] = [];
+    for (let i = 1; i <= 2500; i++) {
+      known[`H${i}`] = 'place';
+      persons.push(`S${i},,,,,,H${i},`);
+      places.push(`M${i},,market,,,`);
+    }
+    placeKinds['H1234'] = 'school';
+    const store = new KnownKinds(known, placeKinds, { Q1: 'M2222' });
+    const dir = bundle(null, {
+      'places.csv': `id,name,kind,lat,lon,capacity\n${places.join('\n')}\n`,
+      'persons.csv': `${PERSONS_HEADER}${persons.join('\n')}\n`,
+    });
+    expect(await problemsOf(dir, store)).toEqual({
+      total: 2,
+      problems: [
+        {
+          file: 'persons.csv',
+          line: 1235,
+          column: 'home_id',
+          reason: '"H1234" is a place of kind school (in the store), not a home',
+        },
+        {
+          file: 'places.csv',
+          line: 2223,
+          column: 'kind',
+          reason:
+            '"M2222" is the home_id of 1 person(s) in the store (Q1), so it cannot be a market: a home_id names a place of kind home',
+        },
+      ],
+    });
+    expect(store.placeCalls.every((ids) => ids.length <= 1000)).toBe(true);
+    expect(store.placeCalls.flat().sort()).toEqual(Object.keys(known).sort());
+    expect(store.countCalls.every((ids) => ids.length <= 1000)).toBe(true);
+    expect(store.countCalls.flat()).toHaveLength(2500);
+    expect(store.residentCalls).toEqual([['M2222']]);
   });
 
   test('a boat cannot stay aboard a boat', async () => {

@@ -25,7 +25,12 @@ export class PersonInput {
   @Field(() => Int, { nullable: true }) age?: number | null;
   @Field(() => String, { nullable: true }) phone?: string | null;
   @Field(() => String, { nullable: true }) idNumber?: string | null;
-  @Field(() => ID, { nullable: true, description: 'A place (kind home).' }) homeId?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A place of kind home: persons who share it are one household. A place of another kind is refused.',
+  })
+  homeId?: string | null;
   @Field(() => String, { nullable: true }) occupation?: string | null;
 }
 

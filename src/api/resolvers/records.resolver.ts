@@ -66,7 +66,7 @@ export class RecordsResolver {
   @Mutation(
     () => [PersonType],
     opts(
-      'Adds or updates persons by id, each written whole, as a row of persons.csv: a field left out is empty.',
+      'Adds or updates persons by id, each written whole, as a row of persons.csv: a field left out is empty. A homeId must name a place of kind home.',
     ),
   )
   upsertPersons(
@@ -80,7 +80,7 @@ export class RecordsResolver {
   @Mutation(
     () => [PlaceType],
     opts(
-      'Adds or updates places by id, each written whole, as a row of places.csv: a field left out is empty. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again.',
+      'Adds or updates places by id, each written whole, as a row of places.csv: a field left out is empty. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again. A place of a kind other than home is refused while persons have it as their homeId (move them first with upsertPersons).',
     ),
   )
   upsertPlaces(

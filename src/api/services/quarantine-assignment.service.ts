@@ -12,7 +12,8 @@ import { QUARANTINE_SITE_KIND, type Id, type Instant, type Place } from '../../d
 import type { TraceStore } from '../../store/port';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
-import { bedsTaken, noBedReason, oneBedWriteAtATime, overlappingSiteStays } from './quarantine-beds';
+import { oneCheckedWriteAtATime } from './checked-writes';
+import { bedsTaken, noBedReason, overlappingSiteStays } from './quarantine-beds';
 import { inputAsRow, KIND_WORDS } from './records.service';
 
 export interface QuarantineAssignmentRequest {
@@ -55,7 +56,7 @@ export class QuarantineAssignmentService {
   ) {}
 
   assign(request: QuarantineAssignmentRequest): Promise<QuarantineAssignment> {
-    return oneBedWriteAtATime(this.store, () => this.checkAndWrite(request));
+    return oneCheckedWriteAtATime(this.store, () => this.checkAndWrite(request));
   }
 
   private async checkAndWrite(request: QuarantineAssignmentRequest): Promise<QuarantineAssignment> {

@@ -5,8 +5,8 @@
  * site do), against the site's capacity. A person holds one bed at a time: a stay at one site may
  * not overlap their stay at another. A place made a site, or a site given fewer beds, must hold
  * the persons recorded there at once. assignQuarantineSite and the mutations writing stays and
- * places all check this, and run their checks and writes one at a time per store in this process,
- * so two requests cannot both take the last bed.
+ * places all check this, and run their checks and writes one at a time per store in this process
+ * (checked-writes.ts), so two requests cannot both take the last bed.
  */
 import { formatInstant } from '../../domain/time';
 import {
@@ -23,19 +23,6 @@ import { ALL_TIME } from '../loaders';
 
 /** Strict overlap: a stay that ends as the interval starts leaves its bed in time. */
 export const overlaps = (s: Stay, start: Instant, end: Instant): boolean => s.start < end && s.end > start;
-
-const queues = new WeakMap<TraceStore, Promise<unknown>>();
-
-/** Runs `task` after every earlier bed-taking write to the same store has settled. */
-export function oneBedWriteAtATime<T>(store: TraceStore, task: () => Promise<T>): Promise<T> {
-  const previous = queues.get(store) ?? Promise.resolve();
-  const next = previous.then(task, task);
-  queues.set(
-    store,
-    next.catch(() => undefined),
-  );
-  return next;
-}
 
 /** The beds a stay at a site finds taken over its interval, by the other persons' stays there. */
 export interface BedsTaken {

@@ -4,11 +4,13 @@
  * the store, and only a batch with no problem at all is written (in one store write); cached reads
  * and analyses are then dropped. Persons' stays at quarantine sites must each find a free bed, as
  * an assignment must, and a quarantine site's capacity must hold the persons recorded there
- * (quarantine-beds.ts), so batches of stays and of places are checked and written one at a time
- * with the assignments to the same store.
+ * (quarantine-beds.ts); a person's home must be a place of kind home, and a place no one's home
+ * unless it is one. So batches of stays, places and persons are checked and written one at a time
+ * with the assignments to the same store (checked-writes.ts).
  */
-import type { FileSpec, RawRow } from '../../domain/records';
+import type { FileSpec, RawRow, Reference } from '../../domain/records';
 import {
+  HOME_KIND,
   stayTypeOf,
   type EntityKind,
   type Id,
@@ -17,9 +19,11 @@ import {
   type Stay,
 } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
+import { residentList, storedResidents } from '../../store/residents';
 import { badUserInput, type InputProblem } from '../errors';
 import { clearLoaders, type Loaders } from '../loaders';
-import { oneBedWriteAtATime, sitePlaceProblems, siteStayProblems } from './quarantine-beds';
+import { oneCheckedWriteAtATime } from './checked-writes';
+import { sitePlaceProblems, siteStayProblems } from './quarantine-beds';
 
 export const MAX_RECORDS_PER_MUTATION = 1000;
 
@@ -87,9 +91,9 @@ export class RecordsService {
     inputs: readonly object[],
   ): Promise<T[]> {
     const checkAndWrite = () => this.checkAndWrite(argument, spec, batchKey, inputs);
-    // Stays take beds and places set them: both are checked against the beds one write at a time.
-    return batchKey === 'stays' || batchKey === 'places'
-      ? oneBedWriteAtATime(this.store, checkAndWrite)
+    // Stays take beds and places set them; persons live at homes and places stop being homes.
+    return batchKey === 'stays' || batchKey === 'places' || batchKey === 'persons'
+      ? oneCheckedWriteAtATime(this.store, checkAndWrite)
       : checkAndWrite();
   }
 
@@ -111,7 +115,7 @@ export class RecordsService {
     const records: T[] = [];
     /** The input each record came from. */
     const indexOfRecord: number[] = [];
-    const references: { index: number; field: string; id: Id; kinds: readonly EntityKind[] }[] = [];
+    const references: (Reference & { index: number; field: string })[] = [];
     /** The first input of each key, and its record as JSON: a repeat is refused only if it differs. */
     const firstOfKey = new Map<string, { index: number; json: string }>();
 
@@ -124,8 +128,7 @@ export class RecordsService {
           reason: inFieldNames(p.reason, spec.columns),
         });
       }
-      for (const r of parsed.references)
-        references.push({ index, field: fieldOfColumn(r.column), id: r.id, kinds: r.kinds });
+      for (const r of parsed.references) references.push({ ...r, index, field: fieldOfColumn(r.column) });
       if (!parsed.record) return;
       const key = spec.key(parsed.record);
       const json = JSON.stringify(parsed.record);
@@ -183,6 +186,23 @@ export class RecordsService {
         });
       }
     }
+    // A place that must be of one kind (a home): its kind is read from the store, all in one call.
+    const placeRefs = references.filter((r) => r.placeKind && kinds.get(r.id) === 'place');
+    if (placeRefs.length) {
+      const ids = [...new Set(placeRefs.map((r) => r.id))];
+      const places = await this.store.places(ids);
+      const placeKinds = new Map(ids.map((id, i) => [id, places[i]?.kind]));
+      for (const ref of placeRefs) {
+        const placeKind = placeKinds.get(ref.id);
+        if (placeKind !== undefined && placeKind !== ref.placeKind) {
+          problems.push({
+            index: ref.index,
+            path: `${argument}[${ref.index}].${ref.field}`,
+            reason: `"${ref.id}" is a place of kind ${placeKind}, not a ${ref.placeKind}`,
+          });
+        }
+      }
+    }
     if (batchKey === 'stays') {
       // Kinds that are each allowed can still make no stay together (a boat aboard a boat).
       inputs.forEach((input, index) => {
@@ -209,6 +229,12 @@ export class RecordsService {
         problems.push({ index, path: `${argument}[${index}].${field}`, reason });
       }
     }
+    if (batchKey === 'places') {
+      for (const { position, reason } of await placesNotHomesProblems(this.store, records as Place[])) {
+        const index = indexOfRecord[position]!;
+        problems.push({ index, path: `${argument}[${index}].kind`, reason });
+      }
+    }
     if (batchKey === 'places' && !problems.length) {
       for (const { position, field, reason } of await sitePlaceProblems(this.store, records as Place[])) {
         const index = indexOfRecord[position]!;
@@ -231,4 +257,30 @@ export class RecordsService {
     }
     return records;
   }
+}
+
+/**
+ * Places of `places` whose kind is not home while persons in the store have them as their home,
+ * by position in `places`, with the reason. A place left a market as it was is checked too: the
+ * persons must move (upsertPersons) before the place is written again.
+ */
+async function placesNotHomesProblems(
+  store: TraceStore,
+  places: readonly Place[],
+): Promise<{ position: number; reason: string }[]> {
+  const notHomes = places.flatMap((place, position) =>
+    place.kind === HOME_KIND ? [] : [{ place, position }],
+  );
+  const residents = await storedResidents(
+    store,
+    notHomes.map(({ place }) => place.id),
+  );
+  return notHomes.flatMap(({ place, position }) => {
+    const living = residents.get(place.id);
+    if (!living) return [];
+    const reason =
+      `"${place.id}" is the homeId of ${living.count} person(s) (${residentList(living)}), ` +
+      `so it cannot be a ${place.kind}: a homeId names a place of kind home`;
+    return [{ position, reason }];
+  });
 }
