@@ -1,6 +1,6 @@
 /**
  * The API's error vocabulary: every error a client sees carries `extensions.code`
- * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, query limit codes, Apollo's
+ * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, STORE_BUSY, query limit codes, Apollo's
  * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED,
  * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request. Validation
  * errors about a value written in the operation also name its `extensions.argumentPath`
@@ -9,13 +9,14 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Path } from 'graphql/jsutils/Path';
 import type { MiddlewareFn } from 'type-graphql';
-import { StoreUnavailableError } from '../domain/errors';
+import { StoreBusyError, StoreUnavailableError } from '../domain/errors';
 
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   UNAVAILABLE: 'UNAVAILABLE',
+  STORE_BUSY: 'STORE_BUSY',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
@@ -57,6 +58,19 @@ export function unavailable(): GraphQLError {
   });
 }
 
+/**
+ * A write refused while an import holds the store (StoreBusyError): said without the store's
+ * address or the importing host, which are no business of the API's clients.
+ */
+export function storeBusy(err: StoreBusyError): GraphQLError {
+  const since = err.since ? ` since ${err.since}` : '';
+  return new GraphQLError(
+    `An import has been writing to the store${since}; persons, places, boats and lots not yet in it ` +
+      'can be added when it ends. Nothing was written.',
+    { extensions: { code: ErrorCode.STORE_BUSY } },
+  );
+}
+
 /** A StoreUnavailableError, also when it crossed a module boundary (matched by name). */
 export function isStoreUnavailable(err: unknown): boolean {
   return (
@@ -95,12 +109,16 @@ export const fieldInputErrors: MiddlewareFn = async ({ info }, next) => {
   }
 };
 
-/** Store outages become UNAVAILABLE errors where they happen, so the rest of the response survives. */
+/**
+ * Store outages become UNAVAILABLE errors where they happen, so the rest of the response survives;
+ * a write refused while an import runs becomes STORE_BUSY.
+ */
 export const storeErrorsAsGraphQLErrors: MiddlewareFn = async (_action, next) => {
   try {
     return await next();
   } catch (err) {
     if (isStoreUnavailable(err)) throw unavailable();
+    if (err instanceof StoreBusyError) throw storeBusy(err);
     throw err;
   }
 };

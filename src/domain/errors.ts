@@ -42,6 +42,19 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** Another writer holds the store (an import is running): nothing was written; try again when it ends. */
+export class StoreBusyError extends Error {
+  constructor(
+    message: string,
+    /** Since when it has held the store, ISO 8601, when known. */
+    readonly since: string | null = null,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** A lookup named something that does not exist. */
 export class NotFoundError extends Error {
   constructor(message: string) {

@@ -2,7 +2,9 @@
  * Bundle import: validates the whole bundle first (src/import/validate.ts) and writes nothing if
  * any row is refused; then streams the files again, entities before what refers to them, and
  * writes them in batches through one import session of the store, each batch written while the
- * next is read.
+ * next is read. It holds the store's import lock throughout, so that no other import changes what
+ * it validated against before it has written (on Neo4j, where batches commit one by one, a record
+ * refused half-way would leave the batches before it written).
  */
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import type { FileName } from '../domain/records';
@@ -31,6 +33,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   onProgress?(progress: ImportProgress): void;
+  /** Told who holds the store's import lock when this import has to wait for it (`TraceStore.lockImports`). */
+  onWait?(holder: string): void;
 }
 
 export interface ImportSummary {
@@ -59,14 +63,20 @@ export interface ValidatedBundle {
 
 /**
  * Imports a bundle folder into the store. Throws ValidationError (and writes nothing) when any
- * row breaks the import format; importing the same bundle again changes nothing.
+ * row breaks the import format; importing the same bundle again changes nothing. Waits for
+ * another import of the store to end before it validates (`options.onWait` is told).
  */
 export async function importBundle(
   store: TraceStore,
   dir: string,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
-  return writeBundle(store, await validateForImport(store, dir, options));
+  const lock = await store.lockImports(options.onWait);
+  try {
+    return await writeValidated(store, await validateForImport(store, dir, options));
+  } finally {
+    await lock.release();
+  }
 }
 
 /**
@@ -102,12 +112,26 @@ export async function validateForImport(
 }
 
 /**
- * Pass 2 of an import: writes a validated bundle through one import session of the store. When
- * the store refuses a record (another import wrote meanwhile, or the store was made and filled
- * since the bundle was validated against none), the bundle is validated again against the store
- * as it is, so the ValidationError thrown names file, line and column.
+ * Pass 2 of an import: writes a validated bundle through one import session of the store, holding
+ * its import lock. When the store refuses a record (the store was made and filled since the bundle
+ * was validated against none, or another import wrote meanwhile), the bundle is validated again
+ * against the store as it is, so the ValidationError thrown names file, line and column.
  */
-export async function writeBundle(store: TraceStore, bundle: ValidatedBundle): Promise<ImportSummary> {
+export async function writeBundle(
+  store: TraceStore,
+  bundle: ValidatedBundle,
+  options: Pick<ImportOptions, 'onWait'> = {},
+): Promise<ImportSummary> {
+  const lock = await store.lockImports(options.onWait);
+  try {
+    return await writeValidated(store, bundle);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Pass 2, under the import lock the caller holds. */
+async function writeValidated(store: TraceStore, bundle: ValidatedBundle): Promise<ImportSummary> {
   const { dir, files, rows, started, report } = bundle;
   const session = await store.beginImport();
   try {
@@ -118,8 +142,9 @@ export async function writeBundle(store: TraceStore, bundle: ValidatedBundle): P
   } catch (err) {
     await session.abort().catch(() => undefined);
     // The store refused a record validation had accepted: another import wrote meanwhile (an id
-    // it made another kind) or the files changed. The store names the record only by its place
-    // in a batch; validating again against the store as it is now names file, line and column.
+    // it made another kind; on the embedded store, whose imports take no lock) or the files
+    // changed. The store names the record only by its place in a batch; validating again
+    // against the store as it is now names file, line and column.
     if (err instanceof ValidationError) {
       await validateBundle(store, dir).catch((again: unknown) => {
         throw again instanceof ValidationError ? again : err;

@@ -80,13 +80,21 @@ export function sharesANight(start: Instant, end: Instant, nights: NightHours): 
 /**
  * Writes of one import. The embedded store makes them one transaction (all or nothing); Neo4j
  * commits batch by batch, and since every write is an idempotent merge, re-running an import that
- * was cut off completes it.
+ * was cut off (a crash, a lost connection, a full disk) completes it. The import holds
+ * `TraceStore.lockImports` meanwhile, so no other writer can make the store refuse one of its
+ * records half-way.
  */
 export interface ImportSession {
   write(batch: RecordBatch): Promise<void>;
   commit(): Promise<void>;
   /** Undo what can be undone (everything on the embedded store). */
   abort(): Promise<void>;
+}
+
+/** Held by an import from before it validates until it has written (`TraceStore.lockImports`). */
+export interface ImportLock {
+  /** Lets the next import in; releasing twice does nothing. */
+  release(): Promise<void>;
 }
 
 /** Told, before it runs, what a migration step is about to rewrite (see `TraceStore.migrate`). */
@@ -115,9 +123,19 @@ export interface TraceStore {
   // ---- writes ---------------------------------------------------------------------------
   /** Upserts everything in the batch in one transaction. Entities are upserted by id, stays,
    *  contacts and handlings are merged on all their fields, samples on (subject, instant, method),
-   *  cases on person. */
+   *  cases on person. A batch adding entities (ids not stored yet) takes the lock of
+   *  `lockImports` first, where there is one: it cannot make a running import refuse a record. */
   write(batch: RecordBatch): Promise<void>;
   beginImport(): Promise<ImportSession>;
+  /**
+   * Keeps other imports, and writes adding entities, off the store until released: what an import
+   * was validated against then stays as it was until it has written. A second import waits for it;
+   * `onWait` is told who holds it when the wait lasts more than a moment. A write adding entities
+   * waits a few seconds, then is refused with StoreBusyError. Needed where an import's batches
+   * commit one by one (Neo4j); the embedded store's import is one transaction, which the store
+   * refuses whole, so there it holds nothing.
+   */
+  lockImports(onWait?: (holder: string) => void): Promise<ImportLock>;
   /** Removes everything (tests and the demo reset). */
   clear(): Promise<void>;
 

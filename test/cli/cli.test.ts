@@ -17,7 +17,9 @@ import Database from 'better-sqlite3';
 import { QUARANTINE_COLUMNS } from '../../src/report/csv';
 import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { freePort } from '../../src/store/neo4j/launcher';
+import neo4j from 'neo4j-driver';
 import { openNeo4jStore } from '../../src/store/neo4j';
+import { IMPORT_WAIT_NOTICE_MS } from '../../src/store/neo4j/import-lock';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
@@ -408,6 +410,49 @@ describe('tracegraph on Neo4j', () => {
     const stats = await runCli(['stats', '--json'], { env });
     expect(stats.code).toBe(0);
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  }, 240_000);
+
+  test('an import while another holds the store waits for it, saying so, then imports', async () => {
+    const config = neo4jTestConfig();
+    const store = await openNeo4jStore({ ...config, database: 'neo4j' });
+    const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password));
+    try {
+      await store.clear();
+      const holding = await store.lockImports();
+      const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+      const importing = runCli(['import', DISTRICT], { env, timeoutMs: 180_000 });
+      // Until the command waits for the lock, then long enough for it to say so.
+      const waitingImports = async (): Promise<number> => {
+        const { records } = await driver.executeQuery(
+          "SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.importLock = 'wanted' AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
+          {},
+          { database: 'neo4j' },
+        );
+        return neo4j.integer.toNumber(records[0]!.get('n') as number);
+      };
+      for (const deadline = Date.now() + 60_000; (await waitingImports()) === 0;) {
+        if (Date.now() > deadline) throw new Error('the import never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await new Promise((resolve) => setTimeout(resolve, IMPORT_WAIT_NOTICE_MS + 1_500));
+      const personsWhileWaiting = (await store.counts()).persons;
+      await holding.release();
+      const imported = await importing;
+
+      expect(personsWhileWaiting).toBe(0);
+      expect(imported.stderr).toMatch(
+        new RegExp(
+          `^another import has been running on ${config.uri.replace(/[.]/g, '\\.')}/neo4j since \\S+Z ` +
+            `\\(pid ${process.pid} on .+\\): waiting for it to end before importing ${DISTRICT.replace(/[.]/g, '\\.')} ` +
+            `\\(Ctrl-C stops this import; nothing is written until then\\)\n$`,
+        ),
+      );
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain(`imported 28 rows (${DISTRICT_SUMMARY})`);
+    } finally {
+      await store.close();
+      await driver.close();
+    }
   }, 240_000);
 
   test('an unreachable Neo4j exits 2 with a message naming the server', async () => {

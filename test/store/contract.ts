@@ -351,6 +351,19 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       }
     });
 
+    test('the import lock: records already stored are written while it is held; released, the next import takes it', async () => {
+      const lock = await store.lockImports();
+      const renamed = { ...district.persons[0]!, name: 'renamed while an import holds the lock' };
+      await store.write({ persons: [renamed] });
+      expect(await store.persons([renamed.id])).toEqual([renamed]);
+      await lock.release();
+      // Releasing again does nothing.
+      await lock.release();
+      const next = await store.lockImports();
+      await next.release();
+      await store.write({ persons: [district.persons[0]!] });
+    });
+
     test('clear removes everything', async () => {
       await store.clear();
       expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);

@@ -57,6 +57,10 @@ const opts = (description: string) => ({
   complexity: writeComplexity,
 });
 
+/** What an upsert of entities meets while an import runs (the store's import lock). */
+const WHILE_IMPORTING =
+  'On Neo4j, while an import runs, a call adding an id not yet stored waits a few seconds for it, then is refused with STORE_BUSY, writing nothing.';
+
 const service = (ctx: ApiContext) =>
   new RecordsService(ctx.store, ctx.loaders, () => ctx.analysis.invalidate());
 
@@ -66,7 +70,7 @@ export class RecordsResolver {
   @Mutation(
     () => [PersonType],
     opts(
-      'Adds or updates persons by id, each written whole, as a row of persons.csv: a field left out is empty. A homeId must name a place of kind home.',
+      `Adds or updates persons by id, each written whole, as a row of persons.csv: a field left out is empty. A homeId must name a place of kind home. ${WHILE_IMPORTING}`,
     ),
   )
   upsertPersons(
@@ -80,7 +84,7 @@ export class RecordsResolver {
   @Mutation(
     () => [PlaceType],
     opts(
-      'Adds or updates places by id, each written whole, as a row of places.csv: a field left out is empty. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again. A place of a kind other than home is refused while persons have it as their homeId (move them first with upsertPersons).',
+      `Adds or updates places by id, each written whole, as a row of places.csv: a field left out is empty. A place made a quarantine site (kind quarantine_site), or a site given fewer beds, must have the capacity to hold the most persons recorded there at once, counted as assignQuarantineSite counts beds, and a place made a site may not have a person there while at another site: otherwise the batch is refused. A site left as it is, or given more beds, is not checked again. A place of a kind other than home is refused while persons have it as their homeId (move them first with upsertPersons). ${WHILE_IMPORTING}`,
     ),
   )
   upsertPlaces(
@@ -94,7 +98,7 @@ export class RecordsResolver {
   @Mutation(
     () => [BoatType],
     opts(
-      'Adds or updates boats by id, each written whole, as a row of boats.csv: a field left out is empty.',
+      `Adds or updates boats by id, each written whole, as a row of boats.csv: a field left out is empty. ${WHILE_IMPORTING}`,
     ),
   )
   upsertBoats(@Arg('boats', () => [BoatInput]) boats: BoatInput[], @Ctx() ctx: ApiContext): Promise<Boat[]> {
@@ -105,7 +109,7 @@ export class RecordsResolver {
   @Mutation(
     () => [ColdChainItemType],
     opts(
-      'Adds or updates cold-chain lots by id, each written whole, as a row of items.csv: a field left out is empty.',
+      `Adds or updates cold-chain lots by id, each written whole, as a row of items.csv: a field left out is empty. ${WHILE_IMPORTING}`,
     ),
   )
   upsertColdChainItems(

@@ -14,11 +14,15 @@ export function importCommand(io: CliIo): Command {
     .addHelpText(
       'after',
       '\nNothing is written when any row is refused; each problem is listed as file:line: column.\n' +
+        'On Neo4j imports run one at a time: an import waits for the one running, saying so.\n' +
         'Example:\n  tracegraph --data ./data import ./bundles/2022-08-05',
     )
     .action(async (dir: string, _options: unknown, command: Command) => {
       const bar = io.stderr.isTTY ? progressBar(io) : null;
-      const options = { onProgress: bar ? (p: ImportProgress) => bar.update(p) : undefined };
+      const options = {
+        onProgress: bar ? (p: ImportProgress) => bar.update(p) : undefined,
+        onWait: (holder: string) => io.stderr.write(waitingNotice(holder, dir)),
+      };
       try {
         // A store never made holds nothing: the bundle is validated against that before the store
         // is made, so a refused import (a bad folder, any bad row) leaves no store behind for
@@ -30,7 +34,7 @@ export function importCommand(io: CliIo): Command {
           : await validateForImport(EMPTY_STORE, dir, options);
         await withStore(command, io, async (store) => {
           const summary = validated
-            ? await writeBundle(store, validated)
+            ? await writeBundle(store, validated, options)
             : await importBundle(store, dir, options);
           bar?.stop();
           io.stdout.write(
@@ -42,6 +46,11 @@ export function importCommand(io: CliIo): Command {
         bar?.stop();
       }
     });
+}
+
+/** What an import waiting for another says, before it has read or written anything. */
+export function waitingNotice(holder: string, dir: string): string {
+  return `${holder}: waiting for it to end before importing ${dir} (Ctrl-C stops this import; nothing is written until then)\n`;
 }
 
 /** A progress bar over both passes (validate, then write), on a terminal only. */

@@ -14,6 +14,7 @@ import { openStore } from '../../store';
 import { asOfFrom } from '../analysis-options';
 import { migrationReporter, storeConfigFor, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
+import { waitingNotice } from './import';
 import { addServeOptions, serveStore, untilStopped, type ServeFlags } from './serve';
 
 /** The committed demo bundle (1,000 persons, seed 2022). */
@@ -35,7 +36,9 @@ export function startCommand(io: CliIo): Command {
         const before = await store.counts();
         if (before.persons === 0) {
           io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
-          const summary = await importBundle(store, flags.bundle);
+          const summary = await importBundle(store, flags.bundle, {
+            onWait: (holder) => io.stderr.write(waitingNotice(holder, flags.bundle)),
+          });
           io.stderr.write(
             `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
           );

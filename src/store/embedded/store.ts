@@ -24,6 +24,7 @@ import type {
 import {
   daytimeBetween,
   type HomeWindow,
+  type ImportLock,
   type ImportSession,
   type MigrationReport,
   type NightHours,
@@ -199,6 +200,15 @@ export class EmbeddedStore implements TraceStore {
       connection.close();
       throw err;
     }
+  }
+
+  /**
+   * Holds nothing: an import here is one transaction, which the store refuses whole if another
+   * import (in this process or another) changed what it was validated against; the import then
+   * validates again and names the rows at fault.
+   */
+  async lockImports(): Promise<ImportLock> {
+    return { release: async () => undefined };
   }
 
   async clear(): Promise<void> {

@@ -18,6 +18,7 @@
  *   (:Person)-[:HANDLED {at}]->(:ColdChainItem)
  *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct, key})
  *   (:Person)-[:DIAGNOSED]->(:Case {personId, classification, onset, confirmedAt})
+ *   (:ImportLock {id: 'import'})             what imports lock (./import-lock.ts); no data
  *
  * Every instant (start, end, at, sampledAt, onset, confirmedAt, arrivedAt) is an INTEGER of epoch
  * milliseconds, UTC; read one as a date in Cypher with `datetime({epochMillis: r.start})`.
@@ -76,6 +77,8 @@ export const CONSTRAINTS: readonly string[] = [
   'CREATE CONSTRAINT boat_id IF NOT EXISTS FOR (n:Boat) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT cold_chain_item_id IF NOT EXISTS FOR (n:ColdChainItem) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT case_person_id IF NOT EXISTS FOR (c:Case) REQUIRE c.personId IS UNIQUE',
+  // Two transactions merging the lock node while none is stored make one node, not two.
+  'CREATE CONSTRAINT import_lock_id IF NOT EXISTS FOR (l:ImportLock) REQUIRE l.id IS UNIQUE',
 ];
 
 /** `%` and `|` percent-encoded in an id, so that keys joined with `|` never collide. */
@@ -347,6 +350,35 @@ MATCH (p:Person {id: row.personId})
 MERGE (c:Case {personId: row.personId})
 SET c.classification = row.classification, c.onset = row.onset, c.confirmedAt = row.confirmedAt
 MERGE (p)-[:DIAGNOSED]->(c)`;
+
+// ---- the import lock (./import-lock.ts) ------------------------------------------------------
+
+/**
+ * Takes the write lock on the one lock node, making it if need be, and changes nothing: the lock
+ * is held until the transaction ends, and a second transaction running this waits until then.
+ */
+export const TAKE_IMPORT_LOCK = `
+MERGE (lock:ImportLock {id: 'import'})
+SET lock.taken = true
+REMOVE lock.taken`;
+
+/** Marks the running transaction as the one holding the import lock, for SHOW TRANSACTIONS. */
+export const MARK_IMPORT_LOCK_HELD = 'CALL tx.setMetaData($metadata)';
+
+/** The transaction holding the import lock, as MARK_IMPORT_LOCK_HELD marked it, if any. */
+export const IMPORT_LOCK_HOLDER = `
+SHOW TRANSACTIONS YIELD metaData
+WHERE metaData.importLock = 'held'
+RETURN metaData.since AS since, metaData.heldBy AS heldBy
+LIMIT 1`;
+
+/** The transactions marked `importLockWait: $wait`: a write waiting for the import lock. */
+export const LOCK_WAITERS = `
+SHOW TRANSACTIONS YIELD transactionId, metaData
+WHERE metaData.importLockWait = $wait
+RETURN collect(transactionId) AS ids`;
+
+export const TERMINATE_TRANSACTIONS = 'TERMINATE TRANSACTIONS $ids';
 
 /**
  * Deletes every tracegraph relationship, then every tracegraph node, in batches; auto-commit only.

@@ -25,7 +25,8 @@ export class CredentialsRefusedError extends StoreUnavailableError {
   }
 }
 
-const TRANSACTION_METADATA = { app: 'tracegraph' };
+/** Set on every transaction, so SHOW TRANSACTIONS tells tracegraph's apart. */
+export const TRANSACTION_METADATA = { app: 'tracegraph' };
 
 /**
  * Records pulled per request: all of them. Every caller reads a result whole, and pulling it in
@@ -127,6 +128,18 @@ export interface Transaction {
   query(cypher: string, params?: Parameters): Promise<Neo4jRecord[]>;
 }
 
+/** An explicit transaction left open until `rollback`: it holds its locks until then. */
+export interface OpenTransaction extends Transaction {
+  /** Undoes the transaction, releasing its locks, and closes its session; never throws. */
+  rollback(): Promise<void>;
+}
+
+/** What a write transaction may set besides its work. */
+export interface WriteOptions {
+  /** Added to the app's metadata, for SHOW TRANSACTIONS. */
+  metadata?: Record<string, unknown>;
+}
+
 export class Neo4jExecutor {
   private readonly debug: boolean;
   /** Set once the server has answered; cleared when a check fails so the next call checks again. */
@@ -146,8 +159,39 @@ export class Neo4jExecutor {
   }
 
   /** Runs `work` in one managed write transaction: it commits when `work` resolves. */
-  write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.execute('WRITE', work);
+  write<T>(work: (tx: Transaction) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return this.execute('WRITE', work, options);
+  }
+
+  /**
+   * Begins a write transaction that stays open, whatever the server's default transaction
+   * timeout, until `rollback` or until the connection closes (the process ends): the server then
+   * drops it and its locks. `metadata` is added to the app's, for SHOW TRANSACTIONS.
+   */
+  async begin(metadata: Record<string, unknown>): Promise<OpenTransaction> {
+    await this.reachServer();
+    const session = this.driver.session({
+      database: this.connection.database,
+      defaultAccessMode: neo4j.session.WRITE,
+      fetchSize: FETCH_ALL,
+    });
+    // A timeout of 0 asks the server (5.3 and later) never to end it on its own.
+    const tx = session.beginTransaction({ metadata: { ...TRANSACTION_METADATA, ...metadata }, timeout: 0 });
+    return {
+      query: async (cypher, params = {}) => {
+        this.log(cypher, params);
+        try {
+          return (await tx.run(cypher, params)).records;
+        } catch (err) {
+          throw mapNeo4jError(err, this.connection);
+        }
+      },
+      rollback: async () => {
+        // A transaction the server already dropped (its connection broke) has nothing to undo.
+        if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+        await this.closeSession(session);
+      },
+    };
   }
 
   /** One statement in its own read transaction. */
@@ -185,7 +229,11 @@ export class Neo4jExecutor {
     return this.driver.close();
   }
 
-  private async execute<T>(mode: AccessMode, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  private async execute<T>(
+    mode: AccessMode,
+    work: (tx: Transaction) => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<T> {
     await this.reachServer();
     const session = this.driver.session({
       database: this.connection.database,
@@ -199,10 +247,11 @@ export class Neo4jExecutor {
           return (await tx.run(cypher, params)).records;
         },
       });
+    const config = { metadata: { ...TRANSACTION_METADATA, ...options.metadata } };
     try {
       return mode === 'READ'
-        ? await session.executeRead(unitOfWork, { metadata: TRANSACTION_METADATA })
-        : await session.executeWrite(unitOfWork, { metadata: TRANSACTION_METADATA });
+        ? await session.executeRead(unitOfWork, config)
+        : await session.executeWrite(unitOfWork, config);
     } catch (err) {
       throw mapNeo4jError(err, this.connection);
     } finally {

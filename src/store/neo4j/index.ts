@@ -24,6 +24,7 @@ import { DAY } from '../../domain/time';
 import {
   daytimeBetween,
   type HomeWindow,
+  type ImportLock,
   type ImportSession,
   type MigrationReport,
   type NightHours,
@@ -59,7 +60,8 @@ import {
   type Row,
 } from './convert';
 import { createNeo4jExecutor, type Neo4jConnection, type Neo4jExecutor, type Transaction } from './executor';
-import { idsToLookUp, resolveBatch } from './references';
+import { takeImportLock, writeUnderImportLock } from './import-lock';
+import { definedEntityIds, idsToLookUp, resolveBatch } from './references';
 
 export { CredentialsRefusedError, type Neo4jConnection } from './executor';
 
@@ -146,14 +148,38 @@ class Neo4jStore implements TraceStore {
   // ---- writes -------------------------------------------------------------------------------
 
   async write(batch: RecordBatch): Promise<void> {
-    await this.executor.write((tx) => this.writeIn(tx, batch));
+    // Most writes add no entity (stays, samples, cases, or entities already stored) and need no
+    // lock: nothing else they do can make a running import refuse a record.
+    const written = await this.executor.write(async (tx) => {
+      if (await this.addsEntities(tx, batch)) return false;
+      await this.writeIn(tx, batch);
+      return true;
+    });
+    if (!written) {
+      // A new id could be one a running import's bundle gives another kind: wait for the import
+      // lock, a few seconds at most, and check the batch against the store as it is then.
+      await writeUnderImportLock(this.executor, this.location, (tx) => this.writeIn(tx, batch));
+    }
+  }
+
+  /** Whether the batch defines an entity whose id the store does not hold yet. */
+  private async addsEntities(tx: Transaction, batch: RecordBatch): Promise<boolean> {
+    const ids = definedEntityIds(batch);
+    if (ids.length === 0) return false;
+    const stored = await this.kindsIn(tx, ids);
+    return ids.some((id) => !stored.has(id));
+  }
+
+  lockImports(onWait?: (holder: string) => void): Promise<ImportLock> {
+    return takeImportLock(this.executor, this.location, onWait);
   }
 
   async beginImport(): Promise<ImportSession> {
     return {
       // Each batch commits on its own: Neo4j cannot hold a whole district in one transaction,
-      // and since every write is a MERGE, re-running a cut-off import completes it.
-      write: (batch) => this.write(batch),
+      // and since every write is a MERGE, re-running a cut-off import completes it. The import
+      // holds the import lock (lockImports), so these take none.
+      write: (batch) => this.executor.write((tx) => this.writeIn(tx, batch)),
       // Nothing is pending: every write has already committed.
       commit: async () => undefined,
       // Committed batches cannot be taken back on Neo4j; a re-run import merges over them.

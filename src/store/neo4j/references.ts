@@ -27,10 +27,16 @@ const KIND_WORD: Record<EntityKind, string> = { person: 'person', place: 'place'
 
 const MAX_PROBLEMS = 100;
 
-/** Every id the batch defines or refers to: what must be looked up in the store before writing. */
-export function idsToLookUp(batch: RecordBatch): Id[] {
+/** The ids of the entities the batch defines. */
+export function definedEntityIds(batch: RecordBatch): Id[] {
   const ids = new Set<Id>();
   for (const [list] of ENTITY_LISTS) for (const entity of batch[list] ?? []) ids.add(entity.id);
+  return [...ids];
+}
+
+/** Every id the batch defines or refers to: what must be looked up in the store before writing. */
+export function idsToLookUp(batch: RecordBatch): Id[] {
+  const ids = new Set<Id>(definedEntityIds(batch));
   for (const s of batch.stays ?? []) ids.add(s.subjectId).add(s.hostId);
   for (const c of batch.contacts ?? []) ids.add(c.personA).add(c.personB);
   for (const h of batch.handlings ?? []) ids.add(h.personId).add(h.itemId);

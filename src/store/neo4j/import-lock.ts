@@ -1,0 +1,146 @@
+/**
+ * The import lock on Neo4j. An import's batches commit one by one, so a record the store refused
+ * half-way would leave the batches before it written. The store refuses a record of a validated
+ * bundle only when another writer changed what it was validated against: made one of its ids an
+ * entity of another kind. So an import holds a write lock on the one `(:ImportLock)` node from
+ * before it validates until it has written, in a transaction of its own that changes nothing, and
+ * every writer that could make it refuse a record takes the same lock first: a second import waits
+ * for the first, and a write adding entities waits a few seconds, then is refused.
+ * The server drops that transaction, and its lock, when its connection closes: a process that
+ * dies leaves no lock behind.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { StoreBusyError } from '../../domain/errors';
+import type { ImportLock } from '../port';
+import * as cypher from './cypher';
+import { TRANSACTION_METADATA, type Neo4jExecutor, type Transaction } from './executor';
+
+/** How long an import waits for the lock before it is told who holds it. */
+export const IMPORT_WAIT_NOTICE_MS = 1_000;
+
+/** How long a write adding entities waits for the import lock before it is refused. */
+export const LOCK_WAIT_MS = 5_000;
+
+/** Who holds the import lock, as its holder marked its transaction. */
+export interface ImportLockHolder {
+  /** When it took the lock, ISO 8601 UTC. */
+  since: string;
+  /** `pid 4711 on host-name`. */
+  heldBy: string;
+}
+
+/** The import holding the lock, or null when none is found (a write holds it, or none). */
+export async function importLockHolder(executor: Neo4jExecutor): Promise<ImportLockHolder | null> {
+  try {
+    const [row] = await executor.readQuery(cypher.IMPORT_LOCK_HOLDER);
+    if (!row) return null;
+    return { since: String(row.get('since')), heldBy: String(row.get('heldBy')) };
+  } catch {
+    // A user who may not list others' transactions still gets the lock, without the name.
+    return null;
+  }
+}
+
+/** Who holds the lock on the store at `location`, in words. */
+export function describeHolder(location: string, holder: ImportLockHolder | null): string {
+  return holder
+    ? `another import has been running on ${location} since ${holder.since} (${holder.heldBy})`
+    : `another import or write holds the import lock on ${location}`;
+}
+
+/**
+ * Takes the import lock, waiting for whoever holds it; `onWait` is told who that is when the wait
+ * lasts more than IMPORT_WAIT_NOTICE_MS.
+ */
+export async function takeImportLock(
+  executor: Neo4jExecutor,
+  location: string,
+  onWait?: (holder: string) => void,
+): Promise<ImportLock> {
+  const tx = await executor.begin({ importLock: 'wanted' });
+  let waiting = true;
+  const notice =
+    onWait &&
+    setTimeout(() => {
+      void importLockHolder(executor).then((holder) => {
+        if (waiting) onWait(describeHolder(location, holder));
+      });
+    }, IMPORT_WAIT_NOTICE_MS);
+  try {
+    await tx.query(cypher.TAKE_IMPORT_LOCK);
+    const since = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const heldBy = `pid ${process.pid} on ${hostname()}`;
+    await tx.query(cypher.MARK_IMPORT_LOCK_HELD, {
+      metadata: { ...TRANSACTION_METADATA, importLock: 'held', since, heldBy },
+    });
+  } catch (err) {
+    await tx.rollback();
+    throw err;
+  } finally {
+    waiting = false;
+    clearTimeout(notice);
+  }
+  let released: Promise<void> | null = null;
+  return { release: () => (released ??= tx.rollback()) };
+}
+
+/** Whether a driver error says the server ended the transaction (TERMINATE TRANSACTIONS). */
+function terminated(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    code === 'Neo.ClientError.Transaction.LockClientStopped' ||
+    code === 'Neo.ClientError.Transaction.Terminated'
+  );
+}
+
+/** Ends the transactions marked `importLockWait: wait`; a failure leaves them waiting, as before. */
+async function stopWaiting(executor: Neo4jExecutor, wait: string): Promise<void> {
+  try {
+    const [row] = await executor.readQuery(cypher.LOCK_WAITERS, { wait });
+    const ids = (row?.get('ids') as string[] | undefined) ?? [];
+    if (ids.length) await executor.autoCommit(cypher.TERMINATE_TRANSACTIONS, { ids });
+  } catch {
+    // Nothing more can be done: the write waits for the lock until the import ends.
+  }
+}
+
+/**
+ * Runs `work` in a write transaction that first takes the import lock. When it has waited
+ * LOCK_WAIT_MS for it, the transaction is ended and StoreBusyError thrown: nothing was written.
+ * The wait alone is bounded; once the lock is taken, `work` takes the time it takes.
+ */
+export async function writeUnderImportLock(
+  executor: Neo4jExecutor,
+  location: string,
+  work: (tx: Transaction) => Promise<void>,
+): Promise<void> {
+  const wait = randomUUID();
+  let gaveUp = false;
+  try {
+    await executor.write(
+      async (tx) => {
+        const timer = setTimeout(() => {
+          gaveUp = true;
+          void stopWaiting(executor, wait);
+        }, LOCK_WAIT_MS);
+        try {
+          await tx.query(cypher.TAKE_IMPORT_LOCK);
+        } finally {
+          clearTimeout(timer);
+        }
+        await work(tx);
+      },
+      { metadata: { importLockWait: wait } },
+    );
+  } catch (err) {
+    if (!(gaveUp && terminated(err))) throw err;
+    const holder = await importLockHolder(executor);
+    throw new StoreBusyError(
+      `${describeHolder(location, holder)}; persons, places, boats and lots new to the store can be ` +
+        `written when it ends (nothing was written)`,
+      holder?.since ?? null,
+      err,
+    );
+  }
+}

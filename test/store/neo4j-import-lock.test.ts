@@ -1,0 +1,169 @@
+/**
+ * The import lock on a real Neo4j (src/store/neo4j/import-lock.ts): imports take it one at a time
+ * and the one waiting is told who holds it; a store that closes or a process that dies lets it go;
+ * a write adding entities waits a few seconds for it, then is refused, while writes of records
+ * already stored go on.
+ */
+import { fork } from 'node:child_process';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { StoreBusyError } from '../../src/domain/errors';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import { LOCK_WAIT_MS } from '../../src/store/neo4j/import-lock';
+import type { ImportLock, TraceStore } from '../../src/store/port';
+import { barePerson } from '../bare-records';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { smallDistrict, t } from './fixtures';
+
+jest.setTimeout(120_000);
+
+const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
+
+/** 'settled' if the promise settles within `ms`, else 'waiting'. */
+async function stateAfter(promise: Promise<unknown>, ms: number): Promise<'settled' | 'waiting'> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), ms)));
+  const settled = promise.then(
+    () => 'settled' as const,
+    () => 'settled' as const,
+  );
+  try {
+    return await Promise.race([settled, waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How the waiting one is told of the holder in this process, or in the process `pid`. */
+const holderNotice = (location: string, pid = process.pid): RegExp =>
+  new RegExp(
+    `^another import has been running on ${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} ` +
+      `since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(pid ${pid} on ${hostname()}\\)$`,
+  );
+
+describe('the Neo4j import lock', () => {
+  let store: TraceStore;
+  let other: TraceStore;
+  const held: ImportLock[] = [];
+  const lock = async (on: TraceStore, onWait?: (holder: string) => void): Promise<ImportLock> => {
+    const taken = await on.lockImports(onWait);
+    held.push(taken);
+    return taken;
+  };
+
+  beforeAll(async () => {
+    store = await open();
+    await store.migrate();
+    // Another store object has a driver and connections of its own, as another process would.
+    other = await open();
+  });
+  afterEach(async () => {
+    await Promise.all(held.splice(0).map((l) => l.release()));
+  });
+  afterAll(async () => {
+    await store?.close();
+    await other?.close();
+  });
+
+  test('a second import waits until the first releases the lock, told who holds it', async () => {
+    const first = await lock(store);
+    const notices: string[] = [];
+    const second = lock(other, (holder) => notices.push(holder));
+    expect(await stateAfter(second, 2_500)).toBe('waiting');
+    expect(notices).toEqual([expect.stringMatching(holderNotice(store.location))]);
+
+    await first.release();
+    expect(await stateAfter(second, 5_000)).toBe('settled');
+    // Released twice: nothing more happens.
+    await first.release();
+    await (await second).release();
+    expect(await stateAfter(lock(store), 5_000)).toBe('settled');
+  });
+
+  test('closing the store that holds the lock lets the next import in', async () => {
+    const closing = await open();
+    await closing.lockImports();
+    const next = lock(other);
+    expect(await stateAfter(next, 1_500)).toBe('waiting');
+    await closing.close();
+    expect(await stateAfter(next, 10_000)).toBe('settled');
+  });
+
+  test('a process that dies holding the lock leaves none behind', async () => {
+    const child = fork(path.join(__dirname, 'neo4j-import-lock-child.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, DEBUG: '' },
+    });
+    try {
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exit = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('exit', (_code, signal) => resolve(signal)),
+      );
+      const locked = await Promise.race([
+        new Promise<boolean>((resolve) => child.on('message', (m) => resolve(m === 'locked'))),
+        exit.then(() => false),
+      ]);
+      expect({ locked, stderr }).toEqual({ locked: true, stderr: '' });
+
+      const notices: string[] = [];
+      const next = lock(store, (holder) => notices.push(holder));
+      expect(await stateAfter(next, 2_500)).toBe('waiting');
+      expect(notices).toEqual([expect.stringMatching(holderNotice(store.location, child.pid))]);
+      child.kill('SIGKILL');
+      expect(await exit).toBe('SIGKILL');
+      expect(await stateAfter(next, 10_000)).toBe('settled');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  describe('writes while an import holds the lock', () => {
+    const district = smallDistrict();
+    beforeEach(async () => {
+      await store.clear();
+      await store.write(district);
+    });
+
+    test('a write adding a person waits a few seconds, then is refused naming the import; nothing written', async () => {
+      await lock(store);
+      const started = Date.now();
+      const error = await other.write({ persons: [barePerson('P9')] }).catch((err: unknown) => err);
+      const waited = Date.now() - started;
+      expect(error).toBeInstanceOf(StoreBusyError);
+      const message = (error as StoreBusyError).message;
+      const [holder] = message.split(';');
+      expect(holder).toMatch(holderNotice(store.location));
+      expect(message.slice(holder!.length)).toBe(
+        '; persons, places, boats and lots new to the store can be written when it ends (nothing was written)',
+      );
+      expect((error as StoreBusyError).since).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(waited).toBeGreaterThanOrEqual(LOCK_WAIT_MS - 500);
+      expect(await other.persons(['P9'])).toEqual([null]);
+    });
+
+    test('writes of persons already stored, and of stays, are not held back', async () => {
+      await lock(store);
+      const renamed = { ...district.persons[0]!, name: 'renamed while importing' };
+      const stay = {
+        subjectId: 'P2',
+        hostId: 'MKT',
+        start: t('2022-08-09T09:00:00+08:00'),
+        end: t('2022-08-09T10:00:00+08:00'),
+      };
+      expect(await stateAfter(other.write({ persons: [renamed], stays: [stay] }), 3_000)).toBe('settled');
+      expect(await other.persons(['P1'])).toEqual([renamed]);
+      expect((await other.counts()).stays).toBe(district.stays.length + 1);
+    });
+
+    test('once the import releases the lock, the write adding a person goes through', async () => {
+      const importing = await lock(store);
+      const adding = other.write({ persons: [barePerson('P9')] });
+      expect(await stateAfter(adding, 1_500)).toBe('waiting');
+      await importing.release();
+      await adding;
+      expect(await other.persons(['P9'])).toEqual([barePerson('P9')]);
+    });
+  });
+});
