@@ -91,7 +91,7 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
   const siteId = (s: number) => geography.sites[s]!.id;
   const periodEnd = start + days * DAY;
 
-  const writer = await BundleWriter.open(options.outDir);
+  const writer = BundleWriter.open(options.outDir);
   let outbreak: Outbreak;
   try {
     // Places, homes, persons and boats.
@@ -231,8 +231,10 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
     fleet.finish(periodEnd, docked);
     coldChain.finish(periodEnd, writer);
     outbreak.finish(writer);
-  } finally {
     await writer.close();
+  } catch (err) {
+    await writer.abandon();
+    throw err;
   }
   progress(total);
 

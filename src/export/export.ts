@@ -4,14 +4,10 @@
  * keeps memory flat. Importing the exported bundle into an empty store gives the same records,
  * and a bundle exported while an import writes still imports: it may hold part of that import.
  */
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { FILE_SPECS, type FileName } from '../domain/records';
 import { formatInstant } from '../domain/time';
+import { drained, writeBundle } from '../fs/staged-bundle';
 import type {
   Boat,
   Case,
@@ -110,7 +106,11 @@ const ROWS: RowWriters = {
 
 /**
  * Writes every record of the store into `dir` (created if needed) as one CSV file per kind,
- * each with its header even when empty. Existing files of the same names are replaced.
+ * each with its header even when empty. Existing files of the same names are replaced, other files
+ * are left alone; a `.csv` file the format does not name is refused before anything is written
+ * (the bundle would not import). The files are written under temporary names and renamed into
+ * place once all are complete: when anything fails (the store, a write, a rename), `dir` is left
+ * as it was and the error names the file (`BundleWriteError`).
  */
 export async function exportBundle(
   store: Pick<TraceStore, 'scan'>,
@@ -119,35 +119,39 @@ export async function exportBundle(
 ): Promise<ExportSummary> {
   const started = process.hrtime.bigint();
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
-  await mkdir(dir, { recursive: true });
-  const rows = {} as Record<FileName, number>;
-
-  // What refers is read before what it refers to (cases and stays before persons, persons before
-  // places): a store only gains and updates records, so an import running meanwhile cannot leave
-  // a row here naming a record missing from the bundle, and the bundle always imports again.
-  for (const spec of [...FILE_SPECS].reverse()) {
-    const key = batchKeyOf(spec.file);
-    const toRow = ROWS[key] as (record: unknown) => CsvRecord;
-    const csv = stringify({ header: true, columns: [...spec.columns] });
-    const written = pipeline(csv, createWriteStream(path.join(dir, spec.file)));
-    let count = 0;
-    try {
-      for await (const page of store.scan(key, pageSize)) {
-        for (const record of page) {
-          count++;
-          // Respect backpressure so a large store is not buffered in memory.
-          if (!csv.write(toRow(record))) await Promise.race([once(csv, 'drain'), written]);
+  const rows = await writeBundle(dir, async (bundle) => {
+    const rows = {} as Record<FileName, number>;
+    // What refers is read before what it refers to (cases and stays before persons, persons before
+    // places): a store only gains and updates records, so an import running meanwhile cannot leave
+    // a row here naming a record missing from the bundle, and the bundle always imports again.
+    for (const spec of [...FILE_SPECS].reverse()) {
+      const key = batchKeyOf(spec.file);
+      const toRow = ROWS[key] as (record: unknown) => CsvRecord;
+      const csv = stringify({ header: true, columns: [...spec.columns] });
+      const written = bundle.write(spec.file, csv);
+      // Awaited below; until then a failed write must not count as an unhandled rejection.
+      written.catch(() => undefined);
+      let count = 0;
+      try {
+        for await (const page of store.scan(key, pageSize)) {
+          for (const record of page) {
+            count++;
+            // Respect backpressure so a large store is not buffered in memory.
+            if (!csv.write(toRow(record))) await drained(csv, written);
+          }
         }
+        csv.end();
+      } catch (err) {
+        // The store's error (or the file's, from `drained`) is the one to report.
+        csv.destroy();
+        await written.catch(() => undefined);
+        throw err;
       }
-      csv.end();
-    } catch (err) {
-      csv.destroy(err as Error);
-      await written.catch(() => undefined);
-      throw err;
+      await written;
+      rows[spec.file] = count;
     }
-    await written;
-    rows[spec.file] = count;
-  }
+    return rows;
+  });
 
   const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
   return { rows, total, seconds: Number(process.hrtime.bigint() - started) / 1e9 };

@@ -5,9 +5,11 @@
  */
 import { createWriteStream, fstatSync, writeSync, type Stats } from 'node:fs';
 import { isatty } from 'node:tty';
-import { lstat, mkdir, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { FolderError, makeMissingFolders } from '../fs/folders';
+import { reasonOf } from '../fs/system-error';
 
 /** Where streamed text goes; `write` resolves once the sink can take more. */
 export interface TextSink {
@@ -129,18 +131,6 @@ export function writesBlock(fd: number): boolean {
   }
 }
 
-/**
- * A system error's reason without the paths it names (`EISDIR: illegal operation on a directory`
- * rather than `…, rename '/x/out.json.123.partial' -> '/x/out.json'`): the message names the
- * user's file itself.
- */
-function reasonOf(err: Error): string {
-  const { syscall } = err as NodeJS.ErrnoException;
-  if (!syscall) return err.message;
-  const at = err.message.lastIndexOf(`, ${syscall}`);
-  return at > 0 ? err.message.slice(0, at) : err.message;
-}
-
 /** A stream error as one that says what could not be written; keeps the system error code. */
 function writeError(err: Error, name: string): Error {
   const error = new Error(`cannot write the report to ${name}: ${reasonOf(err)}`, { cause: err });
@@ -253,25 +243,15 @@ async function locateOut(out: string): Promise<OutTarget & { missing: string[] }
 }
 
 /**
- * Makes `missing` (`missingFolders`, nearest first) one at a time from the one below the nearest
- * folder that exists, and refuses, naming `out`, at the first that cannot be made. Not Node's
- * `mkdir(dir, { recursive: true })`: where making a folder fails with ENOENT though its parent
- * exists (`/proc/nope`: procfs makes no folders), it makes the parent again and retries, for ever,
- * at full CPU (Node 20).
+ * Makes `missing` (`missingFolders`, nearest first) one at a time, and refuses, naming `out`, at
+ * the first that cannot be made (`/proc/nope/x.json` fails at once: see src/fs/folders.ts).
  */
-async function makeFolders(missing: readonly string[], out: string): Promise<void> {
-  for (const folder of [...missing].reverse()) {
-    try {
-      await mkdir(folder);
-    } catch (err) {
-      // Made meanwhile (another report into the same new folder): as good.
-      const made = await stat(folder).then(
-        (stats) => stats.isDirectory(),
-        () => false,
-      );
-      if (!made)
-        throw new OutTargetError(`"${out}": cannot make the folder ${folder}: ${reasonOf(err as Error)}`);
-    }
+function makeFolders(missing: readonly string[], out: string): void {
+  try {
+    makeMissingFolders(missing);
+  } catch (err) {
+    if (err instanceof FolderError) throw new OutTargetError(`"${out}": ${err.message}`);
+    throw err;
   }
 }
 
@@ -282,7 +262,7 @@ async function makeFolders(missing: readonly string[], out: string): Promise<voi
  */
 export async function readyOutTarget(out: string): Promise<OutTarget> {
   const { missing, ...target } = await locateOut(out);
-  await makeFolders(missing, out);
+  makeFolders(missing, out);
   return target;
 }
 

@@ -2,11 +2,13 @@
  * Export on a real store: the same suite runs on the embedded store and on Neo4j
  * (export.embedded.test.ts, export.neo4j.test.ts).
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportBundle } from '../../src/export/export';
+import { BundleWriteError } from '../../src/fs/staged-bundle';
 import { importBundle } from '../../src/import/import';
 import type { TraceStore } from '../../src/store/port';
+import { barePerson } from '../bare-records';
 import { snapshot } from '../import/store-snapshot';
 import { bundleFrom, removeTemp, tempDir } from '../import/temp-bundle';
 import { t } from '../store/fixtures';
@@ -16,6 +18,16 @@ function csvLines(dir: string, file: string): string[] {
   const [header, ...rows] = readFileSync(path.join(dir, file), 'utf8').split('\n');
   expect(rows.pop()).toBe(''); // every line ends with a newline
   return [header!, ...rows.sort()];
+}
+
+/** Every entry of a folder: a file's bytes, or 'folder'; to see that a folder is as it was. */
+function folderState(dir: string): Record<string, Buffer | 'folder'> {
+  const state: Record<string, Buffer | 'folder'> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const entry = path.join(dir, name);
+    state[name] = statSync(entry).isDirectory() ? 'folder' : readFileSync(entry);
+  }
+  return state;
 }
 
 export function describeExport(name: string, open: () => Promise<TraceStore>): void {
@@ -205,6 +217,92 @@ export function describeExport(name: string, open: () => Promise<TraceStore>): v
       expect(readFileSync(path.join(dir, 'handlings.csv'), 'utf8')).toBe('person_id,item_id,at\n');
       expect((await importBundle(store, dir)).total).toBe(0);
       expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
+    });
+
+    describe('a failure leaves the folder as it was', () => {
+      /** The district exported into a fresh folder: the export a failed one must leave alone. */
+      const earlierExport = async (): Promise<string> => {
+        await store.clear();
+        await importBundle(store, fixture('district'));
+        const dir = temp();
+        await exportBundle(store, dir);
+        writeFileSync(path.join(dir, 'README.txt'), 'kept\n');
+        return dir;
+      };
+      /** The store, its scans failing from the `failAt`-th on (the files are read one scan each). */
+      const failingFrom = (failAt: number): Pick<TraceStore, 'scan'> => {
+        let scans = 0;
+        return {
+          async *scan(kind, pageSize) {
+            if (++scans >= failAt) throw new Error(`the store went away reading ${kind}`);
+            yield* store.scan(kind, pageSize);
+          },
+        };
+      };
+
+      test('the store failing after some files are written: the earlier export is kept, no file left over', async () => {
+        const dir = await earlierExport();
+        const before = folderState(dir);
+        await store.write({ persons: [barePerson('P9', { homeId: 'H1' })] });
+        await expect(exportBundle(failingFrom(5), dir)).rejects.toThrow('the store went away reading stays');
+        expect(folderState(dir)).toEqual(before);
+      });
+
+      test('a folder made for the export is removed again, with those made above it', async () => {
+        const parent = temp();
+        const dir = path.join(parent, 'new', 'deeper');
+        await expect(exportBundle(failingFrom(3), dir)).rejects.toThrow('the store went away');
+        expect(readdirSync(parent)).toEqual([]);
+      });
+
+      test('a .csv file the format does not name is refused before anything is written: the bundle would not import', async () => {
+        const dir = temp();
+        writeFileSync(path.join(dir, 'notes.csv'), 'a,b\n');
+        writeFileSync(path.join(dir, 'Stays.CSV'), 'a,b\n');
+        const exporting = exportBundle(store, dir);
+        await expect(exporting).rejects.toBeInstanceOf(BundleWriteError);
+        await expect(exporting).rejects.toThrow(
+          `cannot write the bundle into ${dir}: ` +
+            'Stays.CSV there is not a bundle file, and import would refuse the bundle for it; ' +
+            'notes.csv there is not a bundle file, and import would refuse the bundle for it; ' +
+            `move them out of ${dir} or choose another folder`,
+        );
+        expect(readdirSync(dir).sort()).toEqual(['Stays.CSV', 'notes.csv']);
+      });
+
+      test('a folder where a bundle file goes is refused, naming it, before anything is written', async () => {
+        const dir = await earlierExport();
+        rmSync(path.join(dir, 'places.csv'));
+        mkdirSync(path.join(dir, 'places.csv'));
+        const before = folderState(dir);
+        await expect(exportBundle(store, dir)).rejects.toThrow(
+          `cannot write the bundle into ${dir}: places.csv there is a folder; move it out of ${dir} or choose another folder`,
+        );
+        expect(folderState(dir)).toEqual(before);
+      });
+
+      test('a rename failing midway (a folder put where cases.csv goes meanwhile) puts back the files renamed before it', async () => {
+        const dir = await earlierExport();
+        await store.write({ persons: [barePerson('P9', { homeId: 'H1' })] });
+        // Files are put in place in the format's order, cases.csv last: eight are renamed first.
+        let scans = 0;
+        const racing: Pick<TraceStore, 'scan'> = {
+          async *scan(kind, pageSize) {
+            if (++scans === 1) {
+              rmSync(path.join(dir, 'cases.csv'));
+              mkdirSync(path.join(dir, 'cases.csv'));
+            }
+            yield* store.scan(kind, pageSize);
+          },
+        };
+        const before = { ...folderState(dir), 'cases.csv': 'folder' };
+        await expect(exportBundle(racing, dir)).rejects.toThrow(
+          `cannot write ${path.join(dir, 'cases.csv')}: it is now a folder`,
+        );
+        expect(folderState(dir)).toEqual(before);
+        expect(existsSync(path.join(dir, 'persons.csv'))).toBe(true);
+        expect(readFileSync(path.join(dir, 'persons.csv'), 'utf8')).not.toContain('P9');
+      });
     });
   });
 }

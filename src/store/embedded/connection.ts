@@ -3,10 +3,11 @@
  * connection runs with (WAL journal, synchronous FULL so a commit survives a crash or power loss,
  * deferred foreign keys enforced).
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../domain/errors';
+import { makeFolders } from '../../fs/folders';
 
 export const DATABASE_FILE = 'tracegraph.db';
 
@@ -38,9 +39,8 @@ function reasonOf(err: unknown): string {
  */
 export function databaseFileIn(dataDir: string): string {
   try {
-    mkdirSync(dataDir, { recursive: true });
-    if (!statSync(dataDir).isDirectory())
-      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    // Not mkdirSync(dataDir, { recursive: true }), which loops for ever on /proc/nope (src/fs/folders.ts).
+    makeFolders(dataDir);
     accessSync(dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (err) {
     throw new StoreUnavailableError(`cannot use data directory "${dataDir}": ${reasonOf(err)}`, err);

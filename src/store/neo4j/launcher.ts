@@ -4,9 +4,10 @@
  * `npm test`, `npm run neo4j` and the benchmarks, so none of them need Docker.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { makeFolders } from '../../fs/folders';
 
 export const LAUNCHER_DIR = path.resolve(__dirname, '../../../..', 'neo4j-launcher');
 const launcherDir = (): string =>
@@ -77,7 +78,7 @@ export function prepareLauncher(log: (line: string) => void = () => {}): string 
   const compiled = path.join(classes, 'tracegraph', 'Neo4jLauncher.class');
   const classpath = readFileSync(cpFile, 'utf8').trim();
   if (newer(source, compiled)) {
-    mkdirSync(classes, { recursive: true });
+    makeFolders(classes);
     const javac = spawnSync('javac', ['-d', classes, '-cp', classpath, source], { encoding: 'utf8' });
     if (javac.error || javac.status !== 0) {
       throw new Error(
@@ -107,7 +108,7 @@ export async function launchNeo4j(options: LaunchOptions): Promise<RunningNeo4j>
   const classpath = prepareLauncher(log);
   const port = options.port ?? (await freePort());
   const password = options.password ?? 'tracegraph-test';
-  mkdirSync(options.home, { recursive: true });
+  makeFolders(options.home);
   const args = [
     `-Xmx${options.heap ?? '1g'}`,
     ...JVM_OPENS,
