@@ -172,6 +172,12 @@ class ReferenceChecker {
     return kind;
   }
 
+  /** Where `id` is defined, for a problem's reason: `file:line` in the bundle, or the store. */
+  private whereDefined(id: Id): string {
+    const defined = this.index.definition(id);
+    return defined ? `${defined.file}:${defined.line}` : 'in the store';
+  }
+
   /**
    * The kind of a place, from the bundle, else from the store once asked (undefined until then);
    * null for a place whose row in the bundle has problems of its own, which is not checked again.
@@ -327,25 +333,21 @@ class ReferenceChecker {
           reason: `no ${kindList(r.kinds)} "${r.id}" in this bundle or in the store`,
         });
       } else if (!r.kinds.includes(kind)) {
-        const defined = this.index.definition(r.id);
-        const where = defined ? `${defined.file}:${defined.line}` : 'in the store';
         this.problems.add({
           file: row.file,
           line: row.line,
           column: r.column,
-          reason: `"${r.id}" is ${aKind(kind)} (${where}), not ${aKindList(r.kinds)}`,
+          reason: `"${r.id}" is ${aKind(kind)} (${this.whereDefined(r.id)}), not ${aKindList(r.kinds)}`,
         });
       } else {
         kinds.set(r.column, kind);
         const placeKind = r.placeKind && kind === 'place' ? this.placeKindOf(r.id) : null;
         if (placeKind && placeKind !== r.placeKind) {
-          const defined = this.index.definition(r.id);
-          const where = defined ? `${defined.file}:${defined.line}` : 'in the store';
           this.problems.add({
             file: row.file,
             line: row.line,
             column: r.column,
-            reason: `"${r.id}" is a place of kind ${placeKind} (${where}), not a ${r.placeKind}`,
+            reason: `"${r.id}" is a place of kind ${placeKind} (${this.whereDefined(r.id)}), not a ${r.placeKind}`,
           });
         }
       }

@@ -12,6 +12,7 @@ import type { ImportSession, TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { snapshot } from './store-snapshot';
 import { bundleFrom, removeTemp } from './temp-bundle';
+import { stateAfter } from '../setup/promise-state';
 
 jest.setTimeout(240_000);
 
@@ -27,21 +28,6 @@ const P5_A_PLACE = {
   'persons.csv': PERSONS_HEADER,
   'places.csv': `${PLACES_HEADER}P5,Pier 5,checkpoint,,,\n`,
 };
-
-/** 'settled' if the promise settles within `ms`, else 'waiting'. */
-async function stateAfter(promise: Promise<unknown>, ms: number): Promise<'settled' | 'waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), ms)));
-  const settled = promise.then(
-    () => 'settled' as const,
-    () => 'settled' as const,
-  );
-  try {
-    return await Promise.race([settled, waited]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The outcome of an import: its summary or its error. */
 const outcome = (importing: Promise<ImportSummary>): Promise<ImportSummary | unknown> =>

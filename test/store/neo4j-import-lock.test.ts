@@ -14,25 +14,11 @@ import type { ImportLock, TraceStore } from '../../src/store/port';
 import { barePerson } from '../bare-records';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { smallDistrict, t } from './fixtures';
+import { stateAfter } from '../setup/promise-state';
 
 jest.setTimeout(120_000);
 
 const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
-
-/** 'settled' if the promise settles within `ms`, else 'waiting'. */
-async function stateAfter(promise: Promise<unknown>, ms: number): Promise<'settled' | 'waiting'> {
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), ms)));
-  const settled = promise.then(
-    () => 'settled' as const,
-    () => 'settled' as const,
-  );
-  try {
-    return await Promise.race([settled, waited]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** How the waiting one is told of the holder in this process, or in the process `pid`. */
 const holderNotice = (location: string, pid = process.pid): RegExp =>
