@@ -1,5 +1,5 @@
 /**
- * Regressions from the API audit of 5 December, executed directly on the three-case outbreak
+ * Abuses of the API's analysis fields, executed directly on the three-case outbreak
  * (test/api/outbreak-fixture.ts) with one contaminated lot added, BOX1, handled by A and F on
  * 29 Jul: its exposures put BOX1 in A's community of the contact network beside A and F.
  */
@@ -139,7 +139,7 @@ describe('an empty id matches nothing, as an unknown id does', () => {
 });
 
 describe('how many analyses one request may ask for', () => {
-  // The audit's asof-flood.sh: 30 aliases of outbreakSummary, each with its own asOf, ran 30 analyses.
+  // 30 aliases of outbreakSummary, each with its own asOf, used to run 30 analyses.
   test(`the default one and ${MAX_OTHER_ANALYSES_PER_REQUEST} others; more are refused naming the field`, async () => {
     const counted = new AnalysisService(temp.store);
     const defaultAsOf = new Date((await counted.keyOf()).asOf).toISOString();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { graphql, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import pino from 'pino';
 import { AuditLog } from '../../src/api/audit-log';
 import {
   createContext,
@@ -10,6 +11,8 @@ import {
   type ApiContext,
   type Role,
 } from '../../src/api/context.type';
+import { startApiServer, type RunningApiServer } from '../../src/api/server';
+import type { RecordBatch } from '../../src/domain/types';
 import type { TraceStore } from '../../src/store/port';
 import { smallDistrict } from '../store/fixtures';
 import { embeddedStoreWith, type TempStore } from '../store/temp-store';
@@ -26,6 +29,35 @@ export function suiteTempDirs(): (prefix: string) => string {
     const dir = mkdtempSync(path.join(tmpdir(), prefix));
     dirs.push(dir);
     return dir;
+  };
+}
+
+/** An HTTP server on a free loopback port over an embedded store; `stop` ends both. */
+export interface ServedStore {
+  temp: TempStore;
+  running: RunningApiServer;
+  stop(): Promise<void>;
+}
+
+/** Serves `records` from a fresh embedded store, with one API key of the investigator role. */
+export async function serveRecords(records: RecordBatch, prefix: string, key: string): Promise<ServedStore> {
+  const temp = await embeddedStoreWith(records, prefix);
+  const running = await startApiServer(
+    {
+      store: temp.store,
+      apiKeys: [{ key, role: 'investigator' }],
+      logger: pino({ level: 'silent' }),
+      closeStore: false,
+    },
+    { port: 0 },
+  );
+  return {
+    temp,
+    running,
+    async stop() {
+      await running.stop();
+      await temp.dispose();
+    },
   };
 }
 

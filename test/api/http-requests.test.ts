@@ -1,41 +1,26 @@
 /**
- * Regressions from the API audit of 5 December that need the HTTP server (embedded store, the
+ * Abuses of the API that need the HTTP server (embedded store, the
  * three-case outbreak, analyses on the calling thread): limits on batched introspection, the
  * analyses a batched request may ask for, persisted queries, and the codes of Apollo's own errors.
  */
 import { GraphQLError } from 'graphql';
-import pino from 'pino';
 import { formatApiError } from '../../src/api/errors';
-import { startApiServer, type RunningApiServer } from '../../src/api/server';
-import { embeddedStoreWith, type Json, type TempStore } from './helpers';
+import { serveRecords, type Json, type ServedStore } from './helpers';
 import { errorCodes, postGraphQL } from './http';
 import { threeCaseOutbreak } from './outbreak-fixture';
 
 const KEY = 'investigator-key-3a7e51';
-let temp: TempStore;
-let running: RunningApiServer;
+let served: ServedStore;
 let url: string;
 
 beforeAll(async () => {
-  temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-api-http-');
-  running = await startApiServer(
-    {
-      store: temp.store,
-      apiKeys: [{ key: KEY, role: 'investigator' }],
-      logger: pino({ level: 'silent' }),
-      closeStore: false,
-    },
-    { port: 0 },
-  );
-  url = running.url;
+  served = await serveRecords(threeCaseOutbreak(), 'tracegraph-api-http-', KEY);
+  url = served.running.url;
 });
-afterAll(async () => {
-  await running?.stop();
-  await temp?.dispose();
-});
+afterAll(() => served?.stop());
 
 describe('introspection under aliases, batched', () => {
-  // The audit's batch-introspect.sh: 10 operations of 1000 aliased `__schema` each (210 MB, 70 s).
+  // A batch of 10 operations of 1000 aliased `__schema` each once took 210 MB and 70 s.
   test('each operation of a batch is refused for its aliases of __schema', async () => {
     const query = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __schema { queryType { name } }`).join(' ')} }`;
     const result = await postGraphQL(url, KEY, [{ query }, { query }]);
@@ -51,7 +36,7 @@ describe('the analyses a request may ask for are counted over every operation of
     `${alias}: chain(id: "chain-A", asOf: "2022-08-0${day}T00:00:00+08:00") { size }`;
 
   test('two others in the first operation; a third in the second is refused, then allowed alone', async () => {
-    const analysesBefore = running.api.analysis.computations;
+    const analysesBefore = served.running.api.analysis.computations;
     const batch = await postGraphQL(url, KEY, [
       { query: `{ ${chainAsOf('a', 3)} ${chainAsOf('b', 4)} }` },
       { query: `{ ${chainAsOf('c', 5)} d: chain(id: "chain-A") { size } }` },
@@ -61,7 +46,7 @@ describe('the analyses a request may ask for are counted over every operation of
     expect(batch.body[1].data).toEqual({ c: null, d: { size: 3 } });
     expect(errorCodes(batch.body[1])).toEqual(['BAD_USER_INPUT']);
     expect(batch.body[1].errors[0].message).toMatch(/^c: asks for another analysis/);
-    expect(running.api.analysis.computations - analysesBefore).toBe(3);
+    expect(served.running.api.analysis.computations - analysesBefore).toBe(3);
 
     const alone = await postGraphQL(url, KEY, { query: `{ ${chainAsOf('c', 5)} }` });
     expect(alone.body).toEqual({ data: { c: { size: 2 } } }); // as of 5 Aug: A and B

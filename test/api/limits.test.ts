@@ -33,7 +33,7 @@ describe('query limits', () => {
     ).toEqual([]);
   });
 
-  // The audit's alias-introspect.sh: 1000 aliases of `__schema` in one query passed (21 MB), and
+  // 1000 aliases of `__schema` in one query used to pass (21 MB), and
   // ten such operations in one batch held the server for 70 s.
   test('aliases of introspection fields count like any other, __typename too', () => {
     expect(check('{ a: __schema { queryType { name } } b: __type(name: "Person") { name } }')).toEqual([]);

@@ -4,36 +4,21 @@
  * resolver's refusal names where the bad value is; the code and the HTTP status stay GraphQL's
  * (GRAPHQL_VALIDATION_FAILED, 400), and nothing runs. Over HTTP, on the embedded store.
  */
-import pino from 'pino';
-import { startApiServer, type RunningApiServer } from '../../src/api/server';
 import { smallDistrict } from '../store/fixtures';
-import { embeddedStoreWith, type Json, type TempStore } from './helpers';
+import { serveRecords, type Json, type ServedStore } from './helpers';
 import { postGraphQL } from './http';
 
 const KEY = 'investigator-key-9d41c7';
-let temp: TempStore;
-let running: RunningApiServer;
+let served: ServedStore;
 
 beforeAll(async () => {
-  temp = await embeddedStoreWith(smallDistrict(), 'tracegraph-api-literals-');
-  running = await startApiServer(
-    {
-      store: temp.store,
-      apiKeys: [{ key: KEY, role: 'investigator' }],
-      logger: pino({ level: 'silent' }),
-      closeStore: false,
-    },
-    { port: 0 },
-  );
+  served = await serveRecords(smallDistrict(), 'tracegraph-api-literals-', KEY);
 });
-afterAll(async () => {
-  await running?.stop();
-  await temp?.dispose();
-});
+afterAll(() => served?.stop());
 
 /** The HTTP status and, per error, its code, argument path and message. */
 async function refusal(query: string): Promise<{ status: number; errors: unknown[][] }> {
-  const result = await postGraphQL(running.url, KEY, { query });
+  const result = await postGraphQL(served.running.url, KEY, { query });
   return {
     status: result.status,
     errors: (result.body.errors ?? []).map((e: Json) => [
@@ -85,7 +70,7 @@ describe('a bad literal is named by its argument path', () => {
   });
 
   test('a field of an input object in a list, of a scalar and of DateTime; nothing is written', async () => {
-    const before = await temp.store.counts();
+    const before = await served.temp.store.counts();
     expect(
       await refusal(
         'mutation { upsertPersons(persons: [{ id: "P7" }, { id: "P8" }, { id: "P9", homeId: "H1", age: "x" }]) { id } }',
@@ -106,7 +91,7 @@ describe('a bad literal is named by its argument path', () => {
     expect(stays.errors.map(([code, path]) => [code, path])).toEqual([
       ['GRAPHQL_VALIDATION_FAILED', 'addStays.stays[1].end'],
     ]);
-    expect(await temp.store.counts()).toEqual(before);
+    expect(await served.temp.store.counts()).toEqual(before);
   });
 
   test('an input field the input type does not have', async () => {
