@@ -4,6 +4,7 @@
  * fingerprint of its digest.
  */
 import { createHash } from 'node:crypto';
+import { SettingError } from '../domain/errors';
 import { ROLES, type Role, type Viewer } from './context.type';
 
 export interface ApiKey {
@@ -11,6 +12,17 @@ export interface ApiKey {
   role: Role;
 }
 
+/**
+ * What a key may hold: visible ASCII, no space. `authenticate` reads the key after `Bearer ` up to
+ * the first space, and an HTTP header carries no control characters and no text beyond Latin-1 as
+ * it was written, so a key with any other character could never log in.
+ */
+const SENDABLE_KEY = /^[\x21-\x7e]+$/;
+
+/**
+ * The keys of `TRACEGRAPH_API_KEYS`. A refused entry is named by its position, never by its key,
+ * since the message goes to logs and terminals.
+ */
 export function parseApiKeys(text: string | undefined, source = 'TRACEGRAPH_API_KEYS'): ApiKey[] {
   const keys: ApiKey[] = [];
   const entries = (text ?? '').split(',').map((e) => e.trim());
@@ -19,11 +31,18 @@ export function parseApiKeys(text: string | undefined, source = 'TRACEGRAPH_API_
     const colon = entry.lastIndexOf(':');
     const key = colon > 0 ? entry.slice(0, colon).trim() : '';
     const role = colon > 0 ? entry.slice(colon + 1).trim() : '';
-    if (!key || !role) throw new Error(`${source}: entry ${index + 1} is not "key:role"`);
+    if (!key || !role) throw new SettingError(`${source}: entry ${index + 1} is not "key:role"`);
     if (!(ROLES as readonly string[]).includes(role)) {
-      throw new Error(`${source}: entry ${index + 1} has role "${role}" (known: ${ROLES.join(', ')})`);
+      throw new SettingError(`${source}: entry ${index + 1} has role "${role}" (known: ${ROLES.join(', ')})`);
     }
-    if (keys.some((k) => k.key === key)) throw new Error(`${source}: entry ${index + 1} repeats a key`);
+    if (!SENDABLE_KEY.test(key)) {
+      throw new SettingError(
+        `${source}: the key of entry ${index + 1} holds a space or a character that cannot be sent ` +
+          'in "Authorization: Bearer <key>" (a key is letters, digits and ASCII punctuation)',
+      );
+    }
+    if (keys.some((k) => k.key === key))
+      throw new SettingError(`${source}: entry ${index + 1} repeats a key`);
     keys.push({ key, role: role as Role });
   });
   return keys;

@@ -2,8 +2,10 @@
  * The audit log of personal-data reads: who (key id and role) read whose name, phone or id number,
  * or which home's name (an address), in which operation and when. Kept in memory up to a cap
  * (oldest dropped first) and, when a file is configured, appended to it as JSON lines in the order
- * the reads happened.
+ * the reads happened. A response that holds unmasked personal data is sent only once its entries
+ * are in the file (`auditedResponse`): if one cannot be written, the response is withheld.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFile } from 'node:fs/promises';
 import type { Instant } from '../domain/types';
 import type { Role } from './context.type';
@@ -39,6 +41,17 @@ export interface AuditLogOptions {
   onFileError?: (err: unknown) => void;
 }
 
+/** An entry of the work `auditedResponse` ran could not be appended to the audit file. */
+export class AuditFileError extends Error {
+  constructor(
+    readonly file: string,
+    override readonly cause: unknown,
+  ) {
+    super(`cannot append to the audit file ${file}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'AuditFileError';
+  }
+}
+
 export const DEFAULT_AUDIT_CAPACITY = 10_000;
 
 export class AuditLog {
@@ -46,6 +59,8 @@ export class AuditLog {
   private nextSeq = 1;
   private readonly capacity: number;
   private writes: Promise<void> = Promise.resolve();
+  /** The file writes begun inside each run of `auditedResponse`, by async context. */
+  private readonly writesOfWork = new AsyncLocalStorage<Promise<void>[]>();
 
   constructor(private readonly options: AuditLogOptions = {}) {
     this.capacity = Math.max(1, options.capacity ?? DEFAULT_AUDIT_CAPACITY);
@@ -60,12 +75,33 @@ export class AuditLog {
     if (file) {
       const { placeIds: homes, ...line } = { ...stored, at: new Date(stored.at).toISOString() };
       const text = JSON.stringify(homes.length ? { ...line, placeIds: homes } : line) + '\n';
-      // Chained so lines land in order without blocking the request.
-      this.writes = this.writes
-        .then(() => appendFile(file, text, 'utf8'))
-        .catch((err) => this.options.onFileError?.(err));
+      // Chained so lines land in order without blocking the request; a failed line does not stop
+      // the lines after it.
+      const written = this.writes.then(() => appendFile(file, text, 'utf8'));
+      this.writes = written.catch((err) => this.options.onFileError?.(err));
+      this.writesOfWork.getStore()?.push(written);
     }
     return stored;
+  }
+
+  /**
+   * Runs `work` (which builds a response) and resolves with its result once every entry it
+   * appended is in the file. If one could not be written it rejects with AuditFileError, so the
+   * caller withholds the response: no unmasked read goes out unaudited. The entries are found by
+   * async context, so the appends may be anywhere inside `work` (Apollo's hooks, the chain view).
+   */
+  async auditedResponse<T>(work: () => Promise<T>): Promise<T> {
+    const file = this.options.file;
+    // Without a file there is no write to wait for, and no async context to keep.
+    if (!file) return work();
+    const writes: Promise<void>[] = [];
+    const result = await this.writesOfWork.run(writes, work);
+    try {
+      await Promise.all(writes);
+    } catch (err) {
+      throw new AuditFileError(file, err);
+    }
+    return result;
   }
 
   /** Newest first: up to `first` entries older than the entry numbered `beforeSeq`. */

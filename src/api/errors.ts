@@ -1,6 +1,7 @@
 /**
  * The API's error vocabulary: every error a client sees carries `extensions.code`
- * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, STORE_BUSY, query limit codes, Apollo's
+ * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, STORE_BUSY, AUDIT_UNAVAILABLE, query
+ * limit codes, Apollo's
  * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED,
  * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request. Validation
  * errors about a value written in the operation also name its `extensions.argumentPath`
@@ -17,6 +18,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   UNAVAILABLE: 'UNAVAILABLE',
   STORE_BUSY: 'STORE_BUSY',
+  /** Unmasked personal data was read but its audit entry could not be written: the data is withheld. */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',

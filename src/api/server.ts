@@ -16,7 +16,8 @@ import type { StoreConfig } from '../store';
 import type { TraceStore } from '../store/port';
 import { KeyRing, type ApiKey } from './api-keys';
 import { nameArgumentPaths } from './argument-paths';
-import { AuditLog } from './audit-log';
+import { AuditFileError, AuditLog } from './audit-log';
+import { checkAuditFile } from './config';
 import { CHAIN_DATA_PATH, CHAIN_VIEW_BASE, ChainViewRoutes, type RouteResponse } from './chain-view';
 import { createContext, flushPersonalDataReads, type ApiContext } from './context.type';
 import { ErrorCode, formatApiError, isStoreUnavailable, unavailable } from './errors';
@@ -84,6 +85,10 @@ function errorBody(code: string, message: string): string {
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
+/** What a client is told when the audit file could not take the entries of its reads. */
+const AUDIT_UNAVAILABLE_MESSAGE =
+  'Unmasked personal data is not served while its reads cannot be written to the audit log; try again once the server can write it.';
+
 /**
  * Reads the body up to a size cap. Past the cap it stops reading (the stream stays paused and the
  * 413 response closes the connection), so an endless body costs no more than the cap.
@@ -129,6 +134,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const keyRing = new KeyRing(options.apiKeys);
   if (keyRing.size === 0)
     logger.warn('no API keys configured (TRACEGRAPH_API_KEYS): every GraphQL request will be refused');
+  // A file that cannot be appended to would withhold every unmasked read: refuse it at the start.
+  if (options.auditFile) await checkAuditFile(options.auditFile, 'auditFile');
   const audit = new AuditLog({
     capacity: options.auditCapacity,
     file: options.auditFile ?? null,
@@ -294,12 +301,24 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const context = createContext({ store, viewer, audit, analysis });
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => context,
-    });
-    log.operations = context.trace.operations;
-    if (context.trace.errorCodes.size) log.errors = [...context.trace.errorCodes];
+    let response: HTTPGraphQLResponse;
+    try {
+      // The reads of personal data are appended to the audit log as each operation ends
+      // (willSendResponse): the response waits until they are in the file, and is withheld if not.
+      response = await audit.auditedResponse(() =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: async () => context,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof AuditFileError)
+        throw new HttpError(503, ErrorCode.AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_MESSAGE);
+      throw err;
+    } finally {
+      log.operations = context.trace.operations;
+      if (context.trace.errorCodes.size) log.errors = [...context.trace.errorCodes];
+    }
     await sendGraphQLResponse(res, response);
   }
 
@@ -326,16 +345,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       log.keyId = viewer.keyId;
     }
     let response: RouteResponse;
+    const unavailableResponse = (code: string, message: string): RouteResponse => ({
+      status: 503,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+      body: errorBody(code, message),
+      errorCode: code,
+    });
     try {
-      response = await chainView.data(viewer, url.searchParams);
+      // Names read unmasked are audited: the data is sent only once the entry is in the file.
+      response = await audit.auditedResponse(() => chainView.data(viewer, url.searchParams));
     } catch (err) {
-      if (!isStoreUnavailable(err)) throw err;
-      response = {
-        status: 503,
-        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-        body: errorBody(ErrorCode.UNAVAILABLE, unavailable().message),
-        errorCode: ErrorCode.UNAVAILABLE,
-      };
+      if (err instanceof AuditFileError)
+        response = unavailableResponse(ErrorCode.AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_MESSAGE);
+      else if (isStoreUnavailable(err))
+        response = unavailableResponse(ErrorCode.UNAVAILABLE, unavailable().message);
+      else throw err;
     }
     sendRoute(res, response, req.method === 'HEAD', log);
   }

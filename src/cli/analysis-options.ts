@@ -3,7 +3,7 @@
  * as-of instant and the bed capacity.
  */
 import { Command, Option } from 'commander';
-import { resolveParameters, type Parameters } from '../domain/parameters';
+import { PATHOGEN_PRESETS, PROTOCOL_PRESETS, resolveParameters, type Parameters } from '../domain/parameters';
 import { asOfFromText, latestCaseAsOf } from '../analysis/as-of';
 import type { Instant } from '../domain/types';
 import { instantTextProblem } from '../domain/time';
@@ -22,6 +22,7 @@ export interface AnalysisFlags {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** Commander refuses a `--protocol` or `--pathogen` that is not a preset, naming the flag and the presets. */
 export function addAnalysisOptions(command: Command): Command {
   return command
     .option(
@@ -29,11 +30,15 @@ export function addAnalysisOptions(command: Command): Command {
       'ignore everything recorded after this instant or date (default: the end of the day of the latest case)',
     )
     .addOption(
-      new Option('--protocol <preset>', 'protocol preset')
-        .choices(['cn-9th-2022', 'cn-20-measures-2022'])
+      new Option('--protocol <preset>', 'protocol preset (rules and durations)')
+        .choices(Object.keys(PROTOCOL_PRESETS))
         .default('cn-9th-2022'),
     )
-    .option('--pathogen <preset>', 'pathogen preset', 'omicron-ba5')
+    .addOption(
+      new Option('--pathogen <preset>', 'pathogen preset (incubation, generation interval, infectiousness)')
+        .choices(Object.keys(PATHOGEN_PRESETS))
+        .default('omicron-ba5'),
+    )
     .option('--params <file>', 'JSON file overriding parameters, e.g. {"protocol":{"preOnsetDays":4}}')
     .option(
       '--param <path=value>',

@@ -3,7 +3,7 @@
  * the configured store, and turning errors into a message and an exit code.
  */
 import type { Command } from 'commander';
-import { StoreUnavailableError, ValidationError } from '../domain/errors';
+import { SettingError, StoreUnavailableError, ValidationError } from '../domain/errors';
 import { openStore, storeConfigFromEnv, storeExists, type StoreConfig, type TraceStore } from '../store';
 
 /** Where a command writes, and the environment it reads (process.* unless a test says otherwise). */
@@ -20,7 +20,10 @@ export function processIo(): CliIo {
 /** Builds one command; `buildProgram()` adds it under `tracegraph`. */
 export type CommandFactory = (io: CliIo) => Command;
 
-/** Exit codes: 0 done, 1 bad input or usage, 2 the store cannot be reached. */
+/**
+ * Exit codes: 0 done, 1 bad input or usage (a flag, an environment variable, a file), 2 the store
+ * cannot be reached.
+ */
 export const EXIT = { ok: 0, badInput: 1, storeUnavailable: 2 } as const;
 
 /** A mistake of the person at the keyboard: reported as its message alone. */
@@ -34,6 +37,7 @@ export class UsageError extends Error {
 /** The store configuration for a command, from `--data` (before or after the command) and the environment. */
 export function storeConfigFor(command: Command, io: CliIo): StoreConfig {
   const { data } = command.optsWithGlobals<{ data?: string }>();
+  if (data !== undefined && data.trim() === '') throw new UsageError('--data: no folder given');
   return storeConfigFromEnv(io.env, data);
 }
 
@@ -65,18 +69,22 @@ export async function withStore<T>(
         `(tracegraph --data ${config.dataDir} import DIR), or name the folder that holds one (--data, TRACEGRAPH_DATA)`,
     );
   }
-  let store: TraceStore;
-  try {
-    store = await openStore(config, migrationReporter(config, io));
-  } catch (err) {
-    if (err instanceof StoreUnavailableError)
-      throw new StoreUnreachableError(describeStoreConfig(config), err);
-    throw err;
-  }
+  const store = await openConfiguredStore(config, io);
   try {
     return await work(store);
   } finally {
     await store.close().catch(() => undefined);
+  }
+}
+
+/** Opens the configured store; if it cannot be reached, the error names it as configured. */
+export async function openConfiguredStore(config: StoreConfig, io: CliIo): Promise<TraceStore> {
+  try {
+    return await openStore(config, migrationReporter(config, io));
+  } catch (err) {
+    if (err instanceof StoreUnavailableError)
+      throw new StoreUnreachableError(describeStoreConfig(config), err);
+    throw err;
   }
 }
 
@@ -117,7 +125,7 @@ export function reportError(err: unknown, io: CliIo): number {
     io.stderr.write(`cannot reach ${target}\n  ${err.message}\n`);
     return EXIT.storeUnavailable;
   }
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof SettingError) {
     io.stderr.write(`${err.message}\n`);
     return EXIT.badInput;
   }

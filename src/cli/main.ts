@@ -15,6 +15,19 @@ export function buildProgram(io: CliIo = processIo()): Command {
       'Contact tracing and transmission-chain analysis over persons, places, boats and cold-chain lots.',
     )
     .option('--data <dir>', 'folder of the embedded store (default: env TRACEGRAPH_DATA, else ./data)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Environment (an empty variable counts as unset):',
+        '  TRACEGRAPH_DATA       folder of the embedded store when there is no --data',
+        '  NEO4J_URI             use the Neo4j server at this address (bolt://, neo4j:// and their +s, +ssc)',
+        '  NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE   its credentials and database',
+        '  TRACEGRAPH_DEBUG      any value: print the stack of an unexpected error',
+        '  DEBUG                 tracegraph:cypher prints each Cypher statement and its parameters',
+        '  serve and start read more: see tracegraph serve --help',
+      ].join('\n'),
+    )
     .showHelpAfterError('(run tracegraph --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -31,6 +31,17 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * A setting tracegraph cannot use, given in an environment variable (`NEO4J_URI`, `LOG_LEVEL`,
+ * `TRACEGRAPH_API_KEYS`, …): the message names the variable. Reported before any work is done.
+ */
+export class SettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingError';
+  }
+}
+
 /** The configured store cannot be reached (e.g. Neo4j is down). */
 export class StoreUnavailableError extends Error {
   constructor(

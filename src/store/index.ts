@@ -7,16 +7,27 @@ import path from 'node:path';
 import type { MigrationReport, TraceStore } from './port';
 import { DATABASE_FILE, openEmbeddedStore } from './embedded';
 import { openNeo4jStore } from './neo4j';
+import { neo4jUriProblem } from './neo4j/uri';
+import { SettingError } from '../domain/errors';
 
 export interface StoreConfig {
   dataDir: string;
   neo4j: { uri: string; user: string; password: string; database: string } | null;
 }
 
+/**
+ * The store settings of the environment. An empty variable counts as unset, as the shell's
+ * `TRACEGRAPH_DATA= tracegraph stats` means. A NEO4J_URI that is not the address of a Neo4j server
+ * is refused here, naming the variable (SettingError), before anything connects.
+ */
 export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir?: string): StoreConfig {
   const uri = env.NEO4J_URI?.trim();
+  if (uri) {
+    const problem = neo4jUriProblem(uri);
+    if (problem) throw new SettingError(`NEO4J_URI: ${problem}`);
+  }
   return {
-    dataDir: dataDir ?? env.TRACEGRAPH_DATA ?? './data',
+    dataDir: dataDir ?? (env.TRACEGRAPH_DATA?.trim() ? env.TRACEGRAPH_DATA : './data'),
     neo4j: uri
       ? {
           uri,

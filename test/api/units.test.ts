@@ -1,10 +1,11 @@
 /** Small parts of the API: cursors, API keys, settings from the environment, the audit log, examples. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KeyRing, keyId, parseApiKeys } from '../../src/api/api-keys';
-import { AuditLog } from '../../src/api/audit-log';
+import { AuditFileError, AuditLog } from '../../src/api/audit-log';
 import { apiSettingsFromEnv } from '../../src/api/config';
+import { SettingError } from '../../src/domain/errors';
 import { loadExamples, parseExamples } from '../../src/api/explorer/examples';
 import { decodeCursor, encodeCursor, paginate } from '../../src/api/pagination';
 import { fullSpan } from '../../src/api/services/quarantine-beds';
@@ -62,6 +63,36 @@ describe('API keys', () => {
     expect(() => parseApiKeys('a:admin,a:cdc')).toThrow('TRACEGRAPH_API_KEYS: entry 2 repeats a key');
   });
 
+  test('refuses a key that could never be sent as a bearer token, naming its entry and not the key', () => {
+    for (const [text, entry] of [
+      ['good-key:admin,my key:admin', 2],
+      ['tab\tkey:cdc', 1],
+      ['k1:cdc,k2:cdc,密钥:investigator', 3],
+      ['caf\u00e9:cdc', 1],
+    ] as const) {
+      let message = '';
+      try {
+        parseApiKeys(text);
+      } catch (err) {
+        expect(err).toBeInstanceOf(SettingError);
+        message = (err as Error).message;
+      }
+      expect(message).toBe(
+        `TRACEGRAPH_API_KEYS: the key of entry ${entry} holds a space or a character that cannot be sent ` +
+          'in "Authorization: Bearer <key>" (a key is letters, digits and ASCII punctuation)',
+      );
+      for (const key of text
+        .split(',')
+        .slice(entry - 1, entry)
+        .map((e) => e.slice(0, e.lastIndexOf(':'))))
+        expect(message).not.toContain(key);
+    }
+    // Every key it takes logs in as written.
+    const keys = parseApiKeys('a!b#c$:admin,~x/y+z=:cdc,k:e:y:investigator');
+    const ring = new KeyRing(keys);
+    for (const { key, role } of keys) expect(ring.authenticate(`Bearer ${key}`)?.role).toBe(role);
+  });
+
   test('a bearer key authenticates; the key id is a fingerprint, not the key', () => {
     const ring = new KeyRing([{ key: 's3cret-key', role: 'cdc' }]);
     expect(ring.authenticate('Bearer s3cret-key')).toEqual({ keyId: keyId('s3cret-key'), role: 'cdc' });
@@ -76,16 +107,34 @@ describe('API keys', () => {
   });
 
   test('settings from the environment', () => {
-    expect(apiSettingsFromEnv({})).toEqual({ apiKeys: [], introspection: true, auditFile: null });
+    expect(apiSettingsFromEnv({})).toEqual({
+      apiKeys: [],
+      introspection: true,
+      auditFile: null,
+      logLevel: 'info',
+    });
     expect(
       apiSettingsFromEnv({
         TRACEGRAPH_API_KEYS: 'k:cdc',
         TRACEGRAPH_INTROSPECTION: 'false',
         TRACEGRAPH_AUDIT_FILE: ' /tmp/a.jsonl ',
+        LOG_LEVEL: 'warn',
       }),
-    ).toEqual({ apiKeys: [{ key: 'k', role: 'cdc' }], introspection: false, auditFile: '/tmp/a.jsonl' });
+    ).toEqual({
+      apiKeys: [{ key: 'k', role: 'cdc' }],
+      introspection: false,
+      auditFile: '/tmp/a.jsonl',
+      logLevel: 'warn',
+    });
+    expect(apiSettingsFromEnv({ LOG_LEVEL: '' }).logLevel).toBe('info');
     expect(() => apiSettingsFromEnv({ TRACEGRAPH_INTROSPECTION: 'maybe' })).toThrow(
       'TRACEGRAPH_INTROSPECTION: "maybe" is not true or false',
+    );
+    // pino's own message ("default level:bogus must be included in custom levels") names no variable.
+    expect(() => apiSettingsFromEnv({ LOG_LEVEL: 'bogus' })).toThrow(
+      new SettingError(
+        'LOG_LEVEL: "bogus" is not a log level (known: trace, debug, info, warn, error, fatal, silent)',
+      ),
     );
   });
 });
@@ -155,6 +204,44 @@ describe('audit log', () => {
     await audit.flush();
     expect(failures).toHaveLength(1);
     expect(audit.size).toBe(1);
+  });
+
+  test('a response is handed over once the entries of its work are in the file, and withheld when one cannot be written', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tracegraph-audit-'));
+    try {
+      const file = path.join(dir, 'audit.jsonl');
+      const audit = new AuditLog({ file });
+      const response = await audit.auditedResponse(async () => {
+        await Promise.resolve();
+        audit.append(entry('Read'));
+        return 'names';
+      });
+      expect(response).toBe('names');
+      // In the file as the work's result is handed over, without a flush.
+      expect(readFileSync(file, 'utf8')).toContain('"operationName":"Read"');
+
+      // The file's place taken by a folder: every append fails, as for the root user too.
+      rmSync(file);
+      mkdirSync(file);
+      const failed = audit.auditedResponse(async () => {
+        audit.append(entry('Read'));
+        return 'names';
+      });
+      await expect(failed).rejects.toBeInstanceOf(AuditFileError);
+      await expect(failed).rejects.toThrow(`cannot append to the audit file ${file}: EISDIR`);
+      // Work that read nothing personal appends nothing, and is handed over.
+      await expect(audit.auditedResponse(async () => 'counts')).resolves.toBe('counts');
+      // Another work's failed entry is not this one's: each waits for its own entries only.
+      const other = audit.auditedResponse(async () => {
+        audit.append(entry('Other'));
+        return 'other';
+      });
+      const own = audit.auditedResponse(async () => 'own');
+      await expect(other).rejects.toBeInstanceOf(AuditFileError);
+      await expect(own).resolves.toBe('own');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../../src/domain/errors';
+import { SettingError, StoreUnavailableError } from '../../src/domain/errors';
 import { createNeo4jExecutor, type Neo4jExecutor } from '../../src/store/neo4j/executor';
 import { integer } from '../../src/store/neo4j/convert';
 import { neo4jTestConfig } from '../setup/neo4j';
@@ -48,9 +48,11 @@ describe('neo4j executor', () => {
     await expect(failure).rejects.toThrow(`Neo4j at ${neo4jTestConfig().uri} has no database "nosuchdb"`);
   });
 
-  test('a URI the driver cannot use is reported with the URI', () => {
-    expect(() =>
-      createNeo4jExecutor({ uri: 'http//nowhere', user: 'neo4j', password: 'x', database: 'neo4j' }),
-    ).toThrow('Neo4j at http//nowhere cannot be used: ');
+  test('a URI the driver cannot use is a setting to correct, reported with the URI, not a server that is down', () => {
+    for (const uri of ['http//nowhere', 'http://nowhere', 'bolt://[bad']) {
+      const make = () => createNeo4jExecutor({ uri, user: 'neo4j', password: 'x', database: 'neo4j' });
+      expect(make).toThrow(SettingError);
+      expect(make).toThrow(`Neo4j at ${uri} cannot be used: "${uri}" `);
+    }
   });
 });

@@ -21,6 +21,7 @@ export function seedCommand(io: CliIo): Command {
       '\nExample:\n  tracegraph seed --persons 100000 --out ./bundles/district-100k\n  tracegraph import ./bundles/district-100k',
     )
     .action(async (options: { out: string; persons: string; seed: string }) => {
+      if (options.out.trim() === '') throw new UsageError('--out: no folder given to write the bundle to');
       const persons = wholeNumber(options.persons);
       if (persons === null) throw new UsageError(`--persons: "${options.persons}" is not a whole number`);
       if (persons < MIN_PERSONS || persons > MAX_PERSONS)

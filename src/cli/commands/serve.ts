@@ -1,23 +1,75 @@
 /** `tracegraph serve`: the GraphQL API, explorer and chain view over the configured store. */
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { Command } from 'commander';
 import pino from 'pino';
 import { apiSettingsFromEnv, startApiServer, type RunningApiServer } from '../../api';
 import type { ApiKey } from '../../api/api-keys';
+import { checkAuditFile, LOG_LEVELS, type ApiEnvSettings } from '../../api/config';
 import type { TraceStore } from '../../store/port';
-import { openStore, type StoreConfig } from '../../store';
-import { migrationReporter, storeConfigFor, UsageError, type CliIo } from '../context';
+import type { StoreConfig } from '../../store';
+import { openConfiguredStore, storeConfigFor, UsageError, type CliIo } from '../context';
 import { wholeNumber } from '../whole-number';
 
 export interface ServeFlags {
-  port: string;
+  /** Unset: env PORT, else 4000. */
+  port?: string;
   host: string;
 }
 
+const DEFAULT_PORT = 4000;
+
 export function addServeOptions(command: Command): Command {
   return command
-    .option('--port <port>', 'HTTP port', process.env.PORT ?? '4000')
+    .option('--port <port>', `HTTP port (default: env PORT, else ${DEFAULT_PORT})`)
     .option('--host <host>', 'address to listen on (0.0.0.0 in a container)', '127.0.0.1');
+}
+
+/** What serving needs from the flags and the environment, every part checked. */
+export interface ServeSettings {
+  port: number;
+  /** Where the port came from, to name it in messages: `--port` or `PORT`. */
+  portSource: string;
+  host: string;
+  api: ApiEnvSettings;
+}
+
+/**
+ * Reads and checks everything serving needs, before any work (`start` imports and analyses first):
+ * the port and host, TRACEGRAPH_API_KEYS, TRACEGRAPH_INTROSPECTION, LOG_LEVEL and that the
+ * TRACEGRAPH_AUDIT_FILE can be appended to. Each refusal names its flag or variable.
+ */
+export async function serveSettingsFrom(flags: ServeFlags, io: CliIo): Promise<ServeSettings> {
+  const fromEnv = flags.port === undefined && io.env.PORT?.trim() ? io.env.PORT : undefined;
+  const portSource = fromEnv === undefined ? '--port' : 'PORT';
+  const portText = flags.port ?? fromEnv ?? String(DEFAULT_PORT);
+  const port = wholeNumber(portText);
+  if (port === null || port > 65535)
+    throw new UsageError(`${portSource}: "${portText}" is not a port number`);
+  const host = flags.host;
+  try {
+    await lookup(host);
+  } catch (err) {
+    throw new UsageError(`--host: "${host}" is not an address (${(err as Error).message})`);
+  }
+  const api = apiSettingsFromEnv(io.env);
+  if (api.auditFile) await checkAuditFile(api.auditFile);
+  return { port, portSource, host, api };
+}
+
+/** The listening socket's failures, named by the flag (or variable) to change. */
+function listenError(err: unknown, settings: ServeSettings): unknown {
+  const { port, portSource, host } = settings;
+  switch ((err as NodeJS.ErrnoException | null)?.code) {
+    case 'EADDRINUSE':
+      return new UsageError(`${portSource}: port ${port} on ${host} is already in use`);
+    case 'EACCES':
+      return new UsageError(`${portSource}: port ${port} needs privileges this process does not have`);
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`--host: "${host}" is not an address of this machine`);
+    default:
+      return err;
+  }
 }
 
 /**
@@ -28,13 +80,10 @@ export function addServeOptions(command: Command): Command {
 export async function serveStore(
   store: TraceStore,
   storeConfig: StoreConfig,
-  flags: ServeFlags,
+  settings: ServeSettings,
   io: CliIo,
 ): Promise<RunningApiServer> {
-  const port = wholeNumber(flags.port);
-  if (port === null || port > 65535) throw new UsageError(`--port: "${flags.port}" is not a port number`);
-  const settings = apiSettingsFromEnv(io.env);
-  let apiKeys: ApiKey[] = settings.apiKeys;
+  let apiKeys: ApiKey[] = settings.api.apiKeys;
   if (apiKeys.length === 0) {
     apiKeys = (['admin', 'investigator', 'cdc'] as const).map((role) => ({
       key: randomBytes(18).toString('base64url'),
@@ -51,18 +100,31 @@ export async function serveStore(
       store,
       storeConfig,
       apiKeys,
-      introspection: settings.introspection,
-      auditFile: settings.auditFile,
-      logger: pino({ level: io.env.LOG_LEVEL ?? 'info' }, pino.destination(2)),
+      introspection: settings.api.introspection,
+      auditFile: settings.api.auditFile,
+      logger: pino({ level: settings.api.logLevel }, pino.destination(2)),
     },
-    { port, host: flags.host },
-  );
+    { port: settings.port, host: settings.host },
+  ).catch((err: unknown) => {
+    throw listenError(err, settings);
+  });
   io.stderr.write(
     `tracegraph API on ${store.location}\n  GraphQL and explorer: ${running.url}/graphql\n` +
       `  chain view: ${running.url}/chains\n  health: ${running.url}/health, readiness: ${running.url}/ready\n`,
   );
   return running;
 }
+
+/** The environment variables of serving, for `serve --help` and `start --help`. */
+export const SERVE_ENVIRONMENT = [
+  'Environment:',
+  '  TRACEGRAPH_API_KEYS       "key1:admin,key2:investigator,key3:cdc" (unset: keys made for this run)',
+  '  TRACEGRAPH_AUDIT_FILE     append each read of unmasked personal data to this file (JSON lines)',
+  '  TRACEGRAPH_INTROSPECTION  false turns GraphQL introspection off',
+  '  PORT                      the port when --port is not given',
+  `  LOG_LEVEL                 the request log's level (${LOG_LEVELS.join(', ')}; default info)`,
+  "  TRACEGRAPH_ASSETS_DIR     where the chain view's built script is (default: dist-assets/)",
+].join('\n');
 
 /** Resolves when the process is asked to stop, after the server has stopped gracefully. */
 export function untilStopped(running: RunningApiServer, io: CliIo): Promise<void> {
@@ -86,14 +148,12 @@ export function serveCommand(io: CliIo): Command {
       'serve the GraphQL API (/graphql), the explorer, the chain view (/chains), /health and /ready',
     ),
   )
-    .addHelpText(
-      'after',
-      '\nAPI keys: TRACEGRAPH_API_KEYS="key1:admin,key2:investigator,key3:cdc".\nExample:\n  tracegraph serve --port 4000',
-    )
+    .addHelpText('after', `\n${SERVE_ENVIRONMENT}\nExample:\n  tracegraph serve --port 4000`)
     .action(async (flags: ServeFlags, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
-      const store = await openStore(storeConfig, migrationReporter(storeConfig, io));
-      const running = await serveStore(store, storeConfig, flags, io).catch(async (err) => {
+      const settings = await serveSettingsFrom(flags, io);
+      const store = await openConfiguredStore(storeConfig, io);
+      const running = await serveStore(store, storeConfig, settings, io).catch(async (err) => {
         await store.close().catch(() => undefined);
         throw err;
       });

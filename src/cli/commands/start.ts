@@ -9,13 +9,22 @@ import { analyseOutbreak } from '../../analysis/analyse';
 import { toLazyReport } from '../../analysis/report';
 import { resolveParameters } from '../../domain/parameters';
 import { formatInstant } from '../../domain/time';
-import { importBundle } from '../../import/import';
-import { openStore } from '../../store';
+import { importBundle, validateForImport, writeBundle, type ImportSummary } from '../../import/import';
+import { EMPTY_STORE } from '../../import/validate';
+import { storeExists } from '../../store';
+import type { TraceStore } from '../../store/port';
 import { asOfFrom } from '../analysis-options';
-import { migrationReporter, storeConfigFor, type CliIo } from '../context';
+import { openConfiguredStore, storeConfigFor, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
 import { waitingNotice } from './import';
-import { addServeOptions, serveStore, untilStopped, type ServeFlags } from './serve';
+import {
+  addServeOptions,
+  SERVE_ENVIRONMENT,
+  serveSettingsFrom,
+  serveStore,
+  untilStopped,
+  type ServeFlags,
+} from './serve';
 
 /** The committed demo bundle (1,000 persons, seed 2022). */
 export const DEMO_BUNDLE = path.resolve(__dirname, '../../../..', 'seeds', 'demo');
@@ -28,47 +37,66 @@ export function startCommand(io: CliIo): Command {
   )
     .option('--bundle <dir>', 'bundle to load into an empty store', DEMO_BUNDLE)
     .option('--no-serve', 'print the summary and exit')
+    .addHelpText(
+      'after',
+      '\nA refused bundle leaves a folder with no store as it was, as import does.\n\n' +
+        `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000`,
+    )
     .action(async (flags: ServeFlags & { bundle: string; serve: boolean }, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
-      const store = await openStore(storeConfig, migrationReporter(storeConfig, io));
+      // The serving flags and variables are checked before the import and the analysis, which
+      // take seconds to minutes.
+      const serveSettings = flags.serve ? await serveSettingsFrom(flags, io) : null;
+      // A store never made holds nothing: the bundle is validated against that before the store is
+      // made, so a refused bundle leaves no empty store behind for stats or report (as import).
+      const neverMade = !storeExists(storeConfig);
+      if (neverMade) io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
+      const validated = neverMade ? await validateForImport(EMPTY_STORE, flags.bundle) : null;
+      const store = await openConfiguredStore(storeConfig, io);
       let serving = false;
       try {
-        const before = await store.counts();
-        if (before.persons === 0) {
+        if (validated) {
+          reportImport(io, await writeBundle(store, validated));
+        } else if ((await store.counts()).persons === 0) {
           io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
-          const summary = await importBundle(store, flags.bundle, {
-            onWait: (holder) => io.stderr.write(waitingNotice(holder, flags.bundle)),
-          });
-          io.stderr.write(
-            `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
-          );
+          const onWait = (holder: string): void => void io.stderr.write(waitingNotice(holder, flags.bundle));
+          reportImport(io, await importBundle(store, flags.bundle, { onWait }));
         }
-        const counts = await store.counts();
-        io.stdout.write(
-          `${store.location}: ${Object.entries(counts)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')}\n`,
-        );
-        const asOf = await asOfFrom({}, store);
-        // The summary and the sources only: no contact is built.
-        const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
-        const s = report.summary;
-        io.stdout.write(
-          `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
-            `${s.chains} chains (${s.activeChains} active); ${s.closeContacts} close contacts, ` +
-            `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
-            `${s.occupiedBeds + s.assignedBeds}/${s.quarantineBeds} quarantine beds taken; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
-        );
-        const top = report.sources
-          .slice(0, 3)
-          .map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
-        if (top.length) io.stdout.write(`likely sources: ${top.join(', ')}\n`);
-        if (!flags.serve) return;
-        const running = await serveStore(store, storeConfig, flags, io);
+        await printSummary(store, io);
+        if (!serveSettings) return;
+        const running = await serveStore(store, storeConfig, serveSettings, io);
         serving = true;
         await untilStopped(running, io);
       } finally {
         if (!serving) await store.close().catch(() => undefined);
       }
     });
+}
+
+function reportImport(io: CliIo, summary: ImportSummary): void {
+  io.stderr.write(
+    `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
+  );
+}
+
+/** What the store holds, and the outbreak summary and likeliest sources as of its latest case. */
+async function printSummary(store: TraceStore, io: CliIo): Promise<void> {
+  const counts = await store.counts();
+  io.stdout.write(
+    `${store.location}: ${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}\n`,
+  );
+  const asOf = await asOfFrom({}, store);
+  // The summary and the sources only: no contact is built.
+  const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
+  const s = report.summary;
+  io.stdout.write(
+    `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
+      `${s.chains} chains (${s.activeChains} active); ${s.closeContacts} close contacts, ` +
+      `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
+      `${s.occupiedBeds + s.assignedBeds}/${s.quarantineBeds} quarantine beds taken; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
+  );
+  const top = report.sources.slice(0, 3).map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
+  if (top.length) io.stdout.write(`likely sources: ${top.join(', ')}\n`);
 }

@@ -5,7 +5,8 @@
  * Set DEBUG=tracegraph:cypher to log each statement and its parameters to stderr.
  */
 import neo4j, { isInt, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
-import { StoreUnavailableError } from '../../domain/errors';
+import { SettingError, StoreUnavailableError } from '../../domain/errors';
+import { neo4jUriProblem } from './uri';
 
 export type AccessMode = 'READ' | 'WRITE';
 export type Parameters = Record<string, unknown>;
@@ -291,6 +292,9 @@ export function createNeo4jExecutor(
   connection: Neo4jConnection,
   env: NodeJS.ProcessEnv = process.env,
 ): Neo4jExecutor {
+  // An address the driver cannot use is a setting to correct, not a server that is down.
+  const problem = neo4jUriProblem(connection.uri);
+  if (problem) throw new SettingError(`Neo4j at ${connection.uri} cannot be used: ${problem}`);
   let driver: Driver;
   try {
     driver = neo4j.driver(
@@ -300,7 +304,7 @@ export function createNeo4jExecutor(
     );
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new StoreUnavailableError(`Neo4j at ${connection.uri} cannot be used: ${reason}`, err);
+    throw new SettingError(`Neo4j at ${connection.uri} cannot be used: ${reason}`);
   }
   return new Neo4jExecutor(driver, connection, env);
 }

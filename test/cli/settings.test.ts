@@ -1,0 +1,236 @@
+/**
+ * Flags and environment variables, run as a user would (bin/tracegraph.js): each bad value is
+ * refused before any work, naming the flag or variable, with exit code 1 and no store made; an
+ * empty variable counts as unset; `start` loads a bundle as `import` does.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { ensureBuilt, runCli } from './run-cli';
+
+const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
+const DISTRICT_COUNTS = {
+  persons: 4,
+  places: 6,
+  boats: 1,
+  items: 1,
+  stays: 7,
+  contacts: 1,
+  handlings: 1,
+  samples: 4,
+  cases: 2,
+};
+
+const temps: string[] = [];
+const temp = (): string => {
+  const dir = tempDir('tracegraph-cli-settings-');
+  temps.push(dir);
+  return dir;
+};
+
+beforeAll(() => ensureBuilt(), 300_000);
+afterAll(() => temps.forEach(removeTemp));
+
+/** A refusal: exit 1, nothing on standard output, this one line on standard error. */
+const refused = (line: string) => ({ code: 1, stdout: '', stderr: `${line}\n` });
+
+describe('start', () => {
+  test('a bundle it refuses leaves a folder with no store as it was, as import does', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    const nope = path.join(parent, 'nope');
+    const result = await runCli(['--data', data, 'start', '--bundle', nope, '--no-serve']);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        `the store is empty: loading ${nope}\n1 problem found; nothing was written:\n` +
+        `  ${nope}: is not a folder (a bundle is a folder of CSV files)\n`,
+    });
+    expect(readdirSync(parent)).toEqual([]);
+    expect((await runCli(['stats', '--data', data])).stderr).toMatch(/^no store in /);
+  });
+
+  test('loads a bundle into a folder with no store, then leaves the store it made alone', async () => {
+    const data = path.join(temp(), 'data');
+    const first = await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--no-serve']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^the store is empty: loading .*\nimported 28 rows \(/);
+    expect(first.stdout).toContain(`${path.join(data, 'tracegraph.db')}: persons 4, places 6,`);
+    expect(first.stdout).toMatch(/\nas of .*: 2 cases /);
+    const again = await runCli(['--data', data, 'start', '--bundle', path.join(data, 'nope'), '--no-serve']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+    const stats = await runCli(['stats', '--json', '--data', data]);
+    expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('a bad port (flag or PORT) is refused before the bundle is loaded', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    expect(await runCli(['--data', data, 'start', '--port', 'abc'])).toEqual(
+      refused('--port: "abc" is not a port number'),
+    );
+    expect(await runCli(['--data', data, 'start'], { env: { PORT: '70000' } })).toEqual(
+      refused('PORT: "70000" is not a port number'),
+    );
+    expect(await runCli(['--data', data, 'start', '--host', 'nonexistent.invalid'])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^--host: "nonexistent\.invalid" is not an address \([^\n]+\)\n$/),
+    });
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
+describe('serve: each bad setting is refused naming it, before the store is opened', () => {
+  /** Runs `serve` on a folder that does not exist and checks it was not made. */
+  const serve = async (args: string[], env: Record<string, string> = {}) => {
+    const parent = temp();
+    const result = await runCli(['serve', '--data', path.join(parent, 'data'), ...args], {
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(readdirSync(parent)).toEqual([]);
+    return result;
+  };
+
+  test('PORT is named when the port came from it; an empty PORT counts as unset; --port wins', async () => {
+    expect(await serve([], { PORT: 'abc' })).toEqual(refused('PORT: "abc" is not a port number'));
+    expect(await serve(['--port', '0x10'], { PORT: '4000' })).toEqual(
+      refused('--port: "0x10" is not a port number'),
+    );
+    // Past the port (an empty PORT is not refused), the host is.
+    expect((await serve(['--host', 'nonexistent.invalid'], { PORT: '' })).stderr).toMatch(
+      /^--host: "nonexistent\.invalid" is not an address \(/,
+    );
+  });
+
+  test('LOG_LEVEL, before any API key is made up and printed', async () => {
+    expect(await serve(['--port', '0'], { LOG_LEVEL: 'bogus' })).toEqual(
+      refused(
+        'LOG_LEVEL: "bogus" is not a log level (known: trace, debug, info, warn, error, fatal, silent)',
+      ),
+    );
+  });
+
+  test('an audit file that cannot be appended to', async () => {
+    const file = path.join(temp(), 'no-such-folder', 'audit.jsonl');
+    expect(
+      await serve(['--port', '0'], { TRACEGRAPH_API_KEYS: 'ka:admin', TRACEGRAPH_AUDIT_FILE: file }),
+    ).toEqual(
+      refused(
+        `TRACEGRAPH_AUDIT_FILE: cannot append to "${file}": ENOENT: no such file or directory, open '${file}'`,
+      ),
+    );
+  });
+
+  test('an API key with a space, named by its position and not shown', async () => {
+    const result = await serve(['--port', '0'], { TRACEGRAPH_API_KEYS: 'ka:admin,my key:admin' });
+    expect(result).toEqual(
+      refused(
+        'TRACEGRAPH_API_KEYS: the key of entry 2 holds a space or a character that cannot be sent in ' +
+          '"Authorization: Bearer <key>" (a key is letters, digits and ASCII punctuation)',
+      ),
+    );
+  });
+});
+
+describe('NEO4J_URI', () => {
+  const expected = (uri: string, problem: string) => refused(`NEO4J_URI: "${uri}" ${problem}`);
+  const noScheme =
+    'is not the address of a Neo4j server: give scheme://host[:port] with a scheme of neo4j, neo4j+s, ' +
+    'neo4j+ssc, bolt, bolt+s, bolt+ssc (e.g. bolt://127.0.0.1:7687)';
+
+  test.each([
+    ['notauri', noScheme],
+    ['localhost:7687', noScheme],
+    [
+      'http://localhost:7474',
+      'has the scheme "http": give scheme://host[:port] with a scheme of neo4j, neo4j+s, neo4j+ssc, bolt, ' +
+        'bolt+s, bolt+ssc (e.g. bolt://127.0.0.1:7687)',
+    ],
+    [
+      'bolt://[bad',
+      'is not a valid address (a host name, an IP address or [IPv6 address], then :port, 0 to 65535)',
+    ],
+    [
+      'bolt://',
+      'names no host: give scheme://host[:port] with a scheme of neo4j, neo4j+s, neo4j+ssc, bolt, bolt+s, ' +
+        'bolt+ssc (e.g. bolt://127.0.0.1:7687)',
+    ],
+  ])('%s is a setting to correct (exit 1), not a server that is down (exit 2)', async (uri, problem) => {
+    const cwd = temp();
+    const commands =
+      uri === 'notauri' ? [['stats'], ['import', DISTRICT], ['serve', '--port', '0']] : [['stats']];
+    for (const args of commands)
+      expect(await runCli(args, { cwd, env: { NEO4J_URI: uri }, timeoutMs: 60_000 })).toEqual(
+        expected(uri, problem),
+      );
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+describe('other flags and variables', () => {
+  test('an empty TRACEGRAPH_DATA counts as unset (./data); an empty --data is refused', async () => {
+    const cwd = temp();
+    expect((await runCli(['import', DISTRICT], { cwd, env: { TRACEGRAPH_DATA: '' } })).code).toBe(0);
+    expect(existsSync(path.join(cwd, 'data', 'tracegraph.db'))).toBe(true);
+    const stats = await runCli(['stats', '--json'], { cwd, env: { TRACEGRAPH_DATA: '' } });
+    expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+    expect(await runCli(['stats', '--data', ''], { cwd })).toEqual(refused('--data: no folder given'));
+  });
+
+  test('report --pathogen and --protocol name the flag and the presets', async () => {
+    const pathogen = await runCli(['report', '--pathogen', 'nope', '--data', temp()]);
+    expect(pathogen).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining(
+        "error: option '--pathogen <preset>' argument 'nope' is invalid. Allowed choices are omicron-ba5.\n",
+      ),
+    });
+    const protocol = await runCli(['report', '--protocol', 'nope', '--data', temp()]);
+    expect(protocol.code).toBe(1);
+    expect(protocol.stderr).toContain(
+      "error: option '--protocol <preset>' argument 'nope' is invalid. Allowed choices are cn-9th-2022, cn-20-measures-2022.\n",
+    );
+  });
+
+  test('seed --out with no folder names --out', async () => {
+    expect(await runCli(['seed', '--out', ''])).toEqual(
+      refused('--out: no folder given to write the bundle to'),
+    );
+  });
+});
+
+describe('--help documents the flags and variables', () => {
+  test.each([
+    [['--help'], ['TRACEGRAPH_DATA', 'NEO4J_URI', 'NEO4J_DATABASE', 'TRACEGRAPH_DEBUG', 'tracegraph:cypher']],
+    [
+      ['serve', '--help'],
+      [
+        '--port',
+        '--host',
+        'PORT',
+        'LOG_LEVEL',
+        'TRACEGRAPH_API_KEYS',
+        'TRACEGRAPH_AUDIT_FILE',
+        'TRACEGRAPH_INTROSPECTION',
+        'TRACEGRAPH_ASSETS_DIR',
+      ],
+    ],
+    [
+      ['start', '--help'],
+      ['--bundle', '--port', '--host', '--no-serve', 'PORT', 'LOG_LEVEL'],
+    ],
+    [
+      ['report', '--help'],
+      ['--protocol', 'cn-20-measures-2022', '--pathogen', 'omicron-ba5'],
+    ],
+  ])('%j', async (args, names) => {
+    const { code, stdout } = await runCli(args);
+    expect(code).toBe(0);
+    for (const name of names) expect(stdout).toContain(name);
+  });
+});
