@@ -3,12 +3,11 @@
  * the folder as it was; a folder that cannot hold the bundle is refused before anything is written;
  * a folder that cannot be made (/proc/nope) fails at once, for these and for --data.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
-import { FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
-import { BIN, cliEnv, ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
+import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
+import { ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
 
 const DEMO = path.join(ROOT, 'seeds', 'demo');
 const BUNDLE_FILES = [
@@ -23,15 +22,9 @@ const BUNDLE_FILES = [
   'stays.csv',
 ];
 
-const temps: string[] = [];
-const temp = (): string => {
-  const dir = tempDir('tracegraph-bundle-writes-');
-  temps.push(dir);
-  return dir;
-};
+const temp = suiteTemps('tracegraph-bundle-writes-');
 
 beforeAll(() => ensureBuilt(), 300_000);
-afterAll(() => temps.forEach(removeTemp));
 
 /** Every entry of a folder: a file's bytes, or 'folder'; to see that a folder is as it was. */
 function folderState(dir: string): Record<string, Buffer | 'folder'> {
@@ -43,24 +36,9 @@ function folderState(dir: string): Record<string, Buffer | 'folder'> {
   return state;
 }
 
-/**
- * `tracegraph ...args` with the size of any file it writes limited (`ulimit -f`, in the shell's
- * blocks of 512 or 1,024 bytes): a write past it fails with EFBIG, as on a full disk.
- */
+/** `tracegraph ...args` with the size of any file it writes limited: a write past it fails (EFBIG). */
 function runWithFileLimit(blocks: number, args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'sh',
-      ['-c', 'ulimit -f "$0" && exec "$@"', String(blocks), process.execPath, BIN, ...args],
-      { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { fileSizeLimitBlocks: blocks, timeoutMs: 60_000 });
 }
 
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -207,7 +185,7 @@ describe('tracegraph export', () => {
         {
           code: 2,
           stdout: '',
-          stderr: `cannot reach the store\n  cannot use data directory "/proc/nope": ${cannotMake}\n`,
+          stderr: `cannot reach the embedded store in /proc/nope\n  cannot use data directory "/proc/nope": ${cannotMake}\n`,
         },
       ],
     ];

@@ -20,35 +20,21 @@ import { freePort } from '../../src/store/neo4j/launcher';
 import neo4j from 'neo4j-driver';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { IMPORT_WAIT_NOTICE_MS } from '../../src/store/neo4j/import-lock';
-import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { bundleFrom, DISTRICT_COUNTS, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 const LATER = path.join(FIXTURE_BUNDLES, 'district-later');
-const DISTRICT_COUNTS = {
-  persons: 4,
-  places: 6,
-  boats: 1,
-  items: 1,
-  stays: 7,
-  contacts: 1,
-  handlings: 1,
-  samples: 4,
-  cases: 2,
-};
 const DISTRICT_SUMMARY =
   'places 6, persons 4, boats 1, items 1, stays 8, contacts 1, handlings 1, samples 4, cases 2';
 
-const temps: string[] = [];
-const temp = (): string => {
-  const dir = tempDir('tracegraph-cli-');
-  temps.push(dir);
-  return dir;
-};
+const temp = suiteTemps('tracegraph-cli-');
+/** Bundles made by `bundleFrom`, removed after the suite. */
+const bundles: string[] = [];
+afterAll(() => bundles.forEach(removeTemp));
 
 beforeAll(() => ensureBuilt(), 300_000);
-afterAll(() => temps.forEach(removeTemp));
 
 /** `stats --json` of a data folder, parsed; fails the test unless stdout is exactly one JSON object. */
 async function statsOf(data: string): Promise<unknown> {
@@ -160,7 +146,7 @@ describe('tracegraph on the embedded store', () => {
     const parent = temp();
     const data = path.join(parent, 'data');
     const bad = bundleFrom('district', { 'persons.csv': '"id"x,name\nP1,a\n' });
-    temps.push(bad);
+    bundles.push(bad);
     expect(await runCli(['import', bad, '--data', data])).toEqual({
       code: 1,
       stdout: '',
@@ -188,7 +174,7 @@ describe('tracegraph on the embedded store', () => {
       'stays.csv':
         'subject_id,host_id,start,end\nP2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:40:00+08:00\n',
     });
-    temps.push(bad);
+    bundles.push(bad);
     const result = await runCli(['import', bad, '--data', data]);
     expect(result).toEqual({
       code: 1,

@@ -16,18 +16,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
 import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
 import { readFifo } from '../report/read-fifo';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 
-const temps: string[] = [];
-const temp = (): string => {
-  const dir = tempDir('tracegraph-cli-out-');
-  temps.push(dir);
-  return dir;
-};
+const temp = suiteTemps('tracegraph-cli-out-');
 
 /** A store with the fixture district, imported once for the file. */
 let data: string;
@@ -36,7 +31,6 @@ beforeAll(async () => {
   data = temp();
   expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
 }, 300_000);
-afterAll(() => temps.forEach(removeTemp));
 
 /** Runs the command with standard output on `fd`. */
 function runWithStdout(args: string[], fd: number): { code: number | null; stderr: string } {

@@ -51,7 +51,9 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
 /**
  * Runs `node bin/tracegraph.js ...args` (or another script) and collects its output. With
  * `timeoutMs`, a run still going then is ended (SIGTERM, which bin/tracegraph.js passes on to the
- * command it restarted as, then exits 143), so that a command that hangs fails its test.
+ * command it restarted as, then exits 143), so that a command that hangs fails its test. With
+ * `fileSizeLimitBlocks`, it runs under `ulimit -f` (the shell's blocks of 512 or 1,024 bytes): a
+ * write past it fails with EFBIG, as on a full disk.
  */
 export function runCli(
   args: readonly string[],
@@ -60,10 +62,16 @@ export function runCli(
     cwd?: string;
     script?: string;
     timeoutMs?: number;
+    fileSizeLimitBlocks?: number;
   } = {},
 ): Promise<CliResult> {
+  const node = [process.execPath, options.script ?? BIN, ...args];
+  const [command, ...commandArgs] =
+    options.fileSizeLimitBlocks === undefined
+      ? node
+      : ['sh', '-c', 'ulimit -f "$0" && exec "$@"', String(options.fileSizeLimitBlocks), ...node];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.script ?? BIN, ...args], {
+    const child = spawn(command!, commandArgs, {
       cwd: options.cwd ?? ROOT,
       env: cliEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,31 +5,14 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
+import { DISTRICT_COUNTS, FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
 import { ensureBuilt, runCli } from './run-cli';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
-const DISTRICT_COUNTS = {
-  persons: 4,
-  places: 6,
-  boats: 1,
-  items: 1,
-  stays: 7,
-  contacts: 1,
-  handlings: 1,
-  samples: 4,
-  cases: 2,
-};
 
-const temps: string[] = [];
-const temp = (): string => {
-  const dir = tempDir('tracegraph-cli-settings-');
-  temps.push(dir);
-  return dir;
-};
+const temp = suiteTemps('tracegraph-cli-settings-');
 
 beforeAll(() => ensureBuilt(), 300_000);
-afterAll(() => temps.forEach(removeTemp));
 
 /** A refusal: exit 1, nothing on standard output, this one line on standard error. */
 const refused = (line: string) => ({ code: 1, stdout: '', stderr: `${line}\n` });
