@@ -20,9 +20,10 @@ import { freePort } from '../../src/store/neo4j/launcher';
 import neo4j from 'neo4j-driver';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { IMPORT_WAIT_NOTICE_MS } from '../../src/store/neo4j/import-lock';
-import { bundleFrom, DISTRICT_COUNTS, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
+import { bundleFrom, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
+import { DISTRICT_COUNTS } from '../store/fixtures';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 const LATER = path.join(FIXTURE_BUNDLES, 'district-later');

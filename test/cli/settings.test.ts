@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DISTRICT_COUNTS, FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
+import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
 import { ensureBuilt, runCli } from './run-cli';
+import { DISTRICT_COUNTS } from '../store/fixtures';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 

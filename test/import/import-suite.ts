@@ -6,7 +6,7 @@ import { ValidationError, type FieldProblem } from '../../src/domain/errors';
 import { importBundle, validateForImport, writeBundle } from '../../src/import/import';
 import { EMPTY_STORE } from '../../src/import/validate';
 import type { TraceStore } from '../../src/store/port';
-import { smallDistrict, t } from '../store/fixtures';
+import { DISTRICT_COUNTS, smallDistrict, t } from '../store/fixtures';
 import { snapshot, sortedRecords } from './store-snapshot';
 import { bundleFrom, removeTemp } from './temp-bundle';
 
@@ -220,17 +220,7 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
       expect(summary.total).toBe(28);
       const district = smallDistrict();
       const { counts, records } = await snapshot(store);
-      expect(counts).toEqual({
-        persons: 4,
-        places: 6,
-        boats: 1,
-        items: 1,
-        stays: 7,
-        contacts: 1,
-        handlings: 1,
-        samples: 4,
-        cases: 2,
-      });
+      expect(counts).toEqual(DISTRICT_COUNTS);
       for (const key of Object.keys(records) as (keyof typeof records)[]) {
         expect([key, records[key]]).toEqual([key, sortedRecords(district[key] as unknown[])]);
       }

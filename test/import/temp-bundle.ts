@@ -25,19 +25,6 @@ export function suiteTemps(prefix: string): () => string {
   };
 }
 
-/** What `stats --json` counts after the fixture bundle `district` is imported into an empty store. */
-export const DISTRICT_COUNTS = {
-  persons: 4,
-  places: 6,
-  boats: 1,
-  items: 1,
-  stays: 7,
-  contacts: 1,
-  handlings: 1,
-  samples: 4,
-  cases: 2,
-};
-
 /**
  * Copies fixture bundle `name` (or starts empty when null) into a temporary folder, then writes
  * each file in `files` (text as UTF-8, a Buffer as is) or deletes it when null.

@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { Statements } from '../../src/store/embedded/statements';
 import type { TraceStore } from '../../src/store/port';
 import { describeStoreContract } from './contract';
-import { smallDistrict, t } from './fixtures';
+import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
 
 const tmpDirs: string[] = [];
 function freshDir(): string {
@@ -82,17 +82,7 @@ describe('embedded store', () => {
       try {
         await second.migrate();
         expect(await snapshot(second)).toEqual(before);
-        expect(await second.counts()).toEqual({
-          persons: 4,
-          places: 6,
-          boats: 1,
-          items: 1,
-          stays: 7,
-          contacts: 1,
-          handlings: 1,
-          samples: 4,
-          cases: 2,
-        });
+        expect(await second.counts()).toEqual(DISTRICT_COUNTS);
         expect((await second.persons(['P1']))[0]).toEqual(district.persons[0]);
         // The window bound (longest stay) is kept too: the 8-day cold-storage stay is still found
         // from a window at its very end.

@@ -9,6 +9,22 @@ export const t = (text: string): number => {
   return at;
 };
 
+/**
+ * How many records of each kind the small district holds, as `counts()` and `stats` give them: the
+ * same for `smallDistrict()` and for the bundle test/fixtures/bundles/district made from it.
+ */
+export const DISTRICT_COUNTS = {
+  persons: 4,
+  places: 6,
+  boats: 1,
+  items: 1,
+  stays: 7,
+  contacts: 1,
+  handlings: 1,
+  samples: 4,
+  cases: 2,
+};
+
 export function smallDistrict(): Required<RecordBatch> {
   return {
     places: [
