@@ -116,20 +116,34 @@ describe('imports racing on Neo4j', () => {
     return snapshot(store);
   }
 
+  /**
+   * Imports `firstBundle` through `first` (held at its point) and, once it is held there,
+   * `secondBundle` through the other connection; after 3 s the first is let go. What each import
+   * ended with, whether the second was still waiting when the first was let go, and what it was
+   * told of the holder.
+   */
+  async function race(first: ReturnType<typeof heldAt>, firstBundle: string, secondBundle: string) {
+    const firstImport = outcome(importBundle(first.store, firstBundle));
+    await first.reached;
+    const notices: string[] = [];
+    const secondImport = outcome(
+      importBundle(other, secondBundle, { onWait: (holder) => notices.push(holder) }),
+    );
+    const secondWhileFirstHeld = await stateAfter(secondImport, 3_000);
+    first.release();
+    return { secondWhileFirstHeld, notices, firstDone: await firstImport, secondDone: await secondImport };
+  }
+
   test('an import started while another writes waits for it, then is refused by validation and writes nothing', async () => {
     const later = bundle('district-later', LATER_WITH_A_PLACE);
     const racing = bundle(null, P5_A_PLACE);
-    const first = heldAt(store, 'write');
-    const firstImport = outcome(importBundle(first.store, later));
-    await first.reached;
+    const { secondWhileFirstHeld, notices, firstDone, secondDone } = await race(
+      heldAt(store, 'write'),
+      later,
+      racing,
+    );
 
-    const notices: string[] = [];
-    const secondImport = outcome(importBundle(other, racing, { onWait: (holder) => notices.push(holder) }));
-    const secondWhileFirstWrites = await stateAfter(secondImport, 3_000);
-    first.release();
-    const [firstDone, secondDone] = [await firstImport, await secondImport];
-
-    expect(secondWhileFirstWrites).toBe('waiting');
+    expect(secondWhileFirstHeld).toBe('waiting');
     expect(notices).toEqual([
       expect.stringMatching(
         /^another import has been running on bolt:\/\/\S+\/neo4j since \S+Z \(pid \d+ on .+\)$/,
@@ -157,17 +171,13 @@ describe('imports racing on Neo4j', () => {
         'subject_id,host_id,start,end\nP9,MKT,2022-08-03T10:00:00+08:00,2022-08-03T10:30:00+08:00\n',
     });
     const racing = bundle(null, P5_A_PLACE);
-    const first = heldAt(store, 'validation');
-    const firstImport = outcome(importBundle(first.store, refused));
-    await first.reached;
+    const { secondWhileFirstHeld, notices, firstDone, secondDone } = await race(
+      heldAt(store, 'validation'),
+      refused,
+      racing,
+    );
 
-    const notices: string[] = [];
-    const secondImport = outcome(importBundle(other, racing, { onWait: (holder) => notices.push(holder) }));
-    const secondWhileFirstValidates = await stateAfter(secondImport, 3_000);
-    first.release();
-    const [firstDone, secondDone] = [await firstImport, await secondImport];
-
-    expect(secondWhileFirstValidates).toBe('waiting');
+    expect(secondWhileFirstHeld).toBe('waiting');
     expect(notices).toHaveLength(1);
     expect(firstDone).toBeInstanceOf(ValidationError);
     expect(secondDone).toMatchObject({ total: 1 });
@@ -178,17 +188,13 @@ describe('imports racing on Neo4j', () => {
     const later = bundle('district-later', LATER_WITH_A_PLACE);
     const racing = bundle(null, P5_A_PLACE);
     const lost = new Error('the connection to the store was lost');
-    const first = heldAt(store, 'write', lost);
-    const firstImport = outcome(importBundle(first.store, later));
-    await first.reached;
+    const { secondWhileFirstHeld, notices, firstDone, secondDone } = await race(
+      heldAt(store, 'write', lost),
+      later,
+      racing,
+    );
 
-    const notices: string[] = [];
-    const secondImport = outcome(importBundle(other, racing, { onWait: (holder) => notices.push(holder) }));
-    const secondWhileFirstWrites = await stateAfter(secondImport, 3_000);
-    first.release();
-    const [firstDone, secondDone] = [await firstImport, await secondImport];
-
-    expect(secondWhileFirstWrites).toBe('waiting');
+    expect(secondWhileFirstHeld).toBe('waiting');
     expect(notices).toHaveLength(1);
     expect(firstDone).toBe(lost);
     // The first wrote nothing before it failed (its first batch failed), so P5 was free.
