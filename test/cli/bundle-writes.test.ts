@@ -6,21 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
-import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
+import { BUNDLE_FILE_NAMES, FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
 import { ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
 
 const DEMO = path.join(ROOT, 'seeds', 'demo');
-const BUNDLE_FILES = [
-  'boats.csv',
-  'cases.csv',
-  'contacts.csv',
-  'handlings.csv',
-  'items.csv',
-  'persons.csv',
-  'places.csv',
-  'samples.csv',
-  'stays.csv',
-];
 
 const temp = suiteTemps('tracegraph-bundle-writes-');
 
@@ -58,7 +47,7 @@ describe('tracegraph seed', () => {
     expect((await runCli(['seed', '--out', earlier, '--seed', '7'])).code).toBe(0);
     writeFileSync(path.join(earlier, 'README.txt'), 'kept\n');
     const before = folderState(earlier);
-    expect(Object.keys(before)).toEqual(['README.txt', ...BUNDLE_FILES]);
+    expect(Object.keys(before)).toEqual(['README.txt', ...BUNDLE_FILE_NAMES]);
     const overwriting = await runWithFileLimit(64, ['seed', '--out', earlier]);
     expect(overwriting.code).toBe(1);
     expect(overwriting.stderr).toMatch(
@@ -112,7 +101,7 @@ describe('tracegraph export', () => {
     expect((await runCli(['--data', data, 'export', earlier])).code).toBe(0);
     writeFileSync(path.join(earlier, 'README.txt'), 'kept\n');
     const before = folderState(earlier);
-    expect(Object.keys(before)).toEqual(['README.txt', ...BUNDLE_FILES]);
+    expect(Object.keys(before)).toEqual(['README.txt', ...BUNDLE_FILE_NAMES]);
     expect(await runWithFileLimit(64, ['--data', data, 'export', earlier])).toEqual({
       code: 1,
       stdout: '',

@@ -5,6 +5,19 @@ import path from 'node:path';
 
 export const FIXTURE_BUNDLES = path.join(__dirname, '..', 'fixtures', 'bundles');
 
+/** The names of the nine files of a full bundle, sorted, as a folder listing gives them. */
+export const BUNDLE_FILE_NAMES = [
+  'boats.csv',
+  'cases.csv',
+  'contacts.csv',
+  'handlings.csv',
+  'items.csv',
+  'persons.csv',
+  'places.csv',
+  'samples.csv',
+  'stays.csv',
+];
+
 /** A fresh temporary folder; removed by `removeTemp`. */
 export function tempDir(prefix = 'tracegraph-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
