@@ -3,10 +3,10 @@
  * the folder as it was; a folder that cannot hold the bundle is refused before anything is written;
  * a folder that cannot be made (/proc/nope) fails at once, for these and for --data.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
-import { BUNDLE_FILE_NAMES, FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
+import { BUNDLE_FILE_NAMES, FIXTURE_BUNDLES, folderState, suiteTemps } from '../import/temp-bundle';
 import { ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
 
 const DEMO = path.join(ROOT, 'seeds', 'demo');
@@ -14,16 +14,6 @@ const DEMO = path.join(ROOT, 'seeds', 'demo');
 const temp = suiteTemps('tracegraph-bundle-writes-');
 
 beforeAll(() => ensureBuilt(), 300_000);
-
-/** Every entry of a folder: a file's bytes, or 'folder'; to see that a folder is as it was. */
-function folderState(dir: string): Record<string, Buffer | 'folder'> {
-  const state: Record<string, Buffer | 'folder'> = {};
-  for (const name of readdirSync(dir).sort()) {
-    const entry = path.join(dir, name);
-    state[name] = statSync(entry).isDirectory() ? 'folder' : readFileSync(entry);
-  }
-  return state;
-}
 
 /** `tracegraph ...args` with the size of any file it writes limited: a write past it fails (EFBIG). */
 function runWithFileLimit(blocks: number, args: readonly string[]): Promise<CliResult> {

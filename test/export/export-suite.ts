@@ -2,7 +2,7 @@
  * Export on a real store: the same suite runs on the embedded store and on Neo4j
  * (export.embedded.test.ts, export.neo4j.test.ts).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportBundle } from '../../src/export/export';
 import { BundleWriteError } from '../../src/fs/staged-bundle';
@@ -10,7 +10,7 @@ import { importBundle } from '../../src/import/import';
 import type { TraceStore } from '../../src/store/port';
 import { barePerson } from '../bare-records';
 import { snapshot } from '../import/store-snapshot';
-import { BUNDLE_FILE_NAMES, bundleFrom, removeTemp, tempDir } from '../import/temp-bundle';
+import { BUNDLE_FILE_NAMES, bundleFrom, folderState, removeTemp, tempDir } from '../import/temp-bundle';
 import { t } from '../store/fixtures';
 
 /** The header, then the data lines in sorted order (stores scan in their own stable order). */
@@ -18,16 +18,6 @@ function csvLines(dir: string, file: string): string[] {
   const [header, ...rows] = readFileSync(path.join(dir, file), 'utf8').split('\n');
   expect(rows.pop()).toBe(''); // every line ends with a newline
   return [header!, ...rows.sort()];
-}
-
-/** Every entry of a folder: a file's bytes, or 'folder'; to see that a folder is as it was. */
-function folderState(dir: string): Record<string, Buffer | 'folder'> {
-  const state: Record<string, Buffer | 'folder'> = {};
-  for (const name of readdirSync(dir).sort()) {
-    const entry = path.join(dir, name);
-    state[name] = statSync(entry).isDirectory() ? 'folder' : readFileSync(entry);
-  }
-  return state;
 }
 
 export function describeExport(name: string, open: () => Promise<TraceStore>): void {

@@ -1,5 +1,5 @@
 /** Bundles for tests: a copy of a fixture bundle in a temporary folder, with files replaced. */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -51,4 +51,14 @@ export function bundleFrom(name: string | null, files: Record<string, string | B
     else writeFileSync(target, content);
   }
   return dir;
+}
+
+/** Every entry of a folder: a file's bytes, or 'folder'; to see that a folder is as it was. */
+export function folderState(dir: string): Record<string, Buffer | 'folder'> {
+  const state: Record<string, Buffer | 'folder'> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const entry = path.join(dir, name);
+    state[name] = statSync(entry).isDirectory() ? 'folder' : readFileSync(entry);
+  }
+  return state;
 }
