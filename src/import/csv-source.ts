@@ -32,6 +32,7 @@ export interface CsvSourceOptions {
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+const QUOTE = 0x22;
 
 function countNewlines(bytes: Uint8Array): number {
   let count = 0;
@@ -46,16 +47,24 @@ const CR_LINE_ENDINGS =
   'lines end in a carriage return alone (CR, as Excel\'s "CSV (Macintosh)" and classic Mac OS save them); ' +
   'save the file with LF or CRLF line endings, e.g. as "CSV UTF-8"';
 
+const CR_LINE_ENDING =
+  'the line ends in a carriage return alone (CR), unlike the lines before it (the file mixes line endings); ' +
+  'save the file with LF or CRLF line endings throughout';
+
 /**
  * Passes bytes on to csv-parse (which decodes them) line by line, after checking them with a
  * fatal UTF-8 decoder in stream mode, so a bad byte is found wherever the chunks split. At the
  * first bad byte it passes on the lines before it, notes the line, and ends the stream there.
  *
  * A line ends at LF (a CRLF is one line ending). A carriage return alone is not a line ending:
- * inside a quoted value it is part of the value. On the first line (the header) a carriage
- * return followed by anything but LF or another CR means the file's lines end in CR alone, which
- * the format does not read: the stream ends there, before the rest of the file is read as one
- * header line.
+ * inside a quoted value it is part of the value. Outside one, a carriage return followed by
+ * anything but LF or another CR means the line ends in CR alone, which the format does not read
+ * (csv-parse would take the next line as more fields of this one): it passes on the lines before
+ * it, notes the line, and ends the stream there. A file whose lines all end in CR is so stopped on
+ * line 1, before the rest of it is read as one header line. Whether a byte is inside quotes is
+ * told by the count of quotes before it, odd inside: csv-parse refuses a quote anywhere but around
+ * a value or doubled inside one, so the count holds up to the first malformed row, which is the
+ * problem reported then.
  */
 class LineCheck extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
@@ -65,26 +74,26 @@ class LineCheck extends Transform {
   private newlines = 0;
   /** The line of the first byte that is not UTF-8. */
   badLine: number | null = null;
-  /** Whether the first line holds a carriage return alone (the file's lines end in CR). */
-  crLineEndings = false;
-  /** Until the first newline is seen; and whether the last byte seen on that line was a CR. */
-  private onFirstLine = true;
+  /** The first line that ends in a carriage return alone. */
+  crLine: number | null = null;
+  /** Whether the bytes seen so far end inside a quoted value. */
+  private inQuotes = false;
+  /** Whether the last chunk ended in a CR outside quotes: the next byte tells whether it ends a line. */
   private crPending = false;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.badLine !== null || this.crLineEndings) return callback();
-    if (this.onFirstLine && this.loneCarriageReturn(chunk)) {
-      this.crLineEndings = true;
-      this.held = [];
-      this.push(null);
-      return callback();
-    }
+    if (this.badLine !== null || this.crLine !== null) return callback();
+    const cr = this.bareCarriageReturn(chunk);
     try {
-      this.decoder.decode(chunk, { stream: true });
+      this.decoder.decode(cr === -1 ? chunk : chunk.subarray(0, cr), { stream: true });
     } catch {
       const bytes = Buffer.concat([...this.held, chunk]);
       this.held = [];
       this.stopAt(bytes, goodLinesIn(bytes));
+      return callback();
+    }
+    if (cr !== -1) {
+      this.stopAtCarriageReturn(chunk, cr);
       return callback();
     }
     // Each byte is held at most once and copied at most once, however long the line.
@@ -99,7 +108,7 @@ class LineCheck extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.badLine !== null || this.crLineEndings) return callback();
+    if (this.badLine !== null || this.crLine !== null) return callback();
     try {
       this.decoder.decode();
     } catch {
@@ -107,23 +116,34 @@ class LineCheck extends Transform {
       this.badLine = this.newlines + 1;
       return callback();
     }
+    // A CR that ends the file ends no line of its own (a value's trailing CR is trimmed).
     for (const piece of this.held) this.pass(piece);
     this.held = [];
     callback();
   }
 
-  /** Whether this chunk of the first line has a CR followed by a byte other than LF or CR. */
-  private loneCarriageReturn(chunk: Buffer): boolean {
-    const newline = chunk.indexOf(NEWLINE);
-    const line = newline === -1 ? chunk : chunk.subarray(0, newline);
-    if (newline !== -1) this.onFirstLine = false;
-    if (this.crPending && line.length > 0 && line[0] !== CARRIAGE_RETURN) return true;
-    this.crPending = false;
-    for (let i = line.indexOf(CARRIAGE_RETURN); i !== -1; i = line.indexOf(CARRIAGE_RETURN, i + 1)) {
-      if (i + 1 === line.length) this.crPending = newline === -1;
-      else if (line[i + 1] !== CARRIAGE_RETURN) return true;
+  /**
+   * Where in `chunk` the first carriage return alone outside quotes is (0 also when the last chunk
+   * ended in one), or -1. A CR before another CR is not one: `\r\r\n` ends a line once. Costs a
+   * search for quotes per chunk, and one for each CR (one a line in a CRLF file).
+   */
+  private bareCarriageReturn(chunk: Buffer): number {
+    if (chunk.length === 0) return -1;
+    if (this.crPending) {
+      this.crPending = false;
+      if (chunk[0] !== NEWLINE && chunk[0] !== CARRIAGE_RETURN) return 0;
     }
-    return false;
+    let inQuotes = this.inQuotes;
+    let quote = chunk.indexOf(QUOTE);
+    for (let cr = chunk.indexOf(CARRIAGE_RETURN); cr !== -1; cr = chunk.indexOf(CARRIAGE_RETURN, cr + 1)) {
+      for (; quote !== -1 && quote < cr; quote = chunk.indexOf(QUOTE, quote + 1)) inQuotes = !inQuotes;
+      if (inQuotes) continue;
+      if (cr + 1 === chunk.length) this.crPending = true;
+      else if (chunk[cr + 1] !== NEWLINE && chunk[cr + 1] !== CARRIAGE_RETURN) return cr;
+    }
+    for (; quote !== -1; quote = chunk.indexOf(QUOTE, quote + 1)) inQuotes = !inQuotes;
+    this.inQuotes = inQuotes;
+    return -1;
   }
 
   private pass(bytes: Buffer): void {
@@ -138,6 +158,18 @@ class LineCheck extends Transform {
     for (let i = 0; i < goodLines; i++) end = bytes.indexOf(NEWLINE, end) + 1;
     this.pass(bytes.subarray(0, end));
     this.badLine = this.newlines + 1;
+    this.push(null);
+  }
+
+  /** Passes on the lines before the one with the carriage return at `cr` in `chunk`, and ends the stream. */
+  private stopAtCarriageReturn(chunk: Buffer, cr: number): void {
+    const lineStart = cr === 0 ? 0 : chunk.lastIndexOf(NEWLINE, cr - 1) + 1;
+    if (lineStart > 0) {
+      for (const piece of this.held) this.pass(piece);
+      this.pass(chunk.subarray(0, lineStart));
+    }
+    this.held = [];
+    this.crLine = this.newlines + 1;
     this.push(null);
   }
 }
@@ -218,9 +250,10 @@ function describeCsvError(err: CsvError): { column: string; reason: string } {
  * BOM is dropped; empty lines are skipped.
  *
  * Every row and every problem is given the line its row starts on, as a text editor counts them:
- * lines end at LF or CRLF, including line breaks inside quoted values; a carriage return alone is
- * not a line break (csv-parse's own count differs: it counts a CR alone, and a CRLF inside quotes
- * twice), so lines are counted here from the values read.
+ * lines end at LF or CRLF, including line breaks inside quoted values; a carriage return alone
+ * inside a quoted value is not a line break (csv-parse's own count differs: it counts a CR alone,
+ * and a CRLF inside quotes twice), so lines are counted here from the values read. A line that
+ * ends in a carriage return alone outside quotes is a problem on that line.
  */
 export async function* readCsvRows(filePath: string, options: CsvSourceOptions): AsyncGenerator<CsvRow> {
   const file = path.basename(filePath);
@@ -321,16 +354,19 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     input.destroy();
   }
 
-  const err = seen.csvError;
+  // The stream ended before a line ending in CR alone: a quote still open there was opened on an
+  // earlier line of the same row and is closed on that one, so the line is the problem.
+  const cutShort = lines.crLine !== null && seen.csvError?.code === 'CSV_QUOTE_NOT_CLOSED';
+  const err = cutShort ? null : seen.csvError;
   if (lines.badLine !== null) {
     problem(lines.badLine, '', NOT_UTF8);
-  } else if (lines.crLineEndings) {
-    problem(1, '', CR_LINE_ENDINGS);
   } else if (err && seen.csvErrorInHeader) {
     const { column, reason } = describeCsvError(err);
     problem(1 + Number(err.empty_lines), column, reason);
   } else if (seen.headerProblem) {
     problem(seen.headerLine, seen.headerProblem.column, seen.headerProblem.reason);
+  } else if (lines.crLine !== null && !err) {
+    problem(lines.crLine, '', seen.header ? CR_LINE_ENDING : CR_LINE_ENDINGS);
   } else if (!seen.header) {
     problem(0, '', 'is empty: the first line must be a header naming the columns');
   } else if (err) {

@@ -303,6 +303,123 @@ describe('readCsvRows', () => {
     ]);
   });
 
+  describe('a line ending in a carriage return alone, after lines that end in LF or CRLF', () => {
+    const MIXED =
+      'the line ends in a carriage return alone (CR), unlike the lines before it (the file mixes line endings); ' +
+      'save the file with LF or CRLF line endings throughout';
+    const rowsBefore = [
+      { line: 2, row: { id: 'P1', name: 'a' } },
+      { line: 3, row: { id: 'P2', name: 'b' } },
+      { line: 4, row: { id: 'P3', name: 'c' } },
+    ];
+
+    test.each([
+      // Read as a row with too many fields before.
+      ['an LF file', 'id,name\nP1,a\nP2,b\nP3,c\nP4,d\rP5,e\nP6,f\n'],
+      ['a CRLF file', 'id,name\r\nP1,a\r\nP2,b\r\nP3,c\r\nP4,d\rP5,e\r\nP6,f\r\n'],
+      // Read as one row with the id "P4\rP5" before.
+      [
+        'a file whose row then has as many fields as the header',
+        'id,name\nP1,a\nP2,b\nP3,c\nP4\rP5,e\nP6,f\n',
+      ],
+      // Read as text after a closing quote before.
+      ['a file whose line ends in a quoted value', 'id,name\nP1,a\nP2,b\nP3,c\nP4,"d"\rP5,e\n'],
+    ])('in %s is refused on its line, after the rows before it', async (_, text) => {
+      expect(await read('mixed.csv', text)).toEqual({
+        rows: rowsBefore,
+        problems: [{ file: 'mixed.csv', line: 5, column: '', reason: MIXED }],
+      });
+    });
+
+    test('on a later line of a row that spans lines is refused on that line', async () => {
+      const text = 'id,name\nP1,a\nP2,"b\nc"\rP3,d\nP4,e\n';
+      expect(await read('span-cr.csv', text)).toEqual({
+        rows: [{ line: 2, row: { id: 'P1', name: 'a' } }],
+        problems: [{ file: 'span-cr.csv', line: 4, column: '', reason: MIXED }],
+      });
+    });
+
+    test('is found wherever the chunks split, and a CR inside quotes is not one', async () => {
+      const mixed = 'id,name\r\nP1,"x\ry"\r\nP2,"""q""\rr"\nP3,c\r\nP4,d\rP5,e\r\n';
+      const quoted = 'id,name\r\nP1,"x\ry"\r\nP2,"""q""\rr"\nP3,c\r\n"P4\rP5",e\r\n';
+      for (let chunkBytes = 1; chunkBytes <= 12; chunkBytes++) {
+        expect(await read('split-cr.csv', mixed, ['id', 'name'], chunkBytes)).toEqual({
+          rows: [
+            { line: 2, row: { id: 'P1', name: 'x\ry' } },
+            { line: 3, row: { id: 'P2', name: '"q"\rr' } },
+            { line: 4, row: { id: 'P3', name: 'c' } },
+          ],
+          problems: [{ file: 'split-cr.csv', line: 5, column: '', reason: MIXED }],
+        });
+        expect(await read('split-quoted.csv', quoted, ['id', 'name'], chunkBytes)).toEqual({
+          rows: [
+            { line: 2, row: { id: 'P1', name: 'x\ry' } },
+            { line: 3, row: { id: 'P2', name: '"q"\rr' } },
+            { line: 4, row: { id: 'P3', name: 'c' } },
+            { line: 5, row: { id: 'P4\rP5', name: 'e' } },
+          ],
+          problems: [],
+        });
+      }
+    });
+
+    test('inside a quoted header name is part of the name, as in a row', async () => {
+      expect(await read('header-cr.csv', 'id,name,"note\rx"\nP1,a,b\n')).toEqual({
+        rows: [{ line: 2, row: { id: 'P1', name: 'a', 'note\rx': 'b' } }],
+        problems: [],
+      });
+    });
+
+    test('stops reading the file there', async () => {
+      const rows = Array.from({ length: 20_000 }, (_, i) => `P${i},name ${i}`);
+      const text = ['id,name', 'P,a\rP,b', ...rows, ''].join('\n');
+      const file = path.join(dir, 'stray.csv');
+      writeFileSync(file, text);
+      const problems: FieldProblem[] = [];
+      let bytesRead = 0;
+      for await (const _ of readCsvRows(file, {
+        columns: ['id', 'name'],
+        onProblem: (p) => problems.push(p),
+        onBytes: (n) => (bytesRead = n),
+        chunkBytes: 1024,
+      })) {
+        // no rows are expected
+      }
+      expect(problems).toEqual([{ file: 'stray.csv', line: 2, column: '', reason: MIXED }]);
+      expect(bytesRead).toBeLessThan(text.length / 4);
+    });
+
+    test('comes after a problem on an earlier line, which is the one reported', async () => {
+      expect((await read('quote-first.csv', 'id,name\nP1,"a"x\nP2,b\rP3,c\n')).problems).toEqual([
+        expect.objectContaining({ line: 2, column: 'name', reason: expect.stringMatching(/closing quote/) }),
+      ]);
+      const latin1 = Buffer.from('id,name\nP1,\xe9\nP2,b\rP3,c\n', 'latin1');
+      expect((await read('latin1-first.csv', latin1)).problems).toEqual([
+        expect.objectContaining({ line: 2, reason: expect.stringMatching(/^is not UTF-8 text/) }),
+      ]);
+      expect((await read('header-first.csv', 'id,notes\nP1,a\nP2,b\rP3,c\n')).problems).toEqual([
+        expect.objectContaining({
+          line: 1,
+          reason: expect.stringMatching(/^header is missing column "name"/),
+        }),
+      ]);
+    });
+
+    test('LF and CRLF lines mixed are read, and so is a CR before a CRLF or at the end', async () => {
+      const text = 'id,name\nP1,a\r\nP2,b\nP3,c\r\r\nP4,d\r';
+      expect(await read('lf-crlf.csv', text)).toEqual({
+        rows: [
+          { line: 2, row: { id: 'P1', name: 'a' } },
+          { line: 3, row: { id: 'P2', name: 'b' } },
+          // A value's trailing CR is trimmed where it is read (src/domain/records.ts).
+          { line: 4, row: { id: 'P3', name: 'c\r' } },
+          { line: 5, row: { id: 'P4', name: 'd\r' } },
+        ],
+        problems: [],
+      });
+    });
+  });
+
   test('a header missing columns lists at most a dozen of the names it has, each cut short', async () => {
     const names = Array.from({ length: 500 }, (_, i) => `column_${i}_${'x'.repeat(100)}`);
     const [problem] = (await read('wide.csv', `${names.join(',')}\n`, ['id'])).problems;

@@ -169,6 +169,25 @@ const BAD_BUNDLES: BadBundle[] = [
     ],
   },
   {
+    name: 'a line ending in a carriage return alone among LF lines',
+    files: {
+      'stays.csv':
+        LATER_STAYS_HEADER +
+        'P2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:55:00+08:00\r' +
+        'P2,MKT,2022-08-02T09:45:00+08:00,2022-08-02T09:55:00+08:00\n',
+    },
+    problems: [
+      {
+        file: 'stays.csv',
+        line: 2,
+        column: '',
+        reason:
+          'the line ends in a carriage return alone (CR), unlike the lines before it (the file mixes line endings); ' +
+          'save the file with LF or CRLF line endings throughout',
+      },
+    ],
+  },
+  {
     name: 'malformed quoting',
     files: { 'persons.csv': LATER_PERSONS + 'P5,"Zhao" Min,F,35,,,H2,vendor\n' },
     problems: [
