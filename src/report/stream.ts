@@ -8,7 +8,7 @@ import { isatty } from 'node:tty';
 import { lstat, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { FolderError, makeMissingFolders } from '../fs/folders';
+import { FolderError, makeMissingFolders, missingFolders } from '../fs/folders';
 import { reasonOf } from '../fs/system-error';
 
 /** Where streamed text goes; `write` resolves once the sink can take more. */
@@ -175,25 +175,22 @@ async function danglingTarget(file: string, out: string): Promise<string> {
   throw new OutTargetError(`"${out}": too many symbolic links`);
 }
 
+/** Runs `use` on folders, turning a FolderError (src/fs/folders.ts) into an OutTargetError naming `out`. */
+function withFolders<T>(out: string, use: () => T): T {
+  try {
+    return use();
+  } catch (err) {
+    if (err instanceof FolderError) throw new OutTargetError(`"${out}": ${err.message}`);
+    throw err;
+  }
+}
+
 /**
  * The folders missing above a missing file, nearest first; refuses it when its nearest existing
  * ancestor is not a folder.
  */
-async function missingFolders(file: string, out: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    try {
-      if ((await stat(dir)).isDirectory()) return missing;
-      throw new OutTargetError(`"${out}": ${dir} is not a folder`);
-    } catch (err) {
-      if (err instanceof OutTargetError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR')
-        throw new OutTargetError(`"${out}": ${dir}: ${reasonOf(err as Error)}`);
-    }
-    missing.push(dir);
-    if (path.dirname(dir) === dir) return missing;
-  }
+function missingFoldersAbove(file: string, out: string): string[] {
+  return withFolders(out, () => missingFolders(path.dirname(file)));
 }
 
 /**
@@ -223,10 +220,10 @@ async function locateOut(out: string): Promise<OutTarget & { missing: string[] }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const file = await danglingTarget(given, out);
-      return { file, straight: false, missing: await missingFolders(file, out) };
+      return { file, straight: false, missing: missingFoldersAbove(file, out) };
     }
     if (code === 'ENOTDIR') {
-      await missingFolders(given, out);
+      missingFoldersAbove(given, out);
     }
     if (code === 'ELOOP') throw new OutTargetError(`"${out}": too many symbolic links`);
     throw new OutTargetError(`"${out}": ${reasonOf(err as Error)}`);
@@ -243,26 +240,15 @@ async function locateOut(out: string): Promise<OutTarget & { missing: string[] }
 }
 
 /**
- * Makes `missing` (`missingFolders`, nearest first) one at a time, and refuses, naming `out`, at
- * the first that cannot be made (`/proc/nope/x.json` fails at once: see src/fs/folders.ts).
- */
-function makeFolders(missing: readonly string[], out: string): void {
-  try {
-    makeMissingFolders(missing);
-  } catch (err) {
-    if (err instanceof FolderError) throw new OutTargetError(`"${out}": ${err.message}`);
-    throw err;
-  }
-}
-
-/**
  * `outTarget(out)`, with the missing folders of a file written beside its target made: the
  * command line readies its `--out` so before the analysis, and a folder that cannot be made
  * (`/proc/nope/x.json`) fails at once.
  */
 export async function readyOutTarget(out: string): Promise<OutTarget> {
   const { missing, ...target } = await locateOut(out);
-  makeFolders(missing, out);
+  // One at a time, refusing at the first that cannot be made (`/proc/nope/x.json` fails at once:
+  // see src/fs/folders.ts).
+  withFolders(out, () => makeMissingFolders(missing));
   return target;
 }
 

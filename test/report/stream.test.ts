@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import {
+import fs, {
   existsSync,
   lstatSync,
   mkdirSync,
@@ -93,6 +93,35 @@ describe('writeFileStreamed and outTarget: what stands at the path', () => {
     // writeFileStreamed refuses them too, before writing anything.
     await expect(writeText(dir, 'x')).rejects.toBeInstanceOf(OutTargetError);
     expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('refuses a folder above the file that cannot be looked into, naming the path and the folder', async () => {
+    // Only a user without the right is refused a folder's stat (EACCES), and the tests may run as
+    // root: the error is made for the one folder.
+    const locked = path.join(dir, 'locked');
+    const out = path.join(locked, 'report.json');
+    const realStat = fs.statSync;
+    const denied = jest.spyOn(fs, 'statSync').mockImplementation(((
+      at: string,
+      options?: fs.StatSyncOptions,
+    ) => {
+      if (at !== locked) return realStat(at, options);
+      throw Object.assign(new Error(`EACCES: permission denied, stat '${at}'`), {
+        code: 'EACCES',
+        syscall: 'stat',
+        path: at,
+      });
+    }) as typeof fs.statSync);
+    try {
+      const refused = new OutTargetError(
+        `"${out}": cannot use the folder ${locked}: EACCES: permission denied`,
+      );
+      await expect(outTarget(out)).rejects.toThrow(refused);
+      await expect(writeText(out, 'x')).rejects.toThrow(refused);
+    } finally {
+      denied.mockRestore();
+    }
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   // procfs makes no folders: mkdir says ENOENT though the parent exists, on which Node's recursive
