@@ -3,7 +3,7 @@
  * refused before any work, naming the flag or variable, with exit code 1 and no store made; an
  * empty variable counts as unset; `start` loads a bundle as `import` does.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
 import { ensureBuilt, runCli } from './run-cli';
@@ -184,6 +184,86 @@ describe('other flags and variables', () => {
   test('seed --out with no folder names --out', async () => {
     expect(await runCli(['seed', '--out', ''])).toEqual(
       refused('--out: no folder given to write the bundle to'),
+    );
+  });
+});
+
+describe('report --params and --param: a refusal names the flag and the file or entry', () => {
+  /** A parameter file holding `text`, in a folder of its own. */
+  const paramFile = (text: string): string => {
+    const file = path.join(temp(), 'params.json');
+    writeFileSync(file, text);
+    return file;
+  };
+  /** `report` refuses before it opens the store: the folder given is not made. */
+  const report = async (args: string[]) => {
+    const parent = temp();
+    const result = await runCli(['report', '--format', 'json', '--data', path.join(parent, 'data'), ...args]);
+    expect(readdirSync(parent)).toEqual([]);
+    return result;
+  };
+
+  test('--params: a file that cannot be read, or an empty name', async () => {
+    const missing = path.join(temp(), 'nope.json');
+    expect(await report(['--params', missing])).toEqual(
+      refused(`--params: ${missing}: ENOENT: no such file or directory`),
+    );
+    expect(await report(['--params', ''])).toEqual(refused('--params: no file given'));
+  });
+
+  test('--params: a file that is not JSON, with the line and column', async () => {
+    const file = paramFile('{\n  "protocol": {\n    "preOnsetDays": 4,\n  }\n}\n');
+    expect(await report(['--params', file])).toEqual(
+      refused(`--params: ${file}: line 4, column 3: Expected double-quoted property name in JSON`),
+    );
+  });
+
+  test('--params: an unknown key, a bad value, not an object', async () => {
+    const unknown = paramFile('{"pathogen": {"infectiousDaysAfterOnsett": 8}}');
+    expect(await report(['--params', unknown])).toEqual(
+      refused(`--params: ${unknown}: pathogen: Unrecognized key: "infectiousDaysAfterOnsett"`),
+    );
+    const bad = paramFile('{"protocol": {"preOnsetDays": -3}}');
+    expect(await report(['--params', bad])).toEqual(
+      refused(`--params: ${bad}: protocol.preOnsetDays: Too small: expected number to be >=0`),
+    );
+    const list = paramFile('[{"protocol": {}}]');
+    expect(await report(['--params', list])).toEqual(
+      refused(`--params: ${list}: Invalid input: expected object, received array`),
+    );
+  });
+
+  test('--param: the entry that is not path=value, names no parameter, or gives a bad value', async () => {
+    expect(await report(['--param', 'preOnsetDays'])).toEqual(
+      refused('--param "preOnsetDays": is not path=value (e.g. protocol.preOnsetDays=4)'),
+    );
+    expect(await report(['--param', 'pathogen.riskPerHour=0.02'])).toEqual(
+      refused('--param "pathogen.riskPerHour=0.02": parameter "pathogen.riskPerHour" does not exist'),
+    );
+    // Of several, the one at fault; a file that is fine is not blamed.
+    const good = paramFile('{"protocol": {"preOnsetDays": 4}}');
+    expect(
+      await report([
+        '--params',
+        good,
+        '--param',
+        'protocol.closeContactMinutes=20',
+        '--param',
+        'protocol.preOnsetDays=x',
+      ]),
+    ).toEqual(
+      refused(
+        '--param "protocol.preOnsetDays=x": protocol.preOnsetDays: Invalid input: expected number, received string',
+      ),
+    );
+    // A value wrong only beside another (the hours of a night): the entry that set either.
+    expect(
+      await report(['--param', 'protocol.preOnsetDays=3', '--param', 'protocol.householdNightEndHour=23']),
+    ).toEqual(
+      refused(
+        '--param "protocol.householdNightEndHour=23": protocol.householdNightStartHour: a night runs from an ' +
+          'evening hour to a morning hour: it must be later than householdNightEndHour (got 22 and 23)',
+      ),
     );
   });
 });
