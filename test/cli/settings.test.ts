@@ -3,10 +3,14 @@
  * refused before any work, naming the flag or variable, with exit code 1 and no store made; an
  * empty variable counts as unset; `start` loads a bundle as `import` does.
  */
+import { spawn } from 'node:child_process';
+import dns from 'node:dns/promises';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
+import { serveSettingsFrom } from '../../src/cli/commands/serve';
 import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
@@ -17,6 +21,51 @@ beforeAll(() => ensureBuilt(), 300_000);
 
 /** A refusal: exit 1, nothing on standard output, this one line on standard error. */
 const refused = (line: string) => ({ code: 1, stdout: '', stderr: `${line}\n` });
+
+/** A port another process listens on, for the duration of `use`. */
+async function withPortTaken(use: (port: number) => Promise<void>): Promise<void> {
+  const taker: Server = createServer();
+  await new Promise<void>((resolve) => taker.listen(0, '127.0.0.1', resolve));
+  try {
+    await use((taker.address() as { port: number }).port);
+  } finally {
+    await new Promise<void>((resolve) => taker.close(() => resolve()));
+  }
+}
+
+/**
+ * Runs `tracegraph ...args` until it says where the API listens, calls `use` with the address,
+ * then stops it (SIGTERM) and waits for it to end.
+ */
+async function whileServing(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string },
+  use: (url: string) => Promise<void>,
+): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: cliEnv(options.env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 60_000,
+  });
+  const ended = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      const listening = /GraphQL and explorer: (\S+)\/graphql\n/.exec(stderr);
+      if (listening) resolve(listening[1]!);
+    });
+    child.on('error', reject);
+    void ended.then(() => reject(new Error(`it ended before listening:\n${stderr}`)));
+  });
+  try {
+    await use(url);
+  } finally {
+    child.kill('SIGTERM');
+    await ended;
+  }
+}
 
 describe('start', () => {
   test('a bundle it refuses leaves a folder with no store as it was, as import does', async () => {
@@ -65,6 +114,21 @@ describe('start', () => {
     });
     expect(readdirSync(parent)).toEqual([]);
   });
+
+  test('a port in use (from the flag or PORT) is refused before the bundle is loaded, naming the host', async () => {
+    await withPortTaken(async (port) => {
+      const parent = temp();
+      const data = path.join(parent, 'data');
+      expect(await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--port', String(port)])).toEqual(
+        refused(`--port: port ${port} on 127.0.0.1 is already in use`),
+      );
+      expect(
+        await runCli(['--data', data, 'start', '--bundle', DISTRICT], { env: { PORT: String(port) } }),
+      ).toEqual(refused(`PORT: port ${port} on 127.0.0.1 is already in use`));
+      // Nothing imported: no store was made.
+      expect(readdirSync(parent)).toEqual([]);
+    });
+  });
 });
 
 describe('serve: each bad setting is refused naming it, before the store is opened', () => {
@@ -88,6 +152,17 @@ describe('serve: each bad setting is refused naming it, before the store is open
     expect((await serve(['--host', 'nonexistent.invalid'], { PORT: '' })).stderr).toMatch(
       /^--host: "nonexistent\.invalid" is not an address \(/,
     );
+  });
+
+  test('a port in use, named by where it came from (--port or PORT) and with the host', async () => {
+    await withPortTaken(async (port) => {
+      expect(await serve(['--port', String(port)])).toEqual(
+        refused(`--port: port ${port} on 127.0.0.1 is already in use`),
+      );
+      expect(await serve(['--host', '127.0.0.1'], { PORT: String(port) })).toEqual(
+        refused(`PORT: port ${port} on 127.0.0.1 is already in use`),
+      );
+    });
   });
 
   test('LOG_LEVEL, before any API key is made up and printed', async () => {
@@ -117,6 +192,31 @@ describe('serve: each bad setting is refused naming it, before the store is open
           '"Authorization: Bearer <key>" (a key is letters, digits and ASCII punctuation)',
       ),
     );
+  });
+});
+
+describe('serve --host', () => {
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
+  afterEach(() => jest.restoreAllMocks());
+
+  test('an IP address is not looked up (a slow resolver would delay the start); a name is', async () => {
+    const lookup = jest.spyOn(dns, 'lookup');
+    for (const host of ['127.0.0.1', '::1', '0.0.0.0'])
+      await expect(serveSettingsFrom({ host, port: '0' }, io)).resolves.toMatchObject({ host, port: 0 });
+    expect(lookup).not.toHaveBeenCalled();
+    await expect(serveSettingsFrom({ host: 'nonexistent.invalid', port: '0' }, io)).rejects.toThrow(
+      /^--host: "nonexistent\.invalid" is not an address \(/,
+    );
+    expect(lookup).toHaveBeenCalledWith('nonexistent.invalid');
+  });
+
+  test('serves on an IP address', async () => {
+    const data = path.join(temp(), 'data');
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    await whileServing(['serve', '--data', data, '--host', '127.0.0.1', '--port', '0'], {}, async (url) => {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    });
   });
 });
 
