@@ -4,8 +4,9 @@
  * empty variable counts as unset; `start` loads a bundle as `import` does.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import dns from 'node:dns/promises';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { serveSettingsFrom } from '../../src/cli/commands/serve';
@@ -263,6 +264,29 @@ describe('other flags and variables', () => {
     const stats = await runCli(['stats', '--json'], { cwd, env: { TRACEGRAPH_DATA: '' } });
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
     expect(await runCli(['stats', '--data', ''], { cwd })).toEqual(refused('--data: no folder given'));
+  });
+
+  test("an empty TRACEGRAPH_ASSETS_DIR counts as unset: the chain view script is the project's, not one in the current folder", async () => {
+    const cwd = temp();
+    const decoy = '/* not the chain view */';
+    writeFileSync(path.join(cwd, 'chain-view.js'), decoy);
+    const data = path.join(temp(), 'data');
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const env = { TRACEGRAPH_ASSETS_DIR: '', TRACEGRAPH_API_KEYS: 'ka:admin' };
+    await whileServing(['serve', '--data', data, '--port', '0'], { env, cwd }, async (url) => {
+      const response = await fetch(`${url}/chains/app.js`);
+      const body = await response.text();
+      expect(body).not.toBe(decoy);
+      // Built by `npm run build`; without it the script is missing, as it is when the variable is unset.
+      const built = path.join(ROOT, 'dist-assets', 'chain-view.js');
+      const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+      if (existsSync(built)) {
+        expect(response.status).toBe(200);
+        expect(sha256(body)).toBe(sha256(readFileSync(built, 'utf8')));
+      } else {
+        expect(response.status).toBe(404);
+      }
+    });
   });
 
   test('report --pathogen and --protocol name the flag and the presets', async () => {
