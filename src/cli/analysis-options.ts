@@ -3,7 +3,14 @@
  * as-of instant and the bed capacity.
  */
 import { Command, Option } from 'commander';
-import { PATHOGEN_PRESETS, PROTOCOL_PRESETS, resolveParameters, type Parameters } from '../domain/parameters';
+import {
+  ParameterError,
+  PATHOGEN_PRESETS,
+  PROTOCOL_PRESETS,
+  resolveParameters,
+  type Parameters,
+  type ParameterSource,
+} from '../domain/parameters';
 import { asOfFromText, latestCaseAsOf } from '../analysis/as-of';
 import type { Instant } from '../domain/types';
 import { instantTextProblem } from '../domain/time';
@@ -48,7 +55,14 @@ export function addAnalysisOptions(command: Command): Command {
     .option('--capacity <beds>', "at most this many quarantine beds in all (default: the sites' capacity)");
 }
 
+/**
+ * The parameters the flags choose. A refusal names the flag and what it was given: `--params` and
+ * the file (with the line and column of a JSON syntax error), or each `--param` entry to blame.
+ */
 export function parametersFrom(flags: AnalysisFlags): Parameters {
+  // An empty name would otherwise read as no file given, and the file meant would go unused.
+  if (flags.params !== undefined && flags.params.trim() === '')
+    throw new UsageError('--params: no file given');
   try {
     return resolveParameters({
       protocol: flags.protocol,
@@ -57,8 +71,15 @@ export function parametersFrom(flags: AnalysisFlags): Parameters {
       overrides: flags.param,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    if (err instanceof ParameterError) throw new UsageError(`${flagOf(err.source)}: ${err.problem}`);
+    throw err;
   }
+}
+
+function flagOf(source: ParameterSource): string {
+  if ('preset' in source) return `--${source.preset}`;
+  if ('file' in source) return `--params: ${source.file}`;
+  return source.overrides.map((override) => `--param "${override}"`).join(', ') || '--param';
 }
 
 export function capacityFrom(flags: AnalysisFlags): number | null {

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { reasonOf } from '../fs/system-error';
 import { ownEntry } from './own-entries';
 
 /**
@@ -184,6 +185,8 @@ export const parametersSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['protocol', 'householdNightStartHour'],
+        // Either hour may be the one to change: an override of either mends or made the fault.
+        params: { alsoAbout: ['protocol.householdNightEndHour'] },
         message: `a night runs from an evening hour to a morning hour: it must be later than householdNightEndHour (got ${protocol.householdNightStartHour} and ${protocol.householdNightEndHour})`,
       });
   });
@@ -297,6 +300,25 @@ export interface ParameterChoice {
   overrides?: string[];
 }
 
+/** What gave a refused parameter: a preset's name, the file, or the overrides (as given). */
+export type ParameterSource =
+  { preset: 'protocol' | 'pathogen' } | { file: string } | { overrides: readonly string[] };
+
+/**
+ * A refusal of resolveParameters. Besides the message, `problem` says what is wrong without saying
+ * where it came from, and `source` where, so that the command line can name its own flag.
+ */
+export class ParameterError extends Error {
+  constructor(
+    message: string,
+    readonly source: ParameterSource,
+    readonly problem: string,
+  ) {
+    super(message);
+    this.name = 'ParameterError';
+  }
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -318,18 +340,36 @@ function deepMerge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-/** Sets an existing parameter: each key of the path must be an own entry (see deepMerge). */
-function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+/**
+ * Sets an existing parameter: each key of the path must be an own entry (see deepMerge). Returns
+ * why it cannot, or null once set.
+ */
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): string | null {
   const keys = dotted.split('.');
   let node: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) {
     if (!Object.hasOwn(node, key) || !isObject(node[key]))
-      throw new Error(`parameter "${dotted}": "${key}" is not a group of parameters`);
+      return `parameter "${dotted}": "${key}" is not a group of parameters`;
     node = node[key] as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
-  if (!Object.hasOwn(node, last)) throw new Error(`parameter "${dotted}" does not exist`);
+  if (!Object.hasOwn(node, last)) return `parameter "${dotted}" does not exist`;
   node[last] = value;
+  return null;
+}
+
+/**
+ * JSON.parse's complaint about a file's text, its "at position N" (and, in newer Node, the line and
+ * column it adds) given as the line and column of the file, which an editor shows.
+ */
+function jsonProblem(text: string, err: Error): string {
+  const match = / at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(err.message);
+  if (!match) return err.message;
+  const at = Number(match[1]);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - (before.lastIndexOf('\n') + 1) + 1;
+  return `line ${line}, column ${column}: ${err.message.slice(0, match.index)}`;
 }
 
 /**
@@ -356,28 +396,36 @@ export function changesFromPresets(params: Parameters): string[] {
 export function resolveParameters(choice: ParameterChoice = {}): Parameters {
   // Own entries only, so "constructor" is an unknown preset like any other name.
   const protocol = ownEntry(PROTOCOL_PRESETS, choice.protocol ?? 'cn-9th-2022');
-  if (!protocol)
-    throw new Error(
-      `unknown protocol preset "${choice.protocol}" (known: ${Object.keys(PROTOCOL_PRESETS).join(', ')})`,
-    );
+  if (!protocol) throw unknownPreset('protocol', choice.protocol, PROTOCOL_PRESETS);
   const pathogen = ownEntry(PATHOGEN_PRESETS, choice.pathogen ?? 'omicron-ba5');
-  if (!pathogen)
-    throw new Error(
-      `unknown pathogen preset "${choice.pathogen}" (known: ${Object.keys(PATHOGEN_PRESETS).join(', ')})`,
-    );
+  if (!pathogen) throw unknownPreset('pathogen', choice.pathogen, PATHOGEN_PRESETS);
   let merged: unknown = structuredClone({ protocol, pathogen });
   if (choice.file) {
+    const file = choice.file;
+    const refuse = (problem: string): ParameterError =>
+      new ParameterError(`parameter file ${file}: ${problem}`, { file }, problem);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw refuse(reasonOf(err as Error));
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(choice.file, 'utf8'));
+      parsed = JSON.parse(text);
     } catch (err) {
-      throw new Error(`parameter file ${choice.file}: ${(err as Error).message}`);
+      throw refuse(jsonProblem(text, err as Error));
     }
     merged = deepMerge(merged, parsed);
   }
   const overrides = (choice.overrides ?? []).map((override) => {
     const eq = override.indexOf('=');
-    if (eq < 1) throw new Error(`parameter override "${override}" is not path=value`);
+    if (eq < 1)
+      throw new ParameterError(
+        `parameter override "${override}" is not path=value`,
+        { overrides: [override] },
+        'is not path=value (e.g. protocol.preOnsetDays=4)',
+      );
     const raw = override.slice(eq + 1);
     let value: unknown;
     try {
@@ -385,7 +433,7 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
     } catch {
       value = raw;
     }
-    return { path: override.slice(0, eq), value };
+    return { override, path: override.slice(0, eq), value };
   });
   if (choice.file) {
     // The file's own faults are named with the file, those an override may still mend excepted;
@@ -394,25 +442,90 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
     const faults = fromFile.success
       ? []
       : fromFile.error.issues.filter((i) => !overrides.some((o) => mends(o.path, i)));
-    if (faults.length > 0) throw new Error(`invalid parameters (from ${choice.file}): ${describe(faults)}`);
+    if (faults.length > 0) {
+      const problem = describe(faults);
+      throw new ParameterError(
+        `invalid parameters (from ${choice.file}): ${problem}`,
+        { file: choice.file },
+        problem,
+      );
+    }
   }
-  for (const { path, value } of overrides) setPath(merged as Record<string, unknown>, path, value);
+  for (const { override, path, value } of overrides) {
+    const problem = setPath(merged as Record<string, unknown>, path, value);
+    if (problem) throw new ParameterError(problem, { overrides: [override] }, problem);
+  }
   const result = parametersSchema.safeParse(merged);
-  if (!result.success) throw new Error(`invalid parameters: ${describe(result.error.issues)}`);
+  if (!result.success) {
+    const { source, issues } = blame(result.error.issues, overrides);
+    const problem = describe(issues);
+    throw new ParameterError(`invalid parameters: ${problem}`, source, problem);
+  }
   return result.data;
+}
+
+function unknownPreset(
+  kind: 'protocol' | 'pathogen',
+  name: string | undefined,
+  presets: Record<string, unknown>,
+): ParameterError {
+  const known = `(known: ${Object.keys(presets).join(', ')})`;
+  return new ParameterError(
+    `unknown ${kind} preset "${name}" ${known}`,
+    { preset: kind },
+    `unknown preset "${name}" ${known}`,
+  );
+}
+
+/**
+ * The override to blame for what is still wrong once all are set, with its faults: of the faults,
+ * each is the last override's that sets it (or a part of it, or something inside it), and the first
+ * given of those overrides is named. A fault none of them sets is blamed on them all (the presets
+ * are valid and the file was checked, so it is theirs).
+ */
+function blame(
+  issues: readonly Issue[],
+  overrides: readonly { override: string; path: string }[],
+): { source: ParameterSource; issues: readonly Issue[] } {
+  const culprit = (issue: Issue): number => {
+    for (let at = overrides.length - 1; at >= 0; at--) if (sets(overrides[at]!.path, issue)) return at;
+    return -1;
+  };
+  const first = Math.min(...issues.map(culprit).filter((at) => at >= 0));
+  if (first === Infinity) return { source: { overrides: overrides.map((o) => o.override) }, issues };
+  return {
+    source: { overrides: [overrides[first]!.override] },
+    issues: issues.filter((i) => culprit(i) === first),
+  };
 }
 
 type Issue = z.core.$ZodIssue;
 
+/** The issues with their paths; one about the whole (a file holding a list) has none. */
 const describe = (issues: readonly Issue[]): string =>
-  issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 
 /**
  * Whether an override of `path` may mend `issue`: it sets the faulty value or a part of it, or
  * something inside it (a distribution's mean). Unknown keys it cannot remove.
  */
 function mends(path: string, issue: Issue): boolean {
-  const at = issue.path.join('.');
-  if (at === path || at.startsWith(`${path}.`)) return true;
-  return path.startsWith(`${at}.`) && issue.code !== 'unrecognized_keys';
+  return reaches(path, issue, issue.code !== 'unrecognized_keys');
+}
+
+/** Whether an override of `path` sets what `issue` is about, a part of it or something inside it. */
+function sets(path: string, issue: Issue): boolean {
+  return reaches(path, issue, true);
+}
+
+function reaches(path: string, issue: Issue, inside: boolean): boolean {
+  return aboutPaths(issue).some(
+    (at) => at === path || at.startsWith(`${path}.`) || (inside && path.startsWith(`${at}.`)),
+  );
+}
+
+/** The values an issue is about, dotted: its path and, for values checked together, `params.alsoAbout`. */
+function aboutPaths(issue: Issue): string[] {
+  const also: unknown = issue.code === 'custom' ? issue.params?.alsoAbout : undefined;
+  return [issue.path.join('.'), ...(Array.isArray(also) ? (also as string[]) : [])];
 }

@@ -3,10 +3,15 @@
  * refused before any work, naming the flag or variable, with exit code 1 and no store made; an
  * empty variable counts as unset; `start` loads a bundle as `import` does.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import dns from 'node:dns/promises';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
+import { serveSettingsFrom } from '../../src/cli/commands/serve';
 import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
@@ -17,6 +22,51 @@ beforeAll(() => ensureBuilt(), 300_000);
 
 /** A refusal: exit 1, nothing on standard output, this one line on standard error. */
 const refused = (line: string) => ({ code: 1, stdout: '', stderr: `${line}\n` });
+
+/** A port another process listens on, for the duration of `use`. */
+async function withPortTaken(use: (port: number) => Promise<void>): Promise<void> {
+  const taker: Server = createServer();
+  await new Promise<void>((resolve) => taker.listen(0, '127.0.0.1', resolve));
+  try {
+    await use((taker.address() as { port: number }).port);
+  } finally {
+    await new Promise<void>((resolve) => taker.close(() => resolve()));
+  }
+}
+
+/**
+ * Runs `tracegraph ...args` until it says where the API listens, calls `use` with the address,
+ * then stops it (SIGTERM) and waits for it to end.
+ */
+async function whileServing(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string },
+  use: (url: string) => Promise<void>,
+): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: cliEnv(options.env),
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 60_000,
+  });
+  const ended = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      const listening = /GraphQL and explorer: (\S+)\/graphql\n/.exec(stderr);
+      if (listening) resolve(listening[1]!);
+    });
+    child.on('error', reject);
+    void ended.then(() => reject(new Error(`it ended before listening:\n${stderr}`)));
+  });
+  try {
+    await use(url);
+  } finally {
+    child.kill('SIGTERM');
+    await ended;
+  }
+}
 
 describe('start', () => {
   test('a bundle it refuses leaves a folder with no store as it was, as import does', async () => {
@@ -65,6 +115,21 @@ describe('start', () => {
     });
     expect(readdirSync(parent)).toEqual([]);
   });
+
+  test('a port in use (from the flag or PORT) is refused before the bundle is loaded, naming the host', async () => {
+    await withPortTaken(async (port) => {
+      const parent = temp();
+      const data = path.join(parent, 'data');
+      expect(await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--port', String(port)])).toEqual(
+        refused(`--port: port ${port} on 127.0.0.1 is already in use`),
+      );
+      expect(
+        await runCli(['--data', data, 'start', '--bundle', DISTRICT], { env: { PORT: String(port) } }),
+      ).toEqual(refused(`PORT: port ${port} on 127.0.0.1 is already in use`));
+      // Nothing imported: no store was made.
+      expect(readdirSync(parent)).toEqual([]);
+    });
+  });
 });
 
 describe('serve: each bad setting is refused naming it, before the store is opened', () => {
@@ -88,6 +153,17 @@ describe('serve: each bad setting is refused naming it, before the store is open
     expect((await serve(['--host', 'nonexistent.invalid'], { PORT: '' })).stderr).toMatch(
       /^--host: "nonexistent\.invalid" is not an address \(/,
     );
+  });
+
+  test('a port in use, named by where it came from (--port or PORT) and with the host', async () => {
+    await withPortTaken(async (port) => {
+      expect(await serve(['--port', String(port)])).toEqual(
+        refused(`--port: port ${port} on 127.0.0.1 is already in use`),
+      );
+      expect(await serve(['--host', '127.0.0.1'], { PORT: String(port) })).toEqual(
+        refused(`PORT: port ${port} on 127.0.0.1 is already in use`),
+      );
+    });
   });
 
   test('LOG_LEVEL, before any API key is made up and printed', async () => {
@@ -117,6 +193,31 @@ describe('serve: each bad setting is refused naming it, before the store is open
           '"Authorization: Bearer <key>" (a key is letters, digits and ASCII punctuation)',
       ),
     );
+  });
+});
+
+describe('serve --host', () => {
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} };
+  afterEach(() => jest.restoreAllMocks());
+
+  test('an IP address is not looked up (a slow resolver would delay the start); a name is', async () => {
+    const lookup = jest.spyOn(dns, 'lookup');
+    for (const host of ['127.0.0.1', '::1', '0.0.0.0'])
+      await expect(serveSettingsFrom({ host, port: '0' }, io)).resolves.toMatchObject({ host, port: 0 });
+    expect(lookup).not.toHaveBeenCalled();
+    await expect(serveSettingsFrom({ host: 'nonexistent.invalid', port: '0' }, io)).rejects.toThrow(
+      /^--host: "nonexistent\.invalid" is not an address \(/,
+    );
+    expect(lookup).toHaveBeenCalledWith('nonexistent.invalid');
+  });
+
+  test('serves on an IP address', async () => {
+    const data = path.join(temp(), 'data');
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    await whileServing(['serve', '--data', data, '--host', '127.0.0.1', '--port', '0'], {}, async (url) => {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+    });
   });
 });
 
@@ -165,6 +266,29 @@ describe('other flags and variables', () => {
     expect(await runCli(['stats', '--data', ''], { cwd })).toEqual(refused('--data: no folder given'));
   });
 
+  test("an empty TRACEGRAPH_ASSETS_DIR counts as unset: the chain view script is the project's, not one in the current folder", async () => {
+    const cwd = temp();
+    const decoy = '/* not the chain view */';
+    writeFileSync(path.join(cwd, 'chain-view.js'), decoy);
+    const data = path.join(temp(), 'data');
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const env = { TRACEGRAPH_ASSETS_DIR: '', TRACEGRAPH_API_KEYS: 'ka:admin' };
+    await whileServing(['serve', '--data', data, '--port', '0'], { env, cwd }, async (url) => {
+      const response = await fetch(`${url}/chains/app.js`);
+      const body = await response.text();
+      expect(body).not.toBe(decoy);
+      // Built by `npm run build`; without it the script is missing, as it is when the variable is unset.
+      const built = path.join(ROOT, 'dist-assets', 'chain-view.js');
+      const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+      if (existsSync(built)) {
+        expect(response.status).toBe(200);
+        expect(sha256(body)).toBe(sha256(readFileSync(built, 'utf8')));
+      } else {
+        expect(response.status).toBe(404);
+      }
+    });
+  });
+
   test('report --pathogen and --protocol name the flag and the presets', async () => {
     const pathogen = await runCli(['report', '--pathogen', 'nope', '--data', temp()]);
     expect(pathogen).toEqual({
@@ -184,6 +308,86 @@ describe('other flags and variables', () => {
   test('seed --out with no folder names --out', async () => {
     expect(await runCli(['seed', '--out', ''])).toEqual(
       refused('--out: no folder given to write the bundle to'),
+    );
+  });
+});
+
+describe('report --params and --param: a refusal names the flag and the file or entry', () => {
+  /** A parameter file holding `text`, in a folder of its own. */
+  const paramFile = (text: string): string => {
+    const file = path.join(temp(), 'params.json');
+    writeFileSync(file, text);
+    return file;
+  };
+  /** `report` refuses before it opens the store: the folder given is not made. */
+  const report = async (args: string[]) => {
+    const parent = temp();
+    const result = await runCli(['report', '--format', 'json', '--data', path.join(parent, 'data'), ...args]);
+    expect(readdirSync(parent)).toEqual([]);
+    return result;
+  };
+
+  test('--params: a file that cannot be read, or an empty name', async () => {
+    const missing = path.join(temp(), 'nope.json');
+    expect(await report(['--params', missing])).toEqual(
+      refused(`--params: ${missing}: ENOENT: no such file or directory`),
+    );
+    expect(await report(['--params', ''])).toEqual(refused('--params: no file given'));
+  });
+
+  test('--params: a file that is not JSON, with the line and column', async () => {
+    const file = paramFile('{\n  "protocol": {\n    "preOnsetDays": 4,\n  }\n}\n');
+    expect(await report(['--params', file])).toEqual(
+      refused(`--params: ${file}: line 4, column 3: Expected double-quoted property name in JSON`),
+    );
+  });
+
+  test('--params: an unknown key, a bad value, not an object', async () => {
+    const unknown = paramFile('{"pathogen": {"infectiousDaysAfterOnsett": 8}}');
+    expect(await report(['--params', unknown])).toEqual(
+      refused(`--params: ${unknown}: pathogen: Unrecognized key: "infectiousDaysAfterOnsett"`),
+    );
+    const bad = paramFile('{"protocol": {"preOnsetDays": -3}}');
+    expect(await report(['--params', bad])).toEqual(
+      refused(`--params: ${bad}: protocol.preOnsetDays: Too small: expected number to be >=0`),
+    );
+    const list = paramFile('[{"protocol": {}}]');
+    expect(await report(['--params', list])).toEqual(
+      refused(`--params: ${list}: Invalid input: expected object, received array`),
+    );
+  });
+
+  test('--param: the entry that is not path=value, names no parameter, or gives a bad value', async () => {
+    expect(await report(['--param', 'preOnsetDays'])).toEqual(
+      refused('--param "preOnsetDays": is not path=value (e.g. protocol.preOnsetDays=4)'),
+    );
+    expect(await report(['--param', 'pathogen.riskPerHour=0.02'])).toEqual(
+      refused('--param "pathogen.riskPerHour=0.02": parameter "pathogen.riskPerHour" does not exist'),
+    );
+    // Of several, the one at fault; a file that is fine is not blamed.
+    const good = paramFile('{"protocol": {"preOnsetDays": 4}}');
+    expect(
+      await report([
+        '--params',
+        good,
+        '--param',
+        'protocol.closeContactMinutes=20',
+        '--param',
+        'protocol.preOnsetDays=x',
+      ]),
+    ).toEqual(
+      refused(
+        '--param "protocol.preOnsetDays=x": protocol.preOnsetDays: Invalid input: expected number, received string',
+      ),
+    );
+    // A value wrong only beside another (the hours of a night): the entry that set either.
+    expect(
+      await report(['--param', 'protocol.preOnsetDays=3', '--param', 'protocol.householdNightEndHour=23']),
+    ).toEqual(
+      refused(
+        '--param "protocol.householdNightEndHour=23": protocol.householdNightStartHour: a night runs from an ' +
+          'evening hour to a morning hour: it must be later than householdNightEndHour (got 22 and 23)',
+      ),
     );
   });
 });

@@ -1,7 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DELAY_BOUNDS, changesFromPresets, meanAndSd, resolveParameters } from '../../src/domain/parameters';
+import {
+  DELAY_BOUNDS,
+  ParameterError,
+  changesFromPresets,
+  meanAndSd,
+  resolveParameters,
+  type ParameterChoice,
+} from '../../src/domain/parameters';
 
 function paramFile(content: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
@@ -169,6 +176,78 @@ describe('resolveParameters', () => {
     expect(() =>
       resolveParameters({ file: misspelt, overrides: ['pathogen.infectiousDaysAfterOnset=8'] }),
     ).toThrow(`invalid parameters (from ${misspelt}): pathogen: `);
+  });
+
+  test('a refusal gives what made the fault (the preset, the file or the overrides) and the fault alone', () => {
+    const refusal = (choice: ParameterChoice): Pick<ParameterError, 'source' | 'problem'> => {
+      try {
+        resolveParameters(choice);
+      } catch (err) {
+        if (err instanceof ParameterError) return { source: err.source, problem: err.problem };
+        throw err;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal({ protocol: 'nope' })).toEqual({
+      source: { preset: 'protocol' },
+      problem: 'unknown preset "nope" (known: cn-9th-2022, cn-20-measures-2022)',
+    });
+    const missing = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'nope.json');
+    expect(refusal({ file: missing })).toEqual({
+      source: { file: missing },
+      problem: 'ENOENT: no such file or directory',
+    });
+    // JSON.parse's position, as the line and column an editor shows.
+    const notJson = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
+    writeFileSync(notJson, '{\n  "protocol": {"preOnsetDays": 4 "closeContactMinutes": 20}\n}');
+    expect(refusal({ file: notJson })).toEqual({
+      source: { file: notJson },
+      problem: "line 2, column 34: Expected ',' or '}' after property value in JSON",
+    });
+    // What the file gives is the file's, even beside overrides.
+    const file = paramFile({ protocol: { preOnsetDays: -3 } });
+    expect(refusal({ file, overrides: ['protocol.closeContactMinutes=20'] })).toEqual({
+      source: { file },
+      problem: 'protocol.preOnsetDays: Too small: expected number to be >=0',
+    });
+    expect(refusal({ overrides: ['protocol.preOnsetDays'] })).toEqual({
+      source: { overrides: ['protocol.preOnsetDays'] },
+      problem: 'is not path=value (e.g. protocol.preOnsetDays=4)',
+    });
+    expect(refusal({ overrides: ['protocol.preOnsetDays=3', 'protocol.nope=1'] })).toEqual({
+      source: { overrides: ['protocol.nope=1'] },
+      problem: 'parameter "protocol.nope" does not exist',
+    });
+    // Of overrides at fault, the first given, with its faults only; of two setting one value, the last.
+    expect(
+      refusal({
+        overrides: [
+          'protocol.preOnsetDays=3',
+          'protocol.closeContactMinutes=-1',
+          'pathogen.incubation.meanlog=1000',
+        ],
+      }),
+    ).toEqual({
+      source: { overrides: ['protocol.closeContactMinutes=-1'] },
+      problem: 'protocol.closeContactMinutes: Too small: expected number to be >=0',
+    });
+    expect(refusal({ overrides: ['protocol.preOnsetDays=-1', 'protocol.preOnsetDays=-2'] })).toEqual({
+      source: { overrides: ['protocol.preOnsetDays=-2'] },
+      problem: 'protocol.preOnsetDays: Too small: expected number to be >=0',
+    });
+    // A fault of two values together (the hours of a night) is of the override that set either.
+    expect(
+      refusal({ overrides: ['protocol.preOnsetDays=3', 'protocol.householdNightEndHour=23'] }).source,
+    ).toEqual({ overrides: ['protocol.householdNightEndHour=23'] });
+  });
+
+  test('the hours of a night, checked together, are mended by an override of either', () => {
+    const file = paramFile({ protocol: { householdNightEndHour: 23 } });
+    expect(() => resolveParameters({ file })).toThrow(
+      `invalid parameters (from ${file}): protocol.householdNightStartHour: a night runs`,
+    );
+    const mended = resolveParameters({ file, overrides: ['protocol.householdNightEndHour=6'] }).protocol;
+    expect([mended.householdNightStartHour, mended.householdNightEndHour]).toEqual([22, 6]);
   });
 
   test('meanAndSd: of a lognormal from meanlog and sdlog, of a gamma as given', () => {

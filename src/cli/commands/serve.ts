@@ -1,6 +1,7 @@
 /** `tracegraph serve`: the GraphQL API, explorer and chain view over the configured store. */
 import { randomBytes } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { createServer, isIP } from 'node:net';
 import { Command } from 'commander';
 import pino from 'pino';
 import { apiSettingsFromEnv, startApiServer, type RunningApiServer } from '../../api';
@@ -36,8 +37,9 @@ export interface ServeSettings {
 
 /**
  * Reads and checks everything serving needs, before any work (`start` imports and analyses first):
- * the port and host, TRACEGRAPH_API_KEYS, TRACEGRAPH_INTROSPECTION, LOG_LEVEL and that the
- * TRACEGRAPH_AUDIT_FILE can be appended to. Each refusal names its flag or variable.
+ * the port and host, that the port can be listened on there, TRACEGRAPH_API_KEYS,
+ * TRACEGRAPH_INTROSPECTION, LOG_LEVEL and that the TRACEGRAPH_AUDIT_FILE can be appended to. Each
+ * refusal names its flag or variable.
  */
 export async function serveSettingsFrom(flags: ServeFlags, io: CliIo): Promise<ServeSettings> {
   const fromEnv = flags.port === undefined && io.env.PORT?.trim() ? io.env.PORT : undefined;
@@ -47,24 +49,49 @@ export async function serveSettingsFrom(flags: ServeFlags, io: CliIo): Promise<S
   if (port === null || port > 65535)
     throw new UsageError(`${portSource}: "${portText}" is not a port number`);
   const host = flags.host;
-  try {
-    await lookup(host);
-  } catch (err) {
-    throw new UsageError(`--host: "${host}" is not an address (${(err as Error).message})`);
+  // A name is looked up to refuse it naming --host; an address needs no resolver, however slow.
+  if (isIP(host) === 0) {
+    try {
+      await lookup(host);
+    } catch (err) {
+      throw new UsageError(`--host: "${host}" is not an address (${(err as Error).message})`);
+    }
   }
-  const api = apiSettingsFromEnv(io.env);
-  if (api.auditFile) await checkAuditFile(api.auditFile);
-  return { port, portSource, host, api };
+  const settings: ServeSettings = { port, portSource, host, api: apiSettingsFromEnv(io.env) };
+  if (settings.api.auditFile) await checkAuditFile(settings.api.auditFile);
+  await probePort(settings);
+  return settings;
 }
 
-/** The listening socket's failures, named by the flag (or variable) to change. */
+/**
+ * Listens on the port for a moment and lets it go, so that a port in use (or not allowed) is
+ * refused now rather than after `start`'s import and analysis. Port 0 takes any free one: nothing
+ * to check. Another process may still take the port before the server listens (see listenError).
+ */
+async function probePort(settings: ServeSettings): Promise<void> {
+  if (settings.port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(settings.port, settings.host, resolve);
+    });
+  } catch (err) {
+    throw listenError(err, settings);
+  }
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+/** The failures of listening (the probe's or the server's), named by the flag or variable to change. */
 function listenError(err: unknown, settings: ServeSettings): unknown {
   const { port, portSource, host } = settings;
   switch ((err as NodeJS.ErrnoException | null)?.code) {
     case 'EADDRINUSE':
       return new UsageError(`${portSource}: port ${port} on ${host} is already in use`);
     case 'EACCES':
-      return new UsageError(`${portSource}: port ${port} needs privileges this process does not have`);
+      return new UsageError(
+        `${portSource}: port ${port} on ${host} needs privileges this process does not have`,
+      );
     case 'EADDRNOTAVAIL':
       return new UsageError(`--host: "${host}" is not an address of this machine`);
     default:

@@ -36,8 +36,10 @@ function projectRoot(): string {
   }
 }
 
+/** TRACEGRAPH_ASSETS_DIR, else dist-assets/ of the project; empty counts as unset, as other variables do. */
 export function assetsDir(): string {
-  return process.env.TRACEGRAPH_ASSETS_DIR ?? path.join(projectRoot(), 'dist-assets');
+  const dir = process.env.TRACEGRAPH_ASSETS_DIR;
+  return dir?.trim() ? dir : path.join(projectRoot(), 'dist-assets');
 }
 
 const cache = new Map<string, ChainViewAsset>();
