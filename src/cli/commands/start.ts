@@ -9,14 +9,12 @@ import { analyseOutbreak } from '../../analysis/analyse';
 import { toLazyReport } from '../../analysis/report';
 import { resolveParameters } from '../../domain/parameters';
 import { formatInstant } from '../../domain/time';
-import { importBundle, validateForImport, writeBundle, type ImportSummary } from '../../import/import';
-import { EMPTY_STORE } from '../../import/validate';
-import { storeExists } from '../../store';
+import type { ImportSummary } from '../../import/import';
 import type { TraceStore } from '../../store/port';
 import { asOfFrom } from '../analysis-options';
-import { openConfiguredStore, storeConfigFor, type CliIo } from '../context';
+import { openAndImport } from '../checked-import';
+import { storeConfigFor, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
-import { waitingNotice } from './import';
 import {
   addServeOptions,
   SERVE_ENVIRONMENT,
@@ -39,29 +37,21 @@ export function startCommand(io: CliIo): Command {
     .option('--no-serve', 'print the summary and exit')
     .addHelpText(
       'after',
-      '\nA refused bundle leaves a folder with no store as it was, as import does.\n\n' +
+      '\nA refused bundle, or one whose write fails, leaves a folder with no store as it was, as import does.\n\n' +
         `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000`,
     )
-    .action(async (flags: ServeFlags & { bundle: string; serve: boolean }, command: Command) => {
+    .action(async (flags: StartFlags, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
       // The serving flags and variables are checked before the import and the analysis, which
       // take seconds to minutes.
       const serveSettings = flags.serve ? await serveSettingsFrom(flags, io) : null;
-      // A store never made holds nothing: the bundle is validated against that before the store is
-      // made, so a refused bundle leaves no empty store behind for stats or report (as import).
-      const neverMade = !storeExists(storeConfig);
-      if (neverMade) io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
-      const validated = neverMade ? await validateForImport(EMPTY_STORE, flags.bundle) : null;
-      const store = await openConfiguredStore(storeConfig, io);
+      const { store, imported } = await openAndImport(storeConfig, io, flags.bundle, {
+        onlyIntoEmpty: true,
+        onLoading: () => void io.stderr.write(`the store is empty: loading ${flags.bundle}\n`),
+      });
       let serving = false;
       try {
-        if (validated) {
-          reportImport(io, await writeBundle(store, validated));
-        } else if ((await store.counts()).persons === 0) {
-          io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
-          const onWait = (holder: string): void => void io.stderr.write(waitingNotice(holder, flags.bundle));
-          reportImport(io, await importBundle(store, flags.bundle, { onWait }));
-        }
+        if (imported) reportImport(io, imported);
         await printSummary(store, io);
         if (!serveSettings) return;
         const running = await serveStore(store, storeConfig, serveSettings, io);
@@ -71,6 +61,11 @@ export function startCommand(io: CliIo): Command {
         if (!serving) await store.close().catch(() => undefined);
       }
     });
+}
+
+interface StartFlags extends ServeFlags {
+  bundle: string;
+  serve: boolean;
 }
 
 function reportImport(io: CliIo, summary: ImportSummary): void {
