@@ -42,9 +42,39 @@ describe('start', () => {
     expect(first.stderr).toMatch(/^the store is empty: loading .*\nimported 28 rows \(/);
     expect(first.stdout).toContain(`${path.join(data, 'tracegraph.db')}: persons 4, places 6,`);
     expect(first.stdout).toMatch(/\nas of .*: 2 cases /);
-    const again = await runCli(['--data', data, 'start', '--bundle', path.join(data, 'nope'), '--no-serve']);
+    // The demo bundle, loaded by default, is left out quietly.
+    const again = await runCli(['--data', data, 'start', '--no-serve']);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(first.stdout);
+    const stats = await runCli(['stats', '--json', '--data', data]);
+    expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('a --bundle given for a store that holds data is not loaded, saying so; one that is not a folder is refused', async () => {
+    const data = path.join(temp(), 'data');
+    const store = path.join(data, 'tracegraph.db');
+    const first = await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--no-serve']);
+    expect(first.code).toBe(0);
+
+    const later = path.join(FIXTURE_BUNDLES, 'district-later');
+    const given = await runCli(['--data', data, 'start', '--bundle', later, '--no-serve']);
+    expect(given).toEqual({
+      code: 0,
+      stdout: first.stdout,
+      stderr:
+        `--bundle: ${later} is not loaded: ${store} already holds data, and start loads a bundle only into ` +
+        `an empty store (tracegraph --data ${data} import ${later} adds it)\n`,
+    });
+
+    const nope = path.join(data, 'nope');
+    expect(await runCli(['--data', data, 'start', '--bundle', nope, '--no-serve'])).toEqual(
+      refused(`--bundle: "${nope}" is not a folder (a bundle is a folder of CSV files)`),
+    );
+    const file = path.join(DISTRICT, 'persons.csv');
+    expect(await runCli(['--data', data, 'start', '--bundle', file, '--no-serve'])).toEqual(
+      refused(`--bundle: "${file}" is not a folder (a bundle is a folder of CSV files)`),
+    );
     const stats = await runCli(['stats', '--json', '--data', data]);
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
   });

@@ -3,6 +3,7 @@
  * into the store when it is empty, prints what the store holds and an outbreak summary, then
  * serves the API.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
@@ -10,10 +11,11 @@ import { toLazyReport } from '../../analysis/report';
 import { resolveParameters } from '../../domain/parameters';
 import { formatInstant } from '../../domain/time';
 import type { ImportSummary } from '../../import/import';
+import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
 import { asOfFrom } from '../analysis-options';
 import { openAndImport } from '../checked-import';
-import { storeConfigFor, type CliIo } from '../context';
+import { storeConfigFor, UsageError, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
 import {
   addServeOptions,
@@ -37,7 +39,9 @@ export function startCommand(io: CliIo): Command {
     .option('--no-serve', 'print the summary and exit')
     .addHelpText(
       'after',
-      '\nA refused bundle, or one whose write fails, leaves a folder with no store as it was, as import does.\n\n' +
+      '\nA refused bundle, or one whose write fails, leaves a folder with no store as it was, as import does.\n' +
+        'A store that holds data already is left as it is: a --bundle given then is not loaded (saying so;\n' +
+        'import adds it), and one that is not a folder is refused.\n\n' +
         `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000`,
     )
     .action(async (flags: StartFlags, command: Command) => {
@@ -52,6 +56,8 @@ export function startCommand(io: CliIo): Command {
       let serving = false;
       try {
         if (imported) reportImport(io, imported);
+        else if (command.getOptionValueSource('bundle') !== 'default')
+          leaveBundleOut(flags.bundle, store, storeConfig, io);
         await printSummary(store, io);
         if (!serveSettings) return;
         const running = await serveStore(store, storeConfig, serveSettings, io);
@@ -66,6 +72,29 @@ export function startCommand(io: CliIo): Command {
 interface StartFlags extends ServeFlags {
   bundle: string;
   serve: boolean;
+}
+
+/**
+ * A `--bundle` given for a store that holds data already is not loaded (the demo bundle, loaded by
+ * default, is left out quietly): says so, or refuses one that is not a folder, a mistake that
+ * would otherwise pass unseen.
+ */
+function leaveBundleOut(dir: string, store: TraceStore, config: StoreConfig, io: CliIo): void {
+  if (!isFolder(dir))
+    throw new UsageError(`--bundle: "${dir}" is not a folder (a bundle is a folder of CSV files)`);
+  const data = config.neo4j ? '' : `--data ${config.dataDir} `;
+  io.stderr.write(
+    `--bundle: ${dir} is not loaded: ${store.location} already holds data, and start loads a bundle only ` +
+      `into an empty store (tracegraph ${data}import ${dir} adds it)\n`,
+  );
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function reportImport(io: CliIo, summary: ImportSummary): void {
