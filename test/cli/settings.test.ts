@@ -79,6 +79,24 @@ describe('start', () => {
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
   });
 
+  test('--capacity caps the beds of the summary, as report does; a bad value is refused before the bundle is loaded', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    for (const value of ['0x10', '-1'])
+      expect(await runCli(['--data', data, 'start', '--capacity', value, '--no-serve'])).toEqual(
+        refused(`--capacity: "${value}" is not a whole number of beds`),
+      );
+    expect(readdirSync(parent)).toEqual([]);
+
+    const sites = await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--no-serve']);
+    expect(sites.stdout).toContain('; 2/50 quarantine beds taken;');
+    const capped = await runCli(['--data', data, 'start', '--capacity', '1', '--no-serve']);
+    expect(capped).toMatchObject({ code: 0, stderr: '' });
+    expect(capped.stdout).toContain('; 1/1 quarantine beds taken;');
+    const report = await runCli(['--data', data, 'report', '--capacity', '1']);
+    expect(JSON.parse(report.stdout).summary).toMatchObject({ quarantineBeds: 1 });
+  });
+
   test('a bad port (flag or PORT) is refused before the bundle is loaded', async () => {
     const parent = temp();
     const data = path.join(parent, 'data');
@@ -236,7 +254,7 @@ describe('--help documents the flags and variables', () => {
     ],
     [
       ['start', '--help'],
-      ['--bundle', '--port', '--host', '--no-serve', 'PORT', 'LOG_LEVEL'],
+      ['--bundle', '--capacity', '--port', '--host', '--no-serve', 'PORT', 'LOG_LEVEL'],
     ],
     [
       ['report', '--help'],

@@ -13,7 +13,7 @@ import { formatInstant } from '../../domain/time';
 import type { ImportSummary } from '../../import/import';
 import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
-import { asOfFrom } from '../analysis-options';
+import { asOfFrom, capacityFrom } from '../analysis-options';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, UsageError, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
@@ -36,18 +36,20 @@ export function startCommand(io: CliIo): Command {
     ),
   )
     .option('--bundle <dir>', 'bundle to load into an empty store', DEMO_BUNDLE)
+    .option('--capacity <beds>', "at most this many quarantine beds in all (default: the sites' capacity)")
     .option('--no-serve', 'print the summary and exit')
     .addHelpText(
       'after',
       '\nA refused bundle, or one whose write fails, leaves a folder with no store as it was, as import does.\n' +
         'A store that holds data already is left as it is: a --bundle given then is not loaded (saying so;\n' +
         'import adds it), and one that is not a folder is refused.\n\n' +
-        `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000`,
+        `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000 --capacity 200`,
     )
     .action(async (flags: StartFlags, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
-      // The serving flags and variables are checked before the import and the analysis, which
+      // The flags and the serving variables are checked before the import and the analysis, which
       // take seconds to minutes.
+      const capacity = capacityFrom(flags);
       const serveSettings = flags.serve ? await serveSettingsFrom(flags, io) : null;
       const { store, imported } = await openAndImport(storeConfig, io, flags.bundle, {
         onlyIntoEmpty: true,
@@ -58,7 +60,7 @@ export function startCommand(io: CliIo): Command {
         if (imported) reportImport(io, imported);
         else if (command.getOptionValueSource('bundle') !== 'default')
           leaveBundleOut(flags.bundle, store, storeConfig, io);
-        await printSummary(store, io);
+        await printSummary(store, io, capacity);
         if (!serveSettings) return;
         const running = await serveStore(store, storeConfig, serveSettings, io);
         serving = true;
@@ -71,6 +73,7 @@ export function startCommand(io: CliIo): Command {
 
 interface StartFlags extends ServeFlags {
   bundle: string;
+  capacity?: string;
   serve: boolean;
 }
 
@@ -104,7 +107,7 @@ function reportImport(io: CliIo, summary: ImportSummary): void {
 }
 
 /** What the store holds, and the outbreak summary and likeliest sources as of its latest case. */
-async function printSummary(store: TraceStore, io: CliIo): Promise<void> {
+async function printSummary(store: TraceStore, io: CliIo, capacity: number | null): Promise<void> {
   const counts = await store.counts();
   io.stdout.write(
     `${store.location}: ${Object.entries(counts)
@@ -113,7 +116,7 @@ async function printSummary(store: TraceStore, io: CliIo): Promise<void> {
   );
   const asOf = await asOfFrom({}, store);
   // The summary and the sources only: no contact is built.
-  const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
+  const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf, capacity }));
   const s = report.summary;
   io.stdout.write(
     `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
