@@ -34,6 +34,20 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A failure after which the command put back (or could not put back) what it had made: reported
+ * as `failure` is, with its exit code, then `undone` on a line of its own.
+ */
+export class UndoneError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly undone: string,
+  ) {
+    super(`${failure instanceof Error ? failure.message : String(failure)}\n${undone}`, { cause: failure });
+    this.name = 'UndoneError';
+  }
+}
+
 /** The store configuration for a command, from `--data` (before or after the command) and the environment. */
 export function storeConfigFor(command: Command, io: CliIo): StoreConfig {
   const { data } = command.optsWithGlobals<{ data?: string }>();
@@ -116,6 +130,11 @@ const FILE_ERRORS = new Set([
 
 /** Writes what went wrong to stderr and returns the exit code; a stack only with TRACEGRAPH_DEBUG. */
 export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof UndoneError) {
+    const code = reportError(err.failure, io);
+    io.stderr.write(`${err.undone}\n`);
+    return code;
+  }
   if (err instanceof ValidationError) {
     io.stderr.write(`${err.message}\n`);
     return EXIT.badInput;

@@ -92,11 +92,59 @@ describe('start', () => {
     expect(first.stderr).toMatch(/^the store is empty: loading .*\nimported 28 rows \(/);
     expect(first.stdout).toContain(`${path.join(data, 'tracegraph.db')}: persons 4, places 6,`);
     expect(first.stdout).toMatch(/\nas of .*: 2 cases /);
-    const again = await runCli(['--data', data, 'start', '--bundle', path.join(data, 'nope'), '--no-serve']);
+    // The demo bundle, loaded by default, is left out quietly.
+    const again = await runCli(['--data', data, 'start', '--no-serve']);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(first.stdout);
     const stats = await runCli(['stats', '--json', '--data', data]);
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('a --bundle given for a store that holds data is not loaded, saying so; one that is not a folder is refused', async () => {
+    const data = path.join(temp(), 'data');
+    const store = path.join(data, 'tracegraph.db');
+    const first = await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--no-serve']);
+    expect(first.code).toBe(0);
+
+    const later = path.join(FIXTURE_BUNDLES, 'district-later');
+    const given = await runCli(['--data', data, 'start', '--bundle', later, '--no-serve']);
+    expect(given).toEqual({
+      code: 0,
+      stdout: first.stdout,
+      stderr:
+        `--bundle: ${later} is not loaded: ${store} already holds data, and start loads a bundle only into ` +
+        `an empty store (tracegraph --data ${data} import ${later} adds it)\n`,
+    });
+
+    const nope = path.join(data, 'nope');
+    expect(await runCli(['--data', data, 'start', '--bundle', nope, '--no-serve'])).toEqual(
+      refused(`--bundle: "${nope}" is not a folder (a bundle is a folder of CSV files)`),
+    );
+    const file = path.join(DISTRICT, 'persons.csv');
+    expect(await runCli(['--data', data, 'start', '--bundle', file, '--no-serve'])).toEqual(
+      refused(`--bundle: "${file}" is not a folder (a bundle is a folder of CSV files)`),
+    );
+    const stats = await runCli(['stats', '--json', '--data', data]);
+    expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('--capacity caps the beds of the summary, as report does; a bad value is refused before the bundle is loaded', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    for (const value of ['0x10', '-1'])
+      expect(await runCli(['--data', data, 'start', '--capacity', value, '--no-serve'])).toEqual(
+        refused(`--capacity: "${value}" is not a whole number of beds`),
+      );
+    expect(readdirSync(parent)).toEqual([]);
+
+    const sites = await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--no-serve']);
+    expect(sites.stdout).toContain('; 2/50 quarantine beds taken;');
+    const capped = await runCli(['--data', data, 'start', '--capacity', '1', '--no-serve']);
+    expect(capped).toMatchObject({ code: 0, stderr: '' });
+    expect(capped.stdout).toContain('; 1/1 quarantine beds taken;');
+    const report = await runCli(['--data', data, 'report', '--capacity', '1']);
+    expect(JSON.parse(report.stdout).summary).toMatchObject({ quarantineBeds: 1 });
   });
 
   test('a bad port (flag or PORT) is refused before the bundle is loaded', async () => {
@@ -410,7 +458,7 @@ describe('--help documents the flags and variables', () => {
     ],
     [
       ['start', '--help'],
-      ['--bundle', '--port', '--host', '--no-serve', 'PORT', 'LOG_LEVEL'],
+      ['--bundle', '--capacity', '--port', '--host', '--no-serve', 'PORT', 'LOG_LEVEL'],
     ],
     [
       ['report', '--help'],

@@ -1,10 +1,9 @@
 /** `tracegraph import <dir>`: validates a bundle folder and writes it into the store. */
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { importBundle, validateForImport, writeBundle, type ImportProgress } from '../../import/import';
-import { EMPTY_STORE } from '../../import/validate';
-import { storeExists } from '../../store';
-import { storeConfigFor, withStore, type CliIo } from '../context';
+import type { ImportProgress } from '../../import/import';
+import { openAndImport } from '../checked-import';
+import { storeConfigFor, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
 
 export function importCommand(io: CliIo): Command {
@@ -14,43 +13,30 @@ export function importCommand(io: CliIo): Command {
     .addHelpText(
       'after',
       '\nNothing is written when any row is refused; each problem is listed as file:line: column.\n' +
+        'Into a folder with no store, the store is made once the bundle is valid, and removed again\n' +
+        'should writing fail all the same (a full disk).\n' +
         'On Neo4j imports run one at a time: an import waits for the one running, saying so.\n' +
         'Example:\n  tracegraph --data ./data import ./bundles/2022-08-05',
     )
     .action(async (dir: string, _options: unknown, command: Command) => {
       const bar = io.stderr.isTTY ? progressBar(io) : null;
-      const options = {
-        onProgress: bar ? (p: ImportProgress) => bar.update(p) : undefined,
-        onWait: (holder: string) => io.stderr.write(waitingNotice(holder, dir)),
-      };
       try {
-        // A store never made holds nothing: the bundle is validated against that before the store
-        // is made, so a refused import (a bad folder, any bad row) leaves no store behind for
-        // stats or report to read as an outbreak with no cases. If another import makes and fills
-        // the store meanwhile, writing validates again against it (writeBundle). Neo4j is a
-        // server, not a folder: nothing is made there before the write.
-        const validated = storeExists(storeConfigFor(command, io))
-          ? null
-          : await validateForImport(EMPTY_STORE, dir, options);
-        await withStore(command, io, async (store) => {
-          const summary = validated
-            ? await writeBundle(store, validated, options)
-            : await importBundle(store, dir, options);
+        const { store, imported } = await openAndImport(storeConfigFor(command, io), io, dir, {
+          onProgress: bar ? (p: ImportProgress) => bar.update(p) : undefined,
+        });
+        try {
           bar?.stop();
           io.stdout.write(
-            `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) from ${dir} into ${store.location} ` +
-              `in ${summary.seconds.toFixed(1)} s\n`,
+            `imported ${imported.total} rows (${formatRowCounts(imported.rows)}) from ${dir} into ${store.location} ` +
+              `in ${imported.seconds.toFixed(1)} s\n`,
           );
-        });
+        } finally {
+          await store.close().catch(() => undefined);
+        }
       } finally {
         bar?.stop();
       }
     });
-}
-
-/** What an import waiting for another says, before it has read or written anything. */
-export function waitingNotice(holder: string, dir: string): string {
-  return `${holder}: waiting for it to end before importing ${dir} (Ctrl-C stops this import; nothing is written until then)\n`;
 }
 
 /** A progress bar over both passes (validate, then write), on a terminal only. */

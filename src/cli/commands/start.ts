@@ -3,20 +3,20 @@
  * into the store when it is empty, prints what the store holds and an outbreak summary, then
  * serves the API.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
 import { toLazyReport } from '../../analysis/report';
 import { resolveParameters } from '../../domain/parameters';
 import { formatInstant } from '../../domain/time';
-import { importBundle, validateForImport, writeBundle, type ImportSummary } from '../../import/import';
-import { EMPTY_STORE } from '../../import/validate';
-import { storeExists } from '../../store';
+import type { ImportSummary } from '../../import/import';
+import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
-import { asOfFrom } from '../analysis-options';
-import { openConfiguredStore, storeConfigFor, type CliIo } from '../context';
+import { asOfFrom, capacityFrom } from '../analysis-options';
+import { openAndImport } from '../checked-import';
+import { storeConfigFor, UsageError, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
-import { waitingNotice } from './import';
 import {
   addServeOptions,
   SERVE_ENVIRONMENT,
@@ -36,33 +36,31 @@ export function startCommand(io: CliIo): Command {
     ),
   )
     .option('--bundle <dir>', 'bundle to load into an empty store', DEMO_BUNDLE)
+    .option('--capacity <beds>', "at most this many quarantine beds in all (default: the sites' capacity)")
     .option('--no-serve', 'print the summary and exit')
     .addHelpText(
       'after',
-      '\nA refused bundle leaves a folder with no store as it was, as import does.\n\n' +
-        `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000`,
+      '\nA refused bundle, or one whose write fails, leaves a folder with no store as it was, as import does.\n' +
+        'A store that holds data already is left as it is: a --bundle given then is not loaded (saying so;\n' +
+        'import adds it), and one that is not a folder is refused.\n\n' +
+        `${SERVE_ENVIRONMENT}\nExample:\n  tracegraph --data ./data start --bundle ./bundles/2022-08-05 --port 4000 --capacity 200`,
     )
-    .action(async (flags: ServeFlags & { bundle: string; serve: boolean }, command: Command) => {
+    .action(async (flags: StartFlags, command: Command) => {
       const storeConfig = storeConfigFor(command, io);
-      // The serving flags and variables are checked before the import and the analysis, which
+      // The flags and the serving variables are checked before the import and the analysis, which
       // take seconds to minutes.
+      const capacity = capacityFrom(flags);
       const serveSettings = flags.serve ? await serveSettingsFrom(flags, io) : null;
-      // A store never made holds nothing: the bundle is validated against that before the store is
-      // made, so a refused bundle leaves no empty store behind for stats or report (as import).
-      const neverMade = !storeExists(storeConfig);
-      if (neverMade) io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
-      const validated = neverMade ? await validateForImport(EMPTY_STORE, flags.bundle) : null;
-      const store = await openConfiguredStore(storeConfig, io);
+      const { store, imported } = await openAndImport(storeConfig, io, flags.bundle, {
+        onlyIntoEmpty: true,
+        onLoading: () => void io.stderr.write(`the store is empty: loading ${flags.bundle}\n`),
+      });
       let serving = false;
       try {
-        if (validated) {
-          reportImport(io, await writeBundle(store, validated));
-        } else if ((await store.counts()).persons === 0) {
-          io.stderr.write(`the store is empty: loading ${flags.bundle}\n`);
-          const onWait = (holder: string): void => void io.stderr.write(waitingNotice(holder, flags.bundle));
-          reportImport(io, await importBundle(store, flags.bundle, { onWait }));
-        }
-        await printSummary(store, io);
+        if (imported) reportImport(io, imported);
+        else if (command.getOptionValueSource('bundle') !== 'default')
+          leaveBundleOut(flags.bundle, store, storeConfig, io);
+        await printSummary(store, io, capacity);
         if (!serveSettings) return;
         const running = await serveStore(store, storeConfig, serveSettings, io);
         serving = true;
@@ -73,6 +71,35 @@ export function startCommand(io: CliIo): Command {
     });
 }
 
+interface StartFlags extends ServeFlags {
+  bundle: string;
+  capacity?: string;
+  serve: boolean;
+}
+
+/**
+ * A `--bundle` given for a store that holds data already is not loaded (the demo bundle, loaded by
+ * default, is left out quietly): says so, or refuses one that is not a folder, a mistake that
+ * would otherwise pass unseen.
+ */
+function leaveBundleOut(dir: string, store: TraceStore, config: StoreConfig, io: CliIo): void {
+  if (!isFolder(dir))
+    throw new UsageError(`--bundle: "${dir}" is not a folder (a bundle is a folder of CSV files)`);
+  const data = config.neo4j ? '' : `--data ${config.dataDir} `;
+  io.stderr.write(
+    `--bundle: ${dir} is not loaded: ${store.location} already holds data, and start loads a bundle only ` +
+      `into an empty store (tracegraph ${data}import ${dir} adds it)\n`,
+  );
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function reportImport(io: CliIo, summary: ImportSummary): void {
   io.stderr.write(
     `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
@@ -80,7 +107,7 @@ function reportImport(io: CliIo, summary: ImportSummary): void {
 }
 
 /** What the store holds, and the outbreak summary and likeliest sources as of its latest case. */
-async function printSummary(store: TraceStore, io: CliIo): Promise<void> {
+async function printSummary(store: TraceStore, io: CliIo, capacity: number | null): Promise<void> {
   const counts = await store.counts();
   io.stdout.write(
     `${store.location}: ${Object.entries(counts)
@@ -89,7 +116,7 @@ async function printSummary(store: TraceStore, io: CliIo): Promise<void> {
   );
   const asOf = await asOfFrom({}, store);
   // The summary and the sources only: no contact is built.
-  const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf }));
+  const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf, capacity }));
   const s = report.summary;
   io.stdout.write(
     `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +

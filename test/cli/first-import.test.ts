@@ -1,0 +1,101 @@
+/**
+ * The first import into a folder with no store, by `import` and by `start`: when the store or the
+ * write fails after the bundle has passed validation (here a file size limit, as on a full disk),
+ * what the command made for the store is removed again and the folder is as it was; a store that
+ * was there before is never removed.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DISTRICT_COUNTS } from '../store/fixtures';
+import { FIXTURE_BUNDLES, folderState, suiteTemps } from '../import/temp-bundle';
+import { ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
+
+/** 1,000 persons: it validates, and its store is some MB, past the file size limit below. */
+const DEMO = path.join(ROOT, 'seeds', 'demo');
+const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
+
+/** Room for the empty store's schema (about 140 kB), not for the demo district's records. */
+const ROOM_FOR_SCHEMA_ONLY = 1024;
+/** Too little even for the empty store's schema: opening the store fails. */
+const NO_ROOM = 64;
+
+const temp = suiteTemps('tracegraph-first-import-');
+
+beforeAll(() => ensureBuilt(), 300_000);
+
+function runWithFileLimit(blocks: number, args: readonly string[]): Promise<CliResult> {
+  return runCli(args, { fileSizeLimitBlocks: blocks, timeoutMs: 120_000 });
+}
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What the command says once it has removed the store it made in `data`. */
+const removedNote = (data: string): string =>
+  `the store made for this import (${path.join(data, 'tracegraph.db')}) was removed again: ${data} is as it was before\n`;
+
+describe('a first import whose write fails removes the store it made', () => {
+  test('import: exit 1, the error, then what was removed; the folders made for the store are gone too', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'a', 'data');
+    const failed = await runWithFileLimit(ROOM_FOR_SCHEMA_ONLY, ['--data', data, 'import', DEMO]);
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    expect(failed.stderr).toMatch(new RegExp(`^error: [^\\n]+\\n${escaped(removedNote(data))}$`));
+    expect(readdirSync(parent)).toEqual([]);
+    expect((await runCli(['stats', '--data', data])).stderr).toMatch(/^no store in /);
+  }, 180_000);
+
+  test('import into a folder that held other files: they are kept, and nothing else is left', async () => {
+    const data = temp();
+    writeFileSync(path.join(data, 'notes.txt'), 'kept\n');
+    mkdirSync(path.join(data, 'old'));
+    const before = folderState(data);
+    const failed = await runWithFileLimit(ROOM_FOR_SCHEMA_ONLY, ['--data', data, 'import', DEMO]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.endsWith(removedNote(data))).toBe(true);
+    expect(folderState(data)).toEqual(before);
+  }, 180_000);
+
+  test('a store that cannot even be made (opening it fails): exit 2, and the folder is as it was', async () => {
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    const failed = await runWithFileLimit(NO_ROOM, ['--data', data, 'import', DEMO]);
+    expect(failed).toMatchObject({ code: 2, stdout: '' });
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `^cannot reach the embedded store in ${escaped(data)}\\n  [^\\n]+\\n${escaped(removedNote(data))}$`,
+      ),
+    );
+    expect(readdirSync(parent)).toEqual([]);
+  }, 180_000);
+
+  test('start: exit 1 before any summary, and the folder is as it was', async () => {
+    const data = temp();
+    writeFileSync(path.join(data, 'notes.txt'), 'kept\n');
+    const before = folderState(data);
+    const failed = await runWithFileLimit(ROOM_FOR_SCHEMA_ONLY, [
+      '--data',
+      data,
+      'start',
+      '--bundle',
+      DEMO,
+      '--no-serve',
+    ]);
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `^the store is empty: loading ${escaped(DEMO)}\\nerror: [^\\n]+\\n${escaped(removedNote(data))}$`,
+      ),
+    );
+    expect(folderState(data)).toEqual(before);
+  }, 180_000);
+
+  test('a store that was there before the import is kept, with what it held', async () => {
+    const data = path.join(temp(), 'data');
+    expect((await runCli(['--data', data, 'import', DISTRICT])).code).toBe(0);
+    const failed = await runWithFileLimit(ROOM_FOR_SCHEMA_ONLY, ['--data', data, 'import', DEMO]);
+    expect(failed).toMatchObject({ code: 1, stdout: '' });
+    expect(failed.stderr).toMatch(/^error: [^\n]+\n$/);
+    const stats = await runCli(['stats', '--json', '--data', data]);
+    expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  }, 180_000);
+});
