@@ -1,7 +1,9 @@
 /**
  * The chain view served by the API server, in a real browser (Debian's chromium through
  * playwright-core), over the demo district: the page asks for a key, draws one node per case,
- * shows a clicked case's infector candidates, and every request stays on 127.0.0.1.
+ * shows a clicked case's infector candidates, and every request stays on 127.0.0.1; every node
+ * is labelled, inside the canvas, at a phone's size, a narrow window's and a wide one's, and after
+ * the window is resized.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,24 +41,51 @@ interface ChainViewHandle {
   };
 }
 
-/** A text drawn on sigma's label canvas, with where and how wide. */
+/** A box on the canvas, in CSS pixels. */
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** A text drawn on one of sigma's canvases, with the box its line covers as drawn. */
 interface DrawnText {
+  /**
+   * `labels` (the node labels), `hovers` (a hovered or selected node's whole label) or
+   * `edgeLabels` (the probabilities on the edges).
+   */
+  layer: string;
   text: string;
-  x: number;
-  y: number;
-  width: number;
+  box: Box;
 }
 
 /**
- * Records the texts drawn on the labels canvas (the node labels) in `drawnLabels`: run in the page
- * before its script, so that what the page draws is checked, not how it chose to.
+ * Records the texts drawn on the labels, hovers and edge labels canvases in `drawnLabels`, each
+ * with the box of its line (its advance width, the font's ascent and descent) through the canvas's
+ * transform (an edge's label is turned along its edge): run in the page before its script, so
+ * that what the page draws is checked, not how it chose to.
  */
 const RECORD_LABEL_TEXTS = `
   const drawn = (globalThis.drawnLabels = []);
   const fillText = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
-    if (this.canvas.classList.contains('sigma-labels'))
-      drawn.push({ text, x, y, width: this.measureText(text).width });
+    const layer = ['labels', 'hovers', 'edgeLabels'].find((name) => this.canvas.classList.contains('sigma-' + name));
+    if (layer) {
+      const metrics = this.measureText(text);
+      const top = y - metrics.fontBoundingBoxAscent;
+      const bottom = y + metrics.fontBoundingBoxDescent;
+      const transform = this.getTransform();
+      const corners = [[x, top], [x + metrics.width, top], [x, bottom], [x + metrics.width, bottom]]
+        .map(([cx, cy]) => transform.transformPoint({ x: cx, y: cy }))
+        .map((p) => ({ x: p.x / devicePixelRatio, y: p.y / devicePixelRatio }));
+      const xs = corners.map((p) => p.x);
+      const ys = corners.map((p) => p.y);
+      drawn.push({
+        layer, text,
+        box: { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) },
+      });
+    }
     return fillText.call(this, text, x, y, ...rest);
   };
 `;
@@ -72,6 +101,73 @@ interface LabelHandle {
     };
     viewportPositionOf(key: string): { x: number; y: number };
   };
+}
+
+const overlap = (a: Box, b: Box) =>
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const inside = (a: Box, width: number, height: number) =>
+  a.left >= 0 && a.top >= 0 && a.right <= width && a.bottom <= height;
+
+/** Whether the text is the node's label: its id, its whole label, or its id shortened with `…`. */
+const ownLabel = (text: string, node: { id: string; label: string }) =>
+  text === node.id || text === node.label || (text.endsWith('…') && node.id.startsWith(text.slice(0, -1)));
+
+/** Waits until the page has drawn what it scheduled (sigma renders on an animation frame). */
+const drawn = (page: Page): Promise<unknown> =>
+  page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+
+/** The size of the canvas the node labels are drawn on, in CSS pixels. */
+async function labelCanvas(page: Page): Promise<{ width: number; height: number }> {
+  const { width, height } = (await page.locator('#graph canvas.sigma-labels').boundingBox())!;
+  return { width, height };
+}
+
+/**
+ * What is wrong with the node labels the page draws now: a node without exactly one label (its id
+ * or its whole label), a label not wholly inside the canvas, labels covering each other or another
+ * node, an edge's label covering a node's label, a page wider than the window. Empty when all is
+ * well.
+ */
+async function labelProblems(page: Page): Promise<string[]> {
+  await drawn(page);
+  const seen = await page.evaluate(() => {
+    const view = globalThis as unknown as { drawnLabels: DrawnText[] } & LabelHandle;
+    view.drawnLabels.length = 0;
+    view.chainView.renderer.refresh();
+    const { graph, renderer } = view.chainView;
+    return {
+      drawn: view.drawnLabels.filter((d) => d.layer === 'labels'),
+      edgeLabels: view.drawnLabels.filter((d) => d.layer === 'edgeLabels'),
+      nodes: graph.nodes().map((key) => {
+        const { id, label } = graph.getNodeAttribute(key, 'info');
+        const { x, y } = view.chainView.viewportPositionOf(key);
+        return { id, label, x, y, r: renderer.scaleSize(renderer.getNodeDisplayData(key).size) };
+      }),
+    };
+  });
+  const [pageWidth, windowWidth] = (await page.evaluate(
+    '[document.documentElement.scrollWidth, window.innerWidth]',
+  )) as [number, number];
+  const problems: string[] = [];
+  if (pageWidth > windowWidth) problems.push(`page ${pageWidth} px wide in a ${windowWidth} px window`);
+  for (const node of seen.nodes) {
+    const own = seen.drawn.filter((d) => ownLabel(d.text, node));
+    if (own.length !== 1) problems.push(`${node.id}: ${own.length} labels`);
+  }
+  const { width, height } = await labelCanvas(page);
+  seen.drawn.forEach((a, i) => {
+    if (!inside(a.box, width, height)) problems.push(`${a.text}: outside the ${width}x${height} canvas`);
+    for (const b of seen.drawn.slice(i + 1))
+      if (overlap(a.box, b.box)) problems.push(`${a.text} / ${b.text}`);
+    for (const n of seen.nodes) {
+      if (ownLabel(a.text, n)) continue;
+      const disc = { left: n.x - n.r, right: n.x + n.r, top: n.y - n.r, bottom: n.y + n.r };
+      if (overlap(a.box, disc)) problems.push(`${a.text} / node ${n.id}`);
+    }
+    for (const edge of seen.edgeLabels)
+      if (overlap(a.box, edge.box)) problems.push(`${a.text} / edge label ${edge.text}`);
+  });
+  return problems;
 }
 
 /** As the page writes a probability. */
@@ -147,41 +243,8 @@ describe('the chain view on the API server, in a browser', () => {
       `${caseIds.length} of ${caseIds.length} cases shown`,
     );
 
-    // Every node is labelled (at least with its id) and no label covers another or another node.
-    const labels = await page.evaluate(() => {
-      const view = globalThis as unknown as { drawnLabels: DrawnText[] } & LabelHandle;
-      view.drawnLabels.length = 0;
-      view.chainView.renderer.refresh();
-      const { graph, renderer } = view.chainView;
-      return {
-        drawn: [...view.drawnLabels],
-        nodes: graph.nodes().map((key) => {
-          const { id, label } = graph.getNodeAttribute(key, 'info');
-          const { x, y } = view.chainView.viewportPositionOf(key);
-          return { id, label, x, y, r: renderer.scaleSize(renderer.getNodeDisplayData(key).size) };
-        }),
-      };
-    });
-    expect(labels.nodes).toHaveLength(21);
-    for (const node of labels.nodes) {
-      const own = labels.drawn.filter((d) => d.text === node.id || d.text === node.label);
-      expect([node.id, own.length]).toEqual([node.id, 1]);
-    }
-    // A label's box: from its baseline, 9 px up and 3 px down at 12 px.
-    const labelBox = (d: DrawnText) => ({ left: d.x, right: d.x + d.width, top: d.y - 9, bottom: d.y + 3 });
-    const overlap = (a: ReturnType<typeof labelBox>, b: ReturnType<typeof labelBox>) =>
-      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    const crossings: string[] = [];
-    labels.drawn.forEach((a, i) => {
-      for (const b of labels.drawn.slice(i + 1))
-        if (overlap(labelBox(a), labelBox(b))) crossings.push(`${a.text} / ${b.text}`);
-      for (const n of labels.nodes) {
-        if (a.text === n.id || a.text === n.label) continue;
-        const disc = { left: n.x - n.r, right: n.x + n.r, top: n.y - n.r, bottom: n.y + n.r };
-        if (overlap(labelBox(a), disc)) crossings.push(`${a.text} / node ${n.id}`);
-      }
-    });
-    expect(crossings).toEqual([]);
+    // Every node is labelled (at least with its id), inside the canvas, covering no other.
+    await expect(labelProblems(page)).resolves.toEqual([]);
 
     // The case of the explorer's first example, with its candidates as the data has them.
     const caseId = JSON.parse(
@@ -238,6 +301,105 @@ describe('the chain view on the API server, in a browser', () => {
     expect(requested.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
     expect(requested.every((u) => u.startsWith('data:') || new URL(u).hostname === '127.0.0.1')).toBe(true);
     expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  // Sigma drew every label right of its node: in a narrow stage (768x1024, beside the panel) the
+  // rightmost chain's labels ran past the canvas's right edge and 7 of 21 nodes had none; at a
+  // phone's width (360 px) the panel left the graph no width and the page drew nothing.
+  test.each([
+    [360, 640],
+    [768, 1024],
+    [1400, 900],
+  ])('at %ix%i every node is labelled inside the canvas, and so is a selected one', async (width, height) => {
+    const context = await browser.newContext({ viewport: { width, height } });
+    await context.addInitScript({ content: RECORD_LABEL_TEXTS });
+    const page = await context.newPage();
+    await page.goto(`${running.url}/chains`);
+    await enterKey(page, KEY);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await expect(labelProblems(page)).resolves.toEqual([]);
+
+    // The rightmost case, clicked: its whole label, in the hover box, lies inside the canvas too.
+    const { key, position, label } = await page.evaluate(() => {
+      const { chainView } = globalThis as unknown as LabelHandle;
+      const rightmost = chainView.graph
+        .nodes()
+        .map((k) => ({ key: k, position: chainView.viewportPositionOf(k) }))
+        .sort((a, b) => b.position.x - a.position.x || a.position.y - b.position.y)[0]!;
+      return { ...rightmost, label: chainView.graph.getNodeAttribute(rightmost.key, 'info').label };
+    });
+    await page.locator('#graph').scrollIntoViewIfNeeded();
+    const canvas = await labelCanvas(page);
+    const box = (await page.locator('#graph').boundingBox())!;
+    await page.evaluate(
+      () => void ((globalThis as unknown as { drawnLabels: DrawnText[] }).drawnLabels.length = 0),
+    );
+    await page.mouse.click(box.x + position.x, box.y + position.y);
+    await page.waitForSelector(`#panel[data-selected="${key}"]`);
+    await drawn(page);
+    const hovered = await page.evaluate(() =>
+      (globalThis as unknown as { drawnLabels: DrawnText[] }).drawnLabels.filter((d) => d.layer === 'hovers'),
+    );
+    expect(hovered.map((d) => d.text)).toContain(label);
+    for (const d of hovered)
+      expect([d.text, inside(d.box, canvas.width, canvas.height)]).toEqual([d.text, true]);
+    await expect(labelProblems(page)).resolves.toEqual([]);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, `chain-view-${width}x${height}.png`), fullPage: true });
+    await context.close();
+  });
+
+  test('after the window is resized, from wide to narrow and back, every node is labelled inside the canvas', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript({ content: RECORD_LABEL_TEXTS });
+    const page = await context.newPage();
+    await page.goto(`${running.url}/chains`);
+    await enterKey(page, KEY);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    for (const [width, height] of [
+      [480, 800],
+      [900, 700],
+      [1400, 900],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await expect(labelProblems(page)).resolves.toEqual([]);
+    }
+    await context.close();
+  });
+
+  test('an id wider than the whole canvas is drawn shortened with an ellipsis, inside the canvas', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    await context.addInitScript({ content: RECORD_LABEL_TEXTS });
+    const page = await context.newPage();
+    // P0000379's id (the last of its chain, with room beside it), as the page receives it once the
+    // key is taken, made 500-odd pixels wide.
+    const longId =
+      'P0000379, Sanya Central Hospital, isolation block B, ward 3, bed 12, transferred from Yazhou';
+    await page.route(`${running.url}/chains/data.json`, async (route) => {
+      const response = await route.fetch();
+      if (!response.ok()) return route.fulfill({ response });
+      const data = (await response.json()) as ChainViewData;
+      const node = data.nodes.find((n) => n.key === 'P0000379')!;
+      Object.assign(node, { id: longId, label: `${longId} ${node.name}` });
+      await route.fulfill({ json: data });
+    });
+    await page.goto(`${running.url}/chains`);
+    await enterKey(page, KEY);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await expect(labelProblems(page)).resolves.toEqual([]);
+    const shortened = await page.evaluate(() =>
+      (globalThis as unknown as { drawnLabels: DrawnText[] }).drawnLabels.filter(
+        (d) => d.layer === 'labels' && d.text.endsWith('…'),
+      ),
+    );
+    expect(shortened).toHaveLength(1);
+    expect(longId.startsWith(shortened[0]!.text.slice(0, -1))).toBe(true);
+    // Half the canvas's width, or just under.
+    const { width } = await labelCanvas(page);
+    const drawnWidth = shortened[0]!.box.right - shortened[0]!.box.left;
+    expect([drawnWidth > width / 2 - 20, drawnWidth <= width / 2]).toEqual([true, true]);
     await context.close();
   });
 });

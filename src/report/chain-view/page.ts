@@ -48,6 +48,16 @@ aside#panel .hint { color: #5f6b7a; }
 .badge.asymptomatic { background: #f4a3a3; color: #5d1010; }
 .badge.flag { background: #fff3cd; color: #7a4f00; border: 1px solid #e0b84c; }
 .error { color: #b71c1c; padding: 16px; }
+@media (max-width: 760px) {
+  /* Too narrow for the graph and the panel side by side: the panel goes below, the page scrolls. */
+  html, body { height: auto; }
+  .main { flex-direction: column; }
+  .stage { margin: 10px 10px 0; }
+  #graph { flex: none; height: 70vh; min-height: 320px; }
+  aside#panel { width: auto; }
+  .controls fieldset { flex-wrap: wrap; }
+  #chain-filter { max-width: calc(100vw - 100px); }
+}
 `;
 
 function escapeHtml(text: string): string {

@@ -8,6 +8,7 @@
  */
 import Graph from 'graphology';
 import Sigma from 'sigma';
+import { drawStraightEdgeLabel } from 'sigma/rendering';
 
 /** @typedef {import('../data').ChainViewData} ChainViewData */
 /** @typedef {import('../data').ChainViewNode} ChainViewNode */
@@ -20,10 +21,49 @@ const UNKNOWN_COLOUR = '#b0bec5';
 const DIMMED = '#e3e7eb';
 /** Room kept right of the rightmost node for its label, in layout units. */
 const LABEL_ROOM = 140;
+/** Room kept around the nodes on the stage, in pixels. */
+const STAGE_PADDING = 40;
+/** At most how many times as far apart the rows of generations are spread on a tall stage. */
+const MAX_ROW_STRETCH = 3;
 const LABEL_FONT = 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 const LABEL_SIZE = 12;
+const EDGE_LABEL_FONT = 'system-ui, sans-serif';
+const EDGE_LABEL_SIZE = 11;
 /** Space kept clear around a label, in pixels. */
 const LABEL_MARGIN = 2;
+/** Space between a node and its label, in pixels (as sigma leaves it). */
+const LABEL_GAP = 3;
+/** Side of the squares in which placeLabels looks for a label's neighbours, in pixels. */
+const GRID_CELL = 64;
+/** Space between a hovered node and its white box, in pixels (as sigma leaves it). */
+const HOVER_PADDING = 2;
+
+/** @typedef {{ left: number, right: number, top: number, bottom: number }} Box */
+/**
+ * A node on the canvas: its centre and radius, the box of its disc, in viewport pixels, and the
+ * texts of its label.
+ * @typedef {{ key: string, x: number, y: number, r: number, disc: Box, id: string, label: string }} LabelledNode
+ */
+/**
+ * A label's text, which of its node's spots it is at (labelSpots) and on which side of the node,
+ * where it starts and its baseline (offsets from its node's centre), and the box it covers in
+ * viewport pixels.
+ * @typedef {{ text: string, spot: number, side: 'right' | 'left' | 'above' | 'below', dx: number, dy: number, box: Box }} PlacedLabel
+ */
+/**
+ * The labels placed, by node key, and whether a box would cover one of them or a node.
+ * @typedef {{ labels: Map<string, PlacedLabel>, covers(box: Box): boolean }} Placement
+ */
+
+/** @param {Box} a @param {Box} b */
+function overlap(a, b) {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+/** @param {Box} box @param {{ width: number, height: number }} canvas */
+function insideCanvas(box, canvas) {
+  return box.left >= 0 && box.top >= 0 && box.right <= canvas.width && box.bottom <= canvas.height;
+}
 
 /** @param {number} generation */
 function generationColour(generation) {
@@ -144,10 +184,10 @@ function start(data) {
     labelRenderedSizeThreshold: 0,
     labelFont: LABEL_FONT,
     labelSize: LABEL_SIZE,
-    edgeLabelFont: 'system-ui, sans-serif',
-    edgeLabelSize: 11,
+    edgeLabelFont: EDGE_LABEL_FONT,
+    edgeLabelSize: EDGE_LABEL_SIZE,
     edgeLabelColor: { color: '#37474f' },
-    stagePadding: 40,
+    stagePadding: STAGE_PADDING,
     zIndex: true,
     nodeReducer: (key, attributes) => {
       /** @type {ChainViewNode} */
@@ -168,99 +208,362 @@ function start(data) {
     },
   });
 
-  const measure = /** @type {CanvasRenderingContext2D} */ (document.createElement('canvas').getContext('2d'));
-  measure.font = `normal ${LABEL_SIZE}px ${LABEL_FONT}`;
-  /** @type {Map<string, number>} */
-  const textWidths = new Map();
-  /** @param {string} text */
-  function textWidth(text) {
-    let width = textWidths.get(text);
-    if (width === undefined) textWidths.set(text, (width = measure.measureText(text).width));
-    return width;
+  /**
+   * How wide texts are in that CSS font, in pixels, measured once each.
+   * @param {string} font
+   */
+  function widthsIn(font) {
+    const measure = /** @type {CanvasRenderingContext2D} */ (
+      document.createElement('canvas').getContext('2d')
+    );
+    measure.font = font;
+    /** @type {Map<string, number>} */
+    const widths = new Map();
+    /** @param {string} text */
+    return (text) => {
+      let width = widths.get(text);
+      if (width === undefined) widths.set(text, (width = measure.measureText(text).width));
+      return width;
+    };
   }
+  const textWidth = widthsIn(`normal ${LABEL_SIZE}px ${LABEL_FONT}`);
+  const edgeLabelWidth = widthsIn(`normal ${EDGE_LABEL_SIZE}px ${EDGE_LABEL_FONT}`);
 
   /**
-   * What each visible node's label says at the current zoom: sigma's own choice (one label per
-   * 100-pixel cell) hid labels that overlapped nothing, such as two cases of a chain in rows
-   * close enough to share a cell, and drew overlapping ones, such as neighbours in a row. Here a
-   * label, drawn right of its node, is kept only where it covers no other node and no label
-   * already kept: first every node's id (the selected node first, then top to bottom and left to
-   * right), then, where there is room, the whole label (id and name). Zooming in makes room;
-   * hovering or clicking a node shows its whole label in any case.
-   * @returns {Map<string, string>}
+   * What each visible node's label says at the current zoom, and where it goes: sigma's own choice
+   * (one label per 100-pixel cell, always right of the node) hid labels that overlapped nothing,
+   * drew overlapping ones, and ran labels past the canvas's edges. Here a label is kept only at a
+   * spot beside its node (see labelSpots) that lies wholly inside the canvas and covers no other
+   * node and no label already kept: first every node's id (the selected node first, then top to
+   * bottom and left to right), then, where there is room at the same spot, the whole label (id and
+   * name). An id wider than the whole canvas is shortened with an ellipsis to half its width.
+   * Only nodes on the canvas are labelled. Zooming in makes room; hovering or clicking a node shows
+   * its whole label in any case.
+   * @returns {Placement}
    */
   function placeLabels() {
-    /** @typedef {{ left: number, right: number, top: number, bottom: number }} Box */
-    /** @type {{ key: string, x: number, y: number, r: number, id: string, label: string }[]} */
+    const canvas = renderer.getDimensions();
+    const canvasBox = { left: 0, top: 0, right: canvas.width, bottom: canvas.height };
+    /** @type {LabelledNode[]} */
     const nodes = [];
     for (const key of visible) {
       const display = renderer.getNodeDisplayData(key);
       if (!display) continue;
       const { x, y } = renderer.framedGraphToViewport(display);
+      const r = renderer.scaleSize(display.size);
+      const disc = { left: x - r, right: x + r, top: y - r, bottom: y + r };
+      if (!overlap(disc, canvasBox)) continue;
       /** @type {ChainViewNode} */
       const info = graph.getNodeAttribute(key, 'info');
-      nodes.push({ key, x, y, r: renderer.scaleSize(display.size), id: info.id, label: info.label });
+      nodes.push({ key, x, y, r, disc, id: info.id, label: info.label });
     }
     nodes.sort(
       (a, b) => Number(b.key === state.selected) - Number(a.key === state.selected) || a.y - b.y || a.x - b.x,
     );
-    /** @param {{ x: number, y: number, r: number }} node @param {string} text @returns {Box} */
-    const labelBox = (node, text) => ({
-      left: node.x + node.r + 3 - LABEL_MARGIN,
-      right: node.x + node.r + 3 + textWidth(text) + LABEL_MARGIN,
-      top: node.y - LABEL_SIZE / 2 - LABEL_MARGIN,
-      bottom: node.y + LABEL_SIZE / 2 + LABEL_MARGIN,
-    });
-    /** @param {Box} a @param {Box} b */
-    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    const discs = nodes.map((n) => ({
-      key: n.key,
-      box: { left: n.x - n.r, right: n.x + n.r, top: n.y - n.r, bottom: n.y + n.r },
-    }));
-    /** @type {Map<string, { text: string, box: Box }>} */
+    /** @type {Map<string, PlacedLabel>} */
     const kept = new Map();
-    /** @param {string} key @param {Box} box */
-    const fits = (key, box) =>
-      discs.every((d) => d.key === key || !overlap(d.box, box)) &&
-      [...kept].every(([other, label]) => other === key || !overlap(label.box, box));
+    // Which nodes' discs and labels lie in each square of the canvas, so that a spot is checked
+    // against its neighbours only: at 2,000 nodes, checking each against all is too slow to pan.
+    /** @type {Map<string, Set<LabelledNode>>} */
+    const cells = new Map();
+    /** @param {Box} box */
+    function* cellsOf(box) {
+      for (let i = Math.floor(box.left / GRID_CELL); i <= Math.floor(box.right / GRID_CELL); i++)
+        for (let j = Math.floor(box.top / GRID_CELL); j <= Math.floor(box.bottom / GRID_CELL); j++)
+          yield `${i} ${j}`;
+    }
+    /** @param {LabelledNode} node @param {Box} box */
+    function index(node, box) {
+      for (const cell of cellsOf(box)) {
+        const here = cells.get(cell);
+        if (here) here.add(node);
+        else cells.set(cell, new Set([node]));
+      }
+    }
+    /**
+     * Whether the box covers a node or a label kept, other than those of `except`.
+     * @param {Box} box @param {LabelledNode | null} except
+     */
+    function covered(box, except) {
+      for (const cell of cellsOf(box))
+        for (const other of cells.get(cell) ?? []) {
+          if (other === except) continue;
+          const label = kept.get(other.key);
+          if (overlap(other.disc, box) || (label && overlap(label.box, box))) return true;
+        }
+      return false;
+    }
+    /** @param {LabelledNode} node @param {Box} box */
+    const fits = (node, box) => insideCanvas(box, canvas) && !covered(box, node);
+    /**
+     * The nodes whose labels kept the box covers, other than `except`'s; null where it covers a
+     * node.
+     * @param {Box} box @param {LabelledNode} except
+     */
+    function labelsCovered(box, except) {
+      /** @type {Set<LabelledNode>} */
+      const owners = new Set();
+      for (const cell of cellsOf(box))
+        for (const other of cells.get(cell) ?? []) {
+          if (other === except) continue;
+          if (overlap(other.disc, box)) return null;
+          const label = kept.get(other.key);
+          if (label && overlap(label.box, box)) owners.add(other);
+        }
+      return owners;
+    }
+    /** @param {LabelledNode} node @param {PlacedLabel} spot */
+    function keep(node, spot) {
+      kept.set(node.key, spot);
+      index(node, spot.box);
+    }
+    /** @param {LabelledNode} node */
+    const idSpots = (node) => {
+      // A label as wide as the canvas would need a whole free band across it: half leaves room.
+      const id =
+        textWidth(node.id) > canvas.width - 2 * LABEL_MARGIN
+          ? fittedText(node.id, canvas.width / 2)
+          : node.id;
+      return labelSpots(node, id, textWidth(id), canvas);
+    };
+    for (const node of nodes) index(node, node.disc);
     for (const node of nodes) {
-      const box = labelBox(node, node.id);
-      if (fits(node.key, box)) kept.set(node.key, { text: node.id, box });
+      const spot = idSpots(node).find((s) => fits(node, s.box));
+      if (spot) keep(node, spot);
+    }
+    // A node left without its id takes a spot where only one other id is in the way, where that
+    // id can move to another free spot of its own node.
+    for (const node of nodes) {
+      if (kept.has(node.key)) continue;
+      for (const spot of idSpots(node)) {
+        const owners = insideCanvas(spot.box, canvas) ? labelsCovered(spot.box, node) : null;
+        if (owners?.size !== 1) continue;
+        const [other] = owners;
+        const otherId = /** @type {PlacedLabel} */ (kept.get(other.key));
+        kept.delete(other.key);
+        keep(node, spot);
+        const moved = idSpots(other).find((s) => s.spot !== otherId.spot && fits(other, s.box));
+        if (moved) {
+          keep(other, moved);
+          break;
+        }
+        kept.delete(node.key);
+        kept.set(other.key, otherId);
+      }
     }
     for (const node of nodes) {
-      if (!kept.has(node.key) || node.label === node.id) continue;
-      const box = labelBox(node, node.label);
-      if (fits(node.key, box)) kept.set(node.key, { text: node.label, box });
+      const id = kept.get(node.key);
+      if (!id || node.label === node.id) continue;
+      const whole = labelSpots(node, node.label, textWidth(node.label), canvas)[id.spot];
+      if (!whole || !fits(node, whole.box)) continue;
+      keep(node, whole);
     }
-    return new Map([...kept].map(([key, label]) => [key, label.text]));
+    return { labels: kept, covers: (box) => covered(box, null) };
   }
 
-  /** The placed labels, and what they were placed for (a zoom, a stage size, a visible set). */
-  let placed = { for: '', labels: /** @type {Map<string, string>} */ (new Map()) };
-  renderer.setSetting('defaultDrawNodeLabel', (context, data, settings) => {
+  /**
+   * Where a text may go beside its node, best first: right of it (where sigma draws labels), left
+   * of it, then above and below it: centred on it, then starting at its left edge, then ending at
+   * its right edge, each moved inward to lie inside the canvas. Each spot is the text's start and
+   * baseline as offsets from the node's centre, and the box it covers (with LABEL_MARGIN around
+   * it) in viewport pixels.
+   * @param {{ x: number, y: number, r: number }} node
+   * @param {string} text
+   * @param {number} width
+   * @param {{ width: number, height: number }} canvas
+   * @returns {PlacedLabel[]}
+   */
+  function labelSpots(node, text, width, canvas) {
+    /** @param {number} left */
+    const inward = (left) => Math.min(Math.max(left, LABEL_MARGIN), canvas.width - LABEL_MARGIN - width);
+    const above = node.y - node.r - LABEL_GAP - LABEL_SIZE / 2;
+    const below = node.y + node.r + LABEL_GAP + LABEL_SIZE / 2;
+    /** @type {[number, number, PlacedLabel['side']][]} the text's left and middle line, in viewport pixels */
+    const spots = [
+      [node.x + node.r + LABEL_GAP, node.y, 'right'],
+      [node.x - node.r - LABEL_GAP - width, node.y, 'left'],
+    ];
+    for (const left of [node.x - width / 2, node.x - node.r, node.x + node.r - width]) {
+      spots.push([inward(left), above, 'above']);
+      spots.push([inward(left), below, 'below']);
+    }
+    return spots.map(([left, middle, side], spot) => ({
+      text,
+      spot,
+      side,
+      dx: left - node.x,
+      dy: middle - node.y + LABEL_SIZE / 3,
+      box: {
+        left: left - LABEL_MARGIN,
+        right: left + width + LABEL_MARGIN,
+        top: middle - LABEL_SIZE / 2 - LABEL_MARGIN,
+        bottom: middle + LABEL_SIZE / 2 + LABEL_MARGIN,
+      },
+    }));
+  }
+
+  /**
+   * The text itself where it is no wider than `room` pixels, else its longest beginning that is,
+   * with an ellipsis.
+   * @param {string} text
+   * @param {number} room
+   */
+  function fittedText(text, room) {
+    if (textWidth(text) <= room) return text;
+    const characters = [...text];
+    let length = characters.length - 1;
+    while (length > 1 && textWidth(`${characters.slice(0, length).join('')}…`) > room) length--;
+    return `${characters.slice(0, length).join('')}…`;
+  }
+
+  /**
+   * The placed labels, and what they were placed for: a camera, a stage size, a visible set and
+   * selection, and the nodes' positions (sigma's processing of the graph, e.g. after framing).
+   * @type {{ for: string, placement: Placement }}
+   */
+  let placed = { for: '', placement: { labels: new Map(), covers: () => false } };
+  let processed = 0;
+  renderer.on('afterProcess', () => void processed++);
+  /** The labels placed for the current camera, stage size, visible set and positions. */
+  function placement() {
     const { width, height } = renderer.getDimensions();
-    const placedFor = `${renderer.getCamera().ratio} ${width}x${height} ${visibleVersion}`;
-    if (placed.for !== placedFor) placed = { for: placedFor, labels: placeLabels() };
+    const camera = renderer.getCamera().getState();
+    const placedFor = `${camera.x} ${camera.y} ${camera.ratio} ${camera.angle} ${width}x${height} ${visibleVersion} ${processed}`;
+    if (placed.for !== placedFor) placed = { for: placedFor, placement: placeLabels() };
+    return placed.placement;
+  }
+  renderer.setSetting('defaultDrawNodeLabel', (context, data, settings) => {
     // Sigma passes the node's key along with its display data.
-    const text = placed.labels.get(/** @type {{ key: string }} */ (/** @type {unknown} */ (data)).key);
-    if (!text) return;
+    const label = placement().labels.get(/** @type {{ key: string }} */ (/** @type {unknown} */ (data)).key);
+    if (!label) return;
     context.fillStyle = settings.labelColor.color ?? '#000';
     context.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
-    context.fillText(text, data.x + data.size + 3, data.y + settings.labelSize / 3);
+    context.fillText(label.text, data.x + label.dx, data.y + label.dy);
   });
 
-  /** Frames the visible nodes, with room on the right for their labels. */
-  function fitToVisible() {
-    const keys = [...visible];
-    if (keys.length === 0) return;
-    const xs = keys.map((k) => /** @type {number} */ (graph.getNodeAttribute(k, 'x')));
-    const ys = keys.map((k) => /** @type {number} */ (graph.getNodeAttribute(k, 'y')));
-    renderer.setCustomBBox({
-      x: [Math.min(...xs), Math.max(...xs) + LABEL_ROOM],
-      y: [Math.min(...ys), Math.max(...ys)],
-    });
-    renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  // An edge's label (its probability) gives way to the nodes and their labels: sigma draws it
+  // midway along the edge, where a label above or below a node may be.
+  renderer.setSetting('defaultDrawEdgeLabel', (context, edge, source, target, settings) => {
+    const box = edgeLabelBox(edge, source, target);
+    if (box && placement().covers(box)) return;
+    drawStraightEdgeLabel(context, edge, source, target, settings);
+  });
+
+  /**
+   * The box an edge's label covers as drawStraightEdgeLabel draws it: along the edge between its
+   * nodes' discs, centred midway, beside the line (taken on both sides, as the side depends on the
+   * edge's direction). Null where there is no label or no room for one.
+   * @param {{ label?: string | null, size: number }} edge
+   * @param {{ x: number, y: number, size: number }} source
+   * @param {{ x: number, y: number, size: number }} target
+   * @returns {Box | null}
+   */
+  function edgeLabelBox(edge, source, target) {
+    const dx = target.x - source.x;
+    const dy = target.y - source.y;
+    const distance = Math.hypot(dx, dy);
+    if (!edge.label || distance <= source.size + target.size) return null;
+    const along = { x: dx / distance, y: dy / distance };
+    const length = Math.min(edgeLabelWidth(edge.label), distance - source.size - target.size);
+    const middle = {
+      x: (source.x + along.x * source.size + target.x - along.x * target.size) / 2,
+      y: (source.y + along.y * source.size + target.y - along.y * target.size) / 2,
+    };
+    // The text's baseline is edge.size / 2 + EDGE_LABEL_SIZE off the line; its descent below that.
+    const across = edge.size / 2 + EDGE_LABEL_SIZE * 1.25;
+    const halfWidth = (Math.abs(along.x) * length) / 2 + Math.abs(along.y) * across;
+    const halfHeight = (Math.abs(along.y) * length) / 2 + Math.abs(along.x) * across;
+    return {
+      left: middle.x - halfWidth,
+      right: middle.x + halfWidth,
+      top: middle.y - halfHeight,
+      bottom: middle.y + halfHeight,
+    };
   }
+
+  // Hovering or selecting a node shows its whole label in sigma's white box, on the side its
+  // placed label is on; on the other side where that would run past the canvas's edge, and cut
+  // with an ellipsis where neither side has room.
+  renderer.setSetting('defaultDrawNodeHover', (context, data, settings) => {
+    const label = data.label ?? '';
+    const size = settings.labelSize;
+    context.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
+    const radius = Math.max(data.size, size / 2) + HOVER_PADDING;
+    /** Room for the box and its text (5 pixels wider, as sigma draws it) on either side. */
+    const roomRight = renderer.getDimensions().width - data.x - radius - 5;
+    const roomLeft = data.x - radius - 5;
+    const placedLeft =
+      placement().labels.get(/** @type {{ key: string }} */ (/** @type {unknown} */ (data)).key)?.side ===
+      'left';
+    const fitsRight = textWidth(label) <= roomRight;
+    const fitsLeft = textWidth(label) <= roomLeft;
+    const side = (placedLeft && fitsLeft) || (!fitsRight && (fitsLeft || roomLeft > roomRight)) ? -1 : 1;
+    const text = fittedText(label, side > 0 ? roomRight : roomLeft);
+    const width = textWidth(text);
+    const boxWidth = Math.round(width + 5);
+    const boxHeight = Math.round(size + 2 * HOVER_PADDING);
+    const angle = Math.asin(boxHeight / 2 / radius);
+    const xDelta = Math.sqrt(Math.abs(radius ** 2 - (boxHeight / 2) ** 2));
+    context.fillStyle = '#FFF';
+    context.shadowOffsetX = 0;
+    context.shadowOffsetY = 0;
+    context.shadowBlur = 8;
+    context.shadowColor = '#000';
+    context.beginPath();
+    context.moveTo(data.x + side * xDelta, data.y + boxHeight / 2);
+    context.lineTo(data.x + side * (radius + boxWidth), data.y + boxHeight / 2);
+    context.lineTo(data.x + side * (radius + boxWidth), data.y - boxHeight / 2);
+    context.lineTo(data.x + side * xDelta, data.y - boxHeight / 2);
+    if (side > 0) context.arc(data.x, data.y, radius, angle, -angle);
+    else context.arc(data.x, data.y, radius, Math.PI + angle, Math.PI - angle);
+    context.closePath();
+    context.fill();
+    context.shadowBlur = 0;
+    context.fillStyle = settings.labelColor.color ?? '#000';
+    const start = side > 0 ? data.x + data.size + LABEL_GAP : data.x - data.size - LABEL_GAP - width;
+    context.fillText(text, start, data.y + size / 3);
+  });
+
+  /**
+   * Frames the visible nodes, with room on the right for their labels. On a stage taller than the
+   * chains are for its width (a phone, a narrow window), the rows of generations are spread apart
+   * to fill its height, up to MAX_ROW_STRETCH times as far: the labels get room above and below
+   * their nodes. The camera is left as it is.
+   */
+  function frameVisible() {
+    const nodes = [...visible].map(
+      (key) => /** @type {ChainViewNode} */ (graph.getNodeAttribute(key, 'info')),
+    );
+    if (nodes.length === 0) return;
+    const left = Math.min(...nodes.map((n) => n.x));
+    const right = Math.max(...nodes.map((n) => n.x)) + LABEL_ROOM;
+    const top = Math.min(...nodes.map((n) => n.y));
+    const bottom = Math.max(...nodes.map((n) => n.y));
+    // The container's size now: sigma measures it only when it next renders.
+    const stageShape =
+      (container.offsetHeight - 2 * STAGE_PADDING) / Math.max(container.offsetWidth - 2 * STAGE_PADDING, 1);
+    const stretch =
+      bottom > top
+        ? Math.min(Math.max((stageShape * (right - left)) / (bottom - top), 1), MAX_ROW_STRETCH)
+        : 1;
+    graph.updateEachNodeAttributes(
+      (_key, attributes) => ({ ...attributes, y: attributes.info.y * stretch }),
+      {
+        attributes: ['y'],
+      },
+    );
+    renderer.setCustomBBox({ x: [left, right], y: [top * stretch, bottom * stretch] });
+    // Sigma reads the box when it next processes the graph, not when it next renders.
+    renderer.refresh();
+  }
+
+  /** Frames the visible nodes (frameVisible) and shows them all. */
+  function fitToVisible() {
+    renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    frameVisible();
+  }
+  // A resized window, or a legend that wraps onto more lines, resizes the stage.
+  new ResizeObserver(() => frameVisible()).observe(container);
 
   function refresh() {
     visible = computeVisible();
@@ -461,7 +764,6 @@ function start(data) {
 
   refresh();
   fitToVisible();
-  renderer.refresh();
 
   // A handle for the browser console and for the end-to-end tests.
   /** @type {any} */ (window).chainView = {
