@@ -27,8 +27,7 @@ import { caseWindows, type InfectiousWindow } from './infectious-window';
 import {
   caseExposures,
   inferenceParameters,
-  inferInfectors,
-  withIsolationStays,
+  inferFromCaseExposures,
   type InfectorInference,
 } from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
@@ -158,7 +157,7 @@ export interface Analysis {
  * answers each of the last two with what it asks for, the starts with nothing.
  */
 type AnalysisRequest =
-  | { kind: 'start infectors'; data: OutbreakData; exposures: Exposure[]; params: Parameters }
+  | { kind: 'start infectors'; cases: CasesAndSamples; exposures: Exposure[]; params: Parameters }
   | { kind: 'inferences' }
   | { kind: 'start network'; input: NetworkRecords }
   | { kind: 'measures' };
@@ -176,8 +175,12 @@ function* analysisSteps(
   loaded: Exposure[] | null,
 ): Generator<AnalysisRequest, Analysis, AnalysisAnswer> {
   const { asOf, onPhase } = options;
-  const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
-    const windows = caseWindows({ ...data, asOf }, params);
+  const { windows, windowsAsOf, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
+    // Each case's window, worked out once for every step that reads one (each read every stay).
+    const windows = caseWindows(data, params);
+    // The chains and the report read them as of the analysis's instant: the same table unless a
+    // caller gave another instant than the data's.
+    const windowsAsOf = asOf === data.asOf ? windows : caseWindows({ ...data, asOf }, params);
     // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are
     // the protocol's, the exposures are derived once.
     const { protocol, inference } = protocolAndInferenceExposures(
@@ -186,10 +189,17 @@ function* analysisSteps(
       inferenceParameters(params),
       {},
       loaded,
+      windows,
     );
-    return { windows, exposures: protocol, inferenceExposures: inference };
+    return { windows, windowsAsOf, exposures: protocol, inferenceExposures: inference };
   });
-  yield { kind: 'start infectors', data, exposures: inferenceExposures, params };
+  const { cases, samples } = data;
+  yield {
+    kind: 'start infectors',
+    cases: { cases, samples, asOf: data.asOf, windows },
+    exposures: inferenceExposures,
+    params,
+  };
   const caseIds = new Set(data.cases.map((c) => c.personId));
   // Centrality and communities are measured on the contact network, not on every co-presence at
   // a venue (src/analysis/network-exposures.ts says why): Louvain on the exposures' edges, then
@@ -200,10 +210,10 @@ function* analysisSteps(
     networkRecords(networkExposures(exposures, caseIds, params.protocol), data),
   );
   yield { kind: 'start network', input: records };
-  const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params));
+  const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params, {}, windows));
   const inferences = yield { kind: 'inferences' };
   if (!Array.isArray(inferences)) throw new Error('analysis: the infectors were not inferred');
-  const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf));
+  const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf, {}, windowsAsOf));
   const sources = timed(onPhase, 'sources', () =>
     rankSources(data, inferenceExposures, inferences, chains, {
       backwardDays: params.protocol.backwardTracingDays,
@@ -220,7 +230,7 @@ function* analysisSteps(
       capacity: options.capacity ?? null,
     }),
   );
-  const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }));
+  const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }, windows));
   const { clusters, spreaders } = timed(onPhase, 'clusters', () => ({
     clusters: [
       ...caseComponents(inferences),
@@ -232,7 +242,7 @@ function* analysisSteps(
     asOf,
     params,
     data,
-    windows,
+    windows: windowsAsOf,
     exposures,
     tiers,
     inferences,
@@ -268,7 +278,7 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
     const request = step.value;
     switch (request.kind) {
       case 'start infectors':
-        infer = () => inferInfectors(request.data, request.exposures, request.params);
+        infer = () => inferFromCaseExposures(caseExposures(request.cases, request.exposures), request.params);
         step = steps.next();
         break;
       case 'inferences': {
@@ -342,13 +352,13 @@ async function runInParallel(
     while (!step.done) {
       const request = step.value;
       if (request.kind === 'start infectors') {
-        const { data, exposures, params } = request;
+        const { cases, exposures, params } = request;
         if (startedEarly) {
           // Already under way since the load, on the same cases' exposures (see `analyseOutbreak`).
         } else if (onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
-          inferring = inferInWorker(withIsolationStays(data, params), exposures, params);
+          inferring = inferInWorker(cases, exposures, params);
         } else {
-          infer = () => inferInfectors(data, exposures, params);
+          infer = () => inferFromCaseExposures(caseExposures(cases, exposures), params);
         }
         step = steps.next();
       } else if (request.kind === 'inferences') {

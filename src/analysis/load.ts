@@ -596,17 +596,21 @@ export async function loadOutbreakWithExposures(
 
   // ---- the exposed persons: their households, contacts and stays since exposure ----------------
   const draft = assemble(asOf, cases, early, entities);
+  // The windows now that the cases' stays at isolation places are known (those above, for what
+  // to fetch, are the samples' alone): the exposures' and the early inference's.
+  const draftWindows = windowsOfCases(
+    cases,
+    draft.samples,
+    params,
+    asOf,
+    isolationStaysOfCases(draft, params.protocol),
+  );
   // Already the exposures of all that is loaded (see `loadOutbreakWithExposures`).
-  const exposures = computeExposures(draft, params, nights);
+  const exposures = computeExposures(draft, params, nights, draftWindows);
   // Nothing fetched from here on adds a case or a sample (the assembly below keeps the draft's).
   onExposures?.({
     exposures,
-    data: {
-      cases: draft.cases,
-      samples: draft.samples,
-      asOf,
-      isolationStays: isolationStaysOfCases(draft, params.protocol),
-    },
+    data: { cases: draft.cases, samples: draft.samples, asOf, windows: draftWindows },
   });
   // One pass: each exposed person's first exposure, and who among them is a close contact.
   const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { analyseData } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
-import { isolationStaysOfCases } from '../../src/analysis/infectious-window';
+import { caseWindows } from '../../src/analysis/infectious-window';
 import { loadOutbreak, loadOutbreakWithExposures, type ExposuresKnown } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
 import { prioritiseQuarantine } from '../../src/analysis/quarantine';
@@ -396,7 +396,7 @@ describe('loadOutbreakWithExposures', () => {
     }
   });
 
-  test('onExposures is told once: the exposures and the cases, samples and instant it returns', async () => {
+  test('onExposures is told once: the exposures and the cases, samples, instant and windows it returns', async () => {
     const store = await opened();
     await store.write(district());
     const told: ExposuresKnown[] = [];
@@ -409,7 +409,7 @@ describe('loadOutbreakWithExposures', () => {
       cases: data.cases,
       samples: data.samples,
       asOf: data.asOf,
-      isolationStays: isolationStaysOfCases(data, params.protocol),
+      windows: caseWindows(data, params),
     });
     // The fixture's environmental positive and the case's own sample are both there by then.
     expect(told[0]!.data.samples.map((s) => s.subjectId).sort()).toEqual(['C1', 'L1']);
