@@ -32,6 +32,7 @@ import {
 } from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
+import type { CaseInfectionTimes } from './infection-time';
 import { loadOutbreakWithExposures, type ExposuresKnown } from './load';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
@@ -165,14 +166,14 @@ type AnalysisAnswer = InfectorInference[] | NetworkMeasures | undefined;
 
 /**
  * The analysis, step by step; the contact network is measured by the driver (see above).
- * `loaded`: the exposures of `data` under `inferenceParameters(params)`, when the load has worked
- * them out (src/analysis/load.ts), or null.
+ * `loaded`: what the load has worked out (src/analysis/load.ts), or null: the exposures of `data`
+ * under `inferenceParameters(params)`, and the cases' infection times under `params` (or null).
  */
 function* analysisSteps(
   data: OutbreakData,
   params: Parameters,
   options: AnalysisOptions,
-  loaded: Exposure[] | null,
+  loaded: { exposures: Exposure[]; infectionTimes: CaseInfectionTimes | null } | null,
 ): Generator<AnalysisRequest, Analysis, AnalysisAnswer> {
   const { asOf, onPhase } = options;
   const { windows, windowsAsOf, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
@@ -188,15 +189,16 @@ function* analysisSteps(
       params,
       inferenceParameters(params),
       {},
-      loaded,
+      loaded?.exposures ?? null,
       windows,
     );
     return { windows, windowsAsOf, exposures: protocol, inferenceExposures: inference };
   });
   const { cases, samples } = data;
+  const infectionTimes = loaded?.infectionTimes;
   yield {
     kind: 'start infectors',
-    cases: { cases, samples, asOf: data.asOf, windows },
+    cases: { cases, samples, asOf: data.asOf, windows, ...(infectionTimes ? { infectionTimes } : {}) },
     exposures: inferenceExposures,
     params,
   };
@@ -421,10 +423,15 @@ export async function analyseOutbreak(
   // worker beside the load made it 10 s longer and the peak 0.2 GB higher (3.99 GB, at the load's
   // end), so there it starts after the load, as with `analyseDataInParallel`. The inference reads
   // the cases' exposures (the analysis's, under the load's inference windows), the cases, their
-  // samples and the instant, all final by then (src/analysis/load.ts `onExposures`).
+  // samples and the instant, all final by then, and the cases' windows and infection times
+  // (src/analysis/load.ts `onExposures`).
+  // Those windows and infection times, and the ones the load returns, are under the load's
+  // parameters: the inference's own while they are the analysis's; else it works them out itself.
+  const loadParametersAreAnalysis = inference === params;
   let early: PendingInferences | null = null;
   const onExposures = ({ exposures, data }: ExposuresKnown): void => {
     if (
+      loadParametersAreAnalysis &&
       store.readsInThisThread &&
       onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)
     )
@@ -436,13 +443,19 @@ export async function analyseOutbreak(
   };
   try {
     const started = performance.now();
-    const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf, {
-      onExposures,
-    });
+    const { data, exposures, infectionTimes } = await loadOutbreakWithExposures(
+      store,
+      inference,
+      options.asOf,
+      { onExposures },
+    );
     options.onPhase?.('load', (performance.now() - started) / 1000);
     const collector = collectsGarbage(options.collectGarbage, exposures.length) ? exposedCollector() : null;
     if (collector) timed(options.onPhase, 'load garbage', collector);
-    const steps = analysisSteps(data, params, options, exposures);
+    const steps = analysisSteps(data, params, options, {
+      exposures,
+      infectionTimes: loadParametersAreAnalysis ? infectionTimes : null,
+    });
     const pending = early;
     // Handed on: stopped, if need be, by the driver from here.
     early = null;

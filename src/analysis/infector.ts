@@ -532,8 +532,17 @@ export function caseExposures(
   options: Partial<InfectorOptions> = {},
 ): CaseExposures {
   const exposuresOf = validateAndGroup(data, exposures, { ...DEFAULTS, ...options });
-  const { cases, samples, asOf, windows } = data;
-  return { data: { cases, samples, asOf, ...(windows ? { windows } : {}) }, exposuresOf };
+  const { cases, samples, asOf, windows, infectionTimes } = data;
+  return {
+    data: {
+      cases,
+      samples,
+      asOf,
+      ...(windows ? { windows } : {}),
+      ...(infectionTimes ? { infectionTimes } : {}),
+    },
+    exposuresOf,
+  };
 }
 
 /** `inferInfectors` from the exposures `caseExposures` gathered. */
@@ -551,9 +560,12 @@ export function inferFromCaseExposures(
   const posteriors = new Map<Id, InfectionTimePosterior>();
   const wholeStepGrids = new Set<Id>();
   const isolation = new Map<Id, Instant>();
+  // Those worked out already are on the default grid.
+  const known = Object.keys(settings.infectionTime).length === 0 ? data.infectionTimes : undefined;
   for (const c of data.cases) {
     const own = bySubject.get(c.personId) ?? [];
-    const posterior = inferInfectionTime(c, own, params, asOf, settings.infectionTime);
+    const posterior =
+      known?.get(c.personId) ?? inferInfectionTime(c, own, params, asOf, settings.infectionTime);
     posteriors.set(c.personId, posterior);
     if (isWholeStepGrid(posterior)) wholeStepGrids.add(c.personId);
     // A window closes at the case's isolation.
