@@ -27,12 +27,12 @@ import { caseWindows, type InfectiousWindow } from './infectious-window';
 import {
   caseExposures,
   inferenceParameters,
-  inferInfectors,
-  withIsolationStays,
+  inferFromCaseExposures,
   type InfectorInference,
 } from './infector';
 import { inferInfectorsInWorker, type InferencesFromWorker } from './infector-in-worker';
 import type { PendingWork } from './in-worker';
+import type { CaseInfectionTimes } from './infection-time';
 import { loadOutbreakWithExposures, type ExposuresKnown } from './load';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { networkExposures } from './network-exposures';
@@ -158,7 +158,7 @@ export interface Analysis {
  * answers each of the last two with what it asks for, the starts with nothing.
  */
 type AnalysisRequest =
-  | { kind: 'start infectors'; data: OutbreakData; exposures: Exposure[]; params: Parameters }
+  | { kind: 'start infectors'; cases: CasesAndSamples; exposures: Exposure[]; params: Parameters }
   | { kind: 'inferences' }
   | { kind: 'start network'; input: NetworkRecords }
   | { kind: 'measures' };
@@ -166,18 +166,22 @@ type AnalysisAnswer = InfectorInference[] | NetworkMeasures | undefined;
 
 /**
  * The analysis, step by step; the contact network is measured by the driver (see above).
- * `loaded`: the exposures of `data` under `inferenceParameters(params)`, when the load has worked
- * them out (src/analysis/load.ts), or null.
+ * `loaded`: what the load has worked out (src/analysis/load.ts), or null: the exposures of `data`
+ * under `inferenceParameters(params)`, and the cases' infection times under `params` (or null).
  */
 function* analysisSteps(
   data: OutbreakData,
   params: Parameters,
   options: AnalysisOptions,
-  loaded: Exposure[] | null,
+  loaded: { exposures: Exposure[]; infectionTimes: CaseInfectionTimes | null } | null,
 ): Generator<AnalysisRequest, Analysis, AnalysisAnswer> {
   const { asOf, onPhase } = options;
-  const { windows, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
-    const windows = caseWindows({ ...data, asOf }, params);
+  const { windows, windowsAsOf, exposures, inferenceExposures } = timed(onPhase, 'exposures', () => {
+    // Each case's window, worked out once for every step that reads one (each read every stay).
+    const windows = caseWindows(data, params);
+    // The chains and the report read them as of the analysis's instant: the same table unless a
+    // caller gave another instant than the data's.
+    const windowsAsOf = asOf === data.asOf ? windows : caseWindows({ ...data, asOf }, params);
     // Inference weighs exposures over its own windows (src/analysis/infector.ts); while they are
     // the protocol's, the exposures are derived once.
     const { protocol, inference } = protocolAndInferenceExposures(
@@ -185,11 +189,19 @@ function* analysisSteps(
       params,
       inferenceParameters(params),
       {},
-      loaded,
+      loaded?.exposures ?? null,
+      windows,
     );
-    return { windows, exposures: protocol, inferenceExposures: inference };
+    return { windows, windowsAsOf, exposures: protocol, inferenceExposures: inference };
   });
-  yield { kind: 'start infectors', data, exposures: inferenceExposures, params };
+  const { cases, samples } = data;
+  const infectionTimes = loaded?.infectionTimes;
+  yield {
+    kind: 'start infectors',
+    cases: { cases, samples, asOf: data.asOf, windows, ...(infectionTimes ? { infectionTimes } : {}) },
+    exposures: inferenceExposures,
+    params,
+  };
   const caseIds = new Set(data.cases.map((c) => c.personId));
   // Centrality and communities are measured on the contact network, not on every co-presence at
   // a venue (src/analysis/network-exposures.ts says why): Louvain on the exposures' edges, then
@@ -200,10 +212,10 @@ function* analysisSteps(
     networkRecords(networkExposures(exposures, caseIds, params.protocol), data),
   );
   yield { kind: 'start network', input: records };
-  const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params));
+  const tiers = timed(onPhase, 'tiers', () => assignTiers(data, exposures, params, {}, windows));
   const inferences = yield { kind: 'inferences' };
   if (!Array.isArray(inferences)) throw new Error('analysis: the infectors were not inferred');
-  const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf));
+  const chains = timed(onPhase, 'chains', () => buildChains(data, inferences, params, asOf, {}, windowsAsOf));
   const sources = timed(onPhase, 'sources', () =>
     rankSources(data, inferenceExposures, inferences, chains, {
       backwardDays: params.protocol.backwardTracingDays,
@@ -220,7 +232,7 @@ function* analysisSteps(
       capacity: options.capacity ?? null,
     }),
   );
-  const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }));
+  const areas = timed(onPhase, 'risk areas', () => riskAreas(data, params, { asOf }, windows));
   const { clusters, spreaders } = timed(onPhase, 'clusters', () => ({
     clusters: [
       ...caseComponents(inferences),
@@ -232,7 +244,7 @@ function* analysisSteps(
     asOf,
     params,
     data,
-    windows,
+    windows: windowsAsOf,
     exposures,
     tiers,
     inferences,
@@ -268,7 +280,7 @@ export function analyseData(data: OutbreakData, params: Parameters, options: Ana
     const request = step.value;
     switch (request.kind) {
       case 'start infectors':
-        infer = () => inferInfectors(request.data, request.exposures, request.params);
+        infer = () => inferFromCaseExposures(caseExposures(request.cases, request.exposures), request.params);
         step = steps.next();
         break;
       case 'inferences': {
@@ -342,13 +354,13 @@ async function runInParallel(
     while (!step.done) {
       const request = step.value;
       if (request.kind === 'start infectors') {
-        const { data, exposures, params } = request;
+        const { cases, exposures, params } = request;
         if (startedEarly) {
           // Already under way since the load, on the same cases' exposures (see `analyseOutbreak`).
         } else if (onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)) {
-          inferring = inferInWorker(withIsolationStays(data, params), exposures, params);
+          inferring = inferInWorker(cases, exposures, params);
         } else {
-          infer = () => inferInfectors(data, exposures, params);
+          infer = () => inferFromCaseExposures(caseExposures(cases, exposures), params);
         }
         step = steps.next();
       } else if (request.kind === 'inferences') {
@@ -411,10 +423,15 @@ export async function analyseOutbreak(
   // worker beside the load made it 10 s longer and the peak 0.2 GB higher (3.99 GB, at the load's
   // end), so there it starts after the load, as with `analyseDataInParallel`. The inference reads
   // the cases' exposures (the analysis's, under the load's inference windows), the cases, their
-  // samples and the instant, all final by then (src/analysis/load.ts `onExposures`).
+  // samples and the instant, all final by then, and the cases' windows and infection times
+  // (src/analysis/load.ts `onExposures`).
+  // Those windows and infection times, and the ones the load returns, are under the load's
+  // parameters: the inference's own while they are the analysis's; else it works them out itself.
+  const loadParametersAreAnalysis = inference === params;
   let early: PendingInferences | null = null;
   const onExposures = ({ exposures, data }: ExposuresKnown): void => {
     if (
+      loadParametersAreAnalysis &&
       store.readsInThisThread &&
       onForSize(options.infectorWorker, exposures.length, INFECTOR_WORKER_MIN_EXPOSURES)
     )
@@ -426,13 +443,19 @@ export async function analyseOutbreak(
   };
   try {
     const started = performance.now();
-    const { data, exposures } = await loadOutbreakWithExposures(store, inference, options.asOf, {
-      onExposures,
-    });
+    const { data, exposures, infectionTimes } = await loadOutbreakWithExposures(
+      store,
+      inference,
+      options.asOf,
+      { onExposures },
+    );
     options.onPhase?.('load', (performance.now() - started) / 1000);
     const collector = collectsGarbage(options.collectGarbage, exposures.length) ? exposedCollector() : null;
     if (collector) timed(options.onPhase, 'load garbage', collector);
-    const steps = analysisSteps(data, params, options, exposures);
+    const steps = analysisSteps(data, params, options, {
+      exposures,
+      infectionTimes: loadParametersAreAnalysis ? infectionTimes : null,
+    });
     const pending = early;
     // Handed on: stopped, if need be, by the driver from here.
     early = null;

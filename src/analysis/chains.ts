@@ -10,7 +10,12 @@ import { quantile } from '../domain/distributions';
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
-import { infectiousWindow, isolationStaysOfCases } from './infectious-window';
+import {
+  infectiousWindow,
+  isolationStaysOfCases,
+  type CaseWindows,
+  type InfectiousWindow,
+} from './infectious-window';
 import type { InfectorCandidate, InfectorInference, InfectorKind } from './infector';
 import type { OutbreakData } from './model';
 
@@ -144,9 +149,36 @@ function rByGenerationOf(members: readonly ChainCase[]): GenerationR[] {
 }
 
 /**
+ * Each case's infectious window, worked out when first asked for (only the infectors in links
+ * are), for a caller that gave no table of them.
+ */
+function infectorWindows(
+  data: OutbreakData,
+  caseById: ReadonlyMap<Id, Case>,
+  params: Parameters,
+  asOf: Instant,
+): (id: Id) => InfectiousWindow {
+  // Samples of cases only: windows are looked up for cases alone.
+  const samplesOf = new Map<Id, Sample[]>(data.cases.map((c) => [c.personId, []]));
+  for (const s of data.samples ?? []) samplesOf.get(s.subjectId)?.push(s);
+  const isolated = isolationStaysOfCases(data, params.protocol);
+  const windowCache = new Map<Id, InfectiousWindow>();
+  return (id) => {
+    let w = windowCache.get(id);
+    if (!w) {
+      w = infectiousWindow(caseById.get(id)!, samplesOf.get(id) ?? [], params, asOf, isolated.get(id) ?? []);
+      windowCache.set(id, w);
+    }
+    return w;
+  };
+}
+
+/**
  * Chains from the infector inferences of `data`'s cases. A case whose most likely infector is
  * environmental or unknown (or not among the cases) is a root; any cycle of most-likely links is
- * broken at its weakest link so that no case is its own ancestor.
+ * broken at its weakest link so that no case is its own ancestor. `windows`: the cases' windows
+ * under `params` as of `asOf` (`caseWindows`), when worked out already; otherwise those of the
+ * infectors in links are worked out here.
  */
 export function buildChains(
   data: OutbreakData,
@@ -154,6 +186,7 @@ export function buildChains(
   params: Parameters,
   asOf: Instant,
   options: Partial<ChainOptions> = {},
+  windows?: CaseWindows,
 ): ChainAnalysis {
   const settings = { ...DEFAULTS, ...options };
   if (!data || !Array.isArray(data.cases)) throw new TypeError('chains: data must have a "cases" array');
@@ -224,21 +257,9 @@ export function buildChains(
     }
   }
 
-  // Samples of cases only: windows are looked up for cases alone.
-  const samplesOf = new Map<Id, Sample[]>(data.cases.map((c) => [c.personId, []]));
-  for (const s of data.samples ?? []) samplesOf.get(s.subjectId)?.push(s);
   const lowSi = serialIntervalQuantile(params, low);
   const highSi = serialIntervalQuantile(params, high);
-  const isolated = isolationStaysOfCases(data, params.protocol);
-  const windowCache = new Map<Id, ReturnType<typeof infectiousWindow>>();
-  const windowOf = (id: Id) => {
-    let w = windowCache.get(id);
-    if (!w) {
-      w = infectiousWindow(caseById.get(id)!, samplesOf.get(id) ?? [], params, asOf, isolated.get(id) ?? []);
-      windowCache.set(id, w);
-    }
-    return w;
-  };
+  const windowOf = windows ? (id: Id) => windows.get(id)! : infectorWindows(data, caseById, params, asOf);
 
   const linkOf = (infecteeId: Id, infectorId: Id): ChainLink => {
     const inf = inferenceOf.get(infecteeId)!;

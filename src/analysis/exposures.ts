@@ -23,7 +23,7 @@ import {
   internStays,
   presenceOf,
 } from './co-presence';
-import { caseWindows, type InfectiousWindow } from './infectious-window';
+import { caseWindows, type CaseWindows } from './infectious-window';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
 export interface ExposureOptions {
@@ -158,7 +158,7 @@ export function staysOfSubjects(stays: readonly Stay[], subjectIds: ReadonlySet<
 }
 
 /** Until when each person can be exposed: their isolation if they are a case, else `asOf`. */
-function exposureLimits(data: OutbreakData, windows: Map<Id, InfectiousWindow>): (personId: Id) => Instant {
+function exposureLimits(data: OutbreakData, windows: CaseWindows): (personId: Id) => Instant {
   return (personId) => Math.min(windows.get(personId)?.to ?? data.asOf, data.asOf);
 }
 
@@ -178,7 +178,7 @@ interface PlaceSource {
  */
 function placeAndBoatExposures(
   data: OutbreakData,
-  windows: Map<Id, InfectiousWindow>,
+  windows: CaseWindows,
   contaminated: Map<Id, Span[]>,
   isolationPlaceKinds: readonly string[],
   exposedOnly: ReadonlySet<Id> | null,
@@ -483,7 +483,7 @@ export function nightsTogether(
 /** Household exposures: each case's nights at home with each resident, within the case's window. */
 function householdSegments(
   data: OutbreakData,
-  windows: Map<Id, InfectiousWindow>,
+  windows: CaseWindows,
   limitOf: (personId: Id) => Instant,
   options: ExposureOptions,
   out: Segment[],
@@ -549,7 +549,7 @@ export function contactOverlap(contact: Span, from: Instant, to: Instant): Span 
 
 function contactSegments(
   data: OutbreakData,
-  windows: Map<Id, InfectiousWindow>,
+  windows: CaseWindows,
   limitOf: (personId: Id) => Instant,
   out: Segment[],
 ): void {
@@ -774,15 +774,17 @@ function validate(data: OutbreakData): void {
 
 /**
  * Every exposure of a person to a case in its infectious window or to a contaminated lot, boat or
- * place, merged per person, source, setting and host. Cases are exposed persons too.
+ * place, merged per person, source, setting and host. Cases are exposed persons too. `windows`:
+ * the cases' windows under `params` (`caseWindows(data, params)`), when worked out already.
  */
 export function computeExposures(
   data: OutbreakData,
   params: Parameters,
   options: Partial<ExposureOptions> = {},
+  windows?: CaseWindows,
 ): Exposure[] {
   validate(data);
-  return exposuresInWindows(data, params, caseWindows(data, params), options);
+  return exposuresInWindows(data, params, windows ?? caseWindows(data, params), options);
 }
 
 /**
@@ -793,7 +795,7 @@ export function computeExposures(
 function exposuresInWindows(
   data: OutbreakData,
   params: Parameters,
-  windows: Map<Id, InfectiousWindow>,
+  windows: CaseWindows,
   options: Partial<ExposureOptions>,
   exposedOnly: ReadonlySet<Id> | null = null,
 ): Exposure[] {
@@ -835,7 +837,7 @@ export function sameExposureParameters(data: OutbreakData, a: Parameters, b: Par
 function sameParametersAndWindows(
   a: Parameters,
   b: Parameters,
-  windowsOfBoth: () => [Map<Id, InfectiousWindow>, Map<Id, InfectiousWindow>],
+  windowsOfBoth: () => [CaseWindows, CaseWindows],
 ): boolean {
   if (a === b) return true;
   if (a.pathogen.environmentalPersistenceDays !== b.pathogen.environmentalPersistenceDays) return false;
@@ -856,7 +858,7 @@ function sameParametersAndWindows(
  * bound to be the same, they are computed once and `inference` is the protocol's whole list
  * (each set of windows is worked out once: it reads every sample). `known`, when given, is
  * `computeExposures(data, inference, options)` worked out already (the load does), and is not
- * worked out again.
+ * worked out again; nor are `windows`, the cases' windows under `protocol`, when given.
  */
 export function protocolAndInferenceExposures(
   data: OutbreakData,
@@ -864,12 +866,12 @@ export function protocolAndInferenceExposures(
   inference: Parameters,
   options: Partial<ExposureOptions> = {},
   known: Exposure[] | null = null,
+  windows?: CaseWindows,
 ): { protocol: Exposure[]; inference: Exposure[] } {
   validate(data);
-  const protocolWindows = caseWindows(data, protocol);
-  let inferenceWindows: Map<Id, InfectiousWindow> | undefined;
-  const inferenceWindowsOnce = (): Map<Id, InfectiousWindow> =>
-    (inferenceWindows ??= caseWindows(data, inference));
+  const protocolWindows = windows ?? caseWindows(data, protocol);
+  let inferenceWindows: CaseWindows | undefined;
+  const inferenceWindowsOnce = (): CaseWindows => (inferenceWindows ??= caseWindows(data, inference));
   const same = sameParametersAndWindows(protocol, inference, () => [protocolWindows, inferenceWindowsOnce()]);
   if (same) {
     const exposures = known ?? exposuresInWindows(data, protocol, protocolWindows, options);

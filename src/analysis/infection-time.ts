@@ -45,6 +45,12 @@ export interface InfectionTimePosterior {
   basis: string;
 }
 
+/**
+ * The posterior of each case's infection time, by person id (`infectionTimesOfCases`): worked out
+ * once, by the load (where backward tracing starts) or else by the inference, which reads them.
+ */
+export type CaseInfectionTimes = ReadonlyMap<Id, InfectionTimePosterior>;
+
 interface CdfTable {
   stepDays: number;
   values: Float64Array;
@@ -225,4 +231,22 @@ export function inferInfectionTime(
     upper: quantileTime(0.975),
     basis: words.join('; '),
   };
+}
+
+/**
+ * The infection time of every case, by person id, from its own samples among `samples` (others'
+ * are left out) and the default grid.
+ */
+export function infectionTimesOfCases(
+  cases: readonly Case[],
+  samples: readonly Sample[],
+  params: Parameters,
+  asOf: Instant,
+): Map<Id, InfectionTimePosterior> {
+  const samplesOf = new Map<Id, Sample[]>(cases.map((c) => [c.personId, []]));
+  for (const s of samples) samplesOf.get(s.subjectId)?.push(s);
+  const times = new Map<Id, InfectionTimePosterior>();
+  for (const c of cases)
+    times.set(c.personId, inferInfectionTime(c, samplesOf.get(c.personId)!, params, asOf));
+  return times;
 }

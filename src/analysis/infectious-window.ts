@@ -34,6 +34,13 @@ export interface InfectiousWindow {
   basis: string;
 }
 
+/**
+ * The infectious window of each case, by person id (`caseWindows`): worked out once per analysis
+ * and handed to every step that reads a case's window (exposures, tiers, infectors, chains, risk
+ * areas, the report). Each of them read every stay and every sample to work it out again.
+ */
+export type CaseWindows = ReadonlyMap<Id, InfectiousWindow>;
+
 function assertInstant(value: unknown, field: string, personId: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new TypeError(

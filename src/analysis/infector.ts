@@ -20,7 +20,7 @@ import type { Parameters, Pathogen } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
 import { inferInfectionTime, type InfectionTimeOptions, type InfectionTimePosterior } from './infection-time';
-import { infectiousWindow, isolationStaysOfCases } from './infectious-window';
+import { caseWindows, infectiousWindow, type CaseWindows } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 
 export type AttackSetting = keyof Pathogen['attackRates'];
@@ -497,19 +497,21 @@ interface WeighedCandidate extends Omit<InfectorCandidate, 'evidence'> {
 
 /**
  * The infectors of every case in `data` (in the order of `data.cases`), from the exposures of
- * `computeExposures` (exposures of persons who are not cases are ignored).
+ * `computeExposures` (exposures of persons who are not cases are ignored). `windows`: the cases'
+ * windows under `params` (`caseWindows(data, params)`), when worked out already.
  */
 export function inferInfectors(
   data: OutbreakData,
   exposures: readonly Exposure[],
   params: Parameters,
   options: Partial<InfectorOptions> = {},
+  windows?: CaseWindows,
 ): InfectorInference[] {
-  return inferFromCaseExposures(
-    caseExposures(withIsolationStays(data, params), exposures, options),
-    params,
-    options,
-  );
+  const { cases, samples, asOf } = data;
+  const checked = caseExposures({ cases, samples, asOf }, exposures, options);
+  // Worked out once the input is checked: a window reads the cases' fields.
+  const known = { ...checked.data, windows: windows ?? caseWindows(data, params) };
+  return inferFromCaseExposures({ ...checked, data: known }, params, options);
 }
 
 /**
@@ -523,12 +525,6 @@ export interface CaseExposures {
   exposuresOf: Map<Id, Exposure[]>;
 }
 
-/** The cases, samples and instant of `data`, with the cases' stays at isolation places. */
-export function withIsolationStays(data: OutbreakData, params: Parameters): CasesAndSamples {
-  const { cases, samples, asOf } = data;
-  return { cases, samples, asOf, isolationStays: isolationStaysOfCases(data, params.protocol) };
-}
-
 /** Checks the input (every exposure, and the options) and gathers the exposures of the cases. */
 export function caseExposures(
   data: CasesAndSamples,
@@ -536,8 +532,17 @@ export function caseExposures(
   options: Partial<InfectorOptions> = {},
 ): CaseExposures {
   const exposuresOf = validateAndGroup(data, exposures, { ...DEFAULTS, ...options });
-  const { cases, samples, asOf, isolationStays } = data;
-  return { data: { cases, samples, asOf, ...(isolationStays ? { isolationStays } : {}) }, exposuresOf };
+  const { cases, samples, asOf, windows, infectionTimes } = data;
+  return {
+    data: {
+      cases,
+      samples,
+      asOf,
+      ...(windows ? { windows } : {}),
+      ...(infectionTimes ? { infectionTimes } : {}),
+    },
+    exposuresOf,
+  };
 }
 
 /** `inferInfectors` from the exposures `caseExposures` gathered. */
@@ -555,13 +560,17 @@ export function inferFromCaseExposures(
   const posteriors = new Map<Id, InfectionTimePosterior>();
   const wholeStepGrids = new Set<Id>();
   const isolation = new Map<Id, Instant>();
+  // Those worked out already are on the default grid.
+  const known = Object.keys(settings.infectionTime).length === 0 ? data.infectionTimes : undefined;
   for (const c of data.cases) {
     const own = bySubject.get(c.personId) ?? [];
-    const posterior = inferInfectionTime(c, own, params, asOf, settings.infectionTime);
+    const posterior =
+      known?.get(c.personId) ?? inferInfectionTime(c, own, params, asOf, settings.infectionTime);
     posteriors.set(c.personId, posterior);
     if (isWholeStepGrid(posterior)) wholeStepGrids.add(c.personId);
-    const isolated = data.isolationStays?.get(c.personId) ?? [];
-    isolation.set(c.personId, infectiousWindow(c, own, params, asOf, isolated).to);
+    // A window closes at the case's isolation.
+    const window = data.windows?.get(c.personId) ?? infectiousWindow(c, own, params, asOf);
+    isolation.set(c.personId, window.to);
   }
   const positivesOf = (id: Id): Instant[] =>
     (bySubject.get(id) ?? [])

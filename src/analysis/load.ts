@@ -59,7 +59,7 @@ import {
   unionSpans,
   type Span,
 } from './exposures';
-import { inferInfectionTime } from './infection-time';
+import { infectionTimesOfCases, type CaseInfectionTimes } from './infection-time';
 import { isolationStaysOfCases, windowsOfCases } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { backwardTracingSpan } from './sources';
@@ -76,8 +76,9 @@ export interface LoadOptions {
   /**
    * Told the load's exposures as soon as they are known, halfway through the load: with the cases,
    * their samples and the instant, which nothing fetched after changes (the rest of the data is
-   * not complete yet). The analysis starts inferring the infectors from them there, in a worker
-   * beside the rest of the load (src/analysis/analyse.ts).
+   * not complete yet), and the cases' windows and infection times. The analysis starts inferring
+   * the infectors from them there, in a worker beside the rest of the load
+   * (src/analysis/analyse.ts).
    */
   onExposures?: (known: ExposuresKnown) => void;
 }
@@ -327,11 +328,12 @@ function assemble(
 
 /**
  * Where backward tracing (src/analysis/sources.ts) starts looking for each case, from the case's
- * own samples and its infection time as the inference works it out (src/analysis/infector.ts).
+ * own samples and its infection time (the one the inference reads, src/analysis/infector.ts).
  */
 function backwardTracingFrom(
   cases: readonly Case[],
   samples: readonly Sample[],
+  infectionTimes: CaseInfectionTimes,
   params: Parameters,
   asOf: Instant,
 ): Map<Id, Instant> {
@@ -339,12 +341,11 @@ function backwardTracingFrom(
   for (const s of samples) own.get(s.subjectId)?.push(s);
   const from = new Map<Id, Instant>();
   for (const c of cases) {
-    const samplesOfCase = own.get(c.personId)!;
     let firstPositive: Instant | undefined;
-    for (const s of samplesOfCase)
+    for (const s of own.get(c.personId)!)
       if (s.result === 'positive' && s.sampledAt <= asOf)
         firstPositive = Math.min(firstPositive ?? Infinity, s.sampledAt);
-    const lower = inferInfectionTime(c, samplesOfCase, params, asOf).lower;
+    const lower = infectionTimes.get(c.personId)!.lower;
     const span = backwardTracingSpan(c, firstPositive, lower, params.protocol.backwardTracingDays);
     if (span !== null) from.set(c.personId, span.from);
   }
@@ -361,11 +362,14 @@ export async function loadOutbreak(
   return (await loadOutbreakWithExposures(store, params, asOf, options)).data;
 }
 
-/** The data loaded, and its exposures under the load's parameters. */
+/** The data loaded, and its exposures and its cases' infection times under the load's parameters. */
 export interface LoadedOutbreak {
   data: OutbreakData;
   /** `computeExposures(data, params)`, with the `params` of the load. */
   exposures: Exposure[];
+  /** `infectionTimesOfCases(data.cases, data.samples, params, asOf)`: where backward tracing
+   *  starts, worked out from the cases' samples before anything else is fetched. */
+  infectionTimes: CaseInfectionTimes;
 }
 
 /**
@@ -532,7 +536,8 @@ export async function loadOutbreakWithExposures(
   // days before onset, or since the likely infection), not only from a day before its window
   // (3 days before onset): the places it visited before are candidate sources. Cases are few; the
   // exposed persons' stays are fetched as before.
-  const tracedFrom = backwardTracingFrom(cases, early.samples, params, asOf);
+  const infectionTimes = infectionTimesOfCases(cases, early.samples, params, asOf);
+  const tracedFrom = backwardTracingFrom(cases, early.samples, infectionTimes, params, asOf);
   const caseStays = await fetchStays(
     caseWindows.map((w) => {
       const around = widened(w);
@@ -596,17 +601,21 @@ export async function loadOutbreakWithExposures(
 
   // ---- the exposed persons: their households, contacts and stays since exposure ----------------
   const draft = assemble(asOf, cases, early, entities);
+  // The windows now that the cases' stays at isolation places are known (those above, for what
+  // to fetch, are the samples' alone): the exposures' and the early inference's.
+  const draftWindows = windowsOfCases(
+    cases,
+    draft.samples,
+    params,
+    asOf,
+    isolationStaysOfCases(draft, params.protocol),
+  );
   // Already the exposures of all that is loaded (see `loadOutbreakWithExposures`).
-  const exposures = computeExposures(draft, params, nights);
+  const exposures = computeExposures(draft, params, nights, draftWindows);
   // Nothing fetched from here on adds a case or a sample (the assembly below keeps the draft's).
   onExposures?.({
     exposures,
-    data: {
-      cases: draft.cases,
-      samples: draft.samples,
-      asOf,
-      isolationStays: isolationStaysOfCases(draft, params.protocol),
-    },
+    data: { cases: draft.cases, samples: draft.samples, asOf, windows: draftWindows, infectionTimes },
   });
   // One pass: each exposed person's first exposure, and who among them is a close contact.
   const traceCloseContacts = params.protocol.traceContactsOfCloseContacts;
@@ -801,5 +810,6 @@ export async function loadOutbreakWithExposures(
   return {
     data: { ...assemble(asOf, cases, later, entities, draft), quarantineStays, householdSizes },
     exposures,
+    infectionTimes,
   };
 }

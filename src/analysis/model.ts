@@ -16,6 +16,8 @@ import type {
   Sample,
   Stay,
 } from '../domain/types';
+import type { CaseInfectionTimes } from './infection-time';
+import type { CaseWindows } from './infectious-window';
 
 export interface OutbreakData {
   /** Everything recorded after this instant is ignored. */
@@ -49,12 +51,16 @@ export interface OutbreakData {
 
 /**
  * The part of the data that the infector inference reads besides the exposures: the cases, their
- * samples and the instant. The load knows it, final, halfway through (src/analysis/load.ts).
+ * samples and the instant, and the cases' infectious windows and infection times. The load knows
+ * it, final, halfway through (src/analysis/load.ts).
  */
 export type CasesAndSamples = Pick<OutbreakData, 'cases' | 'samples' | 'asOf'> & {
-  /** The cases' stays at isolation places, by person id (`isolationStaysOfCases`): they close a
-   *  case's infectious window, as its confirmation does. */
-  isolationStays?: ReadonlyMap<Id, readonly Stay[]>;
+  /** The cases' infectious windows (`caseWindows`), each closed at the case's isolation: its
+   *  confirmation, or a stay at an isolation place. Without them, from the samples alone. */
+  windows?: CaseWindows;
+  /** The cases' infection times under the inference's parameters (`infectionTimesOfCases`), when
+   *  worked out already; read only on the default grid (no `infectionTime` option). */
+  infectionTimes?: CaseInfectionTimes;
 };
 
 /** How a person was exposed. */

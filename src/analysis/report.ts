@@ -121,13 +121,32 @@ export function instantFormatter(kept = INSTANTS_KEPT): {
   };
 }
 
+/** The start of a stay's line in a timeline, up to its time: `at Baogang market (market) for `. */
+function stayPlace(host: EntityLabel | undefined, hostId: Id): string {
+  return `at ${host?.name ?? hostId}${host?.detail ? ` (${host.detail})` : ''} for `;
+}
+
 /**
  * A stay's line in a case's timeline, naming its host by its label: the one text of the report
- * made from a label, so masking (src/report/mask.ts) makes it again from the masked label.
+ * made from a label, so masking (src/report/mask.ts) tells it again with the masked label
+ * (`restayLabel`).
  */
 export function stayLabel(host: EntityLabel | undefined, hostId: Id, start: number, end: number): string {
-  const where = `${host?.name ?? hostId}${host?.detail ? ` (${host.detail})` : ''}`;
-  return `at ${where} for ${minutesWords((end - start) / 60_000)}`;
+  return `${stayPlace(host, hostId)}${minutesWords((end - start) / 60_000)}`;
+}
+
+/**
+ * The line `stayLabel` made with the host's label `host`, told with `relabelled` instead, its
+ * time as written; null when `line` is not one it made with `host`.
+ */
+export function restayLabel(
+  line: string,
+  host: EntityLabel | undefined,
+  relabelled: EntityLabel | undefined,
+  hostId: Id,
+): string | null {
+  const place = stayPlace(host, hostId);
+  return line.startsWith(place) ? `${stayPlace(relabelled, hostId)}${line.slice(place.length)}` : null;
 }
 
 type Mention = (id: Id | null | undefined) => void;

@@ -16,7 +16,7 @@ import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, formatDate, startOfDay } from '../domain/time';
 import type { Id, Instant, Place } from '../domain/types';
 import { contactOverlap, staysOfSubjects } from './exposures';
-import { caseWindows } from './infectious-window';
+import { caseWindows, type CaseWindows } from './infectious-window';
 import type { OutbreakData } from './model';
 
 export type RiskLevel = 'high' | 'medium' | 'low';
@@ -84,18 +84,23 @@ interface Designation {
   reasons: string[];
 }
 
-/** Risk areas from the cases' residences and stays in their infectious windows, highest first. */
+/**
+ * Risk areas from the cases' residences and stays in their infectious windows, highest first.
+ * `windows`: the cases' windows under `params` as of `data.asOf` (`caseWindows(data, params)`),
+ * when worked out already.
+ */
 export function riskAreas(
   data: OutbreakData,
   params: Parameters,
   options: Partial<RiskAreaOptions> = {},
+  windows?: CaseWindows,
 ): RiskArea[] {
   const { asOf, residentialKinds, utcOffsetMinutes } = { ...DEFAULTS, asOf: data.asOf, ...options };
   if (!Number.isFinite(asOf))
     throw new TypeError(`risk areas: option "asOf" is not an instant (got ${String(asOf)})`);
   const { highRiskPlaceKinds, highRiskLiftDays, mediumRiskLiftDays, riskAreaRadiusKm, isolationPlaceKinds } =
     params.protocol;
-  const windows = caseWindows(data, params);
+  const windowOf = windows ?? caseWindows(data, params);
   const residential = [...data.places.values()].filter((p) => residentialKinds.includes(p.kind));
 
   const designations = new Map<Id, Designation>();
@@ -120,7 +125,7 @@ export function riskAreas(
   const staysOf = staysOfSubjects(data.stays, new Set(data.cases.map((c) => c.personId)));
 
   for (const c of [...data.cases].sort((a, b) => a.personId.localeCompare(b.personId))) {
-    const window = windows.get(c.personId)!;
+    const window = windowOf.get(c.personId)!;
     const homeId = data.persons.get(c.personId)?.homeId ?? null;
     const home =
       homeId === null

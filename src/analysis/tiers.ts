@@ -41,7 +41,7 @@ import {
   NightPieces,
   type ExposureOptions,
 } from './exposures';
-import { caseWindows, isolationStaysOf, type InfectiousWindow } from './infectious-window';
+import { caseWindows, isolationStaysOf, type CaseWindows, type InfectiousWindow } from './infectious-window';
 import { InstantTable } from './instant-table';
 import type { Exposure, ExposureSetting, OutbreakData } from './model';
 
@@ -648,13 +648,15 @@ function entryOf(
 
 /**
  * The tier of every exposed person who is not a case, each with its evidence; sorted by tier
- * (close contacts first), then person id.
+ * (close contacts first), then person id. `windows`: the cases' windows under `params`
+ * (`caseWindows(data, params)`), when worked out already.
  */
 export function assignTiers(
   data: OutbreakData,
   exposures: readonly Exposure[],
   params: Parameters,
   options: TierOptions = {},
+  windows?: CaseWindows,
 ): TierEntry[] {
   validate(data, exposures);
   const { protocol } = params;
@@ -701,9 +703,9 @@ export function assignTiers(
     // Close contacts who turned positive: their span as close contacts before their window.
     const upgrading = new Map<Id, CloseContactSpan>();
     if (caseFirst.size > 0) {
-      const windows = caseWindows(data, params);
+      const windowOf = windows ?? caseWindows(data, params);
       caseFirst.forEach((first, caseId) => {
-        const span = upgradeSpan(first, windows.get(caseId), data.asOf);
+        const span = upgradeSpan(first, windowOf.get(caseId), data.asOf);
         if (span) upgrading.set(caseId, span);
       });
     }

@@ -10,7 +10,7 @@
  * its host's masked label. No text is searched for names: a person named like a place ("Seafood
  * Market") masked that place's name in every text that named the place.
  */
-import { stayLabel } from '../analysis/report';
+import { restayLabel, stayLabel } from '../analysis/report';
 import type {
   AnalysisReport,
   CaseReport,
@@ -39,7 +39,7 @@ export function maskLabel(label: EntityLabel): EntityLabel {
 }
 
 /**
- * The case with each stay at a host whose label masking changed told anew from the masked label;
+ * The case with each stay at a host whose label masking changed told anew with the masked label;
  * the very case when there is none.
  */
 function maskTimeline(
@@ -51,11 +51,16 @@ function maskTimeline(
   for (const [i, event] of c.timeline.entries()) {
     const { hostId } = event;
     if (event.kind !== 'stay' || hostId === undefined || masked[hostId] === labels[hostId]) continue;
-    // A stay without an end (the report builder makes none) is told as one of no time, never
-    // with the name unmasked.
-    const end = Date.parse(event.end ?? event.at);
     timeline ??= [...c.timeline];
-    timeline[i] = { ...event, label: stayLabel(masked[hostId], hostId, Date.parse(event.at), end) };
+    timeline[i] = {
+      ...event,
+      // The line's time is kept as the report builder wrote it. A line it did not write (a report
+      // made otherwise) is told from the stay's instants, never with the name unmasked: one
+      // without an end as a stay of no time.
+      label:
+        restayLabel(event.label, labels[hostId], masked[hostId], hostId) ??
+        stayLabel(masked[hostId], hostId, Date.parse(event.at), Date.parse(event.end ?? event.at)),
+    };
   }
   return timeline === null ? c : { ...c, timeline };
 }

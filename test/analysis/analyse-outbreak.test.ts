@@ -6,6 +6,8 @@
  */
 import { analyseOutbreak, type AnalysisPhase } from '../../src/analysis/analyse';
 import { latestCaseAsOf } from '../../src/analysis/as-of';
+import * as infectionTime from '../../src/analysis/infection-time';
+import * as infectiousWindow from '../../src/analysis/infectious-window';
 import * as infectorInWorker from '../../src/analysis/infector-in-worker';
 import type { PendingWork } from '../../src/analysis/in-worker';
 import type { InferencesFromWorker } from '../../src/analysis/infector-in-worker';
@@ -148,5 +150,46 @@ describe('analyseOutbreak with the infectors inferred in a worker', () => {
     expect(workers.started).toHaveLength(0);
     expect(phases).toContain('infectors');
     expect(phases).not.toContain('infectors wait');
+  });
+});
+
+describe('analyseOutbreak does not work out again what the load has', () => {
+  let temp: TempStore;
+  beforeAll(async () => {
+    temp = await embeddedStoreWith(threeCaseOutbreak(), 'tracegraph-analyse-once-');
+  });
+  afterAll(() => temp.dispose());
+
+  test("the infection times once, by the load; the cases' windows once in the analysis", async () => {
+    const asOf = await latestCaseAsOf(temp.store);
+    const spied = [
+      ...(['infectionTimesOfCases', 'inferInfectionTime'] as const).map(
+        (name) => [name, jest.spyOn(infectionTime, name)] as const,
+      ),
+      ...(['caseWindows', 'windowsOfCases', 'infectiousWindow', 'isolationStaysOfCases'] as const).map(
+        (name) => [name, jest.spyOn(infectiousWindow, name)] as const,
+      ),
+    ];
+    let analysis;
+    let calls;
+    try {
+      analysis = await analyseOutbreak(temp.store, params, { asOf, infectorWorker: false });
+      calls = spied.map(([name, spy]) => [name, spy.mock.calls.length]);
+    } finally {
+      for (const [, spy] of spied) spy.mockRestore();
+    }
+    // Calls from other modules: the tables' own work, case by case, is inside them.
+    expect(calls).toEqual([
+      ['infectionTimesOfCases', 1],
+      ['inferInfectionTime', 0],
+      // The analysis's table.
+      ['caseWindows', 1],
+      // The load's: from the samples alone, to know what to fetch; then with the stays fetched,
+      // for its exposures.
+      ['windowsOfCases', 2],
+      ['infectiousWindow', 0],
+      ['isolationStaysOfCases', 1],
+    ]);
+    expect(analysis.inferences.some((i) => i.best.kind === 'case')).toBe(true);
   });
 });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { analyseData } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
-import { isolationStaysOfCases } from '../../src/analysis/infectious-window';
+import { infectionTimesOfCases } from '../../src/analysis/infection-time';
+import { caseWindows } from '../../src/analysis/infectious-window';
 import { loadOutbreak, loadOutbreakWithExposures, type ExposuresKnown } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
 import { prioritiseQuarantine } from '../../src/analysis/quarantine';
@@ -385,22 +386,24 @@ describe('loadOutbreakWithExposures', () => {
   });
   const protocols = [resolveParameters(), resolveParameters({ protocol: 'cn-20-measures-2022' })];
 
-  test('the data is what loadOutbreak gives, and the exposures are those of the data', async () => {
+  test("the data is what loadOutbreak gives, and the exposures and the cases' infection times are those of the data", async () => {
     const store = await opened();
     await store.write(district());
     for (const p of protocols) {
-      const { data, exposures } = await loadOutbreakWithExposures(store, p, ASOF);
+      const { data, exposures, infectionTimes } = await loadOutbreakWithExposures(store, p, ASOF);
       expect(data).toEqual(await loadOutbreak(store, p, ASOF));
       expect(exposures).toEqual(computeExposures(data, p));
       expect(exposures.length).toBe(5);
+      expect(infectionTimes).toEqual(infectionTimesOfCases(data.cases, data.samples, p, ASOF));
+      expect([...infectionTimes.keys()]).toEqual(data.cases.map((c) => c.personId));
     }
   });
 
-  test('onExposures is told once: the exposures and the cases, samples and instant it returns', async () => {
+  test('onExposures is told once: the exposures and infection times, and the cases, samples, instant and windows it returns', async () => {
     const store = await opened();
     await store.write(district());
     const told: ExposuresKnown[] = [];
-    const { data, exposures } = await loadOutbreakWithExposures(store, params, ASOF, {
+    const { data, exposures, infectionTimes } = await loadOutbreakWithExposures(store, params, ASOF, {
       onExposures: (known) => told.push(known),
     });
     expect(told).toHaveLength(1);
@@ -409,7 +412,8 @@ describe('loadOutbreakWithExposures', () => {
       cases: data.cases,
       samples: data.samples,
       asOf: data.asOf,
-      isolationStays: isolationStaysOfCases(data, params.protocol),
+      windows: caseWindows(data, params),
+      infectionTimes,
     });
     // The fixture's environmental positive and the case's own sample are both there by then.
     expect(told[0]!.data.samples.map((s) => s.subjectId).sort()).toEqual(['C1', 'L1']);
@@ -435,8 +439,9 @@ describe('loadOutbreakWithExposures', () => {
     let counted = 0;
     for (let day = 4; day <= 24; day += 4) {
       for (const p of protocols) {
-        const { data, exposures } = await loadOutbreakWithExposures(store, p, aug(day));
+        const { data, exposures, infectionTimes } = await loadOutbreakWithExposures(store, p, aug(day));
         expect(exposures).toEqual(computeExposures(data, p));
+        expect(infectionTimes).toEqual(infectionTimesOfCases(data.cases, data.samples, p, aug(day)));
         // Every exposed person's household has its true size: counted, or all of it loaded.
         const loaded = residentCounts(data.persons.values());
         const exposedHomes = new Set(exposures.map((e) => data.persons.get(e.personId)?.homeId));

@@ -3,7 +3,7 @@
  * names are masked in the labels and in every text that names them; a place named like a person
  * keeps its name.
  */
-import type { AnalysisReport } from '../../src/analysis/report-model';
+import type { AnalysisReport, TimelineEvent } from '../../src/analysis/report-model';
 import { maskName } from '../../src/domain/masking';
 import { maskReport } from '../../src/report/mask';
 import { selectCases } from '../../src/report/select';
@@ -73,5 +73,32 @@ describe('maskReport of an analysed outbreak', () => {
     const text = JSON.stringify(narrowed);
     for (const name of [HOME_NAME, '何文', '何小梅', '13800001234']) expect(text).not.toContain(name);
     expect(text).toContain(MARKET_NAME);
+  });
+});
+
+describe("maskReport: a stay's line at a home", () => {
+  /** The report with C1's stay at its home changed by `change`. */
+  const withHomeStay = (change: (event: TimelineEvent) => TimelineEvent): AnalysisReport => {
+    const changed = structuredClone(report);
+    const timeline = changed.cases.find((c) => c.personId === 'C1')!.timeline;
+    const i = timeline.findIndex((event) => event.kind === 'stay' && event.hostId === 'H1');
+    timeline[i] = change(timeline[i]!);
+    return changed;
+  };
+  const homeLine = (of: AnalysisReport) =>
+    of.cases.find((c) => c.personId === 'C1')!.timeline.find((e) => e.hostId === 'H1')!.label;
+
+  test('keeps the time the report wrote: the instants are not read again', () => {
+    const unreadable = maskReport(withHomeStay((event) => ({ ...event, at: 'the 3rd', end: 'the 4th' })));
+    expect(homeLine(unreadable)).toBe(`at ${maskName(HOME_NAME)} (home) for 11h00`);
+    expect(homeLine(unreadable)).toBe(homeLine(masked));
+  });
+
+  test('a line written otherwise is told again from the stay’s instants, the name masked', () => {
+    const edited = maskReport(withHomeStay((event) => ({ ...event, label: `${HOME_NAME}, overnight` })));
+    expect(homeLine(edited)).toBe(`at ${maskName(HOME_NAME)} (home) for 11h00`);
+    expect(JSON.stringify(edited)).not.toContain(HOME_NAME);
+    const noEnd = maskReport(withHomeStay(({ end: _end, ...event }) => ({ ...event, label: HOME_NAME })));
+    expect(homeLine(noEnd)).toBe(`at ${maskName(HOME_NAME)} (home) for 0 min`);
   });
 });
