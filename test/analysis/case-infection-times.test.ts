@@ -11,7 +11,15 @@ import {
 } from '../../src/analysis/infection-time';
 import { caseExposures, inferFromCaseExposures, type InfectorOptions } from '../../src/analysis/infector';
 import { HOUR } from '../../src/domain/time';
-import { asymptomatic, day, exposure, negative, params, positive, symptomatic } from './infector-fixtures';
+import {
+  asymptomatic,
+  day,
+  negative,
+  params,
+  positive,
+  symptomatic,
+  twoCandidateCases,
+} from './infector-fixtures';
 
 describe('infectionTimesOfCases', () => {
   const cases = [symptomatic('A', day(10), day(11)), asymptomatic('B', day(8))];
@@ -48,15 +56,7 @@ describe('infectionTimesOfCases', () => {
 
 describe('the inference reads the infection times it is given', () => {
   // I (onset day 10) exposed to A at home and to B at a restaurant, days 5 to 9.
-  const cases = [
-    symptomatic('I', day(10), day(11)),
-    symptomatic('A', day(7), day(12)),
-    symptomatic('B', day(7), day(12)),
-  ];
-  const exposures = [
-    exposure('I', 'A', day(5), day(9), { setting: 'household', hostId: 'H', placeKind: 'home' }),
-    exposure('I', 'B', day(5), day(9), { setting: 'place', hostId: 'R', placeKind: 'restaurant' }),
-  ];
+  const { cases, exposures } = twoCandidateCases();
   const asOf = day(20);
   const noOutside: Partial<InfectorOptions> = { unknownWeight: 0 };
   const worked = infectionTimesOfCases(cases, [], params, asOf);

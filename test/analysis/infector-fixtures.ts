@@ -178,3 +178,18 @@ export function evidence(
     ...extra,
   };
 }
+
+/** Case I (onset day 10) and two possible infectors with the same timing: A at home, B at a restaurant. */
+export function twoCandidateCases(): { cases: Case[]; exposures: Exposure[] } {
+  return {
+    cases: [
+      symptomatic('I', day(10), day(11)),
+      symptomatic('A', day(7), day(12)),
+      symptomatic('B', day(7), day(12)),
+    ],
+    exposures: [
+      exposure('I', 'A', day(5), day(9), { setting: 'household', hostId: 'H', placeKind: 'home' }),
+      exposure('I', 'B', day(5), day(9), { setting: 'place', hostId: 'R', placeKind: 'restaurant' }),
+    ],
+  };
+}

@@ -22,6 +22,7 @@ import {
   params,
   positive,
   symptomatic,
+  twoCandidateCases,
   withPathogen,
 } from './infector-fixtures';
 
@@ -29,15 +30,7 @@ const noOutside = { unknownWeight: 0 };
 
 /** Case I (onset day 10) and two possible infectors A and B with the same timing. */
 function twoCandidates() {
-  const cases = [
-    symptomatic('I', day(10), day(11)),
-    symptomatic('A', day(7), day(12)),
-    symptomatic('B', day(7), day(12)),
-  ];
-  const exposures = [
-    exposure('I', 'A', day(5), day(9), { setting: 'household', hostId: 'H', placeKind: 'home' }),
-    exposure('I', 'B', day(5), day(9), { setting: 'place', hostId: 'R', placeKind: 'restaurant' }),
-  ];
+  const { cases, exposures } = twoCandidateCases();
   return { data: outbreak({ asOf: day(20), cases }), exposures };
 }
 
