@@ -67,13 +67,16 @@ export function unavailable(): GraphQLError {
  * business of the API's clients.
  */
 export function storeBusy(err: StoreBusyError): GraphQLError {
-  const since = err.since ? ` since ${err.since}` : '';
-  const message =
+  const holder = err.since
+    ? `An import has been writing to the store since ${err.since}`
+    : 'An import or another write is holding the store';
+  const then =
     err.heldBack === 'every-write'
-      ? 'An import or another write is holding the store; try again when it ends. Nothing was written.'
-      : `An import has been writing to the store${since}; persons, places, boats and lots not yet in it ` +
-        'can be added when it ends. Nothing was written.';
-  return new GraphQLError(message, { extensions: { code: ErrorCode.STORE_BUSY } });
+      ? 'try again when it ends'
+      : 'persons, places, boats and lots not yet in it can be added when it ends';
+  return new GraphQLError(`${holder}; ${then}. Nothing was written.`, {
+    extensions: { code: ErrorCode.STORE_BUSY },
+  });
 }
 
 /** A StoreUnavailableError, also when it crossed a module boundary (matched by name). */
