@@ -62,16 +62,21 @@ export function unavailable(): GraphQLError {
 }
 
 /**
- * A write refused while an import holds the store (StoreBusyError): said without the store's
- * address or the importing host, which are no business of the API's clients.
+ * A write refused while an import or another writer holds the store (StoreBusyError), saying which
+ * writes wait for it: said without the store's address or the importing host, which are no
+ * business of the API's clients.
  */
 export function storeBusy(err: StoreBusyError): GraphQLError {
-  const since = err.since ? ` since ${err.since}` : '';
-  return new GraphQLError(
-    `An import has been writing to the store${since}; persons, places, boats and lots not yet in it ` +
-      'can be added when it ends. Nothing was written.',
-    { extensions: { code: ErrorCode.STORE_BUSY } },
-  );
+  const holder = err.since
+    ? `An import has been writing to the store since ${err.since}`
+    : 'An import or another write is holding the store';
+  const then =
+    err.heldBack === 'every-write'
+      ? 'try again when it ends'
+      : 'persons, places, boats and lots not yet in it can be added when it ends';
+  return new GraphQLError(`${holder}; ${then}. Nothing was written.`, {
+    extensions: { code: ErrorCode.STORE_BUSY },
+  });
 }
 
 /** A StoreUnavailableError, also when it crossed a module boundary (matched by name). */
@@ -114,7 +119,7 @@ export const fieldInputErrors: MiddlewareFn = async ({ info }, next) => {
 
 /**
  * Store outages become UNAVAILABLE errors where they happen, so the rest of the response survives;
- * a write refused while an import runs becomes STORE_BUSY.
+ * a write refused while an import or another writer holds the store becomes STORE_BUSY.
  */
 export const storeErrorsAsGraphQLErrors: MiddlewareFn = async (_action, next) => {
   try {

@@ -53,13 +53,20 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * Which writes another writer holds back: only those adding persons, places, boats or lots not yet
+ * stored (Neo4j's import lock), or every write (the embedded store's write lock).
+ */
+export type HeldBackWrites = 'new-entities' | 'every-write';
+
 /** Another writer holds the store (an import is running): nothing was written; try again when it ends. */
 export class StoreBusyError extends Error {
   constructor(
     message: string,
-    /** Since when it has held the store, ISO 8601, when known. */
+    /** Since when an import has held the store, ISO 8601, when known. */
     readonly since: string | null = null,
     override readonly cause?: unknown,
+    readonly heldBack: HeldBackWrites = 'new-entities',
   ) {
     super(message);
     this.name = 'StoreBusyError';

@@ -114,6 +114,8 @@ export interface TraceStore {
   /**
    * Creates constraints and indexes; idempotent. `report` is told of each step that rewrites
    * records already stored, before it runs: on a large store such a step can take minutes, once.
+   * On Neo4j such steps wait for a running import (`lockImports`), and `report` is told who they
+   * wait for; a store with nothing to rewrite never waits.
    */
   migrate(report?: MigrationReport): Promise<void>;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
@@ -136,7 +138,10 @@ export interface TraceStore {
    * refuses whole, so there it holds nothing.
    */
   lockImports(onWait?: (holder: string) => void): Promise<ImportLock>;
-  /** Removes everything (tests and the demo reset). */
+  /**
+   * Removes everything (tests and the demo reset). On Neo4j it waits for a running import
+   * (`lockImports`), which it would otherwise leave half written.
+   */
   clear(): Promise<void>;
 
   // ---- lookups by id, in key order, null where missing (DataLoader-ready) -----------------

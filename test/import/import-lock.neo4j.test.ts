@@ -10,6 +10,7 @@ import { importBundle, type ImportSummary } from '../../src/import/import';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import type { ImportSession, TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
+import { DISTRICT_COUNTS } from '../store/fixtures';
 import { snapshot } from './store-snapshot';
 import { bundleFrom, removeTemp } from './temp-bundle';
 import { stateAfter } from '../setup/promise-state';
@@ -182,6 +183,24 @@ describe('imports racing on Neo4j', () => {
     expect(firstDone).toBeInstanceOf(ValidationError);
     expect(secondDone).toMatchObject({ total: 1 });
     expect(await snapshot(store)).toEqual(await importedInTurn(racing));
+  });
+
+  test('a clear started while an import writes waits for it to end, then removes everything', async () => {
+    const later = bundle('district-later', LATER_WITH_A_PLACE);
+    const importer = heldAt(store, 'write');
+    const importing = outcome(importBundle(importer.store, later));
+    await importer.reached;
+    const clearing = other.clear();
+    const clearWhileImportHeld = await stateAfter(clearing, 3_000);
+    const countsWhileHeld = await other.counts();
+    importer.release();
+    const imported = await importing;
+    await clearing;
+
+    expect(clearWhileImportHeld).toBe('waiting');
+    expect(countsWhileHeld).toEqual(DISTRICT_COUNTS);
+    expect(imported).toMatchObject({ total: 8 });
+    expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
   });
 
   test('an import whose write fails lets the one waiting validate and write', async () => {

@@ -1,7 +1,8 @@
 /**
- * Child process for the embedded store's crash test: opens the store in the data directory given
- * as argv[2], begins an import, writes a batch (new records and changes to existing ones), tells
- * the parent and then waits, never committing, until the parent kills it.
+ * Child process for the embedded store's tests of another process importing: opens the store in
+ * the data directory given as argv[2], begins an import, writes a batch (new records and changes
+ * to existing ones), tells the parent and then holds the import open, with SQLite's write lock,
+ * until the parent kills it or sends `commit` (it then commits, says `committed` and exits).
  */
 import { openEmbeddedStore } from '../../src/store/embedded';
 import { t } from './fixtures';
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     persons: [
       {
         id: 'P1',
-        name: 'renamed by the killed import',
+        name: 'renamed by the other import',
         sex: 'M',
         age: 46,
         phone: null,
@@ -43,7 +44,17 @@ async function main(): Promise<void> {
     cases: [{ personId: 'P3', classification: 'confirmed', onset: t('2022-08-04'), confirmedAt: null }],
   });
   process.send?.('written');
-  // Hold the open transaction until killed.
+  process.on('message', (message) => {
+    if (message !== 'commit') return;
+    session.commit().then(
+      () => process.send?.('committed', () => process.exit(0)),
+      (err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  });
+  // Hold the open transaction until killed or told to commit.
   setInterval(() => undefined, 60_000);
 }
 

@@ -3,15 +3,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
+import { StoreBusyError, StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
+import { isBusy } from '../../src/store/embedded/connection';
 import { stayWindows } from '../../src/store/embedded/store';
 import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { Statements } from '../../src/store/embedded/statements';
 import type { TraceStore } from '../../src/store/port';
 import { describeStoreContract } from './contract';
 import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
+import { importingProcess } from './importing-process';
 
 const tmpDirs: string[] = [];
 function freshDir(): string {
@@ -417,9 +419,9 @@ describe('embedded store', () => {
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9', name: 'Zhou Jie' }] });
       expect(await store.persons(['P9'])).toEqual([null]);
       expect((await store.counts()).persons).toBe(4);
-      await expect(store.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] })).rejects.toThrow(
-        `an import into ${store.location} is in progress`,
-      );
+      const writing = store.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
+      await expect(writing).rejects.toThrow(`an import into ${store.location} is in progress`);
+      await expect(writing).rejects.toMatchObject({ name: 'StoreBusyError', heldBack: 'every-write' });
       await expect(store.beginImport()).rejects.toThrow('is in progress');
       await session.commit();
       expect((await store.persons(['P9']))[0]?.name).toBe('Zhou Jie');
@@ -471,6 +473,33 @@ describe('embedded store', () => {
       await store.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
       expect((await store.counts()).persons).toBe(5);
     });
+
+    test("another process's import holds back every write: each waits the busy timeout, then is refused with StoreBusyError; nothing is written", async () => {
+      const dataDir = freshDir();
+      const own = await openEmbeddedStore(dataDir);
+      await own.write(district);
+      const before = await snapshot(own);
+      const importer = await importingProcess(dataDir);
+      try {
+        const started = Date.now();
+        const writing = own.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
+        await expect(writing).rejects.toBeInstanceOf(StoreBusyError);
+        await expect(writing).rejects.toMatchObject({
+          message: `${own.location} is locked by another writer (an import in another process?); nothing was written: try again when it ends`,
+          heldBack: 'every-write',
+          cause: expect.objectContaining({ code: 'SQLITE_BUSY' }),
+        });
+        expect(Date.now() - started).toBeGreaterThanOrEqual(4_500);
+        await expect(own.beginImport()).rejects.toBeInstanceOf(StoreBusyError);
+      } finally {
+        await importer.kill();
+      }
+      expect(await snapshot(own)).toEqual(before);
+      // The lock is free again: the same write goes through.
+      await own.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
+      expect((await own.counts()).persons).toBe(5);
+      await own.close();
+    }, 30_000);
 
     test('closing the store aborts an import in progress', async () => {
       const dataDir = freshDir();
@@ -668,5 +697,21 @@ describe('stayWindows', () => {
         { id: 'A', from: 5, to: Infinity, homeId: 'H1' },
       ]),
     ).toEqual([{ id: 'A', from: -8.64e15, to: 8.64e15, homeId: 'H1', after: null }]);
+  });
+});
+
+describe('isBusy', () => {
+  test("is SQLite's lock codes, extended ones included, and no other", () => {
+    const codes = [
+      'SQLITE_BUSY',
+      'SQLITE_BUSY_SNAPSHOT',
+      'SQLITE_BUSY_TIMEOUT',
+      'SQLITE_LOCKED',
+      'SQLITE_LOCKED_SHAREDCACHE',
+    ];
+    expect(codes.filter((code) => isBusy({ code }))).toEqual(codes);
+    const others = ['SQLITE_BUSYNESS', 'SQLITE_CONSTRAINT', 'SQLITE_IOERR_LOCK', 'EBUSY', 42];
+    expect(others.filter((code) => isBusy({ code }))).toEqual([]);
+    expect([undefined, null, 'SQLITE_BUSY'].filter(isBusy)).toEqual([]);
   });
 });

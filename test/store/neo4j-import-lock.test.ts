@@ -5,26 +5,33 @@
  * already stored go on.
  */
 import { fork } from 'node:child_process';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { StoreBusyError } from '../../src/domain/errors';
 import { openNeo4jStore } from '../../src/store/neo4j';
-import { LOCK_WAIT_MS } from '../../src/store/neo4j/import-lock';
+import { createNeo4jExecutor } from '../../src/store/neo4j/executor';
+import { LOCK_WAIT_MS, takeImportLock } from '../../src/store/neo4j/import-lock';
+import { INDEX_BACKFILLS } from '../../src/store/neo4j/cypher';
 import type { ImportLock, TraceStore } from '../../src/store/port';
 import { barePerson } from '../bare-records';
 import { neo4jTestConfig } from '../setup/neo4j';
-import { smallDistrict, t } from './fixtures';
+import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
 import { stateAfter } from '../setup/promise-state';
 
 jest.setTimeout(120_000);
 
 const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
+/** `text` as a regular expression matching it alone. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const SINCE = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ';
+
 /** How the waiting one is told of the holder in this process, or in the process `pid`. */
 const holderNotice = (location: string, pid = process.pid): RegExp =>
   new RegExp(
-    `^another import has been running on ${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} ` +
-      `since \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(pid ${pid} on ${hostname()}\\)$`,
+    `^another import has been running on ${literal(location)} since ${SINCE} \\(pid ${pid} on ${hostname()}\\)$`,
   );
 
 describe('the Neo4j import lock', () => {
@@ -103,6 +110,99 @@ describe('the Neo4j import lock', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  describe('clearing and migrating while an import holds the lock', () => {
+    const district = smallDistrict();
+    let driver: Driver;
+    beforeAll(() => {
+      const { uri, user, password } = neo4jTestConfig();
+      driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
+    });
+    afterAll(async () => {
+      // Whatever a test left undone, the store is migrated again for the suites after.
+      await store.migrate();
+      await driver?.close();
+    });
+    beforeEach(async () => {
+      await store.clear();
+      await store.write(district);
+    });
+
+    test('clear() waits for the import, then removes everything', async () => {
+      const importing = await lock(store);
+      const clearing = other.clear();
+      expect(await stateAfter(clearing, 2_500)).toBe('waiting');
+      expect(await other.counts()).toEqual(DISTRICT_COUNTS);
+      await importing.release();
+      await clearing;
+      expect(Object.values(await other.counts()).every((n) => n === 0)).toBe(true);
+    });
+
+    test('an import waiting for a clear or a migration is told which holds the lock', async () => {
+      const executor = createNeo4jExecutor({ ...neo4jTestConfig(), database: 'neo4j' });
+      try {
+        for (const work of ['clear', 'migration'] as const) {
+          const holding = await takeImportLock(executor, store.location, undefined, work);
+          const notices: string[] = [];
+          const next = other.lockImports((holder) => notices.push(holder));
+          const whileHeld = await stateAfter(next, 2_500);
+          await holding.release();
+          await (await next).release();
+
+          expect(whileHeld).toBe('waiting');
+          const doing = work === 'clear' ? 'clearing' : 'migrating';
+          expect(notices).toEqual([
+            expect.stringMatching(
+              new RegExp(
+                `^pid ${process.pid} on ${literal(hostname())} has been ${doing} ${literal(store.location)} since ${SINCE}$`,
+              ),
+            ),
+          ]);
+        }
+      } finally {
+        await executor.close();
+      }
+    });
+
+    test('a migration with nothing to rewrite does not wait for the import', async () => {
+      await lock(store);
+      const steps: string[] = [];
+      expect(
+        await stateAfter(
+          other.migrate((step) => steps.push(step)),
+          10_000,
+        ),
+      ).toBe('settled');
+      expect(steps).toEqual([]);
+    });
+
+    test('a migration that rewrites stored records waits for the import, saying so, then rewrites them', async () => {
+      // What a version before contacts kept their persons' ids wrote.
+      const [contactsBackfill] = INDEX_BACKFILLS.filter((b) => /reported contact/.test(b.step));
+      for (const { name } of contactsBackfill!.schema)
+        await driver.executeQuery(`DROP INDEX ${name} IF EXISTS`, {}, { database: 'neo4j' });
+      await driver.executeQuery(
+        'MATCH ()-[c:CONTACTED]->() REMOVE c.personA, c.personB',
+        {},
+        { database: 'neo4j' },
+      );
+
+      const importing = await lock(store);
+      const steps: string[] = [];
+      const migrating = other.migrate((step) => steps.push(step));
+      expect(await stateAfter(migrating, 2_500)).toBe('waiting');
+      expect(steps).toHaveLength(1);
+      const [holder, waiting] = steps[0]!.split(': ');
+      expect(holder).toMatch(holderNotice(store.location));
+      expect(waiting).toBe('waiting for it to end before rewriting stored records');
+      await importing.release();
+      await migrating;
+      expect(steps.slice(1)).toEqual([contactsBackfill!.step]);
+      expect(await other.contactsOf([{ id: 'P1', from: -Infinity, to: Infinity }])).toEqual(
+        district.contacts,
+      );
+    });
   });
 
   describe('writes while an import holds the lock', () => {

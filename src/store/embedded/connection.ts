@@ -67,8 +67,8 @@ export function openConnection(file: string): Database.Database {
   }
 }
 
-/** Whether an error is SQLite giving up on a lock another connection holds. */
+/** Whether an error is SQLite giving up on a lock another connection holds (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). */
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code);
 }

@@ -4,7 +4,7 @@
  * readers keep seeing the last committed state until it commits.
  */
 import type Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../domain/errors';
+import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import type {
   Boat,
   Case,
@@ -155,7 +155,12 @@ export class EmbeddedStore implements TraceStore {
 
   private assertWritable(): void {
     if (this.activeImport) {
-      throw new Error(`an import into ${this.location} is in progress; write again when it has ended`);
+      throw new StoreBusyError(
+        `an import into ${this.location} is in progress; nothing was written: write again when it has ended`,
+        null,
+        undefined,
+        'every-write',
+      );
     }
   }
 

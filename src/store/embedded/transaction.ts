@@ -4,7 +4,7 @@
  * rolls back and says which rows refer to which unknown ids.
  */
 import type Database from 'better-sqlite3';
-import { ValidationError, type FieldProblem } from '../../domain/errors';
+import { StoreBusyError, ValidationError, type FieldProblem } from '../../domain/errors';
 import { isBusy } from './connection';
 
 /** What each referenced table holds, in investigators' words (a cold-chain item is a lot). */
@@ -95,13 +95,17 @@ export function inWriteTransaction<T>(db: Database.Database, file: string, work:
   return result;
 }
 
-/** Gives a lock timeout a message that says what to do; other errors pass unchanged. */
+/**
+ * A lock timeout becomes StoreBusyError, which says what to do and which the API answers as it
+ * answers Neo4j's import lock; other errors pass unchanged.
+ */
 export function describeLockFailure(err: unknown, file: string): unknown {
   if (!isBusy(err)) return err;
-  return new Error(
-    `${file} is locked by another writer (an import in another process?); try again when it ends`,
-    {
-      cause: err,
-    },
+  return new StoreBusyError(
+    `${file} is locked by another writer (an import in another process?); nothing was written: ` +
+      'try again when it ends',
+    null,
+    err,
+    'every-write',
   );
 }

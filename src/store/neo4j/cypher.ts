@@ -369,7 +369,7 @@ export const MARK_IMPORT_LOCK_HELD = 'CALL tx.setMetaData($metadata)';
 export const IMPORT_LOCK_HOLDER = `
 SHOW TRANSACTIONS YIELD metaData
 WHERE metaData.importLock = 'held'
-RETURN metaData.since AS since, metaData.heldBy AS heldBy
+RETURN metaData.since AS since, metaData.heldBy AS heldBy, metaData.heldFor AS heldFor
 LIMIT 1`;
 
 /** The transactions marked `importLockWait: $wait`: a write waiting for the import lock. */

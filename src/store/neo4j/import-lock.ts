@@ -5,7 +5,9 @@
  * entity of another kind. So an import holds a write lock on the one `(:ImportLock)` node from
  * before it validates until it has written, in a transaction of its own that changes nothing, and
  * every writer that could make it refuse a record takes the same lock first: a second import waits
- * for the first, and a write adding entities waits a few seconds, then is refused.
+ * for the first, and a write adding entities waits a few seconds, then is refused. Clearing the
+ * store, and a migration that rewrites stored records, take it too: between two of an import's
+ * batches they would leave it half written.
  * The server drops that transaction, and its lock, when its connection closes: a process that
  * dies leaves no lock behind.
  */
@@ -22,20 +24,33 @@ export const IMPORT_WAIT_NOTICE_MS = 1_000;
 /** How long a write adding entities waits for the import lock before it is refused. */
 export const LOCK_WAIT_MS = 5_000;
 
+/** What holds the import lock for as long as it runs. */
+export type LockingWork = 'import' | 'clear' | 'migration';
+
 /** Who holds the import lock, as its holder marked its transaction. */
 export interface ImportLockHolder {
   /** When it took the lock, ISO 8601 UTC. */
   since: string;
   /** `pid 4711 on host-name`. */
   heldBy: string;
+  heldFor: LockingWork;
 }
 
-/** The import holding the lock, or null when none is found (a write holds it, or none). */
+const LOCKING_WORK: readonly string[] = ['import', 'clear', 'migration'] satisfies LockingWork[];
+
+/** The import (or clear, or migration) holding the lock, or null when none is found (a write holds it, or none). */
 export async function importLockHolder(executor: Neo4jExecutor): Promise<ImportLockHolder | null> {
   try {
     const [row] = await executor.readQuery(cypher.IMPORT_LOCK_HOLDER);
     if (!row) return null;
-    return { since: String(row.get('since')), heldBy: String(row.get('heldBy')) };
+    const heldFor = row.get('heldFor') as unknown;
+    return {
+      since: String(row.get('since')),
+      heldBy: String(row.get('heldBy')),
+      // A holder that does not say is an import (as every holder once was).
+      heldFor:
+        typeof heldFor === 'string' && LOCKING_WORK.includes(heldFor) ? (heldFor as LockingWork) : 'import',
+    };
   } catch {
     // A user who may not list others' transactions still gets the lock, without the name.
     return null;
@@ -44,19 +59,26 @@ export async function importLockHolder(executor: Neo4jExecutor): Promise<ImportL
 
 /** Who holds the lock on the store at `location`, in words. */
 export function describeHolder(location: string, holder: ImportLockHolder | null): string {
-  return holder
-    ? `another import has been running on ${location} since ${holder.since} (${holder.heldBy})`
-    : `another import or write holds the import lock on ${location}`;
+  if (!holder) return `another import or write holds the import lock on ${location}`;
+  switch (holder.heldFor) {
+    case 'clear':
+      return `${holder.heldBy} has been clearing ${location} since ${holder.since}`;
+    case 'migration':
+      return `${holder.heldBy} has been migrating ${location} since ${holder.since}`;
+    case 'import':
+      return `another import has been running on ${location} since ${holder.since} (${holder.heldBy})`;
+  }
 }
 
 /**
- * Takes the import lock, waiting for whoever holds it; `onWait` is told who that is when the wait
- * lasts more than IMPORT_WAIT_NOTICE_MS.
+ * Takes the import lock for `work`, waiting for whoever holds it; `onWait` is told who that is when
+ * the wait lasts more than IMPORT_WAIT_NOTICE_MS.
  */
 export async function takeImportLock(
   executor: Neo4jExecutor,
   location: string,
   onWait?: (holder: string) => void,
+  work: LockingWork = 'import',
 ): Promise<ImportLock> {
   const tx = await executor.begin({ importLock: 'wanted' });
   let waiting = true;
@@ -72,7 +94,7 @@ export async function takeImportLock(
     const since = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const heldBy = `pid ${process.pid} on ${hostname()}`;
     await tx.query(cypher.MARK_IMPORT_LOCK_HELD, {
-      metadata: { ...TRANSACTION_METADATA, importLock: 'held', since, heldBy },
+      metadata: { ...TRANSACTION_METADATA, importLock: 'held', since, heldBy, heldFor: work },
     });
   } catch (err) {
     await tx.rollback();
@@ -139,7 +161,8 @@ export async function writeUnderImportLock(
     throw new StoreBusyError(
       `${describeHolder(location, holder)}; persons, places, boats and lots new to the store can be ` +
         `written when it ends (nothing was written)`,
-      holder?.since ?? null,
+      // Since when an import has written; a clear or a migration is no import.
+      holder?.heldFor === 'import' ? holder.since : null,
       err,
     );
   }

@@ -113,27 +113,54 @@ class Neo4jStore implements TraceStore {
   }
 
   async migrate(report?: MigrationReport): Promise<void> {
-    // Schema commands cannot share a transaction with data, so each runs on its own.
+    // Schema commands cannot share a transaction with data, so each runs on its own. Made only
+    // where missing, they take no import lock: a reader opening the store while an import runs
+    // does not wait for it.
     for (const statement of [...cypher.CONSTRAINTS, ...cypher.INDEXES])
       await this.executor.writeQuery(statement);
     // A database written before stays and samples had keys, stays their host's id or contacts
     // their persons' ids: set them before the constraints and indexes resting on them are made.
-    // Once those all exist, every write keeps the properties, so nothing is left to backfill.
+    // Once those all exist, every write keeps the properties, so nothing is left to backfill;
+    // so whenever an import of this version runs (it migrated before it took the lock), nothing is.
+    if ((await this.backfillsDue()).length === 0) return this.awaitIndexes();
+    // A backfill rewrites what an import may be writing (a host's longest stay, worked out from
+    // its stays, could replace a longer one the import has just set): it waits for the import lock
+    // and looks again once it holds it, since another process may have migrated meanwhile.
+    const lock = await takeImportLock(
+      this.executor,
+      this.location,
+      report && ((holder) => report(`${holder}: waiting for it to end before rewriting stored records`)),
+      'migration',
+    );
+    try {
+      // A database with nothing in it has nothing to rewrite: no step is reported there.
+      let holdsRecords: boolean | undefined;
+      for (const { step, backfill, missing } of await this.backfillsDue()) {
+        holdsRecords ??= Object.values(await this.counts()).some((n) => n > 0);
+        if (holdsRecords) report?.(step);
+        for (const statement of backfill) await this.executor.autoCommit(statement);
+        for (const { statement } of missing) await this.executor.writeQuery(statement);
+      }
+    } finally {
+      await lock.release();
+    }
+    await this.awaitIndexes();
+  }
+
+  /** The backfills whose constraints or indexes are not all made yet, each with those missing. */
+  private async backfillsDue(): Promise<(cypher.Backfill & { missing: cypher.SchemaItem[] })[]> {
     const present = new Set<string>();
     for (const listing of [cypher.EXISTING_CONSTRAINTS, cypher.EXISTING_INDEXES]) {
       const [row] = await this.executor.readQuery(listing);
       for (const name of row!.get('names') as string[]) present.add(name);
     }
-    // A database with nothing in it has nothing to rewrite: no step is reported there.
-    let holdsRecords: boolean | undefined;
-    for (const { step, schema, backfill } of cypher.BACKFILLS) {
-      const missing = schema.filter((item) => !present.has(item.name));
-      if (missing.length === 0) continue;
-      holdsRecords ??= Object.values(await this.counts()).some((n) => n > 0);
-      if (holdsRecords) report?.(step);
-      for (const statement of backfill) await this.executor.autoCommit(statement);
-      for (const { statement } of missing) await this.executor.writeQuery(statement);
-    }
+    return cypher.BACKFILLS.map((backfill) => ({
+      ...backfill,
+      missing: backfill.schema.filter((item) => !present.has(item.name)),
+    })).filter(({ missing }) => missing.length > 0);
+  }
+
+  private async awaitIndexes(): Promise<void> {
     await this.executor.readQuery(cypher.AWAIT_INDEXES, { seconds: integer(INDEX_WAIT_SECONDS) });
   }
 
@@ -188,8 +215,16 @@ class Neo4jStore implements TraceStore {
   }
 
   async clear(): Promise<void> {
-    await this.executor.autoCommit(cypher.CLEAR_RELATIONSHIPS);
-    await this.executor.autoCommit(cypher.CLEAR_NODES);
+    // An import's batches commit one by one: cleared between two of them, it would end having
+    // written only the batches after, and say it had imported the bundle. So a clear waits for a
+    // running import, as another import does, and an import waits for a clear.
+    const lock = await takeImportLock(this.executor, this.location, undefined, 'clear');
+    try {
+      await this.executor.autoCommit(cypher.CLEAR_RELATIONSHIPS);
+      await this.executor.autoCommit(cypher.CLEAR_NODES);
+    } finally {
+      await lock.release();
+    }
   }
 
   /** Nodes first, then the relationships between them, all in the caller's transaction. */
