@@ -9,10 +9,11 @@
 import { quantile } from '../domain/distributions';
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
-import type { Case, Id, Instant, Sample } from '../domain/types';
+import type { Case, Id, Instant } from '../domain/types';
 import {
   infectiousWindow,
   isolationStaysOfCases,
+  samplesOfCases,
   type CaseWindows,
   type InfectiousWindow,
 } from './infectious-window';
@@ -159,8 +160,7 @@ function infectorWindows(
   asOf: Instant,
 ): (id: Id) => InfectiousWindow {
   // Samples of cases only: windows are looked up for cases alone.
-  const samplesOf = new Map<Id, Sample[]>(data.cases.map((c) => [c.personId, []]));
-  for (const s of data.samples ?? []) samplesOf.get(s.subjectId)?.push(s);
+  const samplesOf = samplesOfCases(data.cases, data.samples ?? []);
   const isolated = isolationStaysOfCases(data, params.protocol);
   const windowCache = new Map<Id, InfectiousWindow>();
   return (id) => {

@@ -9,6 +9,7 @@
  * negative before onset says the delay had not ended yet (1 − F(s − t)). The analyses that use the
  * posterior integrate over this uncertainty instead of fixing one date.
  */
+import { samplesOfCases } from './infectious-window';
 import { cdf, density, quantile } from '../domain/distributions';
 import type { Distribution, Parameters } from '../domain/parameters';
 import { DAY, HOUR, formatDate, formatInstant } from '../domain/time';
@@ -243,8 +244,7 @@ export function infectionTimesOfCases(
   params: Parameters,
   asOf: Instant,
 ): Map<Id, InfectionTimePosterior> {
-  const samplesOf = new Map<Id, Sample[]>(cases.map((c) => [c.personId, []]));
-  for (const s of samples) samplesOf.get(s.subjectId)?.push(s);
+  const samplesOf = samplesOfCases(cases, samples);
   const times = new Map<Id, InfectionTimePosterior>();
   for (const c of cases)
     times.set(c.personId, inferInfectionTime(c, samplesOf.get(c.personId)!, params, asOf));

@@ -224,6 +224,13 @@ export function caseWindows(
   );
 }
 
+/** Each case's own samples among `samples`, by person id (others' are left out). */
+export function samplesOfCases(cases: readonly Case[], samples: readonly Sample[]): Map<Id, Sample[]> {
+  const own = new Map<Id, Sample[]>(cases.map((c) => [c.personId, []]));
+  for (const s of samples) own.get(s.subjectId)?.push(s);
+  return own;
+}
+
 /**
  * The infectious window of every case, by person id, from all the samples given, and the cases'
  * stays at isolation places (`isolationStaysOfCases`), if given.
@@ -236,10 +243,7 @@ export function windowsOfCases(
   isolationStays: ReadonlyMap<Id, readonly Stay[]> = new Map(),
 ): Map<string, InfectiousWindow> {
   // Only the cases' own samples open or close a window (the exposed persons' are many more).
-  const samplesBySubject = new Map<string, Sample[]>(cases.map((c) => [c.personId, []]));
-  for (const s of samples) {
-    samplesBySubject.get(s.subjectId)?.push(s);
-  }
+  const samplesBySubject = samplesOfCases(cases, samples);
   const windows = new Map<string, InfectiousWindow>();
   for (const c of cases)
     windows.set(

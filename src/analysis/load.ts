@@ -60,7 +60,7 @@ import {
   type Span,
 } from './exposures';
 import { infectionTimesOfCases, type CaseInfectionTimes } from './infection-time';
-import { isolationStaysOfCases, windowsOfCases } from './infectious-window';
+import { isolationStaysOfCases, samplesOfCases, windowsOfCases } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { backwardTracingSpan } from './sources';
 import { tierOfExposure, upgradeSpan } from './tiers';
@@ -337,8 +337,7 @@ function backwardTracingFrom(
   params: Parameters,
   asOf: Instant,
 ): Map<Id, Instant> {
-  const own = new Map<Id, Sample[]>(cases.map((c) => [c.personId, []]));
-  for (const s of samples) own.get(s.subjectId)?.push(s);
+  const own = samplesOfCases(cases, samples);
   const from = new Map<Id, Instant>();
   for (const c of cases) {
     let firstPositive: Instant | undefined;

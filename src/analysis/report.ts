@@ -16,6 +16,7 @@ import type { Analysis } from './analyse';
 import { staysOfSubjects } from './exposures';
 import type { ChainCase, TransmissionChain } from './chains';
 import type { InfectorCandidate } from './infector';
+import { samplesOfCases } from './infectious-window';
 import { InstantTable } from './instant-table';
 import type { QuarantineEntry } from './quarantine';
 import type {
@@ -193,8 +194,7 @@ function caseReports(
   for (const link of chains.cutLinks) flagsOf.set(link.infecteeId, link.flags);
   const chainById = new Map(chains.chains.map((chain) => [chain.id, chain]));
   // Timelines are of cases: their samples alone.
-  const samplesOf = new Map(data.cases.map((c) => [c.personId, [] as typeof data.samples]));
-  for (const s of data.samples) samplesOf.get(s.subjectId)?.push(s);
+  const samplesOf = samplesOfCases(data.cases, data.samples);
   const staysOf = staysOfSubjects(data.stays, new Set(data.cases.map((c) => c.personId)));
 
   return data.cases.map((c) => {
