@@ -9,7 +9,7 @@
  * negative before onset says the delay had not ended yet (1 − F(s − t)). The analyses that use the
  * posterior integrate over this uncertainty instead of fixing one date.
  */
-import { samplesOfCases } from './infectious-window';
+import { caseSamples, type CaseSamples } from './infectious-window';
 import { cdf, density, quantile } from '../domain/distributions';
 import type { Distribution, Parameters } from '../domain/parameters';
 import { DAY, HOUR, formatDate, formatInstant } from '../domain/time';
@@ -236,15 +236,15 @@ export function inferInfectionTime(
 
 /**
  * The infection time of every case, by person id, from its own samples among `samples` (others'
- * are left out) and the default grid.
+ * are left out), or its entry in `samples` grouped by case, and the default grid.
  */
 export function infectionTimesOfCases(
   cases: readonly Case[],
-  samples: readonly Sample[],
+  samples: readonly Sample[] | CaseSamples,
   params: Parameters,
   asOf: Instant,
 ): Map<Id, InfectionTimePosterior> {
-  const samplesOf = samplesOfCases(cases, samples);
+  const samplesOf = caseSamples(cases, samples);
   const times = new Map<Id, InfectionTimePosterior>();
   for (const c of cases)
     times.set(c.personId, inferInfectionTime(c, samplesOf.get(c.personId)!, params, asOf));

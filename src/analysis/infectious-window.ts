@@ -60,7 +60,7 @@ function plural(n: number, word: string): string {
  */
 export function infectiousWindow(
   caseRecord: Case,
-  samplesOfPerson: Sample[],
+  samplesOfPerson: readonly Sample[],
   params: Parameters,
   asOf: Instant,
   isolationStays: readonly Stay[] = [],
@@ -231,19 +231,27 @@ export function samplesOfCases(cases: readonly Case[], samples: readonly Sample[
   return own;
 }
 
+/** The cases' own samples by person id, as `samplesOfCases` groups them (every case has an entry). */
+export type CaseSamples = ReadonlyMap<Id, readonly Sample[]>;
+
+/** `samples` grouped by case, unless they come grouped already (so callers can group them once). */
+export function caseSamples(cases: readonly Case[], samples: readonly Sample[] | CaseSamples): CaseSamples {
+  return 'get' in samples ? samples : samplesOfCases(cases, samples);
+}
+
 /**
- * The infectious window of every case, by person id, from all the samples given, and the cases'
- * stays at isolation places (`isolationStaysOfCases`), if given.
+ * The infectious window of every case, by person id, from all the samples given (or the cases'
+ * own, grouped), and the cases' stays at isolation places (`isolationStaysOfCases`), if given.
  */
 export function windowsOfCases(
   cases: readonly Case[],
-  samples: readonly Sample[],
+  samples: readonly Sample[] | CaseSamples,
   params: Parameters,
   asOf: Instant,
   isolationStays: ReadonlyMap<Id, readonly Stay[]> = new Map(),
 ): Map<string, InfectiousWindow> {
   // Only the cases' own samples open or close a window (the exposed persons' are many more).
-  const samplesBySubject = samplesOfCases(cases, samples);
+  const samplesBySubject = caseSamples(cases, samples);
   const windows = new Map<string, InfectiousWindow>();
   for (const c of cases)
     windows.set(

@@ -60,7 +60,7 @@ import {
   type Span,
 } from './exposures';
 import { infectionTimesOfCases, type CaseInfectionTimes } from './infection-time';
-import { isolationStaysOfCases, samplesOfCases, windowsOfCases } from './infectious-window';
+import { isolationStaysOfCases, samplesOfCases, windowsOfCases, type CaseSamples } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';
 import { backwardTracingSpan } from './sources';
 import { tierOfExposure, upgradeSpan } from './tiers';
@@ -332,12 +332,11 @@ function assemble(
  */
 function backwardTracingFrom(
   cases: readonly Case[],
-  samples: readonly Sample[],
+  own: CaseSamples,
   infectionTimes: CaseInfectionTimes,
   params: Parameters,
   asOf: Instant,
 ): Map<Id, Instant> {
-  const own = samplesOfCases(cases, samples);
   const from = new Map<Id, Instant>();
   for (const c of cases) {
     let firstPositive: Instant | undefined;
@@ -516,7 +515,9 @@ export async function loadOutbreakWithExposures(
     .sort((a, b) => a.personId.localeCompare(b.personId));
   const caseIds = cases.map((c) => c.personId);
   append(early.samples, await batched(caseIds, (b) => store.samplesOf(b, asOf)));
-  const windows = windowsOfCases(cases, early.samples, params, asOf);
+  // Grouped once: the windows, the infection times and backward tracing read them.
+  const ownSamples = samplesOfCases(cases, early.samples);
+  const windows = windowsOfCases(cases, ownSamples, params, asOf);
   const caseWindows: WindowedId[] = cases.map((c) => ({
     id: c.personId,
     from: windows.get(c.personId)!.from,
@@ -535,8 +536,8 @@ export async function loadOutbreakWithExposures(
   // days before onset, or since the likely infection), not only from a day before its window
   // (3 days before onset): the places it visited before are candidate sources. Cases are few; the
   // exposed persons' stays are fetched as before.
-  const infectionTimes = infectionTimesOfCases(cases, early.samples, params, asOf);
-  const tracedFrom = backwardTracingFrom(cases, early.samples, infectionTimes, params, asOf);
+  const infectionTimes = infectionTimesOfCases(cases, ownSamples, params, asOf);
+  const tracedFrom = backwardTracingFrom(cases, ownSamples, infectionTimes, params, asOf);
   const caseStays = await fetchStays(
     caseWindows.map((w) => {
       const around = widened(w);

@@ -166,9 +166,15 @@ describe('analyseOutbreak does not work out again what the load has', () => {
       ...(['infectionTimesOfCases', 'inferInfectionTime'] as const).map(
         (name) => [name, jest.spyOn(infectionTime, name)] as const,
       ),
-      ...(['caseWindows', 'windowsOfCases', 'infectiousWindow', 'isolationStaysOfCases'] as const).map(
-        (name) => [name, jest.spyOn(infectiousWindow, name)] as const,
-      ),
+      ...(
+        [
+          'caseWindows',
+          'windowsOfCases',
+          'infectiousWindow',
+          'isolationStaysOfCases',
+          'samplesOfCases',
+        ] as const
+      ).map((name) => [name, jest.spyOn(infectiousWindow, name)] as const),
     ];
     let analysis;
     let calls;
@@ -189,6 +195,9 @@ describe('analyseOutbreak does not work out again what the load has', () => {
       ['windowsOfCases', 2],
       ['infectiousWindow', 0],
       ['isolationStaysOfCases', 1],
+      // The load's, grouping its early samples once for its windows, infection times and
+      // backward tracing (the chains are given the table, and group none).
+      ['samplesOfCases', 1],
     ]);
     expect(analysis.inferences.some((i) => i.best.kind === 'case')).toBe(true);
   });

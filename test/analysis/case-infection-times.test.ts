@@ -9,6 +9,7 @@ import {
   type CaseInfectionTimes,
   type InfectionTimePosterior,
 } from '../../src/analysis/infection-time';
+import { samplesOfCases } from '../../src/analysis/infectious-window';
 import { caseExposures, inferFromCaseExposures, type InfectorOptions } from '../../src/analysis/infector';
 import { HOUR } from '../../src/domain/time';
 import {
@@ -51,6 +52,18 @@ describe('infectionTimesOfCases', () => {
   test('the samples in any order give the same posteriors (a store returns rows in its own)', () => {
     const times = infectionTimesOfCases(cases, samples, params, asOf);
     expect(infectionTimesOfCases(cases, [...samples].reverse(), params, asOf)).toEqual(times);
+  });
+
+  test('the samples grouped by case already (the load groups them once) give the same posteriors', () => {
+    const grouped = samplesOfCases(cases, samples);
+    expect(infectionTimesOfCases(cases, grouped, params, asOf)).toEqual(
+      infectionTimesOfCases(cases, samples, params, asOf),
+    );
+    // A case's entry is read as it is: without its samples, B is placed from its confirmation alone.
+    const withoutB = new Map(grouped).set('B', []);
+    expect(infectionTimesOfCases(cases, withoutB, params, asOf).get('B')).toEqual(
+      inferInfectionTime(cases[1]!, [], params, asOf),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { infectiousWindow, windowsOfCases } from '../../src/analysis/infectious-window';
+import { infectiousWindow, samplesOfCases, windowsOfCases } from '../../src/analysis/infectious-window';
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, HOUR } from '../../src/domain/time';
 import type { Case } from '../../src/domain/types';
@@ -232,6 +232,11 @@ describe('infectiousWindow', () => {
     const windows = windowsOfCases(cases, [positive('A', aug(5)), positive('B', aug(1))], params, asOf);
     expect(windows.get('A')).toMatchObject({ from: aug(3), to: aug(6) });
     expect(windows.get('B')).toMatchObject({ from: t('2022-07-30'), to: aug(5) });
+    // The same from the samples grouped by case (as the load gives them, grouped once).
+    const samples = [positive('A', aug(5)), positive('B', aug(1))];
+    expect(windowsOfCases(cases, samplesOfCases(cases, samples), params, asOf)).toEqual(
+      windowsOfCases(cases, samples, params, asOf),
+    );
   });
 
   test('property: from <= to <= asOf, with a basis in words', () => {
