@@ -390,6 +390,19 @@ describe('report --params and --param: a refusal names the flag and the file or 
     );
   });
 
+  test('--params: a file saved with a UTF-8 byte-order mark (a Windows editor) is read as its text', async () => {
+    const data = temp();
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const file = paramFile('\ufeff{\r\n  "protocol": { "preOnsetDays": 4 }\r\n}\r\n');
+    const reported = await runCli(['report', '--format', 'json', '--data', data, '--params', file]);
+    expect(reported).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(reported.stdout).parameters).toEqual({
+      protocol: 'cn-9th-2022',
+      pathogen: 'omicron-ba5',
+      changed: ['protocol.preOnsetDays=4'],
+    });
+  });
+
   test('--params: an unknown key, a bad value, not an object', async () => {
     const unknown = paramFile('{"pathogen": {"infectiousDaysAfterOnsett": 8}}');
     expect(await report(['--params', unknown])).toEqual(
