@@ -406,7 +406,8 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
       new ParameterError(`parameter file ${file}: ${problem}`, { file }, problem);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      // One byte-order mark, as editors on Windows save UTF-8, is the encoding's, not the text's.
+      text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
     } catch (err) {
       throw refuse(reasonOf(err as Error));
     }

@@ -51,6 +51,16 @@ const CR_LINE_ENDING =
   'the line ends in a carriage return alone (CR), unlike the lines before it (the file mixes line endings); ' +
   'save the file with LF or CRLF line endings throughout';
 
+const CR_FIRST_LINE_ENDING =
+  'the line ends in a carriage return alone (CR), unlike the lines after it (the file mixes line endings); ' +
+  'save the file with LF or CRLF line endings throughout';
+
+/**
+ * After a first line that ends in a carriage return alone, how many bytes are looked through for
+ * a line that ends in LF, to tell a file of CR lines from one whose first line alone is so.
+ */
+const CR_LOOK_AHEAD_BYTES = 16 * 1024;
+
 /**
  * Passes bytes on to csv-parse (which decodes them) line by line, after checking them with a
  * fatal UTF-8 decoder in stream mode, so a bad byte is found wherever the chunks split. At the
@@ -61,10 +71,12 @@ const CR_LINE_ENDING =
  * anything but LF or another CR means the line ends in CR alone, which the format does not read
  * (csv-parse would take the next line as more fields of this one): it passes on the lines before
  * it, notes the line, and ends the stream there. A file whose lines all end in CR is so stopped on
- * line 1, before the rest of it is read as one header line. Whether a byte is inside quotes is
- * told by the count of quotes before it, odd inside: csv-parse refuses a quote anywhere but around
- * a value or doubled inside one, so the count holds up to the first malformed row, which is the
- * problem reported then.
+ * line 1, before the rest of it is read as one header line; so is a file whose first line alone
+ * ends in CR, and the next 16 KiB (CR_LOOK_AHEAD_BYTES) are looked through for a line ending in LF
+ * to tell the two apart (`laterLineFeed`, known once `crJudged` resolves). Whether a byte is inside
+ * quotes is told by the count of quotes before it, odd inside: csv-parse refuses a quote anywhere
+ * but around a value or doubled inside one, so the count holds up to the first malformed row, which
+ * is the problem reported then.
  */
 class LineCheck extends Transform {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
@@ -80,8 +92,20 @@ class LineCheck extends Transform {
   private inQuotes = false;
   /** Whether the last chunk ended in a CR outside quotes: the next byte tells whether it ends a line. */
   private crPending = false;
+  /** After a line 1 that ends in CR alone: the bytes still to look through for a line ending in LF. */
+  private lookAhead = 0;
+  /** Whether the bytes looked through so far end inside a quoted value. */
+  private lookAheadInQuotes = false;
+  /** Whether a line after a line 1 that ends in CR alone ends in LF (or CRLF): the file mixes them. */
+  laterLineFeed = false;
+  private judge: () => void = () => undefined;
+  /** Resolves once `laterLineFeed` is known (or the stream has ended). */
+  readonly crJudged = new Promise<void>((resolve) => {
+    this.judge = resolve;
+  });
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.lookAhead > 0) this.lookForLineFeed(chunk);
     if (this.badLine !== null || this.crLine !== null) return callback();
     const cr = this.bareCarriageReturn(chunk);
     try {
@@ -108,6 +132,7 @@ class LineCheck extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
+    this.judge();
     if (this.badLine !== null || this.crLine !== null) return callback();
     try {
       this.decoder.decode();
@@ -146,6 +171,28 @@ class LineCheck extends Transform {
     return -1;
   }
 
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.judge();
+    callback(err);
+  }
+
+  /** Looks through `bytes` (of the look-ahead) for a LF outside quotes: a later line ending in LF. */
+  private lookForLineFeed(bytes: Buffer): void {
+    const end = Math.min(bytes.length, this.lookAhead);
+    for (let i = 0; i < end; i++) {
+      if (bytes[i] === QUOTE) {
+        this.lookAheadInQuotes = !this.lookAheadInQuotes;
+      } else if (bytes[i] === NEWLINE && !this.lookAheadInQuotes) {
+        this.laterLineFeed = true;
+        this.lookAhead = 0;
+        this.judge();
+        return;
+      }
+    }
+    this.lookAhead -= end;
+    if (this.lookAhead === 0) this.judge();
+  }
+
   private pass(bytes: Buffer): void {
     if (bytes.length === 0) return;
     this.newlines += countNewlines(bytes);
@@ -171,6 +218,13 @@ class LineCheck extends Transform {
     this.held = [];
     this.crLine = this.newlines + 1;
     this.push(null);
+    if (this.crLine === 1) {
+      // The bytes after the CR (at `cr`, or ending the chunk before when `cr` is 0 and not a CR).
+      this.lookAhead = CR_LOOK_AHEAD_BYTES;
+      this.lookForLineFeed(chunk.subarray(chunk[cr] === CARRIAGE_RETURN ? cr + 1 : cr));
+    } else {
+      this.judge();
+    }
   }
 }
 
@@ -192,6 +246,16 @@ function goodLinesIn(bytes: Buffer): number {
     }
     start = end + 1;
   }
+}
+
+/**
+ * What is wrong with line `crLine`, which ends in a carriage return alone: the lines before it end
+ * in LF (or CRLF), or, on line 1, the lines after it do (`laterLineFeed`), or else the file's lines
+ * end in CR alone (none in the look-ahead ends in LF).
+ */
+function crLineEnding(crLine: number, laterLineFeed: boolean): string {
+  if (crLine > 1) return CR_LINE_ENDING;
+  return laterLineFeed ? CR_FIRST_LINE_ENDING : CR_LINE_ENDINGS;
 }
 
 /** Newlines in the values: a record spans one line more than it holds. */
@@ -346,6 +410,8 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
       rowLines += 1 + newlinesIn(Object.values(record));
       yield { line, row: record };
     }
+    // Whether lines after a first line ending in CR alone end in LF, before the file is let go.
+    if (lines.crLine === 1) await lines.crJudged;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     problem(0, '', 'does not exist');
@@ -366,7 +432,7 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
   } else if (seen.headerProblem) {
     problem(seen.headerLine, seen.headerProblem.column, seen.headerProblem.reason);
   } else if (lines.crLine !== null && !err) {
-    problem(lines.crLine, '', seen.header ? CR_LINE_ENDING : CR_LINE_ENDINGS);
+    problem(lines.crLine, '', crLineEnding(lines.crLine, lines.laterLineFeed));
   } else if (!seen.header) {
     problem(0, '', 'is empty: the first line must be a header naming the columns');
   } else if (err) {

@@ -4,11 +4,14 @@
  * what the command made for the store is removed again and the folder is as it was; a store that
  * was there before is never removed.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { openEmbeddedStore } from '../../src/store/embedded';
 import { DISTRICT_COUNTS } from '../store/fixtures';
+import { importingProcess, type ImportingProcess } from '../store/importing-process';
 import { FIXTURE_BUNDLES, folderState, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
+import { BIN, cliEnv, ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
 
 /** 1,000 persons: it validates, and its store is some MB, past the file size limit below. */
 const DEMO = path.join(ROOT, 'seeds', 'demo');
@@ -97,5 +100,68 @@ describe('a first import whose write fails removes the store it made', () => {
     expect(failed.stderr).toMatch(/^error: [^\n]+\n$/);
     const stats = await runCli(['stats', '--json', '--data', data]);
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
+  }, 180_000);
+});
+
+/**
+ * The first import waits for no other process: it takes its path only into a folder with no store,
+ * hence only on the embedded store (Neo4j is always there), whose imports hold no lock of their own
+ * to wait on (lockImports holds nothing, so the waiting notice is never given there); SQLite's
+ * write lock, which another process's import holds, is waited on for the busy timeout only.
+ */
+describe('a first import into a store another process makes and holds meanwhile', () => {
+  test('says nothing of waiting: after the busy timeout it is refused, writing nothing, and leaves the store to the other', async () => {
+    const data = path.join(temp(), 'data');
+    const database = path.join(data, 'tracegraph.db');
+    // Its own process group, so that the command and the process it restarts as stop together.
+    const child = spawn(process.execPath, [BIN, '--data', data, 'start', '--bundle', DEMO, '--no-serve'], {
+      cwd: ROOT,
+      env: cliEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    const loading = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (text: string) => {
+        stderr += text;
+        if (stderr.includes('the store is empty: loading')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let importer: ImportingProcess | undefined;
+    try {
+      await Promise.race([loading, exited]);
+      process.kill(-child.pid!, 'SIGSTOP');
+      // Stopped while it validates the bundle against no store: it has made none.
+      expect(existsSync(database)).toBe(false);
+      try {
+        importer = await importingProcess(data);
+      } finally {
+        process.kill(-child.pid!, 'SIGCONT');
+      }
+      const code = await exited;
+      expect({ code, stdout, stderr }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          `the store is empty: loading ${DEMO}\n` +
+          `error: ${database} is locked by another writer (an import in another process?); nothing was ` +
+          'written: try again when it ends\n',
+      });
+      // The other import's store is there still (this import did not make it, so removes nothing).
+      expect(existsSync(database)).toBe(true);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      await importer?.kill();
+    }
+    // The other import, killed, is rolled back; of the refused one nothing was written.
+    const store = await openEmbeddedStore(data);
+    try {
+      expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
+    } finally {
+      await store.close();
+    }
   }, 180_000);
 });

@@ -53,7 +53,9 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
  * `timeoutMs`, a run still going then is ended (SIGTERM, which bin/tracegraph.js passes on to the
  * command it restarted as, then exits 143), so that a command that hangs fails its test. With
  * `fileSizeLimitBlocks`, it runs under `ulimit -f` (the shell's blocks of 512 or 1,024 bytes): a
- * write past it fails with EFBIG, as on a full disk.
+ * write past it fails with EFBIG, as on a full disk. With `unprivileged`, a test run as root runs
+ * the command as the user nobody (uid and gid 65534, no other groups, through util-linux's
+ * `setpriv`), which may not listen on a port below 1024; it must be able to read this checkout.
  */
 export function runCli(
   args: readonly string[],
@@ -63,13 +65,18 @@ export function runCli(
     script?: string;
     timeoutMs?: number;
     fileSizeLimitBlocks?: number;
+    unprivileged?: boolean;
   } = {},
 ): Promise<CliResult> {
   const node = [process.execPath, options.script ?? BIN, ...args];
+  const asUser =
+    options.unprivileged && process.getuid?.() === 0
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
+      : node;
   const [command, ...commandArgs] =
     options.fileSizeLimitBlocks === undefined
-      ? node
-      : ['sh', '-c', 'ulimit -f "$0" && exec "$@"', String(options.fileSizeLimitBlocks), ...node];
+      ? asUser
+      : ['sh', '-c', 'ulimit -f "$0" && exec "$@"', String(options.fileSizeLimitBlocks), ...asUser];
   return new Promise((resolve, reject) => {
     const child = spawn(command!, commandArgs, {
       cwd: options.cwd ?? ROOT,

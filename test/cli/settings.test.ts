@@ -23,6 +23,22 @@ beforeAll(() => ensureBuilt(), 300_000);
 /** A refusal: exit 1, nothing on standard output, this one line on standard error. */
 const refused = (line: string) => ({ code: 1, stdout: '', stderr: `${line}\n` });
 
+/**
+ * A port that only a privileged process may listen on: below net.ipv4.ip_unprivileged_port_start
+ * (1024 unless lowered), 80 where that allows.
+ */
+function privilegedPort(): number {
+  let start = 1024;
+  try {
+    start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+  } catch {
+    // Not Linux: ports below 1024 are privileged.
+  }
+  if (!(start > 1))
+    throw new Error(`any process may listen on any port here (ip_unprivileged_port_start ${start})`);
+  return Math.min(80, start - 1);
+}
+
 /** A port another process listens on, for the duration of `use`. */
 async function withPortTaken(use: (port: number) => Promise<void>): Promise<void> {
   const taker: Server = createServer();
@@ -182,11 +198,12 @@ describe('start', () => {
 
 describe('serve: each bad setting is refused naming it, before the store is opened', () => {
   /** Runs `serve` on a folder that does not exist and checks it was not made. */
-  const serve = async (args: string[], env: Record<string, string> = {}) => {
+  const serve = async (args: string[], env: Record<string, string> = {}, unprivileged = false) => {
     const parent = temp();
     const result = await runCli(['serve', '--data', path.join(parent, 'data'), ...args], {
       env,
       timeoutMs: 60_000,
+      unprivileged,
     });
     expect(readdirSync(parent)).toEqual([]);
     return result;
@@ -212,6 +229,25 @@ describe('serve: each bad setting is refused naming it, before the store is open
         refused(`PORT: port ${port} on 127.0.0.1 is already in use`),
       );
     });
+  });
+
+  test('a port this process may not listen on (below 1024, not root): --port or PORT, before a bundle is loaded', async () => {
+    // The tests run as root, who may listen on any port: the command runs as the user nobody.
+    const port = privilegedPort();
+    const needsPrivilege = (source: string): string =>
+      `${source}: port ${port} on 127.0.0.1 needs privileges this process does not have`;
+    expect(await serve(['--port', String(port)], {}, true)).toEqual(refused(needsPrivilege('--port')));
+    expect(await serve([], { PORT: String(port) }, true)).toEqual(refused(needsPrivilege('PORT')));
+    // `start` is refused before it loads the bundle: no store is made.
+    const parent = temp();
+    const data = path.join(parent, 'data');
+    expect(
+      await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--port', String(port)], {
+        unprivileged: true,
+        timeoutMs: 60_000,
+      }),
+    ).toEqual(refused(needsPrivilege('--port')));
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   test('LOG_LEVEL, before any API key is made up and printed', async () => {
@@ -388,6 +424,19 @@ describe('report --params and --param: a refusal names the flag and the file or 
     expect(await report(['--params', file])).toEqual(
       refused(`--params: ${file}: line 4, column 3: Expected double-quoted property name in JSON`),
     );
+  });
+
+  test('--params: a file saved with a UTF-8 byte-order mark (a Windows editor) is read as its text', async () => {
+    const data = temp();
+    expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
+    const file = paramFile('\ufeff{\r\n  "protocol": { "preOnsetDays": 4 }\r\n}\r\n');
+    const reported = await runCli(['report', '--format', 'json', '--data', data, '--params', file]);
+    expect(reported).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(reported.stdout).parameters).toEqual({
+      protocol: 'cn-9th-2022',
+      pathogen: 'omicron-ba5',
+      changed: ['protocol.preOnsetDays=4'],
+    });
   });
 
   test('--params: an unknown key, a bad value, not an object', async () => {

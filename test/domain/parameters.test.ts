@@ -53,6 +53,21 @@ describe('resolveParameters', () => {
     expect(renamed.every((c) => c.startsWith('protocol.'))).toBe(true);
   });
 
+  test('a file that starts with a UTF-8 byte-order mark (as Windows editors save it) reads as its text', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
+    writeFileSync(file, '\ufeff{\r\n  "protocol": { "preOnsetDays": 4 }\r\n}\r\n');
+    expect(resolveParameters({ file }).protocol.preOnsetDays).toBe(4);
+    // A syntax error after the mark is placed as an editor shows it, the mark no column.
+    writeFileSync(file, '\ufeff{"protocol": {"preOnsetDays": 4,}}');
+    expect(() => resolveParameters({ file })).toThrow(
+      new ParameterError(
+        `parameter file ${file}: line 1, column 33: Expected double-quoted property name in JSON`,
+        { file },
+        'line 1, column 33: Expected double-quoted property name in JSON',
+      ),
+    );
+  });
+
   test('a misspelt or unused parameter in a file is refused with its path and the file', () => {
     const file = paramFile({ pathogen: { infectiousDaysAfterOnsett: 8 } });
     expect(() => resolveParameters({ file })).toThrow(

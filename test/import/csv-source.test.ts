@@ -420,6 +420,59 @@ describe('readCsvRows', () => {
     });
   });
 
+  describe('a first line ending in a carriage return alone', () => {
+    const WHOLE_FILE =
+      'lines end in a carriage return alone (CR, as Excel\'s "CSV (Macintosh)" and classic Mac OS save them); ' +
+      'save the file with LF or CRLF line endings, e.g. as "CSV UTF-8"';
+    const FIRST_LINE =
+      'the line ends in a carriage return alone (CR), unlike the lines after it (the file mixes line endings); ' +
+      'save the file with LF or CRLF line endings throughout';
+
+    test.each([
+      ['LF', 'id,name\rP1,a\nP2,b\n'],
+      ['CRLF', 'id,name\rP1,a\r\nP2,b\r\n'],
+      ['CR alone, then LF', 'id,name\rP1,a\rP2,"b\rc"\nP3,d\n'],
+    ])(
+      'before lines that end in %s is refused as that line, not as the whole file, wherever the chunks split',
+      async (_, text) => {
+        for (const chunkBytes of [undefined, 1, 2, 3, 5, 8, 13]) {
+          expect(await read('first-cr.csv', text, ['id', 'name'], chunkBytes)).toEqual({
+            rows: [],
+            problems: [{ file: 'first-cr.csv', line: 1, column: '', reason: FIRST_LINE }],
+          });
+        }
+      },
+    );
+
+    test('in a file whose lines all end in CR alone, a line feed inside quotes included, is the whole file', async () => {
+      for (const chunkBytes of [undefined, 1, 4, 7]) {
+        expect(
+          await read('mac-quoted.csv', 'id,name\rP1,"a\nb"\rP2,c\r', ['id', 'name'], chunkBytes),
+        ).toEqual({
+          rows: [],
+          problems: [{ file: 'mac-quoted.csv', line: 1, column: '', reason: WHOLE_FILE }],
+        });
+      }
+      // The only line ending of the file.
+      expect((await read('mac-two.csv', 'id,name\rP1,a')).problems).toEqual([
+        expect.objectContaining({ line: 1, reason: WHOLE_FILE }),
+      ]);
+    });
+
+    test('after empty lines that end in LF is refused on its line as unlike the lines before it', async () => {
+      expect((await read('lead-cr.csv', '\n\nid,name\rP1,a\rP2,b\r')).problems).toEqual([
+        {
+          file: 'lead-cr.csv',
+          line: 3,
+          column: '',
+          reason:
+            'the line ends in a carriage return alone (CR), unlike the lines before it (the file mixes line endings); ' +
+            'save the file with LF or CRLF line endings throughout',
+        },
+      ]);
+    });
+  });
+
   test('a header missing columns lists at most a dozen of the names it has, each cut short', async () => {
     const names = Array.from({ length: 500 }, (_, i) => `column_${i}_${'x'.repeat(100)}`);
     const [problem] = (await read('wide.csv', `${names.join(',')}\n`, ['id'])).problems;
