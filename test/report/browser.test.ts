@@ -8,8 +8,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chainViewAsset, chainViewData, chainViewPage } from '../../src/report/chain-view';
+import {
+  chainViewAsset,
+  chainViewData,
+  chainViewPage,
+  type ChainViewData,
+  type ChainViewEdge,
+  type ChainViewNode,
+} from '../../src/report/chain-view';
 import { renderHtml } from '../../src/report/html';
+import { labelProblems, RECORD_LABEL_TEXTS } from './chain-view-labels';
 import { analysisReportFixture } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -120,6 +128,59 @@ describe('HTML report in a browser', () => {
   });
 });
 
+/**
+ * A chain laid out by hand (in layout units; sigma's y axis points up, so a lower row has a smaller
+ * y) so that the spot right of a node, where a label goes first, crosses an edge: boat B0001
+ * infected P0000101, who infected P0000102 far to the right and P0000103 far to the left, a little
+ * lower, so that both edges leave P0000101 almost level and reach P0000103 from its right;
+ * P0000102 infected P0000104 straight below. Every label has a spot crossing no edge.
+ */
+function crossingChainData(): ChainViewData {
+  const base = chainViewData(analysisReportFixture());
+  const caseTemplate = base.nodes.find((n) => n.kind === 'case')!;
+  const boatTemplate = base.nodes.find((n) => n.kind === 'boat')!;
+  const edgeTemplate = base.edges[0]!;
+  const chainId = 'chain-P0000101';
+  const node = (template: ChainViewNode, id: string, name: string, x: number, y: number): ChainViewNode => ({
+    ...template,
+    key: id,
+    id,
+    name,
+    label: `${id} ${name}`,
+    chainId,
+    candidates: [],
+    x,
+    y,
+  });
+  const nodes = [
+    node(boatTemplate, 'B0001', 'Boat 1', 0, 0),
+    node(caseTemplate, 'P0000101', 'Lin', 0, -60),
+    node(caseTemplate, 'P0000102', 'Chen', 240, -75),
+    node(caseTemplate, 'P0000103', 'Wu', -240, -75),
+    node(caseTemplate, 'P0000104', 'Fu', 240, -135),
+  ];
+  const edge = (source: string, target: string): ChainViewEdge => ({
+    ...edgeTemplate,
+    key: `${source}->${target}`,
+    source,
+    target,
+    chainId,
+    probability: 0.9,
+    flags: [],
+  });
+  return {
+    ...base,
+    chains: [{ ...base.chains[0]!, id: chainId, rootId: 'B0001', rootLabel: 'B0001 Boat 1', size: 4 }],
+    nodes,
+    edges: [
+      edge('B0001', 'P0000101'),
+      edge('P0000101', 'P0000102'),
+      edge('P0000101', 'P0000103'),
+      edge('P0000102', 'P0000104'),
+    ],
+  };
+}
+
 describe('chain view in a browser', () => {
   let assets: string;
   let server: http.Server;
@@ -130,12 +191,22 @@ describe('chain view in a browser', () => {
     assets = mkdtempSync(path.join(tmpdir(), 'tracegraph-chain-view-'));
     await buildAssets({ outdir: assets });
     const data = JSON.stringify(chainViewData(analysisReportFixture()));
+    const crossing = JSON.stringify(crossingChainData());
     server = http.createServer((req, res) => {
       const url = req.url ?? '/';
       if (url === '/chains') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(chainViewPage());
       } else if (url === '/chains/data.json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(data);
+      } else if (url === '/crossing/chains') {
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(chainViewPage({ base: '/crossing/chains' }));
+      } else if (url === '/crossing/chains/data.json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(crossing);
+      } else if (url === '/crossing/chains/app.js') {
+        const asset = chainViewAsset('app.js', assets)!;
+        res.writeHead(200, { 'content-type': asset.type }).end(asset.body);
       } else {
         const asset = url.startsWith('/chains/')
           ? chainViewAsset(url.slice('/chains/'.length), assets)
@@ -264,6 +335,27 @@ describe('chain view in a browser', () => {
     for (const url of requests) expect(url.startsWith(`${origin}/`) || url.startsWith('data:')).toBe(true);
     await page.close();
   });
+
+  // The label of P0000101 went right of it, across its edge to P0000102, and P0000103's right of
+  // it, across the edge coming in from P0000101.
+  it.each([
+    [1280, 800],
+    [360, 640],
+  ])(
+    'at %ix%i puts no label across an edge where a spot beside its node crosses none',
+    async (width, height) => {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.addInitScript({ content: RECORD_LABEL_TEXTS });
+      await page.goto(`${origin}/crossing/chains`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await expect(labelProblems(page, { noCrossing: true })).resolves.toEqual([]);
+      await page.screenshot({
+        path: path.join(OUTPUT, `chain-view-crossing-${width}x${height}.png`),
+        fullPage: true,
+      });
+      await page.close();
+    },
+  );
 
   it('says so when the data cannot be loaded', async () => {
     const page = await browser.newPage();

@@ -48,7 +48,11 @@ const HOVER_PADDING = 2;
  * A label's text, which of its node's spots it is at (labelSpots) and on which side of the node,
  * where it starts and its baseline (offsets from its node's centre), and the box it covers in
  * viewport pixels.
- * @typedef {{ text: string, spot: number, side: 'right' | 'left' | 'above' | 'below', dx: number, dy: number, box: Box }} PlacedLabel
+ * @typedef {{ text: string, spot: number, side: 'right' | 'left' | 'above' | 'below' | 'above-right' | 'below-right' | 'above-left' | 'below-left', dx: number, dy: number, box: Box }} PlacedLabel
+ */
+/**
+ * An edge as drawn: the straight line between its nodes' centres, in viewport pixels.
+ * @typedef {{ x1: number, y1: number, x2: number, y2: number }} Segment
  */
 /**
  * The labels placed, by node key, and whether a box would cover one of them or a node.
@@ -63,6 +67,39 @@ function overlap(a, b) {
 /** @param {Box} box @param {{ width: number, height: number }} canvas */
 function insideCanvas(box, canvas) {
   return box.left >= 0 && box.top >= 0 && box.right <= canvas.width && box.bottom <= canvas.height;
+}
+
+/**
+ * The part of the segment inside the box, as fractions of its length from its start (Liang and
+ * Barsky's clipping); null where it misses the box. A segment touching the box's border meets it.
+ * @param {Segment} s @param {Box} box
+ * @returns {[number, number] | null}
+ */
+function clipSegment(s, box) {
+  const dx = s.x2 - s.x1;
+  const dy = s.y2 - s.y1;
+  let t0 = 0;
+  let t1 = 1;
+  for (const [p, q] of [
+    [-dx, s.x1 - box.left],
+    [dx, box.right - s.x1],
+    [-dy, s.y1 - box.top],
+    [dy, box.bottom - s.y1],
+  ]) {
+    if (p === 0) {
+      if (q < 0) return null;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) {
+      if (t > t1) return null;
+      if (t > t0) t0 = t;
+    } else {
+      if (t < t0) return null;
+      if (t < t1) t1 = t;
+    }
+  }
+  return [t0, t1];
 }
 
 /** @param {number} generation */
@@ -234,22 +271,29 @@ function start(data) {
    * (one label per 100-pixel cell, always right of the node) hid labels that overlapped nothing,
    * drew overlapping ones, and ran labels past the canvas's edges. Here a label is kept only at a
    * spot beside its node (see labelSpots) that lies wholly inside the canvas and covers no other
-   * node and no label already kept: first every node's id (the selected node first, then top to
-   * bottom and left to right), then, where there is room at the same spot, the whole label (id and
-   * name). An id wider than the whole canvas is shortened with an ellipsis to half its width.
-   * Only nodes on the canvas are labelled. Zooming in makes room; hovering or clicking a node shows
-   * its whole label in any case.
+   * node and no label already kept; of those spots, the first that crosses no edge (the straight
+   * line between two shown nodes' centres), else the one that crosses fewest. First every node's
+   * id is placed (the selected node first, then top to bottom and left to right); a node left
+   * without one may take a spot held by one other id that can move, and an id that crosses an edge
+   * may take a spot that crosses fewer, held by one other id that can move to a spot crossing no
+   * more than its own. Then the whole label (id and name) replaces the id where it has room at the
+   * same spot, else at another, crossing no more edges than the id. An id wider than the whole
+   * canvas is shortened with an ellipsis to half its width. Only nodes on the canvas are labelled.
+   * Zooming in makes room; hovering or clicking a node shows its whole label in any case.
    * @returns {Placement}
    */
   function placeLabels() {
     const canvas = renderer.getDimensions();
     const canvasBox = { left: 0, top: 0, right: canvas.width, bottom: canvas.height };
+    /** @type {Map<string, { x: number, y: number }>} */
+    const positions = new Map();
     /** @type {LabelledNode[]} */
     const nodes = [];
     for (const key of visible) {
       const display = renderer.getNodeDisplayData(key);
       if (!display) continue;
       const { x, y } = renderer.framedGraphToViewport(display);
+      positions.set(key, { x, y });
       const r = renderer.scaleSize(display.size);
       const disc = { left: x - r, right: x + r, top: y - r, bottom: y + r };
       if (!overlap(disc, canvasBox)) continue;
@@ -280,6 +324,51 @@ function start(data) {
         else cells.set(cell, new Set([node]));
       }
     }
+    // The edges drawn, each in the squares its part on the canvas passes through.
+    /** @type {Map<string, Segment[]>} */
+    const edgeCells = new Map();
+    graph.forEachEdge((_edge, _attributes, source, target) => {
+      const from = positions.get(source);
+      const to = positions.get(target);
+      if (!from || !to) return;
+      const segment = { x1: from.x, y1: from.y, x2: to.x, y2: to.y };
+      const onCanvas = clipSegment(segment, canvasBox);
+      if (!onCanvas) return;
+      const dx = segment.x2 - segment.x1;
+      const dy = segment.y2 - segment.y1;
+      const [a, b] = onCanvas.map((t) => ({ x: segment.x1 + t * dx, y: segment.y1 + t * dy }));
+      const span = /** @type {Box} */ ({
+        left: Math.min(a.x, b.x),
+        right: Math.max(a.x, b.x),
+        top: Math.min(a.y, b.y),
+        bottom: Math.max(a.y, b.y),
+      });
+      for (let i = Math.floor(span.left / GRID_CELL); i <= Math.floor(span.right / GRID_CELL); i++)
+        for (let j = Math.floor(span.top / GRID_CELL); j <= Math.floor(span.bottom / GRID_CELL); j++) {
+          const cellBox = {
+            left: i * GRID_CELL,
+            right: (i + 1) * GRID_CELL,
+            top: j * GRID_CELL,
+            bottom: (j + 1) * GRID_CELL,
+          };
+          if (!clipSegment(segment, cellBox)) continue;
+          const here = edgeCells.get(`${i} ${j}`);
+          if (here) here.push(segment);
+          else edgeCells.set(`${i} ${j}`, [segment]);
+        }
+    });
+    /**
+     * How many edges the box crosses.
+     * @param {Box} box
+     */
+    function crossings(box) {
+      /** @type {Set<Segment>} */
+      const met = new Set();
+      for (const cell of cellsOf(box))
+        for (const segment of edgeCells.get(cell) ?? [])
+          if (!met.has(segment) && clipSegment(segment, box)) met.add(segment);
+      return met.size;
+    }
     /**
      * Whether the box covers a node or a label kept, other than those of `except`.
      * @param {Box} box @param {LabelledNode | null} except
@@ -295,6 +384,26 @@ function start(data) {
     }
     /** @param {LabelledNode} node @param {Box} box */
     const fits = (node, box) => insideCanvas(box, canvas) && !covered(box, node);
+    /**
+     * Of the spots that fit, the first that crosses no edge, else the first of those that cross
+     * fewest; none where none fits or where all cross more than `most` edges.
+     * @param {LabelledNode} node @param {PlacedLabel[]} spots @param {number} [most]
+     */
+    function bestSpot(node, spots, most = Infinity) {
+      /** @type {PlacedLabel | null} */
+      let best = null;
+      let fewest = most + 1;
+      for (const spot of spots) {
+        if (!fits(node, spot.box)) continue;
+        const crossed = crossings(spot.box);
+        if (crossed < fewest) {
+          best = spot;
+          fewest = crossed;
+          if (crossed === 0) break;
+        }
+      }
+      return best;
+    }
     /**
      * The nodes whose labels kept the box covers, other than `except`'s; null where it covers a
      * node.
@@ -326,47 +435,108 @@ function start(data) {
           : node.id;
       return labelSpots(node, id, textWidth(id), canvas);
     };
+    /**
+     * Puts the node's id at the spot, where only one other id is in the way and that id can move
+     * to another spot of its own node that fits and crosses at most `most` edges (by default no
+     * more than it crosses now). Whether it did.
+     * @param {LabelledNode} node @param {PlacedLabel} spot @param {number} [most]
+     */
+    function takeSpot(node, spot, most) {
+      const owners = insideCanvas(spot.box, canvas) ? labelsCovered(spot.box, node) : null;
+      if (owners?.size !== 1) return false;
+      const [other] = owners;
+      const otherId = /** @type {PlacedLabel} */ (kept.get(other.key));
+      const ownId = kept.get(node.key);
+      kept.delete(other.key);
+      keep(node, spot);
+      const moved = bestSpot(
+        other,
+        idSpots(other).filter((s) => s.spot !== otherId.spot),
+        most ?? crossings(otherId.box),
+      );
+      if (moved) {
+        keep(other, moved);
+        return true;
+      }
+      if (ownId) kept.set(node.key, ownId);
+      else kept.delete(node.key);
+      kept.set(other.key, otherId);
+      return false;
+    }
+    /**
+     * The node's spots that cross fewer than `than` edges, fewest first.
+     * @param {PlacedLabel[]} spots @param {number} than
+     */
+    const crossingFewer = (spots, than) =>
+      spots
+        .map((spot) => ({ spot, crossed: crossings(spot.box) }))
+        .filter((s) => s.crossed < than)
+        .sort((a, b) => a.crossed - b.crossed)
+        .map((s) => s.spot);
     for (const node of nodes) index(node, node.disc);
     for (const node of nodes) {
-      const spot = idSpots(node).find((s) => fits(node, s.box));
+      const spot = bestSpot(node, idSpots(node));
       if (spot) keep(node, spot);
     }
     // A node left without its id takes a spot where only one other id is in the way, where that
     // id can move to another free spot of its own node.
     for (const node of nodes) {
       if (kept.has(node.key)) continue;
-      for (const spot of idSpots(node)) {
-        const owners = insideCanvas(spot.box, canvas) ? labelsCovered(spot.box, node) : null;
-        if (owners?.size !== 1) continue;
-        const [other] = owners;
-        const otherId = /** @type {PlacedLabel} */ (kept.get(other.key));
-        kept.delete(other.key);
-        keep(node, spot);
-        const moved = idSpots(other).find((s) => s.spot !== otherId.spot && fits(other, s.box));
-        if (moved) {
-          keep(other, moved);
-          break;
-        }
-        kept.delete(node.key);
-        kept.set(other.key, otherId);
-      }
+      for (const spot of crossingFewer(idSpots(node), Infinity)) if (takeSpot(node, spot, Infinity)) break;
     }
+    // An id that crosses an edge takes a spot that crosses fewer, where only one other id is in the
+    // way, where that id can move to a spot crossing no more edges than its own.
+    for (const node of nodes) {
+      const id = kept.get(node.key);
+      if (!id) continue;
+      const crossed = crossings(id.box);
+      if (crossed === 0) continue;
+      for (const spot of crossingFewer(idSpots(node), crossed)) if (takeSpot(node, spot)) break;
+    }
+    // The whole label where it has room crossing no more edges than the id: at the id's spot where
+    // that crosses fewest, else at the first other spot that does.
     for (const node of nodes) {
       const id = kept.get(node.key);
       if (!id || node.label === node.id) continue;
-      const whole = labelSpots(node, node.label, textWidth(node.label), canvas)[id.spot];
-      if (!whole || !fits(node, whole.box)) continue;
-      keep(node, whole);
+      const spots = labelSpots(node, node.label, textWidth(node.label), canvas);
+      const same = spots[id.spot];
+      const whole = bestSpot(
+        node,
+        same ? [same, ...spots.filter((s) => s !== same)] : spots,
+        crossings(id.box),
+      );
+      if (whole) keep(node, whole);
+    }
+    // Last, a label that crosses an edge moves to a spot of its own that crosses fewer where one
+    // has become free (a label that moved above may have left it); each move crosses fewer edges.
+    for (let round = 0, moved = true; moved && round < 3; round++) {
+      moved = false;
+      for (const node of nodes) {
+        const label = kept.get(node.key);
+        if (!label) continue;
+        const crossed = crossings(label.box);
+        if (crossed === 0) continue;
+        const better = bestSpot(
+          node,
+          labelSpots(node, label.text, textWidth(label.text), canvas),
+          crossed - 1,
+        );
+        if (!better) continue;
+        keep(node, better);
+        moved = true;
+      }
     }
     return { labels: kept, covers: (box) => covered(box, null) };
   }
 
   /**
    * Where a text may go beside its node, best first: right of it (where sigma draws labels), left
-   * of it, then above and below it: centred on it, then starting at its left edge, then ending at
-   * its right edge, each moved inward to lie inside the canvas. Each spot is the text's start and
-   * baseline as offsets from the node's centre, and the box it covers (with LABEL_MARGIN around
-   * it) in viewport pixels.
+   * of it, then above and below it: centred on it, starting at its left edge, ending at its right
+   * edge, starting just right of its centre and ending just left of it (clear of an edge straight
+   * up or down from it), then at its four corners (above right, below right, above left, below
+   * left). Those above and below are moved inward to lie inside the canvas. Each spot is the
+   * text's start and baseline as offsets from the node's centre, and the box it covers (with
+   * LABEL_MARGIN around it) in viewport pixels.
    * @param {{ x: number, y: number, r: number }} node
    * @param {string} text
    * @param {number} width
@@ -383,10 +553,26 @@ function start(data) {
       [node.x + node.r + LABEL_GAP, node.y, 'right'],
       [node.x - node.r - LABEL_GAP - width, node.y, 'left'],
     ];
-    for (const left of [node.x - width / 2, node.x - node.r, node.x + node.r - width]) {
+    const clear = LABEL_MARGIN + 1;
+    for (const left of [
+      node.x - width / 2,
+      node.x - node.r,
+      node.x + node.r - width,
+      node.x + clear,
+      node.x - clear - width,
+    ]) {
       spots.push([inward(left), above, 'above']);
       spots.push([inward(left), below, 'below']);
     }
+    // At a corner, the box's nearest corner is LABEL_GAP - LABEL_MARGIN pixels across and up (or
+    // down) from the disc's point at 45 degrees, outside the disc.
+    const corner = node.r * Math.SQRT1_2 + LABEL_GAP;
+    spots.push(
+      [node.x + corner, node.y - corner - LABEL_SIZE / 2, 'above-right'],
+      [node.x + corner, node.y + corner + LABEL_SIZE / 2, 'below-right'],
+      [node.x - corner - width, node.y - corner - LABEL_SIZE / 2, 'above-left'],
+      [node.x - corner - width, node.y + corner + LABEL_SIZE / 2, 'below-left'],
+    );
     return spots.map(([left, middle, side], spot) => ({
       text,
       spot,
@@ -492,9 +678,10 @@ function start(data) {
     /** Room for the box and its text (5 pixels wider, as sigma draws it) on either side. */
     const roomRight = renderer.getDimensions().width - data.x - radius - 5;
     const roomLeft = data.x - radius - 5;
-    const placedLeft =
-      placement().labels.get(/** @type {{ key: string }} */ (/** @type {unknown} */ (data)).key)?.side ===
-      'left';
+    const placedSide = placement().labels.get(
+      /** @type {{ key: string }} */ (/** @type {unknown} */ (data)).key,
+    )?.side;
+    const placedLeft = placedSide === 'left' || placedSide === 'above-left' || placedSide === 'below-left';
     const fitsRight = textWidth(label) <= roomRight;
     const fitsLeft = textWidth(label) <= roomLeft;
     const side = (placedLeft && fitsLeft) || (!fitsRight && (fitsLeft || roomLeft > roomRight)) ? -1 : 1;
