@@ -63,10 +63,18 @@ export function unavailable(): GraphQLError {
 
 /**
  * A write refused while an import or another writer holds the store (StoreBusyError), saying which
- * writes wait for it: said without the store's address or the importing host, which are no
- * business of the API's clients.
+ * writes wait for it, or a read refused while another process holds the store: said without the
+ * store's address or the importing host, which are no business of the API's clients.
  */
 export function storeBusy(err: StoreBusyError): GraphQLError {
+  if (err.refused === 'read') {
+    return new GraphQLError(
+      'Another process is holding the store; nothing could be read: try again shortly.',
+      {
+        extensions: { code: ErrorCode.STORE_BUSY },
+      },
+    );
+  }
   const holder = err.since
     ? `An import has been writing to the store since ${err.since}`
     : 'An import or another write is holding the store';

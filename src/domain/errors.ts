@@ -59,7 +59,10 @@ export class StoreUnavailableError extends Error {
  */
 export type HeldBackWrites = 'new-entities' | 'every-write';
 
-/** Another writer holds the store (an import is running): nothing was written; try again when it ends. */
+/**
+ * Another writer holds the store (an import is running): nothing was written, or (`refused` 'read')
+ * nothing could be read; try again when it ends.
+ */
 export class StoreBusyError extends Error {
   constructor(
     message: string,
@@ -67,6 +70,8 @@ export class StoreBusyError extends Error {
     readonly since: string | null = null,
     override readonly cause?: unknown,
     readonly heldBack: HeldBackWrites = 'new-entities',
+    /** What was refused: a write (nothing was written) or a read (nothing was read). */
+    readonly refused: 'write' | 'read' = 'write',
   ) {
     super(message);
     this.name = 'StoreBusyError';

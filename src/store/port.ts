@@ -77,6 +77,17 @@ export function sharesANight(start: Instant, end: Instant, nights: NightHours): 
   return !(timeOfDay >= daytime.from && timeOfDay + (end - start) <= daytime.to);
 }
 
+/** How a write through `TraceStore.write` waits for another writer. */
+export interface WriteOptions {
+  /**
+   * When the write was asked for (epoch ms; default: when `write` is called). The embedded store
+   * waits for another process's write lock until a few seconds after it, so that a write queued
+   * behind others in this process (src/api/services/checked-writes.ts) waits no longer in all
+   * than the first. Neo4j's wait for its import lock counts from the call.
+   */
+  waitFrom?: number;
+}
+
 /**
  * Writes of one import. The embedded store makes them one transaction (all or nothing); Neo4j
  * commits batch by batch, and since every write is an idempotent merge, re-running an import that
@@ -126,8 +137,10 @@ export interface TraceStore {
   /** Upserts everything in the batch in one transaction. Entities are upserted by id, stays,
    *  contacts and handlings are merged on all their fields, samples on (subject, instant, method),
    *  cases on person. A batch adding entities (ids not stored yet) takes the lock of
-   *  `lockImports` first, where there is one: it cannot make a running import refuse a record. */
-  write(batch: RecordBatch): Promise<void>;
+   *  `lockImports` first, where there is one: it cannot make a running import refuse a record.
+   *  While another process writes, the embedded store waits for its write lock (on a timer, the
+   *  thread free) until a few seconds after `options.waitFrom`, then throws StoreBusyError. */
+  write(batch: RecordBatch, options?: WriteOptions): Promise<void>;
   beginImport(): Promise<ImportSession>;
   /**
    * Keeps other imports, and writes adding entities, off the store until released: what an import

@@ -1,7 +1,7 @@
 /**
  * Analyses in worker threads: the Analysis a worker sends back is the one computed in-process
- * (both stores), store failures come back as StoreUnavailableError (the API's UNAVAILABLE), the
- * server keeps answering /health, /ready and record queries while an analysis runs in a worker,
+ * (both stores), store failures come back as StoreUnavailableError (the API's UNAVAILABLE), a read
+ * refused while another process holds the store as StoreBusyError (STORE_BUSY), the server keeps answering /health, /ready and record queries while an analysis runs in a worker,
  * and its stop terminates a running worker.
  */
 import { writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { smallDistrict } from '../store/fixtures';
+import { lockingProcess } from '../store/locking-process';
 import { codes, run, suiteTempDirs } from './helpers';
 import { postGraphQL } from './http';
 
@@ -176,6 +177,39 @@ describe('failures in the worker', () => {
       await store.close();
     }
   });
+
+  test('an embedded store another process holds whole: the read is refused, STORE_BUSY through the API (try again), and not remembered', async () => {
+    // The worker reads a store of its own, which another process holds in exclusive locking mode:
+    // opening it, the worker's first read meets SQLITE_BUSY. (The server's store is another: a
+    // connection open on the held file would keep the other process from locking it whole.)
+    const storeConfig: StoreConfig = { dataDir: freshDir('tracegraph-worker-busy-'), neo4j: null };
+    const held = await openEmbeddedStore(storeConfig.dataDir);
+    await held.write(smallDistrict());
+    await held.close();
+    const holder = await lockingProcess(path.join(storeConfig.dataDir, 'tracegraph.db'), 'exclusive');
+    const store = await openEmbeddedStore(freshDir('tracegraph-worker-busy-api-'));
+    await store.write(smallDistrict());
+    const service = new AnalysisService(store, { worker: { storeConfig } });
+    try {
+      const context = createContext({
+        store,
+        viewer: { keyId: 'key-i', role: 'investigator' },
+        audit: new AuditLog(),
+        analysis: service,
+      });
+      const result = await run(buildApiSchema(), context, '{ outbreakSummary { cases } }');
+      expect(codes(result)).toEqual(['STORE_BUSY']);
+      expect(result.errors![0]!.message).toBe(
+        'Another process is holding the store; nothing could be read: try again shortly.',
+      );
+      await expect(service.get()).rejects.toMatchObject({ name: 'StoreBusyError', refused: 'read' });
+      expect(service.computations).toBe(2);
+    } finally {
+      await holder.kill();
+      await service.close();
+      await store.close();
+    }
+  }, 60_000);
 });
 
 describe('the server while an analysis runs in a worker (embedded store)', () => {

@@ -13,7 +13,9 @@ import { Statements } from '../../src/store/embedded/statements';
 import type { TraceStore } from '../../src/store/port';
 import { describeStoreContract } from './contract';
 import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
+import { stateAfter } from '../setup/promise-state';
 import { importingProcess } from './importing-process';
+import { lockingProcess } from './locking-process';
 
 const tmpDirs: string[] = [];
 function freshDir(): string {
@@ -237,6 +239,62 @@ describe('embedded store', () => {
         await store.close();
       }
     });
+
+    test('a database of schema version 1 that another process is writing to is not upgraded: StoreBusyError, saying to try again; the file is left as it was', async () => {
+      const dataDir = freshDir();
+      const dbFile = path.join(dataDir, 'tracegraph.db');
+      const raw = new Database(dbFile);
+      raw.pragma('journal_mode = WAL');
+      raw.exec(MIGRATIONS[0]!);
+      raw.pragma('user_version = 1');
+      raw.close();
+      const writer = await lockingProcess(dbFile, 'write');
+      try {
+        const opening = openEmbeddedStore(dataDir);
+        await expect(opening).rejects.toBeInstanceOf(StoreBusyError);
+        await expect(opening).rejects.toMatchObject({
+          message:
+            `${dbFile} is locked by another writer (an import in another process?), so its schema cannot be ` +
+            `upgraded from version 1 to ${MIGRATIONS.length} now; nothing was changed: try again when it ends`,
+          cause: expect.objectContaining({ code: 'SQLITE_BUSY' }),
+        });
+      } finally {
+        await writer.release();
+      }
+      const check = new Database(dbFile, { readonly: true });
+      try {
+        expect(check.pragma('user_version', { simple: true })).toBe(1);
+      } finally {
+        check.close();
+      }
+      // Once the other process has ended, the same open upgrades it.
+      const store = await openEmbeddedStore(dataDir);
+      expect((await store.counts()).stays).toBe(0);
+      await store.close();
+    }, 30_000);
+
+    test('is held whole by another process (exclusive locking mode): the read is refused with StoreBusyError, saying to try again', async () => {
+      const dataDir = freshDir();
+      const first = await openEmbeddedStore(dataDir);
+      await first.write(district);
+      await first.close();
+      const dbFile = path.join(dataDir, 'tracegraph.db');
+      const holder = await lockingProcess(dbFile, 'exclusive');
+      try {
+        const opening = openEmbeddedStore(dataDir);
+        await expect(opening).rejects.toBeInstanceOf(StoreBusyError);
+        await expect(opening).rejects.toMatchObject({
+          message: `${dbFile} is locked by another process; nothing was read: try again when it ends`,
+          refused: 'read',
+          cause: expect.objectContaining({ code: 'SQLITE_BUSY' }),
+        });
+      } finally {
+        await holder.release();
+      }
+      const store = await openEmbeddedStore(dataDir);
+      expect(await store.counts()).toEqual(DISTRICT_COUNTS);
+      await store.close();
+    }, 30_000);
   });
 
   describe('writes', () => {
@@ -498,6 +556,52 @@ describe('embedded store', () => {
       // The lock is free again: the same write goes through.
       await own.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
       expect((await own.counts()).persons).toBe(5);
+      await own.close();
+    }, 30_000);
+
+    test("a write waiting for another process's write lock leaves the thread free: reads are answered meanwhile; once the lock is released it is written", async () => {
+      const dataDir = freshDir();
+      const own = await openEmbeddedStore(dataDir);
+      await own.write(district);
+      const importer = await importingProcess(dataDir);
+      let writing: Promise<void> | undefined;
+      try {
+        writing = own.write({ persons: [{ ...district.persons[3]!, id: 'P8', name: 'Qian' }] });
+        // SQLite's own busy wait would hold this thread (and so this test) until the write gave up.
+        expect(await stateAfter(writing, 200)).toBe('waiting');
+        expect(await own.counts()).toEqual(DISTRICT_COUNTS);
+        expect(await stateAfter(writing, 0)).toBe('waiting');
+        await importer.commit();
+      } finally {
+        await importer.kill();
+      }
+      await writing;
+      expect(await own.persons(['P8', 'P9'])).toEqual([
+        expect.objectContaining({ id: 'P8', name: 'Qian' }),
+        expect.objectContaining({ id: 'P9', name: 'Zhou Jie' }),
+      ]);
+      await own.close();
+    }, 30_000);
+
+    test('a write asked for a busy timeout ago (waitFrom) tries the lock once: refused at once while another process holds it', async () => {
+      const dataDir = freshDir();
+      const own = await openEmbeddedStore(dataDir);
+      await own.write(district);
+      const importer = await importingProcess(dataDir);
+      try {
+        const writing = own.write(
+          { persons: [{ ...district.persons[3]!, id: 'P8' }] },
+          { waitFrom: Date.now() - 5_000 },
+        );
+        // Not waiting: refused before a write with its own wait ahead of it could be.
+        const waiting = own.write({ persons: [{ ...district.persons[3]!, id: 'P7' }] });
+        await expect(writing).rejects.toBeInstanceOf(StoreBusyError);
+        expect(await stateAfter(waiting, 0)).toBe('waiting');
+        await expect(waiting).rejects.toBeInstanceOf(StoreBusyError);
+      } finally {
+        await importer.kill();
+      }
+      expect((await own.counts()).persons).toBe(DISTRICT_COUNTS.persons);
       await own.close();
     }, 30_000);
 

@@ -57,9 +57,14 @@ const opts = (description: string) => ({
   complexity: writeComplexity,
 });
 
-/** What an upsert of entities meets while an import runs (the store's import lock). */
+/**
+ * What an upsert of entities meets while another writer holds the store: on the embedded store,
+ * SQLite's write lock, which holds back every write while another process writes (its import);
+ * on Neo4j, the import lock, which holds back only writes adding ids not yet stored
+ * (src/store/neo4j/index.ts).
+ */
 const WHILE_IMPORTING =
-  'On Neo4j, while an import runs, a call adding an id not yet stored waits a few seconds for it, then is refused with STORE_BUSY, writing nothing.';
+  'While another writer holds the store, a call waits for it up to 5 s, then is refused with STORE_BUSY, writing nothing. On the embedded store that is every call while another process writes to the store (an import there holds the store until it commits); on Neo4j, only a call adding an id not yet stored, while an import runs.';
 
 const service = (ctx: ApiContext) =>
   new RecordsService(ctx.store, ctx.loaders, () => ctx.analysis.invalidate());

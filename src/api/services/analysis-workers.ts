@@ -5,13 +5,14 @@
  * server's store configuration (a second SQLite connection to the WAL database, or a second
  * Neo4j driver), runs the engine and posts the Analysis back by structured clone (plain objects,
  * arrays and Maps only), then ends. A failure comes back as the error it was, by name: a
- * StoreUnavailableError stays one, so the API still answers UNAVAILABLE. `close()` terminates the
+ * StoreUnavailableError stays one, so the API still answers UNAVAILABLE, and a StoreBusyError (a
+ * read refused while another process holds the store) one, STORE_BUSY. `close()` terminates the
  * workers still running (the server's graceful stop).
  */
 import { Worker } from 'node:worker_threads';
 import type { Analysis, AnalysisOptions } from '../../analysis/analyse';
 import type { Parameters } from '../../domain/parameters';
-import { StoreUnavailableError } from '../../domain/errors';
+import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import {
   errorFromWorker,
   workerEntry,
@@ -50,9 +51,18 @@ export type WorkerReply = { ok: true; analysis: Analysis } | { ok: false; error:
 
 export const DEFAULT_CONCURRENT_ANALYSES = 1;
 
-/** The worker's error as this thread's: same name and message, StoreUnavailableError kept as such. */
-/** The error classes a worker's failure keeps: a store outage stays one (UNAVAILABLE). */
-const WORKER_ERROR_CLASSES = { StoreUnavailableError };
+/** A worker only reads: a StoreBusyError it met is a read refused (another process holds the store). */
+class ReadRefusedError extends StoreBusyError {
+  constructor(message: string) {
+    super(message, null, undefined, 'every-write', 'read');
+  }
+}
+
+/**
+ * The error classes a worker's failure keeps: a store outage stays one (UNAVAILABLE), and a read
+ * refused while another process holds the store a StoreBusyError (STORE_BUSY).
+ */
+const WORKER_ERROR_CLASSES = { StoreUnavailableError, StoreBusyError: ReadRefusedError };
 
 function stoppedError(): Error {
   return new Error('the analysis was stopped: the server is shutting down');

@@ -17,6 +17,7 @@ import { analyseOutbreak, type Analysis, type AnalysisOptions } from '../../anal
 import { latestCaseAsOf } from '../../analysis/as-of';
 import type { AnalysisReport } from '../../analysis/report-model';
 import { toReport } from '../../analysis/report';
+import { StoreBusyError } from '../../domain/errors';
 import { resolveParameters, type Parameters } from '../../domain/parameters';
 import { EARLIEST_YEAR, LATEST_YEAR, withinYears } from '../../domain/time';
 import type { Instant } from '../../domain/types';
@@ -198,8 +199,8 @@ export class AnalysisService {
     this.entries.set(id, entry);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     promise.catch((err: unknown) => {
-      // The store being down says nothing about the analysis: the next request tries again.
-      if (isStoreUnavailable(err)) {
+      // The store being down or busy says nothing about the analysis: the next request tries again.
+      if (isStoreUnavailable(err) || err instanceof StoreBusyError) {
         if (this.entries.get(id) === entry) this.entries.delete(id);
       } else {
         entry.failedAt = this.now();

@@ -56,10 +56,15 @@ export class QuarantineAssignmentService {
   ) {}
 
   assign(request: QuarantineAssignmentRequest): Promise<QuarantineAssignment> {
-    return oneCheckedWriteAtATime(this.store, () => this.checkAndWrite(request));
+    // Queued behind other writes, it waits for another process's write lock no longer in all.
+    const askedAt = Date.now();
+    return oneCheckedWriteAtATime(this.store, () => this.checkAndWrite(request, askedAt));
   }
 
-  private async checkAndWrite(request: QuarantineAssignmentRequest): Promise<QuarantineAssignment> {
+  private async checkAndWrite(
+    request: QuarantineAssignmentRequest,
+    askedAt: number,
+  ): Promise<QuarantineAssignment> {
     const start = request.start ?? this.now();
     const end = request.end ?? start + this.params.protocol.closeContactQuarantineDays * DAY;
     const input = { subjectId: request.personId, hostId: request.siteId, start, end };
@@ -111,7 +116,7 @@ export class QuarantineAssignmentService {
     if (problems.length) throw badUserInput(problems);
 
     try {
-      await this.store.write({ stays: [stay] });
+      await this.store.write({ stays: [stay] }, { waitFrom: askedAt });
     } finally {
       // Even a failed write may have reached the store before it failed.
       clearLoaders(this.loaders);

@@ -90,7 +90,9 @@ export class RecordsService {
     batchKey: keyof RecordBatch,
     inputs: readonly object[],
   ): Promise<T[]> {
-    const checkAndWrite = () => this.checkAndWrite(argument, spec, batchKey, inputs);
+    // A write queued behind others waits for another process's write lock no longer in all.
+    const askedAt = Date.now();
+    const checkAndWrite = () => this.checkAndWrite(argument, spec, batchKey, inputs, askedAt);
     // Stays take beds and places set them; persons live at homes and places stop being homes.
     return batchKey === 'stays' || batchKey === 'places' || batchKey === 'persons'
       ? oneCheckedWriteAtATime(this.store, checkAndWrite)
@@ -102,6 +104,7 @@ export class RecordsService {
     spec: FileSpec<T>,
     batchKey: keyof RecordBatch,
     inputs: readonly object[],
+    askedAt: number,
   ): Promise<T[]> {
     if (inputs.length > MAX_RECORDS_PER_MUTATION) {
       throw badUserInput([
@@ -248,7 +251,7 @@ export class RecordsService {
     }
     if (records.length) {
       try {
-        await this.store.write({ [batchKey]: records } as RecordBatch);
+        await this.store.write({ [batchKey]: records } as RecordBatch, { waitFrom: askedAt });
       } finally {
         // Even a failed write may have reached the store before it failed.
         clearLoaders(this.loaders);

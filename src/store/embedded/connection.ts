@@ -6,13 +6,17 @@
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../../domain/errors';
+import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import { makeFolders } from '../../fs/folders';
 
 export const DATABASE_FILE = 'tracegraph.db';
 
-/** How long a connection waits for another process's write lock before giving up. */
-const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a connection waits for another process's lock before giving up. SQLite's own wait (the
+ * busy timeout) blocks the thread: the store's writes wait instead on a timer (./transaction.ts),
+ * up to the same time, so that a server answers other requests meanwhile.
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
 /** Page cache per connection, in KiB: keeps the window indexes' hot pages in memory during an import. */
 const CACHE_KIB = 32 * 1024;
 
@@ -63,6 +67,7 @@ export function openConnection(file: string): Database.Database {
     return db;
   } catch (err) {
     db?.close();
+    if (isBusy(err)) throw readRefused(file, err);
     throw new StoreUnavailableError(`cannot open database "${file}": ${reasonOf(err)}`, err);
   }
 }
@@ -71,4 +76,15 @@ export function openConnection(file: string): Database.Database {
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code);
+}
+
+/** A read refused because another process holds the database (e.g. in exclusive locking mode). */
+export function readRefused(file: string, err: unknown): StoreBusyError {
+  return new StoreBusyError(
+    `${file} is locked by another process; nothing was read: try again when it ends`,
+    null,
+    err,
+    'every-write',
+    'read',
+  );
 }

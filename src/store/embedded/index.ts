@@ -2,7 +2,7 @@
  * Opens the embedded store: `<dataDir>/tracegraph.db`, a SQLite database in WAL mode, created
  * and migrated on first use.
  */
-import { StoreUnavailableError } from '../../domain/errors';
+import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import type { MigrationReport, TraceStore } from '../port';
 import { databaseFileIn, openConnection } from './connection';
 import { migrateSchema } from './schema';
@@ -11,7 +11,8 @@ import { EmbeddedStore } from './store';
 /**
  * Opens (creating if needed) the store in `dataDir`, with its schema up to date (`report` is told
  * of each migration applied to records already stored). Throws StoreUnavailableError naming the
- * path when the directory or file cannot be used.
+ * path when the directory or file cannot be used, StoreBusyError when another process holds the
+ * file past the busy timeout (its write lock while the schema must be upgraded, or the whole file).
  */
 export async function openEmbeddedStore(dataDir: string, report?: MigrationReport): Promise<TraceStore> {
   const file = databaseFileIn(dataDir);
@@ -23,6 +24,8 @@ export async function openEmbeddedStore(dataDir: string, report?: MigrationRepor
     return new EmbeddedStore(db, file);
   } catch (err) {
     db.close();
+    // Another process holds the file (its import): busy, not out of reach.
+    if (err instanceof StoreBusyError) throw err;
     // Duck-typed: better-sqlite3's errors may come from another realm (e.g. a test sandbox).
     const reason = typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err);
     throw new StoreUnavailableError(

@@ -3,6 +3,8 @@
  * `PRAGMA user_version` so that opening an older database brings it up to date.
  */
 import type Database from 'better-sqlite3';
+import { StoreBusyError } from '../../domain/errors';
+import { isBusy } from './connection';
 
 /**
  * Keys of the `meta` table: the longest stay and contact kept. The longest contact bounds contact
@@ -156,7 +158,8 @@ export const TABLES_CHILDREN_FIRST = [
 /**
  * Applies the migrations this database has not had yet, each in its own transaction. `report` is
  * told of each one applied to a database that already had a schema (a new file has no records to
- * rewrite).
+ * rewrite). When another process holds the write lock past the busy timeout (its import), throws
+ * StoreBusyError, the file left as it was.
  */
 export function migrateSchema(db: Database.Database, report?: (step: string) => void): void {
   const known = MIGRATIONS.length;
@@ -169,22 +172,40 @@ export function migrateSchema(db: Database.Database, report?: (step: string) => 
   for (;;) {
     // Read the version inside the write lock, so two processes opening the same file at once
     // do not both apply a migration.
-    const applied = db
-      .transaction((): boolean => {
-        const version = versionOf();
-        if (version > known) {
-          throw new Error(
-            `${db.name} has schema version ${version}, newer than this tracegraph knows (${known}); ` +
-              'upgrade tracegraph to open it',
-          );
-        }
-        if (version === known) return false;
-        tell?.(`schema version ${version} to ${version + 1} (once)`);
-        db.exec(MIGRATIONS[version]!);
-        db.pragma(`user_version = ${version + 1}`);
-        return true;
-      })
-      .immediate();
+    const applied = upgrading(db, initial, known, () =>
+      db
+        .transaction((): boolean => {
+          const version = versionOf();
+          if (version > known) {
+            throw new Error(
+              `${db.name} has schema version ${version}, newer than this tracegraph knows (${known}); ` +
+                'upgrade tracegraph to open it',
+            );
+          }
+          if (version === known) return false;
+          tell?.(`schema version ${version} to ${version + 1} (once)`);
+          db.exec(MIGRATIONS[version]!);
+          db.pragma(`user_version = ${version + 1}`);
+          return true;
+        })
+        .immediate(),
+    );
     if (!applied) return;
+  }
+}
+
+/** Runs one step of the upgrade; another process's write lock becomes StoreBusyError. */
+function upgrading<T>(db: Database.Database, from: number, to: number, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (!isBusy(err)) throw err;
+    throw new StoreBusyError(
+      `${db.name} is locked by another writer (an import in another process?), so its schema cannot be ` +
+        `upgraded from version ${from} to ${to} now; nothing was changed: try again when it ends`,
+      null,
+      err,
+      'every-write',
+    );
   }
 }

@@ -31,11 +31,12 @@ import {
   type ResidentCount,
   type TraceStore,
   type WindowedId,
+  type WriteOptions,
 } from '../port';
-import { openConnection } from './connection';
+import { isBusy, openConnection, readRefused } from './connection';
 import { migrateSchema, TABLES_CHILDREN_FIRST } from './schema';
 import { asJson, Statements } from './statements';
-import { beginWrite, commitOrRollBack, inWriteTransaction } from './transaction';
+import { beginWrite, commitOrRollBack, inWriteTransactionWhenFree } from './transaction';
 
 /** The latest instant a Date can hold: "no cut-off". */
 const END_OF_TIME = 8.64e15;
@@ -164,8 +165,20 @@ export class EmbeddedStore implements TraceStore {
     }
   }
 
+  /**
+   * Runs a read; SQLITE_BUSY (another process holding the file, rare under WAL) becomes
+   * StoreBusyError, which says to try again.
+   */
+  private read<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (err) {
+      throw isBusy(err) ? readRefused(this.location, err) : err;
+    }
+  }
+
   async migrate(report?: MigrationReport): Promise<void> {
-    migrateSchema(this.db, report);
+    this.read(() => migrateSchema(this.db, report));
   }
 
   async ping(): Promise<void> {
@@ -186,9 +199,19 @@ export class EmbeddedStore implements TraceStore {
 
   // ---- writes -------------------------------------------------------------------------------
 
-  async write(batch: RecordBatch): Promise<void> {
-    this.assertWritable();
-    inWriteTransaction(this.db, this.location, () => this.statements.apply(batch));
+  /**
+   * While another process holds the write lock, waits for it on a timer (the thread serves other
+   * requests meanwhile) until BUSY_TIMEOUT_MS after `options.waitFrom` (default now), then throws
+   * StoreBusyError, nothing written.
+   */
+  async write(batch: RecordBatch, options: WriteOptions = {}): Promise<void> {
+    await inWriteTransactionWhenFree(
+      this.db,
+      this.location,
+      () => this.statements.apply(batch),
+      options.waitFrom ?? Date.now(),
+      () => this.assertWritable(),
+    );
   }
 
   async beginImport(): Promise<ImportSession> {
@@ -217,105 +240,138 @@ export class EmbeddedStore implements TraceStore {
   }
 
   async clear(): Promise<void> {
-    this.assertWritable();
-    inWriteTransaction(this.db, this.location, () => {
-      for (const table of TABLES_CHILDREN_FIRST) this.db.exec(`DELETE FROM ${table}`);
-      this.statements.resetMeta.run();
-    });
+    await inWriteTransactionWhenFree(
+      this.db,
+      this.location,
+      () => {
+        for (const table of TABLES_CHILDREN_FIRST) this.db.exec(`DELETE FROM ${table}`);
+        this.statements.resetMeta.run();
+      },
+      Date.now(),
+      () => this.assertWritable(),
+    );
   }
 
   // ---- lookups by id ------------------------------------------------------------------------
 
   async entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]> {
-    const rows = this.statements.entityKinds.all(asJson(ids));
+    const rows = this.read(() => this.statements.entityKinds.all(asJson(ids)));
     return inKeyOrder(ids, rows, (r) => r.id).map((r) => r?.kind ?? null);
   }
 
   async persons(ids: readonly Id[]): Promise<(Person | null)[]> {
-    return inKeyOrder(ids, this.statements.persons.all(asJson(ids)), (p) => p.id);
+    return inKeyOrder(
+      ids,
+      this.read(() => this.statements.persons.all(asJson(ids))),
+      (p) => p.id,
+    );
   }
 
   async places(ids: readonly Id[]): Promise<(Place | null)[]> {
-    return inKeyOrder(ids, this.statements.places.all(asJson(ids)), (p) => p.id);
+    return inKeyOrder(
+      ids,
+      this.read(() => this.statements.places.all(asJson(ids))),
+      (p) => p.id,
+    );
   }
 
   async boats(ids: readonly Id[]): Promise<(Boat | null)[]> {
-    return inKeyOrder(ids, this.statements.boats.all(asJson(ids)), (b) => b.id);
+    return inKeyOrder(
+      ids,
+      this.read(() => this.statements.boats.all(asJson(ids))),
+      (b) => b.id,
+    );
   }
 
   async items(ids: readonly Id[]): Promise<(ColdChainItem | null)[]> {
-    return inKeyOrder(ids, this.statements.items.all(asJson(ids)), (i) => i.id);
+    return inKeyOrder(
+      ids,
+      this.read(() => this.statements.items.all(asJson(ids))),
+      (i) => i.id,
+    );
   }
 
   async casesOf(personIds: readonly Id[]): Promise<(Case | null)[]> {
-    return inKeyOrder(personIds, this.statements.casesOf.all(asJson(personIds)), (c) => c.personId);
+    return inKeyOrder(
+      personIds,
+      this.read(() => this.statements.casesOf.all(asJson(personIds))),
+      (c) => c.personId,
+    );
   }
 
   // ---- neighbourhood reads ------------------------------------------------------------------
 
   async listCases(asOf?: Instant): Promise<Case[]> {
-    return this.statements.listCases.all({ asOf: asOf === undefined ? null : clampInstant(asOf) });
+    return this.read(() =>
+      this.statements.listCases.all({ asOf: asOf === undefined ? null : clampInstant(asOf) }),
+    );
   }
 
   async samplesOf(subjectIds: readonly Id[], asOf?: Instant): Promise<Sample[]> {
-    return this.statements.samplesOf.all(asJson(distinct(subjectIds)), clampInstant(asOf ?? END_OF_TIME));
+    return this.read(() =>
+      this.statements.samplesOf.all(asJson(distinct(subjectIds)), clampInstant(asOf ?? END_OF_TIME)),
+    );
   }
 
   async positiveEnvironmentalSamples(asOf?: Instant): Promise<Sample[]> {
-    return this.statements.positiveEnvironmentalSamples.all(clampInstant(asOf ?? END_OF_TIME));
+    return this.read(() =>
+      this.statements.positiveEnvironmentalSamples.all(clampInstant(asOf ?? END_OF_TIME)),
+    );
   }
 
   async staysOfSubjects(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.statements.staysOfSubjects.all({ windows: asJson(stayWindows(windows)) });
+    return this.read(() => this.statements.staysOfSubjects.all({ windows: asJson(stayWindows(windows)) }));
   }
 
   async staysAwayAtNight(windows: readonly HomeWindow[], nights: NightHours): Promise<Stay[]> {
     const daytime = daytimeBetween(nights);
-    return this.statements.staysAwayAtNight.all({
-      windows: asJson(stayWindows(windows)),
-      offset: daytime.offset,
-      daytimeFrom: daytime.from,
-      daytimeTo: daytime.to,
-    });
+    return this.read(() =>
+      this.statements.staysAwayAtNight.all({
+        windows: asJson(stayWindows(windows)),
+        offset: daytime.offset,
+        daytimeFrom: daytime.from,
+        daytimeTo: daytime.to,
+      }),
+    );
   }
 
   async staysAtHosts(windows: readonly WindowedId[]): Promise<Stay[]> {
-    return this.statements.staysAtHosts.all({ windows: asJson(stayWindows(windows)) });
+    return this.read(() => this.statements.staysAtHosts.all({ windows: asJson(stayWindows(windows)) }));
   }
 
   async residentsOf(homeIds: readonly Id[]): Promise<Person[]> {
-    return this.statements.residentsOf.all(asJson(distinct(homeIds)));
+    return this.read(() => this.statements.residentsOf.all(asJson(distinct(homeIds))));
   }
 
   async residentCounts(homeIds: readonly Id[]): Promise<ResidentCount[]> {
-    return this.statements.residentCounts.all(asJson(distinct(homeIds)));
+    return this.read(() => this.statements.residentCounts.all(asJson(distinct(homeIds))));
   }
 
   async contactsOf(windows: readonly WindowedId[]): Promise<Contact[]> {
-    return this.statements.contactsOf.all(windowsJson(windows));
+    return this.read(() => this.statements.contactsOf.all(windowsJson(windows)));
   }
 
   async handlingsBy(windows: readonly WindowedId[]): Promise<Handling[]> {
-    return this.statements.handlingsBy.all(windowsJson(windows));
+    return this.read(() => this.statements.handlingsBy.all(windowsJson(windows)));
   }
 
   async handlingsOf(windows: readonly WindowedId[]): Promise<Handling[]> {
-    return this.statements.handlingsOf.all(windowsJson(windows));
+    return this.read(() => this.statements.handlingsOf.all(windowsJson(windows)));
   }
 
   async placesOfKind(kinds: readonly string[]): Promise<Place[]> {
-    return this.statements.placesOfKind.all(asJson(distinct(kinds)));
+    return this.read(() => this.statements.placesOfKind.all(asJson(distinct(kinds))));
   }
 
   async searchPersons(text: string, limit: number): Promise<Person[]> {
     // SQLite reads a negative LIMIT as "no limit".
     const count = Math.floor(limit);
     if (!(count > 0)) return [];
-    return this.statements.searchPersons.all({ text, limit: count });
+    return this.read(() => this.statements.searchPersons.all({ text, limit: count }));
   }
 
   async counts(): Promise<Counts> {
-    return { ...this.statements.counts.get()! };
+    return { ...this.read(() => this.statements.counts.get())! };
   }
 
   // ---- streaming reads ----------------------------------------------------------------------
@@ -325,11 +381,12 @@ export class EmbeddedStore implements TraceStore {
       throw new RangeError(`page size must be a whole number of at least 1, not ${pageSize}`);
     }
     const page = this.statements.scanPage[kind];
+    const read = <T>(query: () => T): T => this.read(query);
     return (async function* pages() {
       // Keyset pagination on rowid: each page starts after the last row of the one before.
       let after = 0;
       for (;;) {
-        const rows = page.all(after, pageSize);
+        const rows = read(() => page.all(after, pageSize));
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.rowid_;
         yield rows.map(({ rowid_: _, ...record }) => record) as NonNullable<RecordBatch[K]>;
