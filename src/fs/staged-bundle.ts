@@ -5,10 +5,30 @@
  * folder made for the bundle is removed again when the write fails. Other files in the folder are
  * left alone, but a `.csv` file the format does not name is refused up front: import would refuse
  * the bundle for it.
+ *
+ * A process killed while it renames (SIGKILL, a power loss) cannot put anything back itself, so
+ * before the first rename the swap is written down in the folder (SWAP_JOURNAL, made whole under a
+ * temporary name, synced, then renamed), and that journal is removed only once every file is in
+ * place. While it is there, every file the swap moved aside is still there too, so the folder can
+ * always be put back to the bundle it held before: import refuses a folder with a journal, and the
+ * next write into it first puts the earlier bundle back (`recoverInterruptedWrite`).
  */
 import { once } from 'node:events';
-import { createWriteStream, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { rename, rm, rmdir } from 'node:fs/promises';
+import {
+  closeSync,
+  createWriteStream,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -67,6 +87,183 @@ function obstaclesIn(dir: string): string[] {
   return obstacles;
 }
 
+/**
+ * The journal of a swap under way, in the bundle folder from before the first rename until every
+ * file is in place: a folder holding it holds files of two bundles, or may.
+ */
+export const SWAP_JOURNAL = '.tracegraph-bundle-swap.json';
+
+/** One file of a swap: its new content's name, and whether an earlier file is moved aside. */
+interface SwapEntry {
+  file: FileName;
+  /** Whether a file of that name was there, moved aside to `previous` before `partial` takes its name. */
+  replaces: boolean;
+  partial: string;
+  previous: string;
+}
+
+interface SwapJournal {
+  pid: number;
+  files: SwapEntry[];
+}
+
+const partialName = (file: FileName, pid: number): string => `${file}.${pid}.partial`;
+const previousName = (file: FileName, pid: number): string => `${file}.${pid}.previous`;
+const journalTempName = (pid: number): string => `${SWAP_JOURNAL}.${pid}.tmp`;
+
+/** Makes a file's content, or a folder's entries (names made, renamed, removed), durable. */
+function sync(target: string): void {
+  const fd = openSync(target, 'r');
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    // Some systems cannot sync a folder; a file's error is real.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(statSync(target).isDirectory() && (code === 'EINVAL' || code === 'EISDIR' || code === 'EPERM')))
+      throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes the journal whole: under a temporary name, synced, renamed, and the folder synced. */
+function writeJournal(dir: string, journal: SwapJournal): void {
+  const temp = path.join(dir, journalTempName(journal.pid));
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(journal, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, path.join(dir, SWAP_JOURNAL));
+  sync(dir);
+}
+
+/** Removes the journal, for good. */
+function removeJournal(dir: string): void {
+  rmSync(path.join(dir, SWAP_JOURNAL), { force: true });
+  sync(dir);
+}
+
+/** The journal in `dir`, or null; throws when it is there but is not one this module writes. */
+function readJournal(dir: string): SwapJournal | null {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, SWAP_JOURNAL), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const bad = (): Error => new Error(`${path.join(dir, SWAP_JOURNAL)} is not a bundle swap journal`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw bad();
+  }
+  const journal = parsed as Partial<SwapJournal> | null;
+  const pid = journal?.pid;
+  if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0 || !Array.isArray(journal?.files))
+    throw bad();
+  // Only the names this module makes are ever renamed or removed, whatever the journal says.
+  for (const entry of journal.files as unknown[]) {
+    const e = entry as Partial<SwapEntry> | null;
+    if (
+      !e ||
+      !(BUNDLE_FILES as readonly unknown[]).includes(e.file) ||
+      typeof e.replaces !== 'boolean' ||
+      e.partial !== partialName(e.file as FileName, pid) ||
+      e.previous !== previousName(e.file as FileName, pid)
+    )
+      throw bad();
+  }
+  return { pid, files: journal.files };
+}
+
+/**
+ * Puts the folder back as it was before the swap `journal` records, from any point of it: each
+ * file moved aside is renamed back, a file placed where there was none is removed, and every new
+ * file not placed is removed. Safe to run again, should it be stopped midway. The journal is left.
+ */
+function rollBack(dir: string, journal: SwapJournal): void {
+  for (const entry of [...journal.files].reverse()) {
+    const target = path.join(dir, entry.file);
+    const previous = path.join(dir, entry.previous);
+    const partial = path.join(dir, entry.partial);
+    // A file moved aside is the earlier one, whatever stands at its name now (the new one, or nothing).
+    if (entryAt(previous)) renameSync(previous, target);
+    // No earlier file, and the new one gone from its temporary name: it was placed; remove it.
+    else if (!entry.replaces && !entryAt(partial)) rmSync(target, { force: true });
+    // Otherwise the earlier file never left its name, or was put back already.
+    rmSync(partial, { force: true });
+  }
+  sync(dir);
+}
+
+/**
+ * When `dir` holds the journal of a write that was interrupted (its process killed while it put
+ * the files in place), puts the folder back to the bundle it held before that write and removes
+ * the journal. Returns whether there was one.
+ */
+export function recoverInterruptedWrite(dir: string): boolean {
+  const journal = readJournal(dir);
+  if (!journal) return false;
+  rollBack(dir, journal);
+  removeJournal(dir);
+  return true;
+}
+
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Left behind: the next write into the folder removes it.
+  }
+}
+
+/** Whether process `pid` (not this one) is running: a file it names may still be in use. */
+function running(pid: number): boolean {
+  if (pid === process.pid) return false;
+  // Not a pid a process can have: not known to be gone.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes what writes into `dir` by processes no longer running left behind: a bundle file's
+ * `<name>.<pid>.partial` or `<name>.<pid>.previous`, and the journal's temporary file. Names of any
+ * other form are left alone. (This process has written nothing yet: a file with its pid is one an
+ * earlier process of the same number left.)
+ */
+function removeLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const leftover = /^(.+)\.(\d+)\.(partial|previous)$/.exec(name);
+    const journalTemp = /^(.+)\.(\d+)\.tmp$/.exec(name);
+    const isLeftover =
+      (leftover && (BUNDLE_FILES as readonly string[]).includes(leftover[1]!)) ||
+      (journalTemp && journalTemp[1] === SWAP_JOURNAL);
+    const pid = Number((leftover ?? journalTemp)?.[2]);
+    if (isLeftover && !running(pid) && entryAt(path.join(dir, name))?.isFile())
+      rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Test only: with TRACEGRAPH_TEST_STOP_AT set to `point`, the process says so on stderr and stops
+ * itself (SIGSTOP) there, for a test to kill it at that point of a commit.
+ */
+function stopHereInTests(point: string): void {
+  if (process.env.TRACEGRAPH_TEST_STOP_AT !== point) return;
+  writeSync(2, `stopped at ${point} (pid ${process.pid})\n`);
+  process.kill(process.pid, 'SIGSTOP');
+}
+
 /** A bundle being written into a folder; `commit` puts it in place, `abandon` clears it away. */
 export class StagedBundle {
   private readonly started = new Set<FileName>();
@@ -81,7 +278,9 @@ export class StagedBundle {
   /**
    * Readies `dir` for a bundle: makes it (and the folders above it) if missing; refuses, before
    * anything is written, a path that is not a folder, a folder that cannot be made, and a folder
-   * holding a `.csv` file import would refuse or a folder where a bundle file goes.
+   * holding a `.csv` file import would refuse or a folder where a bundle file goes. A folder a
+   * write into was interrupted is then put back to the bundle it held before that write, and the
+   * temporary files of writes whose process is gone are removed.
    */
   static open(dir: string): StagedBundle {
     const refused = (reason: string, cause?: unknown): BundleWriteError =>
@@ -111,12 +310,25 @@ export class StagedBundle {
       const them = obstacles.length === 1 ? 'it' : 'them';
       throw refused(`${obstacles.join('; ')}; move ${them} out of ${dir} or choose another folder`);
     }
+    try {
+      recoverInterruptedWrite(dir);
+    } catch (err) {
+      throw refused(
+        `a bundle write into it was interrupted, and the bundle it held before cannot be put back: ${reasonOf(err as Error)}`,
+        err,
+      );
+    }
+    try {
+      removeLeftovers(dir);
+    } catch (err) {
+      throw refused(reasonOf(err as Error), err);
+    }
     return new StagedBundle(dir, []);
   }
 
   /** Where `file` is written until the whole bundle is. */
   private partialPath(file: FileName): string {
-    return `${path.join(this.dir, file)}.${process.pid}.partial`;
+    return path.join(this.dir, partialName(file, process.pid));
   }
 
   /**
@@ -143,45 +355,82 @@ export class StagedBundle {
   /**
    * Renames every file written into place. Each file it replaces is moved aside first
    * (`<name>.<pid>.previous`) and removed at the end, so that a failure midway can put the folder
-   * back as it was: then it throws a BundleWriteError naming the file.
+   * back as it was: then it throws a BundleWriteError naming the file. The swap is written down in
+   * the folder (SWAP_JOURNAL) before the first rename and struck out once every file is in place,
+   * so that a kill midway can be put back too (`recoverInterruptedWrite`).
    */
   async commit(): Promise<void> {
-    const placed: { target: string; previous: string | null }[] = [];
+    const entries: SwapEntry[] = [];
+    for (const file of BUNDLE_FILES) {
+      if (!this.started.has(file)) continue;
+      try {
+        const entry = entryAt(path.join(this.dir, file));
+        // Checked at `open`; something may have been put there meanwhile.
+        if (entry && !entry.isFile()) throw new Error(`it is now ${notAFile(entry)}`);
+        // Its content on disk before its name is: a power loss must not leave an empty file in place.
+        sync(this.partialPath(file));
+        const pid = process.pid;
+        entries.push({
+          file,
+          replaces: entry !== null,
+          partial: partialName(file, pid),
+          previous: previousName(file, pid),
+        });
+      } catch (err) {
+        throw this.fileError(file, err as Error);
+      }
+    }
+    const journal: SwapJournal = { pid: process.pid, files: entries };
     try {
-      for (const file of BUNDLE_FILES) {
-        if (!this.started.has(file)) continue;
+      writeJournal(this.dir, journal);
+    } catch (err) {
+      removeQuietly(path.join(this.dir, journalTempName(process.pid)));
+      throw new BundleWriteError(
+        `cannot write ${path.join(this.dir, SWAP_JOURNAL)}: ${reasonOf(err as Error)}`,
+        err,
+      );
+    }
+    stopHereInTests('journal');
+    let renames = 0;
+    try {
+      for (const { file, replaces, partial, previous } of entries) {
         const target = path.join(this.dir, file);
         try {
-          const entry = entryAt(target);
-          // Checked at `open`; something may have been put there meanwhile.
-          if (entry && !entry.isFile()) throw new Error(`it is now ${notAFile(entry)}`);
-          const previous = entry ? `${target}.${process.pid}.previous` : null;
-          if (previous) await rename(target, previous);
-          try {
-            await rename(this.partialPath(file), target);
-          } catch (err) {
-            if (previous) await rename(previous, target);
-            throw err;
+          if (replaces) {
+            renameSync(target, path.join(this.dir, previous));
+            stopHereInTests(`rename-${++renames}`);
           }
-          placed.push({ target, previous });
+          renameSync(path.join(this.dir, partial), target);
+          stopHereInTests(`rename-${++renames}`);
         } catch (err) {
           throw this.fileError(file, err as Error);
         }
       }
+      // Every name in place for good before the journal goes.
+      sync(this.dir);
+      rmSync(path.join(this.dir, SWAP_JOURNAL));
     } catch (err) {
-      for (const { target, previous } of placed.reverse()) {
-        if (previous) await rename(previous, target).catch(() => undefined);
-        else await rm(target, { force: true }).catch(() => undefined);
+      try {
+        rollBack(this.dir, journal);
+        removeJournal(this.dir);
+      } catch {
+        // The journal stays: import refuses the folder, and the next write into it puts it back.
       }
       throw err;
     }
-    for (const { previous } of placed)
-      if (previous) await rm(previous, { force: true }).catch(() => undefined);
+    try {
+      sync(this.dir);
+    } catch {
+      // The bundle is in place; at worst a power loss now brings back the journal, and with it the earlier bundle.
+    }
+    stopHereInTests('journal-removed');
+    // Should a removal fail (or the process be killed first), the next write into the folder removes it.
+    for (const { replaces, previous } of entries) if (replaces) removeQuietly(path.join(this.dir, previous));
   }
 
   /** Removes the temporary files, and the folders made for the bundle if they are empty again. */
   async abandon(): Promise<void> {
-    for (const file of this.started) await rm(this.partialPath(file), { force: true }).catch(() => undefined);
+    for (const file of this.started) removeQuietly(this.partialPath(file));
     for (const folder of [...this.madeFolders].reverse()) await rmdir(folder).catch(() => undefined);
   }
 }

@@ -1,0 +1,186 @@
+/**
+ * A bundle write killed while it renames its files into place (SIGKILL, as a power loss stops it):
+ * `import` refuses the folder, naming it; the next write into the folder first puts back the bundle
+ * it held before, then writes its own; a write that then fails leaves that earlier bundle. The
+ * write stops itself at the chosen point of its commit (TRACEGRAPH_TEST_STOP_AT, test only, in
+ * src/fs/staged-bundle.ts) and is killed there. Also: leftovers of writes whose process is gone.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { recoverInterruptedWrite, SWAP_JOURNAL } from '../../src/fs/staged-bundle';
+import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
+import { BIN, cliEnv, ensureBuilt, runCli } from './run-cli';
+
+const temp = suiteTemps('tracegraph-interrupted-write-');
+
+/** Every entry of a folder (all are files here) and the SHA-256 of its bytes. */
+function contents(dir: string): Record<string, string> {
+  const state: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort())
+    state[name] = createHash('sha256')
+      .update(readFileSync(path.join(dir, name)))
+      .digest('hex');
+  return state;
+}
+
+/** `seed --seed 1` and `seed --seed 2` written into fresh folders: the earlier and the new bundle. */
+let earlier: string;
+let earlierContents: Record<string, string>;
+let laterContents: Record<string, string>;
+
+beforeAll(async () => {
+  ensureBuilt();
+  earlier = path.join(temp(), 'earlier');
+  const later = path.join(temp(), 'later');
+  expect((await runCli(['seed', '--seed', '1', '--out', earlier])).code).toBe(0);
+  expect((await runCli(['seed', '--seed', '2', '--out', later])).code).toBe(0);
+  earlierContents = contents(earlier);
+  laterContents = contents(later);
+  expect(Object.keys(earlierContents)).toEqual(BUNDLE_FILE_NAMES);
+  // Every file differs, so that a file of either bundle is told apart.
+  for (const file of BUNDLE_FILE_NAMES)
+    expect([file, earlierContents[file]]).not.toEqual([file, laterContents[file]]);
+}, 300_000);
+
+/** A copy of folder `from` in a new temporary folder. */
+function copyOf(from: string): string {
+  const dir = path.join(temp(), 'bundle');
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Runs `seed --seed 2 --out dir`, which stops itself at `point` of its commit, and kills the process
+ * that writes (bin/tracegraph.js restarts itself: the pid is the one it names) with SIGKILL.
+ */
+async function killedAt(point: string, dir: string): Promise<void> {
+  const child = spawn(process.execPath, [BIN, 'seed', '--seed', '2', '--out', dir], {
+    env: cliEnv({ TRACEGRAPH_TEST_STOP_AT: point }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let stderr = '';
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      const stopped = /^stopped at (\S+) \(pid (\d+)\)$/m.exec(stderr);
+      if (stopped) resolve(Number(stopped[2]));
+    });
+    child.once('close', (code) =>
+      reject(new Error(`the write did not stop at ${point}: it exited ${code}, stderr: ${stderr}`)),
+    );
+  });
+  process.kill(pid, 'SIGKILL');
+  // Once the command has ended, the killed process is gone (waited for), its pid free.
+  await exited;
+}
+
+const interrupted = (dir: string): string =>
+  `1 problem found; nothing was written:\n  ${dir}: a bundle write into this folder was interrupted ` +
+  `(it holds ${SWAP_JOURNAL}), so its files may be part the earlier bundle, part the new one; write the ` +
+  `bundle into it again (tracegraph export or seed --out), which first puts back the bundle it held ` +
+  `before, then import it\n`;
+
+// 18 renames over a full bundle: each file moved aside, then the new one put in its place.
+describe.each([
+  ['journal', 'the journal written, nothing renamed'],
+  ['rename-1', 'places.csv moved aside, its name empty'],
+  ['rename-2', 'the new places.csv in place'],
+  ['rename-16', 'every file but cases.csv the new one'],
+  ['rename-18', 'every file renamed, the journal not yet removed'],
+])('a write killed at %s (%s)', (point) => {
+  let killed: string;
+  beforeAll(async () => {
+    killed = copyOf(earlier);
+    await killedAt(point, killed);
+  }, 120_000);
+
+  test('import refuses the folder, naming it, and makes no store', async () => {
+    const data = temp();
+    expect(await runCli(['--data', data, 'import', killed])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: interrupted(killed),
+    });
+    expect(readdirSync(data)).toEqual([]);
+    expect(existsSync(path.join(killed, SWAP_JOURNAL))).toBe(true);
+  });
+
+  test('putting it back leaves the earlier bundle, byte for byte, and nothing else', () => {
+    const dir = copyOf(killed);
+    expect(recoverInterruptedWrite(dir)).toBe(true);
+    expect(contents(dir)).toEqual(earlierContents);
+  });
+
+  test('a write into it that fails leaves the earlier bundle, put back', async () => {
+    const dir = copyOf(killed);
+    const failed = await runCli(['seed', '--seed', '2', '--out', dir], { fileSizeLimitBlocks: 64 });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/EFBIG: file too large\n$/);
+    expect(contents(dir)).toEqual(earlierContents);
+  }, 60_000);
+
+  test('the next write into it succeeds and leaves exactly the new bundle', async () => {
+    const dir = copyOf(killed);
+    expect((await runCli(['seed', '--seed', '2', '--out', dir])).code).toBe(0);
+    expect(contents(dir)).toEqual(laterContents);
+  }, 60_000);
+});
+
+describe('a write killed once every file is in place and the journal removed', () => {
+  let killed: string;
+  beforeAll(async () => {
+    killed = copyOf(earlier);
+    await killedAt('journal-removed', killed);
+  }, 120_000);
+
+  test('the folder holds the new bundle whole, which imports; the files moved aside are left', async () => {
+    const state = contents(killed);
+    const leftovers = Object.keys(state).filter((name) => !BUNDLE_FILE_NAMES.includes(name));
+    expect(leftovers).toHaveLength(9);
+    for (const name of leftovers) expect(name).toMatch(/^[a-z]+\.csv\.\d+\.previous$/);
+    for (const file of BUNDLE_FILE_NAMES) expect([file, state[file]]).toEqual([file, laterContents[file]]);
+    expect((await runCli(['--data', temp(), 'import', killed])).code).toBe(0);
+  });
+
+  test('the next write into it removes them', async () => {
+    const dir = copyOf(killed);
+    expect((await runCli(['seed', '--seed', '2', '--out', dir])).code).toBe(0);
+    expect(contents(dir)).toEqual(laterContents);
+  }, 60_000);
+});
+
+test('a write removes the temporary files of writes whose process is gone, and no other file', async () => {
+  const dir = copyOf(earlier);
+  const gone = spawnSync(process.execPath, ['-e', '']).pid;
+  const running = process.pid;
+  const removed = [`stays.csv.${gone}.partial`, `cases.csv.${gone}.previous`, `${SWAP_JOURNAL}.${gone}.tmp`];
+  const kept = [
+    `stays.csv.${running}.partial`,
+    `notes.txt.${gone}.partial`,
+    `stays.csv.x.partial`,
+    `stays.csv.${gone}.partial.bak`,
+    `Stays.CSV.${gone}.previous`,
+  ];
+  for (const name of [...removed, ...kept]) writeFileSync(path.join(dir, name), 'left\n');
+  expect((await runCli(['seed', '--seed', '2', '--out', dir])).code).toBe(0);
+  const expected = { ...laterContents };
+  for (const name of kept) expected[name] = createHash('sha256').update('left\n').digest('hex');
+  expect(contents(dir)).toEqual(expected);
+}, 60_000);
+
+test('a journal that is not one a write makes is refused, naming it, and the folder is left as it was', async () => {
+  const dir = copyOf(earlier);
+  writeFileSync(path.join(dir, SWAP_JOURNAL), '{"pid": 1, "files": [{"file": "../x", "replaces": true}]}\n');
+  const before = contents(dir);
+  expect(await runCli(['seed', '--seed', '2', '--out', dir])).toEqual({
+    code: 1,
+    stdout: '',
+    stderr:
+      `--out: cannot write the bundle into ${dir}: a bundle write into it was interrupted, and the bundle it ` +
+      `held before cannot be put back: ${path.join(dir, SWAP_JOURNAL)} is not a bundle swap journal\n`,
+  });
+  expect(contents(dir)).toEqual(before);
+});
