@@ -2,8 +2,7 @@
  * Another process importing into an embedded store (./embedded-import-child.ts): its import holds
  * SQLite's write lock on the store's file until it commits or the process is killed.
  */
-import { fork } from 'node:child_process';
-import path from 'node:path';
+import { holdingChild } from './child-process-holder';
 
 export interface ImportingProcess {
   /** Commits its import and resolves once the process has exited. */
@@ -14,30 +13,13 @@ export interface ImportingProcess {
 
 /** Starts the process on the store in `dataDir`; resolves once its import has written its batch. */
 export async function importingProcess(dataDir: string): Promise<ImportingProcess> {
-  const child = fork(path.join(__dirname, 'embedded-import-child.ts'), [dataDir], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  const child = await holdingChild('embedded-import-child.ts', [dataDir], {
+    ready: 'written',
+    finish: 'commit',
+    finished: 'committed',
+    name: 'the importing process',
+    readyVerb: 'wrote',
+    finishVerb: 'commit',
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const said = (word: string): Promise<boolean> =>
-    Promise.race([
-      new Promise<boolean>((resolve) => child.on('message', (m) => m === word && resolve(true))),
-      exited.then(() => false),
-    ]);
-  if (!(await said('written'))) throw new Error(`the importing process ended before it wrote: ${stderr}`);
-  return {
-    async commit() {
-      const committed = said('committed');
-      child.send('commit');
-      if (!(await committed)) throw new Error(`the importing process did not commit: ${stderr}`);
-      await exited;
-    },
-    async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return { commit: () => child.finish(), kill: () => child.kill() };
 }
