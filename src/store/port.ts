@@ -81,9 +81,11 @@ export function sharesANight(start: Instant, end: Instant, nights: NightHours): 
 export interface WriteOptions {
   /**
    * When the write was asked for (epoch ms; default: when `write` is called). The embedded store
-   * waits for another process's write lock until a few seconds after it, so that a write queued
-   * behind others in this process (src/api/services/checked-writes.ts) waits no longer in all
-   * than the first. Neo4j's wait for its import lock counts from the call.
+   * waits for another process's write lock, and Neo4j a write adding entities for its import lock,
+   * until a few seconds after it, so that a write queued behind others in this process
+   * (src/api/services/checked-writes.ts), or the later writes of one mutation given the same
+   * instant, wait no longer in all than the first. A write whose wait is already up tries the lock
+   * once: it is written if the lock is free, refused with StoreBusyError at once if not.
    */
   waitFrom?: number;
 }
@@ -139,14 +141,16 @@ export interface TraceStore {
    *  cases on person. A batch adding entities (ids not stored yet) takes the lock of
    *  `lockImports` first, where there is one: it cannot make a running import refuse a record.
    *  While another process writes, the embedded store waits for its write lock (on a timer, the
-   *  thread free) until a few seconds after `options.waitFrom`, then throws StoreBusyError. */
+   *  thread free) until a few seconds after `options.waitFrom`, then throws StoreBusyError,
+   *  nothing written; Neo4j waits for the lock of `lockImports` until the same instant, then does
+   *  the same. */
   write(batch: RecordBatch, options?: WriteOptions): Promise<void>;
   beginImport(): Promise<ImportSession>;
   /**
    * Keeps other imports, and writes adding entities, off the store until released: what an import
    * was validated against then stays as it was until it has written. A second import waits for it;
    * `onWait` is told who holds it when the wait lasts more than a moment. A write adding entities
-   * waits a few seconds, then is refused with StoreBusyError. Needed where an import's batches
+   * waits until a few seconds after its `waitFrom`, then is refused with StoreBusyError. Needed where an import's batches
    * commit one by one (Neo4j); the embedded store's import is one transaction, which the store
    * refuses whole, so there it holds nothing.
    */

@@ -2,11 +2,14 @@
  * Mutations on Neo4j while an import holds the store's import lock: a mutation adding persons,
  * places, boats or lots could make the import refuse a record half-way, so it waits a few seconds
  * and is refused with STORE_BUSY, writing nothing; writes of records already stored go on.
+ * Mutations sent together wait from when they were sent, not each a wait of its own in turn.
  */
 import { buildApiSchema } from '../../src/api/schema';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import type { TraceStore } from '../../src/store/port';
 import { neo4jTestConfig } from '../setup/neo4j';
+import { barePerson } from '../bare-records';
+import { stateAfter } from '../setup/promise-state';
 import { smallDistrict } from '../store/fixtures';
 import { codes, contextFor, run } from './helpers';
 
@@ -57,5 +60,35 @@ describe('mutations on Neo4j while an import runs', () => {
     const addedAfter = await mutate({ id: 'P9', name: 'Wang' });
     expect(addedAfter.errors).toBeUndefined();
     expect((await api.persons(['P9']))[0]?.name).toBe('Wang');
+  });
+
+  test('mutations adding persons sent together are all refused after one wait from when they were sent, not one wait after another; nothing written', async () => {
+    const importing = await importer.lockImports();
+    try {
+      const settled: string[] = [];
+      // Upserts of persons are checked and written one at a time (src/api/services/checked-writes.ts):
+      // the second store write waits for the first to be refused, with the same start of its wait.
+      const sent = [mutate({ id: 'P20', name: 'Sun' }), mutate({ id: 'P21', name: 'Zhao' })].map(
+        (answer, i) => answer.finally(() => settled.push(`mutation ${i + 1}`)),
+      );
+      expect(await stateAfter(Promise.all(sent), 2_500)).toBe('waiting');
+      // A write starting its own whole wait 2.5 s after the mutations were sent: it ends 2.5 s after
+      // theirs, and 2.5 s before the second mutation's would end if it had a whole wait of its own.
+      const later = api
+        .write({ persons: [barePerson('P22')] })
+        .catch((err: unknown) => err)
+        .finally(() => settled.push('later write'));
+      const answers = await Promise.all(sent);
+      await later;
+
+      expect(settled).toEqual(['mutation 1', 'mutation 2', 'later write']);
+      for (const answer of answers) {
+        expect(codes(answer)).toEqual(['STORE_BUSY']);
+        expect(answer.errors?.[0]?.message).toMatch(/ Nothing was written\.$/);
+      }
+      expect(await api.persons(['P20', 'P21', 'P22'])).toEqual([null, null, null]);
+    } finally {
+      await importing.release();
+    }
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The import lock on a real Neo4j (src/store/neo4j/import-lock.ts): imports take it one at a time
  * and the one waiting is told who holds it; a store that closes or a process that dies lets it go;
- * a write adding entities waits a few seconds for it, then is refused, while writes of records
- * already stored go on.
+ * a write adding entities waits for it until a few seconds after it was asked for (its `waitFrom`),
+ * then is refused, while writes of records already stored go on.
  */
 import { fork } from 'node:child_process';
 import neo4j, { type Driver } from 'neo4j-driver';
@@ -241,6 +241,80 @@ describe('the Neo4j import lock', () => {
       expect(await stateAfter(other.write({ persons: [renamed], stays: [stay] }), 3_000)).toBe('settled');
       expect(await other.persons(['P1'])).toEqual([renamed]);
       expect((await other.counts()).stays).toBe(district.stays.length + 1);
+    });
+
+    /** Records, in order, which of the writes given settled; an error is returned, not thrown. */
+    const settling = (settled: string[], name: string, writing: Promise<void>): Promise<unknown> =>
+      writing.then(
+        () => void settled.push(name),
+        (err: unknown) => {
+          settled.push(name);
+          return err;
+        },
+      );
+
+    test('a write asked for a whole wait ago is refused at once, before an earlier write waiting its whole wait; nothing written', async () => {
+      await lock(store);
+      const settled: string[] = [];
+      const whole = settling(settled, 'whole wait', other.write({ persons: [barePerson('P9')] }));
+      expect(await stateAfter(whole, 1_000)).toBe('waiting');
+      // The later write of a mutation whose earlier writes used up its wait (src/store/port.ts).
+      const late = settling(
+        settled,
+        'wait used up',
+        other.write({ persons: [barePerson('P8')] }, { waitFrom: Date.now() - LOCK_WAIT_MS - 1 }),
+      );
+      const [lateError, wholeError] = await Promise.all([late, whole]);
+      // Waiting a whole wait of its own, it would settle a second after the write started before it.
+      expect(settled).toEqual(['wait used up', 'whole wait']);
+      for (const error of [lateError, wholeError]) {
+        expect(error).toBeInstanceOf(StoreBusyError);
+        expect((error as StoreBusyError).message).toMatch(
+          /; persons, places, boats and lots new to the store can be written when it ends \(nothing was written\)$/,
+        );
+      }
+      expect((lateError as StoreBusyError).message.split(';')[0]).toMatch(holderNotice(store.location));
+      expect(await other.persons(['P8', 'P9'])).toEqual([null, null]);
+    });
+
+    test('a write waits only what is left of its wait: refused before an earlier write with a whole wait, it too refused', async () => {
+      await lock(store);
+      const settled: string[] = [];
+      const whole = settling(settled, 'whole wait', other.write({ persons: [barePerson('P9')] }));
+      expect(await stateAfter(whole, 1_000)).toBe('waiting');
+      // Asked for 3 s ago: 2 s of its wait are left, ending 2 s before the wait of the write above
+      // (with a whole wait of its own, it would end a second after it).
+      const partly = settling(
+        settled,
+        'wait partly used',
+        other.write({ persons: [barePerson('P8')] }, { waitFrom: Date.now() - 3_000 }),
+      );
+      expect(await stateAfter(partly, 1_000)).toBe('waiting');
+      const [partlyError, wholeError] = await Promise.all([partly, whole]);
+      expect(settled).toEqual(['wait partly used', 'whole wait']);
+      expect(partlyError).toBeInstanceOf(StoreBusyError);
+      expect(wholeError).toBeInstanceOf(StoreBusyError);
+      expect(await other.persons(['P8', 'P9'])).toEqual([null, null]);
+    });
+
+    test('a write with part of its wait left goes through once the import releases the lock within it', async () => {
+      const importing = await lock(store);
+      const adding = other.write(
+        { persons: [barePerson('P9')] },
+        { waitFrom: Date.now() - LOCK_WAIT_MS + 3_000 },
+      );
+      expect(await stateAfter(adding, 1_000)).toBe('waiting');
+      await importing.release();
+      await adding;
+      expect(await other.persons(['P9'])).toEqual([barePerson('P9')]);
+    });
+
+    test('a write whose wait is used up still goes through when nothing holds the lock', async () => {
+      const ids = ['P91', 'P92', 'P93', 'P94', 'P95'];
+      // One after another: each is the first to try the lock, and must not be stopped as a waiter.
+      for (const id of ids)
+        await other.write({ persons: [barePerson(id)] }, { waitFrom: Date.now() - LOCK_WAIT_MS - 1 });
+      expect(await other.persons(ids)).toEqual(ids.map((id) => barePerson(id)));
     });
 
     test('once the import releases the lock, the write adding a person goes through', async () => {

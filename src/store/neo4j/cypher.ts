@@ -372,10 +372,14 @@ WHERE metaData.importLock = 'held'
 RETURN metaData.since AS since, metaData.heldBy AS heldBy, metaData.heldFor AS heldFor
 LIMIT 1`;
 
-/** The transactions marked `importLockWait: $wait`: a write waiting for the import lock. */
+/**
+ * The transactions marked `importLockWait: $wait` that wait for a lock (`Blocked by: [...]`): a
+ * write waiting for the import lock. One that has not reached the lock yet, or has taken it, is
+ * not listed.
+ */
 export const LOCK_WAITERS = `
-SHOW TRANSACTIONS YIELD transactionId, metaData
-WHERE metaData.importLockWait = $wait
+SHOW TRANSACTIONS YIELD transactionId, status, metaData
+WHERE metaData.importLockWait = $wait AND status STARTS WITH 'Blocked'
 RETURN collect(transactionId) AS ids`;
 
 export const TERMINATE_TRANSACTIONS = 'TERMINATE TRANSACTIONS $ids';

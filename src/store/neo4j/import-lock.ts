@@ -5,9 +5,9 @@
  * entity of another kind. So an import holds a write lock on the one `(:ImportLock)` node from
  * before it validates until it has written, in a transaction of its own that changes nothing, and
  * every writer that could make it refuse a record takes the same lock first: a second import waits
- * for the first, and a write adding entities waits a few seconds, then is refused. Clearing the
- * store, and a migration that rewrites stored records, take it too: between two of an import's
- * batches they would leave it half written.
+ * for the first, and a write adding entities waits until a few seconds after it was asked for,
+ * then is refused. Clearing the store, and a migration that rewrites stored records, take it too:
+ * between two of an import's batches they would leave it half written.
  * The server drops that transaction, and its lock, when its connection closes: a process that
  * dies leaves no lock behind.
  */
@@ -116,39 +116,70 @@ function terminated(err: unknown): boolean {
   );
 }
 
-/** Ends the transactions marked `importLockWait: wait`; a failure leaves them waiting, as before. */
-async function stopWaiting(executor: Neo4jExecutor, wait: string): Promise<void> {
+/** The first pause, and the longest, between two looks for a write that has not begun to wait yet. */
+const FIRST_LOOK_PAUSE_MS = 25;
+const LONGEST_LOOK_PAUSE_MS = 1_000;
+
+/**
+ * Ends the transaction marked `importLockWait: wait` once it waits for the lock: one look when its
+ * wait was up while it waited. One not waiting yet (its statement still on its way to the server,
+ * as when its wait was up before it began) is looked for again, after a pause growing from
+ * FIRST_LOOK_PAUSE_MS, for as long as `stillWaiting()`: one that has taken the lock meanwhile goes
+ * on. A failed look leaves it waiting for the lock until the import ends.
+ */
+async function stopWaiting(
+  executor: Neo4jExecutor,
+  wait: string,
+  stillWaiting: () => boolean,
+): Promise<void> {
+  let pause = FIRST_LOOK_PAUSE_MS;
   try {
-    const [row] = await executor.readQuery(cypher.LOCK_WAITERS, { wait });
-    const ids = (row?.get('ids') as string[] | undefined) ?? [];
-    if (ids.length) await executor.autoCommit(cypher.TERMINATE_TRANSACTIONS, { ids });
+    while (stillWaiting()) {
+      const [row] = await executor.readQuery(cypher.LOCK_WAITERS, { wait });
+      const ids = (row?.get('ids') as string[] | undefined) ?? [];
+      if (ids.length) {
+        await executor.autoCommit(cypher.TERMINATE_TRANSACTIONS, { ids });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      pause = Math.min(pause * 2, LONGEST_LOOK_PAUSE_MS);
+    }
   } catch {
     // Nothing more can be done: the write waits for the lock until the import ends.
   }
 }
 
 /**
- * Runs `work` in a write transaction that first takes the import lock. When it has waited
- * LOCK_WAIT_MS for it, the transaction is ended and StoreBusyError thrown: nothing was written.
- * The wait alone is bounded; once the lock is taken, `work` takes the time it takes.
+ * Runs `work` in a write transaction that first takes the import lock. When the lock is still held
+ * LOCK_WAIT_MS after `waitFrom` (default: now), the transaction is ended and StoreBusyError thrown:
+ * nothing was written. So the writes of one mutation, given the same `waitFrom`, wait no longer in
+ * all than one: a write whose wait is already up tries the lock once and, finding it held, is
+ * refused at once. The wait alone is bounded; once the lock is taken, `work` takes the time it takes.
  */
 export async function writeUnderImportLock(
   executor: Neo4jExecutor,
   location: string,
   work: (tx: Transaction) => Promise<void>,
+  waitFrom: number = Date.now(),
 ): Promise<void> {
   const wait = randomUUID();
+  const deadline = waitFrom + LOCK_WAIT_MS;
   let gaveUp = false;
   try {
     await executor.write(
       async (tx) => {
-        const timer = setTimeout(() => {
-          gaveUp = true;
-          void stopWaiting(executor, wait);
-        }, LOCK_WAIT_MS);
+        let waiting = true;
+        const timer = setTimeout(
+          () => {
+            gaveUp = true;
+            void stopWaiting(executor, wait, () => waiting);
+          },
+          Math.max(0, deadline - Date.now()),
+        );
         try {
           await tx.query(cypher.TAKE_IMPORT_LOCK);
         } finally {
+          waiting = false;
           clearTimeout(timer);
         }
         await work(tx);

@@ -31,6 +31,7 @@ import {
   type ResidentCount,
   type TraceStore,
   type WindowedId,
+  type WriteOptions,
 } from '../port';
 import * as cypher from './cypher';
 import {
@@ -174,7 +175,12 @@ class Neo4jStore implements TraceStore {
 
   // ---- writes -------------------------------------------------------------------------------
 
-  async write(batch: RecordBatch): Promise<void> {
+  /**
+   * A batch adding entities waits for the import lock until LOCK_WAIT_MS after `options.waitFrom`
+   * (default now), then throws StoreBusyError, nothing written (./import-lock.ts).
+   */
+  async write(batch: RecordBatch, options: WriteOptions = {}): Promise<void> {
+    const waitFrom = options.waitFrom ?? Date.now();
     // Most writes add no entity (stays, samples, cases, or entities already stored) and need no
     // lock: nothing else they do can make a running import refuse a record.
     const written = await this.executor.write(async (tx) => {
@@ -184,8 +190,9 @@ class Neo4jStore implements TraceStore {
     });
     if (!written) {
       // A new id could be one a running import's bundle gives another kind: wait for the import
-      // lock, a few seconds at most, and check the batch against the store as it is then.
-      await writeUnderImportLock(this.executor, this.location, (tx) => this.writeIn(tx, batch));
+      // lock, a few seconds from when the write was asked for at most, and check the batch against
+      // the store as it is then.
+      await writeUnderImportLock(this.executor, this.location, (tx) => this.writeIn(tx, batch), waitFrom);
     }
   }
 
