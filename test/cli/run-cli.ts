@@ -54,8 +54,9 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
  * command it restarted as, then exits 143), so that a command that hangs fails its test. With
  * `fileSizeLimitBlocks`, it runs under `ulimit -f` (the shell's blocks of 512 or 1,024 bytes): a
  * write past it fails with EFBIG, as on a full disk. With `unprivileged`, a test run as root runs
- * the command as the user nobody (uid and gid 65534, no other groups, through util-linux's
- * `setpriv`), which may not listen on a port below 1024; it must be able to read this checkout.
+ * the command without the capability to listen on a port below 1024 (CAP_NET_BIND_SERVICE, taken
+ * from its inheritable and bounding sets by util-linux's `setpriv`). It stays root otherwise, so it
+ * reads the checkout wherever it is (another user could not enter a folder made by `mktemp -d`).
  */
 export function runCli(
   args: readonly string[],
@@ -71,7 +72,7 @@ export function runCli(
   const node = [process.execPath, options.script ?? BIN, ...args];
   const asUser =
     options.unprivileged && process.getuid?.() === 0
-      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
+      ? ['setpriv', '--inh-caps=-net_bind_service', '--bounding-set=-net_bind_service', ...node]
       : node;
   const [command, ...commandArgs] =
     options.fileSizeLimitBlocks === undefined

@@ -231,8 +231,8 @@ describe('serve: each bad setting is refused naming it, before the store is open
     });
   });
 
-  test('a port this process may not listen on (below 1024, not root): --port or PORT, before a bundle is loaded', async () => {
-    // The tests run as root, who may listen on any port: the command runs as the user nobody.
+  test('a port this process may not listen on (below 1024, without the privilege): --port or PORT, before a bundle is loaded', async () => {
+    // The tests run as root, who may listen on any port: the command runs without that capability.
     const port = privilegedPort();
     const needsPrivilege = (source: string): string =>
       `${source}: port ${port} on 127.0.0.1 needs privileges this process does not have`;
