@@ -152,6 +152,19 @@ describe('failures in the worker', () => {
     expect(isStoreUnavailable(await failed.catch((err: unknown) => err))).toBe(true);
   });
 
+  /** The outbreak summary asked through the API by an investigator, on `service`'s analyses. */
+  const askSummary = (store: TraceStore, service: AnalysisService) =>
+    run(
+      buildApiSchema(),
+      createContext({
+        store,
+        viewer: { keyId: 'key-i', role: 'investigator' },
+        audit: new AuditLog(),
+        analysis: service,
+      }),
+      '{ outbreakSummary { cases } }',
+    );
+
   test('an unreachable Neo4j: UNAVAILABLE through the API, and not remembered', async () => {
     const storeConfig: StoreConfig = {
       dataDir: '',
@@ -162,13 +175,7 @@ describe('failures in the worker', () => {
     const service = new AnalysisService(store, { worker: { storeConfig } });
     try {
       expect(service.inWorkers).toBe(true);
-      const context = createContext({
-        store,
-        viewer: { keyId: 'key-i', role: 'investigator' },
-        audit: new AuditLog(),
-        analysis: service,
-      });
-      const result = await run(buildApiSchema(), context, '{ outbreakSummary { cases } }');
+      const result = await askSummary(store, service);
       expect(codes(result)).toEqual(['UNAVAILABLE']);
       await expect(service.get()).rejects.toMatchObject({ name: 'StoreUnavailableError' });
       expect(service.computations).toBe(2);
@@ -191,13 +198,7 @@ describe('failures in the worker', () => {
     await store.write(smallDistrict());
     const service = new AnalysisService(store, { worker: { storeConfig } });
     try {
-      const context = createContext({
-        store,
-        viewer: { keyId: 'key-i', role: 'investigator' },
-        audit: new AuditLog(),
-        analysis: service,
-      });
-      const result = await run(buildApiSchema(), context, '{ outbreakSummary { cases } }');
+      const result = await askSummary(store, service);
       expect(codes(result)).toEqual(['STORE_BUSY']);
       expect(result.errors![0]!.message).toBe(
         'Another process is holding the store; nothing could be read: try again shortly.',
