@@ -209,9 +209,14 @@ function rollBack(dir: string, journal: SwapJournal): void {
 export function recoverInterruptedWrite(dir: string): boolean {
   const journal = readJournal(dir);
   if (!journal) return false;
+  putBack(dir, journal);
+  return true;
+}
+
+/** `rollBack`, then the journal removed: the folder holds the bundle it held before the swap. */
+function putBack(dir: string, journal: SwapJournal): void {
   rollBack(dir, journal);
   removeJournal(dir);
-  return true;
 }
 
 function removeQuietly(file: string): void {
@@ -411,8 +416,7 @@ export class StagedBundle {
       rmSync(path.join(this.dir, SWAP_JOURNAL));
     } catch (err) {
       try {
-        rollBack(this.dir, journal);
-        removeJournal(this.dir);
+        putBack(this.dir, journal);
       } catch {
         // The journal stays: import refuses the folder, and the next write into it puts it back.
       }
