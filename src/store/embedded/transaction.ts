@@ -3,14 +3,10 @@
  * at the start rather than failing half-way), and a COMMIT that, when deferred foreign keys fail,
  * rolls back and says which rows refer to which unknown ids.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { StoreBusyError, ValidationError, type FieldProblem } from '../../domain/errors';
-import { BUSY_TIMEOUT_MS, isBusy } from './connection';
-
-/** The first pause between two tries for the write lock, doubled after each try up to the longest. */
-const FIRST_PAUSE_MS = 5;
-const LONGEST_PAUSE_MS = 50;
+import { retryWhileBusy } from './busy-wait';
+import { isBusy } from './connection';
 
 /** What each referenced table holds, in investigators' words (a cold-chain item is a lot). */
 const NOUN: Record<string, string> = {
@@ -88,34 +84,21 @@ export function beginWrite(db: Database.Database, file: string): void {
 
 /**
  * Opens a write transaction without blocking the thread: tries for the write lock without SQLite's
- * busy wait and, while another connection holds it, tries again on a timer (so that the event loop
- * serves other requests meanwhile) until BUSY_TIMEOUT_MS after `waitFrom`, then throws
- * StoreBusyError. `check` runs before each try (it may throw to give up). Resolves with the
+ * busy wait and, while another connection holds it, tries again on a timer (`retryWhileBusy`, so
+ * that the event loop serves other requests meanwhile) until BUSY_TIMEOUT_MS after `waitFrom`, then
+ * throws StoreBusyError. `check` runs before each try (it may throw to give up). Resolves with the
  * transaction open: the caller must write and commit (or roll back) before it next awaits.
  */
 export async function beginWriteWhenFree(
   db: Database.Database,
   file: string,
   waitFrom: number,
-  check: () => void = () => undefined,
+  check?: () => void,
 ): Promise<void> {
-  const deadline = waitFrom + BUSY_TIMEOUT_MS;
-  let pause = FIRST_PAUSE_MS;
-  for (;;) {
-    check();
-    const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      return;
-    } catch (err) {
-      const left = deadline - Date.now();
-      if (!isBusy(err) || left <= 0) throw describeLockFailure(err, file);
-      await sleep(Math.min(pause, left));
-      pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
-    } finally {
-      db.pragma(`busy_timeout = ${busyTimeout}`);
-    }
+  try {
+    await retryWhileBusy(db, waitFrom, () => db.exec('BEGIN IMMEDIATE'), check);
+  } catch (err) {
+    throw describeLockFailure(err, file);
   }
 }
 
