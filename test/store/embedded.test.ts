@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { StoreBusyError, StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
-import { isBusy } from '../../src/store/embedded/connection';
+import { BUSY_TIMEOUT_MS, isBusy } from '../../src/store/embedded/connection';
 import { stayWindows } from '../../src/store/embedded/store';
 import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { Statements } from '../../src/store/embedded/statements';
@@ -14,6 +14,7 @@ import type { TraceStore } from '../../src/store/port';
 import { describeStoreContract } from './contract';
 import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
 import { stateAfter } from '../setup/promise-state';
+import { holdableStoreWith } from './holdable-store';
 import { importingProcess } from './importing-process';
 import { lockingProcess } from './locking-process';
 
@@ -619,6 +620,53 @@ describe('embedded store', () => {
         await reopened.close();
       }
     });
+  });
+
+  describe('reads while another process holds the file whole', () => {
+    const held = () => holdableStoreWith(district, 'tracegraph-embedded-held-');
+
+    test('a read waits on a timer, the thread free meanwhile, and is answered once the other process lets go within the wait', async () => {
+      const { store, file, dispose } = await held();
+      const before = await snapshot(store);
+      const holder = await lockingProcess(file, 'exclusive');
+      try {
+        const counting = store.counts();
+        const looking = store.persons(['P1', 'P9']);
+        const scanning = snapshot(store);
+        // SQLite's own busy wait would hold this thread (and so this test) until each read gave up.
+        expect(await stateAfter(Promise.race([counting, looking, scanning]), 200)).toBe('waiting');
+        await holder.release();
+        expect(await counting).toEqual(DISTRICT_COUNTS);
+        expect(await looking).toEqual([expect.objectContaining({ id: 'P1' }), null]);
+        expect(await scanning).toEqual(before);
+      } finally {
+        await holder.kill();
+        await dispose();
+      }
+    }, 30_000);
+
+    test('a read still refused a busy timeout after it was asked for is refused with StoreBusyError, nothing read, saying to try again', async () => {
+      const { store, file, dispose } = await held();
+      const holder = await lockingProcess(file, 'exclusive');
+      try {
+        const asked = Date.now();
+        const reading = store.persons(['P1']);
+        expect(await stateAfter(reading, 200)).toBe('waiting');
+        await expect(reading).rejects.toBeInstanceOf(StoreBusyError);
+        await expect(reading).rejects.toMatchObject({
+          message: `${file} is locked by another process; nothing was read: try again when it ends`,
+          refused: 'read',
+          cause: expect.objectContaining({ code: 'SQLITE_BUSY' }),
+        });
+        // Refused no sooner than the busy timeout, counted from when it was asked for.
+        expect(Date.now() - asked).toBeGreaterThanOrEqual(BUSY_TIMEOUT_MS);
+        await holder.release();
+        expect(await store.persons(['P1'])).toEqual([expect.objectContaining({ id: 'P1' })]);
+      } finally {
+        await holder.kill();
+        await dispose();
+      }
+    }, 30_000);
   });
 
   describe('reads', () => {

@@ -13,8 +13,9 @@ export const DATABASE_FILE = 'tracegraph.db';
 
 /**
  * How long a connection waits for another process's lock before giving up. SQLite's own wait (the
- * busy timeout) blocks the thread: the store's writes wait instead on a timer (./transaction.ts),
- * up to the same time, so that a server answers other requests meanwhile.
+ * busy timeout) blocks the thread: the store's reads and writes wait instead on a timer
+ * (./busy-wait.ts), up to the same time, so that a server answers other requests meanwhile.
+ * Opening the store (./index.ts) keeps SQLite's wait.
  */
 export const BUSY_TIMEOUT_MS = 5_000;
 /** Page cache per connection, in KiB: keeps the window indexes' hot pages in memory during an import. */

@@ -13,6 +13,9 @@ import { EmbeddedStore } from './store';
  * of each migration applied to records already stored). Throws StoreUnavailableError naming the
  * path when the directory or file cannot be used, StoreBusyError when another process holds the
  * file past the busy timeout (its write lock while the schema must be upgraded, or the whole file).
+ * It waits for that process in SQLite, blocking the thread (the store's reads and writes wait on a
+ * timer instead): a command opens its store before any other work, a server before it listens, and
+ * an analysis worker in a thread of its own.
  */
 export async function openEmbeddedStore(dataDir: string, report?: MigrationReport): Promise<TraceStore> {
   const file = databaseFileIn(dataDir);

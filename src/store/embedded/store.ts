@@ -33,6 +33,7 @@ import {
   type WindowedId,
   type WriteOptions,
 } from '../port';
+import { retryWhileBusy } from './busy-wait';
 import { isBusy, openConnection, readRefused } from './connection';
 import { migrateSchema, TABLES_CHILDREN_FIRST } from './schema';
 import { asJson, Statements } from './statements';
@@ -166,19 +167,35 @@ export class EmbeddedStore implements TraceStore {
   }
 
   /**
-   * Runs a read; SQLITE_BUSY (another process holding the file, rare under WAL) becomes
-   * StoreBusyError, which says to try again.
+   * Runs a read (one statement) without blocking the thread: while SQLite refuses it because
+   * another process holds the file (whole, in exclusive locking mode, or while it recovers the
+   * WAL), tries again on a timer (`retryWhileBusy`, as the writes wait for the write lock) until
+   * BUSY_TIMEOUT_MS after it was asked for, then throws StoreBusyError, which says to try again.
+   * Each call to the store waits on its own.
    */
-  private read<T>(query: () => T): T {
+  private async read<T>(query: () => T): Promise<T> {
     try {
-      return query();
+      return await retryWhileBusy(this.db, Date.now(), query);
     } catch (err) {
-      throw isBusy(err) ? readRefused(this.location, err) : err;
+      throw this.refusedRead(err);
     }
   }
 
+  /** SQLITE_BUSY becomes StoreBusyError, saying nothing was read; other errors pass unchanged. */
+  private refusedRead(err: unknown): unknown {
+    return isBusy(err) ? readRefused(this.location, err) : err;
+  }
+
+  /**
+   * Part of opening the store (`openStore`), so, like opening, it waits for another process in
+   * SQLite, blocking the thread: nothing else runs yet (./index.ts).
+   */
   async migrate(report?: MigrationReport): Promise<void> {
-    this.read(() => migrateSchema(this.db, report));
+    try {
+      migrateSchema(this.db, report);
+    } catch (err) {
+      throw this.refusedRead(err);
+    }
   }
 
   async ping(): Promise<void> {
@@ -255,46 +272,30 @@ export class EmbeddedStore implements TraceStore {
   // ---- lookups by id ------------------------------------------------------------------------
 
   async entityKinds(ids: readonly Id[]): Promise<(EntityKind | null)[]> {
-    const rows = this.read(() => this.statements.entityKinds.all(asJson(ids)));
+    const rows = await this.read(() => this.statements.entityKinds.all(asJson(ids)));
     return inKeyOrder(ids, rows, (r) => r.id).map((r) => r?.kind ?? null);
   }
 
   async persons(ids: readonly Id[]): Promise<(Person | null)[]> {
-    return inKeyOrder(
-      ids,
-      this.read(() => this.statements.persons.all(asJson(ids))),
-      (p) => p.id,
-    );
+    return inKeyOrder(ids, await this.read(() => this.statements.persons.all(asJson(ids))), (p) => p.id);
   }
 
   async places(ids: readonly Id[]): Promise<(Place | null)[]> {
-    return inKeyOrder(
-      ids,
-      this.read(() => this.statements.places.all(asJson(ids))),
-      (p) => p.id,
-    );
+    return inKeyOrder(ids, await this.read(() => this.statements.places.all(asJson(ids))), (p) => p.id);
   }
 
   async boats(ids: readonly Id[]): Promise<(Boat | null)[]> {
-    return inKeyOrder(
-      ids,
-      this.read(() => this.statements.boats.all(asJson(ids))),
-      (b) => b.id,
-    );
+    return inKeyOrder(ids, await this.read(() => this.statements.boats.all(asJson(ids))), (b) => b.id);
   }
 
   async items(ids: readonly Id[]): Promise<(ColdChainItem | null)[]> {
-    return inKeyOrder(
-      ids,
-      this.read(() => this.statements.items.all(asJson(ids))),
-      (i) => i.id,
-    );
+    return inKeyOrder(ids, await this.read(() => this.statements.items.all(asJson(ids))), (i) => i.id);
   }
 
   async casesOf(personIds: readonly Id[]): Promise<(Case | null)[]> {
     return inKeyOrder(
       personIds,
-      this.read(() => this.statements.casesOf.all(asJson(personIds))),
+      await this.read(() => this.statements.casesOf.all(asJson(personIds))),
       (c) => c.personId,
     );
   }
@@ -371,7 +372,7 @@ export class EmbeddedStore implements TraceStore {
   }
 
   async counts(): Promise<Counts> {
-    return { ...this.read(() => this.statements.counts.get())! };
+    return { ...(await this.read(() => this.statements.counts.get()))! };
   }
 
   // ---- streaming reads ----------------------------------------------------------------------
@@ -381,12 +382,12 @@ export class EmbeddedStore implements TraceStore {
       throw new RangeError(`page size must be a whole number of at least 1, not ${pageSize}`);
     }
     const page = this.statements.scanPage[kind];
-    const read = <T>(query: () => T): T => this.read(query);
+    const read = <T>(query: () => T): Promise<T> => this.read(query);
     return (async function* pages() {
       // Keyset pagination on rowid: each page starts after the last row of the one before.
       let after = 0;
       for (;;) {
-        const rows = read(() => page.all(after, pageSize));
+        const rows = await read(() => page.all(after, pageSize));
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.rowid_;
         yield rows.map(({ rowid_: _, ...record }) => record) as NonNullable<RecordBatch[K]>;
