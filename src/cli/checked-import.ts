@@ -22,9 +22,13 @@ import { storeExists, type StoreConfig, type TraceStore } from '../store';
 import { DATABASE_FILE } from '../store/embedded';
 import { openConfiguredStore, UndoneError, type CliIo } from './context';
 
-/** What an import waiting for another says, before it has read or written anything. */
-export function waitingNotice(holder: string, dir: string): string {
-  return `${holder}: waiting for it to end before importing ${dir} (Ctrl-C stops this import; nothing is written until then)\n`;
+/**
+ * What an import waiting for another writer says before it waits (on Neo4j before it has read
+ * anything; on the embedded store once it has validated the bundle, before it writes).
+ */
+export function waitingNotice(holder: string, dir: string, giveUpAfterMs?: number): string {
+  const upTo = giveUpAfterMs === undefined ? '' : `up to ${giveUpAfterMs / 1000} s `;
+  return `${holder}: waiting ${upTo}for it to end before importing ${dir} (Ctrl-C stops this import; nothing is written until then)\n`;
 }
 
 export interface CheckedImportOptions {
@@ -66,7 +70,7 @@ export async function openAndImport(
 ): Promise<StoreWithImport<ImportSummary | null>> {
   const importOptions: ImportOptions = {
     onProgress: options.onProgress,
-    onWait: (holder) => void io.stderr.write(waitingNotice(holder, dir)),
+    onWait: (holder, giveUpAfterMs) => void io.stderr.write(waitingNotice(holder, dir, giveUpAfterMs)),
   };
   if (!storeExists(config)) {
     options.onLoading?.();

@@ -358,18 +358,41 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   return null;
 }
 
-/**
- * JSON.parse's complaint about a file's text, its "at position N" (and, in newer Node, the line and
- * column it adds) given as the line and column of the file, which an editor shows.
- */
-function jsonProblem(text: string, err: Error): string {
-  const match = / at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(err.message);
-  if (!match) return err.message;
-  const at = Number(match[1]);
+/** U+FEFF: as the first character of a file, the byte-order mark some editors save UTF-8 with. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/** The line and column of the character at `at` in `text`, as an editor shows them. */
+function lineAndColumn(text: string, at: number): string {
   const before = text.slice(0, at);
   const line = before.split('\n').length;
   const column = at - (before.lastIndexOf('\n') + 1) + 1;
-  return `line ${line}, column ${column}: ${err.message.slice(0, match.index)}`;
+  return `line ${line}, column ${column}`;
+}
+
+/**
+ * A byte-order mark left in a file's text once its first one is taken off (a file saved twice with
+ * a mark, or pasted onto the end of another): JSON refuses it between values, with no position in
+ * Node 20's words, and keeps it inside a string, where no parameter has a use for a character that
+ * editors do not show.
+ */
+function strayMarkProblem(text: string, at: number): string {
+  return (
+    `${lineAndColumn(text, at)}: a stray byte-order mark (U+FEFF, which most editors do not show): ` +
+    'only the first character of the file may be one; remove this one'
+  );
+}
+
+/**
+ * JSON.parse's complaint about a file's text, its "at position N" (and, in newer Node, the line and
+ * column it adds) given as the line and column of the file, which an editor shows. A stray
+ * byte-order mark before that position (or anywhere, when it gives none) is named instead.
+ */
+function jsonProblem(text: string, err: Error): string {
+  const match = / at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(err.message);
+  const mark = text.indexOf(BYTE_ORDER_MARK);
+  if (mark >= 0 && (!match || mark <= Number(match[1]))) return strayMarkProblem(text, mark);
+  if (!match) return err.message;
+  return `${lineAndColumn(text, Number(match[1]))}: ${err.message.slice(0, match.index)}`;
 }
 
 /**
@@ -406,17 +429,20 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
       new ParameterError(`parameter file ${file}: ${problem}`, { file }, problem);
     let text: string;
     try {
-      // One byte-order mark, as editors on Windows save UTF-8, is the encoding's, not the text's.
-      text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       throw refuse(reasonOf(err as Error));
     }
+    // One byte-order mark, as editors on Windows save UTF-8, is the encoding's, not the text's.
+    if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(BYTE_ORDER_MARK.length);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (err) {
       throw refuse(jsonProblem(text, err as Error));
     }
+    const mark = text.indexOf(BYTE_ORDER_MARK);
+    if (mark >= 0) throw refuse(strayMarkProblem(text, mark));
     merged = deepMerge(merged, parsed);
   }
   const overrides = (choice.overrides ?? []).map((override) => {

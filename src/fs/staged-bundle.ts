@@ -360,9 +360,10 @@ export class StagedBundle {
   /**
    * Renames every file written into place. Each file it replaces is moved aside first
    * (`<name>.<pid>.previous`) and removed at the end, so that a failure midway can put the folder
-   * back as it was: then it throws a BundleWriteError naming the file. The swap is written down in
-   * the folder (SWAP_JOURNAL) before the first rename and struck out once every file is in place,
-   * so that a kill midway can be put back too (`recoverInterruptedWrite`).
+   * back as it was: then it throws a BundleWriteError naming the file and saying whether the folder
+   * was put back. The swap is written down in the folder (SWAP_JOURNAL) before the first rename and
+   * struck out once every file is in place, so that a kill midway can be put back too
+   * (`recoverInterruptedWrite`).
    */
   async commit(): Promise<void> {
     const entries: SwapEntry[] = [];
@@ -415,12 +416,21 @@ export class StagedBundle {
       sync(this.dir);
       rmSync(path.join(this.dir, SWAP_JOURNAL));
     } catch (err) {
+      const failure =
+        err instanceof BundleWriteError
+          ? err
+          : new BundleWriteError(`cannot write the bundle into ${this.dir}: ${reasonOf(err as Error)}`, err);
+      let outcome: string;
       try {
         putBack(this.dir, journal);
-      } catch {
+        outcome = `${this.dir} was put back as it was before this write`;
+      } catch (putBackError) {
         // The journal stays: import refuses the folder, and the next write into it puts it back.
+        outcome =
+          `${this.dir} could not be put back as it was (${reasonOf(putBackError as Error)}): it holds ` +
+          `${SWAP_JOURNAL}, so import refuses it until the next export or seed into it puts it back`;
       }
-      throw err;
+      throw new BundleWriteError(`${failure.message}; ${outcome}`, failure.cause);
     }
     try {
       sync(this.dir);

@@ -33,8 +33,12 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   onProgress?(progress: ImportProgress): void;
-  /** Told who holds the store's import lock when this import has to wait for it (`TraceStore.lockImports`). */
-  onWait?(holder: string): void;
+  /**
+   * Told who holds the store's import lock (`TraceStore.lockImports`), or on the embedded store its
+   * write lock (`TraceStore.beginImport`), when this import has to wait for it, and how long it
+   * waits at most (`giveUpAfterMs`; none: until the holder ends).
+   */
+  onWait?(holder: string, giveUpAfterMs?: number): void;
 }
 
 export interface ImportSummary {
@@ -73,7 +77,7 @@ export async function importBundle(
 ): Promise<ImportSummary> {
   const lock = await store.lockImports(options.onWait);
   try {
-    return await writeValidated(store, await validateForImport(store, dir, options));
+    return await writeValidated(store, await validateForImport(store, dir, options), options);
   } finally {
     await lock.release();
   }
@@ -124,16 +128,20 @@ export async function writeBundle(
 ): Promise<ImportSummary> {
   const lock = await store.lockImports(options.onWait);
   try {
-    return await writeValidated(store, bundle);
+    return await writeValidated(store, bundle, options);
   } finally {
     await lock.release();
   }
 }
 
 /** Pass 2, under the import lock the caller holds. */
-async function writeValidated(store: TraceStore, bundle: ValidatedBundle): Promise<ImportSummary> {
+async function writeValidated(
+  store: TraceStore,
+  bundle: ValidatedBundle,
+  options: Pick<ImportOptions, 'onWait'>,
+): Promise<ImportSummary> {
   const { dir, files, rows, started, report } = bundle;
-  const session = await store.beginImport();
+  const session = await store.beginImport({ onWait: options.onWait });
   try {
     for (const file of files) {
       await writeFile(session, file, (bytesRead) => report('write', file, bytesRead));

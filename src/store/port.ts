@@ -104,6 +104,17 @@ export interface ImportSession {
   abort(): Promise<void>;
 }
 
+/** How `TraceStore.beginImport` waits for another writer. */
+export interface BeginImportOptions {
+  /**
+   * Told, before the import waits for a lock another writer holds, who holds it (as far as the
+   * store knows) and how long it waits at most before it is refused (`giveUpAfterMs`; none: until
+   * the holder ends). The embedded store's import waits here, for another process's write lock;
+   * Neo4j's waits in `lockImports` instead.
+   */
+  onWait?(holder: string, giveUpAfterMs?: number): void;
+}
+
 /** Held by an import from before it validates until it has written (`TraceStore.lockImports`). */
 export interface ImportLock {
   /** Lets the next import in; releasing twice does nothing. */
@@ -145,7 +156,11 @@ export interface TraceStore {
    *  nothing written; Neo4j waits for the lock of `lockImports` until the same instant, then does
    *  the same. */
   write(batch: RecordBatch, options?: WriteOptions): Promise<void>;
-  beginImport(): Promise<ImportSession>;
+  /**
+   * Begins an import. The embedded store first waits for another process's write lock as `write`
+   * does (on a timer, a few seconds at most), telling `options.onWait`, then throws StoreBusyError.
+   */
+  beginImport(options?: BeginImportOptions): Promise<ImportSession>;
   /**
    * Keeps other imports, and writes adding entities, off the store until released: what an import
    * was validated against then stays as it was until it has written. A second import waits for it;

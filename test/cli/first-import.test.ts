@@ -104,15 +104,18 @@ describe('a first import whose write fails removes the store it made', () => {
 });
 
 /**
- * The first import waits for no other process: it takes its path only into a folder with no store,
- * hence only on the embedded store (Neo4j is always there), whose imports hold no lock of their own
- * to wait on (lockImports holds nothing, so the waiting notice is never given there); SQLite's
- * write lock, which another process's import holds, is waited on for the busy timeout only.
+ * The first import takes its path only into a folder with no store, hence only on the embedded
+ * store (Neo4j is always there), whose imports hold no lock of their own (lockImports holds
+ * nothing). SQLite's write lock, which another process's import holds, it waits for as every write
+ * does, on a timer up to the busy timeout, having said so first, for it would otherwise sit silent.
  */
 describe('a first import into a store another process makes and holds meanwhile', () => {
-  test('says nothing of waiting: after the busy timeout it is refused, writing nothing, and leaves the store to the other', async () => {
+  test('says it waits, for what and how long, then waits; after the busy timeout it is refused, writing nothing, and leaves the store to the other', async () => {
     const data = path.join(temp(), 'data');
     const database = path.join(data, 'tracegraph.db');
+    const waiting =
+      `${database} is locked by another writer (an import in another process?): waiting up to 5 s for it ` +
+      `to end before importing ${DEMO} (Ctrl-C stops this import; nothing is written until then)\n`;
     // Its own process group, so that the command and the process it restarts as stop together.
     const child = spawn(process.execPath, [BIN, '--data', data, 'start', '--bundle', DEMO, '--no-serve'], {
       cwd: ROOT,
@@ -123,16 +126,21 @@ describe('a first import into a store another process makes and holds meanwhile'
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    const loading = new Promise<void>((resolve) =>
-      child.stderr.setEncoding('utf8').on('data', (text: string) => {
-        stderr += text;
-        if (stderr.includes('the store is empty: loading')) resolve();
-      }),
-    );
+    const awaited: { text: string; resolve(): void }[] = [];
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+      for (const { text: awaitedText, resolve } of awaited) if (stderr.includes(awaitedText)) resolve();
+    });
+    /** Resolves once the command has said `text` on stderr. */
+    const said = (text: string): Promise<void> =>
+      new Promise<void>((resolve) => {
+        if (stderr.includes(text)) resolve();
+        else awaited.push({ text, resolve });
+      });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     let importer: ImportingProcess | undefined;
     try {
-      await Promise.race([loading, exited]);
+      await Promise.race([said('the store is empty: loading'), exited]);
       process.kill(-child.pid!, 'SIGSTOP');
       // Stopped while it validates the bundle against no store: it has made none.
       expect(existsSync(database)).toBe(false);
@@ -141,12 +149,19 @@ describe('a first import into a store another process makes and holds meanwhile'
       } finally {
         process.kill(-child.pid!, 'SIGCONT');
       }
+      await Promise.race([said(waiting), exited]);
+      const noticed = Date.now();
+      // Said while the other process holds the store, before the wait: the command is still on.
+      expect(stderr).toContain(waiting);
+      expect(child.exitCode).toBeNull();
       const code = await exited;
+      expect(Date.now() - noticed).toBeGreaterThanOrEqual(4_000);
       expect({ code, stdout, stderr }).toEqual({
         code: 1,
         stdout: '',
         stderr:
           `the store is empty: loading ${DEMO}\n` +
+          waiting +
           `error: ${database} is locked by another writer (an import in another process?); nothing was ` +
           'written: try again when it ends\n',
       });

@@ -3,11 +3,12 @@
  * `import` refuses the folder, naming it; the next write into the folder first puts back the bundle
  * it held before, then writes its own; a write that then fails leaves that earlier bundle. The
  * write stops itself at the chosen point of its commit (TRACEGRAPH_TEST_STOP_AT, test only, in
- * src/fs/staged-bundle.ts) and is killed there. Also: leftovers of writes whose process is gone.
+ * src/fs/staged-bundle.ts) and is killed there. Also: a rename that fails in the writing process,
+ * which puts the folder back itself; leftovers of writes whose process is gone.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { recoverInterruptedWrite, SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
@@ -51,17 +52,24 @@ function copyOf(from: string): string {
   return dir;
 }
 
-/**
- * Runs `seed --seed 2 --out dir`, which stops itself at `point` of its commit, and kills the process
- * that writes (bin/tracegraph.js restarts itself: the pid is the one it names) with SIGKILL.
- */
-async function killedAt(point: string, dir: string): Promise<void> {
+/** A write stopped at a point of its commit: the process that writes, and how the command ends. */
+interface StoppedWrite {
+  /** The process that writes (bin/tracegraph.js restarts itself: the pid is the one it names). */
+  pid: number;
+  /** Resolves once the command has ended, with its exit code and all it said on stderr. */
+  ended: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Runs `seed --seed 2 --out dir`, which stops itself (SIGSTOP) at `point` of its commit. */
+async function stoppedAt(point: string, dir: string): Promise<StoppedWrite> {
   const child = spawn(process.execPath, [BIN, 'seed', '--seed', '2', '--out', dir], {
     env: cliEnv({ TRACEGRAPH_TEST_STOP_AT: point }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let stderr = '';
+  const ended = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stderr })),
+  );
   const pid = await new Promise<number>((resolve, reject) => {
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
@@ -72,10 +80,30 @@ async function killedAt(point: string, dir: string): Promise<void> {
       reject(new Error(`the write did not stop at ${point}: it exited ${code}, stderr: ${stderr}`)),
     );
   });
+  // It says so just before it stops: a SIGCONT sent in between would be lost.
+  await untilStopped(pid);
+  return { pid, ended };
+}
+
+/** Resolves once process `pid` is stopped (its state in /proc/<pid>/stat is T). */
+async function untilStopped(pid: number): Promise<void> {
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command's name, which is in parentheses and may hold any character.
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Stops the write at `point` of its commit and kills it there with SIGKILL. */
+async function killedAt(point: string, dir: string): Promise<void> {
+  const { pid, ended } = await stoppedAt(point, dir);
   process.kill(pid, 'SIGKILL');
   // Once the command has ended, the killed process is gone (waited for), its pid free.
-  await exited;
+  await ended;
 }
+
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const interrupted = (dir: string): string =>
   `1 problem found; nothing was written:\n  ${dir}: a bundle write into this folder was interrupted ` +
@@ -183,4 +211,89 @@ test('a journal that is not one a write makes is refused, naming it, and the fol
       `held before cannot be put back: ${path.join(dir, SWAP_JOURNAL)} is not a bundle swap journal\n`,
   });
   expect(contents(dir)).toEqual(before);
+});
+
+/**
+ * A rename that fails inside the writing process (not a kill): the write puts back the files it
+ * renamed already and removes the journal itself. The write is stopped once its journal is written
+ * and, before it goes on, the new file of one bundle file is taken from under it (as a clean-up
+ * job might), so that its rename into place fails (ENOENT), after those of the files before it.
+ */
+describe('a write whose rename fails midway puts the folder back itself', () => {
+  /** Stops the write into `dir` after its journal, removes the new `file`, lets it go on; how it ended. */
+  async function renameFailingAt(
+    file: string,
+    dir: string,
+  ): Promise<{ code: number | null; stderr: string }> {
+    const { pid, ended } = await stoppedAt('journal', dir);
+    rmSync(path.join(dir, `${file}.${pid}.partial`));
+    process.kill(pid, 'SIGCONT');
+    const { code, stderr } = await ended;
+    // What it said before it stopped is the test's; what it says after, the user's.
+    return { code, stderr: stderr.replace(/^stopped at journal \(pid \d+\)\n/, '') };
+  }
+
+  const putBack = (dir: string, file: string): string =>
+    `--out: cannot write ${path.join(dir, file)}: ENOENT: no such file or directory; ${dir} was put back ` +
+    'as it was before this write\n';
+
+  // Files are renamed in the format's order: places.csv first, stays.csv fifth, cases.csv last.
+  test.each([
+    ['places.csv', 'the first file: only its earlier file moved aside'],
+    ['stays.csv', 'a middle file: four new files in place, its earlier one moved aside'],
+    ['cases.csv', 'the last file: eight new files in place, its earlier one moved aside'],
+  ])(
+    'at %s (%s): exit 1 naming the file and the folder, which holds the earlier bundle byte for byte and nothing else',
+    async (file) => {
+      const dir = copyOf(earlier);
+      expect(await renameFailingAt(file, dir)).toEqual({ code: 1, stderr: putBack(dir, file) });
+      // No journal, no .partial or .previous file: the earlier bundle alone.
+      expect(contents(dir)).toEqual(earlierContents);
+      expect((await runCli(['--data', temp(), 'import', dir])).code).toBe(0);
+    },
+    120_000,
+  );
+
+  test('files that were not there before are removed again, and other files are left alone', async () => {
+    const dir = path.join(temp(), 'bundle');
+    mkdirSync(dir);
+    for (const file of ['persons.csv', 'places.csv']) cpSync(path.join(earlier, file), path.join(dir, file));
+    writeFileSync(path.join(dir, 'notes.txt'), 'kept\n');
+    const before = contents(dir);
+    expect(await renameFailingAt('cases.csv', dir)).toEqual({ code: 1, stderr: putBack(dir, 'cases.csv') });
+    expect(contents(dir)).toEqual(before);
+  }, 120_000);
+
+  test('one that cannot put the folder back says so and leaves the journal, for the next write to put it back', async () => {
+    const dir = copyOf(earlier);
+    const { pid, ended } = await stoppedAt('journal', dir);
+    // A folder where places.csv is to be moved aside: that rename fails, and so does putting it back.
+    const inTheWay = path.join(dir, `places.csv.${pid}.previous`);
+    mkdirSync(inTheWay);
+    writeFileSync(path.join(inTheWay, 'notes.txt'), 'kept\n');
+    process.kill(pid, 'SIGCONT');
+    const { code, stderr } = await ended;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      new RegExp(
+        `^stopped at journal \\(pid ${pid}\\)\\n--out: cannot write ${escaped(path.join(dir, 'places.csv'))}: ` +
+          `EISDIR: [^;\\n]+; ${escaped(dir)} could not be put back as it was \\(ENOTDIR: [^)\\n]+\\): it holds ` +
+          `${escaped(SWAP_JOURNAL)}, so import refuses it until the next export or seed into it puts it back\\n$`,
+      ),
+    );
+    expect(await runCli(['--data', temp(), 'import', dir])).toMatchObject({
+      code: 1,
+      stderr: interrupted(dir),
+    });
+    rmSync(inTheWay, { recursive: true });
+    expect((await runCli(['seed', '--seed', '2', '--out', dir])).code).toBe(0);
+    expect(contents(dir)).toEqual(laterContents);
+  }, 120_000);
+
+  test('a write into a folder it made removes the folder again', async () => {
+    const parent = temp();
+    const dir = path.join(parent, 'new', 'bundle');
+    expect(await renameFailingAt('stays.csv', dir)).toEqual({ code: 1, stderr: putBack(dir, 'stays.csv') });
+    expect(readdirSync(parent)).toEqual([]);
+  }, 120_000);
 });

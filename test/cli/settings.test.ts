@@ -439,6 +439,16 @@ describe('report --params and --param: a refusal names the flag and the file or 
     });
   });
 
+  test('--params: a second byte-order mark is refused at its line and column', async () => {
+    const file = paramFile('\ufeff\ufeff{\r\n  "protocol": { "preOnsetDays": 4 }\r\n}\r\n');
+    expect(await report(['--params', file])).toEqual(
+      refused(
+        `--params: ${file}: line 1, column 1: a stray byte-order mark (U+FEFF, which most editors do not ` +
+          'show): only the first character of the file may be one; remove this one',
+      ),
+    );
+  });
+
   test('--params: an unknown key, a bad value, not an object', async () => {
     const unknown = paramFile('{"pathogen": {"infectiousDaysAfterOnsett": 8}}');
     expect(await report(['--params', unknown])).toEqual(

@@ -68,6 +68,31 @@ describe('resolveParameters', () => {
     );
   });
 
+  test('a byte-order mark anywhere but first (a second one, one between values or in a string) is refused at its line and column', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'tracegraph-params-')), 'params.json');
+    const stray = (at: string): ParameterError => {
+      const problem = `${at}: a stray byte-order mark (U+FEFF, which most editors do not show): only the first character of the file may be one; remove this one`;
+      return new ParameterError(`parameter file ${file}: ${problem}`, { file }, problem);
+    };
+    // Two marks, as a file saved twice with one: the first is the encoding's, the second column 1.
+    writeFileSync(file, '\ufeff\ufeff{"protocol": {"preOnsetDays": 4}}');
+    expect(() => resolveParameters({ file })).toThrow(stray('line 1, column 1'));
+    // No mark first: one further on is as stray.
+    writeFileSync(file, '{\r\n  "protocol": {\r\n    \ufeff"preOnsetDays": 4\r\n  }\r\n}\r\n');
+    expect(() => resolveParameters({ file })).toThrow(stray('line 3, column 5'));
+    // One pasted after the JSON.
+    writeFileSync(file, '\ufeff{"protocol": {"preOnsetDays": 4}}\n\ufeff\n');
+    expect(() => resolveParameters({ file })).toThrow(stray('line 2, column 1'));
+    // Inside a string JSON takes it, but it would be part of a name no editor shows.
+    writeFileSync(file, '{"protocol": {"name": "local\ufeff"}}');
+    expect(() => resolveParameters({ file })).toThrow(stray('line 1, column 29'));
+    // A syntax error before the mark is the one named.
+    writeFileSync(file, '{"protocol": {"preOnsetDays": 4,}}\ufeff');
+    expect(() => resolveParameters({ file })).toThrow(
+      'line 1, column 33: Expected double-quoted property name in JSON',
+    );
+  });
+
   test('a misspelt or unused parameter in a file is refused with its path and the file', () => {
     const file = paramFile({ pathogen: { infectiousDaysAfterOnsett: 8 } });
     expect(() => resolveParameters({ file })).toThrow(

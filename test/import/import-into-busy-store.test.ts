@@ -1,6 +1,6 @@
 /**
  * `tracegraph import` into an embedded store whose write lock an import in another process holds:
- * after SQLite's busy timeout it says so in one line, exit 1, and writes nothing.
+ * it says it waits, and after the busy timeout that it gave up, exit 1, writing nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,17 +30,19 @@ describe('import into an embedded store another process is importing into', () =
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('is refused after the busy timeout, saying why and what to do, with no stack; nothing is written', async () => {
+  test('says it waits, then is refused after the busy timeout, saying why and what to do, with no stack; nothing is written', async () => {
     importer = await importingProcess(dataDir);
     const imported = await runCli(['--data', dataDir, 'import', LATER], { timeoutMs: 60_000 });
     await importer.kill();
 
+    const locked = `${path.join(dataDir, 'tracegraph.db')} is locked by another writer (an import in another process?)`;
     expect(imported).toEqual({
       code: 1,
       stdout: '',
       stderr:
-        `error: ${path.join(dataDir, 'tracegraph.db')} is locked by another writer (an import in another ` +
-        'process?); nothing was written: try again when it ends\n',
+        `${locked}: waiting up to 5 s for it to end before importing ${LATER} (Ctrl-C stops this import; ` +
+        'nothing is written until then)\n' +
+        `error: ${locked}; nothing was written: try again when it ends\n`,
     });
     // The killed import's batch is rolled back; of the refused import nothing was written.
     const store = await openEmbeddedStore(dataDir);

@@ -10,7 +10,7 @@ import { BUSY_TIMEOUT_MS, isBusy } from '../../src/store/embedded/connection';
 import { stayWindows } from '../../src/store/embedded/store';
 import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { Statements } from '../../src/store/embedded/statements';
-import type { TraceStore } from '../../src/store/port';
+import type { ImportSession, TraceStore } from '../../src/store/port';
 import { describeStoreContract } from './contract';
 import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
 import { stateAfter } from '../setup/promise-state';
@@ -583,6 +583,44 @@ describe('embedded store', () => {
       ]);
       await own.close();
     }, 30_000);
+
+    test("an import waits for another process's write lock as a write does: told before it waits, the thread free meanwhile; it begins once the lock is released", async () => {
+      const dataDir = freshDir();
+      const own = await openEmbeddedStore(dataDir);
+      await own.write(district);
+      const importer = await importingProcess(dataDir);
+      const told: [string, number | undefined][] = [];
+      let beginning: Promise<ImportSession> | undefined;
+      try {
+        beginning = own.beginImport({
+          onWait: (holder, giveUpAfterMs) => told.push([holder, giveUpAfterMs]),
+        });
+        // SQLite's own busy wait would hold this thread until the import gave up.
+        expect(await stateAfter(beginning, 200)).toBe('waiting');
+        expect(told).toEqual([
+          [`${own.location} is locked by another writer (an import in another process?)`, 5_000],
+        ]);
+        expect(await own.counts()).toEqual(DISTRICT_COUNTS);
+        await importer.commit();
+      } finally {
+        await importer.kill();
+      }
+      const session = await beginning;
+      await session.write({ persons: [{ ...district.persons[3]!, id: 'P8', name: 'Qian' }] });
+      await session.commit();
+      expect(told).toHaveLength(1);
+      expect((await own.persons(['P8', 'P9'])).map((p) => p?.name)).toEqual(['Qian', 'Zhou Jie']);
+      await own.close();
+    }, 30_000);
+
+    test('an import that finds the write lock free begins without a word', async () => {
+      const own = await openEmbeddedStore(freshDir());
+      const onWait = jest.fn();
+      const session = await own.beginImport({ onWait });
+      await session.abort();
+      expect(onWait).not.toHaveBeenCalled();
+      await own.close();
+    });
 
     test('a write asked for a busy timeout ago (waitFrom) tries the lock once: refused at once while another process holds it', async () => {
       const dataDir = freshDir();

@@ -16,6 +16,7 @@ export function importCommand(io: CliIo): Command {
         'Into a folder with no store, the store is made once the bundle is valid, and removed again\n' +
         'should writing fail all the same (a full disk).\n' +
         'On Neo4j imports run one at a time: an import waits for the one running, saying so.\n' +
+        "On the embedded store an import waits up to 5 s for another process's write, saying so.\n" +
         'Example:\n  tracegraph --data ./data import ./bundles/2022-08-05',
     )
     .action(async (dir: string, _options: unknown, command: Command) => {

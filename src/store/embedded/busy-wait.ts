@@ -17,23 +17,27 @@ const LONGEST_PAUSE_MS = 50;
  * connection holds a lock it needs (`isBusy`), runs it again on a timer, so that the event loop
  * serves other work meanwhile, until BUSY_TIMEOUT_MS after `waitFrom`; then rethrows SQLite's last
  * refusal for the caller to describe. Other errors pass at once. `check` runs before each try (it
- * may throw to give up). A refused try must have done nothing: one statement, or a BEGIN.
+ * may throw to give up); `onWait` is told once, before the first pause (so not when the first try
+ * goes through, nor when no time is left). A refused try must have done nothing: one statement, or
+ * a BEGIN.
  */
 export async function retryWhileBusy<T>(
   db: Database.Database,
   waitFrom: number,
   attempt: () => T,
   check: () => void = () => undefined,
+  onWait?: () => void,
 ): Promise<T> {
   const deadline = waitFrom + BUSY_TIMEOUT_MS;
   let pause = FIRST_PAUSE_MS;
-  for (;;) {
+  for (let first = true; ; first = false) {
     check();
     try {
       return withoutBusyWait(db, attempt);
     } catch (err) {
       if (!isBusy(err) || Date.now() >= deadline) throw err;
     }
+    if (first) onWait?.();
     await sleep(Math.min(pause, deadline - Date.now()));
     pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
   }

@@ -23,6 +23,7 @@ import type {
 } from '../../domain/types';
 import {
   daytimeBetween,
+  type BeginImportOptions,
   type HomeWindow,
   type ImportLock,
   type ImportSession,
@@ -34,10 +35,15 @@ import {
   type WriteOptions,
 } from '../port';
 import { retryWhileBusy } from './busy-wait';
-import { isBusy, openConnection, readRefused } from './connection';
+import { BUSY_TIMEOUT_MS, isBusy, openConnection, readRefused } from './connection';
 import { migrateSchema, TABLES_CHILDREN_FIRST } from './schema';
 import { asJson, Statements } from './statements';
-import { beginWrite, commitOrRollBack, inWriteTransactionWhenFree } from './transaction';
+import {
+  beginWriteWhenFree,
+  commitOrRollBack,
+  inWriteTransactionWhenFree,
+  lockedByAnotherWriter,
+} from './transaction';
 
 /** The latest instant a Date can hold: "no cut-off". */
 const END_OF_TIME = 8.64e15;
@@ -231,14 +237,25 @@ export class EmbeddedStore implements TraceStore {
     );
   }
 
-  async beginImport(): Promise<ImportSession> {
+  /**
+   * Waits for another process's write lock as `write` does (on a timer, up to BUSY_TIMEOUT_MS),
+   * telling `options.onWait` before it waits; then throws StoreBusyError.
+   */
+  async beginImport(options: BeginImportOptions = {}): Promise<ImportSession> {
     this.assertWritable();
     const connection = openConnection(this.location);
     try {
       const session = new EmbeddedImport(new Statements(connection), this.location, () => {
         this.activeImport = null;
       });
-      beginWrite(connection, this.location);
+      const { onWait } = options;
+      await beginWriteWhenFree(
+        connection,
+        this.location,
+        Date.now(),
+        () => this.assertWritable(),
+        onWait && (() => onWait(lockedByAnotherWriter(this.location), BUSY_TIMEOUT_MS)),
+      );
       this.activeImport = session;
       return session;
     } catch (err) {

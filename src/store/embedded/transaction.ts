@@ -73,30 +73,24 @@ export function commitOrRollBack(db: Database.Database, file: string): void {
   }
 }
 
-/** Opens a write transaction, waiting (up to the busy timeout) for other writers. */
-export function beginWrite(db: Database.Database, file: string): void {
-  try {
-    db.exec('BEGIN IMMEDIATE');
-  } catch (err) {
-    throw describeLockFailure(err, file);
-  }
-}
-
 /**
  * Opens a write transaction without blocking the thread: tries for the write lock without SQLite's
  * busy wait and, while another connection holds it, tries again on a timer (`retryWhileBusy`, so
  * that the event loop serves other requests meanwhile) until BUSY_TIMEOUT_MS after `waitFrom`, then
- * throws StoreBusyError. `check` runs before each try (it may throw to give up). Resolves with the
- * transaction open: the caller must write and commit (or roll back) before it next awaits.
+ * throws StoreBusyError. `check` runs before each try (it may throw to give up); `onWait` is told
+ * once, before the first pause, when another connection holds the lock and there is time left to
+ * wait. Resolves with the transaction open: the caller must write and commit (or roll back) before
+ * it next awaits.
  */
 export async function beginWriteWhenFree(
   db: Database.Database,
   file: string,
   waitFrom: number,
   check?: () => void,
+  onWait?: () => void,
 ): Promise<void> {
   try {
-    await retryWhileBusy(db, waitFrom, () => db.exec('BEGIN IMMEDIATE'), check);
+    await retryWhileBusy(db, waitFrom, () => db.exec('BEGIN IMMEDIATE'), check, onWait);
   } catch (err) {
     throw describeLockFailure(err, file);
   }
@@ -137,10 +131,14 @@ function finishWrite<T>(db: Database.Database, file: string, work: () => T): T {
 export function describeLockFailure(err: unknown, file: string): unknown {
   if (!isBusy(err)) return err;
   return new StoreBusyError(
-    `${file} is locked by another writer (an import in another process?); nothing was written: ` +
-      'try again when it ends',
+    `${lockedByAnotherWriter(file)}; nothing was written: try again when it ends`,
     null,
     err,
     'every-write',
   );
+}
+
+/** Who holds the write lock a write waits for, as far as this process can tell. */
+export function lockedByAnotherWriter(file: string): string {
+  return `${file} is locked by another writer (an import in another process?)`;
 }
