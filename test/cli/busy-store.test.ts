@@ -28,7 +28,7 @@ describe('a command on an embedded store another process holds', () => {
     holder = undefined;
   });
 
-  test('an older store is not upgraded while another process writes to it: busy, try again, exit 1; upgraded once it has ended', async () => {
+  test('an older store is not upgraded while another process writes to it: says it waits, then busy, try again, exit 1; upgraded once it has ended', async () => {
     const data = temp();
     mkdirSync(data, { recursive: true });
     const file = path.join(data, 'tracegraph.db');
@@ -44,6 +44,8 @@ describe('a command on an embedded store another process holds', () => {
       code: 1,
       stdout: '',
       stderr:
+        `migrating the embedded store in ${data}: another process is writing to it (an import?): waiting up to 5 s ` +
+        `for it to end before upgrading the schema from version 1 to ${MIGRATIONS.length}\n` +
         `error: ${file} is locked by another writer (an import in another process?), so its schema cannot be ` +
         `upgraded from version 1 to ${MIGRATIONS.length} now; nothing was changed: try again when it ends\n`,
     });

@@ -241,7 +241,7 @@ describe('embedded store', () => {
       }
     });
 
-    test('a database of schema version 1 that another process is writing to is not upgraded: StoreBusyError, saying to try again; the file is left as it was', async () => {
+    test('a database of schema version 1 that another process is writing to is not upgraded: told of the wait, waited on a timer, then StoreBusyError, saying to try again; the file is left as it was', async () => {
       const dataDir = freshDir();
       const dbFile = path.join(dataDir, 'tracegraph.db');
       const raw = new Database(dbFile);
@@ -250,9 +250,19 @@ describe('embedded store', () => {
       raw.pragma('user_version = 1');
       raw.close();
       const writer = await lockingProcess(dbFile, 'write');
+      const told: string[] = [];
       try {
-        const opening = openEmbeddedStore(dataDir);
+        const opening = openEmbeddedStore(dataDir, (step) => told.push(step));
+        // The wait is on a timer: the thread runs other work meanwhile.
+        let ticks = 0;
+        const ticking = setInterval(() => ticks++, 10);
         await expect(opening).rejects.toBeInstanceOf(StoreBusyError);
+        clearInterval(ticking);
+        expect(ticks).toBeGreaterThan(10);
+        expect(told).toEqual([
+          'another process is writing to it (an import?): waiting up to 5 s for it to end before upgrading the ' +
+            `schema from version 1 to ${MIGRATIONS.length}`,
+        ]);
         await expect(opening).rejects.toMatchObject({
           message:
             `${dbFile} is locked by another writer (an import in another process?), so its schema cannot be ` +

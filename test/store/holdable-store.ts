@@ -32,7 +32,7 @@ export async function holdableStoreWith(batch: RecordBatch, prefix: string): Pro
   const db = openConnection(file);
   const journal = db.pragma('journal_mode = DELETE', { simple: true });
   if (journal !== 'delete') throw new Error(`${file}: the journal stayed ${String(journal)}`);
-  migrateSchema(db);
+  await migrateSchema(db);
   const store = new EmbeddedStore(db, file);
   await store.write(batch);
   return {

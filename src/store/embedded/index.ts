@@ -13,9 +13,10 @@ import { EmbeddedStore } from './store';
  * of each migration applied to records already stored). Throws StoreUnavailableError naming the
  * path when the directory or file cannot be used, StoreBusyError when another process holds the
  * file past the busy timeout (its write lock while the schema must be upgraded, or the whole file).
- * It waits for that process in SQLite, blocking the thread (the store's reads and writes wait on a
- * timer instead): a command opens its store before any other work, a server before it listens, and
- * an analysis worker in a thread of its own.
+ * For the whole file it waits in SQLite, blocking the thread (the store's reads and writes wait on
+ * a timer instead): a command opens its store before any other work, a server before it listens,
+ * and an analysis worker in a thread of its own. For the write lock, the upgrade waits on a timer,
+ * telling `report` (./schema.ts).
  */
 export async function openEmbeddedStore(dataDir: string, report?: MigrationReport): Promise<TraceStore> {
   const file = databaseFileIn(dataDir);
@@ -23,7 +24,7 @@ export async function openEmbeddedStore(dataDir: string, report?: MigrationRepor
   try {
     // The store's statements are prepared against the schema, so it must exist first;
     // migrate() stays available (and idempotent) for the port.
-    migrateSchema(db, report);
+    await migrateSchema(db, report);
     return new EmbeddedStore(db, file);
   } catch (err) {
     db.close();

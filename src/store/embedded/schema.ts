@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import { StoreBusyError } from '../../domain/errors';
-import { isBusy } from './connection';
+import { retryWhileBusy } from './busy-wait';
+import { BUSY_TIMEOUT_MS, isBusy } from './connection';
 
 /**
  * Keys of the `meta` table: the longest stay and contact kept. The longest contact bounds contact
@@ -158,10 +159,11 @@ export const TABLES_CHILDREN_FIRST = [
 /**
  * Applies the migrations this database has not had yet, each in its own transaction. `report` is
  * told of each one applied to a database that already had a schema (a new file has no records to
- * rewrite). When another process holds the write lock past the busy timeout (its import), throws
- * StoreBusyError, the file left as it was.
+ * rewrite). While another process holds the write lock (its import), waits on a timer
+ * (`retryWhileBusy`), telling `report` first, since a command opening the store would otherwise sit
+ * silent for the wait; past BUSY_TIMEOUT_MS throws StoreBusyError, the file left as it was.
  */
-export function migrateSchema(db: Database.Database, report?: (step: string) => void): void {
+export async function migrateSchema(db: Database.Database, report?: (step: string) => void): Promise<void> {
   const known = MIGRATIONS.length;
   const versionOf = (): number => db.pragma('user_version', { simple: true }) as number;
   // Up to date: no need for the write lock (another process may be importing).
@@ -172,7 +174,12 @@ export function migrateSchema(db: Database.Database, report?: (step: string) => 
   for (;;) {
     // Read the version inside the write lock, so two processes opening the same file at once
     // do not both apply a migration.
-    const applied = upgrading(db, initial, known, () =>
+    const waiting = (): void =>
+      tell?.(
+        `another process is writing to it (an import?): waiting up to ${BUSY_TIMEOUT_MS / 1000} s for it to end ` +
+          `before upgrading the schema from version ${initial} to ${known}`,
+      );
+    const applied = await upgrading(db, initial, known, waiting, () =>
       db
         .transaction((): boolean => {
           const version = versionOf();
@@ -194,10 +201,20 @@ export function migrateSchema(db: Database.Database, report?: (step: string) => 
   }
 }
 
-/** Runs one step of the upgrade; another process's write lock becomes StoreBusyError. */
-function upgrading<T>(db: Database.Database, from: number, to: number, step: () => T): T {
+/**
+ * Runs one step of the upgrade, waiting on a timer while another process holds the write lock
+ * (`onWait` told once, before the first pause); still held after the wait, it becomes
+ * StoreBusyError. A refused step did nothing: its BEGIN IMMEDIATE was refused.
+ */
+async function upgrading<T>(
+  db: Database.Database,
+  from: number,
+  to: number,
+  onWait: () => void,
+  step: () => T,
+): Promise<T> {
   try {
-    return step();
+    return await retryWhileBusy(db, Date.now(), step, undefined, onWait);
   } catch (err) {
     if (!isBusy(err)) throw err;
     throw new StoreBusyError(

@@ -193,12 +193,12 @@ export class EmbeddedStore implements TraceStore {
   }
 
   /**
-   * Part of opening the store (`openStore`), so, like opening, it waits for another process in
-   * SQLite, blocking the thread: nothing else runs yet (./index.ts).
+   * Part of opening the store (`openStore`); an upgrade waits for another process's write lock as
+   * ./schema.ts says.
    */
   async migrate(report?: MigrationReport): Promise<void> {
     try {
-      migrateSchema(this.db, report);
+      await migrateSchema(this.db, report);
     } catch (err) {
       throw this.refusedRead(err);
     }
