@@ -214,6 +214,7 @@ export class EmbeddedStore implements TraceStore {
     );
   }
 
+  /** One transaction, all of the bundle or nothing: nothing to record of the bundle. */
   async beginImport(): Promise<ImportSession> {
     this.assertWritable();
     const connection = openConnection(this.location);
@@ -228,6 +229,11 @@ export class EmbeddedStore implements TraceStore {
       connection.close();
       throw err;
     }
+  }
+
+  /** An import here is one transaction: none leaves part of its bundle. */
+  async unfinishedImport(): Promise<null> {
+    return null;
   }
 
   /**
