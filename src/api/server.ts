@@ -14,6 +14,7 @@ import type { GraphQLSchema } from 'graphql';
 import pino, { type Logger } from 'pino';
 import type { StoreConfig } from '../store';
 import type { TraceStore } from '../store/port';
+import { describeUnfinishedImport } from '../store/unfinished-import';
 import { KeyRing, type ApiKey } from './api-keys';
 import { nameArgumentPaths } from './argument-paths';
 import { AuditFileError, AuditLog } from './audit-log';
@@ -126,6 +127,21 @@ function prefersHtml(req: IncomingMessage): boolean {
   return accept.includes('text/html');
 }
 
+/**
+ * Logs a warning when the store holds part of an import that did not finish: every answer then
+ * comes from part of a bundle (`stats { unfinishedImport }` tells clients). A store that cannot be
+ * read now does not stop the server, which answers UNAVAILABLE until it can.
+ */
+async function logUnfinishedImport(store: TraceStore, logger: Logger): Promise<void> {
+  try {
+    const unfinished = await store.unfinishedImport();
+    if (unfinished)
+      logger.warn({ unfinishedImport: unfinished }, describeUnfinishedImport(store.location, unfinished));
+  } catch (err) {
+    logger.warn({ err }, 'cannot tell whether the store holds part of an import that did not finish');
+  }
+}
+
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
   const logger = options.logger ?? pino({ name: 'tracegraph-api' });
@@ -141,6 +157,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     file: options.auditFile ?? null,
     onFileError: (err) => logger.error({ err }, 'cannot append to the audit file'),
   });
+  await logUnfinishedImport(store, logger);
   const schema = buildApiSchema();
   const explorer = new Explorer(options.examples ?? loadExamples());
   const analysis = new AnalysisService(store, {

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { SettingError, StoreUnavailableError, ValidationError } from '../domain/errors';
 import { openStore, storeConfigFromEnv, storeExists, type StoreConfig, type TraceStore } from '../store';
+import { describeUnfinishedImport } from '../store/unfinished-import';
 
 /** Where a command writes, and the environment it reads (process.* unless a test says otherwise). */
 export interface CliIo {
@@ -68,7 +69,8 @@ export function migrationReporter(config: StoreConfig, io: CliIo): (step: string
 /**
  * Opens the configured store, runs `work` with it and closes it whatever happens. A command that
  * only reads (`existing`) refuses an embedded store that was never made: a mistyped `--data` would
- * otherwise make an empty one and report an outbreak with no cases, exit code 0.
+ * otherwise make an empty one and report an outbreak with no cases, exit code 0. A store holding
+ * part of an import that did not finish is warned of before `work` (`warnOfUnfinishedImport`).
  */
 export async function withStore<T>(
   command: Command,
@@ -85,10 +87,21 @@ export async function withStore<T>(
   }
   const store = await openConfiguredStore(config, io);
   try {
+    await warnOfUnfinishedImport(store, io);
     return await work(store);
   } finally {
     await store.close().catch(() => undefined);
   }
+}
+
+/**
+ * Writes one warning on stderr when the store holds part of an import that did not finish (Neo4j,
+ * whose import commits batch by batch): what it then reads lacks the rest of that bundle. The
+ * command goes on, as a partial answer may be needed at once.
+ */
+export async function warnOfUnfinishedImport(store: TraceStore, io: CliIo): Promise<void> {
+  const unfinished = await store.unfinishedImport();
+  if (unfinished) io.stderr.write(`warning: ${describeUnfinishedImport(store.location, unfinished)}\n`);
 }
 
 /** Opens the configured store; if it cannot be reached, the error names it as configured. */

@@ -22,11 +22,13 @@ export class ValidationError extends Error {
     readonly problems: FieldProblem[],
     /** How many problems there were in all (problems may be capped). */
     readonly total = problems.length,
+    /** What became of the store. */
+    written = 'nothing was written',
   ) {
     // Every problem carried is listed: those who find them cap them (the import at 100).
     const shown = problems.map(describeProblem).join('\n  ');
     const more = total > problems.length ? `\n  ... and ${total - problems.length} more` : '';
-    super(`${total} problem${total === 1 ? '' : 's'} found; nothing was written:\n  ${shown}${more}`);
+    super(`${total} problem${total === 1 ? '' : 's'} found; ${written}:\n  ${shown}${more}`);
     this.name = 'ValidationError';
   }
 }

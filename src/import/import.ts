@@ -141,10 +141,16 @@ async function writeValidated(
   options: Pick<ImportOptions, 'onWait'>,
 ): Promise<ImportSummary> {
   const { dir, files, rows, started, report } = bundle;
-  const session = await store.beginImport({ onWait: options.onWait });
+  const session = await store.beginImport(dir, { onWait: options.onWait });
+  let batchesWritten = 0;
+  const counting: ImportSession = {
+    write: (batch) => session.write(batch).then(() => void batchesWritten++),
+    commit: () => session.commit(),
+    abort: () => session.abort(),
+  };
   try {
     for (const file of files) {
-      await writeFile(session, file, (bytesRead) => report('write', file, bytesRead));
+      await writeFile(counting, file, (bytesRead) => report('write', file, bytesRead));
     }
     await session.commit();
   } catch (err) {
@@ -153,12 +159,23 @@ async function writeValidated(
     // it made another kind; on the embedded store, whose imports take no lock) or the files
     // changed. The store names the record only by its place in a batch; validating again
     // against the store as it is now names file, line and column.
-    if (err instanceof ValidationError) {
-      await validateBundle(store, dir).catch((again: unknown) => {
-        throw again instanceof ValidationError ? again : err;
-      });
+    const failure =
+      err instanceof ValidationError
+        ? await validateBundle(store, dir).then(
+            () => err,
+            (again: unknown) => (again instanceof ValidationError ? again : err),
+          )
+        : err;
+    // Neo4j's batches commit one by one and stay: the refusal must not say nothing was written.
+    if (failure instanceof ValidationError && batchesWritten > 0 && store.kind === 'neo4j') {
+      throw new ValidationError(
+        failure.problems,
+        failure.total,
+        `part of the bundle was written into ${store.location} before it was refused, and the store ` +
+          `records the import as unfinished: correct the bundle, then import it again`,
+      );
     }
-    throw err;
+    throw failure;
   }
 
   const total = Object.values(rows).reduce((sum, n) => sum + n, 0);

@@ -99,6 +99,7 @@ export interface WriteOptions {
  */
 export interface ImportSession {
   write(batch: RecordBatch): Promise<void>;
+  /** Ends the import as complete; on Neo4j it removes the store's `UnfinishedImport` record. */
   commit(): Promise<void>;
   /** Undo what can be undone (everything on the embedded store). */
   abort(): Promise<void>;
@@ -113,6 +114,20 @@ export interface BeginImportOptions {
    * Neo4j's waits in `lockImports` instead.
    */
   onWait?(holder: string, giveUpAfterMs?: number): void;
+}
+
+/**
+ * An import that wrote part of its bundle and did not finish (`TraceStore.unfinishedImport`): until
+ * an import completes, the store lacks the rest of that bundle.
+ */
+export interface UnfinishedImport {
+  /** The bundle folder, as the import was given it. */
+  bundle: string;
+  /** When it began writing. */
+  startedAt: Instant;
+  /** The importing process and its host. */
+  pid: number;
+  host: string;
 }
 
 /** Held by an import from before it validates until it has written (`TraceStore.lockImports`). */
@@ -157,10 +172,21 @@ export interface TraceStore {
    *  the same. */
   write(batch: RecordBatch, options?: WriteOptions): Promise<void>;
   /**
-   * Begins an import. The embedded store first waits for another process's write lock as `write`
-   * does (on a timer, a few seconds at most), telling `options.onWait`, then throws StoreBusyError.
+   * Begins writing the bundle `bundle` (the folder as given, to name it later). The embedded store
+   * first waits for another process's write lock as `write` does (on a timer, a few seconds at most),
+   * telling `options.onWait`, then throws StoreBusyError. On Neo4j, where batches commit one by one,
+   * it first records the import in the store, in a transaction of its own, and the session's
+   * `commit` removes that record: an import cut off or refused after some of its batches leaves it
+   * (`unfinishedImport`).
    */
-  beginImport(options?: BeginImportOptions): Promise<ImportSession>;
+  beginImport(bundle: string, options?: BeginImportOptions): Promise<ImportSession>;
+  /**
+   * The import that left the store holding part of its bundle, while no import is running (a
+   * running import's partial store is the normal one); null when there is none. An import of any
+   * bundle that completes, and `clear`, remove it. Always null on the embedded store, whose import
+   * is one transaction.
+   */
+  unfinishedImport(): Promise<UnfinishedImport | null>;
   /**
    * Keeps other imports, and writes adding entities, off the store until released: what an import
    * was validated against then stays as it was until it has written. A second import waits for it;

@@ -70,7 +70,7 @@ function heldAt(store: TraceStore, point: 'validation' | 'write', failWith?: Err
   const held = new Proxy(store, {
     get(target, property) {
       if (point === 'write' && property === 'beginImport')
-        return async () => watch(await target.beginImport());
+        return async (dir: string) => watch(await target.beginImport(dir));
       if (point === 'validation' && property === 'entityKinds')
         return async (ids: string[]) => {
           await holdFirst();

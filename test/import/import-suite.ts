@@ -426,9 +426,9 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
         });
         const racing = Object.assign(Object.create(store) as TraceStore, {
           lockImports: async () => ({ release: async () => undefined }),
-          beginImport: async () => {
+          beginImport: async (dir: string) => {
             await importBundle(store, other);
-            return store.beginImport();
+            return store.beginImport(dir);
           },
         });
         const error = (await importBundle(racing, bundle('district-later')).catch((err: unknown) => err)) as

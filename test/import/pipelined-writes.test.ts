@@ -56,7 +56,7 @@ function watched(
   });
   return new Proxy(store, {
     get(target, property) {
-      if (property === 'beginImport') return async () => watch(await target.beginImport());
+      if (property === 'beginImport') return async (dir: string) => watch(await target.beginImport(dir));
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

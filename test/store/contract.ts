@@ -329,12 +329,14 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
 
     test('an aborted import leaves the store as it was; a committed one writes everything', async () => {
       const before = await store.counts();
-      const session = await store.beginImport();
+      const session = await store.beginImport('bundles/p9');
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
       await session.commit();
       expect((await store.counts()).persons).toBe(before.persons + 1);
+      // A committed import leaves nothing unfinished.
+      expect(await store.unfinishedImport()).toBeNull();
       if (store.kind === 'embedded') {
-        const aborted = await store.beginImport();
+        const aborted = await store.beginImport('bundles/p10');
         await aborted.write({ persons: [{ ...district.persons[3]!, id: 'P10' }] });
         await aborted.abort();
         expect((await store.persons(['P10']))[0]).toBeNull();
@@ -357,6 +359,7 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
     test('clear removes everything', async () => {
       await store.clear();
       expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
+      expect(await store.unfinishedImport()).toBeNull();
     });
   });
 }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir) throw new Error('usage: embedded-import-child.ts DATA_DIR');
   const store = await openEmbeddedStore(dataDir);
-  const session = await store.beginImport();
+  const session = await store.beginImport('bundles/other');
   await session.write({
     persons: [
       {

@@ -129,7 +129,7 @@ describe('embedded store', () => {
         expect(await snapshot(reopened)).toEqual(before);
         expect(await reopened.persons(['P9'])).toEqual([null]);
         // The killed writer left no lock behind: a new import commits.
-        const session = await reopened.beginImport();
+        const session = await reopened.beginImport('bundle');
         await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
         await session.commit();
         expect((await reopened.counts()).persons).toBe(5);
@@ -484,14 +484,14 @@ describe('embedded store', () => {
     });
 
     test('readers see the last committed state until the import commits; other writes are refused until it ends', async () => {
-      const session = await store.beginImport();
+      const session = await store.beginImport('bundle');
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9', name: 'Zhou Jie' }] });
       expect(await store.persons(['P9'])).toEqual([null]);
       expect((await store.counts()).persons).toBe(4);
       const writing = store.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
       await expect(writing).rejects.toThrow(`an import into ${store.location} is in progress`);
       await expect(writing).rejects.toMatchObject({ name: 'StoreBusyError', heldBack: 'every-write' });
-      await expect(store.beginImport()).rejects.toThrow('is in progress');
+      await expect(store.beginImport('bundle')).rejects.toThrow('is in progress');
       await session.commit();
       expect((await store.persons(['P9']))[0]?.name).toBe('Zhou Jie');
       await store.write({ persons: [{ ...district.persons[3]!, id: 'P8' }] });
@@ -499,7 +499,7 @@ describe('embedded store', () => {
     });
 
     test('a batch that fails inside an import leaves the batches before it, for commit or abort', async () => {
-      const session = await store.beginImport();
+      const session = await store.beginImport('bundle');
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
       await expect(
         session.write({
@@ -515,7 +515,7 @@ describe('embedded store', () => {
 
     test('references are checked at commit, across batches; a failed commit writes nothing', async () => {
       const before = await snapshot(store);
-      const session = await store.beginImport();
+      const session = await store.beginImport('bundle');
       // A stay may come before the person it names, within one import.
       await session.write({
         stays: [
@@ -559,7 +559,7 @@ describe('embedded store', () => {
           cause: expect.objectContaining({ code: 'SQLITE_BUSY' }),
         });
         expect(Date.now() - started).toBeGreaterThanOrEqual(4_500);
-        await expect(own.beginImport()).rejects.toBeInstanceOf(StoreBusyError);
+        await expect(own.beginImport('bundle')).rejects.toBeInstanceOf(StoreBusyError);
       } finally {
         await importer.kill();
       }
@@ -602,7 +602,7 @@ describe('embedded store', () => {
       const told: [string, number | undefined][] = [];
       let beginning: Promise<ImportSession> | undefined;
       try {
-        beginning = own.beginImport({
+        beginning = own.beginImport('bundle', {
           onWait: (holder, giveUpAfterMs) => told.push([holder, giveUpAfterMs]),
         });
         // SQLite's own busy wait would hold this thread until the import gave up.
@@ -626,7 +626,7 @@ describe('embedded store', () => {
     test('an import that finds the write lock free begins without a word', async () => {
       const own = await openEmbeddedStore(freshDir());
       const onWait = jest.fn();
-      const session = await own.beginImport({ onWait });
+      const session = await own.beginImport('bundle', { onWait });
       await session.abort();
       expect(onWait).not.toHaveBeenCalled();
       await own.close();
@@ -658,7 +658,7 @@ describe('embedded store', () => {
       const dataDir = freshDir();
       const own = await openEmbeddedStore(dataDir);
       await own.write(district);
-      const session = await own.beginImport();
+      const session = await own.beginImport('bundle');
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
       await own.close();
       const reopened = await openEmbeddedStore(dataDir);

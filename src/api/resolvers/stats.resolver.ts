@@ -1,20 +1,35 @@
-/** Stats and the audit log: store counts for everyone, personal-data reads for admins. */
-import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+/**
+ * Stats and the audit log: store counts, and an import left unfinished, for everyone; personal-data
+ * reads for admins.
+ */
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
 import type { Counts } from '../../domain/types';
+import type { UnfinishedImport } from '../../store/port';
 import type { AuditEntry } from '../audit-log';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
 import { encodeCursor, decodeCursor, pageSize, type Page } from '../pagination';
 import { AuditEntryConnection } from '../types/connections';
 import { StatsType } from '../types/stats.type';
+import { UnfinishedImportType } from '../types/unfinished-import.type';
 import { PageArgs } from './args';
 
-@Resolver()
+@Resolver(() => StatsType)
 export class StatsResolver {
   @Authorized()
   @Query(() => StatsType, { description: 'How many records of each kind the store holds.' })
   stats(@Ctx() ctx: ApiContext): Promise<Counts> {
     return ctx.store.counts();
+  }
+
+  @FieldResolver(() => UnfinishedImportType, {
+    nullable: true,
+    description:
+      'The import that left the store holding part of its bundle, while no import is running; null ' +
+      'when there is none (always on the embedded store, whose import is one transaction).',
+  })
+  unfinishedImport(@Ctx() ctx: ApiContext): Promise<UnfinishedImport | null> {
+    return ctx.store.unfinishedImport();
   }
 
   @Authorized(['admin'])

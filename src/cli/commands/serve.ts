@@ -9,7 +9,13 @@ import type { ApiKey } from '../../api/api-keys';
 import { checkAuditFile, LOG_LEVELS, type ApiEnvSettings } from '../../api/config';
 import type { TraceStore } from '../../store/port';
 import type { StoreConfig } from '../../store';
-import { openConfiguredStore, storeConfigFor, UsageError, type CliIo } from '../context';
+import {
+  openConfiguredStore,
+  storeConfigFor,
+  UsageError,
+  warnOfUnfinishedImport,
+  type CliIo,
+} from '../context';
 import { wholeNumber } from '../whole-number';
 
 export interface ServeFlags {
@@ -180,10 +186,12 @@ export function serveCommand(io: CliIo): Command {
       const storeConfig = storeConfigFor(command, io);
       const settings = await serveSettingsFrom(flags, io);
       const store = await openConfiguredStore(storeConfig, io);
-      const running = await serveStore(store, storeConfig, settings, io).catch(async (err) => {
-        await store.close().catch(() => undefined);
-        throw err;
-      });
+      const running = await warnOfUnfinishedImport(store, io)
+        .then(() => serveStore(store, storeConfig, settings, io))
+        .catch(async (err: unknown) => {
+          await store.close().catch(() => undefined);
+          throw err;
+        });
       await untilStopped(running, io);
     });
 }

@@ -15,7 +15,7 @@ import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
 import { asOfFrom, capacityFrom } from '../analysis-options';
 import { openAndImport } from '../checked-import';
-import { storeConfigFor, UsageError, type CliIo } from '../context';
+import { storeConfigFor, UsageError, warnOfUnfinishedImport, type CliIo } from '../context';
 import { formatRowCounts } from '../format';
 import {
   addServeOptions,
@@ -60,6 +60,7 @@ export function startCommand(io: CliIo): Command {
         if (imported) reportImport(io, imported);
         else if (command.getOptionValueSource('bundle') !== 'default')
           leaveBundleOut(flags.bundle, store, storeConfig, io);
+        await warnOfUnfinishedImport(store, io);
         await printSummary(store, io, capacity);
         if (!serveSettings) return;
         const running = await serveStore(store, storeConfig, serveSettings, io);

@@ -238,10 +238,11 @@ export class EmbeddedStore implements TraceStore {
   }
 
   /**
-   * Waits for another process's write lock as `write` does (on a timer, up to BUSY_TIMEOUT_MS),
-   * telling `options.onWait` before it waits; then throws StoreBusyError.
+   * One transaction, all of the bundle or nothing: nothing to record of the bundle. Waits for
+   * another process's write lock as `write` does (on a timer, up to BUSY_TIMEOUT_MS), telling
+   * `options.onWait` before it waits; then throws StoreBusyError.
    */
-  async beginImport(options: BeginImportOptions = {}): Promise<ImportSession> {
+  async beginImport(_bundle: string, options: BeginImportOptions = {}): Promise<ImportSession> {
     this.assertWritable();
     const connection = openConnection(this.location);
     try {
@@ -262,6 +263,11 @@ export class EmbeddedStore implements TraceStore {
       connection.close();
       throw err;
     }
+  }
+
+  /** An import here is one transaction: none leaves part of its bundle. */
+  async unfinishedImport(): Promise<null> {
+    return null;
   }
 
   /**

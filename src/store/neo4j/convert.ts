@@ -20,7 +20,7 @@ import type {
   Sex,
   Stay,
 } from '../../domain/types';
-import type { WindowedId } from '../port';
+import type { UnfinishedImport, WindowedId } from '../port';
 
 // ---- in ---------------------------------------------------------------------------------------
 
@@ -247,4 +247,11 @@ export const toCase = (f: Row): Case => ({
   classification: text(f.get('classification'), 'Case.classification') as CaseClassification,
   onset: numberOrNull(f.get('onset'), 'Case.onset'),
   confirmedAt: numberOrNull(f.get('confirmedAt'), 'Case.confirmedAt'),
+});
+
+export const toUnfinishedImport = (f: Row): UnfinishedImport => ({
+  bundle: text(f.get('bundle'), 'UnfinishedImport.bundle'),
+  startedAt: numberOf(f.get('startedAt'), 'UnfinishedImport.startedAt'),
+  pid: numberOf(f.get('pid'), 'UnfinishedImport.pid'),
+  host: text(f.get('host'), 'UnfinishedImport.host'),
 });

@@ -19,6 +19,8 @@
  *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct, key})
  *   (:Person)-[:DIAGNOSED]->(:Case {personId, classification, onset, confirmedAt})
  *   (:ImportLock {id: 'import'})             what imports lock (./import-lock.ts); no data
+ *   (:UnfinishedImport {id: 'import', bundle, startedAt, pid, host})
+ *                                            an import writing, or cut off after some batches
  *
  * Every instant (start, end, at, sampledAt, onset, confirmedAt, arrivedAt) is an INTEGER of epoch
  * milliseconds, UTC; read one as a date in Cypher with `datetime({epochMillis: r.start})`.
@@ -383,6 +385,24 @@ WHERE metaData.importLockWait = $wait AND status STARTS WITH 'Blocked'
 RETURN collect(transactionId) AS ids`;
 
 export const TERMINATE_TRANSACTIONS = 'TERMINATE TRANSACTIONS $ids';
+
+// ---- the record of an import that has not finished --------------------------------------------
+
+/**
+ * Records the import about to write its first batch, replacing the record of one cut off before
+ * it: the import that completes leaves none.
+ */
+export const RECORD_UNFINISHED_IMPORT = `
+MERGE (u:UnfinishedImport {id: 'import'})
+SET u.bundle = $bundle, u.startedAt = $startedAt, u.pid = $pid, u.host = $host`;
+
+/** Run once an import's last batch has committed, and by clear(). */
+export const REMOVE_UNFINISHED_IMPORT = `MATCH (u:UnfinishedImport {id: 'import'}) DELETE u`;
+
+export const UNFINISHED_IMPORT = `
+MATCH (u:UnfinishedImport {id: 'import'})
+RETURN u.bundle AS bundle, u.startedAt AS startedAt, u.pid AS pid, u.host AS host
+LIMIT 1`;
 
 /**
  * Deletes every tracegraph relationship, then every tracegraph node, in batches; auto-commit only.

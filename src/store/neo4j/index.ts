@@ -2,6 +2,7 @@
  * Neo4j store: the store port over a Neo4j 5 graph (model and Cypher in ./cypher.ts), written
  * with idempotent UNWIND + MERGE batches and read by per-id time windows.
  */
+import { hostname } from 'node:os';
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import type {
   Boat,
@@ -30,6 +31,7 @@ import {
   type NightHours,
   type ResidentCount,
   type TraceStore,
+  type UnfinishedImport,
   type WindowedId,
   type WriteOptions,
 } from '../port';
@@ -56,12 +58,13 @@ import {
   toPlace,
   toSample,
   toStay,
+  toUnfinishedImport,
   upperBound,
   windowGroups,
   type Row,
 } from './convert';
 import { createNeo4jExecutor, type Neo4jConnection, type Neo4jExecutor, type Transaction } from './executor';
-import { takeImportLock, writeUnderImportLock } from './import-lock';
+import { importLockHolder, takeImportLock, writeUnderImportLock } from './import-lock';
 import { definedEntityIds, idsToLookUp, resolveBatch } from './references';
 
 export { CredentialsRefusedError, type Neo4jConnection } from './executor';
@@ -208,17 +211,38 @@ class Neo4jStore implements TraceStore {
     return takeImportLock(this.executor, this.location, onWait);
   }
 
-  async beginImport(): Promise<ImportSession> {
+  async beginImport(bundle: string): Promise<ImportSession> {
+    // Committed before the first batch, removed once the last has committed: an import cut off or
+    // refused in between leaves the store saying so (unfinishedImport), not just lacking records.
+    await this.executor.writeQuery(cypher.RECORD_UNFINISHED_IMPORT, {
+      bundle,
+      startedAt: integer(Date.now()),
+      pid: integer(process.pid),
+      host: hostname(),
+    });
     return {
       // Each batch commits on its own: Neo4j cannot hold a whole district in one transaction,
       // and since every write is a MERGE, re-running a cut-off import completes it. The import
       // holds the import lock (lockImports), so these take none.
       write: (batch) => this.executor.write((tx) => this.writeIn(tx, batch)),
-      // Nothing is pending: every write has already committed.
-      commit: async () => undefined,
-      // Committed batches cannot be taken back on Neo4j; a re-run import merges over them.
+      // Every batch has committed already: only the record of the import is left to remove.
+      commit: async () => {
+        await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT);
+      },
+      // Committed batches cannot be taken back on Neo4j; a re-run import merges over them. The
+      // record stays, naming the bundle to import again.
       abort: async () => undefined,
     };
+  }
+
+  async unfinishedImport(): Promise<UnfinishedImport | null> {
+    const [row] = await this.executor.readQuery(cypher.UNFINISHED_IMPORT);
+    if (!row) return null;
+    // While an import holds the lock, the record is its own (or one it is about to replace and
+    // complete): a store partly written by a running import is the normal state. A holder that
+    // cannot be seen (SHOW TRANSACTIONS refused) leaves the record reported.
+    const holder = await importLockHolder(this.executor);
+    return holder?.heldFor === 'import' ? null : toUnfinishedImport(row);
   }
 
   async clear(): Promise<void> {
@@ -229,6 +253,7 @@ class Neo4jStore implements TraceStore {
     try {
       await this.executor.autoCommit(cypher.CLEAR_RELATIONSHIPS);
       await this.executor.autoCommit(cypher.CLEAR_NODES);
+      await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT);
     } finally {
       await lock.release();
     }

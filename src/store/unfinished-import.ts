@@ -1,0 +1,26 @@
+/**
+ * Words for a store holding part of an import that did not finish (`TraceStore.unfinishedImport`):
+ * what the command line prints before its output and the API server logs as it starts.
+ */
+import type { UnfinishedImport } from './port';
+
+/** Characters a shell takes as they are in a word. */
+const PLAIN_WORD = /^[\w@%+=:,./-]+$/;
+
+/** `dir` as a shell word: quoted when it has a space, a quote or another special character. */
+function shellWord(dir: string): string {
+  return PLAIN_WORD.test(dir) ? dir : `'${dir.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * `bolt://…/neo4j holds part of an import of DIR (started 2022-08-05T01:02:03Z by pid 4711 on
+ * host) that did not finish; …`: what is missing, and the command that completes it.
+ */
+export function describeUnfinishedImport(location: string, unfinished: UnfinishedImport): string {
+  const started = new Date(unfinished.startedAt).toISOString().replace(/\.\d+Z$/, 'Z');
+  return (
+    `${location} holds part of an import of ${unfinished.bundle} (started ${started} by pid ` +
+    `${unfinished.pid} on ${unfinished.host}) that did not finish; its data are incomplete until ` +
+    `\`tracegraph import ${shellWord(unfinished.bundle)}\` is run again`
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * Child process for the tests of an import cut off on Neo4j: imports the bundle given as argv[2]
+ * into the test server, through the import's own path, until its first batch has committed; then
+ * tells the parent `written` and hangs, its next batch never written, until it is killed.
+ */
+import { importBundle } from '../../src/import/import';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import type { ImportSession, TraceStore } from '../../src/store/port';
+import { neo4jTestConfig } from '../setup/neo4j';
+
+/** The store, its import session stopping for good after the first batch has committed. */
+function cutOffAfterFirstBatch(store: TraceStore): TraceStore {
+  const cutOff = (session: ImportSession): ImportSession => ({
+    ...session,
+    write: async (batch) => {
+      await session.write(batch);
+      process.send?.('written');
+      await new Promise(() => undefined);
+    },
+  });
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'beginImport') return async (dir: string) => cutOff(await target.beginImport(dir));
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  if (!dir) throw new Error('usage: cut-off-import-child.ts BUNDLE_DIR');
+  const store = await openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
+  await store.migrate();
+  // Kept alive while it hangs, until killed.
+  setInterval(() => undefined, 60_000);
+  await importBundle(cutOffAfterFirstBatch(store), dir);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

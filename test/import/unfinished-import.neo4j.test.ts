@@ -1,0 +1,321 @@
+/**
+ * An import into Neo4j that commits some of its batches and does not finish leaves a record of
+ * itself in the store (src/store/neo4j/index.ts): the commands that read the store warn of it, the
+ * API's `stats` gives it, until an import completes or the store is cleared. A running import is
+ * not reported: its store is partial as a matter of course.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { buildApiSchema } from '../../src/api/schema';
+import { startApiServer } from '../../src/api/server';
+import { ValidationError } from '../../src/domain/errors';
+import type { RecordBatch } from '../../src/domain/types';
+import { importBundle } from '../../src/import/import';
+import { openNeo4jStore } from '../../src/store/neo4j';
+import type { ImportSession, TraceStore, UnfinishedImport } from '../../src/store/port';
+import { contextFor, run } from '../api/helpers';
+import { ensureBuilt, runCli } from '../cli/run-cli';
+import { neo4jTestConfig } from '../setup/neo4j';
+import { stateAfter } from '../setup/promise-state';
+import { DISTRICT_COUNTS } from '../store/fixtures';
+import { bundleFrom, removeTemp, tempDir } from './temp-bundle';
+
+jest.setTimeout(240_000);
+
+const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
+
+/** `text` as a regular expression matching it alone. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The warning a command prints for an import of `dir` by `pid` that did not finish. */
+const warning = (location: string, dir: string, pid: number): RegExp =>
+  new RegExp(
+    `^warning: ${literal(location)} holds part of an import of ${literal(dir)} \\(started ` +
+      `\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ by pid ${pid} on ${literal(hostname())}\\) that did not ` +
+      `finish; its data are incomplete until \`tracegraph import ${literal(dir)}\` is run again$`,
+    'm',
+  );
+
+/** A stays.csv whose one row no longer parses: what a file changed while it is imported reads as. */
+const BROKEN_STAYS = 'subject_id,host_id,start,end\nP1,MKT,not a time,2022-08-03T10:30:00+08:00\n';
+
+/**
+ * The store with its import session watched: `onWritten` runs once the first batch has been
+ * written, and the next write waits until `release()` (when `hold` is set).
+ */
+function watchedImport(store: TraceStore, onWritten: () => void, hold?: Promise<void>): TraceStore {
+  let writes = 0;
+  const watch = (session: ImportSession): ImportSession => ({
+    ...session,
+    write: async (batch: RecordBatch) => {
+      if (++writes === 2 && hold) await hold;
+      await session.write(batch);
+      if (writes === 1) onWritten();
+    },
+  });
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'beginImport') return async (dir: string) => watch(await target.beginImport(dir));
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Imports `dir` until a stays.csv changed after its first batch is refused; returns the error. */
+async function importRefusedHalfWay(store: TraceStore, dir: string): Promise<unknown> {
+  const changing = watchedImport(store, () => writeFileSync(path.join(dir, 'stays.csv'), BROKEN_STAYS));
+  return importBundle(changing, dir).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+}
+
+describe('an import into Neo4j that did not finish', () => {
+  let store: TraceStore;
+  /** Another connection to the same server, as another process would have. */
+  let other: TraceStore;
+  const dirs: string[] = [];
+  const bundle = (files: Record<string, string> = {}): string => {
+    const dir = bundleFrom('district', files);
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    store = await open();
+    await store.migrate();
+    other = await open();
+  });
+  beforeEach(async () => {
+    await store.clear();
+  });
+  afterAll(async () => {
+    await store?.clear();
+    await store?.close();
+    await other?.close();
+    dirs.forEach(removeTemp);
+  });
+
+  test('refused half-way because a bundle file changed, it leaves the record naming the bundle, this process and host', async () => {
+    const dir = bundle();
+    const before = Date.now();
+    const error = await importRefusedHalfWay(store, dir);
+    const after = Date.now();
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).problems).toEqual([
+      expect.objectContaining({ file: 'stays.csv', line: 2, column: 'start' }),
+    ]);
+    // Not "nothing was written": the batches before the refusal have committed.
+    expect((error as ValidationError).message).toMatch(
+      new RegExp(
+        `^1 problem found; part of the bundle was written into ${literal(store.location)} before it was ` +
+          `refused, and the store records the import as unfinished: correct the bundle, then import it again:\n  stays\.csv:2: `,
+      ),
+    );
+    // What the import had written before it was refused is there, the rest not.
+    expect((await other.counts()).places).toBe(DISTRICT_COUNTS.places);
+    expect((await other.counts()).stays).toBe(0);
+    const unfinished = await other.unfinishedImport();
+    expect(unfinished).toEqual({
+      bundle: dir,
+      startedAt: expect.any(Number),
+      pid: process.pid,
+      host: hostname(),
+    });
+    expect(unfinished!.startedAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(unfinished!.startedAt).toBeLessThanOrEqual(after);
+  });
+
+  test('an import that completes removes the record, whatever its bundle', async () => {
+    await importRefusedHalfWay(store, bundle());
+    expect(await other.unfinishedImport()).not.toBeNull();
+    await importBundle(store, bundle());
+    expect(await other.unfinishedImport()).toBeNull();
+    expect(await other.counts()).toEqual(DISTRICT_COUNTS);
+  });
+
+  test('clear() removes the record', async () => {
+    await importRefusedHalfWay(store, bundle());
+    expect(await other.unfinishedImport()).not.toBeNull();
+    await store.clear();
+    expect(await other.unfinishedImport()).toBeNull();
+  });
+
+  test('while an import holds the lock, the record is not reported; once it lets go, it is', async () => {
+    const dir = bundle();
+    await importRefusedHalfWay(store, dir);
+    const lock = await store.lockImports();
+    try {
+      expect(await other.unfinishedImport()).toBeNull();
+    } finally {
+      await lock.release();
+    }
+    expect(await other.unfinishedImport()).toMatchObject({ bundle: dir });
+  });
+
+  test('a running import is not reported as unfinished, after its first batch or once done', async () => {
+    let written!: () => void;
+    const firstWritten = new Promise<void>((resolve) => (written = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const importing = importBundle(watchedImport(store, written, released), bundle());
+    let whileWriting: unknown;
+    let countsWhileWriting: unknown;
+    let stateWhileWriting: unknown;
+    try {
+      await firstWritten;
+      whileWriting = await other.unfinishedImport().catch((err: unknown) => err);
+      countsWhileWriting = await other.counts();
+      stateWhileWriting = await stateAfter(importing, 500);
+    } finally {
+      // Whatever failed above, the import ends and lets go of its lock.
+      release();
+      await importing;
+    }
+
+    expect(stateWhileWriting).toBe('waiting');
+    expect(countsWhileWriting).toMatchObject({ places: DISTRICT_COUNTS.places, persons: 0 });
+    expect(whileWriting).toBeNull();
+    expect(await other.unfinishedImport()).toBeNull();
+  });
+
+  test('the API gives it as stats.unfinishedImport, and the server logs a warning as it starts', async () => {
+    const schema = buildApiSchema();
+    const query = '{ stats { persons unfinishedImport { bundle startedAt pid host } } }';
+    const none = await run(schema, contextFor(other, 'cdc'), query);
+    expect(none).toEqual({ data: { stats: { persons: 0, unfinishedImport: null } } });
+
+    const dir = bundle();
+    await importRefusedHalfWay(store, dir);
+    const unfinished = (await other.unfinishedImport())!;
+    const result = await run(schema, contextFor(other, 'cdc'), query);
+    expect(result).toEqual({
+      data: {
+        stats: {
+          persons: 4,
+          unfinishedImport: {
+            bundle: dir,
+            startedAt: new Date(unfinished.startedAt).toISOString(),
+            pid: process.pid,
+            host: hostname(),
+          },
+        },
+      },
+    });
+
+    const lines: string[] = [];
+    const log = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().trim().split('\n'));
+        done();
+      },
+    });
+    const running = await startApiServer(
+      { store: other, apiKeys: [], logger: pino({ level: 'warn' }, log), closeStore: false },
+      { port: 0 },
+    );
+    await running.stop();
+    const warnings = lines.map(
+      (line) => JSON.parse(line) as { level: number; msg: string; unfinishedImport?: UnfinishedImport },
+    );
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        unfinishedImport: unfinished,
+        msg: expect.stringMatching(/that did not finish/),
+      }),
+    );
+    const [logged] = warnings.filter((w) => w.unfinishedImport);
+    expect(`warning: ${logged!.msg}`).toMatch(warning(other.location, dir, process.pid));
+  });
+
+  describe('on the command line', () => {
+    const config = neo4jTestConfig();
+    const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+    beforeAll(() => ensureBuilt());
+
+    /** Starts an import of `dir` in another process and kills it (SIGKILL) once its first batch has committed. */
+    async function killedAfterFirstBatch(dir: string): Promise<number> {
+      const child = fork(path.join(__dirname, 'cut-off-import-child.ts'), [dir], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        env: { ...process.env, DEBUG: '' },
+      });
+      try {
+        let stderr = '';
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const exit = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.on('exit', (_code, signal) => resolve(signal)),
+        );
+        const written = await Promise.race([
+          new Promise<boolean>((resolve) => child.on('message', (m) => resolve(m === 'written'))),
+          exit.then(() => false),
+        ]);
+        expect({ written, stderr }).toEqual({ written: true, stderr: '' });
+        child.kill('SIGKILL');
+        expect(await exit).toBe('SIGKILL');
+        return child.pid!;
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
+
+    test('an import killed after its first batch: report, stats and export warn and go on; importing it again completes it', async () => {
+      const dir = bundle();
+      const pid = await killedAfterFirstBatch(dir);
+      // The server lets go of the killed process's lock once it sees its connection closed.
+      await (await store.lockImports()).release();
+      expect(await store.counts()).toMatchObject({ places: DISTRICT_COUNTS.places, persons: 0 });
+
+      const report = await runCli(['report', '--format', 'json'], { env });
+      expect(report.code).toBe(0);
+      expect(report.stderr).toMatch(warning(store.location, dir, pid));
+      expect(report.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toHaveLength(1);
+      expect(JSON.parse(report.stdout)).toMatchObject({ cases: [] });
+
+      const stats = await runCli(['stats', '--json'], { env });
+      expect(stats.code).toBe(0);
+      expect(stats.stderr).toMatch(warning(store.location, dir, pid));
+      expect(JSON.parse(stats.stdout)).toMatchObject({ places: DISTRICT_COUNTS.places, persons: 0 });
+
+      const out = tempDir('tracegraph-export-');
+      dirs.push(out);
+      const exported = await runCli(['export', out], { env });
+      expect(exported.code).toBe(0);
+      expect(exported.stderr).toMatch(warning(store.location, dir, pid));
+
+      const imported = await runCli(['import', dir], { env });
+      expect(imported).toMatchObject({ code: 0, stderr: '' });
+      expect(await store.unfinishedImport()).toBeNull();
+      expect(await store.counts()).toEqual(DISTRICT_COUNTS);
+      const again = await runCli(['report', '--format', 'json'], { env });
+      expect(again.code).toBe(0);
+      expect(again.stderr).not.toMatch(/warning:/);
+      expect(JSON.parse(again.stdout).cases).not.toEqual([]);
+    });
+
+    test('start and serve warn before their output', async () => {
+      const dir = bundle();
+      await importRefusedHalfWay(store, dir);
+      // The store holds persons: start leaves it as it is, and prints its summary after the warning.
+      const summary = await runCli(['start', '--no-serve'], { env });
+      expect(summary.code).toBe(0);
+      expect(summary.stderr).toMatch(warning(store.location, dir, process.pid));
+      expect(summary.stdout).toMatch(/^bolt:\/\/.*: persons 4, /);
+
+      const served = await runCli(['serve', '--port', '0'], {
+        env: { ...env, TRACEGRAPH_API_KEYS: 'k1:admin', LOG_LEVEL: 'error' },
+        timeoutMs: 10_000,
+      });
+      expect(served.stderr).toMatch(warning(store.location, dir, process.pid));
+      const listening = served.stderr.indexOf('tracegraph API on');
+      expect(listening).toBeGreaterThan(served.stderr.indexOf('warning:'));
+    });
+  });
+});
