@@ -129,14 +129,14 @@ function prefersHtml(req: IncomingMessage): boolean {
 
 /**
  * Logs a warning when the store holds part of an import that did not finish: every answer then
- * comes from part of a bundle (`stats { unfinishedImport }` tells clients). A store that cannot be
+ * comes from part of a bundle (`stats { unfinishedImports }` tells clients). A store that cannot be
  * read now does not stop the server, which answers UNAVAILABLE until it can.
  */
 async function logUnfinishedImport(store: TraceStore, logger: Logger): Promise<void> {
   try {
-    const unfinished = await store.unfinishedImport();
-    if (unfinished)
+    for (const unfinished of await store.unfinishedImports()) {
       logger.warn({ unfinishedImport: unfinished }, describeUnfinishedImport(store.location, unfinished));
+    }
   } catch (err) {
     logger.warn({ err }, 'cannot tell whether the store holds part of an import that did not finish');
   }

@@ -95,13 +95,14 @@ export async function withStore<T>(
 }
 
 /**
- * Writes one warning on stderr when the store holds part of an import that did not finish (Neo4j,
- * whose import commits batch by batch): what it then reads lacks the rest of that bundle. The
- * command goes on, as a partial answer may be needed at once.
+ * Writes a warning on stderr for each import that left the store holding part of its bundle
+ * (Neo4j, whose import commits batch by batch): what it then reads lacks the rest of that bundle.
+ * The command goes on, as a partial answer may be needed at once.
  */
 export async function warnOfUnfinishedImport(store: TraceStore, io: CliIo): Promise<void> {
-  const unfinished = await store.unfinishedImport();
-  if (unfinished) io.stderr.write(`warning: ${describeUnfinishedImport(store.location, unfinished)}\n`);
+  for (const unfinished of await store.unfinishedImports()) {
+    io.stderr.write(`warning: ${describeUnfinishedImport(store.location, unfinished)}\n`);
+  }
 }
 
 /** Opens the configured store; if it cannot be reached, the error names it as configured. */

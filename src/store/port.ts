@@ -99,7 +99,7 @@ export interface WriteOptions {
  */
 export interface ImportSession {
   write(batch: RecordBatch): Promise<void>;
-  /** Ends the import as complete; on Neo4j it removes the store's `UnfinishedImport` record. */
+  /** Ends the import as complete; on Neo4j it removes the store's `UnfinishedImport` record of its bundle. */
   commit(): Promise<void>;
   /** Undo what can be undone (everything on the embedded store). */
   abort(): Promise<void>;
@@ -117,11 +117,11 @@ export interface BeginImportOptions {
 }
 
 /**
- * An import that wrote part of its bundle and did not finish (`TraceStore.unfinishedImport`): until
+ * An import that wrote part of its bundle and did not finish (`TraceStore.unfinishedImports`): until
  * an import completes, the store lacks the rest of that bundle.
  */
 export interface UnfinishedImport {
-  /** The bundle folder, as the import was given it. */
+  /** The bundle folder, its absolute path on the importing host. */
   bundle: string;
   /** When it began writing. */
   startedAt: Instant;
@@ -172,21 +172,22 @@ export interface TraceStore {
    *  the same. */
   write(batch: RecordBatch, options?: WriteOptions): Promise<void>;
   /**
-   * Begins writing the bundle `bundle` (the folder as given, to name it later). The embedded store
+   * Begins writing the bundle in the folder `bundle` (as given; Neo4j records its absolute path). The embedded store
    * first waits for another process's write lock as `write` does (on a timer, a few seconds at most),
    * telling `options.onWait`, then throws StoreBusyError. On Neo4j, where batches commit one by one,
    * it first records the import in the store, in a transaction of its own, and the session's
    * `commit` removes that record: an import cut off or refused after some of its batches leaves it
-   * (`unfinishedImport`).
+   * (`unfinishedImports`).
    */
   beginImport(bundle: string, options?: BeginImportOptions): Promise<ImportSession>;
   /**
-   * The import that left the store holding part of its bundle, while no import is running (a
-   * running import's partial store is the normal one); null when there is none. An import of any
-   * bundle that completes, and `clear`, remove it. Always null on the embedded store, whose import
-   * is one transaction.
+   * The imports that left the store holding part of their bundle, one per bundle folder, oldest
+   * first, without the one running now (a running import's partial store is the normal one); empty
+   * when there is none. An import of the same folder that completes removes its record (one of
+   * another folder does not: that bundle is still missing in part), and `clear` removes them all.
+   * Always empty on the embedded store, whose import is one transaction.
    */
-  unfinishedImport(): Promise<UnfinishedImport | null>;
+  unfinishedImports(): Promise<UnfinishedImport[]>;
   /**
    * Keeps other imports, and writes adding entities, off the store until released: what an import
    * was validated against then stays as it was until it has written. A second import waits for it;

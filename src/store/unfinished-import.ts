@@ -1,5 +1,5 @@
 /**
- * Words for a store holding part of an import that did not finish (`TraceStore.unfinishedImport`):
+ * Words for a store holding part of an import that did not finish (`TraceStore.unfinishedImports`):
  * what the command line prints before its output and the API server logs as it starts.
  */
 import type { UnfinishedImport } from './port';

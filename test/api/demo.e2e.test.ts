@@ -150,7 +150,7 @@ describe.each(stores)('the demo district over HTTP on the %s store', (kind, open
       handlings: demoRows('handlings.csv').length,
       samples: demoRows('samples.csv').length,
       cases: cases.length,
-      unfinishedImport: null,
+      unfinishedImports: [],
     });
   });
 

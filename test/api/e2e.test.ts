@@ -145,7 +145,7 @@ describe.each(stores)('the HTTP API on the %s store', (kind, open) => {
     ]);
 
     const stats = await postGraphQL(url, KEYS.cdc, example('Stats'));
-    expect(stats.body.data.stats).toEqual({ ...DISTRICT_COUNTS, unfinishedImport: null });
+    expect(stats.body.data.stats).toEqual({ ...DISTRICT_COUNTS, unfinishedImports: [] });
   });
 
   test('cdc: personal data masked, search and mutations FORBIDDEN', async () => {

@@ -5,10 +5,11 @@
  * not reported: its store is partial as a matter of course.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import neo4j from 'neo4j-driver';
 import pino from 'pino';
 import { buildApiSchema } from '../../src/api/schema';
 import { startApiServer } from '../../src/api/server';
@@ -121,7 +122,8 @@ describe('an import into Neo4j that did not finish', () => {
     // What the import had written before it was refused is there, the rest not.
     expect((await other.counts()).places).toBe(DISTRICT_COUNTS.places);
     expect((await other.counts()).stays).toBe(0);
-    const unfinished = await other.unfinishedImport();
+    const [unfinished, ...others] = await other.unfinishedImports();
+    expect(others).toEqual([]);
     expect(unfinished).toEqual({
       bundle: dir,
       startedAt: expect.any(Number),
@@ -132,31 +134,73 @@ describe('an import into Neo4j that did not finish', () => {
     expect(unfinished!.startedAt).toBeLessThanOrEqual(after);
   });
 
-  test('an import that completes removes the record, whatever its bundle', async () => {
-    await importRefusedHalfWay(store, bundle());
-    expect(await other.unfinishedImport()).not.toBeNull();
+  test('an import of the same folder that completes removes its record; one of another folder leaves it', async () => {
+    const first = bundle();
+    const stays = readFileSync(path.join(first, 'stays.csv'), 'utf8');
+    await importRefusedHalfWay(store, first);
+    const second = bundle();
+    await importRefusedHalfWay(store, second);
+    expect((await other.unfinishedImports()).map((u) => u.bundle)).toEqual([first, second]);
+
+    // Another folder completing does not complete the first folder's bundle.
     await importBundle(store, bundle());
-    expect(await other.unfinishedImport()).toBeNull();
+    expect((await other.unfinishedImports()).map((u) => u.bundle)).toEqual([first, second]);
+
+    // Named relative to the working folder, as a user may give it: the same folder, its file mended.
+    writeFileSync(path.join(first, 'stays.csv'), stays);
+    await importBundle(store, path.relative(process.cwd(), first));
+    expect((await other.unfinishedImports()).map((u) => u.bundle)).toEqual([second]);
     expect(await other.counts()).toEqual(DISTRICT_COUNTS);
   });
 
   test('clear() removes the record', async () => {
     await importRefusedHalfWay(store, bundle());
-    expect(await other.unfinishedImport()).not.toBeNull();
+    await importRefusedHalfWay(store, bundle());
+    expect(await other.unfinishedImports()).toHaveLength(2);
     await store.clear();
-    expect(await other.unfinishedImport()).toBeNull();
+    expect(await other.unfinishedImports()).toEqual([]);
   });
 
-  test('while an import holds the lock, the record is not reported; once it lets go, it is', async () => {
+  test('while the process that left a record holds the lock (importing again), the record is not reported; once it lets go, it is', async () => {
     const dir = bundle();
     await importRefusedHalfWay(store, dir);
     const lock = await store.lockImports();
     try {
-      expect(await other.unfinishedImport()).toBeNull();
+      expect(await other.unfinishedImports()).toEqual([]);
     } finally {
       await lock.release();
     }
-    expect(await other.unfinishedImport()).toMatchObject({ bundle: dir });
+    expect(await other.unfinishedImports()).toEqual([expect.objectContaining({ bundle: dir })]);
+  });
+
+  test("while an import holds the lock, other processes' records are still reported", async () => {
+    const dir = bundle();
+    await importRefusedHalfWay(store, dir);
+    // As a process on another host, cut off before, would have left it.
+    const elsewhere = {
+      bundle: '/data/bundles/earlier',
+      startedAt: 1_659_661_323_000,
+      pid: 4711,
+      host: 'elsewhere',
+    };
+    const { uri, user, password } = neo4jTestConfig();
+    const driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
+    try {
+      await driver.executeQuery(
+        'CREATE (u:UnfinishedImport {id: $bundle, bundle: $bundle, startedAt: $startedAt, pid: $pid, host: $host})',
+        { ...elsewhere, startedAt: neo4j.int(elsewhere.startedAt), pid: neo4j.int(elsewhere.pid) },
+        { database: 'neo4j' },
+      );
+    } finally {
+      await driver.close();
+    }
+    const lock = await store.lockImports();
+    try {
+      expect(await other.unfinishedImports()).toEqual([elsewhere]);
+    } finally {
+      await lock.release();
+    }
+    expect((await other.unfinishedImports()).map((u) => u.bundle)).toEqual([elsewhere.bundle, dir]);
   });
 
   test('a running import is not reported as unfinished, after its first batch or once done', async () => {
@@ -170,7 +214,7 @@ describe('an import into Neo4j that did not finish', () => {
     let stateWhileWriting: unknown;
     try {
       await firstWritten;
-      whileWriting = await other.unfinishedImport().catch((err: unknown) => err);
+      whileWriting = await other.unfinishedImports().catch((err: unknown) => err);
       countsWhileWriting = await other.counts();
       stateWhileWriting = await stateAfter(importing, 500);
     } finally {
@@ -181,30 +225,32 @@ describe('an import into Neo4j that did not finish', () => {
 
     expect(stateWhileWriting).toBe('waiting');
     expect(countsWhileWriting).toMatchObject({ places: DISTRICT_COUNTS.places, persons: 0 });
-    expect(whileWriting).toBeNull();
-    expect(await other.unfinishedImport()).toBeNull();
+    expect(whileWriting).toEqual([]);
+    expect(await other.unfinishedImports()).toEqual([]);
   });
 
-  test('the API gives it as stats.unfinishedImport, and the server logs a warning as it starts', async () => {
+  test('the API gives it in stats.unfinishedImports, and the server logs a warning as it starts', async () => {
     const schema = buildApiSchema();
-    const query = '{ stats { persons unfinishedImport { bundle startedAt pid host } } }';
+    const query = '{ stats { persons unfinishedImports { bundle startedAt pid host } } }';
     const none = await run(schema, contextFor(other, 'cdc'), query);
-    expect(none).toEqual({ data: { stats: { persons: 0, unfinishedImport: null } } });
+    expect(none).toEqual({ data: { stats: { persons: 0, unfinishedImports: [] } } });
 
     const dir = bundle();
     await importRefusedHalfWay(store, dir);
-    const unfinished = (await other.unfinishedImport())!;
+    const [unfinished] = await other.unfinishedImports();
     const result = await run(schema, contextFor(other, 'cdc'), query);
     expect(result).toEqual({
       data: {
         stats: {
           persons: 4,
-          unfinishedImport: {
-            bundle: dir,
-            startedAt: new Date(unfinished.startedAt).toISOString(),
-            pid: process.pid,
-            host: hostname(),
-          },
+          unfinishedImports: [
+            {
+              bundle: dir,
+              startedAt: new Date(unfinished!.startedAt).toISOString(),
+              pid: process.pid,
+              host: hostname(),
+            },
+          ],
         },
       },
     });
@@ -271,6 +317,7 @@ describe('an import into Neo4j that did not finish', () => {
       const pid = await killedAfterFirstBatch(dir);
       // The server lets go of the killed process's lock once it sees its connection closed.
       await (await store.lockImports()).release();
+      expect(await other.unfinishedImports()).toEqual([expect.objectContaining({ bundle: dir, pid })]);
       expect(await store.counts()).toMatchObject({ places: DISTRICT_COUNTS.places, persons: 0 });
 
       const report = await runCli(['report', '--format', 'json'], { env });
@@ -292,7 +339,7 @@ describe('an import into Neo4j that did not finish', () => {
 
       const imported = await runCli(['import', dir], { env });
       expect(imported).toMatchObject({ code: 0, stderr: '' });
-      expect(await store.unfinishedImport()).toBeNull();
+      expect(await store.unfinishedImports()).toEqual([]);
       expect(await store.counts()).toEqual(DISTRICT_COUNTS);
       const again = await runCli(['report', '--format', 'json'], { env });
       expect(again.code).toBe(0);

@@ -334,7 +334,7 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       await session.commit();
       expect((await store.counts()).persons).toBe(before.persons + 1);
       // A committed import leaves nothing unfinished.
-      expect(await store.unfinishedImport()).toBeNull();
+      expect(await store.unfinishedImports()).toEqual([]);
       if (store.kind === 'embedded') {
         const aborted = await store.beginImport('bundles/p10');
         await aborted.write({ persons: [{ ...district.persons[3]!, id: 'P10' }] });
@@ -359,7 +359,7 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
     test('clear removes everything', async () => {
       await store.clear();
       expect(Object.values(await store.counts()).every((n) => n === 0)).toBe(true);
-      expect(await store.unfinishedImport()).toBeNull();
+      expect(await store.unfinishedImports()).toEqual([]);
     });
   });
 }

@@ -22,14 +22,14 @@ export class StatsResolver {
     return ctx.store.counts();
   }
 
-  @FieldResolver(() => UnfinishedImportType, {
-    nullable: true,
+  @FieldResolver(() => [UnfinishedImportType], {
     description:
-      'The import that left the store holding part of its bundle, while no import is running; null ' +
-      'when there is none (always on the embedded store, whose import is one transaction).',
+      'The imports that left the store holding part of their bundle, one per bundle folder, oldest ' +
+      'first, without one running now; empty when there is none (always on the embedded store, ' +
+      'whose import is one transaction).',
   })
-  unfinishedImport(@Ctx() ctx: ApiContext): Promise<UnfinishedImport | null> {
-    return ctx.store.unfinishedImport();
+  unfinishedImports(@Ctx() ctx: ApiContext): Promise<UnfinishedImport[]> {
+    return ctx.store.unfinishedImports();
   }
 
   @Authorized(['admin'])

@@ -1,4 +1,4 @@
-/** Stats: how many records of each kind the store holds (and `unfinishedImport`, resolved apart). */
+/** Stats: how many records of each kind the store holds (and `unfinishedImports`, resolved apart). */
 import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType('Stats', { description: 'How many records of each kind the store holds.' })

@@ -6,11 +6,11 @@ import { Field, Int, ObjectType } from 'type-graphql';
   description:
     'An import into Neo4j that committed some of its batches and did not finish (cut off, or refused ' +
     'because a bundle file changed while it was imported): the store lacks the rest of its bundle ' +
-    'until an import completes (`tracegraph import` of the same bundle completes it).',
+    'until an import of the same bundle folder completes.',
 })
 export class UnfinishedImportType {
   @Field(() => String, {
-    description: 'The bundle folder, as the import was given it: the one to import again.',
+    description: 'The bundle folder, its absolute path on the importing host: the one to import again.',
   })
   bundle!: string;
 

@@ -31,6 +31,7 @@ import {
   type NightHours,
   type ResidentCount,
   type TraceStore,
+  type UnfinishedImport,
   type WindowedId,
   type WriteOptions,
 } from '../port';
@@ -266,8 +267,8 @@ export class EmbeddedStore implements TraceStore {
   }
 
   /** An import here is one transaction: none leaves part of its bundle. */
-  async unfinishedImport(): Promise<null> {
-    return null;
+  async unfinishedImports(): Promise<UnfinishedImport[]> {
+    return [];
   }
 
   /**

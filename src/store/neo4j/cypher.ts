@@ -19,8 +19,9 @@
  *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct, key})
  *   (:Person)-[:DIAGNOSED]->(:Case {personId, classification, onset, confirmedAt})
  *   (:ImportLock {id: 'import'})             what imports lock (./import-lock.ts); no data
- *   (:UnfinishedImport {id: 'import', bundle, startedAt, pid, host})
- *                                            an import writing, or cut off after some batches
+ *   (:UnfinishedImport {id: bundle, bundle, startedAt, pid, host})
+ *                                            an import writing, or cut off after some batches;
+ *                                            one per bundle folder (its absolute path)
  *
  * Every instant (start, end, at, sampledAt, onset, confirmedAt, arrivedAt) is an INTEGER of epoch
  * milliseconds, UTC; read one as a date in Cypher with `datetime({epochMillis: r.start})`.
@@ -389,20 +390,24 @@ export const TERMINATE_TRANSACTIONS = 'TERMINATE TRANSACTIONS $ids';
 // ---- the record of an import that has not finished --------------------------------------------
 
 /**
- * Records the import about to write its first batch, replacing the record of one cut off before
- * it: the import that completes leaves none.
+ * Records the import of the bundle folder $bundle about to write its first batch, one record per
+ * folder: an import of the same folder cut off before it is replaced, those of other folders are
+ * kept (their bundles are still missing in part, whatever else completes).
  */
 export const RECORD_UNFINISHED_IMPORT = `
-MERGE (u:UnfinishedImport {id: 'import'})
+MERGE (u:UnfinishedImport {id: $bundle})
 SET u.bundle = $bundle, u.startedAt = $startedAt, u.pid = $pid, u.host = $host`;
 
-/** Run once an import's last batch has committed, and by clear(). */
-export const REMOVE_UNFINISHED_IMPORT = `MATCH (u:UnfinishedImport {id: 'import'}) DELETE u`;
+/** Run once an import's last batch has committed: its folder's record goes. */
+export const REMOVE_UNFINISHED_IMPORT = `MATCH (u:UnfinishedImport {id: $bundle}) DELETE u`;
 
-export const UNFINISHED_IMPORT = `
-MATCH (u:UnfinishedImport {id: 'import'})
+/** Run by clear(). */
+export const REMOVE_UNFINISHED_IMPORTS = `MATCH (u:UnfinishedImport) DELETE u`;
+
+export const UNFINISHED_IMPORTS = `
+MATCH (u:UnfinishedImport)
 RETURN u.bundle AS bundle, u.startedAt AS startedAt, u.pid AS pid, u.host AS host
-LIMIT 1`;
+ORDER BY startedAt, bundle`;
 
 /**
  * Deletes every tracegraph relationship, then every tracegraph node, in batches; auto-commit only.

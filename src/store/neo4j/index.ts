@@ -3,6 +3,7 @@
  * with idempotent UNWIND + MERGE batches and read by per-id time windows.
  */
 import { hostname } from 'node:os';
+import path from 'node:path';
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import type {
   Boat,
@@ -213,9 +214,12 @@ class Neo4jStore implements TraceStore {
 
   async beginImport(bundle: string): Promise<ImportSession> {
     // Committed before the first batch, removed once the last has committed: an import cut off or
-    // refused in between leaves the store saying so (unfinishedImport), not just lacking records.
+    // refused in between leaves the store saying so (unfinishedImports), not just lacking records.
+    // The folder's absolute path names it wherever the warning is read, and is what a later import
+    // of the same folder completes.
+    const folder = path.resolve(bundle);
     await this.executor.writeQuery(cypher.RECORD_UNFINISHED_IMPORT, {
-      bundle,
+      bundle: folder,
       startedAt: integer(Date.now()),
       pid: integer(process.pid),
       host: hostname(),
@@ -227,7 +231,7 @@ class Neo4jStore implements TraceStore {
       write: (batch) => this.executor.write((tx) => this.writeIn(tx, batch)),
       // Every batch has committed already: only the record of the import is left to remove.
       commit: async () => {
-        await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT);
+        await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT, { bundle: folder });
       },
       // Committed batches cannot be taken back on Neo4j; a re-run import merges over them. The
       // record stays, naming the bundle to import again.
@@ -235,14 +239,15 @@ class Neo4jStore implements TraceStore {
     };
   }
 
-  async unfinishedImport(): Promise<UnfinishedImport | null> {
-    const [row] = await this.executor.readQuery(cypher.UNFINISHED_IMPORT);
-    if (!row) return null;
-    // While an import holds the lock, the record is its own (or one it is about to replace and
-    // complete): a store partly written by a running import is the normal state. A holder that
-    // cannot be seen (SHOW TRANSACTIONS refused) leaves the record reported.
+  async unfinishedImports(): Promise<UnfinishedImport[]> {
+    const records = (await this.executor.readQuery(cypher.UNFINISHED_IMPORTS)).map(toUnfinishedImport);
+    if (records.length === 0) return records;
+    // The record of the import holding the lock is that running import's own: a store partly
+    // written by a running import is the normal state. A holder that cannot be seen (SHOW
+    // TRANSACTIONS refused) leaves every record reported.
     const holder = await importLockHolder(this.executor);
-    return holder?.heldFor === 'import' ? null : toUnfinishedImport(row);
+    if (holder?.heldFor !== 'import') return records;
+    return records.filter((r) => `pid ${r.pid} on ${r.host}` !== holder.heldBy);
   }
 
   async clear(): Promise<void> {
@@ -253,7 +258,7 @@ class Neo4jStore implements TraceStore {
     try {
       await this.executor.autoCommit(cypher.CLEAR_RELATIONSHIPS);
       await this.executor.autoCommit(cypher.CLEAR_NODES);
-      await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT);
+      await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORTS);
     } finally {
       await lock.release();
     }
