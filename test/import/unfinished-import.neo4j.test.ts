@@ -4,7 +4,6 @@
  * API's `stats` gives it, until an import completes or the store is cleared. A running import is
  * not reported: its store is partial as a matter of course.
  */
-import { fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { contextFor, run } from '../api/helpers';
 import { ensureBuilt, runCli } from '../cli/run-cli';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { stateAfter } from '../setup/promise-state';
+import { holdingChild } from '../store/child-process-holder';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 import { bundleFrom, removeTemp, tempDir } from './temp-bundle';
 
@@ -288,28 +288,16 @@ describe('an import into Neo4j that did not finish', () => {
 
     /** Starts an import of `dir` in another process and kills it (SIGKILL) once its first batch has committed. */
     async function killedAfterFirstBatch(dir: string): Promise<number> {
-      const child = fork(path.join(__dirname, 'cut-off-import-child.ts'), [dir], {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: { ...process.env, DEBUG: '' },
+      const child = await holdingChild('../import/cut-off-import-child.ts', [dir], {
+        ready: 'written',
+        finish: 'finish',
+        finished: 'finished',
+        name: 'the importing process',
+        readyVerb: 'wrote its first batch',
+        finishVerb: 'end',
       });
-      try {
-        let stderr = '';
-        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        const exit = new Promise<NodeJS.Signals | null>((resolve) =>
-          child.on('exit', (_code, signal) => resolve(signal)),
-        );
-        const written = await Promise.race([
-          new Promise<boolean>((resolve) => child.on('message', (m) => resolve(m === 'written'))),
-          exit.then(() => false),
-        ]);
-        expect({ written, stderr }).toEqual({ written: true, stderr: '' });
-        child.kill('SIGKILL');
-        expect(await exit).toBe('SIGKILL');
-        return child.pid!;
-      } finally {
-        child.kill('SIGKILL');
-      }
+      await child.kill();
+      return child.pid;
     }
 
     test('an import killed after its first batch: report, stats and export warn and go on; importing it again completes it', async () => {

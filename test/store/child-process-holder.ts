@@ -7,6 +7,8 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 
 export interface HoldingChild {
+  /** Its process id. */
+  pid: number;
   /** Sends `finish` and resolves once the child has answered `finished` and exited. */
   finish(): Promise<void>;
   /** Kills it, letting go of what it held; does nothing once it has ended. */
@@ -43,6 +45,7 @@ export async function holdingChild(script: string, args: string[], words: ChildW
   if (!(await said(words.ready)))
     throw new Error(`${words.name} ended before it ${words.readyVerb}: ${stderr}`);
   return {
+    pid: child.pid!,
     async finish() {
       const finished = said(words.finished);
       child.send(words.finish);

@@ -107,6 +107,11 @@ describe('the Neo4j import lock', () => {
       child.kill('SIGKILL');
       expect(await exit).toBe('SIGKILL');
       expect(await stateAfter(next, 10_000)).toBe('settled');
+      const outcome = await next.then(
+        () => 'taken',
+        (err: unknown) => String(err),
+      );
+      expect(outcome).toBe('taken');
     } finally {
       child.kill('SIGKILL');
     }

@@ -71,14 +71,46 @@ export function describeHolder(location: string, holder: ImportLockHolder | null
 }
 
 /**
- * Takes the import lock for `work`, waiting for whoever holds it; `onWait` is told who that is when
- * the wait lasts more than IMPORT_WAIT_NOTICE_MS.
+ * How many times a wait for the import lock is begun, in all, when the server ends the waiting
+ * transaction: it does so, at times, as it ends the holder's on finding that holder's connection
+ * closed (a killed import), and the waiter is then owed the lock, not an error.
+ */
+const LOCK_WAIT_ATTEMPTS = 5;
+
+/**
+ * Takes the import lock for `work`, waiting for whoever holds it; `onWait` is told who that is (once)
+ * when the wait lasts more than IMPORT_WAIT_NOTICE_MS. A wait the server ends (TERMINATE, or as it
+ * ends a dead holder's transaction) is begun again, up to LOCK_WAIT_ATTEMPTS in all.
  */
 export async function takeImportLock(
   executor: Neo4jExecutor,
   location: string,
   onWait?: (holder: string) => void,
   work: LockingWork = 'import',
+): Promise<ImportLock> {
+  let told = false;
+  const tellOnce =
+    onWait &&
+    ((holder: string): void => {
+      if (told) return;
+      told = true;
+      onWait(holder);
+    });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await waitForImportLock(executor, location, tellOnce, work);
+    } catch (err) {
+      if (!terminated(err) || attempt >= LOCK_WAIT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** One wait for the import lock, in one transaction (see takeImportLock). */
+async function waitForImportLock(
+  executor: Neo4jExecutor,
+  location: string,
+  onWait: ((holder: string) => void) | undefined,
+  work: LockingWork,
 ): Promise<ImportLock> {
   const tx = await executor.begin({ importLock: 'wanted' });
   let waiting = true;
