@@ -79,9 +79,9 @@ async function killedAt(point: string, dir: string): Promise<void> {
 
 const interrupted = (dir: string): string =>
   `1 problem found; nothing was written:\n  ${dir}: a bundle write into this folder was interrupted ` +
-  `(it holds ${SWAP_JOURNAL}), so its files may be part the earlier bundle, part the new one; write the ` +
-  `bundle into it again (tracegraph export or seed --out), which first puts back the bundle it held ` +
-  `before, then import it\n`;
+  `(it holds ${SWAP_JOURNAL}), so its files may be part the earlier bundle, part the new one; put back the ` +
+  `bundle it held before (tracegraph restore-bundle ${dir}), or write the bundle into it again (tracegraph ` +
+  `export or seed --out), which first puts that one back, then import it\n`;
 
 // 18 renames over a full bundle: each file moved aside, then the new one put in its place.
 describe.each([

@@ -43,9 +43,7 @@ export function restoreBundleCommand(io: CliIo): Command {
       if (removed.length > 0)
         lines.push(`removed what that write added where there was none: ${removed.join(', ')}`);
       if (leftovers.length > 0)
-        lines.push(
-          `removed ${leftovers.length} temporary files of writes no longer running: ${leftovers.join(', ')}`,
-        );
+        lines.push(`removed the temporary files of writes no longer running: ${leftovers.join(', ')}`);
       io.stdout.write(`${lines.join('\n')}\n`);
     });
 }
