@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { recoverInterruptedWrite, SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
 import { BIN, cliEnv, ensureBuilt, runCli } from './run-cli';
@@ -111,7 +112,8 @@ describe.each([
   test('putting it back leaves the earlier bundle, byte for byte, and nothing else', () => {
     const dir = copyOf(killed);
     expect(recoverInterruptedWrite(dir)).toBe(true);
-    expect(contents(dir)).toEqual(earlierContents);
+    // The killed write's lock is left as it was: the next write takes it over.
+    expect(contents(dir)).toEqual({ ...earlierContents, [WRITE_LOCK]: contents(killed)[WRITE_LOCK] });
   });
 
   test('a write into it that fails leaves the earlier bundle, put back', async () => {
@@ -138,7 +140,10 @@ describe('a write killed once every file is in place and the journal removed', (
 
   test('the folder holds the new bundle whole, which imports; the files moved aside are left', async () => {
     const state = contents(killed);
-    const leftovers = Object.keys(state).filter((name) => !BUNDLE_FILE_NAMES.includes(name));
+    expect(state[WRITE_LOCK]).toBeDefined();
+    const leftovers = Object.keys(state).filter(
+      (name) => !BUNDLE_FILE_NAMES.includes(name) && name !== WRITE_LOCK,
+    );
     expect(leftovers).toHaveLength(9);
     for (const name of leftovers) expect(name).toMatch(/^[a-z]+\.csv\.\d+\.previous$/);
     for (const file of BUNDLE_FILE_NAMES) expect([file, state[file]]).toEqual([file, laterContents[file]]);
