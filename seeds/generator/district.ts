@@ -31,6 +31,8 @@ export interface GenerateDistrictOptions {
   /** Length of the period in days (default 21). */
   days?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Told when the write takes over the folder's write lock from a write no longer running. */
+  onTakeOver?: (message: string) => void;
 }
 
 export interface DistrictSummary {
@@ -91,7 +93,7 @@ export async function generateDistrict(options: GenerateDistrictOptions): Promis
   const siteId = (s: number) => geography.sites[s]!.id;
   const periodEnd = start + days * DAY;
 
-  const writer = BundleWriter.open(options.outDir);
+  const writer = BundleWriter.open(options.outDir, { onTakeOver: options.onTakeOver });
   let outbreak: Outbreak;
   try {
     // Places, homes, persons and boats.

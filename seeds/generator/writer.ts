@@ -60,8 +60,8 @@ export class BundleWriter {
   private constructor(private readonly bundle: StagedBundle) {}
 
   /** Readies `dir` (made if missing); throws a BundleWriteError naming it when it cannot take a bundle. */
-  static open(dir: string): BundleWriter {
-    const writer = new BundleWriter(StagedBundle.open(dir));
+  static open(dir: string, options: { onTakeOver?: (message: string) => void } = {}): BundleWriter {
+    const writer = new BundleWriter(StagedBundle.open(dir, options));
     for (const spec of FILE_SPECS)
       writer.files.set(spec.file, new CsvFile(writer.bundle, spec.file, spec.columns));
     return writer;

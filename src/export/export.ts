@@ -115,43 +115,47 @@ const ROWS: RowWriters = {
 export async function exportBundle(
   store: Pick<TraceStore, 'scan'>,
   dir: string,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; onTakeOver?: (message: string) => void } = {},
 ): Promise<ExportSummary> {
   const started = process.hrtime.bigint();
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
-  const rows = await writeBundle(dir, async (bundle) => {
-    const rows = {} as Record<FileName, number>;
-    // What refers is read before what it refers to (cases and stays before persons, persons before
-    // places): a store only gains and updates records, so an import running meanwhile cannot leave
-    // a row here naming a record missing from the bundle, and the bundle always imports again.
-    for (const spec of [...FILE_SPECS].reverse()) {
-      const key = batchKeyOf(spec.file);
-      const toRow = ROWS[key] as (record: unknown) => CsvRecord;
-      const csv = stringify({ header: true, columns: [...spec.columns] });
-      const written = bundle.write(spec.file, csv);
-      // Awaited below; until then a failed write must not count as an unhandled rejection.
-      written.catch(() => undefined);
-      let count = 0;
-      try {
-        for await (const page of store.scan(key, pageSize)) {
-          for (const record of page) {
-            count++;
-            // Respect backpressure so a large store is not buffered in memory.
-            if (!csv.write(toRow(record))) await drained(csv, written);
+  const rows = await writeBundle(
+    dir,
+    async (bundle) => {
+      const rows = {} as Record<FileName, number>;
+      // What refers is read before what it refers to (cases and stays before persons, persons before
+      // places): a store only gains and updates records, so an import running meanwhile cannot leave
+      // a row here naming a record missing from the bundle, and the bundle always imports again.
+      for (const spec of [...FILE_SPECS].reverse()) {
+        const key = batchKeyOf(spec.file);
+        const toRow = ROWS[key] as (record: unknown) => CsvRecord;
+        const csv = stringify({ header: true, columns: [...spec.columns] });
+        const written = bundle.write(spec.file, csv);
+        // Awaited below; until then a failed write must not count as an unhandled rejection.
+        written.catch(() => undefined);
+        let count = 0;
+        try {
+          for await (const page of store.scan(key, pageSize)) {
+            for (const record of page) {
+              count++;
+              // Respect backpressure so a large store is not buffered in memory.
+              if (!csv.write(toRow(record))) await drained(csv, written);
+            }
           }
+          csv.end();
+        } catch (err) {
+          // The store's error (or the file's, from `drained`) is the one to report.
+          csv.destroy();
+          await written.catch(() => undefined);
+          throw err;
         }
-        csv.end();
-      } catch (err) {
-        // The store's error (or the file's, from `drained`) is the one to report.
-        csv.destroy();
-        await written.catch(() => undefined);
-        throw err;
+        await written;
+        rows[spec.file] = count;
       }
-      await written;
-      rows[spec.file] = count;
-    }
-    return rows;
-  });
+      return rows;
+    },
+    options,
+  );
 
   const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
   return { rows, total, seconds: Number(process.hrtime.bigint() - started) / 1e9 };

@@ -11,7 +11,9 @@
  * temporary name, synced, then renamed), and that journal is removed only once every file is in
  * place. While it is there, every file the swap moved aside is still there too, so the folder can
  * always be put back to the bundle it held before: import refuses a folder with a journal, and the
- * next write into it first puts the earlier bundle back (`recoverInterruptedWrite`).
+ * next write into it first puts the earlier bundle back (`recoverInterruptedWrite`), as does
+ * `restoreInterruptedWrite` alone. A write holds the folder's write lock (./bundle-write-lock.ts)
+ * from before it looks at the folder until it ends: two writes at once would mix their files.
  */
 import { once } from 'node:events';
 import {
@@ -23,6 +25,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeSync,
@@ -33,10 +36,11 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FILE_SPECS, type FileName } from '../domain/records';
+import { BundleFolderBusyError, BundleWriteLock, running } from './bundle-write-lock';
 import { FolderError, makeFolders } from './folders';
 import { reasonOf } from './system-error';
 
-/** A bundle that cannot be written where asked; the message names the folder or the file. */
+/** A bundle that cannot be written (or put back) where asked; the message names the folder or the file. */
 export class BundleWriteError extends Error {
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
@@ -219,6 +223,15 @@ function putBack(dir: string, journal: SwapJournal): void {
   removeJournal(dir);
 }
 
+/** Removes `folder` if it is empty; one holding anything (another write's lock) is left. */
+function removeFolderQuietly(folder: string): void {
+  try {
+    rmdirSync(folder);
+  } catch {
+    // Not empty, or gone.
+  }
+}
+
 function removeQuietly(file: string): void {
   try {
     rmSync(file, { force: true });
@@ -227,36 +240,27 @@ function removeQuietly(file: string): void {
   }
 }
 
-/** Whether process `pid` (not this one) is running: a file it names may still be in use. */
-function running(pid: number): boolean {
-  if (pid === process.pid) return false;
-  // Not a pid a process can have: not known to be gone.
-  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
 /**
  * Removes what writes into `dir` by processes no longer running left behind: a bundle file's
  * `<name>.<pid>.partial` or `<name>.<pid>.previous`, and the journal's temporary file. Names of any
  * other form are left alone. (This process has written nothing yet: a file with its pid is one an
- * earlier process of the same number left.)
+ * earlier process of the same number left.) Returns the names removed.
  */
-function removeLeftovers(dir: string): void {
-  for (const name of readdirSync(dir)) {
+function removeLeftovers(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
     const leftover = /^(.+)\.(\d+)\.(partial|previous)$/.exec(name);
     const journalTemp = /^(.+)\.(\d+)\.tmp$/.exec(name);
     const isLeftover =
       (leftover && (BUNDLE_FILES as readonly string[]).includes(leftover[1]!)) ||
       (journalTemp && journalTemp[1] === SWAP_JOURNAL);
     const pid = Number((leftover ?? journalTemp)?.[2]);
-    if (isLeftover && !running(pid) && entryAt(path.join(dir, name))?.isFile())
+    if (isLeftover && !running(pid) && entryAt(path.join(dir, name))?.isFile()) {
       rmSync(path.join(dir, name), { force: true });
+      removed.push(name);
+    }
   }
+  return removed;
 }
 
 /**
@@ -269,6 +273,56 @@ function stopHereInTests(point: string): void {
   process.kill(process.pid, 'SIGSTOP');
 }
 
+type Refusal = (reason: string, cause?: unknown) => BundleWriteError;
+
+/**
+ * Takes `dir`'s write lock for a write or a restore; a folder another write holds is refused with
+ * BundleFolderBusyError's message, then `nothing was written`, with no `refused` prefix.
+ */
+function takeLock(
+  dir: string,
+  options: { onTakeOver?: (message: string) => void },
+  refused: Refusal,
+): BundleWriteLock {
+  try {
+    return BundleWriteLock.take(dir, options);
+  } catch (err) {
+    if (err instanceof BundleFolderBusyError)
+      throw new BundleWriteError(`${err.message}; nothing was written`, err);
+    throw refused(`cannot take its write lock: ${reasonOf(err as Error)}`, err);
+  }
+}
+
+/**
+ * Under the write lock: refuses a folder that could not hold an importable bundle, puts back the
+ * bundle a folder held before an interrupted write, and removes the leftovers of gone writes.
+ */
+function readyForWrite(dir: string, refused: Refusal): void {
+  let obstacles: string[];
+  try {
+    obstacles = obstaclesIn(dir);
+  } catch (err) {
+    throw refused(reasonOf(err as Error), err);
+  }
+  if (obstacles.length > 0) {
+    const them = obstacles.length === 1 ? 'it' : 'them';
+    throw refused(`${obstacles.join('; ')}; move ${them} out of ${dir} or choose another folder`);
+  }
+  try {
+    recoverInterruptedWrite(dir);
+  } catch (err) {
+    throw refused(
+      `a bundle write into it was interrupted, and the bundle it held before cannot be put back: ${reasonOf(err as Error)}`,
+      err,
+    );
+  }
+  try {
+    removeLeftovers(dir);
+  } catch (err) {
+    throw refused(reasonOf(err as Error), err);
+  }
+}
+
 /** A bundle being written into a folder; `commit` puts it in place, `abandon` clears it away. */
 export class StagedBundle {
   private readonly started = new Set<FileName>();
@@ -278,16 +332,20 @@ export class StagedBundle {
     readonly dir: string,
     /** Folders made for the bundle, outermost first: removed again if it is abandoned. */
     private readonly madeFolders: readonly string[],
+    /** Held until the bundle is in place or abandoned. */
+    private readonly lock: BundleWriteLock,
   ) {}
 
   /**
    * Readies `dir` for a bundle: makes it (and the folders above it) if missing; refuses, before
    * anything is written, a path that is not a folder, a folder that cannot be made, and a folder
-   * holding a `.csv` file import would refuse or a folder where a bundle file goes. A folder a
-   * write into was interrupted is then put back to the bundle it held before that write, and the
-   * temporary files of writes whose process is gone are removed.
+   * holding a `.csv` file import would refuse or a folder where a bundle file goes. Then takes the
+   * folder's write lock, refusing a folder another write that may still be running holds (a lock
+   * left by a write known to be gone is taken over, and `onTakeOver` told). A folder a write into
+   * was interrupted is then put back to the bundle it held before that write, and the temporary
+   * files of writes whose process is gone are removed.
    */
-  static open(dir: string): StagedBundle {
+  static open(dir: string, options: { onTakeOver?: (message: string) => void } = {}): StagedBundle {
     const refused = (reason: string, cause?: unknown): BundleWriteError =>
       new BundleWriteError(`cannot write the bundle into ${dir}: ${reason}`, cause);
     let folder: Stats | null = null;
@@ -297,38 +355,24 @@ export class StagedBundle {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw refused(reasonOf(err as Error), err);
     }
+    let madeFolders: string[] = [];
     if (!folder) {
       try {
-        return new StagedBundle(dir, makeFolders(dir));
+        madeFolders = makeFolders(dir);
       } catch (err) {
         throw err instanceof FolderError ? refused(err.message, err) : err;
       }
-    }
-    if (!folder.isDirectory()) throw refused('it is not a folder');
-    let obstacles: string[];
+    } else if (!folder.isDirectory()) throw refused('it is not a folder');
+    let lock: BundleWriteLock | null = null;
     try {
-      obstacles = obstaclesIn(dir);
+      lock = takeLock(dir, options, refused);
+      readyForWrite(dir, refused);
+      return new StagedBundle(dir, madeFolders, lock);
     } catch (err) {
-      throw refused(reasonOf(err as Error), err);
+      lock?.release();
+      for (const made of [...madeFolders].reverse()) removeFolderQuietly(made);
+      throw err;
     }
-    if (obstacles.length > 0) {
-      const them = obstacles.length === 1 ? 'it' : 'them';
-      throw refused(`${obstacles.join('; ')}; move ${them} out of ${dir} or choose another folder`);
-    }
-    try {
-      recoverInterruptedWrite(dir);
-    } catch (err) {
-      throw refused(
-        `a bundle write into it was interrupted, and the bundle it held before cannot be put back: ${reasonOf(err as Error)}`,
-        err,
-      );
-    }
-    try {
-      removeLeftovers(dir);
-    } catch (err) {
-      throw refused(reasonOf(err as Error), err);
-    }
-    return new StagedBundle(dir, []);
   }
 
   /** Where `file` is written until the whole bundle is. */
@@ -366,6 +410,7 @@ export class StagedBundle {
    * (`recoverInterruptedWrite`).
    */
   async commit(): Promise<void> {
+    stopHereInTests('files-written');
     const entries: SwapEntry[] = [];
     for (const file of BUNDLE_FILES) {
       if (!this.started.has(file)) continue;
@@ -440,11 +485,16 @@ export class StagedBundle {
     stopHereInTests('journal-removed');
     // Should a removal fail (or the process be killed first), the next write into the folder removes it.
     for (const { replaces, previous } of entries) if (replaces) removeQuietly(path.join(this.dir, previous));
+    this.lock.release();
   }
 
-  /** Removes the temporary files, and the folders made for the bundle if they are empty again. */
+  /**
+   * Removes the temporary files and the write lock, and the folders made for the bundle if they
+   * are empty again.
+   */
   async abandon(): Promise<void> {
     for (const file of this.started) removeQuietly(this.partialPath(file));
+    this.lock.release();
     for (const folder of [...this.madeFolders].reverse()) await rmdir(folder).catch(() => undefined);
   }
 }
@@ -469,8 +519,12 @@ export function drained(source: Writable, written: Promise<void>): Promise<void>
  * puts it in place once `write` resolves. When anything fails, the folder is left as it was (a
  * folder made for it removed again) and the error is passed on.
  */
-export async function writeBundle<T>(dir: string, write: (bundle: StagedBundle) => Promise<T>): Promise<T> {
-  const bundle = StagedBundle.open(dir);
+export async function writeBundle<T>(
+  dir: string,
+  write: (bundle: StagedBundle) => Promise<T>,
+  options: { onTakeOver?: (message: string) => void } = {},
+): Promise<T> {
+  const bundle = StagedBundle.open(dir, options);
   try {
     const value = await write(bundle);
     await bundle.commit();
@@ -478,5 +532,77 @@ export async function writeBundle<T>(dir: string, write: (bundle: StagedBundle) 
   } catch (err) {
     await bundle.abandon();
     throw err;
+  }
+}
+
+/** What `restoreInterruptedWrite` put back. */
+export interface RestoredBundle {
+  /** The process of the interrupted write. */
+  pid: number;
+  /** The files the folder held before that write: each is back as it was. */
+  putBack: FileName[];
+  /** The files that write placed where the folder held none: removed. */
+  removed: FileName[];
+  /** Temporary files of writes no longer running, removed as a write removes them. */
+  leftovers: string[];
+}
+
+/**
+ * Under `dir`'s write lock, puts back the bundle the folder held before a write into it was
+ * interrupted (as the next write into it would, `recoverInterruptedWrite`), then removes the
+ * leftovers of writes no longer running. Returns null, and changes nothing, when no write into it
+ * was interrupted (no journal). Throws a BundleWriteError naming the folder when it cannot.
+ */
+export function restoreInterruptedWrite(
+  dir: string,
+  options: { onTakeOver?: (message: string) => void } = {},
+): RestoredBundle | null {
+  const refused = (reason: string, cause?: unknown): BundleWriteError =>
+    new BundleWriteError(`cannot put back the bundle in ${dir}: ${reason}`, cause);
+  let folder: Stats;
+  try {
+    folder = statSync(dir);
+  } catch (err) {
+    throw refused(reasonOf(err as Error), err);
+  }
+  if (!folder.isDirectory()) throw refused('it is not a folder');
+  let lock: BundleWriteLock;
+  try {
+    lock = BundleWriteLock.take(dir, options);
+  } catch (err) {
+    if (err instanceof BundleFolderBusyError)
+      throw new BundleWriteError(`${err.message}; nothing was put back`, err);
+    throw refused(`cannot take its write lock: ${reasonOf(err as Error)}`, err);
+  }
+  try {
+    let journal: SwapJournal | null;
+    try {
+      journal = readJournal(dir);
+    } catch (err) {
+      throw refused(reasonOf(err as Error), err);
+    }
+    if (!journal) return null;
+    try {
+      putBack(dir, journal);
+    } catch (err) {
+      throw refused(
+        `${reasonOf(err as Error)}; ${SWAP_JOURNAL} is left, so that it can be put back again`,
+        err,
+      );
+    }
+    let leftovers: string[];
+    try {
+      leftovers = removeLeftovers(dir);
+    } catch (err) {
+      throw refused(`it is back, but its leftovers cannot be removed: ${reasonOf(err as Error)}`, err);
+    }
+    return {
+      pid: journal.pid,
+      putBack: journal.files.filter((entry) => entry.replaces).map((entry) => entry.file),
+      removed: journal.files.filter((entry) => !entry.replaces).map((entry) => entry.file),
+      leftovers,
+    };
+  } finally {
+    lock.release();
   }
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
 import { stayTypeOf, type EntityKind, type Id, type Place, type PlaceKind } from '../domain/types';
+import { runningWriteOf, WRITE_LOCK } from '../fs/bundle-write-lock';
 import { SWAP_JOURNAL } from '../fs/staged-bundle';
 import type { TraceStore } from '../store/port';
 import { residentList, storedResidents } from '../store/residents';
@@ -382,7 +383,7 @@ async function notAFile(filePath: string, entry: Stats, target: Stats | null): P
 
 /**
  * The files of a bundle folder, in the order they are written. Throws ValidationError when the
- * folder is missing, holds the journal of a bundle write that was interrupted (SWAP_JOURNAL), lacks a required file, or holds a bundle file that cannot be read as one (a
+ * folder is missing, is being written (WRITE_LOCK), holds the journal of a bundle write that was interrupted (SWAP_JOURNAL), lacks a required file, or holds a bundle file that cannot be read as one (a
  * folder or a symbolic link to nothing named `stays.csv` would otherwise be skipped).
  */
 export async function listBundle(dir: string): Promise<BundleFile[]> {
@@ -392,8 +393,24 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
       { file: dir, line: 0, column: '', reason: 'is not a folder (a bundle is a folder of CSV files)' },
     ]);
   }
+  // An export or seed into the folder is running: it is about to replace the files, and the two
+  // passes of an import could read the earlier bundle in one and the new one in the other.
+  const writing = runningWriteOf(dir);
+  if (writing) {
+    throw new ValidationError([
+      {
+        file: dir,
+        line: 0,
+        column: '',
+        reason:
+          `this folder ${writing.detail}, so its files are about to be replaced` +
+          `${writing.holder ? ` (it holds ${WRITE_LOCK})` : ''}; import it once that write has ended`,
+      },
+    ]);
+  }
   // A write into the folder stopped while it renamed its files into place: some may be the new
-  // bundle's, others the earlier one's. The next write into the folder puts the earlier one back.
+  // bundle's, others the earlier one's. The next write into the folder, or restore-bundle, puts
+  // the earlier one back.
   if (await lstat(path.join(dir, SWAP_JOURNAL)).catch(() => null)) {
     throw new ValidationError([
       {
@@ -402,8 +419,9 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
         column: '',
         reason:
           `a bundle write into this folder was interrupted (it holds ${SWAP_JOURNAL}), so its files may be ` +
-          `part the earlier bundle, part the new one; write the bundle into it again (tracegraph export or ` +
-          `seed --out), which first puts back the bundle it held before, then import it`,
+          `part the earlier bundle, part the new one; put back the bundle it held before (tracegraph ` +
+          `restore-bundle ${dir}), or write the bundle into it again (tracegraph export or seed --out), ` +
+          `which first puts that one back, then import it`,
       },
     ]);
   }

@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { recoverInterruptedWrite, SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
 import { BIN, cliEnv, ensureBuilt, runCli } from './run-cli';
@@ -107,9 +108,9 @@ const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
 
 const interrupted = (dir: string): string =>
   `1 problem found; nothing was written:\n  ${dir}: a bundle write into this folder was interrupted ` +
-  `(it holds ${SWAP_JOURNAL}), so its files may be part the earlier bundle, part the new one; write the ` +
-  `bundle into it again (tracegraph export or seed --out), which first puts back the bundle it held ` +
-  `before, then import it\n`;
+  `(it holds ${SWAP_JOURNAL}), so its files may be part the earlier bundle, part the new one; put back the ` +
+  `bundle it held before (tracegraph restore-bundle ${dir}), or write the bundle into it again (tracegraph ` +
+  `export or seed --out), which first puts that one back, then import it\n`;
 
 // 18 renames over a full bundle: each file moved aside, then the new one put in its place.
 describe.each([
@@ -139,7 +140,8 @@ describe.each([
   test('putting it back leaves the earlier bundle, byte for byte, and nothing else', () => {
     const dir = copyOf(killed);
     expect(recoverInterruptedWrite(dir)).toBe(true);
-    expect(contents(dir)).toEqual(earlierContents);
+    // The killed write's lock is left as it was: the next write takes it over.
+    expect(contents(dir)).toEqual({ ...earlierContents, [WRITE_LOCK]: contents(killed)[WRITE_LOCK] });
   });
 
   test('a write into it that fails leaves the earlier bundle, put back', async () => {
@@ -166,7 +168,10 @@ describe('a write killed once every file is in place and the journal removed', (
 
   test('the folder holds the new bundle whole, which imports; the files moved aside are left', async () => {
     const state = contents(killed);
-    const leftovers = Object.keys(state).filter((name) => !BUNDLE_FILE_NAMES.includes(name));
+    expect(state[WRITE_LOCK]).toBeDefined();
+    const leftovers = Object.keys(state).filter(
+      (name) => !BUNDLE_FILE_NAMES.includes(name) && name !== WRITE_LOCK,
+    );
     expect(leftovers).toHaveLength(9);
     for (const name of leftovers) expect(name).toMatch(/^[a-z]+\.csv\.\d+\.previous$/);
     for (const file of BUNDLE_FILE_NAMES) expect([file, state[file]]).toEqual([file, laterContents[file]]);

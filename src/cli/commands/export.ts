@@ -21,7 +21,8 @@ export function exportCommand(io: CliIo): Command {
         command,
         io,
         async (store) => {
-          const summary = await exportBundle(store, dir).catch((err: unknown) => {
+          const onTakeOver = (message: string) => io.stderr.write(`${message}\n`);
+          const summary = await exportBundle(store, dir, { onTakeOver }).catch((err: unknown) => {
             throw err instanceof BundleWriteError ? new UsageError(err.message) : err;
           });
           io.stdout.write(

@@ -3,6 +3,7 @@ import type { CommandFactory } from '../context';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { reportCommand } from './report';
+import { restoreBundleCommand } from './restore-bundle';
 import { seedCommand } from './seed';
 import { serveCommand } from './serve';
 import { startCommand } from './start';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CommandFactory[] = [
   reportCommand,
   serveCommand,
   seedCommand,
+  restoreBundleCommand,
 ];

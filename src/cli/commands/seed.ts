@@ -29,11 +29,14 @@ export function seedCommand(io: CliIo): Command {
           `--persons: must be a whole number from ${MIN_PERSONS.toLocaleString('en')} to ${MAX_PERSONS.toLocaleString('en')} (got ${persons})`,
         );
       const started = Date.now();
-      const summary = await generateDistrict({ persons, seed: options.seed, outDir: options.out }).catch(
-        (err: unknown) => {
-          throw err instanceof BundleWriteError ? new UsageError(`--out: ${err.message}`) : err;
-        },
-      );
+      const summary = await generateDistrict({
+        persons,
+        seed: options.seed,
+        outDir: options.out,
+        onTakeOver: (message) => io.stderr.write(`${message}\n`),
+      }).catch((err: unknown) => {
+        throw err instanceof BundleWriteError ? new UsageError(`--out: ${err.message}`) : err;
+      });
       io.stdout.write(
         `wrote a district of ${persons} persons with ${summary.cases} cases to ${options.out} ` +
           `(${formatRowCounts(summary.rows)}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
