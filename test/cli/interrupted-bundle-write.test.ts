@@ -6,26 +6,17 @@
  * src/fs/staged-bundle.ts) and is killed there. Also: a rename that fails in the writing process,
  * which puts the folder back itself; leftovers of writes whose process is gone.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { recoverInterruptedWrite, SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
-import { BIN, cliEnv, ensureBuilt, runCli } from './run-cli';
+import { ensureBuilt, runCli } from './run-cli';
+import { contents, stoppedAt as stoppedWriteAt, type StoppedWrite } from './stopped-write';
 
 const temp = suiteTemps('tracegraph-interrupted-write-');
-
-/** Every entry of a folder (all are files here) and the SHA-256 of its bytes. */
-function contents(dir: string): Record<string, string> {
-  const state: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort())
-    state[name] = createHash('sha256')
-      .update(readFileSync(path.join(dir, name)))
-      .digest('hex');
-  return state;
-}
 
 /** `seed --seed 1` and `seed --seed 2` written into fresh folders: the earlier and the new bundle. */
 let earlier: string;
@@ -53,48 +44,9 @@ function copyOf(from: string): string {
   return dir;
 }
 
-/** A write stopped at a point of its commit: the process that writes, and how the command ends. */
-interface StoppedWrite {
-  /** The process that writes (bin/tracegraph.js restarts itself: the pid is the one it names). */
-  pid: number;
-  /** Resolves once the command has ended, with its exit code and all it said on stderr. */
-  ended: Promise<{ code: number | null; stderr: string }>;
-}
-
 /** Runs `seed --seed 2 --out dir`, which stops itself (SIGSTOP) at `point` of its commit. */
-async function stoppedAt(point: string, dir: string): Promise<StoppedWrite> {
-  const child = spawn(process.execPath, [BIN, 'seed', '--seed', '2', '--out', dir], {
-    env: cliEnv({ TRACEGRAPH_TEST_STOP_AT: point }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const ended = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stderr })),
-  );
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-      const stopped = /^stopped at (\S+) \(pid (\d+)\)$/m.exec(stderr);
-      if (stopped) resolve(Number(stopped[2]));
-    });
-    child.once('close', (code) =>
-      reject(new Error(`the write did not stop at ${point}: it exited ${code}, stderr: ${stderr}`)),
-    );
-  });
-  // It says so just before it stops: a SIGCONT sent in between would be lost.
-  await untilStopped(pid);
-  return { pid, ended };
-}
-
-/** Resolves once process `pid` is stopped (its state in /proc/<pid>/stat is T). */
-async function untilStopped(pid: number): Promise<void> {
-  for (;;) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The state follows the command's name, which is in parentheses and may hold any character.
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const stoppedAt = (point: string, dir: string): Promise<StoppedWrite> =>
+  stoppedWriteAt(point, ['seed', '--seed', '2', '--out', dir]);
 
 /** Stops the write at `point` of its commit and kills it there with SIGKILL. */
 async function killedAt(point: string, dir: string): Promise<void> {

@@ -60,6 +60,8 @@ export async function stoppedAt(point: string, args: readonly string[]): Promise
       reject(new Error(`the write did not stop at ${point}: it exited ${code}, stderr: ${stderr}`)),
     );
   });
+  // It says so just before it stops: a SIGCONT sent in between would be lost.
+  await untilStopped(pid);
   return {
     pid,
     ended,
@@ -70,4 +72,14 @@ export async function stoppedAt(point: string, args: readonly string[]): Promise
       await ended;
     },
   };
+}
+
+/** Resolves once process `pid` is stopped (its state in /proc/<pid>/stat is T). */
+async function untilStopped(pid: number): Promise<void> {
+  for (;;) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command's name, which is in parentheses and may hold any character.
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
