@@ -8,6 +8,7 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import { FILE_SPECS, type FileName } from '../../src/domain/records';
 import { formatInstant } from '../../src/domain/time';
 import { drained, StagedBundle } from '../../src/fs/staged-bundle';
+import type { TakeOverOptions } from '../../src/fs/bundle-write-lock';
 
 export type Cell = string | number | null;
 
@@ -60,7 +61,7 @@ export class BundleWriter {
   private constructor(private readonly bundle: StagedBundle) {}
 
   /** Readies `dir` (made if missing); throws a BundleWriteError naming it when it cannot take a bundle. */
-  static open(dir: string, options: { onTakeOver?: (message: string) => void } = {}): BundleWriter {
+  static open(dir: string, options: TakeOverOptions = {}): BundleWriter {
     const writer = new BundleWriter(StagedBundle.open(dir, options));
     for (const spec of FILE_SPECS)
       writer.files.set(spec.file, new CsvFile(writer.bundle, spec.file, spec.columns));

@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify';
 import { FILE_SPECS, type FileName } from '../domain/records';
 import { formatInstant } from '../domain/time';
 import { drained, writeBundle } from '../fs/staged-bundle';
+import type { TakeOverOptions } from '../fs/bundle-write-lock';
 import type {
   Boat,
   Case,
@@ -115,7 +116,7 @@ const ROWS: RowWriters = {
 export async function exportBundle(
   store: Pick<TraceStore, 'scan'>,
   dir: string,
-  options: { pageSize?: number; onTakeOver?: (message: string) => void } = {},
+  options: { pageSize?: number } & TakeOverOptions = {},
 ): Promise<ExportSummary> {
   const started = process.hrtime.bigint();
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;

@@ -225,6 +225,11 @@ function removeDeadAsides(dir: string): void {
   }
 }
 
+/** How a write taking a bundle folder's lock is told that it took over one a gone write left. */
+export interface TakeOverOptions {
+  onTakeOver?: (message: string) => void;
+}
+
 /** How many locks left by gone writes one take may remove before it gives up. */
 const MAX_TAKE_OVERS = 10;
 
@@ -241,7 +246,7 @@ export class BundleWriteLock {
    * Takes `dir`'s write lock. Throws BundleFolderBusyError when a write that may still be running
    * holds it; a lock whose write is known to be gone is removed first, and `onTakeOver` told so.
    */
-  static take(dir: string, options: { onTakeOver?: (message: string) => void } = {}): BundleWriteLock {
+  static take(dir: string, options: TakeOverOptions = {}): BundleWriteLock {
     const file = path.join(dir, WRITE_LOCK);
     for (let takeOvers = 0; ;) {
       const holder = make(file);

@@ -36,7 +36,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FILE_SPECS, type FileName } from '../domain/records';
-import { BundleFolderBusyError, BundleWriteLock, running } from './bundle-write-lock';
+import { BundleFolderBusyError, BundleWriteLock, running, type TakeOverOptions } from './bundle-write-lock';
 import { FolderError, makeFolders } from './folders';
 import { reasonOf } from './system-error';
 
@@ -277,18 +277,18 @@ type Refusal = (reason: string, cause?: unknown) => BundleWriteError;
 
 /**
  * Takes `dir`'s write lock for a write or a restore; a folder another write holds is refused with
- * BundleFolderBusyError's message, then `nothing was written`, with no `refused` prefix.
+ * BundleFolderBusyError's message, then `untouched` (`nothing was written`), with no `refused` prefix.
  */
 function takeLock(
   dir: string,
-  options: { onTakeOver?: (message: string) => void },
+  options: TakeOverOptions,
   refused: Refusal,
+  untouched = 'nothing was written',
 ): BundleWriteLock {
   try {
     return BundleWriteLock.take(dir, options);
   } catch (err) {
-    if (err instanceof BundleFolderBusyError)
-      throw new BundleWriteError(`${err.message}; nothing was written`, err);
+    if (err instanceof BundleFolderBusyError) throw new BundleWriteError(`${err.message}; ${untouched}`, err);
     throw refused(`cannot take its write lock: ${reasonOf(err as Error)}`, err);
   }
 }
@@ -345,7 +345,7 @@ export class StagedBundle {
    * was interrupted is then put back to the bundle it held before that write, and the temporary
    * files of writes whose process is gone are removed.
    */
-  static open(dir: string, options: { onTakeOver?: (message: string) => void } = {}): StagedBundle {
+  static open(dir: string, options: TakeOverOptions = {}): StagedBundle {
     const refused = (reason: string, cause?: unknown): BundleWriteError =>
       new BundleWriteError(`cannot write the bundle into ${dir}: ${reason}`, cause);
     let folder: Stats | null = null;
@@ -522,7 +522,7 @@ export function drained(source: Writable, written: Promise<void>): Promise<void>
 export async function writeBundle<T>(
   dir: string,
   write: (bundle: StagedBundle) => Promise<T>,
-  options: { onTakeOver?: (message: string) => void } = {},
+  options: TakeOverOptions = {},
 ): Promise<T> {
   const bundle = StagedBundle.open(dir, options);
   try {
@@ -553,10 +553,7 @@ export interface RestoredBundle {
  * leftovers of writes no longer running. Returns null, and changes nothing, when no write into it
  * was interrupted (no journal). Throws a BundleWriteError naming the folder when it cannot.
  */
-export function restoreInterruptedWrite(
-  dir: string,
-  options: { onTakeOver?: (message: string) => void } = {},
-): RestoredBundle | null {
+export function restoreInterruptedWrite(dir: string, options: TakeOverOptions = {}): RestoredBundle | null {
   const refused = (reason: string, cause?: unknown): BundleWriteError =>
     new BundleWriteError(`cannot put back the bundle in ${dir}: ${reason}`, cause);
   let folder: Stats;
@@ -566,14 +563,7 @@ export function restoreInterruptedWrite(
     throw refused(reasonOf(err as Error), err);
   }
   if (!folder.isDirectory()) throw refused('it is not a folder');
-  let lock: BundleWriteLock;
-  try {
-    lock = BundleWriteLock.take(dir, options);
-  } catch (err) {
-    if (err instanceof BundleFolderBusyError)
-      throw new BundleWriteError(`${err.message}; nothing was put back`, err);
-    throw refused(`cannot take its write lock: ${reasonOf(err as Error)}`, err);
-  }
+  const lock = takeLock(dir, options, refused, 'nothing was put back');
   try {
     let journal: SwapJournal | null;
     try {
