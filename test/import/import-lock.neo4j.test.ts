@@ -56,6 +56,7 @@ function heldAt(store: TraceStore, point: 'validation' | 'write', failWith?: Err
     return true;
   };
   const watch = (session: ImportSession): ImportSession => ({
+    keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
     write: async (batch: RecordBatch) => {
       if ((await holdFirst()) && failWith) throw failWith;
       await session.write(batch);
