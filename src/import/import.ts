@@ -144,6 +144,7 @@ async function writeValidated(
   const session = await store.beginImport(dir, { onWait: options.onWait });
   let batchesWritten = 0;
   const counting: ImportSession = {
+    keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
     write: (batch) => session.write(batch).then(() => void batchesWritten++),
     commit: () => session.commit(),
     abort: () => session.abort(),
@@ -166,8 +167,8 @@ async function writeValidated(
             (again: unknown) => (again instanceof ValidationError ? again : err),
           )
         : err;
-    // Neo4j's batches commit one by one and stay: the refusal must not say nothing was written.
-    if (failure instanceof ValidationError && batchesWritten > 0 && store.kind === 'neo4j') {
+    // Where the batches written stay after the abort, the refusal must not say nothing was written.
+    if (failure instanceof ValidationError && batchesWritten > 0 && session.keepsWrittenBatchesOnAbort) {
       throw new ValidationError(
         failure.problems,
         failure.total,

@@ -98,10 +98,18 @@ export interface WriteOptions {
  * records half-way.
  */
 export interface ImportSession {
+  /**
+   * Whether the batches this session has written stay in the store when it is aborted (Neo4j,
+   * where each commits on its own) rather than being undone with it (the embedded store). A store
+   * that keeps them records the import as unfinished until an import of the same bundle folder
+   * completes (`TraceStore.unfinishedImports`), so that an import refused half-way can say so
+   * instead of saying that nothing was written.
+   */
+  readonly keepsWrittenBatchesOnAbort: boolean;
   write(batch: RecordBatch): Promise<void>;
   /** Ends the import as complete; on Neo4j it removes the store's `UnfinishedImport` record of its bundle. */
   commit(): Promise<void>;
-  /** Undo what can be undone (everything on the embedded store). */
+  /** Undoes what can be undone: the batches written, unless `keepsWrittenBatchesOnAbort`. */
   abort(): Promise<void>;
 }
 

@@ -6,13 +6,14 @@
  * lock is gone once a write ends, whether it succeeded or failed. The writes run as a user runs
  * them, and stop themselves at a point of their commit (./stopped-write.ts).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
+import { copyFolder, seedEarlierAndLaterBundles } from './seeded-bundles';
 import { contents, lockIn, stoppedAt } from './stopped-write';
 
 const temp = suiteTemps('tracegraph-write-lock-');
@@ -23,21 +24,11 @@ let earlierContents: Record<string, string>;
 let laterContents: Record<string, string>;
 
 beforeAll(async () => {
-  ensureBuilt();
-  earlier = path.join(temp(), 'earlier');
-  const later = path.join(temp(), 'later');
-  expect((await runCli(['seed', '--seed', '1', '--out', earlier])).code).toBe(0);
-  expect((await runCli(['seed', '--seed', '2', '--out', later])).code).toBe(0);
-  earlierContents = contents(earlier);
-  laterContents = contents(later);
+  ({ earlier, earlierContents, laterContents } = await seedEarlierAndLaterBundles(temp));
 }, 300_000);
 
 /** A copy of the earlier bundle in a new temporary folder. */
-function copyOfEarlier(): string {
-  const dir = path.join(temp(), 'bundle');
-  cpSync(earlier, dir, { recursive: true });
-  return dir;
-}
+const copyOfEarlier = (): string => copyFolder(temp, earlier);
 
 const ISO_SECOND = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z';
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

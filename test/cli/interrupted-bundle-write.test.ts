@@ -13,7 +13,8 @@ import path from 'node:path';
 import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { recoverInterruptedWrite, SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
+import { copyFolder, seedEarlierAndLaterBundles } from './seeded-bundles';
 import { contents, stoppedAt as stoppedWriteAt, type StoppedWrite } from './stopped-write';
 
 const temp = suiteTemps('tracegraph-interrupted-write-');
@@ -24,13 +25,7 @@ let earlierContents: Record<string, string>;
 let laterContents: Record<string, string>;
 
 beforeAll(async () => {
-  ensureBuilt();
-  earlier = path.join(temp(), 'earlier');
-  const later = path.join(temp(), 'later');
-  expect((await runCli(['seed', '--seed', '1', '--out', earlier])).code).toBe(0);
-  expect((await runCli(['seed', '--seed', '2', '--out', later])).code).toBe(0);
-  earlierContents = contents(earlier);
-  laterContents = contents(later);
+  ({ earlier, earlierContents, laterContents } = await seedEarlierAndLaterBundles(temp));
   expect(Object.keys(earlierContents)).toEqual(BUNDLE_FILE_NAMES);
   // Every file differs, so that a file of either bundle is told apart.
   for (const file of BUNDLE_FILE_NAMES)
@@ -38,11 +33,7 @@ beforeAll(async () => {
 }, 300_000);
 
 /** A copy of folder `from` in a new temporary folder. */
-function copyOf(from: string): string {
-  const dir = path.join(temp(), 'bundle');
-  cpSync(from, dir, { recursive: true });
-  return dir;
-}
+const copyOf = (from: string): string => copyFolder(temp, from);
 
 /** Runs `seed --seed 2 --out dir`, which stops itself (SIGSTOP) at `point` of its commit. */
 const stoppedAt = (point: string, dir: string): Promise<StoppedWrite> =>

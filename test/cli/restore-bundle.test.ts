@@ -4,12 +4,13 @@
  * left, and import then accepts the folder. A folder with no interrupted write is left as it is.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { SWAP_JOURNAL } from '../../src/fs/staged-bundle';
 import { suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
+import { copyFolder, seedEarlierBundle } from './seeded-bundles';
 import { contents, lockIn, stoppedAt } from './stopped-write';
 
 const temp = suiteTemps('tracegraph-restore-bundle-');
@@ -19,18 +20,11 @@ let earlier: string;
 let earlierContents: Record<string, string>;
 
 beforeAll(async () => {
-  ensureBuilt();
-  earlier = path.join(temp(), 'earlier');
-  expect((await runCli(['seed', '--seed', '1', '--out', earlier])).code).toBe(0);
-  earlierContents = contents(earlier);
+  ({ earlier, earlierContents } = await seedEarlierBundle(temp));
 }, 300_000);
 
 /** A copy of folder `from` in a new temporary folder. */
-function copyOf(from: string): string {
-  const dir = path.join(temp(), 'bundle');
-  cpSync(from, dir, { recursive: true });
-  return dir;
-}
+const copyOf = (from: string): string => copyFolder(temp, from);
 
 /**
  * Runs `seed --seed 2 --out dir` and kills it at `point` of its commit. Returns what

@@ -4,9 +4,8 @@
  * tells the parent `written` and hangs, its next batch never written, until it is killed.
  */
 import { importBundle } from '../../src/import/import';
-import { openNeo4jStore } from '../../src/store/neo4j';
 import type { ImportSession, TraceStore } from '../../src/store/port';
-import { neo4jTestConfig } from '../setup/neo4j';
+import { openMigrated, openTestNeo4j } from './import-setup';
 
 /** The store, its import session stopping for good after the first batch has committed. */
 function cutOffAfterFirstBatch(store: TraceStore): TraceStore {
@@ -30,8 +29,7 @@ function cutOffAfterFirstBatch(store: TraceStore): TraceStore {
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir) throw new Error('usage: cut-off-import-child.ts BUNDLE_DIR');
-  const store = await openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
-  await store.migrate();
+  const store = await openMigrated(openTestNeo4j);
   // Kept alive while it hangs, until killed.
   setInterval(() => undefined, 60_000);
   await importBundle(cutOffAfterFirstBatch(store), dir);

@@ -7,17 +7,13 @@
 import { ValidationError } from '../../src/domain/errors';
 import type { RecordBatch } from '../../src/domain/types';
 import { importBundle, type ImportSummary } from '../../src/import/import';
-import { openNeo4jStore } from '../../src/store/neo4j';
 import type { ImportSession, TraceStore } from '../../src/store/port';
-import { neo4jTestConfig } from '../setup/neo4j';
 import { DISTRICT_COUNTS } from '../store/fixtures';
+import { openMigrated, openTestNeo4j, suiteBundles } from './import-setup';
 import { snapshot } from './store-snapshot';
-import { bundleFrom, removeTemp } from './temp-bundle';
 import { stateAfter } from '../setup/promise-state';
 
 jest.setTimeout(240_000);
-
-const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
 const PERSONS_HEADER = 'id,name,sex,age,phone,id_number,home_id,occupation\n';
 const PLACES_HEADER = 'id,name,kind,lat,lon,capacity\n';
@@ -60,6 +56,7 @@ function heldAt(store: TraceStore, point: 'validation' | 'write', failWith?: Err
     return true;
   };
   const watch = (session: ImportSession): ImportSession => ({
+    keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
     write: async (batch: RecordBatch) => {
       if ((await holdFirst()) && failWith) throw failWith;
       await session.write(batch);
@@ -87,17 +84,11 @@ describe('imports racing on Neo4j', () => {
   let store: TraceStore;
   /** Another connection to the same server, as another process importing would have. */
   let other: TraceStore;
-  const dirs: string[] = [];
-  const bundle = (base: string | null, files: Record<string, string> = {}): string => {
-    const dir = bundleFrom(base, files);
-    dirs.push(dir);
-    return dir;
-  };
+  const bundle = suiteBundles();
 
   beforeAll(async () => {
-    store = await open();
-    await store.migrate();
-    other = await open();
+    store = await openMigrated(openTestNeo4j);
+    other = await openTestNeo4j();
   });
   beforeEach(async () => {
     await store.clear();
@@ -106,7 +97,6 @@ describe('imports racing on Neo4j', () => {
   afterAll(async () => {
     await store?.close();
     await other?.close();
-    dirs.forEach(removeTemp);
   });
 
   /** What the store holds after importing these bundles one after the other into the district. */

@@ -7,8 +7,8 @@ import { importBundle, validateForImport, writeBundle } from '../../src/import/i
 import { EMPTY_STORE } from '../../src/import/validate';
 import type { TraceStore } from '../../src/store/port';
 import { DISTRICT_COUNTS, smallDistrict, t } from '../store/fixtures';
+import { openMigrated, suiteBundles } from './import-setup';
 import { snapshot, sortedRecords } from './store-snapshot';
-import { bundleFrom, removeTemp } from './temp-bundle';
 
 const LATER_PERSONS = 'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\n';
 const LATER_STAYS_HEADER = 'subject_id,host_id,start,end\n';
@@ -205,21 +205,14 @@ const BAD_BUNDLES: BadBundle[] = [
 export function describeImport(name: string, open: () => Promise<TraceStore>): void {
   describe(`import into the ${name} store`, () => {
     let store: TraceStore;
-    const dirs: string[] = [];
-    const bundle = (base: string | null, files: BadBundle['files'] = {}): string => {
-      const dir = bundleFrom(base, files);
-      dirs.push(dir);
-      return dir;
-    };
+    const bundle = suiteBundles();
 
     beforeAll(async () => {
-      store = await open();
-      await store.migrate();
+      store = await openMigrated(open);
       await store.clear();
     });
     afterAll(async () => {
       await store?.close();
-      dirs.forEach(removeTemp);
     });
 
     test('imports the district bundle: every record as written, the repeated stay once', async () => {

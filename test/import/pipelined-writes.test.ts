@@ -30,6 +30,7 @@ function watched(
 ): TraceStore {
   let writes = 0;
   const watch = (session: ImportSession): ImportSession => ({
+    keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
     write: async (batch: RecordBatch) => {
       const n = ++writes;
       events.push(`write ${n} start`);

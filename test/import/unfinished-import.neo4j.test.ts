@@ -15,7 +15,6 @@ import { startApiServer } from '../../src/api/server';
 import { ValidationError } from '../../src/domain/errors';
 import type { RecordBatch } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
-import { openNeo4jStore } from '../../src/store/neo4j';
 import type { ImportSession, TraceStore, UnfinishedImport } from '../../src/store/port';
 import { contextFor, run } from '../api/helpers';
 import { ensureBuilt, runCli } from '../cli/run-cli';
@@ -23,11 +22,10 @@ import { neo4jTestConfig } from '../setup/neo4j';
 import { stateAfter } from '../setup/promise-state';
 import { holdingChild } from '../store/child-process-holder';
 import { DISTRICT_COUNTS } from '../store/fixtures';
-import { bundleFrom, removeTemp, tempDir } from './temp-bundle';
+import { openMigrated, openTestNeo4j, suiteBundles } from './import-setup';
+import { suiteTemps } from './temp-bundle';
 
 jest.setTimeout(240_000);
-
-const open = (): Promise<TraceStore> => openNeo4jStore({ ...neo4jTestConfig(), database: 'neo4j' });
 
 /** `text` as a regular expression matching it alone. */
 const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -80,17 +78,13 @@ describe('an import into Neo4j that did not finish', () => {
   let store: TraceStore;
   /** Another connection to the same server, as another process would have. */
   let other: TraceStore;
-  const dirs: string[] = [];
-  const bundle = (files: Record<string, string> = {}): string => {
-    const dir = bundleFrom('district', files);
-    dirs.push(dir);
-    return dir;
-  };
+  const makeBundle = suiteBundles();
+  const bundle = (files: Record<string, string> = {}): string => makeBundle('district', files);
+  const exportFolder = suiteTemps('tracegraph-export-');
 
   beforeAll(async () => {
-    store = await open();
-    await store.migrate();
-    other = await open();
+    store = await openMigrated(openTestNeo4j);
+    other = await openTestNeo4j();
   });
   beforeEach(async () => {
     await store.clear();
@@ -99,7 +93,6 @@ describe('an import into Neo4j that did not finish', () => {
     await store?.clear();
     await store?.close();
     await other?.close();
-    dirs.forEach(removeTemp);
   });
 
   test('refused half-way because a bundle file changed, it leaves the record naming the bundle, this process and host', async () => {
@@ -319,8 +312,7 @@ describe('an import into Neo4j that did not finish', () => {
       expect(stats.stderr).toMatch(warning(store.location, dir, pid));
       expect(JSON.parse(stats.stdout)).toMatchObject({ places: DISTRICT_COUNTS.places, persons: 0 });
 
-      const out = tempDir('tracegraph-export-');
-      dirs.push(out);
+      const out = exportFolder();
       const exported = await runCli(['export', out], { env });
       expect(exported.code).toBe(0);
       expect(exported.stderr).toMatch(warning(store.location, dir, pid));

@@ -2,6 +2,7 @@
  * The store contract: one suite that both adapters (embedded SQLite and Neo4j) must pass
  * unchanged. Analysis and the API rely only on what is asserted here.
  */
+import path from 'node:path';
 import type { TraceStore } from '../../src/store/port';
 import type { RecordBatch } from '../../src/domain/types';
 import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
@@ -327,20 +328,28 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       expect(byKey(persons.flat(), (p) => p.id)).toEqual(byKey(district.persons, (p) => p.id));
     });
 
-    test('an aborted import leaves the store as it was; a committed one writes everything', async () => {
+    test('a committed import writes everything and leaves nothing unfinished', async () => {
       const before = await store.counts();
       const session = await store.beginImport('bundles/p9');
       await session.write({ persons: [{ ...district.persons[3]!, id: 'P9' }] });
       await session.commit();
       expect((await store.counts()).persons).toBe(before.persons + 1);
-      // A committed import leaves nothing unfinished.
       expect(await store.unfinishedImports()).toEqual([]);
-      if (store.kind === 'embedded') {
-        const aborted = await store.beginImport('bundles/p10');
-        await aborted.write({ persons: [{ ...district.persons[3]!, id: 'P10' }] });
-        await aborted.abort();
-        expect((await store.persons(['P10']))[0]).toBeNull();
-      }
+    });
+
+    test('an aborted import keeps the batch it wrote, recorded as unfinished, exactly when its session says it keeps them', async () => {
+      const before = await store.counts();
+      const session = await store.beginImport('bundles/p10');
+      const keeps = session.keepsWrittenBatchesOnAbort;
+      expect(typeof keeps).toBe('boolean');
+      const person = { ...district.persons[3]!, id: 'P10' };
+      await session.write({ persons: [person] });
+      await session.abort();
+      expect(await store.persons(['P10'])).toEqual([keeps ? person : null]);
+      expect((await store.counts()).persons).toBe(before.persons + (keeps ? 1 : 0));
+      expect((await store.unfinishedImports()).map((u) => u.bundle)).toEqual(
+        keeps ? [path.resolve('bundles/p10')] : [],
+      );
     });
 
     test('the import lock: records already stored are written while it is held; released, the next import takes it', async () => {

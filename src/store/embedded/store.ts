@@ -94,6 +94,8 @@ function inKeyOrder<T>(ids: readonly Id[], rows: readonly T[], keyOf: (row: T) =
 const distinct = (ids: readonly Id[]): Id[] => [...new Set(ids)];
 
 class EmbeddedImport implements ImportSession {
+  /** The import is one transaction: an abort rolls back every batch. */
+  readonly keepsWrittenBatchesOnAbort = false;
   private ended = false;
   private readonly writeBatch: (batch: RecordBatch) => void;
 

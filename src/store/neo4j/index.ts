@@ -225,6 +225,8 @@ class Neo4jStore implements TraceStore {
       host: hostname(),
     });
     return {
+      // Each batch has committed as it was written: abort cannot take it back.
+      keepsWrittenBatchesOnAbort: true,
       // Each batch commits on its own: Neo4j cannot hold a whole district in one transaction,
       // and since every write is a MERGE, re-running a cut-off import completes it. The import
       // holds the import lock (lockImports), so these take none.
