@@ -36,8 +36,9 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FILE_SPECS, type FileName } from '../domain/records';
-import { BundleFolderBusyError, BundleWriteLock, running, type TakeOverOptions } from './bundle-write-lock';
+import { BundleFolderBusyError, BundleWriteLock, type TakeOverOptions } from './bundle-write-lock';
 import { FolderError, makeFolders } from './folders';
+import { running } from './lock-holder';
 import { reasonOf } from './system-error';
 
 /** A bundle that cannot be written (or put back) where asked; the message names the folder or the file. */

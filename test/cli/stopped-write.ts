@@ -11,7 +11,13 @@ import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { BIN, cliEnv, type CliResult } from './run-cli';
 
 /** What the write lock file of `dir` says. */
-export function lockIn(dir: string): { pid: number; host: string; started: string; boot: string | null } {
+export function lockIn(dir: string): {
+  pid: number;
+  host: string;
+  started: string;
+  boot: string | null;
+  processStart?: number | null;
+} {
   return JSON.parse(readFileSync(path.join(dir, WRITE_LOCK), 'utf8')) as ReturnType<typeof lockIn>;
 }
 
