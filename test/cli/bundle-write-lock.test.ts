@@ -112,6 +112,7 @@ describe('a write held once its files are written, before the journal', () => {
     const dir = copyOfEarlier();
     const held = await stoppedAt('files-written', ['seed', '--seed', '2', '--out', dir]);
     const { started } = lockIn(dir);
+    const whileHeld = contents(dir);
     const data = temp();
     expect(await runCli(['--data', data, 'import', dir])).toEqual({
       code: 1,
@@ -122,6 +123,8 @@ describe('a write held once its files are written, before the journal', () => {
         `import it once that write has ended\n`,
     });
     expect(readdirSync(data)).toEqual([]);
+    // The marker it made before it looked at the lock is gone.
+    expect(contents(dir)).toEqual(whileHeld);
     held.resume();
     expect((await held.ended).code).toBe(0);
     expect(contents(dir)).toEqual(laterContents);
