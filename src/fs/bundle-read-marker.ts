@@ -3,8 +3,8 @@
  * restore-bundle into the folder is refused, so that the import's two passes read the same bundle.
  * Each reading process makes its own marker file (`.tracegraph-bundle-read.<pid>.<random>.lock`,
  * the random part so that a marker a killed import left is never in the way of a later process of
- * the same pid) with O_EXCL, naming its pid, host, start and process start as a write lock does
- * (./lock-holder.ts), and removes it when the import ends, failed or not. The two sides share
+ * the same pid) with O_EXCL, naming its pid, host, start, boot and process start as a write lock
+ * does (./lock-holder.ts), and removes it when the import ends, failed or not. The two sides share
  * nothing but the folder, so order makes it safe: an import makes its marker before it looks at
  * the write lock, and a write takes the lock before it looks for markers; of an import and a write
  * that start together, at least one sees the other. A marker whose import is known to be gone
