@@ -4,7 +4,8 @@
  * that a refused bundle leaves no store behind for stats or report to read as an outbreak with no
  * cases; should the store or the write fail all the same (a full disk, a write error), what was
  * made for the import is removed again. Neo4j is a server, not a folder: nothing is made there
- * before the write.
+ * before the write. The bundle folder is marked as being read while the import runs
+ * (`whileReadingBundle`), so that no export or seed replaces its files between the two passes.
  */
 import { closeSync, openSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,9 @@ import {
   type ImportProgress,
   type ImportSummary,
 } from '../import/import';
-import { EMPTY_STORE } from '../import/validate';
+import { EMPTY_STORE, whileReadingBundle } from '../import/validate';
 import { makeFolders } from '../fs/folders';
+import { stopHereInTests } from '../fs/stop-in-tests';
 import { storeExists, type StoreConfig, type TraceStore } from '../store';
 import { DATABASE_FILE } from '../store/embedded';
 import { openConfiguredStore, UndoneError, type CliIo } from './context';
@@ -74,22 +76,25 @@ export async function openAndImport(
   };
   if (!storeExists(config)) {
     options.onLoading?.();
-    const validated = await validateForImport(EMPTY_STORE, dir, importOptions);
-    const made = makeStoreFile(config.dataDir);
-    let store: TraceStore | null = null;
-    try {
-      store = await openConfiguredStore(config, io);
-      // If another import made and filled the store meanwhile, writing validates again against it.
-      return { store, imported: await writeBundle(store, validated, importOptions) };
-    } catch (err) {
-      throw await undoStoreMade(err, made, store, config.dataDir);
-    }
+    return whileReadingBundle(dir, async () => {
+      const validated = await validateForImport(EMPTY_STORE, dir, importOptions);
+      stopHereInTests('validated');
+      const made = makeStoreFile(config.dataDir);
+      let store: TraceStore | null = null;
+      try {
+        store = await openConfiguredStore(config, io);
+        // If another import made and filled the store meanwhile, writing validates again against it.
+        return { store, imported: await writeBundle(store, validated, importOptions) };
+      } catch (err) {
+        throw await undoStoreMade(err, made, store, config.dataDir);
+      }
+    });
   }
   const store = await openConfiguredStore(config, io);
   try {
     if (options.onlyIntoEmpty && (await store.counts()).persons > 0) return { store, imported: null };
     options.onLoading?.();
-    return { store, imported: await importBundle(store, dir, importOptions) };
+    return { store, imported: await whileReadingBundle(dir, () => importBundle(store, dir, importOptions)) };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

@@ -2,36 +2,29 @@
  * The write lock of a bundle folder: one write (an export, a seed, a restore) into a folder at a
  * time. A second write would put back the first's files while it renames them, and could leave
  * part of each bundle. The lock is a file in the folder (WRITE_LOCK), made with O_EXCL so that only
- * one process can make it, naming its holder's pid, host and start; the holder removes it when the
- * write ends, failed or not. A process killed while it holds it (SIGKILL, a power loss) leaves it:
- * a lock whose process is known to be gone (this host, and no process of that pid running, or
- * this host restarted since) is taken over by the next write.
+ * one process can make it, naming its holder's pid, host, start and process start (./lock-holder.ts);
+ * the holder removes it when the write ends, failed or not. A process killed while it holds it
+ * (SIGKILL, a power loss) leaves it: a lock whose process is known to be gone (this host, and no
+ * process of that pid running, or one that started at another time, or this host restarted since)
+ * is taken over by the next write.
  */
-import {
-  closeSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import {
+  makeHolderFile,
+  mayBeRunning,
+  readHolderFile,
+  removeHolderFile,
+  running,
+  type FoundHolderFile,
+  type LockHolder,
+} from './lock-holder';
 
 export const WRITE_LOCK = '.tracegraph-bundle-write.lock';
 
 /** Who holds a folder's write lock, as its lock file says. */
-export interface WriteLockHolder {
-  pid: number;
-  host: string;
-  /** When it took the lock, ISO 8601 UTC to the second. */
-  started: string;
-  /** The Linux boot the holder ran in (/proc/sys/kernel/random/boot_id), or null where there is none. */
-  boot: string | null;
-}
+export type WriteLockHolder = LockHolder;
 
 /** A folder whose write lock a write that may still be running holds; the message names both. */
 export class BundleFolderBusyError extends Error {
@@ -61,136 +54,18 @@ function describeWrite(dir: string, holder: WriteLockHolder | null): string {
   return `${by} (a process of another host cannot be checked: should that write have ended, remove ${lockFile})`;
 }
 
-/** Whether process `pid` (not this one) is running: a file it names may still be in use. */
-export function running(pid: number): boolean {
-  if (pid === process.pid) return false;
-  // Not a pid a process can have: not known to be gone.
-  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-let bootId: string | null | undefined;
-
-/** This boot of the machine (Linux); null where the system does not say. */
-function currentBoot(): string | null {
-  if (bootId === undefined) {
-    try {
-      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
-    } catch {
-      bootId = null;
-    }
-  }
-  return bootId;
-}
-
 /** The lock files this process holds: a lock naming its own pid is otherwise an earlier process's. */
 const heldHere = new Set<string>();
 
-/** A lock file as found: its text and identity (to tell it from one made since), and its holder. */
-interface FoundLock {
-  text: string;
-  dev: number;
-  ino: number;
-  /** Null when the file does not say (empty, or edited). */
-  holder: WriteLockHolder | null;
-}
-
-function parseHolder(text: string): WriteLockHolder | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const lock = parsed as Partial<WriteLockHolder> | null;
-  if (
-    typeof lock?.pid !== 'number' ||
-    !Number.isSafeInteger(lock.pid) ||
-    lock.pid <= 0 ||
-    typeof lock.host !== 'string' ||
-    typeof lock.started !== 'string' ||
-    !(lock.boot === null || typeof lock.boot === 'string')
-  )
-    return null;
-  return { pid: lock.pid, host: lock.host, started: lock.started, boot: lock.boot };
-}
-
-/** Pauses this thread: the lock is taken before a write starts, where nothing else waits. */
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** How long a lock file that does not say its holder is read again: its maker may be writing it. */
-const UNREADABLE_RETRY_MS = 1_000;
-const RETRY_PAUSE_MS = 50;
-
-/** The lock file of `dir`, or null when there is none. */
-function findLock(dir: string): FoundLock | null {
-  const file = path.join(dir, WRITE_LOCK);
-  for (let waited = 0; ; waited += RETRY_PAUSE_MS) {
-    let text: string;
-    let entry;
-    try {
-      entry = lstatSync(file);
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
-    const holder = parseHolder(text);
-    if (holder || waited >= UNREADABLE_RETRY_MS) return { text, dev: entry.dev, ino: entry.ino, holder };
-    // Made (O_EXCL) an instant ago, its holder not yet written in it.
-    pause(RETRY_PAUSE_MS);
-  }
-}
-
-/** Whether the write that holds `lock` may still be running; false only when it is known to be gone. */
-function mayBeRunning(file: string, holder: WriteLockHolder | null): boolean {
-  if (!holder || holder.host !== hostname()) return true;
-  const boot = currentBoot();
-  if (holder.boot !== null && boot !== null && holder.boot !== boot) return false;
-  if (holder.pid === process.pid) return heldHere.has(path.resolve(file));
-  return running(holder.pid);
-}
+/** Whether the write that holds the lock file `file` may still be running. */
+const writeMayBeRunning = (file: string, holder: LockHolder | null): boolean =>
+  mayBeRunning(holder, heldHere.has(path.resolve(file)));
 
 /** The write that holds `dir`'s lock and may still be running, or null when none does. */
 export function runningWriteOf(dir: string): BundleFolderBusyError | null {
-  const found = findLock(dir);
-  if (!found || !mayBeRunning(path.join(dir, WRITE_LOCK), found.holder)) return null;
+  const found = readHolderFile(path.join(dir, WRITE_LOCK));
+  if (!found || !writeMayBeRunning(path.join(dir, WRITE_LOCK), found.holder)) return null;
   return new BundleFolderBusyError(dir, found.holder);
-}
-
-/** Makes the lock file for this process and returns what it says, or null when one is there. */
-function make(file: string): WriteLockHolder | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
-    throw err;
-  }
-  const holder: WriteLockHolder = {
-    pid: process.pid,
-    host: hostname(),
-    started: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    boot: currentBoot(),
-  };
-  let written = false;
-  try {
-    writeSync(fd, `${JSON.stringify(holder)}\n`);
-    // Whole on disk: after a power loss an empty lock would not say that its holder is gone.
-    fsyncSync(fd);
-    written = true;
-  } finally {
-    closeSync(fd);
-    if (!written) rmSync(file, { force: true });
-  }
-  return holder;
 }
 
 /** The name a stale lock is moved to by the process taking it over, before it is removed. */
@@ -201,7 +76,7 @@ const asideName = (pid: number): string => `${WRITE_LOCK}.${pid}.stale`;
  * first. It is moved aside, then checked to be the very file judged: between the look and the move,
  * another process may have removed it and made its own, which is then put back.
  */
-function removeStale(dir: string, found: FoundLock): void {
+function removeStale(dir: string, found: FoundHolderFile): void {
   const file = path.join(dir, WRITE_LOCK);
   const aside = path.join(dir, asideName(process.pid));
   try {
@@ -249,10 +124,10 @@ export class BundleWriteLock {
   static take(dir: string, options: TakeOverOptions = {}): BundleWriteLock {
     const file = path.join(dir, WRITE_LOCK);
     for (let takeOvers = 0; ;) {
-      const holder = make(file);
-      if (holder) {
+      const text = makeHolderFile(file);
+      if (text !== null) {
         heldHere.add(path.resolve(file));
-        const lock = new BundleWriteLock(file, `${JSON.stringify(holder)}\n`);
+        const lock = new BundleWriteLock(file, text);
         try {
           removeDeadAsides(dir);
         } catch (err) {
@@ -261,10 +136,10 @@ export class BundleWriteLock {
         }
         return lock;
       }
-      const found = findLock(dir);
+      const found = readHolderFile(file);
       // Removed between the two looks: its write ended.
       if (!found) continue;
-      if (mayBeRunning(file, found.holder) || takeOvers >= MAX_TAKE_OVERS)
+      if (writeMayBeRunning(file, found.holder) || takeOvers >= MAX_TAKE_OVERS)
         throw new BundleFolderBusyError(dir, found.holder);
       removeStale(dir, found);
       takeOvers++;
@@ -280,10 +155,7 @@ export class BundleWriteLock {
     if (this.released) return;
     this.released = true;
     heldHere.delete(path.resolve(this.file));
-    try {
-      if (readFileSync(this.file, 'utf8') === this.text) rmSync(this.file, { force: true });
-    } catch {
-      // Gone already, or left: a lock naming a process no longer running is taken over.
-    }
+    // Should it be left, a lock naming a process no longer running is taken over.
+    removeHolderFile(this.file, this.text);
   }
 }

@@ -13,7 +13,9 @@
  * always be put back to the bundle it held before: import refuses a folder with a journal, and the
  * next write into it first puts the earlier bundle back (`recoverInterruptedWrite`), as does
  * `restoreInterruptedWrite` alone. A write holds the folder's write lock (./bundle-write-lock.ts)
- * from before it looks at the folder until it ends: two writes at once would mix their files.
+ * from before it looks at the folder until it ends: two writes at once would mix their files. It
+ * is refused while an import reads the folder (./bundle-read-marker.ts), which would read files
+ * of two bundles.
  */
 import { once } from 'node:events';
 import {
@@ -36,8 +38,11 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FILE_SPECS, type FileName } from '../domain/records';
-import { BundleFolderBusyError, BundleWriteLock, running, type TakeOverOptions } from './bundle-write-lock';
+import { BundleFolderReadError, removeGoneReadMarkers, runningReadOf } from './bundle-read-marker';
+import { BundleFolderBusyError, BundleWriteLock, type TakeOverOptions } from './bundle-write-lock';
 import { FolderError, makeFolders } from './folders';
+import { running } from './lock-holder';
+import { stopHereInTests } from './stop-in-tests';
 import { reasonOf } from './system-error';
 
 /** A bundle that cannot be written (or put back) where asked; the message names the folder or the file. */
@@ -263,21 +268,13 @@ function removeLeftovers(dir: string): string[] {
   return removed;
 }
 
-/**
- * Test only: with TRACEGRAPH_TEST_STOP_AT set to `point`, the process says so on stderr and stops
- * itself (SIGSTOP) there, for a test to kill it at that point of a commit.
- */
-function stopHereInTests(point: string): void {
-  if (process.env.TRACEGRAPH_TEST_STOP_AT !== point) return;
-  writeSync(2, `stopped at ${point} (pid ${process.pid})\n`);
-  process.kill(process.pid, 'SIGSTOP');
-}
-
 type Refusal = (reason: string, cause?: unknown) => BundleWriteError;
 
 /**
- * Takes `dir`'s write lock for a write or a restore; a folder another write holds is refused with
- * BundleFolderBusyError's message, then `untouched` (`nothing was written`), with no `refused` prefix.
+ * Takes `dir`'s write lock for a write or a restore, then looks for imports reading the folder (in
+ * that order: ./bundle-read-marker.ts). A folder another write holds, or an import that may still
+ * be running reads, is refused with BundleFolderBusyError's or BundleFolderReadError's message,
+ * then `untouched` (`nothing was written`), with no `refused` prefix; the lock is released again.
  */
 function takeLock(
   dir: string,
@@ -285,17 +282,31 @@ function takeLock(
   refused: Refusal,
   untouched = 'nothing was written',
 ): BundleWriteLock {
+  let lock: BundleWriteLock;
   try {
-    return BundleWriteLock.take(dir, options);
+    lock = BundleWriteLock.take(dir, options);
   } catch (err) {
     if (err instanceof BundleFolderBusyError) throw new BundleWriteError(`${err.message}; ${untouched}`, err);
     throw refused(`cannot take its write lock: ${reasonOf(err as Error)}`, err);
   }
+  let reading: BundleFolderReadError | null;
+  try {
+    reading = runningReadOf(dir);
+  } catch (err) {
+    lock.release();
+    throw refused(`cannot look for imports reading it: ${reasonOf(err as Error)}`, err);
+  }
+  if (reading) {
+    lock.release();
+    throw new BundleWriteError(`${reading.message}; ${untouched}`, reading);
+  }
+  return lock;
 }
 
 /**
  * Under the write lock: refuses a folder that could not hold an importable bundle, puts back the
- * bundle a folder held before an interrupted write, and removes the leftovers of gone writes.
+ * bundle a folder held before an interrupted write, and removes the leftovers of gone writes and
+ * the read markers of gone imports.
  */
 function readyForWrite(dir: string, refused: Refusal): void {
   let obstacles: string[];
@@ -318,6 +329,7 @@ function readyForWrite(dir: string, refused: Refusal): void {
   }
   try {
     removeLeftovers(dir);
+    removeGoneReadMarkers(dir);
   } catch (err) {
     throw refused(reasonOf(err as Error), err);
   }
@@ -341,9 +353,10 @@ export class StagedBundle {
    * anything is written, a path that is not a folder, a folder that cannot be made, and a folder
    * holding a `.csv` file import would refuse or a folder where a bundle file goes. Then takes the
    * folder's write lock, refusing a folder another write that may still be running holds (a lock
-   * left by a write known to be gone is taken over, and `onTakeOver` told). A folder a write into
-   * was interrupted is then put back to the bundle it held before that write, and the temporary
-   * files of writes whose process is gone are removed.
+   * left by a write known to be gone is taken over, and `onTakeOver` told), or an import that may
+   * still be running reads. A folder a write into was interrupted is then put back to the bundle it
+   * held before that write, and the temporary files of writes whose process is gone are removed,
+   * with the read markers of gone imports.
    */
   static open(dir: string, options: TakeOverOptions = {}): StagedBundle {
     const refused = (reason: string, cause?: unknown): BundleWriteError =>
@@ -548,10 +561,11 @@ export interface RestoredBundle {
 }
 
 /**
- * Under `dir`'s write lock, puts back the bundle the folder held before a write into it was
- * interrupted (as the next write into it would, `recoverInterruptedWrite`), then removes the
- * leftovers of writes no longer running. Returns null, and changes nothing, when no write into it
- * was interrupted (no journal). Throws a BundleWriteError naming the folder when it cannot.
+ * Under `dir`'s write lock (refused, as a write is, while an import reads the folder), puts back
+ * the bundle the folder held before a write into it was interrupted (as the next write into it
+ * would, `recoverInterruptedWrite`), then removes the leftovers of writes no longer running.
+ * Returns null, and changes nothing, when no write into it was interrupted (no journal). Throws a
+ * BundleWriteError naming the folder when it cannot.
  */
 export function restoreInterruptedWrite(dir: string, options: TakeOverOptions = {}): RestoredBundle | null {
   const refused = (reason: string, cause?: unknown): BundleWriteError =>

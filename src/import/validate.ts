@@ -11,8 +11,10 @@ import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
 import { stayTypeOf, type EntityKind, type Id, type Place, type PlaceKind } from '../domain/types';
+import { BundleReadMarker } from '../fs/bundle-read-marker';
 import { runningWriteOf, WRITE_LOCK } from '../fs/bundle-write-lock';
 import { SWAP_JOURNAL } from '../fs/staged-bundle';
+import { reasonOf } from '../fs/system-error';
 import type { TraceStore } from '../store/port';
 import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
@@ -381,6 +383,64 @@ async function notAFile(filePath: string, entry: Stats, target: Stats | null): P
   return 'is not a regular file (a bundle file is a CSV file)';
 }
 
+/** Throws ValidationError when a write into the folder `dir` that may still be running holds its lock. */
+function refuseWhileWritten(dir: string): void {
+  // An export or seed into the folder is running: it is about to replace the files, and the two
+  // passes of an import could read the earlier bundle in one and the new one in the other.
+  const writing = runningWriteOf(dir);
+  if (!writing) return;
+  throw new ValidationError([
+    {
+      file: dir,
+      line: 0,
+      column: '',
+      reason:
+        `this folder ${writing.detail}, so its files are about to be replaced` +
+        `${writing.holder ? ` (it holds ${WRITE_LOCK})` : ''}; import it once that write has ended`,
+    },
+  ]);
+}
+
+/**
+ * Why the marker of an import could not be made, when the import goes on without one: a folder
+ * that is missing (`listBundle` refuses it), or one this process may not write in (read-only, or
+ * another user's), which it reads unmarked.
+ */
+const UNMARKED_READS = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Runs `read` (an import of the bundle folder `dir`, both passes) with the folder marked as being
+ * read (BundleReadMarker), so that an export, seed or restore-bundle into it is refused until
+ * `read` ends; the marker is then removed, whether `read` succeeded or not. The marker is made
+ * before the write lock is looked at: a write takes the lock before it looks for markers, so of the
+ * two, at least one sees the other. A folder a write that may still be running holds is refused
+ * as `listBundle` refuses it.
+ */
+export async function whileReadingBundle<T>(dir: string, read: () => Promise<T>): Promise<T> {
+  let marker: BundleReadMarker;
+  try {
+    marker = BundleReadMarker.make(dir);
+  } catch (err) {
+    if (UNMARKED_READS.has((err as NodeJS.ErrnoException).code ?? '')) return read();
+    throw new ValidationError([
+      {
+        file: dir,
+        line: 0,
+        column: '',
+        reason:
+          `cannot make the file that marks this folder as being read by an import (so that no export or seed ` +
+          `replaces its files meanwhile): ${reasonOf(err as Error)}`,
+      },
+    ]);
+  }
+  try {
+    refuseWhileWritten(dir);
+    return await read();
+  } finally {
+    marker.remove();
+  }
+}
+
 /**
  * The files of a bundle folder, in the order they are written. Throws ValidationError when the
  * folder is missing, is being written (WRITE_LOCK), holds the journal of a bundle write that was interrupted (SWAP_JOURNAL), lacks a required file, or holds a bundle file that cannot be read as one (a
@@ -393,21 +453,7 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
       { file: dir, line: 0, column: '', reason: 'is not a folder (a bundle is a folder of CSV files)' },
     ]);
   }
-  // An export or seed into the folder is running: it is about to replace the files, and the two
-  // passes of an import could read the earlier bundle in one and the new one in the other.
-  const writing = runningWriteOf(dir);
-  if (writing) {
-    throw new ValidationError([
-      {
-        file: dir,
-        line: 0,
-        column: '',
-        reason:
-          `this folder ${writing.detail}, so its files are about to be replaced` +
-          `${writing.holder ? ` (it holds ${WRITE_LOCK})` : ''}; import it once that write has ended`,
-      },
-    ]);
-  }
+  refuseWhileWritten(dir);
   // A write into the folder stopped while it renamed its files into place: some may be the new
   // bundle's, others the earlier one's. The next write into the folder, or restore-bundle, puts
   // the earlier one back.

@@ -6,7 +6,8 @@
  * lock is gone once a write ends, whether it succeeded or failed. The writes run as a user runs
  * them, and stop themselves at a point of their commit (./stopped-write.ts).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
@@ -47,9 +48,10 @@ describe('a write held while it puts its files in place (the journal written)', 
     if (existsSync(path.join(dir, WRITE_LOCK))) await held.kill().catch(() => undefined);
   });
 
-  test('holds the lock, naming its pid, this host and when it started', () => {
+  test('holds the lock, naming its pid, this host, when it started and its process start', () => {
     const lock = lockIn(dir);
     expect(lock).toMatchObject({ pid: held.pid, host: hostname() });
+    if (existsSync(`/proc/${held.pid}/stat`)) expect(Number.isSafeInteger(lock.processStart)).toBe(true);
     expect(lock.started).toMatch(new RegExp(`^${ISO_SECOND}$`));
     expect(Object.keys(whileHeld)).toEqual(
       expect.arrayContaining([SWAP_JOURNAL, WRITE_LOCK, `stays.csv.${held.pid}.partial`]),
@@ -101,6 +103,7 @@ describe('a write held once its files are written, before the journal', () => {
     const dir = copyOfEarlier();
     const held = await stoppedAt('files-written', ['seed', '--seed', '2', '--out', dir]);
     const { started } = lockIn(dir);
+    const whileHeld = contents(dir);
     const data = temp();
     expect(await runCli(['--data', data, 'import', dir])).toEqual({
       code: 1,
@@ -111,6 +114,8 @@ describe('a write held once its files are written, before the journal', () => {
         `import it once that write has ended\n`,
     });
     expect(readdirSync(data)).toEqual([]);
+    // The marker it made before it looked at the lock is gone.
+    expect(contents(dir)).toEqual(whileHeld);
     held.resume();
     expect((await held.ended).code).toBe(0);
     expect(contents(dir)).toEqual(laterContents);
@@ -171,6 +176,64 @@ describe('a lock a killed write left', () => {
       stderr: `${dir}: taking over the write lock left by pid ${process.pid} on ${hostname()} since 2022-08-05T01:02:03Z, which is no longer running\n`,
     });
     expect(contents(dir)).toEqual(laterContents);
+  }, 60_000);
+});
+
+const onLinux = existsSync('/proc/self/stat') && existsSync('/proc/sys/kernel/random/boot_id');
+
+(onLinux ? describe : describe.skip)('a lock naming a pid a running process has now', () => {
+  let sleeper: ChildProcess;
+  beforeAll(() => {
+    sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)'], { stdio: 'ignore' });
+  });
+  afterAll(() => {
+    sleeper.kill('SIGKILL');
+  });
+
+  /** Writes into `dir` a lock as a write of the sleeping child would, but for `processStart`. */
+  function lockOfSleeper(dir: string, processStart: (actual: number) => number): void {
+    const stat = readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8');
+    // Field 22 (starttime); the command, field 2, is in parentheses and may hold any character.
+    const actual = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3]);
+    const lock = {
+      pid: sleeper.pid,
+      host: hostname(),
+      started: '2022-08-05T01:02:03Z',
+      boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+      processStart: processStart(actual),
+    };
+    writeFileSync(path.join(dir, WRITE_LOCK), `${JSON.stringify(lock)}\n`);
+  }
+
+  test('whose process started at another time (a killed write’s pid given to a later process): taken over, and said', async () => {
+    const dir = copyOfEarlier();
+    lockOfSleeper(dir, (actual) => actual + 1);
+    expect(await runCli(['seed', '--seed', '2', '--out', dir])).toMatchObject({
+      code: 0,
+      stderr: `${dir}: taking over the write lock left by pid ${sleeper.pid} on ${hostname()} since 2022-08-05T01:02:03Z, which is no longer running\n`,
+    });
+    expect(contents(dir)).toEqual(laterContents);
+  }, 60_000);
+
+  test('whose process started then: refused, and nothing written', async () => {
+    const dir = copyOfEarlier();
+    lockOfSleeper(dir, (actual) => actual);
+    const before = contents(dir);
+    expect(await runCli(['seed', '--seed', '2', '--out', dir])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `--out: ${dir} is being written by pid ${sleeper.pid} on ${hostname()} since 2022-08-05T01:02:03Z; nothing was written\n`,
+    });
+    expect(contents(dir)).toEqual(before);
+  }, 60_000);
+
+  test('that does not say when its process started (written before that was recorded): refused, as a running pid is', async () => {
+    const dir = copyOfEarlier();
+    const lock = { pid: sleeper.pid, host: hostname(), started: '2022-08-05T01:02:03Z', boot: null };
+    writeFileSync(path.join(dir, WRITE_LOCK), `${JSON.stringify(lock)}\n`);
+    const before = contents(dir);
+    expect((await runCli(['seed', '--seed', '2', '--out', dir])).code).toBe(1);
+    expect(contents(dir)).toEqual(before);
   }, 60_000);
 });
 

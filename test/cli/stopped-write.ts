@@ -1,7 +1,8 @@
 /**
  * A bundle write run as a user runs it, that stops itself (SIGSTOP) at a chosen point of its commit
- * (TRACEGRAPH_TEST_STOP_AT, test only, in src/fs/staged-bundle.ts), so that a test can look at the
- * folder there, run other commands, then let it go on or kill it.
+ * (TRACEGRAPH_TEST_STOP_AT, test only, src/fs/stop-in-tests.ts, its points in src/fs/staged-bundle.ts),
+ * so that a test can look at the folder there, run other commands, then let it go on or kill it.
+ * An import stops the same way between its two passes (`validated`, src/cli/checked-import.ts).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,7 +12,13 @@ import { WRITE_LOCK } from '../../src/fs/bundle-write-lock';
 import { BIN, cliEnv, type CliResult } from './run-cli';
 
 /** What the write lock file of `dir` says. */
-export function lockIn(dir: string): { pid: number; host: string; started: string; boot: string | null } {
+export function lockIn(dir: string): {
+  pid: number;
+  host: string;
+  started: string;
+  boot: string | null;
+  processStart?: number | null;
+} {
   return JSON.parse(readFileSync(path.join(dir, WRITE_LOCK), 'utf8')) as ReturnType<typeof lockIn>;
 }
 
