@@ -2,8 +2,8 @@
  * A bundle write killed while it renames its files into place (SIGKILL, as a power loss stops it):
  * `import` refuses the folder, naming it; the next write into the folder first puts back the bundle
  * it held before, then writes its own; a write that then fails leaves that earlier bundle. The
- * write stops itself at the chosen point of its commit (TRACEGRAPH_TEST_STOP_AT, test only, in
- * src/fs/staged-bundle.ts) and is killed there. Also: a rename that fails in the writing process,
+ * write stops itself at the chosen point of its commit (TRACEGRAPH_TEST_STOP_AT, test only, read by
+ * src/fs/stop-in-tests.ts) and is killed there. Also: a rename that fails in the writing process,
  * which puts the folder back itself; leftovers of writes whose process is gone.
  */
 import { spawnSync } from 'node:child_process';
