@@ -97,6 +97,15 @@ export interface ExposureEvidence {
   minutes: number;
 }
 
+/**
+ * Where a contact of a report built from an analysis keeps, not enumerable (so no format writes it
+ * out), what gives the tier each id its evidence names gives the contact: the highest tier of the
+ * exposures to that case, lot, boat, place or close contact (those to a case the person is its close
+ * contact by, as the API's `Case.contacts` gives them). The contact's own `tier` is the highest of
+ * all. A contact written by hand has none: each id then counts as giving its `tier`.
+ */
+export const TIERS_BY_SOURCE = Symbol('tiersBySource');
+
 export interface ContactReport {
   personId: string;
   tier: ContactTier;
@@ -114,6 +123,7 @@ export interface ContactReport {
   releaseOn: string | null;
   homeMonitoringUntil: string | null;
   pcrDates: string[];
+  [TIERS_BY_SOURCE]?: () => ReadonlyMap<string, ContactTier>;
 }
 
 export interface SourceReport {

@@ -9,7 +9,7 @@
  * built only when read (`evidenceOnRead`), since they show none of it.
  */
 import { recordById } from '../domain/own-entries';
-import { changesFromPresets } from '../domain/parameters';
+import { changesFromPresets, type Protocol } from '../domain/parameters';
 import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
@@ -31,7 +31,9 @@ import type {
   SourceKind,
   TimelineEvent,
 } from './report-model';
-import { evidenceSourcesOf, type TierEntry } from './tiers';
+import { TIERS_BY_SOURCE } from './report-model';
+import type { Exposure } from './model';
+import { evidenceSourcesOf, TIER_RANK, tierOfExposure, type TierEntry, type TierEvidence } from './tiers';
 
 const iso = (at: number | null): string | null => (at === null ? null : formatInstant(at));
 
@@ -363,6 +365,7 @@ function contactReport(
   format: InstantFormatter,
   placeSetting: (placeKind: string | null) => string,
   evidenceOnRead: boolean,
+  protocol: Protocol,
 ): ContactReport {
   const evidenceOf = (): ExposureEvidence[] =>
     (tierEntry ? evidenceSourcesOf(tierEntry) : []).map((ev) => ({
@@ -398,7 +401,27 @@ function contactReport(
     entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
   contact.pcrDates = pcrDates;
   if (evidenceOnRead) Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
+  Object.defineProperty(contact, TIERS_BY_SOURCE, {
+    value: () => tiersBySource(tierEntry, protocol),
+  });
   return contact;
+}
+
+/**
+ * Per id the entry's evidence names, the highest tier those exposures give: read by the pages to
+ * list each case's own close contacts; worked out when asked, as the JSON never needs it.
+ */
+function tiersBySource(tierEntry: TierEntry | undefined, protocol: Protocol): Map<string, ContactTier> {
+  const tiers = new Map<string, ContactTier>();
+  for (const source of tierEntry ? evidenceSourcesOf(tierEntry) : []) {
+    // Evidence through a close contact (and evidence made by hand) says its tier; an exposure, not.
+    const tier =
+      (source as Partial<TierEvidence>).tier ?? tierOfExposure(source as unknown as Exposure, protocol);
+    if (tier === null) continue;
+    const known = tiers.get(source.sourceId);
+    if (known === undefined || TIER_RANK[tier] > TIER_RANK[known]) tiers.set(source.sourceId, tier);
+  }
+  return tiers;
 }
 
 /**
@@ -437,7 +460,7 @@ function lazyContacts(
         const tierEntry = tierOf.get(entry.personId);
         if (labels.open) mentionContact(entry, tierEntry, labels.mention);
         else mentioned = false;
-        yield contactReport(entry, tierEntry, format, placeSetting, evidenceOnRead);
+        yield contactReport(entry, tierEntry, format, placeSetting, evidenceOnRead, analysis.params.protocol);
       }
       if (mentioned) labels.contactsDone();
     },

@@ -25,7 +25,7 @@ export interface SourceOptions {
   positiveSampleBonus: number;
   /** Place kinds whose sharing says little about an origin (homes: a household shares them anyway). */
   discountedPlaceKinds: string[];
-  /** Weight of a shared host of a discounted kind. */
+  /** Weight of a shared host of a discounted kind, and of a person met who lives with the case. */
   discount: number;
   /** Weight of a chain's root as its own origin, times the chance it was infected outside the records. */
   indexCaseWeight: number;
@@ -216,9 +216,11 @@ export function rankSources(
       `index case of ${chain.id}, infected outside the records (p = ${rootUnknown.toFixed(2)})`,
     );
 
-    // 2. Backward tracing: where each early case was in the days before its onset.
+    // 2. Backward tracing: where each early case was, and whom it met, in the days before its onset.
     const visited = new Map<Id, Set<Id>>();
     const shares = new Map<Id, number>();
+    // Per person met, the early cases they live with: a housemate is shared as the home is.
+    const housemates = new Map<Id, Set<Id>>();
     let from = Infinity;
     let to = -Infinity;
     for (const id of early) {
@@ -241,31 +243,47 @@ export function rankSources(
       for (const h of handlingsBy.get(id) ?? []) if (h.at <= anchor && h.at >= start) hosts.add(h.itemId);
       for (const e of environmentalExposures.get(id) ?? [])
         if (e.start <= anchor && e.end >= start) hosts.add(e.sourceId);
+      const home = data.persons.get(id)?.homeId;
       for (const k of contactsOf.get(id) ?? []) {
         // Other cases of the chain are explained by the chain itself.
-        if (k.start <= anchor && k.end >= start && !members.has(k.other)) hosts.add(k.other);
+        if (k.start <= anchor && k.end >= start && !members.has(k.other)) {
+          hosts.add(k.other);
+          if (home && data.persons.get(k.other)?.homeId === home) {
+            const set = housemates.get(k.other) ?? new Set<Id>();
+            set.add(id);
+            housemates.set(k.other, set);
+          }
+        }
       }
-      const home = data.persons.get(id)?.homeId;
       if (home) hosts.add(home);
       for (const h of hosts) {
         const set = visited.get(h) ?? new Set<Id>();
         set.add(id);
         visited.set(h, set);
-        shares.set(h, (shares.get(h) ?? 0) + 1 / hosts.size);
+        // Homes, and persons the case lives with, say little about an origin: the household
+        // shares them anyway, and every case of a household reports contacts with the others.
+        const placeKind = data.places.get(h)?.kind;
+        const discounted =
+          (placeKind !== undefined && settings.discountedPlaceKinds.includes(placeKind)) ||
+          (housemates.get(h)?.has(id) ?? false);
+        shares.set(h, (shares.get(h) ?? 0) + (discounted ? settings.discount : 1) / hosts.size);
       }
     }
     for (const [host, cases] of visited) {
       const kind = kindOf(host);
       if (!kind) continue;
-      const placeKind = data.places.get(host)?.kind;
-      const weight = placeKind && settings.discountedPlaceKinds.includes(placeKind) ? settings.discount : 1;
-      const score = weight * (shares.get(host) ?? 0) * (cases.size / early.length);
+      const score = (shares.get(host) ?? 0) * (cases.size / early.length);
       const names = [...cases].sort().join(', ');
+      const span = `in the ${settings.backwardDays} days before onset or since their likely infection`;
+      const living = [...(housemates.get(host) ?? [])].sort().join(', ');
       add(
         host,
         kind,
         score,
-        `${cases.size} of ${early.length} early cases (${names}) there in the ${settings.backwardDays} days before onset or since their likely infection`,
+        kind === 'person'
+          ? `in contact with ${cases.size} of ${early.length} early cases (${names}) ${span}` +
+              (living ? `; lives with ${living}, so weighed as their home` : '')
+          : `${cases.size} of ${early.length} early cases (${names}) there ${span}`,
       );
     }
 

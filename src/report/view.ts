@@ -10,6 +10,7 @@ import type {
   ContactTier,
   SourceKind,
 } from '../analysis/report-model';
+import { TIERS_BY_SOURCE } from '../analysis/report-model';
 
 export const TIER_LABELS: Record<ContactTier, string> = {
   close_contact: 'Close contacts',
@@ -163,8 +164,10 @@ export function byPriority(a: ContactReport, b: ContactReport): number {
 }
 
 /**
- * The contacts a case is responsible for: those exposed to it directly (close contacts and
- * venue-exposed), and the contacts of those close contacts; each tier in priority order.
+ * The contacts a case is responsible for: those exposed to it directly, and the contacts of its own
+ * close contacts; each by the tier the case gives them (a close contact of another case who only
+ * passed this one at a market is venue-exposed here, as in the API's `Case.contacts`), in priority
+ * order.
  */
 export function contactsOfCase(report: AnalysisReport, caseId: string): Record<ContactTier, ContactReport[]> {
   const { byTier } = cappedContactsByCase(report, 0)(caseId);
@@ -222,17 +225,27 @@ export function cappedContactsByCase(
   max: number,
 ): (caseId: string) => CappedContacts {
   const ranked = [...report.contacts].sort(byPriority);
-  /** By id: the ranks of the contacts whose evidence names it, in rank order. */
-  const bySource = new Map<string, number[]>();
+  /**
+   * By id: the ranks of the contacts whose evidence names it, in rank order, and the tier (its
+   * index in TIERS) the exposures to it give each.
+   */
+  const bySource = new Map<string, { ranks: number[]; tiers: number[] }>();
   ranked.forEach((contact, rank) => {
-    for (const sourceId of contactSources(contact)) {
+    const given = contact[TIERS_BY_SOURCE]?.();
+    const sources: Iterable<[string, ContactTier]> =
+      given ?? contactSources(contact).map((id): [string, ContactTier] => [id, contact.tier]);
+    for (const [sourceId, tier] of sources) {
       const list = bySource.get(sourceId);
-      if (list) list.push(rank);
-      else bySource.set(sourceId, [rank]);
+      if (list) {
+        list.ranks.push(rank);
+        list.tiers.push(TIERS.indexOf(tier));
+      } else bySource.set(sourceId, { ranks: [rank], tiers: [TIERS.indexOf(tier)] });
     }
   });
   /** Which case last counted each contact (its number plus one), so none is counted twice. */
   const countedFor = new Int32Array(ranked.length);
+  /** The tier (index in TIERS) the case last counted gives each contact it counted. */
+  const tierFor = new Int8Array(ranked.length);
   let caseNumber = 0;
   return (caseId) => {
     caseNumber += 1;
@@ -243,10 +256,19 @@ export function cappedContactsByCase(
     };
     /** The ranks kept: the `max` lowest so far, in order (all of them when there is no cap). */
     const kept: number[] = [];
-    const take = (rank: number): void => {
-      if (countedFor[rank] === caseNumber) return;
+    const take = (rank: number, tier: number): void => {
+      if (countedFor[rank] === caseNumber) {
+        // Reached again (directly and through a close contact): the higher tier holds.
+        if (tier < tierFor[rank]!) {
+          counts[TIERS[tierFor[rank]!]!] -= 1;
+          counts[TIERS[tier]!] += 1;
+          tierFor[rank] = tier;
+        }
+        return;
+      }
       countedFor[rank] = caseNumber;
-      counts[ranked[rank]!.tier] += 1;
+      tierFor[rank] = tier;
+      counts[TIERS[tier]!] += 1;
       if (max <= 0) {
         kept.push(rank);
         return;
@@ -257,13 +279,14 @@ export function cappedContactsByCase(
       kept.splice(at, 0, rank);
       if (kept.length > max) kept.pop();
     };
-    const direct = bySource.get(caseId) ?? [];
-    for (const rank of direct) take(rank);
-    for (const rank of direct) {
-      const contact = ranked[rank]!;
-      if (contact.tier !== 'close_contact') continue;
-      for (const secondary of bySource.get(contact.personId) ?? []) take(secondary);
-    }
+    const direct = bySource.get(caseId) ?? { ranks: [], tiers: [] };
+    direct.ranks.forEach((rank, i) => take(rank, direct.tiers[i]!));
+    const closeContact = TIERS.indexOf('close_contact');
+    direct.ranks.forEach((rank, i) => {
+      if (direct.tiers[i] !== closeContact) return;
+      const secondary = bySource.get(ranked[rank]!.personId);
+      secondary?.ranks.forEach((other, j) => take(other, secondary.tiers[j]!));
+    });
     if (max <= 0) kept.sort((a, b) => a - b);
     const byTier = {} as Record<ContactTier, CappedList<ContactReport>>;
     let total = 0;
@@ -272,7 +295,7 @@ export function cappedContactsByCase(
       total += counts[tier];
     }
     for (const rank of kept) {
-      const list = byTier[ranked[rank]!.tier];
+      const list = byTier[TIERS[tierFor[rank]!]!];
       list.shown.push(ranked[rank]!);
       list.hidden -= 1;
     }

@@ -1,5 +1,6 @@
 import { buildChains } from '../../src/analysis/chains';
 import { rankSources } from '../../src/analysis/sources';
+import type { Contact, ContactSetting } from '../../src/domain/types';
 import {
   day,
   handling,
@@ -13,6 +14,20 @@ import {
   stay,
   symptomatic,
 } from './infector-fixtures';
+
+const contact = (
+  personA: string,
+  personB: string,
+  start: number,
+  end: number,
+  setting: ContactSetting,
+): Contact => ({
+  personA,
+  personB,
+  start,
+  end,
+  setting,
+});
 
 /**
  * Chain A -> B, A -> C: A, B and C all handled lot L in the days before onset, A and B also went
@@ -45,6 +60,31 @@ function coldChainOutbreak() {
     inference('C', [['A', 'case', 0.8]], day(6)),
     inference('E', [], day(3)),
   ];
+  return { data, inferences, chains: buildChains(data, inferences, params, day(20)) };
+}
+
+/**
+ * Chain A -> B in one home H with X, who is no case: both cases report household contacts with X.
+ * A also went to market M (positive on day 3) and had a work contact with Y, who lives elsewhere.
+ */
+function householdOutbreak() {
+  const cases = [symptomatic('A', day(5), day(6)), symptomatic('B', day(8), day(9))];
+  const data = {
+    ...outbreak({
+      asOf: day(20),
+      cases,
+      persons: [person('A', 'H'), person('B', 'H'), person('X', 'H'), person('Y', 'H2')],
+      places: [place('H', 'home'), place('H2', 'home'), place('M', 'market')],
+      samples: [positive('M', day(3))],
+      stays: [stay('A', 'M', day(2, 10), day(2, 11))],
+    }),
+    contacts: [
+      contact('A', 'X', day(1), day(6), 'household'),
+      contact('B', 'X', day(1), day(8), 'household'),
+      contact('A', 'Y', day(3, 9), day(3, 10), 'work'),
+    ],
+  };
+  const inferences = [inference('A', [], day(2)), inference('B', [['A', 'case', 0.9]], day(5))];
   return { data, inferences, chains: buildChains(data, inferences, params, day(20)) };
 }
 
@@ -111,5 +151,27 @@ describe('rankSources', () => {
     const chainA = wider.byChain.get('chain-A')!;
     expect(chainA.find((s) => s.id === 'M')!.score).toBeCloseTo(1.5, 12);
     expect(chainA.find((s) => s.id === 'L')!.score).toBeCloseTo(2.6, 12);
+  });
+
+  // Regression: every case of a household reports contacts with the others, so a housemate who was
+  // never a case was "shared" by all the early cases at full weight, while their home counts a
+  // quarter, and came out as a chain's likeliest source (the demo district's chain-P0000523).
+  test('a housemate the early cases met weighs as their home; a person met elsewhere at full weight', () => {
+    const { data, inferences, chains } = householdOutbreak();
+    const chainA = rankSources(data, [], inferences, chains).byChain.get('chain-A')!;
+    const score = (id: string) => chainA.find((s) => s.id === id)!.score;
+    // A met M, X, Y and lived at H (a quarter each); B met X and lived at H (a half each).
+    // X and H = 0.25 × (1/4 + 1/2) × 2/2; M = 1/4 × 1/2 + 0.5 (positive); Y = 1/4 × 1/2; A = 0.5.
+    expect(chainA.map((s) => s.id)).toEqual(['M', 'A', 'H', 'X', 'Y']);
+    expect(score('X')).toBeCloseTo(0.1875, 12);
+    expect(score('H')).toBeCloseTo(0.1875, 12);
+    expect(score('M')).toBeCloseTo(0.625, 12);
+    expect(score('Y')).toBeCloseTo(0.125, 12);
+    expect(chainA.find((s) => s.id === 'X')!.reasons).toEqual([
+      'in contact with 2 of 2 early cases (A, B) in the 6 days before onset or since their likely infection; lives with A, B, so weighed as their home',
+    ]);
+    expect(chainA.find((s) => s.id === 'Y')!.reasons).toEqual([
+      'in contact with 1 of 2 early cases (A) in the 6 days before onset or since their likely infection',
+    ]);
   });
 });

@@ -1,12 +1,18 @@
 /**
  * The contacts the pages list under each case: `cappedContactsByCase` (and `contactsOfCase`, built
  * on it) must list exactly what the rule gives, worked out here the plain way: every contact whose
- * evidence names the case or one of its close contacts, sorted by priority, the first `max` kept.
+ * evidence names the case or one of its own close contacts, by the tier that evidence gives (the
+ * highest, when both), sorted by priority, the first `max` kept.
  */
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { analyseData } from '../../src/analysis/analyse';
 import { toReport } from '../../src/analysis/report';
-import type { AnalysisReport, ContactReport, ContactTier } from '../../src/analysis/report-model';
+import {
+  TIERS_BY_SOURCE,
+  type AnalysisReport,
+  type ContactReport,
+  type ContactTier,
+} from '../../src/analysis/report-model';
 import { resolveParameters } from '../../src/domain/parameters';
 import { byPriority, cappedContactsByCase, contactsOfCase, TIERS } from '../../src/report/view';
 import { aug } from '../analysis/outbreak-fixtures';
@@ -16,14 +22,23 @@ const params = resolveParameters();
 
 /** The case's contacts by tier, in priority order: a scan of every contact, sorted per case. */
 function plainContactsOf(report: AnalysisReport, caseId: string): Record<ContactTier, ContactReport[]> {
-  const names = (contact: ContactReport, id: string) => contact.evidence.some((e) => e.sourceId === id);
-  const direct = report.contacts.filter((contact) => names(contact, caseId));
-  const closeIds = direct.filter((c) => c.tier === 'close_contact').map((c) => c.personId);
-  const all = report.contacts.filter(
-    (contact) => direct.includes(contact) || closeIds.some((id) => names(contact, id)),
-  );
+  /** The tier the contact's evidence naming `id` gives (the highest), or null when none names it. */
+  const tierBy = (contact: ContactReport, id: string): ContactTier | null => {
+    const given = contact[TIERS_BY_SOURCE]?.();
+    if (given) return given.get(id) ?? null;
+    return contact.evidence.some((e) => e.sourceId === id) ? contact.tier : null;
+  };
+  const closeIds = report.contacts
+    .filter((contact) => tierBy(contact, caseId) === 'close_contact')
+    .map((c) => c.personId);
   const byTier = {} as Record<ContactTier, ContactReport[]>;
-  for (const tier of TIERS) byTier[tier] = all.filter((c) => c.tier === tier).sort(byPriority);
+  for (const tier of TIERS) byTier[tier] = [];
+  for (const contact of report.contacts) {
+    const tiers = [caseId, ...closeIds].map((id) => tierBy(contact, id));
+    const tier = TIERS.find((t) => tiers.includes(t));
+    if (tier) byTier[tier].push(contact);
+  }
+  for (const tier of TIERS) byTier[tier].sort(byPriority);
   return byTier;
 }
 
@@ -75,5 +90,45 @@ describe('cappedContactsByCase', () => {
     const none = cappedContactsByCase(analysisReportFixture(), 50)('nobody');
     expect(none.total).toBe(0);
     expect(none.byTier.close_contact).toEqual({ shown: [], total: 0, hidden: 0 });
+  });
+
+  // Regression: the pages grouped a case's contacts by each contact's own tier, so a close contact
+  // of another case who passed this one at a market was listed among its close contacts (in the
+  // demo district, 42 "close contacts" of P0000298, whom the API gives 6), with their contacts too.
+  test('groups by the tier the case gives, not the tier another case gave', () => {
+    const given = (tiers: Record<string, ContactTier>) => () => new Map(Object.entries(tiers));
+    const contact = (
+      personId: string,
+      tier: ContactTier,
+      priority: number,
+      tiers: Record<string, ContactTier>,
+    ) => {
+      const c = { personId, tier, priority, evidence: [] } as unknown as ContactReport;
+      Object.defineProperty(c, TIERS_BY_SOURCE, { value: given(tiers) });
+      return c;
+    };
+    const report = {
+      contacts: [
+        // K lives with case A and was at a market with case B for a few minutes; J lives with K.
+        contact('K', 'close_contact', 1, { A: 'close_contact', B: 'venue_exposed' }),
+        contact('J', 'contact_of_close_contact', 2, { K: 'contact_of_close_contact' }),
+        contact('V', 'venue_exposed', 3, { A: 'venue_exposed', K: 'contact_of_close_contact' }),
+      ],
+    } as unknown as AnalysisReport;
+    const ids = (byTier: Record<ContactTier, ContactReport[]>) =>
+      Object.fromEntries(TIERS.map((t) => [t, byTier[t].map((c) => c.personId)]));
+    expect(ids(contactsOfCase(report, 'A'))).toEqual({
+      close_contact: ['K'],
+      contact_of_close_contact: ['J', 'V'],
+      venue_exposed: [],
+    });
+    expect(ids(contactsOfCase(report, 'B'))).toEqual({
+      close_contact: [],
+      contact_of_close_contact: [],
+      venue_exposed: ['K'],
+    });
+    const capped = cappedContactsByCase(report, 1)('A');
+    expect(capped.byTier.contact_of_close_contact).toEqual({ shown: [], total: 2, hidden: 2 });
+    expect(capped.total).toBe(3);
   });
 });
