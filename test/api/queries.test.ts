@@ -229,6 +229,17 @@ describe('queries', () => {
     expect(found).toEqual(['P1', 'P2']);
     expect((result.data as Json).stats).toEqual(DISTRICT_COUNTS);
     const tooShort = await asInvestigator('{ searchPersons(text: " 1 ") { id } }');
-    expect(tooShort.errors?.[0]?.message).toBe('text: needs at least 2 characters');
+    expect(tooShort.errors?.[0]?.message).toBe('text: needs at least 2 characters, or one Chinese character');
+  });
+
+  test('search by a surname of one Chinese character; one other character is refused', async () => {
+    const bySurname = await asInvestigator('{ searchPersons(text: "陈") { id } }');
+    expect(bySurname.errors).toBeUndefined();
+    expect((bySurname.data as Json).searchPersons.map((p: Json) => p.id).sort()).toEqual(['P1', 'P2']);
+    // A character outside the Basic Multilingual Plane is one character, not two code units.
+    const oneEmoji = await asInvestigator('{ searchPersons(text: "😀") { id } }');
+    expect(oneEmoji.errors?.[0]?.message).toBe('text: needs at least 2 characters, or one Chinese character');
+    const oneLetter = await asInvestigator('{ searchPersons(text: "L") { id } }');
+    expect(oneLetter.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -35,6 +35,15 @@ import { stayPage } from './stay-pages';
 export const MAX_IDS_PER_LOOKUP = 1000;
 export const MAX_SEARCH_RESULTS = 100;
 
+/**
+ * Whether `needle` is worth a search: two characters, or a single Chinese character, which is
+ * how a surname (陈, 李) is written; one Latin letter or digit would match nearly everyone.
+ */
+function longEnoughToSearch(needle: string): boolean {
+  const characters = [...needle];
+  return characters.length >= 2 || (characters.length === 1 && /\p{Script=Han}/u.test(characters[0]!));
+}
+
 @Resolver(() => PersonType)
 export class PersonResolver {
   @Authorized()
@@ -61,7 +70,8 @@ export class PersonResolver {
 
   @Authorized(UNMASKED_READERS)
   @Query(() => [PersonType], {
-    description: 'Persons whose name, phone or id number contains the text (case-insensitive).',
+    description:
+      'Persons whose name, phone or id number contains the text (case-insensitive): at least 2 characters, or one Chinese character (a surname).',
     complexity: ({ args, childComplexity }) =>
       1 + childComplexity * (typeof args.first === 'number' ? args.first : 20),
   })
@@ -78,7 +88,8 @@ export class PersonResolver {
   ): Promise<Person[]> {
     const needle = text.trim();
     first ??= 20;
-    if (needle.length < 2) throw badUserInput([{ path: 'text', reason: 'needs at least 2 characters' }]);
+    if (!longEnoughToSearch(needle))
+      throw badUserInput([{ path: 'text', reason: 'needs at least 2 characters, or one Chinese character' }]);
     if (!Number.isInteger(first) || first < 1 || first > MAX_SEARCH_RESULTS) {
       throw badUserInput([
         { path: 'first', reason: `must be a whole number from 1 to ${MAX_SEARCH_RESULTS}` },
