@@ -85,6 +85,11 @@ export function backwardTracingSpan(
   return { from: Math.min(anchor - backwardDays * DAY, infectionLower ?? Infinity), to: anchor };
 }
 
+/** `p = 0.42`; a chance that two decimals would show as 0.00 reads `p < 0.01`, not nought. */
+function probabilityText(p: number): string {
+  return p > 0 && p < 0.005 ? 'p < 0.01' : `p = ${p.toFixed(2)}`;
+}
+
 /**
  * Ranks the likely origin of each chain of `chains` and of the whole outbreak. `exposures` (from
  * computeExposures) supply the environmental exposures; `data` the stays, handlings, contacts and
@@ -202,7 +207,7 @@ export function rankSources(
           d.id,
           d.kind,
           d.probability,
-          `likely infected early case ${id} (p = ${d.probability.toFixed(2)})`,
+          `${d.probability >= 0.5 ? 'likely infected' : 'may have infected'} early case ${id} (${probabilityText(d.probability)})`,
         );
       }
     }
@@ -213,7 +218,7 @@ export function rankSources(
       chain.rootId,
       'person',
       rootUnknown * settings.indexCaseWeight,
-      `index case of ${chain.id}, infected outside the records (p = ${rootUnknown.toFixed(2)})`,
+      `index case of ${chain.id}, infected outside the records (${probabilityText(rootUnknown)})`,
     );
 
     // 2. Backward tracing: where each early case was, and whom it met, in the days before its onset.

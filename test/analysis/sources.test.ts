@@ -99,6 +99,21 @@ describe('rankSources', () => {
     expect(() => rankSources(undefined as never, [], inferences, chains)).toThrow(/data must have/);
   });
 
+  test('an unlikely environmental infector is worded as such, its small chance not shown as nought', () => {
+    const { data, chains } = coldChainOutbreak();
+    const inferences = [
+      inference('A', [['L', 'item', 0.003]], day(2)),
+      inference('B', [['A', 'case', 0.9]], day(5)),
+      inference('C', [['A', 'case', 0.8]], day(6)),
+      inference('E', [], day(3)),
+    ];
+    const chainA = rankSources(data, [], inferences, chains).byChain.get('chain-A')!;
+    expect(chainA.find((s) => s.id === 'L')!.reasons[0]).toBe('may have infected early case A (p < 0.01)');
+    expect(chainA.find((s) => s.id === 'A')!.reasons).toEqual([
+      'index case of chain-A, infected outside the records (p = 1.00)',
+    ]);
+  });
+
   test('empty input', () => {
     const empty = outbreak({ asOf: day(20) });
     expect(rankSources(empty, [], [], buildChains(empty, [], params, day(20)))).toEqual({
