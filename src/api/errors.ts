@@ -4,13 +4,14 @@
  * limit codes, Apollo's
  * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED,
  * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request. Validation
- * errors about a value written in the operation also name its `extensions.argumentPath`
- * (src/api/argument-paths.ts).
+ * errors about a value written in the operation, BAD_USER_INPUT about a variable and those a
+ * resolver raises also name the value's `extensions.argumentPath` (src/api/argument-paths.ts).
  */
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, responsePathAsArray, type GraphQLFormattedError } from 'graphql';
 import type { Path } from 'graphql/jsutils/Path';
 import type { MiddlewareFn } from 'type-graphql';
 import { StoreBusyError, StoreUnavailableError } from '../domain/errors';
+import { withArgumentPath, writtenFieldPath } from './argument-paths';
 
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -29,10 +30,15 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
-/** One problem with one input field, by its argument path (e.g. `stays[3].end`). */
+/**
+ * One problem with one input field, by its argument path from the field (e.g. `stays[3].end`);
+ * `argumentPath`, the path from the operation (`addStays.stays[3].end`), is added when the error
+ * is formatted, where the field's path is known.
+ */
 export interface InputProblem {
   path: string;
   reason: string;
+  argumentPath?: string;
 }
 
 export function badUserInput(problems: InputProblem[]): GraphQLError {
@@ -119,8 +125,11 @@ export const fieldInputErrors: MiddlewareFn = async ({ info }, next) => {
   try {
     return await next();
   } catch (err) {
-    if (err instanceof FieldInputError)
-      throw badUserInput([{ path: pathText(info.path), reason: err.reason }]);
+    if (err instanceof FieldInputError) {
+      // The field itself is refused: its argument path is the field's own.
+      const argumentPath = writtenFieldPath(responsePathAsArray(info.path));
+      throw badUserInput([{ path: pathText(info.path), reason: err.reason, argumentPath }]);
+    }
     throw err;
   }
 };
@@ -162,6 +171,7 @@ export function formatApiError(
     return { ...formatted, message: unavailable().message, extensions: { code: ErrorCode.UNAVAILABLE } };
   }
   const code = formatted.extensions?.code;
+  if (code === ErrorCode.BAD_USER_INPUT) return withArgumentPath(formatted, error);
   if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   if (original instanceof GraphQLError && !original.originalError) {
     const status = httpStatusOf(original);
