@@ -365,7 +365,8 @@ function contactReport(
   format: InstantFormatter,
   placeSetting: (placeKind: string | null) => string,
   evidenceOnRead: boolean,
-  protocol: Protocol,
+  /** The protocol the tiers follow, when the contact is to say the tier each source gives it. */
+  protocol: Protocol | null,
 ): ContactReport {
   const evidenceOf = (): ExposureEvidence[] =>
     (tierEntry ? evidenceSourcesOf(tierEntry) : []).map((ev) => ({
@@ -401,9 +402,10 @@ function contactReport(
     entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
   contact.pcrDates = pcrDates;
   if (evidenceOnRead) Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
-  Object.defineProperty(contact, TIERS_BY_SOURCE, {
-    value: () => tiersBySource(tierEntry, protocol),
-  });
+  if (protocol)
+    Object.defineProperty(contact, TIERS_BY_SOURCE, {
+      value: () => tiersBySource(tierEntry, protocol),
+    });
   return contact;
 }
 
@@ -448,7 +450,8 @@ function lazyContacts(
   analysis: Analysis,
   tierOf: ReadonlyMap<Id, TierEntry>,
   labels: ReportLabels,
-  evidenceOnRead = false,
+  evidenceOnRead: boolean,
+  tiersProtocol: Protocol | null,
 ): Iterable<ContactReport> {
   const { entries } = analysis.quarantine;
   return {
@@ -460,7 +463,7 @@ function lazyContacts(
         const tierEntry = tierOf.get(entry.personId);
         if (labels.open) mentionContact(entry, tierEntry, labels.mention);
         else mentioned = false;
-        yield contactReport(entry, tierEntry, format, placeSetting, evidenceOnRead, analysis.params.protocol);
+        yield contactReport(entry, tierEntry, format, placeSetting, evidenceOnRead, tiersProtocol);
       }
       if (mentioned) labels.contactsDone();
     },
@@ -558,6 +561,13 @@ export interface ReportOptions {
    * none of it (they read only whom and where it names), would otherwise hold.
    */
   evidenceOnRead?: boolean;
+  /**
+   * Each contact able to say which tier each case (or other source) its evidence names gives it
+   * (`TIERS_BY_SOURCE`), as the pages group a case's contacts. On in `toReport`, off in
+   * `toLazyReport`: the streamed JSON and CSV never ask, and at a million persons a function kept
+   * on each of 626,000 contacts is not free.
+   */
+  tiersBySource?: boolean;
 }
 
 /** The report of an analysis with its contacts yielded as they are read (see the module doc). */
@@ -636,7 +646,13 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
     rByGeneration: chains.rByGeneration,
     cases,
     chains: chainReports(analysis),
-    contacts: lazyContacts(analysis, tierOf, labels, options.evidenceOnRead ?? false),
+    contacts: lazyContacts(
+      analysis,
+      tierOf,
+      labels,
+      options.evidenceOnRead ?? false,
+      options.tiersBySource ? analysis.params.protocol : null,
+    ),
     sources,
     riskAreas: areas,
     clusters,
@@ -656,7 +672,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
 
 /** The report with its contacts in an array, for the renderers and the API. */
 export function toReport(analysis: Analysis, options: ReportOptions = {}): AnalysisReport {
-  return collectContacts(toLazyReport(analysis, options));
+  return collectContacts(toLazyReport(analysis, { tiersBySource: true, ...options }));
 }
 
 /** A lazy report with its contacts collected into an array, keys in the same order. */

@@ -13,6 +13,7 @@ import {
 import { resolveParameters } from '../../src/domain/parameters';
 import { DAY, formatDate, formatInstant } from '../../src/domain/time';
 import { streamJsonReport } from '../../src/report/json';
+import { TIERS_BY_SOURCE } from '../../src/analysis/report-model';
 import type { Case } from '../../src/domain/types';
 import { aug, item, outbreak, person, place, positive, stay, twoCaseOutbreak } from './outbreak-fixtures';
 
@@ -445,6 +446,20 @@ describe('toLazyReport', () => {
     expect(contacts.map((c) => c.personId)).not.toContain('P7');
     expect(contacts.length).toBeGreaterThan(1);
     expect(contacts.map((c) => c.priority)).toEqual(contacts.map((_, i) => i + 1));
+  });
+
+  test('the contacts of a whole report say the tier each case gives them; those streamed for JSON and CSV carry no such function', () => {
+    const run = analyseData(outbreakData(), params, { asOf: outbreakData().asOf });
+    const collected = toReport(run).contacts;
+    expect(collected.length).toBeGreaterThan(0);
+    for (const contact of collected) {
+      const tiers = contact[TIERS_BY_SOURCE]!();
+      // The contact's own tier is the highest any source gives it.
+      expect([...tiers.values()]).toContain(contact.tier);
+    }
+    const streamed = [...toLazyReport(run).contacts];
+    expect(streamed.map((c) => c.personId)).toEqual(collected.map((c) => c.personId));
+    expect(streamed.every((c) => c[TIERS_BY_SOURCE] === undefined)).toBe(true);
   });
 
   test("the summary's quarantine beds: the sites' capacity, or the capacity given if fewer, beds already taken among them", () => {
