@@ -109,6 +109,18 @@ export const TIERS_BY_SOURCE = Symbol('tiersBySource');
 export interface ContactReport {
   personId: string;
   tier: ContactTier;
+  /**
+   * Whose close contact the person is: the cases (a case's id is its person's), lots, boats and
+   * places whose exposures make them one, and the close contacts who turned positive that upgraded
+   * them (sorted; empty unless `tier` is `close_contact`). A venue exposure to another case does
+   * not put that case here.
+   */
+  closeContactOf: readonly string[];
+  /**
+   * For a contact of a close contact, the close contacts through whom (sorted; empty for any other
+   * tier).
+   */
+  closeContactsMet: readonly string[];
   /** Probability of being infected now. */
   probability: number;
   /** Priority score (probability weighted by onward risk and vulnerability). */

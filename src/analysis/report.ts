@@ -33,7 +33,15 @@ import type {
 } from './report-model';
 import { TIERS_BY_SOURCE } from './report-model';
 import type { Exposure } from './model';
-import { evidenceSourcesOf, TIER_RANK, tierOfExposure, type TierEntry, type TierEvidence } from './tiers';
+import {
+  closeContactOf,
+  closeContactsMet,
+  evidenceSourcesOf,
+  TIER_RANK,
+  tierOfExposure,
+  type TierEntry,
+  type TierEvidence,
+} from './tiers';
 
 const iso = (at: number | null): string | null => (at === null ? null : formatInstant(at));
 
@@ -388,6 +396,10 @@ function contactReport(
   const contact = {
     personId: entry.personId,
     tier: entry.tier,
+    // The sources of the kept tier as the tiers listed them: shared, not copied, and read from no
+    // evidence (at a million persons a pass over it costs seconds).
+    closeContactOf: closeContactOf(tierEntry),
+    closeContactsMet: closeContactsMet(tierEntry),
     probability: entry.probability,
     score: entry.score,
     priority: entry.priority,

@@ -110,6 +110,20 @@ export type EvidenceSource = Pick<
   | 'nights'
 >;
 
+const NO_IDS: readonly Id[] = Object.freeze([]);
+
+/**
+ * Whose close contact the entry's person is: the cases, lots, boats and places (and the close
+ * contacts who turned positive) behind a close contact's tier, the entry's own sorted list; none
+ * for another tier.
+ */
+export const closeContactOf = (entry: TierEntry | undefined | null): readonly Id[] =>
+  entry?.tier === 'close_contact' ? entry.sourceIds : NO_IDS;
+
+/** The close contacts through whom a contact of a close contact is one; none for another tier. */
+export const closeContactsMet = (entry: TierEntry | undefined | null): readonly Id[] =>
+  entry?.tier === 'contact_of_close_contact' ? entry.sourceIds : NO_IDS;
+
 /** Where an entry `assignTiers` made keeps what its evidence is built from (not enumerable). */
 const SOURCES = Symbol('evidenceSources');
 

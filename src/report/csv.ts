@@ -22,6 +22,7 @@ export const QUARANTINE_COLUMNS = [
   'release_on',
   'home_monitoring_until',
   'pcr_dates',
+  'close_contact_of',
   'reasons',
 ] as const;
 
@@ -33,7 +34,8 @@ export interface QuarantineCsvOptions {
 
 /**
  * One row per contact. `assigned_site` is the site's id; `pcr_dates` are the test dates joined
- * with `;`; score and probability keep three decimals.
+ * with `;`, and `close_contact_of` the ids of whose close contact the person is (empty for the
+ * other tiers); score and probability keep three decimals.
  */
 export function renderQuarantineCsv(report: AnalysisReport, options: QuarantineCsvOptions = {}): string {
   const rows = [...report.contacts].sort(byPriority).map((c) => quarantineRow(c, report.entities, options));
@@ -114,6 +116,7 @@ function quarantineRow(
     c.releaseOn ?? '',
     c.homeMonitoringUntil ?? '',
     c.pcrDates.join(';'),
+    c.closeContactOf.join(';'),
     c.reasons,
   ];
 }

@@ -8,11 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { analyseData } from '../../src/analysis/analyse';
 import { computeExposures } from '../../src/analysis/exposures';
 import { exposureStrength } from '../../src/analysis/infector';
 import { loadOutbreak } from '../../src/analysis/load';
 import type { OutbreakData } from '../../src/analysis/model';
 import { infectedAndSilent, prioritiseQuarantine, silentAfterFrom } from '../../src/analysis/quarantine';
+import { toReport } from '../../src/analysis/report';
 import { assignTiers, type TierEntry } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { Case, Contact, RecordBatch } from '../../src/domain/types';
@@ -176,6 +178,19 @@ describe('a close contact who turns positive (audit D3)', () => {
       /^upgraded: social contact with close contact M, who turned positive, for 3 h \(p=1\.00×/,
     );
     expect(y.placement).toBe('waiting');
+  });
+
+  test('the report names the close contact who turned positive as whose close contact the upgraded are', () => {
+    const d = data(asOf);
+    const contacts = toReport(analyseData(d, params, { asOf })).contacts;
+    expect(contacts.map((c) => [c.personId, c.tier, c.closeContactOf, c.closeContactsMet])).toEqual(
+      expect.arrayContaining([
+        ['N', 'close_contact', ['M'], []],
+        ['V', 'close_contact', ['M'], []],
+        ['Y', 'close_contact', ['M'], []],
+        ['Q', 'contact_of_close_contact', [], ['Y']],
+      ]),
+    );
   });
 
   test('without contacts of close contacts (20 measures), nobody is upgraded', () => {

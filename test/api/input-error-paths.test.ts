@@ -69,6 +69,9 @@ describe('an argument a resolver refuses', () => {
     expect(await named(`{ person(id: "P1") { stays(after: "nonsense") { totalCount } } }`)).toEqual([
       ['BAD_USER_INPUT', ['person', 'stays'], 'person.stays.after', ['person.stays.after']],
     ]);
+    expect(await named('{ s: sources(after: "nonsense") { id } }')).toEqual([
+      ['BAD_USER_INPUT', ['s'], 's.after', ['s.after']],
+    ]);
   });
 
   test('nested and aliased fields are named as the response names them', async () => {

@@ -112,6 +112,25 @@ describe('report --cases', () => {
   });
 });
 
+describe('whose close contact', () => {
+  test('the JSON names the sources that make each contact a close contact, the CSV the same in close_contact_of', async () => {
+    const { contacts } = await jsonReport();
+    // P6 was at the contaminated cold storage alone: its close contact, through no case.
+    const p6 = contacts.find((c) => c.personId === 'P6')!;
+    expect([p6.tier, p6.closeContactOf, p6.closeContactsMet]).toEqual(['close_contact', ['COLD'], []]);
+    for (const c of contacts) {
+      if (c.tier !== 'close_contact') expect([c.personId, c.closeContactOf]).toEqual([c.personId, []]);
+      if (c.tier !== 'contact_of_close_contact')
+        expect([c.personId, c.closeContactsMet]).toEqual([c.personId, []]);
+    }
+    const csv = await runCli(['report', '--format', 'csv', '--data', data]);
+    const rows = parse(csv.stdout, { columns: true }) as { person_id: string; close_contact_of: string }[];
+    expect(Object.fromEntries(rows.map((r) => [r.person_id, r.close_contact_of]))).toEqual(
+      Object.fromEntries(contacts.map((c) => [c.personId, c.closeContactOf.join(';')])),
+    );
+  });
+});
+
 describe('report --capacity', () => {
   test('the summary gives the beds under the cap, in the JSON, the HTML and the Markdown', async () => {
     // QH1, the district's one quarantine site, has 50 beds (places.csv).

@@ -531,6 +531,8 @@ export function analysisReportFixture(): AnalysisReport {
       {
         personId: 'K05',
         tier: 'venue_exposed',
+        closeContactOf: [],
+        closeContactsMet: [],
         probability: 0.04,
         score: 0.05,
         priority: 6,
@@ -555,6 +557,8 @@ export function analysisReportFixture(): AnalysisReport {
       {
         personId: 'K01',
         tier: 'close_contact',
+        closeContactOf: ['P01'],
+        closeContactsMet: [],
         probability: 0.42,
         score: 0.61,
         priority: 1,
@@ -579,6 +583,8 @@ export function analysisReportFixture(): AnalysisReport {
       {
         personId: 'K03',
         tier: 'close_contact',
+        closeContactOf: ['P07'],
+        closeContactsMet: [],
         probability: 0.21,
         score: 0.33,
         priority: 3,
@@ -603,6 +609,8 @@ export function analysisReportFixture(): AnalysisReport {
       {
         personId: 'K02',
         tier: 'close_contact',
+        closeContactOf: ['P03'],
+        closeContactsMet: [],
         probability: 0.38,
         score: 0.45,
         priority: 2,
@@ -627,6 +635,8 @@ export function analysisReportFixture(): AnalysisReport {
       {
         personId: 'K06',
         tier: 'close_contact',
+        closeContactOf: ['P09'],
+        closeContactsMet: [],
         probability: 0.12,
         score: 0.14,
         priority: 4,
@@ -651,6 +661,8 @@ export function analysisReportFixture(): AnalysisReport {
       {
         personId: 'K04',
         tier: 'contact_of_close_contact',
+        closeContactOf: [],
+        closeContactsMet: ['K01'],
         probability: 0.06,
         score: 0.07,
         priority: 5,
@@ -966,6 +978,8 @@ export function crowdedReportFixture(extra: number): AnalysisReport {
     report.contacts.push({
       personId,
       tier: 'venue_exposed',
+      closeContactOf: [],
+      closeContactsMet: [],
       probability: 0.01,
       score: 0.02,
       priority: 6 + i,

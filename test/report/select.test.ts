@@ -21,6 +21,8 @@ function exposedOnlyAt(personId: string, placeId: string, priority: number): Con
   return {
     personId,
     tier: 'venue_exposed',
+    closeContactOf: [],
+    closeContactsMet: [],
     probability: 0.01,
     score: 0.01,
     priority,

@@ -2,10 +2,10 @@
  * The quarantine priority list (quarantinePriority), each entry's person, site, household and
  * reasons, and the evidence behind a contact tier.
  */
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { QuarantineEntry, SiteUsage } from '../../analysis/quarantine';
-import type { ContactTier, TierEvidence } from '../../analysis/tiers';
-import type { Instant, Person, Place } from '../../domain/types';
+import { closeContactOf, closeContactsMet, type ContactTier, type TierEvidence } from '../../analysis/tiers';
+import type { Id, Instant, Person, Place } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { paginate, type Page } from '../pagination';
 import { listComplexity, pagedComplexity } from '../resolvers/args';
@@ -88,6 +88,30 @@ export class QuarantineEntryResolver {
   })
   household(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<Place | null> {
     return placeIn(ctx, keyOfParent(entry), entry.householdId);
+  }
+
+  @FieldResolver(() => [ID], {
+    description:
+      'Whose close contact the person is: the cases (by person id), lots, boats and places whose exposures make them one, and the close contacts who turned positive that upgraded them; sorted, empty unless tier is CLOSE_CONTACT. A venue exposure to another case does not list it.',
+  })
+  async closeContactOf(
+    @Root() entry: Scoped<QuarantineEntry>,
+    @Ctx() ctx: ApiContext,
+  ): Promise<readonly Id[]> {
+    const outbreak = await outbreakFor(ctx, entry);
+    return closeContactOf(outbreak.index.tierOf(entry.personId));
+  }
+
+  @FieldResolver(() => [ID], {
+    description:
+      'For a contact of a close contact, the close contacts through whom (sorted); empty for the other tiers.',
+  })
+  async closeContactsMet(
+    @Root() entry: Scoped<QuarantineEntry>,
+    @Ctx() ctx: ApiContext,
+  ): Promise<readonly Id[]> {
+    const outbreak = await outbreakFor(ctx, entry);
+    return closeContactsMet(outbreak.index.tierOf(entry.personId));
   }
 
   @FieldResolver(() => [ContactEvidenceType], {

@@ -1,9 +1,14 @@
-/** Sources: the likely origins of the outbreak (or of one chain), best first; each with its chains. */
+/**
+ * Sources: the likely origins of the outbreak (or of one chain), best first; each with its chains.
+ * A plain list (at most 100 a page) paged by `after` a source's `cursor`: a connection in its place
+ * would break every query written for the list.
+ */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { TransmissionChain } from '../../analysis/chains';
 import type { RankedSource } from '../../analysis/sources';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
+import { decodeCursor, encodeCursor } from '../pagination';
 import { listComplexity } from '../resolvers/args';
 import type { AnalysedOutbreak } from '../services/analysis.service';
 import type { Entity } from '../types/entity';
@@ -14,6 +19,36 @@ import { SourceType } from './source.type';
 import { TransmissionChainType } from './transmission-chain.type';
 
 export const MAX_SOURCES = 100;
+
+/** The order of a ranked list (src/analysis/sources.ts): the higher score first, then by id. */
+const compareRanked = (
+  a: Pick<RankedSource, 'score' | 'id'>,
+  b: Pick<RankedSource, 'score' | 'id'>,
+): number => b.score - a.score || a.id.localeCompare(b.id);
+
+/** A source's cursor: its score and id, the key the list is ranked by (see `pagination.ts`). */
+export const sourceCursor = (source: Pick<RankedSource, 'score' | 'id'>): string =>
+  encodeCursor([source.score, source.id]);
+
+/** The score and id a cursor holds; BAD_USER_INPUT at `after` when it holds none. */
+function afterSource(after: string): Pick<RankedSource, 'score' | 'id'> {
+  const key = decodeCursor(after, [0, '']);
+  if (!key) throw badUserInput([{ path: 'after', reason: 'is not a cursor of this list' }]);
+  return { score: key[0] as number, id: key[1] as string };
+}
+
+/**
+ * The sources ranked after `after`: by score and id rather than position, so that a page asked
+ * for from a list that has changed since (a later default `asOf`) goes on from the same place.
+ */
+function rankedAfter(
+  ranked: readonly RankedSource[],
+  after: Pick<RankedSource, 'score' | 'id'> | null,
+): readonly RankedSource[] {
+  if (after === null) return ranked;
+  const start = ranked.findIndex((s) => compareRanked(after, s) < 0);
+  return start < 0 ? [] : ranked.slice(start);
+}
 
 export function sourceRecords(
   outbreak: AnalysedOutbreak,
@@ -36,6 +71,11 @@ export class SourceResolver {
   async sources(
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: `At most ${MAX_SOURCES}.` })
     first: number | null,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'Only the sources ranked after the one with this `cursor`: the next page.',
+    })
+    after: string | null,
     @Arg('chainId', () => ID, {
       nullable: true,
       description: 'Only the sources of this chain (its own scores).',
@@ -48,13 +88,21 @@ export class SourceResolver {
     if (!Number.isInteger(first) || first < 0 || first > MAX_SOURCES) {
       throw badUserInput([{ path: 'first', reason: `must be a whole number from 0 to ${MAX_SOURCES}` }]);
     }
+    const from = after === null || after === undefined ? null : afterSource(after);
     const outbreak = await outbreakFor(ctx, null, args);
     // Any chain id selects, the empty one too: like an unknown id, it names no chain.
     const ranked =
       chainId !== null && chainId !== undefined
         ? (outbreak.analysis.sources.byChain.get(chainId) ?? [])
         : outbreak.analysis.sources.overall;
-    return sourceRecords(outbreak, ranked.slice(0, first));
+    return sourceRecords(outbreak, rankedAfter(ranked, from).slice(0, first));
+  }
+
+  @FieldResolver(() => String, {
+    description: 'Opaque. Pass as `after` to get the sources ranked after this one.',
+  })
+  cursor(@Root() source: Scoped<RankedSource>): string {
+    return sourceCursor(source);
   }
 
   @FieldResolver(() => EntityUnion, { nullable: true, description: 'The person, lot, boat or place.' })
