@@ -55,6 +55,10 @@ export interface ValidationOptions {
 export interface ValidationResult {
   files: BundleFile[];
   rows: RowCounts;
+  /** Values accepted but likely mistyped (the first `maxProblems`), each with its file and line. */
+  warnings: FieldProblem[];
+  /** How many warnings there were in all. */
+  warningsTotal: number;
 }
 
 /** What validation reads from a store: the kind behind each id, places' kinds, who lives where. */
@@ -539,6 +543,7 @@ async function validateFiles(
   options: ValidationOptions,
 ): Promise<ValidationResult> {
   const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const warnings = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
 
@@ -561,6 +566,8 @@ async function validateFiles(
       const parsed = spec.parse(row);
       for (const p of parsed.problems)
         problems.add({ file: spec.file, line, column: p.column, reason: p.reason });
+      for (const w of parsed.warnings)
+        warnings.add({ file: spec.file, line, column: w.column, reason: w.reason });
 
       if (spec.defines && spec.idColumn) {
         const id = (row[spec.idColumn] ?? '').trim();
@@ -614,5 +621,5 @@ async function validateFiles(
   await references.finish();
 
   if (problems.total > 0) throw new ValidationError(problems.kept, problems.total);
-  return { files, rows };
+  return { files, rows, warnings: warnings.kept, warningsTotal: warnings.total };
 }
