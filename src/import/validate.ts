@@ -19,6 +19,7 @@ import type { TraceStore } from '../store/port';
 import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
+import { BundlePlausibility } from './plausibility';
 
 /** Problems kept for the report; all are counted. */
 export const MAX_PROBLEMS = 100;
@@ -544,6 +545,7 @@ async function validateFiles(
 ): Promise<ValidationResult> {
   const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
   const warnings = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const plausibility = new BundlePlausibility();
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
 
@@ -568,6 +570,7 @@ async function validateFiles(
         problems.add({ file: spec.file, line, column: p.column, reason: p.reason });
       for (const w of parsed.warnings)
         warnings.add({ file: spec.file, line, column: w.column, reason: w.reason });
+      if (parsed.record) for (const w of plausibility.row(spec.file, line, parsed.record)) warnings.add(w);
 
       if (spec.defines && spec.idColumn) {
         const id = (row[spec.idColumn] ?? '').trim();
