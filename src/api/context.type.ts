@@ -7,6 +7,7 @@
  */
 import type { TraceStore } from '../store/port';
 import type { AuditLog } from './audit-log';
+import type { InputProblem } from './errors';
 import { createLoaders, type Loaders } from './loaders';
 import { PersonalDataReads } from './personal-data';
 import { AnalysisService } from './services/analysis.service';
@@ -41,6 +42,11 @@ export interface ApiContext {
    * shared by the operations of a batched request like `trace`: see `outbreakFor` (analysis/scope.ts).
    */
   analysesAsked: Set<string>;
+  /**
+   * Values this operation wrote although they look mistyped (an onset weeks before the
+   * confirmation), by argument path: the response carries them in `extensions.warnings`.
+   */
+  warnings: InputProblem[];
 }
 
 export interface ContextInit {
@@ -71,6 +77,7 @@ export function createContext({ store, viewer, audit, analysis }: ContextInit): 
     personalReads: new PersonalDataReads(),
     trace: { operations: [], errorCodes: new Set() },
     analysesAsked: new Set(),
+    warnings: [],
   } satisfies ApiContext;
 }
 

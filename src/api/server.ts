@@ -169,7 +169,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   let draining = false;
 
   const plugin: ApolloServerPlugin<ApiContext> = {
-    async requestDidStart() {
+    async requestDidStart(rc) {
+      // Each operation of a batched request gets a shallow copy of the context: its own warnings.
+      rc.contextValue.warnings = [];
       return {
         async validationDidStart(rc) {
           // GraphQL's errors about a value written in the operation say only what is wrong and
@@ -196,6 +198,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
           for (const e of errors ?? [])
             rc.contextValue.trace.errorCodes.add(String(e.extensions?.code ?? 'UNKNOWN'));
+          const { warnings } = rc.contextValue;
+          if (warnings.length && body.kind === 'single')
+            body.singleResult.extensions = { ...body.singleResult.extensions, warnings };
         },
       };
     },

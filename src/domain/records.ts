@@ -18,7 +18,7 @@ import {
   type Sample,
   type Stay,
 } from './types';
-import { instantTextProblem, parseInstant } from './time';
+import { DAY, formatDate, instantTextProblem, parseInstant } from './time';
 
 export type FileName =
   | 'persons.csv'
@@ -46,13 +46,23 @@ export interface Reference {
 export interface ParsedRow<T> {
   record: T | null;
   problems: { column: string; reason: string }[];
+  /** Values accepted but likely mistyped: reported beside the import's result, never refused. */
+  warnings: { column: string; reason: string }[];
   references: Reference[];
 }
+
+/**
+ * An onset this long before the confirmation is likely a mistyped date (a year, a month): the
+ * infectious window opens before onset, so such a case would expose everyone it met in between.
+ * Omicron's incubation is at most about 14 days; symptoms go on rarely longer before a test.
+ */
+export const SUSPICIOUS_ONSET_BEFORE_CONFIRMATION_DAYS = 21;
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
 class RowReader {
   readonly problems: { column: string; reason: string }[] = [];
+  readonly warnings: { column: string; reason: string }[] = [];
   readonly references: Reference[] = [];
   constructor(private readonly row: RawRow) {}
 
@@ -131,6 +141,7 @@ class RowReader {
     return {
       record: this.problems.length ? null : record,
       problems: this.problems,
+      warnings: this.warnings,
       references: this.references,
     };
   }
@@ -334,11 +345,24 @@ export const casesSpec: FileSpec<Case> = {
     if (classification === 'asymptomatic' && onset !== null) {
       r.problems.push({ column: 'onset', reason: 'an asymptomatic case has no onset' });
     }
+    const personId = r.ref('person_id', ['person']) ?? '';
+    const confirmedAt = r.instant('confirmed_at', { required: false, allowDate: true });
+    if (onset !== null && confirmedAt !== null) {
+      const days = Math.floor((confirmedAt - onset) / DAY);
+      if (days > SUSPICIOUS_ONSET_BEFORE_CONFIRMATION_DAYS) {
+        r.warnings.push({
+          column: 'onset',
+          reason:
+            `${formatDate(onset)} is ${days} days before confirmed_at (${formatDate(confirmedAt)}); ` +
+            `accepted as given, but its infectious window opens before it: check the date`,
+        });
+      }
+    }
     return r.done<Case>({
-      personId: r.ref('person_id', ['person']) ?? '',
+      personId,
       classification: classification ?? 'confirmed',
       onset,
-      confirmedAt: r.instant('confirmed_at', { required: false, allowDate: true }),
+      confirmedAt,
     });
   },
   key: (c) => c.personId,

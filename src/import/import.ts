@@ -47,6 +47,10 @@ export interface ImportSummary {
   /** Rows over all files. */
   total: number;
   seconds: number;
+  /** Values accepted as given but likely mistyped (the first 100), by file, line and column. */
+  warnings: FieldProblem[];
+  /** How many warnings there were in all. */
+  warningsTotal: number;
 }
 
 /** The batch key each file fills: `stays.csv` → `stays`. */
@@ -59,6 +63,8 @@ export interface ValidatedBundle {
   dir: string;
   files: BundleFile[];
   rows: RowCounts;
+  warnings: FieldProblem[];
+  warningsTotal: number;
   /** When its import started (process.hrtime.bigint()). */
   started: bigint;
   /** Tells the import's `onProgress` of bytes read in a pass. */
@@ -109,10 +115,10 @@ export async function validateForImport(
     onProgress?.({ phase, file: file.spec.file, bytesDone, bytesTotal });
   };
 
-  const { files, rows } = await validateBundle(store, dir, {
+  const { files, rows, warnings, warningsTotal } = await validateBundle(store, dir, {
     onBytes: onProgress && ((file, bytesRead) => report('validate', file, bytesRead)),
   });
-  return { dir, files, rows, started, report };
+  return { dir, files, rows, warnings, warningsTotal, started, report };
 }
 
 /**
@@ -140,7 +146,7 @@ async function writeValidated(
   bundle: ValidatedBundle,
   options: Pick<ImportOptions, 'onWait'>,
 ): Promise<ImportSummary> {
-  const { dir, files, rows, started, report } = bundle;
+  const { dir, files, rows, warnings, warningsTotal, started, report } = bundle;
   const session = await store.beginImport(dir, { onWait: options.onWait });
   let batchesWritten = 0;
   const counting: ImportSession = {
@@ -180,7 +186,13 @@ async function writeValidated(
   }
 
   const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
-  return { rows, total, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  return {
+    rows,
+    total,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    warnings,
+    warningsTotal,
+  };
 }
 
 /** Pass 2: streams one validated file and writes its records in batches. */

@@ -19,6 +19,7 @@ import type { TraceStore } from '../store/port';
 import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
+import { BundlePlausibility } from './plausibility';
 
 /** Problems kept for the report; all are counted. */
 export const MAX_PROBLEMS = 100;
@@ -55,6 +56,10 @@ export interface ValidationOptions {
 export interface ValidationResult {
   files: BundleFile[];
   rows: RowCounts;
+  /** Values accepted but likely mistyped (the first `maxProblems`), each with its file and line. */
+  warnings: FieldProblem[];
+  /** How many warnings there were in all. */
+  warningsTotal: number;
 }
 
 /** What validation reads from a store: the kind behind each id, places' kinds, who lives where. */
@@ -539,6 +544,8 @@ async function validateFiles(
   options: ValidationOptions,
 ): Promise<ValidationResult> {
   const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const warnings = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const plausibility = new BundlePlausibility();
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
 
@@ -561,6 +568,9 @@ async function validateFiles(
       const parsed = spec.parse(row);
       for (const p of parsed.problems)
         problems.add({ file: spec.file, line, column: p.column, reason: p.reason });
+      for (const w of parsed.warnings)
+        warnings.add({ file: spec.file, line, column: w.column, reason: w.reason });
+      if (parsed.record) for (const w of plausibility.row(spec.file, line, parsed.record)) warnings.add(w);
 
       if (spec.defines && spec.idColumn) {
         const id = (row[spec.idColumn] ?? '').trim();
@@ -614,5 +624,5 @@ async function validateFiles(
   await references.finish();
 
   if (problems.total > 0) throw new ValidationError(problems.kept, problems.total);
-  return { files, rows };
+  return { files, rows, warnings: warnings.kept, warningsTotal: warnings.total };
 }

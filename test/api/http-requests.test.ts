@@ -92,3 +92,49 @@ describe('persisted queries and the codes of errors Apollo raises', () => {
     expect(internal).toEqual([own]);
   });
 });
+
+describe('values written although they look mistyped', () => {
+  // Last in this file: it adds a person and a case to the served store.
+  test('an onset weeks before the confirmation is written, and the response says so in extensions.warnings', async () => {
+    const write = `mutation {
+      upsertPersons(persons: [{ id: "W1" }]) { id }
+      upsertCases(cases: [
+        { personId: "W1", classification: CONFIRMED, onset: "2022-08-03", confirmedAt: "2022-08-04T12:00:00+08:00" },
+        { personId: "W1", classification: CONFIRMED, onset: "2021-08-03", confirmedAt: "2022-08-04T12:00:00+08:00" }
+      ]) { classification }
+    }`;
+    const refused = await postGraphQL(url, KEY, { query: write });
+    // The same person twice with other fields: refused whole, so nothing written and no warning.
+    expect(errorCodes(refused.body)).toEqual(['BAD_USER_INPUT']);
+    expect(refused.body.extensions).toBeUndefined();
+
+    const batch = await postGraphQL(url, KEY, [
+      {
+        query: `mutation {
+          upsertCases(cases: [
+            { personId: "W1", classification: CONFIRMED, onset: "2021-08-03", confirmedAt: "2022-08-04T12:00:00+08:00" }
+          ]) { classification }
+        }`,
+      },
+      { query: '{ stats { cases } }' },
+    ]);
+    expect(batch.body[0]).toEqual({
+      data: { upsertCases: [{ classification: 'CONFIRMED' }] },
+      extensions: {
+        warnings: [
+          {
+            path: 'cases[0].onset',
+            reason:
+              '2021-08-03 is 366 days before confirmedAt (2022-08-04); accepted as given, but its ' +
+              'infectious window opens before it: check the date',
+          },
+        ],
+      },
+    });
+    // Each operation of a batch has its own warnings.
+    expect(batch.body[1].extensions).toBeUndefined();
+    expect(await served.temp.store.casesOf(['W1'])).toMatchObject([
+      { personId: 'W1', onset: Date.parse('2021-08-03T00:00:00+08:00') },
+    ]);
+  });
+});

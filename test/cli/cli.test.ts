@@ -185,6 +185,24 @@ describe('tracegraph on the embedded store', () => {
     expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
   });
 
+  test('an onset weeks before the confirmation is imported, with a warning on stderr naming file, line and column', async () => {
+    const data = temp();
+    await runCli(['import', DISTRICT, '--data', data]);
+    const later = bundleFrom('district-later', {
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\nP4,confirmed,2021-08-03,2022-08-04T12:00:00+08:00\n',
+    });
+    bundles.push(later);
+    const result = await runCli(['import', later, '--data', data]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^imported \d+ rows /);
+    expect(result.stderr).toBe(
+      'warning: cases.csv:2: column "onset": 2021-08-03 is 366 days before confirmed_at (2022-08-04); ' +
+        'accepted as given, but its infectious window opens before it: check the date\n',
+    );
+    expect(((await statsOf(data)) as { cases: number }).cases).toBe(DISTRICT_COUNTS.cases + 1);
+  });
+
   test('a store of an older schema is migrated once, saying so on stderr', async () => {
     const data = temp();
     mkdirSync(data, { recursive: true });

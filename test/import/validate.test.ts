@@ -125,6 +125,56 @@ describe('validateBundle', () => {
     ]);
   });
 
+  test('an onset weeks before the confirmation is imported, with a warning naming file, line and column', async () => {
+    const dir = bundle('district', {
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\n' +
+        'P1,confirmed,2021-08-12,2022-08-12T20:00:00+08:00\n' +
+        'P2,confirmed,2022-07-22,2022-08-12T20:00:00+08:00\n',
+    });
+    const result = await validateBundle(new KnownKinds(), dir);
+    expect(result.rows['cases.csv']).toBe(2);
+    // 2022-07-22 is 21 days before: within the bound, no warning.
+    expect(result.warnings).toEqual([
+      {
+        file: 'cases.csv',
+        line: 2,
+        column: 'onset',
+        reason:
+          '2021-08-12 is 365 days before confirmed_at (2022-08-12); accepted as given, but its ' +
+          'infectious window opens before it: check the date',
+      },
+    ]);
+    expect(result.warningsTotal).toBe(1);
+    expect((await validateBundle(new KnownKinds(), bundle('district'))).warnings).toEqual([]);
+  });
+
+  test("a case's first positive sample weeks before its confirmation is imported, with a warning on the sample's line", async () => {
+    const dir = bundle('district', {
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\n' +
+        'P1,2022-08-02T10:00:00+08:00,positive,pcr,24.5\n' +
+        'P1,2021-08-02T10:00:00+08:00,positive,pcr,24.5\n' +
+        'P2,2021-08-02T10:00:00+08:00,negative,pcr,\n' +
+        'P2,2022-07-20T10:00:00+08:00,positive,pcr,30\n',
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\n' +
+        'P1,asymptomatic,,2022-08-03T12:00:00+08:00\n' +
+        'P2,asymptomatic,,2022-08-03T12:00:00+08:00\n',
+    });
+    // P2's year-early sample is negative and its first positive 14 days before: no warning.
+    expect((await validateBundle(new KnownKinds(), dir)).warnings).toEqual([
+      {
+        file: 'samples.csv',
+        line: 3,
+        column: 'sampled_at',
+        reason:
+          "2021-08-02, P1's first positive sample, is 366 days before the case's confirmed_at " +
+          '(2022-08-03, cases.csv:2); accepted as given, but its infectious window opens before it: check the date',
+      },
+    ]);
+  });
+
   test('a later bundle may refer to what only the store has, looked up in a few batches', async () => {
     const store = new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES);
     const result = await validateBundle(store, bundle('district-later'));

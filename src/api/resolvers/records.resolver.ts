@@ -67,7 +67,12 @@ const WHILE_IMPORTING =
   'While another writer holds the store, a call waits for it up to 5 s, then is refused with STORE_BUSY, writing nothing. On the embedded store that is every call while another process writes to the store (an import there holds the store until it commits); on Neo4j, only a call adding an id not yet stored, while an import runs.';
 
 const service = (ctx: ApiContext) =>
-  new RecordsService(ctx.store, ctx.loaders, () => ctx.analysis.invalidate());
+  new RecordsService(
+    ctx.store,
+    ctx.loaders,
+    () => ctx.analysis.invalidate(),
+    (warnings) => ctx.warnings.push(...warnings),
+  );
 
 @Resolver()
 export class RecordsResolver {

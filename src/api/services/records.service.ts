@@ -78,6 +78,8 @@ export class RecordsService {
     private readonly loaders: Loaders,
     /** Called once the store may have changed (e.g. to drop cached analyses). */
     private readonly onWrite: () => void = () => undefined,
+    /** Given the values written but likely mistyped (an onset weeks before the confirmation). */
+    private readonly onWarnings: (warnings: InputProblem[]) => void = () => undefined,
   ) {}
 
   /**
@@ -115,6 +117,7 @@ export class RecordsService {
       ]);
     }
     const problems: (InputProblem & { index: number })[] = [];
+    const warnings: InputProblem[] = [];
     const records: T[] = [];
     /** The input each record came from. */
     const indexOfRecord: number[] = [];
@@ -129,6 +132,12 @@ export class RecordsService {
           index,
           path: `${argument}[${index}].${fieldOfColumn(p.column)}`,
           reason: inFieldNames(p.reason, spec.columns),
+        });
+      }
+      for (const w of parsed.warnings) {
+        warnings.push({
+          path: `${argument}[${index}].${fieldOfColumn(w.column)}`,
+          reason: inFieldNames(w.reason, spec.columns),
         });
       }
       for (const r of parsed.references) references.push({ ...r, index, field: fieldOfColumn(r.column) });
@@ -257,6 +266,7 @@ export class RecordsService {
         clearLoaders(this.loaders);
         this.onWrite();
       }
+      if (warnings.length) this.onWarnings(warnings);
     }
     return records;
   }

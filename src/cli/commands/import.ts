@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { ImportProgress } from '../../import/import';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, type CliIo } from '../context';
-import { formatRowCounts } from '../format';
+import { formatImportWarnings, formatRowCounts } from '../format';
 
 export function importCommand(io: CliIo): Command {
   return new Command('import')
@@ -13,6 +13,8 @@ export function importCommand(io: CliIo): Command {
     .addHelpText(
       'after',
       '\nNothing is written when any row is refused; each problem is listed as file:line: column.\n' +
+        'A value imported but likely mistyped (an onset weeks before the confirmation) is listed\n' +
+        'the same way after the result, as a warning on standard error.\n' +
         'Into a folder with no store, the store is made once the bundle is valid, and removed again\n' +
         'should writing fail all the same (a full disk).\n' +
         'On Neo4j imports run one at a time: an import waits for the one running, saying so.\n' +
@@ -31,6 +33,7 @@ export function importCommand(io: CliIo): Command {
             `imported ${imported.total} rows (${formatRowCounts(imported.rows)}) from ${dir} into ${store.location} ` +
               `in ${imported.seconds.toFixed(1)} s\n`,
           );
+          io.stderr.write(formatImportWarnings(imported));
         } finally {
           await store.close().catch(() => undefined);
         }

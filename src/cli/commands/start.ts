@@ -16,7 +16,7 @@ import type { TraceStore } from '../../store/port';
 import { asOfFrom, capacityFrom } from '../analysis-options';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, UsageError, warnOfUnfinishedImport, type CliIo } from '../context';
-import { formatRowCounts } from '../format';
+import { formatImportWarnings, formatRowCounts } from '../format';
 import {
   addServeOptions,
   SERVE_ENVIRONMENT,
@@ -105,6 +105,7 @@ function reportImport(io: CliIo, summary: ImportSummary): void {
   io.stderr.write(
     `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
   );
+  io.stderr.write(formatImportWarnings(summary));
 }
 
 /** What the store holds, and the outbreak summary and likeliest sources as of its latest case. */
