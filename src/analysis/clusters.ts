@@ -52,8 +52,9 @@ export interface Spreader {
   expectedOffspring: number;
   /** Normalised betweenness in the directed case graph. */
   betweenness: number;
-  /** PageRank with links reversed (infectee to infector, weighted by probability): a case ranks
-   *  high when its infectees, and theirs, point at it. */
+  /** PageRank with links reversed (infectee to infector, weighted by probability, the rest of each
+   *  case's probability pointing outside the graph): a case ranks high when its infectees, and
+   *  theirs, point at it. The cases' ranks sum to 1. */
   pagerank: number;
 }
 
@@ -236,6 +237,38 @@ export function clustersOfCommunities(
     .sort((a, b) => b.size - a.size || a.id.localeCompare(b.id));
 }
 
+/** Key of the node standing for every infection no case explains; case nodes are numbered. */
+const OUTSIDE = 'outside';
+
+/**
+ * PageRank of the case graph with its links reversed (infectee to infector, weighted by
+ * probability), by node key, the cases' ranks summing to 1. PageRank divides a node's rank among
+ * its out-links in proportion to their weights, so a case whose one link to a case is 12 % likely
+ * would pass on all its rank as if that link were certain: the rest of each case's probability
+ * (an outside or environmental source, or links below the threshold) goes to one node standing
+ * for outside, which passes its rank to every node alike, as PageRank does with a node without
+ * links, and is left out of the result.
+ */
+function spreaderRank(graph: CaseGraph): Record<string, number> {
+  if (graph.order === 0) return {};
+  const reversed = new DirectedGraph<Record<string, never>, { weight: number }>();
+  graph.forEachNode((node) => reversed.addNode(node));
+  reversed.addNode(OUTSIDE);
+  graph.forEachEdge((_edge, attr, source, target) =>
+    reversed.addEdge(target, source, { weight: attr.probability }),
+  );
+  graph.forEachNode((node) => {
+    let explained = 0;
+    reversed.forEachOutEdge(node, (_edge, attr) => (explained += attr.weight));
+    if (explained < 1) reversed.addEdge(node, OUTSIDE, { weight: 1 - explained });
+  });
+  const rank = pagerank(reversed, { getEdgeWeight: 'weight' });
+  const total = 1 - rank[OUTSIDE]!;
+  const ofCases: Record<string, number> = {};
+  graph.forEachNode((node) => (ofCases[node] = total > 0 ? rank[node]! / total : 0));
+  return ofCases;
+}
+
 /**
  * The top spreaders by offspring in the chains, by betweenness and by PageRank of the case graph
  * (links at or above the threshold). Ties are broken by person id.
@@ -257,12 +290,7 @@ export function topSpreaders(
   // Keyed by node number (see caseGraph), so no case id is ever looked up in these objects.
   const betweenness =
     graph.order > 0 ? betweennessCentrality(graph, { normalized: true, getEdgeWeight: null }) : {};
-  const reversed = new DirectedGraph();
-  graph.forEachNode((node) => reversed.addNode(node));
-  graph.forEachEdge((_edge, attr, source, target) =>
-    reversed.addEdge(target, source, { weight: attr.probability }),
-  );
-  const rank = reversed.order > 0 ? pagerank(reversed, { getEdgeWeight: 'weight' }) : {};
+  const rank = spreaderRank(graph);
   const spreaders: Spreader[] = chains.cases.map((c) => ({
     personId: c.personId,
     offspring: c.offspring,

@@ -21,6 +21,7 @@ import {
   colourOfSetting,
   cappedContactsByCase,
   count,
+  cutLinkNote,
   DEFAULT_MAX_CONTACTS,
   decimal,
   describe,
@@ -39,6 +40,7 @@ import {
   MAX_TABLE_ROWS,
   MAX_TIMELINE_ROWS,
   moreContactsNote,
+  mostLikelyInfector,
   type ChainTreeNode,
 } from './view';
 
@@ -346,8 +348,10 @@ function caseArticle(
   maxContacts: number,
 ): string {
   const person = full.entities[c.personId];
-  const infector = c.infector
-    ? `${caseLink(full, c.infector.id, c.infector.kind, shownCases)} (${esc(SOURCE_KIND_LABELS[c.infector.kind])}, ${percent(c.infector.probability)})`
+  const { infector: likeliest, cut } = mostLikelyInfector(c);
+  const infector = likeliest
+    ? `${caseLink(full, likeliest.id, likeliest.kind, shownCases)} (${esc(SOURCE_KIND_LABELS[likeliest.kind])}, ${percent(likeliest.probability)})` +
+      (cut ? `; <span class="muted">${esc(cutLinkNote(full, c))}</span>` : '')
     : '—';
   const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
     .filter(Boolean)

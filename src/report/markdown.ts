@@ -17,6 +17,7 @@ import {
   chainTree,
   cappedContactsByCase,
   count,
+  cutLinkNote,
   decimal,
   describe,
   formatWhen,
@@ -30,6 +31,7 @@ import {
   MAX_TABLE_ROWS,
   MAX_TIMELINE_ROWS,
   moreContactsNote,
+  mostLikelyInfector,
   type ChainTreeNode,
 } from './view';
 
@@ -151,6 +153,11 @@ function caseSection(
   const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
     .filter(Boolean)
     .join(', ');
+  const { infector, cut } = mostLikelyInfector(c);
+  const infectorText = infector
+    ? `${describe(full, infector.id, infector.kind)} (${SOURCE_KIND_LABELS[infector.kind]}, ${percent(infector.probability)})` +
+      (cut ? `; ${cutLinkNote(full, c)}` : '')
+    : '—';
   const facts = [
     ['Classification', c.classification],
     ['Person', who || '—'],
@@ -163,12 +170,7 @@ function caseSection(
       `${formatWhen(c.infectiousWindow.from)} – ${formatWhen(c.infectiousWindow.to)} (${c.infectiousWindow.basis})`,
     ],
     ['Chain', `${c.chainId}, generation ${c.generation}, offspring ${c.offspring}`],
-    [
-      'Most likely infector',
-      c.infector
-        ? `${describe(full, c.infector.id, c.infector.kind)} (${SOURCE_KIND_LABELS[c.infector.kind]}, ${percent(c.infector.probability)})`
-        : '—',
-    ],
+    ['Most likely infector', infectorText],
     ...(c.flags.length ? [['Flags', c.flags.join('; ')]] : []),
   ];
   const events = capList(

@@ -4,10 +4,12 @@
  */
 import type {
   AnalysisReport,
+  CaseReport,
   ChainLink,
   ChainReport,
   ContactReport,
   ContactTier,
+  InfectorRef,
   SourceKind,
 } from '../analysis/report-model';
 import { TIERS_BY_SOURCE } from '../analysis/report-model';
@@ -152,6 +154,28 @@ export function describe(report: AnalysisReport, id: string | null, kind?: Sourc
   if (kind === 'unknown') return 'unknown source';
   const name = nameOf(report, id);
   return name && name !== id ? `${id} ${name}` : id;
+}
+
+/**
+ * A case's most likely infector as the pages say it: the report's `infector` (its chain's), except
+ * where a cycle of most likely links was cut at this case. The chain then starts at the case and
+ * its `infector` is where the chain came from, while its first candidate, the case the cut link
+ * came from, is still the most likely: that candidate, with `cut` set.
+ */
+export function mostLikelyInfector(c: CaseReport): { infector: InfectorRef | null; cut: boolean } {
+  const first = c.candidates[0];
+  if (c.flags.includes('cut-to-break-cycle') && first && first.kind === 'case') {
+    return { infector: { id: first.id, kind: first.kind, probability: first.probability }, cut: true };
+  }
+  return { infector: c.infector, cut: false };
+}
+
+/** What the pages add after a most likely infector whose link was cut to break a cycle. */
+export function cutLinkNote(report: AnalysisReport, c: CaseReport): string {
+  const origin = c.infector
+    ? `${describe(report, c.infector.id, c.infector.kind)} (${SOURCE_KIND_LABELS[c.infector.kind]}, ${percent(c.infector.probability)})`
+    : 'outside';
+  return `the link was cut to break a cycle of most likely links: this case roots ${c.chainId}, from ${origin}`;
 }
 
 /** A contact's sources: the case (or close contact) ids its evidence names. */

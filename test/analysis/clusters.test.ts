@@ -146,4 +146,25 @@ describe('clusters', () => {
     expect(byPagerank.map((s) => s.personId).slice(0, 2)).toEqual(['A', 'B']);
     expect(byPagerank[0]!.pagerank).toBeGreaterThan(byPagerank[1]!.pagerank);
   });
+
+  test('PageRank follows a weak link only as far as its probability (regression: a 12 % link passed on all the rank)', () => {
+    // A infected B and C. D came from outside (88 %) or from E (12 %), whom D most likely infected:
+    // D's one link to a case passed on all of D's rank, so D and E, feeding each other, came out
+    // above A.
+    const ids = ['A', 'B', 'C', 'D', 'E'];
+    const data = outbreak({
+      asOf: day(20),
+      cases: ids.map((id, k) => symptomatic(id, day(k + 1), day(k + 2))),
+    });
+    const inferences = [
+      inference('A', []),
+      inference('B', [['A', 'case', 0.9]]),
+      inference('C', [['A', 'case', 0.9]]),
+      inference('D', [['E', 'case', 0.12]]),
+      inference('E', [['D', 'case', 0.9]]),
+    ];
+    const { byPagerank } = topSpreaders(buildChains(data, inferences, params, day(20)), inferences);
+    expect(byPagerank.map((s) => s.personId)).toEqual(['A', 'D', 'E', 'B', 'C']);
+    expect(byPagerank.reduce((sum, s) => sum + s.pagerank, 0)).toBeCloseTo(1, 9);
+  });
 });
