@@ -1,10 +1,10 @@
 /**
  * Transmission chains: the trees formed by each case's most likely infector (src/analysis/
  * infector.ts), with generations, size, length, duration, whether the chain is still active, the
- * offspring of each case and the mean reproduction number by generation (the case reproduction
- * number of Wallinga & Teunis, Am J Epidemiol 2004, R_j = Σ_i p_ij, beside the count of
- * most-likely links), and consistency flags on each link against the serial interval and the
- * infector's infectious window (China's COVID-19 protocol, 9th edition).
+ * offspring of each case (the count of its most-likely links, and beside it the case reproduction
+ * number of Wallinga & Teunis, Am J Epidemiol 2004, R_j = Σ_i p_ij), the mean count of
+ * most-likely links by generation, and consistency flags on each link against the serial interval
+ * and the infector's infectious window (China's COVID-19 protocol, 9th edition).
  */
 import { quantile } from '../domain/distributions';
 import type { Parameters } from '../domain/parameters';
