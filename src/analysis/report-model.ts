@@ -113,11 +113,15 @@ export interface ContactReport {
   probability: number;
   /** Priority score (probability weighted by onward risk and vulnerability). */
   score: number;
-  /** 1 = first to quarantine; the contacts of the whole analysis are numbered 1, 2, 3, … without gaps. */
+  /**
+   * 1 = first to quarantine; the contacts of the whole analysis are numbered 1, 2, 3, … without
+   * gaps, those whose quarantine is over after the others.
+   */
   priority: number;
   /** The score explained in words and numbers. */
   reasons: string;
   evidence: ExposureEvidence[];
+  /** The site of the contact's bed; for one whose quarantine is over, the site they are still at. */
   assignedSiteId: string | null;
   lastExposure: string;
   releaseOn: string | null;
@@ -173,6 +177,11 @@ export interface QuarantineSiteReport {
   occupied: number;
   /** Beds newly assigned by this plan. */
   assigned: number;
+  /**
+   * Beds among `occupied` held by contacts whose quarantine had ended by the as-of instant: free
+   * once they leave (occupants who are not contacts are not counted).
+   */
+  dueForRelease: number;
 }
 
 export interface EntityLabel {

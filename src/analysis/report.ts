@@ -662,6 +662,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
       capacity: s.capacity,
       occupied: s.occupied,
       assigned: s.assigned,
+      dueForRelease: s.dueForRelease,
     })),
     // Own and enumerable, in the model's place: spreading or serialising the report reads it.
     get entities() {
