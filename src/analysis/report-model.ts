@@ -7,6 +7,8 @@
 export type SourceKind = 'case' | 'person' | 'item' | 'boat' | 'place' | 'unknown';
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
 export type RiskLevel = 'high' | 'medium' | 'low';
+/** A contact's placement in the quarantine plan (src/analysis/quarantine.ts `Placement`). */
+export type ContactPlacement = 'site' | 'waiting' | 'home' | 'monitoring' | 'completed';
 
 export interface InfectorRef {
   /** Person id of the infecting case, or the lot/boat/place id; `unknown` for outside. */
@@ -106,6 +108,13 @@ export interface ExposureEvidence {
  */
 export const TIERS_BY_SOURCE = Symbol('tiersBySource');
 
+/**
+ * Where a contact of a report built from an analysis keeps its placement in the quarantine plan
+ * (`site`, `waiting`, `home`, `monitoring`, `completed`), read by the CSV quarantine list: not
+ * enumerable, so the JSON document's contacts are as they were. A contact written by hand has none.
+ */
+export const PLACEMENT = Symbol('placement');
+
 export interface ContactReport {
   personId: string;
   tier: ContactTier;
@@ -128,6 +137,7 @@ export interface ContactReport {
   homeMonitoringUntil: string | null;
   pcrDates: string[];
   [TIERS_BY_SOURCE]?: () => ReadonlyMap<string, ContactTier>;
+  [PLACEMENT]?: ContactPlacement;
 }
 
 export interface SourceReport {
