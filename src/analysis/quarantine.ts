@@ -33,10 +33,12 @@
  * divided by the highest among the persons ranked (graphology-metrics; PageRank by default),
  * vulnerable = age ≥ `vulnerableOlderAge` or ≤ `vulnerableYoungerAge`; the weights are
  * `protocol.quarantinePriority`. Priority 1 = the contact (a person with a tier) with the highest
- * score. Persons exposed below every tier (placement `none`) are ranked after every contact, by
- * score: the reports and the API's quarantine list show only the contacts, whose priorities so run
- * 1, 2, 3, … without gaps. They take no bed, so where they rank changes no one's bed; they still
- * count in the centrality's scale.
+ * score among those whose quarantine is not over at `asOf`; the contacts whose quarantine is over
+ * (placement `completed`) follow every other contact, by score: the list says what to do next.
+ * Persons exposed below every tier (placement `none`) are ranked after every contact, by score: the
+ * reports and the API's quarantine list show only the contacts, whose priorities so run 1, 2, 3, …
+ * without gaps. Neither takes a new bed, so where they rank changes no one's bed; those below every
+ * tier still count in the centrality's scale.
  *
  * Beds: persons of the tiers sent to centralised quarantine (close contacts by default) take beds
  * at `data.quarantineSites` in priority order, under an optional overall `capacity`. A person's
@@ -44,17 +46,19 @@
  * fewest beds to spare) when any site has room for all; otherwise the person alone goes to the
  * site with the most free beds. Beds already taken count first: a person with a stay at a quarantine
  * site covering `asOf` occupies a bed there (`data.stays` and `data.quarantineStays`); an exposed
- * person among them keeps that site (placement `site`, unless their quarantine is already over),
- * and the others share the beds left. Occupied beds count against the overall `capacity` too, as
- * it models the beds available in all. Release = last exposure + quarantine days; PCR on quarantine day
- * n means the calendar day n days after the day of the last exposure (home days: after release).
+ * person among them keeps that site (placement `site`), and the others share the beds left. A
+ * contact whose quarantine is already over and who is still there keeps placement `completed`,
+ * with that site as `assignedSiteId`: due for release, their bed counted in the site's
+ * `dueForRelease`. Occupied beds count against the overall `capacity` too, as it models the beds
+ * available in all. Release = last exposure + quarantine days; PCR on quarantine day n means the
+ * calendar day n days after the day of the last exposure (home days: after release).
  */
 import betweenness from 'graphology-metrics/centrality/betweenness';
 import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { cdf } from '../domain/distributions';
-import { DAY, startOfDay } from '../domain/time';
+import { DAY, formatDate, startOfDay } from '../domain/time';
 import type { Case, Id, Instant, Person, Stay } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
 import { InstantTable } from './instant-table';
@@ -95,11 +99,16 @@ export interface QuarantineEntry {
   /** Probability weighted by onward risk and vulnerability. */
   score: number;
   /**
-   * 1 = first to quarantine. The contacts (entries with a tier) are numbered 1 … n without gaps;
-   * those exposed below every tier follow them.
+   * 1 = first to quarantine. The contacts (entries with a tier) are numbered 1 … n without gaps,
+   * those whose quarantine is over (placement `completed`) after the others; those exposed below
+   * every tier follow them all.
    */
   priority: number;
   placement: Placement;
+  /**
+   * The site of the person's bed (placement `site`), or, for a contact whose quarantine is over
+   * (placement `completed`), the site they are still at on `asOf`: due for release.
+   */
   assignedSiteId: Id | null;
   /** The home shared with other entries, if any. */
   householdId: Id | null;
@@ -123,6 +132,12 @@ export interface SiteUsage {
   occupied: number;
   /** Beds newly assigned by this plan. */
   assigned: number;
+  /**
+   * Beds among `occupied` held by contacts whose quarantine had ended by `asOf` (placement
+   * `completed`): free once they leave. Occupants with no entry (not exposed, or cases) are not
+   * counted, as the plan knows no end of quarantine for them.
+   */
+  dueForRelease: number;
 }
 
 export interface QuarantinePlan {
@@ -552,6 +567,8 @@ export function prioritiseQuarantine(
     (a, b) =>
       // The contacts first: the reports and the quarantine list show only theirs, without gaps.
       Number(a.tier === null) - Number(b.tier === null) ||
+      // Among them, those still to act on before those whose quarantine is over.
+      Number(a.placement === 'completed') - Number(b.placement === 'completed') ||
       b.score - a.score ||
       (b.tier ? TIER_RANK[b.tier] : 0) - (a.tier ? TIER_RANK[a.tier] : 0) ||
       compareLocale(a.personId, b.personId),
@@ -567,6 +584,7 @@ export function prioritiseQuarantine(
       capacity: s.capacity ?? 0,
       occupied: occupants.get(s.id)?.size ?? 0,
       assigned: 0,
+      dueForRelease: 0,
     }));
   const occupied = sites.reduce((sum, s) => sum + s.occupied, 0);
   const siteBeds = sites.reduce((sum, s) => sum + s.capacity, 0);
@@ -577,11 +595,14 @@ export function prioritiseQuarantine(
   for (const site of sites)
     for (const personId of occupants.get(site.siteId) ?? [])
       if (!siteOfOccupant.has(personId)) siteOfOccupant.set(personId, site.siteId);
+  const siteById = new Map(sites.map((s) => [s.siteId, s]));
   for (const entry of entries) {
     const siteId = siteOfOccupant.get(entry.personId);
-    if (siteId === undefined || entry.placement === 'completed') continue;
-    entry.placement = 'site';
+    if (siteId === undefined) continue;
     entry.assignedSiteId = siteId;
+    // Quarantine over, still in a bed: due for release, not placed anew.
+    if (entry.placement === 'completed') siteById.get(siteId)!.dueForRelease += 1;
+    else entry.placement = 'site';
   }
   const place = (entry: QuarantineEntry, site: SiteUsage): void => {
     entry.placement = 'site';
@@ -778,6 +799,10 @@ function reasonsOf(parts: ReasonsParts, slot: number, entry: QuarantineEntry): s
     words.push(`centrality ${fixed(entry.centrality)} of the highest (${percent(centralityBoost)})`);
   if (vulnerable) words.push(`age ${age} (${percent(vulnerableBoost)})`);
   words.push(`score ${fixed(entry.score, 3)}`);
+  if (entry.placement === 'completed' && entry.assignedSiteId !== null && entry.releaseOn !== null)
+    words.push(
+      `quarantine ended on ${formatDate(entry.releaseOn)}, still at ${entry.assignedSiteId}: due for release`,
+    );
   return words.join('; ');
 }
 

@@ -7,6 +7,8 @@
 export type SourceKind = 'case' | 'person' | 'item' | 'boat' | 'place' | 'unknown';
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
 export type RiskLevel = 'high' | 'medium' | 'low';
+/** A contact's placement in the quarantine plan (src/analysis/quarantine.ts `Placement`). */
+export type ContactPlacement = 'site' | 'waiting' | 'home' | 'monitoring' | 'completed';
 
 export interface InfectorRef {
   /** Person id of the infecting case, or the lot/boat/place id; `unknown` for outside. */
@@ -106,6 +108,13 @@ export interface ExposureEvidence {
  */
 export const TIERS_BY_SOURCE = Symbol('tiersBySource');
 
+/**
+ * Where a contact of a report built from an analysis keeps its placement in the quarantine plan
+ * (`site`, `waiting`, `home`, `monitoring`, `completed`), read by the CSV quarantine list: not
+ * enumerable, so the JSON document's contacts are as they were. A contact written by hand has none.
+ */
+export const PLACEMENT = Symbol('placement');
+
 export interface ContactReport {
   personId: string;
   tier: ContactTier;
@@ -125,17 +134,22 @@ export interface ContactReport {
   probability: number;
   /** Priority score (probability weighted by onward risk and vulnerability). */
   score: number;
-  /** 1 = first to quarantine; the contacts of the whole analysis are numbered 1, 2, 3, … without gaps. */
+  /**
+   * 1 = first to quarantine; the contacts of the whole analysis are numbered 1, 2, 3, … without
+   * gaps, those whose quarantine is over after the others.
+   */
   priority: number;
   /** The score explained in words and numbers. */
   reasons: string;
   evidence: ExposureEvidence[];
+  /** The site of the contact's bed; for one whose quarantine is over, the site they are still at. */
   assignedSiteId: string | null;
   lastExposure: string;
   releaseOn: string | null;
   homeMonitoringUntil: string | null;
   pcrDates: string[];
   [TIERS_BY_SOURCE]?: () => ReadonlyMap<string, ContactTier>;
+  [PLACEMENT]?: ContactPlacement;
 }
 
 export interface SourceReport {
@@ -185,6 +199,11 @@ export interface QuarantineSiteReport {
   occupied: number;
   /** Beds newly assigned by this plan. */
   assigned: number;
+  /**
+   * Beds among `occupied` held by contacts whose quarantine had ended by the as-of instant: free
+   * once they leave (occupants who are not contacts are not counted).
+   */
+  dueForRelease: number;
 }
 
 export interface EntityLabel {

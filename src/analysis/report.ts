@@ -31,7 +31,7 @@ import type {
   SourceKind,
   TimelineEvent,
 } from './report-model';
-import { TIERS_BY_SOURCE } from './report-model';
+import { PLACEMENT, TIERS_BY_SOURCE, type ContactPlacement } from './report-model';
 import type { Exposure } from './model';
 import {
   closeContactOf,
@@ -414,6 +414,8 @@ function contactReport(
     entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
   contact.pcrDates = pcrDates;
   if (evidenceOnRead) Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
+  // A contact always has a placement other than `none`, which only those below every tier get.
+  Object.defineProperty(contact, PLACEMENT, { value: entry.placement as ContactPlacement });
   if (protocol)
     Object.defineProperty(contact, TIERS_BY_SOURCE, {
       value: () => tiersBySource(tierEntry, protocol),
@@ -674,6 +676,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
       capacity: s.capacity,
       occupied: s.occupied,
       assigned: s.assigned,
+      dueForRelease: s.dueForRelease,
     })),
     // Own and enumerable, in the model's place: spreading or serialising the report reads it.
     get entities() {

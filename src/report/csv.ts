@@ -5,7 +5,12 @@
  * as text (see `csvText`).
  */
 import { stringify } from 'csv-stringify/sync';
-import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../analysis/report-model';
+import {
+  PLACEMENT,
+  type AnalysisReport,
+  type ContactReport,
+  type LazyAnalysisReport,
+} from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
 import type { TextSink } from './stream';
 import { byPriority, decimal } from './view';
@@ -19,6 +24,7 @@ export const QUARANTINE_COLUMNS = [
   'score',
   'probability',
   'assigned_site',
+  'placement',
   'release_on',
   'home_monitoring_until',
   'pcr_dates',
@@ -33,9 +39,11 @@ export interface QuarantineCsvOptions {
 }
 
 /**
- * One row per contact. `assigned_site` is the site's id; `pcr_dates` are the test dates joined
- * with `;`, and `close_contact_of` the ids of whose close contact the person is (empty for the
- * other tiers); score and probability keep three decimals.
+ * One row per contact. `assigned_site` is the site's id (for a contact whose quarantine is over,
+ * the site they are still at); `placement` is the plan's (`site`, `waiting`, `home`, `monitoring`,
+ * `completed`; empty for a contact written by hand, which has none); `pcr_dates` are the test dates
+ * joined with `;`, and `close_contact_of` the ids of whose close contact the person is (empty for
+ * the other tiers); score and probability keep three decimals.
  */
 export function renderQuarantineCsv(report: AnalysisReport, options: QuarantineCsvOptions = {}): string {
   const rows = [...report.contacts].sort(byPriority).map((c) => quarantineRow(c, report.entities, options));
@@ -113,6 +121,7 @@ function quarantineRow(
     decimal(c.score),
     decimal(c.probability),
     c.assignedSiteId ?? '',
+    c[PLACEMENT] ?? '',
     c.releaseOn ?? '',
     c.homeMonitoringUntil ?? '',
     c.pcrDates.join(';'),

@@ -542,15 +542,16 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport, maxConta
     : '<p class="empty">Nobody to quarantine.</p>';
   const sites = shown.quarantineSites.length
     ? `<h4>Quarantine sites</h4>${table(
-        ['Site', 'Beds', 'Occupied', 'Assigned', 'Free'],
+        ['Site', 'Beds', 'Occupied', 'Due for release', 'Assigned', 'Free'],
         shown.quarantineSites.map((s) => [
           esc(describe(full, s.id)),
           String(s.capacity),
           String(s.occupied),
+          String(s.dueForRelease),
           String(s.assigned),
           String(Math.max(0, s.capacity - s.occupied - s.assigned)),
         ]),
-        new Set([1, 2, 3, 4]),
+        new Set([1, 2, 3, 4, 5]),
         'compact',
       )}`
     : '';

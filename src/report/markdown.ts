@@ -401,15 +401,16 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   if (shown.quarantineSites.length) {
     out.push(
       table(
-        ['Quarantine site', 'Beds', 'Occupied', 'Assigned', 'Free'],
+        ['Quarantine site', 'Beds', 'Occupied', 'Due for release', 'Assigned', 'Free'],
         shown.quarantineSites.map((q) => [
           describe(full, q.id),
           String(q.capacity),
           String(q.occupied),
+          String(q.dueForRelease),
           String(q.assigned),
           String(Math.max(0, q.capacity - q.occupied - q.assigned)),
         ]),
-        new Set([1, 2, 3, 4]),
+        new Set([1, 2, 3, 4, 5]),
       ),
     );
   }

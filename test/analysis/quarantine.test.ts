@@ -10,7 +10,7 @@ import { assignTiers } from '../../src/analysis/tiers';
 import { resolveParameters } from '../../src/domain/parameters';
 import type { Case, Stay } from '../../src/domain/types';
 import { scatteredAndByPerson } from './network-fixtures';
-import { aug, outbreak, person, place, positive, stay } from './outbreak-fixtures';
+import { aug, outbreak, person, place, positive, stay, t } from './outbreak-fixtures';
 
 const params = resolveParameters();
 const C1: Case = { personId: 'C1', classification: 'confirmed', onset: aug(5), confirmedAt: aug(6, '10:00') };
@@ -390,6 +390,42 @@ describe('prioritiseQuarantine', () => {
     const p = new Map(plan.entries.map((e) => [e.personId, e]));
     expect(p.get('P3')).toMatchObject({ placement: 'completed', assignedSiteId: null });
     expect(p.get('P2')).toMatchObject({ placement: 'site', assignedSiteId: 'Q1' }); // released Aug 13 07:00
+    expect(p.get('P3')!.reasons).not.toMatch(/due for release/);
+    expect(plan.sites).toEqual([{ siteId: 'Q1', capacity: 10, occupied: 0, assigned: 2, dueForRelease: 0 }]);
+  });
+
+  test('a contact whose quarantine is over and who is still at a site keeps that site: due for release', () => {
+    const { data, exposures, tiers, graph } = district();
+    // On Aug 12 P3 (released Aug 11 09:20) is still at Q1, beside P2 (released Aug 13 07:00) and X,
+    // who is not exposed.
+    const later = { ...data, quarantineSites: [place('Q1', 'quarantine_site', { capacity: 4 })] };
+    later.quarantineStays = [
+      stay('P3', 'Q1', aug(5), aug(13)),
+      stay('P2', 'Q1', aug(8), aug(14)),
+      stay('X', 'Q1', aug(10), aug(20)),
+    ];
+    const plan = prioritiseQuarantine(later, exposures, tiers, params, {
+      asOf: aug(12),
+      exposureGraph: graph,
+    });
+    const p = new Map(plan.entries.map((e) => [e.personId, e]));
+    expect(p.get('P3')).toMatchObject({
+      placement: 'completed',
+      assignedSiteId: 'Q1',
+      releaseOn: aug(11, '09:20'),
+    });
+    expect(p.get('P3')!.reasons).toMatch(
+      /; score \d\.\d{3}; quarantine ended on 2022-08-11, still at Q1: due for release$/,
+    );
+    expect(p.get('P2')).toMatchObject({ placement: 'site', assignedSiteId: 'Q1' });
+    expect(p.get('P2')!.reasons).not.toMatch(/due for release/);
+    // Three beds taken: P3's is due for release; X, not exposed, has no entry and is not counted.
+    // The last bed goes to P5 (released Aug 13 13:00).
+    expect(plan.sites).toEqual([{ siteId: 'Q1', capacity: 4, occupied: 3, assigned: 1, dueForRelease: 1 }]);
+    expect(p.get('P5')).toMatchObject({ placement: 'site', assignedSiteId: 'Q1' });
+    // The site's entries are the exposed persons there (P3 among them) and the one newly placed.
+    const atQ1 = plan.entries.filter((e) => e.assignedSiteId === 'Q1').map((e) => e.personId);
+    expect(atQ1.sort()).toEqual(['P2', 'P3', 'P5']);
   });
 
   test('score: household size, centrality and vulnerability, explained in words and numbers', () => {
@@ -505,7 +541,9 @@ describe('prioritiseQuarantine', () => {
       capacities: number[],
       capacity?: number,
       occupancy: { stays?: Stay[]; quarantineStays?: Stay[] } = {},
+      more: Exposure[] = [],
     ) => {
+      const all = [...exposures, ...more];
       const data = outbreak({
         stays: occupancy.stays,
         asOf: aug(6),
@@ -517,16 +555,18 @@ describe('prioritiseQuarantine', () => {
           person('C', 'HC'),
           person('D', 'HD'),
           person('F'),
+          person('G', 'HG'),
         ],
         places: capacities.map((c, i) => place(`Q${i + 1}`, 'quarantine_site', { capacity: c })),
       });
       data.quarantineStays = occupancy.quarantineStays;
-      const result = prioritiseQuarantine(data, exposures, assignTiers(data, exposures, p), p, {
+      const result = prioritiseQuarantine(data, all, assignTiers(data, all, p), p, {
         asOf: data.asOf,
-        exposureGraph: buildExposureGraph(exposures),
+        exposureGraph: buildExposureGraph(all),
         capacity: capacity ?? null,
       });
       return {
+        entries: result.entries,
         order: result.entries.map((e) => e.personId).join(''),
         at: Object.fromEntries(result.entries.map((e) => [e.personId, e.assignedSiteId ?? e.placement])),
         sites: result.sites,
@@ -540,8 +580,8 @@ describe('prioritiseQuarantine', () => {
       expect(r.order).toBe('ACDFEB');
       expect(r.at).toEqual({ A: 'Q2', E: 'Q2', B: 'Q2', C: 'Q1', D: 'Q1', F: 'waiting' });
       expect(r.sites).toEqual([
-        { siteId: 'Q1', capacity: 2, occupied: 0, assigned: 2 },
-        { siteId: 'Q2', capacity: 3, occupied: 0, assigned: 3 },
+        { siteId: 'Q1', capacity: 2, occupied: 0, assigned: 2, dueForRelease: 0 },
+        { siteId: 'Q2', capacity: 3, occupied: 0, assigned: 3, dueForRelease: 0 },
       ]);
       expect(r.waiting).toBe(1);
     });
@@ -584,8 +624,8 @@ describe('prioritiseQuarantine', () => {
         // D to Q1 (the fitting site with the fewest beds to spare, first by id), F to Q2.
         expect(r.at).toEqual({ A: 'Q2', C: 'Q2', D: 'Q1', F: 'Q2', E: 'waiting', B: 'waiting' });
         expect(r.sites).toEqual([
-          { siteId: 'Q1', capacity: 2, occupied: 1, assigned: 1 },
-          { siteId: 'Q2', capacity: 3, occupied: 1, assigned: 2 },
+          { siteId: 'Q1', capacity: 2, occupied: 1, assigned: 1, dueForRelease: 0 },
+          { siteId: 'Q2', capacity: 3, occupied: 1, assigned: 2, dueForRelease: 0 },
         ]);
         expect(r.waiting).toBe(2);
       });
@@ -607,8 +647,50 @@ describe('prioritiseQuarantine', () => {
       test('a site filled by others takes nobody new', () => {
         const others = [stay('X', 'Q1', aug(5), aug(9)), stay('W', 'Q1', aug(5), aug(9))];
         const r = plan([2], undefined, { quarantineStays: others });
-        expect(r.sites).toEqual([{ siteId: 'Q1', capacity: 2, occupied: 2, assigned: 0 }]);
+        expect(r.sites).toEqual([{ siteId: 'Q1', capacity: 2, occupied: 2, assigned: 0, dueForRelease: 0 }]);
         expect(r.waiting).toBe(6);
+      });
+    });
+
+    describe('a contact whose quarantine is over', () => {
+      // G lived with C1 for 10 h on Jul 29: the likeliest infected of all, but released on Aug 5
+      // 19:00, before asOf (Aug 6).
+      const released: Exposure = {
+        ...contactExposure('G', 'C1', 'household'),
+        start: t('2022-07-29T09:00:00+08:00'),
+        end: t('2022-07-29T19:00:00+08:00'),
+        minutes: 600,
+      };
+
+      test('is numbered after every other contact, without gaps, and changes no bed', () => {
+        const without = plan([2, 3]);
+        const r = plan([2, 3], undefined, {}, [released]);
+        const g = r.entries.find((e) => e.personId === 'G')!;
+        expect(g).toMatchObject({ tier: 'close_contact', placement: 'completed', assignedSiteId: null });
+        // By score G would come first.
+        expect(g.score).toBeGreaterThan(Math.max(...r.entries.filter((e) => e !== g).map((e) => e.score)));
+        expect(r.order).toBe(`${without.order}G`);
+        expect(r.entries.map((e) => e.priority)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        expect(r.at).toEqual({ ...without.at, G: 'completed' });
+        expect(r.sites).toEqual(without.sites);
+        expect(r.waiting).toBe(without.waiting);
+      });
+
+      test('still at a site on asOf: that site, its bed due for release, the others placed as around anyone else there', () => {
+        const stillThere = plan([2, 3], undefined, { quarantineStays: [stay('G', 'Q1', aug(1), aug(9))] }, [
+          released,
+        ]);
+        const someoneElse = plan([2, 3], undefined, { quarantineStays: [stay('X', 'Q1', aug(1), aug(9))] });
+        const g = stillThere.entries.find((e) => e.personId === 'G')!;
+        expect(g).toMatchObject({ placement: 'completed', assignedSiteId: 'Q1', priority: 7 });
+        expect(g.reasons).toMatch(/; quarantine ended on 2022-08-05, still at Q1: due for release$/);
+        expect(stillThere.at).toEqual({ ...someoneElse.at, G: 'Q1' });
+        expect(stillThere.sites).toEqual([
+          { ...someoneElse.sites[0]!, dueForRelease: 1 },
+          { ...someoneElse.sites[1]!, dueForRelease: 0 },
+        ]);
+        expect(stillThere.sites[0]).toMatchObject({ occupied: 1, dueForRelease: 1 });
+        expect(someoneElse.sites[0]).toMatchObject({ occupied: 1, dueForRelease: 0 });
       });
     });
 

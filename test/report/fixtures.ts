@@ -793,8 +793,8 @@ export function analysisReportFixture(): AnalysisReport {
       { personId: 'P07', offspring: 1, betweenness: 0.02, pagerank: 0.11 },
     ],
     quarantineSites: [
-      { id: 'QS01', capacity: 50, occupied: 5, assigned: 3 },
-      { id: 'QS02', capacity: 20, occupied: 0, assigned: 1 },
+      { id: 'QS01', capacity: 50, occupied: 5, assigned: 3, dueForRelease: 2 },
+      { id: 'QS02', capacity: 20, occupied: 0, assigned: 1, dueForRelease: 0 },
     ],
     entities: {
       P01: {

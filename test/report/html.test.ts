@@ -128,15 +128,18 @@ describe('renderHtml', () => {
     expect(quarantine).toContain('13812341234');
   });
 
-  it('counts beds already occupied at a site before the newly assigned ones', () => {
+  it('counts beds already occupied at a site, those due for release among them, before the newly assigned ones', () => {
     const sites = part(full, 'quarantine', '</section>').split('<h4>Quarantine sites</h4>')[1] ?? '';
     const cells = (id: string) =>
       [...(sites.split(`<td>${id} `)[1] ?? '').split('</tr>')[0]!.matchAll(/<td[^>]*>(\d+)<\/td>/g)].map(
         (m) => m[1],
       );
-    // QS01: 50 beds, 5 occupied, 3 assigned, 42 free.
-    expect(cells('QS01')).toEqual(['50', '5', '3', '42']);
-    expect(cells('QS02')).toEqual(['20', '0', '1', '19']);
+    // QS01: 50 beds, 5 occupied (2 of them due for release), 3 assigned, 42 free.
+    expect(sites).toContain(
+      '<th class="num">Occupied</th><th class="num">Due for release</th><th class="num">Assigned</th>',
+    );
+    expect(cells('QS01')).toEqual(['50', '5', '2', '3', '42']);
+    expect(cells('QS02')).toEqual(['20', '0', '0', '1', '19']);
   });
 
   it('shows only the chains of the asked cases, and the unknown ids in a visible box', () => {

@@ -112,10 +112,13 @@ describe('renderMarkdown', () => {
     const sites = section(markdown, '## Quarantine list')
       .split('\n')
       .filter((l) => l.startsWith('| QS0'));
-    // Free = beds − already occupied − newly assigned.
+    // Beds, occupied, due for release (among the occupied), assigned, free = beds − occupied − assigned.
+    expect(section(markdown, '## Quarantine list')).toContain(
+      '| Quarantine site | Beds | Occupied | Due for release | Assigned | Free |',
+    );
     expect(sites.map((l) => l.split(' | ').slice(1))).toEqual([
-      ['50', '5', '3', '42 |'],
-      ['20', '0', '1', '19 |'],
+      ['50', '5', '2', '3', '42 |'],
+      ['20', '0', '0', '1', '19 |'],
     ]);
   });
 

@@ -57,7 +57,7 @@ export const PlacementEnum = {
 registerEnumType(PlacementEnum, {
   name: 'Placement',
   description:
-    'SITE: a bed at a quarantine site; WAITING: due for a bed, none left; HOME: home quarantine; MONITORING: health monitoring (venue-exposed); COMPLETED: quarantine over by asOf; NONE: exposed below every tier.',
+    'SITE: a bed at a quarantine site; WAITING: due for a bed, none left; HOME: home quarantine; MONITORING: health monitoring (venue-exposed); COMPLETED: quarantine over by asOf (with a site: still there, due for release); NONE: exposed below every tier.',
 });
 
 export const RiskLevelEnum = { HIGH: 'high', MEDIUM: 'medium', LOW: 'low' } as const;

@@ -76,7 +76,8 @@ export class QuarantineEntryResolver {
 
   @FieldResolver(() => PlaceType, {
     nullable: true,
-    description: 'The quarantine site of the bed assigned (placement SITE).',
+    description:
+      'The quarantine site of the bed assigned (placement SITE); for placement COMPLETED, the site the person is still at on asOf: due for release.',
   })
   site(@Root() entry: Scoped<QuarantineEntry>, @Ctx() ctx: ApiContext): Promise<Place | null> {
     return placeIn(ctx, keyOfParent(entry), entry.assignedSiteId);

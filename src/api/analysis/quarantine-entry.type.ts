@@ -39,7 +39,7 @@ export class ContactEvidenceType extends ExposureSpanFields {
 export class QuarantineEntryType {
   @Field(() => Int, {
     description:
-      '1 = first to quarantine. The contacts (entries with a tier) are numbered 1, 2, 3, … without gaps; a person exposed below every tier (tier null) comes after every contact.',
+      '1 = first to quarantine. The contacts (entries with a tier) are numbered 1, 2, 3, … without gaps, those whose quarantine is over (placement COMPLETED) after the others; a person exposed below every tier (tier null) comes after every contact.',
   })
   priority!: number;
 

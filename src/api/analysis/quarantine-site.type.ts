@@ -11,4 +11,10 @@ export class QuarantineSiteType {
 
   @Field(() => Int, { description: 'Beds newly assigned by the plan.' })
   assigned!: number;
+
+  @Field(() => Int, {
+    description:
+      'Beds among occupied held by contacts whose quarantine had ended by asOf (placement COMPLETED, with this site as their site): free once they leave. Occupants who are not contacts are not counted.',
+  })
+  dueForRelease!: number;
 }
