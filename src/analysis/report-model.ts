@@ -108,13 +108,6 @@ export interface ExposureEvidence {
  */
 export const TIERS_BY_SOURCE = Symbol('tiersBySource');
 
-/**
- * Where a contact of a report built from an analysis keeps its placement in the quarantine plan
- * (`site`, `waiting`, `home`, `monitoring`, `completed`), read by the CSV quarantine list: not
- * enumerable, so the JSON document's contacts are as they were. A contact written by hand has none.
- */
-export const PLACEMENT = Symbol('placement');
-
 export interface ContactReport {
   personId: string;
   tier: ContactTier;
@@ -144,12 +137,13 @@ export interface ContactReport {
   evidence: ExposureEvidence[];
   /** The site of the contact's bed; for one whose quarantine is over, the site they are still at. */
   assignedSiteId: string | null;
+  /** The contact's placement in the quarantine plan (`completed`: quarantine over by the as-of instant). */
+  placement: ContactPlacement;
   lastExposure: string;
   releaseOn: string | null;
   homeMonitoringUntil: string | null;
   pcrDates: string[];
   [TIERS_BY_SOURCE]?: () => ReadonlyMap<string, ContactTier>;
-  [PLACEMENT]?: ContactPlacement;
 }
 
 export interface SourceReport {

@@ -31,7 +31,7 @@ import type {
   SourceKind,
   TimelineEvent,
 } from './report-model';
-import { PLACEMENT, TIERS_BY_SOURCE, type ContactPlacement } from './report-model';
+import { TIERS_BY_SOURCE, type ContactPlacement } from './report-model';
 import type { Exposure } from './model';
 import {
   closeContactOf,
@@ -408,14 +408,14 @@ function contactReport(
   if (evidenceOnRead) Object.defineProperty(contact, 'evidence', EVIDENCE_ON_READ);
   else contact.evidence = evidenceOf();
   contact.assignedSiteId = entry.assignedSiteId;
+  // A contact always has a placement other than `none`, which only those below every tier get.
+  contact.placement = entry.placement as ContactPlacement;
   contact.lastExposure = format.instant(entry.lastExposure);
   contact.releaseOn = entry.releaseOn === null ? null : format.date(entry.releaseOn);
   contact.homeMonitoringUntil =
     entry.homeMonitoringUntil === null ? null : format.date(entry.homeMonitoringUntil);
   contact.pcrDates = pcrDates;
   if (evidenceOnRead) Object.defineProperty(contact, BUILD_EVIDENCE, { value: evidenceOf });
-  // A contact always has a placement other than `none`, which only those below every tier get.
-  Object.defineProperty(contact, PLACEMENT, { value: entry.placement as ContactPlacement });
   if (protocol)
     Object.defineProperty(contact, TIERS_BY_SOURCE, {
       value: () => tiersBySource(tierEntry, protocol),

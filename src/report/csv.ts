@@ -5,12 +5,7 @@
  * as text (see `csvText`).
  */
 import { stringify } from 'csv-stringify/sync';
-import {
-  PLACEMENT,
-  type AnalysisReport,
-  type ContactReport,
-  type LazyAnalysisReport,
-} from '../analysis/report-model';
+import { type AnalysisReport, type ContactReport, type LazyAnalysisReport } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
 import type { TextSink } from './stream';
 import { byPriority, decimal } from './view';
@@ -41,7 +36,7 @@ export interface QuarantineCsvOptions {
 /**
  * One row per contact. `assigned_site` is the site's id (for a contact whose quarantine is over,
  * the site they are still at); `placement` is the plan's (`site`, `waiting`, `home`, `monitoring`,
- * `completed`; empty for a contact written by hand, which has none); `pcr_dates` are the test dates
+ * `completed`); `pcr_dates` are the test dates
  * joined with `;`, and `close_contact_of` the ids of whose close contact the person is (empty for
  * the other tiers); score and probability keep three decimals.
  */
@@ -121,7 +116,7 @@ function quarantineRow(
     decimal(c.score),
     decimal(c.probability),
     c.assignedSiteId ?? '',
-    c[PLACEMENT] ?? '',
+    c.placement,
     c.releaseOn ?? '',
     c.homeMonitoringUntil ?? '',
     c.pcrDates.join(';'),

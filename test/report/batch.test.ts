@@ -72,10 +72,9 @@ describe('writeReport', () => {
     });
     expect(result.problems).toHaveLength(1);
     expect(readFileSync(out, 'utf8').split('\n')).toEqual([
-      // The hand-made contacts have no placement in a plan: that cell is empty.
       '\uFEFFperson_id,name,phone,tier,priority,score,probability,assigned_site,placement,release_on,home_monitoring_until,pcr_dates,close_contact_of,reasons',
-      'K01,何**,138****1234,close_contact,1,0.61,0.42,QS01,,2022-08-06,2022-08-09,2022-07-31;2022-08-01;2022-08-02;2022-08-04;2022-08-06,P01,crew of B01 with P01 for 8h (boat attack rate 85%); age 67',
-      'K04,何**,152****1111,contact_of_close_contact,5,0.07,0.06,,,2022-08-09,,2022-08-03;2022-08-06;2022-08-09,,household of close contact K01',
+      'K01,何**,138****1234,close_contact,1,0.61,0.42,QS01,site,2022-08-06,2022-08-09,2022-07-31;2022-08-01;2022-08-02;2022-08-04;2022-08-06,P01,crew of B01 with P01 for 8h (boat attack rate 85%); age 67',
+      'K04,何**,152****1111,contact_of_close_contact,5,0.07,0.06,,home,2022-08-09,,2022-08-03;2022-08-06;2022-08-09,,household of close contact K01',
       '',
     ]);
     expect(progress).toEqual(['1/1 P01']);

@@ -39,6 +39,7 @@ function exposedOnlyAt(personId: string, placeId: string, priority: number): Con
       },
     ],
     assignedSiteId: null,
+    placement: 'monitoring',
     lastExposure: end,
     releaseOn: null,
     homeMonitoringUntil: null,
