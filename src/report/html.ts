@@ -16,6 +16,7 @@ import { prepareReport } from './select';
 import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
 import {
   byPriority,
+  quarantineWhere,
   capList,
   chainTree,
   colourOfSetting,
@@ -328,13 +329,23 @@ function chainsSection(
   return `<section id="chains"><h2>Transmission chains</h2>${note}${chainLegend()}${figures || '<p class="empty">No chains.</p>'}</section>`;
 }
 
+/**
+ * The site of a contact's bed as `site` draws it (and whether they are due for release), or where
+ * else they stand, muted.
+ */
+function quarantineCell(c: ContactReport, site: (siteId: string) => string): string {
+  const { siteId, words } = quarantineWhere(c);
+  if (!siteId) return `<span class="muted">${esc(words)}</span>`;
+  return words ? `${site(siteId)} <span class="muted">${esc(words)}</span>` : site(siteId);
+}
+
 function contactRows(report: AnalysisReport, contacts: ContactReport[]): string[][] {
   return contacts.map((c) => [
     String(c.priority),
     esc(describe(report, c.personId)),
     probability(c.probability),
     decimal(c.score),
-    c.assignedSiteId ? esc(describe(report, c.assignedSiteId)) : '<span class="muted">home</span>',
+    quarantineCell(c, (siteId) => esc(describe(report, siteId))),
     esc(c.releaseOn ?? '—'),
     esc(c.reasons),
   ]);
@@ -506,9 +517,7 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport, maxConta
     esc(TIER_SHORT[c.tier]),
     probability(c.probability),
     decimal(c.score),
-    c.assignedSiteId
-      ? `<span title="${esc(describe(full, c.assignedSiteId))}">${esc(c.assignedSiteId)}</span>`
-      : '<span class="muted">home</span>',
+    quarantineCell(c, (siteId) => `<span title="${esc(describe(full, siteId))}">${esc(siteId)}</span>`),
     nowrap(formatWhen(c.lastExposure)),
     nowrap(c.releaseOn ?? '—'),
     nowrap(c.homeMonitoringUntil ?? '—'),

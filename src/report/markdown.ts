@@ -13,6 +13,7 @@ import { contactCap, type RenderOptions } from './html';
 import { prepareReport } from './select';
 import {
   byPriority,
+  quarantineWhere,
   capList,
   chainTree,
   cappedContactsByCase,
@@ -127,6 +128,13 @@ function chainSection(
   return `### Chain ${md(chain.id)}\n\n${md(meta)}\n\n${tree.join('\n')}${r}`;
 }
 
+/** The site of a contact's bed (and whether they are due for release), or where else they stand. */
+function quarantineCell(full: AnalysisReport, c: ContactReport): string {
+  const { siteId, words } = quarantineWhere(c);
+  if (!siteId) return words;
+  return words ? `${describe(full, siteId)}, ${words}` : describe(full, siteId);
+}
+
 function contactTable(full: AnalysisReport, contacts: ContactReport[]): string {
   return table(
     ['Priority', 'Person', 'Probability', 'Score', 'Quarantine site', 'Release on', 'Reasons'],
@@ -135,7 +143,7 @@ function contactTable(full: AnalysisReport, contacts: ContactReport[]): string {
       describe(full, c.personId),
       percent(c.probability),
       decimal(c.score),
-      c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
+      quarantineCell(full, c),
       c.releaseOn ?? '—',
       c.reasons,
     ]),
@@ -388,7 +396,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
             TIER_SHORT[c.tier],
             percent(c.probability),
             decimal(c.score),
-            c.assignedSiteId ? describe(full, c.assignedSiteId) : 'home',
+            quarantineCell(full, c),
             c.releaseOn ?? '—',
             c.homeMonitoringUntil ?? '—',
             c.pcrDates.join(', '),

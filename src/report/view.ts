@@ -183,6 +183,26 @@ export function contactSources(contact: ContactReport): string[] {
   return [...new Set(contact.evidence.map((e) => e.sourceId))];
 }
 
+/**
+ * Where a contact's quarantine stands, for the pages' "Quarantine site" column: the site of their
+ * bed, and otherwise what the plan says (waiting for a bed, at home, health monitoring, over). A
+ * contact whose quarantine is over but who is still at a site is named there, due for release.
+ */
+export function quarantineWhere(contact: ContactReport): { siteId: string | null; words: string } {
+  const { assignedSiteId: siteId, placement } = contact;
+  if (placement === 'completed') return { siteId, words: siteId ? 'due for release' : 'completed' };
+  if (siteId) return { siteId, words: '' };
+  return { siteId: null, words: PLACEMENT_WORDS[placement] };
+}
+
+const PLACEMENT_WORDS: Record<ContactReport['placement'], string> = {
+  site: 'site',
+  waiting: 'waiting for a bed',
+  home: 'home',
+  monitoring: 'health monitoring',
+  completed: 'completed',
+};
+
 export function byPriority(a: ContactReport, b: ContactReport): number {
   return a.priority - b.priority || a.personId.localeCompare(b.personId);
 }

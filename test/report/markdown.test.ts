@@ -98,7 +98,7 @@ describe('renderMarkdown', () => {
     );
     expect(p02).toContain('**Venue-exposed (1)**');
     expect(p02).toContain(
-      '| 6 | K05 Zhang Wei | 4% | 0.05 | home | — | at Yazhou market with P02 for 40 min (venue exposure) |',
+      '| 6 | K05 Zhang Wei | 4% | 0.05 | health monitoring | — | at Yazhou market with P02 for 40 min (venue exposure) |',
     );
     expect(p02).not.toContain('Close contacts');
   });

@@ -14,7 +14,15 @@ import {
   type ContactTier,
 } from '../../src/analysis/report-model';
 import { resolveParameters } from '../../src/domain/parameters';
-import { byPriority, cappedContactsByCase, contactsOfCase, TIERS } from '../../src/report/view';
+import { renderHtml } from '../../src/report/html';
+import { renderMarkdown } from '../../src/report/markdown';
+import {
+  byPriority,
+  cappedContactsByCase,
+  contactsOfCase,
+  quarantineWhere,
+  TIERS,
+} from '../../src/report/view';
 import { aug } from '../analysis/outbreak-fixtures';
 import { analysisReportFixture } from './fixtures';
 
@@ -130,5 +138,49 @@ describe('cappedContactsByCase', () => {
     const capped = cappedContactsByCase(report, 1)('A');
     expect(capped.byTier.contact_of_close_contact).toEqual({ shown: [], total: 2, hidden: 2 });
     expect(capped.total).toBe(3);
+  });
+});
+
+describe('quarantineWhere', () => {
+  const contactWith = (
+    placement: ContactReport['placement'],
+    assignedSiteId: string | null,
+  ): ContactReport => ({
+    ...analysisReportFixture().contacts[0]!,
+    placement,
+    assignedSiteId,
+  });
+
+  test('a bed at a site; otherwise what the plan says, a waiting contact not called "home"', () => {
+    expect(quarantineWhere(contactWith('site', 'QS01'))).toEqual({ siteId: 'QS01', words: '' });
+    expect(quarantineWhere(contactWith('waiting', null))).toEqual({
+      siteId: null,
+      words: 'waiting for a bed',
+    });
+    expect(quarantineWhere(contactWith('home', null))).toEqual({ siteId: null, words: 'home' });
+    expect(quarantineWhere(contactWith('monitoring', null))).toEqual({
+      siteId: null,
+      words: 'health monitoring',
+    });
+    expect(quarantineWhere(contactWith('completed', null))).toEqual({ siteId: null, words: 'completed' });
+    expect(quarantineWhere(contactWith('completed', 'QS01'))).toEqual({
+      siteId: 'QS01',
+      words: 'due for release',
+    });
+  });
+
+  test('the pages say it in the contacts tables', () => {
+    const report = analysisReportFixture();
+    const k01 = report.contacts.find((c) => c.personId === 'K01')!;
+    k01.placement = 'completed';
+    const k02 = report.contacts.find((c) => c.personId === 'K02')!;
+    k02.placement = 'waiting';
+    k02.assignedSiteId = null;
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/\| K01 [^|\n]*\|[^\n]*\| QS01 [^|\n]*, due for release \|/);
+    expect(md).toMatch(/\| K02 [^|\n]*\|[^\n]*\| waiting for a bed \|/);
+    const html = renderHtml(report);
+    expect(html).toContain('<span class="muted">waiting for a bed</span>');
+    expect(html).toContain('<span class="muted">due for release</span>');
   });
 });
