@@ -83,7 +83,16 @@ export interface TransmissionChain {
   id: string;
   rootId: Id;
   /** Where the root most likely came from: an environmental source, or outside (`unknown`). */
-  rootSource: { id: Id; kind: InfectorKind; probability: number };
+  rootSource: {
+    id: Id;
+    kind: InfectorKind;
+    probability: number;
+    /**
+     * How the root met it, as a link's `setting` (`place:fishing_port`, `boat`), when it is among
+     * the root's candidates; null otherwise (outside, or below the candidates' threshold).
+     */
+    setting: string | null;
+  };
   /** Root first, then by generation and time. */
   caseIds: Id[];
   size: number;
@@ -336,10 +345,13 @@ export function buildChains(
     const lastAt = times.length ? Math.max(...times) : timeOf(root);
     const rootInference = inferenceOf.get(root);
     const outside = rootInference?.distribution.find((d) => d.kind !== 'case');
+    const outsideCandidate = outside && rootInference?.candidates.find((c) => c.id === outside.id);
     chains.push({
       id,
       rootId: root,
-      rootSource: outside ?? { id: 'unknown', kind: 'unknown', probability: rootInference ? 0 : 1 },
+      rootSource: outside
+        ? { ...outside, setting: outsideCandidate ? settingOf(outsideCandidate) : null }
+        : { id: 'unknown', kind: 'unknown', probability: rootInference ? 0 : 1, setting: null },
       caseIds: members.map((m) => m.personId),
       size: members.length,
       length: Math.max(...members.map((m) => m.generation)),

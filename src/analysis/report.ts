@@ -506,7 +506,8 @@ function chainReports(analysis: Analysis): AnalysisReport['chains'] {
                 fromKind: chain.rootSource.kind as SourceKind,
                 to: chain.rootId,
                 probability: chain.rootSource.probability,
-                setting: chain.rootSource.kind,
+                // As the root's candidate says it (`place:fishing_port`), else the source's kind.
+                setting: chain.rootSource.setting ?? chain.rootSource.kind,
                 flags: [],
               },
             ]

@@ -75,7 +75,7 @@ describe('buildChains', () => {
     const [a, e] = result.chains;
     expect(a).toMatchObject({
       rootId: 'A',
-      rootSource: { id: 'unknown', kind: 'unknown', probability: 1 },
+      rootSource: { id: 'unknown', kind: 'unknown', probability: 1, setting: null },
       caseIds: ['A', 'B', 'C', 'D'],
       size: 4,
       length: 2,
@@ -180,8 +180,30 @@ describe('buildChains', () => {
       params,
       day(10),
     ).chains;
-    expect(chain!.rootSource).toEqual({ id: 'L1', kind: 'item', probability: 0.7 });
+    // A candidate without evidence (made by hand) says no setting.
+    expect(chain!.rootSource).toEqual({ id: 'L1', kind: 'item', probability: 0.7, setting: null });
     expect(chain!.lastConfirmedAt).toBe(day(5) + 12 * HOUR);
+  });
+
+  test("a root from a place says how it met it, as its candidate's evidence does", () => {
+    const cases = [symptomatic('A', day(3), day(5, 12))];
+    const atPort = evidence(day(1), day(1, 3), {
+      setting: 'place',
+      hostId: 'PORT',
+      placeKind: 'fishing_port',
+    });
+    const [fromPlace] = buildChains(
+      outbreak({ asOf: day(10), cases }),
+      [inference('A', [['PORT', 'place', 0.6]], day(0), [atPort])],
+      params,
+      day(10),
+    ).chains;
+    expect(fromPlace!.rootSource).toEqual({
+      id: 'PORT',
+      kind: 'place',
+      probability: 0.6,
+      setting: 'place:fishing_port',
+    });
   });
 });
 

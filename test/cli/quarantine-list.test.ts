@@ -92,3 +92,11 @@ test('report --format json, md and html count the beds due for release at each s
   ]);
   expect(latest.summary).toMatchObject({ quarantineBeds: 10, occupiedBeds: 0, assignedBeds: 8 });
 }, 120_000);
+
+test("the same report's chain from the fishing port names the setting on its root link, as the candidate does", async () => {
+  const json = JSON.parse(await report('--format', 'json')) as AnalysisReport;
+  const chain = json.chains.find((c) => c.id === 'chain-P0000523')!;
+  expect(chain.links[0]).toMatchObject({ from: 'FP001', fromKind: 'place', setting: 'place:fishing_port' });
+  const root = json.cases.find((c) => c.personId === 'P0000523')!;
+  expect(root.candidates.find((k) => k.id === 'FP001')!.setting).toBe('place:fishing_port');
+});

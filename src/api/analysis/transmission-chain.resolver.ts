@@ -131,7 +131,7 @@ export class TransmissionChainResolver {
         fromKind: rootSource.kind,
         to: chain.rootId,
         probability: rootSource.probability,
-        setting: rootSource.kind,
+        setting: rootSource.setting ?? rootSource.kind,
         serialIntervalDays: null,
         flags: [],
       });
