@@ -237,6 +237,11 @@ export interface AnalysisReport {
     assignedBeds: number;
     /** Beds already taken at the as-of instant. */
     occupiedBeds: number;
+    /**
+     * Of those, the beds held by contacts whose quarantine had ended by then: free once they leave
+     * (the sites' `dueForRelease`).
+     */
+    dueForReleaseBeds: number;
     highRiskAreas: number;
     mediumRiskAreas: number;
   };

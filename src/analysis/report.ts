@@ -654,6 +654,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
       quarantineBeds: quarantine.beds,
       assignedBeds: quarantine.sites.reduce((sum, s) => sum + s.assigned, 0),
       occupiedBeds: quarantine.sites.reduce((sum, s) => sum + s.occupied, 0),
+      dueForReleaseBeds: quarantine.sites.reduce((sum, s) => sum + s.dueForRelease, 0),
       highRiskAreas: areas.filter((a) => a.level === 'high').length,
       mediumRiskAreas: areas.filter((a) => a.level === 'medium').length,
     },

@@ -17,6 +17,7 @@ import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg 
 import {
   byPriority,
   quarantineWhere,
+  dueForRelease,
   capList,
   chainTree,
   colourOfSetting,
@@ -216,7 +217,7 @@ function summarySection(report: AnalysisReport): string {
     card(s.venueExposed, 'venue-exposed'),
     card(
       `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds}`,
-      `quarantine beds taken (${s.occupiedBeds} already occupied, ${s.assignedBeds} newly assigned)`,
+      `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
     ),
     card(s.highRiskAreas, 'high-risk areas'),
     card(s.mediumRiskAreas, 'medium-risk areas'),

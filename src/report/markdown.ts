@@ -14,6 +14,7 @@ import { prepareReport } from './select';
 import {
   byPriority,
   quarantineWhere,
+  dueForRelease,
   capList,
   chainTree,
   cappedContactsByCase,
@@ -275,7 +276,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
         ['Venue-exposed', String(s.venueExposed)],
         [
           'Quarantine beds taken',
-          `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied, ${s.assignedBeds} newly assigned)`,
+          `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
         ],
         ['High-risk areas', String(s.highRiskAreas)],
         ['Medium-risk areas', String(s.mediumRiskAreas)],

@@ -203,6 +203,11 @@ const PLACEMENT_WORDS: Record<ContactReport['placement'], string> = {
   completed: 'completed',
 };
 
+/** `, 2 due for release` after the beds already occupied, when any are; nothing otherwise. */
+export function dueForRelease(beds: number): string {
+  return beds > 0 ? `, ${beds} due for release` : '';
+}
+
 export function byPriority(a: ContactReport, b: ContactReport): number {
   return a.priority - b.priority || a.personId.localeCompare(b.personId);
 }

@@ -103,3 +103,25 @@ test('as of the default instant the beds are as they were: 8 of the 10 assigned,
   expect(entries.slice(firstCompleted).every((e) => e.placement === 'COMPLETED')).toBe(true);
   expect(entries.map((e) => e.priority)).toEqual(entries.map((_, i) => i + 1));
 });
+
+test('the outbreak summary counts the beds due for release among those occupied, as the sites do', async () => {
+  const context = createContext({
+    store,
+    viewer: { keyId: 'key-investigator', role: 'investigator' },
+    audit: new AuditLog(),
+    analysis: new AnalysisService(store),
+  });
+  const query = `query Summary($asOf: DateTime) {
+    outbreakSummary(asOf: $asOf) { quarantineBeds occupiedBeds dueForReleaseBeds assignedBeds }
+  }`;
+  const onFifth = await run(schema, context, query, { asOf: '2022-08-05T23:59:59+08:00' });
+  expect(onFifth.errors).toBeUndefined();
+  expect((onFifth.data as Json).outbreakSummary).toEqual({
+    quarantineBeds: 10,
+    occupiedBeds: 10,
+    dueForReleaseBeds: 2,
+    assignedBeds: 0,
+  });
+  const latest = await run(schema, context, query, { asOf: null });
+  expect((latest.data as Json).outbreakSummary).toMatchObject({ occupiedBeds: 0, dueForReleaseBeds: 0 });
+});

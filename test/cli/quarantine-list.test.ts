@@ -77,10 +77,15 @@ test('report --format json, md and html count the beds due for release at each s
     assignedSiteId: 'QS001',
     placement: 'completed',
   });
+  expect(json.summary).toMatchObject({ quarantineBeds: 10, occupiedBeds: 10, dueForReleaseBeds: 2 });
   const md = await report('--format', 'md', ...AS_OF);
+  expect(md).toContain(
+    '| Quarantine beds taken | 10 / 10 (10 already occupied, 2 due for release, 0 newly assigned) |',
+  );
   expect(md).toContain('| Quarantine site | Beds | Occupied | Due for release | Assigned | Free |');
   expect(md).toMatch(/\n\| QS001 [^\n]*\| 10 \| 10 \| 2 \| 0 \| 0 \|\n/);
   const html = await report('--format', 'html', ...AS_OF);
+  expect(html).toContain('quarantine beds taken (10 already occupied, 2 due for release, 0 newly assigned)');
   expect(html).toMatch(
     /<td class="num">10<\/td><td class="num">10<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><\/tr>/,
   );
@@ -90,7 +95,12 @@ test('report --format json, md and html count the beds due for release at each s
   expect(latest.quarantineSites).toEqual([
     { id: 'QS001', capacity: 10, occupied: 0, assigned: 8, dueForRelease: 0 },
   ]);
-  expect(latest.summary).toMatchObject({ quarantineBeds: 10, occupiedBeds: 0, assignedBeds: 8 });
+  expect(latest.summary).toMatchObject({
+    quarantineBeds: 10,
+    occupiedBeds: 0,
+    assignedBeds: 8,
+    dueForReleaseBeds: 0,
+  });
 }, 120_000);
 
 test("the same report's chain from the fishing port names the setting on its root link, as the candidate does", async () => {

@@ -450,6 +450,7 @@ export function analysisReportFixture(): AnalysisReport {
       quarantineBeds: 70,
       assignedBeds: 4,
       occupiedBeds: 5,
+      dueForReleaseBeds: 0,
       highRiskAreas: 2,
       mediumRiskAreas: 2,
     },

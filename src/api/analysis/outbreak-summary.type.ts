@@ -65,6 +65,11 @@ export class OutbreakSummaryType {
   quarantineBeds!: number;
   @Field(() => Int, { description: 'Beds newly assigned by the quarantine plan.' }) assignedBeds!: number;
   @Field(() => Int, { description: 'Beds already taken at the as-of instant.' }) occupiedBeds!: number;
+  @Field(() => Int, {
+    description:
+      "Of the beds already taken, those held by contacts whose quarantine had ended by asOf: free once they leave (the sites' dueForRelease).",
+  })
+  dueForReleaseBeds!: number;
   @Field(() => Int, { description: 'Persons due for a bed who got none.' }) waitingForBeds!: number;
   @Field(() => Int) highRiskAreas!: number;
   @Field(() => Int) mediumRiskAreas!: number;
