@@ -52,7 +52,10 @@ export interface CaseReport {
   candidates: InfectorCandidateReport[];
   chainId: string;
   generation: number;
+  /** Cases whose most likely infector this case is. */
   offspring: number;
+  /** Σ of the probabilities that this case infected each other case (Wallinga & Teunis R_j). */
+  expectedOffspring: number;
   /**
    * Consistency flags on the link to the infector (e.g. `onset-order-reversed`); of a link cut to
    * break a cycle, its flags and `cut-to-break-cycle`.

@@ -257,6 +257,7 @@ function caseReports(
       chainId: chainCase?.chainId ?? `chain-${c.personId}`,
       generation: chainCase?.generation ?? 0,
       offspring: chainCase?.offspring ?? 0,
+      expectedOffspring: chainCase?.expectedOffspring ?? 0,
       flags: flagsOf.get(c.personId) ?? [],
       timeline,
     };

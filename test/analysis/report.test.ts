@@ -219,6 +219,14 @@ describe('toReport', () => {
     expect(caseOf('A').flags).toContain('cut-to-break-cycle');
     expect(caseOf('B')).toMatchObject({ infector: { id: 'A', kind: 'case' }, generation: 1 });
     expect(caseOf('B').flags).not.toContain('cut-to-break-cycle');
+    // Offspring as the chains count them: the most likely links, and the Wallinga & Teunis sum.
+    for (const c of run.chains.cases) {
+      expect(caseOf(c.personId)).toMatchObject({
+        offspring: c.offspring,
+        expectedOffspring: c.expectedOffspring,
+      });
+    }
+    expect(caseOf('A').expectedOffspring).toBeGreaterThan(0);
     // Every case's infector is the `from` of the chain link into it, and following infectors
     // never comes back to a case.
     for (const c of report.cases) {

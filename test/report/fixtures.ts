@@ -68,6 +68,7 @@ const cases: CaseReport[] = [
     chainId: 'C1',
     generation: 0,
     offspring: 1,
+    expectedOffspring: 1,
     flags: [],
     timeline: [
       { at: '2022-07-30T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -127,6 +128,7 @@ const cases: CaseReport[] = [
     chainId: 'C1',
     generation: 0,
     offspring: 1,
+    expectedOffspring: 1,
     flags: [],
     timeline: [
       { at: '2022-07-31T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -170,6 +172,7 @@ const cases: CaseReport[] = [
     chainId: 'C1',
     generation: 1,
     offspring: 1,
+    expectedOffspring: 1,
     flags: [],
     timeline: [
       { at: '2022-08-02T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -217,6 +220,7 @@ const cases: CaseReport[] = [
     chainId: 'C1',
     generation: 1,
     offspring: 1,
+    expectedOffspring: 1,
     flags: [],
     timeline: [
       { at: '2022-08-03T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -260,6 +264,7 @@ const cases: CaseReport[] = [
     chainId: 'C1',
     generation: 2,
     offspring: 0,
+    expectedOffspring: 0,
     flags: [],
     timeline: [
       { at: '2022-08-05T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -300,6 +305,7 @@ const cases: CaseReport[] = [
     chainId: 'C1',
     generation: 2,
     offspring: 0,
+    expectedOffspring: 0,
     flags: ['onset order reversed'],
     timeline: [
       { at: '2022-08-07T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -336,6 +342,7 @@ const cases: CaseReport[] = [
     chainId: 'C2',
     generation: 0,
     offspring: 1,
+    expectedOffspring: 1,
     flags: [],
     timeline: [
       { at: '2022-08-01T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -383,6 +390,7 @@ const cases: CaseReport[] = [
     chainId: 'C2',
     generation: 1,
     offspring: 0,
+    expectedOffspring: 0,
     flags: [],
     timeline: [
       { at: '2022-08-04T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
@@ -419,6 +427,7 @@ const cases: CaseReport[] = [
     chainId: 'C3',
     generation: 0,
     offspring: 0,
+    expectedOffspring: 0,
     flags: [],
     timeline: [
       { at: '2022-08-04T00:00:00+08:00', kind: 'window', label: 'infectious window opens' },
