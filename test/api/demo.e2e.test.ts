@@ -116,6 +116,10 @@ describe.each(stores)('the demo district over HTTP on the %s store', (kind, open
     expect(quarantine.edges.map((e: Json) => e.node.priority)).toEqual(
       [...quarantine.edges.map((e: Json) => e.node.priority)].sort((a: number, b: number) => a - b),
     );
+    // Each close contact on the list says whose close contact they are.
+    const closeContacts = quarantine.edges.filter((e: Json) => e.node.tier === 'CLOSE_CONTACT');
+    expect(closeContacts.length).toBeGreaterThan(0);
+    expect(closeContacts.every((e: Json) => e.node.closeContactOf.length > 0)).toBe(true);
     // The beds are the demo's quarantine sites' beds.
     const beds = demoRows('places.csv')
       .filter((p) => p[2] === 'quarantine_site')
