@@ -60,9 +60,13 @@ export const SETTING_CATEGORY_LABELS: Record<SettingCategory, string> = {
   none: 'source not known',
 };
 
-/** `place:market` → `place`; a null setting (no known infector) → `none`. */
+/**
+ * `place:market` → `place`; a reported household contact (`contact:household`) → `household`, as
+ * the nights at home it stands for; a null setting (no known infector) → `none`.
+ */
 export function settingCategory(setting: string | null): SettingCategory {
   if (setting === null || setting === '') return 'none';
+  if (setting === 'contact:household') return 'household';
   const family = setting.split(':')[0]!;
   return (SETTING_CATEGORIES as readonly string[]).includes(family) ? (family as SettingCategory) : 'other';
 }

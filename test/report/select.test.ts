@@ -292,6 +292,9 @@ describe('view helpers', () => {
   it('names settings and their families', () => {
     expect(settingCategory('place:market')).toBe('place');
     expect(settingCategory('contact:social')).toBe('contact');
+    // Drawn and named as household, as the Markdown says "via household contact".
+    expect(settingCategory('contact:household')).toBe('household');
+    expect(settingCategory('household')).toBe('household');
     expect(settingCategory('cold_chain')).toBe('cold_chain');
     expect(settingCategory('ferry')).toBe('other');
     expect(settingCategory(null)).toBe('none');
