@@ -13,7 +13,9 @@ export interface FieldProblem {
 
 export function describeProblem(p: FieldProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}` : p.file;
-  return p.column ? `${where}: column "${p.column}": ${p.reason}` : `${where}: ${p.reason}`;
+  // One problem a line: a line break quoted into a value is shown as \n, not as a new line.
+  const reason = p.reason.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return p.column ? `${where}: column "${p.column}": ${reason}` : `${where}: ${reason}`;
 }
 
 /** Input that breaks the import format; nothing of it was written. */

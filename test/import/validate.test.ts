@@ -175,6 +175,22 @@ describe('validateBundle', () => {
     ]);
   });
 
+  test('an id with a line break quoted into it is named on one line of the error', async () => {
+    const dir = bundle('district', {
+      'handlings.csv': 'person_id,item_id,at\n"P0\n1",L1,2022-08-01T10:00:00+08:00\n',
+    });
+    let message = '';
+    try {
+      await validateBundle(new KnownKinds(), dir);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      '1 problem found; nothing was written:',
+      '  handlings.csv:2: column "person_id": no person "P0\\n1" in this bundle or in the store',
+    ]);
+  });
+
   test('a later bundle may refer to what only the store has, looked up in a few batches', async () => {
     const store = new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES);
     const result = await validateBundle(store, bundle('district-later'));
