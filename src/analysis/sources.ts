@@ -50,6 +50,12 @@ export interface RankedSource {
   reasons: string[];
 }
 
+/** The order of a ranked list: the higher score first, then by id. */
+export const byRank = (
+  a: Pick<RankedSource, 'score' | 'id'>,
+  b: Pick<RankedSource, 'score' | 'id'>,
+): number => b.score - a.score || a.id.localeCompare(b.id);
+
 export interface SourceRanking {
   /** Best first. */
   overall: RankedSource[];
@@ -305,7 +311,7 @@ export function rankSources(
 
     const ranked = [...tallies]
       .map(([id, t]) => ({ id, kind: t.kind, score: t.score, chainIds: [chain.id], reasons: t.reasons }))
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+      .sort(byRank);
     byChain.set(chain.id, ranked);
     const total = ranked.reduce((sum, r) => sum + r.score, 0);
     for (const r of ranked) {
@@ -319,7 +325,7 @@ export function rankSources(
   return {
     overall: [...overall]
       .map(([id, o]) => ({ id, kind: o.kind, score: o.score, chainIds: o.chainIds, reasons: o.reasons }))
-      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)),
+      .sort(byRank),
     byChain,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { TransmissionChain } from '../../analysis/chains';
-import type { RankedSource } from '../../analysis/sources';
+import { byRank, type RankedSource } from '../../analysis/sources';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
 import { decodeCursor, encodeCursor } from '../pagination';
@@ -19,12 +19,6 @@ import { SourceType } from './source.type';
 import { TransmissionChainType } from './transmission-chain.type';
 
 export const MAX_SOURCES = 100;
-
-/** The order of a ranked list (src/analysis/sources.ts): the higher score first, then by id. */
-const compareRanked = (
-  a: Pick<RankedSource, 'score' | 'id'>,
-  b: Pick<RankedSource, 'score' | 'id'>,
-): number => b.score - a.score || a.id.localeCompare(b.id);
 
 /** A source's cursor: its score and id, the key the list is ranked by (see `pagination.ts`). */
 export const sourceCursor = (source: Pick<RankedSource, 'score' | 'id'>): string =>
@@ -46,7 +40,7 @@ function rankedAfter(
   after: Pick<RankedSource, 'score' | 'id'> | null,
 ): readonly RankedSource[] {
   if (after === null) return ranked;
-  const start = ranked.findIndex((s) => compareRanked(after, s) < 0);
+  const start = ranked.findIndex((s) => byRank(after, s) < 0);
   return start < 0 ? [] : ranked.slice(start);
 }
 
