@@ -12,6 +12,7 @@ import {
   type Contact,
   type EntityKind,
   type Handling,
+  type Instant,
   type Person,
   type Place,
   type PlaceKind,
@@ -52,11 +53,25 @@ export interface ParsedRow<T> {
 }
 
 /**
- * An onset this long before the confirmation is likely a mistyped date (a year, a month): the
- * infectious window opens before onset, so such a case would expose everyone it met in between.
- * Omicron's incubation is at most about 14 days; symptoms go on rarely longer before a test.
+ * An onset or first positive sample this long before the confirmation is likely a mistyped date
+ * (a year, a month): the infectious window opens before it, so such a case would expose everyone it
+ * met in between. Omicron's incubation is at most about 14 days; symptoms go on rarely longer
+ * before a test.
  */
-export const SUSPICIOUS_ONSET_BEFORE_CONFIRMATION_DAYS = 21;
+export const SUSPICIOUS_DAYS_BEFORE_CONFIRMATION = 21;
+
+/**
+ * How many days `at` (an onset, a first positive sample) lies before `confirmedAt`, when that is
+ * more than SUSPICIOUS_DAYS_BEFORE_CONFIRMATION; null otherwise.
+ */
+export function suspiciousDaysBeforeConfirmation(at: Instant, confirmedAt: Instant): number | null {
+  const days = Math.floor((confirmedAt - at) / DAY);
+  return days > SUSPICIOUS_DAYS_BEFORE_CONFIRMATION ? days : null;
+}
+
+/** How a warning of such a date ends. */
+export const EARLY_DATE_ACCEPTED =
+  'accepted as given, but its infectious window opens before it: check the date';
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
@@ -348,15 +363,12 @@ export const casesSpec: FileSpec<Case> = {
     const personId = r.ref('person_id', ['person']) ?? '';
     const confirmedAt = r.instant('confirmed_at', { required: false, allowDate: true });
     if (onset !== null && confirmedAt !== null) {
-      const days = Math.floor((confirmedAt - onset) / DAY);
-      if (days > SUSPICIOUS_ONSET_BEFORE_CONFIRMATION_DAYS) {
+      const days = suspiciousDaysBeforeConfirmation(onset, confirmedAt);
+      if (days !== null)
         r.warnings.push({
           column: 'onset',
-          reason:
-            `${formatDate(onset)} is ${days} days before confirmed_at (${formatDate(confirmedAt)}); ` +
-            `accepted as given, but its infectious window opens before it: check the date`,
+          reason: `${formatDate(onset)} is ${days} days before confirmed_at (${formatDate(confirmedAt)}); ${EARLY_DATE_ACCEPTED}`,
         });
-      }
     }
     return r.done<Case>({
       personId,

@@ -6,8 +6,8 @@
  * (A row's own fields are checked where it is parsed: src/domain/records.ts.)
  */
 import type { FieldProblem } from '../domain/errors';
-import { SUSPICIOUS_ONSET_BEFORE_CONFIRMATION_DAYS, type FileName } from '../domain/records';
-import { DAY, formatDate } from '../domain/time';
+import { EARLY_DATE_ACCEPTED, suspiciousDaysBeforeConfirmation, type FileName } from '../domain/records';
+import { formatDate } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
 
 export class BundlePlausibility {
@@ -28,8 +28,8 @@ export class BundlePlausibility {
     const { personId, confirmedAt } = record as Case;
     const first = this.firstPositive.get(personId);
     if (!first || confirmedAt === null) return [];
-    const days = Math.floor((confirmedAt - first.at) / DAY);
-    if (days <= SUSPICIOUS_ONSET_BEFORE_CONFIRMATION_DAYS) return [];
+    const days = suspiciousDaysBeforeConfirmation(first.at, confirmedAt);
+    if (days === null) return [];
     return [
       {
         file: 'samples.csv',
@@ -37,8 +37,7 @@ export class BundlePlausibility {
         column: 'sampled_at',
         reason:
           `${formatDate(first.at)}, ${personId}'s first positive sample, is ${days} days before the ` +
-          `case's confirmed_at (${formatDate(confirmedAt)}, cases.csv:${line}); accepted as given, ` +
-          `but its infectious window opens before it: check the date`,
+          `case's confirmed_at (${formatDate(confirmedAt)}, cases.csv:${line}); ${EARLY_DATE_ACCEPTED}`,
       },
     ];
   }
