@@ -3,12 +3,13 @@
  * what `tracegraph report --format json` prints and what the HTML/Markdown/CSV renderers and the
  * chain view draw from. Instants are ISO 8601 strings (+08:00); dates are `YYYY-MM-DD`.
  */
+import type { Placement } from './quarantine';
 
 export type SourceKind = 'case' | 'person' | 'item' | 'boat' | 'place' | 'unknown';
 export type ContactTier = 'close_contact' | 'contact_of_close_contact' | 'venue_exposed';
 export type RiskLevel = 'high' | 'medium' | 'low';
-/** A contact's placement in the quarantine plan (src/analysis/quarantine.ts `Placement`). */
-export type ContactPlacement = 'site' | 'waiting' | 'home' | 'monitoring' | 'completed';
+/** A contact's placement in the quarantine plan: any but `none`, which only those below every tier get. */
+export type ContactPlacement = Exclude<Placement, 'none'>;
 
 export interface InfectorRef {
   /** Person id of the infecting case, or the lot/boat/place id; `unknown` for outside. */

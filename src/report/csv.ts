@@ -5,7 +5,7 @@
  * as text (see `csvText`).
  */
 import { stringify } from 'csv-stringify/sync';
-import { type AnalysisReport, type ContactReport, type LazyAnalysisReport } from '../analysis/report-model';
+import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../analysis/report-model';
 import { maskName, maskPhone } from '../domain/masking';
 import type { TextSink } from './stream';
 import { byPriority, decimal } from './view';
@@ -36,9 +36,9 @@ export interface QuarantineCsvOptions {
 /**
  * One row per contact. `assigned_site` is the site's id (for a contact whose quarantine is over,
  * the site they are still at); `placement` is the plan's (`site`, `waiting`, `home`, `monitoring`,
- * `completed`); `pcr_dates` are the test dates
- * joined with `;`, and `close_contact_of` the ids of whose close contact the person is (empty for
- * the other tiers); score and probability keep three decimals.
+ * `completed`); `pcr_dates` are the test dates joined with `;`, and `close_contact_of` the ids of
+ * whose close contact the person is (empty for the other tiers); score and probability keep three
+ * decimals.
  */
 export function renderQuarantineCsv(report: AnalysisReport, options: QuarantineCsvOptions = {}): string {
   const rows = [...report.contacts].sort(byPriority).map((c) => quarantineRow(c, report.entities, options));

@@ -16,8 +16,6 @@ import { prepareReport } from './select';
 import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
 import {
   byPriority,
-  quarantineWhere,
-  dueForRelease,
   capList,
   chainTree,
   colourOfSetting,
@@ -27,6 +25,7 @@ import {
   DEFAULT_MAX_CONTACTS,
   decimal,
   describe,
+  dueForRelease,
   formatWhen,
   reportSubtitle,
   percent,
@@ -43,6 +42,7 @@ import {
   MAX_TIMELINE_ROWS,
   moreContactsNote,
   mostLikelyInfector,
+  quarantineWhere,
   type ChainTreeNode,
 } from './view';
 

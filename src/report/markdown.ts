@@ -13,8 +13,6 @@ import { contactCap, type RenderOptions } from './html';
 import { prepareReport } from './select';
 import {
   byPriority,
-  quarantineWhere,
-  dueForRelease,
   capList,
   chainTree,
   cappedContactsByCase,
@@ -22,6 +20,7 @@ import {
   cutLinkNote,
   decimal,
   describe,
+  dueForRelease,
   formatWhen,
   reportSubtitle,
   percent,
@@ -34,6 +33,7 @@ import {
   MAX_TIMELINE_ROWS,
   moreContactsNote,
   mostLikelyInfector,
+  quarantineWhere,
   type ChainTreeNode,
 } from './view';
 
