@@ -5,14 +5,11 @@
  * are numbered after every contact still to act on; the site counts their beds as due for release.
  */
 import path from 'node:path';
-import { AuditLog } from '../../src/api/audit-log';
-import { createContext } from '../../src/api/context.type';
 import { buildApiSchema } from '../../src/api/schema';
-import { AnalysisService } from '../../src/api/services/analysis.service';
 import { importBundle } from '../../src/import/import';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import type { TraceStore } from '../../src/store/port';
-import { run, suiteTempDirs, type Json } from './helpers';
+import { contextFor, run, suiteTempDirs, type Json } from './helpers';
 
 const DEMO = path.resolve(__dirname, '../../seeds/demo');
 const freshDir = suiteTempDirs();
@@ -36,12 +33,7 @@ const PLAN = `query Plan($asOf: DateTime, $after: String) {
 
 /** Every entry of the plan as of `asOf` (null: the default), page after page, and its sites. */
 async function planAsOf(asOf: string | null): Promise<{ sites: Json[]; occupied: number; entries: Json[] }> {
-  const context = createContext({
-    store,
-    viewer: { keyId: 'key-investigator', role: 'investigator' },
-    audit: new AuditLog(),
-    analysis: new AnalysisService(store),
-  });
+  const context = contextFor(store, 'investigator');
   const entries: Json[] = [];
   let after: string | null = null;
   for (;;) {
@@ -105,12 +97,7 @@ test('as of the default instant the beds are as they were: 8 of the 10 assigned,
 });
 
 test('the outbreak summary counts the beds due for release among those occupied, as the sites do', async () => {
-  const context = createContext({
-    store,
-    viewer: { keyId: 'key-investigator', role: 'investigator' },
-    audit: new AuditLog(),
-    analysis: new AnalysisService(store),
-  });
+  const context = contextFor(store, 'investigator');
   const query = `query Summary($asOf: DateTime) {
     outbreakSummary(asOf: $asOf) { quarantineBeds occupiedBeds dueForReleaseBeds assignedBeds }
   }`;
