@@ -10,7 +10,15 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
 import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
-import { stayTypeOf, type EntityKind, type Id, type Place, type PlaceKind } from '../domain/types';
+import {
+  stayTypeOf,
+  type Case,
+  type EntityKind,
+  type Id,
+  type Place,
+  type PlaceKind,
+  type Sample,
+} from '../domain/types';
 import { BundleReadMarker } from '../fs/bundle-read-marker';
 import { runningWriteOf, WRITE_LOCK } from '../fs/bundle-write-lock';
 import { SWAP_JOURNAL } from '../fs/staged-bundle';
@@ -19,7 +27,7 @@ import type { TraceStore } from '../store/port';
 import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
-import { BundlePlausibility } from './plausibility';
+import { BundlePlausibility, type PlausibilityStore } from './plausibility';
 
 /** Problems kept for the report; all are counted. */
 export const MAX_PROBLEMS = 100;
@@ -62,8 +70,12 @@ export interface ValidationResult {
   warningsTotal: number;
 }
 
-/** What validation reads from a store: the kind behind each id, places' kinds, who lives where. */
-export type ValidationStore = Pick<TraceStore, 'entityKinds' | 'places' | 'residentCounts' | 'residentsOf'>;
+/**
+ * What validation reads from a store: the kind behind each id, places' kinds, who lives where, and
+ * the samples and cases a bundle's rows complete or replace (src/import/plausibility.ts).
+ */
+export type ValidationStore = Pick<TraceStore, 'entityKinds' | 'places' | 'residentCounts' | 'residentsOf'> &
+  PlausibilityStore;
 
 /** A store that holds nothing: what a store not made yet is validated against. */
 export const EMPTY_STORE: ValidationStore = {
@@ -71,6 +83,9 @@ export const EMPTY_STORE: ValidationStore = {
   places: async (ids) => ids.map(() => null),
   residentCounts: async () => [],
   residentsOf: async () => [],
+  samplesByKey: async (keys) => keys.map(() => null),
+  samplesOf: async () => [],
+  casesOf: async (ids) => ids.map(() => null),
 };
 
 /** Files whose key does not cover every field, so two rows may share a key and disagree. */
@@ -545,7 +560,7 @@ async function validateFiles(
 ): Promise<ValidationResult> {
   const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
   const warnings = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
-  const plausibility = new BundlePlausibility();
+  const plausibility = new BundlePlausibility(store, (w) => warnings.add(w));
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
 
@@ -570,7 +585,6 @@ async function validateFiles(
         problems.add({ file: spec.file, line, column: p.column, reason: p.reason });
       for (const w of parsed.warnings)
         warnings.add({ file: spec.file, line, column: w.column, reason: w.reason });
-      if (parsed.record) for (const w of plausibility.row(spec.file, line, parsed.record)) warnings.add(w);
 
       if (spec.defines && spec.idColumn) {
         const id = (row[spec.idColumn] ?? '').trim();
@@ -578,7 +592,9 @@ async function validateFiles(
       } else if (keyed && parsed.record) {
         const print = fingerprint(parsed.record);
         const earlier = index.claimKey(spec.file, spec.key(parsed.record), line, print);
-        if (earlier && !earlier.fingerprint.equals(print)) {
+        if (!earlier && spec.file === 'samples.csv') await plausibility.sample(line, parsed.record as Sample);
+        else if (!earlier && spec.file === 'cases.csv') await plausibility.case(line, parsed.record as Case);
+        else if (earlier && !earlier.fingerprint.equals(print)) {
           problems.add({
             file: spec.file,
             line,
@@ -590,6 +606,7 @@ async function validateFiles(
       await references.addRow({ file: spec.file, line, references: parsed.references });
     }
     rows[spec.file] = count;
+    await plausibility.fileRead(spec.file);
 
     async function define(
       id: Id,
@@ -622,6 +639,7 @@ async function validateFiles(
     }
   }
   await references.finish();
+  await plausibility.finish();
 
   if (problems.total > 0) throw new ValidationError(problems.kept, problems.total);
   return { files, rows, warnings: warnings.kept, warningsTotal: warnings.total };

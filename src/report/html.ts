@@ -14,7 +14,14 @@ import type {
 } from '../analysis/report-model';
 import { changesView, moreChangesNote } from './changes-view';
 import { prepareReport } from './select';
-import { escapeXml as esc, renderChainSvg, renderEpiCurveSvg, renderTimelineSvg } from './svg';
+import {
+  escapeXml as esc,
+  NARROW_EPI_CURVE,
+  renderChainSvg,
+  renderEpiCurveSvg,
+  renderTimelineSvg,
+  WIDE_EPI_CURVE,
+} from './svg';
 import {
   byPriority,
   capList,
@@ -76,8 +83,8 @@ h2 { font-size: 19px; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 2
 h3 { font-size: 17px; margin: 20px 0 8px; }
 h5 { font-size: 13px; margin: 10px 0 4px; }
 h4 { font-size: 14px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-nav.toc { margin: 16px 0; padding: 10px 14px; background: var(--band); border-radius: 6px; font-size: 13px; }
-nav.toc a { color: var(--accent); text-decoration: none; margin-right: 12px; white-space: nowrap; }
+nav.toc { display: flex; flex-wrap: wrap; gap: 2px 12px; margin: 16px 0; padding: 10px 14px; background: var(--band); border-radius: 6px; font-size: 13px; }
+nav.toc a { color: var(--accent); text-decoration: none; white-space: nowrap; }
 .problems { margin: 16px 0; padding: 12px 16px; border: 2px solid #c62828; background: #fdecea; border-radius: 6px; }
 .problems strong { color: #b71c1c; }
 .problems ul { margin: 6px 0 0; padding-left: 20px; }
@@ -120,6 +127,7 @@ figure.chain figcaption .meta { font-weight: 400; color: var(--muted); }
 .chain-r h4 { margin-top: 0; }
 @media (max-width: 720px) { .chain-body { flex-direction: column; } }
 svg { max-width: 100%; height: auto; }
+.epi-narrow { display: none; }
 svg text { font-family: inherit; }
 svg .node-id { font-size: 11px; font-weight: 700; fill: #1f2933; }
 svg .node-name { font-size: 10px; fill: #5f6b7a; }
@@ -136,6 +144,18 @@ ul.chain-tree { margin: 4px 0; padding-left: 18px; text-align: left; font-size: 
 ul.chain-tree ul { padding-left: 18px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 a { color: var(--accent); }
+/* A narrow window or a phone: the page no wider than the screen, wide tables scrolled within it. */
+@media screen and (max-width: 960px) {
+  dl.facts { grid-template-columns: max-content 1fr; }
+  table { display: block; overflow-x: auto; }
+}
+@media screen and (max-width: 560px) {
+  main { padding: 0 12px 32px; }
+  header.report { padding: 16px 12px; }
+  table.compact { min-width: 0; }
+  .epi-wide { display: none; }
+  .epi-narrow { display: block; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { font-size: 11px; }
@@ -256,7 +276,8 @@ function changesSection(report: AnalysisReport, maxItems: number): string {
 
 function epiCurveSection(report: AnalysisReport): string {
   const body = report.epiCurve.length
-    ? `<div class="diagram">${renderEpiCurveSvg(report.epiCurve)}</div>`
+    ? `<div class="diagram epi-wide">${renderEpiCurveSvg(report.epiCurve, WIDE_EPI_CURVE)}</div>` +
+      `<div class="diagram epi-narrow">${renderEpiCurveSvg(report.epiCurve, NARROW_EPI_CURVE)}</div>`
     : '<p class="empty">No cases by day yet.</p>';
   return `<section id="epi-curve"><h2>Epidemic curve</h2><p class="muted">Cases by day of confirmation; dots: cases by day of symptom onset.</p>${body}</section>`;
 }

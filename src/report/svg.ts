@@ -177,11 +177,50 @@ export function renderChainSvg(
   );
 }
 
+/**
+ * The epidemic curve's two layouts. An SVG scales with the width it is shown at, its text with it:
+ * the wide one, shown at a phone's 330 px, had axis labels 5 px high. The narrow one is drawn for
+ * that width, with fewer date labels and its legend on two lines.
+ */
+export interface EpiCurveLayout {
+  width: number;
+  height: number;
+  /** At most this many date labels under the axis; a longer curve labels every second day, third... */
+  dateLabels: number;
+  /** Where the legend's items start, each `[x, line]` (line 0 is the lowest). */
+  legend: readonly [number, number][];
+}
+
+export const WIDE_EPI_CURVE: EpiCurveLayout = {
+  width: 760,
+  height: 250,
+  dateLabels: 16,
+  legend: [
+    [0, 0],
+    [170, 0],
+    [290, 0],
+  ],
+};
+
+export const NARROW_EPI_CURVE: EpiCurveLayout = {
+  width: 340,
+  height: 250,
+  dateLabels: 7,
+  legend: [
+    [0, 1],
+    [170, 1],
+    [0, 0],
+  ],
+};
+
 /** Bars of cases by day (confirmed below, asymptomatic stacked on top), onsets as dots. */
-export function renderEpiCurveSvg(curve: AnalysisReport['epiCurve']): string {
-  const width = 760;
-  const height = 250;
-  const margin = { left: 40, right: 12, top: 16, bottom: 48 };
+export function renderEpiCurveSvg(
+  curve: AnalysisReport['epiCurve'],
+  layout: EpiCurveLayout = WIDE_EPI_CURVE,
+): string {
+  const { width, height } = layout;
+  const legendLines = Math.max(...layout.legend.map(([, line]) => line)) + 1;
+  const margin = { left: 40, right: 12, top: 16, bottom: 32 + 16 * legendLines };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const max = Math.max(1, ...curve.map((d) => Math.max(d.confirmed + d.asymptomatic, d.byOnset)));
@@ -190,7 +229,7 @@ export function renderEpiCurveSvg(curve: AnalysisReport['epiCurve']): string {
   const y = (v: number) => margin.top + plotH - (v / top) * plotH;
   const slot = curve.length ? plotW / curve.length : plotW;
   const barW = Math.max(2, slot * 0.7);
-  const labelEvery = Math.max(1, Math.ceil(curve.length / 16));
+  const labelEvery = Math.max(1, Math.ceil(curve.length / layout.dateLabels));
 
   const parts: string[] = [];
   for (let v = 0; v <= top; v += step) {
@@ -222,14 +261,20 @@ export function renderEpiCurveSvg(curve: AnalysisReport['epiCurve']): string {
       );
     }
   });
-  const legendY = height - 10;
+  const at = (item: number) => {
+    const [dx, line] = layout.legend[item]!;
+    return { x: margin.left + dx, y: height - 10 - 16 * line };
+  };
+  const confirmed = at(0);
+  const asymptomatic = at(1);
+  const onset = at(2);
   parts.push(
-    `<g class="legend"><rect x="${margin.left}" y="${legendY - 9}" width="12" height="10" fill="#c62828"/>` +
-      `<text x="${margin.left + 16}" y="${legendY}" class="axis">confirmed (symptomatic)</text>` +
-      `<rect x="${margin.left + 170}" y="${legendY - 9}" width="12" height="10" fill="#f4a3a3" stroke="#c62828" stroke-width="0.8"/>` +
-      `<text x="${margin.left + 186}" y="${legendY}" class="axis">asymptomatic</text>` +
-      `<circle cx="${margin.left + 296}" cy="${legendY - 4}" r="4" fill="#263238"/>` +
-      `<text x="${margin.left + 304}" y="${legendY}" class="axis">cases by onset date</text></g>`,
+    `<g class="legend"><rect x="${confirmed.x}" y="${confirmed.y - 9}" width="12" height="10" fill="#c62828"/>` +
+      `<text x="${confirmed.x + 16}" y="${confirmed.y}" class="axis">confirmed (symptomatic)</text>` +
+      `<rect x="${asymptomatic.x}" y="${asymptomatic.y - 9}" width="12" height="10" fill="#f4a3a3" stroke="#c62828" stroke-width="0.8"/>` +
+      `<text x="${asymptomatic.x + 16}" y="${asymptomatic.y}" class="axis">asymptomatic</text>` +
+      `<circle cx="${onset.x + 6}" cy="${onset.y - 4}" r="4" fill="#263238"/>` +
+      `<text x="${onset.x + 14}" y="${onset.y}" class="axis">cases by onset date</text></g>`,
   );
   return `<svg class="epi-curve" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Epidemic curve by day of confirmation">${parts.join('')}</svg>`;
 }

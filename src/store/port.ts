@@ -29,6 +29,13 @@ export interface TimeWindow {
   to: Instant;
 }
 
+/** What identifies a sample: one per subject, instant and method (`TraceStore.samplesByKey`). */
+export type SampleKey = Pick<Sample, 'subjectId' | 'sampledAt' | 'method'>;
+
+/** A sample key as one string, for maps: unambiguous whatever the subject's id holds. */
+export const sampleKeyText = (key: SampleKey): string =>
+  JSON.stringify([key.subjectId, key.sampledAt, key.method]);
+
 /** How many people live at a home (`TraceStore.residentCounts`). */
 export interface ResidentCount {
   homeId: Id;
@@ -219,6 +226,8 @@ export interface TraceStore {
   items(ids: readonly Id[]): Promise<(ColdChainItem | null)[]>;
   /** The case of each person, or null. */
   casesOf(personIds: readonly Id[]): Promise<(Case | null)[]>;
+  /** The stored sample of each key (subject, instant, method), or null: what a sample of that key replaces. */
+  samplesByKey(keys: readonly SampleKey[]): Promise<(Sample | null)[]>;
 
   // ---- neighbourhood reads for analysis ---------------------------------------------------
   /** All cases, optionally only those known by `asOf` (confirmed or, failing that, onset). */

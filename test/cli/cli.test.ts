@@ -196,11 +196,35 @@ describe('tracegraph on the embedded store', () => {
     const result = await runCli(['import', later, '--data', data]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^imported \d+ rows /);
+    // The later bundle also corrects the ct of P1's positive sample.
     expect(result.stderr).toBe(
-      'warning: cases.csv:2: column "onset": 2021-08-03 is 366 days before confirmed_at (2022-08-04); ' +
+      'warning: samples.csv:2: column "ct": replaces the stored ct 24.5 of P1\'s pcr sample at ' +
+        '2022-08-02T10:00:00+08:00 with 22\n' +
+        'warning: cases.csv:2: column "onset": 2021-08-03 is 366 days before confirmed_at (2022-08-04); ' +
         'accepted as given, but its infectious window opens before it: check the date\n',
     );
     expect(((await statsOf(data)) as { cases: number }).cases).toBe(DISTRICT_COUNTS.cases + 1);
+  });
+
+  test('a sample result corrected by a later bundle is imported, with a warning on stderr; the same bundle again is silent', async () => {
+    const data = temp();
+    await runCli(['import', DISTRICT, '--data', data]);
+    const corrected = bundleFrom('district', {
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\n' +
+        'P1,2022-07-29T10:00:00+08:00,positive,pcr,\n' +
+        'P1,2022-08-02T10:00:00+08:00,positive,pcr,24.5\n',
+    });
+    bundles.push(corrected);
+    const result = await runCli(['import', corrected, '--data', data]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^imported \d+ rows /);
+    expect(result.stderr).toBe(
+      'warning: samples.csv:2: column "result": replaces the stored result negative of P1\'s pcr sample at ' +
+        '2022-07-29T10:00:00+08:00 with positive\n',
+    );
+    const again = await runCli(['import', corrected, '--data', data]);
+    expect([again.code, again.stderr]).toEqual([0, '']);
   });
 
   test('a store of an older schema is migrated once, saying so on stderr', async () => {

@@ -3,8 +3,9 @@
  * 5 August 2022, when P0000193 and P0000603 are still at QS001 though their quarantine ended (on
  * 4 and 5 August): the CSV says each contact's placement after its site, those two at QS001 due for
  * release and listed after every contact still to act on; the JSON's quarantineSites and the pages'
- * site tables count their beds as due for release.
+ * site tables count their beds as due for release, and so does the line `tracegraph start` prints.
  */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { AnalysisReport } from '../../src/analysis/report-model';
@@ -110,3 +111,34 @@ test("the same report's chain from the fishing port names the setting on its roo
   const root = json.cases.find((c) => c.personId === 'P0000523')!;
   expect(root.candidates.find((k) => k.id === 'FP001')!.setting).toBe('place:fishing_port');
 });
+
+test('start counts the beds due for release in its summary line, and says nothing of them when there are none', async () => {
+  // The demo district with the cases confirmed by 5 August only: start's summary is as of that day.
+  const folder = tempDir('tracegraph-cli-start-due-');
+  try {
+    const bundle = path.join(folder, 'bundle');
+    cpSync(DEMO, bundle, { recursive: true });
+    const [header, ...cases] = readFileSync(path.join(bundle, 'cases.csv'), 'utf8').trimEnd().split('\n');
+    const byThe5th = cases.filter((line) => line.split(',')[3]! < '2022-08-06');
+    expect(byThe5th).toHaveLength(7);
+    writeFileSync(path.join(bundle, 'cases.csv'), [header, ...byThe5th].join('\n') + '\n');
+    const started = await runCli([
+      '--data',
+      path.join(folder, 'data'),
+      'start',
+      '--bundle',
+      bundle,
+      '--no-serve',
+    ]);
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain('as of 2022-08-05T23:59:59.999+08:00: 7 cases');
+    // The report's 10 beds at QS001, 2 of them held by P0000193 and P0000603 after their quarantine.
+    expect(started.stdout).toContain('; 10/10 quarantine beds taken (2 due for release); ');
+
+    const latest = await runCli(['--data', data, 'start', '--no-serve']);
+    expect(latest.code).toBe(0);
+    expect(latest.stdout).toContain('; 8/10 quarantine beds taken; ');
+  } finally {
+    removeTemp(folder);
+  }
+}, 120_000);

@@ -12,6 +12,7 @@ import { snapshot, sortedRecords } from './store-snapshot';
 
 const LATER_PERSONS = 'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\n';
 const LATER_STAYS_HEADER = 'subject_id,host_id,start,end\n';
+const SAMPLES_HEADER = 'subject_id,sampled_at,result,method,ct\n';
 
 /** A bad bundle: the later bundle (which would change the store) with one file broken. */
 interface BadBundle {
@@ -359,6 +360,91 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
           end: t('2022-08-01T09:55:00+08:00'),
         },
       ]);
+    });
+
+    test('a bundle correcting a stored sample says so on its line, and the same bundle again says nothing', async () => {
+      await store.clear();
+      await importBundle(store, bundle('district'));
+      const corrected = bundle(null, {
+        'persons.csv': LATER_PERSONS,
+        'samples.csv': `${SAMPLES_HEADER}P1,2022-07-29T10:00:00+08:00,positive,pcr,30\n`,
+      });
+      const summary = await importBundle(store, corrected);
+      expect(summary.warnings).toEqual([
+        {
+          file: 'samples.csv',
+          line: 2,
+          column: 'result',
+          reason:
+            "replaces the stored result negative of P1's pcr sample at 2022-07-29T10:00:00+08:00 with positive",
+        },
+        {
+          file: 'samples.csv',
+          line: 2,
+          column: 'ct',
+          reason: "replaces the stored ct (empty) of P1's pcr sample at 2022-07-29T10:00:00+08:00 with 30",
+        },
+      ]);
+      expect(summary.warningsTotal).toBe(2);
+      // Written as given: a correction is legitimate.
+      expect(
+        await store.samplesByKey([
+          { subjectId: 'P1', sampledAt: t('2022-07-29T10:00:00+08:00'), method: 'pcr' },
+        ]),
+      ).toEqual([
+        {
+          subjectId: 'P1',
+          sampledAt: t('2022-07-29T10:00:00+08:00'),
+          result: 'positive',
+          method: 'pcr',
+          ct: 30,
+        },
+      ]);
+      const again = await importBundle(store, corrected);
+      expect([again.warnings, again.warningsTotal]).toEqual([[], 0]);
+    });
+
+    test("a first positive sample weeks before a case's confirmation warns when the other is stored, either way", async () => {
+      await store.clear();
+      await importBundle(store, bundle('district'));
+      // P3's case is stored (confirmed 2022-08-05): the bundle brings its first positive sample.
+      const samples = await importBundle(
+        store,
+        bundle(null, {
+          'persons.csv': LATER_PERSONS,
+          'samples.csv': `${SAMPLES_HEADER}P3,2022-07-01T10:00:00+08:00,positive,antigen,\nP2,2022-07-01T10:00:00+08:00,positive,pcr,\n`,
+        }),
+      );
+      expect(samples.warnings).toEqual([
+        {
+          file: 'samples.csv',
+          line: 2,
+          column: 'sampled_at',
+          reason:
+            "2022-07-01, P3's first positive sample, is 35 days before the case's confirmed_at (2022-08-05, in " +
+            'the store); accepted as given, but its infectious window opens before it: check the date',
+        },
+      ]);
+      // P2's positive sample is stored now: the bundle brings its case.
+      const cases = await importBundle(
+        store,
+        bundle(null, {
+          'persons.csv': LATER_PERSONS,
+          'cases.csv':
+            'person_id,classification,onset,confirmed_at\nP2,asymptomatic,,2022-08-05T12:00:00+08:00\n',
+        }),
+      );
+      expect(cases.warnings).toEqual([
+        {
+          file: 'cases.csv',
+          line: 2,
+          column: 'confirmed_at',
+          reason:
+            "2022-07-01, P2's first positive sample (in the store), is 35 days before the case's confirmed_at " +
+            '(2022-08-05); accepted as given, but its infectious window opens before it: check the date',
+        },
+      ]);
+      expect((await store.casesOf(['P2']))[0]?.confirmedAt).toBe(t('2022-08-05T12:00:00+08:00'));
     });
 
     test('a bundle may make a home another kind of place only once it moves everyone who lived there', async () => {

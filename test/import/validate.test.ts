@@ -1,15 +1,15 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
-import type { EntityKind, Id, Person, Place, PlaceKind } from '../../src/domain/types';
+import type { Case, EntityKind, Id, Person, Place, PlaceKind, Sample } from '../../src/domain/types';
 import { validateBundle, type ValidationStore, type ValidationOptions } from '../../src/import/validate';
-import type { ResidentCount } from '../../src/store/port';
+import { sampleKeyText, type ResidentCount, type SampleKey } from '../../src/store/port';
 import { barePerson, barePlace } from '../bare-records';
 import { bundleFrom, removeTemp } from './temp-bundle';
 
 /**
  * A store that knows only the kinds of some ids (of places, their kinds of place, `home` unless
- * given; of persons, their homes), and records how it was asked.
+ * given; of persons, their homes) and the samples and cases given it, and records how it was asked.
  */
 class KnownKinds implements ValidationStore {
   /** The ids asked for in each call of entityKinds. */
@@ -20,6 +20,13 @@ class KnownKinds implements ValidationStore {
   readonly countCalls: Id[][] = [];
   /** The ids asked for in each call of residentsOf. */
   readonly residentCalls: Id[][] = [];
+  /** The keys asked for in each call of samplesByKey, and the ids in each of samplesOf and casesOf. */
+  readonly sampleKeyCalls: SampleKey[][] = [];
+  readonly samplesOfCalls: Id[][] = [];
+  readonly casesOfCalls: Id[][] = [];
+  /** Stored samples and cases. */
+  samples: Sample[] = [];
+  cases: Case[] = [];
   constructor(
     private readonly kinds: Record<Id, EntityKind> = {},
     private readonly placeKinds: Record<Id, PlaceKind> = {},
@@ -40,6 +47,18 @@ class KnownKinds implements ValidationStore {
     return Object.entries(this.homes)
       .filter(([, home]) => homeIds.includes(home))
       .map(([id, homeId]) => barePerson(id, { homeId }));
+  }
+  async samplesByKey(keys: readonly SampleKey[]): Promise<(Sample | null)[]> {
+    this.sampleKeyCalls.push([...keys]);
+    return keys.map((k) => this.samples.find((s) => sampleKeyText(s) === sampleKeyText(k)) ?? null);
+  }
+  async samplesOf(subjectIds: readonly Id[]): Promise<Sample[]> {
+    this.samplesOfCalls.push([...subjectIds]);
+    return this.samples.filter((s) => subjectIds.includes(s.subjectId));
+  }
+  async casesOf(personIds: readonly Id[]): Promise<(Case | null)[]> {
+    this.casesOfCalls.push([...personIds]);
+    return personIds.map((id) => this.cases.find((c) => c.personId === id) ?? null);
   }
   async residentCounts(homeIds: readonly Id[]): Promise<ResidentCount[]> {
     this.countCalls.push([...homeIds]);
@@ -173,6 +192,187 @@ describe('validateBundle', () => {
           '(2022-08-03, cases.csv:2); accepted as given, but its infectious window opens before it: check the date',
       },
     ]);
+  });
+
+  describe('samples and cases the store holds', () => {
+    const at = (text: string): number => Date.parse(text);
+    const SAMPLES_HEADER = 'subject_id,sampled_at,result,method,ct\n';
+    const CASES_HEADER = 'person_id,classification,onset,confirmed_at\n';
+    const EARLY = 'accepted as given, but its infectious window opens before it: check the date';
+    const sample = (
+      subjectId: Id,
+      sampledAt: string,
+      result: Sample['result'],
+      ct: number | null = null,
+    ): Sample => ({
+      subjectId,
+      sampledAt: at(sampledAt),
+      result,
+      method: 'pcr',
+      ct,
+    });
+    const confirmed = (personId: Id, confirmedAt: string): Case => ({
+      personId,
+      classification: 'asymptomatic',
+      onset: null,
+      confirmedAt: at(confirmedAt),
+    });
+
+    test('a sample that changes the stored result or ct is imported, with a warning naming old and new', async () => {
+      const store = new KnownKinds();
+      store.samples = [
+        sample('P1', '2022-08-02T10:00:00+08:00', 'negative'),
+        sample('P1', '2022-07-29T10:00:00+08:00', 'negative'),
+        sample('MKT', '2022-08-04T15:00:00+08:00', 'negative'),
+      ];
+      const samples =
+        SAMPLES_HEADER +
+        'P1,2022-08-02T10:00:00+08:00,positive,pcr,24.5\n' +
+        'P1,2022-07-29T10:00:00+08:00,negative,pcr,\n' +
+        'P1,2022-08-02T10:00:00+08:00,negative,antigen,\n' +
+        'MKT,2022-08-04T15:00:00+08:00,negative,pcr,31\n';
+      const dir = bundle('district', { 'samples.csv': samples, 'cases.csv': CASES_HEADER });
+      const result = await validateBundle(store, dir);
+      expect(result.warnings).toEqual([
+        {
+          file: 'samples.csv',
+          line: 2,
+          column: 'result',
+          reason:
+            "replaces the stored result negative of P1's pcr sample at 2022-08-02T10:00:00+08:00 with positive",
+        },
+        {
+          file: 'samples.csv',
+          line: 2,
+          column: 'ct',
+          reason: "replaces the stored ct (empty) of P1's pcr sample at 2022-08-02T10:00:00+08:00 with 24.5",
+        },
+        {
+          file: 'samples.csv',
+          line: 5,
+          column: 'ct',
+          reason: "replaces the stored ct (empty) of MKT's pcr sample at 2022-08-04T15:00:00+08:00 with 31",
+        },
+      ]);
+      expect(result.warningsTotal).toBe(3);
+
+      // The same bundle again, into the store it made: nothing changes, nothing is said.
+      store.samples = [
+        sample('P1', '2022-08-02T10:00:00+08:00', 'positive', 24.5),
+        sample('P1', '2022-07-29T10:00:00+08:00', 'negative'),
+        { ...sample('P1', '2022-08-02T10:00:00+08:00', 'negative'), method: 'antigen' },
+        sample('MKT', '2022-08-04T15:00:00+08:00', 'negative', 31),
+      ];
+      expect((await validateBundle(store, dir)).warningsTotal).toBe(0);
+    });
+
+    test('a positive result corrected to negative, and a ct changed alone, are each said', async () => {
+      const store = new KnownKinds();
+      store.samples = [sample('P1', '2022-08-02T10:00:00+08:00', 'positive', 24.5)];
+      const dir = bundle('district', {
+        'samples.csv': SAMPLES_HEADER + 'P1,2022-08-02T10:00:00+08:00,negative,pcr,24.5\n',
+        'cases.csv': CASES_HEADER,
+      });
+      expect((await validateBundle(store, dir)).warnings.map((w) => [w.line, w.column, w.reason])).toEqual([
+        [
+          2,
+          'result',
+          "replaces the stored result positive of P1's pcr sample at 2022-08-02T10:00:00+08:00 with negative",
+        ],
+      ]);
+      store.samples = [sample('P1', '2022-08-02T10:00:00+08:00', 'positive', 24.5)];
+      const ctOnly = bundle('district', {
+        'samples.csv': SAMPLES_HEADER + 'P1,2022-08-02T10:00:00+08:00,positive,pcr,22\n',
+        'cases.csv': CASES_HEADER,
+      });
+      expect((await validateBundle(store, ctOnly)).warnings.map((w) => [w.line, w.column, w.reason])).toEqual(
+        [[2, 'ct', "replaces the stored ct 24.5 of P1's pcr sample at 2022-08-02T10:00:00+08:00 with 22"]],
+      );
+    });
+
+    test('stored samples are asked for in batches of keys, not row by row', async () => {
+      const store = new KnownKinds();
+      const rows = Array.from(
+        { length: 2500 },
+        (_, i) => `P1,${new Date(at('2022-08-01T00:00:00Z') + i * 60_000).toISOString()},negative,pcr,\n`,
+      );
+      const dir = bundle('district', {
+        'samples.csv': SAMPLES_HEADER + rows.join(''),
+        'cases.csv': CASES_HEADER,
+      });
+      await validateBundle(store, dir);
+      expect(store.sampleKeyCalls.map((keys) => keys.length)).toEqual([1000, 1000, 500]);
+    });
+
+    test("a bundle's positive sample weeks before a stored case's confirmation warns on the sample's line", async () => {
+      const store = new KnownKinds();
+      store.cases = [
+        confirmed('P1', '2022-08-03T12:00:00+08:00'),
+        confirmed('P2', '2022-08-03T12:00:00+08:00'),
+      ];
+      // P2's first positive sample is stored, as early: the bundle changes nothing of it.
+      store.samples = [sample('P2', '2021-07-02T10:00:00+08:00', 'positive')];
+      const dir = bundle('district', {
+        'samples.csv':
+          SAMPLES_HEADER +
+          'P1,2022-08-01T10:00:00+08:00,positive,pcr,\n' +
+          'P1,2021-08-02T10:00:00+08:00,positive,pcr,\n' +
+          'P2,2021-08-02T10:00:00+08:00,positive,pcr,\n',
+        'cases.csv': CASES_HEADER,
+      });
+      expect((await validateBundle(store, dir)).warnings).toEqual([
+        {
+          file: 'samples.csv',
+          line: 3,
+          column: 'sampled_at',
+          reason:
+            "2021-08-02, P1's first positive sample, is 366 days before the case's confirmed_at " +
+            `(2022-08-03, in the store); ${EARLY}`,
+        },
+      ]);
+      expect(store.casesOfCalls).toEqual([['P1', 'P2']]);
+    });
+
+    test("a bundle's case confirmed weeks after a stored positive sample warns on the case's line", async () => {
+      const store = new KnownKinds();
+      store.samples = [
+        sample('P1', '2021-08-02T10:00:00+08:00', 'positive'),
+        sample('P1', '2022-08-02T10:00:00+08:00', 'positive'),
+        // The bundle corrects P2's early sample to negative: its first positive is then 2022-08-02.
+        sample('P2', '2021-08-02T10:00:00+08:00', 'positive'),
+        sample('P2', '2022-08-02T10:00:00+08:00', 'positive'),
+      ];
+      const dir = bundle('district', {
+        'samples.csv': SAMPLES_HEADER + 'P2,2021-08-02T10:00:00+08:00,negative,pcr,\n',
+        'cases.csv':
+          CASES_HEADER +
+          'P1,asymptomatic,,2022-08-03T12:00:00+08:00\nP2,asymptomatic,,2022-08-03T12:00:00+08:00\n',
+      });
+      const { warnings } = await validateBundle(store, dir);
+      expect(warnings.filter((w) => w.column !== 'result')).toEqual([
+        {
+          file: 'cases.csv',
+          line: 2,
+          column: 'confirmed_at',
+          reason:
+            "2021-08-02, P1's first positive sample (in the store), is 366 days before the case's confirmed_at " +
+            `(2022-08-03); ${EARLY}`,
+        },
+      ]);
+      expect(store.samplesOfCalls).toEqual([['P1', 'P2']]);
+    });
+
+    test('an earlier stored positive sample is the first one of a case in the bundle', async () => {
+      const store = new KnownKinds();
+      store.samples = [sample('P1', '2021-08-02T10:00:00+08:00', 'positive')];
+      const dir = bundle('district', {
+        'samples.csv': SAMPLES_HEADER + 'P1,2022-08-02T10:00:00+08:00,positive,pcr,\n',
+        'cases.csv': CASES_HEADER + 'P1,asymptomatic,,2022-08-03T12:00:00+08:00\n',
+      });
+      expect(
+        (await validateBundle(store, dir)).warnings.map((w) => `${w.file}:${w.line}: ${w.column}`),
+      ).toEqual(['cases.csv:2: confirmed_at']);
+    });
   });
 
   test('an id with a line break quoted into it is named on one line of the error', async () => {

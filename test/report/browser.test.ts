@@ -110,6 +110,54 @@ describe('HTML report in a browser', () => {
     await page.close();
   });
 
+  it("fits a phone's width: no wider than the screen, the epidemic curve's labels readable; the wide curve on a desktop and on paper", async () => {
+    const file = path.join(OUTPUT, 'report-phone.html');
+    writeFileSync(file, renderHtml(analysisReportFixture(), { title: 'Yazhou trace report' }));
+    /** The page's width, and the epidemic curves shown: their layout, width and smallest label's height. */
+    const measure = async (page: Page) => ({
+      pageWidth: await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      ),
+      curves: await page.locator('svg.epi-curve').evaluateAll((svgs) =>
+        svgs
+          .filter((svg) => svg.getBoundingClientRect().width > 0)
+          .map((svg) => ({
+            viewBox: svg.getAttribute('viewBox'),
+            width: Math.round(svg.getBoundingClientRect().width),
+            smallestLabel: Math.min(
+              ...[...svg.querySelectorAll('text.axis')].map((t) => t.getBoundingClientRect().height),
+            ),
+          })),
+      ),
+    });
+
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await phone.goto(`file://${file}`);
+    const onPhone = await measure(phone);
+    // The table of contents wraps and wide tables scroll within the page.
+    expect(onPhone.pageWidth).toBeLessThanOrEqual(360);
+    expect(onPhone.curves.map((c) => c.viewBox)).toEqual(['0 0 340 250']);
+    expect(onPhone.curves[0]!.width).toBeLessThanOrEqual(340);
+    // 11 px labels shown at about a third of their size were 5 px high.
+    expect(onPhone.curves[0]!.smallestLabel).toBeGreaterThanOrEqual(10);
+    await phone.locator('#epi-curve').screenshot({ path: path.join(OUTPUT, 'report-epi-curve-360.png') });
+    await phone.emulateMedia({ media: 'print' });
+    const onPaper = await measure(phone);
+    // Paper shows the wide curve, whatever the screen it is printed from.
+    expect(onPaper.curves.map((c) => c.viewBox)).toEqual(['0 0 760 250']);
+    await phone.close();
+
+    const desktop = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await desktop.goto(`file://${file}`);
+    const onDesktop = await measure(desktop);
+    expect(onDesktop.pageWidth).toBeLessThanOrEqual(1200);
+    expect(onDesktop.curves.map((c) => [c.viewBox, c.width])).toEqual([['0 0 760 250', 760]]);
+    expect(onDesktop.curves[0]!.smallestLabel).toBeGreaterThanOrEqual(11);
+    await desktop.close();
+  });
+
   it('shows the unknown case ids of a batch in a visible box and only the chains asked for', async () => {
     const file = path.join(OUTPUT, 'report-batch.html');
     writeFileSync(file, renderHtml(analysisReportFixture(), { caseIds: ['P07', 'P999'] }));

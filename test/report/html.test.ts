@@ -13,6 +13,11 @@ function part(html: string, id: string, end: string): string {
   return html.slice(start, html.indexOf(end, start));
 }
 
+/** The epidemic curve drawn in the `epi-wide` or `epi-narrow` block. */
+function epiCurve(html: string, layout: string): string {
+  return html.match(new RegExp(`<div class="diagram ${layout}">(<svg class="epi-curve"[^]*?</svg>)`))![1]!;
+}
+
 describe('renderHtml', () => {
   const full = renderHtml(analysisReportFixture(), { title: 'Yazhou trace report' });
 
@@ -79,10 +84,41 @@ describe('renderHtml', () => {
   });
 
   it('draws the epidemic curve with one bar group per day', () => {
-    expect(attributeValues(full, 'data-date')).toHaveLength(10);
-    expect(full.match(/class="bar-confirmed"/g)).toHaveLength(6);
-    expect(full.match(/class="bar-asymptomatic"/g)).toHaveLength(3);
-    expect(full.match(/class="onset"/g)).toHaveLength(6);
+    for (const layout of ['epi-wide', 'epi-narrow']) {
+      const curve = epiCurve(full, layout);
+      expect(attributeValues(curve, 'data-date')).toHaveLength(10);
+      expect(curve.match(/class="bar-confirmed"/g)).toHaveLength(6);
+      expect(curve.match(/class="bar-asymptomatic"/g)).toHaveLength(3);
+      expect(curve.match(/class="onset"/g)).toHaveLength(6);
+    }
+  });
+
+  it("draws the epidemic curve a second time for a phone's width, shown instead of the wide one on a narrow screen only", () => {
+    // An SVG's text scales with it: the 760-unit curve shown 330 px wide had labels 5 px high.
+    expect(epiCurve(full, 'epi-wide')).toMatch(
+      /^<svg class="epi-curve" viewBox="0 0 760 250" width="760" height="250"/,
+    );
+    const narrow = epiCurve(full, 'epi-narrow');
+    expect(narrow).toMatch(/^<svg class="epi-curve" viewBox="0 0 340 250" width="340" height="250"/);
+    // The legend goes on two lines, each item inside the narrow drawing (7 units a character at 11 px
+    // is more than any of these takes).
+    const legend = [
+      ...narrow.split('<g class="legend">')[1]!.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</g),
+    ];
+    expect(legend.map((m) => m[3])).toEqual([
+      'confirmed (symptomatic)',
+      'asymptomatic',
+      'cases by onset date',
+    ]);
+    for (const [, x, , text] of legend) expect(Number(x) + 7 * text!.length).toBeLessThan(340);
+    expect(new Set(legend.map((m) => m[2])).size).toBe(2);
+    // Only a screen narrower than 560 px shows the narrow one; paper shows the wide one.
+    const css = full.slice(full.indexOf('<style>'), full.indexOf('</style>'));
+    expect(css).toContain('.epi-narrow { display: none; }');
+    const narrowScreen = css.slice(css.indexOf('@media screen and (max-width: 560px) {'));
+    expect(narrowScreen.slice(0, narrowScreen.indexOf('\n}'))).toMatch(
+      /\.epi-wide \{ display: none; \}\s*\.epi-narrow \{ display: block; \}/,
+    );
   });
 
   it('shows the district summary', () => {
@@ -214,12 +250,19 @@ describe('renderHtml', () => {
       asymptomatic: 0,
       byOnset: 0,
     }));
-    const curve = renderHtml(fixture).match(/<svg class="epi-curve"[^]*?<\/svg>/)![0];
+    const html = renderHtml(fixture);
+    const curve = epiCurve(html, 'epi-wide');
     const labels = [...curve.matchAll(/class="axis">(\d\d-\d\d)</g)].map((m) => m[1]);
     // 40 days, one label every third day: 07-10, 07-13, ..., 08-17.
     expect(labels).toHaveLength(14);
     expect(labels.slice(0, 3)).toEqual(['07-10', '07-13', '07-16']);
     expect(curve.match(/data-date=/g)).toHaveLength(40);
+    // The narrow curve, a phone's width, labels every sixth day.
+    const narrow = epiCurve(html, 'epi-narrow');
+    const narrowLabels = [...narrow.matchAll(/class="axis">(\d\d-\d\d)</g)].map((m) => m[1]);
+    expect(narrowLabels).toHaveLength(7);
+    expect(narrowLabels.slice(0, 3)).toEqual(['07-10', '07-16', '07-22']);
+    expect(narrow.match(/data-date=/g)).toHaveLength(40);
   });
 });
 

@@ -105,6 +105,24 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       expect(await store.persons([])).toEqual([]);
     });
 
+    test('samples by key (subject, instant, method) keep key order and repeats, null where none is stored', async () => {
+      const [negative, positive] = district.samples!;
+      expect(
+        await store.samplesByKey([
+          positive!,
+          { ...negative!, method: 'antigen' },
+          negative!,
+          positive!,
+          { subjectId: 'P9', sampledAt: positive!.sampledAt, method: 'pcr' },
+          { subjectId: 'P1', sampledAt: positive!.sampledAt + 1, method: 'pcr' },
+        ]),
+      ).toEqual([positive, null, negative, positive, null, null]);
+      // A later batch that corrects a sample is what its key then gives.
+      await store.write({ samples: [{ ...negative!, result: 'positive', ct: 30 }] });
+      expect(await store.samplesByKey([negative!])).toEqual([{ ...negative!, result: 'positive', ct: 30 }]);
+      expect(await store.samplesByKey([])).toEqual([]);
+    });
+
     test('keeps null fields and unicode text exactly', async () => {
       const [p4] = await store.persons(['P4']);
       expect(p4).toEqual(district.persons[3]);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
 import { toLazyReport } from '../../analysis/report';
+import type { AnalysisReport } from '../../analysis/report-model';
 import { resolveParameters } from '../../domain/parameters';
 import { formatInstant } from '../../domain/time';
 import type { ImportSummary } from '../../import/import';
@@ -124,8 +125,17 @@ async function printSummary(store: TraceStore, io: CliIo, capacity: number | nul
     `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
       `${s.chains} chains (${s.activeChains} active); ${s.closeContacts} close contacts, ` +
       `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
-      `${s.occupiedBeds + s.assignedBeds}/${s.quarantineBeds} quarantine beds taken; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
+      `${bedsTaken(s)}; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
   );
   const top = report.sources.slice(0, 3).map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
   if (top.length) io.stdout.write(`likely sources: ${top.join(', ')}\n`);
+}
+
+/**
+ * `8/10 quarantine beds taken`, then `(2 due for release)` when contacts whose quarantine is over
+ * still hold beds: those beds are free once they leave, as the pages say.
+ */
+function bedsTaken(s: AnalysisReport['summary']): string {
+  const due = s.dueForReleaseBeds > 0 ? ` (${s.dueForReleaseBeds} due for release)` : '';
+  return `${s.occupiedBeds + s.assignedBeds}/${s.quarantineBeds} quarantine beds taken${due}`;
 }

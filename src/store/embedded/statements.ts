@@ -193,6 +193,11 @@ const SAMPLES_OF = `
   FROM json_each(?) AS ids CROSS JOIN samples AS s INDEXED BY samples_identity
   WHERE s.subject_id = ids.value AND s.sampled_at <= ?
   ORDER BY s.subject_id, s.sampled_at, s.method`;
+const SAMPLES_BY_KEY = `
+  SELECT s.subject_id AS subjectId, s.sampled_at AS sampledAt, s.result, s.method, s.ct
+  FROM json_each(?) AS k CROSS JOIN samples AS s INDEXED BY samples_identity
+  WHERE s.subject_id = k.value ->> 'subjectId' AND s.sampled_at = k.value ->> 'sampledAt'
+    AND s.method = k.value ->> 'method'`;
 const POSITIVE_ENVIRONMENTAL_SAMPLES = `
   SELECT s.subject_id AS subjectId, s.sampled_at AS sampledAt, s.result, s.method, s.ct
   FROM samples AS s INDEXED BY samples_positive JOIN entities AS e ON e.id = s.subject_id
@@ -261,6 +266,7 @@ export class Statements {
   readonly casesOf;
   readonly listCases;
   readonly samplesOf;
+  readonly samplesByKey;
   readonly positiveEnvironmentalSamples;
   readonly staysOfSubjects;
   readonly staysAwayAtNight;
@@ -300,6 +306,7 @@ export class Statements {
     this.casesOf = db.prepare<[string], Case>(byIds('cases', CASE_COLUMNS, 'person_id'));
     this.listCases = db.prepare<[{ asOf: number | null }], Case>(LIST_CASES);
     this.samplesOf = db.prepare<[string, number], Sample>(SAMPLES_OF);
+    this.samplesByKey = db.prepare<[string], Sample>(SAMPLES_BY_KEY);
     this.positiveEnvironmentalSamples = db.prepare<[number], Sample>(POSITIVE_ENVIRONMENTAL_SAMPLES);
     this.staysOfSubjects = db.prepare<[{ windows: string }], Stay>(STAYS_OF_SUBJECTS);
     this.staysAwayAtNight = db.prepare<[NightsParameters], Stay>(STAYS_AWAY_AT_NIGHT);

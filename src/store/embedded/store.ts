@@ -23,6 +23,7 @@ import type {
 } from '../../domain/types';
 import {
   daytimeBetween,
+  sampleKeyText,
   type BeginImportOptions,
   type HomeWindow,
   type ImportLock,
@@ -30,6 +31,7 @@ import {
   type MigrationReport,
   type NightHours,
   type ResidentCount,
+  type SampleKey,
   type TraceStore,
   type UnfinishedImport,
   type WindowedId,
@@ -324,6 +326,13 @@ export class EmbeddedStore implements TraceStore {
       await this.read(() => this.statements.casesOf.all(asJson(personIds))),
       (c) => c.personId,
     );
+  }
+
+  async samplesByKey(keys: readonly SampleKey[]): Promise<(Sample | null)[]> {
+    const wanted = keys.map(({ subjectId, sampledAt, method }) => ({ subjectId, sampledAt, method }));
+    const rows = await this.read(() => this.statements.samplesByKey.all(asJson(wanted)));
+    const byKey = new Map(rows.map((row) => [sampleKeyText(row), row]));
+    return keys.map((key) => byKey.get(sampleKeyText(key)) ?? null);
   }
 
   // ---- neighbourhood reads ------------------------------------------------------------------

@@ -501,6 +501,12 @@ WHERE $asOf IS NULL OR s.sampledAt <= $asOf
 RETURN ${SAMPLE_COLUMNS}
 ORDER BY x.id, s.sampledAt, s.method`;
 
+/** The stored sample of each key, by the key's unique index; a key not stored gives no row. */
+export const SAMPLES_BY_KEY = `
+UNWIND $keys AS k
+MATCH (s:Sample {key: ${sampleKey('k.subjectId', 'k.sampledAt', 'k.method')}})<-[:SAMPLED]-(x:Entity)
+RETURN ${SAMPLE_COLUMNS}`;
+
 export const POSITIVE_ENVIRONMENTAL_SAMPLES = `
 MATCH (x:Entity)-[:SAMPLED]->(s:Sample {result: 'positive'})
 WHERE NOT x:Person AND ($asOf IS NULL OR s.sampledAt <= $asOf)

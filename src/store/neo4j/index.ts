@@ -25,12 +25,14 @@ import { COUNT_KEYS } from '../../domain/types';
 import { DAY } from '../../domain/time';
 import {
   daytimeBetween,
+  sampleKeyText,
   type HomeWindow,
   type ImportLock,
   type ImportSession,
   type MigrationReport,
   type NightHours,
   type ResidentCount,
+  type SampleKey,
   type TraceStore,
   type UnfinishedImport,
   type WindowedId,
@@ -327,6 +329,18 @@ class Neo4jStore implements TraceStore {
 
   casesOf(personIds: readonly Id[]): Promise<(Case | null)[]> {
     return this.byId(cypher.CASES_OF_PERSONS, personIds, toCase, (c) => c.personId);
+  }
+
+  async samplesByKey(keys: readonly SampleKey[]): Promise<(Sample | null)[]> {
+    if (keys.length === 0) return [];
+    const wanted = keys.map((k) => ({
+      subjectId: k.subjectId,
+      sampledAt: integer(k.sampledAt),
+      method: k.method,
+    }));
+    const rows = await this.executor.readQuery(cypher.SAMPLES_BY_KEY, { keys: wanted });
+    const byKey = new Map(records(rows, toSample).map((s) => [sampleKeyText(s), s]));
+    return keys.map((key) => byKey.get(sampleKeyText(key)) ?? null);
   }
 
   /** One query for the distinct ids; answers in key order, repeats kept, null where missing. */
