@@ -145,3 +145,30 @@ test('report --since is refused, naming the flag, when not before --as-of, unrea
     expect(fs.existsSync(out)).toBe(false);
   }
 }, 300_000);
+
+test('report --format md and html --since show the changes after the summary', async () => {
+  for (const format of ['md', 'html']) {
+    const result = await runCli([
+      'report',
+      '--format',
+      format,
+      '--as-of',
+      '2022-08-12',
+      '--since',
+      '2022-08-11',
+      '--data',
+      data,
+    ]);
+    expect(result.code).toBe(0);
+    const page = result.stdout;
+    const summary = page.indexOf(format === 'md' ? '## District summary' : '<section id="summary">');
+    const section = page.indexOf(
+      format === 'md' ? '## Since 2022-08-11 23:59' : '<section id="changes"><h2>Since 2022-08-11 23:59</h2>',
+    );
+    expect(summary).toBeGreaterThan(-1);
+    expect(section).toBeGreaterThan(summary);
+    expect(page.indexOf('New cases (1)', section)).toBeGreaterThan(section);
+    expect(page.indexOf('P0000526', section)).toBeGreaterThan(section);
+    expect(page.indexOf('declared medium risk', section)).toBeGreaterThan(section);
+  }
+}, 300_000);
