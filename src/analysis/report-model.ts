@@ -3,6 +3,7 @@
  * what `tracegraph report --format json` prints and what the HTML/Markdown/CSV renderers and the
  * chain view draw from. Instants are ISO 8601 strings (+08:00); dates are `YYYY-MM-DD`.
  */
+import type { CaseClassification } from '../domain/types';
 import type { Placement } from './quarantine';
 
 export type SourceKind = 'case' | 'person' | 'item' | 'boat' | 'place' | 'unknown';
@@ -216,6 +217,64 @@ export interface EntityLabel {
   homeId?: string | null;
 }
 
+/** Where a contact stood in the quarantine plan: the placement and, if any, the site. */
+export interface PlacementAt {
+  placement: ContactPlacement;
+  siteId: string | null;
+}
+
+export interface ReportChanges {
+  /** The earlier instant compared with (ISO 8601, +08:00). */
+  since: string;
+  /** The summary's counts as they were then (the report's `summary` gives them now). */
+  summaryThen: ReportSummary;
+  /** Cases not cases then, with the tier they had as contacts then (null: not a contact). */
+  newCases: { personId: string; classification: CaseClassification; tierThen: ContactTier | null }[];
+  /** Cases whose classification changed (an asymptomatic case with an onset since is confirmed). */
+  reclassifiedCases: { personId: string; from: CaseClassification; to: CaseClassification }[];
+  /** Contacts not contacts then, with their tier and placement now. */
+  newContacts: ({ personId: string; tier: ContactTier } & PlacementAt)[];
+  /** Contacts then whose tier is another now. */
+  tierChanges: { personId: string; from: ContactTier; to: ContactTier }[];
+  /**
+   * Contacts then who are contacts no more: `becameCase` when they are a case now; otherwise
+   * their exposures were outside the window by now, or a record changed.
+   */
+  leftContacts: { personId: string; tierThen: ContactTier; becameCase: boolean }[];
+  /** Contacts then and now whose placement or site changed (a bed given, a quarantine ended…). */
+  placementChanges: { personId: string; from: PlacementAt; to: PlacementAt }[];
+  /** Risk areas whose level changed; `from` null: not an area then, `to` null: not one now. */
+  riskAreaChanges: { placeId: string; from: RiskLevel | null; to: RiskLevel | null }[];
+}
+
+/** The report's counts. */
+export type ReportSummary = {
+  cases: number;
+  confirmed: number;
+  asymptomatic: number;
+  chains: number;
+  activeChains: number;
+  closeContacts: number;
+  contactsOfCloseContacts: number;
+  venueExposed: number;
+  /**
+   * Beds in all: the quarantine sites' capacity, or the cap on beds the analysis was given
+   * (`--capacity`) if that is fewer; beds already taken count among them.
+   */
+  quarantineBeds: number;
+  /** Beds newly assigned by the quarantine plan. */
+  assignedBeds: number;
+  /** Beds already taken at the as-of instant. */
+  occupiedBeds: number;
+  /**
+   * Of those, the beds held by contacts whose quarantine had ended by then: free once they leave
+   * (the sites' `dueForRelease`).
+   */
+  dueForReleaseBeds: number;
+  highRiskAreas: number;
+  mediumRiskAreas: number;
+};
+
 export interface AnalysisReport {
   asOf: string;
   /**
@@ -223,32 +282,9 @@ export interface AnalysisReport {
    * `protocol.preOnsetDays=4`; empty when it ran with the presets as they are).
    */
   parameters: { protocol: string; pathogen: string; changed: string[] };
-  summary: {
-    cases: number;
-    confirmed: number;
-    asymptomatic: number;
-    chains: number;
-    activeChains: number;
-    closeContacts: number;
-    contactsOfCloseContacts: number;
-    venueExposed: number;
-    /**
-     * Beds in all: the quarantine sites' capacity, or the cap on beds the analysis was given
-     * (`--capacity`) if that is fewer; beds already taken count among them.
-     */
-    quarantineBeds: number;
-    /** Beds newly assigned by the quarantine plan. */
-    assignedBeds: number;
-    /** Beds already taken at the as-of instant. */
-    occupiedBeds: number;
-    /**
-     * Of those, the beds held by contacts whose quarantine had ended by then: free once they leave
-     * (the sites' `dueForRelease`).
-     */
-    dueForReleaseBeds: number;
-    highRiskAreas: number;
-    mediumRiskAreas: number;
-  };
+  summary: ReportSummary;
+  /** What changed since an earlier instant, when one was asked for (`report --since`). */
+  changes?: ReportChanges;
   epiCurve: { date: string; confirmed: number; asymptomatic: number; byOnset: number }[];
   rByGeneration: { generation: number; cases: number; meanOffspring: number }[];
   cases: CaseReport[];

@@ -31,7 +31,7 @@ import type {
   SourceKind,
   TimelineEvent,
 } from './report-model';
-import { TIERS_BY_SOURCE, type ContactPlacement } from './report-model';
+import { TIERS_BY_SOURCE, type ContactPlacement, type ReportChanges, type ReportSummary } from './report-model';
 import type { Exposure } from './model';
 import {
   closeContactOf,
@@ -584,6 +584,33 @@ export interface ReportOptions {
    * on each of 626,000 contacts is not free.
    */
   tiersBySource?: boolean;
+  /** What changed since an earlier instant (`changesSince`): the report's `changes`, after its summary. */
+  changes?: ReportChanges;
+}
+
+/** The report's counts of an analysis. */
+export function reportSummary(analysis: Analysis): ReportSummary {
+  const { data, chains, quarantine, riskAreas } = analysis;
+  const contactCounts = new Map<ContactTier, number>();
+  for (const entry of contactEntries(quarantine.entries))
+    contactCounts.set(entry.tier, (contactCounts.get(entry.tier) ?? 0) + 1);
+  const count = (tier: ContactTier) => contactCounts.get(tier) ?? 0;
+  return {
+    cases: data.cases.length,
+    confirmed: data.cases.filter((c) => c.classification === 'confirmed').length,
+    asymptomatic: data.cases.filter((c) => c.classification === 'asymptomatic').length,
+    chains: chains.chains.length,
+    activeChains: chains.chains.filter((c) => c.active).length,
+    closeContacts: count('close_contact'),
+    contactsOfCloseContacts: count('contact_of_close_contact'),
+    venueExposed: count('venue_exposed'),
+    quarantineBeds: quarantine.beds,
+    assignedBeds: quarantine.sites.reduce((sum, s) => sum + s.assigned, 0),
+    occupiedBeds: quarantine.sites.reduce((sum, s) => sum + s.occupied, 0),
+    dueForReleaseBeds: quarantine.sites.reduce((sum, s) => sum + s.dueForRelease, 0),
+    highRiskAreas: riskAreas.filter((a) => a.level === 'high').length,
+    mediumRiskAreas: riskAreas.filter((a) => a.level === 'medium').length,
+  };
 }
 
 /** The report of an analysis with its contacts yielded as they are read (see the module doc). */
@@ -593,10 +620,6 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
 
   const cases = caseReports(analysis, entities, mention);
   const tierOf = new Map(tiers.map((t) => [t.personId, t]));
-  const contactCounts = new Map<ContactTier, number>();
-  for (const entry of contactEntries(quarantine.entries))
-    contactCounts.set(entry.tier, (contactCounts.get(entry.tier) ?? 0) + 1);
-  const count = (tier: ContactTier) => contactCounts.get(tier) ?? 0;
 
   const sources = analysis.sources.overall.map((s) => ({
     id: s.id,
@@ -643,22 +666,8 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
       pathogen: params.pathogen.name,
       changed: changesFromPresets(params),
     },
-    summary: {
-      cases: data.cases.length,
-      confirmed: data.cases.filter((c) => c.classification === 'confirmed').length,
-      asymptomatic: data.cases.filter((c) => c.classification === 'asymptomatic').length,
-      chains: chains.chains.length,
-      activeChains: chains.chains.filter((c) => c.active).length,
-      closeContacts: count('close_contact'),
-      contactsOfCloseContacts: count('contact_of_close_contact'),
-      venueExposed: count('venue_exposed'),
-      quarantineBeds: quarantine.beds,
-      assignedBeds: quarantine.sites.reduce((sum, s) => sum + s.assigned, 0),
-      occupiedBeds: quarantine.sites.reduce((sum, s) => sum + s.occupied, 0),
-      dueForReleaseBeds: quarantine.sites.reduce((sum, s) => sum + s.dueForRelease, 0),
-      highRiskAreas: areas.filter((a) => a.level === 'high').length,
-      mediumRiskAreas: areas.filter((a) => a.level === 'medium').length,
-    },
+    summary: reportSummary(analysis),
+    ...(options.changes === undefined ? {} : { changes: options.changes }),
     epiCurve: epidemicCurve(data.cases),
     rByGeneration: chains.rByGeneration,
     cases,

@@ -12,6 +12,7 @@ import type {
   RiskLevel,
   SourceKind,
 } from '../analysis/report-model';
+import { changesView, moreChangesNote } from './changes-view';
 import { prepareReport } from './select';
 import {
   escapeXml as esc,
@@ -251,6 +252,26 @@ function summarySection(report: AnalysisReport): string {
       )}`
     : '';
   return `<section id="summary"><h2>District summary</h2><div class="cards">${cards.join('')}</div>${r}</section>`;
+}
+
+/** What changed since `report --since`; nothing without it. */
+function changesSection(report: AnalysisReport, maxItems: number): string {
+  const view = changesView(report, maxItems);
+  if (!view) return '';
+  const counts = table(
+    ['Measure', 'Then', 'Now', 'Change'],
+    view.counts.map((c) => [esc(c.label), String(c.then), String(c.now), esc(c.change)]),
+    new Set([1, 2, 3]),
+    'compact',
+  );
+  const lists = view.lists
+    .map(
+      (l) =>
+        `<h4>${esc(l.heading)}</h4><ul class="changes">${l.lines.map((line) => `<li>${esc(line)}</li>`).join('')}` +
+        `${l.hidden ? `<li class="muted">${esc(moreChangesNote(l.hidden))}</li>` : ''}</ul>`,
+    )
+    .join('');
+  return `<section id="changes"><h2>${esc(view.title)}</h2>${counts}${lists || '<p class="empty">Nothing else changed.</p>'}</section>`;
 }
 
 function epiCurveSection(report: AnalysisReport): string {
@@ -613,6 +634,7 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
 
   const toc = [
     '<a href="#summary">Summary</a>',
+    ...(shown.changes ? [`<a href="#changes">${esc(`Since ${formatWhen(shown.changes.since)}`)}</a>`] : []),
     '<a href="#epi-curve">Epidemic curve</a>',
     '<a href="#chains">Chains</a>',
     '<a href="#cases">Cases</a>',
@@ -630,6 +652,7 @@ export function renderHtml(report: AnalysisReport, options: RenderOptions = {}):
     problemsBox(problems) +
     `<nav class="toc">${toc}</nav>` +
     summarySection(shown) +
+    changesSection(shown, maxContacts) +
     epiCurveSection(shown) +
     chainsSection(full, shown, selected) +
     `<section id="cases"><h2>Cases</h2>${articles.join('') || '<p class="empty">No cases to report.</p>'}</section>` +

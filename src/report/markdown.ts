@@ -10,6 +10,7 @@ import type {
   RiskLevel,
 } from '../analysis/report-model';
 import { contactCap, type RenderOptions } from './html';
+import { changesView, moreChangesNote } from './changes-view';
 import { prepareReport } from './select';
 import {
   byPriority,
@@ -291,6 +292,25 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
         new Set([0, 1, 2]),
       ),
     );
+  }
+
+  const changes = changesView(shown, contactCap(options.maxContacts));
+  if (changes) {
+    out.push(`## ${md(changes.title)}`);
+    out.push(
+      table(
+        ['Measure', 'Then', 'Now', 'Change'],
+        changes.counts.map((c) => [c.label, String(c.then), String(c.now), c.change]),
+        new Set([1, 2, 3]),
+      ),
+    );
+    for (const list of changes.lists) {
+      const more = list.hidden ? [`- _${md(moreChangesNote(list.hidden))}_`] : [];
+      out.push(
+        `#### ${md(list.heading)}\n\n${[...list.lines.map((line) => `- ${md(line)}`), ...more].join('\n')}`,
+      );
+    }
+    if (changes.lists.length === 0) out.push('_Nothing else changed._');
   }
 
   out.push('## Epidemic curve');

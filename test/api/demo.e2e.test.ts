@@ -96,8 +96,8 @@ describe.each(stores)('the demo district over HTTP on the %s store', (kind, open
       expect([name, cdc.status, errorCodes(cdc.body)]).toEqual([name, 200, refused]);
     }
     answers.set(kind, mine);
-    // One analysis served them all.
-    expect(running.api.analysis.computations).toBe(1);
+    // Two analyses served them all: the default one, and the day before for SinceYesterday.
+    expect(running.api.analysis.computations).toBe(2);
   });
 
   test('the examples find the demo records they name', async () => {
@@ -110,6 +110,13 @@ describe.each(stores)('the demo district over HTTP on the %s store', (kind, open
     expect(caseOf.infectorCandidates.length).toBeGreaterThan(0);
     expect(caseOf.contacts.totalCount).toBeGreaterThan(0);
     expect(caseOf.generation).toBeGreaterThan(0);
+
+    // The briefing's changes: the case of 12 August, a close contact the day before.
+    const since = data.SinceYesterday;
+    expect(since.outbreakChanges.newCases).toEqual([
+      { personId: 'P0000526', classification: 'ASYMPTOMATIC', tierThen: 'CLOSE_CONTACT' },
+    ]);
+    expect(since.now.cases - since.then.cases).toBe(since.outbreakChanges.newCases.length);
 
     const quarantine = data.QuarantineToday.quarantinePriority;
     expect(quarantine.totalCount).toBeGreaterThan(0);

@@ -281,6 +281,7 @@ fragment Bits on Person { id }
       'BoatCrewExposures',
       'RiskAreas',
       'OutbreakSummary',
+      'SinceYesterday',
       'PersonWithStays',
       'PlaceVisitors',
       'BoatCrew',

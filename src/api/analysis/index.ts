@@ -1,7 +1,7 @@
 /**
  * Analysis in the API: the types and resolvers over the analysis engine (src/analysis), one pair of
  * files per concept (exposure, infector-candidate, transmission-chain, source, quarantine-entry,
- * quarantine-site, risk-area, cluster, outbreak-summary, case-contact), the analysis fields of the
+ * quarantine-site, risk-area, cluster, outbreak-summary, outbreak-changes, case-contact), the analysis fields of the
  * record types (case-analysis, entity-analysis), listed here so the schema picks them up.
  */
 import type { ClassType } from 'type-graphql';
@@ -16,6 +16,7 @@ import {
 } from './entity-analysis.resolver';
 import { ExposureResolver } from './exposure.resolver';
 import { InfectorCandidateResolver, InfectorEvidenceResolver } from './infector-candidate.resolver';
+import { OutbreakChangesResolver } from './outbreak-changes.resolver';
 import { OutbreakSummaryResolver, SpreaderResolver } from './outbreak-summary.resolver';
 import {
   ContactEvidenceResolver,
@@ -43,6 +44,7 @@ export const analysisResolvers: ClassType[] = [
   RiskAreaResolver,
   ClusterResolver,
   OutbreakSummaryResolver,
+  OutbreakChangesResolver,
   SpreaderResolver,
   ExposureResolver,
   InfectorCandidateResolver,

@@ -13,6 +13,7 @@
  * or more a large district takes; `close()` terminates running workers. Without `worker`, or
  * with `inProcess` or an injected `analyse`, the engine runs on the calling thread.
  */
+import { briefingState, type BriefingState } from '../../analysis/changes';
 import { analyseOutbreak, type Analysis, type AnalysisOptions } from '../../analysis/analyse';
 import { latestCaseAsOf } from '../../analysis/as-of';
 import type { AnalysisReport } from '../../analysis/report-model';
@@ -43,6 +44,7 @@ export interface AnalysisRequest {
 export class AnalysedOutbreak {
   private reportMemo: AnalysisReport | null = null;
   private indexMemo: AnalysisIndex | null = null;
+  private briefingMemo: BriefingState | null = null;
 
   constructor(
     readonly key: AnalysisKey,
@@ -56,6 +58,11 @@ export class AnalysedOutbreak {
    */
   report(): AnalysisReport {
     return (this.reportMemo ??= toReport(this.analysis, { evidenceOnRead: true }));
+  }
+
+  /** What a comparison with another analysis reads (`outbreakChanges`). */
+  briefing(): BriefingState {
+    return (this.briefingMemo ??= briefingState(this.analysis));
   }
 
   /** Lookups by person, chain, host and place over this analysis. */

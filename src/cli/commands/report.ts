@@ -4,6 +4,11 @@
  */
 import { Command, Option } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
+import { asOfFromText } from '../../analysis/as-of';
+import { briefingState, changesSince, type BriefingState } from '../../analysis/changes';
+import type { ReportChanges } from '../../analysis/report-model';
+import { formatInstant, instantTextProblem } from '../../domain/time';
+import type { Instant } from '../../domain/types';
 import { CaseIdListError, parseCaseIdList } from '../../domain/case-ids';
 import type { Analysis } from '../../analysis/analyse';
 import { toLazyReport, toReport } from '../../analysis/report';
@@ -32,6 +37,7 @@ import { wholeNumber } from '../whole-number';
 
 interface ReportFlags extends AnalysisFlags {
   format: ReportFormat;
+  since?: string;
   cases?: string;
   out?: string;
   role?: string;
@@ -96,8 +102,13 @@ async function streamTo<T>(
  * JSON is streamed, to the file or standard output, with the contacts built as they are written:
  * at a million persons the document is larger than any string V8 can hold.
  */
-async function writeJson(analysis: Analysis, io: CliIo, out: string | undefined, options: WriteJsonOptions) {
-  const report = toLazyReport(analysis);
+async function writeJson(
+  analysis: Analysis,
+  io: CliIo,
+  out: string | undefined,
+  options: WriteJsonOptions & { changes?: ReportChanges },
+) {
+  const report = toLazyReport(analysis, { changes: options.changes });
   const { value, file } = await streamTo(io, out, (sink) => streamJsonReport(report, sink, options));
   return { problems: value.problems, file };
 }
@@ -135,6 +146,29 @@ async function checkOut(out: string): Promise<void> {
   }
 }
 
+/**
+ * `--since`: the instant (a date: the end of that day) a report's changes are counted from. Its
+ * text is checked before the store is opened, its order against the as-of instant after
+ * (`sinceBefore`).
+ */
+export function sinceFrom(text: string, format: ReportFormat): Instant {
+  if (format === 'csv')
+    throw new UsageError(
+      '--since: the CSV quarantine list does not show changes; use --format html, md or json',
+    );
+  const at = asOfFromText(text);
+  if (at === null) throw new UsageError(`--since: "${text}" ${instantTextProblem(text.trim(), true)}`);
+  return at;
+}
+
+/** `--since` must be earlier than the instant the report is made at. */
+export function sinceBefore(since: Instant, asOf: Instant, text: string): void {
+  if (since >= asOf)
+    throw new UsageError(
+      `--since: "${text}" (${formatInstant(since)}) is not before the report's as-of instant ${formatInstant(asOf)}`,
+    );
+}
+
 /** `--max-contacts`: a whole number, 0 or `all` (no cap). */
 export function maxContactsFrom(text: string): number {
   const value = text.trim().toLowerCase();
@@ -158,6 +192,10 @@ export function reportCommand(io: CliIo): Command {
     .option('--out <file>', 'write to this file (default: standard output)')
     .option('--pretty', 'json: indent by two spaces (default: one line, a third smaller at scale)')
     .option(
+      '--since <time>',
+      'html, md and json: also say what changed since this earlier instant or date (a date: the end of that day), e.g. the day before --as-of; the analysis runs at both',
+    )
+    .option(
       '--max-contacts <n>',
       'html and md: contacts listed per case and in the quarantine table, highest priority first; 0 or "all" lists every one (csv and json always do)',
       String(DEFAULT_MAX_CONTACTS),
@@ -175,6 +213,7 @@ export function reportCommand(io: CliIo): Command {
       'after',
       '\nExamples:\n  tracegraph report --format json --as-of 2022-08-05\n' +
         '  tracegraph report --format html --out briefing.html\n' +
+        '  tracegraph report --format html --as-of 2022-08-12 --since 2022-08-11 --out briefing-0812.html\n' +
         '  tracegraph report --format html --max-contacts all --cases P0000943 --out case.html\n' +
         '  tracegraph report --format csv --role cdc --out quarantine.csv --capacity 200',
     )
@@ -184,6 +223,7 @@ export function reportCommand(io: CliIo): Command {
       const caseIds = flags.cases === undefined ? undefined : caseIdsFrom(flags.cases);
       if (flags.cases !== undefined && !caseIds?.length) throw new UsageError('--cases: no case id given');
       const maxContacts = maxContactsFrom(flags.maxContacts);
+      const since = flags.since === undefined ? undefined : sinceFrom(flags.since, flags.format);
       // A path the report cannot be written to fails now, not after the analysis.
       if (flags.out !== undefined) await checkOut(flags.out);
       await withStore(
@@ -191,13 +231,22 @@ export function reportCommand(io: CliIo): Command {
         io,
         async (store) => {
           const asOf = await asOfFrom(flags, store);
+          let then: BriefingState | undefined;
+          if (since !== undefined) {
+            sinceBefore(since, asOf, flags.since!);
+            // Only what the comparison reads is kept of the earlier analysis, which is dropped
+            // before the report's own is made: at scale each holds gigabytes.
+            then = briefingState(await analyseOutbreak(store, params, { asOf: since, capacity }));
+          }
           const analysis = await analyseOutbreak(store, params, { asOf, capacity });
+          const changes = then === undefined ? undefined : changesSince(then, briefingState(analysis));
           const progress = terminalProgress(io.stderr as NodeJS.WriteStream);
           const mask = flags.role === 'cdc';
           try {
             const result: ReportWritten =
               flags.format === 'json'
                 ? await writeJson(analysis, io, flags.out, {
+                    changes,
                     caseIds,
                     mask,
                     pretty: flags.pretty,
@@ -205,7 +254,7 @@ export function reportCommand(io: CliIo): Command {
                   })
                 : flags.format === 'csv' && !caseIds
                   ? await writeCsv(analysis, io, flags.out, { mask, onProgress: progress.onProgress })
-                  : await writeReport(toReport(analysis, { evidenceOnRead: true }), {
+                  : await writeReport(toReport(analysis, { evidenceOnRead: true, changes }), {
                       format: flags.format,
                       caseIds,
                       out: flags.out,
