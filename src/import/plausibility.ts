@@ -28,6 +28,29 @@ interface Row<T> {
 
 const ctText = (ct: number | null): string => (ct === null ? '(empty)' : String(ct));
 
+/**
+ * What a sample changes of the stored sample of its key (same subject, instant and method), each
+ * by the column it changes: its result, its ct. Empty when it changes nothing.
+ */
+export function sampleCorrections(
+  before: Sample,
+  record: Sample,
+): { column: 'result' | 'ct'; reason: string }[] {
+  const what = `of ${record.subjectId}'s ${record.method} sample at ${formatInstant(record.sampledAt)}`;
+  const corrections: { column: 'result' | 'ct'; reason: string }[] = [];
+  if (before.result !== record.result)
+    corrections.push({
+      column: 'result',
+      reason: `replaces the stored result ${before.result} ${what} with ${record.result}`,
+    });
+  if (before.ct !== record.ct)
+    corrections.push({
+      column: 'ct',
+      reason: `replaces the stored ct ${ctText(before.ct)} ${what} with ${ctText(record.ct)}`,
+    });
+  return corrections;
+}
+
 export class BundlePlausibility {
   /** The earliest positive sample of each subject in the bundle, and its line in samples.csv. */
   private readonly firstPositive = new Map<Id, { at: Instant; line: number }>();
@@ -86,26 +109,12 @@ export class BundlePlausibility {
       batch.forEach(({ line, record }, j) => {
         const before = stored[j];
         if (!before) return;
-        const what = `of ${record.subjectId}'s ${record.method} sample at ${formatInstant(record.sampledAt)}`;
-        if (before.result !== record.result) {
-          this.warn({
-            file: 'samples.csv',
-            line,
-            column: 'result',
-            reason: `replaces the stored result ${before.result} ${what} with ${record.result}`,
-          });
-          if (before.result === 'positive') {
-            const keys = this.madeNegative.get(record.subjectId) ?? new Set<string>();
-            this.madeNegative.set(record.subjectId, keys.add(sampleKeyText(record)));
-          }
+        for (const { column, reason } of sampleCorrections(before, record)) {
+          this.warn({ file: 'samples.csv', line, column, reason });
         }
-        if (before.ct !== record.ct) {
-          this.warn({
-            file: 'samples.csv',
-            line,
-            column: 'ct',
-            reason: `replaces the stored ct ${ctText(before.ct)} ${what} with ${ctText(record.ct)}`,
-          });
+        if (before.result !== record.result && before.result === 'positive') {
+          const keys = this.madeNegative.get(record.subjectId) ?? new Set<string>();
+          this.madeNegative.set(record.subjectId, keys.add(sampleKeyText(record)));
         }
       });
     }

@@ -331,6 +331,46 @@ describe('mutations', () => {
     expect((await temp.store.samplesOf(['P1'])).find((s) => s.result === 'positive')?.ct).toBe(22);
   });
 
+  test('a sample that corrects the stored result or ct is written and said in the warnings; the same again says nothing', async () => {
+    const CORRECT = `mutation ($samples: [SampleInput!]!) { addSamples(samples: $samples) { result ct } }`;
+    const samples = [
+      // Stored negative without a ct: now positive, ct 31.
+      { subjectId: 'P1', sampledAt: '2022-07-29T10:00:00+08:00', result: 'POSITIVE', method: 'PCR', ct: 31 },
+      // A new sample: nothing to correct.
+      { subjectId: 'P2', sampledAt: '2022-08-03T10:00:00+08:00', result: 'NEGATIVE', method: 'PCR' },
+      // Stored positive, ct 33: the same result, another ct.
+      { subjectId: 'L1', sampledAt: '2022-08-01T15:00:00+08:00', result: 'POSITIVE', method: 'PCR', ct: 30 },
+    ];
+    const context = contextFor(temp.store, 'investigator');
+    const result = await run(schema, context, CORRECT, { samples });
+    expect(result.errors).toBeUndefined();
+    expect(context.warnings).toEqual([
+      {
+        path: 'samples[0].result',
+        reason:
+          "replaces the stored result negative of P1's pcr sample at 2022-07-29T10:00:00+08:00 with positive",
+      },
+      {
+        path: 'samples[0].ct',
+        reason: "replaces the stored ct (empty) of P1's pcr sample at 2022-07-29T10:00:00+08:00 with 31",
+      },
+      {
+        path: 'samples[2].ct',
+        reason: "replaces the stored ct 33 of L1's pcr sample at 2022-08-01T15:00:00+08:00 with 30",
+      },
+    ]);
+    // Written as given.
+    expect(
+      (await temp.store.samplesOf(['P1'])).find((s) => s.sampledAt === t('2022-07-29T10:00:00+08:00')),
+    ).toMatchObject({
+      result: 'positive',
+      ct: 31,
+    });
+    const again = contextFor(temp.store, 'investigator');
+    expect((await run(schema, again, CORRECT, { samples })).errors).toBeUndefined();
+    expect(again.warnings).toEqual([]);
+  });
+
   test('at most 1,000 records per call', async () => {
     const stays = Array.from({ length: 1001 }, (_, i) => ({
       subjectId: 'P2',

@@ -6,7 +6,8 @@
  * an assignment must, and a quarantine site's capacity must hold the persons recorded there
  * (quarantine-beds.ts); a person's home must be a place of kind home, and a place no one's home
  * unless it is one. So batches of stays, places and persons are checked and written one at a time
- * with the assignments to the same store (checked-writes.ts).
+ * with the assignments to the same store (checked-writes.ts). A sample that corrects the stored
+ * result or ct of its key is written, and said in the warnings, as import says it.
  */
 import type { FileSpec, RawRow, Reference } from '../../domain/records';
 import {
@@ -16,8 +17,10 @@ import {
   type Id,
   type Place,
   type RecordBatch,
+  type Sample,
   type Stay,
 } from '../../domain/types';
+import { sampleCorrections } from '../../import/plausibility';
 import type { TraceStore } from '../../store/port';
 import { residentList, storedResidents } from '../../store/residents';
 import { badUserInput, type InputProblem } from '../errors';
@@ -257,6 +260,16 @@ export class RecordsService {
     if (problems.length) {
       problems.sort((a, b) => a.index - b.index);
       throw badUserInput(problems.map(({ path, reason }) => ({ path, reason })));
+    }
+    if (batchKey === 'samples' && records.length) {
+      // A corrected result replaces the stored one, as import does, and is said, as import says it.
+      const stored = await this.store.samplesByKey(records as Sample[]);
+      stored.forEach((before, position) => {
+        if (!before) return;
+        const index = indexOfRecord[position]!;
+        for (const { column, reason } of sampleCorrections(before, records[position] as Sample))
+          warnings.push({ path: `${argument}[${index}].${fieldOfColumn(column)}`, reason });
+      });
     }
     if (records.length) {
       try {
