@@ -31,7 +31,12 @@ import type {
   SourceKind,
   TimelineEvent,
 } from './report-model';
-import { TIERS_BY_SOURCE, type ContactPlacement, type ReportChanges, type ReportSummary } from './report-model';
+import {
+  TIERS_BY_SOURCE,
+  type ContactPlacement,
+  type ReportChanges,
+  type ReportSummary,
+} from './report-model';
 import type { Exposure } from './model';
 import {
   closeContactOf,
