@@ -57,10 +57,7 @@ export interface HeldImportLock extends ImportLock {
  * message says how it was lost and what became of the store.
  */
 export class ImportLockLostError extends Error {
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
+  constructor(message: string) {
     super(message);
     this.name = 'ImportLockLostError';
   }
