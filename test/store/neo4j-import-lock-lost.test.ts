@@ -103,6 +103,34 @@ describe('an import whose lock is lost while it writes (Neo4j)', () => {
     expect((await store.unfinishedImports()).map((u) => u.bundle)).toEqual([path.resolve(dir)]);
   });
 
+  test('a lock whose connection the server closed (dbms.killConnection) is lost the same way, the error saying so', async () => {
+    const dir = bundle(null, { 'persons.csv': personsCsv(2) });
+    held.push(await store.lockImports());
+    const session = await store.beginImport(dir);
+    await session.write({ persons: [barePerson('P1')] });
+    const { records } = await admin.executeQuery(
+      "SHOW TRANSACTIONS YIELD connectionId, metaData WHERE metaData.importLock = 'held' RETURN connectionId",
+      {},
+      { database: 'neo4j' },
+    );
+    await admin.executeQuery(
+      'CALL dbms.killConnection($id)',
+      { id: records[0]!.get('connectionId') as string },
+      { database: 'neo4j' },
+    );
+
+    expect(await outcomeOf(session.write({ persons: [barePerson('P2')] }))).toEqual({
+      name: 'ImportLockLostError',
+      message: lostAfter(
+        store.location,
+        'its connection closed: Connection was closed by server',
+        path.resolve(dir),
+        '1 batch (1 row)',
+      ),
+    });
+    expect(await store.persons(['P1', 'P2'])).toEqual([barePerson('P1'), null]);
+  });
+
   test('a batch finding another holder’s token writes nothing, even while its own lock’s transaction lives', async () => {
     const dir = bundle(null, { 'persons.csv': personsCsv(1) });
     held.push(await store.lockImports());

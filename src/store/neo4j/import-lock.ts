@@ -138,8 +138,11 @@ function howLost(err: unknown): string {
   if (terminated(err)) return `the server terminated its transaction: ${code}`;
   if (code?.startsWith('Neo.ClientError.Transaction.TransactionTimedOut'))
     return `its transaction timed out on the server: ${code}`;
-  if (err instanceof StoreUnavailableError || NETWORK_CODES.has(errorCode(cause) ?? code ?? ''))
-    return `its connection closed: ${(err as Error).message}`;
+  if (err instanceof StoreUnavailableError || NETWORK_CODES.has(errorCode(cause) ?? code ?? '')) {
+    // The driver's own words (`Connection was closed by server`), not "could not be reached".
+    const driverError = err instanceof StoreUnavailableError && cause instanceof Error ? cause : err;
+    return `its connection closed: ${driverError instanceof Error ? driverError.message : String(driverError)}`;
+  }
   return `its transaction failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 
