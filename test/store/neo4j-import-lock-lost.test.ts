@@ -59,6 +59,20 @@ describe('an import whose lock is lost while it writes (Neo4j)', () => {
     await admin.executeQuery('TERMINATE TRANSACTIONS $ids', { ids }, { database: 'neo4j' });
   };
 
+  /** Waits until a transaction of tracegraph's waits for a lock (`Blocked by: [...]`). */
+  const blockedOnLock = async (): Promise<void> => {
+    for (;;) {
+      const { records } = await admin.executeQuery(
+        `SHOW TRANSACTIONS YIELD status, metaData
+         WHERE metaData.app = 'tracegraph' AND status STARTS WITH 'Blocked' RETURN count(*) AS blocked`,
+        {},
+        { database: 'neo4j' },
+      );
+      if (Number(records[0]!.get('blocked')) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   beforeAll(async () => {
     store = await openMigrated(openTestNeo4j);
     other = await openTestNeo4j();
@@ -166,7 +180,8 @@ describe('an import whose lock is lost while it writes (Neo4j)', () => {
       await blocking.run("MATCH (p:Person {id: 'P1'}) SET p.blocked = true");
       const renamed = barePerson('P1', { name: 'renamed' });
       const batch = outcomeOf(session.write({ persons: [renamed] }));
-      expect(await stateAfter(batch, 1_000)).toBe('waiting');
+      await blockedOnLock();
+      expect(await stateAfter(batch, 0)).toBe('waiting');
 
       await terminateLockHolder();
       const next = other.lockImports();
