@@ -59,13 +59,20 @@ describe('an import whose lock is lost while it writes (Neo4j)', () => {
     await admin.executeQuery('TERMINATE TRANSACTIONS $ids', { ids }, { database: 'neo4j' });
   };
 
-  /** Waits until a transaction of tracegraph's waits for a lock (`Blocked by: [...]`). */
-  const blockedOnLock = async (): Promise<void> => {
+  /** Waits until a transaction of tracegraph's waits for a lock the transaction marked `blocker` holds. */
+  const blockedBy = async (blocker: string): Promise<void> => {
+    const { records: ids } = await admin.executeQuery(
+      'SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData.blocker = $blocker RETURN transactionId',
+      { blocker },
+      { database: 'neo4j' },
+    );
+    const blocking = ids[0]!.get('transactionId') as string;
     for (;;) {
       const { records } = await admin.executeQuery(
         `SHOW TRANSACTIONS YIELD status, metaData
-         WHERE metaData.app = 'tracegraph' AND status STARTS WITH 'Blocked' RETURN count(*) AS blocked`,
-        {},
+         WHERE metaData.app = 'tracegraph' AND status STARTS WITH 'Blocked' AND status CONTAINS $blocking
+         RETURN count(*) AS blocked`,
+        { blocking },
         { database: 'neo4j' },
       );
       if (Number(records[0]!.get('blocked')) > 0) return;
@@ -175,12 +182,13 @@ describe('an import whose lock is lost while it writes (Neo4j)', () => {
     const session = await store.beginImport(dir);
     // An administrator's write lock on P1 holds the batch renaming P1 after its check.
     const blocker = admin.session({ database: 'neo4j' });
-    const blocking = blocker.beginTransaction();
+    const blocking = blocker.beginTransaction({ metadata: { blocker: 'P1' } });
     try {
       await blocking.run("MATCH (p:Person {id: 'P1'}) SET p.blocked = true");
       const renamed = barePerson('P1', { name: 'renamed' });
       const batch = outcomeOf(session.write({ persons: [renamed] }));
-      await blockedOnLock();
+      // Blocked on P1, so past its check of the token, which it now holds.
+      await blockedBy('P1');
       expect(await stateAfter(batch, 0)).toBe('waiting');
 
       await terminateLockHolder();
