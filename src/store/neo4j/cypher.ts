@@ -19,6 +19,8 @@
  *   (subject:Entity)-[:SAMPLED]->(:Sample {sampledAt, result, method, ct, key})
  *   (:Person)-[:DIAGNOSED]->(:Case {personId, classification, onset, confirmedAt})
  *   (:ImportLock {id: 'import'})             what imports lock (./import-lock.ts); no data
+ *   (:ImportLock {id: 'holder', token})      the token of the lock's latest holder, which each
+ *                                            of an import's batches checks (./import-lock.ts)
  *   (:UnfinishedImport {id: bundle, bundle, startedAt, pid, host})
  *                                            an import writing, or cut off after some batches;
  *                                            one per bundle folder (its absolute path)
@@ -364,6 +366,28 @@ export const TAKE_IMPORT_LOCK = `
 MERGE (lock:ImportLock {id: 'import'})
 SET lock.taken = true
 REMOVE lock.taken`;
+
+/**
+ * Run by whoever has just taken the import lock, before anything else: a batch of an import that
+ * has lost the lock, checking the token (CHECK_IMPORT_LOCK_TOKEN), either commits before this or
+ * finds the new token and writes nothing.
+ */
+export const SET_IMPORT_LOCK_TOKEN = `
+MERGE (holder:ImportLock {id: 'holder'})
+SET holder.token = $token`;
+
+/**
+ * The token of the lock's latest holder, write-locked until the batch that reads it commits, so
+ * that no new holder can set its own meanwhile. No row: none was ever set (or it was removed).
+ */
+export const CHECK_IMPORT_LOCK_TOKEN = `
+MATCH (holder:ImportLock {id: 'holder'})
+SET holder.checked = true
+REMOVE holder.checked
+RETURN holder.token AS token`;
+
+/** Run in the lock's own transaction: it fails once the server has ended that transaction. */
+export const IMPORT_LOCK_ALIVE = 'RETURN 1';
 
 /** Marks the running transaction as the one holding the import lock, for SHOW TRANSACTIONS. */
 export const MARK_IMPORT_LOCK_HELD = 'CALL tx.setMetaData($metadata)';

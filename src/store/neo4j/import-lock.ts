@@ -10,10 +10,18 @@
  * between two of an import's batches they would leave it half written.
  * The server drops that transaction, and its lock, when its connection closes: a process that
  * dies leaves no lock behind.
+ * It also ends it while the holder goes on (TERMINATE TRANSACTIONS, a transaction timeout, a
+ * broken connection): so each holder, once it has the lock, writes a token of its own on the
+ * `(:ImportLock {id: 'holder'})` node, and each of an import's batches begins by checking, in its
+ * own transaction, that the token is still its import's, write-locking it until it commits. A new
+ * holder's token waits for that batch, which then commits before anything the new holder does; a
+ * batch that finds another token writes nothing. The batch also asks the lock's transaction
+ * whether it is still alive, so that an import stops at its next batch however the lock was lost,
+ * and says how. A clear or a migration checks the same before each of its statements.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { StoreBusyError } from '../../domain/errors';
+import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import type { ImportLock } from '../port';
 import * as cypher from './cypher';
 import { TRANSACTION_METADATA, type Neo4jExecutor, type Transaction } from './executor';
@@ -35,6 +43,110 @@ export interface ImportLockHolder {
   heldBy: string;
   heldFor: LockingWork;
 }
+
+/** An import lock taken, which can say whether its holder still has it. */
+export interface HeldImportLock extends ImportLock {
+  /** The token written on taking it (SET_IMPORT_LOCK_TOKEN), which the batches it covers check. */
+  readonly token: string;
+  /** Null while the lock's transaction lives; once it has ended, how the lock was lost, in words. */
+  lost(): Promise<string | null>;
+}
+
+/**
+ * The import lock was lost while its holder wrote: the holder stopped before its next write. The
+ * message says how it was lost and what became of the store.
+ */
+export class ImportLockLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportLockLostError';
+  }
+}
+
+/** What was committed of an import when it lost its lock. */
+export interface CommittedBatches {
+  batches: number;
+  rows: number;
+}
+
+/** The error of an import of the bundle folder `bundle` that lost its lock after `committed`. */
+export function importLockLost(
+  location: string,
+  loss: string,
+  bundle: string,
+  committed: CommittedBatches,
+): ImportLockLostError {
+  if (committed.batches === 0) {
+    return new ImportLockLostError(
+      `the import lock on ${location} was lost (${loss}) before any batch of ${bundle} had committed; ` +
+        `the import stopped there, writing none of the bundle: import ${bundle} again (the store ` +
+        `records the import as unfinished until then)`,
+    );
+  }
+  const batches = `${committed.batches} batch${committed.batches === 1 ? '' : 'es'}`;
+  const rows = `${committed.rows} row${committed.rows === 1 ? '' : 's'}`;
+  return new ImportLockLostError(
+    `the import lock on ${location} was lost (${loss}) after ${batches} (${rows}) of ${bundle} had ` +
+      `committed; the import stopped there, so the store holds part of the bundle and records the ` +
+      `import as unfinished: import ${bundle} again to complete it (every write is a merge)`,
+  );
+}
+
+/**
+ * Throws ImportLockLostError when `lock` was lost, before its holder goes on `doing` (`clearing
+ * it`); `left` says what that leaves of the store and what to do.
+ */
+export async function ensureHeld(
+  lock: HeldImportLock,
+  location: string,
+  doing: string,
+  left: string,
+): Promise<void> {
+  const loss = await lock.lost();
+  if (loss !== null)
+    throw new ImportLockLostError(
+      `the import lock on ${location} was lost (${loss}) while ${doing}; ${left}`,
+    );
+}
+
+/**
+ * How a batch written under `locks` (those its import holds) finds it lost: null when one of them
+ * still holds it. Run first in the batch's transaction: the token it reads stays write-locked, so
+ * no new holder can come in, until the batch has committed. One statement in the batch's
+ * transaction and one in each lock's, at once: a round trip per batch.
+ */
+export async function lossBeforeBatch(
+  tx: Transaction,
+  locks: readonly HeldImportLock[],
+): Promise<string | null> {
+  const [[row], ...losses] = await Promise.all([
+    tx.query(cypher.CHECK_IMPORT_LOCK_TOKEN),
+    ...locks.map((lock) => lock.lost()),
+  ]);
+  const loss = losses.find((l) => l !== null);
+  if (loss) return loss;
+  const token = row?.get('token') as unknown;
+  if (!locks.some((lock) => lock.token === token))
+    return 'another import, clear, migration or write has taken it since';
+  return null;
+}
+
+/** How the lock's transaction ended, from the error its next statement failed with. */
+function howLost(err: unknown): string {
+  const code = errorCode(err);
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  if (terminated(err)) return `the server terminated its transaction: ${code}`;
+  if (code?.startsWith('Neo.ClientError.Transaction.TransactionTimedOut'))
+    return `its transaction timed out on the server: ${code}`;
+  if (err instanceof StoreUnavailableError || NETWORK_CODES.has(errorCode(cause) ?? code ?? '')) {
+    // The driver's own words (`Connection was closed by server`), not "could not be reached".
+    const driverError = err instanceof StoreUnavailableError && cause instanceof Error ? cause : err;
+    return `its connection closed: ${driverError instanceof Error ? driverError.message : String(driverError)}`;
+  }
+  return `its transaction failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+const NETWORK_CODES = new Set(['ServiceUnavailable', 'SessionExpired']);
 
 const LOCKING_WORK: readonly string[] = ['import', 'clear', 'migration'] satisfies LockingWork[];
 
@@ -87,7 +199,7 @@ export async function takeImportLock(
   location: string,
   onWait?: (holder: string) => void,
   work: LockingWork = 'import',
-): Promise<ImportLock> {
+): Promise<HeldImportLock> {
   let told = false;
   const tellOnce =
     onWait &&
@@ -111,8 +223,9 @@ async function waitForImportLock(
   location: string,
   onWait: ((holder: string) => void) | undefined,
   work: LockingWork,
-): Promise<ImportLock> {
+): Promise<HeldImportLock> {
   const tx = await executor.begin({ importLock: 'wanted' });
+  const token = randomUUID();
   let waiting = true;
   const notice =
     onWait &&
@@ -128,6 +241,9 @@ async function waitForImportLock(
     await tx.query(cypher.MARK_IMPORT_LOCK_HELD, {
       metadata: { ...TRANSACTION_METADATA, importLock: 'held', since, heldBy, heldFor: work },
     });
+    // Committed at once, while the lock's transaction holds the lock: a batch of a holder that
+    // lost it finds this token, not its own, and writes nothing (or commits before this does).
+    await executor.writeQuery(cypher.SET_IMPORT_LOCK_TOKEN, { token });
   } catch (err) {
     await tx.rollback();
     throw err;
@@ -136,12 +252,31 @@ async function waitForImportLock(
     clearTimeout(notice);
   }
   let released: Promise<void> | null = null;
-  return { release: () => (released ??= tx.rollback()) };
+  // Once lost, lost for good: a transaction that failed a statement fails every later one.
+  let loss: string | null = null;
+  return {
+    token,
+    release: () => (released ??= tx.rollback()),
+    lost: async () => {
+      if (loss !== null) return loss;
+      try {
+        await tx.query(cypher.IMPORT_LOCK_ALIVE);
+      } catch (err) {
+        loss ??= howLost(err);
+      }
+      return loss;
+    },
+  };
+}
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Whether a driver error says the server ended the transaction (TERMINATE TRANSACTIONS). */
 function terminated(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = errorCode(err);
   return (
     code === 'Neo.ClientError.Transaction.LockClientStopped' ||
     code === 'Neo.ClientError.Transaction.Terminated'
@@ -214,6 +349,8 @@ export async function writeUnderImportLock(
           waiting = false;
           clearTimeout(timer);
         }
+        // An import that lost the lock finds, at its next batch, that it is no longer the holder.
+        await tx.query(cypher.SET_IMPORT_LOCK_TOKEN, { token: randomUUID() });
         await work(tx);
       },
       { metadata: { importLockWait: wait } },

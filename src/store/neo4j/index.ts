@@ -67,7 +67,15 @@ import {
   type Row,
 } from './convert';
 import { createNeo4jExecutor, type Neo4jConnection, type Neo4jExecutor, type Transaction } from './executor';
-import { importLockHolder, takeImportLock, writeUnderImportLock } from './import-lock';
+import {
+  ensureHeld,
+  importLockHolder,
+  importLockLost,
+  lossBeforeBatch,
+  takeImportLock,
+  writeUnderImportLock,
+  type HeldImportLock,
+} from './import-lock';
 import { definedEntityIds, idsToLookUp, resolveBatch } from './references';
 
 export { CredentialsRefusedError, type Neo4jConnection } from './executor';
@@ -142,11 +150,26 @@ class Neo4jStore implements TraceStore {
     try {
       // A database with nothing in it has nothing to rewrite: no step is reported there.
       let holdsRecords: boolean | undefined;
+      // Each statement commits on its own: one run after the lock was lost could rewrite what an
+      // import is writing.
+      const ensureLocked = (): Promise<void> =>
+        ensureHeld(
+          lock,
+          this.location,
+          'rewriting stored records',
+          'the migration stopped there, and the next command to open the store completes it',
+        );
       for (const { step, backfill, missing } of await this.backfillsDue()) {
         holdsRecords ??= Object.values(await this.counts()).some((n) => n > 0);
         if (holdsRecords) report?.(step);
-        for (const statement of backfill) await this.executor.autoCommit(statement);
-        for (const { statement } of missing) await this.executor.writeQuery(statement);
+        for (const statement of backfill) {
+          await ensureLocked();
+          await this.executor.autoCommit(statement);
+        }
+        for (const { statement } of missing) {
+          await ensureLocked();
+          await this.executor.writeQuery(statement);
+        }
       }
     } finally {
       await lock.release();
@@ -210,8 +233,18 @@ class Neo4jStore implements TraceStore {
     return ids.some((id) => !stored.has(id));
   }
 
-  lockImports(onWait?: (holder: string) => void): Promise<ImportLock> {
-    return takeImportLock(this.executor, this.location, onWait);
+  /** The import locks taken by lockImports and not yet released: those an import session checks. */
+  private readonly importLocks = new Set<HeldImportLock>();
+
+  async lockImports(onWait?: (holder: string) => void): Promise<ImportLock> {
+    const lock = await takeImportLock(this.executor, this.location, onWait);
+    this.importLocks.add(lock);
+    return {
+      release: () => {
+        this.importLocks.delete(lock);
+        return lock.release();
+      },
+    };
   }
 
   async beginImport(bundle: string): Promise<ImportSession> {
@@ -226,13 +259,30 @@ class Neo4jStore implements TraceStore {
       pid: integer(process.pid),
       host: hostname(),
     });
+    // The lock this process's import took (lockImports). Should it be lost (its transaction
+    // terminated or timed out, its connection broken), the import stops before its next batch
+    // writes anything (./import-lock.ts). Were two of this process's imports to hold locks (one
+    // lost, the other taken since), a batch of either stops while the lost one is unreleased.
+    const locks = [...this.importLocks];
+    const committed = { batches: 0, rows: 0 };
     return {
       // Each batch has committed as it was written: abort cannot take it back.
       keepsWrittenBatchesOnAbort: true,
       // Each batch commits on its own: Neo4j cannot hold a whole district in one transaction,
       // and since every write is a MERGE, re-running a cut-off import completes it. The import
       // holds the import lock (lockImports), so these take none.
-      write: (batch) => this.executor.write((tx) => this.writeIn(tx, batch)),
+      write: async (batch) => {
+        await this.executor.write(async (tx) => {
+          const loss = locks.length > 0 ? await lossBeforeBatch(tx, locks) : null;
+          if (loss !== null) throw importLockLost(this.location, loss, folder, committed);
+          await this.writeIn(tx, batch);
+        });
+        committed.batches++;
+        committed.rows += Object.values(batch).reduce(
+          (sum, rows?: unknown[]) => sum + (rows?.length ?? 0),
+          0,
+        );
+      },
       // Every batch has committed already: only the record of the import is left to remove.
       commit: async () => {
         await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT, { bundle: folder });
@@ -260,9 +310,21 @@ class Neo4jStore implements TraceStore {
     // running import, as another import does, and an import waits for a clear.
     const lock = await takeImportLock(this.executor, this.location, undefined, 'clear');
     try {
-      await this.executor.autoCommit(cypher.CLEAR_RELATIONSHIPS);
-      await this.executor.autoCommit(cypher.CLEAR_NODES);
-      await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORTS);
+      // Each statement commits on its own: one run after the lock was lost could remove what an
+      // import that has taken it since is writing.
+      for (const clearing of [
+        cypher.CLEAR_RELATIONSHIPS,
+        cypher.CLEAR_NODES,
+        cypher.REMOVE_UNFINISHED_IMPORTS,
+      ]) {
+        await ensureHeld(
+          lock,
+          this.location,
+          'clearing it',
+          'the store may be cleared in part: clear it again',
+        );
+        await this.executor.autoCommit(clearing);
+      }
     } finally {
       await lock.release();
     }
