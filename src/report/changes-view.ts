@@ -3,8 +3,8 @@
  * changed in words, one list per kind, each capped as the contact lists are. The HTML and the
  * Markdown render this one model, so that they say the same.
  */
-import type { AnalysisReport, PlacementAt, ReportChanges, RiskLevel } from '../analysis/report-model';
-import { count, describe, formatWhen, TIER_SHORT as TIER_WORDS } from './view';
+import type { AnalysisReport, ReportChanges, RiskLevel } from '../analysis/report-model';
+import { bedsTaken, count, describe, formatWhen, placementWords, TIER_SHORT as TIER_WORDS } from './view';
 
 export interface ChangeCount {
   label: string;
@@ -31,28 +31,10 @@ export interface ChangesView {
 
 const signed = (n: number): string => (n > 0 ? `+${count(n)}` : n < 0 ? `−${count(-n)}` : '0');
 
-const LEVEL_WORDS: Record<RiskLevel, string> = { high: 'high', medium: 'medium', low: 'low' };
-
-/** Where a contact stands in the plan, in the words of the pages' quarantine column. */
-export function placementWords(at: PlacementAt): string {
-  switch (at.placement) {
-    case 'site':
-      return `bed at ${at.siteId ?? 'a site'}`;
-    case 'waiting':
-      return 'waiting for a bed';
-    case 'home':
-      return 'home quarantine';
-    case 'monitoring':
-      return 'health monitoring';
-    case 'completed':
-      return at.siteId ? `completed, still at ${at.siteId}: due for release` : 'completed';
-  }
-}
-
 function riskAreaWords(from: RiskLevel | null, to: RiskLevel | null): string {
-  if (from === null) return `declared ${LEVEL_WORDS[to!]} risk`;
-  if (to === null) return `no longer listed (was ${LEVEL_WORDS[from]})`;
-  return `${LEVEL_WORDS[from]} → ${LEVEL_WORDS[to]}`;
+  if (from === null) return `declared ${to!} risk`;
+  if (to === null) return `no longer listed (was ${from})`;
+  return `${from} → ${to}`;
 }
 
 /** The section's model, or null when the report has no `changes`. `maxItems` 0: no cap. */
@@ -61,7 +43,6 @@ export function changesView(report: AnalysisReport, maxItems: number): ChangesVi
   if (!changes) return null;
   const then = changes.summaryThen;
   const now = report.summary;
-  const taken = (s: typeof now) => s.occupiedBeds + s.assignedBeds;
   const row = (label: string, a: number, b: number): ChangeCount => ({
     label,
     then: a,
@@ -77,7 +58,7 @@ export function changesView(report: AnalysisReport, maxItems: number): ChangesVi
     row('Close contacts', then.closeContacts, now.closeContacts),
     row('Contacts of close contacts', then.contactsOfCloseContacts, now.contactsOfCloseContacts),
     row('Venue-exposed', then.venueExposed, now.venueExposed),
-    row('Quarantine beds taken', taken(then), taken(now)),
+    row('Quarantine beds taken', bedsTaken(then), bedsTaken(now)),
     row('due for release', then.dueForReleaseBeds, now.dueForReleaseBeds),
     row('High-risk areas', then.highRiskAreas, now.highRiskAreas),
     row('Medium-risk areas', then.mediumRiskAreas, now.mediumRiskAreas),

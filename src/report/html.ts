@@ -23,6 +23,7 @@ import {
   WIDE_EPI_CURVE,
 } from './svg';
 import {
+  bedsTaken,
   byPriority,
   capList,
   chainTree,
@@ -237,7 +238,7 @@ function summarySection(report: AnalysisReport): string {
     card(s.contactsOfCloseContacts, 'contacts of close contacts'),
     card(s.venueExposed, 'venue-exposed'),
     card(
-      `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds}`,
+      `${bedsTaken(s)} / ${s.quarantineBeds}`,
       `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
     ),
     card(s.highRiskAreas, 'high-risk areas'),

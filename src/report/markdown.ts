@@ -13,6 +13,7 @@ import { contactCap, type RenderOptions } from './html';
 import { changesView, moreChangesNote } from './changes-view';
 import { prepareReport } from './select';
 import {
+  bedsTaken,
   byPriority,
   capList,
   chainTree,
@@ -277,7 +278,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
         ['Venue-exposed', String(s.venueExposed)],
         [
           'Quarantine beds taken',
-          `${s.occupiedBeds + s.assignedBeds} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
+          `${bedsTaken(s)} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
         ],
         ['High-risk areas', String(s.highRiskAreas)],
         ['Medium-risk areas', String(s.mediumRiskAreas)],

@@ -207,6 +207,22 @@ const PLACEMENT_WORDS: Record<ContactReport['placement'], string> = {
   completed: 'completed',
 };
 
+/**
+ * Where a contact stands in the plan, in a sentence's words (the changes since an earlier report):
+ * the site of their bed, or the quarantine column's words, `home quarantine` for `home`.
+ */
+export function placementWords(at: { placement: ContactReport['placement']; siteId: string | null }): string {
+  if (at.placement === 'site') return `bed at ${at.siteId ?? 'a site'}`;
+  if (at.placement === 'home') return 'home quarantine';
+  if (at.placement === 'completed' && at.siteId) return `completed, still at ${at.siteId}: due for release`;
+  return PLACEMENT_WORDS[at.placement];
+}
+
+/** Beds taken at the as-of instant: those already occupied and those newly assigned. */
+export function bedsTaken(summary: { occupiedBeds: number; assignedBeds: number }): number {
+  return summary.occupiedBeds + summary.assignedBeds;
+}
+
 /** `, 2 due for release` after the beds already occupied, when any are; nothing otherwise. */
 export function dueForRelease(beds: number): string {
   return beds > 0 ? `, ${beds} due for release` : '';

@@ -3,9 +3,10 @@
  * hand: the counts then and now, the lists in words, their caps, and records' text escaped.
  */
 import type { AnalysisReport, ReportChanges } from '../../src/analysis/report-model';
-import { changesView, placementWords } from '../../src/report/changes-view';
+import { changesView } from '../../src/report/changes-view';
 import { renderHtml } from '../../src/report/html';
 import { renderMarkdown } from '../../src/report/markdown';
+import { placementWords } from '../../src/report/view';
 import { analysisReportFixture } from './fixtures';
 
 function withChanges(changes: Partial<ReportChanges> = {}): AnalysisReport {

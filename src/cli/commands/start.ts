@@ -14,6 +14,7 @@ import { formatInstant } from '../../domain/time';
 import type { ImportSummary } from '../../import/import';
 import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
+import { bedsTaken } from '../../report/view';
 import { asOfFrom, capacityFrom } from '../analysis-options';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, UsageError, warnOfUnfinishedImport, type CliIo } from '../context';
@@ -125,7 +126,7 @@ async function printSummary(store: TraceStore, io: CliIo, capacity: number | nul
     `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
       `${s.chains} chains (${s.activeChains} active); ${s.closeContacts} close contacts, ` +
       `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
-      `${bedsTaken(s)}; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
+      `${bedsTakenLine(s)}; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,
   );
   const top = report.sources.slice(0, 3).map((src) => `${src.id} (${src.kind}, ${src.score.toFixed(2)})`);
   if (top.length) io.stdout.write(`likely sources: ${top.join(', ')}\n`);
@@ -135,7 +136,7 @@ async function printSummary(store: TraceStore, io: CliIo, capacity: number | nul
  * `8/10 quarantine beds taken`, then `(2 due for release)` when contacts whose quarantine is over
  * still hold beds: those beds are free once they leave, as the pages say.
  */
-function bedsTaken(s: AnalysisReport['summary']): string {
+function bedsTakenLine(s: AnalysisReport['summary']): string {
   const due = s.dueForReleaseBeds > 0 ? ` (${s.dueForReleaseBeds} due for release)` : '';
-  return `${s.occupiedBeds + s.assignedBeds}/${s.quarantineBeds} quarantine beds taken${due}`;
+  return `${bedsTaken(s)}/${s.quarantineBeds} quarantine beds taken${due}`;
 }
