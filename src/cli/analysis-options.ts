@@ -91,11 +91,13 @@ export function capacityFrom(flags: AnalysisFlags): number | null {
 
 /** The as-of instant: given, or the end of the day of the latest case event in the store. */
 export async function asOfFrom(flags: AnalysisFlags, store: TraceStore): Promise<Instant> {
-  if (flags.asOf !== undefined) {
-    const at = asOfFromText(flags.asOf);
-    if (at === null)
-      throw new UsageError(`--as-of: "${flags.asOf}" ${instantTextProblem(flags.asOf.trim(), true)}`);
-    return at;
-  }
+  if (flags.asOf !== undefined) return instantOfFlag('--as-of', flags.asOf);
   return latestCaseAsOf(store);
+}
+
+/** The instant a flag gives (a date alone: the end of that day), or a refusal naming the flag. */
+export function instantOfFlag(flag: string, text: string): Instant {
+  const at = asOfFromText(text);
+  if (at === null) throw new UsageError(`${flag}: "${text}" ${instantTextProblem(text.trim(), true)}`);
+  return at;
 }

@@ -3,8 +3,8 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { changesSince } from '../../analysis/changes';
 import type { ReportChanges } from '../../analysis/report-model';
-import { EARLIEST_YEAR, LATEST_YEAR, withinYears } from '../../domain/time';
 import type { ApiContext } from '../context.type';
+import { checkWithinYears } from '../services/analysis.service';
 import { badUserInput } from '../errors';
 import { AsOfCapacityArgs } from './args';
 import { OutbreakChangesType } from './outbreak-changes.type';
@@ -30,13 +30,7 @@ export class OutbreakChangesResolver {
     @Args(() => AsOfCapacityArgs) args: AsOfCapacityArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<ChangesRecord> {
-    if (!withinYears(since.getTime()))
-      throw badUserInput([
-        {
-          path: 'since',
-          reason: `${since.toISOString()} is outside the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`,
-        },
-      ]);
+    checkWithinYears(since.getTime(), 'since');
     const now = await outbreakFor(ctx, null, args);
     if (since.getTime() >= now.key.asOf)
       throw badUserInput([

@@ -41,6 +41,20 @@ export interface AnalysisRequest {
 }
 
 /** One computed analysis, with its report and lookups built when first needed. */
+/**
+ * BAD_USER_INPUT at `path` for an instant outside the years the rest of tracegraph takes (an
+ * analysis as of the year 9999 walks every day to it, holding the analysis queue for minutes).
+ */
+export function checkWithinYears(at: number, path: string): void {
+  if (!withinYears(at))
+    throw badUserInput([
+      {
+        path,
+        reason: `${new Date(at).toISOString()} is outside the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`,
+      },
+    ]);
+}
+
 export class AnalysedOutbreak {
   private reportMemo: AnalysisReport | null = null;
   private indexMemo: AnalysisIndex | null = null;
@@ -170,14 +184,7 @@ export class AnalysisService {
     if (capacity !== null && (!Number.isInteger(capacity) || capacity < 0)) {
       throw badUserInput([{ path: 'capacity', reason: 'must be a whole number of beds (0 or more)' }]);
     }
-    if (request.asOf != null && !withinYears(request.asOf)) {
-      throw badUserInput([
-        {
-          path: 'asOf',
-          reason: `${new Date(request.asOf).toISOString()} is outside the years ${EARLIEST_YEAR} to ${LATEST_YEAR}`,
-        },
-      ]);
-    }
+    if (request.asOf != null) checkWithinYears(request.asOf, 'asOf');
     const asOf = request.asOf ?? (await this.latestAsOf());
     return { asOf, capacity };
   }

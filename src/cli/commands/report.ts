@@ -4,10 +4,9 @@
  */
 import { Command, Option } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
-import { asOfFromText } from '../../analysis/as-of';
 import { briefingState, changesSince, type BriefingState } from '../../analysis/changes';
 import type { ReportChanges } from '../../analysis/report-model';
-import { formatInstant, instantTextProblem } from '../../domain/time';
+import { formatInstant } from '../../domain/time';
 import type { Instant } from '../../domain/types';
 import { CaseIdListError, parseCaseIdList } from '../../domain/case-ids';
 import type { Analysis } from '../../analysis/analyse';
@@ -29,6 +28,7 @@ import {
   addAnalysisOptions,
   asOfFrom,
   capacityFrom,
+  instantOfFlag,
   parametersFrom,
   type AnalysisFlags,
 } from '../analysis-options';
@@ -156,9 +156,7 @@ export function sinceFrom(text: string, format: ReportFormat): Instant {
     throw new UsageError(
       '--since: the CSV quarantine list does not show changes; use --format html, md or json',
     );
-  const at = asOfFromText(text);
-  if (at === null) throw new UsageError(`--since: "${text}" ${instantTextProblem(text.trim(), true)}`);
-  return at;
+  return instantOfFlag('--since', text);
 }
 
 /** `--since` must be earlier than the instant the report is made at. */
