@@ -453,7 +453,7 @@ describe('tracegraph on Neo4j', () => {
       // Until the command waits for the lock, then long enough for it to say so.
       const waitingImports = async (): Promise<number> => {
         const { records } = await driver.executeQuery(
-          "SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.importLock = 'wanted' AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
+          "SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.importLock = true AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
           {},
           { database: 'neo4j' },
         );

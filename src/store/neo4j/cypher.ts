@@ -389,14 +389,19 @@ RETURN holder.token AS token`;
 /** Run in the lock's own transaction: it fails once the server has ended that transaction. */
 export const IMPORT_LOCK_ALIVE = 'RETURN 1';
 
-/** Marks the running transaction as the one holding the import lock, for SHOW TRANSACTIONS. */
-export const MARK_IMPORT_LOCK_HELD = 'CALL tx.setMetaData($metadata)';
-
-/** The transaction holding the import lock, as MARK_IMPORT_LOCK_HELD marked it, if any. */
+/**
+ * The transaction holding the import lock: of those marked `importLock: true` as they began (each
+ * holds the lock or waits for it), the one not blocked. A lock transaction whose first statement
+ * has not reached its wait yet is not blocked either, for a moment; it began after the holder, so
+ * the earliest comes first. The mark is set as the transaction begins, never by `tx.setMetaData`:
+ * while a terminated transaction is still open (its client not told yet), that procedure fails
+ * in other transactions, at times, as if they too had been terminated (Neo4j 5.26).
+ */
 export const IMPORT_LOCK_HOLDER = `
-SHOW TRANSACTIONS YIELD metaData
-WHERE metaData.importLock = 'held'
+SHOW TRANSACTIONS YIELD metaData, status, startTime
+WHERE metaData.importLock = true AND NOT status STARTS WITH 'Blocked'
 RETURN metaData.since AS since, metaData.heldBy AS heldBy, metaData.heldFor AS heldFor
+ORDER BY startTime
 LIMIT 1`;
 
 /**

@@ -24,7 +24,7 @@ import { hostname } from 'node:os';
 import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import type { ImportLock } from '../port';
 import * as cypher from './cypher';
-import { TRANSACTION_METADATA, type Neo4jExecutor, type Transaction } from './executor';
+import type { Neo4jExecutor, Transaction } from './executor';
 
 /** How long an import waits for the lock before it is told who holds it. */
 export const IMPORT_WAIT_NOTICE_MS = 1_000;
@@ -37,7 +37,7 @@ export type LockingWork = 'import' | 'clear' | 'migration';
 
 /** Who holds the import lock, as its holder marked its transaction. */
 export interface ImportLockHolder {
-  /** When it took the lock, ISO 8601 UTC. */
+  /** When it asked for the lock (began to wait for it), ISO 8601 UTC. */
   since: string;
   /** `pid 4711 on host-name`. */
   heldBy: string;
@@ -184,8 +184,9 @@ export function describeHolder(location: string, holder: ImportLockHolder | null
 
 /**
  * How many times a wait for the import lock is begun, in all, when the server ends the waiting
- * transaction: it does so, at times, as it ends the holder's on finding that holder's connection
- * closed (a killed import), and the waiter is then owed the lock, not an error.
+ * transaction. Waits were seen ended as a killed holder's transaction was; that was most likely
+ * `tx.setMetaData`, which fails at times while a terminated transaction is still open
+ * (IMPORT_LOCK_HOLDER) and is no longer used. A waiter is owed the lock, not an error, all the same.
  */
 const LOCK_WAIT_ATTEMPTS = 5;
 
@@ -224,7 +225,10 @@ async function waitForImportLock(
   onWait: ((holder: string) => void) | undefined,
   work: LockingWork,
 ): Promise<HeldImportLock> {
-  const tx = await executor.begin({ importLock: 'wanted' });
+  // Marked as it begins, for SHOW TRANSACTIONS (IMPORT_LOCK_HOLDER): `since` is when the wait began.
+  const since = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const heldBy = `pid ${process.pid} on ${hostname()}`;
+  const tx = await executor.begin({ importLock: true, since, heldBy, heldFor: work });
   const token = randomUUID();
   let waiting = true;
   const notice =
@@ -236,11 +240,6 @@ async function waitForImportLock(
     }, IMPORT_WAIT_NOTICE_MS);
   try {
     await tx.query(cypher.TAKE_IMPORT_LOCK);
-    const since = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const heldBy = `pid ${process.pid} on ${hostname()}`;
-    await tx.query(cypher.MARK_IMPORT_LOCK_HELD, {
-      metadata: { ...TRANSACTION_METADATA, importLock: 'held', since, heldBy, heldFor: work },
-    });
     // Committed at once, while the lock's transaction holds the lock: a batch of a holder that
     // lost it finds this token, not its own, and writes nothing (or commits before this does).
     await executor.writeQuery(cypher.SET_IMPORT_LOCK_TOKEN, { token });
