@@ -47,7 +47,10 @@ export interface ImportSummary {
   /** Rows over all files. */
   total: number;
   seconds: number;
-  /** Values accepted as given but likely mistyped (the first 100), by file, line and column. */
+  /**
+   * Values accepted as given but likely mistyped, and stored samples corrected: the first 100 in
+   * file then line order (files in the order they are read), by file, line and column.
+   */
   warnings: FieldProblem[];
   /** How many warnings there were in all. */
   warningsTotal: number;

@@ -5,7 +5,9 @@
  * opens two days before the earlier of onset and first positive sample, so a mistyped year there
  * would expose everyone the case met in that year; a result corrected from negative to positive,
  * or back, changes infectious windows, infectors and the quarantine list. Each is reported as a
- * warning naming the bundle row. The store is asked in batches of keys, never row by row.
+ * warning naming the bundle row. The store is asked in batches of keys, never row by row. The API's
+ * addSamples and upsertCases warn of the same, in the same words, through the functions exported
+ * here (src/api/services/records.service.ts).
  * (A row's own fields are checked where it is parsed: src/domain/records.ts.)
  */
 import type { FieldProblem } from '../domain/errors';
@@ -16,6 +18,9 @@ import { sampleKeyText, type TraceStore } from '../store/port';
 
 /** What the checks read from the store. */
 export type PlausibilityStore = Pick<TraceStore, 'samplesByKey' | 'samplesOf' | 'casesOf'>;
+
+/** Keys (`sampleKeyText`) of stored positive samples that a bundle or request makes negative, by subject. */
+export type MadeNegative = ReadonlyMap<Id, ReadonlySet<string>>;
 
 /** Keys or ids looked up in the store per query. */
 const LOOKUP_BATCH = 1000;
@@ -51,12 +56,132 @@ export function sampleCorrections(
   return corrections;
 }
 
+/** Notes in `madeNegative` a sample that makes the stored positive sample of its key negative. */
+export function noteMadeNegative(madeNegative: Map<Id, Set<string>>, before: Sample, record: Sample): void {
+  if (before.result !== 'positive' || record.result === 'positive') return;
+  const keys = madeNegative.get(record.subjectId) ?? new Set<string>();
+  madeNegative.set(record.subjectId, keys.add(sampleKeyText(record)));
+}
+
+/**
+ * The warning on a first positive sample (of the bundle or request) weeks before its case's
+ * confirmation, `where` saying where the case is (`cases.csv:2`, `in the store`); null when the
+ * sample is not that early.
+ */
+export function earlySampleReason(
+  personId: Id,
+  at: Instant,
+  confirmedAt: Instant,
+  where: string,
+): string | null {
+  const days = suspiciousDaysBeforeConfirmation(at, confirmedAt);
+  if (days === null) return null;
+  return (
+    `${formatDate(at)}, ${personId}'s first positive sample, is ${days} days before the ` +
+    `case's confirmed_at (${formatDate(confirmedAt)}, ${where}); ${EARLY_DATE_ACCEPTED}`
+  );
+}
+
+/**
+ * The warning on a case (of the bundle or request) confirmed weeks after its person's first
+ * positive sample, which is stored; null when the sample is not that early.
+ */
+export function earlyStoredSampleReason(personId: Id, at: Instant, confirmedAt: Instant): string | null {
+  const days = suspiciousDaysBeforeConfirmation(at, confirmedAt);
+  if (days === null) return null;
+  return (
+    `${formatDate(at)}, ${personId}'s first positive sample (in the store), is ${days} days before ` +
+    `the case's confirmed_at (${formatDate(confirmedAt)}); ${EARLY_DATE_ACCEPTED}`
+  );
+}
+
+/**
+ * The earliest stored positive sample of each person, leaving out those `madeNegative` names,
+ * read in batches of LOOKUP_BATCH persons.
+ */
+export async function storedFirstPositives(
+  store: Pick<TraceStore, 'samplesOf'>,
+  personIds: readonly Id[],
+  madeNegative: MadeNegative,
+): Promise<Map<Id, Instant>> {
+  const first = new Map<Id, Instant>();
+  for (let i = 0; i < personIds.length; i += LOOKUP_BATCH) {
+    for (const s of await store.samplesOf(personIds.slice(i, i + LOOKUP_BATCH))) {
+      if (s.result !== 'positive' || madeNegative.get(s.subjectId)?.has(sampleKeyText(s))) continue;
+      const earlier = first.get(s.subjectId);
+      if (earlier === undefined || s.sampledAt < earlier) first.set(s.subjectId, s.sampledAt);
+    }
+  }
+  return first;
+}
+
+/**
+ * Of the first positive samples `firsts` (by subject) of a bundle or request that brings no case
+ * for them, those that become the first of a case stored, weeks before its confirmation: the
+ * warning of each, by subject. A stored positive sample as early or earlier is the first already
+ * (the samples change nothing), unless `madeNegative` names it. Reads the subjects' cases, then the
+ * stored samples of those whose case the sample would be early for: two reads for up to
+ * LOOKUP_BATCH subjects.
+ */
+export async function samplesEarlyForStoredCases(
+  store: Pick<TraceStore, 'casesOf' | 'samplesOf'>,
+  firsts: ReadonlyMap<Id, Instant>,
+  madeNegative: MadeNegative,
+): Promise<Map<Id, string>> {
+  const warnings = new Map<Id, string>();
+  const subjects = [...firsts.keys()];
+  for (let i = 0; i < subjects.length; i += LOOKUP_BATCH) {
+    const early: { personId: Id; reason: string }[] = [];
+    for (const stored of await store.casesOf(subjects.slice(i, i + LOOKUP_BATCH))) {
+      if (stored?.confirmedAt == null) continue;
+      const reason = earlySampleReason(
+        stored.personId,
+        firsts.get(stored.personId)!,
+        stored.confirmedAt,
+        'in the store',
+      );
+      if (reason !== null) early.push({ personId: stored.personId, reason });
+    }
+    if (early.length === 0) continue;
+    const inStore = await storedFirstPositives(
+      store,
+      early.map((c) => c.personId),
+      madeNegative,
+    );
+    for (const { personId, reason } of early) {
+      const storedFirst = inStore.get(personId);
+      if (storedFirst === undefined || firsts.get(personId)! < storedFirst) warnings.set(personId, reason);
+    }
+  }
+  return warnings;
+}
+
+/**
+ * For each of `cases` (by position) whose person's first positive sample is stored (none in the
+ * request) weeks before its confirmation, the warning; null for the others. One read per
+ * LOOKUP_BATCH persons.
+ */
+export async function casesEarlyAfterStoredSamples(
+  store: Pick<TraceStore, 'samplesOf'>,
+  cases: readonly Case[],
+): Promise<(string | null)[]> {
+  const confirmed = cases.filter((c) => c.confirmedAt !== null).map((c) => c.personId);
+  if (confirmed.length === 0) return cases.map(() => null);
+  const stored = await storedFirstPositives(store, [...new Set(confirmed)], new Map());
+  return cases.map(({ personId, confirmedAt }) => {
+    const first = stored.get(personId);
+    return first === undefined || confirmedAt === null
+      ? null
+      : earlyStoredSampleReason(personId, first, confirmedAt);
+  });
+}
+
 export class BundlePlausibility {
   /** The earliest positive sample of each subject in the bundle, and its line in samples.csv. */
   private readonly firstPositive = new Map<Id, { at: Instant; line: number }>();
   /** Samples of the bundle waiting to be compared with the stored sample of the same key. */
   private samples: Row<Sample>[] = [];
-  /** Keys (`sampleKeyText`) of stored positive samples the bundle makes negative, by subject. */
+  /** Stored positive samples the bundle makes negative. */
   private readonly madeNegative = new Map<Id, Set<string>>();
   /** Cases of the bundle waiting for their persons' stored positive samples. */
   private cases: Row<Case>[] = [];
@@ -112,28 +237,9 @@ export class BundlePlausibility {
         for (const { column, reason } of sampleCorrections(before, record)) {
           this.warn({ file: 'samples.csv', line, column, reason });
         }
-        if (before.result !== record.result && before.result === 'positive') {
-          const keys = this.madeNegative.get(record.subjectId) ?? new Set<string>();
-          this.madeNegative.set(record.subjectId, keys.add(sampleKeyText(record)));
-        }
+        noteMadeNegative(this.madeNegative, before, record);
       });
     }
-  }
-
-  /**
-   * The earliest stored positive sample of each person, leaving out those the bundle makes
-   * negative (a positive sample of the bundle is in `firstPositive`).
-   */
-  private async storedFirstPositives(personIds: Id[]): Promise<Map<Id, Instant>> {
-    const first = new Map<Id, Instant>();
-    for (let i = 0; i < personIds.length; i += LOOKUP_BATCH) {
-      for (const s of await this.store.samplesOf(personIds.slice(i, i + LOOKUP_BATCH))) {
-        if (s.result !== 'positive' || this.madeNegative.get(s.subjectId)?.has(sampleKeyText(s))) continue;
-        const earlier = first.get(s.subjectId);
-        if (earlier === undefined || s.sampledAt < earlier) first.set(s.subjectId, s.sampledAt);
-      }
-    }
-    return first;
   }
 
   /**
@@ -144,24 +250,22 @@ export class BundlePlausibility {
     const cases = this.cases;
     this.cases = [];
     if (cases.length === 0) return;
-    const stored = await this.storedFirstPositives([...new Set(cases.map((c) => c.record.personId))]);
+    const stored = await storedFirstPositives(
+      this.store,
+      [...new Set(cases.map((c) => c.record.personId))],
+      this.madeNegative,
+    );
     for (const { line, record } of cases) {
       const { personId, confirmedAt } = record;
       const inBundle = this.firstPositive.get(personId);
       const inStore = stored.get(personId);
       if (inBundle && (inStore === undefined || inBundle.at <= inStore)) {
-        this.earlySample(personId, inBundle, confirmedAt!, `cases.csv:${line}`);
+        const reason = earlySampleReason(personId, inBundle.at, confirmedAt!, `cases.csv:${line}`);
+        if (reason !== null)
+          this.warn({ file: 'samples.csv', line: inBundle.line, column: 'sampled_at', reason });
       } else if (inStore !== undefined) {
-        const days = suspiciousDaysBeforeConfirmation(inStore, confirmedAt!);
-        if (days === null) continue;
-        this.warn({
-          file: 'cases.csv',
-          line,
-          column: 'confirmed_at',
-          reason:
-            `${formatDate(inStore)}, ${personId}'s first positive sample (in the store), is ${days} days before ` +
-            `the case's confirmed_at (${formatDate(confirmedAt!)}); ${EARLY_DATE_ACCEPTED}`,
-        });
+        const reason = earlyStoredSampleReason(personId, inStore, confirmedAt!);
+        if (reason !== null) this.warn({ file: 'cases.csv', line, column: 'confirmed_at', reason });
       }
     }
   }
@@ -174,40 +278,12 @@ export class BundlePlausibility {
     const subjects = [...this.firstPositive.keys()].filter((id) => !this.casesInBundle.has(id));
     for (let i = 0; i < subjects.length; i += LOOKUP_BATCH) {
       const batch = subjects.slice(i, i + LOOKUP_BATCH);
-      const early: Case[] = [];
-      (await this.store.casesOf(batch)).forEach((stored) => {
-        if (stored?.confirmedAt == null) return;
-        const first = this.firstPositive.get(stored.personId)!;
-        if (suspiciousDaysBeforeConfirmation(first.at, stored.confirmedAt) !== null) early.push(stored);
-      });
-      if (early.length === 0) continue;
-      // A stored positive sample as early or earlier is the first already: the bundle changes nothing.
-      const inStore = await this.storedFirstPositives(early.map((c) => c.personId));
-      for (const { personId, confirmedAt } of early) {
-        const first = this.firstPositive.get(personId)!;
-        const storedFirst = inStore.get(personId);
-        if (storedFirst === undefined || first.at < storedFirst)
-          this.earlySample(personId, first, confirmedAt!, 'in the store');
+      const firsts = new Map(batch.map((id) => [id, this.firstPositive.get(id)!.at]));
+      const early = await samplesEarlyForStoredCases(this.store, firsts, this.madeNegative);
+      for (const [personId, reason] of early) {
+        const line = this.firstPositive.get(personId)!.line;
+        this.warn({ file: 'samples.csv', line, column: 'sampled_at', reason });
       }
     }
-  }
-
-  /** Warns of a first positive sample of the bundle weeks before the confirmation, if it is. */
-  private earlySample(
-    personId: Id,
-    first: { at: Instant; line: number },
-    confirmedAt: Instant,
-    where: string,
-  ): void {
-    const days = suspiciousDaysBeforeConfirmation(first.at, confirmedAt);
-    if (days === null) return;
-    this.warn({
-      file: 'samples.csv',
-      line: first.line,
-      column: 'sampled_at',
-      reason:
-        `${formatDate(first.at)}, ${personId}'s first positive sample, is ${days} days before the ` +
-        `case's confirmed_at (${formatDate(confirmedAt)}, ${where}); ${EARLY_DATE_ACCEPTED}`,
-    });
   }
 }

@@ -64,7 +64,10 @@ export interface ValidationOptions {
 export interface ValidationResult {
   files: BundleFile[];
   rows: RowCounts;
-  /** Values accepted but likely mistyped (the first `maxProblems`), each with its file and line. */
+  /**
+   * Values accepted but likely mistyped, and stored samples corrected: the first `maxProblems` in
+   * file then line order, each with its file and line.
+   */
   warnings: FieldProblem[];
   /** How many warnings there were in all. */
   warningsTotal: number;
@@ -116,6 +119,45 @@ class ProblemLog {
     this.total++;
     if (this.kept.length < this.cap) this.kept.push(problem);
   }
+}
+
+/**
+ * Keeps the first warnings in file then line order (files in the order they are read) and counts
+ * all of them. Warnings that need the store are worked out a batch of keys at a time, some only once
+ * a later file is read (a sample weeks before the confirmation of a case in cases.csv), so they
+ * arrive out of order: each is put in its place among those kept, which are never more than the
+ * cap. Warnings of one line keep the order they came in.
+ */
+class OrderedWarningLog {
+  readonly kept: FieldProblem[] = [];
+  total = 0;
+  constructor(private readonly cap: number) {}
+
+  add(warning: FieldProblem): void {
+    this.total++;
+    const kept = this.kept;
+    if (kept.length === this.cap && (this.cap === 0 || !comesBefore(warning, kept[kept.length - 1]!))) return;
+    // The first kept warning that comes after it: after those of its own line.
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (comesBefore(warning, kept[middle]!)) high = middle;
+      else low = middle + 1;
+    }
+    kept.splice(low, 0, warning);
+    if (kept.length > this.cap) kept.pop();
+  }
+}
+
+/** Where each file comes in a bundle's reading order. */
+const FILE_RANK = new Map<string, number>(FILE_SPECS.map((spec, i) => [spec.file, i]));
+
+/** Whether warning `a` lies in an earlier file than `b`, or earlier in the same file. */
+function comesBefore(a: FieldProblem, b: FieldProblem): boolean {
+  const rankA = FILE_RANK.get(a.file) ?? FILE_SPECS.length;
+  const rankB = FILE_RANK.get(b.file) ?? FILE_SPECS.length;
+  return rankA !== rankB ? rankA < rankB : a.line < b.line;
 }
 
 /**
@@ -559,7 +601,7 @@ async function validateFiles(
   options: ValidationOptions,
 ): Promise<ValidationResult> {
   const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
-  const warnings = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const warnings = new OrderedWarningLog(options.maxProblems ?? MAX_PROBLEMS);
   const plausibility = new BundlePlausibility(store, (w) => warnings.add(w));
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};

@@ -227,6 +227,36 @@ describe('tracegraph on the embedded store', () => {
     expect([again.code, again.stderr]).toEqual([0, '']);
   });
 
+  test('the warnings are printed in file then line order, whichever check found them', async () => {
+    const data = temp();
+    await runCli(['import', DISTRICT, '--data', data]);
+    const later = bundleFrom(null, {
+      'persons.csv': 'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\n',
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\n' +
+        'P3,2022-07-01T10:00:00+08:00,positive,antigen,\n' +
+        'P1,2022-07-29T10:00:00+08:00,positive,pcr,\n' +
+        'P2,2022-07-01T10:00:00+08:00,positive,pcr,\n',
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\n' +
+        'P2,asymptomatic,,2022-08-05T12:00:00+08:00\n' +
+        'P4,confirmed,2021-08-03,2022-08-04T12:00:00+08:00\n',
+    });
+    bundles.push(later);
+    const result = await runCli(['import', later, '--data', data]);
+    expect(result.code).toBe(0);
+    const early = 'accepted as given, but its infectious window opens before it: check the date';
+    expect(result.stderr).toBe(
+      'warning: samples.csv:2: column "sampled_at": 2022-07-01, P3\'s first positive sample, is 35 days ' +
+        `before the case's confirmed_at (2022-08-05, in the store); ${early}\n` +
+        'warning: samples.csv:3: column "result": replaces the stored result negative of P1\'s pcr sample at ' +
+        '2022-07-29T10:00:00+08:00 with positive\n' +
+        'warning: samples.csv:4: column "sampled_at": 2022-07-01, P2\'s first positive sample, is 35 days ' +
+        `before the case's confirmed_at (2022-08-05, cases.csv:2); ${early}\n` +
+        `warning: cases.csv:3: column "onset": 2021-08-03 is 366 days before confirmed_at (2022-08-04); ${early}\n`,
+    );
+  });
+
   test('a store of an older schema is migrated once, saying so on stderr', async () => {
     const data = temp();
     mkdirSync(data, { recursive: true });

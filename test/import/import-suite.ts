@@ -447,6 +447,41 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
       expect((await store.casesOf(['P2']))[0]?.confirmedAt).toBe(t('2022-08-05T12:00:00+08:00'));
     });
 
+    test('warnings come in file then line order, whichever check found them and when', async () => {
+      await store.clear();
+      await importBundle(store, bundle('district'));
+      const summary = await importBundle(
+        store,
+        bundle(null, {
+          'persons.csv': LATER_PERSONS,
+          'samples.csv':
+            SAMPLES_HEADER +
+            // Weeks before P3's stored case: found once every file is read.
+            'P3,2022-07-01T10:00:00+08:00,positive,antigen,\n' +
+            // Corrects P1's stored negative sample: found once samples.csv is read.
+            'P1,2022-07-29T10:00:00+08:00,positive,pcr,\n' +
+            // Weeks before P2's case of cases.csv:2: found once cases.csv is read.
+            'P2,2022-07-01T10:00:00+08:00,positive,pcr,\n',
+          'cases.csv':
+            'person_id,classification,onset,confirmed_at\n' +
+            'P2,asymptomatic,,2022-08-05T12:00:00+08:00\n' +
+            // An onset weeks before the confirmation: found as the row is read.
+            'P4,confirmed,2021-08-03,2022-08-04T12:00:00+08:00\n',
+        }),
+      );
+      const early = 'accepted as given, but its infectious window opens before it: check the date';
+      expect(summary.warnings.map((w) => `${w.file}:${w.line}: ${w.column}: ${w.reason}`)).toEqual([
+        "samples.csv:2: sampled_at: 2022-07-01, P3's first positive sample, is 35 days before the case's " +
+          `confirmed_at (2022-08-05, in the store); ${early}`,
+        "samples.csv:3: result: replaces the stored result negative of P1's pcr sample at " +
+          '2022-07-29T10:00:00+08:00 with positive',
+        "samples.csv:4: sampled_at: 2022-07-01, P2's first positive sample, is 35 days before the case's " +
+          `confirmed_at (2022-08-05, cases.csv:2); ${early}`,
+        `cases.csv:3: onset: 2021-08-03 is 366 days before confirmed_at (2022-08-04); ${early}`,
+      ]);
+      expect(summary.warningsTotal).toBe(4);
+    });
+
     test('a bundle may make a home another kind of place only once it moves everyone who lived there', async () => {
       await store.clear();
       await importBundle(store, bundle('district'));

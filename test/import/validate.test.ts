@@ -373,6 +373,50 @@ describe('validateBundle', () => {
         (await validateBundle(store, dir)).warnings.map((w) => `${w.file}:${w.line}: ${w.column}`),
       ).toEqual(['cases.csv:2: confirmed_at']);
     });
+
+    test('the warnings kept are the first in file then line order, whichever check found them; all are counted', async () => {
+      const store = new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES);
+      const minutes = Array.from({ length: 1100 }, (_, i) =>
+        new Date(at('2022-08-01T00:00:00Z') + i * 60_000).toISOString(),
+      );
+      store.cases = [confirmed('P3', '2022-08-05T12:00:00+08:00')];
+      store.samples = [
+        ...minutes.map((m) => sample('P1', m, 'negative')),
+        sample('P2', '2021-08-02T10:00:00+08:00', 'positive'),
+      ];
+      const dir = bundle('district', {
+        'samples.csv':
+          SAMPLES_HEADER +
+          // Weeks before P3's stored case: found once every file is read.
+          'P3,2022-07-01T10:00:00+08:00,positive,pcr,\n' +
+          // Each corrects a stored result: found a batch of 1,000 keys at a time.
+          minutes.map((m) => `P1,${m},positive,pcr,\n`).join(''),
+        'cases.csv':
+          CASES_HEADER +
+          // Weeks after P2's stored positive sample: found once cases.csv is read.
+          'P2,asymptomatic,,2022-08-03T12:00:00+08:00\n' +
+          // An onset weeks before the confirmation: found as the row is read.
+          'P4,confirmed,2021-08-03,2022-08-04T12:00:00+08:00\n',
+      });
+      const where = (w: FieldProblem): string => `${w.file}:${w.line}: ${w.column}`;
+
+      const firstThree = await validateBundle(store, dir, { maxProblems: 3 });
+      expect(firstThree.warnings.map(where)).toEqual([
+        'samples.csv:2: sampled_at',
+        'samples.csv:3: result',
+        'samples.csv:4: result',
+      ]);
+      expect(firstThree.warningsTotal).toBe(1103);
+
+      const all = await validateBundle(store, dir, { maxProblems: 2000 });
+      expect(all.warnings.map(where)).toEqual([
+        'samples.csv:2: sampled_at',
+        ...minutes.map((_, i) => `samples.csv:${i + 3}: result`),
+        'cases.csv:2: confirmed_at',
+        'cases.csv:3: onset',
+      ]);
+      expect(all.warningsTotal).toBe(1103);
+    });
   });
 
   test('an id with a line break quoted into it is named on one line of the error', async () => {

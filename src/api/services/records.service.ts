@@ -7,20 +7,28 @@
  * (quarantine-beds.ts); a person's home must be a place of kind home, and a place no one's home
  * unless it is one. So batches of stays, places and persons are checked and written one at a time
  * with the assignments to the same store (checked-writes.ts). A sample that corrects the stored
- * result or ct of its key is written, and said in the warnings, as import says it.
+ * result or ct of its key is written, and said in the warnings, as import says it; so is a first
+ * positive sample weeks before a case's confirmation, one of them stored and the other written.
  */
 import type { FileSpec, RawRow, Reference } from '../../domain/records';
 import {
   HOME_KIND,
   stayTypeOf,
+  type Case,
   type EntityKind,
   type Id,
+  type Instant,
   type Place,
   type RecordBatch,
   type Sample,
   type Stay,
 } from '../../domain/types';
-import { sampleCorrections } from '../../import/plausibility';
+import {
+  casesEarlyAfterStoredSamples,
+  noteMadeNegative,
+  sampleCorrections,
+  samplesEarlyForStoredCases,
+} from '../../import/plausibility';
 import type { TraceStore } from '../../store/port';
 import { residentList, storedResidents } from '../../store/residents';
 import { badUserInput, type InputProblem } from '../errors';
@@ -120,7 +128,7 @@ export class RecordsService {
       ]);
     }
     const problems: (InputProblem & { index: number })[] = [];
-    const warnings: InputProblem[] = [];
+    const warnings: (InputProblem & { index: number })[] = [];
     const records: T[] = [];
     /** The input each record came from. */
     const indexOfRecord: number[] = [];
@@ -139,6 +147,7 @@ export class RecordsService {
       }
       for (const w of parsed.warnings) {
         warnings.push({
+          index,
           path: `${argument}[${index}].${fieldOfColumn(w.column)}`,
           reason: inFieldNames(w.reason, spec.columns),
         });
@@ -262,13 +271,17 @@ export class RecordsService {
       throw badUserInput(problems.map(({ path, reason }) => ({ path, reason })));
     }
     if (batchKey === 'samples' && records.length) {
-      // A corrected result replaces the stored one, as import does, and is said, as import says it.
-      const stored = await this.store.samplesByKey(records as Sample[]);
-      stored.forEach((before, position) => {
-        if (!before) return;
+      for (const { position, column, reason } of await sampleWarnings(this.store, records as Sample[])) {
         const index = indexOfRecord[position]!;
-        for (const { column, reason } of sampleCorrections(before, records[position] as Sample))
-          warnings.push({ path: `${argument}[${index}].${fieldOfColumn(column)}`, reason });
+        warnings.push({ index, path: `${argument}[${index}].${fieldOfColumn(column)}`, reason });
+      }
+    }
+    if (batchKey === 'cases' && records.length) {
+      // A case confirmed weeks after its person's first positive sample, stored, as import says it.
+      (await casesEarlyAfterStoredSamples(this.store, records as Case[])).forEach((reason, position) => {
+        if (reason === null) return;
+        const index = indexOfRecord[position]!;
+        warnings.push({ index, path: `${argument}[${index}].confirmedAt`, reason });
       });
     }
     if (records.length) {
@@ -279,7 +292,8 @@ export class RecordsService {
         clearLoaders(this.loaders);
         this.onWrite();
       }
-      if (warnings.length) this.onWarnings(warnings);
+      warnings.sort((a, b) => a.index - b.index);
+      if (warnings.length) this.onWarnings(warnings.map(({ path, reason }) => ({ path, reason })));
     }
     return records;
   }
@@ -309,4 +323,38 @@ async function placesNotHomesProblems(
       `so it cannot be a ${place.kind}: a homeId names a place of kind home`;
     return [{ position, reason }];
   });
+}
+
+/**
+ * What a batch of samples changes that the caller must hear of, by position in `samples` and
+ * column, as import says it (src/import/plausibility.ts): a stored result or ct it corrects, and a
+ * positive sample that becomes the first of a stored case weeks before its confirmation (a stored
+ * positive sample the batch makes negative no longer counts). Reads the stored samples of the
+ * batch's keys, then the cases of the subjects of its positive samples, then, for cases the batch
+ * makes early, their stored samples: each read once for the whole batch.
+ */
+async function sampleWarnings(
+  store: TraceStore,
+  samples: readonly Sample[],
+): Promise<{ position: number; column: string; reason: string }[]> {
+  const warnings: { position: number; column: string; reason: string }[] = [];
+  const madeNegative = new Map<Id, Set<string>>();
+  (await store.samplesByKey(samples)).forEach((before, position) => {
+    if (!before) return;
+    for (const { column, reason } of sampleCorrections(before, samples[position]!))
+      warnings.push({ position, column, reason });
+    noteMadeNegative(madeNegative, before, samples[position]!);
+  });
+  /** The earliest positive sample of each subject in the batch, and its position. */
+  const firstPositive = new Map<Id, { at: Instant; position: number }>();
+  samples.forEach((sample, position) => {
+    if (sample.result !== 'positive') return;
+    const earlier = firstPositive.get(sample.subjectId);
+    if (!earlier || sample.sampledAt < earlier.at)
+      firstPositive.set(sample.subjectId, { at: sample.sampledAt, position });
+  });
+  const firsts = new Map([...firstPositive].map(([id, first]) => [id, first.at]));
+  for (const [subjectId, reason] of await samplesEarlyForStoredCases(store, firsts, madeNegative))
+    warnings.push({ position: firstPositive.get(subjectId)!.position, column: 'sampled_at', reason });
+  return warnings;
 }
