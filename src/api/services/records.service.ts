@@ -10,7 +10,7 @@
  * result or ct of its key is written, and said in the warnings, as import says it; so is a first
  * positive sample weeks before a case's confirmation, one of them stored and the other written.
  */
-import type { FileSpec, RawRow, Reference } from '../../domain/records';
+import { casesSpec, samplesSpec, type FileSpec, type RawRow, type Reference } from '../../domain/records';
 import {
   HOME_KIND,
   stayTypeOf,
@@ -77,6 +77,9 @@ function inFieldNames(reason: string, columns: readonly string[]): string {
       reason,
     );
 }
+
+/** The columns import's sample and first-positive warnings name: said as the API's fields. */
+const FIRST_POSITIVE_COLUMNS = [...samplesSpec.columns, ...casesSpec.columns];
 
 function listOf(kinds: readonly EntityKind[]): string {
   const words = kinds.map((k) => KIND_WORDS[k]);
@@ -273,7 +276,11 @@ export class RecordsService {
     if (batchKey === 'samples' && records.length) {
       for (const { position, column, reason } of await sampleWarnings(this.store, records as Sample[])) {
         const index = indexOfRecord[position]!;
-        warnings.push({ index, path: `${argument}[${index}].${fieldOfColumn(column)}`, reason });
+        warnings.push({
+          index,
+          path: `${argument}[${index}].${fieldOfColumn(column)}`,
+          reason: inFieldNames(reason, FIRST_POSITIVE_COLUMNS),
+        });
       }
     }
     if (batchKey === 'cases' && records.length) {
@@ -281,7 +288,11 @@ export class RecordsService {
       (await casesEarlyAfterStoredSamples(this.store, records as Case[])).forEach((reason, position) => {
         if (reason === null) return;
         const index = indexOfRecord[position]!;
-        warnings.push({ index, path: `${argument}[${index}].confirmedAt`, reason });
+        warnings.push({
+          index,
+          path: `${argument}[${index}].confirmedAt`,
+          reason: inFieldNames(reason, FIRST_POSITIVE_COLUMNS),
+        });
       });
     }
     if (records.length) {
