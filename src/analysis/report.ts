@@ -638,6 +638,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
     level: a.level,
     lastInfection: formatDate(a.lastInfection),
     liftOn: a.liftOn === null ? null : formatDate(a.liftOn),
+    liftedOn: a.liftedOn === null ? null : formatDate(a.liftedOn),
     caseIds: a.caseIds,
     reason: a.reason,
   }));

@@ -36,6 +36,7 @@ import {
   describe,
   dueForRelease,
   formatWhen,
+  liftWords,
   reportSubtitle,
   percent,
   SETTING_CATEGORIES,
@@ -239,7 +240,7 @@ function summarySection(report: AnalysisReport): string {
     card(s.venueExposed, 'venue-exposed'),
     card(
       `${bedsTaken(s)} / ${s.quarantineBeds}`,
-      `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
+      `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} assigned by the plan, not yet at the site)`,
     ),
     card(s.highRiskAreas, 'high-risk areas'),
     card(s.mediumRiskAreas, 'medium-risk areas'),
@@ -542,7 +543,7 @@ function riskAreasSection(full: AnalysisReport, shown: AnalysisReport): string {
     esc(describe(full, a.placeId)),
     `<span class="badge ${a.level}">${a.level}</span>`,
     esc(a.lastInfection),
-    esc(a.liftOn ?? '—'),
+    esc(liftWords(a)),
     esc(a.reason),
   ]);
   const body = rows.length

@@ -274,6 +274,32 @@ describe('toReport: risk areas and clusters', () => {
     expect(json.clusters).toEqual(report.clusters);
     expect(json.riskAreas[1]).toMatchObject({ placeId: 'MKT', caseIds: ['C1', 'C2'] });
   });
+
+  test('gives an area lowered to low the date it was lifted, in the JSON too', async () => {
+    const run = analysis();
+    const liftedOn = Date.parse('2022-08-11T00:00:00+08:00');
+    const lifted = {
+      ...run,
+      riskAreas: run.riskAreas.map((a) =>
+        a.placeId === 'W1' ? { ...a, level: 'low' as const, liftOn: null, liftedOn } : a,
+      ),
+    };
+    const areas = (report: {
+      riskAreas: { placeId: string; liftOn: string | null; liftedOn: string | null }[];
+    }) => report.riskAreas.map((a) => [a.placeId, a.liftOn === null, a.liftedOn]);
+    expect(areas(toReport(lifted))).toEqual([
+      ['H1', false, null],
+      ['MKT', false, null],
+      ['W1', true, '2022-08-11'],
+    ]);
+    let streamed = '';
+    await streamJsonReport(toLazyReport(lifted), {
+      write: async (text) => {
+        streamed += text;
+      },
+    });
+    expect(areas(JSON.parse(streamed) as ReturnType<typeof toReport>)).toEqual(areas(toReport(lifted)));
+  });
 });
 
 describe('instantFormatter', () => {

@@ -127,7 +127,7 @@ describe('renderHtml', () => {
       '<div class="value">9</div><div class="label">cases (6 confirmed, 3 asymptomatic)</div>',
     );
     expect(summary).toContain(
-      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied, 4 newly assigned)</div>',
+      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied, 4 assigned by the plan, not yet at the site)</div>',
     );
   });
 
@@ -158,13 +158,18 @@ describe('renderHtml', () => {
     const areas = part(full, 'risk-areas', '</section>');
     const order = ['CS01', 'H01', 'FP01', 'M01', 'R01'].map((id) => areas.indexOf(`${id} `));
     expect(order).toEqual([...order].sort((a, b) => a - b));
+    // The day each may be lowered; for one lowered to low, the day it was lifted.
+    expect(areas).toContain('<td>2022-08-02</td><td>2022-08-16</td><td>home of cases P01, P03</td>');
+    expect(areas).toContain(
+      '<td>2022-08-04</td><td>lifted on 2022-08-10</td><td>cases P04, P06 stayed here; lowered from medium</td>',
+    );
     const quarantine = part(full, 'quarantine', '</section>');
     const people = [...quarantine.matchAll(/<span class="nowrap">(K\d\d) /g)].map((m) => m[1]);
     expect(people).toEqual(['K01', 'K02', 'K03', 'K06', 'K04', 'K05']);
     expect(quarantine).toContain('13812341234');
   });
 
-  it('counts beds already occupied at a site, those due for release among them, before the newly assigned ones', () => {
+  it('counts beds already occupied at a site, those due for release among them, before those assigned by the plan', () => {
     const sites = part(full, 'quarantine', '</section>').split('<h4>Quarantine sites</h4>')[1] ?? '';
     const cells = (id: string) =>
       [...(sites.split(`<td>${id} `)[1] ?? '').split('</tr>')[0]!.matchAll(/<td[^>]*>(\d+)<\/td>/g)].map(
