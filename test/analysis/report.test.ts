@@ -243,6 +243,27 @@ describe('toReport', () => {
   });
 });
 
+describe('toReport: times in words', () => {
+  test("the window's words give times as the pages do; its fields and the timeline's stay ISO", () => {
+    const data = outbreak({ ...twoCaseOutbreak() });
+    const c2 = toReport(analyseData(data, params, { asOf: data.asOf })).cases.find(
+      (c) => c.personId === 'C2',
+    )!;
+    const basis =
+      'from 2 days before the day of first positive sample 2022-08-07 08:00; until isolated at confirmation 2022-08-07 10:00';
+    expect(c2.infectiousWindow).toEqual({
+      from: '2022-08-05T00:00:00+08:00',
+      to: '2022-08-07T10:00:00+08:00',
+      basis,
+    });
+    expect(c2.timeline[0]).toEqual({
+      at: '2022-08-05T00:00:00+08:00',
+      kind: 'window',
+      label: `infectious window opens (${basis})`,
+    });
+  });
+});
+
 describe('toReport: risk areas and clusters', () => {
   test('names the cases that made each risk area, and counts the contacts of each cluster, in the JSON too', async () => {
     const run = analysis();

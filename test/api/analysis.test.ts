@@ -97,14 +97,22 @@ describe('who infected whom', () => {
       },
       infectees: [],
     });
-    expect(result.c.infector.evidence).toMatch(
-      /^household exposure of \d+h\d\d from 2022-08-01T.*attack rate 42\.7%\)$/,
+    // Words for people: the time as the pages write it, in the district's time.
+    expect(result.c.infector.evidence).toBe(
+      'household exposure of 28h00 from 2022-08-01 06:00, 4.8 d before onset/first positive (attack rate 42.7%)',
     );
   });
 
   test('infectious window and infection time of a case', async () => {
     const { case: c } = await data(
-      '{ case(personId: "B") { infectiousWindow { from to basis } infectionTime { mean lower upper } } }',
+      '{ case(personId: "B") { infectiousWindow { from to basis } infectionTime { mean lower upper basis } } }',
+    );
+    // The DateTime fields stay ISO; the words give times as the pages write them.
+    expect(c.infectiousWindow.basis).toBe(
+      'from 2 days before the day of onset 2022-08-03; until isolated at confirmation 2022-08-04 20:00',
+    );
+    expect(c.infectionTime.basis).toBe(
+      'incubation before onset 2022-08-03; before the first positive 2022-08-04 10:00',
     );
     // Two days before onset (3 Aug) until confirmation (4 Aug 20:00).
     expect(c.infectiousWindow.from).toBe('2022-07-31T16:00:00.000Z');
