@@ -93,7 +93,7 @@ test('report --format json, md and html count the beds due for release at each s
     /<td class="num">10<\/td><td class="num">10<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><\/tr>/,
   );
 
-  // On the day of the latest case, the beds are as they were: 8 of the 10 newly assigned.
+  // On the day of the latest case, the beds are as they were: 8 of the 10 assigned by the plan, not yet at the site.
   const latest = JSON.parse(await report('--format', 'json')) as AnalysisReport;
   expect(latest.quarantineSites).toEqual([
     { id: 'QS001', capacity: 10, occupied: 0, assigned: 8, dueForRelease: 0 },
