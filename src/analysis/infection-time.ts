@@ -12,7 +12,7 @@
 import { caseSamples, type CaseSamples } from './infectious-window';
 import { cdf, density, quantile } from '../domain/distributions';
 import type { Distribution, Parameters } from '../domain/parameters';
-import { DAY, HOUR, formatDate, formatInstant } from '../domain/time';
+import { DAY, HOUR, formatDate, formatDateTime } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
 
 export interface InfectionTimeOptions {
@@ -213,12 +213,12 @@ export function inferInfectionTime(
   const words: string[] = [];
   if (onset !== null) words.push(`incubation before onset ${formatDate(onset)}`);
   if (positiveTimes && firstPositive !== null)
-    words.push(`positive by the first positive sample ${formatInstant(firstPositive)}`);
-  else if (positiveTimes) words.push(`positive by the confirmation ${formatInstant(positive!)}`);
-  else if (firstPositive !== null) words.push(`before the first positive ${formatInstant(firstPositive)}`);
+    words.push(`positive by the first positive sample ${formatDateTime(firstPositive)}`);
+  else if (positiveTimes) words.push(`positive by the confirmation ${formatDateTime(positive!)}`);
+  else if (firstPositive !== null) words.push(`before the first positive ${formatDateTime(firstPositive)}`);
   if (lastNegative !== null)
-    words.push(`not yet positive at the last negative sample ${formatInstant(lastNegative)}`);
-  if (!bounds.length) words.push(`no onset, sample or confirmation: before ${formatInstant(asOf)}, flat`);
+    words.push(`not yet positive at the last negative sample ${formatDateTime(lastNegative)}`);
+  if (!bounds.length) words.push(`no onset, sample or confirmation: before ${formatDateTime(asOf)}, flat`);
   else if (flat) words.push('observations inconsistent: flat');
 
   return {

@@ -23,7 +23,7 @@
  *   isolation. Nothing after `asOf` is known.
  */
 import type { Parameters, Protocol } from '../domain/parameters';
-import { DAY, formatDate, formatInstant, startOfDay } from '../domain/time';
+import { DAY, formatDate, formatDateTime, startOfDay } from '../domain/time';
 import type { Case, Id, Instant, Sample, Stay } from '../domain/types';
 import type { OutbreakData } from './model';
 
@@ -99,11 +99,11 @@ export function infectiousWindow(
   } else if (positive !== null) {
     anchor = positive;
     anchorWords = byConfirmation
-      ? `confirmation ${formatInstant(positive)} (${firstPositive === null ? 'no' : 'no earlier'} positive sample on record)`
-      : `first positive sample ${formatInstant(positive)}`;
+      ? `confirmation ${formatDateTime(positive)} (${firstPositive === null ? 'no' : 'no earlier'} positive sample on record)`
+      : `first positive sample ${formatDateTime(positive)}`;
   } else {
     anchor = asOf;
-    anchorWords = `the analysis instant ${formatInstant(asOf)} (no onset, sample or confirmation on record)`;
+    anchorWords = `the analysis instant ${formatDateTime(asOf)} (no onset, sample or confirmation on record)`;
   }
   let from = startOfDay(anchor) - preOnsetDays * DAY;
   let opened = `${plural(preOnsetDays, 'day')} before the day of ${anchorWords}`;
@@ -117,12 +117,12 @@ export function infectiousWindow(
       const earliest = startOfDay(positive) - screeningLookbackMaxDays * DAY;
       if (lastNegative >= earliest) {
         from = lastNegative;
-        opened = `last negative sample ${formatInstant(lastNegative)} before ${byConfirmation ? 'the confirmation' : 'the first positive'} (found by screening)`;
+        opened = `last negative sample ${formatDateTime(lastNegative)} before ${byConfirmation ? 'the confirmation' : 'the first positive'} (found by screening)`;
       } else if (earliest < from) {
         from = earliest;
         opened =
           `${plural(screeningLookbackMaxDays, 'day')} before the day of ${byConfirmation ? 'the confirmation' : 'the first positive sample'}: the last negative ` +
-          `(${formatInstant(lastNegative)}) is older than the screening look-back`;
+          `(${formatDateTime(lastNegative)}) is older than the screening look-back`;
       }
     }
   }
@@ -131,17 +131,17 @@ export function infectiousWindow(
   let closed: string;
   if (confirmedAt !== null) {
     to = confirmedAt;
-    closed = `isolated at confirmation ${formatInstant(to)}`;
+    closed = `isolated at confirmation ${formatDateTime(to)}`;
   } else if (firstPositive !== null) {
     to = firstPositive;
-    closed = `isolated at the first positive sample ${formatInstant(to)}`;
+    closed = `isolated at the first positive sample ${formatDateTime(to)}`;
   } else if (onset !== null && onset + infectiousDaysAfterOnset * DAY < asOf) {
     // Never isolated, but no longer infectious.
     to = onset + infectiousDaysAfterOnset * DAY;
     closed = `not isolated; infectious until ${plural(infectiousDaysAfterOnset, 'day')} after onset`;
   } else {
     to = asOf;
-    closed = `not isolated by ${formatInstant(asOf)}`;
+    closed = `not isolated by ${formatDateTime(asOf)}`;
   }
   // Time in isolation is no time among others: a stay at a quarantine site running at the opening
   // opens the window when it ends (a close contact released, later positive); one starting inside
@@ -155,10 +155,10 @@ export function infectiousWindow(
     if (s.end <= from || s.start >= to) continue;
     if (s.start <= from) {
       from = s.end;
-      opened = `${opened}, from the end of a stay at quarantine site ${s.hostId} (${formatInstant(s.end)})`;
+      opened = `${opened}, from the end of a stay at quarantine site ${s.hostId} (${formatDateTime(s.end)})`;
     } else if (s.end >= to) {
       to = s.start;
-      closed = `isolated at quarantine site ${s.hostId} ${formatInstant(s.start)}`;
+      closed = `isolated at quarantine site ${s.hostId} ${formatDateTime(s.start)}`;
       break;
     }
   }

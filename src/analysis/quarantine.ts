@@ -130,7 +130,7 @@ export interface SiteUsage {
   capacity: number;
   /** Beds taken at `asOf` by persons already staying there (exposed or not). */
   occupied: number;
-  /** Beds newly assigned by this plan. */
+  /** Beds assigned by this plan to persons not yet at the site (each day, until a stay there is imported). */
   assigned: number;
   /**
    * Beds among `occupied` held by contacts whose quarantine had ended by `asOf` (placement

@@ -166,6 +166,8 @@ export interface RiskAreaReport {
   lastInfection: string;
   /** When the area may be lowered one level (null once low). */
   liftOn: string | null;
+  /** When it was lowered to low, its risk lifted (null while high or medium). */
+  liftedOn: string | null;
   /**
    * The cases that made it a risk area (sorted): whose residence it is (a village or community
    * near the case's home, or the home itself), or who stayed there in their infectious window.
@@ -196,7 +198,7 @@ export interface QuarantineSiteReport {
   capacity: number;
   /** Beds taken at the as-of instant by persons already staying at the site. */
   occupied: number;
-  /** Beds newly assigned by this plan. */
+  /** Beds assigned by this plan to persons not yet at the site (each day, until a stay there is imported). */
   assigned: number;
   /**
    * Beds among `occupied` held by contacts whose quarantine had ended by the as-of instant: free
@@ -262,7 +264,7 @@ export type ReportSummary = {
    * (`--capacity`) if that is fewer; beds already taken count among them.
    */
   quarantineBeds: number;
-  /** Beds newly assigned by the quarantine plan. */
+  /** Beds assigned by the quarantine plan to persons not yet at the site (each day, until a stay there is imported). */
   assignedBeds: number;
   /** Beds already taken at the as-of instant. */
   occupiedBeds: number;

@@ -10,7 +10,7 @@
  */
 import { recordById } from '../domain/own-entries';
 import { changesFromPresets, type Protocol } from '../domain/parameters';
-import { formatDate, formatInstant, DAY, startOfDay } from '../domain/time';
+import { formatDate, formatDateTime, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
 import { staysOfSubjects } from './exposures';
@@ -69,7 +69,7 @@ function candidateReport(c: InfectorCandidate): InfectorCandidateReport {
     c.kind === 'unknown'
       ? 'no recorded exposure explains the infection better than an unrecorded one'
       : e
-        ? `${candidateSetting(c)} exposure of ${minutesWords(e.minutes)} from ${formatInstant(e.start)}, ` +
+        ? `${candidateSetting(c)} exposure of ${minutesWords(e.minutes)} from ${formatDateTime(e.start)}, ` +
           `${e.daysBeforeOnset.toFixed(1)} d before onset/first positive (attack rate ${(e.attackRate * 100).toFixed(1)}%)` +
           (c.evidence.length > 1 ? `, and ${c.evidence.length - 1} more exposure(s)` : '')
         : 'linked without a recorded exposure';
@@ -638,6 +638,7 @@ export function toLazyReport(analysis: Analysis, options: ReportOptions = {}): L
     level: a.level,
     lastInfection: formatDate(a.lastInfection),
     liftOn: a.liftOn === null ? null : formatDate(a.liftOn),
+    liftedOn: a.liftedOn === null ? null : formatDate(a.liftedOn),
     caseIds: a.caseIds,
     reason: a.reason,
   }));

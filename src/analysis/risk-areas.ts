@@ -10,7 +10,8 @@
  * latest isolation (end of the infectious window) of the cases linked to it. "Lifted after N days
  * without a new infection" means N whole calendar days (+08:00) after the day of the last
  * infection: last infection on Aug 6 and 7 days give Aug 14, 00:00. Medium lifts to low after
- * `mediumRiskLiftDays` more days. Areas whose lift day has come by `asOf` are reported lowered.
+ * `mediumRiskLiftDays` more days. Areas whose lift day has come by `asOf` are reported
+ * lowered; one lowered to low with the day it was lifted (`liftedOn`).
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, formatDate, startOfDay } from '../domain/time';
@@ -32,6 +33,8 @@ export interface RiskArea {
   lastInfection: Instant;
   /** When the current level may be lowered (midnight +08:00); null once low. */
   liftOn: Instant | null;
+  /** When it was lowered to low (midnight +08:00, the lift day that passed); null until then. */
+  liftedOn: Instant | null;
   caseIds: Id[];
   reason: string;
 }
@@ -169,17 +172,17 @@ export function riskAreas(
     const lastDay = dayOf(d.lastInfection);
     let level: RiskLevel = d.level;
     let liftOn: Instant | null;
-    if (d.level === 'high') {
+    const toLow =
+      d.level === 'high'
+        ? lastDay + (highRiskLiftDays + 1 + mediumRiskLiftDays) * DAY
+        : lastDay + (mediumRiskLiftDays + 1) * DAY;
+    if (asOf >= toLow) [level, liftOn] = ['low', null];
+    else if (d.level === 'high') {
       const toMedium = lastDay + (highRiskLiftDays + 1) * DAY;
-      const toLow = toMedium + mediumRiskLiftDays * DAY;
-      if (asOf >= toLow) [level, liftOn] = ['low', null];
-      else if (asOf >= toMedium) [level, liftOn] = ['medium', toLow];
+      if (asOf >= toMedium) [level, liftOn] = ['medium', toLow];
       else liftOn = toMedium;
-    } else {
-      const toLow = lastDay + (mediumRiskLiftDays + 1) * DAY;
-      if (asOf >= toLow) [level, liftOn] = ['low', null];
-      else liftOn = toLow;
-    }
+    } else liftOn = toLow;
+    const liftedOn = level === 'low' ? toLow : null;
     const lowered = level !== d.level ? `; lowered from ${d.level}` : '';
     const next = liftOn === null ? '' : `; may be lowered on ${formatDate(liftOn, utcOffsetMinutes)}`;
     return {
@@ -189,6 +192,7 @@ export function riskAreas(
       level,
       lastInfection: d.lastInfection,
       liftOn,
+      liftedOn,
       caseIds: [...d.caseIds].sort(),
       reason: `${d.reasons.join('; ')}; last infection ${formatDate(d.lastInfection, utcOffsetMinutes)}${lowered}${next}`,
     };

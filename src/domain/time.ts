@@ -132,6 +132,17 @@ export function formatInstant(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES):
   );
 }
 
+/**
+ * An instant as texts for people write it, `2022-08-03 16:47`: the date and the minute in the
+ * district's time, as the report's pages show times. The offset is left out, as every instant is
+ * told in the district's one offset (an import's other offsets are converted as they are read);
+ * machine fields keep `formatInstant`.
+ */
+export function formatDateTime(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES): string {
+  const text = formatInstant(at, offset);
+  return `${text.slice(0, 10)} ${text.slice(11, 16)}`;
+}
+
 /** The calendar date (`YYYY-MM-DD`) of an instant in the given offset. */
 export function formatDate(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES): string {
   return formatInstant(at, offset).slice(0, 10);

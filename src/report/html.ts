@@ -17,10 +17,12 @@ import { prepareReport } from './select';
 import {
   escapeXml as esc,
   NARROW_EPI_CURVE,
+  NARROW_TIMELINE,
   renderChainSvg,
   renderEpiCurveSvg,
   renderTimelineSvg,
   WIDE_EPI_CURVE,
+  WIDE_TIMELINE,
 } from './svg';
 import {
   bedsTaken,
@@ -36,6 +38,7 @@ import {
   describe,
   dueForRelease,
   formatWhen,
+  liftWords,
   reportSubtitle,
   percent,
   SETTING_CATEGORIES,
@@ -128,7 +131,7 @@ figure.chain figcaption .meta { font-weight: 400; color: var(--muted); }
 .chain-r h4 { margin-top: 0; }
 @media (max-width: 720px) { .chain-body { flex-direction: column; } }
 svg { max-width: 100%; height: auto; }
-.epi-narrow { display: none; }
+.epi-narrow, .timeline-narrow { display: none; }
 svg text { font-family: inherit; }
 svg .node-id { font-size: 11px; font-weight: 700; fill: #1f2933; }
 svg .node-name { font-size: 10px; fill: #5f6b7a; }
@@ -154,8 +157,15 @@ a { color: var(--accent); }
   main { padding: 0 12px 32px; }
   header.report { padding: 16px 12px; }
   table.compact { min-width: 0; }
-  .epi-wide { display: none; }
-  .epi-narrow { display: block; }
+}
+/*
+ * The drawings' text scales with them: the wide ones (760 and 720 units) keep 11 px labels only
+ * where the page is 760 px wide (840 less the margins and a scroll bar); below, the narrow ones
+ * (296 units, the page's width on a 320 px phone) do. Paper has the wide ones.
+ */
+@media screen and (max-width: 839px) {
+  .epi-wide, .timeline-wide { display: none; }
+  .epi-narrow, .timeline-narrow { display: block; }
 }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
@@ -239,7 +249,7 @@ function summarySection(report: AnalysisReport): string {
     card(s.venueExposed, 'venue-exposed'),
     card(
       `${bedsTaken(s)} / ${s.quarantineBeds}`,
-      `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
+      `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} assigned by the plan, not yet at the site)`,
     ),
     card(s.highRiskAreas, 'high-risk areas'),
     card(s.mediumRiskAreas, 'medium-risk areas'),
@@ -437,7 +447,8 @@ function caseArticle(
     ? `<p class="more">The first ${count(events.shown.length)} of ${count(events.total)} events are listed (the strip above draws them all); the JSON report has every one.</p>`
     : '';
   const timeline = events.total
-    ? `${renderTimelineSvg(c)}<div class="timeline-legend">shaded: infectious window · bars: stays · ▲ onset · ○ sample · ■ confirmed</div>${table(
+    ? `<div class="timeline-wide">${renderTimelineSvg(c, WIDE_TIMELINE)}</div>` +
+      `<div class="timeline-narrow">${renderTimelineSvg(c, NARROW_TIMELINE)}</div><div class="timeline-legend">shaded: infectious window · bars: stays · ▲ onset · ○ sample · ■ confirmed</div>${table(
         ['When', 'Event', 'Until', 'Where'],
         events.shown.map((e) => [
           `<span class="nowrap">${esc(formatWhen(e.at))}</span>`,
@@ -542,7 +553,7 @@ function riskAreasSection(full: AnalysisReport, shown: AnalysisReport): string {
     esc(describe(full, a.placeId)),
     `<span class="badge ${a.level}">${a.level}</span>`,
     esc(a.lastInfection),
-    esc(a.liftOn ?? '—'),
+    esc(liftWords(a)),
     esc(a.reason),
   ]);
   const body = rows.length

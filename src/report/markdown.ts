@@ -24,6 +24,7 @@ import {
   describe,
   dueForRelease,
   formatWhen,
+  liftWords,
   reportSubtitle,
   percent,
   settingLabel,
@@ -278,7 +279,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
         ['Venue-exposed', String(s.venueExposed)],
         [
           'Quarantine beds taken',
-          `${bedsTaken(s)} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} newly assigned)`,
+          `${bedsTaken(s)} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} assigned by the plan, not yet at the site)`,
         ],
         ['High-risk areas', String(s.highRiskAreas)],
         ['Medium-risk areas', String(s.mediumRiskAreas)],
@@ -386,7 +387,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
             describe(full, a.placeId),
             a.level,
             a.lastInfection,
-            a.liftOn ?? '—',
+            liftWords(a),
             a.reason,
           ]),
         ) + moreRows(areas, 'risk areas', 'high before medium')

@@ -180,7 +180,8 @@ export function renderChainSvg(
 /**
  * The epidemic curve's two layouts. An SVG scales with the width it is shown at, its text with it:
  * the wide one, shown at a phone's 330 px, had axis labels 5 px high. The narrow one is drawn for
- * that width, with fewer date labels and its legend on two lines.
+ * the narrowest phone's page (320 px less the page's margins), with fewer date labels and its
+ * legend on three lines, so that its 11-unit labels are 11 px on any screen that shows it.
  */
 export interface EpiCurveLayout {
   width: number;
@@ -203,12 +204,12 @@ export const WIDE_EPI_CURVE: EpiCurveLayout = {
 };
 
 export const NARROW_EPI_CURVE: EpiCurveLayout = {
-  width: 340,
-  height: 250,
-  dateLabels: 7,
+  width: 296,
+  height: 266,
+  dateLabels: 6,
   legend: [
+    [0, 2],
     [0, 1],
-    [170, 1],
     [0, 0],
   ],
 };
@@ -280,9 +281,25 @@ export function renderEpiCurveSvg(
 }
 
 const DAY_MS = 86_400_000;
+/** Half a day label's width (`08-05` at 11 px), in the strip's units. */
+const DAY_LABEL_HALF = 17;
+
+/**
+ * A case's timeline strip's two layouts, as the epidemic curve's: the wide one shown at a phone's
+ * width had day labels 6 px high; the narrow one is as wide as the narrow curve.
+ */
+export interface TimelineLayout {
+  width: number;
+  /** At most this many day labels; a longer strip labels every second day, third... */
+  dayLabels: number;
+}
+
+export const WIDE_TIMELINE: TimelineLayout = { width: 720, dayLabels: 18 };
+
+export const NARROW_TIMELINE: TimelineLayout = { width: 296, dayLabels: 6 };
 
 /** A case's days on one strip: the infectious window shaded, stays as bars, events as marks. */
-export function renderTimelineSvg(c: CaseReport): string {
+export function renderTimelineSvg(c: CaseReport, layout: TimelineLayout = WIDE_TIMELINE): string {
   const times = [
     c.infectiousWindow.from,
     c.infectiousWindow.to,
@@ -295,7 +312,8 @@ export function renderTimelineSvg(c: CaseReport): string {
   const startDay = Math.floor((Math.min(...times) + offsetMs) / DAY_MS) * DAY_MS - offsetMs;
   const endDay = Math.ceil((Math.max(...times) + offsetMs) / DAY_MS) * DAY_MS - offsetMs;
   const days = Math.max(1, Math.round((endDay - startDay) / DAY_MS));
-  const width = 720;
+  const { width } = layout;
+  const labelEvery = Math.max(1, Math.ceil(days / layout.dayLabels));
   const left = 8;
   const right = 8;
   const x = (iso: string) => {
@@ -309,11 +327,14 @@ export function renderTimelineSvg(c: CaseReport): string {
   for (let d = 0; d <= days; d++) {
     const dx = left + (d / days) * (width - left - right);
     parts.push(`<line x1="${n(dx)}" x2="${n(dx)}" y1="4" y2="44" stroke="#eceff1"/>`);
-    if (d < days) {
+    if (d < days && d % labelEvery === 0) {
       const date = new Date(startDay + d * DAY_MS + offsetMs).toISOString().slice(5, 10);
-      parts.push(
-        `<text x="${n(dx + (width - left - right) / days / 2)}" y="56" text-anchor="middle" class="axis">${date}</text>`,
+      // Centred on its day, but never cut by the strip's edge when a day is narrower than its label.
+      const cx = Math.min(
+        Math.max(dx + (width - left - right) / days / 2, DAY_LABEL_HALF),
+        width - DAY_LABEL_HALF,
       );
+      parts.push(`<text x="${n(cx)}" y="56" text-anchor="middle" class="axis">${date}</text>`);
     }
   }
   for (const e of c.timeline) {

@@ -218,9 +218,15 @@ export function placementWords(at: { placement: ContactReport['placement']; site
   return PLACEMENT_WORDS[at.placement];
 }
 
-/** Beds taken at the as-of instant: those already occupied and those newly assigned. */
+/** Beds taken at the as-of instant: those already occupied and those assigned by the plan, not yet at the site. */
 export function bedsTaken(summary: { occupiedBeds: number; assignedBeds: number }): number {
   return summary.occupiedBeds + summary.assignedBeds;
+}
+
+/** When a risk area may be lowered, or the day it was lifted once low: `lifted on 2022-08-11`. */
+export function liftWords(area: { liftOn: string | null; liftedOn: string | null }): string {
+  if (area.liftOn !== null) return area.liftOn;
+  return area.liftedOn === null ? '—' : `lifted on ${area.liftedOn}`;
 }
 
 /** `, 2 due for release` after the beds already occupied, when any are; nothing otherwise. */

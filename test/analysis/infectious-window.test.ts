@@ -51,7 +51,7 @@ describe('infectiousWindow', () => {
     expect(w.from).toBe(aug(3));
     expect(w.to).toBe(aug(6, '10:00'));
     expect(w.basis).toBe(
-      'from 2 days before the day of onset 2022-08-05; until isolated at confirmation 2022-08-06T10:00:00+08:00',
+      'from 2 days before the day of onset 2022-08-05; until isolated at confirmation 2022-08-06 10:00',
     );
   });
 
@@ -80,9 +80,7 @@ describe('infectiousWindow', () => {
     const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
     expect(w.from).toBe(aug(2));
     expect(w.to).toBe(aug(5, '12:00'));
-    expect(w.basis).toMatch(
-      /^from 2 days before the day of first positive sample 2022-08-04T09:00:00\+08:00;/,
-    );
+    expect(w.basis).toMatch(/^from 2 days before the day of first positive sample 2022-08-04 09:00;/);
   });
 
   test('found by screening: opens at the last negative sample when that is earlier', () => {
@@ -93,9 +91,7 @@ describe('infectiousWindow', () => {
     ];
     const w = infectiousWindow(asymptomatic(aug(5, '12:00')), samples, params, asOf);
     expect(w.from).toBe(aug(1, '09:00'));
-    expect(w.basis).toMatch(
-      /^from last negative sample 2022-08-01T09:00:00\+08:00 before the first positive/,
-    );
+    expect(w.basis).toMatch(/^from last negative sample 2022-08-01 09:00 before the first positive/);
   });
 
   test('found by screening: a negative later than the default start does not shorten the window', () => {
@@ -133,8 +129,8 @@ describe('infectiousWindow', () => {
     const w = infectiousWindow(symptomatic(aug(8), aug(5, '10:00')), [], params, asOf);
     expect(w).toMatchObject({ from: aug(3), to: aug(5, '10:00') });
     expect(w.basis).toBe(
-      'from 2 days before the day of confirmation 2022-08-05T10:00:00+08:00 (no positive sample on record); ' +
-        'until isolated at confirmation 2022-08-05T10:00:00+08:00',
+      'from 2 days before the day of confirmation 2022-08-05 10:00 (no positive sample on record); ' +
+        'until isolated at confirmation 2022-08-05 10:00',
     );
     // The same as with the sample on record at the confirmation.
     expect(
@@ -152,9 +148,7 @@ describe('infectiousWindow', () => {
       asOf,
     );
     expect(screened.from).toBe(aug(1, '09:00'));
-    expect(screened.basis).toMatch(
-      /^from last negative sample 2022-08-01T09:00:00\+08:00 before the confirmation/,
-    );
+    expect(screened.basis).toMatch(/^from last negative sample 2022-08-01 09:00 before the confirmation/);
     // Confirmed after onset: onset anchors as before.
     expect(infectiousWindow(symptomatic(aug(5), aug(6, '10:00')), [], params, asOf).from).toBe(aug(3));
   });
@@ -168,7 +162,7 @@ describe('infectiousWindow', () => {
     });
     const w = infectiousWindow(symptomatic(aug(5), null), [], params, aug(7, '12:00'));
     expect(w).toMatchObject({ from: aug(3), to: aug(7, '12:00') });
-    expect(w.basis).toMatch(/until not isolated by 2022-08-07T12:00:00\+08:00$/);
+    expect(w.basis).toMatch(/until not isolated by 2022-08-07 12:00$/);
   });
 
   test('never isolated: ends infectiousDaysAfterOnset after onset, not at a later asOf', () => {
@@ -198,14 +192,12 @@ describe('infectiousWindow', () => {
     const taken = windowWith(at(aug(4, '12:00'), aug(11)));
     expect([taken.from, taken.to]).toEqual([aug(3), aug(4, '12:00')]);
     expect(taken.basis).toBe(
-      'from 2 days before the day of onset 2022-08-05; until isolated at quarantine site Q1 2022-08-04T12:00:00+08:00',
+      'from 2 days before the day of onset 2022-08-05; until isolated at quarantine site Q1 2022-08-04 12:00',
     );
     // Released on Aug 4 at 09:00 after a stay since Aug 1: infectious among others from then.
     const released = windowWith(at(aug(1), aug(4, '09:00')));
     expect([released.from, released.to]).toEqual([aug(4, '09:00'), aug(6, '10:00')]);
-    expect(released.basis).toContain(
-      'from the end of a stay at quarantine site Q1 (2022-08-04T09:00:00+08:00)',
-    );
+    expect(released.basis).toContain('from the end of a stay at quarantine site Q1 (2022-08-04 09:00)');
     // Released, back home, then taken again: the window is the time between.
     const between = windowWith(at(aug(5, '08:00'), aug(12)), at(aug(1), aug(4, '09:00')));
     expect([between.from, between.to]).toEqual([aug(4, '09:00'), aug(5, '08:00')]);

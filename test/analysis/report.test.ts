@@ -243,6 +243,27 @@ describe('toReport', () => {
   });
 });
 
+describe('toReport: times in words', () => {
+  test("the window's words give times as the pages do; its fields and the timeline's stay ISO", () => {
+    const data = outbreak({ ...twoCaseOutbreak() });
+    const c2 = toReport(analyseData(data, params, { asOf: data.asOf })).cases.find(
+      (c) => c.personId === 'C2',
+    )!;
+    const basis =
+      'from 2 days before the day of first positive sample 2022-08-07 08:00; until isolated at confirmation 2022-08-07 10:00';
+    expect(c2.infectiousWindow).toEqual({
+      from: '2022-08-05T00:00:00+08:00',
+      to: '2022-08-07T10:00:00+08:00',
+      basis,
+    });
+    expect(c2.timeline[0]).toEqual({
+      at: '2022-08-05T00:00:00+08:00',
+      kind: 'window',
+      label: `infectious window opens (${basis})`,
+    });
+  });
+});
+
 describe('toReport: risk areas and clusters', () => {
   test('names the cases that made each risk area, and counts the contacts of each cluster, in the JSON too', async () => {
     const run = analysis();
@@ -273,6 +294,32 @@ describe('toReport: risk areas and clusters', () => {
     expect(json.riskAreas).toEqual(report.riskAreas);
     expect(json.clusters).toEqual(report.clusters);
     expect(json.riskAreas[1]).toMatchObject({ placeId: 'MKT', caseIds: ['C1', 'C2'] });
+  });
+
+  test('gives an area lowered to low the date it was lifted, in the JSON too', async () => {
+    const run = analysis();
+    const liftedOn = Date.parse('2022-08-11T00:00:00+08:00');
+    const lifted = {
+      ...run,
+      riskAreas: run.riskAreas.map((a) =>
+        a.placeId === 'W1' ? { ...a, level: 'low' as const, liftOn: null, liftedOn } : a,
+      ),
+    };
+    const areas = (report: {
+      riskAreas: { placeId: string; liftOn: string | null; liftedOn: string | null }[];
+    }) => report.riskAreas.map((a) => [a.placeId, a.liftOn === null, a.liftedOn]);
+    expect(areas(toReport(lifted))).toEqual([
+      ['H1', false, null],
+      ['MKT', false, null],
+      ['W1', true, '2022-08-11'],
+    ]);
+    let streamed = '';
+    await streamJsonReport(toLazyReport(lifted), {
+      write: async (text) => {
+        streamed += text;
+      },
+    });
+    expect(areas(JSON.parse(streamed) as ReturnType<typeof toReport>)).toEqual(areas(toReport(lifted)));
   });
 });
 

@@ -114,6 +114,32 @@ describe('riskAreas', () => {
     expect(mkt.reason).toMatch(/lowered from high; may be lowered on 2022-08-21$/);
   });
 
+  test('an area lowered to low says the day it was lifted: high, then medium, then low', () => {
+    const lifted = (asOf: number) =>
+      riskAreas(district(asOf), params).map((a) => [a.placeId, a.level, a.liftOn, a.liftedOn]);
+    // MKT: high until Aug 14, medium until Aug 21, low from then; R1 (medium) low from Aug 17;
+    // H2: high until Aug 17, medium until Aug 24.
+    expect(lifted(aug(20, '23:59'))).toEqual([
+      ['H2', 'medium', aug(24), null],
+      ['MKT', 'medium', aug(21), null],
+      ['V1', 'medium', aug(21), null],
+      ['R1', 'low', null, aug(17)],
+    ]);
+    expect(lifted(aug(21))).toEqual([
+      ['H2', 'medium', aug(24), null],
+      ['MKT', 'low', null, aug(21)],
+      ['R1', 'low', null, aug(17)],
+      ['V1', 'low', null, aug(21)],
+    ]);
+    // Weeks later the day stays the one it was lifted on.
+    expect(lifted(aug(31)).map(([id, , , on]) => [id, on])).toEqual([
+      ['H2', aug(24)],
+      ['MKT', aug(21)],
+      ['R1', aug(17)],
+      ['V1', aug(21)],
+    ]);
+  });
+
   test('lift days are parameters', () => {
     const p = resolveParameters({
       overrides: ['protocol.highRiskLiftDays=3', 'protocol.mediumRiskLiftDays=2'],

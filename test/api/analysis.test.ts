@@ -97,14 +97,22 @@ describe('who infected whom', () => {
       },
       infectees: [],
     });
-    expect(result.c.infector.evidence).toMatch(
-      /^household exposure of \d+h\d\d from 2022-08-01T.*attack rate 42\.7%\)$/,
+    // Words for people: the time as the pages write it, in the district's time.
+    expect(result.c.infector.evidence).toBe(
+      'household exposure of 28h00 from 2022-08-01 06:00, 4.8 d before onset/first positive (attack rate 42.7%)',
     );
   });
 
   test('infectious window and infection time of a case', async () => {
     const { case: c } = await data(
-      '{ case(personId: "B") { infectiousWindow { from to basis } infectionTime { mean lower upper } } }',
+      '{ case(personId: "B") { infectiousWindow { from to basis } infectionTime { mean lower upper basis } } }',
+    );
+    // The DateTime fields stay ISO; the words give times as the pages write them.
+    expect(c.infectiousWindow.basis).toBe(
+      'from 2 days before the day of onset 2022-08-03; until isolated at confirmation 2022-08-04 20:00',
+    );
+    expect(c.infectionTime.basis).toBe(
+      'incubation before onset 2022-08-03; before the first positive 2022-08-04 10:00',
     );
     // Two days before onset (3 Aug) until confirmation (4 Aug 20:00).
     expect(c.infectiousWindow.from).toBe('2022-07-31T16:00:00.000Z');
@@ -400,7 +408,7 @@ describe('contacts, exposures and quarantine', () => {
 describe('risk areas, sources, clusters, summary', () => {
   test('risk areas: the home of A, the village of B and C, the market', async () => {
     const result = await data(`{
-      riskAreas { placeId level designatedLevel liftOn place { name } cases { personId } }
+      riskAreas { placeId level designatedLevel liftOn liftedOn place { name } cases { personId } }
       village: place(id: "VIL") { riskArea { level lastInfection } }
       port: place(id: "PORT") { riskArea { level } }
     }`);
@@ -414,6 +422,38 @@ describe('risk areas, sources, clusters, summary', () => {
     expect(result.village.riskArea.level).toBe('HIGH');
     expect(result.port.riskArea).toBeNull();
     expect((await data('{ riskAreas(levels: [MEDIUM]) { placeId } }')).riskAreas).toEqual([]);
+    expect(result.riskAreas.map((a: Json) => a.liftedOn)).toEqual([null, null, null]);
+  });
+
+  test('risk areas lowered to low give the day they were lifted', async () => {
+    // A isolated on 2 Aug, B on 4 Aug, C on 7 Aug: high for 7 whole days, then medium for 7 more.
+    const later = await data(`{
+      riskAreas(asOf: "2022-08-20T00:00:00+08:00") { placeId level liftOn liftedOn }
+    }`);
+    expect(later.riskAreas).toEqual([
+      { placeId: 'VIL', level: 'MEDIUM', liftOn: '2022-08-21T16:00:00.000Z', liftedOn: null },
+      { placeId: 'HA', level: 'LOW', liftOn: null, liftedOn: '2022-08-16T16:00:00.000Z' },
+      { placeId: 'MKT', level: 'LOW', liftOn: null, liftedOn: '2022-08-18T16:00:00.000Z' },
+    ]);
+  });
+
+  test("the plan's assigned beds are told as not yet at the site, words that hold day after day", async () => {
+    const described = async (type: string, field: string) =>
+      (
+        (await data(`{ __type(name: "${type}") { fields { name description } } }`)).__type.fields as Json[]
+      ).find((f) => f.name === field)!.description;
+    const words =
+      "The plan keeps no earlier day's assignment: a person counts here each day until a stay at the site is imported.";
+    expect(await described('OutbreakSummary', 'assignedBeds')).toBe(
+      `Beds assigned by the quarantine plan to persons not yet at the site. ${words}`,
+    );
+    expect(await described('QuarantineSite', 'assigned')).toBe(
+      `Beds assigned by the plan to persons not yet at the site. ${words}`,
+    );
+    expect(await described('QuarantinePlan', 'assigned')).toBe(
+      `Beds assigned by the plan to persons not yet at their site. ${words}`,
+    );
+    expect(await described('RiskArea', 'liftedOn')).toMatch(/^When it was lowered to LOW/);
   });
 
   test('sources, clusters and the summary', async () => {

@@ -81,17 +81,19 @@ test('report --format json, md and html count the beds due for release at each s
   expect(json.summary).toMatchObject({ quarantineBeds: 10, occupiedBeds: 10, dueForReleaseBeds: 2 });
   const md = await report('--format', 'md', ...AS_OF);
   expect(md).toContain(
-    '| Quarantine beds taken | 10 / 10 (10 already occupied, 2 due for release, 0 newly assigned) |',
+    '| Quarantine beds taken | 10 / 10 (10 already occupied, 2 due for release, 0 assigned by the plan, not yet at the site) |',
   );
   expect(md).toContain('| Quarantine site | Beds | Occupied | Due for release | Assigned | Free |');
   expect(md).toMatch(/\n\| QS001 [^\n]*\| 10 \| 10 \| 2 \| 0 \| 0 \|\n/);
   const html = await report('--format', 'html', ...AS_OF);
-  expect(html).toContain('quarantine beds taken (10 already occupied, 2 due for release, 0 newly assigned)');
+  expect(html).toContain(
+    'quarantine beds taken (10 already occupied, 2 due for release, 0 assigned by the plan, not yet at the site)',
+  );
   expect(html).toMatch(
     /<td class="num">10<\/td><td class="num">10<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><\/tr>/,
   );
 
-  // On the day of the latest case, the beds are as they were: 8 of the 10 newly assigned.
+  // On the day of the latest case, the beds are as they were: 8 of the 10 assigned by the plan, not yet at the site.
   const latest = JSON.parse(await report('--format', 'json')) as AnalysisReport;
   expect(latest.quarantineSites).toEqual([
     { id: 'QS001', capacity: 10, occupied: 0, assigned: 8, dueForRelease: 0 },

@@ -3,6 +3,7 @@ import {
   EARLIEST_YEAR,
   LATEST_YEAR,
   formatDate,
+  formatDateTime,
   formatInstant,
   instantTextProblem,
   parseInstant,
@@ -37,6 +38,13 @@ describe('instants at the boundary', () => {
     expect(formatInstant(at, 0)).toBe('2022-08-01T01:30:00+00:00');
     expect(parseInstant(formatInstant(at + 5))).toBe(at + 5);
     expect(formatDate(Date.UTC(2022, 6, 31, 17, 0))).toBe('2022-08-01');
+  });
+
+  test('in words for people: date and minute in the district time, whatever offset the record came with', () => {
+    expect(formatDateTime(parseInstant('2022-08-03T16:47:00+08:00')!)).toBe('2022-08-03 16:47');
+    expect(formatDateTime(parseInstant('2022-08-03T08:47:00Z')!)).toBe('2022-08-03 16:47');
+    expect(formatDateTime(parseInstant('2022-08-02T23:30:00-01:00')!)).toBe('2022-08-03 08:30');
+    expect(formatDateTime(parseInstant('2022-08-03T00:00:59.5+08:00')!)).toBe('2022-08-03 00:00');
   });
 
   test('a year outside 1900 to 2199 (district time) is refused, not moved: 0022 is no 1922', () => {

@@ -138,8 +138,8 @@ describe('HTML report in a browser', () => {
     const onPhone = await measure(phone);
     // The table of contents wraps and wide tables scroll within the page.
     expect(onPhone.pageWidth).toBeLessThanOrEqual(360);
-    expect(onPhone.curves.map((c) => c.viewBox)).toEqual(['0 0 340 250']);
-    expect(onPhone.curves[0]!.width).toBeLessThanOrEqual(340);
+    expect(onPhone.curves.map((c) => c.viewBox)).toEqual(['0 0 296 266']);
+    expect(onPhone.curves[0]!.width).toBeLessThanOrEqual(296);
     // 11 px labels shown at about a third of their size were 5 px high.
     expect(onPhone.curves[0]!.smallestLabel).toBeGreaterThanOrEqual(10);
     await phone.locator('#epi-curve').screenshot({ path: path.join(OUTPUT, 'report-epi-curve-360.png') });
@@ -147,6 +147,15 @@ describe('HTML report in a browser', () => {
     const onPaper = await measure(phone);
     // Paper shows the wide curve, whatever the screen it is printed from.
     expect(onPaper.curves.map((c) => c.viewBox)).toEqual(['0 0 760 250']);
+    expect(
+      await phone
+        .locator('svg.timeline')
+        .evaluateAll((svgs) =>
+          svgs
+            .filter((svg) => svg.getBoundingClientRect().width > 0)
+            .map((svg) => svg.getAttribute('viewBox')),
+        ),
+    ).toEqual(Array(9).fill('0 0 720 62'));
     await phone.close();
 
     const desktop = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -156,6 +165,46 @@ describe('HTML report in a browser', () => {
     expect(onDesktop.curves.map((c) => [c.viewBox, c.width])).toEqual([['0 0 760 250', 760]]);
     expect(onDesktop.curves[0]!.smallestLabel).toBeGreaterThanOrEqual(11);
     await desktop.close();
+  });
+
+  it("keeps the epidemic curve's and the timeline strips' labels 11 px or more from 320 to 1200 px wide", async () => {
+    const file = path.join(OUTPUT, 'report-widths.html');
+    writeFileSync(file, renderHtml(analysisReportFixture(), { title: 'Yazhou trace report' }));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`file://${file}`);
+    const seen: [number, string, string, number][] = [];
+    for (const width of [320, 360, 414, 560, 561, 600, 700, 768, 800, 839, 840, 1024, 1200]) {
+      await page.setViewportSize({ width, height: 900 });
+      /** Each drawing shown: its kind, its viewBox and its labels' size in px (font size × its scale). */
+      const shown = await page.locator('svg.epi-curve, svg.timeline').evaluateAll((svgs) =>
+        svgs
+          .filter((svg) => svg.getBoundingClientRect().width > 0)
+          .map((svg) => {
+            const viewBox = svg.getAttribute('viewBox')!;
+            const scale = svg.getBoundingClientRect().width / Number(viewBox.split(' ')[2]);
+            const sizes = [...svg.querySelectorAll('text.axis')].map(
+              (t) =>
+                parseFloat(
+                  (
+                    globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }
+                  ).getComputedStyle(t).fontSize,
+                ) * scale,
+            );
+            return [svg.getAttribute('class')!, viewBox, Math.min(...sizes)] as const;
+          }),
+      );
+      expect(shown.filter(([kind]) => kind === 'epi-curve')).toHaveLength(1);
+      expect(shown.filter(([kind]) => kind === 'timeline')).toHaveLength(9);
+      for (const [kind, viewBox, size] of shown) seen.push([width, kind, viewBox, size]);
+    }
+    await page.screenshot({ path: path.join(OUTPUT, 'report-widths-1200.png') });
+    await page.close();
+    expect(seen.filter(([, , , size]) => size < 10.99)).toEqual([]);
+    // The narrow drawings up to 839 px, the wide ones from 840.
+    const viewBoxes = (width: number) => [...new Set(seen.filter(([w]) => w === width).map(([, , v]) => v))];
+    expect(viewBoxes(320)).toEqual(['0 0 296 266', '0 0 296 62']);
+    expect(viewBoxes(839)).toEqual(['0 0 296 266', '0 0 296 62']);
+    expect(viewBoxes(840)).toEqual(['0 0 760 250', '0 0 720 62']);
   });
 
   it('shows the unknown case ids of a batch in a visible box and only the chains asked for', async () => {

@@ -72,7 +72,7 @@ test('the counts are then, now and the signed change; only kinds with changes ar
     now: 2,
     change: '0',
   });
-  // 5 occupied + 4 newly assigned, then and now.
+  // 5 occupied + 4 assigned by the plan, then and now.
   expect(byLabel.get('Quarantine beds taken')).toMatchObject({ then: 9, now: 9 });
   expect(view.lists.map((l) => l.heading)).toEqual([
     'New cases (2)',

@@ -18,6 +18,30 @@ function epiCurve(html: string, layout: string): string {
   return html.match(new RegExp(`<div class="diagram ${layout}">(<svg class="epi-curve"[^]*?</svg>)`))![1]!;
 }
 
+/** A case's timeline strip drawn in the `timeline-wide` or `timeline-narrow` block. */
+function timelineStrip(html: string, layout: string): string {
+  return html.match(new RegExp(`<div class="${layout}">(<svg class="timeline"[^]*?</svg>)</div>`))![1]!;
+}
+
+/** The rule of a `@media` block of the page's style, up to its closing brace. */
+function mediaBlock(html: string, query: string): string {
+  const css = html.slice(html.indexOf('<style>'), html.indexOf('</style>'));
+  const block = css.slice(css.indexOf(`@media ${query} {`));
+  return block.slice(0, block.indexOf('\n}'));
+}
+
+/**
+ * The height in px of a drawing's 11-unit labels where the page shows it: an SVG is drawn at its
+ * own width (its `width`), or narrower where the page is (`max-width: 100%`), its text with it.
+ * The page is the screen less its margins (24 px a side, 12 above 560 px), and on a desktop
+ * (from 840 px) less a 17 px scroll bar; a phone's scroll bar takes no width.
+ */
+function labelPx(svg: string, screen: number): number {
+  const viewBoxWidth = Number(/viewBox="0 0 ([\d.]+) /.exec(svg)![1]);
+  const page = screen - (screen <= 560 ? 24 : 48) - (screen >= 840 ? 17 : 0);
+  return (11 * Math.min(viewBoxWidth, page)) / viewBoxWidth;
+}
+
 describe('renderHtml', () => {
   const full = renderHtml(analysisReportFixture(), { title: 'Yazhou trace report' });
 
@@ -99,9 +123,9 @@ describe('renderHtml', () => {
       /^<svg class="epi-curve" viewBox="0 0 760 250" width="760" height="250"/,
     );
     const narrow = epiCurve(full, 'epi-narrow');
-    expect(narrow).toMatch(/^<svg class="epi-curve" viewBox="0 0 340 250" width="340" height="250"/);
-    // The legend goes on two lines, each item inside the narrow drawing (7 units a character at 11 px
-    // is more than any of these takes).
+    expect(narrow).toMatch(/^<svg class="epi-curve" viewBox="0 0 296 266" width="296" height="266"/);
+    // The legend goes on three lines, each item inside the narrow drawing (7 units a character at
+    // 11 px is more than any of these takes).
     const legend = [
       ...narrow.split('<g class="legend">')[1]!.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)</g),
     ];
@@ -110,15 +134,60 @@ describe('renderHtml', () => {
       'asymptomatic',
       'cases by onset date',
     ]);
-    for (const [, x, , text] of legend) expect(Number(x) + 7 * text!.length).toBeLessThan(340);
-    expect(new Set(legend.map((m) => m[2])).size).toBe(2);
-    // Only a screen narrower than 560 px shows the narrow one; paper shows the wide one.
+    for (const [, x, , text] of legend) expect(Number(x) + 7 * text!.length).toBeLessThan(296);
+    expect(new Set(legend.map((m) => m[2])).size).toBe(3);
+    // Only a screen narrower than 840 px shows the narrow one; paper shows the wide one.
     const css = full.slice(full.indexOf('<style>'), full.indexOf('</style>'));
-    expect(css).toContain('.epi-narrow { display: none; }');
-    const narrowScreen = css.slice(css.indexOf('@media screen and (max-width: 560px) {'));
-    expect(narrowScreen.slice(0, narrowScreen.indexOf('\n}'))).toMatch(
-      /\.epi-wide \{ display: none; \}\s*\.epi-narrow \{ display: block; \}/,
+    expect(css).toContain('.epi-narrow, .timeline-narrow { display: none; }');
+    expect(mediaBlock(full, 'screen and (max-width: 839px)')).toMatch(
+      /\.epi-wide, \.timeline-wide \{ display: none; \}\s*\.epi-narrow, \.timeline-narrow \{ display: block; \}/,
     );
+    expect(mediaBlock(full, 'print')).not.toMatch(/epi-|timeline-/);
+  });
+
+  it("keeps the curve's and the strip's labels 11 px or more at every screen width from 320 to 1200 px", () => {
+    const p01 = part(full, 'case-P01', '</article>');
+    const drawings = {
+      wide: [epiCurve(full, 'epi-wide'), timelineStrip(p01, 'timeline-wide')],
+      narrow: [epiCurve(full, 'epi-narrow'), timelineStrip(p01, 'timeline-narrow')],
+    };
+    const narrowBelow = Number(/@media screen and \(max-width: (\d+)px\) \{\s*\.epi-wide/.exec(full)![1]) + 1;
+    const small: string[] = [];
+    for (let screen = 320; screen <= 1200; screen++) {
+      const shown = screen < narrowBelow ? drawings.narrow : drawings.wide;
+      for (const svg of shown)
+        if (labelPx(svg, screen) < 11)
+          small.push(`${screen} px: ${labelPx(svg, screen).toFixed(1)} px labels`);
+    }
+    expect(small).toEqual([]);
+    // Before, the wide curve was shown from 561 px: 9 px labels there; the strip, 720 units on a
+    // 360 px phone, had 6 px labels.
+    expect(labelPx(drawings.wide[0]!, 561)).toBeLessThan(9.5);
+    expect(labelPx(drawings.wide[1]!, 360)).toBeLessThan(6.5);
+  });
+
+  it("draws each case's timeline strip a second time for a phone's width, its days labelled as many as fit", () => {
+    const p01 = part(full, 'case-P01', '</article>');
+    const wide = timelineStrip(p01, 'timeline-wide');
+    const narrow = timelineStrip(p01, 'timeline-narrow');
+    expect(wide).toMatch(/^<svg class="timeline" viewBox="0 0 720 62" width="720" height="62"/);
+    expect(narrow).toMatch(/^<svg class="timeline" viewBox="0 0 296 62" width="296" height="62"/);
+    // The same marks on both.
+    const marks = (svg: string) => [...svg.matchAll(/class="(stay|mark-[a-z]+|window)"/g)].map((m) => m[1]);
+    expect(marks(narrow)).toEqual(marks(wide));
+    expect(marks(wide).length).toBeGreaterThan(2);
+    // Day labels: each inside the strip, none closer to the next than a label is wide (34 units).
+    for (const [svg, width] of [
+      [wide, 720],
+      [narrow, 296],
+    ] as const) {
+      const xs = [...svg.matchAll(/<text x="([\d.]+)" y="56"[^>]*class="axis">\d\d-\d\d</g)].map((m) =>
+        Number(m[1]),
+      );
+      expect(xs.length).toBeGreaterThan(1);
+      for (const x of xs) expect(x - 17 >= 0 && x + 17 <= width).toBe(true);
+      for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!).toBeGreaterThanOrEqual(34);
+    }
   });
 
   it('shows the district summary', () => {
@@ -127,15 +196,15 @@ describe('renderHtml', () => {
       '<div class="value">9</div><div class="label">cases (6 confirmed, 3 asymptomatic)</div>',
     );
     expect(summary).toContain(
-      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied, 4 newly assigned)</div>',
+      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied, 4 assigned by the plan, not yet at the site)</div>',
     );
   });
 
   it('gives each case its timeline, infector candidates with evidence and contacts by tier', () => {
     const p01 = part(full, 'case-P01', '</article>');
     expect(p01).toContain('<h3>P01 陈伟 <span class="badge confirmed">confirmed</span></h3>');
-    expect(p01).toContain('<svg class="timeline"');
-    expect(p01.match(/class="stay"/g)).toHaveLength(2);
+    expect(timelineStrip(p01, 'timeline-wide').match(/class="stay"/g)).toHaveLength(2);
+    expect(timelineStrip(p01, 'timeline-narrow').match(/class="stay"/g)).toHaveLength(2);
     expect(p01).toContain('aboard 琼三亚渔12345 (boat) 8h');
     expect(p01).toContain('aboard B01 for 31h from 2022-07-28; boat swab positive (Ct 29.1) on 2022-08-03');
     expect(p01.indexOf('82%')).toBeLessThan(p01.indexOf('18%'));
@@ -158,13 +227,18 @@ describe('renderHtml', () => {
     const areas = part(full, 'risk-areas', '</section>');
     const order = ['CS01', 'H01', 'FP01', 'M01', 'R01'].map((id) => areas.indexOf(`${id} `));
     expect(order).toEqual([...order].sort((a, b) => a - b));
+    // The day each may be lowered; for one lowered to low, the day it was lifted.
+    expect(areas).toContain('<td>2022-08-02</td><td>2022-08-16</td><td>home of cases P01, P03</td>');
+    expect(areas).toContain(
+      '<td>2022-08-04</td><td>lifted on 2022-08-10</td><td>cases P04, P06 stayed here; lowered from medium</td>',
+    );
     const quarantine = part(full, 'quarantine', '</section>');
     const people = [...quarantine.matchAll(/<span class="nowrap">(K\d\d) /g)].map((m) => m[1]);
     expect(people).toEqual(['K01', 'K02', 'K03', 'K06', 'K04', 'K05']);
     expect(quarantine).toContain('13812341234');
   });
 
-  it('counts beds already occupied at a site, those due for release among them, before the newly assigned ones', () => {
+  it('counts beds already occupied at a site, those due for release among them, before those assigned by the plan', () => {
     const sites = part(full, 'quarantine', '</section>').split('<h4>Quarantine sites</h4>')[1] ?? '';
     const cells = (id: string) =>
       [...(sites.split(`<td>${id} `)[1] ?? '').split('</tr>')[0]!.matchAll(/<td[^>]*>(\d+)<\/td>/g)].map(
@@ -257,11 +331,11 @@ describe('renderHtml', () => {
     expect(labels).toHaveLength(14);
     expect(labels.slice(0, 3)).toEqual(['07-10', '07-13', '07-16']);
     expect(curve.match(/data-date=/g)).toHaveLength(40);
-    // The narrow curve, a phone's width, labels every sixth day.
     const narrow = epiCurve(html, 'epi-narrow');
     const narrowLabels = [...narrow.matchAll(/class="axis">(\d\d-\d\d)</g)].map((m) => m[1]);
-    expect(narrowLabels).toHaveLength(7);
-    expect(narrowLabels.slice(0, 3)).toEqual(['07-10', '07-16', '07-22']);
+    // The narrow curve, a phone's width, labels every seventh day.
+    expect(narrowLabels).toHaveLength(6);
+    expect(narrowLabels.slice(0, 3)).toEqual(['07-10', '07-17', '07-24']);
     expect(narrow.match(/data-date=/g)).toHaveLength(40);
   });
 });
@@ -328,7 +402,8 @@ describe('renderHtml of a large district stays bounded', () => {
     const article = part(renderHtml(fixture), 'case-P01', '</article>');
     const timeline = article.slice(article.indexOf('<h4>Timeline</h4>'), article.indexOf('<h4>Infector'));
     expect(rows(timeline)).toBe(60);
-    expect(timeline.match(/class="stay"/g)).toHaveLength(75);
+    expect(timelineStrip(timeline, 'timeline-wide').match(/class="stay"/g)).toHaveLength(75);
+    expect(timelineStrip(timeline, 'timeline-narrow').match(/class="stay"/g)).toHaveLength(75);
     expect(timeline).toContain('The first 60 of 75 events are listed');
   });
 

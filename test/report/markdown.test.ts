@@ -63,6 +63,9 @@ describe('renderMarkdown', () => {
 
   it('has the summary and the epidemic curve as tables', () => {
     expect(section(markdown, '## District summary')).toContain('| Cases | 9 (6 confirmed, 3 asymptomatic) |');
+    expect(section(markdown, '## District summary')).toContain(
+      '| Quarantine beds taken | 9 / 70 (5 already occupied, 4 assigned by the plan, not yet at the site) |',
+    );
     const curve = section(markdown, '## Epidemic curve')
       .split('\n')
       .filter((l) => l.startsWith('| 2022'));
@@ -101,6 +104,16 @@ describe('renderMarkdown', () => {
       '| 6 | K05 Zhang Wei | 4% | 0.05 | health monitoring | — | at Yazhou market with P02 for 40 min (venue exposure) |',
     );
     expect(p02).not.toContain('Close contacts');
+  });
+
+  it('gives each risk area the day it may be lowered, or the day it was lifted once low', () => {
+    const areas = section(markdown, '## Risk areas');
+    expect(areas).toContain(
+      '| H01 Chen household, Baogang village | high | 2022-08-02 | 2022-08-16 | home of cases P01, P03 |',
+    );
+    expect(areas).toContain(
+      '| R01 Yazhou seafood restaurant | low | 2022-08-04 | lifted on 2022-08-10 | cases P04, P06 stayed here; lowered from medium |',
+    );
   });
 
   it('lists the quarantine list in priority order', () => {

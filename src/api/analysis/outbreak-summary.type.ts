@@ -63,7 +63,11 @@ export class OutbreakSummaryType {
       "Quarantine beds in all: the sites' capacity, or the capacity asked for if that is fewer. Beds already taken at asOf count among them.",
   })
   quarantineBeds!: number;
-  @Field(() => Int, { description: 'Beds newly assigned by the quarantine plan.' }) assignedBeds!: number;
+  @Field(() => Int, {
+    description:
+      "Beds assigned by the quarantine plan to persons not yet at the site. The plan keeps no earlier day's assignment: a person counts here each day until a stay at the site is imported.",
+  })
+  assignedBeds!: number;
   @Field(() => Int, { description: 'Beds already taken at the as-of instant.' }) occupiedBeds!: number;
   @Field(() => Int, {
     description:

@@ -111,7 +111,10 @@ export class QuarantinePlanType extends QuarantineEntryConnectionBase {
   @Field(() => Int, { description: 'Beds taken at asOf by persons already staying at the sites.' })
   occupied!: number;
 
-  @Field(() => Int, { description: 'Beds newly assigned by the plan.' })
+  @Field(() => Int, {
+    description:
+      "Beds assigned by the plan to persons not yet at their site. The plan keeps no earlier day's assignment: a person counts here each day until a stay at the site is imported.",
+  })
   assigned!: number;
 
   @Field(() => Int, { description: 'Persons due for a bed who got none.' })

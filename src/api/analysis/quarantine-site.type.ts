@@ -9,7 +9,10 @@ export class QuarantineSiteType {
   @Field(() => Int, { description: 'Beds taken at asOf by persons already staying there.' })
   occupied!: number;
 
-  @Field(() => Int, { description: 'Beds newly assigned by the plan.' })
+  @Field(() => Int, {
+    description:
+      "Beds assigned by the plan to persons not yet at the site. The plan keeps no earlier day's assignment: a person counts here each day until a stay at the site is imported.",
+  })
   assigned!: number;
 
   @Field(() => Int, {

@@ -30,6 +30,13 @@ export class RiskAreaType {
   })
   liftOn!: number | null;
 
+  @Field(() => GraphQLDateTime, {
+    nullable: true,
+    description:
+      'When it was lowered to LOW (the day its lift came, midnight in the district); null while HIGH or MEDIUM.',
+  })
+  liftedOn!: number | null;
+
   @Field(() => [ID])
   caseIds!: string[];
 
