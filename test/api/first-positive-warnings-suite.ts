@@ -140,17 +140,18 @@ export function describeFirstPositiveWarnings(name: string, open: () => Promise<
 
     test('a stored positive sample the same request corrects to negative is no longer the first', async () => {
       // P3's first positive sample is stored, already weeks before its case's confirmation (2022-08-05).
-      await store.write({
+      const storedFirstPositive = {
         samples: [
           {
             subjectId: 'P3',
             sampledAt: t('2022-07-01T10:00:00+08:00'),
-            result: 'positive',
-            method: 'pcr',
+            result: 'positive' as const,
+            method: 'pcr' as const,
             ct: null,
           },
         ],
-      });
+      };
+      await store.write(storedFirstPositive);
       const later = {
         subjectId: 'P3',
         sampledAt: '2022-07-05T10:00:00+08:00',
@@ -163,17 +164,7 @@ export function describeFirstPositiveWarnings(name: string, open: () => Promise<
 
       await store.clear();
       await store.write(smallDistrict());
-      await store.write({
-        samples: [
-          {
-            subjectId: 'P3',
-            sampledAt: t('2022-07-01T10:00:00+08:00'),
-            result: 'positive',
-            method: 'pcr',
-            ct: null,
-          },
-        ],
-      });
+      await store.write(storedFirstPositive);
       const correction = {
         subjectId: 'P3',
         sampledAt: '2022-07-01T10:00:00+08:00',
