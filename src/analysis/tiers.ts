@@ -28,7 +28,7 @@
  * A person keeps their highest tier; cases are not listed.
  */
 import type { Parameters, Protocol } from '../domain/parameters';
-import { DAY, MINUTE, formatInstant } from '../domain/time';
+import { DAY, MINUTE, formatDateTime } from '../domain/time';
 import type { Id, Instant, Stay } from '../domain/types';
 import {
   awayFromHome,
@@ -230,10 +230,10 @@ class ReasonWriter {
     this.venueRule = `at least ${protocol.venueExposureMinutes} min at a venue`;
   }
 
-  /** `formatInstant(at)`, the same string each time. */
+  /** `formatDateTime(at)` (`2022-08-03 16:47`, as texts for people give times), the same string each time. */
   instant(at: Instant): string {
     let text = this.instants.get(at);
-    if (text === undefined) this.instants.set(at, (text = formatInstant(at)));
+    if (text === undefined) this.instants.set(at, (text = formatDateTime(at)));
     return text;
   }
 

@@ -102,7 +102,7 @@ describe('assignTiers', () => {
     ]);
     expect(byId.get('P3')!.evidence[0]!.reason).toBe(
       'with case C1 at workplace W1 for 20 min (at least 15 min in an enclosed workplace), ' +
-        '2022-08-04T09:00:00+08:00 to 2022-08-04T09:20:00+08:00',
+        '2022-08-04 09:00 to 2022-08-04 09:20',
     );
     expect(byId.get('P3')).toMatchObject({ firstExposure: aug(4, '09:00'), lastExposure: aug(4, '09:20') });
 
@@ -196,7 +196,7 @@ describe('assignTiers', () => {
       nights: 3,
       reason:
         'lives with close contact P3 at H3: 3 night(s) together since their exposure, ' +
-        '2022-08-04T22:00:00+08:00 to 2022-08-07T07:00:00+08:00',
+        '2022-08-04 22:00 to 2022-08-07 07:00',
     });
   });
 
@@ -419,7 +419,7 @@ describe('assignTiers', () => {
     const p12 = tiers.find((e) => e.personId === 'P12')!;
     expect(p12.tier).toBe('contact_of_close_contact');
     expect(p12.evidence[0]!.reason).toBe(
-      'reported social contact with close contact P7 at 2022-08-05T22:00:00+08:00 (no duration recorded)',
+      'reported social contact with close contact P7 at 2022-08-05 22:00 (no duration recorded)',
     );
   });
 

@@ -129,7 +129,7 @@ describe('a close contact who turns positive (audit D3)', () => {
     const y = tiers.find((t) => t.personId === 'Y')!;
     expect(y.evidence[0]!.reason).toBe(
       'upgraded: reported social contact with close contact M, who turned positive, for 3 h, ' +
-        '2022-08-02T19:00:00+08:00 to 2022-08-02T22:00:00+08:00, between their exposure and their infectious window',
+        '2022-08-02 19:00 to 2022-08-02 22:00, between their exposure and their infectious window',
     );
     expect([y.firstExposure, y.lastExposure]).toEqual([aug(2, '19:00'), aug(2, '22:00')]);
     // N: the nights with M from M's exposure to M's window (Aug 6 00:00), but for the nights either
