@@ -57,7 +57,8 @@ const NETWORK_ERROR_CODES = new Set([
   'EPIPE',
 ]);
 
-function errorCode(err: unknown): string | undefined {
+/** The driver's (or the socket's) error code, if any. */
+export function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }

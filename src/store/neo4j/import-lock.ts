@@ -24,7 +24,7 @@ import { hostname } from 'node:os';
 import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
 import type { ImportLock } from '../port';
 import * as cypher from './cypher';
-import type { Neo4jExecutor, Transaction } from './executor';
+import { errorCode, type Neo4jExecutor, type Transaction } from './executor';
 
 /** How long an import waits for the lock before it is told who holds it. */
 export const IMPORT_WAIT_NOTICE_MS = 1_000;
@@ -134,19 +134,17 @@ export async function lossBeforeBatch(
 /** How the lock's transaction ended, from the error its next statement failed with. */
 function howLost(err: unknown): string {
   const code = errorCode(err);
-  const cause = (err as { cause?: unknown } | null)?.cause;
   if (terminated(err)) return `the server terminated its transaction: ${code}`;
   if (code?.startsWith('Neo.ClientError.Transaction.TransactionTimedOut'))
     return `its transaction timed out on the server: ${code}`;
-  if (err instanceof StoreUnavailableError || NETWORK_CODES.has(errorCode(cause) ?? code ?? '')) {
-    // The driver's own words (`Connection was closed by server`), not "could not be reached".
-    const driverError = err instanceof StoreUnavailableError && cause instanceof Error ? cause : err;
-    return `its connection closed: ${driverError instanceof Error ? driverError.message : String(driverError)}`;
+  // The executor reports a broken connection as StoreUnavailableError (mapNeo4jError); the
+  // driver's own words (`Connection was closed by server`) say it better than "could not be reached".
+  if (err instanceof StoreUnavailableError) {
+    const driverError = err.cause instanceof Error ? err.cause : err;
+    return `its connection closed: ${driverError.message}`;
   }
   return `its transaction failed: ${err instanceof Error ? err.message : String(err)}`;
 }
-
-const NETWORK_CODES = new Set(['ServiceUnavailable', 'SessionExpired']);
 
 const LOCKING_WORK: readonly string[] = ['import', 'clear', 'migration'] satisfies LockingWork[];
 
@@ -266,11 +264,6 @@ async function waitForImportLock(
       return loss;
     },
   };
-}
-
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /** Whether a driver error says the server ended the transaction (TERMINATE TRANSACTIONS). */
