@@ -56,6 +56,21 @@ export function sampleCorrections(
   return corrections;
 }
 
+/**
+ * Notes in `firsts` a positive sample earlier than the one noted for its subject, with `where` it
+ * is (a line of samples.csv, a position in a request): a case's first positive sample.
+ */
+export function noteFirstPositive(
+  firsts: Map<Id, { at: Instant; where: number }>,
+  sample: Sample,
+  where: number,
+): void {
+  if (sample.result !== 'positive') return;
+  const earlier = firsts.get(sample.subjectId);
+  if (!earlier || sample.sampledAt < earlier.at)
+    firsts.set(sample.subjectId, { at: sample.sampledAt, where });
+}
+
 /** Notes in `madeNegative` a sample that makes the stored positive sample of its key negative. */
 export function noteMadeNegative(madeNegative: Map<Id, Set<string>>, before: Sample, record: Sample): void {
   if (before.result !== 'positive' || record.result === 'positive') return;
@@ -178,7 +193,7 @@ export async function casesEarlyAfterStoredSamples(
 
 export class BundlePlausibility {
   /** The earliest positive sample of each subject in the bundle, and its line in samples.csv. */
-  private readonly firstPositive = new Map<Id, { at: Instant; line: number }>();
+  private readonly firstPositive = new Map<Id, { at: Instant; where: number }>();
   /** Samples of the bundle waiting to be compared with the stored sample of the same key. */
   private samples: Row<Sample>[] = [];
   /** Stored positive samples the bundle makes negative. */
@@ -195,11 +210,7 @@ export class BundlePlausibility {
 
   /** Takes note of a sample row, the first of its key in the bundle (a repeat is identical or refused). */
   async sample(line: number, sample: Sample): Promise<void> {
-    if (sample.result === 'positive') {
-      const earlier = this.firstPositive.get(sample.subjectId);
-      if (!earlier || sample.sampledAt < earlier.at)
-        this.firstPositive.set(sample.subjectId, { at: sample.sampledAt, line });
-    }
+    noteFirstPositive(this.firstPositive, sample, line);
     this.samples.push({ line, record: sample });
     if (this.samples.length >= LOOKUP_BATCH) await this.flushSamples();
   }
@@ -262,7 +273,7 @@ export class BundlePlausibility {
       if (inBundle && (inStore === undefined || inBundle.at <= inStore)) {
         const reason = earlySampleReason(personId, inBundle.at, confirmedAt!, `cases.csv:${line}`);
         if (reason !== null)
-          this.warn({ file: 'samples.csv', line: inBundle.line, column: 'sampled_at', reason });
+          this.warn({ file: 'samples.csv', line: inBundle.where, column: 'sampled_at', reason });
       } else if (inStore !== undefined) {
         const reason = earlyStoredSampleReason(personId, inStore, confirmedAt!);
         if (reason !== null) this.warn({ file: 'cases.csv', line, column: 'confirmed_at', reason });
@@ -281,7 +292,7 @@ export class BundlePlausibility {
       const firsts = new Map(batch.map((id) => [id, this.firstPositive.get(id)!.at]));
       const early = await samplesEarlyForStoredCases(this.store, firsts, this.madeNegative);
       for (const [personId, reason] of early) {
-        const line = this.firstPositive.get(personId)!.line;
+        const line = this.firstPositive.get(personId)!.where;
         this.warn({ file: 'samples.csv', line, column: 'sampled_at', reason });
       }
     }

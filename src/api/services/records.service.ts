@@ -25,6 +25,7 @@ import {
 } from '../../domain/types';
 import {
   casesEarlyAfterStoredSamples,
+  noteFirstPositive,
   noteMadeNegative,
   sampleCorrections,
   samplesEarlyForStoredCases,
@@ -357,15 +358,10 @@ async function sampleWarnings(
     noteMadeNegative(madeNegative, before, samples[position]!);
   });
   /** The earliest positive sample of each subject in the batch, and its position. */
-  const firstPositive = new Map<Id, { at: Instant; position: number }>();
-  samples.forEach((sample, position) => {
-    if (sample.result !== 'positive') return;
-    const earlier = firstPositive.get(sample.subjectId);
-    if (!earlier || sample.sampledAt < earlier.at)
-      firstPositive.set(sample.subjectId, { at: sample.sampledAt, position });
-  });
+  const firstPositive = new Map<Id, { at: Instant; where: number }>();
+  samples.forEach((sample, position) => noteFirstPositive(firstPositive, sample, position));
   const firsts = new Map([...firstPositive].map(([id, first]) => [id, first.at]));
   for (const [subjectId, reason] of await samplesEarlyForStoredCases(store, firsts, madeNegative))
-    warnings.push({ position: firstPositive.get(subjectId)!.position, column: 'sampled_at', reason });
+    warnings.push({ position: firstPositive.get(subjectId)!.where, column: 'sampled_at', reason });
   return warnings;
 }
