@@ -26,6 +26,7 @@ import {
 } from './svg';
 import {
   bedsTaken,
+  bedsTakenParts,
   byPriority,
   capList,
   chainTree,
@@ -36,7 +37,6 @@ import {
   DEFAULT_MAX_CONTACTS,
   decimal,
   describe,
-  dueForRelease,
   formatWhen,
   liftWords,
   reportSubtitle,
@@ -247,10 +247,7 @@ function summarySection(report: AnalysisReport): string {
     card(s.closeContacts, 'close contacts'),
     card(s.contactsOfCloseContacts, 'contacts of close contacts'),
     card(s.venueExposed, 'venue-exposed'),
-    card(
-      `${bedsTaken(s)} / ${s.quarantineBeds}`,
-      `quarantine beds taken (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} assigned by the plan, not yet at the site)`,
-    ),
+    card(`${bedsTaken(s)} / ${s.quarantineBeds}`, `quarantine beds taken (${bedsTakenParts(s)})`),
     card(s.highRiskAreas, 'high-risk areas'),
     card(s.mediumRiskAreas, 'medium-risk areas'),
   ];

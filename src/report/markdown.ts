@@ -14,6 +14,7 @@ import { changesView, moreChangesNote } from './changes-view';
 import { prepareReport } from './select';
 import {
   bedsTaken,
+  bedsTakenParts,
   byPriority,
   capList,
   chainTree,
@@ -22,7 +23,6 @@ import {
   cutLinkNote,
   decimal,
   describe,
-  dueForRelease,
   formatWhen,
   liftWords,
   reportSubtitle,
@@ -277,10 +277,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
         ['Close contacts', String(s.closeContacts)],
         ['Contacts of close contacts', String(s.contactsOfCloseContacts)],
         ['Venue-exposed', String(s.venueExposed)],
-        [
-          'Quarantine beds taken',
-          `${bedsTaken(s)} / ${s.quarantineBeds} (${s.occupiedBeds} already occupied${dueForRelease(s.dueForReleaseBeds)}, ${s.assignedBeds} assigned by the plan, not yet at the site)`,
-        ],
+        ['Quarantine beds taken', `${bedsTaken(s)} / ${s.quarantineBeds} (${bedsTakenParts(s)})`],
         ['High-risk areas', String(s.highRiskAreas)],
         ['Medium-risk areas', String(s.mediumRiskAreas)],
       ],

@@ -223,6 +223,21 @@ export function bedsTaken(summary: { occupiedBeds: number; assignedBeds: number 
   return summary.occupiedBeds + summary.assignedBeds;
 }
 
+/**
+ * What the beds taken are: `8 already occupied, 2 due for release, 4 assigned by the plan, not yet
+ * at the site` (the plan keeps no earlier day's assignment, so "newly" would not hold).
+ */
+export function bedsTakenParts(summary: {
+  occupiedBeds: number;
+  assignedBeds: number;
+  dueForReleaseBeds: number;
+}): string {
+  return (
+    `${summary.occupiedBeds} already occupied${dueForRelease(summary.dueForReleaseBeds)}, ` +
+    `${summary.assignedBeds} assigned by the plan, not yet at the site`
+  );
+}
+
 /** When a risk area may be lowered, or the day it was lifted once low: `lifted on 2022-08-11`. */
 export function liftWords(area: { liftOn: string | null; liftedOn: string | null }): string {
   if (area.liftOn !== null) return area.liftOn;
