@@ -40,7 +40,6 @@ export interface AnalysisRequest {
   capacity?: number | null;
 }
 
-/** One computed analysis, with its report and lookups built when first needed. */
 /**
  * BAD_USER_INPUT at `path` for an instant outside the years the rest of tracegraph takes (an
  * analysis as of the year 9999 walks every day to it, holding the analysis queue for minutes).
@@ -55,6 +54,7 @@ export function checkWithinYears(at: number, path: string): void {
     ]);
 }
 
+/** One computed analysis, with its report and lookups built when first needed. */
 export class AnalysedOutbreak {
   private reportMemo: AnalysisReport | null = null;
   private indexMemo: AnalysisIndex | null = null;
