@@ -29,7 +29,7 @@ import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
 import { BundlePlausibility, type PlausibilityStore } from './plausibility';
 
-/** Problems (errors, and apart from them warnings) kept for the report; all are counted. */
+/** Errors kept for the report, and apart from them warnings; all are counted. */
 export const MAX_PROBLEMS = 100;
 /** Ids looked up in the store per query. */
 const LOOKUP_BATCH = 1000;
