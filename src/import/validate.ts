@@ -29,7 +29,7 @@ import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
 import { BundlePlausibility, type PlausibilityStore } from './plausibility';
 
-/** Problems kept for the report; all are counted. */
+/** Errors kept for the report, and apart from them warnings; all are counted. */
 export const MAX_PROBLEMS = 100;
 /** Ids looked up in the store per query. */
 const LOOKUP_BATCH = 1000;
@@ -109,43 +109,34 @@ function aKindList(kinds: readonly EntityKind[]): string {
 
 const aKind = (kind: EntityKind): string => aKindList([kind]);
 
-/** Keeps the first problems and counts all of them. */
-class ProblemLog {
+/**
+ * Keeps the first problems (the errors, or the warnings) in file then line order (files in the
+ * order they are read) and counts all of them. Many checks end only once more of the bundle is
+ * read: a reference once every file of ids is read or a batch of ids is looked up in the store, an
+ * id's kind in the store a batch of ids at a time, a place that is no home once persons.csv is
+ * read, a stored sample's correction a batch of keys at a time, a first positive sample weeks
+ * before a confirmation once cases.csv is read. So problems arrive out of order: each is put in its
+ * place among those kept, which are never more than the cap. Problems of one line keep the order
+ * they came in.
+ */
+class OrderedProblemLog {
   readonly kept: FieldProblem[] = [];
   total = 0;
   constructor(private readonly cap: number) {}
 
   add(problem: FieldProblem): void {
     this.total++;
-    if (this.kept.length < this.cap) this.kept.push(problem);
-  }
-}
-
-/**
- * Keeps the first warnings in file then line order (files in the order they are read) and counts
- * all of them. Warnings that need the store are worked out a batch of keys at a time, some only once
- * a later file is read (a sample weeks before the confirmation of a case in cases.csv), so they
- * arrive out of order: each is put in its place among those kept, which are never more than the
- * cap. Warnings of one line keep the order they came in.
- */
-class OrderedWarningLog {
-  readonly kept: FieldProblem[] = [];
-  total = 0;
-  constructor(private readonly cap: number) {}
-
-  add(warning: FieldProblem): void {
-    this.total++;
     const kept = this.kept;
-    if (kept.length === this.cap && (this.cap === 0 || !comesBefore(warning, kept[kept.length - 1]!))) return;
-    // The first kept warning that comes after it: after those of its own line.
+    if (kept.length === this.cap && (this.cap === 0 || !comesBefore(problem, kept[kept.length - 1]!))) return;
+    // The first kept problem that comes after it: after those of its own line.
     let low = 0;
     let high = kept.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (comesBefore(warning, kept[middle]!)) high = middle;
+      if (comesBefore(problem, kept[middle]!)) high = middle;
       else low = middle + 1;
     }
-    kept.splice(low, 0, warning);
+    kept.splice(low, 0, problem);
     if (kept.length > this.cap) kept.pop();
   }
 }
@@ -153,7 +144,7 @@ class OrderedWarningLog {
 /** Where each file comes in a bundle's reading order. */
 const FILE_RANK = new Map<string, number>(FILE_SPECS.map((spec, i) => [spec.file, i]));
 
-/** Whether warning `a` lies in an earlier file than `b`, or earlier in the same file. */
+/** Whether problem `a` lies in an earlier file than `b`, or earlier in the same file. */
 function comesBefore(a: FieldProblem, b: FieldProblem): boolean {
   const rankA = FILE_RANK.get(a.file) ?? FILE_SPECS.length;
   const rankB = FILE_RANK.get(b.file) ?? FILE_SPECS.length;
@@ -223,7 +214,7 @@ class ReferenceChecker {
   constructor(
     private readonly store: ValidationStore,
     private readonly index: BundleIndex,
-    private readonly problems: ProblemLog,
+    private readonly problems: OrderedProblemLog,
     cacheSize: number,
   ) {
     this.cache = new KindCache<EntityKind>(cacheSize);
@@ -578,7 +569,8 @@ export async function listBundle(dir: string): Promise<BundleFile[]> {
 
 /**
  * Reads the whole bundle and checks it. Resolves with the files and their row counts when the
- * bundle can be imported; throws ValidationError listing the first problems otherwise.
+ * bundle can be imported; throws ValidationError listing the first problems in file then line order
+ * otherwise.
  */
 export async function validateBundle(
   store: ValidationStore,
@@ -600,8 +592,8 @@ async function validateFiles(
   index: BundleIndex,
   options: ValidationOptions,
 ): Promise<ValidationResult> {
-  const problems = new ProblemLog(options.maxProblems ?? MAX_PROBLEMS);
-  const warnings = new OrderedWarningLog(options.maxProblems ?? MAX_PROBLEMS);
+  const problems = new OrderedProblemLog(options.maxProblems ?? MAX_PROBLEMS);
+  const warnings = new OrderedProblemLog(options.maxProblems ?? MAX_PROBLEMS);
   const plausibility = new BundlePlausibility(store, (w) => warnings.add(w));
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};

@@ -123,18 +123,70 @@ describe('the analysis scope carries through homes, households and residents', (
   });
 });
 
-describe('an empty id matches nothing, as an unknown id does', () => {
-  test('transmissionChains(filter: { includesPerson: "" }) and sources(chainId: "")', async () => {
-    const result = await data(`{
-      empty: transmissionChains(filter: { includesPerson: "" }) { totalCount }
+describe('an empty or blank id is refused where it would narrow a list; an unknown one matches nothing', () => {
+  test('transmissionChains(filter: { includesPerson }) and sources(chainId)', async () => {
+    const counted = new AnalysisService(temp.store);
+    const result = await run(
+      schema,
+      context(counted),
+      `{
+        empty: transmissionChains(filter: { includesPerson: "" }) { totalCount }
+        blank: transmissionChains(filter: { includesPerson: "  " }) { totalCount }
+        emptySources: sources(chainId: "") { id }
+        blankSources: sources(chainId: "\\t") { id }
+      }`,
+    );
+    expect(result.data).toEqual({ empty: null, blank: null, emptySources: null, blankSources: null });
+    expect(result.errors!.map((e) => [e.path, e.extensions.code, e.message, e.extensions.problems])).toEqual([
+      [
+        ['empty'],
+        'BAD_USER_INPUT',
+        'filter.includesPerson: is empty: give a person id, or leave it out for every chain',
+        [
+          {
+            path: 'filter.includesPerson',
+            reason: 'is empty: give a person id, or leave it out for every chain',
+          },
+        ],
+      ],
+      [
+        ['blank'],
+        'BAD_USER_INPUT',
+        'filter.includesPerson: is blank: give a person id, or leave it out for every chain',
+        [
+          {
+            path: 'filter.includesPerson',
+            reason: 'is blank: give a person id, or leave it out for every chain',
+          },
+        ],
+      ],
+      [
+        ['emptySources'],
+        'BAD_USER_INPUT',
+        'chainId: is empty: give a chain id, or leave it out for the whole outbreak',
+        [{ path: 'chainId', reason: 'is empty: give a chain id, or leave it out for the whole outbreak' }],
+      ],
+      [
+        ['blankSources'],
+        'BAD_USER_INPUT',
+        'chainId: is blank: give a chain id, or leave it out for the whole outbreak',
+        [{ path: 'chainId', reason: 'is blank: give a chain id, or leave it out for the whole outbreak' }],
+      ],
+    ]);
+    // Refused before any analysis runs.
+    expect(counted.computations).toBe(0);
+
+    const answered = await data(`{
       unknown: transmissionChains(filter: { includesPerson: "nobody" }) { totalCount }
+      withA: transmissionChains(filter: { includesPerson: "A" }) { totalCount }
       all: transmissionChains { totalCount }
-      emptySources: sources(chainId: "") { id }
       unknownSources: sources(chainId: "chain-Z") { id }
+      chainSources: sources(chainId: "chain-A") { id }
     }`);
-    expect(result.all.totalCount).toBeGreaterThan(0);
-    expect([result.empty.totalCount, result.unknown.totalCount]).toEqual([0, 0]);
-    expect([result.emptySources, result.unknownSources]).toEqual([[], []]);
+    expect(answered.all.totalCount).toBeGreaterThan(0);
+    expect([answered.unknown.totalCount, answered.withA.totalCount]).toEqual([0, 1]);
+    expect(answered.unknownSources).toEqual([]);
+    expect(answered.chainSources.length).toBeGreaterThan(0);
   });
 });
 

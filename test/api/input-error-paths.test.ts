@@ -74,6 +74,27 @@ describe('an argument a resolver refuses', () => {
     ]);
   });
 
+  test('an empty or blank id given to narrow a list, written or in a variable', async () => {
+    expect(await named('{ c: transmissionChains(filter: { includesPerson: "" }) { totalCount } }')).toEqual([
+      ['BAD_USER_INPUT', ['c'], 'c.filter.includesPerson', ['c.filter.includesPerson']],
+    ]);
+    expect(
+      await named('query ($p: ID) { transmissionChains(filter: { includesPerson: $p }) { totalCount } }', {
+        p: ' ',
+      }),
+    ).toEqual([
+      [
+        'BAD_USER_INPUT',
+        ['transmissionChains'],
+        'transmissionChains.filter.includesPerson',
+        ['transmissionChains.filter.includesPerson'],
+      ],
+    ]);
+    expect(await named('{ s: sources(chainId: "") { id } }')).toEqual([
+      ['BAD_USER_INPUT', ['s'], 's.chainId', ['s.chainId']],
+    ]);
+  });
+
   test('nested and aliased fields are named as the response names them', async () => {
     expect(await named(`{ b: boat(id: "B1") { c: crew(${WINDOW}, first: 501) { totalCount } } }`)).toEqual([
       ['BAD_USER_INPUT', ['b', 'c'], 'b.c.first', ['b.c.first']],

@@ -185,6 +185,41 @@ describe('tracegraph on the embedded store', () => {
     expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
   });
 
+  test('the problems are printed in file then line order, whichever check found them: the first 100, then how many more', async () => {
+    const data = temp();
+    await runCli(['import', DISTRICT, '--data', data]);
+    const endsBeforeStart = (line: number): string =>
+      `P2,MKT,2022-08-01T09:${String(line % 60).padStart(2, '0')}:00+08:00,2022-08-01T08:00:00+08:00\n`;
+    const lines = Array.from({ length: 99 }, (_, i) => i + 3);
+    const bad = bundleFrom('district-later', {
+      // P3 of the store lives at H2: found once persons.csv is read.
+      'places.csv': 'id,name,kind,lat,lon,capacity\nH2,Home 2,shop,,,\n',
+      // A market as home: found once every file of ids is read.
+      'persons.csv':
+        'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\nP5,Zhao Min,F,35,,,MKT,\n',
+      'stays.csv':
+        'subject_id,host_id,start,end\n' +
+        // An id neither the bundle nor the store has: found once the store is asked, at the end.
+        'P2,NOWHERE,2022-08-01T09:45:00+08:00,2022-08-01T09:55:00+08:00\n' +
+        // Each found as its row is read.
+        lines.map(endsBeforeStart).join(''),
+    });
+    bundles.push(bad);
+    const result = await runCli(['import', bad, '--data', data]);
+    expect([result.code, result.stdout]).toEqual([1, '']);
+    expect(result.stderr.split('\n')).toEqual([
+      '102 problems found; nothing was written:',
+      '  places.csv:2: column "kind": "H2" is the home_id of 1 person(s) in the store (P3), so it cannot be a ' +
+        'shop: a home_id names a place of kind home',
+      '  persons.csv:3: column "home_id": "MKT" is a place of kind market (in the store), not a home',
+      '  stays.csv:2: column "host_id": no place or boat "NOWHERE" in this bundle or in the store',
+      ...lines.slice(0, 97).map((line) => `  stays.csv:${line}: column "end": is before start`),
+      '  ... and 2 more',
+      '',
+    ]);
+    expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
+  });
+
   test('an onset weeks before the confirmation is imported, with a warning on stderr naming file, line and column', async () => {
     const data = temp();
     await runCli(['import', DISTRICT, '--data', data]);

@@ -529,6 +529,32 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
         expect(await snapshot(store)).toEqual(before);
       });
 
+      test('the problems are listed in file then line order, whichever check found them and when', async () => {
+        const dir = bundle('district-later', {
+          // P3 of the store lives at H2: found once persons.csv is read.
+          'places.csv': 'id,name,kind,lat,lon,capacity\nH2,Home 2,shop,,,\n',
+          // A market as home: found once every file of ids is read.
+          'persons.csv': LATER_PERSONS + 'P5,Zhao Min,F,35,13700005555,,MKT,vendor\n',
+          'stays.csv':
+            LATER_STAYS_HEADER +
+            // An id neither the bundle nor the store has: found once the store is asked, at the end.
+            'P2,NOWHERE,2022-08-01T09:45:00+08:00,2022-08-01T09:55:00+08:00\n' +
+            // Found as the row is read.
+            'P2,MKT,2022-08-01T09:45:00+08:00,2022-08-01T09:40:00+08:00\n',
+        });
+        const error = (await importBundle(store, dir).catch((err: unknown) => err)) as ValidationError;
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error.message.split('\n')).toEqual([
+          '4 problems found; nothing was written:',
+          '  places.csv:2: column "kind": "H2" is the home_id of 1 person(s) in the store (P3), so it cannot be a ' +
+            'shop: a home_id names a place of kind home',
+          '  persons.csv:3: column "home_id": "MKT" is a place of kind market (in the store), not a home',
+          '  stays.csv:2: column "host_id": no place or boat "NOWHERE" in this bundle or in the store',
+          '  stays.csv:3: column "end": is before start',
+        ]);
+        expect(await snapshot(store)).toEqual(before);
+      });
+
       test('an id another import claims between validation and writing is named by file and line', async () => {
         // Another import makes P5 a place after this bundle (where P5 is a person) was validated.
         // That takes an import not holding the import lock: as on the embedded store, whose

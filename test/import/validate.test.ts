@@ -573,7 +573,8 @@ describe('validateBundle', () => {
     // Only the places someone lives at are read: H3 is a home, and the counts leave none out.
     expect(store.residentCalls).toEqual([['H1', 'H2']]);
 
-    // A person the bundle leaves at a place it makes a shop is reported on their own row, not the place's.
+    // A person the bundle leaves at a place it makes a shop is reported on their own row, not the place's
+    // (after the places, as places.csv is read first).
     const stayed = bundle(null, { 'places.csv': places, 'persons.csv': `${PERSONS_HEADER}P3,,,,,,H2,\n` });
     const problems = await problemsOf(
       stayed,
@@ -581,18 +582,18 @@ describe('validateBundle', () => {
     );
     expect(problems.problems).toEqual([
       {
-        file: 'persons.csv',
-        line: 2,
-        column: 'home_id',
-        reason: '"H2" is a place of kind shop (places.csv:3), not a home',
-      },
-      {
         file: 'places.csv',
         line: 2,
         column: 'kind',
         reason:
           '"H1" is the home_id of 2 person(s) in the store (P1, P2), so it cannot be a restaurant: ' +
           'a home_id names a place of kind home',
+      },
+      {
+        file: 'persons.csv',
+        line: 2,
+        column: 'home_id',
+        reason: '"H2" is a place of kind shop (places.csv:3), not a home',
       },
     ]);
 
@@ -628,17 +629,17 @@ describe('validateBundle', () => {
       total: 2,
       problems: [
         {
-          file: 'persons.csv',
-          line: 1235,
-          column: 'home_id',
-          reason: '"H1234" is a place of kind school (in the store), not a home',
-        },
-        {
           file: 'places.csv',
           line: 2223,
           column: 'kind',
           reason:
             '"M2222" is the home_id of 1 person(s) in the store (Q1), so it cannot be a market: a home_id names a place of kind home',
+        },
+        {
+          file: 'persons.csv',
+          line: 1235,
+          column: 'home_id',
+          reason: '"H1234" is a place of kind school (in the store), not a home',
         },
       ],
     });
@@ -809,6 +810,43 @@ describe('validateBundle', () => {
     expect(error!.message.split('\n')).toHaveLength(102);
     expect(error!.message.split('\n')[100]).toBe('  stays.csv:101: column "end": is before start');
     expect(error!.message.split('\n').pop()).toBe('  ... and 50 more');
+  });
+
+  test('the problems kept are the first in file then line order, whichever check found them and when; all are counted', async () => {
+    const store = new KnownKinds(DISTRICT_IN_STORE, DISTRICT_PLACE_KINDS, DISTRICT_HOMES);
+    const dir = bundle(null, {
+      // Where persons of the store live: found once persons.csv is read.
+      'places.csv': 'id,name,kind,lat,lon,capacity\nH1,,restaurant,,,\n',
+      // A market as home: found once every file of ids is read.
+      'persons.csv': `${PERSONS_HEADER}P5,,,,,,MKT,\n`,
+      // Found as the row is read.
+      'boats.csv': 'id,name,registration,home_port_id\n,Nameless,,\n',
+      // A person's id in the store: found once the store is asked about the bundle's ids.
+      'items.csv': 'id,product,lot,origin,arrived_at\nP1,frozen fish,,,\n',
+      'stays.csv':
+        'subject_id,host_id,start,end\n' +
+        // An id neither the bundle nor the store has: found once a batch of ids is looked up.
+        'P2,NOWHERE,2022-08-01T09:00:00+08:00,2022-08-01T10:00:00+08:00\n' +
+        // Found as the row is read.
+        'P2,MKT,2022-08-01T10:00:00+08:00,2022-08-01T09:00:00+08:00\n',
+      'cases.csv': 'person_id,classification,onset,confirmed_at\nP3,sick,,\n',
+    });
+    const where = (p: FieldProblem): string => `${p.file}:${p.line}: ${p.column}`;
+
+    const all = await problemsOf(dir, store);
+    expect(all.problems.map(where)).toEqual([
+      'places.csv:2: kind',
+      'persons.csv:2: home_id',
+      'boats.csv:2: id',
+      'items.csv:2: id',
+      'stays.csv:2: host_id',
+      'stays.csv:3: end',
+      'cases.csv:2: classification',
+    ]);
+    expect(all.total).toBe(7);
+
+    const firstThree = await problemsOf(dir, store, { maxProblems: 3 });
+    expect(firstThree).toEqual({ total: 7, problems: all.problems.slice(0, 3) });
   });
 
   test('looks up at most 1000 ids at a time however many rows refer to the store', async () => {

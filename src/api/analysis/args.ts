@@ -1,6 +1,7 @@
 /** Arguments of analysis fields: the as-of instant (and bed capacity), alone or with a page. */
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ArgsType, Field, Int } from 'type-graphql';
+import { badUserInput } from '../errors';
 import { PageArgs } from '../resolvers/args';
 
 const AS_OF =
@@ -29,4 +30,22 @@ export class AsOfCapacityArgs extends AsOfArgs {
 export class AsOfCapacityPageArgs extends AsOfPageArgs {
   @Field(() => Int, { nullable: true, description: CAPACITY })
   capacity?: number | null;
+}
+
+/**
+ * The id an analysis list is narrowed to (`filter.includesPerson`, `sources(chainId)`), or null when
+ * none is given. An empty or blank one is refused with BAD_USER_INPUT at `path`: no record has
+ * such an id, so it would match nothing, and an empty answer reads as "none", not as a mistake.
+ */
+export function narrowingId(
+  id: string | null | undefined,
+  path: string,
+  means: { a: string; leftOut: string },
+): string | null {
+  if (id === null || id === undefined) return null;
+  if (id.trim() !== '') return id;
+  const what = id === '' ? 'empty' : 'blank';
+  throw badUserInput([
+    { path, reason: `is ${what}: give ${means.a} id, or leave it out for ${means.leftOut}` },
+  ]);
 }

@@ -13,7 +13,7 @@ import { listComplexity } from '../resolvers/args';
 import type { AnalysedOutbreak } from '../services/analysis.service';
 import type { Entity } from '../types/entity';
 import { EntityUnion } from '../types/unions';
-import { AsOfArgs } from './args';
+import { AsOfArgs, narrowingId } from './args';
 import { entityIn, keyOfParent, outbreakFor, scoped, type Scoped } from './scope';
 import { SourceType } from './source.type';
 import { TransmissionChainType } from './transmission-chain.type';
@@ -72,7 +72,8 @@ export class SourceResolver {
     after: string | null,
     @Arg('chainId', () => ID, {
       nullable: true,
-      description: 'Only the sources of this chain (its own scores).',
+      description:
+        'Only the sources of this chain (its own scores). An unknown id has none; an empty or blank one is refused (BAD_USER_INPUT): leave it out for the whole outbreak.',
     })
     chainId: string | null,
     @Args(() => AsOfArgs) args: AsOfArgs,
@@ -83,11 +84,12 @@ export class SourceResolver {
       throw badUserInput([{ path: 'first', reason: `must be a whole number from 0 to ${MAX_SOURCES}` }]);
     }
     const from = after === null || after === undefined ? null : afterSource(after);
+    const ofChain = narrowingId(chainId, 'chainId', { a: 'a chain', leftOut: 'the whole outbreak' });
     const outbreak = await outbreakFor(ctx, null, args);
-    // Any chain id selects, the empty one too: like an unknown id, it names no chain.
+    // An unknown chain id selects too: it names no chain, so there are no sources.
     const ranked =
-      chainId !== null && chainId !== undefined
-        ? (outbreak.analysis.sources.byChain.get(chainId) ?? [])
+      ofChain !== null
+        ? (outbreak.analysis.sources.byChain.get(ofChain) ?? [])
         : outbreak.analysis.sources.overall;
     return sourceRecords(outbreak, rankedAfter(ranked, from).slice(0, first));
   }

@@ -10,7 +10,7 @@ import type { AnalysedOutbreak } from '../services/analysis.service';
 import { CaseType } from '../types/case.type';
 import type { Entity } from '../types/entity';
 import { EntityUnion } from '../types/unions';
-import { AsOfArgs, AsOfPageArgs } from './args';
+import { AsOfArgs, AsOfPageArgs, narrowingId } from './args';
 import { sourceRecords } from './source.resolver';
 import { SourceType } from './source.type';
 import {
@@ -63,13 +63,13 @@ export class TransmissionChainResolver {
     if (filter?.minSize !== null && filter?.minSize !== undefined && filter.minSize < 0) {
       throw badUserInput([{ path: 'filter.minSize', reason: 'must be 0 or more' }]);
     }
+    const includesPerson = narrowingId(filter?.includesPerson, 'filter.includesPerson', {
+      a: 'a person',
+      leftOut: 'every chain',
+    });
     const outbreak = await outbreakFor(ctx, null, args);
-    // Any id filters, the empty one too: like an unknown id, it matches no chain.
-    const includesPerson = filter?.includesPerson;
-    const inPerson =
-      includesPerson !== null && includesPerson !== undefined
-        ? chainIdsOfPerson(outbreak, includesPerson)
-        : null;
+    // An unknown id filters too: it matches no chain.
+    const inPerson = includesPerson !== null ? chainIdsOfPerson(outbreak, includesPerson) : null;
     const chains = outbreak.analysis.chains.chains.filter(
       (c) =>
         (filter?.active === null || filter?.active === undefined || c.active === filter.active) &&

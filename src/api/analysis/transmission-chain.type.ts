@@ -122,7 +122,8 @@ export class ChainFilterInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Chains with this case, or with a case this person was exposed to.',
+    description:
+      'Chains with this case, or with a case this person was exposed to. An unknown id matches no chain; an empty or blank one is refused (BAD_USER_INPUT): leave the field out for every chain.',
   })
   includesPerson?: string | null;
 }

@@ -12,7 +12,8 @@ export function importCommand(io: CliIo): Command {
     .argument('<dir>', 'bundle folder (persons.csv, places.csv, stays.csv, ...)')
     .addHelpText(
       'after',
-      '\nNothing is written when any row is refused; each problem is listed as file:line: column.\n' +
+      '\nNothing is written when any row is refused; each problem is listed as file:line: column,\n' +
+        'in file then line order (the first 100, then how many more).\n' +
         'A value imported but likely mistyped (an onset weeks before the confirmation) is listed\n' +
         'the same way after the result, as a warning on standard error.\n' +
         'Into a folder with no store, the store is made once the bundle is valid, and removed again\n' +
