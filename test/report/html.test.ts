@@ -190,6 +190,18 @@ describe('renderHtml', () => {
     }
   });
 
+  it("titles each mark of a timeline strip with its times as the district's clock shows them", () => {
+    const wide = timelineStrip(part(full, 'case-P01', '</article>'), 'timeline-wide');
+    const titles = [...wide.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      '2022-07-30 05:00 – 2022-07-30 13:00: aboard 琼三亚渔12345 (boat) 8h',
+      '2022-07-31 07:00 – 2022-07-31 09:00: at Yazhou fishing port (fishing_port) 2h',
+      '2022-08-01: symptom onset',
+      '2022-08-02 08:30: PCR positive (Ct 24.5)',
+      '2022-08-02 10:00: confirmed',
+    ]);
+  });
+
   it('shows the district summary', () => {
     const summary = part(full, 'summary', '</section>');
     expect(summary).toContain(
