@@ -242,7 +242,7 @@ describe('renderHtml', () => {
     // The day each may be lowered; for one lowered to low, the day it was lifted.
     expect(areas).toContain('<td>2022-08-02</td><td>2022-08-16</td><td>home of cases P01, P03</td>');
     expect(areas).toContain(
-      '<td>2022-08-04</td><td>lifted on 2022-08-10</td><td>cases P04, P06 stayed here; lowered from medium</td>',
+      '<td>2022-08-04</td><td>lifted on 2022-08-10</td><td>cases P04, P06 stayed here; lowered from medium to low on 2022-08-10</td>',
     );
     const quarantine = part(full, 'quarantine', '</section>');
     const people = [...quarantine.matchAll(/<span class="nowrap">(K\d\d) /g)].map((m) => m[1]);
