@@ -142,7 +142,7 @@ function addSpan(map: Map<Id, Span[]>, id: Id, span: Span): void {
   else map.set(id, [span]);
 }
 
-// Ids in code-unit order (not the locale's), as the stores' indexes keep them.
+// Ids in code-unit order, as `<` compares them (not the locale's).
 /** A subject's stays among themselves: by host, then time. */
 const hostThenTime = (a: Stay, b: Stay): number =>
   compareCodeUnits(a.hostId, b.hostId) || a.start - b.start || a.end - b.end;

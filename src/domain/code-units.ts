@@ -1,6 +1,6 @@
 /**
- * Strings ordered by their UTF-16 code units, as `Array.prototype.sort` orders them by default and
- * as the stores' indexes do: no locale, the same order on every machine, and cheap.
+ * Strings ordered by their UTF-16 code units, as `<` compares them and `Array.prototype.sort`
+ * orders them by default: no locale, the same order on every machine, and cheap.
  */
 
 /** `a` before `b` by UTF-16 code units: a comparator for `sort`, 0 only for equal strings. */
