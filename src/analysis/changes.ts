@@ -5,6 +5,7 @@
  * earlier analysis can be dropped before the later one is made (at a million persons each holds
  * gigabytes). `changesSince` then lists what differs, each list sorted by id.
  */
+import { compareCodeUnits } from '../domain/code-units';
 import { formatInstant } from '../domain/time';
 import type { Analysis } from './analyse';
 import { reportSummary } from './report';
@@ -40,10 +41,9 @@ export function briefingState(analysis: Analysis): BriefingState {
   return { asOf: formatInstant(analysis.asOf), summary: reportSummary(analysis), cases, contacts, riskAreas };
 }
 
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
+/** The keys of the maps, each once, in code-unit order. */
 const sortedKeys = (...maps: ReadonlyMap<string, unknown>[]): string[] =>
-  [...new Set(maps.flatMap((map) => [...map.keys()]))].sort(byId);
+  [...new Set(maps.flatMap((map) => [...map.keys()]))].sort(compareCodeUnits);
 
 /** What differs between the state `then` and the state `now` (see `ReportChanges`). */
 export function changesSince(then: BriefingState, now: BriefingState): ReportChanges {

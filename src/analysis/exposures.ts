@@ -12,6 +12,7 @@
  * An exposed person is exposed only until their own isolation (if they are a case) and never
  * after `asOf`; a person is never exposed to themselves.
  */
+import { compareCodeUnits } from '../domain/code-units';
 import { PROTOCOL_PRESETS, type Parameters, type Protocol } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
 import type { Id, Instant, Person, Stay } from '../domain/types';
@@ -636,7 +637,7 @@ const DIGITS_AND_CAPITALS = /^[0-9A-Z]*$/;
  * their UTF-16 code units.
  */
 export function compareLocale(a: string, b: string): number {
-  if (DIGITS_AND_CAPITALS.test(a) && DIGITS_AND_CAPITALS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  if (DIGITS_AND_CAPITALS.test(a) && DIGITS_AND_CAPITALS.test(b)) return compareCodeUnits(a, b);
   return a.localeCompare(b);
 }
 
@@ -653,7 +654,7 @@ export function localeRanks(texts: readonly string[]): Int32Array {
   const others: number[] = [];
   for (let k = 0; k < texts.length; k++) (DIGITS_AND_CAPITALS.test(texts[k]!) ? ids : others).push(k);
   // By UTF-16 code units, as the default sort of strings does.
-  ids.sort((a, b) => (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0));
+  ids.sort((a, b) => compareCodeUnits(texts[a]!, texts[b]!));
   others.sort((a, b) => texts[a]!.localeCompare(texts[b]!));
   const ranks = new Int32Array(texts.length);
   let rank = -1;

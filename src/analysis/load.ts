@@ -34,6 +34,7 @@
  * The rows gathered before the first pass are cut, deduplicated and sorted once, for it; the
  * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
  */
+import { compareCodeUnits } from '../domain/code-units';
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import {
@@ -141,22 +142,24 @@ function addSpan(map: Map<Id, Span[]>, id: Id, span: Span): void {
   else map.set(id, [span]);
 }
 
-/** Code-unit order of strings, as `<` compares them (not the locale's). */
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+// Ids in code-unit order, as `<` compares them (not the locale's).
 /** A subject's stays among themselves: by host, then time. */
 const hostThenTime = (a: Stay, b: Stay): number =>
-  byText(a.hostId, b.hostId) || a.start - b.start || a.end - b.end;
-const stayOrder = (a: Stay, b: Stay): number => byText(a.subjectId, b.subjectId) || hostThenTime(a, b);
+  compareCodeUnits(a.hostId, b.hostId) || a.start - b.start || a.end - b.end;
+const stayOrder = (a: Stay, b: Stay): number =>
+  compareCodeUnits(a.subjectId, b.subjectId) || hostThenTime(a, b);
 const contactOrder = (a: Contact, b: Contact): number =>
-  byText(a.personA, b.personA) ||
-  byText(a.personB, b.personB) ||
+  compareCodeUnits(a.personA, b.personA) ||
+  compareCodeUnits(a.personB, b.personB) ||
   a.start - b.start ||
   a.end - b.end ||
-  byText(a.setting, b.setting);
+  compareCodeUnits(a.setting, b.setting);
 const handlingOrder = (a: Handling, b: Handling): number =>
-  byText(a.personId, b.personId) || byText(a.itemId, b.itemId) || a.at - b.at;
+  compareCodeUnits(a.personId, b.personId) || compareCodeUnits(a.itemId, b.itemId) || a.at - b.at;
 const sampleOrder = (a: Sample, b: Sample): number =>
-  byText(a.subjectId, b.subjectId) || a.sampledAt - b.sampledAt || byText(a.method, b.method);
+  compareCodeUnits(a.subjectId, b.subjectId) ||
+  a.sampledAt - b.sampledAt ||
+  compareCodeUnits(a.method, b.method);
 
 /**
  * Rows already sorted by `order`, one per key (`order` returns 0 for rows of the same key), the
@@ -193,7 +196,7 @@ export function sortStays(rows: readonly Stay[]): Stay[] {
     else bySubject.set(s.subjectId, [s]);
   }
   const out: Stay[] = [];
-  for (const subject of [...bySubject.keys()].sort(byText)) {
+  for (const subject of [...bySubject.keys()].sort(compareCodeUnits)) {
     for (const s of bySubject.get(subject)!.sort(hostThenTime)) out.push(s);
   }
   return out;
@@ -665,7 +668,7 @@ export async function loadOutbreakWithExposures(
     const span = upgradeSpan(first, windows.get(id), asOf);
     if (span) upgradeSpans.push({ id, from: span.first, to: span.until });
   }
-  upgradeSpans.sort((a, b) => byText(a.id, b.id));
+  upgradeSpans.sort((a, b) => compareCodeUnits(a.id, b.id));
   const upgradeContacts = await batched(upgradeSpans, (b) => store.contactsOf(b));
   append(later.contacts, upgradeContacts);
   const upgraded = (id: Id, since: Instant): void => {
@@ -772,7 +775,7 @@ export async function loadOutbreakWithExposures(
   };
   const householdWindows = [...staysNeeded]
     // In code-unit order, the order of the store's index: any order gives the same rows.
-    .sort(byText)
+    .sort(compareCodeUnits)
     .map((id) => ({ id, from: householdSince(id), to: asOf, homeId: persons.get(id)?.homeId ?? null }));
   // Of a person who is not a case, no result reads a stay since exposure but its time away from
   // home at night: awayFromHome and nightsTogether (the nights of contacts of close contacts, and

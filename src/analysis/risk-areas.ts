@@ -11,7 +11,8 @@
  * without a new infection" means N whole calendar days (+08:00) after the day of the last
  * infection: last infection on Aug 6 and 7 days give Aug 14, 00:00. Medium lifts to low after
  * `mediumRiskLiftDays` more days. Areas whose lift day has come by `asOf` are reported
- * lowered; one lowered to low with the day it was lifted (`liftedOn`).
+ * lowered, their reason giving the day of each lowering; one lowered to low with the day it was
+ * lifted (`liftedOn`).
  */
 import type { Parameters } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, formatDate, startOfDay } from '../domain/time';
@@ -172,19 +173,17 @@ export function riskAreas(
     const lastDay = dayOf(d.lastInfection);
     let level: RiskLevel = d.level;
     let liftOn: Instant | null;
+    const toMedium = d.level === 'high' ? lastDay + (highRiskLiftDays + 1) * DAY : null;
     const toLow =
-      d.level === 'high'
-        ? lastDay + (highRiskLiftDays + 1 + mediumRiskLiftDays) * DAY
-        : lastDay + (mediumRiskLiftDays + 1) * DAY;
+      toMedium !== null ? toMedium + mediumRiskLiftDays * DAY : lastDay + (mediumRiskLiftDays + 1) * DAY;
     if (asOf >= toLow) [level, liftOn] = ['low', null];
-    else if (d.level === 'high') {
-      const toMedium = lastDay + (highRiskLiftDays + 1) * DAY;
+    else if (toMedium !== null) {
       if (asOf >= toMedium) [level, liftOn] = ['medium', toLow];
       else liftOn = toMedium;
     } else liftOn = toLow;
     const liftedOn = level === 'low' ? toLow : null;
-    const lowered = level !== d.level ? `; lowered from ${d.level}` : '';
-    const next = liftOn === null ? '' : `; may be lowered on ${formatDate(liftOn, utcOffsetMinutes)}`;
+    const day = (at: Instant): string => formatDate(at, utcOffsetMinutes);
+    const next = liftOn === null ? '' : `; may be lowered on ${day(liftOn)}`;
     return {
       placeId,
       placeKind: data.places.get(placeId)?.kind ?? null,
@@ -194,10 +193,28 @@ export function riskAreas(
       liftOn,
       liftedOn,
       caseIds: [...d.caseIds].sort(),
-      reason: `${d.reasons.join('; ')}; last infection ${formatDate(d.lastInfection, utcOffsetMinutes)}${lowered}${next}`,
+      reason: `${d.reasons.join('; ')}; last infection ${day(d.lastInfection)}${loweredWords(d.level, level, toMedium, toLow, day)}${next}`,
     };
   });
   return areas.sort(
     (a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.placeId.localeCompare(b.placeId),
   );
+}
+
+/**
+ * `; lowered from high to medium on 2022-08-14`, the day of each lowering by `asOf`: a high area
+ * now low went through medium, `; lowered from high to medium on 2022-08-14 and to low on
+ * 2022-08-21`. Empty for an area still at the level the cases gave it.
+ */
+function loweredWords(
+  designated: 'high' | 'medium',
+  level: RiskLevel,
+  toMedium: Instant | null,
+  toLow: Instant,
+  day: (at: Instant) => string,
+): string {
+  if (level === designated) return '';
+  if (designated === 'medium') return `; lowered from medium to low on ${day(toLow)}`;
+  const toMediumWords = `; lowered from high to medium on ${day(toMedium!)}`;
+  return level === 'low' ? `${toMediumWords} and to low on ${day(toLow)}` : toMediumWords;
 }

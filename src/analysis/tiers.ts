@@ -27,6 +27,7 @@
  *   market with one positive stall does not make all its shoppers close contacts).
  * A person keeps their highest tier; cases are not listed.
  */
+import { compareCodeUnits } from '../domain/code-units';
 import type { Parameters, Protocol } from '../domain/parameters';
 import { DAY, MINUTE, formatDateTime } from '../domain/time';
 import type { Id, Instant, Stay } from '../domain/types';
@@ -648,7 +649,7 @@ function entryOf(
     firstExposure = Math.min(firstExposure, e.start);
     lastExposure = Math.max(lastExposure, e.end);
   }
-  sortStably(sourceIds, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  sortStably(sourceIds, compareCodeUnits);
   // The fields in the interface's order, `evidence` an own, enumerable accessor shared by the run's
   // entries (one shape for all), and the sources beside it, not enumerable.
   const entry = { personId, tier } as TierEntry;

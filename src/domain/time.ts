@@ -143,6 +143,15 @@ export function formatDateTime(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES)
   return `${text.slice(0, 10)} ${text.slice(11, 16)}`;
 }
 
+/**
+ * An instant in UTC to the second, `2022-08-05T01:02:03Z`: how lock files, the Neo4j import lock
+ * and an unfinished import's notice say when a process began. The milliseconds are cut, not
+ * rounded.
+ */
+export function formatUtcSecond(at: Instant): string {
+  return new Date(at).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 /** The calendar date (`YYYY-MM-DD`) of an instant in the given offset. */
 export function formatDate(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES): string {
   return formatInstant(at, offset).slice(0, 10);

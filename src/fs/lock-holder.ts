@@ -7,6 +7,7 @@
  */
 import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { formatUtcSecond } from '../domain/time';
 
 /** Who holds a lock file, as the file says. */
 export interface LockHolder {
@@ -166,7 +167,7 @@ function thisProcess(): LockHolder {
   return {
     pid: process.pid,
     host: hostname(),
-    started: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    started: formatUtcSecond(Date.now()),
     boot: currentBoot(),
     processStart: ownStart,
   };

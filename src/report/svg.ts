@@ -9,6 +9,7 @@ import {
   colourOfSetting,
   colourOfSourceKind,
   describe,
+  formatWhen,
   nameOf,
   percent,
   SETTING_COLOURS,
@@ -339,7 +340,8 @@ export function renderTimelineSvg(c: CaseReport, layout: TimelineLayout = WIDE_T
   }
   for (const e of c.timeline) {
     const ex = x(e.at);
-    const title = `<title>${escapeXml(`${e.at}${e.end ? ` – ${e.end}` : ''}: ${e.label}`)}</title>`;
+    const when = `${formatWhen(e.at)}${e.end ? ` – ${formatWhen(e.end)}` : ''}`;
+    const title = `<title>${escapeXml(`${when}: ${e.label}`)}</title>`;
     if (e.kind === 'stay') {
       const w = Math.max(3, x(e.end ?? e.at) - ex);
       parts.push(

@@ -2,6 +2,7 @@
  * Words for a store holding part of an import that did not finish (`TraceStore.unfinishedImports`):
  * what the command line prints before its output and the API server logs as it starts.
  */
+import { formatUtcSecond } from '../domain/time';
 import type { UnfinishedImport } from './port';
 
 /** Characters a shell takes as they are in a word. */
@@ -17,7 +18,7 @@ function shellWord(dir: string): string {
  * host) that did not finish; …`: what is missing, and the command that completes it.
  */
 export function describeUnfinishedImport(location: string, unfinished: UnfinishedImport): string {
-  const started = new Date(unfinished.startedAt).toISOString().replace(/\.\d+Z$/, 'Z');
+  const started = formatUtcSecond(unfinished.startedAt);
   return (
     `${location} holds part of an import of ${unfinished.bundle} (started ${started} by pid ` +
     `${unfinished.pid} on ${unfinished.host}) that did not finish; its data are incomplete until ` +

@@ -111,7 +111,34 @@ describe('riskAreas', () => {
     ]);
     const mkt = riskAreas(district(aug(15)), params).find((a) => a.placeId === 'MKT')!;
     expect(mkt.designatedLevel).toBe('high');
-    expect(mkt.reason).toMatch(/lowered from high; may be lowered on 2022-08-21$/);
+    expect(mkt.reason).toMatch(
+      /; last infection 2022-08-06; lowered from high to medium on 2022-08-14; may be lowered on 2022-08-21$/,
+    );
+  });
+
+  test("a lowered area's reason says the day of each lowering", () => {
+    const reasons = (asOf: number) =>
+      Object.fromEntries(
+        riskAreas(district(asOf), params).map((a) => [
+          a.placeId,
+          a.reason.replace(/^.*; last infection /, ''),
+        ]),
+      );
+    // MKT: high until Aug 14, medium until Aug 21; R1 (medium) low from Aug 17; H2: high until
+    // Aug 17, medium until Aug 24.
+    expect(reasons(aug(21))).toEqual({
+      H2: '2022-08-09; lowered from high to medium on 2022-08-17; may be lowered on 2022-08-24',
+      MKT: '2022-08-06; lowered from high to medium on 2022-08-14 and to low on 2022-08-21',
+      R1: '2022-08-09; lowered from medium to low on 2022-08-17',
+      V1: '2022-08-06; lowered from high to medium on 2022-08-14 and to low on 2022-08-21',
+    });
+    // Not yet lowered: no day of lowering, only the day it may be.
+    expect(reasons(aug(13, '23:59'))).toEqual({
+      H2: '2022-08-09; may be lowered on 2022-08-17',
+      MKT: '2022-08-06; may be lowered on 2022-08-14',
+      R1: '2022-08-09; may be lowered on 2022-08-17',
+      V1: '2022-08-06; may be lowered on 2022-08-14',
+    });
   });
 
   test('an area lowered to low says the day it was lifted: high, then medium, then low', () => {

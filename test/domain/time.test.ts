@@ -5,6 +5,7 @@ import {
   formatDate,
   formatDateTime,
   formatInstant,
+  formatUtcSecond,
   instantTextProblem,
   parseInstant,
   startOfDay,
@@ -45,6 +46,12 @@ describe('instants at the boundary', () => {
     expect(formatDateTime(parseInstant('2022-08-03T08:47:00Z')!)).toBe('2022-08-03 16:47');
     expect(formatDateTime(parseInstant('2022-08-02T23:30:00-01:00')!)).toBe('2022-08-03 08:30');
     expect(formatDateTime(parseInstant('2022-08-03T00:00:59.5+08:00')!)).toBe('2022-08-03 00:00');
+  });
+
+  test('in UTC to the second, the milliseconds cut: how lock files and lock notices say when', () => {
+    expect(formatUtcSecond(parseInstant('2022-08-05T09:02:03+08:00')!)).toBe('2022-08-05T01:02:03Z');
+    expect(formatUtcSecond(parseInstant('2022-08-05T09:02:03.999+08:00')!)).toBe('2022-08-05T01:02:03Z');
+    expect(formatUtcSecond(parseInstant('2022-08-05T07:59:59.5+08:00')!)).toBe('2022-08-04T23:59:59Z');
   });
 
   test('a year outside 1900 to 2199 (district time) is refused, not moved: 0022 is no 1922', () => {

@@ -762,7 +762,7 @@ export function analysisReportFixture(): AnalysisReport {
         liftOn: null,
         liftedOn: '2022-08-10',
         caseIds: ['P04', 'P06'],
-        reason: 'cases P04, P06 stayed here; lowered from medium',
+        reason: 'cases P04, P06 stayed here; lowered from medium to low on 2022-08-10',
       },
     ],
     clusters: [

@@ -190,6 +190,18 @@ describe('renderHtml', () => {
     }
   });
 
+  it("titles each mark of a timeline strip with its times as the district's clock shows them", () => {
+    const wide = timelineStrip(part(full, 'case-P01', '</article>'), 'timeline-wide');
+    const titles = [...wide.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect(titles).toEqual([
+      '2022-07-30 05:00 – 2022-07-30 13:00: aboard 琼三亚渔12345 (boat) 8h',
+      '2022-07-31 07:00 – 2022-07-31 09:00: at Yazhou fishing port (fishing_port) 2h',
+      '2022-08-01: symptom onset',
+      '2022-08-02 08:30: PCR positive (Ct 24.5)',
+      '2022-08-02 10:00: confirmed',
+    ]);
+  });
+
   it('shows the district summary', () => {
     const summary = part(full, 'summary', '</section>');
     expect(summary).toContain(
@@ -230,7 +242,7 @@ describe('renderHtml', () => {
     // The day each may be lowered; for one lowered to low, the day it was lifted.
     expect(areas).toContain('<td>2022-08-02</td><td>2022-08-16</td><td>home of cases P01, P03</td>');
     expect(areas).toContain(
-      '<td>2022-08-04</td><td>lifted on 2022-08-10</td><td>cases P04, P06 stayed here; lowered from medium</td>',
+      '<td>2022-08-04</td><td>lifted on 2022-08-10</td><td>cases P04, P06 stayed here; lowered from medium to low on 2022-08-10</td>',
     );
     const quarantine = part(full, 'quarantine', '</section>');
     const people = [...quarantine.matchAll(/<span class="nowrap">(K\d\d) /g)].map((m) => m[1]);

@@ -112,7 +112,7 @@ describe('renderMarkdown', () => {
       '| H01 Chen household, Baogang village | high | 2022-08-02 | 2022-08-16 | home of cases P01, P03 |',
     );
     expect(areas).toContain(
-      '| R01 Yazhou seafood restaurant | low | 2022-08-04 | lifted on 2022-08-10 | cases P04, P06 stayed here; lowered from medium |',
+      '| R01 Yazhou seafood restaurant | low | 2022-08-04 | lifted on 2022-08-10 | cases P04, P06 stayed here; lowered from medium to low on 2022-08-10 |',
     );
   });
 

@@ -12,6 +12,7 @@ import type { QuarantineEntry } from '../../analysis/quarantine';
 import type { AnalysisReport, CaseReport } from '../../analysis/report-model';
 import type { RiskArea } from '../../analysis/risk-areas';
 import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from '../../analysis/tiers';
+import { compareCodeUnits } from '../../domain/code-units';
 import type { Case, Id } from '../../domain/types';
 
 /** A person exposed to one case, with the tier that exposure alone would give. */
@@ -190,9 +191,7 @@ export class AnalysisIndex {
         sorted.set(
           id,
           [...contacts.values()].sort(
-            (a, b) =>
-              TIER_RANK[b.tier] - TIER_RANK[a.tier] ||
-              (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0),
+            (a, b) => TIER_RANK[b.tier] - TIER_RANK[a.tier] || compareCodeUnits(a.personId, b.personId),
           ),
         );
       }

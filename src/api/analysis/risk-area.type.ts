@@ -41,6 +41,9 @@ export class RiskAreaType {
   caseIds!: string[];
 
   // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
-  @Field(() => String, { description: 'Why, and when it may be lowered; persons and places by id.' })
+  @Field(() => String, {
+    description:
+      'Why: the cases and places that made it one, the day of its last infection, the day of each lowering so far (`lowered from high to medium on 2022-08-14 and to low on 2022-08-21`) and the day it may be lowered next; persons and places by id.',
+  })
   reason!: string;
 }

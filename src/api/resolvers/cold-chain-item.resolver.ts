@@ -1,5 +1,6 @@
 /** ColdChainItem: lookup, who handled the lot, where it was stored or carried, its samples. */
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { compareCodeUnits } from '../../domain/code-units';
 import type { ColdChainItem, Handling, Sample, Stay } from '../../domain/types';
 import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
@@ -35,7 +36,7 @@ export class ColdChainItemResolver {
     const handlings = await ctx.loaders.handlingsOf.load({ id: item.id, ...windowOf(args) });
     return inScopeOf(
       item,
-      [...handlings].sort((a, b) => a.at - b.at || (a.personId < b.personId ? -1 : 1)),
+      [...handlings].sort((a, b) => a.at - b.at || compareCodeUnits(a.personId, b.personId)),
     );
   }
 

@@ -13,6 +13,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import { compareCodeUnits } from '../../domain/code-units';
 import type { Case, Contact, Handling, Person, Place, Sample } from '../../domain/types';
 import { inScopeOf, keyOfParent, placeIn, type Scoped } from '../analysis/scope';
 import { UNMASKED_READERS } from '../auth-checker';
@@ -132,7 +133,7 @@ export class PersonResolver {
     primePersons(ctx.loaders, residents);
     return inScopeOf(
       person,
-      residents.filter((p) => p.id !== person.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      residents.filter((p) => p.id !== person.id).sort((a, b) => compareCodeUnits(a.id, b.id)),
     );
   }
 
@@ -191,13 +192,11 @@ export class PersonResolver {
     const handlings = await ctx.loaders.handlingsBy.load({ id: person.id, ...windowOf(args) });
     return inScopeOf(
       person,
-      [...handlings].sort((a, b) => a.at - b.at || (a.itemId < b.itemId ? -1 : 1)),
+      [...handlings].sort((a, b) => a.at - b.at || compareCodeUnits(a.itemId, b.itemId)),
     );
   }
 }
 
 export function bySampledAt(samples: readonly Sample[]): Sample[] {
-  return [...samples].sort(
-    (a, b) => a.sampledAt - b.sampledAt || (a.method < b.method ? -1 : a.method > b.method ? 1 : 0),
-  );
+  return [...samples].sort((a, b) => a.sampledAt - b.sampledAt || compareCodeUnits(a.method, b.method));
 }

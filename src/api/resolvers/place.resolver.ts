@@ -1,6 +1,7 @@
 /** Place: lookup, name (a home's masked or audited), visitors in a window, residents of a home, samples. */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { compareCodeUnits } from '../../domain/code-units';
 import type { Person, Place, Sample, Stay } from '../../domain/types';
 import { inScopeOf, type Scoped } from '../analysis/scope';
 import type { ApiContext } from '../context.type';
@@ -58,7 +59,7 @@ export class PlaceResolver {
     // Reached through an analysis, the residents answer from the same analysis.
     return inScopeOf(
       place,
-      [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      [...residents].sort((a, b) => compareCodeUnits(a.id, b.id)),
     );
   }
 

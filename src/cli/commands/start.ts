@@ -10,7 +10,7 @@ import { analyseOutbreak } from '../../analysis/analyse';
 import { toLazyReport } from '../../analysis/report';
 import type { AnalysisReport } from '../../analysis/report-model';
 import { resolveParameters } from '../../domain/parameters';
-import { formatInstant } from '../../domain/time';
+import { formatDateTime } from '../../domain/time';
 import type { ImportSummary } from '../../import/import';
 import type { StoreConfig } from '../../store';
 import type { TraceStore } from '../../store/port';
@@ -123,7 +123,7 @@ async function printSummary(store: TraceStore, io: CliIo, capacity: number | nul
   const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf, capacity }));
   const s = report.summary;
   io.stdout.write(
-    `as of ${formatInstant(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
+    `as of ${formatDateTime(asOf)}: ${s.cases} cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic) in ` +
       `${s.chains} chains (${s.activeChains} active); ${s.closeContacts} close contacts, ` +
       `${s.contactsOfCloseContacts} contacts of close contacts, ${s.venueExposed} venue-exposed; ` +
       `${bedsTakenLine(s)}; ${s.highRiskAreas} high- and ${s.mediumRiskAreas} medium-risk areas\n`,

@@ -22,6 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreBusyError, StoreUnavailableError } from '../../domain/errors';
+import { formatUtcSecond } from '../../domain/time';
 import type { ImportLock } from '../port';
 import * as cypher from './cypher';
 import { errorCode, type Neo4jExecutor, type Transaction } from './executor';
@@ -224,7 +225,7 @@ async function waitForImportLock(
   work: LockingWork,
 ): Promise<HeldImportLock> {
   // Marked as it begins, for SHOW TRANSACTIONS (IMPORT_LOCK_HOLDER): `since` is when the wait began.
-  const since = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const since = formatUtcSecond(Date.now());
   const heldBy = `pid ${process.pid} on ${hostname()}`;
   const tx = await executor.begin({ importLock: true, since, heldBy, heldFor: work });
   const token = randomUUID();
