@@ -13,6 +13,7 @@
  * after `asOf`; a person is never exposed to themselves.
  */
 import { compareCodeUnits } from '../domain/code-units';
+import { groupBy } from '../domain/group-by';
 import { PROTOCOL_PRESETS, type Parameters, type Protocol } from '../domain/parameters';
 import { DAY, DEFAULT_UTC_OFFSET_MINUTES, HOUR, MINUTE, startOfDay } from '../domain/time';
 import type { Id, Instant, Person, Stay } from '../domain/types';
@@ -120,18 +121,6 @@ interface Segment {
   end: Instant;
   /** Household segments: the start of the night they belong to (a night may come in pieces). */
   night?: Instant;
-}
-
-/** Groups a list into a map of lists by key. */
-export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /**

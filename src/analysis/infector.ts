@@ -15,6 +15,7 @@
  * rate.
  */
 import { density, quantile } from '../domain/distributions';
+import { groupBy } from '../domain/group-by';
 import { ownEntry } from '../domain/own-entries';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { DAY } from '../domain/time';
@@ -290,17 +291,6 @@ function whereIs(e: Exposure, i: number): string {
 
 function isExposureSourceKind(kind: unknown): kind is Exposure['sourceKind'] {
   return kind === 'case' || kind === 'item' || kind === 'boat' || kind === 'place';
-}
-
-function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /**

@@ -35,6 +35,7 @@
  * rows fetched after it are sorted on their own and merged in, so the bulk is never sorted twice.
  */
 import { compareCodeUnits } from '../domain/code-units';
+import { groupBy } from '../domain/group-by';
 import type { Parameters } from '../domain/parameters';
 import { DAY } from '../domain/time';
 import {
@@ -52,14 +53,7 @@ import {
   type Stay,
 } from '../domain/types';
 import type { NightHours, TraceStore, WindowedId } from '../store/port';
-import {
-  computeExposures,
-  contaminationSpans,
-  groupBy,
-  householdNights,
-  unionSpans,
-  type Span,
-} from './exposures';
+import { computeExposures, contaminationSpans, householdNights, unionSpans, type Span } from './exposures';
 import { infectionTimesOfCases, type CaseInfectionTimes } from './infection-time';
 import { isolationStaysOfCases, samplesOfCases, windowsOfCases, type CaseSamples } from './infectious-window';
 import type { CasesAndSamples, Exposure, OutbreakData } from './model';

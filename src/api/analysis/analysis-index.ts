@@ -13,6 +13,7 @@ import type { AnalysisReport, CaseReport } from '../../analysis/report-model';
 import type { RiskArea } from '../../analysis/risk-areas';
 import { TIER_RANK, type ContactTier, type TierEntry, type TierEvidence } from '../../analysis/tiers';
 import { compareCodeUnits } from '../../domain/code-units';
+import { groupBy } from '../../domain/group-by';
 import type { Case, Id } from '../../domain/types';
 
 /** A person exposed to one case, with the tier that exposure alone would give. */
@@ -25,18 +26,6 @@ export interface CaseContact {
   overallTier: ContactTier;
   evidence: TierEvidence[];
   lastExposure: number;
-}
-
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K | null): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === null) continue;
-    const list = groups.get(key);
-    if (list) list.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 export class AnalysisIndex {

@@ -17,7 +17,7 @@ import {
   type Place,
   type Stay,
 } from '../../domain/types';
-import { groupBy } from '../../analysis/exposures';
+import { groupBy } from '../../domain/group-by';
 import type { TraceStore } from '../../store/port';
 import { ALL_TIME } from '../loaders';
 
