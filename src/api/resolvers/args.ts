@@ -65,6 +65,18 @@ export const pagedComplexity: ComplexityEstimator = ({ args, childComplexity }) 
   return 1 + childComplexity * Math.max(1, Math.min(first, MAX_PAGE_SIZE));
 };
 
+/**
+ * A list of at most `max` items, sized by its `first` (default `defaultSize`): priced at that size,
+ * but never above `max`, so that a `first` over the limit reaches the field, which refuses it
+ * naming `first`, rather than being refused as a whole query too costly to run.
+ */
+export const firstSizedComplexity =
+  (defaultSize: number, max: number): ComplexityEstimator =>
+  ({ args, childComplexity }) => {
+    const first = typeof args.first === 'number' ? args.first : defaultSize;
+    return 1 + childComplexity * Math.max(1, Math.min(first, max));
+  };
+
 /** An unpaged list is priced as if it held this many items. */
 export const listComplexity =
   (typicalLength: number): ComplexityEstimator =>

@@ -30,7 +30,14 @@ import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { SampleType } from '../types/sample.type';
 import type { Stay } from '../../domain/types';
-import { listComplexity, pagedComplexity, WindowArgs, windowOf, WindowPageArgs } from './args';
+import {
+  firstSizedComplexity,
+  listComplexity,
+  pagedComplexity,
+  WindowArgs,
+  windowOf,
+  WindowPageArgs,
+} from './args';
 import { stayPage } from './stay-pages';
 
 export const MAX_IDS_PER_LOOKUP = 1000;
@@ -73,8 +80,7 @@ export class PersonResolver {
   @Query(() => [PersonType], {
     description:
       'Persons whose name, phone or id number contains the text (case-insensitive): at least 2 characters, or one Chinese character (a surname).',
-    complexity: ({ args, childComplexity }) =>
-      1 + childComplexity * (typeof args.first === 'number' ? args.first : 20),
+    complexity: firstSizedComplexity(20, MAX_SEARCH_RESULTS),
   })
   async searchPersons(
     @Arg('text', () => String) text: string,
