@@ -19,7 +19,7 @@ export class CaseResolver {
   @Query(() => CaseType, {
     nullable: true,
     description:
-      "A person's case; null when the person is not a case. With asOf, its analysis fields answer as of then.",
+      "A person's case; null when the person is not a case. With asOf, its analysis fields answer as of then; its own fields (classification, onset, confirmedAt) are as stored now, and a case not yet known then (confirmed, or with onset, later) is still returned, its analysis fields null or empty.",
   })
   async case(
     @Arg('personId', () => ID) personId: string,
