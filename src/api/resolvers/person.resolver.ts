@@ -64,8 +64,11 @@ export class PersonResolver {
   @Query(() => [PersonType], {
     nullable: 'items',
     description: `Persons by id, in the order asked, null where there is none (at most ${MAX_IDS_PER_LOOKUP}).`,
+    // Priced at most at the ids a call may ask for: more are refused by the field, naming ids.
     complexity: ({ args, childComplexity }) =>
-      1 + childComplexity * Math.max(1, (args.ids as unknown[] | undefined)?.length ?? 1),
+      1 +
+      childComplexity *
+        Math.max(1, Math.min((args.ids as unknown[] | undefined)?.length ?? 1, MAX_IDS_PER_LOOKUP)),
   })
   persons(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: ApiContext): Promise<(Person | null)[]> {
     if (ids.length > MAX_IDS_PER_LOOKUP) {
