@@ -198,6 +198,8 @@ describe('transmission chains', () => {
     expect(await ids('{ includesPerson: "C" }')).toEqual(['chain-A']);
     expect(await ids('{ includesPerson: "E" }')).toEqual(['chain-A']);
     expect(await ids('{ includesPerson: "nobody" }')).toEqual([]);
+    // Read as lookups and writes read ids: without the spaces around it.
+    expect(await ids('{ includesPerson: " C " }')).toEqual(['chain-A']);
   });
 
   test('a chain by id; cases paged with cursors', async () => {

@@ -43,7 +43,8 @@ export function narrowingId(
   means: { a: string; leftOut: string },
 ): string | null {
   if (id === null || id === undefined) return null;
-  if (id.trim() !== '') return id;
+  // Read as lookups read ids: without the spaces around it.
+  if (id.trim() !== '') return id.trim();
   const what = id === '' ? 'empty' : 'blank';
   throw badUserInput([
     { path, reason: `is ${what}: give ${means.a} id, or leave it out for ${means.leftOut}` },

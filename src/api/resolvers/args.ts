@@ -51,6 +51,22 @@ export class RequiredWindowPageArgs extends PageArgs {
   to!: Date;
 }
 
+/** What the lookups by id say of the ids they take. */
+export const LOOKUP_ID_RULE =
+  'Spaces around an id are ignored, as writes ignore them; an empty or blank id is refused (BAD_USER_INPUT).';
+
+/**
+ * An id to look a record up by, read as a write reads it: without the spaces around it (records are
+ * stored with their ids trimmed, so `"P1 "` names P1). An empty or blank one is refused with
+ * BAD_USER_INPUT at `path`: no record has such an id, and the null it would give reads as "there is
+ * none", not as a mistake.
+ */
+export function lookupId(id: string, path: string, what: string): string {
+  const trimmed = id.trim();
+  if (trimmed !== '') return trimmed;
+  throw badUserInput([{ path, reason: `is ${id === '' ? 'empty' : 'blank'}: give ${what} id` }]);
+}
+
 /** The window as epoch milliseconds; an omitted end is open. */
 export function windowOf(args: { from?: Date | null; to?: Date | null }): { from: number; to: number } {
   const from = args.from ? args.from.getTime() : ALL_TIME.from;

@@ -33,6 +33,8 @@ import type { Stay } from '../../domain/types';
 import {
   firstSizedComplexity,
   listComplexity,
+  LOOKUP_ID_RULE,
+  lookupId,
   pagedComplexity,
   WindowArgs,
   windowOf,
@@ -55,15 +57,18 @@ function longEnoughToSearch(needle: string): boolean {
 @Resolver(() => PersonType)
 export class PersonResolver {
   @Authorized()
-  @Query(() => PersonType, { nullable: true, description: 'A person by id; null when there is none.' })
+  @Query(() => PersonType, {
+    nullable: true,
+    description: `A person by id; null when there is none. ${LOOKUP_ID_RULE}`,
+  })
   person(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Person | null> {
-    return ctx.loaders.persons.load(id);
+    return ctx.loaders.persons.load(lookupId(id, 'id', "a person's"));
   }
 
   @Authorized()
   @Query(() => [PersonType], {
     nullable: 'items',
-    description: `Persons by id, in the order asked, null where there is none (at most ${MAX_IDS_PER_LOOKUP}).`,
+    description: `Persons by id, in the order asked, null where there is none (at most ${MAX_IDS_PER_LOOKUP}). ${LOOKUP_ID_RULE}`,
     // Priced at most at the ids a call may ask for: more are refused by the field, naming ids.
     complexity: ({ args, childComplexity }) =>
       1 +
@@ -76,7 +81,13 @@ export class PersonResolver {
         { path: 'ids', reason: `at most ${MAX_IDS_PER_LOOKUP} ids per call (got ${ids.length})` },
       ]);
     }
-    return Promise.all(ids.map((id) => ctx.loaders.persons.load(id)));
+    const problems = ids.flatMap((id, i) =>
+      id.trim() === ''
+        ? [{ path: `ids[${i}]`, reason: `is ${id === '' ? 'empty' : 'blank'}: give a person's id` }]
+        : [],
+    );
+    if (problems.length) throw badUserInput(problems);
+    return Promise.all(ids.map((id) => ctx.loaders.persons.load(id.trim())));
   }
 
   @Authorized(UNMASKED_READERS)
