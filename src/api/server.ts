@@ -122,6 +122,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   });
 }
 
+/** The methods /graphql answers (HEAD as GET, for the explorer). */
+const GRAPHQL_METHODS = ['GET', 'HEAD', 'POST'];
+
 function prefersHtml(req: IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
   return accept.includes('text/html');
@@ -423,6 +426,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     } else if (path.startsWith(`${CHAIN_VIEW_BASE}/`) && readOnly) {
       req.resume();
       sendRoute(res, chainView.asset(path.slice(CHAIN_VIEW_BASE.length + 1)), method === 'HEAD', log);
+    } else if (path === '/graphql' && !GRAPHQL_METHODS.includes(method)) {
+      // Said here: Apollo would refuse a DELETE without a body as a cross-site request forgery.
+      req.resume();
+      log.errors = [ErrorCode.BAD_REQUEST];
+      sendJson(
+        res,
+        405,
+        errorBody(ErrorCode.BAD_REQUEST, `/graphql takes GET and POST requests, not ${method}.`),
+        { allow: GRAPHQL_METHODS.join(', ') },
+      );
     } else if (path === '/graphql') {
       await handleGraphQL(req, res, url, log);
     } else {

@@ -198,6 +198,8 @@ describe('transmission chains', () => {
     expect(await ids('{ includesPerson: "C" }')).toEqual(['chain-A']);
     expect(await ids('{ includesPerson: "E" }')).toEqual(['chain-A']);
     expect(await ids('{ includesPerson: "nobody" }')).toEqual([]);
+    // Read as lookups and writes read ids: without the spaces around it.
+    expect(await ids('{ includesPerson: " C " }')).toEqual(['chain-A']);
   });
 
   test('a chain by id; cases paged with cursors', async () => {
@@ -604,5 +606,41 @@ describe('roles, masking and audit on analysis results', () => {
     expect(
       codes(await run(schema, as('cdc'), '{ transmissionChains(filter: { minSize: -1 }) { totalCount } }')),
     ).toEqual(['BAD_USER_INPUT']);
+  });
+
+  test('an empty tiers or levels list is refused at its path, not taken as every tier or level', async () => {
+    const result = await run(
+      schema,
+      as('investigator'),
+      `{
+        plan: quarantinePriority(tiers: []) { totalCount }
+        areas: riskAreas(levels: []) { placeId }
+        b: case(personId: "B") { personId contacts(tiers: []) { totalCount } }
+        all: quarantinePriority { totalCount }
+      }`,
+    );
+    const refusals = (result.errors ?? []).map((e) => [
+      e.path?.join('.'),
+      e.extensions.code,
+      (e.extensions.problems as { path: string; reason: string }[]).map((p) => `${p.path}: ${p.reason}`),
+    ]);
+    expect(refusals).toEqual([
+      ['plan', 'BAD_USER_INPUT', ['tiers: is empty: list at least one tier, or leave it out for every tier']],
+      [
+        'areas',
+        'BAD_USER_INPUT',
+        ['levels: is empty: list at least one level, or leave it out for every level'],
+      ],
+      [
+        'b.contacts',
+        'BAD_USER_INPUT',
+        ['tiers: is empty: list at least one tier, or leave it out for every tier'],
+      ],
+    ]);
+    const answered = result.data as Json;
+    expect(answered.plan).toBeNull();
+    expect(answered.areas).toBeNull();
+    expect(answered.b).toBeNull();
+    expect(answered.all.totalCount).toBeGreaterThan(0);
   });
 });

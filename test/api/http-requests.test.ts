@@ -53,6 +53,29 @@ describe('the analyses a request may ask for are counted over every operation of
   });
 });
 
+describe('methods /graphql does not take', () => {
+  test('DELETE, PUT, PATCH and OPTIONS: 405 naming the method, with Allow, key or no key', async () => {
+    for (const method of ['DELETE', 'PUT', 'PATCH', 'OPTIONS']) {
+      for (const headers of [{}, { authorization: `Bearer ${KEY}` }] as Record<string, string>[]) {
+        const response = await fetch(`${url}/graphql`, { method, headers });
+        expect([method, response.status, response.headers.get('allow')]).toEqual([
+          method,
+          405,
+          'GET, HEAD, POST',
+        ]);
+        expect(await response.json()).toEqual({
+          errors: [
+            {
+              message: `/graphql takes GET and POST requests, not ${method}.`,
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        });
+      }
+    }
+  });
+});
+
 describe('persisted queries and the codes of errors Apollo raises', () => {
   const HASH = '0'.repeat(64);
 

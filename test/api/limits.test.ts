@@ -114,6 +114,28 @@ describe('query limits', () => {
     ).toEqual([]);
   });
 
+  test('a first or ids over the most a field takes is priced at that most, so the field refuses it by name', () => {
+    // sources (at most 100) and searchPersons (at most 100): 1 + 100 x 1 = 101, not 1 + 100000 x 1.
+    expect(check('{ sources(first: 100000) { id } }')).toEqual([]);
+    expect(check('{ searchPersons(text: "13", first: 100000) { id } }')).toEqual([]);
+    expect(check('query ($n: Int) { sources(first: $n) { id } }', { n: 1e6 })).toEqual([]);
+    // persons (at most 1,000 ids): 1 + 1000 x 5, however many are sent (5000 would be 25001).
+    const ids = Array.from({ length: 5000 }, (_, i) => `P${i}`);
+    expect(
+      operationLimitErrors(
+        schema,
+        parse('query ($ids: [ID!]!) { persons(ids: $ids) { id name phone home { id } } }'),
+        undefined,
+        { ids },
+        DEFAULT_LIMITS,
+      ),
+    ).toEqual([]);
+    // Within the most, the page size still multiplies: 1 + 100 x (1 id + stays(1 + 50 x 3)) = 15201.
+    expect(
+      check('{ searchPersons(text: "13", first: 100) { id stays { edges { node { start } } } } }'),
+    ).toEqual([['QUERY_TOO_COMPLEX', 'The query would cost 15201; at most 1000 is allowed.']]);
+  });
+
   test('only the operation that runs is checked; bad variables are left to execution', () => {
     const source = `query Small { stats { persons } }
       query Big { a: stats { persons } b: stats { places } c: stats { boats } }`;

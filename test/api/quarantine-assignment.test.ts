@@ -127,6 +127,7 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
 
   test('unknown or wrong ids, and an end before the start: refused by argument, nothing written', async () => {
     await store.write({ places: [{ ...QH2, id: 'QH0', capacity: null }] });
+    const days = resolveParameters().protocol.closeContactQuarantineDays;
     const before = await store.counts();
     const cases: [Record<string, unknown>, string[]][] = [
       [{ personId: 'NOBODY', siteId: 'QH2' }, ['personId: "NOBODY" does not exist']],
@@ -144,6 +145,17 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
         },
         ['end: is before start'],
       ],
+      // The end left out follows from the start: a start refused is the only problem.
+      [
+        { personId: 'P2', siteId: 'QH2', start: '9999-12-31T00:00:00Z' },
+        ['start: "9999-12-31T00:00:00.000Z" is outside the years 1900 to 2199'],
+      ],
+      [
+        { personId: 'P2', siteId: 'QH2', start: '2199-12-30T00:00:00Z' },
+        [
+          `end: "2200-01-06T00:00:00.000Z" is outside the years 1900 to 2199 (end was left out: start plus ${days} days)`,
+        ],
+      ],
     ];
     for (const [variables, problems] of cases) {
       const result = await assign(variables);
@@ -152,6 +164,13 @@ describe.each(stores)('assignQuarantineSite on the %s store', (_kind, open) => {
       expect(problemsOf(result.body)).toEqual(problems);
       expect(result.body.data).toBeNull();
     }
+    // An end before the start left out: before now, which the problem says is the start.
+    const early = await assign({ personId: 'P2', siteId: 'QH2', end: '2022-08-09T00:00:00+08:00' });
+    expect(problemsOf(early.body)).toEqual([
+      expect.stringMatching(
+        /^end: is before start \(start was left out: now, \d{4}-\d\d-\d\dT[\d:.]+\+08:00\)$/,
+      ),
+    ]);
     expect(await store.counts()).toEqual(before);
   });
 

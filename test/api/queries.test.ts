@@ -219,6 +219,57 @@ describe('queries', () => {
     });
   });
 
+  test('ids are looked up as writes store them, without spaces around; an empty or blank id is refused', async () => {
+    const padded = await asInvestigator(`{
+      person(id: " P1 ") { id }
+      persons(ids: ["P3 ", "\\tP1"]) { id }
+      place(id: "MKT ") { id }
+      boat(id: " B1") { id }
+      coldChainItem(id: "L1 ") { id }
+      case(personId: " P3") { personId }
+    }`);
+    expect(padded.errors).toBeUndefined();
+    expect(padded.data).toEqual({
+      person: { id: 'P1' },
+      persons: [{ id: 'P3' }, { id: 'P1' }],
+      place: { id: 'MKT' },
+      boat: { id: 'B1' },
+      coldChainItem: { id: 'L1' },
+      case: { personId: 'P3' },
+    });
+
+    const empty = await asInvestigator(`{
+      person(id: "") { id }
+      persons(ids: ["P1", " ", ""]) { id }
+      place(id: "  ") { id }
+      boat(id: "") { id }
+      coldChainItem(id: "") { id }
+      case(personId: " ") { personId }
+      chain(id: "") { id }
+    }`);
+    // Each field is refused on its own (sorted by path: sync and async fields settle in any order).
+    const refusals = [...(empty.errors ?? [])]
+      .sort((a, b) => String(a.path).localeCompare(String(b.path)))
+      .map((e) => [
+        e.path?.join('.'),
+        e.extensions.code,
+        (e.extensions.problems as { path: string; reason: string }[]).map((p) => `${p.path}: ${p.reason}`),
+      ]);
+    expect(refusals).toEqual([
+      ['boat', 'BAD_USER_INPUT', ["id: is empty: give a boat's id"]],
+      ['case', 'BAD_USER_INPUT', ["personId: is blank: give a person's id"]],
+      ['chain', 'BAD_USER_INPUT', ["id: is empty: give a chain's id"]],
+      ['coldChainItem', 'BAD_USER_INPUT', ["id: is empty: give a lot's id"]],
+      ['person', 'BAD_USER_INPUT', ["id: is empty: give a person's id"]],
+      [
+        'persons',
+        'BAD_USER_INPUT',
+        ["ids[1]: is blank: give a person's id", "ids[2]: is empty: give a person's id"],
+      ],
+      ['place', 'BAD_USER_INPUT', ["id: is blank: give a place's id"]],
+    ]);
+  });
+
   test('search by phone and the store counts', async () => {
     const result = await asInvestigator(`{
       searchPersons(text: "1380000", first: 10) { id phone }

@@ -43,9 +43,28 @@ export function narrowingId(
   means: { a: string; leftOut: string },
 ): string | null {
   if (id === null || id === undefined) return null;
-  if (id.trim() !== '') return id;
+  // Read as lookups read ids: without the spaces around it.
+  if (id.trim() !== '') return id.trim();
   const what = id === '' ? 'empty' : 'blank';
   throw badUserInput([
     { path, reason: `is ${what}: give ${means.a} id, or leave it out for ${means.leftOut}` },
+  ]);
+}
+
+/**
+ * The values a list field is narrowed to (`tiers`, `levels`), or null when the argument is left
+ * out. An empty list is refused with BAD_USER_INPUT at `path`: "only these" of none is no answer a
+ * client means, and taking it as every value (as a missing argument is) would answer a filter with
+ * nothing ticked with everything.
+ */
+export function onlyThese<T>(
+  values: readonly T[] | null | undefined,
+  path: string,
+  what: string,
+): Set<T> | null {
+  if (values === null || values === undefined) return null;
+  if (values.length) return new Set(values);
+  throw badUserInput([
+    { path, reason: `is empty: list at least one ${what}, or leave it out for every ${what}` },
   ]);
 }

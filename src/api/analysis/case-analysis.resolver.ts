@@ -14,7 +14,7 @@ import { paginate, type Page } from '../pagination';
 import { listComplexity, pagedComplexity } from '../resolvers/args';
 import { CaseType } from '../types/case.type';
 import type { CaseContact } from './analysis-index';
-import { AsOfArgs, AsOfPageArgs } from './args';
+import { AsOfArgs, AsOfPageArgs, onlyThese } from './args';
 import { InfectionTimeType, InfectiousWindowType } from './case-analysis.type';
 import { CaseContactConnection } from './case-contact.type';
 import { ContactTierEnum } from './enums';
@@ -62,12 +62,15 @@ export class CaseAnalysisResolver {
   async contacts(
     @Root() c: Scoped<Case>,
     @Args(() => AsOfPageArgs) args: AsOfPageArgs,
-    @Arg('tiers', () => [ContactTierEnum], { nullable: true, description: 'Only these tiers.' })
+    @Arg('tiers', () => [ContactTierEnum], {
+      nullable: true,
+      description: 'Only these tiers (at least one; leave it out for every tier).',
+    })
     tiers: ContactTier[] | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Page<Scoped<CaseContact>>> {
+    const wanted = onlyThese(tiers, 'tiers', 'tier');
     const outbreak = await outbreakFor(ctx, c, args);
-    const wanted = tiers?.length ? new Set(tiers) : null;
     // Not a case as of then: the persons it exposed are no case's contacts.
     const known = outbreak.index.caseOf(c.personId) !== null;
     const contacts = (known ? outbreak.index.contactsOfCase(c.personId) : [])

@@ -13,7 +13,7 @@ import type { Entity } from '../types/entity';
 import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { EntityUnion, StayHost } from '../types/unions';
-import { AsOfCapacityPageArgs } from './args';
+import { AsOfCapacityPageArgs, onlyThese } from './args';
 import { ContactTierEnum } from './enums';
 import { ContactEvidenceType, QuarantineEntryType, QuarantinePlanType } from './quarantine-entry.type';
 import { entityIn, keyOfParent, outbreakFor, personIn, placeIn, scoped, type Scoped } from './scope';
@@ -43,14 +43,15 @@ export class QuarantinePlanResolver {
     @Args(() => AsOfCapacityPageArgs) args: AsOfCapacityPageArgs,
     @Arg('tiers', () => [ContactTierEnum], {
       nullable: true,
-      description: 'Only these tiers (default: every tier; persons exposed below every tier are left out).',
+      description:
+        'Only these tiers, at least one (default: every tier; persons exposed below every tier are left out).',
     })
     tiers: ContactTier[] | null,
     @Ctx() ctx: ApiContext,
   ): Promise<QuarantinePlanRecord> {
+    const wanted = onlyThese(tiers, 'tiers', 'tier');
     const outbreak = await outbreakFor(ctx, null, args);
     const plan = outbreak.analysis.quarantine;
-    const wanted = tiers?.length ? new Set(tiers) : null;
     const entries = plan.entries
       .filter((e) => e.tier !== null && (!wanted || wanted.has(e.tier)))
       .map((e) => scoped(e, outbreak.key));

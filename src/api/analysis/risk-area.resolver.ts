@@ -6,7 +6,7 @@ import type { ApiContext } from '../context.type';
 import { listComplexity } from '../resolvers/args';
 import { CaseType } from '../types/case.type';
 import { PlaceType } from '../types/place.type';
-import { AsOfArgs } from './args';
+import { AsOfArgs, onlyThese } from './args';
 import { RiskLevelEnum } from './enums';
 import { RiskAreaType } from './risk-area.type';
 import { caseIn, keyOfParent, outbreakFor, placeIn, scoped, type Scoped } from './scope';
@@ -23,12 +23,15 @@ export class RiskAreaResolver {
   })
   async riskAreas(
     @Args(() => AsOfArgs) args: AsOfArgs,
-    @Arg('levels', () => [RiskLevelEnum], { nullable: true, description: 'Only these levels.' })
+    @Arg('levels', () => [RiskLevelEnum], {
+      nullable: true,
+      description: 'Only these levels (at least one; leave it out for every level).',
+    })
     levels: RiskLevel[] | null,
     @Ctx() ctx: ApiContext,
   ): Promise<Scoped<RiskArea>[]> {
+    const wanted = onlyThese(levels, 'levels', 'level');
     const outbreak = await outbreakFor(ctx, null, args);
-    const wanted = levels?.length ? new Set(levels) : null;
     return outbreak.analysis.riskAreas
       .filter((a) => !wanted || wanted.has(a.level))
       .map((a) => scoped(a, outbreak.key));

@@ -9,7 +9,7 @@ import { byRank, type RankedSource } from '../../analysis/sources';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
 import { decodeCursor, encodeCursor } from '../pagination';
-import { listComplexity } from '../resolvers/args';
+import { firstSizedComplexity, listComplexity } from '../resolvers/args';
 import type { AnalysedOutbreak } from '../services/analysis.service';
 import type { Entity } from '../types/entity';
 import { EntityUnion } from '../types/unions';
@@ -59,8 +59,7 @@ export class SourceResolver {
     // fields of the request are answered all the same (a non-null root field nulls them all).
     nullable: true,
     description: 'Likely origins, best first: of the whole outbreak, or of one chain.',
-    complexity: ({ args, childComplexity }) =>
-      1 + childComplexity * (typeof args.first === 'number' ? args.first : 10),
+    complexity: firstSizedComplexity(10, MAX_SOURCES),
   })
   async sources(
     @Arg('first', () => Int, { nullable: true, defaultValue: 10, description: `At most ${MAX_SOURCES}.` })

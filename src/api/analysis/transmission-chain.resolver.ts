@@ -5,7 +5,13 @@ import type { Case } from '../../domain/types';
 import type { ApiContext } from '../context.type';
 import { badUserInput } from '../errors';
 import { paginate, type Page, type PageArgs } from '../pagination';
-import { listComplexity, pagedComplexity, PageArgs as PageArgsType } from '../resolvers/args';
+import {
+  listComplexity,
+  LOOKUP_ID_RULE,
+  lookupId,
+  pagedComplexity,
+  PageArgs as PageArgsType,
+} from '../resolvers/args';
 import type { AnalysedOutbreak } from '../services/analysis.service';
 import { CaseType } from '../types/case.type';
 import type { Entity } from '../types/entity';
@@ -86,15 +92,16 @@ export class TransmissionChainResolver {
   @Authorized()
   @Query(() => TransmissionChainType, {
     nullable: true,
-    description: 'A chain by id; null when there is none.',
+    description: `A chain by id; null when there is none. ${LOOKUP_ID_RULE}`,
   })
   async chain(
     @Arg('id', () => ID) id: string,
     @Args(() => AsOfArgs) args: AsOfArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Scoped<TransmissionChain> | null> {
+    const chainId = lookupId(id, 'id', "a chain's");
     const outbreak = await outbreakFor(ctx, null, args);
-    const chain = outbreak.index.chain(id);
+    const chain = outbreak.index.chain(chainId);
     return chain && scoped(chain, outbreak.key);
   }
 

@@ -8,7 +8,15 @@ import { BoatType } from '../types/boat.type';
 import { StayConnection } from '../types/connections';
 import { PlaceType } from '../types/place.type';
 import { SampleType } from '../types/sample.type';
-import { listComplexity, pagedComplexity, RequiredWindowPageArgs, windowOf, WindowPageArgs } from './args';
+import {
+  listComplexity,
+  LOOKUP_ID_RULE,
+  lookupId,
+  pagedComplexity,
+  RequiredWindowPageArgs,
+  windowOf,
+  WindowPageArgs,
+} from './args';
 import { bySampledAt } from './person.resolver';
 import { stayPage } from './stay-pages';
 
@@ -31,9 +39,12 @@ async function aboard(
 @Resolver(() => BoatType)
 export class BoatResolver {
   @Authorized()
-  @Query(() => BoatType, { nullable: true, description: 'A boat by id; null when there is none.' })
+  @Query(() => BoatType, {
+    nullable: true,
+    description: `A boat by id; null when there is none. ${LOOKUP_ID_RULE}`,
+  })
   boat(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Boat | null> {
-    return ctx.loaders.boats.load(id);
+    return ctx.loaders.boats.load(lookupId(id, 'id', "a boat's"));
   }
 
   @FieldResolver(() => PlaceType, { nullable: true })

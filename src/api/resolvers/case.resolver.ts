@@ -10,7 +10,7 @@ import { loadEntity, type Entity } from '../types/entity';
 import { PersonType } from '../types/person.type';
 import { SampleType } from '../types/sample.type';
 import { SampleSubject } from '../types/unions';
-import { listComplexity } from './args';
+import { listComplexity, LOOKUP_ID_RULE, lookupId } from './args';
 import { bySampledAt } from './person.resolver';
 
 @Resolver(() => CaseType)
@@ -18,15 +18,14 @@ export class CaseResolver {
   @Authorized()
   @Query(() => CaseType, {
     nullable: true,
-    description:
-      "A person's case; null when the person is not a case. With asOf, its analysis fields answer as of then.",
+    description: `A person's case; null when the person is not a case. ${LOOKUP_ID_RULE} With asOf, its analysis fields answer as of then; its own fields (classification, onset, confirmedAt) are as stored now, and a case not yet known then (confirmed, or with onset, later) is still returned, its analysis fields null or empty.`,
   })
   async case(
     @Arg('personId', () => ID) personId: string,
     @Args(() => AsOfArgs) args: AsOfArgs,
     @Ctx() ctx: ApiContext,
   ): Promise<Case | null> {
-    const found = await ctx.loaders.caseOf.load(personId);
+    const found = await ctx.loaders.caseOf.load(lookupId(personId, 'personId', "a person's"));
     if (!found || !args.asOf) return found;
     return scoped(found, await ctx.analysis.keyOf({ asOf: args.asOf.getTime() }));
   }

@@ -9,7 +9,15 @@ import { ColdChainItemType } from '../types/cold-chain-item.type';
 import { StayConnection } from '../types/connections';
 import { HandlingType } from '../types/handling.type';
 import { SampleType } from '../types/sample.type';
-import { listComplexity, pagedComplexity, WindowArgs, windowOf, WindowPageArgs } from './args';
+import {
+  listComplexity,
+  LOOKUP_ID_RULE,
+  lookupId,
+  pagedComplexity,
+  WindowArgs,
+  windowOf,
+  WindowPageArgs,
+} from './args';
 import { bySampledAt } from './person.resolver';
 import { stayPage } from './stay-pages';
 
@@ -18,10 +26,10 @@ export class ColdChainItemResolver {
   @Authorized()
   @Query(() => ColdChainItemType, {
     nullable: true,
-    description: 'A cold-chain lot by id; null when there is none.',
+    description: `A cold-chain lot by id; null when there is none. ${LOOKUP_ID_RULE}`,
   })
   coldChainItem(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<ColdChainItem | null> {
-    return ctx.loaders.items.load(id);
+    return ctx.loaders.items.load(lookupId(id, 'id', "a lot's"));
   }
 
   @FieldResolver(() => [HandlingType], {

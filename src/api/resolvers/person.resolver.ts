@@ -30,7 +30,16 @@ import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { SampleType } from '../types/sample.type';
 import type { Stay } from '../../domain/types';
-import { listComplexity, pagedComplexity, WindowArgs, windowOf, WindowPageArgs } from './args';
+import {
+  firstSizedComplexity,
+  listComplexity,
+  LOOKUP_ID_RULE,
+  lookupId,
+  pagedComplexity,
+  WindowArgs,
+  windowOf,
+  WindowPageArgs,
+} from './args';
 import { stayPage } from './stay-pages';
 
 export const MAX_IDS_PER_LOOKUP = 1000;
@@ -48,17 +57,23 @@ function longEnoughToSearch(needle: string): boolean {
 @Resolver(() => PersonType)
 export class PersonResolver {
   @Authorized()
-  @Query(() => PersonType, { nullable: true, description: 'A person by id; null when there is none.' })
+  @Query(() => PersonType, {
+    nullable: true,
+    description: `A person by id; null when there is none. ${LOOKUP_ID_RULE}`,
+  })
   person(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Person | null> {
-    return ctx.loaders.persons.load(id);
+    return ctx.loaders.persons.load(lookupId(id, 'id', "a person's"));
   }
 
   @Authorized()
   @Query(() => [PersonType], {
     nullable: 'items',
-    description: `Persons by id, in the order asked, null where there is none (at most ${MAX_IDS_PER_LOOKUP}).`,
+    description: `Persons by id, in the order asked, null where there is none (at most ${MAX_IDS_PER_LOOKUP}). ${LOOKUP_ID_RULE}`,
+    // Priced at most at the ids a call may ask for: more are refused by the field, naming ids.
     complexity: ({ args, childComplexity }) =>
-      1 + childComplexity * Math.max(1, (args.ids as unknown[] | undefined)?.length ?? 1),
+      1 +
+      childComplexity *
+        Math.max(1, Math.min((args.ids as unknown[] | undefined)?.length ?? 1, MAX_IDS_PER_LOOKUP)),
   })
   persons(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: ApiContext): Promise<(Person | null)[]> {
     if (ids.length > MAX_IDS_PER_LOOKUP) {
@@ -66,15 +81,20 @@ export class PersonResolver {
         { path: 'ids', reason: `at most ${MAX_IDS_PER_LOOKUP} ids per call (got ${ids.length})` },
       ]);
     }
-    return Promise.all(ids.map((id) => ctx.loaders.persons.load(id)));
+    const problems = ids.flatMap((id, i) =>
+      id.trim() === ''
+        ? [{ path: `ids[${i}]`, reason: `is ${id === '' ? 'empty' : 'blank'}: give a person's id` }]
+        : [],
+    );
+    if (problems.length) throw badUserInput(problems);
+    return Promise.all(ids.map((id) => ctx.loaders.persons.load(id.trim())));
   }
 
   @Authorized(UNMASKED_READERS)
   @Query(() => [PersonType], {
     description:
       'Persons whose name, phone or id number contains the text (case-insensitive): at least 2 characters, or one Chinese character (a surname).',
-    complexity: ({ args, childComplexity }) =>
-      1 + childComplexity * (typeof args.first === 'number' ? args.first : 20),
+    complexity: firstSizedComplexity(20, MAX_SEARCH_RESULTS),
   })
   async searchPersons(
     @Arg('text', () => String) text: string,

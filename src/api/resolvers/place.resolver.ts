@@ -12,16 +12,26 @@ import { StayConnection } from '../types/connections';
 import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { SampleType } from '../types/sample.type';
-import { listComplexity, pagedComplexity, RequiredWindowPageArgs, windowOf } from './args';
+import {
+  listComplexity,
+  LOOKUP_ID_RULE,
+  lookupId,
+  pagedComplexity,
+  RequiredWindowPageArgs,
+  windowOf,
+} from './args';
 import { bySampledAt } from './person.resolver';
 import { stayPage } from './stay-pages';
 
 @Resolver(() => PlaceType)
 export class PlaceResolver {
   @Authorized()
-  @Query(() => PlaceType, { nullable: true, description: 'A place by id; null when there is none.' })
+  @Query(() => PlaceType, {
+    nullable: true,
+    description: `A place by id; null when there is none. ${LOOKUP_ID_RULE}`,
+  })
   place(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Place | null> {
-    return ctx.loaders.places.load(id);
+    return ctx.loaders.places.load(lookupId(id, 'id', "a place's"));
   }
 
   // Every Place the API returns (a person's home, a stay's host, a risk area, an exposure's host,

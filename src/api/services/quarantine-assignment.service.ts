@@ -61,6 +61,32 @@ export class QuarantineAssignmentService {
     return oneCheckedWriteAtATime(this.store, () => this.checkAndWrite(request, askedAt));
   }
 
+  /**
+   * The stay's problems by argument. An instant left out is the default's, and the problem says
+   * so: the client sent no such value. An end left out follows from the start, so it is not
+   * refused as well when the start is (a start in the year 9999 has no end that is a date).
+   */
+  private inArguments(
+    problems: readonly { column: string; reason: string }[],
+    request: QuarantineAssignmentRequest,
+    start: Instant,
+  ): InputProblem[] {
+    const defaultEnd = request.end === null || request.end === undefined;
+    const defaultStart = request.start === null || request.start === undefined;
+    const startRefused = problems.some((p) => p.column === 'start');
+    const days = this.params.protocol.closeContactQuarantineDays;
+    return problems
+      .filter((p) => !(p.column === 'end' && defaultEnd && startRefused))
+      .map((p) => {
+        const path = ARGUMENT_OF_COLUMN[p.column] ?? p.column;
+        if (path === 'end' && defaultEnd)
+          return { path, reason: `${p.reason} (end was left out: start plus ${days} days)` };
+        if (path === 'end' && defaultStart)
+          return { path, reason: `${p.reason} (start was left out: now, ${when(start)})` };
+        return { path, reason: p.reason };
+      });
+  }
+
   private async checkAndWrite(
     request: QuarantineAssignmentRequest,
     askedAt: number,
@@ -71,10 +97,7 @@ export class QuarantineAssignmentService {
     const parsed = staysSpec.parse(
       inputAsRow({ ...input, start: new Date(start), end: new Date(end) }, staysSpec.columns),
     );
-    const problems: InputProblem[] = parsed.problems.map((p) => ({
-      path: ARGUMENT_OF_COLUMN[p.column] ?? p.column,
-      reason: p.reason,
-    }));
+    const problems = this.inArguments(parsed.problems, request, start);
     const stay = parsed.record;
     if (!stay) throw badUserInput(problems);
 
