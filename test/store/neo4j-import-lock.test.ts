@@ -17,7 +17,7 @@ import type { ImportLock, TraceStore } from '../../src/store/port';
 import { barePerson } from '../bare-records';
 import { neo4jTestConfig } from '../setup/neo4j';
 import { DISTRICT_COUNTS, smallDistrict, t } from './fixtures';
-import { stateAfter } from '../setup/promise-state';
+import { stateAfter, stateWhen } from '../setup/promise-state';
 
 jest.setTimeout(120_000);
 
@@ -62,7 +62,9 @@ describe('the Neo4j import lock', () => {
     const first = await lock(store);
     const notices: string[] = [];
     const second = lock(other, (holder) => notices.push(holder));
-    expect(await stateAfter(second, 2_500)).toBe('waiting');
+    // Told of the holder, and still waiting a while after (however slow the machine is to get there).
+    expect(await stateWhen(second, () => notices.length > 0, 60_000)).toBe('waiting');
+    expect(await stateAfter(second, 1_500)).toBe('waiting');
     expect(notices).toEqual([expect.stringMatching(holderNotice(store.location))]);
 
     await first.release();
@@ -102,7 +104,7 @@ describe('the Neo4j import lock', () => {
 
       const notices: string[] = [];
       const next = lock(store, (holder) => notices.push(holder));
-      expect(await stateAfter(next, 2_500)).toBe('waiting');
+      expect(await stateWhen(next, () => notices.length > 0, 60_000)).toBe('waiting');
       expect(notices).toEqual([expect.stringMatching(holderNotice(store.location, child.pid))]);
       child.kill('SIGKILL');
       expect(await exit).toBe('SIGKILL');
@@ -151,7 +153,7 @@ describe('the Neo4j import lock', () => {
           const holding = await takeImportLock(executor, store.location, undefined, work);
           const notices: string[] = [];
           const next = other.lockImports((holder) => notices.push(holder));
-          const whileHeld = await stateAfter(next, 2_500);
+          const whileHeld = await stateWhen(next, () => notices.length > 0, 60_000);
           await holding.release();
           await (await next).release();
 
@@ -196,7 +198,8 @@ describe('the Neo4j import lock', () => {
       const importing = await lock(store);
       const steps: string[] = [];
       const migrating = other.migrate((step) => steps.push(step));
-      expect(await stateAfter(migrating, 2_500)).toBe('waiting');
+      expect(await stateWhen(migrating, () => steps.length > 0, 60_000)).toBe('waiting');
+      expect(await stateAfter(migrating, 1_500)).toBe('waiting');
       expect(steps).toHaveLength(1);
       const [holder, waiting] = steps[0]!.split(': ');
       expect(holder).toMatch(holderNotice(store.location));
