@@ -75,3 +75,47 @@ describe('report --as-of', () => {
     expect(JSON.parse(empty.stdout).summary.cases).toBe(0);
   });
 });
+
+describe('report --cases', () => {
+  test('of which no id is a case at the as-of instant is refused naming the flag and the ids, exit 1, nothing written', async () => {
+    const data = await districtData();
+    const folder = temp();
+    for (const format of ['json', 'html', 'md', 'csv']) {
+      const out = path.join(folder, `cases.${format}`);
+      const result = await runCli([
+        'report',
+        '--format',
+        format,
+        '--cases',
+        'P9,P2,P9',
+        '--out',
+        out,
+        '--data',
+        data,
+      ]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          '--cases: none of "P9", "P2" is a case as of 2022-08-05 23:59, ' +
+          'so the report would hold no case; nothing was written\n',
+      });
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    // P3 is a case from 2022-08-05 12:00 on, not before.
+    expect(await runCli(['report', '--cases', 'P3', '--as-of', '2022-08-04', '--data', data])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        '--cases: "P3" is not a case as of 2022-08-04 23:59, so the report would hold no case; nothing was written\n',
+    });
+  });
+
+  test('with some ids that are cases, the report is written and the others reported on stderr', async () => {
+    const data = await districtData();
+    const result = await runCli(['report', '--cases', 'P9,P3', '--data', data]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('unknown case id "P9"');
+    expect(JSON.parse(result.stdout).cases.map((c: { personId: string }) => c.personId)).toEqual(['P3']);
+  });
+});

@@ -189,6 +189,28 @@ export async function checkAsOfAfterFirstCase(store: TraceStore, asOf: Instant, 
   );
 }
 
+/**
+ * Refuses a `--cases` of which no id is a case at the as-of instant, before the analysis runs and
+ * before anything is written: a mistyped id would otherwise give an empty quarantine list, exit 0.
+ * Some unknown among known ones are reported beside the report (`selectCases`).
+ */
+export async function checkSomeCaseKnown(
+  store: TraceStore,
+  asOf: Instant,
+  caseIds: readonly string[],
+): Promise<void> {
+  const known = new Set(
+    (await store.listCases(asOf)).filter((c) => knownAt(c) <= asOf).map((c) => c.personId),
+  );
+  const asked = [...new Set(caseIds.map((id) => id.trim()))];
+  if (asked.some((id) => known.has(id))) return;
+  const named = asked.map((id) => `"${id}"`).join(', ');
+  throw new UsageError(
+    `--cases: ${asked.length === 1 ? `${named} is not a case` : `none of ${named} is a case`} as of ` +
+      `${formatDateTime(asOf)}, so the report would hold no case; nothing was written`,
+  );
+}
+
 /** `--max-contacts`: a whole number/** `--max-contacts`: a whole number, 0 or `all` (no cap). */
 export function maxContactsFrom(text: string): number {
   const value = text.trim().toLowerCase();
@@ -207,7 +229,7 @@ export function reportCommand(io: CliIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('json'))
     .option(
       '--cases <ids>',
-      'only these cases (comma-separated person ids, read as one CSV record: an id with a comma in double quotes); unknown ids are reported and the rest still completes',
+      'only these cases (comma-separated person ids, read as one CSV record: an id with a comma in double quotes); unknown ids are reported and the rest still completes, and none known is refused',
     )
     .option('--out <file>', 'write to this file (default: standard output)')
     .option('--pretty', 'json: indent by two spaces (default: one line, a third smaller at scale)')
@@ -252,6 +274,7 @@ export function reportCommand(io: CliIo): Command {
         async (store) => {
           const asOf = await asOfFrom(flags, store);
           if (flags.asOf !== undefined) await checkAsOfAfterFirstCase(store, asOf, flags.asOf);
+          if (caseIds !== undefined) await checkSomeCaseKnown(store, asOf, caseIds);
           let then: BriefingState | undefined;
           if (since !== undefined) {
             sinceBefore(since, asOf, flags.since!);
