@@ -2,7 +2,9 @@
  * What every command shares: where output goes, the global `--data` option, opening and closing
  * the configured store, and turning errors into a message and an exit code.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
+import { FolderError, missingFolders } from '../fs/folders';
 import { SettingError, StoreUnavailableError, ValidationError } from '../domain/errors';
 import { openStore, storeConfigFromEnv, storeExists, type StoreConfig, type TraceStore } from '../store';
 import { describeUnfinishedImport } from '../store/unfinished-import';
@@ -53,7 +55,31 @@ export class UndoneError extends Error {
 export function storeConfigFor(command: Command, io: CliIo): StoreConfig {
   const { data } = command.optsWithGlobals<{ data?: string }>();
   if (data !== undefined && data.trim() === '') throw new UsageError('--data: no folder given');
-  return storeConfigFromEnv(io.env, data);
+  const config = storeConfigFromEnv(io.env, data);
+  if (!config.neo4j) checkDataNotAFile(config.dataDir, data !== undefined ? '--data' : dataSource(io.env));
+  return config;
+}
+
+/** What chose the data folder when `--data` did not. */
+const dataSource = (env: NodeJS.ProcessEnv): string =>
+  env.TRACEGRAPH_DATA?.trim() ? 'TRACEGRAPH_DATA' : 'the default data folder (--data, TRACEGRAPH_DATA)';
+
+/**
+ * Refuses a data folder that is a file (anything but a folder), or lies under one, naming what
+ * chose it, before any work: `stats` would otherwise say to import into it, and `import` would
+ * validate the whole bundle before finding that it cannot make the store there. A folder that cannot be made for another
+ * reason is left to opening the store, which names it (exit 2).
+ */
+function checkDataNotAFile(dataDir: string, source: string): void {
+  try {
+    missingFolders(dataDir);
+  } catch (err) {
+    if (!(err instanceof FolderError) || err.code !== 'ENOTDIR') return;
+    const named = path.resolve(dataDir) === err.folder ? `"${dataDir}"` : `"${dataDir}": ${err.folder}`;
+    throw new UsageError(
+      `${source}: ${named} is not a folder; name the folder of the embedded store (made if missing)`,
+    );
+  }
 }
 
 /** Where the configured store is, for messages. */

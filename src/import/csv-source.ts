@@ -12,6 +12,7 @@ import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { parse, CsvError, type Info } from 'csv-parse';
 import type { FieldProblem } from '../domain/errors';
 import type { RawRow } from '../domain/records';
+import { reasonOf } from '../fs/system-error';
 
 /** One data row and the 1-based line it starts on (the header is line 1). */
 export interface CsvRow {
@@ -413,8 +414,12 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
     // Whether lines after a first line ending in CR alone end in LF, before the file is let go.
     if (lines.crLine === 1) await lines.crJudged;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    problem(0, '', 'does not exist');
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') problem(0, '', 'does not exist');
+    // One of the bundle's problems, so that the import says nothing was written.
+    else if (code === 'EACCES' || code === 'EPERM')
+      problem(0, '', `cannot be read: ${reasonOf(err as Error)}`);
+    else throw err;
     return;
   } finally {
     input.destroy();

@@ -5,7 +5,7 @@
  */
 import { createWriteStream, fstatSync, writeSync, type Stats } from 'node:fs';
 import { isatty } from 'node:tty';
-import { lstat, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { FolderError, makeMissingFolders, missingFolders } from '../fs/folders';
@@ -249,7 +249,27 @@ export async function readyOutTarget(out: string): Promise<OutTarget> {
   // One at a time, refusing at the first that cannot be made (`/proc/nope/x.json` fails at once:
   // see src/fs/folders.ts).
   withFolders(out, () => makeMissingFolders(missing));
+  if (!target.straight) await checkWritableBeside(target.file, out);
   return target;
+}
+
+/**
+ * Refuses a file that cannot be made beside the target (a folder that is read-only or another
+ * user's, a read-only file system), by making the partial file's name there and removing it
+ * again: found only once the report is written, it failed after the whole analysis. A FIFO or
+ * device written into straight is not probed (opening a FIFO waits for its reader).
+ */
+async function checkWritableBeside(file: string, out: string): Promise<void> {
+  const probe = `${file}.${process.pid}.partial`;
+  let handle: FileHandle;
+  try {
+    handle = await open(probe, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new OutTargetError(`"${out}": cannot write in ${path.dirname(file)}: ${reasonOf(err as Error)}`);
+  }
+  await handle.close();
+  await rm(probe, { force: true });
 }
 
 /**

@@ -432,9 +432,15 @@ describe('tracegraph on the embedded store', () => {
     const narrowedLines = narrowed.stdout.trim().split('\n');
     expect(narrowedLines[0]).toBe(QUARANTINE_COLUMNS.join(','));
     for (const line of narrowedLines) expect(lines).toContain(line);
+    const someArgs = ['--role', 'cdc', '--cases', `NOPE,${cases.cases[0]!.personId}`, '--data', data];
+    const some = await runCli(['report', '--format', 'csv', ...someArgs]);
+    expect(some.code).toBe(0);
+    expect(some.stdout).toBe(narrowed.stdout);
+    expect(some.stderr).toContain('unknown case id "NOPE"');
+    // No id a case: refused rather than an empty list (test/cli/report-scope.test.ts).
     const none = await runCli(['report', '--format', 'csv', '--cases', 'NOPE', '--data', data]);
-    expect(none.stdout).toBe(`${QUARANTINE_COLUMNS.join(',')}\n`);
-    expect(none.stderr).toContain('unknown case id "NOPE"');
+    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none.stderr).toMatch(/^--cases: "NOPE" is not a case as of /);
 
     // A folder stands where the file should go: exit 1 naming it, no partial file left.
     const folder = temp();

@@ -119,6 +119,30 @@ describe('report --out', () => {
     },
   );
 
+  test('a folder no file can be made in (/sys) fails at once, before the store is opened, naming it, leaving nothing', async () => {
+    // sysfs refuses a new file with EACCES, even to root. The store named is none (a file), so a
+    // check made after the store is opened would be answered with that instead.
+    const notAStore = path.join(temp(), 'file');
+    writeFileSync(notAStore, 'x');
+    for (const format of ['html', 'md', 'csv', 'json']) {
+      const out = `/sys/tracegraph-report.${format}`;
+      const result = await runCli(['report', '--format', format, '--out', out, '--data', notAStore], {
+        timeoutMs: 15_000,
+      });
+      expect([format, result]).toEqual([
+        format,
+        { code: 1, stdout: '', stderr: `--out: "${out}": cannot write in /sys: EACCES: permission denied\n` },
+      ]);
+    }
+    expect(readdirSync('/sys').filter((name) => name.startsWith('tracegraph-report'))).toEqual([]);
+    // A folder that can be written keeps no trace of the check.
+    const dir = temp();
+    expect(
+      (await runCli(['report', '--format', 'md', '--out', path.join(dir, 'r.md'), '--data', data])).code,
+    ).toBe(0);
+    expect(readdirSync(dir)).toEqual(['r.md']);
+  });
+
   test('writes into a FIFO straight and through a symbolic link to its file, leaving both as they were', async () => {
     const printed = await runCli(['report', '--format', 'md', '--data', data]);
     expect(printed.code).toBe(0);

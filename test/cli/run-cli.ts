@@ -57,6 +57,8 @@ export function cliEnv(env: Record<string, string | undefined> = {}): NodeJS.Pro
  * the command without the capability to listen on a port below 1024 (CAP_NET_BIND_SERVICE, taken
  * from its inheritable and bounding sets by util-linux's `setpriv`). It stays root otherwise, so it
  * reads the checkout wherever it is (another user could not enter a folder made by `mktemp -d`).
+ * With `withoutCapabilities`, a test run as root runs the command with none at all, so that a
+ * file's mode binds it as it binds another user.
  */
 export function runCli(
   args: readonly string[],
@@ -67,13 +69,17 @@ export function runCli(
     timeoutMs?: number;
     fileSizeLimitBlocks?: number;
     unprivileged?: boolean;
+    withoutCapabilities?: boolean;
   } = {},
 ): Promise<CliResult> {
   const node = [process.execPath, options.script ?? BIN, ...args];
+  const root = process.getuid?.() === 0;
   const asUser =
-    options.unprivileged && process.getuid?.() === 0
-      ? ['setpriv', '--inh-caps=-net_bind_service', '--bounding-set=-net_bind_service', ...node]
-      : node;
+    options.withoutCapabilities && root
+      ? ['setpriv', '--inh-caps=-all', '--bounding-set=-all', ...node]
+      : options.unprivileged && root
+        ? ['setpriv', '--inh-caps=-net_bind_service', '--bounding-set=-net_bind_service', ...node]
+        : node;
   const [command, ...commandArgs] =
     options.fileSizeLimitBlocks === undefined
       ? asUser

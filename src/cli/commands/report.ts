@@ -6,8 +6,9 @@ import { Command, Option } from 'commander';
 import { analyseOutbreak } from '../../analysis/analyse';
 import { briefingState, changesSince, type BriefingState } from '../../analysis/changes';
 import type { ReportChanges } from '../../analysis/report-model';
-import { formatInstant } from '../../domain/time';
-import type { Instant } from '../../domain/types';
+import { formatDateTime, formatInstant } from '../../domain/time';
+import type { Case, Instant } from '../../domain/types';
+import type { TraceStore } from '../../store/port';
 import { CaseIdListError, parseCaseIdList } from '../../domain/case-ids';
 import type { Analysis } from '../../analysis/analyse';
 import { toLazyReport, toReport } from '../../analysis/report';
@@ -167,7 +168,50 @@ export function sinceBefore(since: Instant, asOf: Instant, text: string): void {
     );
 }
 
-/** `--max-contacts`: a whole number, 0 or `all` (no cap). */
+/** When a case became known: at its confirmation, or, with none on record, at its onset. */
+const knownAt = (c: Case): number => c.confirmedAt ?? c.onset ?? Infinity;
+
+/**
+ * Refuses an `--as-of` before the first case in the store was known, before the analysis runs and
+ * before anything is written: the report would hold no case, and a mistyped year (2021 for 2022)
+ * would otherwise give an empty briefing, exit 0. A store with no case at all is reported as it is.
+ */
+export async function checkAsOfAfterFirstCase(store: TraceStore, asOf: Instant, text: string): Promise<void> {
+  if ((await store.listCases(asOf)).some((c) => knownAt(c) <= asOf)) return;
+  let first: Case | null = null;
+  for (const c of await store.listCases()) if (first === null || knownAt(c) < knownAt(first)) first = c;
+  if (first === null || !Number.isFinite(knownAt(first))) return;
+  const known = first.confirmedAt !== null ? 'confirmed' : 'onset';
+  throw new UsageError(
+    `--as-of: "${text}" (${formatDateTime(asOf)}) is before the first case in the store ` +
+      `(${first.personId}, ${known} ${formatDateTime(knownAt(first))}), so the report would hold no case; ` +
+      'nothing was written',
+  );
+}
+
+/**
+ * Refuses a `--cases` of which no id is a case at the as-of instant, before the analysis runs and
+ * before anything is written: a mistyped id would otherwise give an empty quarantine list, exit 0.
+ * Some unknown among known ones are reported beside the report (`selectCases`).
+ */
+export async function checkSomeCaseKnown(
+  store: TraceStore,
+  asOf: Instant,
+  caseIds: readonly string[],
+): Promise<void> {
+  const known = new Set(
+    (await store.listCases(asOf)).filter((c) => knownAt(c) <= asOf).map((c) => c.personId),
+  );
+  const asked = [...new Set(caseIds.map((id) => id.trim()))];
+  if (asked.some((id) => known.has(id))) return;
+  const named = asked.map((id) => `"${id}"`).join(', ');
+  throw new UsageError(
+    `--cases: ${asked.length === 1 ? `${named} is not a case` : `none of ${named} is a case`} as of ` +
+      `${formatDateTime(asOf)}, so the report would hold no case; nothing was written`,
+  );
+}
+
+/** `--max-contacts`: a whole number/** `--max-contacts`: a whole number, 0 or `all` (no cap). */
 export function maxContactsFrom(text: string): number {
   const value = text.trim().toLowerCase();
   if (value === 'all') return 0;
@@ -185,7 +229,7 @@ export function reportCommand(io: CliIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('json'))
     .option(
       '--cases <ids>',
-      'only these cases (comma-separated person ids, read as one CSV record: an id with a comma in double quotes); unknown ids are reported and the rest still completes',
+      'only these cases (comma-separated person ids, read as one CSV record: an id with a comma in double quotes); unknown ids are reported and the rest still completes, and none known is refused',
     )
     .option('--out <file>', 'write to this file (default: standard output)')
     .option('--pretty', 'json: indent by two spaces (default: one line, a third smaller at scale)')
@@ -229,6 +273,8 @@ export function reportCommand(io: CliIo): Command {
         io,
         async (store) => {
           const asOf = await asOfFrom(flags, store);
+          if (flags.asOf !== undefined) await checkAsOfAfterFirstCase(store, asOf, flags.asOf);
+          if (caseIds !== undefined) await checkSomeCaseKnown(store, asOf, caseIds);
           let then: BriefingState | undefined;
           if (since !== undefined) {
             sinceBefore(since, asOf, flags.since!);

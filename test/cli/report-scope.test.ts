@@ -1,0 +1,121 @@
+/**
+ * `tracegraph report` refuses, before the analysis and before writing anything, a report that
+ * would hold no case although the store has some: a mistyped `--as-of` or `--cases` would
+ * otherwise give an empty briefing or quarantine list with exit code 0.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { bundleFrom, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
+import { ensureBuilt, runCli } from './run-cli';
+
+const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
+const temp = suiteTemps('tracegraph-report-scope-');
+const bundles: string[] = [];
+afterAll(() => bundles.forEach(removeTemp));
+
+beforeAll(() => ensureBuilt(), 300_000);
+
+/** A data folder holding the district fixture: P1 confirmed 2022-08-02 20:00, P3 2022-08-05 12:00. */
+async function districtData(bundle = DISTRICT): Promise<string> {
+  const data = temp();
+  expect((await runCli(['import', bundle, '--data', data])).code).toBe(0);
+  return data;
+}
+
+describe('report --as-of', () => {
+  test('before the first case in the store is refused naming the flag and that case, exit 1, nothing written', async () => {
+    const data = await districtData();
+    const folder = temp();
+    for (const format of ['json', 'html', 'md', 'csv']) {
+      const out = path.join(folder, `early.${format}`);
+      const result = await runCli([
+        'report',
+        '--format',
+        format,
+        '--as-of',
+        '2021-08-02',
+        '--out',
+        out,
+        '--data',
+        data,
+      ]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          '--as-of: "2021-08-02" (2021-08-02 23:59) is before the first case in the store ' +
+          '(P1, confirmed 2022-08-02 20:00), so the report would hold no case; nothing was written\n',
+      });
+      expect(existsSync(out)).toBe(false);
+    }
+    expect(readdirSync(folder)).toEqual([]);
+
+    const justBefore = await runCli(['report', '--as-of', '2022-08-02T19:59:00+08:00', '--data', data]);
+    expect(justBefore.code).toBe(1);
+    expect(justBefore.stderr).toContain('(2022-08-02 19:59) is before the first case in the store (P1,');
+  });
+
+  test('from the first case on, and on a store with no case at all, the report is written', async () => {
+    const data = await districtData();
+    const first = await runCli(['report', '--as-of', '2022-08-02T20:00:00+08:00', '--data', data]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).summary.cases).toBe(1);
+    // --since may well be before any case: everything is then new.
+    const since = await runCli(['report', '--as-of', '2022-08-05', '--since', '2021-01-01', '--data', data]);
+    expect(since.code).toBe(0);
+    expect(JSON.parse(since.stdout).changes.newCases.map((c: { personId: string }) => c.personId)).toEqual([
+      'P1',
+      'P3',
+    ]);
+
+    const noCases = bundleFrom('district', { 'cases.csv': 'person_id,classification,onset,confirmed_at\n' });
+    bundles.push(noCases);
+    const empty = await runCli(['report', '--as-of', '2021-08-02', '--data', await districtData(noCases)]);
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout).summary.cases).toBe(0);
+  });
+});
+
+describe('report --cases', () => {
+  test('of which no id is a case at the as-of instant is refused naming the flag and the ids, exit 1, nothing written', async () => {
+    const data = await districtData();
+    const folder = temp();
+    for (const format of ['json', 'html', 'md', 'csv']) {
+      const out = path.join(folder, `cases.${format}`);
+      const result = await runCli([
+        'report',
+        '--format',
+        format,
+        '--cases',
+        'P9,P2,P9',
+        '--out',
+        out,
+        '--data',
+        data,
+      ]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr:
+          '--cases: none of "P9", "P2" is a case as of 2022-08-05 23:59, ' +
+          'so the report would hold no case; nothing was written\n',
+      });
+    }
+    expect(readdirSync(folder)).toEqual([]);
+    // P3 is a case from 2022-08-05 12:00 on, not before.
+    expect(await runCli(['report', '--cases', 'P3', '--as-of', '2022-08-04', '--data', data])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        '--cases: "P3" is not a case as of 2022-08-04 23:59, so the report would hold no case; nothing was written\n',
+    });
+  });
+
+  test('with some ids that are cases, the report is written and the others reported on stderr', async () => {
+    const data = await districtData();
+    const result = await runCli(['report', '--cases', 'P9,P3', '--data', data]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('unknown case id "P9"');
+    expect(JSON.parse(result.stdout).cases.map((c: { personId: string }) => c.personId)).toEqual(['P3']);
+  });
+});
