@@ -1,6 +1,6 @@
 /**
  * `tracegraph report` refuses, before the analysis and before writing anything, a report that
- * would hold no case although the store has some: a mistyped `--as-of` or `--cases` would
+ * would hold nothing although the store has cases: a mistyped `--as-of` or `--cases` would
  * otherwise give an empty briefing or quarantine list with exit code 0.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -23,7 +23,7 @@ async function districtData(bundle = DISTRICT): Promise<string> {
 }
 
 describe('report --as-of', () => {
-  test('before the first case in the store is refused naming the flag and that case, exit 1, nothing written', async () => {
+  test('before the first case and the first positive environmental sample is refused naming both, exit 1, nothing written', async () => {
     const data = await districtData();
     const folder = temp();
     for (const format of ['json', 'html', 'md', 'csv']) {
@@ -44,15 +44,34 @@ describe('report --as-of', () => {
         stdout: '',
         stderr:
           '--as-of: "2021-08-02" (2021-08-02 23:59) is before the first case in the store ' +
-          '(P1, confirmed 2022-08-02 20:00), so the report would hold no case; nothing was written\n',
+          '(P1, confirmed 2022-08-02 20:00) and its first positive environmental sample ' +
+          '(L1, 2022-08-01 15:00), so the report would be empty; nothing was written\n',
       });
       expect(existsSync(out)).toBe(false);
     }
     expect(readdirSync(folder)).toEqual([]);
 
-    const justBefore = await runCli(['report', '--as-of', '2022-08-02T19:59:00+08:00', '--data', data]);
+    // L1, a lot, tested positive at 15:00 on 1 August.
+    const justBefore = await runCli(['report', '--as-of', '2022-08-01T14:59:00+08:00', '--data', data]);
     expect(justBefore.code).toBe(1);
-    expect(justBefore.stderr).toContain('(2022-08-02 19:59) is before the first case in the store (P1,');
+    expect(justBefore.stderr).toContain('(2022-08-01 14:59) is before the first case in the store (P1,');
+  });
+
+  test('after a positive lot but before any case: written, its handler a close contact', async () => {
+    const data = await districtData();
+    for (const asOf of ['2022-08-01T15:00:00+08:00', '2022-08-02T19:59:00+08:00']) {
+      const result = await runCli(['report', '--as-of', asOf, '--data', data]);
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.summary.cases).toBe(0);
+      expect(
+        report.contacts.map((c: { personId: string; tier: string; closeContactOf: string[] }) => [
+          c.personId,
+          c.tier,
+          c.closeContactOf,
+        ]),
+      ).toEqual([['P3', 'close_contact', ['L1']]]);
+    }
   });
 
   test('from the first case on, and on a store with no case at all, the report is written', async () => {

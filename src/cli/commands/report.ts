@@ -7,7 +7,7 @@ import { analyseOutbreak } from '../../analysis/analyse';
 import { briefingState, changesSince, type BriefingState } from '../../analysis/changes';
 import type { ReportChanges } from '../../analysis/report-model';
 import { formatDateTime, formatInstant } from '../../domain/time';
-import type { Case, Instant } from '../../domain/types';
+import type { Case, Instant, Sample } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { CaseIdListError, parseCaseIdList } from '../../domain/case-ids';
 import type { Analysis } from '../../analysis/analyse';
@@ -172,19 +172,32 @@ export function sinceBefore(since: Instant, asOf: Instant, text: string): void {
 const knownAt = (c: Case): number => c.confirmedAt ?? c.onset ?? Infinity;
 
 /**
- * Refuses an `--as-of` before the first case in the store was known, before the analysis runs and
- * before anything is written: the report would hold no case, and a mistyped year (2021 for 2022)
- * would otherwise give an empty briefing, exit 0. A store with no case at all is reported as it is.
+ * Refuses an `--as-of` before anything in the store could be reported, before the analysis runs and
+ * before anything is written: before the first case was known and before the first positive
+ * environmental sample (whose lot, boat or place exposes its handlers, crew or visitors with no
+ * case yet). A mistyped year (2021 for 2022) would otherwise give an empty briefing, exit 0. A store
+ * with no case at all is reported as it is.
  */
-export async function checkAsOfAfterFirstCase(store: TraceStore, asOf: Instant, text: string): Promise<void> {
+export async function checkAsOfNotBeforeEverything(
+  store: TraceStore,
+  asOf: Instant,
+  text: string,
+): Promise<void> {
   if ((await store.listCases(asOf)).some((c) => knownAt(c) <= asOf)) return;
+  if ((await store.positiveEnvironmentalSamples(asOf)).some((s) => s.sampledAt <= asOf)) return;
   let first: Case | null = null;
   for (const c of await store.listCases()) if (first === null || knownAt(c) < knownAt(first)) first = c;
   if (first === null || !Number.isFinite(knownAt(first))) return;
   const known = first.confirmedAt !== null ? 'confirmed' : 'onset';
+  let firstPositive: Sample | null = null;
+  for (const s of await store.positiveEnvironmentalSamples())
+    if (firstPositive === null || s.sampledAt < firstPositive.sampledAt) firstPositive = s;
+  const andPositive = firstPositive
+    ? ` and its first positive environmental sample (${firstPositive.subjectId}, ${formatDateTime(firstPositive.sampledAt)})`
+    : '';
   throw new UsageError(
     `--as-of: "${text}" (${formatDateTime(asOf)}) is before the first case in the store ` +
-      `(${first.personId}, ${known} ${formatDateTime(knownAt(first))}), so the report would hold no case; ` +
+      `(${first.personId}, ${known} ${formatDateTime(knownAt(first))})${andPositive}, so the report would be empty; ` +
       'nothing was written',
   );
 }
@@ -211,7 +224,7 @@ export async function checkSomeCaseKnown(
   );
 }
 
-/** `--max-contacts`: a whole number/** `--max-contacts`: a whole number, 0 or `all` (no cap). */
+/** `--max-contacts`: a whole number, 0 or `all` (no cap). */
 export function maxContactsFrom(text: string): number {
   const value = text.trim().toLowerCase();
   if (value === 'all') return 0;
@@ -273,7 +286,7 @@ export function reportCommand(io: CliIo): Command {
         io,
         async (store) => {
           const asOf = await asOfFrom(flags, store);
-          if (flags.asOf !== undefined) await checkAsOfAfterFirstCase(store, asOf, flags.asOf);
+          if (flags.asOf !== undefined) await checkAsOfNotBeforeEverything(store, asOf, flags.asOf);
           if (caseIds !== undefined) await checkSomeCaseKnown(store, asOf, caseIds);
           let then: BriefingState | undefined;
           if (since !== undefined) {
