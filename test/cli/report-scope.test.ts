@@ -3,7 +3,7 @@
  * would hold nothing although the store has cases: a mistyped `--as-of` or `--cases` would
  * otherwise give an empty briefing or quarantine list with exit code 0.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
 import { ensureBuilt, runCli } from './run-cli';
@@ -22,34 +22,27 @@ async function districtData(bundle = DISTRICT): Promise<string> {
   return data;
 }
 
+/** The report in every format with `flags`, each into a fresh folder: refused with `stderr`, exit 1, no file left. */
+async function expectRefusedInEveryFormat(data: string, flags: string[], stderr: string): Promise<void> {
+  const folder = temp();
+  for (const format of ['json', 'html', 'md', 'csv']) {
+    const out = path.join(folder, `report.${format}`);
+    const result = await runCli(['report', '--format', format, ...flags, '--out', out, '--data', data]);
+    expect(result).toEqual({ code: 1, stdout: '', stderr });
+  }
+  expect(readdirSync(folder)).toEqual([]);
+}
+
 describe('report --as-of', () => {
   test('before the first case and the first positive environmental sample is refused naming both, exit 1, nothing written', async () => {
     const data = await districtData();
-    const folder = temp();
-    for (const format of ['json', 'html', 'md', 'csv']) {
-      const out = path.join(folder, `early.${format}`);
-      const result = await runCli([
-        'report',
-        '--format',
-        format,
-        '--as-of',
-        '2021-08-02',
-        '--out',
-        out,
-        '--data',
-        data,
-      ]);
-      expect(result).toEqual({
-        code: 1,
-        stdout: '',
-        stderr:
-          '--as-of: "2021-08-02" (2021-08-02 23:59) is before the first case in the store ' +
-          '(P1, confirmed 2022-08-02 20:00) and its first positive environmental sample ' +
-          '(L1, 2022-08-01 15:00), so the report would be empty; nothing was written\n',
-      });
-      expect(existsSync(out)).toBe(false);
-    }
-    expect(readdirSync(folder)).toEqual([]);
+    await expectRefusedInEveryFormat(
+      data,
+      ['--as-of', '2021-08-02'],
+      '--as-of: "2021-08-02" (2021-08-02 23:59) is before the first case in the store ' +
+        '(P1, confirmed 2022-08-02 20:00) and its first positive environmental sample ' +
+        '(L1, 2022-08-01 15:00), so the report would be empty; nothing was written\n',
+    );
 
     // L1, a lot, tested positive at 15:00 on 1 August.
     const justBefore = await runCli(['report', '--as-of', '2022-08-01T14:59:00+08:00', '--data', data]);
@@ -98,29 +91,12 @@ describe('report --as-of', () => {
 describe('report --cases', () => {
   test('of which no id is a case at the as-of instant is refused naming the flag and the ids, exit 1, nothing written', async () => {
     const data = await districtData();
-    const folder = temp();
-    for (const format of ['json', 'html', 'md', 'csv']) {
-      const out = path.join(folder, `cases.${format}`);
-      const result = await runCli([
-        'report',
-        '--format',
-        format,
-        '--cases',
-        'P9,P2,P9',
-        '--out',
-        out,
-        '--data',
-        data,
-      ]);
-      expect(result).toEqual({
-        code: 1,
-        stdout: '',
-        stderr:
-          '--cases: none of "P9", "P2" is a case as of 2022-08-05 23:59, ' +
-          'so the report would hold no case; nothing was written\n',
-      });
-    }
-    expect(readdirSync(folder)).toEqual([]);
+    await expectRefusedInEveryFormat(
+      data,
+      ['--cases', 'P9,P2,P9'],
+      '--cases: none of "P9", "P2" is a case as of 2022-08-05 23:59, ' +
+        'so the report would hold no case; nothing was written\n',
+    );
     // P3 is a case from 2022-08-05 12:00 on, not before.
     expect(await runCli(['report', '--cases', 'P3', '--as-of', '2022-08-04', '--data', data])).toEqual({
       code: 1,
