@@ -171,27 +171,31 @@ export function sinceBefore(since: Instant, asOf: Instant, text: string): void {
 /** When a case became known: at its confirmation, or, with none on record, at its onset. */
 const knownAt = (c: Case): number => c.confirmedAt ?? c.onset ?? Infinity;
 
+/** The earliest of `items` by `at`, or null when there is none. */
+function earliest<T>(items: readonly T[], at: (item: T) => number): T | null {
+  let first: T | null = null;
+  for (const item of items) if (first === null || at(item) < at(first)) first = item;
+  return first;
+}
+
 /**
  * Refuses an `--as-of` before anything in the store could be reported, before the analysis runs and
  * before anything is written: before the first case was known and before the first positive
  * environmental sample (whose lot, boat or place exposes its handlers, crew or visitors with no
  * case yet). A mistyped year (2021 for 2022) would otherwise give an empty briefing, exit 0. A store
- * with no case at all is reported as it is.
+ * with no case at all is reported as it is. `cases` are all the store's cases.
  */
 export async function checkAsOfNotBeforeEverything(
   store: TraceStore,
+  cases: readonly Case[],
   asOf: Instant,
   text: string,
 ): Promise<void> {
-  if ((await store.listCases(asOf)).some((c) => knownAt(c) <= asOf)) return;
-  if ((await store.positiveEnvironmentalSamples(asOf)).some((s) => s.sampledAt <= asOf)) return;
-  let first: Case | null = null;
-  for (const c of await store.listCases()) if (first === null || knownAt(c) < knownAt(first)) first = c;
-  if (first === null || !Number.isFinite(knownAt(first))) return;
+  const first = earliest(cases, knownAt);
+  if (first === null || !Number.isFinite(knownAt(first)) || knownAt(first) <= asOf) return;
+  const firstPositive = earliest(await store.positiveEnvironmentalSamples(), (s: Sample) => s.sampledAt);
+  if (firstPositive !== null && firstPositive.sampledAt <= asOf) return;
   const known = first.confirmedAt !== null ? 'confirmed' : 'onset';
-  let firstPositive: Sample | null = null;
-  for (const s of await store.positiveEnvironmentalSamples())
-    if (firstPositive === null || s.sampledAt < firstPositive.sampledAt) firstPositive = s;
   const andPositive = firstPositive
     ? ` and its first positive environmental sample (${firstPositive.subjectId}, ${formatDateTime(firstPositive.sampledAt)})`
     : '';
@@ -205,16 +209,11 @@ export async function checkAsOfNotBeforeEverything(
 /**
  * Refuses a `--cases` of which no id is a case at the as-of instant, before the analysis runs and
  * before anything is written: a mistyped id would otherwise give an empty quarantine list, exit 0.
- * Some unknown among known ones are reported beside the report (`selectCases`).
+ * Some unknown among known ones are reported beside the report (`selectCases`). `cases` are all
+ * the store's cases.
  */
-export async function checkSomeCaseKnown(
-  store: TraceStore,
-  asOf: Instant,
-  caseIds: readonly string[],
-): Promise<void> {
-  const known = new Set(
-    (await store.listCases(asOf)).filter((c) => knownAt(c) <= asOf).map((c) => c.personId),
-  );
+export function checkSomeCaseKnown(cases: readonly Case[], asOf: Instant, caseIds: readonly string[]): void {
+  const known = new Set(cases.filter((c) => knownAt(c) <= asOf).map((c) => c.personId));
   const asked = [...new Set(caseIds.map((id) => id.trim()))];
   if (asked.some((id) => known.has(id))) return;
   const named = asked.map((id) => `"${id}"`).join(', ');
@@ -286,8 +285,11 @@ export function reportCommand(io: CliIo): Command {
         io,
         async (store) => {
           const asOf = await asOfFrom(flags, store);
-          if (flags.asOf !== undefined) await checkAsOfNotBeforeEverything(store, asOf, flags.asOf);
-          if (caseIds !== undefined) await checkSomeCaseKnown(store, asOf, caseIds);
+          if (flags.asOf !== undefined || caseIds !== undefined) {
+            const cases = await store.listCases();
+            if (flags.asOf !== undefined) await checkAsOfNotBeforeEverything(store, cases, asOf, flags.asOf);
+            if (caseIds !== undefined) checkSomeCaseKnown(cases, asOf, caseIds);
+          }
           let then: BriefingState | undefined;
           if (since !== undefined) {
             sinceBefore(since, asOf, flags.since!);
