@@ -53,6 +53,8 @@ import {
   MAX_TABLE_ROWS,
   MAX_TIMELINE_ROWS,
   moreContactsNote,
+  noneOfTierShown,
+  CASE_CONTACTS_ORDER,
   mostLikelyInfector,
   quarantineWhere,
   type ChainTreeNode,
@@ -482,7 +484,7 @@ function caseArticle(
     if (list.total === 0) return '';
     const heading = `${esc(TIER_LABELS[tier])} (${list.hidden ? `${count(list.shown.length)} of ${count(list.total)}` : count(list.total)})`;
     if (list.shown.length === 0)
-      return `<h5>${heading}</h5><p class="more">None among the ${count(maxContacts)} highest priorities of this case.</p>`;
+      return `<h5>${heading}</h5><p class="more">${esc(noneOfTierShown(maxContacts))}</p>`;
     return `<h5>${heading}</h5>${table(
       ['Priority', 'Person', 'Probability', 'Score', 'Quarantine site', 'Release on', 'Reasons'],
       contactRows(full, list.shown),
@@ -490,7 +492,7 @@ function caseArticle(
     )}`;
   }).join('');
   const moreContacts = capped.hidden
-    ? `<p class="more contacts-capped">${esc(moreContactsNote(capped.hidden, capped.total))}</p>`
+    ? `<p class="more contacts-capped">${esc(moreContactsNote(capped.hidden, capped.total, CASE_CONTACTS_ORDER))}</p>`
     : '';
 
   return (

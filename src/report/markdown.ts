@@ -35,6 +35,8 @@ import {
   MAX_TABLE_ROWS,
   MAX_TIMELINE_ROWS,
   moreContactsNote,
+  noneOfTierShown,
+  CASE_CONTACTS_ORDER,
   mostLikelyInfector,
   quarantineWhere,
   type ChainTreeNode,
@@ -224,11 +226,13 @@ function caseSection(
       const heading = `**${TIER_LABELS[tier]} (${list.hidden ? `${count(list.shown.length)} of ${count(list.total)}` : count(list.total)})**`;
       return list.shown.length
         ? `${heading}\n\n${contactTable(full, list.shown)}`
-        : `${heading}\n\n_None among the ${count(maxContacts)} highest priorities of this case._`;
+        : `${heading}\n\n_${noneOfTierShown(maxContacts)}_`;
     })
     .join('\n\n');
   const contacts =
-    tiers && capped.hidden ? `${tiers}\n\n_${moreContactsNote(capped.hidden, capped.total)}_` : tiers;
+    tiers && capped.hidden
+      ? `${tiers}\n\n_${moreContactsNote(capped.hidden, capped.total, CASE_CONTACTS_ORDER)}_`
+      : tiers;
   return [
     `### ${md(describe(full, c.personId))}`,
     facts.map(([k, v]) => `- **${k}:** ${md(v!)}`).join('\n'),

@@ -293,8 +293,9 @@ export function capList<T>(list: readonly T[], max: number): CappedList<T> {
 }
 
 /**
- * A case's contacts cut to the `max` first by quarantine priority over all tiers, still grouped by
- * tier, with each tier's full count.
+ * A case's contacts cut to the `max` first, its close contacts first, then the contacts of its
+ * close contacts, then the venue-exposed, each tier by quarantine priority; grouped by tier, with
+ * each tier's full count.
  */
 export interface CappedContacts {
   byTier: Record<ContactTier, CappedList<ContactReport>>;
@@ -304,7 +305,9 @@ export interface CappedContacts {
 
 /**
  * The contacts of each case (as `contactsOfCase`) capped for the pages (`CappedContacts`; a `max`
- * of 0 keeps them all). The contacts are indexed by the ids their evidence names once, so a
+ * of 0 keeps them all). The tiers come before priority: a case's own close contacts are what its
+ * section is read for, and a person this case only passed at a market may rank higher in the
+ * district as another case's household contact. The contacts are indexed by the ids their evidence names once, so a
  * district of hundreds of cases and hundreds of thousands of contacts is not scanned per case;
  * and ranked by priority once, each id's list in that order, so a case only counts its contacts by
  * tier and keeps the `max` first ranks. At a million persons a case at the port has tens of
@@ -344,8 +347,8 @@ export function cappedContactsByCase(
       contact_of_close_contact: 0,
       venue_exposed: 0,
     };
-    /** The ranks kept: the `max` lowest so far, in order (all of them when there is no cap). */
-    const kept: number[] = [];
+    /** Every rank this case reaches, once; its tier is `tierFor`'s once all are reached. */
+    const reached: number[] = [];
     const take = (rank: number, tier: number): void => {
       if (countedFor[rank] === caseNumber) {
         // Reached again (directly and through a close contact): the higher tier holds.
@@ -359,15 +362,7 @@ export function cappedContactsByCase(
       countedFor[rank] = caseNumber;
       tierFor[rank] = tier;
       counts[TIERS[tier]!] += 1;
-      if (max <= 0) {
-        kept.push(rank);
-        return;
-      }
-      if (kept.length === max && rank > kept[max - 1]!) return;
-      let at = kept.length;
-      while (at > 0 && kept[at - 1]! > rank) at--;
-      kept.splice(at, 0, rank);
-      if (kept.length > max) kept.pop();
+      reached.push(rank);
     };
     const direct = bySource.get(caseId) ?? { ranks: [], tiers: [] };
     direct.ranks.forEach((rank, i) => take(rank, direct.tiers[i]!));
@@ -377,20 +372,41 @@ export function cappedContactsByCase(
       const secondary = bySource.get(ranked[rank]!.personId);
       secondary?.ranks.forEach((other, j) => take(other, secondary.tiers[j]!));
     });
-    if (max <= 0) kept.sort((a, b) => a - b);
     const byTier = {} as Record<ContactTier, CappedList<ContactReport>>;
     let total = 0;
-    for (const tier of TIERS) {
-      byTier[tier] = { shown: [], total: counts[tier], hidden: counts[tier] };
+    let room = max > 0 ? max : Infinity;
+    TIERS.forEach((tier, index) => {
+      const kept = lowestRanks(reached, (rank) => tierFor[rank] === index, room);
+      room -= kept.length;
+      byTier[tier] = {
+        shown: kept.map((rank) => ranked[rank]!),
+        total: counts[tier],
+        hidden: counts[tier] - kept.length,
+      };
       total += counts[tier];
-    }
-    for (const rank of kept) {
-      const list = byTier[TIERS[tierFor[rank]!]!];
-      list.shown.push(ranked[rank]!);
-      list.hidden -= 1;
-    }
-    return { byTier, total, hidden: total - kept.length };
+    });
+    const shown = TIERS.reduce((sum, tier) => sum + byTier[tier].shown.length, 0);
+    return { byTier, total, hidden: total - shown };
   };
+}
+
+/**
+ * The `room` lowest of the ranks that pass `wanted`, in order (all of them when `room` is
+ * Infinity). Kept sorted as they come, so a small `room` costs one look at most ranks: the lists
+ * come mostly in rank order already.
+ */
+function lowestRanks(ranks: readonly number[], wanted: (rank: number) => boolean, room: number): number[] {
+  const kept: number[] = [];
+  if (room <= 0) return kept;
+  if (room === Infinity) return ranks.filter(wanted).sort((a, b) => a - b);
+  for (const rank of ranks) {
+    if (!wanted(rank) || (kept.length === room && rank > kept[room - 1]!)) continue;
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]! > rank) at--;
+    kept.splice(at, 0, rank);
+    if (kept.length > room) kept.pop();
+  }
+  return kept;
 }
 
 /** `12,345`: counts in notes about what a page leaves out. */
@@ -398,10 +414,21 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** The order of the district's quarantine table. */
+const PRIORITY_ORDER = 'the highest quarantine priority first';
+/** The order of a case's contacts on the pages (`cappedContactsByCase`). */
+export const CASE_CONTACTS_ORDER =
+  'its close contacts first, then the contacts of its close contacts, then the venue-exposed, each by quarantine priority';
+
+/** `None shown …`: a tier of a case with none among those listed, the tiers above taking them all. */
+export function noneOfTierShown(maxContacts: number): string {
+  return `None shown: the tiers above fill the ${count(maxContacts)} listed for this case.`;
+}
+
 /** The sentence a capped contact list ends with: how many more there are and where they are. */
-export function moreContactsNote(hidden: number, total: number): string {
+export function moreContactsNote(hidden: number, total: number, order = PRIORITY_ORDER): string {
   return (
-    `${count(total - hidden)} of ${count(total)} shown, the highest quarantine priority first; ` +
+    `${count(total - hidden)} of ${count(total)} shown, ${order}; ` +
     `${count(hidden)} more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone.`
   );
 }

@@ -364,7 +364,7 @@ describe('renderHtml of a large district stays bounded', () => {
     expect(rows(p02.slice(p02.indexOf('<h4>Contacts</h4>')))).toBe(50);
     expect(p02).toContain('<h5>Venue-exposed (50 of 121)</h5>');
     expect(p02).toContain(
-      '50 of 121 shown, the highest quarantine priority first; 71 more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone.',
+      '50 of 121 shown, its close contacts first, then the contacts of its close contacts, then the venue-exposed, each by quarantine priority; 71 more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone.',
     );
     // Highest priority first: K05 (6), then V0001 (7) … V0049 (55); V0050 is left out.
     expect(p02).toContain('K05 ');
@@ -390,7 +390,7 @@ describe('renderHtml of a large district stays bounded', () => {
     const p01 = part(html, 'case-P01', '</article>');
     expect(p01).toContain('<h5>Close contacts (1)</h5>');
     expect(p01).toContain('<h5>Contacts of close contacts (0 of 1)</h5>');
-    expect(p01).toContain('None among the 1 highest priorities of this case.');
+    expect(p01).toContain('None shown: the tiers above fill the 1 listed for this case.');
     expect(p01).toContain('1 of 2 shown');
   });
 

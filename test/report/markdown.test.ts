@@ -188,7 +188,7 @@ describe('renderMarkdown of a large district stays bounded', () => {
     // Header + 50 rows.
     expect(tableRows(contacts)).toBe(51);
     expect(contacts).toContain(
-      '_50 of 121 shown, the highest quarantine priority first; 71 more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone._',
+      '_50 of 121 shown, its close contacts first, then the contacts of its close contacts, then the venue-exposed, each by quarantine priority; 71 more are in the quarantine list CSV (tracegraph report --format csv), which lists everyone._',
     );
     expect(contacts).toContain('V0049');
     expect(contacts).not.toContain('V0050');

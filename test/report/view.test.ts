@@ -2,7 +2,8 @@
  * The contacts the pages list under each case: `cappedContactsByCase` (and `contactsOfCase`, built
  * on it) must list exactly what the rule gives, worked out here the plain way: every contact whose
  * evidence names the case or one of its own close contacts, by the tier that evidence gives (the
- * highest, when both), sorted by priority, the first `max` kept.
+ * highest, when both), the close contacts first, then the contacts of close contacts, then the
+ * venue-exposed, each tier sorted by priority, the first `max` kept.
  */
 import { simulate, snapshot } from '../../bench/validation/simulate';
 import { analyseData } from '../../src/analysis/analyse';
@@ -50,9 +51,9 @@ function plainContactsOf(report: AnalysisReport, caseId: string): Record<Contact
   return byTier;
 }
 
-/** Those contacts cut to the `max` first by priority over all tiers (0: all), with the counts. */
+/** Those contacts cut to the `max` first, tier by tier, by priority in each (0: all), with the counts. */
 function plainCapped(byTier: Record<ContactTier, ContactReport[]>, max: number) {
-  const sorted = TIERS.flatMap((t) => byTier[t]).sort(byPriority);
+  const sorted = TIERS.flatMap((t) => byTier[t]);
   const kept = new Set(max > 0 ? sorted.slice(0, max) : sorted);
   const total = sorted.length;
   const result = {} as Record<ContactTier, { shown: ContactReport[]; total: number; hidden: number }>;
@@ -138,6 +139,44 @@ describe('cappedContactsByCase', () => {
     const capped = cappedContactsByCase(report, 1)('A');
     expect(capped.byTier.contact_of_close_contact).toEqual({ shown: [], total: 2, hidden: 2 });
     expect(capped.total).toBe(3);
+  });
+
+  // Regression: the cap took the first by district priority over all tiers, so a case whose
+  // venue-exposed were others' household contacts (higher in the district) showed none of its own
+  // close contacts (in the demo district, P0000298: "Close contacts (0 of 6)" under 50 venue-exposed).
+  test("a case's own close contacts come before its venue-exposed, whatever their district priority", () => {
+    const given = (tiers: Record<string, ContactTier>) => () => new Map(Object.entries(tiers));
+    const contact = (
+      personId: string,
+      tier: ContactTier,
+      priority: number,
+      tiers: Record<string, ContactTier>,
+    ) => {
+      const c = { personId, tier, priority, evidence: [] } as unknown as ContactReport;
+      Object.defineProperty(c, TIERS_BY_SOURCE, { value: given(tiers) });
+      return c;
+    };
+    const report = {
+      contacts: [
+        // H1 and H2 live with case B; they passed case A at a market. C1 lives with case A.
+        contact('H1', 'close_contact', 1, { A: 'venue_exposed', B: 'close_contact' }),
+        contact('H2', 'close_contact', 2, { A: 'venue_exposed', B: 'close_contact' }),
+        contact('C1', 'close_contact', 3, { A: 'close_contact' }),
+        contact('F1', 'contact_of_close_contact', 4, { C1: 'contact_of_close_contact' }),
+      ],
+    } as unknown as AnalysisReport;
+    const shown = (max: number) =>
+      Object.fromEntries(
+        TIERS.map((t) => [t, cappedContactsByCase(report, max)('A').byTier[t].shown.map((c) => c.personId)]),
+      );
+    expect(shown(1)).toEqual({ close_contact: ['C1'], contact_of_close_contact: [], venue_exposed: [] });
+    expect(shown(2)).toEqual({ close_contact: ['C1'], contact_of_close_contact: ['F1'], venue_exposed: [] });
+    expect(shown(3)).toEqual({
+      close_contact: ['C1'],
+      contact_of_close_contact: ['F1'],
+      venue_exposed: ['H1'],
+    });
+    expect(cappedContactsByCase(report, 3)('A')).toMatchObject({ total: 4, hidden: 1 });
   });
 });
 
