@@ -1,7 +1,8 @@
 /**
  * Abuses of the API that need the HTTP server (embedded store, the
  * three-case outbreak, analyses on the calling thread): limits on batched introspection, the
- * analyses a batched request may ask for, persisted queries, and the codes of Apollo's own errors.
+ * analyses a batched request may ask for, JSON bodies, persisted queries, and the codes of Apollo's
+ * own errors.
  */
 import { GraphQLError } from 'graphql';
 import { formatApiError } from '../../src/api/errors';
@@ -50,6 +51,45 @@ describe('the analyses a request may ask for are counted over every operation of
 
     const alone = await postGraphQL(url, KEY, { query: `{ ${chainAsOf('c', 5)} }` });
     expect(alone.body).toEqual({ data: { c: { size: 2 } } }); // as of 5 Aug: A and B
+  });
+});
+
+describe('JSON bodies', () => {
+  /** POSTs `body` (bytes) as JSON; the status and the parsed answer. */
+  async function postBytes(body: Buffer): Promise<[number, Json]> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body,
+    });
+    return [response.status, await response.json()];
+  }
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+
+  test('a body that starts with a byte-order mark is read as the JSON after it, a batch too', async () => {
+    expect(await postBytes(Buffer.concat([BOM, json({ query: '{ stats { persons } }' })]))).toEqual([
+      200,
+      { data: { stats: { persons: 6 } } },
+    ]);
+    const batch = [{ query: '{ stats { boats } }' }, { query: '{ person(id: "A") { id } }' }];
+    expect(await postBytes(Buffer.concat([BOM, json(batch)]))).toEqual([
+      200,
+      [{ data: { stats: { boats: 1 } } }, { data: { person: { id: 'A' } } }],
+    ]);
+  });
+
+  test('a body that is not JSON is refused, with or without a byte-order mark, and so is a second mark', async () => {
+    const notJson = {
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    };
+    for (const body of [
+      Buffer.from('{ stats { persons } }'),
+      Buffer.concat([BOM, Buffer.from('{ stats { persons } }')]),
+      Buffer.concat([BOM, BOM, json({ query: '{ stats { persons } }' })]),
+    ]) {
+      expect(await postBytes(body)).toEqual([400, notJson]);
+    }
   });
 });
 
