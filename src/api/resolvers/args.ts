@@ -14,7 +14,11 @@ export class PageArgs {
   })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The endCursor of the previous page. A text that is no cursor of this list is refused (BAD_USER_INPUT), on an empty list too.',
+  })
   after?: string | null;
 }
 
