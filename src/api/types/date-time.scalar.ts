@@ -16,7 +16,7 @@ const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
  * in the district's time; undefined for any other text, which the library's checks then refuse or
  * take.
  */
-export function dateAloneProblem(text: string): string | undefined {
+function dateAloneProblem(text: string): string | undefined {
   const midnight = DATE_ALONE.test(text) ? parseInstant(text, true) : null;
   if (midnight === null) return undefined;
   const example = formatInstant(midnight + DAY - MINUTE);
