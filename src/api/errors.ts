@@ -1,9 +1,10 @@
 /**
  * The API's error vocabulary: every error a client sees carries `extensions.code`
  * (UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, UNAVAILABLE, STORE_BUSY, AUDIT_UNAVAILABLE, query
- * limit codes, Apollo's
- * GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED,
- * or INTERNAL_SERVER_ERROR with no detail), and store outages never crash a request. Validation
+ * limit codes, Apollo's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+ * OPERATION_RESOLUTION_FAILURE, BAD_REQUEST and PERSISTED_QUERY_NOT_SUPPORTED, or
+ * INTERNAL_SERVER_ERROR with no detail; README's "Error codes" lists them, and a test checks that
+ * list against these and Apollo's), and store outages never crash a request. Validation
  * errors about a value written in the operation, BAD_USER_INPUT about a variable and those a
  * resolver raises also name the value's `extensions.argumentPath` (src/api/argument-paths.ts).
  */

@@ -60,16 +60,25 @@ export function pageSize(first: number | null | undefined, path = 'first'): numb
   return first;
 }
 
-/** One page of `items` (any order: they are sorted by `keyOf` here). */
-export function paginate<T>(items: readonly T[], args: PageArgs, keyOf: (item: T) => SortKey): Page<T> {
+/**
+ * One page of `items` (any order: they are sorted by `keyOf` here). `like` is a key of the shape
+ * `keyOf` gives (`[0, '']` for a number then a string; the compiler checks a tuple `keyOf` against
+ * it): an `after` that is no cursor of that shape is refused at `after` whatever the list holds,
+ * an empty list too, where no item shows the shape.
+ */
+export function paginate<T, K extends SortKey>(
+  items: readonly T[],
+  args: PageArgs,
+  keyOf: (item: T) => K,
+  like: NoInfer<K>,
+): Page<T> {
   const first = pageSize(args.first);
   const keyed = items.map((node) => ({ node, key: keyOf(node) })).sort((a, b) => compareKeys(a.key, b.key));
   let start = 0;
   if (args.after !== null && args.after !== undefined) {
-    const after = keyed.length ? decodeCursor(args.after, keyed[0]!.key) : null;
-    if (keyed.length && !after)
-      throw badUserInput([{ path: 'after', reason: 'is not a cursor of this list' }]);
-    start = after ? keyed.findIndex((k) => compareKeys(k.key, after) > 0) : keyed.length;
+    const after = decodeCursor(args.after, like);
+    if (!after) throw badUserInput([{ path: 'after', reason: 'is not a cursor of this list' }]);
+    start = keyed.findIndex((k) => compareKeys(k.key, after) > 0);
     if (start < 0) start = keyed.length;
   }
   const slice = keyed.slice(start, start + first);

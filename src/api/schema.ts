@@ -4,7 +4,6 @@
  */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
 import { analysisResolvers } from './analysis';
 import { authChecker } from './auth-checker';
@@ -19,6 +18,7 @@ import { QuarantineAssignmentResolver } from './resolvers/quarantine-assignment.
 import { RecordsResolver } from './resolvers/records.resolver';
 import { StatsResolver } from './resolvers/stats.resolver';
 import { StayResolver } from './resolvers/stay.resolver';
+import { DateTimeScalar } from './types/date-time.scalar';
 
 let built: GraphQLSchema | null = null;
 
@@ -40,7 +40,7 @@ export function buildApiSchema(): GraphQLSchema {
       QuarantineAssignmentResolver,
       ...analysisResolvers,
     ],
-    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     authChecker,
     authMode: 'error',
     validate: false,

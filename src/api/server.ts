@@ -122,6 +122,19 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   });
 }
 
+/**
+ * A JSON request body, read without the byte-order mark some Windows tools put before it (RFC 8259
+ * lets a parser ignore one); an empty body is an empty object.
+ */
+function parseJsonBody(text: string): unknown {
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  try {
+    return json ? JSON.parse(json) : {};
+  } catch {
+    throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
+  }
+}
+
 /** The methods /graphql answers (HEAD as GET, for the explorer). */
 const GRAPHQL_METHODS = ['GET', 'HEAD', 'POST'];
 
@@ -301,15 +314,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     if (req.method === 'POST') {
       const text = await readBody(req, limits.maxBodyBytes);
       const contentType = req.headers['content-type'] ?? '';
-      if (contentType.includes('application/json')) {
-        try {
-          body = text ? JSON.parse(text) : {};
-        } catch {
-          throw new HttpError(400, ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.');
-        }
-      } else {
-        body = text;
-      }
+      body = contentType.includes('application/json') ? parseJsonBody(text) : text;
       if (Array.isArray(body) && body.length > limits.maxBatch) {
         throw new HttpError(
           400,

@@ -388,6 +388,7 @@ describe('server settings and shutdown (embedded store)', () => {
       });
       expect(result.status).toBe(400);
       expect(errorCodes(result.body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(result.body.errors[0].extensions.validationErrorCode).toBe('INTROSPECTION_DISABLED');
       const normal = await postGraphQL(running.url, KEYS.admin, { query: '{ stats { persons } }' });
       expect(normal.body).toEqual({ data: { stats: { persons: 0 } } });
     } finally {

@@ -1,10 +1,14 @@
 /**
  * Abuses of the API that need the HTTP server (embedded store, the
  * three-case outbreak, analyses on the calling thread): limits on batched introspection, the
- * analyses a batched request may ask for, persisted queries, and the codes of Apollo's own errors.
+ * analyses a batched request may ask for, JSON bodies, persisted queries, the codes of Apollo's
+ * own errors, and README's list of error codes.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
-import { formatApiError } from '../../src/api/errors';
+import { ErrorCode, formatApiError } from '../../src/api/errors';
 import { serveRecords, type Json, type ServedStore } from './helpers';
 import { errorCodes, postGraphQL } from './http';
 import { threeCaseOutbreak } from './outbreak-fixture';
@@ -53,6 +57,45 @@ describe('the analyses a request may ask for are counted over every operation of
   });
 });
 
+describe('JSON bodies', () => {
+  /** POSTs `body` (bytes) as JSON; the status and the parsed answer. */
+  async function postBytes(body: Buffer): Promise<[number, Json]> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body,
+    });
+    return [response.status, await response.json()];
+  }
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+
+  test('a body that starts with a byte-order mark is read as the JSON after it, a batch too', async () => {
+    expect(await postBytes(Buffer.concat([BOM, json({ query: '{ stats { persons } }' })]))).toEqual([
+      200,
+      { data: { stats: { persons: 6 } } },
+    ]);
+    const batch = [{ query: '{ stats { boats } }' }, { query: '{ person(id: "A") { id } }' }];
+    expect(await postBytes(Buffer.concat([BOM, json(batch)]))).toEqual([
+      200,
+      [{ data: { stats: { boats: 1 } } }, { data: { person: { id: 'A' } } }],
+    ]);
+  });
+
+  test('a body that is not JSON is refused, with or without a byte-order mark, and so is a second mark', async () => {
+    const notJson = {
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    };
+    for (const body of [
+      Buffer.from('{ stats { persons } }'),
+      Buffer.concat([BOM, Buffer.from('{ stats { persons } }')]),
+      Buffer.concat([BOM, BOM, json({ query: '{ stats { persons } }' })]),
+    ]) {
+      expect(await postBytes(body)).toEqual([400, notJson]);
+    }
+  });
+});
+
 describe('methods /graphql does not take', () => {
   test('DELETE, PUT, PATCH and OPTIONS: 405 naming the method, with Allow, key or no key', async () => {
     for (const method of ['DELETE', 'PUT', 'PATCH', 'OPTIONS']) {
@@ -89,6 +132,80 @@ describe('persisted queries and the codes of errors Apollo raises', () => {
       expect(errorCodes(result.body)).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
       expect(result.body.data).toBeUndefined();
     }
+  });
+
+  test('an operation that is not GraphQL: 400 GRAPHQL_PARSE_FAILED', async () => {
+    const result = await postGraphQL(url, KEY, { query: '{ stats { persons ' });
+    expect([result.status, result.body]).toEqual([
+      400,
+      {
+        errors: [
+          {
+            message: 'Syntax Error: Expected Name, found <EOF>.',
+            locations: [{ line: 1, column: 19 }],
+            extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+          },
+        ],
+      },
+    ]);
+  });
+
+  test('no operation to run: 400 OPERATION_RESOLUTION_FAILURE; in a batch the others are answered', async () => {
+    const refusal = (message: string) => ({
+      errors: [{ message, extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }],
+    });
+    const twoOperations = 'query A { stats { persons } } query B { stats { boats } }';
+    const unknown = await postGraphQL(url, KEY, { query: twoOperations, operationName: 'C' });
+    expect([unknown.status, unknown.body]).toEqual([400, refusal('Unknown operation named "C".')]);
+    const unnamed = await postGraphQL(url, KEY, { query: twoOperations });
+    expect([unnamed.status, unnamed.body]).toEqual([
+      400,
+      refusal('Must provide operation name if query contains multiple operations.'),
+    ]);
+    const batch = await postGraphQL(url, KEY, [
+      { query: twoOperations, operationName: 'C' },
+      { query: twoOperations, operationName: 'B' },
+    ]);
+    expect(batch.body).toEqual([refusal('Unknown operation named "C".'), { data: { stats: { boats: 1 } } }]);
+  });
+
+  test('a mutation sent by GET: 405 BAD_REQUEST, nothing written', async () => {
+    const before = await served.temp.store.counts();
+    const query = encodeURIComponent('mutation { upsertPersons(persons: [{ id: "G1" }]) { id } }');
+    const response = await fetch(`${url}/graphql?query=${query}`, {
+      headers: { authorization: `Bearer ${KEY}`, 'apollo-require-preflight': 'true' },
+    });
+    expect([response.status, await response.json()]).toEqual([
+      405,
+      {
+        errors: [
+          {
+            message: 'GET requests only support query operations, not mutation operations',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+    ]);
+    expect(await served.temp.store.counts()).toEqual(before);
+  });
+
+  test("README's list of error codes holds every code the server can send, and no other", () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**Error codes.**'));
+    const rows = section
+      .slice(0, section.search(/\n\n(?!\|)/))
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
+    const listed = rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]));
+    // Apollo's codes pass through formatApiError, but for PERSISTED_QUERY_NOT_FOUND: persisted
+    // queries are off, so a request naming one is refused before any is looked up.
+    const apollo = Object.values(ApolloServerErrorCode).filter(
+      (code) => code !== 'PERSISTED_QUERY_NOT_FOUND',
+    );
+    const sendable = [...new Set([...Object.values(ErrorCode), ...apollo])];
+    expect([...listed].sort()).toEqual(sendable.sort());
+    const validation = rows.find((row) => row.startsWith('| `GRAPHQL_VALIDATION_FAILED`'));
+    expect(validation).toContain(ApolloServerValidationErrorCode.INTROSPECTION_DISABLED);
   });
 
   test('an error without a code: BAD_REQUEST when it asks for a 4xx status, else no detail at all', () => {

@@ -15,11 +15,11 @@ describe('pagination', () => {
   const keyOf = (i: { k: number }) => [i.k] as const;
 
   test('pages follow the sort key; cursors are opaque and round-trip', () => {
-    const page1 = paginate(items, { first: 2 }, keyOf);
+    const page1 = paginate(items, { first: 2 }, keyOf, [0]);
     expect(page1.edges.map((e) => e.node.k)).toEqual([1, 2]);
     expect(page1.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor([2]) });
     expect(page1.totalCount).toBe(5);
-    const page3 = paginate(items, { first: 2, after: encodeCursor([4]) }, keyOf);
+    const page3 = paginate(items, { first: 2, after: encodeCursor([4]) }, keyOf, [0]);
     expect(page3.edges.map((e) => e.node.k)).toEqual([5]);
     expect(page3.pageInfo.hasNextPage).toBe(false);
     expect(decodeCursor(encodeCursor([7, 'x']), [0, ''])).toEqual([7, 'x']);
@@ -33,18 +33,28 @@ describe('pagination', () => {
       items.filter((i) => i.k !== 3),
       { first: 10, after: encodeCursor([3]) },
       keyOf,
+      [0],
     );
     expect(page.edges.map((e) => e.node.k)).toEqual([4, 5]);
   });
 
+  test('a text that is no cursor of the list is refused whatever the list holds, an empty list too', () => {
+    for (const list of [items, []]) {
+      for (const after of ['garbage', encodeCursor(['3']), encodeCursor([3, 'x'])]) {
+        expect(() => paginate(list, { after }, keyOf, [0])).toThrow('after: is not a cursor of this list');
+      }
+      expect(paginate(list, { after: encodeCursor([9]) }, keyOf, [0]).edges).toEqual([]);
+    }
+  });
+
   test('page sizes out of range are refused', () => {
-    expect(() => paginate(items, { first: 501 }, keyOf)).toThrow(
+    expect(() => paginate(items, { first: 501 }, keyOf, [0])).toThrow(
       'first: must be a whole number from 0 to 500',
     );
-    expect(() => paginate(items, { first: -1 }, keyOf)).toThrow(
+    expect(() => paginate(items, { first: -1 }, keyOf, [0])).toThrow(
       'first: must be a whole number from 0 to 500',
     );
-    expect(paginate(items, { first: 0 }, keyOf).edges).toEqual([]);
+    expect(paginate(items, { first: 0 }, keyOf, [0]).edges).toEqual([]);
   });
 });
 

@@ -1,8 +1,8 @@
 /** Arguments of analysis fields: the as-of instant (and bed capacity), alone or with a page. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { badUserInput } from '../errors';
 import { PageArgs } from '../resolvers/args';
+import { DateTimeScalar } from '../types/date-time.scalar';
 
 const AS_OF =
   'Analyse what was known at this instant. Default: what the parent came from, else the end of the day of the latest case event.';
@@ -10,13 +10,13 @@ const CAPACITY = "At most this many quarantine beds in all. Default: the sites' 
 
 @ArgsType()
 export class AsOfArgs {
-  @Field(() => GraphQLDateTime, { nullable: true, description: AS_OF })
+  @Field(() => DateTimeScalar, { nullable: true, description: AS_OF })
   asOf?: Date | null;
 }
 
 @ArgsType()
 export class AsOfPageArgs extends PageArgs {
-  @Field(() => GraphQLDateTime, { nullable: true, description: AS_OF })
+  @Field(() => DateTimeScalar, { nullable: true, description: AS_OF })
   asOf?: Date | null;
 }
 

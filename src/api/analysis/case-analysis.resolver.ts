@@ -76,7 +76,7 @@ export class CaseAnalysisResolver {
     const contacts = (known ? outbreak.index.contactsOfCase(c.personId) : [])
       .filter((k) => !wanted || wanted.has(k.tier))
       .map((k) => scoped(k, outbreak.key));
-    return paginate(contacts, args, (k) => [-TIER_RANK[k.tier], k.personId]);
+    return paginate(contacts, args, (k): [number, string] => [-TIER_RANK[k.tier], k.personId], [0, '']);
   }
 
   @FieldResolver(() => TransmissionChainType, { nullable: true })

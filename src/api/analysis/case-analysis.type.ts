@@ -1,16 +1,16 @@
 /** What analysis adds to a case: its infectious window and its estimated infection time. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../types/date-time.scalar';
 
 @ObjectType('InfectiousWindow', {
   description:
     'When the people around the case become close contacts (9th edition): from 2 days before the date of onset or first positive, at midnight district time (or the last negative, for a screened case) to isolation.',
 })
 export class InfectiousWindowType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   from!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   to!: number;
 
   @Field(() => String, { description: 'What opened and what closed the window.' })
@@ -21,13 +21,13 @@ export class InfectiousWindowType {
   description: 'When the case was most likely infected, bounded by samples, onset and the incubation period.',
 })
 export class InfectionTimeType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   mean!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   lower!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   upper!: number;
 
   @Field(() => String)

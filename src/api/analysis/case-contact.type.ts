@@ -1,8 +1,8 @@
 /** CaseContact: a person a case exposed, with the contact tier of that exposure. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import type { ContactTier } from '../../analysis/tiers';
 import { connectionOf } from '../types/connections';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { ContactTierEnum } from './enums';
 
 @ObjectType('CaseContact', { description: 'A person the case exposed, and the contact tier it gives.' })
@@ -15,7 +15,7 @@ export class CaseContactType {
   @Field(() => ContactTierEnum, { description: "The person's own tier, over every source." })
   overallTier!: ContactTier;
 
-  @Field(() => GraphQLDateTime, { description: 'The end of the last exposure to this case.' })
+  @Field(() => DateTimeScalar, { description: 'The end of the last exposure to this case.' })
   lastExposure!: number;
 }
 

@@ -47,7 +47,7 @@ export class ClusterResolver {
     // Persons first, then the page: a page of first: N then holds N persons while there are more,
     // its endCursor is the last person in it, and totalCount counts what the pages walk.
     const outbreak = await outbreakFor(ctx, cluster);
-    const page = paginate(outbreak.index.personsIn(cluster), args, (id) => [id]);
+    const page = paginate(outbreak.index.personsIn(cluster), args, (id): [string] => [id], ['']);
     const key = keyOfParent(cluster);
     const persons = await Promise.all(page.edges.map((e) => personIn(ctx, key, e.node)));
     return {

@@ -31,6 +31,7 @@ function exposurePage(
     exposures.map((e) => scoped(e, outbreak.key)),
     args,
     exposureSortKey,
+    [0, 0, '', '', '', ''],
   );
 }
 

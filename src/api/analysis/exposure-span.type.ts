@@ -2,9 +2,9 @@
  * The fields that say how and when an exposure happened, shared by the evidence types
  * (ContactEvidence, InfectorEvidence); not a GraphQL type of its own.
  */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ObjectType } from 'type-graphql';
 import type { ExposureSetting } from '../../analysis/model';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { ExposureSettingEnum } from './enums';
 
 // Not referenced by any field, so the schema does not emit it.
@@ -19,10 +19,10 @@ export abstract class ExposureSpanFields {
   @Field(() => String, { nullable: true })
   contactSetting!: string | null;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   start!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   end!: number;
 
   @Field(() => Float)

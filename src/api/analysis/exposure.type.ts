@@ -1,8 +1,8 @@
 /** Exposure: one person exposed to one source (a case, or a contaminated lot, boat or place) over a span. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { Exposure, ExposureSetting } from '../../analysis/model';
 import { connectionOf } from '../types/connections';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { ExposureSettingEnum, ExposureSourceKindEnum } from './enums';
 
 @ObjectType('Exposure', {
@@ -25,10 +25,10 @@ export class ExposureType {
   @Field(() => String, { nullable: true, description: 'The reported setting, for CONTACT.' })
   contactSetting!: string | null;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   start!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   end!: number;
 
   @Field(() => Float, { description: 'Minutes together (summed when several stays overlap).' })

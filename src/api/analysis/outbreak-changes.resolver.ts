@@ -1,11 +1,11 @@
 /** What changed between two instants (the analysis at each), as `tracegraph report --since`. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import { changesSince } from '../../analysis/changes';
 import type { ReportChanges } from '../../analysis/report-model';
 import type { ApiContext } from '../context.type';
 import { checkWithinYears } from '../services/analysis.service';
 import { badUserInput } from '../errors';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { AsOfCapacityArgs } from './args';
 import { OutbreakChangesType } from './outbreak-changes.type';
 import { outbreakFor } from './scope';
@@ -23,7 +23,7 @@ export class OutbreakChangesResolver {
     complexity: 100,
   })
   async outbreakChanges(
-    @Arg('since', () => GraphQLDateTime, {
+    @Arg('since', () => DateTimeScalar, {
       description: 'The earlier instant, before asOf; a daily briefing gives the end of the day before.',
     })
     since: Date,

@@ -1,6 +1,6 @@
 /** OutbreakChanges: what changed between two instants, as `tracegraph report --since` gives it. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { CaseClassificationEnum } from '../types/enums';
 import { ContactTierEnum, PlacementEnum, RiskLevelEnum } from './enums';
 
@@ -115,10 +115,10 @@ export class RiskAreaChangeType {
     'What changed from since to asOf, each list sorted by id. The counts at each instant: outbreakSummary(asOf: since) and outbreakSummary(asOf).',
 })
 export class OutbreakChangesType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   since!: Date;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   asOf!: Date;
 
   @Field(() => [NewCaseType])

@@ -1,6 +1,6 @@
 /** OutbreakSummary: the counts, epidemic curve, reproduction number by generation and spreaders at asOf. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { GenerationRType } from './transmission-chain.type';
 
 @ObjectType('EpiCurveDay', { description: 'One day of the epidemic curve (district time).' })
@@ -35,7 +35,7 @@ export class SpreaderType {
 
 @ObjectType('OutbreakSummary', { description: 'The outbreak at asOf in numbers.' })
 export class OutbreakSummaryType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   asOf!: number;
 
   @Field(() => String, { description: 'Protocol preset, e.g. cn-9th-2022.' })

@@ -56,7 +56,7 @@ export class QuarantinePlanResolver {
       .filter((e) => e.tier !== null && (!wanted || wanted.has(e.tier)))
       .map((e) => scoped(e, outbreak.key));
     return {
-      ...paginate(entries, args, (e) => [e.priority, e.personId]),
+      ...paginate(entries, args, (e): [number, string] => [e.priority, e.personId], [0, '']),
       asOf: outbreak.key.asOf,
       capacity: outbreak.key.capacity,
       beds: plan.sites.reduce((sum, s) => sum + s.capacity, 0),

@@ -3,11 +3,11 @@
  * infection weighted by onward risk and vulnerability), their bed, release and PCR days; the
  * QuarantinePlan is the list as a connection, with the sites' bed use.
  */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { Placement } from '../../analysis/quarantine';
 import type { ContactTier } from '../../analysis/tiers';
 import { connectionOf } from '../types/connections';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { ContactTierEnum, PlacementEnum } from './enums';
 import { ExposureSpanFields } from './exposure-span.type';
 import { QuarantineSiteType } from './quarantine-site.type';
@@ -64,22 +64,22 @@ export class QuarantineEntryType {
   })
   centrality!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   lastExposure!: number;
 
-  @Field(() => GraphQLDateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'End of quarantine: last exposure plus the quarantine days.',
   })
   releaseOn!: number | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   homeMonitoringUntil!: number | null;
 
-  @Field(() => [GraphQLDateTime], { description: 'Midnight (+08:00) of each PCR day in quarantine.' })
+  @Field(() => [DateTimeScalar], { description: 'Midnight (+08:00) of each PCR day in quarantine.' })
   pcrDates!: number[];
 
-  @Field(() => [GraphQLDateTime], { description: 'Midnight (+08:00) of each PCR day of home monitoring.' })
+  @Field(() => [DateTimeScalar], { description: 'Midnight (+08:00) of each PCR day of home monitoring.' })
   homePcrDates!: number[];
 
   // Written from ids, kinds, numbers and dates, never a name: read as it is (see personal-data.ts).
@@ -93,7 +93,7 @@ const QuarantineEntryConnectionBase = connectionOf('QuarantineEntry', () => Quar
   description: 'The quarantine priority list (a connection, by priority) and the bed use of the sites.',
 })
 export class QuarantinePlanType extends QuarantineEntryConnectionBase {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   asOf!: number;
 
   @Field(() => Int, {

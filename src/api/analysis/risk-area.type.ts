@@ -1,7 +1,7 @@
 /** RiskArea: a place designated high or medium risk, and when it may be lowered. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { RiskLevel } from '../../analysis/risk-areas';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { RiskLevelEnum } from './enums';
 
 @ObjectType('RiskArea', {
@@ -21,16 +21,16 @@ export class RiskAreaType {
   @Field(() => String, { nullable: true })
   placeKind!: string | null;
 
-  @Field(() => GraphQLDateTime, { description: 'The last infection linked to the area.' })
+  @Field(() => DateTimeScalar, { description: 'The last infection linked to the area.' })
   lastInfection!: number;
 
-  @Field(() => GraphQLDateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'When it may be lowered one level; null once low.',
   })
   liftOn!: number | null;
 
-  @Field(() => GraphQLDateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description:
       'When it was lowered to LOW (the day its lift came, midnight in the district); null while HIGH or MEDIUM.',

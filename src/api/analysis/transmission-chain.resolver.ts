@@ -86,6 +86,7 @@ export class TransmissionChainResolver {
       chains.map((c) => scoped(c, outbreak.key)),
       args,
       chainSortKey,
+      [0, 0, ''],
     );
   }
 
@@ -171,7 +172,7 @@ export class TransmissionChainResolver {
     const cases = chain.caseIds
       .map((id) => caseIn(outbreak, id))
       .filter((c): c is Scoped<Case> => c !== null);
-    return paginate(cases, args, (c) => [outbreak.index.chainOrder(c.personId)]);
+    return paginate(cases, args, (c): [number] => [outbreak.index.chainOrder(c.personId)], [0]);
   }
 
   @FieldResolver(() => [GenerationRType], { complexity: listComplexity(5) })

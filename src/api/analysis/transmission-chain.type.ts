@@ -2,11 +2,11 @@
  * TransmissionChain: the tree formed by each case's most likely infector, with its links, its
  * cases (root first, then by generation), generations and the reproduction number by generation.
  */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { InfectorKind } from '../../analysis/infector';
 import { CaseType } from '../types/case.type';
 import { connectionOf } from '../types/connections';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { InfectorKindEnum } from './enums';
 
 /** What the resolvers of TransmissionLink work from. */
@@ -94,10 +94,10 @@ export class TransmissionChainType {
   @Field(() => Int, { description: 'Highest generation (the root is generation 0).' })
   length!: number;
 
-  @Field(() => GraphQLDateTime, { description: 'Earliest onset or confirmation of its cases.' })
+  @Field(() => DateTimeScalar, { description: 'Earliest onset or confirmation of its cases.' })
   firstAt!: number;
 
-  @Field(() => GraphQLDateTime, { description: 'Latest onset or confirmation of its cases.' })
+  @Field(() => DateTimeScalar, { description: 'Latest onset or confirmation of its cases.' })
   lastAt!: number;
 
   @Field(() => Float)
@@ -108,7 +108,7 @@ export class TransmissionChainType {
   })
   active!: boolean;
 
-  @Field(() => GraphQLDateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   lastConfirmedAt!: number | null;
 }
 

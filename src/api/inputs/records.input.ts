@@ -3,9 +3,9 @@
  * column), so the mutations validate through the import's own row specs (src/domain/records.ts).
  * Timestamps are DateTime; fields that also accept a date alone (as in the import) are strings.
  */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import type { CaseClassification, ContactSetting, SampleMethod, SampleResult, Sex } from '../../domain/types';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import {
   CaseClassificationEnum,
   ContactSettingEnum,
@@ -66,16 +66,16 @@ export class ColdChainItemInput {
 export class StayInput {
   @Field(() => ID, { description: 'A person, cold-chain lot or boat.' }) subjectId!: string;
   @Field(() => ID, { description: 'A place or boat.' }) hostId!: string;
-  @Field(() => GraphQLDateTime) start!: Date;
-  @Field(() => GraphQLDateTime) end!: Date;
+  @Field(() => DateTimeScalar) start!: Date;
+  @Field(() => DateTimeScalar) end!: Date;
 }
 
 @InputType('ContactInput', { description: 'A row of contacts.csv.' })
 export class ContactInput {
   @Field(() => ID) personA!: string;
   @Field(() => ID) personB!: string;
-  @Field(() => GraphQLDateTime) start!: Date;
-  @Field(() => GraphQLDateTime) end!: Date;
+  @Field(() => DateTimeScalar) start!: Date;
+  @Field(() => DateTimeScalar) end!: Date;
   @Field(() => ContactSettingEnum) setting!: ContactSetting;
 }
 
@@ -83,13 +83,13 @@ export class ContactInput {
 export class HandlingInput {
   @Field(() => ID) personId!: string;
   @Field(() => ID) itemId!: string;
-  @Field(() => GraphQLDateTime) at!: Date;
+  @Field(() => DateTimeScalar) at!: Date;
 }
 
 @InputType('SampleInput', { description: 'A row of samples.csv.' })
 export class SampleInput {
   @Field(() => ID, { description: 'A person, or a lot, place or boat.' }) subjectId!: string;
-  @Field(() => GraphQLDateTime) sampledAt!: Date;
+  @Field(() => DateTimeScalar) sampledAt!: Date;
   @Field(() => SampleResultEnum) result!: SampleResult;
   @Field(() => SampleMethodEnum) method!: SampleMethod;
   @Field(() => Float, { nullable: true, description: 'PCR cycle threshold, 0 to 60.' }) ct?: number | null;

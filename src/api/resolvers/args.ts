@@ -1,10 +1,10 @@
 /** Arguments shared by list fields: a page (first/after) and a time window (from/to). */
-import { GraphQLDateTime } from 'graphql-scalars';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { badUserInput } from '../errors';
 import { ALL_TIME } from '../loaders';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
+import { DateTimeScalar } from '../types/date-time.scalar';
 
 @ArgsType()
 export class PageArgs {
@@ -14,40 +14,44 @@ export class PageArgs {
   })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The endCursor of the previous page. A text that is no cursor of this list is refused (BAD_USER_INPUT), on an empty list too.',
+  })
   after?: string | null;
 }
 
 @ArgsType()
 export class WindowArgs {
-  @Field(() => GraphQLDateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'Window start (inclusive); open when omitted.',
   })
   from?: Date | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
   to?: Date | null;
 }
 
 @ArgsType()
 export class WindowPageArgs extends PageArgs {
-  @Field(() => GraphQLDateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'Window start (inclusive); open when omitted.',
   })
   from?: Date | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Window end (inclusive); open when omitted.' })
   to?: Date | null;
 }
 
 @ArgsType()
 export class RequiredWindowPageArgs extends PageArgs {
-  @Field(() => GraphQLDateTime, { description: 'Window start (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Window start (inclusive).' })
   from!: Date;
 
-  @Field(() => GraphQLDateTime, { description: 'Window end (inclusive).' })
+  @Field(() => DateTimeScalar, { description: 'Window end (inclusive).' })
   to!: Date;
 }
 

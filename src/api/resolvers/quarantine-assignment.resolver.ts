@@ -1,5 +1,4 @@
 /** assignQuarantineSite: a person to a bed at a quarantine site; investigators and admins only. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { Person, Place } from '../../domain/types';
 import { WRITERS } from '../auth-checker';
@@ -8,6 +7,7 @@ import {
   QuarantineAssignmentService,
   type QuarantineAssignment,
 } from '../services/quarantine-assignment.service';
+import { DateTimeScalar } from '../types/date-time.scalar';
 import { PersonType } from '../types/person.type';
 import { PlaceType } from '../types/place.type';
 import { QuarantineAssignmentType } from '../types/quarantine-assignment.type';
@@ -23,8 +23,8 @@ export class QuarantineAssignmentResolver {
   assignQuarantineSite(
     @Arg('personId', () => ID) personId: string,
     @Arg('siteId', () => ID, { description: 'A place of kind quarantine_site.' }) siteId: string,
-    @Arg('start', () => GraphQLDateTime, { nullable: true }) start: Date | null,
-    @Arg('end', () => GraphQLDateTime, { nullable: true }) end: Date | null,
+    @Arg('start', () => DateTimeScalar, { nullable: true }) start: Date | null,
+    @Arg('end', () => DateTimeScalar, { nullable: true }) end: Date | null,
     @Ctx() ctx: ApiContext,
   ): Promise<QuarantineAssignment> {
     const service = new QuarantineAssignmentService(

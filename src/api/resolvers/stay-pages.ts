@@ -12,7 +12,7 @@ export const staySortKey = (s: Stay): [number, number, string, string] => [
 
 /** A page of the stays of `parent` (a person, place, boat or lot), in its analysis scope. */
 export function stayPage(parent: unknown, stays: readonly Stay[], args: PageArgs): Page<Scoped<Stay>> {
-  const page = paginate(stays, args, staySortKey);
+  const page = paginate(stays, args, staySortKey, [0, 0, '', '']);
   // Only the page's stays are copied into the scope, not every stay in the window.
   const nodes = inScopeOf(
     parent,

@@ -1,7 +1,7 @@
 /** AuditEntry: one operation's reads of unmasked personal data (persons', and homes' names). */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Role } from '../context.type';
+import { DateTimeScalar } from './date-time.scalar';
 import { RoleEnum } from './enums';
 
 @ObjectType('AuditEntry', {
@@ -12,7 +12,7 @@ export class AuditEntryType {
   @Field(() => Int, { description: 'Increases by one per entry.' })
   seq!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   at!: number;
 
   @Field(() => String, { description: 'Fingerprint of the API key used (never the key).' })

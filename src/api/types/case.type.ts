@@ -1,7 +1,7 @@
 /** Case: a confirmed (symptomatic) or asymptomatic infection of a person. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { CaseClassification } from '../../domain/types';
+import { DateTimeScalar } from './date-time.scalar';
 import { CaseClassificationEnum } from './enums';
 
 @ObjectType('Case', { description: 'A confirmed (symptomatic) or asymptomatic case.' })
@@ -12,12 +12,12 @@ export class CaseType {
   @Field(() => CaseClassificationEnum)
   classification!: CaseClassification;
 
-  @Field(() => GraphQLDateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'Symptom onset; null for an asymptomatic case.',
   })
   onset!: number | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   confirmedAt!: number | null;
 }

@@ -1,6 +1,6 @@
 /** ColdChainItem: a lot of frozen goods, with its handlers and storage as field resolvers. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from './date-time.scalar';
 
 @ObjectType('ColdChainItem', { description: 'A cold-chain lot (frozen goods).' })
 export class ColdChainItemType {
@@ -16,6 +16,6 @@ export class ColdChainItemType {
   @Field(() => String, { nullable: true })
   origin!: string | null;
 
-  @Field(() => GraphQLDateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   arrivedAt!: number | null;
 }

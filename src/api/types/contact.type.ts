@@ -1,15 +1,15 @@
 /** Contact: a contact between two persons reported in an interview. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
 import type { ContactSetting } from '../../domain/types';
+import { DateTimeScalar } from './date-time.scalar';
 import { ContactSettingEnum } from './enums';
 
 @ObjectType('Contact', { description: 'A contact between two persons reported in an interview.' })
 export class ContactType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   start!: number;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   end!: number;
 
   @Field(() => ContactSettingEnum)

@@ -1,9 +1,9 @@
 /** Handling: a person handled a cold-chain lot at an instant. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from './date-time.scalar';
 
 @ObjectType('Handling', { description: 'A person handled a cold-chain lot.' })
 export class HandlingType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   at!: number;
 }

@@ -1,15 +1,15 @@
 /** QuarantineAssignment: what assigning a person to a quarantine site recorded, and the beds left. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from './date-time.scalar';
 
 @ObjectType('QuarantineAssignment', {
   description: 'A person assigned to a quarantine site over an interval (recorded as their stay there).',
 })
 export class QuarantineAssignmentType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   start!: number;
 
-  @Field(() => GraphQLDateTime, { description: 'The planned release.' })
+  @Field(() => DateTimeScalar, { description: 'The planned release.' })
   end!: number;
 
   @Field(() => Int, { description: "The site's beds." })

@@ -1,14 +1,14 @@
 /** Sample: a test of a person, or an environmental sample of a lot, place or boat. */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, ObjectType } from 'type-graphql';
 import type { SampleMethod, SampleResult } from '../../domain/types';
+import { DateTimeScalar } from './date-time.scalar';
 import { SampleMethodEnum, SampleResultEnum } from './enums';
 
 @ObjectType('Sample', {
   description: 'A test of a person, or an environmental sample of a lot, place or boat.',
 })
 export class SampleType {
-  @Field(() => GraphQLDateTime)
+  @Field(() => DateTimeScalar)
   sampledAt!: number;
 
   @Field(() => SampleResultEnum)

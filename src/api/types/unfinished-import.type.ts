@@ -1,6 +1,6 @@
 /** UnfinishedImport: an import that left the store holding part of its bundle (Neo4j). */
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from './date-time.scalar';
 
 @ObjectType('UnfinishedImport', {
   description:
@@ -14,7 +14,7 @@ export class UnfinishedImportType {
   })
   bundle!: string;
 
-  @Field(() => GraphQLDateTime, { description: 'When it began writing.' })
+  @Field(() => DateTimeScalar, { description: 'When it began writing.' })
   startedAt!: number;
 
   @Field(() => Int, { description: 'The process that imported.' })
