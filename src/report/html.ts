@@ -57,6 +57,7 @@ import {
   CASE_CONTACTS_ORDER,
   mostLikelyInfector,
   quarantineWhere,
+  RISK_AREA_ORDER,
   selectionNote,
   SELECTED_CONTACTS,
   SELECTED_RISK_AREAS,
@@ -569,7 +570,7 @@ function riskAreasSection(full: AnalysisReport, shown: AnalysisReport): string {
     esc(a.reason),
   ]);
   const body = rows.length
-    ? `${table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)}${moreRows(areas, 'risk areas', 'high before medium')}`
+    ? `${table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)}${moreRows(areas, 'risk areas', RISK_AREA_ORDER)}`
     : '<p class="empty">No risk areas.</p>';
   const scope = selectionLine(
     shown.riskAreas.length,

@@ -39,6 +39,7 @@ import {
   CASE_CONTACTS_ORDER,
   mostLikelyInfector,
   quarantineWhere,
+  RISK_AREA_ORDER,
   selectionNote,
   SELECTED_CONTACTS,
   SELECTED_RISK_AREAS,
@@ -404,7 +405,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
             liftWords(a),
             a.reason,
           ]),
-        ) + moreRows(areas, 'risk areas', 'high before medium')
+        ) + moreRows(areas, 'risk areas', RISK_AREA_ORDER)
       : '_No risk areas._',
   );
 

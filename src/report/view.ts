@@ -209,6 +209,9 @@ export function selectionNote(kept: number, all: number, what: string, which: st
   return `Only the ${count(kept)} of the district's ${count(all)} ${what} ${which}; the report without --cases lists every one.`;
 }
 
+/** The order of the pages' risk areas: those lifted (lowered to low) come last. */
+export const RISK_AREA_ORDER = 'high, then medium, then those lifted (low)';
+
 /** Which contacts `--cases` keeps (`selectCases`). */
 export const SELECTED_CONTACTS =
   'exposed to the selected cases, to a place, boat or lot that infected one of them or is a likely source of their chains, or to those contacts';

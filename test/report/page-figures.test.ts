@@ -114,3 +114,18 @@ describe('a probability under 1% in the HTML', () => {
     expect(part(html, 'case-P03', '</article>')).toContain('(case, &lt;1%)');
   });
 });
+
+describe('a page of more than 100 risk areas', () => {
+  it('says the order of the first 100, those lifted (low) last', () => {
+    const report = analysisReportFixture();
+    const areas = report.riskAreas;
+    report.riskAreas = Array.from({ length: 105 }, (_, i) => ({
+      ...areas[i % areas.length]!,
+      placeId: `A${String(i).padStart(3, '0')}`,
+    }));
+    const note =
+      'The first 100 of 105 risk areas are listed, high, then medium, then those lifted (low); the JSON report has every one.';
+    expect(renderHtml(report)).toContain(`<p class="more">${note}</p>`);
+    expect(renderMarkdown(report)).toContain(`_${note}_`);
+  });
+});
