@@ -57,6 +57,12 @@ import {
   CASE_CONTACTS_ORDER,
   mostLikelyInfector,
   quarantineWhere,
+  RISK_AREA_ORDER,
+  selectionNote,
+  SELECTED_CONTACTS,
+  SELECTED_RISK_AREAS,
+  SELECTED_SOURCES,
+  unlistedCandidatesNote,
   type ChainTreeNode,
 } from './view';
 
@@ -191,7 +197,7 @@ a { color: var(--accent); }
 
 function probability(p: number): string {
   const width = Math.max(0, Math.min(100, Math.round(p * 100)));
-  return `<span class="prob"><span class="bar"><span style="width:${width}%"></span></span>${percent(p)}</span>`;
+  return `<span class="prob"><span class="bar"><span style="width:${width}%"></span></span>${esc(percent(p))}</span>`;
 }
 
 /**
@@ -358,7 +364,7 @@ function chainDrawing(
           ? 'unknown source (outside the recorded network)'
           : `${esc(describe(full, node.id, node.kind))} <span class="muted">(${esc(SOURCE_KIND_LABELS[node.kind])})</span>`;
     const via = node.link
-      ? ` <span class="swatch" style="background:${colourOfSetting(node.link.setting)}"></span>${esc(settingLabel(node.link.setting))} ${percent(node.link.probability)}`
+      ? ` <span class="swatch" style="background:${colourOfSetting(node.link.setting)}"></span>${esc(settingLabel(node.link.setting))} ${esc(percent(node.link.probability))}`
       : '';
     const ring = selected?.has(node.id) ? ' <span class="badge flag">selected</span>' : '';
     const children = node.children.length ? `<ul>${node.children.map(item).join('')}</ul>` : '';
@@ -414,7 +420,7 @@ function caseArticle(
   const person = full.entities[c.personId];
   const { infector: likeliest, cut } = mostLikelyInfector(c);
   const infector = likeliest
-    ? `${caseLink(full, likeliest.id, likeliest.kind, shownCases)} (${esc(SOURCE_KIND_LABELS[likeliest.kind])}, ${percent(likeliest.probability)})` +
+    ? `${caseLink(full, likeliest.id, likeliest.kind, shownCases)} (${esc(SOURCE_KIND_LABELS[likeliest.kind])}, ${esc(percent(likeliest.probability))})` +
       (cut ? `; <span class="muted">${esc(cutLinkNote(full, c))}</span>` : '')
     : '—';
   const who = [person?.age != null ? `${person.age} y` : null, person?.sex ?? null, person?.detail ?? null]
@@ -477,6 +483,7 @@ function caseArticle(
         new Set([4]),
       )
     : '<p class="empty">No infector candidates.</p>';
+  const unlisted = unlistedCandidatesNote(c);
 
   const capped = cappedOf(c.personId);
   const contacts = TIERS.map((tier) => {
@@ -500,10 +507,16 @@ function caseArticle(
     `<h3>${esc(describe(full, c.personId))} <span class="badge ${c.classification}">${c.classification}</span>${flags}</h3>` +
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>` +
     `<h4>Timeline</h4>${timeline}` +
-    `<h4>Infector candidates</h4>${candidates}` +
+    `<h4>Infector candidates</h4>${candidates}${unlisted ? `<p class="more">${esc(unlisted)}</p>` : ''}` +
     `<h4>Contacts</h4>${contacts ? `${contacts}${moreContacts}` : '<p class="empty">No contacts traced from this case.</p>'}` +
     '</article>'
   );
+}
+
+/** With `--cases`, the part of the district's list a section holds, as a muted line; '' for all. */
+function selectionLine(kept: number, all: number, what: string, which: string): string {
+  const note = selectionNote(kept, all, what, which);
+  return note ? `<p class="muted">${esc(note)}</p>` : '';
 }
 
 /** What a table of the district left out, or '' when it shows every row. */
@@ -536,7 +549,8 @@ function sourcesSection(full: AnalysisReport, shown: AnalysisReport): string {
   const body = rows.length
     ? `${table(['Source', 'Kind', 'Score', 'Chains', 'Reasons'], rows, new Set([2]))}${moreRows(sources, 'likely sources', 'best first')}`
     : '<p class="empty">No likely sources.</p>';
-  return `<section id="sources" class="after-cases"><h2>Likely sources</h2>${body}</section>`;
+  const scope = selectionLine(shown.sources.length, full.sources.length, 'likely sources', SELECTED_SOURCES);
+  return `<section id="sources" class="after-cases"><h2>Likely sources</h2>${scope}${body}</section>`;
 }
 
 const LEVEL_ORDER: Record<RiskLevel, number> = { high: 0, medium: 1, low: 2 };
@@ -556,9 +570,15 @@ function riskAreasSection(full: AnalysisReport, shown: AnalysisReport): string {
     esc(a.reason),
   ]);
   const body = rows.length
-    ? `${table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)}${moreRows(areas, 'risk areas', 'high before medium')}`
+    ? `${table(['Place', 'Level', 'Last infection', 'Can be lowered on', 'Reason'], rows)}${moreRows(areas, 'risk areas', RISK_AREA_ORDER)}`
     : '<p class="empty">No risk areas.</p>';
-  return `<section id="risk-areas"><h2>Risk areas</h2>${body}</section>`;
+  const scope = selectionLine(
+    shown.riskAreas.length,
+    full.riskAreas.length,
+    'risk areas',
+    SELECTED_RISK_AREAS,
+  );
+  return `<section id="risk-areas"><h2>Risk areas</h2>${scope}${body}</section>`;
 }
 
 function quarantineSection(full: AnalysisReport, shown: AnalysisReport, maxContacts: number): string {
@@ -618,7 +638,8 @@ function quarantineSection(full: AnalysisReport, shown: AnalysisReport, maxConta
         'compact',
       )}`
     : '';
-  return `<section id="quarantine"><h2>Quarantine list</h2><p class="muted">In priority order (1 = first to quarantine).</p>${list}${sites}</section>`;
+  const scope = selectionLine(shown.contacts.length, full.contacts.length, 'contacts', SELECTED_CONTACTS);
+  return `<section id="quarantine"><h2>Quarantine list</h2><p class="muted">In priority order (1 = first to quarantine).</p>${scope}${list}${sites}</section>`;
 }
 
 /** The contact cap asked for: the default when absent; 0, Infinity or a negative number: no cap. */

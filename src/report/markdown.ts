@@ -39,6 +39,12 @@ import {
   CASE_CONTACTS_ORDER,
   mostLikelyInfector,
   quarantineWhere,
+  RISK_AREA_ORDER,
+  selectionNote,
+  SELECTED_CONTACTS,
+  SELECTED_RISK_AREAS,
+  SELECTED_SOURCES,
+  unlistedCandidatesNote,
   type ChainTreeNode,
 } from './view';
 
@@ -219,6 +225,7 @@ function caseSection(
         new Set([4, 5]),
       )
     : '_No infector candidates._';
+  const unlisted = unlistedCandidatesNote(c);
   const capped = cappedOf(c.personId);
   const tiers = TIERS.filter((tier) => capped.byTier[tier].total > 0)
     .map((tier) => {
@@ -237,7 +244,7 @@ function caseSection(
     `### ${md(describe(full, c.personId))}`,
     facts.map(([k, v]) => `- **${k}:** ${md(v!)}`).join('\n'),
     `#### Timeline\n\n${timeline}`,
-    `#### Infector candidates\n\n${candidates}`,
+    `#### Infector candidates\n\n${candidates}${unlisted ? `\n\n_${md(unlisted)}_` : ''}`,
     `#### Contacts\n\n${contacts || '_No contacts traced from this case._'}`,
   ].join('\n\n');
 }
@@ -352,7 +359,13 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
     options.onProgress?.(i + 1, shown.cases.length, c.personId);
   });
 
+  /** With `--cases`, the part of the district's list a section holds; nothing for all. */
+  const scope = (kept: number, all: number, what: string, which: string): void => {
+    const note = selectionNote(kept, all, what, which);
+    if (note) out.push(`_${md(note)}_`);
+  };
   out.push('## Likely sources');
+  scope(shown.sources.length, full.sources.length, 'likely sources', SELECTED_SOURCES);
   const sources = capList(
     [...shown.sources].sort((a, b) => b.score - a.score),
     MAX_TABLE_ROWS,
@@ -374,6 +387,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
   );
 
   out.push('## Risk areas');
+  scope(shown.riskAreas.length, full.riskAreas.length, 'risk areas', SELECTED_RISK_AREAS);
   const areas = capList(
     [...shown.riskAreas].sort(
       (a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.placeId.localeCompare(b.placeId),
@@ -391,11 +405,12 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
             liftWords(a),
             a.reason,
           ]),
-        ) + moreRows(areas, 'risk areas', 'high before medium')
+        ) + moreRows(areas, 'risk areas', RISK_AREA_ORDER)
       : '_No risk areas._',
   );
 
   out.push('## Quarantine list');
+  scope(shown.contacts.length, full.contacts.length, 'contacts', SELECTED_CONTACTS);
   const quarantine = capList([...shown.contacts].sort(byPriority), maxContacts);
   out.push(
     quarantine.total

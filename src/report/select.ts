@@ -6,7 +6,7 @@
 import type { AnalysisReport, ContactReport } from '../analysis/report-model';
 import { recordById } from '../domain/own-entries';
 import { maskReport } from './mask';
-import { contactSources } from './view';
+import { contactSources, formatWhen } from './view';
 
 export interface Selection {
   report: AnalysisReport;
@@ -44,7 +44,8 @@ export function selectCases(report: AnalysisReport, caseIds?: readonly string[])
     if (id === '' || seen.has(id)) continue;
     seen.add(id);
     if (byId.has(id)) wanted.push(id);
-    else problems.push(`unknown case id "${id}": not a case in this report (as of ${report.asOf})`);
+    else
+      problems.push(`unknown case id "${id}": not a case in this report (as of ${formatWhen(report.asOf)})`);
   }
 
   const cases = wanted.map((id) => byId.get(id)!);

@@ -12,6 +12,7 @@ import type {
   InfectorRef,
   SourceKind,
 } from '../analysis/report-model';
+import { DEFAULTS as INFECTOR_DEFAULTS } from '../analysis/infector';
 import { TIERS_BY_SOURCE } from '../analysis/report-model';
 
 export const TIER_LABELS: Record<ContactTier, string> = {
@@ -182,6 +183,43 @@ export function cutLinkNote(report: AnalysisReport, c: CaseReport): string {
   return `the link was cut to break a cycle of most likely links: this case roots ${c.chainId}, from ${origin}`;
 }
 
+/**
+ * What a case's table of infector candidates leaves out, or '' when nothing: the analysis lists the
+ * candidates of 5% or more, so where they hold less than the whole (to the nearest percent) the
+ * rest is shared by candidates under 5% each that no report names, and the listed percentages
+ * would otherwise not add up to 100.
+ */
+export function unlistedCandidatesNote(c: CaseReport): string {
+  if (c.candidates.length === 0) return '';
+  const listed = c.candidates.reduce((sum, k) => sum + k.probability, 0);
+  const rest = 1 - listed;
+  if (rest < 0.005) return '';
+  return (
+    `The candidates listed hold ${percent(listed)} of the probability; the other ${percent(rest)} is ` +
+    `shared by candidates under ${percent(INFECTOR_DEFAULTS.threshold)} each, which the analysis does not list.`
+  );
+}
+
+/**
+ * With `--cases`, what a district list of the pages holds: `Only the 871 of the district's 918
+ * contacts …`; '' when it holds them all.
+ */
+export function selectionNote(kept: number, all: number, what: string, which: string): string {
+  if (kept >= all) return '';
+  return `Only the ${count(kept)} of the district's ${count(all)} ${what} ${which}; the report without --cases lists every one.`;
+}
+
+/** The order of the pages' risk areas: those lifted (lowered to low) come last. */
+export const RISK_AREA_ORDER = 'high, then medium, then those lifted (low)';
+
+/** Which contacts `--cases` keeps (`selectCases`). */
+export const SELECTED_CONTACTS =
+  'exposed to the selected cases, to a place, boat or lot that infected one of them or is a likely source of their chains, or to those contacts';
+/** Which risk areas `--cases` keeps. */
+export const SELECTED_RISK_AREAS = 'that the selected cases made';
+/** Which likely sources `--cases` keeps. */
+export const SELECTED_SOURCES = "of the selected cases' chains";
+
 /** A contact's sources: the case (or close contact) ids its evidence names. */
 export function contactSources(contact: ContactReport): string[] {
   return [...new Set(contact.evidence.map((e) => e.sourceId))];
@@ -224,8 +262,9 @@ export function bedsTaken(summary: { occupiedBeds: number; assignedBeds: number 
 }
 
 /**
- * What the beds taken are: `8 already occupied, 2 due for release, 4 assigned by the plan, not yet
- * at the site` (the plan keeps no earlier day's assignment, so "newly" would not hold).
+ * What the beds taken are: `8 already occupied, 2 of them due for release; 4 assigned by the plan,
+ * not yet at the site`, two parts that add up to the beds taken (those due for release are among
+ * the occupied; the plan keeps no earlier day's assignment, so "newly" would not hold).
  */
 export function bedsTakenParts(summary: {
   occupiedBeds: number;
@@ -233,7 +272,7 @@ export function bedsTakenParts(summary: {
   dueForReleaseBeds: number;
 }): string {
   return (
-    `${summary.occupiedBeds} already occupied${dueForRelease(summary.dueForReleaseBeds)}, ` +
+    `${summary.occupiedBeds} already occupied${dueForRelease(summary.dueForReleaseBeds)}; ` +
     `${summary.assignedBeds} assigned by the plan, not yet at the site`
   );
 }
@@ -244,9 +283,9 @@ export function liftWords(area: { liftOn: string | null; liftedOn: string | null
   return area.liftedOn === null ? '—' : `lifted on ${area.liftedOn}`;
 }
 
-/** `, 2 due for release` after the beds already occupied, when any are; nothing otherwise. */
+/** `, 2 of them due for release` after the beds already occupied, when any are; nothing otherwise. */
 export function dueForRelease(beds: number): string {
-  return beds > 0 ? `, ${beds} due for release` : '';
+  return beds > 0 ? `, ${count(beds)} of them due for release` : '';
 }
 
 export function byPriority(a: ContactReport, b: ContactReport): number {

@@ -81,13 +81,13 @@ test('report --format json, md and html count the beds due for release at each s
   expect(json.summary).toMatchObject({ quarantineBeds: 10, occupiedBeds: 10, dueForReleaseBeds: 2 });
   const md = await report('--format', 'md', ...AS_OF);
   expect(md).toContain(
-    '| Quarantine beds taken | 10 / 10 (10 already occupied, 2 due for release, 0 assigned by the plan, not yet at the site) |',
+    '| Quarantine beds taken | 10 / 10 (10 already occupied, 2 of them due for release; 0 assigned by the plan, not yet at the site) |',
   );
   expect(md).toContain('| Quarantine site | Beds | Occupied | Due for release | Assigned | Free |');
   expect(md).toMatch(/\n\| QS001 [^\n]*\| 10 \| 10 \| 2 \| 0 \| 0 \|\n/);
   const html = await report('--format', 'html', ...AS_OF);
   expect(html).toContain(
-    'quarantine beds taken (10 already occupied, 2 due for release, 0 assigned by the plan, not yet at the site)',
+    'quarantine beds taken (10 already occupied, 2 of them due for release; 0 assigned by the plan, not yet at the site)',
   );
   expect(html).toMatch(
     /<td class="num">10<\/td><td class="num">10<\/td><td class="num">2<\/td><td class="num">0<\/td><td class="num">0<\/td><\/tr>/,

@@ -22,7 +22,7 @@ describe('writeReport', () => {
       onProgress: (done, total, id) => progress.push(`${done}/${total} ${id}`),
     });
     expect(result).toEqual({
-      problems: ['unknown case id "X1": not a case in this report (as of 2022-08-10T20:00:00+08:00)'],
+      problems: ['unknown case id "X1": not a case in this report (as of 2022-08-10 20:00)'],
       file: out,
     });
     const html = readFileSync(out, 'utf8');

@@ -208,7 +208,7 @@ describe('renderHtml', () => {
       '<div class="value">9</div><div class="label">cases (6 confirmed, 3 asymptomatic)</div>',
     );
     expect(summary).toContain(
-      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied, 4 assigned by the plan, not yet at the site)</div>',
+      '<div class="value">9 / 70</div><div class="label">quarantine beds taken (5 already occupied; 4 assigned by the plan, not yet at the site)</div>',
     );
   });
 

@@ -64,7 +64,7 @@ describe('renderMarkdown', () => {
   it('has the summary and the epidemic curve as tables', () => {
     expect(section(markdown, '## District summary')).toContain('| Cases | 9 (6 confirmed, 3 asymptomatic) |');
     expect(section(markdown, '## District summary')).toContain(
-      '| Quarantine beds taken | 9 / 70 (5 already occupied, 4 assigned by the plan, not yet at the site) |',
+      '| Quarantine beds taken | 9 / 70 (5 already occupied; 4 assigned by the plan, not yet at the site) |',
     );
     const curve = section(markdown, '## Epidemic curve')
       .split('\n')
@@ -143,7 +143,7 @@ describe('renderMarkdown', () => {
       onProgress: (done, total, id) => progress.push(`${done}/${total} ${id}`),
     });
     expect(md).toContain(
-      '> **1 problem with this report**\n>\n> - unknown case id "P999": not a case in this report (as of 2022-08-10T20:00:00+08:00)',
+      '> **1 problem with this report**\n>\n> - unknown case id "P999": not a case in this report (as of 2022-08-10 20:00)',
     );
     expect(md).toContain('### Chain C2');
     expect(md).not.toContain('### Chain C1');

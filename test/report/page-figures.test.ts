@@ -1,0 +1,131 @@
+/**
+ * Figures the HTML and Markdown pages state beside their tables: the parts of the beds taken, what
+ * a case's infector candidates leave out, what a `--cases` page keeps of the district's lists, and
+ * probabilities under 1% written as text the HTML cannot read as a tag.
+ */
+import type { AnalysisReport } from '../../src/analysis/report-model';
+import { renderHtml } from '../../src/report/html';
+import { renderMarkdown } from '../../src/report/markdown';
+import { bedsTakenParts } from '../../src/report/view';
+import { analysisReportFixture } from './fixtures';
+
+/** The HTML between an element's id and the end of its section or article. */
+function part(html: string, id: string, end: string): string {
+  const start = html.indexOf(`id="${id}"`);
+  if (start < 0) throw new Error(`no element with id ${id}`);
+  return html.slice(start, html.indexOf(end, start));
+}
+
+/** The Markdown from a heading to the next heading of its level or higher. */
+function section(markdown: string, heading: string): string {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new Error(`no heading ${heading}`);
+  const level = heading.indexOf(' ');
+  const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && line.indexOf(' ') <= level);
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+/** The fixture with P04's candidates holding 88% of the probability, the rest below 5% each. */
+function withUnlistedCandidates(): AnalysisReport {
+  const report = analysisReportFixture();
+  const p04 = report.cases.find((c) => c.personId === 'P04')!;
+  p04.candidates = [
+    { ...p04.candidates[0]!, probability: 0.46 },
+    { ...p04.candidates[0]!, id: 'M01', kind: 'place', probability: 0.42, gapDays: null },
+  ];
+  return report;
+}
+
+describe('the beds taken, in parts that add up', () => {
+  it('names those due for release as some of the occupied, not as a third part', () => {
+    const summary = { occupiedBeds: 10, dueForReleaseBeds: 6, assignedBeds: 0 };
+    expect(bedsTakenParts(summary)).toBe(
+      '10 already occupied, 6 of them due for release; 0 assigned by the plan, not yet at the site',
+    );
+    expect(bedsTakenParts({ occupiedBeds: 5, dueForReleaseBeds: 0, assignedBeds: 4 })).toBe(
+      '5 already occupied; 4 assigned by the plan, not yet at the site',
+    );
+  });
+});
+
+describe("a case's infector candidates", () => {
+  const note =
+    'The candidates listed hold 88% of the probability; the other 12% is shared by candidates under 5% each, which the analysis does not list.';
+
+  it('say in the HTML what share the listed ones leave to candidates not listed', () => {
+    const html = renderHtml(withUnlistedCandidates());
+    expect(part(html, 'case-P04', '</article>')).toContain(
+      `</table><p class="more">${note}</p><h4>Contacts</h4>`,
+    );
+    // P01's candidates (82% and 18%) hold it all: no note.
+    expect(part(html, 'case-P01', '</article>')).not.toContain('The candidates listed hold');
+  });
+
+  it('say the same in the Markdown', () => {
+    const markdown = renderMarkdown(withUnlistedCandidates());
+    const p04 = section(markdown, '### P04 吴敏');
+    expect(p04).toContain(`\n\n_${note}_\n\n#### Contacts`);
+    expect(section(markdown, '### P01 陈伟')).not.toContain('The candidates listed hold');
+  });
+});
+
+describe("a page of some cases says what it keeps of the district's lists", () => {
+  const report = analysisReportFixture();
+  const html = renderHtml(report, { caseIds: ['P07'] });
+  const markdown = renderMarkdown(report, { caseIds: ['P07'] });
+  const kept = {
+    contacts: 'Only the 1 of the district&#39;s 6 contacts exposed',
+    riskAreas: 'Only the 1 of the district&#39;s 5 risk areas that the selected cases made',
+    sources: 'Only the 1 of the district&#39;s 3 likely sources of the selected cases&#39; chains',
+  };
+
+  it('in the HTML, under each heading', () => {
+    expect(part(html, 'quarantine', '</section>')).toContain(kept.contacts);
+    expect(part(html, 'risk-areas', '</section>')).toContain(kept.riskAreas);
+    expect(part(html, 'sources', '</section>')).toContain(kept.sources);
+    expect(html).toContain('the report without --cases lists every one.');
+  });
+
+  it('in the Markdown', () => {
+    const plain = (s: string) => s.replace(/&#39;/g, "'");
+    expect(section(markdown, '## Quarantine list')).toContain(plain(kept.contacts));
+    expect(section(markdown, '## Risk areas')).toContain(plain(kept.riskAreas));
+    expect(section(markdown, '## Likely sources')).toContain(plain(kept.sources));
+  });
+
+  it('and nothing of the kind when the page holds every case', () => {
+    expect(renderHtml(report)).not.toContain('Only the ');
+    expect(renderMarkdown(report)).not.toContain('Only the ');
+  });
+});
+
+describe('a probability under 1% in the HTML', () => {
+  it('is written `&lt;1%`: no bare `<` in the text of the page', () => {
+    const report = analysisReportFixture();
+    report.contacts.forEach((c) => (c.probability = 0.001));
+    const p03 = report.cases.find((c) => c.personId === 'P03')!;
+    p03.candidates[0]!.probability = 0.004;
+    p03.infector = { ...p03.infector!, probability: 0.004 };
+    const html = renderHtml(report);
+    const text = html.replace(/<style>[^]*?<\/style>/, '').replace(/<[a-zA-Z/!][^>]*>/g, '');
+    expect(text).not.toContain('<');
+    expect(html).toContain('</span></span>&lt;1%</span>');
+    expect(part(html, 'case-P03', '</article>')).toContain('(case, &lt;1%)');
+  });
+});
+
+describe('a page of more than 100 risk areas', () => {
+  it('says the order of the first 100, those lifted (low) last', () => {
+    const report = analysisReportFixture();
+    const areas = report.riskAreas;
+    report.riskAreas = Array.from({ length: 105 }, (_, i) => ({
+      ...areas[i % areas.length]!,
+      placeId: `A${String(i).padStart(3, '0')}`,
+    }));
+    const note =
+      'The first 100 of 105 risk areas are listed, high, then medium, then those lifted (low); the JSON report has every one.';
+    expect(renderHtml(report)).toContain(`<p class="more">${note}</p>`);
+    expect(renderMarkdown(report)).toContain(`_${note}_`);
+  });
+});
