@@ -248,14 +248,17 @@ function problemsBox(problems: string[]): string {
 function summarySection(report: AnalysisReport): string {
   const s = report.summary;
   const card = (value: string | number, label: string) =>
-    `<div class="card"><div class="value">${esc(String(value))}</div><div class="label">${esc(label)}</div></div>`;
+    `<div class="card"><div class="value">${esc(typeof value === 'number' ? count(value) : value)}</div><div class="label">${esc(label)}</div></div>`;
   const cards = [
-    card(s.cases, `cases (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic)`),
-    card(s.chains, `transmission chains (${s.activeChains} active)`),
+    card(s.cases, `cases (${count(s.confirmed)} confirmed, ${count(s.asymptomatic)} asymptomatic)`),
+    card(s.chains, `transmission chains (${count(s.activeChains)} active)`),
     card(s.closeContacts, 'close contacts'),
     card(s.contactsOfCloseContacts, 'contacts of close contacts'),
     card(s.venueExposed, 'venue-exposed'),
-    card(`${bedsTaken(s)} / ${s.quarantineBeds}`, `quarantine beds taken (${bedsTakenParts(s)})`),
+    card(
+      `${count(bedsTaken(s))} / ${count(s.quarantineBeds)}`,
+      `quarantine beds taken (${bedsTakenParts(s)})`,
+    ),
     card(s.highRiskAreas, 'high-risk areas'),
     card(s.mediumRiskAreas, 'medium-risk areas'),
   ];
@@ -276,7 +279,7 @@ function changesSection(report: AnalysisReport, maxItems: number): string {
   if (!view) return '';
   const counts = table(
     ['Measure', 'Then', 'Now', 'Change'],
-    view.counts.map((c) => [esc(c.label), String(c.then), String(c.now), esc(c.change)]),
+    view.counts.map((c) => [esc(c.label), count(c.then), count(c.now), esc(c.change)]),
     new Set([1, 2, 3]),
     'compact',
   );

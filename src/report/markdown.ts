@@ -283,14 +283,20 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
     table(
       ['Measure', 'Value'],
       [
-        ['Cases', `${s.cases} (${s.confirmed} confirmed, ${s.asymptomatic} asymptomatic)`],
-        ['Transmission chains', `${s.chains} (${s.activeChains} active)`],
-        ['Close contacts', String(s.closeContacts)],
-        ['Contacts of close contacts', String(s.contactsOfCloseContacts)],
-        ['Venue-exposed', String(s.venueExposed)],
-        ['Quarantine beds taken', `${bedsTaken(s)} / ${s.quarantineBeds} (${bedsTakenParts(s)})`],
-        ['High-risk areas', String(s.highRiskAreas)],
-        ['Medium-risk areas', String(s.mediumRiskAreas)],
+        [
+          'Cases',
+          `${count(s.cases)} (${count(s.confirmed)} confirmed, ${count(s.asymptomatic)} asymptomatic)`,
+        ],
+        ['Transmission chains', `${count(s.chains)} (${count(s.activeChains)} active)`],
+        ['Close contacts', count(s.closeContacts)],
+        ['Contacts of close contacts', count(s.contactsOfCloseContacts)],
+        ['Venue-exposed', count(s.venueExposed)],
+        [
+          'Quarantine beds taken',
+          `${count(bedsTaken(s))} / ${count(s.quarantineBeds)} (${bedsTakenParts(s)})`,
+        ],
+        ['High-risk areas', count(s.highRiskAreas)],
+        ['Medium-risk areas', count(s.mediumRiskAreas)],
       ],
     ),
   );
@@ -310,7 +316,7 @@ export function renderMarkdown(report: AnalysisReport, options: RenderOptions = 
     out.push(
       table(
         ['Measure', 'Then', 'Now', 'Change'],
-        changes.counts.map((c) => [c.label, String(c.then), String(c.now), c.change]),
+        changes.counts.map((c) => [c.label, count(c.then), count(c.now), c.change]),
         new Set([1, 2, 3]),
       ),
     );

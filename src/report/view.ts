@@ -272,8 +272,8 @@ export function bedsTakenParts(summary: {
   dueForReleaseBeds: number;
 }): string {
   return (
-    `${summary.occupiedBeds} already occupied${dueForRelease(summary.dueForReleaseBeds)}; ` +
-    `${summary.assignedBeds} assigned by the plan, not yet at the site`
+    `${count(summary.occupiedBeds)} already occupied${dueForRelease(summary.dueForReleaseBeds)}; ` +
+    `${count(summary.assignedBeds)} assigned by the plan, not yet at the site`
   );
 }
 

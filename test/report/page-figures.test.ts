@@ -129,3 +129,72 @@ describe('a page of more than 100 risk areas', () => {
     expect(renderMarkdown(report)).toContain(`_${note}_`);
   });
 });
+
+describe('counts of thousands in the summary and the changes table', () => {
+  /** The fixture at the scale of a large district: counts of thousands, now and the day before. */
+  function largeDistrict(): AnalysisReport {
+    const report = analysisReportFixture();
+    const now = {
+      ...report.summary,
+      cases: 1204,
+      confirmed: 1003,
+      asymptomatic: 201,
+      chains: 1010,
+      activeChains: 1001,
+      closeContacts: 2971,
+      contactsOfCloseContacts: 41105,
+      venueExposed: 120044,
+      quarantineBeds: 5000,
+      occupiedBeds: 3200,
+      dueForReleaseBeds: 1100,
+      assignedBeds: 1500,
+      highRiskAreas: 1010,
+      mediumRiskAreas: 2020,
+    };
+    report.summary = now;
+    report.changes = {
+      since: '2022-08-11T23:59:59.999+08:00',
+      summaryThen: { ...now, closeContacts: 1450 },
+      newCases: [],
+      reclassifiedCases: [],
+      newContacts: [],
+      tierChanges: [],
+      leftContacts: [],
+      placementChanges: [],
+      riskAreaChanges: [],
+    };
+    return report;
+  }
+  const figures = [
+    '1,204',
+    '1,003 confirmed',
+    '1,010',
+    '1,001 active',
+    '2,971',
+    '41,105',
+    '120,044',
+    '4,700 / 5,000',
+    '3,200 already occupied, 1,100 of them due for release; 1,500 assigned by the plan',
+    '2,020',
+  ];
+
+  it('are written with separators in the HTML, as the notes under the lists write them', () => {
+    const html = renderHtml(largeDistrict());
+    const summary = part(html, 'summary', '</section>');
+    for (const figure of figures) expect(summary).toContain(figure);
+    expect(summary).not.toMatch(/\d{4}/);
+    expect(part(html, 'changes', '</section>')).toMatch(/1,450<\/td><td[^>]*>2,971<\/td><td[^>]*>\+1,521</);
+  });
+
+  it('and in the Markdown', () => {
+    const md = renderMarkdown(largeDistrict());
+    const summary = section(md, '## District summary');
+    for (const figure of figures) expect(summary).toContain(figure);
+    expect(
+      section(
+        md,
+        md.split('\n').find((l) => l.startsWith('## Since '))!,
+      ),
+    ).toContain('| 1,450 | 2,971 | +1,521 |');
+  });
+});
