@@ -122,6 +122,12 @@ describe('renderMarkdown', () => {
       .filter((l) => /^\| \d /.test(l))
       .map((l) => l.split(' | ')[1]);
     expect(rows).toEqual(['K01 何海生', 'K02 陈小明', 'K03 赵磊', 'K06 孙悦', 'K04 何秀英', 'K05 Zhang Wei']);
+    // The last exposure, as the HTML's table gives it, in the district's time.
+    const table = section(markdown, '## Quarantine list').split('\n');
+    const header = table.find((l) => l.startsWith('| # |'))!.split(' | ');
+    const k01 = table.find((l) => l.startsWith('| 1 | K01 '))!.split(' | ');
+    expect(header[header.indexOf('Last exposure')]).toBe('Last exposure');
+    expect(k01[header.indexOf('Last exposure')]).toBe('2022-07-30 13:00');
     const sites = section(markdown, '## Quarantine list')
       .split('\n')
       .filter((l) => l.startsWith('| QS0'));
