@@ -58,7 +58,7 @@ import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { cdf } from '../domain/distributions';
-import { DAY, formatDate, startOfDay } from '../domain/time';
+import { DAY, formatDate, formatDuration, startOfDay } from '../domain/time';
 import type { Case, Id, Instant, Person, Stay } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
 import { InstantTable } from './instant-table';
@@ -183,14 +183,6 @@ function push<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   const list = lists.get(key);
   if (list) list.push(value);
   else lists.set(key, [value]);
-}
-
-function hoursWords(minutes: number): string {
-  const rounded = Math.round(minutes);
-  if (rounded < 60) return `${rounded} min`;
-  const h = Math.floor(rounded / 60);
-  const m = rounded % 60;
-  return m ? `${h} h ${m} min` : `${h} h`;
 }
 
 const fixed = (x: number, digits = 2): string => x.toFixed(digits);
@@ -663,16 +655,16 @@ function exposureWords(e: Exposure): string {
       return `household contact of ${sourceWords(e)} for ${e.nights ?? 0} night(s)`;
     case 'boat':
       return e.sourceKind === 'case'
-        ? `aboard ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}`
-        : `aboard ${sourceWords(e)} for ${hoursWords(e.minutes)}`;
+        ? `aboard ${e.hostId} with ${sourceWords(e)} for ${formatDuration(e.minutes)}`
+        : `aboard ${sourceWords(e)} for ${formatDuration(e.minutes)}`;
     case 'cold_chain':
       return `handled ${sourceWords(e)}`;
     case 'contact':
       return `${e.contactSetting ?? 'other'} contact with ${sourceWords(e)} ${contactDuration(e)}`;
     case 'place':
       return e.sourceKind === 'case'
-        ? `at ${e.placeKind ?? 'place'} ${e.hostId} with ${sourceWords(e)} for ${hoursWords(e.minutes)}`
-        : `at ${sourceWords(e)} (${e.placeKind ?? 'place'}) for ${hoursWords(e.minutes)}`;
+        ? `at ${e.placeKind ?? 'place'} ${e.hostId} with ${sourceWords(e)} for ${formatDuration(e.minutes)}`
+        : `at ${sourceWords(e)} (${e.placeKind ?? 'place'}) for ${formatDuration(e.minutes)}`;
   }
 }
 
@@ -686,7 +678,7 @@ function linkSetting(ev: TierEvidence): AttackSetting {
 
 /** "for 2 h", or for a reported contact recorded as an instant (weighed as one episode) "at one moment". */
 function contactDuration(e: { minutes: number }): string {
-  return e.minutes > 0 ? `for ${hoursWords(e.minutes)}` : 'at one moment (no duration recorded)';
+  return e.minutes > 0 ? `for ${formatDuration(e.minutes)}` : 'at one moment (no duration recorded)';
 }
 
 function linkWords(ev: TierEvidence): string {

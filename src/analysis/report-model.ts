@@ -33,7 +33,7 @@ export interface InfectorCandidateReport extends InfectorRef {
 export interface TimelineEvent {
   at: string;
   kind: 'onset' | 'sample' | 'stay' | 'confirmed' | 'window';
-  /** e.g. `PCR positive (Ct 24.5)`, `at Baogang market (market) 1h30`, `infectious window opens`. */
+  /** e.g. `PCR positive (Ct 24.5)`, `at Baogang market (market) 1 h 30 min`, `infectious window opens`. */
   label: string;
   hostId?: string;
   end?: string;

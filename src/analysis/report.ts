@@ -10,7 +10,7 @@
  */
 import { recordById } from '../domain/own-entries';
 import { changesFromPresets, type Protocol } from '../domain/parameters';
-import { formatDate, formatDateTime, formatInstant, DAY, startOfDay } from '../domain/time';
+import { formatDate, formatDateTime, formatDuration, formatInstant, DAY, startOfDay } from '../domain/time';
 import type { Id } from '../domain/types';
 import type { Analysis } from './analyse';
 import { staysOfSubjects } from './exposures';
@@ -50,11 +50,6 @@ import {
 
 const iso = (at: number | null): string | null => (at === null ? null : formatInstant(at));
 
-function minutesWords(minutes: number): string {
-  const m = Math.round(minutes);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}` : `${m} min`;
-}
-
 function candidateSetting(c: InfectorCandidate): string | null {
   const e = [...c.evidence].sort((a, b) => b.attackRate - a.attackRate || b.minutes - a.minutes)[0];
   if (!e) return null;
@@ -69,7 +64,7 @@ function candidateReport(c: InfectorCandidate): InfectorCandidateReport {
     c.kind === 'unknown'
       ? 'no recorded exposure explains the infection better than an unrecorded one'
       : e
-        ? `${candidateSetting(c)} exposure of ${minutesWords(e.minutes)} from ${formatDateTime(e.start)}, ` +
+        ? `${candidateSetting(c)} exposure of ${formatDuration(e.minutes)} from ${formatDateTime(e.start)}, ` +
           `${e.daysBeforeOnset.toFixed(1)} d before onset/first positive (attack rate ${(e.attackRate * 100).toFixed(1)}%)` +
           (c.evidence.length > 1 ? `, and ${c.evidence.length - 1} more exposure(s)` : '')
         : 'linked without a recorded exposure';
@@ -148,7 +143,7 @@ function stayPlace(host: EntityLabel | undefined, hostId: Id): string {
  * (`restayLabel`).
  */
 export function stayLabel(host: EntityLabel | undefined, hostId: Id, start: number, end: number): string {
-  return `${stayPlace(host, hostId)}${minutesWords((end - start) / 60_000)}`;
+  return `${stayPlace(host, hostId)}${formatDuration((end - start) / 60_000)}`;
 }
 
 /**

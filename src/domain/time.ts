@@ -144,6 +144,18 @@ export function formatDateTime(at: Instant, offset = DEFAULT_UTC_OFFSET_MINUTES)
 }
 
 /**
+ * A duration for people, as every text of the report writes it: `31 min`, `4 h`, `55 h 12 min`
+ * (rounded to the minute).
+ */
+export function formatDuration(minutes: number): string {
+  const rounded = Math.round(minutes);
+  if (rounded < 60) return `${rounded} min`;
+  const h = Math.floor(rounded / 60);
+  const m = rounded % 60;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+/**
  * An instant in UTC to the second, `2022-08-05T01:02:03Z`: how lock files, the Neo4j import lock
  * and an unfinished import's notice say when a process began. The milliseconds are cut, not
  * rounded.

@@ -366,24 +366,24 @@ describe('stayLabel and restayLabel', () => {
   const [start, end] = [aug(3, '20:00'), aug(4, '07:30')];
 
   test("a stay's line names its host by its label, or by its id without one, then its time", () => {
-    expect(stayLabel(home, 'H1', start, end)).toBe('at 保港社区3栋201 (home) for 11h30');
+    expect(stayLabel(home, 'H1', start, end)).toBe('at 保港社区3栋201 (home) for 11 h 30 min');
     expect(stayLabel(undefined, 'H1', start, start + 20 * 60_000)).toBe('at H1 for 20 min');
   });
 
   test('told with another label of its host, the time is kept as the line has it', () => {
     const line = stayLabel(home, 'H1', start, end);
     expect(restayLabel(line, home, masked, 'H1')).toBe(stayLabel(masked, 'H1', start, end));
-    expect(restayLabel(line, home, masked, 'H1')).toBe('at 保******* (home) for 11h30');
+    expect(restayLabel(line, home, masked, 'H1')).toBe('at 保******* (home) for 11 h 30 min');
     expect(restayLabel('at 保港社区3栋201 (home) for 2 days', home, masked, 'H1')).toBe(
       'at 保******* (home) for 2 days',
     );
     expect(restayLabel(stayLabel(undefined, 'H1', start, end), undefined, masked, 'H1')).toBe(
-      'at 保******* (home) for 11h30',
+      'at 保******* (home) for 11 h 30 min',
     );
   });
 
   test('a line not made from that label is not told again: null', () => {
-    expect(restayLabel('at Baogang market (market) for 1h30', home, masked, 'H1')).toBeNull();
+    expect(restayLabel('at Baogang market (market) for 1 h 30 min', home, masked, 'H1')).toBeNull();
     expect(restayLabel('保港社区3栋201, the night', home, masked, 'H1')).toBeNull();
     // Made from the label of another host, or with the host's id alone.
     expect(restayLabel(stayLabel(home, 'H2', start, end), { ...home, name: null }, masked, 'H1')).toBeNull();

@@ -99,7 +99,7 @@ describe('who infected whom', () => {
     });
     // Words for people: the time as the pages write it, in the district's time.
     expect(result.c.infector.evidence).toBe(
-      'household exposure of 28h00 from 2022-08-01 06:00, 4.8 d before onset/first positive (attack rate 42.7%)',
+      'household exposure of 28 h from 2022-08-01 06:00, 4.8 d before onset/first positive (attack rate 42.7%)',
     );
   });
 

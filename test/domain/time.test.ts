@@ -4,6 +4,7 @@ import {
   LATEST_YEAR,
   formatDate,
   formatDateTime,
+  formatDuration,
   formatInstant,
   formatUtcSecond,
   instantTextProblem,
@@ -102,5 +103,18 @@ describe('instants at the boundary', () => {
     const at = parseInstant('2022-08-01T23:59:00+08:00')!;
     expect(startOfDay(at)).toBe(parseInstant('2022-08-01T00:00:00+08:00'));
     expect(startOfDay(at) + DAY).toBe(parseInstant('2022-08-02T00:00:00+08:00'));
+  });
+});
+
+describe('formatDuration', () => {
+  test.each([
+    [0, '0 min'],
+    [31.4, '31 min'],
+    [59.6, '1 h'],
+    [240, '4 h'],
+    [244, '4 h 4 min'],
+    [3312, '55 h 12 min'],
+  ])('%p minutes: %p', (minutes, words) => {
+    expect(formatDuration(minutes)).toBe(words);
   });
 });

@@ -135,7 +135,7 @@ const cases: CaseReport[] = [
       {
         at: '2022-08-01T08:00:00+08:00',
         kind: 'stay',
-        label: 'at Yazhou market (market) 1h30',
+        label: 'at Yazhou market (market) 1 h 30 min',
         hostId: 'M01',
         end: '2022-08-01T09:30:00+08:00',
       },
@@ -205,7 +205,7 @@ const cases: CaseReport[] = [
         setting: 'place:market',
         hostId: 'M01',
         gapDays: 2.1,
-        evidence: 'both at Yazhou market M01 for 1h10 on 2022-08-01',
+        evidence: 'both at Yazhou market M01 for 1 h 10 min on 2022-08-01',
       },
       {
         id: 'unknown',
@@ -227,7 +227,7 @@ const cases: CaseReport[] = [
       {
         at: '2022-08-04T18:30:00+08:00',
         kind: 'stay',
-        label: 'at Yazhou seafood restaurant (restaurant) 1h30',
+        label: 'at Yazhou seafood restaurant (restaurant) 1 h 30 min',
         hostId: 'R01',
         end: '2022-08-04T20:00:00+08:00',
       },
@@ -290,7 +290,7 @@ const cases: CaseReport[] = [
         setting: 'place:restaurant',
         hostId: 'R01',
         gapDays: 2.4,
-        evidence: 'both at Yazhou seafood restaurant R01 for 1h20 on 2022-08-04',
+        evidence: 'both at Yazhou seafood restaurant R01 for 1 h 20 min on 2022-08-04',
       },
       {
         id: 'unknown',

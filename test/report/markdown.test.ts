@@ -94,7 +94,7 @@ describe('renderMarkdown', () => {
     const p02 = section(markdown, '### P02 林强');
     expect(p02).toContain('- **Most likely infector:** B01 琼三亚渔12345 (boat, 77%)');
     expect(p02).toContain(
-      '| 2022-08-01 08:00 | at Yazhou market (market) 1h30 | 2022-08-01 09:30 | M01 Yazhou market |',
+      '| 2022-08-01 08:00 | at Yazhou market (market) 1 h 30 min | 2022-08-01 09:30 | M01 Yazhou market |',
     );
     expect(p02).toContain(
       '| P01 陈伟 | case | boat | B01 琼三亚渔12345 | 0.5 | 15% | crew with P01; generation interval density 0.08 at 0.5 d |',

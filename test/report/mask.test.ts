@@ -63,7 +63,7 @@ describe('maskReport of an analysed outbreak', () => {
     for (const [id, label] of labelsOf(masked, (kind, detail) => kind === 'person' || isHome(kind, detail)))
       expect([id, label.name]).toEqual([id, maskName(report.entities[id]!.name)]);
     expect(masked.cases[0]!.timeline.map((event) => event.label)).toContain(
-      `at ${maskName(HOME_NAME)} (home) for 11h00`,
+      `at ${maskName(HOME_NAME)} (home) for 11 h`,
     );
     expect(masked.entities.C1!.phone).toBe('138****1234');
   });
@@ -90,13 +90,13 @@ describe("maskReport: a stay's line at a home", () => {
 
   test('keeps the time the report wrote: the instants are not read again', () => {
     const unreadable = maskReport(withHomeStay((event) => ({ ...event, at: 'the 3rd', end: 'the 4th' })));
-    expect(homeLine(unreadable)).toBe(`at ${maskName(HOME_NAME)} (home) for 11h00`);
+    expect(homeLine(unreadable)).toBe(`at ${maskName(HOME_NAME)} (home) for 11 h`);
     expect(homeLine(unreadable)).toBe(homeLine(masked));
   });
 
   test('a line written otherwise is told again from the stay’s instants, the name masked', () => {
     const edited = maskReport(withHomeStay((event) => ({ ...event, label: `${HOME_NAME}, overnight` })));
-    expect(homeLine(edited)).toBe(`at ${maskName(HOME_NAME)} (home) for 11h00`);
+    expect(homeLine(edited)).toBe(`at ${maskName(HOME_NAME)} (home) for 11 h`);
     expect(JSON.stringify(edited)).not.toContain(HOME_NAME);
     const noEnd = maskReport(withHomeStay(({ end: _end, ...event }) => ({ ...event, label: HOME_NAME })));
     expect(homeLine(noEnd)).toBe(`at ${maskName(HOME_NAME)} (home) for 0 min`);

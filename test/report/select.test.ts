@@ -266,7 +266,7 @@ describe('maskReport', () => {
     });
     const masked = maskReport(fixture);
     expect(masked.entities.H01).toEqual({ ...home, name: maskName(home.name) });
-    expect(masked.cases[0]!.timeline.at(-1)!.label).toBe(`at ${maskName(home.name)} (home) for 11h30`);
+    expect(masked.cases[0]!.timeline.at(-1)!.label).toBe(`at ${maskName(home.name)} (home) for 11 h 30 min`);
     expect(JSON.stringify(masked)).not.toContain(home.name);
     for (const id of ['CS01', 'M01', 'FP01', 'R01', 'W01', 'QS01', 'B01', 'L01'])
       expect(masked.entities[id]).toBe(fixture.entities[id]);
@@ -279,7 +279,7 @@ describe('maskReport', () => {
     fixture.entities.K05!.name = 'Yazhou market';
     const masked = maskReport(fixture);
     expect(masked.entities.K05!.name).toBe(maskName('Yazhou market'));
-    expect(masked.cases[1]!.timeline[1]!.label).toBe('at Yazhou market (market) 1h30');
+    expect(masked.cases[1]!.timeline[1]!.label).toBe('at Yazhou market (market) 1 h 30 min');
     const { entities: _entities, ...texts } = masked;
     const { entities: _original, ...originalTexts } = fixture;
     expect(texts).toEqual(originalTexts);
