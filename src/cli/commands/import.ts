@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { ImportProgress } from '../../import/import';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, type CliIo } from '../context';
-import { formatImportWarnings, formatRowCounts } from '../format';
+import { formatImportWarnings, formatRowCounts, formatSkippedRepeats } from '../format';
 
 export function importCommand(io: CliIo): Command {
   return new Command('import')
@@ -31,8 +31,8 @@ export function importCommand(io: CliIo): Command {
         try {
           bar?.stop();
           io.stdout.write(
-            `imported ${imported.total} rows (${formatRowCounts(imported.rows)}) from ${dir} into ${store.location} ` +
-              `in ${imported.seconds.toFixed(1)} s\n`,
+            `imported ${imported.total} records (${formatRowCounts(imported.records)}) from ${dir} into ` +
+              `${store.location} in ${imported.seconds.toFixed(1)} s${formatSkippedRepeats(imported.repeats)}\n`,
           );
           io.stderr.write(formatImportWarnings(imported));
         } finally {
