@@ -2,9 +2,9 @@
  * CSV source: streams one file of an import bundle row by row (csv-parse), with each row's real
  * line number, so that a stays.csv of tens of millions of rows is read with flat memory.
  *
- * Problems with the file as a whole (not UTF-8, empty, missing columns, malformed CSV) are handed
- * to `onProblem` with the file and line; the rows before the problem are still read, and reading
- * that file stops there.
+ * Problems with the file as a whole (not UTF-8, UTF-16, empty, missing columns, malformed CSV) are
+ * handed to `onProblem` with the file and line; the rows before the problem are still read, and
+ * reading that file stops there.
  */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -130,7 +130,10 @@ const CR_LOOK_AHEAD_BYTES = 16 * 1024;
 /**
  * Passes bytes on to csv-parse (which decodes them) line by line, after checking them with a
  * fatal UTF-8 decoder in stream mode, so a bad byte is found wherever the chunks split. At the
- * first bad byte it passes on the lines before it, notes the line, and ends the stream there.
+ * first bad byte it passes on the lines before it, notes the line, and ends the stream there; so
+ * at the first NUL byte between two ASCII letters, which UTF-8 allows but only UTF-16 text has.
+ * The line is then told apart (`badReason`): UTF-16 text (that NUL byte, or a UTF-16 byte-order
+ * mark), or a byte of another encoding.
  *
  * A line ends at LF (a CRLF is one line ending). A carriage return alone is not a line ending:
  * inside a quoted value it is part of the value. Outside one, a carriage return followed by
