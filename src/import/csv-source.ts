@@ -2,9 +2,9 @@
  * CSV source: streams one file of an import bundle row by row (csv-parse), with each row's real
  * line number, so that a stays.csv of tens of millions of rows is read with flat memory.
  *
- * Problems with the file as a whole (not UTF-8, empty, missing columns, malformed CSV) are handed
- * to `onProblem` with the file and line; the rows before the problem are still read, and reading
- * that file stops there.
+ * Problems with the file as a whole (not UTF-8, UTF-16, empty, missing columns, malformed CSV) are
+ * handed to `onProblem` with the file and line; the rows before the problem are still read, and
+ * reading that file stops there.
  */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +44,71 @@ function countNewlines(bytes: Uint8Array): number {
 const NOT_UTF8 =
   'is not UTF-8 text (this line has a byte of another encoding, e.g. GBK or Latin-1); save the file as UTF-8';
 
+const SAVE_AS_UTF8 = 'save the file as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)")';
+
+/** The two byte-order marks of UTF-16: little-endian (as Windows writes "Unicode" text) and big-endian. */
+const UTF16_BOMS = [
+  { order: 'LE', first: 0xff, second: 0xfe, shown: 'FF FE' },
+  { order: 'BE', first: 0xfe, second: 0xff, shown: 'FE FF' },
+] as const;
+
+type Utf16Bom = (typeof UTF16_BOMS)[number];
+
+/** The UTF-16 byte-order mark `bytes` begin with, if any. */
+function utf16BomOf(bytes: Buffer): Utf16Bom | undefined {
+  return UTF16_BOMS.find((bom) => bytes[0] === bom.first && bytes[1] === bom.second);
+}
+
+function isAsciiLetter(byte: number | undefined): boolean {
+  return byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
+}
+
+/**
+ * Where in `bytes` the first NUL byte between two ASCII letters is, or -1. UTF-16 writes each
+ * ASCII letter as two bytes, one of them NUL (`id` is `i\0d\0` or `\0i\0d`), so a file saved as
+ * UTF-16 shows it in its header already; CSV text has no NUL bytes. A NUL byte is valid UTF-8, so
+ * the decoder alone lets such a file through, to be read as a header of garbled names (or, with
+ * CRLF lines, as lines ending in a carriage return alone: `\r\0\n\0`).
+ */
+function nulBetweenLetters(bytes: Buffer): number {
+  for (let i = bytes.indexOf(0, 1); i !== -1; i = bytes.indexOf(0, i + 1)) {
+    if (isAsciiLetter(bytes[i - 1]) && isAsciiLetter(bytes[i + 1])) return i;
+  }
+  return -1;
+}
+
+/**
+ * What is wrong with a file whose first line is UTF-16 text: its byte order told by its byte-order
+ * mark, or else by its first two bytes (a letter then a NUL byte, or a NUL byte then a letter).
+ */
+function utf16File(line: Buffer): string {
+  const bom = utf16BomOf(line);
+  const order =
+    bom?.order ?? (line[0] !== 0 && line[1] === 0 ? 'LE' : line[0] === 0 && line[1] !== 0 ? 'BE' : null);
+  const encoding = order ? `UTF-16${order}` : 'UTF-16';
+  const sign = bom
+    ? `it begins with the byte-order mark ${bom.shown}`
+    : 'it has NUL bytes between its letters';
+  const convert = order ? `, or convert it with iconv -f ${encoding} -t UTF-8` : '';
+  return `is ${encoding} text, not UTF-8 (${sign}); ${SAVE_AS_UTF8}${convert}`;
+}
+
+/** What is wrong with a line after the first that is UTF-16 text (files of two encodings joined). */
+function utf16Line(line: Buffer): string {
+  const bom = utf16BomOf(line);
+  const sign = bom
+    ? `the line begins with the byte-order mark ${bom.shown}`
+    : 'NUL bytes between its letters';
+  return `has UTF-16 text from this line on (${sign}), after lines of UTF-8: save the whole file as UTF-8`;
+}
+
+/** What is wrong with `line` (line `lineNumber`, from its start), which is not UTF-8: UTF-16, or another encoding. */
+function notUtf8(line: Buffer, lineNumber: number): string {
+  const utf16 = utf16BomOf(line) !== undefined || nulBetweenLetters(line) !== -1;
+  if (!utf16) return NOT_UTF8;
+  return lineNumber === 1 ? utf16File(line) : utf16Line(line);
+}
+
 const CR_LINE_ENDINGS =
   'lines end in a carriage return alone (CR, as Excel\'s "CSV (Macintosh)" and classic Mac OS save them); ' +
   'save the file with LF or CRLF line endings, e.g. as "CSV UTF-8"';
@@ -65,7 +130,10 @@ const CR_LOOK_AHEAD_BYTES = 16 * 1024;
 /**
  * Passes bytes on to csv-parse (which decodes them) line by line, after checking them with a
  * fatal UTF-8 decoder in stream mode, so a bad byte is found wherever the chunks split. At the
- * first bad byte it passes on the lines before it, notes the line, and ends the stream there.
+ * first bad byte it passes on the lines before it, notes the line, and ends the stream there; so
+ * at the first NUL byte between two ASCII letters, which UTF-8 allows but only UTF-16 text has.
+ * The line is then told apart (`badReason`): UTF-16 text (that NUL byte, or a UTF-16 byte-order
+ * mark), or a byte of another encoding.
  *
  * A line ends at LF (a CRLF is one line ending). A carriage return alone is not a line ending:
  * inside a quoted value it is part of the value. Outside one, a carriage return followed by
@@ -85,8 +153,10 @@ class LineCheck extends Transform {
   private held: Buffer[] = [];
   /** Newlines passed on so far. */
   private newlines = 0;
-  /** The line of the first byte that is not UTF-8. */
+  /** The line of the first byte that is not UTF-8, or of the first sign of UTF-16 text. */
   badLine: number | null = null;
+  /** What is wrong with that line: UTF-16 text, or a byte of another encoding. */
+  badReason = NOT_UTF8;
   /** The first line that ends in a carriage return alone. */
   crLine: number | null = null;
   /** Whether the bytes seen so far end inside a quoted value. */
@@ -108,9 +178,12 @@ class LineCheck extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     if (this.lookAhead > 0) this.lookForLineFeed(chunk);
     if (this.badLine !== null || this.crLine !== null) return callback();
-    const cr = this.bareCarriageReturn(chunk);
+    // UTF-16 text is looked for first: its CRLF (`\r\0\n\0`) would otherwise read as a CR alone.
+    const wide = nulBetweenLetters(chunk);
+    const narrow = wide === -1 ? chunk : chunk.subarray(0, wide);
+    const cr = this.bareCarriageReturn(narrow);
     try {
-      this.decoder.decode(cr === -1 ? chunk : chunk.subarray(0, cr), { stream: true });
+      this.decoder.decode(cr === -1 ? narrow : chunk.subarray(0, cr), { stream: true });
     } catch {
       const bytes = Buffer.concat([...this.held, chunk]);
       this.held = [];
@@ -119,6 +192,12 @@ class LineCheck extends Transform {
     }
     if (cr !== -1) {
       this.stopAtCarriageReturn(chunk, cr);
+      return callback();
+    }
+    if (wide !== -1) {
+      const bytes = Buffer.concat([...this.held, chunk]);
+      this.held = [];
+      this.stopAtLine(bytes, bytes.lastIndexOf(NEWLINE, bytes.length - chunk.length + wide) + 1);
       return callback();
     }
     // Each byte is held at most once and copied at most once, however long the line.
@@ -204,8 +283,21 @@ class LineCheck extends Transform {
   private stopAt(bytes: Buffer, goodLines: number): void {
     let end = 0;
     for (let i = 0; i < goodLines; i++) end = bytes.indexOf(NEWLINE, end) + 1;
-    this.pass(bytes.subarray(0, end));
+    this.stopAtLine(bytes, end);
+  }
+
+  /**
+   * Passes on the lines of `bytes` before `lineStart`, the start of the line that is not UTF-8,
+   * notes that line and what is wrong with it, and ends the stream.
+   */
+  private stopAtLine(bytes: Buffer, lineStart: number): void {
+    this.pass(bytes.subarray(0, lineStart));
     this.badLine = this.newlines + 1;
+    const lineEnd = bytes.indexOf(NEWLINE, lineStart);
+    this.badReason = notUtf8(
+      bytes.subarray(lineStart, lineEnd === -1 ? bytes.length : lineEnd),
+      this.badLine,
+    );
     this.push(null);
   }
 
@@ -430,7 +522,7 @@ export async function* readCsvRows(filePath: string, options: CsvSourceOptions):
   const cutShort = lines.crLine !== null && seen.csvError?.code === 'CSV_QUOTE_NOT_CLOSED';
   const err = cutShort ? null : seen.csvError;
   if (lines.badLine !== null) {
-    problem(lines.badLine, '', NOT_UTF8);
+    problem(lines.badLine, '', lines.badReason);
   } else if (err && seen.csvErrorInHeader) {
     const { column, reason } = describeCsvError(err);
     problem(1 + Number(err.empty_lines), column, reason);

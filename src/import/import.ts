@@ -44,8 +44,17 @@ export interface ImportOptions {
 export interface ImportSummary {
   /** Rows read per file present in the bundle. */
   rows: RowCounts;
-  /** Rows over all files. */
+  /**
+   * Records per file present in the bundle: the rows read less those that repeat an earlier row's
+   * id (or, in samples.csv and cases.csv, key) with the same fields (`repeats`). A repeated row of
+   * stays.csv, contacts.csv or handlings.csv, which have no id, is not looked for: it counts here
+   * as read, and the store keeps it once.
+   */
+  records: RowCounts;
+  /** Records over all files. */
   total: number;
+  /** Rows per file that repeat an earlier row with the same fields: skipped, each with a warning. */
+  repeats: RowCounts;
   seconds: number;
   /**
    * Values accepted as given but likely mistyped, and stored samples corrected: the first 100 in
@@ -66,6 +75,7 @@ export interface ValidatedBundle {
   dir: string;
   files: BundleFile[];
   rows: RowCounts;
+  repeats: RowCounts;
   warnings: FieldProblem[];
   warningsTotal: number;
   /** When its import started (process.hrtime.bigint()). */
@@ -118,10 +128,10 @@ export async function validateForImport(
     onProgress?.({ phase, file: file.spec.file, bytesDone, bytesTotal });
   };
 
-  const { files, rows, warnings, warningsTotal } = await validateBundle(store, dir, {
+  const { files, rows, repeats, warnings, warningsTotal } = await validateBundle(store, dir, {
     onBytes: onProgress && ((file, bytesRead) => report('validate', file, bytesRead)),
   });
-  return { dir, files, rows, warnings, warningsTotal, started, report };
+  return { dir, files, rows, repeats, warnings, warningsTotal, started, report };
 }
 
 /**
@@ -149,7 +159,7 @@ async function writeValidated(
   bundle: ValidatedBundle,
   options: Pick<ImportOptions, 'onWait'>,
 ): Promise<ImportSummary> {
-  const { dir, files, rows, warnings, warningsTotal, started, report } = bundle;
+  const { dir, files, rows, repeats, warnings, warningsTotal, started, report } = bundle;
   const session = await store.beginImport(dir, { onWait: options.onWait });
   let batchesWritten = 0;
   const counting: ImportSession = {
@@ -188,10 +198,14 @@ async function writeValidated(
     throw failure;
   }
 
-  const total = Object.values(rows).reduce((sum, n) => sum + n, 0);
+  const records: RowCounts = {};
+  for (const file of Object.keys(rows) as FileName[]) records[file] = rows[file]! - (repeats[file] ?? 0);
+  const total = Object.values(records).reduce((sum, n) => sum + n, 0);
   return {
     rows,
+    records,
     total,
+    repeats,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     warnings,
     warningsTotal,

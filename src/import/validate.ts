@@ -9,7 +9,14 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError, type FieldProblem } from '../domain/errors';
-import { FILE_SPECS, REQUIRED_FILES, type FileName, type FileSpec, type Reference } from '../domain/records';
+import {
+  FILE_SPECS,
+  REQUIRED_FILES,
+  type FileName,
+  type FileSpec,
+  type RawRow,
+  type Reference,
+} from '../domain/records';
 import {
   stayTypeOf,
   type Case,
@@ -28,6 +35,7 @@ import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
 import { BundlePlausibility, type PlausibilityStore } from './plausibility';
+import { ConflictingRepeats } from './repeated-rows';
 
 /** Errors kept for the report, and apart from them warnings; all are counted. */
 export const MAX_PROBLEMS = 100;
@@ -63,7 +71,13 @@ export interface ValidationOptions {
 
 export interface ValidationResult {
   files: BundleFile[];
+  /** Rows read per file. */
   rows: RowCounts;
+  /**
+   * Rows per file that repeat an earlier row's id (or key) with the same fields: the same record
+   * again, which adds nothing. Only files that have such rows are present.
+   */
+  repeats: RowCounts;
   /**
    * Values accepted but likely mistyped, and stored samples corrected: the first `maxProblems` in
    * file then line order, each with its file and line.
@@ -123,6 +137,11 @@ class OrderedProblemLog {
   readonly kept: FieldProblem[] = [];
   total = 0;
   constructor(private readonly cap: number) {}
+
+  /** Whether `problem` is among those kept (a repeat's reason is made exact once its file is read). */
+  keeps(problem: FieldProblem): boolean {
+    return this.kept.includes(problem);
+  }
 
   add(problem: FieldProblem): void {
     this.total++;
@@ -597,6 +616,7 @@ async function validateFiles(
   const plausibility = new BundlePlausibility(store, (w) => warnings.add(w));
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
+  const repeats: RowCounts = {};
 
   for (const spec of BUNDLE_SPECS) {
     if (!spec.defines) await references.allEntitiesRead();
@@ -604,6 +624,8 @@ async function validateFiles(
     if (!file) continue;
     const keyed = KEYED_FILES[spec.file];
     let count = 0;
+    let repeated = 0;
+    const conflicts = new ConflictingRepeats(spec, options.maxProblems ?? MAX_PROBLEMS);
     const source = readCsvRows(file.path, {
       columns: spec.columns,
       onProblem: (p) => {
@@ -622,31 +644,68 @@ async function validateFiles(
 
       if (spec.defines && spec.idColumn) {
         const id = (row[spec.idColumn] ?? '').trim();
-        if (id) await define(id, spec.defines, spec.idColumn, line, parsed.record);
+        if (id) await define(id, spec.defines, spec.idColumn, line, row, parsed.record);
       } else if (keyed && parsed.record) {
         const print = fingerprint(parsed.record);
         const earlier = index.claimKey(spec.file, spec.key(parsed.record), line, print);
         if (!earlier && spec.file === 'samples.csv') await plausibility.sample(line, parsed.record as Sample);
         else if (!earlier && spec.file === 'cases.csv') await plausibility.case(line, parsed.record as Case);
-        else if (earlier && !earlier.fingerprint.equals(print)) {
-          problems.add({
-            file: spec.file,
-            line,
-            column: spec.columns[0]!,
-            reason: `repeats the ${keyed} of line ${earlier.line} with different fields`,
-          });
+        else if (earlier) {
+          const subject = `repeats the ${keyed} of line ${earlier.line}`;
+          repeat(subject, '', spec.columns[0]!, line, earlier, row, parsed.record, print);
         }
       }
       await references.addRow({ file: spec.file, line, references: parsed.references });
     }
     rows[spec.file] = count;
+    if (repeated > 0) repeats[spec.file] = repeated;
+    await conflicts.nameFields(file.path, (problem) => problems.keeps(problem));
     await plausibility.fileRead(spec.file);
+
+    /**
+     * A row with the id or key of the earlier row `earlier` of its file: the same record again,
+     * which adds nothing and is counted as a repeat with a warning, or one with other fields,
+     * refused (the fields that differ are named once the file is read). `subject` begins the
+     * message, `where` ends it where it does not say the earlier line already.
+     */
+    function repeat(
+      subject: string,
+      where: string,
+      column: string,
+      line: number,
+      earlier: { line: number; fingerprint: Buffer },
+      row: RawRow,
+      record: unknown,
+      print: Buffer,
+    ): void {
+      if (print.equals(earlier.fingerprint)) {
+        repeated++;
+        warnings.add({
+          file: spec.file,
+          line,
+          column,
+          reason: `${subject} with the same fields${where}; this row is skipped`,
+        });
+        return;
+      }
+      const problem = { file: spec.file, line, column, reason: `${subject} with different fields${where}` };
+      problems.add(problem);
+      conflicts.add({
+        problem,
+        subject,
+        earlierLine: earlier.line,
+        earlierPrint: earlier.fingerprint,
+        row,
+        record,
+      });
+    }
 
     async function define(
       id: Id,
       kind: EntityKind,
       column: string,
       line: number,
+      row: RawRow,
       record: unknown,
     ): Promise<void> {
       const print = record === null ? null : fingerprint(record);
@@ -662,13 +721,10 @@ async function validateFiles(
           column,
           reason: `"${id}" is already ${aKind(earlier.kind)} (${earlier.file}:${earlier.line}); ids are unique across the bundle`,
         });
-      } else if (print !== null && earlier.fingerprint !== null && !print.equals(earlier.fingerprint)) {
-        problems.add({
-          file: spec.file,
-          line,
-          column,
-          reason: `"${id}" is defined again with different fields (first at line ${earlier.line})`,
-        });
+      } else if (print !== null && earlier.fingerprint !== null) {
+        const first = { line: earlier.line, fingerprint: earlier.fingerprint };
+        const where = ` (first at line ${earlier.line})`;
+        repeat(`"${id}" is defined again`, where, column, line, first, row, record, print);
       }
     }
   }
@@ -676,5 +732,5 @@ async function validateFiles(
   await plausibility.finish();
 
   if (problems.total > 0) throw new ValidationError(problems.kept, problems.total);
-  return { files, rows, warnings: warnings.kept, warningsTotal: warnings.total };
+  return { files, rows, repeats, warnings: warnings.kept, warningsTotal: warnings.total };
 }

@@ -57,7 +57,7 @@ const holderIn = (dir: string, name: string): Holder =>
 const importHeld = (dir: string): Promise<StoppedWrite> =>
   stoppedAt('validated', ['--data', path.join(temp(), 'data'), 'import', dir]);
 
-const IMPORTED = /^imported \d+ rows \(/;
+const IMPORTED = /^imported \d+ records \(/;
 
 describe('an import held between its two passes', () => {
   let dir: string;

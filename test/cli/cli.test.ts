@@ -86,7 +86,7 @@ describe('tracegraph on the embedded store', () => {
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toMatch(
       new RegExp(
-        `^imported 28 rows \\(${DISTRICT_SUMMARY}\\) from ${DISTRICT} into ${path.join(data, 'tracegraph.db')} in \\d+\\.\\d s\\n$`,
+        `^imported 28 records \\(${DISTRICT_SUMMARY}\\) from ${DISTRICT} into ${path.join(data, 'tracegraph.db')} in \\d+\\.\\d s\\n$`,
       ),
     );
     expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
@@ -230,7 +230,7 @@ describe('tracegraph on the embedded store', () => {
     bundles.push(later);
     const result = await runCli(['import', later, '--data', data]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^imported \d+ rows /);
+    expect(result.stdout).toMatch(/^imported \d+ records /);
     // The later bundle also corrects the ct of P1's positive sample.
     expect(result.stderr).toBe(
       'warning: samples.csv:2: column "ct": replaces the stored ct 24.5 of P1\'s pcr sample at ' +
@@ -253,7 +253,7 @@ describe('tracegraph on the embedded store', () => {
     bundles.push(corrected);
     const result = await runCli(['import', corrected, '--data', data]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^imported \d+ rows /);
+    expect(result.stdout).toMatch(/^imported \d+ records /);
     expect(result.stderr).toBe(
       'warning: samples.csv:2: column "result": replaces the stored result negative of P1\'s pcr sample at ' +
         '2022-07-29T10:00:00+08:00 with positive\n',
@@ -506,7 +506,7 @@ describe('tracegraph on Neo4j', () => {
     const imported = await runCli(['import', DISTRICT], { env });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain(`imported 28 rows (${DISTRICT_SUMMARY})`);
+    expect(imported.stdout).toContain(`imported 28 records (${DISTRICT_SUMMARY})`);
     const stats = await runCli(['stats', '--json'], { env });
     expect(stats.code).toBe(0);
     expect(JSON.parse(stats.stdout)).toEqual(DISTRICT_COUNTS);
@@ -548,7 +548,7 @@ describe('tracegraph on Neo4j', () => {
         ),
       );
       expect(imported.code).toBe(0);
-      expect(imported.stdout).toContain(`imported 28 rows (${DISTRICT_SUMMARY})`);
+      expect(imported.stdout).toContain(`imported 28 records (${DISTRICT_SUMMARY})`);
     } finally {
       await store.close();
       await driver.close();

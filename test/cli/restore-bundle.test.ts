@@ -65,7 +65,7 @@ test.each([
     const data = temp();
     const imported = await runCli(['--data', data, 'import', dir]);
     expect(imported).toMatchObject({ code: 0, stderr: '' });
-    expect(imported.stdout).toMatch(/^imported \d+ rows/);
+    expect(imported.stdout).toMatch(/^imported \d+ records/);
   },
   120_000,
 );

@@ -105,7 +105,7 @@ describe('start', () => {
     const data = path.join(temp(), 'data');
     const first = await runCli(['--data', data, 'start', '--bundle', DISTRICT, '--no-serve']);
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/^the store is empty: loading .*\nimported 28 rows \(/);
+    expect(first.stderr).toMatch(/^the store is empty: loading .*\nimported 28 records \(/);
     expect(first.stdout).toContain(`${path.join(data, 'tracegraph.db')}: persons 4, places 6,`);
     expect(first.stdout).toMatch(/\nas of .*: 2 cases /);
     // The demo bundle, loaded by default, is left out quietly.

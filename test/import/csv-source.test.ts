@@ -118,6 +118,66 @@ describe('readCsvRows', () => {
     ]);
   });
 
+  describe('a file saved as UTF-16 is named so, with how to save it as UTF-8', () => {
+    const text = 'id,name\r\nP1,Ana\r\nP2,陈大明\r\n';
+    const saveAsUtf8 = 'save the file as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)")';
+    const utf16le = Buffer.from(text, 'utf16le');
+    const utf16be = Buffer.from(utf16le).swap16();
+
+    test.each([
+      [
+        'little-endian with its byte-order mark',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]),
+        'LE',
+        'it begins with the byte-order mark FF FE',
+      ],
+      [
+        'big-endian with its byte-order mark',
+        Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]),
+        'BE',
+        'it begins with the byte-order mark FE FF',
+      ],
+      ['little-endian without a byte-order mark', utf16le, 'LE', 'it has NUL bytes between its letters'],
+      ['big-endian without a byte-order mark', utf16be, 'BE', 'it has NUL bytes between its letters'],
+    ])('%s', async (_name, content, order, sign) => {
+      for (const chunkBytes of [undefined, 5]) {
+        expect(await read('utf16.csv', content, ['id', 'name'], chunkBytes)).toEqual({
+          rows: [],
+          problems: [
+            {
+              file: 'utf16.csv',
+              line: 1,
+              column: '',
+              reason: `is UTF-16${order} text, not UTF-8 (${sign}); ${saveAsUtf8}, or convert it with iconv -f UTF-16${order} -t UTF-8`,
+            },
+          ],
+        });
+      }
+    });
+
+    test('UTF-16 lines after UTF-8 ones are named on the first of them, after the rows before it', async () => {
+      const head = Buffer.from('id,name\nP1,Ana\n');
+      const tail = Buffer.from('P2,Bob\nP3,Li\n', 'utf16le');
+      const withBom = await read('joined-bom.csv', Buffer.concat([head, Buffer.from([0xff, 0xfe]), tail]));
+      const withoutBom = await read('joined.csv', Buffer.concat([head, tail]));
+      expect([withBom, withoutBom]).toEqual(
+        ['the line begins with the byte-order mark FF FE', 'NUL bytes between its letters'].map(
+          (sign, i) => ({
+            rows: [{ line: 2, row: { id: 'P1', name: 'Ana' } }],
+            problems: [
+              {
+                file: i === 0 ? 'joined-bom.csv' : 'joined.csv',
+                line: 3,
+                column: '',
+                reason: `has UTF-16 text from this line on (${sign}), after lines of UTF-8: save the whole file as UTF-8`,
+              },
+            ],
+          }),
+        ),
+      );
+    });
+  });
+
   test('a file that ends in the middle of a character is not UTF-8', async () => {
     const cut = Buffer.concat([Buffer.from('id,name\nP1,'), Buffer.from('陈').subarray(0, 2)]);
     expect((await read('cut.csv', cut)).problems).toEqual([

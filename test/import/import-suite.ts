@@ -133,8 +133,8 @@ const BAD_BUNDLES: BadBundle[] = [
       {
         file: 'persons.csv',
         line: 4,
-        column: 'id',
-        reason: '"P5" is defined again with different fields (first at line 3)',
+        column: 'age',
+        reason: '"P5" is defined again with another age ("35" on line 3, "36" on line 4)',
       },
     ],
   },
@@ -166,6 +166,22 @@ const BAD_BUNDLES: BadBundle[] = [
         column: '',
         reason:
           'is not UTF-8 text (this line has a byte of another encoding, e.g. GBK or Latin-1); save the file as UTF-8',
+      },
+    ],
+  },
+  {
+    name: 'a file saved as UTF-16',
+    files: {
+      'persons.csv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(LATER_PERSONS, 'utf16le')]),
+    },
+    problems: [
+      {
+        file: 'persons.csv',
+        line: 1,
+        column: '',
+        reason:
+          'is UTF-16LE text, not UTF-8 (it begins with the byte-order mark FF FE); save the file as UTF-8 ' +
+          '(in Excel: Save As, "CSV UTF-8 (Comma delimited)"), or convert it with iconv -f UTF-16LE -t UTF-8',
       },
     ],
   },
@@ -231,6 +247,7 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
         'cases.csv': 2,
       });
       expect(summary.total).toBe(28);
+      expect([summary.records, summary.repeats]).toEqual([summary.rows, {}]);
       const district = smallDistrict();
       const { counts, records } = await snapshot(store);
       expect(counts).toEqual(DISTRICT_COUNTS);
@@ -245,6 +262,7 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
         'id,name,sex,age,phone,id_number,home_id,occupation\nP1,Ana,F,30,,,,\nP2,,,,,,,\nP1,Ana,F,30,,,,\n';
       const summary = await importBundle(store, bundle(null, { 'persons.csv': persons }));
       expect(summary.rows['persons.csv']).toBe(3);
+      expect(summary.records['persons.csv']).toBe(2);
       expect((await store.counts()).persons).toBe(2);
       expect(await store.persons(['P1'])).toEqual([
         {
@@ -258,6 +276,71 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
           occupation: null,
         },
       ]);
+    });
+
+    test('the summary counts records, as stats does, and each row repeating one with the same fields is a warning', async () => {
+      const files = {
+        'persons.csv':
+          'id,name,sex,age,phone,id_number,home_id,occupation\n' +
+          'P1,Ana,F,30,,,,\nP2,,,,,,,\nP1,Ana,f,30,,,,\nP3,,,,,,,\nP1,Ana,F,30,,,,\n',
+        'samples.csv': `${SAMPLES_HEADER}P2,2022-08-02T10:00:00+08:00,positive,pcr,\nP2,2022-08-02T02:00:00Z,positive,PCR,\n`,
+        'cases.csv':
+          'person_id,classification,onset,confirmed_at\nP2,asymptomatic,,2022-08-03\nP2,asymptomatic,,2022-08-03\n',
+      };
+      const same = 'with the same fields';
+      const expected = {
+        rows: { 'persons.csv': 5, 'samples.csv': 2, 'cases.csv': 2 },
+        records: { 'persons.csv': 3, 'samples.csv': 1, 'cases.csv': 1 },
+        total: 5,
+        repeats: { 'persons.csv': 2, 'samples.csv': 1, 'cases.csv': 1 },
+        warnings: [
+          {
+            file: 'persons.csv',
+            line: 4,
+            column: 'id',
+            reason: `"P1" is defined again ${same} (first at line 2); this row is skipped`,
+          },
+          {
+            file: 'persons.csv',
+            line: 6,
+            column: 'id',
+            reason: `"P1" is defined again ${same} (first at line 2); this row is skipped`,
+          },
+          {
+            file: 'samples.csv',
+            line: 3,
+            column: 'subject_id',
+            reason: `repeats the subject, sampled_at and method of line 2 ${same}; this row is skipped`,
+          },
+          {
+            file: 'cases.csv',
+            line: 3,
+            column: 'person_id',
+            reason: `repeats the person of line 2 ${same}; this row is skipped`,
+          },
+        ],
+        warningsTotal: 4,
+      };
+      const counts = {
+        persons: 3,
+        places: 0,
+        boats: 0,
+        items: 0,
+        stays: 0,
+        contacts: 0,
+        handlings: 0,
+        samples: 1,
+        cases: 1,
+      };
+      // Imported as into a store, and written after validating against no store, as the command
+      // line's import into a folder with no store is.
+      await store.clear();
+      const dir = bundle(null, files);
+      expect(await importBundle(store, dir)).toMatchObject(expected);
+      expect(await store.counts()).toEqual(counts);
+      await store.clear();
+      expect(await writeBundle(store, await validateForImport(EMPTY_STORE, dir))).toMatchObject(expected);
+      expect(await store.counts()).toEqual(counts);
     });
 
     test('reports progress over both passes, ending at the size of the bundle twice', async () => {

@@ -679,8 +679,10 @@ describe('validateBundle', () => {
         {
           file: 'boats.csv',
           line: 5,
-          column: 'id',
-          reason: '"B1" is defined again with different fields (first at line 2)',
+          column: 'name',
+          reason:
+            '"B1" is defined again with another name and registration (name: "Qiong Ya Yu 01" on line 2, ' +
+            '"Qiong Ya Yu 02" on line 5; registration: "QYY-01" on line 2, empty on line 5)',
         },
         {
           file: 'items.csv',
@@ -704,15 +706,152 @@ describe('validateBundle', () => {
       {
         file: 'samples.csv',
         line: 4,
-        column: 'subject_id',
-        reason: 'repeats the subject, sampled_at and method of line 2 with different fields',
+        column: 'result',
+        reason:
+          'repeats the subject, sampled_at and method of line 2 with another result and ct ' +
+          '(result: "positive" on line 2, "negative" on line 4; ct: "24.5" on line 2, empty on line 4)',
       },
       {
         file: 'cases.csv',
         line: 3,
-        column: 'person_id',
-        reason: 'repeats the person of line 2 with different fields',
+        column: 'onset',
+        reason:
+          'repeats the person of line 2 with another onset ("2022-08-01" on line 2, "2022-08-02" on line 3)',
       },
+    ]);
+  });
+
+  describe('a row repeating the id or key of an earlier row of its file', () => {
+    test('with other fields is refused on its line, naming each field that differs and its two values', async () => {
+      const dir = bundle('district', {
+        'persons.csv':
+          PERSONS_HEADER +
+          'P1,Chen Hai,M,45,13800001111,,H1,fisher\nP2,,,,,,H1,\nP3,,,,,,H2,\nP4,,,,,,,\n' +
+          // The age alone; sex, home and occupation; the name and phone, personal data.
+          'P1,Chen Hai,m,46,13800001111,,H1,fisher\nP3,,F,,,,H1,porter\nP4,Li Na,,,139,,,\n',
+        'places.csv':
+          'id,name,kind,lat,lon,capacity\nH1,12 Harbour Road,home,,,\nH2,,home,,,\nPORT,Port,fishing_port,,,\n' +
+          'MKT,Baogang market,market,,,\nCOLD,,cold_storage,,,\nQH1,,quarantine_site,,,50\n' +
+          // A home's name is an address: not shown. A market's is.
+          'H1,14 Harbour Road,home,,,\nMKT,Baogang new market,market,,,\n',
+      });
+      expect((await problemsOf(dir)).problems).toEqual([
+        {
+          file: 'places.csv',
+          line: 8,
+          column: 'name',
+          reason:
+            '"H1" is defined again with another name (not shown, as personal data: compare lines 2 and 8)',
+        },
+        {
+          file: 'places.csv',
+          line: 9,
+          column: 'name',
+          reason:
+            '"MKT" is defined again with another name ("Baogang market" on line 5, "Baogang new market" on line 9)',
+        },
+        {
+          file: 'persons.csv',
+          line: 6,
+          column: 'age',
+          reason: '"P1" is defined again with another age ("45" on line 2, "46" on line 6)',
+        },
+        {
+          file: 'persons.csv',
+          line: 7,
+          column: 'sex',
+          reason:
+            '"P3" is defined again with another sex, home_id and occupation (sex: empty on line 4, "F" on line 7; ' +
+            'home_id: "H2" on line 4, "H1" on line 7; occupation: empty on line 4, "porter" on line 7)',
+        },
+        {
+          file: 'persons.csv',
+          line: 8,
+          column: 'name',
+          reason:
+            '"P4" is defined again with another name and phone (name: not shown, as personal data: compare lines 5 ' +
+            'and 8; phone: not shown, as personal data: compare lines 5 and 8)',
+        },
+      ]);
+    });
+
+    test('with other fields keeps its place among the problems, before those of its line found later', async () => {
+      const dir = bundle('district', {
+        'persons.csv':
+          PERSONS_HEADER +
+          'P1,,,,,,H1,\nP2,,,,,,H1,\nP3,,,,,,H2,\nP4,,,,,,,\nP1,,,,,,NOWHERE,\nP5,,,200,,,,\n',
+      });
+      expect((await problemsOf(dir)).problems).toEqual([
+        {
+          file: 'persons.csv',
+          line: 6,
+          column: 'home_id',
+          reason: '"P1" is defined again with another home_id ("H1" on line 2, "NOWHERE" on line 6)',
+        },
+        // Found once every file of ids is read.
+        {
+          file: 'persons.csv',
+          line: 6,
+          column: 'home_id',
+          reason: 'no place "NOWHERE" in this bundle or in the store',
+        },
+        { file: 'persons.csv', line: 7, column: 'age', reason: '"200" is not a whole number from 0 to 130' },
+      ]);
+    });
+
+    test('with other fields: the fields are named for each repeat kept, however many', async () => {
+      const persons = Array.from({ length: 150 }, (_, i) => `P${i},,,,,,,\n`);
+      const repeats = Array.from({ length: 150 }, (_, i) => `P${i},,,${i % 100},,,,\n`);
+      const dir = bundle('district', { 'persons.csv': PERSONS_HEADER + persons.join('') + repeats.join('') });
+      const result = await problemsOf(dir, new KnownKinds(), { maxProblems: 100 });
+      expect(result.total).toBe(150);
+      expect(result.problems).toEqual(
+        Array.from({ length: 100 }, (_, i) => ({
+          file: 'persons.csv',
+          line: 152 + i,
+          column: 'age',
+          reason: `"P${i}" is defined again with another age (empty on line ${i + 2}, "${i}" on line ${152 + i})`,
+        })),
+      );
+    });
+  });
+
+  test('a row repeating an earlier one with the same fields is counted as a repeat and listed among the warnings', async () => {
+    const dir = bundle('district', {
+      'persons.csv':
+        PERSONS_HEADER +
+        'P1,Chen Hai,M,45,,,H1,\nP2,,,,,,H1,\nP3,,,,,,H2,\nP4,,,,,,,\n' +
+        // Read as the same record: the sex in another letter case, the spaces around the id.
+        'P1,Chen Hai,m,45,,,H1,\n P4 ,,,,,,,\n',
+      'samples.csv':
+        'subject_id,sampled_at,result,method,ct\nP1,2022-08-02T10:00:00+08:00,positive,pcr,24.5\n' +
+        'P1,2022-08-02T02:00:00Z,Positive,pcr,24.5\n',
+      'cases.csv':
+        'person_id,classification,onset,confirmed_at\nP1,confirmed,2021-08-01,2022-08-02\nP1,confirmed,2021-08-01,2022-08-02\n',
+    });
+    const result = await validateBundle(new KnownKinds(), dir);
+    expect([result.rows['persons.csv'], result.rows['samples.csv'], result.rows['cases.csv']]).toEqual([
+      6, 2, 2,
+    ]);
+    expect(result.repeats).toEqual({ 'persons.csv': 2, 'samples.csv': 1, 'cases.csv': 1 });
+    const skipped = 'with the same fields';
+    const early =
+      '2021-08-01 is 366 days before confirmed_at (2022-08-02); accepted as given, but its infectious window opens before it: check the date';
+    expect(result.warnings.map((w) => `${w.file}:${w.line}: ${w.column}: ${w.reason}`)).toEqual([
+      `persons.csv:6: id: "P1" is defined again ${skipped} (first at line 2); this row is skipped`,
+      `persons.csv:7: id: "P4" is defined again ${skipped} (first at line 5); this row is skipped`,
+      `samples.csv:3: subject_id: repeats the subject, sampled_at and method of line 2 ${skipped}; this row is skipped`,
+      `cases.csv:2: onset: ${early}`,
+      `cases.csv:3: onset: ${early}`,
+      `cases.csv:3: person_id: repeats the person of line 2 ${skipped}; this row is skipped`,
+    ]);
+    expect(result.warningsTotal).toBe(6);
+    // Counted and capped with the other warnings.
+    const capped = await validateBundle(new KnownKinds(), dir, { maxProblems: 2 });
+    expect([capped.warnings.map((w) => w.line), capped.warningsTotal, capped.repeats]).toEqual([
+      [6, 7],
+      6,
+      result.repeats,
     ]);
   });
 

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { ImportProgress } from '../../import/import';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, type CliIo } from '../context';
-import { formatImportWarnings, formatRowCounts } from '../format';
+import { formatImportWarnings, formatRowCounts, formatSkippedRepeats } from '../format';
 
 export function importCommand(io: CliIo): Command {
   return new Command('import')
@@ -15,7 +15,8 @@ export function importCommand(io: CliIo): Command {
       '\nNothing is written when any row is refused; each problem is listed as file:line: column,\n' +
         'in file then line order (the first 100, then how many more).\n' +
         'A value imported but likely mistyped (an onset weeks before the confirmation) is listed\n' +
-        'the same way after the result, as a warning on standard error.\n' +
+        'the same way after the result, as a warning on standard error; so is a row that repeats the\n' +
+        'id (or key) of an earlier row with the same fields, which is skipped: the result counts records.\n' +
         'Into a folder with no store, the store is made once the bundle is valid, and removed again\n' +
         'should writing fail all the same (a full disk).\n' +
         'On Neo4j imports run one at a time: an import waits for the one running, saying so.\n' +
@@ -31,8 +32,8 @@ export function importCommand(io: CliIo): Command {
         try {
           bar?.stop();
           io.stdout.write(
-            `imported ${imported.total} rows (${formatRowCounts(imported.rows)}) from ${dir} into ${store.location} ` +
-              `in ${imported.seconds.toFixed(1)} s\n`,
+            `imported ${imported.total} records (${formatRowCounts(imported.records)}) from ${dir} into ` +
+              `${store.location} in ${imported.seconds.toFixed(1)} s${formatSkippedRepeats(imported.repeats)}\n`,
           );
           io.stderr.write(formatImportWarnings(imported));
         } finally {

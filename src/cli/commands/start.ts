@@ -18,7 +18,7 @@ import { bedsTaken } from '../../report/view';
 import { asOfFrom, capacityFrom } from '../analysis-options';
 import { openAndImport } from '../checked-import';
 import { storeConfigFor, UsageError, warnOfUnfinishedImport, type CliIo } from '../context';
-import { formatImportWarnings, formatRowCounts } from '../format';
+import { formatImportWarnings, formatRowCounts, formatSkippedRepeats } from '../format';
 import {
   addServeOptions,
   SERVE_ENVIRONMENT,
@@ -105,7 +105,8 @@ function isFolder(dir: string): boolean {
 
 function reportImport(io: CliIo, summary: ImportSummary): void {
   io.stderr.write(
-    `imported ${summary.total} rows (${formatRowCounts(summary.rows)}) in ${summary.seconds.toFixed(1)} s\n`,
+    `imported ${summary.total} records (${formatRowCounts(summary.records)}) in ${summary.seconds.toFixed(1)} s` +
+      `${formatSkippedRepeats(summary.repeats)}\n`,
   );
   io.stderr.write(formatImportWarnings(summary));
 }
