@@ -21,7 +21,8 @@ import neo4j from 'neo4j-driver';
 import { openNeo4jStore } from '../../src/store/neo4j';
 import { IMPORT_WAIT_NOTICE_MS } from '../../src/store/neo4j/import-lock';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
-import { neo4jTestConfig } from '../setup/neo4j';
+import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
+import { emptiedNeo4jCliEnv } from './emptied-neo4j';
 import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 
@@ -495,14 +496,7 @@ describe('tracegraph on the embedded store', () => {
 
 describe('tracegraph on Neo4j', () => {
   test('NEO4J_URI chooses Neo4j: import and stats --json', async () => {
-    const config = neo4jTestConfig();
-    const store = await openNeo4jStore({ ...config, database: 'neo4j' });
-    try {
-      await store.clear();
-    } finally {
-      await store.close();
-    }
-    const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+    const env = await emptiedNeo4jCliEnv();
     const imported = await runCli(['import', DISTRICT], { env });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
@@ -519,7 +513,7 @@ describe('tracegraph on Neo4j', () => {
     try {
       await store.clear();
       const holding = await store.lockImports();
-      const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+      const env = neo4jCliEnv(config);
       const importing = runCli(['import', DISTRICT], { env, timeoutMs: 180_000 });
       // Until the command waits for the lock, then long enough for it to say so.
       const waitingImports = async (): Promise<number> => {

@@ -5,9 +5,8 @@
  * warnings, so that the summary counts the records `stats` counts, on either store.
  */
 import path from 'node:path';
-import { openNeo4jStore } from '../../src/store/neo4j';
 import { bundleFrom, removeTemp, suiteTemps } from '../import/temp-bundle';
-import { neo4jTestConfig } from '../setup/neo4j';
+import { emptiedNeo4jCliEnv } from './emptied-neo4j';
 import { ensureBuilt, runCli } from './run-cli';
 
 const temp = suiteTemps('tracegraph-cli-repeats-');
@@ -112,14 +111,7 @@ describe('tracegraph import on the embedded store', () => {
 
 describe('tracegraph import on Neo4j', () => {
   test('repeated rows with the same fields: the same summary and warnings as on the embedded store', async () => {
-    const config = neo4jTestConfig();
-    const store = await openNeo4jStore({ ...config, database: 'neo4j' });
-    try {
-      await store.clear();
-    } finally {
-      await store.close();
-    }
-    const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+    const env = await emptiedNeo4jCliEnv();
     const dir = bundle(REPEATING);
     const result = await runCli(['import', dir], { env });
     expect([result.code, result.stderr]).toEqual([0, REPEAT_WARNINGS]);

@@ -18,7 +18,7 @@ import { importBundle } from '../../src/import/import';
 import type { ImportSession, TraceStore, UnfinishedImport } from '../../src/store/port';
 import { contextFor, run } from '../api/helpers';
 import { ensureBuilt, runCli } from '../cli/run-cli';
-import { neo4jTestConfig } from '../setup/neo4j';
+import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
 import { stateAfter } from '../setup/promise-state';
 import { holdingChild } from '../store/child-process-holder';
 import { DISTRICT_COUNTS } from '../store/fixtures';
@@ -275,8 +275,7 @@ describe('an import into Neo4j that did not finish', () => {
   });
 
   describe('on the command line', () => {
-    const config = neo4jTestConfig();
-    const env = { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+    const env = neo4jCliEnv();
     beforeAll(() => ensureBuilt());
 
     /** Starts an import of `dir` in another process and kills it (SIGKILL) once its first batch has committed. */

@@ -1,16 +1,10 @@
 import { anchorId, renderHtml } from '../../src/report/html';
 import { analysisReportFixture, crowdedReportFixture, emptyReportFixture, withIds } from './fixtures';
+import { part } from './page-parts';
 
 /** Values of one attribute across the document, in order. */
 function attributeValues(html: string, name: string): string[] {
   return [...html.matchAll(new RegExp(`\\s${name}="([^"]*)"`, 'g'))].map((m) => m[1]!);
-}
-
-/** The text between an element's opening tag (found by its id) and the next `</article>`/`</section>`. */
-function part(html: string, id: string, end: string): string {
-  const start = html.indexOf(`id="${id}"`);
-  if (start < 0) throw new Error(`no element with id ${id}`);
-  return html.slice(start, html.indexOf(end, start));
 }
 
 /** The epidemic curve drawn in the `epi-wide` or `epi-narrow` block. */

@@ -1,15 +1,6 @@
 import { md, renderMarkdown } from '../../src/report/markdown';
 import { analysisReportFixture, crowdedReportFixture, emptyReportFixture, withIds } from './fixtures';
-
-/** The lines of one `##`/`###` section, up to the next heading of the same or a higher level. */
-function section(markdown: string, heading: string): string {
-  const lines = markdown.split('\n');
-  const start = lines.indexOf(heading);
-  if (start < 0) throw new Error(`no heading ${heading}`);
-  const level = heading.indexOf(' ');
-  const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && line.indexOf(' ') <= level);
-  return lines.slice(start, end < 0 ? undefined : end).join('\n');
-}
+import { section } from './page-parts';
 
 describe('renderMarkdown', () => {
   const markdown = renderMarkdown(analysisReportFixture(), { title: 'Yazhou trace report' });

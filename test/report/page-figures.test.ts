@@ -8,23 +8,7 @@ import { renderHtml } from '../../src/report/html';
 import { renderMarkdown } from '../../src/report/markdown';
 import { bedsTakenParts } from '../../src/report/view';
 import { analysisReportFixture } from './fixtures';
-
-/** The HTML between an element's id and the end of its section or article. */
-function part(html: string, id: string, end: string): string {
-  const start = html.indexOf(`id="${id}"`);
-  if (start < 0) throw new Error(`no element with id ${id}`);
-  return html.slice(start, html.indexOf(end, start));
-}
-
-/** The Markdown from a heading to the next heading of its level or higher. */
-function section(markdown: string, heading: string): string {
-  const lines = markdown.split('\n');
-  const start = lines.indexOf(heading);
-  if (start < 0) throw new Error(`no heading ${heading}`);
-  const level = heading.indexOf(' ');
-  const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && line.indexOf(' ') <= level);
-  return lines.slice(start, end < 0 ? undefined : end).join('\n');
-}
+import { part, section } from './page-parts';
 
 /** The fixture with P04's candidates holding 88% of the probability, the rest below 5% each. */
 function withUnlistedCandidates(): AnalysisReport {

@@ -69,6 +69,18 @@ function simulatedReport(): AnalysisReport {
   return toReport(analyseData(data, params, { asOf: data.asOf }));
 }
 
+/** A contact with the tier each source's exposures give it (`TIERS_BY_SOURCE`), as a report made for the pages has. */
+function contactGiven(
+  personId: string,
+  tier: ContactTier,
+  priority: number,
+  tiers: Record<string, ContactTier>,
+): ContactReport {
+  const c = { personId, tier, priority, evidence: [] } as unknown as ContactReport;
+  Object.defineProperty(c, TIERS_BY_SOURCE, { value: () => new Map(Object.entries(tiers)) });
+  return c;
+}
+
 describe('cappedContactsByCase', () => {
   test.each([
     ['the hand-made report', analysisReportFixture()],
@@ -105,23 +117,12 @@ describe('cappedContactsByCase', () => {
   // of another case who passed this one at a market was listed among its close contacts (in the
   // demo district, 42 "close contacts" of P0000298, whom the API gives 6), with their contacts too.
   test('groups by the tier the case gives, not the tier another case gave', () => {
-    const given = (tiers: Record<string, ContactTier>) => () => new Map(Object.entries(tiers));
-    const contact = (
-      personId: string,
-      tier: ContactTier,
-      priority: number,
-      tiers: Record<string, ContactTier>,
-    ) => {
-      const c = { personId, tier, priority, evidence: [] } as unknown as ContactReport;
-      Object.defineProperty(c, TIERS_BY_SOURCE, { value: given(tiers) });
-      return c;
-    };
     const report = {
       contacts: [
         // K lives with case A and was at a market with case B for a few minutes; J lives with K.
-        contact('K', 'close_contact', 1, { A: 'close_contact', B: 'venue_exposed' }),
-        contact('J', 'contact_of_close_contact', 2, { K: 'contact_of_close_contact' }),
-        contact('V', 'venue_exposed', 3, { A: 'venue_exposed', K: 'contact_of_close_contact' }),
+        contactGiven('K', 'close_contact', 1, { A: 'close_contact', B: 'venue_exposed' }),
+        contactGiven('J', 'contact_of_close_contact', 2, { K: 'contact_of_close_contact' }),
+        contactGiven('V', 'venue_exposed', 3, { A: 'venue_exposed', K: 'contact_of_close_contact' }),
       ],
     } as unknown as AnalysisReport;
     const ids = (byTier: Record<ContactTier, ContactReport[]>) =>
@@ -145,24 +146,13 @@ describe('cappedContactsByCase', () => {
   // venue-exposed were others' household contacts (higher in the district) showed none of its own
   // close contacts (in the demo district, P0000298: "Close contacts (0 of 6)" under 50 venue-exposed).
   test("a case's own close contacts come before its venue-exposed, whatever their district priority", () => {
-    const given = (tiers: Record<string, ContactTier>) => () => new Map(Object.entries(tiers));
-    const contact = (
-      personId: string,
-      tier: ContactTier,
-      priority: number,
-      tiers: Record<string, ContactTier>,
-    ) => {
-      const c = { personId, tier, priority, evidence: [] } as unknown as ContactReport;
-      Object.defineProperty(c, TIERS_BY_SOURCE, { value: given(tiers) });
-      return c;
-    };
     const report = {
       contacts: [
         // H1 and H2 live with case B; they passed case A at a market. C1 lives with case A.
-        contact('H1', 'close_contact', 1, { A: 'venue_exposed', B: 'close_contact' }),
-        contact('H2', 'close_contact', 2, { A: 'venue_exposed', B: 'close_contact' }),
-        contact('C1', 'close_contact', 3, { A: 'close_contact' }),
-        contact('F1', 'contact_of_close_contact', 4, { C1: 'contact_of_close_contact' }),
+        contactGiven('H1', 'close_contact', 1, { A: 'venue_exposed', B: 'close_contact' }),
+        contactGiven('H2', 'close_contact', 2, { A: 'venue_exposed', B: 'close_contact' }),
+        contactGiven('C1', 'close_contact', 3, { A: 'close_contact' }),
+        contactGiven('F1', 'contact_of_close_contact', 4, { C1: 'contact_of_close_contact' }),
       ],
     } as unknown as AnalysisReport;
     const shown = (max: number) =>

@@ -18,3 +18,8 @@ export function neo4jTestConfig(): Neo4jTestConfig {
     password: process.env.TRACEGRAPH_TEST_NEO4J_PASSWORD ?? '',
   };
 }
+
+/** The variables that point the command line (`bin/tracegraph.js`) at this Neo4j. */
+export function neo4jCliEnv(config: Neo4jTestConfig = neo4jTestConfig()): Record<string, string> {
+  return { NEO4J_URI: config.uri, NEO4J_USER: config.user, NEO4J_PASSWORD: config.password };
+}
