@@ -12,6 +12,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRespo
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import pino, { type Logger } from 'pino';
+import { withoutByteOrderMark } from '../domain/byte-order-mark';
 import type { StoreConfig } from '../store';
 import type { TraceStore } from '../store/port';
 import { describeUnfinishedImport } from '../store/unfinished-import';
@@ -127,7 +128,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
  * lets a parser ignore one); an empty body is an empty object.
  */
 function parseJsonBody(text: string): unknown {
-  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const json = withoutByteOrderMark(text);
   try {
     return json ? JSON.parse(json) : {};
   } catch {

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { reasonOf } from '../fs/system-error';
+import { BYTE_ORDER_MARK, withoutByteOrderMark } from './byte-order-mark';
 import { ownEntry } from './own-entries';
 
 /**
@@ -358,9 +359,6 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   return null;
 }
 
-/** U+FEFF: as the first character of a file, the byte-order mark some editors save UTF-8 with. */
-const BYTE_ORDER_MARK = '\uFEFF';
-
 /** The line and column of the character at `at` in `text`, as an editor shows them. */
 function lineAndColumn(text: string, at: number): string {
   const before = text.slice(0, at);
@@ -434,7 +432,7 @@ export function resolveParameters(choice: ParameterChoice = {}): Parameters {
       throw refuse(reasonOf(err as Error));
     }
     // One byte-order mark, as editors on Windows save UTF-8, is the encoding's, not the text's.
-    if (text.startsWith(BYTE_ORDER_MARK)) text = text.slice(BYTE_ORDER_MARK.length);
+    text = withoutByteOrderMark(text);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -8,6 +8,7 @@
  * no further than the last earlier line it needs.
  */
 import type { FieldProblem } from '../domain/errors';
+import { groupBy } from '../domain/group-by';
 import type { FileSpec, RawRow } from '../domain/records';
 import { fingerprint } from './bundle-index';
 import { readCsvRows } from './csv-source';
@@ -76,10 +77,7 @@ export class ConflictingRepeats {
    * record validation saw (the file changed meanwhile) keeps the reason it was logged with.
    */
   async nameFields(filePath: string, kept: (problem: FieldProblem) => boolean): Promise<void> {
-    const wanted = new Map<number, ConflictingRepeat[]>();
-    for (const repeat of this.repeats.filter((r) => kept(r.problem))) {
-      wanted.set(repeat.earlierLine, [...(wanted.get(repeat.earlierLine) ?? []), repeat]);
-    }
+    const wanted = groupBy(this.repeats, (r) => (kept(r.problem) ? r.earlierLine : null));
     this.repeats.length = 0;
     if (wanted.size === 0) return;
     const last = Math.max(...wanted.keys());

@@ -6,6 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AnalysisReport, ContactReport, LazyAnalysisReport } from '../analysis/report-model';
+import { BYTE_ORDER_MARK } from '../domain/byte-order-mark';
 import { maskName, maskPhone } from '../domain/masking';
 import type { TextSink } from './stream';
 import { byPriority, decimal } from './view';
@@ -42,7 +43,7 @@ export interface QuarantineCsvOptions {
  */
 export function renderQuarantineCsv(report: AnalysisReport, options: QuarantineCsvOptions = {}): string {
   const rows = [...report.contacts].sort(byPriority).map((c) => quarantineRow(c, report.entities, options));
-  return (options.bom ? BOM : '') + csvText([[...QUARANTINE_COLUMNS], ...rows]);
+  return (options.bom ? BYTE_ORDER_MARK : '') + csvText([[...QUARANTINE_COLUMNS], ...rows]);
 }
 
 /**
@@ -65,7 +66,7 @@ export async function streamQuarantineCsv(
   const contacts = Array.isArray(report.contacts)
     ? [...(report.contacts as ContactReport[])].sort(byPriority)
     : report.contacts;
-  await sink.write((options.bom ? BOM : '') + csvText([[...QUARANTINE_COLUMNS]]));
+  await sink.write((options.bom ? BYTE_ORDER_MARK : '') + csvText([[...QUARANTINE_COLUMNS]]));
   let batch: string[][] = [];
   let previous: ContactReport | null = null;
   for (const contact of contacts) {
@@ -83,8 +84,6 @@ export async function streamQuarantineCsv(
   }
   if (batch.length > 0) await sink.write(csvText(batch));
 }
-
-const BOM = '\uFEFF';
 
 /**
  * Rows as CSV, each ending with a line feed. A cell that begins like a formula (`=`, `+`, `-`, `@`,

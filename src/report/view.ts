@@ -346,11 +346,12 @@ export interface CappedContacts {
  * The contacts of each case (as `contactsOfCase`) capped for the pages (`CappedContacts`; a `max`
  * of 0 keeps them all). The tiers come before priority: a case's own close contacts are what its
  * section is read for, and a person this case only passed at a market may rank higher in the
- * district as another case's household contact. The contacts are indexed by the ids their evidence names once, so a
- * district of hundreds of cases and hundreds of thousands of contacts is not scanned per case;
- * and ranked by priority once, each id's list in that order, so a case only counts its contacts by
- * tier and keeps the `max` first ranks. At a million persons a case at the port has tens of
- * thousands of contacts, and sorting them per case took most of the 1M HTML page's 40 s.
+ * district as another case's household contact. The contacts are indexed by the ids their
+ * evidence names once, so a district of hundreds of cases and hundreds of thousands of contacts is
+ * not scanned per case; and ranked by priority once, each id's list in that order, so a case only
+ * counts its contacts by tier and keeps the first ranks of each tier, `max` in all. At a million
+ * persons a case at the port has tens of thousands of contacts, and sorting them per case took
+ * most of the 1M HTML page's 40 s.
  */
 export function cappedContactsByCase(
   report: AnalysisReport,
@@ -413,19 +414,17 @@ export function cappedContactsByCase(
     });
     const byTier = {} as Record<ContactTier, CappedList<ContactReport>>;
     let total = 0;
+    let hidden = 0;
     let room = max > 0 ? max : Infinity;
     TIERS.forEach((tier, index) => {
       const kept = lowestRanks(reached, (rank) => tierFor[rank] === index, room);
       room -= kept.length;
-      byTier[tier] = {
-        shown: kept.map((rank) => ranked[rank]!),
-        total: counts[tier],
-        hidden: counts[tier] - kept.length,
-      };
+      const left = counts[tier] - kept.length;
+      byTier[tier] = { shown: kept.map((rank) => ranked[rank]!), total: counts[tier], hidden: left };
       total += counts[tier];
+      hidden += left;
     });
-    const shown = TIERS.reduce((sum, tier) => sum + byTier[tier].shown.length, 0);
-    return { byTier, total, hidden: total - shown };
+    return { byTier, total, hidden };
   };
 }
 
