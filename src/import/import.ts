@@ -16,6 +16,7 @@ import {
   validateBundle,
   type BundleFile,
   type ValidationStore,
+  type RepeatedLines,
   type RowCounts,
 } from './validate';
 
@@ -76,6 +77,7 @@ export interface ValidatedBundle {
   files: BundleFile[];
   rows: RowCounts;
   repeats: RowCounts;
+  repeatedLines: RepeatedLines;
   warnings: FieldProblem[];
   warningsTotal: number;
   /** When its import started (process.hrtime.bigint()). */
@@ -128,10 +130,10 @@ export async function validateForImport(
     onProgress?.({ phase, file: file.spec.file, bytesDone, bytesTotal });
   };
 
-  const { files, rows, repeats, warnings, warningsTotal } = await validateBundle(store, dir, {
+  const { files, rows, repeats, repeatedLines, warnings, warningsTotal } = await validateBundle(store, dir, {
     onBytes: onProgress && ((file, bytesRead) => report('validate', file, bytesRead)),
   });
-  return { dir, files, rows, repeats, warnings, warningsTotal, started, report };
+  return { dir, files, rows, repeats, repeatedLines, warnings, warningsTotal, started, report };
 }
 
 /**
@@ -159,7 +161,7 @@ async function writeValidated(
   bundle: ValidatedBundle,
   options: Pick<ImportOptions, 'onWait'>,
 ): Promise<ImportSummary> {
-  const { dir, files, rows, repeats, warnings, warningsTotal, started, report } = bundle;
+  const { dir, files, rows, repeats, repeatedLines, warnings, warningsTotal, started, report } = bundle;
   const session = await store.beginImport(dir, { onWait: options.onWait });
   let batchesWritten = 0;
   const counting: ImportSession = {
@@ -170,7 +172,8 @@ async function writeValidated(
   };
   try {
     for (const file of files) {
-      await writeFile(counting, file, (bytesRead) => report('write', file, bytesRead));
+      const skipped = repeatedLines[file.spec.file] ?? [];
+      await writeFile(counting, file, skipped, (bytesRead) => report('write', file, bytesRead));
     }
     await session.commit();
   } catch (err) {
@@ -212,16 +215,22 @@ async function writeValidated(
   };
 }
 
-/** Pass 2: streams one validated file and writes its records in batches. */
+/**
+ * Pass 2: streams one validated file and writes its records in batches, but for the rows at
+ * `skippedLines` (ascending): repeats of earlier rows with the same fields, which validation
+ * warned of as skipped.
+ */
 async function writeFile(
   session: ImportSession,
   file: BundleFile,
+  skippedLines: readonly number[],
   onBytes: (bytesRead: number) => void,
 ): Promise<void> {
   const { spec } = file;
   const key = batchKeyOf(spec.file);
   const problems: FieldProblem[] = [];
   let records: unknown[] = [];
+  let nextSkipped = 0;
   // One batch is written while the next is read and parsed, so the store (Neo4j's server) and
   // this process work at once; never more than one, so memory stays flat and batches keep order.
   let writing = null as Promise<void> | null;
@@ -246,6 +255,10 @@ async function writeFile(
       onProblem: (p) => problems.push({ ...p, file: spec.file }),
       onBytes,
     })) {
+      if (line === skippedLines[nextSkipped]) {
+        nextSkipped++;
+        continue;
+      }
       const parsed = spec.parse(row);
       if (parsed.record === null) {
         // The file changed since it was validated.

@@ -69,6 +69,9 @@ export interface ValidationOptions {
   kindCacheSize?: number;
 }
 
+/** Per file, the lines (ascending) of rows that repeat an earlier row with the same fields. */
+export type RepeatedLines = Partial<Record<FileName, readonly number[]>>;
+
 export interface ValidationResult {
   files: BundleFile[];
   /** Rows read per file. */
@@ -78,6 +81,8 @@ export interface ValidationResult {
    * again, which adds nothing. Only files that have such rows are present.
    */
   repeats: RowCounts;
+  /** The lines of those rows, ascending, per file that has any: the writer skips them. */
+  repeatedLines: RepeatedLines;
   /**
    * Values accepted but likely mistyped, and stored samples corrected: the first `maxProblems` in
    * file then line order, each with its file and line.
@@ -617,6 +622,7 @@ async function validateFiles(
   const references = new ReferenceChecker(store, index, problems, options.kindCacheSize ?? KIND_CACHE_SIZE);
   const rows: RowCounts = {};
   const repeats: RowCounts = {};
+  const repeatedLines: RepeatedLines = {};
 
   for (const spec of BUNDLE_SPECS) {
     if (!spec.defines) await references.allEntitiesRead();
@@ -624,7 +630,7 @@ async function validateFiles(
     if (!file) continue;
     const keyed = KEYED_FILES[spec.file];
     let count = 0;
-    let repeated = 0;
+    const repeatedHere: number[] = [];
     const conflicts = new ConflictingRepeats(spec, options.maxProblems ?? MAX_PROBLEMS);
     const source = readCsvRows(file.path, {
       columns: spec.columns,
@@ -658,7 +664,10 @@ async function validateFiles(
       await references.addRow({ file: spec.file, line, references: parsed.references });
     }
     rows[spec.file] = count;
-    if (repeated > 0) repeats[spec.file] = repeated;
+    if (repeatedHere.length > 0) {
+      repeats[spec.file] = repeatedHere.length;
+      repeatedLines[spec.file] = repeatedHere;
+    }
     await conflicts.nameFields(file.path, (problem) => problems.keeps(problem));
     await plausibility.fileRead(spec.file);
 
@@ -679,7 +688,7 @@ async function validateFiles(
       print: Buffer,
     ): void {
       if (print.equals(earlier.fingerprint)) {
-        repeated++;
+        repeatedHere.push(line);
         warnings.add({
           file: spec.file,
           line,
@@ -732,5 +741,5 @@ async function validateFiles(
   await plausibility.finish();
 
   if (problems.total > 0) throw new ValidationError(problems.kept, problems.total);
-  return { files, rows, repeats, warnings: warnings.kept, warningsTotal: warnings.total };
+  return { files, rows, repeats, repeatedLines, warnings: warnings.kept, warningsTotal: warnings.total };
 }

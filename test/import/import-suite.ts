@@ -5,6 +5,7 @@
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
 import { importBundle, validateForImport, writeBundle } from '../../src/import/import';
 import { EMPTY_STORE } from '../../src/import/validate';
+import type { RecordBatch } from '../../src/domain/types';
 import type { TraceStore } from '../../src/store/port';
 import { DISTRICT_COUNTS, smallDistrict, t } from '../store/fixtures';
 import { openMigrated, suiteBundles } from './import-setup';
@@ -13,6 +14,41 @@ import { snapshot, sortedRecords } from './store-snapshot';
 const LATER_PERSONS = 'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\n';
 const LATER_STAYS_HEADER = 'subject_id,host_id,start,end\n';
 const SAMPLES_HEADER = 'subject_id,sampled_at,result,method,ct\n';
+
+/**
+ * The store, with each record its imports write named in order, by kind: persons by id, samples by
+ * subject, instant and method, cases by person.
+ */
+function recordingWrites(store: TraceStore): {
+  writing: TraceStore;
+  written: () => Record<string, string[]>;
+} {
+  const names: Record<string, string[]> = {};
+  const nameOf = (kind: string, record: Record<string, unknown>): string =>
+    kind === 'samples'
+      ? `${String(record.subjectId)} ${new Date(record.sampledAt as number).toISOString()} ${String(record.method)}`
+      : String(record.id ?? record.personId);
+  const writing = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property !== 'beginImport') return Reflect.get(target, property, receiver) as unknown;
+      return async (...args: Parameters<TraceStore['beginImport']>) => {
+        const session = await target.beginImport(...args);
+        return {
+          keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
+          commit: () => session.commit(),
+          abort: () => session.abort(),
+          write: (batch: RecordBatch) => {
+            for (const [kind, records] of Object.entries(batch))
+              for (const record of records as Record<string, unknown>[])
+                (names[kind] ??= []).push(nameOf(kind, record));
+            return session.write(batch);
+          },
+        };
+      };
+    },
+  });
+  return { writing, written: () => names };
+}
 
 /** A bad bundle: the later bundle (which would change the store) with one file broken. */
 interface BadBundle {
@@ -336,11 +372,23 @@ export function describeImport(name: string, open: () => Promise<TraceStore>): v
       // line's import into a folder with no store is.
       await store.clear();
       const dir = bundle(null, files);
-      expect(await importBundle(store, dir)).toMatchObject(expected);
+      const { writing, written } = recordingWrites(store);
+      expect(await importBundle(writing, dir)).toMatchObject(expected);
       expect(await store.counts()).toEqual(counts);
+      // Skipped, not written again: each record goes to the store once.
+      const writtenOnce = {
+        persons: ['P1', 'P2', 'P3'],
+        samples: ['P2 2022-08-02T02:00:00.000Z pcr'],
+        cases: ['P2'],
+      };
+      expect(written()).toEqual(writtenOnce);
       await store.clear();
-      expect(await writeBundle(store, await validateForImport(EMPTY_STORE, dir))).toMatchObject(expected);
+      const again = recordingWrites(store);
+      expect(await writeBundle(again.writing, await validateForImport(EMPTY_STORE, dir))).toMatchObject(
+        expected,
+      );
       expect(await store.counts()).toEqual(counts);
+      expect(again.written()).toEqual(writtenOnce);
     });
 
     test('reports progress over both passes, ending at the size of the bundle twice', async () => {
