@@ -5,11 +5,11 @@
 import { ValidationError, type FieldProblem } from '../../src/domain/errors';
 import { importBundle, validateForImport, writeBundle } from '../../src/import/import';
 import { EMPTY_STORE } from '../../src/import/validate';
-import type { RecordBatch } from '../../src/domain/types';
 import type { TraceStore } from '../../src/store/port';
 import { DISTRICT_COUNTS, smallDistrict, t } from '../store/fixtures';
 import { openMigrated, suiteBundles } from './import-setup';
 import { snapshot, sortedRecords } from './store-snapshot';
+import { withImportWrites } from './watched-writes';
 
 const LATER_PERSONS = 'id,name,sex,age,phone,id_number,home_id,occupation\nP4,Wang Fang,,28,,,,\n';
 const LATER_STAYS_HEADER = 'subject_id,host_id,start,end\n';
@@ -28,24 +28,11 @@ function recordingWrites(store: TraceStore): {
     kind === 'samples'
       ? `${String(record.subjectId)} ${new Date(record.sampledAt as number).toISOString()} ${String(record.method)}`
       : String(record.id ?? record.personId);
-  const writing = new Proxy(store, {
-    get(target, property, receiver) {
-      if (property !== 'beginImport') return Reflect.get(target, property, receiver) as unknown;
-      return async (...args: Parameters<TraceStore['beginImport']>) => {
-        const session = await target.beginImport(...args);
-        return {
-          keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
-          commit: () => session.commit(),
-          abort: () => session.abort(),
-          write: (batch: RecordBatch) => {
-            for (const [kind, records] of Object.entries(batch))
-              for (const record of records as Record<string, unknown>[])
-                (names[kind] ??= []).push(nameOf(kind, record));
-            return session.write(batch);
-          },
-        };
-      };
-    },
+  const writing = withImportWrites(store, (batch, write) => {
+    for (const [kind, records] of Object.entries(batch))
+      for (const record of records as Record<string, unknown>[])
+        (names[kind] ??= []).push(nameOf(kind, record));
+    return write(batch);
   });
   return { writing, written: () => names };
 }

@@ -3,10 +3,10 @@
  * once, batches in order, and a failed write stops the import before the session is aborted.
  */
 import { importBundle, IMPORT_BATCH_ROWS } from '../../src/import/import';
-import type { RecordBatch } from '../../src/domain/types';
 import { openEmbeddedStore } from '../../src/store/embedded';
-import type { ImportSession, TraceStore } from '../../src/store/port';
+import type { TraceStore } from '../../src/store/port';
 import { bundleFrom, removeTemp, tempDir } from './temp-bundle';
+import { withImportWrites } from './watched-writes';
 
 const PERSONS = 2 * IMPORT_BATCH_ROWS + 1;
 
@@ -29,9 +29,9 @@ function watched(
   options: { failOnWrite?: number; firstWriteDone?: () => boolean } = {},
 ): TraceStore {
   let writes = 0;
-  const watch = (session: ImportSession): ImportSession => ({
-    keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
-    write: async (batch: RecordBatch) => {
+  return withImportWrites(
+    store,
+    async (batch, write) => {
       const n = ++writes;
       events.push(`write ${n} start`);
       await sleep(50);
@@ -46,22 +46,11 @@ function watched(
         events.push(`write ${n} failed`);
         throw new Error('the store went away');
       }
-      await session.write(batch);
+      await write(batch);
       events.push(`write ${n} end`);
     },
-    commit: () => session.commit(),
-    abort: async () => {
-      events.push('abort');
-      await session.abort();
-    },
-  });
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'beginImport') return async (dir: string) => watch(await target.beginImport(dir));
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+    { onAbort: () => events.push('abort') },
+  );
 }
 
 describe('import writes a batch while it reads the next', () => {

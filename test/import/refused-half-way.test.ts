@@ -9,13 +9,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../../src/domain/errors';
-import type { RecordBatch } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
 import { openEmbeddedStore } from '../../src/store/embedded';
 import type { ImportSession, TraceStore } from '../../src/store/port';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 import { openMigrated, suiteBundles } from './import-setup';
 import { suiteTemps } from './temp-bundle';
+import { withImportWrites } from './watched-writes';
 
 /** A stays.csv whose one row no longer parses: what a file changed while it is imported reads as. */
 const BROKEN_STAYS = 'subject_id,host_id,start,end\nP1,MKT,not a time,2022-08-03T10:30:00+08:00\n';
@@ -37,20 +37,14 @@ async function importChangedAfterFirstBatch(
 ): Promise<unknown> {
   const dir = bundle('district');
   let written = 0;
-  const changing = Object.assign(Object.create(store) as TraceStore, {
-    beginImport: async (folder: string): Promise<ImportSession> => {
-      const session = await begin(folder);
-      return {
-        keepsWrittenBatchesOnAbort: session.keepsWrittenBatchesOnAbort,
-        write: async (batch: RecordBatch) => {
-          await session.write(batch);
-          if (++written === 1) writeFileSync(path.join(dir, 'stays.csv'), BROKEN_STAYS);
-        },
-        commit: () => session.commit(),
-        abort: () => session.abort(),
-      };
+  const changing = withImportWrites(
+    store,
+    async (batch, write) => {
+      await write(batch);
+      if (++written === 1) writeFileSync(path.join(dir, 'stays.csv'), BROKEN_STAYS);
     },
-  });
+    { begin },
+  );
   return importBundle(changing, dir).then(
     () => undefined,
     (err: unknown) => err,
