@@ -7,11 +7,13 @@
  * a different shape of exposure would save: a host with millions of exposures over tens of
  * thousands of person-days is one where each person meets hundreds of cases.
  */
+import { parseArgs } from 'node:util';
 import type { Protocol } from '../src/domain/parameters';
 import { startOfDay } from '../src/domain/time';
 import type { Id } from '../src/domain/types';
 import type { Exposure } from '../src/analysis/model';
 import { tierOfExposure } from '../src/analysis/tiers';
+import { formatCount } from './stats';
 
 export interface HostShare {
   hostId: Id;
@@ -97,37 +99,38 @@ export function exposureShape(
   return { exposures: exposures.length, persons: persons.size, bySetting, byTier, hosts: ranked };
 }
 
-const count = (n: number): string => n.toLocaleString('en');
 const share = (part: number, whole: number): string =>
   whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`;
 
 /** The shape as lines of text. */
 export function formatExposureShape(shape: ExposureShape): string {
-  const lines = [`${count(shape.exposures)} exposures of ${count(shape.persons)} persons`];
+  const lines = [`${formatCount(shape.exposures)} exposures of ${formatCount(shape.persons)} persons`];
   const listed = (counts: Record<string, number>): string =>
     Object.entries(counts)
       .sort((a, b) => b[1] - a[1])
-      .map(([key, n]) => `${key} ${count(n)} (${share(n, shape.exposures)})`)
+      .map(([key, n]) => `${key} ${formatCount(n)} (${share(n, shape.exposures)})`)
       .join(', ');
   lines.push(`by setting: ${listed(shape.bySetting)}`);
   lines.push(`by tier: ${listed(shape.byTier)}`);
   lines.push('hosts with the most exposures:');
   for (const h of shape.hosts) {
     lines.push(
-      `  ${h.hostId} (${h.placeKind ?? 'boat or home'}): ${count(h.exposures)} exposures ` +
-        `(${share(h.exposures, shape.exposures)}; ${count(h.ofCases)} of cases) from ${count(h.sources)} sources ` +
-        `to ${count(h.persons)} persons over ${count(h.personDays)} person-days`,
+      `  ${h.hostId} (${h.placeKind ?? 'boat or home'}): ${formatCount(h.exposures)} exposures ` +
+        `(${share(h.exposures, shape.exposures)}; ${formatCount(h.ofCases)} of cases) from ${formatCount(h.sources)} sources ` +
+        `to ${formatCount(h.persons)} persons over ${formatCount(h.personDays)} person-days`,
     );
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const topAt = args.indexOf('--top');
-  const top = topAt === -1 ? 10 : Number(args[topAt + 1]);
-  const dataDir = args.find((a, i) => !a.startsWith('--') && i !== topAt + 1);
-  if (!dataDir || !Number.isInteger(top) || top < 1) {
+  const { values, positionals } = parseArgs({
+    options: { top: { type: 'string', default: '10' } },
+    allowPositionals: true,
+  });
+  const top = Number(values.top);
+  const [dataDir, ...rest] = positionals;
+  if (!dataDir || rest.length > 0 || !Number.isInteger(top) || top < 1) {
     throw new Error('usage: npx tsx bench/exposure-shape.ts DATA_DIR [--top N] (an embedded store folder)');
   }
   const { openEmbeddedStore } = await import('../src/store/embedded');
