@@ -24,7 +24,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
         '  NEO4J_URI             use the Neo4j server at this address (bolt://, neo4j:// and their +s, +ssc)',
         '  NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE   its credentials and database',
         '  TRACEGRAPH_DEBUG      any value: print the stack of an unexpected error',
-        '  DEBUG                 tracegraph:cypher prints each Cypher statement and its parameters',
+        '  DEBUG                 tracegraph:cypher prints each Cypher statement, its parameters, its rows and times',
         '  serve and start read more: see tracegraph serve --help',
       ].join('\n'),
     )

@@ -1,5 +1,5 @@
 import { SettingError, StoreUnavailableError } from '../../src/domain/errors';
-import { createNeo4jExecutor, type Neo4jExecutor } from '../../src/store/neo4j/executor';
+import { createNeo4jExecutor, describeResult, type Neo4jExecutor } from '../../src/store/neo4j/executor';
 import { integer } from '../../src/store/neo4j/convert';
 import { neo4jTestConfig } from '../setup/neo4j';
 
@@ -37,8 +37,43 @@ describe('neo4j executor', () => {
       'UNWIND $rows AS n RETURN sum(n) AS total',
       { rows },
     );
-    expect(logged()).toBe(
-      'tracegraph:cypher UNWIND $rows AS n RETURN sum(n) AS total\n  params {"rows":["1","2","3","4","5","... 2 more"]}\n',
+    expect(logged()).toMatch(
+      new RegExp(
+        '^tracegraph:cypher UNWIND \\$rows AS n RETURN sum\\(n\\) AS total\n' +
+          '  params \\{"rows":\\["1","2","3","4","5","\\.\\.\\. 2 more"\\]\\}\n' +
+          '  1 row in \\d+ ms; the server: first row after \\d+ ms, the last streamed \\d+ ms later\n$',
+      ),
+    );
+  });
+
+  test("logs each statement's rows and times as its result comes, in every kind of transaction", async () => {
+    const e = executor({ DEBUG: 'tracegraph:cypher' });
+    await e.readQuery('UNWIND range(1, 3) AS n RETURN n');
+    await e.autoCommit('RETURN 1 AS n');
+    const open = await e.begin({ purpose: 'test' });
+    await open.query('UNWIND range(1, 0) AS n RETURN n');
+    await open.rollback();
+    const results = logged()
+      .split('\n')
+      .filter((line) => line.startsWith('  ') && !line.startsWith('  params'));
+    expect(results.map((line) => line.replace(/\d+ ms/g, 'T ms'))).toEqual([
+      '  3 rows in T ms; the server: first row after T ms, the last streamed T ms later',
+      '  1 row in T ms; the server: first row after T ms, the last streamed T ms later',
+      '  0 rows in T ms; the server: first row after T ms, the last streamed T ms later',
+    ]);
+  });
+
+  test('a failed statement is logged without a result line', async () => {
+    await expect(executor({ DEBUG: 'tracegraph:cypher' }).readQuery('RETURN nosuchvar')).rejects.toThrow();
+    expect(logged()).toMatch(/^tracegraph:cypher RETURN nosuchvar\n  params \{\}\n$/);
+  });
+
+  test('a result line says when the server gave no times, and reads driver integers', () => {
+    expect(describeResult(2, 12.4, { resultAvailableAfter: integer(3), resultConsumedAfter: 5 })).toBe(
+      '2 rows in 12 ms; the server: first row after 3 ms, the last streamed 5 ms later',
+    );
+    expect(describeResult(1, 0.4, { resultAvailableAfter: undefined, resultConsumedAfter: 5 })).toBe(
+      '1 row in 0 ms; the server gave no times',
     );
   });
 

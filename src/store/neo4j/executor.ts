@@ -4,7 +4,13 @@
  * always closed, transaction metadata naming the app, and driver errors mapped to ours.
  * Set DEBUG=tracegraph:cypher to log each statement and its parameters to stderr.
  */
-import neo4j, { isInt, type Driver, type ManagedTransaction, type Record as Neo4jRecord } from 'neo4j-driver';
+import neo4j, {
+  isInt,
+  type Driver,
+  type ManagedTransaction,
+  type QueryResult,
+  type Record as Neo4jRecord,
+} from 'neo4j-driver';
 import { SettingError, StoreUnavailableError } from '../../domain/errors';
 import { neo4jUriProblem } from './uri';
 
@@ -125,6 +131,30 @@ function describeParameters(params: Parameters): string {
   });
 }
 
+/** A summary's time in milliseconds (the driver gives an Integer or a number; -1 when unknown). */
+function milliseconds(value: unknown): number {
+  if (isInt(value)) return value.toNumber();
+  return typeof value === 'number' ? value : -1;
+}
+
+/**
+ * One statement's result for the log: its rows, the time from sending it to holding every row,
+ * and the server's times from its summary (the first row ready, then every row streamed).
+ */
+export function describeResult(
+  rows: number,
+  ms: number,
+  summary: { resultAvailableAfter: unknown; resultConsumedAfter: unknown },
+): string {
+  const available = milliseconds(summary.resultAvailableAfter);
+  const consumed = milliseconds(summary.resultConsumedAfter);
+  const server =
+    available < 0 || consumed < 0
+      ? 'the server gave no times'
+      : `the server: first row after ${available} ms, the last streamed ${consumed} ms later`;
+  return `${rows} ${rows === 1 ? 'row' : 'rows'} in ${Math.round(ms)} ms; ${server}`;
+}
+
 /** A statement runner inside one managed transaction. */
 export interface Transaction {
   query(cypher: string, params?: Parameters): Promise<Neo4jRecord[]>;
@@ -181,9 +211,8 @@ export class Neo4jExecutor {
     const tx = session.beginTransaction({ metadata: { ...TRANSACTION_METADATA, ...metadata }, timeout: 0 });
     return {
       query: async (cypher, params = {}) => {
-        this.log(cypher, params);
         try {
-          return (await tx.run(cypher, params)).records;
+          return await this.run(cypher, params, () => tx.run(cypher, params));
         } catch (err) {
           throw mapNeo4jError(err, this.connection);
         }
@@ -217,9 +246,9 @@ export class Neo4jExecutor {
       defaultAccessMode: neo4j.session.WRITE,
     });
     try {
-      this.log(cypher, params);
-      const result = await session.run(cypher, params, { metadata: TRANSACTION_METADATA });
-      return result.records;
+      return await this.run(cypher, params, () =>
+        session.run(cypher, params, { metadata: TRANSACTION_METADATA }),
+      );
     } catch (err) {
       throw mapNeo4jError(err, this.connection);
     } finally {
@@ -244,10 +273,7 @@ export class Neo4jExecutor {
     });
     const unitOfWork = (tx: ManagedTransaction): Promise<T> =>
       work({
-        query: async (cypher, params = {}) => {
-          this.log(cypher, params);
-          return (await tx.run(cypher, params)).records;
-        },
+        query: (cypher, params = {}) => this.run(cypher, params, () => tx.run(cypher, params)),
       });
     const config = { metadata: { ...TRANSACTION_METADATA, ...options.metadata } };
     try {
@@ -282,9 +308,24 @@ export class Neo4jExecutor {
     await session.close().catch(() => undefined);
   }
 
-  private log(cypher: string, params: Parameters): void {
-    if (!this.debug) return;
+  /**
+   * Runs one statement through `run`; with the Cypher log on, the statement and its parameters
+   * are logged before it runs and, once its rows are in, how many came and how long they took,
+   * beside the server's own times: where a slow read spends its time, in the server or in this
+   * process decoding rows (bench/README.md, Findings of 7 December, noon).
+   */
+  private async run(
+    cypher: string,
+    params: Parameters,
+    run: () => Promise<QueryResult>,
+  ): Promise<Neo4jRecord[]> {
+    if (!this.debug) return (await run()).records;
     process.stderr.write(`tracegraph:cypher ${cypher.trim()}\n  params ${describeParameters(params)}\n`);
+    const started = process.hrtime.bigint();
+    const { records, summary } = await run();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    process.stderr.write(`  ${describeResult(records.length, ms, summary)}\n`);
+    return records;
   }
 }
 
