@@ -2,7 +2,7 @@
  * Neo4j executor: the one way the Neo4j store runs Cypher, modelled on @neo4j/graphql's
  * Executor: explicit database, managed read or write transactions chosen by mode, the session
  * always closed, transaction metadata naming the app, and driver errors mapped to ours.
- * Set DEBUG=tracegraph:cypher to log each statement and its parameters to stderr.
+ * Set DEBUG=tracegraph:cypher to log each statement, its parameters, and its rows and times to stderr.
  */
 import neo4j, {
   isInt,
@@ -309,7 +309,7 @@ export class Neo4jExecutor {
   }
 
   /**
-   * Runs one statement through `run`; with the Cypher log on, the statement and its parameters
+   * Runs one statement through `send`; with the Cypher log on, the statement and its parameters
    * are logged before it runs and, once its rows are in, how many came and how long they took,
    * beside the server's own times: where a slow read spends its time, in the server or in this
    * process decoding rows (bench/README.md, Findings of 7 December, noon).
@@ -317,12 +317,12 @@ export class Neo4jExecutor {
   private async run(
     cypher: string,
     params: Parameters,
-    run: () => Promise<QueryResult>,
+    send: () => Promise<QueryResult>,
   ): Promise<Neo4jRecord[]> {
-    if (!this.debug) return (await run()).records;
+    if (!this.debug) return (await send()).records;
     process.stderr.write(`tracegraph:cypher ${cypher.trim()}\n  params ${describeParameters(params)}\n`);
     const started = process.hrtime.bigint();
-    const { records, summary } = await run();
+    const { records, summary } = await send();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     process.stderr.write(`  ${describeResult(records.length, ms, summary)}\n`);
     return records;
