@@ -15,13 +15,16 @@ function shellWord(dir: string): string {
 
 /**
  * `bolt://…/neo4j holds part of an import of DIR (started 2022-08-05T01:02:03Z by pid 4711 on
- * host) that did not finish; …`: what is missing, and the command that completes it.
+ * host) that did not finish; …`: what is missing, the command that completes it, and the one that
+ * stops the warning where the folder is gone.
  */
 export function describeUnfinishedImport(location: string, unfinished: UnfinishedImport): string {
   const started = formatUtcSecond(unfinished.startedAt);
+  const dir = shellWord(unfinished.bundle);
   return (
     `${location} holds part of an import of ${unfinished.bundle} (started ${started} by pid ` +
     `${unfinished.pid} on ${unfinished.host}) that did not finish; its data are incomplete until ` +
-    `\`tracegraph import ${shellWord(unfinished.bundle)}\` is run again`
+    `\`tracegraph import ${dir}\` is run again (should that folder be gone, ` +
+    `\`tracegraph import --forget-unfinished ${dir}\` ends this warning; the rest of its bundle stays missing)`
   );
 }

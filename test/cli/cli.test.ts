@@ -54,7 +54,7 @@ describe('tracegraph --help', () => {
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^Usage: tracegraph \[options\] \[command\]\n/);
     expect(stdout).toMatch(/--data <dir>/);
-    for (const command of ['import <dir>', 'export <dir>', 'stats [options]'])
+    for (const command of ['import [options] <dir>', 'export <dir>', 'stats [options]'])
       expect(stdout).toContain(command);
   });
 
@@ -109,6 +109,25 @@ describe('tracegraph on the embedded store', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('import --forget-unfinished: the embedded store records no unfinished import, so there is none to forget', async () => {
+    const data = temp();
+    const none = await runCli(['--data', data, 'import', '--forget-unfinished', DISTRICT]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      `--forget-unfinished: there is no store in ${data}, so no import of ${DISTRICT} to forget\n`,
+    );
+    expect(existsSync(path.join(data, 'tracegraph.db'))).toBe(false);
+
+    expect((await runCli(['--data', data, 'import', DISTRICT])).code).toBe(0);
+    const refused = await runCli(['--data', data, 'import', '--forget-unfinished', DISTRICT]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      `--forget-unfinished: ${path.join(data, 'tracegraph.db')} records no unfinished import of ${DISTRICT}; it records none\n`,
+    );
+    expect(await statsOf(data)).toEqual(DISTRICT_COUNTS);
   });
 
   test('--data after the import command; TRACEGRAPH_DATA when there is no --data; ./data by default', async () => {

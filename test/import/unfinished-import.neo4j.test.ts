@@ -4,7 +4,7 @@
  * API's `stats` gives it, until an import completes or the store is cleared. A running import is
  * not reported: its store is partial as a matter of course.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -35,7 +35,9 @@ const warning = (location: string, dir: string, pid: number): RegExp =>
   new RegExp(
     `^warning: ${literal(location)} holds part of an import of ${literal(dir)} \\(started ` +
       `\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ by pid ${pid} on ${literal(hostname())}\\) that did not ` +
-      `finish; its data are incomplete until \`tracegraph import ${literal(dir)}\` is run again$`,
+      `finish; its data are incomplete until \`tracegraph import ${literal(dir)}\` is run again ` +
+      `\\(should that folder be gone, \`tracegraph import --forget-unfinished ${literal(dir)}\` ends this ` +
+      'warning; the rest of its bundle stays missing\\)$',
     'm',
   );
 
@@ -196,6 +198,25 @@ describe('an import into Neo4j that did not finish', () => {
     expect((await other.unfinishedImports()).map((u) => u.bundle)).toEqual([elsewhere.bundle, dir]);
   });
 
+  test('forgetting a record waits for a running import (whose record it would be), then removes it', async () => {
+    const dir = bundle();
+    await importRefusedHalfWay(store, dir);
+    const lock = await store.lockImports();
+    let forgetting: Promise<boolean>;
+    let whileLocked: unknown;
+    try {
+      forgetting = other.forgetUnfinishedImport(dir);
+      whileLocked = await stateAfter(forgetting, 1_000);
+    } finally {
+      await lock.release();
+    }
+    expect(whileLocked).toBe('waiting');
+    expect(await forgetting!).toBe(true);
+    expect(await other.unfinishedImports()).toEqual([]);
+    // What the import wrote before it was refused is still there.
+    expect((await other.counts()).places).toBe(DISTRICT_COUNTS.places);
+  });
+
   test('a running import is not reported as unfinished, after its first batch or once done', async () => {
     let written!: () => void;
     const firstWritten = new Promise<void>((resolve) => (written = resolve));
@@ -324,6 +345,34 @@ describe('an import into Neo4j that did not finish', () => {
       expect(again.code).toBe(0);
       expect(again.stderr).not.toMatch(/warning:/);
       expect(JSON.parse(again.stdout).cases).not.toEqual([]);
+    });
+
+    test('import --forget-unfinished ends the warning for a folder that is gone, and says so; a folder with no record is refused', async () => {
+      const dir = bundle();
+      const kept = bundle();
+      await importRefusedHalfWay(store, dir);
+      await importRefusedHalfWay(store, kept);
+      const countsBefore = await store.counts();
+      rmSync(dir, { recursive: true, force: true });
+
+      const forgot = await runCli(['import', '--forget-unfinished', dir], { env });
+      expect(forgot).toMatchObject({ code: 0, stderr: '' });
+      expect(forgot.stdout).toBe(
+        `forgot the unfinished import of ${dir} in ${store.location}: no command warns of it any more; ` +
+          'what it wrote stays, and the rest of its bundle is missing\n',
+      );
+      expect((await store.unfinishedImports()).map((u) => u.bundle)).toEqual([kept]);
+      expect(await store.counts()).toEqual(countsBefore);
+      const stats = await runCli(['stats', '--json'], { env });
+      expect(stats.stderr).not.toMatch(warning(store.location, dir, process.pid));
+      expect(stats.stderr).toMatch(warning(store.location, kept, process.pid));
+
+      const again = await runCli(['import', '--forget-unfinished', dir], { env });
+      expect(again.code).toBe(1);
+      expect(again.stdout).toBe('');
+      expect(again.stderr).toBe(
+        `--forget-unfinished: ${store.location} records no unfinished import of ${dir}; it records those of ${kept}\n`,
+      );
     });
 
     test('start and serve warn before their output', async () => {

@@ -370,6 +370,38 @@ export function describeStoreContract(name: string, open: () => Promise<TraceSto
       );
     });
 
+    test('forgetting an unfinished import removes its record alone, named by any path to its folder; what it wrote stays', async () => {
+      let keeps = false;
+      for (const id of ['P11', 'P12']) {
+        const session = await store.beginImport(`bundles/${id.toLowerCase()}`);
+        keeps = session.keepsWrittenBatchesOnAbort;
+        await session.write({ persons: [{ ...district.persons[3]!, id }] });
+        await session.abort();
+      }
+      const recorded = (await store.unfinishedImports()).map((u) => u.bundle);
+      const before = await store.counts();
+      const p11 = await store.persons(['P11']);
+      expect(recorded).toEqual(
+        keeps ? expect.arrayContaining([path.resolve('bundles/p11'), path.resolve('bundles/p12')]) : [],
+      );
+
+      // By its absolute path, as the warning names it.
+      expect(await store.forgetUnfinishedImport(path.resolve('bundles/p11'))).toBe(keeps);
+      expect((await store.unfinishedImports()).map((u) => u.bundle)).toEqual(
+        recorded.filter((bundle) => bundle !== path.resolve('bundles/p11')),
+      );
+      expect(await store.counts()).toEqual(before);
+      expect(await store.persons(['P11'])).toEqual(p11);
+      // None is left of that folder, and none was ever made of another.
+      expect(await store.forgetUnfinishedImport('bundles/p11')).toBe(false);
+      expect(await store.forgetUnfinishedImport('bundles/never-imported')).toBe(false);
+      // By a relative path.
+      expect(await store.forgetUnfinishedImport('bundles/p12')).toBe(keeps);
+      expect((await store.unfinishedImports()).map((u) => u.bundle)).toEqual(
+        recorded.filter((bundle) => !bundle.endsWith('/p11') && !bundle.endsWith('/p12')),
+      );
+    });
+
     test('the import lock: records already stored are written while it is held; released, the next import takes it', async () => {
       const lock = await store.lockImports();
       const renamed = { ...district.persons[0]!, name: 'renamed while an import holds the lock' };

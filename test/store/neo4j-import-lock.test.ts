@@ -146,10 +146,15 @@ describe('the Neo4j import lock', () => {
       expect(Object.values(await other.counts()).every((n) => n === 0)).toBe(true);
     });
 
-    test('an import waiting for a clear or a migration is told which holds the lock', async () => {
+    test("an import waiting for a clear, a migration or the removal of an unfinished import's record is told which holds the lock", async () => {
       const executor = createNeo4jExecutor({ ...neo4jTestConfig(), database: 'neo4j' });
       try {
-        for (const work of ['clear', 'migration'] as const) {
+        const doings = {
+          clear: 'has been clearing',
+          migration: 'has been migrating',
+          forget: 'has been removing the record of an unfinished import from',
+        } as const;
+        for (const work of ['clear', 'migration', 'forget'] as const) {
           const holding = await takeImportLock(executor, store.location, undefined, work);
           const notices: string[] = [];
           const next = other.lockImports((holder) => notices.push(holder));
@@ -158,11 +163,10 @@ describe('the Neo4j import lock', () => {
           await (await next).release();
 
           expect(whileHeld).toBe('waiting');
-          const doing = work === 'clear' ? 'clearing' : 'migrating';
           expect(notices).toEqual([
             expect.stringMatching(
               new RegExp(
-                `^pid ${process.pid} on ${literal(hostname())} has been ${doing} ${literal(store.location)} since ${SINCE}$`,
+                `^pid ${process.pid} on ${literal(hostname())} ${doings[work]} ${literal(store.location)} since ${SINCE}$`,
               ),
             ),
           ]);

@@ -275,6 +275,11 @@ export class EmbeddedStore implements TraceStore {
     return [];
   }
 
+  /** None is ever recorded here (see `unfinishedImports`). */
+  async forgetUnfinishedImport(): Promise<boolean> {
+    return false;
+  }
+
   /**
    * Holds nothing: an import here is one transaction, which the store refuses whole if another
    * import (in this process or another) changed what it was validated against; the import then

@@ -430,6 +430,12 @@ SET u.bundle = $bundle, u.startedAt = $startedAt, u.pid = $pid, u.host = $host`;
 /** Run once an import's last batch has committed: its folder's record goes. */
 export const REMOVE_UNFINISHED_IMPORT = `MATCH (u:UnfinishedImport {id: $bundle}) DELETE u`;
 
+/** Run by forgetUnfinishedImport(): the folder's record goes, saying whether there was one. */
+export const FORGET_UNFINISHED_IMPORT = `
+MATCH (u:UnfinishedImport {id: $bundle})
+DELETE u
+RETURN count(*) AS removed`;
+
 /** Run by clear(). */
 export const REMOVE_UNFINISHED_IMPORTS = `MATCH (u:UnfinishedImport) DELETE u`;
 

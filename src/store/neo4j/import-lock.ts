@@ -34,7 +34,7 @@ export const IMPORT_WAIT_NOTICE_MS = 1_000;
 export const LOCK_WAIT_MS = 5_000;
 
 /** What holds the import lock for as long as it runs. */
-export type LockingWork = 'import' | 'clear' | 'migration';
+export type LockingWork = 'import' | 'clear' | 'migration' | 'forget';
 
 /** Who holds the import lock, as its holder marked its transaction. */
 export interface ImportLockHolder {
@@ -147,7 +147,7 @@ function howLost(err: unknown): string {
   return `its transaction failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-const LOCKING_WORK: readonly string[] = ['import', 'clear', 'migration'] satisfies LockingWork[];
+const LOCKING_WORK: readonly string[] = ['import', 'clear', 'migration', 'forget'] satisfies LockingWork[];
 
 /** The import (or clear, or migration) holding the lock, or null when none is found (a write holds it, or none). */
 export async function importLockHolder(executor: Neo4jExecutor): Promise<ImportLockHolder | null> {
@@ -176,6 +176,8 @@ export function describeHolder(location: string, holder: ImportLockHolder | null
       return `${holder.heldBy} has been clearing ${location} since ${holder.since}`;
     case 'migration':
       return `${holder.heldBy} has been migrating ${location} since ${holder.since}`;
+    case 'forget':
+      return `${holder.heldBy} has been removing the record of an unfinished import from ${location} since ${holder.since}`;
     case 'import':
       return `another import has been running on ${location} since ${holder.since} (${holder.heldBy})`;
   }

@@ -304,6 +304,20 @@ class Neo4jStore implements TraceStore {
     return records.filter((r) => `pid ${r.pid} on ${r.host}` !== holder.heldBy);
   }
 
+  async forgetUnfinishedImport(bundle: string): Promise<boolean> {
+    // Under the import lock: an import of the same folder running meanwhile would otherwise lose
+    // the record it made of itself, and, cut off, leave the store silent about it.
+    const lock = await takeImportLock(this.executor, this.location, undefined, 'forget');
+    try {
+      const [row] = await this.executor.writeQuery(cypher.FORGET_UNFINISHED_IMPORT, {
+        bundle: path.resolve(bundle),
+      });
+      return toCount(row?.get('removed'), 'count of records removed') > 0;
+    } finally {
+      await lock.release();
+    }
+  }
+
   async clear(): Promise<void> {
     // An import's batches commit one by one: cleared between two of them, it would end having
     // written only the batches after, and say it had imported the bundle. So a clear waits for a
