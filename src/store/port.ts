@@ -207,11 +207,12 @@ export interface TraceStore {
    * Removes the record of an unfinished import of the folder `bundle` (resolved as an import
    * resolves it) without importing anything: for a folder that was moved or deleted, whose import
    * cannot be completed. What that import wrote stays, and the rest of its bundle stays missing;
-   * the store no longer says so. Waits for a running import or clear, as an import does, so it
-   * never removes a running import's own record. Returns whether there was a record to remove;
-   * always false on the embedded store, which keeps none.
+   * the store no longer says so. Waits for a running import or clear, as an import does (`onWait`
+   * told who holds the lock when the wait lasts more than a moment), so it never removes a running
+   * import's own record. Returns whether there was a record to remove; always false on the
+   * embedded store, which keeps none.
    */
-  forgetUnfinishedImport(bundle: string): Promise<boolean>;
+  forgetUnfinishedImport(bundle: string, onWait?: (holder: string) => void): Promise<boolean>;
   /**
    * Keeps other imports, and writes adding entities, off the store until released: what an import
    * was validated against then stays as it was until it has written. A second import waits for it;

@@ -13,13 +13,14 @@ import pino from 'pino';
 import { buildApiSchema } from '../../src/api/schema';
 import { startApiServer } from '../../src/api/server';
 import { ValidationError } from '../../src/domain/errors';
+import { IMPORT_WAIT_NOTICE_MS } from '../../src/store/neo4j/import-lock';
 import type { RecordBatch } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
 import type { ImportSession, TraceStore, UnfinishedImport } from '../../src/store/port';
 import { contextFor, run } from '../api/helpers';
 import { ensureBuilt, runCli } from '../cli/run-cli';
 import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
-import { stateAfter } from '../setup/promise-state';
+import { stateAfter, stateWhen } from '../setup/promise-state';
 import { holdingChild } from '../store/child-process-holder';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 import { openMigrated, openTestNeo4j, suiteBundles } from './import-setup';
@@ -202,15 +203,24 @@ describe('an import into Neo4j that did not finish', () => {
     const dir = bundle();
     await importRefusedHalfWay(store, dir);
     const lock = await store.lockImports();
+    const notices: string[] = [];
     let forgetting: Promise<boolean>;
     let whileLocked: unknown;
     try {
-      forgetting = other.forgetUnfinishedImport(dir);
-      whileLocked = await stateAfter(forgetting, 1_000);
+      forgetting = other.forgetUnfinishedImport(dir, (holder) => notices.push(holder));
+      whileLocked = await stateWhen(forgetting, () => notices.length > 0, 60_000);
     } finally {
       await lock.release();
     }
     expect(whileLocked).toBe('waiting');
+    expect(notices).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^another import has been running on ${literal(store.location)} since \\S+Z ` +
+            `\\(pid ${process.pid} on ${literal(hostname())}\\)$`,
+        ),
+      ),
+    ]);
     expect(await forgetting!).toBe(true);
     expect(await other.unfinishedImports()).toEqual([]);
     // What the import wrote before it was refused is still there.
@@ -373,6 +383,56 @@ describe('an import into Neo4j that did not finish', () => {
       expect(again.stderr).toBe(
         `--forget-unfinished: ${store.location} records no unfinished import of ${dir}; it records those of ${kept}\n`,
       );
+    });
+
+    test('import --forget-unfinished waits for an import running, saying so, then forgets', async () => {
+      const dir = bundle();
+      await importRefusedHalfWay(store, dir);
+      const holding = await store.lockImports();
+      let released: Promise<void> | undefined;
+      const release = (): Promise<void> => (released ??= holding.release());
+      const { uri, user, password } = neo4jTestConfig();
+      const driver = neo4j.driver(uri, neo4j.auth.basic(user, password));
+      let forgot;
+      try {
+        const forgetting = runCli(['import', '--forget-unfinished', dir], { env, timeoutMs: 120_000 });
+        // Until the command waits for the lock, then long enough for it to say so.
+        const waiting = async (): Promise<number> => {
+          const { records } = await driver.executeQuery(
+            "SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.heldFor = 'forget' AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
+            {},
+            { database: 'neo4j' },
+          );
+          return neo4j.integer.toNumber(records[0]!.get('n') as number);
+        };
+        for (const deadline = Date.now() + 60_000; (await waiting()) === 0;) {
+          if (Date.now() > deadline) throw new Error('the command never waited for the lock');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        await new Promise((resolve) => setTimeout(resolve, IMPORT_WAIT_NOTICE_MS + 1_500));
+        // Not removed while it waits (read directly: this process's record is hidden while it holds the lock).
+        const { records } = await driver.executeQuery(
+          'MATCH (u:UnfinishedImport) RETURN collect(u.bundle) AS bundles',
+          {},
+          { database: 'neo4j' },
+        );
+        expect(records[0]!.get('bundles')).toEqual([dir]);
+        await release();
+        forgot = await forgetting;
+      } finally {
+        await release();
+        await driver.close();
+      }
+      expect(forgot.code).toBe(0);
+      expect(forgot.stderr).toMatch(
+        new RegExp(
+          `^another import has been running on ${literal(store.location)} since \\S+Z \\(pid ${process.pid} ` +
+            `on ${literal(hostname())}\\): waiting for it to end before forgetting the unfinished import of ` +
+            `${literal(dir)} \\(Ctrl-C stops this; nothing is removed until then\\)\n$`,
+        ),
+      );
+      expect(forgot.stdout).toMatch(/^forgot the unfinished import of /);
+      expect(await other.unfinishedImports()).toEqual([]);
     });
 
     test('start and serve warn before their output', async () => {

@@ -67,7 +67,12 @@ async function forgetUnfinished(config: StoreConfig, io: CliIo, dir: string): Pr
     );
   const store = await openConfiguredStore(config, io);
   try {
-    if (await store.forgetUnfinishedImport(bundle)) {
+    const onWait = (holder: string): void =>
+      void io.stderr.write(
+        `${holder}: waiting for it to end before forgetting the unfinished import of ${bundle} ` +
+          '(Ctrl-C stops this; nothing is removed until then)\n',
+      );
+    if (await store.forgetUnfinishedImport(bundle, onWait)) {
       io.stdout.write(
         `forgot the unfinished import of ${bundle} in ${store.location}: no command warns of it any more; ` +
           'what it wrote stays, and the rest of its bundle is missing\n',

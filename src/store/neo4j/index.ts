@@ -304,10 +304,10 @@ class Neo4jStore implements TraceStore {
     return records.filter((r) => `pid ${r.pid} on ${r.host}` !== holder.heldBy);
   }
 
-  async forgetUnfinishedImport(bundle: string): Promise<boolean> {
+  async forgetUnfinishedImport(bundle: string, onWait?: (holder: string) => void): Promise<boolean> {
     // Under the import lock: an import of the same folder running meanwhile would otherwise lose
     // the record it made of itself, and, cut off, leave the store silent about it.
-    const lock = await takeImportLock(this.executor, this.location, undefined, 'forget');
+    const lock = await takeImportLock(this.executor, this.location, onWait, 'forget');
     try {
       const [row] = await this.executor.writeQuery(cypher.FORGET_UNFINISHED_IMPORT, {
         bundle: path.resolve(bundle),
