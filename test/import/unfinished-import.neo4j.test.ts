@@ -13,7 +13,6 @@ import pino from 'pino';
 import { buildApiSchema } from '../../src/api/schema';
 import { startApiServer } from '../../src/api/server';
 import { ValidationError } from '../../src/domain/errors';
-import { IMPORT_WAIT_NOTICE_MS } from '../../src/store/neo4j/import-lock';
 import type { RecordBatch } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
 import type { ImportSession, TraceStore, UnfinishedImport } from '../../src/store/port';
@@ -22,6 +21,7 @@ import { ensureBuilt, runCli } from '../cli/run-cli';
 import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
 import { stateAfter, stateWhen } from '../setup/promise-state';
 import { holdingChild } from '../store/child-process-holder';
+import { untilWaitingForImportLock } from '../store/import-lock-waiter';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 import { openMigrated, openTestNeo4j, suiteBundles } from './import-setup';
 import { suiteTemps } from './temp-bundle';
@@ -396,20 +396,7 @@ describe('an import into Neo4j that did not finish', () => {
       let forgot;
       try {
         const forgetting = runCli(['import', '--forget-unfinished', dir], { env, timeoutMs: 120_000 });
-        // Until the command waits for the lock, then long enough for it to say so.
-        const waiting = async (): Promise<number> => {
-          const { records } = await driver.executeQuery(
-            "SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.heldFor = 'forget' AND status STARTS WITH 'Blocked' RETURN count(*) AS n",
-            {},
-            { database: 'neo4j' },
-          );
-          return neo4j.integer.toNumber(records[0]!.get('n') as number);
-        };
-        for (const deadline = Date.now() + 60_000; (await waiting()) === 0;) {
-          if (Date.now() > deadline) throw new Error('the command never waited for the lock');
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-        await new Promise((resolve) => setTimeout(resolve, IMPORT_WAIT_NOTICE_MS + 1_500));
+        await untilWaitingForImportLock(driver, 'the command', 'forget');
         // Not removed while it waits (read directly: this process's record is hidden while it holds the lock).
         const { records } = await driver.executeQuery(
           'MATCH (u:UnfinishedImport) RETURN collect(u.bundle) AS bundles',
