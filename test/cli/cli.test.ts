@@ -530,8 +530,8 @@ describe('tracegraph on Neo4j', () => {
     const store = await openNeo4jStore({ ...config, database: 'neo4j' });
     const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password));
     try {
-      // Migrated here, not left to a test before: the command's migration of an unmigrated store
-      // would wait behind the open transaction that holds the lock, not for the lock.
+      // Migrated here, not left to a test before: with the store never migrated, the command, which
+      // migrates it as it opens it, did not reach its wait for the lock while the lock was held.
       await store.migrate();
       await store.clear();
       const holding = await store.lockImports();
