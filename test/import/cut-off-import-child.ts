@@ -4,25 +4,16 @@
  * tells the parent `written` and hangs, its next batch never written, until it is killed.
  */
 import { importBundle } from '../../src/import/import';
-import type { ImportSession, TraceStore } from '../../src/store/port';
+import type { TraceStore } from '../../src/store/port';
 import { openMigrated, openTestNeo4j } from './import-setup';
+import { withImportWrites } from './watched-writes';
 
 /** The store, its import session stopping for good after the first batch has committed. */
 function cutOffAfterFirstBatch(store: TraceStore): TraceStore {
-  const cutOff = (session: ImportSession): ImportSession => ({
-    ...session,
-    write: async (batch) => {
-      await session.write(batch);
-      process.send?.('written');
-      await new Promise(() => undefined);
-    },
-  });
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'beginImport') return async (dir: string) => cutOff(await target.beginImport(dir));
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return withImportWrites(store, async (batch, write) => {
+    await write(batch);
+    process.send?.('written');
+    await new Promise(() => undefined);
   });
 }
 

@@ -13,9 +13,8 @@ import pino from 'pino';
 import { buildApiSchema } from '../../src/api/schema';
 import { startApiServer } from '../../src/api/server';
 import { ValidationError } from '../../src/domain/errors';
-import type { RecordBatch } from '../../src/domain/types';
 import { importBundle } from '../../src/import/import';
-import type { ImportSession, TraceStore, UnfinishedImport } from '../../src/store/port';
+import type { TraceStore, UnfinishedImport } from '../../src/store/port';
 import { contextFor, run } from '../api/helpers';
 import { ensureBuilt, runCli } from '../cli/run-cli';
 import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
@@ -25,6 +24,7 @@ import { untilWaitingForImportLock } from '../store/import-lock-waiter';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 import { openMigrated, openTestNeo4j, suiteBundles } from './import-setup';
 import { suiteTemps } from './temp-bundle';
+import { withImportWrites } from './watched-writes';
 
 jest.setTimeout(240_000);
 
@@ -51,20 +51,10 @@ const BROKEN_STAYS = 'subject_id,host_id,start,end\nP1,MKT,not a time,2022-08-03
  */
 function watchedImport(store: TraceStore, onWritten: () => void, hold?: Promise<void>): TraceStore {
   let writes = 0;
-  const watch = (session: ImportSession): ImportSession => ({
-    ...session,
-    write: async (batch: RecordBatch) => {
-      if (++writes === 2 && hold) await hold;
-      await session.write(batch);
-      if (writes === 1) onWritten();
-    },
-  });
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'beginImport') return async (dir: string) => watch(await target.beginImport(dir));
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
+  return withImportWrites(store, async (batch, write) => {
+    if (++writes === 2 && hold) await hold;
+    await write(batch);
+    if (writes === 1) onWritten();
   });
 }
 

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import neo4j, { type Driver, type Session, type Transaction } from 'neo4j-driver';
-import type { RecordBatch } from '../../src/domain/types';
 import { IMPORT_BATCH_ROWS, importBundle } from '../../src/import/import';
 import { INDEX_BACKFILLS } from '../../src/store/neo4j/cypher';
-import type { ImportLock, ImportSession, TraceStore } from '../../src/store/port';
+import type { ImportLock, TraceStore } from '../../src/store/port';
+import { withImportWrites } from '../import/watched-writes';
 import { barePerson } from '../bare-records';
 import { openMigrated, openTestNeo4j, suiteBundles } from '../import/import-setup';
 import { neo4jTestConfig } from '../setup/neo4j';
@@ -231,22 +231,9 @@ describe('an import whose lock is lost while it writes (Neo4j)', () => {
     const dir = bundle(null, { 'persons.csv': personsCsv(rows) });
     let written = 0;
     // The lock's transaction is terminated as soon as the first batch has committed.
-    const losing = new Proxy(store, {
-      get(target, property) {
-        if (property === 'beginImport')
-          return async (folder: string): Promise<ImportSession> => {
-            const session = await target.beginImport(folder);
-            return {
-              ...session,
-              write: async (batch: RecordBatch) => {
-                await session.write(batch);
-                if (++written === 1) await terminateLockHolder();
-              },
-            };
-          };
-        const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const losing = withImportWrites(store, async (batch, write) => {
+      await write(batch);
+      if (++written === 1) await terminateLockHolder();
     });
 
     expect(await outcomeOf(importBundle(losing, dir))).toEqual({
