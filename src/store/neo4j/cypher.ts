@@ -427,11 +427,11 @@ export const RECORD_UNFINISHED_IMPORT = `
 MERGE (u:UnfinishedImport {id: $bundle})
 SET u.bundle = $bundle, u.startedAt = $startedAt, u.pid = $pid, u.host = $host`;
 
-/** Run once an import's last batch has committed: its folder's record goes. */
-export const REMOVE_UNFINISHED_IMPORT = `MATCH (u:UnfinishedImport {id: $bundle}) DELETE u`;
-
-/** Run by forgetUnfinishedImport(): the folder's record goes, saying whether there was one. */
-export const FORGET_UNFINISHED_IMPORT = `
+/**
+ * A folder's record goes, saying whether there was one: run once an import's last batch has
+ * committed, and by forgetUnfinishedImport().
+ */
+export const REMOVE_UNFINISHED_IMPORT = `
 MATCH (u:UnfinishedImport {id: $bundle})
 DELETE u
 RETURN count(*) AS removed`;

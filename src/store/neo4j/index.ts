@@ -309,7 +309,7 @@ class Neo4jStore implements TraceStore {
     // the record it made of itself, and, cut off, leave the store silent about it.
     const lock = await takeImportLock(this.executor, this.location, onWait, 'forget');
     try {
-      const [row] = await this.executor.writeQuery(cypher.FORGET_UNFINISHED_IMPORT, {
+      const [row] = await this.executor.writeQuery(cypher.REMOVE_UNFINISHED_IMPORT, {
         bundle: path.resolve(bundle),
       });
       return toCount(row?.get('removed'), 'count of records removed') > 0;
