@@ -15,6 +15,7 @@ import { EARLY_DATE_ACCEPTED, suspiciousDaysBeforeConfirmation, type FileName } 
 import { formatDate, formatInstant } from '../domain/time';
 import type { Case, Id, Instant, Sample } from '../domain/types';
 import { sampleKeyText, type TraceStore } from '../store/port';
+import { LookupsInFlight } from './lookups-in-flight';
 
 /** What the checks read from the store. */
 export type PlausibilityStore = Pick<TraceStore, 'samplesByKey' | 'samplesOf' | 'casesOf'>;
@@ -196,6 +197,8 @@ export class BundlePlausibility {
   private readonly firstPositive = new Map<Id, { at: Instant; where: number }>();
   /** Samples of the bundle waiting to be compared with the stored sample of the same key. */
   private samples: Row<Sample>[] = [];
+  /** Their look-ups in the store, answered while samples.csv is read on. */
+  private readonly sampleLookups = new LookupsInFlight();
   /** Stored positive samples the bundle makes negative. */
   private readonly madeNegative = new Map<Id, Set<string>>();
   /** Cases of the bundle waiting for their persons' stored positive samples. */
@@ -225,32 +228,44 @@ export class BundlePlausibility {
 
   /** Once a file is read: its warnings come before those of the files after it. */
   async fileRead(file: FileName): Promise<void> {
-    if (file === 'samples.csv') await this.flushSamples();
+    if (file === 'samples.csv') await this.drainSamples();
   }
 
   /** Once every row is read: what is left, and the bundle's samples of cases already stored. */
   async finish(): Promise<void> {
-    await this.flushSamples();
+    await this.drainSamples();
     await this.flushCases();
     await this.checkStoredCases();
   }
 
-  /** A bundle sample that changes the result or ct of the stored sample of its key says so. */
+  /**
+   * A bundle sample that changes the result or ct of the stored sample of its key says so. The
+   * look-up is started here and applied later (`drainSamples`), while samples.csv is read on.
+   */
   private async flushSamples(): Promise<void> {
     const samples = this.samples;
     this.samples = [];
     for (let i = 0; i < samples.length; i += LOOKUP_BATCH) {
       const batch = samples.slice(i, i + LOOKUP_BATCH);
-      const stored = await this.store.samplesByKey(batch.map((s) => s.record));
-      batch.forEach(({ line, record }, j) => {
-        const before = stored[j];
-        if (!before) return;
-        for (const { column, reason } of sampleCorrections(before, record)) {
-          this.warn({ file: 'samples.csv', line, column, reason });
-        }
-        noteMadeNegative(this.madeNegative, before, record);
-      });
+      await this.sampleLookups.add(
+        () => this.store.samplesByKey(batch.map((s) => s.record)),
+        (stored) =>
+          batch.forEach(({ line, record }, j) => {
+            const before = stored[j];
+            if (!before) return;
+            for (const { column, reason } of sampleCorrections(before, record)) {
+              this.warn({ file: 'samples.csv', line, column, reason });
+            }
+            noteMadeNegative(this.madeNegative, before, record);
+          }),
+      );
     }
+  }
+
+  /** Every sample's look-up started, applied: the stored positives made negative are all known. */
+  private async drainSamples(): Promise<void> {
+    await this.flushSamples();
+    await this.sampleLookups.drain();
   }
 
   /**

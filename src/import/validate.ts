@@ -34,6 +34,7 @@ import type { TraceStore } from '../store/port';
 import { residentList, storedResidents } from '../store/residents';
 import { BundleIndex, fingerprint, type PendingRow } from './bundle-index';
 import { readCsvRows } from './csv-source';
+import { LookupsInFlight } from './lookups-in-flight';
 import { BundlePlausibility, type PlausibilityStore } from './plausibility';
 import { ConflictingRepeats } from './repeated-rows';
 
@@ -230,6 +231,8 @@ class ReferenceChecker {
   private readonly unresolved = new Set<Id>();
   /** Entity ids of the bundle waiting to be checked against the store. */
   private definitions: { id: Id; kind: EntityKind; file: FileName; line: number }[] = [];
+  /** Their look-ups in the store, answered while the entity files are read on. */
+  private readonly definitionLookups = new LookupsInFlight();
   /** Until every entity file is read, an id missing from the bundle may still be defined later. */
   private entitiesRead = false;
   /** Kinds whose file could not be read to its end: ids missing from it are not reported again. */
@@ -309,31 +312,37 @@ class ReferenceChecker {
     if (this.entitiesRead) return;
     this.entitiesRead = true;
     await this.flushDefinitions();
+    await this.definitionLookups.drain();
     await this.flush();
     await this.checkPlacesNotHomes();
   }
 
   async finish(): Promise<void> {
     await this.flushDefinitions();
+    await this.definitionLookups.drain();
     await this.flush();
   }
 
+  /** Starts the look-up of the definitions gathered; `allEntitiesRead` and `finish` await it. */
   private async flushDefinitions(): Promise<void> {
     const definitions = this.definitions;
     this.definitions = [];
     if (definitions.length === 0) return;
-    const kinds = await this.store.entityKinds(definitions.map((d) => d.id));
-    definitions.forEach((d, i) => {
-      const stored = kinds[i];
-      if (stored && stored !== d.kind) {
-        this.problems.add({
-          file: d.file,
-          line: d.line,
-          column: 'id',
-          reason: `"${d.id}" is already ${aKind(stored)} in the store; ids are unique across bundles`,
-        });
-      }
-    });
+    await this.definitionLookups.add(
+      () => this.store.entityKinds(definitions.map((d) => d.id)),
+      (kinds) =>
+        definitions.forEach((d, i) => {
+          const stored = kinds[i];
+          if (stored && stored !== d.kind) {
+            this.problems.add({
+              file: d.file,
+              line: d.line,
+              column: 'id',
+              reason: `"${d.id}" is already ${aKind(stored)} in the store; ids are unique across bundles`,
+            });
+          }
+        }),
+    );
   }
 
   /**
@@ -349,23 +358,38 @@ class ReferenceChecker {
       const ids = new Set<Id>();
       for (const row of rows)
         for (const r of row.references) if (this.kindOf(r.id) === undefined) ids.add(r.id);
-      await this.lookUp([...ids], async (batch) => {
-        const kinds = await this.store.entityKinds(batch);
-        batch.forEach((id, j) => this.index.rememberStoredKind(id, kinds[j] ?? null));
-      });
+      await this.lookUp(
+        [...ids],
+        (batch) => this.store.entityKinds(batch),
+        (batch, kinds) => batch.forEach((id, j) => this.index.rememberStoredKind(id, kinds[j] ?? null)),
+      );
       const places = new Set<Id>();
       for (const row of rows) for (const r of row.references) if (!this.resolved(r)) places.add(r.id);
-      await this.lookUp([...places], async (batch) => {
-        const stored = await this.store.places(batch);
-        stored.forEach((place) => place && this.index.rememberStoredPlaceKind(place.id, place.kind));
-      });
+      await this.lookUp(
+        [...places],
+        (batch) => this.store.places(batch),
+        (_batch, stored) =>
+          stored.forEach((place) => place && this.index.rememberStoredPlaceKind(place.id, place.kind)),
+      );
       for (const row of rows) this.check(row);
     }
   }
 
-  /** Asks the store about `ids` in batches of LOOKUP_BATCH. */
-  private async lookUp(ids: Id[], ask: (batch: Id[]) => Promise<void>): Promise<void> {
-    for (let i = 0; i < ids.length; i += LOOKUP_BATCH) await ask(ids.slice(i, i + LOOKUP_BATCH));
+  /** Asks the store about `ids` in batches of LOOKUP_BATCH, `remember`ing each answer in order. */
+  private async lookUp<T>(
+    ids: Id[],
+    ask: (batch: Id[]) => Promise<T>,
+    remember: (batch: Id[], answer: T) => void,
+  ): Promise<void> {
+    const lookups = new LookupsInFlight();
+    for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+      const batch = ids.slice(i, i + LOOKUP_BATCH);
+      await lookups.add(
+        () => ask(batch),
+        (answer) => remember(batch, answer),
+      );
+    }
+    await lookups.drain();
   }
 
   /**

@@ -304,6 +304,46 @@ describe('validateBundle', () => {
       expect(store.sampleKeyCalls.map((keys) => keys.length)).toEqual([1000, 1000, 500]);
     });
 
+    test("the next batch's look-up starts before the last is answered; answers apply in file order", async () => {
+      /** Answers the first call of samplesByKey last, and records when each call starts and ends. */
+      class SlowFirstAnswer extends KnownKinds {
+        readonly events: string[] = [];
+        override async samplesByKey(keys: readonly SampleKey[]): Promise<(Sample | null)[]> {
+          const call = this.sampleKeyCalls.length + 1;
+          const answer = await super.samplesByKey(keys);
+          this.events.push(`start ${call}`);
+          await new Promise((resolve) => setTimeout(resolve, call === 1 ? 50 : 0));
+          this.events.push(`answer ${call}`);
+          return answer;
+        }
+      }
+      const store = new SlowFirstAnswer();
+      const minutes = Array.from({ length: 2500 }, (_, i) =>
+        new Date(at('2022-08-01T00:00:00Z') + i * 60_000).toISOString(),
+      );
+      store.samples = [
+        ...minutes.map((m) => sample('P1', m, 'negative')),
+        // Made negative by the bundle's last batch: P2's first positive is then 2022-08-02.
+        sample('P2', '2021-08-02T10:00:00+08:00', 'positive'),
+        sample('P2', '2022-08-02T10:00:00+08:00', 'positive'),
+      ];
+      const dir = bundle('district', {
+        'samples.csv':
+          SAMPLES_HEADER +
+          minutes.map((m) => `P1,${m},positive,pcr,\n`).join('') +
+          'P2,2021-08-02T10:00:00+08:00,negative,pcr,\n',
+        'cases.csv': CASES_HEADER + 'P2,asymptomatic,,2022-08-03T12:00:00+08:00\n',
+      });
+      const { warnings } = await validateBundle(store, dir, { maxProblems: 3000 });
+
+      expect(store.events.indexOf('start 2')).toBeLessThan(store.events.indexOf('answer 1'));
+      expect(store.sampleKeyCalls.map((keys) => keys.length)).toEqual([1000, 1000, 501]);
+      expect(warnings.map((w) => `${w.file}:${w.line}: ${w.column}`)).toEqual([
+        ...minutes.map((_, i) => `samples.csv:${i + 2}: result`),
+        'samples.csv:2502: result',
+      ]);
+    });
+
     test("a bundle's positive sample weeks before a stored case's confirmation warns on the sample's line", async () => {
       const store = new KnownKinds();
       store.cases = [
