@@ -13,23 +13,21 @@ function controlled<T>(): { promise: Promise<T>; answer: (value: T) => void; fai
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Adds `lookUp`'s answer to `applied` once it is applied. */
+const addInto = <T>(lookups: LookupsInFlight, lookUp: { promise: Promise<T> }, applied: T[]): Promise<void> =>
+  lookups.add(
+    () => lookUp.promise,
+    (answer) => void applied.push(answer),
+  );
+
 describe('LookupsInFlight', () => {
   test('applies the answers in the order the look-ups started, whatever order they come in', async () => {
     const lookups = new LookupsInFlight(3);
     const applied: string[] = [];
     const [a, b, c] = [controlled<string>(), controlled<string>(), controlled<string>()];
-    await lookups.add(
-      () => a.promise,
-      (v) => applied.push(v),
-    );
-    await lookups.add(
-      () => b.promise,
-      (v) => applied.push(v),
-    );
-    await lookups.add(
-      () => c.promise,
-      (v) => applied.push(v),
-    );
+    await addInto(lookups, a, applied);
+    await addInto(lookups, b, applied);
+    await addInto(lookups, c, applied);
     c.answer('c');
     b.answer('b');
     await tick();
@@ -78,14 +76,8 @@ describe('LookupsInFlight', () => {
       const lookups = new LookupsInFlight(2);
       const applied: string[] = [];
       const [a, b] = [controlled<string>(), controlled<string>()];
-      await lookups.add(
-        () => a.promise,
-        (v) => applied.push(v),
-      );
-      await lookups.add(
-        () => b.promise,
-        (v) => applied.push(v),
-      );
+      await addInto(lookups, a, applied);
+      await addInto(lookups, b, applied);
       b.fail(new Error('the store went away'));
       await tick();
       await tick();
