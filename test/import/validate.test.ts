@@ -305,14 +305,24 @@ describe('validateBundle', () => {
     });
 
     test("the next batch's look-up starts before the last is answered; answers apply in file order", async () => {
-      /** Answers the first call of samplesByKey last, and records when each call starts and ends. */
+      /**
+       * Holds the answer to the first call of samplesByKey until the second call starts (or, where
+       * none would start before it is answered, 5 s), and records when each call starts and ends.
+       */
       class SlowFirstAnswer extends KnownKinds {
         readonly events: string[] = [];
+        private secondStarted!: () => void;
+        private readonly second = new Promise<void>((resolve) => (this.secondStarted = resolve));
         override async samplesByKey(keys: readonly SampleKey[]): Promise<(Sample | null)[]> {
           const call = this.sampleKeyCalls.length + 1;
           const answer = await super.samplesByKey(keys);
           this.events.push(`start ${call}`);
-          await new Promise((resolve) => setTimeout(resolve, call === 1 ? 50 : 0));
+          if (call === 2) this.secondStarted();
+          if (call === 1) {
+            let timer: NodeJS.Timeout | undefined;
+            await Promise.race([this.second, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+            clearTimeout(timer);
+          }
           this.events.push(`answer ${call}`);
           return answer;
         }
