@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SettingError } from '../domain/errors';
-import { ROLES, type Role, type Viewer } from './context.type';
+import { ROLES, type Role, type Viewer } from './roles';
 
 export interface ApiKey {
   key: string;

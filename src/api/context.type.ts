@@ -12,15 +12,9 @@ import { createLoaders, type Loaders } from './loaders';
 import { PersonalDataReads } from './personal-data';
 import { AnalysisService } from './services/analysis.service';
 
-export const ROLES = ['admin', 'investigator', 'cdc'] as const;
-/** `admin`: everything; `investigator`: read and write; `cdc`: read only, personal data masked. */
-export type Role = (typeof ROLES)[number];
+import type { Viewer } from './roles';
 
-export interface Viewer {
-  /** A short fingerprint of the API key (never the key itself), for logs and the audit log. */
-  keyId: string;
-  role: Role;
-}
+export { ROLES, type Role, type Viewer } from './roles';
 
 /** What a request did, for its log line (shared by the operations of a batched request). */
 export interface RequestTrace {

@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationReport, TraceStore } from './port';
 import { DATABASE_FILE, openEmbeddedStore } from './embedded';
-import { openNeo4jStore } from './neo4j';
 import { neo4jUriProblem } from './neo4j/uri';
 import { SettingError } from '../domain/errors';
 
@@ -52,8 +51,9 @@ export function storeExists(config: StoreConfig): boolean {
  * that rewrites records already stored.
  */
 export async function openStore(config: StoreConfig, report?: MigrationReport): Promise<TraceStore> {
+  // The Neo4j driver is loaded only to use it: it is a sixth of a command's start-up.
   const store = config.neo4j
-    ? await openNeo4jStore(config.neo4j)
+    ? await (await import('./neo4j')).openNeo4jStore(config.neo4j)
     : await openEmbeddedStore(config.dataDir, report);
   try {
     await store.migrate(report);

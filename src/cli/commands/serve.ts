@@ -4,9 +4,9 @@ import { lookup } from 'node:dns/promises';
 import { createServer, isIP } from 'node:net';
 import { Command } from 'commander';
 import pino from 'pino';
-import { apiSettingsFromEnv, startApiServer, type RunningApiServer } from '../../api';
+import type { RunningApiServer } from '../../api';
 import type { ApiKey } from '../../api/api-keys';
-import { checkAuditFile, LOG_LEVELS, type ApiEnvSettings } from '../../api/config';
+import { apiSettingsFromEnv, checkAuditFile, LOG_LEVELS, type ApiEnvSettings } from '../../api/config';
 import type { TraceStore } from '../../store/port';
 import type { StoreConfig } from '../../store';
 import {
@@ -128,6 +128,8 @@ export async function serveStore(
         '\n',
     );
   }
+  // The API (Apollo, type-graphql) is loaded only to serve: it is a third of a command's start-up.
+  const { startApiServer } = await import('../../api');
   const running = await startApiServer(
     {
       store,
