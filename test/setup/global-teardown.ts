@@ -1,11 +1,13 @@
 import { rmSync } from 'node:fs';
 
-/** Stops the Neo4j the setup started and removes its data folder, even if it would not stop. */
+/** Stops the Neo4j servers the setup started and removes their data folders, even if one would not stop. */
 export default async function globalTeardown(): Promise<void> {
   try {
-    await globalThis.__TRACEGRAPH_NEO4J__?.stop();
+    const stopped = await Promise.allSettled((globalThis.__TRACEGRAPH_NEO4J__ ?? []).map((s) => s.stop()));
+    const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
-    const home = globalThis.__TRACEGRAPH_NEO4J_HOME__;
-    if (home) rmSync(home, { recursive: true, force: true });
+    for (const home of globalThis.__TRACEGRAPH_NEO4J_HOMES__ ?? [])
+      rmSync(home, { recursive: true, force: true });
   }
 }

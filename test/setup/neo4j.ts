@@ -1,21 +1,32 @@
-/** The Neo4j that global-setup started (or NEO4J_URI named), for suites that need a real one. */
+/** The Neo4j that global-setup started for this jest worker (or NEO4J_URI named), for suites that need a real one. */
 export interface Neo4jTestConfig {
   uri: string;
   user: string;
   password: string;
 }
 
+/** The variables by which global-setup tells worker `worker` (JEST_WORKER_ID, from 1) its server. */
+export function neo4jTestVariables(worker: number, config: Neo4jTestConfig): Record<string, string> {
+  return {
+    [`TRACEGRAPH_TEST_NEO4J_URI_${worker}`]: config.uri,
+    [`TRACEGRAPH_TEST_NEO4J_USER_${worker}`]: config.user,
+    [`TRACEGRAPH_TEST_NEO4J_PASSWORD_${worker}`]: config.password,
+  };
+}
+
 export function neo4jTestConfig(): Neo4jTestConfig {
-  const uri = process.env.TRACEGRAPH_TEST_NEO4J_URI;
+  // Jest runs a lone suite in its own process, without a worker id: the first server is its own.
+  const worker = process.env.JEST_WORKER_ID ?? '1';
+  const uri = process.env[`TRACEGRAPH_TEST_NEO4J_URI_${worker}`];
   if (!uri) {
     throw new Error(
-      'No Neo4j for the Neo4j suites: run them through `npm test` (or `npx jest`), whose global setup starts one.',
+      `No Neo4j for jest worker ${worker}: run the Neo4j suites through \`npm test\` (or \`npx jest\`), whose global setup starts one per worker.`,
     );
   }
   return {
     uri,
-    user: process.env.TRACEGRAPH_TEST_NEO4J_USER ?? 'neo4j',
-    password: process.env.TRACEGRAPH_TEST_NEO4J_PASSWORD ?? '',
+    user: process.env[`TRACEGRAPH_TEST_NEO4J_USER_${worker}`] ?? 'neo4j',
+    password: process.env[`TRACEGRAPH_TEST_NEO4J_PASSWORD_${worker}`] ?? '',
   };
 }
 
