@@ -51,7 +51,7 @@ export function storeExists(config: StoreConfig): boolean {
  * that rewrites records already stored.
  */
 export async function openStore(config: StoreConfig, report?: MigrationReport): Promise<TraceStore> {
-  // The Neo4j driver is loaded only to use it: it is a sixth of a command's start-up.
+  // The Neo4j driver is loaded only to use it: it was a quarter of every command's start-up.
   const store = config.neo4j
     ? await (await import('./neo4j')).openNeo4jStore(config.neo4j)
     : await openEmbeddedStore(config.dataDir, report);

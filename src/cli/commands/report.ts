@@ -290,7 +290,7 @@ export function reportCommand(io: CliIo): Command {
             if (flags.asOf !== undefined) await checkAsOfNotBeforeEverything(store, cases, asOf, flags.asOf);
             if (caseIds !== undefined) checkSomeCaseKnown(cases, asOf, caseIds);
           }
-          // The analysis is loaded only to run it: a sixth of the command's start-up.
+          // The analysis is loaded only to run it: it was a sixth of every command's start-up.
           const { analyseOutbreak } = await import('../../analysis/analyse');
           const { briefingState, changesSince } = await import('../../analysis/changes');
           const { toReport } = await import('../../analysis/report');

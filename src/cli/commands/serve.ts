@@ -128,7 +128,7 @@ export async function serveStore(
         '\n',
     );
   }
-  // The API (Apollo, type-graphql) is loaded only to serve: it is a third of a command's start-up.
+  // The API (Apollo, type-graphql) is loaded only to serve: it was over a third of every command's start-up.
   const { startApiServer } = await import('../../api');
   const running = await startApiServer(
     {
