@@ -10,6 +10,7 @@ import type { Case, Instant, Sample } from '../../domain/types';
 import type { TraceStore } from '../../store/port';
 import { CaseIdListError, parseCaseIdList } from '../../domain/case-ids';
 import type { Analysis } from '../../analysis/analyse';
+import { toLazyReport, toReport } from '../../analysis/report';
 import { REPORT_FORMATS, terminalProgress, writeReport, type ReportFormat } from '../../report/batch';
 import { streamJsonReport, type WriteJsonOptions } from '../../report/json';
 import { streamQuarantineCsv } from '../../report/csv';
@@ -107,7 +108,6 @@ async function writeJson(
   out: string | undefined,
   options: WriteJsonOptions & { changes?: ReportChanges },
 ) {
-  const { toLazyReport } = await import('../../analysis/report');
   const report = toLazyReport(analysis, { changes: options.changes });
   const { value, file } = await streamTo(io, out, (sink) => streamJsonReport(report, sink, options));
   return { problems: value.problems, file };
@@ -124,7 +124,6 @@ async function writeCsv(
   out: string | undefined,
   options: { mask: boolean; onProgress?: ProgressListener },
 ): Promise<{ problems: string[]; file?: string }> {
-  const { toLazyReport } = await import('../../analysis/report');
   const report = toLazyReport(analysis);
   // A byte order mark in a file, for spreadsheet programs; none on standard output.
   const csvOptions = { mask: options.mask, bom: out !== undefined };
@@ -293,7 +292,6 @@ export function reportCommand(io: CliIo): Command {
           // The analysis is loaded only to run it: it was a sixth of every command's start-up.
           const { analyseOutbreak } = await import('../../analysis/analyse');
           const { briefingState, changesSince } = await import('../../analysis/changes');
-          const { toReport } = await import('../../analysis/report');
           let then: BriefingState | undefined;
           if (since !== undefined) {
             sinceBefore(since, asOf, flags.since!);

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { toLazyReport } from '../../analysis/report';
 import type { AnalysisReport } from '../../analysis/report-model';
 import { resolveParameters } from '../../domain/parameters';
 import { formatDateTime } from '../../domain/time';
@@ -120,7 +121,6 @@ async function printSummary(store: TraceStore, io: CliIo, capacity: number | nul
   const asOf = await asOfFrom({}, store);
   // The summary and the sources only: no contact is built.
   const { analyseOutbreak } = await import('../../analysis/analyse');
-  const { toLazyReport } = await import('../../analysis/report');
   const report = toLazyReport(await analyseOutbreak(store, resolveParameters(), { asOf, capacity }));
   const s = report.summary;
   io.stdout.write(
