@@ -24,6 +24,9 @@ import {
 
 const MARKER_NAME = /^\.tracegraph-bundle-read\.\d+\.[0-9a-f]+\.lock$/;
 
+/** Whether a file name in a bundle folder is an import's read marker rather than the bundle's own. */
+export const isBundleReadMarker = (name: string): boolean => MARKER_NAME.test(name);
+
 const markerName = (): string =>
   `.tracegraph-bundle-read.${process.pid}.${randomBytes(4).toString('hex')}.lock`;
 
@@ -96,7 +99,7 @@ interface FoundMarker {
 function markersIn(dir: string): FoundMarker[] {
   const found: FoundMarker[] = [];
   for (const name of readdirSync(dir).sort()) {
-    if (!MARKER_NAME.test(name)) continue;
+    if (!isBundleReadMarker(name)) continue;
     const file = path.join(dir, name);
     const marker = readHolderFile(file);
     // Removed since the listing: its import ended.

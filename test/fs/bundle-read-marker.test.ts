@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   BundleFolderReadError,
   BundleReadMarker,
+  isBundleReadMarker,
   removeGoneReadMarkers,
   runningReadOf,
 } from '../../src/fs/bundle-read-marker';
@@ -63,6 +64,21 @@ test('made, it names this process; a write sees it until it is removed', () => {
   marker.remove();
   expect(readdirSync(dir)).toEqual([]);
   expect(runningReadOf(dir)).toBeNull();
+});
+
+test("a marker's name is told from the bundle's own files and from other hidden files", () => {
+  const dir = temp();
+  const marker = BundleReadMarker.make(dir);
+  expect(isBundleReadMarker(path.basename(marker.file))).toBe(true);
+  marker.remove();
+  for (const name of [
+    'cases.csv',
+    '.tracegraph-bundle-write.lock',
+    '.tracegraph-bundle-read.12.lock',
+    'x.tracegraph-bundle-read.12.ab.lock',
+  ]) {
+    expect({ name, marker: isBundleReadMarker(name) }).toEqual({ name, marker: false });
+  }
 });
 
 test('two reads at once make two markers; each removes its own', () => {
