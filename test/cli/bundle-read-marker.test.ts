@@ -10,7 +10,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { BUNDLE_FILE_NAMES, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 import { contents, stoppedAt, type StoppedWrite } from './stopped-write';
 
 const temp = suiteTemps('tracegraph-read-marker-cli-');
@@ -21,7 +21,6 @@ let earlierContents: Record<string, string>;
 let laterContents: Record<string, string>;
 
 beforeAll(async () => {
-  ensureBuilt();
   earlier = path.join(temp(), 'earlier');
   const later = path.join(temp(), 'later');
   expect((await runCli(['seed', '--seed', '1', '--out', earlier])).code).toBe(0);

@@ -7,13 +7,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { BUNDLE_FILE_NAMES, FIXTURE_BUNDLES, folderState, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
+import { ROOT, runCli, type CliResult } from './run-cli';
 
 const DEMO = path.join(ROOT, 'seeds', 'demo');
 
 const temp = suiteTemps('tracegraph-bundle-writes-');
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 /** `tracegraph ...args` with the size of any file it writes limited: a write past it fails (EFBIG). */
 function runWithFileLimit(blocks: number, args: readonly string[]): Promise<CliResult> {

@@ -13,13 +13,11 @@ import { MIGRATIONS } from '../../src/store/embedded/schema';
 import { suiteTemps } from '../import/temp-bundle';
 import { DISTRICT_COUNTS, smallDistrict } from '../store/fixtures';
 import { lockingProcess, type LockingProcess } from '../store/locking-process';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 
 jest.setTimeout(60_000);
 
 const temp = suiteTemps('tracegraph-cli-busy-');
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 describe('a command on an embedded store another process holds', () => {
   let holder: LockingProcess | undefined;

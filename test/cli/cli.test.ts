@@ -23,7 +23,7 @@ import { untilWaitingForImportLock } from '../store/import-lock-waiter';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
 import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
 import { emptiedNeo4jCliEnv } from './emptied-neo4j';
-import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
+import { BIN, cliEnv, ROOT, runCli } from './run-cli';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
@@ -35,8 +35,6 @@ const temp = suiteTemps('tracegraph-cli-');
 /** Bundles made by `bundleFrom`, removed after the suite. */
 const bundles: string[] = [];
 afterAll(() => bundles.forEach(removeTemp));
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 /** `stats --json` of a data folder, parsed; fails the test unless stdout is exactly one JSON object. */
 async function statsOf(data: string): Promise<unknown> {

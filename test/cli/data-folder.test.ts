@@ -7,12 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/store/neo4j/launcher';
 import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 const temp = suiteTemps('tracegraph-data-folder-');
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 const refusal = (source: string, named: string) => ({
   code: 1,

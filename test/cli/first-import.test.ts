@@ -11,7 +11,7 @@ import { openEmbeddedStore } from '../../src/store/embedded';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 import { importingProcess, type ImportingProcess } from '../store/importing-process';
 import { FIXTURE_BUNDLES, folderState, suiteTemps } from '../import/temp-bundle';
-import { BIN, cliEnv, ensureBuilt, ROOT, runCli, type CliResult } from './run-cli';
+import { BIN, cliEnv, ROOT, runCli, type CliResult } from './run-cli';
 
 /** 1,000 persons: it validates, and its store is some MB, past the file size limit below. */
 const DEMO = path.join(ROOT, 'seeds', 'demo');
@@ -23,8 +23,6 @@ const ROOM_FOR_SCHEMA_ONLY = 1024;
 const NO_ROOM = 64;
 
 const temp = suiteTemps('tracegraph-first-import-');
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 function runWithFileLimit(blocks: number, args: readonly string[]): Promise<CliResult> {
   return runCli(args, { fileSizeLimitBlocks: blocks, timeoutMs: 120_000 });

@@ -7,13 +7,11 @@
 import path from 'node:path';
 import { bundleFrom, removeTemp, suiteTemps } from '../import/temp-bundle';
 import { emptiedNeo4jCliEnv } from './emptied-neo4j';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 
 const temp = suiteTemps('tracegraph-cli-repeats-');
 const bundles: string[] = [];
 afterAll(() => bundles.forEach(removeTemp));
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 function bundle(files: Record<string, string | Buffer>): string {
   const dir = bundleFrom(null, files);

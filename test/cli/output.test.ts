@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
-import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
+import { BIN, cliEnv, ROOT, runCli } from './run-cli';
 import { readFifo } from '../report/read-fifo';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
@@ -27,7 +27,6 @@ const temp = suiteTemps('tracegraph-cli-out-');
 /** A store with the fixture district, imported once for the file. */
 let data: string;
 beforeAll(async () => {
-  ensureBuilt();
   data = temp();
   expect((await runCli(['import', DISTRICT, '--data', data])).code).toBe(0);
 }, 300_000);

@@ -11,14 +11,13 @@ import { parse } from 'csv-parse/sync';
 import type { AnalysisReport } from '../../src/analysis/report-model';
 import { QUARANTINE_COLUMNS } from '../../src/report/csv';
 import { removeTemp, tempDir } from '../import/temp-bundle';
-import { ensureBuilt, ROOT, runCli } from './run-cli';
+import { ROOT, runCli } from './run-cli';
 
 const DEMO = path.join(ROOT, 'seeds', 'demo');
 const AS_OF = ['--as-of', '2022-08-05'];
 let data: string;
 
 beforeAll(async () => {
-  ensureBuilt();
   data = tempDir('tracegraph-cli-quarantine-');
   const imported = await runCli(['import', DEMO, '--data', data]);
   expect(imported.code).toBe(0);

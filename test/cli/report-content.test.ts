@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import type { AnalysisReport } from '../../src/analysis/report-model';
 import { maskName } from '../../src/domain/masking';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, tempDir } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 
 const MARKET = '崖州海鲜市场 Yazhou Seafood Market';
 const HOME = '保港社区3栋201';
@@ -28,7 +28,6 @@ function districtFile(file: string, change: (rows: string[]) => string[]): strin
 const temps: string[] = [];
 let data: string;
 beforeAll(async () => {
-  ensureBuilt();
   const bundle = bundleFrom('district', {
     'persons.csv': districtFile('persons.csv', (rows) => [
       ...rows,

@@ -6,14 +6,12 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { bundleFrom, FIXTURE_BUNDLES, removeTemp, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 const temp = suiteTemps('tracegraph-report-scope-');
 const bundles: string[] = [];
 afterAll(() => bundles.forEach(removeTemp));
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 /** A data folder holding the district fixture: P1 confirmed 2022-08-02 20:00, P3 2022-08-05 12:00. */
 async function districtData(bundle = DISTRICT): Promise<string> {

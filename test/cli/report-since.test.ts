@@ -7,13 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AnalysisReport, ReportChanges } from '../../src/analysis/report-model';
 import { removeTemp, tempDir } from '../import/temp-bundle';
-import { ensureBuilt, ROOT, runCli } from './run-cli';
+import { ROOT, runCli } from './run-cli';
 
 const DEMO = path.join(ROOT, 'seeds', 'demo');
 let data: string;
 
 beforeAll(async () => {
-  ensureBuilt();
   data = tempDir('tracegraph-cli-since-');
   const imported = await runCli(['import', DEMO, '--data', data]);
   expect(imported.code).toBe(0);

@@ -1,7 +1,8 @@
 /**
  * Runs the built `tracegraph` command (bin/tracegraph.js → dist/) in a child process, as a user
- * would. `npm test` builds dist first; `ensureBuilt()` rebuilds it when src is newer, for runs of
- * jest alone.
+ * would. `npm test` builds dist first; for runs of jest alone, the global setup calls
+ * `ensureBuilt()`, which rebuilds it when src is newer, once before any worker starts: two workers
+ * building at once would each run the command while the other rewrites it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -5,7 +5,7 @@
  */
 import { cpSync } from 'node:fs';
 import path from 'node:path';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 import { contents } from './stopped-write';
 
 export interface EarlierBundle {
@@ -27,9 +27,8 @@ async function seeded(temp: () => string, name: string, seed: number): Promise<s
   return dir;
 }
 
-/** Builds the command, then writes the earlier bundle into a folder of `temp`. */
+/** Writes the earlier bundle into a folder of `temp`. */
 export async function seedEarlierBundle(temp: () => string): Promise<EarlierBundle> {
-  ensureBuilt();
   const earlier = await seeded(temp, 'earlier', 1);
   return { earlier, earlierContents: contents(earlier) };
 }

@@ -11,14 +11,12 @@ import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { serveSettingsFrom } from '../../src/cli/commands/serve';
 import { FIXTURE_BUNDLES, suiteTemps } from '../import/temp-bundle';
-import { BIN, cliEnv, ensureBuilt, ROOT, runCli } from './run-cli';
+import { BIN, cliEnv, ROOT, runCli } from './run-cli';
 import { DISTRICT_COUNTS } from '../store/fixtures';
 
 const DISTRICT = path.join(FIXTURE_BUNDLES, 'district');
 
 const temp = suiteTemps('tracegraph-cli-settings-');
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 /** A refusal: exit 1, nothing on standard output, this one line on standard error. */
 const refused = (line: string) => ({ code: 1, stdout: '', stderr: `${line}\n` });

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ensureBuilt, ROOT } from './run-cli';
+import { ROOT } from './run-cli';
 
 const MAIN = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
@@ -28,8 +28,6 @@ function loadedBy(argv: string[] | null, env: NodeJS.ProcessEnv = {}): string[] 
 }
 
 const loads = (files: string[], what: string): boolean => files.some((file) => file.includes(what));
-
-beforeAll(() => ensureBuilt());
 
 describe('start-up', () => {
   test('the main module loads neither the API, the Neo4j driver nor the analysis', () => {

@@ -5,13 +5,11 @@
 import { chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { bundleFrom, removeTemp, suiteTemps } from '../import/temp-bundle';
-import { ensureBuilt, runCli } from './run-cli';
+import { runCli } from './run-cli';
 
 const temp = suiteTemps('tracegraph-unreadable-');
 const bundles: string[] = [];
 afterAll(() => bundles.forEach((dir) => removeTemp(dir)));
-
-beforeAll(() => ensureBuilt(), 300_000);
 
 test('an unreadable stays.csv is listed as a problem of the bundle, exit 1, no store made', async () => {
   const bundle = bundleFrom('district');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbeddedStore } from '../../src/store/embedded';
-import { ensureBuilt, ROOT, runCli } from '../cli/run-cli';
+import { ROOT, runCli } from '../cli/run-cli';
 import { DISTRICT_COUNTS, smallDistrict } from '../store/fixtures';
 import { importingProcess, type ImportingProcess } from '../store/importing-process';
 
@@ -19,7 +19,6 @@ describe('import into an embedded store another process is importing into', () =
   let importer: ImportingProcess | undefined;
 
   beforeAll(async () => {
-    ensureBuilt();
     dataDir = mkdtempSync(path.join(tmpdir(), 'tracegraph-busy-import-'));
     const store = await openEmbeddedStore(dataDir);
     await store.write(smallDistrict());

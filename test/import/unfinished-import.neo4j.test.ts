@@ -16,7 +16,7 @@ import { ValidationError } from '../../src/domain/errors';
 import { importBundle } from '../../src/import/import';
 import type { TraceStore, UnfinishedImport } from '../../src/store/port';
 import { contextFor, run } from '../api/helpers';
-import { ensureBuilt, runCli } from '../cli/run-cli';
+import { runCli } from '../cli/run-cli';
 import { neo4jCliEnv, neo4jTestConfig } from '../setup/neo4j';
 import { stateAfter, stateWhen } from '../setup/promise-state';
 import { holdingChild } from '../store/child-process-holder';
@@ -297,7 +297,6 @@ describe('an import into Neo4j that did not finish', () => {
 
   describe('on the command line', () => {
     const env = neo4jCliEnv();
-    beforeAll(() => ensureBuilt());
 
     /** Starts an import of `dir` in another process and kills it (SIGKILL) once its first batch has committed. */
     async function killedAfterFirstBatch(dir: string): Promise<number> {

@@ -1,14 +1,15 @@
 /**
- * Starts a real Neo4j for each jest worker, unless NEO4J_URI points at one already. Neo4j
- * Community holds one database and the Neo4j suites clear it, so two suites must never share a
- * server at once: each worker gets its own (`neo4jTestConfig` picks it by JEST_WORKER_ID), and the
- * suites of one worker run one after the other. If a server cannot start, the run fails here:
- * Neo4j suites never skip.
+ * Builds the command when src is newer than dist (`npm test` has built it already), then starts a
+ * real Neo4j for each jest worker, unless NEO4J_URI points at one already. Neo4j Community holds
+ * one database and the Neo4j suites clear it, so two suites must never share a server at once: each
+ * worker gets its own (`neo4jTestConfig` picks it by JEST_WORKER_ID), and the suites of one worker
+ * run one after the other. If a server cannot start, the run fails here: Neo4j suites never skip.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchNeo4j, type RunningNeo4j } from '../../src/store/neo4j/launcher';
+import { ensureBuilt } from '../cli/run-cli';
 import { neo4jTestVariables } from './neo4j';
 
 declare global {
@@ -20,6 +21,8 @@ declare global {
 /** `globalConfig`: jest's, of which only the number of workers it runs is read. */
 export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
   const workers = globalConfig.maxWorkers;
+  // The suites run the built command; built here, before any worker, so that none runs it half-built.
+  ensureBuilt();
   if (process.env.NEO4J_URI) {
     if (workers > 1) {
       throw new Error(
