@@ -58,6 +58,7 @@ import { degreeCentrality } from 'graphology-metrics/centrality/degree';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import type { Parameters, Pathogen } from '../domain/parameters';
 import { cdf } from '../domain/distributions';
+import { fixedText } from '../domain/number-text';
 import { DAY, formatDate, formatDuration, startOfDay } from '../domain/time';
 import type { Case, Id, Instant, Person, Stay } from '../domain/types';
 import type { ExposureGraph } from './exposure-graph';
@@ -185,7 +186,8 @@ function push<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   else lists.set(key, [value]);
 }
 
-const fixed = (x: number, digits = 2): string => x.toFixed(digits);
+// Two significant digits where the decimals would show 0: a reason must not say P(infected)=0.00.
+const fixed = (x: number, digits = 2): string => fixedText(x, digits);
 const percent = (x: number): string => `+${Math.round(x * 100)}%`;
 
 /**

@@ -14,6 +14,7 @@ import type {
 } from '../analysis/report-model';
 import { DEFAULTS as INFECTOR_DEFAULTS } from '../analysis/infector';
 import { TIERS_BY_SOURCE } from '../analysis/report-model';
+import { decimalText } from '../domain/number-text';
 
 export const TIER_LABELS: Record<ContactTier, string> = {
   close_contact: 'Close contacts',
@@ -140,11 +141,11 @@ export function percent(p: number): string {
   return `${Math.round(p * 100)}%`;
 }
 
-/** A score or probability with at most three decimals (0.4 → `0.4`, 0.61234 → `0.612`). */
-export function decimal(x: number, digits = 3): string {
-  const factor = 10 ** digits;
-  return String(Math.round(x * factor) / factor);
-}
+/**
+ * A score or probability with at most three decimals (0.4 → `0.4`, 0.61234 → `0.612`), or two
+ * significant digits where those would show 0 (0.00015 → `0.00015`).
+ */
+export const decimal = (x: number, digits = 3): string => decimalText(x, digits);
 
 export function nameOf(report: AnalysisReport, id: string): string | null {
   return report.entities[id]?.name ?? null;

@@ -110,6 +110,18 @@ describe('renderQuarantineCsv', () => {
     ]);
   });
 
+  it('gives a score or probability that three decimals would show as 0 two significant digits', () => {
+    const fixture = analysisReportFixture();
+    fixture.contacts = fixture.contacts.filter((c) => c.personId === 'K02' || c.personId === 'K01');
+    fixture.contacts[0]!.probability = 0.000434;
+    fixture.contacts[0]!.score = 0.000151;
+    fixture.contacts[1]!.probability = 0.61234;
+    const rows = parse(renderQuarantineCsv(fixture), { columns: true }) as Record<string, string>[];
+    const byId = new Map(rows.map((r) => [r.person_id, [r.score, r.probability]]));
+    expect(byId.get(fixture.contacts[0]!.personId)).toEqual(['0.00015', '0.00043']);
+    expect(byId.get(fixture.contacts[1]!.personId)![1]).toBe('0.612');
+  });
+
   it('writes as text every cell a spreadsheet would run as a formula, and no other', () => {
     const fixture = analysisReportFixture();
     const [first, second] = [...fixture.contacts].sort(byPriority) as [ContactReport, ContactReport];
