@@ -21,15 +21,15 @@ declare global {
 /** `globalConfig`: jest's, of which only the number of workers it runs is read. */
 export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
   const workers = globalConfig.maxWorkers;
+  if (process.env.NEO4J_URI && workers > 1) {
+    throw new Error(
+      `NEO4J_URI names one Neo4j, whose database the Neo4j suites clear, and jest would run ${workers} ` +
+        'workers at once: run with --maxWorkers=1, or leave NEO4J_URI unset to start a server per worker',
+    );
+  }
   // The suites run the built command; built here, before any worker, so that none runs it half-built.
   ensureBuilt();
   if (process.env.NEO4J_URI) {
-    if (workers > 1) {
-      throw new Error(
-        `NEO4J_URI names one Neo4j, whose database the Neo4j suites clear, and jest would run ${workers} ` +
-          'workers at once: run with --maxWorkers=1, or leave NEO4J_URI unset to start a server per worker',
-      );
-    }
     Object.assign(
       process.env,
       neo4jTestVariables(1, {
