@@ -2,6 +2,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { StoreUnavailableError, ValidationError } from '../../src/domain/errors';
 import { openNeo4jStore, CredentialsRefusedError, ROWS_PER_STATEMENT } from '../../src/store/neo4j';
 import {
+  BACKFILLS,
   INDEX_BACKFILLS,
   CLEAR_NODES,
   CLEAR_RELATIONSHIPS,
@@ -550,7 +551,7 @@ describe('neo4j store', () => {
     expect(steps).toHaveLength(INDEX_BACKFILLS.length);
   });
 
-  test('clearing removes every relationship in batches, with nothing gathered outside them, however many stays a host has', async () => {
+  test('clearing removes every relationship in batches; it and the backfills gather nothing outside their batches, however many stays a host has', async () => {
     const persons = Array.from({ length: 2500 }, (_, i) => barePerson(`P${i}`));
     const stays = persons.flatMap((p, i) => [
       {
@@ -568,12 +569,12 @@ describe('neo4j store', () => {
     ]);
     await store.write({ places: [barePlace('MK1', 'market')], persons, stays });
     expect(await countOf('MATCH (:Place {id: "MK1"})<-[r]-() RETURN count(r) AS n')).toBe(5000);
-    // Outside its batches a clear reads nodes only. Relationships read there and deleted in the
-    // batches are a read/delete conflict, which the planner may resolve, depending on the store's
-    // statistics, with an Eager operator that gathers every row first in the statement's own
-    // transaction: at a million persons, 35M relationships, past the transaction memory of a
-    // server with a 2 GB heap.
-    for (const statement of [CLEAR_RELATIONSHIPS, CLEAR_NODES]) {
+    // Outside its batches a clear or a backfill reads nodes only. Relationships read there and
+    // deleted or written in the batches are a read/write conflict, which the planner may resolve,
+    // depending on the store's statistics, with an Eager operator that gathers every row first in
+    // the statement's own transaction: at a million persons, 35M relationships, past the
+    // transaction memory of a server with a 2 GB heap.
+    for (const statement of [...BACKFILLS.flatMap((b) => b.backfill), CLEAR_RELATIONSHIPS, CLEAR_NODES]) {
       const { summary } = await driver.executeQuery(`EXPLAIN ${statement}`, {}, { database: 'neo4j' });
       const outside = operatorsOutsideBatches(summary.plan as unknown as PlanStep);
       expect(outside).toContain('TransactionForeach');

@@ -126,18 +126,33 @@ export const KEY_CONSTRAINTS: readonly SchemaItem[] = [
 
 export const EXISTING_CONSTRAINTS = 'SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names';
 
+/**
+ * The batched statements below read only nodes outside their batches and the relationships inside,
+ * from each batch's nodes (subjects, not hosts: a host can have millions of stays). Matched outside
+ * and written inside, relationships are a read/write conflict the planner may resolve, as the
+ * store's statistics lead it, with an Eager operator that gathers them all first in the
+ * statement's own transaction: at a million persons (20.7M stays, 35M relationships) more than
+ * the transaction memory of a server with a 2 GB heap.
+ */
+
 /** Sets the key of every stay and sample that has none, in batches; auto-commit only. */
 export const BACKFILL_KEYS: readonly string[] = [
   ...STAY_TYPES.map(
     (type) => `
-MATCH (x:Entity)-[s:${type}]->(h:Entity)
-WHERE s.key IS NULL
-CALL (x, s, h) { SET s.key = ${stayKey('x.id', 'h.id', 's.start', 's.end')} } IN TRANSACTIONS OF 10000 ROWS`,
+MATCH (x:Entity)
+CALL (x) {
+  MATCH (x)-[s:${type}]->(h:Entity)
+  WHERE s.key IS NULL
+  SET s.key = ${stayKey('x.id', 'h.id', 's.start', 's.end')}
+} IN TRANSACTIONS OF 1000 ROWS`,
   ),
   `
-MATCH (x:Entity)-[:SAMPLED]->(s:Sample)
-WHERE s.key IS NULL
-CALL (x, s) { SET s.key = ${sampleKey('x.id', 's.sampledAt', 's.method')} } IN TRANSACTIONS OF 10000 ROWS`,
+MATCH (x:Entity)
+CALL (x) {
+  MATCH (x)-[:SAMPLED]->(s:Sample)
+  WHERE s.key IS NULL
+  SET s.key = ${sampleKey('x.id', 's.sampledAt', 's.method')}
+} IN TRANSACTIONS OF 1000 ROWS`,
 ];
 
 /**
@@ -173,9 +188,12 @@ export const EXISTING_INDEXES = 'SHOW INDEXES YIELD name RETURN collect(name) AS
 export const BACKFILL_HOSTS: readonly string[] = [
   ...STAY_TYPES.map(
     (type) => `
-MATCH (:Entity)-[s:${type}]->(h:Entity)
-WHERE s.hostId IS NULL
-CALL (s, h) { SET s.hostId = h.id } IN TRANSACTIONS OF 10000 ROWS`,
+MATCH (x:Entity)
+CALL (x) {
+  MATCH (x)-[s:${type}]->(h:Entity)
+  WHERE s.hostId IS NULL
+  SET s.hostId = h.id
+} IN TRANSACTIONS OF 1000 ROWS`,
   ),
   `
 MATCH (h:Entity)
@@ -190,9 +208,12 @@ CALL (h) {
 /** Sets the persons' ids on every reported contact that has none, in batches; auto-commit only. */
 export const BACKFILL_CONTACT_PERSONS: readonly string[] = [
   `
-MATCH (a:Person)-[c:CONTACTED]->(b:Person)
-WHERE c.personA IS NULL OR c.personB IS NULL
-CALL (a, c, b) { SET c.personA = a.id, c.personB = b.id } IN TRANSACTIONS OF 10000 ROWS`,
+MATCH (a:Person)
+CALL (a) {
+  MATCH (a)-[c:CONTACTED]->(b:Person)
+  WHERE c.personA IS NULL OR c.personB IS NULL
+  SET c.personA = a.id, c.personB = b.id
+} IN TRANSACTIONS OF 1000 ROWS`,
 ];
 
 /**
@@ -449,9 +470,8 @@ ORDER BY startedAt, bundle`;
  * Relationships go first: a node's DETACH DELETE takes all its relationships in one transaction,
  * and a market or test site of a 100,000-person district holds hundreds of thousands of stays,
  * more than the transaction memory of a server with a 2 GB heap. Every tracegraph relationship
- * starts at a tracegraph node. They are matched inside the batch, from its nodes: matched outside,
- * deleting what is read makes the planner gather every relationship first (an Eager operator) in
- * the outer transaction, which at a million persons (35M relationships) passes that memory too.
+ * starts at a tracegraph node, and is matched inside a batch, from its nodes, as the backfills'
+ * relationships are (see above BACKFILL_KEYS).
  */
 export const CLEAR_RELATIONSHIPS = `
 MATCH (n) WHERE n:Entity OR n:Sample OR n:Case
