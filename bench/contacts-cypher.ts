@@ -11,7 +11,7 @@
  * inside the case's window, before the person's own isolation, and not after `asOf`.
  */
 import type { Parameters } from '../src/domain/parameters';
-import { DAY } from '../src/domain/time';
+import { DAY, DEFAULT_UTC_OFFSET_MINUTES, MINUTE } from '../src/domain/time';
 import type { Instant } from '../src/domain/types';
 import type { Exposure } from '../src/analysis/model';
 
@@ -19,10 +19,14 @@ import type { Exposure } from '../src/analysis/model';
 const later = (a: string, b: string): string => `CASE WHEN ${a} >= ${b} THEN ${a} ELSE ${b} END`;
 const earlier = (a: string, b: string): string => `CASE WHEN ${a} <= ${b} THEN ${a} ELSE ${b} END`;
 
+/** The start of the district's day of instant `x`, in Cypher ($offsetMs east of UTC, $dayMs). */
+const dayStart = (x: string): string =>
+  `(${x} + $offsetMs - ((${x} + $offsetMs) % $dayMs + $dayMs) % $dayMs - $offsetMs)`;
+
 /**
- * Parameters: $asOf, $preOnsetMs, $windowFromLastNegative, $lookbackMs, $isolationPlaceKinds
- * (places where people are held apart, e.g. quarantine hotels, expose no one). Returns one row per
- * (caseId, personId, hostId).
+ * Parameters: $asOf, $preOnsetMs, $windowFromLastNegative, $lookbackMs, $infectiousAfterOnsetMs,
+ * $offsetMs, $dayMs, $isolationPlaceKinds (places where people are held apart, e.g. quarantine
+ * hotels, expose no one). Returns one row per (caseId, personId, hostId).
  */
 export const CO_PRESENCE_QUERY = `
 MATCH (c:Person)-[:DIAGNOSED]->(k:Case)
@@ -32,33 +36,44 @@ CALL (c) {
   WHERE s.sampledAt <= $asOf
   RETURN min(s.sampledAt) AS firstPositive
 }
-WITH c, k, firstPositive, CASE WHEN k.onset <= $asOf THEN k.onset END AS onset
-WITH c, k, firstPositive, onset,
+WITH c, k, firstPositive,
+  CASE WHEN k.onset <= $asOf THEN k.onset END AS onset,
+  CASE WHEN k.confirmedAt <= $asOf THEN k.confirmedAt END AS confirmed
+// The first positive test: the first positive sample, or the confirmation when it came first.
+WITH c, firstPositive, onset, confirmed,
   CASE
-    WHEN onset IS NOT NULL AND (firstPositive IS NULL OR onset <= firstPositive) THEN onset
-    WHEN firstPositive IS NOT NULL THEN firstPositive
-    WHEN k.confirmedAt <= $asOf THEN k.confirmedAt
+    WHEN confirmed IS NOT NULL AND (firstPositive IS NULL OR confirmed < firstPositive) THEN confirmed
+    ELSE firstPositive
+  END AS positive
+// Days counted by date: the window opens at the start of the day, 2 days before the earliest evidence.
+WITH c, firstPositive, onset, confirmed, positive,
+  ${dayStart(`CASE
+    WHEN onset IS NOT NULL AND (positive IS NULL OR onset <= positive) THEN onset
+    WHEN positive IS NOT NULL THEN positive
     ELSE $asOf
-  END - $preOnsetMs AS defaultFrom,
-  (firstPositive IS NOT NULL AND (onset IS NULL OR firstPositive < onset)) AS foundByScreening
-CALL (c, firstPositive) {
+  END`)} - $preOnsetMs AS defaultFrom,
+  (positive IS NOT NULL AND (onset IS NULL OR positive < onset)) AS foundByScreening
+CALL (c, positive) {
   OPTIONAL MATCH (c)-[:SAMPLED]->(n:Sample {result: 'negative'})
-  WHERE n.sampledAt < firstPositive
+  WHERE n.sampledAt < positive
   RETURN max(n.sampledAt) AS lastNegative
 }
+WITH c, firstPositive, onset, confirmed, defaultFrom, foundByScreening, lastNegative,
+  ${dayStart('positive')} - $lookbackMs AS earliest
 WITH c,
   CASE
     WHEN foundByScreening AND $windowFromLastNegative AND lastNegative < defaultFrom THEN
       CASE
-        WHEN lastNegative >= firstPositive - $lookbackMs THEN lastNegative
-        WHEN firstPositive - $lookbackMs < defaultFrom THEN firstPositive - $lookbackMs
+        WHEN lastNegative >= earliest THEN lastNegative
+        WHEN earliest < defaultFrom THEN earliest
         ELSE defaultFrom
       END
     ELSE defaultFrom
   END AS opens,
   CASE
-    WHEN k.confirmedAt <= $asOf THEN k.confirmedAt
+    WHEN confirmed IS NOT NULL THEN confirmed
     WHEN firstPositive IS NOT NULL THEN firstPositive
+    WHEN onset IS NOT NULL AND onset + $infectiousAfterOnsetMs < $asOf THEN onset + $infectiousAfterOnsetMs
     ELSE $asOf
   END AS closes
 // A stay at an isolation place: one running as the window opens opens it at its end; the first
@@ -100,6 +115,9 @@ export function coPresenceParameters(params: Parameters, asOf: Instant): Record<
     preOnsetMs: preOnsetDays * DAY,
     windowFromLastNegative,
     lookbackMs: screeningLookbackMaxDays * DAY,
+    infectiousAfterOnsetMs: params.pathogen.infectiousDaysAfterOnset * DAY,
+    offsetMs: DEFAULT_UTC_OFFSET_MINUTES * MINUTE,
+    dayMs: DAY,
     isolationPlaceKinds,
   };
 }

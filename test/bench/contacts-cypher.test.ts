@@ -32,6 +32,11 @@ const place = (id: string, kind: string): Place => barePlace(id, kind);
  * C1: onset 08-03, confirmed 08-04 12:00, so infectious 08-01 00:00 to 08-04 12:00.
  * C2: asymptomatic, negative 08-02 08:00, positive 08-05 08:00, confirmed 08-06 12:00: found by
  * screening, so infectious from the last negative (08-02 08:00), not 2 days before the positive.
+ * C4: onset 08-06 15:00, confirmed 08-07 12:00: the protocol counts days by date, so infectious
+ * from 08-04 00:00, not from 08-04 15:00.
+ * C5: confirmed 08-05 09:00 with no positive sample on record and a later onset (08-06): the
+ * confirmation is the first positive test, so infectious from 08-03 00:00.
+ * C6: onset 07-25, never isolated: infectious until 10 days after onset (08-04 00:00).
  */
 const OUTBREAK: RecordBatch = {
   places: [
@@ -39,6 +44,7 @@ const OUTBREAK: RecordBatch = {
     place('MK', 'market'),
     place('RS', 'restaurant'),
     place('QS', 'quarantine_site'),
+    place('PK', 'park'),
   ],
   boats: [{ id: 'B1', name: null, registration: null, homePortId: null }],
   persons: [
@@ -52,11 +58,20 @@ const OUTBREAK: RecordBatch = {
     person('C3'),
     person('P6'),
     person('P7'),
+    person('C4'),
+    person('C5'),
+    person('C6'),
+    person('P8'),
+    person('P9'),
+    person('P10'),
   ],
   cases: [
     { personId: 'C1', classification: 'confirmed', onset: at('08-03T00:00'), confirmedAt: at('08-04T12:00') },
     { personId: 'C2', classification: 'asymptomatic', onset: null, confirmedAt: at('08-06T12:00') },
     { personId: 'C3', classification: 'confirmed', onset: at('08-06T00:00'), confirmedAt: at('08-07T12:00') },
+    { personId: 'C4', classification: 'confirmed', onset: at('08-06T15:00'), confirmedAt: at('08-07T12:00') },
+    { personId: 'C5', classification: 'confirmed', onset: at('08-06T00:00'), confirmedAt: at('08-05T09:00') },
+    { personId: 'C6', classification: 'confirmed', onset: at('07-25T00:00'), confirmedAt: null },
   ],
   samples: [
     { subjectId: 'C2', sampledAt: at('08-02T08:00'), result: 'negative', method: 'pcr', ct: null },
@@ -93,6 +108,17 @@ const OUTBREAK: RecordBatch = {
     // C1 was isolated on 08-04 at 12:00: C2 can no longer expose C1 on 08-05.
     stay('C2', 'MK', '08-05T07:00', '08-05T07:30'),
     stay('C1', 'MK', '08-05T07:00', '08-05T07:30'),
+    // Inside C4's window by date (from 08-04 00:00), not within 48 hours of its onset.
+    stay('C4', 'RS', '08-04T06:00', '08-04T07:00'),
+    stay('P8', 'RS', '08-04T06:00', '08-04T07:00'),
+    // Inside C5's window from its confirmation (08-03 00:00), not from its onset (08-04 00:00).
+    stay('C5', 'PK', '08-03T06:00', '08-03T07:00'),
+    stay('P9', 'PK', '08-03T06:00', '08-03T07:00'),
+    // C6 is infectious until 08-04 00:00: P10 met it on 08-03, not on 08-06.
+    stay('C6', 'MK', '08-03T18:00', '08-03T19:00'),
+    stay('P10', 'MK', '08-03T18:00', '08-03T19:00'),
+    stay('P10', 'RS', '08-06T18:00', '08-06T19:00'),
+    stay('C6', 'RS', '08-06T18:00', '08-06T19:00'),
   ],
   // A reported contact and a household: exposures, but not place or boat co-presence.
   contacts: [
@@ -100,7 +126,17 @@ const OUTBREAK: RecordBatch = {
   ],
 };
 
-const EXPECTED = ['C1|C2|RS', 'C1|P1|MK', 'C1|P4|B1', 'C2|C1|RS', 'C2|P5|RS', 'C3|P7|MK'];
+const EXPECTED = [
+  'C1|C2|RS',
+  'C1|P1|MK',
+  'C1|P4|B1',
+  'C2|C1|RS',
+  'C2|P5|RS',
+  'C3|P7|MK',
+  'C4|P8|RS',
+  'C5|P9|PK',
+  'C6|P10|MK',
+];
 
 describe('co-presence: tracegraph against the plain Cypher query', () => {
   const params = resolveParameters();
