@@ -45,9 +45,8 @@ function planOf(profile: unknown): { hits: number; operators: string[] } {
  */
 function operatorsOutsideBatches(plan: PlanStep): string[] {
   const operator = plan.operatorType.replace(/@.*/, '');
-  const [input, ...batched] = plan.children;
-  const below = operator === 'TransactionForeach' ? (input ? [input] : []) : [input, ...batched];
-  return [operator, ...below.flatMap((child) => (child ? operatorsOutsideBatches(child) : []))];
+  const below = operator === 'TransactionForeach' ? plan.children.slice(0, 1) : plan.children;
+  return [operator, ...below.flatMap(operatorsOutsideBatches)];
 }
 
 /** The indexes resting on backfilled properties (stays' host ids, contacts' person ids), by name. */
