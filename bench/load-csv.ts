@@ -6,7 +6,9 @@
  * nothing, as tracegraph's import guarantees. Stays and samples carry tracegraph's keys and are
  * merged on them, as the import merges them: merged on their properties instead, a sample's MERGE
  * is planned as a seek on the Sample(sampledAt) index, which then walks every sample of the same
- * PCR round (a PROFILE at 1M: 2.55M index rows for the first 20,000 samples).
+ * PCR round (a PROFILE at 1M: 2.55M index rows for the first 20,000 samples). Stays keep their
+ * host's id, hosts their longest stay and contacts their two persons' ids, as the import writes
+ * them for the store's reads: left out, the peer would skip the upkeep of the indexes on them.
  *
  * What it leaves out, and tracegraph's import does not: validation (a bad row is skipped or
  * breaks the statement, with no file/line/column), the check that references exist (a stay whose
@@ -31,7 +33,7 @@ const instant = (column: string): string =>
 /** One branch per stay type: the type follows from the labels of the two ends, as in stayTypeOf(). */
 const stayMerges = STAY_TYPES.map(
   (type) =>
-    `  CALL (s, h, start, end, key) { WITH * WHERE s:${STAY_ENDS[type].subject} AND h:${STAY_ENDS[type].host} MERGE (s)-[r:${type} {key: key}]->(h) ON CREATE SET r.start = start, r.end = end }`,
+    `  CALL (s, h, start, end, key) { WITH * WHERE s:${STAY_ENDS[type].subject} AND h:${STAY_ENDS[type].host} MERGE (s)-[r:${type} {key: key}]->(h) ON CREATE SET r.start = start, r.end = end, r.hostId = h.id }`,
 ).join('\n');
 
 const inTransactions = (body: string): string =>
@@ -85,14 +87,18 @@ export const LOAD_CSV_STATEMENTS: readonly { file: FileName; cypher: string }[] 
   MATCH (h:Entity {id: row.host_id})
   WITH s, h, datetime(row.start).epochMillis AS start, datetime(row.end).epochMillis AS end
   WITH s, h, start, end, ${stayKey('s.id', 'h.id', 'start', 'end')} AS key
-${stayMerges}`),
+${stayMerges}
+  // The host's longest stay, written only where this one is longer (the import raises it once a batch).
+  FOREACH (_ IN CASE WHEN h.longestStay IS NULL OR h.longestStay < end - start THEN [1] ELSE [] END |
+    SET h.longestStay = end - start)`),
   },
   {
     file: 'contacts.csv',
     cypher: inTransactions(`
   MATCH (a:Person {id: row.person_a})
   MATCH (b:Person {id: row.person_b})
-  MERGE (a)-[:CONTACTED {start: ${instant('start')}, end: ${instant('end')}, setting: toLower(row.setting)}]->(b)`),
+  MERGE (a)-[c:CONTACTED {start: ${instant('start')}, end: ${instant('end')}, setting: toLower(row.setting)}]->(b)
+  ON CREATE SET c.personA = a.id, c.personB = b.id`),
   },
   {
     file: 'handlings.csv',
